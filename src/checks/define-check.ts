@@ -1,0 +1,63 @@
+import type {
+  Confidence,
+  Evidence,
+  Location,
+  OwaspCategory,
+  SectionId,
+  Severity,
+} from '../model/types.js';
+import type { CheckContext } from '../engine/context.js';
+
+/** What a check analyses; the engine skips a check when the workspace has none of its targets. */
+export type CheckTarget = 'openapi' | 'graphql' | 'proto' | 'code' | 'inventory';
+
+export interface CheckMeta<MessageId extends string> {
+  /** kebab-case, names the weakness; equals the folder name. Never reused. */
+  id: string;
+  /** A noun phrase. */
+  title: string;
+  owasp: OwaspCategory;
+  /** e.g. ['CWE-639']. */
+  cwe: string[];
+  severity: Severity;
+  confidence: Confidence;
+  section: Exclude<SectionId, 'inventory'> | 'inventory';
+  targets: CheckTarget[];
+  /** Why it matters: one or two sentences. */
+  rationale: string;
+  /** What to do: starts with a verb; shows the framework's own fix where there is one. */
+  remediation: string;
+  /** Message templates by id. `{{name}}` is replaced with `data.name`. Each is a sentence. */
+  messages: Record<MessageId, string>;
+  /** Marks checks still being calibrated. */
+  experimental?: boolean;
+}
+
+export interface ReportDescriptor<MessageId extends string> {
+  messageId: MessageId;
+  data?: Record<string, string | number>;
+  location: Location;
+  endpointId?: string;
+  evidence?: Evidence;
+  /** Overrides the check's default, e.g. calibrated by exposure and sensitivity. */
+  severity?: Severity;
+  confidence?: Confidence;
+  /** Number of places sharing this root cause, when reported once for all of them. */
+  occurrences?: number;
+  /** Extra text that makes the fingerprint unique when location and snippet are not enough. */
+  key?: string;
+}
+
+export type Report<MessageId extends string> = (descriptor: ReportDescriptor<MessageId>) => void;
+
+export interface Check<MessageId extends string = string> extends CheckMeta<MessageId> {
+  /** Pure: reads the context, reports findings; never throws for a finding, never does I/O. */
+  run(ctx: CheckContext, report: Report<MessageId>): void;
+}
+
+/** Typed factory: the compiler checks that every reported messageId exists in `messages`. */
+export default function defineCheck<MessageId extends string>(check: Check<MessageId>): Check<MessageId> {
+  return check;
+}
+
+export type AnyCheck = Check<string>;

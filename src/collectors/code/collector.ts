@@ -1,0 +1,30 @@
+import type { Diagnostic, Endpoint } from '../../model/types.js';
+import type { ProjectInfo, SourceFile } from '../../engine/context.js';
+import type { SourceLanguage } from '../../parsing/languages.js';
+
+/**
+ * An endpoint found in code, before the inventory assigns it to an API and classifies it.
+ * `sources` holds one `{ kind: 'code', via: <framework id>, location: <route declaration> }`.
+ */
+export type CollectedEndpoint = Omit<Endpoint, 'id' | 'apiId' | 'type' | 'tier' | 'tierReason'> & {
+  framework: string;
+  /** The file that creates the app or server this route belongs to, when known. */
+  appFile?: string;
+};
+
+export interface CollectorResult {
+  endpoints: CollectedEndpoint[];
+  diagnostics: Diagnostic[];
+}
+
+/** One framework's route extraction, knip-style: enablers switch it on. */
+export interface CodeCollector {
+  id: string;
+  languages: readonly SourceLanguage[];
+  /** Dependency names (package.json, requirements, pyproject …) that switch it on. */
+  enablers: readonly string[];
+  /** True when a manifest names an enabler or a source imports the framework. */
+  isEnabled(project: ProjectInfo, sources: readonly SourceFile[]): boolean;
+  /** Pure: reads the parsed sources (all of them, across files), returns endpoints with locations. */
+  collect(sources: readonly SourceFile[], project: ProjectInfo): CollectorResult;
+}

@@ -1,0 +1,106 @@
+import type { Tree } from 'web-tree-sitter';
+import type { Api, Diagnostic, Endpoint, Location } from '../model/types.js';
+import type { SourceLanguage } from '../parsing/languages.js';
+
+/** A JSON value as parsed from a spec. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A node reached inside a spec document: its value and where it stands. */
+export interface SpecNode<T extends JsonValue = JsonValue> {
+  value: T;
+  /** The file the node is in (relative path); differs from the document's file after a cross-file `$ref`. */
+  file: string;
+  /** JSON pointer of the node inside `file`. */
+  pointer: string;
+}
+
+/** One OpenAPI (2.0, 3.0, 3.1) document, parsed once, with source lines for every node. */
+export interface SpecDocument {
+  /** Relative path, `/` separators. */
+  file: string;
+  /** 'swagger-2.0' | 'openapi-3.0' | 'openapi-3.1'. */
+  format: 'swagger-2.0' | 'openapi-3.0' | 'openapi-3.1';
+  /** The `openapi` / `swagger` field as written. */
+  version: string;
+  /** The document as parsed: `$ref`s are not replaced. */
+  root: JsonObject;
+  /**
+   * Follows `$ref` chains (local `#/...` and relative files; never http) from `node`.
+   * Returns the target, or the node itself when it is not a `$ref`; undefined when the ref is
+   * dangling, remote or cyclic (a diagnostic is recorded once per bad ref).
+   */
+  resolve(node: SpecNode): SpecNode | undefined;
+  /** The child of `node` at `key` (object key or array index), or undefined. Does not follow refs. */
+  child(node: SpecNode, key: string | number): SpecNode | undefined;
+  /** 1-based line of the node at `pointer` in `file` (nearest existing ancestor when absent). */
+  lineOf(pointer: string, file?: string): number;
+  /** A Location for a node, ready for a finding. */
+  locate(node: SpecNode | string): Location;
+}
+
+export interface GraphqlDocument {
+  file: string;
+  /** 'sdl' | 'introspection'. */
+  format: 'sdl' | 'introspection';
+  /** The graphql-js schema, when it could be built. */
+  schema: import('graphql').GraphQLSchema | undefined;
+}
+
+export interface ProtoDocument {
+  file: string;
+  /** The protobufjs root, parsed from text. */
+  root: import('protobufjs').Root;
+}
+
+/** A source file parsed once into a syntax tree that collectors and checks query. */
+export interface SourceFile {
+  file: string;
+  language: SourceLanguage;
+  text: string;
+  tree: Tree;
+}
+
+export interface ProjectInfo {
+  root: string;
+  languages: SourceLanguage[];
+  /** Framework ids detected from manifests, e.g. 'fastapi', 'express'. */
+  frameworks: string[];
+  /** Dependency names read from manifests, by ecosystem. */
+  dependencies: Record<string, string[]>;
+}
+
+export interface Inventory {
+  apis: Api[];
+  endpoints: Endpoint[];
+}
+
+export interface AuditConfig {
+  /** Endpoints declared public on purpose: `METHOD /path` or `/path` (any method); `*` wildcards. */
+  publicEndpoints: string[];
+  /** API type overrides: API name, id or spec file → type. */
+  apiTypes: Record<string, 'internal' | 'external' | 'partner'>;
+  /** Check ids turned off. */
+  disabledChecks: string[];
+  /** Where the config came from, for messages. */
+  file?: string;
+}
+
+/** Everything a check may read. Checks must not mutate it. */
+export interface CheckContext {
+  project: ProjectInfo;
+  config: AuditConfig;
+  /** ISO date (YYYY-MM-DD) used for sunset comparisons; `--today` makes runs reproducible. */
+  today: string;
+  specs: readonly SpecDocument[];
+  graphql: readonly GraphqlDocument[];
+  protos: readonly ProtoDocument[];
+  sources: readonly SourceFile[];
+  inventory: Inventory;
+  endpointById: ReadonlyMap<string, Endpoint>;
+}
+
+export interface StageResult<T> {
+  value: T;
+  diagnostics: Diagnostic[];
+}

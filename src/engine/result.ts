@@ -1,0 +1,34 @@
+import type { Diagnostic, Finding, OwaspCategory, SectionId, Severity } from '../model/types.js';
+import type { Inventory, ProjectInfo } from './context.js';
+
+export interface CheckSummary {
+  id: string;
+  title: string;
+  owasp: OwaspCategory;
+  section: SectionId;
+  severity: Severity;
+}
+
+/** Everything an audit produced; reporters are pure functions of it. Serialisable. */
+export interface AuditResult {
+  /** The audit's NAME (seed 000's $ARGUMENTS, without flags). */
+  name: string;
+  /** The audited directory, as given. */
+  root: string;
+  /** ISO date of the audit (YYYY-MM-DD), or `--today`. */
+  date: string;
+  tool: { name: 'apisec'; version: string };
+  project: ProjectInfo;
+  inventory: Inventory;
+  /** Sorted by file, line, column, check id. */
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** The checks that ran. */
+  checks: CheckSummary[];
+  stats: {
+    filesScanned: number;
+    specFiles: number;
+    sourceFiles: number;
+    durationMs: number;
+  };
+}

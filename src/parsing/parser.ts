@@ -1,0 +1,83 @@
+import { createRequire } from 'node:module';
+import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import type { SourceLanguage } from './languages.js';
+
+const require = createRequire(import.meta.url);
+
+const WASM_NAME: Record<SourceLanguage, string> = {
+  python: 'python',
+  javascript: 'javascript',
+  typescript: 'typescript',
+  tsx: 'tsx',
+  go: 'go',
+  java: 'java',
+  php: 'php',
+  ruby: 'ruby',
+};
+
+let initialised: Promise<void> | undefined;
+const languages = new Map<SourceLanguage, Promise<Language>>();
+const parsers = new Map<SourceLanguage, Parser>();
+const queries = new Map<string, Query>();
+const loaded = new Map<SourceLanguage, Language>();
+
+function init(): Promise<void> {
+  initialised ??= Parser.init();
+  return initialised;
+}
+
+async function loadLanguage(language: SourceLanguage): Promise<Language> {
+  await init();
+  let pending = languages.get(language);
+  if (!pending) {
+    // The grammars ship as .wasm inside the npm package: nothing is built or downloaded.
+    pending = Language.load(require.resolve(`tree-sitter-wasms/out/tree-sitter-${WASM_NAME[language]}.wasm`));
+    languages.set(language, pending);
+  }
+  const lang = await pending;
+  loaded.set(language, lang);
+  return lang;
+}
+
+/** Loads the grammars needed before any synchronous parse. */
+export async function prepareLanguages(needed: Iterable<SourceLanguage>): Promise<void> {
+  await Promise.all([...new Set(needed)].map(loadLanguage));
+}
+
+/** Parses `text` (the grammar must have been prepared). Returns undefined when the parser gives up. */
+export function parseSync(language: SourceLanguage, text: string): Tree | undefined {
+  const lang = loaded.get(language);
+  if (!lang) throw new Error(`grammar for ${language} was not prepared`);
+  let parser = parsers.get(language);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(lang);
+    parsers.set(language, parser);
+  }
+  return parser.parse(text) ?? undefined;
+}
+
+export async function parse(language: SourceLanguage, text: string): Promise<Tree | undefined> {
+  await loadLanguage(language);
+  return parseSync(language, text);
+}
+
+/** A compiled query, cached per language and source text. */
+export function query(language: SourceLanguage, source: string): Query {
+  const key = `${language}\u0000${source}`;
+  let compiled = queries.get(key);
+  if (!compiled) {
+    const lang = loaded.get(language);
+    if (!lang) throw new Error(`grammar for ${language} was not prepared`);
+    compiled = new Query(lang, source);
+    queries.set(key, compiled);
+  }
+  return compiled;
+}
+
+/** 1-based line of a node. */
+export function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+export type { Node, Tree };
