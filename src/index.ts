@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AnyCheck } from './checks/define-check.js';
+import { allChecks } from './checks/index.js';
+import type { CollectedEndpoint } from './collectors/code/collector.js';
+import { allCollectors } from './collectors/code/index.js';
+import { loadGraphql } from './collectors/spec/graphql.js';
+import { isOpenApiCandidate, loadSpec } from './collectors/spec/openapi-loader.js';
+import { loadProto } from './collectors/spec/protobuf.js';
+import type {
+  AuditConfig,
+  CheckContext,
+  GraphqlDocument,
+  ProtoDocument,
+  SourceFile,
+  SpecDocument,
+} from './engine/context.js';
+import type { AuditResult } from './engine/result.js';
+import { runChecks } from './engine/run-checks.js';
+import { buildInventory } from './inventory/index.js';
+import type { Diagnostic, Finding } from './model/types.js';
+import { freeSources, parseSources } from './parsing/sources.js';
+import { loadConfig } from './workspace/config.js';
+import { discoverWorkspace, type WorkspaceFile } from './workspace/discover.js';
+import { detectProject } from './workspace/project.js';
+import { readTextFile } from './workspace/read.js';
+
+export interface ProgressEvent {
+  stage: string;
+  detail?: string;
+  done?: number;
+  total?: number;
+}
+
+export interface AuditOptions {
+  /** The directory to audit. */
+  root: string;
+  /** The audit's NAME. */
+  name: string;
+  /** ISO date for sunset comparisons and the report header; defaults to today (UTC). */
+  today?: string;
+  /** An explicit config file; otherwise one is looked up in `root`. */
+  configFile?: string;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Restrict the catalogue (tests, `--check`). */
+  checks?: readonly AnyCheck[];
+}
+
+export class AuditError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuditError';
+  }
+}
+
+function readVersion(): string {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // Bundled without package.json beside it.
+  }
+  return '0.0.0';
+}
+
+export const VERSION = readVersion();
+
+export function isoToday(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export interface Analysis {
+  context: CheckContext;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  ran: AnyCheck[];
+  filesScanned: number;
+  /** Frees the syntax trees; the context's sources are unusable afterwards. */
+  dispose(): void;
+}
+
+/** Runs every stage but reporting: workspace → collectors → inventory → checks. */
+export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Analysis> {
+  const root = path.resolve(options.root);
+  const rootStat = await stat(root).catch((cause: unknown) => {
+    throw new AuditError(`Cannot read the directory to audit: ${options.root}.`, { cause });
+  });
+  if (!rootStat.isDirectory()) throw new AuditError(`${options.root} is not a directory.`);
+  const progress = options.onProgress ?? (() => undefined);
+  const diagnostics: Diagnostic[] = [];
+
+  progress({ stage: 'discover', detail: root });
+  const config: AuditConfig = await loadConfig(root, options.configFile);
+  const discovered = await discoverWorkspace(root);
+  diagnostics.push(...discovered.diagnostics);
+  const files = discovered.files;
+
+  const texts = new Map<string, string>();
+  const readText = async (file: WorkspaceFile): Promise<string | undefined> => {
+    const cached = texts.get(file.path);
+    if (cached !== undefined) return cached;
+    const read = await readTextFile(file);
+    if ('diagnostic' in read) {
+      diagnostics.push(read.diagnostic);
+      return undefined;
+    }
+    texts.set(file.path, read.text);
+    return read.text;
+  };
+
+  const project = await detectProject(root, files, readText);
+
+  progress({ stage: 'specs' });
+  const specs: SpecDocument[] = [];
+  const graphql: GraphqlDocument[] = [];
+  const protos: ProtoDocument[] = [];
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const readSibling = (relative: string): string | undefined => {
+    const cached = texts.get(relative);
+    if (cached !== undefined) return cached;
+    if (!byPath.has(relative)) return undefined;
+    try {
+      return readFileSync(path.join(root, relative), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  for (const file of files) {
+    if (file.kind === 'spec-candidate') {
+      if (!isOpenApiCandidate(file.path)) continue;
+      const text = await readText(file);
+      if (text === undefined) continue;
+      const loaded = loadSpec(file.path, text, readSibling);
+      diagnostics.push(...loaded.diagnostics);
+      if (loaded.spec) specs.push(loaded.spec);
+      else {
+        const gql = loadGraphql(file.path, text);
+        diagnostics.push(...gql.diagnostics);
+        if (gql.document) graphql.push(gql.document);
+      }
+    } else if (file.kind === 'graphql') {
+      const text = await readText(file);
+      if (text === undefined) continue;
+      const gql = loadGraphql(file.path, text);
+      diagnostics.push(...gql.diagnostics);
+      if (gql.document) graphql.push(gql.document);
+    } else if (file.kind === 'proto') {
+      const text = await readText(file);
+      if (text === undefined) continue;
+      const proto = loadProto(file.path, text);
+      diagnostics.push(...proto.diagnostics);
+      if (proto.document) protos.push(proto.document);
+    }
+  }
+
+  progress({ stage: 'parse', total: files.filter((file) => file.kind === 'source').length });
+  const parsed = await parseSources(
+    files.filter((file) => file.kind === 'source'),
+    readText,
+  );
+  diagnostics.push(...parsed.diagnostics);
+  const sources: SourceFile[] = parsed.sources;
+
+  progress({ stage: 'routes' });
+  const code: CollectedEndpoint[] = [];
+  for (const collector of allCollectors) {
+    if (!collector.isEnabled(project, sources)) continue;
+    try {
+      const collected = collector.collect(sources, project);
+      code.push(...collected.endpoints);
+      diagnostics.push(...collected.diagnostics);
+    } catch (error) {
+      diagnostics.push({
+        level: 'error',
+        source: `collector:${collector.id}`,
+        message: `The ${collector.id} route collector crashed and was skipped: ${error instanceof Error ? error.message : String(error)}.`,
+      });
+    }
+  }
+
+  progress({ stage: 'inventory' });
+  const built = buildInventory({ specs, graphql, protos, code, config });
+  diagnostics.push(...built.diagnostics);
+  const inventory = built.inventory;
+
+  const context: CheckContext = {
+    project,
+    config,
+    today: options.today ?? isoToday(),
+    specs,
+    graphql,
+    protos,
+    sources,
+    inventory,
+    endpointById: new Map(inventory.endpoints.map((endpoint) => [endpoint.id, endpoint])),
+  };
+
+  progress({ stage: 'checks' });
+  const checked = runChecks(options.checks ?? allChecks, context);
+  diagnostics.push(...checked.diagnostics);
+  return {
+    context,
+    findings: checked.findings,
+    diagnostics,
+    ran: checked.ran,
+    filesScanned: files.length,
+    dispose: () => {
+      freeSources(sources);
+    },
+  };
+}
+
+/** The library API: audits a directory and returns the result. No console, no process exit. */
+export async function audit(options: AuditOptions): Promise<AuditResult> {
+  const started = performance.now();
+  const analysis = await analyse(options);
+  try {
+    const { context } = analysis;
+    return {
+      name: options.name,
+      root: options.root,
+      date: context.today,
+      tool: { name: 'apisec', version: VERSION },
+      project: context.project,
+      inventory: context.inventory,
+      findings: analysis.findings,
+      diagnostics: analysis.diagnostics,
+      checks: analysis.ran.map((check) => ({
+        id: check.id,
+        title: check.title,
+        owasp: check.owasp,
+        section: check.section,
+        severity: check.severity,
+      })),
+      stats: {
+        filesScanned: analysis.filesScanned,
+        specFiles: context.specs.length + context.graphql.length + context.protos.length,
+        sourceFiles: context.sources.length,
+        durationMs: Math.round(performance.now() - started),
+      },
+    };
+  } finally {
+    analysis.dispose();
+  }
+}
+
+export type { AuditResult } from './engine/result.js';
+export type { Finding, Endpoint, Api, Diagnostic, Severity } from './model/types.js';
+export { allChecks } from './checks/index.js';
+export { default as defineCheck } from './checks/define-check.js';
