@@ -29,6 +29,8 @@ export interface CheckMeta<MessageId extends string> {
   remediation: string;
   /** Message templates by id. `{{name}}` is replaced with `data.name`. Each is a sentence. */
   messages: Record<MessageId, string>;
+  /** Rule ids of peer tools this check covers (e.g. Spectral's `owasp:api4:2023-array-limit`); the benchmark maps them. */
+  peerRules?: string[];
   /** Marks checks still being calibrated. */
   experimental?: boolean;
 }

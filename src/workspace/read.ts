@@ -3,7 +3,22 @@ import type { Diagnostic } from '../model/types.js';
 import type { WorkspaceFile } from './discover.js';
 
 export type ReadResult = { text: string } | { diagnostic: Diagnostic };
-export type ReadText = (file: WorkspaceFile) => Promise<ReadResult>;
+/**
+ * What consumers accept as a reader: `readTextFile` itself, or a wrapper (e.g. a cache) that
+ * reports its own diagnostics and answers `undefined` for a file it could not read.
+ */
+export type TextReadResult = ReadResult | string | undefined;
+export type TextReader = (file: WorkspaceFile) => Promise<TextReadResult>;
+
+/** The text out of a reader's answer; a diagnostic it carries goes to `diagnostics`. */
+export function textOf(result: TextReadResult, diagnostics: Diagnostic[]): string | undefined {
+  if (result === undefined || typeof result === 'string') return result;
+  if ('diagnostic' in result) {
+    diagnostics.push(result.diagnostic);
+    return undefined;
+  }
+  return result.text;
+}
 
 const SNIFF_BYTES = 8 * 1024;
 /** Share of undecodable characters above which a file is treated as binary rather than mis-encoded text. */

@@ -1,0 +1,127 @@
+import type { AuditResult, CheckSummary } from '../engine/result.js';
+import type { Api, Diagnostic, Endpoint, Finding, Location } from '../model/types.js';
+import { compareStrings } from './format.js';
+import type { ReportSummary } from './stats.js';
+import { summarize } from './stats.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** The `02-protect.json` document; see docs/report-schema.md. */
+export interface JsonReport {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: AuditResult['tool'];
+  name: string;
+  date: string;
+  root: string;
+  summary: ReportSummary;
+  apis: Api[];
+  endpoints: Endpoint[];
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  checks: CheckSummary[];
+}
+
+type Keys<T> = readonly (keyof T & string)[];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A copy of `value` with `keys` first, in that order, then any other key sorted; undefined
+ * values are dropped, so the same result always serialises to the same bytes.
+ */
+function ordered<T extends object>(value: T, keys: Keys<T>, nested: Partial<Record<keyof T & string, (v: unknown) => unknown>> = {}): T {
+  const source = value as Record<string, unknown>;
+  const rest = Object.keys(source)
+    .filter((key) => !(keys as readonly string[]).includes(key))
+    .sort(compareStrings);
+  const out: Record<string, unknown> = {};
+  for (const key of [...keys, ...rest]) {
+    const item = source[key];
+    if (item === undefined) continue;
+    const transform = (nested as Record<string, ((v: unknown) => unknown) | undefined>)[key];
+    out[key] = transform ? transform(item) : item;
+  }
+  return out as T;
+}
+
+function sortedDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedDeep);
+  if (!isRecord(value)) return value;
+  return ordered(value, [], Object.fromEntries(Object.keys(value).map((key) => [key, sortedDeep])));
+}
+
+const LOCATION_KEYS: Keys<Location> = ['file', 'line', 'column', 'endLine', 'endColumn', 'pointer'];
+const location = (value: unknown): unknown => (isRecord(value) ? ordered(value as unknown as Location, LOCATION_KEYS) : value);
+
+function orderApi(api: Api): Api {
+  return ordered(
+    api,
+    ['id', 'name', 'kind', 'location', 'type', 'typeReason', 'purpose', 'audience', 'tier', 'authMechanisms', 'versioning', 'versions', 'servers', 'endpointIds', 'deprecatedEndpointIds'],
+    { location },
+  );
+}
+
+function orderEndpoint(endpoint: Endpoint): Endpoint {
+  return ordered(
+    endpoint,
+    ['id', 'apiId', 'method', 'path', 'protocol', 'sources', 'operationId', 'summary', 'tags', 'handler', 'parameters', 'auth', 'authorization', 'rateLimit', 'deprecated', 'sunset', 'version', 'type', 'tier', 'tierReason'],
+    {
+      sources: (value) =>
+        Array.isArray(value) ? value.map((source: unknown) => (isRecord(source) ? ordered(source, ['kind', 'via', 'location'], { location }) : source)) : value,
+      handler: location,
+      parameters: (value) =>
+        Array.isArray(value) ? value.map((parameter: unknown) => (isRecord(parameter) ? ordered(parameter, ['name', 'in', 'required', 'type']) : parameter)) : value,
+      auth: (value) => (isRecord(value) ? ordered(value, ['state', 'mechanisms', 'scope', 'where', 'detail', 'scopes'], { where: location }) : value),
+      authorization: (value) => (isRecord(value) ? ordered(value, ['objectLevel', 'functionLevel', 'detail']) : value),
+      rateLimit: (value) => (isRecord(value) ? ordered(value, ['state', 'limit', 'where', 'scope'], { where: location }) : value),
+    },
+  );
+}
+
+function orderFinding(finding: Finding): Finding {
+  return ordered(
+    finding,
+    ['checkId', 'title', 'severity', 'confidence', 'owasp', 'cwe', 'section', 'message', 'location', 'endpointId', 'evidence', 'occurrences', 'confirmedLive', 'rationale', 'remediation', 'fingerprint'],
+    { location, evidence: (value) => (isRecord(value) ? ordered(value, ['snippet'], Object.fromEntries(Object.keys(value).map((key) => [key, sortedDeep]))) : value) },
+  );
+}
+
+function orderDiagnostic(diagnostic: Diagnostic): Diagnostic {
+  return ordered(diagnostic, ['level', 'file', 'line', 'message', 'source']);
+}
+
+function orderCheck(check: CheckSummary): CheckSummary {
+  return ordered(check, ['id', 'title', 'owasp', 'severity', 'section']);
+}
+
+/** Builds the JSON report object: every finding, keys in a fixed order, arrays sorted. */
+export function toJsonReport(result: AuditResult): JsonReport {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: result.tool.name, version: result.tool.version },
+    name: result.name,
+    date: result.date,
+    root: result.root,
+    summary: summarize(result),
+    apis: [...result.inventory.apis].sort((a, b) => compareStrings(a.id, b.id)).map(orderApi),
+    endpoints: [...result.inventory.endpoints].sort((a, b) => compareStrings(a.id, b.id)).map(orderEndpoint),
+    findings: result.findings.map(orderFinding),
+    diagnostics: [...result.diagnostics]
+      .sort(
+        (a, b) =>
+          compareStrings(a.file ?? '', b.file ?? '') ||
+          (a.line ?? 0) - (b.line ?? 0) ||
+          compareStrings(a.source, b.source) ||
+          compareStrings(a.message, b.message),
+      )
+      .map(orderDiagnostic),
+    checks: [...result.checks].sort((a, b) => compareStrings(a.id, b.id)).map(orderCheck),
+  };
+}
+
+/** Renders `02-protect.json`: two-space indented, trailing newline. */
+export function renderJson(result: AuditResult): string {
+  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+}

@@ -1,0 +1,397 @@
+import type { AuditResult } from '../engine/result.js';
+import type { Api, AuthMechanism, Endpoint, Finding, Presence, SectionId, Tier } from '../model/types.js';
+import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
+import { groupFindings, owaspLabel, renderGroup } from './findings.js';
+import {
+  capitalize,
+  code,
+  compareStrings,
+  countList,
+  endpointLabel,
+  locationLabel,
+  methodRank,
+  percent,
+  plural,
+  prose,
+  table,
+  text,
+} from './format.js';
+import type { ReportSummary } from './stats.js';
+import { API_TYPES, summarize } from './stats.js';
+
+export const REPORT_HEADING = 'API Security Audit';
+export const REMEDIATION_SECTION = 'Remediation Plan';
+/** The seven `##` sections of 02-protect.md, in order (seed 000). */
+export const REPORT_SECTIONS = [...Object.values(SECTIONS), REMEDIATION_SECTION] as const;
+
+const DIAGNOSTICS_SHOWN = 20;
+const REMEDIATION_LOCATIONS = 3;
+
+interface View {
+  result: AuditResult;
+  summary: ReportSummary;
+  apiById: ReadonlyMap<string, Api>;
+  endpointById: ReadonlyMap<string, Endpoint>;
+  endpoints: Endpoint[];
+}
+
+function tierRank(tier: Tier): number {
+  return TIER_ORDER.indexOf(tier);
+}
+
+function apiName(view: View, apiId: string): string {
+  return view.apiById.get(apiId)?.name ?? apiId;
+}
+
+function compareEndpoints(view: View) {
+  return (a: Endpoint, b: Endpoint): number =>
+    compareStrings(apiName(view, a.apiId), apiName(view, b.apiId)) ||
+    compareStrings(a.path, b.path) ||
+    compareStrings(a.method, b.method) ||
+    compareStrings(a.id, b.id);
+}
+
+function byRisk(view: View) {
+  const base = compareEndpoints(view);
+  return (a: Endpoint, b: Endpoint): number =>
+    tierRank(a.tier) - tierRank(b.tier) || methodRank(a.method) - methodRank(b.method) || base(a, b);
+}
+
+function mechanismsLabel(mechanisms: readonly AuthMechanism[]): string {
+  return mechanisms.length === 0 ? 'none detected' : mechanisms.join(', ');
+}
+
+function sourceLabel(endpoint: Endpoint): string {
+  const kinds = new Set(endpoint.sources.map((source) => source.kind));
+  const places = endpoint.sources.map((source) => `${source.kind} ${code(locationLabel(source.location))}`);
+  if (places.length === 0) return 'unknown';
+  return kinds.size > 1 ? `both: ${places.join(', ')}` : places.join(', ');
+}
+
+function authLabel(endpoint: Endpoint): string {
+  const mechanisms = endpoint.auth.mechanisms.filter((mechanism) => mechanism !== 'none' && mechanism !== 'unknown');
+  return mechanisms.length > 0 ? `${endpoint.auth.state}: ${mechanisms.join(', ')}` : endpoint.auth.state;
+}
+
+function deprecatedLabel(endpoint: Endpoint): string {
+  if (!endpoint.deprecated) return endpoint.sunset === undefined ? 'no' : `no (sunset ${endpoint.sunset})`;
+  return endpoint.sunset === undefined ? 'yes' : `yes (sunset ${endpoint.sunset})`;
+}
+
+function findingsIn(view: View, section: SectionId): Finding[] {
+  return view.result.findings.filter((finding) => finding.section === section);
+}
+
+function examined(view: View, section: SectionId): string {
+  const checks = view.result.checks.filter((check) => check.section === section).map((check) => check.id).sort(compareStrings);
+  const { summary } = view;
+  const scope = `${plural(summary.endpoints, 'endpoint')}, ${plural(summary.files.spec, 'spec file')} and ${plural(summary.files.source, 'source file')}`;
+  if (checks.length === 0) return `No check of this section ran: the audited files gave none of them anything to examine (${scope}).`;
+  return `Examined ${scope} with ${plural(checks.length, 'check')}: ${checks.map(code).join(', ')}.`;
+}
+
+function findingsBlock(view: View, section: SectionId, level: '###' | '####', what: string): string {
+  const groups = groupFindings(findingsIn(view, section));
+  if (groups.length === 0) return `No ${what} were found. ${examined(view, section)}`;
+  return groups
+    .map((group) => renderGroup(group, view.endpointById).replace(/^### /, `${level} `))
+    .join('\n\n');
+}
+
+function preamble(view: View): string {
+  const { result, summary } = view;
+  const types = countList(API_TYPES.map((type) => [type, summary.apisByType[type]] as const));
+  const severities = countList(SEVERITIES.map((severity) => [severity, summary.bySeverity[severity]] as const));
+  return [
+    `# ${REPORT_HEADING}`,
+    '',
+    `- Name: ${code(result.name)}`,
+    `- Date: ${result.date}`,
+    `- Directory: ${code(result.root)}`,
+    `- Tool: ${result.tool.name} ${result.tool.version}`,
+    `- Scope: ${plural(summary.apis, 'API')} (${types}), ${plural(summary.endpoints, 'endpoint')}, ${plural(summary.files.scanned, 'file')} scanned (${plural(summary.files.spec, 'spec file')}, ${plural(summary.files.source, 'source file')}), ${plural(summary.checks, 'check')} run.`,
+    `- Findings: ${summary.findings === 0 ? 'none' : `${summary.findings} (${severities})`}. Each is mapped to the OWASP API Security Top 10 (2023); all of them, with every location, are in ${code('02-protect.json')}.`,
+  ].join('\n');
+}
+
+function apiTable(view: View): string {
+  const apis = [...view.result.inventory.apis].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+  const rows = apis.map((api) => [
+    code(api.name),
+    api.kind,
+    api.type,
+    mechanismsLabel(api.authMechanisms),
+    capitalize(api.tier),
+    api.versions.length > 0 ? `${api.versioning} (${api.versions.join(', ')})` : api.versioning,
+    String(api.endpointIds.length),
+    code(locationLabel(api.location)),
+  ]);
+  const details = apis.map((api) => {
+    const deprecated = api.deprecatedEndpointIds
+      .map((id) => view.endpointById.get(id))
+      .filter((endpoint): endpoint is Endpoint => endpoint !== undefined)
+      .map((endpoint) => `${code(endpointLabel(endpoint))}${endpoint.sunset === undefined ? '' : ` (sunset ${endpoint.sunset})`}`);
+    const parts = [
+      `- ${code(api.name)}: ${text(api.purpose)}`,
+      `  Audience: ${text(api.audience)}. Type: ${api.type} (${text(api.typeReason)}).`,
+    ];
+    if (api.servers.length > 0) parts.push(`  Servers: ${api.servers.map(code).join(', ')}.`);
+    parts.push(`  Deprecated endpoints still active: ${deprecated.length === 0 ? 'none' : deprecated.join(', ')}.`);
+    return parts.join('\n');
+  });
+  return [
+    table(['API', 'Kind', 'Type', 'Authentication', 'Sensitivity', 'Versioning', 'Endpoints', 'Source'], rows, 'All APIs'),
+    '',
+    ...details,
+  ].join('\n');
+}
+
+function endpointTable(view: View): string {
+  const rows = view.endpoints.map((endpoint) => [
+    endpoint.method,
+    code(endpoint.path),
+    code(apiName(view, endpoint.apiId)),
+    sourceLabel(endpoint),
+    authLabel(endpoint),
+    capitalize(endpoint.tier),
+    deprecatedLabel(endpoint),
+  ]);
+  return table(['Method', 'Path', 'API', 'Source', 'Auth', 'Tier', 'Deprecated'], rows, `All ${view.endpoints.length} endpoints`);
+}
+
+function diagnosticsList(view: View): string {
+  const shown = view.result.diagnostics
+    .filter((diagnostic) => diagnostic.level !== 'info')
+    .sort(
+      (a, b) =>
+        compareStrings(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || compareStrings(a.message, b.message),
+    );
+  const infos = view.summary.diagnostics.info;
+  const note = infos > 0 ? ` ${plural(infos, 'informational note')} ${infos === 1 ? 'is' : 'are'} in ${code('02-protect.json')}.` : '';
+  if (shown.length === 0) {
+    return `Every one of the ${plural(view.summary.files.scanned, 'file')} scanned was read without error.${note}`;
+  }
+  const lines = shown.slice(0, DIAGNOSTICS_SHOWN).map((diagnostic) => {
+    const where = diagnostic.file === undefined ? '' : `${code(diagnostic.line === undefined ? diagnostic.file : `${diagnostic.file}:${diagnostic.line}`)} — `;
+    return `- ${diagnostic.level}: ${where}${prose(diagnostic.message)} (${text(diagnostic.source)})`;
+  });
+  const rest = shown.length - DIAGNOSTICS_SHOWN;
+  if (rest > 0) lines.push(`- and ${rest} more (see 02-protect.json).`);
+  return [`These files could not be read or parsed completely; the rest of the audit went on without them.${note}`, '', ...lines].join('\n');
+}
+
+function inventorySection(view: View): string {
+  const { summary } = view;
+  const types = countList(API_TYPES.map((type) => [type, summary.apisByType[type]] as const));
+  const tiers = countList(TIER_ORDER.map((tier) => [tier, summary.apisByTier[tier]] as const));
+  const endpointTiers = countList(TIER_ORDER.map((tier) => [tier, summary.endpointsByTier[tier]] as const));
+  const head = [
+    `## ${SECTIONS.inventory}`,
+    '',
+    summary.apis === 0
+      ? `No API was found: no OpenAPI, GraphQL or gRPC definition and no route in source code among the ${plural(summary.files.scanned, 'file')} scanned.`
+      : `${plural(summary.apis, 'API')} by type: ${types}; by data sensitivity: ${tiers}. ${plural(summary.endpoints, 'endpoint')} (${endpointTiers}), ${summary.deprecatedEndpoints} deprecated and still active.`,
+  ];
+  const parts = [head.join('\n')];
+  if (summary.apis > 0) parts.push(`### APIs\n\n${apiTable(view)}`);
+  if (summary.endpoints > 0) parts.push(`### Endpoints\n\n${endpointTable(view)}`);
+  parts.push(`### Findings\n\n${findingsBlock(view, 'inventory', '####', 'inventory problems (shadow, zombie or deprecated endpoints)')}`);
+  parts.push(`### Diagnostics\n\n${diagnosticsList(view)}`);
+  return parts.join('\n\n');
+}
+
+function mechanismNotes(mechanisms: readonly AuthMechanism[], unprotected: number): string {
+  const notes: string[] = [];
+  if (mechanisms.length === 0 || mechanisms.every((mechanism) => mechanism === 'none' || mechanism === 'unknown')) {
+    notes.push('No authentication mechanism was detected.');
+  }
+  if (mechanisms.includes('basic')) notes.push('Basic auth sends reusable credentials with every request.');
+  if (mechanisms.includes('api-key')) notes.push('API keys are long-lived secrets: confirm rotation, revocation and scoping.');
+  if (unprotected > 0) notes.push(`${plural(unprotected, 'endpoint')} without authentication.`);
+  return notes.join(' ');
+}
+
+function authenticationSection(view: View): string {
+  const parts = [`## ${SECTIONS.authentication}`];
+  const authFindings = findingsIn(view, 'authentication');
+  const apis = [...view.result.inventory.apis].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+  if (apis.length === 0) {
+    parts.push('No API was inventoried, so no authentication mechanism could be assessed.');
+  } else {
+    const rows = apis.map((api) => {
+      const endpoints = view.endpoints.filter((endpoint) => endpoint.apiId === api.id);
+      const count = (state: string): number => endpoints.filter((endpoint) => endpoint.auth.state === state).length;
+      const ids = new Set(endpoints.map((endpoint) => endpoint.id));
+      const findings = authFindings.filter((finding) => finding.endpointId !== undefined && ids.has(finding.endpointId)).length;
+      return [
+        code(api.name),
+        mechanismsLabel(api.authMechanisms),
+        String(count('protected')),
+        String(count('public')),
+        String(count('unprotected')),
+        String(count('unknown')),
+        String(findings),
+        mechanismNotes(api.authMechanisms, count('unprotected')),
+      ];
+    });
+    parts.push(
+      `### Mechanisms per API\n\n${table(['API', 'Mechanisms', 'Protected', 'Public', 'Unauthenticated', 'Unknown', 'Findings', 'Notes'], rows, 'All APIs')}`,
+    );
+  }
+  const rank = byRisk(view);
+  const unprotected = view.endpoints.filter((endpoint) => endpoint.auth.state === 'unprotected').sort(rank);
+  const unknown = view.endpoints.filter((endpoint) => endpoint.auth.state === 'unknown').sort(rank);
+  const row = (endpoint: Endpoint, index: number): string[] => [
+    String(index + 1),
+    endpoint.method,
+    code(endpoint.path),
+    code(apiName(view, endpoint.apiId)),
+    capitalize(endpoint.tier),
+    sourceLabel(endpoint),
+  ];
+  const headers = ['#', 'Method', 'Path', 'API', 'Tier', 'Source'];
+  parts.push(
+    unprotected.length === 0
+      ? `### Unauthenticated endpoints not declared public\n\nNone: of ${plural(view.summary.endpoints, 'endpoint')}, no endpoint was shown to be reachable without authentication unless declared public.`
+      : `### Unauthenticated endpoints not declared public\n\n${plural(unprotected.length, 'endpoint')} can be called without authentication and ${unprotected.length === 1 ? 'is' : 'are'} not declared public. Most sensitive and state-changing first; confirm each is meant to be public (and declare it in the config) or protect it.\n\n${table(headers, unprotected.map(row), `All ${unprotected.length} unauthenticated endpoints`)}`,
+  );
+  if (unknown.length > 0) {
+    parts.push(
+      `### Endpoints whose authentication could not be determined\n\n${plural(unknown.length, 'endpoint')}: no authentication or public marker could be traced to ${unknown.length === 1 ? 'it' : 'them'} statically. Review ${unknown.length === 1 ? 'it' : 'them'} by hand or probe a running deployment.\n\n${table(headers, unknown.map(row), `All ${unknown.length} endpoints with unknown authentication`)}`,
+    );
+  }
+  parts.push(`### Findings\n\n${findingsBlock(view, 'authentication', '####', 'authentication weaknesses')}`);
+  return parts.join('\n\n');
+}
+
+function presenceRank(endpoint: Endpoint): number {
+  const levels: Presence[] = [endpoint.authorization?.objectLevel ?? 'unknown', endpoint.authorization?.functionLevel ?? 'unknown'];
+  if (levels.includes('missing')) return 0;
+  return levels.includes('unknown') ? 1 : 2;
+}
+
+function authorizationSection(view: View): string {
+  const { objectLevel, functionLevel } = view.summary.authorization;
+  const total = view.summary.endpoints;
+  const line = (label: string, counts: Record<Presence, number>): string =>
+    `- ${label}: present on ${counts.present}, missing on ${counts.missing}, unknown on ${counts.unknown} of ${plural(total, 'endpoint')}.`;
+  const parts = [`## ${SECTIONS.authorization}`];
+  if (total === 0) {
+    parts.push('No endpoint was inventoried, so authorization coverage could not be assessed.');
+  } else {
+    const rank = byRisk(view);
+    const endpoints = [...view.endpoints].sort((a, b) => presenceRank(a) - presenceRank(b) || rank(a, b));
+    const rows = endpoints.map((endpoint) => [
+      endpoint.method,
+      code(endpoint.path),
+      code(apiName(view, endpoint.apiId)),
+      capitalize(endpoint.tier),
+      endpoint.authorization?.objectLevel ?? 'unknown',
+      endpoint.authorization?.functionLevel ?? 'unknown',
+      endpoint.authorization?.detail === undefined ? '' : text(endpoint.authorization.detail),
+    ]);
+    parts.push(
+      [
+        line('Object-level (ownership or tenant check)', objectLevel),
+        line('Function-level (role or permission check)', functionLevel),
+      ].join('\n'),
+      `### Coverage\n\nGaps first. "unknown" means no evidence either way was found statically.\n\n${table(['Method', 'Path', 'API', 'Tier', 'Object-level', 'Function-level', 'Evidence'], rows, `All ${rows.length} endpoints`)}`,
+    );
+  }
+  parts.push(`### Findings\n\n${findingsBlock(view, 'authorization', '####', 'authorization weaknesses')}`);
+  return parts.join('\n\n');
+}
+
+function rateLimitSection(view: View): string {
+  const { covered, total } = view.summary.rateLimiting;
+  const parts = [`## ${SECTIONS['rate-limiting']}`];
+  if (total === 0) {
+    parts.push('No endpoint was inventoried, so rate-limit coverage could not be assessed.');
+  } else {
+    const missing = view.endpoints.filter((endpoint) => endpoint.rateLimit?.state === 'missing').length;
+    parts.push(
+      `${covered} of ${plural(total, 'endpoint')} (${percent(covered, total)}) have rate-limit evidence; ${missing} provably have none and ${total - covered - missing} are unknown.`,
+    );
+    const state = (endpoint: Endpoint): number => ['missing', 'unknown', 'present'].indexOf(endpoint.rateLimit?.state ?? 'unknown');
+    const rank = byRisk(view);
+    const rows = [...view.endpoints]
+      .sort((a, b) => state(a) - state(b) || rank(a, b))
+      .map((endpoint) => [
+        endpoint.method,
+        code(endpoint.path),
+        code(apiName(view, endpoint.apiId)),
+        capitalize(endpoint.tier),
+        endpoint.rateLimit?.state ?? 'unknown',
+        endpoint.rateLimit?.limit === undefined ? '' : code(endpoint.rateLimit.limit),
+        endpoint.rateLimit?.where === undefined ? '' : code(locationLabel(endpoint.rateLimit.where)),
+        endpoint.rateLimit?.scope === undefined ? '' : text(endpoint.rateLimit.scope),
+      ]);
+    parts.push(
+      `### Coverage\n\n${table(['Method', 'Path', 'API', 'Tier', 'Rate limit', 'Limit', 'Where set', 'Scope'], rows, `All ${rows.length} endpoints`)}`,
+    );
+  }
+  parts.push(`### Findings\n\n${findingsBlock(view, 'rate-limiting', '####', 'rate-limiting or resource-consumption weaknesses')}`);
+  return parts.join('\n\n');
+}
+
+function inputValidationSection(view: View): string {
+  const count = (where: readonly string[]): number =>
+    view.endpoints.filter((endpoint) => endpoint.parameters.some((parameter) => where.includes(parameter.in))).length;
+  const intro =
+    view.summary.endpoints === 0
+      ? 'No endpoint was inventoried; the checks below read the specs and source code directly.'
+      : `Of ${plural(view.summary.endpoints, 'endpoint')}, ${count(['body', 'form'])} take a request body, ${count(['query'])} query parameters and ${count(['path'])} path parameters.`;
+  return [`## ${SECTIONS['input-validation']}`, intro, findingsBlock(view, 'input-validation', '###', 'input-validation, injection or error-handling weaknesses')].join('\n\n');
+}
+
+function corsSection(view: View): string {
+  const servers = [...new Set(view.result.inventory.apis.flatMap((api) => api.servers))].sort(compareStrings);
+  const plain = servers.filter((server) => server.startsWith('http://'));
+  const intro =
+    servers.length === 0
+      ? 'No server URL is declared in the specs.'
+      : `${plural(servers.length, 'server URL')} declared in the specs, ${plain.length} over plain HTTP${plain.length > 0 ? `: ${plain.map(code).join(', ')}` : ''}.`;
+  return [`## ${SECTIONS['cors-transport']}`, intro, findingsBlock(view, 'cors-transport', '###', 'CORS or transport-security weaknesses')].join('\n\n');
+}
+
+function remediationSection(view: View): string {
+  const groups = groupFindings(view.result.findings);
+  const head = `## ${REMEDIATION_SECTION}`;
+  if (groups.length === 0) {
+    const { authentication } = view.summary;
+    const unknown = authentication.unknown > 0 ? ` ${plural(authentication.unknown, 'endpoint')} with undetermined authentication still deserve a manual review.` : '';
+    return `${head}\n\nNothing to fix: the ${plural(view.summary.checks, 'check')} that ran found no weakness.${unknown}`;
+  }
+  const sectionOf = new Map(view.result.findings.map((finding) => [finding.checkId, finding.section]));
+  const items = groups.map((group, index) => {
+    const first = group.findings.slice(0, REMEDIATION_LOCATIONS).map((finding) => code(locationLabel(finding.location)));
+    const rest = group.findings.length - first.length;
+    const section = sectionOf.get(group.checkId);
+    return [
+      `${index + 1}. **${capitalize(group.severity)}**: ${prose(group.title)} (${owaspLabel(group.owasp)}; ${section === undefined ? '' : `${SECTIONS[section]}; `}${plural(group.places, 'place')}).`,
+      `   Where: ${first.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`,
+      `   Fix: ${prose(group.remediation)}`,
+    ].join('\n');
+  });
+  return `${head}\n\nOne item per check, most severe first; fix the top of the list first.\n\n${items.join('\n')}`;
+}
+
+/** Renders `02-protect.md`: the heading, a preamble and seed 000's seven sections, in order. */
+export function renderMarkdown(result: AuditResult): string {
+  const apiById = new Map(result.inventory.apis.map((api) => [api.id, api]));
+  const endpointById = new Map(result.inventory.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  const partial: Omit<View, 'endpoints'> = { result, summary: summarize(result), apiById, endpointById };
+  const view: View = { ...partial, endpoints: [] };
+  view.endpoints = [...result.inventory.endpoints].sort(compareEndpoints(view));
+  const sections = [
+    preamble(view),
+    inventorySection(view),
+    authenticationSection(view),
+    authorizationSection(view),
+    rateLimitSection(view),
+    inputValidationSection(view),
+    corsSection(view),
+    remediationSection(view),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}

@@ -1,0 +1,194 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { z, type ZodIssue } from 'zod';
+import type { AuditConfig } from '../engine/context.js';
+
+/** Looked for in the audited directory, in this order; the first one found is used. */
+export const CONFIG_FILE_NAMES = [
+  'apisec.config.json',
+  'apisec.config.yaml',
+  'apisec.config.yml',
+  '.apisec.yaml',
+  '.apisec.yml',
+] as const;
+
+export interface ConfigIssue {
+  /** Key path as written in messages, e.g. `apiTypes.payments` or `publicEndpoints[2]`. */
+  keyPath: string;
+  line?: number;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly file: string;
+  readonly line?: number;
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(message: string, details: { file: string; line?: number; issues?: readonly ConfigIssue[]; cause?: unknown }) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.file = details.file;
+    if (details.line !== undefined) this.line = details.line;
+    this.issues = details.issues ?? [];
+  }
+}
+
+const API_TYPES = ['internal', 'external', 'partner'] as const;
+
+const configSchema = z
+  .object({
+    publicEndpoints: z.array(
+      z
+        .string()
+        .regex(/^(?:[A-Za-z]+\s+)?(?:\/\S*|\*)$/, 'expected `METHOD /path` or `/path` (`*` wildcards allowed)'),
+    ),
+    apiTypes: z.record(z.string(), z.enum(API_TYPES)),
+    disabledChecks: z.array(z.string().min(1, 'a check id cannot be empty')),
+  })
+  .partial()
+  .strict();
+
+export function defaultConfig(): AuditConfig {
+  return { publicEndpoints: [], apiTypes: {}, disabledChecks: [] };
+}
+
+type PathSegment = string | number;
+
+function formatKeyPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+/** The YAML node at `path`; with `key`, the node of that key inside the mapping at `path`. */
+function nodeAt(doc: Document, path: readonly PathSegment[], key?: string): YamlNode | undefined {
+  let node: unknown = doc.contents;
+  const steps: PathSegment[] = key === undefined ? [...path] : [...path, key];
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    const wantKey = key !== undefined && index === steps.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
+      if (!pair) return undefined;
+      node = wantKey ? pair.key : pair.value;
+    } else if (isSeq(node) && typeof step === 'number') {
+      node = node.items[step];
+    } else {
+      return undefined;
+    }
+  }
+  return isMap(node) || isSeq(node) || isScalar(node) ? node : undefined;
+}
+
+function describeIssue(issue: ZodIssue): { path: PathSegment[]; key?: string; message: string }[] {
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = issue.path.length === 0 ? ' (allowed: publicEndpoints, apiTypes, disabledChecks)' : '';
+    return issue.keys.map((key) => ({ path: issue.path, key, message: `unknown key${allowed}` }));
+  }
+  if (issue.code === 'invalid_enum_value') {
+    return [{ path: issue.path, message: `expected one of ${API_TYPES.join(', ')}, got ${JSON.stringify(issue.received)}` }];
+  }
+  return [{ path: issue.path, message: issue.message.charAt(0).toLowerCase() + issue.message.slice(1) }];
+}
+
+/**
+ * Validates a parsed config value. `doc` (the same text parsed by `yaml`) gives line numbers;
+ * JSON is valid YAML 1.2, so both formats get them.
+ */
+export function validateConfig(value: unknown, file: string, doc?: Document, lineCounter?: LineCounter): AuditConfig {
+  const parsed = configSchema.safeParse(value ?? {});
+  if (parsed.success) {
+    return {
+      publicEndpoints: parsed.data.publicEndpoints ?? [],
+      apiTypes: parsed.data.apiTypes ?? {},
+      disabledChecks: parsed.data.disabledChecks ?? [],
+      file,
+    };
+  }
+  const issues: ConfigIssue[] = [];
+  for (const zodIssue of parsed.error.issues) {
+    for (const { path, key, message } of describeIssue(zodIssue)) {
+      const keyPath = formatKeyPath(key === undefined ? path : [...path, key]);
+      const node = doc ? nodeAt(doc, path, key) : undefined;
+      const offset = node?.range?.[0];
+      const line = offset !== undefined && lineCounter ? lineCounter.linePos(offset).line : undefined;
+      issues.push(line === undefined ? { keyPath, message } : { keyPath, line, message });
+    }
+  }
+  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const first = issues[0];
+  const lines = issues.map((issue) => `  ${file}${issue.line === undefined ? '' : `:${issue.line}`}: \`${issue.keyPath}\`: ${issue.message}`);
+  const message = `invalid configuration in ${file}:\n${lines.join('\n')}`;
+  return throwConfigError(message, file, first?.line, issues, parsed.error);
+}
+
+function throwConfigError(message: string, file: string, line: number | undefined, issues: ConfigIssue[], cause: unknown): never {
+  throw new ConfigError(message, line === undefined ? { file, issues, cause } : { file, line, issues, cause });
+}
+
+/** Parses config text (JSON when `file` ends in `.json`, YAML otherwise) and validates it. */
+export function parseConfig(text: string, file: string): AuditConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let value: unknown;
+  if (file.toLowerCase().endsWith('.json')) {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const position = error instanceof Error ? /position (\d+)/.exec(error.message) : null;
+      const line = position?.[1] ? lineCounter.linePos(Number(position[1])).line : doc.errors[0]?.linePos?.[0].line;
+      const reason = error instanceof Error ? error.message : String(error);
+      return throwConfigError(`${file}${line === undefined ? '' : `:${line}`}: invalid JSON: ${reason}`, file, line, [], error);
+    }
+  } else {
+    const yamlError = doc.errors[0];
+    if (yamlError) {
+      const line = yamlError.linePos?.[0].line;
+      const reason = yamlError.message.split('\n')[0] ?? yamlError.message;
+      return throwConfigError(`${file}${line === undefined ? '' : `:${line}`}: invalid YAML: ${reason}`, file, line, [], yamlError);
+    }
+    value = doc.toJS();
+  }
+  return validateConfig(value, file, doc.errors.length === 0 ? doc : undefined, lineCounter);
+}
+
+async function readIfPresent(absolute: string): Promise<string | undefined> {
+  try {
+    return await readFile(absolute, 'utf8');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Loads the audit configuration: `explicitPath` (resolved against the working directory) when
+ * given, else the first of `CONFIG_FILE_NAMES` in `root`, else the defaults.
+ */
+export async function loadConfig(root: string, explicitPath?: string): Promise<AuditConfig> {
+  const candidates =
+    explicitPath === undefined
+      ? CONFIG_FILE_NAMES.map((name) => ({ absolute: join(root, name), shown: name, required: false }))
+      : [{ absolute: resolve(explicitPath), shown: explicitPath, required: true }];
+  for (const { absolute, shown, required } of candidates) {
+    let text: string | undefined;
+    try {
+      text = await readIfPresent(absolute);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return throwConfigError(`cannot read config file ${shown}: ${reason}`, shown, undefined, [], error);
+    }
+    if (text === undefined) {
+      if (required) return throwConfigError(`config file not found: ${shown}`, shown, undefined, [], undefined);
+      continue;
+    }
+    const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return parseConfig(withoutBom, shown);
+  }
+  return defaultConfig();
+}
