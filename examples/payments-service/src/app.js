@@ -1,0 +1,25 @@
+const express = require('express');
+const cors = require('cors');
+const { API_PREFIX, INTERNAL_PREFIX } = require('./config/constants');
+const { requireAuth } = require('./middleware/auth');
+const payments = require('./routes/payments');
+const merchants = require('./routes/merchants');
+const admin = require('./routes/admin');
+const webhooks = require('./routes/webhooks');
+
+const app = express();
+app.use(cors({ origin: true, credentials: true }));
+app.use(express.json({ limit: '50mb' }));
+
+app.get('/health', (req, res) => res.json({ status: 'ok' }));
+
+app.use('/webhooks', webhooks);
+app.use(`${API_PREFIX}/payments`, payments);
+app.use(`${API_PREFIX}/merchants`, merchants);
+app.use(`${INTERNAL_PREFIX}/admin`, requireAuth, admin);
+
+app.use((err, req, res, next) => {
+  res.status(500).json({ error: err.message, stack: err.stack });
+});
+
+module.exports = app;
