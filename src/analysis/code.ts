@@ -1,0 +1,327 @@
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../engine/context.js';
+import type { Location } from '../model/types.js';
+import { isJsFamily } from '../parsing/languages.js';
+
+/**
+ * Call sites with their callee resolved through the file's imports, so a check matches
+ * `jwt.decode`, `import jwt as pyjwt; pyjwt.decode`, `from jwt import decode as d; d(...)`,
+ * `const { verify } = require('jsonwebtoken')` or `import * as jwt from 'jsonwebtoken'` alike.
+ * Qualified names use the module as imported: `jwt.decode`, `jsonwebtoken.verify`, `os.system`.
+ */
+export interface CallSite {
+  node: Node;
+  /** Qualified callee, e.g. `jsonwebtoken.verify`; for unresolved receivers the text as written, e.g. `app.get`. */
+  callee: string;
+  /** The callee as written in the source. */
+  written: string;
+  /** Positional arguments (Python keyword arguments and splats excluded). */
+  args: Node[];
+  /** Python keyword arguments by name. */
+  kwargs: Map<string, Node>;
+  /** True for `new X(...)` in JS. */
+  isNew: boolean;
+}
+
+export interface FileFacts {
+  /** Local name → qualified import (`pyjwt` → `jwt`, `verify` → `jsonwebtoken.verify`). */
+  imports: Map<string, string>;
+  calls: CallSite[];
+}
+
+const factsCache = new WeakMap<SourceFile, FileFacts>();
+
+export function text(node: Node | null | undefined): string {
+  return node?.text ?? '';
+}
+
+function descendantsOfType(root: Node, types: readonly string[]): Node[] {
+  return root.descendantsOfType([...types]).filter((node): node is Node => node !== null);
+}
+
+/** String literal value (quotes removed) when the node is a plain string; undefined otherwise. */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'string') {
+    if (node.children.some((child) => child?.type === 'interpolation')) return undefined;
+    const content = node.children.filter((child) => child?.type === 'string_content' || child?.type === 'string_fragment');
+    if (content.length > 0) return content.map((child) => child?.text ?? '').join('');
+    const raw = node.text;
+    const match = /^[rRbBuU]*(['"]{1,3})([\s\S]*)\1$/.exec(raw);
+    return match ? (match[2] ?? '') : raw === '""' || raw === "''" ? '' : undefined;
+  }
+  if (node.type === 'template_string' && !node.children.some((child) => child?.type === 'template_substitution')) {
+    return node.text.slice(1, -1);
+  }
+  return undefined;
+}
+
+export type Literal = string | number | boolean | null;
+
+/** Value of a literal (string, number, boolean, None/null); undefined when not a literal. */
+export function literalValue(node: Node | null | undefined): Literal | undefined {
+  if (!node) return undefined;
+  const asString = stringValue(node);
+  if (asString !== undefined) return asString;
+  switch (node.type) {
+    case 'true':
+    case 'True':
+      return true;
+    case 'false':
+    case 'False':
+      return false;
+    case 'none':
+    case 'None':
+    case 'null':
+      return null;
+    case 'integer':
+    case 'float':
+    case 'number': {
+      const value = Number(node.text.replace(/_/g, ''));
+      return Number.isNaN(value) ? undefined : value;
+    }
+    case 'parenthesized_expression':
+      return literalValue(node.namedChildren[0]);
+    default:
+      return undefined;
+  }
+}
+
+/** Property of a JS object literal or value of a Python dict literal, by key. */
+export function propertyOf(object: Node | null | undefined, key: string): Node | undefined {
+  if (!object) return undefined;
+  if (object.type === 'object') {
+    for (const child of object.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'pair') {
+        const name = child.childForFieldName('key');
+        const keyText = name ? (stringValue(name) ?? name.text) : '';
+        if (keyText === key) return child.childForFieldName('value') ?? undefined;
+      } else if (child.type === 'shorthand_property_identifier' && child.text === key) {
+        return child;
+      }
+    }
+    return undefined;
+  }
+  if (object.type === 'dictionary') {
+    for (const child of object.namedChildren) {
+      if (child?.type !== 'pair') continue;
+      if (stringValue(child.childForFieldName('key')) === key) return child.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Elements of a list/array literal. */
+export function elementsOf(node: Node | null | undefined): Node[] {
+  if (!node || (node.type !== 'list' && node.type !== 'array' && node.type !== 'tuple' && node.type !== 'set')) return [];
+  return node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+}
+
+function pythonImports(root: Node, imports: Map<string, string>): void {
+  for (const statement of descendantsOfType(root, ['import_statement', 'import_from_statement'])) {
+    if (statement.type === 'import_statement') {
+      for (const name of statement.childrenForFieldName('name')) {
+        if (!name) continue;
+        if (name.type === 'aliased_import') {
+          const alias = name.childForFieldName('alias');
+          const target = name.childForFieldName('name');
+          if (alias && target) imports.set(alias.text, target.text);
+        } else {
+          // `import a.b` binds `a`; calls are written `a.b.f()` and resolve to themselves.
+          const head = name.text.split('.')[0] ?? name.text;
+          imports.set(head, head);
+        }
+      }
+    } else {
+      const module = statement.childForFieldName('module_name')?.text ?? '';
+      const base = module.replace(/^\.+/, '');
+      for (const name of statement.childrenForFieldName('name')) {
+        if (!name) continue;
+        if (name.type === 'aliased_import') {
+          const alias = name.childForFieldName('alias');
+          const target = name.childForFieldName('name');
+          if (alias && target) imports.set(alias.text, base ? `${base}.${target.text}` : target.text);
+        } else {
+          imports.set(name.text, base ? `${base}.${name.text}` : name.text);
+        }
+      }
+    }
+  }
+}
+
+function requireSource(node: Node | null | undefined): string | undefined {
+  if (node?.type !== 'call_expression') return undefined;
+  if (node.childForFieldName('function')?.text !== 'require') return undefined;
+  return stringValue(node.childForFieldName('arguments')?.namedChildren[0]);
+}
+
+function jsImports(root: Node, imports: Map<string, string>): void {
+  for (const statement of descendantsOfType(root, ['import_statement'])) {
+    const source = stringValue(statement.childForFieldName('source'));
+    const requireClause = statement.namedChildren.find((child) => child?.type === 'import_require_clause');
+    if (requireClause) {
+      const name = requireClause.namedChildren[0];
+      const from = stringValue(requireClause.childForFieldName('source'));
+      if (name && from) imports.set(name.text, from);
+      continue;
+    }
+    if (source === undefined) continue;
+    const clause = statement.namedChildren.find((child) => child?.type === 'import_clause');
+    if (!clause) continue;
+    for (const part of clause.namedChildren) {
+      if (!part) continue;
+      if (part.type === 'identifier') imports.set(part.text, source);
+      else if (part.type === 'namespace_import') {
+        const name = part.namedChildren[0];
+        if (name) imports.set(name.text, source);
+      } else if (part.type === 'named_imports') {
+        for (const specifier of part.namedChildren) {
+          if (specifier?.type !== 'import_specifier') continue;
+          const name = specifier.childForFieldName('name');
+          const alias = specifier.childForFieldName('alias');
+          if (name) imports.set((alias ?? name).text, `${source}.${name.text}`);
+        }
+      }
+    }
+  }
+  for (const declarator of descendantsOfType(root, ['variable_declarator'])) {
+    const value = declarator.childForFieldName('value');
+    let source = requireSource(value);
+    let member: string | undefined;
+    if (source === undefined && value?.type === 'member_expression') {
+      source = requireSource(value.childForFieldName('object'));
+      member = value.childForFieldName('property')?.text;
+    }
+    if (source === undefined) continue;
+    const base = member ? `${source}.${member}` : source;
+    const name = declarator.childForFieldName('name');
+    if (!name) continue;
+    if (name.type === 'identifier') imports.set(name.text, base);
+    else if (name.type === 'object_pattern') {
+      for (const part of name.namedChildren) {
+        if (!part) continue;
+        if (part.type === 'shorthand_property_identifier_pattern') imports.set(part.text, `${base}.${part.text}`);
+        else if (part.type === 'pair_pattern') {
+          const key = part.childForFieldName('key');
+          const local = part.childForFieldName('value');
+          if (key && local?.type === 'identifier') imports.set(local.text, `${base}.${key.text}`);
+        }
+      }
+    }
+  }
+}
+
+/** Resolves an expression like `a.b.c` through the imports; undefined when it is not a name chain. */
+export function qualify(node: Node | null | undefined, imports: ReadonlyMap<string, string>): string | undefined {
+  if (!node) return undefined;
+  switch (node.type) {
+    case 'identifier':
+      return imports.get(node.text) ?? node.text;
+    case 'attribute': {
+      const object = qualify(node.childForFieldName('object'), imports);
+      const attribute = node.childForFieldName('attribute')?.text;
+      return object !== undefined && attribute ? `${object}.${attribute}` : undefined;
+    }
+    case 'member_expression': {
+      const objectNode = node.childForFieldName('object');
+      const required = requireSource(objectNode);
+      const object = required ?? qualify(objectNode, imports);
+      const property = node.childForFieldName('property')?.text;
+      return object !== undefined && property ? `${object}.${property}` : undefined;
+    }
+    case 'this':
+    case 'self':
+      return node.text;
+    case 'parenthesized_expression':
+      return qualify(node.namedChildren[0], imports);
+    default:
+      return undefined;
+  }
+}
+
+export function factsOf(source: SourceFile): FileFacts {
+  const cached = factsCache.get(source);
+  if (cached) return cached;
+  const root = source.tree.rootNode;
+  const imports = new Map<string, string>();
+  const calls: CallSite[] = [];
+  if (source.language === 'python') {
+    pythonImports(root, imports);
+    for (const call of descendantsOfType(root, ['call'])) {
+      const fn = call.childForFieldName('function');
+      const args: Node[] = [];
+      const kwargs = new Map<string, Node>();
+      for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+        if (!arg || arg.type === 'comment') continue;
+        if (arg.type === 'keyword_argument') {
+          const name = arg.childForFieldName('name');
+          const value = arg.childForFieldName('value');
+          if (name && value) kwargs.set(name.text, value);
+        } else if (arg.type !== 'dictionary_splat' && arg.type !== 'list_splat') args.push(arg);
+      }
+      calls.push({ node: call, callee: qualify(fn, imports) ?? text(fn), written: text(fn), args, kwargs, isNew: false });
+    }
+  } else if (isJsFamily(source.language)) {
+    jsImports(root, imports);
+    for (const call of descendantsOfType(root, ['call_expression', 'new_expression'])) {
+      const isNew = call.type === 'new_expression';
+      const fn = call.childForFieldName(isNew ? 'constructor' : 'function');
+      const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (arg): arg is Node => arg !== null && arg.type !== 'comment',
+      );
+      calls.push({ node: call, callee: qualify(fn, imports) ?? text(fn), written: text(fn), args, kwargs: new Map(), isNew });
+    }
+  }
+  const facts = { imports, calls };
+  factsCache.set(source, facts);
+  return facts;
+}
+
+/** Calls whose qualified callee is one of `names` (exact) or matches the predicate. */
+export function findCalls(source: SourceFile, names: readonly string[] | ((callee: string) => boolean)): CallSite[] {
+  const match = typeof names === 'function' ? names : (callee: string): boolean => names.includes(callee);
+  return factsOf(source).calls.filter((call) => match(call.callee));
+}
+
+/** An argument by Python keyword, or by position. */
+export function argument(call: CallSite, position: number, keyword?: string): Node | undefined {
+  return (keyword === undefined ? undefined : call.kwargs.get(keyword)) ?? call.args[position];
+}
+
+export function locationOf(source: SourceFile, node: Node): Location {
+  return {
+    file: source.file,
+    line: node.startPosition.row + 1,
+    column: node.startPosition.column + 1,
+    endLine: node.endPosition.row + 1,
+    endColumn: node.endPosition.column + 1,
+  };
+}
+
+/** The first line of a node's text, trimmed to a readable snippet. */
+export function snippetOf(node: Node, max = 160): string {
+  const first = node.text.split('\n')[0] ?? '';
+  const oneLine = node.text.includes('\n') ? `${first.trimEnd()} …` : first;
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/** The innermost function (def, arrow, method, function expression) around a node. */
+export function enclosingFunction(node: Node): Node | undefined {
+  let current: Node | null = node.parent;
+  while (current) {
+    if (
+      current.type === 'function_definition' ||
+      current.type === 'function_declaration' ||
+      current.type === 'function_expression' ||
+      current.type === 'function' ||
+      current.type === 'arrow_function' ||
+      current.type === 'method_definition' ||
+      current.type === 'generator_function_declaration'
+    ) {
+      return current;
+    }
+    current = current.parent;
+  }
+  return undefined;
+}
