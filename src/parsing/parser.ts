@@ -26,12 +26,17 @@ function init(): Promise<void> {
   return initialised;
 }
 
+let loading: Promise<unknown> = Promise.resolve();
+
 async function loadLanguage(language: SourceLanguage): Promise<Language> {
   await init();
   let pending = languages.get(language);
   if (!pending) {
     // The grammars ship as .wasm inside the npm package: nothing is built or downloaded.
-    pending = Language.load(require.resolve(`tree-sitter-wasms/out/tree-sitter-${WASM_NAME[language]}.wasm`));
+    const file = require.resolve(`tree-sitter-wasms/out/tree-sitter-${WASM_NAME[language]}.wasm`);
+    // Serialised across callers too (see prepareLanguages).
+    pending = loading.then(() => Language.load(file));
+    loading = pending.catch(() => undefined);
     languages.set(language, pending);
   }
   const lang = await pending;
@@ -41,7 +46,8 @@ async function loadLanguage(language: SourceLanguage): Promise<Language> {
 
 /** Loads the grammars needed before any synchronous parse. */
 export async function prepareLanguages(needed: Iterable<SourceLanguage>): Promise<void> {
-  await Promise.all([...new Set(needed)].map(loadLanguage));
+  // One at a time: loading the typescript and tsx grammars concurrently fails in web-tree-sitter 0.25.
+  for (const language of new Set(needed)) await loadLanguage(language);
 }
 
 /** Parses `text` (the grammar must have been prepared). Returns undefined when the parser gives up. */

@@ -10,51 +10,51 @@ export const ERROR_COVERAGE_WARNING = 0.1;
 const READ_AHEAD = 8;
 
 export interface SyntaxErrorSummary {
-  /** 1-based line of the first ERROR node (of the first MISSING node when there is none). */
+  /** 1-based line of the first token the parser could not place (or of the first MISSING node). */
   firstLine: number;
-  /** Bytes inside outermost ERROR nodes / total bytes. */
+  /** Share of the file's bytes inside ERROR nodes that no well-formed subtree accounts for. */
   coverage: number;
 }
 
-/** Where a tree's syntax errors are and how much of the file they swallow; undefined for a clean tree. */
+/**
+ * Where a tree's syntax errors are and how much of the file they swallow; undefined for a clean tree.
+ * tree-sitter often wraps a broken file in one ERROR node that still holds complete statements
+ * (queries match those as usual), so only the loose tokens inside ERROR nodes count as lost,
+ * and the reported line is the first loose token rather than the ERROR node's start.
+ */
 export function summariseSyntaxErrors(tree: Tree): SyntaxErrorSummary | undefined {
   const root = tree.rootNode;
   if (!root.hasError) return undefined;
   const total = Math.max(root.endIndex - root.startIndex, 1);
-  let covered = 0;
-  let firstError: number | undefined;
-  let firstMissing: number | undefined;
-  const cursor = tree.walk();
-  try {
-    let descend = true;
-    for (;;) {
-      const node: Node = cursor.currentNode;
-      let enter = false;
-      if (descend) {
-        if (node.isError) {
-          covered += node.endIndex - node.startIndex;
-          firstError ??= node.startPosition.row + 1;
-        } else if (node.isMissing) {
-          firstMissing ??= node.startPosition.row + 1;
-        } else {
-          enter = node.hasError;
-        }
-      }
-      if (enter && cursor.gotoFirstChild()) {
-        descend = true;
-        continue;
-      }
-      if (cursor.gotoNextSibling()) {
-        descend = true;
-        continue;
-      }
-      if (!cursor.gotoParent()) break;
-      descend = false;
+  let lost = 0;
+  let firstLine: number | undefined;
+  let firstErrorLine: number | undefined;
+  // Explicit stack: error paths can be thousands of nodes deep in generated code.
+  const stack: { node: Node; loose: boolean }[] = [{ node: root, loose: false }];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const { node, loose } = entry;
+    if (node.isMissing || loose) {
+      firstLine ??= node.startPosition.row + 1;
+      continue;
     }
-  } finally {
-    cursor.delete();
+    const children = node.children;
+    if (node.isError) {
+      firstErrorLine ??= node.startPosition.row + 1;
+      let accounted = 0;
+      for (const child of children) {
+        if (child && (child.childCount > 0 || child.isError)) accounted += child.endIndex - child.startIndex;
+      }
+      lost += node.endIndex - node.startIndex - accounted;
+      if (children.length === 0) firstLine ??= node.startPosition.row + 1;
+    }
+    for (let index = children.length - 1; index >= 0; index--) {
+      const child = children[index];
+      if (!child) continue;
+      if (child.isError || child.isMissing || (child.childCount > 0 && child.hasError)) stack.push({ node: child, loose: false });
+      else if (node.isError && child.childCount === 0) stack.push({ node: child, loose: true });
+    }
   }
-  return { firstLine: firstError ?? firstMissing ?? root.startPosition.row + 1, coverage: covered / total };
+  return { firstLine: firstLine ?? firstErrorLine ?? root.startPosition.row + 1, coverage: lost / total };
 }
 
 /**
@@ -71,7 +71,9 @@ export async function parseSources(
   const sources: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   if (targets.length === 0) return { sources, diagnostics };
-  await prepareLanguages(targets.map((file) => file.language));
+  // One grammar at a time: loading typescript and tsx concurrently fails in web-tree-sitter 0.25
+  // ("bad export type for 'tree_sitter_typescript_external_scanner_create'").
+  for (const language of new Set(targets.map((file) => file.language))) await prepareLanguages([language]);
 
   // Reads run a few files ahead of the (synchronous) parser so disk and CPU overlap.
   const pending = new Map<number, Promise<TextReadResult>>();

@@ -131,6 +131,94 @@ function throwConfigError(message: string, file: string, line: number | undefine
   throw new ConfigError(message, line === undefined ? { file, issues, cause } : { file, line, issues, cause });
 }
 
+/**
+ * Offset of the first JSON syntax error: V8's messages on Node 20 often give no position.
+ * Only called after `JSON.parse` has failed.
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const space = (): void => {
+    while (i < text.length && ' \t\r\n'.includes(text.charAt(i))) i++;
+  };
+  const fail = (): never => {
+    throw new JsonSyntaxAt(i);
+  };
+  const literal = (word: string): void => {
+    if (!text.startsWith(word, i)) fail();
+    i += word.length;
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    space();
+    const ch = text.charAt(i);
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      i++;
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (close === '}') {
+          space();
+          if (text[i] !== '"') fail();
+          string();
+          space();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        space();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === close) {
+          i++;
+          return;
+        }
+        fail();
+      }
+    } else if (ch === '"') {
+      string();
+    } else if (ch === 't') {
+      literal('true');
+    } else if (ch === 'f') {
+      literal('false');
+    } else if (ch === 'n') {
+      literal('null');
+    } else {
+      const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+      if (!number) return fail();
+      i += number[0].length;
+    }
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail();
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonSyntaxAt) return Math.min(error.offset, text.length);
+    return undefined;
+  }
+}
+
+class JsonSyntaxAt extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON syntax error at ${offset}`);
+  }
+}
+
 /** Parses config text (JSON when `file` ends in `.json`, YAML otherwise) and validates it. */
 export function parseConfig(text: string, file: string): AuditConfig {
   const lineCounter = new LineCounter();
@@ -140,17 +228,17 @@ export function parseConfig(text: string, file: string): AuditConfig {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      const position = error instanceof Error ? /position (\d+)/.exec(error.message) : null;
-      const line = position?.[1] ? lineCounter.linePos(Number(position[1])).line : doc.errors[0]?.linePos?.[0].line;
+      const offset = jsonErrorOffset(text);
+      const line = offset === undefined ? undefined : lineCounter.linePos(offset).line;
       const reason = error instanceof Error ? error.message : String(error);
       return throwConfigError(`${file}${line === undefined ? '' : `:${line}`}: invalid JSON: ${reason}`, file, line, [], error);
     }
   } else {
     const yamlError = doc.errors[0];
     if (yamlError) {
-      const line = yamlError.linePos?.[0].line;
+      const line = lineCounter.linePos(yamlError.pos[0]).line;
       const reason = yamlError.message.split('\n')[0] ?? yamlError.message;
-      return throwConfigError(`${file}${line === undefined ? '' : `:${line}`}: invalid YAML: ${reason}`, file, line, [], yamlError);
+      return throwConfigError(`${file}:${line}: invalid YAML: ${reason}`, file, line, [], yamlError);
     }
     value = doc.toJS();
   }

@@ -198,6 +198,7 @@ export async function discoverWorkspace(
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subdirs: PendingDir[] = [];
+      const regular: { path: string; absolute: string }[] = [];
       for (const entry of entries) {
         const path = dir.path === '' ? entry.name : `${dir.path}/${entry.name}`;
         const absolute = join(dir.real, entry.name);
@@ -206,16 +207,16 @@ export async function discoverWorkspace(
           subdirs.push({ path, real: absolute, matchers });
         } else if (entry.isSymbolicLink()) {
           links.push({ path, absolute, matchers });
-        } else if (entry.isFile()) {
-          if (isIgnored(matchers, path, false)) continue;
-          try {
-            const info = await lstat(absolute);
-            addFile(path, absolute, info.size);
-          } catch (error) {
-            warn('warning', path, `cannot stat file (${describe(error)}); skipped`);
-          }
+        } else if (entry.isFile() && !isIgnored(matchers, path, false)) {
+          regular.push({ path, absolute });
         }
       }
+      const sizes = await Promise.allSettled(regular.map(({ absolute }) => lstat(absolute)));
+      regular.forEach(({ path, absolute }, index) => {
+        const outcome = sizes[index];
+        if (outcome?.status === 'fulfilled') addFile(path, absolute, outcome.value.size);
+        else warn('warning', path, `cannot stat file (${describe(outcome?.reason)}); skipped`);
+      });
       // Reversed so the stack pops them in name order.
       for (let i = subdirs.length - 1; i >= 0; i--) {
         const sub = subdirs[i];
