@@ -1,4 +1,19 @@
 import type { CodeCollector } from './collector.js';
+import { expressCollector } from './express/collector.js';
+import { fastifyCollector } from './fastify/collector.js';
+import { honoCollector } from './hono/collector.js';
+import { jsGraphqlCollector } from './js-graphql/collector.js';
+import { koaCollector } from './koa/collector.js';
+import { nestCollector } from './nestjs/collector.js';
+import { nextCollector } from './nextjs/collector.js';
 
 /** Framework collectors, one per file. */
-export const allCollectors: readonly CodeCollector[] = [];
+export const allCollectors: readonly CodeCollector[] = [
+  expressCollector,
+  fastifyCollector,
+  honoCollector,
+  jsGraphqlCollector,
+  koaCollector,
+  nestCollector,
+  nextCollector,
+];

@@ -1,0 +1,674 @@
+import type { CodeCollector, CollectedEndpoint } from '../collector.js';
+import type { SourceFile } from '../../../engine/context.js';
+import type { AuthEvidence, AuthMechanism, Diagnostic, Location } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import {
+  callArgs,
+  calleeName,
+  decoratorsOf,
+  dotted,
+  elements,
+  field,
+  kids,
+  lastSegment,
+  literalString,
+  methodsOf,
+  superclassNodes,
+  unwrap,
+  walk,
+} from '../python/ast.js';
+import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
+import { UNKNOWN, UNPROTECTED, analyseBody, classifyDecorator, decide, decoratorGuard, isAuthish, locate, type Guard } from '../python/guards.js';
+import { concatPaths, normaliseAnglePath, regexToPath } from '../python/paths.js';
+import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+
+const ID = 'django';
+const HTTP = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const GRAPHQL_VIEWS = new Set(['GraphQLView', 'AsyncGraphQLView', 'GraphQLAPIView']);
+
+const GENERIC_METHODS: Record<string, string[]> = {
+  ListAPIView: ['GET'],
+  CreateAPIView: ['POST'],
+  RetrieveAPIView: ['GET'],
+  DestroyAPIView: ['DELETE'],
+  UpdateAPIView: ['PUT', 'PATCH'],
+  ListCreateAPIView: ['GET', 'POST'],
+  RetrieveUpdateAPIView: ['GET', 'PUT', 'PATCH'],
+  RetrieveDestroyAPIView: ['GET', 'DELETE'],
+  RetrieveUpdateDestroyAPIView: ['GET', 'PUT', 'PATCH', 'DELETE'],
+  TemplateView: ['GET'],
+  ListView: ['GET'],
+  DetailView: ['GET'],
+  RedirectView: ['GET'],
+  ArchiveIndexView: ['GET'],
+  CreateView: ['GET', 'POST'],
+  UpdateView: ['GET', 'POST'],
+  FormView: ['GET', 'POST'],
+  DeleteView: ['GET', 'POST'],
+  LoginView: ['GET', 'POST'],
+  LogoutView: ['POST'],
+  ObtainAuthToken: ['POST'],
+  TokenObtainPairView: ['POST'],
+  TokenRefreshView: ['POST'],
+  TokenVerifyView: ['POST'],
+};
+const VIEWSET_ACTIONS: Record<string, string[]> = {
+  ModelViewSet: ['list', 'create', 'retrieve', 'update', 'partial_update', 'destroy'],
+  ReadOnlyModelViewSet: ['list', 'retrieve'],
+  ListModelMixin: ['list'],
+  CreateModelMixin: ['create'],
+  RetrieveModelMixin: ['retrieve'],
+  UpdateModelMixin: ['update', 'partial_update'],
+  DestroyModelMixin: ['destroy'],
+};
+const ACTION_ROUTES: Record<string, { method: string; detail: boolean }> = {
+  list: { method: 'GET', detail: false },
+  create: { method: 'POST', detail: false },
+  retrieve: { method: 'GET', detail: true },
+  update: { method: 'PUT', detail: true },
+  partial_update: { method: 'PATCH', detail: true },
+  destroy: { method: 'DELETE', detail: true },
+};
+const AUTH_CLASSES: Record<string, AuthMechanism> = {
+  SessionAuthentication: 'session',
+  BasicAuthentication: 'basic',
+  TokenAuthentication: 'api-key',
+  KnoxTokenAuthentication: 'api-key',
+  JWTAuthentication: 'jwt',
+  JWTStatelessUserAuthentication: 'jwt',
+  JWTTokenUserAuthentication: 'jwt',
+  JSONWebTokenAuthentication: 'jwt',
+  JWTCookieAuthentication: 'jwt',
+  OAuth2Authentication: 'oauth2',
+};
+const PERMISSION_PROTECTS = new Set(['IsAuthenticated', 'IsAdminUser', 'DjangoModelPermissions', 'DjangoObjectPermissions']);
+const PERMISSION_READONLY = new Set(['IsAuthenticatedOrReadOnly', 'DjangoModelPermissionsOrAnonReadOnly']);
+const PERMISSION_MECHANISM: Record<string, AuthMechanism> = {
+  HasAPIKey: 'api-key',
+  TokenHasScope: 'oauth2',
+  TokenHasReadWriteScope: 'oauth2',
+  TokenHasResourceScope: 'oauth2',
+  TokenMatchesOASRequirements: 'oauth2',
+};
+const PUBLIC_VIEWS = new Set(['LoginView', 'ObtainAuthToken', 'TokenObtainPairView', 'TokenRefreshView', 'TokenVerifyView', 'PasswordResetView']);
+const LOGIN_MIXINS = new Set(['LoginRequiredMixin', 'PermissionRequiredMixin', 'UserPassesTestMixin', 'StaffuserRequiredMixin', 'SuperuserRequiredMixin']);
+
+interface ListSetting {
+  module: PyModule;
+  node: Node;
+  names: string[];
+}
+
+interface Settings {
+  permissions?: ListSetting;
+  authentication?: ListSetting;
+  loginRequiredMiddleware?: Location;
+  rootUrlconf?: string;
+}
+
+interface ViewClass {
+  module: PyModule;
+  node: Node;
+  /** Names of every base class, project classes followed. */
+  bases: Set<string>;
+  methods: Map<string, { module: PyModule; fn: Node }>;
+}
+
+/** One permission list's effect on one HTTP method. */
+interface PermissionOutcome {
+  kind: 'protected' | 'public' | 'unknown' | 'none';
+  detail: string;
+  mechanism?: AuthMechanism;
+}
+
+class DjangoScan {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly settings: Settings = {};
+  private readonly routers = new Map<string, { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] }>();
+  private readonly visiting = new Set<string>();
+  private readonly out: CollectedEndpoint[] = [];
+
+  constructor(private readonly index: PyIndex) {}
+
+  run(): CollectedEndpoint[] {
+    for (const module of this.index.modules) {
+      if (/\bREST_FRAMEWORK\b|\bROOT_URLCONF\b|\bMIDDLEWARE\b/.test(module.source.text)) this.readSettings(module);
+      if (/Router\(/.test(module.source.text)) this.findRouters(module);
+    }
+    const urlconfs = this.index.modules.filter((module) => module.values.has('urlpatterns'));
+    const included = new Set<string>();
+    for (const module of urlconfs) {
+      for (const target of this.includedModules(module)) included.add(target);
+    }
+    const root = this.settings.rootUrlconf !== undefined ? this.index.resolveModule(this.settings.rootUrlconf) : undefined;
+    const roots = root ? [root] : urlconfs.filter((module) => !included.has(module.source.file));
+    for (const module of roots) this.urlconf(module, '', []);
+    return this.out;
+  }
+
+  private readSettings(module: PyModule): void {
+    const drf = module.values.get('REST_FRAMEWORK');
+    if (drf && unwrap(drf).type === 'dictionary') {
+      for (const pair of kids(unwrap(drf))) {
+        if (pair.type !== 'pair') continue;
+        const key = literalString(field(pair, 'key'));
+        const value = field(pair, 'value');
+        if (!value) continue;
+        const setting: ListSetting = { module, node: pair, names: elements(value).map((e) => literalString(e) ?? dotted(e) ?? e.text) };
+        if (key === 'DEFAULT_PERMISSION_CLASSES') this.settings.permissions = setting;
+        if (key === 'DEFAULT_AUTHENTICATION_CLASSES') this.settings.authentication = setting;
+      }
+    }
+    const middleware = module.values.get('MIDDLEWARE');
+    if (middleware) {
+      for (const element of elements(middleware)) {
+        if (literalString(element)?.endsWith('.LoginRequiredMiddleware')) this.settings.loginRequiredMiddleware = locate(module, element);
+      }
+    }
+    const urlconf = literalString(module.values.get('ROOT_URLCONF'));
+    if (urlconf !== undefined) this.settings.rootUrlconf = urlconf;
+  }
+
+  private findRouters(module: PyModule): void {
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type === 'assignment') {
+        const left = field(node, 'left');
+        const right = field(node, 'right');
+        const value = right ? unwrap(right) : undefined;
+        const cls = value?.type === 'call' ? lastSegment(calleeName(value) ?? '') : '';
+        if (left?.type === 'identifier' && value && /^(DefaultRouter|SimpleRouter|ExtendedDefaultRouter|ExtendedSimpleRouter)$/.test(cls)) {
+          const trailingNode = callArgs(value).keywords.get('trailing_slash');
+          const trailing = trailingNode?.text === 'False' ? '' : (literalString(trailingNode) ?? '/');
+          this.routers.set(`${module.source.file}:${value.startIndex}`, { module, at: value, isDefault: cls.includes('Default'), trailing, registrations: [] });
+        }
+      }
+      return true;
+    });
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type !== 'call') return true;
+      const fn = field(node, 'function');
+      if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'register') return true;
+      const object = field(fn, 'object');
+      const router = object ? this.routerFor(module, object) : undefined;
+      router?.registrations.push(node);
+      return true;
+    });
+  }
+
+  private routerFor(module: PyModule, expression: Node): { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] } | undefined {
+    const resolved = this.index.resolveExpr(module, expression);
+    if (resolved?.kind !== 'value') return undefined;
+    return this.routers.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
+  }
+
+  /** Expressions that build `urlpatterns`: its assignment, `+=` extensions and concatenations. */
+  private patternParts(module: PyModule): { module: PyModule; node: Node }[] {
+    const parts: { module: PyModule; node: Node }[] = [];
+    const add = (node: Node): void => {
+      const target = unwrap(node);
+      if (target.type === 'binary_operator') {
+        const left = field(target, 'left');
+        const right = field(target, 'right');
+        if (left) add(left);
+        if (right) add(right);
+      } else parts.push({ module, node: target });
+    };
+    for (const statement of kids(module.source.tree.rootNode)) {
+      if (statement.type !== 'expression_statement') continue;
+      const inner = statement.firstNamedChild;
+      if (!inner) continue;
+      const left = field(inner, 'left');
+      const right = field(inner, 'right');
+      if ((inner.type === 'assignment' || inner.type === 'augmented_assignment') && left?.text === 'urlpatterns' && right) add(right);
+    }
+    return parts;
+  }
+
+  private includedModules(module: PyModule): string[] {
+    const out: string[] = [];
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type === 'call' && lastSegment(calleeName(node) ?? '') === 'include') {
+        const target = this.includeTarget(module, node);
+        if (target?.module) out.push(target.module.source.file);
+      }
+      return true;
+    });
+    return out;
+  }
+
+  private includeTarget(module: PyModule, call: Node): { module?: PyModule; list?: Node; router?: Node } | undefined {
+    let arg = callArgs(call).positional[0];
+    if (arg && unwrap(arg).type === 'tuple') arg = elements(arg)[0];
+    if (!arg) return undefined;
+    const name = literalString(arg);
+    if (name !== undefined) {
+      const target = this.index.resolveModule(name, module);
+      return target ? { module: target } : undefined;
+    }
+    const target = unwrap(arg);
+    if (target.type === 'list') return { list: target };
+    if (target.type === 'attribute' && field(target, 'attribute')?.text === 'urls') return { router: target };
+    const resolved = this.index.resolveExpr(module, target);
+    if (resolved?.kind === 'module') return { module: resolved.module };
+    if (resolved?.kind === 'value' && unwrap(resolved.node).type === 'list') return { list: unwrap(resolved.node) };
+    return undefined;
+  }
+
+  private urlconf(module: PyModule, prefix: string, wrappers: Guard[]): void {
+    if (this.visiting.has(module.source.file)) return;
+    this.visiting.add(module.source.file);
+    for (const part of this.patternParts(module)) this.patterns(part.module, part.node, prefix, wrappers);
+    this.visiting.delete(module.source.file);
+  }
+
+  private patterns(module: PyModule, node: Node, prefix: string, wrappers: Guard[]): void {
+    const target = unwrap(node);
+    if (target.type === 'attribute' && field(target, 'attribute')?.text === 'urls') {
+      const object = field(target, 'object');
+      const router = object ? this.routerFor(module, object) : undefined;
+      if (router) this.routerRoutes(router, prefix);
+      return;
+    }
+    if (target.type === 'identifier') {
+      const resolved = this.index.resolveExpr(module, target);
+      if (resolved?.kind === 'value') this.patterns(resolved.module, resolved.node, prefix, wrappers);
+      return;
+    }
+    if (target.type === 'call' && lastSegment(calleeName(target) ?? '') === 'format_suffix_patterns') {
+      const inner = callArgs(target).positional[0];
+      if (inner) this.patterns(module, inner, prefix, wrappers);
+      return;
+    }
+    for (const element of elements(target)) {
+      const entry = unwrap(element);
+      if (entry.type !== 'call') continue;
+      const kind = lastSegment(calleeName(entry) ?? '');
+      if (kind !== 'path' && kind !== 're_path' && kind !== 'url') continue;
+      this.pattern(module, entry, kind, prefix, wrappers);
+    }
+  }
+
+  private pattern(module: PyModule, entry: Node, kind: string, prefix: string, wrappers: Guard[]): void {
+    const args = callArgs(entry);
+    const routeNode = args.keywords.get('route') ?? args.positional[0];
+    const raw = routeNode ? this.index.evalString(module, routeNode) : undefined;
+    if (raw === undefined) {
+      this.diagnose(module, entry, 'A URL pattern cannot be resolved statically; it is skipped.');
+      return;
+    }
+    const route = kind === 'path' ? raw : regexToPath(raw);
+    const full = prefix + route;
+    let view = args.keywords.get('view') ?? args.positional[1];
+    if (!view) return;
+    const guards = [...wrappers];
+    let csrfExempt = false;
+    // `login_required(views.x)`, `csrf_exempt(View.as_view())` wrap the view where it is routed.
+    for (;;) {
+      const target = unwrap(view);
+      if (target.type !== 'call') break;
+      const name = lastSegment(calleeName(target) ?? '');
+      if (name === 'include' || name === 'as_view') break;
+      const inner = callArgs(target).positional[0];
+      if (!inner) break;
+      if (name === 'csrf_exempt') csrfExempt = true;
+      const callee = field(target, 'function');
+      if (callee) guards.push(...decoratorGuard(classifyDecorator(this.index, module, callee), locate(module, target), 'route'));
+      view = inner;
+    }
+    const target = unwrap(view);
+    if (target.type === 'call' && lastSegment(calleeName(target) ?? '') === 'include') {
+      const included = this.includeTarget(module, target);
+      if (included?.module) this.urlconf(included.module, full, guards);
+      else if (included?.list) this.patterns(module, included.list, full, guards);
+      else if (included?.router) this.patterns(module, included.router, full, guards);
+      else this.diagnose(module, entry, 'An include() target cannot be resolved; its routes are skipped.');
+      return;
+    }
+    if (target.type === 'attribute' && target.text.endsWith('site.urls')) {
+      this.push(module, entry, 'ANY', full, { state: 'protected', mechanisms: ['session'], detail: 'Django admin site (staff login)', where: locate(module, entry), scope: 'route' }, undefined);
+      return;
+    }
+    if (target.type === 'call' && lastSegment(calleeName(target) ?? '') === 'as_view') {
+      const fn = field(target, 'function');
+      const owner = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+      const resolved = owner ? this.index.resolveExpr(module, owner) : undefined;
+      if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') {
+        this.classView(module, entry, full, this.viewClass(resolved.module, resolved.node), guards, csrfExempt, callArgs(target).positional[0]);
+        return;
+      }
+      if (owner && GRAPHQL_VIEWS.has(lastSegment(owner.text))) {
+        const auth = decide(guards, UNPROTECTED('the GraphQL view has no route-level guard'));
+        this.push(module, entry, 'POST', full, withCsrf(auth, csrfExempt), undefined, 'graphql');
+        return;
+      }
+      const external = lastSegment(owner?.text ?? '');
+      const methods = GENERIC_METHODS[external] ?? ['ANY'];
+      // Login and token views of Django and the DRF token packages declare AllowAny themselves.
+      const fallback = PUBLIC_VIEWS.has(external)
+        ? { state: 'public' as const, mechanisms: ['none' as const], detail: `${external} is a login/token view`, where: locate(module, entry), scope: 'route' as const }
+        : UNKNOWN('the view class comes from outside the project');
+      for (const method of methods) this.push(module, entry, method, full, withCsrf(decide(guards, fallback), csrfExempt), undefined);
+      return;
+    }
+    const resolved = this.index.resolveExpr(module, target);
+    if (resolved?.kind === 'def' && resolved.node.type === 'function_definition') {
+      this.functionView(module, entry, full, resolved.module, resolved.node, guards, csrfExempt);
+      return;
+    }
+    this.push(module, entry, 'ANY', full, decide(guards, UNKNOWN(`the view ${target.text} cannot be resolved`)), undefined);
+  }
+
+  private functionView(module: PyModule, entry: Node, path: string, viewModule: PyModule, fn: Node, wrappers: Guard[], csrf: boolean): void {
+    const guards = [...wrappers];
+    let methods: string[] = ['ANY'];
+    let drf = false;
+    let permissions: ListSetting | undefined;
+    let authentication: ListSetting | undefined;
+    let csrfExempt = csrf;
+    for (const decorator of decoratorsOf(fn)) {
+      const target = unwrap(decorator);
+      const name = lastSegment(dotted(target.type === 'call' ? (field(target, 'function') ?? target) : target) ?? '');
+      const first = target.type === 'call' ? callArgs(target).positional[0] : undefined;
+      if (name === 'api_view') {
+        drf = true;
+        methods = first ? stringList(first).map((m) => m.toUpperCase()) : ['GET'];
+      } else if (name === 'require_http_methods' && first) methods = stringList(first).map((m) => m.toUpperCase());
+      else if (name === 'require_GET') methods = ['GET'];
+      else if (name === 'require_POST') methods = ['POST'];
+      else if (name === 'require_safe') methods = ['GET', 'HEAD'];
+      else if (name === 'permission_classes' && first) permissions = { module: viewModule, node: decorator, names: [] };
+      else if (name === 'authentication_classes' && first) authentication = { module: viewModule, node: decorator, names: [] };
+      else if (name === 'csrf_exempt') csrfExempt = true;
+      else guards.push(...decoratorGuard(classifyDecorator(this.index, viewModule, decorator), locate(viewModule, decorator), 'route'));
+    }
+    const handler = locate(viewModule, field(fn, 'name') ?? fn);
+    for (const method of methods) {
+      const routeGuards = [...guards];
+      if (drf) routeGuards.push(...this.drfGuards(method, permissions, authentication));
+      const auth = decide(routeGuards, this.fallback(routeGuards));
+      this.push(module, entry, method, path, withCsrf(auth, csrfExempt), handler);
+    }
+  }
+
+  private fallback(guards: readonly Guard[]): AuthEvidence {
+    const middleware = this.settings.loginRequiredMiddleware;
+    if (middleware && !guards.some((guard) => guard.kind === 'public')) {
+      return { state: 'protected', mechanisms: ['session'], detail: 'LoginRequiredMiddleware', where: middleware, scope: 'app' };
+    }
+    return UNPROTECTED('no decorator, mixin or permission class guards this view');
+  }
+
+  private classView(module: PyModule, entry: Node, path: string, view: ViewClass, wrappers: Guard[], csrf: boolean, actionsNode: Node | undefined): void {
+    const guards = [...wrappers, ...this.classGuards(view)];
+    const drf = this.isDrf(view);
+    if (actionsNode && unwrap(actionsNode).type === 'dictionary') {
+      for (const pair of kids(unwrap(actionsNode))) {
+        if (pair.type !== 'pair') continue;
+        const method = literalString(field(pair, 'key'))?.toUpperCase();
+        const action = literalString(field(pair, 'value'));
+        if (method === undefined || action === undefined) continue;
+        this.emitMethod(module, entry, path, view, method, action, guards, drf, csrf);
+      }
+      return;
+    }
+    const methods = new Set<string>();
+    for (const base of view.bases) for (const method of GENERIC_METHODS[base] ?? []) methods.add(method);
+    for (const name of view.methods.keys()) if (HTTP.includes(name)) methods.add(name.toUpperCase());
+    if (methods.size === 0) methods.add('ANY');
+    for (const method of methods) this.emitMethod(module, entry, path, view, method, method.toLowerCase(), guards, drf, csrf);
+  }
+
+  private emitMethod(module: PyModule, entry: Node, path: string, view: ViewClass, method: string, action: string, guards: Guard[], drf: boolean, csrf: boolean, location?: Node): void {
+    const fn = view.methods.get(action);
+    const own = [...guards];
+    if (fn) own.push(...decoratorsOf(fn.fn).flatMap((d) => decoratorGuard(classifyDecorator(this.index, fn.module, d), locate(fn.module, d), 'route')));
+    if (drf) own.push(...this.viewPermissionGuards(view, method, fn?.fn));
+    const auth = decide(own, drf ? UNPROTECTED('no permission class applies') : this.fallback(own));
+    const handler = fn ? locate(fn.module, field(fn.fn, 'name') ?? fn.fn) : locate(view.module, field(view.node, 'name') ?? view.node);
+    this.push(module, location ?? entry, method, path, withCsrf(auth, csrf || this.hasCsrfExempt(view)), handler);
+  }
+
+  private hasCsrfExempt(view: ViewClass): boolean {
+    return decoratorsOf(view.node).some((d) => d.text.includes('csrf_exempt'));
+  }
+
+  private viewClass(module: PyModule, node: Node): ViewClass {
+    const bases = new Set<string>();
+    const methods = new Map<string, { module: PyModule; fn: Node }>();
+    const visit = (mod: PyModule, cls: Node, depth: number): void => {
+      if (depth > 6) return;
+      for (const base of superclassNodes(cls)) {
+        const name = lastSegment(dotted(base) ?? '');
+        bases.add(name);
+        const resolved = this.index.resolveExpr(mod, base);
+        if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') visit(resolved.module, resolved.node, depth + 1);
+      }
+      for (const [name, fn] of methodsOf(cls)) methods.set(name, { module: mod, fn });
+    };
+    visit(module, node, 0);
+    return { module, node, bases, methods };
+  }
+
+  private isDrf(view: ViewClass): boolean {
+    return [...view.bases].some((base) => /APIView|ViewSet|ModelMixin|^ObtainAuthToken$|^Token\w+View$/.test(base));
+  }
+
+  /** Django mixins and `@method_decorator(login_required, name="dispatch")` on the class. */
+  private classGuards(view: ViewClass): Guard[] {
+    const guards: Guard[] = [];
+    for (const base of view.bases) {
+      if (LOGIN_MIXINS.has(base)) guards.push({ kind: 'protected', mechanisms: ['session'], detail: base, where: locate(view.module, view.node), scope: 'route' });
+    }
+    const decorated = [...decoratorsOf(view.node), ...(view.methods.get('dispatch') ? decoratorsOf(view.methods.get('dispatch')?.fn ?? view.node) : [])];
+    for (const decorator of decorated) {
+      const target = unwrap(decorator);
+      if (target.type !== 'call' || lastSegment(calleeName(target) ?? '') !== 'method_decorator') continue;
+      const args = callArgs(target);
+      const name = literalString(args.keywords.get('name'));
+      if (name !== undefined && name !== 'dispatch') continue;
+      for (const inner of elements(args.positional[0])) {
+        guards.push(...decoratorGuard(classifyDecorator(this.index, view.module, inner), locate(view.module, decorator), 'route'));
+      }
+    }
+    return guards;
+  }
+
+  private attribute(view: ViewClass, name: string): { module: PyModule; node: Node } | undefined {
+    const resolved = this.index.classMember(view.module, view.node, name);
+    return resolved?.kind === 'value' ? { module: resolved.module, node: resolved.node } : undefined;
+  }
+
+  private viewPermissionGuards(view: ViewClass, method: string, fn: Node | undefined): Guard[] {
+    if (view.methods.has('get_permissions')) {
+      const where = view.methods.get('get_permissions');
+      return [{ kind: 'unknown', mechanisms: ['unknown'], detail: 'get_permissions() chooses permissions at run time', where: locate(where?.module ?? view.module, where?.fn ?? view.node), scope: 'route' }];
+    }
+    let permissions: ListSetting | undefined;
+    const actionPermissions = fn ? actionKeyword(fn, 'permission_classes') : undefined;
+    if (actionPermissions) permissions = { module: view.module, node: actionPermissions, names: [] };
+    const attribute = this.attribute(view, 'permission_classes');
+    if (!permissions && attribute) permissions = { module: attribute.module, node: attribute.node, names: [] };
+    const authAttribute = this.attribute(view, 'authentication_classes');
+    const authentication = authAttribute ? { module: authAttribute.module, node: authAttribute.node, names: [] } : undefined;
+    return this.drfGuards(method, permissions, authentication);
+  }
+
+  private drfGuards(method: string, permissions: ListSetting | undefined, authentication: ListSetting | undefined): Guard[] {
+    const source = permissions ?? this.settings.permissions;
+    const where = source ? locate(source.module, source.node) : undefined;
+    const scope = permissions ? 'route' : 'app';
+    const outcome = source ? this.permissionOutcome(source, method) : { kind: 'none' as const, detail: 'DRF default AllowAny' };
+    if (!where || outcome.kind === 'none') return [];
+    if (outcome.kind === 'public') return [{ kind: 'public', mechanisms: ['none'], detail: outcome.detail, where, scope }];
+    if (outcome.kind === 'unknown') return [{ kind: 'unknown', mechanisms: ['unknown'], detail: outcome.detail, where, scope }];
+    const mechanisms = outcome.mechanism ? [outcome.mechanism] : this.authMechanisms(authentication);
+    return [{ kind: 'protected', mechanisms, detail: outcome.detail, where, scope }];
+  }
+
+  private authMechanisms(authentication: ListSetting | undefined): AuthMechanism[] {
+    const source = authentication ?? this.settings.authentication;
+    if (!source) return ['session', 'basic'];
+    const names = source.names.length > 0 ? source.names : this.classNodes(source).map((node) => dotted(node) ?? node.text);
+    const out = new Set<AuthMechanism>();
+    for (const name of names) {
+      const mechanism = AUTH_CLASSES[lastSegment(name)];
+      out.add(mechanism ?? (/jwt/i.test(name) ? 'jwt' : /token|key/i.test(name) ? 'api-key' : 'unknown'));
+    }
+    return out.size > 0 ? [...out] : ['unknown'];
+  }
+
+  private classNodes(setting: ListSetting): Node[] {
+    const node = unwrap(setting.node);
+    if (node.type === 'decorator' || node.type === 'call') {
+      const call = node.type === 'decorator' ? unwrap(kids(node)[0] ?? node) : node;
+      return elements(callArgs(call).positional[0]);
+    }
+    if (node.type === 'pair') return elements(field(node, 'value'));
+    return elements(node);
+  }
+
+  private permissionOutcome(setting: ListSetting, method: string): PermissionOutcome {
+    const items = setting.names.length > 0 ? setting.names.map((name) => ({ name, node: undefined })) : this.classNodes(setting).map((node) => ({ name: dotted(node) ?? node.text, node }));
+    if (items.length === 0) return { kind: 'public', detail: 'permission_classes = [] (explicitly empty)' };
+    const outcomes = items.map((item) => this.onePermission(setting.module, item.name, item.node, method));
+    const protecting = outcomes.find((o) => o.kind === 'protected');
+    if (protecting) return protecting;
+    const unknown = outcomes.find((o) => o.kind === 'unknown');
+    if (unknown) return unknown;
+    const publicOne = outcomes.find((o) => o.kind === 'public');
+    if (publicOne) return publicOne;
+    return { kind: 'none', detail: 'no permission class requires authentication' };
+  }
+
+  private onePermission(module: PyModule, name: string, node: Node | undefined, method: string): PermissionOutcome {
+    const target = node ? unwrap(node) : undefined;
+    if (target?.type === 'binary_operator') {
+      const operator = target.childForFieldName('operator')?.text;
+      const left = field(target, 'left');
+      const right = field(target, 'right');
+      const a = left ? this.onePermission(module, dotted(left) ?? left.text, left, method) : undefined;
+      const b = right ? this.onePermission(module, dotted(right) ?? right.text, right, method) : undefined;
+      if (!a || !b) return { kind: 'unknown', detail: target.text };
+      if (operator === '&') return a.kind === 'protected' ? a : b.kind === 'protected' ? b : { kind: 'unknown', detail: target.text };
+      return a.kind === 'protected' && b.kind === 'protected' ? { kind: 'protected', detail: target.text } : { kind: 'unknown', detail: target.text };
+    }
+    const last = lastSegment(name);
+    if (last === 'AllowAny') return { kind: 'public', detail: 'AllowAny' };
+    if (PERMISSION_PROTECTS.has(last)) return { kind: 'protected', detail: last };
+    if (PERMISSION_READONLY.has(last)) return SAFE.has(method) ? { kind: 'public', detail: `${last} (read-only access is anonymous)` } : { kind: 'protected', detail: last };
+    const mechanism = PERMISSION_MECHANISM[last];
+    if (mechanism) return { kind: 'protected', detail: last, mechanism };
+    const resolved = target ? this.index.resolveExpr(module, target) : this.resolveDotted(name);
+    if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') return this.customPermission(resolved.module, resolved.node, last, method);
+    return { kind: 'unknown', detail: `${last} cannot be analysed` };
+  }
+
+  private resolveDotted(name: string): ReturnType<PyIndex['resolveExpr']> {
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const module = this.index.resolveModule(name.slice(0, dot));
+    return module ? this.index.resolveName(module, name.slice(dot + 1)) : undefined;
+  }
+
+  private customPermission(module: PyModule, cls: Node, name: string, method: string): PermissionOutcome {
+    const member = this.index.classMember(module, cls, 'has_permission');
+    if (member?.kind !== 'def') return { kind: 'none', detail: `${name} only checks object permissions` };
+    const text = member.node.text;
+    const readsIdentity = /is_authenticated|is_staff|is_superuser|request\.auth\b|has_perm|groups\.|request\.user\s+and\b|bool\(request\.user/.test(text);
+    if (/SAFE_METHODS/.test(text) && SAFE.has(method)) return { kind: 'unknown', detail: `${name} lets safe methods through` };
+    if (readsIdentity) return { kind: 'protected', detail: name };
+    const body = analyseBody(this.index, member.module, member.node);
+    if (body.enforces) return { kind: 'protected', detail: name, ...(body.mechanisms.size === 1 ? { mechanism: [...body.mechanisms][0] ?? 'unknown' } : {}) };
+    return isAuthish(name) ? { kind: 'unknown', detail: `${name}.has_permission cannot be analysed` } : { kind: 'unknown', detail: `${name}.has_permission cannot be analysed` };
+  }
+
+  private routerRoutes(router: { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] }, prefix: string): void {
+    const slash = router.trailing;
+    if (router.isDefault) {
+      const auth = decide(this.drfGuards('GET', undefined, undefined), UNPROTECTED('API root view with DRF default permissions'));
+      this.push(router.module, router.at, 'GET', prefix, auth, undefined);
+    }
+    for (const call of router.registrations) {
+      const args = callArgs(call);
+      const prefixNode = args.keywords.get('prefix') ?? args.positional[0];
+      const viewsetNode = args.keywords.get('viewset') ?? args.positional[1];
+      const raw = prefixNode ? this.index.evalString(router.module, prefixNode) : undefined;
+      const resolved = viewsetNode ? this.index.resolveExpr(router.module, viewsetNode) : undefined;
+      if (raw === undefined || resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') {
+        this.diagnose(router.module, call, 'A router registration cannot be resolved statically; its routes are skipped.');
+        continue;
+      }
+      const base = prefix + regexToPath(raw);
+      const view = this.viewClass(resolved.module, resolved.node);
+      const lookup = literalString(this.attribute(view, 'lookup_url_kwarg')?.node) ?? literalString(this.attribute(view, 'lookup_field')?.node) ?? 'pk';
+      const actions = new Set<string>();
+      for (const name of view.bases) for (const action of VIEWSET_ACTIONS[name] ?? []) actions.add(action);
+      for (const name of view.methods.keys()) if (ACTION_ROUTES[name]) actions.add(name);
+      const guards = this.classGuards(view);
+      for (const action of ['list', 'create', 'retrieve', 'update', 'partial_update', 'destroy']) {
+        const route = ACTION_ROUTES[action];
+        if (!actions.has(action) || !route) continue;
+        const path = route.detail ? `${base}/{${lookup}}${slash}` : `${base}${slash}`;
+        this.emitMethod(router.module, call, path, view, route.method, action, guards, true, false);
+      }
+      for (const [name, entry] of view.methods) {
+        const decorator = decoratorsOf(entry.fn).map(unwrap).find((d) => d.type === 'call' && lastSegment(calleeName(d) ?? '') === 'action');
+        if (!decorator) continue;
+        const actionArgs = callArgs(decorator);
+        const detail = actionArgs.keywords.get('detail')?.text === 'True';
+        const urlPath = literalString(actionArgs.keywords.get('url_path')) ?? name;
+        const methods = actionArgs.keywords.has('methods') ? stringList(actionArgs.keywords.get('methods')).map((m) => m.toUpperCase()) : ['GET'];
+        const path = detail ? `${base}/{${lookup}}/${urlPath}${slash}` : `${base}/${urlPath}${slash}`;
+        for (const method of methods) this.emitMethod(router.module, call, path, view, method, name, guards, true, false);
+      }
+    }
+  }
+
+  private push(module: PyModule, at: Node, method: string, path: string, auth: AuthEvidence, handler: Location | undefined, protocol: 'rest' | 'graphql' = 'rest'): void {
+    this.out.push(
+      makeEndpoint({
+        framework: ID,
+        method,
+        path: normaliseAnglePath(concatPaths(path)),
+        protocol,
+        location: locate(module, at),
+        auth,
+        ...(handler ? { handler } : {}),
+      }),
+    );
+  }
+
+  private diagnose(module: PyModule, node: Node, message: string): void {
+    this.diagnostics.push({ level: 'info', file: module.source.file, line: node.startPosition.row + 1, message, source: `collector:${ID}` });
+  }
+}
+
+function actionKeyword(fn: Node, keyword: string): Node | undefined {
+  for (const decorator of decoratorsOf(fn)) {
+    const target = unwrap(decorator);
+    if (target.type === 'call' && lastSegment(calleeName(target) ?? '') === 'action') return callArgs(target).keywords.get(keyword);
+  }
+  return undefined;
+}
+
+function withCsrf(auth: AuthEvidence, csrfExempt: boolean): AuthEvidence {
+  return csrfExempt ? { ...auth, detail: `${auth.detail ?? ''}${auth.detail ? '; ' : ''}csrf_exempt` } : auth;
+}
+
+function stringList(node: Node | undefined): string[] {
+  return elements(node)
+    .map((element) => literalString(element))
+    .filter((value): value is string => value !== undefined);
+}
+
+export const djangoCollector: CodeCollector = {
+  id: ID,
+  languages: ['python'],
+  enablers: ['django', 'djangorestframework'],
+  isEnabled: (project, sources) => pythonEnabled(project, sources, [ID], /^\s*(from|import)\s+(django|rest_framework)\b/m),
+  collect(sources: readonly SourceFile[]) {
+    const scan = new DjangoScan(pythonIndex(sources));
+    return { endpoints: sortEndpoints(scan.run()), diagnostics: scan.diagnostics };
+  },
+};

@@ -1,0 +1,621 @@
+import type { CodeCollector, CollectedEndpoint } from '../collector.js';
+import type { SourceFile } from '../../../engine/context.js';
+import type { AuthMechanism, Diagnostic, EvidenceScope, Parameter } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import {
+  callArgs,
+  calleeName,
+  decoratorsOf,
+  dotted,
+  elements,
+  field,
+  kids,
+  lastSegment,
+  literalString,
+  methodsOf,
+  paramsOf,
+  superclassNodes,
+  unwrap,
+  walk,
+  type Param,
+} from '../python/ast.js';
+import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
+import { UNKNOWN, UNPROTECTED, analyseBody, decide, isAuthish, isPublicMarker, locate, type Guard } from '../python/guards.js';
+import { concatPaths, normaliseFastapiPath } from '../python/paths.js';
+import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+
+const ID = 'fastapi';
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace', 'api_route', 'websocket']);
+const ROUTER_CLASSES = new Set(['FastAPI', 'APIRouter']);
+const GRAPHQL_APPS = new Set(['GraphQLRouter', 'GraphQL', 'GraphQLApp', 'GraphQLHTTPHandler']);
+const SCHEMES: Record<string, AuthMechanism> = {
+  OAuth2PasswordBearer: 'oauth2',
+  OAuth2AuthorizationCodeBearer: 'oauth2',
+  OAuth2: 'oauth2',
+  OpenIdConnect: 'openid',
+  HTTPBearer: 'unknown',
+  HTTPBasic: 'basic',
+  HTTPDigest: 'basic',
+  APIKeyHeader: 'api-key',
+  APIKeyQuery: 'api-key',
+  APIKeyCookie: 'api-key',
+};
+const NON_PARAM_TYPES = new Set(['Request', 'Response', 'WebSocket', 'BackgroundTasks', 'SecurityScopes', 'HTTPConnection', 'Session', 'AsyncSession']);
+const SCALARS = /^(str|int|float|bool|bytes|UUID|uuid\.UUID|date|datetime|time|Decimal|EmailStr|HttpUrl|Optional|Union|list|List|set|Set|dict|Dict|Literal|None|Any)\b/;
+
+interface DepRef {
+  module: PyModule;
+  call: Node;
+  scope: EvidenceScope;
+  /** Dependencies listed in `dependencies=[...]` run for their effect only: their value is discarded. */
+  discarded: boolean;
+}
+
+interface Route {
+  module: PyModule;
+  methods: string[];
+  path: string;
+  at: Node;
+  handler?: Node;
+  deps: DepRef[];
+  protocol: 'rest' | 'websocket' | 'graphql';
+  deprecated: boolean;
+  operationId?: string;
+  summary?: string;
+  tags: string[];
+}
+
+interface Include {
+  child: RouterObj;
+  prefix: string;
+  deps: DepRef[];
+  tags: string[];
+  mount: boolean;
+}
+
+interface RouterObj {
+  key: string;
+  module: PyModule;
+  name: string;
+  isApp: boolean;
+  isGraphql: boolean;
+  prefix: string;
+  deps: DepRef[];
+  tags: string[];
+  includes: Include[];
+  routes: Route[];
+  middleware?: Node;
+  included: boolean;
+  at: Node;
+}
+
+type Verdict =
+  | { kind: 'auth'; mechanisms: Set<AuthMechanism>; detail: string; scopes: string[] }
+  | { kind: 'optional'; mechanisms: Set<AuthMechanism>; detail: string }
+  | { kind: 'unknown'; detail: string }
+  | { kind: 'none' };
+
+class FastapiScan {
+  readonly routers = new Map<string, RouterObj>();
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly localRouters = new Map<string, Map<string, RouterObj>>();
+  private readonly verdicts = new Map<string, Verdict>();
+
+  constructor(private readonly index: PyIndex) {}
+
+  run(): CollectedEndpoint[] {
+    const candidates = this.index.modules.filter((module) => /\b(fastapi|APIRouter|FastAPI|include_router)\b/.test(module.source.text));
+    for (const module of candidates) this.findRouters(module);
+    for (const module of candidates) this.findRoutes(module);
+    const endpoints: CollectedEndpoint[] = [];
+    const roots = [...this.routers.values()].filter((router) => router.isApp && !router.included);
+    for (const root of roots) this.emit(root, { prefix: '', guards: [], app: root, stack: new Set() }, endpoints, true);
+    for (const router of this.routers.values()) {
+      if (!router.included && !router.isApp) this.emit(router, { prefix: '', guards: [], app: undefined, stack: new Set() }, endpoints, false);
+    }
+    return endpoints;
+  }
+
+  private findRouters(module: PyModule): void {
+    const local = new Map<string, RouterObj>();
+    this.localRouters.set(module.source.file, local);
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type !== 'assignment') return true;
+      const left = field(node, 'left');
+      const right = field(node, 'right');
+      if (left?.type !== 'identifier' || !right) return true;
+      const value = unwrap(right);
+      const name = value.type === 'call' ? calleeName(value) : undefined;
+      if (name === undefined) return true;
+      const cls = lastSegment(name);
+      const graphql = GRAPHQL_APPS.has(cls);
+      if (!ROUTER_CLASSES.has(cls) && !graphql) return true;
+      const args = callArgs(value);
+      const prefixNode = args.keywords.get(graphql ? 'path' : 'prefix');
+      const router: RouterObj = {
+        key: `${module.source.file}:${value.startIndex}`,
+        module,
+        name: left.text,
+        isApp: cls === 'FastAPI',
+        isGraphql: graphql,
+        prefix: prefixNode ? (this.index.evalString(module, prefixNode) ?? '') : '',
+        deps: this.depList(module, args.keywords.get('dependencies'), cls === 'FastAPI' ? 'app' : 'router'),
+        tags: stringList(args.keywords.get('tags')),
+        includes: [],
+        routes: [],
+        included: false,
+        at: value,
+      };
+      this.routers.set(router.key, router);
+      local.set(router.name, router);
+      return true;
+    });
+  }
+
+  private routerFor(module: PyModule, expression: Node): RouterObj | undefined {
+    const target = unwrap(expression);
+    if (target.type === 'identifier') {
+      const local = this.localRouters.get(module.source.file)?.get(target.text);
+      if (local) return local;
+    }
+    if (target.type === 'call') {
+      // `include_router(GraphQLRouter(schema), prefix="/graphql")`.
+      return this.routers.get(`${module.source.file}:${target.startIndex}`);
+    }
+    const resolved = this.index.resolveExpr(module, target);
+    if (resolved?.kind !== 'value') return undefined;
+    return this.routers.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
+  }
+
+  private findRoutes(module: PyModule): void {
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type === 'call') this.routerCall(module, node);
+      else if (node.type === 'decorator') this.routeDecorator(module, node);
+      return true;
+    });
+  }
+
+  private routerCall(module: PyModule, call: Node): void {
+    const fn = field(call, 'function');
+    if (fn?.type !== 'attribute') return;
+    const method = field(fn, 'attribute')?.text ?? '';
+    if (!['include_router', 'mount', 'add_route', 'add_api_route', 'add_websocket_route', 'add_middleware'].includes(method)) return;
+    const objectNode = field(fn, 'object');
+    const owner = objectNode ? this.routerFor(module, objectNode) : undefined;
+    if (!owner) return;
+    const args = callArgs(call);
+    if (method === 'include_router' || method === 'mount') {
+      const childNode = method === 'mount' ? (args.keywords.get('app') ?? args.positional[1]) : (args.keywords.get('router') ?? args.positional[0]);
+      const child = childNode ? this.routerFor(module, childNode) : undefined;
+      const prefixNode = method === 'mount' ? (args.keywords.get('path') ?? args.positional[0]) : args.keywords.get('prefix');
+      const prefix = prefixNode ? this.index.evalString(module, prefixNode) : '';
+      const inline = childNode ? unwrap(childNode) : undefined;
+      if (!child && prefix !== undefined && inline?.type === 'call' && GRAPHQL_APPS.has(lastSegment(calleeName(inline) ?? ''))) {
+        owner.routes.push(this.graphqlRoute(module, call, prefix, []));
+        return;
+      }
+      if (!child) return;
+      if (prefix === undefined) {
+        this.diagnose(module, call, 'A router is included under a prefix that cannot be resolved statically; its routes are skipped.');
+        return;
+      }
+      child.included = true;
+      if (child.isGraphql) {
+        owner.routes.push(this.graphqlRoute(module, call, prefix + child.prefix, this.depList(module, args.keywords.get('dependencies'), 'router')));
+        return;
+      }
+      owner.includes.push({
+        child,
+        prefix,
+        deps: method === 'mount' ? [] : this.depList(module, args.keywords.get('dependencies'), 'router'),
+        tags: stringList(args.keywords.get('tags')),
+        mount: method === 'mount',
+      });
+      return;
+    }
+    if (method === 'add_middleware') {
+      const cls = args.positional[0];
+      const name = cls ? dotted(cls) : undefined;
+      if (name !== undefined && isAuthish(name) && !/Session|CORS|GZip|TrustedHost|HTTPSRedirect/.test(name)) owner.middleware ??= call;
+      return;
+    }
+    const pathNode = args.keywords.get('path') ?? args.positional[0];
+    const path = pathNode ? this.index.evalString(module, pathNode) : undefined;
+    if (path === undefined) {
+      this.diagnose(module, call, `A route registered with ${method}() has a path that cannot be resolved statically; it is skipped.`);
+      return;
+    }
+    const target = args.keywords.get('endpoint') ?? args.keywords.get('route') ?? args.positional[1];
+    if (method === 'add_route' && target && unwrap(target).type === 'call' && GRAPHQL_APPS.has(lastSegment(calleeName(unwrap(target)) ?? ''))) {
+      owner.routes.push(this.graphqlRoute(module, call, path, []));
+      return;
+    }
+    if (method === 'add_route' && target) {
+      const child = this.routerFor(module, target);
+      if (child?.isGraphql) {
+        child.included = true;
+        owner.routes.push(this.graphqlRoute(module, call, path, []));
+        return;
+      }
+    }
+    const handler = target ? this.index.resolveExpr(module, target) : undefined;
+    const methodsNode = args.keywords.get('methods');
+    const methods = method === 'add_websocket_route' ? ['GET'] : methodsNode ? stringList(methodsNode).map((m) => m.toUpperCase()) : ['GET'];
+    owner.routes.push({
+      module: handler?.kind === 'def' ? handler.module : module,
+      methods,
+      path,
+      at: call,
+      ...(handler?.kind === 'def' ? { handler: handler.node } : {}),
+      deps: this.depList(module, args.keywords.get('dependencies'), 'route'),
+      protocol: method === 'add_websocket_route' ? 'websocket' : 'rest',
+      deprecated: args.keywords.get('deprecated')?.text === 'True',
+      tags: stringList(args.keywords.get('tags')),
+    });
+  }
+
+  private graphqlRoute(module: PyModule, call: Node, path: string, deps: DepRef[]): Route {
+    return { module, methods: ['POST'], path, at: call, deps, protocol: 'graphql', deprecated: false, tags: [] };
+  }
+
+  private routeDecorator(module: PyModule, decorator: Node): void {
+    const expression = kids(decorator)[0];
+    if (expression?.type !== 'call') return;
+    const fn = field(expression, 'function');
+    if (fn?.type !== 'attribute') return;
+    const verb = field(fn, 'attribute')?.text ?? '';
+    const objectNode = field(fn, 'object');
+    if (!objectNode) return;
+    if (verb === 'middleware') {
+      const owner = this.routerFor(module, objectNode);
+      const def = decorator.parent ? field(decorator.parent, 'definition') : undefined;
+      if (owner && def && analyseBody(this.index, module, def).enforces) owner.middleware ??= def;
+      return;
+    }
+    if (!ROUTE_METHODS.has(verb)) return;
+    const owner = this.routerFor(module, objectNode);
+    if (!owner) return;
+    const args = callArgs(expression);
+    const pathNode = args.keywords.get('path') ?? args.positional[0];
+    const path = pathNode ? this.index.evalString(module, pathNode) : undefined;
+    if (path === undefined) {
+      this.diagnose(module, expression, 'A route path cannot be resolved statically; the route is skipped.');
+      return;
+    }
+    const def = decorator.parent ? field(decorator.parent, 'definition') : undefined;
+    const methods =
+      verb === 'api_route'
+        ? stringList(args.keywords.get('methods')).map((m) => m.toUpperCase())
+        : verb === 'websocket'
+          ? ['GET']
+          : [verb.toUpperCase()];
+    const operationId = literalString(args.keywords.get('operation_id'));
+    const summary = literalString(args.keywords.get('summary'));
+    owner.routes.push({
+      module,
+      methods: methods.length > 0 ? methods : ['GET'],
+      path,
+      at: expression,
+      ...(def ? { handler: def } : {}),
+      deps: this.depList(module, args.keywords.get('dependencies'), 'route'),
+      protocol: verb === 'websocket' ? 'websocket' : 'rest',
+      deprecated: args.keywords.get('deprecated')?.text === 'True',
+      ...(operationId !== undefined ? { operationId } : {}),
+      ...(summary !== undefined ? { summary } : {}),
+      tags: stringList(args.keywords.get('tags')),
+    });
+  }
+
+  private depList(module: PyModule, node: Node | undefined, scope: EvidenceScope): DepRef[] {
+    const out: DepRef[] = [];
+    for (const element of elements(node)) {
+      const call = unwrap(element);
+      if (call.type === 'call' && isDependsCall(call)) out.push({ module, call, scope, discarded: true });
+    }
+    return out;
+  }
+
+  private emit(
+    router: RouterObj,
+    context: { prefix: string; guards: Guard[]; app: RouterObj | undefined; stack: Set<string> },
+    out: CollectedEndpoint[],
+    reachable: boolean,
+  ): void {
+    if (context.stack.has(router.key)) return;
+    const stack = new Set(context.stack).add(router.key);
+    const guards = [...context.guards, ...router.deps.flatMap((dep) => this.guard(dep))];
+    const base = context.prefix + router.prefix;
+    for (const route of router.routes) out.push(...this.endpoints(route, base, guards, context.app, reachable, router.tags));
+    for (const include of router.includes) {
+      const includeGuards = include.mount ? [] : include.deps.flatMap((dep) => this.guard(dep));
+      this.emit(
+        include.child,
+        {
+          prefix: base + include.prefix,
+          // A mounted sub-application does not inherit the parent's dependencies (only its ASGI middleware).
+          guards: include.mount ? (context.app?.middleware ? [this.middlewareGuard(context.app)] : []) : [...guards, ...includeGuards],
+          app: include.child.isApp ? include.child : context.app,
+          stack,
+        },
+        out,
+        reachable,
+      );
+    }
+  }
+
+  private middlewareGuard(app: RouterObj): Guard {
+    const at = app.middleware ?? app.at;
+    return { kind: 'unknown', mechanisms: ['unknown'], detail: 'app middleware may enforce authentication', where: locate(app.module, at), scope: 'app' };
+  }
+
+  private endpoints(route: Route, prefix: string, inherited: Guard[], app: RouterObj | undefined, reachable: boolean, routerTags: string[]): CollectedEndpoint[] {
+    const module = route.module;
+    const guards = [...route.deps.flatMap((dep) => this.guard(dep))];
+    const parameters: Parameter[] = [];
+    const path = normaliseFastapiPath(concatPaths(prefix, route.path));
+    if (route.handler) {
+      for (const param of paramsOf(route.handler)) {
+        const deps = dependsIn(this.index, module, param);
+        if (deps.length > 0) {
+          guards.push(...deps.flatMap((dep) => this.guard({ module: dep.module, call: dep.call, scope: 'route', discarded: false })));
+          continue;
+        }
+        const parameter = describeParam(param, path);
+        if (parameter) parameters.push(parameter);
+      }
+      for (const decorator of decoratorsOf(route.handler)) {
+        const name = dotted(unwrap(decorator).type === 'call' ? (field(unwrap(decorator), 'function') ?? decorator) : decorator);
+        if (name !== undefined && isPublicMarker(name)) {
+          guards.push({ kind: 'public', mechanisms: ['none'], detail: `@${name}`, where: locate(module, decorator), scope: 'route' });
+        }
+      }
+    }
+    guards.push(...inherited);
+    if (app?.middleware) guards.push(this.middlewareGuard(app));
+    const fallback = reachable ? UNPROTECTED('no dependency, router or app guard applies') : UNKNOWN('router is not included in any app found');
+    const auth = decide(guards, fallback);
+    return route.methods.map((method) =>
+      makeEndpoint({
+        framework: ID,
+        method,
+        path,
+        protocol: route.protocol,
+        location: locate(route.module === module ? module : route.module, route.at),
+        auth,
+        parameters,
+        ...(route.handler ? { handler: locate(module, field(route.handler, 'name') ?? route.handler) } : {}),
+        ...(app ? { appFile: app.module.source.file } : {}),
+        deprecated: route.deprecated,
+        ...(route.operationId !== undefined ? { operationId: route.operationId } : {}),
+        ...(route.summary !== undefined ? { summary: route.summary } : {}),
+        tags: [...new Set([...routerTags, ...route.tags])],
+      }),
+    );
+  }
+
+  private guard(dep: DepRef): Guard[] {
+    const inner = dependencyTarget(dep.call);
+    const verdict = inner ? this.verdict(dep.module, inner, 0) : ({ kind: 'none' } as const);
+    const where = locate(dep.module, dep.call);
+    const scopes = stringList(callArgs(dep.call).keywords.get('scopes'));
+    if (verdict.kind === 'auth') {
+      const bare = inner ? this.isBareScheme(dep.module, inner) : false;
+      if (bare && dep.discarded) {
+        return [{ kind: 'unknown', mechanisms: ['unknown'], detail: `${dep.call.text} requires a credential but nothing validates it`, where, scope: dep.scope }];
+      }
+      return [{ kind: 'protected', mechanisms: [...verdict.mechanisms], detail: dep.call.text, where, scope: dep.scope, scopes: [...scopes, ...verdict.scopes] }];
+    }
+    if (verdict.kind === 'unknown') return [{ kind: 'unknown', mechanisms: ['unknown'], detail: verdict.detail, where, scope: dep.scope }];
+    return [];
+  }
+
+  private isBareScheme(module: PyModule, node: Node): boolean {
+    const target = unwrap(node);
+    const resolved = target.type === 'call' ? undefined : this.index.resolveExpr(module, target);
+    const call = target.type === 'call' ? target : resolved?.kind === 'value' ? unwrap(resolved.node) : undefined;
+    return call?.type === 'call' && SCHEMES[lastSegment(calleeName(call) ?? '')] !== undefined;
+  }
+
+  /** Whether depending on `node` authenticates the request, following dependency functions a few levels down. */
+  private verdict(module: PyModule, node: Node, depth: number): Verdict {
+    const key = `${module.source.file}:${node.startIndex}:${node.endIndex}`;
+    const cached = this.verdicts.get(key);
+    if (cached) return cached;
+    this.verdicts.set(key, { kind: 'none' });
+    const verdict = depth > 5 ? ({ kind: 'unknown', detail: `${node.text} is nested too deep to analyse` } as const) : this.computeVerdict(module, node, depth);
+    this.verdicts.set(key, verdict);
+    return verdict;
+  }
+
+  private computeVerdict(module: PyModule, node: Node, depth: number): Verdict {
+    const target = unwrap(node);
+    const label = target.text.length > 60 ? `${target.text.slice(0, 57)}...` : target.text;
+    if (target.type === 'call') {
+      const scheme = schemeVerdict(target);
+      if (scheme) return scheme;
+      const fn = field(target, 'function');
+      const callee = fn ? this.index.resolveExpr(module, fn) : undefined;
+      if (callee?.kind === 'def' && callee.node.type === 'class_definition') return this.classVerdict(callee.module, callee.node, depth, label);
+      if (callee?.kind === 'def') {
+        // A dependency factory: the function it returns is the dependency.
+        const own = this.functionVerdict(callee.module, callee.node, depth, label);
+        if (own.kind !== 'none') return own;
+        for (const inner of nestedFunctions(callee.node)) {
+          const verdict = this.functionVerdict(callee.module, inner, depth + 1, label);
+          if (verdict.kind !== 'none') return verdict;
+        }
+        return isAuthish(label) ? { kind: 'unknown', detail: `${label} cannot be analysed` } : { kind: 'none' };
+      }
+      return isAuthish(label) ? { kind: 'unknown', detail: `${label} comes from outside the project` } : { kind: 'none' };
+    }
+    const resolved = this.index.resolveExpr(module, target);
+    if (!resolved || resolved.kind === 'external' || resolved.kind === 'module') {
+      return isAuthish(label) ? { kind: 'unknown', detail: `${label} cannot be resolved` } : { kind: 'none' };
+    }
+    if (resolved.kind === 'value') {
+      const value = unwrap(resolved.node);
+      if (value.type === 'call') return this.verdict(resolved.module, value, depth + 1);
+      return isAuthish(label) ? { kind: 'unknown', detail: `${label} cannot be analysed` } : { kind: 'none' };
+    }
+    if (resolved.node.type === 'class_definition') {
+      const init = methodsOf(resolved.node).get('__init__');
+      return init ? this.functionVerdict(resolved.module, init, depth, label) : { kind: 'none' };
+    }
+    return this.functionVerdict(resolved.module, resolved.node, depth, label);
+  }
+
+  private classVerdict(module: PyModule, cls: Node, depth: number, label: string): Verdict {
+    let base: Extract<Verdict, { kind: 'auth' }> | undefined;
+    for (const superclass of superclassNodes(cls)) {
+      const name = lastSegment(dotted(superclass) ?? '');
+      const mechanism = SCHEMES[name];
+      if (mechanism !== undefined) base = { kind: 'auth', mechanisms: new Set([mechanism]), detail: name, scopes: [] };
+    }
+    const call = methodsOf(cls).get('__call__');
+    if (!call) return base ?? (isAuthish(label) ? { kind: 'unknown', detail: `${label} cannot be analysed` } : { kind: 'none' });
+    const own = this.functionVerdict(module, call, depth, label);
+    if (!base) return own;
+    const body = analyseBody(this.index, module, call);
+    const mechanisms = new Set(base.mechanisms);
+    if (body.mechanisms.has('jwt')) return { kind: 'auth', mechanisms: refineJwt(mechanisms), detail: label, scopes: [] };
+    if (own.kind === 'auth') for (const m of own.mechanisms) mechanisms.add(m);
+    return { kind: 'auth', mechanisms, detail: label, scopes: [] };
+  }
+
+  private functionVerdict(module: PyModule, fn: Node, depth: number, label: string): Verdict {
+    const subs: Verdict[] = [];
+    const mechanisms = new Set<AuthMechanism>();
+    const scopes: string[] = [];
+    for (const param of paramsOf(fn)) {
+      for (const { call, module: from } of dependsIn(this.index, module, param)) {
+        const inner = dependencyTarget(call);
+        if (inner) subs.push(this.verdict(from, inner, depth + 1));
+        scopes.push(...stringList(callArgs(call).keywords.get('scopes')));
+      }
+      const value = param.value ? unwrap(param.value) : undefined;
+      const kind = value?.type === 'call' ? lastSegment(calleeName(value) ?? '') : '';
+      if (kind === 'Header' && /key/i.test(param.name + (value?.text ?? ''))) mechanisms.add('api-key');
+      if (kind === 'Cookie') mechanisms.add('session');
+    }
+    const body = analyseBody(this.index, module, fn);
+    for (const m of body.mechanisms) mechanisms.add(m);
+    const auth = subs.filter((v): v is Extract<Verdict, { kind: 'auth' }> => v.kind === 'auth');
+    const optional = subs.filter((v): v is Extract<Verdict, { kind: 'optional' }> => v.kind === 'optional');
+    const decodesJwt = body.mechanisms.has('jwt');
+    if (auth.length > 0) {
+      const merged = new Set(auth.flatMap((v) => [...v.mechanisms]));
+      return { kind: 'auth', mechanisms: decodesJwt ? refineJwt(merged) : merged, detail: label, scopes: [...scopes, ...auth.flatMap((v) => v.scopes)] };
+    }
+    if (optional.length > 0) {
+      const merged = new Set(optional.flatMap((v) => [...v.mechanisms]));
+      if (body.enforces) return { kind: 'auth', mechanisms: decodesJwt ? refineJwt(merged) : merged, detail: label, scopes };
+      return { kind: 'optional', mechanisms: merged, detail: label };
+    }
+    if (body.enforces) {
+      const found = new Set([...mechanisms].filter((m) => m !== 'basic' || body.mechanisms.has('basic')));
+      return { kind: 'auth', mechanisms: found.size > 0 ? found : new Set(['unknown']), detail: label, scopes };
+    }
+    const unknown = subs.find((v): v is Extract<Verdict, { kind: 'unknown' }> => v.kind === 'unknown');
+    if (unknown) return unknown;
+    return isAuthish(label) ? { kind: 'unknown', detail: `${label} does not visibly reject requests` } : { kind: 'none' };
+  }
+
+  private diagnose(module: PyModule, node: Node, message: string): void {
+    this.diagnostics.push({ level: 'info', file: module.source.file, line: node.startPosition.row + 1, message, source: `collector:${ID}` });
+  }
+}
+
+function refineJwt(mechanisms: Set<AuthMechanism>): Set<AuthMechanism> {
+  const out = new Set([...mechanisms].filter((m) => m !== 'oauth2' && m !== 'unknown'));
+  out.add('jwt');
+  return out;
+}
+
+function schemeVerdict(call: Node): Verdict | undefined {
+  const name = lastSegment(calleeName(call) ?? '');
+  const mechanism = SCHEMES[name];
+  if (mechanism === undefined) return undefined;
+  // auto_error=False makes the scheme hand back None instead of rejecting: it protects nothing by itself.
+  if (callArgs(call).keywords.get('auto_error')?.text === 'False') return { kind: 'optional', mechanisms: new Set([mechanism]), detail: name };
+  return { kind: 'auth', mechanisms: new Set([mechanism]), detail: name, scopes: [] };
+}
+
+function isDependsCall(call: Node): boolean {
+  const name = lastSegment(calleeName(call) ?? '');
+  return name === 'Depends' || name === 'Security';
+}
+
+function dependencyTarget(call: Node): Node | undefined {
+  const args = callArgs(call);
+  return args.keywords.get('dependency') ?? args.positional[0];
+}
+
+/** `Depends(...)` / `Security(...)` calls in a parameter's default or its (possibly aliased) `Annotated` type. */
+function dependsIn(index: PyIndex, module: PyModule, param: Param): { call: Node; module: PyModule }[] {
+  const out: { call: Node; module: PyModule }[] = [];
+  const collect = (root: Node, from: PyModule, depth: number): void => {
+    walk(root, (node) => {
+      if (node.type === 'call' && isDependsCall(node)) {
+        out.push({ call: node, module: from });
+        return false;
+      }
+      if (depth < 2 && (node.type === 'identifier' || node.type === 'attribute') && root.type !== 'call') {
+        const resolved = index.resolveExpr(from, node);
+        if (resolved?.kind === 'value' && /Annotated/.test(resolved.node.text)) collect(resolved.node, resolved.module, depth + 1);
+        return node.type !== 'attribute';
+      }
+      return true;
+    });
+  };
+  if (param.value) collect(param.value, module, 0);
+  if (param.type) collect(param.type, module, 0);
+  return out;
+}
+
+function nestedFunctions(fn: Node): Node[] {
+  const body = field(fn, 'body');
+  if (!body) return [];
+  return kids(body)
+    .map((statement) => (statement.type === 'decorated_definition' ? field(statement, 'definition') : statement))
+    .filter((def): def is Node => def?.type === 'function_definition');
+}
+
+function describeParam(param: Param, path: string): Parameter | undefined {
+  if (param.name === 'self' || param.name === 'cls') return undefined;
+  const typeText = param.type?.text ?? '';
+  const baseType = typeText.replace(/^Annotated\[\s*/, '').split(/[[,|\s]/)[0] ?? '';
+  if (NON_PARAM_TYPES.has(baseType)) return undefined;
+  const value = param.value ? unwrap(param.value) : undefined;
+  const marker = /\b(Query|Header|Cookie|Body|Form|File|Path)\(/.exec(`${value?.text ?? ''} ${typeText}`)?.[1];
+  const type = typeText === '' ? {} : { type: baseType };
+  if (path.includes(`{${param.name}}`) || marker === 'Path') return { name: param.name, in: 'path', required: true, ...type };
+  const required = value === undefined || /\(\s*(\.\.\.)?\s*[,)]/.test(value.text);
+  const source =
+    marker === 'Query' ? 'query'
+    : marker === 'Header' ? 'header'
+    : marker === 'Cookie' ? 'cookie'
+    : marker === 'Body' ? 'body'
+    : marker === 'Form' || marker === 'File' ? 'form'
+    : baseType === 'UploadFile' ? 'form'
+    : baseType !== '' && !SCALARS.test(baseType) && /^[A-Z]/.test(baseType) ? 'body'
+    : 'query';
+  return { name: param.name, in: source, required, ...type };
+}
+
+function stringList(node: Node | undefined): string[] {
+  return elements(node)
+    .map((element) => literalString(element))
+    .filter((value): value is string => value !== undefined);
+}
+
+export const fastapiCollector: CodeCollector = {
+  id: ID,
+  languages: ['python'],
+  enablers: ['fastapi'],
+  isEnabled: (project, sources) => pythonEnabled(project, sources, [ID], /^\s*(from|import)\s+fastapi\b/m),
+  collect(sources: readonly SourceFile[]) {
+    const scan = new FastapiScan(pythonIndex(sources));
+    const endpoints = sortEndpoints(scan.run());
+    return { endpoints, diagnostics: scan.diagnostics };
+  },
+};

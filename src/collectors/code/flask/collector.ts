@@ -1,0 +1,438 @@
+import type { CodeCollector, CollectedEndpoint } from '../collector.js';
+import type { SourceFile } from '../../../engine/context.js';
+import type { Diagnostic, EvidenceScope } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import {
+  assignmentsIn,
+  bodyOf,
+  callArgs,
+  calleeName,
+  decoratorsOf,
+  elements,
+  field,
+  kids,
+  lastSegment,
+  literalString,
+  methodsOf,
+  superclassNodes,
+  unwrap,
+  walk,
+} from '../python/ast.js';
+import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
+import { UNKNOWN, UNPROTECTED, classifyDecorator, decide, decoratorGuard, hookGuard, locate, type Guard } from '../python/guards.js';
+import { flaskJoin, normaliseAnglePath } from '../python/paths.js';
+import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+
+const ID = 'flask';
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+const GRAPHQL_VIEWS = new Set(['GraphQLView', 'AsyncGraphQLView']);
+
+type Kind = 'app' | 'blueprint' | 'api' | 'namespace';
+
+interface Registration {
+  parent: Container;
+  /** Prefix given at registration; undefined keeps the child's own. */
+  prefix: string | undefined;
+}
+
+interface Container {
+  key: string;
+  kind: Kind;
+  module: PyModule;
+  at: Node;
+  prefix: string;
+  registrations: Registration[];
+  hooks: { module: PyModule; fn: Node; appWide: boolean }[];
+  decorators: { module: PyModule; node: Node }[];
+}
+
+interface View {
+  container: Container;
+  module: PyModule;
+  rule: string;
+  at: Node;
+  methods: string[];
+  protocol: 'rest' | 'graphql';
+  /** Function view, or a class whose HTTP methods each become a route. */
+  fn?: Node;
+  cls?: { module: PyModule; node: Node };
+  /** `login_required(view)` wrappers written at registration. */
+  wrappers: Node[];
+  resolved: boolean;
+}
+
+interface Chain {
+  prefix: string;
+  guards: Guard[];
+  app: Container | undefined;
+  reachable: boolean;
+}
+
+class FlaskScan {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly containers = new Map<string, Container>();
+  private readonly local = new Map<string, Map<string, Container>>();
+  private readonly views: View[] = [];
+  private readonly pendingParents: { child: Container; module: PyModule; expression: Node }[] = [];
+
+  constructor(private readonly index: PyIndex) {}
+
+  run(): CollectedEndpoint[] {
+    const modules = this.index.modules.filter((module) => /\b(flask|Blueprint|Flask|flask_restful|flask_restx)\b/.test(module.source.text));
+    for (const module of modules) this.findContainers(module);
+    for (const { child, module, expression } of this.pendingParents) {
+      const parent = this.containerFor(module, expression);
+      if (parent) child.registrations.push({ parent, prefix: undefined });
+    }
+    for (const module of modules) this.findRegistrations(module);
+    const out: CollectedEndpoint[] = [];
+    for (const view of this.views) out.push(...this.emit(view));
+    return out;
+  }
+
+  private findContainers(module: PyModule): void {
+    const local = new Map<string, Container>();
+    this.local.set(module.source.file, local);
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type !== 'assignment') return true;
+      const left = field(node, 'left');
+      const right = field(node, 'right');
+      if (left?.type !== 'identifier' || !right) return true;
+      const value = unwrap(right);
+      if (value.type !== 'call') return true;
+      const name = calleeName(value) ?? '';
+      const cls = lastSegment(name);
+      const args = callArgs(value);
+      let kind: Kind | undefined;
+      let prefix = '';
+      let parent: Node | undefined;
+      if (cls === 'Flask' || (cls === 'App' && /connexion|FlaskApp/.test(name))) kind = 'app';
+      else if (cls === 'Blueprint') {
+        kind = 'blueprint';
+        prefix = this.string(module, args.keywords.get('url_prefix')) ?? '';
+      } else if (cls === 'Api' && /flask_restful|flask_restx|flask_restplus|Api\b/.test(module.source.text)) {
+        kind = 'api';
+        prefix = this.string(module, args.keywords.get('prefix')) ?? '';
+        parent = args.keywords.get('app') ?? args.positional[0];
+      } else if (cls === 'Namespace' || cls === 'namespace') {
+        kind = 'namespace';
+        const nsName = this.string(module, args.keywords.get('name') ?? args.positional[0]) ?? '';
+        prefix = this.string(module, args.keywords.get('path')) ?? `/${nsName}`;
+        if (cls === 'namespace') {
+          const fn = field(value, 'function');
+          parent = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+          if (!parent) return true;
+        }
+      }
+      if (!kind) return true;
+      const container: Container = { key: `${module.source.file}:${value.startIndex}`, kind, module, at: value, prefix, registrations: [], hooks: [], decorators: [] };
+      for (const decorator of elements(args.keywords.get('decorators'))) container.decorators.push({ module, node: decorator });
+      if (parent) this.pendingParents.push({ child: container, module, expression: parent });
+      this.containers.set(container.key, container);
+      local.set(left.text, container);
+      return true;
+    });
+  }
+
+  private string(module: PyModule, node: Node | undefined): string | undefined {
+    return node ? this.index.evalString(module, node) : undefined;
+  }
+
+  private containerFor(module: PyModule, expression: Node): Container | undefined {
+    const target = unwrap(expression);
+    if (target.type === 'identifier') {
+      const found = this.local.get(module.source.file)?.get(target.text);
+      if (found) return found;
+    }
+    const resolved = this.index.resolveExpr(module, target);
+    if (resolved?.kind !== 'value') return undefined;
+    return this.containers.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
+  }
+
+  private findRegistrations(module: PyModule): void {
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type === 'decorator') this.decorator(module, node);
+      else if (node.type === 'call') this.call(module, node);
+      return true;
+    });
+  }
+
+  private decorator(module: PyModule, decorator: Node): void {
+    const expression = kids(decorator)[0];
+    if (!expression) return;
+    const callee = expression.type === 'call' ? field(expression, 'function') : expression;
+    if (callee?.type !== 'attribute') return;
+    const verb = field(callee, 'attribute')?.text ?? '';
+    const object = field(callee, 'object');
+    const container = object ? this.containerFor(module, object) : undefined;
+    if (!container) return;
+    const definition = decorator.parent ? field(decorator.parent, 'definition') : undefined;
+    if (!definition) return;
+    if (verb === 'before_request' || verb === 'before_app_request') {
+      container.hooks.push({ module, fn: definition, appWide: verb === 'before_app_request' });
+      return;
+    }
+    if (verb !== 'route' && !HTTP_METHODS.includes(verb)) return;
+    if (expression.type !== 'call') return;
+    const args = callArgs(expression);
+    const rule = this.string(module, args.keywords.get('rule') ?? args.positional[0]);
+    if (rule === undefined) {
+      this.diagnose(module, expression, 'A route rule cannot be resolved statically; the route is skipped.');
+      return;
+    }
+    const methods = verb === 'route' ? stringList(args.keywords.get('methods')).map((m) => m.toUpperCase()) : [verb.toUpperCase()];
+    const view: View = { container, module, rule, at: expression, methods, protocol: 'rest', wrappers: [], resolved: true };
+    if (definition.type === 'class_definition') view.cls = { module, node: definition };
+    else view.fn = definition;
+    this.views.push(view);
+  }
+
+  private call(module: PyModule, call: Node): void {
+    const fn = field(call, 'function');
+    if (fn?.type !== 'attribute') return;
+    const verb = field(fn, 'attribute')?.text ?? '';
+    const object = field(fn, 'object');
+    if (!object) return;
+    if (!['register_blueprint', 'add_url_rule', 'add_resource', 'add_namespace', 'init_app', 'before_request', 'add_api'].includes(verb)) return;
+    const container = this.containerFor(module, object);
+    const args = callArgs(call);
+    if (verb === 'init_app') {
+      const target = args.keywords.get('app') ?? args.positional[0];
+      const parent = target ? this.containerFor(module, target) : undefined;
+      if (container && parent && container.kind === 'api') container.registrations.push({ parent, prefix: undefined });
+      return;
+    }
+    if (!container) return;
+    if (verb === 'register_blueprint' || verb === 'add_namespace') {
+      const childNode = args.positional[0];
+      const child = childNode ? this.containerFor(module, childNode) : undefined;
+      if (!child) return;
+      const prefixNode = args.keywords.get(verb === 'register_blueprint' ? 'url_prefix' : 'path');
+      const prefix = prefixNode ? this.string(module, prefixNode) : undefined;
+      if (prefixNode && prefix === undefined) {
+        this.diagnose(module, call, 'A blueprint is registered under a prefix that cannot be resolved statically; its routes are skipped.');
+        return;
+      }
+      child.registrations.push({ parent: container, prefix });
+      return;
+    }
+    if (verb === 'before_request') {
+      const target = args.positional[0];
+      const resolved = target ? this.index.resolveExpr(module, target) : undefined;
+      if (resolved?.kind === 'def') container.hooks.push({ module: resolved.module, fn: resolved.node, appWide: false });
+      return;
+    }
+    if (verb === 'add_resource') {
+      const [resourceNode, ...rules] = args.positional;
+      const resolved = resourceNode ? this.index.resolveExpr(module, resourceNode) : undefined;
+      for (const ruleNode of rules) {
+        const rule = this.string(module, ruleNode);
+        if (rule === undefined) continue;
+        const view: View = { container, module, rule, at: call, methods: [], protocol: 'rest', wrappers: [], resolved: resolved?.kind === 'def' };
+        if (resolved?.kind === 'def') view.cls = { module: resolved.module, node: resolved.node };
+        this.views.push(view);
+      }
+      return;
+    }
+    if (verb !== 'add_url_rule') return;
+    const rule = this.string(module, args.keywords.get('rule') ?? args.positional[0]);
+    if (rule === undefined) {
+      this.diagnose(module, call, 'A URL rule cannot be resolved statically; it is skipped.');
+      return;
+    }
+    const viewNode = args.keywords.get('view_func') ?? args.positional[2];
+    const methods = stringList(args.keywords.get('methods')).map((m) => m.toUpperCase());
+    const view: View = { container, module, rule, at: call, methods, protocol: 'rest', wrappers: [], resolved: false };
+    let target = viewNode ? unwrap(viewNode) : undefined;
+    // `login_required(view)` and `bp.add_url_rule(..., view_func=jwt_required()(view))` wrap at registration.
+    while (target?.type === 'call' && lastSegment(calleeName(target) ?? '') !== 'as_view') {
+      const inner = callArgs(target).positional[0];
+      if (!inner) break;
+      view.wrappers.push(field(target, 'function') ?? target);
+      target = unwrap(inner);
+    }
+    if (target?.type === 'call') {
+      const viewClass = field(target, 'function');
+      const owner = viewClass?.type === 'attribute' ? field(viewClass, 'object') : undefined;
+      const resolved = owner ? this.index.resolveExpr(module, owner) : undefined;
+      if (resolved?.kind === 'def') {
+        view.cls = { module: resolved.module, node: resolved.node };
+        view.resolved = true;
+      } else if (owner && GRAPHQL_VIEWS.has(lastSegment(owner.text))) {
+        view.protocol = 'graphql';
+        view.resolved = true;
+        view.methods = ['POST'];
+      }
+    } else if (target) {
+      const resolved = this.index.resolveExpr(module, target);
+      if (resolved?.kind === 'def') {
+        view.fn = resolved.node;
+        view.module = resolved.module;
+        view.resolved = true;
+      }
+    }
+    this.views.push(view);
+  }
+
+  private chains(container: Container, seen: Set<string>): Chain[] {
+    if (seen.has(container.key)) return [];
+    const next = new Set(seen).add(container.key);
+    const own = this.containerGuards(container);
+    if (container.kind === 'app') return [{ prefix: '', guards: own, app: container, reachable: true }];
+    if (container.registrations.length === 0) return [{ prefix: container.prefix, guards: own, app: undefined, reachable: false }];
+    const out: Chain[] = [];
+    for (const registration of container.registrations) {
+      for (const chain of this.chains(registration.parent, next)) {
+        out.push({
+          prefix: join(chain.prefix, registration.prefix ?? container.prefix),
+          guards: [...chain.guards, ...own],
+          app: chain.app,
+          reachable: chain.reachable,
+        });
+      }
+    }
+    return out;
+  }
+
+  private containerGuards(container: Container): Guard[] {
+    const scope: EvidenceScope = container.kind === 'app' ? 'app' : 'router';
+    const guards: Guard[] = [];
+    for (const decorator of container.decorators) {
+      guards.push(...decoratorGuard(classifyDecorator(this.index, decorator.module, decorator.node), locate(decorator.module, decorator.node), scope));
+    }
+    return guards;
+  }
+
+  private hookGuards(container: Container, publicMarker: boolean): Guard[] {
+    const guards: Guard[] = [];
+    const visit = (current: Container, seen: Set<string>): void => {
+      if (seen.has(current.key)) return;
+      seen.add(current.key);
+      for (const hook of current.hooks) {
+        guards.push(...hookGuard(this.index, hook.module, hook.fn, current.kind === 'app' || hook.appWide ? 'app' : 'router', publicMarker));
+      }
+      for (const registration of current.registrations) visit(registration.parent, seen);
+    };
+    visit(container, new Set());
+    // `before_app_request` on any blueprint runs for the whole app.
+    for (const other of this.containers.values()) {
+      for (const hook of other.hooks) if (hook.appWide && other.key !== container.key) guards.push(...hookGuard(this.index, hook.module, hook.fn, 'app', publicMarker));
+    }
+    return guards;
+  }
+
+  private emit(view: View): CollectedEndpoint[] {
+    const out: CollectedEndpoint[] = [];
+    const handlers = this.handlers(view);
+    for (const chain of this.chains(view.container, new Set())) {
+      const path = normaliseAnglePath(join(chain.prefix, view.rule));
+      for (const handler of handlers) {
+        const guards: Guard[] = [...handler.guards];
+        for (const wrapper of view.wrappers) guards.push(...decoratorGuard(classifyDecorator(this.index, view.module, wrapper), locate(view.module, wrapper), 'route'));
+        const publicMarker = guards.some((guard) => guard.kind === 'public');
+        guards.push(...chain.guards, ...this.hookGuards(view.container, publicMarker));
+        const fallback = !view.resolved
+          ? UNKNOWN('the view cannot be resolved')
+          : chain.reachable
+            ? UNPROTECTED('no decorator, class decorator or request hook guards this route')
+            : UNKNOWN('the blueprint is not registered on any app found');
+        const auth = decide(guards, fallback);
+        out.push(
+          makeEndpoint({
+            framework: ID,
+            method: handler.method,
+            path,
+            protocol: view.protocol,
+            location: locate(view.module === handler.module ? view.module : view.module, view.at),
+            auth,
+            ...(handler.fn ? { handler: locate(handler.module, field(handler.fn, 'name') ?? handler.fn) } : {}),
+            ...(chain.app ? { appFile: chain.app.module.source.file } : {}),
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
+  /** One entry per HTTP method the view answers, with the decorators that apply to that method. */
+  private handlers(view: View): { method: string; fn?: Node; module: PyModule; guards: Guard[] }[] {
+    if (view.fn) {
+      const guards = this.decoratorGuards(view.module, decoratorsOf(view.fn), 'route');
+      const methods = view.methods.length > 0 ? view.methods : ['GET'];
+      return methods.map((method) => ({ method, fn: view.fn as Node, module: view.module, guards }));
+    }
+    if (!view.cls) return (view.methods.length > 0 ? view.methods : ['POST']).map((method) => ({ method, module: view.module, guards: [] }));
+    const { module, node } = view.cls;
+    const classGuards = this.decoratorGuards(module, decoratorsOf(node), 'route');
+    const out: { method: string; fn?: Node; module: PyModule; guards: Guard[] }[] = [];
+    const methods = this.classMethods(module, node, new Set());
+    for (const [name, entry] of methods) {
+      if (view.methods.length > 0 && !view.methods.includes(name.toUpperCase())) continue;
+      const attribute = this.classAttribute(module, node, 'decorators');
+      const methodDecorators = this.classAttribute(module, node, 'method_decorators');
+      const guards = [...classGuards, ...this.decoratorGuards(entry.module, decoratorsOf(entry.fn), 'route')];
+      if (attribute) guards.push(...this.decoratorGuards(attribute.module, elements(attribute.node), 'route'));
+      if (methodDecorators) {
+        const value = unwrap(methodDecorators.node);
+        if (value.type === 'dictionary') {
+          for (const pair of kids(value)) {
+            if (pair.type !== 'pair' || literalString(field(pair, 'key')) !== name) continue;
+            guards.push(...this.decoratorGuards(methodDecorators.module, elements(field(pair, 'value')), 'route'));
+          }
+        } else guards.push(...this.decoratorGuards(methodDecorators.module, elements(value), 'route'));
+      }
+      out.push({ method: name.toUpperCase(), fn: entry.fn, module: entry.module, guards });
+    }
+    return out;
+  }
+
+  private classMethods(module: PyModule, cls: Node, seen: Set<number>): Map<string, { fn: Node; module: PyModule }> {
+    const out = new Map<string, { fn: Node; module: PyModule }>();
+    if (seen.has(cls.id)) return out;
+    seen.add(cls.id);
+    for (const base of superclassNodes(cls)) {
+      const resolved = this.index.resolveExpr(module, base);
+      if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') {
+        for (const [name, entry] of this.classMethods(resolved.module, resolved.node, seen)) out.set(name, entry);
+      }
+    }
+    for (const [name, fn] of methodsOf(cls)) if (HTTP_METHODS.includes(name)) out.set(name, { fn, module });
+    return out;
+  }
+
+  private classAttribute(module: PyModule, cls: Node, name: string): { module: PyModule; node: Node } | undefined {
+    const own = assignmentsIn(bodyOf(cls)).find((assignment) => assignment.name === name);
+    if (own) return { module, node: own.value };
+    const inherited = this.index.classMember(module, cls, name);
+    return inherited?.kind === 'value' ? { module: inherited.module, node: inherited.node } : undefined;
+  }
+
+  private decoratorGuards(module: PyModule, decorators: readonly Node[], scope: EvidenceScope): Guard[] {
+    return decorators.flatMap((decorator) => decoratorGuard(classifyDecorator(this.index, module, decorator), locate(module, decorator), scope));
+  }
+
+  private diagnose(module: PyModule, node: Node, message: string): void {
+    this.diagnostics.push({ level: 'info', file: module.source.file, line: node.startPosition.row + 1, message, source: `collector:${ID}` });
+  }
+}
+
+function join(prefix: string, rule: string): string {
+  return flaskJoin(prefix === '' ? undefined : prefix, rule);
+}
+
+function stringList(node: Node | undefined): string[] {
+  return elements(node)
+    .map((element) => literalString(element))
+    .filter((value): value is string => value !== undefined);
+}
+
+export const flaskCollector: CodeCollector = {
+  id: ID,
+  languages: ['python'],
+  enablers: ['flask', 'flask-restful', 'flask-restx', 'connexion'],
+  isEnabled: (project, sources) => pythonEnabled(project, sources, [ID], /^\s*(from|import)\s+(flask|flask_restful|flask_restx)\b/m),
+  collect(sources: readonly SourceFile[]) {
+    const scan = new FlaskScan(pythonIndex(sources));
+    return { endpoints: sortEndpoints(scan.run()), diagnostics: scan.diagnostics };
+  },
+};

@@ -1,0 +1,128 @@
+import { Query, type Language, type Node } from 'web-tree-sitter';
+import type { Location } from '../../../model/types.js';
+
+const TRANSPARENT = new Set([
+  'parenthesized_expression',
+  'as_expression',
+  'satisfies_expression',
+  'non_null_expression',
+  'await_expression',
+  'type_assertion',
+]);
+
+/** Strips parentheses, `await`, and TypeScript casts that do not change the value. */
+export function unwrap(node: Node): Node {
+  let current = node;
+  while (TRANSPARENT.has(current.type)) {
+    const inner = current.namedChildren.find((child) => child !== null && !child.type.includes('type'));
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+export function named(node: Node): Node[] {
+  return node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+}
+
+export function field(node: Node, name: string): Node | undefined {
+  return node.childForFieldName(name) ?? undefined;
+}
+
+/** Arguments of a call or `new` expression (empty for a tagged template). */
+export function callArgs(call: Node): Node[] {
+  const args = field(call, 'arguments');
+  if (!args || args.type !== 'arguments') return [];
+  return named(args);
+}
+
+export function callee(call: Node): Node | undefined {
+  const fn = field(call, 'function') ?? field(call, 'constructor');
+  return fn ? unwrap(fn) : undefined;
+}
+
+/** `a.b.c` → ['a', 'b', 'c']; undefined when the chain holds a call or computed key. */
+export function dottedName(node: Node): string[] | undefined {
+  const current = unwrap(node);
+  if (current.type === 'identifier' || current.type === 'this') return [current.text];
+  if (current.type === 'member_expression') {
+    const object = field(current, 'object');
+    const property = field(current, 'property');
+    if (!object || !property) return undefined;
+    const base = dottedName(object);
+    return base ? [...base, property.text] : undefined;
+  }
+  return undefined;
+}
+
+export function isFunction(node: Node): boolean {
+  return (
+    node.type === 'arrow_function' ||
+    node.type === 'function_expression' ||
+    node.type === 'function_declaration' ||
+    node.type === 'function' ||
+    node.type === 'method_definition' ||
+    node.type === 'generator_function_declaration'
+  );
+}
+
+/** The literal text of a string node, escapes kept as written (route paths rarely hold any). */
+export function stringValue(node: Node): string | undefined {
+  if (node.type !== 'string') return undefined;
+  return node.text.slice(1, -1);
+}
+
+export function propertyKey(pair: Node): string | undefined {
+  const key = field(pair, 'key');
+  if (!key) return undefined;
+  if (key.type === 'string') return stringValue(key);
+  if (key.type === 'property_identifier' || key.type === 'identifier') return key.text;
+  return undefined;
+}
+
+/** Value of `key` in an object literal (`{ key: v }` or shorthand `{ key }`). */
+export function objectProperty(object: Node, key: string): Node | undefined {
+  if (object.type !== 'object') return undefined;
+  for (const child of named(object)) {
+    if (child.type === 'pair' && propertyKey(child) === key) return field(child, 'value');
+    if (child.type === 'shorthand_property_identifier' && child.text === key) return child;
+    if (child.type === 'method_definition' && field(child, 'name')?.text === key) return child;
+  }
+  return undefined;
+}
+
+const compiled = new WeakMap<Language, Map<string, Query>>();
+
+/** Every node of the given types under `node` (itself included), in document order; matched inside the grammar's runtime. */
+export function descendants(node: Node, types: ReadonlySet<string>): Node[] {
+  const language = node.tree.language;
+  let cache = compiled.get(language);
+  if (!cache) {
+    cache = new Map();
+    compiled.set(language, cache);
+  }
+  const key = [...types].sort().join(' ');
+  let query = cache.get(key);
+  if (!query) {
+    query = new Query(language, `[${[...types].map((type) => `(${type})`).join(' ')}] @node`);
+    cache.set(key, query);
+  }
+  return query.captures(node).map((capture) => capture.node);
+}
+
+export function locate(file: string, node: Node): Location {
+  return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+}
+
+/** Identifiers bound by a function's parameters, in order (destructured ones as undefined). */
+export function parameterNames(fn: Node): (string | undefined)[] {
+  const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+  if (!params) return [];
+  if (params.type === 'identifier') return [params.text];
+  return named(params).map((param) => {
+    const pattern = param.type === 'required_parameter' || param.type === 'optional_parameter' ? field(param, 'pattern') : param;
+    if (pattern?.type === 'identifier') return pattern.text;
+    if (pattern?.type === 'assignment_pattern') return field(pattern, 'left')?.text;
+    return undefined;
+  });
+}

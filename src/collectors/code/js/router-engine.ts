@@ -1,0 +1,431 @@
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../../engine/context.js';
+import type { Diagnostic, EvidenceScope, HttpMethod } from '../../../model/types.js';
+import type { CollectedEndpoint } from '../collector.js';
+import { callArgs, callee, descendants, field, isFunction, locate, named, parameterNames, unwrap } from './ast.js';
+import { AuthAnalyser, evidence, type AppliedFact, type AuthFact } from './auth.js';
+import { ModuleGraph, type JsModule } from './modules.js';
+import { extractParameters } from './params.js';
+import { joinPaths, mountCovers, normalisePath } from './paths.js';
+import { evalStrings } from './values.js';
+
+/**
+ * Express-style routers shared by Express, Koa (koa-router) and Hono: instances created by a call,
+ * registrations (`use`, verbs, `route`) kept in source order, mounts resolved across files, and
+ * middleware applied only to what is registered after it on the same instance (or below it).
+ */
+export interface RouterDialect {
+  framework: string;
+  /** The instance an expression creates, if it creates one: app (a server root) or router, and its own prefix. */
+  creates(graph: ModuleGraph, module: JsModule, node: Node): { app: boolean; prefix: string } | undefined;
+  /** `router.routes()` → `router` (Koa); undefined when the expression is not such a wrapper. */
+  unwrapMount?(node: Node): Node | undefined;
+  /** Hono's `app.route(path, sub)`. */
+  mountMethod?: string;
+  /** koa-router's `router.get(name, path, ...)`. */
+  namedRoutes?: boolean;
+  /** Hono's `app.on(method, path, ...)`. */
+  onMethod?: boolean;
+  /** Unmounted instances that are apps anyway (every Hono instance can serve). */
+  everyRootIsApp?: boolean;
+}
+
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
+const CALL_TYPES: ReadonlySet<string> = new Set(['call_expression']);
+
+interface Instance {
+  key: string;
+  module: JsModule;
+  app: boolean;
+  prefix: string;
+  registrations: Registration[];
+}
+
+type UseItem = { instance: string; node: Node } | { middleware: Node };
+
+type Registration =
+  | { kind: 'route'; module: JsModule; methods: string[]; path: string | undefined; handlers: Node[]; site: Node }
+  | { kind: 'use'; module: JsModule; path: string | undefined; items: UseItem[]; site: Node }
+  | { kind: 'include'; module: JsModule; instance: string; site: Node };
+
+interface ActiveMiddleware {
+  path: string;
+  fact: AuthFact;
+  applied: Omit<AppliedFact, keyof AuthFact>;
+}
+
+interface Segment {
+  property: Node;
+  name: string;
+  args: Node[];
+  call: Node;
+}
+
+export class RouterEngine {
+  private readonly instances = new Map<string, Instance>();
+  private readonly targeted = new Set<string>();
+  private readonly endpoints: CollectedEndpoint[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly auth: AuthAnalyser;
+
+  constructor(
+    private readonly dialect: RouterDialect,
+    private readonly graph: ModuleGraph,
+    auth?: AuthAnalyser,
+  ) {
+    this.auth = auth ?? new AuthAnalyser(graph);
+  }
+
+  run(modules: Iterable<JsModule>): CollectedEndpoint[] {
+    const list = [...modules];
+    // The `setup(app)` calls first, so that registrations on the parameter are recognised in any file order.
+    for (const module of list) for (const call of this.calls(module)) this.scanInclude(module, call, false);
+    for (const module of list) this.scan(module);
+    const roots = [...this.instances.values()].filter((instance) => !this.targeted.has(instance.key));
+    for (const root of roots) this.walk(root, root, '', [], new Set());
+    return this.endpoints;
+  }
+
+  private instanceAt(module: JsModule, node: Node): Instance | undefined {
+    const key = `${module.file}:${node.startIndex}`;
+    const known = this.instances.get(key);
+    if (known) return known;
+    const created = this.dialect.creates(this.graph, module, node);
+    if (!created) return undefined;
+    const instance: Instance = { key, module, app: created.app, prefix: created.prefix, registrations: [] };
+    this.instances.set(key, instance);
+    return instance;
+  }
+
+  /** A function parameter that receives an instance (`module.exports = (app) => { app.get(...) }`). */
+  private paramInstance(module: JsModule, fn: Node, index: number): Instance {
+    const key = `${module.file}:${fn.startIndex}:${index}`;
+    let instance = this.instances.get(key);
+    if (!instance) {
+      instance = { key, module, app: false, prefix: '', registrations: [] };
+      this.instances.set(key, instance);
+    }
+    return instance;
+  }
+
+  /** The instance an expression denotes: a variable holding one, an import, a factory call, `router.routes()`. */
+  private resolveInstance(module: JsModule, node: Node, depth = 0): Instance | undefined {
+    if (depth > 8) return undefined;
+    let current = unwrap(node);
+    const inner = this.dialect.unwrapMount?.(current);
+    if (inner) current = unwrap(inner);
+    const direct = this.instanceAt(module, current);
+    if (direct) return direct;
+    // Parents are costly to reach in tree-sitter: only files with a `setup(app)`-style binding are searched.
+    if (current.type === 'identifier' && this.boundFiles.has(module.file)) {
+      const param = this.enclosingParam(module, current);
+      if (param) return param;
+    }
+    const resolved = this.graph.resolve(module, current);
+    if (resolved.kind === 'node') {
+      const target = resolved.node;
+      if (target !== current) {
+        const found = this.instanceAt(resolved.module, target) ?? this.resolveChained(resolved.module, target, depth);
+        if (found) return found;
+      }
+    }
+    if (current.type === 'call_expression') {
+      const fn = callee(current);
+      const factory = fn ? this.graph.resolve(module, fn) : undefined;
+      if (factory?.kind === 'node' && isFunction(factory.node)) return this.returnedInstance(factory.module, factory.node, depth + 1);
+    }
+    return undefined;
+  }
+
+  private resolveChained(module: JsModule, node: Node, depth: number): Instance | undefined {
+    if (node.type === 'identifier' || node.type === 'member_expression' || node.type === 'call_expression')
+      return node.type === 'call_expression' ? undefined : this.resolveInstance(module, node, depth + 1);
+    return undefined;
+  }
+
+  private returnedInstance(module: JsModule, fn: Node, depth: number): Instance | undefined {
+    const body = field(fn, 'body');
+    if (!body) return undefined;
+    if (body.type !== 'statement_block') return this.resolveInstance(module, body, depth + 1);
+    for (const statement of descendants(body, RETURNS)) {
+      const value = named(statement)[0];
+      const found = value ? this.resolveInstance(module, value, depth + 1) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private enclosingParam(module: JsModule, identifier: Node): Instance | undefined {
+    for (let scope = identifier.parent; scope; scope = scope.parent) {
+      if (!isFunction(scope)) continue;
+      const index = parameterNames(scope).indexOf(identifier.text);
+      if (index >= 0) {
+        const key = `${module.file}:${scope.startIndex}:${index}`;
+        return this.instances.get(key) ?? (this.bound.has(key) ? this.paramInstance(module, scope, index) : undefined);
+      }
+    }
+    return undefined;
+  }
+
+  /** Function parameters known to receive an instance, from `setup(app)` calls; filled before registrations are read. */
+  private readonly bound = new Set<string>();
+  private readonly boundFiles = new Set<string>();
+
+  private readonly callCache = new Map<string, Node[]>();
+
+  private calls(module: JsModule): Node[] {
+    let calls = this.callCache.get(module.file);
+    if (!calls) {
+      calls = descendants(module.source.tree.rootNode, CALL_TYPES);
+      this.callCache.set(module.file, calls);
+    }
+    return calls;
+  }
+
+  private scan(module: JsModule): void {
+    const calls = this.calls(module);
+    // Only the outermost call of a chain (`router.route('/x').get(h).post(h)`) is read; it holds the others.
+    const inner = new Set<number>();
+    for (const call of calls) {
+      const fn = callee(call);
+      const object = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+      if (object) inner.add(unwrap(object).id);
+    }
+    for (const call of calls) {
+      if (inner.has(call.id)) {
+        this.scanInclude(module, call, true);
+        continue;
+      }
+      this.scanChain(module, call);
+      this.scanInclude(module, call, true);
+    }
+  }
+
+  private scanInclude(module: JsModule, call: Node, register: boolean): void {
+    const fn = callee(call);
+    if (!fn || fn.type === 'member_expression' || fn.type === 'import') return;
+    const args = callArgs(call);
+    if (args.length === 0 || args.length > 3) return;
+    args.forEach((arg, index) => {
+      const node = unwrap(arg);
+      if (node.type !== 'identifier') return;
+      const instance = this.resolveInstance(module, node);
+      if (!instance) return;
+      const target = this.graph.resolve(module, fn);
+      if (target.kind !== 'node' || !isFunction(target.node)) return;
+      const key = `${target.module.file}:${target.node.startIndex}:${index}`;
+      this.bound.add(key);
+      this.boundFiles.add(target.module.file);
+      if (!register) return;
+      const param = this.paramInstance(target.module, target.node, index);
+      param.app = instance.app;
+      this.targeted.add(param.key);
+      instance.registrations.push({ kind: 'include', module, instance: param.key, site: call });
+    });
+  }
+
+  private scanChain(module: JsModule, outer: Node): void {
+    const segments: Segment[] = [];
+    let current: Node = outer;
+    for (;;) {
+      if (current.type !== 'call_expression') break;
+      const fn = callee(current);
+      if (fn?.type !== 'member_expression') break;
+      const property = field(fn, 'property');
+      const object = field(fn, 'object');
+      if (!property || !object) break;
+      segments.unshift({ property, name: property.text, args: callArgs(current), call: current });
+      current = unwrap(object);
+    }
+    if (segments.length === 0) return;
+    const relevant = segments.some((segment) => VERBS.has(segment.name) || segment.name === 'use' || segment.name === 'route' || segment.name === this.dialect.mountMethod || (this.dialect.onMethod && segment.name === 'on'));
+    if (!relevant) return;
+    const instance = this.resolveInstance(module, current);
+    if (!instance) return;
+    let routePath: string | undefined;
+    let routePathKnown = false;
+    for (const segment of segments) {
+      const site = segments.length > 1 ? segment.property : outer;
+      if (segment.name === 'route' && segment.args.length === 1 && this.dialect.mountMethod !== 'route') {
+        routePath = this.path(module, segment.args[0]);
+        routePathKnown = true;
+        continue;
+      }
+      if (segment.name === 'use') {
+        this.addUse(instance, module, segment.args, site);
+        continue;
+      }
+      if (segment.name === this.dialect.mountMethod && segment.args.length >= 2) {
+        const [pathArg, target] = segment.args;
+        const sub = target ? this.resolveInstance(module, target) : undefined;
+        if (sub && pathArg) {
+          this.targeted.add(sub.key);
+          instance.registrations.push({ kind: 'use', module, path: this.path(module, pathArg), items: [{ instance: sub.key, node: target ?? pathArg }], site });
+        }
+        continue;
+      }
+      if (this.dialect.onMethod && segment.name === 'on' && segment.args.length >= 3) {
+        const [methodArg, pathArg, ...handlers] = segment.args;
+        const methods = methodArg ? evalStrings(this.graph, module, methodArg) : undefined;
+        if (methods && pathArg) instance.registrations.push({ kind: 'route', module, methods: methods.map((m) => m.toUpperCase()), path: this.path(module, pathArg), handlers, site });
+        continue;
+      }
+      if (!VERBS.has(segment.name)) continue;
+      const method = segment.name === 'del' ? 'DELETE' : segment.name === 'all' ? 'ANY' : segment.name.toUpperCase();
+      let args = segment.args;
+      let path: string | undefined;
+      if (routePathKnown) path = routePath;
+      else {
+        if (this.dialect.namedRoutes && args.length >= 3 && this.path(module, args[1]) !== undefined && this.path(module, args[0]) !== undefined) args = args.slice(1);
+        const first = args[0];
+        if (!first) continue;
+        path = this.path(module, first);
+        if (path === undefined && !looksLikePath(first)) continue;
+        args = args.slice(1);
+      }
+      if (args.length === 0) continue;
+      if (method === 'ANY' && path !== undefined && /\*/.test(path)) {
+        // `app.all('/api/*', auth)` is middleware for everything below, not an endpoint.
+        instance.registrations.push({ kind: 'use', module, path, items: args.map((node) => ({ middleware: node })), site });
+        continue;
+      }
+      instance.registrations.push({ kind: 'route', module, methods: [method], path: path ?? '{dynamic}', handlers: args, site });
+    }
+  }
+
+  private addUse(instance: Instance, module: JsModule, args: Node[], site: Node): void {
+    let rest = args;
+    let path: string | undefined;
+    const first = args[0];
+    if (first) {
+      const value = this.path(module, first);
+      if (value !== undefined) {
+        path = value;
+        rest = args.slice(1);
+      } else if (looksLikePath(first)) {
+        path = '{dynamic}';
+        rest = args.slice(1);
+      }
+    }
+    const items: UseItem[] = [];
+    for (const arg of rest) {
+      const node = unwrap(arg);
+      const list = node.type === 'array' ? named(node) : [node];
+      for (const item of list) {
+        const sub = this.resolveInstance(module, item);
+        if (sub && sub.key !== instance.key) {
+          this.targeted.add(sub.key);
+          items.push({ instance: sub.key, node: item });
+        } else items.push({ middleware: item });
+      }
+    }
+    instance.registrations.push({ kind: 'use', module, path, items, site });
+  }
+
+  private path(module: JsModule, node: Node | undefined): string | undefined {
+    if (!node) return undefined;
+    const values = evalStrings(this.graph, module, node);
+    return values?.[0];
+  }
+
+  private walk(root: Instance, instance: Instance, prefix: string, inherited: ActiveMiddleware[], stack: Set<string>): void {
+    if (stack.has(instance.key) || stack.size > 32) return;
+    stack.add(instance.key);
+    const base = joinPaths(prefix, instance.prefix);
+    const active = [...inherited];
+    const scope: EvidenceScope = instance.app ? 'app' : 'router';
+    for (const registration of instance.registrations) {
+      if (registration.kind === 'include') {
+        const target = this.instances.get(registration.instance);
+        if (target) this.walk(root, target, base, active, stack);
+        continue;
+      }
+      if (registration.kind === 'use') {
+        const mountPath = normalisePath(joinPaths(base, registration.path ?? '/'));
+        const local: ActiveMiddleware[] = [];
+        for (const item of registration.items) {
+          if ('instance' in item) {
+            const target = this.instances.get(item.instance);
+            if (target) this.walk(root, target, mountPath, [...active, ...local], stack);
+            continue;
+          }
+          const fact = this.auth.classify(registration.module, item.middleware);
+          if (fact.verdict === 'none') continue;
+          local.push({ path: mountPath, fact, applied: { where: locate(registration.module.file, item.middleware), scope } });
+        }
+        active.push(...local);
+        continue;
+      }
+      this.emit(root, registration, base, active);
+    }
+    stack.delete(instance.key);
+  }
+
+  private emit(root: Instance, route: Extract<Registration, { kind: 'route' }>, base: string, active: readonly ActiveMiddleware[]): void {
+    const path = normalisePath(joinPaths(base, route.path ?? '/'));
+    const { module } = route;
+    const handlerNode = route.handlers[route.handlers.length - 1];
+    const middlewares = route.handlers.slice(0, -1).flatMap((node) => (unwrap(node).type === 'array' ? named(unwrap(node)) : [node]));
+    const handler = handlerNode ? this.handlerFunction(module, handlerNode) : undefined;
+    for (const method of route.methods) {
+      const facts: AppliedFact[] = [];
+      for (const mw of active) {
+        if (!mountCovers(mw.path, path)) continue;
+        if (mw.fact.skips?.(path, method)) continue;
+        facts.push({ ...mw.fact, ...mw.applied });
+      }
+      for (const node of middlewares) {
+        const fact = this.auth.classify(module, node);
+        if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(module.file, node), scope: 'route' });
+      }
+      if (handler) {
+        const fact = this.auth.fromBody(handler.module, handler.node, 'check in the handler', true);
+        if (fact.verdict === 'auth') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
+      }
+      let auth = evidence(facts);
+      if (!root.app && !this.dialect.everyRootIsApp && auth.state !== 'protected') {
+        auth = { state: 'unknown', mechanisms: ['unknown'], detail: 'the router is not mounted by any app found in the workspace' };
+      }
+      const endpoint: CollectedEndpoint = {
+        method: method as HttpMethod,
+        path,
+        protocol: 'rest',
+        sources: [{ kind: 'code', via: this.dialect.framework, location: locate(module.file, route.site) }],
+        parameters: extractParameters(path, handler?.node.text),
+        auth,
+        deprecated: false,
+        framework: this.dialect.framework,
+        appFile: root.module.file,
+      };
+      if (handler) endpoint.handler = locate(handler.module.file, handler.node);
+      this.endpoints.push(endpoint);
+    }
+  }
+
+  private handlerFunction(module: JsModule, node: Node): { module: JsModule; node: Node } | undefined {
+    const current = unwrap(node);
+    if (isFunction(current)) return { module, node: current };
+    const resolved = this.graph.resolve(module, current);
+    if (resolved.kind === 'node' && isFunction(resolved.node)) return { module: resolved.module, node: resolved.node };
+    if (current.type === 'call_expression') {
+      // asyncHandler(fn) / catchAsync(async (req, res) => ...): the wrapped function is the handler.
+      const inner = callArgs(current).find((arg) => isFunction(unwrap(arg)) || unwrap(arg).type === 'identifier' || unwrap(arg).type === 'member_expression');
+      if (inner && inner.id !== node.id) return this.handlerFunction(module, inner);
+    }
+    return undefined;
+  }
+}
+
+const RETURNS: ReadonlySet<string> = new Set(['return_statement']);
+
+function looksLikePath(node: Node): boolean {
+  const current = unwrap(node);
+  return current.type === 'string' || current.type === 'template_string' || current.type === 'binary_expression' || /^process\.env\./.test(current.text);
+}
+
+export function collectWith(dialect: RouterDialect, sources: readonly SourceFile[], graph = ModuleGraph.of(sources), filter?: (module: JsModule) => boolean): { endpoints: CollectedEndpoint[]; diagnostics: Diagnostic[] } {
+  const engine = new RouterEngine(dialect, graph);
+  const modules = [...graph.modules.values()].filter((module) => filter?.(module) ?? true);
+  const endpoints = engine.run(modules);
+  return { endpoints, diagnostics: engine.diagnostics };
+}

@@ -1,0 +1,43 @@
+import type { Node } from 'web-tree-sitter';
+import type { CodeCollector } from '../collector.js';
+import { callArgs, callee, field, objectProperty, unwrap } from '../js/ast.js';
+import { jsEnabled } from '../js/kit.js';
+import type { JsModule, ModuleGraph } from '../js/modules.js';
+import { collectWith, type RouterDialect } from '../js/router-engine.js';
+import { evalString } from '../js/values.js';
+
+const PACKAGES = ['koa', '@koa/router', 'koa-router'];
+
+export const koaDialect: RouterDialect = {
+  framework: 'koa',
+  namedRoutes: true,
+  creates(graph: ModuleGraph, module: JsModule, node: Node) {
+    const current = unwrap(node);
+    if (current.type !== 'new_expression' && current.type !== 'call_expression') return undefined;
+    const fn = callee(current);
+    if (!fn) return undefined;
+    const resolved = graph.resolve(module, fn);
+    if (resolved.kind !== 'external') return undefined;
+    if (resolved.specifier === 'koa') return { app: true, prefix: '' };
+    if (resolved.specifier !== '@koa/router' && resolved.specifier !== 'koa-router') return undefined;
+    const options = callArgs(current)[0];
+    const object = options ? unwrap(options) : undefined;
+    const prefix = object?.type === 'object' ? objectProperty(object, 'prefix') : undefined;
+    return { app: false, prefix: (prefix && evalString(graph, module, prefix)) ?? '' };
+  },
+  unwrapMount(node: Node) {
+    if (node.type !== 'call_expression') return undefined;
+    const fn = callee(node);
+    if (fn?.type !== 'member_expression') return undefined;
+    const name = field(fn, 'property')?.text;
+    return name === 'routes' || name === 'middleware' ? field(fn, 'object') : undefined;
+  },
+};
+
+export const koaCollector: CodeCollector = {
+  id: 'koa',
+  languages: ['javascript', 'typescript', 'tsx'],
+  enablers: PACKAGES,
+  isEnabled: (project, sources) => jsEnabled(project, sources, ['koa'], PACKAGES),
+  collect: (sources) => collectWith(koaDialect, sources),
+};

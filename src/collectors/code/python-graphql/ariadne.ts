@@ -1,0 +1,83 @@
+import type { CodeCollector, CollectedEndpoint } from '../collector.js';
+import type { SourceFile } from '../../../engine/context.js';
+import type { Node } from '../../../parsing/parser.js';
+import { callArgs, calleeName, field, kids, lastSegment, literalString, unwrap, walk } from '../python/ast.js';
+import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
+import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+import { resolverGuards, rootField, type Operation } from './shared.js';
+
+const ID = 'ariadne';
+const ROOT_TYPES: Record<string, { operation: Operation; typeName: string }> = {
+  QueryType: { operation: 'query', typeName: 'Query' },
+  MutationType: { operation: 'mutation', typeName: 'Mutation' },
+  SubscriptionType: { operation: 'subscription', typeName: 'Subscription' },
+};
+const NAMED_ROOTS: Record<string, Operation> = { Query: 'query', Mutation: 'mutation', Subscription: 'subscription' };
+
+function collect(index: PyIndex): CollectedEndpoint[] {
+  const out: CollectedEndpoint[] = [];
+  const bindables = new Map<string, { operation: Operation; typeName: string }>();
+  const modules = index.modules.filter((module) => /\bariadne\b|QueryType|MutationType/.test(module.source.text));
+  for (const module of modules) {
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type !== 'assignment') return true;
+      const right = field(node, 'right');
+      const value = right ? unwrap(right) : undefined;
+      if (value?.type !== 'call') return true;
+      const cls = lastSegment(calleeName(value) ?? '');
+      let root = ROOT_TYPES[cls];
+      if (!root && (cls === 'ObjectType' || cls === 'SubscriptionType')) {
+        const typeName = literalString(callArgs(value).positional[0]);
+        const operation = typeName !== undefined ? NAMED_ROOTS[typeName] : undefined;
+        if (typeName !== undefined && operation) root = { operation, typeName };
+      }
+      if (root) bindables.set(`${module.source.file}:${value.startIndex}`, root);
+      return true;
+    });
+  }
+  const rootOf = (module: PyModule, object: Node): { operation: Operation; typeName: string } | undefined => {
+    const resolved = index.resolveExpr(module, object);
+    return resolved?.kind === 'value' ? bindables.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`) : undefined;
+  };
+  for (const module of modules) {
+    walk(module.source.tree.rootNode, (node) => {
+      if (node.type === 'decorator') {
+        const call = kids(node)[0];
+        const fn = call?.type === 'call' ? field(call, 'function') : undefined;
+        if (!call || fn?.type !== 'attribute' || !/^(field|source)$/.test(field(fn, 'attribute')?.text ?? '')) return true;
+        const object = field(fn, 'object');
+        const root = object ? rootOf(module, object) : undefined;
+        const name = literalString(callArgs(call).positional[0]);
+        const def = node.parent ? field(node.parent, 'definition') : undefined;
+        if (!root || name === undefined || def?.type !== 'function_definition') return true;
+        out.push(rootField(ID, root.operation, root.typeName, name, module, call, resolverGuards(index, module, def), { module, fn: def }));
+        return false;
+      }
+      if (node.type === 'call') {
+        const fn = field(node, 'function');
+        if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'set_field') return true;
+        const object = field(fn, 'object');
+        const root = object ? rootOf(module, object) : undefined;
+        const args = callArgs(node);
+        const name = literalString(args.positional[0]);
+        const target = args.positional[1];
+        const resolved = target ? index.resolveExpr(module, target) : undefined;
+        if (!root || name === undefined) return true;
+        const resolver = resolved?.kind === 'def' ? { module: resolved.module, fn: resolved.node } : undefined;
+        out.push(rootField(ID, root.operation, root.typeName, name, module, node, resolver ? resolverGuards(index, resolver.module, resolver.fn) : [], resolver));
+      }
+      return true;
+    });
+  }
+  return out;
+}
+
+export const ariadneCollector: CodeCollector = {
+  id: ID,
+  languages: ['python'],
+  enablers: ['ariadne'],
+  isEnabled: (project, sources) => pythonEnabled(project, sources, [ID], /^\s*(from|import)\s+ariadne\b/m),
+  collect(sources: readonly SourceFile[]) {
+    return { endpoints: sortEndpoints(collect(pythonIndex(sources))), diagnostics: [] };
+  },
+};

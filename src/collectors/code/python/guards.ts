@@ -1,0 +1,284 @@
+import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import { argument, callArgs, calleeName, dotted, field, lastSegment, unwrap, walk } from './ast.js';
+import type { PyIndex, PyModule, Resolved } from './project.js';
+
+export function locate(module: PyModule, node: Node): Location {
+  return { file: module.source.file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+}
+
+/** One piece of evidence about a route's protection, found at one place. */
+export interface Guard {
+  kind: 'protected' | 'public' | 'unknown';
+  mechanisms: AuthMechanism[];
+  detail: string;
+  where: Location;
+  scope: EvidenceScope;
+  scopes?: string[];
+}
+
+/**
+ * A protecting guard anywhere wins; an explicit public marker comes next; anything undecidable makes
+ * the route unknown; otherwise `fallback` (unprotected when every place that could guard was seen).
+ */
+export function decide(guards: readonly Guard[], fallback: AuthEvidence): AuthEvidence {
+  const protecting = guards.filter((guard) => guard.kind === 'protected');
+  const first = protecting[0];
+  if (first) {
+    const mechanisms = [...new Set(protecting.flatMap((guard) => guard.mechanisms))].sort();
+    const scopes = [...new Set(protecting.flatMap((guard) => guard.scopes ?? []))];
+    return {
+      state: 'protected',
+      mechanisms: mechanisms.length > 0 ? mechanisms : ['unknown'],
+      where: first.where,
+      scope: first.scope,
+      detail: protecting.map((guard) => guard.detail).join('; '),
+      ...(scopes.length > 0 ? { scopes } : {}),
+    };
+  }
+  const pick = guards.find((guard) => guard.kind === 'public') ?? guards.find((guard) => guard.kind === 'unknown');
+  if (pick) {
+    return {
+      state: pick.kind === 'public' ? 'public' : 'unknown',
+      mechanisms: pick.kind === 'public' ? ['none'] : ['unknown'],
+      where: pick.where,
+      scope: pick.scope,
+      detail: pick.detail,
+    };
+  }
+  return fallback;
+}
+
+export const UNPROTECTED = (detail: string): AuthEvidence => ({ state: 'unprotected', mechanisms: ['none'], detail });
+export const UNKNOWN = (detail: string): AuthEvidence => ({ state: 'unknown', mechanisms: ['unknown'], detail });
+
+const AUTHISH = /auth|login|logged|token|jwt|permission|perm_|role|admin|staff|superuser|secur|api_?key|credential|signed_in|protect|guard|verify|scope|current_user|principal/i;
+const NOT_GUARDS = new Set([
+  'wraps', 'csrf_exempt', 'csrf_protect', 'ensure_csrf_cookie', 'require_http_methods', 'require_GET', 'require_POST',
+  'require_safe', 'cache_page', 'never_cache', 'vary_on_headers', 'api_view', 'permission_classes', 'authentication_classes',
+  'throttle_classes', 'renderer_classes', 'parser_classes', 'schema', 'extend_schema', 'swagger_auto_schema', 'action',
+  'method_decorator', 'transaction.atomic', 'atomic', 'cached', 'limit', 'exempt', 'marshal_with', 'marshal_list_with',
+  'expect', 'response', 'doc', 'param', 'produces', 'accepts', 'validate', 'use_kwargs', 'use_args', 'cross_origin',
+  'staticmethod', 'classmethod', 'property', 'convert_kwargs_to_snake_case', 'classproperty',
+]);
+const PUBLIC_MARKERS = /^(public|public_route|public_endpoint|public_api|no_auth|noauth|allow_anonymous|anonymous|skip_auth|auth_exempt|exempt_from_auth|unauthenticated|login_not_required|no_login_required|allow_any)$/i;
+
+export function isAuthish(name: string): boolean {
+  return AUTHISH.test(name);
+}
+
+export function isPublicMarker(name: string): boolean {
+  return PUBLIC_MARKERS.test(lastSegment(name));
+}
+
+export interface BodyAnalysis {
+  /** The code rejects the request (401/403, abort, PermissionDenied, login redirect) on some path. */
+  enforces: boolean;
+  mechanisms: Set<AuthMechanism>;
+  /** Reads the request path or endpoint: the rejection is conditional on which route is hit. */
+  routeConditional: boolean;
+}
+
+const REJECT_EXCEPTIONS = /^(Unauthorized|Forbidden|PermissionDenied|NotAuthenticated|AuthenticationFailed|AuthenticationError|AuthError|Unauthenticated|PermissionError|NoAuthorizationError|InvalidTokenError|HTTPUnauthorized|HTTPForbidden)$/;
+const REJECT_TEXT = /\b(401|403)\b|UNAUTHORIZED|FORBIDDEN|not authenticated|unauthori[sz]ed|authentication required|login required|permission denied|not allowed|forbidden|invalid token|invalid credentials|missing token|credentials/i;
+const REJECT_RESPONSES = /^(HttpResponseForbidden|HttpResponseNotAllowed|redirect_to_login|unauthorized|handle_no_permission)$/;
+
+function markMechanisms(text: string, into: Set<AuthMechanism>): void {
+  if (/\bjwt\.decode\b|\bjose\b|decode_(access_)?token|verify_jwt_in_request|get_jwt_identity|get_jwt\(|JWTAuthentication|jwt_decode/.test(text)) into.add('jwt');
+  if (/api[-_ ]?key|x-api-key/i.test(text)) into.add('api-key');
+  if (/current_user\.is_authenticated|\bsession\s*\[|\bsession\.get\(|request\.session|request\.user\.is_authenticated|\buser\.is_authenticated|is_anonymous/.test(text)) into.add('session');
+  if (/request\.authorization\b|HTTPBasic|b64decode|basic\s/i.test(text)) into.add('basic');
+}
+
+/**
+ * Reads a guard-like function (decorator, dependency, before_request hook, permission class method):
+ * whether it rejects requests, and which credentials it reads. Project functions it calls are read too
+ * (two levels), so a decorator delegating to `verify_token()` counts.
+ */
+export function analyseBody(index: PyIndex, module: PyModule, root: Node, depth = 0): BodyAnalysis {
+  const result: BodyAnalysis = { enforces: false, mechanisms: new Set(), routeConditional: false };
+  const text = root.text;
+  markMechanisms(text, result.mechanisms);
+  if (/request\.(endpoint|path|url_rule|url|full_path|method)\b|request\.scope\[["']path|request\.url\.path/.test(text)) result.routeConditional = true;
+  walk(root, (node) => {
+    if (node.type === 'raise_statement') {
+      const raised = node.firstNamedChild;
+      const name = raised ? lastSegment(raised.type === 'call' ? (calleeName(raised) ?? '') : (dotted(raised) ?? '')) : '';
+      if (REJECT_EXCEPTIONS.test(name) || REJECT_TEXT.test(node.text)) result.enforces = true;
+      return false;
+    }
+    if (node.type === 'return_statement') {
+      if (/\b(401|403)\b|HTTP_401|HTTP_403|UNAUTHORIZED|FORBIDDEN|redirect_to_login|HttpResponseForbidden|login_manager\.unauthorized|url_for\(\s*["'][\w.]*login/.test(node.text)) {
+        result.enforces = true;
+      }
+      return true;
+    }
+    if (node.type === 'call') {
+      const name = calleeName(node) ?? '';
+      const last = lastSegment(name);
+      const args = callArgs(node);
+      if (last === 'abort') {
+        const first = args.positional[0];
+        if (first && /\b(401|403)\b|UNAUTHORIZED|FORBIDDEN/.test(first.text)) result.enforces = true;
+      } else if (REJECT_RESPONSES.test(last)) {
+        result.enforces = true;
+      } else if (last === 'verify_jwt_in_request') {
+        const optional = args.keywords.get('optional');
+        if (optional?.text !== 'True') result.enforces = true;
+        result.mechanisms.add('jwt');
+      } else if (depth < 2 && name !== '') {
+        const fn = field(node, 'function');
+        const resolved = fn ? index.resolveExpr(module, fn) : undefined;
+        if (resolved?.kind === 'def' && resolved.node.type === 'function_definition' && resolved.node.id !== root.id) {
+          const inner = analyseBody(index, resolved.module, resolved.node, depth + 1);
+          if (inner.enforces) result.enforces = true;
+          for (const mechanism of inner.mechanisms) result.mechanisms.add(mechanism);
+        }
+      }
+    }
+    return true;
+  });
+  return result;
+}
+
+export type DecoratorVerdict =
+  | { kind: 'guard'; mechanisms: AuthMechanism[]; detail: string; scopes?: string[] }
+  | { kind: 'optional'; detail: string }
+  | { kind: 'public'; detail: string }
+  | { kind: 'unknown'; detail: string }
+  | { kind: 'none' };
+
+const KNOWN_DECORATORS: Record<string, AuthMechanism> = {
+  login_required: 'session',
+  permission_required: 'session',
+  user_passes_test: 'session',
+  staff_member_required: 'session',
+  superuser_required: 'session',
+  roles_required: 'session',
+  roles_accepted: 'session',
+  auth_required: 'session',
+  fresh_login_required: 'session',
+  jwt_required: 'jwt',
+  fresh_jwt_required: 'jwt',
+  jwt_refresh_token_required: 'jwt',
+  jwt_optional: 'jwt',
+  require_oauth: 'oauth2',
+  require_login: 'openid',
+  accept_token: 'oauth2',
+};
+
+const HTTPAUTH_CLASSES: Record<string, AuthMechanism> = {
+  HTTPBasicAuth: 'basic',
+  HTTPDigestAuth: 'basic',
+  HTTPTokenAuth: 'unknown',
+  MultiAuth: 'unknown',
+  ResourceProtector: 'oauth2',
+  OpenIDConnect: 'openid',
+};
+
+function jwtModule(qualified: string): boolean {
+  return /graphql_jwt|flask_jwt|jwt_extended|simplejwt/.test(qualified);
+}
+
+/** Classifies a decorator applied to a view, resolver or view class. */
+export function classifyDecorator(index: PyIndex, module: PyModule, expression: Node, depth = 0): DecoratorVerdict {
+  const target = unwrap(expression);
+  const isCall = target.type === 'call';
+  const head = isCall ? field(target, 'function') : target;
+  const name = head ? dotted(head) : undefined;
+  if (name === undefined) return { kind: 'none' };
+  const last = lastSegment(name);
+  if (isPublicMarker(last)) return { kind: 'public', detail: `@${name}` };
+  if (NOT_GUARDS.has(last) || NOT_GUARDS.has(name)) return { kind: 'none' };
+  const args = isCall ? callArgs(target) : undefined;
+  if (args?.keywords.get('optional')?.text === 'True') return { kind: 'optional', detail: `@${target.text} (optional)` };
+  if (last === 'jwt_optional') return { kind: 'optional', detail: `@${name} (optional)` };
+
+  // `auth.login_required` where `auth = HTTPBasicAuth()` / `HTTPTokenAuth()` (flask-httpauth), `require_oauth(...)`.
+  const objectNode = head?.type === 'attribute' ? field(head, 'object') : undefined;
+  if (objectNode) {
+    const owner = index.resolveExpr(module, objectNode);
+    const ownerClass = owner ? constructedClass(index, owner) : undefined;
+    if (ownerClass && HTTPAUTH_CLASSES[ownerClass] !== undefined) {
+      let mechanism = HTTPAUTH_CLASSES[ownerClass];
+      if (mechanism === 'unknown' && owner?.kind === 'value') mechanism = tokenAuthMechanism(index, owner.module, objectNode.text);
+      return { kind: 'guard', mechanisms: [mechanism], detail: `@${name} (${ownerClass})` };
+    }
+  }
+  const resolved = head ? index.resolveExpr(module, head) : undefined;
+  if (resolved?.kind === 'value' && !isCall) {
+    const ownerClass = constructedClass(index, resolved);
+    if (ownerClass && HTTPAUTH_CLASSES[ownerClass] !== undefined) {
+      return { kind: 'guard', mechanisms: [HTTPAUTH_CLASSES[ownerClass]], detail: `@${name} (${ownerClass})` };
+    }
+  }
+  if (resolved?.kind === 'value' && isCall) {
+    const ownerClass = constructedClass(index, resolved);
+    if (ownerClass === 'ResourceProtector') return { kind: 'guard', mechanisms: ['oauth2'], detail: `@${target.text}` };
+  }
+  if (resolved?.kind === 'def' && resolved.node.type === 'function_definition' && depth < 3) {
+    const analysis = analyseBody(index, resolved.module, resolved.node);
+    if (analysis.enforces) {
+      return { kind: 'guard', mechanisms: analysis.mechanisms.size > 0 ? [...analysis.mechanisms] : ['unknown'], detail: `@${name} rejects unauthenticated requests` };
+    }
+    return isAuthish(last) ? { kind: 'unknown', detail: `@${name} does not visibly reject requests` } : { kind: 'none' };
+  }
+  const qualified = resolved?.kind === 'external' ? resolved.qualified : name;
+  const known = KNOWN_DECORATORS[last];
+  if (known !== undefined) {
+    const mechanism: AuthMechanism = jwtModule(qualified) ? 'jwt' : known;
+    return { kind: 'guard', mechanisms: [mechanism], detail: `@${isCall ? target.text : name}` };
+  }
+  if (isAuthish(last)) return { kind: 'unknown', detail: `@${name} cannot be analysed` };
+  return { kind: 'none' };
+}
+
+/** The class name an object was built from (`auth = HTTPBasicAuth()` → `HTTPBasicAuth`). */
+export function constructedClass(index: PyIndex, resolved: Resolved): string | undefined {
+  if (resolved.kind !== 'value') return undefined;
+  const value = unwrap(resolved.node);
+  if (value.type !== 'call') return undefined;
+  const name = calleeName(value);
+  return name === undefined ? undefined : lastSegment(name);
+}
+
+function tokenAuthMechanism(index: PyIndex, module: PyModule, objectName: string): AuthMechanism {
+  let mechanism: AuthMechanism = 'unknown';
+  for (const def of module.defs.values()) {
+    const parent = def.parent;
+    if (parent?.type !== 'decorated_definition') continue;
+    if (!parent.text.startsWith(`@${objectName}.verify_token`)) continue;
+    const analysis = analyseBody(index, module, def);
+    if (analysis.mechanisms.has('jwt')) mechanism = 'jwt';
+    else if (analysis.mechanisms.has('api-key')) mechanism = 'api-key';
+  }
+  return mechanism;
+}
+
+export function argumentText(call: Node, index: number, name: string): string | undefined {
+  return argument(callArgs(call), index, name)?.text;
+}
+
+/** A decorator's verdict as a piece of route evidence (optional auth and non-guards give none). */
+export function decoratorGuard(verdict: DecoratorVerdict, where: Location, scope: EvidenceScope): Guard[] {
+  if (verdict.kind === 'guard') {
+    return [{ kind: 'protected', mechanisms: verdict.mechanisms, detail: verdict.detail, where, scope, ...(verdict.scopes ? { scopes: verdict.scopes } : {}) }];
+  }
+  if (verdict.kind === 'public') return [{ kind: 'public', mechanisms: ['none'], detail: verdict.detail, where, scope }];
+  if (verdict.kind === 'unknown') return [{ kind: 'unknown', mechanisms: ['unknown'], detail: verdict.detail, where, scope }];
+  return [];
+}
+
+/** Evidence from a request hook (`before_request`, middleware) that runs for every route below `scope`. */
+export function hookGuard(index: PyIndex, module: PyModule, fn: Node, scope: EvidenceScope, hasPublicMarker: boolean): Guard[] {
+  const analysis = analyseBody(index, module, fn);
+  const name = field(fn, 'name')?.text ?? 'hook';
+  const where = locate(module, fn);
+  if (!analysis.enforces) return [];
+  if (analysis.routeConditional) {
+    // The hook exempts some routes by path or endpoint: only an explicit public marker says which.
+    return hasPublicMarker ? [] : [{ kind: 'unknown', mechanisms: ['unknown'], detail: `${name}() rejects requests on some routes only`, where, scope }];
+  }
+  const mechanisms = analysis.mechanisms.size > 0 ? [...analysis.mechanisms] : (['unknown'] as AuthMechanism[]);
+  return [{ kind: 'protected', mechanisms, detail: `${name}() runs before every request and rejects unauthenticated ones`, where, scope }];
+}

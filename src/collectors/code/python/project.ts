@@ -1,0 +1,323 @@
+import type { SourceFile } from '../../../engine/context.js';
+import type { Node } from '../../../parsing/parser.js';
+import {
+  argument,
+  assignmentsIn,
+  bodyOf,
+  callArgs,
+  calleeName,
+  field,
+  isFString,
+  kids,
+  literalString,
+  unwrap,
+} from './ast.js';
+
+type Binding = { kind: 'module'; module: string } | { kind: 'symbol'; module: string; name: string };
+
+export interface PyModule {
+  source: SourceFile;
+  /** Dotted module name derived from the file path (`app/api/__init__.py` → `app.api`). */
+  name: string;
+  isPackage: boolean;
+  imports: Map<string, Binding>;
+  /** Module-level functions and classes. */
+  defs: Map<string, Node>;
+  /** Last module-level assignment of each name. */
+  values: Map<string, Node>;
+}
+
+/** What a name or dotted expression refers to. */
+export type Resolved =
+  | { kind: 'def'; module: PyModule; node: Node }
+  | { kind: 'value'; module: PyModule; node: Node }
+  | { kind: 'module'; module: PyModule }
+  | { kind: 'external'; qualified: string };
+
+const MAX_DEPTH = 8;
+
+function moduleNameOf(file: string): { name: string; isPackage: boolean } {
+  const parts = file.replace(/\.py$/, '').split('/');
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { name: parts.join('.'), isPackage };
+}
+
+/** Imports, definitions and module-level values of every Python file, resolved across modules. */
+export class PyIndex {
+  readonly modules: PyModule[] = [];
+  private readonly byName = new Map<string, PyModule>();
+  private readonly bySuffix = new Map<string, PyModule[]>();
+  private readonly byFile = new Map<string, PyModule>();
+
+  constructor(sources: readonly SourceFile[]) {
+    for (const source of sources) {
+      if (source.language !== 'python') continue;
+      const { name, isPackage } = moduleNameOf(source.file);
+      const module: PyModule = { source, name, isPackage, imports: new Map(), defs: new Map(), values: new Map() };
+      this.modules.push(module);
+      this.byName.set(name, module);
+      this.byFile.set(source.file, module);
+      const parts = name.split('.');
+      for (let start = 0; start < parts.length; start++) {
+        const suffix = parts.slice(start).join('.');
+        const list = this.bySuffix.get(suffix);
+        if (list) list.push(module);
+        else this.bySuffix.set(suffix, [module]);
+      }
+    }
+    for (const module of this.modules) this.scan(module);
+  }
+
+  moduleOf(file: string): PyModule | undefined {
+    return this.byFile.get(file);
+  }
+
+  private scan(module: PyModule): void {
+    const statements = kids(module.source.tree.rootNode);
+    const visit = (list: readonly Node[]): void => {
+      for (const statement of list) {
+        if (statement.type === 'import_statement') this.scanImport(module, statement);
+        else if (statement.type === 'import_from_statement') this.scanFromImport(module, statement);
+        else if (statement.type === 'function_definition' || statement.type === 'class_definition') {
+          const name = field(statement, 'name');
+          if (name) module.defs.set(name.text, statement);
+        } else if (statement.type === 'decorated_definition') {
+          const def = field(statement, 'definition');
+          const name = def ? field(def, 'name') : undefined;
+          if (def && name) module.defs.set(name.text, def);
+        } else if (statement.type === 'if_statement' || statement.type === 'try_statement') {
+          // `try: import x except ImportError` and `if TYPE_CHECKING:` blocks still bind names.
+          for (const block of kids(statement)) {
+            if (block.type === 'block') visit(kids(block));
+            else if (block.type !== 'comment') {
+              const inner = kids(block).find((child) => child.type === 'block');
+              if (inner) visit(kids(inner));
+            }
+          }
+        }
+      }
+      for (const { name, value } of assignmentsIn(list)) module.values.set(name, value);
+    };
+    visit(statements);
+  }
+
+  private scanImport(module: PyModule, statement: Node): void {
+    for (const child of kids(statement)) {
+      if (child.type === 'dotted_name') {
+        const full = child.text;
+        const head = full.split('.')[0] ?? full;
+        module.imports.set(head, { kind: 'module', module: head });
+      } else if (child.type === 'aliased_import') {
+        const name = field(child, 'name');
+        const alias = field(child, 'alias');
+        if (name && alias) module.imports.set(alias.text, { kind: 'module', module: name.text });
+      }
+    }
+  }
+
+  private scanFromImport(module: PyModule, statement: Node): void {
+    const source = field(statement, 'module_name');
+    if (!source) return;
+    const from = this.absoluteModule(module, source);
+    if (from === undefined) return;
+    for (const child of statement.childrenForFieldName('name')) {
+      if (!child) continue;
+      if (child.type === 'dotted_name') module.imports.set(child.text, { kind: 'symbol', module: from, name: child.text });
+      else if (child.type === 'aliased_import') {
+        const name = field(child, 'name');
+        const alias = field(child, 'alias');
+        if (name && alias) module.imports.set(alias.text, { kind: 'symbol', module: from, name: name.text });
+      }
+    }
+  }
+
+  private absoluteModule(module: PyModule, source: Node): string | undefined {
+    if (source.type !== 'relative_import') return source.text;
+    const prefix = kids(source).find((child) => child.type === 'import_prefix')?.text ?? '.';
+    const rest = kids(source).find((child) => child.type === 'dotted_name')?.text;
+    const parts = module.name.split('.');
+    if (!module.isPackage) parts.pop();
+    for (let level = 1; level < prefix.length; level++) parts.pop();
+    if (rest) parts.push(rest);
+    return parts.join('.');
+  }
+
+  /** A module by absolute dotted name; falls back to path suffixes (`src/` layouts, monorepos). */
+  resolveModule(name: string, near?: PyModule): PyModule | undefined {
+    const exact = this.byName.get(name);
+    if (exact) return exact;
+    const candidates = this.bySuffix.get(name);
+    if (!candidates || candidates.length === 0) return undefined;
+    if (candidates.length === 1 || !near) return candidates[0];
+    let best = candidates[0];
+    let bestShared = -1;
+    for (const candidate of candidates) {
+      const a = candidate.source.file.split('/');
+      const b = near.source.file.split('/');
+      let shared = 0;
+      while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
+      if (shared > bestShared) {
+        bestShared = shared;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  /** What `name` means at module level in `module`. */
+  resolveName(module: PyModule, name: string, depth = 0): Resolved | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const def = module.defs.get(name);
+    const value = module.values.get(name);
+    // The later binding wins when a name is both defined and assigned.
+    if (def && (!value || def.startIndex > value.startIndex)) return { kind: 'def', module, node: def };
+    if (value) return { kind: 'value', module, node: value };
+    const binding = module.imports.get(name);
+    if (!binding) return undefined;
+    if (binding.kind === 'module') {
+      const target = this.resolveModule(binding.module, module);
+      return target ? { kind: 'module', module: target } : { kind: 'external', qualified: binding.module };
+    }
+    const from = this.resolveModule(binding.module, module);
+    if (!from) return { kind: 'external', qualified: `${binding.module}.${binding.name}` };
+    const inner = this.resolveName(from, binding.name, depth + 1);
+    if (inner) return inner;
+    const submodule = this.resolveModule(`${from.name}.${binding.name}`, module);
+    if (submodule) return { kind: 'module', module: submodule };
+    return undefined;
+  }
+
+  /** What an identifier or attribute chain refers to, seen from `module`. */
+  resolveExpr(module: PyModule, node: Node, depth = 0): Resolved | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const target = unwrap(node);
+    if (target.type === 'identifier') return this.resolveName(module, target.text, depth + 1);
+    if (target.type !== 'attribute') return undefined;
+    const objectNode = field(target, 'object');
+    const attribute = field(target, 'attribute')?.text;
+    if (!objectNode || attribute === undefined) return undefined;
+    const object = this.resolveExpr(module, objectNode, depth + 1);
+    if (!object) return undefined;
+    if (object.kind === 'external') return { kind: 'external', qualified: `${object.qualified}.${attribute}` };
+    if (object.kind === 'module') {
+      const inner = this.resolveName(object.module, attribute, depth + 1);
+      if (inner) return inner;
+      const submodule = this.resolveModule(`${object.module.name}.${attribute}`, module);
+      return submodule ? { kind: 'module', module: submodule } : undefined;
+    }
+    const cls = this.classBehind(object, depth + 1);
+    if (!cls) return undefined;
+    const member = this.classMember(cls.module, cls.node, attribute, depth + 1);
+    return member;
+  }
+
+  /** The class a resolved def or value stands for: the class itself, or the class an instance was built from. */
+  classBehind(resolved: Resolved, depth = 0): { module: PyModule; node: Node } | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    if (resolved.kind === 'def') return resolved.node.type === 'class_definition' ? resolved : undefined;
+    if (resolved.kind !== 'value') return undefined;
+    const value = unwrap(resolved.node);
+    if (value.type !== 'call') return undefined;
+    const fn = field(value, 'function');
+    const callee = fn ? this.resolveExpr(resolved.module, fn, depth + 1) : undefined;
+    return callee ? this.classBehind(callee, depth + 1) : undefined;
+  }
+
+  classMember(module: PyModule, classDef: Node, name: string, depth = 0): Resolved | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    for (const statement of bodyOf(classDef)) {
+      const def = statement.type === 'decorated_definition' ? field(statement, 'definition') : statement;
+      if ((def?.type === 'function_definition' || def?.type === 'class_definition') && field(def, 'name')?.text === name) {
+        return { kind: 'def', module, node: def };
+      }
+    }
+    for (const assignment of assignmentsIn(bodyOf(classDef))) {
+      if (assignment.name === name) return { kind: 'value', module, node: assignment.value };
+    }
+    for (const base of kids(field(classDef, 'superclasses') ?? classDef)) {
+      if (base.type !== 'identifier' && base.type !== 'attribute') continue;
+      const resolved = this.resolveExpr(module, base, depth + 1);
+      if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') {
+        const inherited = this.classMember(resolved.module, resolved.node, name, depth + 1);
+        if (inherited) return inherited;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A string expression's value: literals, concatenation, f-strings and names bound to constants
+   * (across modules and settings objects). `os.getenv("X", "/d")` yields its default.
+   */
+  evalString(module: PyModule, node: Node, depth = 0): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const target = unwrap(node);
+    switch (target.type) {
+      case 'string': {
+        const fString = isFString(target);
+        let out = '';
+        for (const part of kids(target)) {
+          if (part.type === 'string_content') out += fString ? part.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : part.text;
+          else if (part.type === 'interpolation') {
+            const expression = field(part, 'expression') ?? part.firstNamedChild;
+            const value = expression ? this.evalString(module, expression, depth + 1) : undefined;
+            if (value === undefined) return undefined;
+            out += value;
+          }
+        }
+        return out;
+      }
+      case 'concatenated_string': {
+        let out = '';
+        for (const part of kids(target)) {
+          const value = this.evalString(module, part, depth + 1);
+          if (value === undefined) return undefined;
+          out += value;
+        }
+        return out;
+      }
+      case 'binary_operator': {
+        const operator = target.childForFieldName('operator')?.text;
+        const left = field(target, 'left');
+        const right = field(target, 'right');
+        if (operator !== '+' || !left || !right) return undefined;
+        const a = this.evalString(module, left, depth + 1);
+        const b = a === undefined ? undefined : this.evalString(module, right, depth + 1);
+        return a === undefined || b === undefined ? undefined : a + b;
+      }
+      case 'identifier':
+      case 'attribute': {
+        const resolved = this.resolveExpr(module, target, depth + 1);
+        if (resolved?.kind !== 'value') return undefined;
+        return this.evalString(resolved.module, resolved.node, depth + 1);
+      }
+      case 'call': {
+        const name = calleeName(target);
+        if (name === 'os.getenv' || name === 'os.environ.get' || name === 'getenv' || name === 'environ.get') {
+          const fallback = argument(callArgs(target), 1, 'default');
+          return fallback ? this.evalString(module, fallback, depth + 1) : undefined;
+        }
+        if (name === 'str') {
+          const inner = callArgs(target).positional[0];
+          return inner ? this.evalString(module, inner, depth + 1) : undefined;
+        }
+        return undefined;
+      }
+      default:
+        return literalString(target);
+    }
+  }
+}
+
+const cache = new WeakMap<readonly SourceFile[], PyIndex>();
+
+/** One index per set of sources, shared by the Python collectors of a run. */
+export function pythonIndex(sources: readonly SourceFile[]): PyIndex {
+  let index = cache.get(sources);
+  if (!index) {
+    index = new PyIndex(sources);
+    cache.set(sources, index);
+  }
+  return index;
+}
