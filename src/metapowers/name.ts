@@ -30,7 +30,7 @@ export function validateName(name: string): string {
   }
   if (name.startsWith('-')) reject(`The audit NAME ${shown} starts with "-", which reads as an option.`);
   if (!ALLOWED.test(name)) {
-    const bad = [...name].find((ch) => !ALLOWED.test(ch)) ?? '';
+    const bad = /[^A-Za-z0-9._-]/u.exec(name)?.[0] ?? '';
     reject(`The audit NAME ${shown} contains ${JSON.stringify(bad)}, which is not allowed.`);
   }
   return name;

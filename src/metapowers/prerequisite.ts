@@ -82,7 +82,7 @@ export function maskArgv(argv: readonly string[]): string[] {
 }
 
 function quoteArg(arg: string): string {
-  return /^[\w./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return /^[\w./:=@%+,*-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface SkipLogEntry {

@@ -88,11 +88,11 @@ function occurrence(finding: Finding, endpoints: ReadonlyMap<string, Endpoint>):
   if (finding.confirmedLive === true) notes.push('confirmed live');
   if (notes.length > 0) line += ` (${notes.join(', ')})`;
   const snippet = finding.evidence?.snippet;
-  if (typeof snippet === 'string' && snippet.trim() !== '') line += `\n  Evidence: ${code(snippet.trim())}`;
+  if (typeof snippet === 'string' && snippet.trim() !== '') line += `\\\n  Evidence: ${code(snippet.trim())}`;
   return line;
 }
 
-export function renderGroup(group: FindingGroup, endpoints: ReadonlyMap<string, Endpoint>, shown = OCCURRENCES_SHOWN): string {
+export function renderGroup(group: FindingGroup, endpoints: ReadonlyMap<string, Endpoint>, heading = '###', shown = OCCURRENCES_SHOWN): string {
   const meta = [
     `**${capitalize(group.severity)}**`,
     owaspLabel(group.owasp),
@@ -105,7 +105,7 @@ export function renderGroup(group: FindingGroup, endpoints: ReadonlyMap<string, 
   const rest = group.findings.length - shown;
   if (rest > 0) lines.push(`- and ${rest} more (see 02-protect.json).`);
   return [
-    `### ${prose(group.title)}`,
+    `${heading} ${prose(group.title)}`,
     '',
     meta.join(' · '),
     '',
@@ -117,8 +117,8 @@ export function renderGroup(group: FindingGroup, endpoints: ReadonlyMap<string, 
   ].join('\n');
 }
 
-export function renderFindings(findings: readonly Finding[], endpoints: ReadonlyMap<string, Endpoint>): string {
+export function renderFindings(findings: readonly Finding[], endpoints: ReadonlyMap<string, Endpoint>, heading = '###'): string {
   return groupFindings(findings)
-    .map((group) => renderGroup(group, endpoints))
+    .map((group) => renderGroup(group, endpoints, heading))
     .join('\n\n');
 }

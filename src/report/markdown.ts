@@ -1,7 +1,7 @@
 import type { AuditResult } from '../engine/result.js';
 import type { Api, AuthMechanism, Endpoint, Finding, Presence, SectionId, Tier } from '../model/types.js';
 import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
-import { groupFindings, owaspLabel, renderGroup } from './findings.js';
+import { groupFindings, owaspLabel, renderFindings } from './findings.js';
 import {
   capitalize,
   code,
@@ -25,10 +25,17 @@ export const REMEDIATION_SECTION = 'Remediation Plan';
 export const REPORT_SECTIONS = [...Object.values(SECTIONS), REMEDIATION_SECTION] as const;
 
 const DIAGNOSTICS_SHOWN = 20;
+const DEPRECATED_SHOWN = 10;
 const REMEDIATION_LOCATIONS = 3;
+
+export interface MarkdownOptions {
+  /** How seed 000's Phase 0 (Govern) prerequisite was met, when the caller checked it. */
+  prerequisite?: 'met' | 'skipped';
+}
 
 interface View {
   result: AuditResult;
+  options: MarkdownOptions;
   summary: ReportSummary;
   apiById: ReadonlyMap<string, Api>;
   endpointById: ReadonlyMap<string, Endpoint>;
@@ -55,6 +62,17 @@ function byRisk(view: View) {
   const base = compareEndpoints(view);
   return (a: Endpoint, b: Endpoint): number =>
     tierRank(a.tier) - tierRank(b.tier) || methodRank(a.method) - methodRank(b.method) || base(a, b);
+}
+
+/** Method, path and, when there is more than one API, the API: the first columns of endpoint tables. */
+function endpointHeaders(view: View): string[] {
+  return view.result.inventory.apis.length > 1 ? ['Method', 'Path', 'API'] : ['Method', 'Path'];
+}
+
+function endpointCells(view: View, endpoint: Endpoint): string[] {
+  const cells = [endpoint.method, code(endpoint.path)];
+  if (view.result.inventory.apis.length > 1) cells.push(code(apiName(view, endpoint.apiId)));
+  return cells;
 }
 
 function mechanismsLabel(mechanisms: readonly AuthMechanism[]): string {
@@ -86,16 +104,24 @@ function examined(view: View, section: SectionId): string {
   const checks = view.result.checks.filter((check) => check.section === section).map((check) => check.id).sort(compareStrings);
   const { summary } = view;
   const scope = `${plural(summary.endpoints, 'endpoint')}, ${plural(summary.files.spec, 'spec file')} and ${plural(summary.files.source, 'source file')}`;
-  if (checks.length === 0) return `No check of this section ran: the audited files gave none of them anything to examine (${scope}).`;
+  if (checks.length === 0) return `No check of this section applied to what was audited (${scope}).`;
   return `Examined ${scope} with ${plural(checks.length, 'check')}: ${checks.map(code).join(', ')}.`;
 }
 
 function findingsBlock(view: View, section: SectionId, level: '###' | '####', what: string): string {
-  const groups = groupFindings(findingsIn(view, section));
-  if (groups.length === 0) return `No ${what} were found. ${examined(view, section)}`;
-  return groups
-    .map((group) => renderGroup(group, view.endpointById).replace(/^### /, `${level} `))
-    .join('\n\n');
+  const findings = findingsIn(view, section);
+  if (findings.length === 0) return `No ${what} were found. ${examined(view, section)}`;
+  return renderFindings(findings, view.endpointById, level);
+}
+
+function governanceLine(view: View): string[] {
+  const govern = code(`.metapowers/security/${view.result.name}/00-govern.md`);
+  const { prerequisite } = view.options;
+  if (prerequisite === 'met') return [`- Governance (Phase 0): ${govern} is present.`];
+  if (prerequisite === 'skipped') {
+    return [`- Governance (Phase 0): not checked; bypassed with ${code('--skip-checks')} and logged in ${code('skip-log.md')}.`];
+  }
+  return [];
 }
 
 function preamble(view: View): string {
@@ -109,6 +135,7 @@ function preamble(view: View): string {
     `- Date: ${result.date}`,
     `- Directory: ${code(result.root)}`,
     `- Tool: ${result.tool.name} ${result.tool.version}`,
+    ...governanceLine(view),
     `- Scope: ${plural(summary.apis, 'API')} (${types}), ${plural(summary.endpoints, 'endpoint')}, ${plural(summary.files.scanned, 'file')} scanned (${plural(summary.files.spec, 'spec file')}, ${plural(summary.files.source, 'source file')}), ${plural(summary.checks, 'check')} run.`,
     `- Findings: ${summary.findings === 0 ? 'none' : `${summary.findings} (${severities})`}. Each is mapped to the OWASP API Security Top 10 (2023); all of them, with every location, are in ${code('02-protect.json')}.`,
   ].join('\n');
@@ -136,7 +163,9 @@ function apiTable(view: View): string {
       `  Audience: ${text(api.audience)}. Type: ${api.type} (${text(api.typeReason)}).`,
     ];
     if (api.servers.length > 0) parts.push(`  Servers: ${api.servers.map(code).join(', ')}.`);
-    parts.push(`  Deprecated endpoints still active: ${deprecated.length === 0 ? 'none' : deprecated.join(', ')}.`);
+    const more = deprecated.length - DEPRECATED_SHOWN;
+    const listed = `${deprecated.slice(0, DEPRECATED_SHOWN).join(', ')}${more > 0 ? ` and ${more} more (marked in the endpoint table)` : ''}`;
+    parts.push(`  Deprecated endpoints still active: ${deprecated.length === 0 ? 'none' : listed}.`);
     return parts.join('\n');
   });
   return [
@@ -148,15 +177,13 @@ function apiTable(view: View): string {
 
 function endpointTable(view: View): string {
   const rows = view.endpoints.map((endpoint) => [
-    endpoint.method,
-    code(endpoint.path),
-    code(apiName(view, endpoint.apiId)),
+    ...endpointCells(view, endpoint),
     sourceLabel(endpoint),
     authLabel(endpoint),
     capitalize(endpoint.tier),
     deprecatedLabel(endpoint),
   ]);
-  return table(['Method', 'Path', 'API', 'Source', 'Auth', 'Tier', 'Deprecated'], rows, `All ${view.endpoints.length} endpoints`);
+  return table([...endpointHeaders(view), 'Source', 'Auth', 'Tier', 'Deprecated'], rows, `All ${view.endpoints.length} endpoints`);
 }
 
 function diagnosticsList(view: View): string {
@@ -211,6 +238,16 @@ function mechanismNotes(mechanisms: readonly AuthMechanism[], unprotected: numbe
   return notes.join(' ');
 }
 
+/** The API a finding belongs to: through its endpoint, or the spec file that defines the API. */
+function apiOf(view: View, finding: Finding): string | undefined {
+  if (finding.endpointId !== undefined) {
+    const endpoint = view.endpointById.get(finding.endpointId);
+    if (endpoint) return endpoint.apiId;
+  }
+  const owners = view.result.inventory.apis.filter((api) => api.kind !== 'code' && api.location.file === finding.location.file);
+  return owners.length === 1 ? owners[0]?.id : undefined;
+}
+
 function authenticationSection(view: View): string {
   const parts = [`## ${SECTIONS.authentication}`];
   const authFindings = findingsIn(view, 'authentication');
@@ -221,8 +258,7 @@ function authenticationSection(view: View): string {
     const rows = apis.map((api) => {
       const endpoints = view.endpoints.filter((endpoint) => endpoint.apiId === api.id);
       const count = (state: string): number => endpoints.filter((endpoint) => endpoint.auth.state === state).length;
-      const ids = new Set(endpoints.map((endpoint) => endpoint.id));
-      const findings = authFindings.filter((finding) => finding.endpointId !== undefined && ids.has(finding.endpointId)).length;
+      const findings = authFindings.filter((finding) => apiOf(view, finding) === api.id).length;
       return [
         code(api.name),
         mechanismsLabel(api.authMechanisms),
@@ -234,8 +270,11 @@ function authenticationSection(view: View): string {
         mechanismNotes(api.authMechanisms, count('unprotected')),
       ];
     });
+    const shared = authFindings.filter((finding) => apiOf(view, finding) === undefined).length;
+    const sharedNote =
+      shared > 0 ? `\n\n${plural(shared, 'authentication finding')} concern${shared === 1 ? 's' : ''} code shared by the APIs (middleware, configuration) rather than one API; ${shared === 1 ? 'it is' : 'they are'} listed under Findings below.` : '';
     parts.push(
-      `### Mechanisms per API\n\n${table(['API', 'Mechanisms', 'Protected', 'Public', 'Unauthenticated', 'Unknown', 'Findings', 'Notes'], rows, 'All APIs')}`,
+      `### Mechanisms per API\n\n${table(['API', 'Mechanisms', 'Protected', 'Public', 'Unauthenticated', 'Unknown', 'Findings', 'Notes'], rows, 'All APIs')}${sharedNote}`,
     );
   }
   const rank = byRisk(view);
@@ -243,13 +282,11 @@ function authenticationSection(view: View): string {
   const unknown = view.endpoints.filter((endpoint) => endpoint.auth.state === 'unknown').sort(rank);
   const row = (endpoint: Endpoint, index: number): string[] => [
     String(index + 1),
-    endpoint.method,
-    code(endpoint.path),
-    code(apiName(view, endpoint.apiId)),
+    ...endpointCells(view, endpoint),
     capitalize(endpoint.tier),
     sourceLabel(endpoint),
   ];
-  const headers = ['#', 'Method', 'Path', 'API', 'Tier', 'Source'];
+  const headers = ['#', ...endpointHeaders(view), 'Tier', 'Source'];
   parts.push(
     unprotected.length === 0
       ? `### Unauthenticated endpoints not declared public\n\nNone: of ${plural(view.summary.endpoints, 'endpoint')}, no endpoint was shown to be reachable without authentication unless declared public.`
@@ -282,9 +319,7 @@ function authorizationSection(view: View): string {
     const rank = byRisk(view);
     const endpoints = [...view.endpoints].sort((a, b) => presenceRank(a) - presenceRank(b) || rank(a, b));
     const rows = endpoints.map((endpoint) => [
-      endpoint.method,
-      code(endpoint.path),
-      code(apiName(view, endpoint.apiId)),
+      ...endpointCells(view, endpoint),
       capitalize(endpoint.tier),
       endpoint.authorization?.objectLevel ?? 'unknown',
       endpoint.authorization?.functionLevel ?? 'unknown',
@@ -295,7 +330,7 @@ function authorizationSection(view: View): string {
         line('Object-level (ownership or tenant check)', objectLevel),
         line('Function-level (role or permission check)', functionLevel),
       ].join('\n'),
-      `### Coverage\n\nGaps first. "unknown" means no evidence either way was found statically.\n\n${table(['Method', 'Path', 'API', 'Tier', 'Object-level', 'Function-level', 'Evidence'], rows, `All ${rows.length} endpoints`)}`,
+      `### Coverage\n\nGaps first. "unknown" means no evidence either way was found statically.\n\n${table([...endpointHeaders(view), 'Tier', 'Object-level', 'Function-level', 'Evidence'], rows, `All ${rows.length} endpoints`)}`,
     );
   }
   parts.push(`### Findings\n\n${findingsBlock(view, 'authorization', '####', 'authorization weaknesses')}`);
@@ -310,16 +345,14 @@ function rateLimitSection(view: View): string {
   } else {
     const missing = view.endpoints.filter((endpoint) => endpoint.rateLimit?.state === 'missing').length;
     parts.push(
-      `${covered} of ${plural(total, 'endpoint')} (${percent(covered, total)}) have rate-limit evidence; ${missing} provably have none and ${total - covered - missing} are unknown.`,
+      `Rate limiting is set on ${covered} of ${plural(total, 'endpoint')} (${percent(covered, total)}); provably missing on ${missing}, unknown on ${total - covered - missing}.`,
     );
     const state = (endpoint: Endpoint): number => ['missing', 'unknown', 'present'].indexOf(endpoint.rateLimit?.state ?? 'unknown');
     const rank = byRisk(view);
     const rows = [...view.endpoints]
       .sort((a, b) => state(a) - state(b) || rank(a, b))
       .map((endpoint) => [
-        endpoint.method,
-        code(endpoint.path),
-        code(apiName(view, endpoint.apiId)),
+        ...endpointCells(view, endpoint),
         capitalize(endpoint.tier),
         endpoint.rateLimit?.state ?? 'unknown',
         endpoint.rateLimit?.limit === undefined ? '' : code(endpoint.rateLimit.limit),
@@ -327,7 +360,7 @@ function rateLimitSection(view: View): string {
         endpoint.rateLimit?.scope === undefined ? '' : text(endpoint.rateLimit.scope),
       ]);
     parts.push(
-      `### Coverage\n\n${table(['Method', 'Path', 'API', 'Tier', 'Rate limit', 'Limit', 'Where set', 'Scope'], rows, `All ${rows.length} endpoints`)}`,
+      `### Coverage\n\n${table([...endpointHeaders(view), 'Tier', 'Rate limit', 'Limit', 'Where set', 'Scope'], rows, `All ${rows.length} endpoints`)}`,
     );
   }
   parts.push(`### Findings\n\n${findingsBlock(view, 'rate-limiting', '####', 'rate-limiting or resource-consumption weaknesses')}`);
@@ -340,7 +373,7 @@ function inputValidationSection(view: View): string {
   const intro =
     view.summary.endpoints === 0
       ? 'No endpoint was inventoried; the checks below read the specs and source code directly.'
-      : `Of ${plural(view.summary.endpoints, 'endpoint')}, ${count(['body', 'form'])} take a request body, ${count(['query'])} query parameters and ${count(['path'])} path parameters.`;
+      : `Of ${plural(view.summary.endpoints, 'endpoint')}: ${count(['body', 'form'])} with a request body, ${count(['query'])} with query parameters, ${count(['path'])} with path parameters.`;
   return [`## ${SECTIONS['input-validation']}`, intro, findingsBlock(view, 'input-validation', '###', 'input-validation, injection or error-handling weaknesses')].join('\n\n');
 }
 
@@ -367,21 +400,22 @@ function remediationSection(view: View): string {
     const first = group.findings.slice(0, REMEDIATION_LOCATIONS).map((finding) => code(locationLabel(finding.location)));
     const rest = group.findings.length - first.length;
     const section = sectionOf.get(group.checkId);
+    const marker = `${index + 1}. `;
+    const indent = ' '.repeat(marker.length);
     return [
-      `${index + 1}. **${capitalize(group.severity)}**: ${prose(group.title)} (${owaspLabel(group.owasp)}; ${section === undefined ? '' : `${SECTIONS[section]}; `}${plural(group.places, 'place')}).`,
-      `   Where: ${first.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`,
-      `   Fix: ${prose(group.remediation)}`,
+      `${marker}**${capitalize(group.severity)}**: ${prose(group.title)} (${owaspLabel(group.owasp)}; ${section === undefined ? '' : `${SECTIONS[section]}; `}${plural(group.places, 'place')}).`,
+      `${indent}- Where: ${first.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`,
+      `${indent}- Fix: ${prose(group.remediation)}`,
     ].join('\n');
   });
   return `${head}\n\nOne item per check, most severe first; fix the top of the list first.\n\n${items.join('\n')}`;
 }
 
 /** Renders `02-protect.md`: the heading, a preamble and seed 000's seven sections, in order. */
-export function renderMarkdown(result: AuditResult): string {
+export function renderMarkdown(result: AuditResult, options: MarkdownOptions = {}): string {
   const apiById = new Map(result.inventory.apis.map((api) => [api.id, api]));
   const endpointById = new Map(result.inventory.endpoints.map((endpoint) => [endpoint.id, endpoint]));
-  const partial: Omit<View, 'endpoints'> = { result, summary: summarize(result), apiById, endpointById };
-  const view: View = { ...partial, endpoints: [] };
+  const view: View = { result, options, summary: summarize(result), apiById, endpointById, endpoints: [] };
   view.endpoints = [...result.inventory.endpoints].sort(compareEndpoints(view));
   const sections = [
     preamble(view),

@@ -1,0 +1,111 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { Severity } from '../model/types.js';
+import { SEVERITIES } from '../model/types.js';
+import { writeFileAtomic } from '../metapowers/atomic.js';
+import { UsageError } from '../metapowers/errors.js';
+import { artifactPaths, assertRealDirInside, displayPath } from '../metapowers/paths.js';
+import { checkPrerequisite } from '../metapowers/prerequisite.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderSummary } from '../report/summary.js';
+import type { CliIo } from './io.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, createProgress, defaultAudit, formatError, useColor } from './io.js';
+
+export const AuditFlags = z.object({
+  skipChecks: z.boolean().default(false),
+  failOn: z.enum(SEVERITIES).optional(),
+  quiet: z.boolean().default(false),
+  json: z.boolean().default(false),
+  today: z.string().optional(),
+  config: z.string().optional(),
+  color: z.boolean().default(true),
+});
+export type AuditFlags = z.infer<typeof AuditFlags>;
+
+function validateToday(today: string): string {
+  const date = new Date(`${today}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== today) {
+    throw new UsageError(`The date ${JSON.stringify(today)} given to --today is not a valid YYYY-MM-DD date.`, {
+      attempted: 'read the --today option',
+      hint: 'Pass a calendar date such as --today 2025-06-30.',
+    });
+  }
+  return today;
+}
+
+async function existing(path: string, kind: 'directory' | 'file', label: string, shown: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  const ok = info !== undefined && (kind === 'directory' ? info.isDirectory() : info.isFile());
+  if (!ok) {
+    const problem = info === undefined ? 'does not exist' : `is not a ${kind}`;
+    throw new UsageError(`The ${label} ${JSON.stringify(shown)} ${problem}.`, {
+      attempted: `read the ${label}`,
+      where: path,
+      hint:
+        kind === 'directory'
+          ? 'Pass the folder that holds the code and API specs to audit, e.g. `apisec audit payments-service ./services/payments`.'
+          : 'Check the path given to --config; it is resolved from the current directory.',
+    });
+  }
+  return path;
+}
+
+export function failsOn(severity: Severity, threshold: Severity | undefined): boolean {
+  return threshold !== undefined && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
+}
+
+/** `apisec audit NAME [DIR]`: seed 000's procedure, start to finish. Returns the exit code. */
+export async function runAudit(name: string, dir: string, flags: AuditFlags, argv: readonly string[], io: CliIo): Promise<number> {
+  const context = { attempted: `audit "${name}"`, where: resolve(io.cwd, dir) };
+  const progress = createProgress(io.stderr, io.stderr.isTTY === true && !flags.quiet);
+  try {
+    const paths = artifactPaths(name, io.cwd);
+    const today = flags.today === undefined ? undefined : validateToday(flags.today);
+    const root = await existing(resolve(io.cwd, dir), 'directory', 'directory to audit', dir);
+    const configFile = flags.config === undefined ? undefined : await existing(resolve(io.cwd, flags.config), 'file', 'config file', flags.config);
+
+    const prerequisite = await checkPrerequisite(paths, {
+      skipChecks: flags.skipChecks,
+      argv,
+      cwd: io.cwd,
+      ...(io.now === undefined ? {} : { now: io.now }),
+    });
+
+    const audit = io.audit ?? defaultAudit;
+    const result = await audit({
+      root,
+      name,
+      ...(today === undefined ? {} : { today }),
+      ...(configFile === undefined ? {} : { configFile }),
+      ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
+    });
+
+    const markdown = renderMarkdown(result, { prerequisite: prerequisite.skipped ? 'skipped' : 'met' });
+    const json = renderJson(result);
+    await mkdir(paths.dir, { recursive: true });
+    await assertRealDirInside(paths);
+    await writeFileAtomic(paths.protectMarkdown, markdown);
+    await writeFileAtomic(paths.protectJson, json);
+    progress.clear();
+
+    if (flags.json) {
+      io.stdout.write(json);
+    } else if (!flags.quiet) {
+      const color = useColor(io.stdout, io.env, flags.color);
+      io.stdout.write(renderSummary(result, { color, artifactPath: displayPath(paths.protectMarkdown, io.cwd) }));
+    }
+
+    const failing = result.findings.filter((finding) => failsOn(finding.severity, flags.failOn)).length;
+    if (failing === 0 || flags.failOn === undefined) return EXIT_OK;
+    if (!flags.quiet) {
+      io.stderr.write(`apisec: ${failing} ${failing === 1 ? 'finding is' : 'findings are'} at or above ${flags.failOn} severity (--fail-on ${flags.failOn}).\n`);
+    }
+    return EXIT_FINDINGS;
+  } catch (error) {
+    progress.clear();
+    io.stderr.write(formatError(error, context, io.env));
+    return EXIT_ERROR;
+  }
+}

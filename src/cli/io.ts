@@ -1,0 +1,119 @@
+import type { AnyCheck } from '../checks/define-check.js';
+import type { AuditResult } from '../engine/result.js';
+import type { AuditOptions } from '../index.js';
+import { ApisecError, PrerequisiteError } from '../metapowers/errors.js';
+import { ConfigError } from '../workspace/config.js';
+
+export interface CliStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+export type AuditFn = (options: AuditOptions) => Promise<AuditResult>;
+
+/** Everything the CLI touches outside itself, so tests can run it in-process. */
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  now?: () => Date;
+  audit?: AuditFn;
+  loadChecks?: () => Promise<readonly AnyCheck[]>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+export async function defaultAudit(options: AuditOptions): Promise<AuditResult> {
+  const { audit } = await import('../index.js');
+  return audit(options);
+}
+
+export async function defaultChecks(): Promise<readonly AnyCheck[]> {
+  const { allChecks } = await import('../checks/index.js');
+  return allChecks;
+}
+
+/** Colour on a TTY unless `--no-color` or NO_COLOR; FORCE_COLOR forces it. */
+export function useColor(stream: CliStream, env: CliIo['env'], flag: boolean): boolean {
+  if (!flag) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+export interface ProgressEvent {
+  stage: string;
+  detail?: string;
+  done?: number;
+  total?: number;
+}
+
+export interface Progress {
+  onProgress?: (event: ProgressEvent) => void;
+  clear(): void;
+}
+
+/** A single, rewritten status line on stderr. */
+export function createProgress(stream: CliStream, enabled: boolean): Progress {
+  if (!enabled) return { clear: () => undefined };
+  let shown = false;
+  const width = Math.max(20, (stream.columns ?? 80) - 1);
+  return {
+    onProgress(event) {
+      const count = event.done !== undefined && event.total !== undefined ? ` ${event.done}/${event.total}` : '';
+      const detail = event.detail === undefined ? '' : `: ${event.detail}`;
+      const line = `apisec ${event.stage}${count}${detail}`;
+      stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 3)}...` : line}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
+function causeText(error: Error): string | undefined {
+  const { cause } = error;
+  if (cause instanceof Error) return cause.message;
+  if (typeof cause === 'string') return cause;
+  return undefined;
+}
+
+/** Renders an error as: what failed, what was attempted and where, what to do next. */
+export function formatError(error: unknown, context: { attempted: string; where?: string }, env: CliIo['env']): string {
+  if (error instanceof PrerequisiteError) return `${error.message}\n`;
+  const lines: string[] = [];
+  if (error instanceof ApisecError) {
+    lines.push(`apisec: ${error.message}`);
+    const attempted = error.attempted ?? context.attempted;
+    const where = error.where ?? context.where;
+    lines.push(`  While trying to ${attempted}${where === undefined ? '' : ` (${where})`}.`);
+    const cause = causeText(error);
+    if (cause !== undefined) lines.push(`  Cause: ${cause}`);
+    if (error.hint !== undefined) lines.push(`  Next: ${error.hint}`);
+  } else if (error instanceof ConfigError) {
+    lines.push(`apisec: ${error.message}`);
+    lines.push(`  While trying to read the configuration (${error.line === undefined ? error.file : `${error.file}:${error.line}`}).`);
+    for (const issue of error.issues) lines.push(`  - ${issue.keyPath}: ${issue.message}`);
+    lines.push('  Next: fix the configuration file (or pass another with --config) and run the audit again.');
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    lines.push(`apisec: ${message}`);
+    lines.push(`  While trying to ${context.attempted}${context.where === undefined ? '' : ` (${context.where})`}.`);
+    if (error instanceof Error) {
+      const cause = causeText(error);
+      if (cause !== undefined) lines.push(`  Cause: ${cause}`);
+    }
+    if (env.APISEC_DEBUG !== undefined && error instanceof Error && error.stack !== undefined) {
+      lines.push(error.stack);
+    } else {
+      lines.push('  Next: fix the cause above and run again; if it looks like a bug in apisec, rerun with APISEC_DEBUG=1 and report the stack trace.');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,112 @@
+import { Command, CommanderError, Option } from 'commander';
+import { SEVERITIES } from '../model/types.js';
+import { AuditFlags, runAudit } from './audit-command.js';
+import { runChecksCommand } from './checks-command.js';
+import type { CliIo } from './io.js';
+import { EXIT_ERROR, EXIT_OK, formatError } from './io.js';
+import { packageVersion } from './version.js';
+
+const EXIT_CODES = `
+Exit codes:
+  0  the command finished; no finding at or above --fail-on (or --fail-on not given)
+  1  at least one finding at or above --fail-on
+  2  usage, prerequisite, configuration or file-system error`;
+
+const PROGRAM_EXAMPLES = `
+Examples:
+  $ npx apisec audit payments-service ./services/payments   # static audit of code + specs
+  $ npx apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
+  $ npx apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
+  $ npx apisec checks                                       # the catalogue, with OWASP mapping
+
+Run "apisec audit --help" for the prerequisite and the files written.`;
+
+const AUDIT_EXAMPLES = `
+Examples:
+  $ npx apisec audit payments-service ./services/payments   # static audit of code + specs
+  $ npx apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
+  $ npx apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
+  $ npx apisec audit payments-service . --json > audit.json # the JSON report on stdout
+
+Prerequisite:
+  .metapowers/security/NAME/00-govern.md must exist (Phase 0, Govern). Without it the audit
+  stops with exit code 2 unless --skip-checks is given; each skip is logged in
+  .metapowers/security/NAME/skip-log.md.
+
+Output:
+  .metapowers/security/NAME/02-protect.md    the audit (heading "API Security Audit", seven sections)
+  .metapowers/security/NAME/02-protect.json  every finding, stable schema (docs/report-schema.md)
+  Both are written atomically: an interrupted run keeps the previous files.`;
+
+const CHECKS_EXAMPLES = `
+Examples:
+  $ npx apisec checks          # the catalogue, with OWASP mapping
+  $ npx apisec checks --json   # the same, machine-readable`;
+
+function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('apisec')
+    .description(
+      'Audit the security of a system\'s APIs: inventory every API, assess authentication, authorization, rate limiting, input validation, CORS and transport against the OWASP API Security Top 10 (2023), and write an actionable report.',
+    )
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => io.stdout.columns ?? 80,
+      getErrHelpWidth: () => io.stderr.columns ?? 80,
+    })
+    .showHelpAfterError('(run "apisec --help" for usage)')
+    .addHelpText('after', `${PROGRAM_EXAMPLES}\n${EXIT_CODES}`);
+
+  program
+    .command('audit')
+    .description(
+      'Audit the APIs in DIR under the name NAME (seed 000): check the Phase 0 prerequisite, inventory APIs, run every check, write .metapowers/security/NAME/02-protect.md and .json, and print a summary.',
+    )
+    .argument('<NAME>', 'the audit\'s name: letters, digits, ".", "_" and "-" (e.g. payments-service)')
+    .argument('[DIR]', 'the directory to audit', '.')
+    .option('--skip-checks', 'bypass the Phase 0 (Govern) prerequisite; the skip is logged in skip-log.md')
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding is at or above this severity').choices(SEVERITIES))
+    .option('--json', 'print the JSON report on stdout instead of the summary')
+    .option('--quiet', 'print nothing but errors (the JSON of --json is still printed)')
+    .option('--today <YYYY-MM-DD>', 'the date of the audit, for reproducible runs and sunset comparisons')
+    .option('--config <file>', 'read settings (public endpoints, API types, disabled checks) from this file')
+    .option('--no-color', 'never colour the summary (NO_COLOR is honoured too)')
+    .addHelpText('after', `${AUDIT_EXAMPLES}\n${EXIT_CODES}`)
+    .action(async (name: string, dir: string, _options: unknown, command: Command) => {
+      setExit(await runAudit(name, dir, AuditFlags.parse(command.opts()), argv, io));
+    });
+
+  program
+    .command('checks')
+    .description('List the check catalogue: id, OWASP category, severity, report section and title.')
+    .option('--json', 'print the catalogue as JSON')
+    .addHelpText('after', `${CHECKS_EXAMPLES}\n${EXIT_CODES}`)
+    .action(async (_options: unknown, command: Command) => {
+      const opts: unknown = command.opts();
+      const json = typeof opts === 'object' && opts !== null && 'json' in opts && opts.json === true;
+      setExit(await runChecksCommand({ json }, io));
+    });
+
+  return program;
+}
+
+/** The whole CLI as a function: parses `argv` (without node and the script), returns the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(argv, io, (value) => {
+    code = value;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    io.stderr.write(formatError(error, { attempted: `run "apisec ${argv.join(' ')}"` }, io.env));
+    return EXIT_ERROR;
+  }
+}

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../model/types.js';
+import { renderMarkdown, REPORT_SECTIONS } from './markdown.js';
+import { sampleApi, sampleEndpoint, sampleFinding, sampleResult } from './sample.js';
+
+function headings(markdown: string, level: string): string[] {
+  return markdown
+    .split('\n')
+    .filter((line) => line.startsWith(`${level} `))
+    .map((line) => line.slice(level.length + 1));
+}
+
+/** Every row of every table has as many cells as its header. */
+function expectWellFormedTables(markdown: string): void {
+  let columns: number | undefined;
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith('|')) {
+      columns = undefined;
+      continue;
+    }
+    const cells = line.split(/(?<!\\)\|/).length - 2;
+    columns ??= cells;
+    expect(cells, line).toBe(columns);
+  }
+}
+
+function section(markdown: string, title: string): string {
+  const start = markdown.indexOf(`\n## ${title}\n`);
+  const next = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, next < 0 ? undefined : next);
+}
+
+describe('renderMarkdown', () => {
+  it('opens with the heading and has exactly the seven sections, in order', () => {
+    const markdown = renderMarkdown(sampleResult());
+    expect(markdown.startsWith('# API Security Audit\n')).toBe(true);
+    expectWellFormedTables(markdown);
+    expect(headings(markdown, '#')).toEqual(['API Security Audit']);
+    expect(headings(markdown, '##')).toEqual([
+      'API Inventory',
+      'Authentication Assessment',
+      'Authorization Review',
+      'Rate Limiting',
+      'Input Validation',
+      'CORS and Transport',
+      'Remediation Plan',
+    ]);
+    expect([...REPORT_SECTIONS]).toEqual(headings(markdown, '##'));
+  });
+
+  it('keeps the same seven sections when there is nothing at all, and says what was examined', () => {
+    const empty = sampleResult({ inventory: { apis: [], endpoints: [] }, findings: [], diagnostics: [], checks: [] });
+    const markdown = renderMarkdown(empty);
+    expect(headings(markdown, '##')).toHaveLength(7);
+    for (const title of REPORT_SECTIONS) {
+      const body = section(markdown, title).replace(`## ${title}`, '').trim();
+      expect(body.length, title).toBeGreaterThan(20);
+    }
+    expect(section(markdown, 'Input Validation')).toContain('No input-validation, injection or error-handling weaknesses were found.');
+    expect(section(markdown, 'Remediation Plan')).toContain('Nothing to fix');
+  });
+
+  it('writes the preamble with the name, date, directory and tool version', () => {
+    const markdown = renderMarkdown(sampleResult(), { prerequisite: 'skipped' });
+    expect(markdown).toContain('- Name: `payments-service`');
+    expect(markdown).toContain('- Date: 2025-06-30');
+    expect(markdown).toContain('- Directory: `examples/payments-service`');
+    expect(markdown).toContain('- Tool: apisec 0.1.0');
+    expect(markdown).toContain('bypassed with `--skip-checks`');
+    expect(markdown).not.toContain('1234');
+  });
+
+  it('inventories every API and endpoint', () => {
+    const inventory = section(renderMarkdown(sampleResult()), 'API Inventory');
+    expect(inventory).toContain('| `Payments API` | openapi | external | jwt | Critical | path (v1) | 4 | `openapi.yaml:1` |');
+    expect(inventory).toContain(
+      '| GET | `/payments/{id}` | both: spec `openapi.yaml:12`, code `src/routes/payments.js:8` | protected: jwt | Critical | no |',
+    );
+    expect(inventory).toContain('| DELETE | `/payments/{id}` | spec `openapi.yaml:10` | unprotected | Critical | no |');
+    expect(inventory).toContain('| POST | `/v0/charges` | spec `openapi.yaml:10` | unknown | Critical | yes (sunset 2024-01-01) |');
+    expect(inventory).toContain('Deprecated endpoints still active: `POST /v0/charges` (sunset 2024-01-01).');
+    expect(inventory).toContain('- error: `broken.yaml:3` — The YAML is malformed. (openapi)');
+  });
+
+  it('ranks unauthenticated endpoints by tier, then state-changing methods first', () => {
+    const endpoints = [
+      sampleEndpoint({ method: 'GET', path: '/a', tier: 'critical', auth: { state: 'unprotected', mechanisms: [] } }),
+      sampleEndpoint({ method: 'DELETE', path: '/b', tier: 'low', auth: { state: 'unprotected', mechanisms: [] } }),
+      sampleEndpoint({ method: 'POST', path: '/c', tier: 'critical', auth: { state: 'unprotected', mechanisms: [] } }),
+      sampleEndpoint({ method: 'DELETE', path: '/d', tier: 'critical', auth: { state: 'unprotected', mechanisms: [] } }),
+    ];
+    const result = sampleResult();
+    const markdown = renderMarkdown({ ...result, inventory: { apis: result.inventory.apis, endpoints } });
+    const rows = section(markdown, 'Authentication Assessment')
+      .split('\n')
+      .filter((line) => /^\| \d+ \|/.test(line))
+      .map((line) => line.split(' | ').slice(1, 3).join(' '));
+    expect(rows).toEqual(['DELETE `/d`', 'POST `/c`', 'GET `/a`', 'DELETE `/b`']);
+  });
+
+  it('adds an API column to endpoint tables when there are several APIs', () => {
+    const result = sampleResult();
+    const admin = sampleApi({ id: 'admin', name: 'Admin API', kind: 'code', type: 'internal', endpointIds: ['admin GET /users'] });
+    const endpoints = [...result.inventory.endpoints, sampleEndpoint({ id: 'admin GET /users', apiId: 'admin', method: 'GET', path: '/users', type: 'internal' })];
+    const markdown = renderMarkdown({ ...result, inventory: { apis: [...result.inventory.apis, admin], endpoints } });
+    expectWellFormedTables(markdown);
+    expect(section(markdown, 'API Inventory')).toContain('| GET | `/users` | `Admin API` | spec `openapi.yaml:10` | protected: jwt | High | no |');
+    expect(section(markdown, 'Rate Limiting')).toContain('| Method | Path | API | Tier | Rate limit | Limit | Where set | Scope |');
+    expect(section(markdown, 'Authentication Assessment')).toContain('| `Admin API` | jwt | 1 | 0 | 0 | 0 | 0 |');
+  });
+
+  it('shows authorization coverage per endpoint, unknown when there is no evidence', () => {
+    const authz = section(renderMarkdown(sampleResult()), 'Authorization Review');
+    expect(authz).toContain('| GET | `/payments/{id}` | Critical | missing | present | requireRole("merchant") |');
+    expect(authz).toMatch(/\| DELETE \| `\/payments\/\{id\}` \| Critical \| unknown \| unknown \|/);
+  });
+
+  it('shows rate-limit coverage with a percentage', () => {
+    const rate = section(renderMarkdown(sampleResult()), 'Rate Limiting');
+    expect(rate).toContain('Rate limiting is set on 1 of 4 endpoints (25%)');
+    expect(rate).toContain('| GET | `/payments/{id}` | Critical | present | `100/min` | `src/app.js:20` | per IP |');
+  });
+
+  it('groups findings by check, shows five occurrences and counts the rest', () => {
+    const findings: Finding[] = Array.from({ length: 8 }, (_, index) =>
+      sampleFinding({ checkId: 'unauthenticated-endpoint', location: { file: 'src/routes/payments.js', line: index + 1 } }),
+    );
+    findings.push(sampleFinding({ checkId: 'jwt-none', title: 'JWT accepted with alg none', severity: 'critical', location: { file: 'src/auth.js', line: 3 } }));
+    const auth = section(renderMarkdown(sampleResult({ findings })), 'Authentication Assessment');
+    expect(auth.match(/^#### /gm)).toHaveLength(2);
+    expect(auth.indexOf('#### JWT accepted with alg none')).toBeLessThan(auth.indexOf('#### Endpoint without authentication'));
+    expect(auth).toContain('**High** · API2:2023 Broken Authentication · CWE-306 · confidence: high · `unauthenticated-endpoint` · 8 findings');
+    expect(auth).toContain('**Why it matters.** Anyone who can reach the API can call it.');
+    expect(auth).toContain('**How to fix.** Add the authentication middleware to the route.');
+    expect(auth).toContain('- `src/routes/payments.js:5` —');
+    expect(auth).not.toContain('- `src/routes/payments.js:6` —');
+    expect(auth).toContain('- and 3 more (see 02-protect.json).');
+  });
+
+  it('orders the remediation plan by severity, one item per check', () => {
+    const plan = section(renderMarkdown(sampleResult()), 'Remediation Plan');
+    const items = plan.split('\n').filter((line) => /^\d+\. /.test(line));
+    expect(items).toHaveLength(3);
+    expect(items[0]).toMatch(/^1\. \*\*Critical\*\*: Endpoint without authentication \(API2:2023/);
+    expect(items[1]).toMatch(/^2\. \*\*High\*\*/);
+    expect(items[2]).toMatch(/^3\. \*\*Medium\*\*/);
+    expect(plan).toContain('   - Fix: Scope the query to the caller');
+  });
+
+  it('escapes pipes and backticks in table cells', () => {
+    const endpoints = [sampleEndpoint({ method: 'GET', path: '/search/{q|x}`y`', auth: { state: 'unprotected', mechanisms: [] } })];
+    const result = sampleResult();
+    const markdown = renderMarkdown({ ...result, inventory: { apis: result.inventory.apis, endpoints }, findings: [] });
+    expect(markdown).toContain('| GET | `` /search/{q\\|x}`y` `` |');
+    expectWellFormedTables(markdown);
+  });
+
+  it('collapses very large tables into a details block', () => {
+    const endpoints = Array.from({ length: 301 }, (_, index) => sampleEndpoint({ method: 'GET', path: `/items/${String(index).padStart(3, '0')}` }));
+    const result = sampleResult();
+    const markdown = renderMarkdown({ ...result, inventory: { apis: result.inventory.apis, endpoints }, findings: [] });
+    expect(section(markdown, 'API Inventory')).toContain('<details>\n<summary>All 301 endpoints</summary>');
+    expect(section(markdown, 'API Inventory')).toContain('| GET | `/items/300` |');
+  });
+
+  it('is deterministic', () => {
+    const result = sampleResult();
+    const shuffled = { ...result, inventory: { ...result.inventory, endpoints: [...result.inventory.endpoints].reverse() } };
+    expect(renderMarkdown(shuffled)).toBe(renderMarkdown(result));
+  });
+});
