@@ -1,0 +1,525 @@
+import type { Node } from 'web-tree-sitter';
+import type { ReportDescriptor } from '../checks/define-check.js';
+import type { CheckContext, SourceFile } from '../engine/context.js';
+import { isJsFamily } from '../parsing/languages.js';
+import { endpointAt } from './endpoints.js';
+import {
+  argument,
+  elementsOf,
+  enclosingFunction,
+  factsOf,
+  literalValue,
+  locationOf,
+  propertyOf,
+  qualify,
+  snippetOf,
+  stringValue,
+  type CallSite,
+} from './code.js';
+
+/** Shared helpers for the authentication checks: value resolution, JWT call catalogue, reporting. */
+
+export function isPython(source: SourceFile): boolean {
+  return source.language === 'python';
+}
+
+export function isJs(source: SourceFile): boolean {
+  return isJsFamily(source.language);
+}
+
+/** Location, endpoint and snippet for a finding on `node`. */
+export function at(
+  ctx: CheckContext,
+  source: SourceFile,
+  node: Node,
+  snippet: string = snippetOf(node),
+): Pick<ReportDescriptor<string>, 'location' | 'evidence' | 'key'> & { endpointId?: string } {
+  const location = locationOf(source, node);
+  let endpoint = endpointAt(ctx, source.file, location.line);
+  // Handlers recorded without an end line only match on their first line: try the functions around the node.
+  for (let fn = enclosingFunction(node); !endpoint && fn; fn = enclosingFunction(fn)) {
+    endpoint = endpointAt(ctx, source.file, fn.startPosition.row + 1);
+  }
+  // The function name keeps two identical snippets in different functions apart, and survives line moves.
+  const key = `${functionName(node)}\u0000${snippet.replace(/\s+/g, ' ').trim()}`;
+  return { location, evidence: { snippet }, key, ...(endpoint ? { endpointId: endpoint.id } : {}) };
+}
+
+/** Replaces a secret literal's content with a masked form in a snippet. */
+export function maskValue(snippet: string, secret: string): string {
+  if (secret.length === 0) return snippet;
+  const keep = Math.min(2, Math.floor(secret.length / 4));
+  return snippet.split(secret).join(`${secret.slice(0, keep)}****`);
+}
+
+function scopeOf(node: Node): Node | undefined {
+  return enclosingFunction(node);
+}
+
+function sameNode(a: Node | undefined, b: Node | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.id === b.id;
+}
+
+interface Binding {
+  name: Node;
+  value: Node;
+  statement: Node;
+}
+
+const bindingCache = new WeakMap<SourceFile, Binding[]>();
+
+function bindingsOf(source: SourceFile): Binding[] {
+  const cached = bindingCache.get(source);
+  if (cached) return cached;
+  const out: Binding[] = [];
+  const root = source.tree.rootNode;
+  if (isPython(source)) {
+    for (const node of root.descendantsOfType(['assignment'])) {
+      const name = node?.childForFieldName('left');
+      const value = node?.childForFieldName('right');
+      if (node && name && value) out.push({ name, value, statement: node });
+    }
+  } else {
+    for (const node of root.descendantsOfType(['variable_declarator', 'assignment_expression'])) {
+      if (!node) continue;
+      const name = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
+      const value = node.childForFieldName(node.type === 'variable_declarator' ? 'value' : 'right');
+      if (name && value) out.push({ name, value, statement: node });
+    }
+  }
+  bindingCache.set(source, out);
+  return out;
+}
+
+/** Every value bound to `name` (an identifier) in the scope the use sees: its function, then outer ones. */
+export function bindingsFor(source: SourceFile, use: Node, name = use.text): Binding[] {
+  const all = bindingsOf(source).filter((binding) => binding.name.type === 'identifier' && binding.name.text === name);
+  let scope = scopeOf(use);
+  for (;;) {
+    const inScope = all.filter((binding) => sameNode(scopeOf(binding.statement), scope));
+    if (inScope.length > 0) return inScope;
+    if (!scope) return [];
+    scope = scopeOf(scope);
+  }
+}
+
+/** Python class attributes / annotated fields with this name in the same file (`class Settings: jwt_secret: str = "..."`). */
+function classFieldValue(source: SourceFile, name: string): Node | undefined {
+  for (const binding of bindingsOf(source)) {
+    if (binding.name.text !== name) continue;
+    if (binding.statement.parent?.parent?.parent?.type === 'class_definition') return binding.value;
+  }
+  return undefined;
+}
+
+/**
+ * Follows identifiers (same function first, then outer scopes) and `obj.prop` of same-file object
+ * literals or classes to the expression that gives a value. Stops at anything else.
+ */
+export function resolveValue(source: SourceFile, node: Node | undefined, depth = 0): Node | undefined {
+  if (!node || depth > 5) return node;
+  if (node.type === 'parenthesized_expression') return resolveValue(source, node.namedChildren[0] ?? undefined, depth + 1);
+  if (node.type === 'identifier') {
+    const bindings = bindingsFor(source, node);
+    const before = bindings.filter((binding) => binding.statement.startIndex < node.startIndex);
+    const chosen = (before.length > 0 ? before : bindings).at(before.length > 0 ? -1 : 0);
+    if (!chosen || (chosen.value.startIndex <= node.startIndex && chosen.value.endIndex >= node.endIndex)) return node;
+    return resolveValue(source, chosen.value, depth + 1);
+  }
+  if (node.type === 'member_expression' || node.type === 'attribute') {
+    const objectNode = node.childForFieldName('object') ?? undefined;
+    const property = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property')?.text;
+    if (!property) return node;
+    const object = resolveValue(source, objectNode, depth + 1);
+    const value = propertyOf(object, property);
+    if (value) return resolveValue(source, value, depth + 1);
+    if (!isPython(source) || objectNode?.type !== 'identifier') return node;
+    const field = classFieldValue(source, property);
+    return field ? resolveValue(source, field, depth + 1) : node;
+  }
+  return node;
+}
+
+export interface SecretValue {
+  value: string;
+  /** 'literal': written as the key; 'constant': a same-file constant; 'fallback': default of an env lookup. */
+  how: 'literal' | 'constant' | 'fallback';
+  /** The string literal node. */
+  literal: Node;
+  /** The name the literal was bound to, when it came through one. */
+  name?: string;
+}
+
+const ENV_GETTERS = /(^|\.)(getenv|environ\.get|get_env|env|env\.str|config)$/;
+
+/** The env-lookup fallback of `node`: `process.env.X || 'x'`, `os.getenv("X", "x")`, `config("X", default="x")`. */
+function envFallback(source: SourceFile, node: Node): Node | undefined {
+  if (node.type === 'binary_expression') {
+    const operator = node.childForFieldName('operator')?.text;
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if ((operator === '||' || operator === '??') && left && right && /^process\.env\b|^import\.meta\.env\b/.test(left.text)) {
+      return right;
+    }
+    return undefined;
+  }
+  if (node.type === 'boolean_operator') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (node.childForFieldName('operator')?.text === 'or' && left && right && /environ|getenv/.test(left.text)) return right;
+    return undefined;
+  }
+  if (node.type === 'call') {
+    const call = factsOf(source).calls.find((candidate) => candidate.node.id === node.id);
+    if (!call || !ENV_GETTERS.test(call.callee)) return undefined;
+    return call.kwargs.get('default') ?? call.args[1];
+  }
+  return undefined;
+}
+
+/** The hard-coded string a key expression ends up as, if any. */
+export function secretValue(source: SourceFile, node: Node | undefined): SecretValue | undefined {
+  if (!node) return undefined;
+  const direct = stringValue(node);
+  if (direct !== undefined) return { value: direct, how: 'literal', literal: node };
+  if (isJs(source) && node.type === 'call_expression' && /^(Buffer\.from|new TextEncoder\(\)\.encode)$/.test(node.childForFieldName('function')?.text ?? '')) {
+    return secretValue(source, node.childForFieldName('arguments')?.namedChildren[0] ?? undefined);
+  }
+  if (isJs(source) && node.type === 'call_expression') {
+    const fn = node.childForFieldName('function');
+    if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'encode') {
+      return secretValue(source, node.childForFieldName('arguments')?.namedChildren[0] ?? undefined);
+    }
+  }
+  if (isPython(source) && node.type === 'call' && /\.encode$/.test(node.childForFieldName('function')?.text ?? '')) {
+    const object = node.childForFieldName('function')?.childForFieldName('object');
+    return secretValue(source, object ?? undefined);
+  }
+  const resolved = resolveValue(source, node);
+  if (!resolved) return undefined;
+  const fallback = envFallback(source, resolved);
+  if (fallback) {
+    const value = stringValue(fallback);
+    return value === undefined ? undefined : { value, how: 'fallback', literal: fallback, name: node.text };
+  }
+  if (resolved.id === node.id) return undefined;
+  const inner = secretValue(source, resolved);
+  if (!inner) return undefined;
+  return { ...inner, how: inner.how === 'fallback' ? 'fallback' : 'constant', name: inner.name ?? node.text };
+}
+
+/** A duration in seconds from `'15m'`, `900`, `60 * 60 * 24`, `timedelta(days=30)`; undefined when unknown. */
+export function durationSeconds(source: SourceFile, node: Node | undefined, stringsAreMs = false, depth = 0): number | undefined {
+  if (!node || depth > 5) return undefined;
+  const resolved = resolveValue(source, node);
+  if (!resolved) return undefined;
+  const literal = literalValue(resolved);
+  if (typeof literal === 'number') return literal;
+  if (typeof literal === 'string') {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|years?)?\s*$/i.exec(literal);
+    if (!match) return undefined;
+    const amount = Number(match[1]);
+    const unit = (match[2] ?? '').toLowerCase();
+    if (unit === '') return stringsAreMs ? amount / 1000 : amount;
+    if (unit === 'ms') return amount / 1000;
+    const factor: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31557600 };
+    const key = unit.startsWith('mi') ? 'm' : unit.startsWith('se') ? 's' : unit.startsWith('hr') ? 'h' : (unit[0] ?? 's');
+    return amount * (factor[key] ?? 1);
+  }
+  if (resolved.type === 'binary_expression' || resolved.type === 'binary_operator') {
+    const operator = resolved.childForFieldName('operator')?.text;
+    const left = durationSeconds(source, resolved.childForFieldName('left') ?? undefined, stringsAreMs, depth + 1);
+    const right = durationSeconds(source, resolved.childForFieldName('right') ?? undefined, stringsAreMs, depth + 1);
+    if (left === undefined || right === undefined) return undefined;
+    if (operator === '*') return left * right;
+    if (operator === '+') return left + right;
+    if (operator === '-') return left - right;
+    if (operator === '/' || operator === '//') return right === 0 ? undefined : left / right;
+    return undefined;
+  }
+  if (resolved.type === 'call' && /(^|\.)timedelta$/.test(resolved.childForFieldName('function')?.text ?? '')) {
+    const units: Record<string, number> = { weeks: 604800, days: 86400, hours: 3600, minutes: 60, seconds: 1 };
+    let total = 0;
+    const args = resolved.childForFieldName('arguments')?.namedChildren ?? [];
+    for (const [index, arg] of args.entries()) {
+      if (!arg) continue;
+      if (arg.type === 'keyword_argument') {
+        const factor = units[arg.childForFieldName('name')?.text ?? ''];
+        const value = durationSeconds(source, arg.childForFieldName('value') ?? undefined, false, depth + 1);
+        if (factor === undefined || value === undefined) return undefined;
+        total += factor * value;
+      } else {
+        const value = durationSeconds(source, arg, false, depth + 1);
+        if (value === undefined || index > 0) return undefined;
+        total += value * 86400;
+      }
+    }
+    return total;
+  }
+  return undefined;
+}
+
+/** `now + delta` (Python datetimes, `time.time()`, `Date.now() / 1000`): the delta in seconds. */
+export function offsetFromNow(source: SourceFile, node: Node | undefined, depth = 0): number | undefined {
+  if (!node || depth > 4) return undefined;
+  const resolved = resolveValue(source, node);
+  if (!resolved) return undefined;
+  if (resolved.type === 'call' || resolved.type === 'call_expression') {
+    const fn = resolved.childForFieldName('function')?.text ?? '';
+    if (/^(int|round|Math\.floor|Math\.round|Math\.ceil)$/.test(fn)) {
+      return offsetFromNow(source, resolved.childForFieldName('arguments')?.namedChildren[0] ?? undefined, depth + 1);
+    }
+  }
+  if (resolved.type !== 'binary_operator' && resolved.type !== 'binary_expression') return undefined;
+  if (resolved.childForFieldName('operator')?.text !== '+') return undefined;
+  const left = resolved.childForFieldName('left');
+  const right = resolved.childForFieldName('right');
+  if (!left || !right) return undefined;
+  const isNow = (side: Node): boolean => /\b(utcnow|now|time\.time|Date\.now|getTime|timezone\.now|datetime\.datetime\.now)\b/.test(side.text);
+  if (isNow(left)) return durationSeconds(source, right);
+  if (isNow(right)) return durationSeconds(source, left);
+  return undefined;
+}
+
+/** The string elements of an `algorithms` list (resolved), or undefined when it is not a literal list. */
+export function algorithmList(source: SourceFile, node: Node | undefined): { values: string[]; node: Node } | undefined {
+  const resolved = resolveValue(source, node);
+  if (!resolved) return undefined;
+  const single = stringValue(resolved);
+  if (single !== undefined) return { values: [single], node: resolved };
+  if (!['list', 'array', 'tuple', 'set'].includes(resolved.type)) return undefined;
+  const values: string[] = [];
+  for (const element of elementsOf(resolved)) {
+    const value = stringValue(resolveValue(source, element));
+    if (value !== undefined) values.push(value);
+  }
+  return { values, node: resolved };
+}
+
+/** A JS options object / Python dict literal, resolved through same-function variables. */
+export function objectOf(source: SourceFile, node: Node | undefined): Node | undefined {
+  const resolved = resolveValue(source, node);
+  return resolved && (resolved.type === 'object' || resolved.type === 'dictionary') ? resolved : undefined;
+}
+
+/** A property of an options object, resolved (`{ algorithms }` shorthand and variables included). */
+export function option(source: SourceFile, object: Node | undefined, key: string): Node | undefined {
+  const value = propertyOf(object, key);
+  if (!value) return undefined;
+  if (value.type === 'shorthand_property_identifier') {
+    const bindings = bindingsFor(source, value);
+    return bindings.at(-1)?.value ?? value;
+  }
+  return resolveValue(source, value);
+}
+
+export function hasSpread(object: Node | undefined): boolean {
+  return object?.namedChildren.some((child) => child?.type === 'spread_element' || child?.type === 'dictionary_splat') ?? false;
+}
+
+export type JwtKind = 'verify' | 'decode-unverified' | 'sign';
+export type JwtLibrary =
+  | 'PyJWT'
+  | 'python-jose'
+  | 'authlib'
+  | 'jsonwebtoken'
+  | 'jose'
+  | '@nestjs/jwt'
+  | 'express-jwt'
+  | 'passport-jwt'
+  | '@fastify/jwt';
+
+/** A call that signs, verifies or decodes a JWT, with its arguments located. */
+export interface JwtCall {
+  call: CallSite;
+  library: JwtLibrary;
+  kind: JwtKind;
+  /** How the call is written, for messages. */
+  name: string;
+  key?: Node;
+  payload?: Node;
+  /** JS options object (resolved) when there is one. */
+  options?: Node;
+  /** Python: keyword argument or, for `options=`, the dict. JS: property of `options`. */
+  get(name: string): Node | undefined;
+  /** Like `get`, without following variables (so a secret's constant or env fallback stays visible). */
+  raw(name: string): Node | undefined;
+  /** True when the options hide keys (a spread, `**kwargs`, or an unresolved variable). */
+  opaque: boolean;
+}
+
+function pyCall(source: SourceFile, call: CallSite, library: JwtLibrary, kind: JwtKind, keyIndex: number, payloadIndex?: number): JwtCall {
+  const optionsNode = objectOf(source, call.kwargs.get('options'));
+  const splat = call.node.childForFieldName('arguments')?.namedChildren.some((arg) => arg?.type === 'dictionary_splat') ?? false;
+  const key = argument(call, keyIndex, 'key');
+  const payload = payloadIndex === undefined ? undefined : argument(call, payloadIndex, kind === 'sign' ? (library === 'python-jose' ? 'claims' : 'payload') : 'jwt');
+  return {
+    call,
+    library,
+    kind,
+    name: call.written,
+    ...(key ? { key } : {}),
+    ...(payload ? { payload } : {}),
+    ...(optionsNode ? { options: optionsNode } : {}),
+    get: (name) => {
+      const kw = call.kwargs.get(name);
+      return kw ? resolveValue(source, kw) : undefined;
+    },
+    raw: (name) => call.kwargs.get(name),
+    opaque: splat,
+  };
+}
+
+function jsCall(source: SourceFile, call: CallSite, library: JwtLibrary, kind: JwtKind, optionsIndex: number, keyIndex?: number, payloadIndex?: number): JwtCall {
+  const raw = call.args[optionsIndex];
+  const options = objectOf(source, raw);
+  const key = keyIndex === undefined ? undefined : call.args[keyIndex];
+  const payload = payloadIndex === undefined ? undefined : call.args[payloadIndex];
+  const opaque =
+    raw !== undefined &&
+    !['arrow_function', 'function_expression', 'function', 'undefined', 'null'].includes(raw.type) &&
+    (options === undefined || hasSpread(options));
+  return {
+    call,
+    library,
+    kind,
+    name: call.written,
+    ...(key ? { key } : {}),
+    ...(payload ? { payload } : {}),
+    ...(options ? { options } : {}),
+    get: (name) => option(source, options, name),
+    raw: (name) => propertyOf(options, name),
+    opaque,
+  };
+}
+
+const jwtCache = new WeakMap<SourceFile, JwtCall[]>();
+
+function isPyJwtModule(callee: string, fn: string): boolean {
+  return callee === `jwt.${fn}` || callee === `jwt.api_jwt.${fn}`;
+}
+
+/** Every JWT sign / verify / decode call in a file, across the supported libraries. */
+export function jwtCalls(source: SourceFile): JwtCall[] {
+  const cached = jwtCache.get(source);
+  if (cached) return cached;
+  const out: JwtCall[] = [];
+  if (isPython(source)) {
+    for (const call of factsOf(source).calls) {
+      const c = call.callee;
+      if (isPyJwtModule(c, 'decode')) {
+        const disabled = pyVerificationDisabled(source, call);
+        out.push(pyCall(source, call, 'PyJWT', disabled ? 'decode-unverified' : 'verify', 1, 0));
+      } else if (isPyJwtModule(c, 'encode')) out.push(pyCall(source, call, 'PyJWT', 'sign', 1, 0));
+      else if (c === 'jose.jwt.decode') {
+        const disabled = pyVerificationDisabled(source, call);
+        out.push(pyCall(source, call, 'python-jose', disabled ? 'decode-unverified' : 'verify', 1, 0));
+      } else if (c === 'jose.jwt.encode') out.push(pyCall(source, call, 'python-jose', 'sign', 1, 0));
+      else if (c === 'jose.jwt.get_unverified_claims' || c === 'jose.jws.get_unverified_claims')
+        out.push(pyCall(source, call, 'python-jose', 'decode-unverified', 99, 0));
+      else if (c === 'authlib.jose.jwt.decode') out.push(pyCall(source, call, 'authlib', 'verify', 1, 0));
+      else if (c === 'authlib.jose.jwt.encode') out.push(pyCall(source, call, 'authlib', 'sign', 2, 1));
+    }
+  } else if (isJs(source)) {
+    for (const call of factsOf(source).calls) {
+      const c = call.callee;
+      if (c === 'jsonwebtoken.verify') out.push(jsCall(source, call, 'jsonwebtoken', 'verify', 2, 1, 0));
+      else if (c === 'jsonwebtoken.decode') out.push(jsCall(source, call, 'jsonwebtoken', 'decode-unverified', 1, undefined, 0));
+      else if (c === 'jsonwebtoken.sign') out.push(jsCall(source, call, 'jsonwebtoken', 'sign', 2, 1, 0));
+      else if (c === 'jose.jwtVerify') out.push(jsCall(source, call, 'jose', 'verify', 2, 1, 0));
+      else if (c === 'jose.decodeJwt') out.push(jsCall(source, call, 'jose', 'decode-unverified', 99, undefined, 0));
+      else if (c === 'express-jwt' || c === 'express-jwt.expressjwt' || c === 'express-jwt.default')
+        out.push(jsCall(source, call, 'express-jwt', 'verify', 0));
+      else if (call.isNew && c === 'passport-jwt.Strategy') out.push(jsCall(source, call, 'passport-jwt', 'verify', 0));
+      else if (call.written === 'super' && extendsPassportJwt(source, call.node))
+        out.push({ ...jsCall(source, call, 'passport-jwt', 'verify', 0), name: 'PassportStrategy(Strategy)' });
+      else if (/(^|\.)jwt_?service\.(verify|verifyAsync)$/i.test(c)) out.push(jsCall(source, call, '@nestjs/jwt', 'verify', 1, undefined, 0));
+      else if (/(^|\.)jwt_?service\.decode$/i.test(c)) out.push(jsCall(source, call, '@nestjs/jwt', 'decode-unverified', 1, undefined, 0));
+      else if (/(^|\.)jwt_?service\.(sign|signAsync)$/i.test(c)) out.push(jsCall(source, call, '@nestjs/jwt', 'sign', 1, undefined, 0));
+      else if (c === '@nestjs/jwt.JwtModule.register') out.push(jsCall(source, call, '@nestjs/jwt', 'sign', 0));
+      else if (/\.register$/.test(c) && isFastifyJwtPlugin(source, call.args[0]))
+        out.push({ ...jsCall(source, call, '@fastify/jwt', 'verify', 1), name: `${call.written}(${call.args[0]?.text ?? ''}, …)` });
+    }
+  }
+  jwtCache.set(source, out);
+  return out;
+}
+
+function isFastifyJwtPlugin(source: SourceFile, node: Node | undefined): boolean {
+  const name = qualify(node, factsOf(source).imports) ?? '';
+  const required = node?.type === 'call_expression' && node.childForFieldName('function')?.text === 'require' ? stringValue(node.childForFieldName('arguments')?.namedChildren[0]) : undefined;
+  return /^(@fastify\/jwt|fastify-jwt)(\.default)?$/.test(required ?? name);
+}
+
+function extendsPassportJwt(source: SourceFile, node: Node): boolean {
+  let current: Node | null = node.parent;
+  while (current && current.type !== 'class_declaration' && current.type !== 'class') current = current.parent;
+  const heritage = current?.namedChildren.find((child) => child?.type === 'class_heritage');
+  const match = heritage ? /PassportStrategy\(\s*(\w+)/.exec(heritage.text) : null;
+  return match?.[1] !== undefined && factsOf(source).imports.get(match[1]) === 'passport-jwt.Strategy';
+}
+
+function pyVerificationDisabled(source: SourceFile, call: CallSite): boolean {
+  if (literalValue(resolveValue(source, call.kwargs.get('verify'))) === false) return true;
+  const options = objectOf(source, call.kwargs.get('options'));
+  return literalValue(resolveValue(source, propertyOf(options, 'verify_signature'))) === false;
+}
+
+/** True when a function around `node` also verifies a JWT (a decode there then only peeks at the header). */
+export function functionVerifies(source: SourceFile, node: Node): boolean {
+  const fn = enclosingFunction(node);
+  return jwtCalls(source).some(
+    (other) => other.kind === 'verify' && other.call.node.id !== node.id && (fn ? isInside(other.call.node, fn) : true),
+  );
+}
+
+export function isInside(node: Node, container: Node): boolean {
+  return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
+}
+
+/** The name of the function around a node (def, function, method, or the variable an arrow is bound to). */
+export function functionName(node: Node): string {
+  const fn = enclosingFunction(node);
+  if (!fn) return '';
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const parent = fn.parent;
+  if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text ?? '';
+  if (parent?.type === 'pair') return parent.childForFieldName('key')?.text ?? '';
+  return '';
+}
+
+/** The last identifier-like segment of an expression: `req.headers['x-api-key']` → `x-api-key`, `settings.API_KEY` → `API_KEY`. */
+export function lastName(node: Node | undefined): string {
+  if (!node) return '';
+  switch (node.type) {
+    case 'identifier':
+    case 'property_identifier':
+    case 'shorthand_property_identifier':
+      return node.text;
+    case 'attribute':
+      return node.childForFieldName('attribute')?.text ?? '';
+    case 'member_expression':
+      return node.childForFieldName('property')?.text ?? '';
+    case 'subscript':
+      return stringValue(node.childForFieldName('subscript')) ?? '';
+    case 'subscript_expression':
+      return stringValue(node.childForFieldName('index')) ?? '';
+    case 'call':
+    case 'call_expression': {
+      const fn = node.childForFieldName('function');
+      const method = fn ? lastName(fn) : '';
+      const first = node.childForFieldName('arguments')?.namedChildren[0];
+      if (/^(get|getHeader|header|get_header)$/.test(method)) return stringValue(first) ?? '';
+      return '';
+    }
+    case 'parenthesized_expression':
+    case 'await_expression':
+    case 'await':
+      return lastName(node.namedChildren[0] ?? undefined);
+    default:
+      return '';
+  }
+}
+

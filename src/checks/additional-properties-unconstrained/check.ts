@@ -1,0 +1,51 @@
+import { calibrate, isObject } from '../../analysis/openapi.js';
+import { inputSchemas, schemaLabel, schemaSite } from '../../analysis/openapi-schema.js';
+import defineCheck from '../define-check.js';
+
+const KEYWORDS = ['additionalProperties', 'unevaluatedProperties'] as const;
+
+export default defineCheck({
+  id: 'additional-properties-unconstrained',
+  title: 'Input schema that accepts unconstrained additional properties',
+  owasp: 'API3:2023',
+  cwe: ['CWE-915', 'CWE-770'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'input-validation',
+  targets: ['openapi'],
+  rationale:
+    'An input object whose `additionalProperties` or `unevaluatedProperties` is not false accepts fields the API never declared, which invites mass assignment, and without `maxProperties` a client can send any number of them.',
+  remediation:
+    'Set `additionalProperties: false` (OAS 3.0, Swagger 2.0) or `unevaluatedProperties: false` (OAS 3.1) on input objects; for real maps keep a value schema and add `maxProperties`, e.g. `additionalProperties: {type: string, maxLength: 500}` with `maxProperties: 50`.',
+  messages: {
+    anything: 'Schema `{{schema}}` accepts any additional property (`{{keyword}}: {{value}}`) without `maxProperties`.',
+    anythingBounded:
+      'Schema `{{schema}}` accepts additional properties of any shape (`{{keyword}}: {{value}}`); `maxProperties` bounds only their number.',
+    unbounded: 'Schema `{{schema}}` accepts any number of additional properties: `{{keyword}}` has a schema but `maxProperties` is not set.',
+  },
+  peerRules: [
+    'owasp:api3:2023-no-additionalProperties',
+    'owasp:api3:2023-constrained-additionalProperties',
+    'owasp:api3:2023-no-unevaluatedProperties',
+    'owasp:api3:2023-constrained-unevaluatedProperties',
+  ],
+  run(ctx, report) {
+    for (const doc of ctx.specs) {
+      for (const use of inputSchemas(ctx, doc)) {
+        const schema = use.visit.node.value;
+        const keyword = KEYWORDS.find((name) => schema[name] !== undefined && schema[name] !== false);
+        if (keyword === undefined) continue;
+        const value = schema[keyword];
+        const bounded = typeof schema.maxProperties === 'number';
+        const shapeless = value === true || (isObject(value) && Object.keys(value).length === 0);
+        if (bounded && !shapeless) continue;
+        report({
+          messageId: shapeless ? (bounded ? 'anythingBounded' : 'anything') : 'unbounded',
+          data: { schema: schemaLabel(doc, use.visit.node), keyword, value: value === true ? 'true' : '{}' },
+          severity: calibrate(bounded ? 'low' : 'medium', use.worst),
+          ...schemaSite(doc, use),
+        });
+      }
+    }
+  },
+});

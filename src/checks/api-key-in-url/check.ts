@@ -1,0 +1,40 @@
+import { stringAt } from '../../analysis/openapi.js';
+import { calibrateFor, schemeUsage } from '../../analysis/openapi-security.js';
+import defineCheck from '../define-check.js';
+
+export default defineCheck({
+  id: 'api-key-in-url',
+  title: 'API key sent in the URL',
+  owasp: 'API2:2023',
+  cwe: ['CWE-598'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'authentication',
+  targets: ['openapi'],
+  peerRules: ['owasp:api2:2023-no-api-keys-in-url'],
+  rationale:
+    'A key in the query string or path is written to access logs, proxy and CDN logs, browser history and `Referer` headers, where anyone with access to those records can reuse it.',
+  remediation:
+    'Move the key to a header: declare the scheme as `type: apiKey, in: header, name: X-API-Key` (or use `type: http, scheme: bearer`), accept it only there, and rotate the keys that travelled in URLs.',
+  messages: {
+    inUrl: 'Security scheme `{{scheme}}` takes the API key `{{name}}` in the {{location}}.',
+  },
+  run(ctx, report) {
+    for (const doc of ctx.specs) {
+      for (const use of schemeUsage(ctx, doc)) {
+        if (stringAt(use.node, 'type') !== 'apiKey') continue;
+        const where = stringAt(use.node, 'in');
+        if (where !== 'query' && where !== 'path') continue;
+        const name = stringAt(use.node, 'name') ?? '';
+        report({
+          messageId: 'inUrl',
+          data: { scheme: use.name, name, location: where === 'query' ? 'query string' : 'URL path' },
+          location: doc.locate(use.node),
+          severity: calibrateFor('high', use.operations),
+          evidence: { snippet: `in: ${where}, name: ${name}` },
+          ...(use.operations.length > 0 ? { occurrences: use.operations.length } : {}),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,37 @@
+import { calibrate } from '../../analysis/openapi.js';
+import { inputSchemas, isNonBodyParameterSchema, schemaLabel, schemaSite, schemaTypes } from '../../analysis/openapi-schema.js';
+import defineCheck from '../define-check.js';
+
+export default defineCheck({
+  id: 'array-max-items-missing',
+  title: 'Input array without `maxItems`',
+  owasp: 'API4:2023',
+  cwe: ['CWE-770'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'rate-limiting',
+  targets: ['openapi'],
+  rationale:
+    'An array the API accepts without `maxItems` lets one request carry millions of elements, each parsed, validated and often written to storage, which exhausts memory and CPU.',
+  remediation:
+    'Add `maxItems` to every array the API accepts, sized to the real use (e.g. `maxItems: 100` for line items), and bound the `items` schema too; in a `$ref`d component the fix applies to every operation using it.',
+  messages: {
+    unbounded: 'Array `{{schema}}` has no `maxItems`.',
+  },
+  peerRules: ['owasp:api4:2023-array-limit'],
+  run(ctx, report) {
+    for (const doc of ctx.specs) {
+      for (const use of inputSchemas(ctx, doc)) {
+        const schema = use.visit.node;
+        if (!schemaTypes(schema).has('array') || typeof schema.value.maxItems === 'number') continue;
+        const parameter = isNonBodyParameterSchema(doc, schema);
+        report({
+          messageId: 'unbounded',
+          data: { schema: schemaLabel(doc, schema) },
+          severity: calibrate(parameter ? 'low' : 'medium', use.worst),
+          ...schemaSite(doc, use),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,58 @@
+import { calibrate, nodeKey } from '../../analysis/openapi.js';
+import {
+  inputSchemas,
+  isNonBodyParameterSchema,
+  pageSizeSchemaKeys,
+  schemaLabel,
+  schemaSite,
+  schemaTypes,
+} from '../../analysis/openapi-schema.js';
+import defineCheck from '../define-check.js';
+
+/*
+ * One finding per integer lists every missing bound and the missing `format`, where Spectral
+ * reports `integer-limit`, `integer-limit-legacy` and `integer-format` separately. An integer with
+ * both bounds is not reported for its format: the bounds already fix its range. Page-size
+ * parameters (`limit`, `per_page`…) belong to `page-size-unbounded`.
+ */
+export default defineCheck({
+  id: 'integer-range-unbounded',
+  title: 'Input integer without a range',
+  owasp: 'API4:2023',
+  cwe: ['CWE-770', 'CWE-190'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'rate-limiting',
+  targets: ['openapi'],
+  rationale:
+    'An integer the API accepts without `minimum` and `maximum` lets a client ask for a billion iterations, a negative quantity or a value that overflows the backend type.',
+  remediation:
+    'Add `minimum` and `maximum` (or the exclusive forms) that match the business range, e.g. `minimum: 1` and `maximum: 1000` for a quantity, and `format: int32` or `int64` to state the storage type.',
+  messages: {
+    unbounded: 'Integer `{{schema}}` has {{missing}}.',
+  },
+  peerRules: ['owasp:api4:2023-integer-limit', 'owasp:api4:2023-integer-limit-legacy', 'owasp:api4:2023-integer-format'],
+  run(ctx, report) {
+    for (const doc of ctx.specs) {
+      const pageSizes = pageSizeSchemaKeys(ctx, doc);
+      for (const use of inputSchemas(ctx, doc)) {
+        const node = use.visit.node;
+        const schema = node.value;
+        if (!schemaTypes(node).has('integer') || pageSizes.has(nodeKey(node))) continue;
+        const hasMin = typeof schema.minimum === 'number' || typeof schema.exclusiveMinimum === 'number';
+        const hasMax = typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number';
+        if (hasMin && hasMax) continue;
+        const hasFormat = typeof schema.format === 'string';
+        const bounds = hasMin ? 'no `maximum`' : hasMax ? 'no `minimum`' : 'no `minimum` or `maximum`';
+        const missing = hasFormat ? bounds : `${bounds} and no \`format\` (int32 or int64)`;
+        const base = hasMax || isNonBodyParameterSchema(doc, node) || hasFormat ? 'low' : 'medium';
+        report({
+          messageId: 'unbounded',
+          data: { schema: schemaLabel(doc, node), missing },
+          severity: calibrate(base, use.worst),
+          ...schemaSite(doc, use),
+        });
+      }
+    }
+  },
+});

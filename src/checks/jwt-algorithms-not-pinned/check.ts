@@ -1,0 +1,67 @@
+import type { Node } from 'web-tree-sitter';
+import { algorithmList, at, jwtCalls, resolveValue, type JwtCall } from '../../analysis/code-auth.js';
+import { elementsOf } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+const HEADER_ALG = /\[\s*["'`]alg["'`]\s*\]|\.alg\b|\.get\(\s*["']alg["']/;
+// Libraries that fall back to the token's own `alg` (or every algorithm) when none is listed.
+const NEEDS_LIST = new Set(['PyJWT', 'python-jose', 'jsonwebtoken', 'passport-jwt', 'express-jwt']);
+
+function fromHeader(source: SourceFile, algorithms: Node): boolean {
+  const resolved = resolveValue(source, algorithms) ?? algorithms;
+  if (HEADER_ALG.test(resolved.text)) return true;
+  return elementsOf(resolved).some((element) => HEADER_ALG.test((resolveValue(source, element) ?? element).text));
+}
+
+function family(alg: string): string {
+  return alg.slice(0, 2).toUpperCase();
+}
+
+function describeCall(jwt: JwtCall): string {
+  return jwt.name;
+}
+
+export default defineCheck({
+  id: 'jwt-algorithms-not-pinned',
+  title: 'JWT algorithms not pinned',
+  owasp: 'API2:2023',
+  cwe: ['CWE-347', 'CWE-757'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'authentication',
+  targets: ['code'],
+  rationale:
+    'When the verifier lets the token choose its algorithm, an attacker can switch an RS256 token to HS256 and sign it with the public key as the HMAC secret (algorithm confusion), or pick a weaker algorithm.',
+  remediation:
+    'Pin the one algorithm family your issuer uses, never the token header: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; passport-jwt `new JwtStrategy({ algorithms: [\'RS256\'], ... })`. Read the header only to choose a key by `kid`.',
+  messages: {
+    fromHeader: '`{{call}}` takes its allowed algorithms from the unverified token header (`{{algorithms}}`).',
+    mixed: '`{{call}}` accepts both symmetric and asymmetric algorithms (`{{algorithms}}`), which enables algorithm confusion.',
+    missing: '`{{call}}` verifies tokens without an `algorithms` allowlist, so the token header decides the algorithm.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      for (const jwt of jwtCalls(source)) {
+        if (jwt.kind !== 'verify') continue;
+        const algorithms = jwt.get('algorithms');
+        const where = at(ctx, source, jwt.call.node);
+        if (algorithms) {
+          const text = (resolveValue(source, algorithms) ?? algorithms).text.replace(/\s+/g, ' ');
+          if (fromHeader(source, algorithms)) {
+            report({ messageId: 'fromHeader', data: { call: describeCall(jwt), algorithms: text }, ...where });
+            continue;
+          }
+          const families = new Set(algorithmList(source, algorithms)?.values.filter((v) => v.toLowerCase() !== 'none').map(family));
+          if (families.has('HS') && [...families].some((f) => f !== 'HS')) {
+            report({ messageId: 'mixed', data: { call: describeCall(jwt), algorithms: text }, ...where });
+          }
+          continue;
+        }
+        if (!NEEDS_LIST.has(jwt.library) || jwt.opaque) continue;
+        if (jwt.library === 'jsonwebtoken' && jwt.call.args.length < 2) continue;
+        report({ messageId: 'missing', data: { call: describeCall(jwt) }, ...where, severity: 'medium', confidence: 'medium' });
+      }
+    }
+  },
+});

@@ -1,0 +1,40 @@
+import type { Node } from 'web-tree-sitter';
+import { at, isPython, jwtCalls, objectOf, option, resolveValue } from '../../analysis/code-auth.js';
+import { literalValue, propertyOf } from '../../analysis/code.js';
+import defineCheck from '../define-check.js';
+
+export default defineCheck({
+  id: 'jwt-expiry-not-enforced',
+  title: 'JWT expiry not enforced',
+  owasp: 'API2:2023',
+  cwe: ['CWE-613'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'authentication',
+  targets: ['code'],
+  rationale:
+    'A verifier that ignores `exp` keeps accepting a token forever: a token leaked from a log, a browser or a former employee stays a working credential.',
+  remediation:
+    'Leave expiry checks on and require the claim: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=..., options={"require": ["exp"]})`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` without `ignoreExpiration`; passport-jwt `ignoreExpiration: false`.',
+  messages: {
+    pythonOption: '`{{call}}` is called with `options={"verify_exp": False}`, so expired tokens are accepted.',
+    ignoreExpiration: '`{{call}}` is configured with `ignoreExpiration: true`, so expired tokens are accepted.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      for (const jwt of jwtCalls(source)) {
+        if (jwt.kind !== 'verify') continue;
+        if (isPython(source)) {
+          const options = objectOf(source, jwt.call.kwargs.get('options'));
+          if (literalValue(resolveValue(source, propertyOf(options, 'verify_exp'))) === false) {
+            report({ messageId: 'pythonOption', data: { call: jwt.name }, ...at(ctx, source, jwt.call.node) });
+          }
+          continue;
+        }
+        let ignore: Node | undefined = jwt.get('ignoreExpiration');
+        if (jwt.library === '@fastify/jwt') ignore = option(source, objectOf(source, jwt.get('verify')), 'ignoreExpiration');
+        if (literalValue(ignore) === true) report({ messageId: 'ignoreExpiration', data: { call: jwt.name }, ...at(ctx, source, jwt.call.node) });
+      }
+    }
+  },
+});

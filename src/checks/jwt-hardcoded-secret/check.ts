@@ -1,0 +1,126 @@
+import type { Node } from 'web-tree-sitter';
+import { at, isPython, jwtCalls, maskValue, objectOf, option, secretValue, type JwtCall, type SecretValue } from '../../analysis/code-auth.js';
+import { factsOf, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+const MIN_HMAC_SECRET = 32;
+const PUBLIC_MATERIAL = /^\s*-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----|^ssh-(rsa|ed25519) /;
+const FLASK_JWT_KEYS = new Set(['JWT_SECRET_KEY', 'JWT_PRIVATE_KEY']);
+
+function keyOf(source: SourceFile, jwt: JwtCall): Node | undefined {
+  switch (jwt.library) {
+    case 'express-jwt':
+    case '@fastify/jwt':
+      return jwt.raw('secret');
+    case 'passport-jwt':
+      return jwt.raw('secretOrKey');
+    case '@nestjs/jwt':
+      return jwt.raw('secret') ?? jwt.raw('privateKey');
+    default:
+      return jwt.key ?? (isPython(source) ? jwt.call.kwargs.get('key') : undefined);
+  }
+}
+
+function isSymmetric(source: SourceFile, jwt: JwtCall, secret: SecretValue): boolean {
+  if (/-----BEGIN/.test(secret.value)) return false;
+  const algorithm = jwt.get('algorithm') ?? jwt.get('algorithms');
+  const text = algorithm?.text ?? '';
+  if (/\b(RS|ES|PS|Ed)\d*|EdDSA/.test(text)) return false;
+  return jwt.library !== 'authlib' || /HS/.test(objectOf(source, jwt.call.args[0])?.text ?? 'HS');
+}
+
+export default defineCheck({
+  id: 'jwt-hardcoded-secret',
+  title: 'Hard-coded or short JWT secret',
+  owasp: 'API2:2023',
+  cwe: ['CWE-798', 'CWE-321', 'CWE-326'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'authentication',
+  targets: ['code'],
+  rationale:
+    'Anyone who can read the repository, a build artifact or a container image can sign tokens for any user with a secret written in the code; a short HS256 secret can be brute-forced offline from a single token.',
+  remediation:
+    'Load the key from a secret store or the environment without a fallback, and prefer asymmetric keys: PyJWT `jwt.encode(claims, os.environ["JWT_PRIVATE_KEY"], algorithm="RS256")`; jsonwebtoken `jwt.sign(payload, privateKey, { algorithm: \'RS256\', expiresIn: \'15m\' })` with `privateKey` read from a mounted secret. If HS256 must stay, use a random secret of at least 32 bytes (`openssl rand -base64 48`) and rotate the leaked one.',
+  messages: {
+    literal: '`{{call}}` uses a hard-coded secret as its key{{short}}.',
+    constant: '`{{call}}` uses `{{name}}`, a secret hard-coded in this file{{short}}.',
+    fallback: '`{{call}}` falls back to a hard-coded secret when `{{name}}` is not set{{short}}.',
+    config: '`{{name}}` is set to a hard-coded secret{{short}}.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      const seen = new Set<number>();
+      const shortNote = (secret: SecretValue, symmetric: boolean): string =>
+        symmetric && secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      for (const jwt of jwtCalls(source)) {
+        if (jwt.kind === 'decode-unverified') continue;
+        const secret = secretValue(source, keyOf(source, jwt));
+        if (!secret || secret.value === '' || PUBLIC_MATERIAL.test(secret.value) || seen.has(secret.literal.id)) continue;
+        seen.add(secret.literal.id);
+        const short = shortNote(secret, isSymmetric(source, jwt, secret));
+        const inOptions = secret.literal.parent?.type === 'pair' || secret.literal.parent?.type === 'keyword_argument';
+        const statement = secret.how === 'literal' && !inOptions ? jwt.call.node : statementOf(secret.literal);
+        report({
+          messageId: secret.how,
+          data: { call: jwt.name, name: secret.name ?? '', short },
+          ...at(ctx, source, statement, maskValue(snippetOf(statement), secret.value)),
+        });
+      }
+      if (isPython(source)) reportPythonConfig(source, seen, (name, secret, node) => {
+        report({
+          messageId: 'config',
+          data: { name, short: shortNote(secret, true) },
+          ...at(ctx, source, node, maskValue(snippetOf(node), secret.value)),
+        });
+      });
+    }
+  },
+});
+
+function statementOf(node: Node): Node {
+  let current: Node = node;
+  while (
+    current.parent &&
+    !['expression_statement', 'lexical_declaration', 'variable_declaration', 'assignment', 'pair', 'keyword_argument', 'public_field_definition', 'field_definition'].includes(current.type)
+  ) {
+    current = current.parent;
+  }
+  return current.type === 'assignment' && current.parent?.type === 'expression_statement' ? current.parent : current;
+}
+
+/** Flask-JWT-Extended `app.config["JWT_SECRET_KEY"] = "…"` and Django `SIMPLE_JWT = {"SIGNING_KEY": "…"}`. */
+function reportPythonConfig(source: SourceFile, seen: Set<number>, emit: (name: string, secret: SecretValue, node: Node) => void): void {
+  for (const node of source.tree.rootNode.descendantsOfType('assignment')) {
+    const left = node?.childForFieldName('left');
+    const right = node?.childForFieldName('right');
+    if (!node || !left || !right) continue;
+    if (left.type === 'subscript' && /config$/.test(left.childForFieldName('value')?.text ?? '')) {
+      const name = stringValue(left.childForFieldName('subscript')) ?? '';
+      const secret = secretValue(source, right);
+      if (FLASK_JWT_KEYS.has(name) && secret && !seen.has(secret.literal.id)) {
+        seen.add(secret.literal.id);
+        emit(name, secret, node);
+      }
+    } else if (left.text === 'SIMPLE_JWT') {
+      const signing = propertyOf(objectOf(source, right), 'SIGNING_KEY');
+      const secret = secretValue(source, signing);
+      if (signing && secret && !seen.has(secret.literal.id)) {
+        seen.add(secret.literal.id);
+        emit('SIMPLE_JWT["SIGNING_KEY"]', secret, signing.parent ?? signing);
+      }
+    }
+  }
+  for (const call of factsOf(source).calls) {
+    if (!/config\.update$/.test(call.written)) continue;
+    for (const name of FLASK_JWT_KEYS) {
+      const value = call.kwargs.get(name) ?? option(source, objectOf(source, call.args[0]), name);
+      const secret = secretValue(source, value);
+      if (value && secret && !seen.has(secret.literal.id)) {
+        seen.add(secret.literal.id);
+        emit(name, secret, value.parent ?? value);
+      }
+    }
+  }
+}

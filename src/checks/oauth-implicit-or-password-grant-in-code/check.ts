@@ -1,0 +1,85 @@
+import type { Node } from 'web-tree-sitter';
+import { at, isPython } from '../../analysis/code-auth.js';
+import { factsOf, stringValue } from '../../analysis/code.js';
+import defineCheck from '../define-check.js';
+
+type Grant = 'implicit' | 'password';
+
+const IMPLICIT_VALUES = /^(token|id_token token|token id_token)$/;
+const URL_IMPLICIT = /[?&#]response_type=(token|id_token(\+|%20| )token|token(\+|%20| )id_token)(&|$)/;
+const FORM_PASSWORD = /(^|[?&])grant_type=password(&|$)/;
+const RESPONSE_TYPE_KEYS = new Set(['response_type', 'responseType']);
+const GRANT_TYPE_KEYS = new Set(['grant_type', 'grantType']);
+const CLASSES: Record<string, Grant> = {
+  'oauthlib.oauth2.LegacyApplicationClient': 'password',
+  'oauthlib.oauth2.MobileApplicationClient': 'implicit',
+  'simple-oauth2.ResourceOwnerPassword': 'password',
+  'oauth2orize.exchange.password': 'password',
+  'oauth2orize.grant.token': 'implicit',
+};
+
+function grantOf(key: string, value: string | undefined): Grant | undefined {
+  if (value === undefined) return undefined;
+  if (RESPONSE_TYPE_KEYS.has(key) && IMPLICIT_VALUES.test(value.trim())) return 'implicit';
+  if (GRANT_TYPE_KEYS.has(key) && value === 'password') return 'password';
+  return undefined;
+}
+
+export default defineCheck({
+  id: 'oauth-implicit-or-password-grant-in-code',
+  title: 'OAuth implicit or password grant in use',
+  owasp: 'API2:2023',
+  cwe: ['CWE-522', 'CWE-598'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'authentication',
+  targets: ['code'],
+  rationale:
+    'The implicit grant returns the access token in the URL fragment, where history, extensions and redirects can read it; the password grant hands the user\'s password to the client. OAuth 2.0 Security BCP (RFC 9700) forbids both.',
+  remediation:
+    'Use the authorization code flow with PKCE for user sign-in (authlib `oauth.register(..., client_kwargs={"code_challenge_method": "S256"})`, openid-client `client.authorizationUrl({ code_challenge, code_challenge_method: \'S256\' })`) and the client credentials grant between services.',
+  messages: {
+    implicit: '`{{code}}` requests tokens with the implicit grant.',
+    password: '`{{code}}` uses the resource owner password grant.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      const flagged = new Set<number>();
+      const emit = (grant: Grant, node: Node): void => {
+        const line = node.startPosition.row;
+        if (flagged.has(line)) return;
+        flagged.add(line);
+        const code = node.text.replace(/\s+/g, ' ');
+        report({ messageId: grant, data: { code: code.length > 80 ? `${code.slice(0, 79)}…` : code }, ...at(ctx, source, node) });
+      };
+      const root = source.tree.rootNode;
+      for (const call of factsOf(source).calls) {
+        const byClass = CLASSES[call.callee];
+        if (byClass) emit(byClass, call.node);
+        else if (/\.fetch_token$/.test(call.callee) && call.kwargs.has('password') && call.kwargs.has('username')) emit('password', call.node);
+        else if (/\.(append|set)$/.test(call.written) && call.args.length === 2) {
+          const grant = grantOf(stringValue(call.args[0]) ?? '', stringValue(call.args[1]));
+          if (grant) emit(grant, call.node);
+        }
+        if (isPython(source)) {
+          for (const [key, value] of call.kwargs) {
+            const grant = grantOf(key, stringValue(value));
+            if (grant) emit(grant, value.parent ?? value);
+          }
+        }
+      }
+      for (const pair of root.descendantsOfType('pair')) {
+        const key = pair?.childForFieldName('key');
+        if (!pair || !key) continue;
+        const grant = grantOf(stringValue(key) ?? key.text, stringValue(pair.childForFieldName('value')));
+        if (grant) emit(grant, pair);
+      }
+      for (const literal of root.descendantsOfType(['string', 'template_string'])) {
+        if (!literal) continue;
+        const value = literal.text;
+        if (URL_IMPLICIT.test(value)) emit('implicit', literal);
+        else if (FORM_PASSWORD.test(value.replace(/^[`'"fbr]+|[`'"]+$/g, ''))) emit('password', literal);
+      }
+    }
+  },
+});

@@ -1,0 +1,43 @@
+import { calibrate, operationLabel } from '../../analysis/openapi.js';
+import { pageSizeParameters, worstOf } from '../../analysis/openapi-schema.js';
+import defineCheck from '../define-check.js';
+
+export default defineCheck({
+  id: 'page-size-unbounded',
+  title: 'Page-size parameter without a `maximum`',
+  owasp: 'API4:2023',
+  cwe: ['CWE-770'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'rate-limiting',
+  targets: ['openapi'],
+  rationale:
+    'A list operation whose page size (`limit`, `per_page`, `$top`…) has no `maximum` lets one request ask for the whole collection, e.g. `?page_size=999999`, which loads every row, serialises it and makes scraping trivial.',
+  remediation:
+    'Add a `maximum` to the page-size parameter (e.g. `maximum: 100`) with a `default`, enforce it in the handler, and define the parameter once under `components/parameters` so every list operation shares the cap.',
+  messages: {
+    one: 'Page-size parameter `{{name}}` of `{{operation}}` has no `maximum`.',
+    shared: 'Page-size parameter `{{name}}` has no `maximum`; {{count}} list operations use it, e.g. `{{operation}}`.',
+  },
+  peerRules: ['owasp:api4:2023-integer-limit', 'owasp:api4:2023-integer-limit-legacy'],
+  run(ctx, report) {
+    for (const doc of ctx.specs) {
+      for (const entry of pageSizeParameters(ctx, doc).values()) {
+        const schema = entry.schema.value;
+        if (typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number') continue;
+        const [first] = entry.operations;
+        if (!first) continue;
+        const count = entry.operations.length;
+        report({
+          messageId: count === 1 ? 'one' : 'shared',
+          data: { name: entry.name, operation: operationLabel(first), count },
+          location: doc.locate(entry.param),
+          severity: calibrate('medium', worstOf(entry.operations.map((op) => op.endpoint))),
+          occurrences: count,
+          ...(count === 1 && first.endpoint ? { endpointId: first.endpoint.id } : {}),
+          evidence: { snippet: `${entry.name}: ${JSON.stringify(schema)}`, operations: count },
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,66 @@
+import { calibrate } from '../../analysis/openapi.js';
+import { inputSchemas, isNonBodyParameterSchema, schemaLabel, schemaSite, schemaTypes } from '../../analysis/openapi-schema.js';
+import type { JsonObject } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+// Formats whose validators admit only short, fixed-shape values.
+const BOUNDED_FORMATS = new Set(['date', 'date-time', 'time', 'uuid', 'ipv4', 'ipv6', 'int32', 'int64', 'duration']);
+
+/** `^[A-Z]{3}$`: anchored at both ends and no `*`, `+` or open `{n,}` repetition. */
+function boundedPattern(pattern: string): boolean {
+  return pattern.startsWith('^') && pattern.endsWith('$') && !/(?<!\\)[*+]|\{\d+,\}/.test(pattern);
+}
+
+function lengthBound(schema: JsonObject): boolean {
+  if (typeof schema.maxLength === 'number' || schema.enum !== undefined || schema.const !== undefined) return true;
+  if (typeof schema.format === 'string' && BOUNDED_FORMATS.has(schema.format)) return true;
+  return typeof schema.pattern === 'string' && boundedPattern(schema.pattern);
+}
+
+/*
+ * Spectral reports `string-limit` (no maxLength/enum/const) and `string-restricted` (no
+ * format/pattern/enum/const) separately, often twice on the same property. Here one finding per
+ * string says everything it lacks; a string whose length is bounded is not reported even without a
+ * format, since a length-bounded free-text field is the normal case and not a resource risk.
+ */
+export default defineCheck({
+  id: 'string-length-unbounded',
+  title: 'Input string without a length limit',
+  owasp: 'API4:2023',
+  cwe: ['CWE-770', 'CWE-20'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'rate-limiting',
+  targets: ['openapi'],
+  rationale:
+    'A string the API accepts with no `maxLength`, `enum` or `const` can be megabytes long; it is parsed, logged, indexed and stored, which costs memory and storage, and without a `format` or `pattern` any content gets through to the code behind it.',
+  remediation:
+    'Add `maxLength` sized to the field (e.g. `maxLength: 254` for an email, `maxLength: 500` for a note), or an `enum`; add `format` or an anchored `pattern` where the value has a shape, e.g. `pattern: "^[A-Z]{3}$"` for a currency code.',
+  messages: {
+    unrestricted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`, and no `format` or `pattern` restricts it.',
+    formatted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`; its {{restriction}} does not bound its length.',
+  },
+  peerRules: ['owasp:api4:2023-string-limit', 'owasp:api4:2023-string-restricted'],
+  run(ctx, report) {
+    for (const doc of ctx.specs) {
+      for (const use of inputSchemas(ctx, doc)) {
+        const node = use.visit.node;
+        const schema = node.value;
+        if (!schemaTypes(node).has('string') || lengthBound(schema)) continue;
+        const restriction =
+          typeof schema.format === 'string'
+            ? `\`format: ${schema.format}\``
+            : typeof schema.pattern === 'string'
+              ? 'unanchored or open-ended `pattern`'
+              : undefined;
+        const base = isNonBodyParameterSchema(doc, node) || restriction !== undefined ? 'low' : 'medium';
+        report({
+          messageId: restriction === undefined ? 'unrestricted' : 'formatted',
+          data: { schema: schemaLabel(doc, node), restriction: restriction ?? '' },
+          severity: calibrate(base, use.worst),
+          ...schemaSite(doc, use),
+        });
+      }
+    }
+  },
+});

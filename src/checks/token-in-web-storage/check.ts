@@ -1,0 +1,52 @@
+import { at, isJs, resolveValue } from '../../analysis/code-auth.js';
+import { factsOf, stringValue } from '../../analysis/code.js';
+import defineCheck from '../define-check.js';
+
+const STORAGE = /(^|\.)(localStorage|sessionStorage)$/;
+const TOKEN_KEY = /token|jwt|bearer|credential|api[_-]?key|apikey|secret|^auth$|^auth[_\-.:]|[_\-.:]auth$|authorization|session[_-]?id|^session$|^(access|refresh|id)$/i;
+
+function storageName(object: string): string {
+  return /sessionStorage$/.test(object) ? 'sessionStorage' : 'localStorage';
+}
+
+export default defineCheck({
+  id: 'token-in-web-storage',
+  title: 'Token stored in web storage',
+  owasp: 'API2:2023',
+  cwe: ['CWE-922'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'authentication',
+  targets: ['code'],
+  rationale:
+    'Any script on the page can read `localStorage` and `sessionStorage`, so one XSS flaw or compromised dependency exfiltrates every stored access or refresh token.',
+  remediation:
+    'Keep tokens out of script reach: have the API set them as cookies (`res.cookie(\'session\', token, { httpOnly: true, secure: true, sameSite: \'strict\' })`, or a backend-for-frontend that holds the tokens), or keep a short-lived access token in memory only.',
+  messages: {
+    stored: '`{{code}}` stores a token in `{{storage}}`, where any script on the page can read it.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      if (!isJs(source)) continue;
+      const emit = (code: string, storage: string, node: Parameters<typeof at>[2]): void => {
+        const short = code.replace(/\s+/g, ' ');
+        report({ messageId: 'stored', data: { code: short.length > 80 ? `${short.slice(0, 79)}…` : short, storage }, ...at(ctx, source, node) });
+      };
+      for (const call of factsOf(source).calls) {
+        const match = /^(.*)\.setItem$/.exec(call.written);
+        if (!match?.[1] || !STORAGE.test(match[1])) continue;
+        const key = stringValue(resolveValue(source, call.args[0]));
+        const stored = key !== undefined ? TOKEN_KEY.test(key) : /token|jwt/i.test(call.args[1]?.text ?? '');
+        if (stored) emit(call.node.text, storageName(match[1]), call.node);
+      }
+      for (const node of source.tree.rootNode.descendantsOfType('assignment_expression')) {
+        const left = node?.childForFieldName('left');
+        if (!node || !left || (left.type !== 'member_expression' && left.type !== 'subscript_expression')) continue;
+        const object = left.childForFieldName('object')?.text ?? '';
+        if (!STORAGE.test(object)) continue;
+        const key = left.type === 'member_expression' ? left.childForFieldName('property')?.text : stringValue(resolveValue(source, left.childForFieldName('index') ?? undefined));
+        if (key !== undefined && TOKEN_KEY.test(key)) emit(node.text, storageName(object), node);
+      }
+    }
+  },
+});

@@ -1,0 +1,124 @@
+import type { Node } from 'web-tree-sitter';
+import { at, functionName, isPython, resolveValue } from '../../analysis/code-auth.js';
+import { argument, elementsOf, enclosingFunction, factsOf, literalValue, stringValue, type CallSite } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+const PASSWORD = /pass_?word|passwd|passphrase|(^|[^a-z])pwd|(^|_)pw($|_)|Password|Pwd/;
+const PY_FAST = /^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs])$/;
+const JS_LIBS = /^(md5|sha1|js-md5|js-sha1|js-sha256|js-sha512|crypto-js\/(md5|sha1|sha256|sha512)|crypto-js\.(MD5|SHA1|SHA256|SHA512)|sha256)$/;
+const WEAK_SCHEMES = /^(md5_crypt|des_crypt|bsdi_crypt|hex_md5|hex_sha1|hex_sha256|hex_sha512|plaintext|ldap_md5|ldap_sha1|ldap_plaintext|django_salted_md5|django_salted_sha1|django_des_crypt|unix_disabled|mysql323|mysql41|postgres_md5|oracle10|lmhash|nthash|msdcc)$/;
+const WEAK_DJANGO = /(MD5|SHA1|UnsaltedSHA1|UnsaltedMD5|Crypt)PasswordHasher$/;
+const MIN_PBKDF2_ITERATIONS = 100_000;
+
+/** Where a hash's input or output says it is a password: the data, the variable it is stored in, or the function. */
+function aboutPassword(call: Node, data: readonly (Node | undefined)[]): boolean {
+  if (data.some((node) => node && PASSWORD.test(node.text))) return true;
+  if (data.some((node) => node && /token|nonce|email|api_?key|otp|file|content|body|payload|url/i.test(node.text))) return false;
+  let current: Node | null = call.parent;
+  for (let i = 0; current && i < 6; i += 1, current = current.parent) {
+    if (['assignment', 'variable_declarator', 'assignment_expression', 'pair', 'keyword_argument'].includes(current.type)) {
+      const target = current.childForFieldName('left') ?? current.childForFieldName('name') ?? current.childForFieldName('key');
+      if (target && PASSWORD.test(target.text)) return true;
+      break;
+    }
+    if (current.type === 'return_statement') break;
+  }
+  return PASSWORD.test(functionName(call));
+}
+
+/** `h = hashlib.sha256(); h.update(password)` / `crypto.createHash('md5').update(pw)`: the update arguments. */
+function updates(source: SourceFile, call: CallSite): Node[] {
+  const out: Node[] = [];
+  let current: Node = call.node;
+  while (current.parent?.type === 'member_expression' || current.parent?.type === 'attribute') {
+    const property = current.parent.childForFieldName(current.parent.type === 'attribute' ? 'attribute' : 'property')?.text;
+    const outer = current.parent.parent;
+    if (outer?.type !== 'call_expression' && outer?.type !== 'call') break;
+    if (property === 'update') out.push(...(outer.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => n !== null) ?? []));
+    current = outer;
+  }
+  const holder = call.node.parent;
+  const name = holder?.type === 'assignment' || holder?.type === 'variable_declarator' ? holder.childForFieldName(holder.type === 'assignment' ? 'left' : 'name') : null;
+  if (name?.type === 'identifier') {
+    const scope = enclosingFunction(call.node) ?? source.tree.rootNode;
+    for (const other of factsOf(source).calls) {
+      if (other.written === `${name.text}.update` && other.node.startIndex >= scope.startIndex && other.node.endIndex <= scope.endIndex) out.push(...other.args);
+    }
+  }
+  return out;
+}
+
+function iterationsOf(source: SourceFile, node: Node | undefined): number | undefined {
+  const value = literalValue(resolveValue(source, node));
+  return typeof value === 'number' ? value : undefined;
+}
+
+export default defineCheck({
+  id: 'weak-password-hashing',
+  title: 'Weak password hashing',
+  owasp: 'API2:2023',
+  cwe: ['CWE-916', 'CWE-328', 'CWE-759'],
+  severity: 'high',
+  confidence: 'medium',
+  section: 'authentication',
+  targets: ['code'],
+  rationale:
+    'MD5, SHA-1 and even salted SHA-256 are built to be fast: a GPU tries billions of guesses a second, so a leaked table of such hashes gives up most passwords within hours.',
+  remediation:
+    'Hash passwords with a slow, salted algorithm: Python `passlib.hash.argon2.hash(password)` / `bcrypt.hashpw(password, bcrypt.gensalt())` / Django `make_password(password)`; Node `await argon2.hash(password)` or `await bcrypt.hash(password, 12)`; with PBKDF2 use at least 600,000 iterations of SHA-256. Re-hash existing passwords at the next login.',
+  messages: {
+    fastHash: '`{{call}}` hashes a password with {{algorithm}}, a fast hash unfit for passwords.',
+    iterations: '`{{call}}` derives a password hash with only {{iterations}} PBKDF2 iterations.',
+    scheme: '`{{setting}}` makes {{algorithm}} the password hashing scheme.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      const py = isPython(source);
+      for (const call of factsOf(source).calls) {
+        const c = call.callee;
+        if (py && PY_FAST.test(c)) {
+          const data = [argument(call, 0, 'data') ?? argument(call, 0, 'string'), ...updates(source, call)];
+          if (aboutPassword(call.node, data)) report({ messageId: 'fastHash', data: { call: call.written, algorithm: c.slice(8).toUpperCase() }, ...at(ctx, source, call.node) });
+        } else if (py && c === 'hashlib.new') {
+          const algorithm = stringValue(call.args[0]);
+          if (algorithm && aboutPassword(call.node, [call.args[1], ...updates(source, call)])) {
+            report({ messageId: 'fastHash', data: { call: call.written, algorithm: algorithm.toUpperCase() }, ...at(ctx, source, call.node) });
+          }
+        } else if (py && c === 'hashlib.pbkdf2_hmac') {
+          const iterations = iterationsOf(source, argument(call, 3, 'iterations'));
+          if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS) {
+            report({ messageId: 'iterations', data: { call: call.written, iterations }, ...at(ctx, source, call.node) });
+          }
+        } else if (py && /(^|\.)make_password$/.test(c)) {
+          const hasher = stringValue(argument(call, 2, 'hasher'));
+          if (hasher && /md5|sha1|crypt/i.test(hasher)) report({ messageId: 'fastHash', data: { call: call.written, algorithm: hasher }, ...at(ctx, source, call.node) });
+        } else if (py && /(^|\.)CryptContext$/.test(c)) {
+          const first = stringValue(resolveValue(source, elementsOf(resolveValue(source, call.kwargs.get('schemes')))[0]));
+          if (first && WEAK_SCHEMES.test(first)) report({ messageId: 'scheme', data: { setting: 'CryptContext(schemes=...)', algorithm: first }, ...at(ctx, source, call.node) });
+        } else if (!py && /^(node:)?crypto\.createHash$/.test(c)) {
+          const algorithm = stringValue(resolveValue(source, call.args[0]))?.toLowerCase();
+          if (algorithm && /^(md4|md5|sha1|sha224|sha256|sha384|sha512|sha3-\d+|ripemd160)$/.test(algorithm) && aboutPassword(call.node, updates(source, call))) {
+            report({ messageId: 'fastHash', data: { call: call.written, algorithm: algorithm.toUpperCase() }, ...at(ctx, source, call.node) });
+          }
+        } else if (!py && /^(node:)?crypto\.pbkdf2(Sync)?$/.test(c)) {
+          const iterations = iterationsOf(source, call.args[2]);
+          if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS) {
+            report({ messageId: 'iterations', data: { call: call.written, iterations }, ...at(ctx, source, call.node) });
+          }
+        } else if (!py && JS_LIBS.test(c) && aboutPassword(call.node, call.args)) {
+          report({ messageId: 'fastHash', data: { call: call.written, algorithm: (/md5|sha\d+/i.exec(c)?.[0] ?? c).toUpperCase() }, ...at(ctx, source, call.node) });
+        }
+      }
+      if (py) {
+        for (const node of source.tree.rootNode.descendantsOfType('assignment')) {
+          if (node?.childForFieldName('left')?.text !== 'PASSWORD_HASHERS') continue;
+          const first = elementsOf(node.childForFieldName('right'))[0];
+          const value = stringValue(first);
+          if (first && value && WEAK_DJANGO.test(value)) report({ messageId: 'scheme', data: { setting: 'PASSWORD_HASHERS', algorithm: value.split('.').pop() ?? value }, ...at(ctx, source, first) });
+        }
+      }
+    }
+  },
+});
+
