@@ -1,5 +1,14 @@
 import { calibrate } from '../../analysis/openapi.js';
-import { inputSchemas, isNonBodyParameterSchema, schemaLabel, schemaSite, schemaTypes } from '../../analysis/openapi-schema.js';
+import {
+  fieldList,
+  groupFlagged,
+  groupSite,
+  inputSchemas,
+  isNonBodyParameterSchema,
+  repeatedNote,
+  schemaTypes,
+  type Flagged,
+} from '../../analysis/openapi-schema.js';
 import defineCheck from '../define-check.js';
 
 export default defineCheck({
@@ -16,20 +25,23 @@ export default defineCheck({
   remediation:
     'Add `maxItems` to every array the API accepts, sized to the real use (e.g. `maxItems: 100` for line items), and bound the `items` schema too; in a `$ref`d component the fix applies to every operation using it.',
   messages: {
-    unbounded: 'Array `{{schema}}` has no `maxItems`.',
+    unbounded: 'Array `{{schema}}` has no `maxItems`.{{repeated}}',
+    owner: '`{{schema}}` has {{count}} input arrays without `maxItems`: {{fields}}.',
   },
   peerRules: ['owasp:api4:2023-array-limit'],
   run(ctx, report) {
     for (const doc of ctx.specs) {
+      const flagged: Flagged[] = [];
       for (const use of inputSchemas(ctx, doc)) {
         const schema = use.visit.node;
         if (!schemaTypes(schema).has('array') || typeof schema.value.maxItems === 'number') continue;
-        const parameter = isNonBodyParameterSchema(doc, schema);
+        flagged.push({ use, severity: calibrate(isNonBodyParameterSchema(doc, schema) ? 'low' : 'medium', use.worst) });
+      }
+      for (const group of groupFlagged(doc, flagged)) {
         report({
-          messageId: 'unbounded',
-          data: { schema: schemaLabel(doc, schema) },
-          severity: calibrate(parameter ? 'low' : 'medium', use.worst),
-          ...schemaSite(doc, use),
+          messageId: group.kind === 'owner' ? 'owner' : 'unbounded',
+          data: { schema: group.label, count: group.items.length, fields: fieldList(group.fields), repeated: repeatedNote(group) },
+          ...groupSite(doc, group),
         });
       }
     }

@@ -1,13 +1,32 @@
 import { calibrate, nodeKey } from '../../analysis/openapi.js';
 import {
+  fieldList,
+  groupFlagged,
+  groupSite,
   inputSchemas,
   isNonBodyParameterSchema,
   pageSizeSchemaKeys,
-  schemaLabel,
-  schemaSite,
+  repeatedNote,
   schemaTypes,
+  type Flagged,
 } from '../../analysis/openapi-schema.js';
+import type { JsonObject } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+
+interface Gap {
+  hasMax: boolean;
+  hasFormat: boolean;
+  missing: string;
+}
+
+function gapOf(schema: JsonObject): Gap | undefined {
+  const hasMin = typeof schema.minimum === 'number' || typeof schema.exclusiveMinimum === 'number';
+  const hasMax = typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number';
+  if (hasMin && hasMax) return undefined;
+  const hasFormat = typeof schema.format === 'string';
+  const bounds = hasMin ? 'no `maximum`' : hasMax ? 'no `minimum`' : 'no `minimum` or `maximum`';
+  return { hasMax, hasFormat, missing: hasFormat ? bounds : `${bounds} and no \`format\` (int32 or int64)` };
+}
 
 /*
  * One finding per integer lists every missing bound and the missing `format`, where Spectral
@@ -29,28 +48,34 @@ export default defineCheck({
   remediation:
     'Add `minimum` and `maximum` (or the exclusive forms) that match the business range, e.g. `minimum: 1` and `maximum: 1000` for a quantity, and `format: int32` or `int64` to state the storage type.',
   messages: {
-    unbounded: 'Integer `{{schema}}` has {{missing}}.',
+    unbounded: 'Integer `{{schema}}` has {{missing}}.{{repeated}}',
+    owner: '`{{schema}}` has {{count}} input integers without `minimum` and `maximum`: {{fields}}.',
   },
   peerRules: ['owasp:api4:2023-integer-limit', 'owasp:api4:2023-integer-limit-legacy', 'owasp:api4:2023-integer-format'],
   run(ctx, report) {
     for (const doc of ctx.specs) {
       const pageSizes = pageSizeSchemaKeys(ctx, doc);
+      const flagged: Flagged[] = [];
       for (const use of inputSchemas(ctx, doc)) {
         const node = use.visit.node;
-        const schema = node.value;
         if (!schemaTypes(node).has('integer') || pageSizes.has(nodeKey(node))) continue;
-        const hasMin = typeof schema.minimum === 'number' || typeof schema.exclusiveMinimum === 'number';
-        const hasMax = typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number';
-        if (hasMin && hasMax) continue;
-        const hasFormat = typeof schema.format === 'string';
-        const bounds = hasMin ? 'no `maximum`' : hasMax ? 'no `minimum`' : 'no `minimum` or `maximum`';
-        const missing = hasFormat ? bounds : `${bounds} and no \`format\` (int32 or int64)`;
-        const base = hasMax || isNonBodyParameterSchema(doc, node) || hasFormat ? 'low' : 'medium';
+        const gap = gapOf(node.value);
+        if (gap === undefined) continue;
+        const base = gap.hasMax || isNonBodyParameterSchema(doc, node) || gap.hasFormat ? 'low' : 'medium';
+        flagged.push({ use, severity: calibrate(base, use.worst) });
+      }
+      for (const group of groupFlagged(doc, flagged)) {
+        const gap = gapOf(group.items[0]?.use.visit.node.value ?? {});
         report({
-          messageId: 'unbounded',
-          data: { schema: schemaLabel(doc, node), missing },
-          severity: calibrate(base, use.worst),
-          ...schemaSite(doc, use),
+          messageId: group.kind === 'owner' ? 'owner' : 'unbounded',
+          data: {
+            schema: group.label,
+            missing: gap?.missing ?? '',
+            count: group.items.length,
+            fields: fieldList(group.fields),
+            repeated: repeatedNote(group),
+          },
+          ...groupSite(doc, group),
         });
       }
     }

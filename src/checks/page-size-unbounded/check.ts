@@ -1,5 +1,5 @@
 import { calibrate, operationLabel } from '../../analysis/openapi.js';
-import { pageSizeParameters, worstOf } from '../../analysis/openapi-schema.js';
+import { COPY_MIN, pageSizeParameters, worstOf, type PageSizeParameter } from '../../analysis/openapi-schema.js';
 import defineCheck from '../define-check.js';
 
 export default defineCheck({
@@ -18,25 +18,37 @@ export default defineCheck({
   messages: {
     one: 'Page-size parameter `{{name}}` of `{{operation}}` has no `maximum`.',
     shared: 'Page-size parameter `{{name}}` has no `maximum`; {{count}} list operations use it, e.g. `{{operation}}`.',
+    copies: 'Page-size parameter `{{name}}` has no `maximum`; {{copies}} list operations repeat the same definition, e.g. `{{operation}}`.',
   },
   peerRules: ['owasp:api4:2023-integer-limit', 'owasp:api4:2023-integer-limit-legacy'],
   run(ctx, report) {
     for (const doc of ctx.specs) {
+      // Identical inline definitions repeated by a generator (Stripe's `limit`) are one root cause.
+      const byShape = new Map<string, PageSizeParameter[]>();
       for (const entry of pageSizeParameters(ctx, doc).values()) {
         const schema = entry.schema.value;
         if (typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number') continue;
-        const [first] = entry.operations;
-        if (!first) continue;
-        const count = entry.operations.length;
-        report({
-          messageId: count === 1 ? 'one' : 'shared',
-          data: { name: entry.name, operation: operationLabel(first), count },
-          location: doc.locate(entry.param),
-          severity: calibrate('medium', worstOf(entry.operations.map((op) => op.endpoint))),
-          occurrences: count,
-          ...(count === 1 && first.endpoint ? { endpointId: first.endpoint.id } : {}),
-          evidence: { snippet: `${entry.name}: ${JSON.stringify(schema)}`, operations: count },
-        });
+        const shape = `${entry.name}\u0000${JSON.stringify(schema)}`;
+        byShape.set(shape, [...(byShape.get(shape) ?? []), entry]);
+      }
+      for (const entries of byShape.values()) {
+        const groups = entries.length >= COPY_MIN ? [entries] : entries.map((entry) => [entry]);
+        for (const group of groups) {
+          const [head] = group;
+          const operations = group.flatMap((entry) => entry.operations);
+          const [first] = operations;
+          if (!head || !first) continue;
+          const count = operations.length;
+          report({
+            messageId: group.length > 1 ? 'copies' : count === 1 ? 'one' : 'shared',
+            data: { name: head.name, operation: operationLabel(first), count, copies: group.length },
+            location: doc.locate(head.param),
+            severity: calibrate('medium', worstOf(operations.map((op) => op.endpoint))),
+            occurrences: count,
+            ...(count === 1 && first.endpoint ? { endpointId: first.endpoint.id } : {}),
+            evidence: { snippet: `${head.name}: ${JSON.stringify(head.schema.value)}`, operations: count },
+          });
+        }
       }
     }
   },

@@ -1,5 +1,16 @@
 import { calibrate, nodeKey, operationLabel, parameterSchema, parameters, stringAt, type Operation } from '../../analysis/openapi.js';
-import { inputSchemas, pathOperations, propertyName, schemaLabel, schemaSite, schemaTypes, worstOf } from '../../analysis/openapi-schema.js';
+import {
+  fieldList,
+  groupFlagged,
+  groupSite,
+  inputSchemas,
+  pathOperations,
+  propertyName,
+  repeatedNote,
+  schemaTypes,
+  worstOf,
+  type Flagged,
+} from '../../analysis/openapi-schema.js';
 import type { JsonObject, SpecNode } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -44,7 +55,8 @@ export default defineCheck({
     parameter: 'The {{location}} parameter `{{name}}` of `{{operation}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host.',
     sharedParameter:
       'The {{location}} parameter `{{name}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host; {{count}} operations use it, e.g. `{{operation}}`.',
-    property: 'Request property `{{schema}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host.',
+    property: 'Request property `{{schema}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host.{{repeated}}',
+    owner: '`{{schema}}` has {{count}} request properties that take URLs the server may fetch or redirect to, with no host restriction: {{fields}}.',
   },
   peerRules: ['owasp:api7:2023-concerning-url-parameter'],
   run(ctx, report) {
@@ -82,15 +94,17 @@ export default defineCheck({
           evidence: { snippet: `${site.location} parameter ${site.name}`, operations: count },
         });
       }
+      const flagged: Flagged[] = [];
       for (const use of inputSchemas(ctx, doc)) {
         const name = propertyName(use);
         if (name === undefined || !URL_NAME.test(name) || paramSchemas.has(nodeKey(use.visit.node))) continue;
-        if (!urlLike(use.visit.node)) continue;
+        if (urlLike(use.visit.node)) flagged.push({ use, severity: calibrate('medium', use.worst) });
+      }
+      for (const group of groupFlagged(doc, flagged)) {
         report({
-          messageId: 'property',
-          data: { schema: schemaLabel(doc, use.visit.node) },
-          severity: calibrate('medium', use.worst),
-          ...schemaSite(doc, use),
+          messageId: group.kind === 'owner' ? 'owner' : 'property',
+          data: { schema: group.label, count: group.items.length, fields: fieldList(group.fields), repeated: repeatedNote(group) },
+          ...groupSite(doc, group),
         });
       }
     }

@@ -1,5 +1,14 @@
 import { calibrate } from '../../analysis/openapi.js';
-import { inputSchemas, isNonBodyParameterSchema, schemaLabel, schemaSite, schemaTypes } from '../../analysis/openapi-schema.js';
+import {
+  fieldList,
+  groupFlagged,
+  groupSite,
+  inputSchemas,
+  isNonBodyParameterSchema,
+  repeatedNote,
+  schemaTypes,
+  type Flagged,
+} from '../../analysis/openapi-schema.js';
 import type { JsonObject } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -15,6 +24,11 @@ function lengthBound(schema: JsonObject): boolean {
   if (typeof schema.maxLength === 'number' || schema.enum !== undefined || schema.const !== undefined) return true;
   if (typeof schema.format === 'string' && BOUNDED_FORMATS.has(schema.format)) return true;
   return typeof schema.pattern === 'string' && boundedPattern(schema.pattern);
+}
+
+function restrictionOf(schema: JsonObject): string | undefined {
+  if (typeof schema.format === 'string') return `\`format: ${schema.format}\``;
+  return typeof schema.pattern === 'string' ? 'unanchored or open-ended `pattern`' : undefined;
 }
 
 /*
@@ -37,28 +51,32 @@ export default defineCheck({
   remediation:
     'Add `maxLength` sized to the field (e.g. `maxLength: 254` for an email, `maxLength: 500` for a note), or an `enum`; add `format` or an anchored `pattern` where the value has a shape, e.g. `pattern: "^[A-Z]{3}$"` for a currency code.',
   messages: {
-    unrestricted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`, and no `format` or `pattern` restricts it.',
-    formatted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`; its {{restriction}} does not bound its length.',
+    unrestricted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`, and no `format` or `pattern` restricts it.{{repeated}}',
+    formatted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`; its {{restriction}} does not bound its length.{{repeated}}',
+    owner: '`{{schema}}` has {{count}} input strings without `maxLength`, `enum` or `const`: {{fields}}.',
   },
   peerRules: ['owasp:api4:2023-string-limit', 'owasp:api4:2023-string-restricted'],
   run(ctx, report) {
     for (const doc of ctx.specs) {
+      const flagged: Flagged[] = [];
       for (const use of inputSchemas(ctx, doc)) {
         const node = use.visit.node;
-        const schema = node.value;
-        if (!schemaTypes(node).has('string') || lengthBound(schema)) continue;
-        const restriction =
-          typeof schema.format === 'string'
-            ? `\`format: ${schema.format}\``
-            : typeof schema.pattern === 'string'
-              ? 'unanchored or open-ended `pattern`'
-              : undefined;
-        const base = isNonBodyParameterSchema(doc, node) || restriction !== undefined ? 'low' : 'medium';
+        if (!schemaTypes(node).has('string') || lengthBound(node.value)) continue;
+        const base = isNonBodyParameterSchema(doc, node) || restrictionOf(node.value) !== undefined ? 'low' : 'medium';
+        flagged.push({ use, severity: calibrate(base, use.worst) });
+      }
+      for (const group of groupFlagged(doc, flagged)) {
+        const restriction = group.kind === 'owner' ? undefined : restrictionOf(group.items[0]?.use.visit.node.value ?? {});
         report({
-          messageId: restriction === undefined ? 'unrestricted' : 'formatted',
-          data: { schema: schemaLabel(doc, node), restriction: restriction ?? '' },
-          severity: calibrate(base, use.worst),
-          ...schemaSite(doc, use),
+          messageId: group.kind === 'owner' ? 'owner' : restriction === undefined ? 'unrestricted' : 'formatted',
+          data: {
+            schema: group.label,
+            restriction: restriction ?? '',
+            count: group.items.length,
+            fields: fieldList(group.fields),
+            repeated: repeatedNote(group),
+          },
+          ...groupSite(doc, group),
         });
       }
     }

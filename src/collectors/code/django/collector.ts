@@ -15,7 +15,6 @@ import {
   methodsOf,
   superclassNodes,
   unwrap,
-  walk,
 } from '../python/ast.js';
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { UNKNOWN, UNPROTECTED, analyseBody, classifyDecorator, decide, decoratorGuard, isAuthish, locate, type Guard } from '../python/guards.js';
@@ -104,7 +103,7 @@ interface Settings {
   permissions?: ListSetting;
   authentication?: ListSetting;
   loginRequiredMiddleware?: Location;
-  rootUrlconf?: string;
+  rootUrlconfs: { name: string; module: PyModule }[];
 }
 
 interface ViewClass {
@@ -124,7 +123,7 @@ interface PermissionOutcome {
 
 class DjangoScan {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly settings: Settings = {};
+  private readonly settings: Settings = { rootUrlconfs: [] };
   private readonly routers = new Map<string, { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] }>();
   private readonly visiting = new Set<string>();
   private readonly out: CollectedEndpoint[] = [];
@@ -141,8 +140,10 @@ class DjangoScan {
     for (const module of urlconfs) {
       for (const target of this.includedModules(module)) included.add(target);
     }
-    const root = this.settings.rootUrlconf !== undefined ? this.index.resolveModule(this.settings.rootUrlconf) : undefined;
-    const roots = root ? [root] : urlconfs.filter((module) => !included.has(module.source.file));
+    const declared = this.settings.rootUrlconfs
+      .map(({ name, module }) => this.index.resolveModule(name, module))
+      .filter((module): module is PyModule => module !== undefined);
+    const roots = declared.length > 0 ? [...new Set(declared)] : urlconfs.filter((module) => !included.has(module.source.file));
     for (const module of roots) this.urlconf(module, '', []);
     return this.out;
   }
@@ -167,12 +168,13 @@ class DjangoScan {
       }
     }
     const urlconf = literalString(module.values.get('ROOT_URLCONF'));
-    if (urlconf !== undefined) this.settings.rootUrlconf = urlconf;
+    if (urlconf !== undefined) this.settings.rootUrlconfs.push({ name: urlconf, module });
   }
 
   private findRouters(module: PyModule): void {
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type === 'assignment') {
+    const nodes = this.index.nodes(module);
+    for (const node of nodes.assignments) {
+      {
         const left = field(node, 'left');
         const right = field(node, 'right');
         const value = right ? unwrap(right) : undefined;
@@ -183,17 +185,14 @@ class DjangoScan {
           this.routers.set(`${module.source.file}:${value.startIndex}`, { module, at: value, isDefault: cls.includes('Default'), trailing, registrations: [] });
         }
       }
-      return true;
-    });
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type !== 'call') return true;
+    }
+    for (const node of nodes.calls) {
       const fn = field(node, 'function');
-      if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'register') return true;
+      if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'register') continue;
       const object = field(fn, 'object');
       const router = object ? this.routerFor(module, object) : undefined;
       router?.registrations.push(node);
-      return true;
-    });
+    }
   }
 
   private routerFor(module: PyModule, expression: Node): { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] } | undefined {
@@ -227,13 +226,11 @@ class DjangoScan {
 
   private includedModules(module: PyModule): string[] {
     const out: string[] = [];
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type === 'call' && lastSegment(calleeName(node) ?? '') === 'include') {
-        const target = this.includeTarget(module, node);
-        if (target?.module) out.push(target.module.source.file);
-      }
-      return true;
-    });
+    for (const node of this.index.nodes(module).calls) {
+      if (lastSegment(calleeName(node) ?? '') !== 'include') continue;
+      const target = this.includeTarget(module, node);
+      if (target?.module) out.push(target.module.source.file);
+    }
     return out;
   }
 

@@ -119,17 +119,16 @@ class FastapiScan {
   private findRouters(module: PyModule): void {
     const local = new Map<string, RouterObj>();
     this.localRouters.set(module.source.file, local);
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type !== 'assignment') return true;
+    for (const node of this.index.nodes(module).assignments) {
       const left = field(node, 'left');
       const right = field(node, 'right');
-      if (left?.type !== 'identifier' || !right) return true;
+      if (left?.type !== 'identifier' || !right) continue;
       const value = unwrap(right);
       const name = value.type === 'call' ? calleeName(value) : undefined;
-      if (name === undefined) return true;
+      if (name === undefined) continue;
       const cls = lastSegment(name);
       const graphql = GRAPHQL_APPS.has(cls);
-      if (!ROUTER_CLASSES.has(cls) && !graphql) return true;
+      if (!ROUTER_CLASSES.has(cls) && !graphql) continue;
       const args = callArgs(value);
       const prefixNode = args.keywords.get(graphql ? 'path' : 'prefix');
       const router: RouterObj = {
@@ -148,8 +147,7 @@ class FastapiScan {
       };
       this.routers.set(router.key, router);
       local.set(router.name, router);
-      return true;
-    });
+    }
   }
 
   private routerFor(module: PyModule, expression: Node): RouterObj | undefined {
@@ -168,11 +166,9 @@ class FastapiScan {
   }
 
   private findRoutes(module: PyModule): void {
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type === 'call') this.routerCall(module, node);
-      else if (node.type === 'decorator') this.routeDecorator(module, node);
-      return true;
-    });
+    const nodes = this.index.nodes(module);
+    for (const node of nodes.calls) this.routerCall(module, node);
+    for (const node of nodes.decorators) this.routeDecorator(module, node);
   }
 
   private routerCall(module: PyModule, call: Node): void {

@@ -16,7 +16,6 @@ import {
   methodsOf,
   superclassNodes,
   unwrap,
-  walk,
 } from '../python/ast.js';
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { UNKNOWN, UNPROTECTED, classifyDecorator, decide, decoratorGuard, hookGuard, locate, type Guard } from '../python/guards.js';
@@ -93,13 +92,12 @@ class FlaskScan {
   private findContainers(module: PyModule): void {
     const local = new Map<string, Container>();
     this.local.set(module.source.file, local);
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type !== 'assignment') return true;
+    for (const node of this.index.nodes(module).assignments) {
       const left = field(node, 'left');
       const right = field(node, 'right');
-      if (left?.type !== 'identifier' || !right) return true;
+      if (left?.type !== 'identifier' || !right) continue;
       const value = unwrap(right);
-      if (value.type !== 'call') return true;
+      if (value.type !== 'call') continue;
       const name = calleeName(value) ?? '';
       const cls = lastSegment(name);
       const args = callArgs(value);
@@ -121,17 +119,16 @@ class FlaskScan {
         if (cls === 'namespace') {
           const fn = field(value, 'function');
           parent = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
-          if (!parent) return true;
+          if (!parent) continue;
         }
       }
-      if (!kind) return true;
+      if (!kind) continue;
       const container: Container = { key: `${module.source.file}:${value.startIndex}`, kind, module, at: value, prefix, registrations: [], hooks: [], decorators: [] };
       for (const decorator of elements(args.keywords.get('decorators'))) container.decorators.push({ module, node: decorator });
       if (parent) this.pendingParents.push({ child: container, module, expression: parent });
       this.containers.set(container.key, container);
       local.set(left.text, container);
-      return true;
-    });
+    }
   }
 
   private string(module: PyModule, node: Node | undefined): string | undefined {
@@ -150,11 +147,9 @@ class FlaskScan {
   }
 
   private findRegistrations(module: PyModule): void {
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type === 'decorator') this.decorator(module, node);
-      else if (node.type === 'call') this.call(module, node);
-      return true;
-    });
+    const nodes = this.index.nodes(module);
+    for (const node of nodes.decorators) this.decorator(module, node);
+    for (const node of nodes.calls) this.call(module, node);
   }
 
   private decorator(module: PyModule, decorator: Node): void {

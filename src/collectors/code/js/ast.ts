@@ -110,8 +110,15 @@ export function descendants(node: Node, types: ReadonlySet<string>): Node[] {
   return query.captures(node).map((capture) => capture.node);
 }
 
+/** Where a node stands, with its end: checks tie findings to the handler whose span encloses them. */
 export function locate(file: string, node: Node): Location {
-  return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+  return {
+    file,
+    line: node.startPosition.row + 1,
+    column: node.startPosition.column + 1,
+    endLine: node.endPosition.row + 1,
+    endColumn: node.endPosition.column + 1,
+  };
 }
 
 /** Identifiers bound by a function's parameters, in order (destructured ones as undefined). */

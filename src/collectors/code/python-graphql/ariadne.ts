@@ -1,7 +1,7 @@
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import type { SourceFile } from '../../../engine/context.js';
 import type { Node } from '../../../parsing/parser.js';
-import { callArgs, calleeName, field, kids, lastSegment, literalString, unwrap, walk } from '../python/ast.js';
+import { callArgs, calleeName, field, kids, lastSegment, literalString, unwrap } from '../python/ast.js';
 import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
 import { resolverGuards, rootField, type Operation } from './shared.js';
@@ -19,11 +19,10 @@ function collect(index: PyIndex): CollectedEndpoint[] {
   const bindables = new Map<string, { operation: Operation; typeName: string }>();
   const modules = index.modules.filter((module) => /\bariadne\b|QueryType|MutationType/.test(module.source.text));
   for (const module of modules) {
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type !== 'assignment') return true;
+    for (const node of index.nodes(module).assignments) {
       const right = field(node, 'right');
       const value = right ? unwrap(right) : undefined;
-      if (value?.type !== 'call') return true;
+      if (value?.type !== 'call') continue;
       const cls = lastSegment(calleeName(value) ?? '');
       let root = ROOT_TYPES[cls];
       if (!root && (cls === 'ObjectType' || cls === 'SubscriptionType')) {
@@ -32,42 +31,38 @@ function collect(index: PyIndex): CollectedEndpoint[] {
         if (typeName !== undefined && operation) root = { operation, typeName };
       }
       if (root) bindables.set(`${module.source.file}:${value.startIndex}`, root);
-      return true;
-    });
+    }
   }
   const rootOf = (module: PyModule, object: Node): { operation: Operation; typeName: string } | undefined => {
     const resolved = index.resolveExpr(module, object);
     return resolved?.kind === 'value' ? bindables.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`) : undefined;
   };
   for (const module of modules) {
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type === 'decorator') {
-        const call = kids(node)[0];
-        const fn = call?.type === 'call' ? field(call, 'function') : undefined;
-        if (!call || fn?.type !== 'attribute' || !/^(field|source)$/.test(field(fn, 'attribute')?.text ?? '')) return true;
-        const object = field(fn, 'object');
-        const root = object ? rootOf(module, object) : undefined;
-        const name = literalString(callArgs(call).positional[0]);
-        const def = node.parent ? field(node.parent, 'definition') : undefined;
-        if (!root || name === undefined || def?.type !== 'function_definition') return true;
-        out.push(rootField(ID, root.operation, root.typeName, name, module, call, resolverGuards(index, module, def), { module, fn: def }));
-        return false;
-      }
-      if (node.type === 'call') {
-        const fn = field(node, 'function');
-        if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'set_field') return true;
-        const object = field(fn, 'object');
-        const root = object ? rootOf(module, object) : undefined;
-        const args = callArgs(node);
-        const name = literalString(args.positional[0]);
-        const target = args.positional[1];
-        const resolved = target ? index.resolveExpr(module, target) : undefined;
-        if (!root || name === undefined) return true;
-        const resolver = resolved?.kind === 'def' ? { module: resolved.module, fn: resolved.node } : undefined;
-        out.push(rootField(ID, root.operation, root.typeName, name, module, node, resolver ? resolverGuards(index, resolver.module, resolver.fn) : [], resolver));
-      }
-      return true;
-    });
+    const nodes = index.nodes(module);
+    for (const node of nodes.decorators) {
+      const call = kids(node)[0];
+      const fn = call?.type === 'call' ? field(call, 'function') : undefined;
+      if (!call || fn?.type !== 'attribute' || !/^(field|source)$/.test(field(fn, 'attribute')?.text ?? '')) continue;
+      const object = field(fn, 'object');
+      const root = object ? rootOf(module, object) : undefined;
+      const name = literalString(callArgs(call).positional[0]);
+      const def = node.parent ? field(node.parent, 'definition') : undefined;
+      if (!root || name === undefined || def?.type !== 'function_definition') continue;
+      out.push(rootField(ID, root.operation, root.typeName, name, module, call, resolverGuards(index, module, def), { module, fn: def }));
+    }
+    for (const node of nodes.calls) {
+      const fn = field(node, 'function');
+      if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'set_field') continue;
+      const object = field(fn, 'object');
+      const root = object ? rootOf(module, object) : undefined;
+      const args = callArgs(node);
+      const name = literalString(args.positional[0]);
+      const target = args.positional[1];
+      const resolved = target ? index.resolveExpr(module, target) : undefined;
+      if (!root || name === undefined) continue;
+      const resolver = resolved?.kind === 'def' ? { module: resolved.module, fn: resolved.node } : undefined;
+      out.push(rootField(ID, root.operation, root.typeName, name, module, node, resolver ? resolverGuards(index, resolver.module, resolver.fn) : [], resolver));
+    }
   }
   return out;
 }

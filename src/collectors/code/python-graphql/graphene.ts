@@ -1,7 +1,7 @@
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import type { SourceFile } from '../../../engine/context.js';
 import type { Node } from '../../../parsing/parser.js';
-import { assignmentsIn, bodyOf, callArgs, calleeName, field, lastSegment, methodsOf, superclassNodes, unwrap, walk } from '../python/ast.js';
+import { assignmentsIn, bodyOf, callArgs, calleeName, field, lastSegment, methodsOf, superclassNodes, unwrap } from '../python/ast.js';
 import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
 import { camelCase, resolverGuards, rootField, type Operation } from './shared.js';
@@ -13,8 +13,8 @@ function collect(index: PyIndex): CollectedEndpoint[] {
   const seen = new Set<string>();
   for (const module of index.modules) {
     if (!/\bgraphene\b/.test(module.source.text)) continue;
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type !== 'call' || lastSegment(calleeName(node) ?? '') !== 'Schema') return true;
+    for (const node of index.nodes(module).calls) {
+      if (lastSegment(calleeName(node) ?? '') !== 'Schema') continue;
       const args = callArgs(node);
       for (const operation of ['query', 'mutation', 'subscription'] as Operation[]) {
         const root = args.keywords.get(operation);
@@ -26,8 +26,7 @@ function collect(index: PyIndex): CollectedEndpoint[] {
         const typeName = field(resolved.node, 'name')?.text ?? 'Query';
         out.push(...rootFields(index, resolved.module, resolved.node, operation, typeName, resolved.node, new Set()));
       }
-      return false;
-    });
+    }
   }
   return out;
 }

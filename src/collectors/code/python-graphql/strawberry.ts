@@ -15,8 +15,8 @@ function collect(index: PyIndex): CollectedEndpoint[] {
   const seen = new Set<string>();
   for (const module of index.modules) {
     if (!/\bstrawberry\b/.test(module.source.text)) continue;
-    walk(module.source.tree.rootNode, (node) => {
-      if (node.type !== 'call' || lastSegment(calleeName(node) ?? '') !== 'Schema') return true;
+    for (const node of index.nodes(module).calls) {
+      if (lastSegment(calleeName(node) ?? '') !== 'Schema') continue;
       const args = callArgs(node);
       for (const operation of ['query', 'mutation', 'subscription'] as Operation[]) {
         const root = args.keywords.get(operation);
@@ -27,8 +27,7 @@ function collect(index: PyIndex): CollectedEndpoint[] {
         seen.add(key);
         out.push(...rootFields(index, resolved.module, resolved.node, operation, field(resolved.node, 'name')?.text ?? 'Query'));
       }
-      return false;
-    });
+    }
   }
   return out;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotationsOf, collectorFixtureWorkspaces, compareEndpoints, walkFiles } from '../../../../test/harness/fixtures.js';
 import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
+import { displayPath } from '../../../inventory/paths.js';
 import type { Endpoint } from '../../../model/types.js';
 import { parse } from '../../../parsing/parser.js';
 import type { CodeCollector } from '../collector.js';
@@ -42,7 +43,8 @@ describe('python collectors on their fixtures', () => {
         for (const collector of PYTHON_COLLECTORS) {
           if (!collector.isEnabled(project, sources)) continue;
           for (const found of collector.collect(sources, project).endpoints) {
-            endpoints.push({ ...found, id: `${found.method} ${found.path}`, apiId: 'test', type: 'internal', tier: 'low' });
+            const shown = found.path.startsWith('/') ? displayPath(found.path) : found.path;
+            endpoints.push({ ...found, path: shown, id: `${found.method} ${shown}`, apiId: 'test', type: 'internal', tier: 'low' });
           }
         }
         const problems = walkFiles(workspace.root).flatMap((file) => compareEndpoints(file, annotationsOf(workspace.root, file), endpoints));

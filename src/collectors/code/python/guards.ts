@@ -96,7 +96,11 @@ function markMechanisms(text: string, into: Set<AuthMechanism>): void {
  * (two levels), so a decorator delegating to `verify_token()` counts.
  */
 export function analyseBody(index: PyIndex, module: PyModule, root: Node, depth = 0): BodyAnalysis {
+  const key = `body\u0000${module.source.file}\u0000${root.startIndex}\u0000${depth}`;
+  const cached = index.memo.get(key) as BodyAnalysis | undefined;
+  if (cached) return cached;
   const result: BodyAnalysis = { enforces: false, mechanisms: new Set(), routeConditional: false };
+  index.memo.set(key, result);
   const text = root.text;
   markMechanisms(text, result.mechanisms);
   if (/request\.(endpoint|path|url_rule|url|full_path|method)\b|request\.scope\[["']path|request\.url\.path/.test(text)) result.routeConditional = true;

@@ -1,5 +1,5 @@
 import type { SourceFile } from '../../../engine/context.js';
-import type { Node } from '../../../parsing/parser.js';
+import { query, type Node } from '../../../parsing/parser.js';
 import {
   argument,
   assignmentsIn,
@@ -35,6 +35,14 @@ export type Resolved =
   | { kind: 'external'; qualified: string };
 
 const MAX_DEPTH = 8;
+const INTERESTING = '(call) @call (decorator) @decorator (assignment) @assignment';
+
+/** Calls, decorators and assignments of a module, in document order. */
+export interface ModuleNodes {
+  calls: Node[];
+  decorators: Node[];
+  assignments: Node[];
+}
 
 function moduleNameOf(file: string): { name: string; isPackage: boolean } {
   const parts = file.replace(/\.py$/, '').split('/');
@@ -49,6 +57,9 @@ export class PyIndex {
   private readonly byName = new Map<string, PyModule>();
   private readonly bySuffix = new Map<string, PyModule[]>();
   private readonly byFile = new Map<string, PyModule>();
+  private readonly moduleCache = new Map<string, PyModule | undefined>();
+  /** Per-run memo for analyses keyed by file and node position (see guards.ts). */
+  readonly memo = new Map<string, unknown>();
 
   constructor(sources: readonly SourceFile[]) {
     for (const source of sources) {
@@ -67,6 +78,22 @@ export class PyIndex {
       }
     }
     for (const module of this.modules) this.scan(module);
+  }
+
+  private readonly nodeCache = new Map<string, ModuleNodes>();
+
+  /** One query per module, shared by every Python collector of the run (walking whole trees is the slow part). */
+  nodes(module: PyModule): ModuleNodes {
+    const cached = this.nodeCache.get(module.source.file);
+    if (cached) return cached;
+    const found: ModuleNodes = { calls: [], decorators: [], assignments: [] };
+    for (const capture of query('python', INTERESTING).captures(module.source.tree.rootNode)) {
+      if (capture.name === 'call') found.calls.push(capture.node);
+      else if (capture.name === 'decorator') found.decorators.push(capture.node);
+      else found.assignments.push(capture.node);
+    }
+    this.nodeCache.set(module.source.file, found);
+    return found;
   }
 
   moduleOf(file: string): PyModule | undefined {
@@ -150,6 +177,9 @@ export class PyIndex {
     const candidates = this.bySuffix.get(name);
     if (!candidates || candidates.length === 0) return undefined;
     if (candidates.length === 1 || !near) return candidates[0];
+    const dir = near.source.file.slice(0, near.source.file.lastIndexOf('/') + 1);
+    const key = `${name}\u0000${dir}`;
+    if (this.moduleCache.has(key)) return this.moduleCache.get(key);
     let best = candidates[0];
     let bestShared = -1;
     for (const candidate of candidates) {
@@ -162,6 +192,7 @@ export class PyIndex {
         best = candidate;
       }
     }
+    this.moduleCache.set(key, best);
     return best;
   }
 
