@@ -6,7 +6,7 @@ import { allChecks } from './checks/index.js';
 import type { CollectedEndpoint } from './collectors/code/collector.js';
 import { allCollectors } from './collectors/code/index.js';
 import { loadGraphql } from './collectors/spec/graphql.js';
-import { isOpenApiCandidate, loadSpec } from './collectors/spec/openapi-loader.js';
+import { drainSpecDiagnostics, isOpenApiCandidate, loadSpec } from './collectors/spec/openapi-loader.js';
 import { loadProto } from './collectors/spec/protobuf.js';
 import type {
   AuditConfig,
@@ -199,6 +199,8 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   progress({ stage: 'checks' });
   const checked = runChecks(options.checks ?? allChecks, context);
   diagnostics.push(...checked.diagnostics);
+  // Refs that only checks followed (deep schemas) record their problems lazily.
+  for (const spec of specs) diagnostics.push(...drainSpecDiagnostics(spec));
   return {
     context,
     findings: checked.findings,

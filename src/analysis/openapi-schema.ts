@@ -28,10 +28,6 @@ export function schemaTypes(node: SpecNode): Set<string> {
   return out;
 }
 
-export function hasKey(node: SpecNode, key: string): boolean {
-  return isObject(node.value) && node.value[key] !== undefined;
-}
-
 export function flag(node: SpecNode, key: string): boolean {
   return isObject(node.value) && node.value[key] === true;
 }
@@ -207,7 +203,7 @@ export function rateLimitDocumented(docs: RateLimitDocs): boolean {
 export type SensitiveFlow = 'login' | 'token' | 'otp' | 'password-reset' | 'signup' | 'export' | 'checkout';
 export const AUTH_FLOWS: ReadonlySet<SensitiveFlow> = new Set(['login', 'token', 'otp', 'password-reset']);
 
-/** Splits `/auth/signIn`, `password_reset`, `createExportJob` into lower-case words. */
+/** Splits `signIn`, `password_reset`, `createExportJob` into lower-case words. */
 function words(text: string): string[] {
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -216,30 +212,53 @@ function words(text: string): string[] {
     .filter(Boolean);
 }
 
-const FLOW_PATTERNS: [SensitiveFlow, RegExp][] = [
-  ['password-reset', /\b(forgot password|reset password|password reset|password forgot|password recovery|recover password|forgot|passwordreset|resetpassword|forgotpassword)\b/],
-  ['otp', /\b(otp|mfa|2fa|totp|one time password|verification code|verify code|send code|magic link|passcode)\b/],
-  ['checkout', /\b(checkout|check out|purchase|purchases)\b/],
-  ['export', /\b(export|exports)\b/],
-  ['login', /\b(login|log in|signin|sign in|authenticate|sessions?)\b/],
-  ['token', /\b(token|tokens|access tokens?|refresh tokens?|token refresh)\b/],
-  ['signup', /\b(signup|sign up|register|registration|registrations)\b/],
+const AUTH_PREFIX = new Set(['api', 'auth', 'oauth', 'oauth2', 'identity', 'iam', 'account', 'accounts', 'user', 'users', 'me', 'public']);
+const FLOW_SEGMENTS: [SensitiveFlow, ReadonlySet<string>][] = [
+  ['password-reset', new Set(['forgotpassword', 'resetpassword', 'passwordreset', 'passwordresets', 'passwordrecovery', 'recoverpassword', 'forgot'])],
+  ['otp', new Set(['otp', 'mfa', '2fa', 'totp', 'twofactor', 'onetimepassword', 'verificationcode', 'verificationcodes', 'passcode', 'magiclink', 'sendcode', 'verifycode'])],
+  ['checkout', new Set(['checkout', 'checkouts', 'purchase', 'purchases'])],
+  ['export', new Set(['export', 'exports'])],
+  ['login', new Set(['login', 'signin', 'logon', 'authenticate'])],
+  ['token', new Set(['token', 'tokens', 'accesstoken', 'accesstokens', 'refreshtoken', 'oauthtoken'])],
+  ['signup', new Set(['signup', 'register', 'registration', 'registrations'])],
+];
+const OPERATION_ID_FLOWS: [SensitiveFlow, RegExp][] = [
+  ['password-reset', /\b(forgot password|reset password|password reset)\b/],
+  ['login', /\b(login|log in|sign in|authenticate)\b/],
+  ['signup', /\b(sign up|signup|register)\b/],
+  ['checkout', /\b(checkout|check out|purchase)\b/],
+  ['export', /\bexport\b/],
 ];
 
 /**
- * Login, token, OTP, password-reset, signup, export and checkout operations, named by their
- * path, with the operationId as a fallback. Only writes count, since reading a token or a session
- * is not the flow, except exports, which are often a GET.
+ * Login, token, OTP, password-reset, signup, export and checkout operations, named by a whole
+ * path segment (`/auth/login`, `/oauth/token`, `/password/reset`), so that `tokenIssuancePolicies`
+ * or a call record's `sessions` are not mistaken for them; a `sessions` segment counts only right
+ * after an authentication prefix. Only writes count, except exports, which are often a GET.
  */
 export function sensitiveFlow(op: Operation): SensitiveFlow | undefined {
   if (op.isWebhook) return undefined;
-  const staticPath = words(op.path.replace(/\{[^}]*\}/g, ' ')).join(' ');
-  const operationId = words(stringAt(op.node, 'operationId') ?? '').join(' ');
   const write = op.method === 'post' || op.method === 'put' || op.method === 'patch';
-  for (const [flow, pattern] of FLOW_PATTERNS) {
+  if (!write && op.method !== 'get') return undefined;
+  const segments = op.path.split('/').filter(Boolean);
+  const normalised = segments.map((segment) => segment.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  const candidates = new Set<string>();
+  normalised.forEach((segment, position) => {
+    if (segments[position]?.startsWith('{')) return;
+    candidates.add(segment);
+    const previous = normalised[position - 1];
+    if (previous !== undefined && !segments[position - 1]?.startsWith('{')) candidates.add(previous + segment);
+    const prefixOnly = segments.slice(0, position).every((earlier, index) => !earlier.startsWith('{') && (AUTH_PREFIX.has(normalised[index] ?? '') || /^v\d+$/.test(normalised[index] ?? '')));
+    if ((segment === 'session' || segment === 'sessions') && prefixOnly) candidates.add('login');
+  });
+  const operationId = words(stringAt(op.node, 'operationId') ?? '').join(' ');
+  for (const [flow, names] of FLOW_SEGMENTS) {
     if (!write && flow !== 'export') continue;
-    if (flow === 'export' && op.method !== 'get' && !write) continue;
-    if (pattern.test(staticPath) || pattern.test(operationId)) return flow;
+    if ([...candidates].some((candidate) => names.has(candidate))) return flow;
+  }
+  for (const [flow, pattern] of OPERATION_ID_FLOWS) {
+    if (!write && flow !== 'export') continue;
+    if (pattern.test(operationId)) return flow;
   }
   return undefined;
 }
@@ -309,10 +328,6 @@ export function inputSchemas(ctx: CheckContext, doc: SpecDocument): SchemaUse[] 
     out.push(use);
   }
   return out;
-}
-
-export function operationsText(count: number): string {
-  return count === 1 ? '1 operation' : `${count} operations`;
 }
 
 /** Location, occurrences, endpoint and evidence of a finding on a schema node reported once for all its uses. */
@@ -770,5 +785,25 @@ export function fieldList(fields: readonly string[], count = 5): string {
 }
 
 export function repeatedNote(group: FlagGroup): string {
-  return group.kind === 'copies' ? ` The same definition is repeated in ${group.items.length} places, e.g. \`${group.example}\`.` : '';
+  return group.kind === 'copies' ? `; the same definition is repeated in ${group.items.length} places, first in \`${group.example}\`` : '';
+}
+
+/** Location, severity, occurrences, endpoint and evidence of a grouped finding. */
+export function groupSite(
+  doc: SpecDocument,
+  group: FlagGroup,
+): { location: Location; severity: Severity; occurrences: number; endpointId?: string; evidence: { snippet: string; [key: string]: unknown } } {
+  return {
+    location: doc.locate(group.at),
+    severity: group.severity,
+    occurrences: group.occurrences,
+    ...(group.endpointId === undefined ? {} : { endpointId: group.endpointId }),
+    evidence: {
+      snippet: group.label,
+      operations: group.occurrences,
+      example: group.example,
+      ...(group.kind === 'owner' ? { fields: group.fields } : {}),
+      ...(group.kind === 'copies' ? { copies: group.items.slice(0, 20).map((item) => schemaLabel(doc, item.use.visit.node)) } : {}),
+    },
+  };
 }

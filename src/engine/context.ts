@@ -45,12 +45,16 @@ export interface GraphqlDocument {
   format: 'sdl' | 'introspection';
   /** The graphql-js schema, when it could be built. */
   schema: import('graphql').GraphQLSchema | undefined;
+  /** The file's text, for source lines (introspection results carry none). */
+  text?: string;
 }
 
 export interface ProtoDocument {
   file: string;
   /** The protobufjs root, parsed from text. */
   root: import('protobufjs').Root;
+  /** The file's text: protobufjs keeps no line numbers, so lines are found in it. */
+  text?: string;
 }
 
 /** A source file parsed once into a syntax tree that collectors and checks query. */

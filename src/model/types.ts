@@ -109,6 +109,8 @@ export interface Endpoint {
   /** Normalised path with `{param}` placeholders; for GraphQL `Query.user`, for gRPC `/pkg.Service/Rpc`. */
   path: string;
   protocol: Protocol;
+  /** For a gRPC method transcoded to HTTP (`google.api.http`), the HTTP route, e.g. `/v1/users/{id}`. */
+  httpPath?: string;
   sources: EndpointSource[];
   operationId?: string;
   summary?: string;

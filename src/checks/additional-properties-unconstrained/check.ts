@@ -36,11 +36,11 @@ export default defineCheck({
   remediation:
     'Set `additionalProperties: false` (OAS 3.0, Swagger 2.0) or `unevaluatedProperties: false` (OAS 3.1) on input objects; for real maps keep a value schema and add `maxProperties`, e.g. `additionalProperties: {type: string, maxLength: 500}` with `maxProperties: 50`.',
   messages: {
-    anything: 'Schema `{{schema}}` accepts any additional property (`{{keyword}}: {{value}}`) without `maxProperties`.{{repeated}}',
+    anything: 'Schema `{{schema}}` accepts any additional property (`{{keyword}}: {{value}}`) without `maxProperties`{{repeated}}.',
     anythingBounded:
-      'Schema `{{schema}}` accepts additional properties of any shape (`{{keyword}}: {{value}}`); `maxProperties` bounds only their number.{{repeated}}',
+      'Schema `{{schema}}` accepts additional properties of any shape (`{{keyword}}: {{value}}`); `maxProperties` bounds only their number{{repeated}}.',
     unbounded:
-      'Schema `{{schema}}` accepts any number of additional properties: `{{keyword}}` has a schema but `maxProperties` is not set.{{repeated}}',
+      'Schema `{{schema}}` accepts any number of additional properties: `{{keyword}}` has a schema but `maxProperties` is not set{{repeated}}.',
     owner: '`{{schema}}` has {{count}} input maps that accept unconstrained additional properties: {{fields}}.',
   },
   peerRules: [

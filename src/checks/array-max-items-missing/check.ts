@@ -1,4 +1,5 @@
-import { calibrate } from '../../analysis/openapi.js';
+import { calibrate, get, objectNode } from '../../analysis/openapi.js';
+import type { JsonObject, SpecDocument, SpecNode } from '../../engine/context.js';
 import {
   fieldList,
   groupFlagged,
@@ -10,6 +11,13 @@ import {
   type Flagged,
 } from '../../analysis/openapi-schema.js';
 import defineCheck from '../define-check.js';
+
+/** `uniqueItems` over an `enum`/`const`/boolean item type: the item values bound the length. */
+function uniqueEnumItems(doc: SpecDocument, schema: SpecNode<JsonObject>): boolean {
+  if (schema.value.uniqueItems !== true) return false;
+  const items = objectNode(get(doc, schema, 'items'));
+  return items !== undefined && (items.value.enum !== undefined || items.value.const !== undefined || schemaTypes(items).has('boolean'));
+}
 
 export default defineCheck({
   id: 'array-max-items-missing',
@@ -25,7 +33,7 @@ export default defineCheck({
   remediation:
     'Add `maxItems` to every array the API accepts, sized to the real use (e.g. `maxItems: 100` for line items), and bound the `items` schema too; in a `$ref`d component the fix applies to every operation using it.',
   messages: {
-    unbounded: 'Array `{{schema}}` has no `maxItems`.{{repeated}}',
+    unbounded: 'Array `{{schema}}` has no `maxItems`{{repeated}}.',
     owner: '`{{schema}}` has {{count}} input arrays without `maxItems`: {{fields}}.',
   },
   peerRules: ['owasp:api4:2023-array-limit'],
@@ -34,7 +42,7 @@ export default defineCheck({
       const flagged: Flagged[] = [];
       for (const use of inputSchemas(ctx, doc)) {
         const schema = use.visit.node;
-        if (!schemaTypes(schema).has('array') || typeof schema.value.maxItems === 'number') continue;
+        if (!schemaTypes(schema).has('array') || typeof schema.value.maxItems === 'number' || uniqueEnumItems(doc, schema)) continue;
         flagged.push({ use, severity: calibrate(isNonBodyParameterSchema(doc, schema) ? 'low' : 'medium', use.worst) });
       }
       for (const group of groupFlagged(doc, flagged)) {

@@ -48,7 +48,7 @@ export default defineCheck({
   remediation:
     'Add `minimum` and `maximum` (or the exclusive forms) that match the business range, e.g. `minimum: 1` and `maximum: 1000` for a quantity, and `format: int32` or `int64` to state the storage type.',
   messages: {
-    unbounded: 'Integer `{{schema}}` has {{missing}}.{{repeated}}',
+    unbounded: 'Integer `{{schema}}` has {{missing}}{{repeated}}.',
     owner: '`{{schema}}` has {{count}} input integers without `minimum` and `maximum`: {{fields}}.',
   },
   peerRules: ['owasp:api4:2023-integer-limit', 'owasp:api4:2023-integer-limit-legacy', 'owasp:api4:2023-integer-format'],

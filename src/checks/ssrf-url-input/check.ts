@@ -55,7 +55,7 @@ export default defineCheck({
     parameter: 'The {{location}} parameter `{{name}}` of `{{operation}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host.',
     sharedParameter:
       'The {{location}} parameter `{{name}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host; {{count}} operations use it, e.g. `{{operation}}`.',
-    property: 'Request property `{{schema}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host.{{repeated}}',
+    property: 'Request property `{{schema}}` takes a URL that the server may fetch or redirect to, and nothing restricts its host{{repeated}}.',
     owner: '`{{schema}}` has {{count}} request properties that take URLs the server may fetch or redirect to, with no host restriction: {{fields}}.',
   },
   peerRules: ['owasp:api7:2023-concerning-url-parameter'],

@@ -51,8 +51,8 @@ export default defineCheck({
   remediation:
     'Add `maxLength` sized to the field (e.g. `maxLength: 254` for an email, `maxLength: 500` for a note), or an `enum`; add `format` or an anchored `pattern` where the value has a shape, e.g. `pattern: "^[A-Z]{3}$"` for a currency code.',
   messages: {
-    unrestricted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`, and no `format` or `pattern` restricts it.{{repeated}}',
-    formatted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`; its {{restriction}} does not bound its length.{{repeated}}',
+    unrestricted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`, and no `format` or `pattern` restricts it{{repeated}}.',
+    formatted: 'String `{{schema}}` has no `maxLength`, `enum` or `const`; its {{restriction}} does not bound its length{{repeated}}.',
     owner: '`{{schema}}` has {{count}} input strings without `maxLength`, `enum` or `const`: {{fields}}.',
   },
   peerRules: ['owasp:api4:2023-string-limit', 'owasp:api4:2023-string-restricted'],

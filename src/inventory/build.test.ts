@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { CollectedEndpoint } from '../collectors/code/collector.js';
+import { loadGraphql } from '../collectors/spec/graphql.js';
+import { loadSpec } from '../collectors/spec/openapi-loader.js';
+import { loadProto } from '../collectors/spec/protobuf.js';
+import { loadFixture, readFixture } from '../collectors/spec/fixtures/helpers.js';
+import type { GraphqlDocument, ProtoDocument, SpecDocument } from '../engine/context.js';
+import { buildInventory } from './index.js';
+
+const config = { publicEndpoints: [], apiTypes: {}, disabledChecks: [] };
+const ledgerText = readFileSync(fileURLToPath(new URL('./fixtures/ledger-internal.yaml', import.meta.url)), 'utf8');
+
+function ledger(): SpecDocument {
+  const spec = loadSpec('services/ledger/openapi.yaml', ledgerText, () => undefined).spec;
+  if (!spec) throw new Error('not loaded');
+  return spec;
+}
+
+function route(method: string, path: string, overrides: Partial<CollectedEndpoint> = {}): CollectedEndpoint {
+  return {
+    method,
+    path,
+    protocol: 'rest',
+    framework: 'express',
+    appFile: 'src/app.js',
+    sources: [{ kind: 'code', via: 'express', location: { file: 'src/routes.js', line: 12 } }],
+    parameters: [],
+    auth: { state: 'unprotected', mechanisms: ['none'], scope: 'route' },
+    deprecated: false,
+    ...overrides,
+  };
+}
+
+describe('buildInventory', () => {
+  it('classifies an internal spec from its marker, with tier and media-type versioning', () => {
+    const { inventory, diagnostics } = buildInventory({ specs: [ledger()], graphql: [], protos: [], config });
+    expect(diagnostics).toEqual([]);
+    expect(inventory.apis).toHaveLength(1);
+    expect(inventory.apis[0]).toMatchObject({ id: 'ledger', type: 'internal', typeReason: 'marked by `x-internal: true`', tier: 'critical', versioning: 'media-type', versions: ['v2'], audience: 'internal services (service-to-service)' });
+    expect(inventory.endpoints[0]).toMatchObject({ id: 'ledger GET /accounts/{accountId}/balance', type: 'internal', tier: 'critical', tierReason: 'field `balance` in response', sources: [{ location: { file: 'services/ledger/openapi.yaml', line: 11 } }] });
+  });
+
+  it('gathers OpenAPI, GraphQL and gRPC APIs with unique ids', () => {
+    const specs = [loadFixture('payments-3.0.yaml'), loadFixture('users-swagger2.yaml'), loadFixture('webhooks-3.1.yaml')];
+    const copy = loadSpec('v2/payments.yaml', readFixture('payments-3.0.yaml') ?? '', (path) => readFixture(path.replace(/^v2\//, ''))).spec;
+    if (copy) specs.push(copy);
+    const graphql: GraphqlDocument[] = [];
+    const gql = loadGraphql('graph/accounts.graphql', readFixture('accounts.graphql') ?? '').document;
+    if (gql) graphql.push(gql);
+    const protos: ProtoDocument[] = [];
+    const proto = loadProto('proto/users.proto', readFixture('users.proto') ?? '').document;
+    if (proto) protos.push(proto);
+    const { inventory } = buildInventory({ specs, graphql, protos, config });
+    expect(inventory.apis.map((api) => `${api.id} ${api.kind} ${api.type} ${api.tier} ${api.endpointIds.length}`)).toEqual([
+      'payments-api openapi external critical 7',
+      'users-service openapi internal critical 3',
+      'v2-payments openapi external critical 7',
+      'partner-orders-api openapi partner high 4',
+      'graph-accounts graphql external critical 6',
+      'acme-users-v1 grpc external critical 4',
+    ]);
+    expect(inventory.endpoints).toHaveLength(31);
+    expect(new Set(inventory.endpoints.map((endpoint) => endpoint.id)).size).toBe(31);
+    expect(inventory.endpoints.filter((endpoint) => endpoint.apiId === 'v2-payments').map((endpoint) => endpoint.id)[0]).toBe('v2-payments GET /v1/payments');
+    expect(inventory.apis[2]?.deprecatedEndpointIds).toEqual(['v2-payments DELETE /v1/payments/{paymentId}']);
+  });
+
+  it('merges code routes into the spec endpoints they implement and keeps the rest as a code API', () => {
+    const code = [
+      route('GET', '/v1/payments/:paymentId', { auth: { state: 'protected', mechanisms: ['jwt'], scope: 'router', detail: 'requireAuth' } }),
+      route('POST', '/v1/payments'),
+      route('GET', '/health'),
+      route('POST', '/admin/users/:id/reset-password', { parameters: [{ name: 'password', in: 'body' }] }),
+      route('GET', '/internal/debug/vars'),
+    ];
+    const { inventory } = buildInventory({ specs: [loadFixture('payments-3.0.yaml')], graphql: [], protos: [], code, config });
+    const byId = new Map(inventory.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+    expect(byId.get('payments-api GET /v1/payments/{paymentId}')?.sources.map((source) => source.kind)).toEqual(['spec', 'code']);
+    expect(byId.get('payments-api GET /v1/payments/{paymentId}')?.auth).toMatchObject({ state: 'protected', detail: 'requireAuth' });
+    // The code proves nothing guards the route the spec says is protected.
+    expect(byId.get('payments-api POST /v1/payments')?.auth.state).toBe('unprotected');
+    // The spec declares /health public on purpose.
+    expect(byId.get('payments-api GET /health')?.auth).toMatchObject({ state: 'public', detail: 'security: []' });
+    const codeApi = inventory.apis.find((api) => api.kind === 'code');
+    expect(codeApi).toMatchObject({ id: 'express-src-app', name: 'express app (src/app.js)', type: 'external', endpointIds: ['express-src-app POST /admin/users/{id}/reset-password', 'express-src-app GET /internal/debug/vars'] });
+    expect(byId.get('express-src-app POST /admin/users/{id}/reset-password')).toMatchObject({ tier: 'critical', tierReason: 'field `password` in request body', path: '/admin/users/{id}/reset-password' });
+    expect(byId.get('express-src-app GET /internal/debug/vars')?.type).toBe('internal');
+    expect(inventory.endpoints).toHaveLength(9);
+  });
+
+  it('matches code routes that include the server base path', () => {
+    const { inventory } = buildInventory({ specs: [loadFixture('users-swagger2.yaml')], graphql: [], protos: [], code: [route('POST', '/api/v2/users')], config });
+    expect(inventory.apis).toHaveLength(1);
+    expect(inventory.endpoints[0]?.sources.map((source) => source.kind)).toEqual(['spec', 'code']);
+  });
+});

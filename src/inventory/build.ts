@@ -1,0 +1,246 @@
+import type { CollectedEndpoint } from '../collectors/code/collector.js';
+import { collectGraphql } from '../collectors/spec/graphql.js';
+import { collectOpenApi } from '../collectors/spec/openapi.js';
+import { collectProto } from '../collectors/spec/protobuf.js';
+import type { AuditConfig, GraphqlDocument, Inventory, ProtoDocument, SpecDocument } from '../engine/context.js';
+import type { Api, AuthEvidence, Diagnostic, Endpoint } from '../model/types.js';
+import { apiMechanisms, audienceOf, classifyApiType, classifyTier, detectVersioning, maxTier, slug, typeFromPath, type NamedField } from './classify.js';
+import { displayPath, normalisePath, pathVersion } from './paths.js';
+
+export interface InventoryInput {
+  specs: readonly SpecDocument[];
+  graphql: readonly GraphqlDocument[];
+  protos: readonly ProtoDocument[];
+  code?: readonly CollectedEndpoint[];
+  config: AuditConfig;
+}
+
+export interface InventoryResult {
+  inventory: Inventory;
+  diagnostics: Diagnostic[];
+}
+
+interface Collected {
+  api: Api;
+  endpoints: Endpoint[];
+  file: string;
+}
+
+/**
+ * Every API of the workspace: one per OpenAPI document, GraphQL schema and `.proto` file with
+ * services, plus one per app for code routes no spec describes. Code routes that a spec
+ * describes are merged into the spec's endpoint (sources from both). Never throws.
+ */
+export function buildInventory(input: InventoryInput): InventoryResult {
+  const diagnostics: Diagnostic[] = [];
+  const collected: Collected[] = [];
+  const guard = (file: string, source: string, run: () => void): void => {
+    try {
+      run();
+    } catch (error) {
+      diagnostics.push({ level: 'error', file, message: `Inventorying this file failed: ${error instanceof Error ? error.message : String(error)}.`, source });
+    }
+  };
+  for (const spec of [...input.specs].sort((a, b) => compare(a.file, b.file))) {
+    guard(spec.file, 'openapi', () => {
+      const result = collectOpenApi(spec, input.config);
+      diagnostics.push(...result.diagnostics);
+      collected.push({ api: result.api, endpoints: result.endpoints, file: spec.file });
+    });
+  }
+  for (const document of [...input.graphql].sort((a, b) => compare(a.file, b.file))) {
+    guard(document.file, 'graphql', () => {
+      const result = collectGraphql(document, input.config);
+      diagnostics.push(...result.diagnostics);
+      collected.push({ api: result.api, endpoints: result.endpoints, file: document.file });
+    });
+  }
+  for (const document of [...input.protos].sort((a, b) => compare(a.file, b.file))) {
+    guard(document.file, 'proto', () => {
+      const result = collectProto(document, input.config);
+      diagnostics.push(...result.diagnostics);
+      if (result.api) collected.push({ api: result.api, endpoints: result.endpoints, file: document.file });
+    });
+  }
+  const used = new Set<string>();
+  for (const entry of collected) renameApi(entry, uniqueId(entry.api.id, entry.file, used));
+
+  const unmatched = mergeCode(collected, input.code ?? []);
+  for (const entry of codeApis(unmatched, input.config)) {
+    renameApi(entry, uniqueId(entry.api.id, entry.file, used));
+    collected.push(entry);
+  }
+  return {
+    inventory: { apis: collected.map((entry) => entry.api), endpoints: collected.flatMap((entry) => entry.endpoints) },
+    diagnostics,
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function uniqueId(base: string, file: string, used: Set<string>): string {
+  let id = base;
+  if (used.has(id)) id = slug(file.replace(/\//g, '-')) || base;
+  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+  used.add(id);
+  return id;
+}
+
+function renameApi(entry: Collected, id: string): void {
+  const previous = entry.api.id;
+  if (previous === id) return;
+  const renamed = new Map<string, string>();
+  for (const endpoint of entry.endpoints) {
+    const next = `${id}${endpoint.id.slice(previous.length)}`;
+    renamed.set(endpoint.id, next);
+    endpoint.id = next;
+    endpoint.apiId = id;
+  }
+  entry.api.id = id;
+  entry.api.endpointIds = entry.api.endpointIds.map((endpointId) => renamed.get(endpointId) ?? endpointId);
+  entry.api.deprecatedEndpointIds = entry.api.deprecatedEndpointIds.map((endpointId) => renamed.get(endpointId) ?? endpointId);
+}
+
+/** Attaches code routes to the spec endpoints they implement; returns the rest. */
+function mergeCode(collected: readonly Collected[], code: readonly CollectedEndpoint[]): CollectedEndpoint[] {
+  const byKey = new Map<string, Endpoint[]>();
+  const add = (key: string, endpoint: Endpoint): void => {
+    const list = byKey.get(key);
+    if (!list) byKey.set(key, [endpoint]);
+    else if (!list.includes(endpoint)) list.push(endpoint);
+  };
+  for (const entry of collected) {
+    if (entry.api.kind !== 'openapi') continue;
+    const prefixes = ['', ...entry.api.servers.map(serverPath).filter((prefix) => prefix !== '')];
+    for (const endpoint of entry.endpoints) {
+      if (endpoint.protocol !== 'rest' || endpoint.path.startsWith('webhook:')) continue;
+      for (const prefix of prefixes) {
+        const path = normalisePath(`${prefix}${endpoint.path}`);
+        add(`${endpoint.method} ${path}`, endpoint);
+        add(`* ${path}`, endpoint);
+      }
+    }
+  }
+  const rest: CollectedEndpoint[] = [];
+  for (const route of code) {
+    const path = normalisePath(route.path);
+    const method = route.method.toUpperCase();
+    const targets = method === 'ANY' ? byKey.get(`* ${path}`) : byKey.get(`${method} ${path}`);
+    if (!targets || targets.length === 0) {
+      rest.push(route);
+      continue;
+    }
+    for (const endpoint of targets) mergeInto(endpoint, route);
+  }
+  return rest;
+}
+
+function serverPath(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/\/+$/, '');
+  return path.startsWith('/') ? path : '';
+}
+
+function mergeInto(endpoint: Endpoint, route: CollectedEndpoint): void {
+  endpoint.sources.push(...route.sources);
+  if (route.handler && !endpoint.handler) endpoint.handler = route.handler;
+  if (route.authorization) endpoint.authorization = route.authorization;
+  if (route.rateLimit) endpoint.rateLimit = route.rateLimit;
+  endpoint.auth = mergedAuth(endpoint.auth, route.auth);
+  if (route.deprecated) endpoint.deprecated = true;
+}
+
+/**
+ * The implementation is what runs: its evidence wins when it is decisive, except that a route the
+ * spec declares public stays public (the intent is documented) when the code adds nothing.
+ */
+function mergedAuth(spec: AuthEvidence, code: AuthEvidence): AuthEvidence {
+  if (code.state === 'protected') return code;
+  if (spec.state === 'public') return spec;
+  if (code.state === 'unprotected') return code;
+  return spec;
+}
+
+/** REST paths get the display form; GraphQL fields (`Query.user`) and gRPC methods keep theirs. */
+function routePath(route: CollectedEndpoint): string {
+  return route.protocol === 'rest' || route.path.startsWith('/') ? displayPath(route.path) : route.path;
+}
+
+function codeApis(routes: readonly CollectedEndpoint[], config: AuditConfig): Collected[] {
+  const groups = new Map<string, CollectedEndpoint[]>();
+  for (const route of routes) {
+    const key = `${route.framework}\0${route.appFile ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.push(route);
+    else groups.set(key, [route]);
+  }
+  const apis: Collected[] = [];
+  for (const [key, group] of [...groups].sort(([a], [b]) => compare(a, b))) {
+    const [framework = 'code', appFile = ''] = key.split('\0');
+    const file = appFile || group[0]?.sources[0]?.location.file || framework;
+    const base = slug(`${framework}-${appFile.replace(/\.[^./]+$/, '') || 'app'}`) || 'code';
+    const name = appFile ? `${framework} app (${appFile})` : `${framework} routes`;
+    const paths = group.map(routePath);
+    const type = classifyApiType({ names: [name, base, appFile].filter((item) => item !== ''), markers: [], servers: [], paths }, config);
+    const endpoints = new Map<string, Endpoint>();
+    for (const route of group) {
+      const path = routePath(route);
+      const method = route.method.toUpperCase();
+      const id = `${base} ${method} ${path}`;
+      const existing = endpoints.get(id);
+      if (existing) {
+        mergeInto(existing, route);
+        continue;
+      }
+      const fields: NamedField[] = route.parameters.map((parameter) => ({ name: parameter.name, reason: parameter.in === 'body' ? `field \`${parameter.name}\` in request body` : `parameter \`${parameter.name}\` (${parameter.in})` }));
+      const tier = classifyTier(fields, path, route.auth.state);
+      const endpoint = fromRoute(route, { id, apiId: base, method, path, type: typeFromPath(path) ?? type.type, tier: tier.tier, tierReason: tier.reason });
+      const version = route.version ?? pathVersion(path);
+      if (version !== undefined) endpoint.version = version;
+      endpoints.set(id, endpoint);
+    }
+    const list = [...endpoints.values()];
+    const versioning = detectVersioning({
+      paths,
+      headers: group.flatMap((route) => route.parameters.filter((parameter) => parameter.in === 'header').map((parameter) => ({ name: parameter.name, values: [] }))),
+      queries: group.flatMap((route) => route.parameters.filter((parameter) => parameter.in === 'query').map((parameter) => ({ name: parameter.name, values: [] }))),
+      mediaTypes: [],
+    });
+    apis.push({
+      file,
+      endpoints: list,
+      api: {
+        id: base,
+        name,
+        kind: 'code',
+        location: { file, line: 1 },
+        type: type.type,
+        typeReason: type.reason,
+        purpose: `Routes declared in ${framework} code${appFile ? ` (${appFile})` : ''}; no API description covers them.`,
+        audience: audienceOf(type.type),
+        tier: maxTier(list.map((endpoint) => endpoint.tier)),
+        authMechanisms: apiMechanisms(list),
+        versioning: versioning.strategy,
+        versions: versioning.versions,
+        servers: [],
+        endpointIds: list.map((endpoint) => endpoint.id),
+        deprecatedEndpointIds: list.filter((endpoint) => endpoint.deprecated).map((endpoint) => endpoint.id),
+      },
+    });
+  }
+  return apis;
+}
+
+function fromRoute(route: CollectedEndpoint, identity: Pick<Endpoint, 'id' | 'apiId' | 'method' | 'path' | 'type' | 'tier' | 'tierReason'>): Endpoint {
+  const endpoint: Endpoint = { ...identity, protocol: route.protocol, sources: [...route.sources], parameters: [...route.parameters], auth: route.auth, deprecated: route.deprecated };
+  if (route.operationId !== undefined) endpoint.operationId = route.operationId;
+  if (route.summary !== undefined) endpoint.summary = route.summary;
+  if (route.tags !== undefined) endpoint.tags = route.tags;
+  if (route.handler !== undefined) endpoint.handler = route.handler;
+  if (route.authorization !== undefined) endpoint.authorization = route.authorization;
+  if (route.rateLimit !== undefined) endpoint.rateLimit = route.rateLimit;
+  if (route.sunset !== undefined) endpoint.sunset = route.sunset;
+  if (route.httpPath !== undefined) endpoint.httpPath = route.httpPath;
+  return endpoint;
+}
