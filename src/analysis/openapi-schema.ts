@@ -323,7 +323,7 @@ export function pageSizeSchemaKeys(ctx: CheckContext, doc: SpecDocument): Set<st
 /** Schema nodes that take input: reached from a request body or a parameter, and not `readOnly`. */
 export function inputSchemas(ctx: CheckContext, doc: SpecDocument): SchemaUse[] {
   const out: SchemaUse[] = [];
-  for (const use of fastSchemaUsage(ctx, doc).values()) {
+  for (const use of schemaUsage(ctx, doc).values()) {
     if (!use.inRequest || flag(use.visit.node, 'readOnly')) continue;
     out.push(use);
   }
@@ -412,7 +412,7 @@ const fastUsageCache = new WeakMap<SpecDocument, Map<string, SchemaUse>>();
  * in topological order. On Stripe's spec, whose expandable objects reference one another, the
  * per-operation walk visits millions of nodes; this visits each node and edge once.
  */
-export function fastSchemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, SchemaUse> {
+export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, SchemaUse> {
   const cached = fastUsageCache.get(doc);
   if (cached) return cached;
   const ops = operations(ctx, doc);

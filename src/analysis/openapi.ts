@@ -1,6 +1,6 @@
 import type { CheckContext, JsonObject, JsonValue, SpecDocument, SpecNode } from '../engine/context.js';
 import type { ApiType, Endpoint, Severity, Tier } from '../model/types.js';
-import { SEVERITIES, TIER_ORDER } from '../model/types.js';
+import { SEVERITIES } from '../model/types.js';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
@@ -256,7 +256,7 @@ export interface SchemaVisit {
 export function walkSchema(
   doc: SpecDocument,
   start: SpecNode,
-  visit: (visitEvent: SchemaVisit) => boolean | void,
+  visit: (visitEvent: SchemaVisit) => unknown,
   visited: Set<string> = new Set(),
 ): void {
   const stack: SchemaVisit[] = [];
@@ -275,7 +275,7 @@ export function walkSchema(
     const key = nodeKey(current.node);
     if (visited.has(key)) continue;
     visited.add(key);
-    if (visit(current) === false) continue;
+    if (visit(current) === false) continue; // any other return value descends
     const { node } = current;
     for (const name of SCHEMA_CHILD_MAPS) {
       const container = doc.child(node, name);
@@ -306,58 +306,6 @@ export interface SchemaUse {
   /** The most exposed endpoint using it, for severity calibration. */
   worst: Endpoint | undefined;
   firstOperation: Operation;
-}
-
-const usageCache = new WeakMap<SpecDocument, Map<string, SchemaUse>>();
-
-function exposure(endpoint: Endpoint | undefined): number {
-  if (!endpoint) return 0;
-  return (TIER_ORDER.length - TIER_ORDER.indexOf(endpoint.tier)) * 2 + (endpoint.type === 'internal' ? 0 : 1);
-}
-
-/**
- * Every schema node reachable from an operation's request or response, once, with how many
- * operations use it: checks report a schema-bound weakness once, at the schema's own line.
- */
-export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, SchemaUse> {
-  const cached = usageCache.get(doc);
-  if (cached) return cached;
-  const usage = new Map<string, SchemaUse>();
-  for (const op of operations(ctx, doc)) {
-    const seen = new Set<string>();
-    const record = (roots: SpecNode[], side: 'request' | 'response'): void => {
-      for (const root of roots) {
-        walkSchema(
-          doc,
-          root,
-          (visit) => {
-            const key = nodeKey(visit.node);
-            let use = usage.get(key);
-            if (!use) {
-              use = { visit, operations: 0, inRequest: false, inResponse: false, worst: op.endpoint, firstOperation: op };
-              usage.set(key, use);
-            }
-            if (!seen.has(key)) {
-              use.operations += 1;
-              seen.add(`${key}`);
-            }
-            if (side === 'request') use.inRequest = true;
-            else use.inResponse = true;
-            if (exposure(op.endpoint) > exposure(use.worst)) use.worst = op.endpoint;
-          },
-          new Set<string>(),
-        );
-      }
-    };
-    record(requestSchemas(op), 'request');
-    const paramSchemas = parameters(op)
-      .map((param) => parameterSchema(op, param))
-      .filter((schema): schema is SpecNode => schema !== undefined);
-    record(paramSchemas, 'request');
-    record(responseSchemas(op, () => true), 'response');
-  }
-  usageCache.set(doc, usage);
-  return usage;
 }
 
 /**

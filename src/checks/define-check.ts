@@ -62,4 +62,4 @@ export default function defineCheck<MessageId extends string>(check: Check<Messa
   return check;
 }
 
-export type AnyCheck = Check<string>;
+export type AnyCheck = Check;

@@ -105,7 +105,8 @@ export interface Endpoint {
   /** Stable id: `METHOD path` plus the API it belongs to. */
   id: string;
   apiId: string;
-  method: HttpMethod | string;
+  /** An HttpMethod for REST; QUERY / MUTATION / SUBSCRIPTION for GraphQL; RPC for gRPC. */
+  method: string;
   /** Normalised path with `{param}` placeholders; for GraphQL `Query.user`, for gRPC `/pkg.Service/Rpc`. */
   path: string;
   protocol: Protocol;

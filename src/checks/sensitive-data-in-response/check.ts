@@ -1,5 +1,5 @@
 import { calibrate, nodeKey, operationLabel, responseSchemas, walkSchema, type Operation } from '../../analysis/openapi.js';
-import { fastSchemaUsage, flag, pathOperations, propertyName, schemaLabel, schemaSite, schemaTypes } from '../../analysis/openapi-schema.js';
+import { schemaUsage, flag, pathOperations, propertyName, schemaLabel, schemaSite, schemaTypes } from '../../analysis/openapi-schema.js';
 import type { SpecDocument } from '../../engine/context.js';
 import type { Severity } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -74,7 +74,7 @@ export default defineCheck({
   run(ctx, report) {
     for (const doc of ctx.specs) {
       let reads: Map<string, Operation> | undefined;
-      for (const use of fastSchemaUsage(ctx, doc).values()) {
+      for (const use of schemaUsage(ctx, doc).values()) {
         if (!use.inResponse) continue;
         const node = use.visit.node;
         const name = propertyName(use);

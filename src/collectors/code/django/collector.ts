@@ -379,7 +379,7 @@ class DjangoScan {
       else if (name === 'csrf_exempt') csrfExempt = true;
       else guards.push(...decoratorGuard(classifyDecorator(this.index, viewModule, decorator), locate(viewModule, decorator), 'route'));
     }
-    const handler = locate(viewModule, field(fn, 'name') ?? fn);
+    const handler = locate(viewModule, fn);
     for (const method of methods) {
       const routeGuards = [...guards];
       if (drf) routeGuards.push(...this.drfGuards(method, permissions, authentication));
@@ -422,7 +422,7 @@ class DjangoScan {
     if (fn) own.push(...decoratorsOf(fn.fn).flatMap((d) => decoratorGuard(classifyDecorator(this.index, fn.module, d), locate(fn.module, d), 'route')));
     if (drf) own.push(...this.viewPermissionGuards(view, method, fn?.fn));
     const auth = decide(own, drf ? UNPROTECTED('no permission class applies') : this.fallback(own));
-    const handler = fn ? locate(fn.module, field(fn.fn, 'name') ?? fn.fn) : locate(view.module, field(view.node, 'name') ?? view.node);
+    const handler = fn ? locate(fn.module, fn.fn) : locate(view.module, view.node);
     this.push(module, location ?? entry, method, path, withCsrf(auth, csrf || this.hasCsrfExempt(view)), handler);
   }
 

@@ -379,7 +379,7 @@ class FastapiScan {
         location: locate(route.module === module ? module : route.module, route.at),
         auth,
         parameters,
-        ...(route.handler ? { handler: locate(module, field(route.handler, 'name') ?? route.handler) } : {}),
+        ...(route.handler ? { handler: locate(module, route.handler) } : {}),
         ...(app ? { appFile: app.module.source.file } : {}),
         deprecated: route.deprecated,
         ...(route.operationId !== undefined ? { operationId: route.operationId } : {}),

@@ -340,7 +340,7 @@ class FlaskScan {
             protocol: view.protocol,
             location: locate(view.module === handler.module ? view.module : view.module, view.at),
             auth,
-            ...(handler.fn ? { handler: locate(handler.module, field(handler.fn, 'name') ?? handler.fn) } : {}),
+            ...(handler.fn ? { handler: locate(handler.module, handler.fn) } : {}),
             ...(chain.app ? { appFile: chain.app.module.source.file } : {}),
           }),
         );

@@ -67,6 +67,6 @@ export function rootField(
     protocol: 'graphql',
     location: locate(module, at),
     auth,
-    ...(resolver ? { handler: locate(resolver.module, field(resolver.fn, 'name') ?? resolver.fn) } : {}),
+    ...(resolver ? { handler: locate(resolver.module, resolver.fn) } : {}),
   });
 }

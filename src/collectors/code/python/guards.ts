@@ -3,8 +3,15 @@ import type { Node } from '../../../parsing/parser.js';
 import { argument, callArgs, calleeName, dotted, field, lastSegment, unwrap, walk } from './ast.js';
 import type { PyIndex, PyModule, Resolved } from './project.js';
 
+/** Where a node stands, with its end: checks tie findings to the handler whose span encloses them. */
 export function locate(module: PyModule, node: Node): Location {
-  return { file: module.source.file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+  return {
+    file: module.source.file,
+    line: node.startPosition.row + 1,
+    column: node.startPosition.column + 1,
+    endLine: node.endPosition.row + 1,
+    endColumn: node.endPosition.column + 1,
+  };
 }
 
 /** One piece of evidence about a route's protection, found at one place. */
