@@ -12,6 +12,7 @@ import type {
   AuditConfig,
   CheckContext,
   GraphqlDocument,
+  InfraFile,
   ProtoDocument,
   SourceFile,
   SpecDocument,
@@ -25,6 +26,8 @@ import { loadConfig } from './workspace/config.js';
 import { discoverWorkspace, type WorkspaceFile } from './workspace/discover.js';
 import { detectProject } from './workspace/project.js';
 import { readTextFile } from './workspace/read.js';
+import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
+import { allEnrichers } from './enrich/index.js';
 
 export interface ProgressEvent {
   stage: string;
@@ -115,6 +118,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   const specs: SpecDocument[] = [];
   const graphql: GraphqlDocument[] = [];
   const protos: ProtoDocument[] = [];
+  const infra: InfraFile[] = [];
   const byPath = new Map(files.map((file) => [file.path, file]));
   const readSibling = (relative: string): string | undefined => {
     const cached = texts.get(relative);
@@ -127,6 +131,11 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     }
   };
   for (const file of files) {
+    const kind = infraKind(file.path);
+    if (kind !== undefined && file.size <= MAX_INFRA_BYTES) {
+      const text = await readText(file);
+      if (text !== undefined) infra.push({ file: file.path, kind, text });
+    }
     if (file.kind === 'spec-candidate') {
       if (!isOpenApiCandidate(file.path)) continue;
       const text = await readText(file);
@@ -192,9 +201,23 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     graphql,
     protos,
     sources,
+    infra,
     inventory,
     endpointById: new Map(inventory.endpoints.map((endpoint) => [endpoint.id, endpoint])),
   };
+
+  progress({ stage: 'enrich' });
+  for (const enricher of allEnrichers) {
+    try {
+      diagnostics.push(...enricher.run(context));
+    } catch (error) {
+      diagnostics.push({
+        level: 'error',
+        source: `enricher:${enricher.id}`,
+        message: `The ${enricher.id} analysis crashed and was skipped: ${error instanceof Error ? error.message : String(error)}.`,
+      });
+    }
+  }
 
   progress({ stage: 'checks' });
   const checked = runChecks(options.checks ?? allChecks, context);

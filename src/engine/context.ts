@@ -90,6 +90,13 @@ export interface AuditConfig {
   file?: string;
 }
 
+/** A deployment or gateway file (nginx, Kong, serverless, Terraform, Dockerfile …), as text. */
+export interface InfraFile {
+  file: string;
+  kind: import('../workspace/infra.js').InfraKind;
+  text: string;
+}
+
 /** Everything a check may read. Checks must not mutate it. */
 export interface CheckContext {
   project: ProjectInfo;
@@ -100,6 +107,8 @@ export interface CheckContext {
   graphql: readonly GraphqlDocument[];
   protos: readonly ProtoDocument[];
   sources: readonly SourceFile[];
+  /** Deployment and gateway configuration files. */
+  infra: readonly InfraFile[];
   inventory: Inventory;
   endpointById: ReadonlyMap<string, Endpoint>;
 }
