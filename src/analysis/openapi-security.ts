@@ -17,6 +17,7 @@ import {
   stringAt,
   type Operation,
 } from './openapi.js';
+import { words } from '../inventory/classify.js';
 
 /** Above this many operations sharing one document-wide cause, report once at the root. */
 export const ROOT_FINDING_THRESHOLD = 3;
@@ -61,15 +62,7 @@ export function servedOperations(ctx: CheckContext, doc: SpecDocument): Operatio
   return operations(ctx, doc).filter((op) => !op.isWebhook);
 }
 
-/** Splits an identifier into lower-case words: `clientSecret`, `client_secret`, `X-Client-Secret`. */
-export function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
+export { words };
 
 /** Path segments that are not templates, lower-cased, with separators removed (`api-keys` → `apikeys`). */
 export function staticSegments(path: string): string[] {
