@@ -240,6 +240,7 @@ function fromRoute(route: CollectedEndpoint, identity: Pick<Endpoint, 'id' | 'ap
   if (route.handler !== undefined) endpoint.handler = route.handler;
   if (route.authorization !== undefined) endpoint.authorization = route.authorization;
   if (route.rateLimit !== undefined) endpoint.rateLimit = route.rateLimit;
+  if (route.middleware !== undefined) endpoint.middleware = [...route.middleware];
   if (route.sunset !== undefined) endpoint.sunset = route.sunset;
   if (route.httpPath !== undefined) endpoint.httpPath = route.httpPath;
   return endpoint;

@@ -121,6 +121,8 @@ export interface Endpoint {
   auth: AuthEvidence;
   authorization?: AuthorizationEvidence;
   rateLimit?: RateLimitEvidence;
+  /** Code routes: the middleware that runs before the handler, in order (app, router, route), where the collector knows it. */
+  middleware?: Location[];
   deprecated: boolean;
   sunset?: string;
   version?: string;

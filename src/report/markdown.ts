@@ -360,7 +360,7 @@ function rateLimitSection(view: View): string {
         endpoint.rateLimit?.scope === undefined ? '' : text(endpoint.rateLimit.scope),
       ]);
     parts.push(
-      `### Coverage\n\n${table([...endpointHeaders(view), 'Tier', 'Rate limit', 'Limit', 'Where set', 'Scope'], rows, `All ${rows.length} endpoints`)}`,
+      `### Coverage\n\n${table([...endpointHeaders(view), 'Tier', 'Rate limit', 'Limit', 'Where set', 'Scope or reason'], rows, `All ${rows.length} endpoints`)}`,
     );
   }
   parts.push(`### Findings\n\n${findingsBlock(view, 'rate-limiting', '####', 'rate-limiting or resource-consumption weaknesses')}`);

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
-import type { Diagnostic, EvidenceScope, HttpMethod } from '../../../model/types.js';
+import type { Diagnostic, EvidenceScope, HttpMethod, Location } from '../../../model/types.js';
 import type { CollectedEndpoint } from '../collector.js';
 import { callArgs, callee, descendants, field, isFunction, locate, named, parameterNames, unwrap } from './ast.js';
 import { AuthAnalyser, evidence, type AppliedFact, type AuthFact } from './auth.js';
@@ -50,7 +50,8 @@ type Registration =
 
 interface ActiveMiddleware {
   path: string;
-  fact: AuthFact;
+  /** Undefined for middleware that carries no auth evidence; it is still listed on the endpoint. */
+  fact: AuthFact | undefined;
   applied: Omit<AppliedFact, keyof AuthFact>;
 }
 
@@ -350,8 +351,7 @@ export class RouterEngine {
             continue;
           }
           const fact = this.auth.classify(registration.module, item.middleware);
-          if (fact.verdict === 'none') continue;
-          local.push({ path: mountPath, fact, applied: { where: locate(registration.module.file, item.middleware), scope } });
+          local.push({ path: mountPath, fact: fact.verdict === 'none' ? undefined : fact, applied: { where: locate(registration.module.file, item.middleware), scope } });
         }
         active.push(...local);
         continue;
@@ -369,12 +369,15 @@ export class RouterEngine {
     const handler = handlerNode ? this.handlerFunction(module, handlerNode) : undefined;
     for (const method of route.methods) {
       const facts: AppliedFact[] = [];
+      const chain: Location[] = [];
       for (const mw of active) {
         if (!mountCovers(mw.path, path)) continue;
-        if (mw.fact.skips?.(path, method)) continue;
+        chain.push(mw.applied.where);
+        if (!mw.fact || mw.fact.skips?.(path, method)) continue;
         facts.push({ ...mw.fact, ...mw.applied });
       }
       for (const node of middlewares) {
+        chain.push(locate(module.file, node));
         const fact = this.auth.classify(module, node);
         if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(module.file, node), scope: 'route' });
       }
@@ -396,6 +399,7 @@ export class RouterEngine {
         deprecated: false,
         framework: this.dialect.framework,
         appFile: root.module.file,
+        middleware: chain,
       };
       if (handler) endpoint.handler = locate(handler.module.file, handler.node);
       this.endpoints.push(endpoint);

@@ -1,0 +1,49 @@
+import { rateLimitAnalysis } from '../../analysis/code-ratelimit.js';
+import type { Endpoint, Location } from '../../model/types.js';
+import defineCheck from '../define-check.js';
+
+const APP_CREATION = /\b(express|fastify|Fastify|FastAPI|Flask|Koa|Hono|Starlette)\s*\(|NestFactory\.create|get_wsgi_application|get_asgi_application|\burlpatterns\s*=/;
+
+export default defineCheck({
+  id: 'rate-limiting-absent',
+  title: 'No rate limiting in front of the API',
+  owasp: 'API4:2023',
+  cwe: ['CWE-770'],
+  severity: 'medium',
+  confidence: 'medium',
+  section: 'rate-limiting',
+  targets: ['code'],
+  rationale:
+    'Without any rate limit, one client can send as many requests as the server accepts: credential stuffing, scraping, and denial of service through expensive operations cost the attacker nothing.',
+  remediation:
+    'Add an app-wide limiter backed by a shared store, then stricter limits on sensitive routes: `app.use(rateLimit({ windowMs: 60_000, limit: 100, store: new RedisStore({ sendCommand }) }))` (express-rate-limit), `Limiter(key_func=get_remote_address, default_limits=["100/minute"], storage_uri="redis://…")` with `app.add_middleware(SlowAPIMiddleware)` (slowapi), `ThrottlerModule.forRoot([{ ttl: 60000, limit: 100 }])` with `ThrottlerGuard` as `APP_GUARD` (NestJS), `DEFAULT_THROTTLE_CLASSES`/`DEFAULT_THROTTLE_RATES` (DRF), or `limit_req` at the proxy.',
+  messages: {
+    absent: 'No rate limiting applies to any of the {{count}} endpoints served by {{api}}: no limiter middleware, decorator, throttling setting or gateway limit was found.',
+  },
+  run(ctx, report) {
+    const analysis = rateLimitAnalysis(ctx);
+    const byFramework = new Map<string, Endpoint[]>();
+    for (const endpoint of ctx.inventory.endpoints) {
+      const via = endpoint.sources.find((source) => source.kind === 'code')?.via;
+      if (via !== undefined) byFramework.set(via, [...(byFramework.get(via) ?? []), endpoint]);
+    }
+    for (const [framework, endpoints] of [...byFramework].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!endpoints.every((endpoint) => { const coverage = analysis.coverage.get(endpoint.id); return coverage?.state === 'missing' && coverage.applied.length === 0 && coverage.reason === 'no limiter applies'; })) continue;
+      const api = ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
+      const file = api?.location.file ?? endpoints[0]?.sources.find((source) => source.kind === 'code')?.location.file ?? '';
+      const source = ctx.sources.find((candidate) => candidate.file === file);
+      let location: Location = { file, line: 1 };
+      if (source) {
+        const index = source.text.split('\n').findIndex((line) => APP_CREATION.test(line));
+        if (index >= 0) location = { file, line: index + 1 };
+      }
+      report({
+        messageId: 'absent',
+        data: { count: endpoints.length, api: api?.name ?? `the ${framework} app` },
+        location,
+        key: framework,
+        evidence: { snippet: source?.text.split('\n')[location.line - 1]?.trim() ?? framework },
+      });
+    }
+  },
+});
