@@ -1,0 +1,820 @@
+import type { Node } from 'web-tree-sitter';
+import type { CheckContext, SourceFile } from '../engine/context.js';
+import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.js';
+import { isPython, isInside } from './code-auth.js';
+import { factsOf, snippetOf, stringValue, type CallSite } from './code.js';
+
+/**
+ * Shared evidence for the authorization checks and the `authorization` enricher: the handler
+ * of an endpoint, the object ids it receives, the data accesses those ids reach, and the
+ * ownership, policy and role checks around them.
+ */
+
+const FUNCTION_TYPES = new Set([
+  'function_definition',
+  'decorated_definition',
+  'function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'method_definition',
+  'generator_function_declaration',
+  'class_definition',
+  'class_declaration',
+  'class',
+]);
+
+export interface HandlerScope {
+  endpoint: Endpoint;
+  source: SourceFile;
+  /** The handler: a function, a method, or a class (DRF viewsets, Django class-based views). */
+  node: Node;
+  /** Decorators, route registration arguments, router middleware and mounts that apply to the route. */
+  guards: string[];
+  /** Same-file functions the handler calls, searched for checks too. */
+  helpers: Node[];
+}
+
+export interface DataAccess {
+  /** The whole call chain, e.g. `db.query(Invoice).filter(Invoice.id == id).first()`. */
+  chain: Node;
+  /** The call that takes the object id. */
+  call: CallSite;
+  /** The id expression as written. */
+  id: string;
+  write: boolean;
+  /** Model or table name when one is visible. */
+  model?: string;
+  scoped: boolean;
+}
+
+export interface EndpointAuthz {
+  scope: HandlerScope;
+  accesses: DataAccess[];
+  /** An ownership comparison, policy call or object-permission class, described. */
+  objectGuard?: string;
+  /** A role or permission check, described. */
+  roleCheck?: string;
+  /** DRF: the queryset attribute of a viewset with no `get_queryset` scoping it. */
+  unscopedQueryset?: Node;
+  evidence: AuthorizationEvidence;
+}
+
+const CALLER =
+  /\b(?:request|req|ctx\.state|ctx|self\.request|g|session|context|info\.context|event\.locals|locals)\.(?:user|auth|account|session\.user|identity|principal|tenant)\b|\b(?:current_user|currentUser|auth_user|authUser|principal|caller|viewer|get_jwt_identity\(\)|get_current_user\(\)|auth\(\)|getServerSession\(|getSession\(|session\.user|claims\[["']sub["']\]|claims\.sub|token\.sub)/;
+const CALLER_PARAM = /^(user|current_user|currentUser|me|viewer|claims|principal|identity|auth_user|authUser|session)$/;
+const OWNER_FIELD = /(?:^|[^a-z])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|patient|member)(?:_?id|Id|_pk)?\b/i;
+const POLICY =
+  /(?:^|\.)(authorize\w*|authorise\w*|can|cannot|enforce|check_object_permissions|has_object_permission|permit|assert_?owner\w*|ensure_?owner\w*|ensureOwnership|check_?owner\w*|checkOwner\w*|verify_?owner\w*|verifyOwner\w*|require_?owner\w*|requireOwner\w*|can_?access|canAccess|check_?access|checkAccess|is_?owner|isOwner|assertCan|throwUnlessCan|get_object_for_user|get_objects_for_user|checkPermission|check_permission)$/;
+const ROLE_CALL =
+  /(?:^|\.)(require_?roles?|requireRoles?|requireAdmin|require_admin|admin_required|adminOnly|admin_only|roles_required|roles_accepted|permission_required|permissions_required|requirePermissions?|has_?roles?|hasAnyRole|hasRoles?|has_?perms?|has_permission|hasPermission|check_?role|checkRole|check_?permission|checkPermission|RoleChecker|staff_member_required|superuser_required|user_passes_test|authorize|Roles|Permissions|RequirePermissions|SetMetadata|verifyRole|ensureAdmin|ensure_admin|isAdmin|is_admin|can|enforce)$/;
+const ROLE_WORDS =
+  /(roles?|is_?admin|isAdmin|is_?staff|isStaff|is_?superuser|isSuperUser|superuser|permissions?\b|perms\b|scopes\b|IsAdminUser|AdminGuard|staff login|has_perm|admin_required|admin_only|adminOnly|requireAdmin|staff_member_required|\w*(?:admin|staff|superuser)\w*_required|require_?(?:admin|staff)|permissions?_required|roles_accepted|user_passes_test|RolesGuard|PermissionsGuard|RoleChecker|requirePermissions?|checkPermission|check_permission|has_permission|hasPermission)/i;
+const ADMIN_ROLE = /admin|staff|superuser|root|ops|support/i;
+const ADMIN_PATH = /(?:^|\/)(admin|administration|internal|manage|management|backoffice|back-office|staff|superuser|sudo|ops)(?:$|[/_-])/i;
+const CATALOGUE =
+  /^(products?|categor(y|ies)|tags?|countr(y|ies)|currenc(y|ies)|plans?|catalog(ue)?s?|brands?|regions?|locales?|languages?|faqs?|stations?|public\w*|timezones?)$/i;
+const ID_NAME = /^(id|pk|uuid|slug|key|\w*[_-]id|\w*Id|\w*ID|\w*_pk|\w*_uuid|\w*Uuid)$/;
+
+const SPECIFIC_ACCESS = new Set([
+  'get_object_or_404',
+  'get_list_or_404',
+  'get_or_404',
+  'first_or_404',
+  'findById',
+  'findByPk',
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findOneBy',
+  'findOneOrFail',
+  'findOneByOrFail',
+  'findByIdAndUpdate',
+  'findByIdAndDelete',
+  'findByIdAndRemove',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndRemove',
+  'getById',
+  'get_by_id',
+  'find_by_id',
+  'fetchById',
+  'filter_by',
+]);
+const GENERIC_ACCESS = new Set([
+  'get',
+  'filter',
+  'where',
+  'findOne',
+  'find',
+  'findBy',
+  'query',
+  'execute',
+  'raw',
+  'fetchrow',
+  'fetch_one',
+  'fetchone',
+  'one',
+  'update',
+  'updateOne',
+  'updateMany',
+  'delete',
+  'deleteOne',
+  'deleteMany',
+  'destroy',
+  'remove',
+  'upsert',
+  'insert',
+  'create',
+  'exclude',
+]);
+const WRITES = /^(update\w*|delete\w*|destroy|remove|upsert|insert|create|findByIdAnd\w+|findOneAnd\w+)$/;
+const DB_RECEIVER =
+  /(^|[.(\s])(db|database|session|prisma|knex|sql|pool|client|conn|connection|cursor|repo|repository|\w+Repository|\w+Repo|\w+_repo|manager|objects|query|collection|model|models|tx|trx|em|entityManager|manager|dataSource|store|dao|pg|mysql)\b|\.(objects|query)\b|^[A-Z]\w*$/;
+
+export function lastSegment(callee: string): string {
+  const index = callee.lastIndexOf('.');
+  return index < 0 ? callee : callee.slice(index + 1);
+}
+
+function nodesOf(root: Node, types: readonly string[]): Node[] {
+  return root.descendantsOfType([...types]).filter((node): node is Node => node !== null);
+}
+
+function sourceFor(ctx: CheckContext, file: string): SourceFile | undefined {
+  return ctx.sources.find((source) => source.file === file);
+}
+
+/** The outermost function or class that the handler location spans. */
+function handlerNode(source: SourceFile, line: number, endLine: number): Node | undefined {
+  let best: Node | undefined;
+  const visit = (node: Node): void => {
+    const start = node.startPosition.row + 1;
+    const end = node.endPosition.row + 1;
+    if (end < line || start > endLine) return;
+    if (FUNCTION_TYPES.has(node.type) && start >= line && end <= endLine && start <= line + 1) {
+      if (!best || node.endIndex - node.startIndex > best.endIndex - best.startIndex) best = node;
+      return;
+    }
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(source.tree.rootNode);
+  if (best) return best;
+  // Handlers recorded by their first line only: the innermost function that starts there.
+  const starting = nodesOf(source.tree.rootNode, [...FUNCTION_TYPES]).filter((node) => node.startPosition.row + 1 === line);
+  return starting.sort((a, b) => b.endIndex - b.startIndex - (a.endIndex - a.startIndex))[0];
+}
+
+function enclosing(node: Node, types: readonly string[]): Node | undefined {
+  for (let current = node.parent; current; current = current.parent) if (types.includes(current.type)) return current;
+  return undefined;
+}
+
+function statementAt(source: SourceFile, line: number): Node | undefined {
+  const row = line - 1;
+  let best: Node | undefined;
+  for (const node of nodesOf(source.tree.rootNode, ['expression_statement', 'decorated_definition', 'lexical_declaration'])) {
+    if (node.startPosition.row <= row && node.endPosition.row >= row) {
+      if (!best || node.endIndex - node.startIndex < best.endIndex - best.startIndex) best = node;
+    }
+  }
+  return best;
+}
+
+/** Decorators, the route registration, router-level middleware and the mount line: where middleware guards live. */
+function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, node: Node): string[] {
+  const out: string[] = [];
+  if (endpoint.auth.detail && endpoint.auth.state === 'protected') out.push(endpoint.auth.detail);
+  if (endpoint.auth.scopes?.length) out.push(`scopes ${endpoint.auth.scopes.join(' ')}`);
+  const decorated = node.type === 'decorated_definition' ? node : node.parent?.type === 'decorated_definition' ? node.parent : undefined;
+  for (const decorator of decorated ? nodesOf(decorated, ['decorator']).filter((d) => d.parent?.id === decorated.id) : []) out.push(decorator.text);
+  if (!isPython(source)) {
+    // TS decorators sit beside the method (and the class) they apply to.
+    for (const holder of [node, enclosing(node, ['class_declaration', 'class'])]) {
+      if (!holder) continue;
+      let sibling = holder.previousNamedSibling;
+      while (sibling?.type === 'decorator' || sibling?.type === 'comment') {
+        if (sibling.type === 'decorator') out.push(sibling.text);
+        sibling = sibling.previousNamedSibling;
+      }
+      for (const child of holder.namedChildren) if (child?.type === 'decorator') out.push(child.text);
+      const exportParent = holder.parent?.type === 'export_statement' ? holder.parent : undefined;
+      for (const child of exportParent?.namedChildren ?? []) if (child?.type === 'decorator') out.push(child.text);
+    }
+  }
+  const cls = enclosing(node, ['class_definition']);
+  if (cls) {
+    const decoratedClass = cls.parent?.type === 'decorated_definition' ? cls.parent : undefined;
+    for (const decorator of decoratedClass ? nodesOf(decoratedClass, ['decorator']).filter((d) => d.parent?.id === decoratedClass.id) : []) out.push(decorator.text);
+  }
+  const owner = node.type === 'class_definition' ? node : cls;
+  const permissions = owner?.childForFieldName('body')?.namedChildren.find((child) => /^\s*permission_classes\s*=/.test(child?.text ?? ''));
+  if (permissions) out.push(permissions.text);
+  if (owner) out.push(owner.childForFieldName('superclasses')?.text ?? '');
+  for (const route of endpoint.sources) {
+    if (route.kind !== 'code') continue;
+    const routeSource = sourceFor(ctx, route.location.file);
+    const statement = routeSource ? statementAt(routeSource, route.location.line) : undefined;
+    if (statement) out.push(isInside(node, statement) ? statement.text.slice(0, node.startIndex - statement.startIndex) : statement.text);
+    if (routeSource && !isPython(routeSource)) {
+      for (const call of factsOf(routeSource).calls) if (/\.use$/.test(call.written) && !/^app\./.test(call.written)) out.push(call.node.text);
+    }
+  }
+  if (endpoint.auth.where) {
+    const whereSource = sourceFor(ctx, endpoint.auth.where.file);
+    const statement = whereSource ? statementAt(whereSource, endpoint.auth.where.line) : undefined;
+    if (statement && statement.text.length < 400) out.push(statement.text);
+  }
+  return out;
+}
+
+/** Same-file functions the handler calls by name (one level), e.g. `get_invoice_for(user, id)`. */
+function helpersOf(source: SourceFile, node: Node): Node[] {
+  const names = new Set<string>();
+  for (const call of factsOf(source).calls) {
+    if (!isInside(call.node, node)) continue;
+    const written = call.written.replace(/^(self|this)\./, '');
+    if (/^\w+$/.test(written)) names.add(written);
+  }
+  if (names.size === 0) return [];
+  const out: Node[] = [];
+  for (const fn of nodesOf(source.tree.rootNode, ['function_definition', 'function_declaration', 'method_definition'])) {
+    const name = fn.childForFieldName('name')?.text;
+    if (name && names.has(name) && !isInside(fn, node) && !isInside(node, fn)) out.push(fn);
+  }
+  for (const declarator of nodesOf(source.tree.rootNode, ['variable_declarator'])) {
+    const name = declarator.childForFieldName('name')?.text;
+    const value = declarator.childForFieldName('value');
+    if (name && names.has(name) && value && ['arrow_function', 'function_expression', 'function'].includes(value.type) && !isInside(value, node)) out.push(value);
+  }
+  return out;
+}
+
+const scopeCache = new WeakMap<Endpoint, HandlerScope | null>();
+
+export function handlerScope(ctx: CheckContext, endpoint: Endpoint): HandlerScope | undefined {
+  const cached = scopeCache.get(endpoint);
+  if (cached !== undefined) return cached ?? undefined;
+  let scope: HandlerScope | undefined;
+  const handler = endpoint.handler;
+  const source = handler ? sourceFor(ctx, handler.file) : undefined;
+  if (handler && source) {
+    const node = handlerNode(source, handler.line, handler.endLine ?? handler.line);
+    if (node) scope = { endpoint, source, node, guards: guardTexts(ctx, endpoint, source, node), helpers: helpersOf(source, node) };
+  }
+  scopeCache.set(endpoint, scope ?? null);
+  return scope;
+}
+
+export function isAdminEndpoint(endpoint: Endpoint, scope?: HandlerScope): boolean {
+  if (ADMIN_PATH.test(endpoint.path)) return true;
+  const name = scope ? handlerName(scope.node) : '';
+  return /^admin|_admin|Admin(?![a-z])|^internal|Internal[A-Z]/.test(name);
+}
+
+export function handlerName(node: Node): string {
+  const inner = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+  const own = inner?.childForFieldName('name')?.text;
+  if (own) return own;
+  const cls = enclosing(node, ['class_definition', 'class_declaration']);
+  return cls?.childForFieldName('name')?.text ?? '';
+}
+
+/** Names of parameters, `req.params.x` and request fields that carry an object id into the handler. */
+function idSources(scope: HandlerScope): { names: Set<string>; pattern: RegExp } {
+  const { endpoint, source, node } = scope;
+  const names = new Set<string>();
+  for (const parameter of endpoint.parameters) {
+    if (parameter.in === 'path' || ((parameter.in === 'query' || parameter.in === 'body') && ID_NAME.test(parameter.name))) names.add(parameter.name);
+  }
+  const pattern = isPython(source)
+    ? /\b(?:self\.)?kwargs(?:\.get\(|\[)|\brequest\.(?:args|form|json|GET|POST|data|query_params|view_args|path_params|query_params)(?:\.get\(\s*|\[\s*)["'](?:id|pk|uuid|\w+_id)["']|\brequest\.get_json\(\)(?:\.get\(\s*|\[\s*)["'](?:id|\w+_id)["']/
+    : /\b(?:req|request|ctx|ctx\.request|event|context)\.params\b|\bparams\.(?:id|\w+Id|\w+_id|slug)\b|\b(?:req|request|ctx\.request|ctx)\.(?:query|body)\.(?:id|\w+Id|\w+_id|\w+ID)\b|\bsearchParams\.get\(\s*["'](?:id|\w+Id)["']/;
+  // Variables bound from those, `const { paymentId } = req.params`, `id = int(request.args["id"])`.
+  const binders = nodesOf(node, isPython(source) ? ['assignment'] : ['variable_declarator', 'assignment_expression']);
+  for (let round = 0; round < 2; round += 1) {
+    for (const binder of binders) {
+      const left = binder.childForFieldName(binder.type === 'variable_declarator' ? 'name' : 'left');
+      const right = binder.childForFieldName(binder.type === 'variable_declarator' ? 'value' : 'right');
+      if (!left || !right || !carriesId(right, names, pattern)) continue;
+      if (left.type === 'identifier') names.add(left.text);
+      else if (left.type === 'object_pattern') {
+        for (const part of nodesOf(left, ['shorthand_property_identifier_pattern', 'identifier'])) {
+          if (right.text.endsWith('.params') || ID_NAME.test(part.text)) names.add(part.text);
+        }
+      }
+    }
+  }
+  // NestJS `@Param('id') id: string`.
+  for (const parameter of nodesOf(node, ['required_parameter', 'optional_parameter'])) {
+    if (/^@(Param|Query|Body)\(\s*['"](\w+)['"]/.test(parameter.text)) {
+      const name = parameter.childForFieldName('pattern')?.text;
+      if (name && (parameter.text.startsWith('@Param') || ID_NAME.test(name))) names.add(name);
+    }
+  }
+  return { names, pattern };
+}
+
+function carriesId(node: Node, names: ReadonlySet<string>, pattern: RegExp): boolean {
+  if (pattern.test(node.text)) return true;
+  for (const identifier of nodesOf(node, ['identifier', 'shorthand_property_identifier'])) {
+    if (!names.has(identifier.text)) continue;
+    // `Invoice.id` is a column, `invoice_id` the value.
+    const parent = identifier.parent;
+    if (parent && (parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id !== identifier.id) continue;
+    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id) continue;
+    return true;
+  }
+  if (node.type === 'identifier' && names.has(node.text)) return true;
+  return false;
+}
+
+/** Names bound in the handler from the caller's identity (`tenant_id = request.user.tenant_id`). */
+function callerNames(scope: HandlerScope): Set<string> {
+  const names = new Set<string>();
+  const { node, source } = scope;
+  for (const parameter of nodesOf(node, ['typed_parameter', 'typed_default_parameter', 'default_parameter', 'identifier', 'required_parameter'])) {
+    const parent = parameter.parent;
+    if (parent?.type !== 'parameters' && parent?.type !== 'formal_parameters' && parameter.type === 'identifier') continue;
+    const name = parameter.type === 'identifier' ? parameter.text : (parameter.namedChildren[0]?.text ?? '');
+    if (CALLER_PARAM.test(name) || /Depends\((get_)?current_\w*user|Depends\(get_user|CurrentUser|@(CurrentUser|User|AuthUser|Req)\(/.test(parameter.text)) {
+      names.add(name.replace(/^@\w+\([^)]*\)\s*/, ''));
+    }
+  }
+  const binders = nodesOf(node, isPython(source) ? ['assignment'] : ['variable_declarator', 'assignment_expression']);
+  for (let round = 0; round < 2; round += 1) {
+    for (const binder of binders) {
+      const left = binder.childForFieldName(binder.type === 'variable_declarator' ? 'name' : 'left');
+      const right = binder.childForFieldName(binder.type === 'variable_declarator' ? 'value' : 'right');
+      if (!left || !right) continue;
+      if (!CALLER.test(right.text) && !mentions(right, names)) continue;
+      for (const identifier of left.type === 'identifier' ? [left] : nodesOf(left, ['identifier', 'shorthand_property_identifier_pattern'])) names.add(identifier.text);
+    }
+  }
+  return names;
+}
+
+function mentions(node: Node, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  if (node.type === 'identifier' && names.has(node.text)) return true;
+  return nodesOf(node, ['identifier', 'shorthand_property_identifier']).some((identifier) => names.has(identifier.text));
+}
+
+function refersToCaller(node: Node, callers: ReadonlySet<string>): boolean {
+  return CALLER.test(node.text) || mentions(node, callers);
+}
+
+/** The expression a call belongs to: `db.query(X).filter(...).first()` for the `filter` call. */
+function chainOf(node: Node): Node {
+  let current = node;
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) return current;
+    if ((parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id === current.id) {
+      current = parent;
+      continue;
+    }
+    if ((parent.type === 'call' || parent.type === 'call_expression') && parent.childForFieldName('function')?.id === current.id) {
+      current = parent;
+      continue;
+    }
+    if (parent.type === 'await' || parent.type === 'await_expression') {
+      current = parent;
+      continue;
+    }
+    return current;
+  }
+}
+
+function modelOf(call: CallSite, chain: Node): string | undefined {
+  const first = call.args[0];
+  const table = stringValue(first);
+  if (table !== undefined && /^\w+$/.test(table)) return table;
+  const sql = call.args.map((arg) => stringValue(arg) ?? '').join(' ');
+  const fromTable = /\b(?:from|update|into)\s+["`]?(\w+)/i.exec(sql);
+  if (fromTable?.[1]) return fromTable[1];
+  if (first?.type === 'identifier' && /^[A-Z]/.test(first.text)) return first.text;
+  const capitalised = /\b([A-Z][A-Za-z0-9]+)\.(?:objects|query|find\w*|get\w*|update|destroy|delete\w*|create|where|filter)\b/.exec(chain.text);
+  if (capitalised?.[1]) return capitalised[1];
+  const prisma = /\bprisma\.(\w+)\./.exec(chain.text) ?? /\bquery\(\s*([A-Z]\w*)/.exec(chain.text) ?? /\bselect\(\s*([A-Z]\w*)/.exec(chain.text);
+  return prisma?.[1];
+}
+
+function isDataAccess(call: CallSite): boolean {
+  const method = lastSegment(call.callee);
+  if (SPECIFIC_ACCESS.has(method)) return true;
+  if (!GENERIC_ACCESS.has(method)) return false;
+  const fn = call.node.childForFieldName('function');
+  const receiver = fn?.childForFieldName('object')?.text ?? '';
+  if (receiver === '') return false;
+  if (/^(request|req|res|response|ctx|os|os\.environ|cache|redis|headers|params|kwargs|dict|self\.kwargs|request\.\w+|req\.\w+|this\.http\w*|http\w*|axios|fetch|map|router|app|fastify|server|Object|JSON|Array|Math|_|lodash)$/.test(receiver)) return false;
+  if (/^(update|create|insert|delete|remove)$/.test(method) && /\b(hash|hmac|sha\d*|md5|cipher|crypto|digest|set|map|list|array)\b/i.test(receiver)) return false;
+  return DB_RECEIVER.test(receiver) || call.callee.split('.').length > 2 || /^\.\.?\//.test(call.callee);
+}
+
+const RAW_SQL = /\b(select|update|delete|insert)\b[\s\S]*\b(where|into)\b/i;
+
+function accessesIn(scope: HandlerScope, root: Node, ids: { names: Set<string>; pattern: RegExp }, callers: Set<string>): DataAccess[] {
+  const out: DataAccess[] = [];
+  const seen = new Set<number>();
+  for (const call of factsOf(scope.source).calls) {
+    if (!isInside(call.node, root) || !isDataAccess(call)) continue;
+    const argsNode = call.node.childForFieldName('arguments');
+    if (!argsNode || !carriesId(argsNode, ids.names, ids.pattern)) continue;
+    const method = lastSegment(call.callee);
+    const sql = call.args.map((arg) => stringValue(arg) ?? (arg.type === 'template_string' ? arg.text : '')).join(' ');
+    if (/^(query|execute|raw|fetchrow|fetch_one|fetchone)$/.test(method) && !RAW_SQL.test(sql)) continue;
+    const chain = chainOf(call.node);
+    if (seen.has(chain.id)) continue;
+    seen.add(chain.id);
+    const idNode = innermostId(call.args.find((arg) => carriesId(arg, ids.names, ids.pattern)) ?? argsNode, ids);
+    const scoped = refersToCaller(chain, callers) || (sql !== '' && OWNER_FIELD.test(sql.replace(/\bwhere\s+id\b/i, '')) && refersToCaller(argsNode, callers));
+    const model = modelOf(call, chain);
+    out.push({
+      chain,
+      call,
+      id: snippetOf(idNode, 60),
+      write: WRITES.test(method) || /\b(update|delete|insert)\b/i.test(sql.split(/\s/)[0] ?? ''),
+      ...(model ? { model } : {}),
+      scoped,
+    });
+  }
+  return out;
+}
+
+function innermostId(node: Node, ids: { names: Set<string>; pattern: RegExp }): Node {
+  if (['object', 'array', 'dictionary', 'list', 'tuple', 'pair', 'keyword_argument', 'argument_list', 'arguments'].includes(node.type)) {
+    for (const child of node.namedChildren) {
+      if (!child || (node.type === 'pair' && child.id === node.childForFieldName('key')?.id) || (node.type === 'keyword_argument' && child.id === node.childForFieldName('name')?.id)) continue;
+      if (carriesId(child, ids.names, ids.pattern)) return innermostId(child, ids);
+    }
+  }
+  return node;
+}
+
+/** An `if` comparing a loaded object's owner/tenant with the caller, or a policy call. */
+function objectGuardIn(scope: HandlerScope, root: Node, callers: Set<string>): string | undefined {
+  const py = isPython(scope.source);
+  for (const condition of nodesOf(root, py ? ['if_statement', 'assert_statement', 'conditional_expression'] : ['if_statement', 'ternary_expression'])) {
+    const test = condition.childForFieldName('condition') ?? condition.namedChildren[0];
+    if (!test) continue;
+    if (/(!==?|===?|\bis not\b|\bnot in\b|\bin\b|<>)/.test(test.text) && refersToCaller(test, callers) && (OWNER_FIELD.test(test.text) || /\b(id|pk)\b/.test(test.text))) {
+      return `ownership comparison \`${snippetOf(test, 80)}\``;
+    }
+  }
+  for (const call of factsOf(scope.source).calls) {
+    if (!isInside(call.node, root)) continue;
+    if (POLICY.test(call.callee) || /\b(ability|enforcer|casbin|oso|permit|cerbos|policy|policies)\b/i.test(call.written.split('.').slice(0, -1).join('.'))) {
+      if (/^(can|cannot|enforce)$/.test(lastSegment(call.callee)) || /ability|enforcer|policy|oso|permit|cerbos|owner|object|access|authori[sz]e/i.test(call.written)) {
+        return `policy check \`${snippetOf(call.node, 80)}\``;
+      }
+    }
+  }
+  return undefined;
+}
+
+function classBody(node: Node): Node | undefined {
+  const cls = node.type === 'class_definition' ? node : node.type === 'decorated_definition' ? node.childForFieldName('definition') : enclosing(node, ['class_definition']);
+  return cls?.type === 'class_definition' ? (cls.childForFieldName('body') ?? undefined) : undefined;
+}
+
+function methodNamed(body: Node, name: string): Node | undefined {
+  for (const child of body.namedChildren) {
+    const fn = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    if (fn?.type === 'function_definition' && fn.childForFieldName('name')?.text === name) return fn;
+  }
+  return undefined;
+}
+
+/** DRF / Django class-based views: `get_queryset` scoping, object permissions, `queryset = X.objects.all()`. */
+function drfEvidence(scope: HandlerScope, callers: Set<string>): { guard?: string; unscoped?: Node } {
+  const body = classBody(scope.node);
+  if (!body) return {};
+  const getQueryset = methodNamed(body, 'get_queryset');
+  if (getQueryset && refersToCaller(getQueryset, new Set([...callers, 'user']))) return { guard: '`get_queryset()` filters by `request.user`' };
+  const getObject = methodNamed(body, 'get_object');
+  if (getObject && /check_object_permissions|raise|PermissionDenied|Http404/.test(getObject.text) && refersToCaller(getObject, callers)) {
+    return { guard: '`get_object()` checks the caller' };
+  }
+  const permissions = body.namedChildren.find((child) => /^\s*permission_classes\s*=/.test(child?.text ?? ''));
+  if (permissions) {
+    for (const name of permissions.text.match(/\b[A-Z]\w+/g) ?? []) {
+      if (/Owner|ObjectPermission|IsSelf|IsCreator|IsAuthor|IsMember/.test(name) || classHasObjectPermission(scope.source, name)) {
+        return { guard: `\`${name}.has_object_permission\`` };
+      }
+    }
+  }
+  if (getQueryset) return {};
+  const queryset = body.namedChildren.find((child) => /^\s*queryset\s*=/.test(child?.text ?? ''));
+  const bases = body.parent?.childForFieldName('superclasses')?.text ?? '';
+  if (queryset && /ViewSet|RetrieveAPIView|UpdateAPIView|DestroyAPIView|RetrieveUpdate\w*APIView|GenericAPIView|DetailView|UpdateView|DeleteView/.test(bases)) {
+    return { unscoped: queryset };
+  }
+  return {};
+}
+
+function classHasObjectPermission(source: SourceFile, name: string): boolean {
+  for (const cls of nodesOf(source.tree.rootNode, ['class_definition'])) {
+    if (cls.childForFieldName('name')?.text !== name) continue;
+    const body = cls.childForFieldName('body');
+    if (body && methodNamed(body, 'has_object_permission')) return true;
+  }
+  return false;
+}
+
+function roleCheckIn(scope: HandlerScope, roots: readonly Node[]): string | undefined {
+  for (const guard of scope.guards) {
+    const cleaned = guard.replace(/permission_classes|DEFAULT_PERMISSION_CLASSES|\b(rest_framework\.)?permissions\.(?=\w)|\bpermissions\.(IsAuthenticated\w*|AllowAny)/gi, '');
+    const match = ROLE_WORDS.exec(cleaned);
+    if (!match) continue;
+    const before = /[\w.@]*$/.exec(cleaned.slice(0, match.index))?.[0] ?? '';
+    const after = /^[\w.]*(\([^)]{0,50}\))?/.exec(cleaned.slice(match.index + match[0].length))?.[0] ?? '';
+    return `\`${shorten(before + match[0] + after).replace(/`/g, "'")}\``;
+  }
+  const py = isPython(scope.source);
+  for (const root of roots) {
+    for (const condition of nodesOf(root, py ? ['if_statement', 'assert_statement', 'conditional_expression', 'boolean_operator'] : ['if_statement', 'ternary_expression', 'binary_expression'])) {
+      const test = condition.type === 'if_statement' || condition.type === 'ternary_expression' ? condition.childForFieldName('condition') : condition;
+      if (test && /\b(roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|has_perm|hasRole|has_role)\b/.test(test.text)) {
+        if (condition.type === 'binary_expression' && !/(&&|\|\|)/.test(test.text)) continue;
+        return `role check \`${snippetOf(test, 80)}\``;
+      }
+    }
+    for (const call of factsOf(scope.source).calls) {
+      if (isInside(call.node, root) && ROLE_CALL.test(call.callee) && !/^(can|enforce|authorize)$/.test(lastSegment(call.callee))) {
+        return `\`${snippetOf(call.node, 80)}\``;
+      }
+    }
+  }
+  return undefined;
+}
+
+function shorten(text: string, max = 80): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+const authzCache = new WeakMap<Endpoint, EndpointAuthz | null>();
+
+/** Everything the authorization checks need about one code endpoint; undefined without a handler. */
+export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAuthz | undefined {
+  const cached = authzCache.get(endpoint);
+  if (cached !== undefined) return cached ?? undefined;
+  const scope = endpoint.protocol === 'grpc' ? undefined : handlerScope(ctx, endpoint);
+  let result: EndpointAuthz | undefined;
+  if (scope) {
+    const ids = idSources(scope);
+    const callers = callerNames(scope);
+    const roots = [scope.node, ...scope.helpers];
+    const accesses = accessesIn(scope, scope.node, ids, callers);
+    const drf = drfEvidence(scope, callers);
+    const objectGuard = drf.guard ?? roots.map((root) => objectGuardIn(scope, root, callers)).find((found) => found !== undefined);
+    const helperScoped = scope.helpers.some((helper) => refersToCaller(helper, callers) && /\b(filter|where|get|find\w*|query)\b/.test(helper.text));
+    const roleCheck = roleCheckIn(scope, roots);
+    const scopedAccess = accesses.find((access) => access.scoped);
+    const unscoped = accesses.filter((access) => !access.scoped && !isCatalogue(access.model));
+    const anyScopedQuery = scopedAccess?.chain ?? findScopedQuery(scope, callers);
+    let objectLevel: Presence = 'unknown';
+    let detail: string[] = [];
+    if (objectGuard) {
+      objectLevel = 'present';
+      detail.push(objectGuard);
+    } else if ((unscoped.length > 0 || drf.unscoped) && isAdminEndpoint(endpoint, scope)) {
+      detail.push('admin route: acts on any owner\'s objects by design');
+    } else if ((unscoped.length > 0 || drf.unscoped) && roleCheck) {
+      detail.push('role-gated route: loads objects by id without an owner condition');
+    } else if (unscoped.length > 0 || drf.unscoped) {
+      objectLevel = 'missing';
+      const first = unscoped[0];
+      detail.push(first ? `\`${snippetOf(first.chain, 70)}\` is not scoped to the caller` : `\`${snippetOf(drf.unscoped ?? scope.node, 70)}\` with no \`get_queryset\` scoping`);
+    } else if (anyScopedQuery || helperScoped) {
+      objectLevel = 'present';
+      const verb = anyScopedQuery && /\.(create|insert|save|add)\w*\(/.test(anyScopedQuery.text) ? 'record created for the caller' : 'query scoped to the caller';
+      detail.push(anyScopedQuery ? `${verb} \`${snippetOf(anyScopedQuery, 70)}\`` : 'a helper scopes the query to the caller');
+    }
+    const admin = isAdminEndpoint(endpoint, scope);
+    let functionLevel: Presence = 'unknown';
+    if (roleCheck) {
+      functionLevel = 'present';
+      detail.push(`role: ${roleCheck}`);
+    } else if (admin && endpoint.auth.state !== 'public' && !isServiceCredential(endpoint)) {
+      functionLevel = 'missing';
+      detail.push('admin route without a role check');
+    }
+    if (objectLevel !== 'missing' || unscoped.length === 0) detail = detail.slice(0, 2);
+    result = {
+      scope,
+      accesses,
+      ...(objectGuard ? { objectGuard } : {}),
+      ...(roleCheck ? { roleCheck } : {}),
+      ...(drf.unscoped ? { unscopedQueryset: drf.unscoped } : {}),
+      evidence: { objectLevel, functionLevel, ...(detail.length > 0 ? { detail: detail.join('; ') } : {}) },
+    };
+  }
+  authzCache.set(endpoint, result ?? null);
+  return result;
+}
+
+/** A data access in the handler filtered by the caller, with or without an id (`Invoice.objects.filter(owner=request.user)`). */
+function findScopedQuery(scope: HandlerScope, callers: Set<string>): Node | undefined {
+  for (const call of factsOf(scope.source).calls) {
+    if (!isInside(call.node, scope.node) || !isDataAccess(call)) continue;
+    const chain = chainOf(call.node);
+    if (refersToCaller(chain, callers)) return chain;
+  }
+  for (const attribute of nodesOf(scope.node, isPython(scope.source) ? ['attribute'] : ['member_expression'])) {
+    if (/^(request\.user|current_user|self\.request\.user|g\.user|req\.user)\.\w+s\b/.test(attribute.text) && /\.(all|filter|get|first|count|where|find\w*)\b/.test(attribute.parent?.text ?? '')) {
+      return attribute;
+    }
+  }
+  return undefined;
+}
+
+/** A machine or shared operator credential (API key, mTLS, basic auth): holding it is the function-level control. */
+export function isServiceCredential(endpoint: Endpoint): boolean {
+  const mechanisms = endpoint.auth.mechanisms;
+  return mechanisms.length > 0 && mechanisms.every((mechanism) => mechanism === 'api-key' || mechanism === 'mtls' || mechanism === 'basic');
+}
+
+/** True when a role check in the evidence is about admins (such routes act across owners by design). */
+export function isAdminRole(text: string | undefined): boolean {
+  return text !== undefined && ADMIN_ROLE.test(text);
+}
+
+export function isCatalogue(model: string | undefined): boolean {
+  return model !== undefined && CATALOGUE.test(model);
+}
+
+export function codeEndpoints(ctx: CheckContext): Endpoint[] {
+  return ctx.inventory.endpoints.filter((endpoint) => endpoint.handler !== undefined && endpoint.sources.some((source) => source.kind === 'code'));
+}
+
+export const PRIVILEGED =
+  /^(role|roles|is_?admin|isAdmin|admin|is_staff|isStaff|is_superuser|isSuperuser|balance|credits?|verified|is_verified|isVerified|email_verified|emailVerified|owner|owner_id|ownerId|tenant|tenant_id|tenantId|permissions|user_id|userId|merchant_id|merchantId|account_id|accountId|org_id|orgId|approved|is_active|isActive|plan|tier|status)$/;
+export const SENSITIVE = /^(password|password_hash|passwordHash|hashed_password|hashedPassword|pass_hash|secret|\w*_secret|\w*Secret|api_key|apiKey|\w*_token|\w*Token|token|otp\w*|mfa_secret|totp_secret|ssn|salt|private_key|privateKey|reset_\w+|resetPasswordToken)$/;
+
+export interface ModelDefinition {
+  name: string;
+  file: string;
+  fields: string[];
+  /** The class or schema node, for Pydantic `extra` settings and serializer Meta. */
+  node: Node;
+}
+
+const modelCache = new WeakMap<CheckContext, Map<string, ModelDefinition>>();
+
+function pyClassFields(body: Node): string[] {
+  const out: string[] = [];
+  for (const child of body.namedChildren) {
+    const assignment = child?.type === 'expression_statement' ? child.namedChildren[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+    if (left?.type === 'identifier') out.push(left.text);
+  }
+  return out;
+}
+
+function objectKeys(node: Node | null | undefined): string[] {
+  if (node?.type !== 'object') return [];
+  const out: string[] = [];
+  for (const child of node.namedChildren) {
+    if (child?.type === 'pair') {
+      const key = child.childForFieldName('key');
+      if (key) out.push(stringValue(key) ?? key.text);
+    } else if (child?.type === 'shorthand_property_identifier') out.push(child.text);
+  }
+  return out;
+}
+
+/** Model and schema classes visible in the workspace, by name (Python classes, TS classes, Mongoose/Sequelize definitions). */
+export function modelDefinitions(ctx: CheckContext): Map<string, ModelDefinition> {
+  const cached = modelCache.get(ctx);
+  if (cached) return cached;
+  const out = new Map<string, ModelDefinition>();
+  for (const source of ctx.sources) {
+    const root = source.tree.rootNode;
+    if (isPython(source)) {
+      for (const cls of nodesOf(root, ['class_definition'])) {
+        const name = cls.childForFieldName('name')?.text;
+        const body = cls.childForFieldName('body');
+        if (name && body && !out.has(name)) out.set(name, { name, file: source.file, fields: pyClassFields(body), node: cls });
+      }
+      continue;
+    }
+    for (const cls of nodesOf(root, ['class_declaration', 'class'])) {
+      const name = cls.childForFieldName('name')?.text;
+      const body = cls.childForFieldName('body');
+      if (!name || !body || out.has(name)) continue;
+      const fields = nodesOf(body, ['public_field_definition', 'field_definition'])
+        .map((field) => field.childForFieldName('name')?.text ?? field.childForFieldName('property')?.text ?? '')
+        .filter((field) => field !== '');
+      out.set(name, { name, file: source.file, fields, node: cls });
+    }
+    const schemas = new Map<string, Node>();
+    for (const call of factsOf(source).calls) {
+      const method = lastSegment(call.callee);
+      if (call.isNew && method === 'Schema') {
+        const holder = call.node.parent;
+        const variable = holder?.type === 'variable_declarator' ? holder.childForFieldName('name')?.text : undefined;
+        if (variable && call.args[0]) schemas.set(variable, call.args[0]);
+      }
+    }
+    for (const call of factsOf(source).calls) {
+      const method = lastSegment(call.callee);
+      const first = call.args[0];
+      const second = call.args[1];
+      let name: string | undefined;
+      let shape: Node | undefined;
+      if (method === 'model' && first && stringValue(first)) {
+        name = stringValue(first);
+        shape = second?.type === 'identifier' ? schemas.get(second.text) : second?.type === 'new_expression' ? (second.childForFieldName('arguments')?.namedChildren[0] ?? undefined) : second;
+      } else if (method === 'define' && first && stringValue(first)) {
+        name = stringValue(first);
+        shape = second;
+      } else if (method === 'init' && first?.type === 'object') {
+        name = call.node.childForFieldName('function')?.childForFieldName('object')?.text;
+        shape = first;
+      }
+      if (name && shape && !out.has(name)) out.set(name, { name, file: source.file, fields: objectKeys(shape), node: shape });
+    }
+  }
+  modelCache.set(ctx, out);
+  return out;
+}
+
+/** The visible definition for a model, class or table name (`payments` → `Payment`). */
+export function findModel(ctx: CheckContext, name: string | undefined): ModelDefinition | undefined {
+  if (!name) return undefined;
+  const models = modelDefinitions(ctx);
+  const singular = name.replace(/ies$/, 'y').replace(/s$/, '');
+  const candidates = [name, singular, capitalise(name), capitalise(singular), capitalise(camel(singular))];
+  for (const candidate of candidates) {
+    const found = models.get(candidate);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function camel(text: string): string {
+  return text.replace(/_(\w)/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** Pydantic `extra = "allow"` / `model_config = ConfigDict(extra="allow")` / `class Config: extra = Extra.allow`. */
+export function allowsExtra(model: ModelDefinition): boolean {
+  return /\bextra\s*=\s*(["']allow["']|Extra\.allow)/.test(model.node.text);
+}
+
+export interface GraphqlServer {
+  source: SourceFile;
+  call: CallSite;
+  library: 'apollo' | 'express-graphql' | 'yoga' | 'mercurius' | 'nestjs' | 'strawberry' | 'graphene' | 'ariadne';
+  /** The options object (JS) or the call itself (Python keywords). */
+  option(name: string): Node | undefined;
+  /** Introspection stays on unless configured off. */
+  introspectionByDefault: boolean;
+}
+
+const DEPTH_LIMITERS =
+  /depthLimit|graphql-depth-limit|createComplexityLimitRule|graphql-query-complexity|getComplexity|costAnalysis|graphql-cost-analysis|QueryDepthLimiter|MaxTokensLimiter|MaxAliasesLimiter|depth_limit_validator|cost_validator|useDepthLimit|maxDepth|graphql-armor|queryDepth|complexityLimit|ComplexityPlugin|createComplexityRule|depthLimitRule|max_depth/;
+
+/** True when any source sets a depth, cost or token limit for GraphQL queries. */
+export function hasGraphqlDepthLimit(ctx: CheckContext): boolean {
+  return ctx.sources.some((source) => DEPTH_LIMITERS.test(source.text));
+}
+
+export function graphqlServers(ctx: CheckContext): GraphqlServer[] {
+  const out: GraphqlServer[] = [];
+  for (const source of ctx.sources) {
+    for (const call of factsOf(source).calls) {
+      const c = call.callee;
+      const jsOptions = (index: number) => (name: string) => {
+        const object = call.args[index];
+        if (object?.type !== 'object') return undefined;
+        for (const child of object.namedChildren) {
+          if (child?.type === 'pair' && (child.childForFieldName('key')?.text ?? '') === name) return child.childForFieldName('value') ?? undefined;
+          if (child?.type === 'shorthand_property_identifier' && child.text === name) return child;
+        }
+        return undefined;
+      };
+      const pyOption = (name: string): Node | undefined => call.kwargs.get(name);
+      if (call.isNew && /^(@apollo\/server|apollo-server(-\w+)?)\.ApolloServer$/.test(c)) out.push({ source, call, library: 'apollo', option: jsOptions(0), introspectionByDefault: false });
+      else if (/^express-graphql\.graphqlHTTP$|^express-graphql$/.test(c)) out.push({ source, call, library: 'express-graphql', option: jsOptions(0), introspectionByDefault: true });
+      else if (/^graphql-yoga\.createYoga$/.test(c)) out.push({ source, call, library: 'yoga', option: jsOptions(0), introspectionByDefault: true });
+      else if (/\.register$/.test(c) && call.args[0] && /^mercurius$/.test(factsOf(source).imports.get(call.args[0].text) ?? '')) out.push({ source, call, library: 'mercurius', option: jsOptions(1), introspectionByDefault: true });
+      else if (/^@nestjs\/graphql\.GraphQLModule\.forRoot(Async)?$/.test(c)) out.push({ source, call, library: 'nestjs', option: jsOptions(0), introspectionByDefault: true });
+      else if (/^strawberry\.Schema$|^strawberry\.federation\.Schema$/.test(c)) out.push({ source, call, library: 'strawberry', option: pyOption, introspectionByDefault: true });
+      else if (/^graphene\.Schema$/.test(c)) out.push({ source, call, library: 'graphene', option: pyOption, introspectionByDefault: true });
+      else if (/^ariadne\.asgi\.GraphQL$|^ariadne\.wsgi\.GraphQL$/.test(c)) out.push({ source, call, library: 'ariadne', option: pyOption, introspectionByDefault: true });
+    }
+  }
+  return out;
+}
+
+/** Introspection switched off somewhere in the project (rules, plugins, extensions). */
+export function introspectionDisabledInCode(ctx: CheckContext): boolean {
+  return ctx.sources.some((source) => /NoSchemaIntrospectionCustomRule|DisableIntrospection|useDisableIntrospection|disable_introspection|graphql-disable-introspection/.test(source.text));
+}

@@ -1,0 +1,75 @@
+import { at } from '../../analysis/code-auth.js';
+import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, lastSegment } from '../../analysis/code-authz.js';
+import { snippetOf } from '../../analysis/code.js';
+import type { Endpoint } from '../../model/types.js';
+import defineCheck from '../define-check.js';
+
+function exposed(endpoint: Endpoint): boolean {
+  if (endpoint.auth.state === 'public') return false;
+  if (endpoint.auth.state === 'protected' || endpoint.auth.state === 'unknown') return true;
+  // Unauthenticated: only objects worth protecting, or writes, are a BOLA on top of the missing login.
+  return endpoint.method !== 'GET' || endpoint.tier === 'critical' || endpoint.tier === 'high';
+}
+
+export default defineCheck({
+  id: 'bola-missing-ownership-check',
+  title: 'Object id used without an ownership check',
+  owasp: 'API1:2023',
+  cwe: ['CWE-639', 'CWE-284'],
+  severity: 'high',
+  confidence: 'medium',
+  section: 'authorization',
+  targets: ['code'],
+  rationale:
+    'The handler loads or changes the object named by an id the client chose, and never checks that the caller owns it: any user can read or modify every other user\'s objects by changing the id (IDOR).',
+  remediation:
+    'Scope the query to the caller instead of loading by id alone: Django `get_object_or_404(Invoice, pk=pk, owner=request.user)` or a DRF `get_queryset()` returning `Invoice.objects.filter(owner=self.request.user)`; SQLAlchemy `select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == user.tenant_id)`; Prisma `prisma.invoice.findFirst({ where: { id, ownerId: req.user.id } })`; Mongoose `Invoice.findOne({ _id: id, owner: req.user.id })`; SQL `WHERE id = $1 AND merchant_id = $2`. Where a policy layer exists (DRF `has_object_permission`, CASL `ability.can`, Casbin `enforce`), call it on the loaded object and answer 404 when it fails.',
+  messages: {
+    read: '`{{call}}` loads {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
+    create: '`{{call}}` creates {{model}} for `{{id}}` from the request without checking that the caller owns that object.',
+    write: '`{{call}}` changes {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
+    unauthenticated: '`{{call}}` uses {{model}} by `{{id}}` from the request with no ownership condition, on a route that does not authenticate the caller at all.',
+    queryset: '`{{view}}` serves `{{queryset}}` to every caller: no `get_queryset()` scopes it to `request.user` and no object permission applies, so `{{path}}` returns any id.',
+  },
+  run(ctx, report) {
+    const reported = new Set<string>();
+    for (const endpoint of codeEndpoints(ctx)) {
+      if (!exposed(endpoint)) continue;
+      const analysis = endpointAuthz(ctx, endpoint);
+      if (!analysis || analysis.objectGuard) continue;
+      // Admin and role-gated routes act across owners by design; function-level checks cover them.
+      if (isAdminEndpoint(endpoint, analysis.scope) || analysis.roleCheck !== undefined) continue;
+      const { source } = analysis.scope;
+      for (const access of analysis.accesses) {
+        if (access.scoped || isCatalogue(access.model)) continue;
+        const key = `${source.file}:${access.chain.startIndex}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const unauthenticated = endpoint.auth.state === 'unprotected';
+        const messageId = unauthenticated ? 'unauthenticated' : /^(insert|create|bulkCreate|insertOne)$/.test(lastSegment(access.call.callee)) ? 'create' : access.write ? 'write' : 'read';
+        const call = access.call.written;
+        report({
+          messageId,
+          data: { call: `${call}(…)`, model: access.model ? `\`${access.model}\`` : 'a record', id: access.id },
+          ...at(ctx, source, access.chain),
+          endpointId: endpoint.id,
+          confidence: endpoint.parameters.some((parameter) => parameter.in === 'path') && !/^(query|execute|raw|where|filter|get)$/.test(lastSegment(access.call.callee)) ? 'high' : 'medium',
+        });
+      }
+      const queryset = analysis.unscopedQueryset;
+      if (queryset && endpoint.parameters.some((parameter) => parameter.in === 'path')) {
+        const model = /\b([A-Z]\w*)\.objects\b/.exec(queryset.text)?.[1];
+        const key = `${source.file}:${queryset.startIndex}`;
+        if (isCatalogue(model) || reported.has(key)) continue;
+        reported.add(key);
+        const view = /class\s+(\w+)/.exec(queryset.parent?.parent?.text ?? '')?.[1] ?? 'The view';
+        report({
+          messageId: 'queryset',
+          data: { view, queryset: snippetOf(queryset, 80), path: `${endpoint.method} ${endpoint.path}` },
+          ...at(ctx, source, queryset),
+          endpointId: endpoint.id,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,147 @@
+import type { Node } from 'web-tree-sitter';
+import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
+import { findModel, lastSegment, SENSITIVE } from '../../analysis/code-authz.js';
+import { enclosingFunction, factsOf, snippetOf, type CallSite } from '../../analysis/code.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+import type { Confidence } from '../../model/types.js';
+import defineCheck from '../define-check.js';
+
+const USER_LIKE = /^(users?|accounts?|customers?|members?|admins?|employees?|profiles?|patients?|AppUser|AuthUser)$/i;
+const LOADERS = /^(get|get_or_404|first|one|one_or_none|scalar_one|scalar_one_or_none|scalar|first_or_404|findById|findByPk|findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|get_object_or_404)$/;
+const JS_SENDERS = /^(res|response|reply)\.(json|send)$|^(NextResponse|Response)\.json$|^c\.json$/;
+const PROJECTED = /\.select\(|\bselect\s*:|\battributes\s*:|\bprojection\b|\.only\(|\.values\(|\.defer\(|load_only|\bomit\s*:|\.lean\(\)\.select/;
+
+interface Exposure {
+  model: string;
+  fields: string;
+  confidence: Confidence;
+}
+
+/** A whole record of a model with secrets (or a user-like model) that `node` evaluates to, if it came from a loader. */
+function loadedRecord(ctx: CheckContext, source: SourceFile, node: Node | undefined, depth = 0): Exposure | undefined {
+  if (!node || depth > 3) return undefined;
+  if (node.type === 'await' || node.type === 'await_expression' || node.type === 'parenthesized_expression') return loadedRecord(ctx, source, node.namedChildren[0] ?? undefined, depth + 1);
+  if (node.type === 'identifier') {
+    const binding = bindingsFor(source, node).filter((candidate) => candidate.statement.startIndex < node.startIndex).at(-1);
+    return binding ? loadedRecord(ctx, source, binding.value, depth + 1) : undefined;
+  }
+  if (node.type === 'subscript' || node.type === 'subscript_expression') return undefined;
+  if (node.type !== 'call' && node.type !== 'call_expression') return undefined;
+  const call = factsOf(source).calls.find((candidate) => candidate.node.id === node.id);
+  if (!call || !LOADERS.test(lastSegment(call.callee)) || PROJECTED.test(node.text)) return undefined;
+  if (/\b(request|req|os\.environ|headers|params|kwargs|cache|redis|dict|session\[)\b/.test(call.written.split('.').slice(0, -1).join('.')) && !/db\.session/.test(call.written)) return undefined;
+  const name = recordModel(call);
+  return name ? exposureOf(ctx, name) : undefined;
+}
+
+function recordModel(call: CallSite): string | undefined {
+  const text = call.node.text;
+  return (
+    /\b(?:query|select|get|get_object_or_404)\(\s*([A-Z]\w*)/.exec(text)?.[1] ??
+    /\bprisma\.(\w+)\./.exec(text)?.[1] ??
+    /\b([A-Z]\w*)\.(?:objects|query|find\w*|get\w*)\b/.exec(text)?.[1] ??
+    /\b(?:getRepository|repository)\(\s*([A-Z]\w*)/.exec(text)?.[1] ??
+    /\b(\w+)(?:Repository|Repo|_repo)\.(?:find\w*|get\w*)/i.exec(text)?.[1]
+  );
+}
+
+function exposureOf(ctx: CheckContext, name: string): Exposure | undefined {
+  const model = findModel(ctx, name);
+  if (model) {
+    const hidden = (field: string): boolean => new RegExp(`${field}\\s*[:=][^\\n]*(select\\s*:\\s*false|exclude=True|write_only|load_only)`).test(model.node.text) || /toJSON|exclude\s*:\s*\[|defaultScope/.test(model.node.text);
+    const secrets = model.fields.filter((field) => SENSITIVE.test(field) && !hidden(field));
+    if (secrets.length === 0) return undefined;
+    return { model: model.name, fields: secrets.map((field) => `\`${field}\``).join(', '), confidence: 'high' };
+  }
+  if (!USER_LIKE.test(name)) return undefined;
+  return { model: name.charAt(0).toUpperCase() + name.slice(1), fields: 'its password hash and internal fields', confidence: 'medium' };
+}
+
+function pyRouteDecorator(fn: Node | undefined): Node | undefined {
+  const decorated = fn?.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+  return decorated?.namedChildren.find((child) => child?.type === 'decorator' && /\.(get|post|put|patch|delete|api_route)\(/.test(child.text)) ?? undefined;
+}
+
+export default defineCheck({
+  id: 'excessive-data-exposure',
+  title: 'Whole record returned to the client',
+  owasp: 'API3:2023',
+  cwe: ['CWE-213', 'CWE-200'],
+  severity: 'medium',
+  confidence: 'medium',
+  section: 'authorization',
+  targets: ['code'],
+  rationale:
+    'Returning an ORM record as is sends every column, present and future: password hashes, reset tokens, internal flags. The client is trusted to hide them, and an attacker reads the raw response.',
+  remediation:
+    'Return an explicit response shape: FastAPI `@router.get(..., response_model=UserOut)` with a Pydantic `UserOut` listing the public fields; DRF a serializer with `fields = ["id", "name", "email"]`; Flask `jsonify(id=user.id, name=user.name)` or a marshmallow schema; Node a mapper (`res.json({ id: user.id, name: user.name })`), a Prisma `select`, Mongoose `select: false` on secret fields or `.select("-password")`, Sequelize `attributes`.',
+  messages: {
+    dict: '`{{expression}}` returns every attribute of the record, internal state included.',
+    record: '`{{call}}` returns the whole `{{model}}` record, including {{fields}}.',
+    noResponseModel: '`{{handler}}` returns the `{{model}}` ORM object with no `response_model`, so {{fields}} reach the client.',
+    serializer: '`{{serializer}}` serializes `{{setting}}` of `{{model}}`, including {{fields}}.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      const py = isPython(source);
+      if (py) {
+        for (const attribute of source.tree.rootNode.descendantsOfType('attribute')) {
+          if (!attribute || attribute.childForFieldName('attribute')?.text !== '__dict__') continue;
+          const parent = attribute.parent;
+          const returned = parent?.type === 'return_statement' || (parent?.type === 'argument_list' && /^(jsonify|JSONResponse|Response|JsonResponse|make_response)\(/.test(parent.parent?.text ?? ''));
+          if (returned && enclosingFunction(attribute)) report({ messageId: 'dict', data: { expression: attribute.text }, ...at(ctx, source, attribute) });
+        }
+      }
+      for (const call of factsOf(source).calls) {
+        const method = lastSegment(call.callee);
+        if (py && /^(jsonify|JSONResponse|JsonResponse|Response)$/.test(method)) {
+          const arg = call.args[0];
+          const inner = arg?.type === 'call' && /\.(to_dict|as_dict|dict|serialize)$/.test(arg.childForFieldName('function')?.text ?? '') ? arg.childForFieldName('function')?.childForFieldName('object') : arg;
+          const exposure = loadedRecord(ctx, source, inner ?? undefined);
+          if (exposure) report({ messageId: 'record', data: { call: snippetOf(call.node, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, call.node), confidence: exposure.confidence });
+        } else if (!py && JS_SENDERS.test(call.written)) {
+          const arg = call.args[0];
+          const inner = arg?.type === 'call_expression' && /\.(toJSON|toObject|get)$/.test(arg.childForFieldName('function')?.text ?? '') ? arg.childForFieldName('function')?.childForFieldName('object') : arg;
+          const exposure = loadedRecord(ctx, source, inner ?? undefined);
+          if (exposure) report({ messageId: 'record', data: { call: snippetOf(call.node, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, call.node), confidence: exposure.confidence });
+        }
+      }
+      for (const statement of source.tree.rootNode.descendantsOfType('return_statement')) {
+        const value = statement?.namedChildren[0];
+        if (!statement || !value) continue;
+        const fn = enclosingFunction(statement);
+        if (py) {
+          const decorator = pyRouteDecorator(fn);
+          if (!fn || !decorator || /response_model\s*=/.test(decorator.text) || fn.childForFieldName('return_type')) continue;
+          const exposure = loadedRecord(ctx, source, value);
+          if (exposure) report({ messageId: 'noResponseModel', data: { handler: fn.childForFieldName('name')?.text ?? 'handler', model: exposure.model, fields: exposure.fields }, ...at(ctx, source, statement), confidence: exposure.confidence });
+        } else if (fn?.type === 'method_definition' && fn.previousNamedSibling?.type === 'decorator' && /^@(Get|Post|Put|Patch|Delete)\(/.test(fn.previousNamedSibling.text)) {
+          const exposure = loadedRecord(ctx, source, value);
+          if (exposure) report({ messageId: 'record', data: { call: snippetOf(statement, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, statement), confidence: exposure.confidence });
+        }
+      }
+      if (!py) {
+        for (const assignment of source.tree.rootNode.descendantsOfType('assignment_expression')) {
+          if (assignment?.childForFieldName('left')?.text !== 'ctx.body') continue;
+          const exposure = loadedRecord(ctx, source, assignment.childForFieldName('right') ?? undefined);
+          if (exposure) report({ messageId: 'record', data: { call: snippetOf(assignment, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, assignment), confidence: exposure.confidence });
+        }
+      }
+      if (py) {
+        for (const cls of source.tree.rootNode.descendantsOfType('class_definition')) {
+          if (!cls || !/ModelSerializer/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
+          const meta = cls.childForFieldName('body')?.namedChildren.find((child) => child?.type === 'class_definition' && child.childForFieldName('name')?.text === 'Meta');
+          const body = meta?.childForFieldName('body');
+          const setting = body?.namedChildren.find((child) => /^fields\s*=\s*["']__all__["']/.test(child?.text ?? ''));
+          const modelName = body ? /model\s*=\s*(\w+)/.exec(body.text)?.[1] : undefined;
+          if (!body || !setting || !modelName) continue;
+          const model = findModel(ctx, modelName);
+          const writeOnly = /extra_kwargs[\s\S]*write_only/.test(body.text) ? body.text : '';
+          const secrets = model?.fields.filter((field) => SENSITIVE.test(field) && !writeOnly.includes(`"${field}"`) && !writeOnly.includes(`'${field}'`)) ?? [];
+          if (secrets.length === 0) continue;
+          report({ messageId: 'serializer', data: { serializer: cls.childForFieldName('name')?.text ?? 'serializer', setting: snippetOf(setting, 60), model: modelName, fields: secrets.map((field) => `\`${field}\``).join(', ') }, ...at(ctx, source, setting), confidence: 'high' });
+        }
+      }
+    }
+  },
+});
