@@ -105,14 +105,28 @@ describe('renderMarkdown', () => {
     const markdown = renderMarkdown({ ...result, inventory: { apis: [...result.inventory.apis, admin], endpoints } });
     expectWellFormedTables(markdown);
     expect(section(markdown, 'API Inventory')).toContain('| GET | `/users` | `Admin API` | spec `openapi.yaml:10` | protected: jwt | High | no |');
-    expect(section(markdown, 'Rate Limiting')).toContain('| Method | Path | API | Tier | Rate limit | Limit | Where set | Scope |');
+    expect(section(markdown, 'Rate Limiting')).toContain('| Method | Path | API | Tier | Rate limit | Limit | Where set | Scope or reason |');
     expect(section(markdown, 'Authentication Assessment')).toContain('| `Admin API` | jwt | 1 | 0 | 0 | 0 | 0 |');
   });
 
   it('shows authorization coverage per endpoint, unknown when there is no evidence', () => {
     const authz = section(renderMarkdown(sampleResult()), 'Authorization Review');
     expect(authz).toContain('| GET | `/payments/{id}` | Critical | missing | present | requireRole("merchant") |');
+    // Endpoints known only from a spec have no evidence either way: counted, not listed.
+    expect(authz).not.toMatch(/\| DELETE \| `\/payments\/\{id\}`/);
+    expect(authz).toContain('3 endpoints are known only from API descriptions');
+  });
+
+  it('lists code endpoints whose authorization is unknown', () => {
+    const result = sampleResult();
+    const endpoints = result.inventory.endpoints.map((endpoint) =>
+      endpoint.method === 'DELETE'
+        ? { ...endpoint, sources: [{ kind: 'code' as const, location: { file: 'src/routes/payments.js', line: 30 }, via: 'express' }] }
+        : endpoint,
+    );
+    const authz = section(renderMarkdown({ ...result, inventory: { ...result.inventory, endpoints } }), 'Authorization Review');
     expect(authz).toMatch(/\| DELETE \| `\/payments\/\{id\}` \| Critical \| unknown \| unknown \|/);
+    expect(authz).toContain('2 endpoints are known only from API descriptions');
   });
 
   it('shows rate-limit coverage with a percentage', () => {

@@ -307,6 +307,25 @@ function presenceRank(endpoint: Endpoint): number {
   return levels.includes('unknown') ? 1 : 2;
 }
 
+/**
+ * Endpoints known only from an API description carry no evidence either way: one line says how
+ * many instead of a table of thousands of "unknown" rows (every one of them is in the JSON).
+ */
+function coverageRows(
+  endpoints: readonly Endpoint[],
+  known: (endpoint: Endpoint) => boolean,
+  what: string,
+): { listed: Endpoint[]; note: string } {
+  const specOnly = (endpoint: Endpoint): boolean => !known(endpoint) && endpoint.sources.every((source) => source.kind !== 'code');
+  const listed = endpoints.filter((endpoint) => !specOnly(endpoint));
+  const hidden = endpoints.length - listed.length;
+  const note =
+    hidden === 0
+      ? ''
+      : `\n\n${plural(hidden, 'endpoint')} ${hidden === 1 ? 'is' : 'are'} known only from API descriptions, which do not say ${what}: ${hidden === 1 ? 'it is' : 'they are'} not listed here (all are in \`02-protect.json\`). Audit the code that serves ${hidden === 1 ? 'it' : 'them'} to decide.`;
+  return { listed, note };
+}
+
 function authorizationSection(view: View): string {
   const { objectLevel, functionLevel } = view.summary.authorization;
   const total = view.summary.endpoints;
@@ -317,7 +336,10 @@ function authorizationSection(view: View): string {
     parts.push('No endpoint was inventoried, so authorization coverage could not be assessed.');
   } else {
     const rank = byRisk(view);
-    const endpoints = [...view.endpoints].sort((a, b) => presenceRank(a) - presenceRank(b) || rank(a, b));
+    const known = (endpoint: Endpoint): boolean =>
+      endpoint.authorization !== undefined && (endpoint.authorization.objectLevel !== 'unknown' || endpoint.authorization.functionLevel !== 'unknown');
+    const { listed, note } = coverageRows(view.endpoints, known, 'how authorization is enforced');
+    const endpoints = [...listed].sort((a, b) => presenceRank(a) - presenceRank(b) || rank(a, b));
     const rows = endpoints.map((endpoint) => [
       ...endpointCells(view, endpoint),
       capitalize(endpoint.tier),
@@ -330,7 +352,7 @@ function authorizationSection(view: View): string {
         line('Object-level (ownership or tenant check)', objectLevel),
         line('Function-level (role or permission check)', functionLevel),
       ].join('\n'),
-      `### Coverage\n\nGaps first. "unknown" means no evidence either way was found statically.\n\n${table([...endpointHeaders(view), 'Tier', 'Object-level', 'Function-level', 'Evidence'], rows, `All ${rows.length} endpoints`)}`,
+      `### Coverage\n\nGaps first. "unknown" means no evidence either way was found statically.${note}${rows.length === 0 ? '' : `\n\n${table([...endpointHeaders(view), 'Tier', 'Object-level', 'Function-level', 'Evidence'], rows, `All ${rows.length} endpoints`)}`}`,
     );
   }
   parts.push(`### Findings\n\n${findingsBlock(view, 'authorization', '####', 'authorization weaknesses')}`);
@@ -349,7 +371,8 @@ function rateLimitSection(view: View): string {
     );
     const state = (endpoint: Endpoint): number => ['missing', 'unknown', 'present'].indexOf(endpoint.rateLimit?.state ?? 'unknown');
     const rank = byRisk(view);
-    const rows = [...view.endpoints]
+    const { listed, note } = coverageRows(view.endpoints, (endpoint) => (endpoint.rateLimit?.state ?? 'unknown') !== 'unknown', 'whether requests are rate limited');
+    const rows = [...listed]
       .sort((a, b) => state(a) - state(b) || rank(a, b))
       .map((endpoint) => [
         ...endpointCells(view, endpoint),
@@ -360,7 +383,7 @@ function rateLimitSection(view: View): string {
         endpoint.rateLimit?.scope === undefined ? '' : text(endpoint.rateLimit.scope),
       ]);
     parts.push(
-      `### Coverage\n\n${table([...endpointHeaders(view), 'Tier', 'Rate limit', 'Limit', 'Where set', 'Scope or reason'], rows, `All ${rows.length} endpoints`)}`,
+      `### Coverage${note}${rows.length === 0 ? '' : `\n\n${table([...endpointHeaders(view), 'Tier', 'Rate limit', 'Limit', 'Where set', 'Scope or reason'], rows, `All ${rows.length} endpoints`)}`}`,
     );
   }
   parts.push(`### Findings\n\n${findingsBlock(view, 'rate-limiting', '####', 'rate-limiting or resource-consumption weaknesses')}`);
