@@ -45,6 +45,8 @@ import oauthImplicitOrPasswordGrant from './oauth-implicit-or-password-grant/che
 import oauthImplicitOrPasswordGrantInCode from './oauth-implicit-or-password-grant-in-code/check.js';
 import olderVersionWeakerAuth from './older-version-weaker-auth/check.js';
 import operationPastSunset from './operation-past-sunset/check.js';
+import outboundHttpPlaintext from './outbound-http-plaintext/check.js';
+import outboundRequestWithoutTimeout from './outbound-request-without-timeout/check.js';
 import pageSizeUnbounded from './page-size-unbounded/check.js';
 import pageSizeUncappedInCode from './page-size-uncapped-in-code/check.js';
 import pathTraversal from './path-traversal/check.js';
@@ -56,6 +58,7 @@ import rateLimitStoreInMemory from './rate-limit-store-in-memory/check.js';
 import rateLimitUndocumented from './rate-limit-undocumented/check.js';
 import rateLimitingAbsent from './rate-limiting-absent/check.js';
 import readOperationUnauthenticated from './read-operation-unauthenticated/check.js';
+import redirectsFollowedUnbounded from './redirects-followed-unbounded/check.js';
 import requestBodyNotValidated from './request-body-not-validated/check.js';
 import requestBodySizeUnbounded from './request-body-size-unbounded/check.js';
 import secretComparedNonConstantTime from './secret-compared-non-constant-time/check.js';
@@ -142,6 +145,8 @@ export const allChecks: readonly AnyCheck[] = [
   oauthImplicitOrPasswordGrantInCode,
   olderVersionWeakerAuth,
   operationPastSunset,
+  outboundHttpPlaintext,
+  outboundRequestWithoutTimeout,
   pageSizeUnbounded,
   pageSizeUncappedInCode,
   pathTraversal,
@@ -153,6 +158,7 @@ export const allChecks: readonly AnyCheck[] = [
   rateLimitUndocumented,
   rateLimitingAbsent,
   readOperationUnauthenticated,
+  redirectsFollowedUnbounded,
   requestBodyNotValidated,
   requestBodySizeUnbounded,
   secretComparedNonConstantTime,

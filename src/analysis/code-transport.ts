@@ -1,0 +1,867 @@
+import type { Node } from 'web-tree-sitter';
+import type { CheckContext, InfraFile, SourceFile } from '../engine/context.js';
+import type { Endpoint } from '../model/types.js';
+import { isJsFamily } from '../parsing/languages.js';
+import type { InfraKind } from '../workspace/infra.js';
+import type { ReportDescriptor } from '../checks/define-check.js';
+import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
+import { elementsOf, enclosingFunction, factsOf, literalValue, propertyOf, qualify, stringValue, type CallSite } from './code.js';
+import { staticSegments } from './openapi-security.js';
+
+/** Shared helpers for the CORS, transport, webhook and idempotency checks. */
+
+export type Family = 'python' | 'js';
+
+export function familyOf(source: SourceFile): Family | undefined {
+  if (source.language === 'python') return 'python';
+  return isJsFamily(source.language) ? 'js' : undefined;
+}
+
+const TEST_FILE = /(^|\/)(tests?|__tests__|spec|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/;
+
+export function isTestFile(file: string): boolean {
+  return TEST_FILE.test(file);
+}
+
+/** Sources of one language family, test files left out. */
+export function sourcesOf(ctx: CheckContext, family: Family): SourceFile[] {
+  return ctx.sources.filter((source) => familyOf(source) === family && !isTestFile(source.file));
+}
+
+export function infraOf(ctx: CheckContext, kinds?: readonly InfraKind[]): readonly InfraFile[] {
+  return kinds ? ctx.infra.filter((file) => kinds.includes(file.kind)) : ctx.infra;
+}
+
+/** 1-based line of a character offset in a text. */
+export function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i += 1) if (text.charCodeAt(i) === 10) line += 1;
+  return line;
+}
+
+/** Active (uncommented) lines of an nginx / YAML / HCL file, with their 1-based numbers. */
+export function configLines(file: InfraFile): { line: number; text: string }[] {
+  return file.text.split(/\r?\n/).flatMap((raw, index) => {
+    const text = raw.replace(/(^|\s)#.*$/, '').trim();
+    return text ? [{ line: index + 1, text }] : [];
+  });
+}
+
+// ─── Applications ───────────────────────────────────────────────────────────
+
+export type AppFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'fastapi' | 'flask' | 'django';
+
+export interface AppEntry {
+  source: SourceFile;
+  /** The call that creates the app (or Django's `MIDDLEWARE` setting). */
+  node: Node;
+  framework: AppFramework;
+  family: Family;
+  /** How the app is created, for messages: `express()`, `FastAPI()`, `settings.py`. */
+  label: string;
+}
+
+const JS_APPS: Record<string, AppFramework> = {
+  express: 'express',
+  'express.default': 'express',
+  fastify: 'fastify',
+  'fastify.default': 'fastify',
+  'fastify.fastify': 'fastify',
+  koa: 'koa',
+  'koa.default': 'koa',
+  '@nestjs/core.NestFactory.create': 'nestjs',
+};
+const PY_APPS: Record<string, AppFramework> = {
+  'fastapi.FastAPI': 'fastapi',
+  'flask.Flask': 'flask',
+};
+
+function moduleAssignments(source: SourceFile): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const statement of source.tree.rootNode.namedChildren) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type === 'identifier' && right) out.set(left.text, assignment);
+  }
+  return out;
+}
+
+const settingsCache = new WeakMap<SourceFile, Map<string, Node>>();
+
+/** Module-level `NAME = value` assignments of a Python file (Django settings). */
+export function settingsOf(source: SourceFile): Map<string, Node> {
+  let cached = settingsCache.get(source);
+  if (!cached) {
+    cached = source.language === 'python' ? moduleAssignments(source) : new Map<string, Node>();
+    settingsCache.set(source, cached);
+  }
+  return cached;
+}
+
+export function settingValue(source: SourceFile, name: string): Node | undefined {
+  return settingsOf(source).get(name)?.childForFieldName('right') ?? undefined;
+}
+
+export function isDjangoSettings(source: SourceFile): boolean {
+  const settings = settingsOf(source);
+  return settings.has('MIDDLEWARE') && (settings.has('INSTALLED_APPS') || settings.has('ROOT_URLCONF'));
+}
+
+/** Settings files for development or tests do not describe production. */
+function isNonProductionSettings(file: string): boolean {
+  return /(^|[/_.-])(dev|development|local|test|tests|testing|ci)(\.py)?$/i.test(file.replace(/\.py$/, ''));
+}
+
+const appCache = new WeakMap<CheckContext, AppEntry[]>();
+
+/** The applications the workspace creates: one entry per `express()`, `FastAPI()`, Django settings file … */
+export function appsOf(ctx: CheckContext): AppEntry[] {
+  const cached = appCache.get(ctx);
+  if (cached) return cached;
+  const out: AppEntry[] = [];
+  for (const source of ctx.sources) {
+    const family = familyOf(source);
+    if (!family || isTestFile(source.file)) continue;
+    if (family === 'python' && isDjangoSettings(source)) {
+      if (!isNonProductionSettings(source.file)) {
+        const node = settingsOf(source).get('MIDDLEWARE');
+        if (node) out.push({ source, node, framework: 'django', family, label: source.file.split('/').pop() ?? source.file });
+      }
+      continue;
+    }
+    for (const call of factsOf(source).calls) {
+      const framework = family === 'js' ? JS_APPS[call.callee] : PY_APPS[call.callee];
+      if (!framework) continue;
+      if (framework === 'koa' && !call.isNew) continue;
+      out.push({ source, node: call.node, framework, family, label: `${call.written}()` });
+    }
+  }
+  appCache.set(ctx, out);
+  return out;
+}
+
+/** Endpoints served by an app: those whose API is located at the app's file, or all endpoints of a single-app family. */
+export function endpointsOfApp(ctx: CheckContext, app: AppEntry): Endpoint[] {
+  const sameFamily = appsOf(ctx).filter((other) => other.family === app.family);
+  const inFamily = (endpoint: Endpoint): boolean => {
+    const file = endpoint.handler?.file ?? endpoint.sources.find((s) => s.kind === 'code')?.location.file;
+    const source = file ? ctx.sources.find((s) => s.file === file) : undefined;
+    return source !== undefined && familyOf(source) === app.family;
+  };
+  const code = ctx.inventory.endpoints.filter((endpoint) => endpoint.sources.some((s) => s.kind === 'code') && inFamily(endpoint));
+  if (sameFamily.length <= 1) return code;
+  const apiIds = new Set(ctx.inventory.apis.filter((api) => api.kind === 'code' && api.location.file === app.source.file).map((api) => api.id));
+  return code.filter((endpoint) => apiIds.has(endpoint.apiId));
+}
+
+/** True when some non-test source of the family, or one of the infra files, matches. */
+export function workspaceHas(ctx: CheckContext, family: Family, code: RegExp | undefined, infra?: RegExp, kinds?: readonly InfraKind[]): boolean {
+  if (code && sourcesOf(ctx, family).some((source) => code.test(source.text))) return true;
+  if (!infra) return false;
+  return infraOf(ctx, kinds).some((file) => configLines(file).some((line) => infra.test(line.text)));
+}
+
+// ─── HTTPS enforcement and security headers ─────────────────────────────────
+
+const HTTPS_CODE: Record<Family, RegExp> = {
+  js: /Strict-Transport-Security|helmet\.hsts\s*\(|\bhsts\s*\(|express-sslify|koa-sslify|express-enforces-ssl|enforceHTTPS|requireHTTPS|\breq\.secure\b|\bctx\.secure\b|\brequest\.protocol\s*!==?\s*['"]https|x-forwarded-proto['"][\s\S]{0,80}https|https\.createServer\s*\(|http2\.createSecureServer\s*\(|https:\s*\{\s*(key|cert)\b/i,
+  python: /Strict-Transport-Security|HTTPSRedirectMiddleware|\bTalisman\s*\(|\bSSLify\s*\(|SECURE_SSL_REDIRECT\s*=\s*True|SECURE_HSTS_SECONDS\s*=\s*[1-9]|ssl_certfile\s*=|ssl_context\s*=|\bsecure\.Secure\s*\(|StrictTransportSecurity\s*\(/,
+};
+const HTTPS_INFRA =
+  /^\s*return\s+30[178]\s+https:|^\s*rewrite\s+.+\s+https:|add_header\s+Strict-Transport-Security|more_set_headers\s+['"]?Strict-Transport-Security|ssl-redirect["']?\s*:\s*["']?true|force-ssl-redirect|redirect-to-https|https-only|redirect-scheme|https_redirect|HTTP_301|x-forwarded-proto.*https|strict_transport_security/i;
+
+/** Whether HTTPS is forced (redirect or HSTS) by the app's code or by the repository's proxy, ingress or gateway config. */
+export function httpsEnforced(ctx: CheckContext, app: AppEntry): boolean {
+  if (app.family === 'js' && helmetUse(ctx)?.hsts === true) return true;
+  // API Gateway and Lambda URLs only serve HTTPS.
+  if (infraOf(ctx, ['serverless', 'sam']).length > 0) return true;
+  return workspaceHas(ctx, app.family, HTTPS_CODE[app.family], HTTPS_INFRA);
+}
+
+/** Security-header middleware applied in the JS sources: helmet and its Fastify / Koa ports. */
+export function helmetUse(ctx: CheckContext): { name: string; hsts: boolean; poweredBy: boolean } | undefined {
+  for (const source of sourcesOf(ctx, 'js')) {
+    for (const call of factsOf(source).calls) {
+      const plugin = pluginOf(source, call);
+      const name =
+        /^(helmet|koa-helmet)(\.default)?$/.test(call.callee) ? call.callee.replace(/\.default$/, '') : plugin && /^(@fastify\/helmet|fastify-helmet)$/.test(plugin) ? plugin : undefined;
+      if (!name) continue;
+      const options = objectOf(source, plugin ? call.args[1] : call.args[0]);
+      const off = (key: string): boolean => literalValue(option(source, options, key)) === false;
+      return { name, hsts: !off('hsts') && !off('strictTransportSecurity'), poweredBy: !off('hidePoweredBy') && !off('xPoweredBy') };
+    }
+  }
+  return undefined;
+}
+
+/** The module a `fastify.register(plugin, opts)` call registers, when it is written as an import or `require`. */
+export function pluginOf(source: SourceFile, call: CallSite): string | undefined {
+  if (!/(^|\.)register$/.test(call.callee)) return undefined;
+  const plugin = call.args[0];
+  if (!plugin) return undefined;
+  if (plugin.type === 'call_expression' && plugin.childForFieldName('function')?.text === 'require') {
+    return stringValue(plugin.childForFieldName('arguments')?.namedChildren[0]);
+  }
+  if (plugin.type === 'await_expression') {
+    const inner = plugin.namedChildren[0];
+    if (inner?.type === 'call_expression' && inner.childForFieldName('function')?.text === 'import') {
+      return stringValue(inner.childForFieldName('arguments')?.namedChildren[0]);
+    }
+  }
+  return qualify(plugin, factsOf(source).imports)?.replace(/\.default$/, '');
+}
+
+export const SECURITY_HEADERS = [
+  'X-Content-Type-Options',
+  'X-Frame-Options',
+  'Strict-Transport-Security',
+  'Content-Security-Policy',
+  'Referrer-Policy',
+  'Permissions-Policy',
+] as const;
+export type SecurityHeader = (typeof SECURITY_HEADERS)[number];
+
+const HEADER_MIDDLEWARE: Record<Family, RegExp> = {
+  js: /\blusca\s*\(|\bsecure\.Secure\s*\(/,
+  python: /\bTalisman\s*\(|\bsecure\.Secure\s*\(|SecureHeadersMiddleware|SecurityHeadersMiddleware|\bSecure\s*\(\s*\)/,
+};
+
+/** The header middleware in place for an app, when there is one. */
+export function headerMiddleware(ctx: CheckContext, app: AppEntry): string | undefined {
+  if (app.family === 'js') {
+    const helmet = helmetUse(ctx);
+    if (helmet) return helmet.name;
+  }
+  if (app.framework === 'django') {
+    const middleware = settingValue(app.source, 'MIDDLEWARE');
+    if (middleware && /django\.middleware\.security\.SecurityMiddleware/.test(middleware.text)) return 'SecurityMiddleware';
+  }
+  const match = sourcesOf(ctx, app.family).map((source) => HEADER_MIDDLEWARE[app.family].exec(source.text)).find((m) => m !== null);
+  return match ? match[0].replace(/\s*\($/, '').replace(/\s*\(\s*\)$/, '') : undefined;
+}
+
+const HEADER_ALTERNATIVES: Partial<Record<SecurityHeader, { code: RegExp; infra?: RegExp }>> = {
+  'X-Content-Type-Options': { code: /SECURE_CONTENT_TYPE_NOSNIFF\s*=\s*True|\bnosniff\b/ },
+  'X-Frame-Options': { code: /frame-ancestors|XFrameOptionsMiddleware|X_FRAME_OPTIONS\s*=|\bframeguard\b/, infra: /frame-ancestors/ },
+  'Strict-Transport-Security': { code: /helmet\.hsts\s*\(|\bhsts\s*\(|SECURE_HSTS_SECONDS\s*=\s*[1-9]|\bTalisman\s*\(/ },
+  'Referrer-Policy': { code: /SECURE_REFERRER_POLICY\s*=|referrerPolicy\s*\(/ },
+  'Content-Security-Policy': { code: /contentSecurityPolicy\s*\(|CSP_DEFAULT_SRC\s*=/ },
+};
+
+/** Seed 003's response headers that neither the code nor the proxy config sets. */
+export function headersNotSet(ctx: CheckContext, app: AppEntry): SecurityHeader[] {
+  return SECURITY_HEADERS.filter((header) => {
+    const name = new RegExp(`['"\`]${header}['"\`]`, 'i');
+    const alternative = HEADER_ALTERNATIVES[header];
+    if (workspaceHas(ctx, app.family, name, new RegExp(`(add_header|more_set_headers)\\s+['"]?${header}`, 'i'))) return false;
+    return !(alternative && workspaceHas(ctx, app.family, alternative.code, alternative.infra));
+  });
+}
+
+// ─── CORS ───────────────────────────────────────────────────────────────────
+
+export type RegexSemantics = 'search' | 'match' | 'fullmatch';
+
+export interface OriginEntry {
+  node: Node;
+  /** An exact origin, or a regular expression. */
+  value: string;
+  regex?: { flags: string; semantics: RegexSemantics };
+}
+
+export type OriginPolicy =
+  | { kind: 'wildcard' }
+  | { kind: 'reflect'; how: string }
+  | { kind: 'list'; entries: OriginEntry[] }
+  | { kind: 'unknown' };
+
+export interface CorsPolicy {
+  source: SourceFile | InfraFile;
+  /** Where the policy is written (a node in code; a line in config files). */
+  node?: Node;
+  line: number;
+  /** How it is written, for messages. */
+  label: string;
+  origins: OriginPolicy;
+  credentials: boolean;
+  /** App-wide (middleware, settings) rather than one route or response. */
+  global: boolean;
+}
+
+function isSourceFile(file: SourceFile | InfraFile): file is SourceFile {
+  return 'tree' in file;
+}
+
+export function policyFile(policy: CorsPolicy): string {
+  return policy.source.file;
+}
+
+function isTrue(source: SourceFile, node: Node | undefined): boolean {
+  return literalValue(resolveValue(source, node)) === true;
+}
+
+function listEntries(source: SourceFile, node: Node | undefined, stringsAreRegex: RegexSemantics | 'flask' | undefined): OriginEntry[] | undefined {
+  const resolved = resolveValue(source, node);
+  if (!resolved) return undefined;
+  const items = ['list', 'array', 'tuple', 'set'].includes(resolved.type) ? elementsOf(resolved) : [resolved];
+  const out: OriginEntry[] = [];
+  for (const item of items) {
+    const value = resolveValue(source, item) ?? item;
+    const text = familyOf(source) === 'js' ? (jsStringValue(value) ?? stringValue(value)) : stringValue(value);
+    if (text !== undefined) {
+      const semantics = stringsAreRegex === 'flask' ? (/[*\\\]?$^[()]/.test(text) ? 'match' : undefined) : stringsAreRegex;
+      out.push({ node: item, value: text, ...(semantics ? { regex: { flags: stringsAreRegex === 'flask' ? 'i' : '', semantics } } : {}) });
+    } else if (value.type === 'regex') {
+      out.push({ node: item, value: value.childForFieldName('pattern')?.text ?? '', regex: { flags: value.childForFieldName('flags')?.text ?? '', semantics: 'search' } });
+    } else if (value.type === 'new_expression' && value.childForFieldName('constructor')?.text === 'RegExp') {
+      const args = value.childForFieldName('arguments')?.namedChildren ?? [];
+      const pattern = args[0] ? (jsStringValue(args[0]) ?? stringValue(args[0])) : undefined;
+      if (pattern === undefined) return undefined;
+      out.push({ node: item, value: pattern, regex: { flags: stringValue(args[1]) ?? '', semantics: 'search' } });
+    } else if (value.type === 'call' && /(^|\.)compile$/.test(value.childForFieldName('function')?.text ?? '')) {
+      const pattern = stringValue(value.childForFieldName('arguments')?.namedChildren[0]);
+      if (pattern === undefined) return undefined;
+      out.push({ node: item, value: pattern, regex: { flags: /IGNORECASE|\bI\b/.test(value.text) ? 'i' : '', semantics: 'match' } });
+    } else {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/** Always-true origin callbacks: `(origin, cb) => cb(null, true)`, `origin: () => true`. */
+function alwaysAllows(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const text = body.text;
+  if (/\bif\b|\?|\.includes\(|\.has\(|\.test\(|\.indexOf\(|===|==|\.match\(|\.some\(|\.find\(/.test(text)) return false;
+  if (body.type !== 'statement_block') return body.type === 'true' || /^\w+\s*\(\s*null\s*,\s*(true|origin)\s*\)$/.test(text);
+  return /\b\w+\s*\(\s*null\s*,\s*(true|origin)\s*\)|return\s+true\b/.test(text);
+}
+
+/** A JS string's value with its escapes applied (`'\\.'` is `\.`), where `stringValue` keeps only the fragments. */
+function jsStringValue(node: Node): string | undefined {
+  if (node.type !== 'string') return undefined;
+  return node.text.slice(1, -1).replace(/\\(.)/g, (_, char: string) => ({ n: '\n', t: '\t', r: '\r' })[char] ?? char);
+}
+
+function jsOrigins(source: SourceFile, node: Node | undefined, defaultPolicy: OriginPolicy): OriginPolicy {
+  if (!node) return defaultPolicy;
+  const value = resolveValue(source, node) ?? node;
+  const literal = literalValue(value);
+  if (literal === '*') return { kind: 'wildcard' };
+  if (literal === true) return { kind: 'reflect', how: '`origin: true`' };
+  if (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') {
+    return alwaysAllows(value) ? { kind: 'reflect', how: 'an origin callback that allows every origin' } : { kind: 'unknown' };
+  }
+  const entries = listEntries(source, value, undefined);
+  return entries ? { kind: 'list', entries } : { kind: 'unknown' };
+}
+
+function jsCorsPolicy(source: SourceFile, call: CallSite, options: Node | undefined, label: string, defaultPolicy: OriginPolicy): CorsPolicy {
+  const object = objectOf(source, options);
+  const originNode = propertyOf(object, 'origin');
+  const origins = options && !object ? { kind: 'unknown' as const } : jsOrigins(source, originNode?.type === 'shorthand_property_identifier' ? option(source, object, 'origin') : originNode, defaultPolicy);
+  return {
+    source,
+    node: call.node,
+    line: call.node.startPosition.row + 1,
+    label,
+    origins,
+    credentials: literalValue(option(source, object, 'credentials')) === true,
+    global: true,
+  };
+}
+
+const ORIGIN_HEADER = /^access-control-allow-origin$/i;
+const CREDENTIALS_HEADER = /^access-control-allow-credentials$/i;
+const REQUEST_ORIGIN_JS = /\b(req|request|ctx|c)\b[\w.]*\.(headers?\.origin|headers?\[['"]origin['"]\]|get\(\s*['"]origin['"]\s*\)|header\(\s*['"]origin['"]\s*\))/i;
+const REQUEST_ORIGIN_PY = /\brequest\b[\w.]*(\.headers\.get\(\s*['"]origin['"]|\.headers\[\s*['"]origin['"]|\.META(\.get\(|\[)\s*['"]HTTP_ORIGIN['"])/i;
+const ALLOWLIST_GUARD = /\.includes\(|\.has\(|\.indexOf\(|\bnot\s+in\b|\bin\s+[A-Z_a-z.]+|===\s*['"`]https?:|==\s*['"]https?:|\.test\(|\.match\(|re\.(match|fullmatch|search)\(|\.endswith\(|\.endsWith\(/;
+
+interface HeaderWrite {
+  node: Node;
+  name: string;
+  value: Node;
+}
+
+/** `res.setHeader(name, value)`, `res.header(…)`, `res.set(…)`, `ctx.set(…)`, `response.headers[name] = value`, `response[name] = value`. */
+export function headerWrites(source: SourceFile): HeaderWrite[] {
+  const out: HeaderWrite[] = [];
+  if (familyOf(source) === 'js') {
+    for (const call of factsOf(source).calls) {
+      if (!/\.(setHeader|header|set|append|writeHead|headers\.set)$/.test(call.written)) continue;
+      const [first, second] = call.args;
+      const name = stringValue(first);
+      if (name !== undefined && second) out.push({ node: call.node, name, value: second });
+      const object = objectOf(source, call.written.endsWith('writeHead') ? second : first);
+      for (const pair of object?.namedChildren ?? []) {
+        if (pair?.type !== 'pair') continue;
+        const key = pair.childForFieldName('key');
+        const value = pair.childForFieldName('value');
+        const keyText = key ? (stringValue(key) ?? key.text) : undefined;
+        if (keyText && value) out.push({ node: pair, name: keyText, value });
+      }
+    }
+  } else if (familyOf(source) === 'python') {
+    for (const assignment of source.tree.rootNode.descendantsOfType('assignment')) {
+      const left = assignment?.childForFieldName('left');
+      const right = assignment?.childForFieldName('right');
+      if (!assignment || left?.type !== 'subscript' || !right) continue;
+      const name = stringValue(left.childForFieldName('subscript'));
+      if (name !== undefined) out.push({ node: assignment, name, value: right });
+    }
+  }
+  return out;
+}
+
+function manualPolicies(source: SourceFile): CorsPolicy[] {
+  const writes = headerWrites(source);
+  const out: CorsPolicy[] = [];
+  for (const write of writes.filter((w) => ORIGIN_HEADER.test(w.name))) {
+    const fn = enclosingFunction(write.node);
+    const scopeText = fn?.text ?? source.text;
+    const credentials = writes.some(
+      (other) => CREDENTIALS_HEADER.test(other.name) && /^['"]?true['"]?$/i.test(other.value.text) && (!fn || isInside(other.node, fn) || !enclosingFunction(other.node)),
+    );
+    const value = resolveValue(source, write.value) ?? write.value;
+    const text = stringValue(value);
+    const requestOrigin = familyOf(source) === 'js' ? REQUEST_ORIGIN_JS : REQUEST_ORIGIN_PY;
+    let origins: OriginPolicy;
+    if (text === '*') origins = { kind: 'wildcard' };
+    else if (text !== undefined) origins = { kind: 'list', entries: [{ node: write.value, value: text }] };
+    else if ((requestOrigin.test(value.text) || requestOrigin.test(write.value.text)) && !ALLOWLIST_GUARD.test(scopeText)) {
+      origins = { kind: 'reflect', how: `\`${write.value.text}\` copied into \`Access-Control-Allow-Origin\`` };
+    } else origins = { kind: 'unknown' };
+    out.push({ source, node: write.node, line: write.node.startPosition.row + 1, label: write.node.text.split('\n')[0] ?? '', origins, credentials, global: false });
+  }
+  return out;
+}
+
+function pythonPolicies(source: SourceFile): CorsPolicy[] {
+  const out: CorsPolicy[] = [];
+  const imports = factsOf(source).imports;
+  for (const call of factsOf(source).calls) {
+    const middleware = /(^|\.)add_middleware$/.test(call.callee) || /(^|\.)Middleware$/.test(call.callee) ? qualify(call.args[0], imports) : undefined;
+    if (middleware && /(^|\.)CORSMiddleware$/.test(middleware)) {
+      const regex = call.kwargs.get('allow_origin_regex');
+      const listed = listEntries(source, call.kwargs.get('allow_origins'), undefined) ?? [];
+      const pattern = stringValue(resolveValue(source, regex));
+      const entries = [...listed, ...(regex && pattern !== undefined ? [{ node: regex, value: pattern, regex: { flags: '', semantics: 'fullmatch' as const } }] : [])];
+      const origins: OriginPolicy = listed.some((entry) => entry.value === '*')
+        ? { kind: 'wildcard' }
+        : call.kwargs.has('allow_origins') && listed.length === 0 && !regex
+          ? { kind: 'unknown' }
+          : { kind: 'list', entries };
+      out.push({ source, node: call.node, line: call.node.startPosition.row + 1, label: 'CORSMiddleware', origins, credentials: isTrue(source, call.kwargs.get('allow_credentials')), global: true });
+      continue;
+    }
+    if (call.callee === 'flask_cors.CORS' || call.callee === 'flask_cors.cross_origin') {
+      const label = call.callee === 'flask_cors.CORS' ? 'CORS' : 'cross_origin';
+      let originsNode = call.kwargs.get('origins') ?? (label === 'cross_origin' ? call.args[0] : undefined);
+      const resources = resolveValue(source, call.kwargs.get('resources'));
+      if (!originsNode && resources?.type === 'dictionary') {
+        for (const pair of resources.namedChildren) {
+          const value = pair?.type === 'pair' ? resolveValue(source, pair.childForFieldName('value') ?? undefined) : undefined;
+          const nested = propertyOf(value, 'origins');
+          if (nested) originsNode = nested;
+        }
+      }
+      let origins: OriginPolicy = { kind: 'wildcard' };
+      if (originsNode) {
+        const entries = listEntries(source, originsNode, 'flask');
+        origins = !entries ? { kind: 'unknown' } : entries.some((entry) => entry.value === '*') ? { kind: 'wildcard' } : { kind: 'list', entries };
+      }
+      out.push({ source, node: call.node, line: call.node.startPosition.row + 1, label, origins, credentials: isTrue(source, call.kwargs.get('supports_credentials')), global: label === 'CORS' });
+    }
+  }
+  if (isDjangoSettings(source) || settingsOf(source).has('CORS_ALLOWED_ORIGINS') || settingsOf(source).has('CORS_ALLOW_ALL_ORIGINS')) {
+    const settings = settingsOf(source);
+    const allowAll = settings.get('CORS_ALLOW_ALL_ORIGINS') ?? settings.get('CORS_ORIGIN_ALLOW_ALL');
+    const credentials = isTrue(source, settingValue(source, 'CORS_ALLOW_CREDENTIALS'));
+    const exact = settings.get('CORS_ALLOWED_ORIGINS') ?? settings.get('CORS_ORIGIN_WHITELIST');
+    const regexes = settings.get('CORS_ALLOWED_ORIGIN_REGEXES') ?? settings.get('CORS_ORIGIN_REGEX_WHITELIST');
+    if (allowAll && isTrue(source, allowAll.childForFieldName('right') ?? undefined)) {
+      out.push({ source, node: allowAll, line: allowAll.startPosition.row + 1, label: allowAll.childForFieldName('left')?.text ?? '', origins: { kind: 'wildcard' }, credentials, global: true });
+    } else if (exact || regexes) {
+      const entries = [
+        ...(listEntries(source, exact?.childForFieldName('right') ?? undefined, undefined) ?? []),
+        ...(listEntries(source, regexes?.childForFieldName('right') ?? undefined, 'match') ?? []),
+      ];
+      const node = exact ?? regexes;
+      if (node) out.push({ source, node, line: node.startPosition.row + 1, label: 'django-cors-headers', origins: { kind: 'list', entries }, credentials, global: true });
+    }
+  }
+  return out;
+}
+
+function jsPolicies(source: SourceFile): CorsPolicy[] {
+  const out: CorsPolicy[] = [];
+  const wildcard: OriginPolicy = { kind: 'wildcard' };
+  for (const call of factsOf(source).calls) {
+    if (/^(cors|@koa\/cors|koa2-cors|koa-cors)(\.default)?$/.test(call.callee)) {
+      out.push(jsCorsPolicy(source, call, call.args[0], `${call.written}(…)`, wildcard));
+      continue;
+    }
+    const plugin = pluginOf(source, call);
+    if (plugin && /^(@fastify\/cors|fastify-cors)$/.test(plugin)) {
+      out.push(jsCorsPolicy(source, call, call.args[1], `register(${call.args[0]?.text ?? 'cors'}, …)`, wildcard));
+      continue;
+    }
+    if (/\.enableCors$/.test(call.callee)) {
+      out.push(jsCorsPolicy(source, call, call.args[0], 'enableCors(…)', wildcard));
+      continue;
+    }
+    if (call.callee === '@nestjs/core.NestFactory.create') {
+      const cors = option(source, objectOf(source, call.args[1]), 'cors');
+      if (cors && literalValue(cors) === true) out.push({ ...jsCorsPolicy(source, call, undefined, 'NestFactory.create(…, { cors: true })', wildcard) });
+      else if (cors?.type === 'object') out.push(jsCorsPolicy(source, call, cors, 'NestFactory.create(…, { cors })', wildcard));
+    }
+  }
+  return out;
+}
+
+const NGINX_HEADER = /^(?:add_header|more_set_headers)\s+['"]?(Access-Control-Allow-(?:Origin|Credentials))['"]?:?\s+['"]?([^'";\s]+)['"]?/i;
+
+function nginxPolicies(file: InfraFile): CorsPolicy[] {
+  const lines = configLines(file);
+  const credentials = lines.some((line) => {
+    const match = NGINX_HEADER.exec(line.text);
+    return match !== null && /credentials/i.test(match[1] ?? '') && /^true$/i.test(match[2] ?? '');
+  });
+  const guarded = /map\s+\$http_origin|if\s*\(\s*\$http_origin\s*~/.test(file.text);
+  const out: CorsPolicy[] = [];
+  for (const line of lines) {
+    const match = NGINX_HEADER.exec(line.text);
+    if (!match || !/origin/i.test(match[1] ?? '')) continue;
+    const value = match[2] ?? '';
+    const origins: OriginPolicy =
+      value === '*'
+        ? { kind: 'wildcard' }
+        : value === '$http_origin' && !guarded
+          ? { kind: 'reflect', how: '`$http_origin` copied into `Access-Control-Allow-Origin`' }
+          : value.startsWith('$')
+            ? { kind: 'unknown' }
+            : { kind: 'list', entries: [] };
+    out.push({ source: file, line: line.line, label: line.text, origins, credentials, global: true });
+  }
+  return out;
+}
+
+const corsCache = new WeakMap<CheckContext, CorsPolicy[]>();
+
+/** Every CORS policy the workspace declares: middleware options, settings, manual headers, nginx `add_header`. */
+export function corsPolicies(ctx: CheckContext): CorsPolicy[] {
+  const cached = corsCache.get(ctx);
+  if (cached) return cached;
+  const out: CorsPolicy[] = [];
+  for (const source of ctx.sources) {
+    const family = familyOf(source);
+    if (!family || isTestFile(source.file)) continue;
+    if (!/access-control-allow|cors/i.test(source.text)) continue;
+    out.push(...(family === 'js' ? jsPolicies(source) : pythonPolicies(source)), ...manualPolicies(source));
+  }
+  for (const file of infraOf(ctx, ['nginx'])) out.push(...nginxPolicies(file));
+  corsCache.set(ctx, out);
+  return out;
+}
+
+/** Location, endpoint and snippet of a CORS policy, ready for a report. */
+export function policyAt(ctx: CheckContext, policy: CorsPolicy, node?: Node): Pick<ReportDescriptor<string>, 'location' | 'evidence' | 'key' | 'endpointId'> {
+  const target = node ?? policy.node;
+  if (isSourceFile(policy.source) && target) {
+    const where = at(ctx, policy.source, target);
+    return { ...where, key: `${policy.label}\u0000${where.key ?? ''}` };
+  }
+  const snippet = policy.label.length > 160 ? `${policy.label.slice(0, 159)}…` : policy.label;
+  return { location: { file: policy.source.file, line: policy.line }, evidence: { snippet }, key: snippet };
+}
+
+export function nullOriginNode(policy: CorsPolicy): Node | 'line' | undefined {
+  if (!isSourceFile(policy.source)) return /Allow-Origin['"]?:?\s+['"]?null\b/i.test(policy.label) ? 'line' : undefined;
+  if (policy.origins.kind !== 'list') return undefined;
+  const entry = policy.origins.entries.find((candidate) => !candidate.regex && candidate.value.trim().toLowerCase() === 'null');
+  return entry?.node;
+}
+
+function toJsRegex(pattern: string, flags: string, semantics: RegexSemantics): RegExp | undefined {
+  let body = pattern;
+  let extra = flags.replace(/[gy]/g, '');
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
+  if (inline) {
+    body = body.slice(inline[0].length);
+    if (inline[1]?.includes('i') && !extra.includes('i')) extra += 'i';
+  }
+  body = body.replace(/\(\?P</g, '(?<').replace(/\\Z$/, '$');
+  if (semantics === 'match') body = `^(?:${body})`;
+  if (semantics === 'fullmatch') body = `^(?:${body})$`;
+  try {
+    return new RegExp(body, extra);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host a regex means to allow: the literal run at its end, e.g. `\.example\.com` → `example.com`. */
+function intendedHost(pattern: string): string | undefined {
+  const trimmed = pattern
+    .replace(/\$$|\\Z$/, '')
+    .replace(/(\(\?::\\?d\+\)\??|\(:\[0-9\]\+\)\?|\/\?|\(\/\.\*\)\?)+$/, '');
+  const run = /((?:[A-Za-z0-9-]|\\\.|\.(?![*+?{]))+)$/.exec(trimmed)?.[1];
+  if (!run) return undefined;
+  const host = run.replace(/\\\./g, '.').replace(/^[.-]+/, '');
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) && /\.[a-z]{2,}$/i.test(host) ? host.toLowerCase() : undefined;
+}
+
+export type RegexVerdict = { kind: 'any' } | { kind: 'broad'; example: string } | undefined;
+
+/** Tests an origin regex against origins an attacker can register, with the framework's matching semantics. */
+export function judgeOriginRegex(pattern: string, flags: string, semantics: RegexSemantics): RegexVerdict {
+  const regex = toJsRegex(pattern, flags, semantics);
+  if (!regex) return undefined;
+  if (regex.test('https://attacker.example') && regex.test('https://evil.io')) return { kind: 'any' };
+  const host = intendedHost(pattern);
+  if (!host) return undefined;
+  const legit = [`https://${host}`, `https://app.${host}`, `https://www.${host}`, `http://${host}`, `http://app.${host}`];
+  if (!legit.some((origin) => regex.test(origin))) return undefined;
+  const dots = [...host.matchAll(/\./g)].map((match) => match.index);
+  const candidates = [
+    `https://${host}.evil.io`,
+    `https://app.${host}.evil.io`,
+    `https://evil${host}`,
+    `https://evil-${host}`,
+    `https://app.evil-${host}`,
+    ...dots.flatMap((index) => {
+      const swapped = `${host.slice(0, index)}x${host.slice(index + 1)}`;
+      return /\.[a-z]{2,}$/.test(swapped) ? [`https://${swapped}`, `https://app.${swapped}`] : [];
+    }),
+  ];
+  const example = candidates.find((origin) => regex.test(origin));
+  return example ? { kind: 'broad', example } : undefined;
+}
+
+// ─── Endpoints and handlers ─────────────────────────────────────────────────
+
+export interface HandlerInfo {
+  source: SourceFile;
+  /** The handler function. */
+  node: Node;
+  /** The route declaration through the handler's end (decorators, middleware arguments and body). */
+  routeText: string;
+}
+
+function sourceByFile(ctx: CheckContext, file: string): SourceFile | undefined {
+  return ctx.sources.find((source) => source.file === file);
+}
+
+const FUNCTION_TYPES = new Set(['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'decorated_definition']);
+
+/** The handler function of a code endpoint, located by its recorded span. */
+export function handlerOf(ctx: CheckContext, endpoint: Endpoint): HandlerInfo | undefined {
+  const handler = endpoint.handler;
+  if (!handler) return undefined;
+  const source = sourceByFile(ctx, handler.file);
+  if (!source) return undefined;
+  const start = { row: handler.line - 1, column: Math.max(0, (handler.column ?? 1) - 1) };
+  let node: Node | null = source.tree.rootNode.descendantForPosition(start);
+  while (node && !(FUNCTION_TYPES.has(node.type) && node.startPosition.row === handler.line - 1)) node = node.parent;
+  if (!node) {
+    node = source.tree.rootNode.descendantForPosition(start);
+    while (node && !FUNCTION_TYPES.has(node.type)) node = node.parent;
+  }
+  if (!node) return undefined;
+  if (node.type === 'decorated_definition') node = node.childForFieldName('definition') ?? node;
+  const declared = endpoint.sources.find((s) => s.kind === 'code' && s.location.file === handler.file)?.location.line ?? handler.line;
+  const lines = source.text.split('\n');
+  const first = Math.min(declared, node.startPosition.row + 1);
+  let decoratorStart = first;
+  while (decoratorStart > 1 && /^\s*@/.test(lines[decoratorStart - 2] ?? '')) decoratorStart -= 1;
+  const routeText = lines.slice(decoratorStart - 1, node.endPosition.row + 1).join('\n');
+  return { source, node, routeText };
+}
+
+/** Calls inside a node, from the file's call index, in source order. */
+export function callsIn(source: SourceFile, node: Node): CallSite[] {
+  return factsOf(source).calls.filter((call) => isInside(call.node, node)).sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+const MONEY = new Set(['payments', 'payment', 'paymentintents', 'charges', 'charge', 'refunds', 'refund', 'transfers', 'transfer', 'payouts', 'payout', 'orders', 'order', 'checkout', 'checkouts', 'transactions', 'disbursements', 'withdrawals', 'deposits', 'topups', 'purchases']);
+const ACTIONS = new Set(['capture', 'confirm', 'pay', 'charge', 'execute', 'complete', 'authorize', 'place', 'submit']);
+const READ_ONLY = new Set(['search', 'query', 'validate', 'preview', 'quote', 'quotes', 'estimate', 'calculate', 'simulate', 'list', 'export', 'count']);
+
+/** `POST /payments`, `POST /orders/{id}/refunds`, `POST /invoices/{id}/pay`: creates or moves money. */
+export function movesMoney(path: string): boolean {
+  const segments = staticSegments(path);
+  const last = segments[segments.length - 1];
+  if (last === undefined || READ_ONLY.has(last)) return false;
+  if (MONEY.has(last)) return true;
+  return ACTIONS.has(last) && segments.slice(0, -1).some((segment) => MONEY.has(segment));
+}
+
+const WEBHOOK_PATH = /(^|[/_-])(webhooks?|hooks?|callbacks?|notify|notifications?|ipn)([/_-]|$)/i;
+const EVENTS_PATH = /(^|\/)events?(\/|$)/i;
+
+/** A route that receives calls from another system: by its path, or because the handler parses a provider's webhook. */
+export function isWebhookReceiver(endpoint: Endpoint, handler: HandlerInfo | undefined): boolean {
+  if (!['POST', 'PUT', 'ANY'].includes(endpoint.method.toUpperCase())) return false;
+  if (handler && WEBHOOK_LIBRARIES.test(handler.routeText)) return true;
+  if (endpoint.auth.state === 'protected') return false;
+  if (WEBHOOK_PATH.test(endpoint.path)) return true;
+  return EVENTS_PATH.test(endpoint.path) && endpoint.auth.state === 'unprotected';
+}
+
+/** Provider SDK calls that verify a webhook's signature (and, except GitHub's, its timestamp). */
+export const WEBHOOK_LIBRARIES =
+  /webhooks\.constructEvent(Async)?\s*\(|Webhook\.construct_event\s*\(|\.webhooks\.(verify|verifyAndReceive)\s*\(|\bverifyAndReceive\s*\(|new\s+Webhook\s*\([\s\S]{0,200}?\.verify\s*\(|\bWebhook\s*\([^)]*\)\s*\.verify\s*\(|\bwh\.verify\s*\(|SignatureVerifier\b|\b\w*[vV]alidator\.validate\s*\(|\bis_valid_request\s*\(|validateRequest\s*\(|RequestValidator\s*\(|verify_webhook_signature|verifyWebhookSignature|validate_webhook/;
+
+/** HMAC computed and compared by hand. */
+export const MANUAL_HMAC = /\bhmac\.new\s*\(|\bcreateHmac\s*\(|\bhmac\.HMAC\s*\(|\bHMAC\s*\(|crypto\.subtle\.verify\s*\(/;
+export const CONSTANT_TIME = /compare_digest\s*\(|timingSafeEqual\s*\(|constant_time_compare\s*\(|safeCompare\s*\(|tsscmp|secure_compare/;
+
+/** A helper or middleware whose name says it checks the request's signature. */
+export const VERIFY_HELPER = /\b(verify|validate|check|authenticate)_?\w*(signature|signed|hmac|webhook|sig)\w*\s*[(,)\]]|\b\w*(signature|hmac|webhook)_?(verif|valid|check|guard|auth)\w*\s*[(,)\]]|@\w*(verify|validate|require)_?\w*(signature|webhook|hmac)\w*/i;
+
+export function verifiesSignature(text: string): boolean {
+  return WEBHOOK_LIBRARIES.test(text) || VERIFY_HELPER.test(text) || (MANUAL_HMAC.test(text) && (CONSTANT_TIME.test(text) || /==|!=/.test(text)));
+}
+
+/** Reads of the request body in a handler. */
+export const BODY_READ = /\breq\.body\b|\brequest\.(body|data|json|get_json|form|get_data|POST|stream)\b|\bctx\.request\.body\b|await\s+\w*\.(json|text|body)\s*\(|request\.get_data\s*\(|\.rawBody\b|\bpayload\b|\bevent\b/;
+
+// ─── Outbound HTTP ─────────────────────────────────────────────────────────
+
+const PY_HTTP = /^(requests|httpx)(\.(api|sessions?))?\.(get|post|put|patch|delete|head|options|request)$|^(requests|httpx)\.(Session|Client|AsyncClient)$|^urllib\.request\.(urlopen|Request)$|^urllib3\.(PoolManager|request)$|^aiohttp\.(ClientSession|request)$/;
+const PY_CLIENT_METHOD = /\.(get|post|put|patch|delete|head|request|send|urlopen)$/;
+const JS_HTTP = /^(fetch|node-fetch|undici\.(fetch|request)|axios|got|superagent|needle|ky)(\.default)?(\.(get|post|put|patch|delete|head|request))?$|^(https?|http2)\.(get|request)$/;
+
+export interface OutboundCall {
+  call: CallSite;
+  /** Upper-case HTTP method when it is written; undefined when it is not known. */
+  method: string | undefined;
+  url: Node | undefined;
+  /** JS options object / Python call (kwargs hold the options). */
+  options: Node | undefined;
+}
+
+function methodFromName(name: string): string | undefined {
+  const match = /\.(get|post|put|patch|delete|head)$/i.exec(name);
+  return match?.[1]?.toUpperCase();
+}
+
+/** Outbound HTTP requests made by the code: requests/httpx/urllib/aiohttp, fetch/axios/got/http(s). */
+export function outboundCalls(source: SourceFile): OutboundCall[] {
+  const out: OutboundCall[] = [];
+  const family = familyOf(source);
+  for (const call of factsOf(source).calls) {
+    if (family === 'python') {
+      const known = PY_HTTP.test(call.callee);
+      const client = !known && PY_CLIENT_METHOD.test(call.written) && /(session|client|http|requests|httpx|api)\w*\.\w+$/i.test(call.written);
+      if (!known && !client) continue;
+      const method = methodFromName(call.callee) ?? (/\.request$/.test(call.callee) ? stringValue(call.args[0])?.toUpperCase() : undefined);
+      const url = /\.request$/.test(call.callee) ? argumentOf(call, 1, 'url') : argumentOf(call, 0, 'url');
+      out.push({ call, method, url, options: call.node });
+    } else if (family === 'js') {
+      const known = JS_HTTP.test(call.callee);
+      const client = !known && /^(this\.)?(http|httpService|client|api|axiosInstance|httpClient)\.(get|post|put|patch|delete|request)$/i.test(call.written);
+      if (!known && !client) continue;
+      const options = objectOf(source, call.args[1]) ?? (call.args[0]?.type === 'object' ? call.args[0] : undefined);
+      const fromOptions = stringValue(option(source, options, 'method'))?.toUpperCase();
+      const written = methodFromName(call.callee);
+      const method = written ?? fromOptions ?? (/^(fetch|node-fetch|undici|axios|got)/.test(call.callee) && !/\.request$/.test(call.callee) ? 'GET' : undefined);
+      const url = call.args[0]?.type === 'object' ? option(source, call.args[0], 'url') : call.args[0];
+      const dataOptions = written && ['POST', 'PUT', 'PATCH'].includes(written) ? (objectOf(source, call.args[2]) ?? options) : options;
+      out.push({ call, method, url, options: dataOptions });
+    }
+  }
+  return out;
+}
+
+function argumentOf(call: CallSite, position: number, keyword: string): Node | undefined {
+  return call.kwargs.get(keyword) ?? call.args[position];
+}
+
+const FRAMEWORK_NAMES: Record<AppFramework, string> = {
+  express: 'Express',
+  fastify: 'Fastify',
+  koa: 'Koa',
+  nestjs: 'NestJS',
+  fastapi: 'FastAPI',
+  flask: 'Flask',
+  django: 'Django',
+};
+
+/** "the Express app created by `express()`", "the Django project configured in `settings.py`". */
+export function describeApp(app: AppEntry): string {
+  const name = FRAMEWORK_NAMES[app.framework];
+  return app.framework === 'django' ? `the Django project configured in \`${app.source.file}\`` : `the ${name} app created by \`${app.label}\``;
+}
+
+/** Where an app-wide finding goes: the call that creates the app. */
+export function appAt(ctx: CheckContext, app: AppEntry): Pick<ReportDescriptor<string>, 'location' | 'evidence' | 'key'> {
+  const where = at(ctx, app.source, app.node);
+  return { location: where.location, ...(where.evidence ? { evidence: where.evidence } : {}), key: `${app.framework}:${app.label}` };
+}
+
+const definitionsCache = new WeakMap<SourceFile, Map<string, Node>>();
+
+function definitionsOf(source: SourceFile): Map<string, Node> {
+  let map = definitionsCache.get(source);
+  if (map) return map;
+  map = new Map<string, Node>();
+  for (const node of source.tree.rootNode.descendantsOfType(['function_definition', 'function_declaration', 'method_definition', 'variable_declarator'])) {
+    if (!node) continue;
+    const name = node.childForFieldName('name');
+    const value = node.type === 'variable_declarator' ? node.childForFieldName('value') : node;
+    if (!name || !value || !FUNCTION_TYPES.has(value.type)) continue;
+    map.set(name.text, value);
+  }
+  definitionsCache.set(source, map);
+  return map;
+}
+
+/** The handler's route text plus the bodies of same-file functions it calls (one level), where verification often lives. */
+export function expandedText(handler: HandlerInfo): { text: string; helpers: Node[] } {
+  const definitions = definitionsOf(handler.source);
+  const helpers: Node[] = [];
+  for (const call of callsIn(handler.source, handler.node)) {
+    const name = call.written.replace(/^(this|self)\./, '');
+    const definition = definitions.get(name);
+    if (definition && !isInside(definition, handler.node) && !helpers.includes(definition)) helpers.push(definition);
+  }
+  const routeLevel = handler.routeText;
+  for (const name of routeLevel.matchAll(/[(,]\s*([A-Za-z_$][\w$]*)\s*(?=[,)])/g)) {
+    const definition = definitions.get(name[1] ?? '');
+    if (definition && !isInside(definition, handler.node) && !helpers.includes(definition)) helpers.push(definition);
+  }
+  const text = [routeLevel, ...helpers.map((helper) => helper.text)].join('\n').replace(/^\s*(#|\/\/).*$/gm, '');
+  return { text, helpers };
+}
+
+/** Router- or app-level middleware that verifies signatures for this handler: `router.use(verifyWebhook)` in its file, or a mount of its path. */
+export function verifiedByMiddleware(ctx: CheckContext, endpoint: Endpoint, handler: HandlerInfo): boolean {
+  for (const source of sourcesOf(ctx, 'js')) {
+    for (const call of factsOf(source).calls) {
+      if (!/\.use$/.test(call.written) || !verifiesSignature(call.args.map((arg) => arg.text).join(', ') + ' ')) continue;
+      if (source === handler.source) return true;
+      const mount = stringValue(call.args[0]);
+      if (mount && endpoint.path.startsWith(mount.replace(/\/$/, ''))) return true;
+    }
+  }
+  return false;
+}
+
+/** Calls that change state: writes, messages, jobs. */
+export const SIDE_EFFECT = /(^|\.)(update\w*|insert\w*|save|create\w*|delete\w*|destroy|remove|execute|query|commit|add|publish|enqueue|send\w*|delay|apply_async|put|increment\w*|incr|credit\w*|charge\w*|transfer\w*|refund\w*|emit|fulfil\w*|fulfill\w*|mark\w*|process\w*|handle\w*)$/i;
+
+/** Where the handler first changes state, if it does. */
+export function firstSideEffect(handler: HandlerInfo): CallSite | undefined {
+  return callsIn(handler.source, handler.node).find((call) => SIDE_EFFECT.test(call.written) && !/^(res|reply|ctx|response|logger|log|console)\./.test(call.written) && !/(^|\.)(headers|META)\.get$/.test(call.written));
+}
+
+/** The source line a node starts on, trimmed: a snippet that tells apart identical expressions on different lines. */
+export function lineSnippet(source: SourceFile, node: Node, max = 160): string {
+  const line = (source.text.split('\n')[node.startPosition.row] ?? node.text).trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

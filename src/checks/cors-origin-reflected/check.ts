@@ -1,0 +1,35 @@
+import { corsPolicies, judgeOriginRegex, policyAt } from '../../analysis/code-transport.js';
+import defineCheck from '../define-check.js';
+
+export default defineCheck({
+  id: 'cors-origin-reflected',
+  title: 'Request origin reflected in CORS with credentials',
+  owasp: 'API8:2023',
+  cwe: ['CWE-942', 'CWE-346'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'cors-transport',
+  targets: ['code', 'inventory'],
+  rationale:
+    'Echoing the request\'s `Origin` into `Access-Control-Allow-Origin` while allowing credentials lets any website a signed-in user visits send authenticated requests to the API and read the responses: account data, tokens, payment details.',
+  remediation:
+    'Check the origin against an explicit allowlist before allowing it: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })` or an `origin(origin, cb)` callback that calls `cb(null, allowed.includes(origin))`; FastAPI `allow_origins=["https://app.example.com"]` instead of `allow_origin_regex=".*"`; nginx `map $http_origin $cors_origin { "https://app.example.com" $http_origin; default ""; }`.',
+  messages: {
+    reflected: 'The CORS policy `{{label}}` allows every origin, with credentials, through {{how}}.',
+    regex: 'The origin pattern `{{pattern}}` matches any origin, and `{{label}}` allows credentials.',
+  },
+  run(ctx, report) {
+    for (const policy of corsPolicies(ctx)) {
+      if (!policy.credentials) continue;
+      if (policy.origins.kind === 'reflect') {
+        report({ messageId: 'reflected', data: { how: policy.origins.how, label: policy.label }, ...policyAt(ctx, policy) });
+        continue;
+      }
+      if (policy.origins.kind !== 'list') continue;
+      for (const entry of policy.origins.entries) {
+        if (!entry.regex || judgeOriginRegex(entry.value, entry.regex.flags, entry.regex.semantics)?.kind !== 'any') continue;
+        report({ messageId: 'regex', data: { pattern: entry.value, label: policy.label }, ...policyAt(ctx, policy, entry.node) });
+      }
+    }
+  },
+});

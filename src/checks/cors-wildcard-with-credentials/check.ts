@@ -1,0 +1,26 @@
+import { corsPolicies, policyAt } from '../../analysis/code-transport.js';
+import defineCheck from '../define-check.js';
+
+export default defineCheck({
+  id: 'cors-wildcard-with-credentials',
+  title: 'Wildcard CORS origin with credentials',
+  owasp: 'API8:2023',
+  cwe: ['CWE-942', 'CWE-346'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'cors-transport',
+  targets: ['code', 'inventory'],
+  rationale:
+    'Asking for every origin and for credentials at once makes Starlette, flask-cors and django-cors-headers echo the caller\'s origin back with `Access-Control-Allow-Credentials: true`, so any website a user visits can call the API with their cookies and read the answers; where the `*` is sent as is, browsers drop the response and the configuration is broken instead.',
+  remediation:
+    'List the origins that may call the API with credentials: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })`; Nest `app.enableCors({ origin: [\'https://app.example.com\'], credentials: true })`; FastAPI `app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)`; Flask `CORS(app, origins=["https://app.example.com"], supports_credentials=True)`; Django `CORS_ALLOWED_ORIGINS = ["https://app.example.com"]` instead of `CORS_ALLOW_ALL_ORIGINS`.',
+  messages: {
+    wildcard: '`{{label}}` allows every origin and also allows credentials.',
+  },
+  run(ctx, report) {
+    for (const policy of corsPolicies(ctx)) {
+      if (policy.origins.kind !== 'wildcard' || !policy.credentials) continue;
+      report({ messageId: 'wildcard', data: { label: policy.label }, ...policyAt(ctx, policy) });
+    }
+  },
+});

@@ -1,0 +1,40 @@
+import { appAt, appsOf, describeApp, httpsEnforced } from '../../analysis/code-transport.js';
+import defineCheck from '../define-check.js';
+
+const FIX: Record<string, string> = {
+  express: '`app.use(helmet())` (HSTS) and a redirect of `req.secure === false` requests to HTTPS',
+  nestjs: '`app.use(helmet())` (HSTS) and a redirect to HTTPS',
+  fastify: '`fastify.register(helmet)` (HSTS) and a redirect to HTTPS',
+  koa: '`app.use(helmet())` from koa-helmet and `koa-sslify`',
+  fastapi: '`app.add_middleware(HTTPSRedirectMiddleware)` and an HSTS header',
+  flask: '`Talisman(app)`',
+  django: '`SECURE_SSL_REDIRECT = True` and `SECURE_HSTS_SECONDS = 31536000`',
+};
+
+export default defineCheck({
+  id: 'https-not-enforced',
+  title: 'HTTPS not enforced',
+  owasp: 'API8:2023',
+  cwe: ['CWE-319', 'CWE-523'],
+  severity: 'medium',
+  confidence: 'medium',
+  section: 'cors-transport',
+  targets: ['code'],
+  rationale:
+    'Without a redirect to HTTPS and a `Strict-Transport-Security` header, a client that once uses `http://` (a typed URL, an old link, a downgrade by someone on the network) sends tokens, cookies and payloads in clear text.',
+  remediation:
+    'Redirect HTTP to HTTPS and send HSTS, in the app or in the proxy in front of it: Express `app.use(helmet())` (sends `Strict-Transport-Security`); FastAPI `app.add_middleware(HTTPSRedirectMiddleware)`; Flask `Talisman(app)`; Django `SECURE_SSL_REDIRECT = True`, `SECURE_HSTS_SECONDS = 31536000`, `SECURE_HSTS_INCLUDE_SUBDOMAINS = True`; nginx `return 301 https://$host$request_uri;` and `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`.',
+  messages: {
+    app: 'Nothing redirects {{app}} to HTTPS or sends HSTS for it, neither in the code nor in a proxy config of the repository: add {{fix}}.',
+  },
+  run(ctx, report) {
+    for (const app of appsOf(ctx)) {
+      if (httpsEnforced(ctx, app)) continue;
+      report({
+        messageId: 'app',
+        data: { app: describeApp(app), fix: FIX[app.framework] ?? 'a redirect and HSTS' },
+        ...appAt(ctx, app),
+      });
+    }
+  },
+});

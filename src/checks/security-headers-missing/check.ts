@@ -1,0 +1,42 @@
+import { appAt, appsOf, describeApp, headerMiddleware, headersNotSet } from '../../analysis/code-transport.js';
+import defineCheck from '../define-check.js';
+
+const FIX: Record<string, string> = {
+  express: '`app.use(helmet())`',
+  nestjs: '`app.use(helmet())`',
+  fastify: '`await fastify.register(helmet)` (@fastify/helmet)',
+  koa: '`app.use(helmet())` (koa-helmet)',
+  fastapi: 'a middleware that sets them (e.g. `secure.Secure()`), or the proxy in front',
+  flask: '`Talisman(app)`',
+  django: '`django.middleware.security.SecurityMiddleware` and `XFrameOptionsMiddleware` in `MIDDLEWARE`',
+};
+
+export default defineCheck({
+  id: 'security-headers-missing',
+  title: 'Security response headers missing',
+  owasp: 'API8:2023',
+  cwe: ['CWE-693', 'CWE-1021'],
+  severity: 'low',
+  confidence: 'medium',
+  section: 'cors-transport',
+  targets: ['code'],
+  rationale:
+    'Without `X-Content-Type-Options: nosniff` a browser may run an API response as script or HTML; without `X-Frame-Options` or `frame-ancestors` the API\'s pages can be framed for clickjacking; without HSTS the first request can be downgraded. These headers cost nothing and close whole classes of browser attacks.',
+  remediation:
+    'Add the framework\'s security-header middleware: Express / Nest `app.use(helmet())`; Fastify `await fastify.register(helmet)`; Koa `app.use(helmet())` from koa-helmet; Flask `Talisman(app)`; Django `SecurityMiddleware` with `SECURE_CONTENT_TYPE_NOSNIFF`, `SECURE_HSTS_SECONDS`, and `XFrameOptionsMiddleware`; FastAPI a middleware setting `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, `Content-Security-Policy: default-src \'none\'; frame-ancestors \'none\'`, `Referrer-Policy: no-referrer`. Or set them in nginx with `add_header … always;`.',
+  messages: {
+    missing: 'No security-header middleware covers {{app}}, and nothing sets {{headers}}: add {{fix}}.',
+  },
+  run(ctx, report) {
+    for (const app of appsOf(ctx)) {
+      if (headerMiddleware(ctx, app)) continue;
+      const missing = headersNotSet(ctx, app);
+      if (!missing.includes('X-Content-Type-Options') && !missing.includes('X-Frame-Options')) continue;
+      report({
+        messageId: 'missing',
+        data: { app: describeApp(app), headers: missing.map((header) => `\`${header}\``).join(', '), fix: FIX[app.framework] ?? 'a security-header middleware' },
+        ...appAt(ctx, app),
+      });
+    }
+  },
+});

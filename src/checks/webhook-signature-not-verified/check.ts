@@ -1,0 +1,59 @@
+import { at } from '../../analysis/code-auth.js';
+import {
+  BODY_READ,
+  CONSTANT_TIME,
+  MANUAL_HMAC,
+  VERIFY_HELPER,
+  WEBHOOK_LIBRARIES,
+  expandedText,
+  firstSideEffect,
+  handlerOf,
+  isTestFile,
+  isWebhookReceiver,
+  lineSnippet,
+  verifiedByMiddleware,
+  verifiesSignature,
+} from '../../analysis/code-transport.js';
+import defineCheck from '../define-check.js';
+
+const VERIFICATION = new RegExp(`${WEBHOOK_LIBRARIES.source}|${VERIFY_HELPER.source}|${MANUAL_HMAC.source}|${CONSTANT_TIME.source}`, 'i');
+
+export default defineCheck({
+  id: 'webhook-signature-not-verified',
+  title: 'Webhook processed without signature verification',
+  owasp: 'API8:2023',
+  cwe: ['CWE-345', 'CWE-347'],
+  severity: 'high',
+  confidence: 'medium',
+  section: 'cors-transport',
+  targets: ['code', 'inventory'],
+  rationale:
+    'A webhook URL is public and easy to guess; if the receiver acts on the body without checking the sender\'s HMAC signature, anyone can post a forged `payment.succeeded` or `invoice.paid` event and have orders shipped, balances credited or accounts upgraded.',
+  remediation:
+    'Verify the signature over the raw body before doing anything else: Stripe `stripe.webhooks.constructEvent(req.body /* express.raw() */, req.headers[\'stripe-signature\'], endpointSecret)` / Python `stripe.Webhook.construct_event(payload, sig_header, endpoint_secret)`; GitHub `@octokit/webhooks` `webhooks.verify(body, signature)`; Svix `new Webhook(secret).verify(payload, headers)`; otherwise `hmac.compare_digest(hmac.new(secret, f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest(), signature)` (Node `crypto.createHmac` + `crypto.timingSafeEqual`) and reject timestamps older than 5 minutes.',
+  messages: {
+    missing: 'The webhook receiver `{{endpoint}}` processes the request without verifying a signature.',
+    late: 'The webhook receiver `{{endpoint}}` calls `{{effect}}` before it verifies the signature.',
+  },
+  run(ctx, report) {
+    for (const endpoint of ctx.inventory.endpoints) {
+      const handler = handlerOf(ctx, endpoint);
+      if (!handler || isTestFile(handler.source.file) || !isWebhookReceiver(endpoint, handler)) continue;
+      const { text } = expandedText(handler);
+      const name = `${endpoint.method} ${endpoint.path}`;
+      const effect = firstSideEffect(handler);
+      if (verifiesSignature(text) || verifiedByMiddleware(ctx, endpoint, handler)) {
+        const body = handler.node.text;
+        const verifiedAt = VERIFICATION.exec(body)?.index;
+        const declaredBefore = handler.routeText.indexOf(body);
+        const verifiedOutside = VERIFICATION.test(handler.routeText.slice(0, Math.max(0, declaredBefore)));
+        if (effect && verifiedAt !== undefined && !verifiedOutside && effect.node.startIndex - handler.node.startIndex < verifiedAt) {
+          report({ messageId: 'late', data: { endpoint: name, effect: `${effect.written}()` }, ...at(ctx, handler.source, handler.node, lineSnippet(handler.source, handler.node)), endpointId: endpoint.id, key: endpoint.id });
+        }
+        continue;
+      }
+      if (!effect && !BODY_READ.test(handler.node.text)) continue;
+      report({ messageId: 'missing', data: { endpoint: name }, ...at(ctx, handler.source, handler.node, lineSnippet(handler.source, handler.node)), endpointId: endpoint.id, key: endpoint.id });
+    }
+  },
+});

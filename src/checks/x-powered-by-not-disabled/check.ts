@@ -1,0 +1,45 @@
+import { appAt, appsOf, describeApp, configLines, helmetUse, infraOf, workspaceHas } from '../../analysis/code-transport.js';
+import defineCheck from '../define-check.js';
+
+const DISABLED = /\.disable\(\s*['"]x-powered-by['"]\s*\)|\.set\(\s*['"]x-powered-by['"]\s*,\s*false\s*\)|hidePoweredBy\s*\(|removeHeader\(\s*['"]x-powered-by['"]\s*\)/i;
+const PROXY_HIDES = /^(proxy_hide_header|more_clear_headers)\s+['"]?X-Powered-By/i;
+
+export default defineCheck({
+  id: 'x-powered-by-not-disabled',
+  title: 'Server technology disclosed in response headers',
+  owasp: 'API8:2023',
+  cwe: ['CWE-200', 'CWE-497'],
+  severity: 'low',
+  confidence: 'high',
+  section: 'cors-transport',
+  targets: ['code'],
+  rationale:
+    '`X-Powered-By: Express` and nginx\'s version in `Server` tell an attacker which framework and version to look up exploits for, on every response, at no cost to them.',
+  remediation:
+    'Turn the disclosure off: Express `app.disable(\'x-powered-by\')` or `app.use(helmet())`; Nest `app.getHttpAdapter().getInstance().disable(\'x-powered-by\')` or `app.use(helmet())`; nginx `server_tokens off;` (and `proxy_hide_header X-Powered-By;`).',
+  messages: {
+    express: 'Nothing disables the `X-Powered-By: Express` header that {{app}} sends.',
+    serverTokens: '`server_tokens on` puts the nginx version in every `Server` header.',
+  },
+  run(ctx, report) {
+    const hidden =
+      helmetUse(ctx)?.poweredBy === true ||
+      workspaceHas(ctx, 'js', DISABLED) ||
+      infraOf(ctx, ['nginx']).some((file) => configLines(file).some((line) => PROXY_HIDES.test(line.text)));
+    for (const app of appsOf(ctx)) {
+      if (hidden || (app.framework !== 'express' && app.framework !== 'nestjs')) continue;
+      if (app.framework === 'nestjs' && /FastifyAdapter/.test(app.node.text)) continue;
+      report({
+        messageId: 'express',
+        data: { app: describeApp(app) },
+        ...appAt(ctx, app),
+      });
+    }
+    for (const file of infraOf(ctx, ['nginx'])) {
+      for (const line of configLines(file)) {
+        if (!/^server_tokens\s+on\s*;/.test(line.text)) continue;
+        report({ messageId: 'serverTokens', location: { file: file.file, line: line.line }, evidence: { snippet: line.text }, key: line.text });
+      }
+    }
+  },
+});
