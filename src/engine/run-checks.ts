@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AnyCheck, CheckTarget, ReportDescriptor } from '../checks/define-check.js';
-import type { Diagnostic, Finding } from '../model/types.js';
+import type { Confidence, Diagnostic, Finding, Severity } from '../model/types.js';
 import { SEVERITIES } from '../model/types.js';
 import type { CheckContext } from './context.js';
 import { maskSecrets } from './mask.js';
@@ -87,14 +87,15 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext): Check
             ...(typeof descriptor.evidence.snippet === 'string' ? { snippet: maskSecrets(descriptor.evidence.snippet) } : {}),
           }
         : undefined;
+      const confidence = descriptor.confidence ?? check.confidence;
       findings.push({
         checkId: check.id,
         title: check.title,
         message: maskSecrets(message),
         owasp: check.owasp,
         cwe: check.cwe,
-        severity: descriptor.severity ?? check.severity,
-        confidence: descriptor.confidence ?? check.confidence,
+        severity: settledSeverity(check.severity, descriptor.severity, confidence),
+        confidence,
         section: check.section,
         location: descriptor.location,
         ...(descriptor.endpointId === undefined ? {} : { endpointId: descriptor.endpointId }),
@@ -117,6 +118,16 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext): Check
   }
   findings.sort(compareFindings);
   return { findings, diagnostics, ran };
+}
+
+/**
+ * Exposure may raise a finding above its check's severity only when the finding is certain: a
+ * heuristic (a field name, a path word) escalated to critical erodes trust in every critical.
+ */
+export function settledSeverity(base: Severity, reported: Severity | undefined, confidence: Confidence): Severity {
+  if (reported === undefined) return base;
+  if (confidence !== 'high' && severityRank(reported) < severityRank(base)) return base;
+  return reported;
 }
 
 export function severityRank(severity: string): number {

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import defineCheck, { type AnyCheck } from '../checks/define-check.js';
+import type { CheckContext } from './context.js';
+import { maskSecrets } from './mask.js';
+import { formatMessage, runChecks, settledSeverity } from './run-checks.js';
+
+function context(overrides: Partial<CheckContext> = {}): CheckContext {
+  return {
+    project: { root: '/x', languages: [], frameworks: [], dependencies: {} },
+    config: { publicEndpoints: [], apiTypes: {}, disabledChecks: [] },
+    today: '2026-06-01',
+    specs: [],
+    graphql: [],
+    protos: [],
+    sources: [],
+    infra: [],
+    inventory: { apis: [], endpoints: [] },
+    endpointById: new Map(),
+    ...overrides,
+  };
+}
+
+const ENDPOINT = {
+  id: 'api GET /a',
+  apiId: 'api',
+  method: 'GET',
+  path: '/a',
+  protocol: 'rest' as const,
+  sources: [],
+  parameters: [],
+  auth: { state: 'unknown' as const, mechanisms: [] },
+  deprecated: false,
+  type: 'external' as const,
+  tier: 'low' as const,
+};
+
+function check(id: string, run: AnyCheck['run'], extra: Partial<AnyCheck> = {}): AnyCheck {
+  return defineCheck({
+    id,
+    title: 'A weakness',
+    owasp: 'API8:2023',
+    cwe: ['CWE-1'],
+    severity: 'medium',
+    confidence: 'high',
+    section: 'input-validation',
+    targets: ['inventory'],
+    rationale: 'Because.',
+    remediation: 'Fix it.',
+    messages: { found: 'Found `{{what}}`.' },
+    run,
+    ...extra,
+  });
+}
+
+const withEndpoint = context({ inventory: { apis: [], endpoints: [ENDPOINT] } });
+
+describe('runChecks', () => {
+  it('builds findings from the check metadata, formats messages and sorts by place', () => {
+    const result = runChecks(
+      [
+        check('b-check', (_ctx, report) => {
+          report({ messageId: 'found', data: { what: 'y' }, location: { file: 'b.js', line: 2 } });
+          report({ messageId: 'found', data: { what: 'x' }, location: { file: 'a.js', line: 9 } });
+        }),
+      ],
+      withEndpoint,
+    );
+    expect(result.findings.map((finding) => [finding.location.file, finding.message])).toEqual([
+      ['a.js', 'Found `x`.'],
+      ['b.js', 'Found `y`.'],
+    ]);
+    expect(result.findings[0]).toMatchObject({ checkId: 'b-check', owasp: 'API8:2023', severity: 'medium', rationale: 'Because.' });
+  });
+
+  it('turns a crashing check into a diagnostic and runs the others', () => {
+    const result = runChecks(
+      [
+        check('crashes', () => {
+          throw new Error('boom');
+        }),
+        check('works', (_ctx, report) => {
+          report({ messageId: 'found', data: { what: 'z' }, location: { file: 'c.py', line: 1 } });
+        }),
+      ],
+      withEndpoint,
+    );
+    expect(result.findings).toHaveLength(1);
+    expect(result.diagnostics[0]?.message).toMatch(/crashes crashed.*boom/);
+  });
+
+  it('reports one finding per fingerprint and skips checks without targets or disabled ones', () => {
+    const twice = check('twice', (_ctx, report) => {
+      for (let i = 0; i < 2; i += 1) report({ messageId: 'found', data: { what: 'same' }, location: { file: 'x.ts', line: 3 } });
+    });
+    expect(runChecks([twice], withEndpoint).findings).toHaveLength(1);
+    expect(runChecks([twice], context()).ran).toEqual([]);
+    expect(runChecks([twice], { ...withEndpoint, config: { ...withEndpoint.config, disabledChecks: ['twice'] } }).ran).toEqual([]);
+  });
+
+  it('keeps fingerprints stable when a finding moves to another line', () => {
+    const at = (line: number): AnyCheck =>
+      check('moves', (_ctx, report) => {
+        report({ messageId: 'found', data: { what: 'v' }, location: { file: 'm.js', line }, evidence: { snippet: 'jwt.decode(t)' } });
+      });
+    expect(runChecks([at(3)], withEndpoint).findings[0]?.fingerprint).toBe(runChecks([at(30)], withEndpoint).findings[0]?.fingerprint);
+  });
+
+  it('masks secrets in messages and evidence', () => {
+    const result = runChecks(
+      [
+        check('leaks', (_ctx, report) => {
+          report({
+            messageId: 'found',
+            data: { what: 'sk_live_abcdefghijklmnop' },
+            location: { file: 's.js', line: 1 },
+            evidence: { snippet: "const JWT_SECRET = 'hunter2hunter2'" },
+          });
+        }),
+      ],
+      withEndpoint,
+    );
+    const finding = result.findings[0];
+    expect(finding?.message).not.toContain('abcdefghijklmnop');
+    expect(finding?.evidence?.snippet).not.toContain('hunter2hunter2');
+  });
+});
+
+describe('settledSeverity', () => {
+  it('lets exposure raise only certain findings, and lower any', () => {
+    expect(settledSeverity('medium', 'critical', 'high')).toBe('critical');
+    expect(settledSeverity('medium', 'critical', 'medium')).toBe('medium');
+    expect(settledSeverity('high', 'low', 'low')).toBe('low');
+    expect(settledSeverity('high', undefined, 'low')).toBe('high');
+  });
+});
+
+describe('formatMessage and maskSecrets', () => {
+  it('leaves unknown placeholders visible rather than blank', () => {
+    expect(formatMessage('`{{a}}` and {{b}}.', { a: 'x' })).toBe('`x` and {{b}}.');
+  });
+
+  it('keeps a recognisable prefix and hides the rest', () => {
+    expect(maskSecrets('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc')).not.toContain('eyJzdWIiOiIxIn0');
+    expect(maskSecrets('password = "correct horse battery"')).toMatch(/password = "corr\*+"/);
+    expect(maskSecrets('no secrets here')).toBe('no secrets here');
+  });
+});
