@@ -1,0 +1,102 @@
+import type { Node } from 'web-tree-sitter';
+import { isPython, resolveValue } from '../../analysis/code-auth.js';
+import { factsOf, literalValue, stringValue } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
+import { siteOf } from '../../analysis/code-input.js';
+import defineCheck from '../define-check.js';
+
+const DEV_SETTINGS = /(^|\/)(dev|development|local|test|tests|testing|ci)(_settings)?\.py$|settings[/_.](dev|development|local|test|testing|ci)\w*\.py$|(^|\/)tests?\//;
+const ENV_GUARD = /NODE_ENV|process\.env|environ|getenv|ENV\b|ENVIRONMENT|is_?dev|isDev|isDevelopment|development|DEBUG/i;
+
+/** True when an `if` around the node consults the environment (a development-only branch). */
+function guarded(node: Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'if_statement') {
+      const condition = current.childForFieldName('condition');
+      if (condition && ENV_GUARD.test(condition.text) && !/__name__/.test(condition.text)) return true;
+    }
+    if (current.type === 'ternary_expression' || current.type === 'conditional_expression' || current.type === 'binary_expression' && /&&/.test(current.text.slice(0, 200))) {
+      if (ENV_GUARD.test(current.text.slice(0, 200))) return true;
+    }
+  }
+  return false;
+}
+
+function isTrue(source: SourceFile, node: Node | undefined): boolean {
+  return literalValue(resolveValue(source, node)) === true;
+}
+
+function isDjangoSettings(source: SourceFile): boolean {
+  return /\b(INSTALLED_APPS|ROOT_URLCONF|ALLOWED_HOSTS|MIDDLEWARE)\s*=/.test(source.text);
+}
+
+export default defineCheck({
+  id: 'debug-mode-enabled',
+  title: 'Debug mode enabled in application code',
+  owasp: 'API8:2023',
+  cwe: ['CWE-489', 'CWE-215'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'Debug mode returns full stack traces, settings and SQL to whoever triggers an error, and the Werkzeug debugger runs arbitrary Python from the browser; a hard-coded switch ships to production with the code.',
+  remediation:
+    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code.',
+  messages: {
+    djangoDebug: '`DEBUG = True` is hard-coded in the Django settings.',
+    flaskRun: '`{{call}}` starts the server with the debugger enabled.',
+    appDebug: '`{{expression}}` turns on debug mode for the app.',
+    ctorDebug: '`{{call}}` creates the app with `debug=True`.',
+    errorhandler: '`{{call}}` installs the development error handler (full stack traces in responses) unconditionally.',
+    nodeEnv: '`{{expression}}` forces the development environment in code.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      if (DEV_SETTINGS.test(source.file)) continue;
+      const root = source.tree.rootNode;
+      if (isPython(source)) {
+        for (const assignment of root.descendantsOfType('assignment')) {
+          if (!assignment || guarded(assignment)) continue;
+          const left = assignment.childForFieldName('left');
+          const right = assignment.childForFieldName('right');
+          if (literalValue(right) !== true) continue;
+          const target = left?.text ?? '';
+          if (target === 'DEBUG' && assignment.parent?.parent?.type === 'module' && isDjangoSettings(source)) {
+            report({ messageId: 'djangoDebug', ...siteOf(ctx, source, assignment) });
+          } else if (/^\w+\.debug$/.test(target) || /^\w+\.config\[\s*["']DEBUG["']\s*\]$/.test(target)) {
+            report({ messageId: 'appDebug', data: { expression: assignment.text }, ...siteOf(ctx, source, assignment) });
+          }
+        }
+        for (const call of factsOf(source).calls) {
+          if (guarded(call.node)) continue;
+          const debug = call.kwargs.get('debug') ?? call.kwargs.get('DEBUG');
+          if (!debug || !isTrue(source, debug)) continue;
+          const where = siteOf(ctx, source, debug.parent ?? debug, call.node.text.split('\n')[0]);
+          if (/\.run$/.test(call.callee) && !/^(uvicorn|asyncio)\./.test(call.callee)) report({ messageId: 'flaskRun', data: { call: `${call.written}(debug=True)` }, ...where });
+          else if (/(^|\.)(FastAPI|Starlette|Quart|Sanic)$/.test(call.callee)) report({ messageId: 'ctorDebug', data: { call: call.written }, ...where });
+          else if (/\.config\.update$/.test(call.callee)) report({ messageId: 'appDebug', data: { expression: call.node.text.slice(0, 60) }, ...where });
+        }
+        continue;
+      }
+      for (const call of factsOf(source).calls) {
+        if (guarded(call.node)) continue;
+        const inner = call.args[0];
+        if (/\.use$/.test(call.callee) && inner?.type === 'call_expression') {
+          const innerCallee = factsOf(source).calls.find((candidate) => candidate.node.id === inner.id)?.callee;
+          if (innerCallee === 'errorhandler') report({ messageId: 'errorhandler', data: { call: call.node.text.slice(0, 60) }, ...siteOf(ctx, source, call.node) });
+        } else if (/^\w+\.set$/.test(call.callee) && stringValue(inner) === 'env' && stringValue(call.args[1]) === 'development') {
+          report({ messageId: 'nodeEnv', data: { expression: call.node.text }, ...siteOf(ctx, source, call.node) });
+        }
+      }
+      for (const assignment of root.descendantsOfType('assignment_expression')) {
+        if (!assignment || guarded(assignment)) continue;
+        const left = assignment.childForFieldName('left')?.text ?? '';
+        const value = stringValue(assignment.childForFieldName('right'));
+        if (/^process\.env\.NODE_ENV$|^process\.env\[['"]NODE_ENV['"]\]$/.test(left) && /^dev(elopment)?$/.test(value ?? '')) {
+          report({ messageId: 'nodeEnv', data: { expression: assignment.text }, ...siteOf(ctx, source, assignment) });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,76 @@
+import type { Node } from 'web-tree-sitter';
+import { isPython } from '../../analysis/code-auth.js';
+import { callAt, hitData, siteOf, originOf, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
+import { stringValue, type CallSite } from '../../analysis/code.js';
+import { taintAt } from '../../analysis/taint.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+const JS_METHODS =
+  /^(find|findOne|findOneAndUpdate|findOneAndDelete|findOneAndReplace|findOneAndRemove|updateOne|updateMany|deleteOne|deleteMany|replaceOne|countDocuments|count|exists|remove|aggregate)$/;
+const PY_METHODS = /^(find|find_one|find_one_and_update|find_one_and_delete|find_one_and_replace|update_one|update_many|delete_one|delete_many|replace_one|count_documents|aggregate)$/;
+const JS_COLLECTION = /^[A-Z]\w*$|model|collection|coll$|users|db|repo|mongo/i;
+const PY_COLLECTION = /db|collection|coll\b|mongo|users|\w+s$/i;
+
+function hasWhereKey(node: Node | undefined): boolean {
+  if (node?.type !== 'object') return false;
+  return node.namedChildren.some((child) => child?.type === 'pair' && /^(where|data|select|include)$/.test(stringValue(child.childForFieldName('key')) ?? child.childForFieldName('key')?.text ?? ''));
+}
+
+const MONGO = /\b(mongoose|mongodb|MongoClient|pymongo|motor|mongoengine|flask_pymongo|PyMongo|@nestjs\/mongoose|InjectModel|monk|mongojs)\b/;
+
+function usesMongo(ctx: CheckContext): boolean {
+  const npm = ctx.project.dependencies.npm ?? [];
+  const pip = Object.entries(ctx.project.dependencies).filter(([ecosystem]) => ecosystem !== 'npm').flatMap(([, names]) => names);
+  return [...npm, ...pip].some((name) => MONGO.test(name)) || ctx.sources.some((source) => MONGO.test(source.text));
+}
+
+function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
+  const fn = call.node.childForFieldName('function');
+  const py = isPython(source);
+  if (fn?.type !== (py ? 'attribute' : 'member_expression')) return undefined;
+  const method = fn.childForFieldName(py ? 'attribute' : 'property')?.text ?? '';
+  const receiver = fn.childForFieldName('object');
+  const receiverName = receiver?.type === 'call_expression' || receiver?.type === 'call' ? receiver.text : (receiver?.text.split('.').at(-1) ?? '');
+  const first = call.args[0] ?? call.kwargs.get('filter');
+  if (!first || first.type === 'arrow_function' || first.type === 'function_expression' || first.type === 'lambda') return undefined;
+  if (py ? !PY_METHODS.test(method) || !PY_COLLECTION.test(receiverName) : !JS_METHODS.test(method) || !JS_COLLECTION.test(receiverName)) return undefined;
+  if (hasWhereKey(first)) return undefined;
+  return { args: [first], what: call.written };
+}
+
+export default defineCheck({
+  id: 'nosql-injection',
+  title: 'NoSQL query operators taken from request data',
+  owasp: 'API8:2023',
+  cwe: ['CWE-943'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'A JSON body or a parsed query string can carry objects, so `{ "password": { "$ne": null } }` turns an equality filter into an operator that matches every document (login bypass, data dump); `$where` runs caller-supplied JavaScript on the database.',
+  remediation:
+    'Cast each filter value to the type you expect before querying (`String(req.body.username)`, `str(data["username"])`) or validate the body with a schema (zod `z.object({ username: z.string() })`, Pydantic, Joi); enable Mongoose `sanitizeFilter` or use `express-mongo-sanitize`; never pass a request object as a filter and never use `$where`.',
+  messages: {
+    filter: '`{{call}}` uses request data (`{{origin}}`) as a query filter without casting its values to strings.',
+    wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which uses it as the `{{sink}}` filter at {{file}}:{{line}}.',
+    where: 'The `$where` clause runs JavaScript built from request data (`{{origin}}`).',
+  },
+  run(ctx, report) {
+    if (!usesMongo(ctx)) return;
+    for (const hit of taintedSinks(ctx, { kind: 'nosql', match })) {
+      report({ messageId: hit.via ? 'wrapper' : 'filter', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
+    }
+    for (const source of ctx.sources) {
+      const pairs = source.tree.rootNode.descendantsOfType('pair');
+      for (const pair of pairs) {
+        const key = pair?.childForFieldName('key');
+        if (!pair || !key || (stringValue(key) ?? key.text) !== '$where') continue;
+        const value = pair.childForFieldName('value');
+        const taint = value ? taintAt(ctx, source, value)?.taintOf(value) : undefined;
+        if (taint) report({ messageId: 'where', data: { origin: originOf(taint) }, ...siteOf(ctx, source, pair) });
+      }
+    }
+  },
+});

@@ -1,0 +1,55 @@
+import { isPython, objectOf } from '../../analysis/code-auth.js';
+import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
+import { propertyOf, type CallSite } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+const PY_FILE =
+  /^(open|io\.open|codecs\.open|aiofiles\.open|flask\.send_file|send_file|os\.(remove|unlink|rmdir|listdir|scandir|makedirs|stat|rename|replace)|shutil\.(rmtree|copy|copyfile|copy2|move)|(fastapi|starlette)\.responses\.FileResponse|FileResponse|django\.http\.FileResponse)$/;
+const PY_PATH_METHODS = /^(read_text|read_bytes|write_text|write_bytes|open|unlink|rmdir|iterdir|mkdir|rename)$/;
+const JS_FS = /^(node:)?(fs|fs\/promises|fs-extra|fs\.promises)\.(readFile|readFileSync|createReadStream|createWriteStream|writeFile|writeFileSync|appendFile|appendFileSync|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|open|openSync|copyFile|copyFileSync|rename|renameSync|access|stat|statSync|remove|outputFile)$/;
+
+function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
+  const first = call.args[0] ?? call.kwargs.get('path') ?? call.kwargs.get('file') ?? call.kwargs.get('path_or_file');
+  const fn = call.node.childForFieldName('function');
+  if (isPython(source)) {
+    const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+    const receiver = fn?.childForFieldName('object');
+    if (PY_PATH_METHODS.test(method) && receiver && /Path\(|\//.test(receiver.text)) return { args: [receiver], what: call.written };
+    if (!first) return undefined;
+    if (PY_FILE.test(call.callee) && !(call.callee === 'open' && /\bdef open\b/.test(source.text))) return { args: [first], what: call.written };
+    return undefined;
+  }
+  if (!first) return undefined;
+  if (JS_FS.test(call.callee)) return { args: /copyFile|rename/.test(call.callee) ? call.args.slice(0, 2) : [first], what: call.written };
+  if (fn?.type === 'member_expression' && /^(sendFile|download)$/.test(fn.childForFieldName('property')?.text ?? '') && /^(res|response|reply|ctx\.res)$/.test(fn.childForFieldName('object')?.text ?? '')) {
+    const options = objectOf(source, call.args.find((arg, index) => index > 0 && arg.type === 'object') ?? call.args[1]);
+    if (propertyOf(options, 'root')) return undefined;
+    return { args: [first], what: call.written };
+  }
+  return undefined;
+}
+
+export default defineCheck({
+  id: 'path-traversal',
+  title: 'File path built from request data',
+  owasp: 'API8:2023',
+  cwe: ['CWE-22'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'A file name from the request can hold `../` segments or an absolute path, so joining it to a base directory still lets a caller read or overwrite any file the service can reach (keys, `.env`, other tenants\' uploads).',
+  remediation:
+    'Serve files through the framework\'s safe helper or reduce the name to a base name and check the resolved path stays inside the base: Flask `send_from_directory(UPLOADS, secure_filename(name))`; Python `full = (BASE / name).resolve(); full.relative_to(BASE)`; Express `res.sendFile(name, { root: UPLOADS })`; Node `const full = path.resolve(ROOT, path.basename(name)); if (!full.startsWith(ROOT + path.sep)) return res.sendStatus(400)`.',
+  messages: {
+    direct: '`{{call}}` opens a path built from request data (`{{origin}}`) without confining it to a base directory.',
+    wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which opens it with `{{sink}}` at {{file}}:{{line}}.',
+  },
+  run(ctx, report) {
+    for (const hit of taintedSinks(ctx, { kind: 'path', match })) {
+      report({ messageId: hit.via ? 'wrapper' : 'direct', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
+    }
+  },
+});

@@ -1,0 +1,126 @@
+import type { Node } from 'web-tree-sitter';
+import { at, isJs, isPython } from '../../analysis/code-auth.js';
+import { isWriteMethod } from '../../analysis/code-input.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+import type { Endpoint } from '../../model/types.js';
+import defineCheck from '../define-check.js';
+
+const FUNCTION_TYPES = ['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition'];
+const JS_BODY = /^(req|request|ctx\.request|c\.req|event)\.body$/;
+const JS_BODY_CALL = /^(request|req|c\.req)\.(json|formData)$/;
+const PY_BODY = /^(request|self\.request)\.(json|form|data|POST|body)$/;
+const PY_BODY_CALL = /^(request|self\.request)\.(get_json|json|form)$/;
+/** Webhook receivers that authenticate the payload by signature. */
+const SIGNED = /hmac|compare_digest|timingSafeEqual|constructEvent|construct_event|verify_?signature|verifySignature|webhooks?\.verify/i;
+/** Calls and middleware that validate a body against a schema. */
+const VALIDATION =
+  /\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|is_valid|load|loads|model_validate|model_validate_json|parse_obj|parse_raw|validate_python|validate_on_submit)\(|validationResult\(|matchedData\(|checkSchema\(|celebrate\(|\b(body|check)\(\s*['"]|\bvalidate\w*\(|\bvalidator\b|\bschema\s*:|\bajv\b|plainToInstance|plainToClass|jsonschema|Serializer\(|validate\s*=\s*True|\w+Form\(|\bSchema\(\)|TypeAdapter|\bzValidator\(|\bvalibot\b/;
+const PROJECT_VALIDATION = /express-openapi-validator|OpenApiValidator\.middleware|fastify-openapi-glue|openapi-backend|connexion/;
+
+function codeText(node: Node): string {
+  let out = '';
+  let cursor = node.startIndex;
+  for (const comment of node.descendantsOfType('comment')) {
+    if (!comment) continue;
+    out += node.text.slice(cursor - node.startIndex, comment.startIndex - node.startIndex);
+    cursor = comment.endIndex;
+  }
+  return out + node.text.slice(cursor - node.startIndex);
+}
+
+function handlerNode(source: SourceFile, endpoint: Endpoint): Node | undefined {
+  const handler = endpoint.handler;
+  if (!handler) return undefined;
+  let best: Node | undefined;
+  for (const fn of source.tree.rootNode.descendantsOfType(FUNCTION_TYPES)) {
+    if (!fn) continue;
+    const start = fn.parent?.type === 'decorated_definition' ? fn.parent.startPosition.row + 1 : fn.startPosition.row + 1;
+    const defLine = fn.startPosition.row + 1;
+    if (handler.line < start || handler.line > defLine) continue;
+    if (handler.endLine !== undefined && fn.endPosition.row + 1 !== handler.endLine) continue;
+    if (!best || fn.text.length < best.text.length) best = fn;
+  }
+  return best;
+}
+
+function bodyUse(source: SourceFile, fn: Node): Node | undefined {
+  const py = isPython(source);
+  const types = py ? ['attribute', 'call'] : ['member_expression', 'call_expression'];
+  for (const node of fn.descendantsOfType(types)) {
+    if (!node) continue;
+    if (node.type === 'call' || node.type === 'call_expression') {
+      const callee = node.childForFieldName('function')?.text ?? '';
+      if ((py ? PY_BODY_CALL : JS_BODY_CALL).test(callee)) return node;
+    } else if ((py ? PY_BODY : JS_BODY).test(node.text) && node.parent?.type !== 'call' && node.parent?.type !== 'call_expression') {
+      return node;
+    } else if ((py ? PY_BODY : JS_BODY).test(node.text)) {
+      const parent = node.parent;
+      if (parent?.childForFieldName('function')?.id !== node.id) return node;
+    }
+  }
+  return undefined;
+}
+
+/** Nest: a `@Body()` parameter typed as a plain object (a DTO class is validated by a ValidationPipe). */
+function nestUntypedBody(fn: Node): Node | undefined {
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!param || !param.namedChildren.some((child) => child?.type === 'decorator' && /^@Body\(/.test(child.text))) continue;
+    const type = (param.childForFieldName('type')?.text ?? '').replace(/^:\s*/, '');
+    if (type === '' || /^(any|unknown|object|Record<.*>|\{[\s\S]*\})$/.test(type)) return param;
+  }
+  return undefined;
+}
+
+function registration(fn: Node): string {
+  const args = fn.parent;
+  const call = args?.parent;
+  return args?.type === 'arguments' && call ? codeText(call).replace(codeText(fn), '') : '';
+}
+
+function projectValidates(ctx: CheckContext): boolean {
+  return ctx.sources.some((source) => isJs(source) && PROJECT_VALIDATION.test(source.text)) || (ctx.project.dependencies.npm ?? []).includes('express-openapi-validator');
+}
+
+function decoratorsOf(fn: Node): string {
+  return fn.parent?.type === 'decorated_definition' ? fn.parent.namedChildren.filter((child) => child?.type === 'decorator').map((child) => child?.text ?? '').join('\n') : '';
+}
+
+export default defineCheck({
+  id: 'request-body-not-validated',
+  title: 'Request body used without schema validation',
+  owasp: 'API8:2023',
+  cwe: ['CWE-20'],
+  severity: 'medium',
+  confidence: 'medium',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'Without a schema, a write endpoint accepts any shape: wrong types, objects where strings are expected (NoSQL operators), extra fields that reach the model (mass assignment) and oversized values, and every downstream query has to defend itself.',
+  remediation:
+    'Validate the body against a schema before using it: FastAPI a Pydantic model parameter (`async def create(body: PaymentIn)`); Flask `PaymentSchema().load(request.get_json())` (marshmallow) or `PaymentIn.model_validate(request.get_json())`; DRF `serializer.is_valid(raise_exception=True)`; Express `const body = PaymentIn.parse(req.body)` (zod) or `celebrate({ [Segments.BODY]: schema })`; Fastify a route `schema: { body }`; NestJS a DTO class with class-validator decorators and `ValidationPipe({ whitelist: true, forbidNonWhitelisted: true })`.',
+  messages: {
+    unvalidated: 'The `{{method}} {{path}}` handler reads `{{expression}}` without validating it against a schema.',
+  },
+  run(ctx, report) {
+    const projectWide = projectValidates(ctx);
+    const byFile = new Map(ctx.sources.map((source) => [source.file, source]));
+    for (const endpoint of ctx.inventory.endpoints) {
+      if (!isWriteMethod(endpoint.method) || !endpoint.handler) continue;
+      const source = byFile.get(endpoint.handler.file);
+      if (!source || (isJs(source) && projectWide)) continue;
+      const fn = handlerNode(source, endpoint);
+      if (!fn) continue;
+      const use = bodyUse(source, fn) ?? (isJs(source) ? nestUntypedBody(fn) : undefined);
+      if (!use) continue;
+      const evidence = `${codeText(fn)}\n${registration(fn)}\n${decoratorsOf(fn)}`;
+      if (VALIDATION.test(evidence) || SIGNED.test(evidence)) continue;
+      report({
+        messageId: 'unvalidated',
+        data: { method: endpoint.method, path: endpoint.path, expression: use.text.replace(/\s+/g, ' ').slice(0, 60) },
+        ...at(ctx, source, use),
+        endpointId: endpoint.id,
+        key: endpoint.id,
+      });
+    }
+  },
+});

@@ -1,0 +1,91 @@
+import type { Node } from 'web-tree-sitter';
+import { isPython } from '../../analysis/code-auth.js';
+import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
+import type { CallSite } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+const PY_EXECUTE = /^(execute|executemany|executescript|exec_driver_sql|mogrify|fetch|fetchrow|fetchval|read_sql|read_sql_query)$/;
+const JS_RECEIVER =
+  /^(pool|client|conn|connection|db|database|pg|mysql|sql|sqlite|knex|sequelize|manager|entityManager|em|dataSource|datasource|queryRunner|repo|repository|\w+Repository|\w+Repo|trx|tx|transaction|prisma|this)$/i;
+const JS_QUERY = /^(query|execute|exec|run|all|get|prepare|raw|unsafe)$/;
+const KNEX_RAW = /^(whereRaw|orWhereRaw|andWhereRaw|havingRaw|orderByRaw|groupByRaw|joinRaw|selectRaw|fromRaw)$/;
+const QUERY_BUILDER = /^(where|andWhere|orWhere|having|andHaving|orHaving|orderBy|addOrderBy|select|addSelect|groupBy|setParameter)$/;
+
+function lastSegment(node: Node | null | undefined): string {
+  if (!node) return '';
+  if (node.type === 'member_expression') return node.childForFieldName('property')?.text ?? '';
+  if (node.type === 'attribute') return node.childForFieldName('attribute')?.text ?? '';
+  if (node.type === 'call_expression' || node.type === 'call') return lastSegment(node.childForFieldName('function'));
+  return node.text;
+}
+
+function matchPython(call: CallSite): SinkMatch | undefined {
+  const fn = call.node.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+  const first = call.args[0];
+  if (/(^|\.)RawSQL$/.test(call.callee) && first) return { args: [first], what: call.written };
+  if (method === 'raw' && /objects|manager/i.test(fn?.childForFieldName('object')?.text ?? '') && first) return { args: [first], what: call.written };
+  if (method === 'extra') {
+    const args = ['where', 'select', 'tables', 'order_by'].map((name) => call.kwargs.get(name)).filter((node): node is Node => node !== undefined);
+    return args.length > 0 ? { args, what: call.written } : undefined;
+  }
+  if (PY_EXECUTE.test(method)) {
+    const query = call.kwargs.get('statement') ?? call.kwargs.get('sql') ?? call.kwargs.get('query') ?? first;
+    if (/^(subprocess|os|self\.executor|executor|loop)\b/.test(fn?.childForFieldName('object')?.text ?? '')) return undefined;
+    return query ? { args: [query], what: call.written } : undefined;
+  }
+  return undefined;
+}
+
+function matchJs(call: CallSite): SinkMatch | undefined {
+  const fn = call.node.childForFieldName('function');
+  if (fn?.type !== 'member_expression') return undefined;
+  const method = fn.childForFieldName('property')?.text ?? '';
+  const receiver = fn.childForFieldName('object');
+  const first = call.args[0];
+  if (!first) return undefined;
+  if (/^\$(queryRawUnsafe|executeRawUnsafe)$/.test(method)) return { args: [first], what: call.written };
+  if (KNEX_RAW.test(method) || (method === 'literal' && /^(sequelize|Sequelize)$/.test(lastSegment(receiver)))) return { args: [first], what: call.written };
+  if (QUERY_BUILDER.test(method) && /createQueryBuilder|QueryBuilder/.test(receiver?.text ?? '')) return { args: [first], what: call.written };
+  if (JS_QUERY.test(method) && JS_RECEIVER.test(lastSegment(receiver))) {
+    if (method === 'get' && first.type !== 'template_string' && first.type !== 'binary_expression' && first.type !== 'identifier') return undefined;
+    return { args: [first], what: call.written };
+  }
+  return undefined;
+}
+
+export default defineCheck({
+  id: 'sql-injection',
+  title: 'SQL built from request data',
+  owasp: 'API8:2023',
+  cwe: ['CWE-89'],
+  severity: 'critical',
+  confidence: 'high',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'A query assembled from request data with f-strings, `%`, `+`, `.format` or template literals lets a caller change the SQL itself: read other tenants\' rows, bypass login or drop tables.',
+  remediation:
+    'Pass values as bound parameters and keep the SQL text constant: `cursor.execute("SELECT * FROM users WHERE id = %s", (user_id,))`, SQLAlchemy `text("… WHERE id = :id")` with `{"id": user_id}`, Django `Model.objects.raw("… WHERE id = %s", [user_id])`, node-postgres `pool.query("… WHERE id = $1", [id])`, knex `whereRaw("id = ?", [id])`, Prisma `$queryRaw` tagged templates. Map identifiers (table, column, sort order) through a fixed allowlist; never take them from the request.',
+  messages: {
+    direct: '`{{call}}` runs SQL built from request data (`{{origin}}`).',
+    wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which builds the SQL run by `{{sink}}` at {{file}}:{{line}}.',
+    wrapperKeys:
+      '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which writes its keys into the SQL run by `{{sink}}` at {{file}}:{{line}} as column names, so a crafted key rewrites the statement.',
+  },
+  run(ctx, report) {
+    const hits = taintedSinks(ctx, {
+      kind: 'sql',
+      match: (source: SourceFile, call: CallSite) => (isPython(source) ? matchPython(call) : matchJs(call)),
+    });
+    for (const hit of hits) {
+      report({
+        messageId: hit.via ? (hit.via.keys ? 'wrapperKeys' : 'wrapper') : 'direct',
+        data: hitData(hit),
+        ...callAt(ctx, hit.source, hit.call),
+        ...(hit.via ? { confidence: 'medium' as const, severity: 'high' as const } : {}),
+      });
+    }
+  },
+});

@@ -1,0 +1,39 @@
+import { callAt, functionText, hitData, outboundCalls, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
+import type { CallSite } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
+  const outbound = outboundCalls(source).find((candidate) => candidate.call.node.id === call.node.id);
+  if (!outbound?.url) return undefined;
+  return { args: [outbound.url], what: call.written };
+}
+
+export default defineCheck({
+  id: 'ssrf-user-controlled-url',
+  title: 'Server-side request to a URL from the request',
+  owasp: 'API7:2023',
+  cwe: ['CWE-918'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'When the service fetches a URL the caller chose, the caller can make it reach internal services, the cloud metadata endpoint (`169.254.169.254`) or localhost admin ports from inside the network.',
+  remediation:
+    'Accept only URLs whose scheme is `https` and whose host is on an allowlist, resolve the host and reject private, loopback and link-local addresses (`ipaddress.ip_address(addr).is_private`), and do not follow redirects to other hosts; in Node use `request-filtering-agent` or `ssrf-req-filter` as the HTTP agent.',
+  messages: {
+    direct: '`{{call}}` fetches a URL taken from the request (`{{origin}}`) without an allowlist or private-address check.',
+    wrapper: '`{{call}}` passes a URL from the request (`{{origin}}`) to `{{wrapper}}`, which fetches it with `{{sink}}` at {{file}}:{{line}} without an allowlist.',
+  },
+  run(ctx, report) {
+    const hits = taintedSinks(ctx, {
+      kind: 'url',
+      match,
+      accept: (_source, call) => !URL_GUARD.test(functionText(call.node)),
+    });
+    for (const hit of hits) {
+      report({ messageId: hit.via ? 'wrapper' : 'direct', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
+    }
+  },
+});

@@ -1,0 +1,161 @@
+import type { Node } from 'web-tree-sitter';
+import { isPython } from '../../analysis/code-auth.js';
+import { isWriteMethod, siteOf } from '../../analysis/code-input.js';
+import { factsOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+import defineCheck from '../define-check.js';
+
+const INPUT_NAME = /(Input|Body|Create|Update|Request|Payload|Dto|DTO|In|Params|Schema|Form)$/;
+const ZOD_BOUNDED = /^(max|length|uuid|cuid|cuid2|ulid|datetime|date|time|ip|nanoid|base64|emoji|duration)$/;
+const JOI_BOUNDED = /^(max|length|valid|guid|uuid|isoDate|isoDuration|hex|creditCard|ip|hostname)$/;
+
+/** `z.string().trim().max(5)` → base `z.string`, methods `trim`, `max`. */
+function chain(node: Node): { base: string; methods: string[] } {
+  const methods: string[] = [];
+  let current: Node = node;
+  while (current.type === 'call_expression') {
+    const fn: Node | null = current.childForFieldName('function');
+    if (fn?.type !== 'member_expression') break;
+    const object = fn.childForFieldName('object');
+    if (object?.type !== 'call_expression') return { base: fn.text, methods: methods.reverse() };
+    methods.push(fn.childForFieldName('property')?.text ?? '');
+    current = object;
+  }
+  return { base: '', methods: methods.reverse() };
+}
+
+function pairsOf(object: Node | undefined): { name: string; value: Node }[] {
+  const out: { name: string; value: Node }[] = [];
+  for (const child of object?.namedChildren ?? []) {
+    if (child?.type !== 'pair') continue;
+    const key = child.childForFieldName('key');
+    const value = child.childForFieldName('value');
+    if (key && value) out.push({ name: stringValue(key) ?? key.text, value });
+  }
+  return out;
+}
+
+function schemaName(call: Node): string {
+  for (let current = call.parent; current; current = current.parent) {
+    if (current.type === 'variable_declarator') return current.childForFieldName('name')?.text ?? '';
+    if (current.type === 'pair') return stringValue(current.childForFieldName('key')) ?? current.childForFieldName('key')?.text ?? '';
+    if (current.type === 'statement_block' || current.type === 'program') return '';
+  }
+  return '';
+}
+
+function usedForRequests(ctx: CheckContext, name: string): boolean {
+  if (name === '') return false;
+  if (INPUT_NAME.test(name)) return true;
+  const escaped = name.replace(/[$]/g, '\\$');
+  const pattern = new RegExp(`\\b${escaped}\\b[^\\n]*\\b(body|celebrate|validate|Segments)\\b|\\b(body|celebrate|validate|Segments)\\b[^\\n]*\\b${escaped}\\b`);
+  return ctx.sources.some((source) => !isPython(source) && pattern.test(source.text));
+}
+
+function jsSchemas(ctx: CheckContext, source: SourceFile): { node: Node; name: string; fields: string[] }[] {
+  const out: { node: Node; name: string; fields: string[] }[] = [];
+  for (const call of factsOf(source).calls) {
+    const zod = /^(z|zod)\.object$|^zod\.z\.object$|^zod\.object$/.test(call.callee) || call.written === 'z.object';
+    const joi = /^(Joi|joi)\.object$|^joi\.object$|\.keys$/.test(call.written) && /Joi|joi/.test(call.written + (call.node.childForFieldName('function')?.text ?? ''));
+    if (!zod && !joi) continue;
+    const fields: string[] = [];
+    for (const { name, value } of pairsOf(call.args[0])) {
+      const { base, methods } = chain(value);
+      const bounded = methods.some((method) => (zod ? ZOD_BOUNDED : JOI_BOUNDED).test(method));
+      if (bounded) continue;
+      if (base === 'z.string' || base === 'Joi.string') fields.push(name);
+      else if (base === 'z.array' || base === 'Joi.array') fields.push(`${name}[]`);
+    }
+    if (fields.length === 0) continue;
+    const name = schemaName(call.node);
+    if (usedForRequests(ctx, name) && !validatesEnvironment(ctx.sources, name)) out.push({ node: call.node, name: name || 'schema', fields });
+  }
+  return out;
+}
+
+function nestDtos(ctx: CheckContext, source: SourceFile): { node: Node; name: string; fields: string[] }[] {
+  const out: { node: Node; name: string; fields: string[] }[] = [];
+  for (const cls of source.tree.rootNode.descendantsOfType('class_declaration')) {
+    const name = cls?.childForFieldName('name')?.text;
+    const body = cls?.childForFieldName('body');
+    if (!cls || !name || !body) continue;
+    const usedAsBody = ctx.sources.some((other) => new RegExp(`@Body\\([^)]*\\)\\s*\\w+\\s*:\\s*${name}\\b`).test(other.text));
+    if (!usedAsBody) continue;
+    const fields: string[] = [];
+    let decorators: string[] = [];
+    for (const member of body.namedChildren) {
+      if (!member) continue;
+      if (member.type === 'decorator') {
+        decorators.push(member.text);
+        continue;
+      }
+      if (member.type !== 'public_field_definition') continue;
+      const own = [...decorators, ...member.namedChildren.filter((child) => child?.type === 'decorator').map((child) => child?.text ?? '')].join(' ');
+      decorators = [];
+      const field = member.childForFieldName('name')?.text ?? '';
+      if (/@IsString\(/.test(own) && !/@(MaxLength|Length|IsUUID|IsIn|IsEnum|IsISO8601|IsDateString|Matches)\(/.test(own)) fields.push(field);
+      else if (/@IsArray\(/.test(own) && !/@ArrayMaxSize\(/.test(own)) fields.push(`${field}[]`);
+    }
+    if (fields.length > 0) out.push({ node: cls, name, fields });
+  }
+  return out;
+}
+
+function pydanticModels(ctx: CheckContext, source: SourceFile, bodies: ReadonlySet<string>): { node: Node; name: string; fields: string[] }[] {
+  const out: { node: Node; name: string; fields: string[] }[] = [];
+  for (const cls of source.tree.rootNode.descendantsOfType('class_definition')) {
+    const name = cls?.childForFieldName('name')?.text;
+    const body = cls?.childForFieldName('body');
+    if (!cls || !name || !body || !bodies.has(name) || !/BaseModel|SQLModel/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
+    const fields: string[] = [];
+    for (const statement of body.namedChildren) {
+      const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+      if (assignment?.type !== 'assignment') continue;
+      const field = assignment.childForFieldName('left')?.text ?? '';
+      const type = assignment.childForFieldName('type')?.text ?? '';
+      const value = assignment.childForFieldName('right')?.text ?? '';
+      const bounded = /max_length|max_items|constr\(|conlist\(|StringConstraints|Literal\[|EmailStr|HttpUrl|AnyUrl|UUID/.test(type + value);
+      if (bounded) continue;
+      if (/^(Optional\[)?str\]?(\s*\|\s*None)?$/.test(type)) fields.push(field);
+      else if (/^(Optional\[)?(List|list|Sequence|set|Set)\[/.test(type)) fields.push(`${field}[]`);
+    }
+    if (fields.length > 0) out.push({ node: cls, name, fields });
+  }
+  return out;
+}
+
+export default defineCheck({
+  id: 'unbounded-input-in-validator',
+  title: 'Request schema with unbounded strings or arrays',
+  owasp: 'API4:2023',
+  cwe: ['CWE-770', 'CWE-1284'],
+  severity: 'low',
+  confidence: 'medium',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'A validator that accepts strings and arrays of any length lets one request carry megabytes into every field, so parsing, storage, logging and downstream calls grow with whatever the client sends.',
+  remediation:
+    'Give every string and array in request schemas an upper bound: zod `z.string().max(200)`, `z.array(item).max(100)`; Joi `Joi.string().max(200)`, `Joi.array().max(100)`; class-validator `@MaxLength(200)`, `@ArrayMaxSize(100)`; Pydantic `Field(max_length=200)` or `Annotated[str, StringConstraints(max_length=200)]`, `conlist(Item, max_length=100)`.',
+  messages: {
+    fields: 'The request schema `{{name}}` accepts unbounded values for {{fields}}.',
+  },
+  run(ctx, report) {
+    const bodies = new Set<string>();
+    for (const endpoint of ctx.inventory.endpoints) {
+      if (!isWriteMethod(endpoint.method)) continue;
+      for (const parameter of endpoint.parameters) if (parameter.in === 'body' && parameter.type) bodies.add(parameter.type);
+    }
+    for (const source of ctx.sources) {
+      const schemas = isPython(source) ? pydanticModels(ctx, source, bodies) : [...jsSchemas(ctx, source), ...nestDtos(ctx, source)];
+      for (const schema of schemas) {
+        report({
+          messageId: 'fields',
+          data: { name: schema.name, fields: schema.fields.map((field) => `\`${field}\``).join(', ') },
+          occurrences: schema.fields.length,
+          ...siteOf(ctx, source, schema.node, `${schema.name}: ${schema.fields.join(', ')}`),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,178 @@
+import type { Node } from 'web-tree-sitter';
+import { isPython } from '../../analysis/code-auth.js';
+import { factsOf, qualify } from '../../analysis/code.js';
+import { endpointAt } from '../../analysis/endpoints.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+import { siteOf } from '../../analysis/code-input.js';
+import defineCheck from '../define-check.js';
+
+type Leak = 'stack' | 'message' | 'db';
+
+interface ErrorScope {
+  name: string;
+  scope: Node;
+  /** Catches everything (error middleware, `except Exception`), so any message can be an internal one. */
+  broad: boolean;
+}
+
+const ERROR_NAME = /^(e|err|error|ex|exc|exception|cause)$/;
+const BROAD_PY = /^(Exception|BaseException|\w*DatabaseError|\w*DBAPIError|SQLAlchemyError|OperationalError|IntegrityError|ProgrammingError|psycopg2?\.\w*Error|\w*\.(DatabaseError|Error))$/;
+const PY_RESPONSE = /(^|\.)(jsonify|JSONResponse|PlainTextResponse|HTMLResponse|Response|HttpResponse|JsonResponse|HttpResponseServerError|make_response|HTTPException|abort|APIException|ValidationError)$/;
+const JS_RESPONSE_METHODS = /^(send|json|end|write|jsonp|render)$/;
+
+function paramNames(fn: Node): string[] {
+  const list = fn.childForFieldName('parameters');
+  return (list?.namedChildren ?? []).map((param) => {
+    if (!param) return '';
+    const name = param.childForFieldName('pattern') ?? param.childForFieldName('name') ?? (param.type === 'identifier' ? param : param.namedChildren.find((child) => child?.type === 'identifier'));
+    return name?.text ?? '';
+  });
+}
+
+function jsScopes(root: Node): ErrorScope[] {
+  const out: ErrorScope[] = [];
+  for (const clause of root.descendantsOfType('catch_clause')) {
+    const param = clause?.childForFieldName('parameter');
+    const body = clause?.childForFieldName('body');
+    if (param?.type === 'identifier' && body) out.push({ name: param.text, scope: body, broad: false });
+  }
+  for (const fn of root.descendantsOfType(['arrow_function', 'function_expression', 'function_declaration', 'function'])) {
+    if (!fn) continue;
+    const names = paramNames(fn);
+    const first = names[0] ?? '';
+    const body = fn.childForFieldName('body');
+    if (!body || !ERROR_NAME.test(first)) continue;
+    const call = fn.parent?.parent;
+    const callee = call?.type === 'call_expression' ? (call.childForFieldName('function')?.text ?? '') : '';
+    if (names.length === 4 || /setErrorHandler$|\.on$/.test(callee)) out.push({ name: first, scope: body, broad: true });
+    else if (/\.catch$/.test(callee)) out.push({ name: first, scope: body, broad: false });
+  }
+  return out;
+}
+
+function pyScopes(source: SourceFile): ErrorScope[] {
+  const out: ErrorScope[] = [];
+  const root = source.tree.rootNode;
+  for (const clause of root.descendantsOfType('except_clause')) {
+    if (!clause) continue;
+    const asPattern = clause.namedChildren.find((child) => child?.type === 'as_pattern');
+    const alias = asPattern?.childForFieldName('alias')?.text ?? asPattern?.namedChildren.at(-1)?.text;
+    const type = asPattern?.namedChildren[0]?.text ?? clause.namedChildren[0]?.text ?? '';
+    const body = clause.namedChildren.find((child) => child?.type === 'block');
+    if (!body) continue;
+    const types = type.replace(/[()\s]/g, '').split(',');
+    out.push({ name: alias ?? '', scope: body, broad: asPattern === undefined || types.some((name) => BROAD_PY.test(name)) });
+  }
+  for (const fn of root.descendantsOfType('decorated_definition')) {
+    if (!fn || !/\.(errorhandler|exception_handler|app_errorhandler)\(|@(api_view_)?exception_handler\b/.test(fn.text.split('\n').slice(0, 3).join('\n'))) continue;
+    const def = fn.childForFieldName('definition');
+    const name = def ? paramNames(def).find((param) => ERROR_NAME.test(param)) : undefined;
+    const body = def?.childForFieldName('body');
+    if (name && body) out.push({ name, scope: body, broad: true });
+  }
+  return out;
+}
+
+function leakIn(source: SourceFile, node: Node, name: string): { leak: Leak; node: Node } | undefined {
+  const py = isPython(source);
+  const imports = factsOf(source).imports;
+  const stack: Node[] = [node];
+  let found: { leak: Leak; node: Node } | undefined;
+  const rank: Record<Leak, number> = { stack: 3, db: 2, message: 1 };
+  const keep = (leak: Leak, at: Node): void => {
+    if (!found || rank[leak] > rank[found.leak]) found = { leak, node: at };
+  };
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (!current) continue;
+    if (current.type === 'member_expression' || current.type === 'attribute') {
+      const object = current.childForFieldName('object')?.text;
+      const property = current.childForFieldName(py ? 'attribute' : 'property')?.text ?? '';
+      if (object === name && name !== '') {
+        if (property === 'stack' || property === '__traceback__') keep('stack', current);
+        else if (/^(sqlMessage|sql|sqlState|detail|orig|statement|query|errno|code)$/.test(property) && !/^code$/.test(property)) keep('db', current);
+        else if (/^(message|args|msg)$/.test(property)) keep('message', current);
+      }
+    } else if (current.type === 'call' || current.type === 'call_expression') {
+      const fn = current.childForFieldName('function');
+      const callee = qualify(fn, imports) ?? fn?.text ?? '';
+      const args = current.childForFieldName('arguments')?.namedChildren ?? [];
+      const first = args[0]?.text;
+      if (/^traceback\.(format_exc|format_exception|format_tb|format_stack)$/.test(callee) || /^(util|node:util)\.inspect$/.test(callee) && first === name) keep('stack', current);
+      else if (/^(str|repr|String)$/.test(callee) && first === name && name !== '') keep('message', current);
+      else if (fn?.type === 'member_expression' && fn.childForFieldName('object')?.text === name && fn.childForFieldName('property')?.text === 'toString') keep('message', current);
+    } else if ((current.type === 'template_substitution' || current.type === 'interpolation') && current.namedChildren[0]?.text === name && name !== '') {
+      keep('message', current);
+    }
+    for (const child of current.namedChildren) if (child) stack.push(child);
+  }
+  return found;
+}
+
+/** Response-producing expressions inside a scope: the argument nodes to inspect. */
+function responses(source: SourceFile, ctx: CheckContext, scope: ErrorScope): { node: Node; status500: boolean }[] {
+  const out: { node: Node; status500: boolean }[] = [];
+  const py = isPython(source);
+  for (const call of factsOf(source).calls) {
+    if (call.node.startIndex < scope.scope.startIndex || call.node.endIndex > scope.scope.endIndex) continue;
+    const text = call.node.text;
+    const status500 = /\b(status|code|status_code|statusCode)\s*[(=:]\s*5\d\d\b|\(\s*5\d\d\s*[,)]|HTTP_500|InternalServerError/.test(text) || /,\s*5\d\d\s*$/.test(call.node.parent?.text ?? '');
+    if (py) {
+      if (PY_RESPONSE.test(call.callee)) out.push({ node: call.node, status500 });
+    } else {
+      const fn = call.node.childForFieldName('function');
+      const method = fn?.type === 'member_expression' ? (fn.childForFieldName('property')?.text ?? '') : '';
+      const receiver = fn?.childForFieldName('object')?.text ?? '';
+      if (JS_RESPONSE_METHODS.test(method) && /^(res|response|reply|ctx\.res)\b/.test(receiver)) out.push({ node: call.node, status500 });
+      else if (/^(NextResponse\.json|Response\.json)$/.test(call.written) || (call.isNew && /^(Response|NextResponse|InternalServerErrorException|HttpException)$/.test(call.written)))
+        out.push({ node: call.node, status500: status500 || /InternalServerError/.test(call.written) });
+    }
+  }
+  const statementTypes = py ? ['return_statement'] : ['assignment_expression'];
+  for (const statement of scope.scope.descendantsOfType(statementTypes)) {
+    if (!statement) continue;
+    if (py) {
+      const line = statement.startPosition.row + 1;
+      if (scope.broad || endpointAt(ctx, source.file, line)) out.push({ node: statement, status500: /,\s*5\d\d\s*$/.test(statement.text) });
+    } else if (/^ctx\.body$/.test(statement.childForFieldName('left')?.text ?? '')) {
+      out.push({ node: statement, status500: /ctx\.status\s*=\s*5\d\d/.test(scope.scope.text) });
+    }
+  }
+  return out;
+}
+
+export default defineCheck({
+  id: 'verbose-error-response',
+  title: 'Internal error details returned to the client',
+  owasp: 'API8:2023',
+  cwe: ['CWE-209'],
+  severity: 'medium',
+  confidence: 'high',
+  section: 'input-validation',
+  targets: ['code'],
+  rationale:
+    'Stack traces, exception messages and database errors tell an attacker which frameworks, file paths, table and column names and query shapes the service uses, and confirm when an injection attempt reached the database.',
+  remediation:
+    'Log the exception server-side with a correlation id and return a generic body: Express `app.use((err, req, res, next) => { const id = randomUUID(); logger.error({ err, id }); res.status(500).json({ error: "internal_error", id }); })`; FastAPI `@app.exception_handler(Exception)` returning `JSONResponse({"detail": "Internal error", "id": id}, status_code=500)`; Flask `@app.errorhandler(Exception)` likewise; keep `str(exc)` only for exceptions you raise with client-safe messages.',
+  messages: {
+    stack: '`{{expression}}` sends the stack trace of `{{name}}` to the client.',
+    db: '`{{expression}}` sends database error details of `{{name}}` to the client.',
+    message: '`{{expression}}` sends the message of an unexpected exception (`{{name}}`) to the client.',
+  },
+  run(ctx, report) {
+    for (const source of ctx.sources) {
+      const scopes = isPython(source) ? pyScopes(source) : jsScopes(source.tree.rootNode);
+      const seen = new Set<number>();
+      for (const scope of scopes) {
+        for (const response of responses(source, ctx, scope)) {
+          const leak = leakIn(source, response.node, scope.name);
+          if (!leak || seen.has(leak.node.id)) continue;
+          if (leak.leak === 'message' && !scope.broad && !response.status500) continue;
+          seen.add(leak.node.id);
+          const name = scope.name === '' ? 'the exception' : scope.name;
+          report({ messageId: leak.leak, data: { expression: leak.node.text.replace(/\s+/g, ' ').slice(0, 80), name }, ...siteOf(ctx, source, leak.node) });
+        }
+      }
+    }
+  },
+});
