@@ -20,6 +20,7 @@ console.log(
     findings: result.findings.length,
     occurrences: result.findings.reduce((sum, finding) => sum + (finding.occurrences ?? 1), 0),
     diagnostics: result.diagnostics.length,
+    refDiagnostics: result.diagnostics.filter((diagnostic) => diagnostic.message.includes('$ref')).length,
     byCheck,
   }),
 );

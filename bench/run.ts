@@ -77,6 +77,7 @@ interface ApisecRun {
   findings: number;
   occurrences: number;
   diagnostics: number;
+  refDiagnostics: number;
   byCheck: Record<string, number>;
 }
 
@@ -106,7 +107,13 @@ async function runSpectral(file: string, scratch: string): Promise<{ measured: M
   return { measured, byRule };
 }
 
+// Spectral core rules outside the OWASP ruleset that apisec answers with a diagnostic, not a finding.
+const DIAGNOSTIC_RULES: Record<string, { label: string; found: (run: ApisecRun) => boolean }> = {
+  'invalid-ref': { label: '(diagnostic: unresolvable `$ref`)', found: (run) => run.refDiagnostics > 0 },
+};
+
 const coveredBy = new Map<string, string[]>();
+for (const [rule, { label }] of Object.entries(DIAGNOSTIC_RULES)) coveredBy.set(rule, [label]);
 for (const check of allChecks) {
   for (const rule of check.peerRules ?? []) coveredBy.set(rule, [...(coveredBy.get(rule) ?? []), check.id]);
 }
@@ -142,7 +149,10 @@ try {
         for (const rule of byRule.keys()) {
           const entry = mapping.get(rule) ?? { specs: new Set<string>(), found: new Set<string>() };
           entry.specs.add(name);
-          if ((coveredBy.get(rule) ?? []).some((id) => (ours.run.byCheck[id] ?? 0) > 0)) entry.found.add(name);
+          const diagnosticRule = DIAGNOSTIC_RULES[rule];
+          if (diagnosticRule ? diagnosticRule.found(ours.run) : (coveredBy.get(rule) ?? []).some((id) => (ours.run.byCheck[id] ?? 0) > 0)) {
+            entry.found.add(name);
+          }
           mapping.set(rule, entry);
         }
       }
