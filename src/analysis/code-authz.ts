@@ -66,6 +66,8 @@ const CALLER_PARAM = /^(user|current_user|currentUser|me|viewer|claims|principal
 const OWNER_FIELD = /(?:^|[^a-z])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|patient|member)(?:_?id|Id|_pk)?\b/i;
 const POLICY =
   /(?:^|\.)(authorize\w*|authorise\w*|can|cannot|enforce|check_object_permissions|has_object_permission|permit|assert_?owner\w*|ensure_?owner\w*|ensureOwnership|check_?owner\w*|checkOwner\w*|verify_?owner\w*|verifyOwner\w*|require_?owner\w*|requireOwner\w*|can_?access|canAccess|check_?access|checkAccess|is_?owner|isOwner|assertCan|throwUnlessCan|get_object_for_user|get_objects_for_user|checkPermission|check_permission)$/;
+/** A helper named for the access decision it makes: `userHasAccessToPost`, `can_access_invoice`, `verifyAccess`. */
+const ACCESS_HELPER = /(?:^|\.)\w*(?:has|can|check|verify|ensure|assert)_?access(?!_?token|ibl)\w*$/i;
 const ROLE_CALL =
   /(?:^|\.)(require_?roles?|requireRoles?|requireAdmin|require_admin|admin_required|adminOnly|admin_only|roles_required|roles_accepted|permission_required|permissions_required|requirePermissions?|has_?roles?|hasAnyRole|hasRoles?|has_?perms?|has_permission|hasPermission|check_?role|checkRole|check_?permission|checkPermission|RoleChecker|staff_member_required|superuser_required|user_passes_test|authorize|Roles|Permissions|RequirePermissions|SetMetadata|verifyRole|ensureAdmin|ensure_admin|isAdmin|is_admin|can|enforce)$/;
 const ROLE_WORDS =
@@ -465,6 +467,7 @@ function objectGuardIn(scope: HandlerScope, root: Node, callers: Set<string>): s
   }
   for (const call of factsOf(scope.source).calls) {
     if (!isInside(call.node, root)) continue;
+    if (ACCESS_HELPER.test(call.callee)) return `access check \`${snippetOf(call.node, 80)}\``;
     if (POLICY.test(call.callee) || /\b(ability|enforcer|casbin|oso|permit|cerbos|policy|policies)\b/i.test(call.written.split('.').slice(0, -1).join('.'))) {
       if (/^(can|cannot|enforce)$/.test(lastSegment(call.callee)) || /ability|enforcer|policy|oso|permit|cerbos|owner|object|access|authori[sz]e/i.test(call.written)) {
         return `policy check \`${snippetOf(call.node, 80)}\``;

@@ -167,10 +167,10 @@ export function workspaceHas(ctx: CheckContext, family: Family, code: RegExp | u
 
 const HTTPS_CODE: Record<Family, RegExp> = {
   js: /Strict-Transport-Security|helmet\.hsts\s*\(|\bhsts\s*\(|express-sslify|koa-sslify|express-enforces-ssl|enforceHTTPS|requireHTTPS|\breq\.secure\b|\bctx\.secure\b|\brequest\.protocol\s*!==?\s*['"]https|x-forwarded-proto['"][\s\S]{0,80}https|https\.createServer\s*\(|http2\.createSecureServer\s*\(|https:\s*\{\s*(key|cert)\b/i,
-  python: /Strict-Transport-Security|HTTPSRedirectMiddleware|\bTalisman\s*\(|\bSSLify\s*\(|SECURE_SSL_REDIRECT\s*=\s*True|SECURE_HSTS_SECONDS\s*=\s*[1-9]|ssl_certfile\s*=|ssl_context\s*=|\bsecure\.Secure\s*\(|StrictTransportSecurity\s*\(/,
+  python: /Strict-Transport-Security|HTTPSRedirectMiddleware|\bTalisman\s*\(|\bSSLify\s*\(|SECURE_SSL_REDIRECT\s*=\s*(True|[\w.]+\([^)]*default\s*=\s*True)|SECURE_HSTS_SECONDS\s*=\s*([1-9]|[\w.]+\([^)]*default\s*=\s*[1-9])|ssl_certfile\s*=|ssl_context\s*=|\bsecure\.Secure\s*\(|StrictTransportSecurity\s*\(/,
 };
 const HTTPS_INFRA =
-  /^\s*return\s+30[178]\s+https:|^\s*rewrite\s+.+\s+https:|add_header\s+Strict-Transport-Security|more_set_headers\s+['"]?Strict-Transport-Security|ssl-redirect["']?\s*:\s*["']?true|force-ssl-redirect|redirect-to-https|https-only|redirect-scheme|https_redirect|HTTP_301|x-forwarded-proto.*https|strict_transport_security/i;
+  /^\s*return\s+30[178]\s+https:|^\s*rewrite\s+.+\s+https:|add_header\s+Strict-Transport-Security|more_set_headers\s+['"]?Strict-Transport-Security|ssl-redirect["']?\s*:\s*["']?true|force-ssl-redirect|redirect-to-https|https-only|redirect-scheme|redirectscheme\.scheme=https|redirections\.entry[pP]oint\.scheme=https|https_redirect|HTTP_301|x-forwarded-proto.*https|strict_transport_security/i;
 
 /** Whether HTTPS is forced (redirect or HSTS) by the app's code or by the repository's proxy, ingress or gateway config. */
 export function httpsEnforced(ctx: CheckContext, app: AppEntry): boolean {

@@ -325,3 +325,16 @@ export function enclosingFunction(node: Node): Node | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether the JavaScript schema bound to `name` validates `process.env` (`envSchema.validate(process.env)`,
+ * `Joi.attempt(process.env, envSchema)`, `envSchema.parse(process.env)`): configuration, not request input.
+ */
+export function validatesEnvironment(sources: readonly SourceFile[], name: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return false;
+  const escaped = name.replace(/\$/g, '\\$');
+  const pattern = new RegExp(
+    `\\b${escaped}\\b[^;]{0,120}?\\.(?:validate|validateAsync|parse|safeParse|parseAsync)\\(\\s*process\\.env\\b|\\b(?:attempt|assert)\\(\\s*process\\.env\\s*,\\s*${escaped}\\b`,
+  );
+  return sources.some((source) => isJsFamily(source.language) && source.text.includes('process.env') && pattern.test(source.text));
+}

@@ -79,12 +79,15 @@ import sqlInjection from './sql-injection/check.js';
 import ssrfUrlInput from './ssrf-url-input/check.js';
 import ssrfUserControlledUrl from './ssrf-user-controlled-url/check.js';
 import stringLengthUnbounded from './string-length-unbounded/check.js';
+import thirdPartyResponseTrusted from './third-party-response-trusted/check.js';
 import tlsCertificateVerificationDisabled from './tls-certificate-verification-disabled/check.js';
 import tlsVersionOutdated from './tls-version-outdated/check.js';
 import tokenAcceptedFromUrl from './token-accepted-from-url/check.js';
 import tokenInWebStorage from './token-in-web-storage/check.js';
+import unboundedInputInValidator from './unbounded-input-in-validator/check.js';
 import uploadWithoutLimits from './upload-without-limits/check.js';
 import userControlledRegex from './user-controlled-regex/check.js';
+import validationAllowsUnknownFields from './validation-allows-unknown-fields/check.js';
 import verboseErrorResponse from './verbose-error-response/check.js';
 import weakPasswordHashing from './weak-password-hashing/check.js';
 import webhookEventNotIdempotent from './webhook-event-not-idempotent/check.js';
@@ -179,12 +182,15 @@ export const allChecks: readonly AnyCheck[] = [
   ssrfUrlInput,
   ssrfUserControlledUrl,
   stringLengthUnbounded,
+  thirdPartyResponseTrusted,
   tlsCertificateVerificationDisabled,
   tlsVersionOutdated,
   tokenAcceptedFromUrl,
   tokenInWebStorage,
+  unboundedInputInValidator,
   uploadWithoutLimits,
   userControlledRegex,
+  validationAllowsUnknownFields,
   verboseErrorResponse,
   weakPasswordHashing,
   webhookEventNotIdempotent,

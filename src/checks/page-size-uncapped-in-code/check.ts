@@ -91,13 +91,16 @@ export default defineCheck({
     for (const source of ctx.sources) {
       if (!isPython(source) && !isJs(source)) continue;
       const seen = new Set<number>();
+      // One finding per request value: branches that page the same parameter share one fix.
+      const origins = new Set<number>();
       for (const { sink, value } of sinks(source)) {
         for (const operand of operands(value)) {
           const trace = sizeTrace(ctx, source, operand);
-          if (!trace || capped(trace, sink) || seen.has(sink.id)) continue;
+          if (!trace || capped(trace, sink) || seen.has(sink.id) || origins.has(trace.origin.id)) continue;
           seen.add(sink.id);
+          origins.add(trace.origin.id);
           const fn = sink.childForFieldName('function');
-          const sinkText = fn ? `${fn.text}(…)` : (sink.text.split('\n')[0]?.trim().slice(0, 60) ?? '');
+          const sinkText = fn ? `${fn.text.replace(/\s*\n\s*/g, '')}(…)` : (sink.text.split('\n')[0]?.trim().slice(0, 60) ?? '');
           report({ messageId: 'uncapped', data: { value: `\`${operand.text}\``, origin: `\`${trace.origin.text.slice(0, 60)}\``, sink: sinkText }, ...at(ctx, source, sink) });
         }
       }

@@ -20,9 +20,22 @@ const KINDS: Kind[] = [
   { name: 'search', pattern: /\/search(\/|$)/i, methods: /.*/, severity: 'low', abuse: 'scraping and expensive queries (API4)' },
 ];
 
+const LOGOUT = /\/(logout|log-out|signout|sign-out)$/i;
+// A caller who already presents a token or session is not guessing credentials (`POST /login/test-token`).
+const TOKEN_MECHANISMS = new Set(['jwt', 'oauth2', 'openid', 'session', 'api-key', 'mtls']);
+const SIGN_UP: Kind = { name: 'sign-up', pattern: /\/(users|accounts)(\/(create|new))?$/i, methods: /^POST$/, severity: 'medium', abuse: 'mass account creation (API6)' };
+
 function kindOf(endpoint: Endpoint): Kind | undefined {
   if (endpoint.protocol !== 'rest') return undefined;
-  return KINDS.find((kind) => kind.methods.test(endpoint.method) && kind.pattern.test(endpoint.path.replace(/\{[^}]+\}/g, 'x')));
+  const path = endpoint.path.replace(/\{[^}]+\}/g, 'x');
+  const kind = KINDS.find((candidate) => candidate.methods.test(endpoint.method) && candidate.pattern.test(path));
+  if (kind?.name === 'login') {
+    if (LOGOUT.test(path)) return undefined;
+    if (endpoint.auth.state === 'protected' && endpoint.auth.mechanisms.every((mechanism) => TOKEN_MECHANISMS.has(mechanism))) return undefined;
+  }
+  // `POST /users` open to anonymous callers is registration (RealWorld, APIFairy, DRF `UserViewSet.create`).
+  if (!kind && endpoint.auth.state === 'unprotected' && SIGN_UP.methods.test(endpoint.method) && SIGN_UP.pattern.test(path)) return SIGN_UP;
+  return kind;
 }
 
 export default defineCheck({

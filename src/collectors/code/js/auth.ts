@@ -32,8 +32,9 @@ const AUTHISH =
 
 /** Packages whose exports authenticate, and the mechanism; `undefined` means the export does not. */
 const AUTH_PACKAGES: Record<string, (name: string, args: Node[], graph: ModuleGraph, module: JsModule) => AuthMechanism[] | undefined> = {
-  'express-jwt': () => ['jwt'],
-  'koa-jwt': () => ['jwt'],
+  // `credentialsRequired: false` / `passthrough: true` make the token optional: the middleware never rejects.
+  'express-jwt': (_name, args, graph, module) => (optionIs(args, 'credentialsRequired', 'false', graph, module) ? undefined : ['jwt']),
+  'koa-jwt': (_name, args, graph, module) => (optionIs(args, 'passthrough', 'true', graph, module) ? undefined : ['jwt']),
   'hono/jwt': (name) => (/jwt/i.test(name) ? ['jwt'] : undefined),
   'hono/jwk': () => ['jwt'],
   'hono/bearer-auth': () => ['api-key'],
@@ -54,6 +55,13 @@ const AUTH_PACKAGES: Record<string, (name: string, args: Node[], graph: ModuleGr
   'keycloak-connect': (name) => (/protect/.test(name) ? ['openid'] : undefined),
   'connect-ensure-login': (name) => (/ensureLoggedIn/.test(name) ? ['session'] : undefined),
 };
+
+function optionIs(args: readonly Node[], key: string, literal: 'true' | 'false', graph: ModuleGraph, module: JsModule): boolean {
+  const options = args[0] ? unwrap(args[0]) : undefined;
+  const value = options?.type === 'object' ? objectProperty(options, key) : undefined;
+  if (!value) return false;
+  return literal === 'true' ? evalTrue(graph, module, value) : unwrap(value).text === 'false';
+}
 
 const PASSPORT = ['passport', 'koa-passport', '@fastify/passport'];
 
@@ -174,7 +182,8 @@ export class AuthAnalyser {
     }
     if (resolved.kind === 'node' && isFunction(resolved.node)) {
       // A middleware factory (`requireRole('admin')`, `authenticate()`): its body, returned closure included, decides.
-      return this.fromBody(resolved.module, resolved.node, detail, false);
+      // Only the factory's name hints at auth: `validate(authSchemas.login)` names a schema, not a check.
+      return this.fromBody(resolved.module, resolved.node, detail, false, fn.text);
     }
     if (resolved.kind === 'node' && resolved.node.type === 'class_declaration') return this.fromBody(resolved.module, resolved.node, detail, false);
     return AUTHISH.test(fn.text) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
@@ -279,7 +288,7 @@ export class AuthAnalyser {
   }
 
   /** `strict` for route handlers: only an explicit 401/403 (or login redirect) after a check counts. */
-  fromBody(module: JsModule, fn: Node, detail: string, strict: boolean): AuthFact {
+  fromBody(module: JsModule, fn: Node, detail: string, strict: boolean, name = detail): AuthFact {
     if (strict && !STRICT_REJECT_RE.test(fn.text)) return NONE;
     const facts = this.facts(module, fn, 0);
     const mechanisms = [...facts.mechanisms];
@@ -289,7 +298,7 @@ export class AuthAnalyser {
     }
     if (mechanisms.length > 0 && (facts.rejects || facts.selfRejecting)) return { verdict: 'auth', mechanisms, detail };
     if (facts.userCheck && facts.rejects) return { verdict: 'auth', mechanisms: ['unknown'], detail };
-    if (mechanisms.length > 0 || facts.userCheck || AUTHISH.test(detail)) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
+    if (mechanisms.length > 0 || facts.userCheck || AUTHISH.test(name)) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
     return NONE;
   }
 }

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
 import type { Diagnostic, EvidenceScope, HttpMethod, Location } from '../../../model/types.js';
 import type { CollectedEndpoint } from '../collector.js';
-import { callArgs, callee, descendants, field, isFunction, locate, named, parameterNames, unwrap } from './ast.js';
+import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, parameterNames, unwrap } from './ast.js';
 import { AuthAnalyser, evidence, type AppliedFact, type AuthFact } from './auth.js';
 import { ModuleGraph, type JsModule } from './modules.js';
 import { extractParameters } from './params.js';
@@ -253,7 +253,9 @@ export class RouterEngine {
         continue;
       }
       if (segment.name === 'use') {
-        this.addUse(instance, module, segment.args, site);
+        const expanded = this.loopArgs(module, segment.args, outer);
+        if (expanded) for (const args of expanded) this.addUse(instance, module, args, site);
+        else this.addUse(instance, module, segment.args, site);
         continue;
       }
       if (segment.name === this.dialect.mountMethod && segment.args.length >= 2) {
@@ -285,6 +287,8 @@ export class RouterEngine {
         args = args.slice(1);
       }
       if (args.length === 0) continue;
+      // `app.options('*', cors())` answers CORS preflights for every path: neither an endpoint nor middleware for other methods.
+      if (method === 'OPTIONS' && path !== undefined && /\*/.test(path)) continue;
       if (method === 'ANY' && path !== undefined && /\*/.test(path)) {
         // `app.all('/api/*', auth)` is middleware for everything below, not an endpoint.
         instance.registrations.push({ kind: 'use', module, path, items: args.map((node) => ({ middleware: node })), site });
@@ -321,6 +325,35 @@ export class RouterEngine {
       }
     }
     instance.registrations.push({ kind: 'use', module, path, items, site });
+  }
+
+  /**
+   * `routes.forEach((route) => router.use(route.path, route.route))` and `for (const { path, route } of routes)`:
+   * the arguments once per element of the literal array the loop walks; undefined when the call is not in such a loop.
+   */
+  private loopArgs(module: JsModule, args: readonly Node[], call: Node): Node[][] | undefined {
+    const first = args[0] ? unwrap(args[0]) : undefined;
+    if (!first || (first.type !== 'member_expression' && first.type !== 'identifier') || this.path(module, first) !== undefined) return undefined;
+    const loop = enclosingLoop(call);
+    if (!loop) return undefined;
+    const list = this.graph.resolve(module, loop.iterable);
+    if (list.kind !== 'node' || list.node.type !== 'array' || list.module.file !== module.file) return undefined;
+    const substitute = (element: Node, arg: Node): Node => {
+      const node = unwrap(arg);
+      if (loop.name !== undefined && node.type === 'member_expression' && field(node, 'object')?.text === loop.name) {
+        const key = field(node, 'property')?.text;
+        return (key ? objectProperty(element, key) : undefined) ?? arg;
+      }
+      if (node.type === 'identifier' && loop.destructured.has(node.text)) return objectProperty(element, loop.destructured.get(node.text) ?? node.text) ?? arg;
+      return arg;
+    };
+    const rows: Node[][] = [];
+    for (const item of named(list.node)) {
+      const element = unwrap(item);
+      if (element.type !== 'object') return undefined;
+      rows.push(args.map((arg) => substitute(element, arg)));
+    }
+    return rows;
   }
 
   private path(module: JsModule, node: Node | undefined): string | undefined {
@@ -421,6 +454,56 @@ export class RouterEngine {
 }
 
 const RETURNS: ReadonlySet<string> = new Set(['return_statement']);
+
+interface Loop {
+  iterable: Node;
+  /** The element's name (`route` in `(route) => …`), undefined when it is destructured. */
+  name: string | undefined;
+  /** Destructured names → the property each reads (`{ path, route: sub }` → path→path, sub→route). */
+  destructured: Map<string, string>;
+}
+
+/** The nearest `array.forEach(fn)` / `array.map(fn)` callback or `for (… of array)` around a call. */
+function enclosingLoop(call: Node): Loop | undefined {
+  for (let scope = call.parent; scope; scope = scope.parent) {
+    if (scope.type === 'for_in_statement') {
+      const iterable = field(scope, 'right');
+      const left = field(scope, 'left');
+      if (!iterable || !left || field(scope, 'operator')?.text !== 'of') return undefined;
+      return { iterable, ...binding(left) };
+    }
+    if (!isFunction(scope)) continue;
+    const call_ = scope.parent?.type === 'arguments' ? scope.parent.parent : undefined;
+    const fn = call_?.type === 'call_expression' ? callee(call_) : undefined;
+    if (fn?.type !== 'member_expression' || !['forEach', 'map'].includes(field(fn, 'property')?.text ?? '')) return undefined;
+    const iterable = field(fn, 'object');
+    const params = field(scope, 'parameters') ?? field(scope, 'parameter');
+    const param = params?.type === 'identifier' ? params : params ? named(params)[0] : undefined;
+    const pattern = param && (param.type === 'required_parameter' || param.type === 'optional_parameter') ? field(param, 'pattern') : param;
+    if (!iterable || !pattern) return undefined;
+    return { iterable, ...binding(pattern) };
+  }
+  return undefined;
+}
+
+function binding(pattern: Node): Omit<Loop, 'iterable'> {
+  const destructured = new Map<string, string>();
+  if (pattern.type === 'identifier') return { name: pattern.text, destructured };
+  if (pattern.type !== 'object_pattern') {
+    const inner = named(pattern).find((child) => child.type === 'identifier' || child.type === 'object_pattern' || child.type === 'variable_declarator');
+    const target = inner?.type === 'variable_declarator' ? field(inner, 'name') : inner;
+    return target && target !== pattern ? binding(target) : { name: undefined, destructured };
+  }
+  for (const child of named(pattern)) {
+    if (child.type === 'shorthand_property_identifier_pattern') destructured.set(child.text, child.text);
+    else if (child.type === 'pair_pattern') {
+      const key = field(child, 'key')?.text;
+      const value = field(child, 'value');
+      if (key && value?.type === 'identifier') destructured.set(value.text, key);
+    }
+  }
+  return { name: undefined, destructured };
+}
 
 function looksLikePath(node: Node): boolean {
   const current = unwrap(node);

@@ -6,7 +6,7 @@ import { AuthAnalyser, evidence, passportMechanism, type AppliedFact, type AuthF
 import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { extractParameters } from '../js/params.js';
-import { joinPaths, normalisePath } from '../js/paths.js';
+import { joinPaths, mountCovers, normalisePath } from '../js/paths.js';
 import { evalString } from '../js/values.js';
 
 const PACKAGES = ['@nestjs/core', '@nestjs/common'];
@@ -31,6 +31,18 @@ interface Guard {
   honours: (key: string) => boolean;
 }
 
+/** A route `consumer.apply(...).forRoutes(...)` names: a controller class, or a path (with a method unless ALL). */
+type RouteRef = { controller: string } | { path: string; method: string | undefined };
+
+/** `consumer.apply(AuthMiddleware).exclude(...).forRoutes(...)` in a module's `configure`. */
+interface ConsumerRule {
+  module: JsModule;
+  middlewares: Node[];
+  site: Node;
+  routes: RouteRef[];
+  excludes: RouteRef[];
+}
+
 function decorator(node: Node): Decorator | undefined {
   const expression = named(node)[0];
   if (!expression) return undefined;
@@ -48,6 +60,7 @@ class NestCollector {
   /** Public-style decorator name → the metadata key it sets (identifier text and evaluated value). */
   private readonly markers = new Map<string, string[]>();
   private readonly globalGuards: { node: Node; module: JsModule; site: Node }[] = [];
+  private readonly consumerRules: ConsumerRule[] = [];
   private globalPrefix = '';
   private uriVersioning = false;
 
@@ -69,11 +82,12 @@ class NestCollector {
           if (key) this.markers.set(name, [key.text, evalString(this.graph, module, key) ?? key.text]);
         }
       }
-      if (!/APP_GUARD|useGlobalGuards|setGlobalPrefix|enableVersioning|@Controller/.test(text)) continue;
+      if (!/APP_GUARD|useGlobalGuards|setGlobalPrefix|enableVersioning|@Controller|\.forRoutes\s*\(/.test(text)) continue;
       for (const call of descendants(module.source.tree.rootNode, CALLS)) {
         const fn = callee(call);
         const property = fn?.type === 'member_expression' ? field(fn, 'property')?.text : undefined;
         const args = callArgs(call);
+        if (property === 'forRoutes') this.consumerRule(module, call);
         if (property === 'setGlobalPrefix' && args[0]) this.globalPrefix = evalString(this.graph, module, args[0]) ?? '{dynamic}';
         if (property === 'enableVersioning') this.uriVersioning = !/VersioningType\.(?:HEADER|MEDIA_TYPE|CUSTOM)/.test(call.text);
         if (property === 'useGlobalGuards') for (const arg of args) this.globalGuards.push({ node: arg, module, site: call });
@@ -90,6 +104,47 @@ class NestCollector {
       if (decorators.some((d) => d.name === 'Controller')) controllers.push({ ref, decorators });
     }
     return controllers.flatMap(({ ref, decorators }) => this.controller(ref, decorators));
+  }
+
+  private consumerRule(module: JsModule, forRoutes: Node): void {
+    const rule: ConsumerRule = { module, middlewares: [], site: forRoutes, routes: this.routeRefs(module, callArgs(forRoutes)), excludes: [] };
+    let current = field(callee(forRoutes) ?? forRoutes, 'object');
+    while (current && unwrap(current).type === 'call_expression') {
+      const call = unwrap(current);
+      const fn = callee(call);
+      const name = fn?.type === 'member_expression' ? field(fn, 'property')?.text : undefined;
+      if (name === 'apply') rule.middlewares.push(...callArgs(call));
+      else if (name === 'exclude') rule.excludes.push(...this.routeRefs(module, callArgs(call)));
+      current = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    }
+    if (rule.middlewares.length > 0) this.consumerRules.push(rule);
+  }
+
+  private routeRefs(module: JsModule, args: readonly Node[]): RouteRef[] {
+    return args.flatMap((arg): RouteRef[] => {
+      const node = unwrap(arg);
+      if (node.type === 'identifier' && !/^[a-z]/.test(node.text) && evalString(this.graph, module, node) === undefined) return [{ controller: node.text }];
+      if (node.type === 'object') {
+        const path = objectProperty(node, 'path');
+        const method = objectProperty(node, 'method');
+        const value = path ? evalString(this.graph, module, path) : undefined;
+        if (value === undefined) return [];
+        const verb = method ? /RequestMethod\.(\w+)/.exec(method.text)?.[1] : undefined;
+        return [{ path: value, method: verb === undefined || verb === 'ALL' ? undefined : verb }];
+      }
+      const value = evalString(this.graph, module, node);
+      return value === undefined ? [] : [{ path: value, method: undefined }];
+    });
+  }
+
+  /** Whether a `forRoutes` reference names this route; paths are relative to the global prefix, as Nest applies it. */
+  private routeMatches(ref: RouteRef, controller: string, method: string, path: string): boolean {
+    if ('controller' in ref) return ref.controller === controller;
+    if (ref.method !== undefined && ref.method !== method) return false;
+    const pattern = normalisePath(joinPaths(this.globalPrefix, ref.path));
+    const shape = (value: string): string => value.replace(/\{[^}]+\}/g, '{}');
+    if (/(?:\/\*|\/\(\.\*\)|^\/?\*)$/.test(pattern)) return mountCovers(pattern, path);
+    return shape(pattern) === shape(path);
   }
 
   private guard(module: JsModule, node: Node, depth = 0): Guard {
@@ -193,6 +248,16 @@ class NestCollector {
       for (const g of globals) consider(g.guard, g.where, 'global');
       for (const g of classGuards) consider(g.guard, locate(module.file, g.where), 'router');
       for (const g of this.guardsFrom(module, decorators)) consider(g.guard, locate(module.file, g.where), 'route');
+      const className = field(ref.node, 'name')?.text ?? '';
+      const verb = HTTP[http.name] ?? '';
+      for (const rule of this.consumerRules) {
+        const applies = (refs: readonly RouteRef[]): boolean => refs.some((item) => this.routeMatches(item, className, verb, path));
+        if (!applies(rule.routes) || applies(rule.excludes)) continue;
+        for (const middleware of rule.middlewares) {
+          const fact = this.auth.classify(rule.module, middleware);
+          if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(rule.module.file, rule.site), scope: 'router' });
+        }
+      }
       if (marker.skipped && publicMarker && !facts.some((fact) => fact.verdict === 'auth'))
         facts.push({ verdict: 'public', mechanisms: ['none'], detail: publicMarker.node.text, where: locate(module.file, publicMarker.node), scope: 'route' });
       const endpoint: CollectedEndpoint = {

@@ -11,7 +11,7 @@ import { evalStrings, isExternal } from '../js/values.js';
 const PACKAGES = ['next'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const PAGES = /^(.*?\/)?(?:src\/)?pages\/(api(?:\/.*)?)\.(?:js|jsx|ts|tsx)$/;
-const APP = /^(.*?\/)?(?:src\/)?app\/((?:.*\/)?)route\.(?:js|ts)$/;
+const APP = /^(.*?\/)?(?:src\/)?app\/((?:.*\/)?)route\.(?:js|jsx|ts|tsx)$/;
 const MIDDLEWARE = /^(.*?\/)?(?:src\/)?middleware\.(?:js|ts)$/;
 
 /** `users/[id]/[...slug]` → `/users/{id}/{slug}`; route groups `(x)` vanish. */

@@ -216,6 +216,17 @@ export function classifyDecorator(index: PyIndex, module: PyModule, expression: 
       return { kind: 'guard', mechanisms: [mechanism], detail: `@${name} (${ownerClass})` };
     }
   }
+  // APIFairy's `@authenticate(token_auth)` (and look-alike wrappers) take the flask-httpauth object as argument.
+  const authArgument = args && last === 'authenticate' ? args.positional[0] ?? args.keywords.get('auth') : undefined;
+  if (authArgument) {
+    const owner = index.resolveExpr(module, authArgument);
+    const ownerClass = owner ? constructedClass(index, owner) : undefined;
+    if (ownerClass && HTTPAUTH_CLASSES[ownerClass] !== undefined) {
+      let mechanism = HTTPAUTH_CLASSES[ownerClass];
+      if (mechanism === 'unknown' && owner?.kind === 'value') mechanism = tokenAuthMechanism(index, owner.module, authArgument.text);
+      return { kind: 'guard', mechanisms: [mechanism], detail: `@${target.text} (${ownerClass})` };
+    }
+  }
   const resolved = head ? index.resolveExpr(module, head) : undefined;
   if (resolved?.kind === 'value' && !isCall) {
     const ownerClass = constructedClass(index, resolved);

@@ -206,6 +206,10 @@ export class PyIndex {
     if (value) return { kind: 'value', module, node: value };
     const binding = module.imports.get(name);
     if (!binding) return undefined;
+    return this.resolveBinding(module, binding, depth);
+  }
+
+  private resolveBinding(module: PyModule, binding: Binding, depth: number): Resolved | undefined {
     if (binding.kind === 'module') {
       const target = this.resolveModule(binding.module, module);
       return target ? { kind: 'module', module: target } : { kind: 'external', qualified: binding.module };
@@ -219,11 +223,48 @@ export class PyIndex {
     return undefined;
   }
 
+  private readonly functionImports = new Map<string, Map<string, Binding>>();
+
+  /**
+   * An import written inside the function around `identifier`: application factories
+   * (`def create_app(): from .auth import bp; app.register_blueprint(bp)`) import this way to avoid cycles.
+   */
+  private functionImport(module: PyModule, identifier: Node): Binding | undefined {
+    for (let scope = identifier.parent; scope; scope = scope.parent) {
+      if (scope.type !== 'function_definition') continue;
+      const key = `${module.source.file}:${scope.startIndex}`;
+      let bindings = this.functionImports.get(key);
+      if (!bindings) {
+        const imports = new Map<string, Binding>();
+        const body = field(scope, 'body');
+        const visit = (node: Node): void => {
+          for (const child of kids(node)) {
+            if (child.type === 'function_definition' || child.type === 'class_definition') continue;
+            if (child.type === 'import_statement' || child.type === 'import_from_statement') {
+              const probe: PyModule = { ...module, imports };
+              if (child.type === 'import_statement') this.scanImport(probe, child);
+              else this.scanFromImport(probe, child);
+            } else visit(child);
+          }
+        };
+        if (body) visit(body);
+        bindings = imports;
+        this.functionImports.set(key, bindings);
+      }
+      const found = bindings.get(identifier.text);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   /** What an identifier or attribute chain refers to, seen from `module`. */
   resolveExpr(module: PyModule, node: Node, depth = 0): Resolved | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const target = unwrap(node);
-    if (target.type === 'identifier') return this.resolveName(module, target.text, depth + 1);
+    if (target.type === 'identifier') {
+      const local = this.functionImport(module, target);
+      return local ? this.resolveBinding(module, local, depth + 1) : this.resolveName(module, target.text, depth + 1);
+    }
     if (target.type !== 'attribute') return undefined;
     const objectNode = field(target, 'object');
     const attribute = field(target, 'attribute')?.text;
