@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.js';
 import { isPython, isInside } from './code-auth.js';
-import { factsOf, snippetOf, stringValue, type CallSite } from './code.js';
+import { factsOf, nodesOfType, snippetOf, sourceByFile, stringValue, type CallSite } from './code.js';
 
 /**
  * Shared evidence for the authorization checks and the `authorization` enricher: the handler
@@ -145,7 +145,7 @@ function nodesOf(root: Node, types: readonly string[]): Node[] {
 }
 
 function sourceFor(ctx: CheckContext, file: string): SourceFile | undefined {
-  return ctx.sources.find((source) => source.file === file);
+  return sourceByFile(ctx, file);
 }
 
 /** The outermost function or class that the handler location spans. */
@@ -164,7 +164,7 @@ function handlerNode(source: SourceFile, line: number, endLine: number): Node | 
   visit(source.tree.rootNode);
   if (best) return best;
   // Handlers recorded by their first line only: the innermost function that starts there.
-  const starting = nodesOf(source.tree.rootNode, [...FUNCTION_TYPES]).filter((node) => node.startPosition.row + 1 === line);
+  const starting = nodesOfType(source, [...FUNCTION_TYPES]).filter((node) => node.startPosition.row + 1 === line);
   return starting.sort((a, b) => b.endIndex - b.startIndex - (a.endIndex - a.startIndex))[0];
 }
 
@@ -176,7 +176,7 @@ function enclosing(node: Node, types: readonly string[]): Node | undefined {
 function statementAt(source: SourceFile, line: number): Node | undefined {
   const row = line - 1;
   let best: Node | undefined;
-  for (const node of nodesOf(source.tree.rootNode, ['expression_statement', 'decorated_definition', 'lexical_declaration'])) {
+  for (const node of nodesOfType(source, ['expression_statement', 'decorated_definition', 'lexical_declaration'])) {
     if (node.startPosition.row <= row && node.endPosition.row >= row) {
       if (!best || node.endIndex - node.startIndex < best.endIndex - best.startIndex) best = node;
     }
@@ -241,11 +241,11 @@ function helpersOf(source: SourceFile, node: Node): Node[] {
   }
   if (names.size === 0) return [];
   const out: Node[] = [];
-  for (const fn of nodesOf(source.tree.rootNode, ['function_definition', 'function_declaration', 'method_definition'])) {
+  for (const fn of nodesOfType(source, ['function_definition', 'function_declaration', 'method_definition'])) {
     const name = fn.childForFieldName('name')?.text;
     if (name && names.has(name) && !isInside(fn, node) && !isInside(node, fn)) out.push(fn);
   }
-  for (const declarator of nodesOf(source.tree.rootNode, ['variable_declarator'])) {
+  for (const declarator of nodesOfType(source, ['variable_declarator'])) {
     const name = declarator.childForFieldName('name')?.text;
     const value = declarator.childForFieldName('value');
     if (name && names.has(name) && value && ['arrow_function', 'function_expression', 'function'].includes(value.type) && !isInside(value, node)) out.push(value);
@@ -518,7 +518,7 @@ function drfEvidence(scope: HandlerScope, callers: Set<string>): { guard?: strin
 }
 
 function classHasObjectPermission(source: SourceFile, name: string): boolean {
-  for (const cls of nodesOf(source.tree.rootNode, ['class_definition'])) {
+  for (const cls of nodesOfType(source, ['class_definition'])) {
     if (cls.childForFieldName('name')?.text !== name) continue;
     const body = cls.childForFieldName('body');
     if (body && methodNamed(body, 'has_object_permission')) return true;

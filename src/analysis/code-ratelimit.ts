@@ -4,7 +4,7 @@ import type { CheckContext, InfraFile, SourceFile } from '../engine/context.js';
 import type { Endpoint, Location, Presence } from '../model/types.js';
 import { ModuleGraph, type JsModule } from '../collectors/code/js/modules.js';
 import { durationSeconds, isJs, isPython, objectOf, option, resolveValue } from './code-auth.js';
-import { elementsOf, enclosingFunction, factsOf, literalValue, locationOf, propertyOf, snippetOf, stringValue, type CallSite } from './code.js';
+import { type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, locationOf, nodesOfType, propertyOf, snippetOf, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
 
 /**
@@ -674,8 +674,8 @@ function drfSettings(facts: Facts): DrfSettings | undefined {
     cached = null;
     for (const source of facts.ctx.sources) {
       if (!isPython(source) || !source.text.includes('REST_FRAMEWORK')) continue;
-      for (const node of source.tree.rootNode.descendantsOfType('assignment')) {
-        if (node?.childForFieldName('left')?.text !== 'REST_FRAMEWORK') continue;
+      for (const node of nodesOfType(source, 'assignment')) {
+        if (node.childForFieldName('left')?.text !== 'REST_FRAMEWORK') continue;
         const dict = resolveValue(source, node.childForFieldName('right') ?? undefined);
         const classes = elementsOf(propertyOf(dict, 'DEFAULT_THROTTLE_CLASSES')).map((element) => stringValue(element) ?? element.text);
         const rates = new Map<string, string>();

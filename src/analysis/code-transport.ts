@@ -5,7 +5,7 @@ import { isJsFamily } from '../parsing/languages.js';
 import type { InfraKind } from '../workspace/infra.js';
 import type { ReportDescriptor } from '../checks/define-check.js';
 import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
-import { elementsOf, enclosingFunction, factsOf, literalValue, propertyOf, qualify, stringValue, type CallSite } from './code.js';
+import { type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, propertyOf, qualify, sourceByFile, stringValue } from './code.js';
 import { staticSegments } from './openapi-security.js';
 
 /** Shared helpers for the CORS, transport, webhook and idempotency checks. */
@@ -147,7 +147,7 @@ export function endpointsOfApp(ctx: CheckContext, app: AppEntry): Endpoint[] {
   const sameFamily = appsOf(ctx).filter((other) => other.family === app.family);
   const inFamily = (endpoint: Endpoint): boolean => {
     const file = endpoint.handler?.file ?? endpoint.sources.find((s) => s.kind === 'code')?.location.file;
-    const source = file ? ctx.sources.find((s) => s.file === file) : undefined;
+    const source = file ? sourceByFile(ctx, file) : undefined;
     return source !== undefined && familyOf(source) === app.family;
   };
   const code = ctx.inventory.endpoints.filter((endpoint) => endpoint.sources.some((s) => s.kind === 'code') && inFamily(endpoint));
@@ -406,10 +406,10 @@ export function headerWrites(source: SourceFile): HeaderWrite[] {
       }
     }
   } else if (familyOf(source) === 'python') {
-    for (const assignment of source.tree.rootNode.descendantsOfType('assignment')) {
-      const left = assignment?.childForFieldName('left');
-      const right = assignment?.childForFieldName('right');
-      if (!assignment || left?.type !== 'subscript' || !right) continue;
+    for (const assignment of nodesOfType(source, 'assignment')) {
+      const left = assignment.childForFieldName('left');
+      const right = assignment.childForFieldName('right');
+      if (left?.type !== 'subscript' || !right) continue;
       const name = stringValue(left.childForFieldName('subscript'));
       if (name !== undefined) out.push({ node: assignment, name, value: right });
     }
@@ -652,9 +652,6 @@ export interface HandlerInfo {
   routeText: string;
 }
 
-function sourceByFile(ctx: CheckContext, file: string): SourceFile | undefined {
-  return ctx.sources.find((source) => source.file === file);
-}
 
 const FUNCTION_TYPES = new Set(['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'decorated_definition']);
 
@@ -810,8 +807,7 @@ function definitionsOf(source: SourceFile): Map<string, Node> {
   let map = definitionsCache.get(source);
   if (map) return map;
   map = new Map<string, Node>();
-  for (const node of source.tree.rootNode.descendantsOfType(['function_definition', 'function_declaration', 'method_definition', 'variable_declarator'])) {
-    if (!node) continue;
+  for (const node of nodesOfType(source, ['function_definition', 'function_declaration', 'method_definition', 'variable_declarator'])) {
     const name = node.childForFieldName('name');
     const value = node.type === 'variable_declarator' ? node.childForFieldName('value') : node;
     if (!name || !value || !FUNCTION_TYPES.has(value.type)) continue;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { SourceFile } from '../engine/context.js';
+import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { Location } from '../model/types.js';
 import { isJsFamily } from '../parsing/languages.js';
 
@@ -30,6 +30,40 @@ export interface FileFacts {
 }
 
 const factsCache = new WeakMap<SourceFile, FileFacts>();
+const sourceIndex = new WeakMap<CheckContext, Map<string, SourceFile>>();
+
+/** The parsed file at a workspace-relative path (an index built once per audit). */
+export function sourceByFile(ctx: CheckContext, file: string): SourceFile | undefined {
+  let index = sourceIndex.get(ctx);
+  if (!index) {
+    index = new Map(ctx.sources.map((source) => [source.file, source]));
+    sourceIndex.set(ctx, index);
+  }
+  return index.get(file);
+}
+const typeCache = new WeakMap<SourceFile, Map<string, Node[]>>();
+
+/**
+ * Every node of the given types in a file, in document order, memoised per file: checks share
+ * one walk of each tree per node type instead of walking every tree once per check.
+ */
+export function nodesOfType(source: SourceFile, types: string | readonly string[]): Node[] {
+  const list = typeof types === 'string' ? [types] : types;
+  let byType = typeCache.get(source);
+  if (!byType) {
+    byType = new Map();
+    typeCache.set(source, byType);
+  }
+  const missing = list.filter((type) => !byType.has(type));
+  if (missing.length > 0) {
+    for (const type of missing) byType.set(type, []);
+    for (const node of source.tree.rootNode.descendantsOfType([...missing])) {
+      if (node) byType.get(node.type)?.push(node);
+    }
+  }
+  if (list.length === 1) return byType.get(list[0] ?? '') ?? [];
+  return list.flatMap((type) => byType.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+}
 
 export function text(node: Node | null | undefined): string {
   return node?.text ?? '';

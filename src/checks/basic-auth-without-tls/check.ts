@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython } from '../../analysis/code-auth.js';
-import { factsOf, qualify, stringValue } from '../../analysis/code.js';
+import { factsOf, nodesOfType, qualify, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -32,8 +32,8 @@ function basicAuthSites(source: SourceFile): { node: Node; name: string }[] {
     }
   }
   if (isPython(source)) {
-    for (const literal of source.tree.rootNode.descendantsOfType('string')) {
-      if (literal && stringValue(literal) === DRF_BASIC) sites.push({ node: literal, name: 'BasicAuthentication' });
+    for (const literal of nodesOfType(source, 'string')) {
+      if (stringValue(literal) === DRF_BASIC) sites.push({ node: literal, name: 'BasicAuthentication' });
     }
   }
   return sites;

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { findModel, lastSegment, SENSITIVE } from '../../analysis/code-authz.js';
-import { enclosingFunction, factsOf, snippetOf, type CallSite } from '../../analysis/code.js';
+import { type CallSite, enclosingFunction, factsOf, nodesOfType, snippetOf } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -85,8 +85,8 @@ export default defineCheck({
     for (const source of ctx.sources) {
       const py = isPython(source);
       if (py) {
-        for (const attribute of source.tree.rootNode.descendantsOfType('attribute')) {
-          if (!attribute || attribute.childForFieldName('attribute')?.text !== '__dict__') continue;
+        for (const attribute of nodesOfType(source, 'attribute')) {
+          if (attribute.childForFieldName('attribute')?.text !== '__dict__') continue;
           const parent = attribute.parent;
           const returned = parent?.type === 'return_statement' || (parent?.type === 'argument_list' && /^(jsonify|JSONResponse|Response|JsonResponse|make_response)\(/.test(parent.parent?.text ?? ''));
           if (returned && enclosingFunction(attribute)) report({ messageId: 'dict', data: { expression: attribute.text }, ...at(ctx, source, attribute) });
@@ -106,9 +106,9 @@ export default defineCheck({
           if (exposure) report({ messageId: 'record', data: { call: snippetOf(call.node, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, call.node), confidence: exposure.confidence });
         }
       }
-      for (const statement of source.tree.rootNode.descendantsOfType('return_statement')) {
-        const value = statement?.namedChildren[0];
-        if (!statement || !value) continue;
+      for (const statement of nodesOfType(source, 'return_statement')) {
+        const value = statement.namedChildren[0];
+        if (!value) continue;
         const fn = enclosingFunction(statement);
         if (py) {
           const decorator = pyRouteDecorator(fn);
@@ -121,15 +121,15 @@ export default defineCheck({
         }
       }
       if (!py) {
-        for (const assignment of source.tree.rootNode.descendantsOfType('assignment_expression')) {
-          if (assignment?.childForFieldName('left')?.text !== 'ctx.body') continue;
+        for (const assignment of nodesOfType(source, 'assignment_expression')) {
+          if (assignment.childForFieldName('left')?.text !== 'ctx.body') continue;
           const exposure = loadedRecord(ctx, source, assignment.childForFieldName('right') ?? undefined);
           if (exposure) report({ messageId: 'record', data: { call: snippetOf(assignment, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, assignment), confidence: exposure.confidence });
         }
       }
       if (py) {
-        for (const cls of source.tree.rootNode.descendantsOfType('class_definition')) {
-          if (!cls || !/ModelSerializer/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
+        for (const cls of nodesOfType(source, 'class_definition')) {
+          if (!/ModelSerializer/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
           const meta = cls.childForFieldName('body')?.namedChildren.find((child) => child?.type === 'class_definition' && child.childForFieldName('name')?.text === 'Meta');
           const body = meta?.childForFieldName('body');
           const setting = body?.namedChildren.find((child) => /^fields\s*=\s*["']__all__["']/.test(child?.text ?? ''));

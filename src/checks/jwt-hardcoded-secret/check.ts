@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython, jwtCalls, maskValue, objectOf, option, secretValue, type JwtCall, type SecretValue } from '../../analysis/code-auth.js';
-import { factsOf, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
+import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -92,10 +92,10 @@ function statementOf(node: Node): Node {
 
 /** Flask-JWT-Extended `app.config["JWT_SECRET_KEY"] = "…"` and Django `SIMPLE_JWT = {"SIGNING_KEY": "…"}`. */
 function reportPythonConfig(source: SourceFile, seen: Set<number>, emit: (name: string, secret: SecretValue, node: Node) => void): void {
-  for (const node of source.tree.rootNode.descendantsOfType('assignment')) {
-    const left = node?.childForFieldName('left');
-    const right = node?.childForFieldName('right');
-    if (!node || !left || !right) continue;
+  for (const node of nodesOfType(source, 'assignment')) {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right) continue;
     if (left.type === 'subscript' && /config$/.test(left.childForFieldName('value')?.text ?? '')) {
       const name = stringValue(left.childForFieldName('subscript')) ?? '';
       const secret = secretValue(source, right);

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { allowsExtra, findModel, lastSegment, modelDefinitions, PRIVILEGED, type ModelDefinition } from '../../analysis/code-authz.js';
-import { enclosingFunction, factsOf, snippetOf, stringValue, type CallSite } from '../../analysis/code.js';
+import { type CallSite, enclosingFunction, factsOf, nodesOfType, snippetOf, stringValue } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -223,9 +223,17 @@ function modelOfVariable(source: SourceFile, node: Node | undefined): string | u
 
 type Reporter = Parameters<Parameters<typeof defineCheck<'bind' | 'assign' | 'serializer' | 'extra'>>[0]['run']>[1];
 
-/** DRF `ModelSerializer` with `fields = "__all__"` (or an `exclude` denylist) used for writes. */
-function reportSerializers(ctx: CheckContext, source: SourceFile, report: Reporter): void {
-  const written = new Set<string>();
+const writtenCache = new WeakMap<CheckContext, Set<string>>();
+
+/**
+ * Serializers some view writes through: `serializer_class` on a writable DRF view, or
+ * `XSerializer(data=...)`. Computed once per audit. Text patterns, because the views that use a
+ * serializer can live in any file and only their names matter here.
+ */
+function writtenSerializers(ctx: CheckContext): Set<string> {
+  let written = writtenCache.get(ctx);
+  if (written) return written;
+  written = new Set<string>();
   for (const other of ctx.sources) {
     if (!isPython(other)) continue;
     for (const match of other.text.matchAll(/serializer_class\s*=\s*(\w+)/g)) {
@@ -234,9 +242,17 @@ function reportSerializers(ctx: CheckContext, source: SourceFile, report: Report
     }
     for (const match of other.text.matchAll(/\b(\w+Serializer)\(\s*(?:\w+\s*,\s*)?data\s*=/g)) if (match[1]) written.add(match[1]);
   }
-  for (const cls of source.tree.rootNode.descendantsOfType('class_definition')) {
-    const name = cls?.childForFieldName('name')?.text;
-    if (!cls || !name || !written.has(name) || !/ModelSerializer/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
+  writtenCache.set(ctx, written);
+  return written;
+}
+
+/** DRF `ModelSerializer` with `fields = "__all__"` (or an `exclude` denylist) used for writes. */
+function reportSerializers(ctx: CheckContext, source: SourceFile, report: Reporter): void {
+  const written = writtenSerializers(ctx);
+  if (!source.text.includes('ModelSerializer')) return;
+  for (const cls of nodesOfType(source, 'class_definition')) {
+    const name = cls.childForFieldName('name')?.text;
+    if (!name || !written.has(name) || !/ModelSerializer/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
     const meta = cls.childForFieldName('body')?.namedChildren.find((child) => child?.type === 'class_definition' && child.childForFieldName('name')?.text === 'Meta');
     const body = meta?.childForFieldName('body');
     if (!body) continue;

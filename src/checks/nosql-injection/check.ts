@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { callAt, hitData, siteOf, originOf, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
-import { stringValue, type CallSite } from '../../analysis/code.js';
+import { type CallSite, nodesOfType, stringValue } from '../../analysis/code.js';
 import { taintAt } from '../../analysis/taint.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
@@ -63,10 +63,10 @@ export default defineCheck({
       report({ messageId: hit.via ? 'wrapper' : 'filter', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
     }
     for (const source of ctx.sources) {
-      const pairs = source.tree.rootNode.descendantsOfType('pair');
+      const pairs = nodesOfType(source, 'pair');
       for (const pair of pairs) {
-        const key = pair?.childForFieldName('key');
-        if (!pair || !key || (stringValue(key) ?? key.text) !== '$where') continue;
+        const key = pair.childForFieldName('key');
+        if (!key || (stringValue(key) ?? key.text) !== '$where') continue;
         const value = pair.childForFieldName('value');
         const taint = value ? taintAt(ctx, source, value)?.taintOf(value) : undefined;
         if (taint) report({ messageId: 'where', data: { origin: originOf(taint) }, ...siteOf(ctx, source, pair) });

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isJs, isPython } from '../../analysis/code-auth.js';
 import { traceInput, type InputTrace } from '../../analysis/code-ratelimit.js';
-import { enclosingFunction, factsOf, propertyOf, stringValue } from '../../analysis/code.js';
+import { enclosingFunction, factsOf, nodesOfType, propertyOf, stringValue } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -54,11 +54,11 @@ function sinks(source: SourceFile): { sink: Node; value: Node }[] {
     }
   }
   if (isPython(source)) {
-    for (const subscript of source.tree.rootNode.descendantsOfType('subscript')) {
-      const slice = subscript?.namedChildren.find((child) => child?.type === 'slice');
+    for (const subscript of nodesOfType(source, 'subscript')) {
+      const slice = subscript.namedChildren.find((child) => child?.type === 'slice');
       const parts = slice?.namedChildren.filter((child): child is Node => child !== null) ?? [];
       const upper = parts.at(-1);
-      if (subscript && slice && upper && parts.length >= 1 && slice.text.includes(':') && !slice.text.trim().endsWith(':')) out.push({ sink: subscript, value: upper });
+      if (slice && upper && parts.length >= 1 && slice.text.includes(':') && !slice.text.trim().endsWith(':')) out.push({ sink: subscript, value: upper });
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { isPython, resolveValue } from '../../analysis/code-auth.js';
 import { callAt, functionText, hitData, optionValue, outboundCalls, siteOf, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
-import { factsOf, literalValue, stringValue, type CallSite } from '../../analysis/code.js';
+import { type CallSite, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -58,8 +58,8 @@ export default defineCheck({
     }
     for (const source of ctx.sources) {
       const nodes = isPython(source)
-        ? [...factsOf(source).calls.map((call) => call.kwargs.get('max_redirects')), ...source.tree.rootNode.descendantsOfType('assignment').filter((node) => /\.max_redirects$/.test(node?.childForFieldName('left')?.text ?? '')).map((node) => node?.childForFieldName('right'))]
-        : source.tree.rootNode.descendantsOfType('pair').filter((pair) => /^(maxRedirects|follow|maxRedirections)$/.test(pair?.childForFieldName('key')?.text ?? '')).map((pair) => pair?.childForFieldName('value'));
+        ? [...factsOf(source).calls.map((call) => call.kwargs.get('max_redirects')), ...nodesOfType(source, 'assignment').filter((node) => /\.max_redirects$/.test(node.childForFieldName('left')?.text ?? '')).map((node) => node.childForFieldName('right'))]
+        : nodesOfType(source, 'pair').filter((pair) => /^(maxRedirects|follow|maxRedirections)$/.test(pair.childForFieldName('key')?.text ?? '')).map((pair) => pair.childForFieldName('value'));
       for (const node of nodes) {
         if (!node) continue;
         const value = literalValue(resolveValue(source, node));

@@ -1,3 +1,4 @@
+import { nodesOfType } from '../../analysis/code.js';
 import type { Node } from 'web-tree-sitter';
 import { at, isJs, isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod } from '../../analysis/code-input.js';
@@ -32,8 +33,7 @@ function handlerNode(source: SourceFile, endpoint: Endpoint): Node | undefined {
   const handler = endpoint.handler;
   if (!handler) return undefined;
   let best: Node | undefined;
-  for (const fn of source.tree.rootNode.descendantsOfType(FUNCTION_TYPES)) {
-    if (!fn) continue;
+  for (const fn of nodesOfType(source, FUNCTION_TYPES)) {
     const start = fn.parent?.type === 'decorated_definition' ? fn.parent.startPosition.row + 1 : fn.startPosition.row + 1;
     const defLine = fn.startPosition.row + 1;
     if (handler.line < start || handler.line > defLine) continue;

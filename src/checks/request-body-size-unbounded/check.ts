@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isJs, isPython, objectOf, option, resolveValue } from '../../analysis/code-auth.js';
-import { factsOf, literalValue } from '../../analysis/code.js';
+import { factsOf, literalValue, nodesOfType } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -74,8 +74,8 @@ export default defineCheck({
           report({ messageId: 'parser', data: { call: `${call.written}(…)`, size: human(size) }, ...at(ctx, source, call.node), severity: size >= 10 * MB ? 'medium' : 'low' });
         }
       } else if (isPython(source)) {
-        for (const node of source.tree.rootNode.descendantsOfType('assignment')) {
-          if (!node || node.childForFieldName('left')?.text !== 'DATA_UPLOAD_MAX_MEMORY_SIZE') continue;
+        for (const node of nodesOfType(source, 'assignment')) {
+          if (node.childForFieldName('left')?.text !== 'DATA_UPLOAD_MAX_MEMORY_SIZE') continue;
           const right = node.childForFieldName('right') ?? undefined;
           const size = right?.type === 'none' ? Infinity : byteSize(source, right);
           if (size !== undefined && size > 10 * MB) report({ messageId: 'django', data: { value: right?.text ?? '' }, ...at(ctx, source, node) });

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython, lastName } from '../../analysis/code-auth.js';
-import { literalValue } from '../../analysis/code.js';
+import { literalValue, nodesOfType } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -61,8 +61,7 @@ export default defineCheck({
   run(ctx, report) {
     for (const source of ctx.sources) {
       const types = isPython(source) ? ['comparison_operator'] : ['binary_expression'];
-      for (const node of source.tree.rootNode.descendantsOfType(types)) {
-        if (!node) continue;
+      for (const node of nodesOfType(source, types)) {
         const parts = operands(source, node);
         if (!parts) continue;
         const { left, right, operator } = parts;

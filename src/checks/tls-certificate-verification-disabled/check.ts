@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, resolveValue } from '../../analysis/code-auth.js';
-import { factsOf, literalValue, stringValue } from '../../analysis/code.js';
+import { factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import { familyOf, isTestFile, lineSnippet } from '../../analysis/code-transport.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
@@ -34,10 +34,10 @@ function pySites(source: SourceFile): { node: Node; what: string }[] {
       if (PY_KWARGS.has(name) && isFalse(source, value)) out.push({ node: call.node, what: `${call.written}(…, ${name}=False)` });
     }
   }
-  for (const assignment of source.tree.rootNode.descendantsOfType('assignment')) {
-    const left = assignment?.childForFieldName('left');
-    const right = assignment?.childForFieldName('right');
-    if (!assignment || !left || !right) continue;
+  for (const assignment of nodesOfType(source, 'assignment')) {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (!left || !right) continue;
     const attribute = left.type === 'attribute' ? (left.childForFieldName('attribute')?.text ?? '') : '';
     if ((attribute === 'verify' || attribute === 'check_hostname') && literalValue(right) === false) out.push({ node: assignment, what: assignment.text });
     else if (attribute === 'verify_mode' && /CERT_NONE$/.test(right.text)) out.push({ node: assignment, what: assignment.text });
@@ -48,8 +48,7 @@ function pySites(source: SourceFile): { node: Node; what: string }[] {
 
 function jsSites(source: SourceFile): { node: Node; what: string }[] {
   const out: { node: Node; what: string }[] = [];
-  for (const node of source.tree.rootNode.descendantsOfType(['pair', 'assignment_expression'])) {
-    if (!node) continue;
+  for (const node of nodesOfType(source, ['pair', 'assignment_expression'])) {
     if (node.type === 'assignment_expression') {
       const left = node.childForFieldName('left')?.text ?? '';
       const value = stringValue(node.childForFieldName('right'));

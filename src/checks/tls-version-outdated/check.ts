@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at } from '../../analysis/code-auth.js';
-import { stringValue } from '../../analysis/code.js';
+import { nodesOfType, stringValue } from '../../analysis/code.js';
 import { configLines, familyOf, infraOf, isTestFile, lineSnippet } from '../../analysis/code-transport.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
@@ -19,8 +19,7 @@ const INFRA_RULES: { pattern: RegExp; what: (match: RegExpExecArray) => string }
 
 function jsSites(source: SourceFile): { node: Node; what: string }[] {
   const out: { node: Node; what: string }[] = [];
-  for (const pair of source.tree.rootNode.descendantsOfType(['pair', 'assignment_expression'])) {
-    if (!pair) continue;
+  for (const pair of nodesOfType(source, ['pair', 'assignment_expression'])) {
     if (pair.type === 'assignment_expression') {
       const value = stringValue(pair.childForFieldName('right'));
       if (/tls\.DEFAULT_(MIN|MAX)_VERSION$/.test(pair.childForFieldName('left')?.text ?? '') && value && OLD_VERSION.test(value)) out.push({ node: pair, what: pair.text });
@@ -39,8 +38,8 @@ function jsSites(source: SourceFile): { node: Node; what: string }[] {
 
 function pySites(source: SourceFile): { node: Node; what: string }[] {
   const out: { node: Node; what: string }[] = [];
-  for (const node of source.tree.rootNode.descendantsOfType(['attribute', 'identifier'])) {
-    if (!node || node.parent?.type === 'attribute' || node.parent?.type === 'import_from_statement' || node.parent?.type === 'dotted_name') continue;
+  for (const node of nodesOfType(source, ['attribute', 'identifier'])) {
+    if (node.parent?.type === 'attribute' || node.parent?.type === 'import_from_statement' || node.parent?.type === 'dotted_name') continue;
     if (!PY_OLD.test(node.text)) continue;
     if (node.parent?.type === 'comparison_operator') continue;
     out.push({ node, what: node.text });

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, functionName, isInside, isPython, jwtCalls } from '../../analysis/code-auth.js';
-import { enclosingFunction, factsOf, stringValue } from '../../analysis/code.js';
+import { enclosingFunction, factsOf, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -78,8 +78,8 @@ function pyHits(source: SourceFile): Hit[] {
       if (name) hits.push({ node: call.node, name, expression: call.node.text });
     }
   }
-  for (const node of source.tree.rootNode.descendantsOfType('subscript')) {
-    if (!node || !PY_QUERY.test(node.childForFieldName('value')?.text ?? '')) continue;
+  for (const node of nodesOfType(source, 'subscript')) {
+    if (!PY_QUERY.test(node.childForFieldName('value')?.text ?? '')) continue;
     const name = stringValue(node.childForFieldName('subscript'));
     if (name) hits.push({ node, name, expression: node.text });
   }
@@ -117,9 +117,9 @@ export default defineCheck({
         }
       }
       if (!isPython(source)) {
-        for (const pair of source.tree.rootNode.descendantsOfType('pair')) {
-          const value = pair?.childForFieldName('value');
-          if (pair?.childForFieldName('key')?.text !== 'getToken' || !value || !/\.query\b/.test(value.text)) continue;
+        for (const pair of nodesOfType(source, 'pair')) {
+          const value = pair.childForFieldName('value');
+          if (pair.childForFieldName('key')?.text !== 'getToken' || !value || !/\.query\b/.test(value.text)) continue;
           report({ messageId: 'getToken', ...at(ctx, source, pair) });
           reported.push(value);
         }

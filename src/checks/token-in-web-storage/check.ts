@@ -1,5 +1,5 @@
 import { at, isJs, resolveValue } from '../../analysis/code-auth.js';
-import { factsOf, stringValue } from '../../analysis/code.js';
+import { factsOf, nodesOfType, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
 
 const STORAGE = /(^|\.)(localStorage|sessionStorage)$/;
@@ -39,9 +39,9 @@ export default defineCheck({
         const stored = key !== undefined ? TOKEN_KEY.test(key) : /token|jwt/i.test(call.args[1]?.text ?? '');
         if (stored) emit(call.node.text, storageName(match[1]), call.node);
       }
-      for (const node of source.tree.rootNode.descendantsOfType('assignment_expression')) {
-        const left = node?.childForFieldName('left');
-        if (!node || !left || (left.type !== 'member_expression' && left.type !== 'subscript_expression')) continue;
+      for (const node of nodesOfType(source, 'assignment_expression')) {
+        const left = node.childForFieldName('left');
+        if (!left || (left.type !== 'member_expression' && left.type !== 'subscript_expression')) continue;
         const object = left.childForFieldName('object')?.text ?? '';
         if (!STORAGE.test(object)) continue;
         const key = left.type === 'member_expression' ? left.childForFieldName('property')?.text : stringValue(resolveValue(source, left.childForFieldName('index') ?? undefined));

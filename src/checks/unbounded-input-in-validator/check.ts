@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod, siteOf } from '../../analysis/code-input.js';
-import { factsOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
+import { factsOf, nodesOfType, stringValue, validatesEnvironment } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -75,10 +75,10 @@ function jsSchemas(ctx: CheckContext, source: SourceFile): { node: Node; name: s
 
 function nestDtos(ctx: CheckContext, source: SourceFile): { node: Node; name: string; fields: string[] }[] {
   const out: { node: Node; name: string; fields: string[] }[] = [];
-  for (const cls of source.tree.rootNode.descendantsOfType('class_declaration')) {
-    const name = cls?.childForFieldName('name')?.text;
-    const body = cls?.childForFieldName('body');
-    if (!cls || !name || !body) continue;
+  for (const cls of nodesOfType(source, 'class_declaration')) {
+    const name = cls.childForFieldName('name')?.text;
+    const body = cls.childForFieldName('body');
+    if (!name || !body) continue;
     const usedAsBody = ctx.sources.some((other) => new RegExp(`@Body\\([^)]*\\)\\s*\\w+\\s*:\\s*${name}\\b`).test(other.text));
     if (!usedAsBody) continue;
     const fields: string[] = [];
@@ -103,10 +103,10 @@ function nestDtos(ctx: CheckContext, source: SourceFile): { node: Node; name: st
 
 function pydanticModels(ctx: CheckContext, source: SourceFile, bodies: ReadonlySet<string>): { node: Node; name: string; fields: string[] }[] {
   const out: { node: Node; name: string; fields: string[] }[] = [];
-  for (const cls of source.tree.rootNode.descendantsOfType('class_definition')) {
-    const name = cls?.childForFieldName('name')?.text;
-    const body = cls?.childForFieldName('body');
-    if (!cls || !name || !body || !bodies.has(name) || !/BaseModel|SQLModel/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
+  for (const cls of nodesOfType(source, 'class_definition')) {
+    const name = cls.childForFieldName('name')?.text;
+    const body = cls.childForFieldName('body');
+    if (!name || !body || !bodies.has(name) || !/BaseModel|SQLModel/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
     const fields: string[] = [];
     for (const statement of body.namedChildren) {
       const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
 import { callAt, isWriteMethod, siteOf } from '../../analysis/code-input.js';
-import { factsOf, literalValue, propertyOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
+import { factsOf, literalValue, nodesOfType, propertyOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
 import type { CheckContext } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -60,8 +60,7 @@ export default defineCheck({
     const bodies = bodyTypes(ctx);
     for (const source of ctx.sources) {
       if (isPython(source)) {
-        for (const node of source.tree.rootNode.descendantsOfType(['assignment', 'keyword_argument', 'pair'])) {
-          if (!node) continue;
+        for (const node of nodesOfType(source, ['assignment', 'keyword_argument', 'pair'])) {
           const key = node.type === 'keyword_argument' ? node.childForFieldName('name')?.text : node.type === 'pair' ? stringValue(node.childForFieldName('key')) : node.childForFieldName('left')?.text;
           const valueNode = node.childForFieldName(node.type === 'assignment' ? 'right' : 'value');
           const value = valueNode ? (stringValue(valueNode) ?? valueNode.text) : '';
@@ -90,9 +89,9 @@ export default defineCheck({
           if (whitelist !== true && !(call.args[0] && !options)) report({ messageId: 'validationPipe', data: { call: `new ValidationPipe(${options ? '{…}' : ''})` }, ...siteOf(ctx, source, call.node) });
         }
       }
-      for (const pair of source.tree.rootNode.descendantsOfType('pair')) {
-        const key = pair?.childForFieldName('key');
-        if (!pair || !key) continue;
+      for (const pair of nodesOfType(source, 'pair')) {
+        const key = pair.childForFieldName('key');
+        if (!key) continue;
         const name = stringValue(key) ?? key.text;
         if (literalValue(pair.childForFieldName('value')) !== true) continue;
         if (name === 'allowUnknown') report({ messageId: 'allowUnknown', ...siteOf(ctx, source, pair) });

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, functionName, isPython, resolveValue } from '../../analysis/code-auth.js';
-import { argument, elementsOf, enclosingFunction, factsOf, literalValue, stringValue, type CallSite } from '../../analysis/code.js';
+import { argument, type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -111,8 +111,8 @@ export default defineCheck({
         }
       }
       if (py) {
-        for (const node of source.tree.rootNode.descendantsOfType('assignment')) {
-          if (node?.childForFieldName('left')?.text !== 'PASSWORD_HASHERS') continue;
+        for (const node of nodesOfType(source, 'assignment')) {
+          if (node.childForFieldName('left')?.text !== 'PASSWORD_HASHERS') continue;
           const first = elementsOf(node.childForFieldName('right'))[0];
           const value = stringValue(first);
           if (first && value && WEAK_DJANGO.test(value)) report({ messageId: 'scheme', data: { setting: 'PASSWORD_HASHERS', algorithm: value.split('.').pop() ?? value }, ...at(ctx, source, first) });
