@@ -92,12 +92,12 @@ const PUBLIC_PROBE_SEGMENTS = new Set([
   'openapijson', 'openapiyaml', 'swagger', 'swaggerjson', 'docs', 'robotstxt', 'favicon', 'faviconico',
 ]);
 
-export function isAuthEntryPoint(op: Operation): boolean {
+export function isAuthEntryPoint(op: Pick<Operation, 'path'>): boolean {
   return staticSegments(op.path).some((segment) => AUTH_ENTRY_SEGMENTS.has(segment));
 }
 
 /** Health checks, version and spec documents: public by design. */
-export function isPublicProbe(op: Operation): boolean {
+export function isPublicProbe(op: Pick<Operation, 'path'>): boolean {
   const segments = staticSegments(op.path);
   const last = segments[segments.length - 1];
   return last !== undefined && PUBLIC_PROBE_SEGMENTS.has(last);
@@ -108,7 +108,7 @@ function wildcard(pattern: string): RegExp {
 }
 
 /** Listed in the config's `publicEndpoints` (`METHOD /path` or `/path`, `*` wildcards). */
-export function isConfiguredPublic(ctx: CheckContext, op: Operation): boolean {
+export function isConfiguredPublic(ctx: CheckContext, op: Pick<Operation, 'method' | 'path'>): boolean {
   return ctx.config.publicEndpoints.some((entry) => {
     const [first, second] = entry.trim().split(/\s+/);
     const method = second === undefined ? '*' : (first ?? '*');

@@ -84,6 +84,7 @@ import tlsCertificateVerificationDisabled from './tls-certificate-verification-d
 import tlsVersionOutdated from './tls-version-outdated/check.js';
 import tokenAcceptedFromUrl from './token-accepted-from-url/check.js';
 import tokenInWebStorage from './token-in-web-storage/check.js';
+import unauthenticatedEndpoint from './unauthenticated-endpoint/check.js';
 import unboundedInputInValidator from './unbounded-input-in-validator/check.js';
 import uploadWithoutLimits from './upload-without-limits/check.js';
 import userControlledRegex from './user-controlled-regex/check.js';
@@ -187,6 +188,7 @@ export const allChecks: readonly AnyCheck[] = [
   tlsVersionOutdated,
   tokenAcceptedFromUrl,
   tokenInWebStorage,
+  unauthenticatedEndpoint,
   unboundedInputInValidator,
   uploadWithoutLimits,
   userControlledRegex,

@@ -215,7 +215,11 @@ export class PyIndex {
       return target ? { kind: 'module', module: target } : { kind: 'external', qualified: binding.module };
     }
     const from = this.resolveModule(binding.module, module);
-    if (!from) return { kind: 'external', qualified: `${binding.module}.${binding.name}` };
+    if (!from) {
+      // A namespace package (no `__init__.py`, legal since Python 3.3) still has submodules.
+      const namespaced = this.resolveModule(`${binding.module}.${binding.name}`, module);
+      return namespaced ? { kind: 'module', module: namespaced } : { kind: 'external', qualified: `${binding.module}.${binding.name}` };
+    }
     const inner = this.resolveName(from, binding.name, depth + 1);
     if (inner) return inner;
     const submodule = this.resolveModule(`${from.name}.${binding.name}`, module);

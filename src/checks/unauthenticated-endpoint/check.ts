@@ -1,0 +1,92 @@
+import { isAdminEndpoint } from '../../analysis/code-authz.js';
+import { codeSource, specSource } from '../../analysis/drift.js';
+import { isAuthEntryPoint, isConfiguredPublic, isPublicProbe } from '../../analysis/openapi-security.js';
+import type { Endpoint, Severity, Tier } from '../../model/types.js';
+import defineCheck from '../define-check.js';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'MUTATION']);
+
+// Rows: tier; columns: a write, then a read. An unauthenticated write on Critical data comes first;
+// an anonymous write is never below medium, since the tier of code-only routes is often a guess.
+const SEVERITY: Record<Tier, [Severity, Severity]> = {
+  critical: ['critical', 'high'],
+  high: ['high', 'medium'],
+  medium: ['medium', 'low'],
+  low: ['medium', 'info'],
+};
+
+// Receivers authenticate the sender by signature, not by user credentials: other checks judge them.
+const WEBHOOK = /(^|[/_.-])(webhooks?|hooks?|callbacks?|ipn)([/_.-]|$)/i;
+
+function isExempt(endpoint: Endpoint): boolean {
+  return isAuthEntryPoint(endpoint) || isPublicProbe(endpoint) || WEBHOOK.test(endpoint.path);
+}
+
+export default defineCheck({
+  id: 'unauthenticated-endpoint',
+  title: 'Endpoint served without authentication',
+  owasp: 'API2:2023',
+  cwe: ['CWE-306'],
+  severity: 'high',
+  confidence: 'high',
+  section: 'authentication',
+  targets: ['inventory'],
+  rationale:
+    'No authentication applies to this route in the code: anyone who can reach the service can call it. Unless it is public on purpose, every object and action behind it is exposed, and no authorization check that relies on the caller\'s identity can work.',
+  remediation:
+    'Put the route behind the app\'s authentication (Express `router.get(path, requireAuth, handler)` or `app.use(auth)` before it; FastAPI `Depends(get_current_user)`; Flask `@login_required` / `@jwt_required()`; DRF `permission_classes = [IsAuthenticated]`; NestJS `@UseGuards(JwtAuthGuard)`), or, if it is public by design, list it under `publicEndpoints` in `apisec.config.yaml` so the decision is recorded.',
+  messages: {
+    write: '`{{method}} {{path}}` changes data without authentication: no authentication applies to this route.',
+    read: '`{{method}} {{path}}` returns {{tier}}-sensitivity data without authentication: no authentication applies to this route.',
+    lowRead: '`{{first}}` answers without authentication; its data looks low-sensitivity, so confirm it is meant to be public.',
+    lowReads:
+      'Low-sensitivity read endpoints of this app answer without authentication ({{count}} of them, starting with `{{first}}`); confirm each is meant to be public.',
+  },
+  run(ctx, report) {
+    const lowReads = new Map<string, Endpoint[]>();
+    for (const endpoint of ctx.inventory.endpoints) {
+      // Only what the code proves: `unknown` never fires, and spec operations have their own checks.
+      if (endpoint.auth.state !== 'unprotected' || specSource(endpoint)) continue;
+      const code = codeSource(endpoint);
+      if (!code || isExempt(endpoint) || isConfiguredPublic(ctx, endpoint)) continue;
+      // Unauthenticated admin routes are reported, as critical, by admin-route-without-role-check.
+      if (isAdminEndpoint(endpoint)) continue;
+      const method = endpoint.method.toUpperCase();
+      const write = WRITES.has(method);
+      if (!write && endpoint.tier === 'low') {
+        const group = lowReads.get(endpoint.apiId) ?? [];
+        group.push(endpoint);
+        lowReads.set(endpoint.apiId, group);
+        continue;
+      }
+      const [writeSeverity, readSeverity] = SEVERITY[endpoint.tier];
+      report({
+        messageId: write ? 'write' : 'read',
+        data: { method: endpoint.method, path: endpoint.path, tier: endpoint.tier },
+        location: code.location,
+        endpointId: endpoint.id,
+        severity: write ? writeSeverity : readSeverity,
+        evidence: {
+          snippet: `${endpoint.method} ${endpoint.path}`,
+          ...(endpoint.auth.detail === undefined ? {} : { auth: endpoint.auth.detail }),
+          ...(endpoint.tierReason === undefined ? {} : { tier: endpoint.tierReason }),
+        },
+      });
+    }
+    for (const group of lowReads.values()) {
+      const first = group[0];
+      const code = first ? codeSource(first) : undefined;
+      if (!first || !code) continue;
+      report({
+        messageId: group.length === 1 ? 'lowRead' : 'lowReads',
+        data: { count: group.length, first: `${first.method} ${first.path}` },
+        location: code.location,
+        endpointId: first.id,
+        severity: 'info',
+        occurrences: group.length,
+        key: `low-reads ${first.apiId}`,
+        evidence: { snippet: group.slice(0, 10).map((endpoint) => `${endpoint.method} ${endpoint.path}`).join(', ') },
+      });
+    }
+  },
+});
