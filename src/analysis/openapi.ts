@@ -317,6 +317,15 @@ export function calibrate(base: Severity, endpoint: Pick<Endpoint, 'type' | 'tie
   return calibrateBy(base, endpoint.type, endpoint.tier);
 }
 
+/**
+ * Calibration that only lowers: for defence-in-depth gaps (a schema without bounds), exposure
+ * makes an internal or Low-tier case less urgent but never turns hygiene into an emergency.
+ */
+export function calibrateDown(base: Severity, endpoint: Pick<Endpoint, 'type' | 'tier'> | undefined): Severity {
+  const calibrated = calibrate(base, endpoint);
+  return SEVERITIES.indexOf(calibrated) < SEVERITIES.indexOf(base) ? base : calibrated;
+}
+
 export function calibrateBy(base: Severity, type: ApiType, tier: Tier): Severity {
   let index = SEVERITIES.indexOf(base);
   if (tier === 'critical' && type !== 'internal') index -= 1;

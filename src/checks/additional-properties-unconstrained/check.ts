@@ -1,4 +1,4 @@
-import { calibrate, isObject } from '../../analysis/openapi.js';
+import { calibrateDown, isObject } from '../../analysis/openapi.js';
 import { fieldList, groupFlagged, groupSite, inputSchemas, repeatedNote, type Flagged } from '../../analysis/openapi-schema.js';
 import type { JsonObject } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
@@ -54,7 +54,7 @@ export default defineCheck({
       const flagged: Flagged[] = [];
       for (const use of inputSchemas(ctx, doc)) {
         const gap = gapOf(use.visit.node.value);
-        if (gap) flagged.push({ use, severity: calibrate(gap.bounded ? 'low' : 'medium', use.worst) });
+        if (gap) flagged.push({ use, severity: calibrateDown(gap.bounded ? 'low' : 'medium', use.worst) });
       }
       for (const group of groupFlagged(doc, flagged)) {
         const gap = gapOf(group.items[0]?.use.visit.node.value ?? {});

@@ -1,4 +1,4 @@
-import { calibrate, get, objectNode } from '../../analysis/openapi.js';
+import { calibrateDown, get, objectNode } from '../../analysis/openapi.js';
 import type { JsonObject, SpecDocument, SpecNode } from '../../engine/context.js';
 import {
   fieldList,
@@ -43,7 +43,7 @@ export default defineCheck({
       for (const use of inputSchemas(ctx, doc)) {
         const schema = use.visit.node;
         if (!schemaTypes(schema).has('array') || typeof schema.value.maxItems === 'number' || uniqueEnumItems(doc, schema)) continue;
-        flagged.push({ use, severity: calibrate(isNonBodyParameterSchema(doc, schema) ? 'low' : 'medium', use.worst) });
+        flagged.push({ use, severity: calibrateDown(isNonBodyParameterSchema(doc, schema) ? 'low' : 'medium', use.worst) });
       }
       for (const group of groupFlagged(doc, flagged)) {
         report({

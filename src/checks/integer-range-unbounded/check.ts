@@ -1,4 +1,4 @@
-import { calibrate, nodeKey } from '../../analysis/openapi.js';
+import { calibrateDown, nodeKey } from '../../analysis/openapi.js';
 import {
   fieldList,
   groupFlagged,
@@ -62,7 +62,7 @@ export default defineCheck({
         const gap = gapOf(node.value);
         if (gap === undefined) continue;
         const base = gap.hasMax || isNonBodyParameterSchema(doc, node) || gap.hasFormat ? 'low' : 'medium';
-        flagged.push({ use, severity: calibrate(base, use.worst) });
+        flagged.push({ use, severity: calibrateDown(base, use.worst) });
       }
       for (const group of groupFlagged(doc, flagged)) {
         const gap = gapOf(group.items[0]?.use.visit.node.value ?? {});

@@ -9,7 +9,7 @@ export default defineCheck({
   title: 'No rate limiting in front of the API',
   owasp: 'API4:2023',
   cwe: ['CWE-770'],
-  severity: 'medium',
+  severity: 'high',
   confidence: 'medium',
   section: 'rate-limiting',
   targets: ['code'],

@@ -46,12 +46,14 @@ export default defineCheck({
         if (plain === undefined) continue;
         // A plain-HTTP loopback server is a local development entry, reported by non-production-server.
         const host = hostOf(plain);
-        if (host !== undefined && nonProductionHost(host) === 'loopback') continue;
+        const kind = host === undefined ? undefined : nonProductionHost(host);
+        if (kind === 'loopback') continue;
         report({
           messageId: 'server',
           data: { url: server.url, scheme: (/^[a-z]+/i.exec(plain)?.[0] ?? 'http').toLowerCase() },
           location: doc.locate(server.node),
-          severity: calibrateFor('high', server.operations),
+          // Traffic to a private or staging host stays off the internet: still worth fixing, not an emergency.
+          severity: kind === undefined ? calibrateFor('high', server.operations) : 'medium',
           evidence: { snippet: `url: ${server.url}` },
         });
       }

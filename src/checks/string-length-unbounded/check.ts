@@ -1,4 +1,4 @@
-import { calibrate } from '../../analysis/openapi.js';
+import { calibrateDown } from '../../analysis/openapi.js';
 import {
   fieldList,
   groupFlagged,
@@ -63,7 +63,7 @@ export default defineCheck({
         const node = use.visit.node;
         if (!schemaTypes(node).has('string') || lengthBound(node.value)) continue;
         const base = isNonBodyParameterSchema(doc, node) || restrictionOf(node.value) !== undefined ? 'low' : 'medium';
-        flagged.push({ use, severity: calibrate(base, use.worst) });
+        flagged.push({ use, severity: calibrateDown(base, use.worst) });
       }
       for (const group of groupFlagged(doc, flagged)) {
         const restriction = group.kind === 'owner' ? undefined : restrictionOf(group.items[0]?.use.visit.node.value ?? {});
