@@ -208,6 +208,7 @@ describe('discoverWorkspace', () => {
     }
   });
 
+  // root reads any directory whatever its mode; discover-eacces.test.ts covers this case with a mocked readdir.
   it.skipIf(process.getuid?.() === 0)('reports an unreadable directory and goes on', async () => {
     await put('locked/a.py', 'x');
     await put('open/b.py', 'x');
