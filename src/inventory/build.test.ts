@@ -95,4 +95,17 @@ describe('buildInventory', () => {
     expect(inventory.apis).toHaveLength(1);
     expect(inventory.endpoints[0]?.sources.map((source) => source.kind)).toEqual(['spec', 'code']);
   });
+
+  it('never takes the spec\'s word for protection the code cannot confirm, and honours an explicit public marker in code', () => {
+    const code = [
+      route('GET', '/v1/payments/:paymentId', { auth: { state: 'unknown', mechanisms: [], detail: 'checkAccess (not analysable)' } }),
+      route('POST', '/v1/payments', { auth: { state: 'public', mechanisms: [], scope: 'route', detail: 'AllowAny' } }),
+    ];
+    const { inventory } = buildInventory({ specs: [loadFixture('payments-3.0.yaml')], graphql: [], protos: [], code, config });
+    const byId = new Map(inventory.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+    const read = byId.get('payments-api GET /v1/payments/{paymentId}')?.auth;
+    expect(read?.state).toBe('unknown');
+    expect(read?.detail).toMatch(/^the spec declares .+; the code's own protection could not be confirmed \(checkAccess \(not analysable\)\)$/);
+    expect(byId.get('payments-api POST /v1/payments')?.auth).toMatchObject({ state: 'public', detail: 'AllowAny' });
+  });
 });

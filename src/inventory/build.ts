@@ -153,13 +153,19 @@ function mergeInto(endpoint: Endpoint, route: CollectedEndpoint): void {
 
 /**
  * The implementation is what runs: its evidence wins when it is decisive, except that a route the
- * spec declares public stays public (the intent is documented) when the code adds nothing.
+ * spec declares public stays public (the intent is documented) when the code adds no protection.
+ * A spec is a claim, not proof: when the code cannot be decided, the route stays `unknown`.
  */
 function mergedAuth(spec: AuthEvidence, code: AuthEvidence): AuthEvidence {
-  if (code.state === 'protected') return code;
+  if (code.state === 'protected' || code.state === 'public') return code;
   if (spec.state === 'public') return spec;
   if (code.state === 'unprotected') return code;
-  return spec;
+  const claim = spec.state === 'protected' ? `the spec declares ${spec.detail ?? 'authentication'}` : 'the spec declares no authentication';
+  return {
+    ...code,
+    mechanisms: spec.mechanisms.length > 0 ? spec.mechanisms : code.mechanisms,
+    detail: `${claim}; the code's own protection could not be confirmed${code.detail === undefined ? '' : ` (${code.detail})`}`,
+  };
 }
 
 /** REST paths get the display form; GraphQL fields (`Query.user`) and gRPC methods keep theirs. */
