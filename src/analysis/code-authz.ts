@@ -46,7 +46,18 @@ export interface DataAccess {
   /** Model or table name when one is visible. */
   model?: string;
   scoped: boolean;
+  /** Why an unscoped access is still not an ownership breach. */
+  exempt?: AccessExemption;
 }
+
+/**
+ * `listed`: a read of a model the API lists unscoped to every caller (public by design).
+ * `target`: the object only names the target of the caller's own action (`current_user.follow(user)`).
+ */
+export type AccessExemption = 'listed' | 'target';
+
+/** How the API's collection endpoints serve a model: unscoped to any caller, or only scoped to the caller. */
+export type ModelExposure = 'listed' | 'owner-scoped';
 
 export interface EndpointAuthz {
   scope: HandlerScope;
@@ -62,6 +73,7 @@ export interface EndpointAuthz {
 
 const CALLER =
   /\b(?:request|req|ctx\.state|ctx|self\.request|g|session|context|info\.context|event\.locals|locals)\.(?:user|auth|account|session\.user|identity|principal|tenant)\b|\b(?:current_user|currentUser|auth_user|authUser|principal|caller|viewer|get_jwt_identity\(\)|get_current_user\(\)|auth\(\)|getServerSession\(|getSession\(|session\.user|claims\[["']sub["']\]|claims\.sub|token\.sub)/;
+const DB_SESSION_PARAM = /:\s*(?:sqlalchemy\.orm\.|orm\.)?(?:Async)?Session\b|Depends\(\s*get_(?:db|session|async_session|db_session)\b/;
 const CALLER_PARAM = /^(user|current_user|currentUser|me|viewer|claims|principal|identity|auth_user|authUser|session)$/;
 const OWNER_FIELD = /(?:^|[^a-z])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|patient|member)(?:_?id|Id|_pk)?\b/i;
 const POLICY =
@@ -340,6 +352,8 @@ function callerNames(scope: HandlerScope): Set<string> {
     const parent = parameter.parent;
     if (parent?.type !== 'parameters' && parent?.type !== 'formal_parameters' && parameter.type === 'identifier') continue;
     const name = parameter.type === 'identifier' ? parameter.text : (parameter.namedChildren[0]?.text ?? '');
+    // `session: Session = Depends(get_session)` is the database session, not the caller's.
+    if (isPython(source) && DB_SESSION_PARAM.test(parameter.text)) continue;
     if (CALLER_PARAM.test(name) || /Depends\((get_)?current_\w*user|Depends\(get_user|CurrentUser|@(CurrentUser|User|AuthUser|Req)\(/.test(parameter.text)) {
       names.add(name.replace(/^@\w+\([^)]*\)\s*/, ''));
     }
@@ -571,12 +585,22 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
     const callers = callerNames(scope);
     const roots = [scope.node, ...scope.helpers];
     const accesses = accessesIn(scope, scope.node, ids, callers);
+    const read = endpoint.method === 'GET' || endpoint.method === 'HEAD';
+    // A listing may leak too, but a sensitive resource is never presumed public because it is listed.
+    const presumePublic = read && endpoint.tier !== 'critical';
+    for (const access of accesses) {
+      if (access.scoped) continue;
+      if (presumePublic && !access.write && modelExposure(ctx, access.model, scope) === 'listed') access.exempt = 'listed';
+      else if (isActionTarget(scope, access, callers)) access.exempt = 'target';
+    }
     const drf = drfEvidence(scope, callers);
+    const drfListed = drf.unscoped !== undefined && presumePublic && modelExposure(ctx, /\b([A-Z]\w*)\.objects\b/.exec(drf.unscoped.text)?.[1], scope) === 'listed';
+    if (drfListed) delete drf.unscoped;
     const objectGuard = drf.guard ?? roots.map((root) => objectGuardIn(scope, root, callers)).find((found) => found !== undefined);
     const helperScoped = scope.helpers.some((helper) => refersToCaller(helper, callers) && /\b(filter|where|get|find\w*|query)\b/.test(helper.text));
     const roleCheck = roleCheckIn(scope, roots);
     const scopedAccess = accesses.find((access) => access.scoped);
-    const unscoped = accesses.filter((access) => !access.scoped && !isCatalogue(access.model));
+    const unscoped = accesses.filter((access) => !access.scoped && !access.exempt && !isCatalogue(access.model));
     const anyScopedQuery = scopedAccess?.chain ?? findScopedQuery(scope, callers);
     let objectLevel: Presence = 'unknown';
     let detail: string[] = [];
@@ -591,6 +615,10 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
       objectLevel = 'missing';
       const first = unscoped[0];
       detail.push(first ? `\`${snippetOf(first.chain, 70)}\` is not scoped to the caller` : `\`${snippetOf(drf.unscoped ?? scope.node, 70)}\` with no \`get_queryset\` scoping`);
+    } else if (drfListed || accesses.some((access) => access.exempt === 'listed')) {
+      detail.push('a resource the API lists unscoped to every caller: public by design');
+    } else if (accesses.some((access) => access.exempt === 'target')) {
+      detail.push('the id names the target of the caller\'s own action');
     } else if (anyScopedQuery || helperScoped) {
       objectLevel = 'present';
       const verb = anyScopedQuery && /\.(create|insert|save|add)\w*\(/.test(anyScopedQuery.text) ? 'record created for the caller' : 'query scoped to the caller';
@@ -617,6 +645,225 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
   }
   authzCache.set(endpoint, result ?? null);
   return result;
+}
+
+/** `Post`, `posts`, `post`, `direct_messages` and `DirectMessage` name the same model. */
+export function modelKey(name: string): string {
+  return name
+    .replace(/[^A-Za-z0-9]/g, '')
+    .toLowerCase()
+    .replace(/ies$/, 'y')
+    .replace(/(?<!s)s$/, '');
+}
+
+const SINGLE_OBJECT = /\b(get|get_or_404|first|first_or_404|one|one_or_none|scalar|scalar_one|scalar_one_or_none|get_object_or_404|findUnique\w*|findFirst\w*|findOne\w*|findById\w*|findByPk|fetchrow|fetch_one|fetchone)\s*\(|\blimit\s+1\b/i;
+const OWNER_FILTER_KEY = /(?:^|[\s({,.])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|patient|member|recipient|sender|borrower)(?:_?id|Id|_pk)?\s*(?:=(?!=)|:|==)/i;
+
+/** The model a collection query reads: `select(Post)`, `Post.query…all()`, `Post.objects.filter(…)`, `prisma.post.findMany()`, `SELECT … FROM posts`. */
+function collectionModel(call: CallSite, chain: Node): string | undefined {
+  const method = lastSegment(call.callee);
+  const text = chain.text;
+  if (SINGLE_OBJECT.test(text)) return undefined;
+  if (/^(query|execute|raw|fetch|fetchall|fetch_all|all)$/.test(method)) {
+    const sql = call.args.map((arg) => stringValue(arg) ?? (arg.type === 'template_string' ? arg.text : '')).join(' ');
+    const table = /^\s*select\b[\s\S]*?\bfrom\s+["`]?(\w+)/i.exec(sql)?.[1];
+    if (table) return table;
+  }
+  const patterns = [
+    /\b(?:select|query)\(\s*([A-Z]\w*)\s*[,)]/,
+    /\b([A-Z]\w*)\.(?:query|objects)\b/,
+    /\b([A-Z]\w*)\.(?:select|find|findAll|findAndCountAll|find_all|all|list|scan)\(/,
+    /\.(\w+)\.(?:findMany|findAll)\(/,
+    /\b(\w+?)(?:Repository|Repo)\.(?:find|findBy|findAndCount)\(/i,
+    /\bgetRepository\(\s*([A-Z]\w*)\s*\)\.(?:find|findBy|findAndCount)\(/,
+  ];
+  for (const pattern of patterns) {
+    const model = pattern.exec(text)?.[1];
+    if (model) return model;
+  }
+  return undefined;
+}
+
+interface Listings {
+  scoped: boolean;
+  /** Handlers (`file:offset`) that list the model unscoped. */
+  listedBy: Set<string>;
+}
+
+const exposureCache = new WeakMap<CheckContext, Map<string, Listings>>();
+
+function handlerKey(scope: HandlerScope): string {
+  return `${scope.source.file}:${String(scope.node.startIndex)}`;
+}
+
+/**
+ * For each model, how the API's collection endpoints (GET, no path parameter, not admin or
+ * role-gated) serve it: `listed` when one lists it with no caller or owner filter, so per-id reads
+ * of it are public by design; `owner-scoped` when every listing filters it by the caller.
+ */
+function listingsOf(ctx: CheckContext): Map<string, Listings> {
+  const cached = exposureCache.get(ctx);
+  if (cached) return cached;
+  const out = new Map<string, Listings>();
+  const entry = (model: string): Listings => {
+    const key = modelKey(model);
+    let found = out.get(key);
+    if (!found) {
+      found = { scoped: false, listedBy: new Set() };
+      out.set(key, found);
+    }
+    return found;
+  };
+  for (const endpoint of codeEndpoints(ctx)) {
+    if (endpoint.method !== 'GET' || endpoint.protocol === 'grpc' || endpoint.parameters.some((parameter) => parameter.in === 'path')) continue;
+    const scope = handlerScope(ctx, endpoint);
+    if (!scope || isAdminEndpoint(endpoint, scope)) continue;
+    const roots = [scope.node, ...scope.helpers];
+    if (roleCheckIn(scope, roots) !== undefined) continue;
+    const callers = callerNames(scope);
+    const drf = drfEvidence(scope, callers);
+    if (drf.unscoped) {
+      const model = /\b([A-Z]\w*)\.objects\b/.exec(drf.unscoped.text)?.[1];
+      if (model) entry(model).listedBy.add(handlerKey(scope));
+      continue;
+    }
+    // A listing built in steps (`q = select(Post)`, then `q.where(Post.author_id == me.id)`) is scoped.
+    const filtersByCaller = factsOf(scope.source).calls.some(
+      (call) => roots.some((root) => isInside(call.node, root)) && /^(where|filter|filter_by|find\w*)$/.test(lastSegment(call.callee)) && refersToCaller(call.node, callers),
+    );
+    const seen = new Set<number>();
+    for (const call of factsOf(scope.source).calls) {
+      if (!roots.some((root) => isInside(call.node, root))) continue;
+      const chain = chainOf(call.node);
+      if (seen.has(chain.id)) continue;
+      seen.add(chain.id);
+      const model = collectionModel(call, chain);
+      if (!model || isCatalogue(model)) continue;
+      if (refersToCaller(chain, callers) || drf.guard) entry(model).scoped = true;
+      else if (!filtersByCaller && !OWNER_FILTER_KEY.test(chain.text)) entry(model).listedBy.add(handlerKey(scope));
+    }
+  }
+  exposureCache.set(ctx, out);
+  return out;
+}
+
+/**
+ * How the API lists `model`, seen from the handler `scope`. A DRF viewset's own list action is no
+ * independent evidence for its retrieve: the same queryset line serves both, so it only counts
+ * from another handler.
+ */
+export function modelExposure(ctx: CheckContext, model: string | undefined, scope?: HandlerScope): ModelExposure | undefined {
+  const listings = model === undefined ? undefined : listingsOf(ctx).get(modelKey(model));
+  if (!listings) return undefined;
+  const self = scope ? handlerKey(scope) : undefined;
+  if ([...listings.listedBy].some((handler) => handler !== self)) return 'listed';
+  return listings.scoped && listings.listedBy.size === 0 ? 'owner-scoped' : undefined;
+}
+
+/** Containers whose membership is itself access: joining one by id is a breach even as the caller's own action. */
+const MEMBERSHIP = /^(org|organi[sz]ation|team|workspace|tenant|account|company|group|project|household|family|channel|room|chat|conversation|space|board)s?$/i;
+/** Methods on the caller that act on their argument rather than on the caller's own relations. */
+const ACTS_ON_ARGUMENT =
+  /^_?(delete|destroy|purge|erase|update|edit|modify|rename|archive|unarchive|restore|transfer|assign|claim|take|approve|reject|cancel|refund|void|pay|charge|publish|unpublish|close|reopen|share|export|download|read|view|open|get|fetch|load|save|set)/i;
+const RELATION_OPS = /^["']?(\$?(connect|disconnect|connectOrCreate|addToSet|pull|push|set))["']?$/;
+const CREATES = /^(create|createMany|insert|insertOne|insert_one|bulkCreate|bulk_create|get_or_create|add|add_all|save|persist)$/;
+
+/** The variable a loaded object is bound to: `user = db.session.get(User, id) or abort(404)`, `const user = await …`. */
+function boundVariable(chain: Node): { holder: Node; name?: Node } {
+  let node = chain;
+  for (;;) {
+    const parent = node.parent;
+    if (!parent) return { holder: node };
+    if (['await', 'await_expression', 'parenthesized_expression'].includes(parent.type)) {
+      node = parent;
+      continue;
+    }
+    const operator = parent.childForFieldName('operator')?.text ?? parent.children.find((child) => child && /^(or|\|\||\?\?)$/.test(child.type))?.type ?? '';
+    if ((parent.type === 'boolean_operator' || parent.type === 'binary_expression') && parent.childForFieldName('left')?.id === node.id && /^(or|\|\||\?\?)$/.test(operator)) {
+      node = parent;
+      continue;
+    }
+    if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) {
+      const left = parent.childForFieldName('left');
+      return left?.type === 'identifier' ? { holder: node, name: left } : { holder: node };
+    }
+    if (parent.type === 'variable_declarator' && parent.childForFieldName('value')?.id === node.id) {
+      const name = parent.childForFieldName('name');
+      return name?.type === 'identifier' ? { holder: node, name } : { holder: node };
+    }
+    return { holder: node };
+  }
+}
+
+/** The receiver is the caller or one of the caller's relations: `current_user`, `request.user.friends`, `me.following`. */
+function isCallerReceiver(receiver: Node | null | undefined, callers: ReadonlySet<string>): boolean {
+  if (!receiver || /[([]/.test(receiver.text)) return false;
+  const root = receiver.text.split('.')[0] ?? '';
+  return callers.has(root) || CALLER.test(receiver.text);
+}
+
+function callAllowsTarget(call: Node, use: Node, callers: ReadonlySet<string>): boolean {
+  const fn = call.childForFieldName(call.type === 'new_expression' ? 'constructor' : 'function');
+  const args = call.childForFieldName('arguments');
+  if (!fn || !args) return false;
+  const receiver = fn.childForFieldName('object');
+  const method = fn.type === 'identifier' ? fn.text : (fn.childForFieldName('attribute') ?? fn.childForFieldName('property'))?.text ?? '';
+  if (isCallerReceiver(receiver, callers)) return !ACTS_ON_ARGUMENT.test(method);
+  if (!refersToCaller(args, callers)) return false;
+  // A new record linking the caller to the target: `Follow(follower=current_user, followed=user)`, `prisma.follow.create(…)`.
+  if (call.type === 'new_expression' || /^[A-Z]/.test(method) || CREATES.test(method)) return true;
+  // A relation change on the caller's own record: `data: { following: { connect: { id: user.id } } }`.
+  for (let node = use.parent; node && node.id !== args.id; node = node.parent) {
+    if (node.type === 'pair' && RELATION_OPS.test(node.childForFieldName('key')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/** A use of the loaded object that neither discloses nor changes it. */
+function isTargetUse(use: Node, callers: ReadonlySet<string>): boolean {
+  let node = use;
+  const parent = node.parent;
+  // `user.id` stands for the object's identity only.
+  if (parent && (parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id === node.id) {
+    if (!/^(id|pk|_id|uuid)$/.test((parent.childForFieldName('attribute') ?? parent.childForFieldName('property'))?.text ?? '')) return inCondition(node);
+    node = parent;
+  }
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'argument_list' || current.type === 'arguments') {
+      const call = current.parent;
+      return call !== null && (call.type === 'call' || call.type === 'call_expression' || call.type === 'new_expression') && callAllowsTarget(call, node, callers);
+    }
+    if (['pair', 'object', 'dictionary', 'keyword_argument', 'shorthand_property_identifier'].includes(current.type)) continue;
+    return inCondition(node);
+  }
+  return false;
+}
+
+/** Inside an `if`/`assert`/ternary test: `if user is None`, `if (!user)`, `if current_user.is_following(user)`. */
+function inCondition(node: Node): boolean {
+  for (let current = node, parent = node.parent; parent; current = parent, parent = parent.parent) {
+    if (['if_statement', 'while_statement', 'conditional_expression', 'ternary_expression', 'elif_clause'].includes(parent.type)) {
+      return parent.childForFieldName('condition')?.id === current.id;
+    }
+    if (parent.type === 'assert_statement') return true;
+    if (/statement|^block$|^function|^arrow_function|^lambda/.test(parent.type)) return false;
+  }
+  return false;
+}
+
+/**
+ * The object loaded by id only names the target of the caller's own action: every use is an
+ * existence test, an argument to a method on the caller (`current_user.follow(user)`,
+ * `request.user.friends.add(other)`) or part of a record or relation change of the caller's own.
+ */
+function isActionTarget(scope: HandlerScope, access: DataAccess, callers: ReadonlySet<string>): boolean {
+  if (access.write || (access.model !== undefined && MEMBERSHIP.test(access.model))) return false;
+  const { holder, name } = boundVariable(access.chain);
+  if (!name) return holder.id !== access.chain.id || holder.parent?.type === 'argument_list' || holder.parent?.type === 'arguments' ? isTargetUse(holder, callers) : false;
+  const uses = nodesOf(scope.node, ['identifier', 'shorthand_property_identifier']).filter(
+    (identifier) => identifier.text === name.text && identifier.id !== name.id && identifier.startIndex > name.startIndex,
+  );
+  return uses.length > 0 && uses.every((use) => use.type === 'identifier' && isTargetUse(use, callers));
 }
 
 /** A data access in the handler filtered by the caller, with or without an id (`Invoice.objects.filter(owner=request.user)`). */

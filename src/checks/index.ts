@@ -47,6 +47,7 @@ import olderVersionWeakerAuth from './older-version-weaker-auth/check.js';
 import operationPastSunset from './operation-past-sunset/check.js';
 import outboundHttpPlaintext from './outbound-http-plaintext/check.js';
 import outboundRequestWithoutTimeout from './outbound-request-without-timeout/check.js';
+import ownershipFilterAllowsMissingUser from './ownership-filter-allows-missing-user/check.js';
 import pageSizeUnbounded from './page-size-unbounded/check.js';
 import pageSizeUncappedInCode from './page-size-uncapped-in-code/check.js';
 import pathTraversal from './path-traversal/check.js';
@@ -151,6 +152,7 @@ export const allChecks: readonly AnyCheck[] = [
   operationPastSunset,
   outboundHttpPlaintext,
   outboundRequestWithoutTimeout,
+  ownershipFilterAllowsMissingUser,
   pageSizeUnbounded,
   pageSizeUncappedInCode,
   pathTraversal,

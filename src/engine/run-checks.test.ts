@@ -97,6 +97,15 @@ describe('runChecks', () => {
     expect(runChecks([twice], { ...withEndpoint, config: { ...withEndpoint.config, disabledChecks: ['twice'] } }).ran).toEqual([]);
   });
 
+  it('keeps identical lines in two handlers of one file as two findings', () => {
+    const twoHandlers = check('same-line', (_ctx, report) => {
+      for (const endpointId of ['api GET /a', 'api GET /b']) {
+        report({ messageId: 'found', data: { what: 'q' }, location: { file: 'r.js', line: endpointId.endsWith('a') ? 3 : 9 }, endpointId, evidence: { snippet: 'db.user.findUnique({ where: { id } })' } });
+      }
+    });
+    expect(runChecks([twoHandlers], withEndpoint).findings).toHaveLength(2);
+  });
+
   it('keeps fingerprints stable when a finding moves to another line', () => {
     const at = (line: number): AnyCheck =>
       check('moves', (_ctx, report) => {

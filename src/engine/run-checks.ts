@@ -25,7 +25,9 @@ export function fingerprintOf(checkId: string, descriptor: ReportDescriptor<stri
     descriptor.key ??
     location.pointer ??
     (typeof descriptor.evidence?.snippet === 'string' ? normaliseSnippet(descriptor.evidence.snippet) : message);
-  return createHash('sha256').update(`${checkId}\u0000${location.file}\u0000${anchor}`).digest('hex').slice(0, 32);
+  // Identical lines in two handlers of one file are two findings: the endpoint tells them apart.
+  const endpoint = descriptor.endpointId ?? '';
+  return createHash('sha256').update(`${checkId}\u0000${location.file}\u0000${anchor}\u0000${endpoint}`).digest('hex').slice(0, 32);
 }
 
 function hasTarget(ctx: CheckContext, target: CheckTarget): boolean {

@@ -36,6 +36,18 @@ describe('authorization enricher', () => {
     expect(endpoints.get('GET /api/visits/{pk}')?.authorization?.functionLevel).toBe('unknown');
   });
 
+  it('treats reads of publicly listed models and targets of the caller\'s own action as not missing', async () => {
+    const endpoints = await endpointsOf('src/checks/bola-missing-ownership-check/fixtures/express-forum');
+    const level = (id: string): string | undefined => endpoints.get(id)?.authorization?.objectLevel;
+    expect(level('GET /api/threads/{threadId}')).toBe('unknown');
+    expect(endpoints.get('GET /api/threads/{threadId}')?.authorization?.detail).toContain('public by design');
+    expect(level('PATCH /api/threads/{threadId}')).toBe('missing');
+    expect(level('POST /api/members/{memberId}/follow')).toBe('unknown');
+    expect(endpoints.get('POST /api/members/{memberId}/block')?.authorization?.detail).toContain('target of the caller');
+    expect(level('POST /api/members/{memberId}/nudge')).toBe('missing');
+    expect(level('GET /api/inbox/{messageId}')).toBe('missing');
+  });
+
   it('decides function-level authorization for admin routes', async () => {
     const endpoints = await endpointsOf('src/checks/admin-route-without-role-check/fixtures/express-backoffice');
     const level = (id: string): string | undefined => endpoints.get(id)?.authorization?.functionLevel;

@@ -1,5 +1,5 @@
 import { at } from '../../analysis/code-auth.js';
-import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, lastSegment } from '../../analysis/code-authz.js';
+import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, lastSegment, modelExposure } from '../../analysis/code-authz.js';
 import { snippetOf } from '../../analysis/code.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -41,7 +41,8 @@ export default defineCheck({
       if (isAdminEndpoint(endpoint, analysis.scope) || analysis.roleCheck !== undefined) continue;
       const { source } = analysis.scope;
       for (const access of analysis.accesses) {
-        if (access.scoped || isCatalogue(access.model)) continue;
+        // `exempt`: a read of a model the API lists to every caller, or the target of the caller's own action.
+        if (access.scoped || access.exempt || isCatalogue(access.model)) continue;
         const key = `${source.file}:${access.chain.startIndex}`;
         if (reported.has(key)) continue;
         reported.add(key);
@@ -53,7 +54,12 @@ export default defineCheck({
           data: { call: `${call}(…)`, model: access.model ? `\`${access.model}\`` : 'a record', id: access.id },
           ...at(ctx, source, access.chain),
           endpointId: endpoint.id,
-          confidence: endpoint.parameters.some((parameter) => parameter.in === 'path') && !/^(query|execute|raw|where|filter|get)$/.test(lastSegment(access.call.callee)) ? 'high' : 'medium',
+          // The listing of the same model is scoped to the caller and this per-id access is not.
+          confidence:
+            modelExposure(ctx, access.model) === 'owner-scoped' ||
+            (endpoint.parameters.some((parameter) => parameter.in === 'path') && !/^(query|execute|raw|where|filter|get)$/.test(lastSegment(access.call.callee)))
+              ? 'high'
+              : 'medium',
         });
       }
       const queryset = analysis.unscopedQueryset;
