@@ -1,34 +1,17 @@
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import type { SourceFile } from '../../../engine/context.js';
 import type { Node } from '../../../parsing/parser.js';
-import { assignmentsIn, bodyOf, callArgs, calleeName, field, lastSegment, methodsOf, superclassNodes, unwrap } from '../python/ast.js';
+import { assignmentsIn, bodyOf, callArgs, field, methodsOf, superclassNodes, unwrap } from '../python/ast.js';
 import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
-import { camelCase, resolverGuards, rootField, type Operation } from './shared.js';
+import { camelCase, resolverGuards, rootField, schemaRoots, type Operation } from './shared.js';
 
 const ID = 'graphene';
 
 function collect(index: PyIndex): CollectedEndpoint[] {
-  const out: CollectedEndpoint[] = [];
-  const seen = new Set<string>();
-  for (const module of index.modules) {
-    if (!/\bgraphene\b/.test(module.source.text)) continue;
-    for (const node of index.nodes(module).calls) {
-      if (lastSegment(calleeName(node) ?? '') !== 'Schema') continue;
-      const args = callArgs(node);
-      for (const operation of ['query', 'mutation', 'subscription'] as Operation[]) {
-        const root = args.keywords.get(operation);
-        const resolved = root ? index.resolveExpr(module, root) : undefined;
-        if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') continue;
-        const key = `${resolved.module.source.file}:${resolved.node.startIndex}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const typeName = field(resolved.node, 'name')?.text ?? 'Query';
-        out.push(...rootFields(index, resolved.module, resolved.node, operation, typeName, resolved.node, new Set()));
-      }
-    }
-  }
-  return out;
+  return schemaRoots(index, 'graphene').flatMap((root) =>
+    rootFields(index, root.module, root.cls, root.operation, root.typeName, root.cls, new Set()),
+  );
 }
 
 /** Fields of a root type, inherited ones included (`class Query(books.schema.Query, graphene.ObjectType)`). */

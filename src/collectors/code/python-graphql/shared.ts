@@ -1,7 +1,7 @@
 import type { CollectedEndpoint } from '../collector.js';
 import type { AuthMechanism, Location } from '../../../model/types.js';
 import type { Node } from '../../../parsing/parser.js';
-import { decoratorsOf, elements, field, methodsOf, unwrap } from '../python/ast.js';
+import { callArgs, calleeName, decoratorsOf, elements, field, lastSegment, methodsOf, unwrap } from '../python/ast.js';
 import { makeEndpoint } from '../python/endpoint.js';
 import { UNPROTECTED, analyseBody, classifyDecorator, decide, decoratorGuard, locate, type Guard } from '../python/guards.js';
 import type { PyIndex, PyModule } from '../python/project.js';
@@ -69,4 +69,38 @@ export function rootField(
     auth,
     ...(resolver ? { handler: locate(resolver.module, resolver.fn) } : {}),
   });
+}
+
+export interface SchemaRoot {
+  module: PyModule;
+  cls: Node;
+  operation: Operation;
+  typeName: string;
+}
+
+/**
+ * The root classes passed to `Schema(query=…, mutation=…, subscription=…)` in modules that mention
+ * `library`, each once (several schemas may share a root).
+ */
+export function schemaRoots(index: PyIndex, library: string): SchemaRoot[] {
+  const out: SchemaRoot[] = [];
+  const seen = new Set<string>();
+  const mentions = new RegExp(`\\b${library}\\b`);
+  for (const module of index.modules) {
+    if (!mentions.test(module.source.text)) continue;
+    for (const node of index.nodes(module).calls) {
+      if (lastSegment(calleeName(node) ?? '') !== 'Schema') continue;
+      const args = callArgs(node);
+      for (const operation of ['query', 'mutation', 'subscription'] as Operation[]) {
+        const root = args.keywords.get(operation);
+        const resolved = root ? index.resolveExpr(module, root) : undefined;
+        if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') continue;
+        const key = `${resolved.module.source.file}:${resolved.node.startIndex}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ module: resolved.module, cls: resolved.node, operation, typeName: field(resolved.node, 'name')?.text ?? 'Query' });
+      }
+    }
+  }
+  return out;
 }

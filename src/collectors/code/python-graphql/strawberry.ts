@@ -5,31 +5,13 @@ import { bodyOf, callArgs, calleeName, decoratorsOf, field, kids, lastSegment, u
 import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { locate, type Guard } from '../python/guards.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
-import { camelCase, permissionClassGuards, resolverGuards, rootField, type Operation } from './shared.js';
+import { camelCase, permissionClassGuards, resolverGuards, rootField, schemaRoots, type Operation } from './shared.js';
 
 const ID = 'strawberry';
 const FIELD_MAKERS = new Set(['field', 'mutation', 'subscription']);
 
 function collect(index: PyIndex): CollectedEndpoint[] {
-  const out: CollectedEndpoint[] = [];
-  const seen = new Set<string>();
-  for (const module of index.modules) {
-    if (!/\bstrawberry\b/.test(module.source.text)) continue;
-    for (const node of index.nodes(module).calls) {
-      if (lastSegment(calleeName(node) ?? '') !== 'Schema') continue;
-      const args = callArgs(node);
-      for (const operation of ['query', 'mutation', 'subscription'] as Operation[]) {
-        const root = args.keywords.get(operation);
-        const resolved = root ? index.resolveExpr(module, root) : undefined;
-        if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') continue;
-        const key = `${resolved.module.source.file}:${resolved.node.startIndex}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(...rootFields(index, resolved.module, resolved.node, operation, field(resolved.node, 'name')?.text ?? 'Query'));
-      }
-    }
-  }
-  return out;
+  return schemaRoots(index, 'strawberry').flatMap((root) => rootFields(index, root.module, root.cls, root.operation, root.typeName));
 }
 
 function fieldCall(expression: Node): Node | undefined {
