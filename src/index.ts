@@ -176,7 +176,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   for (const collector of allCollectors) {
     if (!collector.isEnabled(project, sources)) continue;
     try {
-      const collected = collector.collect(sources, project);
+      const collected = collector.collect(sources, project, specs);
       code.push(...collected.endpoints);
       diagnostics.push(...collected.diagnostics);
     } catch (error) {

@@ -3,6 +3,7 @@ import additionalPropertiesUnconstrained from './additional-properties-unconstra
 import adminRouteWithoutRoleCheck from './admin-route-without-role-check/check.js';
 import adminSharedSecurityScheme from './admin-shared-security-scheme/check.js';
 import apiKeyInUrl from './api-key-in-url/check.js';
+import apiKeyStoredInPlaintext from './api-key-stored-in-plaintext/check.js';
 import arrayMaxItemsMissing from './array-max-items-missing/check.js';
 import authRateLimitUndocumented from './auth-rate-limit-undocumented/check.js';
 import basicAuthWithoutTls from './basic-auth-without-tls/check.js';
@@ -20,6 +21,7 @@ import debugModeEnabled from './debug-mode-enabled/check.js';
 import deprecatedOperationServed from './deprecated-operation-served/check.js';
 import errorResponsesUndefined from './error-responses-undefined/check.js';
 import excessiveDataExposure from './excessive-data-exposure/check.js';
+import graphqlFieldSuggestionsEnabled from './graphql-field-suggestions-enabled/check.js';
 import graphqlIntrospectionEnabled from './graphql-introspection-enabled/check.js';
 import graphqlQueryCostUnlimited from './graphql-query-cost-unlimited/check.js';
 import httpBasicAuth from './http-basic-auth/check.js';
@@ -62,6 +64,7 @@ import readOperationUnauthenticated from './read-operation-unauthenticated/check
 import redirectsFollowedUnbounded from './redirects-followed-unbounded/check.js';
 import requestBodyNotValidated from './request-body-not-validated/check.js';
 import requestBodySizeUnbounded from './request-body-size-unbounded/check.js';
+import roleCheckOnlyInClient from './role-check-only-in-client/check.js';
 import secretComparedNonConstantTime from './secret-compared-non-constant-time/check.js';
 import securityHeadersMissing from './security-headers-missing/check.js';
 import securitySchemeUndefined from './security-scheme-undefined/check.js';
@@ -108,6 +111,7 @@ export const allChecks: readonly AnyCheck[] = [
   adminRouteWithoutRoleCheck,
   adminSharedSecurityScheme,
   apiKeyInUrl,
+  apiKeyStoredInPlaintext,
   arrayMaxItemsMissing,
   authRateLimitUndocumented,
   basicAuthWithoutTls,
@@ -125,6 +129,7 @@ export const allChecks: readonly AnyCheck[] = [
   deprecatedOperationServed,
   errorResponsesUndefined,
   excessiveDataExposure,
+  graphqlFieldSuggestionsEnabled,
   graphqlIntrospectionEnabled,
   graphqlQueryCostUnlimited,
   httpBasicAuth,
@@ -167,6 +172,7 @@ export const allChecks: readonly AnyCheck[] = [
   redirectsFollowedUnbounded,
   requestBodyNotValidated,
   requestBodySizeUnbounded,
+  roleCheckOnlyInClient,
   secretComparedNonConstantTime,
   securityHeadersMissing,
   securitySchemeUndefined,

@@ -108,4 +108,27 @@ describe('buildInventory', () => {
     expect(read?.detail).toMatch(/^the spec declares .+; the code's own protection could not be confirmed \(checkAccess \(not analysable\)\)$/);
     expect(byId.get('payments-api POST /v1/payments')?.auth).toMatchObject({ state: 'public', detail: 'AllowAny' });
   });
+
+  it('reads server variables at their defaults when matching code routes to the spec', () => {
+    const text = [
+      'openapi: 3.0.3',
+      'info: { title: Stock API, version: 1.0.0 }',
+      'servers:',
+      '  - url: https://{region}.stock.example.com/{basePath}',
+      '    variables:',
+      '      region: { default: eu }',
+      '      basePath: { default: api/v3 }',
+      'paths:',
+      '  /items/{sku}:',
+      '    get:',
+      '      responses:',
+      "        '200': { description: OK. }",
+    ].join('\n');
+    const spec = loadSpec('openapi.yaml', text, () => undefined).spec;
+    if (!spec) throw new Error('not loaded');
+    const { inventory } = buildInventory({ specs: [spec], graphql: [], protos: [], code: [route('GET', '/api/v3/items/:sku')], config });
+    expect(inventory.apis[0]?.servers).toEqual(['https://eu.stock.example.com/api/v3']);
+    expect(inventory.endpoints).toHaveLength(1);
+    expect(inventory.endpoints[0]?.sources.map((source) => source.kind)).toEqual(['spec', 'code']);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Diagnostic, Endpoint } from '../../model/types.js';
-import type { ProjectInfo, SourceFile } from '../../engine/context.js';
+import type { ProjectInfo, SourceFile, SpecDocument } from '../../engine/context.js';
 import type { SourceLanguage } from '../../parsing/languages.js';
 
 /**
@@ -25,6 +25,9 @@ export interface CodeCollector {
   enablers: readonly string[];
   /** True when a manifest names an enabler or a source imports the framework. */
   isEnabled(project: ProjectInfo, sources: readonly SourceFile[]): boolean;
-  /** Pure: reads the parsed sources (all of them, across files), returns endpoints with locations. */
-  collect(sources: readonly SourceFile[], project: ProjectInfo): CollectorResult;
+  /**
+   * Pure: reads the parsed sources (all of them, across files), returns endpoints with locations.
+   * `specs` are the workspace's OpenAPI documents, for frameworks whose routes are declared in one (connexion).
+   */
+  collect(sources: readonly SourceFile[], project: ProjectInfo, specs?: readonly SpecDocument[]): CollectorResult;
 }

@@ -1,4 +1,5 @@
 import type { CodeCollector } from './collector.js';
+import { connexionCollector } from './connexion/collector.js';
 import { djangoCollector } from './django/collector.js';
 import { expressCollector } from './express/collector.js';
 import { fastapiCollector } from './fastapi/collector.js';
@@ -16,6 +17,7 @@ import { strawberryCollector } from './python-graphql/strawberry.js';
 /** Framework collectors, one per file. */
 export const allCollectors: readonly CodeCollector[] = [
   ariadneCollector,
+  connexionCollector,
   djangoCollector,
   expressCollector,
   fastapiCollector,

@@ -137,8 +137,15 @@ class Collector {
     const servers: { url: string; description?: string }[] = [];
     for (const server of list) {
       if (!isObject(server)) continue;
-      const url = stringField(server.url);
-      if (url === undefined) continue;
+      const written = stringField(server.url);
+      if (written === undefined) continue;
+      // `https://{region}.api.example.com/{basePath}`: each variable stands for its declared default.
+      const variables = isObject(server.variables) ? server.variables : {};
+      const url = written.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+        const variable = variables[name];
+        const fallback = isObject(variable) ? stringField(variable.default) : undefined;
+        return fallback ?? whole;
+      });
       const description = stringField(server.description);
       servers.push(description === undefined ? { url } : { url, description });
     }
