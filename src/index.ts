@@ -23,7 +23,7 @@ import { buildInventory } from './inventory/index.js';
 import type { Diagnostic, Finding } from './model/types.js';
 import { freeSources, parseSources } from './parsing/sources.js';
 import { loadConfig } from './workspace/config.js';
-import { discoverWorkspace, type WorkspaceFile } from './workspace/discover.js';
+import { DEFAULT_MAX_SPEC_BYTES, discoverWorkspace, type WorkspaceFile } from './workspace/discover.js';
 import { detectProject } from './workspace/project.js';
 import { readTextFile } from './workspace/read.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
@@ -123,9 +123,11 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   const readSibling = (relative: string): string | undefined => {
     const cached = texts.get(relative);
     if (cached !== undefined) return cached;
-    if (!byPath.has(relative)) return undefined;
+    // Only files discovery vetted (inside DIR, not through an escaping link, under the size cap).
+    const file = byPath.get(relative);
+    if (!file || file.size > DEFAULT_MAX_SPEC_BYTES) return undefined;
     try {
-      return readFileSync(path.join(root, relative), 'utf8');
+      return readFileSync(file.absolute, 'utf8');
     } catch {
       return undefined;
     }
