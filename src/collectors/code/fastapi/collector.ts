@@ -152,17 +152,11 @@ class FastapiScan {
 
   private routerFor(module: PyModule, expression: Node): RouterObj | undefined {
     const target = unwrap(expression);
-    if (target.type === 'identifier') {
-      const local = this.localRouters.get(module.source.file)?.get(target.text);
-      if (local) return local;
-    }
     if (target.type === 'call') {
       // `include_router(GraphQLRouter(schema), prefix="/graphql")`.
       return this.routers.get(`${module.source.file}:${target.startIndex}`);
     }
-    const resolved = this.index.resolveExpr(module, target);
-    if (resolved?.kind !== 'value') return undefined;
-    return this.routers.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
+    return this.index.registered(module, target, this.routers, this.localRouters.get(module.source.file));
   }
 
   private findRoutes(module: PyModule): void {

@@ -136,14 +136,7 @@ class FlaskScan {
   }
 
   private containerFor(module: PyModule, expression: Node): Container | undefined {
-    const target = unwrap(expression);
-    if (target.type === 'identifier') {
-      const found = this.local.get(module.source.file)?.get(target.text);
-      if (found) return found;
-    }
-    const resolved = this.index.resolveExpr(module, target);
-    if (resolved?.kind !== 'value') return undefined;
-    return this.containers.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
+    return this.index.registered(module, expression, this.containers, this.local.get(module.source.file));
   }
 
   private findRegistrations(module: PyModule): void {

@@ -196,6 +196,22 @@ export class PyIndex {
     return best;
   }
 
+  /**
+   * The object a collector registered at the node `expression` refers to: a module-local name
+   * first (`router = APIRouter()` in this file), then wherever imports and assignments lead.
+   * Registries are keyed `file:startIndex` of the creating node.
+   */
+  registered<T>(module: PyModule, expression: Node, registry: ReadonlyMap<string, T>, local?: ReadonlyMap<string, T>): T | undefined {
+    const target = unwrap(expression);
+    if (target.type === 'identifier') {
+      const found = local?.get(target.text);
+      if (found) return found;
+    }
+    const resolved = this.resolveExpr(module, target);
+    if (resolved?.kind !== 'value') return undefined;
+    return registry.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
+  }
+
   /** What `name` means at module level in `module`. */
   resolveName(module: PyModule, name: string, depth = 0): Resolved | undefined {
     if (depth > MAX_DEPTH) return undefined;
