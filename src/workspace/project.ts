@@ -16,7 +16,7 @@ export interface FrameworkEnabler {
 /** Framework id → the dependencies that reveal it. Collectors use the same ids. */
 export const FRAMEWORK_ENABLERS = {
   fastapi: { ecosystem: 'pypi', dependencies: ['fastapi'] },
-  flask: { ecosystem: 'pypi', dependencies: ['flask', 'flask-restful', 'flask-restx', 'connexion'] },
+  flask: { ecosystem: 'pypi', dependencies: ['flask', 'flask-restful', 'flask-restx', 'flask-restplus', 'connexion'] },
   django: { ecosystem: 'pypi', dependencies: ['django', 'djangorestframework'] },
   graphene: { ecosystem: 'pypi', dependencies: ['graphene', 'graphene-django'] },
   strawberry: { ecosystem: 'pypi', dependencies: ['strawberry-graphql'] },

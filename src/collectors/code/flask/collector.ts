@@ -77,7 +77,7 @@ class FlaskScan {
   constructor(private readonly index: PyIndex) {}
 
   run(): CollectedEndpoint[] {
-    const modules = this.index.modules.filter((module) => /\b(flask|Blueprint|Flask|flask_restful|flask_restx)\b/.test(module.source.text));
+    const modules = this.index.modules.filter((module) => /\b(flask|Blueprint|Flask|flask_restful|flask_restx|flask_restplus)\b/.test(module.source.text));
     for (const module of modules) this.findContainers(module);
     for (const { child, module, expression } of this.pendingParents) {
       const parent = this.containerFor(module, expression);
@@ -417,8 +417,8 @@ function stringList(node: Node | undefined): string[] {
 export const flaskCollector: CodeCollector = {
   id: ID,
   languages: ['python'],
-  enablers: ['flask', 'flask-restful', 'flask-restx', 'connexion'],
-  isEnabled: (project, sources) => pythonEnabled(project, sources, [ID], /^\s*(from|import)\s+(flask|flask_restful|flask_restx)\b/m),
+  enablers: ['flask', 'flask-restful', 'flask-restx', 'flask-restplus', 'connexion'],
+  isEnabled: (project, sources) => pythonEnabled(project, sources, [ID], /^\s*(from|import)\s+(flask|flask_restful|flask_restx|flask_restplus)\b/m),
   collect(sources: readonly SourceFile[]) {
     const scan = new FlaskScan(pythonIndex(sources));
     return { endpoints: sortEndpoints(scan.run()), diagnostics: scan.diagnostics };
