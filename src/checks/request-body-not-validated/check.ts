@@ -43,11 +43,20 @@ function handlerNode(source: SourceFile, endpoint: Endpoint): Node | undefined {
   return best;
 }
 
+/** A logger or console call: a body passed straight to it is printed, not processed. */
+const LOG_CALL = /^(console|(this\.)?_?log(ger)?|logging|(self\.)?_?logger|\w*[Ll]ogger)\.(debug|info|warn|warning|error|log|trace|silly|verbose|exception|critical)$|^print$/;
+
+function onlyLogged(node: Node): boolean {
+  const args = node.parent;
+  if (args?.type !== 'arguments' && args?.type !== 'argument_list') return false;
+  return LOG_CALL.test(args.parent?.childForFieldName('function')?.text ?? '');
+}
+
 function bodyUse(source: SourceFile, fn: Node): Node | undefined {
   const py = isPython(source);
   const types = py ? ['attribute', 'call'] : ['member_expression', 'call_expression'];
   for (const node of fn.descendantsOfType(types)) {
-    if (!node) continue;
+    if (!node || onlyLogged(node)) continue;
     if (node.type === 'call' || node.type === 'call_expression') {
       const callee = node.childForFieldName('function')?.text ?? '';
       if ((py ? PY_BODY_CALL : JS_BODY_CALL).test(callee)) return node;

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
 import { callAt, isWriteMethod, siteOf } from '../../analysis/code-input.js';
 import { factsOf, literalValue, nodesOfType, propertyOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
-import type { CheckContext } from '../../engine/context.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
 /** Pydantic models and marshmallow schemas that a write endpoint takes as its body. */
@@ -34,6 +34,12 @@ function marshmallowUsedOnRequests(ctx: CheckContext, name: string): boolean {
   return ctx.sources.some((source) => isPython(source) && pattern.test(source.text));
 }
 
+/** `app.useGlobalPipes(new ValidationPipe(…))`. */
+function isGlobalPipe(node: Node): boolean {
+  const args = node.parent;
+  return args?.type === 'arguments' && /(^|\.)useGlobalPipes$/.test(args.parent?.childForFieldName('function')?.text ?? '');
+}
+
 export default defineCheck({
   id: 'validation-allows-unknown-fields',
   title: 'Request validator accepts unknown fields',
@@ -58,6 +64,12 @@ export default defineCheck({
   },
   run(ctx, report) {
     const bodies = bodyTypes(ctx);
+    const whitelists = (source: SourceFile, call: { args: Node[] }): boolean => {
+      const options = objectOf(source, call.args[0]);
+      return (options ? literalValue(resolveValue(source, propertyOf(options, 'whitelist'))) : undefined) === true;
+    };
+    // Global pipes run before controller, route and parameter pipes: a global whitelisting pipe strips undeclared properties first.
+    const globalWhitelist = ctx.sources.some((source) => !isPython(source) && factsOf(source).calls.some((call) => call.isNew && /(^|\.)ValidationPipe$/.test(call.callee) && isGlobalPipe(call.node) && whitelists(source, call)));
     for (const source of ctx.sources) {
       if (isPython(source)) {
         for (const node of nodesOfType(source, ['assignment', 'keyword_argument', 'pair'])) {
@@ -83,7 +95,7 @@ export default defineCheck({
           report({ messageId: 'passthrough', data: { call: '.passthrough()' }, ...callAt(ctx, source, call) });
         } else if (method === 'unknown' && /Joi|object\(|keys\(/.test(receiver) && (call.args.length === 0 || literalValue(call.args[0]) === true) && !validatesEnvironment(ctx.sources, boundName(call.node))) {
           report({ messageId: 'joiUnknown', data: { call: `.unknown(${call.args[0]?.text ?? ''})` }, ...callAt(ctx, source, call) });
-        } else if (call.isNew && /(^|\.)ValidationPipe$/.test(call.callee)) {
+        } else if (call.isNew && /(^|\.)ValidationPipe$/.test(call.callee) && (isGlobalPipe(call.node) || !globalWhitelist)) {
           const options = objectOf(source, call.args[0]);
           const whitelist = options ? literalValue(resolveValue(source, propertyOf(options, 'whitelist'))) : undefined;
           if (whitelist !== true && !(call.args[0] && !options)) report({ messageId: 'validationPipe', data: { call: `new ValidationPipe(${options ? '{…}' : ''})` }, ...siteOf(ctx, source, call.node) });
