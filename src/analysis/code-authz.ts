@@ -590,8 +590,9 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
     const presumePublic = read && endpoint.tier !== 'critical';
     for (const access of accesses) {
       if (access.scoped) continue;
-      if (presumePublic && !access.write && modelExposure(ctx, access.model, scope) === 'listed') access.exempt = 'listed';
-      else if (isActionTarget(scope, access, callers)) access.exempt = 'target';
+      const listed = !access.write && endpoint.tier !== 'critical' && modelExposure(ctx, access.model, scope) === 'listed';
+      if (presumePublic && listed) access.exempt = 'listed';
+      else if (isActionTarget(scope, access, callers, listed)) access.exempt = 'target';
     }
     const drf = drfEvidence(scope, callers);
     const drfListed = drf.unscoped !== undefined && presumePublic && modelExposure(ctx, /\b([A-Z]\w*)\.objects\b/.exec(drf.unscoped.text)?.[1], scope) === 'listed';
@@ -856,14 +857,36 @@ function inCondition(node: Node): boolean {
  * existence test, an argument to a method on the caller (`current_user.follow(user)`,
  * `request.user.friends.add(other)`) or part of a record or relation change of the caller's own.
  */
-function isActionTarget(scope: HandlerScope, access: DataAccess, callers: ReadonlySet<string>): boolean {
+function isActionTarget(scope: HandlerScope, access: DataAccess, callers: ReadonlySet<string>, publicModel = false): boolean {
   if (access.write || (access.model !== undefined && MEMBERSHIP.test(access.model))) return false;
   const { holder, name } = boundVariable(access.chain);
   if (!name) return holder.id !== access.chain.id || holder.parent?.type === 'argument_list' || holder.parent?.type === 'arguments' ? isTargetUse(holder, callers) : false;
   const uses = nodesOf(scope.node, ['identifier', 'shorthand_property_identifier']).filter(
     (identifier) => identifier.text === name.text && identifier.id !== name.id && identifier.startIndex > name.startIndex,
   );
-  return uses.length > 0 && uses.every((use) => use.type === 'identifier' && isTargetUse(use, callers));
+  if (uses.length === 0 || uses.some((use) => use.type !== 'identifier')) return false;
+  if (uses.every((use) => isTargetUse(use, callers))) return true;
+  // DRF's favourite/follow views also return the serialized target: disclosing a model the API
+  // lists to everyone is no breach, as long as the caller's own data is what changes.
+  return publicModel && uses.some((use) => isTargetUse(use, callers)) && !uses.some(mutates);
+}
+
+const MUTATORS = /^(save|delete|destroy|remove|update\w*|set\w*|patch|put|assign|increment\w*|decrement\w*)$/;
+
+/** The object itself is changed: `obj.save()`, `obj.title = …`, `setattr(obj, …)`, `Object.assign(obj, …)`. */
+function mutates(use: Node): boolean {
+  const parent = use.parent;
+  if (!parent) return false;
+  if ((parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id === use.id) {
+    const property = (parent.childForFieldName('attribute') ?? parent.childForFieldName('property'))?.text ?? '';
+    const grand = parent.parent;
+    if ((grand?.type === 'call' || grand?.type === 'call_expression') && MUTATORS.test(property)) return true;
+    if ((grand?.type === 'assignment' || grand?.type === 'assignment_expression' || grand?.type === 'augmented_assignment') && grand.childForFieldName('left')?.id === parent.id) return true;
+    return false;
+  }
+  const call = parent.parent;
+  const callee = call ? (call.childForFieldName('function')?.text ?? '') : '';
+  return (parent.type === 'argument_list' || parent.type === 'arguments') && /^(setattr|Object\.assign)$/.test(callee) && parent.namedChildren[0]?.id === use.id;
 }
 
 /** A data access in the handler filtered by the caller, with or without an id (`Invoice.objects.filter(owner=request.user)`). */
