@@ -65,9 +65,14 @@ function optionIs(args: readonly Node[], key: string, literal: 'true' | 'false',
 
 const PASSPORT = ['passport', 'koa-passport', '@fastify/passport'];
 
+/** A strategy that lets every request through (passport-anonymous, a custom always-succeeding `public` strategy): auth becomes optional. */
+export function isOptionalStrategy(strategy: string): boolean {
+  return ['anonymous', 'public'].includes(strategy.toLowerCase());
+}
+
 export function passportMechanism(strategy: string): AuthMechanism | undefined {
   const name = strategy.toLowerCase();
-  if (name === 'anonymous') return undefined;
+  if (isOptionalStrategy(name)) return undefined;
   if (name.includes('jwt')) return 'jwt';
   if (name === 'bearer' || name.includes('oauth') || ['google', 'github', 'facebook', 'azure-ad', 'auth0', 'twitter'].includes(name)) return 'oauth2';
   if (name === 'basic' || name === 'digest') return 'basic';
@@ -169,6 +174,8 @@ export class AuthAnalyser {
       if (PASSPORT.includes(resolved.specifier)) {
         if (!/authenticate$/.test(name)) return NONE;
         const strategies = args[0] ? this.strategies(module, args[0]) : [];
+        // Passport tries strategies in turn; an always-succeeding one in the list lets unauthenticated requests through.
+        if (strategies.some(isOptionalStrategy)) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
         const mechanisms = strategies.map(passportMechanism).filter((mech): mech is AuthMechanism => mech !== undefined);
         if (mechanisms.length === 0) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
         return { verdict: 'auth', mechanisms: dedupe(mechanisms), detail };

@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { HttpMethod, Parameter, ParamSource } from '../../../model/types.js';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
-import { callArgs, callee, descendants, field, locate, named, objectProperty, unwrap } from '../js/ast.js';
-import { AuthAnalyser, evidence, passportMechanism, type AppliedFact, type AuthFact } from '../js/auth.js';
+import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, unwrap } from '../js/ast.js';
+import { AuthAnalyser, evidence, isOptionalStrategy, passportMechanism, type AppliedFact, type AuthFact } from '../js/auth.js';
 import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { extractParameters } from '../js/params.js';
@@ -14,10 +14,28 @@ const HTTP: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Pat
 const PARAM_DECORATORS: Record<string, ParamSource> = { Param: 'path', Query: 'query', Body: 'body', Headers: 'header' };
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 
+/** A value bound to a parameter of a user-defined decorator or guard factory, read where the call passed it. */
+interface Bound {
+  node: Node;
+  module: JsModule;
+  env: Env | undefined;
+}
+
+/** Parameters of the factory being followed: `null` when the call passed nothing (the value is `undefined`). */
+interface Env {
+  params: Map<string, Bound | null>;
+}
+
 interface Decorator {
   name: string;
   args: Node[];
+  /** The decorator as written on the class or method: where its effect is reported. */
   node: Node;
+  /** Set for decorators inside a composite (`applyDecorators(...)`): the module and parameters they are read in. */
+  module?: JsModule;
+  env?: Env | undefined;
+  /** The expression applied, when it is not the decorator node's own. */
+  expression?: Node;
 }
 
 interface ClassRef {
@@ -50,6 +68,91 @@ function decorator(node: Node): Decorator | undefined {
   return { name: expression.text, args: [], node };
 }
 
+/** `@nestjs/passport`'s `AuthGuard`, however imported or aliased. */
+function isPassportGuard(graph: ModuleGraph, module: JsModule, fn: Node): boolean {
+  const resolved = graph.resolve(module, fn);
+  if (resolved.kind === 'external') return resolved.specifier === '@nestjs/passport' && resolved.path.at(-1) === 'AuthGuard';
+  return resolved.kind === 'unresolved' && fn.text === 'AuthGuard';
+}
+
+/** The expressions a function returns: an arrow's expression body, or its `return` statements (nested functions excluded). */
+function returned(fn: Node): Node[] {
+  const body = field(fn, 'body');
+  if (!body) return [];
+  if (body.type !== 'statement_block') return [unwrap(body)];
+  const out: Node[] = [];
+  const visit = (node: Node): void => {
+    for (const child of named(node)) {
+      if (isFunction(child) || child.type === 'class_declaration' || child.type === 'class') continue;
+      if (child.type === 'return_statement') {
+        const value = named(child)[0];
+        if (value) out.push(unwrap(value));
+      } else visit(child);
+    }
+  };
+  visit(body);
+  return out;
+}
+
+/** Binds a function's parameters to a call's arguments (defaults when omitted); rest and destructured parameters stay unbound. */
+function bind(fn: Node, fnModule: JsModule, args: readonly Node[], caller: JsModule, env: Env | undefined): Env {
+  const params = new Map<string, Bound | null>();
+  const single = field(fn, 'parameter');
+  const list = single ? [single] : named(field(fn, 'parameters') ?? fn).filter((p) => p.type !== 'type_annotation');
+  list.forEach((param, index) => {
+    const pattern = param.type === 'identifier' ? param : field(param, 'pattern');
+    if (pattern?.type !== 'identifier') return;
+    const arg = args[index];
+    const fallback = field(param, 'value');
+    if (arg && unwrap(arg).text !== 'undefined') params.set(pattern.text, { node: arg, module: caller, env });
+    else params.set(pattern.text, fallback ? { node: fallback, module: fnModule, env: undefined } : null);
+  });
+  return { params };
+}
+
+/** Whether an expression is truthy, read through bound parameters; `undefined` when it cannot be told. */
+function truthy(node: Node, env: Env | undefined): boolean | undefined {
+  const current = unwrap(node);
+  switch (current.type) {
+    case 'true':
+      return true;
+    case 'false':
+    case 'null':
+    case 'undefined':
+      return false;
+    case 'number':
+      return Number(current.text) !== 0;
+    case 'string':
+      return current.text.length > 2;
+    case 'unary_expression':
+      if (current.children[0]?.type === '!') {
+        const inner = field(current, 'argument');
+        const value = inner ? truthy(inner, env) : undefined;
+        return value === undefined ? undefined : !value;
+      }
+      return undefined;
+    case 'identifier': {
+      if (current.text === 'undefined') return false;
+      const bound = env?.params.get(current.text);
+      if (bound === null) return false;
+      return bound ? truthy(bound.node, bound.env) : undefined;
+    }
+    case 'member_expression': {
+      const object = field(current, 'object');
+      const key = field(current, 'property')?.text;
+      if (object?.type !== 'identifier' || !key || !env?.params.has(object.text)) return undefined;
+      const bound = env.params.get(object.text);
+      if (!bound) return false;
+      const value = unwrap(bound.node);
+      if (value.type !== 'object' || named(value).some((child) => child.type === 'spread_element')) return undefined;
+      const property = objectProperty(value, key);
+      return property ? truthy(property, bound.env) : false;
+    }
+    default:
+      return undefined;
+  }
+}
+
 function decoratorsOf(node: Node): Decorator[] {
   return node.children.flatMap((child) => (child?.type === 'decorator' ? [decorator(child)].filter((d): d is Decorator => d !== undefined) : []));
 }
@@ -76,7 +179,8 @@ class NestCollector {
         if (binding.node.type === 'class_declaration') this.classes.set(name, { module, node: binding.node });
         const value = unwrap(binding.node);
         // export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
-        if (binding.path.length === 0 && /SetMetadata\s*\(/.test(value.text) && value.text.length < 300) {
+        // A composite (`applyDecorators(SetMetadata('roles', roles), UseGuards(...))`) is expanded where used, never a marker.
+        if (binding.path.length === 0 && /SetMetadata\s*\(/.test(value.text) && !/applyDecorators\s*\(/.test(value.text) && value.text.length < 300) {
           const call = descendants(value, CALLS).find((c) => callee(c)?.text === 'SetMetadata');
           const key = call ? callArgs(call)[0] : undefined;
           if (key) this.markers.set(name, [key.text, evalString(this.graph, module, key) ?? key.text]);
@@ -147,25 +251,119 @@ class NestCollector {
     return shape(pattern) === shape(path);
   }
 
-  private guard(module: JsModule, node: Node, depth = 0): Guard {
+  /** Passport strategy names an expression gives, `undefined` for one that cannot be read; `fn` is the factory it sits in. */
+  private strategies(module: JsModule, node: Node, env: Env | undefined, fn: Node | undefined, depth = 0): (string | undefined)[] {
+    const current = unwrap(node);
+    if (depth > 6) return [undefined];
+    if (current.type === 'array') return named(current).flatMap((item) => this.strategies(module, item, env, fn, depth + 1));
+    if (current.type === 'identifier' && env?.params.has(current.text)) {
+      const bound = env.params.get(current.text);
+      return bound ? this.strategies(bound.module, bound.node, bound.env, undefined, depth + 1) : [undefined];
+    }
+    // const strategies = ['jwt']; if (options?.public) strategies.push('public'); return NestAuthGuard(strategies);
+    const local =
+      current.type === 'identifier' && fn
+        ? descendants(fn, new Set(['variable_declarator'])).find((d) => field(d, 'name')?.text === current.text)
+        : undefined;
+    const initial = local ? field(local, 'value') : undefined;
+    if (local && fn) {
+      const out = initial ? this.strategies(module, initial, env, fn, depth + 1) : [];
+      for (const call of descendants(fn, CALLS)) {
+        const target = callee(call);
+        if (target?.type !== 'member_expression' || field(target, 'object')?.text !== current.text) continue;
+        if (field(target, 'property')?.text !== 'push') return [...out, undefined];
+        let applies: boolean | undefined = true;
+        for (let at: Node | null = call; at && at.id !== fn.id; at = at.parent) {
+          const branch = at.parent;
+          if (branch?.type !== 'if_statement' && branch?.type !== 'ternary_expression') continue;
+          const condition = field(branch, 'condition');
+          if (!condition || condition.id === at.id) continue;
+          const value = truthy(condition, env);
+          const taken = value === undefined ? undefined : field(branch, 'alternative')?.id === at.id ? !value : value;
+          if (taken === false) {
+            applies = false;
+            break;
+          }
+          if (taken === undefined) applies = undefined;
+        }
+        if (applies === false) continue;
+        const pushed = callArgs(call).flatMap((arg) => this.strategies(module, arg, env, fn, depth + 1));
+        // A push under a condition we cannot read may or may not happen: an optional strategy there makes auth unknowable.
+        out.push(...(applies === undefined ? pushed.map((name) => (name !== undefined && isOptionalStrategy(name) ? undefined : name)) : pushed));
+      }
+      return out;
+    }
+    return [evalString(this.graph, module, current)];
+  }
+
+  /** `AuthGuard('jwt')` / `NestAuthGuard(['jwt', 'public'])`: protected only when every strategy is known and none lets anonymous requests in. */
+  private passportGuard(module: JsModule, call: Node, env: Env | undefined, fn: Node | undefined): AuthFact {
+    const arg = callArgs(call)[0];
+    const strategies = arg ? this.strategies(module, arg, env, fn) : [];
+    const detail = call.text.replace(/\s+/g, ' ');
+    if (strategies.some((name) => name !== undefined && isOptionalStrategy(name))) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
+    // Inside a factory, an unreadable strategy could be an anonymous one.
+    if (fn && strategies.some((name) => name === undefined)) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
+    const mechanisms = strategies.map((name) => (name === undefined ? 'unknown' : passportMechanism(name) ?? 'unknown'));
+    return { verdict: 'auth', mechanisms: mechanisms.length > 0 ? [...new Set(mechanisms)] : ['unknown'], detail };
+  }
+
+  /** A user-defined guard factory (`AuthGuard(options)` returning `NestAuthGuard(strategies)`), read with its arguments bound. */
+  private factoryGuard(module: JsModule, call: Node, env: Env | undefined, depth: number): Guard | undefined {
+    const fn = callee(call);
+    const resolved = fn ? this.graph.resolve(module, fn) : undefined;
+    if (resolved?.kind !== 'node' || !isFunction(resolved.node)) return undefined;
+    const inner = bind(resolved.node, resolved.module, callArgs(call), module, env);
+    const results = returned(resolved.node).map((value) => this.guard(resolved.module, value, depth + 1, inner, resolved.node));
+    if (results.length === 0 || results.every((result) => result.fact.verdict === 'none')) return undefined;
+    const detail = call.text.replace(/\s+/g, ' ');
+    if (results.every((result) => result.fact.verdict === 'auth'))
+      return { fact: { verdict: 'auth', mechanisms: [...new Set(results.flatMap((r) => r.fact.mechanisms))], detail }, honours: () => false };
+    return { fact: { verdict: 'maybe', mechanisms: ['unknown'], detail }, honours: () => false };
+  }
+
+  private guard(module: JsModule, node: Node, depth = 0, env?: Env, factory?: Node): Guard {
     const current = unwrap(node);
     const never = (): boolean => false;
+    if (depth > 6) return { fact: this.auth.classify(module, current), honours: never };
     if (current.type === 'call_expression' || current.type === 'new_expression') {
       const fn = callee(current);
-      if (fn?.text === 'AuthGuard') {
-        const arg = callArgs(current)[0];
-        const strategy = arg ? evalString(this.graph, module, arg) : undefined;
-        const mech = strategy ? passportMechanism(strategy) : 'unknown';
-        return { fact: mech ? { verdict: 'auth', mechanisms: [mech], detail: current.text } : { verdict: 'none', mechanisms: [], detail: '' }, honours: never };
+      if (fn && current.type === 'call_expression' && isPassportGuard(this.graph, module, fn)) {
+        const fact = this.passportGuard(module, current, env, factory);
+        return { fact, honours: never };
       }
-      if (fn && current.type === 'new_expression') return this.guard(module, fn, depth + 1);
+      if (current.type === 'call_expression') {
+        const made = this.factoryGuard(module, current, env, depth);
+        if (made) return made;
+      }
+      if (fn && current.type === 'new_expression') return this.guard(module, fn, depth + 1, env);
     }
-    const ref = current.type === 'identifier' ? this.classes.get(current.text) : undefined;
-    if (!ref || depth > 4) return { fact: this.auth.classify(module, current), honours: never };
+    if (current.type === 'identifier' && env?.params.has(current.text)) {
+      const bound = env.params.get(current.text);
+      return bound ? this.guard(bound.module, bound.node, depth + 1, bound.env) : { fact: { verdict: 'none', mechanisms: [], detail: '' }, honours: never };
+    }
+    // export const AuthGuard = NestAuthGuard('jwt');  →  @UseGuards(AuthGuard)
+    const target = current.type === 'identifier' || current.type === 'member_expression' ? this.graph.resolve(module, current) : undefined;
+    if (target?.kind === 'node' && target.node.type === 'call_expression' && target.node.id !== current.id) {
+      const inner = this.guard(target.module, target.node, depth + 1);
+      if (inner.fact.verdict !== 'none') return { ...inner, fact: { ...inner.fact, detail: current.text } };
+    }
+    const ref =
+      target?.kind === 'node' && target.node.type === 'class_declaration'
+        ? { module: target.module, node: target.node }
+        : current.type === 'identifier'
+          ? this.classes.get(current.text)
+          : undefined;
+    if (!ref) return { fact: this.auth.classify(module, current), honours: never };
     const text = ref.node.text;
     const honours = (key: string): boolean => text.includes(key);
     const heritage = named(ref.node).find((child) => child.type === 'class_heritage');
-    const base = heritage ? descendants(heritage, CALLS).find((call) => callee(call)?.text === 'AuthGuard') : undefined;
+    const base = heritage
+      ? descendants(heritage, CALLS).find((call) => {
+          const fn = callee(call);
+          return fn !== undefined && isPassportGuard(this.graph, ref.module, fn);
+        })
+      : undefined;
     if (base) {
       const inner = this.guard(ref.module, base, depth + 1);
       // A subclass whose canActivate returns true early for some routes only weakens it; that is what `honours` captures.
@@ -182,21 +380,57 @@ class NestCollector {
     return { fact: { ...this.auth.fromBody(ref.module, canActivate ?? ref.node, current.text, false), detail: current.text }, honours };
   }
 
+  /**
+   * Decorators as Nest applies them: a user-defined composite (`Auth(...roles)` returning `applyDecorators(...)`,
+   * same file or imported) is replaced by the decorators it applies, read with its arguments bound.
+   */
+  private expand(module: JsModule, decorators: readonly Decorator[], depth = 0): Decorator[] {
+    return decorators.flatMap((d): Decorator[] => {
+      const site = d.module ?? module;
+      if (depth > 4 || d.name in HTTP || ['UseGuards', 'SetMetadata', 'Controller', 'applyDecorators'].includes(d.name)) return [d];
+      const expression = unwrap(d.expression ?? named(d.node)[0] ?? d.node);
+      const fn = expression.type === 'call_expression' ? callee(expression) : expression;
+      const resolved = fn && (fn.type === 'identifier' || fn.type === 'member_expression') ? this.graph.resolve(site, fn) : undefined;
+      if (resolved?.kind !== 'node') return [d];
+      let applied: Node | undefined;
+      let env: Env | undefined;
+      const isApply = (value: Node): boolean => value.type === 'call_expression' && callee(value)?.text === 'applyDecorators';
+      if (isFunction(resolved.node) && expression.type === 'call_expression') {
+        applied = returned(resolved.node).find(isApply);
+        env = bind(resolved.node, resolved.module, d.args, site, d.env);
+      } else if (isApply(resolved.node)) applied = resolved.node; // export const Auth = applyDecorators(...)
+      if (!applied) return [d];
+      const inner = callArgs(applied).flatMap((arg): Decorator[] => {
+        const value = unwrap(arg);
+        if (value.type === 'call_expression') return [{ name: callee(value)?.text ?? '', args: callArgs(value), node: d.node, module: resolved.module, env, expression: value }];
+        if (value.type === 'identifier' || value.type === 'member_expression') return [{ name: value.text, args: [], node: d.node, module: resolved.module, env, expression: value }];
+        return [];
+      });
+      return this.expand(module, inner, depth + 1);
+    });
+  }
+
   private guardsFrom(module: JsModule, decorators: readonly Decorator[]): { guard: Guard; where: Node }[] {
-    return decorators.filter((d) => d.name === 'UseGuards').flatMap((d) => d.args.map((arg) => ({ guard: this.guard(module, arg), where: d.node })));
+    return decorators
+      .filter((d) => d.name === 'UseGuards')
+      .flatMap((d) => d.args.map((arg) => ({ guard: this.guard(d.module ?? module, arg, 0, d.env), where: d.node })));
   }
 
   private publicKeys(decorators: readonly Decorator[]): { keys: string[]; node: Node } | undefined {
     for (const decorator of decorators) {
       const keys = this.markers.get(decorator.name);
-      if (keys) return { keys, node: decorator.node };
-      if (decorator.name === 'SetMetadata' && decorator.args[0] && decorator.args[1]?.text === 'true') return { keys: [decorator.args[0].text, decorator.args[0].text.replace(/^['"`]|['"`]$/g, '')], node: decorator.node };
+      // Inside a composite, `PublicRoute(options?.public)` marks the route only when its argument is provably true.
+      const on = !decorator.env || decorator.args.length === 0 || (decorator.args[0] !== undefined && truthy(decorator.args[0], decorator.env) === true);
+      if (keys && on) return { keys, node: decorator.node };
+      const flag = decorator.args[1];
+      if (decorator.name === 'SetMetadata' && decorator.args[0] && flag && (decorator.env ? truthy(flag, decorator.env) === true : flag.text === 'true')) return { keys: [decorator.args[0].text, decorator.args[0].text.replace(/^['"`]|['"`]$/g, '')], node: decorator.node };
     }
     return undefined;
   }
 
-  private controller(ref: ClassRef, classDecorators: readonly Decorator[]): CollectedEndpoint[] {
+  private controller(ref: ClassRef, written: readonly Decorator[]): CollectedEndpoint[] {
     const { module } = ref;
+    const classDecorators = this.expand(module, written);
     const controller = classDecorators.find((d) => d.name === 'Controller');
     const arg = controller?.args[0] ? unwrap(controller.args[0]) : undefined;
     let base = '';
@@ -225,7 +459,7 @@ class NestCollector {
         if (member.type !== 'comment') pending = [];
         continue;
       }
-      const decorators = pending;
+      const decorators = this.expand(module, pending);
       pending = [];
       const http = decorators.find((d) => d.name in HTTP);
       if (!http) continue;
