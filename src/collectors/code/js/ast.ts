@@ -121,6 +121,32 @@ export function locate(file: string, node: Node): Location {
   };
 }
 
+/**
+ * Where a destructured parameter binds `name`: `({ app }) => …` binds `app` from property `app`
+ * of parameter 0, `({ app: server }) => …` binds `server` from it. Undefined when not bound so.
+ */
+export function destructuredParameter(fn: Node, name: string): { index: number; property: string } | undefined {
+  const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+  if (!params || params.type === 'identifier') return undefined;
+  const list = named(params);
+  for (let index = 0; index < list.length; index += 1) {
+    const param = list[index];
+    if (!param) continue;
+    let pattern = param.type === 'required_parameter' || param.type === 'optional_parameter' ? field(param, 'pattern') : param;
+    if (pattern?.type === 'assignment_pattern') pattern = field(pattern, 'left');
+    if (pattern?.type !== 'object_pattern') continue;
+    for (const entry of named(pattern)) {
+      if (entry.type === 'shorthand_property_identifier_pattern' && entry.text === name) return { index, property: name };
+      if (entry.type === 'object_assignment_pattern' && field(entry, 'left')?.text === name) return { index, property: name };
+      if (entry.type === 'pair_pattern' && field(entry, 'value')?.text === name) {
+        const key = field(entry, 'key')?.text;
+        if (key) return { index, property: key };
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Identifiers bound by a function's parameters, in order (destructured ones as undefined). */
 export function parameterNames(fn: Node): (string | undefined)[] {
   const params = field(fn, 'parameters') ?? field(fn, 'parameter');

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
 import type { Diagnostic, EvidenceScope, HttpMethod, Location } from '../../../model/types.js';
 import type { CollectedEndpoint } from '../collector.js';
-import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, parameterNames, unwrap } from './ast.js';
+import { callArgs, callee, descendants, destructuredParameter, field, isFunction, locate, named, objectProperty, parameterNames, unwrap } from './ast.js';
 import { AuthAnalyser, evidence, type AppliedFact, type AuthFact } from './auth.js';
 import { ModuleGraph, type JsModule } from './modules.js';
 import { extractParameters } from './params.js';
@@ -99,8 +99,8 @@ export class RouterEngine {
   }
 
   /** A function parameter that receives an instance (`module.exports = (app) => { app.get(...) }`). */
-  private paramInstance(module: JsModule, fn: Node, index: number): Instance {
-    const key = `${module.file}:${fn.startIndex}:${index}`;
+  private paramInstance(module: JsModule, fn: Node, index: number, property?: string): Instance {
+    const key = `${module.file}:${fn.startIndex}:${index}${property === undefined ? '' : `.${property}`}`;
     let instance = this.instances.get(key);
     if (!instance) {
       instance = { key, module, app: false, prefix: '', registrations: [] };
@@ -164,6 +164,12 @@ export class RouterEngine {
         const key = `${module.file}:${scope.startIndex}:${index}`;
         return this.instances.get(key) ?? (this.bound.has(key) ? this.paramInstance(module, scope, index) : undefined);
       }
+      // `export default ({ app }) => { app.get(...) }`, called as `loader({ app })`.
+      const destructured = destructuredParameter(scope, identifier.text);
+      if (destructured) {
+        const key = `${module.file}:${scope.startIndex}:${destructured.index}.${destructured.property}`;
+        return this.instances.get(key) ?? (this.bound.has(key) ? this.paramInstance(module, scope, destructured.index, destructured.property) : undefined);
+      }
     }
     return undefined;
   }
@@ -209,19 +215,32 @@ export class RouterEngine {
     if (args.length === 0 || args.length > 3) return;
     args.forEach((arg, index) => {
       const node = unwrap(arg);
-      if (node.type !== 'identifier') return;
-      const instance = this.resolveInstance(module, node);
-      if (!instance) return;
-      const target = this.graph.resolve(module, fn);
-      if (target.kind !== 'node' || !isFunction(target.node)) return;
-      const key = `${target.module.file}:${target.node.startIndex}:${index}`;
-      this.bound.add(key);
-      this.boundFiles.add(target.module.file);
-      if (!register) return;
-      const param = this.paramInstance(target.module, target.node, index);
-      param.app = instance.app;
-      this.targeted.add(param.key);
-      instance.registrations.push({ kind: 'include', module, instance: param.key, site: call });
+      // `setup(app)`, or `loader({ app })` / `loader({ app: server })` for a destructured parameter.
+      const passed: { value: Node; property?: string }[] =
+        node.type === 'identifier'
+          ? [{ value: node }]
+          : node.type === 'object'
+            ? named(node).flatMap((entry) => {
+                if (entry.type === 'shorthand_property_identifier') return [{ value: entry, property: entry.text }];
+                const key = entry.type === 'pair' ? field(entry, 'key')?.text : undefined;
+                const value = entry.type === 'pair' ? field(entry, 'value') : undefined;
+                return key && value?.type === 'identifier' ? [{ value, property: key }] : [];
+              })
+            : [];
+      for (const { value, property } of passed) {
+        const instance = this.resolveInstance(module, value);
+        if (!instance) continue;
+        const target = this.graph.resolve(module, fn);
+        if (target.kind !== 'node' || !isFunction(target.node)) return;
+        const key = `${target.module.file}:${target.node.startIndex}:${index}${property === undefined ? '' : `.${property}`}`;
+        this.bound.add(key);
+        this.boundFiles.add(target.module.file);
+        if (!register) continue;
+        const param = this.paramInstance(target.module, target.node, index, property);
+        param.app = instance.app;
+        this.targeted.add(param.key);
+        instance.registrations.push({ kind: 'include', module, instance: param.key, site: call });
+      }
     });
   }
 
