@@ -482,7 +482,46 @@ function jsDecorators(node: Node): Node[] {
   return out;
 }
 
+const nestAppCache = new WeakMap<Facts, JsVerdict[]>();
+
+/**
+ * Express middleware installed on the Nest application itself:
+ * `const app = await NestFactory.create(AppModule); app.use(rateLimit({ … }))`.
+ */
+function nestAppLimiters(facts: Facts): JsVerdict[] {
+  const cached = nestAppCache.get(facts);
+  if (cached) return cached;
+  const out: JsVerdict[] = [];
+  for (const source of facts.ctx.sources) {
+    const module = facts.graph.modules.get(source.file);
+    if (!module || !isJs(source)) continue;
+    const apps = new Set<string>();
+    for (const call of factsOf(source).calls) {
+      if (!/^@nestjs\/core\.NestFactory\.create(MicroService)?$/.test(call.callee)) continue;
+      let holder: Node | null = call.node.parent;
+      if (holder?.type === 'await_expression') holder = holder.parent;
+      const name = holder?.type === 'variable_declarator' ? holder.childForFieldName('name') : undefined;
+      if (name?.type === 'identifier') apps.add(name.text);
+    }
+    if (apps.size === 0) continue;
+    for (const call of factsOf(source).calls) {
+      const [receiver, method] = call.written.split('.');
+      if (method !== 'use' || receiver === undefined || !apps.has(receiver)) continue;
+      for (const arg of call.args) {
+        const verdict = classifyJs(facts, module, arg);
+        if (verdict !== undefined) out.push(verdict);
+      }
+    }
+  }
+  nestAppCache.set(facts, out);
+  return out;
+}
+
 function nestCoverage(facts: Facts, endpoint: Endpoint, add: (applied: Applied) => void, flag: (reason: string) => void, exempt: (reason: string) => void): void {
+  for (const verdict of nestAppLimiters(facts)) {
+    if (verdict === 'unknown') flag('a middleware on the Nest app may limit requests');
+    else if (verdict) add({ limiter: verdict, level: 'app' });
+  }
   const handler = endpoint.handler;
   const source = handler ? facts.byFile.get(handler.file) : undefined;
   const method = handler && source ? nodeAt(source, handler) : undefined;

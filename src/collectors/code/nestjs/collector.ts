@@ -165,6 +165,8 @@ class NestCollector {
   private readonly globalGuards: { node: Node; module: JsModule; site: Node }[] = [];
   private readonly consumerRules: ConsumerRule[] = [];
   private globalPrefix = '';
+  /** The bootstrap file: where `NestFactory.create` makes the application. */
+  private appFile: string | undefined;
   private uriVersioning = false;
 
   constructor(private readonly graph: ModuleGraph) {
@@ -186,6 +188,7 @@ class NestCollector {
           if (key) this.markers.set(name, [key.text, evalString(this.graph, module, key) ?? key.text]);
         }
       }
+      if (this.appFile === undefined && /\bNestFactory\.create\s*[(<]/.test(text)) this.appFile = module.file;
       if (!/APP_GUARD|useGlobalGuards|setGlobalPrefix|enableVersioning|@Controller|\.forRoutes\s*\(/.test(text)) continue;
       for (const call of descendants(module.source.tree.rootNode, CALLS)) {
         const fn = callee(call);
@@ -504,6 +507,7 @@ class NestCollector {
         auth: evidence(facts),
         deprecated: false,
         framework: 'nestjs',
+        ...(this.appFile === undefined ? {} : { appFile: this.appFile }),
       };
       out.push(endpoint);
     }
