@@ -927,6 +927,17 @@ export const PRIVILEGED =
   /^(role|roles|is_?admin|isAdmin|admin|is_staff|isStaff|is_superuser|isSuperuser|balance|credits?|verified|is_verified|isVerified|email_verified|emailVerified|owner|owner_id|ownerId|tenant|tenant_id|tenantId|permissions|user_id|userId|merchant_id|merchantId|account_id|accountId|org_id|orgId|approved|is_active|isActive|plan|tier|status)$/;
 export const SENSITIVE = /^(password|password_hash|passwordHash|hashed_password|hashedPassword|pass_hash|secret|\w*_secret|\w*Secret|api_key|apiKey|\w*_token|\w*Token|token|otp\w*|mfa_secret|totp_secret|ssn|salt|private_key|privateKey|reset_\w+|resetPasswordToken)$/;
 
+/** The variable a data access's result is assigned to (`plant = Plant.query.get_or_404(id)` → `plant`). */
+export function loadedInto(access: DataAccess): string | undefined {
+  return boundVariable(access.chain).name?.text;
+}
+
+/** A visible model definition with no owner, user or tenant field: nothing to check ownership against. */
+export function isOwnerless(ctx: CheckContext, model: string | undefined): boolean {
+  const definition = findModel(ctx, model);
+  return definition !== undefined && definition.fields.length > 0 && !definition.fields.some((field) => OWNER_FIELD.test(field));
+}
+
 export interface ModelDefinition {
   name: string;
   file: string;

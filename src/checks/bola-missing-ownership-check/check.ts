@@ -1,5 +1,5 @@
 import { at } from '../../analysis/code-auth.js';
-import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, lastSegment, modelExposure } from '../../analysis/code-authz.js';
+import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, isOwnerless, lastSegment, loadedInto, modelExposure } from '../../analysis/code-authz.js';
 import { snippetOf } from '../../analysis/code.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -40,9 +40,19 @@ export default defineCheck({
       // Admin and role-gated routes act across owners by design; function-level checks cover them.
       if (isAdminEndpoint(endpoint, analysis.scope) || analysis.roleCheck !== undefined) continue;
       const { source } = analysis.scope;
+      // Records nobody owns, and the variables they were loaded into (`db.session.delete(plant)` after the lookup).
+      const ownerless = new Set<string>();
+      if (endpoint.auth.state === 'unprotected') {
+        for (const access of analysis.accesses) {
+          const variable = isOwnerless(ctx, access.model) ? loadedInto(access) : undefined;
+          if (variable !== undefined) ownerless.add(variable);
+        }
+      }
       for (const access of analysis.accesses) {
         // `exempt`: a read of a model the API lists to every caller, or the target of the caller's own action.
         if (access.scoped || access.exempt || isCatalogue(access.model)) continue;
+        // Anonymous access to records nobody owns is one root cause, reported by unauthenticated-endpoint.
+        if (endpoint.auth.state === 'unprotected' && (isOwnerless(ctx, access.model) || ownerless.has(access.id))) continue;
         const key = `${source.file}:${access.chain.startIndex}`;
         if (reported.has(key)) continue;
         reported.add(key);

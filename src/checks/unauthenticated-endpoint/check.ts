@@ -1,6 +1,8 @@
+import { sourceByFile } from '../../analysis/code.js';
 import { isAdminEndpoint } from '../../analysis/code-authz.js';
 import { codeSource, specSource } from '../../analysis/drift.js';
 import { isAuthEntryPoint, isConfiguredPublic, isPublicProbe } from '../../analysis/openapi-security.js';
+import type { CheckContext } from '../../engine/context.js';
 import type { Endpoint, Severity, Tier } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 
@@ -18,8 +20,22 @@ const SEVERITY: Record<Tier, [Severity, Severity]> = {
 // Receivers authenticate the sender by signature, not by user credentials: other checks judge them.
 const WEBHOOK = /(^|[/_.-])(webhooks?|hooks?|callbacks?|ipn)([/_.-]|$)/i;
 
-function isExempt(endpoint: Endpoint): boolean {
-  return isAuthEntryPoint(endpoint) || isPublicProbe(endpoint) || WEBHOOK.test(endpoint.path);
+const ACCOUNT_COLLECTION = /\/(users|accounts|members|customers|registrations)\/?$/i;
+const SIGN_UP_HANDLER = /\b(?:def|function|async function)\s+\w*(register|sign_?up|signUp|enrol{1,2})\w*|\b(register|sign_?up|signUp)\w*\s*[(=:]/i;
+
+/**
+ * Registration is public by design even where the path does not say so (`POST /users`): the
+ * handler's own name decides (`def register(…)`, `async signUp(…)`), a plain `create_user` does not.
+ */
+function isRegistration(ctx: CheckContext, endpoint: Endpoint): boolean {
+  if (endpoint.method.toUpperCase() !== 'POST' || !ACCOUNT_COLLECTION.test(endpoint.path) || !endpoint.handler) return false;
+  const source = sourceByFile(ctx, endpoint.handler.file);
+  const line = source?.text.split('\n')[endpoint.handler.line - 1] ?? '';
+  return SIGN_UP_HANDLER.test(line);
+}
+
+function isExempt(ctx: CheckContext, endpoint: Endpoint): boolean {
+  return isAuthEntryPoint(endpoint) || isPublicProbe(endpoint) || WEBHOOK.test(endpoint.path) || isRegistration(ctx, endpoint);
 }
 
 export default defineCheck({
@@ -48,7 +64,7 @@ export default defineCheck({
       // Only what the code proves: `unknown` never fires, and spec operations have their own checks.
       if (endpoint.auth.state !== 'unprotected' || specSource(endpoint)) continue;
       const code = codeSource(endpoint);
-      if (!code || isExempt(endpoint) || isConfiguredPublic(ctx, endpoint)) continue;
+      if (!code || isExempt(ctx, endpoint) || isConfiguredPublic(ctx, endpoint)) continue;
       // Unauthenticated admin routes are reported, as critical, by admin-route-without-role-check.
       if (isAdminEndpoint(endpoint)) continue;
       const method = endpoint.method.toUpperCase();
