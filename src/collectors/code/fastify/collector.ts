@@ -4,7 +4,7 @@ import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, parameterNames, unwrap } from '../js/ast.js';
 import { AuthAnalyser, evidence, type AppliedFact, type AuthFact } from '../js/auth.js';
 import { jsEnabled } from '../js/kit.js';
-import { ModuleGraph, type JsModule } from '../js/modules.js';
+import { joinFile, ModuleGraph, type JsModule } from '../js/modules.js';
 import { extractParameters } from '../js/params.js';
 import { joinPaths, normalisePath } from '../js/paths.js';
 import { evalString, evalStrings, externalName } from '../js/values.js';
@@ -26,7 +26,12 @@ interface Child {
   context: Context;
   prefix: string;
   encapsulated: boolean;
+  /** @fastify/autoload `autohooks` plugins whose hooks wrap this child. */
+  hooks?: Context[];
 }
+
+const AUTOLOAD = ['@fastify/autoload', 'fastify-autoload'];
+const SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
 
 interface RouteDecl {
   module: JsModule;
@@ -120,6 +125,11 @@ class FastifyCollector {
     if (method === 'register') {
       const [pluginArg, options] = args;
       if (!pluginArg) return;
+      const loaded = this.autoload(module, pluginArg, options);
+      if (loaded) {
+        result.children.push(...loaded);
+        return;
+      }
       const child = this.plugin(module, pluginArg);
       if (!child) return;
       const optionsNode = options ? unwrap(options) : undefined;
@@ -146,6 +156,67 @@ class FastifyCollector {
     const options = third ? unwrap(second) : unwrap(second).type === 'object' ? unwrap(second) : undefined;
     const handler = third ?? (options && options.type === 'object' ? objectProperty(options, 'handler') : second);
     result.routes.push({ module, methods: [method === 'all' ? 'ANY' : method.toUpperCase()], url, options, handler, site: call });
+  }
+
+  /**
+   * `register(autoload, { dir })`: every script under `dir` is a plugin whose default export is registered
+   * with its folder as prefix (`_id` folders become `:id`); with `autoHooks`, an `autohooks` file's hooks wrap
+   * the plugins of its folder (and of its subfolders with `cascadeHooks`).
+   */
+  private autoload(module: JsModule, pluginArg: Node, options: Node | undefined): Child[] | undefined {
+    const resolved = this.graph.resolve(module, unwrap(pluginArg));
+    if (resolved.kind !== 'external' || !AUTOLOAD.includes(resolved.specifier)) return undefined;
+    const object = options ? unwrap(options) : undefined;
+    if (object?.type !== 'object') return [];
+    const dirNode = objectProperty(object, 'dir');
+    const dir = dirNode ? this.directory(module, dirNode) : undefined;
+    if (dir === undefined) return [];
+    const prefixNode = objectProperty(object, 'prefix');
+    const prefix = prefixNode ? evalString(this.graph, module, prefixNode) ?? '{dynamic}' : '';
+    const autoHooks = objectProperty(object, 'autoHooks')?.text === 'true';
+    const cascade = objectProperty(object, 'cascadeHooks')?.text === 'true';
+    const hooks = new Map<string, Context>();
+    const plugins: { folder: string; context: Context; encapsulated: boolean }[] = [];
+    for (const candidate of this.graph.modules.values()) {
+      if (!candidate.file.startsWith(`${dir}/`) || !SCRIPT.test(candidate.file) || /\.d\.[cm]?ts$|\.(?:test|spec)\.[^/]+$/.test(candidate.file)) continue;
+      const relative = candidate.file.slice(dir.length + 1);
+      const slash = relative.lastIndexOf('/');
+      const folder = slash < 0 ? '' : relative.slice(0, slash);
+      const exported = this.graph.exported(candidate, 'default');
+      if (exported.kind !== 'node') continue;
+      const plugin = this.plugin(exported.module, exported.node);
+      if (!plugin) continue;
+      if (/^autohooks\./.test(relative.slice(slash + 1))) {
+        if (autoHooks) hooks.set(folder, plugin.context);
+        continue;
+      }
+      plugins.push({ folder, ...plugin });
+    }
+    return plugins.map(({ folder, context, encapsulated }) => {
+      const segments = folder === '' ? [] : folder.split('/');
+      const wrapping: Context[] = [];
+      for (let depth = cascade ? 0 : segments.length; depth <= segments.length; depth++) {
+        const hook = hooks.get(segments.slice(0, depth).join('/'));
+        if (hook) wrapping.push(hook);
+      }
+      const path = segments.map((segment) => (segment.startsWith('_') ? `:${segment.slice(1)}` : segment)).join('/');
+      return { context, prefix: joinPaths(prefix, path === '' ? '' : `/${path}`), encapsulated, hooks: wrapping };
+    });
+  }
+
+  /** The folder `path.join(__dirname, 'routes')` (or `import.meta.dirname`, `resolve`) names, relative to the workspace. */
+  private directory(module: JsModule, node: Node): string | undefined {
+    const current = unwrap(node);
+    if (current.type !== 'call_expression') return undefined;
+    const fn = callee(current);
+    const name = fn?.type === 'member_expression' ? field(fn, 'property')?.text : fn?.text;
+    if (name !== 'join' && name !== 'resolve') return undefined;
+    const [base, ...rest] = callArgs(current);
+    if (!base || !/^(?:__dirname|import\.meta\.dirname)$/.test(unwrap(base).text)) return undefined;
+    const parts = rest.map((part) => evalString(this.graph, module, part));
+    if (parts.some((part) => part === undefined)) return undefined;
+    const slash = module.file.lastIndexOf('/');
+    return joinFile(slash < 0 ? '' : module.file.slice(0, slash), parts.join('/'));
   }
 
   /** The plugin a `register` call loads, and whether fastify-plugin lifts its encapsulation. */
@@ -215,7 +286,10 @@ class FastifyCollector {
     const gathered = this.gather(context);
     const hooks = [...inherited, ...this.ownHooks(context, new Set())];
     for (const route of gathered.routes) this.emit(route, prefix, hooks, appFile);
-    for (const child of gathered.children) this.walk(child.context, joinPaths(prefix, child.prefix), hooks, stack, appFile);
+    for (const child of gathered.children) {
+      const wrapping = (child.hooks ?? []).flatMap((hook) => this.ownHooks(hook, new Set()));
+      this.walk(child.context, joinPaths(prefix, child.prefix), [...hooks, ...wrapping], stack, appFile);
+    }
     stack.delete(context.key);
   }
 

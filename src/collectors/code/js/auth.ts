@@ -92,6 +92,8 @@ function summary(node: Node): string {
 }
 
 const SESSION_RE = /\b(?:req|request|ctx|c)\.session\b|\.isAuthenticated\s*\(\s*\)|\bgetServerSession\s*\(|\bgetSession\s*\(|\biron-session|\bgetIronSession\s*\(/;
+/** Writes that establish a session (a login handler's `req.session.user = user`, `req.session.save()`), not checks that read one. */
+const SESSION_WRITE_RE = /\b(?:req|request|ctx|c)\.session(?:\.[\w$]+)*\s*=(?!=)|\b(?:req|request|ctx|c)\.session\.(?:save|regenerate|destroy)\s*\(/g;
 const APIKEY_RE = /x-api-key|api[-_]?key/i;
 const BASIC_RE = /['"`]Basic\s/;
 const JWT_RE = /\bjwt\.verify\s*\(|\bjwtService\.verify\w*\s*\(|\bjwtVerify\s*\(|\.jwtVerify\s*\(|\bgetToken\s*\(|\bverify\(\s*token/;
@@ -257,7 +259,7 @@ export class AuthAnalyser {
       facts.mechanisms.add('jwt');
       if (/\bjwt\.verify\s*\(|jwtVerify\s*\(|jwtService\.verify\w*\s*\(/.test(text)) facts.selfRejecting = true;
     }
-    if (SESSION_RE.test(text)) facts.mechanisms.add('session');
+    if (SESSION_RE.test(text.replace(SESSION_WRITE_RE, ''))) facts.mechanisms.add('session');
     if (APIKEY_RE.test(text) && /header|get\(|query/i.test(text)) facts.mechanisms.add('api-key');
     if (BASIC_RE.test(text)) facts.mechanisms.add('basic');
     if (depth < 3) {

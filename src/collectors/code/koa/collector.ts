@@ -4,9 +4,11 @@ import { callArgs, callee, field, objectProperty, unwrap } from '../js/ast.js';
 import { jsEnabled } from '../js/kit.js';
 import type { JsModule, ModuleGraph } from '../js/modules.js';
 import { collectWith, type RouterDialect } from '../js/router-engine.js';
-import { evalString } from '../js/values.js';
+import { evalString, externalName } from '../js/values.js';
 
 const PACKAGES = ['koa', '@koa/router', 'koa-router'];
+/** Packages whose router class extends koa-router and takes the same verbs: `new SwaggerRouter()`. */
+const ROUTER_SUBCLASSES: Record<string, string> = { 'koa-swagger-decorator': 'SwaggerRouter' };
 
 export const koaDialect: RouterDialect = {
   framework: 'koa',
@@ -19,7 +21,8 @@ export const koaDialect: RouterDialect = {
     const resolved = graph.resolve(module, fn);
     if (resolved.kind !== 'external') return undefined;
     if (resolved.specifier === 'koa') return { app: true, prefix: '' };
-    if (resolved.specifier !== '@koa/router' && resolved.specifier !== 'koa-router') return undefined;
+    const subclass = ROUTER_SUBCLASSES[resolved.specifier] !== undefined && ROUTER_SUBCLASSES[resolved.specifier] === externalName(resolved);
+    if (resolved.specifier !== '@koa/router' && resolved.specifier !== 'koa-router' && !subclass) return undefined;
     const options = callArgs(current)[0];
     const object = options ? unwrap(options) : undefined;
     const prefix = object?.type === 'object' ? objectProperty(object, 'prefix') : undefined;
