@@ -3,12 +3,14 @@ import type { SourceFile } from '../../../engine/context.js';
 import type { AuthMechanism, Diagnostic, EvidenceScope, Parameter } from '../../../model/types.js';
 import type { Node } from '../../../parsing/parser.js';
 import {
+  bodyOf,
   callArgs,
   calleeName,
   decoratorsOf,
   dotted,
   elements,
   field,
+  isFString,
   kids,
   lastSegment,
   literalString,
@@ -425,8 +427,11 @@ class FastapiScan {
       if (scheme) return scheme;
       const fn = field(target, 'function');
       const callee = fn ? this.index.resolveExpr(module, fn) : undefined;
-      if (callee?.kind === 'def' && callee.node.type === 'class_definition') return this.classVerdict(callee.module, callee.node, depth, label);
+      if (callee?.kind === 'def' && callee.node.type === 'class_definition') return this.classVerdict(callee.module, callee.node, depth, label, target);
       if (callee?.kind === 'def') {
+        // `Depends(get_authorizer(required=False))`: a factory returning one of several project functions.
+        const chosen = this.factoryVerdict(module, target, callee.module, callee.node, depth, label);
+        if (chosen) return chosen;
         // A dependency factory: the function it returns is the dependency.
         const own = this.functionVerdict(callee.module, callee.node, depth, label);
         if (own.kind !== 'none') return own;
@@ -454,13 +459,15 @@ class FastapiScan {
     return this.functionVerdict(resolved.module, resolved.node, depth, label);
   }
 
-  private classVerdict(module: PyModule, cls: Node, depth: number, label: string): Verdict {
+  private classVerdict(module: PyModule, cls: Node, depth: number, label: string, construction?: Node): Verdict {
     let base: Extract<Verdict, { kind: 'auth' }> | undefined;
     for (const superclass of superclassNodes(cls)) {
       const name = lastSegment(dotted(superclass) ?? '');
       const mechanism = SCHEMES[name];
       if (mechanism !== undefined) base = { kind: 'auth', mechanisms: new Set([mechanism]), detail: name, scopes: [] };
     }
+    // A subclassed security scheme built with auto_error=False hands back None instead of rejecting, like the scheme itself.
+    if (base && construction && callArgs(construction).keywords.get('auto_error')?.text === 'False') return { kind: 'optional', mechanisms: base.mechanisms, detail: label };
     const call = methodsOf(cls).get('__call__');
     if (!call) return base ?? (isAuthish(label) ? { kind: 'unknown', detail: `${label} cannot be analysed` } : { kind: 'none' });
     const own = this.functionVerdict(module, call, depth, label);
@@ -472,14 +479,84 @@ class FastapiScan {
     return { kind: 'auth', mechanisms, detail: label, scopes: [] };
   }
 
+  /**
+   * A dependency factory whose body returns a project function by name, directly or through
+   * `a if flag else b` / `if flag: return a` on its parameters: the call's arguments and the
+   * parameters' defaults are bound, literal conditions evaluated, and the returned function analysed.
+   * Undefined when the factory has another shape (the caller falls back to the generic handling).
+   */
+  private factoryVerdict(module: PyModule, call: Node, calleeModule: PyModule, factory: Node, depth: number, label: string): Verdict | undefined {
+    if (factory.type !== 'function_definition') return undefined;
+    const env = this.bindArguments(module, call, calleeModule, factory);
+    if (!env) return undefined;
+    const outcome = returnedNames(bodyOf(factory), env);
+    if (!outcome || outcome.targets.length === 0) return undefined;
+    for (const name of outcome.targets) {
+      const resolved = this.index.resolveExpr(calleeModule, name);
+      if (resolved?.kind !== 'def' || resolved.node.type !== 'function_definition') return undefined;
+    }
+    const verdicts = outcome.targets.map((name) => this.verdict(calleeModule, name, depth + 1));
+    const first = verdicts[0];
+    if (outcome.exact && first) return first;
+    const auth = verdicts.filter((v): v is Extract<Verdict, { kind: 'auth' }> => v.kind === 'auth');
+    if (auth.length === verdicts.length) {
+      return { kind: 'auth', mechanisms: new Set(auth.flatMap((v) => [...v.mechanisms])), detail: label, scopes: auth.flatMap((v) => v.scopes) };
+    }
+    if (verdicts.every((v) => v.kind === 'none')) return { kind: 'none' };
+    const names = outcome.targets.map((name) => name.text).join(' or ');
+    return { kind: 'unknown', detail: `${label} returns ${names} depending on a value not known statically` };
+  }
+
+  /** Parameter name → literal value (or undefined when not a literal) for a call to `fn`; undefined when the call cannot be bound. */
+  private bindArguments(module: PyModule, call: Node, calleeModule: PyModule, fn: Node): Map<string, Literal | typeof UNDECIDED> | undefined {
+    const args = callArgs(call);
+    const list = field(fn, 'parameters');
+    if (!list) return undefined;
+    if (kids(field(call, 'arguments') ?? call).some((arg) => arg.type === 'list_splat' || arg.type === 'dictionary_splat')) return undefined;
+    const env = new Map<string, Literal | typeof UNDECIDED>();
+    let position = 0;
+    let positional = true;
+    const byName = new Map(paramsOf(fn).map((param) => [param.node.id, param]));
+    for (const node of kids(list)) {
+      if (node.type === 'keyword_separator' || node.type === 'list_splat_pattern' || node.type === 'dictionary_splat_pattern') {
+        positional = false;
+        continue;
+      }
+      if (node.type === 'positional_separator') continue;
+      const param = byName.get(node.id);
+      if (!param) continue;
+      const given = args.keywords.get(param.name) ?? (positional ? args.positional[position] : undefined);
+      if (positional) position++;
+      if (given) env.set(param.name, this.literal(module, given));
+      else if (param.value) env.set(param.name, this.literal(calleeModule, param.value));
+      else return undefined;
+    }
+    if (args.positional.length > position) return undefined;
+    return env;
+  }
+
+  /** A literal's value, following a name bound to a literal at module level. */
+  private literal(module: PyModule, node: Node, depth = 0): Literal | typeof UNDECIDED {
+    const target = unwrap(node);
+    const value = literalValue(target);
+    if (value !== UNDECIDED || depth > 2) return value;
+    if (target.type !== 'identifier' && target.type !== 'attribute') return UNDECIDED;
+    const resolved = this.index.resolveExpr(module, target);
+    return resolved?.kind === 'value' ? this.literal(resolved.module, resolved.node, depth + 1) : UNDECIDED;
+  }
+
   private functionVerdict(module: PyModule, fn: Node, depth: number, label: string): Verdict {
     const subs: Verdict[] = [];
     const mechanisms = new Set<AuthMechanism>();
     const scopes: string[] = [];
+    /** Parameters holding an optional credential (None when absent). */
+    const optionalParams = new Set<string>();
     for (const param of paramsOf(fn)) {
       for (const { call, module: from } of dependsIn(this.index, module, param)) {
         const inner = dependencyTarget(call);
-        if (inner) subs.push(this.verdict(from, inner, depth + 1));
+        const verdict = inner ? this.verdict(from, inner, depth + 1) : undefined;
+        if (verdict) subs.push(verdict);
+        if (verdict?.kind === 'optional') optionalParams.add(param.name);
         scopes.push(...stringList(callArgs(call).keywords.get('scopes')));
       }
       const value = param.value ? unwrap(param.value) : undefined;
@@ -498,7 +575,7 @@ class FastapiScan {
     }
     if (optional.length > 0) {
       const merged = new Set(optional.flatMap((v) => [...v.mechanisms]));
-      if (body.enforces) return { kind: 'auth', mechanisms: decodesJwt ? refineJwt(merged) : merged, detail: label, scopes };
+      if (body.enforces && this.enforcesWithoutCredential(module, fn, optionalParams)) return { kind: 'auth', mechanisms: decodesJwt ? refineJwt(merged) : merged, detail: label, scopes };
       return { kind: 'optional', mechanisms: merged, detail: label };
     }
     if (body.enforces) {
@@ -510,9 +587,176 @@ class FastapiScan {
     return isAuthish(label) ? { kind: 'unknown', detail: `${label} does not visibly reject requests` } : { kind: 'none' };
   }
 
+  /**
+   * Whether the rejection in `fn` can happen when the optional credential is absent: code under
+   * `if token:` / `if token is not None:` (no else) only runs with a credential, so a rejection there
+   * (`if token: return await strict_user(token)`) still lets anonymous requests through.
+   */
+  private enforcesWithoutCredential(module: PyModule, fn: Node, optionalParams: ReadonlySet<string>): boolean {
+    for (const statement of bodyOf(fn)) {
+      if (statement.type === 'if_statement' && field(statement, 'alternative') === undefined) {
+        const condition = field(statement, 'condition');
+        if (condition && requiresPresence(condition, optionalParams)) continue;
+      }
+      if (analyseBody(this.index, module, statement).enforces) return true;
+    }
+    return false;
+  }
+
   private diagnose(module: PyModule, node: Node, message: string): void {
     this.diagnostics.push({ level: 'info', file: module.source.file, line: node.startPosition.row + 1, message, source: `collector:${ID}` });
   }
+}
+
+type Literal = boolean | number | string | null;
+const UNDECIDED = Symbol('undecided');
+
+function literalValue(node: Node): Literal | typeof UNDECIDED {
+  if (node.type === 'true') return true;
+  if (node.type === 'false') return false;
+  if (node.type === 'none') return null;
+  if (node.type === 'integer' || node.type === 'float') {
+    const value = Number(node.text.replace(/_/g, ''));
+    return Number.isFinite(value) ? value : UNDECIDED;
+  }
+  const text = node.type === 'string' && !isFString(node) ? literalString(node) : undefined;
+  return text ?? UNDECIDED;
+}
+
+/** Python truthiness of a condition over bound parameters; UNDECIDED when anything else is involved. */
+function evalCondition(node: Node, env: ReadonlyMap<string, Literal | typeof UNDECIDED>): boolean | typeof UNDECIDED {
+  const value = evalOperand(node, env);
+  if (value === UNDECIDED) return UNDECIDED;
+  return value !== null && value !== false && value !== 0 && value !== '';
+}
+
+function evalOperand(node: Node, env: ReadonlyMap<string, Literal | typeof UNDECIDED>): Literal | typeof UNDECIDED {
+  const target = unwrap(node);
+  if (target.type === 'identifier') return env.has(target.text) ? (env.get(target.text) ?? UNDECIDED) : UNDECIDED;
+  if (target.type === 'not_operator') {
+    const inner = field(target, 'argument');
+    const value = inner ? evalCondition(inner, env) : UNDECIDED;
+    return value === UNDECIDED ? UNDECIDED : !value;
+  }
+  if (target.type === 'boolean_operator') {
+    const left = field(target, 'left');
+    const right = field(target, 'right');
+    const operator = target.childForFieldName('operator')?.text;
+    if (!left || !right) return UNDECIDED;
+    const a = evalCondition(left, env);
+    if (a === UNDECIDED) return UNDECIDED;
+    if (operator === 'and' && !a) return false;
+    if (operator === 'or' && a) return true;
+    return evalCondition(right, env);
+  }
+  if (target.type === 'comparison_operator') {
+    const operands = kids(target);
+    const operators = target.children.filter((child) => child !== null && !child.isNamed).map((child) => child?.text ?? '');
+    if (operands.length !== 2) return UNDECIDED;
+    const [left, right] = operands as [Node, Node];
+    const a = evalOperand(left, env);
+    const b = evalOperand(right, env);
+    if (a === UNDECIDED || b === UNDECIDED) return UNDECIDED;
+    const operator = operators.join(' ');
+    if (operator === 'is' || operator === '==') return a === b;
+    if (operator === 'is not' || operator === '!=') return a !== b;
+    return UNDECIDED;
+  }
+  return literalValue(target);
+}
+
+interface Returned {
+  /** Names (identifiers / attributes) the factory may return. */
+  targets: Node[];
+  /** Exactly one target, chosen by conditions that could all be evaluated. */
+  exact: boolean;
+}
+
+/** What a run of statements returns, when every path ends in `return <name>`; undefined for any other shape. */
+function returnedNames(statements: readonly Node[], env: ReadonlyMap<string, Literal | typeof UNDECIDED>): Returned | undefined {
+  for (let i = 0; i < statements.length; i++) {
+    const statement = statements[i] as Node;
+    const rest = statements.slice(i + 1);
+    if (statement.type === 'comment' || statement.type === 'pass_statement') continue;
+    if (statement.type === 'expression_statement' && statement.firstNamedChild?.type === 'string') continue;
+    if (statement.type === 'return_statement') {
+      const value = statement.firstNamedChild;
+      return value ? returnedExpression(value, env) : undefined;
+    }
+    if (statement.type !== 'if_statement') return undefined;
+    const branches: { condition?: Node; body: Node[] }[] = [];
+    const condition = field(statement, 'condition');
+    const consequence = field(statement, 'consequence');
+    if (!condition || !consequence) return undefined;
+    branches.push({ condition, body: kids(consequence) });
+    for (const clause of statement.childrenForFieldName('alternative')) {
+      if (!clause) continue;
+      const body = field(clause, clause.type === 'else_clause' ? 'body' : 'consequence');
+      if (!body) return undefined;
+      const elif = clause.type === 'elif_clause' ? field(clause, 'condition') : undefined;
+      if (clause.type === 'elif_clause' && !elif) return undefined;
+      branches.push({ ...(elif ? { condition: elif } : {}), body: kids(body) });
+    }
+    const possible: Returned[] = [];
+    let exact = true;
+    let taken = false;
+    for (const branch of branches) {
+      const value = branch.condition ? evalCondition(branch.condition, env) : true;
+      if (value === false) continue;
+      const outcome = returnedNames([...branch.body, ...rest], env);
+      if (!outcome) return undefined;
+      possible.push(outcome);
+      if (value === UNDECIDED) {
+        exact = false;
+        continue;
+      }
+      taken = true;
+      break;
+    }
+    if (!taken) {
+      const outcome = returnedNames(rest, env);
+      if (!outcome) return undefined;
+      possible.push(outcome);
+    }
+    return mergeReturns(possible, exact);
+  }
+  return undefined;
+}
+
+function returnedExpression(node: Node, env: ReadonlyMap<string, Literal | typeof UNDECIDED>): Returned | undefined {
+  const target = unwrap(node);
+  if (target.type === 'identifier' || target.type === 'attribute') return { targets: [target], exact: true };
+  if (target.type !== 'conditional_expression') return undefined;
+  const [whenTrue, condition, whenFalse] = kids(target);
+  if (!whenTrue || !condition || !whenFalse) return undefined;
+  const value = evalCondition(condition, env);
+  if (value === true) return returnedExpression(whenTrue, env);
+  if (value === false) return returnedExpression(whenFalse, env);
+  const a = returnedExpression(whenTrue, env);
+  const b = returnedExpression(whenFalse, env);
+  return a && b ? mergeReturns([a, b], false) : undefined;
+}
+
+function mergeReturns(possible: readonly Returned[], exact: boolean): Returned {
+  const targets = possible.flatMap((outcome) => outcome.targets);
+  return { targets, exact: exact && possible.every((outcome) => outcome.exact) && targets.length === 1 };
+}
+
+/** `token`, `token is not None`, `token and …`: true only when an optional credential was supplied. */
+function requiresPresence(condition: Node, names: ReadonlySet<string>): boolean {
+  const target = unwrap(condition);
+  if (target.type === 'identifier') return names.has(target.text);
+  if (target.type === 'comparison_operator') {
+    const operands = kids(target);
+    const operator = target.children.filter((child) => child !== null && !child.isNamed).map((child) => child?.text ?? '').join(' ');
+    return operands.length === 2 && operator === 'is not' && operands[1]?.type === 'none' && names.has(operands[0]?.text ?? '');
+  }
+  if (target.type === 'boolean_operator' && target.childForFieldName('operator')?.text === 'and') {
+    const left = field(target, 'left');
+    const right = field(target, 'right');
+    return (left !== undefined && requiresPresence(left, names)) || (right !== undefined && requiresPresence(right, names));
+  }
+  return false;
 }
 
 function refineJwt(mechanisms: Set<AuthMechanism>): Set<AuthMechanism> {
