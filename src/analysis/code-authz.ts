@@ -33,6 +33,8 @@ export interface HandlerScope {
   guards: string[];
   /** Same-file functions the handler calls, searched for checks too. */
   helpers: Node[];
+  /** Fastify: a route-level hook that calls a decorated role check, described. */
+  roleHook?: string;
 }
 
 export interface DataAccess {
@@ -243,6 +245,40 @@ function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, n
   return out;
 }
 
+const FASTIFY_HOOKS = /^(onRequest|preParsing|preValidation|preHandler)$/;
+const DECORATE = /^(decorate|decorateRequest|decorateReply)$/;
+
+/**
+ * A Fastify route-level hook (`{ preHandler: (request, reply) => request.isModerator(reply) }`) that
+ * calls a function registered with `decorate` / `decorateRequest` / `decorateReply` whose body, or a
+ * same-file helper it calls, checks a role. Hooks named for the role (`requireRole`, `isAdmin`) are
+ * already seen in the route statement's text.
+ */
+function fastifyRoleHook(ctx: CheckContext, endpoint: Endpoint, handler: Node): string | undefined {
+  for (const route of endpoint.sources) {
+    if (route.kind !== 'code' || route.via !== 'fastify') continue;
+    const routeSource = sourceFor(ctx, route.location.file);
+    const statement = routeSource ? statementAt(routeSource, route.location.line) : undefined;
+    if (!statement) continue;
+    for (const pair of nodesOf(statement, ['pair'])) {
+      const hook = pair.childForFieldName('key')?.text ?? '';
+      const value = pair.childForFieldName('value');
+      if (!FASTIFY_HOOKS.test(hook) || !value || isInside(pair, handler)) continue;
+      const names = new Set(nodesOf(value, ['member_expression']).map((member) => member.childForFieldName('property')?.text ?? ''));
+      for (const source of ctx.sources) {
+        if (isPython(source) || !source.text.includes('decorate')) continue;
+        for (const call of factsOf(source).calls) {
+          const name = stringValue(call.args[0]);
+          const fn = call.args[1];
+          if (!DECORATE.test(lastSegment(call.callee)) || !name || !names.has(name) || !fn || !FUNCTION_TYPES.has(fn.type)) continue;
+          if ([fn, ...helpersOf(source, fn)].some((part) => ROLE_WORDS.test(part.text))) return `\`${hook}: ${shorten(value.text, 60).replace(/`/g, "'")}\` (role check in \`${name}\`)`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Same-file functions the handler calls by name (one level), e.g. `get_invoice_for(user, id)`. */
 function helpersOf(source: SourceFile, node: Node): Node[] {
   const names = new Set<string>();
@@ -275,7 +311,11 @@ export function handlerScope(ctx: CheckContext, endpoint: Endpoint): HandlerScop
   const source = handler ? sourceFor(ctx, handler.file) : undefined;
   if (handler && source) {
     const node = handlerNode(source, handler.line, handler.endLine ?? handler.line);
-    if (node) scope = { endpoint, source, node, guards: guardTexts(ctx, endpoint, source, node), helpers: helpersOf(source, node) };
+    if (node) {
+      scope = { endpoint, source, node, guards: guardTexts(ctx, endpoint, source, node), helpers: helpersOf(source, node) };
+      const roleHook = fastifyRoleHook(ctx, endpoint, node);
+      if (roleHook) scope.roleHook = roleHook;
+    }
   }
   scopeCache.set(endpoint, scope ?? null);
   return scope;
@@ -541,6 +581,7 @@ function classHasObjectPermission(source: SourceFile, name: string): boolean {
 }
 
 function roleCheckIn(scope: HandlerScope, roots: readonly Node[]): string | undefined {
+  if (scope.roleHook) return scope.roleHook;
   for (const guard of scope.guards) {
     const cleaned = guard.replace(/permission_classes|DEFAULT_PERMISSION_CLASSES|\b(rest_framework\.)?permissions\.(?=\w)|\bpermissions\.(IsAuthenticated\w*|AllowAny)/gi, '');
     const match = ROLE_WORDS.exec(cleaned);

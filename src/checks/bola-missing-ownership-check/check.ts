@@ -54,8 +54,13 @@ export default defineCheck({
         // Anonymous access to records nobody owns is one root cause, reported by unauthenticated-endpoint.
         if (endpoint.auth.state === 'unprotected' && (isOwnerless(ctx, access.model) || ownerless.has(access.id))) continue;
         const key = `${source.file}:${access.chain.startIndex}`;
-        if (reported.has(key)) continue;
+        // One finding per endpoint and object: a lookup by `id` and a later write by the same `id` are one
+        // missing check. A use of the loaded variable (`session.delete(draft)`) names the object differently
+        // and stays its own finding.
+        const object = `${endpoint.id}:${access.model ?? '?'}:${access.id}`;
+        if (reported.has(key) || reported.has(object)) continue;
         reported.add(key);
+        reported.add(object);
         const unauthenticated = endpoint.auth.state === 'unprotected';
         const messageId = unauthenticated ? 'unauthenticated' : /^(insert|create|bulkCreate|insertOne)$/.test(lastSegment(access.call.callee)) ? 'create' : access.write ? 'write' : 'read';
         const call = access.call.written;

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { allowsExtra, findModel, lastSegment, modelDefinitions, PRIVILEGED, type ModelDefinition } from '../../analysis/code-authz.js';
 import { type CallSite, enclosingFunction, factsOf, nodesOfType, snippetOf, stringValue } from '../../analysis/code.js';
+import { fastifyBodySchema } from '../../analysis/fastify-body.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -132,6 +133,17 @@ export default defineCheck({
       if (privileged.length === 0 && !(origin?.schema && allowsExtra(origin.schema))) return undefined;
       return { fields: privileged.length > 0 ? privileged.map((field) => `\`${field}\``).join(', ') : 'any column of the model', confidence: 'high' };
     };
+    /**
+     * A Fastify route whose body schema keeps unlisted fields out: nothing to report unless the schema
+     * itself lets a privileged field through.
+     */
+    const validated = (source: SourceFile, node: Node, origin: BodyOrigin): { fields: string; confidence: Confidence } | 'constrained' | undefined => {
+      if (origin.kind !== 'raw') return undefined;
+      const schema = fastifyBodySchema(ctx, source, node);
+      if (!schema) return undefined;
+      const privileged = schema.fields.filter((field) => PRIVILEGED.test(field));
+      return privileged.length > 0 ? { fields: privileged.map((field) => `\`${field}\``).join(', '), confidence: 'high' } : 'constrained';
+    };
     for (const source of ctx.sources) {
       const py = isPython(source);
       for (const call of factsOf(source).calls) {
@@ -178,7 +190,9 @@ export default defineCheck({
         if (call.callee === 'Object.assign' && call.args[0] && call.args[0].type !== 'object') {
           const origin = call.args.slice(1).map((arg) => spreadOrigin(ctx, source, arg)).find((found) => found !== undefined);
           if (!origin) continue;
-          const privileged = privilegedOf(modelOfVariable(source, call.args[0]), origin);
+          const schema = validated(source, call.node, origin);
+          if (schema === 'constrained') continue;
+          const privileged = schema ?? privilegedOf(modelOfVariable(source, call.args[0]), origin);
           if (!privileged) continue;
           report({ messageId: 'assign', data: { call: 'Object.assign(…)', body: origin.written, target: call.args[0].text, fields: privileged.fields }, ...at(ctx, source, call.node), confidence: privileged.confidence });
           continue;
@@ -191,8 +205,10 @@ export default defineCheck({
           if (origin) break;
         }
         if (!origin) continue;
+        const schema = validated(source, call.node, origin);
+        if (schema === 'constrained') continue;
         const name = isModelConstructor ? call.written : modelName(call);
-        const privileged = privilegedOf(name, origin);
+        const privileged = schema ?? privilegedOf(name, origin);
         if (!privileged) continue;
         report({ messageId: 'bind', data: { call: `${call.written}(…)`, body: origin.written, model: name ? `\`${name}\`` : 'the record', fields: privileged.fields }, ...at(ctx, source, call.node), confidence: privileged.confidence });
       }
