@@ -13,6 +13,7 @@ import {
   lastSegment,
   literalString,
   methodsOf,
+  stringList,
   superclassNodes,
   unwrap,
 } from '../python/ast.js';
@@ -651,12 +652,6 @@ function actionKeyword(fn: Node, keyword: string): Node | undefined {
 
 function withCsrf(auth: AuthEvidence, csrfExempt: boolean): AuthEvidence {
   return csrfExempt ? { ...auth, detail: `${auth.detail ?? ''}${auth.detail ? '; ' : ''}csrf_exempt` } : auth;
-}
-
-function stringList(node: Node | undefined): string[] {
-  return elements(node)
-    .map((element) => literalString(element))
-    .filter((value): value is string => value !== undefined);
 }
 
 export const djangoCollector: CodeCollector = {

@@ -16,10 +16,11 @@ import {
   literalString,
   methodsOf,
   paramsOf,
+  stringList,
   superclassNodes,
+  type Param,
   unwrap,
   walk,
-  type Param,
 } from '../python/ast.js';
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { UNKNOWN, UNPROTECTED, analyseBody, decide, isAuthish, isPublicMarker, locate, type Guard } from '../python/guards.js';
@@ -834,12 +835,6 @@ function describeParam(param: Param, path: string): Parameter | undefined {
     : baseType !== '' && !SCALARS.test(baseType) && /^[A-Z]/.test(baseType) ? 'body'
     : 'query';
   return { name: param.name, in: source, required, ...type };
-}
-
-function stringList(node: Node | undefined): string[] {
-  return elements(node)
-    .map((element) => literalString(element))
-    .filter((value): value is string => value !== undefined);
 }
 
 export const fastapiCollector: CodeCollector = {

@@ -14,6 +14,7 @@ import {
   lastSegment,
   literalString,
   methodsOf,
+  stringList,
   superclassNodes,
   unwrap,
 } from '../python/ast.js';
@@ -406,12 +407,6 @@ class FlaskScan {
 
 function join(prefix: string, rule: string): string {
   return flaskJoin(prefix === '' ? undefined : prefix, rule);
-}
-
-function stringList(node: Node | undefined): string[] {
-  return elements(node)
-    .map((element) => literalString(element))
-    .filter((value): value is string => value !== undefined);
 }
 
 export const flaskCollector: CodeCollector = {

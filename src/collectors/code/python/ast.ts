@@ -212,3 +212,10 @@ export function integerValue(node: Node | undefined): number | undefined {
   const value = Number(node.text);
   return Number.isFinite(value) ? value : undefined;
 }
+
+/** The string literals of a list or tuple (`["GET", "POST"]`); other elements are skipped. */
+export function stringList(node: Node | undefined): string[] {
+  return elements(node)
+    .map((element) => literalString(element))
+    .filter((value): value is string => value !== undefined);
+}
