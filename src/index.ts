@@ -26,6 +26,7 @@ import { loadConfig } from './workspace/config.js';
 import { DEFAULT_MAX_SPEC_BYTES, discoverWorkspace, type WorkspaceFile } from './workspace/discover.js';
 import { detectProject } from './workspace/project.js';
 import { readTextFile } from './workspace/read.js';
+import { countExcluded, scopeReasonOfText, scopeRules, type ExcludedFile } from './workspace/scope.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
 import { allEnrichers } from './enrich/index.js';
 
@@ -48,6 +49,10 @@ export interface AuditOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Restrict the catalogue (tests, `--check`). */
   checks?: readonly AnyCheck[];
+  /** Run the checks marked experimental too (`--experimental`); off by default. */
+  experimental?: boolean;
+  /** Audit tests and their fixtures too (`--include-tests`); out of scope by default. */
+  includeTests?: boolean;
 }
 
 export class AuditError extends Error {
@@ -79,6 +84,8 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   ran: AnyCheck[];
   filesScanned: number;
+  /** Files left out of scope (tests, examples, vendored, generated, minified…), sorted by path. */
+  excluded: ExcludedFile[];
   /** Frees the syntax trees; the context's sources are unusable afterwards. */
   dispose(): void;
 }
@@ -95,9 +102,15 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
 
   progress({ stage: 'discover', detail: root });
   const config: AuditConfig = await loadConfig(root, options.configFile);
-  const discovered = await discoverWorkspace(root);
+  const scope = scopeRules({
+    includeTests: options.includeTests === true,
+    ...(config.include === undefined ? {} : { include: config.include }),
+    ...(config.exclude === undefined ? {} : { exclude: config.exclude }),
+  });
+  const discovered = await discoverWorkspace(root, { scope });
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
+  const excluded = [...discovered.excluded];
 
   const texts = new Map<string, string>();
   const readText = async (file: WorkspaceFile): Promise<string | undefined> => {
@@ -166,9 +179,18 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   }
 
   progress({ stage: 'parse', total: files.filter((file) => file.kind === 'source').length });
+  // Minified, bundled and generated code is recognised by its text, once read.
+  const readSource = async (file: WorkspaceFile): Promise<string | undefined> => {
+    const text = await readText(file);
+    if (text === undefined || !scope.mayExcludeByText(file.path)) return text;
+    const reason = scopeReasonOfText(text);
+    if (reason === undefined) return text;
+    excluded.push({ path: file.path, reason });
+    return undefined;
+  };
   const parsed = await parseSources(
     files.filter((file) => file.kind === 'source'),
-    readText,
+    readSource,
   );
   diagnostics.push(...parsed.diagnostics);
   const sources: SourceFile[] = parsed.sources;
@@ -222,7 +244,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   }
 
   progress({ stage: 'checks' });
-  const checked = runChecks(options.checks ?? allChecks, context);
+  const checked = runChecks(options.checks ?? allChecks, context, { experimental: options.experimental === true });
   diagnostics.push(...checked.diagnostics);
   // Refs that only checks followed (deep schemas) record their problems lazily.
   for (const spec of specs) diagnostics.push(...drainSpecDiagnostics(spec));
@@ -232,6 +254,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     diagnostics,
     ran: checked.ran,
     filesScanned: files.length,
+    excluded: excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     dispose: () => {
       freeSources(sources);
     },
@@ -264,6 +287,8 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
         filesScanned: analysis.filesScanned,
         specFiles: context.specs.length + context.graphql.length + context.protos.length,
         sourceFiles: context.sources.length,
+        excludedFiles: analysis.excluded.length,
+        excludedByReason: countExcluded(analysis.excluded),
         durationMs: Math.round(performance.now() - started),
       },
     };

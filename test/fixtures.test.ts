@@ -37,7 +37,7 @@ describe('check fixtures', () => {
   for (const workspace of checkWorkspaces) {
     it(workspace.name, async () => {
       const { root, files } = isolate(workspace);
-      const analysis = await analyse({ root, today: TODAY });
+      const analysis = await analyse({ root, today: TODAY, experimental: true });
       try {
         const problems = files.flatMap((file) =>
           compareFindings(file, annotationsOf(root, file), analysis.findings, workspace.ownerCheck),

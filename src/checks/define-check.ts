@@ -31,8 +31,13 @@ export interface CheckMeta<MessageId extends string> {
   messages: Record<MessageId, string>;
   /** Rule ids of peer tools this check covers (e.g. Spectral's `owasp:api4:2023-array-limit`); the benchmark maps them. */
   peerRules?: string[];
-  /** Marks checks still being calibrated. */
+  /** Still being calibrated: runs only when asked for (`--experimental`, `experimental: true`). */
   experimental?: boolean;
+  /**
+   * Spec checks that report the same weakness from the API description: where one of them and this
+   * (code) check fire on the same endpoint, the code decides and the spec's place joins this finding.
+   */
+  specCounterparts?: string[];
 }
 
 export interface ReportDescriptor<MessageId extends string> {
@@ -48,6 +53,12 @@ export interface ReportDescriptor<MessageId extends string> {
   occurrences?: number;
   /** Extra text that makes the fingerprint unique when location and snippet are not enough. */
   key?: string;
+  /**
+   * Places of one check reporting the same root cause (the same options copied into many calls, one
+   * app-wide gap seen on many endpoints) become one finding that lists them all. Its fingerprint
+   * comes from the root cause, so it stays the same as copies are added or removed.
+   */
+  rootCause?: string;
 }
 
 export type Report<MessageId extends string> = (descriptor: ReportDescriptor<MessageId>) => void;

@@ -1,6 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { AuditResult } from '../engine/result.js';
 import type { Severity } from '../model/types.js';
 import { SEVERITIES } from '../model/types.js';
 import { writeFileAtomic } from '../metapowers/atomic.js';
@@ -21,6 +22,9 @@ export const AuditFlags = z.object({
   today: z.string().optional(),
   config: z.string().optional(),
   color: z.boolean().default(true),
+  experimental: z.boolean().default(false),
+  includeTests: z.boolean().default(false),
+  allowEmpty: z.boolean().default(false),
 });
 export type AuditFlags = z.infer<typeof AuditFlags>;
 
@@ -52,6 +56,17 @@ async function existing(path: string, kind: 'directory' | 'file', label: string,
   return path;
 }
 
+function noApiFound(result: AuditResult, dir: string): UsageError {
+  const { filesScanned, sourceFiles, excludedFiles } = result.stats;
+  const scanned = `${filesScanned} ${filesScanned === 1 ? 'file' : 'files'} (${sourceFiles} source)`;
+  const left = excludedFiles > 0 ? `, ${excludedFiles} more left out of scope as tests, examples, vendored, generated or minified code` : '';
+  return new UsageError(`No API was found in ${JSON.stringify(dir)}: no OpenAPI, GraphQL or gRPC document and no route in ${scanned}${left}. Nothing was written.`, {
+    attempted: 'inventory the APIs to audit',
+    where: resolve(dir),
+    hint: 'Check that DIR is the folder of the service (apisec reads Python and JavaScript/TypeScript routes and API documents). Pass --include-tests if the API lives in test code, or --allow-empty when an empty audit is expected.',
+  });
+}
+
 export function failsOn(severity: Severity, threshold: Severity | undefined): boolean {
   return threshold !== undefined && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
 }
@@ -79,8 +94,16 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       name,
       ...(today === undefined ? {} : { today }),
       ...(configFile === undefined ? {} : { configFile }),
+      ...(flags.experimental ? { experimental: true } : {}),
+      ...(flags.includeTests ? { includeTests: true } : {}),
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
     });
+
+    if (result.inventory.endpoints.length === 0 && result.inventory.apis.length === 0 && !flags.allowEmpty) {
+      progress.clear();
+      io.stderr.write(formatError(noApiFound(result, dir), context, io.env));
+      return EXIT_ERROR;
+    }
 
     const markdown = renderMarkdown(result, { prerequisite: prerequisite.skipped ? 'skipped' : 'met' });
     const json = renderJson(result);

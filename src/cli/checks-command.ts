@@ -22,14 +22,16 @@ function catalogueJson(checks: readonly AnyCheck[]): string {
 function catalogueText(checks: readonly AnyCheck[]): string {
   if (checks.length === 0) return 'No check is registered yet.\n';
   const headers = ['ID', 'OWASP', 'SEVERITY', 'SECTION', 'TITLE'];
-  const rows = checks.map((check) => [check.id, check.owasp, check.severity, check.section, `${check.title}${check.experimental === true ? ' (experimental)' : ''}`]);
+  const rows = checks.map((check) => [check.id, check.owasp, check.severity, check.section, `${check.title}${check.experimental === true ? ' (experimental: off unless --experimental)' : ''}`]);
   const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => (row[index] ?? '').length)));
   const line = (row: readonly string[]): string =>
     row
       .map((value, index) => (index === row.length - 1 ? value : value.padEnd(widths[index] ?? 0)))
       .join('  ')
       .trimEnd();
-  return `${[line(headers), ...rows.map(line)].join('\n')}\n\n${checks.length} ${checks.length === 1 ? 'check' : 'checks'}.\n`;
+  const experimental = checks.filter((check) => check.experimental === true).length;
+  const note = experimental === 0 ? '' : `, ${experimental} of them experimental (run only with --experimental)`;
+  return `${[line(headers), ...rows.map(line)].join('\n')}\n\n${checks.length} ${checks.length === 1 ? 'check' : 'checks'}${note}.\n`;
 }
 
 /** `apisec checks`: the catalogue, sorted by id. */

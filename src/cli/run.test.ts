@@ -340,7 +340,7 @@ describe('apisec help and version', () => {
     expect(h.stdout.text).toContain('Exit codes:');
     const audit = harness();
     expect(await run(['audit', '--help'], audit.io)).toBe(0);
-    for (const flag of ['--skip-checks', '--fail-on <severity>', '--quiet', '--json', '--today <YYYY-MM-DD>', '--config <file>', '--no-color']) {
+    for (const flag of ['--skip-checks', '--fail-on <severity>', '--quiet', '--json', '--today <YYYY-MM-DD>', '--config <file>', '--no-color', '--experimental']) {
       expect(audit.stdout.text).toContain(flag);
     }
     expect(audit.stdout.text).toContain('npx apisec audit payments-service . --skip-checks');

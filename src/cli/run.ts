@@ -76,6 +76,9 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .option('--today <YYYY-MM-DD>', 'the date of the audit, for reproducible runs and sunset comparisons')
     .option('--config <file>', 'read settings (public endpoints, API types, disabled checks) from this file')
     .option('--no-color', 'never colour the summary (NO_COLOR is honoured too)')
+    .option('--include-tests', 'also audit tests and their fixtures (left out by default, like examples, vendored, generated and minified code)')
+    .option('--allow-empty', 'exit 0 even when no API is found (by default that is exit 2: a wrong DIR must not pass a CI gate)')
+    .option('--experimental', 'also run the checks marked experimental (still being calibrated; "apisec checks" lists them)')
     .addHelpText('after', `${AUDIT_EXAMPLES}\n${EXIT_CODES}`)
     .action(async (name: string, dir: string, _options: unknown, command: Command) => {
       setExit(await runAudit(name, dir, AuditFlags.parse(command.opts()), argv, io));

@@ -114,6 +114,52 @@ describe('runChecks', () => {
     expect(runChecks([at(3)], withEndpoint).findings[0]?.fingerprint).toBe(runChecks([at(30)], withEndpoint).findings[0]?.fingerprint);
   });
 
+  it('folds the places of one root cause into one finding whose fingerprint does not depend on them', () => {
+    const copies = (files: string[]): AnyCheck =>
+      check('copied', (_ctx, report) => {
+        for (const file of files) {
+          report({ messageId: 'found', data: { what: 'jwt.verify(t, key)' }, location: { file, line: 4 }, evidence: { snippet: 'jwt.verify(t, key)' }, rootCause: 'verify-options', severity: file === 'c.js' ? 'high' : 'medium' });
+        }
+        report({ messageId: 'found', data: { what: 'other' }, location: { file: 'z.js', line: 1 } });
+      });
+    const three = runChecks([copies(['c.js', 'a.js', 'b.js'])], withEndpoint).findings;
+    expect(three).toHaveLength(2);
+    const grouped = three.find((finding) => finding.related !== undefined);
+    expect(grouped).toMatchObject({ location: { file: 'a.js', line: 4 }, occurrences: 3, severity: 'high' });
+    expect(grouped?.related?.map((place) => place.location.file)).toEqual(['b.js', 'c.js']);
+    const one = runChecks([copies(['a.js'])], withEndpoint).findings.find((finding) => finding.location.file === 'a.js');
+    expect(one?.related).toBeUndefined();
+    expect(one?.fingerprint).toBe(grouped?.fingerprint);
+  });
+
+  it('keeps the code finding and lists the spec counterpart on the same endpoint as a related place', () => {
+    const spec = check('spec-side', (_ctx, report) => {
+      report({ messageId: 'found', data: { what: 'spec' }, location: { file: 'openapi.yaml', line: 40 }, endpointId: 'api GET /a' });
+      report({ messageId: 'found', data: { what: 'spec b' }, location: { file: 'openapi.yaml', line: 60 }, endpointId: 'api GET /b' });
+    });
+    const code = check(
+      'code-side',
+      (_ctx, report) => {
+        report({ messageId: 'found', data: { what: 'code' }, location: { file: 'routes.js', line: 7 }, endpointId: 'api GET /a' });
+      },
+      { specCounterparts: ['spec-side'] },
+    );
+    const findings = runChecks([spec, code], withEndpoint).findings;
+    expect(findings.map((finding) => `${finding.checkId}@${finding.location.file}:${finding.location.line}`)).toEqual(['spec-side@openapi.yaml:60', 'code-side@routes.js:7']);
+    expect(findings[1]?.related).toEqual([{ location: { file: 'openapi.yaml', line: 40 }, endpointId: 'api GET /a', checkId: 'spec-side', message: 'Found `spec`.' }]);
+    expect(runChecks([spec], withEndpoint).findings).toHaveLength(2);
+  });
+
+  it('runs experimental checks only when asked to', () => {
+    const trial = check('trial', (_ctx, report) => {
+      report({ messageId: 'found', data: { what: 'x' }, location: { file: 't.js', line: 1 } });
+    }, { experimental: true });
+    const off = runChecks([trial], withEndpoint);
+    expect(off.findings).toEqual([]);
+    expect(off.experimentalOff.map((entry) => entry.id)).toEqual(['trial']);
+    expect(runChecks([trial], withEndpoint, { experimental: true }).findings).toHaveLength(1);
+  });
+
   it('masks secrets in messages and evidence', () => {
     const result = runChecks(
       [

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AnyCheck, CheckTarget, ReportDescriptor } from '../checks/define-check.js';
-import type { Confidence, Diagnostic, Finding, Severity } from '../model/types.js';
+import type { Confidence, Diagnostic, Finding, RelatedLocation, Severity } from '../model/types.js';
 import { SEVERITIES } from '../model/types.js';
 import type { CheckContext } from './context.js';
-import { maskSecrets } from './mask.js';
+import { maskDeep, maskSecrets, type KnownSecrets } from './mask.js';
+import { collectKnownSecrets } from './secrets.js';
 
 const TEMPLATE = /\{\{\s*(\w+)\s*\}\}/g;
 
@@ -59,21 +60,35 @@ export interface CheckRunResult {
   findings: Finding[];
   diagnostics: Diagnostic[];
   ran: AnyCheck[];
+  /** Experimental checks left off because `experimental` was not set. */
+  experimentalOff: AnyCheck[];
+}
+
+export interface RunChecksOptions {
+  /** Runs the checks marked `experimental` too (`--experimental`); they are off by default. */
+  experimental?: boolean;
 }
 
 /**
  * Runs every applicable check over one shared context. A check that throws becomes a
  * diagnostic and the audit goes on; duplicate fingerprints are reported once.
  */
-export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext): CheckRunResult {
+export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, options: RunChecksOptions = {}): CheckRunResult {
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const ran: AnyCheck[] = [];
+  const experimentalOff: AnyCheck[] = [];
   const seen = new Set<string>();
+  const rootCauses = new Map<Finding, string>();
   const disabled = new Set(ctx.config.disabledChecks);
+  const secrets = knownSecretsOf(ctx);
 
   for (const check of checks) {
     if (disabled.has(check.id)) continue;
+    if (check.experimental === true && options.experimental !== true) {
+      experimentalOff.push(check);
+      continue;
+    }
     if (!check.targets.some((target) => hasTarget(ctx, target))) continue;
     ran.push(check);
     const report = (descriptor: ReportDescriptor<string>): void => {
@@ -83,17 +98,12 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext): Check
       const fingerprint = fingerprintOf(check.id, descriptor, message);
       if (seen.has(fingerprint)) return;
       seen.add(fingerprint);
-      const evidence = descriptor.evidence
-        ? {
-            ...descriptor.evidence,
-            ...(typeof descriptor.evidence.snippet === 'string' ? { snippet: maskSecrets(descriptor.evidence.snippet) } : {}),
-          }
-        : undefined;
+      const evidence = descriptor.evidence ? maskDeep(descriptor.evidence, secrets) : undefined;
       const confidence = descriptor.confidence ?? check.confidence;
-      findings.push({
+      const finding: Finding = {
         checkId: check.id,
         title: check.title,
-        message: maskSecrets(message),
+        message: maskSecrets(message, secrets),
         owasp: check.owasp,
         cwe: check.cwe,
         severity: settledSeverity(check.severity, descriptor.severity, confidence),
@@ -106,7 +116,9 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext): Check
         remediation: check.remediation,
         ...(descriptor.occurrences === undefined ? {} : { occurrences: descriptor.occurrences }),
         fingerprint,
-      });
+      };
+      findings.push(finding);
+      if (descriptor.rootCause !== undefined) rootCauses.set(finding, descriptor.rootCause);
     };
     try {
       check.run(ctx, report);
@@ -119,7 +131,116 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext): Check
     }
   }
   findings.sort(compareFindings);
-  return { findings, diagnostics, ran };
+  const grouped = mergeCounterparts(groupRootCauses(findings, rootCauses), ran);
+  return { findings: grouped, diagnostics, ran, experimentalOff };
+}
+
+function relatedOf(finding: Finding, primary: Finding): RelatedLocation {
+  return {
+    location: finding.location,
+    ...(finding.endpointId === undefined ? {} : { endpointId: finding.endpointId }),
+    ...(finding.checkId === primary.checkId ? {} : { checkId: finding.checkId }),
+    ...(finding.message === primary.message ? {} : { message: finding.message }),
+  };
+}
+
+function places(finding: Finding): number {
+  return finding.occurrences ?? 1;
+}
+
+/**
+ * One root cause, one finding: the places a check reported under the same `rootCause` are folded
+ * into the first (in report order), which takes the most severe severity, lists the others as
+ * `related` and gets a fingerprint of the root cause itself. `findings` must be sorted.
+ */
+export function groupRootCauses(findings: readonly Finding[], rootCauses: ReadonlyMap<Finding, string>): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const cause = rootCauses.get(finding);
+    if (cause === undefined) continue;
+    const key = `${finding.checkId}\u0000${cause}`;
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  if (groups.size === 0) return [...findings];
+  const replaced = new Map<Finding, Finding | undefined>();
+  for (const [key, group] of groups) {
+    const [first, ...rest] = group;
+    if (!first) continue;
+    const severity = group.map((finding) => finding.severity).sort((a, b) => severityRank(a) - severityRank(b))[0] ?? first.severity;
+    const total = group.reduce((sum, finding) => sum + places(finding), 0);
+    const merged: Finding = {
+      ...first,
+      severity,
+      ...(total > 1 ? { occurrences: total } : {}),
+      ...(rest.length > 0 ? { related: [...(first.related ?? []), ...rest.map((finding) => relatedOf(finding, first))] } : {}),
+      fingerprint: createHash('sha256').update(`${key}\u0000root-cause`).digest('hex').slice(0, 32),
+    };
+    replaced.set(first, merged);
+    for (const finding of rest) replaced.set(finding, undefined);
+  }
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    if (!replaced.has(finding)) out.push(finding);
+    else {
+      const merged = replaced.get(finding);
+      if (merged) out.push(merged);
+    }
+  }
+  return out;
+}
+
+/**
+ * The code outranks the spec: where a code check and one of its `specCounterparts` report the same
+ * endpoint, the spec's single-place finding becomes a related place of the code finding.
+ */
+export function mergeCounterparts(findings: readonly Finding[], checks: readonly AnyCheck[]): Finding[] {
+  const counterparts = new Map<string, Set<string>>();
+  for (const check of checks) {
+    for (const spec of check.specCounterparts ?? []) {
+      const owners = counterparts.get(spec) ?? new Set<string>();
+      owners.add(check.id);
+      counterparts.set(spec, owners);
+    }
+  }
+  if (counterparts.size === 0) return [...findings];
+  const owning = new Set([...counterparts.values()].flatMap((owners) => [...owners]));
+  const codeByEndpoint = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.endpointId === undefined || !owning.has(finding.checkId)) continue;
+    const key = `${finding.checkId}\u0000${finding.endpointId}`;
+    codeByEndpoint.set(key, [...(codeByEndpoint.get(key) ?? []), finding]);
+  }
+  const absorbed = new Map<Finding, RelatedLocation[]>();
+  const dropped = new Set<Finding>();
+  for (const finding of findings) {
+    const owners = counterparts.get(finding.checkId);
+    if (!owners || finding.endpointId === undefined || places(finding) > 1) continue;
+    for (const owner of [...owners].sort()) {
+      const target = codeByEndpoint.get(`${owner}\u0000${finding.endpointId}`)?.[0];
+      if (!target) continue;
+      absorbed.set(target, [...(absorbed.get(target) ?? []), relatedOf(finding, target)]);
+      dropped.add(finding);
+      break;
+    }
+  }
+  if (dropped.size === 0) return [...findings];
+  return findings
+    .filter((finding) => !dropped.has(finding))
+    .map((finding) => {
+      const extra = absorbed.get(finding);
+      return extra ? { ...finding, related: [...(finding.related ?? []), ...extra] } : finding;
+    });
+}
+
+/** Keys the code provably uses as secrets; their lookup never costs the audit. */
+function knownSecretsOf(ctx: CheckContext): KnownSecrets | undefined {
+  try {
+    return collectKnownSecrets(ctx);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

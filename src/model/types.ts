@@ -160,6 +160,16 @@ export interface Evidence {
   [key: string]: unknown;
 }
 
+/** Another place of a finding's root cause: a copy of the same code, the same gap on another endpoint, the spec describing the same operation. */
+export interface RelatedLocation {
+  location: Location;
+  endpointId?: string;
+  /** The check that reported this place, when it is not the finding's own (a spec check beside its code check). */
+  checkId?: string;
+  /** What was found at this place, when it differs from the finding's message. */
+  message?: string;
+}
+
 export interface Finding {
   checkId: string;
   title: string;
@@ -176,6 +186,8 @@ export interface Finding {
   remediation: string;
   /** How many places share this root cause (reported once). */
   occurrences?: number;
+  /** The root cause's other places, when it was found at several (the finding's `location` is the first). */
+  related?: RelatedLocation[];
   fingerprint: string;
   /** Set by probes when the weakness was confirmed against a live target. */
   confirmedLive?: boolean;

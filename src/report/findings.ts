@@ -3,6 +3,7 @@ import { CONFIDENCES, OWASP_CATEGORIES } from '../model/types.js';
 import { capitalize, code, compareStrings, endpointLabel, locationLabel, plural, prose, severityRank } from './format.js';
 
 export const OCCURRENCES_SHOWN = 5;
+export const RELATED_SHOWN = 8;
 
 /** All findings of one check: one root cause, reported once with its places. */
 export interface FindingGroup {
@@ -89,6 +90,16 @@ function occurrence(finding: Finding, endpoints: ReadonlyMap<string, Endpoint>):
   if (notes.length > 0) line += ` (${notes.join(', ')})`;
   const snippet = finding.evidence?.snippet;
   if (typeof snippet === 'string' && snippet.trim() !== '') line += `\\\n  Evidence: ${code(snippet.trim())}`;
+  const related = finding.related ?? [];
+  if (related.length > 0) {
+    const shown = related.slice(0, RELATED_SHOWN).map((place) => {
+      const endpoint = place.endpointId === undefined ? undefined : endpoints.get(place.endpointId);
+      const label = endpoint ? ` (${code(endpointLabel(endpoint))})` : place.endpointId === undefined ? '' : ` (${code(place.endpointId)})`;
+      return `${code(locationLabel(place.location))}${label}${place.checkId === undefined ? '' : ` by ${code(place.checkId)}`}`;
+    });
+    const more = related.length - shown.length;
+    line += `\\\n  Same root cause at: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`;
+  }
   return line;
 }
 

@@ -1,3 +1,4 @@
+import { maskResult } from '../engine/mask.js';
 import type { AuditResult, CheckSummary } from '../engine/result.js';
 import type { Api, Diagnostic, Endpoint, Finding, Location } from '../model/types.js';
 import { compareStrings } from './format.js';
@@ -83,8 +84,12 @@ function orderEndpoint(endpoint: Endpoint): Endpoint {
 function orderFinding(finding: Finding): Finding {
   return ordered(
     finding,
-    ['checkId', 'title', 'severity', 'confidence', 'owasp', 'cwe', 'section', 'message', 'location', 'endpointId', 'evidence', 'occurrences', 'confirmedLive', 'rationale', 'remediation', 'fingerprint'],
-    { location, evidence: (value) => (isRecord(value) ? ordered(value, ['snippet'], Object.fromEntries(Object.keys(value).map((key) => [key, sortedDeep]))) : value) },
+    ['checkId', 'title', 'severity', 'confidence', 'owasp', 'cwe', 'section', 'message', 'location', 'endpointId', 'evidence', 'occurrences', 'related', 'confirmedLive', 'rationale', 'remediation', 'fingerprint'],
+    {
+      location,
+      related: (value) =>
+        Array.isArray(value) ? value.map((item: unknown) => (isRecord(item) ? ordered(item, ['location', 'endpointId', 'checkId', 'message'], { location }) : item)) : value,
+      evidence: (value) => (isRecord(value) ? ordered(value, ['snippet'], Object.fromEntries(Object.keys(value).map((key) => [key, sortedDeep]))) : value) },
   );
 }
 
@@ -97,7 +102,8 @@ function orderCheck(check: CheckSummary): CheckSummary {
 }
 
 /** Builds the JSON report object: every finding, keys in a fixed order, arrays sorted. */
-export function toJsonReport(result: AuditResult): JsonReport {
+export function toJsonReport(unmasked: AuditResult): JsonReport {
+  const result = maskResult(unmasked);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: result.tool.name, version: result.tool.version },

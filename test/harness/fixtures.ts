@@ -85,7 +85,12 @@ export function compareFindings(
   ownerCheck: string | undefined,
 ): string[] {
   const problems = annotations.errors.map((error) => `${file}: ${error}`);
-  const inFile = findings.filter((finding) => finding.location.file === file);
+  // A finding grouped from several places answers for each of them, under the check that saw it there.
+  const places = findings.flatMap((finding) => [
+    finding,
+    ...(finding.related ?? []).map((related) => ({ ...finding, checkId: related.checkId ?? finding.checkId, location: related.location, message: related.message ?? finding.message })),
+  ]);
+  const inFile = places.filter((finding) => finding.location.file === file);
   const key = (checkId: string, line: number): string => `${checkId}@${line}`;
   const found = new Set(inFile.map((finding) => key(finding.checkId, finding.location.line)));
   const annotated = new Set<string>();
