@@ -55,7 +55,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
 
 function readYaml(file: string): unknown {
-  return parse(readFileSync(file, 'utf8'));
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    console.error(`${path.relative(repo, file)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return undefined;
+  }
 }
 
 function readManifest(): ManifestEntry[] {
@@ -309,7 +314,10 @@ function emptyReport(entry: ManifestEntry, status: RepoReport['status'], note?: 
 }
 
 function compare(entry: ManifestEntry, truth: Truth | undefined, triage: TriageEntry[], output: ChildOutput, report: RepoReport): void {
-  const rest = output.endpoints.filter((endpoint) => endpoint.code && endpoint.protocol === 'rest');
+  // REST routes found in the code (a spec alone does not count); GraphQL operations from code or schema files.
+  const rest = output.endpoints.filter(
+    (endpoint) => (endpoint.code && endpoint.protocol === 'rest') || endpoint.protocol === 'graphql',
+  );
   const byKey = new Map<string, ChildEndpoint[]>();
   for (const endpoint of rest) {
     const key = routeKey(endpoint.method, endpoint.path);
