@@ -62,7 +62,6 @@ function noApiFound(result: AuditResult, dir: string): UsageError {
   const left = excludedFiles > 0 ? `, ${excludedFiles} more left out of scope as tests, examples, vendored, generated or minified code` : '';
   return new UsageError(`No API was found in ${JSON.stringify(dir)}: no OpenAPI, GraphQL or gRPC document and no route in ${scanned}${left}. Nothing was written.`, {
     attempted: 'inventory the APIs to audit',
-    where: resolve(dir),
     hint: 'Check that DIR is the folder of the service (apisec reads Python and JavaScript/TypeScript routes and API documents). Pass --include-tests if the API lives in test code, or --allow-empty when an empty audit is expected.',
   });
 }

@@ -10,7 +10,8 @@ const EXIT_CODES = `
 Exit codes:
   0  the command finished; no finding at or above --fail-on (or --fail-on not given)
   1  at least one finding at or above --fail-on
-  2  usage, prerequisite, configuration or file-system error`;
+  2  usage, prerequisite, configuration or file-system error, or no API found in DIR
+     (--allow-empty accepts an empty audit)`;
 
 const PROGRAM_EXAMPLES = `
 Examples:
@@ -36,7 +37,13 @@ Prerequisite:
 Output:
   .metapowers/security/NAME/02-protect.md    the audit (heading "API Security Audit", seven sections)
   .metapowers/security/NAME/02-protect.json  every finding, stable schema (docs/report-schema.md)
-  Both are written atomically: an interrupted run keeps the previous files.`;
+  Both are written atomically: an interrupted run keeps the previous files.
+
+Scope:
+  Code that never serves requests is left out and counted in the report: tests and their
+  fixtures, examples, documentation snippets, storybook stories, vendored, generated and
+  minified or bundled files. --include-tests brings tests back; in the config file,
+  \`include:\` patterns (gitignore syntax) bring any of them back and \`exclude:\` leaves more out.`;
 
 const CHECKS_EXAMPLES = `
 Examples:

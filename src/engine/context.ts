@@ -86,6 +86,10 @@ export interface AuditConfig {
   apiTypes: Record<string, 'internal' | 'external' | 'partner'>;
   /** Check ids turned off. */
   disabledChecks: string[];
+  /** gitignore-style patterns brought back into scope (tests, examples… are out by default). */
+  include?: string[];
+  /** gitignore-style patterns left out of the audit. */
+  exclude?: string[];
   /** Where the config came from, for messages. */
   file?: string;
 }

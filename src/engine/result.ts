@@ -1,4 +1,5 @@
 import type { Diagnostic, Finding, OwaspCategory, SectionId, Severity } from '../model/types.js';
+import type { ScopeReason } from '../workspace/scope.js';
 import type { Inventory, ProjectInfo } from './context.js';
 
 export interface CheckSummary {
@@ -29,6 +30,9 @@ export interface AuditResult {
     filesScanned: number;
     specFiles: number;
     sourceFiles: number;
+    /** Files left out of scope: they never serve requests (tests, examples, vendored, generated, minified). */
+    excludedFiles: number;
+    excludedByReason: Partial<Record<ScopeReason, number>>;
     durationMs: number;
   };
 }

@@ -63,7 +63,7 @@ describe('renderJson', () => {
 
   it('leaves out the run duration so identical audits give identical bytes', () => {
     const a = renderJson(sampleResult());
-    const b = renderJson(sampleResult({ stats: { filesScanned: 12, specFiles: 1, sourceFiles: 10, durationMs: 99 } }));
+    const b = renderJson(sampleResult({ stats: { filesScanned: 12, specFiles: 1, sourceFiles: 10, excludedFiles: 3, excludedByReason: { test: 2, minified: 1 }, durationMs: 99 } }));
     expect(a).toBe(b);
     expect(a.endsWith('}\n')).toBe(true);
   });

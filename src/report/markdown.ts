@@ -1,4 +1,5 @@
 import type { AuditResult } from '../engine/result.js';
+import { SCOPE_REASON_LABELS, SCOPE_REASONS } from '../workspace/scope.js';
 import type { Api, AuthMechanism, Endpoint, Finding, Presence, SectionId, Tier } from '../model/types.js';
 import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
 import { groupFindings, owaspLabel, renderFindings } from './findings.js';
@@ -186,6 +187,19 @@ function endpointTable(view: View): string {
   return table([...endpointHeaders(view), 'Source', 'Auth', 'Tier', 'Deprecated'], rows, `All ${view.endpoints.length} endpoints`);
 }
 
+function scopeNote(view: View): string {
+  const { excluded, excludedByReason } = view.summary.files;
+  if (excluded === 0) return '';
+  const reasons = SCOPE_REASONS.flatMap((reason) => {
+    const count = excludedByReason[reason];
+    return count === undefined ? [] : [`${SCOPE_REASON_LABELS[reason]} ${count}`];
+  });
+  return (
+    `\n\nLeft out of scope: ${plural(excluded, 'file')} that never serve requests (${reasons.join(', ')}); ` +
+    `they are listed in neither the inventory nor the findings. ${code('--include-tests')} and the config's ${code('include')} patterns bring them back.`
+  );
+}
+
 function diagnosticsList(view: View): string {
   const shown = view.result.diagnostics
     .filter((diagnostic) => diagnostic.level !== 'info')
@@ -223,7 +237,7 @@ function inventorySection(view: View): string {
   if (summary.apis > 0) parts.push(`### APIs\n\n${apiTable(view)}`);
   if (summary.endpoints > 0) parts.push(`### Endpoints\n\n${endpointTable(view)}`);
   parts.push(`### Findings\n\n${findingsBlock(view, 'inventory', '####', 'inventory problems (shadow, zombie or deprecated endpoints)')}`);
-  parts.push(`### Diagnostics\n\n${diagnosticsList(view)}`);
+  parts.push(`### Diagnostics\n\n${diagnosticsList(view)}${scopeNote(view)}`);
   return parts.join('\n\n');
 }
 

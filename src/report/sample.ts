@@ -138,7 +138,7 @@ export function sampleResult(overrides: Partial<AuditResult> = {}): AuditResult 
       { id: 'cors-wildcard-origin', title: 'Wildcard CORS origin', owasp: 'API8:2023', section: 'cors-transport', severity: 'medium' },
       { id: 'sql-injection', title: 'SQL injection', owasp: 'API8:2023', section: 'input-validation', severity: 'critical' },
     ],
-    stats: { filesScanned: 12, specFiles: 1, sourceFiles: 10, durationMs: 1234 },
+    stats: { filesScanned: 12, specFiles: 1, sourceFiles: 10, excludedFiles: 3, excludedByReason: { test: 2, minified: 1 }, durationMs: 1234 },
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { ScopeReason } from '../workspace/scope.js';
 import type { AuditResult } from '../engine/result.js';
 import type { ApiType, AuthState, Presence, SectionId, Severity, Tier } from '../model/types.js';
 import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
@@ -20,7 +21,7 @@ export interface ReportSummary {
   authorization: { objectLevel: Record<Presence, number>; functionLevel: Record<Presence, number> };
   rateLimiting: { covered: number; total: number; percent: number };
   diagnostics: { error: number; warning: number; info: number };
-  files: { scanned: number; spec: number; source: number };
+  files: { scanned: number; spec: number; source: number; excluded: number; excludedByReason: Partial<Record<ScopeReason, number>> };
   checks: number;
 }
 
@@ -76,7 +77,13 @@ export function summarize(result: AuditResult): ReportSummary {
       percent: endpoints.length === 0 ? 0 : Math.round((covered / endpoints.length) * 100),
     },
     diagnostics,
-    files: { scanned: result.stats.filesScanned, spec: result.stats.specFiles, source: result.stats.sourceFiles },
+    files: {
+      scanned: result.stats.filesScanned,
+      spec: result.stats.specFiles,
+      source: result.stats.sourceFiles,
+      excluded: result.stats.excludedFiles,
+      excludedByReason: result.stats.excludedByReason,
+    },
     checks: result.checks.length,
   };
 }

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z, type ZodIssue } from 'zod';
 import type { AuditConfig } from '../engine/context.js';
@@ -45,6 +45,8 @@ const configSchema = z
     ),
     apiTypes: z.record(z.string(), z.enum(API_TYPES)),
     disabledChecks: z.array(z.string().min(1, 'a check id cannot be empty')),
+    include: z.array(z.string().min(1, 'a pattern cannot be empty')),
+    exclude: z.array(z.string().min(1, 'a pattern cannot be empty')),
   })
   .partial()
   .strict();
@@ -87,7 +89,7 @@ function nodeAt(doc: Document, path: readonly PathSegment[], key?: string): Yaml
 
 function describeIssue(issue: ZodIssue): { path: PathSegment[]; key?: string; message: string }[] {
   if (issue.code === 'unrecognized_keys') {
-    const allowed = issue.path.length === 0 ? ' (allowed: publicEndpoints, apiTypes, disabledChecks)' : '';
+    const allowed = issue.path.length === 0 ? ' (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude)' : '';
     return issue.keys.map((key) => ({ path: issue.path, key, message: `unknown key${allowed}` }));
   }
   if (issue.code === 'invalid_enum_value') {
@@ -105,8 +107,10 @@ export function validateConfig(value: unknown, file: string, doc?: Document, lin
   if (parsed.success) {
     return {
       publicEndpoints: parsed.data.publicEndpoints ?? [],
-      apiTypes: parsed.data.apiTypes ?? {},
+      apiTypes: ownRecord(value, 'apiTypes'),
       disabledChecks: parsed.data.disabledChecks ?? [],
+      ...(parsed.data.include === undefined ? {} : { include: parsed.data.include }),
+      ...(parsed.data.exclude === undefined ? {} : { exclude: parsed.data.exclude }),
       file,
     };
   }
@@ -120,7 +124,7 @@ export function validateConfig(value: unknown, file: string, doc?: Document, lin
       issues.push(line === undefined ? { keyPath, message } : { keyPath, line, message });
     }
   }
-  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  issues.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   const first = issues[0];
   const lines = issues.map((issue) => `  ${file}${issue.line === undefined ? '' : `:${issue.line}`}: \`${issue.keyPath}\`: ${issue.message}`);
   const message = `invalid configuration in ${file}:\n${lines.join('\n')}`;
@@ -219,8 +223,83 @@ class JsonSyntaxAt extends Error {
   }
 }
 
-/** Parses config text (JSON when `file` ends in `.json`, YAML otherwise) and validates it. */
+/**
+ * `value[key]` (validated) as a prototype-free object: names are user text and are looked up
+ * (`apiTypes[name]`), so `constructor` or `__proto__` must be plain keys. zod drops `__proto__`.
+ */
+function ownRecord<T>(value: unknown, key: string): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  const source = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  if (typeof source !== 'object' || source === null) return out;
+  for (const [name, entry] of Object.entries(source)) out[name] = entry as T;
+  return out;
+}
+
+const MAX_CONFIG_DEPTH = 64;
+
+/** The first line nested deeper than any configuration needs (the parsers recurse per level). */
+function tooDeepLine(text: string): number | undefined {
+  let depth = 0;
+  let line = 1;
+  let quote = '';
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (c === '\n') {
+      line++;
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '\t' || c === '-') {
+        if (++indent > MAX_CONFIG_DEPTH * 8) return line;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (quote !== '') {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_CONFIG_DEPTH) return line;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return undefined;
+}
+
+/** The line of the first YAML alias (`*name`, or the named one), for errors the parser gives no place. */
+function aliasLine(text: string, name?: string): number | undefined {
+  const pattern = name === undefined ? /(?:^|[\s,[{:])\*[^\s,\]}]/ : new RegExp(`(?:^|[\\s,[{:])\\*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![^\\s,\\]}])`);
+  const match = pattern.exec(text);
+  if (!match) return undefined;
+  return text.slice(0, match.index + 1).split('\n').length;
+}
+
+/**
+ * Parses config text (JSON when `file` ends in `.json`, YAML otherwise) and validates it. Whatever
+ * the text holds (alias bombs, unresolved aliases, nesting deeper than the stack, odd tags), the
+ * outcome is a config or a ConfigError naming the file and a line.
+ */
 export function parseConfig(text: string, file: string): AuditConfig {
+  const deep = tooDeepLine(text);
+  if (deep !== undefined) {
+    return throwConfigError(`${file}:${deep}: the configuration nests deeper than ${MAX_CONFIG_DEPTH} levels.`, file, deep, [], undefined);
+  }
+  try {
+    return parseConfigText(text, file);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    const unresolved = /Unresolved alias[^:]*: (.+)$/.exec(reason)?.[1];
+    const line = (/alias/i.test(reason) ? aliasLine(text, unresolved) : undefined) ?? 1;
+    return throwConfigError(`${file}:${line}: invalid configuration: ${reason}`, file, line, [], error);
+  }
+}
+
+function parseConfigText(text: string, file: string): AuditConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   let value: unknown;
@@ -240,13 +319,44 @@ export function parseConfig(text: string, file: string): AuditConfig {
       const reason = yamlError.message.split('\n')[0] ?? yamlError.message;
       return throwConfigError(`${file}:${line}: invalid YAML: ${reason}`, file, line, [], yamlError);
     }
-    value = doc.toJS();
+    const key = collectionKeyLine(doc, lineCounter);
+    if (key !== undefined) return throwConfigError(`${file}:${key}: invalid YAML: a key must be a plain string.`, file, key, [], undefined);
+    value = doc.toJS({ maxAliasCount: 100 });
   }
   return validateConfig(value, file, doc.errors.length === 0 ? doc : undefined, lineCounter);
 }
 
-async function readIfPresent(absolute: string): Promise<string | undefined> {
+/** The line of the first mapping key that is a list, a mapping or an alias (the config's keys are names). */
+function collectionKeyLine(doc: Document, lineCounter: LineCounter): number | undefined {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (pair.key !== null && !isScalar(pair.key)) {
+          const offset = (pair.key as { range?: [number, number, number] | null }).range?.[0];
+          return offset === undefined ? 1 : lineCounter.linePos(offset).line;
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return undefined;
+}
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Reads a config file; one found in DIR must be a regular file that stays inside DIR. */
+async function readIfPresent(absolute: string, root?: string): Promise<string | undefined> {
   try {
+    const info = await stat(absolute);
+    if (!info.isFile()) throw new Error('it is not a regular file');
+    if (root !== undefined) {
+      const [real, realRoot] = await Promise.all([realpath(absolute), realpath(root)]);
+      const rel = relative(realRoot, real);
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error('it is a link to a file outside the audited directory');
+    }
+    if (info.size > MAX_CONFIG_BYTES) throw new Error(`it is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
     return await readFile(absolute, 'utf8');
   } catch (error) {
     if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return undefined;
@@ -266,7 +376,7 @@ export async function loadConfig(root: string, explicitPath?: string): Promise<A
   for (const { absolute, shown, required } of candidates) {
     let text: string | undefined;
     try {
-      text = await readIfPresent(absolute);
+      text = await readIfPresent(absolute, required ? undefined : root);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return throwConfigError(`cannot read config file ${shown}: ${reason}`, shown, undefined, [], error);

@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../model/types.js';
 import { languageOf, type SourceLanguage } from '../parsing/languages.js';
+import type { ExcludedFile, ScopeRules } from './scope.js';
 
 export type FileKind = 'spec-candidate' | 'graphql' | 'proto' | 'source' | 'manifest' | 'other';
 
@@ -21,6 +22,8 @@ export interface DiscoverOptions {
   maxFileBytes?: number;
   /** Cap for `.json`/`.yaml`/`.yml` files; default 64 MiB, or `maxFileBytes` when that is given. */
   maxSpecFileBytes?: number;
+  /** Files that never serve requests (tests, examples, vendored code…) are listed in `excluded` instead. */
+  scope?: ScopeRules;
 }
 
 export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
@@ -151,8 +154,9 @@ function toPosix(path: string): string {
 export async function discoverWorkspace(
   root: string,
   options: DiscoverOptions = {},
-): Promise<{ files: WorkspaceFile[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: WorkspaceFile[]; diagnostics: Diagnostic[]; excluded: ExcludedFile[] }> {
   const diagnostics: Diagnostic[] = [];
+  const excluded: ExcludedFile[] = [];
   const rootReal = await realpath(resolve(root));
   const files = new Map<string, WorkspaceFile>();
   const seenReal = new Set<string>();
@@ -166,6 +170,12 @@ export async function discoverWorkspace(
   const addFile = (path: string, absolute: string, size: number): void => {
     if (seenReal.has(absolute)) return;
     const classified = classify(path);
+    const reason = options.scope?.ofPath(path, classified.kind);
+    if (reason !== undefined) {
+      seenReal.add(absolute);
+      excluded.push({ path, reason });
+      return;
+    }
     const cap = capFor(classified.kind, path, options);
     if (cap !== undefined && size > cap) {
       warn('warning', path, `file is ${size} bytes, over the ${cap}-byte limit; not read`);
@@ -274,5 +284,6 @@ export async function discoverWorkspace(
     const fb = b.file ?? '';
     return fa < fb ? -1 : fa > fb ? 1 : 0;
   });
-  return { files: sorted, diagnostics };
+  excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: sorted, diagnostics, excluded };
 }
