@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, Type, YAMLException, load, type State } from 'js-yaml';
+import { CORE_SCHEMA, Type, YAMLException, loadAll, type State } from 'js-yaml';
 
 /**
  * Source offsets of a parsed document's keys and items, keyed by the parsed containers themselves
@@ -187,7 +187,8 @@ interface Frame {
   items: number[] | undefined;
 }
 
-export type ParsedYaml = { value: unknown; index: LineIndex } | { error: { line: number; message: string } };
+/** `documents` counts the YAML documents in the stream; only the first non-empty one is `value`. */
+export type ParsedYaml = { value: unknown; index: LineIndex; documents: number } | { error: { line: number; message: string } };
 
 /**
  * Parses YAML with js-yaml and records lines through its parse-event listener.
@@ -225,12 +226,18 @@ export function parseYaml(text: string, filename: string): ParsedYaml {
   };
   try {
     // `json: true` lets a repeated key override the earlier one (as JSON.parse does) instead of failing the file.
-    const value = load(text, { schema: SCHEMA, filename, json: true, listener: function (event, state) { listener(event, state); } });
-    return { value, index };
+    // A stream of several documents (`---`) is read, not rejected: the first non-empty one is the file's value.
+    const documents = loadAll(text, null, { schema: SCHEMA, filename, json: true, listener: function (event, state) { listener(event, state); } });
+    const value = documents.find((document) => document !== null && document !== undefined) ?? documents[0];
+    return { value, index, documents: documents.length };
   } catch (error) {
     if (error instanceof YAMLException) {
-      return { error: { line: error.mark.line + 1, message: error.reason } };
+      // Not every YAMLException carries a mark (the multi-document one has none).
+      const mark = error.mark as { line?: unknown } | undefined;
+      const line = typeof mark?.line === 'number' ? mark.line + 1 : 1;
+      return { error: { line, message: error.reason || error.message } };
     }
+    if (error instanceof RangeError) return { error: { line: 1, message: 'the document nests too deeply to be read' } };
     return { error: { line: 1, message: error instanceof Error ? error.message : String(error) } };
   }
 }

@@ -62,7 +62,12 @@ export function loadSpec(file: string, text: string, readSibling: (relPath: stri
   if (!isOpenApiDocument(root)) return { diagnostics: [] };
   const format = specFormat(root);
   if (!format) return { diagnostics: [] };
-  return { spec: new OpenApiSpec(outcome.source, root, format.format, format.version, readSibling), diagnostics: [] };
+  const documents = outcome.source.documents;
+  const diagnostics: Diagnostic[] =
+    documents === undefined
+      ? []
+      : [{ level: 'warning', file, line: 1, message: `The file holds ${documents} YAML documents; only the first is audited.`, source: 'openapi' }];
+  return { spec: new OpenApiSpec(outcome.source, root, format.format, format.version, readSibling), diagnostics };
 }
 
 /** Diagnostics recorded by `resolve` since the last call (bad refs, unreadable referenced files). */

@@ -7,6 +7,8 @@ export interface ParsedSource {
   value: unknown;
   /** 1-based line and column of the node at `segments` (its key, for an object member). */
   position(segments: readonly string[]): { line: number; column: number };
+  /** YAML documents in the file when more than one (only the first non-empty one is `value`). */
+  documents?: number;
 }
 
 function positions(text: string, index: () => LineIndex, value: unknown): ParsedSource['position'] {
@@ -37,7 +39,9 @@ export function parseSource(file: string, text: string): ParseOutcome {
   const parsed = parseYaml(text, file);
   if ('error' in parsed) return { error: { ...parsed.error, syntax: 'YAML' } };
   const { index } = parsed;
-  return { source: { file, value: parsed.value, position: positions(text, () => index, parsed.value) } };
+  const source: ParsedSource = { file, value: parsed.value, position: positions(text, () => index, parsed.value) };
+  if (parsed.documents > 1) source.documents = parsed.documents;
+  return { source };
 }
 
 function errorMessage(error: unknown): string {
