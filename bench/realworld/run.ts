@@ -330,8 +330,11 @@ function compare(entry: ManifestEntry, truth: Truth | undefined, triage: TriageE
     const truthKeys = new Set<string>();
     for (const expected of truth.endpoints) {
       const key = routeKey(expected.method, expected.path);
+      // Two routes that differ only by parameter type (Flask `<int:id>` / `<name>`) are one key.
       if (truthKeys.has(key)) {
-        report.problems.push(`duplicate truth route ${key}`);
+        const first = truth.endpoints.find((other) => routeKey(other.method, other.path) === key);
+        if (first && (first.auth === 'protected') !== (expected.auth === 'protected'))
+          report.problems.push(`two truth routes on ${key} with different auth states`);
         continue;
       }
       truthKeys.add(key);
