@@ -128,3 +128,31 @@ describe('a single hostile file costs only its own diagnostic', () => {
     await expect(loadConfig(root)).rejects.toThrow(/\.apisec\.yaml: it is a link to a file outside the audited directory/);
   });
 });
+
+describe('a broken spec is never silent', () => {
+  const longDescription = `  description: |\n${Array.from({ length: 120 }, (_, i) => `    Paragraph ${i} of the service overview, long enough to push the version key past 4 KB.\n`).join('')}`;
+
+  it('reports a broken YAML spec whose openapi key comes after the first 4 KB, whatever its name', async () => {
+    const yaml = `info:\n  title: Billing\n  version: 2.1.0\n${longDescription}openapi: 3.0.3\npaths:\n  /invoices:\n    get:\n      summary: List: invoices\n      responses: {'200': {description: ok}}\n`;
+    const json = `{"info": {"title": "Billing", "description": ${JSON.stringify('x'.repeat(5000))}}, "openapi": "3.0.3", "paths": {"/invoices": {"get": {,}}}}`;
+    const root = workspace({
+      'definitions/billing.yaml': yaml,
+      'definitions/billing-v2.json': json,
+      // Safe look-alikes: broken files that only mention openapi below the top level.
+      'config/settings.yaml': `server:\n${longDescription}  openapi: 3.0.3\n  port: [80\n`,
+      'config/tools.json': `{"tools": {"description": ${JSON.stringify('x'.repeat(5000))}, "openapi": "3.0.3", "lint": [,]}}`,
+    });
+    const yamlLine = yaml.split('\n').findIndex((line) => line.includes('List: invoices')) + 1;
+    const analysis = await analyse({ root, today: '2026-06-01' });
+    try {
+      const of = (file: string): { line?: number; message: string }[] => analysis.diagnostics.filter((diagnostic) => diagnostic.file === file);
+      expect(yaml.indexOf('openapi:')).toBeGreaterThan(4096);
+      expect(of('definitions/billing.yaml')).toEqual([expect.objectContaining({ line: yamlLine, message: expect.stringMatching(/invalid YAML/) as unknown })]);
+      expect(of('definitions/billing-v2.json')).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/invalid JSON/) as unknown })]);
+      expect(of('config/settings.yaml')).toEqual([]);
+      expect(of('config/tools.json')).toEqual([]);
+    } finally {
+      analysis.dispose();
+    }
+  });
+});

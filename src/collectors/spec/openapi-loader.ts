@@ -41,12 +41,39 @@ export function specFormat(root: JsonObject): { format: SpecFormat; version: str
 
 const SPEC_MARKER = /["']?\b(openapi|swagger)\b["']?\s*:/;
 const SPEC_NAME = /(openapi|swagger|api)[^/]*$/i;
+/** `openapi: 3.x` / `swagger: "2.0"` as a key at column 0 (YAML's top level), anywhere in the file. */
+const TOP_LEVEL_YAML_MARKER = /^["']?(?:openapi|swagger)["']?[ \t]*:[ \t]*["']?\d/m;
+const JSON_VERSION = /^\s*:\s*"?\d/;
+
+/**
+ * Whether the text declares an OpenAPI/Swagger version at its top level, even when it does not
+ * parse: a column-0 YAML key, or a key of the outermost JSON object (found by one linear scan).
+ */
+export function declaresOpenApi(text: string): boolean {
+  if (TOP_LEVEL_YAML_MARKER.test(text)) return true;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+    else if (c === 34) {
+      let end = i + 1;
+      while (end < text.length && text.charCodeAt(end) !== 34) end += text.charCodeAt(end) === 92 ? 2 : 1;
+      if (depth === 1 && end - i <= 8) {
+        const key = text.slice(i + 1, end);
+        if ((key === 'openapi' || key === 'swagger') && JSON_VERSION.test(text.slice(end + 1, end + 40))) return true;
+      }
+      i = end;
+    }
+  }
+  return false;
+}
 
 /** Loads a JSON/YAML file; `spec` is set only when it is an OpenAPI document. Never throws. */
 export function loadSpec(file: string, text: string, readSibling: (relPath: string) => string | undefined): LoadedSpec {
-  const looksLikeSpec = SPEC_MARKER.test(text.slice(0, 4096)) || SPEC_NAME.test(file);
+  const looksLikeSpec = (): boolean => SPEC_MARKER.test(text.slice(0, 4096)) || SPEC_NAME.test(file) || declaresOpenApi(text);
   if (!SPEC_MARKER.test(text)) {
-    if (text.trim() === '' && looksLikeSpec) {
+    if (text.trim() === '' && looksLikeSpec()) {
       return { diagnostics: [{ level: 'warning', file, line: 1, message: 'The file is empty; no API description was read from it.', source: 'openapi' }] };
     }
     return { diagnostics: [] };
@@ -54,7 +81,7 @@ export function loadSpec(file: string, text: string, readSibling: (relPath: stri
   const outcome = parseSource(file, text);
   if ('empty' in outcome) return { diagnostics: [] };
   if ('error' in outcome) {
-    if (!looksLikeSpec) return { diagnostics: [] };
+    if (!looksLikeSpec()) return { diagnostics: [] };
     const { line, message, syntax } = outcome.error;
     return { diagnostics: [{ level: 'error', file, line, message: `invalid ${syntax} at line ${line}: ${message}`, source: 'openapi' }] };
   }
