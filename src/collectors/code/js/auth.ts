@@ -1,15 +1,17 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
 import { callArgs, callee, descendants, field, isFunction, named, objectProperty, unwrap } from './ast.js';
+import { bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
 import type { JsModule, ModuleGraph, Resolved } from './modules.js';
 import { externalName, evalString, evalTrue } from './values.js';
 
 /**
  * What a middleware, hook, guard or handler proves about authentication:
  * `auth` it rejects unauthenticated requests; `maybe` it looks like auth but cannot be shown to reject;
- * `none` it has nothing to do with auth; `public` it marks the route public on purpose.
+ * `none` it has nothing to do with auth; `public` it marks the route public on purpose (or starts an OAuth login);
+ * `optional` it reads a credential but lets requests without one through.
  */
-export type Verdict = 'auth' | 'maybe' | 'none' | 'public';
+export type Verdict = 'auth' | 'maybe' | 'none' | 'public' | 'optional';
 
 export interface AuthFact {
   verdict: Verdict;
@@ -17,6 +19,8 @@ export interface AuthFact {
   detail: string;
   /** express-unless / koa-jwt `unless`: true when the middleware skips this route. */
   skips?: (path: string, method: string) => boolean;
+  /** Guards: the conditions on route metadata under which the check is skipped (a public marker's key is read there). */
+  markers?: string[];
 }
 
 /** An AuthFact at the place that applies it. */
@@ -82,6 +86,92 @@ export function passportMechanism(strategy: string): AuthMechanism | undefined {
   return 'unknown';
 }
 
+/** The name a passport strategy class registers under when `passport.use` / `PassportStrategy` gives none. */
+const DEFAULT_STRATEGY_NAMES: Record<string, string> = {
+  'passport-jwt': 'jwt',
+  'passport-local': 'local',
+  'passport-http-bearer': 'bearer',
+  'passport-headerapikey': 'headerapikey',
+  'passport-anonymous': 'anonymous',
+  'passport-google-oauth20': 'google',
+  'passport-google-oauth2': 'google',
+  'passport-google-oauth': 'google',
+  'passport-github': 'github',
+  'passport-github2': 'github',
+  'passport-facebook': 'facebook',
+  'passport-twitter': 'twitter',
+  'passport-oauth2': 'oauth2',
+  'passport-discord': 'discord',
+  'passport-gitlab2': 'gitlab',
+  'passport-microsoft': 'microsoft',
+  'passport-apple': 'apple',
+  'passport-linkedin-oauth2': 'linkedin',
+  'passport-auth0': 'auth0',
+  'passport-saml': 'saml',
+  '@node-saml/passport-saml': 'saml',
+  'passport-openidconnect': 'openidconnect',
+  'passport-steam': 'steam',
+  'passport-slack': 'slack',
+};
+
+/** Strategies whose `authenticate` starts or completes a login with a third party: the route is the login itself. */
+const LOGIN_FLOW_PACKAGE = /oauth|openid|oidc|saml|google|github|facebook|twitter|discord|gitlab|microsoft|apple|linkedin|auth0|steam|slack|spotify|okta|keycloak|magic-?link|cas\b/i;
+const LOGIN_FLOW_NAME = /^(?:google|github|facebook|twitter|oauth2?|oidc|openidconnect|openid|saml|discord|gitlab|microsoft|apple|linkedin|auth0|steam|slack|azure-?ad-?openidconnect|azuread-openidconnect)$/i;
+
+/** A strategy class: the package it comes from and the exported name (`OIDCStrategy`, `BearerStrategy`). */
+export interface StrategyOrigin {
+  specifier: string;
+  name: string;
+}
+
+export function isLoginFlow(origin: StrategyOrigin | undefined, strategy: string): boolean {
+  if (!origin) return LOGIN_FLOW_NAME.test(strategy);
+  if (/bearer|jwt|headerapikey|api-?key/i.test(`${origin.specifier} ${origin.name}`)) return false;
+  if (origin.specifier === 'passport-azure-ad') return /OIDC/.test(origin.name);
+  if (origin.specifier === 'openid-client') return true;
+  return LOGIN_FLOW_PACKAGE.test(origin.specifier);
+}
+
+/**
+ * Passport strategies registered in the workspace, by name: `passport.use(new GoogleStrategy(...))`,
+ * `passport.use('admin-jwt', new JwtStrategy(...))` and Nest's `extends PassportStrategy(Strategy, 'google')`.
+ */
+export function strategyIndex(graph: ModuleGraph): Map<string, StrategyOrigin> {
+  const cached = strategyCache.get(graph);
+  if (cached) return cached;
+  const index = new Map<string, StrategyOrigin>();
+  strategyCache.set(graph, index);
+  for (const module of graph.modules.values()) {
+    const text = module.source.text;
+    if (!/passport/i.test(text) || !/Strategy/.test(text)) continue;
+    for (const call of descendants(module.source.tree.rootNode, CALLS)) {
+      const fn = callee(call);
+      if (!fn) continue;
+      const args = callArgs(call);
+      const isUse = fn.type === 'member_expression' && field(fn, 'property')?.text === 'use' && args.some((arg) => unwrap(arg).type === 'new_expression');
+      const isNest = /(?:^|\.)PassportStrategy$/.test(fn.text) && args.length >= 1;
+      if (!isUse && !isNest) continue;
+      const classNode = isUse ? args.map(unwrap).find((arg) => arg.type === 'new_expression') : unwrap(args[0] as Node);
+      const ctor = classNode?.type === 'new_expression' ? callee(classNode) : classNode;
+      if (!ctor) continue;
+      const resolved = graph.resolve(module, ctor);
+      if (resolved.kind !== 'external') continue;
+      const origin = { specifier: resolved.specifier, name: resolved.path.at(-1) ?? 'default' };
+      const nameArg = isUse ? (args.length >= 2 ? args[0] : undefined) : args[1];
+      const name = nameArg ? evalString(graph, module, nameArg) : (DEFAULT_STRATEGY_NAMES[origin.specifier] ?? azureName(origin));
+      if (name !== undefined && !index.has(name)) index.set(name, origin);
+    }
+  }
+  return index;
+}
+
+function azureName(origin: StrategyOrigin): string | undefined {
+  if (origin.specifier !== 'passport-azure-ad') return undefined;
+  return /OIDC/.test(origin.name) ? 'azuread-openidconnect' : 'oauth-bearer';
+}
+
+const strategyCache = new WeakMap<ModuleGraph, Map<string, StrategyOrigin>>();
+
 function packageOf(specifier: string): string {
   return Object.keys(AUTH_PACKAGES).find((pkg) => specifier === pkg || specifier.startsWith(`${pkg}/`)) ?? specifier;
 }
@@ -94,6 +184,8 @@ function summary(node: Node): string {
 const SESSION_RE = /\b(?:req|request|ctx|c)\.session\b|\.isAuthenticated\s*\(\s*\)|\bgetServerSession\s*\(|\bgetSession\s*\(|\biron-session|\bgetIronSession\s*\(/;
 /** Writes that establish a session (a login handler's `req.session.user = user`, `req.session.save()`), not checks that read one. */
 const SESSION_WRITE_RE = /\b(?:req|request|ctx|c)\.session(?:\.[\w$]+)*\s*=(?!=)|\b(?:req|request|ctx|c)\.session\.(?:save|regenerate|destroy)\s*\(/g;
+/** Reads a credential from the request (a bearer header, a cookie), whatever it does with it. */
+const CREDENTIAL_READ = /\.headers\.authorization|\.headers\[\s*['"`]authorization|\.get\(\s*['"`]authorization|\.header\(\s*['"`]authorization|\bBearer\b|\.cookies\b|getCookie\s*\(/i;
 const APIKEY_RE = /x-api-key|api[-_]?key/i;
 const BASIC_RE = /['"`]Basic\s/;
 const JWT_RE = /\bjwt\.verify\s*\(|\bjwtService\.verify\w*\s*\(|\bjwtVerify\s*\(|\.jwtVerify\s*\(|\bgetToken\s*\(|\bverify\(\s*token/;
@@ -178,6 +270,11 @@ export class AuthAnalyser {
         const strategies = args[0] ? this.strategies(module, args[0]) : [];
         // Passport tries strategies in turn; an always-succeeding one in the list lets unauthenticated requests through.
         if (strategies.some(isOptionalStrategy)) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
+        // `passport.authenticate('google')` starts (or, on the callback, completes) a login: the route is public by design.
+        const index = strategyIndex(this.graph);
+        if (strategies.length > 0 && strategies.every((name) => isLoginFlow(index.get(name), name)))
+          return { verdict: 'public', mechanisms: ['none'], detail: `${detail} starts or completes a third-party login` };
+
         const mechanisms = strategies.map(passportMechanism).filter((mech): mech is AuthMechanism => mech !== undefined);
         if (mechanisms.length === 0) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
         return { verdict: 'auth', mechanisms: dedupe(mechanisms), detail };
@@ -192,7 +289,7 @@ export class AuthAnalyser {
     if (resolved.kind === 'node' && isFunction(resolved.node)) {
       // A middleware factory (`requireRole('admin')`, `authenticate()`): its body, returned closure included, decides.
       // Only the factory's name hints at auth: `validate(authSchemas.login)` names a schema, not a check.
-      return this.fromBody(resolved.module, resolved.node, detail, false, fn.text);
+      return this.fromBody(resolved.module, resolved.node, detail, false, fn.text, args);
     }
     if (resolved.kind === 'node' && resolved.node.type === 'class_declaration') return this.fromBody(resolved.module, resolved.node, detail, false);
     return AUTHISH.test(fn.text) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
@@ -297,7 +394,7 @@ export class AuthAnalyser {
   }
 
   /** `strict` for route handlers: only an explicit 401/403 (or login redirect) after a check counts. */
-  fromBody(module: JsModule, fn: Node, detail: string, strict: boolean, name = detail): AuthFact {
+  fromBody(module: JsModule, fn: Node, detail: string, strict: boolean, name = detail, args?: readonly Node[], depth = 0): AuthFact {
     if (strict && !STRICT_REJECT_RE.test(fn.text)) return NONE;
     const facts = this.facts(module, fn, 0);
     const mechanisms = [...facts.mechanisms];
@@ -305,11 +402,121 @@ export class AuthAnalyser {
       if (facts.strictRejects && (mechanisms.length > 0 || facts.userCheck)) return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail };
       return NONE;
     }
-    if (mechanisms.length > 0 && (facts.rejects || facts.selfRejecting)) return { verdict: 'auth', mechanisms, detail };
-    if (facts.userCheck && facts.rejects) return { verdict: 'auth', mechanisms: ['unknown'], detail };
-    if (mechanisms.length > 0 || facts.userCheck || AUTHISH.test(name)) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
-    return NONE;
+    const looksLikeAuth = mechanisms.length > 0 || facts.userCheck || AUTHISH.test(name);
+    const maybe: AuthFact = looksLikeAuth ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
+    const target = this.gateOf(module, fn, args, depth);
+    if (target === undefined) return maybe;
+    if ('fact' in target) return { ...target.fact, detail };
+    const result = new Gate(target.fn, this.hooks(target.module, depth), target.env).analyse();
+    const states = result.continuations.map((continuation) => continuation.state);
+    if (states.length === 0) return maybe;
+    if (states.includes('open')) {
+      // A name alone (`checkAuth` that only records the caller) proves nothing either way: not authentication.
+      if (mechanisms.length === 0 && !facts.userCheck && !CREDENTIAL_READ.test(target.fn.text)) return NONE;
+      const at = result.continuations.find((continuation) => continuation.state === 'open');
+      const line = at ? ` (line ${at.node.startPosition.row + 1})` : '';
+      return { verdict: 'optional', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail: `${detail} lets requests without valid credentials through${line}` };
+    }
+    if (states.includes('unknown')) return maybe;
+    if (states.includes('route')) return { ...maybe, verdict: looksLikeAuth ? 'maybe' : 'none', detail: `${detail} skips its check for some request paths` };
+    const markers = result.continuations.filter((continuation) => continuation.state === 'marker').map((continuation) => continuation.condition ?? '');
+    if (!states.includes('guarded')) return { ...maybe, markers };
+    if (result.rejects && (looksLikeAuth || result.authReject)) return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail, markers };
+    return { ...maybe, markers };
   }
+
+  /**
+   * The function that gates the request: a middleware itself (`(req, res, next)`), the closure a factory returns
+   * (read with the factory's arguments bound: `auth({ optional: true })`), a guard's `canActivate`, or a hook.
+   * A factory returning another middleware expression (`return passport.authenticate('jwt')`) is classified as that.
+   */
+  private gateOf(module: JsModule, fn: Node, args: readonly Node[] | undefined, depth: number):
+    | { fn: Node; module: JsModule; env: Map<string, Bound | null> }
+    | { fact: AuthFact }
+    | undefined {
+    if (fn.type === 'class_declaration' || fn.type === 'class') {
+      const body = named(fn).find((child) => child.type === 'class_body');
+      const method = body ? named(body).find((member) => member.type === 'method_definition' && /^(?:canActivate|use|handle|intercept)$/.test(field(member, 'name')?.text ?? '')) : undefined;
+      return method ? { fn: method, module, env: new Map() } : undefined;
+    }
+    if (nextParameter(fn)) return { fn, module, env: new Map() };
+    const body = field(fn, 'body');
+    if (!body) return undefined;
+    const values = body.type === 'statement_block' ? returnedValues(body) : [unwrap(body)];
+    const env = bindParameters(fn, args ?? []);
+    for (const value of values) {
+      if (isFunction(value)) return { fn: value, module, env };
+      if (value.type === 'identifier') {
+        const local = descendants(body, new Set(['function_declaration', 'variable_declarator'])).find((d) => field(d, 'name')?.text === value.text);
+        const inner = local?.type === 'variable_declarator' ? field(local, 'value') : local;
+        if (inner && isFunction(unwrap(inner))) return { fn: unwrap(inner), module, env };
+      }
+      if ((value.type === 'call_expression' || value.type === 'array') && depth < 4) {
+        const fact = this.classify(module, value, depth + 1);
+        if (fact.verdict !== 'none') return { fact };
+      }
+    }
+    return { fn, module, env: new Map() };
+  }
+
+  private hooks(module: JsModule, depth: number): GateHooks {
+    return {
+      selfRejecting: (call) => this.selfRejecting(module, call, depth),
+      delegate: (call) => {
+        const fn = callee(call);
+        if (!fn || depth > 4) return 'unknown';
+        const fact = this.classify(module, fn, depth + 1);
+        return fact.verdict === 'auth' ? 'auth' : fact.verdict === 'maybe' ? 'unknown' : 'open';
+      },
+    };
+  }
+
+  /** A call that throws (or answers 401) itself when the credential is missing or invalid. */
+  private selfRejecting(module: JsModule, call: Node, depth: number): boolean {
+    if (call.type !== 'call_expression') return false;
+    const fn = callee(call);
+    if (!fn) return false;
+    const args = callArgs(call);
+    const text = fn.text;
+    // @fastify/jwt's `request.jwtVerify()`, @nestjs/jwt's `jwtService.verify(Async)`: both throw on a bad token.
+    if (/^(?:req|request)\.jwtVerify$/.test(text) || /(?:^|\.)jwtService\.verify(?:Async)?$/.test(text)) return true;
+    const resolved = this.graph.resolve(module, fn);
+    if (resolved.kind === 'external') {
+      const name = externalName(resolved) ?? '';
+      if (resolved.specifier === 'jsonwebtoken' && /verify$/.test(name)) return !args.slice(2).some((arg) => isFunction(unwrap(arg)));
+      if (resolved.specifier === 'jose' && /^(?:jwtVerify|jwtDecrypt|compactVerify)$/.test(name)) return true;
+      if (/^(?:firebase-admin|google-auth-library)/.test(resolved.specifier) && /verify(?:IdToken|SessionCookie)$/.test(name)) return true;
+      return false;
+    }
+    // `admin.auth().verifyIdToken(token)`: firebase-admin reached through a call.
+    if (/\.verify(?:IdToken|SessionCookie)$/.test(text)) {
+      const root = /^[\w$]+/.exec(text)?.[0];
+      const base = root ? this.graph.resolveName(module, root) : undefined;
+      if (base?.kind === 'external' && /^(?:firebase-admin|google-auth-library)/.test(base.specifier)) return true;
+    }
+    // A local helper that throws (or rejects) whenever the credential is bad: `const user = await userFromToken(req)`.
+    if (resolved.kind === 'node' && isFunction(resolved.node) && depth < 3 && !nextParameter(resolved.node)) {
+      const result = new Gate(resolved.node, this.hooks(resolved.module, depth + 1)).analyse();
+      return result.rejects && result.continuations.length > 0 && result.continuations.every((continuation) => continuation.state === 'guarded');
+    }
+    return false;
+  }
+}
+
+/** The expressions a function body returns (nested functions excluded). */
+function returnedValues(body: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (node: Node): void => {
+    for (const child of named(node)) {
+      if (isFunction(child) || child.type === 'class_declaration' || child.type === 'class') continue;
+      if (child.type === 'return_statement') {
+        const value = named(child)[0];
+        if (value) out.push(unwrap(value));
+      } else visit(child);
+    }
+  };
+  visit(body);
+  return out;
 }
 
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
@@ -364,5 +571,7 @@ export function evidence(facts: readonly AppliedFact[]): AuthEvidence {
       detail: `${maybe.detail} looks like authentication but does not provably reject unauthenticated requests`,
     };
   }
+  const optional = facts.find((fact) => fact.verdict === 'optional');
+  if (optional) return { state: 'unprotected', mechanisms: ['none'], where: optional.where, scope: optional.scope, detail: `optional authentication: ${optional.detail}` };
   return { state: 'unprotected', mechanisms: ['none'], detail: 'no authentication applies to this route' };
 }

@@ -1,0 +1,567 @@
+import type { Node } from 'web-tree-sitter';
+import { callArgs, callee, descendants, field, isFunction, named, objectProperty, parameterNames, unwrap } from './ast.js';
+
+/**
+ * Path analysis of a middleware, hook or guard body: does every way it lets the request go on
+ * (`next()`, `await next()`, a normal return for hooks and guards) come after a check that
+ * rejected the other case (401/403, a throw, `next(err)`, a redirect to a login page)?
+ *
+ * A path state is `guarded` once such a check (or a call that throws on a bad credential,
+ * `jwt.verify(token)`) was passed, `open` before; `route` / `marker` when only a test of the
+ * request path or of route metadata (a public marker) let the request skip the check.
+ */
+export type PathState = 'guarded' | 'open' | 'route' | 'marker' | 'unknown';
+
+export interface Continuation {
+  state: PathState;
+  node: Node;
+  /** For `marker`: the conditions (with local values substituted) that skipped the check. */
+  condition?: string;
+}
+
+interface Exit {
+  kind: 'continue' | 'reject' | 'respond';
+  continuation?: Continuation;
+}
+
+interface Flow {
+  fall: PathState[];
+  exits: Exit[];
+}
+
+/** A parameter value of a middleware factory, bound where the factory was called. */
+export interface Bound {
+  node: Node;
+}
+
+export interface GateHooks {
+  /** Whether a call throws (or answers 401) when the credential it reads is missing or invalid. */
+  selfRejecting(call: Node): boolean;
+  /** The verdict of a middleware a gate delegates to with its `next` (`passport.authenticate('jwt')(req, res, next)`). */
+  delegate(call: Node): 'auth' | 'open' | 'unknown';
+}
+
+export interface GateResult {
+  continuations: Continuation[];
+  /** A rejection was seen: 401/403, a throw, `next(err)`, a login redirect. */
+  rejects: boolean;
+  /** A rejection names authentication explicitly (401/403, Unauthorized/Forbidden, a login redirect). */
+  authReject: boolean;
+  /** The function was read as a gate (it has a `next` parameter, or is a hook or guard). */
+  style: 'next' | 'return';
+}
+
+const NEXT_NAMES = /^(?:next|done|cb|callback|nextFn|proceed)$/;
+const CALLS: ReadonlySet<string> = new Set(['call_expression', 'new_expression']);
+const FUNCTIONS: ReadonlySet<string> = new Set(['arrow_function', 'function_expression']);
+const AUTH_REJECT =
+  /\b40[13]\b|Unauthori[sz]ed|Forbidden|UNAUTHENTICATED|AuthenticationError|AuthError|\bunauthorized\s*\(|\bforbidden\s*\(|(?:redirect|Redirect)\w*\s*\([^)]*(?:login|signin|sign-in|auth)/;
+const RESPONSE_OBJECT = /^(?:res|response|reply|ctx|context|c|h|resp)$/;
+const ROUTE_ONLY =
+  /\b(?:req|request|ctx|c|context)(?:\.req)?\.(?:method|path|url|originalUrl|baseUrl|routerPath|routeOptions|routeConfig|_parsedUrl|nextUrl)\b|\bpathname\b/;
+const CREDENTIAL = /token|auth|user|session|cookie|header|key|jwt|bearer|credential|secret|signature|principal|claims|payload|decoded|verif/i;
+const MARKER = /reflector|getAllAndOverride|getAllAndMerge|getMetadata|Reflect\.getMetadata|\.get\s*\(\s*[A-Z_]+(?:_KEY)?\s*,/;
+
+/** The parameter that continues the chain, when the function takes one (`(req, res, next)`, `(ctx, next)`, `(c, next)`). */
+export function nextParameter(fn: Node): string | undefined {
+  const names = parameterNames(fn);
+  if (names.length < 2) return undefined;
+  const last = names[names.length - 1];
+  return last !== undefined && NEXT_NAMES.test(last) ? last : undefined;
+}
+
+export class Gate {
+  private readonly locals = new Map<string, Node>();
+  private readonly errorNames = new Set<string>();
+  private rejects = false;
+  private authReject = false;
+
+  constructor(
+    private readonly fn: Node,
+    private readonly hooks: GateHooks,
+    private readonly env: Map<string, Bound | null> = new Map(),
+    private readonly nextName = nextParameter(fn),
+    /** A callback inside the gate: its returns end the callback, not the gate. */
+    private readonly nested = false,
+  ) {}
+
+  analyse(): GateResult {
+    const body = field(this.fn, 'body');
+    const style = this.nextName ? 'next' : 'return';
+    if (!body) return { continuations: [], rejects: false, authReject: false, style };
+    let flow: Flow;
+    if (body.type === 'statement_block') flow = this.block(named(body), 'open');
+    else {
+      const effect = this.expression(body, 'open');
+      // `(req, res, next) => jwtCheck(req, res, next)`; a hook or guard that returns a value ends normally.
+      flow = { fall: [], exits: effect.exits.length > 0 ? effect.exits : effect.fall.map((state) => this.returned(state, body, body)) };
+      if (effect.exits.length > 0 && style === 'return') flow.exits.push(...effect.fall.map((state) => this.returned(state, body, body)));
+    }
+    const continuations = flow.exits.flatMap((exit) => (exit.kind === 'continue' && exit.continuation ? [exit.continuation] : []));
+    // A hook or guard that runs off its end lets the request through.
+    if (style === 'return') for (const state of flow.fall) continuations.push({ state, node: body });
+    return { continuations, rejects: this.rejects, authReject: this.authReject, style };
+  }
+
+  private returned(state: PathState, value: Node | undefined, site: Node): Exit {
+    if (this.nextName || this.nested) return { kind: 'respond' };
+    const current = value ? unwrap(value) : undefined;
+    // Nest guards: `return false` answers 403.
+    if (current?.type === 'false') {
+      this.rejects = true;
+      this.authReject = true;
+      return { kind: 'reject' };
+    }
+    return { kind: 'continue', continuation: { state, node: site } };
+  }
+
+  private block(statements: readonly Node[], state: PathState): Flow {
+    let states: PathState[] = [state];
+    const exits: Exit[] = [];
+    for (const statement of statements) {
+      if (states.length === 0) break;
+      const next: PathState[] = [];
+      for (const current of dedupe(states)) {
+        const flow = this.statement(statement, current);
+        next.push(...flow.fall);
+        exits.push(...flow.exits);
+      }
+      states = dedupe(next);
+    }
+    return { fall: states, exits };
+  }
+
+  private statement(node: Node, state: PathState): Flow {
+    switch (node.type) {
+      case 'statement_block':
+        return this.block(named(node), state);
+      case 'expression_statement': {
+        const expression = named(node)[0];
+        return expression ? this.expression(expression, state) : { fall: [state], exits: [] };
+      }
+      case 'lexical_declaration':
+      case 'variable_declaration': {
+        let flow: Flow = { fall: [state], exits: [] };
+        for (const declarator of named(node)) {
+          if (declarator.type !== 'variable_declarator') continue;
+          const name = field(declarator, 'name');
+          const value = field(declarator, 'value');
+          if (!value) continue;
+          if (name?.type === 'identifier') this.locals.set(name.text, value);
+          else if (name?.type === 'object_pattern') for (const part of named(name)) if (part.type === 'shorthand_property_identifier_pattern') this.locals.set(part.text, value);
+          flow = this.then(flow, (s) => this.expression(value, s));
+        }
+        return flow;
+      }
+      case 'return_statement': {
+        const value = named(node)[0];
+        if (!value) return { fall: [], exits: [this.returned(state, undefined, node)] };
+        const effect = this.expression(value, state);
+        if (effect.exits.length > 0 && effect.fall.length === 0) return { fall: [], exits: effect.exits };
+        return { fall: [], exits: [...effect.exits, ...effect.fall.map((s) => this.returned(s, value, node))] };
+      }
+      case 'throw_statement':
+        this.rejects = true;
+        if (AUTH_REJECT.test(node.text) || !/\b(?:400|404|409|422|500)\b|NotFound|BadRequest|Validation/.test(node.text)) this.authReject = true;
+        return { fall: [], exits: [{ kind: 'reject' }] };
+      case 'if_statement':
+        return this.branch(node, state);
+      case 'try_statement': {
+        const body = field(node, 'body');
+        const handler = field(node, 'handler');
+        const finalizer = field(node, 'finalizer');
+        const tried = body ? this.block(named(body), state) : { fall: [state], exits: [] };
+        let caught: Flow = { fall: [], exits: [] };
+        if (handler) {
+          const param = field(handler, 'parameter');
+          if (param?.type === 'identifier') this.errorNames.add(param.text);
+          const handlerBody = field(handler, 'body');
+          // The error may come from anywhere in the block: the handler starts from the state before it.
+          caught = handlerBody ? this.block(named(handlerBody), state) : { fall: [state], exits: [] };
+        }
+        let flow: Flow = { fall: dedupe([...tried.fall, ...caught.fall]), exits: [...tried.exits, ...caught.exits] };
+        const finalBody = finalizer ? field(finalizer, 'body') : undefined;
+        if (finalBody) flow = this.then(flow, (s) => this.block(named(finalBody), s));
+        return flow;
+      }
+      case 'for_statement':
+      case 'for_in_statement':
+      case 'while_statement':
+      case 'do_statement': {
+        const body = field(node, 'body');
+        const flow = body ? this.statement(body, state) : { fall: [], exits: [] };
+        return { fall: dedupe([state, ...flow.fall]), exits: flow.exits };
+      }
+      case 'switch_statement': {
+        const body = field(node, 'body');
+        const exits: Exit[] = [];
+        const fall: PathState[] = [state];
+        for (const clause of body ? named(body) : []) {
+          const statements = named(clause).filter((child) => child.type !== 'comment' && child !== field(clause, 'value'));
+          const flow = this.block(statements, state);
+          exits.push(...flow.exits);
+          fall.push(...flow.fall);
+        }
+        return { fall: dedupe(fall), exits };
+      }
+      case 'labeled_statement': {
+        const body = field(node, 'body');
+        return body ? this.statement(body, state) : { fall: [state], exits: [] };
+      }
+      default:
+        return { fall: [state], exits: [] };
+    }
+  }
+
+  private then(flow: Flow, step: (state: PathState) => Flow): Flow {
+    const fall: PathState[] = [];
+    const exits = [...flow.exits];
+    for (const state of dedupe(flow.fall)) {
+      const next = step(state);
+      fall.push(...next.fall);
+      exits.push(...next.exits);
+    }
+    return { fall: dedupe(fall), exits };
+  }
+
+  /** `if`, and the ternary and `&&` / `||` forms of it. */
+  private branch(node: Node, state: PathState): Flow {
+    const condition = field(node, 'condition');
+    const consequence = field(node, 'consequence');
+    const alternativeClause = field(node, 'alternative');
+    const alternative = alternativeClause?.type === 'else_clause' ? named(alternativeClause)[0] : alternativeClause;
+    const value = condition ? this.truth(condition) : undefined;
+    const run = (part: Node | undefined, s: PathState): Flow => {
+      if (!part) return { fall: [s], exits: [] };
+      return node.type === 'if_statement' ? this.statement(part, s) : this.expression(part, s);
+    };
+    if (value === true) return run(consequence, state);
+    if (value === false) return run(alternative, state);
+    let yes = run(consequence, state);
+    let no = run(alternative, state);
+    const kind = condition ? this.conditionKind(condition) : 'data';
+    if (kind === 'data' || kind === 'credential') {
+      // The side that only rejects is the check; the other side has passed it.
+      if (rejectOnly(no) && state !== 'guarded') yes = run(consequence, lift(state));
+      if (rejectOnly(yes) && state !== 'guarded') no = run(alternative, lift(state));
+    } else if (state === 'open') {
+      // Only the request path, method or route metadata decided: the open side skipped the check for those routes.
+      const tag: PathState = kind;
+      const yesOpen = isOpen(yes);
+      const noOpen = isOpen(no);
+      if (yesOpen && !noOpen) yes = retag(yes, tag, condition ? this.substituted(condition) : undefined);
+      if (noOpen && !yesOpen) no = retag(no, tag, condition ? this.substituted(condition) : undefined);
+    }
+    return { fall: dedupe([...yes.fall, ...no.fall]), exits: [...yes.exits, ...no.exits] };
+  }
+
+  private expression(node: Node, state: PathState): Flow {
+    const current = unwrap(node);
+    switch (current.type) {
+      case 'ternary_expression':
+        return this.branch(current, state);
+      case 'binary_expression': {
+        const operator = field(current, 'operator')?.text;
+        const left = field(current, 'left');
+        const right = field(current, 'right');
+        if ((operator === '&&' || operator === '||') && left && right) {
+          // `user || res.status(401)...`, `token && verify(token)`: the right side runs on one branch only.
+          const first = this.expression(left, state);
+          const second = this.then(first, (s) => this.expression(right, s));
+          if (rejectOnly({ fall: second.fall, exits: second.exits.slice(first.exits.length) }) && this.conditionKind(left) !== 'route')
+            return { fall: first.fall.map(lift), exits: second.exits };
+          return { fall: dedupe([...first.fall, ...second.fall]), exits: second.exits };
+        }
+        break;
+      }
+      case 'sequence_expression': {
+        let flow: Flow = { fall: [state], exits: [] };
+        for (const part of named(current)) flow = this.then(flow, (s) => this.expression(part, s));
+        return flow;
+      }
+      case 'assignment_expression': {
+        const left = field(current, 'left');
+        const right = field(current, 'right');
+        // Koa: `ctx.status = 401` (followed by a return) answers the request.
+        if (left && right && /^(?:ctx|context)\.status$/.test(left.text) && /^40[13]$/.test(unwrap(right).text)) {
+          this.rejects = true;
+          this.authReject = true;
+          return { fall: [], exits: [{ kind: 'reject' }] };
+        }
+        if (left?.type === 'identifier' && right) this.locals.set(left.text, right);
+        return right ? this.expression(right, state) : { fall: [state], exits: [] };
+      }
+      default:
+        break;
+    }
+    if (isFunction(current)) return { fall: [state], exits: [] };
+    return this.calls(current, state);
+  }
+
+  /** The calls an expression makes (nested functions aside): continuations, rejections, checks, callbacks. */
+  private calls(node: Node, state: PathState): Flow {
+    const calls = this.shallowCalls(node);
+    const exits: Exit[] = [];
+    let fall: PathState = state;
+    let ended = false;
+    // A whole call chain that answers 401/403 (`res.status(401).json(...)`) rejects.
+    if (calls.some((call) => this.isResponse(call)) && AUTH_REJECT.test(this.shallowText(node))) {
+      this.rejects = true;
+      this.authReject = true;
+      return { fall: [], exits: [{ kind: 'reject' }] };
+    }
+    for (const call of calls) {
+      const fn = callee(call);
+      const name = fn?.text ?? '';
+      const args = callArgs(call);
+      if (this.nextName && name === this.nextName) {
+        const arg = args[0] ? unwrap(args[0]) : undefined;
+        if (!arg || arg.type === 'null' || arg.text === 'undefined') exits.push({ kind: 'continue', continuation: { state: fall, node: call } });
+        else {
+          this.rejects = true;
+          if (AUTH_REJECT.test(arg.text) || this.errorNames.has(arg.text) || arg.type === 'new_expression' || arg.type === 'call_expression') this.authReject = true;
+          exits.push({ kind: 'reject' });
+        }
+        ended = true;
+        continue;
+      }
+      if (/(?:^|\.)throw$/.test(name) && /^(?:ctx|context|this\.ctx)\.throw$/.test(name)) {
+        this.rejects = true;
+        const code = args[0] ? unwrap(args[0]).text : '';
+        if (/^40[13]$/.test(code) || AUTH_REJECT.test(call.text)) this.authReject = true;
+        exits.push({ kind: 'reject' });
+        ended = true;
+        continue;
+      }
+      // `ctx.assert(ctx.state.user, 401)`, http-assert: throws unless the value holds.
+      if (/(?:^|\.)assert$/.test(name) && args.length >= 2 && this.conditionKind(args[0] as Node) !== 'route') {
+        this.rejects = true;
+        if (/^40[13]$/.test(unwrap(args[1] as Node).text)) this.authReject = true;
+        if (fall !== 'guarded') fall = lift(fall);
+        continue;
+      }
+      // `reply.send(err)` in a catch: the error (a 401 from the verifier) is the answer.
+      if (this.isResponse(call) && args.some((arg) => this.errorNames.has(unwrap(arg).text))) {
+        this.rejects = true;
+        this.authReject = true;
+        exits.push({ kind: 'reject' });
+        ended = true;
+        continue;
+      }
+      if (this.nextName && args.some((arg) => unwrap(arg).text === this.nextName)) {
+        const verdict = this.hooks.delegate(call);
+        exits.push({ kind: 'continue', continuation: { state: verdict === 'auth' ? 'guarded' : verdict === 'unknown' ? 'unknown' : fall, node: call } });
+        ended = true;
+        continue;
+      }
+      for (const arg of args) {
+        const value = unwrap(arg);
+        if (!isFunction(value)) continue;
+        const inner = new Gate(value, this.hooks, this.env, this.nextName, true);
+        inner.locals.forEach((v, k) => this.locals.set(k, v));
+        for (const name of this.errorNames) inner.errorNames.add(name);
+        const params = parameterNames(value);
+        // `jwt.verify(token, key, (err, user) => …)`: the first parameter is the error.
+        if (params[0]) inner.errorNames.add(params[0]);
+        const body = field(value, 'body');
+        if (!body) continue;
+        const flow = body.type === 'statement_block' ? inner.block(named(body), fall) : inner.expression(body, fall);
+        this.rejects ||= inner.rejects;
+        this.authReject ||= inner.authReject;
+        exits.push(...flow.exits.filter((exit) => exit.kind !== 'respond'));
+      }
+      if (fall !== 'guarded' && this.hooks.selfRejecting(call)) fall = 'guarded';
+    }
+    return { fall: ended ? [] : [fall], exits };
+  }
+
+  private isResponse(call: Node): boolean {
+    const fn = callee(call);
+    if (call.type === 'new_expression') return /Response$|Exception$|Error$/.test(fn?.text ?? '');
+    if (fn?.type !== 'member_expression') return /^(?:redirect|unauthorized|forbidden|json)$/.test(fn?.text ?? '');
+    let base: Node | undefined = fn;
+    while (base && (base.type === 'member_expression' || base.type === 'call_expression')) {
+      base = base.type === 'member_expression' ? field(base, 'object') : callee(base);
+    }
+    return base !== undefined && (RESPONSE_OBJECT.test(base.text) || /^(?:NextResponse|Response|this)$/.test(base.text));
+  }
+
+  private shallowCalls(node: Node): Node[] {
+    return descendants(node, CALLS).filter((call) => {
+      if (call.id === node.id) return true;
+      for (let up = call.parent; up && up.id !== node.id; up = up.parent) if (isFunction(up)) return false;
+      return true;
+    });
+  }
+
+  private shallowText(node: Node): string {
+    let text = node.text;
+    for (const fn of descendants(node, FUNCTIONS)) text = text.replace(fn.text, '');
+    return text;
+  }
+
+  /** The condition's text with local values substituted (`isPublic` → `this.reflector.get(IS_PUBLIC_KEY, …)`). */
+  private substituted(condition: Node): string {
+    let text = condition.text;
+    for (const id of descendants(condition, new Set(['identifier']))) {
+      const value = this.locals.get(id.text);
+      if (value) text += ` ${value.text}`;
+    }
+    return text;
+  }
+
+  private conditionKind(condition: Node): 'route' | 'marker' | 'credential' | 'data' {
+    const text = this.substituted(condition);
+    if (MARKER.test(text)) return 'marker';
+    if (ROUTE_ONLY.test(text) && !CREDENTIAL.test(text.replace(ROUTE_ONLY, ''))) return 'route';
+    return CREDENTIAL.test(text) ? 'credential' : 'data';
+  }
+
+  /** A condition decided by the factory's options (`opts.optional`, `required`), or undefined. */
+  private truth(condition: Node, depth = 0): boolean | undefined {
+    if (depth > 8) return undefined;
+    const current = unwrap(condition);
+    switch (current.type) {
+      case 'true':
+        return true;
+      case 'false':
+      case 'null':
+      case 'undefined':
+        return false;
+      case 'unary_expression': {
+        const argument = field(current, 'argument');
+        if (current.children[0]?.type !== '!' || !argument) return undefined;
+        const inner = this.truth(argument, depth + 1);
+        return inner === undefined ? undefined : !inner;
+      }
+      case 'binary_expression': {
+        const operator = field(current, 'operator')?.text;
+        const left = field(current, 'left');
+        const right = field(current, 'right');
+        if (!left || !right) return undefined;
+        const a = this.truth(left, depth + 1);
+        const b = this.truth(right, depth + 1);
+        if (operator === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
+        if (operator === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+        if ((operator === '===' || operator === '==' || operator === '!==' || operator === '!=') && (right.type === 'true' || right.type === 'false')) {
+          const value = this.truth(left, depth + 1);
+          if (value === undefined) return undefined;
+          const equal = value === (right.type === 'true');
+          return operator.startsWith('!') ? !equal : equal;
+        }
+        return undefined;
+      }
+      case 'identifier': {
+        if (this.env.has(current.text)) {
+          const bound = this.env.get(current.text);
+          return bound ? this.literalTruth(bound.node) : false;
+        }
+        const local = this.locals.get(current.text);
+        return local && local.id !== current.id ? this.truth(local, depth + 1) : undefined;
+      }
+      case 'member_expression': {
+        const object = field(current, 'object');
+        const key = field(current, 'property')?.text;
+        if (!object || !key) return undefined;
+        const base = unwrap(object);
+        const bound = base.type === 'identifier' ? (this.env.has(base.text) ? this.env.get(base.text) : this.localObject(base.text)) : undefined;
+        if (bound === undefined) return undefined;
+        if (bound === null) return false;
+        const value = unwrap(bound.node);
+        if (value.type !== 'object' || named(value).some((child) => child.type === 'spread_element')) return undefined;
+        const property = objectProperty(value, key);
+        return property ? this.literalTruth(property) : false;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private localObject(name: string): Bound | null | undefined {
+    const local = this.locals.get(name);
+    if (!local) return undefined;
+    const value = unwrap(local);
+    // `const options = opts || {}` / `{ ...defaults, ...opts }` are read only when plain.
+    if (value.type === 'object') return { node: value };
+    if (value.type === 'identifier' && this.env.has(value.text)) return this.env.get(value.text);
+    return undefined;
+  }
+
+  private literalTruth(node: Node): boolean | undefined {
+    const value = unwrap(node);
+    if (value.type === 'true') return true;
+    if (value.type === 'false' || value.type === 'null' || value.text === 'undefined') return false;
+    if (value.type === 'number') return Number(value.text) !== 0;
+    if (value.type === 'string') return value.text.length > 2;
+    if (value.type === 'object' || value.type === 'array') return true;
+    return undefined;
+  }
+}
+
+function dedupe<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+function lift(state: PathState): PathState {
+  return state === 'open' ? 'guarded' : state;
+}
+
+function rejectOnly(flow: Flow): boolean {
+  return flow.fall.length === 0 && flow.exits.length > 0 && flow.exits.every((exit) => exit.kind === 'reject');
+}
+
+function isOpen(flow: Flow): boolean {
+  return flow.fall.includes('open') || flow.exits.some((exit) => exit.continuation?.state === 'open');
+}
+
+function retag(flow: Flow, tag: PathState, condition: string | undefined): Flow {
+  return {
+    fall: flow.fall.map((state) => (state === 'open' ? tag : state)),
+    exits: flow.exits.map((exit) =>
+      exit.continuation?.state === 'open' ? { ...exit, continuation: { ...exit.continuation, state: tag, ...(condition === undefined ? {} : { condition }) } } : exit,
+    ),
+  };
+}
+
+/** Binds a factory's parameters to a call's arguments: identifiers, and destructured `{ optional = false } = {}`. */
+export function bindParameters(fn: Node, args: readonly Node[]): Map<string, Bound | null> {
+  const env = new Map<string, Bound | null>();
+  const single = field(fn, 'parameter');
+  const params = single ? [single] : named(field(fn, 'parameters') ?? fn).filter((p) => p.type !== 'type_annotation');
+  params.forEach((param, index) => {
+    let pattern = param.type === 'identifier' ? param : field(param, 'pattern') ?? param;
+    let fallback = field(param, 'value');
+    if (pattern.type === 'assignment_pattern') {
+      fallback = field(pattern, 'right');
+      pattern = field(pattern, 'left') ?? pattern;
+    }
+    const arg = args[index] ? unwrap(args[index]) : undefined;
+    const given = arg && arg.text !== 'undefined' ? arg : fallback ? unwrap(fallback) : undefined;
+    if (pattern.type === 'identifier') {
+      env.set(pattern.text, given ? { node: given } : null);
+      return;
+    }
+    if (pattern.type !== 'object_pattern') return;
+    for (const part of named(pattern)) {
+      if (part.type === 'shorthand_property_identifier_pattern') {
+        if (given && given.type !== 'object') continue;
+        const value = given ? objectProperty(given, part.text) : undefined;
+        env.set(part.text, value ? { node: value } : null);
+      } else if (part.type === 'object_assignment_pattern') {
+        const left = field(part, 'left');
+        const right = field(part, 'right');
+        if (!left) continue;
+        const value = given?.type === 'object' ? objectProperty(given, left.text) : undefined;
+        if (value) env.set(left.text, { node: value });
+        else if (!given || given.type === 'object') env.set(left.text, right ? { node: right } : null);
+      } else if (part.type === 'pair_pattern') {
+        const key = field(part, 'key')?.text;
+        const local = field(part, 'value');
+        if (!key || local?.type !== 'identifier' || (given && given.type !== 'object')) continue;
+        const value = given ? objectProperty(given, key) : undefined;
+        env.set(local.text, value ? { node: value } : null);
+      }
+    }
+  });
+  return env;
+}
