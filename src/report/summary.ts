@@ -1,4 +1,5 @@
 import { createColors } from 'picocolors';
+import { maskResult } from '../engine/mask.js';
 import type { AuditResult } from '../engine/result.js';
 import type { Severity } from '../model/types.js';
 import { SEVERITIES, TIER_ORDER } from '../model/types.js';
@@ -39,7 +40,8 @@ function firstSentence(value: string): string {
 }
 
 /** The terminal summary seed 000 asks for; plain text unless `color`. */
-export function renderSummary(result: AuditResult, options: SummaryOptions): string {
+export function renderSummary(unmasked: AuditResult, options: SummaryOptions): string {
+  const result = maskResult(unmasked);
   const colors = createColors(options.color);
   const summary = summarize(result);
   const label = (value: string): string => colors.bold(value);

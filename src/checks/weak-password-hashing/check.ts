@@ -3,6 +3,7 @@ import { at, functionName, isPython, resolveValue } from '../../analysis/code-au
 import { argument, type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const PASSWORD = /pass_?word|passwd|passphrase|(^|[^a-z])pwd|(^|_)pw($|_)|Password|Pwd/;
 const PY_FAST = /^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs])$/;
@@ -15,8 +16,8 @@ const MIN_PBKDF2_ITERATIONS = 100_000;
 function aboutPassword(call: Node, data: readonly (Node | undefined)[]): boolean {
   if (data.some((node) => node && PASSWORD.test(node.text))) return true;
   if (data.some((node) => node && /token|nonce|email|api_?key|otp|file|content|body|payload|url/i.test(node.text))) return false;
-  let current: Node | null = call.parent;
-  for (let i = 0; current && i < 6; i += 1, current = current.parent) {
+  let current: Node | null = parentOf(call);
+  for (let i = 0; current && i < 6; i += 1, current = parentOf(current)) {
     if (['assignment', 'variable_declarator', 'assignment_expression', 'pair', 'keyword_argument'].includes(current.type)) {
       const target = current.childForFieldName('left') ?? current.childForFieldName('name') ?? current.childForFieldName('key');
       if (target && PASSWORD.test(target.text)) return true;
@@ -31,14 +32,14 @@ function aboutPassword(call: Node, data: readonly (Node | undefined)[]): boolean
 function updates(source: SourceFile, call: CallSite): Node[] {
   const out: Node[] = [];
   let current: Node = call.node;
-  while (current.parent?.type === 'member_expression' || current.parent?.type === 'attribute') {
-    const property = current.parent.childForFieldName(current.parent.type === 'attribute' ? 'attribute' : 'property')?.text;
-    const outer = current.parent.parent;
+  while (parentOf(current)?.type === 'member_expression' || parentOf(current)?.type === 'attribute') {
+    const property = parentOf(current).childForFieldName(parentOf(current).type === 'attribute' ? 'attribute' : 'property')?.text;
+    const outer = parentOf(parentOf(current));
     if (outer?.type !== 'call_expression' && outer?.type !== 'call') break;
     if (property === 'update') out.push(...(outer.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => n !== null) ?? []));
     current = outer;
   }
-  const holder = call.node.parent;
+  const holder = parentOf(call.node);
   const name = holder?.type === 'assignment' || holder?.type === 'variable_declarator' ? holder.childForFieldName(holder.type === 'assignment' ? 'left' : 'name') : null;
   if (name?.type === 'identifier') {
     const scope = enclosingFunction(call.node) ?? source.tree.rootNode;
@@ -47,6 +48,45 @@ function updates(source: SourceFile, call: CallSite): Node[] {
     }
   }
   return out;
+}
+
+/** Calls that take a symmetric key: a derived value passed here is an encryption key, not a stored password hash. */
+const CIPHER_KEY_SINK = /^(?:(?:node:)?crypto\.create(?:Cipheriv|Decipheriv|Hmac)|(?:\w+\.)*(?:AESGCM|AESCCM|ChaCha20Poly1305|Fernet|AES\.new|algorithms\.AES|ChaCha20_Poly1305\.new)|crypto\.subtle\.importKey)$/;
+
+/** The name a derivation's result is known by: the variable it is stored in, or the function that returns it. */
+function derivedName(call: Node): { variable?: string; fn?: string } {
+  let node: Node = call;
+  for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
+    if (parent.type === 'await_expression' || parent.type === 'await' || parent.type === 'parenthesized_expression') continue;
+    if (parent.type === 'variable_declarator') return { variable: parent.childForFieldName('name')?.text ?? '' };
+    if (parent.type === 'assignment' || parent.type === 'assignment_expression') return { variable: parent.childForFieldName('left')?.text ?? '' };
+    if (parent.type === 'return_statement' || parent.type === 'arrow_function') return { fn: functionName(call) };
+    return {};
+  }
+  return {};
+}
+
+/**
+ * PBKDF2 also derives encryption keys from an application secret (`getKey(secret, salt)` then
+ * `createCipheriv(…, key, iv)`): its iteration count is then not a password-storage question.
+ */
+function derivesCipherKey(source: SourceFile, call: Node): boolean {
+  const { variable, fn } = derivedName(call);
+  const keys = new Set<string>();
+  if (variable) keys.add(variable);
+  const calls = factsOf(source).calls;
+  if (fn) {
+    for (const other of calls) {
+      if (other.written !== fn && !other.written.endsWith(`.${fn}`)) continue;
+      const held = derivedName(other.node).variable;
+      if (held) keys.add(held);
+    }
+  }
+  if (keys.size === 0) return false;
+  const named = (arg: Node): boolean =>
+    keys.has(arg.text) || arg.descendantsOfType('identifier').some((id) => id !== null && keys.has(id.text));
+  // `Fernet(base64.urlsafe_b64encode(key))`: the key may sit inside an encoding call.
+  return calls.some((sink) => CIPHER_KEY_SINK.test(sink.callee) && sink.args.some(named));
 }
 
 function iterationsOf(source: SourceFile, node: Node | undefined): number | undefined {
@@ -87,7 +127,7 @@ export default defineCheck({
           }
         } else if (py && c === 'hashlib.pbkdf2_hmac') {
           const iterations = iterationsOf(source, argument(call, 3, 'iterations'));
-          if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS) {
+          if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS && !derivesCipherKey(source, call.node)) {
             report({ messageId: 'iterations', data: { call: call.written, iterations }, ...at(ctx, source, call.node) });
           }
         } else if (py && /(^|\.)make_password$/.test(c)) {
@@ -103,7 +143,7 @@ export default defineCheck({
           }
         } else if (!py && /^(node:)?crypto\.pbkdf2(Sync)?$/.test(c)) {
           const iterations = iterationsOf(source, call.args[2]);
-          if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS) {
+          if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS && !derivesCipherKey(source, call.node)) {
             report({ messageId: 'iterations', data: { call: call.written, iterations }, ...at(ctx, source, call.node) });
           }
         } else if (!py && JS_LIBS.test(c) && aboutPassword(call.node, call.args)) {
