@@ -8,6 +8,7 @@ import { ModuleGraph, type JsModule } from './modules.js';
 import { extractParameters } from './params.js';
 import { joinPaths, mountCovers, normalisePath } from './paths.js';
 import { evalStrings } from './values.js';
+import { parentOf } from '../../../parsing/tree-index.js';
 
 /**
  * Express-style routers shared by Express, Koa (koa-router) and Hono: instances created by a call,
@@ -157,7 +158,7 @@ export class RouterEngine {
   }
 
   private enclosingParam(module: JsModule, identifier: Node): Instance | undefined {
-    for (let scope = identifier.parent; scope; scope = scope.parent) {
+    for (let scope = parentOf(identifier); scope; scope = parentOf(scope)) {
       if (!isFunction(scope)) continue;
       const index = parameterNames(scope).indexOf(identifier.text);
       if (index >= 0) {
@@ -436,6 +437,10 @@ export class RouterEngine {
       if (handler) {
         const fact = this.auth.fromBody(handler.module, handler.node, 'check in the handler', true);
         if (fact.verdict === 'auth') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
+      } else if (handlerNode && unwrap(handlerNode).type === 'call_expression' && this.externalCall(module, unwrap(handlerNode))) {
+        // `router.get('/auth/google', passport.authenticate('google'))`: a library middleware is the whole route.
+        const fact = this.auth.classify(module, handlerNode);
+        if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(module.file, handlerNode), scope: 'route' });
       }
       let auth = evidence(facts);
       if (!root.app && !this.dialect.everyRootIsApp && auth.state !== 'protected') {
@@ -456,6 +461,11 @@ export class RouterEngine {
       if (handler) endpoint.handler = locate(handler.module.file, handler.node);
       this.endpoints.push(endpoint);
     }
+  }
+
+  private externalCall(module: JsModule, call: Node): boolean {
+    const fn = callee(call);
+    return fn !== undefined && this.graph.resolve(module, fn).kind === 'external';
   }
 
   private handlerFunction(module: JsModule, node: Node): { module: JsModule; node: Node } | undefined {
@@ -484,7 +494,7 @@ interface Loop {
 
 /** The nearest `array.forEach(fn)` / `array.map(fn)` callback or `for (… of array)` around a call. */
 function enclosingLoop(call: Node): Loop | undefined {
-  for (let scope = call.parent; scope; scope = scope.parent) {
+  for (let scope = parentOf(call); scope; scope = parentOf(scope)) {
     if (scope.type === 'for_in_statement') {
       const iterable = field(scope, 'right');
       const left = field(scope, 'left');
@@ -492,7 +502,7 @@ function enclosingLoop(call: Node): Loop | undefined {
       return { iterable, ...binding(left) };
     }
     if (!isFunction(scope)) continue;
-    const call_ = scope.parent?.type === 'arguments' ? scope.parent.parent : undefined;
+    const call_ = parentOf(scope)?.type === 'arguments' ? parentOf(parentOf(scope)) : undefined;
     const fn = call_?.type === 'call_expression' ? callee(call_) : undefined;
     if (fn?.type !== 'member_expression' || !['forEach', 'map'].includes(field(fn, 'property')?.text ?? '')) return undefined;
     const iterable = field(fn, 'object');
