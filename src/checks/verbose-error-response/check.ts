@@ -5,6 +5,7 @@ import { endpointAt } from '../../analysis/endpoints.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 type Leak = 'stack' | 'message' | 'db';
 
@@ -42,7 +43,7 @@ function jsScopes(root: Node): ErrorScope[] {
     const first = names[0] ?? '';
     const body = fn.childForFieldName('body');
     if (!body || !ERROR_NAME.test(first)) continue;
-    const call = fn.parent?.parent;
+    const call = parentOf(parentOf(fn));
     const callee = call?.type === 'call_expression' ? (call.childForFieldName('function')?.text ?? '') : '';
     if (names.length === 4 || /setErrorHandler$|\.on$/.test(callee)) out.push({ name: first, scope: body, broad: true });
     else if (/\.catch$/.test(callee)) out.push({ name: first, scope: body, broad: false });
@@ -109,6 +110,67 @@ function leakIn(source: SourceFile, node: Node, name: string): { leak: Leak; nod
   return found;
 }
 
+/** A condition that holds only in development: debug flags and non-production environments. */
+const DEBUG_FLAG = /(?:^|[.\s'"[(!])(?:DEBUG|debug|is_?[Dd]ebug|isDev(?:elopment)?|IS_DEV|__DEV__|dev(?:Mode|elopmentMode)?)(?:['"\]]*)\s*(?:\)|$|is True|== ?True|=== ?true|== ?true)/;
+const DEV_ENVIRONMENT = /['"](?:dev|development|local)['"]/;
+const PRODUCTION = /['"](?:prod|production)['"]/;
+
+/** Which branch of `condition` runs only outside production: `then`, `else`, or neither. */
+function developmentBranch(condition: string): 'then' | 'else' | undefined {
+  const text = condition.trim().replace(/^\((.*)\)$/s, '$1').trim();
+  const negated = /^(?:not\s+|!\s*)/.test(text);
+  const bare = text.replace(/^(?:not\s+|!\s*)/, '').trim();
+  if (/&&|\|\||\band\b|\bor\b/.test(bare)) return undefined;
+  let development: boolean | undefined;
+  if (DEV_ENVIRONMENT.test(bare) && /===?|\bis\b/.test(bare) && !/!==?|\bis not\b/.test(bare)) development = true;
+  else if (PRODUCTION.test(bare) && /!==?|\bis not\b/.test(bare)) development = true;
+  else if (PRODUCTION.test(bare) && /===?|\bis\b/.test(bare)) development = false;
+  else if (DEBUG_FLAG.test(` ${bare}`) || /^(?:[\w.]+\.)?(?:debug|DEBUG)$/.test(bare) || /\[['"]DEBUG['"]\]/.test(bare)) development = true;
+  if (development === undefined) return undefined;
+  return development !== negated ? 'then' : 'else';
+}
+
+/**
+ * A leak only a development build sends (`if current_app.config['DEBUG']:` … `else:` a generic
+ * body; `env === 'development' ? err.stack : undefined`) is not a production weakness.
+ */
+function developmentOnly(node: Node, scope: Node): boolean {
+  let child: Node = node;
+  for (let parent = parentOf(node); parent && child.id !== scope.id; child = parent, parent = parentOf(parent)) {
+    let condition: Node | null = null;
+    let branch: 'then' | 'else' | undefined;
+    if (parent.type === 'if_statement') {
+      condition = parent.childForFieldName('condition');
+      const consequence = parent.childForFieldName('consequence');
+      branch = consequence?.id === child.id ? 'then' : condition?.id === child.id ? undefined : 'else';
+    } else if (parent.type === 'ternary_expression' || parent.type === 'conditional_expression') {
+      // JS `c ? a : b` has fields; Python `a if c else b` puts the condition second.
+      condition = parent.childForFieldName('condition') ?? parent.namedChildren[1] ?? null;
+      const consequence = parent.childForFieldName('consequence') ?? parent.namedChildren[0];
+      branch = consequence?.id === child.id ? 'then' : condition?.id === child.id ? undefined : 'else';
+    } else if (parent.type === 'elif_clause') {
+      condition = parent.childForFieldName('condition');
+      branch = parent.childForFieldName('consequence')?.id === child.id ? 'then' : undefined;
+    }
+    if (condition && branch !== undefined && developmentBranch(condition.text) === branch) return true;
+    if (returnsEarlyInProduction(child)) return true;
+  }
+  return false;
+}
+
+/** `if not app.debug: return generic` before the statement: what follows runs only in development. */
+function returnsEarlyInProduction(statement: Node): boolean {
+  for (let previous = statement.previousNamedSibling; previous; previous = previous.previousNamedSibling) {
+    if (previous.type !== 'if_statement' || previous.childForFieldName('alternative')) continue;
+    const condition = previous.childForFieldName('condition');
+    const consequence = previous.childForFieldName('consequence');
+    const last = consequence?.type === 'return_statement' ? consequence : consequence?.namedChildren.at(-1);
+    if (!condition || (last?.type !== 'return_statement' && last?.type !== 'raise_statement' && last?.type !== 'throw_statement')) continue;
+    if (developmentBranch(condition.text) === 'else') return true;
+  }
+  return false;
+}
+
 /** Response-producing expressions inside a scope: the argument nodes to inspect. */
 function responses(source: SourceFile, ctx: CheckContext, scope: ErrorScope): { node: Node; status500: boolean }[] {
   const out: { node: Node; status500: boolean }[] = [];
@@ -116,7 +178,7 @@ function responses(source: SourceFile, ctx: CheckContext, scope: ErrorScope): { 
   for (const call of factsOf(source).calls) {
     if (call.node.startIndex < scope.scope.startIndex || call.node.endIndex > scope.scope.endIndex) continue;
     const text = call.node.text;
-    const status500 = /\b(status|code|status_code|statusCode)\s*[(=:]\s*5\d\d\b|\(\s*5\d\d\s*[,)]|HTTP_500|InternalServerError/.test(text) || /,\s*5\d\d\s*$/.test(call.node.parent?.text ?? '');
+    const status500 = /\b(status|code|status_code|statusCode)\s*[(=:]\s*5\d\d\b|\(\s*5\d\d\s*[,)]|HTTP_500|InternalServerError/.test(text) || /,\s*5\d\d\s*$/.test(parentOf(call.node)?.text ?? '');
     if (py) {
       if (PY_RESPONSE.test(call.callee)) out.push({ node: call.node, status500 });
     } else {
@@ -168,6 +230,7 @@ export default defineCheck({
           const leak = leakIn(source, response.node, scope.name);
           if (!leak || seen.has(leak.node.id)) continue;
           if (leak.leak === 'message' && !scope.broad && !response.status500) continue;
+          if (developmentOnly(leak.node, scope.scope)) continue;
           seen.add(leak.node.id);
           const name = scope.name === '' ? 'the exception' : scope.name;
           report({ messageId: leak.leak, data: { expression: leak.node.text.replace(/\s+/g, ' ').slice(0, 80), name }, ...siteOf(ctx, source, leak.node) });
