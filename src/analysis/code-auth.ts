@@ -16,6 +16,7 @@ import {
   stringValue,
   type CallSite,
 } from './code.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /** Shared helpers for the authentication checks: value resolution, JWT call catalogue, reporting. */
 
@@ -108,7 +109,7 @@ export function bindingsFor(source: SourceFile, use: Node, name = use.text): Bin
 function classFieldValue(source: SourceFile, name: string): Node | undefined {
   for (const binding of bindingsOf(source)) {
     if (binding.name.text !== name) continue;
-    if (binding.statement.parent?.parent?.parent?.type === 'class_definition') return binding.value;
+    if (parentOf(parentOf(parentOf(binding.statement)))?.type === 'class_definition') return binding.value;
   }
   return undefined;
 }
@@ -453,8 +454,8 @@ function isFastifyJwtPlugin(source: SourceFile, node: Node | undefined): boolean
 }
 
 function extendsPassportJwt(source: SourceFile, node: Node): boolean {
-  let current: Node | null = node.parent;
-  while (current && current.type !== 'class_declaration' && current.type !== 'class') current = current.parent;
+  let current: Node | null = parentOf(node);
+  while (current && current.type !== 'class_declaration' && current.type !== 'class') current = parentOf(current);
   const heritage = current?.namedChildren.find((child) => child?.type === 'class_heritage');
   const match = heritage ? /PassportStrategy\(\s*(\w+)/.exec(heritage.text) : null;
   return match?.[1] !== undefined && factsOf(source).imports.get(match[1]) === 'passport-jwt.Strategy';
@@ -484,7 +485,7 @@ export function functionName(node: Node): string {
   if (!fn) return '';
   const own = fn.childForFieldName('name')?.text;
   if (own) return own;
-  const parent = fn.parent;
+  const parent = parentOf(fn);
   if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text ?? '';
   if (parent?.type === 'pair') return parent.childForFieldName('key')?.text ?? '';
   return '';

@@ -3,6 +3,7 @@ import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.js';
 import { isPython, isInside } from './code-auth.js';
 import { factsOf, nodesOfType, snippetOf, sourceByFile, stringValue, type CallSite } from './code.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /**
  * Shared evidence for the authorization checks and the `authorization` enricher: the handler
@@ -183,7 +184,7 @@ function handlerNode(source: SourceFile, line: number, endLine: number): Node | 
 }
 
 function enclosing(node: Node, types: readonly string[]): Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (types.includes(current.type)) return current;
+  for (let current = parentOf(node); current; current = parentOf(current)) if (types.includes(current.type)) return current;
   return undefined;
 }
 
@@ -203,8 +204,8 @@ function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, n
   const out: string[] = [];
   if (endpoint.auth.detail && endpoint.auth.state === 'protected') out.push(endpoint.auth.detail);
   if (endpoint.auth.scopes?.length) out.push(`scopes ${endpoint.auth.scopes.join(' ')}`);
-  const decorated = node.type === 'decorated_definition' ? node : node.parent?.type === 'decorated_definition' ? node.parent : undefined;
-  for (const decorator of decorated ? nodesOf(decorated, ['decorator']).filter((d) => d.parent?.id === decorated.id) : []) out.push(decorator.text);
+  const decorated = node.type === 'decorated_definition' ? node : parentOf(node)?.type === 'decorated_definition' ? parentOf(node) : undefined;
+  for (const decorator of decorated ? nodesOf(decorated, ['decorator']).filter((d) => parentOf(d)?.id === decorated.id) : []) out.push(decorator.text);
   if (!isPython(source)) {
     // TS decorators sit beside the method (and the class) they apply to.
     for (const holder of [node, enclosing(node, ['class_declaration', 'class'])]) {
@@ -215,14 +216,14 @@ function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, n
         sibling = sibling.previousNamedSibling;
       }
       for (const child of holder.namedChildren) if (child?.type === 'decorator') out.push(child.text);
-      const exportParent = holder.parent?.type === 'export_statement' ? holder.parent : undefined;
+      const exportParent = parentOf(holder)?.type === 'export_statement' ? parentOf(holder) : undefined;
       for (const child of exportParent?.namedChildren ?? []) if (child?.type === 'decorator') out.push(child.text);
     }
   }
   const cls = enclosing(node, ['class_definition']);
   if (cls) {
-    const decoratedClass = cls.parent?.type === 'decorated_definition' ? cls.parent : undefined;
-    for (const decorator of decoratedClass ? nodesOf(decoratedClass, ['decorator']).filter((d) => d.parent?.id === decoratedClass.id) : []) out.push(decorator.text);
+    const decoratedClass = parentOf(cls)?.type === 'decorated_definition' ? parentOf(cls) : undefined;
+    for (const decorator of decoratedClass ? nodesOf(decoratedClass, ['decorator']).filter((d) => parentOf(d)?.id === decoratedClass.id) : []) out.push(decorator.text);
   }
   const owner = node.type === 'class_definition' ? node : cls;
   const permissions = owner?.childForFieldName('body')?.namedChildren.find((child) => /^\s*permission_classes\s*=/.test(child?.text ?? ''));
@@ -375,7 +376,7 @@ function carriesId(node: Node, names: ReadonlySet<string>, pattern: RegExp): boo
   for (const identifier of nodesOf(node, ['identifier', 'shorthand_property_identifier'])) {
     if (!names.has(identifier.text)) continue;
     // `Invoice.id` is a column, `invoice_id` the value.
-    const parent = identifier.parent;
+    const parent = parentOf(identifier);
     if (parent && (parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id !== identifier.id) continue;
     if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id) continue;
     return true;
@@ -389,7 +390,7 @@ function callerNames(scope: HandlerScope): Set<string> {
   const names = new Set<string>();
   const { node, source } = scope;
   for (const parameter of nodesOf(node, ['typed_parameter', 'typed_default_parameter', 'default_parameter', 'identifier', 'required_parameter'])) {
-    const parent = parameter.parent;
+    const parent = parentOf(parameter);
     if (parent?.type !== 'parameters' && parent?.type !== 'formal_parameters' && parameter.type === 'identifier') continue;
     const name = parameter.type === 'identifier' ? parameter.text : (parameter.namedChildren[0]?.text ?? '');
     // `session: Session = Depends(get_session)` is the database session, not the caller's.
@@ -425,7 +426,7 @@ function refersToCaller(node: Node, callers: ReadonlySet<string>): boolean {
 function chainOf(node: Node): Node {
   let current = node;
   for (;;) {
-    const parent = current.parent;
+    const parent = parentOf(current);
     if (!parent) return current;
     if ((parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id === current.id) {
       current = parent;
@@ -564,7 +565,7 @@ function drfEvidence(scope: HandlerScope, callers: Set<string>): { guard?: strin
   }
   if (getQueryset) return {};
   const queryset = body.namedChildren.find((child) => /^\s*queryset\s*=/.test(child?.text ?? ''));
-  const bases = body.parent?.childForFieldName('superclasses')?.text ?? '';
+  const bases = parentOf(body)?.childForFieldName('superclasses')?.text ?? '';
   if (queryset && /ViewSet|RetrieveAPIView|UpdateAPIView|DestroyAPIView|RetrieveUpdate\w*APIView|GenericAPIView|DetailView|UpdateView|DeleteView/.test(bases)) {
     return { unscoped: queryset };
   }
@@ -814,7 +815,7 @@ const CREATES = /^(create|createMany|insert|insertOne|insert_one|bulkCreate|bulk
 function boundVariable(chain: Node): { holder: Node; name?: Node } {
   let node = chain;
   for (;;) {
-    const parent = node.parent;
+    const parent = parentOf(node);
     if (!parent) return { holder: node };
     if (['await', 'await_expression', 'parenthesized_expression'].includes(parent.type)) {
       node = parent;
@@ -855,7 +856,7 @@ function callAllowsTarget(call: Node, use: Node, callers: ReadonlySet<string>): 
   // A new record linking the caller to the target: `Follow(follower=current_user, followed=user)`, `prisma.follow.create(…)`.
   if (call.type === 'new_expression' || /^[A-Z]/.test(method) || CREATES.test(method)) return true;
   // A relation change on the caller's own record: `data: { following: { connect: { id: user.id } } }`.
-  for (let node = use.parent; node && node.id !== args.id; node = node.parent) {
+  for (let node = parentOf(use); node && node.id !== args.id; node = parentOf(node)) {
     if (node.type === 'pair' && RELATION_OPS.test(node.childForFieldName('key')?.text ?? '')) return true;
   }
   return false;
@@ -864,15 +865,15 @@ function callAllowsTarget(call: Node, use: Node, callers: ReadonlySet<string>): 
 /** A use of the loaded object that neither discloses nor changes it. */
 function isTargetUse(use: Node, callers: ReadonlySet<string>): boolean {
   let node = use;
-  const parent = node.parent;
+  const parent = parentOf(node);
   // `user.id` stands for the object's identity only.
   if (parent && (parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id === node.id) {
     if (!/^(id|pk|_id|uuid)$/.test((parent.childForFieldName('attribute') ?? parent.childForFieldName('property'))?.text ?? '')) return inCondition(node);
     node = parent;
   }
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (current.type === 'argument_list' || current.type === 'arguments') {
-      const call = current.parent;
+      const call = parentOf(current);
       return call !== null && (call.type === 'call' || call.type === 'call_expression' || call.type === 'new_expression') && callAllowsTarget(call, node, callers);
     }
     if (['pair', 'object', 'dictionary', 'keyword_argument', 'shorthand_property_identifier'].includes(current.type)) continue;
@@ -883,7 +884,7 @@ function isTargetUse(use: Node, callers: ReadonlySet<string>): boolean {
 
 /** Inside an `if`/`assert`/ternary test: `if user is None`, `if (!user)`, `if current_user.is_following(user)`. */
 function inCondition(node: Node): boolean {
-  for (let current = node, parent = node.parent; parent; current = parent, parent = parent.parent) {
+  for (let current = node, parent = parentOf(node); parent; current = parent, parent = parentOf(parent)) {
     if (['if_statement', 'while_statement', 'conditional_expression', 'ternary_expression', 'elif_clause'].includes(parent.type)) {
       return parent.childForFieldName('condition')?.id === current.id;
     }
@@ -901,7 +902,7 @@ function inCondition(node: Node): boolean {
 function isActionTarget(scope: HandlerScope, access: DataAccess, callers: ReadonlySet<string>, publicModel = false): boolean {
   if (access.write || (access.model !== undefined && MEMBERSHIP.test(access.model))) return false;
   const { holder, name } = boundVariable(access.chain);
-  if (!name) return holder.id !== access.chain.id || holder.parent?.type === 'argument_list' || holder.parent?.type === 'arguments' ? isTargetUse(holder, callers) : false;
+  if (!name) return holder.id !== access.chain.id || parentOf(holder)?.type === 'argument_list' || parentOf(holder)?.type === 'arguments' ? isTargetUse(holder, callers) : false;
   const uses = nodesOf(scope.node, ['identifier', 'shorthand_property_identifier']).filter(
     (identifier) => identifier.text === name.text && identifier.id !== name.id && identifier.startIndex > name.startIndex,
   );
@@ -916,16 +917,16 @@ const MUTATORS = /^(save|delete|destroy|remove|update\w*|set\w*|patch|put|assign
 
 /** The object itself is changed: `obj.save()`, `obj.title = …`, `setattr(obj, …)`, `Object.assign(obj, …)`. */
 function mutates(use: Node): boolean {
-  const parent = use.parent;
+  const parent = parentOf(use);
   if (!parent) return false;
   if ((parent.type === 'attribute' || parent.type === 'member_expression') && parent.childForFieldName('object')?.id === use.id) {
     const property = (parent.childForFieldName('attribute') ?? parent.childForFieldName('property'))?.text ?? '';
-    const grand = parent.parent;
+    const grand = parentOf(parent);
     if ((grand?.type === 'call' || grand?.type === 'call_expression') && MUTATORS.test(property)) return true;
     if ((grand?.type === 'assignment' || grand?.type === 'assignment_expression' || grand?.type === 'augmented_assignment') && grand.childForFieldName('left')?.id === parent.id) return true;
     return false;
   }
-  const call = parent.parent;
+  const call = parentOf(parent);
   const callee = call ? (call.childForFieldName('function')?.text ?? '') : '';
   return (parent.type === 'argument_list' || parent.type === 'arguments') && /^(setattr|Object\.assign)$/.test(callee) && parent.namedChildren[0]?.id === use.id;
 }
@@ -938,7 +939,7 @@ function findScopedQuery(scope: HandlerScope, callers: Set<string>): Node | unde
     if (refersToCaller(chain, callers)) return chain;
   }
   for (const attribute of nodesOf(scope.node, isPython(scope.source) ? ['attribute'] : ['member_expression'])) {
-    if (/^(request\.user|current_user|self\.request\.user|g\.user|req\.user)\.\w+s\b/.test(attribute.text) && /\.(all|filter|get|first|count|where|find\w*)\b/.test(attribute.parent?.text ?? '')) {
+    if (/^(request\.user|current_user|self\.request\.user|g\.user|req\.user)\.\w+s\b/.test(attribute.text) && /\.(all|filter|get|first|count|where|find\w*)\b/.test(parentOf(attribute)?.text ?? '')) {
       return attribute;
     }
   }
@@ -1039,7 +1040,7 @@ export function modelDefinitions(ctx: CheckContext): Map<string, ModelDefinition
     for (const call of factsOf(source).calls) {
       const method = lastSegment(call.callee);
       if (call.isNew && method === 'Schema') {
-        const holder = call.node.parent;
+        const holder = parentOf(call.node);
         const variable = holder?.type === 'variable_declarator' ? holder.childForFieldName('name')?.text : undefined;
         if (variable && call.args[0]) schemas.set(variable, call.args[0]);
       }

@@ -5,6 +5,7 @@ import type { ReportDescriptor } from '../checks/define-check.js';
 import { at, isJs, isPython, resolveValue } from './code-auth.js';
 import { argument, factsOf, snippetOf, stringValue, type CallSite } from './code.js';
 import { clearedFor, functionTaint, rootFunction, taintAt, type FunctionTaint, type SinkKind, type Taint } from './taint.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /** Shared helpers for the input-validation checks: outbound HTTP calls and tainted sinks (direct or through one wrapper). */
 
@@ -157,10 +158,10 @@ interface Summary extends FunctionRef {
 
 export function functionNameOf(fn: Node): { name: string; className?: string } | undefined {
   const own = fn.childForFieldName('name')?.text;
-  const parent = fn.parent;
+  const parent = parentOf(fn);
   if (fn.type === 'method_definition' && own) {
     let cls: Node | null = parent;
-    while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
+    while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = parentOf(cls);
     const className = cls?.childForFieldName('name')?.text;
     return className ? { name: own, className } : { name: own };
   }

@@ -6,6 +6,7 @@ import { ModuleGraph, type JsModule } from '../collectors/code/js/modules.js';
 import { durationSeconds, isJs, isPython, objectOf, option, resolveValue } from './code-auth.js';
 import { type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, locationOf, nodesOfType, propertyOf, snippetOf, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /**
  * Rate limiting in place and what it covers: limiter libraries in code (Python and JS/TS), their
@@ -71,7 +72,7 @@ function nodeAt(source: SourceFile, location: Location): Node | undefined {
   while (node) {
     if (node.startPosition.row === start.row && node.startPosition.column === start.column && node.endPosition.row === endRow && node.endPosition.column === endColumn) return node;
     if (node.endPosition.row > endRow || (node.endPosition.row === endRow && node.endPosition.column > endColumn)) return node;
-    node = node.parent;
+    node = parentOf(node);
   }
   return undefined;
 }
@@ -498,8 +499,8 @@ function nestAppLimiters(facts: Facts): JsVerdict[] {
     const apps = new Set<string>();
     for (const call of factsOf(source).calls) {
       if (!/^@nestjs\/core\.NestFactory\.create(MicroService)?$/.test(call.callee)) continue;
-      let holder: Node | null = call.node.parent;
-      if (holder?.type === 'await_expression') holder = holder.parent;
+      let holder: Node | null = parentOf(call.node);
+      if (holder?.type === 'await_expression') holder = parentOf(holder);
       const name = holder?.type === 'variable_declarator' ? holder.childForFieldName('name') : undefined;
       if (name?.type === 'identifier') apps.add(name.text);
     }
@@ -526,9 +527,10 @@ function nestCoverage(facts: Facts, endpoint: Endpoint, add: (applied: Applied) 
   const source = handler ? facts.byFile.get(handler.file) : undefined;
   const method = handler && source ? nodeAt(source, handler) : undefined;
   if (!method || !source) return;
-  let cls: Node | null = method.parent;
-  while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
-  const classDecorators = cls ? [...jsDecorators(cls), ...(cls.parent?.type === 'export_statement' ? jsDecorators(cls.parent) : [])] : [];
+  let cls: Node | null = parentOf(method);
+  while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = parentOf(cls);
+  const clsParent = parentOf(cls);
+  const classDecorators = cls ? [...jsDecorators(cls), ...(clsParent?.type === 'export_statement' ? jsDecorators(clsParent) : [])] : [];
   const methodDecorators = jsDecorators(method);
   const named = (list: Node[], name: string): Node | undefined => list.find((d) => new RegExp(`^@${name}\\b`).test(d.text));
   const skip = named(methodDecorators, 'SkipThrottle') ?? named(classDecorators, 'SkipThrottle');
@@ -637,7 +639,7 @@ function pyLimiters(facts: Facts): PyLimiter[] {
       const storage = call.kwargs.get('storage_uri');
       const storageValue = storage ? (stringValue(resolveValue(source, storage)) ?? resolveValue(source, storage)?.text ?? storage.text) : undefined;
       const names = new Set<string>();
-      const parent = call.node.parent;
+      const parent = parentOf(call.node);
       if (parent?.type === 'assignment') names.add(parent.childForFieldName('left')?.text ?? '');
       const name = [...names][0] ?? 'limiter';
       const attached =
@@ -679,13 +681,13 @@ function findMiddleware(source: SourceFile): boolean {
 }
 
 function pyDecorators(definition: Node): Node[] {
-  const parent = definition.parent;
+  const parent = parentOf(definition);
   if (parent?.type !== 'decorated_definition') return [];
   return parent.namedChildren.filter((child): child is Node => child?.type === 'decorator').map((d) => d.namedChildren.find((c) => c?.type !== 'comment') ?? d);
 }
 
 function enclosingClass(node: Node): Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (current.type === 'class_definition') return current;
+  for (let current = parentOf(node); current; current = parentOf(current)) if (current.type === 'class_definition') return current;
   return undefined;
 }
 
@@ -725,7 +727,7 @@ function drfSettings(facts: Facts): DrfSettings | undefined {
           const value = stringValue(pair.childForFieldName('value'));
           if (key !== undefined && value !== undefined) rates.set(key, value);
         }
-        const at = propertyOf(dict, 'DEFAULT_THROTTLE_CLASSES')?.parent ?? node;
+        const at = parentOf(propertyOf(dict, 'DEFAULT_THROTTLE_CLASSES')) ?? node;
         cached = { classes, rates, node: at, source };
       }
     }
@@ -863,7 +865,7 @@ function pyCoverage(facts: Facts, endpoint: Endpoint, add: (applied: Applied) =>
         const classes = elementsOf(own).map((element) => element.text);
         if (classes.length === 0 && own.type !== 'identifier') exempt('`throttle_classes = []`');
         else if (classes.length === 0) flag(`\`throttle_classes = ${own.text}\` could not be resolved`);
-        else add({ limiter: drfLimiter(facts, source, own.parent ?? own, classes, classes.some((c) => /Scoped/.test(c)) ? scope : undefined), level: 'route' });
+        else add({ limiter: drfLimiter(facts, source, parentOf(own) ?? own, classes, classes.some((c) => /Scoped/.test(c)) ? scope : undefined), level: 'route' });
       } else {
         const settings = drfSettings(facts);
         if (settings && settings.classes.length > 0) {

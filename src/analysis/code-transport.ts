@@ -7,6 +7,7 @@ import type { ReportDescriptor } from '../checks/define-check.js';
 import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
 import { type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, propertyOf, qualify, sourceByFile, stringValue } from './code.js';
 import { staticSegments } from './openapi-security.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /** Shared helpers for the CORS, transport, webhook and idempotency checks. */
 
@@ -663,10 +664,10 @@ export function handlerOf(ctx: CheckContext, endpoint: Endpoint): HandlerInfo | 
   if (!source) return undefined;
   const start = { row: handler.line - 1, column: Math.max(0, (handler.column ?? 1) - 1) };
   let node: Node | null = source.tree.rootNode.descendantForPosition(start);
-  while (node && !(FUNCTION_TYPES.has(node.type) && node.startPosition.row === handler.line - 1)) node = node.parent;
+  while (node && !(FUNCTION_TYPES.has(node.type) && node.startPosition.row === handler.line - 1)) node = parentOf(node);
   if (!node) {
     node = source.tree.rootNode.descendantForPosition(start);
-    while (node && !FUNCTION_TYPES.has(node.type)) node = node.parent;
+    while (node && !FUNCTION_TYPES.has(node.type)) node = parentOf(node);
   }
   if (!node) return undefined;
   if (node.type === 'decorated_definition') node = node.childForFieldName('definition') ?? node;

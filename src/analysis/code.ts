@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { Location } from '../model/types.js';
 import { isJsFamily } from '../parsing/languages.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /**
  * Call sites with their callee resolved through the file's imports, so a check matches
@@ -342,7 +343,7 @@ export function snippetOf(node: Node, max = 160): string {
 
 /** The innermost function (def, arrow, method, function expression) around a node. */
 export function enclosingFunction(node: Node): Node | undefined {
-  let current: Node | null = node.parent;
+  let current: Node | null = parentOf(node);
   while (current) {
     if (
       current.type === 'function_definition' ||
@@ -355,7 +356,7 @@ export function enclosingFunction(node: Node): Node | undefined {
     ) {
       return current;
     }
-    current = current.parent;
+    current = parentOf(current);
   }
   return undefined;
 }

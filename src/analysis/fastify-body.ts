@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import { bindingsFor, isPython } from './code-auth.js';
 import { propertyOf, stringValue } from './code.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /**
  * Fastify validates `request.body` against the route's `schema.body` before the handler runs. Extra
@@ -96,13 +97,13 @@ function describe(ctx: CheckContext, source: SourceFile, node: Node | undefined)
 
 /** The route options of the Fastify route whose inline handler contains `node`. */
 function routeOptions(ctx: CheckContext, source: SourceFile, node: Node): Node | undefined {
-  for (let fn = node.parent; fn; fn = fn.parent) {
+  for (let fn = parentOf(node); fn; fn = parentOf(fn)) {
     if (!FUNCTIONS.has(fn.type)) continue;
-    const parent = fn.parent;
+    const parent = parentOf(fn);
     // `fastify.route({ method, url, schema, handler: async (request) => … })`
-    if (parent?.type === 'pair' && parent.childForFieldName('key')?.text === 'handler' && parent.parent?.type === 'object') return parent.parent;
+    if (parent?.type === 'pair' && parent.childForFieldName('key')?.text === 'handler' && parentOf(parent)?.type === 'object') return parentOf(parent) ?? undefined;
     // `fastify.post('/', { schema }, async (request) => …)`
-    const call = parent?.type === 'arguments' ? parent.parent : undefined;
+    const call = parent?.type === 'arguments' ? parentOf(parent) : undefined;
     const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
     if (callee?.type === 'member_expression' && VERBS.test(callee.childForFieldName('property')?.text ?? '')) {
       const args = parent?.namedChildren.filter((arg): arg is Node => arg !== null) ?? [];

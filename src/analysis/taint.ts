@@ -3,6 +3,7 @@ import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { Endpoint } from '../model/types.js';
 import { enclosingFunction, factsOf, qualify, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /**
  * Intra-procedural taint approximation over the syntax tree, shared by the injection checks.
@@ -255,12 +256,13 @@ class Walker {
   private handlerOf(fn: Node): Endpoint | undefined {
     if (this.mode !== 'request') return undefined;
     const defLine = fn.startPosition.row + 1;
-    const start = fn.parent?.type === 'decorated_definition' ? fn.parent.startPosition.row + 1 : defLine;
+    const fnParent = parentOf(fn);
+    const start = fnParent?.type === 'decorated_definition' ? fnParent.startPosition.row + 1 : defLine;
     const endpoint = endpointAt(this.ctx, this.source.file, defLine);
     const line = endpoint?.handler?.line;
     if (line !== undefined && line >= start && line <= defLine) return endpoint;
     const name = fn.childForFieldName('name')?.text ?? '';
-    const inClass = fn.parent?.parent?.type === 'class_definition' || fn.parent?.parent?.parent?.type === 'class_definition';
+    const inClass = parentOf(parentOf(fn))?.type === 'class_definition' || parentOf(parentOf(parentOf(fn)))?.type === 'class_definition';
     return endpoint && this.py && inClass && /^(get|post|put|patch|delete|create|update|partial_update|destroy|list|retrieve)$/.test(name) ? endpoint : undefined;
   }
 
@@ -330,7 +332,7 @@ class Walker {
     const listed = endpoint.parameters.find((parameter) => parameter.name === name);
     const declared = listed?.type ?? type;
     if (SAFE_TYPES.test(declared) || SAFE_TYPES.test(type)) return undefined;
-    if (endpoint.parameters.length > 0 && !listed && fn.parent?.type !== 'class_definition' && this.isFastapi(endpoint)) return undefined;
+    if (endpoint.parameters.length > 0 && !listed && parentOf(fn)?.type !== 'class_definition' && this.isFastapi(endpoint)) return undefined;
     const model = /^[A-Z]\w*$/.test(type) && !/^(Any|Dict|List|Json)$/.test(type);
     return { origin: name, cleared: model || type === 'str' ? BIT.nosql : 0 };
   }
@@ -647,8 +649,8 @@ class Walker {
   }
 
   private callbackTaint(fn: Node): Taint | undefined {
-    const args = fn.parent;
-    const call = args?.parent;
+    const args = parentOf(fn);
+    const call = parentOf(args);
     if (!args || !call || (args.type !== 'arguments' && args.type !== 'argument_list')) return undefined;
     const callee = call.childForFieldName('function');
     if (callee?.type !== 'member_expression' && callee?.type !== 'attribute') return undefined;

@@ -3,6 +3,7 @@ import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, isOwnerless
 import { snippetOf } from '../../analysis/code.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 function exposed(endpoint: Endpoint): boolean {
   if (endpoint.auth.state === 'public') return false;
@@ -83,7 +84,7 @@ export default defineCheck({
         const key = `${source.file}:${queryset.startIndex}`;
         if (isCatalogue(model) || reported.has(key)) continue;
         reported.add(key);
-        const view = /class\s+(\w+)/.exec(queryset.parent?.parent?.text ?? '')?.[1] ?? 'The view';
+        const view = /class\s+(\w+)/.exec(parentOf(parentOf(queryset))?.text ?? '')?.[1] ?? 'The view';
         report({
           messageId: 'queryset',
           data: { view, queryset: snippetOf(queryset, 80), path: `${endpoint.method} ${endpoint.path}` },

@@ -4,13 +4,14 @@ import { factsOf, literalValue, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const DEV_SETTINGS = /(^|\/)(dev|development|local|test|tests|testing|ci)(_settings)?\.py$|settings[/_.](dev|development|local|test|testing|ci)\w*\.py$|(^|\/)tests?\//;
 const ENV_GUARD = /NODE_ENV|process\.env|environ|getenv|ENV\b|ENVIRONMENT|is_?dev|isDev|isDevelopment|development|DEBUG/i;
 
 /** True when an `if` around the node consults the environment (a development-only branch). */
 function guarded(node: Node): boolean {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (current.type === 'if_statement') {
       const condition = current.childForFieldName('condition');
       if (condition && ENV_GUARD.test(condition.text) && !/__name__/.test(condition.text)) return true;
@@ -62,7 +63,7 @@ export default defineCheck({
           const right = assignment.childForFieldName('right');
           if (literalValue(right) !== true) continue;
           const target = left?.text ?? '';
-          if (target === 'DEBUG' && assignment.parent?.parent?.type === 'module' && isDjangoSettings(source)) {
+          if (target === 'DEBUG' && parentOf(parentOf(assignment))?.type === 'module' && isDjangoSettings(source)) {
             report({ messageId: 'djangoDebug', ...siteOf(ctx, source, assignment) });
           } else if (/^\w+\.debug$/.test(target) || /^\w+\.config\[\s*["']DEBUG["']\s*\]$/.test(target)) {
             report({ messageId: 'appDebug', data: { expression: assignment.text }, ...siteOf(ctx, source, assignment) });
@@ -72,7 +73,7 @@ export default defineCheck({
           if (guarded(call.node)) continue;
           const debug = call.kwargs.get('debug') ?? call.kwargs.get('DEBUG');
           if (!debug || !isTrue(source, debug)) continue;
-          const where = siteOf(ctx, source, debug.parent ?? debug, call.node.text.split('\n')[0]);
+          const where = siteOf(ctx, source, parentOf(debug) ?? debug, call.node.text.split('\n')[0]);
           if (/\.run$/.test(call.callee) && !/^(uvicorn|asyncio)\./.test(call.callee)) report({ messageId: 'flaskRun', data: { call: `${call.written}(debug=True)` }, ...where });
           else if (/(^|\.)(FastAPI|Starlette|Quart|Sanic)$/.test(call.callee)) report({ messageId: 'ctorDebug', data: { call: call.written }, ...where });
           else if (/\.config\.update$/.test(call.callee)) report({ messageId: 'appDebug', data: { expression: call.node.text.slice(0, 60) }, ...where });

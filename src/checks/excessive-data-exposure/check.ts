@@ -5,6 +5,7 @@ import { type CallSite, enclosingFunction, factsOf, nodesOfType, snippetOf } fro
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const USER_LIKE = /^(users?|accounts?|customers?|members?|admins?|employees?|profiles?|patients?|AppUser|AuthUser)$/i;
 const LOADERS = /^(get|get_or_404|first|one|one_or_none|scalar_one|scalar_one_or_none|scalar|first_or_404|findById|findByPk|findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|get_object_or_404)$/;
@@ -58,7 +59,7 @@ function exposureOf(ctx: CheckContext, name: string): Exposure | undefined {
 }
 
 function pyRouteDecorator(fn: Node | undefined): Node | undefined {
-  const decorated = fn?.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+  const decorated = parentOf(fn)?.type === 'decorated_definition' ? parentOf(fn) : undefined;
   return decorated?.namedChildren.find((child) => child?.type === 'decorator' && /\.(get|post|put|patch|delete|api_route)\(/.test(child.text)) ?? undefined;
 }
 
@@ -87,8 +88,8 @@ export default defineCheck({
       if (py) {
         for (const attribute of nodesOfType(source, 'attribute')) {
           if (attribute.childForFieldName('attribute')?.text !== '__dict__') continue;
-          const parent = attribute.parent;
-          const returned = parent?.type === 'return_statement' || (parent?.type === 'argument_list' && /^(jsonify|JSONResponse|Response|JsonResponse|make_response)\(/.test(parent.parent?.text ?? ''));
+          const parent = parentOf(attribute);
+          const returned = parent?.type === 'return_statement' || (parent?.type === 'argument_list' && /^(jsonify|JSONResponse|Response|JsonResponse|make_response)\(/.test(parentOf(parent)?.text ?? ''));
           if (returned && enclosingFunction(attribute)) report({ messageId: 'dict', data: { expression: attribute.text }, ...at(ctx, source, attribute) });
         }
       }

@@ -3,6 +3,7 @@ import { graphqlServers, introspectionDisabledInCode, type GraphqlServer } from 
 import { literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { CheckContext } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 // GraphQL Armor (block-field-suggestion plugin or the Apollo/Envelop presets, which enable it),
 // Apollo Server 4.12+ `hideSchemaDetailsFromClientErrors`, graphql-js 17 `hideSuggestions`, Strawberry `MaskErrors`.
@@ -38,7 +39,7 @@ function introspectionOff(ctx: CheckContext, server: GraphqlServer): string | un
   if (setting) {
     const value = literalValue(setting);
     if (value === true) return undefined;
-    return (setting.parent ?? setting).text.replace(/\s+/g, ' ');
+    return (parentOf(setting) ?? setting).text.replace(/\s+/g, ' ');
   }
   const inCall = INTROSPECTION_OFF.exec(server.call.node.text);
   if (inCall) return inCall[0];

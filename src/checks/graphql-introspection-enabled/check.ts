@@ -2,6 +2,7 @@ import { at } from '../../analysis/code-auth.js';
 import { graphqlServers, introspectionDisabledInCode } from '../../analysis/code-authz.js';
 import { literalValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 export default defineCheck({
   id: 'graphql-introspection-enabled',
@@ -25,7 +26,7 @@ export default defineCheck({
     for (const server of graphqlServers(ctx)) {
       const setting = server.option('introspection');
       if (setting) {
-        if (literalValue(setting) === true) report({ messageId: 'explicit', data: { setting: setting.parent?.text ?? setting.text }, ...at(ctx, server.source, setting.parent ?? setting) });
+        if (literalValue(setting) === true) report({ messageId: 'explicit', data: { setting: parentOf(setting)?.text ?? setting.text }, ...at(ctx, server.source, parentOf(setting) ?? setting) });
         continue;
       }
       if (!server.introspectionByDefault || disabled || server.library === 'nestjs') continue;

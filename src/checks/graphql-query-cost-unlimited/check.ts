@@ -2,6 +2,7 @@ import { at } from '../../analysis/code-auth.js';
 import { graphqlServers, hasGraphqlDepthLimit } from '../../analysis/code-authz.js';
 import { literalValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 export default defineCheck({
   id: 'graphql-query-cost-unlimited',
@@ -26,7 +27,7 @@ export default defineCheck({
       if (!limited) report({ messageId: 'depth', data: { call: `${server.call.written}(…)` }, ...at(ctx, server.source, server.call.node) });
       for (const name of ['allowBatchedHttpRequests', 'allowBatchedQueries', 'batching', 'batch']) {
         const setting = server.option(name);
-        if (setting && literalValue(setting) === true) report({ messageId: 'batching', data: { setting: setting.parent?.text ?? setting.text }, ...at(ctx, server.source, setting.parent ?? setting) });
+        if (setting && literalValue(setting) === true) report({ messageId: 'batching', data: { setting: parentOf(setting)?.text ?? setting.text }, ...at(ctx, server.source, parentOf(setting) ?? setting) });
       }
     }
   },

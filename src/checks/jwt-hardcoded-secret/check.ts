@@ -3,6 +3,7 @@ import { at, isPython, jwtCalls, maskValue, objectOf, option, secretValue, type 
 import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const MIN_HMAC_SECRET = 32;
 const PUBLIC_MATERIAL = /^\s*-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----|^ssh-(rsa|ed25519) /;
@@ -60,7 +61,7 @@ export default defineCheck({
         if (!secret || secret.value === '' || PUBLIC_MATERIAL.test(secret.value) || seen.has(secret.literal.id)) continue;
         seen.add(secret.literal.id);
         const short = shortNote(secret, isSymmetric(source, jwt, secret));
-        const inOptions = secret.literal.parent?.type === 'pair' || secret.literal.parent?.type === 'keyword_argument';
+        const inOptions = parentOf(secret.literal)?.type === 'pair' || parentOf(secret.literal)?.type === 'keyword_argument';
         const statement = secret.how === 'literal' && !inOptions ? jwt.call.node : statementOf(secret.literal);
         report({
           messageId: secret.how,
@@ -81,13 +82,16 @@ export default defineCheck({
 
 function statementOf(node: Node): Node {
   let current: Node = node;
-  while (
-    current.parent &&
-    !['expression_statement', 'lexical_declaration', 'variable_declaration', 'assignment', 'pair', 'keyword_argument', 'public_field_definition', 'field_definition'].includes(current.type)
+  for (
+    let up = parentOf(current);
+    up &&
+    !['expression_statement', 'lexical_declaration', 'variable_declaration', 'assignment', 'pair', 'keyword_argument', 'public_field_definition', 'field_definition'].includes(current.type);
+    up = parentOf(current)
   ) {
-    current = current.parent;
+    current = up;
   }
-  return current.type === 'assignment' && current.parent?.type === 'expression_statement' ? current.parent : current;
+  const holder = parentOf(current);
+  return current.type === 'assignment' && holder?.type === 'expression_statement' ? holder : current;
 }
 
 /** Flask-JWT-Extended `app.config["JWT_SECRET_KEY"] = "…"` and Django `SIMPLE_JWT = {"SIGNING_KEY": "…"}`. */
@@ -108,7 +112,7 @@ function reportPythonConfig(source: SourceFile, seen: Set<number>, emit: (name: 
       const secret = secretValue(source, signing);
       if (signing && secret && !seen.has(secret.literal.id)) {
         seen.add(secret.literal.id);
-        emit('SIMPLE_JWT["SIGNING_KEY"]', secret, signing.parent ?? signing);
+        emit('SIMPLE_JWT["SIGNING_KEY"]', secret, parentOf(signing) ?? signing);
       }
     }
   }
@@ -119,7 +123,7 @@ function reportPythonConfig(source: SourceFile, seen: Set<number>, emit: (name: 
       const secret = secretValue(source, value);
       if (value && secret && !seen.has(secret.literal.id)) {
         seen.add(secret.literal.id);
-        emit(name, secret, value.parent ?? value);
+        emit(name, secret, parentOf(value) ?? value);
       }
     }
   }

@@ -15,6 +15,7 @@ import {
 import { enclosingFunction, factsOf, propertyOf, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const ONE_HOUR = 3600;
 const REFRESH = /refresh|remember/i;
@@ -37,13 +38,13 @@ function humanise(seconds: number): string {
 /** A refresh or "remember me" token may legitimately outlive an hour. */
 function isRefreshToken(node: Node): boolean {
   let current: Node | null = node;
-  for (let i = 0; current && i < 6; i += 1, current = current.parent) {
+  for (let i = 0; current && i < 6; i += 1, current = parentOf(current)) {
     if (current.type === 'variable_declarator' || current.type === 'assignment' || current.type === 'pair' || current.type === 'return_statement') {
       if (REFRESH.test(current.text.split(/[=:]/)[0] ?? '')) return true;
     }
   }
   const fn = enclosingFunction(node);
-  const name = fn?.childForFieldName('name')?.text ?? fn?.parent?.childForFieldName('name')?.text ?? '';
+  const name = fn?.childForFieldName('name')?.text ?? parentOf(fn)?.childForFieldName('name')?.text ?? '';
   return REFRESH.test(name) || REFRESH.test(node.text);
 }
 
@@ -141,9 +142,8 @@ function joseLifetime(source: SourceFile, node: Node): Lifetime | undefined {
   let current: Node = node;
   let expiration: Node | undefined;
   let signed = false;
-  while (current.parent?.type === 'member_expression' && current.parent.parent?.type === 'call_expression') {
-    const method = current.parent.childForFieldName('property')?.text;
-    const call = current.parent.parent;
+  for (let member = parentOf(current), call = parentOf(member); member?.type === 'member_expression' && call?.type === 'call_expression'; member = parentOf(current), call = parentOf(member)) {
+    const method = member.childForFieldName('property')?.text;
     if (method === 'setExpirationTime') expiration = call.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
     if (method === 'sign') signed = true;
     current = call;

@@ -3,14 +3,15 @@ import { at, functionName, functionVerifies, isPython, jwtCalls, type JwtCall } 
 import { enclosingFunction } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 // A claim set that becomes the caller's identity: assigned to the request, or read in an auth helper.
 const IDENTITY_SINK = /\b(req|request|ctx\.state|ctx|res\.locals|context)\.(user|auth|principal|claims|identity|session|userId|account)\s*=(?!=)/;
 const AUTH_FUNCTION = /authenticat|authoriz|verif|validat|guard|canActivate|requireAuth|isAuth|currentUser|current_user|getUser|get_user|protect|checkAuth|check_auth|login_required|middleware/i;
 
 function classNameOf(node: Node): string {
-  let current: Node | null = node.parent;
-  while (current && current.type !== 'class_declaration' && current.type !== 'class' && current.type !== 'class_definition') current = current.parent;
+  let current: Node | null = parentOf(node);
+  while (current && current.type !== 'class_declaration' && current.type !== 'class' && current.type !== 'class_definition') current = parentOf(current);
   return current?.childForFieldName('name')?.text ?? '';
 }
 

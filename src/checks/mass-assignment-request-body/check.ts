@@ -6,6 +6,7 @@ import { fastifyBodySchema } from '../../analysis/fastify-body.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const PY_BODY = /^(await\s+)?request\.(json|get_json\(\S*\)|data|POST|form|json\(\))$|^request\.get_json\(.*\)$/;
 const JS_BODY = /^(await\s+)?(req|request|ctx\.request|ctx)\.(body|json\(\))$/;
@@ -226,7 +227,7 @@ function prismaData(arg: Node): Node | undefined {
 }
 
 function ancestor(node: Node, type: string): Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (current.type === type) return current;
+  for (let current = parentOf(node); current; current = parentOf(current)) if (current.type === type) return current;
   return undefined;
 }
 

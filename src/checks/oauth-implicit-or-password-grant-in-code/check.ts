@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { at, isPython } from '../../analysis/code-auth.js';
 import { factsOf, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 type Grant = 'implicit' | 'password';
 
@@ -64,7 +65,7 @@ export default defineCheck({
         if (isPython(source)) {
           for (const [key, value] of call.kwargs) {
             const grant = grantOf(key, stringValue(value));
-            if (grant) emit(grant, value.parent ?? value);
+            if (grant) emit(grant, parentOf(value) ?? value);
           }
         }
       }

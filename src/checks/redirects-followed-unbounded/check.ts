@@ -3,6 +3,7 @@ import { callAt, functionText, hitData, optionValue, outboundCalls, siteOf, tain
 import { type CallSite, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const LIMIT = 20;
 
@@ -65,7 +66,7 @@ export default defineCheck({
         const value = literalValue(resolveValue(source, node));
         const infinite = node.text === 'Infinity' || node.text === 'Number.MAX_SAFE_INTEGER';
         if (!infinite && (typeof value !== 'number' || value <= LIMIT)) continue;
-        const holder = node.parent ?? node;
+        const holder = parentOf(node) ?? node;
         report({ messageId: 'limit', data: { expression: holder.text.replace(/\s+/g, ' ').slice(0, 60), limit: infinite ? 'unlimited' : String(value) }, ...siteOf(ctx, source, holder) });
       }
     }

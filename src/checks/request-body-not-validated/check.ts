@@ -5,6 +5,7 @@ import { isWriteMethod } from '../../analysis/code-input.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const FUNCTION_TYPES = ['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition'];
 const JS_BODY = /^(req|request|ctx\.request|c\.req|event)\.body$/;
@@ -34,7 +35,8 @@ function handlerNode(source: SourceFile, endpoint: Endpoint): Node | undefined {
   if (!handler) return undefined;
   let best: Node | undefined;
   for (const fn of nodesOfType(source, FUNCTION_TYPES)) {
-    const start = fn.parent?.type === 'decorated_definition' ? fn.parent.startPosition.row + 1 : fn.startPosition.row + 1;
+    const fnParent = parentOf(fn);
+    const start = fnParent?.type === 'decorated_definition' ? fnParent.startPosition.row + 1 : fn.startPosition.row + 1;
     const defLine = fn.startPosition.row + 1;
     if (handler.line < start || handler.line > defLine) continue;
     if (handler.endLine !== undefined && fn.endPosition.row + 1 !== handler.endLine) continue;
@@ -47,9 +49,9 @@ function handlerNode(source: SourceFile, endpoint: Endpoint): Node | undefined {
 const LOG_CALL = /^(console|(this\.)?_?log(ger)?|logging|(self\.)?_?logger|\w*[Ll]ogger)\.(debug|info|warn|warning|error|log|trace|silly|verbose|exception|critical)$|^print$/;
 
 function onlyLogged(node: Node): boolean {
-  const args = node.parent;
+  const args = parentOf(node);
   if (args?.type !== 'arguments' && args?.type !== 'argument_list') return false;
-  return LOG_CALL.test(args.parent?.childForFieldName('function')?.text ?? '');
+  return LOG_CALL.test(parentOf(args)?.childForFieldName('function')?.text ?? '');
 }
 
 function bodyUse(source: SourceFile, fn: Node): Node | undefined {
@@ -60,10 +62,10 @@ function bodyUse(source: SourceFile, fn: Node): Node | undefined {
     if (node.type === 'call' || node.type === 'call_expression') {
       const callee = node.childForFieldName('function')?.text ?? '';
       if ((py ? PY_BODY_CALL : JS_BODY_CALL).test(callee)) return node;
-    } else if ((py ? PY_BODY : JS_BODY).test(node.text) && node.parent?.type !== 'call' && node.parent?.type !== 'call_expression') {
+    } else if ((py ? PY_BODY : JS_BODY).test(node.text) && parentOf(node)?.type !== 'call' && parentOf(node)?.type !== 'call_expression') {
       return node;
     } else if ((py ? PY_BODY : JS_BODY).test(node.text)) {
-      const parent = node.parent;
+      const parent = parentOf(node);
       if (parent?.childForFieldName('function')?.id !== node.id) return node;
     }
   }
@@ -81,8 +83,8 @@ function nestUntypedBody(fn: Node): Node | undefined {
 }
 
 function registration(fn: Node): string {
-  const args = fn.parent;
-  const call = args?.parent;
+  const args = parentOf(fn);
+  const call = parentOf(args);
   return args?.type === 'arguments' && call ? codeText(call).replace(codeText(fn), '') : '';
 }
 
@@ -91,7 +93,8 @@ function projectValidates(ctx: CheckContext): boolean {
 }
 
 function decoratorsOf(fn: Node): string {
-  return fn.parent?.type === 'decorated_definition' ? fn.parent.namedChildren.filter((child) => child?.type === 'decorator').map((child) => child?.text ?? '').join('\n') : '';
+  const fnParent = parentOf(fn);
+  return fnParent?.type === 'decorated_definition' ? fnParent.namedChildren.filter((child) => child?.type === 'decorator').map((child) => child?.text ?? '').join('\n') : '';
 }
 
 export default defineCheck({

@@ -5,6 +5,7 @@ import { endpointsIn } from '../../analysis/endpoints.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const PRIVILEGED = String.raw`(admin|administrator|superuser|super_?admin|staff|owner|manager|root|ops)`;
 const ROLE_TEST = new RegExp(
@@ -116,7 +117,7 @@ function gatesOf(source: SourceFile): Gate[] {
     const negated = /^\(?\s*!|!==?/.test(test.text);
     if (node.type === 'if_statement' && negated && isExit(consequence)) {
       // `if (!isAdmin) return null;` gates the rest of the enclosing block.
-      const block = node.parent;
+      const block = parentOf(node);
       if (block) out.push({ test, start: node.endIndex, end: block.endIndex });
     } else if (consequence && !negated) out.push({ test, start: consequence.startIndex, end: consequence.endIndex });
   }
@@ -127,7 +128,7 @@ function gatesOf(source: SourceFile): Gate[] {
 function boundName(fn: Node): string | undefined {
   const own = fn.childForFieldName('name')?.text;
   if (own) return own;
-  const parent = fn.parent;
+  const parent = parentOf(fn);
   if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text;
   return undefined;
 }

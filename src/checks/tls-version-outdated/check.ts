@@ -4,6 +4,7 @@ import { nodesOfType, stringValue } from '../../analysis/code.js';
 import { configLines, familyOf, infraOf, isTestFile, lineSnippet } from '../../analysis/code-transport.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const JS_VERSION_KEYS = /^(minVersion|maxVersion)$/;
 const OLD_VERSION = /^(SSLv2|SSLv3|TLSv1|TLSv1\.1)$/;
@@ -39,9 +40,9 @@ function jsSites(source: SourceFile): { node: Node; what: string }[] {
 function pySites(source: SourceFile): { node: Node; what: string }[] {
   const out: { node: Node; what: string }[] = [];
   for (const node of nodesOfType(source, ['attribute', 'identifier'])) {
-    if (node.parent?.type === 'attribute' || node.parent?.type === 'import_from_statement' || node.parent?.type === 'dotted_name') continue;
+    if (parentOf(node)?.type === 'attribute' || parentOf(node)?.type === 'import_from_statement' || parentOf(node)?.type === 'dotted_name') continue;
     if (!PY_OLD.test(node.text)) continue;
-    if (node.parent?.type === 'comparison_operator') continue;
+    if (parentOf(node)?.type === 'comparison_operator') continue;
     out.push({ node, what: node.text });
   }
   return out;

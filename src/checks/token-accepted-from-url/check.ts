@@ -3,6 +3,7 @@ import { at, functionName, isInside, isPython, jwtCalls } from '../../analysis/c
 import { enclosingFunction, factsOf, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 // Names that only ever mean a credential.
 const STRONG = /^(access[_-]?token|accesstoken|api[_-]?key|apikey|x-api-key|auth[_-]?token|authtoken|jwt|id[_-]?token|bearer|session[_-]?token|client[_-]?secret)$/i;
@@ -16,11 +17,11 @@ function usedAsCredential(source: SourceFile, node: Node): boolean {
   const fn = enclosingFunction(node);
   const scope = fn ?? source.tree.rootNode;
   if (ONE_TIME_LINK.test(functionName(node))) return false;
-  if (/getToken|jwtFromRequest|fromExtractors/.test(functionName(node)) || /\b(getToken|jwtFromRequest)\b/.test(fn?.parent?.text.slice(0, 40) ?? '')) return true;
+  if (/getToken|jwtFromRequest|fromExtractors/.test(functionName(node)) || /\b(getToken|jwtFromRequest)\b/.test(parentOf(fn)?.text.slice(0, 40) ?? '')) return true;
   if (/authorization|x-api-key|bearer|HTTP_AUTHORIZATION/i.test(scope.text)) return true;
   // Flows into a JWT verify/decode, directly or through a variable.
-  let holder: Node | null = node.parent;
-  while (holder && holder.type !== 'variable_declarator' && holder.type !== 'assignment' && holder.type !== 'arguments' && holder.type !== 'argument_list') holder = holder.parent;
+  let holder: Node | null = parentOf(node);
+  while (holder && holder.type !== 'variable_declarator' && holder.type !== 'assignment' && holder.type !== 'arguments' && holder.type !== 'argument_list') holder = parentOf(holder);
   const names = new Set<string>(node.type === 'shorthand_property_identifier_pattern' ? [node.text] : []);
   if (holder && (holder.type === 'variable_declarator' || holder.type === 'assignment')) {
     const left = holder.childForFieldName(holder.type === 'assignment' ? 'left' : 'name');

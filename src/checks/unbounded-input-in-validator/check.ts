@@ -1,9 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod, siteOf } from '../../analysis/code-input.js';
-import { factsOf, nodesOfType, stringValue, validatesEnvironment } from '../../analysis/code.js';
+import { factsOf, nodesOfType, sourceByFile, stringValue, validatesEnvironment } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const INPUT_NAME = /(Input|Body|Create|Update|Request|Payload|Dto|DTO|In|Params|Schema|Form)$/;
 const ZOD_BOUNDED = /^(max|length|uuid|cuid|cuid2|ulid|datetime|date|time|ip|nanoid|base64|emoji|duration)$/;
@@ -24,6 +25,95 @@ function chain(node: Node): { base: string; methods: string[] } {
   return { base: '', methods: methods.reverse() };
 }
 
+/** The calls of a validator chain with their arguments: `Joi.string().custom(objectId)` → custom(objectId). */
+function chainCalls(node: Node): { method: string; args: Node[] }[] {
+  const out: { method: string; args: Node[] }[] = [];
+  let current: Node | null = node;
+  while (current?.type === 'call_expression') {
+    const fn: Node | null = current.childForFieldName('function');
+    if (fn?.type !== 'member_expression') break;
+    const args = (current.childForFieldName('arguments')?.namedChildren ?? []).filter((arg): arg is Node => arg !== null);
+    out.push({ method: fn.childForFieldName('property')?.text ?? '', args });
+    current = fn.childForFieldName('object');
+  }
+  return out;
+}
+
+/** `/^[0-9a-f]{24}$/`: anchored at both ends, with no unbounded repetition, so it caps the length. */
+export function regexCapsLength(pattern: string): boolean {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
+  const bare = pattern.replace(/\\./g, 'x').replace(/\[[^\]]*\]/g, 'x');
+  return !/[*+]|\{\d*,\}/.test(bare);
+}
+
+function regexLiteral(node: Node | undefined): string | undefined {
+  if (node?.type !== 'regex') return undefined;
+  return node.childForFieldName('pattern')?.text ?? node.namedChildren.find((child) => child?.type === 'regex_pattern')?.text;
+}
+
+function functionNamed(source: SourceFile, name: string): Node | undefined {
+  for (const node of nodesOfType(source, ['function_declaration', 'variable_declarator'])) {
+    if (node.childForFieldName('name')?.text !== name) continue;
+    if (node.type === 'function_declaration') return node;
+    const value = node.childForFieldName('value');
+    if (value?.type === 'arrow_function' || value?.type === 'function_expression' || value?.type === 'function') return value;
+  }
+  return undefined;
+}
+
+/** The function a refinement names, in this file or in the relative module it is imported from. */
+function refinementFunction(ctx: CheckContext, source: SourceFile, arg: Node): Node | undefined {
+  if (arg.type === 'arrow_function' || arg.type === 'function_expression' || arg.type === 'function') return arg;
+  if (arg.type !== 'identifier') return undefined;
+  const local = functionNamed(source, arg.text);
+  if (local) return local;
+  const qualified = factsOf(source).imports.get(arg.text);
+  if (!qualified?.startsWith('.')) return undefined;
+  const dot = qualified.lastIndexOf('.');
+  const exported = qualified.slice(dot + 1);
+  const segments = source.file.split('/').slice(0, -1);
+  for (const part of qualified.slice(0, dot).split('/')) {
+    if (part === '..') segments.pop();
+    else if (part !== '.' && part !== '') segments.push(part);
+  }
+  const base = segments.join('/');
+  for (const candidate of [base, `${base}.js`, `${base}.ts`, `${base}.mjs`, `${base}.cjs`, `${base}/index.js`, `${base}/index.ts`]) {
+    const other = sourceByFile(ctx, candidate);
+    if (other) return functionNamed(other, exported);
+  }
+  return undefined;
+}
+
+/** A refinement that rejects long values: an anchored, bounded pattern, or a `length >` / `length <=` test. */
+function refinementCapsLength(fn: Node): boolean {
+  for (const regex of fn.descendantsOfType('regex')) {
+    const pattern = regex ? regexLiteral(regex) : undefined;
+    if (pattern !== undefined && regexCapsLength(pattern)) return true;
+  }
+  for (const comparison of fn.descendantsOfType('binary_expression')) {
+    const operator = comparison?.childForFieldName('operator')?.text;
+    const left = comparison?.childForFieldName('left')?.text ?? '';
+    const right = comparison?.childForFieldName('right')?.text ?? '';
+    if ((operator === '>' || operator === '>=') && /\.length$/.test(left) && /^\d+$/.test(right)) return true;
+    if ((operator === '<' || operator === '<=') && /\.length$/.test(left) && /^\d+$/.test(right) && /return\s+(?:true|\w+\s*;)/.test(fn.text) && /\.length\s*<=?/.test(fn.text) && !/\.length\s*<\s*\d+\)\s*\{?\s*(?:return|throw)\b/.test(fn.text)) return true;
+  }
+  return false;
+}
+
+/** Joi `.pattern(/^…$/)` / `.custom(fn)`, zod `.regex(/^…$/)` / `.refine(fn)` that cap the value's length. */
+function refinedToBoundedLength(ctx: CheckContext, source: SourceFile, value: Node): boolean {
+  for (const { method, args } of chainCalls(value)) {
+    if (method === 'pattern' || method === 'regex') {
+      const pattern = regexLiteral(args[0]);
+      if (pattern !== undefined && regexCapsLength(pattern)) return true;
+    } else if (method === 'custom' || method === 'refine' || method === 'superRefine') {
+      const fn = args[0] ? refinementFunction(ctx, source, args[0]) : undefined;
+      if (fn && refinementCapsLength(fn)) return true;
+    }
+  }
+  return false;
+}
+
 function pairsOf(object: Node | undefined): { name: string; value: Node }[] {
   const out: { name: string; value: Node }[] = [];
   for (const child of object?.namedChildren ?? []) {
@@ -36,7 +126,7 @@ function pairsOf(object: Node | undefined): { name: string; value: Node }[] {
 }
 
 function schemaName(call: Node): string {
-  for (let current = call.parent; current; current = current.parent) {
+  for (let current = parentOf(call); current; current = parentOf(current)) {
     if (current.type === 'variable_declarator') return current.childForFieldName('name')?.text ?? '';
     if (current.type === 'pair') return stringValue(current.childForFieldName('key')) ?? current.childForFieldName('key')?.text ?? '';
     if (current.type === 'statement_block' || current.type === 'program') return '';
@@ -62,7 +152,7 @@ function jsSchemas(ctx: CheckContext, source: SourceFile): { node: Node; name: s
     for (const { name, value } of pairsOf(call.args[0])) {
       const { base, methods } = chain(value);
       const bounded = methods.some((method) => (zod ? ZOD_BOUNDED : JOI_BOUNDED).test(method));
-      if (bounded) continue;
+      if (bounded || refinedToBoundedLength(ctx, source, value)) continue;
       if (base === 'z.string' || base === 'Joi.string') fields.push(name);
       else if (base === 'z.array' || base === 'Joi.array') fields.push(`${name}[]`);
     }

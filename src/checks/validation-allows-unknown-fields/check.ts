@@ -4,6 +4,7 @@ import { callAt, isWriteMethod, siteOf } from '../../analysis/code-input.js';
 import { factsOf, literalValue, nodesOfType, propertyOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 /** Pydantic models and marshmallow schemas that a write endpoint takes as its body. */
 function bodyTypes(ctx: CheckContext): Set<string> {
@@ -17,7 +18,7 @@ function bodyTypes(ctx: CheckContext): Set<string> {
 
 /** The variable a schema expression is assigned to (`const envSchema = Joi.object(…).unknown()`). */
 function boundName(node: Node): string {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (current.type === 'variable_declarator') return current.childForFieldName('name')?.text ?? '';
     if (current.type === 'statement_block' || current.type === 'program') return '';
   }
@@ -25,7 +26,7 @@ function boundName(node: Node): string {
 }
 
 function enclosingClass(node: Node): Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (current.type === 'class_definition') return current;
+  for (let current = parentOf(node); current; current = parentOf(current)) if (current.type === 'class_definition') return current;
   return undefined;
 }
 
@@ -36,8 +37,8 @@ function marshmallowUsedOnRequests(ctx: CheckContext, name: string): boolean {
 
 /** `app.useGlobalPipes(new ValidationPipe(…))`. */
 function isGlobalPipe(node: Node): boolean {
-  const args = node.parent;
-  return args?.type === 'arguments' && /(^|\.)useGlobalPipes$/.test(args.parent?.childForFieldName('function')?.text ?? '');
+  const args = parentOf(node);
+  return args?.type === 'arguments' && /(^|\.)useGlobalPipes$/.test(parentOf(args)?.childForFieldName('function')?.text ?? '');
 }
 
 export default defineCheck({

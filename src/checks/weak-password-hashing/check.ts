@@ -32,9 +32,9 @@ function aboutPassword(call: Node, data: readonly (Node | undefined)[]): boolean
 function updates(source: SourceFile, call: CallSite): Node[] {
   const out: Node[] = [];
   let current: Node = call.node;
-  while (parentOf(current)?.type === 'member_expression' || parentOf(current)?.type === 'attribute') {
-    const property = parentOf(current).childForFieldName(parentOf(current).type === 'attribute' ? 'attribute' : 'property')?.text;
-    const outer = parentOf(parentOf(current));
+  for (let up = parentOf(current); up?.type === 'member_expression' || up?.type === 'attribute'; up = parentOf(current)) {
+    const property = up.childForFieldName(up.type === 'attribute' ? 'attribute' : 'property')?.text;
+    const outer = parentOf(up);
     if (outer?.type !== 'call_expression' && outer?.type !== 'call') break;
     if (property === 'update') out.push(...(outer.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => n !== null) ?? []));
     current = outer;

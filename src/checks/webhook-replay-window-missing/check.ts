@@ -4,6 +4,7 @@ import { findCalls } from '../../analysis/code.js';
 import { MANUAL_HMAC, WEBHOOK_LIBRARIES, expandedText, handlerOf, isTestFile, isWebhookReceiver, verifiesSignature } from '../../analysis/code-transport.js';
 import { durationSeconds } from '../../analysis/code-auth.js';
 import defineCheck from '../define-check.js';
+import { parentOf } from '../../parsing/tree-index.js';
 
 const TIMESTAMP = /timestamp|tolerance|\btime\.time\s*\(|Date\.now\s*\(|datetime\.(datetime\.)?(now|utcnow)\s*\(|timezone\.now\s*\(|\bmax_?age\b|\breplay\b|\bnonce\b|-Time['"]|webhook-id|svix-id/i;
 // GitHub signs no timestamp: its deliveries are deduplicated by `X-GitHub-Delivery` instead.
@@ -37,7 +38,7 @@ export default defineCheck({
       const where: Node = helpers.find((helper) => MANUAL_HMAC.test(helper.text)) ?? handler.node;
       if (seen.has(where.id)) continue;
       seen.add(where.id);
-      const label = where === handler.node ? `${endpoint.method} ${endpoint.path}` : (where.parent?.childForFieldName('name')?.text ?? where.childForFieldName('name')?.text ?? 'the verification helper');
+      const label = where === handler.node ? `${endpoint.method} ${endpoint.path}` : (parentOf(where)?.childForFieldName('name')?.text ?? where.childForFieldName('name')?.text ?? 'the verification helper');
       report({ messageId: 'manual', data: { where: label }, ...at(ctx, handler.source, where), ...(where === handler.node ? { endpointId: endpoint.id } : {}), key: endpoint.id });
     }
     for (const source of ctx.sources) {

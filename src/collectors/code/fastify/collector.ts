@@ -8,6 +8,7 @@ import { joinFile, ModuleGraph, type JsModule } from '../js/modules.js';
 import { extractParameters } from '../js/params.js';
 import { joinPaths, normalisePath } from '../js/paths.js';
 import { evalString, evalStrings, externalName } from '../js/values.js';
+import { parentOf } from '../../../parsing/tree-index.js';
 
 const PACKAGES = ['fastify'];
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
@@ -73,11 +74,11 @@ class FastifyCollector {
         }
         const resolved = this.graph.resolve(module, fn);
         if (resolved.kind !== 'external' || resolved.specifier !== 'fastify' || !['', 'fastify', 'Fastify'].includes(externalName(resolved) ?? '-')) continue;
-        const declarator = call.parent?.type === 'variable_declarator' ? call.parent : call.parent?.parent?.type === 'variable_declarator' ? call.parent.parent : undefined;
+        const declarator = parentOf(call)?.type === 'variable_declarator' ? parentOf(call) : parentOf(parentOf(call))?.type === 'variable_declarator' ? parentOf(parentOf(call)) : undefined;
         const name = declarator ? field(declarator, 'name')?.text : undefined;
         if (!name) continue;
         let scope: Node = module.source.tree.rootNode;
-        for (let up = call.parent; up; up = up.parent) if (isFunction(up)) {
+        for (let up = parentOf(call); up; up = parentOf(up)) if (isFunction(up)) {
           scope = up;
           break;
         }

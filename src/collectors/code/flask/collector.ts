@@ -22,6 +22,7 @@ import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.j
 import { UNKNOWN, UNPROTECTED, classifyDecorator, decide, decoratorGuard, hookGuard, locate, type Guard } from '../python/guards.js';
 import { flaskJoin, normaliseAnglePath } from '../python/paths.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+import { parentOf } from '../../../parsing/tree-index.js';
 
 const ID = 'flask';
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -155,7 +156,8 @@ class FlaskScan {
     const object = field(callee, 'object');
     const container = object ? this.containerFor(module, object) : undefined;
     if (!container) return;
-    const definition = decorator.parent ? field(decorator.parent, 'definition') : undefined;
+    const holder = parentOf(decorator);
+    const definition = holder ? field(holder, 'definition') : undefined;
     if (!definition) return;
     if (verb === 'before_request' || verb === 'before_app_request') {
       container.hooks.push({ module, fn: definition, appWide: verb === 'before_app_request' });

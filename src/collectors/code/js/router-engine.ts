@@ -21,6 +21,8 @@ export interface RouterDialect {
   creates(graph: ModuleGraph, module: JsModule, node: Node): { app: boolean; prefix: string } | undefined;
   /** `router.routes()` → `router` (Koa); undefined when the expression is not such a wrapper. */
   unwrapMount?(node: Node): Node | undefined;
+  /** koa-mount's `mount('/v1', api.routes())`: the prefix and what it mounts; undefined when the expression is not such a call. */
+  mounted?(graph: ModuleGraph, module: JsModule, node: Node): { path: Node | undefined; target: Node } | undefined;
   /** Hono's `app.route(path, sub)`. */
   mountMethod?: string;
   /** koa-router's `router.get(name, path, ...)`. */
@@ -337,6 +339,20 @@ export class RouterEngine {
       const node = unwrap(arg);
       const list = node.type === 'array' ? named(node) : [node];
       for (const item of list) {
+        const mount = this.dialect.mounted?.(this.graph, module, unwrap(item));
+        if (mount) {
+          // A mount is a `use` of its own: flush what came before so that order is kept.
+          if (items.length > 0) instance.registrations.push({ kind: 'use', module, path, items: items.splice(0) });
+          const mountPath = mount.path ? this.path(module, mount.path) : '/';
+          if (mount.path && mountPath === undefined) this.unresolved(module, mount.path, 'mount prefix');
+          const prefix = joinPaths(path ?? '/', mountPath ?? '{dynamic}');
+          const sub = this.resolveInstance(module, mount.target);
+          if (sub && sub.key !== instance.key) {
+            this.targeted.add(sub.key);
+            instance.registrations.push({ kind: 'use', module, path: prefix, items: [{ instance: sub.key, node: mount.target }], site });
+          } else instance.registrations.push({ kind: 'use', module, path: prefix, items: [{ middleware: mount.target }], site });
+          continue;
+        }
         const sub = this.resolveInstance(module, item);
         if (sub && sub.key !== instance.key) {
           this.targeted.add(sub.key);
@@ -344,8 +360,24 @@ export class RouterEngine {
         } else items.push({ middleware: item });
       }
     }
-    instance.registrations.push({ kind: 'use', module, path, items, site });
+    if (items.length > 0 || rest.length === 0) instance.registrations.push({ kind: 'use', module, path, items, site });
   }
+
+  /** A prefix or router found but not resolved: said, never dropped silently. */
+  private unresolved(module: JsModule, node: Node, what: string): void {
+    const key = `${module.file}:${node.startIndex}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push({
+      level: 'warning',
+      file: module.file,
+      line: node.startPosition.row + 1,
+      message: `${this.dialect.framework}: the ${what} \`${node.text.slice(0, 60)}\` could not be resolved; routes below it are listed under {dynamic}.`,
+      source: `collector:${this.dialect.framework}`,
+    });
+  }
+
+  private readonly reported = new Set<string>();
 
   /**
    * `routes.forEach((route) => router.use(route.path, route.route))` and `for (const { path, route } of routes)`:

@@ -8,6 +8,7 @@ import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { extractParameters } from '../js/params.js';
 import { joinPaths, mountCovers, normalisePath } from '../js/paths.js';
 import { evalString } from '../js/values.js';
+import { parentOf } from '../../../parsing/tree-index.js';
 
 const PACKAGES = ['@nestjs/core', '@nestjs/common'];
 const HTTP: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ANY' };
@@ -206,7 +207,7 @@ class NestCollector {
       }
     }
     for (const ref of this.classes.values()) {
-      const holder = ref.node.parent?.type === 'export_statement' ? ref.node.parent : undefined;
+      const holder = parentOf(ref.node)?.type === 'export_statement' ? parentOf(ref.node) : undefined;
       const decorators = [...(holder ? decoratorsOf(holder) : []), ...decoratorsOf(ref.node)];
       if (decorators.some((d) => d.name === 'Controller')) controllers.push({ ref, decorators });
     }
@@ -276,8 +277,8 @@ class NestCollector {
         if (target?.type !== 'member_expression' || field(target, 'object')?.text !== current.text) continue;
         if (field(target, 'property')?.text !== 'push') return [...out, undefined];
         let applies: boolean | undefined = true;
-        for (let at: Node | null = call; at && at.id !== fn.id; at = at.parent) {
-          const branch = at.parent;
+        for (let at: Node | null = call; at && at.id !== fn.id; at = parentOf(at)) {
+          const branch = parentOf(at);
           if (branch?.type !== 'if_statement' && branch?.type !== 'ternary_expression') continue;
           const condition = field(branch, 'condition');
           if (!condition || condition.id === at.id) continue;

@@ -5,6 +5,7 @@ import { callArgs, calleeName, field, kids, lastSegment, literalString, unwrap }
 import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
 import { resolverGuards, rootField, type Operation } from './shared.js';
+import { parentOf } from '../../../parsing/tree-index.js';
 
 const ID = 'ariadne';
 const ROOT_TYPES: Record<string, { operation: Operation; typeName: string }> = {
@@ -46,7 +47,8 @@ function collect(index: PyIndex): CollectedEndpoint[] {
       const object = field(fn, 'object');
       const root = object ? rootOf(module, object) : undefined;
       const name = literalString(callArgs(call).positional[0]);
-      const def = node.parent ? field(node.parent, 'definition') : undefined;
+      const holder = parentOf(node);
+      const def = holder ? field(holder, 'definition') : undefined;
       if (!root || name === undefined || def?.type !== 'function_definition') continue;
       out.push(rootField(ID, root.operation, root.typeName, name, module, call, resolverGuards(index, module, def), { module, fn: def }));
     }

@@ -2,6 +2,7 @@ import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../..
 import type { Node } from '../../../parsing/parser.js';
 import { argument, callArgs, calleeName, dotted, field, lastSegment, unwrap, walk } from './ast.js';
 import type { PyIndex, PyModule, Resolved } from './project.js';
+import { parentOf } from '../../../parsing/tree-index.js';
 
 /** Where a node stands, with its end: checks tie findings to the handler whose span encloses them. */
 export function locate(module: PyModule, node: Node): Location {
@@ -267,7 +268,7 @@ export function constructedClass(index: PyIndex, resolved: Resolved): string | u
 function tokenAuthMechanism(index: PyIndex, module: PyModule, objectName: string): AuthMechanism {
   let mechanism: AuthMechanism = 'unknown';
   for (const def of module.defs.values()) {
-    const parent = def.parent;
+    const parent = parentOf(def);
     if (parent?.type !== 'decorated_definition') continue;
     if (!parent.text.startsWith(`@${objectName}.verify_token`)) continue;
     const analysis = analyseBody(index, module, def);
