@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
 import { callArgs, callee, descendants, field, isFunction, named, objectProperty, unwrap } from './ast.js';
-import { bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
+import { bindLocals, bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
 import type { JsModule, ModuleGraph, Resolved } from './modules.js';
 import { externalName, evalString, evalTrue } from './values.js';
 
@@ -444,6 +444,7 @@ export class AuthAnalyser {
     if (!body) return undefined;
     const values = body.type === 'statement_block' ? returnedValues(body) : [unwrap(body)];
     const env = bindParameters(fn, args ?? []);
+    bindLocals(body, env);
     for (const value of values) {
       if (isFunction(value)) return { fn: value, module, env };
       if (value.type === 'identifier') {

@@ -305,7 +305,7 @@ export class Gate {
     let fall: PathState = state;
     let ended = false;
     // A whole call chain that answers 401/403 (`res.status(401).json(...)`) rejects.
-    if (calls.some((call) => this.isResponse(call)) && AUTH_REJECT.test(this.shallowText(node))) {
+    if (calls.some((call) => this.isResponse(call) && !/(?:^|\.)assert$/.test(callee(call)?.text ?? '')) && AUTH_REJECT.test(this.shallowText(node))) {
       this.rejects = true;
       this.authReject = true;
       return { fall: [], exits: [{ kind: 'reject' }] };
@@ -565,3 +565,45 @@ export function bindParameters(fn: Node, args: readonly Node[]): Map<string, Bou
   });
   return env;
 }
+
+/**
+ * Extends a factory's bound parameters with what its body derives from them before returning the
+ * middleware: `const { optional = false } = options`, `const required = opts.required`.
+ */
+export function bindLocals(body: Node, env: Map<string, Bound | null>): void {
+  if (body.type !== 'statement_block') return;
+  for (const statement of named(body)) {
+    if (statement.type !== 'lexical_declaration' && statement.type !== 'variable_declaration') continue;
+    for (const declarator of named(statement)) {
+      const name = field(declarator, 'name');
+      const value = field(declarator, 'value');
+      if (!name || !value) continue;
+      const source = unwrap(value);
+      const base = source.type === 'identifier' ? env.get(source.text) : undefined;
+      const object = base ? unwrap(base.node) : undefined;
+      if (name.type === 'identifier' && source.type === 'member_expression') {
+        const owner = field(source, 'object');
+        const key = field(source, 'property')?.text;
+        const bound = owner?.type === 'identifier' && env.has(owner.text) ? env.get(owner.text) : undefined;
+        if (bound === undefined || !key) continue;
+        const holder = bound ? unwrap(bound.node) : undefined;
+        if (bound === null) env.set(name.text, null);
+        else if (holder?.type === 'object' && !named(holder).some((child) => child.type === 'spread_element')) {
+          const property = objectProperty(holder, key);
+          env.set(name.text, property ? { node: property } : null);
+        }
+        continue;
+      }
+      if (name.type !== 'object_pattern' || source.type !== 'identifier' || !env.has(source.text)) continue;
+      if (object && object.type !== 'object') continue;
+      for (const part of named(name)) {
+        const local = part.type === 'shorthand_property_identifier_pattern' ? part : part.type === 'object_assignment_pattern' ? field(part, 'left') : undefined;
+        if (!local) continue;
+        const property = object ? objectProperty(object, local.text) : undefined;
+        const fallback = part.type === 'object_assignment_pattern' ? field(part, 'right') : undefined;
+        env.set(local.text, property ? { node: property } : fallback ? { node: fallback } : null);
+      }
+    }
+  }
+}
+

@@ -28,6 +28,15 @@ export const koaDialect: RouterDialect = {
     const prefix = object?.type === 'object' ? objectProperty(object, 'prefix') : undefined;
     return { app: false, prefix: (prefix && evalString(graph, module, prefix)) ?? '' };
   },
+  mounted(graph: ModuleGraph, module: JsModule, node: Node) {
+    if (node.type !== 'call_expression') return undefined;
+    const fn = callee(node);
+    const resolved = fn ? graph.resolve(module, fn) : undefined;
+    if (resolved?.kind !== 'external' || resolved.specifier !== 'koa-mount') return undefined;
+    const args = callArgs(node);
+    if (args.length >= 2 && args[0] && args[1]) return { path: args[0], target: args[1] };
+    return args[0] ? { path: undefined, target: args[0] } : undefined;
+  },
   unwrapMount(node: Node) {
     if (node.type !== 'call_expression') return undefined;
     const fn = callee(node);
