@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { AuditResult } from '../engine/result.js';
@@ -6,8 +6,9 @@ import type { Severity } from '../model/types.js';
 import { SEVERITIES } from '../model/types.js';
 import { writeFileAtomic } from '../metapowers/atomic.js';
 import { UsageError } from '../metapowers/errors.js';
-import { artifactPaths, assertRealDirInside, displayPath } from '../metapowers/paths.js';
+import { artifactPaths, displayPath } from '../metapowers/paths.js';
 import { checkPrerequisite } from '../metapowers/prerequisite.js';
+import { ensureArtifactDir } from '../metapowers/safe-dir.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSummary } from '../report/summary.js';
@@ -106,8 +107,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
 
     const markdown = renderMarkdown(result, { prerequisite: prerequisite.skipped ? 'skipped' : 'met' });
     const json = renderJson(result);
-    await mkdir(paths.dir, { recursive: true });
-    await assertRealDirInside(paths);
+    await ensureArtifactDir(paths, io.cwd, { create: true });
     await writeFileAtomic(paths.protectMarkdown, markdown);
     await writeFileAtomic(paths.protectJson, json);
     progress.clear();

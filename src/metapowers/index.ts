@@ -13,4 +13,5 @@ export {
 } from './prerequisite.js';
 export type { PrerequisiteOptions, PrerequisiteOutcome, SkipLogEntry } from './prerequisite.js';
 export { writeFileAtomic } from './atomic.js';
+export { ensureArtifactDir, fileSystemError } from './safe-dir.js';
 export type { AtomicWriteHooks } from './atomic.js';

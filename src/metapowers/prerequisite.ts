@@ -1,7 +1,9 @@
-import { access, appendFile, mkdir } from 'node:fs/promises';
-import { PrerequisiteError } from './errors.js';
+import { constants } from 'node:fs';
+import { access, open } from 'node:fs/promises';
+import { ArtifactWriteError, PrerequisiteError } from './errors.js';
 import type { ArtifactPaths } from './paths.js';
-import { assertRealDirInside, displayPath } from './paths.js';
+import { displayPath } from './paths.js';
+import { O_NOFOLLOW, O_NONBLOCK, ensureArtifactDir, fileSystemError } from './safe-dir.js';
 
 /** Seed 000's message, verbatim, with NAME substituted. */
 export function prerequisiteMessage(name: string): string {
@@ -38,7 +40,8 @@ export interface PrerequisiteOutcome {
  * which case the skip is logged. Throws PrerequisiteError (writing nothing) when unmet.
  */
 export async function checkPrerequisite(paths: ArtifactPaths, options: PrerequisiteOptions): Promise<PrerequisiteOutcome> {
-  const governFound = await fileExists(paths.govern);
+  // A link anywhere in .metapowers/security/NAME is refused before anything is read or written.
+  const governFound = (await ensureArtifactDir(paths, options.cwd, { create: false })) && (await fileExists(paths.govern));
   if (!options.skipChecks) {
     if (!governFound) {
       throw new PrerequisiteError(prerequisiteMessage(paths.name), {
@@ -108,11 +111,40 @@ export function formatSkipLogEntry(paths: ArtifactPaths, entry: SkipLogEntry): s
   ].join('\n');
 }
 
-/** Appends a dated entry to `skip-log.md`, creating it (with a heading) when needed. */
+const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | O_NOFOLLOW | O_NONBLOCK;
+
+/**
+ * Appends a dated entry to `skip-log.md`, creating it (with a heading) when needed. The log is
+ * opened without following a link, and must be a regular file with a single name: a planted
+ * `skip-log.md` link (or hard link, or FIFO) never makes apisec append to another file.
+ */
 export async function appendSkipLog(paths: ArtifactPaths, entry: SkipLogEntry): Promise<void> {
-  await mkdir(paths.dir, { recursive: true });
-  await assertRealDirInside(paths);
-  const exists = await fileExists(paths.skipLog);
-  const head = exists ? '\n' : `# Skip log for "${paths.name}"\n\nChecks bypassed with --skip-checks, newest last.\n\n`;
-  await appendFile(paths.skipLog, head + formatSkipLogEntry(paths, entry), 'utf8');
+  await ensureArtifactDir(paths, entry.cwd, { create: true });
+  const shown = displayPath(paths.skipLog, entry.cwd);
+  const refuse = (what: string): ArtifactWriteError =>
+    new ArtifactWriteError(`${shown} ${what}; apisec appends only to a regular file of its own.`, {
+      attempted: 'log the skipped prerequisite',
+      where: paths.skipLog,
+      hint: 'Remove it and run the audit again.',
+    });
+  let handle;
+  try {
+    handle = await open(paths.skipLog, APPEND, 0o644);
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ELOOP' || code === 'EMLINK') throw refuse('is a symbolic link');
+    if (code === 'ENXIO' || code === 'EISDIR') throw refuse('is not a regular file');
+    throw fileSystemError(error, paths.skipLog, 'write');
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw refuse('is not a regular file');
+    if (info.nlink > 1) throw refuse('has other names (a hard link)');
+    const head = info.size > 0 ? '\n' : `# Skip log for "${paths.name}"\n\nChecks bypassed with --skip-checks, newest last.\n\n`;
+    await handle.writeFile(head + formatSkipLogEntry(paths, entry), 'utf8');
+  } catch (error) {
+    throw error instanceof ArtifactWriteError ? error : fileSystemError(error, paths.skipLog, 'write');
+  } finally {
+    await handle.close();
+  }
 }
