@@ -84,6 +84,10 @@ function causeText(error: Error): string | undefined {
   return undefined;
 }
 
+function isFileSystemError(error: unknown): error is Error & { code: string; path: string; syscall?: string } {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code) && 'path' in error && typeof error.path === 'string';
+}
+
 /** Renders an error as: what failed, what was attempted and where, what to do next. */
 export function formatError(error: unknown, context: { attempted: string; where?: string }, env: CliIo['env']): string {
   if (error instanceof PrerequisiteError) return `${error.message}\n`;
@@ -101,6 +105,11 @@ export function formatError(error: unknown, context: { attempted: string; where?
     lines.push(`  While trying to read the configuration (${error.line === undefined ? error.file : `${error.file}:${error.line}`}).`);
     for (const issue of error.issues) lines.push(`  - ${issue.keyPath}: ${issue.message}`);
     lines.push('  Next: fix the configuration file (or pass another with --config) and run the audit again.');
+  } else if (isFileSystemError(error)) {
+    // A file or folder apisec could not read or write (permissions, read-only or full disk): not a bug.
+    lines.push(`apisec: could not ${error.syscall ?? 'access'} ${error.path}: ${error.code}.`);
+    lines.push(`  While trying to ${context.attempted}${context.where === undefined ? '' : ` (${context.where})`}.`);
+    lines.push('  Next: check that this path exists and is readable (and the working directory writable), then run again.');
   } else {
     const message = error instanceof Error ? error.message : String(error);
     lines.push(`apisec: ${message}`);
