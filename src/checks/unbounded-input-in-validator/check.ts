@@ -84,7 +84,7 @@ function refinementFunction(ctx: CheckContext, source: SourceFile, arg: Node): N
   return undefined;
 }
 
-/** A refinement that rejects long values: an anchored, bounded pattern, or a `length >` / `length <=` test. */
+/** A refinement that rejects long values: an anchored, bounded pattern, or a `value.length > N` test. */
 function refinementCapsLength(fn: Node): boolean {
   for (const regex of fn.descendantsOfType('regex')) {
     const pattern = regex ? regexLiteral(regex) : undefined;
@@ -95,7 +95,7 @@ function refinementCapsLength(fn: Node): boolean {
     const left = comparison?.childForFieldName('left')?.text ?? '';
     const right = comparison?.childForFieldName('right')?.text ?? '';
     if ((operator === '>' || operator === '>=') && /\.length$/.test(left) && /^\d+$/.test(right)) return true;
-    if ((operator === '<' || operator === '<=') && /\.length$/.test(left) && /^\d+$/.test(right) && /return\s+(?:true|\w+\s*;)/.test(fn.text) && /\.length\s*<=?/.test(fn.text) && !/\.length\s*<\s*\d+\)\s*\{?\s*(?:return|throw)\b/.test(fn.text)) return true;
+    if ((operator === '<' || operator === '<=') && /^\d+$/.test(left) && /\.length$/.test(right)) return true;
   }
   return false;
 }
@@ -125,17 +125,29 @@ function pairsOf(object: Node | undefined): { name: string; value: Node }[] {
   return out;
 }
 
+const REQUEST_PARTS = /^(body|query|params|headers|cookies)$/;
+
+/**
+ * The schema's name: its variable, or its key. A request part inside a route's validation object
+ * (`const createUser = { body: Joi.object(…) }`) is named after the object: `createUser.body`.
+ */
 function schemaName(call: Node): string {
   for (let current = parentOf(call); current; current = parentOf(current)) {
     if (current.type === 'variable_declarator') return current.childForFieldName('name')?.text ?? '';
-    if (current.type === 'pair') return stringValue(current.childForFieldName('key')) ?? current.childForFieldName('key')?.text ?? '';
+    if (current.type === 'pair') {
+      const key = stringValue(current.childForFieldName('key')) ?? current.childForFieldName('key')?.text ?? '';
+      const holder = parentOf(parentOf(current) ?? current);
+      if (REQUEST_PARTS.test(key) && holder?.type === 'variable_declarator') return `${holder.childForFieldName('name')?.text ?? ''}.${key}`;
+      return key;
+    }
     if (current.type === 'statement_block' || current.type === 'program') return '';
   }
   return '';
 }
 
-function usedForRequests(ctx: CheckContext, name: string): boolean {
-  if (name === '') return false;
+function usedForRequests(ctx: CheckContext, qualified: string): boolean {
+  if (qualified === '') return false;
+  const name = qualified.split('.')[0] ?? qualified;
   if (INPUT_NAME.test(name)) return true;
   const escaped = name.replace(/[$]/g, '\\$');
   const pattern = new RegExp(`\\b${escaped}\\b[^\\n]*\\b(body|celebrate|validate|Segments)\\b|\\b(body|celebrate|validate|Segments)\\b[^\\n]*\\b${escaped}\\b`);
@@ -158,7 +170,7 @@ function jsSchemas(ctx: CheckContext, source: SourceFile): { node: Node; name: s
     }
     if (fields.length === 0) continue;
     const name = schemaName(call.node);
-    if (usedForRequests(ctx, name) && !validatesEnvironment(ctx.sources, name)) out.push({ node: call.node, name: name || 'schema', fields });
+    if (usedForRequests(ctx, name) && !validatesEnvironment(ctx.sources, name.split('.')[0] ?? name)) out.push({ node: call.node, name: name || 'schema', fields });
   }
   return out;
 }
