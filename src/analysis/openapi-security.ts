@@ -90,6 +90,7 @@ const AUTH_ENTRY_SEGMENTS = new Set([
 const PUBLIC_PROBE_SEGMENTS = new Set([
   'health', 'healthz', 'healthcheck', 'livez', 'readyz', 'ready', 'live', 'ping', 'status', 'version', 'openapi',
   'openapijson', 'openapiyaml', 'swagger', 'swaggerjson', 'docs', 'robotstxt', 'favicon', 'faviconico',
+  'redoc', 'oauth2redirect', 'swaggerui', 'apispecjson',
 ]);
 
 export function isAuthEntryPoint(op: Pick<Operation, 'path'>): boolean {
@@ -368,6 +369,21 @@ export function isCredentialName(name: string): boolean {
   return parts.some((part) => part === 'token' || part === 'pwd' || part === 'jwt' || part === 'auth' || part.endsWith('token'));
 }
 
+/** A route in the code implements the operation (the inventory merged them). */
+export function implementedInCode(op: Pick<Operation, 'endpoint'>): boolean {
+  return op.endpoint?.sources.some((source) => source.kind === 'code') ?? false;
+}
+
+/**
+ * The document says nothing about authentication: no security scheme and no `security` anywhere
+ * (root, operations, webhooks, callbacks). Common in generated specs; a gap in the description,
+ * not evidence that the API is open.
+ */
+export function declaresNoSecurity(ctx: CheckContext, doc: SpecDocument): boolean {
+  if (securitySchemes(doc).size > 0 || rootChild(doc, 'security') !== undefined) return false;
+  return ![...operations(ctx, doc), ...callbackOperations(ctx, doc)].some((op) => doc.child(op.node, 'security') !== undefined);
+}
+
 export type UnauthenticatedCause = 'none' | 'empty' | 'anonymous';
 
 export interface UnauthenticatedOperation {
@@ -398,8 +414,12 @@ export function unauthenticatedOperations(
 ): UnauthenticatedGroups {
   const served = servedOperations(ctx, doc);
   const found: UnauthenticatedOperation[] = [];
+  // A document with no security at all is one documentation finding (spec-security-undeclared).
+  if (declaresNoSecurity(ctx, doc)) return { perOperation: [], document: undefined };
   for (const op of served) {
     if (!methods.has(op.method) || isDeliberatelyPublic(ctx, op) || isPublicProbe(op) || isSensitiveOptOut(ctx, op)) continue;
+    // The code outranks the spec: where a route implements the operation, its own evidence decides.
+    if (implementedInCode(op)) continue;
     const security = effectiveSecurity(op);
     const hasEmpty = security.requirements.some((requirement) => Object.keys(requirement).length === 0);
     let cause: UnauthenticatedCause | undefined;

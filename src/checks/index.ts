@@ -79,6 +79,7 @@ import serverInventoryUnlabelled from './server-inventory-unlabelled/check.js';
 import serverPlainHttp from './server-plain-http/check.js';
 import shadowEndpoint from './shadow-endpoint/check.js';
 import specAuthNotEnforced from './spec-auth-not-enforced/check.js';
+import specSecurityUndeclared from './spec-security-undeclared/check.js';
 import sqlInjection from './sql-injection/check.js';
 import ssrfUrlInput from './ssrf-url-input/check.js';
 import ssrfUserControlledUrl from './ssrf-user-controlled-url/check.js';
@@ -187,6 +188,7 @@ export const allChecks: readonly AnyCheck[] = [
   serverPlainHttp,
   shadowEndpoint,
   specAuthNotEnforced,
+  specSecurityUndeclared,
   sqlInjection,
   ssrfUrlInput,
   ssrfUserControlledUrl,

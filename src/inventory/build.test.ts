@@ -109,6 +109,53 @@ describe('buildInventory', () => {
     expect(byId.get('payments-api POST /v1/payments')?.auth).toMatchObject({ state: 'public', detail: 'AllowAny' });
   });
 
+  it('matches a spec without the code\'s base path, and a spec written for the gateway path, by an unambiguous suffix', () => {
+    const text = (servers: string): string =>
+      [
+        'openapi: 3.0.3',
+        'info: { title: Stock API, version: 1.0.0 }',
+        servers,
+        'paths:',
+        '  /items/{sku}:',
+        '    get:',
+        '      responses:',
+        "        '200': { description: OK. }",
+        '  /items:',
+        '    post:',
+        '      responses:',
+        "        '201': { description: Created. }",
+        '  /users/{id}:',
+        '    get:',
+        '      responses:',
+        "        '200': { description: OK. }",
+      ].join('\n');
+    const load = (servers: string): SpecDocument => {
+      const spec = loadSpec('openapi.yaml', text(servers), () => undefined).spec;
+      if (!spec) throw new Error('not loaded');
+      return spec;
+    };
+    const kinds = (spec: SpecDocument, code: CollectedEndpoint[]): string[] =>
+      buildInventory({ specs: [spec], graphql: [], protos: [], code, config }).inventory.endpoints.map((endpoint) => `${endpoint.id} ${endpoint.sources.map((source) => source.kind).join('+')}`);
+    // No servers at all (a generated spec) while the code mounts everything under /api/v1.
+    expect(kinds(load(''), [route('GET', '/api/v1/items/:sku'), route('POST', '/api/v1/items'), route('GET', '/api/v1/users/:id')])).toEqual([
+      'stock-api GET /items/{sku} spec+code',
+      'stock-api POST /items spec+code',
+      'stock-api GET /users/{id} spec+code',
+    ]);
+    // A server path the code does not use (the gateway's /stock prefix).
+    expect(kinds(load('servers: [{ url: https://gw.example.com/stock/v3 }]'), [route('GET', '/v3/items/:sku'), route('POST', '/v3/items')])).toEqual([
+      'stock-api GET /items/{sku} spec+code',
+      'stock-api POST /items spec+code',
+      'stock-api GET /users/{id} spec',
+    ]);
+    // A stray route that only ends like an operation, beside routes with the common base path, stays a route of its own.
+    const mixed = kinds(load(''), [route('GET', '/api/items/:sku'), route('POST', '/api/items'), route('GET', '/admin/users/:id')]);
+    expect(mixed).toContain('stock-api GET /users/{id} spec');
+    expect(mixed).toContain('express-src-app GET /admin/users/{id} code');
+    // A path made of parameters only never matches by suffix.
+    expect(kinds(load(''), [route('GET', '/files/:bucket/:key'), route('GET', '/api/v1/items/:sku')]).filter((id) => id.includes('/files/'))).toEqual(['express-src-app GET /files/{bucket}/{key} code']);
+  });
+
   it('reads server variables at their defaults when matching code routes to the spec', () => {
     const text = [
       'openapi: 3.0.3',

@@ -123,16 +123,80 @@ function mergeCode(collected: readonly Collected[], code: readonly CollectedEndp
       }
     }
   }
-  const rest: CollectedEndpoint[] = [];
+  const unmatched: CollectedEndpoint[] = [];
+  const matched = new Set<Endpoint>();
   for (const route of code) {
     const path = normalisePath(route.path);
     const method = route.method.toUpperCase();
     const targets = method === 'ANY' ? byKey.get(`* ${path}`) : byKey.get(`${method} ${path}`);
     if (!targets || targets.length === 0) {
-      rest.push(route);
+      unmatched.push(route);
       continue;
     }
-    for (const endpoint of targets) mergeInto(endpoint, route);
+    for (const endpoint of targets) {
+      mergeInto(endpoint, route);
+      matched.add(endpoint);
+    }
+  }
+  return mergeBySuffix(collected, unmatched, matched);
+}
+
+function segmentsOf(path: string): string[] {
+  return path.split('/').filter((segment) => segment !== '');
+}
+
+/**
+ * The spec and the code often disagree on the base path: a generated spec without `servers`, a
+ * prefix applied by a mount or `setGlobalPrefix` that the spec leaves out, or a spec written for
+ * the gateway path. A route still unmatched is attached to the one operation of its method whose
+ * path ends its own (or that its own path ends), when the difference is a run of literal segments,
+ * the shorter path has a literal segment, and no other operation or route claims the pair.
+ */
+function mergeBySuffix(collected: readonly Collected[], routes: readonly CollectedEndpoint[], matched: Set<Endpoint>): CollectedEndpoint[] {
+  const candidates: { endpoint: Endpoint; segments: string[] }[] = [];
+  for (const entry of collected) {
+    if (entry.api.kind !== 'openapi') continue;
+    for (const endpoint of entry.endpoints) {
+      if (endpoint.protocol !== 'rest' || endpoint.path.startsWith('webhook:') || matched.has(endpoint)) continue;
+      candidates.push({ endpoint, segments: segmentsOf(normalisePath(endpoint.path)) });
+    }
+  }
+  if (candidates.length === 0) return [...routes];
+  const endsWith = (long: string[], short: string[]): boolean => {
+    if (short.length === 0 || short.length >= long.length || !short.some((segment) => segment !== '{}')) return false;
+    const head = long.slice(0, long.length - short.length);
+    if (head.some((segment) => segment === '{}')) return false;
+    return short.every((segment, index) => long[long.length - short.length + index] === segment);
+  };
+  const pairs = new Map<CollectedEndpoint, { endpoint: Endpoint; delta: string }>();
+  const claims = new Map<Endpoint, number>();
+  const deltas = new Map<string, number>();
+  for (const route of routes) {
+    const method = route.method.toUpperCase();
+    const segments = segmentsOf(normalisePath(route.path));
+    const found = candidates.filter(
+      (candidate) => (method === 'ANY' || candidate.endpoint.method === method) && (endsWith(segments, candidate.segments) || endsWith(candidate.segments, segments)),
+    );
+    const only = found.length === 1 ? found[0] : undefined;
+    if (!only) continue;
+    // The base path the two sides disagree on, e.g. `code:/api/v1`.
+    const codeLonger = segments.length > only.segments.length;
+    const head = codeLonger ? segments.slice(0, segments.length - only.segments.length) : only.segments.slice(0, only.segments.length - segments.length);
+    const delta = `${codeLonger ? 'code' : 'spec'}:/${head.join('/')}`;
+    pairs.set(route, { endpoint: only.endpoint, delta });
+    claims.set(only.endpoint, (claims.get(only.endpoint) ?? 0) + 1);
+    deltas.set(delta, (deltas.get(delta) ?? 0) + 1);
+  }
+  // One base path explains a real disagreement; a stray delta (`/admin/users/{id}` ending like `/users/{id}`) is another route.
+  const most = Math.max(0, ...deltas.values());
+  const leaders = [...deltas].filter(([, count]) => count === most);
+  const accepted = new Set([...deltas].filter(([, count]) => count >= 3).map(([delta]) => delta));
+  if (leaders.length === 1 && leaders[0]) accepted.add(leaders[0][0]);
+  const rest: CollectedEndpoint[] = [];
+  for (const route of routes) {
+    const pair = pairs.get(route);
+    if (pair && claims.get(pair.endpoint) === 1 && accepted.has(pair.delta)) mergeInto(pair.endpoint, route);
+    else rest.push(route);
   }
   return rest;
 }

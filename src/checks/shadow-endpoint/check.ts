@@ -1,5 +1,5 @@
 import { calibrate } from '../../analysis/openapi.js';
-import { codeSource, describedBySpecs, specSource } from '../../analysis/drift.js';
+import { codeSource, shadowScope, specSource } from '../../analysis/drift.js';
 import defineCheck from '../define-check.js';
 
 export default defineCheck({
@@ -19,15 +19,14 @@ export default defineCheck({
     shadow: '`{{method}} {{path}}` is served by the code but is not in any OpenAPI description of this service.',
     shadowUnprotected:
       '`{{method}} {{path}}` is served by the code, is not in any OpenAPI description of this service, and no authentication applies to it.',
+    partial:
+      'The OpenAPI description covers {{matched}} of the {{total}} routes of the {{via}} code, so it reads as a partial description rather than the API\'s contract: the {{count}} other routes (e.g. `{{first}}`) are not reported one by one as shadow endpoints.',
   },
   run(ctx, report) {
-    const described = describedBySpecs(ctx);
-    if (!described.any) return;
-    for (const endpoint of ctx.inventory.endpoints) {
-      if (endpoint.protocol !== 'rest' || specSource(endpoint)) continue;
+    const scope = shadowScope(ctx);
+    for (const endpoint of scope.shadows) {
       const code = codeSource(endpoint);
-      // Only frameworks some of whose routes a spec documents: their other routes are meant to be documented too.
-      if (!code || !described.frameworks.has(code.via)) continue;
+      if (!code || specSource(endpoint)) continue;
       const unprotected = endpoint.auth.state === 'unprotected';
       report({
         messageId: unprotected ? 'shadowUnprotected' : 'shadow',
@@ -36,6 +35,20 @@ export default defineCheck({
         endpointId: endpoint.id,
         severity: calibrate(unprotected ? 'high' : 'medium', endpoint),
         evidence: { snippet: `${endpoint.method} ${endpoint.path}`, auth: endpoint.auth.state },
+      });
+    }
+    for (const { via, matched, unmatched } of scope.partial) {
+      const first = unmatched[0];
+      const spec = matched.map(specSource).find((source) => source !== undefined);
+      if (!first || !spec) continue;
+      report({
+        messageId: 'partial',
+        data: { matched: matched.length, total: matched.length + unmatched.length, via, count: unmatched.length, first: `${first.method} ${first.path}` },
+        location: spec.location,
+        severity: 'info',
+        occurrences: unmatched.length,
+        key: `partial ${via}`,
+        evidence: { snippet: unmatched.slice(0, 10).map((endpoint) => `${endpoint.method} ${endpoint.path}`).join(', ') },
       });
     }
   },

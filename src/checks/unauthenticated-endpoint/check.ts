@@ -1,6 +1,7 @@
 import { sourceByFile } from '../../analysis/code.js';
 import { isAdminEndpoint } from '../../analysis/code-authz.js';
-import { codeSource, specSource } from '../../analysis/drift.js';
+import { codeSource } from '../../analysis/drift.js';
+import { effectiveSecurity, operations, requiresAuth } from '../../analysis/openapi.js';
 import { isAuthEntryPoint, isConfiguredPublic, isPublicProbe } from '../../analysis/openapi-security.js';
 import type { CheckContext } from '../../engine/context.js';
 import type { Endpoint, Severity, Tier } from '../../model/types.js';
@@ -34,6 +35,15 @@ function isRegistration(ctx: CheckContext, endpoint: Endpoint): boolean {
   return SIGN_UP_HANDLER.test(line);
 }
 
+/** Endpoints whose OpenAPI operation requires credentials: spec-auth-not-enforced reports them when the code does not. */
+function endpointsSpecProtects(ctx: CheckContext): Set<string> {
+  const out = new Set<string>();
+  for (const doc of ctx.specs) {
+    for (const op of operations(ctx, doc)) if (op.endpoint && requiresAuth(effectiveSecurity(op))) out.add(op.endpoint.id);
+  }
+  return out;
+}
+
 function isExempt(ctx: CheckContext, endpoint: Endpoint): boolean {
   return isAuthEntryPoint(endpoint) || isPublicProbe(endpoint) || WEBHOOK.test(endpoint.path) || isRegistration(ctx, endpoint);
 }
@@ -60,9 +70,11 @@ export default defineCheck({
   },
   run(ctx, report) {
     const lowReads = new Map<string, Endpoint[]>();
+    const specRequiresAuth = endpointsSpecProtects(ctx);
     for (const endpoint of ctx.inventory.endpoints) {
-      // Only what the code proves: `unknown` never fires, and spec operations have their own checks.
-      if (endpoint.auth.state !== 'unprotected' || specSource(endpoint)) continue;
+      // Only what the code proves: `unknown` never fires. The code outranks the spec, so operations
+      // it describes are judged here too, except where it requires auth (spec-auth-not-enforced).
+      if (endpoint.auth.state !== 'unprotected' || specRequiresAuth.has(endpoint.id)) continue;
       const code = codeSource(endpoint);
       if (!code || isExempt(ctx, endpoint) || isConfiguredPublic(ctx, endpoint)) continue;
       // Unauthenticated admin routes are reported, as critical, by admin-route-without-role-check.
