@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../model/types.js';
 import { AuditFlags, runAudit } from './audit-command.js';
 import { runChecksCommand } from './checks-command.js';
+import { neutralizeControls } from '../report/sanitize.js';
 import type { CliIo } from './io.js';
 import { EXIT_ERROR, EXIT_OK, formatError } from './io.js';
 import { packageVersion } from './version.js';
@@ -41,8 +42,8 @@ Output:
 
 Scope:
   Code that never serves requests is left out and counted in the report: tests and their
-  fixtures, examples, documentation snippets, storybook stories, vendored, generated and
-  minified or bundled files. --include-tests brings tests back; in the config file,
+  fixtures, examples, documentation snippets, storybook stories, scripts and developer
+  tooling, vendored, generated and minified or bundled files. --include-tests brings tests back; in the config file,
   \`include:\` patterns (gitignore syntax) bring any of them back and \`exclude:\` leaves more out.`;
 
 const CHECKS_EXAMPLES = `
@@ -61,8 +62,8 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .helpOption('-h, --help', 'show help')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeOut: (text) => io.stdout.write(neutralizeControls(text)),
+      writeErr: (text) => io.stderr.write(neutralizeControls(text)),
       getOutHelpWidth: () => io.stdout.columns ?? 80,
       getErrHelpWidth: () => io.stderr.columns ?? 80,
     })

@@ -24,6 +24,10 @@ describe('scopeReasonOfPath', () => {
     ['src/components/Button.stories.tsx', 'storybook'],
     ['.storybook/main.js', 'storybook'],
     ['third_party/jsonschema/validators.py', 'vendored'],
+    ['dev/code-generation/gen_ts_locales.py', 'tooling'],
+    ['mealie/scripts/healthcheck.py', 'tooling'],
+    ['scripts/seed.ts', 'tooling'],
+    ['tools/release.js', 'tooling'],
     ['public/js/jquery.min.js', 'minified'],
     ['static/app.bundle.js', 'minified'],
     ['proto/users_pb2.py', 'generated'],
@@ -41,6 +45,8 @@ describe('scopeReasonOfPath', () => {
     'src/modules/docs-generator/controller.ts',
     'src/spec-loader.ts',
     'users/views.py',
+    'src/dev/routes.ts',
+    'app/tooling/views.py',
   ])('%s stays in scope', (path) => {
     expect(scopeReasonOfPath(path, 'source')).toBeUndefined();
   });

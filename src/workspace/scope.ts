@@ -7,15 +7,16 @@ import type { FileKind } from './discover.js';
  * Semgrep's default ignores are the reference; `--include-tests` and the config's `include`
  * bring files back, the config's `exclude` leaves more out.
  */
-export type ScopeReason = 'test' | 'example' | 'docs' | 'storybook' | 'vendored' | 'generated' | 'minified' | 'excluded';
+export type ScopeReason = 'test' | 'example' | 'docs' | 'storybook' | 'tooling' | 'vendored' | 'generated' | 'minified' | 'excluded';
 
-export const SCOPE_REASONS: readonly ScopeReason[] = ['test', 'example', 'docs', 'storybook', 'vendored', 'generated', 'minified', 'excluded'];
+export const SCOPE_REASONS: readonly ScopeReason[] = ['test', 'example', 'docs', 'storybook', 'tooling', 'vendored', 'generated', 'minified', 'excluded'];
 
 export const SCOPE_REASON_LABELS: Readonly<Record<ScopeReason, string>> = {
   test: 'tests and their fixtures',
   example: 'examples and samples',
   docs: 'documentation snippets',
   storybook: 'storybook stories',
+  tooling: 'scripts and developer tooling',
   vendored: 'vendored third-party code',
   generated: 'generated code',
   minified: 'minified or bundled code',
@@ -55,6 +56,10 @@ const EXAMPLE_DIRECTORIES = new Set(['example', 'examples', 'sample', 'samples',
 /** Docs folders hold the project's real OpenAPI documents as often as snippets: only source files go. */
 const DOCS_DIRECTORIES = new Set(['doc', 'docs', 'documentation', 'docs_src', 'docs-src']);
 const STORYBOOK_DIRECTORIES = new Set(['.storybook', 'stories', '__stories__']);
+/** Scripts run by developers and CI (code generation, seeding, health probes), never by the server. */
+const TOOLING_DIRECTORIES = new Set(['scripts', 'script', 'tools', 'hack', 'benchmarks', 'benchmark', '.github', '.circleci', '.husky']);
+/** `dev/` is tooling at the top of the tree (`dev/code-generation`); deeper it may be a dev-only module of the app. */
+const TOP_TOOLING_DIRECTORIES = new Set(['dev', 'bench', 'ci']);
 const VENDORED_DIRECTORIES = new Set(['third_party', 'third-party', 'thirdparty', 'bower_components', 'jspm_packages', '.yarn']);
 
 const TEST_FILE_PATTERNS: readonly RegExp[] = [
@@ -79,8 +84,9 @@ export function scopeReasonOfPath(path: string, kind: FileKind): ScopeReason | u
   const segments = path.split('/');
   const name = segments.pop() ?? path;
   const source = kind === 'source';
-  for (const segment of segments) {
+  for (const [index, segment] of segments.entries()) {
     const lower = segment.toLowerCase();
+    if (source && (TOOLING_DIRECTORIES.has(lower) || (index === 0 && TOP_TOOLING_DIRECTORIES.has(lower)))) return 'tooling';
     if (TEST_DIRECTORIES.has(lower) || (source && SOURCE_TEST_DIRECTORIES.has(lower))) return 'test';
     if (EXAMPLE_DIRECTORIES.has(lower)) return 'example';
     if (source && DOCS_DIRECTORIES.has(lower)) return 'docs';
