@@ -23,6 +23,12 @@ function guarded(node: Node): boolean {
   return false;
 }
 
+function listensOnLoopback(source: SourceFile, host: Node | undefined): boolean {
+  if (!host) return true;
+  const value = stringValue(resolveValue(source, host));
+  return value !== undefined && /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(value);
+}
+
 function isTrue(source: SourceFile, node: Node | undefined): boolean {
   return literalValue(resolveValue(source, node)) === true;
 }
@@ -74,8 +80,11 @@ export default defineCheck({
           const debug = call.kwargs.get('debug') ?? call.kwargs.get('DEBUG');
           if (!debug || !isTrue(source, debug)) continue;
           const where = siteOf(ctx, source, parentOf(debug) ?? debug, call.node.text.split('\n')[0]);
-          if (/\.run$/.test(call.callee) && !/^(uvicorn|asyncio)\./.test(call.callee)) report({ messageId: 'flaskRun', data: { call: `${call.written}(debug=True)` }, ...where });
-          else if (/(^|\.)(FastAPI|Starlette|Quart|Sanic)$/.test(call.callee)) report({ messageId: 'ctorDebug', data: { call: call.written }, ...where });
+          if (/\.run$/.test(call.callee) && !/^(uvicorn|asyncio)\./.test(call.callee)) {
+            // The development server binds 127.0.0.1 unless told otherwise: the debugger is then not reachable from the network.
+            if (listensOnLoopback(source, call.kwargs.get('host') ?? call.args[0])) continue;
+            report({ messageId: 'flaskRun', data: { call: `${call.written}(debug=True)` }, ...where });
+          } else if (/(^|\.)(FastAPI|Starlette|Quart|Sanic)$/.test(call.callee)) report({ messageId: 'ctorDebug', data: { call: call.written }, ...where });
           else if (/\.config\.update$/.test(call.callee)) report({ messageId: 'appDebug', data: { expression: call.node.text.slice(0, 60) }, ...where });
         }
         continue;
