@@ -13,7 +13,9 @@ const WEAK_DJANGO = /(MD5|SHA1|UnsaltedSHA1|UnsaltedMD5|Crypt)PasswordHasher$/;
 const MIN_PBKDF2_ITERATIONS = 100_000;
 
 /** Where a hash's input or output says it is a password: the data, the variable it is stored in, or the function. */
-function aboutPassword(call: Node, data: readonly (Node | undefined)[]): boolean {
+function aboutPassword(call: Node, given: readonly (Node | undefined)[], source?: SourceFile): boolean {
+  // `salted = (email + SECRET_KEY).encode(); sha1(salted)`: what a local variable holds says what is hashed.
+  const data = source ? given.flatMap((node) => (node?.type === 'identifier' ? [node, resolveValue(source, node)] : [node])) : given;
   if (data.some((node) => node && PASSWORD.test(node.text))) return true;
   if (data.some((node) => node && /token|nonce|email|api_?key|otp|file|content|body|payload|url/i.test(node.text))) return false;
   let current: Node | null = parentOf(call);
@@ -119,10 +121,10 @@ export default defineCheck({
         const c = call.callee;
         if (py && PY_FAST.test(c)) {
           const data = [argument(call, 0, 'data') ?? argument(call, 0, 'string'), ...updates(source, call)];
-          if (aboutPassword(call.node, data)) report({ messageId: 'fastHash', data: { call: call.written, algorithm: c.slice(8).toUpperCase() }, ...at(ctx, source, call.node) });
+          if (aboutPassword(call.node, data, source)) report({ messageId: 'fastHash', data: { call: call.written, algorithm: c.slice(8).toUpperCase() }, ...at(ctx, source, call.node) });
         } else if (py && c === 'hashlib.new') {
           const algorithm = stringValue(call.args[0]);
-          if (algorithm && aboutPassword(call.node, [call.args[1], ...updates(source, call)])) {
+          if (algorithm && aboutPassword(call.node, [call.args[1], ...updates(source, call)], source)) {
             report({ messageId: 'fastHash', data: { call: call.written, algorithm: algorithm.toUpperCase() }, ...at(ctx, source, call.node) });
           }
         } else if (py && c === 'hashlib.pbkdf2_hmac') {
@@ -138,7 +140,7 @@ export default defineCheck({
           if (first && WEAK_SCHEMES.test(first)) report({ messageId: 'scheme', data: { setting: 'CryptContext(schemes=...)', algorithm: first }, ...at(ctx, source, call.node) });
         } else if (!py && /^(node:)?crypto\.createHash$/.test(c)) {
           const algorithm = stringValue(resolveValue(source, call.args[0]))?.toLowerCase();
-          if (algorithm && /^(md4|md5|sha1|sha224|sha256|sha384|sha512|sha3-\d+|ripemd160)$/.test(algorithm) && aboutPassword(call.node, updates(source, call))) {
+          if (algorithm && /^(md4|md5|sha1|sha224|sha256|sha384|sha512|sha3-\d+|ripemd160)$/.test(algorithm) && aboutPassword(call.node, updates(source, call), source)) {
             report({ messageId: 'fastHash', data: { call: call.written, algorithm: algorithm.toUpperCase() }, ...at(ctx, source, call.node) });
           }
         } else if (!py && /^(node:)?crypto\.pbkdf2(Sync)?$/.test(c)) {
@@ -146,7 +148,7 @@ export default defineCheck({
           if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS && !derivesCipherKey(source, call.node)) {
             report({ messageId: 'iterations', data: { call: call.written, iterations }, ...at(ctx, source, call.node) });
           }
-        } else if (!py && JS_LIBS.test(c) && aboutPassword(call.node, call.args)) {
+        } else if (!py && JS_LIBS.test(c) && aboutPassword(call.node, call.args, source)) {
           report({ messageId: 'fastHash', data: { call: call.written, algorithm: (/md5|sha\d+/i.exec(c)?.[0] ?? c).toUpperCase() }, ...at(ctx, source, call.node) });
         }
       }
