@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -154,5 +154,59 @@ describe('a broken spec is never silent', () => {
     } finally {
       analysis.dispose();
     }
+  });
+});
+
+describe('control characters from the audited repository never reach a terminal or the report', () => {
+  // eslint-disable-next-line no-control-regex -- control characters are what the test looks for.
+  const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const ESC = '\u001b';
+  const planted = {
+    file: `routes/${ESC}[2J${ESC}]0;owned\u0007orders\u202e.js`,
+    route: `/orders/${ESC}[31mred\u009b2J`,
+    spec: `specs/${ESC}[1Apayments.yaml`,
+    broken: `specs/openapi-${ESC}[8mhidden.yaml`,
+  };
+
+  it('escapes them in the summary, diagnostics, progress, 02-protect.md and 02-protect.json', async () => {
+    const root = workspace({
+      'package.json': JSON.stringify({ name: 'shop', dependencies: { express: '^4.19.2' } }),
+      [planted.file]: `const express = require('express');\nconst app = express();\napp.get('${planted.route}', (req, res) => res.json({ ok: true }));\napp.delete('/orders/:id', (req, res) => res.status(204).end());\napp.listen(3000);\n`,
+      [planted.spec]: SPEC.replace('/orders:', '"/payments/\\e[2K\\r\\u202e":'),
+      [planted.broken]: 'openapi: 3.0.3\ninfo: [\n',
+    });
+    const stdout = capture();
+    const stderr = capture();
+    stderr.isTTY = true;
+    const io: CliIo = { stdout, stderr, cwd: root, env: { FORCE_COLOR: '1' }, now: () => new Date('2026-06-01T00:00:00.000Z') };
+    const code = await run(['audit', 'shop', '.', '--skip-checks', '--today', '2026-06-01'], io);
+    expect(code).toBe(0);
+    const markdown = readFileSync(path.join(root, '.metapowers/security/shop/02-protect.md'), 'utf8');
+    const json = readFileSync(path.join(root, '.metapowers/security/shop/02-protect.json'), 'utf8');
+    const skipLog = readFileSync(path.join(root, '.metapowers/security/shop/skip-log.md'), 'utf8');
+    expect(markdown).toContain('\\x1b[31mred\\x9b2J');
+    expect(markdown).toContain('\\x1b[8mhidden.yaml');
+    expect(markdown).toContain('/payments/\\x1b[2K\\x0d\\u202e');
+    expect(markdown).not.toMatch(RAW);
+    expect(skipLog).not.toMatch(RAW);
+    expect(json).not.toMatch(RAW);
+    // The JSON escapes are lossless: the data still names the planted path.
+    expect(json).toContain(planted.route.replace(ESC, '\\u001b').replace('\u009b', '\\u009b'));
+    const summary = stdout.text.replace(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), ''); // picocolors' own colours
+    expect(summary).toContain('API Security Audit: shop');
+    expect(summary).not.toMatch(RAW);
+    const progress = stderr.text.replaceAll(`\r${ESC}[2K`, ''); // the progress line's own rewrite
+    expect(progress).not.toMatch(RAW);
+  });
+
+  it('escapes them in errors printed by the CLI', async () => {
+    const root = workspace({});
+    const result = await cli(root, ['audit', 'shop', `missing-${ESC}]52;c;cHduZWQ=\u0007dir`, '--skip-checks']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('missing-\\x1b]52;c;cHduZWQ=\\x07dir');
+    expect(result.stderr).not.toMatch(RAW);
+    const unknown = await cli(root, ['audit', 'shop', '.', `--${ESC}[2Jbogus`]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).not.toMatch(RAW);
   });
 });

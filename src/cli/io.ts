@@ -2,6 +2,7 @@ import type { AnyCheck } from '../checks/define-check.js';
 import type { AuditResult } from '../engine/result.js';
 import type { AuditOptions } from '../index.js';
 import { ApisecError, PrerequisiteError } from '../metapowers/errors.js';
+import { neutralizeControls, neutralizeLine } from '../report/sanitize.js';
 import { ConfigError } from '../workspace/config.js';
 
 export interface CliStream {
@@ -66,7 +67,7 @@ export function createProgress(stream: CliStream, enabled: boolean): Progress {
     onProgress(event) {
       const count = event.done !== undefined && event.total !== undefined ? ` ${event.done}/${event.total}` : '';
       const detail = event.detail === undefined ? '' : `: ${event.detail}`;
-      const line = `apisec ${event.stage}${count}${detail}`;
+      const line = neutralizeLine(`apisec ${event.stage}${count}${detail}`);
       stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 3)}...` : line}`);
       shown = true;
     },
@@ -124,5 +125,6 @@ export function formatError(error: unknown, context: { attempted: string; where?
       lines.push('  Next: fix the cause above and run again; if it looks like a bug in apisec, rerun with APISEC_DEBUG=1 and report the stack trace.');
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Messages quote file names, keys and arguments from the audited repository.
+  return `${neutralizeControls(lines.join('\n'))}\n`;
 }

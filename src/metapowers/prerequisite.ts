@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, open } from 'node:fs/promises';
 import { ArtifactWriteError, PrerequisiteError } from './errors.js';
+import { neutralizeLine } from '../report/sanitize.js';
 import type { ArtifactPaths } from './paths.js';
 import { displayPath } from './paths.js';
 import { O_NOFOLLOW, O_NONBLOCK, ensureArtifactDir, fileSystemError } from './safe-dir.js';
@@ -85,7 +86,7 @@ export function maskArgv(argv: readonly string[]): string[] {
 }
 
 function quoteArg(arg: string): string {
-  return /^[\w./:=@%+,*-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return /^[\w./:=@%+,*-]+$/.test(arg) ? arg : `'${neutralizeLine(arg).replace(/'/g, `'\\''`)}'`;
 }
 
 export interface SkipLogEntry {

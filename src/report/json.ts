@@ -1,4 +1,5 @@
 import { maskResult } from '../engine/mask.js';
+import { escapeJsonControls } from './sanitize.js';
 import type { AuditResult, CheckSummary } from '../engine/result.js';
 import type { Api, Diagnostic, Endpoint, Finding, Location } from '../model/types.js';
 import { compareStrings } from './format.js';
@@ -129,5 +130,5 @@ export function toJsonReport(unmasked: AuditResult): JsonReport {
 
 /** Renders `02-protect.json`: two-space indented, trailing newline. */
 export function renderJson(result: AuditResult): string {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(toJsonReport(result), null, 2))}\n`;
 }

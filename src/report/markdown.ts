@@ -1,5 +1,6 @@
 import { maskResult } from '../engine/mask.js';
 import type { AuditResult } from '../engine/result.js';
+import { sanitizeResult } from './sanitize.js';
 import { SCOPE_REASON_LABELS, SCOPE_REASONS } from '../workspace/scope.js';
 import type { Api, AuthMechanism, Endpoint, Finding, Presence, SectionId, Tier } from '../model/types.js';
 import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
@@ -451,7 +452,7 @@ function remediationSection(view: View): string {
 
 /** Renders `02-protect.md`: the heading, a preamble and seed 000's seven sections, in order. */
 export function renderMarkdown(unmasked: AuditResult, options: MarkdownOptions = {}): string {
-  const result = maskResult(unmasked);
+  const result = sanitizeResult(maskResult(unmasked));
   const apiById = new Map(result.inventory.apis.map((api) => [api.id, api]));
   const endpointById = new Map(result.inventory.endpoints.map((endpoint) => [endpoint.id, endpoint]));
   const view: View = { result, options, summary: summarize(result), apiById, endpointById, endpoints: [] };

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import { maskResult } from '../engine/mask.js';
+import { neutralizeLine, sanitizeResult } from './sanitize.js';
 import type { AuditResult } from '../engine/result.js';
 import type { Severity } from '../model/types.js';
 import { SEVERITIES, TIER_ORDER } from '../model/types.js';
@@ -41,7 +42,7 @@ function firstSentence(value: string): string {
 
 /** The terminal summary seed 000 asks for; plain text unless `color`. */
 export function renderSummary(unmasked: AuditResult, options: SummaryOptions): string {
-  const result = maskResult(unmasked);
+  const result = sanitizeResult(maskResult(unmasked));
   const colors = createColors(options.color);
   const summary = summarize(result);
   const label = (value: string): string => colors.bold(value);
@@ -89,7 +90,7 @@ export function renderSummary(unmasked: AuditResult, options: SummaryOptions): s
     });
   }
 
-  const artifact = options.artifactPath ?? `.metapowers/security/${result.name}/02-protect.md`;
+  const artifact = options.artifactPath !== undefined ? neutralizeLine(options.artifactPath) : `.metapowers/security/${result.name}/02-protect.md`;
   lines.push('', `${label('Report:')} ${artifact} (all findings: ${artifact.replace(/\.md$/, '.json')})`);
   return `${lines.join('\n')}\n`;
 }
