@@ -26,6 +26,8 @@ const ID = 'django';
 const HTTP = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const GRAPHQL_VIEWS = new Set(['GraphQLView', 'AsyncGraphQLView', 'GraphQLAPIView']);
+const URL_FUNCTIONS = new Set(['path', 're_path', 'url']);
+const ROUTER_CLASSES = /^(DefaultRouter|SimpleRouter|ExtendedDefaultRouter|ExtendedSimpleRouter|NestedSimpleRouter|NestedDefaultRouter)$/;
 
 const GENERIC_METHODS: Record<string, string[]> = {
   ListAPIView: ['GET'],
@@ -102,9 +104,21 @@ interface ListSetting {
 
 interface Settings {
   permissions?: ListSetting;
+  /** drf-spectacular's SERVE_PERMISSIONS. */
+  schemaPermissions?: ListSetting;
   authentication?: ListSetting;
   loginRequiredMiddleware?: Location;
   rootUrlconfs: { name: string; module: PyModule }[];
+}
+
+interface Router {
+  module: PyModule;
+  at: Node;
+  isDefault: boolean;
+  trailing: string;
+  registrations: Node[];
+  /** drf-nested-routers: `NestedSimpleRouter(parent, r"books", lookup="book")`. */
+  nested?: { parent: Node; prefix: Node | undefined; lookup: string };
 }
 
 interface ViewClass {
@@ -125,7 +139,7 @@ interface PermissionOutcome {
 class DjangoScan {
   readonly diagnostics: Diagnostic[] = [];
   private readonly settings: Settings = { rootUrlconfs: [] };
-  private readonly routers = new Map<string, { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] }>();
+  private readonly routers = new Map<string, Router>();
   private readonly visiting = new Set<string>();
   private readonly out: CollectedEndpoint[] = [];
 
@@ -133,9 +147,11 @@ class DjangoScan {
 
   run(): CollectedEndpoint[] {
     for (const module of this.index.modules) {
-      if (/\bREST_FRAMEWORK\b|\bROOT_URLCONF\b|\bMIDDLEWARE\b/.test(module.source.text)) this.readSettings(module);
+      if (/\bREST_FRAMEWORK\b|\bROOT_URLCONF\b|\bMIDDLEWARE\b|\bSPECTACULAR_SETTINGS\b/.test(module.source.text)) this.readSettings(module);
       if (/Router\(/.test(module.source.text)) this.findRouters(module);
     }
+    // Registrations may sit in another module than the router (`from api.routers import router`).
+    for (const module of this.index.modules) if (/\.register\(/.test(module.source.text)) this.findRegistrations(module);
     const urlconfs = this.index.modules.filter((module) => module.values.has('urlpatterns'));
     const included = new Set<string>();
     for (const module of urlconfs) {
@@ -162,6 +178,15 @@ class DjangoScan {
         if (key === 'DEFAULT_AUTHENTICATION_CLASSES') this.settings.authentication = setting;
       }
     }
+    const spectacular = module.values.get('SPECTACULAR_SETTINGS');
+    if (spectacular && unwrap(spectacular).type === 'dictionary') {
+      for (const pair of kids(unwrap(spectacular))) {
+        const value = pair.type === 'pair' ? field(pair, 'value') : undefined;
+        if (value && literalString(field(pair, 'key')) === 'SERVE_PERMISSIONS') {
+          this.settings.schemaPermissions = { module, node: pair, names: elements(value).map((e) => literalString(e) ?? dotted(e) ?? e.text) };
+        }
+      }
+    }
     const middleware = module.values.get('MIDDLEWARE');
     if (middleware) {
       for (const element of elements(middleware)) {
@@ -179,15 +204,24 @@ class DjangoScan {
         const left = field(node, 'left');
         const right = field(node, 'right');
         const value = right ? unwrap(right) : undefined;
-        const cls = value?.type === 'call' ? lastSegment(calleeName(value) ?? '') : '';
-        if (left?.type === 'identifier' && value && /^(DefaultRouter|SimpleRouter|ExtendedDefaultRouter|ExtendedSimpleRouter)$/.test(cls)) {
-          const trailingNode = callArgs(value).keywords.get('trailing_slash');
+        const cls = value?.type === 'call' ? this.routerClass(module, value) : undefined;
+        if (left?.type === 'identifier' && value && cls) {
+          const args = callArgs(value);
+          const trailingNode = args.keywords.get('trailing_slash');
           const trailing = trailingNode?.text === 'False' ? '' : (literalString(trailingNode) ?? '/');
-          this.routers.set(`${module.source.file}:${value.startIndex}`, { module, at: value, isDefault: cls.includes('Default'), trailing, registrations: [] });
+          const router: Router = { module, at: value, isDefault: cls.includes('Default'), trailing, registrations: [] };
+          const parent = args.keywords.get('parent_router') ?? args.positional[0];
+          if (cls.startsWith('Nested') && parent) {
+            router.nested = { parent, prefix: args.keywords.get('parent_prefix') ?? args.positional[1], lookup: literalString(args.keywords.get('lookup')) ?? 'nested_1' };
+          }
+          this.routers.set(`${module.source.file}:${value.startIndex}`, router);
         }
       }
     }
-    for (const node of nodes.calls) {
+  }
+
+  private findRegistrations(module: PyModule): void {
+    for (const node of this.index.nodes(module).calls) {
       const fn = field(node, 'function');
       if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'register') continue;
       const object = field(fn, 'object');
@@ -196,15 +230,26 @@ class DjangoScan {
     }
   }
 
-  private routerFor(module: PyModule, expression: Node): { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] } | undefined {
+  /** The DRF router class a call builds (a project subclass of one counts), or undefined. */
+  private routerClass(module: PyModule, call: Node, depth = 0): string | undefined {
+    const name = lastSegment(calleeName(call) ?? '');
+    if (ROUTER_CLASSES.test(name)) return name;
+    const fn = field(call, 'function');
+    const resolved = fn ? this.index.resolveExpr(module, fn) : undefined;
+    if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition' || depth > 0) return undefined;
+    const view = this.viewClass(resolved.module, resolved.node);
+    return [...view.bases].find((base) => ROUTER_CLASSES.test(base));
+  }
+
+  private routerFor(module: PyModule, expression: Node): Router | undefined {
     const resolved = this.index.resolveExpr(module, expression);
     if (resolved?.kind !== 'value') return undefined;
     return this.routers.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
   }
 
   /** Expressions that build `urlpatterns`: its assignment, `+=` extensions and concatenations. */
-  private patternParts(module: PyModule): { module: PyModule; node: Node }[] {
-    const parts: { module: PyModule; node: Node }[] = [];
+  private patternParts(module: PyModule): { module: PyModule; node: Node; single?: boolean }[] {
+    const parts: { module: PyModule; node: Node; single?: boolean }[] = [];
     const add = (node: Node): void => {
       const target = unwrap(node);
       if (target.type === 'binary_operator') {
@@ -221,6 +266,17 @@ class DjangoScan {
       const left = field(inner, 'left');
       const right = field(inner, 'right');
       if ((inner.type === 'assignment' || inner.type === 'augmented_assignment') && left?.text === 'urlpatterns' && right) add(right);
+      // `urlpatterns.extend(router.urls)`, `urlpatterns.append(path(...))`, `urlpatterns.insert(0, path(...))`.
+      if (inner.type === 'call') {
+        const fn = field(inner, 'function');
+        const verb = fn?.type === 'attribute' ? field(fn, 'attribute')?.text : undefined;
+        if (fn?.type !== 'attribute' || field(fn, 'object')?.text !== 'urlpatterns') continue;
+        const args = callArgs(inner).positional;
+        const value = verb === 'extend' || verb === 'append' ? args[0] : verb === 'insert' ? args[1] : undefined;
+        if (!value) continue;
+        if (verb === 'extend') add(value);
+        else parts.push({ module, node: value, single: true });
+      }
     }
     return parts;
   }
@@ -235,7 +291,7 @@ class DjangoScan {
     return out;
   }
 
-  private includeTarget(module: PyModule, call: Node): { module?: PyModule; list?: Node; router?: Node } | undefined {
+  private includeTarget(module: PyModule, call: Node): { module?: PyModule; list?: Node; listModule?: PyModule; router?: Node } | undefined {
     let arg = callArgs(call).positional[0];
     if (arg && unwrap(arg).type === 'tuple') arg = elements(arg)[0];
     if (!arg) return undefined;
@@ -249,14 +305,19 @@ class DjangoScan {
     if (target.type === 'attribute' && field(target, 'attribute')?.text === 'urls') return { router: target };
     const resolved = this.index.resolveExpr(module, target);
     if (resolved?.kind === 'module') return { module: resolved.module };
-    if (resolved?.kind === 'value' && unwrap(resolved.node).type === 'list') return { list: unwrap(resolved.node) };
+    if (resolved?.kind === 'value' && unwrap(resolved.node).type === 'list') return { list: unwrap(resolved.node), listModule: resolved.module };
     return undefined;
   }
 
   private urlconf(module: PyModule, prefix: string, wrappers: Guard[]): void {
     if (this.visiting.has(module.source.file)) return;
     this.visiting.add(module.source.file);
-    for (const part of this.patternParts(module)) this.patterns(part.module, part.node, prefix, wrappers);
+    for (const part of this.patternParts(module)) {
+      const entry = unwrap(part.node);
+      const kind = entry.type === 'call' ? lastSegment(calleeName(entry) ?? '') : '';
+      if (part.single && URL_FUNCTIONS.has(kind)) this.pattern(part.module, entry, kind, prefix, wrappers);
+      else if (!part.single) this.patterns(part.module, part.node, prefix, wrappers);
+    }
     this.visiting.delete(module.source.file);
   }
 
@@ -278,11 +339,22 @@ class DjangoScan {
       if (inner) this.patterns(module, inner, prefix, wrappers);
       return;
     }
+    if (target.type === 'call' && !URL_FUNCTIONS.has(lastSegment(calleeName(target) ?? ''))) {
+      // `urlpatterns = build_urls()` / `+ static(...)`: a list built by a call is not read.
+      if (lastSegment(calleeName(target) ?? '') !== 'static') this.diagnose(module, target, `URL patterns built by ${calleeName(target) ?? 'a call'}() cannot be read statically; its routes are not listed.`);
+      return;
+    }
     for (const element of elements(target)) {
       const entry = unwrap(element);
+      // `urlpatterns = [path(...), *router.urls, *other_patterns]`.
+      if (entry.type === 'list_splat') {
+        const inner = entry.firstNamedChild;
+        if (inner) this.patterns(module, inner, prefix, wrappers);
+        continue;
+      }
       if (entry.type !== 'call') continue;
       const kind = lastSegment(calleeName(entry) ?? '');
-      if (kind !== 'path' && kind !== 're_path' && kind !== 'url') continue;
+      if (!URL_FUNCTIONS.has(kind)) continue;
       this.pattern(module, entry, kind, prefix, wrappers);
     }
   }
@@ -304,6 +376,13 @@ class DjangoScan {
     // `login_required(views.x)`, `csrf_exempt(View.as_view())` wrap the view where it is routed.
     for (;;) {
       const target = unwrap(view);
+      const schema = this.schemaView(module, target);
+      if (schema) {
+        const own = [...guards, ...this.drfGuards('GET', schema.permissions, undefined, !schema.permissions && schema.defaults === 'spectacular')];
+        const fallback = { state: 'public' as const, mechanisms: ['none' as const], detail: `${schema.label} serves the API schema with AllowAny`, where: locate(module, entry), scope: 'route' as const };
+        this.push(module, entry, 'GET', full, decide(own, fallback), undefined);
+        return;
+      }
       if (target.type !== 'call') break;
       const name = lastSegment(calleeName(target) ?? '');
       if (name === 'include' || name === 'as_view') break;
@@ -318,7 +397,7 @@ class DjangoScan {
     if (target.type === 'call' && lastSegment(calleeName(target) ?? '') === 'include') {
       const included = this.includeTarget(module, target);
       if (included?.module) this.urlconf(included.module, full, guards);
-      else if (included?.list) this.patterns(module, included.list, full, guards);
+      else if (included?.list) this.patterns(included.listModule ?? module, included.list, full, guards);
       else if (included?.router) this.patterns(module, included.router, full, guards);
       else this.diagnose(module, entry, 'An include() target cannot be resolved; its routes are skipped.');
       return;
@@ -343,9 +422,12 @@ class DjangoScan {
       const external = lastSegment(owner?.text ?? '');
       const methods = GENERIC_METHODS[external] ?? ['ANY'];
       // Login and token views of Django and the DRF token packages declare AllowAny themselves.
+      const qualified = resolved?.kind === 'external' ? resolved.qualified : '';
       const fallback = PUBLIC_VIEWS.has(external)
         ? { state: 'public' as const, mechanisms: ['none' as const], detail: `${external} is a login/token view`, where: locate(module, entry), scope: 'route' as const }
-        : UNKNOWN('the view class comes from outside the project');
+        : /^django\.views\.generic\b/.test(qualified) && GENERIC_METHODS[external]
+          ? this.fallback(guards)
+          : UNKNOWN('the view class comes from outside the project');
       for (const method of methods) this.push(module, entry, method, full, withCsrf(decide(guards, fallback), csrfExempt), undefined);
       return;
     }
@@ -355,6 +437,50 @@ class DjangoScan {
       return;
     }
     this.push(module, entry, 'ANY', full, decide(guards, UNKNOWN(`the view ${target.text} cannot be resolved`)), undefined);
+  }
+
+  /**
+   * API schema and docs views of drf-spectacular (`SpectacularAPIView.as_view()`, permissions from
+   * `SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]`, AllowAny by default), drf-yasg
+   * (`schema_view.with_ui("swagger")` / `.without_ui()` of `get_schema_view(...)`) and DRF's own
+   * `get_schema_view(...)`; the last two take `permission_classes=` or the DRF default.
+   */
+  private schemaView(module: PyModule, target: Node): { label: string; permissions?: ListSetting; defaults: 'spectacular' | 'drf' } | undefined {
+    let node = target;
+    let from = module;
+    if (node.type === 'identifier' || node.type === 'attribute') {
+      const resolved = this.index.resolveExpr(module, node);
+      if (resolved?.kind !== 'value') return undefined;
+      node = unwrap(resolved.node);
+      from = resolved.module;
+    }
+    if (node.type !== 'call') return undefined;
+    const fn = field(node, 'function');
+    const name = lastSegment(calleeName(node) ?? '');
+    const permissionsOf = (call: Node, at: PyModule): ListSetting | undefined => {
+      const list = callArgs(call).keywords.get('permission_classes');
+      return list ? { module: at, node: list, names: [] } : undefined;
+    };
+    if (name === 'as_view' && fn?.type === 'attribute') {
+      const owner = field(fn, 'object');
+      const cls = owner ? lastSegment(dotted(owner) ?? '') : '';
+      if (!/^Spectacular\w*View$/.test(cls)) return undefined;
+      const permissions = permissionsOf(node, from);
+      return { label: cls, ...(permissions ? { permissions } : {}), defaults: 'spectacular' };
+    }
+    const factory = (call: Node, at: PyModule): { label: string; permissions?: ListSetting; defaults: 'drf' } | undefined => {
+      if (lastSegment(calleeName(call) ?? '') !== 'get_schema_view') return undefined;
+      const permissions = permissionsOf(call, at);
+      return { label: 'get_schema_view()', ...(permissions ? { permissions } : {}), defaults: 'drf' };
+    };
+    if (name === 'get_schema_view') return factory(node, from);
+    if (/^(with_ui|without_ui|as_cached_view|as_view)$/.test(name) && fn?.type === 'attribute') {
+      const owner = field(fn, 'object');
+      const resolved = owner ? this.index.resolveExpr(from, owner) : undefined;
+      const value = resolved?.kind === 'value' ? unwrap(resolved.node) : undefined;
+      return value?.type === 'call' && resolved?.kind === 'value' ? factory(value, resolved.module) : undefined;
+    }
+    return undefined;
   }
 
   private functionView(module: PyModule, entry: Node, path: string, viewModule: PyModule, fn: Node, wrappers: Guard[], csrf: boolean): void {
@@ -492,8 +618,8 @@ class DjangoScan {
     return this.drfGuards(method, permissions, authentication);
   }
 
-  private drfGuards(method: string, permissions: ListSetting | undefined, authentication: ListSetting | undefined): Guard[] {
-    const source = permissions ?? this.settings.permissions;
+  private drfGuards(method: string, permissions: ListSetting | undefined, authentication: ListSetting | undefined, spectacular = false): Guard[] {
+    const source = permissions ?? (spectacular ? this.settings.schemaPermissions : this.settings.permissions);
     const where = source ? locate(source.module, source.node) : undefined;
     const scope = permissions ? 'route' : 'app';
     const outcome = source ? this.permissionOutcome(source, method) : { kind: 'none' as const, detail: 'DRF default AllowAny' };
@@ -581,7 +707,7 @@ class DjangoScan {
     return isAuthish(name) ? { kind: 'unknown', detail: `${name}.has_permission cannot be analysed` } : { kind: 'unknown', detail: `${name}.has_permission cannot be analysed` };
   }
 
-  private routerRoutes(router: { module: PyModule; at: Node; isDefault: boolean; trailing: string; registrations: Node[] }, prefix: string): void {
+  private routerRoutes(router: Router, prefix: string): void {
     const slash = router.trailing;
     if (router.isDefault) {
       const auth = decide(this.drfGuards('GET', undefined, undefined), UNPROTECTED('API root view with DRF default permissions'));
@@ -597,9 +723,14 @@ class DjangoScan {
         this.diagnose(router.module, call, 'A router registration cannot be resolved statically; its routes are skipped.');
         continue;
       }
-      const base = prefix + regexToPath(raw);
+      const parents = this.nestedBase(router, new Set());
+      if (parents === undefined) {
+        this.diagnose(router.module, call, 'The parent route of a nested router cannot be resolved statically; its routes are skipped.');
+        continue;
+      }
+      const base = prefix + parents + regexToPath(raw);
       const view = this.viewClass(resolved.module, resolved.node);
-      const lookup = literalString(this.attribute(view, 'lookup_url_kwarg')?.node) ?? literalString(this.attribute(view, 'lookup_field')?.node) ?? 'pk';
+      const lookup = this.lookupOf(view);
       const actions = new Set<string>();
       for (const name of view.bases) for (const action of VIEWSET_ACTIONS[name] ?? []) actions.add(action);
       for (const name of view.methods.keys()) if (ACTION_ROUTES[name]) actions.add(name);
@@ -621,6 +752,37 @@ class DjangoScan {
         for (const method of methods) this.emitMethod(router.module, call, path, view, method, name, guards, true, false);
       }
     }
+  }
+
+  private lookupOf(view: ViewClass): string {
+    return literalString(this.attribute(view, 'lookup_url_kwarg')?.node) ?? literalString(this.attribute(view, 'lookup_field')?.node) ?? 'pk';
+  }
+
+  /**
+   * The path a nested router's registrations hang below (`books/{book_pk}/`), parents first; '' for
+   * a plain router; undefined when the parent router, its registration or the lookup cannot be read.
+   */
+  private nestedBase(router: Router, seen: Set<Router>): string | undefined {
+    if (!router.nested) return '';
+    if (seen.has(router)) return undefined;
+    seen.add(router);
+    const parent = this.routerFor(router.module, router.nested.parent);
+    const parentPrefix = router.nested.prefix ? this.index.evalString(router.module, router.nested.prefix) : undefined;
+    if (!parent || parentPrefix === undefined) return undefined;
+    const above = this.nestedBase(parent, seen);
+    if (above === undefined) return undefined;
+    for (const call of parent.registrations) {
+      const args = callArgs(call);
+      const prefixNode = args.keywords.get('prefix') ?? args.positional[0];
+      const viewsetNode = args.keywords.get('viewset') ?? args.positional[1];
+      if (!prefixNode || this.index.evalString(parent.module, prefixNode) !== parentPrefix || !viewsetNode) continue;
+      const resolved = this.index.resolveExpr(parent.module, viewsetNode);
+      if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') return undefined;
+      const kwarg = `${router.nested.lookup}_${this.lookupOf(this.viewClass(resolved.module, resolved.node))}`;
+      const segment = `${regexToPath(parentPrefix)}/{${kwarg}}/`;
+      return above + (parentPrefix === '' ? segment.replace(/^\//, '') : segment);
+    }
+    return undefined;
   }
 
   private push(module: PyModule, at: Node, method: string, path: string, auth: AuthEvidence, handler: Location | undefined, protocol: 'rest' | 'graphql' = 'rest'): void {

@@ -25,7 +25,8 @@ import {
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { UNKNOWN, UNPROTECTED, analyseBody, decide, isAuthish, isPublicMarker, locate, type Guard } from '../python/guards.js';
 import { concatPaths, normaliseFastapiPath } from '../python/paths.js';
-import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+import { parentOf } from '../../../parsing/tree-index.js';
+import { pythonIndex, type Bound, type PyIndex, type PyModule } from '../python/project.js';
 
 const ID = 'fastapi';
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace', 'api_route', 'websocket']);
@@ -56,6 +57,10 @@ interface DepRef {
 
 interface Route {
   module: PyModule;
+  /** The module of `at`, when the handler lives elsewhere. */
+  atModule?: PyModule;
+  /** A route Starlette serves outside FastAPI's dependency system (docs, static files): only middleware can guard it. */
+  plain?: { detail: string };
   methods: string[];
   path: string;
   at: Node;
@@ -148,9 +153,56 @@ class FastapiScan {
         included: false,
         at: value,
       };
+      if (router.isApp) router.routes.push(...this.docsRoutes(module, value, args));
       this.routers.set(router.key, router);
       local.set(router.name, router);
     }
+  }
+
+  /**
+   * The routes FastAPI adds itself: `openapi_url` (default `/openapi.json`), and when it is set,
+   * `docs_url` (`/docs`) with its `swagger_ui_oauth2_redirect_url` and `redoc_url` (`/redoc`).
+   * They are plain Starlette routes: no app or router dependency applies to them.
+   */
+  private docsRoutes(module: PyModule, app: Node, args: ReturnType<typeof callArgs>): Route[] {
+    const setting = (name: string, fallback: string): string | null | undefined => {
+      const node = args.keywords.get(name);
+      // `FastAPI(**settings.fastapi_kwargs)` may set any of them.
+      if (!node) return args.positional.some((arg) => arg.type === 'dictionary_splat') ? undefined : fallback;
+      return this.optionalString(module, node);
+    };
+    const urls: [string, string | null | undefined][] = [];
+    const openapi = setting('openapi_url', '/openapi.json');
+    urls.push(['openapi_url', openapi]);
+    if (openapi !== null) {
+      const docs = setting('docs_url', '/docs');
+      urls.push(['docs_url', docs]);
+      if (docs !== null) urls.push(['swagger_ui_oauth2_redirect_url', setting('swagger_ui_oauth2_redirect_url', '/docs/oauth2-redirect')]);
+      urls.push(['redoc_url', setting('redoc_url', '/redoc')]);
+    }
+    const out: Route[] = [];
+    for (const [name, url] of urls) {
+      if (url === null) continue;
+      if (url === undefined) {
+        this.diagnose(module, app, `FastAPI's ${name} cannot be resolved statically; the route it serves is not listed.`);
+        continue;
+      }
+      out.push({ module, methods: ['GET'], path: url, at: app, deps: [], protocol: 'rest', deprecated: false, tags: [], plain: { detail: `FastAPI serves ${name} without dependencies` } });
+    }
+    return out;
+  }
+
+  /** A string setting that may be `None`: the string, null for None, undefined when not known statically. */
+  private optionalString(module: PyModule, node: Node, depth = 0): string | null | undefined {
+    const target = unwrap(node);
+    if (target.type === 'none') return null;
+    const value = this.index.evalString(module, target);
+    if (value !== undefined || depth > 3) return value;
+    if (target.type === 'identifier' || target.type === 'attribute') {
+      const resolved = this.index.resolveExpr(module, target);
+      if (resolved?.kind === 'value') return this.optionalString(resolved.module, resolved.node, depth + 1);
+    }
+    return undefined;
   }
 
   private routerFor(module: PyModule, expression: Node): RouterObj | undefined {
@@ -174,46 +226,95 @@ class FastapiScan {
     const method = field(fn, 'attribute')?.text ?? '';
     if (!['include_router', 'mount', 'add_route', 'add_api_route', 'add_websocket_route', 'add_middleware'].includes(method)) return;
     const objectNode = field(fn, 'object');
-    const owner = objectNode ? this.routerFor(module, objectNode) : undefined;
-    if (!owner) return;
+    if (!objectNode) return;
     const args = callArgs(call);
-    if (method === 'include_router' || method === 'mount') {
-      const childNode = method === 'mount' ? (args.keywords.get('app') ?? args.positional[1]) : (args.keywords.get('router') ?? args.positional[0]);
-      const child = childNode ? this.routerFor(module, childNode) : undefined;
-      const prefixNode = method === 'mount' ? (args.keywords.get('path') ?? args.positional[0]) : args.keywords.get('prefix');
-      const prefix = prefixNode ? this.index.evalString(module, prefixNode) : '';
-      const inline = childNode ? unwrap(childNode) : undefined;
-      if (!child && prefix !== undefined && inline?.type === 'call' && GRAPHQL_APPS.has(lastSegment(calleeName(inline) ?? ''))) {
-        owner.routes.push(this.graphqlRoute(module, call, prefix, []));
-        return;
+    const includes = method === 'include_router' || method === 'mount';
+    const childNode = method === 'mount' ? (args.keywords.get('app') ?? args.positional[1]) : method === 'include_router' ? (args.keywords.get('router') ?? args.positional[0]) : undefined;
+    const prefixNode = method === 'mount' ? (args.keywords.get('path') ?? args.positional[0]) : method === 'include_router' ? args.keywords.get('prefix') : (args.keywords.get('path') ?? args.positional[0]);
+    // `def register_routes(app): app.include_router(r, prefix=p)`: each call site supplies the objects.
+    for (const [ownerAt, childAt, prefixAt] of this.index.expandBindings(module, [objectNode, childNode, prefixNode])) {
+      const owner = ownerAt ? this.routerFor(ownerAt.module, ownerAt.node) : undefined;
+      if (!owner) {
+        const child = childAt ? this.routerFor(childAt.module, childAt.node) : undefined;
+        if (child) this.diagnose(module, call, `${child.name} is passed to ${method}() on ${objectNode.text}, which cannot be resolved to a FastAPI app or router; its routes are listed without that mount.`);
+        continue;
       }
-      if (!child) return;
-      if (prefix === undefined) {
-        this.diagnose(module, call, 'A router is included under a prefix that cannot be resolved statically; its routes are skipped.');
-        return;
-      }
-      child.included = true;
-      if (child.isGraphql) {
-        owner.routes.push(this.graphqlRoute(module, call, prefix + child.prefix, this.depList(module, args.keywords.get('dependencies'), 'router')));
-        return;
-      }
-      owner.includes.push({
-        child,
-        prefix,
-        deps: method === 'mount' ? [] : this.depList(module, args.keywords.get('dependencies'), 'router'),
-        tags: stringList(args.keywords.get('tags')),
-        mount: method === 'mount',
+      if (includes) this.include(module, call, method, args, owner, childAt, prefixAt);
+      else if (method === 'add_middleware') this.middleware(args, owner, call);
+      else this.addRoute(module, call, method, args, owner, prefixAt);
+    }
+  }
+
+  private include(module: PyModule, call: Node, method: string, args: ReturnType<typeof callArgs>, owner: RouterObj, childAt: Bound | undefined, prefixAt: Bound | undefined): void {
+    const child = childAt ? this.routerFor(childAt.module, childAt.node) : undefined;
+    const prefix = prefixAt ? this.index.evalString(prefixAt.module, prefixAt.node) : '';
+    const inline = childAt ? unwrap(childAt.node) : undefined;
+    const inlineClass = inline?.type === 'call' ? lastSegment(calleeName(inline) ?? '') : '';
+    if (!child && prefix !== undefined && GRAPHQL_APPS.has(inlineClass)) {
+      owner.routes.push(this.graphqlRoute(module, call, prefix, []));
+      return;
+    }
+    if (!child && method === 'mount' && inline && prefix !== undefined && this.isStaticFiles(childAt as Bound)) {
+      owner.routes.push({
+        module,
+        methods: ['GET'],
+        path: `${prefix}/{path}`,
+        at: call,
+        deps: [],
+        protocol: 'rest',
+        deprecated: false,
+        tags: [],
+        plain: { detail: `${prefix} serves files through StaticFiles, which checks no credential` },
       });
       return;
     }
-    if (method === 'add_middleware') {
-      const cls = args.positional[0];
-      const name = cls ? dotted(cls) : undefined;
-      if (name !== undefined && isAuthish(name) && !/Session|CORS|GZip|TrustedHost|HTTPSRedirect/.test(name)) owner.middleware ??= call;
+    if (!child) {
+      const what = childAt?.node.text ?? 'the router';
+      this.diagnose(
+        module,
+        call,
+        method === 'mount'
+          ? `The application mounted at ${prefixAt?.node.text ?? '/'} (${what}) is not a FastAPI app or router found in the project; its routes are not listed.`
+          : `The router passed to include_router() (${what}) cannot be resolved; its routes are not listed.`,
+      );
       return;
     }
-    const pathNode = args.keywords.get('path') ?? args.positional[0];
-    const path = pathNode ? this.index.evalString(module, pathNode) : undefined;
+    if (prefix === undefined) {
+      this.diagnose(module, call, `${child.name} is included under a prefix (${prefixAt?.node.text ?? ''}) that cannot be resolved statically; its routes are listed without it.`);
+    }
+    child.included = true;
+    if (child.isGraphql) {
+      owner.routes.push(this.graphqlRoute(module, call, (prefix ?? '') + child.prefix, this.depList(module, args.keywords.get('dependencies'), 'router')));
+      return;
+    }
+    owner.includes.push({
+      child,
+      prefix: prefix ?? '',
+      deps: method === 'mount' ? [] : this.depList(module, args.keywords.get('dependencies'), 'router'),
+      tags: stringList(args.keywords.get('tags')),
+      mount: method === 'mount',
+    });
+  }
+
+  /** `StaticFiles(directory=…)` (fastapi.staticfiles / starlette.staticfiles), directly or through a name. */
+  private isStaticFiles(at: Bound): boolean {
+    let target = unwrap(at.node);
+    if (target.type === 'identifier' || target.type === 'attribute') {
+      const resolved = this.index.resolveExpr(at.module, target);
+      if (resolved?.kind !== 'value') return false;
+      target = unwrap(resolved.node);
+    }
+    return target.type === 'call' && lastSegment(calleeName(target) ?? '') === 'StaticFiles';
+  }
+
+  private middleware(args: ReturnType<typeof callArgs>, owner: RouterObj, call: Node): void {
+    const cls = args.positional[0];
+    const name = cls ? dotted(cls) : undefined;
+    if (name !== undefined && isAuthish(name) && !/Session|CORS|GZip|TrustedHost|HTTPSRedirect/.test(name)) owner.middleware ??= call;
+  }
+
+  private addRoute(module: PyModule, call: Node, method: string, args: ReturnType<typeof callArgs>, owner: RouterObj, pathAt: Bound | undefined): void {
+    const path = pathAt ? this.index.evalString(pathAt.module, pathAt.node) : undefined;
     if (path === undefined) {
       this.diagnose(module, call, `A route registered with ${method}() has a path that cannot be resolved statically; it is skipped.`);
       return;
@@ -236,6 +337,7 @@ class FastapiScan {
     const methods = method === 'add_websocket_route' ? ['GET'] : methodsNode ? stringList(methodsNode).map((m) => m.toUpperCase()) : ['GET'];
     owner.routes.push({
       module: handler?.kind === 'def' ? handler.module : module,
+      atModule: module,
       methods,
       path,
       at: call,
@@ -261,7 +363,8 @@ class FastapiScan {
     if (!objectNode) return;
     if (verb === 'middleware') {
       const owner = this.routerFor(module, objectNode);
-      const def = decorator.parent ? field(decorator.parent, 'definition') : undefined;
+      const holder = parentOf(decorator);
+      const def = holder ? field(holder, 'definition') : undefined;
       if (owner && def && analyseBody(this.index, module, def).enforces) owner.middleware ??= def;
       return;
     }
@@ -275,7 +378,8 @@ class FastapiScan {
       this.diagnose(module, expression, 'A route path cannot be resolved statically; the route is skipped.');
       return;
     }
-    const def = decorator.parent ? field(decorator.parent, 'definition') : undefined;
+    const holder = parentOf(decorator);
+    const def = holder ? field(holder, 'definition') : undefined;
     const methods =
       verb === 'api_route'
         ? stringList(args.keywords.get('methods')).map((m) => m.toUpperCase())
@@ -363,9 +467,13 @@ class FastapiScan {
         }
       }
     }
-    guards.push(...inherited);
+    if (!route.plain) guards.push(...inherited);
     if (app?.middleware) guards.push(this.middlewareGuard(app));
-    const fallback = reachable ? UNPROTECTED('no dependency, router or app guard applies') : UNKNOWN('router is not included in any app found');
+    const fallback = !reachable
+      ? UNKNOWN('router is not included in any app found')
+      : route.plain
+        ? { state: 'public' as const, mechanisms: ['none' as const], detail: route.plain.detail, where: locate(route.atModule ?? module, route.at), scope: 'route' as const }
+        : UNPROTECTED('no dependency, router or app guard applies');
     const auth = decide(guards, fallback);
     return route.methods.map((method) =>
       makeEndpoint({
@@ -373,7 +481,7 @@ class FastapiScan {
         method,
         path,
         protocol: route.protocol,
-        location: locate(route.module === module ? module : route.module, route.at),
+        location: locate(route.atModule ?? module, route.at),
         auth,
         parameters,
         ...(route.handler ? { handler: locate(module, route.handler) } : {}),

@@ -185,28 +185,40 @@ class FlaskScan {
     const object = field(fn, 'object');
     if (!object) return;
     if (!['register_blueprint', 'add_url_rule', 'add_resource', 'add_namespace', 'init_app', 'before_request', 'add_api'].includes(verb)) return;
-    const container = this.containerFor(module, object);
     const args = callArgs(call);
-    if (verb === 'init_app') {
-      const target = args.keywords.get('app') ?? args.positional[0];
-      const parent = target ? this.containerFor(module, target) : undefined;
-      if (container && parent && container.kind === 'api') container.registrations.push({ parent, prefix: undefined });
-      return;
-    }
-    if (!container) return;
-    if (verb === 'register_blueprint' || verb === 'add_namespace') {
-      const childNode = args.positional[0];
-      const child = childNode ? this.containerFor(module, childNode) : undefined;
-      if (!child) return;
-      const prefixNode = args.keywords.get(verb === 'register_blueprint' ? 'url_prefix' : 'path');
-      const prefix = prefixNode ? this.string(module, prefixNode) : undefined;
-      if (prefixNode && prefix === undefined) {
-        this.diagnose(module, call, 'A blueprint is registered under a prefix that cannot be resolved statically; its routes are skipped.');
-        return;
+    const registers = verb === 'register_blueprint' || verb === 'add_namespace';
+    const childNode = registers ? args.positional[0] : verb === 'init_app' ? (args.keywords.get('app') ?? args.positional[0]) : undefined;
+    const prefixNode = verb === 'register_blueprint' ? args.keywords.get('url_prefix') : verb === 'add_namespace' ? args.keywords.get('path') : undefined;
+    // `def init_app(app): app.register_blueprint(bp, url_prefix=...)`: each call site supplies the app.
+    for (const [objectAt, childAt, prefixAt] of this.index.expandBindings(module, [object, childNode, prefixNode])) {
+      const container = objectAt ? this.containerFor(objectAt.module, objectAt.node) : undefined;
+      const child = childAt ? this.containerFor(childAt.module, childAt.node) : undefined;
+      if (verb === 'init_app') {
+        if (container && child && container.kind === 'api') container.registrations.push({ parent: child, prefix: undefined });
+        continue;
       }
-      child.registrations.push({ parent: container, prefix });
-      return;
+      if (!container) {
+        if (child && registers) this.diagnose(module, call, `${childAt?.node.text ?? 'A blueprint'} is registered on ${object.text}, which cannot be resolved to a Flask app or blueprint; its routes are listed without that registration.`);
+        continue;
+      }
+      if (registers) {
+        if (!child) {
+          if (childAt) this.diagnose(module, call, `The blueprint passed to ${verb}() (${childAt.node.text}) cannot be resolved; its routes are not listed.`);
+          continue;
+        }
+        const prefix = prefixAt ? this.string(prefixAt.module, prefixAt.node) : undefined;
+        if (prefixAt && prefix === undefined) {
+          this.diagnose(module, call, `${childAt?.node.text ?? 'A blueprint'} is registered under a prefix (${prefixAt.node.text}) that cannot be resolved statically; its routes are skipped there.`);
+          continue;
+        }
+        child.registrations.push({ parent: container, prefix });
+        continue;
+      }
+      this.callOn(module, call, verb, args, container);
     }
+  }
+
+  private callOn(module: PyModule, call: Node, verb: string, args: ReturnType<typeof callArgs>, container: Container): void {
     if (verb === 'before_request') {
       const target = args.positional[0];
       const resolved = target ? this.index.resolveExpr(module, target) : undefined;

@@ -202,9 +202,13 @@ export function methodsOf(classDef: Node): Map<string, Node> {
   return out;
 }
 
+/** Base classes, a subscripted generic base (`GenericAPIView[Any]`, `Generic[T]`) given as the class it subscripts. */
 export function superclassNodes(classDef: Node): Node[] {
   const list = field(classDef, 'superclasses');
-  return list ? kids(list).filter((child) => child.type !== 'keyword_argument' && child.type !== 'comment') : [];
+  if (!list) return [];
+  return kids(list)
+    .filter((child) => child.type !== 'keyword_argument' && child.type !== 'comment')
+    .map((child) => (child.type === 'subscript' ? (field(child, 'value') ?? child) : child));
 }
 
 export function integerValue(node: Node | undefined): number | undefined {

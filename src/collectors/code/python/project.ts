@@ -1,5 +1,6 @@
 import type { SourceFile } from '../../../engine/context.js';
 import { query, type Node } from '../../../parsing/parser.js';
+import { parentOf } from '../../../parsing/tree-index.js';
 import {
   argument,
   assignmentsIn,
@@ -9,8 +10,11 @@ import {
   field,
   isFString,
   kids,
+  lastSegment,
   literalString,
+  superclassNodes,
   unwrap,
+  walk,
 } from './ast.js';
 
 type Binding = { kind: 'module'; module: string } | { kind: 'symbol'; module: string; name: string };
@@ -35,6 +39,12 @@ export type Resolved =
   | { kind: 'external'; qualified: string };
 
 const MAX_DEPTH = 8;
+
+/** An expression and the module it is written in. */
+export interface Bound {
+  module: PyModule;
+  node: Node;
+}
 const INTERESTING = '(call) @call (decorator) @decorator (assignment) @assignment';
 
 /** Calls, decorators and assignments of a module, in document order. */
@@ -207,9 +217,185 @@ export class PyIndex {
       const found = local?.get(target.text);
       if (found) return found;
     }
-    const resolved = this.resolveExpr(module, target);
-    if (resolved?.kind !== 'value') return undefined;
-    return registry.get(`${resolved.module.source.file}:${unwrap(resolved.node).startIndex}`);
+    let resolved = target.type === 'call' ? this.resolveCall(module, target) : this.resolveExpr(module, target);
+    for (let hop = 0; resolved?.kind === 'value' && hop < 3; hop++) {
+      const node = unwrap(resolved.node);
+      const found = registry.get(`${resolved.module.source.file}:${node.startIndex}`);
+      if (found) return found;
+      // `app = create_app()`: the object the factory returns.
+      resolved = node.type === 'call' ? this.resolveCall(resolved.module, node) : undefined;
+      if (resolved?.kind === 'value' && unwrap(resolved.node).id === node.id) return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * What a call evaluates to, when the project says: an instance for a project class (the call itself),
+   * the value a project function returns on every path (`return Settings()`, `return app` with
+   * `app = FastAPI()` in its body). Undefined for anything else.
+   */
+  resolveCall(module: PyModule, call: Node, depth = 0): Resolved | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const fn = field(call, 'function');
+    const callee = fn ? this.resolveExpr(module, fn, depth + 1) : undefined;
+    if (callee?.kind !== 'def') return undefined;
+    if (callee.node.type === 'class_definition') return { kind: 'value', module, node: call };
+    const returned = returnedExpressions(callee.node);
+    if (returned.length === 0) return undefined;
+    const outcomes = returned.map((value) => this.localValue(callee.module, callee.node, value, depth + 1));
+    const first = outcomes[0];
+    if (first?.kind !== 'value') return undefined;
+    const same = outcomes.every((other) => other?.kind === 'value' && other.module === first.module && unwrap(other.node).id === unwrap(first.node).id);
+    return same ? first : undefined;
+  }
+
+  /** A returned expression seen from its function: a name assigned in the body, else a module-level name. */
+  private localValue(module: PyModule, fn: Node, value: Node, depth: number): Resolved | undefined {
+    const target = unwrap(value);
+    if (target.type === 'call') {
+      const callee = field(target, 'function');
+      const resolved = callee ? this.resolveExpr(module, callee, depth + 1) : undefined;
+      if (resolved?.kind === 'def' && resolved.node.type === 'function_definition') return this.resolveCall(module, target, depth + 1);
+      return { kind: 'value', module, node: target };
+    }
+    if (target.type === 'identifier') {
+      let assigned: Node | undefined;
+      const body = field(fn, 'body');
+      if (body) {
+        walk(body, (node) => {
+          if (node.type === 'function_definition' || node.type === 'class_definition') return false;
+          if (node.type === 'assignment' && field(node, 'left')?.text === target.text && node.startIndex < target.startIndex) assigned = field(node, 'right') ?? assigned;
+          return true;
+        });
+      }
+      if (assigned) return this.localValue(module, fn, assigned, depth + 1);
+    }
+    return this.resolveExpr(module, target, depth + 1);
+  }
+
+  /**
+   * The alternatives a group of expressions written at one place can stand for: a parameter of the
+   * enclosing function becomes the argument of each call site (`def register(app): app.include_router(…)`
+   * called as `register(app)`), a loop variable each element of a literal iterable
+   * (`for router in (a.router, b.router)`). Names bound together (two parameters of one function) are
+   * substituted from the same call site. Expressions that are neither come back as they are; a
+   * parameter with no call site found stays itself (the caller then reports it unresolved).
+   */
+  expandBindings(module: PyModule, nodes: readonly (Node | undefined)[], depth = 0): (Bound | undefined)[][] {
+    return this.expandItems(nodes.map((node) => (node ? { module, node } : undefined)), depth);
+  }
+
+  private expandItems(items: (Bound | undefined)[], depth: number): (Bound | undefined)[][] {
+    if (depth > 4) return [items];
+    for (const item of items) {
+      if (!item) continue;
+      const target = unwrap(item.node);
+      if (target.type !== 'identifier') continue;
+      const binder = binderOf(target);
+      if (!binder) continue;
+      const environments = binder.kind === 'param' ? this.callEnvironments(item.module, binder.node) : this.loopEnvironments(item.module, binder.node);
+      if (environments.length === 0) continue;
+      const out: (Bound | undefined)[][] = [];
+      for (const env of environments) {
+        const next = items.map((other) => {
+          if (!other) return undefined;
+          const name = unwrap(other.node);
+          if (name.type !== 'identifier' || other.module !== item.module || binderOf(name)?.node.id !== binder.node.id) return other;
+          return env.get(name.text) ?? other;
+        });
+        out.push(...this.expandItems(next, depth + 1));
+      }
+      return out;
+    }
+    return [items];
+  }
+
+  private readonly callSiteCache = new Map<string, Map<string, Bound>[]>();
+
+  /** Per call site of `fn`: parameter name → the argument given there (or the parameter's default). */
+  private callEnvironments(module: PyModule, fn: Node): Map<string, Bound>[] {
+    const key = `${module.source.file}:${fn.startIndex}`;
+    const cached = this.callSiteCache.get(key);
+    if (cached) return cached;
+    const out: Map<string, Bound>[] = [];
+    this.callSiteCache.set(key, out);
+    const name = field(fn, 'name')?.text;
+    if (name === undefined) return out;
+    const holder = parentOf(fn)?.type === 'decorated_definition' ? parentOf(fn) : fn;
+    const isMethod = parentOf(holder)?.type === 'block' && parentOf(parentOf(holder))?.type === 'class_definition';
+    const params = parameterNames(fn);
+    const positional = isMethod ? params.slice(1) : params;
+    const mention = new RegExp(`\\b${name}\\b`);
+    for (const caller of this.modules) {
+      if (!mention.test(caller.source.text)) continue;
+      for (const call of this.nodes(caller).calls) {
+        const callee = field(call, 'function');
+        if (!callee || (callee.type === 'identifier' ? callee.text : callee.type === 'attribute' ? field(callee, 'attribute')?.text : undefined) !== name) continue;
+        const resolved = this.resolveExpr(caller, callee);
+        if (resolved?.kind !== 'def' || resolved.node.id !== fn.id || resolved.module !== module) continue;
+        const args = callArgs(call);
+        const env = new Map<string, Bound>();
+        positional.forEach((param, index) => {
+          const given = args.keywords.get(param.name) ?? args.positional[index];
+          if (given) env.set(param.name, { module: caller, node: given });
+          else if (param.value) env.set(param.name, { module, node: param.value });
+        });
+        out.push(env);
+      }
+    }
+    return out;
+  }
+
+  /** Per element of a literal iterable (a list, tuple or set, or a module-level name bound to one; `dict.items()`): loop variable → value. */
+  private loopEnvironments(module: PyModule, loop: Node): Map<string, Bound>[] {
+    const left = field(loop, 'left');
+    const right = field(loop, 'right');
+    if (!left || !right) return [];
+    let iterable = unwrap(right);
+    let from = module;
+    let pairs = false;
+    if (iterable.type === 'call' && field(iterable, 'function')?.type === 'attribute' && field(field(iterable, 'function') as Node, 'attribute')?.text === 'items') {
+      iterable = unwrap(field(field(iterable, 'function') as Node, 'object') as Node);
+      pairs = true;
+    }
+    if (iterable.type === 'identifier' || iterable.type === 'attribute') {
+      const resolved = this.resolveExpr(module, iterable);
+      if (resolved?.kind !== 'value') return [];
+      iterable = unwrap(resolved.node);
+      from = resolved.module;
+    }
+    const rows: Node[][] = [];
+    if (pairs) {
+      if (iterable.type !== 'dictionary') return [];
+      for (const pair of kids(iterable)) {
+        const k = field(pair, 'key');
+        const v = field(pair, 'value');
+        if (pair.type === 'pair' && k && v) rows.push([k, v]);
+      }
+    } else {
+      if (!['list', 'tuple', 'set'].includes(iterable.type)) return [];
+      for (const element of kids(iterable)) {
+        if (element.type === 'comment') continue;
+        const inner = unwrap(element);
+        rows.push(inner.type === 'tuple' || inner.type === 'list' ? kids(inner).filter((child) => child.type !== 'comment') : [element]);
+      }
+    }
+    const targets = left.type === 'identifier' ? [left] : kids(left).filter((child) => child.type === 'identifier');
+    if (targets.length === 0) return [];
+    return rows.map((row) => {
+      const env = new Map<string, Bound>();
+      if (targets.length === 1 && left.type === 'identifier') {
+        const only = targets[0] as Node;
+        const value = row.length === 1 ? row[0] : undefined;
+        if (value) env.set(only.text, { module: from, node: value });
+      } else {
+        targets.forEach((target, index) => {
+          const value = row[index];
+          if (value) env.set(target.text, { module: from, node: value });
+        });
+      }
+      return env;
+    });
   }
 
   /** What `name` means at module level in `module`. */
@@ -250,7 +436,7 @@ export class PyIndex {
    * (`def create_app(): from .auth import bp; app.register_blueprint(bp)`) import this way to avoid cycles.
    */
   private functionImport(module: PyModule, identifier: Node): Binding | undefined {
-    for (let scope = identifier.parent; scope; scope = scope.parent) {
+    for (let scope = parentOf(identifier); scope; scope = parentOf(scope)) {
       if (scope.type !== 'function_definition') continue;
       const key = `${module.source.file}:${scope.startIndex}`;
       let bindings = this.functionImports.get(key);
@@ -289,7 +475,8 @@ export class PyIndex {
     const objectNode = field(target, 'object');
     const attribute = field(target, 'attribute')?.text;
     if (!objectNode || attribute === undefined) return undefined;
-    const object = this.resolveExpr(module, objectNode, depth + 1);
+    // `get_settings().API_V1_STR`: a member of what a project factory returns.
+    const object = unwrap(objectNode).type === 'call' ? this.resolveCall(module, unwrap(objectNode), depth + 1) : this.resolveExpr(module, objectNode, depth + 1);
     if (!object) return undefined;
     if (object.kind === 'external') return { kind: 'external', qualified: `${object.qualified}.${attribute}` };
     if (object.kind === 'module') {
@@ -327,7 +514,7 @@ export class PyIndex {
     for (const assignment of assignmentsIn(bodyOf(classDef))) {
       if (assignment.name === name) return { kind: 'value', module, node: assignment.value };
     }
-    for (const base of kids(field(classDef, 'superclasses') ?? classDef)) {
+    for (const base of superclassNodes(classDef)) {
       if (base.type !== 'identifier' && base.type !== 'attribute') continue;
       const resolved = this.resolveExpr(module, base, depth + 1);
       if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') {
@@ -390,6 +577,13 @@ export class PyIndex {
           const fallback = argument(callArgs(target), 1, 'default');
           return fallback ? this.evalString(module, fallback, depth + 1) : undefined;
         }
+        // pydantic `Field("/api", ...)` / `Field(default="/api")`; django-environ, environs and decouple defaults.
+        const last = name === undefined ? '' : lastSegment(name);
+        if (last === 'Field' || (name !== undefined && /^(env|env\.str|config|decouple\.config|environ\.Env\(\)\.str)$/.test(name))) {
+          const args = callArgs(target);
+          const fallback = args.keywords.get('default') ?? (last === 'Field' ? args.positional[0] : undefined);
+          return fallback ? this.evalString(module, fallback, depth + 1) : undefined;
+        }
         if (name === 'str') {
           const inner = callArgs(target).positional[0];
           return inner ? this.evalString(module, inner, depth + 1) : undefined;
@@ -412,4 +606,71 @@ export function pythonIndex(sources: readonly SourceFile[]): PyIndex {
     cache.set(sources, index);
   }
   return index;
+}
+
+/** The expressions a function returns (`return x`), nested functions and classes excluded. */
+function returnedExpressions(fn: Node): Node[] {
+  const out: Node[] = [];
+  const body = field(fn, 'body');
+  if (!body) return out;
+  walk(body, (node) => {
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return false;
+    if (node.type === 'return_statement') {
+      const value = node.firstNamedChild;
+      if (value) out.push(value);
+      return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+/** The nearest function parameter or `for` target that binds `identifier`, if any. */
+function binderOf(identifier: Node): { kind: 'param' | 'loop'; node: Node } | undefined {
+  const name = identifier.text;
+  let child = identifier;
+  for (let scope = parentOf(identifier); scope; child = scope, scope = parentOf(scope)) {
+    if (scope.type === 'for_statement' && field(scope, 'body')?.id === child.id) {
+      const left = field(scope, 'left');
+      const names = left?.type === 'identifier' ? [left.text] : left ? kids(left).map((node) => node.text) : [];
+      if (names.includes(name)) return { kind: 'loop', node: scope };
+    }
+    if (scope.type === 'function_definition') {
+      if (parameterNames(scope).some((param) => param.name === name)) return assignedIn(scope, name) ? undefined : { kind: 'param', node: scope };
+      if (assignedIn(scope, name)) return undefined;
+    }
+    if (scope.type === 'class_definition' || scope.type === 'lambda') return undefined;
+  }
+  return undefined;
+}
+
+function parameterNames(fn: Node): { name: string; value?: Node }[] {
+  const list = field(fn, 'parameters');
+  if (!list) return [];
+  const out: { name: string; value?: Node }[] = [];
+  for (const param of kids(list)) {
+    if (param.type === 'identifier') out.push({ name: param.text });
+    else if (param.type === 'typed_parameter') {
+      const name = kids(param).find((child) => child.type === 'identifier');
+      if (name) out.push({ name: name.text });
+    } else if (param.type === 'default_parameter' || param.type === 'typed_default_parameter') {
+      const name = field(param, 'name');
+      const value = field(param, 'value');
+      if (name) out.push({ name: name.text, ...(value ? { value } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Whether the function body rebinds `name` (then it is not simply the parameter any more). */
+function assignedIn(fn: Node, name: string): boolean {
+  let found = false;
+  const body = field(fn, 'body');
+  if (!body) return false;
+  walk(body, (node) => {
+    if (found || node.type === 'function_definition' || node.type === 'class_definition') return false;
+    if (node.type === 'assignment' && field(node, 'left')?.text === name) found = true;
+    return !found;
+  });
+  return found;
 }
