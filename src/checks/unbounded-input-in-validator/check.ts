@@ -6,7 +6,6 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
-const INPUT_NAME = /(Input|Body|Create|Update|Request|Payload|Dto|DTO|In|Params|Schema|Form)$/;
 const ZOD_BOUNDED = /^(max|length|uuid|cuid|cuid2|ulid|datetime|date|time|ip|nanoid|base64|emoji|duration)$/;
 const JOI_BOUNDED = /^(max|length|valid|guid|uuid|isoDate|isoDuration|hex|creditCard|ip|hostname)$/;
 
@@ -145,13 +144,54 @@ function schemaName(call: Node): string {
   return '';
 }
 
+/** Validation middleware and wrappers that take a request schema: `validate(schema)`, `celebrate({...})`, `zValidator('json', schema)`. */
+const VALIDATING_CALL = /^(?:validate\w*|celebrate|zValidator|tbValidator|vValidator|validator|validateRequest|withValidation|parseBody|useValidation)$/i;
+const PARSE_METHOD = /^(?:parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|assert|attempt)$/;
+const REQUEST_DATA = /\b(?:req|request|ctx\.request|c\.req|event|body|query|params|payload|input)\b/;
+const REQUEST_KEYS = /^(?:body|query|params|querystring|headers|request|json|form)$/;
+const RESPONSE_KEYS = /^(?:responses?|output|result)$/;
+
+/** Where a reference to a schema sits, by its shape: a request validator, a request parse, a request part of a route schema. */
+function referenceValidatesRequest(reference: Node): boolean {
+  let node: Node = reference;
+  const parent = parentOf(reference);
+  if (parent?.type === 'member_expression' && parent.childForFieldName('property')?.id === reference.id) node = parent;
+  // `Schema.parse(req.body)`
+  const member = parentOf(node);
+  if (member?.type === 'member_expression' && member.childForFieldName('object')?.id === node.id) {
+    const method = member.childForFieldName('property')?.text ?? '';
+    const call = parentOf(member);
+    if (PARSE_METHOD.test(method) && call?.type === 'call_expression' && REQUEST_DATA.test(call.childForFieldName('arguments')?.text ?? '')) return true;
+  }
+  let depth = 0;
+  for (let current = parentOf(node); current && depth < 8; current = parentOf(current), depth += 1) {
+    if (current.type === 'pair') {
+      const key = stringValue(current.childForFieldName('key')) ?? current.childForFieldName('key')?.text ?? '';
+      if (RESPONSE_KEYS.test(key)) return false;
+      if (REQUEST_KEYS.test(key) || /Segments\.(?:BODY|QUERY|PARAMS|HEADERS)/.test(key)) return true;
+    } else if (current.type === 'call_expression') {
+      const callee = current.childForFieldName('function');
+      const name = callee?.type === 'member_expression' ? (callee.childForFieldName('property')?.text ?? '') : (callee?.text ?? '');
+      if (VALIDATING_CALL.test(name)) return true;
+    } else if (current.type === 'statement_block' || current.type === 'program' || current.type === 'class_body') {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Whether any reference to the schema (or to the validation object holding it) validates request data. */
 function usedForRequests(ctx: CheckContext, qualified: string): boolean {
   if (qualified === '') return false;
   const name = qualified.split('.')[0] ?? qualified;
-  if (INPUT_NAME.test(name)) return true;
-  const escaped = name.replace(/[$]/g, '\\$');
-  const pattern = new RegExp(`\\b${escaped}\\b[^\\n]*\\b(body|celebrate|validate|Segments)\\b|\\b(body|celebrate|validate|Segments)\\b[^\\n]*\\b${escaped}\\b`);
-  return ctx.sources.some((source) => !isPython(source) && pattern.test(source.text));
+  const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
+  for (const source of ctx.sources) {
+    if (isPython(source) || !word.test(source.text)) continue;
+    for (const reference of nodesOfType(source, ['identifier', 'property_identifier', 'shorthand_property_identifier'])) {
+      if (reference.text === name && referenceValidatesRequest(reference)) return true;
+    }
+  }
+  return false;
 }
 
 function jsSchemas(ctx: CheckContext, source: SourceFile): { node: Node; name: string; fields: string[] }[] {
