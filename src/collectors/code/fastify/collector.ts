@@ -41,6 +41,7 @@ interface RouteDecl {
   options: Node | undefined;
   handler: Node | undefined;
   site: Node;
+  protocol?: 'graphql';
 }
 
 interface Gathered {
@@ -126,6 +127,11 @@ class FastifyCollector {
     if (method === 'register') {
       const [pluginArg, options] = args;
       if (!pluginArg) return;
+      const generated = this.generated(module, pluginArg, options, call);
+      if (generated) {
+        result.routes.push(...generated);
+        return;
+      }
       const loaded = this.autoload(module, pluginArg, options);
       if (loaded) {
         result.children.push(...loaded);
@@ -203,6 +209,35 @@ class FastifyCollector {
       const path = segments.map((segment) => (segment.startsWith('_') ? `:${segment.slice(1)}` : segment)).join('/');
       return { context, prefix: joinPaths(prefix, path === '' ? '' : `/${path}`), encapsulated, hooks: wrapping };
     });
+  }
+
+  /**
+   * Routes a plugin serves by itself: @fastify/static (`prefix/{path}`), @fastify/swagger-ui (`routePrefix`, `/json`, `/yaml`),
+   * mercurius (`path`, GET and POST). Undefined for other plugins.
+   */
+  private generated(module: JsModule, pluginArg: Node, options: Node | undefined, site: Node): RouteDecl[] | undefined {
+    const resolved = this.graph.resolve(module, unwrap(pluginArg));
+    if (resolved.kind !== 'external') return undefined;
+    const object = options ? unwrap(options) : undefined;
+    const option = (key: string, fallback: string): string => {
+      const value = object?.type === 'object' ? objectProperty(object, key) : undefined;
+      return value ? evalString(this.graph, module, value) ?? '{dynamic}' : fallback;
+    };
+    const route = (methods: string[], url: string): RouteDecl => ({ module, methods, url, options: undefined, handler: undefined, site });
+    switch (resolved.specifier) {
+      case '@fastify/static':
+      case 'fastify-static':
+        return [route(['GET'], joinPaths(option('prefix', '/'), '{path}'))];
+      case '@fastify/swagger-ui':
+      case 'fastify-swagger-ui': {
+        const base = option('routePrefix', '/documentation');
+        return [route(['GET'], base), route(['GET'], joinPaths(base, 'json')), route(['GET'], joinPaths(base, 'yaml'))];
+      }
+      case 'mercurius':
+        return [{ ...route(['GET', 'POST'], option('path', '/graphql')), protocol: 'graphql' }];
+      default:
+        return undefined;
+    }
   }
 
   /** The folder `path.join(__dirname, 'routes')` (or `import.meta.dirname`, `resolve`) names, relative to the workspace. */
@@ -297,7 +332,8 @@ class FastifyCollector {
   private emit(route: RouteDecl, prefix: string, hooks: readonly AppliedFact[], appFile: string): void {
     const path = normalisePath(joinPaths(prefix, route.url));
     const { module } = route;
-    const facts: AppliedFact[] = [...hooks];
+    // An `onRequest` hook that lets some URLs through (`if (request.url.startsWith('/api/auth')) return`) does not apply to them.
+    const facts: AppliedFact[] = hooks.filter((hook) => !route.methods.every((method) => hook.skips?.(path, method)));
     if (route.options?.type === 'object') {
       for (const hook of AUTH_HOOKS) {
         const value = objectProperty(route.options, hook);
@@ -323,7 +359,7 @@ class FastifyCollector {
       const endpoint: CollectedEndpoint = {
         method: method as HttpMethod,
         path,
-        protocol: 'rest',
+        protocol: route.protocol ?? 'rest',
         sources: [{ kind: 'code', via: 'fastify', location: locate(module.file, route.site) }],
         parameters: extractParameters(path, handler?.node.text),
         auth: evidence(facts),

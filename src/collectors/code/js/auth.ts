@@ -1,9 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
-import { callArgs, callee, descendants, field, isFunction, named, objectProperty, unwrap } from './ast.js';
+import { callArgs, callee, descendants, field, isFunction, named, objectProperty, parameterNames, unwrap } from './ast.js';
 import { bindLocals, bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
 import type { JsModule, ModuleGraph, Resolved } from './modules.js';
-import { externalName, evalString, evalTrue } from './values.js';
+import { externalName, evalString, evalStrings, evalTrue } from './values.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 /**
  * What a middleware, hook, guard or handler proves about authentication:
@@ -35,7 +36,7 @@ const AUTHISH =
   /auth|jwt|token|session|login|logged|guard|protect|verif|api[-_]?key|passport|bearer|secure|permission|role|admin|credential|signed|acl|access/i;
 
 /** Packages whose exports authenticate, and the mechanism; `undefined` means the export does not. */
-const AUTH_PACKAGES: Record<string, (name: string, args: Node[], graph: ModuleGraph, module: JsModule) => AuthMechanism[] | undefined> = {
+const AUTH_PACKAGES: Record<string, (name: string, args: Node[], graph: ModuleGraph, module: JsModule) => AuthMechanism[] | undefined> = lookupTable({
   // `credentialsRequired: false` / `passthrough: true` make the token optional: the middleware never rejects.
   'express-jwt': (_name, args, graph, module) => (optionIs(args, 'credentialsRequired', 'false', graph, module) ? undefined : ['jwt']),
   'koa-jwt': (_name, args, graph, module) => (optionIs(args, 'passthrough', 'true', graph, module) ? undefined : ['jwt']),
@@ -58,7 +59,7 @@ const AUTH_PACKAGES: Record<string, (name: string, args: Node[], graph: ModuleGr
   },
   'keycloak-connect': (name) => (/protect/.test(name) ? ['openid'] : undefined),
   'connect-ensure-login': (name) => (/ensureLoggedIn/.test(name) ? ['session'] : undefined),
-};
+});
 
 function optionIs(args: readonly Node[], key: string, literal: 'true' | 'false', graph: ModuleGraph, module: JsModule): boolean {
   const options = args[0] ? unwrap(args[0]) : undefined;
@@ -87,7 +88,7 @@ export function passportMechanism(strategy: string): AuthMechanism | undefined {
 }
 
 /** The name a passport strategy class registers under when `passport.use` / `PassportStrategy` gives none. */
-const DEFAULT_STRATEGY_NAMES: Record<string, string> = {
+const DEFAULT_STRATEGY_NAMES: Record<string, string> = lookupTable({
   'passport-jwt': 'jwt',
   'passport-local': 'local',
   'passport-http-bearer': 'bearer',
@@ -112,7 +113,7 @@ const DEFAULT_STRATEGY_NAMES: Record<string, string> = {
   'passport-openidconnect': 'openidconnect',
   'passport-steam': 'steam',
   'passport-slack': 'slack',
-};
+});
 
 /** Strategies whose `authenticate` starts or completes a login with a third party: the route is the login itself. */
 const LOGIN_FLOW_PACKAGE = /oauth|openid|oidc|saml|google|github|facebook|twitter|discord|gitlab|microsoft|apple|linkedin|auth0|steam|slack|spotify|okta|keycloak|magic-?link|cas\b/i;
@@ -418,8 +419,15 @@ export class AuthAnalyser {
       return { verdict: 'optional', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail: `${detail} lets requests without valid credentials through${line}` };
     }
     if (states.includes('unknown')) return maybe;
-    if (states.includes('route')) return { ...maybe, verdict: looksLikeAuth ? 'maybe' : 'none', detail: `${detail} skips its check for some request paths` };
     const markers = result.continuations.filter((continuation) => continuation.state === 'marker').map((continuation) => continuation.condition ?? '');
+    if (states.includes('route')) {
+      // `if (request.url.startsWith('/api/auth/login')) return;`: protected everywhere else, when the test can be read.
+      const tests = result.continuations.filter((continuation) => continuation.state === 'route').map((continuation) => (continuation.conditionNode ? routePredicate(this.graph, target.module, continuation.conditionNode) : undefined));
+      const readable = tests.every((test): test is RoutePredicate => test !== undefined);
+      if (readable && states.includes('guarded') && result.rejects && (looksLikeAuth || result.authReject))
+        return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail, markers, skips: (path, method) => tests.some((test) => test(path, method)) };
+      return { ...maybe, verdict: looksLikeAuth ? 'maybe' : 'none', detail: `${detail} skips its check for some request paths` };
+    }
     if (!states.includes('guarded')) return { ...maybe, markers };
     if (result.rejects && (looksLikeAuth || result.authReject)) return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail, markers };
     return { ...maybe, markers };
@@ -463,6 +471,26 @@ export class AuthAnalyser {
   private hooks(module: JsModule, depth: number): GateHooks {
     return {
       selfRejecting: (call) => this.selfRejecting(module, call, depth),
+      passes: (call, index, rejectAt) => {
+        const fn = callee(call);
+        if (!fn || depth > 3) return undefined;
+        const resolved = this.graph.resolve(module, fn);
+        if (resolved.kind !== 'node' || !isFunction(resolved.node)) return undefined;
+        const names = parameterNames(resolved.node);
+        const continuation = names[index];
+        if (!continuation) return undefined;
+        // A factory (`verifyCallback(req, resolve, reject) => async (err, user) => …`): the closure it returns uses them.
+        const body = field(resolved.node, 'body');
+        const values = body ? (body.type === 'statement_block' ? returnedValues(body) : [unwrap(body)]) : [];
+        const target = values.find((value) => isFunction(value)) ?? resolved.node;
+        const gate = new Gate(target, this.hooks(resolved.module, depth + 1), new Map(), continuation, target !== resolved.node);
+        for (const at of rejectAt) {
+          const name = names[at];
+          if (name) gate.rejectNames.add(name);
+        }
+        const result = gate.analyse();
+        return { states: result.continuations.map((c) => c.state), rejects: result.rejects, authReject: result.authReject };
+      },
       delegate: (call) => {
         const fn = callee(call);
         if (!fn || depth > 4) return 'unknown';
@@ -576,3 +604,81 @@ export function evidence(facts: readonly AppliedFact[]): AuthEvidence {
   if (optional) return { state: 'unprotected', mechanisms: ['none'], where: optional.where, scope: optional.scope, detail: `optional authentication: ${optional.detail}` };
   return { state: 'unprotected', mechanisms: ['none'], detail: 'no authentication applies to this route' };
 }
+
+type RoutePredicate = (path: string, method: string) => boolean;
+
+/**
+ * A test of the request path or method read as a predicate over routes: `url.startsWith('/auth')`, `path === '/login'`,
+ * `PUBLIC.includes(req.path)`, `/^\/health/.test(req.url)`, `method === 'OPTIONS'`, with `!`, `&&`, `||`. Undefined when unreadable.
+ */
+function routePredicate(graph: ModuleGraph, module: JsModule, node: Node, depth = 0): RoutePredicate | undefined {
+  if (depth > 8) return undefined;
+  const current = unwrap(node);
+  const isMethod = (value: Node): boolean => /\.method$/.test(unwrap(value).text);
+  const isPath = (value: Node): boolean => /\.(?:url|path|originalUrl|baseUrl|routerPath|pathname|routeOptions\.url)$/.test(unwrap(value).text) || unwrap(value).text === 'pathname';
+  switch (current.type) {
+    case 'unary_expression': {
+      const argument = field(current, 'argument');
+      const inner = current.children[0]?.type === '!' && argument ? routePredicate(graph, module, argument, depth + 1) : undefined;
+      return inner ? (path, method) => !inner(path, method) : undefined;
+    }
+    case 'binary_expression': {
+      const operator = field(current, 'operator')?.text ?? '';
+      const left = field(current, 'left');
+      const right = field(current, 'right');
+      if (!left || !right) return undefined;
+      if (operator === '&&' || operator === '||') {
+        const a = routePredicate(graph, module, left, depth + 1);
+        const b = routePredicate(graph, module, right, depth + 1);
+        if (!a || !b) return undefined;
+        return operator === '&&' ? (p, m) => a(p, m) && b(p, m) : (p, m) => a(p, m) || b(p, m);
+      }
+      if (!['===', '==', '!==', '!='].includes(operator)) return undefined;
+      const [subject, other] = isMethod(left) || isPath(left) ? [left, right] : [right, left];
+      const value = evalString(graph, module, other);
+      if (value === undefined) return undefined;
+      const equal: RoutePredicate | undefined = isMethod(subject)
+        ? (_p, m) => m === value.toUpperCase()
+        : isPath(subject)
+          ? (p) => samePath(value, p)
+          : undefined;
+      if (!equal) return undefined;
+      return operator.startsWith('!') ? (p, m) => !equal(p, m) : equal;
+    }
+    case 'call_expression': {
+      const fn = callee(current);
+      if (fn?.type !== 'member_expression') return undefined;
+      const method = field(fn, 'property')?.text ?? '';
+      const object = field(fn, 'object');
+      const arg = callArgs(current)[0];
+      if (!object || !arg) return undefined;
+      if (['startsWith', 'endsWith', 'includes'].includes(method) && isPath(object)) {
+        const value = evalString(graph, module, arg);
+        if (value === undefined) return undefined;
+        const sample = (p: string): string => samplePath(p);
+        if (method === 'startsWith') return (p) => sample(p).startsWith(value);
+        if (method === 'endsWith') return (p) => sample(p).endsWith(value);
+        return (p) => sample(p).includes(value);
+      }
+      if (method === 'includes' && (isPath(arg) || isMethod(arg))) {
+        const values = evalStrings(graph, module, object);
+        if (!values) return undefined;
+        return isMethod(arg) ? (_p, m) => values.some((v) => v.toUpperCase() === m) : (p) => values.some((v) => samePath(v, p));
+      }
+      if (method === 'test' && isPath(arg)) {
+        const regex = unwrap(object);
+        if (regex.type !== 'regex') return undefined;
+        try {
+          const compiled = new RegExp(field(regex, 'pattern')?.text ?? '', (field(regex, 'flags')?.text ?? '').replace(/[gy]/g, ''));
+          return (p) => compiled.test(samplePath(p));
+        } catch {
+          return undefined;
+        }
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+

@@ -15,13 +15,17 @@ export type PathState = 'guarded' | 'open' | 'route' | 'marker' | 'unknown';
 export interface Continuation {
   state: PathState;
   node: Node;
-  /** For `marker`: the conditions (with local values substituted) that skipped the check. */
+  /** For `marker` and `route`: the condition (with local values substituted) that skipped the check. */
   condition?: string;
+  /** For `route`: the condition itself. */
+  conditionNode?: Node;
 }
 
 interface Exit {
   kind: 'continue' | 'reject' | 'respond';
   continuation?: Continuation;
+  /** A rejection that names authentication (401/403, Unauthorized, a login redirect, a verifier's error). */
+  auth?: boolean;
 }
 
 interface Flow {
@@ -39,6 +43,8 @@ export interface GateHooks {
   selfRejecting(call: Node): boolean;
   /** The verdict of a middleware a gate delegates to with its `next` (`passport.authenticate('jwt')(req, res, next)`). */
   delegate(call: Node): 'auth' | 'open' | 'unknown';
+  /** A workspace function that receives the continuation as argument `index`: the states it continues in. */
+  passes?(call: Node, index: number, rejectAt: readonly number[]): { states: PathState[]; rejects: boolean; authReject: boolean } | undefined;
 }
 
 export interface GateResult {
@@ -73,6 +79,8 @@ export function nextParameter(fn: Node): string | undefined {
 export class Gate {
   private readonly locals = new Map<string, Node>();
   private readonly errorNames = new Set<string>();
+  /** Names that reject when called: a Promise executor's `reject`, a callback's `reject` parameter. */
+  readonly rejectNames = new Set<string>();
   private rejects = false;
   private authReject = false;
 
@@ -107,11 +115,7 @@ export class Gate {
     if (this.nextName || this.nested) return { kind: 'respond' };
     const current = value ? unwrap(value) : undefined;
     // Nest guards: `return false` answers 403.
-    if (current?.type === 'false') {
-      this.rejects = true;
-      this.authReject = true;
-      return { kind: 'reject' };
-    }
+    if (current?.type === 'false') return this.reject(true);
     return { kind: 'continue', continuation: { state, node: site } };
   }
 
@@ -160,10 +164,10 @@ export class Gate {
         if (effect.exits.length > 0 && effect.fall.length === 0) return { fall: [], exits: effect.exits };
         return { fall: [], exits: [...effect.exits, ...effect.fall.map((s) => this.returned(s, value, node))] };
       }
-      case 'throw_statement':
-        this.rejects = true;
-        if (AUTH_REJECT.test(node.text) || !/\b(?:400|404|409|422|500)\b|NotFound|BadRequest|Validation/.test(node.text)) this.authReject = true;
-        return { fall: [], exits: [{ kind: 'reject' }] };
+      case 'throw_statement': {
+        const value = named(node)[0];
+        return { fall: [], exits: [this.reject(AUTH_REJECT.test(node.text) || (value !== undefined && this.errorNames.has(unwrap(value).text)))] };
+      }
       case 'if_statement':
         return this.branch(node, state);
       case 'try_statement': {
@@ -241,16 +245,18 @@ export class Gate {
     let no = run(alternative, state);
     const kind = condition ? this.conditionKind(condition) : 'data';
     if (kind === 'data' || kind === 'credential') {
-      // The side that only rejects is the check; the other side has passed it.
-      if (rejectOnly(no) && state !== 'guarded') yes = run(consequence, lift(state));
-      if (rejectOnly(yes) && state !== 'guarded') no = run(alternative, lift(state));
+      // The side that only rejects is the check; the other side has passed it (a 400 on bad input is not a credential check).
+      const checks = (flow: Flow): boolean => rejectOnly(flow) && (kind === 'credential' || flow.exits.some((exit) => exit.auth === true));
+      if (checks(no) && state !== 'guarded') yes = run(consequence, lift(state));
+      if (checks(yes) && state !== 'guarded') no = run(alternative, lift(state));
     } else if (state === 'open') {
       // Only the request path, method or route metadata decided: the open side skipped the check for those routes.
+      // `if (isPublic) return true;` / `if (url.startsWith('/login')) return next();` leave early; `if (!isPublic) { check }` checks on one side only.
       const tag: PathState = kind;
-      const yesOpen = isOpen(yes);
-      const noOpen = isOpen(no);
-      if (yesOpen && !noOpen) yes = retag(yes, tag, condition ? this.substituted(condition) : undefined);
-      if (noOpen && !yesOpen) no = retag(no, tag, condition ? this.substituted(condition) : undefined);
+      const text = condition ? this.substituted(condition) : undefined;
+      const checked = (flow: Flow): boolean => flow.fall.length > 0 && !flow.fall.includes('open');
+      yes = retag(yes, tag, text, checked(no), condition);
+      no = retag(no, tag, text, checked(yes), condition);
     }
     return { fall: dedupe([...yes.fall, ...no.fall]), exits: [...yes.exits, ...no.exits] };
   }
@@ -268,7 +274,9 @@ export class Gate {
           // `user || res.status(401)...`, `token && verify(token)`: the right side runs on one branch only.
           const first = this.expression(left, state);
           const second = this.then(first, (s) => this.expression(right, s));
-          if (rejectOnly({ fall: second.fall, exits: second.exits.slice(first.exits.length) }) && this.conditionKind(left) !== 'route')
+          const added = { fall: second.fall, exits: second.exits.slice(first.exits.length) };
+          const kind = this.conditionKind(left);
+          if (rejectOnly(added) && (kind === 'credential' || added.exits.some((exit) => exit.auth === true)) && kind !== 'route')
             return { fall: first.fall.map(lift), exits: second.exits };
           return { fall: dedupe([...first.fall, ...second.fall]), exits: second.exits };
         }
@@ -283,11 +291,7 @@ export class Gate {
         const left = field(current, 'left');
         const right = field(current, 'right');
         // Koa: `ctx.status = 401` (followed by a return) answers the request.
-        if (left && right && /^(?:ctx|context)\.status$/.test(left.text) && /^40[13]$/.test(unwrap(right).text)) {
-          this.rejects = true;
-          this.authReject = true;
-          return { fall: [], exits: [{ kind: 'reject' }] };
-        }
+        if (left && right && /^(?:ctx|context)\.status$/.test(left.text) && /^40[13]$/.test(unwrap(right).text)) return { fall: [], exits: [this.reject(true)] };
         if (left?.type === 'identifier' && right) this.locals.set(left.text, right);
         return right ? this.expression(right, state) : { fall: [state], exits: [] };
       }
@@ -305,11 +309,8 @@ export class Gate {
     let fall: PathState = state;
     let ended = false;
     // A whole call chain that answers 401/403 (`res.status(401).json(...)`) rejects.
-    if (calls.some((call) => this.isResponse(call) && !/(?:^|\.)assert$/.test(callee(call)?.text ?? '')) && AUTH_REJECT.test(this.shallowText(node))) {
-      this.rejects = true;
-      this.authReject = true;
-      return { fall: [], exits: [{ kind: 'reject' }] };
-    }
+    if (calls.some((call) => this.isResponse(call) && !/(?:^|\.)assert$/.test(callee(call)?.text ?? '')) && AUTH_REJECT.test(this.shallowText(node)))
+      return { fall: [], exits: [this.reject(true)] };
     for (const call of calls) {
       const fn = callee(call);
       const name = fn?.text ?? '';
@@ -317,55 +318,62 @@ export class Gate {
       if (this.nextName && name === this.nextName) {
         const arg = args[0] ? unwrap(args[0]) : undefined;
         if (!arg || arg.type === 'null' || arg.text === 'undefined') exits.push({ kind: 'continue', continuation: { state: fall, node: call } });
-        else {
-          this.rejects = true;
-          if (AUTH_REJECT.test(arg.text) || this.errorNames.has(arg.text) || arg.type === 'new_expression' || arg.type === 'call_expression') this.authReject = true;
-          exits.push({ kind: 'reject' });
-        }
+        else exits.push(this.reject(AUTH_REJECT.test(arg.text) || this.errorNames.has(arg.text)));
         ended = true;
         continue;
       }
-      if (/(?:^|\.)throw$/.test(name) && /^(?:ctx|context|this\.ctx)\.throw$/.test(name)) {
-        this.rejects = true;
+      if (/^(?:ctx|context|this\.ctx)\.throw$/.test(name) || this.rejectNames.has(name)) {
         const code = args[0] ? unwrap(args[0]).text : '';
-        if (/^40[13]$/.test(code) || AUTH_REJECT.test(call.text)) this.authReject = true;
-        exits.push({ kind: 'reject' });
+        exits.push(this.reject(/^40[13]$/.test(code) || AUTH_REJECT.test(call.text) || this.errorNames.has(code)));
         ended = true;
         continue;
       }
       // `ctx.assert(ctx.state.user, 401)`, http-assert: throws unless the value holds.
       if (/(?:^|\.)assert$/.test(name) && args.length >= 2 && this.conditionKind(args[0] as Node) !== 'route') {
-        this.rejects = true;
-        if (/^40[13]$/.test(unwrap(args[1] as Node).text)) this.authReject = true;
-        if (fall !== 'guarded') fall = lift(fall);
+        const auth = /^40[13]$/.test(unwrap(args[1] as Node).text) || AUTH_REJECT.test(call.text);
+        this.reject(auth);
+        if (auth || this.conditionKind(args[0] as Node) === 'credential') fall = lift(fall);
         continue;
       }
       // `reply.send(err)` in a catch: the error (a 401 from the verifier) is the answer.
       if (this.isResponse(call) && args.some((arg) => this.errorNames.has(unwrap(arg).text))) {
-        this.rejects = true;
-        this.authReject = true;
-        exits.push({ kind: 'reject' });
+        exits.push(this.reject(true));
         ended = true;
         continue;
       }
-      if (this.nextName && args.some((arg) => unwrap(arg).text === this.nextName)) {
-        const verdict = this.hooks.delegate(call);
-        exits.push({ kind: 'continue', continuation: { state: verdict === 'auth' ? 'guarded' : verdict === 'unknown' ? 'unknown' : fall, node: call } });
+      const passed = this.nextName ? args.findIndex((arg) => unwrap(arg).text === this.nextName) : -1;
+      if (passed >= 0) {
+        // The continuation handed to a helper of the workspace (`verifyCallback(req, resolve, reject)`) is followed there.
+        const rejectAt = args.map((arg, index) => (this.rejectNames.has(unwrap(arg).text) || this.errorNames.has(unwrap(arg).text) ? index : -1)).filter((index) => index >= 0);
+        const followed = this.hooks.passes?.(call, passed, rejectAt);
+        if (followed) {
+          this.rejects ||= followed.rejects;
+          this.authReject ||= followed.authReject;
+          for (const inner of followed.states.length > 0 ? followed.states : []) exits.push({ kind: 'continue', continuation: { state: inner === 'open' ? fall : inner, node: call } });
+        } else {
+          const verdict = this.hooks.delegate(call);
+          exits.push({ kind: 'continue', continuation: { state: verdict === 'auth' ? 'guarded' : verdict === 'unknown' ? 'unknown' : fall, node: call } });
+        }
         ended = true;
         continue;
       }
+      // `new Promise((resolve, reject) => …).then(() => next())`: the callbacks of `then` run where the executor resolves.
+      const promised = this.promiseState(call, fall);
       for (const arg of args) {
         const value = unwrap(arg);
         if (!isFunction(value)) continue;
+        if (promised === null && /\.then$/.test(name)) continue;
         const inner = new Gate(value, this.hooks, this.env, this.nextName, true);
-        inner.locals.forEach((v, k) => this.locals.set(k, v));
+        this.locals.forEach((v, k) => inner.locals.set(k, v));
         for (const name of this.errorNames) inner.errorNames.add(name);
+        for (const name of this.rejectNames) inner.rejectNames.add(name);
         const params = parameterNames(value);
         // `jwt.verify(token, key, (err, user) => …)`: the first parameter is the error.
         if (params[0]) inner.errorNames.add(params[0]);
         const body = field(value, 'body');
         if (!body) continue;
-        const flow = body.type === 'statement_block' ? inner.block(named(body), fall) : inner.expression(body, fall);
+        const start = promised !== undefined && promised !== null && /\.then$/.test(name) ? promised : fall;
+        const flow = body.type === 'statement_block' ? inner.block(named(body), start) : inner.expression(body, start);
         this.rejects ||= inner.rejects;
         this.authReject ||= inner.authReject;
         exits.push(...flow.exits.filter((exit) => exit.kind !== 'respond'));
@@ -373,6 +381,40 @@ export class Gate {
       if (fall !== 'guarded' && this.hooks.selfRejecting(call)) fall = 'guarded';
     }
     return { fall: ended ? [] : [fall], exits };
+  }
+
+  private reject(auth: boolean): Exit {
+    this.rejects = true;
+    if (auth) this.authReject = true;
+    return { kind: 'reject', auth };
+  }
+
+  /**
+   * For a `.then(...)` call on `new Promise(executor)`: the state its callbacks start in (guarded when the executor
+   * resolves only after a check), `null` when it never resolves, undefined when the call is no such chain.
+   */
+  private promiseState(call: Node, state: PathState): PathState | null | undefined {
+    const fn = callee(call);
+    if (fn?.type !== 'member_expression' || field(fn, 'property')?.text !== 'then') return undefined;
+    let base = field(fn, 'object');
+    while (base && unwrap(base).type === 'call_expression') base = field(callee(unwrap(base)) ?? unwrap(base), 'object');
+    const root = base ? unwrap(base) : undefined;
+    if (root?.type !== 'new_expression' || callee(root)?.text !== 'Promise') return undefined;
+    const executor = callArgs(root)[0] ? unwrap(callArgs(root)[0] as Node) : undefined;
+    if (!executor || !isFunction(executor)) return undefined;
+    const [resolve, reject] = parameterNames(executor);
+    if (!resolve) return undefined;
+    const inner = new Gate(executor, this.hooks, this.env, resolve, true);
+    this.locals.forEach((v, k) => inner.locals.set(k, v));
+    if (reject) inner.rejectNames.add(reject);
+    const result = inner.analyse();
+    this.rejects ||= result.rejects;
+    this.authReject ||= result.authReject;
+    const states = result.continuations.map((continuation) => (continuation.state === 'open' ? state : continuation.state));
+    if (states.length === 0) return null;
+    if (states.includes('open')) return 'open';
+    if (states.includes('unknown')) return 'unknown';
+    return states.every((s) => s === 'guarded') ? 'guarded' : states.find((s) => s !== 'guarded') ?? state;
   }
 
   private isResponse(call: Node): boolean {
@@ -413,7 +455,8 @@ export class Gate {
   private conditionKind(condition: Node): 'route' | 'marker' | 'credential' | 'data' {
     const text = this.substituted(condition);
     if (MARKER.test(text)) return 'marker';
-    if (ROUTE_ONLY.test(text) && !CREDENTIAL.test(text.replace(ROUTE_ONLY, ''))) return 'route';
+    const bare = text.replace(/(['"`])(?:\\.|(?!\1).)*\1/g, "''");
+    if (ROUTE_ONLY.test(bare) && !CREDENTIAL.test(bare.replace(new RegExp(ROUTE_ONLY.source, 'g'), ''))) return 'route';
     return CREDENTIAL.test(text) ? 'credential' : 'data';
   }
 
@@ -510,15 +553,13 @@ function rejectOnly(flow: Flow): boolean {
   return flow.fall.length === 0 && flow.exits.length > 0 && flow.exits.every((exit) => exit.kind === 'reject');
 }
 
-function isOpen(flow: Flow): boolean {
-  return flow.fall.includes('open') || flow.exits.some((exit) => exit.continuation?.state === 'open');
-}
-
-function retag(flow: Flow, tag: PathState, condition: string | undefined): Flow {
+function retag(flow: Flow, tag: PathState, condition: string | undefined, falls: boolean, conditionNode: Node | undefined): Flow {
   return {
-    fall: flow.fall.map((state) => (state === 'open' ? tag : state)),
+    fall: falls ? flow.fall.map((state) => (state === 'open' ? tag : state)) : flow.fall,
     exits: flow.exits.map((exit) =>
-      exit.continuation?.state === 'open' ? { ...exit, continuation: { ...exit.continuation, state: tag, ...(condition === undefined ? {} : { condition }) } } : exit,
+      exit.continuation?.state === 'open'
+        ? { ...exit, continuation: { ...exit.continuation, state: tag, ...(condition === undefined ? {} : { condition }), ...(conditionNode === undefined ? {} : { conditionNode }) } }
+        : exit,
     ),
   };
 }

@@ -342,7 +342,7 @@ export class RouterEngine {
         const mount = this.dialect.mounted?.(this.graph, module, unwrap(item));
         if (mount) {
           // A mount is a `use` of its own: flush what came before so that order is kept.
-          if (items.length > 0) instance.registrations.push({ kind: 'use', module, path, items: items.splice(0) });
+          if (items.length > 0) instance.registrations.push({ kind: 'use', module, path, items: items.splice(0), site });
           const mountPath = mount.path ? this.path(module, mount.path) : '/';
           if (mount.path && mountPath === undefined) this.unresolved(module, mount.path, 'mount prefix');
           const prefix = joinPaths(path ?? '/', mountPath ?? '{dynamic}');
