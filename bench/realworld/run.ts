@@ -1,5 +1,5 @@
 /**
- * `npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json] [--save DIR] [--timeout S]`
+ * `npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json | --markdown] [--all] [--save DIR] [--timeout S]`
  *
  * Audits every checkout of bench/realworld/manifest.yaml (CORPUS_DIR/ID/ROOT), each in a child
  * process, and compares the result with the hand-checked truth beside the manifest
@@ -279,6 +279,8 @@ interface RepoReport {
   wallMs: number;
   peakRssMb: number;
   diagnosticsByLevel: Record<string, number>;
+  /** Error diagnostics (crashed checks or collectors, unreadable files). */
+  errors: string[];
 }
 
 function emptyReport(entry: ManifestEntry, status: RepoReport['status'], note?: string): RepoReport {
@@ -310,6 +312,7 @@ function emptyReport(entry: ManifestEntry, status: RepoReport['status'], note?: 
     wallMs: 0,
     peakRssMb: 0,
     diagnosticsByLevel: {},
+    errors: [],
   };
 }
 
@@ -399,8 +402,11 @@ function compare(entry: ManifestEntry, truth: Truth | undefined, triage: TriageE
   report.untriagedCriticalHigh = output.findings.filter(
     (finding) => (finding.severity === 'critical' || finding.severity === 'high') && !triaged.has(finding.fingerprint),
   );
-  for (const diagnostic of output.diagnostics)
+  for (const diagnostic of output.diagnostics) {
     report.diagnosticsByLevel[diagnostic.level] = (report.diagnosticsByLevel[diagnostic.level] ?? 0) + 1;
+    if (diagnostic.level === 'error')
+      report.errors.push(`${diagnostic.file ? `${diagnostic.file}${diagnostic.line ? `:${String(diagnostic.line)}` : ''} ` : ''}${diagnostic.message}`);
+  }
   void entry;
 }
 
@@ -495,6 +501,18 @@ function totalRow(t: Totals): string[] {
   ];
 }
 
+function printMarkdown(reports: RepoReport[]): void {
+  const frameworks = [...new Set(reports.flatMap((r) => r.frameworks.slice(0, 1)))].sort();
+  const rows = [
+    ...reports.map(repoRow),
+    ...frameworks.map((framework) => totalRow(total(framework, reports.filter((r) => r.frameworks[0] === framework)))),
+    totalRow(total('total', reports)),
+  ];
+  console.log(`| ${HEADER.join(' | ')} |`);
+  console.log(`|${HEADER.map((_, index) => (index === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
 function printText(reports: RepoReport[], showAll: boolean): void {
   const rows = [HEADER, ...reports.map(repoRow)];
   const frameworks = [...new Set(reports.flatMap((r) => r.frameworks.slice(0, 1)))].sort();
@@ -511,6 +529,8 @@ function printText(reports: RepoReport[], showAll: boolean): void {
     console.log(`\n${r.id} [${r.frameworks.join(', ')}] — ${r.status}${r.note ? `: ${r.note}` : ''}`);
     if (r.status !== 'ok') continue;
     list('problems in the truth files', r.problems);
+    list('errors reported by apisec', r.errors);
+    if (r.matchedViaAny) console.log(`  ${String(r.matchedViaAny)} truth routes matched only a method-less (ANY) route`);
     list('routes missed', r.missed);
     list('routes apisec found beyond the truth', r.extra);
     list('wrongly marked protected', r.wronglyProtected.map((w) => `${w.route} (truth ${w.truth}; ${w.detail ?? 'no detail'})`));
@@ -546,7 +566,7 @@ async function main(): Promise<number> {
   const positional = args.filter((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
   const corpus = positional[0];
   if (!corpus) {
-    console.error('usage: npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json] [--all] [--save DIR] [--timeout S]');
+    console.error('usage: npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json | --markdown] [--all] [--save DIR] [--timeout S]');
     return 2;
   }
   const only = value('--only')?.split(',').map((id) => id.trim()).filter(Boolean);
@@ -568,7 +588,7 @@ async function main(): Promise<number> {
       reports.push(emptyReport(entry, 'missing', `no checkout at ${dir} (see the clone line in manifest.yaml)`));
       continue;
     }
-    if (!args.includes('--json')) process.stderr.write(`auditing ${entry.id} …\n`);
+    if (!args.includes('--json') && !args.includes('--markdown')) process.stderr.write(`auditing ${entry.id} …\n`);
     const measured = await runChild(dir, timeoutS);
     const report = emptyReport(entry, 'ok');
     report.wallMs = Math.round(measured.wallMs);
@@ -607,7 +627,8 @@ async function main(): Promise<number> {
         2,
       ),
     );
-  } else printText(reports, args.includes('--all'));
+  } else if (args.includes('--markdown')) printMarkdown(reports);
+  else printText(reports, args.includes('--all'));
   return 0;
 }
 
