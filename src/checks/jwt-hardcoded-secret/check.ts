@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython, jwtCalls, maskValue, objectOf, option, secretValue, type JwtCall, type SecretValue } from '../../analysis/code-auth.js';
 import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
-import type { SourceFile } from '../../engine/context.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -21,6 +21,30 @@ function keyOf(source: SourceFile, jwt: JwtCall): Node | undefined {
     default:
       return jwt.key ?? (isPython(source) ? jwt.call.kwargs.get('key') : undefined);
   }
+}
+
+const SETTINGS_MODULE = /(?:^|\/)settings(?:\/[\w-]+)?\.py$|(?:^|\/)settings_\w+\.py$/;
+const NON_PRODUCTION_SETTINGS = /(?:^|[/_])(?:dev|development|local|test|tests|testing|ci)(?:\.py$|\/)/;
+
+/**
+ * `jwt.decode(token, settings.SECRET_KEY)` with `from django.conf import settings`: the key is the
+ * settings module's `SECRET_KEY`; a literal there is hard-coded for every deployment of the code.
+ */
+function djangoSettingSecret(ctx: CheckContext, source: SourceFile, key: Node | undefined): { source: SourceFile; secret: SecretValue; name: string } | undefined {
+  if (key?.type !== 'attribute' || key.childForFieldName('object')?.text !== 'settings') return undefined;
+  if (!(factsOf(source).imports.get('settings') ?? '').endsWith('conf.settings')) return undefined;
+  const name = key.childForFieldName('attribute')?.text;
+  if (!name) return undefined;
+  for (const other of ctx.sources) {
+    if (!isPython(other) || !SETTINGS_MODULE.test(other.file) || NON_PRODUCTION_SETTINGS.test(other.file)) continue;
+    for (const statement of other.tree.rootNode.namedChildren) {
+      const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+      if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== name) continue;
+      const secret = secretValue(other, assignment.childForFieldName('right') ?? undefined);
+      if (secret) return { source: other, secret, name: `settings.${name}` };
+    }
+  }
+  return undefined;
 }
 
 function isSymmetric(source: SourceFile, jwt: JwtCall, secret: SecretValue): boolean {
@@ -49,14 +73,28 @@ export default defineCheck({
     constant: '`{{call}}` uses `{{name}}`, a secret hard-coded in this file{{short}}.',
     fallback: '`{{call}}` falls back to a hard-coded secret when `{{name}}` is not set{{short}}.',
     config: '`{{name}}` is set to a hard-coded secret{{short}}.',
+    setting: '`{{call}}` uses `{{name}}`, a secret hard-coded in the settings module `{{file}}`{{short}}.',
   },
   run(ctx, report) {
+    const settingsSeen = new Set<number>();
     for (const source of ctx.sources) {
       const seen = new Set<number>();
       const shortNote = (secret: SecretValue, symmetric: boolean): string =>
         symmetric && secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind === 'decode-unverified') continue;
+        const setting = isPython(source) ? djangoSettingSecret(ctx, source, keyOf(source, jwt)) : undefined;
+        if (setting && setting.secret.value !== '' && !settingsSeen.has(setting.secret.literal.id)) {
+          // One finding at the settings line, whichever calls use it.
+          settingsSeen.add(setting.secret.literal.id);
+          const statement = statementOf(setting.secret.literal);
+          report({
+            messageId: 'setting',
+            data: { call: jwt.name, name: setting.name, file: setting.source.file, short: shortNote(setting.secret, isSymmetric(source, jwt, setting.secret)) },
+            ...at(ctx, setting.source, statement, maskValue(snippetOf(statement), setting.secret.value)),
+          });
+          continue;
+        }
         const secret = secretValue(source, keyOf(source, jwt));
         if (!secret || secret.value === '' || PUBLIC_MATERIAL.test(secret.value) || seen.has(secret.literal.id)) continue;
         seen.add(secret.literal.id);
