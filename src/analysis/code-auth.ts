@@ -7,6 +7,7 @@ import {
   argument,
   elementsOf,
   enclosingFunction,
+  callSiteAt,
   factsOf,
   literalValue,
   locationOf,
@@ -17,6 +18,7 @@ import {
   type CallSite,
 } from './code.js';
 import { parentOf } from '../parsing/tree-index.js';
+import { lookupTable } from './lookup.js';
 
 /** Shared helpers for the authentication checks: value resolution, JWT call catalogue, reporting. */
 
@@ -57,51 +59,91 @@ function scopeOf(node: Node): Node | undefined {
   return enclosingFunction(node);
 }
 
-function sameNode(a: Node | undefined, b: Node | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.id === b.id;
-}
-
 interface Binding {
   name: Node;
   value: Node;
   statement: Node;
 }
 
-const bindingCache = new WeakMap<SourceFile, Binding[]>();
+interface Bindings {
+  all: Binding[];
+  /** Bindings of a plain identifier, by name, each with the function it is made in (undefined: module). */
+  byName: Map<string, { binding: Binding; scope: Node | undefined }[]>;
+}
 
-function bindingsOf(source: SourceFile): Binding[] {
+const bindingCache = new WeakMap<SourceFile, Bindings>();
+
+function indexBindings(source: SourceFile): Bindings {
   const cached = bindingCache.get(source);
   if (cached) return cached;
-  const out: Binding[] = [];
+  const all: Binding[] = [];
   const root = source.tree.rootNode;
   if (isPython(source)) {
     for (const node of root.descendantsOfType(['assignment'])) {
       const name = node?.childForFieldName('left');
       const value = node?.childForFieldName('right');
-      if (node && name && value) out.push({ name, value, statement: node });
+      if (node && name && value) all.push({ name, value, statement: node });
     }
   } else {
     for (const node of root.descendantsOfType(['variable_declarator', 'assignment_expression'])) {
       if (!node) continue;
       const name = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
       const value = node.childForFieldName(node.type === 'variable_declarator' ? 'value' : 'right');
-      if (name && value) out.push({ name, value, statement: node });
+      if (name && value) all.push({ name, value, statement: node });
     }
   }
-  bindingCache.set(source, out);
-  return out;
+  const byName = new Map<string, { binding: Binding; scope: Node | undefined }[]>();
+  for (const binding of all) {
+    if (binding.name.type !== 'identifier') continue;
+    const key = binding.name.text;
+    let list = byName.get(key);
+    if (!list) byName.set(key, (list = []));
+    list.push({ binding, scope: scopeOf(binding.statement) });
+  }
+  const indexed = { all, byName };
+  bindingCache.set(source, indexed);
+  return indexed;
 }
 
-/** Every value bound to `name` (an identifier) in the scope the use sees: its function, then outer ones. */
+function bindingsOf(source: SourceFile): Binding[] {
+  return indexBindings(source).all;
+}
+
+/**
+ * Every value bound to `name` (an identifier) in the scope the use sees: its function, then outer ones.
+ * The functions around a use are the ones whose span holds it, so the innermost scope that binds the
+ * name is found among that name's bindings alone, without walking the scopes outwards.
+ */
 export function bindingsFor(source: SourceFile, use: Node, name = use.text): Binding[] {
-  const all = bindingsOf(source).filter((binding) => binding.name.type === 'identifier' && binding.name.text === name);
+  const candidates = indexBindings(source).byName.get(name);
+  if (!candidates) return [];
+  let innermost: Node | undefined;
+  let moduleLevel = false;
+  for (const { scope } of candidates) {
+    if (!scope) {
+      moduleLevel = true;
+      continue;
+    }
+    if (scope.id === use.id || scope.startIndex > use.startIndex || scope.endIndex < use.endIndex) continue;
+    if (scope.startIndex === use.startIndex && scope.endIndex === use.endIndex) return bindingsByScopeWalk(candidates, use);
+    if (!innermost || scope.startIndex > innermost.startIndex || (scope.startIndex === innermost.startIndex && scope.endIndex < innermost.endIndex)) innermost = scope;
+  }
+  if (innermost) {
+    const chosen = innermost;
+    return candidates.filter(({ scope }) => scope?.id === chosen.id).map(({ binding }) => binding);
+  }
+  return moduleLevel ? candidates.filter(({ scope }) => !scope).map(({ binding }) => binding) : [];
+}
+
+/** The scope-by-scope walk, for the rare use whose span equals a function's (which holds which is unclear from spans). */
+function bindingsByScopeWalk(candidates: readonly { binding: Binding; scope: Node | undefined }[], use: Node): Binding[] {
   let scope = scopeOf(use);
   for (;;) {
-    const inScope = all.filter((binding) => sameNode(scopeOf(binding.statement), scope));
-    if (inScope.length > 0) return inScope;
-    if (!scope) return [];
-    scope = scopeOf(scope);
+    const current = scope;
+    const inScope = candidates.filter((candidate) => (candidate.scope && current ? candidate.scope.id === current.id : candidate.scope === current));
+    if (inScope.length > 0) return inScope.map(({ binding }) => binding);
+    if (!current) return [];
+    scope = scopeOf(current);
   }
 }
 
@@ -172,7 +214,7 @@ function envFallback(source: SourceFile, node: Node): Node | undefined {
     return undefined;
   }
   if (node.type === 'call') {
-    const call = factsOf(source).calls.find((candidate) => candidate.node.id === node.id);
+    const call = callSiteAt(source, node);
     if (!call || !ENV_GETTERS.test(call.callee)) return undefined;
     return call.kwargs.get('default') ?? call.args[1];
   }
@@ -224,7 +266,7 @@ export function durationSeconds(source: SourceFile, node: Node | undefined, stri
     const unit = (match[2] ?? '').toLowerCase();
     if (unit === '') return stringsAreMs ? amount / 1000 : amount;
     if (unit === 'ms') return amount / 1000;
-    const factor: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31557600 };
+    const factor: Record<string, number> = lookupTable({ s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31557600 });
     const key = unit.startsWith('mi') ? 'm' : unit.startsWith('se') ? 's' : unit.startsWith('hr') ? 'h' : (unit[0] ?? 's');
     return amount * (factor[key] ?? 1);
   }
@@ -240,7 +282,7 @@ export function durationSeconds(source: SourceFile, node: Node | undefined, stri
     return undefined;
   }
   if (resolved.type === 'call' && /(^|\.)timedelta$/.test(resolved.childForFieldName('function')?.text ?? '')) {
-    const units: Record<string, number> = { weeks: 604800, days: 86400, hours: 3600, minutes: 60, seconds: 1 };
+    const units: Record<string, number> = lookupTable({ weeks: 604800, days: 86400, hours: 3600, minutes: 60, seconds: 1 });
     let total = 0;
     const args = resolved.childForFieldName('arguments')?.namedChildren ?? [];
     for (const [index, arg] of args.entries()) {

@@ -28,7 +28,7 @@ function pyClientInstance(source: SourceFile, receiver: Node | null | undefined)
   const facts = factsOf(source);
   const resolved = resolveValue(source, receiver);
   if (resolved && (resolved.type === 'call')) {
-    const ctor = facts.calls.find((call) => call.node.id === resolved.id)?.callee ?? '';
+    const ctor = facts.callsById.get(resolved.id)?.callee ?? '';
     if (PY_CLIENT_CTOR.test(ctor)) return ctor.split('.')[0];
   }
   if (PY_CLIENT_NAME.test(receiver.text)) {

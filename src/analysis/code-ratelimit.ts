@@ -4,9 +4,10 @@ import type { CheckContext, InfraFile, SourceFile } from '../engine/context.js';
 import type { Endpoint, Location, Presence } from '../model/types.js';
 import { ModuleGraph, type JsModule } from '../collectors/code/js/modules.js';
 import { durationSeconds, isJs, isPython, objectOf, option, resolveValue } from './code-auth.js';
-import { type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, locationOf, nodesOfType, propertyOf, snippetOf, stringValue } from './code.js';
+import { type CallSite, elementsOf, enclosingFunction, callSiteAt, factsOf, literalValue, locationOf, nodesOfType, propertyOf, snippetOf, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
 import { parentOf } from '../parsing/tree-index.js';
+import { lookupTable } from './lookup.js';
 
 /**
  * Rate limiting in place and what it covers: limiter libraries in code (Python and JS/TS), their
@@ -78,7 +79,7 @@ function nodeAt(source: SourceFile, location: Location): Node | undefined {
 }
 
 function callSiteOf(source: SourceFile, node: Node): CallSite | undefined {
-  return factsOf(source).calls.find((call) => call.node.id === node.id);
+  return callSiteAt(source, node);
 }
 
 function perMinute(count: number | undefined, windowSeconds: number | undefined): number | undefined {
@@ -99,7 +100,7 @@ function humanWindow(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-const RATE_UNITS: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86400, day: 86400 };
+const RATE_UNITS: Record<string, number> = lookupTable({ s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600, d: 86400, day: 86400 });
 
 /** `5/minute`, `5 per minute`, `100/15m`, `10/s`, `3/hour;100/day`: the strictest, in requests per minute. */
 export function parseRate(rate: string): number | undefined {

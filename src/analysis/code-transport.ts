@@ -8,6 +8,7 @@ import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
 import { type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, propertyOf, qualify, sourceByFile, stringValue } from './code.js';
 import { staticSegments } from './openapi-security.js';
 import { parentOf } from '../parsing/tree-index.js';
+import { lookupTable } from './lookup.js';
 
 /** Shared helpers for the CORS, transport, webhook and idempotency checks. */
 
@@ -62,7 +63,7 @@ export interface AppEntry {
   label: string;
 }
 
-const JS_APPS: Record<string, AppFramework> = {
+const JS_APPS: Record<string, AppFramework> = lookupTable({
   express: 'express',
   'express.default': 'express',
   fastify: 'fastify',
@@ -71,11 +72,11 @@ const JS_APPS: Record<string, AppFramework> = {
   koa: 'koa',
   'koa.default': 'koa',
   '@nestjs/core.NestFactory.create': 'nestjs',
-};
-const PY_APPS: Record<string, AppFramework> = {
+});
+const PY_APPS: Record<string, AppFramework> = lookupTable({
   'fastapi.FastAPI': 'fastapi',
   'flask.Flask': 'flask',
-};
+});
 
 function moduleAssignments(source: SourceFile): Map<string, Node> {
   const out = new Map<string, Node>();

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { CheckContext, SourceFile } from '../engine/context.js';
+import type { CheckContext, ProjectInfo, SourceFile } from '../engine/context.js';
 import type { Location } from '../model/types.js';
 import { isJsFamily } from '../parsing/languages.js';
 import { parentOf } from '../parsing/tree-index.js';
@@ -28,6 +28,8 @@ export interface FileFacts {
   /** Local name → qualified import (`pyjwt` → `jwt`, `verify` → `jsonwebtoken.verify`). */
   imports: Map<string, string>;
   calls: CallSite[];
+  /** The same call sites by node id. */
+  callsById: Map<number, CallSite>;
 }
 
 const factsCache = new WeakMap<SourceFile, FileFacts>();
@@ -308,9 +310,14 @@ export function factsOf(source: SourceFile): FileFacts {
       calls.push({ node: call, callee: qualify(fn, imports) ?? text(fn), written: text(fn), args, kwargs: new Map(), isNew });
     }
   }
-  const facts = { imports, calls };
+  const facts = { imports, calls, callsById: new Map(calls.map((call) => [call.node.id, call])) };
   factsCache.set(source, facts);
   return facts;
+}
+
+/** The call site at a call node, if the node is one. */
+export function callSiteAt(source: SourceFile, node: Node | null | undefined): CallSite | undefined {
+  return node ? factsOf(source).callsById.get(node.id) : undefined;
 }
 
 /** Calls whose qualified callee is one of `names` (exact) or matches the predicate. */
@@ -372,4 +379,17 @@ export function validatesEnvironment(sources: readonly SourceFile[], name: strin
     `\\b${escaped}\\b[^;]{0,120}?\\.(?:validate|validateAsync|parse|safeParse|parseAsync)\\(\\s*process\\.env\\b|\\b(?:attempt|assert)\\(\\s*process\\.env\\s*,\\s*${escaped}\\b`,
   );
   return sources.some((source) => isJsFamily(source.language) && source.text.includes('process.env') && pattern.test(source.text));
+}
+
+/**
+ * Whether the declared range of a dependency only admits versions from `major` on (`^9.0.2`,
+ * `>=9`, `~9.1`, `9.x`, `==2.10.1`): true, false (it admits older ones), or undefined when the
+ * manifest does not say.
+ */
+export function declaredMajorAtLeast(project: ProjectInfo, key: string, major: number): boolean | undefined {
+  const range = project.versions?.[key];
+  if (range === undefined) return undefined;
+  const match = /^(?:\^|~|>=|==|===|~=|=)?\s*v?(\d+)/.exec(range.trim());
+  if (!match?.[1]) return undefined;
+  return Number(match[1]) >= major;
 }

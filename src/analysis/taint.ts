@@ -4,6 +4,7 @@ import type { Endpoint } from '../model/types.js';
 import { enclosingFunction, factsOf, qualify, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
 import { parentOf } from '../parsing/tree-index.js';
+import { lookupTable } from './lookup.js';
 
 /**
  * Intra-procedural taint approximation over the syntax tree, shared by the injection checks.
@@ -69,17 +70,17 @@ export function clearedFor(taint: Taint | undefined, kind: SinkKind): boolean {
 const JS_BASES = new Set(['req', 'request', 'ctx', 'ctx.request', 'c.req', 'event', 'context.req', 'context.request']);
 const PY_BASES = new Set(['request', 'req', 'self.request']);
 // Attributes of a request that carry client data; `true` marks values that are always strings.
-const JS_ATTRS: Record<string, boolean> = {
+const JS_ATTRS: Record<string, boolean> = lookupTable({
   body: false, query: false, params: true, headers: true, cookies: true, signedCookies: true, files: false, file: false,
   url: true, originalUrl: true, path: true, nextUrl: true, querystring: true, rawBody: true,
   json: false, text: true, formData: false, param: true, get: true, header: true,
   queryStringParameters: true, pathParameters: true, multiValueQueryStringParameters: false,
-};
-const PY_ATTRS: Record<string, boolean> = {
+});
+const PY_ATTRS: Record<string, boolean> = lookupTable({
   args: true, form: true, json: false, values: true, files: true, headers: true, cookies: true, data: false,
   GET: true, POST: true, body: true, query_params: true, path_params: true, COOKIES: true, FILES: true, META: true,
   get_json: false, get_data: true, view_args: true, query_string: true, stream: true,
-};
+});
 const KOA_CTX_ATTRS = new Set(['query', 'params', 'headers', 'cookies', 'querystring', 'request', 'get', 'url', 'path']);
 
 const SAFE_TYPES = /^(int|float|bool|UUID|uuid\.UUID|datetime|date|time|Decimal|PositiveInt|NonNegativeInt|conint|confloat|number|boolean|bigint|StrictInt|StrictBool)$/;

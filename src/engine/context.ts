@@ -72,6 +72,8 @@ export interface ProjectInfo {
   frameworks: string[];
   /** Dependency names read from manifests, by ecosystem. */
   dependencies: Record<string, string[]>;
+  /** Declared version ranges, `ecosystem:name` → range as written (`npm:jsonwebtoken` → `^9.0.2`), where a manifest gives one. */
+  versions?: Record<string, string>;
 }
 
 export interface Inventory {

@@ -150,6 +150,23 @@ describe('runChecks', () => {
     expect(runChecks([spec], withEndpoint).findings).toHaveLength(2);
   });
 
+  it('reports one handler served under several prefixes once, listing its endpoints', () => {
+    const mounted = check('mounted', (_ctx, report) => {
+      for (const endpointId of ['api POST /api/v3/hooks', 'api POST /api/v1/hooks', 'api POST /api/v2/hooks']) {
+        report({ messageId: 'found', data: { what: endpointId }, location: { file: 'views.py', line: 816, column: 4 }, endpointId, evidence: { snippet: 'def hook(request):' } });
+      }
+      report({ messageId: 'found', data: { what: 'elsewhere' }, location: { file: 'views.py', line: 830, column: 4 }, endpointId: 'api POST /api/v1/other', evidence: { snippet: 'def hook(request):' } });
+    });
+    const findings = runChecks([mounted], withEndpoint).findings;
+    expect(findings).toHaveLength(2);
+    expect(findings[0]).toMatchObject({ location: { line: 816 }, occurrences: 3 });
+    expect(findings[0]?.related?.map((place) => place.endpointId).sort()).toEqual(['api POST /api/v2/hooks', 'api POST /api/v3/hooks']);
+    const alone = runChecks([check('mounted', (_ctx, report) => {
+      report({ messageId: 'found', data: { what: 'api POST /api/v1/hooks' }, location: { file: 'views.py', line: 816, column: 4 }, endpointId: 'api POST /api/v1/hooks', evidence: { snippet: 'def hook(request):' } });
+    })], withEndpoint).findings;
+    expect(findings[0]?.fingerprint).toBe(alone[0]?.fingerprint);
+  });
+
   it('runs experimental checks only when asked to', () => {
     const trial = check('trial', (_ctx, report) => {
       report({ messageId: 'found', data: { what: 'x' }, location: { file: 't.js', line: 1 } });

@@ -131,7 +131,7 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, option
     }
   }
   findings.sort(compareFindings);
-  const grouped = mergeCounterparts(groupRootCauses(findings, rootCauses), ran);
+  const grouped = mergeCounterparts(groupSamePlace(groupRootCauses(findings, rootCauses), rootCauses), ran);
   return { findings: grouped, diagnostics, ran, experimentalOff };
 }
 
@@ -180,6 +180,48 @@ export function groupRootCauses(findings: readonly Finding[], rootCauses: Readon
     replaced.set(first, merged);
     for (const finding of rest) replaced.set(finding, undefined);
   }
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    if (!replaced.has(finding)) out.push(finding);
+    else {
+      const merged = replaced.get(finding);
+      if (merged) out.push(merged);
+    }
+  }
+  return out;
+}
+
+/**
+ * One place in the code (or the spec) reported for several endpoints — a handler mounted under
+ * several prefixes, a schema shared by several operations — is one root cause: one finding whose
+ * other endpoints are `related`. Its fingerprint is that of the endpoint that sorts first.
+ */
+export function groupSamePlace(findings: readonly Finding[], rootCauses: ReadonlyMap<Finding, string>): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.endpointId === undefined || rootCauses.has(finding) || finding.related !== undefined) continue;
+    const { file, line, column, endLine, endColumn, pointer } = finding.location;
+    const key = [finding.checkId, file, line, column ?? '', endLine ?? '', endColumn ?? '', pointer ?? ''].join('\u0000');
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  const replaced = new Map<Finding, Finding | undefined>();
+  for (const group of groups.values()) {
+    const [first, ...rest] = group;
+    if (!first || rest.length === 0) continue;
+    const severity = group.map((finding) => finding.severity).sort((a, b) => severityRank(a) - severityRank(b))[0] ?? first.severity;
+    const anchor = [...group].sort((a, b) => ((a.endpointId ?? '') < (b.endpointId ?? '') ? -1 : 1))[0] ?? first;
+    replaced.set(first, {
+      ...first,
+      severity,
+      occurrences: group.reduce((sum, finding) => sum + places(finding), 0),
+      related: rest.map((finding) => relatedOf(finding, first)),
+      fingerprint: anchor.fingerprint,
+    });
+    for (const finding of rest) replaced.set(finding, undefined);
+  }
+  if (replaced.size === 0) return [...findings];
   const out: Finding[] = [];
   for (const finding of findings) {
     if (!replaced.has(finding)) out.push(finding);

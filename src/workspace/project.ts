@@ -359,6 +359,7 @@ export async function detectProject(
     }
   }
 
+  const versions = await declaredVersions(files, readText);
   const byEcosystem: Record<string, string[]> = {};
   for (const ecosystem of [...dependencies.keys()].sort()) {
     byEcosystem[ecosystem] = [...(dependencies.get(ecosystem) ?? [])].sort();
@@ -368,5 +369,42 @@ export async function detectProject(
     languages: SOURCE_LANGUAGES.filter((language) => languages.has(language)),
     frameworks: frameworksFor(byEcosystem),
     dependencies: byEcosystem,
+    ...(Object.keys(versions).length > 0 ? { versions } : {}),
   };
+}
+
+/** Version ranges of npm (`package.json`) and PyPI (requirements files, PEP 508 strings in `pyproject.toml`) dependencies. */
+async function declaredVersions(files: readonly WorkspaceFile[], readText: TextReader): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const add = (ecosystem: Ecosystem, name: string, range: string): void => {
+    const key = `${ecosystem}:${normaliseDependency(ecosystem, name)}`;
+    if (range.trim() !== '' && out[key] === undefined) out[key] = range.trim();
+  };
+  for (const file of files) {
+    if (file.kind !== 'manifest') continue;
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    const npm = name === 'package.json';
+    const pypi = name.endsWith('.txt') || name === 'pyproject.toml';
+    if (!npm && !pypi) continue;
+    const text = textOf(await readText(file), []);
+    if (text === undefined) continue;
+    if (npm) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (!isRecord(parsed)) continue;
+        for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+          const section = parsed[field];
+          if (!isRecord(section)) continue;
+          for (const [dep, range] of Object.entries(section)) if (typeof range === 'string') add('npm', dep, range);
+        }
+      } catch {
+        // detectProject reports unparsable manifests.
+      }
+      continue;
+    }
+    for (const match of text.matchAll(/^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*((?:[=<>!~]=?|===)\s*[0-9][^;,"'#\s]*)/gm)) {
+      if (match[1] && match[2]) add('pypi', match[1], match[2].replace(/\s+/g, ''));
+    }
+  }
+  return out;
 }

@@ -3,8 +3,9 @@ import { at, isPython } from '../../analysis/code-auth.js';
 import { factsOf, nodesOfType, qualify, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { lookupTable } from '../../analysis/lookup.js';
 
-const BASIC_AUTH: Record<string, string> = {
+const BASIC_AUTH: Record<string, string> = lookupTable({
   'fastapi.security.HTTPBasic': 'HTTPBasic',
   'fastapi.security.http.HTTPBasic': 'HTTPBasic',
   'flask_httpauth.HTTPBasicAuth': 'HTTPBasicAuth',
@@ -12,7 +13,7 @@ const BASIC_AUTH: Record<string, string> = {
   'express-basic-auth': 'express-basic-auth',
   'koa-basic-auth': 'koa-basic-auth',
   'passport-http.BasicStrategy': 'passport-http BasicStrategy',
-};
+});
 const DRF_BASIC = 'rest_framework.authentication.BasicAuthentication';
 // HTTPS redirects, HSTS, or a TLS listener anywhere in the workspace.
 const TLS_ENFORCED =

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
 import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
-import { factsOf, literalValue, propertyOf, type CallSite } from '../../analysis/code.js';
+import { callSiteAt, factsOf, literalValue, propertyOf, type CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -16,7 +16,7 @@ function promisified(source: SourceFile, call: CallSite): string | undefined {
   if (fn?.type !== 'identifier') return undefined;
   const value = resolveValue(source, fn);
   if (!value || value.id === fn.id || value.type !== 'call_expression') return undefined;
-  const inner = factsOf(source).calls.find((candidate) => candidate.node.id === value.id);
+  const inner = callSiteAt(source, value);
   if (!inner || !/(^|\.)promisify$/.test(inner.callee)) return undefined;
   const wrapped = inner.args[0];
   const facts = factsOf(source);

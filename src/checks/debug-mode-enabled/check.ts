@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython, resolveValue } from '../../analysis/code-auth.js';
-import { factsOf, literalValue, stringValue } from '../../analysis/code.js';
+import { callSiteAt, factsOf, literalValue, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
@@ -93,7 +93,7 @@ export default defineCheck({
         if (guarded(call.node)) continue;
         const inner = call.args[0];
         if (/\.use$/.test(call.callee) && inner?.type === 'call_expression') {
-          const innerCallee = factsOf(source).calls.find((candidate) => candidate.node.id === inner.id)?.callee;
+          const innerCallee = callSiteAt(source, inner)?.callee;
           if (innerCallee === 'errorhandler') report({ messageId: 'errorhandler', data: { call: call.node.text.slice(0, 60) }, ...siteOf(ctx, source, call.node) });
         } else if (/^\w+\.set$/.test(call.callee) && stringValue(inner) === 'env' && stringValue(call.args[1]) === 'development') {
           report({ messageId: 'nodeEnv', data: { expression: call.node.text }, ...siteOf(ctx, source, call.node) });

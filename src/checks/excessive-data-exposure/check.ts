@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { findModel, lastSegment, SENSITIVE } from '../../analysis/code-authz.js';
-import { type CallSite, enclosingFunction, factsOf, nodesOfType, snippetOf } from '../../analysis/code.js';
+import { type CallSite, enclosingFunction, callSiteAt, factsOf, nodesOfType, snippetOf } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -28,7 +28,7 @@ function loadedRecord(ctx: CheckContext, source: SourceFile, node: Node | undefi
   }
   if (node.type === 'subscript' || node.type === 'subscript_expression') return undefined;
   if (node.type !== 'call' && node.type !== 'call_expression') return undefined;
-  const call = factsOf(source).calls.find((candidate) => candidate.node.id === node.id);
+  const call = callSiteAt(source, node);
   if (!call || !LOADERS.test(lastSegment(call.callee)) || PROJECTED.test(node.text)) return undefined;
   if (/\b(request|req|os\.environ|headers|params|kwargs|cache|redis|dict|session\[)\b/.test(call.written.split('.').slice(0, -1).join('.')) && !/db\.session/.test(call.written)) return undefined;
   const name = recordModel(call);
@@ -72,6 +72,7 @@ export default defineCheck({
   confidence: 'medium',
   section: 'authorization',
   targets: ['code'],
+  specCounterparts: ['sensitive-data-in-response'],
   rationale:
     'Returning an ORM record as is sends every column, present and future: password hashes, reset tokens, internal flags. The client is trusted to hide them, and an attacker reads the raw response.',
   remediation:

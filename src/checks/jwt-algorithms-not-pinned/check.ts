@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { algorithmList, at, jwtCalls, resolveValue, type JwtCall } from '../../analysis/code-auth.js';
-import { elementsOf } from '../../analysis/code.js';
-import type { SourceFile } from '../../engine/context.js';
+import { declaredMajorAtLeast, elementsOf } from '../../analysis/code.js';
+import type { ProjectInfo, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { lookupTable } from '../../analysis/lookup.js';
 
 const HEADER_ALG = /\[\s*["'`]alg["'`]\s*\]|\.alg\b|\.get\(\s*["']alg["']/;
 // Libraries that fall back to the token's own `alg` (or every algorithm) when none is listed.
@@ -16,6 +17,22 @@ function fromHeader(source: SourceFile, algorithms: Node): boolean {
 
 function family(alg: string): string {
   return alg.slice(0, 2).toUpperCase();
+}
+
+/**
+ * Versions whose verifier never lets the token header choose: jsonwebtoken 9 derives the allowed
+ * algorithms from the key's type and rejects `none` unless it is listed; PyJWT 2 refuses to decode
+ * without `algorithms`; express-jwt 6 refuses to start without them.
+ */
+const SAFE_FROM: Record<string, [string, number]> = lookupTable({
+  jsonwebtoken: ['npm:jsonwebtoken', 9],
+  PyJWT: ['pypi:pyjwt', 2],
+  'express-jwt': ['npm:express-jwt', 6],
+});
+
+function pinnedByLibrary(project: ProjectInfo, library: string): boolean {
+  const safe = SAFE_FROM[library];
+  return safe !== undefined && declaredMajorAtLeast(project, safe[0], safe[1]) === true;
 }
 
 function describeCall(jwt: JwtCall): string {
@@ -60,7 +77,9 @@ export default defineCheck({
         }
         if (!NEEDS_LIST.has(jwt.library) || jwt.opaque) continue;
         if (jwt.library === 'jsonwebtoken' && jwt.call.args.length < 2) continue;
-        report({ messageId: 'missing', data: { call: describeCall(jwt) }, ...where, severity: 'medium', confidence: 'medium' });
+        if (pinnedByLibrary(ctx.project, jwt.library)) continue;
+        // Every verify call written without a list is one habit of the code base: one finding, every place listed.
+        report({ messageId: 'missing', data: { call: describeCall(jwt) }, ...where, severity: 'medium', confidence: 'medium', rootCause: `missing ${jwt.library}` });
       }
     }
   },

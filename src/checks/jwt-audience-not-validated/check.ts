@@ -39,9 +39,11 @@ export default defineCheck({
         if (jwt.library === 'jsonwebtoken' && jwt.call.args.length < 2) continue;
         const audience = jwt.get('audience');
         const issuer = jwt.get('issuer');
-        if (!audience && !issuer) report({ messageId: 'neither', data: { call: jwt.name }, ...where });
-        else if (!audience) report({ messageId: 'audience', data: { call: jwt.name }, ...where });
-        else if (!issuer) report({ messageId: 'issuer', data: { call: jwt.name }, ...where, severity: 'low' });
+        // The same options copied into every verify call are one root cause, reported once with its places.
+        const rootCause = `${jwt.library} ${!audience ? 'audience' : ''} ${!issuer ? 'issuer' : ''}`;
+        if (!audience && !issuer) report({ messageId: 'neither', data: { call: jwt.name }, ...where, rootCause });
+        else if (!audience) report({ messageId: 'audience', data: { call: jwt.name }, ...where, rootCause });
+        else if (!issuer) report({ messageId: 'issuer', data: { call: jwt.name }, ...where, severity: 'low', rootCause });
       }
     }
   },

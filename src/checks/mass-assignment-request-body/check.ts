@@ -114,6 +114,7 @@ export default defineCheck({
   confidence: 'medium',
   section: 'authorization',
   targets: ['code'],
+  specCounterparts: ['mass-assignment-unknown-fields'],
   rationale:
     'Copying every field of the request body into a record lets the client set fields it must never control: `{"role": "admin"}`, `{"balance": 1e6}` or `{"owner_id": 7}` ride along with the name change.',
   remediation:

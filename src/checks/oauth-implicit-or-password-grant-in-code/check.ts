@@ -3,6 +3,7 @@ import { at, isPython } from '../../analysis/code-auth.js';
 import { factsOf, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
+import { lookupTable } from '../../analysis/lookup.js';
 
 type Grant = 'implicit' | 'password';
 
@@ -11,13 +12,13 @@ const URL_IMPLICIT = /[?&#]response_type=(token|id_token(\+|%20| )token|token(\+
 const FORM_PASSWORD = /(^|[?&])grant_type=password(&|$)/;
 const RESPONSE_TYPE_KEYS = new Set(['response_type', 'responseType']);
 const GRANT_TYPE_KEYS = new Set(['grant_type', 'grantType']);
-const CLASSES: Record<string, Grant> = {
+const CLASSES: Record<string, Grant> = lookupTable({
   'oauthlib.oauth2.LegacyApplicationClient': 'password',
   'oauthlib.oauth2.MobileApplicationClient': 'implicit',
   'simple-oauth2.ResourceOwnerPassword': 'password',
   'oauth2orize.exchange.password': 'password',
   'oauth2orize.grant.token': 'implicit',
-};
+});
 
 function grantOf(key: string, value: string | undefined): Grant | undefined {
   if (value === undefined) return undefined;

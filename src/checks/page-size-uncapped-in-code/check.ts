@@ -80,6 +80,7 @@ export default defineCheck({
   confidence: 'medium',
   section: 'rate-limiting',
   targets: ['code'],
+  specCounterparts: ['page-size-unbounded'],
   rationale:
     'A client-chosen page size that reaches the query unbounded turns one request into a full-table read: `?limit=1000000` exhausts database, memory and bandwidth, and makes scraping trivial.',
   remediation:

@@ -21,6 +21,7 @@ export default defineCheck({
   confidence: 'medium',
   section: 'cors-transport',
   targets: ['code', 'inventory'],
+  specCounterparts: ['payment-without-idempotency-key'],
   rationale:
     'Clients retry a POST whose answer was lost (a timeout, a dropped connection, a double click); without an idempotency key each retry charges, refunds or transfers again.',
   remediation:

@@ -3,9 +3,10 @@ import { at, isJs, isPython, objectOf, option, resolveValue } from '../../analys
 import { factsOf, literalValue, nodesOfType } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { lookupTable } from '../../analysis/lookup.js';
 
 const MB = 1024 * 1024;
-const UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: MB, m: MB, gb: 1024 * MB, g: 1024 * MB };
+const UNITS: Record<string, number> = lookupTable({ b: 1, kb: 1024, k: 1024, mb: MB, m: MB, gb: 1024 * MB, g: 1024 * MB });
 
 /** Bytes from `'50mb'`, `52428800`, `50 * 1024 * 1024`, `Infinity`; undefined when unknown. */
 export function byteSize(source: SourceFile, node: Node | undefined, depth = 0): number | undefined {

@@ -3,10 +3,11 @@ import { schemaUsage, flag, pathOperations, propertyName, schemaLabel, schemaSit
 import type { SpecDocument } from '../../engine/context.js';
 import type { Severity } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { lookupTable } from '../../analysis/lookup.js';
 
 type Kind = 'password' | 'secret' | 'token' | 'pii';
 
-const EXACT: Record<string, Kind> = {
+const EXACT: Record<string, Kind> = lookupTable({
   password: 'password', passwd: 'password', pwd: 'password', passwordhash: 'password', hashedpassword: 'password',
   passworddigest: 'password', encryptedpassword: 'password', pin: 'password', securityanswer: 'password',
   secret: 'secret', clientsecret: 'secret', secretkey: 'secret', privatekey: 'secret', signingkey: 'secret',
@@ -17,7 +18,7 @@ const EXACT: Record<string, Kind> = {
   ssn: 'pii', socialsecuritynumber: 'pii', nationalid: 'pii', nationalidnumber: 'pii', passportnumber: 'pii',
   dateofbirth: 'pii', dob: 'pii', birthdate: 'pii', cardnumber: 'pii', pan: 'pii', accountnumber: 'pii',
   bankaccountnumber: 'pii', driverslicensenumber: 'pii',
-};
+});
 const SUFFIXES: [string, Kind][] = [['passwordhash', 'password'], ['password', 'password'], ['privatekey', 'secret'], ['secret', 'secret'], ['apikey', 'token'], ['token', 'token']];
 // Tokens that page, sync or protect a form are meant to be returned.
 const HARMLESS = /page|continuation|cursor|sync|csrf|xsrf|next|prev|etag|resume/;

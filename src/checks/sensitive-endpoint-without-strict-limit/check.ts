@@ -47,6 +47,7 @@ export default defineCheck({
   confidence: 'medium',
   section: 'rate-limiting',
   targets: ['code'],
+  specCounterparts: ['auth-rate-limit-undocumented', 'business-flow-rate-limit-undocumented'],
   rationale:
     'Login, one-time-code, password-reset, sign-up, checkout, export and search endpoints are the ones attackers automate; a default limit sized for ordinary reads (or none) lets them guess credentials, flood SMS, test cards or scrape at full speed.',
   remediation:
@@ -73,12 +74,14 @@ export default defineCheck({
       const label = `\`${endpoint.method} ${endpoint.path}\``;
       const effective = coverage.effective;
       const base = { location: site, endpointId: endpoint.id, severity: kind.severity, evidence: { snippet: `${endpoint.method} ${endpoint.path}` } };
-      if (!effective) report({ messageId: 'none', data: { endpoint: label, kind: kind.name, abuse: kind.abuse }, ...base });
+      // One gap of the app (no limiter, or one limiter too loose for them all): one finding listing its sensitive endpoints.
+      if (!effective) report({ messageId: 'none', data: { endpoint: label, kind: kind.name, abuse: kind.abuse }, ...base, rootCause: `none ${endpoint.apiId}` });
       else
         report({
           messageId: 'loose',
           data: { endpoint: label, kind: kind.name, abuse: kind.abuse, limiter: `the ${effective.limiter.library} limit at ${effective.limiter.location.file}:${effective.limiter.location.line}`, limit: effective.limiter.limit ?? 'limit not read' },
           ...base,
+          rootCause: `loose ${endpoint.apiId} ${effective.limiter.library} ${effective.limiter.location.file}`,
         });
     }
   },

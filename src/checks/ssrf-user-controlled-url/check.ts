@@ -18,6 +18,7 @@ export default defineCheck({
   confidence: 'high',
   section: 'input-validation',
   targets: ['code'],
+  specCounterparts: ['ssrf-url-input'],
   rationale:
     'When the service fetches a URL the caller chose, the caller can make it reach internal services, the cloud metadata endpoint (`169.254.169.254`) or localhost admin ports from inside the network.',
   remediation:

@@ -50,6 +50,7 @@ export default defineCheck({
   confidence: 'high',
   section: 'input-validation',
   targets: ['code'],
+  specCounterparts: ['mass-assignment-unknown-fields'],
   rationale:
     'A schema that lets undeclared properties through passes them on to whatever consumes the validated object, so `role`, `is_admin` or `tenant_id` sent by a client can reach the model even though the schema never mentions them.',
   remediation:

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
 import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
-import { factsOf, literalValue, propertyOf, type CallSite } from '../../analysis/code.js';
+import { callSiteAt, literalValue, propertyOf, type CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -13,7 +13,7 @@ const LIBXML = /^libxmljs2?\.(parseXml|parseXmlString|parseXmlAsync)$/;
 function lxmlResolves(source: SourceFile, parser: Node | undefined): boolean {
   if (!parser) return true;
   const resolved = resolveValue(source, parser);
-  const ctor = resolved ? factsOf(source).calls.find((call) => call.node.id === resolved.id) : undefined;
+  const ctor = callSiteAt(source, resolved);
   if (!ctor || !/XMLParser$/.test(ctor.callee)) return false;
   const value = ctor.kwargs.get('resolve_entities');
   return value === undefined ? !/\bdefusedxml\b/.test(source.text) : literalValue(resolveValue(source, value)) !== false && literalValue(value) !== 'internal';

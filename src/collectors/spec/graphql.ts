@@ -3,7 +3,6 @@ import {
   Kind,
   buildASTSchema,
   buildClientSchema,
-  getLocation,
   parse,
   print,
   type ConstDirectiveNode,
@@ -16,6 +15,7 @@ import type { AuditConfig, GraphqlDocument } from '../../engine/context.js';
 import type { Api, AuthEvidence, AuthMechanism, Diagnostic, Endpoint, Parameter } from '../../model/types.js';
 import { apiMechanisms, audienceOf, classifyApiType, classifyTier, maxTier, purposeOf, slug, tierOfName, tierRank, type NamedField } from '../../inventory/classify.js';
 import { isObject } from './json.js';
+import { lineStarts, positionOf } from './line-index.js';
 import { parseSource } from './source.js';
 
 export interface LoadedGraphql {
@@ -226,7 +226,13 @@ function modelFromSdl(document: GraphqlDocument): Model | undefined {
   }
   const types: Model['types'] = new Map();
   const roots: Model['roots'] = (['QUERY', 'MUTATION', 'SUBSCRIPTION'] as const).map((operation) => ({ operation, directives: [], fields: [] }));
-  const line = (field: FieldDefinitionNode): number => (field.loc ? getLocation(field.loc.source, field.name.loc?.start ?? field.loc.start).line : 1);
+  // Line starts computed once: graphql's getLocation rescans the document from its start on every call.
+  let starts: Uint32Array | undefined;
+  const line = (field: FieldDefinitionNode): number => {
+    if (!field.loc) return 1;
+    starts ??= lineStarts(field.loc.source.body);
+    return positionOf(starts, field.name.loc?.start ?? field.loc.start).line;
+  };
   for (const definition of ast.definitions) {
     if (
       definition.kind === Kind.OBJECT_TYPE_DEFINITION ||

@@ -3,6 +3,7 @@ import type { AuditConfig, ProtoDocument } from '../../engine/context.js';
 import type { Api, Diagnostic, Endpoint, Parameter } from '../../model/types.js';
 import { audienceOf, classifyApiType, classifyTier, detectVersioning, maxTier, purposeOf, slug, tierOfName, tierRank, type NamedField } from '../../inventory/classify.js';
 import { pathVersion } from '../../inventory/paths.js';
+import { lineStarts, positionOf } from './line-index.js';
 
 export interface LoadedProto {
   document?: ProtoDocument;
@@ -40,7 +41,11 @@ export function collectProto(document: ProtoDocument, config: AuditConfig): Prot
   const apiId = slug(packageName || services.map((service) => service.name).join('-')) || slug(document.file) || 'grpc';
   const type = classifyApiType({ names: [document.file, apiId, packageName].filter((name) => name !== ''), markers: [], servers: [], paths: [] }, config);
   const endpoints: Endpoint[] = [];
-  const serviceAt = (service: protobuf.Service): number => new RegExp(`\\bservice\\s+${service.name}\\s*\\{`).exec(text)?.index ?? 0;
+  // One scan for every declaration and one table of line starts: per-rpc rescans of the file were quadratic.
+  const declarations = declarationsOf(text);
+  const starts = lineStarts(text);
+  const lineAt = (offset: number): number => positionOf(starts, offset).line;
+  const serviceAt = (service: protobuf.Service): number => declarations.services.get(service.name) ?? 0;
   for (const service of services) {
     const declared = serviceAt(service);
     for (const method of service.methodsArray) {
@@ -60,7 +65,7 @@ export function collectProto(document: ProtoDocument, config: AuditConfig): Prot
         method: http?.verb ?? 'RPC',
         path,
         protocol: 'grpc',
-        sources: [{ kind: 'spec', location: { file: document.file, line: rpcLine(text, declared, method.name) }, via: 'proto' }],
+        sources: [{ kind: 'spec', location: { file: document.file, line: lineAt(rpcAt(declarations, declared, method.name)) }, via: 'proto' }],
         parameters,
         auth: { ...auth, mechanisms: [...auth.mechanisms] },
         deprecated: method.options?.deprecated === true,
@@ -80,7 +85,7 @@ export function collectProto(document: ProtoDocument, config: AuditConfig): Prot
     id: apiId,
     name: packageName === '' ? services.map((service) => service.name).join(', ') : `${packageName} (${services.map((service) => service.name).join(', ')})`,
     kind: 'grpc',
-    location: { file: document.file, line: services[0] ? lineAt(text, serviceAt(services[0])) : 1 },
+    location: { file: document.file, line: services[0] ? lineAt(serviceAt(services[0])) : 1 },
     type: type.type,
     typeReason: type.reason,
     purpose: purposeOf(`gRPC services ${services.map((service) => service.name).join(', ')}`, services[0]?.comment ?? undefined),
@@ -163,16 +168,40 @@ function blankComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"/g, (match) => (match.startsWith('"') ? match : match.replace(/[^\n]/g, ' ')));
 }
 
-// protobufjs keeps no source positions, so declarations are found in the text.
-function rpcLine(text: string, from: number, name: string): number {
-  const pattern = new RegExp(`\\brpc\\s+${name}\\s*\\(`, 'g');
-  pattern.lastIndex = from;
-  const match = pattern.exec(text) ?? new RegExp(`\\brpc\\s+${name}\\s*\\(`).exec(text);
-  return lineAt(text, match?.index ?? from);
+interface Declarations {
+  /** Offset of the first `service Name {` of each name. */
+  services: Map<string, number>;
+  /** Offsets of every `rpc Name(`, in document order, by name. */
+  rpcs: Map<string, number[]>;
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+// protobufjs keeps no source positions, so declarations are found in the text (once).
+function declarationsOf(text: string): Declarations {
+  const services = new Map<string, number>();
+  const rpcs = new Map<string, number[]>();
+  for (const match of text.matchAll(/\b(service|rpc)\s+([A-Za-z_]\w*)\s*([{(])/g)) {
+    const [, keyword, name = '', open] = match;
+    if (keyword === 'service' && open === '{') {
+      if (!services.has(name)) services.set(name, match.index);
+    } else if (keyword === 'rpc' && open === '(') {
+      const list = rpcs.get(name);
+      if (list) list.push(match.index);
+      else rpcs.set(name, [match.index]);
+    }
+  }
+  return { services, rpcs };
+}
+
+/** The first `rpc name(` at or after `from` (the service's declaration), else the first anywhere, else `from`. */
+function rpcAt(declarations: Declarations, from: number, name: string): number {
+  const offsets = declarations.rpcs.get(name);
+  if (!offsets || offsets.length === 0) return from;
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((offsets[middle] ?? 0) < from) low = middle + 1;
+    else high = middle;
+  }
+  return offsets[low] ?? offsets[0] ?? from;
 }

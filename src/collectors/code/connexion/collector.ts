@@ -20,6 +20,7 @@ import { callArgs, calleeName, decoratorsOf, field, lastSegment, unwrap, walk } 
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { analyseBody, classifyDecorator, decide, decoratorGuard, locate, UNKNOWN, UNPROTECTED, type Guard } from '../python/guards.js';
 import { pythonIndex, type PyIndex, type PyModule, type Resolved } from '../python/project.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const ID = 'connexion';
 const APP_CLASSES = new Set(['App', 'FlaskApp', 'AsyncApp', 'AioHttpApp']);
@@ -498,7 +499,7 @@ function acceptsAnything(fn: Node): boolean {
   return !seen.decides && seen.returnsValue;
 }
 
-const PARAM_SOURCES: Record<string, ParamSource> = { path: 'path', query: 'query', header: 'header', cookie: 'cookie', formData: 'form' };
+const PARAM_SOURCES: Record<string, ParamSource> = lookupTable({ path: 'path', query: 'query', header: 'header', cookie: 'cookie', formData: 'form' });
 
 function parametersOf(op: Operation): Parameter[] {
   const out: Parameter[] = [];

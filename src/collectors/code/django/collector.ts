@@ -21,6 +21,7 @@ import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.j
 import { UNKNOWN, UNPROTECTED, analyseBody, classifyDecorator, decide, decoratorGuard, isAuthish, locate, type Guard } from '../python/guards.js';
 import { concatPaths, normaliseAnglePath, regexToPath } from '../python/paths.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const ID = 'django';
 const HTTP = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -29,7 +30,7 @@ const GRAPHQL_VIEWS = new Set(['GraphQLView', 'AsyncGraphQLView', 'GraphQLAPIVie
 const URL_FUNCTIONS = new Set(['path', 're_path', 'url']);
 const ROUTER_CLASSES = /^(DefaultRouter|SimpleRouter|ExtendedDefaultRouter|ExtendedSimpleRouter|NestedSimpleRouter|NestedDefaultRouter)$/;
 
-const GENERIC_METHODS: Record<string, string[]> = {
+const GENERIC_METHODS: Record<string, string[]> = lookupTable({
   ListAPIView: ['GET'],
   CreateAPIView: ['POST'],
   RetrieveAPIView: ['GET'],
@@ -54,8 +55,8 @@ const GENERIC_METHODS: Record<string, string[]> = {
   TokenObtainPairView: ['POST'],
   TokenRefreshView: ['POST'],
   TokenVerifyView: ['POST'],
-};
-const VIEWSET_ACTIONS: Record<string, string[]> = {
+});
+const VIEWSET_ACTIONS: Record<string, string[]> = lookupTable({
   ModelViewSet: ['list', 'create', 'retrieve', 'update', 'partial_update', 'destroy'],
   ReadOnlyModelViewSet: ['list', 'retrieve'],
   ListModelMixin: ['list'],
@@ -63,16 +64,16 @@ const VIEWSET_ACTIONS: Record<string, string[]> = {
   RetrieveModelMixin: ['retrieve'],
   UpdateModelMixin: ['update', 'partial_update'],
   DestroyModelMixin: ['destroy'],
-};
-const ACTION_ROUTES: Record<string, { method: string; detail: boolean }> = {
+});
+const ACTION_ROUTES: Record<string, { method: string; detail: boolean }> = lookupTable({
   list: { method: 'GET', detail: false },
   create: { method: 'POST', detail: false },
   retrieve: { method: 'GET', detail: true },
   update: { method: 'PUT', detail: true },
   partial_update: { method: 'PATCH', detail: true },
   destroy: { method: 'DELETE', detail: true },
-};
-const AUTH_CLASSES: Record<string, AuthMechanism> = {
+});
+const AUTH_CLASSES: Record<string, AuthMechanism> = lookupTable({
   SessionAuthentication: 'session',
   BasicAuthentication: 'basic',
   TokenAuthentication: 'api-key',
@@ -83,16 +84,16 @@ const AUTH_CLASSES: Record<string, AuthMechanism> = {
   JSONWebTokenAuthentication: 'jwt',
   JWTCookieAuthentication: 'jwt',
   OAuth2Authentication: 'oauth2',
-};
+});
 const PERMISSION_PROTECTS = new Set(['IsAuthenticated', 'IsAdminUser', 'DjangoModelPermissions', 'DjangoObjectPermissions']);
 const PERMISSION_READONLY = new Set(['IsAuthenticatedOrReadOnly', 'DjangoModelPermissionsOrAnonReadOnly']);
-const PERMISSION_MECHANISM: Record<string, AuthMechanism> = {
+const PERMISSION_MECHANISM: Record<string, AuthMechanism> = lookupTable({
   HasAPIKey: 'api-key',
   TokenHasScope: 'oauth2',
   TokenHasReadWriteScope: 'oauth2',
   TokenHasResourceScope: 'oauth2',
   TokenMatchesOASRequirements: 'oauth2',
-};
+});
 const PUBLIC_VIEWS = new Set(['LoginView', 'ObtainAuthToken', 'TokenObtainPairView', 'TokenRefreshView', 'TokenVerifyView', 'PasswordResetView']);
 const LOGIN_MIXINS = new Set(['LoginRequiredMixin', 'PermissionRequiredMixin', 'UserPassesTestMixin', 'StaffuserRequiredMixin', 'SuperuserRequiredMixin']);
 

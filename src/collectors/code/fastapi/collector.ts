@@ -27,12 +27,13 @@ import { UNKNOWN, UNPROTECTED, analyseBody, decide, isAuthish, isPublicMarker, l
 import { concatPaths, normaliseFastapiPath } from '../python/paths.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 import { pythonIndex, type Bound, type PyIndex, type PyModule } from '../python/project.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const ID = 'fastapi';
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace', 'api_route', 'websocket']);
 const ROUTER_CLASSES = new Set(['FastAPI', 'APIRouter']);
 const GRAPHQL_APPS = new Set(['GraphQLRouter', 'GraphQL', 'GraphQLApp', 'GraphQLHTTPHandler']);
-const SCHEMES: Record<string, AuthMechanism> = {
+const SCHEMES: Record<string, AuthMechanism> = lookupTable({
   OAuth2PasswordBearer: 'oauth2',
   OAuth2AuthorizationCodeBearer: 'oauth2',
   OAuth2: 'oauth2',
@@ -43,7 +44,7 @@ const SCHEMES: Record<string, AuthMechanism> = {
   APIKeyHeader: 'api-key',
   APIKeyQuery: 'api-key',
   APIKeyCookie: 'api-key',
-};
+});
 const NON_PARAM_TYPES = new Set(['Request', 'Response', 'WebSocket', 'BackgroundTasks', 'SecurityScopes', 'HTTPConnection', 'Session', 'AsyncSession']);
 const SCALARS = /^(str|int|float|bool|bytes|UUID|uuid\.UUID|date|datetime|time|Decimal|EmailStr|HttpUrl|Optional|Union|list|List|set|Set|dict|Dict|Literal|None|Any)\b/;
 

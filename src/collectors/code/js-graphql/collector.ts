@@ -6,9 +6,10 @@ import { AuthAnalyser, evidence, type AppliedFact } from '../js/auth.js';
 import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { evalString, isExternal } from '../js/values.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const PACKAGES = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'graphql-yoga'];
-const ROOTS: Record<string, string> = { Query: 'QUERY', Mutation: 'MUTATION', Subscription: 'SUBSCRIPTION' };
+const ROOTS: Record<string, string> = lookupTable({ Query: 'QUERY', Mutation: 'MUTATION', Subscription: 'SUBSCRIPTION' });
 const TEMPLATES: ReadonlySet<string> = new Set(['call_expression', 'new_expression', 'object']);
 /** A resolver that rejects when the context has no user: `if (!context.user) throw ...`. */
 const CONTEXT_CHECK = /if\s*\(\s*!\s*(?:\w+\.)?(?:user|currentUser|session|viewer)\b[^)]*\)\s*(?:\{\s*)?throw\b/;

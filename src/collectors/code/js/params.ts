@@ -1,5 +1,6 @@
 import type { Parameter, ParamSource } from '../../../model/types.js';
 import { pathParams } from './paths.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const ACCESS: readonly [RegExp, ParamSource][] = [
   [/\b(?:req|request|ctx|ctx\.request)\.(params|query|body|headers|cookies)\.([A-Za-z_$][\w$]*)/g, 'path'],
@@ -10,7 +11,7 @@ const ACCESS: readonly [RegExp, ParamSource][] = [
 
 const DESTRUCTURE = /\{\s*([^{}]+?)\s*\}\s*=\s*(?:await\s+)?(?:req|request|ctx|ctx\.request)\.(params|query|body|headers)\b/g;
 
-const SOURCE: Record<string, ParamSource> = {
+const SOURCE: Record<string, ParamSource> = lookupTable({
   params: 'path',
   param: 'path',
   query: 'query',
@@ -19,7 +20,7 @@ const SOURCE: Record<string, ParamSource> = {
   headers: 'header',
   header: 'header',
   cookies: 'cookie',
-};
+});
 
 /** Path parameters from the route, and the request fields the handler reads. */
 export function extractParameters(path: string, handlerText: string | undefined): Parameter[] {

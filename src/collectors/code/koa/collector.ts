@@ -5,10 +5,11 @@ import { jsEnabled } from '../js/kit.js';
 import type { JsModule, ModuleGraph } from '../js/modules.js';
 import { collectWith, type RouterDialect } from '../js/router-engine.js';
 import { evalString, externalName } from '../js/values.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const PACKAGES = ['koa', '@koa/router', 'koa-router'];
 /** Packages whose router class extends koa-router and takes the same verbs: `new SwaggerRouter()`. */
-const ROUTER_SUBCLASSES: Record<string, string> = { 'koa-swagger-decorator': 'SwaggerRouter' };
+const ROUTER_SUBCLASSES: Record<string, string> = lookupTable({ 'koa-swagger-decorator': 'SwaggerRouter' });
 
 export const koaDialect: RouterDialect = {
   framework: 'koa',

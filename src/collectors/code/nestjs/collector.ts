@@ -9,10 +9,11 @@ import { extractParameters } from '../js/params.js';
 import { joinPaths, mountCovers, normalisePath } from '../js/paths.js';
 import { evalString } from '../js/values.js';
 import { parentOf } from '../../../parsing/tree-index.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const PACKAGES = ['@nestjs/core', '@nestjs/common'];
-const HTTP: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ANY' };
-const PARAM_DECORATORS: Record<string, ParamSource> = { Param: 'path', Query: 'query', Body: 'body', Headers: 'header' };
+const HTTP: Record<string, string> = lookupTable({ Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ANY' });
+const PARAM_DECORATORS: Record<string, ParamSource> = lookupTable({ Param: 'path', Query: 'query', Body: 'body', Headers: 'header' });
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 
 /** A value bound to a parameter of a user-defined decorator or guard factory, read where the call passed it. */

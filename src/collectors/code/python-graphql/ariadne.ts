@@ -6,14 +6,15 @@ import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
 import { resolverGuards, rootField, type Operation } from './shared.js';
 import { parentOf } from '../../../parsing/tree-index.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 const ID = 'ariadne';
-const ROOT_TYPES: Record<string, { operation: Operation; typeName: string }> = {
+const ROOT_TYPES: Record<string, { operation: Operation; typeName: string }> = lookupTable({
   QueryType: { operation: 'query', typeName: 'Query' },
   MutationType: { operation: 'mutation', typeName: 'Mutation' },
   SubscriptionType: { operation: 'subscription', typeName: 'Subscription' },
-};
-const NAMED_ROOTS: Record<string, Operation> = { Query: 'query', Mutation: 'mutation', Subscription: 'subscription' };
+});
+const NAMED_ROOTS: Record<string, Operation> = lookupTable({ Query: 'query', Mutation: 'mutation', Subscription: 'subscription' });
 
 function collect(index: PyIndex): CollectedEndpoint[] {
   const out: CollectedEndpoint[] = [];

@@ -3,6 +3,7 @@ import type { Node } from '../../../parsing/parser.js';
 import { argument, callArgs, calleeName, dotted, field, lastSegment, unwrap, walk } from './ast.js';
 import type { PyIndex, PyModule, Resolved } from './project.js';
 import { parentOf } from '../../../parsing/tree-index.js';
+import { lookupTable } from '../../../analysis/lookup.js';
 
 /** Where a node stands, with its end: checks tie findings to the handler whose span encloses them. */
 export function locate(module: PyModule, node: Node): Location {
@@ -160,7 +161,7 @@ export type DecoratorVerdict =
   | { kind: 'unknown'; detail: string }
   | { kind: 'none' };
 
-const KNOWN_DECORATORS: Record<string, AuthMechanism> = {
+const KNOWN_DECORATORS: Record<string, AuthMechanism> = lookupTable({
   login_required: 'session',
   permission_required: 'session',
   user_passes_test: 'session',
@@ -177,16 +178,16 @@ const KNOWN_DECORATORS: Record<string, AuthMechanism> = {
   require_oauth: 'oauth2',
   require_login: 'openid',
   accept_token: 'oauth2',
-};
+});
 
-const HTTPAUTH_CLASSES: Record<string, AuthMechanism> = {
+const HTTPAUTH_CLASSES: Record<string, AuthMechanism> = lookupTable({
   HTTPBasicAuth: 'basic',
   HTTPDigestAuth: 'basic',
   HTTPTokenAuth: 'unknown',
   MultiAuth: 'unknown',
   ResourceProtector: 'oauth2',
   OpenIDConnect: 'openid',
-};
+});
 
 function jwtModule(qualified: string): boolean {
   return /graphql_jwt|flask_jwt|jwt_extended|simplejwt/.test(qualified);
