@@ -411,15 +411,15 @@ export class AuthAnalyser {
     const result = new Gate(target.fn, this.hooks(target.module, depth), target.env).analyse();
     const states = result.continuations.map((continuation) => continuation.state);
     if (states.length === 0) return maybe;
+    const markers = result.continuations.filter((continuation) => continuation.state === 'marker').map((continuation) => continuation.condition ?? '');
     if (states.includes('open')) {
       // A name alone (`checkAuth` that only records the caller) proves nothing either way: not authentication.
       if (mechanisms.length === 0 && !facts.userCheck && !CREDENTIAL_READ.test(target.fn.text)) return NONE;
       const at = result.continuations.find((continuation) => continuation.state === 'open');
       const line = at ? ` (line ${at.node.startPosition.row + 1})` : '';
-      return { verdict: 'optional', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail: `${detail} lets requests without valid credentials through${line}` };
+      return { verdict: 'optional', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail: `${detail} lets requests without valid credentials through${line}`, markers };
     }
-    if (states.includes('unknown')) return maybe;
-    const markers = result.continuations.filter((continuation) => continuation.state === 'marker').map((continuation) => continuation.condition ?? '');
+    if (states.includes('unknown')) return { ...maybe, markers };
     if (states.includes('route')) {
       // `if (request.url.startsWith('/api/auth/login')) return;`: protected everywhere else, when the test can be read.
       const tests = result.continuations.filter((continuation) => continuation.state === 'route').map((continuation) => (continuation.conditionNode ? routePredicate(this.graph, target.module, continuation.conditionNode) : undefined));
@@ -431,6 +431,12 @@ export class AuthAnalyser {
     if (!states.includes('guarded')) return { ...maybe, markers };
     if (result.rejects && (looksLikeAuth || result.authReject)) return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail, markers };
     return { ...maybe, markers };
+  }
+
+  /** The route-metadata conditions under which a guard method lets the request through unchecked (`if (isPublic) return true`). */
+  skipConditions(module: JsModule, method: Node): string[] {
+    const result = new Gate(method, this.hooks(module, 0)).analyse();
+    return result.continuations.filter((continuation) => continuation.state === 'marker').map((continuation) => continuation.condition ?? '');
   }
 
   /**

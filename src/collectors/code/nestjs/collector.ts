@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { HttpMethod, Parameter, ParamSource } from '../../../model/types.js';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, unwrap } from '../js/ast.js';
-import { AuthAnalyser, evidence, isOptionalStrategy, passportMechanism, type AppliedFact, type AuthFact } from '../js/auth.js';
+import { AuthAnalyser, evidence, isLoginFlow, isOptionalStrategy, passportMechanism, strategyIndex, type AppliedFact, type AuthFact } from '../js/auth.js';
 import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { extractParameters } from '../js/params.js';
@@ -167,6 +167,13 @@ class NestCollector {
   private readonly globalGuards: { node: Node; module: JsModule; site: Node }[] = [];
   private readonly consumerRules: ConsumerRule[] = [];
   private globalPrefix = '';
+  /** `setGlobalPrefix('api', { exclude: [...] })`: routes the prefix is not applied to. */
+  private prefixExcludes: RouteRef[] = [];
+  /** `enableVersioning({ defaultVersion, prefix })`. */
+  private defaultVersions: string[] = [];
+  private versionPrefix = 'v';
+  /** Generated routes: Swagger UI and its JSON, the GraphQL endpoint. */
+  private readonly generated: CollectedEndpoint[] = [];
   /** The bootstrap file: where `NestFactory.create` makes the application. */
   private appFile: string | undefined;
   private uriVersioning = false;
@@ -191,14 +198,28 @@ class NestCollector {
         }
       }
       if (this.appFile === undefined && /\bNestFactory\.create\s*[(<]/.test(text)) this.appFile = module.file;
-      if (!/APP_GUARD|useGlobalGuards|setGlobalPrefix|enableVersioning|@Controller|\.forRoutes\s*\(/.test(text)) continue;
+      if (!/APP_GUARD|useGlobalGuards|setGlobalPrefix|enableVersioning|@Controller|\.forRoutes\s*\(|SwaggerModule|GraphQLModule/.test(text)) continue;
       for (const call of descendants(module.source.tree.rootNode, CALLS)) {
         const fn = callee(call);
         const property = fn?.type === 'member_expression' ? field(fn, 'property')?.text : undefined;
         const args = callArgs(call);
         if (property === 'forRoutes') this.consumerRule(module, call);
-        if (property === 'setGlobalPrefix' && args[0]) this.globalPrefix = evalString(this.graph, module, args[0]) ?? '{dynamic}';
-        if (property === 'enableVersioning') this.uriVersioning = !/VersioningType\.(?:HEADER|MEDIA_TYPE|CUSTOM)/.test(call.text);
+        if (property === 'setGlobalPrefix' && args[0]) {
+          this.globalPrefix = evalString(this.graph, module, args[0]) ?? '{dynamic}';
+          const options = args[1] ? unwrap(args[1]) : undefined;
+          const exclude = options?.type === 'object' ? objectProperty(options, 'exclude') : undefined;
+          if (exclude && unwrap(exclude).type === 'array') this.prefixExcludes = this.routeRefs(module, named(unwrap(exclude)));
+        }
+        if (property === 'enableVersioning') {
+          this.uriVersioning = !/VersioningType\.(?:HEADER|MEDIA_TYPE|CUSTOM)/.test(call.text);
+          const options = args[0] ? unwrap(args[0]) : undefined;
+          const fallback = options?.type === 'object' ? objectProperty(options, 'defaultVersion') : undefined;
+          if (fallback) this.defaultVersions = this.versions(module, fallback);
+          const prefix = options?.type === 'object' ? objectProperty(options, 'prefix') : undefined;
+          if (prefix) this.versionPrefix = unwrap(prefix).type === 'false' ? '' : evalString(this.graph, module, prefix) ?? 'v';
+        }
+        if (property === 'setup' && fn?.type === 'member_expression' && /SwaggerModule$/.test(field(fn, 'object')?.text ?? '')) this.swagger(module, call);
+        if (property === 'forRoot' || property === 'forRootAsync') this.graphqlModule(module, call);
         if (property === 'useGlobalGuards') for (const arg of args) this.globalGuards.push({ node: arg, module, site: call });
       }
       for (const object of descendants(module.source.tree.rootNode, new Set(['object']))) {
@@ -212,7 +233,55 @@ class NestCollector {
       const decorators = [...(holder ? decoratorsOf(holder) : []), ...decoratorsOf(ref.node)];
       if (decorators.some((d) => d.name === 'Controller')) controllers.push({ ref, decorators });
     }
-    return controllers.flatMap(({ ref, decorators }) => this.controller(ref, decorators));
+    return [...controllers.flatMap(({ ref, decorators }) => this.controller(ref, decorators)), ...this.generated];
+  }
+
+  /** `'1'`, `['1', '2']`, `VERSION_NEUTRAL`: the versions an expression names (`''` for neutral). */
+  private versions(module: JsModule, node: Node): string[] {
+    const current = unwrap(node);
+    const items = current.type === 'array' ? named(current) : [current];
+    return items.flatMap((item) => {
+      if (/VERSION_NEUTRAL$/.test(item.text)) return [''];
+      const value = evalString(this.graph, module, item);
+      return value === undefined ? ['{dynamic}'] : [value];
+    });
+  }
+
+  /** `SwaggerModule.setup('docs', app, document)`: the UI at `/docs` and its JSON at `/docs-json`, outside the global prefix unless `useGlobalPrefix`. */
+  private swagger(module: JsModule, call: Node): void {
+    const [pathArg, , , options] = callArgs(call);
+    const path = pathArg ? evalString(this.graph, module, pathArg) ?? '{dynamic}' : '';
+    const object = options ? unwrap(options) : undefined;
+    const prefixed = object?.type === 'object' && objectProperty(object, 'useGlobalPrefix')?.text === 'true';
+    const base = normalisePath(joinPaths(prefixed ? this.globalPrefix : '', path));
+    for (const url of [base, `${base === '/' ? '' : base}-json`]) this.generated.push(this.generatedRoute(module, call, 'GET', url, 'rest', 'Swagger UI and its document, served by @nestjs/swagger'));
+  }
+
+  /** `GraphQLModule.forRoot({ driver, path })`: the GraphQL endpoint (GET and POST), `/graphql` by default. */
+  private graphqlModule(module: JsModule, call: Node): void {
+    const fn = callee(call);
+    if (fn?.type !== 'member_expression' || !/GraphQLModule$/.test(field(fn, 'object')?.text ?? '')) return;
+    const options = callArgs(call).map(unwrap).find((arg) => arg.type === 'object');
+    const pathNode = options ? objectProperty(options, 'path') : undefined;
+    const path = pathNode ? evalString(this.graph, module, pathNode) ?? '{dynamic}' : '/graphql';
+    const prefixed = options !== undefined && objectProperty(options, 'useGlobalPrefix')?.text === 'true';
+    const url = normalisePath(joinPaths(prefixed ? this.globalPrefix : '', path));
+    for (const method of ['GET', 'POST']) this.generated.push(this.generatedRoute(module, call, method, url, 'graphql', 'GraphQL transport: authentication is decided per resolver'));
+  }
+
+  private generatedRoute(module: JsModule, site: Node, method: string, path: string, protocol: 'rest' | 'graphql', why: string): CollectedEndpoint {
+    // Global guards run for controllers only: Swagger's routes and the GraphQL HTTP endpoint are not behind them.
+    return {
+      method: method as HttpMethod,
+      path,
+      protocol,
+      sources: [{ kind: 'code', via: 'nestjs', location: locate(module.file, site) }],
+      parameters: protocol === 'graphql' ? [{ name: 'query', in: method === 'GET' ? 'query' : 'body', required: true }] : [],
+      auth: protocol === 'graphql' ? { state: 'unknown', mechanisms: ['unknown'], detail: why } : { state: 'unprotected', mechanisms: ['none'], detail: why },
+      deprecated: false,
+      framework: 'nestjs',
+      ...(this.appFile === undefined ? {} : { appFile: this.appFile }),
+    };
   }
 
   private consumerRule(module: JsModule, forRoutes: Node): void {
@@ -309,6 +378,10 @@ class NestCollector {
     if (strategies.some((name) => name !== undefined && isOptionalStrategy(name))) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
     // Inside a factory, an unreadable strategy could be an anonymous one.
     if (fn && strategies.some((name) => name === undefined)) return { verdict: 'maybe', mechanisms: ['unknown'], detail };
+    // AuthGuard('google') with an OAuth2/OIDC strategy starts (or completes) a login: the route is the way in, public by design.
+    const index = strategyIndex(this.graph);
+    if (strategies.length > 0 && strategies.every((name) => name !== undefined && isLoginFlow(index.get(name), name)))
+      return { verdict: 'public', mechanisms: ['none'], detail: `${detail} starts or completes a third-party login` };
     const mechanisms = strategies.map((name) => (name === undefined ? 'unknown' : passportMechanism(name) ?? 'unknown'));
     return { verdict: 'auth', mechanisms: mechanisms.length > 0 ? [...new Set(mechanisms)] : ['unknown'], detail };
   }
@@ -360,8 +433,12 @@ class NestCollector {
           ? this.classes.get(current.text)
           : undefined;
     if (!ref) return { fact: this.auth.classify(module, current), honours: never };
-    const text = ref.node.text;
-    const honours = (key: string): boolean => text.includes(key);
+    // A public marker counts only where the guard reads its key in a test that lets the request through unchecked.
+    const canActivate = named(named(ref.node).find((c) => c.type === 'class_body') ?? ref.node).find(
+      (member) => member.type === 'method_definition' && field(member, 'name')?.text === 'canActivate',
+    );
+    const skips = canActivate ? this.auth.skipConditions(ref.module, canActivate) : [];
+    const honours = (key: string): boolean => skips.some((condition) => condition.includes(key));
     const heritage = named(ref.node).find((child) => child.type === 'class_heritage');
     const base = heritage
       ? descendants(heritage, CALLS).find((call) => {
@@ -379,9 +456,6 @@ class NestCollector {
       const inner = this.guard(ref.module, parent, depth + 1);
       return { fact: { ...inner.fact, detail: current.text }, honours: (key) => honours(key) || inner.honours(key) };
     }
-    const canActivate = named(named(ref.node).find((c) => c.type === 'class_body') ?? ref.node).find(
-      (member) => member.type === 'method_definition' && field(member, 'name')?.text === 'canActivate',
-    );
     return { fact: { ...this.auth.fromBody(ref.module, canActivate ?? ref.node, current.text, false), detail: current.text }, honours };
   }
 
@@ -439,12 +513,12 @@ class NestCollector {
     const controller = classDecorators.find((d) => d.name === 'Controller');
     const arg = controller?.args[0] ? unwrap(controller.args[0]) : undefined;
     let base = '';
-    let version: string | undefined;
+    let version: string[] | undefined;
     if (arg?.type === 'object') {
       const path = objectProperty(arg, 'path');
       const versionNode = objectProperty(arg, 'version');
       base = path ? evalString(this.graph, module, path) ?? '{dynamic}' : '';
-      version = versionNode ? evalString(this.graph, module, versionNode) : undefined;
+      version = versionNode ? this.versions(module, versionNode) : undefined;
     } else if (arg) base = evalString(this.graph, module, arg) ?? '{dynamic}';
     const classGuards = this.guardsFrom(module, classDecorators);
     const classPublic = this.publicKeys(classDecorators);
@@ -470,50 +544,66 @@ class NestCollector {
       if (!http) continue;
       const methodPath = http.args[0] ? evalString(this.graph, module, http.args[0]) ?? '{dynamic}' : '';
       const methodVersion = decorators.find((d) => d.name === 'Version')?.args[0];
-      const effectiveVersion = methodVersion ? evalString(this.graph, module, methodVersion) : version;
-      const versionSegment = this.uriVersioning && effectiveVersion ? `v${effectiveVersion}` : '';
-      const path = normalisePath(joinPaths(this.globalPrefix, versionSegment, base, methodPath));
-      const publicMarker = this.publicKeys(decorators) ?? classPublic;
-      const facts: AppliedFact[] = [];
-      const marker = { skipped: false };
-      const consider = (guard: Guard, where: ReturnType<typeof locate>, scope: AppliedFact['scope']): void => {
-        if (guard.fact.verdict === 'none') return;
-        if (publicMarker && publicMarker.keys.some((key) => guard.honours(key))) {
-          marker.skipped = true;
-          return;
+      const versions = methodVersion ? this.versions(module, methodVersion) : version ?? this.defaultVersions;
+      const className_ = field(ref.node, 'name')?.text ?? '';
+      const verb_ = HTTP[http.name] ?? '';
+      for (const versionValue of this.uriVersioning && versions.length > 0 ? versions : ['']) {
+        const versionSegment = versionValue === '' ? '' : `${this.versionPrefix}${versionValue}`;
+        const bare = normalisePath(joinPaths(versionSegment, base, methodPath));
+        const excluded = this.prefixExcludes.some((item) => this.routeMatchesBare(item, className_, verb_, bare));
+        const path = normalisePath(joinPaths(excluded ? '' : this.globalPrefix, versionSegment, base, methodPath));
+        const publicMarker = this.publicKeys(decorators) ?? classPublic;
+        const facts: AppliedFact[] = [];
+        const marker = { skipped: false };
+        const consider = (guard: Guard, where: ReturnType<typeof locate>, scope: AppliedFact['scope']): void => {
+          if (guard.fact.verdict === 'none') return;
+          if (publicMarker && publicMarker.keys.some((key) => guard.honours(key))) {
+            marker.skipped = true;
+            return;
+          }
+          facts.push({ ...guard.fact, where, scope });
+        };
+        for (const g of globals) consider(g.guard, g.where, 'global');
+        for (const g of classGuards) consider(g.guard, locate(module.file, g.where), 'router');
+        for (const g of this.guardsFrom(module, decorators)) consider(g.guard, locate(module.file, g.where), 'route');
+        const className = field(ref.node, 'name')?.text ?? '';
+        const verb = HTTP[http.name] ?? '';
+        for (const rule of this.consumerRules) {
+          const applies = (refs: readonly RouteRef[]): boolean => refs.some((item) => this.routeMatches(item, className, verb, path));
+          if (!applies(rule.routes) || applies(rule.excludes)) continue;
+          for (const middleware of rule.middlewares) {
+            const fact = this.auth.classify(rule.module, middleware);
+            if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(rule.module.file, rule.site), scope: 'router' });
+          }
         }
-        facts.push({ ...guard.fact, where, scope });
-      };
-      for (const g of globals) consider(g.guard, g.where, 'global');
-      for (const g of classGuards) consider(g.guard, locate(module.file, g.where), 'router');
-      for (const g of this.guardsFrom(module, decorators)) consider(g.guard, locate(module.file, g.where), 'route');
-      const className = field(ref.node, 'name')?.text ?? '';
-      const verb = HTTP[http.name] ?? '';
-      for (const rule of this.consumerRules) {
-        const applies = (refs: readonly RouteRef[]): boolean => refs.some((item) => this.routeMatches(item, className, verb, path));
-        if (!applies(rule.routes) || applies(rule.excludes)) continue;
-        for (const middleware of rule.middlewares) {
-          const fact = this.auth.classify(rule.module, middleware);
-          if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(rule.module.file, rule.site), scope: 'router' });
-        }
+        if (marker.skipped && publicMarker && !facts.some((fact) => fact.verdict === 'auth'))
+          facts.push({ verdict: 'public', mechanisms: ['none'], detail: publicMarker.node.text, where: locate(module.file, publicMarker.node), scope: 'route' });
+        const endpoint: CollectedEndpoint = {
+          method: HTTP[http.name] as HttpMethod,
+          path,
+          protocol: 'rest',
+          sources: [{ kind: 'code', via: 'nestjs', location: locate(module.file, http.node) }],
+          handler: locate(module.file, member),
+          parameters: this.parameters(module, member, path),
+          auth: evidence(facts),
+          deprecated: false,
+          framework: 'nestjs',
+          ...(this.appFile === undefined ? {} : { appFile: this.appFile }),
+        };
+        out.push(endpoint);
       }
-      if (marker.skipped && publicMarker && !facts.some((fact) => fact.verdict === 'auth'))
-        facts.push({ verdict: 'public', mechanisms: ['none'], detail: publicMarker.node.text, where: locate(module.file, publicMarker.node), scope: 'route' });
-      const endpoint: CollectedEndpoint = {
-        method: HTTP[http.name] as HttpMethod,
-        path,
-        protocol: 'rest',
-        sources: [{ kind: 'code', via: 'nestjs', location: locate(module.file, http.node) }],
-        handler: locate(module.file, member),
-        parameters: this.parameters(module, member, path),
-        auth: evidence(facts),
-        deprecated: false,
-        framework: 'nestjs',
-        ...(this.appFile === undefined ? {} : { appFile: this.appFile }),
-      };
-      out.push(endpoint);
     }
     return out;
+  }
+
+  /** `exclude` entries of `setGlobalPrefix` are written without the prefix. */
+  private routeMatchesBare(ref: RouteRef, controller: string, method: string, path: string): boolean {
+    if ('controller' in ref) return ref.controller === controller;
+    if (ref.method !== undefined && ref.method !== method) return false;
+    const pattern = normalisePath(ref.path);
+    const shape = (value: string): string => value.replace(/\{[^}]+\}/g, '{}');
+    if (/(?:\/\*|\/\(\.\*\)|^\/?\*)$/.test(pattern)) return mountCovers(pattern, path);
+    return shape(pattern) === shape(path);
   }
 
   private parameters(module: JsModule, method: Node, path: string): Parameter[] {
