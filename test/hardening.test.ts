@@ -210,3 +210,113 @@ describe('control characters from the audited repository never reach a terminal 
     expect(unknown.stderr).not.toMatch(RAW);
   });
 });
+
+describe('names from the audited code that collide with Object.prototype are just names', () => {
+  const HOSTILE = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'];
+  const BENIGN = ['listItems', 'showItem', 'archive', 'restore', 'publish', 'reorder', 'duplicate', 'summarise'];
+
+  function project(names: readonly string[]): Record<string, string> {
+    const title = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    const spec = {
+      openapi: '3.0.3',
+      info: { title: 'Items', version: '1.0.0' },
+      paths: Object.fromEntries(
+        names.map((name) => [
+          `/spec/${name}/{${name}}`,
+          {
+            get: {
+              operationId: name,
+              tags: [name],
+              security: [{ [name]: [] }],
+              parameters: [
+                { name, in: 'path', required: true, schema: { type: 'string' } },
+                { name: `X-${name}`, in: 'header', schema: { $ref: `#/components/schemas/${name}` } },
+              ],
+              responses: {
+                '200': {
+                  description: 'The item.',
+                  headers: { [name]: { schema: { type: 'string' } } },
+                  content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+                },
+              },
+            },
+          },
+        ]),
+      ),
+      components: {
+        securitySchemes: Object.fromEntries(names.map((name) => [name, { type: 'apiKey', in: 'header', name: `X-${name}` }])),
+        schemas: Object.fromEntries(names.map((name) => [name, { type: 'object', properties: { [name]: { type: 'string' } }, required: [name] }])),
+      },
+    };
+    return {
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', '@nestjs/core': '^10.0.0', '@nestjs/common': '^10.0.0', graphql: '^16.0.0' } }),
+      'requirements.txt': 'fastapi\nflask\nflask-restx\ndjangorestframework\nariadne\n',
+      'openapi.json': JSON.stringify(spec, null, 2),
+      'server.js': [
+        "const express = require('express');",
+        "const jwt = require('jsonwebtoken');",
+        'const app = express();',
+        ...names.map((name) => `function ${name}(req, res) { const ${name} = req.query.${name}; res.set('${name}', ${name}); res.json({ ${name}: jwt.${name}(req.body.${name}) }); }\napp.get('/js/${name}/:${name}', ${name});`),
+        'app.listen(3000);',
+      ].join('\n'),
+      'src/items.controller.ts': [
+        "import { Controller, Get, Param, Query, Headers } from '@nestjs/common';",
+        "@Controller('nest')",
+        'export class ItemsController {',
+        ...names.map((name) => `  @Get('${name}/:${name}')\n  @${name}()\n  ${name}(@Param('${name}') ${name}: string, @Headers('${name}') header: string) {\n    return this.${name};\n  }`),
+        '}',
+      ].join('\n'),
+      'main.py': [
+        'from fastapi import FastAPI, Depends',
+        'from flask import Flask',
+        'from flask_restx import Api, Resource',
+        'app = FastAPI()',
+        'web = Flask(__name__)',
+        'api = Api(web)',
+        ...names.map((name) => `${name} = ${name}(tokenUrl="token")\n\n@app.get("/py/${name}/{${name}}")\n@${name}\nasync def ${name}(${name}: str, user=Depends(${name})):\n    return {"${name}": ${name}}\n\n@api.route("/restx/${name}")\nclass ${title(name)}Resource(Resource):\n    method_decorators = [${name}]\n\n    def get(self):\n        return ${name}.${name}`),
+      ].join('\n'),
+      'shop/views.py': [
+        'from rest_framework import viewsets',
+        'from rest_framework.decorators import action',
+        ...names.map((name) => `class ${title(name)}ViewSet(viewsets.ModelViewSet):\n    permission_classes = [${name}]\n    authentication_classes = [${name}]\n\n    @action(detail=True, methods=["post"])\n    def ${name}(self, request, pk=None):\n        return request.data["${name}"]`),
+      ].join('\n'),
+      'shop/urls.py': [
+        'from rest_framework.routers import DefaultRouter',
+        'from . import views',
+        'router = DefaultRouter()',
+        ...names.map((name) => `router.register(r"${name}", views.${title(name)}ViewSet, basename="${name}")`),
+        'urlpatterns = router.urls',
+      ].join('\n'),
+      'graph.py': [
+        'from ariadne import QueryType, ObjectType, make_executable_schema',
+        'query = QueryType()',
+        ...names.map((name) => `${name} = ObjectType("${title(name)}")\n\n@query.field("${name}")\ndef resolve_${name}(obj, info, ${name}=None):\n    return ${name}`),
+        `schema = make_executable_schema("type Query { x: Int }", query, ${names.join(', ')})`,
+      ].join('\n'),
+    };
+  }
+
+  async function shape(names: readonly string[]): Promise<{ crashes: string[]; endpoints: string[]; findings: string[] }> {
+    const root = workspace(project(names));
+    const analysis = await analyse({ root, today: '2026-06-01' });
+    try {
+      const rename = (text: string): string => names.reduce((out, name, index) => out.split(name).join(`#${index}`), text);
+      return {
+        crashes: analysis.diagnostics.filter((diagnostic) => /crash|skipped/i.test(diagnostic.message)).map((diagnostic) => diagnostic.message),
+        endpoints: analysis.context.inventory.endpoints.map((endpoint) => rename(`${endpoint.method} ${endpoint.path} ${endpoint.auth.state}`)).sort(),
+        findings: analysis.findings.map((finding) => `${finding.checkId} ${finding.location.file}:${finding.location.line}`).sort(),
+      };
+    } finally {
+      analysis.dispose();
+    }
+  }
+
+  it('audits code and specs named toString, constructor, __proto__ … exactly as it audits ordinary names', async () => {
+    const hostile = await shape(HOSTILE);
+    const benign = await shape(BENIGN);
+    expect(hostile.crashes).toEqual([]);
+    expect(benign.endpoints.length).toBeGreaterThan(30);
+    expect(hostile.endpoints).toEqual(benign.endpoints);
+    expect(hostile.findings).toEqual(benign.findings);
+  });
+});

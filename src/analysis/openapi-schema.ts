@@ -45,7 +45,7 @@ function valueAt(doc: SpecDocument, file: string, segments: readonly string[]): 
   let current: unknown = doc.root;
   for (const segment of segments) {
     if (Array.isArray(current)) current = current[Number(segment)];
-    else if (typeof current === 'object' && current !== null) current = (current as Record<string, unknown>)[segment];
+    else if (typeof current === 'object' && current !== null && Object.hasOwn(current, segment)) current = (current as Record<string, unknown>)[segment];
     else return undefined;
   }
   return typeof current === 'object' && current !== null && !Array.isArray(current) ? (current as JsonObject) : undefined;

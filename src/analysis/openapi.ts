@@ -163,7 +163,8 @@ export interface EffectiveSecurity {
 function readRequirements(node: SpecNode | undefined): Record<string, string[]>[] {
   if (!node || !Array.isArray(node.value)) return [];
   return node.value.filter(isObject).map((requirement) => {
-    const out: Record<string, string[]> = {};
+    // Scheme names are the spec's text: `__proto__` or `constructor` must stay plain keys.
+    const out = Object.create(null) as Record<string, string[]>;
     for (const [name, scopes] of Object.entries(requirement)) {
       out[name] = Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : [];
     }

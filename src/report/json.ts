@@ -42,8 +42,9 @@ function ordered<T extends object>(value: T, keys: Keys<T>, nested: Partial<Reco
   for (const key of [...keys, ...rest]) {
     const item = source[key];
     if (item === undefined) continue;
-    const transform = (nested as Record<string, ((v: unknown) => unknown) | undefined>)[key];
-    out[key] = transform ? transform(item) : item;
+    // Keys can be text from the audited code (`toString`, `__proto__`): own properties only, defined not assigned.
+    const transform = Object.hasOwn(nested, key) ? (nested as Record<string, ((v: unknown) => unknown) | undefined>)[key] : undefined;
+    Object.defineProperty(out, key, { value: transform ? transform(item) : item, enumerable: true, writable: true, configurable: true });
   }
   return out as T;
 }
