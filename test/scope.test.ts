@@ -95,7 +95,9 @@ describe('scope: code that never serves requests', () => {
     write('examples/quickstart/server.js', TEST.replace("require('../src/app')", "require('express')()"));
     write('public/js/app.js', minifiedBundle(1_200_000));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('leaves tests, examples and a 1.2 MB minified bundle out, and says so', async () => {
     const result = await audit({ root, name: 'orders', today: '2026-01-01' });
@@ -135,7 +137,9 @@ describe('an audit that finds no API', () => {
     mkdirSync(path.join(cwd, 'frontend/src'), { recursive: true });
     writeFileSync(path.join(cwd, 'frontend/src/main.js'), "document.querySelector('#app').textContent = 'hello';\n");
   });
-  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(cwd, { recursive: true, force: true });
+  });
 
   it.each(['empty', 'frontend'])('exits 2 on %s with a clear message and writes nothing', async (dir) => {
     const { io, err } = ioFor(cwd);
