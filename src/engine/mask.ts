@@ -26,18 +26,20 @@ function hide(value: string, keepAtMost = 4): string {
 const START = String.raw`(?<=^|[^A-Za-z0-9]|~[01]|%[0-9A-Fa-f]{2}|\\[nrt])`;
 const START_B64URL = String.raw`(?<=^|[^A-Za-z0-9_-]|~[01]|%[0-9A-Fa-f]{2}|\\[nrt])`;
 
-/** Well-known key formats: the first group is the format's prefix, kept; the second is the secret. */
+/**
+ * Well-known key formats: the first group is the format's prefix, kept; the second is the secret.
+ * Case-insensitive, and `-` for `_`, so the slug of a file or API named after a key is masked too.
+ */
 const TOKENS: readonly RegExp[] = [
-  String.raw`((?:sk|pk|rk)_(?:live|test)_)([A-Za-z0-9]{8,})`,
-  String.raw`((?:sk|pk)-(?:live|test)-)([A-Za-z0-9]{6,})`,
-  String.raw`(github_pat_)([A-Za-z0-9_]{20,})`,
-  String.raw`(gh[pousr]_)([A-Za-z0-9]{20,})`,
+  String.raw`((?:sk|pk|rk)[_-](?:live|test)[_-])([A-Za-z0-9]{8,})`,
+  String.raw`(github[_-]pat[_-])([A-Za-z0-9_-]{20,})`,
+  String.raw`(gh[pousr][_-])([A-Za-z0-9]{20,})`,
   String.raw`(glpat-)([A-Za-z0-9_-]{20,})`,
   String.raw`(xox[abposr]-)([A-Za-z0-9-]{10,})`,
   String.raw`(AKIA|ASIA)([0-9A-Z]{16})(?![0-9A-Za-z])`,
-  String.raw`(AIza)([0-9A-Za-z_-]{35})`,
-  String.raw`(npm_)([A-Za-z0-9]{36})(?![A-Za-z0-9])`,
-].map((pattern) => new RegExp(`${START}${pattern}`, 'g'));
+  String.raw`(AIza)([0-9A-Za-z_-]{8,})`,
+  String.raw`(npm[_-])([A-Za-z0-9]{36})(?![A-Za-z0-9])`,
+].map((pattern) => new RegExp(`${START}${pattern}`, 'gi'));
 
 /** JWT: a base64url JSON header, then payload and signature. */
 const JWT = new RegExp(String.raw`${START_B64URL}(eyJ)([A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)`, 'g');
