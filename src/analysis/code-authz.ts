@@ -581,8 +581,51 @@ function classHasObjectPermission(source: SourceFile, name: string): boolean {
   return false;
 }
 
-function roleCheckIn(scope: HandlerScope, roots: readonly Node[]): string | undefined {
+const ROLE_CONDITION = /\b(roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|has_perm|hasRole|has_role)\b/;
+const REJECTION = /\babort\s*\(|\braise\b|\bredirect\s*\(|\b40[13]\b|Forbidden|Unauthorized|PermissionDenied|HTTPException/;
+
+/** The Python function a decorator names, in this file or in the project module it is imported from. */
+function decoratorDefinition(ctx: CheckContext, source: SourceFile, decorator: Node): Node | undefined {
+  const expression = decorator.namedChildren[0];
+  const callee = expression?.type === 'call' ? expression.childForFieldName('function') : expression;
+  if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return undefined;
+  const name = callee.type === 'identifier' ? callee.text : (callee.childForFieldName('attribute')?.text ?? '');
+  const qualified = callee.type === 'identifier' ? factsOf(source).imports.get(name) : undefined;
+  const module = qualified && qualified !== name ? qualified.slice(0, qualified.length - name.length - 1).replace(/\./g, '/') : undefined;
+  const candidates = module === undefined ? [source] : ctx.sources.filter((other) => isPython(other) && (other.file.endsWith(`${module}.py`) || other.file.endsWith(`${module}/__init__.py`)));
+  for (const candidate of candidates) {
+    for (const statement of candidate.tree.rootNode.namedChildren) {
+      const definition = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      if (definition?.type === 'function_definition' && definition.childForFieldName('name')?.text === name) return definition;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `@admins_only` whose wrapper runs the view only under a role condition and rejects otherwise
+ * (`if is_admin(): return f(...)` / `else: abort(403)`): a role check decided by the decorator's body, not its name.
+ */
+function decoratorRoleCheck(ctx: CheckContext, scope: HandlerScope): string | undefined {
+  if (!isPython(scope.source)) return undefined;
+  const decorated = scope.node.type === 'decorated_definition' ? scope.node : parentOf(scope.node)?.type === 'decorated_definition' ? parentOf(scope.node) : undefined;
+  for (const decorator of decorated?.namedChildren ?? []) {
+    if (decorator?.type !== 'decorator') continue;
+    const definition = decoratorDefinition(ctx, scope.source, decorator);
+    if (!definition) continue;
+    for (const condition of nodesOf(definition, ['if_statement'])) {
+      const test = condition.childForFieldName('condition');
+      if (!test || !ROLE_CONDITION.test(test.text) || !REJECTION.test(condition.text)) continue;
+      return `\`${shorten(decorator.text)}\` checks \`${snippetOf(test, 60)}\``;
+    }
+  }
+  return undefined;
+}
+
+function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckContext): string | undefined {
   if (scope.roleHook) return scope.roleHook;
+  const decorated = ctx ? decoratorRoleCheck(ctx, scope) : undefined;
+  if (decorated) return decorated;
   for (const guard of scope.guards) {
     const cleaned = guard.replace(/permission_classes|DEFAULT_PERMISSION_CLASSES|\b(rest_framework\.)?permissions\.(?=\w)|\bpermissions\.(IsAuthenticated\w*|AllowAny)/gi, '');
     const match = ROLE_WORDS.exec(cleaned);
@@ -641,7 +684,7 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
     if (drfListed) delete drf.unscoped;
     const objectGuard = drf.guard ?? roots.map((root) => objectGuardIn(scope, root, callers)).find((found) => found !== undefined);
     const helperScoped = scope.helpers.some((helper) => refersToCaller(helper, callers) && /\b(filter|where|get|find\w*|query)\b/.test(helper.text));
-    const roleCheck = roleCheckIn(scope, roots);
+    const roleCheck = roleCheckIn(scope, roots, ctx);
     const scopedAccess = accesses.find((access) => access.scoped);
     const unscoped = accesses.filter((access) => !access.scoped && !access.exempt && !isCatalogue(access.model));
     const anyScopedQuery = scopedAccess?.chain ?? findScopedQuery(scope, callers);
@@ -762,7 +805,7 @@ function listingsOf(ctx: CheckContext): Map<string, Listings> {
     const scope = handlerScope(ctx, endpoint);
     if (!scope || isAdminEndpoint(endpoint, scope)) continue;
     const roots = [scope.node, ...scope.helpers];
-    if (roleCheckIn(scope, roots) !== undefined) continue;
+    if (roleCheckIn(scope, roots, ctx) !== undefined) continue;
     const callers = callerNames(scope);
     const drf = drfEvidence(scope, callers);
     if (drf.unscoped) {
