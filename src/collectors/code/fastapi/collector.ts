@@ -248,7 +248,7 @@ class FastapiScan {
 
   private include(module: PyModule, call: Node, method: string, args: ReturnType<typeof callArgs>, owner: RouterObj, childAt: Bound | undefined, prefixAt: Bound | undefined): void {
     const child = childAt ? this.routerFor(childAt.module, childAt.node) : undefined;
-    const prefix = prefixAt ? this.index.evalString(prefixAt.module, prefixAt.node) : '';
+    const prefix = prefixAt ? this.index.evalString(prefixAt.module, prefixAt.node, 0, prefixAt.env) : '';
     const inline = childAt ? unwrap(childAt.node) : undefined;
     const inlineClass = inline?.type === 'call' ? lastSegment(calleeName(inline) ?? '') : '';
     if (!child && prefix !== undefined && GRAPHQL_APPS.has(inlineClass)) {
@@ -315,7 +315,7 @@ class FastapiScan {
   }
 
   private addRoute(module: PyModule, call: Node, method: string, args: ReturnType<typeof callArgs>, owner: RouterObj, pathAt: Bound | undefined): void {
-    const path = pathAt ? this.index.evalString(pathAt.module, pathAt.node) : undefined;
+    const path = pathAt ? this.index.evalString(pathAt.module, pathAt.node, 0, pathAt.env) : undefined;
     if (path === undefined) {
       this.diagnose(module, call, `A route registered with ${method}() has a path that cannot be resolved statically; it is skipped.`);
       return;
@@ -707,6 +707,12 @@ class FastapiScan {
       if (statement.type === 'if_statement' && field(statement, 'alternative') === undefined) {
         const condition = field(statement, 'condition');
         if (condition && requiresPresence(condition, optionalParams)) continue;
+        // `if token is None: return None`: what follows runs only when a credential was sent.
+        const consequence = field(statement, 'consequence');
+        const last = consequence ? kids(consequence).filter((child) => child.type !== 'comment').at(-1) : undefined;
+        if (condition && requiresAbsence(condition, optionalParams) && last?.type === 'return_statement') {
+          return consequence ? analyseBody(this.index, module, consequence).enforces : false;
+        }
       }
       if (analyseBody(this.index, module, statement).enforces) return true;
     }
@@ -865,6 +871,21 @@ function requiresPresence(condition: Node, names: ReadonlySet<string>): boolean 
     const left = field(target, 'left');
     const right = field(target, 'right');
     return (left !== undefined && requiresPresence(left, names)) || (right !== undefined && requiresPresence(right, names));
+  }
+  return false;
+}
+
+/** `token is None`, `not token`, `token == None`: true only when the optional credential is missing. */
+function requiresAbsence(condition: Node, names: ReadonlySet<string>): boolean {
+  const target = unwrap(condition);
+  if (target.type === 'not_operator') {
+    const inner = field(target, 'argument');
+    return inner !== undefined && unwrap(inner).type === 'identifier' && names.has(unwrap(inner).text);
+  }
+  if (target.type === 'comparison_operator') {
+    const operands = kids(target);
+    const operator = target.children.filter((child) => child !== null && !child.isNamed).map((child) => child?.text ?? '').join(' ');
+    return operands.length === 2 && (operator === 'is' || operator === '==') && operands[1]?.type === 'none' && names.has(operands[0]?.text ?? '');
   }
   return false;
 }

@@ -21,14 +21,14 @@ import {
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { UNKNOWN, UNPROTECTED, classifyDecorator, decide, decoratorGuard, hookGuard, locate, type Guard } from '../python/guards.js';
 import { flaskJoin, normaliseAnglePath } from '../python/paths.js';
-import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
+import { pythonIndex, type Bound, type PyIndex, type PyModule } from '../python/project.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 
 const ID = 'flask';
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 const GRAPHQL_VIEWS = new Set(['GraphQLView', 'AsyncGraphQLView']);
 
-type Kind = 'app' | 'blueprint' | 'api' | 'namespace';
+type Kind = 'app' | 'blueprint' | 'api' | 'namespace' | 'apifairy';
 
 interface Registration {
   parent: Container;
@@ -60,6 +60,8 @@ interface View {
   /** `login_required(view)` wrappers written at registration. */
   wrappers: Node[];
   resolved: boolean;
+  /** A route an extension generates (docs, spec): public unless a hook or container guard says otherwise. */
+  generated?: string;
 }
 
 interface Chain {
@@ -123,14 +125,77 @@ class FlaskScan {
           parent = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
           if (!parent) continue;
         }
+      } else if (cls === 'APIFairy') {
+        kind = 'apifairy';
+        parent = args.keywords.get('app') ?? args.positional[0];
       }
       if (!kind) continue;
       const container: Container = { key: `${module.source.file}:${value.startIndex}`, kind, module, at: value, prefix, registrations: [], hooks: [], decorators: [] };
       for (const decorator of elements(args.keywords.get('decorators'))) container.decorators.push({ module, node: decorator });
+      this.generatedViews(container, name, args);
       if (parent) this.pendingParents.push({ child: container, module, expression: parent });
       this.containers.set(container.key, container);
       local.set(left.text, container);
     }
+  }
+
+  /**
+   * Routes an extension serves itself: flask-restx / flask-restplus `Api` its `/swagger.json`
+   * (unless `add_specs=False`) and its Swagger UI at `doc` (default `/`, off with `doc=False`);
+   * APIFairy its UI and spec at `APIFAIRY_UI_PATH` (`/docs`) and `APIFAIRY_APISPEC_PATH` (`/apispec.json`).
+   */
+  private generatedViews(container: Container, qualified: string, args: ReturnType<typeof callArgs>): void {
+    const module = container.module;
+    const add = (rule: string, detail: string): void => {
+      this.views.push({ container, module, rule, at: container.at, methods: ['GET'], protocol: 'rest', wrappers: [], resolved: true, generated: detail });
+    };
+    const restx = container.kind === 'api' && /restx|restplus/.test(`${qualified} ${this.importedFrom(module, qualified)}`);
+    if (restx) {
+      if (args.keywords.get('add_specs')?.text !== 'False') add('/swagger.json', 'flask-restx serves its Swagger document without authentication');
+      const doc = args.keywords.get('doc');
+      if (doc?.text !== 'False') {
+        const path = doc ? this.string(module, doc) : '/';
+        if (path === undefined) this.diagnose(module, container.at, 'The Swagger UI path (doc=) of this Api cannot be resolved statically; its route is not listed.');
+        else add(path, 'flask-restx serves its Swagger UI without authentication');
+      }
+    }
+    if (container.kind === 'apifairy') {
+      for (const [setting, fallback] of [['APIFAIRY_UI_PATH', '/docs'], ['APIFAIRY_APISPEC_PATH', '/apispec.json']] as const) {
+        const value = this.configValue(setting, fallback);
+        if (value === null) continue;
+        if (value === undefined) this.diagnose(module, container.at, `${setting} cannot be resolved statically; the route APIFairy serves there is not listed.`);
+        else add(value, `APIFairy serves ${setting} without authentication`);
+      }
+    }
+  }
+
+  /** The module an imported name comes from (`Api` imported from `flask_restx` → `flask_restx.Api`). */
+  private importedFrom(module: PyModule, name: string): string {
+    const head = name.split('.')[0] ?? name;
+    const binding = module.imports.get(head);
+    return binding ? binding.module : '';
+  }
+
+  /**
+   * A Flask config key set in the project (`APIFAIRY_UI_PATH = "/docs"` in a config class,
+   * `app.config["APIFAIRY_UI_PATH"] = ...`): its value, null for None, the fallback when never set,
+   * undefined when set to something not known statically or to different values.
+   */
+  private configValue(key: string, fallback: string): string | null | undefined {
+    const values = new Set<string | null | undefined>();
+    for (const module of this.index.modules) {
+      if (!module.source.text.includes(key)) continue;
+      for (const node of this.index.nodes(module).assignments) {
+        const left = field(node, 'left');
+        const right = field(node, 'right');
+        if (!left || !right) continue;
+        const named = left.type === 'identifier' ? left.text : left.type === 'subscript' ? literalString(field(left, 'subscript')) : undefined;
+        if (named !== key) continue;
+        values.add(unwrap(right).type === 'none' ? null : this.string(module, right));
+      }
+    }
+    if (values.size === 0) return fallback;
+    return values.size === 1 ? [...values][0] : undefined;
   }
 
   private string(module: PyModule, node: Node | undefined): string | undefined {
@@ -188,13 +253,17 @@ class FlaskScan {
     const args = callArgs(call);
     const registers = verb === 'register_blueprint' || verb === 'add_namespace';
     const childNode = registers ? args.positional[0] : verb === 'init_app' ? (args.keywords.get('app') ?? args.positional[0]) : undefined;
-    const prefixNode = verb === 'register_blueprint' ? args.keywords.get('url_prefix') : verb === 'add_namespace' ? args.keywords.get('path') : undefined;
+    const prefixNode =
+      verb === 'register_blueprint' ? args.keywords.get('url_prefix')
+      : verb === 'add_namespace' ? args.keywords.get('path')
+      : verb === 'add_url_rule' ? (args.keywords.get('rule') ?? args.positional[0])
+      : undefined;
     // `def init_app(app): app.register_blueprint(bp, url_prefix=...)`: each call site supplies the app.
     for (const [objectAt, childAt, prefixAt] of this.index.expandBindings(module, [object, childNode, prefixNode])) {
       const container = objectAt ? this.containerFor(objectAt.module, objectAt.node) : undefined;
       const child = childAt ? this.containerFor(childAt.module, childAt.node) : undefined;
       if (verb === 'init_app') {
-        if (container && child && container.kind === 'api') container.registrations.push({ parent: child, prefix: undefined });
+        if (container && child && (container.kind === 'api' || container.kind === 'apifairy')) container.registrations.push({ parent: child, prefix: undefined });
         continue;
       }
       if (!container) {
@@ -206,7 +275,7 @@ class FlaskScan {
           if (childAt) this.diagnose(module, call, `The blueprint passed to ${verb}() (${childAt.node.text}) cannot be resolved; its routes are not listed.`);
           continue;
         }
-        const prefix = prefixAt ? this.string(prefixAt.module, prefixAt.node) : undefined;
+        const prefix = prefixAt ? this.index.evalString(prefixAt.module, prefixAt.node, 0, prefixAt.env) : undefined;
         if (prefixAt && prefix === undefined) {
           this.diagnose(module, call, `${childAt?.node.text ?? 'A blueprint'} is registered under a prefix (${prefixAt.node.text}) that cannot be resolved statically; its routes are skipped there.`);
           continue;
@@ -214,11 +283,11 @@ class FlaskScan {
         child.registrations.push({ parent: container, prefix });
         continue;
       }
-      this.callOn(module, call, verb, args, container);
+      this.callOn(module, call, verb, args, container, prefixAt);
     }
   }
 
-  private callOn(module: PyModule, call: Node, verb: string, args: ReturnType<typeof callArgs>, container: Container): void {
+  private callOn(module: PyModule, call: Node, verb: string, args: ReturnType<typeof callArgs>, container: Container, ruleAt: Bound | undefined): void {
     if (verb === 'before_request') {
       const target = args.positional[0];
       const resolved = target ? this.index.resolveExpr(module, target) : undefined;
@@ -238,7 +307,7 @@ class FlaskScan {
       return;
     }
     if (verb !== 'add_url_rule') return;
-    const rule = this.string(module, args.keywords.get('rule') ?? args.positional[0]);
+    const rule = ruleAt ? this.index.evalString(ruleAt.module, ruleAt.node, 0, ruleAt.env) : undefined;
     if (rule === undefined) {
       this.diagnose(module, call, 'A URL rule cannot be resolved statically; it is skipped.');
       return;
@@ -336,7 +405,9 @@ class FlaskScan {
         guards.push(...chain.guards, ...this.hookGuards(view.container, publicMarker));
         const fallback = !view.resolved
           ? UNKNOWN('the view cannot be resolved')
-          : chain.reachable
+          : chain.reachable && view.generated
+            ? { state: 'public' as const, mechanisms: ['none' as const], detail: view.generated, where: locate(view.module, view.at), scope: 'route' as const }
+            : chain.reachable
             ? UNPROTECTED('no decorator, class decorator or request hook guards this route')
             : UNKNOWN('the blueprint is not registered on any app found');
         const auth = decide(guards, fallback);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { annotationsOf, collectorFixtureWorkspaces, compareEndpoints, walkFiles } from '../../../../test/harness/fixtures.js';
 import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
 import { displayPath } from '../../../inventory/paths.js';
-import type { Endpoint } from '../../../model/types.js';
+import type { Diagnostic, Endpoint } from '../../../model/types.js';
 import { parse } from '../../../parsing/parser.js';
 import type { CodeCollector } from '../collector.js';
 import { djangoCollector } from '../django/collector.js';
@@ -28,6 +28,34 @@ async function load(root: string): Promise<SourceFile[]> {
   return sources;
 }
 
+/**
+ * `# diagnostic: words` alone on a line: the next code line must carry a collector diagnostic whose
+ * message contains the words. A diagnostic on a line without one fails: found-but-unresolved routers,
+ * includes and mounts are reported, never dropped silently, and never reported where nothing is wrong.
+ */
+function diagnosticProblems(root: string, file: string, diagnostics: readonly Diagnostic[]): string[] {
+  const lines = readFileSync(path.join(root, file), 'utf8').split(/\r?\n/);
+  const expected: { line: number; words: string }[] = [];
+  lines.forEach((line, index) => {
+    const match = /^\s*#\s*diagnostic:\s*(.*?)\s*$/.exec(line);
+    if (!match) return;
+    let target = index + 1;
+    while (target < lines.length && (/^\s*$/.test(lines[target] ?? '') || /^\s*#/.test(lines[target] ?? ''))) target++;
+    expected.push({ line: target + 1, words: match[1] ?? '' });
+  });
+  const inFile = diagnostics.filter((diagnostic) => diagnostic.file === file);
+  const problems: string[] = [];
+  for (const want of expected) {
+    if (!inFile.some((d) => d.line === want.line && d.message.toLowerCase().includes(want.words.toLowerCase()))) {
+      problems.push(`${file}:${want.line}: expected a diagnostic containing "${want.words}"${inFile.length ? ` (got ${inFile.map((d) => `${d.line}: ${d.message}`).join(' | ')})` : ''}`);
+    }
+  }
+  for (const diagnostic of inFile) {
+    if (!expected.some((want) => want.line === diagnostic.line)) problems.push(`${file}:${diagnostic.line ?? 0}: unexpected diagnostic: ${diagnostic.message}`);
+  }
+  return problems;
+}
+
 const workspaces = collectorFixtureWorkspaces().filter((workspace) => FOLDERS.some((folder) => workspace.name.includes(`/code/${folder}/fixtures/`)));
 
 describe('python collectors on their fixtures', () => {
@@ -39,15 +67,21 @@ describe('python collectors on their fixtures', () => {
       const sources = await load(workspace.root);
       const project: ProjectInfo = { root: workspace.root, languages: ['python'], frameworks: [], dependencies: {} };
       const endpoints: Endpoint[] = [];
+      const diagnostics: Diagnostic[] = [];
       try {
         for (const collector of PYTHON_COLLECTORS) {
           if (!collector.isEnabled(project, sources)) continue;
-          for (const found of collector.collect(sources, project).endpoints) {
+          const result = collector.collect(sources, project);
+          diagnostics.push(...result.diagnostics);
+          for (const found of result.endpoints) {
             const shown = found.path.startsWith('/') ? displayPath(found.path) : found.path;
             endpoints.push({ ...found, path: shown, id: `${found.method} ${shown}`, apiId: 'test', type: 'internal', tier: 'low' });
           }
         }
-        const problems = walkFiles(workspace.root).flatMap((file) => compareEndpoints(file, annotationsOf(workspace.root, file), endpoints));
+        const problems = walkFiles(workspace.root).flatMap((file) => [
+          ...compareEndpoints(file, annotationsOf(workspace.root, file), endpoints),
+          ...(file.endsWith('.py') ? diagnosticProblems(workspace.root, file, diagnostics) : []),
+        ]);
         expect(problems).toEqual([]);
       } finally {
         for (const source of sources) source.tree.delete();

@@ -44,6 +44,8 @@ const MAX_DEPTH = 8;
 export interface Bound {
   module: PyModule;
   node: Node;
+  /** Values of the parameters and loop variables used inside `node` (`settings.API_V1_STR + prefix`). */
+  env?: ReadonlyMap<string, Bound>;
 }
 const INTERESTING = '(call) @call (decorator) @decorator (assignment) @assignment';
 
@@ -289,19 +291,24 @@ export class PyIndex {
     if (depth > 4) return [items];
     for (const item of items) {
       if (!item) continue;
-      const target = unwrap(item.node);
-      if (target.type !== 'identifier') continue;
-      const binder = binderOf(target);
-      if (!binder) continue;
+      const bound = boundNames(item);
+      const first = bound[0];
+      if (!first) continue;
+      const binder = first.binder;
       const environments = binder.kind === 'param' ? this.callEnvironments(item.module, binder.node) : this.loopEnvironments(item.module, binder.node);
       if (environments.length === 0) continue;
       const out: (Bound | undefined)[][] = [];
       for (const env of environments) {
-        const next = items.map((other) => {
-          if (!other) return undefined;
-          const name = unwrap(other.node);
-          if (name.type !== 'identifier' || other.module !== item.module || binderOf(name)?.node.id !== binder.node.id) return other;
-          return env.get(name.text) ?? other;
+        const next = items.map((other): Bound | undefined => {
+          if (!other || other.module !== item.module) return other;
+          const names = boundNames(other).filter((name) => name.binder.node.id === binder.node.id);
+          if (names.length === 0) return other;
+          const target = unwrap(other.node);
+          // A bare name is replaced by what the call site gives; a larger expression keeps the values beside it.
+          if (target.type === 'identifier') return env.get(target.text) ?? { ...other, env: new Map([...(other.env ?? []), [target.text, UNBOUND(other)]]) };
+          const merged = new Map(other.env ?? []);
+          for (const { identifier } of names) merged.set(identifier.text, env.get(identifier.text) ?? UNBOUND(other));
+          return { ...other, env: merged };
         });
         out.push(...this.expandItems(next, depth + 1));
       }
@@ -529,9 +536,13 @@ export class PyIndex {
    * A string expression's value: literals, concatenation, f-strings and names bound to constants
    * (across modules and settings objects). `os.getenv("X", "/d")` yields its default.
    */
-  evalString(module: PyModule, node: Node, depth = 0): string | undefined {
+  evalString(module: PyModule, node: Node, depth = 0, env?: ReadonlyMap<string, Bound>): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const target = unwrap(node);
+    if (env && target.type === 'identifier') {
+      const bound = env.get(target.text);
+      if (bound) return bound.node === UNBOUND_NODE ? undefined : this.evalString(bound.module, bound.node, depth + 1, bound.env);
+    }
     switch (target.type) {
       case 'string': {
         const fString = isFString(target);
@@ -540,7 +551,7 @@ export class PyIndex {
           if (part.type === 'string_content') out += fString ? part.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : part.text;
           else if (part.type === 'interpolation') {
             const expression = field(part, 'expression') ?? part.firstNamedChild;
-            const value = expression ? this.evalString(module, expression, depth + 1) : undefined;
+            const value = expression ? this.evalString(module, expression, depth + 1, env) : undefined;
             if (value === undefined) return undefined;
             out += value;
           }
@@ -550,7 +561,7 @@ export class PyIndex {
       case 'concatenated_string': {
         let out = '';
         for (const part of kids(target)) {
-          const value = this.evalString(module, part, depth + 1);
+          const value = this.evalString(module, part, depth + 1, env);
           if (value === undefined) return undefined;
           out += value;
         }
@@ -561,8 +572,8 @@ export class PyIndex {
         const left = field(target, 'left');
         const right = field(target, 'right');
         if (operator !== '+' || !left || !right) return undefined;
-        const a = this.evalString(module, left, depth + 1);
-        const b = a === undefined ? undefined : this.evalString(module, right, depth + 1);
+        const a = this.evalString(module, left, depth + 1, env);
+        const b = a === undefined ? undefined : this.evalString(module, right, depth + 1, env);
         return a === undefined || b === undefined ? undefined : a + b;
       }
       case 'identifier':
@@ -673,4 +684,24 @@ function assignedIn(fn: Node, name: string): boolean {
     return !found;
   });
   return found;
+}
+
+/** Placeholder for a bound name whose value the call site does not give: evaluates to nothing. */
+const UNBOUND_NODE = {} as Node;
+const UNBOUND = (at: Bound): Bound => ({ module: at.module, node: UNBOUND_NODE });
+
+/** Identifiers inside an expression that a parameter or loop binds (not attribute or keyword names, not names the item already has values for). */
+function boundNames(item: Bound): { identifier: Node; binder: { kind: 'param' | 'loop'; node: Node } }[] {
+  const out: { identifier: Node; binder: { kind: 'param' | 'loop'; node: Node } }[] = [];
+  walk(unwrap(item.node), (node) => {
+    if (node.type === 'lambda' || node.type === 'function_definition') return false;
+    if (node.type !== 'identifier' || item.env?.has(node.text)) return true;
+    const parent = parentOf(node);
+    if (parent?.type === 'attribute' && field(parent, 'attribute')?.id === node.id) return true;
+    if (parent?.type === 'keyword_argument' && field(parent, 'name')?.id === node.id) return true;
+    const binder = binderOf(node);
+    if (binder) out.push({ identifier: node, binder });
+    return true;
+  });
+  return out;
 }
