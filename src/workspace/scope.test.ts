@@ -47,6 +47,10 @@ describe('scopeReasonOfPath', () => {
     'users/views.py',
     'src/dev/routes.ts',
     'app/tooling/views.py',
+    'src/app/api/scripts/telemetry/route.ts',
+    'app/api/test/route.js',
+    'pages/api/examples/[id].ts',
+    'src/routes/tools/+server.ts',
   ])('%s stays in scope', (path) => {
     expect(scopeReasonOfPath(path, 'source')).toBeUndefined();
   });

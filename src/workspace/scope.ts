@@ -79,12 +79,24 @@ const STORYBOOK_FILE = /\.(?:stories|story)\.[cm]?[jt]sx?$|\.stories\.mdx$/;
 const MINIFIED_FILE = /[.-]min\.[cm]?js$|\.(?:bundle|chunk)\.[cm]?js$/;
 const GENERATED_FILE = /_pb2(?:_grpc)?\.pyi?$|\.pb(?:\.gw)?\.go$|_grpc\.pb\.go$|\.generated\.[a-z]+$|\.gen\.[cm]?[jt]s$|\.d\.[cm]?ts$/;
 
+/**
+ * File-system routing (Next.js `app/…/route.ts`, `pages/api/…`, SvelteKit `+server.ts`): folder names
+ * there are URL segments, so `app/api/scripts/telemetry/route.ts` serves `/api/scripts/telemetry`.
+ */
+function routedByFileSystem(segments: readonly string[], name: string): boolean {
+  if (/^(?:route|page|layout)\.[cm]?[jt]sx?$|^\+(?:server|page\.server)\.[jt]s$/.test(name)) return true;
+  const pages = segments.indexOf('pages');
+  return pages !== -1 && segments[pages + 1] === 'api';
+}
+
 /** The reason a path is out of scope by default, from its folders and its name. */
 export function scopeReasonOfPath(path: string, kind: FileKind): ScopeReason | undefined {
   const segments = path.split('/');
   const name = segments.pop() ?? path;
   const source = kind === 'source';
+  const routed = source && routedByFileSystem(segments, name);
   for (const [index, segment] of segments.entries()) {
+    if (routed) break;
     const lower = segment.toLowerCase();
     if (source && (TOOLING_DIRECTORIES.has(lower) || (index === 0 && TOP_TOOLING_DIRECTORIES.has(lower)))) return 'tooling';
     if (TEST_DIRECTORIES.has(lower) || (source && SOURCE_TEST_DIRECTORIES.has(lower))) return 'test';
