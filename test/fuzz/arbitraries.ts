@@ -230,7 +230,7 @@ function opArb(fragments: readonly string[], profile: Profile): fc.Arbitrary<Op>
     kind: fc.constantFrom('delete', 'duplicate', 'insert', 'insert', 'char', 'truncate', 'repeat', 'swap', 'indent'),
     at: fc.nat(),
     to: fc.nat(),
-    count: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: profile.maxRepeat }) }),
+    count: fc.oneof({ weight: 19, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: profile.maxRepeat }) }),
     text: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fragments) }, { weight: 1, arbitrary: fc.constantFrom(...STRANGE_CHARS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
   });
 }
@@ -476,7 +476,8 @@ function refs(profile: Profile): fc.Arbitrary<FuzzCase> {
   return fc
     .record({
       schemas: fc.array(schema, { minLength: 1, maxLength: 40 }),
-      chain: fc.nat(profile.maxRepeat * 10),
+      // Mostly short chains; now and then one of tens of thousands of links.
+      chain: fc.oneof({ weight: 29, arbitrary: fc.nat(300) }, { weight: 1, arbitrary: fc.nat(profile.maxRepeat * 10) }),
       other: fc.boolean(),
       asJson: fc.boolean(),
       stage: stageOrAudit('spec', 5),

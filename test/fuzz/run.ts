@@ -7,7 +7,7 @@
  *   npm run fuzz -- --replay FILE.json     runs the saved case in FILE, in this process
  *
  * Each case runs in a worker thread in a fresh temporary folder with a time budget (FUZZ_CASE_MS,
- * default 20 s). A case fails on a crash, a check crashing into "skipped", a stall past its budget,
+ * default 10 s). A case fails on a crash, a check crashing into "skipped", a stall past its budget,
  * a write outside `.metapowers/security/NAME/`, a planted secret in an output, or a raw control
  * character in an output (see case.ts). The smallest failing case of each family and kind is saved
  * under FUZZ_OUT (default: a folder in the system temp directory) for `--replay`; the run prints a
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   const total = Number(process.env.FUZZ_RUNS ?? 10_000);
   const seed = Number(process.env.FUZZ_SEED ?? 20_261_206);
   const workers = Number(process.env.FUZZ_WORKERS ?? 2);
-  const budget = Number(process.env.FUZZ_CASE_MS ?? 20_000);
+  const budget = Number(process.env.FUZZ_CASE_MS ?? 10_000);
   const out = process.env.FUZZ_OUT ?? path.join(os.tmpdir(), `apisec-fuzz-${String(seed)}`);
   const only = option('--only')?.split(',');
   const families = FAMILIES.filter((family) => only === undefined || only.includes(family.name));
