@@ -1,6 +1,8 @@
 import { sourceByFile } from '../../analysis/code.js';
 import { isAdminEndpoint } from '../../analysis/code-authz.js';
 import { codeSource } from '../../analysis/drift.js';
+import { handlerOf } from '../../analysis/code-transport.js';
+import { credentialEntry, hasObjectParameter, isAuthEntryPath } from '../../analysis/credential-entry.js';
 import { effectiveSecurity, operations, requiresAuth } from '../../analysis/openapi.js';
 import { isAuthEntryPoint, isConfiguredPublic, isPublicProbe } from '../../analysis/openapi-security.js';
 import type { CheckContext } from '../../engine/context.js';
@@ -44,8 +46,24 @@ function endpointsSpecProtects(ctx: CheckContext): Set<string> {
   return out;
 }
 
+const CREDENTIAL_INPUT = /password|passwd|passphrase|credentials|one_?time|otp|\bcode\b|refresh_?token|refreshToken/i;
+
+/**
+ * Anonymous by design: what the handler does decides (it checks a password, issues or verifies a
+ * token the request carries, creates the account, runs an OAuth step, mails a recovery link). The
+ * conventional path only supports it, and never hides a write on an identified object whose
+ * handler shows none of that (`POST /users/{id}/reset-password`).
+ */
 function isExempt(ctx: CheckContext, endpoint: Endpoint): boolean {
-  return isAuthEntryPoint(endpoint) || isPublicProbe(endpoint) || WEBHOOK.test(endpoint.path) || isRegistration(ctx, endpoint);
+  if (isPublicProbe(endpoint) || WEBHOOK.test(endpoint.path) || isRegistration(ctx, endpoint)) return true;
+  if (credentialEntry(ctx, endpoint)) return true;
+  if (!isAuthEntryPoint(endpoint) && !isAuthEntryPath(endpoint.path)) return false;
+  if (!WRITES.has(endpoint.method.toUpperCase())) return true;
+  const handler = handlerOf(ctx, endpoint);
+  // Unreadable handler: the path is all there is. Readable: a write on an identified object, or one
+  // that takes no credential at all, is not an entry point whatever its path says.
+  if (!handler) return true;
+  return !hasObjectParameter(endpoint.path) && CREDENTIAL_INPUT.test(handler.routeText);
 }
 
 export default defineCheck({
