@@ -8,6 +8,7 @@ import { allCollectors } from './collectors/code/index.js';
 import { loadGraphql } from './collectors/spec/graphql.js';
 import { drainSpecDiagnostics, isOpenApiCandidate, loadSpec } from './collectors/spec/openapi-loader.js';
 import { loadProto } from './collectors/spec/protobuf.js';
+import { dedupeSpecCopies } from './collectors/spec/copies.js';
 import type {
   AuditConfig,
   CheckContext,
@@ -177,6 +178,10 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
       if (proto.document) protos.push(proto.document);
     }
   }
+
+  const copies = dedupeSpecCopies(specs);
+  diagnostics.push(...copies.diagnostics);
+  specs.splice(0, specs.length, ...copies.specs);
 
   progress({ stage: 'parse', total: files.filter((file) => file.kind === 'source').length });
   // Minified, bundled and generated code is recognised by its text, once read.
