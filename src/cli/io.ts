@@ -1,4 +1,5 @@
 import type { AnyCheck } from '../checks/define-check.js';
+import { maskSecrets } from '../engine/mask.js';
 import type { AuditResult } from '../engine/result.js';
 import type { AuditOptions } from '../index.js';
 import { ApisecError, PrerequisiteError } from '../metapowers/errors.js';
@@ -126,5 +127,5 @@ export function formatError(error: unknown, context: { attempted: string; where?
     }
   }
   // Messages quote file names, keys and arguments from the audited repository.
-  return `${neutralizeControls(lines.join('\n'))}\n`;
+  return `${neutralizeControls(maskSecrets(lines.join('\n')))}\n`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../checks/index.js';
+import { formatError } from '../cli/io.js';
 import { knownSecrets, maskDeep, maskResult, maskSecrets } from './mask.js';
 
 /** Text holding a secret, and the secret. */
@@ -113,5 +114,13 @@ describe('maskDeep and maskResult', () => {
     expect(maskResult(result)).toBe(masked);
     expect(maskResult(masked)).toBe(masked);
     expect(result.findings[0]?.message).toContain('dp7dc');
+  });
+});
+
+describe('CLI errors', () => {
+  it('mask what they quote', () => {
+    const text = formatError(new Error('Cannot read https://bot:r3fPassw0rdQ@schemas.example.com/x.yaml'), { attempted: 'read sk_live_4eC39HqLyjWDarjtT1zdp7dc' }, {});
+    expect(text).not.toContain('Passw0rdQ');
+    expect(text).not.toContain('dp7dc');
   });
 });
