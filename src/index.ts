@@ -22,7 +22,8 @@ import type { AuditResult } from './engine/result.js';
 import { runChecks } from './engine/run-checks.js';
 import { buildInventory } from './inventory/index.js';
 import type { Diagnostic, Finding } from './model/types.js';
-import { freeSources, parseSources } from './parsing/sources.js';
+import { FileBudget, pauseBudget } from './parsing/budget.js';
+import { freeSources, parseSources, seconds } from './parsing/sources.js';
 import { loadConfig } from './workspace/config.js';
 import { DEFAULT_MAX_SPEC_BYTES, discoverWorkspace, type WorkspaceFile } from './workspace/discover.js';
 import { detectProject } from './workspace/project.js';
@@ -54,6 +55,8 @@ export interface AuditOptions {
   experimental?: boolean;
   /** Audit tests and their fixtures too (`--include-tests`); out of scope by default. */
   includeTests?: boolean;
+  /** Time one source file may take across all stages before its analysis stops (0: no limit). */
+  fileBudgetMs?: number;
 }
 
 export class AuditError extends Error {
@@ -193,13 +196,16 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     excluded.push({ path: file.path, reason });
     return undefined;
   };
+  const budget = new FileBudget(options.fileBudgetMs);
   const parsed = await parseSources(
     files.filter((file) => file.kind === 'source'),
     readSource,
+    budget,
   );
   diagnostics.push(...parsed.diagnostics);
   const sources: SourceFile[] = parsed.sources;
 
+  pauseBudget();
   progress({ stage: 'routes' });
   const code: CollectedEndpoint[] = [];
   for (const collector of allCollectors) {
@@ -217,6 +223,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     }
   }
 
+  pauseBudget();
   progress({ stage: 'inventory' });
   const built = buildInventory({ specs, graphql, protos, code, config });
   diagnostics.push(...built.diagnostics);
@@ -248,8 +255,21 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     }
   }
 
+  pauseBudget();
   progress({ stage: 'checks' });
   const checked = runChecks(options.checks ?? allChecks, context, { experimental: options.experimental === true });
+  // A file whose analysis ran out of time answered "nothing" to the checks: what they found there is dropped.
+  const overBudget = new Set<string>();
+  for (const { file, spentMs } of budget.exhausted()) {
+    overBudget.add(file);
+    diagnostics.push({
+      level: 'warning',
+      file,
+      message: `analysis of this file stopped after ${seconds(spentMs)} (per-file budget ${seconds(budget.limitMs)}); its routes may be incomplete and its findings are not reported`,
+      source: 'budget',
+    });
+  }
+  if (overBudget.size > 0) checked.findings = checked.findings.filter((finding) => !overBudget.has(finding.location.file));
   diagnostics.push(...checked.diagnostics);
   // Refs that only checks followed (deep schemas) record their problems lazily.
   for (const spec of specs) diagnostics.push(...drainSpecDiagnostics(spec));

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ReportDescriptor } from '../checks/define-check.js';
 import type { CheckContext, SourceFile } from '../engine/context.js';
+import { charge } from '../parsing/budget.js';
 import { isJsFamily } from '../parsing/languages.js';
 import { endpointAt } from './endpoints.js';
 import {
@@ -115,6 +116,7 @@ function bindingsOf(source: SourceFile): Binding[] {
  * name is found among that name's bindings alone, without walking the scopes outwards.
  */
 export function bindingsFor(source: SourceFile, use: Node, name = use.text): Binding[] {
+  if (charge(source.tree)) return [];
   const candidates = indexBindings(source).byName.get(name);
   if (!candidates) return [];
   let innermost: Node | undefined;
@@ -161,7 +163,7 @@ function classFieldValue(source: SourceFile, name: string): Node | undefined {
  * literals or classes to the expression that gives a value. Stops at anything else.
  */
 export function resolveValue(source: SourceFile, node: Node | undefined, depth = 0): Node | undefined {
-  if (!node || depth > 5) return node;
+  if (!node || depth > 5 || charge(source.tree)) return node;
   if (node.type === 'parenthesized_expression') return resolveValue(source, node.namedChildren[0] ?? undefined, depth + 1);
   if (node.type === 'identifier') {
     const bindings = bindingsFor(source, node);

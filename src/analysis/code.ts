@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CheckContext, ProjectInfo, SourceFile } from '../engine/context.js';
 import type { Location } from '../model/types.js';
+import { charge } from '../parsing/budget.js';
 import { isJsFamily } from '../parsing/languages.js';
 import { parentOf } from '../parsing/tree-index.js';
 
@@ -51,6 +52,7 @@ const typeCache = new WeakMap<SourceFile, Map<string, Node[]>>();
  * one walk of each tree per node type instead of walking every tree once per check.
  */
 export function nodesOfType(source: SourceFile, types: string | readonly string[]): Node[] {
+  if (charge(source.tree)) return [];
   const list = typeof types === 'string' ? [types] : types;
   let byType = typeCache.get(source);
   if (!byType) {
@@ -278,6 +280,8 @@ export function qualify(node: Node | null | undefined, imports: ReadonlyMap<stri
 }
 
 export function factsOf(source: SourceFile): FileFacts {
+  // A file over its time budget answers "nothing" so that every loop over it ends quickly.
+  if (charge(source.tree)) return { imports: new Map(), calls: [], callsById: new Map() };
   const cached = factsCache.get(source);
   if (cached) return cached;
   const root = source.tree.rootNode;

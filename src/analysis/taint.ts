@@ -3,6 +3,7 @@ import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { Endpoint } from '../model/types.js';
 import { enclosingFunction, factsOf, qualify, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
+import { charge } from '../parsing/budget.js';
 import { parentOf } from '../parsing/tree-index.js';
 import { lookupTable } from './lookup.js';
 
@@ -798,6 +799,7 @@ export function taintAt(
   mode: TaintMode = 'request',
   extra?: SourcePredicate,
 ): FunctionTaint | undefined {
+  if (charge(source.tree)) return undefined;
   const fn = rootFunction(node);
   return fn ? functionTaint(ctx, source, fn, mode, extra) : undefined;
 }

@@ -50,8 +50,11 @@ export async function prepareLanguages(needed: Iterable<SourceLanguage>): Promis
   for (const language of new Set(needed)) await loadLanguage(language);
 }
 
-/** Parses `text` (the grammar must have been prepared). Returns undefined when the parser gives up. */
-export function parseSync(language: SourceLanguage, text: string): Tree | undefined {
+/**
+ * Parses `text` (the grammar must have been prepared). Returns undefined when the parser gives up,
+ * or when parsing takes longer than `timeoutMs`.
+ */
+export function parseSync(language: SourceLanguage, text: string, timeoutMs = Number.POSITIVE_INFINITY): Tree | undefined {
   const lang = loaded.get(language);
   if (!lang) throw new Error(`grammar for ${language} was not prepared`);
   let parser = parsers.get(language);
@@ -60,7 +63,12 @@ export function parseSync(language: SourceLanguage, text: string): Tree | undefi
     parser.setLanguage(lang);
     parsers.set(language, parser);
   }
-  return parser.parse(text) ?? undefined;
+  if (!Number.isFinite(timeoutMs)) return parser.parse(text) ?? undefined;
+  const deadline = performance.now() + timeoutMs;
+  // Returning true from the progress callback cancels the parse.
+  const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+  if (!tree) parser.reset();
+  return tree ?? undefined;
 }
 
 export async function parse(language: SourceLanguage, text: string): Promise<Tree | undefined> {

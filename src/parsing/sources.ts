@@ -3,6 +3,7 @@ import type { Diagnostic } from '../model/types.js';
 import type { WorkspaceFile } from '../workspace/discover.js';
 import { textOf, type TextReader, type TextReadResult } from '../workspace/read.js';
 import type { SourceLanguage } from './languages.js';
+import type { FileBudget } from './budget.js';
 import { parseSync, prepareLanguages, type Node, type Tree } from './parser.js';
 
 /** Share of a file's bytes inside ERROR nodes from which its results are called incomplete. */
@@ -64,6 +65,7 @@ export function summariseSyntaxErrors(tree: Tree): SyntaxErrorSummary | undefine
 export async function parseSources(
   files: readonly WorkspaceFile[],
   readText: TextReader,
+  budget?: FileBudget,
 ): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[] }> {
   const targets = files.filter(
     (file): file is WorkspaceFile & { language: SourceLanguage } => file.kind === 'source' && file.language !== undefined,
@@ -93,17 +95,23 @@ export async function parseSources(
     const text = textOf(result, diagnostics);
     if (text === undefined) continue;
     let tree: Tree | undefined;
+    const started = performance.now();
     try {
-      tree = parseSync(file.language, text);
+      tree = parseSync(file.language, text, budget?.limitMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       diagnostics.push({ level: 'warning', file: file.path, message: `cannot parse ${file.language} source: ${reason}`, source: 'parser' });
       continue;
     }
     if (!tree) {
-      diagnostics.push({ level: 'warning', file: file.path, message: `the ${file.language} parser gave up on this file; skipped`, source: 'parser' });
+      const over = budget !== undefined && performance.now() - started >= budget.limitMs;
+      const message = over
+        ? `parsing this ${file.language} file took longer than the per-file budget of ${seconds(budget.limitMs)}; skipped`
+        : `the ${file.language} parser gave up on this file; skipped`;
+      diagnostics.push({ level: 'warning', file: file.path, message, source: over ? 'budget' : 'parser' });
       continue;
     }
+    budget?.register(tree, file.path, performance.now() - started);
     const errors = summariseSyntaxErrors(tree);
     if (errors && errors.coverage >= ERROR_COVERAGE_WARNING) {
       diagnostics.push({
@@ -117,6 +125,10 @@ export async function parseSources(
     sources.push({ file: file.path, language: file.language, text: text, tree });
   }
   return { sources, diagnostics };
+}
+
+export function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Releases the syntax trees (they live in WebAssembly memory, outside the garbage collector's reach). */

@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { charge } from './budget.js';
 
 /**
  * Parent links for a syntax tree, built once per tree in one cursor walk.
@@ -58,6 +59,8 @@ function parentsOf(tree: Tree): Map<number, Node> {
 /** The parent of a node (null for the root), in constant time once the tree is indexed. */
 export function parentOf(node: Node | null | undefined): Node | null {
   if (!node) return null;
+  // A file over its time budget has no ancestors: loops climbing its tree stop at once.
+  if (charge(node.tree)) return null;
   const parents = parentsOf(node.tree);
   const parent = parents.get(node.id);
   if (parent) return parent;
