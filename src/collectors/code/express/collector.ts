@@ -22,7 +22,33 @@ export const expressDialect: RouterDialect = {
     if (name === 'Router') return { app: false, prefix: '' };
     return undefined;
   },
+  generated: staticAndDocs,
 };
+
+/** Packages whose middleware serves files under its mount, and the export that does (`''` for the default export). */
+const STATIC: Record<string, string> = {
+  express: 'static',
+  'serve-static': '',
+  'koa-static': '',
+  '@hono/node-server/serve-static': 'serveStatic',
+  'hono/bun': 'serveStatic',
+  'hono/deno': 'serveStatic',
+  'hono/cloudflare-workers': 'serveStatic',
+};
+/** Packages whose middleware serves an API docs page at its mount. */
+const DOCS: Record<string, string> = { 'swagger-ui-express': 'setup', 'koa2-swagger-ui': 'koaSwagger', '@hono/swagger-ui': 'swaggerUI' };
+
+/** `express.static(dir)`, `serveStatic(dir)`: files under the mount; `swaggerUi.setup(spec)`: the docs page at the mount. */
+export function staticAndDocs(graph: ModuleGraph, module: JsModule, node: Node): { methods: string[]; path: string }[] | undefined {
+  if (node.type !== 'call_expression') return undefined;
+  const fn = callee(node);
+  const resolved = fn ? graph.resolve(module, fn) : undefined;
+  if (resolved?.kind !== 'external') return undefined;
+  const name = externalName(resolved) ?? '';
+  if (STATIC[resolved.specifier] === name) return [{ methods: ['GET'], path: '{path}' }];
+  if (DOCS[resolved.specifier] === name) return [{ methods: ['GET'], path: '/' }];
+  return undefined;
+}
 
 export const expressCollector: CodeCollector = {
   id: 'express',

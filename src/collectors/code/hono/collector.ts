@@ -4,12 +4,14 @@ import { callArgs, callee, field, unwrap } from '../js/ast.js';
 import { jsEnabled } from '../js/kit.js';
 import type { JsModule, ModuleGraph } from '../js/modules.js';
 import { collectWith, type RouterDialect } from '../js/router-engine.js';
+import { staticAndDocs } from '../express/collector.js';
 import { evalString, externalName } from '../js/values.js';
 
 const PACKAGES = ['hono'];
 
 export const honoDialect: RouterDialect = {
   framework: 'hono',
+  generated: staticAndDocs,
   mountMethod: 'route',
   onMethod: true,
   everyRootIsApp: true,

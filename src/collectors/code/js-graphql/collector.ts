@@ -8,7 +8,9 @@ import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { evalString, isExternal } from '../js/values.js';
 import { lookupTable } from '../../../analysis/lookup.js';
 
-const PACKAGES = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'graphql-yoga'];
+const PACKAGES = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'apollo-server-koa', 'graphql-yoga'];
+const APOLLO = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'apollo-server-koa', 'apollo-server-fastify'];
+const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 const ROOTS: Record<string, string> = lookupTable({ Query: 'QUERY', Mutation: 'MUTATION', Subscription: 'SUBSCRIPTION' });
 const TEMPLATES: ReadonlySet<string> = new Set(['call_expression', 'new_expression', 'object']);
 /** A resolver that rejects when the context has no user: `if (!context.user) throw ...`. */
@@ -58,8 +60,7 @@ class GraphqlCollector {
           }
           continue;
         }
-        const transport = this.transport(module, node);
-        if (transport) out.push(transport);
+        out.push(...this.transport(module, node));
       }
     }
     for (const f of fields) {
@@ -132,34 +133,64 @@ class GraphqlCollector {
     return out;
   }
 
-  /** `new ApolloServer(...)` (Apollo 4 standalone: `/`; mounted with expressMiddleware: its path) and `createYoga(...)`. */
-  private transport(module: JsModule, node: Node): CollectedEndpoint | undefined {
+  /**
+   * The GraphQL HTTP endpoint (GET and POST): `new ApolloServer(...)` served standalone (`/`), mounted by
+   * `server.applyMiddleware({ app, path })` (Apollo 2/3, `/graphql` by default) or `app.use(path, expressMiddleware(server))`
+   * (Apollo 4); `createYoga({ graphqlEndpoint })`.
+   */
+  private transport(module: JsModule, node: Node): CollectedEndpoint[] {
     const fn = callee(node);
-    if (!fn) return undefined;
+    if (!fn) return [];
     const resolved = this.graph.resolve(module, fn);
-    const apollo = node.type === 'new_expression' && isExternal(resolved, ['@apollo/server', 'apollo-server', 'apollo-server-express'], /ApolloServer$/);
+    const apollo = node.type === 'new_expression' && isExternal(resolved, APOLLO, /ApolloServer$/);
     const yoga = node.type === 'call_expression' && isExternal(resolved, ['graphql-yoga'], /createYoga$/);
-    if (!apollo && !yoga) return undefined;
+    if (!apollo && !yoga) return [];
     const options = callArgs(node)[0] ? unwrap(callArgs(node)[0] as Node) : undefined;
     let path = '/graphql';
+    let site = node;
     if (yoga && options?.type === 'object') {
       const endpoint = objectProperty(options, 'graphqlEndpoint');
       path = (endpoint && evalString(this.graph, module, endpoint)) ?? path;
     }
     if (apollo) {
-      const mount = /\.use\(\s*(['"`][^'"`]+['"`])[^;]*expressMiddleware\(/.exec(module.source.text)?.[1];
-      path = mount ? mount.slice(1, -1) : /startStandaloneServer/.test(module.source.text) ? '/' : '/graphql';
+      const mounted = this.apolloMount(module, node);
+      if (mounted) ({ path, site } = mounted);
+      else if (/startStandaloneServer/.test(module.source.text)) path = '/';
     }
-    return {
-      method: 'POST',
+    return ['GET', 'POST'].map((method) => ({
+      method: method as 'GET' | 'POST',
       path,
-      protocol: 'graphql',
-      sources: [{ kind: 'code', via: 'graphql', location: locate(module.file, node) }],
-      parameters: [{ name: 'query', in: 'body', required: true }],
-      auth: { state: 'unknown', mechanisms: ['unknown'], detail: 'GraphQL transport: authentication is decided per field by the resolvers' },
+      protocol: 'graphql' as const,
+      sources: [{ kind: 'code' as const, via: 'graphql', location: locate(module.file, site) }],
+      parameters: [{ name: 'query', in: method === 'GET' ? ('query' as const) : ('body' as const), required: true }],
+      auth: { state: 'unknown' as const, mechanisms: ['unknown' as const], detail: 'GraphQL transport: authentication is decided per field by the resolvers' },
       deprecated: false,
       framework: yoga ? 'graphql-yoga' : 'apollo',
-    };
+    }));
+  }
+
+  /** Where the server held by the variable `new ApolloServer(...)` is assigned to gets mounted, in the same file. */
+  private apolloMount(module: JsModule, server: Node): { path: string; site: Node } | undefined {
+    const declarator = server.parent?.type === 'variable_declarator' ? server.parent : undefined;
+    const name = declarator ? field(declarator, 'name')?.text : undefined;
+    if (!name) return undefined;
+    for (const call of descendants(module.source.tree.rootNode, CALLS)) {
+      const fn = callee(call);
+      if (fn?.type !== 'member_expression') continue;
+      const property = field(fn, 'property')?.text;
+      const args = callArgs(call);
+      if (property === 'applyMiddleware' && field(fn, 'object')?.text === name) {
+        const options = args[0] ? unwrap(args[0]) : undefined;
+        const pathNode = options?.type === 'object' ? objectProperty(options, 'path') : undefined;
+        return { path: pathNode ? evalString(this.graph, module, pathNode) ?? '{dynamic}' : '/graphql', site: call };
+      }
+      if (property === 'use' && args.length >= 2 && args.some((arg) => /^expressMiddleware\(/.test(unwrap(arg).text) && callArgs(unwrap(arg))[0]?.text === name)) {
+        const first = args[0];
+        const path = first ? evalString(this.graph, module, first) : undefined;
+        if (path !== undefined) return { path, site: call };
+      }
+    }
+    return undefined;
   }
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotationsOf, compareEndpoints, walkFiles } from '../../../../test/harness/fixtures.js';
 import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
-import type { Endpoint } from '../../../model/types.js';
+import type { Diagnostic, Endpoint } from '../../../model/types.js';
 import { languageOf } from '../../../parsing/languages.js';
 import { parse } from '../../../parsing/parser.js';
 import { jsCollectors } from './registry.js';
@@ -43,18 +43,49 @@ async function load(root: string): Promise<{ sources: SourceFile[]; project: Pro
   return { sources, project: { root, languages: [], frameworks: [], dependencies: { npm } }, files };
 }
 
+/**
+ * `// diagnostic: words` alone on the line before a mount or route that cannot be resolved: the collectors must
+ * report a diagnostic at that line whose message holds the words, and none elsewhere in the file.
+ */
+function compareDiagnostics(root: string, file: string, diagnostics: readonly Diagnostic[]): string[] {
+  const lines = readFileSync(path.join(root, file), 'utf8').split(/\r?\n/);
+  const expected: { line: number; words: string }[] = [];
+  lines.forEach((line, index) => {
+    const match = /^\s*(?:\/\/|#)\s*diagnostic:\s*(.+?)\s*$/.exec(line);
+    if (!match) return;
+    let target = index + 1;
+    while (target < lines.length && (/^\s*(?:\/\/|#)/.test(lines[target] ?? '') || (lines[target] ?? '').trim() === '')) target += 1;
+    expected.push({ line: target + 1, words: match[1] ?? '' });
+  });
+  const inFile = diagnostics.filter((diagnostic) => diagnostic.file === file);
+  const problems: string[] = [];
+  for (const want of expected) {
+    if (!inFile.some((d) => d.line === want.line && d.message.includes(want.words))) problems.push(`${file}:${want.line}: expected a diagnostic saying "${want.words}"`);
+  }
+  for (const got of inFile) {
+    if (!expected.some((want) => want.line === got.line)) problems.push(`${file}:${got.line ?? 0}: unexpected diagnostic: ${got.message}`);
+  }
+  return problems;
+}
+
 describe('JavaScript collectors on their fixture projects', () => {
   for (const { name, root } of projects()) {
     it(name, async () => {
       const { sources, project, files } = await load(root);
       const endpoints: Endpoint[] = [];
+      const diagnostics: Diagnostic[] = [];
       for (const collector of jsCollectors) {
         if (!collector.isEnabled(project, sources)) continue;
-        for (const collected of collector.collect(sources, project).endpoints) {
+        const result = collector.collect(sources, project);
+        diagnostics.push(...result.diagnostics);
+        for (const collected of result.endpoints) {
           endpoints.push({ ...collected, id: `${collected.method} ${collected.path}`, apiId: 'test', type: 'internal', tier: 'low' });
         }
       }
-      const problems = files.flatMap((file) => compareEndpoints(file, annotationsOf(root, file), endpoints));
+      const problems = files.flatMap((file) => [
+        ...compareEndpoints(file, annotationsOf(root, file), endpoints),
+        ...(/\.[cm]?[jt]sx?$/.test(file) ? compareDiagnostics(root, file, diagnostics) : []),
+      ]);
       for (const source of sources) source.tree.delete();
       expect(problems).toEqual([]);
     });

@@ -23,6 +23,11 @@ export interface RouterDialect {
   unwrapMount?(node: Node): Node | undefined;
   /** koa-mount's `mount('/v1', api.routes())`: the prefix and what it mounts; undefined when the expression is not such a call. */
   mounted?(graph: ModuleGraph, module: JsModule, node: Node): { path: Node | undefined; target: Node } | undefined;
+  /**
+   * Routes a library middleware serves by itself where it is mounted: `express.static(dir)` / `serve-static` answer
+   * `GET <mount>/{path}`, `swaggerUi.setup(spec)` answers `GET <mount>`. Undefined for other middleware.
+   */
+  generated?(graph: ModuleGraph, module: JsModule, node: Node): { methods: string[]; path: string }[] | undefined;
   /** Hono's `app.route(path, sub)`. */
   mountMethod?: string;
   /** koa-router's `router.get(name, path, ...)`. */
@@ -136,7 +141,26 @@ export class RouterEngine {
     if (current.type === 'call_expression') {
       const fn = callee(current);
       const factory = fn ? this.graph.resolve(module, fn) : undefined;
-      if (factory?.kind === 'node' && isFunction(factory.node)) return this.returnedInstance(factory.module, factory.node, depth + 1);
+      if (factory?.kind === 'node' && isFunction(factory.node)) {
+        // `app.use('/api', register(router))` where `register(router) { …; return router; }`: the argument itself.
+        const passed = this.returnedParameter(factory.node);
+        const arg = passed === undefined ? undefined : callArgs(current)[passed];
+        if (arg) return this.resolveInstance(module, arg, depth + 1);
+        return this.returnedInstance(factory.module, factory.node, depth + 1);
+      }
+    }
+    return undefined;
+  }
+
+  /** The index of the parameter a function returns as is, if it does. */
+  private returnedParameter(fn: Node): number | undefined {
+    const body = field(fn, 'body');
+    if (!body) return undefined;
+    const names = parameterNames(fn);
+    const values = body.type === 'statement_block' ? descendants(body, RETURNS).map((statement) => named(statement)[0]) : [body];
+    for (const value of values) {
+      const index = value && unwrap(value).type === 'identifier' ? names.indexOf(unwrap(value).text) : -1;
+      if (index >= 0) return index;
     }
     return undefined;
   }
@@ -213,7 +237,15 @@ export class RouterEngine {
 
   private scanInclude(module: JsModule, call: Node, register: boolean): void {
     const fn = callee(call);
-    if (!fn || fn.type === 'member_expression' || fn.type === 'import') return;
+    if (!fn || fn.type === 'import') return;
+    // `plugin.install(app)`: a method of a workspace object, never a verb or `use` of an instance.
+    if (fn.type === 'member_expression') {
+      const method = field(fn, 'property')?.text ?? '';
+      if (VERBS.has(method) || ['use', 'route', 'listen', 'set', 'get', 'on', 'routes', 'middleware', 'register', 'applyMiddleware'].includes(method)) return;
+      const object = field(fn, 'object');
+      if (!object || !['identifier', 'member_expression'].includes(unwrap(object).type)) return;
+      if (!callArgs(call).some((arg) => ['identifier', 'object'].includes(unwrap(arg).type))) return;
+    }
     const args = callArgs(call);
     if (args.length === 0 || args.length > 3) return;
     args.forEach((arg, index) => {
@@ -306,6 +338,7 @@ export class RouterEngine {
         if (!first) continue;
         path = this.path(module, first);
         if (path === undefined && !looksLikePath(first)) continue;
+        if (path === undefined) this.unresolved(module, first, 'route path');
         args = args.slice(1);
       }
       if (args.length === 0) continue;
@@ -329,7 +362,9 @@ export class RouterEngine {
       if (value !== undefined) {
         path = value;
         rest = args.slice(1);
-      } else if (looksLikePath(first)) {
+      } else if (looksLikePath(first) || (args.length >= 2 && this.prefixLike(module, first) && args.slice(1).some((arg) => this.resolveInstance(module, arg) !== undefined))) {
+        // `app.use(config.apiBase, router)` whose value is not in the workspace: the routes stay, under {dynamic}.
+        this.unresolved(module, first, 'mount prefix');
         path = '{dynamic}';
         rest = args.slice(1);
       }
@@ -353,6 +388,13 @@ export class RouterEngine {
           } else instance.registrations.push({ kind: 'use', module, path: prefix, items: [{ middleware: mount.target }], site });
           continue;
         }
+        const generated = this.dialect.generated?.(this.graph, module, unwrap(item));
+        if (generated) {
+          if (items.length > 0) instance.registrations.push({ kind: 'use', module, path, items: items.splice(0), site });
+          const base = (path ?? '/').replace(/\/\*$|\/\(\.\*\)$/, '');
+          for (const route of generated) instance.registrations.push({ kind: 'route', module, methods: route.methods, path: joinPaths(base, route.path), handlers: [item], site });
+          continue;
+        }
         const sub = this.resolveInstance(module, item);
         if (sub && sub.key !== instance.key) {
           this.targeted.add(sub.key);
@@ -361,6 +403,22 @@ export class RouterEngine {
       }
     }
     if (items.length > 0 || rest.length === 0) instance.registrations.push({ kind: 'use', module, path, items, site });
+  }
+
+  /** An expression in a `use` prefix position that is neither middleware nor a router (a setting, a helper returning a string). */
+  private prefixLike(module: JsModule, node: Node): boolean {
+    const current = unwrap(node);
+    if (!['identifier', 'member_expression', 'call_expression', 'subscript_expression'].includes(current.type)) return false;
+    if (this.resolveInstance(module, current)) return false;
+    const resolved = this.graph.resolve(module, current.type === 'call_expression' ? (callee(current) ?? current) : current);
+    if (resolved.kind === 'unresolved') return current.type !== 'call_expression';
+    if (resolved.kind !== 'node') return false;
+    const target = unwrap(resolved.node);
+    if (current.type !== 'call_expression') return ['string', 'template_string', 'binary_expression', 'member_expression', 'subscript_expression'].includes(target.type);
+    if (!isFunction(target)) return false;
+    const body = field(target, 'body');
+    const values = body ? (body.type === 'statement_block' ? descendants(body, RETURNS).map((statement) => named(statement)[0]) : [body]) : [];
+    return values.length > 0 && values.every((value) => value !== undefined && ['string', 'template_string', 'binary_expression'].includes(unwrap(value).type));
   }
 
   /** A prefix or router found but not resolved: said, never dropped silently. */

@@ -4,6 +4,7 @@ import { callArgs, callee, field, objectProperty, unwrap } from '../js/ast.js';
 import { jsEnabled } from '../js/kit.js';
 import type { JsModule, ModuleGraph } from '../js/modules.js';
 import { collectWith, type RouterDialect } from '../js/router-engine.js';
+import { staticAndDocs } from '../express/collector.js';
 import { evalString, externalName } from '../js/values.js';
 import { lookupTable } from '../../../analysis/lookup.js';
 
@@ -13,6 +14,7 @@ const ROUTER_SUBCLASSES: Record<string, string> = lookupTable({ 'koa-swagger-dec
 
 export const koaDialect: RouterDialect = {
   framework: 'koa',
+  generated: staticAndDocs,
   namedRoutes: true,
   creates(graph: ModuleGraph, module: JsModule, node: Node) {
     const current = unwrap(node);
