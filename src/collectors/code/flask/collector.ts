@@ -17,6 +17,7 @@ import {
   stringList,
   superclassNodes,
   unwrap,
+  walk,
 } from '../python/ast.js';
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { UNKNOWN, UNPROTECTED, classifyDecorator, decide, decoratorGuard, hookGuard, locate, type Guard } from '../python/guards.js';
@@ -27,6 +28,8 @@ import { parentOf } from '../../../parsing/tree-index.js';
 const ID = 'flask';
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 const GRAPHQL_VIEWS = new Set(['GraphQLView', 'AsyncGraphQLView']);
+const CONTAINER_CLASSES = new Set(['Flask', 'Blueprint', 'Api', 'Namespace', 'APIFairy']);
+const VERBS = ['register_blueprint', 'add_url_rule', 'add_resource', 'add_namespace', 'init_app', 'before_request', 'add_api'];
 
 type Kind = 'app' | 'blueprint' | 'api' | 'namespace' | 'apifairy';
 
@@ -77,6 +80,9 @@ class FlaskScan {
   private readonly local = new Map<string, Map<string, Container>>();
   private readonly views: View[] = [];
   private readonly pendingParents: { child: Container; module: PyModule; expression: Node }[] = [];
+  /** Containers built from a project subclass, keyed like containers: the class, for alias methods. */
+  private readonly subclassed = new Map<string, { module: PyModule; node: Node }>();
+  private readonly aliasNoted = new Set<string>();
 
   constructor(private readonly index: PyIndex) {}
 
@@ -103,7 +109,8 @@ class FlaskScan {
       const value = unwrap(right);
       if (value.type !== 'call') continue;
       const name = calleeName(value) ?? '';
-      const cls = lastSegment(name);
+      // `class Redash(Flask)` / `class ApiExt(Api)`: a project subclass builds the same container.
+      const cls = CONTAINER_CLASSES.has(lastSegment(name)) ? lastSegment(name) : (this.projectSubclassOf(module, value) ?? lastSegment(name));
       const args = callArgs(value);
       let kind: Kind | undefined;
       let prefix = '';
@@ -112,7 +119,7 @@ class FlaskScan {
       else if (cls === 'Blueprint') {
         kind = 'blueprint';
         prefix = this.string(module, args.keywords.get('url_prefix')) ?? '';
-      } else if (cls === 'Api' && /flask_restful|flask_restx|flask_restplus|Api\b/.test(module.source.text)) {
+      } else if (cls === 'Api' && /flask_restful|flask_restx|flask_restplus|\bApi\b/.test(module.source.text)) {
         kind = 'api';
         prefix = this.string(module, args.keywords.get('prefix')) ?? '';
         parent = args.keywords.get('app') ?? args.positional[0];
@@ -137,6 +144,58 @@ class FlaskScan {
       this.containers.set(container.key, container);
       local.set(left.text, container);
     }
+  }
+
+  /** The Flask / flask-restful / flask-restx class a project class derives from, when the call builds one. */
+  private projectSubclassOf(module: PyModule, call: Node): string | undefined {
+    const fn = field(call, 'function');
+    const resolved = fn ? this.index.resolveExpr(module, fn) : undefined;
+    if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') return undefined;
+    const visit = (from: PyModule, cls: Node, depth: number): string | undefined => {
+      if (depth > 4) return undefined;
+      for (const base of superclassNodes(cls)) {
+        const baseName = lastSegment(base.text);
+        if (CONTAINER_CLASSES.has(baseName)) return baseName;
+        const next = this.index.resolveExpr(from, base);
+        if (next?.kind === 'def' && next.node.type === 'class_definition') {
+          const found = visit(next.module, next.node, depth + 1);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    const found = visit(resolved.module, resolved.node, 0);
+    if (found) this.subclassed.set(`${module.source.file}:${call.startIndex}`, { module: resolved.module, node: resolved.node });
+    return found;
+  }
+
+  /**
+   * A method of a project subclass that hands its arguments to `self.add_resource(...)` /
+   * `self.add_url_rule(...)` (`def add_org_resource(self, resource, *urls, **kw)`): the verb it stands for.
+   * Rules it rewrites on the way are read as written, and the method gets one diagnostic saying so.
+   */
+  private aliasVerb(container: Container, verb: string): string | undefined {
+    const cls = this.subclassed.get(container.key);
+    if (!cls) return undefined;
+    const method = this.index.classMember(cls.module, cls.node, verb);
+    if (method?.kind !== 'def' || method.node.type !== 'function_definition') return undefined;
+    let inner: Node | undefined;
+    walk(method.node, (node) => {
+      if (inner || node.type !== 'call') return !inner;
+      const fn = field(node, 'function');
+      const name = fn?.type === 'attribute' ? field(fn, 'attribute')?.text : undefined;
+      if (fn?.type === 'attribute' && field(fn, 'object')?.text === 'self' && (name === 'add_resource' || name === 'add_url_rule')) inner = node;
+      return !inner;
+    });
+    const target = inner ? field(field(inner, 'function') as Node, 'attribute')?.text : undefined;
+    if (!inner || !target) return undefined;
+    const key = `${method.module.source.file}:${method.node.startIndex}`;
+    if (!this.aliasNoted.has(key)) {
+      this.aliasNoted.add(key);
+      const rewritten = /^\s*\w+\s*=/m.test(field(method.node, 'body')?.text ?? '');
+      if (rewritten) this.diagnose(method.module, method.node, `${verb}() may rewrite the rules it passes to ${target}(); its routes are listed with the rules as written.`);
+    }
+    return target;
   }
 
   /**
@@ -246,10 +305,15 @@ class FlaskScan {
   private call(module: PyModule, call: Node): void {
     const fn = field(call, 'function');
     if (fn?.type !== 'attribute') return;
-    const verb = field(fn, 'attribute')?.text ?? '';
+    let verb = field(fn, 'attribute')?.text ?? '';
     const object = field(fn, 'object');
     if (!object) return;
-    if (!['register_blueprint', 'add_url_rule', 'add_resource', 'add_namespace', 'init_app', 'before_request', 'add_api'].includes(verb)) return;
+    if (!VERBS.includes(verb)) {
+      const owner = this.subclassed.size > 0 ? this.containerFor(module, object) : undefined;
+      const alias = owner ? this.aliasVerb(owner, verb) : undefined;
+      if (!alias) return;
+      verb = alias;
+    }
     const args = callArgs(call);
     const registers = verb === 'register_blueprint' || verb === 'add_namespace';
     const childNode = registers ? args.positional[0] : verb === 'init_app' ? (args.keywords.get('app') ?? args.positional[0]) : undefined;
