@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython, lastName } from '../../analysis/code-auth.js';
-import { literalValue, nodesOfType } from '../../analysis/code.js';
+import { enclosingFunction, literalValue, nodesOfType } from '../../analysis/code.js';
+import { parentOf } from '../../parsing/tree-index.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -42,6 +43,59 @@ function operands(source: SourceFile, node: Node): { left: Node; right: Node; op
   return left && right && EQUALITY_JS.has(operator) ? { left, right, operator } : undefined;
 }
 
+const REQUEST_DATA = /\b(req|request|ctx\.request|event)\b|\b(headers|cookies|body|query|params|META|args|form)\b|\bheader\(|\.get\(\s*['"]x-/i;
+const TEST_CALLS = new Set(['it', 'test', 'describe', 'expect', 'assert', 'assertEqual', 'assertTrue']);
+
+/** Inside a test: an `assert`, a `test_*` function, a JS `it(…)` / `test(…)` / `expect(…)` callback. */
+function inTest(node: Node): boolean {
+  for (let current: Node | null = parentOf(node); current; current = parentOf(current)) {
+    if (current.type === 'assert_statement') return true;
+    if (current.type === 'function_definition' || current.type === 'function_declaration') {
+      const name = current.childForFieldName('name')?.text ?? '';
+      if (/^test_|_test$|^test[A-Z]/.test(name)) return true;
+    }
+    if (current.type === 'call_expression') {
+      const callee = current.childForFieldName('function')?.text.split('.')[0] ?? '';
+      if (TEST_CALLS.has(callee)) return true;
+    }
+  }
+  return false;
+}
+
+function parameterNames(fn: Node): Set<string> {
+  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  const names = new Set<string>();
+  if (!params) return names;
+  if (params.type === 'identifier') names.add(params.text);
+  for (const param of params.namedChildren) {
+    if (!param) continue;
+    if (param.type === 'identifier') {
+      names.add(param.text);
+      continue;
+    }
+    // `x: str = Header()`, `req: Request`, `token = None`: the name is the first identifier.
+    const name = param.childForFieldName('name') ?? param.childForFieldName('pattern') ?? param.namedChildren.find((child) => child?.type === 'identifier');
+    if (name?.type === 'identifier') names.add(name.text);
+  }
+  return names;
+}
+
+/**
+ * The value arrives with the request: read from request data, a parameter of the function (the
+ * caller passes it in: a handler's, a middleware's, a dependency's), or a local assigned from either.
+ */
+function fromRequest(operand: Node, fn: Node, params: Set<string>, depth = 0): boolean {
+  if (REQUEST_DATA.test(operand.text)) return true;
+  const root = operand.text.split(/[.[(]/)[0]?.trim() ?? '';
+  if (params.has(root)) return true;
+  if (depth > 1 || !/^[A-Za-z_]\w*$/.test(root)) return false;
+  const assignment = new RegExp(`(?:^|[\\s;({,])(?:const|let|var)?\\s*${root}\\s*(?::[^=]+)?=(?!=)\\s*([^\\n;]+)`, 'm').exec(fn.text);
+  const value = assignment?.[1];
+  if (value === undefined) return false;
+  if (REQUEST_DATA.test(value)) return true;
+  return [...params].some((param) => /^[A-Za-z_]\w*$/.test(param) && new RegExp(`\\b${param}\\b`).test(value));
+}
+
 export default defineCheck({
   id: 'secret-compared-non-constant-time',
   title: 'Secret compared in non-constant time',
@@ -69,6 +123,12 @@ export default defineCheck({
         const names = [normalise(lastName(left)), normalise(lastName(right))];
         if (names.some((name) => NOT_SECRET.test(name))) continue;
         if (!isSecretName(lastName(left)) && !isSecretName(lastName(right))) continue;
+        // Only where a request can time it: inside a function (handler, middleware, dependency or
+        // a helper they call with request data), one side arriving with the request, never a test.
+        const fn = enclosingFunction(node);
+        if (!fn || inTest(node)) continue;
+        const params = parameterNames(fn);
+        if (!fromRequest(left, fn, params) && !fromRequest(right, fn, params)) continue;
         const expression = node.text.replace(/\s+/g, ' ');
         report({
           messageId: 'compared',
