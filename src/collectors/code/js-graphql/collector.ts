@@ -5,7 +5,7 @@ import { callArgs, callee, descendants, field, isFunction, locate, named, object
 import { AuthAnalyser, evidence, type AppliedFact } from '../js/auth.js';
 import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
-import { evalString, isExternal } from '../js/values.js';
+import { evalString, externalName, isExternal } from '../js/values.js';
 import { lookupTable } from '../../../analysis/lookup.js';
 
 const PACKAGES = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'apollo-server-koa', 'graphql-yoga'];
@@ -13,8 +13,53 @@ const APOLLO = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'apo
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 const ROOTS: Record<string, string> = lookupTable({ Query: 'QUERY', Mutation: 'MUTATION', Subscription: 'SUBSCRIPTION' });
 const TEMPLATES: ReadonlySet<string> = new Set(['call_expression', 'new_expression', 'object']);
-/** A resolver that rejects when the context has no user: `if (!context.user) throw ...`. */
-const CONTEXT_CHECK = /if\s*\(\s*!\s*(?:\w+\.)?(?:user|currentUser|session|viewer)\b[^)]*\)\s*(?:\{\s*)?throw\b/;
+/** An error answer: `throw`, or returning `new ForbiddenError(...)` / `new GraphQLError(...)`. */
+const ERROR_ANSWER = /^(?:throw\b|return\s+new\s+\w*(?:Error|Exception)\b)/;
+
+/**
+ * Names that reach the GraphQL context in a resolver `(parent, args, context, info)`: the parameter itself, or what
+ * it destructures (`{ user }`, `{ me: { role } }`).
+ */
+function contextNames(fn: Node): { object: string | undefined; names: Set<string> } {
+  const params = field(fn, 'parameters');
+  const list = params ? named(params) : [];
+  const third = list[2];
+  const pattern = third && (third.type === 'required_parameter' || third.type === 'optional_parameter') ? field(third, 'pattern') : third;
+  const names = new Set<string>();
+  if (!pattern) return { object: undefined, names };
+  if (pattern.type === 'identifier') return { object: pattern.text, names };
+  for (const id of descendants(pattern, new Set(['shorthand_property_identifier_pattern', 'identifier']))) names.add(id.text);
+  return { object: undefined, names };
+}
+
+/** Whether a condition tests the context's caller: `!context.user`, `!me`, `!ctx.session?.userId`. */
+function readsContext(condition: Node, context: { object: string | undefined; names: Set<string> }): boolean {
+  for (const id of descendants(condition, new Set(['identifier']))) {
+    if (context.names.has(id.text)) return true;
+    if (context.object !== undefined && id.text === context.object && id.parent?.type === 'member_expression') return true;
+  }
+  return false;
+}
+
+/**
+ * A resolver (or wrapper closure) that answers with an error, before anything else, when the context has no caller:
+ * `if (!context.user) throw …` / `if (!me) return new ForbiddenError(…)` as a statement of its body.
+ */
+function rejectsWithoutCaller(fn: Node): boolean {
+  const context = contextNames(fn);
+  if (context.object === undefined && context.names.size === 0) return false;
+  const body = field(fn, 'body');
+  if (!body || body.type !== 'statement_block') return false;
+  for (const statement of named(body)) {
+    if (statement.type !== 'if_statement') continue;
+    const condition = field(statement, 'condition');
+    const consequence = field(statement, 'consequence');
+    if (!condition || !consequence || !readsContext(condition, context) || !/^\(\s*!/.test(condition.text)) continue;
+    const first = consequence.type === 'statement_block' ? named(consequence)[0] : consequence;
+    if (first && ERROR_ANSWER.test(first.text)) return true;
+  }
+  return false;
+}
 
 interface Field {
   type: string;
@@ -97,7 +142,7 @@ class GraphqlCollector {
     const current = unwrap(node);
     const where = locate(module.file, current);
     if (isFunction(current) || current.type === 'method_definition') {
-      if (CONTEXT_CHECK.test(current.text)) return { verdict: 'auth', mechanisms: ['unknown'], detail: 'context user checked in the resolver', where, scope: 'route' };
+      if (rejectsWithoutCaller(current)) return { verdict: 'auth', mechanisms: ['unknown'], detail: 'context user checked in the resolver', where, scope: 'route' };
       const fact = this.auth.fromBody(module, current, 'check in the resolver', true);
       return fact.verdict === 'none' ? undefined : { ...fact, where, scope: 'route' };
     }
@@ -105,12 +150,62 @@ class GraphqlCollector {
       // requireAuth(resolver) / authenticated(resolver): the wrapper's body decides.
       const fn = callee(current);
       const target = fn ? this.graph.resolve(module, fn) : undefined;
-      if (target?.kind === 'node' && isFunction(target.node) && CONTEXT_CHECK.test(target.node.text))
+      if (target?.kind === 'node' && isFunction(target.node) && this.wrapperChecks(target.node))
         return { verdict: 'auth', mechanisms: ['unknown'], detail: current.text.slice(0, 60), where, scope: 'route' };
+      // graphql-resolvers: `combineResolvers(isAuthenticated, resolver)` runs the guards first and stops at an error.
+      if (target?.kind === 'external' && target.specifier === 'graphql-resolvers' && externalName(target) === 'combineResolvers') {
+        const guards = callArgs(current).slice(0, -1);
+        if (guards.some((guard) => this.isCombinedGuard(module, guard, 0)))
+          return { verdict: 'auth', mechanisms: ['unknown'], detail: current.text.replace(/\s+/g, ' ').slice(0, 60), where, scope: 'route' };
+        return undefined;
+      }
       const fact = this.auth.classify(module, current);
       return fact.verdict === 'none' ? undefined : { ...fact, where, scope: 'route' };
     }
     return undefined;
+  }
+
+  /** A wrapper whose returned closure checks the context's caller. */
+  private wrapperChecks(fn: Node): boolean {
+    if (rejectsWithoutCaller(fn)) return true;
+    const body = field(fn, 'body');
+    const values = body?.type === 'statement_block' ? named(body).filter((s) => s.type === 'return_statement').map((s) => named(s)[0]) : [body];
+    return values.some((value) => value !== undefined && isFunction(unwrap(value)) && rejectsWithoutCaller(unwrap(value)));
+  }
+
+  /**
+   * A graphql-resolvers guard: `(parent, args, { me }) => (me ? skip : new ForbiddenError(...))`, the `if` form of it,
+   * or a `combineResolvers(...)` holding one.
+   */
+  private isCombinedGuard(module: JsModule, node: Node, depth: number): boolean {
+    if (depth > 4) return false;
+    const resolved = this.graph.resolve(module, unwrap(node));
+    if (resolved.kind !== 'node') return false;
+    const target = unwrap(resolved.node);
+    if (target.type === 'call_expression') {
+      const fn = callee(target);
+      const inner = fn ? this.graph.resolve(resolved.module, fn) : undefined;
+      if (inner?.kind === 'external' && inner.specifier === 'graphql-resolvers' && externalName(inner) === 'combineResolvers')
+        return callArgs(target).some((arg) => this.isCombinedGuard(resolved.module, arg, depth + 1));
+      return false;
+    }
+    if (!isFunction(target)) return false;
+    if (rejectsWithoutCaller(target)) return true;
+    const context = contextNames(target);
+    const body = field(target, 'body');
+    const value = body && body.type !== 'statement_block' ? unwrap(body) : undefined;
+    if (value?.type !== 'ternary_expression') return false;
+    const condition = field(value, 'condition');
+    const yes = field(value, 'consequence');
+    const no = field(value, 'alternative');
+    if (!condition || !yes || !no || !readsContext(condition, context)) return false;
+    const isSkip = (n: Node): boolean => {
+      const r = this.graph.resolve(resolved.module, unwrap(n));
+      return r.kind === 'external' && r.specifier === 'graphql-resolvers' && externalName(r) === 'skip';
+    };
+    const isError = (n: Node): boolean => /^new\s+\w*(?:Error|Exception)\b/.test(unwrap(n).text);
+    // `me ? skip : new ForbiddenError()` guards the caller; `!me ? new Error() : skip` too.
+    return (isSkip(yes) && isError(no) && !/^!/.test(condition.text)) || (isError(yes) && isSkip(no) && /^!/.test(condition.text));
   }
 
   private sdl(module: JsModule, template: Node): Field[] {
