@@ -243,6 +243,8 @@ export function classifyDecorator(index: PyIndex, module: PyModule, expression: 
   if (resolved?.kind === 'def' && resolved.node.type === 'function_definition' && depth < 3) {
     const analysis = analyseBody(index, resolved.module, resolved.node);
     if (analysis.enforces) {
+      const bypass = unguardedCall(resolved.node, (statement) => analyseBody(index, resolved.module, statement).enforces);
+      if (bypass) return { kind: 'unknown', detail: `@${name} rejects requests only on some paths (${bypass})` };
       return { kind: 'guard', mechanisms: analysis.mechanisms.size > 0 ? [...analysis.mechanisms] : ['unknown'], detail: `@${name} rejects unauthenticated requests` };
     }
     return isAuthish(last) ? { kind: 'unknown', detail: `@${name} does not visibly reject requests` } : { kind: 'none' };
@@ -305,4 +307,150 @@ export function hookGuard(index: PyIndex, module: PyModule, fn: Node, scope: Evi
   }
   const mechanisms = analysis.mechanisms.size > 0 ? [...analysis.mechanisms] : (['unknown'] as AuthMechanism[]);
   return [{ kind: 'protected', mechanisms, detail: `${name}() runs before every request and rejects unauthenticated ones`, where, scope }];
+}
+
+const IDENTITY_TEST = /auth|user|token|session|jwt|identity|admin|staff|superuser|logged|login|credential|api_?key|principal|permission|perm\b|role|verify|signed_in|headers|cookies/i;
+
+/** Names assigned from request credentials in the wrapper (`key = request.headers.get("X-API-Key")`). */
+const credentialNames = new Set<string>();
+
+function mentionsIdentity(text: string): boolean {
+  if (IDENTITY_TEST.test(text)) return true;
+  for (const name of credentialNames) if (new RegExp(`\\b${name}\\b`).test(text)) return true;
+  return false;
+}
+
+/**
+ * For a decorator (`def deco(f): def wrapper(*a, **kw): ...; return f(*a, **kw)`), the condition under
+ * which the wrapper calls the wrapped view without having checked the caller, or undefined when every
+ * call to it sits behind an identity test (`if authed(): return f(...)`, or after
+ * `if not current_user.is_authenticated: abort(401)`). A rejection that depends only on configuration
+ * (`if visibility == PUBLIC: return f(...)`) lets anonymous requests through on that path.
+ */
+export function unguardedCall(decorator: Node, enforces: (statement: Node) => boolean): string | undefined {
+  const wrapped = new Set<string>();
+  let wrapper: Node | undefined;
+  const findWrapper = (fn: Node, depth: number): void => {
+    if (depth > 3 || wrapper) return;
+    for (const param of field(fn, 'parameters')?.namedChildren ?? []) {
+      if (param?.type === 'identifier') wrapped.add(param.text);
+    }
+    const body = field(fn, 'body');
+    for (const statement of body ? body.namedChildren : []) {
+      const def = statement?.type === 'decorated_definition' ? field(statement, 'definition') : statement;
+      if (def?.type !== 'function_definition') continue;
+      if (callsAny(def, wrapped)) {
+        wrapper = def;
+        return;
+      }
+      findWrapper(def, depth + 1);
+    }
+  };
+  findWrapper(decorator, 0);
+  if (!wrapper) return undefined;
+  const body = field(wrapper, 'body');
+  credentialNames.clear();
+  walk(wrapper, (node) => {
+    if (node.type === 'assignment') {
+      const left = field(node, 'left');
+      const right = field(node, 'right');
+      if (left?.type === 'identifier' && right && mentionsIdentity(right.text)) credentialNames.add(left.text);
+    }
+    return true;
+  });
+  const bypass = body ? bypassIn(body.namedChildren.filter((n): n is Node => n !== null), wrapped, false, enforces).bypass : undefined;
+  return bypass === 'call' ? 'the wrapped view is called before any check' : bypass;
+}
+
+function callsAny(root: Node, names: ReadonlySet<string>): boolean {
+  let found = false;
+  walk(root, (node) => {
+    if (found) return false;
+    if (node.type === 'call') {
+      const fn = field(node, 'function');
+      if (fn?.type === 'identifier' && names.has(fn.text)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+function exits(block: Node | undefined): boolean {
+  const last = block?.namedChildren.filter((n) => n !== null && n.type !== 'comment').at(-1);
+  if (!last) return false;
+  if (last.type === 'raise_statement' || last.type === 'return_statement') return true;
+  return last.type === 'expression_statement' && /^(abort|flask\.abort)\(/.test(last.text);
+}
+
+/** A condition that is true only for an identified caller (`authed()`, `current_user.is_authenticated`, `"uid" in session`). */
+function positiveIdentity(condition: Node): boolean {
+  const target = unwrap(condition);
+  if (target.type === 'not_operator') return false;
+  if (target.type === 'boolean_operator') {
+    const left = field(target, 'left');
+    const right = field(target, 'right');
+    const and = target.childForFieldName('operator')?.text === 'and';
+    const l = left ? positiveIdentity(left) : false;
+    const r = right ? positiveIdentity(right) : false;
+    return and ? l || r : l && r;
+  }
+  return mentionsIdentity(target.text);
+}
+
+/** `not authed()`, `user is None`, `not token`: true when the caller is not identified. */
+function negativeIdentity(condition: Node): boolean {
+  const target = unwrap(condition);
+  if (target.type === 'not_operator') {
+    const inner = field(target, 'argument');
+    return inner !== undefined && positiveIdentity(inner);
+  }
+  if (target.type === 'comparison_operator') {
+    const operator = target.children.filter((c) => c !== null && !c.isNamed).map((c) => c?.text ?? '').join(' ');
+    if ((operator === 'is' || operator === '==') && target.namedChildren.at(-1)?.type === 'none') return mentionsIdentity(target.text);
+    // `key not in SERVICE_KEYS`, `token != expected`: the credential does not match.
+    return (operator === 'not in' || operator === '!=') && mentionsIdentity(target.text);
+  }
+  if (target.type === 'boolean_operator' && target.childForFieldName('operator')?.text === 'or') {
+    const left = field(target, 'left');
+    const right = field(target, 'right');
+    return (left !== undefined && negativeIdentity(left)) || (right !== undefined && negativeIdentity(right));
+  }
+  return false;
+}
+
+/** Walks statements in order: `bypass` names the first path calling the wrapped view unchecked; `guarded` whether what follows is checked. */
+function bypassIn(statements: readonly Node[], wrapped: ReadonlySet<string>, guarded: boolean, enforces: (statement: Node) => boolean): { bypass?: string; guarded: boolean } {
+  let checked = guarded;
+  for (const statement of statements) {
+    if (statement.type === 'if_statement') {
+      const condition = field(statement, 'condition');
+      const consequence = field(statement, 'consequence');
+      if (!condition || !consequence) continue;
+      const inside = bypassIn(consequence.namedChildren.filter((n): n is Node => n !== null), wrapped, checked || positiveIdentity(condition), enforces);
+      if (inside.bypass) return { bypass: inside.bypass === 'call' ? `when ${condition.text}` : inside.bypass, guarded: checked };
+      let elseChecked = checked || negativeIdentity(condition);
+      for (const clause of statement.childrenForFieldName('alternative')) {
+        if (!clause) continue;
+        const clauseCondition = clause.type === 'elif_clause' ? field(clause, 'condition') : undefined;
+        const body = field(clause, clause.type === 'else_clause' ? 'body' : 'consequence');
+        const branchChecked = elseChecked || (clauseCondition ? positiveIdentity(clauseCondition) : false);
+        const result = body ? bypassIn(body.namedChildren.filter((n): n is Node => n !== null), wrapped, branchChecked, enforces) : { guarded: branchChecked };
+        if (result.bypass) return { bypass: result.bypass === 'call' ? `when ${clauseCondition?.text ?? `not (${condition.text})`}` : result.bypass, guarded: checked };
+        if (clauseCondition) elseChecked = elseChecked || negativeIdentity(clauseCondition);
+      }
+      // `if not authed(): abort(403)`: past it, the caller is identified.
+      if (!checked && negativeIdentity(condition) && exits(consequence)) checked = true;
+      continue;
+    }
+    if (statement.type === 'try_statement' || statement.type === 'with_statement' || statement.type === 'for_statement') {
+      const body = field(statement, 'body');
+      const inner = body ? bypassIn(body.namedChildren.filter((n): n is Node => n !== null), wrapped, checked, enforces) : { guarded: checked };
+      if (inner.bypass) return inner;
+      continue;
+    }
+    if (!checked && callsAny(statement, wrapped)) return { bypass: 'call', guarded: checked };
+    // `verify_jwt_in_request()`, `user = get_current_user()` that raise without a credential.
+    if (!checked && (statement.type === 'expression_statement') && enforces(statement)) checked = true;
+  }
+  return { guarded: checked };
 }
