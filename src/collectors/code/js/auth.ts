@@ -187,7 +187,7 @@ const SESSION_RE = /\b(?:req|request|ctx|c)\.session\b|\.isAuthenticated\s*\(\s*
 const SESSION_WRITE_RE = /\b(?:req|request|ctx|c)\.session(?:\.[\w$]+)*\s*=(?!=)|\b(?:req|request|ctx|c)\.session\.(?:save|regenerate|destroy)\s*\(/g;
 /** Reads a credential from the request (a bearer header, a cookie), whatever it does with it. */
 const CREDENTIAL_READ = /\.headers\.authorization|\.headers\[\s*['"`]authorization|\.get\(\s*['"`]authorization|\.header\(\s*['"`]authorization|\bBearer\b|\.cookies\b|getCookie\s*\(/i;
-const APIKEY_RE = /x-api-key|api[-_]?key/i;
+const APIKEY_RE = /x-api-key|api[-_]?key|['"`]x-[\w-]*-key['"`]/i;
 const BASIC_RE = /['"`]Basic\s/;
 const JWT_RE = /\bjwt\.verify\s*\(|\bjwtService\.verify\w*\s*\(|\bjwtVerify\s*\(|\.jwtVerify\s*\(|\bgetToken\s*\(|\bverify\(\s*token/;
 const USER_RE = /\b(?:req|request|ctx\.state|ctx\.request|ctx|context|c\.var|contextValue)\.(?:user|currentUser|auth|userId)\b|c\.get\(\s*['"`](?:user|jwtPayload)['"`]\s*\)/;
@@ -285,6 +285,9 @@ export class AuthAnalyser {
         const mechanisms = table(name, args, this.graph, module);
         return mechanisms ? { verdict: 'auth', mechanisms, detail } : NONE;
       }
+      // `createMiddleware(async (c, next) => …)` (hono/factory) and the like: the function handed over is the middleware.
+      const wrapped = args.length === 1 && args[0] ? unwrap(args[0]) : undefined;
+      if (wrapped && isFunction(wrapped) && nextParameter(wrapped)) return this.fromBody(module, wrapped, detail, false);
       return AUTHISH.test(name) && !/session$/i.test(resolved.specifier) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
     }
     if (resolved.kind === 'node' && isFunction(resolved.node)) {

@@ -34,6 +34,11 @@ export interface RouterDialect {
   namedRoutes?: boolean;
   /** Hono's `app.on(method, path, ...)`. */
   onMethod?: boolean;
+  /**
+   * @hono/zod-openapi: `app.openapi(createRoute({ method, path }), handler)` and `app.doc(path, …)`: the method and path
+   * a registration call declares, when the dialect reads such calls.
+   */
+  declared?(graph: ModuleGraph, module: JsModule, name: string, args: readonly Node[]): { methods: string[]; path: string | undefined; handlers: Node[] } | undefined;
   /** Unmounted instances that are apps anyway (every Hono instance can serve). */
   everyRootIsApp?: boolean;
 }
@@ -166,8 +171,8 @@ export class RouterEngine {
   }
 
   private resolveChained(module: JsModule, node: Node, depth: number): Instance | undefined {
-    if (node.type === 'identifier' || node.type === 'member_expression' || node.type === 'call_expression')
-      return node.type === 'call_expression' ? undefined : this.resolveInstance(module, node, depth + 1);
+    // `export const slack = createSlackRoute(config)`: the instance the factory returns.
+    if (node.type === 'identifier' || node.type === 'member_expression' || node.type === 'call_expression') return this.resolveInstance(module, node, depth + 1);
     return undefined;
   }
 
@@ -293,7 +298,9 @@ export class RouterEngine {
       current = unwrap(object);
     }
     if (segments.length === 0) return;
-    const relevant = segments.some((segment) => VERBS.has(segment.name) || segment.name === 'use' || segment.name === 'route' || segment.name === this.dialect.mountMethod || (this.dialect.onMethod && segment.name === 'on'));
+    const relevant = segments.some(
+      (segment) => VERBS.has(segment.name) || segment.name === 'use' || segment.name === 'route' || segment.name === this.dialect.mountMethod || (this.dialect.onMethod && segment.name === 'on') || segment.name === 'openapi' || segment.name === 'doc' || segment.name === 'doc31',
+    );
     if (!relevant) return;
     const instance = this.resolveInstance(module, current);
     if (!instance) return;
@@ -319,6 +326,12 @@ export class RouterEngine {
           this.targeted.add(sub.key);
           instance.registrations.push({ kind: 'use', module, path: this.path(module, pathArg), items: [{ instance: sub.key, node: target ?? pathArg }], site });
         }
+        continue;
+      }
+      const declared = this.dialect.declared?.(this.graph, module, segment.name, segment.args);
+      if (declared) {
+        if (declared.path === undefined) this.unresolved(module, segment.args[0] ?? segment.call, 'route path');
+        instance.registrations.push({ kind: 'route', module, methods: declared.methods, path: declared.path ?? '{dynamic}', handlers: declared.handlers, site });
         continue;
       }
       if (this.dialect.onMethod && segment.name === 'on' && segment.args.length >= 3) {
