@@ -1,4 +1,4 @@
-import { nodesOfType } from '../../analysis/code.js';
+import { factsOf, nodesOfType, sourceByFile } from '../../analysis/code.js';
 import type { Node } from 'web-tree-sitter';
 import { at, isJs, isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod } from '../../analysis/code-input.js';
@@ -88,6 +88,84 @@ function registration(fn: Node): string {
   return args?.type === 'arguments' && call ? codeText(call).replace(codeText(fn), '') : '';
 }
 
+const MAX_RESOLVED_TEXT = 20_000;
+const REGISTRATION = /^(get|post|put|patch|delete|del|all|head|options|route|use)$/;
+
+/** The relative module a local name was imported from, as a workspace file. */
+function importedSource(ctx: CheckContext, source: SourceFile, name: string): { module: SourceFile; exported?: string } | undefined {
+  const qualified = factsOf(source).imports.get(name);
+  if (!qualified?.startsWith('.')) return undefined;
+  const segments = source.file.split('/').slice(0, -1);
+  const resolve = (specifier: string): SourceFile | undefined => {
+    const parts = [...segments];
+    for (const part of specifier.split('/')) {
+      if (part === '..') parts.pop();
+      else if (part !== '.' && part !== '') parts.push(part);
+    }
+    const base = parts.join('/');
+    for (const candidate of [base, `${base}.js`, `${base}.ts`, `${base}.mjs`, `${base}.cjs`, `${base}/index.js`, `${base}/index.ts`]) {
+      const found = sourceByFile(ctx, candidate);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const whole = resolve(qualified);
+  if (whole) return { module: whole };
+  const dot = qualified.lastIndexOf('.');
+  const module = dot > 0 ? resolve(qualified.slice(0, dot)) : undefined;
+  return module ? { module, exported: qualified.slice(dot + 1) } : undefined;
+}
+
+/** The text of what `name` is bound to at the top of a module: a const, a function, an `exports.name =`. */
+function definitionText(source: SourceFile, name: string): string | undefined {
+  for (const node of nodesOfType(source, ['variable_declarator', 'function_declaration', 'assignment_expression'])) {
+    if (node.type === 'assignment_expression') {
+      const left = node.childForFieldName('left')?.text ?? '';
+      if (left === `exports.${name}` || left === `module.exports.${name}`) return node.text;
+    } else if (node.childForFieldName('name')?.text === name) {
+      return node.text;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The route's own middleware, resolved to their definitions: express-validator chains
+ * (`validators.signup = [body('email').isEmail(), …]`) and the middleware that rejects on their
+ * result (`helpers.verify` calling `validationResult(req)`) usually live in other modules.
+ */
+function routeMiddlewareText(ctx: CheckContext, endpoint: Endpoint): string {
+  const out: string[] = [];
+  for (const declared of endpoint.sources) {
+    if (declared.kind !== 'code') continue;
+    const source = sourceByFile(ctx, declared.location.file);
+    if (!source || !isJs(source)) continue;
+    const row = declared.location.line - 1;
+    const calls = nodesOfType(source, ['call_expression']).filter(
+      (call) => call.startPosition.row <= row && call.endPosition.row >= row && REGISTRATION.test(call.childForFieldName('function')?.childForFieldName('property')?.text ?? ''),
+    );
+    const call = calls.reduce<Node | undefined>((best, candidate) => (!best || candidate.text.length < best.text.length ? candidate : best), undefined);
+    const args = call?.childForFieldName('arguments');
+    if (!args) continue;
+    let size = 0;
+    for (const reference of args.descendantsOfType(['member_expression', 'identifier'])) {
+      if (!reference || size > MAX_RESOLVED_TEXT) break;
+      if (reference.type === 'identifier' && parentOf(reference)?.type === 'member_expression') continue;
+      const object = reference.type === 'member_expression' ? reference.childForFieldName('object') : reference;
+      const property = reference.type === 'member_expression' ? reference.childForFieldName('property')?.text : undefined;
+      if (object?.type !== 'identifier') continue;
+      const imported = importedSource(ctx, source, object.text);
+      const name = property ?? imported?.exported ?? object.text;
+      const text = imported ? definitionText(imported.module, name) : definitionText(source, name);
+      if (text) {
+        out.push(text);
+        size += text.length;
+      }
+    }
+  }
+  return out.join('\n');
+}
+
 function projectValidates(ctx: CheckContext): boolean {
   return ctx.sources.some((source) => isJs(source) && PROJECT_VALIDATION.test(source.text)) || (ctx.project.dependencies.npm ?? []).includes('express-openapi-validator');
 }
@@ -126,6 +204,7 @@ export default defineCheck({
       if (!use) continue;
       const evidence = `${codeText(fn)}\n${registration(fn)}\n${decoratorsOf(fn)}`;
       if (VALIDATION.test(evidence) || SIGNED.test(evidence)) continue;
+      if (isJs(source) && VALIDATION.test(routeMiddlewareText(ctx, endpoint))) continue;
       report({
         messageId: 'unvalidated',
         data: { method: endpoint.method, path: endpoint.path, expression: use.text.replace(/\s+/g, ' ').slice(0, 60) },
