@@ -37,7 +37,7 @@ const TOKENS: readonly RegExp[] = [
   String.raw`(glpat-)([A-Za-z0-9_-]{20,})`,
   String.raw`(xox[abposr]-)([A-Za-z0-9-]{10,})`,
   String.raw`(AKIA|ASIA)([0-9A-Z]{16})(?![0-9A-Za-z])`,
-  String.raw`(AIza)([0-9A-Za-z_-]{8,})`,
+  String.raw`(AIza)([0-9A-Za-z_-]{6,})`,
   String.raw`(npm[_-])([A-Za-z0-9]{36})(?![A-Za-z0-9])`,
 ].map((pattern) => new RegExp(`${START}${pattern}`, 'gi'));
 
