@@ -699,16 +699,31 @@ export function movesMoney(path: string): boolean {
   return ACTIONS.has(last) && segments.slice(0, -1).some((segment) => MONEY.has(segment));
 }
 
-const WEBHOOK_PATH = /(^|[/_-])(webhooks?|hooks?|callbacks?|notify|notifications?|ipn)([/_-]|$)/i;
-const EVENTS_PATH = /(^|\/)events?(\/|$)/i;
+const WEBHOOK_PATH = /(^|[/_-])(webhooks?|hooks?|ipn)([/_-]|$)/i;
+// Words that name webhooks in some APIs and ordinary routes in others (OAuth callbacks, the app's own notifications).
+const AMBIGUOUS_PATH = /(^|[/_-])(callbacks?|notify|notifications?|events?)([/_-]|$)/i;
+const OAUTH_PATH = /(^|[/_-])(auth|oauth2?|login|signin|sso|saml|oidc|openid|social|accounts?)([/_-]|$)/i;
+/** What a signing sender posts: a signature header, a raw body kept for an HMAC, or an event envelope. */
+const SIGNED_INPUT =
+  /['"`][\w-]*signature[\w-]*['"`]|\bsig(?:nature)?_?header\b|x-hub-|x-slack-|x-shopify-hmac|x-twilio|x-webhook|svix-|webhook-id|express\.raw\s*\(|bodyParser\.raw\s*\(|rawBody|get_data\s*\(|\b(event|payload|body|data|notification)\s*(?:\.|\[\s*['"])(type|event_type|eventType|event|topic|action|object_kind)\b/i;
+/** The file imports the SDK of a provider that signs the calls it sends. */
+const SIGNING_PROVIDER = /(?:^|\n)\s*(?:from|import)\s+(?:twilio|stripe|svix|slack_sdk|shopify|paypalrestsdk|braintree|mollie|adyen|paddle|mailgun|sendgrid|postmarker)\b|require\(\s*['"](?:twilio|stripe|svix|@octokit\/webhooks|@slack\/bolt|@shopify\/shopify-api|braintree|@mollie\/api-client|@adyen\/api-library|@paddle\/paddle-node-sdk|mailgun\.js|@sendgrid\/eventwebhook)['"]|from\s+['"](?:twilio|stripe|svix|@octokit\/webhooks|@slack\/bolt|@shopify\/shopify-api|braintree|@mollie\/api-client|@adyen\/api-library|@paddle\/paddle-node-sdk|mailgun\.js|@sendgrid\/eventwebhook)['"]/;
+const OAUTH_RETURN = /\b(query|args|GET|searchParams)\b[^\n]{0,40}\b(code|state)\b|authorize_access_token|fetch_token|exchangeCode|getToken\s*\(/;
 
-/** A route that receives calls from another system: by its path, or because the handler parses a provider's webhook. */
+/**
+ * A route that receives calls from another system. The handler parsing a provider's webhook
+ * decides; a `webhooks`/`hooks`/`ipn` path is enough; words other routes use as well (`callback`,
+ * `notifications`, `events`) need signature-shaped input, and an OAuth redirect target is never one.
+ */
 export function isWebhookReceiver(endpoint: Endpoint, handler: HandlerInfo | undefined): boolean {
   if (!['POST', 'PUT', 'ANY'].includes(endpoint.method.toUpperCase())) return false;
   if (handler && WEBHOOK_LIBRARIES.test(handler.routeText)) return true;
   if (endpoint.auth.state === 'protected') return false;
+  if (handler && OAUTH_RETURN.test(handler.routeText)) return false;
   if (WEBHOOK_PATH.test(endpoint.path)) return true;
-  return EVENTS_PATH.test(endpoint.path) && endpoint.auth.state === 'unprotected';
+  if (!AMBIGUOUS_PATH.test(endpoint.path) || OAUTH_PATH.test(endpoint.path)) return false;
+  const code = handler?.routeText.replace(/^\s*(#|\/\/).*$/gm, '');
+  return code !== undefined && endpoint.auth.state === 'unprotected' && (SIGNED_INPUT.test(code) || SIGNING_PROVIDER.test(handler?.source.text ?? ''));
 }
 
 /** Provider SDK calls that verify a webhook's signature (and, except GitHub's, its timestamp). */
