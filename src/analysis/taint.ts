@@ -228,6 +228,17 @@ function typeOfParam(param: Node): string {
   return (type?.text ?? '').replace(/^:\s*/, '').trim();
 }
 
+const koaFlatQueryCache = new WeakMap<CheckContext, boolean>();
+
+function koaFlatQuery(ctx: CheckContext): boolean {
+  const cached = koaFlatQueryCache.get(ctx);
+  if (cached !== undefined) return cached;
+  const npm = ctx.project.dependencies.npm ?? [];
+  const flat = npm.includes('koa') && !npm.includes('koa-qs') && !npm.includes('qs-middleware');
+  koaFlatQueryCache.set(ctx, flat);
+  return flat;
+}
+
 class Walker {
   readonly env = new Map<string, Taint | undefined>();
   readonly out = new Map<number, Taint>();
@@ -363,6 +374,9 @@ class Walker {
     }
     if (base === 'ctx' && !KOA_CTX_ATTRS.has(property)) return undefined;
     if (base === 'ctx' && property === 'request') return undefined;
+    // Koa parses the query string with `querystring`: strings or arrays of strings, never objects
+    // that could carry `$ne` — unless the app swaps in a nested parser such as koa-qs.
+    if ((base === 'ctx' || base === 'ctx.request') && property === 'query' && koaFlatQuery(this.ctx)) return { origin: node.text, cleared: BIT.nosql };
     const strings = JS_ATTRS[property];
     if (strings === undefined) return undefined;
     return { origin: node.text, cleared: strings ? BIT.nosql : 0 };
