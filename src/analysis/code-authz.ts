@@ -467,6 +467,8 @@ function isDataAccess(call: CallSite): boolean {
   if (receiver === '') return false;
   if (/^(request|req|res|response|ctx|os|os\.environ|cache|redis|headers|params|kwargs|dict|self\.kwargs|request\.\w+|req\.\w+|this\.http\w*|http\w*|axios|fetch|map|router|app|fastify|server|Object|JSON|Array|Math|_|lodash)$/.test(receiver)) return false;
   if (/^(update|create|insert|delete|remove)$/.test(method) && /\b(hash|hmac|sha\d*|md5|cipher|crypto|digest|set|map|list|array)\b/i.test(receiver)) return false;
+  // `current_app.config['OAUTH2_PROVIDERS'].get(provider)`, `settings.PLANS.get(name)`: the app's own configuration, not stored records.
+  if (method === 'get' && /(?:^|\.)(?:config|settings|conf|cfg|options|environ|env|constants)(?:\[|\.|$)/i.test(receiver)) return false;
   return DB_RECEIVER.test(receiver) || call.callee.split('.').length > 2 || /^\.\.?\//.test(call.callee);
 }
 
