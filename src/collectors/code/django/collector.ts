@@ -18,7 +18,7 @@ import {
   unwrap,
 } from '../python/ast.js';
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
-import { UNKNOWN, UNPROTECTED, analyseBody, classifyDecorator, decide, decoratorGuard, isAuthish, locate, type Guard } from '../python/guards.js';
+import { UNKNOWN, UNPROTECTED, analyseBody, classifyDecorator, decide, decoratorGuard, isAuthish, locate, opensWithIdentityCheck, type Guard } from '../python/guards.js';
 import { concatPaths, normaliseAnglePath, regexToPath } from '../python/paths.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
 import { lookupTable } from '../../../analysis/lookup.js';
@@ -363,10 +363,17 @@ class DjangoScan {
   private pattern(module: PyModule, entry: Node, kind: string, prefix: string, wrappers: Guard[]): void {
     const args = callArgs(entry);
     const routeNode = args.keywords.get('route') ?? args.positional[0];
-    const raw = routeNode ? this.index.evalString(module, routeNode) : undefined;
+    let raw = routeNode ? this.index.evalString(module, routeNode) : undefined;
     if (raw === undefined) {
-      this.diagnose(module, entry, 'A URL pattern cannot be resolved statically; it is skipped.');
-      return;
+      const viewNode = args.keywords.get('view') ?? args.positional[1];
+      const view = viewNode ? unwrap(viewNode) : undefined;
+      if (view?.type !== 'call' || lastSegment(calleeName(view) ?? '') !== 'include') {
+        this.diagnose(module, entry, 'A URL pattern cannot be resolved statically; it is skipped.');
+        return;
+      }
+      // The included routes are still served: list them without the part of the path that is not known.
+      this.diagnose(module, entry, `The prefix ${routeNode?.text ?? ''} of an include() cannot be resolved statically; its routes are listed without it.`);
+      raw = '';
     }
     const route = kind === 'path' ? raw : regexToPath(raw);
     const full = prefix + route;
@@ -508,6 +515,9 @@ class DjangoScan {
       else guards.push(...decoratorGuard(classifyDecorator(this.index, viewModule, decorator), locate(viewModule, decorator), 'route'));
     }
     const handler = locate(viewModule, fn);
+    if (opensWithIdentityCheck(this.index, viewModule, fn)) {
+      guards.push({ kind: 'protected', mechanisms: ['session'], detail: `${field(fn, 'name')?.text ?? 'the view'}() turns anonymous requests away first`, where: handler, scope: 'route' });
+    }
     for (const method of methods) {
       const routeGuards = [...guards];
       if (drf) routeGuards.push(...this.drfGuards(method, permissions, authentication));

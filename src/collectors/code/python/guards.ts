@@ -121,7 +121,7 @@ export function analyseBody(index: PyIndex, module: PyModule, root: Node, depth 
       return false;
     }
     if (node.type === 'return_statement') {
-      if (/\b(401|403)\b|HTTP_401|HTTP_403|UNAUTHORIZED|FORBIDDEN|redirect_to_login|HttpResponseForbidden|login_manager\.unauthorized|url_for\(\s*["'][\w.]*login/.test(node.text)) {
+      if (/\b(401|403)\b|HTTP_401|HTTP_403|UNAUTHORIZED|FORBIDDEN|redirect_to_login|HttpResponseForbidden|login_manager\.unauthorized|url_for\(\s*["'][\w.]*login|(redirect|reverse)\(\s*["'][\w.:-]*login/.test(node.text)) {
         result.enforces = true;
       }
       return true;
@@ -385,7 +385,7 @@ function exits(block: Node | undefined): boolean {
 /** A condition that is true only for an identified caller (`authed()`, `current_user.is_authenticated`, `"uid" in session`). */
 function positiveIdentity(condition: Node): boolean {
   const target = unwrap(condition);
-  if (target.type === 'not_operator') return false;
+  if (target.type === 'not_operator' || /\.is_anonymous\b/.test(target.text)) return false;
   if (target.type === 'boolean_operator') {
     const left = field(target, 'left');
     const right = field(target, 'right');
@@ -400,6 +400,7 @@ function positiveIdentity(condition: Node): boolean {
 /** `not authed()`, `user is None`, `not token`: true when the caller is not identified. */
 function negativeIdentity(condition: Node): boolean {
   const target = unwrap(condition);
+  if ((target.type === 'attribute' || target.type === 'call') && /\.is_anonymous(\(\))?$/.test(target.text)) return true;
   if (target.type === 'not_operator') {
     const inner = field(target, 'argument');
     return inner !== undefined && positiveIdentity(inner);
@@ -453,4 +454,25 @@ function bypassIn(statements: readonly Node[], wrapped: ReadonlySet<string>, gua
     if (!checked && (statement.type === 'expression_statement') && enforces(statement)) checked = true;
   }
   return { guarded: checked };
+}
+
+/**
+ * A view that opens by turning anonymous callers away (`if not request.user.is_authenticated:
+ * return HttpResponseForbidden()` / `return redirect("login")` / `raise PermissionDenied`) before it
+ * does anything else: the check every request passes.
+ */
+export function opensWithIdentityCheck(index: PyIndex, module: PyModule, fn: Node): boolean {
+  const body = field(fn, 'body');
+  for (const statement of body ? body.namedChildren : []) {
+    if (!statement || statement.type === 'comment') continue;
+    if (statement.type === 'expression_statement' && statement.firstNamedChild?.type === 'string') continue;
+    if (statement.type !== 'if_statement') return false;
+    const condition = field(statement, 'condition');
+    const consequence = field(statement, 'consequence');
+    if (!condition || !consequence) return false;
+    credentialNames.clear();
+    if (negativeIdentity(condition) && exits(consequence) && analyseBody(index, module, consequence).enforces) return true;
+    return false;
+  }
+  return false;
 }

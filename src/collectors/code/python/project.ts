@@ -405,6 +405,16 @@ export class PyIndex {
     });
   }
 
+  /** A Django setting from the settings modules (those defining INSTALLED_APPS or ROOT_URLCONF), when they agree. */
+  private djangoSetting(name: string): Resolved | undefined {
+    const found = this.modules
+      .filter((module) => module.values.has(name) && (module.values.has('INSTALLED_APPS') || module.values.has('ROOT_URLCONF')))
+      .map((module) => ({ module, node: module.values.get(name) as Node }));
+    const first = found[0];
+    if (!first || found.some((other) => other.node.text !== first.node.text)) return undefined;
+    return { kind: 'value', module: first.module, node: first.node };
+  }
+
   /** What `name` means at module level in `module`. */
   resolveName(module: PyModule, name: string, depth = 0): Resolved | undefined {
     if (depth > MAX_DEPTH) return undefined;
@@ -485,7 +495,14 @@ export class PyIndex {
     // `get_settings().API_V1_STR`: a member of what a project factory returns.
     const object = unwrap(objectNode).type === 'call' ? this.resolveCall(module, unwrap(objectNode), depth + 1) : this.resolveExpr(module, objectNode, depth + 1);
     if (!object) return undefined;
-    if (object.kind === 'external') return { kind: 'external', qualified: `${object.qualified}.${attribute}` };
+    if (object.kind === 'external') {
+      // `from django.conf import settings; settings.BASE_PATH`: the project's settings module says.
+      if (object.qualified === 'django.conf.settings') {
+        const setting = this.djangoSetting(attribute);
+        if (setting) return setting;
+      }
+      return { kind: 'external', qualified: `${object.qualified}.${attribute}` };
+    }
     if (object.kind === 'module') {
       const inner = this.resolveName(object.module, attribute, depth + 1);
       if (inner) return inner;
@@ -597,13 +614,59 @@ export class PyIndex {
         }
         if (name === 'str') {
           const inner = callArgs(target).positional[0];
-          return inner ? this.evalString(module, inner, depth + 1) : undefined;
+          return inner ? this.evalString(module, inner, depth + 1, env) : undefined;
         }
-        return undefined;
+        // `getattr(configuration, "BASE_PATH", "")`: the default.
+        if (name === 'getattr') {
+          const fallback = callArgs(target).positional[2];
+          return fallback ? this.evalString(module, fallback, depth + 1, env) : undefined;
+        }
+        const fn = field(target, 'function');
+        if (fn?.type === 'attribute' && /^(strip|lstrip|rstrip|lower|upper)$/.test(last)) {
+          const object = field(fn, 'object');
+          const value = object ? this.evalString(module, object, depth + 1, env) : undefined;
+          const charsNode = callArgs(target).positional[0];
+          const chars = charsNode ? literalString(charsNode) : undefined;
+          if (value === undefined || (charsNode && chars === undefined)) return undefined;
+          return stringMethod(value, last, chars);
+        }
+        return this.evalProjectCall(module, target, depth, env);
+      }
+      case 'conditional_expression': {
+        const [whenTrue, condition, whenFalse] = kids(target);
+        if (!whenTrue || !condition || !whenFalse) return undefined;
+        const tested = this.evalString(module, condition, depth + 1, env);
+        if (tested === undefined) return undefined;
+        return this.evalString(module, tested !== '' ? whenTrue : whenFalse, depth + 1, env);
       }
       default:
         return literalString(target);
     }
+  }
+
+  /** A project function whose body is one `return <string expression>` (`def trailing_slash(value): return ...`), called with evaluable arguments. */
+  private evalProjectCall(module: PyModule, call: Node, depth: number, env: ReadonlyMap<string, Bound> | undefined): string | undefined {
+    const fn = field(call, 'function');
+    const callee = fn ? this.resolveExpr(module, fn, depth + 1) : undefined;
+    if (callee?.kind !== 'def' || callee.node.type !== 'function_definition') return undefined;
+    const statements = bodyOf(callee.node).filter((statement) => statement.type !== 'comment' && !(statement.type === 'expression_statement' && statement.firstNamedChild?.type === 'string'));
+    const only = statements[0];
+    if (statements.length !== 1 || only?.type !== 'return_statement' || !only.firstNamedChild) return undefined;
+    const args = callArgs(call);
+    const bound = new Map<string, Bound>();
+    const params = field(callee.node, 'parameters');
+    let index = 0;
+    for (const param of params ? kids(params) : []) {
+      const name = param.type === 'identifier' ? param : field(param, 'name') ?? kids(param).find((child) => child.type === 'identifier');
+      if (!name || name.type !== 'identifier') return undefined;
+      const given = args.keywords.get(name.text) ?? args.positional[index];
+      index++;
+      const fallback = field(param, 'value');
+      if (given) bound.set(name.text, { module, node: given, ...(env ? { env } : {}) });
+      else if (fallback) bound.set(name.text, { module: callee.module, node: fallback });
+      else return undefined;
+    }
+    return this.evalString(callee.module, only.firstNamedChild, depth + 1, bound);
   }
 }
 
@@ -704,4 +767,15 @@ function boundNames(item: Bound): { identifier: Node; binder: { kind: 'param' | 
     return true;
   });
   return out;
+}
+
+function stringMethod(value: string, method: string, chars: string | undefined): string {
+  if (method === 'lower') return value.toLowerCase();
+  if (method === 'upper') return value.toUpperCase();
+  const set = chars ?? ' \t\n\r';
+  let start = 0;
+  let end = value.length;
+  if (method !== 'rstrip') while (start < end && set.includes(value[start] ?? '')) start++;
+  if (method !== 'lstrip') while (end > start && set.includes(value[end - 1] ?? '')) end--;
+  return value.slice(start, end);
 }
