@@ -20,6 +20,7 @@ import {
   parseRequirements,
 } from './project.js';
 import { readTextFile } from './read.js';
+import { declaredMajorAtLeast } from '../analysis/code.js';
 
 describe('manifest parsers', () => {
   it('package.json: dependencies, devDependencies, peerDependencies', () => {
@@ -262,10 +263,27 @@ describe('detectProject', () => {
         pypi: ['django-rest-framework', 'flask-restx', 'pytest'],
         rubygems: ['rails'],
       },
+      versions: { 'npm:express': '4', 'npm:hono': '4', 'pypi:flask-restx': '==1.3' },
     });
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ level: 'warning', file: 'broken/package.json', source: 'workspace' });
     expect(diagnostics[0]?.message).toMatch(/^cannot parse manifest: /);
+  });
+
+  it('keeps the declared version ranges of npm and PyPI dependencies, for library defaults that changed between majors', async () => {
+    await put('package.json', JSON.stringify({ dependencies: { jsonwebtoken: '^9.0.2' }, devDependencies: { 'express-jwt': '~5.3.1' } }));
+    await put('requirements.txt', 'PyJWT==2.10.1\npython-jose[cryptography] >= 3.3.0\nrequests\n');
+    await put('pyproject.toml', '[project]\ndependencies = ["fastapi>=0.110", "pyjwt<2"]\n');
+    const { files } = await discoverWorkspace(root);
+    const project = await detectProject(root, files, readTextFile);
+    expect(project.versions).toMatchObject({ 'npm:jsonwebtoken': '^9.0.2', 'npm:express-jwt': '~5.3.1', 'pypi:python-jose': '>=3.3.0', 'pypi:fastapi': '>=0.110' });
+    expect(project.versions?.['pypi:requests']).toBeUndefined();
+    expect(declaredMajorAtLeast(project, 'npm:jsonwebtoken', 9)).toBe(true);
+    expect(declaredMajorAtLeast(project, 'npm:express-jwt', 6)).toBe(false);
+    expect(declaredMajorAtLeast(project, 'pypi:requests', 2)).toBeUndefined();
+    // Two manifests disagree on PyJWT: the first one read wins, and `<2` never reads as "2 or later".
+    expect(['==2.10.1', '<2']).toContain(project.versions?.['pypi:pyjwt']);
+    expect(declaredMajorAtLeast({ ...project, versions: { 'pypi:pyjwt': '<2' } }, 'pypi:pyjwt', 2)).toBeUndefined();
   });
 
   it('accepts a reader that answers plain text or undefined', async () => {

@@ -402,7 +402,7 @@ async function declaredVersions(files: readonly WorkspaceFile[], readText: TextR
       }
       continue;
     }
-    for (const match of text.matchAll(/^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*((?:[=<>!~]=?|===)\s*[0-9][^;,"'#\s]*)/gm)) {
+    for (const match of text.matchAll(/(?:^|[[,])\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*((?:[=<>!~]=?|===)\s*[0-9][^;,"'#\s]*)/gm)) {
       if (match[1] && match[2]) add('pypi', match[1], match[2].replace(/\s+/g, ''));
     }
   }
