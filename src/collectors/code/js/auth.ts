@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
-import { callArgs, callee, descendants, field, isFunction, named, objectProperty, parameterNames, unwrap } from './ast.js';
+import { callArgs, callee, descendants, dottedName, field, isFunction, named, objectProperty, parameterNames, unwrap } from './ast.js';
 import { bindLocals, bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
 import type { JsModule, ModuleGraph, Resolved } from './modules.js';
 import { externalName, evalString, evalStrings, evalTrue } from './values.js';
@@ -126,6 +126,8 @@ export interface StrategyOrigin {
 }
 
 export function isLoginFlow(origin: StrategyOrigin | undefined, strategy: string): boolean {
+  // passport-local checks a username and password sent to the login route: the route is the login itself.
+  if (origin?.specifier === 'passport-local' || (!origin && strategy === 'local')) return true;
   if (!origin) return LOGIN_FLOW_NAME.test(strategy);
   if (/bearer|jwt|headerapikey|api-?key/i.test(`${origin.specifier} ${origin.name}`)) return false;
   if (origin.specifier === 'passport-azure-ad') return /OIDC/.test(origin.name);
@@ -296,7 +298,8 @@ export class AuthAnalyser {
       return this.fromBody(resolved.module, resolved.node, detail, false, fn.text, args);
     }
     if (resolved.kind === 'node' && resolved.node.type === 'class_declaration') return this.fromBody(resolved.module, resolved.node, detail, false);
-    return AUTHISH.test(fn.text) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
+    // Only a plain name can hint (`requireAuth` from an unread module); a chain like `body('token').isJWT()` is not one.
+    return dottedName(fn) !== undefined && AUTHISH.test(fn.text) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
   }
 
   private strategies(module: JsModule, node: Node): string[] {
@@ -413,11 +416,22 @@ export class AuthAnalyser {
     if ('fact' in target) return { ...target.fact, detail };
     const result = new Gate(target.fn, this.hooks(target.module, depth), target.env).analyse();
     const states = result.continuations.map((continuation) => continuation.state);
+    // A factory around `passport.authenticate(type, …)`: the strategy is the argument the factory was called with.
+    const strategies = this.boundStrategies(target.module, target.fn, target.env);
+    if (strategies.length > 0) {
+      const index = strategyIndex(this.graph);
+      if (strategies.every((strategy) => isLoginFlow(index.get(strategy), strategy))) return { verdict: 'public', mechanisms: ['none'], detail: `${detail} starts or completes a login` };
+      const named_ = strategies.map(passportMechanism).filter((mech): mech is AuthMechanism => mech !== undefined && mech !== 'unknown');
+      for (const mech of named_) if (!mechanisms.includes(mech)) mechanisms.push(mech);
+      const unknownAt = mechanisms.indexOf('unknown');
+      if (named_.length > 0 && unknownAt >= 0) mechanisms.splice(unknownAt, 1);
+    }
     if (states.length === 0) return maybe;
     const markers = result.continuations.filter((continuation) => continuation.state === 'marker').map((continuation) => continuation.condition ?? '');
     if (states.includes('open')) {
       // A name alone (`checkAuth` that only records the caller) proves nothing either way: not authentication.
-      if (mechanisms.length === 0 && !facts.userCheck && !CREDENTIAL_READ.test(target.fn.text)) return NONE;
+      // Reading `req.user` (a rate limiter keyed by user) is not optional authentication either: a credential must be read.
+      if (mechanisms.length === 0 && !CREDENTIAL_READ.test(target.fn.text)) return NONE;
       const at = result.continuations.find((continuation) => continuation.state === 'open');
       const line = at ? ` (line ${at.node.startPosition.row + 1})` : '';
       return { verdict: 'optional', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail: `${detail} lets requests without valid credentials through${line}`, markers };
@@ -477,6 +491,23 @@ export class AuthAnalyser {
     return { fn, module, env: new Map() };
   }
 
+  /** Strategy names of `passport.authenticate(param, …)` calls in a closure whose `param` the factory's caller bound. */
+  private boundStrategies(module: JsModule, fn: Node, env: Map<string, Bound | null>): string[] {
+    if (env.size === 0) return [];
+    const out: string[] = [];
+    for (const call of descendants(fn, CALLS)) {
+      const target = callee(call);
+      if (!target || !/authenticate$/.test(target.text)) continue;
+      const resolved = this.graph.resolve(module, target);
+      if (resolved.kind !== 'external' || !PASSPORT.includes(resolved.specifier)) continue;
+      const arg = callArgs(call)[0] ? unwrap(callArgs(call)[0] as Node) : undefined;
+      const bound = arg?.type === 'identifier' ? env.get(arg.text) : undefined;
+      const value = bound ? unwrap(bound.node) : undefined;
+      if (value?.type === 'string') out.push(value.text.slice(1, -1));
+    }
+    return out;
+  }
+
   private hooks(module: JsModule, depth: number): GateHooks {
     return {
       selfRejecting: (call) => this.selfRejecting(module, call, depth),
@@ -503,6 +534,13 @@ export class AuthAnalyser {
       delegate: (call) => {
         const fn = callee(call);
         if (!fn || depth > 4) return 'unknown';
+        // `passport.authenticate(type, (err, user) => …)(req, res, next)`: with a custom callback passport never calls
+        // `next` itself; the callback (read on its own) decides.
+        if (fn.type === 'call_expression' && callArgs(fn).some((arg) => isFunction(unwrap(arg)))) {
+          const inner = callee(fn);
+          const target = inner ? this.graph.resolve(module, inner) : undefined;
+          if (target?.kind === 'external' && PASSPORT.includes(target.specifier)) return 'ignore';
+        }
         const fact = this.classify(module, fn, depth + 1);
         return fact.verdict === 'auth' ? 'auth' : fact.verdict === 'maybe' ? 'unknown' : 'open';
       },

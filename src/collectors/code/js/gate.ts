@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { parentOf } from '../../../parsing/tree-index.js';
 import { callArgs, callee, descendants, field, isFunction, named, objectProperty, parameterNames, unwrap } from './ast.js';
 
 /**
@@ -42,7 +43,7 @@ export interface GateHooks {
   /** Whether a call throws (or answers 401) when the credential it reads is missing or invalid. */
   selfRejecting(call: Node): boolean;
   /** The verdict of a middleware a gate delegates to with its `next` (`passport.authenticate('jwt')(req, res, next)`). */
-  delegate(call: Node): 'auth' | 'open' | 'unknown';
+  delegate(call: Node): 'auth' | 'open' | 'unknown' | 'ignore';
   /** A workspace function that receives the continuation as argument `index`: the states it continues in. */
   passes?(call: Node, index: number, rejectAt: readonly number[]): { states: PathState[]; rejects: boolean; authReject: boolean } | undefined;
 }
@@ -241,14 +242,16 @@ export class Gate {
     };
     if (value === true) return run(consequence, state);
     if (value === false) return run(alternative, state);
-    let yes = run(consequence, state);
-    let no = run(alternative, state);
+    // `if (req.user) return next()`: a user an earlier middleware authenticated is already there.
+    const presence = condition ? userPresence(condition) : undefined;
+    let yes = run(consequence, presence === true ? lift(state) : state);
+    let no = run(alternative, presence === false ? lift(state) : state);
     const kind = condition ? this.conditionKind(condition) : 'data';
     if (kind === 'data' || kind === 'credential') {
       // The side that only rejects is the check; the other side has passed it (a 400 on bad input is not a credential check).
       const checks = (flow: Flow): boolean => rejectOnly(flow) && (kind === 'credential' || flow.exits.some((exit) => exit.auth === true));
-      if (checks(no) && state !== 'guarded') yes = run(consequence, lift(state));
-      if (checks(yes) && state !== 'guarded') no = run(alternative, lift(state));
+      if (checks(no) && state !== 'guarded' && condition && this.narrows(condition, true)) yes = run(consequence, lift(state));
+      if (checks(yes) && state !== 'guarded' && condition && this.narrows(condition, false)) no = run(alternative, lift(state));
     } else if (state === 'open') {
       // Only the request path, method or route metadata decided: the open side skipped the check for those routes.
       // `if (isPublic) return true;` / `if (url.startsWith('/login')) return next();` leave early; `if (!isPublic) { check }` checks on one side only.
@@ -259,6 +262,26 @@ export class Gate {
       no = retag(no, tag, text, checked(yes), condition);
     }
     return { fall: dedupe([...yes.fall, ...no.fall]), exits: [...yes.exits, ...no.exits] };
+  }
+
+  /**
+   * Whether the side of `condition` given by `when` excludes the rejected case: `if (!user || err) reject` leaves only
+   * callers with a user on the other side, `if (user && user.banned) reject` does not (no user goes on as well).
+   */
+  private narrows(condition: Node, when: boolean): boolean {
+    const current = unwrap(condition);
+    if (current.type !== 'binary_expression') return true;
+    const operator = field(current, 'operator')?.text;
+    const left = field(current, 'left');
+    const right = field(current, 'right');
+    if (!left || !right || (operator !== '&&' && operator !== '||')) return true;
+    // The side reached by the disjunction failing (for `||`, when false) or the conjunction holding (for `&&`, when true) is narrowed by each part.
+    if ((operator === '||') === !when) return this.narrows(left, when) && this.narrows(right, when);
+    // Otherwise only one part decided: it narrows only when the other parts are fixed by the factory's options.
+    const fixed = (part: Node): boolean => this.truth(part) === (operator === '&&');
+    if (fixed(left)) return this.narrows(right, when);
+    if (fixed(right)) return this.narrows(left, when);
+    return false;
   }
 
   private expression(node: Node, state: PathState): Flow {
@@ -352,7 +375,7 @@ export class Gate {
           for (const inner of followed.states.length > 0 ? followed.states : []) exits.push({ kind: 'continue', continuation: { state: inner === 'open' ? fall : inner, node: call } });
         } else {
           const verdict = this.hooks.delegate(call);
-          exits.push({ kind: 'continue', continuation: { state: verdict === 'auth' ? 'guarded' : verdict === 'unknown' ? 'unknown' : fall, node: call } });
+          if (verdict !== 'ignore') exits.push({ kind: 'continue', continuation: { state: verdict === 'auth' ? 'guarded' : verdict === 'unknown' ? 'unknown' : fall, node: call } });
         }
         ended = true;
         continue;
@@ -368,8 +391,9 @@ export class Gate {
         for (const name of this.errorNames) inner.errorNames.add(name);
         for (const name of this.rejectNames) inner.rejectNames.add(name);
         const params = parameterNames(value);
-        // `jwt.verify(token, key, (err, user) => …)`: the first parameter is the error.
-        if (params[0]) inner.errorNames.add(params[0]);
+        // `jwt.verify(token, key, (err, user) => …)`: the first parameter is the verifier's error. Passport's custom
+        // callback gets an error only when something broke: a missing or bad credential is `user === false` there.
+        if (params[0] && !/(?:^|\.)authenticate$/.test(name)) inner.errorNames.add(params[0]);
         const body = field(value, 'body');
         if (!body) continue;
         const start = promised !== undefined && promised !== null && /\.then$/.test(name) ? promised : fall;
@@ -431,7 +455,7 @@ export class Gate {
   private shallowCalls(node: Node): Node[] {
     return descendants(node, CALLS).filter((call) => {
       if (call.id === node.id) return true;
-      for (let up = call.parent; up && up.id !== node.id; up = up.parent) if (isFunction(up)) return false;
+      for (let up = parentOf(call); up && up.id !== node.id; up = parentOf(up)) if (isFunction(up)) return false;
       return true;
     });
   }
@@ -539,6 +563,22 @@ export class Gate {
     if (value.type === 'object' || value.type === 'array') return true;
     return undefined;
   }
+}
+
+const AUTHENTICATED_USER = /^(?:req|request|ctx\.state|ctx\.req|ctx)\.(?:user|currentUser)$|^(?:req|request|ctx)\.session\.(?:user|userId|user_id)$|^(?:req|request|ctx)\.isAuthenticated\(\)$/;
+
+/** `true` for `(req.user)`, `(req.isAuthenticated())`; `false` for their negation; undefined otherwise. */
+function userPresence(condition: Node): boolean | undefined {
+  let current = unwrap(condition);
+  let negated = false;
+  while (current.type === 'unary_expression' && current.children[0]?.type === '!') {
+    const argument = field(current, 'argument');
+    if (!argument) return undefined;
+    negated = !negated;
+    current = unwrap(argument);
+  }
+  if (!AUTHENTICATED_USER.test(current.text.replace(/\s+/g, '').replace(/\?\./g, '.'))) return undefined;
+  return !negated;
 }
 
 function dedupe<T>(items: readonly T[]): T[] {
