@@ -16,6 +16,7 @@ import {
   stringList,
   superclassNodes,
   unwrap,
+  walk,
 } from '../python/ast.js';
 import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { UNKNOWN, UNPROTECTED, analyseBody, classifyDecorator, decide, decoratorGuard, isAuthish, locate, opensWithIdentityCheck, type Guard } from '../python/guards.js';
@@ -517,6 +518,8 @@ class DjangoScan {
     const handler = locate(viewModule, fn);
     if (opensWithIdentityCheck(this.index, viewModule, fn)) {
       guards.push({ kind: 'protected', mechanisms: ['session'], detail: `${field(fn, 'name')?.text ?? 'the view'}() turns anonymous requests away first`, where: handler, scope: 'route' });
+    } else if (!guards.some((guard) => guard.kind === 'protected')) {
+      guards.push(...this.dispatchGuards(viewModule, fn, handler));
     }
     for (const method of methods) {
       const routeGuards = [...guards];
@@ -524,6 +527,37 @@ class DjangoScan {
       const auth = decide(routeGuards, this.fallback(routeGuards));
       this.push(module, entry, method, path, withCsrf(auth, csrfExempt), handler);
     }
+  }
+
+  /**
+   * `def checks(request): if request.method == "POST": return create_check(request); return get_checks(request)`:
+   * a view whose every return hands the request to another project view is guarded as they are.
+   */
+  private dispatchGuards(module: PyModule, fn: Node, where: Location): Guard[] {
+    const returns: Node[] = [];
+    walk(field(fn, 'body') ?? fn, (node) => {
+      if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return false;
+      if (node.type === 'return_statement') returns.push(node);
+      return node.type !== 'return_statement';
+    });
+    if (returns.length === 0) return [];
+    const verdicts: Guard[][] = [];
+    for (const statement of returns) {
+      const value = statement.firstNamedChild ? unwrap(statement.firstNamedChild) : undefined;
+      const callee = value?.type === 'call' ? field(value, 'function') : undefined;
+      const resolved = callee ? this.index.resolveExpr(module, callee) : undefined;
+      if (resolved?.kind !== 'def' || resolved.node.type !== 'function_definition' || !/\brequest\b/.test(field(value as Node, 'arguments')?.text ?? '')) return [];
+      verdicts.push(decoratorsOf(resolved.node).flatMap((d) => decoratorGuard(classifyDecorator(this.index, resolved.module, d), locate(resolved.module, d), 'route')));
+    }
+    const protectedAll = verdicts.every((guards) => guards.some((guard) => guard.kind === 'protected'));
+    if (protectedAll) {
+      const mechanisms = [...new Set(verdicts.flatMap((guards) => guards.filter((g) => g.kind === 'protected').flatMap((g) => g.mechanisms)))];
+      return [{ kind: 'protected', mechanisms, detail: `every branch of ${field(fn, 'name')?.text ?? 'the view'}() hands the request to a guarded view`, where, scope: 'route' }];
+    }
+    if (verdicts.some((guards) => guards.some((guard) => guard.kind === 'protected'))) {
+      return [{ kind: 'unknown', mechanisms: ['unknown'], detail: `${field(fn, 'name')?.text ?? 'the view'}() guards some request methods only`, where, scope: 'route' }];
+    }
+    return [];
   }
 
   private fallback(guards: readonly Guard[]): AuthEvidence {

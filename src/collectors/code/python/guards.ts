@@ -463,16 +463,27 @@ function bypassIn(statements: readonly Node[], wrapped: ReadonlySet<string>, gua
  */
 export function opensWithIdentityCheck(index: PyIndex, module: PyModule, fn: Node): boolean {
   const body = field(fn, 'body');
+  credentialNames.clear();
   for (const statement of body ? body.namedChildren : []) {
     if (!statement || statement.type === 'comment') continue;
-    if (statement.type === 'expression_statement' && statement.firstNamedChild?.type === 'string') continue;
-    if (statement.type !== 'if_statement') return false;
+    if (statement.type === 'expression_statement') {
+      const inner = statement.firstNamedChild;
+      if (inner?.type === 'string') continue;
+      // `key = request.headers.get("X-Metrics-Key")`: remember where credentials are read.
+      if (inner?.type === 'assignment' && !/\(/.test(field(inner, 'right')?.text.replace(/request\.(headers|META|COOKIES|GET|POST)\.get\(/g, '') ?? '(')) {
+        const left = field(inner, 'left');
+        const right = field(inner, 'right');
+        if (left?.type === 'identifier' && right && mentionsIdentity(right.text)) credentialNames.add(left.text);
+        continue;
+      }
+      return false;
+    }
+    if (statement.type !== 'if_statement' || field(statement, 'alternative')) return false;
     const condition = field(statement, 'condition');
     const consequence = field(statement, 'consequence');
-    if (!condition || !consequence) return false;
-    credentialNames.clear();
-    if (negativeIdentity(condition) && exits(consequence) && analyseBody(index, module, consequence).enforces) return true;
-    return false;
+    if (!condition || !consequence || !exits(consequence) || !analyseBody(index, module, consequence).enforces) return false;
+    if (negativeIdentity(condition)) return true;
+    // A rejection on another condition (`if not settings.METRICS_KEY: return HttpResponseForbidden()`) only narrows further.
   }
   return false;
 }
