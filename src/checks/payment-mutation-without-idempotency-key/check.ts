@@ -12,6 +12,9 @@ function appWide(ctx: CheckContext): boolean {
   return [...sourcesOf(ctx, 'js'), ...sourcesOf(ctx, 'python')].some((source) => GLOBAL_MIDDLEWARE.test(source.text));
 }
 
+/** What money-moving code mentions: a payment provider, an amount in a currency, a balance. */
+const MONEY_IN_CODE = /\b(stripe|braintree|paypal|adyen|square|razorpay|mollie|paddle|lemonsqueezy|checkout_?session|payment_?intent|amount|currency|cents|price|balance|wallet|ledger|charge|refund|payout)\b/i;
+
 export default defineCheck({
   id: 'payment-mutation-without-idempotency-key',
   title: 'Payment mutation without idempotency handling',
@@ -40,7 +43,10 @@ export default defineCheck({
       const byModel = created !== undefined;
       const record = created ? /(paymentIntents|PaymentIntent|payments?|charges?|orders?|transfers?|refunds?|payouts?|withdrawals?|disbursements?)/i.exec(created)?.[1] : undefined;
       if (!byPath && !byModel) continue;
-      if (HANDLES_KEY.test(expandedText(handler).text)) continue;
+      const expanded = expandedText(handler).text;
+      // A path word alone (`/websites/{id}/transfer` hands a site to a team) is not money: the handler must show it.
+      if (!byModel && !MONEY_IN_CODE.test(expanded)) continue;
+      if (HANDLES_KEY.test(expanded)) continue;
       report({
         messageId: 'missing',
         data: { endpoint: `${endpoint.method} ${endpoint.path}`, what: record ? `creates a \`${record}\` record` : 'moves money or creates an order' },

@@ -15,7 +15,7 @@ const KINDS: Kind[] = [
   { name: 'one-time code', pattern: /\/(otp|2fa|mfa|totp|verify|verification|confirm)([-_/]|$)|\/(send|resend)[-_]?(code|sms|otp)/i, methods: /^(POST|PUT|ANY)$/, severity: 'high', abuse: 'code brute-forcing and SMS/e-mail flooding (API2, API4)' },
   { name: 'password reset', pattern: /\/(password|passwd)([-_/]|$)|\/(forgot|reset)[-_]?password|\/password[-_]?reset/i, methods: /^(POST|PUT|PATCH|ANY)$/, severity: 'high', abuse: 'account takeover by guessing reset tokens and mass reset e-mails (API2)' },
   { name: 'sign-up', pattern: /\/(signup|sign-up|register|registration)(\/|$)/i, methods: /^(POST|ANY)$/, severity: 'medium', abuse: 'mass account creation (API6)' },
-  { name: 'checkout or payment', pattern: /\/(checkout|purchase|payments?|transfers?|redeem|coupons?|gift-?cards?)(\/|$)/i, methods: /^(POST|ANY)$/, severity: 'medium', abuse: 'automated purchasing, card testing and transfer abuse (API6)' },
+  { name: 'checkout or payment', pattern: /\/(checkout|purchase|payments?|redeem|coupons?|gift-?cards?)(\/|$)|\/(wallets?|funds|balances?|payouts?|bank[-_]?accounts?)\/(\w+\/)*transfers?(\/|$)/i, methods: /^(POST|ANY)$/, severity: 'medium', abuse: 'automated purchasing, card testing and transfer abuse (API6)' },
   { name: 'export', pattern: /\/(export|exports|download|bulk)(\/|$|[-_.])/i, methods: /^(GET|POST|ANY)$/, severity: 'medium', abuse: 'bulk data extraction and expensive report generation (API4)' },
   { name: 'search', pattern: /\/search(\/|$)/i, methods: /.*/, severity: 'low', abuse: 'scraping and expensive queries (API4)' },
 ];
@@ -33,6 +33,9 @@ function kindOf(endpoint: Endpoint): Kind | undefined {
     if (LOGOUT.test(path)) return undefined;
     if (endpoint.auth.state === 'protected' && endpoint.auth.mechanisms.every((mechanism) => TOKEN_MECHANISMS.has(mechanism))) return undefined;
   }
+  // Guessing credentials, codes or reset tokens is an anonymous caller's attack: a route that already
+  // requires a session or token (`PATCH /users/me/password`, an admin-only recovery preview) is not one.
+  if ((kind?.name === 'one-time code' || kind?.name === 'password reset') && endpoint.auth.state === 'protected') return undefined;
   // `POST /users` open to anonymous callers is registration (RealWorld, APIFairy, DRF `UserViewSet.create`).
   if (!kind && endpoint.auth.state === 'unprotected' && SIGN_UP.methods.test(endpoint.method) && SIGN_UP.pattern.test(path)) return SIGN_UP;
   return kind;
