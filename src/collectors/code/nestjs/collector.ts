@@ -452,6 +452,9 @@ class NestCollector {
       return { fact: { ...inner.fact, detail: current.text }, honours };
     }
     const parent = heritage ? named(heritage).flatMap((c) => named(c)).find((c) => c.type === 'identifier') : undefined;
+    // `class ThrottlerBehindProxyGuard extends ThrottlerGuard`: a rate limiter, whatever its name says.
+    const external = parent ? this.graph.resolve(ref.module, parent) : undefined;
+    if (external?.kind === 'external' && external.specifier === '@nestjs/throttler') return { fact: { verdict: 'none', mechanisms: [], detail: '' }, honours };
     if (parent && this.classes.has(parent.text)) {
       const inner = this.guard(ref.module, parent, depth + 1);
       return { fact: { ...inner.fact, detail: current.text }, honours: (key) => honours(key) || inner.honours(key) };
