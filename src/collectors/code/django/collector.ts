@@ -413,6 +413,9 @@ class DjangoScan {
     }
     if (target.type === 'attribute' && target.text.endsWith('site.urls')) {
       this.push(module, entry, 'ANY', full, { state: 'protected', mechanisms: ['session'], detail: 'Django admin site (staff login)', where: locate(module, entry), scope: 'route' }, undefined);
+      // The admin's own login form answers anonymous requests.
+      const login = { state: 'public' as const, mechanisms: ['none' as const], detail: 'Django admin login form', where: locate(module, entry), scope: 'route' as const };
+      for (const method of ['GET', 'POST']) this.push(module, entry, method, `${full.replace(/\/?$/, '/')}login/`, login, undefined);
       return;
     }
     if (target.type === 'call' && lastSegment(calleeName(target) ?? '') === 'as_view') {
