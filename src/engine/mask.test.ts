@@ -61,6 +61,7 @@ describe('maskSecrets', () => {
     ['a manifest version', '"jsonwebtoken": "^9.0.2"'],
     ['a fetch option', "fetch(url, { credentials: 'include' })"],
     ['a grant type pair', 'data={"grant_type": "refresh_token", "refresh_token": refresh_token}'],
+    ['a validation message', "body('password', 'Password must be 8 to 64 characters').isLength({ min: 8 })"],
     ['a concatenated query', "'/login?user=' + user + '&password=' + password"],
     ['prose about schemes', 'Retire the Basic credentials and use Bearer authentication; Token verification must pin algorithms.'],
     ['a type annotation', 'def verify(credentials: HTTPAuthorizationCredentials = Depends(bearer)):'],

@@ -120,13 +120,19 @@ function maskKnown(text: string, known: KnownSecrets): string {
   return out;
 }
 
+function quotedIsSecret(separator: string, value: string): boolean {
+  if (value.length < 4 || /^\s/.test(value) || isPlaceholder(value) || NOT_A_VALUE.test(value) || VERSION.test(value)) return false;
+  // After a comma the value may be another argument: `("grant_type", "refresh_token")`, `body('password', 'Password must…')`.
+  return !separator.includes(',') || (!CODE_PATH.test(value) && value.split(' ').length <= 3);
+}
+
 export function maskSecrets(text: string, known?: KnownSecrets): string {
   let out = known === undefined || known.values.length === 0 ? text : maskKnown(text, known);
   out = out.replace(PEM, (whole, header: string) => `${header}****`);
   for (const pattern of [...TOKENS, JWT]) out = out.replace(pattern, (_whole, prefix: string, body: string) => `${prefix}${hide(body)}`);
   out = out.replace(USERINFO, (whole, head: string, password: string) => (isPlaceholder(password) ? whole : `${head}${hide(password)}@`));
   out = out.replace(QUOTED, (whole, name: string, separator: string, open: string, value: string, close: string) =>
-    value.length < 4 || /^\s/.test(value) || isPlaceholder(value) || NOT_A_VALUE.test(value) || VERSION.test(value) || (separator.includes(',') && CODE_PATH.test(value)) ? whole : `${name}${separator}${open}${hide(value)}${close}`,
+    quotedIsSecret(separator, value) ? `${name}${separator}${open}${hide(value)}${close}` : whole,
   );
   out = out.replace(UNQUOTED, (whole, name: string, separator: string, value: string) =>
     looksRandom(value) && !isPlaceholder(value) && !CODE_PATH.test(value) ? `${name}${separator}${hide(value)}` : whole,

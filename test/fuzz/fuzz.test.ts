@@ -17,10 +17,10 @@ import { runCase } from './case.js';
 const SEED = 1_206_2026;
 
 const RUNS: Record<string, number> = {
-  'spec-yaml': 25,
+  'spec-yaml': 20,
   'spec-json': 30,
   ref: 20,
-  graphql: 40,
+  graphql: 30,
   python: 3,
   js: 3,
   gitignore: 20,
@@ -28,7 +28,7 @@ const RUNS: Record<string, number> = {
   name: 150,
   'output-paths': 6,
   masking: 10,
-  rendering: 30,
+  rendering: 20,
 };
 
 describe('fuzz (fixed seed)', () => {
