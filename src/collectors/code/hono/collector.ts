@@ -15,10 +15,11 @@ export const honoDialect: RouterDialect = {
   mountMethod: 'route',
   onMethod: true,
   everyRootIsApp: true,
+  declaredMethods: ['openapi', 'doc', 'doc31'],
   declared(graph: ModuleGraph, module: JsModule, name: string, args: readonly Node[]) {
     const [first, ...rest] = args;
     if (!first) return undefined;
-    if ((name === 'doc' || name === 'doc31') && args.length >= 2) return { methods: ['GET'], path: evalString(graph, module, first), handlers: [] };
+    if ((name === 'doc' || name === 'doc31') && args.length >= 2) return [{ methods: ['GET'], path: evalString(graph, module, first), handlers: [] }];
     if (name !== 'openapi' || rest.length === 0) return undefined;
     // `createRoute({ method: 'get', path: '/monitors/{id}', ... })`, written inline or held in a constant.
     let route = unwrap(first);
@@ -36,7 +37,7 @@ export const honoDialect: RouterDialect = {
     const verb = method ? evalString(graph, module, method) : undefined;
     if (!verb) return undefined;
     const middleware = objectProperty(object, 'middleware');
-    return { methods: [verb.toUpperCase()], path: path ? evalString(graph, module, path) : undefined, handlers: [...(middleware ? [middleware] : []), ...rest] };
+    return [{ methods: [verb.toUpperCase()], path: path ? evalString(graph, module, path) : undefined, handlers: [...(middleware ? [middleware] : []), ...rest] }];
   },
   creates(graph: ModuleGraph, module: JsModule, node: Node): { app: boolean; prefix: string } | undefined {
     const current = unwrap(node);

@@ -38,7 +38,9 @@ export interface RouterDialect {
    * @hono/zod-openapi: `app.openapi(createRoute({ method, path }), handler)` and `app.doc(path, …)`: the method and path
    * a registration call declares, when the dialect reads such calls.
    */
-  declared?(graph: ModuleGraph, module: JsModule, name: string, args: readonly Node[]): { methods: string[]; path: string | undefined; handlers: Node[] } | undefined;
+  declared?(graph: ModuleGraph, module: JsModule, name: string, args: readonly Node[]): { methods: string[]; path: string | undefined; handlers: Node[] }[] | undefined;
+  /** Method names `declared` reads, besides the verbs. */
+  declaredMethods?: readonly string[];
   /** Unmounted instances that are apps anyway (every Hono instance can serve). */
   everyRootIsApp?: boolean;
 }
@@ -299,7 +301,7 @@ export class RouterEngine {
     }
     if (segments.length === 0) return;
     const relevant = segments.some(
-      (segment) => VERBS.has(segment.name) || segment.name === 'use' || segment.name === 'route' || segment.name === this.dialect.mountMethod || (this.dialect.onMethod && segment.name === 'on') || segment.name === 'openapi' || segment.name === 'doc' || segment.name === 'doc31',
+      (segment) => VERBS.has(segment.name) || segment.name === 'use' || segment.name === 'route' || segment.name === this.dialect.mountMethod || (this.dialect.onMethod && segment.name === 'on') || (this.dialect.declaredMethods?.includes(segment.name) ?? false),
     );
     if (!relevant) return;
     const instance = this.resolveInstance(module, current);
@@ -328,10 +330,12 @@ export class RouterEngine {
         }
         continue;
       }
-      const declared = this.dialect.declared?.(this.graph, module, segment.name, segment.args);
+      const declared = this.dialect.declaredMethods?.includes(segment.name) ? this.dialect.declared?.(this.graph, module, segment.name, segment.args) : undefined;
       if (declared) {
-        if (declared.path === undefined) this.unresolved(module, segment.args[0] ?? segment.call, 'route path');
-        instance.registrations.push({ kind: 'route', module, methods: declared.methods, path: declared.path ?? '{dynamic}', handlers: declared.handlers, site });
+        for (const route of declared) {
+          if (route.path === undefined) this.unresolved(module, segment.args[0] ?? segment.call, 'route path');
+          instance.registrations.push({ kind: 'route', module, methods: route.methods, path: route.path ?? '{dynamic}', handlers: route.handlers, site });
+        }
         continue;
       }
       if (this.dialect.onMethod && segment.name === 'on' && segment.args.length >= 3) {

@@ -31,6 +31,20 @@ export const koaDialect: RouterDialect = {
     const prefix = object?.type === 'object' ? objectProperty(object, 'prefix') : undefined;
     return { app: false, prefix: (prefix && evalString(graph, module, prefix)) ?? '' };
   },
+  declaredMethods: ['swagger'],
+  /** koa-swagger-decorator's `router.swagger({ swaggerHtmlEndpoint, swaggerJsonEndpoint })`: the docs page and its JSON. */
+  declared(graph: ModuleGraph, module: JsModule, name: string, args: readonly Node[]) {
+    if (name !== 'swagger') return undefined;
+    const options = args[0] ? unwrap(args[0]) : undefined;
+    const option = (key: string, fallback: string): string | undefined => {
+      const value = options?.type === 'object' ? objectProperty(options, key) : undefined;
+      return value ? evalString(graph, module, value) : fallback;
+    };
+    return [
+      { methods: ['GET'], path: option('swaggerHtmlEndpoint', '/swagger-html'), handlers: [] },
+      { methods: ['GET'], path: option('swaggerJsonEndpoint', '/swagger-json'), handlers: [] },
+    ];
+  },
   mounted(graph: ModuleGraph, module: JsModule, node: Node) {
     if (node.type !== 'call_expression') return undefined;
     const fn = callee(node);
