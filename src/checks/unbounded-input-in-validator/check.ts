@@ -289,9 +289,13 @@ export default defineCheck({
       for (const parameter of endpoint.parameters) if (parameter.in === 'body' && parameter.type) bodies.add(parameter.type);
     }
     for (const source of ctx.sources) {
+      const library = isPython(source) ? 'pydantic' : undefined;
       const schemas = isPython(source) ? pydanticModels(ctx, source, bodies) : [...jsSchemas(ctx, source), ...nestDtos(ctx, source)];
       for (const schema of schemas) {
+        // One habit of the project (no length bounds in its validators) is one root cause, listing every schema.
+        const rootCause = library ?? (schema.node.type === 'class_declaration' ? 'class-validator' : /\b(?:z|zod)\./.test(schema.node.text) ? 'zod' : 'joi');
         report({
+          rootCause,
           messageId: 'fields',
           data: { name: schema.name, fields: schema.fields.map((field) => `\`${field}\``).join(', ') },
           occurrences: schema.fields.length,
