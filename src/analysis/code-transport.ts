@@ -5,7 +5,7 @@ import { isJsFamily } from '../parsing/languages.js';
 import type { InfraKind } from '../workspace/infra.js';
 import type { ReportDescriptor } from '../checks/define-check.js';
 import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
-import { type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, propertyOf, qualify, sourceByFile, stringValue } from './code.js';
+import { type CallSite, callsWithin, elementsOf, lineText, enclosingFunction, factsOf, literalValue, nodesOfType, propertyOf, qualify, sourceByFile, stringValue } from './code.js';
 import { staticSegments } from './openapi-security.js';
 import { parentOf } from '../parsing/tree-index.js';
 import { lookupTable } from './lookup.js';
@@ -571,14 +571,15 @@ export function corsPolicies(ctx: CheckContext): CorsPolicy[] {
 }
 
 /** Location, endpoint and snippet of a CORS policy, ready for a report. */
-export function policyAt(ctx: CheckContext, policy: CorsPolicy, node?: Node): Pick<ReportDescriptor<string>, 'location' | 'evidence' | 'key' | 'endpointId'> {
+export function policyAt(ctx: CheckContext, policy: CorsPolicy, node?: Node): Pick<ReportDescriptor<string>, 'location' | 'evidence' | 'key' | 'endpointId' | 'rootCause'> {
   const target = node ?? policy.node;
+  // The same CORS options copied into several apps or files are one decision: one finding lists them all.
   if (isSourceFile(policy.source) && target) {
     const where = at(ctx, policy.source, target);
-    return { ...where, key: `${policy.label}\u0000${where.key ?? ''}` };
+    return { ...where, key: `${policy.label}\u0000${where.key ?? ''}`, rootCause: target.text.replace(/\s+/g, '').replace(/,([}\])])/g, '$1') };
   }
   const snippet = policy.label.length > 160 ? `${policy.label.slice(0, 159)}…` : policy.label;
-  return { location: { file: policy.source.file, line: policy.line }, evidence: { snippet }, key: snippet };
+  return { location: { file: policy.source.file, line: policy.line }, evidence: { snippet }, key: snippet, rootCause: snippet };
 }
 
 export function nullOriginNode(policy: CorsPolicy): Node | 'line' | undefined {
@@ -673,17 +674,16 @@ export function handlerOf(ctx: CheckContext, endpoint: Endpoint): HandlerInfo | 
   if (!node) return undefined;
   if (node.type === 'decorated_definition') node = node.childForFieldName('definition') ?? node;
   const declared = endpoint.sources.find((s) => s.kind === 'code' && s.location.file === handler.file)?.location.line ?? handler.line;
-  const lines = source.text.split('\n');
   const first = Math.min(declared, node.startPosition.row + 1);
   let decoratorStart = first;
-  while (decoratorStart > 1 && /^\s*@/.test(lines[decoratorStart - 2] ?? '')) decoratorStart -= 1;
-  const routeText = lines.slice(decoratorStart - 1, node.endPosition.row + 1).join('\n');
+  while (decoratorStart > 1 && /^\s*@/.test(lineText(source, decoratorStart - 1) ?? '')) decoratorStart -= 1;
+  const routeText = Array.from({ length: Math.max(0, node.endPosition.row + 2 - decoratorStart) }, (_, index) => lineText(source, decoratorStart + index) ?? '').join('\n');
   return { source, node, routeText };
 }
 
 /** Calls inside a node, from the file's call index, in source order. */
 export function callsIn(source: SourceFile, node: Node): CallSite[] {
-  return factsOf(source).calls.filter((call) => isInside(call.node, node)).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  return callsWithin(source, node);
 }
 
 const MONEY = new Set(['payments', 'payment', 'paymentintents', 'charges', 'charge', 'refunds', 'refund', 'transfers', 'transfer', 'payouts', 'payout', 'orders', 'order', 'checkout', 'checkouts', 'transactions', 'disbursements', 'withdrawals', 'deposits', 'topups', 'purchases']);
@@ -875,6 +875,6 @@ export function firstSideEffect(handler: HandlerInfo): CallSite | undefined {
 
 /** The source line a node starts on, trimmed: a snippet that tells apart identical expressions on different lines. */
 export function lineSnippet(source: SourceFile, node: Node, max = 160): string {
-  const line = (source.text.split('\n')[node.startPosition.row] ?? node.text).trim();
+  const line = (lineText(source, node.startPosition.row + 1) ?? node.text).trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
