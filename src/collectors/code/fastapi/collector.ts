@@ -452,6 +452,7 @@ class FastapiScan {
     const parameters: Parameter[] = [];
     const path = normaliseFastapiPath(concatPaths(prefix, route.path));
     if (route.handler) {
+      for (const dep of this.classViewDependencies(module, route.handler)) guards.push(...this.guard(dep));
       for (const param of paramsOf(route.handler)) {
         const deps = dependsIn(this.index, module, param);
         if (deps.length > 0) {
@@ -493,6 +494,40 @@ class FastapiScan {
         tags: [...new Set([...routerTags, ...route.tags])],
       }),
     );
+  }
+
+  /**
+   * Class-based views (`@cbv(router)` from fastapi-utils / fastapi-restful, or a project's copy such as
+   * `@controller(router)`): the class attributes declared `user: User = Depends(get_current_user)`, its
+   * bases' included, are resolved for every endpoint method of the class.
+   */
+  private classViewDependencies(module: PyModule, handler: Node): DepRef[] {
+    const holder = parentOf(handler)?.type === 'decorated_definition' ? parentOf(handler) : handler;
+    const cls = parentOf(parentOf(holder));
+    if (cls?.type !== 'class_definition') return [];
+    const isView = decoratorsOf(cls).some((decorator) => {
+      const target = unwrap(decorator);
+      if (target.type !== 'call') return false;
+      const first = callArgs(target).positional[0];
+      return /^(cbv|controller)$/.test(lastSegment(calleeName(target) ?? '')) && first !== undefined && this.routerFor(module, first) !== undefined;
+    });
+    if (!isView) return [];
+    const out: DepRef[] = [];
+    const visit = (from: PyModule, node: Node, depth: number): void => {
+      if (depth > 5) return;
+      for (const base of superclassNodes(node)) {
+        const resolved = this.index.resolveExpr(from, base);
+        if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') visit(resolved.module, resolved.node, depth + 1);
+      }
+      for (const statement of bodyOf(node)) {
+        const assignment = statement.type === 'expression_statement' ? statement.firstNamedChild : undefined;
+        if (assignment?.type !== 'assignment' || field(assignment, 'left')?.type !== 'identifier') continue;
+        const param = { name: field(assignment, 'left')?.text ?? '', node: assignment, ...(field(assignment, 'type') ? { type: field(assignment, 'type') as Node } : {}), ...(field(assignment, 'right') ? { value: field(assignment, 'right') as Node } : {}) };
+        for (const dep of dependsIn(this.index, from, param)) out.push({ module: dep.module, call: dep.call, scope: 'route', discarded: false });
+      }
+    };
+    visit(module, cls, 0);
+    return out;
   }
 
   private guard(dep: DepRef): Guard[] {
