@@ -10,6 +10,7 @@ import { joinPaths, mountCovers, normalisePath } from '../js/paths.js';
 import { evalString } from '../js/values.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 import { lookupTable } from '../../../analysis/lookup.js';
+import { graphqlExport, resolverOperations, type ResolverHost } from './resolvers.js';
 
 const PACKAGES = ['@nestjs/core', '@nestjs/common'];
 const HTTP: Record<string, string> = lookupTable({ Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ANY' });
@@ -184,6 +185,7 @@ class NestCollector {
 
   run(): CollectedEndpoint[] {
     const controllers: { ref: ClassRef; decorators: Decorator[] }[] = [];
+    const resolvers: { ref: ClassRef; decorators: Decorator[] }[] = [];
     for (const module of this.graph.modules.values()) {
       const text = module.source.text;
       for (const [name, binding] of module.declarations) {
@@ -232,8 +234,28 @@ class NestCollector {
       const holder = parentOf(ref.node)?.type === 'export_statement' ? parentOf(ref.node) : undefined;
       const decorators = [...(holder ? decoratorsOf(holder) : []), ...decoratorsOf(ref.node)];
       if (decorators.some((d) => d.name === 'Controller')) controllers.push({ ref, decorators });
+      if (decorators.some((d) => graphqlExport(this.graph, ref.module, d.node) === 'Resolver')) resolvers.push({ ref, decorators });
     }
-    return [...controllers.flatMap(({ ref, decorators }) => this.controller(ref, decorators)), ...this.generated];
+    let host: ResolverHost | undefined;
+    return [
+      ...controllers.flatMap(({ ref, decorators }) => this.controller(ref, decorators)),
+      ...(resolvers.length > 0 ? resolvers.flatMap(({ ref, decorators }) => resolverOperations(host ?? (host = this.resolverHost()), ref.module, ref.node, decorators)) : []),
+      ...this.generated,
+    ];
+  }
+
+  /** GraphQL resolvers (nestjs/resolvers.ts) read with the controllers' decorator expansion and guard analysis. */
+  private resolverHost(): ResolverHost {
+    const globals = this.globalGuards.map((g) => ({ guard: this.guard(g.module, g.node), where: locate(g.module.file, g.site), node: g.node, module: g.module }));
+    return {
+      graph: this.graph,
+      appFile: this.appFile,
+      expand: (module, decorators) => this.expand(module, decorators),
+      guardsFrom: (module, decorators) => this.guardsFrom(module, decorators),
+      publicKeys: (decorators) => this.publicKeys(decorators),
+      globals: () => globals,
+      parse: decorator,
+    };
   }
 
   /** `'1'`, `['1', '2']`, `VERSION_NEUTRAL`: the versions an expression names (`''` for neutral). */
