@@ -134,7 +134,8 @@ class FastifyCollector {
       }
       const loaded = this.autoload(module, pluginArg, options);
       if (loaded) {
-        result.children.push(...loaded);
+        result.children.push(...loaded.children);
+        result.routes.push(...loaded.routes);
         return;
       }
       const child = this.plugin(module, pluginArg);
@@ -170,14 +171,15 @@ class FastifyCollector {
    * with its folder as prefix (`_id` folders become `:id`); with `autoHooks`, an `autohooks` file's hooks wrap
    * the plugins of its folder (and of its subfolders with `cascadeHooks`).
    */
-  private autoload(module: JsModule, pluginArg: Node, options: Node | undefined): Child[] | undefined {
+  private autoload(module: JsModule, pluginArg: Node, options: Node | undefined): { children: Child[]; routes: RouteDecl[] } | undefined {
     const resolved = this.graph.resolve(module, unwrap(pluginArg));
     if (resolved.kind !== 'external' || !AUTOLOAD.includes(resolved.specifier)) return undefined;
     const object = options ? unwrap(options) : undefined;
-    if (object?.type !== 'object') return [];
+    if (object?.type !== 'object') return { children: [], routes: [] };
     const dirNode = objectProperty(object, 'dir');
     const dir = dirNode ? this.directory(module, dirNode) : undefined;
-    if (dir === undefined) return [];
+    if (dir === undefined) return { children: [], routes: [] };
+    const routes: RouteDecl[] = [];
     const prefixNode = objectProperty(object, 'prefix');
     const prefix = prefixNode ? evalString(this.graph, module, prefixNode) ?? '{dynamic}' : '';
     const autoHooks = objectProperty(object, 'autoHooks')?.text === 'true';
@@ -190,6 +192,14 @@ class FastifyCollector {
       const slash = relative.lastIndexOf('/');
       const folder = slash < 0 ? '' : relative.slice(0, slash);
       const exported = this.graph.exported(candidate, 'default');
+      // `export default fastifyStatic` with `export const autoConfig = { prefix: '/uploads' }`: a library plugin, registered as is.
+      if (exported.kind === 'external') {
+        const site = named(candidate.source.tree.rootNode).find((statement) => statement.type === 'export_statement' && statement.children.some((c) => c?.type === 'default'));
+        const generated = site ? this.generatedFor(candidate, exported.specifier, this.autoConfig(candidate), site) : undefined;
+        const folderPath = folder.split('/').filter(Boolean).map((segment) => (segment.startsWith('_') ? `:${segment.slice(1)}` : segment)).join('/');
+        for (const route of generated ?? []) routes.push({ ...route, url: joinPaths(prefix, folderPath, route.url) });
+        continue;
+      }
       if (exported.kind !== 'node') continue;
       const plugin = this.plugin(exported.module, exported.node);
       if (!plugin) continue;
@@ -199,7 +209,7 @@ class FastifyCollector {
       }
       plugins.push({ folder, ...plugin });
     }
-    return plugins.map(({ folder, context, encapsulated }) => {
+    const children = plugins.map(({ folder, context, encapsulated }) => {
       const segments = folder === '' ? [] : folder.split('/');
       const wrapping: Context[] = [];
       for (let depth = cascade ? 0 : segments.length; depth <= segments.length; depth++) {
@@ -209,6 +219,21 @@ class FastifyCollector {
       const path = segments.map((segment) => (segment.startsWith('_') ? `:${segment.slice(1)}` : segment)).join('/');
       return { context, prefix: joinPaths(prefix, path === '' ? '' : `/${path}`), encapsulated, hooks: wrapping };
     });
+    return { children, routes };
+  }
+
+  /** @fastify/autoload's `export const autoConfig`: an options object, or a function returning one. */
+  private autoConfig(module: JsModule): Node | undefined {
+    const config = this.graph.exported(module, 'autoConfig');
+    if (config.kind !== 'node') return undefined;
+    const value = unwrap(config.node);
+    if (value.type === 'object') return value;
+    if (!isFunction(value)) return undefined;
+    const body = field(value, 'body');
+    if (body && body.type !== 'statement_block') return unwrap(body);
+    const returned = body ? named(body).find((statement) => statement.type === 'return_statement') : undefined;
+    const result = returned ? named(returned)[0] : undefined;
+    return result ? unwrap(result) : undefined;
   }
 
   /**
@@ -218,13 +243,17 @@ class FastifyCollector {
   private generated(module: JsModule, pluginArg: Node, options: Node | undefined, site: Node): RouteDecl[] | undefined {
     const resolved = this.graph.resolve(module, unwrap(pluginArg));
     if (resolved.kind !== 'external') return undefined;
+    return this.generatedFor(module, resolved.specifier, options, site);
+  }
+
+  private generatedFor(module: JsModule, specifier: string, options: Node | undefined, site: Node): RouteDecl[] | undefined {
     const object = options ? unwrap(options) : undefined;
     const option = (key: string, fallback: string): string => {
       const value = object?.type === 'object' ? objectProperty(object, key) : undefined;
       return value ? evalString(this.graph, module, value) ?? '{dynamic}' : fallback;
     };
     const route = (methods: string[], url: string): RouteDecl => ({ module, methods, url, options: undefined, handler: undefined, site });
-    switch (resolved.specifier) {
+    switch (specifier) {
       case '@fastify/static':
       case 'fastify-static':
         return [route(['GET'], joinPaths(option('prefix', '/'), '{path}'))];
