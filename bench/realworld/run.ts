@@ -1,11 +1,12 @@
 /**
- * `npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json | --markdown] [--all] [--save DIR] [--timeout S]`
+ * `npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json | --markdown] [--all] [--save DIR | --from DIR] [--timeout S]`
  *
  * Audits every checkout of bench/realworld/manifest.yaml (CORPUS_DIR/ID/ROOT), each in a child
  * process, and compares the result with the hand-checked truth beside the manifest
  * (repos/ID/endpoints.yaml, repos/ID/triage.yaml): route recall and precision, auth-state accuracy,
  * routes wrongly marked protected, findings by check, useful precision, untriaged findings to read
- * next, wall time and peak memory. `--save DIR` keeps each child's raw output as DIR/ID.json.
+ * next, wall time and peak memory. `--save DIR` keeps each child's raw output as DIR/ID.json; `--from DIR`
+ * scores such saved runs again (after editing truth or triage) without auditing.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -562,15 +563,19 @@ async function main(): Promise<number> {
     const index = args.indexOf(name);
     return index >= 0 ? args[index + 1] : undefined;
   };
-  const valued = new Set(['--only', '--save', '--timeout']);
+  const valued = new Set(['--only', '--save', '--timeout', '--from']);
   const positional = args.filter((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
   const corpus = positional[0];
   if (!corpus) {
-    console.error('usage: npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json | --markdown] [--all] [--save DIR] [--timeout S]');
+    console.error(
+      'usage: npm run bench:realworld -- CORPUS_DIR [--only id,id] [--json | --markdown] [--all] [--save DIR | --from DIR] [--timeout S]',
+    );
     return 2;
   }
   const only = value('--only')?.split(',').map((id) => id.trim()).filter(Boolean);
   const save = value('--save');
+  // Re-score runs kept with --save (after editing truth or triage) without auditing again.
+  const from = value('--from');
   const timeoutS = Number(value('--timeout') ?? 300);
   const manifest = readManifest();
   const unknown = only?.filter((id) => !manifest.some((entry) => entry.id === id)) ?? [];
@@ -583,6 +588,23 @@ async function main(): Promise<number> {
 
   const reports: RepoReport[] = [];
   for (const entry of selected) {
+    if (from) {
+      const file = path.join(from, `${entry.id}.json`);
+      if (!existsSync(file)) {
+        reports.push(emptyReport(entry, 'missing', `no saved run at ${file}`));
+        continue;
+      }
+      const output = JSON.parse(readFileSync(file, 'utf8')) as ChildOutput;
+      const report = emptyReport(entry, 'ok');
+      report.wallMs = output.ms;
+      report.peakRssMb = output.maxRssMb;
+      const { truth, problems } = readTruth(entry.id);
+      const { triage, problems: triageProblems } = readTriage(entry.id);
+      report.problems.push(...problems, ...triageProblems);
+      compare(entry, truth, triage, output, report);
+      reports.push(report);
+      continue;
+    }
     const dir = path.resolve(corpus, entry.id, entry.root);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       reports.push(emptyReport(entry, 'missing', `no checkout at ${dir} (see the clone line in manifest.yaml)`));
