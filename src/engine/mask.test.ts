@@ -23,6 +23,7 @@ const SECRETS: [string, string, string][] = [
   ['api_key in a query string', "axios.get('http://api.example.com/v1/items?api_key=9f8e7d6c5b4a39281706f5e4d3c2b1a0&q=' + q)", '9f8e7d6c5b4a39281706f5e4d3c2b1a0'],
   ['token in a query string', 'fetch(`https://api.example.com/items?page=2&access_token=Zq9vK2mXw8Rt4LpN`)', 'Zq9vK2mXw8Rt4LpN'],
   ['key in a query string', 'https://maps.example.com/api/js?key=Xy12ab34cd56ef78', 'Xy12ab34cd56ef78'],
+  ['signature in a query string', 'GET https://files.example.com/report.pdf?expires=1700000000&sig=Qm9x7ZpLw2Rt8', 'Qm9x7ZpLw2Rt8'],
   ['JS assignment', "const JWT_SECRET = 'keyboard-cat-but-longer';", 'keyboard-cat-but-longer'],
   ['JSON property', '{ "client_secret": "c0ffee-and-tea-9921" }', 'c0ffee-and-tea-9921'],
   ['Flask config item', 'app.config["JWT_SECRET_KEY"] = "super-secret-value"', 'super-secret-value'],

@@ -126,21 +126,40 @@ function quotedIsSecret(separator: string, value: string): boolean {
   return !separator.includes(',') || (!CODE_PATH.test(value) && value.split(' ').length <= 3);
 }
 
+/**
+ * Cheap tests that rule most strings out (paths, titles, ids): a pattern only runs where one of
+ * its literal parts occurs. The patterns stay the judges; these only skip work.
+ */
+const HINT = {
+  token: /live|test|gh[pousr]|github|glpat|xox|AKIA|ASIA|AIza|npm|eyJ/i,
+  name: /secret|passw|passphrase|pwd|token|key|sig/i,
+  scheme: /Bearer|bearer|Basic|ApiKey|Token/,
+};
+
 export function maskSecrets(text: string, known?: KnownSecrets): string {
   let out = known === undefined || known.values.length === 0 ? text : maskKnown(text, known);
-  out = out.replace(PEM, (whole, header: string) => `${header}****`);
-  for (const pattern of [...TOKENS, JWT]) out = out.replace(pattern, (_whole, prefix: string, body: string) => `${prefix}${hide(body)}`);
-  out = out.replace(USERINFO, (whole, head: string, password: string) => (isPlaceholder(password) ? whole : `${head}${hide(password)}@`));
-  out = out.replace(QUOTED, (whole, name: string, separator: string, open: string, value: string, close: string) =>
-    quotedIsSecret(separator, value) ? `${name}${separator}${open}${hide(value)}${close}` : whole,
-  );
-  out = out.replace(UNQUOTED, (whole, name: string, separator: string, value: string) =>
-    looksRandom(value) && !isPlaceholder(value) && !CODE_PATH.test(value) ? `${name}${separator}${hide(value)}` : whole,
-  );
-  out = out.replace(QUERY_KEY, (whole, head: string, value: string) => (looksRandom(value) ? `${head}${hide(value)}` : whole));
-  out = out.replace(SCHEME, (whole, scheme: string, space: string, value: string) =>
-    looksRandom(value) || /[+/=]/.test(value) ? `${scheme}${space}${hide(value)}` : whole,
-  );
+  if (out.length < 8) return out;
+  if (out.includes('PRIVATE KEY')) out = out.replace(PEM, (_whole, header: string) => `${header}****`);
+  if (HINT.token.test(out)) {
+    for (const pattern of [...TOKENS, JWT]) out = out.replace(pattern, (_whole, prefix: string, body: string) => `${prefix}${hide(body)}`);
+  }
+  if (out.includes('@') && out.includes('://')) {
+    out = out.replace(USERINFO, (whole, head: string, password: string) => (isPlaceholder(password) ? whole : `${head}${hide(password)}@`));
+  }
+  if (HINT.name.test(out)) {
+    out = out.replace(QUOTED, (whole, name: string, separator: string, open: string, value: string, close: string) =>
+      quotedIsSecret(separator, value) ? `${name}${separator}${open}${hide(value)}${close}` : whole,
+    );
+    out = out.replace(UNQUOTED, (whole, name: string, separator: string, value: string) =>
+      looksRandom(value) && !isPlaceholder(value) && !CODE_PATH.test(value) ? `${name}${separator}${hide(value)}` : whole,
+    );
+    out = out.replace(QUERY_KEY, (whole, head: string, value: string) => (looksRandom(value) ? `${head}${hide(value)}` : whole));
+  }
+  if (HINT.scheme.test(out)) {
+    out = out.replace(SCHEME, (whole, scheme: string, space: string, value: string) =>
+      looksRandom(value) || /[+/=]/.test(value) ? `${scheme}${space}${hide(value)}` : whole,
+    );
+  }
   return out;
 }
 
