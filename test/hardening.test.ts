@@ -320,3 +320,41 @@ describe('names from the audited code that collide with Object.prototype are jus
     expect(hostile.findings).toEqual(benign.findings);
   });
 });
+
+describe('input nested 10,000 deep never overflows the stack', () => {
+  const rep = (text: string, count: number): string => Array.from({ length: count }, () => text).join('');
+  const DEEP = 10_000;
+
+  it('reports deeply nested source, specs and schemas as diagnostics and audits the rest', async () => {
+    const root = workspace({
+      'package.json': JSON.stringify({ name: 'deep', dependencies: { express: '^4.19.2', flask: '*' } }),
+      'requirements.txt': 'flask\n',
+      'src/app.js': "const express = require('express');\nconst app = express();\napp.get('/status', (req, res) => res.json({ ok: true }));\nmodule.exports = app;\n",
+      'src/blocks.js': `const app = require('express')();\napp.get('/a', (req, res) => {\n${rep('if (req.query.a) {\n', DEEP)}${rep('}\n', DEEP)}res.json(1);\n});\n`,
+      'src/functions.js': `${rep('function f() {\n', DEEP)}${rep('}\n', DEEP)}`,
+      'src/callbacks.js': `const app = require('express')();\n${rep('app.use((req, res, next) => {\n', DEEP)}${rep('});\n', DEEP)}`,
+      'src/chain.js': `const app = require('express')();\napp.get('/c', (req, res) => res.json(req${rep('\n  .a', DEEP)}));\n`,
+      'src/parens.py': `from flask import Flask, request\napp = Flask(__name__)\n\n@app.route("/p")\ndef p():\n    x = ${rep('(\n', DEEP)}request.args${rep(')\n', DEEP)}\n    return x\n`,
+      'src/lists.py': `DATA = ${rep('[\n', DEEP)}${rep(']\n', DEEP)}\n`,
+      // Left out as generated (its lines are too long) or reported: either way, no crash.
+      'src/blocks.py': `def f(x):\n${Array.from({ length: 1_000 }, (_, depth) => `${' '.repeat(depth + 1)}if x:\n`).join('')}${' '.repeat(1_001)}return x\n`,
+      'specs/openapi.json': `{"openapi": "3.0.3", "info": {"title": "Deep", "version": "1"}, "paths": {"/deep": {"get": {"responses": {"200": {"description": "ok"}}}}}, "x-deep": ${rep('[', DEEP)}${rep(']', DEEP)}, "x-object": ${rep('{"a": ', DEEP)}1${rep('}', DEEP)}}`,
+      'specs/deep-openapi.yaml': `openapi: 3.0.3\ninfo: {title: Deep, version: '1'}\npaths: {}\nx-deep: ${rep('[', DEEP)}${rep(']', DEEP)}\n`,
+      'graphql/schema.json': `{"data": {"__schema": {"queryType": {"name": "Query"}, "types": [{"kind": "OBJECT", "name": "Query", "fields": [{"name": "a", "args": [], "type": ${rep('{"kind": "LIST", "ofType": ', DEEP)}{"kind": "SCALAR", "name": "Int"}${rep('}', DEEP)}}]}]}}}`,
+    });
+    const analysis = await analyse({ root, today: '2026-06-01' });
+    try {
+      const messages = analysis.diagnostics.map((diagnostic) => `${diagnostic.file ?? ''}: ${diagnostic.message}`);
+      expect(messages.filter((message) => /crashed|skipped:|Maximum call stack/i.test(message))).toEqual([]);
+      for (const file of ['src/blocks.js', 'src/functions.js', 'src/callbacks.js', 'src/chain.js', 'src/parens.py', 'src/lists.py']) {
+        const found = analysis.diagnostics.filter((diagnostic) => diagnostic.file === file);
+        expect(found, file).toEqual([expect.objectContaining({ level: 'warning', line: expect.any(Number) as unknown, message: expect.stringMatching(/not analysed/) as unknown })]);
+      }
+      expect(analysis.diagnostics.some((diagnostic) => diagnostic.file === 'specs/deep-openapi.yaml')).toBe(true);
+      const paths = analysis.context.inventory.endpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`);
+      expect(paths).toEqual(expect.arrayContaining(['GET /status', 'GET /deep']));
+    } finally {
+      analysis.dispose();
+    }
+  });
+});

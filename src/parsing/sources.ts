@@ -4,6 +4,7 @@ import type { WorkspaceFile } from '../workspace/discover.js';
 import { textOf, type TextReader, type TextReadResult } from '../workspace/read.js';
 import type { SourceLanguage } from './languages.js';
 import type { FileBudget } from './budget.js';
+import { MAX_CHAIN, MAX_NESTING, excessiveNesting } from './nesting.js';
 import { parseSync, prepareLanguages, type Node, type Tree } from './parser.js';
 
 /** Share of a file's bytes inside ERROR nodes from which its results are called incomplete. */
@@ -94,6 +95,12 @@ export async function parseSources(
     schedule(index + READ_AHEAD);
     const text = textOf(result, diagnostics);
     if (text === undefined) continue;
+    const deep = excessiveNesting(text, file.language);
+    if (deep) {
+      const what = deep.kind === 'nesting' ? `nests more than ${MAX_NESTING} levels deep` : `chains more than ${MAX_CHAIN} operators in one statement`;
+      diagnostics.push({ level: 'warning', file: file.path, line: deep.line, message: `the code ${what} at line ${deep.line}; the file is not analysed (its routes and findings are missing)`, source: 'parser' });
+      continue;
+    }
     let tree: Tree | undefined;
     const started = performance.now();
     try {

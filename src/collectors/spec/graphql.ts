@@ -200,7 +200,9 @@ function authOf(directives: string[]): AuthEvidence {
 }
 
 function namedType(type: TypeNode): string {
-  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
+  let node = type;
+  while (node.kind !== Kind.NAMED_TYPE) node = node.type;
+  return node.name.value;
 }
 
 function directiveNames(directives: readonly ConstDirectiveNode[] | undefined): string[] {
@@ -277,17 +279,17 @@ interface IntrospectionTypeRef {
 }
 
 function typeRef(value: unknown): { text: string; named: string; required: boolean } {
-  const ref: IntrospectionTypeRef = isObject(value) ? value : {};
-  if (ref.kind === 'NON_NULL') {
-    const inner = typeRef(ref.ofType);
-    return { text: `${inner.text}!`, named: inner.named, required: true };
-  }
-  if (ref.kind === 'LIST') {
-    const inner = typeRef(ref.ofType);
-    return { text: `[${inner.text}]`, named: inner.named, required: false };
+  // Iterative: a hostile introspection result can wrap a type thousands of levels deep.
+  const wrappers: unknown[] = [];
+  let ref: IntrospectionTypeRef = isObject(value) ? value : {};
+  while (ref.kind === 'NON_NULL' || ref.kind === 'LIST') {
+    wrappers.push(ref.kind);
+    ref = isObject(ref.ofType) ? ref.ofType : {};
   }
   const name = typeof ref.name === 'string' ? ref.name : '';
-  return { text: name, named: name, required: false };
+  let text = name;
+  for (let index = wrappers.length - 1; index >= 0; index--) text = wrappers[index] === 'NON_NULL' ? `${text}!` : `[${text}]`;
+  return { text, named: name, required: wrappers[0] === 'NON_NULL' };
 }
 
 function modelFromIntrospection(document: GraphqlDocument): Model | undefined {
