@@ -720,11 +720,17 @@ export function isWebhookReceiver(endpoint: Endpoint, handler: HandlerInfo | und
   if (handler && WEBHOOK_LIBRARIES.test(handler.routeText)) return true;
   if (endpoint.auth.state === 'protected') return false;
   if (handler && OAUTH_RETURN.test(handler.routeText)) return false;
+  const code = handler?.routeText.replace(/^\s*(#|\/\/).*$/gm, '');
+  const signed = code !== undefined && (SIGNED_INPUT.test(code) || SIGNING_PROVIDER.test(handler?.source.text ?? ''));
+  // Routes that manage the app's own outgoing webhooks (`POST /webhooks` with the target `url`) receive none.
+  if (code !== undefined && !signed && SUBSCRIPTION.test(code)) return false;
   if (WEBHOOK_PATH.test(endpoint.path)) return true;
   if (!AMBIGUOUS_PATH.test(endpoint.path) || OAUTH_PATH.test(endpoint.path)) return false;
-  const code = handler?.routeText.replace(/^\s*(#|\/\/).*$/gm, '');
-  return code !== undefined && endpoint.auth.state === 'unprotected' && (SIGNED_INPUT.test(code) || SIGNING_PROVIDER.test(handler?.source.text ?? ''));
+  return signed && endpoint.auth.state === 'unprotected';
 }
+
+/** A handler storing a webhook subscription: the target URL read from the request body. */
+const SUBSCRIPTION = /\b(body|data|payload|dto|json|form|webhook|subscription)\s*(?:\.|\[\s*['"]|\.get\(\s*['"])(url|target_?url|targetUrl|callback_?url|callbackUrl|endpoint_?url|endpointUrl|webhook_?url|webhookUrl)\b|:\s*(?:Webhook|Subscription|Notifier)\w*(?:Create|In|Update)\w*\b/;
 
 /** Provider SDK calls that verify a webhook's signature (and, except GitHub's, its timestamp). */
 export const WEBHOOK_LIBRARIES =
