@@ -1,3 +1,4 @@
+import { lineText } from '../../analysis/code.js';
 import { rateLimitAnalysis } from '../../analysis/code-ratelimit.js';
 import type { Endpoint, Location } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -27,7 +28,13 @@ export default defineCheck({
       const via = endpoint.sources.find((source) => source.kind === 'code')?.via;
       if (via !== undefined) byFramework.set(via, [...(byFramework.get(via) ?? []), endpoint]);
     }
+    // A Python limiter applied by decorator anywhere (`@limiter.limit(settings.LOGIN_RATE)`) means the app
+    // limits routes, even ones the inventory could not place: "no rate limiting at all" would be false.
+    const pythonDecorated =
+      analysis.limiters.some((limiter) => limiter.library === 'flask-limiter' || limiter.library === 'slowapi') &&
+      ctx.sources.some((source) => source.language === 'python' && /^\s*@\w+\.(?:limit|shared_limit)\(/m.test(source.text));
     for (const [framework, endpoints] of [...byFramework].sort(([a], [b]) => a.localeCompare(b))) {
+      if (pythonDecorated && endpoints.some((endpoint) => endpoint.sources.some((source) => source.kind === 'code' && source.location.file.endsWith('.py')))) continue;
       if (!endpoints.every((endpoint) => { const coverage = analysis.coverage.get(endpoint.id); return coverage?.state === 'missing' && coverage.applied.length === 0 && coverage.reason === 'no limiter applies'; })) continue;
       const api = ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
       const file = api?.location.file ?? endpoints[0]?.sources.find((source) => source.kind === 'code')?.location.file ?? '';
@@ -42,7 +49,7 @@ export default defineCheck({
         data: { count: endpoints.length, api: api?.name ?? `the ${framework} app` },
         location,
         key: framework,
-        evidence: { snippet: source?.text.split('\n')[location.line - 1]?.trim() ?? framework },
+        evidence: { snippet: (source ? lineText(source, location.line) : undefined)?.trim() ?? framework },
       });
     }
   },
