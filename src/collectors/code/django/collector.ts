@@ -87,6 +87,7 @@ const AUTH_CLASSES: Record<string, AuthMechanism> = lookupTable({
   OAuth2Authentication: 'oauth2',
 });
 const PERMISSION_PROTECTS = new Set(['IsAuthenticated', 'IsAdminUser', 'DjangoModelPermissions', 'DjangoObjectPermissions']);
+const MODEL_PERMISSIONS = new Set(['DjangoModelPermissions', 'DjangoObjectPermissions', 'DjangoModelPermissionsOrAnonReadOnly']);
 const PERMISSION_READONLY = new Set(['IsAuthenticatedOrReadOnly', 'DjangoModelPermissionsOrAnonReadOnly']);
 const PERMISSION_MECHANISM: Record<string, AuthMechanism> = lookupTable({
   HasAPIKey: 'api-key',
@@ -144,6 +145,8 @@ class DjangoScan {
   private readonly routers = new Map<string, Router>();
   private readonly visiting = new Set<string>();
   private readonly out: CollectedEndpoint[] = [];
+  /** Set while the router's API root view is judged. */
+  private rootView = false;
 
   constructor(private readonly index: PyIndex) {}
 
@@ -727,6 +730,7 @@ class DjangoScan {
     }
     const last = lastSegment(name);
     if (last === 'AllowAny') return { kind: 'public', detail: 'AllowAny' };
+    if (this.rootView && MODEL_PERMISSIONS.has(last)) return { kind: 'none', detail: `${last} does not apply to the API root view` };
     if (PERMISSION_PROTECTS.has(last)) return { kind: 'protected', detail: last };
     if (PERMISSION_READONLY.has(last)) return SAFE.has(method) ? { kind: 'public', detail: `${last} (read-only access is anonymous)` } : { kind: 'protected', detail: last };
     const mechanism = PERMISSION_MECHANISM[last];
@@ -744,6 +748,9 @@ class DjangoScan {
   }
 
   private customPermission(module: PyModule, cls: Node, name: string, method: string): PermissionOutcome {
+    if (this.rootView && [...this.viewClass(module, cls).bases].some((base) => MODEL_PERMISSIONS.has(base))) {
+      return { kind: 'none', detail: `${name} (model permissions) does not apply to the API root view` };
+    }
     const member = this.index.classMember(module, cls, 'has_permission');
     if (member?.kind !== 'def') return { kind: 'none', detail: `${name} only checks object permissions` };
     const text = member.node.text;
@@ -758,7 +765,10 @@ class DjangoScan {
   private routerRoutes(router: Router, prefix: string): void {
     const slash = router.trailing;
     if (router.isDefault) {
+      // APIRootView sets `_ignore_model_permissions`: model-permission classes let every caller see the root.
+      this.rootView = true;
       const auth = decide(this.drfGuards('GET', undefined, undefined), UNPROTECTED('API root view with DRF default permissions'));
+      this.rootView = false;
       this.push(router.module, router.at, 'GET', prefix, auth, undefined);
     }
     for (const call of router.registrations) {
