@@ -730,7 +730,7 @@ export function isWebhookReceiver(endpoint: Endpoint, handler: HandlerInfo | und
 }
 
 /** A handler storing a webhook subscription: the target URL read from the request body. */
-const SUBSCRIPTION = /\b(body|data|payload|dto|json|form|webhook|subscription)\s*(?:\.|\[\s*['"]|\.get\(\s*['"])(url|target_?url|targetUrl|callback_?url|callbackUrl|endpoint_?url|endpointUrl|webhook_?url|webhookUrl)\b|:\s*(?:Webhook|Subscription|Notifier)\w*(?:Create|In|Update)\w*\b/;
+const SUBSCRIPTION = /\b(body|data|payload|dto|json|form|webhook|subscription)\s*(?:\.|\[\s*['"]|\.get\(\s*['"])(url|target_?url|targetUrl|callback_?url|callbackUrl|endpoint_?url|endpointUrl|webhook_?url|webhookUrl)\b|:\s*(?=\w*(?:Webhook|Subscription|Notifier))(?=\w*(?:Create|Update|Input|In\b))\w+/;
 
 /** Provider SDK calls that verify a webhook's signature (and, except GitHub's, its timestamp). */
 export const WEBHOOK_LIBRARIES =
