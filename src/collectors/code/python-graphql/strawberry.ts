@@ -1,7 +1,7 @@
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import type { SourceFile } from '../../../engine/context.js';
 import type { Node } from '../../../parsing/parser.js';
-import { bodyOf, callArgs, calleeName, decoratorsOf, field, kids, lastSegment, unwrap, walk } from '../python/ast.js';
+import { bodyOf, callArgs, calleeName, decoratorsOf, field, kids, lastSegment, superclassNodes, unwrap, walk } from '../python/ast.js';
 import { pythonEnabled, sortEndpoints } from '../python/endpoint.js';
 import { locate, type Guard } from '../python/guards.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
@@ -20,8 +20,16 @@ function fieldCall(expression: Node): Node | undefined {
   return name !== undefined && name.startsWith('strawberry') && FIELD_MAKERS.has(lastSegment(name)) ? target : undefined;
 }
 
-function rootFields(index: PyIndex, module: PyModule, cls: Node, operation: Operation, typeName: string): CollectedEndpoint[] {
+/** Fields of a root type, those of the classes it inherits included (`class Query(UsersQuery, DCIMQuery)`). */
+function rootFields(index: PyIndex, module: PyModule, cls: Node, operation: Operation, typeName: string, seen = new Set<string>()): CollectedEndpoint[] {
   const out: CollectedEndpoint[] = [];
+  const key = `${module.source.file}:${cls.startIndex}`;
+  if (seen.has(key) || seen.size > 64) return out;
+  seen.add(key);
+  for (const base of superclassNodes(cls)) {
+    const resolved = index.resolveExpr(module, base);
+    if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') out.push(...rootFields(index, resolved.module, resolved.node, operation, typeName, seen));
+  }
   for (const statement of bodyOf(cls)) {
     if (statement.type === 'decorated_definition') {
       const fn = field(statement, 'definition');
