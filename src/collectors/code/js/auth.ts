@@ -491,6 +491,42 @@ export class AuthAnalyser {
     return { fn, module, env: new Map() };
   }
 
+  /**
+   * `const { auth, error } = await parseRequest(request, schema)`: the helper returns `error` set to an answer like
+   * `() => unauthorized()` on every path where the caller is not authenticated (read with the call's arguments bound).
+   */
+  private errorResult(module: JsModule, call: Node, key: string, depth: number): boolean {
+    const fn = callee(call);
+    if (!fn || depth > 2) return false;
+    const resolved = this.graph.resolve(module, fn);
+    if (resolved.kind !== 'node' || !isFunction(resolved.node)) return false;
+    const body = field(resolved.node, 'body');
+    if (!body || body.type !== 'statement_block') return false;
+    const variables = new Set<string>();
+    for (const value of returnedValues(body)) {
+      if (value.type !== 'object') continue;
+      const property = objectProperty(value, key);
+      if (property && ['identifier', 'shorthand_property_identifier'].includes(unwrap(property).type)) variables.add(unwrap(property).text);
+    }
+    if (variables.size !== 1) return false;
+    const env = bindParameters(resolved.node, callArgs(call));
+    const gate = new Gate(resolved.node, this.hooks(resolved.module, depth + 1), env, undefined);
+    gate.errorVariable = [...variables][0];
+    const result = gate.analyse();
+    return result.authReject && result.continuations.length > 0 && result.continuations.every((continuation) => continuation.state === 'guarded');
+  }
+
+  /** A route handler read as a gate: every response it gives comes after a rejection that names authentication. */
+  handlerGate(module: JsModule, fn: Node): AuthFact {
+    const gate = new Gate(fn, this.hooks(module, 0), new Map(), undefined);
+    gate.authOnly = true;
+    const result = gate.analyse();
+    const states = result.continuations.map((continuation) => continuation.state);
+    if (!result.authReject || states.length === 0 || states.some((state) => state !== 'guarded')) return NONE;
+    const mechanisms = [...this.facts(module, fn, 0).mechanisms];
+    return { verdict: 'auth', mechanisms: mechanisms.length > 0 ? mechanisms : ['unknown'], detail: 'check in the handler' };
+  }
+
   /** Strategy names of `passport.authenticate(param, …)` calls in a closure whose `param` the factory's caller bound. */
   private boundStrategies(module: JsModule, fn: Node, env: Map<string, Bound | null>): string[] {
     if (env.size === 0) return [];
@@ -511,6 +547,7 @@ export class AuthAnalyser {
   private hooks(module: JsModule, depth: number): GateHooks {
     return {
       selfRejecting: (call) => this.selfRejecting(module, call, depth),
+      errorResult: (call, key) => this.errorResult(module, call, key, depth),
       passes: (call, index, rejectAt) => {
         const fn = callee(call);
         if (!fn || depth > 3) return undefined;

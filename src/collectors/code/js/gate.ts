@@ -44,6 +44,8 @@ export interface GateHooks {
   selfRejecting(call: Node): boolean;
   /** The verdict of a middleware a gate delegates to with its `next` (`passport.authenticate('jwt')(req, res, next)`). */
   delegate(call: Node): 'auth' | 'open' | 'unknown' | 'ignore';
+  /** Whether property `key` of what `call` returns is an error answer set whenever authentication failed. */
+  errorResult?(call: Node, key: string): boolean;
   /** A workspace function that receives the continuation as argument `index`: the states it continues in. */
   passes?(call: Node, index: number, rejectAt: readonly number[]): { states: PathState[]; rejects: boolean; authReject: boolean } | undefined;
 }
@@ -79,6 +81,15 @@ export function nextParameter(fn: Node): string | undefined {
 
 export class Gate {
   private readonly locals = new Map<string, Node>();
+  /** Locals holding an error answer a helper prepared for failed authentication (`const { error } = await parseRequest(req)`). */
+  private readonly authErrors = new Set<string>();
+  /**
+   * When reading such a helper: the variable it returns the error answer in. Assigning it ends the path as a rejection
+   * (the caller answers with it), and on the paths still going it is unset.
+   */
+  errorVariable: string | undefined;
+  /** Route handlers: only a rejection that names authentication counts as a check (a 404 on a missing record does not). */
+  authOnly = false;
   private readonly errorNames = new Set<string>();
   /** Names that reject when called: a Promise executor's `reject`, a callback's `reject` parameter. */
   readonly rejectNames = new Set<string>();
@@ -153,7 +164,16 @@ export class Gate {
           const value = field(declarator, 'value');
           if (!value) continue;
           if (name?.type === 'identifier') this.locals.set(name.text, value);
-          else if (name?.type === 'object_pattern') for (const part of named(name)) if (part.type === 'shorthand_property_identifier_pattern') this.locals.set(part.text, value);
+          else if (name?.type === 'object_pattern') {
+            for (const part of named(name)) {
+              const local = part.type === 'shorthand_property_identifier_pattern' ? part.text : part.type === 'pair_pattern' ? field(part, 'value')?.text : undefined;
+              const key = part.type === 'pair_pattern' ? field(part, 'key')?.text : local;
+              if (!local || !key) continue;
+              this.locals.set(local, value);
+              const call = unwrap(value);
+              if (call.type === 'call_expression' && this.hooks.errorResult?.(call, key)) this.authErrors.add(local);
+            }
+          }
           flow = this.then(flow, (s) => this.expression(value, s));
         }
         return flow;
@@ -249,7 +269,7 @@ export class Gate {
     const kind = condition ? this.conditionKind(condition) : 'data';
     if (kind === 'data' || kind === 'credential') {
       // The side that only rejects is the check; the other side has passed it (a 400 on bad input is not a credential check).
-      const checks = (flow: Flow): boolean => rejectOnly(flow) && (kind === 'credential' || flow.exits.some((exit) => exit.auth === true));
+      const checks = (flow: Flow): boolean => rejectOnly(flow) && ((kind === 'credential' && !this.authOnly) || flow.exits.some((exit) => exit.auth === true));
       if (checks(no) && state !== 'guarded' && condition && this.narrows(condition, true)) yes = run(consequence, lift(state));
       if (checks(yes) && state !== 'guarded' && condition && this.narrows(condition, false)) no = run(alternative, lift(state));
     } else if (state === 'open') {
@@ -315,6 +335,7 @@ export class Gate {
         const right = field(current, 'right');
         // Koa: `ctx.status = 401` (followed by a return) answers the request.
         if (left && right && /^(?:ctx|context)\.status$/.test(left.text) && /^40[13]$/.test(unwrap(right).text)) return { fall: [], exits: [this.reject(true)] };
+        if (left?.type === 'identifier' && right && left.text === this.errorVariable) return { fall: [], exits: [this.reject(AUTH_REJECT.test(right.text))] };
         if (left?.type === 'identifier' && right) this.locals.set(left.text, right);
         return right ? this.expression(right, state) : { fall: [state], exits: [] };
       }
@@ -338,6 +359,11 @@ export class Gate {
       const fn = callee(call);
       const name = fn?.text ?? '';
       const args = callArgs(call);
+      if (this.authErrors.has(name)) {
+        exits.push(this.reject(true));
+        ended = true;
+        continue;
+      }
       if (this.nextName && name === this.nextName) {
         const arg = args[0] ? unwrap(args[0]) : undefined;
         if (!arg || arg.type === 'null' || arg.text === 'undefined') exits.push({ kind: 'continue', continuation: { state: fall, node: call } });
@@ -519,6 +545,8 @@ export class Gate {
         return undefined;
       }
       case 'identifier': {
+        if (current.text === this.errorVariable) return false;
+        if (this.authErrors.has(current.text)) return undefined;
         if (this.env.has(current.text)) {
           const bound = this.env.get(current.text);
           return bound ? this.literalTruth(bound.node) : false;

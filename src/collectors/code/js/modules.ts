@@ -89,7 +89,7 @@ export class ModuleGraph {
   resolveSpecifier(from: string, specifier: string): string | undefined {
     let bases: string[];
     if (specifier.startsWith('.')) bases = [joinFile(dirname(from), specifier)];
-    else if (/^[@~#]\//.test(specifier)) bases = this.roots.map((root) => joinFile(root, specifier.slice(2)));
+    else if (/^[@~#]\//.test(specifier)) bases = this.roots.map((root) => joinFile(root.replace(/\/$/, ''), specifier.slice(2)));
     else if (specifier.startsWith('src/')) bases = [specifier];
     else return undefined;
     for (const base of bases) {

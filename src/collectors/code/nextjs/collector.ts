@@ -75,7 +75,9 @@ class NextCollector {
         }
         if (handler.wrapper) facts.push({ ...handler.wrapper, where: locate(module.file, handler.site), scope: 'route' });
         if (handler.fn) {
-          const fact = this.auth.fromBody(handler.fn.module, handler.fn.node, 'check in the handler', true);
+          const strict = this.auth.fromBody(handler.fn.module, handler.fn.node, 'check in the handler', true);
+          // `const { error } = await parseRequest(request); if (error) return error();` — the helper authenticates.
+          const fact = strict.verdict === 'auth' ? strict : this.auth.handlerGate(handler.fn.module, handler.fn.node);
           // A `req.method` branch that comes before the session check may answer without it.
           const text = handler.fn.node.text;
           const checkAt = text.search(/getServerSession|getSession|getToken|\bauth\s*\(|currentUser\s*\(/);
