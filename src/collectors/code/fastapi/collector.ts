@@ -113,7 +113,7 @@ class FastapiScan {
   constructor(private readonly index: PyIndex) {}
 
   run(): CollectedEndpoint[] {
-    const candidates = this.index.modules.filter((module) => /\b(fastapi|APIRouter|FastAPI|include_router)\b/.test(module.source.text));
+    const candidates = this.index.modules.filter((module) => /fastapi|FastAPI|Router|include_router/.test(module.source.text));
     for (const module of candidates) this.findRouters(module);
     for (const module of candidates) this.findRoutes(module);
     const endpoints: CollectedEndpoint[] = [];
@@ -135,11 +135,13 @@ class FastapiScan {
       const value = unwrap(right);
       const name = value.type === 'call' ? calleeName(value) : undefined;
       if (name === undefined) continue;
-      const cls = lastSegment(name);
+      // `class UserAPIRouter(APIRouter)` whose __init__ passes `dependencies=[Depends(get_current_user)]` to super().
+      const subclass = ROUTER_CLASSES.has(lastSegment(name)) || GRAPHQL_APPS.has(lastSegment(name)) ? undefined : this.routerSubclass(module, value);
+      const cls = subclass?.base ?? lastSegment(name);
       const graphql = GRAPHQL_APPS.has(cls);
       if (!ROUTER_CLASSES.has(cls) && !graphql) continue;
       const args = callArgs(value);
-      const prefixNode = args.keywords.get(graphql ? 'path' : 'prefix');
+      const prefixNode = args.keywords.get(graphql ? 'path' : 'prefix') ?? subclass?.prefix;
       const router: RouterObj = {
         key: `${module.source.file}:${value.startIndex}`,
         module,
@@ -147,7 +149,7 @@ class FastapiScan {
         isApp: cls === 'FastAPI',
         isGraphql: graphql,
         prefix: prefixNode ? (this.index.evalString(module, prefixNode) ?? '') : '',
-        deps: this.depList(module, args.keywords.get('dependencies'), cls === 'FastAPI' ? 'app' : 'router'),
+        deps: [...(subclass?.deps ?? []), ...this.depList(module, args.keywords.get('dependencies'), cls === 'FastAPI' ? 'app' : 'router')],
         tags: stringList(args.keywords.get('tags')),
         includes: [],
         routes: [],
@@ -158,6 +160,31 @@ class FastapiScan {
       this.routers.set(router.key, router);
       local.set(router.name, router);
     }
+  }
+
+  /** A project subclass of APIRouter / FastAPI: the base, and what its `__init__` hands to `super().__init__(...)`. */
+  private routerSubclass(module: PyModule, call: Node): { base: string; deps: DepRef[]; prefix?: Node } | undefined {
+    const fn = field(call, 'function');
+    const resolved = fn ? this.index.resolveExpr(module, fn) : undefined;
+    if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') return undefined;
+    const base = superclassNodes(resolved.node).map((node) => lastSegment(node.text)).find((name) => ROUTER_CLASSES.has(name));
+    if (!base) return undefined;
+    const init = methodsOf(resolved.node).get('__init__');
+    let superCall: Node | undefined;
+    if (init) {
+      walk(init, (node) => {
+        if (superCall || node.type !== 'call') return !superCall;
+        if (/^super\(\s*\)\.__init__$/.test(field(node, 'function')?.text ?? '')) superCall = node;
+        return !superCall;
+      });
+    }
+    if (!superCall) return { base, deps: [] };
+    const superArgs = callArgs(superCall);
+    const deps = this.depList(resolved.module, superArgs.keywords.get('dependencies'), base === 'FastAPI' ? 'app' : 'router');
+    // `prefix=prefix` forwards the caller's argument (read from the call); a literal is the subclass's own.
+    const prefixNode = superArgs.keywords.get('prefix');
+    const own = prefixNode && unwrap(prefixNode).type !== 'identifier' ? prefixNode : undefined;
+    return { base, deps, ...(own ? { prefix: own } : {}) };
   }
 
   /**
