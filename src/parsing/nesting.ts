@@ -10,7 +10,9 @@ export interface ExcessiveNesting {
   line: number;
 }
 
-const OPERATORS = new Set(['.', '+', '-', '*', '/', '%', '&', '|', '^', '?', ':', '<', '>', '=', '!'].map((char) => char.charCodeAt(0)));
+const OPERATOR_CODES = new Uint8Array(128);
+for (const char of '.+-*/%&|^?:<>=!') OPERATOR_CODES[char.charCodeAt(0)] = 1;
+const OPERATORS = { has: (code: number): boolean => code < 128 && OPERATOR_CODES[code] === 1 };
 const NEWLINE = 10;
 
 /**
@@ -113,8 +115,9 @@ export function excessiveNesting(text: string, language: SourceLanguage): Excess
   return undefined;
 }
 
+/** Newlines in `text[from, to)`; looks no further than `to`, so the scan stays linear on one-line files. */
 function countNewlines(text: string, from: number, to: number): number {
   let count = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === NEWLINE) count++;
   return count;
 }
