@@ -598,7 +598,12 @@ class DjangoScan {
     const fn = view.methods.get(action);
     const own = [...guards];
     if (fn) own.push(...decoratorsOf(fn.fn).flatMap((d) => decoratorGuard(classifyDecorator(this.index, fn.module, d), locate(fn.module, d), 'route')));
-    if (drf) own.push(...this.viewPermissionGuards(view, method, fn?.fn));
+    if (drf) {
+      // APIRootView and views declaring `_ignore_model_permissions = True` are outside model permissions.
+      this.rootView = view.bases.has('APIRootView') || this.attribute(view, '_ignore_model_permissions')?.node.text === 'True';
+      own.push(...this.viewPermissionGuards(view, method, fn?.fn));
+      this.rootView = false;
+    }
     const auth = decide(own, drf ? UNPROTECTED('no permission class applies') : this.fallback(own));
     const handler = fn ? locate(fn.module, fn.fn) : locate(view.module, view.node);
     this.push(module, location ?? entry, method, path, withCsrf(auth, csrf || this.hasCsrfExempt(view)), handler);
