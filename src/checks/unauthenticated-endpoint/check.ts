@@ -34,7 +34,32 @@ function isRegistration(ctx: CheckContext, endpoint: Endpoint): boolean {
   if (endpoint.method.toUpperCase() !== 'POST' || !ACCOUNT_COLLECTION.test(endpoint.path) || !endpoint.handler) return false;
   const source = sourceByFile(ctx, endpoint.handler.file);
   const line = source?.text.split('\n')[endpoint.handler.line - 1] ?? '';
-  return SIGN_UP_HANDLER.test(line);
+  return SIGN_UP_HANDLER.test(line) || takesNewPassword(ctx, endpoint);
+}
+
+const BODY_TYPE = /(?:@Body\([^)]*\)|\b\w+)\s*:\s*([A-Z]\w*(?:Dto|DTO|Input|Schema|Create|In|Request|Payload|Body))\b/g;
+
+/**
+ * Creating an account with the password its owner chose is sign-up, whatever the handler is called:
+ * the handler reads a password, or its typed body (`@Body() dto: CreateUserDto`, `user_in: UserCreate`)
+ * is a class of the project that declares one.
+ */
+function takesNewPassword(ctx: CheckContext, endpoint: Endpoint): boolean {
+  const handler = handlerOf(ctx, endpoint);
+  if (!handler) return false;
+  const text = handler.routeText;
+  if (/\bpassword\b/i.test(text)) return true;
+  for (const match of text.matchAll(BODY_TYPE)) {
+    const type = match[1];
+    if (type === undefined) continue;
+    const declaration = new RegExp(`\\b(?:class|interface)\\s+${type}\\b[^{:]*[{:]([\\s\\S]{0,2000})`);
+    for (const source of ctx.sources) {
+      if (!source.text.includes(type)) continue;
+      const body = declaration.exec(source.text)?.[1];
+      if (body !== undefined && /\bpassword\b/i.test(body.split(/\n(?:class|export|interface|def)\b/)[0] ?? '')) return true;
+    }
+  }
+  return false;
 }
 
 /** Endpoints whose OpenAPI operation requires credentials: spec-auth-not-enforced reports them when the code does not. */
