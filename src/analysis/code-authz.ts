@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.js';
 import { isPython, isInside } from './code-auth.js';
-import { factsOf, nodesOfType, snippetOf, sourceByFile, stringValue, type CallSite } from './code.js';
+import { callsWithin, factsOf, nodesOfType, snippetOf, sourceByFile, startingOnRows, stringValue, type CallSite } from './code.js';
 import { parentOf } from '../parsing/tree-index.js';
 
 /**
@@ -165,21 +165,17 @@ function sourceFor(ctx: CheckContext, file: string): SourceFile | undefined {
 
 /** The outermost function or class that the handler location spans. */
 function handlerNode(source: SourceFile, line: number, endLine: number): Node | undefined {
+  // The largest function starting on the handler's first line or the next and ending within it
+  // (a nested one is always smaller than its parent), found among the functions by their rows.
+  const functions = nodesOfType(source, [...FUNCTION_TYPES]);
   let best: Node | undefined;
-  const visit = (node: Node): void => {
-    const start = node.startPosition.row + 1;
-    const end = node.endPosition.row + 1;
-    if (end < line || start > endLine) return;
-    if (FUNCTION_TYPES.has(node.type) && start >= line && end <= endLine && start <= line + 1) {
-      if (!best || node.endIndex - node.startIndex > best.endIndex - best.startIndex) best = node;
-      return;
-    }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(source.tree.rootNode);
+  for (const node of startingOnRows(functions, line - 1, line)) {
+    if (node.endPosition.row + 1 > endLine) continue;
+    if (!best || node.endIndex - node.startIndex > best.endIndex - best.startIndex) best = node;
+  }
   if (best) return best;
   // Handlers recorded by their first line only: the innermost function that starts there.
-  const starting = nodesOfType(source, [...FUNCTION_TYPES]).filter((node) => node.startPosition.row + 1 === line);
+  const starting = startingOnRows(functions, line - 1, line - 1);
   return starting.sort((a, b) => b.endIndex - b.startIndex - (a.endIndex - a.startIndex))[0];
 }
 
@@ -188,13 +184,20 @@ function enclosing(node: Node, types: readonly string[]): Node | undefined {
   return undefined;
 }
 
+const STATEMENT_TYPES: ReadonlySet<string> = new Set(['expression_statement', 'decorated_definition', 'lexical_declaration']);
+
+/** The smallest statement spanning a line: those starting on it, and those around its start (ancestors of the node there). */
 function statementAt(source: SourceFile, line: number): Node | undefined {
   const row = line - 1;
+  const candidates = startingOnRows(nodesOfType(source, [...STATEMENT_TYPES]), row, row);
+  const at = source.tree.rootNode.descendantForPosition({ row, column: 0 });
+  for (let node: Node | null = at; node; node = parentOf(node)) {
+    if (STATEMENT_TYPES.has(node.type) && node.startPosition.row < row && node.endPosition.row >= row) candidates.push(node);
+  }
+  candidates.sort((a, b) => a.startIndex - b.startIndex);
   let best: Node | undefined;
-  for (const node of nodesOfType(source, ['expression_statement', 'decorated_definition', 'lexical_declaration'])) {
-    if (node.startPosition.row <= row && node.endPosition.row >= row) {
-      if (!best || node.endIndex - node.startIndex < best.endIndex - best.startIndex) best = node;
-    }
+  for (const node of candidates) {
+    if (!best || node.endIndex - node.startIndex < best.endIndex - best.startIndex) best = node;
   }
   return best;
 }
@@ -280,26 +283,53 @@ function fastifyRoleHook(ctx: CheckContext, endpoint: Endpoint, handler: Node): 
   return undefined;
 }
 
+/** The call sites inside any of `roots`, once each, in document order. */
+function callsWithinAll(source: SourceFile, roots: readonly Node[]): CallSite[] {
+  const byId = new Map<number, CallSite>();
+  for (const root of roots) for (const call of callsWithin(source, root)) byId.set(call.node.id, call);
+  return [...byId.values()].sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
 /** Same-file functions the handler calls by name (one level), e.g. `get_invoice_for(user, id)`. */
 function helpersOf(source: SourceFile, node: Node): Node[] {
   const names = new Set<string>();
-  for (const call of factsOf(source).calls) {
-    if (!isInside(call.node, node)) continue;
+  for (const call of callsWithin(source, node)) {
     const written = call.written.replace(/^(self|this)\./, '');
     if (/^\w+$/.test(written)) names.add(written);
   }
   if (names.size === 0) return [];
-  const out: Node[] = [];
+  const { functions, functionValues } = namedFunctions(source);
+  const byStart = (a: Node, b: Node): number => a.startIndex - b.startIndex;
+  const declared = [...names].flatMap((name) => functions.get(name) ?? []).sort(byStart);
+  const bound = [...names].flatMap((name) => functionValues.get(name) ?? []).sort(byStart);
+  return [...declared.filter((fn) => !isInside(fn, node) && !isInside(node, fn)), ...bound.filter((value) => !isInside(value, node))];
+}
+
+const namedFunctionsCache = new WeakMap<SourceFile, { functions: Map<string, Node[]>; functionValues: Map<string, Node[]> }>();
+
+/** Function definitions, and functions bound to a variable, by name: indexed once per file, not scanned per handler. */
+function namedFunctions(source: SourceFile): { functions: Map<string, Node[]>; functionValues: Map<string, Node[]> } {
+  let cached = namedFunctionsCache.get(source);
+  if (cached) return cached;
+  const functions = new Map<string, Node[]>();
+  const functionValues = new Map<string, Node[]>();
+  const add = (map: Map<string, Node[]>, name: string, node: Node): void => {
+    const list = map.get(name);
+    if (list) list.push(node);
+    else map.set(name, [node]);
+  };
   for (const fn of nodesOfType(source, ['function_definition', 'function_declaration', 'method_definition'])) {
     const name = fn.childForFieldName('name')?.text;
-    if (name && names.has(name) && !isInside(fn, node) && !isInside(node, fn)) out.push(fn);
+    if (name) add(functions, name, fn);
   }
   for (const declarator of nodesOfType(source, ['variable_declarator'])) {
     const name = declarator.childForFieldName('name')?.text;
     const value = declarator.childForFieldName('value');
-    if (name && names.has(name) && value && ['arrow_function', 'function_expression', 'function'].includes(value.type) && !isInside(value, node)) out.push(value);
+    if (name && value && ['arrow_function', 'function_expression', 'function'].includes(value.type)) add(functionValues, name, value);
   }
-  return out;
+  cached = { functions, functionValues };
+  namedFunctionsCache.set(source, cached);
+  return cached;
 }
 
 const scopeCache = new WeakMap<Endpoint, HandlerScope | null>();
@@ -477,8 +507,8 @@ const RAW_SQL = /\b(select|update|delete|insert)\b[\s\S]*\b(where|into)\b/i;
 function accessesIn(scope: HandlerScope, root: Node, ids: { names: Set<string>; pattern: RegExp }, callers: Set<string>): DataAccess[] {
   const out: DataAccess[] = [];
   const seen = new Set<number>();
-  for (const call of factsOf(scope.source).calls) {
-    if (!isInside(call.node, root) || !isDataAccess(call)) continue;
+  for (const call of callsWithin(scope.source, root)) {
+    if (!isDataAccess(call)) continue;
     const argsNode = call.node.childForFieldName('arguments');
     if (!argsNode || !carriesId(argsNode, ids.names, ids.pattern)) continue;
     const method = lastSegment(call.callee);
@@ -522,8 +552,7 @@ function objectGuardIn(scope: HandlerScope, root: Node, callers: Set<string>): s
       return `ownership comparison \`${snippetOf(test, 80)}\``;
     }
   }
-  for (const call of factsOf(scope.source).calls) {
-    if (!isInside(call.node, root)) continue;
+  for (const call of callsWithin(scope.source, root)) {
     if (ACCESS_HELPER.test(call.callee)) return `access check \`${snippetOf(call.node, 80)}\``;
     if (POLICY.test(call.callee) || /\b(ability|enforcer|casbin|oso|permit|cerbos|policy|policies)\b/i.test(call.written.split('.').slice(0, -1).join('.'))) {
       if (/^(can|cannot|enforce)$/.test(lastSegment(call.callee)) || /ability|enforcer|policy|oso|permit|cerbos|owner|object|access|authori[sz]e/i.test(call.written)) {
@@ -596,12 +625,27 @@ function decoratorDefinition(ctx: CheckContext, source: SourceFile, decorator: N
   const module = qualified && qualified !== name ? qualified.slice(0, qualified.length - name.length - 1).replace(/\./g, '/') : undefined;
   const candidates = module === undefined ? [source] : ctx.sources.filter((other) => isPython(other) && (other.file.endsWith(`${module}.py`) || other.file.endsWith(`${module}/__init__.py`)));
   for (const candidate of candidates) {
-    for (const statement of candidate.tree.rootNode.namedChildren) {
-      const definition = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
-      if (definition?.type === 'function_definition' && definition.childForFieldName('name')?.text === name) return definition;
-    }
+    const definition = topLevelFunctions(candidate).get(name);
+    if (definition) return definition;
   }
   return undefined;
+}
+
+const topLevelCache = new WeakMap<SourceFile, Map<string, Node>>();
+
+/** A Python module's top-level functions by name (the first of each name), indexed once per file. */
+function topLevelFunctions(source: SourceFile): Map<string, Node> {
+  let byName = topLevelCache.get(source);
+  if (!byName) {
+    byName = new Map();
+    for (const statement of source.tree.rootNode.namedChildren) {
+      const definition = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      const name = definition?.type === 'function_definition' ? definition.childForFieldName('name')?.text : undefined;
+      if (definition && name !== undefined && !byName.has(name)) byName.set(name, definition);
+    }
+    topLevelCache.set(source, byName);
+  }
+  return byName;
 }
 
 /**
@@ -645,8 +689,8 @@ function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckCon
         return `role check \`${snippetOf(test, 80)}\``;
       }
     }
-    for (const call of factsOf(scope.source).calls) {
-      if (isInside(call.node, root) && ROLE_CALL.test(call.callee) && !/^(can|enforce|authorize)$/.test(lastSegment(call.callee))) {
+    for (const call of callsWithin(scope.source, root)) {
+      if (ROLE_CALL.test(call.callee) && !/^(can|enforce|authorize)$/.test(lastSegment(call.callee))) {
         return `\`${snippetOf(call.node, 80)}\``;
       }
     }
@@ -816,12 +860,12 @@ function listingsOf(ctx: CheckContext): Map<string, Listings> {
       continue;
     }
     // A listing built in steps (`q = select(Post)`, then `q.where(Post.author_id == me.id)`) is scoped.
-    const filtersByCaller = factsOf(scope.source).calls.some(
-      (call) => roots.some((root) => isInside(call.node, root)) && /^(where|filter|filter_by|find\w*)$/.test(lastSegment(call.callee)) && refersToCaller(call.node, callers),
+    const inRoots = callsWithinAll(scope.source, roots);
+    const filtersByCaller = inRoots.some(
+      (call) => /^(where|filter|filter_by|find\w*)$/.test(lastSegment(call.callee)) && refersToCaller(call.node, callers),
     );
     const seen = new Set<number>();
-    for (const call of factsOf(scope.source).calls) {
-      if (!roots.some((root) => isInside(call.node, root))) continue;
+    for (const call of inRoots) {
       const chain = chainOf(call.node);
       if (seen.has(chain.id)) continue;
       seen.add(chain.id);
@@ -978,8 +1022,8 @@ function mutates(use: Node): boolean {
 
 /** A data access in the handler filtered by the caller, with or without an id (`Invoice.objects.filter(owner=request.user)`). */
 function findScopedQuery(scope: HandlerScope, callers: Set<string>): Node | undefined {
-  for (const call of factsOf(scope.source).calls) {
-    if (!isInside(call.node, scope.node) || !isDataAccess(call)) continue;
+  for (const call of callsWithin(scope.source, scope.node)) {
+    if (!isDataAccess(call)) continue;
     const chain = chainOf(call.node);
     if (refersToCaller(chain, callers)) return chain;
   }

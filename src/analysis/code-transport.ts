@@ -715,13 +715,25 @@ const OAUTH_RETURN = /\b(query|args|GET|searchParams)\b[^\n]{0,40}\b(code|state)
  * decides; a `webhooks`/`hooks`/`ipn` path is enough; words other routes use as well (`callback`,
  * `notifications`, `events`) need signature-shaped input, and an OAuth redirect target is never one.
  */
+const signingProviderCache = new WeakMap<SourceFile, boolean>();
+
+/** Whether a file imports a webhook provider's SDK: one test of the file's text per file, not per route. */
+function importsSigningProvider(source: SourceFile): boolean {
+  let found = signingProviderCache.get(source);
+  if (found === undefined) {
+    found = SIGNING_PROVIDER.test(source.text);
+    signingProviderCache.set(source, found);
+  }
+  return found;
+}
+
 export function isWebhookReceiver(endpoint: Endpoint, handler: HandlerInfo | undefined): boolean {
   if (!['POST', 'PUT', 'ANY'].includes(endpoint.method.toUpperCase())) return false;
   if (handler && WEBHOOK_LIBRARIES.test(handler.routeText)) return true;
   if (endpoint.auth.state === 'protected') return false;
   if (handler && OAUTH_RETURN.test(handler.routeText)) return false;
   const code = handler?.routeText.replace(/^\s*(#|\/\/).*$/gm, '');
-  const signed = code !== undefined && (SIGNED_INPUT.test(code) || SIGNING_PROVIDER.test(handler?.source.text ?? ''));
+  const signed = code !== undefined && (SIGNED_INPUT.test(code) || (handler !== undefined && importsSigningProvider(handler.source)));
   // Routes that manage the app's own outgoing webhooks (`POST /webhooks` with the target `url`) receive none.
   if (code !== undefined && !signed && SUBSCRIPTION.test(code)) return false;
   if (WEBHOOK_PATH.test(endpoint.path)) return true;

@@ -67,7 +67,14 @@ export function nodesOfType(source: SourceFile, types: string | readonly string[
     }
   }
   if (list.length === 1) return byType.get(list[0] ?? '') ?? [];
-  return list.flatMap((type) => byType.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+  // Merged lists are memoised too: handlers ask for the same set of types once per endpoint.
+  const key = `\u0000${list.join('\u0000')}`;
+  let merged = byType.get(key);
+  if (!merged) {
+    merged = list.flatMap((type) => byType.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+    byType.set(key, merged);
+  }
+  return merged;
 }
 
 export function text(node: Node | null | undefined): string {
@@ -324,6 +331,68 @@ export function callSiteAt(source: SourceFile, node: Node | null | undefined): C
   return node ? factsOf(source).callsById.get(node.id) : undefined;
 }
 
+/** Index of the first node of a document-ordered list that starts at or after `offset`. */
+function firstStartingAt(nodes: readonly Node[], offset: number): number {
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((nodes[middle]?.startIndex ?? 0) < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The nodes of a document-ordered list whose span lies within `container`'s (binary search, not a scan). */
+export function within<T extends Node>(nodes: readonly T[], container: Node): T[] {
+  const out: T[] = [];
+  const end = container.endIndex;
+  for (let index = firstStartingAt(nodes, container.startIndex); index < nodes.length; index++) {
+    const node = nodes[index];
+    if (!node || node.startIndex > end) break;
+    if (node.endIndex <= end) out.push(node);
+  }
+  return out;
+}
+
+/** The call sites inside `container` (itself included), in document order. */
+export function callsWithin(source: SourceFile, container: Node): CallSite[] {
+  const calls = factsOf(source).calls;
+  const out: CallSite[] = [];
+  const end = container.endIndex;
+  let low = 0;
+  let high = calls.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((calls[middle]?.node.startIndex ?? 0) < container.startIndex) low = middle + 1;
+    else high = middle;
+  }
+  for (let index = low; index < calls.length; index++) {
+    const call = calls[index];
+    if (!call || call.node.startIndex > end) break;
+    if (call.node.endIndex <= end) out.push(call);
+  }
+  return out;
+}
+
+/** The nodes of a document-ordered list that start on one of the 0-based rows `[from, to]`. */
+export function startingOnRows<T extends Node>(nodes: readonly T[], from: number, to: number): T[] {
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((nodes[middle]?.startPosition.row ?? 0) < from) low = middle + 1;
+    else high = middle;
+  }
+  const out: T[] = [];
+  for (let index = low; index < nodes.length; index++) {
+    const node = nodes[index];
+    if (!node || node.startPosition.row > to) break;
+    out.push(node);
+  }
+  return out;
+}
+
 /** Calls whose qualified callee is one of `names` (exact) or matches the predicate. */
 export function findCalls(source: SourceFile, names: readonly string[] | ((callee: string) => boolean)): CallSite[] {
   const match = typeof names === 'function' ? names : (callee: string): boolean => names.includes(callee);
@@ -343,6 +412,18 @@ export function locationOf(source: SourceFile, node: Node): Location {
     endLine: node.endPosition.row + 1,
     endColumn: node.endPosition.column + 1,
   };
+}
+
+const linesCache = new WeakMap<SourceFile, string[]>();
+
+/** The text of a 1-based line of a file (its lines are split once per file, not once per question). */
+export function lineText(source: SourceFile, line: number): string | undefined {
+  let lines = linesCache.get(source);
+  if (!lines) {
+    lines = source.text.split('\n');
+    linesCache.set(source, lines);
+  }
+  return lines[line - 1];
 }
 
 /** The first line of a node's text, trimmed to a readable snippet. */

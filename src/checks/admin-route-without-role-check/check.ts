@@ -1,4 +1,5 @@
 import { codeEndpoints, endpointAuthz, handlerName } from '../../analysis/code-authz.js';
+import { lineText } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
 
 export default defineCheck({
@@ -31,7 +32,7 @@ export default defineCheck({
       const route = `${endpoint.method} ${endpoint.path}`;
       const declared = endpoint.sources.find((source) => source.kind === 'code' && source.location.file === scope.source.file)?.location;
       const line = declared?.line ?? scope.node.startPosition.row + 1;
-      const snippet = (scope.source.text.split('\n')[line - 1] ?? '').trim().slice(0, 160);
+      const snippet = (lineText(scope.source, line) ?? '').trim().slice(0, 160);
       report({
         messageId: endpoint.auth.state === 'unprotected' ? 'unauthenticated' : 'noRole',
         data: { route, why, auth: endpoint.auth.detail ? `\`${(endpoint.auth.detail.split('\n')[0] ?? '').replace(/ (looks like|cannot|comes from|rejects|runs|requires)\b.*$/, '')}\`` : 'a credential' },

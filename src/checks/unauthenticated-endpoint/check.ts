@@ -1,4 +1,4 @@
-import { sourceByFile } from '../../analysis/code.js';
+import { lineText, sourceByFile } from '../../analysis/code.js';
 import { isAdminEndpoint } from '../../analysis/code-authz.js';
 import { codeSource } from '../../analysis/drift.js';
 import { handlerOf } from '../../analysis/code-transport.js';
@@ -33,7 +33,7 @@ const SIGN_UP_HANDLER = /\b(?:def|function|async function)\s+\w*(register|sign_?
 function isRegistration(ctx: CheckContext, endpoint: Endpoint): boolean {
   if (endpoint.method.toUpperCase() !== 'POST' || !ACCOUNT_COLLECTION.test(endpoint.path) || !endpoint.handler) return false;
   const source = sourceByFile(ctx, endpoint.handler.file);
-  const line = source?.text.split('\n')[endpoint.handler.line - 1] ?? '';
+  const line = (source ? lineText(source, endpoint.handler.line) : undefined) ?? '';
   return SIGN_UP_HANDLER.test(line) || takesNewPassword(ctx, endpoint);
 }
 
