@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PrerequisiteError } from './errors.js';
 import { artifactPaths } from './paths.js';
-import { checkPrerequisite, maskArgv, prerequisiteMessage } from './prerequisite.js';
+import { checkPrerequisite, formatSkipLogEntry, maskArgv, prerequisiteMessage } from './prerequisite.js';
 
 describe('prerequisiteMessage', () => {
   it('is seed 000 verbatim with NAME substituted', () => {
@@ -73,5 +73,21 @@ describe('checkPrerequisite', () => {
     const log = await readFile(paths.skipLog, 'utf8');
     expect(log.startsWith('# Skip log for "payments"\n\nearlier entry\n')).toBe(true);
     expect(log).toContain('- When: 2025-06-30T10:11:12.000Z');
+  });
+});
+
+describe('formatSkipLogEntry', () => {
+  it('writes control characters from the command line as visible escapes', () => {
+    const paths = artifactPaths('payments', '/work/repo');
+    const entry = formatSkipLogEntry(paths, {
+      governFound: false,
+      argv: ['audit', 'payments', 'src/\u001b[2J\u001b]0;owned\u0007', '--skip-checks'],
+      cwd: '/work/repo',
+      when: new Date('2026-06-01T00:00:00.000Z'),
+      program: 'apisec',
+    });
+    expect(entry).toContain("- Command: `apisec audit payments 'src/\\x1b[2J\\x1b]0;owned\\x07' --skip-checks`");
+    // eslint-disable-next-line no-control-regex -- control characters are what the test looks for.
+    expect(entry).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 });
