@@ -110,7 +110,21 @@ function bind(fn: Node, fnModule: JsModule, args: readonly Node[], caller: JsMod
     if (arg && unwrap(arg).text !== 'undefined') params.set(pattern.text, { node: arg, module: caller, env });
     else params.set(pattern.text, fallback ? { node: fallback, module: fnModule, env: undefined } : null);
   });
-  return { params };
+  const result: Env = { params };
+  // `const isPublicRoute = options?.public;` before the return: read through the same bindings.
+  const body = field(fn, 'body');
+  for (const statement of body?.type === 'statement_block' ? named(body) : []) {
+    if (statement.type !== 'lexical_declaration' && statement.type !== 'variable_declaration') continue;
+    for (const declarator of named(statement)) {
+      const name = field(declarator, 'name');
+      const value = field(declarator, 'value');
+      // Only reads of the options (`options?.public`, `opts.flag`): a local list the body later pushes to is not a value.
+      const read = value ? unwrap(value) : undefined;
+      if (name?.type === 'identifier' && value && (read?.type === 'member_expression' || read?.type === 'identifier') && !params.has(name.text))
+        params.set(name.text, { node: value, module: fnModule, env: result });
+    }
+  }
+  return result;
 }
 
 /** Whether an expression is truthy, read through bound parameters; `undefined` when it cannot be told. */
