@@ -31,9 +31,9 @@ export default defineCheck({
         if (splat) continue;
         if (isPython(source)) {
           const timeout = call.kwargs.get('timeout');
-          if (timeout && literalValue(resolveValue(source, timeout)) === null) report({ messageId: 'none', data: { call: call.written }, ...callAt(ctx, source, call) });
+          if (timeout && literalValue(resolveValue(source, timeout)) === null) report({ messageId: 'none', data: { call: call.written }, rootCause: library, ...callAt(ctx, source, call) });
           else if (!timeout && (library === 'requests' || (library === 'urllib' && /urlopen$/.test(call.callee)))) {
-            report({ messageId: 'missing', data: { call: call.written }, ...callAt(ctx, source, call) });
+            report({ messageId: 'missing', data: { call: call.written }, rootCause: library, ...callAt(ctx, source, call) });
           }
           continue;
         }
@@ -48,7 +48,7 @@ export default defineCheck({
               : library === 'got'
                 ? hasOption(call, options, 'timeout') || hasOption(call, options, 'signal')
                 : true;
-        if (!guarded || (options && literalValue(optionValue(call, options, 'timeout')) === 0)) report({ messageId: 'missing', data: { call: call.written }, ...callAt(ctx, source, call) });
+        if (!guarded || (options && literalValue(optionValue(call, options, 'timeout')) === 0)) report({ messageId: 'missing', data: { call: call.written }, rootCause: library, ...callAt(ctx, source, call) });
       }
     }
   },

@@ -211,6 +211,8 @@ export default defineCheck({
         ...at(ctx, source, use),
         endpointId: endpoint.id,
         key: endpoint.id,
+        // Reading bodies without a schema is a habit of the code base: one finding listing every handler.
+        rootCause: isPython(source) ? 'python' : 'javascript',
       });
     }
   },
