@@ -1,4 +1,4 @@
-import { Kind, parse, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type TypeNode } from 'graphql';
 import type { Node } from 'web-tree-sitter';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, propertyKey, unwrap } from '../js/ast.js';
@@ -7,9 +7,13 @@ import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { evalString, externalName, isExternal } from '../js/values.js';
 import { lookupTable } from '../../../analysis/lookup.js';
+import { microRoutes } from './micro.js';
 
-const PACKAGES = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'apollo-server-koa', 'graphql-yoga'];
-const APOLLO = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'apollo-server-koa', 'apollo-server-fastify'];
+const APOLLO = ['@apollo/server', 'apollo-server', 'apollo-server-express', 'apollo-server-koa', 'apollo-server-fastify', 'apollo-server-micro', 'apollo-server-lambda', 'apollo-server-hapi', 'apollo-server-cloud-functions'];
+/** Apollo servers whose HTTP route belongs to their host (micro's router, a cloud function's gateway). */
+const HOSTED = ['apollo-server-micro', 'apollo-server-lambda', 'apollo-server-cloud-functions'];
+/** Apollo 4 integrations are packages of their own (`@as-integrations/next`, `@as-integrations/aws-lambda`, …). */
+const PACKAGES = [...APOLLO, '@as-integrations', 'graphql-yoga', 'microrouter'];
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 const ROOTS: Record<string, string> = lookupTable({ Query: 'QUERY', Mutation: 'MUTATION', Subscription: 'SUBSCRIPTION' });
 const TEMPLATES: ReadonlySet<string> = new Set(['call_expression', 'new_expression', 'object']);
@@ -42,6 +46,21 @@ function readsContext(condition: Node, context: { object: string | undefined; na
 }
 
 /**
+ * A condition that holds when the caller is missing: `!context.user`, `isAuthenticated !== true`, `me == null`,
+ * `ctx.user === undefined`.
+ */
+function negatesCaller(condition: Node): boolean {
+  const inner = unwrap(condition);
+  if (inner.type === 'unary_expression') return inner.children[0]?.type === '!';
+  if (inner.type !== 'binary_expression') return false;
+  const operator = field(inner, 'operator')?.text ?? '';
+  const sides = [field(inner, 'left'), field(inner, 'right')].map((side) => (side ? unwrap(side).text : ''));
+  if (operator === '!==' || operator === '!=') return sides.includes('true');
+  if (operator === '===' || operator === '==') return sides.some((side) => side === 'null' || side === 'undefined' || side === 'false');
+  return false;
+}
+
+/**
  * A resolver (or wrapper closure) that answers with an error, before anything else, when the context has no caller:
  * `if (!context.user) throw …` / `if (!me) return new ForbiddenError(…)` as a statement of its body.
  */
@@ -54,18 +73,39 @@ function rejectsWithoutCaller(fn: Node): boolean {
     if (statement.type !== 'if_statement') continue;
     const condition = field(statement, 'condition');
     const consequence = field(statement, 'consequence');
-    if (!condition || !consequence || !readsContext(condition, context) || !/^\(\s*!/.test(condition.text)) continue;
+    if (!condition || !consequence || !readsContext(condition, context) || !negatesCaller(condition)) continue;
     const first = consequence.type === 'statement_block' ? named(consequence)[0] : consequence;
     if (first && ERROR_ANSWER.test(first.text)) return true;
   }
   return false;
 }
 
+/**
+ * A composer of resolvers (`pipe(...fns)`) that calls the functions it is given and lets their errors through: it takes
+ * them as parameters (a rest parameter or several), and neither catches (`try`, `.catch(`) nor is a library's.
+ */
+function sequentialComposer(fn: Node): boolean {
+  const params = field(fn, 'parameters');
+  const list = params ? named(params) : [];
+  const rest = list.some((param) => param.type === 'rest_pattern' || named(param).some((child) => child.type === 'rest_pattern'));
+  if (!rest && list.length < 2) return false;
+  const body = field(fn, 'body');
+  if (!body || descendants(body, new Set(['try_statement'])).length > 0) return false;
+  return !descendants(body, CALLS).some((call) => {
+    const callee_ = callee(call);
+    return callee_?.type === 'member_expression' && field(callee_, 'property')?.text === 'catch';
+  });
+}
+
 interface Field {
+  /** Schema directives on the field (`@auth`, `@hasRole`): auth the schema may apply. */
+  directives: number;
   type: string;
   name: string;
   line: number;
   module: JsModule;
+  /** The named type the field returns (`Facts` for `facts: Facts!`). */
+  returns: string;
 }
 
 class GraphqlCollector {
@@ -94,7 +134,7 @@ class GraphqlCollector {
             if (pair.type !== 'pair') continue;
             const key = propertyKey(pair);
             const value = field(pair, 'value');
-            if (!key || !(key in ROOTS) || !value) continue;
+            if (!key || !/^[A-Z]\w*$/.test(key) || !value) continue;
             const object = this.objectOf(module, value);
             if (!object) continue;
             for (const member of named(object.node)) {
@@ -109,10 +149,11 @@ class GraphqlCollector {
       }
     }
     for (const f of fields) {
+      if (!(f.type in ROOTS)) continue;
       const resolver = resolvers.get(`${f.type}.${f.name}`);
       const facts: AppliedFact[] = [];
       if (resolver) {
-        const fact = this.resolverFact(resolver.module, resolver.node);
+        const fact = this.resolverFact(resolver.module, resolver.node) ?? this.namespaceFact(resolver.module, resolver.node, f.returns, fields, resolvers);
         if (fact) facts.push(fact);
       }
       const endpoint: CollectedEndpoint = {
@@ -121,7 +162,7 @@ class GraphqlCollector {
         protocol: 'graphql',
         sources: [{ kind: 'code', via: 'graphql', location: { file: f.module.file, line: f.line } }],
         parameters: [],
-        auth: resolver ? evidence(facts) : { state: 'unknown', mechanisms: ['unknown'], detail: 'no resolver found in code for this field' },
+        auth: resolver ? evidence(facts) : this.defaultResolved(f, resolvers),
         deprecated: false,
         framework: 'graphql',
       };
@@ -159,10 +200,58 @@ class GraphqlCollector {
           return { verdict: 'auth', mechanisms: ['unknown'], detail: current.text.replace(/\s+/g, ' ').slice(0, 60), where, scope: 'route' };
         return undefined;
       }
+      // `pipe(requireAuth, resolver)`: a project's composer runs its first function before the resolver.
+      const first = callArgs(current)[0];
+      if (target?.kind === 'node' && isFunction(target.node) && callArgs(current).length >= 2 && first && sequentialComposer(target.node) && this.throwsWithoutCaller(module, first))
+        return { verdict: 'auth', mechanisms: ['unknown'], detail: `${current.text.replace(/\s+/g, ' ').slice(0, 60)}: ${first.text} rejects calls without a caller`, where, scope: 'route' };
       const fact = this.auth.classify(module, current);
       return fact.verdict === 'none' ? undefined : { ...fact, where, scope: 'route' };
     }
     return undefined;
+  }
+
+  /**
+   * A root field with no resolver runs graphql's default resolver (it reads the root value, `undefined`: the answer is
+   * null). Public by construction where the resolver map of its type is read (other fields have one), the field has no
+   * schema directive, and no schema middleware (graphql-shield, graphql-middleware) or custom field resolver is applied.
+   */
+  private defaultResolved(f: Field, resolvers: ReadonlyMap<string, unknown>): CollectedEndpoint['auth'] {
+    const unknown: CollectedEndpoint['auth'] = { state: 'unknown', mechanisms: ['unknown'], detail: 'no resolver found in code for this field' };
+    if (f.directives > 0 || this.schemaMiddleware()) return unknown;
+    if (![...resolvers.keys()].some((key) => key.startsWith(`${f.type}.`))) return unknown;
+    return { state: 'public', mechanisms: ['none'], detail: 'no resolver: graphql\'s default resolver answers null', where: { file: f.module.file, line: f.line } };
+  }
+
+  private middleware: boolean | undefined;
+
+  /** Whether the workspace wraps resolvers from outside the resolver map: graphql-shield, graphql-middleware, fieldResolver hooks. */
+  private schemaMiddleware(): boolean {
+    this.middleware ??= [...this.graph.modules.values()].some((module) =>
+      /['"](?:graphql-shield|graphql-middleware|@graphql-tools\/resolvers-composition)['"]|\bfieldResolver\s*:|\bmapSchema\s*\(/.test(module.source.text),
+    );
+    return this.middleware;
+  }
+
+  /**
+   * A namespace field (`facts: () => ({})`): the root resolver returns an empty object, so data comes only from the
+   * fields of its type; protected when each of those that has a resolver checks the caller (the others read `{}`).
+   */
+  private namespaceFact(module: JsModule, node: Node, type: string, fields: readonly Field[], resolvers: ReadonlyMap<string, { module: JsModule; node: Node }>): AppliedFact | undefined {
+    const fn = unwrap(node);
+    const body = isFunction(fn) ? field(fn, 'body') : undefined;
+    const value = body ? unwrap(body) : undefined;
+    if (value?.type !== 'object' || named(value).length > 0) return undefined;
+    const own = fields.filter((f) => f.type === type).map((f) => resolvers.get(`${type}.${f.name}`));
+    const present = own.filter((r): r is { module: JsModule; node: Node } => r !== undefined);
+    if (present.length === 0 || !present.every((r) => this.resolverFact(r.module, r.node)?.verdict === 'auth')) return undefined;
+    return { verdict: 'auth', mechanisms: ['unknown'], detail: `returns an empty ${type}; every resolver of ${type} checks the caller`, where: locate(module.file, fn), scope: 'route' };
+  }
+
+  /** A guard resolver `(parent, args, { isAuthenticated }) => { if (isAuthenticated !== true) throw … }`. */
+  private throwsWithoutCaller(module: JsModule, node: Node): boolean {
+    const resolved = this.graph.resolve(module, unwrap(node));
+    const fn = resolved.kind === 'node' ? unwrap(resolved.node) : undefined;
+    return fn !== undefined && isFunction(fn) && rejectsWithoutCaller(fn);
   }
 
   /** A wrapper whose returned closure checks the context's caller. */
@@ -222,8 +311,11 @@ class GraphqlCollector {
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
       const type = definition.name.value;
-      if (!(type in ROOTS)) continue;
-      for (const f of definition.fields ?? []) out.push({ type, name: f.name.value, line: base + (f.loc?.startToken.line ?? 1), module });
+      for (const f of definition.fields ?? []) {
+        let returned: TypeNode = f.type;
+        while (returned.kind !== Kind.NAMED_TYPE) returned = returned.type;
+        out.push({ directives: f.directives?.length ?? 0, type, name: f.name.value, line: base + (f.loc?.startToken.line ?? 1), module, returns: returned.name.value });
+      }
     }
     return out;
   }
@@ -247,7 +339,12 @@ class GraphqlCollector {
       const endpoint = objectProperty(options, 'graphqlEndpoint');
       path = (endpoint && evalString(this.graph, module, endpoint)) ?? path;
     }
-    if (apollo) {
+    if (apollo && resolved.kind === 'external' && HOSTED.includes(resolved.specifier)) {
+      // apollo-server-micro / -lambda: the host serves it (microrouter routes, read as such; a function's gateway).
+      const handler = module.source.text.includes('microrouter') ? undefined : this.createHandlerPath(module, node);
+      if (!handler) return [];
+      ({ path, site } = handler);
+    } else if (apollo) {
       const mounted = this.apolloMount(module, node);
       if (mounted) ({ path, site } = mounted);
       else if (/startStandaloneServer/.test(module.source.text)) path = '/';
@@ -262,6 +359,21 @@ class GraphqlCollector {
       deprecated: false,
       framework: yoga ? 'graphql-yoga' : 'apollo',
     }));
+  }
+
+  /** `server.createHandler({ path })` of apollo-server-micro, in the same file: the path micro serves it at. */
+  private createHandlerPath(module: JsModule, server: Node): { path: string; site: Node } | undefined {
+    const declarator = server.parent?.type === 'variable_declarator' ? server.parent : undefined;
+    const name = declarator ? field(declarator, 'name')?.text : undefined;
+    if (!name) return undefined;
+    for (const call of descendants(module.source.tree.rootNode, CALLS)) {
+      const fn = callee(call);
+      if (fn?.type !== 'member_expression' || field(fn, 'property')?.text !== 'createHandler' || field(fn, 'object')?.text !== name) continue;
+      const options = callArgs(call)[0] ? unwrap(callArgs(call)[0] as Node) : undefined;
+      const pathNode = options?.type === 'object' ? objectProperty(options, 'path') : undefined;
+      return { path: pathNode ? evalString(this.graph, module, pathNode) ?? '{dynamic}' : '/graphql', site: call };
+    }
+    return undefined;
   }
 
   /** Where the server held by the variable `new ApolloServer(...)` is assigned to gets mounted, in the same file. */
@@ -294,5 +406,9 @@ export const jsGraphqlCollector: CodeCollector = {
   languages: ['javascript', 'typescript', 'tsx'],
   enablers: PACKAGES,
   isEnabled: (project, sources) => jsEnabled(project, sources, ['apollo', 'graphql-yoga'], PACKAGES),
-  collect: (sources) => ({ endpoints: new GraphqlCollector(ModuleGraph.of(sources)).run(), diagnostics: [] }),
+  collect: (sources) => {
+    const graph = ModuleGraph.of(sources);
+    const micro = microRoutes(graph, new AuthAnalyser(graph));
+    return { endpoints: [...new GraphqlCollector(graph).run(), ...micro.endpoints], diagnostics: micro.diagnostics };
+  },
 };
