@@ -781,7 +781,13 @@ class FastapiScan {
     return false;
   }
 
+  private readonly diagnosed = new Set<string>();
+
+  /** One diagnostic per place and message, however many call sites lead there. */
   private diagnose(module: PyModule, node: Node, message: string): void {
+    const key = `${module.source.file}:${node.startIndex}:${message}`;
+    if (this.diagnosed.has(key)) return;
+    this.diagnosed.add(key);
     this.diagnostics.push({ level: 'info', file: module.source.file, line: node.startPosition.row + 1, message, source: `collector:${ID}` });
   }
 }

@@ -29,6 +29,8 @@ export interface PyModule {
   defs: Map<string, Node>;
   /** Last module-level assignment of each name. */
   values: Map<string, Node>;
+  /** Modules imported with `from x import *`. */
+  starImports?: string[];
 }
 
 /** What a name or dotted expression refers to. */
@@ -160,6 +162,8 @@ export class PyIndex {
     if (!source) return;
     const from = this.absoluteModule(module, source);
     if (from === undefined) return;
+    // `from .dependencies import *`: names not bound here are looked up there.
+    if (kids(statement).some((child) => child.type === 'wildcard_import')) (module.starImports ??= []).push(from);
     for (const child of statement.childrenForFieldName('name')) {
       if (!child) continue;
       if (child.type === 'dotted_name') module.imports.set(child.text, { kind: 'symbol', module: from, name: child.text });
@@ -424,8 +428,13 @@ export class PyIndex {
     if (def && (!value || def.startIndex > value.startIndex)) return { kind: 'def', module, node: def };
     if (value) return { kind: 'value', module, node: value };
     const binding = module.imports.get(name);
-    if (!binding) return undefined;
-    return this.resolveBinding(module, binding, depth);
+    if (binding) return this.resolveBinding(module, binding, depth);
+    for (const star of module.starImports ?? []) {
+      const target = this.resolveModule(star, module);
+      const found = target && target !== module ? this.resolveName(target, name, depth + 1) : undefined;
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private resolveBinding(module: PyModule, binding: Binding, depth: number): Resolved | undefined {
