@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { factsOf, qualify } from '../../analysis/code.js';
 import { endpointAt } from '../../analysis/endpoints.js';
+import { endpointAuthz } from '../../analysis/code-authz.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
@@ -171,6 +172,12 @@ function returnsEarlyInProduction(statement: Node): boolean {
   return false;
 }
 
+/** Inside a handler that only administrators reach (a role check gates it): the details go to an operator. */
+function adminOnly(ctx: CheckContext, source: SourceFile, node: Node): boolean {
+  const endpoint = endpointAt(ctx, source.file, node.startPosition.row + 1);
+  return endpoint !== undefined && endpoint.auth.state === 'protected' && endpointAuthz(ctx, endpoint)?.roleCheck !== undefined;
+}
+
 /** Response-producing expressions inside a scope: the argument nodes to inspect. */
 function responses(source: SourceFile, ctx: CheckContext, scope: ErrorScope): { node: Node; status500: boolean }[] {
   const out: { node: Node; status500: boolean }[] = [];
@@ -231,6 +238,7 @@ export default defineCheck({
           if (!leak || seen.has(leak.node.id)) continue;
           if (leak.leak === 'message' && !scope.broad && !response.status500) continue;
           if (developmentOnly(leak.node, scope.scope)) continue;
+          if (adminOnly(ctx, source, leak.node)) continue;
           seen.add(leak.node.id);
           const name = scope.name === '' ? 'the exception' : scope.name;
           report({ messageId: leak.leak, data: { expression: leak.node.text.replace(/\s+/g, ' ').slice(0, 80), name }, ...siteOf(ctx, source, leak.node) });
