@@ -612,7 +612,7 @@ function classHasObjectPermission(source: SourceFile, name: string): boolean {
   return false;
 }
 
-const ROLE_CONDITION = /\b(roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|has_perm|hasRole|has_role)\b/;
+const ROLE_CONDITION = /(?<![A-Za-z0-9])(roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|has_perm|hasRole|has_role)\b/;
 const REJECTION = /\babort\s*\(|\braise\b|\bredirect\s*\(|\b40[13]\b|Forbidden|Unauthorized|PermissionDenied|HTTPException/;
 
 /** The Python function a decorator names, in this file or in the project module it is imported from. */
