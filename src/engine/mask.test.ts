@@ -16,6 +16,7 @@ const SECRETS: [string, string, string][] = [
   ['GitLab token', 'git clone https://oauth2:glpat-xY9zAbCdEfGhIjKlMnOp@gitlab.example.com/x.git', 'glpat-xY9zAbCdEfGhIjKlMnOp'],
   ['JWT', 'curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
   ['JWT after a literal \\n', '"line\\neyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N"', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N'],
+  ['JWT claims segment alone', 'tier: path segment `eyjvxxmeodc98ogutjkwavmcn2td9i07q`', 'eyjvxxmeodc98ogutjkwavmcn2td9i07q'],
   ['PEM private key', 'const key = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEA7bq98ZxQb3m1\\n-----END RSA PRIVATE KEY-----";', 'MIIEowIBAAKCAQEA7bq98ZxQb3m1'],
   ['URL password in code', 'requests.get("http://admin:hunter2Pass9@internal.example.com/x")', 'hunter2Pass9'],
   ['URL password in a spec server', 'url: https://deploy:sp3cPassw0rdX@api.example.com/v1', 'sp3cPassw0rdX'],

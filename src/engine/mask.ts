@@ -43,6 +43,8 @@ const TOKENS: readonly RegExp[] = [
 
 /** JWT: a base64url JSON header, then payload and signature. */
 const JWT = new RegExp(String.raw`${START_B64URL}(eyJ)([A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)`, 'g');
+/** One segment of a JWT on its own (a path segment, a lower-cased slug): base64url JSON, claims included. */
+const JWT_SEGMENT = new RegExp(String.raw`${START_B64URL}(eyJ)([A-Za-z0-9_-]{17,})`, 'gi');
 
 /** A PEM private key: the header stays, the key material (with literal `\n`s in code) goes. */
 const PEM = /(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)([A-Za-z0-9+/=\s\\]{16,}(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?)/g;
@@ -141,7 +143,7 @@ export function maskSecrets(text: string, known?: KnownSecrets): string {
   if (out.length < 8) return out;
   if (out.includes('PRIVATE KEY')) out = out.replace(PEM, (_whole, header: string) => `${header}****`);
   if (HINT.token.test(out)) {
-    for (const pattern of [...TOKENS, JWT]) out = out.replace(pattern, (_whole, prefix: string, body: string) => `${prefix}${hide(body)}`);
+    for (const pattern of [...TOKENS, JWT, JWT_SEGMENT]) out = out.replace(pattern, (_whole, prefix: string, body: string) => `${prefix}${hide(body)}`);
   }
   if (out.includes('@') && out.includes('://')) {
     out = out.replace(USERINFO, (whole, head: string, password: string) => (isPlaceholder(password) ? whole : `${head}${hide(password)}@`));
