@@ -167,6 +167,18 @@ describe('runChecks', () => {
     expect(findings[0]?.fingerprint).toBe(alone[0]?.fingerprint);
   });
 
+  it('reports a finding raised identically in two copies of one spec once, at the first copy', () => {
+    const copies = check('spec-copy', (_ctx, report) => {
+      for (const file of ['swagger/openapi.json', 'swagger/api.spec.yaml']) {
+        report({ messageId: 'found', data: { what: 'GET /hosts' }, location: { file, line: file.endsWith('json') ? 900 : 40, pointer: '/paths/~1hosts/get' } });
+      }
+      report({ messageId: 'found', data: { what: 'GET /hosts' }, location: { file: 'other/openapi.yaml', line: 12, pointer: '/paths/~1hosts/post' } });
+    });
+    const findings = runChecks([copies], withEndpoint).findings;
+    expect(findings.map((finding) => `${finding.location.file}:${finding.location.line}`)).toEqual(['other/openapi.yaml:12', 'swagger/api.spec.yaml:40']);
+    expect(findings[1]?.related).toEqual([{ location: { file: 'swagger/openapi.json', line: 900, pointer: '/paths/~1hosts/get' } }]);
+  });
+
   it('runs experimental checks only when asked to', () => {
     const trial = check('trial', (_ctx, report) => {
       report({ messageId: 'found', data: { what: 'x' }, location: { file: 't.js', line: 1 } });

@@ -131,7 +131,7 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, option
     }
   }
   findings.sort(compareFindings);
-  const grouped = mergeCounterparts(groupSamePlace(groupRootCauses(findings, rootCauses), rootCauses), ran);
+  const grouped = mergeCounterparts(groupSpecCopies(groupSamePlace(groupRootCauses(findings, rootCauses), rootCauses)), ran);
   return { findings: grouped, diagnostics, ran, experimentalOff };
 }
 
@@ -219,6 +219,39 @@ export function groupSamePlace(findings: readonly Finding[], rootCauses: Readonl
       related: rest.map((finding) => relatedOf(finding, first)),
       fingerprint: anchor.fingerprint,
     });
+    for (const finding of rest) replaced.set(finding, undefined);
+  }
+  if (replaced.size === 0) return [...findings];
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    if (!replaced.has(finding)) out.push(finding);
+    else {
+      const merged = replaced.get(finding);
+      if (merged) out.push(merged);
+    }
+  }
+  return out;
+}
+
+/**
+ * Copies of one API description (the source YAML beside the generated JSON, a spec vendored into
+ * two services) raise the same finding at the same pointer with the same message: one root cause,
+ * reported at the first copy with the others as `related`; the first copy's fingerprint is kept.
+ */
+export function groupSpecCopies(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.location.pointer === undefined) continue;
+    const key = [finding.checkId, finding.location.pointer, finding.message].join('\u0000');
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  const replaced = new Map<Finding, Finding | undefined>();
+  for (const group of groups.values()) {
+    const [first, ...rest] = group;
+    if (!first || rest.length === 0 || new Set(group.map((finding) => finding.location.file)).size !== group.length) continue;
+    replaced.set(first, { ...first, related: [...(first.related ?? []), ...rest.map((finding) => relatedOf(finding, first))] });
     for (const finding of rest) replaced.set(finding, undefined);
   }
   if (replaced.size === 0) return [...findings];
