@@ -187,6 +187,7 @@ function summary(node: Node): string {
 const SESSION_RE = /\b(?:req|request|ctx|c)\.session\b|\.isAuthenticated\s*\(\s*\)|\bgetServerSession\s*\(|\bgetSession\s*\(|\biron-session|\bgetIronSession\s*\(/;
 /** Writes that establish a session (a login handler's `req.session.user = user`, `req.session.save()`), not checks that read one. */
 const SESSION_WRITE_RE = /\b(?:req|request|ctx|c)\.session(?:\.[\w$]+)*\s*=(?!=)|\b(?:req|request|ctx|c)\.session\.(?:save|regenerate|destroy)\s*\(/g;
+const PASSWORD_CHECK = /\b(?:bcrypt|bcryptjs)\.compare(?:Sync)?\s*\(|\bargon2\.verify\s*\(|\b(?:check|verify|compare|validate|is(?:Valid|Correct))Password\s*\(/;
 /** Reads a credential from the request (a bearer header, a cookie), whatever it does with it. */
 const CREDENTIAL_READ = /\.headers\.authorization|\.headers\[\s*['"`]authorization|\.get\(\s*['"`]authorization|\.header\(\s*['"`]authorization|\bBearer\b|\.cookies\b|getCookie\s*\(/i;
 const APIKEY_RE = /x-api-key|api[-_]?key|['"`]x-[\w-]*-key['"`]/i;
@@ -287,9 +288,17 @@ export class AuthAnalyser {
         const mechanisms = table(name, args, this.graph, module);
         return mechanisms ? { verdict: 'auth', mechanisms, detail } : NONE;
       }
-      // `createMiddleware(async (c, next) => …)` (hono/factory) and the like: the function handed over is the middleware.
+      // `createMiddleware(async (c, next) => …)` (hono/factory), `asyncHandler(auth.jwt)` (express-async-handler) and the
+      // like: the middleware handed over is what runs.
       const wrapped = args.length === 1 && args[0] ? unwrap(args[0]) : undefined;
       if (wrapped && isFunction(wrapped) && nextParameter(wrapped)) return this.fromBody(module, wrapped, detail, false);
+      if (wrapped && (wrapped.type === 'identifier' || wrapped.type === 'member_expression') && depth < 4) {
+        const inner = this.graph.resolve(module, wrapped);
+        if (inner.kind === 'node' && (isFunction(inner.node) || inner.node.type === 'call_expression')) {
+          const fact = this.classify(module, wrapped, depth + 1);
+          if (fact.verdict !== 'none') return { ...fact, detail };
+        }
+      }
       return AUTHISH.test(name) && !/session$/i.test(resolved.specifier) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
     }
     if (resolved.kind === 'node' && isFunction(resolved.node)) {
@@ -402,7 +411,8 @@ export class AuthAnalyser {
 
   /** `strict` for route handlers: only an explicit 401/403 (or login redirect) after a check counts. */
   fromBody(module: JsModule, fn: Node, detail: string, strict: boolean, name = detail, args?: readonly Node[], depth = 0): AuthFact {
-    if (strict && !STRICT_REJECT_RE.test(fn.text)) return NONE;
+    // A handler that checks a password it was sent is the login itself: its 401 answers a wrong password, not a missing session.
+    if (strict && (!STRICT_REJECT_RE.test(fn.text) || PASSWORD_CHECK.test(fn.text))) return NONE;
     const facts = this.facts(module, fn, 0);
     const mechanisms = [...facts.mechanisms];
     if (strict) {
@@ -518,6 +528,7 @@ export class AuthAnalyser {
 
   /** A route handler read as a gate: every response it gives comes after a rejection that names authentication. */
   handlerGate(module: JsModule, fn: Node): AuthFact {
+    if (PASSWORD_CHECK.test(fn.text)) return NONE;
     const gate = new Gate(fn, this.hooks(module, 0), new Map(), undefined);
     gate.authOnly = true;
     const result = gate.analyse();
