@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flaskApp, minifiedJs, nestedFunctions } from '../bench/hostile.js';
+import { flaskApp, minifiedJs, nestedFunctions, refChain, yamlAliasBomb } from '../bench/hostile.js';
 import { analyse } from '../src/index.js';
 import { FileBudget, charge, overBudget, pauseBudget, setBudgetClock } from '../src/parsing/budget.js';
 import { parse } from '../src/parsing/parser.js';
@@ -116,6 +116,41 @@ describe('large files', () => {
       const endpoints = analysis.context.inventory.endpoints;
       expect(endpoints).toHaveLength(2000);
       expect(endpoints.filter((endpoint) => endpoint.auth.state === 'protected')).toHaveLength(500);
+    } finally {
+      analysis.dispose();
+    }
+  });
+});
+
+describe('specs', () => {
+  it('a YAML alias bomb used as a response schema is read with each aliased schema once', async () => {
+    const root = workspace({ 'openapi.yaml': yamlAliasBomb(9, 9) });
+    const analysis = await analyse({ root, today: '2026-06-01' });
+    try {
+      expect(analysis.context.inventory.endpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toEqual(['GET /a']);
+      expect(analysis.diagnostics.filter((diagnostic) => diagnostic.level === 'error')).toEqual([]);
+    } finally {
+      analysis.dispose();
+    }
+  });
+
+  it('a $ref chain longer than the hop limit resolves to nothing, with one diagnostic', async () => {
+    const root = workspace({ 'openapi.json': refChain(5000) });
+    const analysis = await analyse({ root, today: '2026-06-01' });
+    try {
+      const chains = analysis.diagnostics.filter((diagnostic) => /chain of more than \d+ references/.test(diagnostic.message));
+      expect(chains).toHaveLength(1);
+      expect(analysis.context.inventory.endpoints).toHaveLength(1);
+    } finally {
+      analysis.dispose();
+    }
+  });
+
+  it('a cyclic $ref chain of 20,000 links is reported as a cycle or an over-long chain, once', async () => {
+    const root = workspace({ 'openapi.json': refChain(20_000, true) });
+    const analysis = await analyse({ root, today: '2026-06-01' });
+    try {
+      expect(analysis.diagnostics.filter((diagnostic) => /\$ref/.test(diagnostic.message))).toHaveLength(1);
     } finally {
       analysis.dispose();
     }

@@ -418,13 +418,15 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
   const ops = operations(ctx, doc);
   const nodes: GraphNode[] = [];
   const index = new Map<string, number>();
+  // A YAML alias puts one object at many pointers: it is one node of the graph (an alias bomb stays linear).
+  const byValue = new Map<object, number>();
   const stack: number[] = [];
 
   const intern = (raw: SpecNode | undefined, property?: string, parent?: SpecNode<JsonObject>): number | undefined => {
     const node = raw ? objectNode(doc.resolve(raw)) : undefined;
     if (!node) return undefined;
     const key = nodeKey(node);
-    const known = index.get(key);
+    const known = index.get(key) ?? byValue.get(node.value);
     if (known !== undefined) return known;
     const visit: SchemaVisit = { node };
     if (property !== undefined) visit.property = property;
@@ -432,6 +434,7 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
     nodes.push({ visit, successors: [], seedRequest: false, seedResponse: false, seeds: [] });
     const id = nodes.length - 1;
     index.set(key, id);
+    byValue.set(node.value, id);
     stack.push(id);
     return id;
   };

@@ -250,6 +250,8 @@ export interface SchemaVisit {
   parent?: SpecNode<JsonObject>;
 }
 
+const valuesSeen = new WeakMap<Set<string>, WeakSet<object>>();
+
 /**
  * Walks a schema and every schema under it, following `$ref`s, each node once (recursive
  * schemas end). `visit` may return false to stop descending below a node.
@@ -261,6 +263,8 @@ export function walkSchema(
   visited: Set<string> = new Set(),
 ): void {
   const stack: SchemaVisit[] = [];
+  let values = valuesSeen.get(visited);
+  if (!values) valuesSeen.set(visited, (values = new WeakSet()));
   const push = (raw: SpecNode | undefined, property?: string, parent?: SpecNode<JsonObject>): void => {
     const resolved = raw ? objectNode(doc.resolve(raw)) : undefined;
     if (!resolved) return;
@@ -274,8 +278,10 @@ export function walkSchema(
     const current = stack.pop();
     if (!current) break;
     const key = nodeKey(current.node);
-    if (visited.has(key)) continue;
+    if (visited.has(key) || values.has(current.node.value)) continue;
     visited.add(key);
+    // A YAML alias puts one object at many pointers: it is walked once (an alias bomb stays linear).
+    values.add(current.node.value);
     if (visit(current) === false) continue; // any other return value descends
     const { node } = current;
     for (const name of SCHEMA_CHILD_MAPS) {

@@ -114,6 +114,9 @@ export function nodeAt(spec: SpecDocument, pointer: string): SpecNode | undefine
   return node;
 }
 
+/** Longest `$ref` chain followed (real specs use a handful of links; longer chains are hostile). */
+const MAX_REF_HOPS = 256;
+
 class OpenApiSpec implements SpecDocument {
   private readonly sources = new Map<string, ParsedSource | null>();
   private readonly diagnostics: Diagnostic[] = [];
@@ -177,6 +180,7 @@ class OpenApiSpec implements SpecDocument {
     const cached = this.cache.get(start);
     if (cached !== undefined) return cached ?? undefined;
     const seen: string[] = [];
+    const positions = new Map<string, number>();
     let current: SpecNode = node;
     let result: SpecNode | undefined;
     for (;;) {
@@ -186,19 +190,31 @@ class OpenApiSpec implements SpecDocument {
         break;
       }
       const key = `${current.file}#${current.pointer}`;
-      const repeat = seen.indexOf(key);
+      const known = this.cache.get(key);
+      if (known !== undefined) {
+        result = known ?? undefined;
+        break;
+      }
+      if (seen.length >= MAX_REF_HOPS) {
+        this.report(`hops:${start}`, node, `\`$ref\` \`${value.$ref}\` starts a chain of more than ${MAX_REF_HOPS} references; it is not followed further and resolves to nothing.`);
+        break;
+      }
+      const repeat = positions.get(key) ?? -1;
       if (repeat !== -1) {
         const cycle = seen.slice(repeat);
         const first = [...cycle].sort()[0] ?? key;
         this.report(`cycle:${first}`, current, `\`$ref\` \`${value.$ref}\` is part of a reference cycle (${cycle.length} ${cycle.length === 1 ? 'ref' : 'refs'}) and resolves to nothing.`);
         break;
       }
+      positions.set(key, seen.length);
       seen.push(key);
       const next = this.follow(current, value.$ref);
       if (!next) break;
       current = next;
     }
+    // Every ref of the chain resolves to the same node: a chain is walked once, not once per link.
     this.cache.set(start, result ?? null);
+    for (const key of seen) this.cache.set(key, result ?? null);
     return result;
   }
 

@@ -59,6 +59,8 @@ class Collector {
   private readonly schemes = new Map<string, Scheme>();
   private readonly reportedSchemes = new Set<string>();
   private readonly schemaMemo = new Map<string, Found | null>();
+  /** The same answers by schema object: a YAML alias puts one object at many pointers (an alias bomb stays linear). */
+  private readonly valueMemo = new WeakMap<object, Found | null>();
   private readonly nameMemo = new Map<string, Tier | null>();
   private readonly headers: VersionParam[] = [];
   private readonly queries: VersionParam[] = [];
@@ -374,10 +376,11 @@ class Collector {
     const resolved = spec.resolve(node);
     if (!resolved || !isObject(resolved.value) || depth > 40) return undefined;
     const key = `${resolved.file}#${resolved.pointer}`;
-    const memo = this.schemaMemo.get(key);
+    const memo = this.schemaMemo.get(key) ?? this.valueMemo.get(resolved.value);
     if (memo !== undefined) return memo ?? undefined;
     // In progress: a recursive schema contributes nothing more through itself.
     this.schemaMemo.set(key, null);
+    this.valueMemo.set(resolved.value, null);
     let best: Found | undefined;
     const consider = (found: Found | undefined): boolean => {
       if (found && (!best || tierRank(found.tier) > tierRank(best.tier))) best = found;
@@ -407,6 +410,7 @@ class Collector {
       }
     }
     this.schemaMemo.set(key, best ?? null);
+    this.valueMemo.set(resolved.value, best ?? null);
     return best;
   }
 
