@@ -127,3 +127,14 @@ describe('CLI errors', () => {
     expect(text).not.toContain('dp7dc');
   });
 });
+
+describe('maskDeep with hostile keys', () => {
+  it('keeps a __proto__ key as a plain key and never changes the copy\'s prototype', () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "x", "token": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"}') as Record<string, unknown>;
+    const masked = maskDeep(hostile);
+    expect(Object.getPrototypeOf(masked)).toBe(Object.prototype);
+    expect(Object.keys(masked)).toEqual(['__proto__', 'constructor', 'token']);
+    expect((masked as { polluted?: string }).polluted).toBeUndefined();
+    expect(JSON.stringify(masked)).not.toContain('4eC39HqLyjWDarjtT1zdp7dc');
+  });
+});

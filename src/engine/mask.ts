@@ -181,7 +181,10 @@ export function maskDeep<T>(value: T, known?: KnownSecrets): T {
     if (Array.isArray(item)) return item.map(walk);
     if (isPlainObject(item)) {
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(item)) out[maskSecrets(key, known)] = walk(child);
+      // Defined, not assigned: a `__proto__` key from an audited file stays a plain key.
+      for (const [key, child] of Object.entries(item)) {
+        Object.defineProperty(out, maskSecrets(key, known), { value: walk(child), enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
     return item;
