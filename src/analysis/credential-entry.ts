@@ -18,6 +18,7 @@ const PASSWORD_CHECKS = new Set([
 const TOKEN_ISSUERS = new Set([
   'createaccesstoken', 'createrefreshtoken', 'generateauthtokens', 'generatetokens', 'generatetoken', 'issuetoken',
   'issuetokens', 'foruser', 'loginuser', 'signasync', 'createtoken', 'createsession', 'newtoken', 'refreshauth',
+  'generatejwt', 'generateaccesstoken', 'signtoken', 'createjwt', 'issuejwt', 'signjwt',
 ]);
 const ACCOUNT_CREATORS = new Set(['createuser', 'registeruser', 'createaccount', 'signupuser', 'register', 'signup']);
 const OAUTH_CALLS = new Set([
@@ -85,6 +86,17 @@ const TOKEN_PARAMS = /^(token|code|key|uid|uidb64|provider|backend|strategy|emai
 /** The path reads like a credential entry point (`/auth/refresh-tokens`, `/password-recovery/{email}`, `/oauth2/{provider}/callback`). */
 export function isAuthEntryPath(path: string): boolean {
   return path.split('/').some((segment) => !segment.includes('{') && words(segment).some((word) => ENTRY_WORDS.has(word)));
+}
+
+// Words that name a flow, not a credential noun: `/login`, `/oauth/token`, `/password/reset` are entry points by their path.
+const FLOW_WORDS = new Set([
+  'login', 'logon', 'signin', 'signup', 'register', 'registration', 'logout', 'signout', 'forgot', 'reset', 'recover',
+  'recovery', 'authorize', 'refresh', 'verify', 'verification', 'confirm', 'confirmation', 'activate', 'activation', 'otp',
+  'magic', 'oauth', 'oauth2', 'sso', 'saml', 'oidc', 'callback', 'jwks', 'well', 'openid',
+]);
+
+export function isAuthFlowPath(path: string): boolean {
+  return path.split('/').some((segment) => !segment.includes('{') && words(segment).some((word) => FLOW_WORDS.has(word)));
 }
 
 /** A path parameter naming an object (`{userId}`, `{id}`) rather than a token, code or provider. */

@@ -2,7 +2,7 @@ import { lineText, sourceByFile } from '../../analysis/code.js';
 import { isAdminEndpoint } from '../../analysis/code-authz.js';
 import { codeSource } from '../../analysis/drift.js';
 import { handlerOf } from '../../analysis/code-transport.js';
-import { credentialEntry, hasObjectParameter, isAuthEntryPath } from '../../analysis/credential-entry.js';
+import { credentialEntry, hasObjectParameter, isAuthEntryPath, isAuthFlowPath } from '../../analysis/credential-entry.js';
 import { effectiveSecurity, operations, requiresAuth } from '../../analysis/openapi.js';
 import { isAuthEntryPoint, isConfiguredPublic, isPublicProbe } from '../../analysis/openapi-security.js';
 import type { CheckContext } from '../../engine/context.js';
@@ -71,7 +71,7 @@ function endpointsSpecProtects(ctx: CheckContext): Set<string> {
   return out;
 }
 
-const CREDENTIAL_INPUT = /password|passwd|passphrase|credentials|one_?time|otp|\bcode\b|refresh_?token|refreshToken/i;
+const CREDENTIAL_INPUT = /password|passwd|passphrase|credentials|one_?time|otp|\bcode\b|refresh_?token|refreshToken|authenticate\(\s*['"]local|\.local\b/i;
 
 /**
  * Anonymous by design: what the handler does decides (it checks a password, issues or verifies a
@@ -85,10 +85,11 @@ function isExempt(ctx: CheckContext, endpoint: Endpoint): boolean {
   if (!isAuthEntryPoint(endpoint) && !isAuthEntryPath(endpoint.path)) return false;
   if (!WRITES.has(endpoint.method.toUpperCase())) return true;
   const handler = handlerOf(ctx, endpoint);
-  // Unreadable handler: the path is all there is. Readable: a write on an identified object, or one
-  // that takes no credential at all, is not an entry point whatever its path says.
+  // Unreadable handler: the path is all there is. Readable: a write on an identified object is not
+  // an entry point whatever its path says, and a credential noun (`/api-tokens`) needs a credential in.
   if (!handler) return true;
-  return !hasObjectParameter(endpoint.path) && CREDENTIAL_INPUT.test(handler.routeText);
+  if (hasObjectParameter(endpoint.path)) return false;
+  return isAuthFlowPath(endpoint.path) || CREDENTIAL_INPUT.test(handler.routeText);
 }
 
 export default defineCheck({
