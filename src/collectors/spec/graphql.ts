@@ -60,7 +60,8 @@ export function loadGraphql(file: string, text: string): LoadedGraphql {
   try {
     schema = buildClientSchema({ __schema: schemaValue } as unknown as IntrospectionQuery);
   } catch (error) {
-    diagnostics.push({ level: 'warning', file, line: 1, message: `The introspection result could not be turned into a schema (${messageOf(error)}); its root fields are still inventoried.`, source: 'graphql' });
+    const reason = error instanceof RangeError ? 'its types nest too deeply' : messageOf(error);
+    diagnostics.push({ level: 'warning', file, line: 1, message: `The introspection result could not be turned into a schema (${reason}); its root fields are still inventoried.`, source: 'graphql' });
   }
   return { document: { file, format: 'introspection', schema, text }, diagnostics };
 }
@@ -71,6 +72,9 @@ function loadSdl(file: string, text: string): LoadedGraphql {
   try {
     ast = parse(text);
   } catch (error) {
+    if (error instanceof RangeError) {
+      return { diagnostics: [{ level: 'error', file, line: 1, message: 'the GraphQL document nests too deeply to be read; skipped', source: 'graphql' }] };
+    }
     const line = error instanceof GraphQLError ? (error.locations?.[0]?.line ?? 1) : 1;
     const message = error instanceof GraphQLError ? error.message.replace(/^Syntax Error: /, '') : messageOf(error);
     return { diagnostics: [{ level: 'error', file, line, message: `invalid GraphQL SDL at line ${line}: ${message}`, source: 'graphql' }] };

@@ -24,6 +24,9 @@ export function loadProto(file: string, text: string): LoadedProto {
     const parsed = protobuf.parse(text, { keepCase: true });
     return { document: { file, root: parsed.root, text }, diagnostics: [] };
   } catch (error) {
+    if (error instanceof RangeError) {
+      return { diagnostics: [{ level: 'error', file, line: 1, message: 'the proto file nests messages too deeply to be read; skipped', source: 'proto' }] };
+    }
     const message = error instanceof Error ? error.message : String(error);
     const line = Number(/\bline (\d+)/.exec(message)?.[1] ?? 1);
     return { diagnostics: [{ level: 'error', file, line, message: `invalid proto at line ${line}: ${message.replace(/\s*\((?:[^()]*, )?line \d+\)$/, '')}`, source: 'proto' }] };
