@@ -11,7 +11,10 @@ const ID = 'strawberry';
 const FIELD_MAKERS = new Set(['field', 'mutation', 'subscription']);
 
 function collect(index: PyIndex): CollectedEndpoint[] {
-  return schemaRoots(index, 'strawberry').flatMap((root) => rootFields(index, root.module, root.cls, root.operation, root.typeName));
+  // `StrawberryConfig(auto_camel_case=False)` keeps the Python field names.
+  const keepNames = index.modules.some((module) => /\bauto_camel_case\s*=\s*False\b/.test(module.source.text));
+  const naming = keepNames ? (name: string): string => name : camelCase;
+  return schemaRoots(index, 'strawberry').flatMap((root) => rootFields(index, root.module, root.cls, root.operation, root.typeName, naming));
 }
 
 function fieldCall(expression: Node): Node | undefined {
@@ -21,14 +24,14 @@ function fieldCall(expression: Node): Node | undefined {
 }
 
 /** Fields of a root type, those of the classes it inherits included (`class Query(UsersQuery, DCIMQuery)`). */
-function rootFields(index: PyIndex, module: PyModule, cls: Node, operation: Operation, typeName: string, seen = new Set<string>()): CollectedEndpoint[] {
+function rootFields(index: PyIndex, module: PyModule, cls: Node, operation: Operation, typeName: string, naming: (name: string) => string, seen = new Set<string>()): CollectedEndpoint[] {
   const out: CollectedEndpoint[] = [];
   const key = `${module.source.file}:${cls.startIndex}`;
   if (seen.has(key) || seen.size > 64) return out;
   seen.add(key);
   for (const base of superclassNodes(cls)) {
     const resolved = index.resolveExpr(module, base);
-    if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') out.push(...rootFields(index, resolved.module, resolved.node, operation, typeName, seen));
+    if (resolved?.kind === 'def' && resolved.node.type === 'class_definition') out.push(...rootFields(index, resolved.module, resolved.node, operation, typeName, naming, seen));
   }
   for (const statement of bodyOf(cls)) {
     if (statement.type === 'decorated_definition') {
@@ -41,7 +44,7 @@ function rootFields(index: PyIndex, module: PyModule, cls: Node, operation: Oper
         ...resolverGuards(index, module, fn),
         ...(call ? permissionGuards(index, module, call) : []),
       ];
-      const name = (call ? nameOverride(call) : undefined) ?? camelCase(field(fn, 'name')?.text ?? '');
+      const name = (call ? nameOverride(call) : undefined) ?? naming(field(fn, 'name')?.text ?? '');
       out.push(rootField(ID, operation, typeName, name, module, decorator, guards, { module, fn }));
       continue;
     }
@@ -56,7 +59,7 @@ function rootFields(index: PyIndex, module: PyModule, cls: Node, operation: Oper
     const resolved = resolverNode ? index.resolveExpr(module, resolverNode) : undefined;
     const resolver = resolved?.kind === 'def' ? { module: resolved.module, fn: resolved.node } : undefined;
     const guards = [...(resolver ? resolverGuards(index, resolver.module, resolver.fn) : []), ...permissionGuards(index, module, call)];
-    out.push(rootField(ID, operation, typeName, nameOverride(call) ?? camelCase(left.text), module, assignment, guards, resolver));
+    out.push(rootField(ID, operation, typeName, nameOverride(call) ?? naming(left.text), module, assignment, guards, resolver));
   }
   return out;
 }
