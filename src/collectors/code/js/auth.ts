@@ -302,6 +302,13 @@ export class AuthAnalyser {
       return AUTHISH.test(name) && !/session$/i.test(resolved.specifier) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
     }
     if (resolved.kind === 'node' && isFunction(resolved.node)) {
+      // `asyncHandler(auth.jwt)` of the workspace: a closure that calls the wrapped middleware with its own arguments.
+      const wrappedAt = transparentWrapper(resolved.node);
+      const wrapped = wrappedAt === undefined ? undefined : args[wrappedAt];
+      if (wrapped && depth < 4) {
+        const fact = this.classify(module, wrapped, depth + 1);
+        return fact.verdict === 'none' ? NONE : { ...fact, detail };
+      }
       // A middleware factory (`requireRole('admin')`, `authenticate()`): its body, returned closure included, decides.
       // Only the factory's name hints at auth: `validate(authSchemas.login)` names a schema, not a check.
       return this.fromBody(resolved.module, resolved.node, detail, false, fn.text, args);
@@ -625,6 +632,32 @@ export class AuthAnalyser {
     }
     return false;
   }
+}
+
+/**
+ * The parameter of a wrapper `fn => (...args) => fn(...args)` (or `(req, res, next) => fn(req, res, next).catch(next)`)
+ * that its returned closure calls with all of the closure's own arguments; undefined for any other function.
+ */
+function transparentWrapper(factory: Node): number | undefined {
+  const names = parameterNames(factory);
+  const body = field(factory, 'body');
+  if (!body || names.length === 0) return undefined;
+  const closure = (body.type === 'statement_block' ? returnedValues(body) : [unwrap(body)]).find((value) => isFunction(value));
+  if (!closure) return undefined;
+  const params = field(closure, 'parameters') ?? field(closure, 'parameter');
+  if (!params) return undefined;
+  const list = params.type === 'identifier' ? [params] : named(params);
+  const rest = list.length === 1 && list[0]?.type === 'rest_pattern' ? named(list[0])[0]?.text : undefined;
+  const own = parameterNames(closure);
+  for (const call of descendants(closure, CALLS)) {
+    const fn = callee(call);
+    const index = fn?.type === 'identifier' ? names.indexOf(fn.text) : -1;
+    if (index < 0) continue;
+    const args = callArgs(call).map((arg) => unwrap(arg).text);
+    if (rest !== undefined && args.length === 1 && args[0] === `...${rest}`) return index;
+    if (rest === undefined && own.length >= 2 && own.every((name, i) => name !== undefined && args[i] === name)) return index;
+  }
+  return undefined;
 }
 
 /** The expressions a function body returns (nested functions excluded). */
