@@ -9,6 +9,7 @@ import { extractParameters } from './params.js';
 import { joinPaths, mountCovers, normalisePath } from './paths.js';
 import { evalStrings } from './values.js';
 import { parentOf } from '../../../parsing/tree-index.js';
+import { HelperRoutes } from './helper-routes.js';
 
 /**
  * Express-style routers shared by Express, Koa (koa-router) and Hono: instances created by a call,
@@ -59,7 +60,7 @@ interface Instance {
 type UseItem = { instance: string; node: Node } | { middleware: Node };
 
 type Registration =
-  | { kind: 'route'; module: JsModule; methods: string[]; path: string | undefined; handlers: Node[]; site: Node }
+  | { kind: 'route'; module: JsModule; methods: string[]; path: string | undefined; handlers: Node[]; site: Node; helper?: AuthFact }
   | { kind: 'use'; module: JsModule; path: string | undefined; items: UseItem[]; site: Node }
   | { kind: 'include'; module: JsModule; instance: string; site: Node };
 
@@ -90,6 +91,7 @@ export class RouterEngine {
     auth?: AuthAnalyser,
   ) {
     this.auth = auth ?? new AuthAnalyser(graph);
+    this.helperRoutes = new HelperRoutes(graph);
   }
 
   run(modules: Iterable<JsModule>): CollectedEndpoint[] {
@@ -155,6 +157,9 @@ export class RouterEngine {
         if (arg) return this.resolveInstance(module, arg, depth + 1);
         return this.returnedInstance(factory.module, factory.node, depth + 1);
       }
+      // `websockify(new Koa())`: a library wrapper that returns the app it is given, extended.
+      const wrapped = callArgs(current)[0];
+      if (factory?.kind === 'external' && wrapped && unwrap(wrapped).type === 'new_expression') return this.instanceAt(module, unwrap(wrapped));
     }
     return undefined;
   }
@@ -239,6 +244,35 @@ export class RouterEngine {
       }
       this.scanChain(module, call);
       this.scanInclude(module, call, true);
+      this.scanHelper(module, call);
+    }
+  }
+
+  private readonly helperRoutes: HelperRoutes;
+
+  /** `createAction(router, '/api', Ctrl, action, prefix + path, method)`: routes a project helper registers (js/helper-routes.ts). */
+  private scanHelper(module: JsModule, call: Node): void {
+    const found = this.helperRoutes.read(module, call);
+    for (const registration of found ?? []) {
+      const instance = this.resolveInstance(module, registration.router);
+      if (!instance) continue;
+      const facts = registration.handlers.map((handler) => (isFunction(handler.node) ? this.auth.fromBody(handler.module, handler.node, 'check in the handler', true) : undefined));
+      const helper: AuthFact =
+        facts.length > 0 && facts.every((fact) => fact?.verdict === 'auth')
+          ? (facts[0] as AuthFact)
+          : registration.runsPassedCode
+            ? { verdict: 'maybe', mechanisms: ['unknown'], detail: `the handler built by ${callee(call)?.text ?? 'a helper'} (it runs code passed to it, not followed)` }
+            : { verdict: 'none', mechanisms: [], detail: '' };
+      for (const route of registration.routes) instance.registrations.push({ kind: 'route', module, methods: [route.method], path: route.path, handlers: [], site: call, helper });
+      for (const node of registration.unresolved) {
+        this.diagnostics.push({
+          level: 'warning',
+          file: module.file,
+          line: node.startPosition.row + 1,
+          message: `${this.dialect.framework}: \`${node.text.replace(/\s+/g, ' ').slice(0, 60)}\` registers routes through ${callee(call)?.text ?? 'a helper'} whose method or path could not be resolved; they are not listed.`,
+          source: `collector:${this.dialect.framework}`,
+        });
+      }
     }
   }
 
@@ -541,6 +575,7 @@ export class RouterEngine {
         const fact = this.auth.classify(module, node);
         if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(module.file, node), scope: 'route' });
       }
+      if (route.helper && route.helper.verdict !== 'none') facts.push({ ...route.helper, where: locate(module.file, route.site), scope: 'route' });
       if (handler) {
         const fact = this.auth.fromBody(handler.module, handler.node, 'check in the handler', true);
         if (fact.verdict === 'auth') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
