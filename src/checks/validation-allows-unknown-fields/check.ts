@@ -35,6 +35,12 @@ function marshmallowUsedOnRequests(ctx: CheckContext, name: string): boolean {
   return ctx.sources.some((source) => isPython(source) && pattern.test(source.text));
 }
 
+/** Nest's own `ValidationPipe`, not a project class of the same name (`shared/pipes/validation.pipe.ts`). */
+function isNestValidationPipe(source: SourceFile, callee: string): boolean {
+  if (/^@nestjs\/common(\.\w+)*\.ValidationPipe$/.test(callee)) return true;
+  return callee === 'ValidationPipe' && !nodesOfType(source, ['class_declaration']).some((cls) => cls.childForFieldName('name')?.text === 'ValidationPipe');
+}
+
 /** `app.useGlobalPipes(new ValidationPipe(…))`. */
 function isGlobalPipe(node: Node): boolean {
   const args = parentOf(node);
@@ -71,7 +77,7 @@ export default defineCheck({
       return (options ? literalValue(resolveValue(source, propertyOf(options, 'whitelist'))) : undefined) === true;
     };
     // Global pipes run before controller, route and parameter pipes: a global whitelisting pipe strips undeclared properties first.
-    const globalWhitelist = ctx.sources.some((source) => !isPython(source) && factsOf(source).calls.some((call) => call.isNew && /(^|\.)ValidationPipe$/.test(call.callee) && isGlobalPipe(call.node) && whitelists(source, call)));
+    const globalWhitelist = ctx.sources.some((source) => !isPython(source) && factsOf(source).calls.some((call) => call.isNew && isNestValidationPipe(source, call.callee) && isGlobalPipe(call.node) && whitelists(source, call)));
     for (const source of ctx.sources) {
       if (isPython(source)) {
         for (const node of nodesOfType(source, ['assignment', 'keyword_argument', 'pair'])) {
@@ -97,7 +103,7 @@ export default defineCheck({
           report({ messageId: 'passthrough', data: { call: '.passthrough()' }, ...callAt(ctx, source, call) });
         } else if (method === 'unknown' && /Joi|object\(|keys\(/.test(receiver) && (call.args.length === 0 || literalValue(call.args[0]) === true) && !validatesEnvironment(ctx.sources, boundName(call.node))) {
           report({ messageId: 'joiUnknown', data: { call: `.unknown(${call.args[0]?.text ?? ''})` }, ...callAt(ctx, source, call) });
-        } else if (call.isNew && /(^|\.)ValidationPipe$/.test(call.callee) && (isGlobalPipe(call.node) || !globalWhitelist)) {
+        } else if (call.isNew && isNestValidationPipe(source, call.callee) && (isGlobalPipe(call.node) || !globalWhitelist)) {
           const options = objectOf(source, call.args[0]);
           const whitelist = options ? literalValue(resolveValue(source, propertyOf(options, 'whitelist'))) : undefined;
           if (whitelist !== true && !(call.args[0] && !options)) report({ messageId: 'validationPipe', data: { call: `new ValidationPipe(${options ? '{…}' : ''})` }, ...siteOf(ctx, source, call.node) });
