@@ -315,7 +315,9 @@ export class AuthAnalyser {
     }
     if (resolved.kind === 'node' && resolved.node.type === 'class_declaration') return this.fromBody(resolved.module, resolved.node, detail, false);
     // Only a plain name can hint (`requireAuth` from an unread module); a chain like `body('token').isJWT()` is not one.
-    return dottedName(fn) !== undefined && AUTHISH.test(fn.text) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
+    // The called name, not its owner: `unprotectedRouter.allowedMethods()` is koa-router's 405 helper.
+    const dotted = dottedName(fn);
+    return dotted !== undefined && AUTHISH.test(dotted[dotted.length - 1] ?? '') ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
   }
 
   private strategies(module: JsModule, node: Node): string[] {
