@@ -134,6 +134,7 @@ function mergeCode(collected: readonly Collected[], code: readonly CollectedEndp
       continue;
     }
     for (const endpoint of targets) {
+      adoptCodePath(endpoint, route);
       mergeInto(endpoint, route);
       matched.add(endpoint);
     }
@@ -195,7 +196,10 @@ function mergeBySuffix(collected: readonly Collected[], routes: readonly Collect
   const rest: CollectedEndpoint[] = [];
   for (const route of routes) {
     const pair = pairs.get(route);
-    if (pair && claims.get(pair.endpoint) === 1 && accepted.has(pair.delta)) mergeInto(pair.endpoint, route);
+    if (pair && claims.get(pair.endpoint) === 1 && accepted.has(pair.delta)) {
+      adoptCodePath(pair.endpoint, route);
+      mergeInto(pair.endpoint, route);
+    }
     else rest.push(route);
   }
   return rest;
@@ -204,6 +208,21 @@ function mergeBySuffix(collected: readonly Collected[], routes: readonly Collect
 function serverPath(url: string): string {
   const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/\/+$/, '');
   return path.startsWith('/') ? path : '';
+}
+
+/**
+ * The code serves an operation under the base path the spec leaves to `servers` (or omits): the
+ * first code route merged into it gives the endpoint its full external path (`/hosts` served as
+ * `/api/inventory/v1/hosts`). A spec path the code serves as written is kept.
+ */
+function adoptCodePath(endpoint: Endpoint, route: CollectedEndpoint): void {
+  if (endpoint.protocol !== 'rest' || endpoint.sources.some((source) => source.kind === 'code')) return;
+  const code = segmentsOf(normalisePath(route.path));
+  const spec = segmentsOf(normalisePath(endpoint.path));
+  if (code.length <= spec.length || spec.some((segment, index) => code[code.length - spec.length + index] !== segment)) return;
+  // The spec's own placeholder names are kept; the code gives the leading segments.
+  const head = segmentsOf(displayPath(route.path)).slice(0, code.length - spec.length);
+  endpoint.path = `/${head.join('/')}${endpoint.path.startsWith('/') ? '' : '/'}${endpoint.path}`;
 }
 
 function mergeInto(endpoint: Endpoint, route: CollectedEndpoint): void {

@@ -23,6 +23,7 @@ import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.j
 import { UNKNOWN, UNPROTECTED, classifyDecorator, decide, decoratorGuard, hookGuard, locate, type Guard } from '../python/guards.js';
 import { flaskJoin, normaliseAnglePath } from '../python/paths.js';
 import { pythonIndex, type Bound, type PyIndex, type PyModule } from '../python/project.js';
+import { prefixValues, registeredAlternatives } from '../python/registrations.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 
 const ID = 'flask';
@@ -107,6 +108,10 @@ class FlaskScan {
       const right = field(node, 'right');
       if (left?.type !== 'identifier' || !right) continue;
       const value = unwrap(right);
+      // `flask_app = connexion_app.app`: the Flask app inside a connexion app is the same container.
+      const inner = value.type === 'attribute' && field(value, 'attribute')?.text === 'app' ? field(value, 'object') : undefined;
+      const outer = inner ? this.containerFor(module, inner) : undefined;
+      if (outer?.kind === 'app') local.set(left.text, outer);
       if (value.type !== 'call') continue;
       const name = calleeName(value) ?? '';
       // `class Redash(Flask)` / `class ApiExt(Api)`: a project subclass builds the same container.
@@ -115,7 +120,7 @@ class FlaskScan {
       let kind: Kind | undefined;
       let prefix = '';
       let parent: Node | undefined;
-      if (cls === 'Flask' || (cls === 'App' && /connexion|FlaskApp/.test(name))) kind = 'app';
+      if (cls === 'Flask' || ((cls === 'App' || cls === 'FlaskApp') && /connexion/.test(`${name} ${this.importedFrom(module, name)}`))) kind = 'app';
       else if (cls === 'Blueprint') {
         kind = 'blueprint';
         prefix = this.string(module, args.keywords.get('url_prefix')) ?? '';
@@ -335,16 +340,18 @@ class FlaskScan {
         continue;
       }
       if (registers) {
-        if (!child) {
+        // `for blueprint in blueprints: app.register_blueprint(blueprint, ...)` over a parameter or a local: each element.
+        const children = child ? [child] : childAt ? registeredAlternatives(this.index, childAt, (at) => this.containerFor(at.module, at.node)) : [];
+        if (children.length === 0) {
           if (childAt) this.diagnose(module, call, `The blueprint passed to ${verb}() (${childAt.node.text}) cannot be resolved; its routes are not listed.`);
           continue;
         }
-        const prefix = prefixAt ? this.index.evalString(prefixAt.module, prefixAt.node, 0, prefixAt.env) : undefined;
-        if (prefixAt && prefix === undefined) {
-          this.diagnose(module, call, `${childAt?.node.text ?? 'A blueprint'} is registered under a prefix (${prefixAt.node.text}) that cannot be resolved statically; its routes are skipped there.`);
+        const prefixes = prefixAt ? prefixValues(this.index, prefixAt) : [undefined];
+        if (prefixes.length === 0) {
+          this.diagnose(module, call, `${childAt?.node.text ?? 'A blueprint'} is registered under a prefix (${prefixAt?.node.text ?? ''}) that cannot be resolved statically; its routes are skipped there.`);
           continue;
         }
-        child.registrations.push({ parent: container, prefix });
+        for (const registered of children) for (const prefix of prefixes) registered.registrations.push({ parent: container, prefix });
         continue;
       }
       this.callOn(module, call, verb, args, container, prefixAt);
