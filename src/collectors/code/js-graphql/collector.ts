@@ -341,7 +341,7 @@ class GraphqlCollector {
     }
     if (apollo && resolved.kind === 'external' && HOSTED.includes(resolved.specifier)) {
       // apollo-server-micro / -lambda: the host serves it (microrouter routes, read as such; a function's gateway).
-      const handler = module.source.text.includes('microrouter') ? undefined : this.createHandlerPath(module, node);
+      const handler = resolved.specifier !== 'apollo-server-micro' || module.source.text.includes('microrouter') ? undefined : this.createHandlerPath(module, node);
       if (!handler) return [];
       ({ path, site } = handler);
     } else if (apollo) {
