@@ -637,6 +637,11 @@ class DjangoScan {
   /** Django mixins and `@method_decorator(login_required, name="dispatch")` on the class. */
   private classGuards(view: ViewClass): Guard[] {
     const guards: Guard[] = [];
+    // A project mixin whose `dispatch` turns callers without the permission away first (`if not self.has_permission(): return self.handle_no_permission()`).
+    const dispatch = view.methods.get('dispatch');
+    if (dispatch && opensWithIdentityCheck(this.index, dispatch.module, dispatch.fn)) {
+      guards.push({ kind: 'protected', mechanisms: ['session'], detail: 'dispatch() turns callers without permission away first', where: locate(dispatch.module, dispatch.fn), scope: 'route' });
+    }
     for (const base of view.bases) {
       if (LOGIN_MIXINS.has(base)) guards.push({ kind: 'protected', mechanisms: ['session'], detail: base, where: locate(view.module, view.node), scope: 'route' });
     }

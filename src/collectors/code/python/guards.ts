@@ -481,8 +481,12 @@ export function opensWithIdentityCheck(index: PyIndex, module: PyModule, fn: Nod
     if (statement.type !== 'if_statement' || field(statement, 'alternative')) return false;
     const condition = field(statement, 'condition');
     const consequence = field(statement, 'consequence');
-    if (!condition || !consequence || !exits(consequence) || !analyseBody(index, module, consequence).enforces) return false;
-    if (negativeIdentity(condition)) return true;
+    if (!condition || !consequence || !exits(consequence)) return false;
+    const last = consequence.namedChildren.filter((n) => n !== null && n.type !== 'comment').at(-1);
+    const rejects = analyseBody(index, module, consequence).enforces;
+    if (rejects && negativeIdentity(condition)) return true;
+    // Raising (`raise ImproperlyConfigured(...)`) never lets the request through either.
+    if (!rejects && last?.type !== 'raise_statement') return false;
     // A rejection on another condition (`if not settings.METRICS_KEY: return HttpResponseForbidden()`) only narrows further.
   }
   return false;
