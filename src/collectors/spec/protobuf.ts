@@ -17,9 +17,45 @@ export interface ProtoCollection {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * protobufjs 7 reads an `option` name until it meets `=`, and never stops when the file ends first
+ * (`option x;` as the last option of a file hangs the parser). Found by a linear scan that skips
+ * comments and strings: the line of such an option, or undefined.
+ */
+export function optionWithoutValue(text: string): number | undefined {
+  let lastOption = -1;
+  let lastEquals = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else if (c === 0x22 || c === 0x27) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 0x0a) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+      i = j;
+    } else if (c === 0x3d) {
+      lastEquals = i;
+    } else if (c === 0x6f && text.startsWith('option', i) && !/[\w.]/.test(text.charAt(i - 1)) && !/[\w]/.test(text.charAt(i + 6))) {
+      lastOption = i;
+    }
+  }
+  if (lastOption === -1 || lastEquals > lastOption) return undefined;
+  let line = 1;
+  for (let i = 0; i < lastOption; i++) if (text.charCodeAt(i) === 0x0a) line++;
+  return line;
+}
+
 /** Parses `.proto` text (field names kept as written). Never throws. */
 export function loadProto(file: string, text: string): LoadedProto {
   if (text.trim() === '') return { diagnostics: [] };
+  const dangling = optionWithoutValue(text);
+  if (dangling !== undefined) {
+    return { diagnostics: [{ level: 'error', file, line: dangling, message: `invalid proto at line ${dangling}: an option without a value`, source: 'proto' }] };
+  }
   try {
     const parsed = protobuf.parse(text, { keepCase: true });
     return { document: { file, root: parsed.root, text }, diagnostics: [] };
