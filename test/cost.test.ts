@@ -156,3 +156,24 @@ describe('specs', () => {
     }
   });
 });
+
+describe('.gitignore', () => {
+  it('a line of thousands of `**/` is collapsed with a diagnostic and still ignores what it names', async () => {
+    const root = workspace({
+      '.gitignore': `${'**/'.repeat(5000)}generated.js\n${'a'.repeat(5000)}*\n`,
+      'package.json': '{"dependencies":{"express":"4"}}',
+      'src/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/app.js': "const express = require('express');\nconst app = express();\napp.get('/health', (req, res) => res.json({ ok: true }));\n",
+      'src/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/generated.js': "const express = require('express');\nconst app = express();\napp.get('/generated', (req, res) => res.json({}));\n",
+    });
+    const analysis = await analyse({ root, today: '2026-06-01' });
+    try {
+      expect(analysis.context.inventory.endpoints.map((endpoint) => endpoint.path)).toEqual(['/health']);
+      const notes = analysis.diagnostics.filter((diagnostic) => diagnostic.file === '.gitignore').map((diagnostic) => diagnostic.message);
+      expect(notes).toHaveLength(2);
+      expect(notes[0]).toMatch(/^line 1: repeated/);
+      expect(notes[1]).toMatch(/^line 2 .* ignored$/);
+    } finally {
+      analysis.dispose();
+    }
+  });
+});

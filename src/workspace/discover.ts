@@ -63,6 +63,33 @@ const MANIFEST_NAMES: ReadonlySet<string> = new Set([
 const SPEC_EXTENSIONS = ['.json', '.yaml', '.yml'];
 const GRAPHQL_EXTENSIONS = ['.graphql', '.gql', '.graphqls'];
 
+/** Longest `.gitignore` line kept, and most `**` segments in one pattern (real files use a few). */
+const MAX_GITIGNORE_LINE = 4096;
+const MAX_GLOBSTARS = 16;
+
+/**
+ * `.gitignore` text made safe for the `ignore` package, whose regular expressions backtrack
+ * catastrophically on repeated `**\/` (15 of them on a 25-deep path take minutes): runs of `**\/`
+ * and of `*` are collapsed (same meaning), and a line still too long or too starred is left out,
+ * each change said in a note.
+ */
+export function safeGitignore(text: string): { text: string; notes: string[] } {
+  const notes: string[] = [];
+  const lines = text.split(/\r?\n/).map((raw, index) => {
+    // Three or more asterisks are ordinary asterisks for git (`***` is `*`); then runs of `**/` are one `**/`.
+    let line = raw.replace(/\*{3,}/g, '*').replace(/(?:\*\*\/)+/g, '**/').replace(/(?:\/\*\*)+(?=\/|$)/g, '/**');
+    const globstars = line.match(/\*\*/g)?.length ?? 0;
+    if (line.length > MAX_GITIGNORE_LINE || globstars > MAX_GLOBSTARS) {
+      notes.push(`line ${index + 1} (${raw.length} characters, ${globstars} \`**\`) is too long or too wild to match safely; ignored`);
+      line = '';
+    } else if (line !== raw) {
+      notes.push(`line ${index + 1}: repeated \`**/\` or \`*\` collapsed (same meaning) so that matching stays fast`);
+    }
+    return line;
+  });
+  return { text: lines.join('\n'), notes };
+}
+
 export function classify(path: string): { kind: FileKind; language?: SourceLanguage } {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const lower = name.toLowerCase();
@@ -201,7 +228,10 @@ export async function discoverWorkspace(
       if (entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
         try {
           const text = await readFile(join(dir.real, '.gitignore'), 'utf8');
-          matchers = [...matchers, { base: dir.path, rules: ignore({ ignorecase: false }).add(text) }];
+          const safe = safeGitignore(text);
+          const where = dir.path === '' ? '.gitignore' : `${dir.path}/.gitignore`;
+          for (const note of safe.notes) warn('warning', where, note);
+          matchers = [...matchers, { base: dir.path, rules: ignore({ ignorecase: false }).add(safe.text) }];
         } catch (error) {
           warn('warning', dir.path === '' ? '.gitignore' : `${dir.path}/.gitignore`, `cannot read .gitignore (${describe(error)})`);
         }
