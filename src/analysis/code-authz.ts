@@ -75,7 +75,7 @@ export interface EndpointAuthz {
 }
 
 const CALLER =
-  /\b(?:request|req|ctx\.state|ctx|self\.request|g|session|context|info\.context|event\.locals|locals)\.(?:user|auth|account|session\.user|identity|principal|tenant|project|team|org|organization|workspace)\b|\b(?:current_user|currentUser|auth_user|authUser|principal|caller|viewer|get_jwt_identity\(\)|get_current_user\(\)|auth\(\)|getServerSession\(|getSession\(|session\.user|claims\[["']sub["']\]|claims\.sub|token\.sub)/;
+  /\b(?:request|req|ctx\.state|ctx|self\.request|g|session|context|info\.context|event\.locals|locals)\.(?:user|auth|account|session\.user|identity|principal|tenant|project|team|org|organization|workspace)\b|\bc\.get\(\s*["'](?:user|auth|account|session|identity|principal|tenant|project|team|org|organization|workspace|jwtPayload)["']\s*\)|\b(?:current_user|currentUser|auth_user|authUser|principal|caller|viewer|get_jwt_identity\(\)|get_current_user\(\)|auth\(\)|getServerSession\(|getSession\(|session\.user|claims\[["']sub["']\]|claims\.sub|token\.sub)/;
 const DB_SESSION_PARAM = /:\s*(?:sqlalchemy\.orm\.|orm\.)?(?:Async)?Session\b|Depends\(\s*get_(?:db|session|async_session|db_session)\b/;
 const CALLER_PARAM = /^(user|current_user|currentUser|me|viewer|claims|principal|identity|auth_user|authUser|session)$/;
 const OWNER_FIELD = /(?:^|[^a-z])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|project|patient|member)(?:_?id|Id|_pk)?\b/i;
