@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { allChecks } from '../src/checks/index.js';
 import { generateCodeTree } from './generate-code-tree.js';
+import { minifiedJs, writeInput } from './hostile.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const corpus = path.resolve(repo, '../shared/corpus/specs');
@@ -81,8 +82,8 @@ interface ApisecRun {
   byCheck: Record<string, number>;
 }
 
-async function runApisec(dir: string): Promise<{ run: ApisecRun; wallMs: number; peakRssMb: number }> {
-  const measured = await measure(process.execPath, ['--import', 'tsx', 'bench/audit-one.ts', dir], 600);
+async function runApisec(dir: string, extra: string[] = []): Promise<{ run: ApisecRun; wallMs: number; peakRssMb: number }> {
+  const measured = await measure(process.execPath, ['--import', 'tsx', 'bench/audit-one.ts', dir, ...extra], 600);
   if (measured.exitCode !== 0) throw new Error(`apisec failed on ${dir}: ${measured.stderr.slice(0, 2000)}`);
   const line = measured.stdout.trim().split('\n').pop() ?? '{}';
   const run = JSON.parse(line) as ApisecRun;
@@ -180,9 +181,37 @@ try {
     console.log(rows.at(-1));
   }
 
+  // Minified bundles with skipping turned off (config `include`) and no per-file budget: the cost of
+  // the analysis itself, per MB, beside the parse-only floor of the same file in the same run.
+  const minified: string[] = [];
+  if (!only || 'minified'.includes(only)) {
+    for (const bytes of [10_000, 100_000, 1_000_000, 5_000_000]) {
+      const name = `minified-${bytes / 1000}KB`;
+      const { dir, bytes: size } = writeInput(scratch, {
+        name,
+        files: () => ({ 'package.json': '{"dependencies":{"express":"4"}}', 'apisec.config.yaml': 'include:\n  - public/bundle.js\n', 'public/bundle.js': minifiedJs(bytes) }),
+      });
+      const ours = await runApisec(dir, ['--file-budget-ms', '0']);
+      const floor = await measure(process.execPath, ['--import', 'tsx', 'bench/parse-one.ts', path.join(dir, 'public/bundle.js')], 600);
+      const parseMs = (JSON.parse(floor.stdout.trim().split('\n').pop() ?? '{}') as { ms?: number }).ms ?? Number.NaN;
+      const mb = size / 1e6;
+      minified.push(
+        `| ${name} | ${(size / 1e3).toFixed(0)} KB | ${fmt(ours.run.ms)} | ${(ours.run.ms / 1000 / mb).toFixed(1)} s/MB | ${fmt(parseMs)} | ${(parseMs / 1000 / mb).toFixed(2)} s/MB | ${ours.peakRssMb.toFixed(0)} MB |`,
+      );
+      console.log(minified.at(-1));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   console.log('\n| input | endpoints | apisec wall | apisec audit | apisec peak RSS | apisec findings | Spectral wall | Spectral peak RSS | Spectral findings | Spectral / apisec |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
+
+  if (minified.length > 0) {
+    console.log('\n| minified bundle (skipping off, no budget) | size | apisec audit | audit per MB | parse only | parse per MB | apisec peak RSS |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const row of minified) console.log(row);
+  }
 
   if (mapping.size > 0) {
     console.log('\n| Spectral OWASP rule that fired | apisec check(s) | specs where it fired | apisec found it on |');
