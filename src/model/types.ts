@@ -99,6 +99,8 @@ export interface EndpointSource {
   location: Location;
   /** Framework for code, spec format for specs (openapi-3.1, swagger-2.0, graphql, proto). */
   via: string;
+  /** A route the framework serves by itself (its docs UI, its copy of the spec), not one the project wrote. */
+  generated?: true;
 }
 
 export interface Endpoint {

@@ -95,7 +95,9 @@ describe('connexion collector', () => {
     });
     expect(found).toEqual([
       'GET /shop/health unknown unknown shop/app.py:5',
+      'GET /shop/openapi.json public none shop/app.py:5',
       'GET /shop/orders/{orderId}/lines protected jwt shop/api/orders/lines.py:1',
+      'GET /shop/ui/ public none shop/app.py:5',
     ]);
   });
 
@@ -106,6 +108,11 @@ describe('connexion collector', () => {
       'shop/auth.py': 'import jwt\n\n\ndef verify(token):\n    return jwt.decode(token, "k", algorithms=["HS256"])\n',
       'shop.yaml': SPEC,
     });
-    expect(found).toEqual(['GET /shop/health unknown unknown app.py:5', 'GET /shop/orders/{orderId}/lines unknown unknown app.py:5']);
+    expect(found).toEqual([
+      'GET /shop/health unknown unknown app.py:5',
+      'GET /shop/openapi.json public none app.py:5',
+      'GET /shop/orders/{orderId}/lines unknown unknown app.py:5',
+      'GET /shop/ui/ public none app.py:5',
+    ]);
   });
 });

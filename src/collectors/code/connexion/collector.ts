@@ -21,6 +21,8 @@ import { makeEndpoint, pythonEnabled, sortEndpoints } from '../python/endpoint.j
 import { analyseBody, classifyDecorator, decide, decoratorGuard, locate, UNKNOWN, UNPROTECTED, type Guard } from '../python/guards.js';
 import { pythonIndex, type PyIndex, type PyModule, type Resolved } from '../python/project.js';
 import { lookupTable } from '../../../analysis/lookup.js';
+import { pyValues } from '../python/values.js';
+import { docsOptions, specFiles } from './options.js';
 
 const ID = 'connexion';
 const APP_CLASSES = new Set(['App', 'FlaskApp', 'AsyncApp', 'AioHttpApp']);
@@ -31,6 +33,8 @@ interface ConnexionApp {
   module: PyModule;
   /** `specification_dir`; undefined when it is not a constant. */
   specDir: string | undefined;
+  /** The constructor call, for its Swagger UI options. */
+  call: Node;
 }
 
 type Resolver =
@@ -111,7 +115,7 @@ class ConnexionScan {
     if (known) return known;
     const specDirNode = callArgs(value).keywords.get('specification_dir');
     const specDir = specDirNode ? this.index.evalString(module, specDirNode) : '';
-    const app: ConnexionApp = { key, module, specDir };
+    const app: ConnexionApp = { key, module, specDir, call: value };
     this.apps.set(key, app);
     return app;
   }
@@ -131,23 +135,38 @@ class ConnexionScan {
   private addApi(app: ConnexionApp, module: PyModule, call: Node): CollectedEndpoint[] {
     const args = callArgs(call);
     const specNode = args.keywords.get('specification') ?? args.positional[0];
-    const specName = specNode ? this.index.evalString(module, specNode) : undefined;
-    if (specName === undefined) {
+    const direct = specNode ? this.index.evalString(module, specNode) : undefined;
+    // `add_api(parser.specification)` of a parser or loader given a path constant: the file it read.
+    const specNames = direct !== undefined ? [direct] : specNode ? specFiles(this.index, module, specNode) : [];
+    if (specNames.length === 0) {
       this.diagnose(module, call, '`add_api` names its specification with an expression that cannot be resolved statically; its operations are not listed from code.');
       return [];
     }
-    const doc = this.findSpec(app, specName);
+    const doc = specNames.map((name) => this.findSpec(app, name)).find((found) => found !== undefined);
     if (!doc) {
-      this.diagnose(module, call, `\`add_api\` loads \`${specName}\`, which is not among the OpenAPI documents found in the workspace; its operations are not listed from code.`);
+      this.diagnose(module, call, `\`add_api\` loads \`${specNames.join('`, `')}\`, which is not among the OpenAPI documents found in the workspace; its operations are not listed from code.`);
       return [];
     }
-    const basePath = this.basePath(module, call, doc);
     const resolver = this.resolver(module, args.keywords.get('resolver'));
     const where = locate(module, call);
+    const docs = docsOptions(this.index, [{ module: app.module, call: app.call }, { module, call }]);
     const out: CollectedEndpoint[] = [];
-    for (const op of specOperations(doc)) {
-      const endpoint = this.operation(app, doc, op, basePath, resolver, where);
-      if (endpoint) out.push(endpoint);
+    for (const basePath of this.basePaths(module, call, doc)) {
+      for (const op of specOperations(doc)) {
+        const endpoint = this.operation(app, doc, op, basePath, resolver, where);
+        if (endpoint) out.push(endpoint);
+      }
+      // connexion's own routes for this API: Swagger UI and the specification, served without authentication.
+      const generated: [boolean, string, string][] = [
+        [docs.ui, '/ui/', 'connexion serves its Swagger UI without authentication'],
+        [docs.spec, doc.format === 'swagger-2.0' ? '/swagger.json' : '/openapi.json', 'connexion serves the specification without authentication'],
+      ];
+      for (const [on, path, detail] of generated) {
+        if (!on) continue;
+        const endpoint = makeEndpoint({ framework: ID, method: 'GET', path: joinPath(basePath, path), location: where, auth: { state: 'public', mechanisms: ['none'], scope: 'route', detail, where }, appFile: app.module.source.file });
+        endpoint.sources = endpoint.sources.map((source) => ({ ...source, generated: true }));
+        out.push(endpoint);
+      }
     }
     return out;
   }
@@ -168,14 +187,17 @@ class ConnexionScan {
     return bySuffix.length === 1 ? bySuffix[0] : undefined;
   }
 
-  private basePath(module: PyModule, call: Node, doc: SpecDocument): string {
+  /** Every base path `add_api` is given (`for api_url in config.api_urls: app.add_api(..., base_path=api_url)`). */
+  private basePaths(module: PyModule, call: Node, doc: SpecDocument): string[] {
     const node = callArgs(call).keywords.get('base_path');
     if (node && unwrap(node).type !== 'none') {
       const value = this.index.evalString(module, node);
-      if (value !== undefined) return value;
+      if (value !== undefined) return [value];
+      const values = pyValues(this.index).strings({ module, node });
+      if (values.length > 0) return values;
       this.diagnose(module, call, '`add_api` is given a `base_path` that cannot be resolved statically; the specification\'s own base path is used instead.');
     }
-    return specBasePath(doc);
+    return [specBasePath(doc)];
   }
 
   private resolver(module: PyModule, node: Node | undefined): Resolver {

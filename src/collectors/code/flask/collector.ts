@@ -88,7 +88,7 @@ class FlaskScan {
   constructor(private readonly index: PyIndex) {}
 
   run(): CollectedEndpoint[] {
-    const modules = this.index.modules.filter((module) => /\b(flask|Blueprint|Flask|flask_restful|flask_restx|flask_restplus)\b/.test(module.source.text));
+    const modules = this.index.modules.filter((module) => /\b(flask|Blueprint|Flask|flask_restful|flask_restx|flask_restplus|connexion)\b/.test(module.source.text));
     for (const module of modules) this.findContainers(module);
     for (const { child, module, expression } of this.pendingParents) {
       const parent = this.containerFor(module, expression);
