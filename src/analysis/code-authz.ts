@@ -668,9 +668,66 @@ function decoratorRoleCheck(ctx: CheckContext, scope: HandlerScope): string | un
   return undefined;
 }
 
+const GATE_ROLE = /\.(?:admin|is_admin|isAdmin|role|roles|is_staff|isStaff|is_superuser|isSuperuser|superuser)\b/;
+const GATE_REJECTION = /\bthrow\b|\bnext\(\s*new\b|\.status\(\s*40[13]\b|sendStatus\(\s*40[13]\b|ForbiddenException|UnauthorizedException|HTTP_40[13]/;
+const GATE_NAME = /[A-Za-z_$][\w$]*/g;
+const MAX_GATE_TEXT = 4000;
+const gateIndexes = new WeakMap<CheckContext, Map<string, Node[]>>();
+
+/** Every named function of the project, by name: where the guards a route names are defined. */
+function gateIndex(ctx: CheckContext): Map<string, Node[]> {
+  const cached = gateIndexes.get(ctx);
+  if (cached) return cached;
+  const index = new Map<string, Node[]>();
+  const add = (name: string | undefined, fn: Node): void => {
+    if (!name || fn.text.length > MAX_GATE_TEXT) return;
+    const list = index.get(name);
+    if (list) list.push(fn);
+    else index.set(name, [fn]);
+  };
+  for (const source of ctx.sources) {
+    if (isPython(source)) {
+      for (const fn of nodesOfType(source, ['function_definition'])) add(fn.childForFieldName('name')?.text, fn);
+    } else {
+      for (const fn of nodesOfType(source, ['function_declaration'])) add(fn.childForFieldName('name')?.text, fn);
+      for (const declarator of nodesOfType(source, ['variable_declarator'])) {
+        const value = declarator.childForFieldName('value');
+        if (value?.type === 'arrow_function' || value?.type === 'function_expression' || value?.type === 'function') add(declarator.childForFieldName('name')?.text, value);
+      }
+    }
+  }
+  gateIndexes.set(ctx, index);
+  return index;
+}
+
+/**
+ * A guard the route names (middleware `auth.admin`, a FastAPI dependency `get_admin_user`) whose
+ * body lets the request on only under a role condition and rejects otherwise: a role check decided
+ * by the function's body, not its name.
+ */
+function gateFunctionRoleCheck(ctx: CheckContext, scope: HandlerScope): string | undefined {
+  const names = new Set<string>();
+  for (const guard of scope.guards) {
+    // Names in code only: `'/admin/domains'` names no guard.
+    const code = guard.replace(/(["'`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""');
+    for (const match of code.matchAll(GATE_NAME)) if (match[0].length > 2) names.add(match[0]);
+  }
+  const index = gateIndex(ctx);
+  for (const name of names) {
+    for (const fn of index.get(name) ?? []) {
+      if (!GATE_REJECTION.test(fn.text) && !REJECTION.test(fn.text)) continue;
+      for (const condition of nodesOf(fn, ['if_statement'])) {
+        const test = condition.childForFieldName('condition');
+        if (test && (ROLE_CONDITION.test(test.text) || GATE_ROLE.test(test.text))) return `\`${name}\` checks \`${snippetOf(test, 60)}\``;
+      }
+    }
+  }
+  return undefined;
+}
+
 function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckContext): string | undefined {
   if (scope.roleHook) return scope.roleHook;
-  const decorated = ctx ? decoratorRoleCheck(ctx, scope) : undefined;
+  const decorated = ctx ? (decoratorRoleCheck(ctx, scope) ?? gateFunctionRoleCheck(ctx, scope)) : undefined;
   if (decorated) return decorated;
   for (const guard of scope.guards) {
     const cleaned = guard.replace(/permission_classes|DEFAULT_PERMISSION_CLASSES|\b(rest_framework\.)?permissions\.(?=\w)|\bpermissions\.(IsAuthenticated\w*|AllowAny)/gi, '');
