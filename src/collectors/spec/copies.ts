@@ -29,6 +29,13 @@ function preference(a: SpecDocument, b: SpecDocument): number {
   return yaml(a) - yaml(b) || depth(a) - depth(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 }
 
+const copiesOf = new WeakMap<SpecDocument, string[]>();
+
+/** The files of the copies dropped in favour of `spec` (code that loads a copy by name still finds it). */
+export function specCopyFiles(spec: SpecDocument): readonly string[] {
+  return copiesOf.get(spec) ?? [];
+}
+
 /**
  * Projects keep several copies of one specification (the source YAML, a generated JSON, a copy
  * bundled for a client or a test plugin). Each copy would repeat every spec finding and every
@@ -52,6 +59,7 @@ export function dedupeSpecCopies(specs: readonly SpecDocument[]): { specs: SpecD
   for (const group of groups.values()) {
     const [chosen, ...copies] = [...group].sort(preference);
     if (!chosen) continue;
+    copiesOf.set(chosen, copies.map((copy) => copy.file));
     for (const copy of copies) {
       dropped.add(copy);
       diagnostics.push({

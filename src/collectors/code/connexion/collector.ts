@@ -23,6 +23,7 @@ import { pythonIndex, type PyIndex, type PyModule, type Resolved } from '../pyth
 import { lookupTable } from '../../../analysis/lookup.js';
 import { pyValues } from '../python/values.js';
 import { docsOptions, specFiles } from './options.js';
+import { specCopyFiles } from '../../spec/copies.js';
 
 const ID = 'connexion';
 const APP_CLASSES = new Set(['App', 'FlaskApp', 'AsyncApp', 'AioHttpApp']);
@@ -178,7 +179,8 @@ class ConnexionScan {
     if (app.specDir !== undefined && !app.specDir.startsWith('/')) candidates.push(posix.join(appDir, app.specDir, specName));
     candidates.push(posix.join(appDir, specName), posix.normalize(specName));
     for (const candidate of candidates) {
-      const found = this.specs.find((doc) => doc.file === candidate);
+      // A generated JSON copy (`openapi.json` beside `api.spec.yaml`) is audited as the copy kept.
+      const found = this.specs.find((doc) => doc.file === candidate) ?? this.specs.find((doc) => specCopyFiles(doc).includes(candidate));
       if (found) return found;
     }
     // `specification_dir` built at run time (`os.path.join(basedir, "openapi")`): accept a single file of that name.
