@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
-import { factsOf, qualify } from '../../analysis/code.js';
+import { callsWithin, factsOf, qualify } from '../../analysis/code.js';
 import { endpointAt } from '../../analysis/endpoints.js';
 import { endpointAuthz } from '../../analysis/code-authz.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
@@ -182,8 +182,7 @@ function adminOnly(ctx: CheckContext, source: SourceFile, node: Node): boolean {
 function responses(source: SourceFile, ctx: CheckContext, scope: ErrorScope): { node: Node; status500: boolean }[] {
   const out: { node: Node; status500: boolean }[] = [];
   const py = isPython(source);
-  for (const call of factsOf(source).calls) {
-    if (call.node.startIndex < scope.scope.startIndex || call.node.endIndex > scope.scope.endIndex) continue;
+  for (const call of callsWithin(source, scope.scope)) {
     const text = call.node.text;
     const status500 = /\b(status|code|status_code|statusCode)\s*[(=:]\s*5\d\d\b|\(\s*5\d\d\s*[,)]|HTTP_500|InternalServerError/.test(text) || /,\s*5\d\d\s*$/.test(parentOf(call.node)?.text ?? '');
     if (py) {
