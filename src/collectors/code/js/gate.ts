@@ -69,6 +69,8 @@ const RESPONSE_OBJECT = /^(?:res|response|reply|ctx|context|c|h|resp)$/;
 const ROUTE_ONLY =
   /\b(?:req|request|ctx|c|context)(?:\.req)?\.(?:method|path|url|originalUrl|baseUrl|routerPath|routeOptions|routeConfig|_parsedUrl|nextUrl)\b|\bpathname\b/;
 const CREDENTIAL = /token|auth|user|session|cookie|header|key|jwt|bearer|credential|secret|signature|principal|claims|payload|decoded|verif/i;
+/** Request data that names no credential: a check on it is input validation, even when it answers 401. */
+const REQUEST_PARAMETER = /\b(?:req|request|ctx|ctx\.request|c\.req)\??\.(?:query|params|body)\b|\bsearchParams\b/;
 const MARKER = /reflector|getAllAndOverride|getAllAndMerge|getMetadata|Reflect\.getMetadata|\.get\s*\(\s*[A-Z_]+(?:_KEY)?\s*,/;
 
 /** The parameter that continues the chain, when the function takes one (`(req, res, next)`, `(ctx, next)`, `(c, next)`). */
@@ -267,12 +269,14 @@ export class Gate {
     let yes = run(consequence, presence === true ? lift(state) : state);
     let no = run(alternative, presence === false ? lift(state) : state);
     const kind = condition ? this.conditionKind(condition) : 'data';
-    if (kind === 'data' || kind === 'credential') {
+    // `if (!req.query.id) return res.status(401)…`: a request parameter checked, whatever status answers it.
+    const parameterOnly = kind === 'data' && condition !== undefined && REQUEST_PARAMETER.test(this.substituted(condition));
+    if ((kind === 'data' && !parameterOnly) || kind === 'credential') {
       // The side that only rejects is the check; the other side has passed it (a 400 on bad input is not a credential check).
       const checks = (flow: Flow): boolean => rejectOnly(flow) && ((kind === 'credential' && !this.authOnly) || flow.exits.some((exit) => exit.auth === true));
       if (checks(no) && state !== 'guarded' && condition && this.narrows(condition, true)) yes = run(consequence, lift(state));
       if (checks(yes) && state !== 'guarded' && condition && this.narrows(condition, false)) no = run(alternative, lift(state));
-    } else if (state === 'open') {
+    } else if (state === 'open' && kind !== 'data') {
       // Only the request path, method or route metadata decided: the open side skipped the check for those routes.
       // `if (isPublic) return true;` / `if (url.startsWith('/login')) return next();` leave early; `if (!isPublic) { check }` checks on one side only.
       const tag: PathState = kind;
