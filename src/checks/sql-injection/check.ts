@@ -33,6 +33,8 @@ function matchPython(call: CallSite): SinkMatch | undefined {
   if (PY_EXECUTE.test(method)) {
     const query = call.kwargs.get('statement') ?? call.kwargs.get('sql') ?? call.kwargs.get('query') ?? first;
     if (/^(subprocess|os|self\.executor|executor|loop)\b/.test(fn?.childForFieldName('object')?.text ?? '')) return undefined;
+    // `Job.fetch(job_id)` (python-rq), `Model.fetch(...)`: a class method loading an object, not a database cursor.
+    if (/^fetch/.test(method) && /^(?:[\w.]+\.)?[A-Z]\w*$/.test(fn?.childForFieldName('object')?.text ?? '')) return undefined;
     return query ? { args: [query], what: call.written } : undefined;
   }
   return undefined;
