@@ -114,8 +114,11 @@ export function schemaLabel(doc: SpecDocument, node: SpecNode): string {
 
 /** The property name a schema node stands for: its own key under `properties`, else the name it was first reached by. */
 export function propertyName(use: SchemaUse): string | undefined {
-  const segments = pointerSegments(use.visit.node.pointer);
-  if (segments.at(-2) === 'properties') return segments.at(-1);
+  // Only the last two segments are decoded: decoding the whole pointer per node is quadratic on deep schemas.
+  const pointer = use.visit.node.pointer;
+  const last = pointer.lastIndexOf('/');
+  const before = last > 0 ? pointer.lastIndexOf('/', last - 1) : -1;
+  if (last > 0 && before >= 0 && decodeSegment(pointer.slice(before + 1, last)) === 'properties') return decodeSegment(pointer.slice(last + 1));
   return use.visit.property;
 }
 
