@@ -3,6 +3,8 @@ import defineCheck from '../define-check.js';
 
 export default defineCheck({
   id: 'cors-wildcard-on-authenticated-api',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Wildcard CORS origin on an authenticated API',
   owasp: 'API8:2023',
   cwe: ['CWE-942'],

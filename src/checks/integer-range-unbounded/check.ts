@@ -36,6 +36,8 @@ function gapOf(schema: JsonObject): Gap | undefined {
  */
 export default defineCheck({
   id: 'integer-range-unbounded',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Input integer without a range',
   owasp: 'API4:2023',
   cwe: ['CWE-770', 'CWE-190'],

@@ -41,6 +41,8 @@ function describeCall(jwt: JwtCall): string {
 
 export default defineCheck({
   id: 'jwt-algorithms-not-pinned',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'JWT algorithms not pinned',
   owasp: 'API2:2023',
   cwe: ['CWE-347', 'CWE-757'],

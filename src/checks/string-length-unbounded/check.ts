@@ -39,6 +39,8 @@ function restrictionOf(schema: JsonObject): string | undefined {
  */
 export default defineCheck({
   id: 'string-length-unbounded',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Input string without a length limit',
   owasp: 'API4:2023',
   cwe: ['CWE-770', 'CWE-20'],

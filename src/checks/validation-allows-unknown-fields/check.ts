@@ -49,6 +49,8 @@ function isGlobalPipe(node: Node): boolean {
 
 export default defineCheck({
   id: 'validation-allows-unknown-fields',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Request validator accepts unknown fields',
   owasp: 'API3:2023',
   cwe: ['CWE-915', 'CWE-20'],
