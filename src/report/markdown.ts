@@ -1,7 +1,8 @@
-import { maskResult } from '../engine/mask.js';
-import type { AuditResult } from '../engine/result.js';
-import { sanitizeResult } from './sanitize.js';
 import { SCOPE_REASON_LABELS, SCOPE_REASONS } from '../workspace/scope.js';
+import { allChecks } from '../checks/index.js';
+import { maskResult } from '../engine/mask.js';
+import { sanitizeResult } from './sanitize.js';
+import type { AuditResult } from '../engine/result.js';
 import type { Api, AuthMechanism, Endpoint, Finding, Presence, SectionId, Tier } from '../model/types.js';
 import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
 import { groupFindings, owaspLabel, renderFindings } from './findings.js';
@@ -189,6 +190,13 @@ function endpointTable(view: View): string {
   return table([...endpointHeaders(view), 'Source', 'Auth', 'Tier', 'Deprecated'], rows, `All ${view.endpoints.length} endpoints`);
 }
 
+function experimentalNote(view: View): string {
+  const ran = new Set(view.result.checks.map((check) => check.id));
+  const off = allChecks.filter((check) => check.experimental === true && !ran.has(check.id)).map((check) => check.id);
+  if (off.length === 0) return '';
+  return `\n\n${plural(off.length, 'experimental check')} did not run (under 50% useful precision on real code; ${code('--experimental')} runs them): ${off.map((id) => code(id)).join(', ')}.`;
+}
+
 function scopeNote(view: View): string {
   const { excluded, excludedByReason } = view.summary.files;
   if (excluded === 0) return '';
@@ -239,7 +247,7 @@ function inventorySection(view: View): string {
   if (summary.apis > 0) parts.push(`### APIs\n\n${apiTable(view)}`);
   if (summary.endpoints > 0) parts.push(`### Endpoints\n\n${endpointTable(view)}`);
   parts.push(`### Findings\n\n${findingsBlock(view, 'inventory', '####', 'inventory problems (shadow, zombie or deprecated endpoints)')}`);
-  parts.push(`### Diagnostics\n\n${diagnosticsList(view)}${scopeNote(view)}`);
+  parts.push(`### Diagnostics\n\n${diagnosticsList(view)}${scopeNote(view)}${experimentalNote(view)}`);
   return parts.join('\n\n');
 }
 
