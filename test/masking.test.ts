@@ -114,11 +114,12 @@ describe('secrets in every output', () => {
   });
 
   it('masks the same value the same way in every place, so ids still match', () => {
-    const endpoint = result.inventory.endpoints.find((candidate) => candidate.path.startsWith('/hooks/'));
+    // A spec-only operation is listed under its servers' path (`/v1`).
+    const endpoint = result.inventory.endpoints.find((candidate) => candidate.path.startsWith('/v1/hooks/'));
     expect(endpoint).toBeDefined();
     const json = JSON.parse(outputs.json ?? '{}') as { endpoints: { id: string; path: string }[]; apis: { endpointIds: string[] }[] };
-    const hooks = json.endpoints.find((candidate) => candidate.path.startsWith('/hooks/'));
-    expect(hooks?.path).toBe('/hooks/xoxb-1234********/events');
+    const hooks = json.endpoints.find((candidate) => candidate.path.startsWith('/v1/hooks/'));
+    expect(hooks?.path).toBe('/v1/hooks/xoxb-1234********/events');
     expect(json.apis.some((api) => api.endpointIds.includes(hooks?.id ?? ''))).toBe(true);
   });
 });

@@ -156,6 +156,22 @@ describe('buildInventory', () => {
     expect(kinds(load(''), [route('GET', '/files/:bucket/:key'), route('GET', '/api/v1/items/:sku')]).filter((id) => id.includes('/files/'))).toEqual(['express-src-app GET /files/{bucket}/{key} code']);
   });
 
+  it('lists operations at their external path: the code\'s when code serves them, else under the path the servers share', () => {
+    const text = (servers: string): string =>
+      ['openapi: 3.0.3', 'info: { title: Stock API, version: 1.0.0 }', servers, 'paths:', '  /items/{sku}:', '    get:', '      responses:', "        '200': { description: OK. }", '  /exports:', '    get:', '      responses:', "        '200': { description: OK. }"].join('\n');
+    const paths = (servers: string, code: CollectedEndpoint[]): string[] => {
+      const spec = loadSpec('openapi.yaml', text(servers), () => undefined).spec;
+      if (!spec) throw new Error('not loaded');
+      return buildInventory({ specs: [spec], graphql: [], protos: [], code, config }).inventory.endpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`);
+    };
+    // Served by code under the servers' path; the other operation is spec-only and takes the same path.
+    expect(paths('servers: [{ url: /api/stock/v1 }]', [route('GET', '/api/stock/v1/items/:sku')])).toEqual(['GET /api/stock/v1/items/{sku}', 'GET /api/stock/v1/exports']);
+    // Code mounts the operations under a base path the spec omits: the code's path, the spec's placeholder names.
+    expect(paths('', [route('GET', '/api/v1/items/:code'), route('GET', '/api/v1/exports')])).toEqual(['GET /api/v1/items/{sku}', 'GET /api/v1/exports']);
+    // Servers that disagree on the path leave spec-only operations as written.
+    expect(paths('servers: [{ url: https://a.example.com/v1 }, { url: https://b.example.com/v2 }]', [])).toEqual(['GET /items/{sku}', 'GET /exports']);
+  });
+
   it('reads server variables at their defaults when matching code routes to the spec', () => {
     const text = [
       'openapi: 3.0.3',

@@ -66,6 +66,7 @@ export function buildInventory(input: InventoryInput): InventoryResult {
   for (const entry of collected) renameApi(entry, uniqueId(entry.api.id, entry.file, used));
 
   const unmatched = mergeCode(collected, input.code ?? []);
+  for (const entry of collected) applyServerPath(entry);
   for (const entry of codeApis(unmatched, input.config)) {
     renameApi(entry, uniqueId(entry.api.id, entry.file, used));
     collected.push(entry);
@@ -203,6 +204,23 @@ function mergeBySuffix(collected: readonly Collected[], routes: readonly Collect
     else rest.push(route);
   }
   return rest;
+}
+
+/**
+ * An operation no code serves is listed at its external path: under the one path its servers share
+ * (`servers: [{ url: /api/inventory/v1 }]`, Swagger 2.0 `basePath`). Servers that disagree on the
+ * path leave it as written.
+ */
+function applyServerPath(entry: Collected): void {
+  if (entry.api.kind !== 'openapi') return;
+  const prefixes = [...new Set(entry.api.servers.map(serverPath))];
+  const prefix = prefixes.length === 1 ? prefixes[0] : undefined;
+  if (prefix === undefined || prefix === '') return;
+  for (const endpoint of entry.endpoints) {
+    if (endpoint.protocol !== 'rest' || endpoint.path.startsWith('webhook:') || !endpoint.path.startsWith('/')) continue;
+    if (endpoint.sources.some((source) => source.kind === 'code') || endpoint.path === prefix || endpoint.path.startsWith(`${prefix}/`)) continue;
+    endpoint.path = `${prefix}${endpoint.path}`;
+  }
 }
 
 function serverPath(url: string): string {
