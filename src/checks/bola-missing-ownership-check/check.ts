@@ -14,6 +14,8 @@ function exposed(endpoint: Endpoint): boolean {
 
 export default defineCheck({
   id: 'bola-missing-ownership-check',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Object id used without an ownership check',
   owasp: 'API1:2023',
   cwe: ['CWE-639', 'CWE-284'],

@@ -20,6 +20,8 @@ const VERIFICATION = new RegExp(`${WEBHOOK_LIBRARIES.source}|${VERIFY_HELPER.sou
 
 export default defineCheck({
   id: 'webhook-signature-not-verified',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Webhook processed without signature verification',
   owasp: 'API8:2023',
   cwe: ['CWE-345', 'CWE-347'],

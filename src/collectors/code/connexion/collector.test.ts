@@ -9,7 +9,7 @@ import { connexionCollector } from './collector.js';
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
 async function drift(root: string): Promise<string[]> {
-  const analysis = await analyse({ root, today: '2026-06-01' });
+  const analysis = await analyse({ root, today: '2026-06-01', experimental: true });
   try {
     return analysis.findings
       .filter((finding) => finding.checkId === 'zombie-endpoint' || finding.checkId === 'shadow-endpoint')
