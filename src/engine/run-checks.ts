@@ -180,15 +180,7 @@ export function groupRootCauses(findings: readonly Finding[], rootCauses: Readon
     replaced.set(first, merged);
     for (const finding of rest) replaced.set(finding, undefined);
   }
-  const out: Finding[] = [];
-  for (const finding of findings) {
-    if (!replaced.has(finding)) out.push(finding);
-    else {
-      const merged = replaced.get(finding);
-      if (merged) out.push(merged);
-    }
-  }
-  return out;
+  return applyReplacements(findings, replaced);
 }
 
 /**
@@ -221,16 +213,7 @@ export function groupSamePlace(findings: readonly Finding[], rootCauses: Readonl
     });
     for (const finding of rest) replaced.set(finding, undefined);
   }
-  if (replaced.size === 0) return [...findings];
-  const out: Finding[] = [];
-  for (const finding of findings) {
-    if (!replaced.has(finding)) out.push(finding);
-    else {
-      const merged = replaced.get(finding);
-      if (merged) out.push(merged);
-    }
-  }
-  return out;
+  return applyReplacements(findings, replaced);
 }
 
 /**
@@ -254,16 +237,7 @@ export function groupSpecCopies(findings: readonly Finding[]): Finding[] {
     replaced.set(first, { ...first, related: [...(first.related ?? []), ...rest.map((finding) => relatedOf(finding, first))] });
     for (const finding of rest) replaced.set(finding, undefined);
   }
-  if (replaced.size === 0) return [...findings];
-  const out: Finding[] = [];
-  for (const finding of findings) {
-    if (!replaced.has(finding)) out.push(finding);
-    else {
-      const merged = replaced.get(finding);
-      if (merged) out.push(merged);
-    }
-  }
-  return out;
+  return applyReplacements(findings, replaced);
 }
 
 /**
@@ -331,4 +305,18 @@ export function settledSeverity(base: Severity, reported: Severity | undefined, 
 export function severityRank(severity: string): number {
   const index = (SEVERITIES as readonly string[]).indexOf(severity);
   return index < 0 ? SEVERITIES.length : index;
+}
+
+/** `findings` in order, each replaced by its merged form or left out (`undefined`) as `replaced` says. */
+function applyReplacements(findings: readonly Finding[], replaced: ReadonlyMap<Finding, Finding | undefined>): Finding[] {
+  if (replaced.size === 0) return [...findings];
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    if (!replaced.has(finding)) out.push(finding);
+    else {
+      const merged = replaced.get(finding);
+      if (merged) out.push(merged);
+    }
+  }
+  return out;
 }
