@@ -45,6 +45,38 @@ export function sourceByFile(ctx: CheckContext, file: string): SourceFile | unde
   }
   return index.get(file);
 }
+
+const MODULE_SUFFIXES = ['', '.js', '.ts', '.mjs', '.cjs', '.jsx', '.tsx', '/index.js', '/index.ts'];
+
+/**
+ * The workspace file a JavaScript/TypeScript local name was imported from by a relative specifier
+ * (`const { signup } = require('./validators')`, `import v from '../handlers/validators'`), and the
+ * export it names when the import picked one; undefined for packages and unresolved paths.
+ */
+export function relativeImport(ctx: CheckContext, source: SourceFile, local: string): { module: SourceFile; exported?: string } | undefined {
+  const qualified = factsOf(source).imports.get(local);
+  if (!qualified?.startsWith('.')) return undefined;
+  const dir = source.file.split('/').slice(0, -1);
+  const find = (specifier: string): SourceFile | undefined => {
+    const parts = [...dir];
+    for (const part of specifier.split('/')) {
+      if (part === '..') parts.pop();
+      else if (part !== '.' && part !== '') parts.push(part);
+    }
+    const base = parts.join('/');
+    for (const suffix of MODULE_SUFFIXES) {
+      const found = sourceByFile(ctx, `${base}${suffix}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const whole = find(qualified);
+  if (whole) return { module: whole };
+  const dot = qualified.lastIndexOf('.');
+  const module = dot > 0 ? find(qualified.slice(0, dot)) : undefined;
+  return module ? { module, exported: qualified.slice(dot + 1) } : undefined;
+}
+
 const typeCache = new WeakMap<SourceFile, Map<string, Node[]>>();
 
 /**

@@ -1,4 +1,4 @@
-import { factsOf, nodesOfType, sourceByFile } from '../../analysis/code.js';
+import { nodesOfType, relativeImport, sourceByFile } from '../../analysis/code.js';
 import type { Node } from 'web-tree-sitter';
 import { at, isJs, isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod } from '../../analysis/code-input.js';
@@ -91,31 +91,6 @@ function registration(fn: Node): string {
 const MAX_RESOLVED_TEXT = 20_000;
 const REGISTRATION = /^(get|post|put|patch|delete|del|all|head|options|route|use)$/;
 
-/** The relative module a local name was imported from, as a workspace file. */
-function importedSource(ctx: CheckContext, source: SourceFile, name: string): { module: SourceFile; exported?: string } | undefined {
-  const qualified = factsOf(source).imports.get(name);
-  if (!qualified?.startsWith('.')) return undefined;
-  const segments = source.file.split('/').slice(0, -1);
-  const resolve = (specifier: string): SourceFile | undefined => {
-    const parts = [...segments];
-    for (const part of specifier.split('/')) {
-      if (part === '..') parts.pop();
-      else if (part !== '.' && part !== '') parts.push(part);
-    }
-    const base = parts.join('/');
-    for (const candidate of [base, `${base}.js`, `${base}.ts`, `${base}.mjs`, `${base}.cjs`, `${base}/index.js`, `${base}/index.ts`]) {
-      const found = sourceByFile(ctx, candidate);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const whole = resolve(qualified);
-  if (whole) return { module: whole };
-  const dot = qualified.lastIndexOf('.');
-  const module = dot > 0 ? resolve(qualified.slice(0, dot)) : undefined;
-  return module ? { module, exported: qualified.slice(dot + 1) } : undefined;
-}
-
 /** The text of what `name` is bound to at the top of a module: a const, a function, an `exports.name =`. */
 function definitionText(source: SourceFile, name: string): string | undefined {
   for (const node of nodesOfType(source, ['variable_declarator', 'function_declaration', 'assignment_expression'])) {
@@ -154,7 +129,7 @@ function routeMiddlewareText(ctx: CheckContext, endpoint: Endpoint): string {
       const object = reference.type === 'member_expression' ? reference.childForFieldName('object') : reference;
       const property = reference.type === 'member_expression' ? reference.childForFieldName('property')?.text : undefined;
       if (object?.type !== 'identifier') continue;
-      const imported = importedSource(ctx, source, object.text);
+      const imported = relativeImport(ctx, source, object.text);
       const name = property ?? imported?.exported ?? object.text;
       const text = imported ? definitionText(imported.module, name) : definitionText(source, name);
       if (text) {

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod, siteOf } from '../../analysis/code-input.js';
-import { factsOf, nodesOfType, sourceByFile, stringValue, validatesEnvironment } from '../../analysis/code.js';
+import { factsOf, nodesOfType, relativeImport, stringValue, validatesEnvironment } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -66,20 +66,8 @@ function refinementFunction(ctx: CheckContext, source: SourceFile, arg: Node): N
   if (arg.type !== 'identifier') return undefined;
   const local = functionNamed(source, arg.text);
   if (local) return local;
-  const qualified = factsOf(source).imports.get(arg.text);
-  if (!qualified?.startsWith('.')) return undefined;
-  const dot = qualified.lastIndexOf('.');
-  const exported = qualified.slice(dot + 1);
-  const segments = source.file.split('/').slice(0, -1);
-  for (const part of qualified.slice(0, dot).split('/')) {
-    if (part === '..') segments.pop();
-    else if (part !== '.' && part !== '') segments.push(part);
-  }
-  const base = segments.join('/');
-  for (const candidate of [base, `${base}.js`, `${base}.ts`, `${base}.mjs`, `${base}.cjs`, `${base}/index.js`, `${base}/index.ts`]) {
-    const other = sourceByFile(ctx, candidate);
-    if (other) return functionNamed(other, exported);
-  }
+  const imported = relativeImport(ctx, source, arg.text);
+  if (imported) return functionNamed(imported.module, imported.exported ?? arg.text);
   return undefined;
 }
 
