@@ -159,3 +159,19 @@ export function parameterNames(fn: Node): (string | undefined)[] {
     return undefined;
   });
 }
+
+/** The expressions a function body returns (nested functions and classes excluded). */
+export function returnedValues(body: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (node: Node): void => {
+    for (const child of named(node)) {
+      if (isFunction(child) || child.type === 'class_declaration' || child.type === 'class') continue;
+      if (child.type === 'return_statement') {
+        const value = named(child)[0];
+        if (value) out.push(unwrap(value));
+      } else visit(child);
+    }
+  };
+  visit(body);
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
-import { callArgs, callee, descendants, dottedName, field, isFunction, named, objectProperty, parameterNames, unwrap } from './ast.js';
+import { callArgs, callee, descendants, dottedName, field, isFunction, named, objectProperty, parameterNames, returnedValues, unwrap } from './ast.js';
 import { bindLocals, bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
 import type { JsModule, ModuleGraph, Resolved } from './modules.js';
 import { externalName, evalString, evalStrings, evalTrue } from './values.js';
@@ -662,21 +662,6 @@ function transparentWrapper(factory: Node): number | undefined {
   return undefined;
 }
 
-/** The expressions a function body returns (nested functions excluded). */
-function returnedValues(body: Node): Node[] {
-  const out: Node[] = [];
-  const visit = (node: Node): void => {
-    for (const child of named(node)) {
-      if (isFunction(child) || child.type === 'class_declaration' || child.type === 'class') continue;
-      if (child.type === 'return_statement') {
-        const value = named(child)[0];
-        if (value) out.push(unwrap(value));
-      } else visit(child);
-    }
-  };
-  visit(body);
-  return out;
-}
 
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { HttpMethod, Parameter, ParamSource } from '../../../model/types.js';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
-import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, unwrap } from '../js/ast.js';
+import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, returnedValues, unwrap } from '../js/ast.js';
 import { AuthAnalyser, evidence, isLoginFlow, isOptionalStrategy, passportMechanism, strategyIndex, type AppliedFact, type AuthFact } from '../js/auth.js';
 import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
@@ -82,19 +82,7 @@ function isPassportGuard(graph: ModuleGraph, module: JsModule, fn: Node): boolea
 function returned(fn: Node): Node[] {
   const body = field(fn, 'body');
   if (!body) return [];
-  if (body.type !== 'statement_block') return [unwrap(body)];
-  const out: Node[] = [];
-  const visit = (node: Node): void => {
-    for (const child of named(node)) {
-      if (isFunction(child) || child.type === 'class_declaration' || child.type === 'class') continue;
-      if (child.type === 'return_statement') {
-        const value = named(child)[0];
-        if (value) out.push(unwrap(value));
-      } else visit(child);
-    }
-  };
-  visit(body);
-  return out;
+  return body.type === 'statement_block' ? returnedValues(body) : [unwrap(body)];
 }
 
 /** Binds a function's parameters to a call's arguments (defaults when omitted); rest and destructured parameters stay unbound. */
