@@ -5,12 +5,12 @@
  *
  *   npm run bench -- [--peer-timeout 240] [--no-peer] [--only stripe]
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allChecks } from '../src/checks/index.js';
 import { generateCodeTree } from './generate-code-tree.js';
+import { measure as measureIn, type Measured } from './measure.js';
 import { minifiedJs, writeInput } from './hostile.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -27,49 +27,8 @@ const only = flag('--only');
 // Spectral's `owasp:api1:2023-no-numeric-ids` crashes on these (a known upstream bug): it is turned off there.
 const NUMERIC_IDS_CRASH = new Set(['kubernetes-swagger2.json', 'github-api.github.com.json']);
 
-interface Measured {
-  wallMs: number;
-  peakRssMb: number;
-  timedOut: boolean;
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function peakRss(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function measure(command: string, argv: string[], timeoutS: number, cwd = repo): Promise<Measured> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(command, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    let timedOut = false;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const poll = setInterval(() => {
-      if (child.pid !== undefined) peak = Math.max(peak, peakRss(child.pid));
-    }, 50);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutS * 1000);
-    child.on('close', (exitCode) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve({ wallMs: performance.now() - started, peakRssMb: peak, timedOut, exitCode, stdout, stderr });
-    });
-  });
-}
+/** Children run from the repository root unless told otherwise. */
+const measure = (command: string, argv: string[], timeoutS: number, cwd = repo): ReturnType<typeof measureIn> => measureIn(command, argv, timeoutS, cwd);
 
 interface ApisecRun {
   ms: number;

@@ -8,10 +8,10 @@
  * next, wall time and peak memory. `--save DIR` keeps each child's raw output as DIR/ID.json; `--from DIR`
  * scores such saved runs again (after editing truth or triage) without auditing.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { measure, type Measured } from '../measure.js';
 
 const here = import.meta.dirname;
 const repo = path.resolve(here, '../..');
@@ -175,57 +175,8 @@ interface ChildOutput {
   findings: ChildFinding[];
 }
 
-interface Measured {
-  wallMs: number;
-  peakRssMb: number;
-  timedOut: boolean;
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vmHwmMb(pid: number): number {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 function runChild(dir: string, timeoutS: number): Promise<Measured> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'audit-child.ts'), dir], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    let stderr = '';
-    let peak = 0;
-    let timedOut = false;
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const poll = setInterval(() => {
-      if (child.pid !== undefined) peak = Math.max(peak, vmHwmMb(child.pid));
-    }, 100);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutS * 1000);
-    child.on('close', (exitCode) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve({
-        wallMs: performance.now() - started,
-        peakRssMb: peak,
-        timedOut,
-        exitCode,
-        stdout: Buffer.concat(out).toString(),
-        stderr,
-      });
-    });
-  });
+  return measure(process.execPath, ['--import', 'tsx', path.join(here, 'audit-child.ts'), dir], timeoutS, repo);
 }
 
 // ---------------------------------------------------------------- comparison
