@@ -1,4 +1,4 @@
-export const SOURCE_LANGUAGES = ['python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'php', 'ruby'] as const;
+export const SOURCE_LANGUAGES = ['python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'kotlin', 'php', 'ruby', 'csharp'] as const;
 export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
 
 const BY_EXTENSION: Record<string, SourceLanguage> = {
@@ -13,8 +13,11 @@ const BY_EXTENSION: Record<string, SourceLanguage> = {
   '.tsx': 'tsx',
   '.go': 'go',
   '.java': 'java',
+  '.kt': 'kotlin',
+  '.kts': 'kotlin',
   '.php': 'php',
   '.rb': 'ruby',
+  '.cs': 'csharp',
 };
 
 export function languageOf(path: string): SourceLanguage | undefined {

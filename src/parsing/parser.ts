@@ -11,8 +11,10 @@ const WASM_NAME: Record<SourceLanguage, string> = {
   tsx: 'tsx',
   go: 'go',
   java: 'java',
+  kotlin: 'kotlin',
   php: 'php',
   ruby: 'ruby',
+  csharp: 'c_sharp',
 };
 
 let initialised: Promise<void> | undefined;
