@@ -47,5 +47,30 @@ describe('apisec audit on examples/payments-service, end to end', () => {
     expect(json.date).toBe('2025-06-30');
     expect(json.summary.endpoints).toBeGreaterThan(0);
     expect(stdout).toContain('APIs inventoried:');
+
+    // Artifact quality: short, each finding in the section the seed's process assigns it, the plan
+    // linking to findings instead of repeating their fix, evidence as code in tables.
+    const lines = markdown.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(400);
+    const sectionOf = (heading: RegExp): string | undefined => {
+      let current: string | undefined;
+      for (const line of lines) {
+        if (line.startsWith('## ')) current = line.slice(3);
+        if (heading.test(line)) return current;
+      }
+      return undefined;
+    };
+    expect(sectionOf(/^#+ F\d+\. Payment mutation without idempotency handling$/)).toBe('Input Validation');
+    expect(sectionOf(/^#+ F\d+\. Webhook or callback without a documented signature$/)).toBe('Input Validation');
+    expect(sectionOf(/^#+ F\d+\. SQL built from request data$/)).toBe('Input Validation');
+    expect(sectionOf(/^#+ F\d+\. Request origin reflected in CORS with credentials$/)).toBe('CORS and Transport');
+    const plan = markdown.slice(markdown.indexOf('## Remediation Plan'));
+    expect(plan).toMatch(/^1\. \*\*Critical\*\* \[F1\. [^\]]+\]\(#f1-[a-z0-9-]+\)/m);
+    expect(plan).not.toContain('How to fix');
+    expect(markdown).toContain('| `src/middleware/auth.js:6` | `req.query.access_token` reads the `access_token` credential from the query string. | `req.query.access_token` |');
+    expect(markdown).toMatch(/\| `src\/app\.js:11` \| .* \| `cors\(\{ origin: true, credentials: true \}\)` \|/);
+    // The same findings as the JSON: one heading per check that reported.
+    const checks = new Set((JSON.parse(await readFile(join(cwd, '.metapowers/security/payments-service/02-protect.json'), 'utf8')) as { findings: { checkId: string }[] }).findings.map((finding) => finding.checkId));
+    expect(lines.filter((line) => /^#{3,4} F\d+\. /.test(line))).toHaveLength(checks.size);
   });
 });

@@ -1,6 +1,6 @@
 import type { Confidence, Endpoint, Finding, OwaspCategory, Severity } from '../model/types.js';
 import { CONFIDENCES, OWASP_CATEGORIES } from '../model/types.js';
-import { capitalize, code, compareStrings, endpointLabel, locationLabel, plural, prose, severityRank } from './format.js';
+import { capitalize, code, compareStrings, endpointLabel, locationLabel, plural, prose, severityRank, table } from './format.js';
 
 export const OCCURRENCES_SHOWN = 5;
 export const RELATED_SHOWN = 8;
@@ -76,34 +76,54 @@ export function countLabel(group: FindingGroup): string {
   return group.places === group.findings.length ? findings : `${findings} (${plural(group.places, 'place')})`;
 }
 
-function occurrence(finding: Finding, endpoints: ReadonlyMap<string, Endpoint>): string {
-  const parts = [code(locationLabel(finding.location))];
-  if (finding.endpointId !== undefined) {
-    const endpoint = endpoints.get(finding.endpointId);
-    parts.push(code(endpoint ? endpointLabel(endpoint) : finding.endpointId));
-  }
-  parts.push(prose(finding.message));
-  let line = `- ${parts.join(' — ')}`;
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+export function headingAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** The short id of a group (`F1`, `F2` … in remediation order) and the heading that carries it. */
+export function groupHeading(group: FindingGroup, shortId: string): string {
+  return `${shortId}. ${prose(group.title)}`;
+}
+
+function occurrenceRow(finding: Finding, endpoints: ReadonlyMap<string, Endpoint>): string[] {
+  const endpoint = finding.endpointId === undefined ? undefined : endpoints.get(finding.endpointId);
+  const target = finding.endpointId === undefined ? '' : code(endpoint ? endpointLabel(endpoint) : finding.endpointId);
   const notes: string[] = [];
   if (finding.occurrences !== undefined && finding.occurrences > 1) notes.push(`${finding.occurrences} places`);
   if (finding.confirmedLive === true) notes.push('confirmed live');
-  if (notes.length > 0) line += ` (${notes.join(', ')})`;
-  const snippet = finding.evidence?.snippet;
-  if (typeof snippet === 'string' && snippet.trim() !== '') line += `\\\n  Evidence: ${code(snippet.trim())}`;
+  let message = prose(finding.message);
+  if (notes.length > 0) message += ` (${notes.join(', ')})`;
   const related = finding.related ?? [];
   if (related.length > 0) {
     const shown = related.slice(0, RELATED_SHOWN).map((place) => {
-      const endpoint = place.endpointId === undefined ? undefined : endpoints.get(place.endpointId);
-      const label = endpoint ? ` (${code(endpointLabel(endpoint))})` : place.endpointId === undefined ? '' : ` (${code(place.endpointId)})`;
+      const other = place.endpointId === undefined ? undefined : endpoints.get(place.endpointId);
+      const label = other ? ` (${code(endpointLabel(other))})` : place.endpointId === undefined ? '' : ` (${code(place.endpointId)})`;
       return `${code(locationLabel(place.location))}${label}${place.checkId === undefined ? '' : ` by ${code(place.checkId)}`}`;
     });
     const more = related.length - shown.length;
-    line += `\\\n  Same root cause at: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`;
+    message += ` Same root cause at: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`;
   }
-  return line;
+  const snippet = finding.evidence?.snippet;
+  const evidence = typeof snippet === 'string' && snippet.trim() !== '' ? code(snippet.trim()) : '';
+  return [code(locationLabel(finding.location)), target, message, evidence];
 }
 
-export function renderGroup(group: FindingGroup, endpoints: ReadonlyMap<string, Endpoint>, heading = '###', shown = OCCURRENCES_SHOWN): string {
+/**
+ * One root cause: its heading (with the short id the remediation plan links to), one line of
+ * metadata and why it matters, the fix, and a table of its places with their evidence as code.
+ */
+export function renderGroup(
+  group: FindingGroup,
+  endpoints: ReadonlyMap<string, Endpoint>,
+  heading = '###',
+  shortId?: string,
+  shown = OCCURRENCES_SHOWN,
+): string {
   const meta = [
     `**${capitalize(group.severity)}**`,
     owaspLabel(group.owasp),
@@ -112,24 +132,30 @@ export function renderGroup(group: FindingGroup, endpoints: ReadonlyMap<string, 
     code(group.checkId),
     countLabel(group),
   ];
-  const lines = group.findings.slice(0, shown).map((finding) => occurrence(finding, endpoints));
+  const rows = group.findings.slice(0, shown).map((finding) => occurrenceRow(finding, endpoints));
+  // The endpoint column only when one of the places concerns an endpoint.
+  const withEndpoint = rows.some((row) => row[1] !== '');
+  const headers = withEndpoint ? ['Where', 'Endpoint', 'Finding', 'Evidence'] : ['Where', 'Finding', 'Evidence'];
+  const cells = withEndpoint ? rows : rows.map((row) => row.filter((_, index) => index !== 1));
   const rest = group.findings.length - shown;
-  if (rest > 0) lines.push(`- and ${rest} more (see 02-protect.json).`);
+  const more = rest > 0 ? `\n\nAnd ${rest} more (see 02-protect.json).` : '';
   return [
-    `${heading} ${prose(group.title)}`,
+    `${heading} ${shortId === undefined ? prose(group.title) : groupHeading(group, shortId)}`,
     '',
-    meta.join(' · '),
+    `${meta.join(' · ')}. **Why it matters.** ${prose(group.rationale)} **How to fix.** ${prose(group.remediation)}`,
     '',
-    `**Why it matters.** ${prose(group.rationale)}`,
-    '',
-    `**How to fix.** ${prose(group.remediation)}`,
-    '',
-    ...lines,
+    `${table(headers, cells)}${more}`,
   ].join('\n');
 }
 
-export function renderFindings(findings: readonly Finding[], endpoints: ReadonlyMap<string, Endpoint>, heading = '###'): string {
+/** Renders the groups of `findings`; `shortIds` maps a check id to its group's short id (`F3`). */
+export function renderFindings(
+  findings: readonly Finding[],
+  endpoints: ReadonlyMap<string, Endpoint>,
+  heading = '###',
+  shortIds?: ReadonlyMap<string, string>,
+): string {
   return groupFindings(findings)
-    .map((group) => renderGroup(group, endpoints, heading))
+    .map((group) => renderGroup(group, endpoints, heading, shortIds?.get(group.checkId)))
     .join('\n\n');
 }

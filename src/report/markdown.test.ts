@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/types.js';
+import { headingAnchor } from './findings.js';
 import { renderMarkdown, REPORT_SECTIONS } from './markdown.js';
 import { sampleApi, sampleEndpoint, sampleFinding, sampleResult } from './sample.js';
 
@@ -142,23 +143,46 @@ describe('renderMarkdown', () => {
     findings.push(sampleFinding({ checkId: 'jwt-none', title: 'JWT accepted with alg none', severity: 'critical', location: { file: 'src/auth.js', line: 3 } }));
     const auth = section(renderMarkdown(sampleResult({ findings })), 'Authentication Assessment');
     expect(auth.match(/^#### /gm)).toHaveLength(2);
-    expect(auth.indexOf('#### JWT accepted with alg none')).toBeLessThan(auth.indexOf('#### Endpoint without authentication'));
-    expect(auth).toContain('**High** · API2:2023 Broken Authentication · CWE-306 · confidence: high · `unauthenticated-endpoint` · 8 findings');
-    expect(auth).toContain('**Why it matters.** Anyone who can reach the API can call it.');
-    expect(auth).toContain('**How to fix.** Add the authentication middleware to the route.');
-    expect(auth).toContain('- `src/routes/payments.js:5` —');
-    expect(auth).not.toContain('- `src/routes/payments.js:6` —');
-    expect(auth).toContain('- and 3 more (see 02-protect.json).');
+    expect(auth.indexOf('#### F1. JWT accepted with alg none')).toBeLessThan(auth.indexOf('#### F2. Endpoint without authentication'));
+    expect(auth).toContain(
+      '**High** · API2:2023 Broken Authentication · CWE-306 · confidence: high · `unauthenticated-endpoint` · 8 findings. **Why it matters.** Anyone who can reach the API can call it. **How to fix.** Add the authentication middleware to the route.',
+    );
+    // Places are table rows, their evidence rendered as code; five are shown and the rest counted.
+    expect(auth).toContain('| Where | Finding | Evidence |');
+    expect(auth).toContain('| `src/routes/payments.js:5` | The endpoint `DELETE /payments/{id}` is reachable without authentication. |   |');
+    expect(auth).not.toContain('| `src/routes/payments.js:6` |');
+    expect(auth).toContain('And 3 more (see 02-protect.json).');
   });
 
-  it('orders the remediation plan by severity, one item per check', () => {
-    const plan = section(renderMarkdown(sampleResult()), 'Remediation Plan');
+  it('renders evidence as code and the endpoint column when a place concerns an endpoint', () => {
+    const findings = [
+      sampleFinding({
+        checkId: 'token-accepted-from-url',
+        title: 'Credential accepted from the URL',
+        endpointId: 'payments GET /payments/{id}',
+        evidence: { snippet: 'req.query.access_token' },
+      }),
+    ];
+    const auth = section(renderMarkdown(sampleResult({ findings })), 'Authentication Assessment');
+    expectWellFormedTables(auth);
+    expect(auth).toContain('| Where | Endpoint | Finding | Evidence |');
+    expect(auth).toContain('| `src/routes/payments.js:12` | `GET /payments/{id}` | The endpoint `DELETE /payments/{id}` is reachable without authentication. | `req.query.access_token` |');
+  });
+
+  it('orders the remediation plan by severity, one item per root cause, linking to its finding instead of repeating the fix', () => {
+    const markdown = renderMarkdown(sampleResult());
+    const plan = section(markdown, 'Remediation Plan');
     const items = plan.split('\n').filter((line) => /^\d+\. /.test(line));
     expect(items).toHaveLength(3);
-    expect(items[0]).toMatch(/^1\. \*\*Critical\*\*: Endpoint without authentication \(API2:2023/);
-    expect(items[1]).toMatch(/^2\. \*\*High\*\*/);
-    expect(items[2]).toMatch(/^3\. \*\*Medium\*\*/);
-    expect(plan).toContain('   - Fix: Scope the query to the caller');
+    expect(items[0]).toMatch(/^1\. \*\*Critical\*\* \[F1\. Endpoint without authentication\]\(#f1-endpoint-without-authentication\) — API2:2023; Authentication Assessment; 1 place: `src\/routes\/payments\.js:12`\.$/);
+    expect(items[1]).toMatch(/^2\. \*\*High\*\* \[F2\. /);
+    expect(items[2]).toMatch(/^3\. \*\*Medium\*\* \[F3\. /);
+    // The fix text is said once, in the finding the item links to.
+    expect(plan).not.toContain('Scope the query to the caller');
+    expect(markdown.split('Scope the query to the caller')).toHaveLength(2);
+    // Every link points at a heading of the document.
+    const anchors = new Set(markdown.split('\n').filter((line) => line.startsWith('#')).map((line) => headingAnchor(line.replace(/^#+ /, ''))));
+    for (const [, anchor] of plan.matchAll(/\]\(#([^)]+)\)/g)) expect(anchors.has(anchor ?? ''), anchor).toBe(true);
   });
 
   it('escapes pipes and backticks in table cells', () => {

@@ -5,7 +5,7 @@ import { sanitizeResult } from './sanitize.js';
 import type { AuditResult } from '../engine/result.js';
 import type { Api, AuthMechanism, Endpoint, Finding, Presence, SectionId, Tier } from '../model/types.js';
 import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
-import { groupFindings, owaspLabel, renderFindings } from './findings.js';
+import { groupFindings, groupHeading, headingAnchor, renderFindings } from './findings.js';
 import {
   capitalize,
   code,
@@ -44,6 +44,8 @@ interface View {
   apiById: ReadonlyMap<string, Api>;
   endpointById: ReadonlyMap<string, Endpoint>;
   endpoints: Endpoint[];
+  /** Check id → the short id of its finding group (`F1` … in remediation order). */
+  shortIds: ReadonlyMap<string, string>;
 }
 
 function tierRank(tier: Tier): number {
@@ -115,7 +117,7 @@ function examined(view: View, section: SectionId): string {
 function findingsBlock(view: View, section: SectionId, level: '###' | '####', what: string): string {
   const findings = findingsIn(view, section);
   if (findings.length === 0) return `No ${what} were found. ${examined(view, section)}`;
-  return renderFindings(findings, view.endpointById, level);
+  return renderFindings(findings, view.endpointById, level, view.shortIds);
 }
 
 function governanceLine(view: View): string[] {
@@ -447,15 +449,12 @@ function remediationSection(view: View): string {
     const first = group.findings.slice(0, REMEDIATION_LOCATIONS).map((finding) => code(locationLabel(finding.location)));
     const rest = group.findings.length - first.length;
     const section = sectionOf.get(group.checkId);
-    const marker = `${index + 1}. `;
-    const indent = ' '.repeat(marker.length);
-    return [
-      `${marker}**${capitalize(group.severity)}**: ${prose(group.title)} (${owaspLabel(group.owasp)}; ${section === undefined ? '' : `${SECTIONS[section]}; `}${plural(group.places, 'place')}).`,
-      `${indent}- Where: ${first.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`,
-      `${indent}- Fix: ${prose(group.remediation)}`,
-    ].join('\n');
+    const shortId = view.shortIds.get(group.checkId) ?? `F${index + 1}`;
+    const heading = groupHeading(group, shortId);
+    const where = `${first.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+    return `${index + 1}. **${capitalize(group.severity)}** [${heading}](#${headingAnchor(heading)}) — ${group.owasp}; ${section === undefined ? '' : `${SECTIONS[section]}; `}${plural(group.places, 'place')}: ${where}.`;
   });
-  return `${head}\n\nOne item per check, most severe first; fix the top of the list first.\n\n${items.join('\n')}`;
+  return `${head}\n\nOne item per root cause, most severe first; each links to its finding, which says how to fix it.\n\n${items.join('\n')}`;
 }
 
 /** Renders `02-protect.md`: the heading, a preamble and seed 000's seven sections, in order. */
@@ -463,7 +462,8 @@ export function renderMarkdown(unmasked: AuditResult, options: MarkdownOptions =
   const result = sanitizeResult(maskResult(unmasked));
   const apiById = new Map(result.inventory.apis.map((api) => [api.id, api]));
   const endpointById = new Map(result.inventory.endpoints.map((endpoint) => [endpoint.id, endpoint]));
-  const view: View = { result, options, summary: summarize(result), apiById, endpointById, endpoints: [] };
+  const shortIds = new Map(groupFindings(result.findings).map((group, index) => [group.checkId, `F${index + 1}`]));
+  const view: View = { result, options, summary: summarize(result), apiById, endpointById, endpoints: [], shortIds };
   view.endpoints = [...result.inventory.endpoints].sort(compareEndpoints(view));
   const sections = [
     preamble(view),

@@ -28,7 +28,7 @@ export default defineCheck({
   cwe: ['CWE-770'],
   severity: 'medium',
   confidence: 'high',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['openapi'],
   rationale:
     'An array the API accepts without `maxItems` lets one request carry millions of elements, each parsed, validated and often written to storage, which exhausts memory and CPU.',

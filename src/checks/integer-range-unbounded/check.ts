@@ -43,7 +43,7 @@ export default defineCheck({
   cwe: ['CWE-770', 'CWE-190'],
   severity: 'medium',
   confidence: 'high',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['openapi'],
   rationale:
     'An integer the API accepts without `minimum` and `maximum` lets a client ask for a billion iterations, a negative quantity or a value that overflows the backend type.',

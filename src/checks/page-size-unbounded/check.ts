@@ -11,7 +11,7 @@ export default defineCheck({
   cwe: ['CWE-770'],
   severity: 'medium',
   confidence: 'high',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['openapi'],
   rationale:
     'A list operation whose page size (`limit`, `per_page`, `$top`…) has no `maximum` lets one request ask for the whole collection, e.g. `?page_size=999999`, which loads every row, serialises it and makes scraping trivial.',

@@ -80,7 +80,7 @@ export default defineCheck({
   cwe: ['CWE-770'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['code'],
   specCounterparts: ['page-size-unbounded'],
   rationale:

@@ -22,7 +22,7 @@ export default defineCheck({
   cwe: ['CWE-837'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'cors-transport',
+  section: 'input-validation',
   targets: ['code', 'inventory'],
   specCounterparts: ['payment-without-idempotency-key'],
   rationale:

@@ -38,7 +38,7 @@ export default defineCheck({
   cwe: ['CWE-837'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['openapi'],
   rationale:
     'Networks time out and clients retry: without an idempotency key, a retried `POST /payments` charges twice, a replayed transfer moves money twice, and an attacker can replay a captured request to duplicate an order.',

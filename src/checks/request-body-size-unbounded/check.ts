@@ -46,7 +46,7 @@ export default defineCheck({
   cwe: ['CWE-770', 'CWE-400'],
   severity: 'medium',
   confidence: 'high',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['code'],
   rationale:
     'Every request body is buffered and parsed before the handler runs; a limit of tens of megabytes (or none) lets a few concurrent clients exhaust memory and CPU with oversized JSON, a cheap denial of service.',

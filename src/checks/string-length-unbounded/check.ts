@@ -46,7 +46,7 @@ export default defineCheck({
   cwe: ['CWE-770', 'CWE-20'],
   severity: 'medium',
   confidence: 'high',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['openapi'],
   rationale:
     'A string the API accepts with no `maxLength`, `enum` or `const` can be megabytes long; it is parsed, logged, indexed and stored, which costs memory and storage, and without a `format` or `pattern` any content gets through to the code behind it.',

@@ -21,7 +21,7 @@ export default defineCheck({
   cwe: ['CWE-400', 'CWE-434'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['code'],
   rationale:
     'An upload endpoint that accepts files of any size fills disk or memory with a handful of requests, and one that accepts any type stores executables or HTML that other users later download.',

@@ -14,7 +14,7 @@ export default defineCheck({
   cwe: ['CWE-1333', 'CWE-625'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'rate-limiting',
+  section: 'input-validation',
   targets: ['code'],
   rationale:
     'A pattern chosen by the client can backtrack catastrophically (`(a+)+$`), pinning a CPU per request (ReDoS), and lets the client match far more than intended.',

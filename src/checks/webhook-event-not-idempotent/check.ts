@@ -15,7 +15,7 @@ export default defineCheck({
   cwe: ['CWE-837'],
   severity: 'low',
   confidence: 'low',
-  section: 'cors-transport',
+  section: 'input-validation',
   targets: ['code', 'inventory'],
   rationale:
     'Providers deliver webhooks at least once and retry on timeouts, so the same event arrives more than once; a handler that creates records, sends mail or credits balances on every delivery does it twice.',

@@ -17,7 +17,7 @@ export default defineCheck({
   cwe: ['CWE-294'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'cors-transport',
+  section: 'input-validation',
   targets: ['code', 'inventory'],
   rationale:
     'A valid signature proves who sent a webhook, not when: anyone who once saw a signed delivery (a log, a proxy, a retry queue) can post it again days later and have a payment credited or an order fulfilled twice.',

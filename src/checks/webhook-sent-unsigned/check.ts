@@ -16,7 +16,7 @@ export default defineCheck({
   cwe: ['CWE-345'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'cors-transport',
+  section: 'input-validation',
   targets: ['code'],
   rationale:
     'Subscribers can only tell a genuine delivery from a forged one if it is signed; unsigned webhooks push every customer either to trust anything posted to their URL or to build their own authentication.',

@@ -27,7 +27,7 @@ export default defineCheck({
   cwe: ['CWE-345', 'CWE-347'],
   severity: 'high',
   confidence: 'medium',
-  section: 'cors-transport',
+  section: 'input-validation',
   targets: ['code', 'inventory'],
   rationale:
     'A webhook URL is public and easy to guess; if the receiver acts on the body without checking the sender\'s HMAC signature, anyone can post a forged `payment.succeeded` or `invoice.paid` event and have orders shipped, balances credited or accounts upgraded.',

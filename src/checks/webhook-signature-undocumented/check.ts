@@ -14,7 +14,7 @@ export default defineCheck({
   cwe: ['CWE-345', 'CWE-294'],
   severity: 'medium',
   confidence: 'medium',
-  section: 'authentication',
+  section: 'input-validation',
   targets: ['openapi'],
   rationale:
     'A webhook receiver is a public URL: unless each delivery carries an HMAC signature over the body and a signed timestamp, anyone can post forged events (a fake `payment.succeeded`) or replay a captured one, and receivers built from the spec have nothing to verify.',
