@@ -113,7 +113,7 @@ describe('ScopedClient', () => {
     try {
       const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => live.send({ method: 'GET', path: i % 2 === 0 ? '/same' : '/ok' })));
       const refused = results.filter((result) => result.status === 'rejected');
-      for (const result of refused) expect((result as PromiseRejectedResult).reason).toBeInstanceOf(BudgetExhaustedError);
+      for (const result of refused) expect(result.reason).toBeInstanceOf(BudgetExhaustedError);
       expect(live.stats().sent).toBe(7);
       expect(live.stats().stopped).toBe('budget');
       expect(refused.length).toBeGreaterThan(0);
