@@ -405,6 +405,69 @@ function exposureOf(endpoint: Endpoint | undefined): number {
   return endpoint ? (4 - ['critical', 'high', 'medium', 'low'].indexOf(endpoint.tier)) * 2 + (endpoint.type === 'internal' ? 0 : 1) : 0;
 }
 
+/**
+ * The operations reaching a schema component: a short list while few reach it (most schemas of a
+ * large spec belong to one operation), a bitset over every operation once many do. A bitset for
+ * every component would cost operations × components: quadratic on a spec with 100k paths.
+ */
+class OperationSet {
+  private list: number[] | undefined = [];
+  private bits: Uint32Array | undefined;
+
+  constructor(private readonly words: number) {}
+
+  copy(): OperationSet {
+    const out = new OperationSet(this.words);
+    out.list = this.list ? [...this.list] : undefined;
+    out.bits = this.bits ? Uint32Array.from(this.bits) : undefined;
+    return out;
+  }
+
+  add(operation: number): void {
+    if (this.list) {
+      if (this.list.includes(operation)) return;
+      if (this.list.length < OperationSet.LIST_LIMIT) {
+        this.list.push(operation);
+        return;
+      }
+      this.toBits();
+    }
+    const bits = this.bits as Uint32Array;
+    bits[operation >>> 5] = (bits[operation >>> 5] ?? 0) | (1 << (operation & 31));
+  }
+
+  addAll(other: OperationSet): void {
+    if (other.list) {
+      for (const operation of other.list) this.add(operation);
+      return;
+    }
+    if (this.list) this.toBits();
+    const into = this.bits as Uint32Array;
+    const from = other.bits as Uint32Array;
+    for (let word = 0; word < this.words; word += 1) into[word] = (into[word] ?? 0) | (from[word] ?? 0);
+  }
+
+  size(): number {
+    if (this.list) return this.list.length;
+    let total = 0;
+    for (let word of this.bits as Uint32Array) {
+      word -= (word >>> 1) & 0x55555555;
+      word = (word & 0x33333333) + ((word >>> 2) & 0x33333333);
+      total += (((word + (word >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+    }
+    return total;
+  }
+
+  private toBits(): void {
+    const bits = new Uint32Array(this.words);
+    for (const operation of this.list ?? []) bits[operation >>> 5] = (bits[operation >>> 5] ?? 0) | (1 << (operation & 31));
+    this.bits = bits;
+    this.list = undefined;
+  }
+
+  private static readonly LIST_LIMIT = 32;
+}
+
 const fastUsageCache = new WeakMap<SpecDocument, Map<string, SchemaUse>>();
 
 /**
@@ -500,7 +563,7 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
     for (const member of members) componentOf[member] = component;
   });
   const words = Math.max(1, Math.ceil(ops.length / 32));
-  const bits: (Uint32Array | undefined)[] = new Array<Uint32Array | undefined>(components.length);
+  const bits: (OperationSet | undefined)[] = new Array<OperationSet | undefined>(components.length);
   const owned: boolean[] = new Array<boolean>(components.length).fill(false);
   const request = new Uint8Array(components.length);
   const response = new Uint8Array(components.length);
@@ -517,10 +580,10 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
     }
   });
 
-  const own = (component: number): Uint32Array => {
+  const own = (component: number): OperationSet => {
     const current = bits[component];
     if (current && owned[component]) return current;
-    const copy = current ? Uint32Array.from(current) : new Uint32Array(words);
+    const copy = current ? current.copy() : new OperationSet(words);
     bits[component] = copy;
     owned[component] = true;
     return copy;
@@ -538,8 +601,7 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
       for (const pred of preds) {
         const from = bits[pred];
         if (!from) continue;
-        const into = own(component);
-        for (let word = 0; word < words; word += 1) into[word] = (into[word] ?? 0) | (from[word] ?? 0);
+        own(component).addAll(from);
       }
     }
     for (const pred of preds) {
@@ -557,8 +619,7 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
       if (graphNode.seedRequest) request[component] = 1;
       if (graphNode.seedResponse) response[component] = 1;
       for (const opIndex of graphNode.seeds) {
-        const into = own(component);
-        into[opIndex >>> 5] = (into[opIndex >>> 5] ?? 0) | (1 << (opIndex & 31));
+        own(component).add(opIndex);
         first[component] = Math.min(first[component] ?? ops.length, opIndex);
         const endpoint = ops[opIndex]?.endpoint;
         if (exposureOf(endpoint) > (worstExposure[component] ?? -1)) {
@@ -569,17 +630,12 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
     }
   }
 
-  const counts = new Map<Uint32Array, number>();
-  const popcount = (set: Uint32Array | undefined): number => {
+  const counts = new Map<OperationSet, number>();
+  const popcount = (set: OperationSet | undefined): number => {
     if (!set) return 0;
     const known = counts.get(set);
     if (known !== undefined) return known;
-    let total = 0;
-    for (let word of set) {
-      word -= (word >>> 1) & 0x55555555;
-      word = (word & 0x33333333) + ((word >>> 2) & 0x33333333);
-      total += (((word + (word >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-    }
+    const total = set.size();
     counts.set(set, total);
     return total;
   };

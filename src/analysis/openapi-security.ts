@@ -183,15 +183,24 @@ export interface ParameterGroup {
  */
 export function groupParameters(uses: readonly ParameterUse[]): ParameterGroup[] {
   const groups = new Map<string, ParameterGroup>();
+  // The operations already in each group: a Set, so a parameter shared by every path stays linear.
+  const seen = new Map<ParameterGroup, Set<Operation>>();
   for (const use of uses) {
     const key = `${use.in}:${use.name}`;
     const group = groups.get(key);
     if (!group) {
-      groups.set(key, { first: use, definitions: 1, operations: [...use.operations] });
+      const created = { first: use, definitions: 1, operations: [...new Set(use.operations)] };
+      groups.set(key, created);
+      seen.set(created, new Set(created.operations));
       continue;
     }
     group.definitions += 1;
-    for (const op of use.operations) if (!group.operations.includes(op)) group.operations.push(op);
+    const operations = seen.get(group) as Set<Operation>;
+    for (const op of use.operations) {
+      if (operations.has(op)) continue;
+      operations.add(op);
+      group.operations.push(op);
+    }
     if (isComponentParameter(use.param) && !isComponentParameter(group.first.param)) group.first = use;
   }
   return [...groups.values()];
