@@ -52,6 +52,7 @@ dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
 .group > summary { cursor: pointer; padding: 8px 12px; background: var(--panel); }
 .group > div { padding: 4px 14px 10px; }
 .muted { color: var(--muted); }
+figure { margin: 8px 0; }
 ul.places { margin: 4px 0; padding-left: 20px; }
 [hidden] { display: none !important; }
 `;

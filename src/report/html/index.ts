@@ -137,7 +137,7 @@ function endpointBody(view: View, endpoint: Endpoint, index: number, showApi: bo
   const worst = findings.length === 0 ? undefined : SEVERITIES[worstSeverity(findings)];
   const text = `${endpoint.method} ${endpoint.path} ${api} ${endpoint.operationId ?? ''}`.toLowerCase();
   const columns = 8 + (showApi ? 1 : 0);
-  return html`<tbody id="${anchor}" data-type="${endpoint.type}" data-tier="${endpoint.tier}" data-auth="${endpoint.auth.state}" data-source="${kind}" data-text="${text}"><tr class="row"><td data-sort="${methodRank(endpoint.method)}${endpoint.method}">${endpoint.method}</td><td class="path"><code>${endpoint.path}</code>${endpoint.deprecated ? html` <span class="muted">deprecated${endpoint.sunset === undefined ? '' : `, sunset ${endpoint.sunset}`}</span>` : ''}</td>${showApi ? html`<td>${api}</td>` : ''}<td>${endpoint.type}</td><td data-sort="${tierRank(endpoint.tier)}">${endpoint.tier}</td><td>${endpoint.auth.state}${mechanisms.length > 0 ? `: ${mechanisms.join(', ')}` : ''}</td><td>${kind}</td><td data-sort="${findings.length}">${findings.length}${worst === undefined ? '' : html` ${severityBadge(worst)}`}</td><td><button type="button" class="open" aria-expanded="false" aria-controls="${anchor}-detail">Details</button></td></tr><tr class="detail" id="${anchor}-detail" hidden><td colspan="${columns}">${drillDown(view, endpoint, findings)}</td></tr></tbody>`;
+  return html`<tbody id="${anchor}" data-type="${endpoint.type}" data-tier="${endpoint.tier}" data-auth="${endpoint.auth.state}" data-source="${kind}" data-text="${text}"><tr class="row"><td data-sort="${methodRank(endpoint.method)}${endpoint.method}">${endpoint.method}</td><td class="path"><code>${endpoint.path}</code>${endpoint.deprecated ? html` <span class="muted">deprecated${endpoint.sunset === undefined ? '' : `, sunset ${endpoint.sunset}`}</span>` : ''}</td>${showApi ? html`<td>${api}</td>` : ''}<td>${endpoint.type}</td><td data-sort="${tierRank(endpoint.tier)}">${endpoint.tier}</td><td>${endpoint.auth.state}${mechanisms.length > 0 ? `: ${mechanisms.join(', ')}` : ''}</td><td>${kind}</td><td class="count" data-sort="${findings.length}">${findings.length}${worst === undefined ? '' : html` ${severityBadge(worst)}`}</td><td><button type="button" class="open" aria-expanded="false" aria-controls="${anchor}-detail">Details</button></td></tr><tr class="detail" id="${anchor}-detail" hidden><td colspan="${columns}">${drillDown(view, endpoint, findings)}</td></tr></tbody>`;
 }
 
 function definitionList(rows: readonly (readonly [string, Markup | string | undefined])[]): Markup {
@@ -172,7 +172,7 @@ function codePanel(endpoint: Endpoint, findings: readonly Finding[]): Markup {
     ['Scopes or roles', auth.scopes === undefined || auth.scopes.length === 0 ? undefined : auth.scopes.join(', ')],
     ['Object-level authorization', endpoint.authorization?.objectLevel],
     ['Function-level authorization', endpoint.authorization?.functionLevel],
-    ['Authorization detail', endpoint.authorization?.detail],
+    ['Authorization detail', endpoint.authorization?.detail === undefined ? undefined : prose(endpoint.authorization.detail)],
     ['Rate limit', endpoint.rateLimit === undefined ? undefined : html`${endpoint.rateLimit.state}${endpoint.rateLimit.limit === undefined ? '' : html` <code>${endpoint.rateLimit.limit}</code>`}${endpoint.rateLimit.scope === undefined ? '' : ` (${endpoint.rateLimit.scope})`}`],
     ['Rate limit at', endpoint.rateLimit?.where === undefined ? undefined : place(endpoint.rateLimit.where)],
   ])}${snippets(codeFindings)}</section>`;
@@ -190,7 +190,7 @@ function specPanel(endpoint: Endpoint, findings: readonly Finding[]): Markup {
     ['Parameters', endpoint.parameters.length === 0 ? undefined : html`${endpoint.parameters.map((parameter) => html`<code>${parameter.name}</code> <span class="muted">in ${parameter.in}${parameter.type === undefined ? '' : `, ${parameter.type}`}${parameter.required === true ? ', required' : ''}</span><br>`)}`],
     ['Version', endpoint.version],
     ['Deprecated', endpoint.deprecated ? `yes${endpoint.sunset === undefined ? '' : `, sunset ${endpoint.sunset}`}` : endpoint.sunset === undefined ? 'no' : `no, sunset ${endpoint.sunset}`],
-    ['Sensitivity', `${endpoint.tier}${endpoint.tierReason === undefined ? '' : ` (${endpoint.tierReason})`}`],
+    ['Sensitivity', html`${endpoint.tier}${endpoint.tierReason === undefined ? '' : html` (${prose(endpoint.tierReason)})`}`],
   ])}${snippets(specFindings)}</section>`;
 }
 
