@@ -117,6 +117,8 @@ export interface LiveEndpoint {
 export interface ProbeContext {
   readonly origin: string;
   readonly endpoints: readonly LiveEndpoint[];
+  /** Paths where GraphQL is served (`--graphql`, inventory paths ending in `/graphql`). */
+  readonly graphqlPaths: readonly string[];
   /** Which identities were given. */
   readonly identities: { a: boolean; b: boolean };
   readonly active: boolean;
