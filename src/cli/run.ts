@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../model/types.js';
 import { AuditFlags, runAudit } from './audit-command.js';
 import { runChecksCommand } from './checks-command.js';
+import { registerInventoryCommands } from './inventory-command.js';
 import { neutralizeControls } from '../report/sanitize.js';
 import type { CliIo } from './io.js';
 import { EXIT_ERROR, EXIT_OK, formatError } from './io.js';
@@ -103,6 +104,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
       setExit(await runChecksCommand({ json }, io));
     });
 
+  registerInventoryCommands(program, io, setExit);
   return program;
 }
 
