@@ -1,33 +1,49 @@
 import type { CodeCollector } from './collector.js';
+import { chiCollector } from './chi/collector.js';
 import { connexionCollector } from './connexion/collector.js';
 import { djangoCollector } from './django/collector.js';
+import { echoCollector } from './echo/collector.js';
 import { expressCollector } from './express/collector.js';
 import { fastapiCollector } from './fastapi/collector.js';
 import { fastifyCollector } from './fastify/collector.js';
+import { fiberCollector } from './fiber/collector.js';
 import { flaskCollector } from './flask/collector.js';
+import { ginCollector } from './gin/collector.js';
+import { gorillaMuxCollector } from './gorilla-mux/collector.js';
 import { honoCollector } from './hono/collector.js';
 import { jsGraphqlCollector } from './js-graphql/collector.js';
 import { koaCollector } from './koa/collector.js';
+import { laravelCollector } from './laravel/collector.js';
+import { netHttpCollector } from './net-http/collector.js';
 import { nestCollector } from './nestjs/collector.js';
 import { nextCollector } from './nextjs/collector.js';
 import { ariadneCollector } from './python-graphql/ariadne.js';
+import { springCollector } from './spring/collector.js';
 import { grapheneCollector } from './python-graphql/graphene.js';
 import { strawberryCollector } from './python-graphql/strawberry.js';
 
 /** Framework collectors, one per file. */
 export const allCollectors: readonly CodeCollector[] = [
   ariadneCollector,
+  chiCollector,
   connexionCollector,
   djangoCollector,
+  echoCollector,
   expressCollector,
   fastapiCollector,
   fastifyCollector,
+  fiberCollector,
   flaskCollector,
+  ginCollector,
+  gorillaMuxCollector,
   grapheneCollector,
   honoCollector,
   jsGraphqlCollector,
   koaCollector,
+  laravelCollector,
   nestCollector,
+  netHttpCollector,
   nextCollector,
+  springCollector,
   strawberryCollector,
 ];

@@ -1,0 +1,411 @@
+import type { AuthMechanism, Location } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import { callName, field, isCall, kids, locate, unwrap, walk } from '../php/ast.js';
+import type { PhpClass, PhpFile, PhpProject, PhpValue } from '../php/project.js';
+
+/** Laravel's own aliases (Illuminate\Foundation\Http\Kernel and Laravel 11's Middleware defaults). */
+const DEFAULT_ALIASES: Record<string, string> = {
+  auth: 'Illuminate\\Auth\\Middleware\\Authenticate',
+  'auth.basic': 'Illuminate\\Auth\\Middleware\\AuthenticateWithBasicAuth',
+  'auth.session': 'Illuminate\\Session\\Middleware\\AuthenticateSession',
+  'cache.headers': 'Illuminate\\Http\\Middleware\\SetCacheHeaders',
+  can: 'Illuminate\\Auth\\Middleware\\Authorize',
+  guest: 'Illuminate\\Auth\\Middleware\\RedirectIfAuthenticated',
+  'password.confirm': 'Illuminate\\Auth\\Middleware\\RequirePassword',
+  precognitive: 'Illuminate\\Foundation\\Http\\Middleware\\HandlePrecognitiveRequests',
+  signed: 'Illuminate\\Routing\\Middleware\\ValidateSignature',
+  throttle: 'Illuminate\\Routing\\Middleware\\ThrottleRequests',
+  verified: 'Illuminate\\Auth\\Middleware\\EnsureEmailIsVerified',
+  bindings: 'Illuminate\\Routing\\Middleware\\SubstituteBindings',
+};
+
+/** Middleware classes that reject a request without valid credentials, by the mechanism they accept. */
+const AUTHENTICATING: Record<string, AuthMechanism | 'guard'> = {
+  'Illuminate\\Auth\\Middleware\\Authenticate': 'guard',
+  'Illuminate\\Auth\\Middleware\\AuthenticateWithBasicAuth': 'basic',
+  'Laravel\\Sanctum\\Http\\Middleware\\CheckAbilities': 'api-key',
+  'Laravel\\Sanctum\\Http\\Middleware\\CheckForAnyAbility': 'api-key',
+  'Laravel\\Passport\\Http\\Middleware\\CheckClientCredentials': 'oauth2',
+  'Laravel\\Passport\\Http\\Middleware\\CheckClientCredentialsForAnyScope': 'oauth2',
+  'Laravel\\Passport\\Http\\Middleware\\CheckScopes': 'oauth2',
+  'Laravel\\Passport\\Http\\Middleware\\CheckForAnyScope': 'oauth2',
+  'Laravel\\Passport\\Http\\Middleware\\CheckToken': 'oauth2',
+  'Laravel\\Passport\\Http\\Middleware\\CheckTokenForAnyScope': 'oauth2',
+  'Tymon\\JWTAuth\\Http\\Middleware\\Authenticate': 'jwt',
+  'Tymon\\JWTAuth\\Http\\Middleware\\RefreshToken': 'jwt',
+  'Tymon\\JWTAuth\\Http\\Middleware\\AuthenticateAndRenew': 'jwt',
+  'PHPOpenSourceSaver\\JWTAuth\\Http\\Middleware\\Authenticate': 'jwt',
+  'PHPOpenSourceSaver\\JWTAuth\\Http\\Middleware\\AuthenticateAndRenew': 'jwt',
+};
+
+/** Authorization middleware: they check what an (often already authenticated) user may do. */
+const AUTHORIZING = new Set([
+  'Illuminate\\Auth\\Middleware\\Authorize',
+  'Spatie\\Permission\\Middleware\\RoleMiddleware',
+  'Spatie\\Permission\\Middleware\\PermissionMiddleware',
+  'Spatie\\Permission\\Middleware\\RoleOrPermissionMiddleware',
+  'Spatie\\Permission\\Middlewares\\RoleMiddleware',
+  'Spatie\\Permission\\Middlewares\\PermissionMiddleware',
+  'Spatie\\Permission\\Middlewares\\RoleOrPermissionMiddleware',
+]);
+const AUTHORIZING_ALIASES = new Set(['can', 'role', 'permission', 'role_or_permission', 'ability', 'abilities', 'scope', 'scopes']);
+
+const THROTTLING = new Set(['Illuminate\\Routing\\Middleware\\ThrottleRequests', 'Illuminate\\Routing\\Middleware\\ThrottleRequestsWithRedis']);
+
+/** One middleware applied to a route, as written (`'auth:sanctum'`, `EnsureTokenIsValid::class`). */
+export interface MiddlewareUse {
+  /** Alias or fully qualified class name. */
+  name: string;
+  params: string[];
+  where: Location;
+  /** The expression could not be read statically. */
+  unreadable?: boolean;
+}
+
+export type MiddlewareKind =
+  | { kind: 'authenticates'; mechanism: AuthMechanism; detail: string }
+  | { kind: 'authorizes'; detail: string }
+  | { kind: 'throttles'; limit: string }
+  | { kind: 'neutral' }
+  | { kind: 'unknown'; reason: string };
+
+/** Laravel's middleware configuration: aliases, groups and the global stack. */
+export class MiddlewareConfig {
+  readonly aliases = new Map<string, string>(Object.entries(DEFAULT_ALIASES));
+  readonly groups = new Map<string, MiddlewareUse[]>();
+  readonly global: MiddlewareUse[] = [];
+  /** Guard name → driver, from config/auth.php. */
+  readonly guards = new Map<string, string>([
+    ['web', 'session'],
+    ['sanctum', 'sanctum'],
+  ]);
+  defaultGuard = 'web';
+  private readonly verdicts = new Map<string, MiddlewareKind>();
+
+  constructor(private readonly project: PhpProject) {
+    for (const file of project.files.values()) {
+      for (const cls of file.classes) if (project.extendsClass(cls, 'Illuminate\\Foundation\\Http\\Kernel')) this.readKernel(cls);
+      if (/(^|\/)bootstrap\/app\.php$/.test(file.source.file)) this.readBootstrap(file);
+      if (/(^|\/)config\/auth\.php$/.test(file.source.file)) this.readAuthConfig(file);
+    }
+  }
+
+  private uses(file: PhpFile, node: Node | undefined): MiddlewareUse[] {
+    if (!node) return [];
+    return middlewareUses(this.project, file, node);
+  }
+
+  private readKernel(cls: PhpClass): void {
+    const file = cls.file;
+    const global = cls.properties.get('middleware');
+    if (global) this.global.push(...this.uses(file, global));
+    const groups = cls.properties.get('middlewareGroups');
+    if (groups) this.readGroups(file, groups);
+    for (const property of ['routeMiddleware', 'middlewareAliases']) {
+      const node = cls.properties.get(property);
+      if (node) this.readAliases(file, node);
+    }
+  }
+
+  private readGroups(file: PhpFile, node: Node): void {
+    const value = this.project.evaluate(file, node);
+    if (value.kind !== 'array') return;
+    for (const entry of value.entries) {
+      if (entry.key?.kind !== 'string') continue;
+      this.groups.set(entry.key.value, [...(this.groups.get(entry.key.value) ?? []), ...this.uses(file, entry.node)]);
+    }
+  }
+
+  private readAliases(file: PhpFile, node: Node): void {
+    const value = this.project.evaluate(file, node);
+    if (value.kind !== 'array') return;
+    for (const entry of value.entries) {
+      if (entry.key?.kind === 'string' && entry.value.kind === 'class') this.aliases.set(entry.key.value, entry.value.fqn);
+    }
+  }
+
+  /** Laravel 11+: `->withMiddleware(function (Middleware $middleware) { $middleware->alias([...]); ... })`. */
+  private readBootstrap(file: PhpFile): void {
+    walk(file.source.tree.rootNode, (node) => {
+      if (node.type !== 'member_call_expression') return true;
+      const object = field(node, 'object');
+      if (object?.type !== 'variable_name') return true;
+      const name = callName(node);
+      const args = kidsOfArguments(node);
+      switch (name) {
+        case 'alias':
+          if (args[0]) this.readAliases(file, args[0].value);
+          break;
+        case 'api':
+        case 'web': {
+          for (const arg of args) {
+            if (arg.name === 'remove') continue;
+            this.groups.set(name, [...(this.groups.get(name) ?? []), ...this.uses(file, arg.value)]);
+          }
+          break;
+        }
+        case 'appendToGroup':
+        case 'prependToGroup':
+        case 'group': {
+          const group = args[0] ? this.project.evaluate(file, args[0].value) : undefined;
+          if (group?.kind === 'string' && args[1]) this.groups.set(group.value, [...(this.groups.get(group.value) ?? []), ...this.uses(file, args[1].value)]);
+          break;
+        }
+        case 'throttleApi': {
+          const limiter = args[0] ? this.project.evaluate(file, args[0].value) : undefined;
+          const use: MiddlewareUse = { name: 'throttle', params: [limiter?.kind === 'string' ? limiter.value : 'api'], where: locate(file.source.file, node) };
+          this.groups.set('api', [...(this.groups.get('api') ?? []), use]);
+          break;
+        }
+        case 'append':
+        case 'prepend':
+        case 'use':
+          for (const arg of args) this.global.push(...this.uses(file, arg.value));
+          break;
+        default:
+          break;
+      }
+      return true;
+    });
+  }
+
+  private readAuthConfig(file: PhpFile): void {
+    const returned = kids(file.source.tree.rootNode).find((node) => node.type === 'return_statement');
+    const expression = returned ? kids(returned)[0] : undefined;
+    if (!expression) return;
+    const config = this.project.evaluate(file, expression);
+    const defaults = entryOf(config, 'defaults');
+    const guard = entryOf(defaults, 'guard');
+    if (guard?.kind === 'string') this.defaultGuard = guard.value;
+    const guards = entryOf(config, 'guards');
+    if (guards?.kind !== 'array') return;
+    for (const entry of guards.entries) {
+      const driver = entryOf(entry.value, 'driver');
+      if (entry.key?.kind === 'string' && driver?.kind === 'string') this.guards.set(entry.key.value, driver.value);
+    }
+  }
+
+  /** The middleware a name stands for: a group's members, or itself. */
+  expand(use: MiddlewareUse, seen = new Set<string>()): MiddlewareUse[] {
+    const group = this.groups.get(use.name);
+    if (!group || use.params.length > 0 || seen.has(use.name)) return [use];
+    seen.add(use.name);
+    return group.flatMap((member) => this.expand(member, seen));
+  }
+
+  classOf(name: string): string {
+    return this.aliases.get(name) ?? name;
+  }
+
+  /** What one middleware does to an unauthenticated request. */
+  classify(use: MiddlewareUse): MiddlewareKind {
+    if (use.unreadable) return { kind: 'unknown', reason: `middleware \`${use.name}\` cannot be read statically` };
+    const fqn = this.classOf(use.name);
+    const known = AUTHENTICATING[fqn];
+    const label = use.params.length > 0 ? `${use.name}:${use.params.join(',')}` : use.name;
+    if (known === 'guard') return { kind: 'authenticates', mechanism: this.guardMechanism(use.params), detail: label };
+    if (known) return { kind: 'authenticates', mechanism: known, detail: label };
+    if (AUTHORIZING.has(fqn) || (fqn === use.name && AUTHORIZING_ALIASES.has(use.name))) return { kind: 'authorizes', detail: label };
+    if (THROTTLING.has(fqn)) return { kind: 'throttles', limit: use.params.join(',') || 'default' };
+    const cls = this.project.classOf(fqn);
+    if (cls) {
+      if (this.project.extendsClass(cls, 'Illuminate\\Auth\\Middleware\\Authenticate')) {
+        return { kind: 'authenticates', mechanism: this.guardMechanism(use.params), detail: `${label} (${cls.name} extends Laravel's Authenticate)` };
+      }
+      const parent = this.project.ancestry(cls).external;
+      if (parent && AUTHENTICATING[parent]) {
+        const mechanism = AUTHENTICATING[parent];
+        return { kind: 'authenticates', mechanism: mechanism === 'guard' ? this.guardMechanism(use.params) : mechanism, detail: `${label} (extends ${parent})` };
+      }
+      if (parent && AUTHORIZING.has(parent)) return { kind: 'authorizes', detail: label };
+      if (parent && THROTTLING.has(parent)) return { kind: 'throttles', limit: use.params.join(',') || 'default' };
+      return this.custom(cls, label);
+    }
+    if (frameworkNeutral(fqn)) return { kind: 'neutral' };
+    if (fqn === use.name && !fqn.includes('\\')) return { kind: 'unknown', reason: `middleware alias \`${use.name}\` is not registered in the project` };
+    return { kind: 'unknown', reason: `middleware ${fqn} is outside the project` };
+  }
+
+  private guardMechanism(params: readonly string[]): AuthMechanism {
+    const guards = params.length > 0 ? params : [this.defaultGuard];
+    const mechanisms = new Set(guards.map((guard) => DRIVER_MECHANISM[this.guards.get(guard) ?? ''] ?? 'unknown'));
+    return mechanisms.size === 1 ? ([...mechanisms][0] ?? 'unknown') : 'unknown';
+  }
+
+  /**
+   * A project middleware class: it passes every request on when its `handle()` never rejects; it
+   * authenticates when it rejects a request that has no user; anything else is not decided.
+   */
+  private custom(cls: PhpClass, label: string): MiddlewareKind {
+    const cached = this.verdicts.get(cls.fqn);
+    if (cached) return cached;
+    const handle = this.project.methodOf(cls, 'handle');
+    let verdict: MiddlewareKind;
+    const external = this.project.ancestry(cls).external;
+    if (!handle && external !== undefined && frameworkNeutral(external)) verdict = { kind: 'neutral' };
+    else if (!handle) verdict = { kind: 'unknown', reason: `middleware ${cls.fqn} has no handle() method in the project` };
+    else if (!rejects(handle.method) || rejectsOnlyUsers(handle.method)) verdict = { kind: 'neutral' };
+    else if (rejectsGuests(handle.method)) verdict = { kind: 'authenticates', mechanism: 'unknown', detail: `${label} (${cls.name}::handle rejects requests without a user)` };
+    else verdict = { kind: 'unknown', reason: `middleware ${label} (${cls.fqn}) may reject requests; whether it authenticates is not decided` };
+    this.verdicts.set(cls.fqn, verdict);
+    return verdict;
+  }
+}
+
+/** Framework and well-known package middleware that never authenticate (CORS, proxies, cookies, bindings …). */
+function frameworkNeutral(fqn: string): boolean {
+  if (AUTHENTICATING[fqn] !== undefined || AUTHORIZING.has(fqn) || THROTTLING.has(fqn)) return false;
+  return /^(?:Illuminate|Fruitcake|Fideloper\\Proxy|Barryvdh\\Cors|Inertia)\\|^Laravel\\Sanctum\\Http\\Middleware\\EnsureFrontendRequestsAreStateful$/.test(fqn);
+}
+
+const DRIVER_MECHANISM: Record<string, AuthMechanism> = {
+  session: 'session',
+  token: 'api-key',
+  sanctum: 'api-key',
+  passport: 'oauth2',
+  jwt: 'jwt',
+};
+
+function entryOf(value: PhpValue | undefined, key: string): PhpValue | undefined {
+  if (value?.kind !== 'array') return undefined;
+  return value.entries.find((entry) => entry.key?.kind === 'string' && entry.key.value === key)?.value;
+}
+
+function kidsOfArguments(call: Node): { name?: string; value: Node }[] {
+  const list = field(call, 'arguments');
+  if (!list) return [];
+  return kids(list).flatMap((arg) => {
+    const name = field(arg, 'name');
+    const value = kids(arg).filter((child) => child !== name).pop();
+    return value ? [{ ...(name ? { name: name.text } : {}), value }] : [];
+  });
+}
+
+/** Middleware named by an expression: `'auth'`, `['auth:api', X::class]`, `'auth:api,web'`. */
+export function middlewareUses(project: PhpProject, file: PhpFile, node: Node): MiddlewareUse[] {
+  const out: MiddlewareUse[] = [];
+  const visit = (value: PhpValue, at: Node): void => {
+    if (value.kind === 'string') {
+      const [name = '', params = ''] = splitOnce(value.value, ':');
+      out.push({ name, params: params ? params.split(',').map((p) => p.trim()) : [], where: locate(file.source.file, at) });
+    } else if (value.kind === 'class') out.push({ name: value.fqn, params: [], where: locate(file.source.file, at) });
+    else if (value.kind === 'array') for (const entry of value.entries) visit(entry.value, entry.node);
+    else if (value.kind === 'unknown') {
+      const target = unwrap(value.node);
+      // `X::class . ':param'` and `Middleware::using(...)` helpers name a class with parameters.
+      if (target.type === 'binary_expression') {
+        const left = field(target, 'left');
+        const right = field(target, 'right');
+        const head = left ? project.evaluate(file, left) : undefined;
+        const tail = right ? project.evaluate(file, right) : undefined;
+        if (head?.kind === 'class' && tail?.kind === 'string') {
+          out.push({ name: head.fqn, params: tail.value.replace(/^:/, '').split(',').filter(Boolean), where: locate(file.source.file, at) });
+          return;
+        }
+      }
+      if (isCall(target) && target.type === 'scoped_call_expression') {
+        const scope = field(target, 'scope');
+        const cls = scope ? project.resolveName(file, scope.text) : '';
+        const args = kidsOfArguments(target).map((arg) => project.evaluate(file, arg.value));
+        if (callName(target) === 'using' || callName(target) === 'with') {
+          const params = args.flatMap((arg) => (arg.kind === 'string' ? [arg.value] : []));
+          out.push({ name: cls, params, where: locate(file.source.file, at) });
+          return;
+        }
+      }
+      out.push({ name: target.text, params: [], where: locate(file.source.file, at), unreadable: true });
+    }
+  };
+  visit(project.evaluate(file, node), node);
+  return out;
+}
+
+function splitOnce(text: string, separator: string): [string, string] {
+  const index = text.indexOf(separator);
+  return index < 0 ? [text, ''] : [text.slice(0, index), text.slice(index + 1)];
+}
+
+const REJECTING_CALLS = new Set(['abort', 'abort_if', 'abort_unless']);
+
+/** True when a body can end a request itself: abort(), throw, or a returned value that is not `$next(...)`. */
+function rejects(method: Node): boolean {
+  let found = false;
+  walk(method, (node) => {
+    if (found) return false;
+    if (node.type === 'throw_expression' || node.type === 'throw_statement') found = true;
+    else if (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? '')) found = true;
+    else if (node.type === 'return_statement') {
+      const value = kids(node)[0];
+      if (value && !passesOn(value)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+function passesOn(value: Node): boolean {
+  const target = unwrap(value);
+  if (target.type === 'function_call_expression' && field(target, 'function')?.text === '$next') return true;
+  if (target.type === 'variable_name') return true;
+  // `$next($request)->header(...)`, `tap($next($request), …)`
+  let next = false;
+  walk(target, (node) => {
+    if (node.type === 'function_call_expression' && field(node, 'function')?.text === '$next') next = true;
+    return !next;
+  });
+  return next;
+}
+
+const GUEST_TEST =
+  /^!\s*(?:\$request->user\(\)|\$request->user\([^)]*\)|auth\(\)->check\(\)|auth\([^)]*\)->check\(\)|Auth::check\(\)|Auth::guard\([^)]*\)->check\(\)|auth\(\)->user\(\)|Auth::user\(\)|\$this->auth->check\(\)|\$this->auth->guard\([^)]*\)->check\(\))$|^(?:auth\(\)->guest\(\)|auth\([^)]*\)->guest\(\)|Auth::guest\(\)|Auth::guard\([^)]*\)->guest\(\)|is_null\(\$request->user\(\)\)|\$request->user\(\)\s*===?\s*null|null\s*===?\s*\$request->user\(\))$/;
+
+const USER_TEST = /^(?:Auth::check\(\)|auth\([^)]*\)->check\(\)|Auth::guard\([^)]*\)->check\(\)|\$request->user\([^)]*\)|auth\(\)->user\(\)|Auth::user\(\))$/;
+
+/** `guest`-style middleware: every way it ends a request is under `if (Auth::guard($g)->check())`, so it turns signed-in users away. */
+function rejectsOnlyUsers(method: Node): boolean {
+  const seen = { other: false, guarded: 0 };
+  walk(method, (node) => {
+    if (seen.other) return false;
+    if (node.type === 'if_statement') {
+      const condition = field(node, 'condition');
+      const inner = condition ? kids(condition)[0] : undefined;
+      const text = inner ? unwrap(inner).text.replace(/\s+/g, ' ').trim() : '';
+      const body = field(node, 'body');
+      if (USER_TEST.test(text) && body && !field(node, 'alternative') && kids(node).every((child) => child.type !== 'else_clause' && child.type !== 'else_if_clause')) {
+        if (rejects(body)) seen.guarded++;
+        return false;
+      }
+      return true;
+    }
+    if (node.type === 'throw_expression' || (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? ''))) seen.other = true;
+    else if (node.type === 'return_statement') {
+      const value = kids(node)[0];
+      if (value && !passesOn(value)) seen.other = true;
+    }
+    return !seen.other;
+  });
+  return !seen.other && seen.guarded > 0;
+}
+
+/** `if (! $request->user()) { abort(401); }` or `Auth::authenticate()` as one of the body's own statements. */
+function rejectsGuests(method: Node): boolean {
+  const body = field(method, 'body');
+  for (const statement of body ? kids(body) : []) {
+    if (statement.type === 'if_statement') {
+      const condition = field(statement, 'condition');
+      const inner = condition ? kids(condition)[0] : undefined;
+      const text = inner ? unwrap(inner).text.replace(/\s+/g, ' ').trim() : '';
+      const consequence = field(statement, 'body');
+      if (GUEST_TEST.test(text) && consequence && rejects(consequence)) return true;
+    }
+    if (statement.type === 'expression_statement') {
+      const found = { authenticates: false };
+      walk(statement, (node) => {
+        if (isCall(node) && callName(node) === 'authenticate') found.authenticates = true;
+        return !found.authenticates && !['anonymous_function_creation_expression', 'arrow_function'].includes(node.type);
+      });
+      if (found.authenticates) return true;
+    }
+  }
+  return false;
+}
