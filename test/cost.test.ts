@@ -88,6 +88,27 @@ describe('per-file time budget', () => {
     }
   });
 
+  it('stops indexing a file\'s parents part-way once the file runs out of time', async () => {
+    const tree = await parse('javascript', minifiedJs(100_000, 3));
+    if (!tree) throw new Error('no tree');
+    let reads = 0;
+    // Every read of the clock is one millisecond later: the walk itself uses up the budget.
+    setBudgetClock(() => reads++);
+    try {
+      const budget = new FileBudget(2);
+      budget.register(tree, 'bundle.js');
+      const leaf = tree.rootNode.descendantsOfType('identifier').at(-1);
+      if (!leaf) throw new Error('no identifier');
+      expect(parentOf(leaf)).toBeNull();
+      // About one read per 16 nodes and settled once per 1,024 charges: far fewer than the nodes of the file.
+      expect(reads).toBeLessThan(10);
+      expect(overBudget(tree)).toBe(true);
+      expect(budget.exhausted().map((entry) => entry.file)).toEqual(['bundle.js']);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('turns a file that runs out of time into a diagnostic naming it; the rest of the audit goes on', async () => {
     const root = workspace({
       'package.json': '{"dependencies":{"express":"4"}}',

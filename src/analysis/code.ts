@@ -114,6 +114,7 @@ export function text(node: Node | null | undefined): string {
 }
 
 function descendantsOfType(root: Node, types: readonly string[]): Node[] {
+  if (charge(root.tree)) return [];
   return root.descendantsOfType([...types]).filter((node): node is Node => node !== null);
 }
 

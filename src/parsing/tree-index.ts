@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { charge } from './budget.js';
+import { charge, overBudget } from './budget.js';
 
 /**
  * Parent links for a syntax tree, built once per tree in one cursor walk.
@@ -15,8 +15,12 @@ function buildParents(tree: Tree): Map<number, Node> {
   const parents = new Map<number, Node>();
   const cursor = tree.walk();
   const stack: Node[] = [];
+  let steps = 0;
   try {
     for (;;) {
+      // The walk charges the file's budget as it goes: on a file that runs out, it stops (the
+      // partial map is never read: `parentOf` answers null for such a file).
+      if ((++steps & 15) === 0 && charge(tree)) break;
       if (cursor.gotoFirstChild()) {
         // Only nodes with children become parents: leaves are never materialised.
         cursor.gotoParent();
@@ -62,6 +66,8 @@ export function parentOf(node: Node | null | undefined): Node | null {
   // A file over its time budget has no ancestors: loops climbing its tree stop at once.
   if (charge(node.tree)) return null;
   const parents = parentsOf(node.tree);
+  // The walk that built the index may have used up the budget: its map is partial.
+  if (overBudget(node.tree)) return null;
   const parent = parents.get(node.id);
   if (parent) return parent;
   // Not indexed: the root, or a node the walk never met (it meets every node of the tree it was built on).

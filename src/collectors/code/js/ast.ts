@@ -1,5 +1,6 @@
 import { Query, type Language, type Node } from 'web-tree-sitter';
 import type { Location } from '../../../model/types.js';
+import { charge } from '../../../parsing/budget.js';
 
 const TRANSPARENT = new Set([
   'parenthesized_expression',
@@ -95,6 +96,8 @@ const compiled = new WeakMap<Language, Map<string, Query>>();
 
 /** Every node of the given types under `node` (itself included), in document order; matched inside the grammar's runtime. */
 export function descendants(node: Node, types: ReadonlySet<string>): Node[] {
+  // A file over its time budget has no descendants of interest: every stage moves on.
+  if (charge(node.tree)) return [];
   const language = node.tree.language;
   let cache = compiled.get(language);
   if (!cache) {
