@@ -211,7 +211,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   for (const collector of allCollectors) {
     if (!collector.isEnabled(project, sources)) continue;
     try {
-      const collected = collector.collect(sources, project, specs);
+      const collected = collector.collect(sources, project, specs, infra);
       code.push(...collected.endpoints);
       diagnostics.push(...collected.diagnostics);
     } catch (error) {

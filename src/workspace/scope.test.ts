@@ -51,8 +51,15 @@ describe('scopeReasonOfPath', () => {
     'app/api/test/route.js',
     'pages/api/examples/[id].ts',
     'src/routes/tools/+server.ts',
+    'src/main/java/com/example/demo/web/UserController.java',
+    'service/src/main/kotlin/org/acme/docs/DocsController.kt',
   ])('%s stays in scope', (path) => {
     expect(scopeReasonOfPath(path, 'source')).toBeUndefined();
+  });
+
+  it('reads folders below src/main/java as packages, and still leaves JVM tests out', () => {
+    expect(scopeReasonOfPath('src/test/java/com/example/demo/UserControllerTest.java', 'source')).toBe('test');
+    expect(scopeReasonOfPath('examples/src/main/java/com/acme/App.java', 'source')).toBe('example');
   });
 
   it('keeps API documents in docs/ and spec/ folders but not in test folders', () => {

@@ -95,8 +95,10 @@ export function scopeReasonOfPath(path: string, kind: FileKind): ScopeReason | u
   const name = segments.pop() ?? path;
   const source = kind === 'source';
   const routed = source && routedByFileSystem(segments, name);
+  // Below `src/main/java|kotlin/` folders are package names (`com/example/demo`, `org/acme/docs`), not folder roles.
+  const packages = segments.findIndex((segment, index) => index >= 2 && /^(java|kotlin)$/.test(segment) && segments[index - 1] === 'main' && segments[index - 2] === 'src');
   for (const [index, segment] of segments.entries()) {
-    if (routed) break;
+    if (routed || (packages !== -1 && index > packages)) break;
     const lower = segment.toLowerCase();
     if (source && (TOOLING_DIRECTORIES.has(lower) || (index === 0 && TOP_TOOLING_DIRECTORIES.has(lower)))) return 'tooling';
     if (TEST_DIRECTORIES.has(lower) || (source && SOURCE_TEST_DIRECTORIES.has(lower))) return 'test';

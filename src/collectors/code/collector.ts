@@ -1,5 +1,5 @@
 import type { Diagnostic, Endpoint } from '../../model/types.js';
-import type { ProjectInfo, SourceFile, SpecDocument } from '../../engine/context.js';
+import type { InfraFile, ProjectInfo, SourceFile, SpecDocument } from '../../engine/context.js';
 import type { SourceLanguage } from '../../parsing/languages.js';
 
 /**
@@ -27,7 +27,8 @@ export interface CodeCollector {
   isEnabled(project: ProjectInfo, sources: readonly SourceFile[]): boolean;
   /**
    * Pure: reads the parsed sources (all of them, across files), returns endpoints with locations.
-   * `specs` are the workspace's OpenAPI documents, for frameworks whose routes are declared in one (connexion).
+   * `specs` are the workspace's OpenAPI documents, for frameworks whose routes are declared in one (connexion);
+   * `infra` the configuration files (Spring's `application.yml` sets the context path).
    */
-  collect(sources: readonly SourceFile[], project: ProjectInfo, specs?: readonly SpecDocument[]): CollectorResult;
+  collect(sources: readonly SourceFile[], project: ProjectInfo, specs?: readonly SpecDocument[], infra?: readonly InfraFile[]): CollectorResult;
 }

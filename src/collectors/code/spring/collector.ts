@@ -1,0 +1,452 @@
+/**
+ * Spring MVC and WebFlux routes: `@RestController` / `@Controller` classes (class-level
+ * `@RequestMapping` joined with `@GetMapping`… or `@RequestMapping(method = …)`, several paths,
+ * mappings inherited from superclasses and interfaces, custom stereotype annotations), functional
+ * `RouterFunction`s (`route(GET("/x"), h)`, `route().GET(…)`, Kotlin `router {}` / `coRouter {}`),
+ * actuator endpoints the configuration exposes, all under the context path. Authentication comes
+ * from Spring Security's filter chains and method security (./security.ts).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { InfraFile, ProjectInfo, SourceFile } from '../../../engine/context.js';
+import type { AuthEvidence, Diagnostic, Location, Parameter, ParamSource } from '../../../model/types.js';
+import { lookupTable } from '../../../analysis/lookup.js';
+import type { CodeCollector, CollectedEndpoint, CollectorResult } from '../collector.js';
+import { annotation, descendants, hasAnnotation, isJvm, jvmFiles, locate, type JvmAnnotation, type JvmClass, type JvmMethod } from '../jvm/ast.js';
+import { asCall, chainOf, isLambda, statementsOf, type JvmCall } from '../jvm/calls.js';
+import { JvmConfig, type Properties } from '../jvm/config.js';
+import { joinPaths, normaliseTemplate } from '../jvm/paths.js';
+import { JvmProgram, memberName, type Scope } from '../jvm/values.js';
+import { decideChains, methodAnnotationVerdict, methodSecurity, securityChains, type Chain, type MethodSecurity } from './security.js';
+
+const MAPPINGS: Record<string, string | undefined> = lookupTable({
+  GetMapping: 'GET',
+  PostMapping: 'POST',
+  PutMapping: 'PUT',
+  PatchMapping: 'PATCH',
+  DeleteMapping: 'DELETE',
+  RequestMapping: undefined,
+});
+const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE']);
+const STEREOTYPES = ['RestController', 'Controller'];
+const SECURITY_ANNOTATIONS = ['PreAuthorize', 'Secured', 'RolesAllowed', 'PermitAll', 'DenyAll'];
+const PARAMS: Record<string, ParamSource> = lookupTable({ PathVariable: 'path', RequestParam: 'query', RequestBody: 'body', RequestHeader: 'header', CookieValue: 'cookie', RequestPart: 'form' });
+const ACTUATOR_ALL = ['beans', 'caches', 'conditions', 'configprops', 'env', 'health', 'info', 'loggers', 'heapdump', 'threaddump', 'metrics', 'scheduledtasks', 'mappings'];
+
+interface Context {
+  program: JvmProgram;
+  config: JvmConfig;
+  chains: Chain[];
+  methods: MethodSecurity;
+  reactive: boolean;
+  endpoints: CollectedEndpoint[];
+  diagnostics: Diagnostic[];
+}
+
+interface Prefix {
+  /** Before the security matchers' view of the path (servlet context path, WebFlux base path). */
+  context: string;
+  /** Part of the path the security matchers see (`spring.mvc.servlet.path`). */
+  servlet: string;
+}
+
+function prefixFor(ctx: Context, file: string): { prefix: Prefix; properties: Properties } {
+  const properties = ctx.config.forSource(file);
+  const get = (...keys: string[]): string => {
+    for (const key of keys) {
+      const value = properties.get(key)?.value;
+      if (value !== undefined) return JvmConfig.resolve(value, properties) ?? '';
+    }
+    return '';
+  };
+  if (ctx.reactive) return { prefix: { context: get('spring.webflux.base-path'), servlet: '' }, properties };
+  return { prefix: { context: get('server.servlet.context-path', 'server.context-path'), servlet: get('spring.mvc.servlet.path', 'server.servlet-path') }, properties };
+}
+
+/** Stereotype annotations, directly or through a custom annotation declared in the workspace. */
+function stereotype(cls: JvmClass, program: JvmProgram): { isController: boolean; mapping: JvmAnnotation | undefined; mappingScope: Scope } {
+  let isController = hasAnnotation(cls.annotations, ...STEREOTYPES);
+  let mapping = annotation(cls.annotations, 'RequestMapping');
+  let mappingScope: Scope = { file: cls.file, cls };
+  for (const item of cls.annotations) {
+    if (STEREOTYPES.includes(item.name) || item.name === 'RequestMapping') continue;
+    const declared = program.resolveClass(item.name, { file: cls.file, cls });
+    if (!declared || declared === cls) continue;
+    if (hasAnnotation(declared.annotations, ...STEREOTYPES)) {
+      isController = true;
+      if (!mapping) {
+        mapping = annotation(declared.annotations, 'RequestMapping');
+        mappingScope = { file: declared.file, cls: declared };
+      }
+    }
+  }
+  return { isController, mapping, mappingScope };
+}
+
+function pathsOf(found: JvmAnnotation | undefined, ctx: Context, scope: Scope, properties: Properties): string[] | undefined {
+  if (!found) return [''];
+  const nodes = [...(found.args.get('value') ?? []), ...(found.args.get('path') ?? [])];
+  if (nodes.length === 0) return [''];
+  const out: string[] = [];
+  for (const node of nodes) {
+    const values = ctx.program.strings(node, scope);
+    if (!values) return undefined;
+    for (const value of values) {
+      const resolved = JvmConfig.resolve(value, properties);
+      if (resolved === undefined) return undefined;
+      out.push(resolved);
+    }
+  }
+  return out;
+}
+
+function methodsOf(found: JvmAnnotation): string[] {
+  const fixed = MAPPINGS[found.name];
+  if (fixed) return [fixed];
+  const nodes = found.args.get('method') ?? [];
+  const out = nodes.map((node) => memberName(node) ?? '').filter((name) => HTTP_METHODS.has(name));
+  return out.length > 0 ? out : ['ANY'];
+}
+
+function parametersOf(method: JvmMethod, ctx: Context): Parameter[] {
+  const out: Parameter[] = [];
+  for (const param of method.parameters) {
+    for (const item of param.annotations) {
+      const where = PARAMS[item.name];
+      if (!where) continue;
+      const explicit = [...(item.args.get('value') ?? []), ...(item.args.get('name') ?? [])].flatMap((node) => ctx.program.strings(node, { file: method.file, cls: method.owner }) ?? []);
+      const required = item.args.get('required')?.[0]?.text !== 'false' && !item.args.has('defaultValue');
+      out.push({ name: where === 'body' ? 'body' : (explicit[0] ?? param.name), in: where, required: where === 'path' ? true : required, ...(param.type ? { type: param.type } : {}) });
+    }
+  }
+  return out;
+}
+
+function authFor(ctx: Context, method: string, securityPath: string, handlerAnnotations: readonly { list: JvmAnnotation[]; scope: Scope }[]): AuthEvidence {
+  const chain = decideChains(ctx.chains, method, securityPath);
+  let annotated: ReturnType<typeof methodAnnotationVerdict>;
+  for (const { list, scope } of handlerAnnotations) {
+    annotated = methodAnnotationVerdict(list, ctx.methods, ctx.program, scope);
+    if (annotated) break;
+  }
+  if (chain?.verdict === 'protected') return { state: 'protected', mechanisms: chain.mechanisms, ...(chain.where ? { where: chain.where } : {}), scope: 'app', detail: chain.detail };
+  if (annotated?.verdict === 'protected') {
+    return { state: 'protected', mechanisms: chain?.mechanisms.filter((m) => m !== 'none').length ? chain.mechanisms : ['unknown'], where: annotated.where, scope: 'route', detail: annotated.detail };
+  }
+  if (chain?.verdict === 'public') {
+    if (annotated && annotated.verdict === 'unknown') return { state: 'unknown', mechanisms: [], where: annotated.where, scope: 'route', detail: `${chain.detail}, but ${annotated.detail} may reject the request` };
+    return { state: 'public', mechanisms: ['none'], ...(chain.where ? { where: chain.where } : {}), scope: 'app', detail: chain.detail };
+  }
+  if (annotated?.verdict === 'public' && !chain) return { state: 'public', mechanisms: ['none'], where: annotated.where, scope: 'route', detail: annotated.detail };
+  if (chain) return { state: 'unknown', mechanisms: [], ...(chain.where ? { where: chain.where } : {}), detail: chain.detail };
+  if (annotated) return { state: 'unknown', mechanisms: [], where: annotated.where, detail: annotated.detail };
+  return { state: 'unknown', mechanisms: [], detail: ctx.chains.length === 0 ? 'no Spring Security filter chain configured in code' : 'no filter chain serves this path' };
+}
+
+function push(ctx: Context, draft: { method: string; path: string; location: Location; handler?: Location; parameters: Parameter[]; auth: AuthEvidence; generated?: true; deprecated?: boolean }): void {
+  const names = new Set(draft.parameters.filter((p) => p.in === 'path').map((p) => p.name));
+  const fromPath = [...draft.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '').filter((name) => !names.has(name));
+  ctx.endpoints.push({
+    framework: 'spring',
+    method: draft.method,
+    path: draft.path,
+    protocol: 'rest',
+    sources: [{ kind: 'code', location: draft.location, via: 'spring', ...(draft.generated ? { generated: true as const } : {}) }],
+    parameters: [...fromPath.map((name): Parameter => ({ name, in: 'path', required: true })), ...draft.parameters],
+    auth: draft.auth,
+    deprecated: draft.deprecated ?? false,
+    ...(draft.handler ? { handler: draft.handler } : {}),
+  });
+}
+
+function collectControllers(ctx: Context): void {
+  for (const cls of ctx.program.classes) {
+    if (cls.kind === 'interface' || cls.kind === 'enum') continue;
+    if (/\babstract\b/.test(cls.node.children.find((child) => child?.type === 'modifiers')?.text.replace(/@\w+(\([^)]*\))?/g, '') ?? '')) continue;
+    const own = stereotype(cls, ctx.program);
+    if (!own.isController) continue;
+    const lineage = [cls, ...ctx.program.ancestors(cls)];
+    let classMapping = own.mapping;
+    let classScope = own.mappingScope;
+    if (!classMapping) {
+      for (const ancestor of lineage.slice(1)) {
+        const found = annotation(ancestor.annotations, 'RequestMapping');
+        if (found) {
+          classMapping = found;
+          classScope = { file: ancestor.file, cls: ancestor };
+          break;
+        }
+      }
+    }
+    const { prefix, properties } = prefixFor(ctx, cls.file.source.file);
+    const classPaths = pathsOf(classMapping, ctx, classScope, properties);
+    if (!classPaths) {
+      ctx.diagnostics.push({ level: 'warning', source: 'collector:spring', file: cls.file.source.file, line: (classMapping?.node.startPosition.row ?? 0) + 1, message: `The path of ${cls.name}'s @RequestMapping is not a constant: its routes are left out.` });
+      continue;
+    }
+    const classSecurity = lineage.map((item) => ({ list: item.annotations.filter((a) => SECURITY_ANNOTATIONS.includes(a.name)), scope: { file: item.file, cls: item } as Scope }));
+    const seen = new Set<string>();
+    for (const holder of lineage) {
+      for (const method of holder.methods) {
+        const key = `${method.name}/${method.parameters.length}`;
+        if (seen.has(key)) continue;
+        // The mapping may sit on an overridden declaration (an interface generated from OpenAPI).
+        const same = lineage.flatMap((item) => item.methods.filter((m) => m.name === method.name && m.parameters.length === method.parameters.length));
+        const mapped = same.find((m) => m.annotations.some((a) => a.name in MAPPINGS));
+        const mapping = mapped?.annotations.find((a) => a.name in MAPPINGS);
+        if (!mapped || !mapping) continue;
+        seen.add(key);
+        const scope: Scope = { file: mapped.file, cls: mapped.owner };
+        const methodPaths = pathsOf(mapping, ctx, scope, properties);
+        if (!methodPaths) {
+          ctx.diagnostics.push({ level: 'warning', source: 'collector:spring', file: mapped.file.source.file, line: mapping.node.startPosition.row + 1, message: `The path of ${method.name}'s @${mapping.name} is not a constant: the route is left out.` });
+          continue;
+        }
+        const security = [
+          ...same.map((m) => ({ list: m.annotations.filter((a) => SECURITY_ANNOTATIONS.includes(a.name)), scope: { file: m.file, cls: m.owner } as Scope })),
+          ...classSecurity,
+        ].filter((entry) => entry.list.length > 0);
+        const deprecated = same.some((m) => hasAnnotation(m.annotations, 'Deprecated'));
+        const params = parametersOf(same.find((m) => m.parameters.some((p) => p.annotations.length > 0)) ?? method, ctx);
+        for (const classPath of classPaths) {
+          for (const methodPath of methodPaths) {
+            const route = normaliseTemplate(joinPaths(classPath, methodPath));
+            const securityPath = joinPaths(prefix.servlet, route);
+            const full = joinPaths(prefix.context, securityPath);
+            for (const verb of methodsOf(mapping)) {
+              push(ctx, {
+                method: verb,
+                path: full,
+                location: locate(mapped.file, mapping.node),
+                handler: locate(method.file, method.nameNode),
+                parameters: params,
+                auth: authFor(ctx, verb, securityPath, security),
+                deprecated,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- functional routes
+
+interface Predicate {
+  method: string;
+  path: string;
+}
+
+function predicateOf(node: Node | undefined, ctx: Context, scope: Scope): Predicate | undefined {
+  if (!node) return undefined;
+  const call = asCall(node);
+  if (call) {
+    if (HTTP_METHODS.has(call.name)) {
+      const path = call.args[0] ? ctx.program.strings(call.args[0], scope)?.[0] : '';
+      return path === undefined ? undefined : { method: call.name, path };
+    }
+    if (call.name === 'path' || call.name === 'pathPrefix') {
+      const path = call.args[0] ? ctx.program.strings(call.args[0], scope)?.[0] : undefined;
+      return path === undefined ? undefined : { method: 'ANY', path };
+    }
+    if (call.name === 'method') return { method: memberName(call.args[0]) ?? 'ANY', path: '' };
+    if (call.name === 'and' && call.receiver) {
+      const left = predicateOf(call.receiver, ctx, scope);
+      const right = predicateOf(call.args[0], ctx, scope);
+      if (!left) return right;
+      if (!right) return left;
+      return { method: left.method !== 'ANY' ? left.method : right.method, path: left.path + right.path };
+    }
+    if (/^(accept|contentType|headers|queryParam|param|all)$/.test(call.name)) return { method: 'ANY', path: '' };
+  }
+  if (node.type === 'parenthesized_expression') return predicateOf(node.namedChildren[0] ?? undefined, ctx, scope);
+  // Kotlin `"/api" and accept(JSON)` (infix) and a bare string prefix.
+  if (node.type === 'infix_expression') {
+    const parts = node.namedChildren.filter((child): child is Node => child !== null);
+    if (parts[1]?.text === 'and') {
+      const left = predicateOf(parts[0], ctx, scope);
+      const right = predicateOf(parts[2], ctx, scope);
+      if (left && right) return { method: left.method !== 'ANY' ? left.method : right.method, path: left.path + right.path };
+      return left ?? right;
+    }
+  }
+  const value = ctx.program.strings(node, scope);
+  if (value?.[0] !== undefined) return { method: 'ANY', path: value[0] };
+  return undefined;
+}
+
+interface RouteSink {
+  (method: string, path: string, at: Node, handler: Node | undefined): void;
+}
+
+function handlerArg(call: JvmCall): Node | undefined {
+  return call.args.at(-1) ?? call.lambda;
+}
+
+/** A Java router expression: `route(GET("/a"), h).andRoute(…)`, `nest(path("/x"), …)`, `route().GET(…).build()`. */
+function javaRouter(node: Node, ctx: Context, scope: Scope, base: string, sink: RouteSink, depth = 0): void {
+  if (depth > 20) return;
+  const { calls } = chainOf(node);
+  for (const call of calls) {
+    switch (call.name) {
+      case 'route':
+      case 'andRoute':
+        if (call.args.length >= 2) {
+          const predicate = predicateOf(call.args[0], ctx, scope);
+          if (predicate) sink(predicate.method, base + predicate.path, call.node, handlerArg(call));
+        }
+        break;
+      case 'nest':
+      case 'andNest': {
+        const predicate = predicateOf(call.args[0], ctx, scope);
+        const inner = call.args[1];
+        if (predicate && inner) {
+          if (isLambda(inner)) for (const statement of statementsOf(inner)) javaRouter(statement, ctx, scope, base + predicate.path, sink, depth + 1);
+          else javaRouter(inner, ctx, scope, base + predicate.path, sink, depth + 1);
+        }
+        break;
+      }
+      case 'path': {
+        const prefix = call.args[0] ? ctx.program.strings(call.args[0], scope)?.[0] : undefined;
+        const inner = call.args[1];
+        if (prefix !== undefined && inner) {
+          if (isLambda(inner)) for (const statement of statementsOf(inner)) javaRouter(statement, ctx, scope, base + prefix, sink, depth + 1);
+          else javaRouter(inner, ctx, scope, base + prefix, sink, depth + 1);
+        }
+        break;
+      }
+      case 'and':
+      case 'add':
+        if (call.args[0]) javaRouter(call.args[0], ctx, scope, base, sink, depth + 1);
+        break;
+      default:
+        if (HTTP_METHODS.has(call.name) && call.receiver && call.args.length >= 1) {
+          // Builder: `.GET("/x", h)`, `.GET("/x", accept(JSON), h)`, `.GET(h)`.
+          const path = call.args.length >= 2 ? ctx.program.strings(call.args[0], scope)?.[0] : '';
+          if (path !== undefined) sink(call.name, base + path, call.node, handlerArg(call));
+        }
+    }
+  }
+}
+
+/** A Kotlin `router { … }` / `coRouter { … }` body. */
+function kotlinRouter(lambda: Node, ctx: Context, scope: Scope, base: string, sink: RouteSink, depth = 0): void {
+  if (depth > 20) return;
+  for (const statement of statementsOf(lambda)) {
+    const call = asCall(statement);
+    if (!call) continue;
+    if (HTTP_METHODS.has(call.name) && !call.receiver) {
+      const first = call.args[0];
+      const path = first && (first.type === 'string_literal' || ctx.program.strings(first, scope)) ? ctx.program.strings(first, scope)?.[0] : '';
+      if (path !== undefined) sink(call.name, base + path, call.node, call.lambda ?? call.args.at(-1));
+    } else if (call.name === 'nest' && call.lambda) {
+      const predicate = call.receiver ? predicateOf(call.receiver, ctx, scope) : undefined;
+      if (predicate) kotlinRouter(call.lambda, ctx, scope, base + predicate.path, sink, depth + 1);
+    } else if ((call.name === 'path' || call.name === 'accept') && call.lambda) {
+      const predicate = predicateOf(asCall(statement) ? call.args[0] : undefined, ctx, scope);
+      kotlinRouter(call.lambda, ctx, scope, base + (call.name === 'path' ? (predicate?.path ?? '') : ''), sink, depth + 1);
+    } else if (call.name === 'add' && call.args[0]) {
+      javaRouter(call.args[0], ctx, scope, base, sink, depth + 1);
+    }
+  }
+}
+
+const CALL_TYPES = new Set(['call_expression']);
+
+function collectFunctional(ctx: Context): void {
+  for (const cls of ctx.program.classes) {
+    for (const method of cls.methods) collectFunctionalIn(ctx, method, { file: cls.file, cls });
+  }
+  for (const file of ctx.program.files) for (const fn of file.functions) collectFunctionalIn(ctx, fn, { file });
+}
+
+function collectFunctionalIn(ctx: Context, method: JvmMethod, scope: Scope): void {
+  if (!method.body) return;
+  const isBean = hasAnnotation(method.annotations, 'Bean');
+  const { prefix } = prefixFor(ctx, method.file.source.file);
+  const sink: RouteSink = (verb, path, at, handler) => {
+    const route = normaliseTemplate(joinPaths(path));
+    const securityPath = joinPaths(prefix.servlet, route);
+    push(ctx, {
+      method: verb,
+      path: joinPaths(prefix.context, securityPath),
+      location: locate(method.file, at),
+      ...(handler ? { handler: locate(method.file, handler) } : {}),
+      parameters: [],
+      auth: authFor(ctx, verb, securityPath, []),
+    });
+  };
+  if (method.file.language === 'kotlin') {
+    const routers = descendants(method.body, CALL_TYPES).map(asCall).filter((call): call is JvmCall => call !== undefined && (call.name === 'router' || call.name === 'coRouter') && call.lambda !== undefined && !call.receiver);
+    if (routers.length === 0) {
+      if (isBean && method.returnType === 'RouterFunction') for (const statement of statementsOf(method.body)) javaRouter(statement, ctx, scope, '', sink);
+      return;
+    }
+    if (!isBean && !/\bbean\s*\{/.test(method.body.text)) return;
+    for (const router of routers) if (router.lambda) kotlinRouter(router.lambda, ctx, scope, '', sink);
+    return;
+  }
+  if (!isBean || method.returnType !== 'RouterFunction') return;
+  for (const statement of statementsOf(method.body)) javaRouter(statement, ctx, scope, '', sink);
+}
+
+// ---------------------------------------------------------------- actuator
+
+function collectActuator(ctx: Context, project: ProjectInfo, infra: readonly InfraFile[]): void {
+  const hasActuator = (project.dependencies.maven ?? []).includes('spring-boot-starter-actuator');
+  const seen = new Set<string>();
+  for (const file of infra) {
+    if (!/(^|\/)(application|bootstrap)[^/]*\.(properties|ya?ml)$/.test(file.file) || /(^|\/)src\/test\//.test(file.file)) continue;
+    const properties = ctx.config.forSource(file.file);
+    const include = properties.get('management.endpoints.web.exposure.include');
+    if (!include || seen.has(include.where.file)) continue;
+    seen.add(include.where.file);
+    if (!hasActuator && project.dependencies.maven !== undefined && !project.dependencies.maven.some((dep) => dep.includes('actuator'))) continue;
+    const exclude = new Set((properties.get('management.endpoints.web.exposure.exclude')?.value ?? '').split(',').map((item) => item.trim()));
+    const ids = include.value.split(',').map((item) => item.trim().replace(/^"|"$/g, '')).filter(Boolean);
+    const exposed = (ids.includes('*') ? ACTUATOR_ALL : ids).filter((id) => !exclude.has(id));
+    const base = JvmConfig.resolve(properties.get('management.endpoints.web.base-path')?.value ?? '/actuator', properties) ?? '/actuator';
+    const separatePort = properties.has('management.server.port');
+    const { prefix } = prefixFor(ctx, file.file);
+    for (const id of exposed) {
+      const route = joinPaths(base, id);
+      const securityPath = joinPaths(prefix.servlet, route);
+      push(ctx, {
+        method: 'GET',
+        path: separatePort ? route : joinPaths(prefix.context, securityPath),
+        location: include.where,
+        parameters: [],
+        auth: authFor(ctx, 'GET', securityPath, []),
+        generated: true,
+      });
+    }
+  }
+}
+
+export const springCollector: CodeCollector = {
+  id: 'spring',
+  languages: ['java', 'kotlin'],
+  enablers: ['spring-boot-starter-web', 'spring-boot-starter-webflux', 'spring-webmvc', 'spring-webflux'],
+  isEnabled(project: ProjectInfo, sources: readonly SourceFile[]): boolean {
+    if (project.frameworks.includes('spring')) return true;
+    if ((project.dependencies.maven ?? []).some((dep) => /^spring-(boot-starter-web|boot-starter-webflux|webmvc|webflux)$/.test(dep))) return true;
+    return sources.some((source) => isJvm(source) && /import\s+org\.springframework\.(web|stereotype)\b/.test(source.text));
+  },
+  collect(sources: readonly SourceFile[], project: ProjectInfo, _specs?: unknown, infra?: readonly InfraFile[]): CollectorResult {
+    const program = new JvmProgram(jvmFiles(sources));
+    const maven = project.dependencies.maven ?? [];
+    const ctx: Context = {
+      program,
+      config: new JvmConfig(infra),
+      chains: securityChains(program),
+      methods: methodSecurity(program),
+      reactive: maven.some((dep) => dep === 'spring-boot-starter-webflux' || dep === 'spring-webflux') && !maven.some((dep) => dep === 'spring-boot-starter-web' || dep === 'spring-webmvc'),
+      endpoints: [],
+      diagnostics: [],
+    };
+    collectControllers(ctx);
+    collectFunctional(ctx);
+    collectActuator(ctx, project, infra ?? []);
+    return { endpoints: ctx.endpoints, diagnostics: ctx.diagnostics };
+  },
+};

@@ -1,0 +1,518 @@
+/**
+ * Spring Security as configured in code: `SecurityFilterChain` / `SecurityWebFilterChain` beans and
+ * `WebSecurityConfigurerAdapter.configure(HttpSecurity)` (lambda DSL, chained DSL with `and()`,
+ * Kotlin `http { authorizeHttpRequests { authorize(…) } }`), `web.ignoring()`, and method security
+ * (`@PreAuthorize`, `@Secured`, `@RolesAllowed`) with the switch that turns it on. Rules are kept in
+ * declared order: the first rule that matches a request decides.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { AuthMechanism, Location } from '../../../model/types.js';
+import { annotation, hasAnnotation, locate, named, type JvmAnnotation, type JvmClass, type JvmMethod } from '../jvm/ast.js';
+import { asCall, chainOf, isLambda, lambdaParameters, statementsOf, type JvmCall } from '../jvm/calls.js';
+import { antCoverage, type Coverage } from '../jvm/paths.js';
+import { memberName, type JvmProgram, type Scope } from '../jvm/values.js';
+
+export type Verdict = 'public' | 'protected' | 'unknown';
+
+export interface Matcher {
+  method: string | undefined;
+  /** undefined: not a constant (a list read at run time). */
+  pattern: string | undefined;
+}
+
+export interface Rule {
+  /** `'any'` for `anyRequest()` / `anyExchange()`. */
+  matchers: Matcher[] | 'any';
+  verdict: Verdict;
+  detail: string;
+  where: Location;
+}
+
+export interface Chain {
+  where: Location;
+  /** Why the chain is not provably in force, when it is not. */
+  notApplied: string | undefined;
+  order: number;
+  /** Paths the chain serves (`securityMatcher`); undefined: every request. */
+  scope: Matcher[] | undefined;
+  rules: Rule[];
+  mechanisms: AuthMechanism[];
+  /** `web.ignoring()`: requests that bypass every chain. */
+  ignoring?: true;
+}
+
+export interface MethodSecurity {
+  prePost: boolean;
+  secured: boolean;
+  jsr250: boolean;
+  where: Location | undefined;
+}
+
+const LOWEST = 2147483647;
+const CHAIN_TYPES = new Set(['SecurityFilterChain', 'SecurityWebFilterChain']);
+const HTTP_TYPES = new Set(['HttpSecurity', 'ServerHttpSecurity']);
+const ADAPTERS = new Set(['WebSecurityConfigurerAdapter', 'ResourceServerConfigurerAdapter']);
+const CONFIG_ANNOTATIONS = ['Configuration', 'EnableWebSecurity', 'EnableWebFluxSecurity', 'EnableResourceServer', 'SpringBootApplication', 'TestConfiguration'];
+const AUTHORIZE = new Set(['authorizeRequests', 'authorizeHttpRequests', 'authorizeExchange']);
+const MATCHERS = new Set(['requestMatchers', 'antMatchers', 'mvcMatchers', 'regexMatchers', 'pathMatchers', 'securityMatcher', 'securityMatchers', 'antMatcher', 'mvcMatcher', 'regexMatcher']);
+const ANY = new Set(['anyRequest', 'anyExchange']);
+const PUBLIC_ACTIONS = new Set(['permitAll', 'anonymous']);
+const PROTECTED_ACTIONS = new Set(['authenticated', 'fullyAuthenticated', 'hasRole', 'hasAnyRole', 'hasAuthority', 'hasAnyAuthority', 'denyAll', 'rememberMe']);
+const MECHANISMS: Record<string, AuthMechanism> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, AuthMechanism>, {
+    httpBasic: 'basic',
+    formLogin: 'session',
+    oauth2ResourceServer: 'jwt',
+    oauth2Login: 'oauth2',
+    oauth2Client: 'oauth2',
+    saml2Login: 'unknown',
+    x509: 'mtls',
+    jee: 'unknown',
+    rememberMe: 'session',
+    addFilterBefore: 'unknown',
+    addFilterAfter: 'unknown',
+    addFilterAt: 'unknown',
+    addFilter: 'unknown',
+  }),
+);
+
+type Mode = 'http' | 'authorize' | 'scope' | 'web';
+
+interface Walk {
+  chain: Chain;
+  program: JvmProgram;
+  scope: Scope;
+  /** Names bound to a DSL object (method and lambda parameters, local variables). */
+  names: Map<string, Mode>;
+}
+
+function orderOf(list: readonly JvmAnnotation[], program: JvmProgram, scope: Scope): number | undefined {
+  const found = annotation(list, 'Order');
+  const value = found?.args.get('value')?.[0];
+  if (!value) return undefined;
+  const text = value.text.replace(/\s/g, '');
+  if (/^-?\d+$/.test(text)) return Number(text);
+  if (/HIGHEST_PRECEDENCE$/.test(text)) return -LOWEST - 1;
+  if (/LOWEST_PRECEDENCE$/.test(text)) return LOWEST;
+  const match = /HIGHEST_PRECEDENCE([+-]\d+)$/.exec(text);
+  if (match) return -LOWEST - 1 + Number(match[1]);
+  void program;
+  void scope;
+  return undefined;
+}
+
+/** The matchers a `requestMatchers(…)`-style call names: `(HttpMethod.GET, "/a", "/b")`, `("/a")`, `(HttpMethod.POST)`. */
+function matchersOf(call: JvmCall, walk: Walk): Matcher[] {
+  let method: string | undefined;
+  const out: Matcher[] = [];
+  for (const arg of call.args) {
+    const name = memberName(arg);
+    if ((arg.type === 'field_access' || arg.type === 'navigation_expression') && /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE)$/.test(name ?? '')) {
+      method = name;
+      continue;
+    }
+    // `antMatcher("/x")`, `AntPathRequestMatcher("/x")`, `pathMatchers("/x")` nested inside.
+    const inner = asCall(arg) ?? (arg.type === 'object_creation_expression' ? undefined : undefined);
+    if (inner && /Matcher|pathMatchers|antMatcher|mvc|regex/i.test(inner.name)) {
+      out.push(...matchersOf(inner, walk));
+      continue;
+    }
+    if (arg.type === 'object_creation_expression') {
+      const args = named(arg).find((child) => child.type === 'argument_list');
+      const values = named(args).map((child) => walk.program.strings(child, walk.scope));
+      const pattern = values[0]?.[0];
+      const httpMethod = values[1]?.[0];
+      out.push({ method: httpMethod, pattern });
+      continue;
+    }
+    const values = walk.program.strings(arg, walk.scope);
+    if (values) for (const value of values) out.push({ method, pattern: value });
+    else out.push({ method, pattern: undefined });
+  }
+  if (out.length === 0 && method) out.push({ method, pattern: '/**' });
+  return out.map((matcher) => ({ ...matcher, method: matcher.method ?? method }));
+}
+
+/** `hasRole('A') and isAuthenticated()` — what a SpEL expression requires of an anonymous caller. */
+export function spelVerdict(expression: string): Verdict {
+  const text = expression.trim();
+  const anyOf = text.split(/\s+or\s+|\|\|/i);
+  const part = (term: string): Verdict => {
+    const allOf = term.split(/\s+and\s+|&&/i).map((atom) => atom.trim().replace(/^\(+|\)+$/g, ''));
+    if (allOf.some((atom) => /^(hasRole|hasAnyRole|hasAuthority|hasAnyAuthority|isAuthenticated|isFullyAuthenticated|isRememberMe)\s*\(/.test(atom) || /^(denyAll|isFullyAuthenticated|isAuthenticated)(\(\))?$/.test(atom)))
+      return 'protected';
+    if (allOf.every((atom) => /^(permitAll|isAnonymous\(\))$/.test(atom))) return 'public';
+    return 'unknown';
+  };
+  const verdicts = anyOf.map(part);
+  if (verdicts.every((verdict) => verdict === 'protected')) return 'protected';
+  if (verdicts.some((verdict) => verdict === 'public')) return 'public';
+  return 'unknown';
+}
+
+function actionOf(call: JvmCall, walk: Walk): { verdict: Verdict; detail: string } | undefined {
+  if (PUBLIC_ACTIONS.has(call.name)) return { verdict: 'public', detail: `${call.name}()` };
+  if (PROTECTED_ACTIONS.has(call.name)) {
+    const arg = call.args[0] ? walk.program.strings(call.args[0], walk.scope)?.join(', ') : undefined;
+    return { verdict: 'protected', detail: `${call.name}(${arg ?? ''})` };
+  }
+  if (call.name === 'access') {
+    const expression = call.args[0] ? walk.program.strings(call.args[0], walk.scope)?.[0] : undefined;
+    return { verdict: expression ? spelVerdict(expression) : 'unknown', detail: `access(${expression ?? call.args[0]?.text ?? ''})` };
+  }
+  if (call.name === 'hasIpAddress') return { verdict: 'unknown', detail: 'hasIpAddress(): an address is not a credential' };
+  return undefined;
+}
+
+/** Kotlin DSL `authorize("/x", permitAll)`, `authorize(HttpMethod.GET, "/x", hasRole("A"))`, `authorize(anyRequest, authenticated)`. */
+function kotlinAuthorize(call: JvmCall, walk: Walk): void {
+  const args = call.args;
+  const last = args.at(-1);
+  if (!last) return;
+  const lastCall = asCall(last);
+  const actionName = lastCall?.name ?? memberName(last) ?? '';
+  const action = lastCall ? actionOf(lastCall, walk) : actionOf({ name: actionName, receiver: undefined, args: [], named: new Map(), lambda: undefined, node: last }, walk);
+  const verdict = action ?? { verdict: 'unknown' as Verdict, detail: last.text };
+  const targets = args.slice(0, -1);
+  let matchers: Matcher[] | 'any' = [];
+  let method: string | undefined;
+  for (const target of targets) {
+    const name = memberName(target) ?? '';
+    if (ANY.has(name)) matchers = 'any';
+    else if ((target.type === 'navigation_expression' || target.type === 'field_access') && /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(name)) method = name;
+    else if (matchers !== 'any') {
+      const inner = asCall(target);
+      if (inner) matchers.push(...matchersOf(inner, walk));
+      else {
+        const values = walk.program.strings(target, walk.scope);
+        if (values) matchers.push(...values.map((pattern) => ({ method: undefined, pattern })));
+        else matchers.push({ method: undefined, pattern: undefined });
+      }
+    }
+  }
+  if (matchers !== 'any') matchers = matchers.map((matcher) => ({ ...matcher, method: matcher.method ?? method }));
+  walk.chain.rules.push({ matchers, ...verdict, where: locate(walk.scope.file, call.node) });
+}
+
+function disabled(call: JvmCall, next: JvmCall | undefined): boolean {
+  if (next?.name === 'disable') return true;
+  return call.args.some((arg) => /\bdisable\b/.test(arg.text)) || (call.lambda !== undefined && /\bdisable\s*\(/.test(call.lambda.text));
+}
+
+/** Walks one statement or expression of a configuration method, in order. */
+function walkNode(node: Node, walk: Walk, implicit: Mode | undefined): void {
+  // Local variables bound to a DSL object: `var registry = http.authorizeRequests();`.
+  if (node.type === 'property_declaration') {
+    const kids = named(node);
+    const name = kids.find((child) => child.type === 'variable_declaration')?.text;
+    const value = kids.at(-1);
+    if (value && value.type !== 'variable_declaration') {
+      const mode = walkExpression(value, walk, implicit);
+      if (name && mode) walk.names.set(name, mode);
+    }
+    return;
+  }
+  if (node.type === 'local_variable_declaration') {
+    for (const child of named(node)) {
+      if (child.type === 'variable_declarator') {
+        const name = child.childForFieldName('name')?.text;
+        const value = child.childForFieldName('value');
+        if (value) {
+          const mode = walkExpression(value, walk, implicit);
+          if (name && mode) walk.names.set(name, mode);
+        }
+      }
+    }
+    return;
+  }
+  const statements = statementsOf(node);
+  if (statements.length !== 1 || statements[0] !== node) {
+    for (const statement of statements) walkNode(statement, walk, implicit);
+    return;
+  }
+  walkExpression(node, walk, implicit);
+}
+
+/** Walks a call chain; returns the DSL object the chain ends on. */
+function walkExpression(node: Node, walk: Walk, implicit: Mode | undefined): Mode | undefined {
+  const { root, calls } = chainOf(node);
+  if (calls.length === 0) {
+    // Nested blocks (if, try, for) are walked in order.
+    for (const child of named(node)) if (child.type !== 'lambda_expression') walkNode(child, walk, implicit);
+    return undefined;
+  }
+  let mode: Mode | undefined = root ? walk.names.get(root.text) : implicit;
+  if (root?.type === 'this' || root?.type === 'this_expression') mode = undefined;
+  let pending: Matcher[] | 'any' | undefined;
+  calls.forEach((call, index) => {
+    const next = calls[index + 1];
+    const lambdaArg = call.lambda ?? call.args.find((arg) => isLambda(arg));
+    const enter = (inner: Mode): void => {
+      if (!lambdaArg) return;
+      const params = lambdaParameters(lambdaArg);
+      const saved = new Map(walk.names);
+      for (const param of params) walk.names.set(param, inner);
+      for (const statement of statementsOf(lambdaArg)) walkNode(statement, walk, call.lambda ? inner : undefined);
+      walk.names.clear();
+      for (const [key, value] of saved) walk.names.set(key, value);
+    };
+    if (mode === undefined && call.receiver === undefined && walk.names.get(call.name) === 'http' && call.lambda) {
+      // Kotlin `http { … }`.
+      enter('http');
+      return;
+    }
+    switch (mode) {
+      case 'http':
+        if (AUTHORIZE.has(call.name)) {
+          if (lambdaArg) enter('authorize');
+          else mode = 'authorize';
+        } else if (call.name === 'securityMatcher' || call.name === 'antMatcher' || call.name === 'mvcMatcher' || call.name === 'regexMatcher') {
+          walk.chain.scope = [...(walk.chain.scope ?? []), ...matchersOf(call, walk)];
+        } else if (call.name === 'securityMatchers' || call.name === 'requestMatchers' || call.name === 'requestMatcher') {
+          if (lambdaArg) enter('scope');
+          else if (call.args.length === 0) mode = 'scope';
+          else walk.chain.scope = [...(walk.chain.scope ?? []), ...matchersOf(call, walk)];
+        } else if (call.name in MECHANISMS) {
+          if (!disabled(call, next)) {
+            let mechanism = MECHANISMS[call.name] ?? 'unknown';
+            if (call.name.startsWith('addFilter')) mechanism = /jwt/i.test(call.args[0]?.text ?? '') ? 'jwt' : 'unknown';
+            if (call.name === 'oauth2ResourceServer' && /opaque/i.test(`${call.lambda?.text ?? ''}${call.args.map((a) => a.text).join('')}${next?.name ?? ''}`)) mechanism = 'oauth2';
+            if (!walk.chain.mechanisms.includes(mechanism)) walk.chain.mechanisms.push(mechanism);
+          }
+          if (lambdaArg) enter('web');
+        } else if (lambdaArg) enter('web');
+        break;
+      case 'authorize':
+        if (MATCHERS.has(call.name)) pending = matchersOf(call, walk);
+        else if (ANY.has(call.name)) pending = 'any';
+        else if (call.name === 'authorize') kotlinAuthorize(call, walk);
+        else if (call.name === 'and') mode = 'http';
+        else {
+          const action = actionOf(call, walk);
+          if (action && pending !== undefined) {
+            walk.chain.rules.push({ matchers: pending, ...action, where: locate(walk.scope.file, call.node) });
+            pending = undefined;
+          } else if (lambdaArg) enter('authorize');
+        }
+        break;
+      case 'scope':
+        if (MATCHERS.has(call.name)) walk.chain.scope = [...(walk.chain.scope ?? []), ...matchersOf(call, walk)];
+        else if (call.name === 'and') mode = 'http';
+        break;
+      case 'web':
+        if (call.name === 'ignoring') mode = 'web';
+        else if (MATCHERS.has(call.name) && calls.some((c) => c.name === 'ignoring')) {
+          walk.chain.scope = [...(walk.chain.scope ?? []), ...matchersOf(call, walk)];
+        }
+        break;
+      default:
+        // Calls on anything else: walk their lambdas with the same bindings (`urls.forEach(url -> auth.antMatchers(url).permitAll())`).
+        for (const arg of [...call.args, ...(call.lambda ? [call.lambda] : [])]) {
+          if (!isLambda(arg)) continue;
+          for (const statement of statementsOf(arg)) walkNode(statement, walk, implicit);
+        }
+    }
+  });
+  return mode;
+}
+
+function isApplied(cls: JvmClass, program: JvmProgram): string | undefined {
+  if (hasAnnotation(cls.annotations, ...CONFIG_ANNOTATIONS)) return undefined;
+  // An inner configuration class of a configuration class is still a @Configuration only if annotated itself.
+  void program;
+  return `${cls.name} is not annotated @Configuration / @EnableWebSecurity: the chain is not provably registered`;
+}
+
+function chainFrom(method: JvmMethod, cls: JvmClass, program: JvmProgram, kind: 'bean' | 'adapter' | 'web'): Chain {
+  const scope: Scope = { file: cls.file, cls };
+  let notApplied = isApplied(cls, program);
+  if (kind !== 'adapter' && !notApplied && !hasAnnotation(method.annotations, 'Bean')) notApplied = `${method.name}() is not a @Bean: the chain is not provably registered`;
+  const isResourceServer = cls.superTypes.includes('ResourceServerConfigurerAdapter') || hasAnnotation(cls.annotations, 'EnableResourceServer');
+  const order = orderOf(method.annotations, program, scope) ?? orderOf(cls.annotations, program, scope) ?? (kind === 'adapter' ? (isResourceServer ? 3 : 100) : LOWEST);
+  const chain: Chain = {
+    where: locate(cls.file, method.nameNode),
+    notApplied,
+    order,
+    scope: undefined,
+    rules: [],
+    mechanisms: isResourceServer ? ['oauth2'] : [],
+    ...(kind === 'web' ? { ignoring: true as const } : {}),
+  };
+  const names = new Map<string, Mode>();
+  for (const param of method.parameters) {
+    if (HTTP_TYPES.has(param.type)) names.set(param.name, 'http');
+    if (param.type === 'WebSecurity') names.set(param.name, 'web');
+  }
+  const walk: Walk = { chain, program, scope, names };
+  if (kind === 'web') {
+    // `return web -> web.ignoring().requestMatchers(…)` / `return (web) -> { … }`.
+    for (const statement of statementsOf(method.body)) {
+      const lambdas = [statement, ...named(statement)].filter((node) => isLambda(node));
+      for (const lambda of lambdas) {
+        for (const param of lambdaParameters(lambda)) names.set(param, 'web');
+        for (const inner of statementsOf(lambda)) walkNode(inner, walk, 'web');
+      }
+      walkNode(statement, walk, undefined);
+    }
+  } else for (const statement of statementsOf(method.body)) walkNode(statement, walk, undefined);
+  return chain;
+}
+
+/** Every filter chain the workspace configures, sorted by order (declared order within one order). */
+export function securityChains(program: JvmProgram): Chain[] {
+  const chains: Chain[] = [];
+  for (const cls of program.classes) {
+    const extendsAdapter = cls.superTypes.some((type) => ADAPTERS.has(type)) || program.ancestors(cls).some((ancestor) => ADAPTERS.has(ancestor.name));
+    for (const method of cls.methods) {
+      const takesHttp = method.parameters.some((param) => HTTP_TYPES.has(param.type));
+      if (CHAIN_TYPES.has(method.returnType) || (takesHttp && hasAnnotation(method.annotations, 'Bean'))) chains.push(chainFrom(method, cls, program, 'bean'));
+      else if (extendsAdapter && method.name === 'configure' && takesHttp) chains.push(chainFrom(method, cls, program, 'adapter'));
+      else if (method.returnType === 'WebSecurityCustomizer') chains.push(chainFrom(method, cls, program, 'web'));
+      else if (extendsAdapter && method.name === 'configure' && method.parameters.some((param) => param.type === 'WebSecurity')) {
+        const chain = chainFrom(method, cls, program, 'web');
+        chain.notApplied = isApplied(cls, program);
+        chains.push(chain);
+      }
+    }
+  }
+  return chains.map((chain, index) => ({ chain, index })).sort((a, b) => (a.chain.ignoring ? -1 : 0) - (b.chain.ignoring ? -1 : 0) || a.chain.order - b.chain.order || a.index - b.index).map((entry) => entry.chain);
+}
+
+/** `@EnableMethodSecurity`, `@EnableGlobalMethodSecurity(prePostEnabled = true, …)`, `@EnableReactiveMethodSecurity`. */
+export function methodSecurity(program: JvmProgram): MethodSecurity {
+  const result: MethodSecurity = { prePost: false, secured: false, jsr250: false, where: undefined };
+  for (const cls of program.classes) {
+    const found = annotation(cls.annotations, 'EnableMethodSecurity', 'EnableGlobalMethodSecurity', 'EnableReactiveMethodSecurity');
+    if (!found) continue;
+    const flag = (name: string, fallback: boolean): boolean => {
+      const value = found.args.get(name)?.[0]?.text;
+      return value === undefined ? fallback : value === 'true';
+    };
+    const modern = found.name !== 'EnableGlobalMethodSecurity';
+    result.prePost ||= flag('prePostEnabled', modern);
+    result.secured ||= flag('securedEnabled', false);
+    result.jsr250 ||= flag('jsr250Enabled', false);
+    result.where ??= locate(cls.file, found.node);
+  }
+  return result;
+}
+
+function matcherCoverage(matcher: Matcher, method: string, path: string): Coverage {
+  if (matcher.method && method !== 'ANY' && matcher.method !== method) return 'none';
+  const pathCoverage = matcher.pattern === undefined ? 'some' : antCoverage(matcher.pattern, path);
+  if (pathCoverage === 'none') return 'none';
+  if (matcher.method && method === 'ANY') return 'some';
+  return pathCoverage;
+}
+
+export function coverage(matchers: Matcher[] | 'any', method: string, path: string): Coverage {
+  if (matchers === 'any') return 'all';
+  let best: Coverage = 'none';
+  for (const matcher of matchers) {
+    const found = matcherCoverage(matcher, method, path);
+    if (found === 'all') return 'all';
+    if (found === 'some') best = 'some';
+  }
+  return best;
+}
+
+export interface ChainDecision {
+  verdict: Verdict;
+  detail: string;
+  where: Location | undefined;
+  mechanisms: AuthMechanism[];
+}
+
+function decideInChain(chain: Chain, method: string, path: string): ChainDecision {
+  if (chain.ignoring) return { verdict: 'public', detail: 'web.ignoring(): the request bypasses Spring Security', where: chain.where, mechanisms: ['none'] };
+  const partial: Rule[] = [];
+  for (const rule of chain.rules) {
+    const found = coverage(rule.matchers, method, path);
+    if (found === 'none') continue;
+    if (found === 'some') {
+      partial.push(rule);
+      continue;
+    }
+    const differing = partial.find((earlier) => earlier.verdict !== rule.verdict);
+    if (differing) {
+      return {
+        verdict: 'unknown',
+        detail: `an earlier rule (${differing.detail}, ${differing.where.file}:${differing.where.line}) may match part of this route before ${rule.detail}`,
+        where: differing.where,
+        mechanisms: [],
+      };
+    }
+    if (rule.verdict === 'protected' && chain.mechanisms.length === 0)
+      return { verdict: 'unknown', detail: `${rule.detail} but the filter chain configures no authentication mechanism`, where: rule.where, mechanisms: [] };
+    return {
+      verdict: rule.verdict,
+      detail: `${rule.detail} (filter chain ${chain.where.file}:${chain.where.line})`,
+      where: rule.where,
+      mechanisms: rule.verdict === 'public' ? ['none'] : chain.mechanisms,
+    };
+  }
+  const [first] = partial;
+  if (first) return { verdict: 'unknown', detail: `only a rule that may match part of this route applies (${first.detail})`, where: first.where, mechanisms: [] };
+  return { verdict: 'unknown', detail: `no authorization rule of the filter chain at ${chain.where.file}:${chain.where.line} matches this route`, where: chain.where, mechanisms: [] };
+}
+
+/** The verdict of the filter chains for one request shape; `path` excludes the context path. */
+export function decideChains(chains: readonly Chain[], method: string, path: string): ChainDecision | undefined {
+  const earlier: { chain: Chain; decision: ChainDecision }[] = [];
+  for (const chain of chains) {
+    if (chain.ignoring && chain.scope === undefined) continue;
+    const scoped = chain.scope === undefined ? 'all' : coverage(chain.scope, method, path);
+    if (scoped === 'none') continue;
+    if (chain.notApplied) {
+      if (scoped === 'all' && earlier.length === 0) return { verdict: 'unknown', detail: chain.notApplied, where: chain.where, mechanisms: [] };
+      continue;
+    }
+    const decision = decideInChain(chain, method, path);
+    if (scoped === 'some') {
+      earlier.push({ chain, decision });
+      continue;
+    }
+    const differing = earlier.find((entry) => entry.decision.verdict !== decision.verdict);
+    if (differing) return { verdict: 'unknown', detail: `the filter chain at ${differing.chain.where.file}:${differing.chain.where.line} may serve part of this route first`, where: differing.chain.where, mechanisms: [] };
+    return decision;
+  }
+  const [first] = earlier;
+  if (first) return { verdict: 'unknown', detail: `only the filter chain at ${first.chain.where.file}:${first.chain.where.line} may serve part of this route`, where: first.chain.where, mechanisms: [] };
+  return undefined;
+}
+
+/** Method-security annotations of a handler (method first, then its class). */
+export function methodAnnotationVerdict(
+  annotations: readonly JvmAnnotation[],
+  enabled: MethodSecurity,
+  program: JvmProgram,
+  scope: Scope,
+): { verdict: Verdict; detail: string; where: Location } | undefined {
+  for (const found of annotations) {
+    const where = locate(scope.file, found.node);
+    const values = (found.args.get('value') ?? []).flatMap((node) => program.strings(node, scope) ?? []);
+    const off = (flag: string): { verdict: Verdict; detail: string; where: Location } => ({
+      verdict: 'unknown',
+      detail: `@${found.name} without method security enabled (${flag}): the annotation is not enforced`,
+      where,
+    });
+    if (found.name === 'PreAuthorize') {
+      if (!enabled.prePost) return off('@EnableMethodSecurity / prePostEnabled');
+      const expression = values[0];
+      const verdict = expression ? spelVerdict(expression) : 'unknown';
+      return { verdict, detail: `@PreAuthorize("${expression ?? '?'}")`, where };
+    }
+    if (found.name === 'Secured') {
+      if (!enabled.secured) return off('securedEnabled');
+      if (values.length === 0) return { verdict: 'unknown', detail: '@Secured with attributes that are not constants', where };
+      const anonymous = values.some((value) => value === 'IS_AUTHENTICATED_ANONYMOUSLY' || value === 'ROLE_ANONYMOUS');
+      return { verdict: anonymous ? 'public' : 'protected', detail: `@Secured(${values.join(', ')})`, where };
+    }
+    if (found.name === 'RolesAllowed' || found.name === 'DenyAll' || found.name === 'PermitAll') {
+      if (!enabled.jsr250) return off('jsr250Enabled');
+      if (found.name === 'PermitAll') return { verdict: 'public', detail: '@PermitAll', where };
+      return { verdict: 'protected', detail: found.name === 'DenyAll' ? '@DenyAll' : `@RolesAllowed(${values.join(', ')})`, where };
+    }
+  }
+  return undefined;
+}
