@@ -72,7 +72,11 @@ export type MiddlewareKind =
 /** Laravel's middleware configuration: aliases, groups and the global stack. */
 export class MiddlewareConfig {
   readonly aliases = new Map<string, string>(Object.entries(DEFAULT_ALIASES));
-  readonly groups = new Map<string, MiddlewareUse[]>();
+  /** Laravel's own `web` and `api` groups hold framework middleware only (sessions, CSRF, bindings). */
+  readonly groups = new Map<string, MiddlewareUse[]>([
+    ['web', []],
+    ['api', []],
+  ]);
   readonly global: MiddlewareUse[] = [];
   /** Guard name → driver, from config/auth.php. */
   readonly guards = new Map<string, string>([
