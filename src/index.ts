@@ -31,6 +31,8 @@ import { readTextFile } from './workspace/read.js';
 import { countExcluded, scopeReasonOfText, scopeRules, type ExcludedFile } from './workspace/scope.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
 import { allEnrichers } from './enrich/index.js';
+import { collectInlineSuppressions, type InlineSuppression } from './engine/inline-suppressions.js';
+import { applyPolicy, validatePolicyConfig, type Baseline } from './engine/policy.js';
 
 export interface ProgressEvent {
   stage: string;
@@ -57,6 +59,8 @@ export interface AuditOptions {
   includeTests?: boolean;
   /** Time one source file may take across all stages before its analysis stops (0: no limit). */
   fileBudgetMs?: number;
+  /** Findings of a previous audit (`--baseline`): only findings whose fingerprint is not in it are reported. */
+  baseline?: Baseline;
 }
 
 export class AuditError extends Error {
@@ -90,6 +94,8 @@ export interface Analysis {
   filesScanned: number;
   /** Files left out of scope (tests, examples, vendored, generated, minified…), sorted by path. */
   excluded: ExcludedFile[];
+  /** `apisec-ignore` comments in the files read. */
+  inlineSuppressions: InlineSuppression[];
   /** Frees the syntax trees; the context's sources are unusable afterwards. */
   dispose(): void;
 }
@@ -280,6 +286,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     ran: checked.ran,
     filesScanned: files.length,
     excluded: excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    inlineSuppressions: collectInlineSuppressions(texts, sources),
     dispose: () => {
       freeSources(sources);
     },
@@ -292,6 +299,18 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
   const analysis = await analyse(options);
   try {
     const { context } = analysis;
+    const catalogue = options.checks ?? allChecks;
+    const knownChecks = new Set(catalogue.map((check) => check.id));
+    validatePolicyConfig(context.config, knownChecks);
+    const policy = applyPolicy({
+      findings: analysis.findings,
+      config: context.config,
+      inline: analysis.inlineSuppressions,
+      knownChecks,
+      ranChecks: new Set(analysis.ran.map((check) => check.id)),
+      ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+    });
+    const overrides = context.config.severityOverrides ?? {};
     return {
       name: options.name,
       root: options.root,
@@ -299,15 +318,16 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
       tool: { name: 'apisec', version: VERSION },
       project: context.project,
       inventory: context.inventory,
-      findings: analysis.findings,
+      findings: policy.findings,
       diagnostics: analysis.diagnostics,
       checks: analysis.ran.map((check) => ({
         id: check.id,
         title: check.title,
         owasp: check.owasp,
         section: check.section,
-        severity: check.severity,
+        severity: (Object.hasOwn(overrides, check.id) ? overrides[check.id] : undefined) ?? check.severity,
       })),
+      suppressions: policy.report,
       stats: {
         filesScanned: analysis.filesScanned,
         specFiles: context.specs.length + context.graphql.length + context.protos.length,

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { AuditResult } from '../engine/result.js';
 import type { Severity } from '../model/types.js';
@@ -9,6 +9,8 @@ import { UsageError } from '../metapowers/errors.js';
 import { artifactPaths, displayPath } from '../metapowers/paths.js';
 import { checkPrerequisite } from '../metapowers/prerequisite.js';
 import { ensureArtifactDir } from '../metapowers/safe-dir.js';
+import { parseBaseline, type Baseline } from '../engine/policy.js';
+import { FORMAT_NAMES, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSummary } from '../report/summary.js';
@@ -26,6 +28,8 @@ export const AuditFlags = z.object({
   experimental: z.boolean().default(false),
   includeTests: z.boolean().default(false),
   allowEmpty: z.boolean().default(false),
+  format: z.array(z.enum(FORMAT_NAMES)).default([]),
+  baseline: z.string().optional(),
 });
 export type AuditFlags = z.infer<typeof AuditFlags>;
 
@@ -51,7 +55,7 @@ async function existing(path: string, kind: 'directory' | 'file', label: string,
       hint:
         kind === 'directory'
           ? 'Pass the folder that holds the code and API specs to audit, e.g. `apisec audit payments-service ./services/payments`.'
-          : 'Check the path given to --config; it is resolved from the current directory.',
+          : `Check the path given to --${label === 'baseline' ? 'baseline' : 'config'}; it is resolved from the current directory.`,
     });
   }
   return path;
@@ -67,6 +71,33 @@ function noApiFound(result: AuditResult, dir: string): UsageError {
   });
 }
 
+/** The renderers `--format` asks for; a known name whose renderer is not part of this build is a usage error. */
+function requestedFormats(names: readonly string[]): ReportFormat[] {
+  return names.map((name) => {
+    const format = (REPORT_FORMATS as Partial<Record<string, ReportFormat>>)[name];
+    if (format !== undefined) return format;
+    const available = Object.keys(REPORT_FORMATS).join(', ');
+    throw new UsageError(`The ${name} report format is not available in this version of apisec.`, {
+      attempted: `read the --format ${name} option`,
+      hint: `Drop --format ${name}; the formats available are ${available} (the Markdown and JSON reports are always written).`,
+    });
+  });
+}
+
+async function readBaseline(path: string, shown: string): Promise<Baseline> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return parseBaseline(text, shown);
+  } catch (cause) {
+    throw new UsageError(`The baseline ${JSON.stringify(shown)} is not an apisec JSON report.`, {
+      attempted: 'read the --baseline file',
+      where: path,
+      cause,
+      hint: 'Pass the 02-protect.json of a previous audit (e.g. the one written on the default branch).',
+    });
+  }
+}
+
 export function failsOn(severity: Severity, threshold: Severity | undefined): boolean {
   return threshold !== undefined && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
 }
@@ -80,6 +111,9 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     const today = flags.today === undefined ? undefined : validateToday(flags.today);
     const root = await existing(resolve(io.cwd, dir), 'directory', 'directory to audit', dir);
     const configFile = flags.config === undefined ? undefined : await existing(resolve(io.cwd, flags.config), 'file', 'config file', flags.config);
+    const formats = requestedFormats(flags.format);
+    const baseline =
+      flags.baseline === undefined ? undefined : await readBaseline(await existing(resolve(io.cwd, flags.baseline), 'file', 'baseline', flags.baseline), flags.baseline);
 
     const prerequisite = await checkPrerequisite(paths, {
       skipChecks: flags.skipChecks,
@@ -96,6 +130,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       ...(configFile === undefined ? {} : { configFile }),
       ...(flags.experimental ? { experimental: true } : {}),
       ...(flags.includeTests ? { includeTests: true } : {}),
+      ...(baseline === undefined ? {} : { baseline }),
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
     });
 
@@ -110,6 +145,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     await ensureArtifactDir(paths, io.cwd, { create: true });
     await writeFileAtomic(paths.protectMarkdown, markdown);
     await writeFileAtomic(paths.protectJson, json);
+    for (const format of formats) await writeFileAtomic(join(paths.dir, format.fileName), format.render(result, { cwd: io.cwd }));
     progress.clear();
 
     if (flags.json) {

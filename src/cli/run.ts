@@ -1,5 +1,6 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES } from '../model/types.js';
+import { FORMAT_NAMES, isFormatName, type FormatName } from '../report/formats.js';
 import { AuditFlags, runAudit } from './audit-command.js';
 import { runChecksCommand } from './checks-command.js';
 import { registerInventoryCommands } from './inventory-command.js';
@@ -30,6 +31,9 @@ Examples:
   $ npx apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
   $ npx apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
   $ npx apisec audit payments-service . --json > audit.json # the JSON report on stdout
+  $ npx apisec audit payments-service . --format sarif      # also write 02-protect.sarif (GitHub code scanning)
+  $ npx apisec audit payments-service . --baseline main.json --fail-on high
+                                            # gate only on findings not in main.json (a previous 02-protect.json)
 
 Prerequisite:
   .metapowers/security/NAME/00-govern.md must exist (Phase 0, Govern). Without it the audit
@@ -39,7 +43,17 @@ Prerequisite:
 Output:
   .metapowers/security/NAME/02-protect.md    the audit (heading "API Security Audit", seven sections)
   .metapowers/security/NAME/02-protect.json  every finding, stable schema (docs/report-schema.md)
-  Both are written atomically: an interrupted run keeps the previous files.
+  .metapowers/security/NAME/02-protect.sarif with --format sarif: SARIF 2.1.0, paths relative to
+                                             the working directory (the repository root in CI)
+  All are written atomically: an interrupted run keeps the previous files.
+
+Suppressions:
+  A comment "apisec-ignore CHECK-ID: reason" (# in Python and YAML, // or /* */ in JS/TS) on a
+  finding's line or the line before leaves it out; the reason is mandatory. The config's
+  \`ignore:\` entries (fingerprint or path glob, optional check, reason) do the same, and
+  \`severityOverrides:\` (check id: severity) changes a check's severity. --baseline FILE reports
+  only findings whose fingerprint is not in FILE. The report counts what was left out and lists
+  suppressions without a reason or that match nothing.
 
 Scope:
   Code that never serves requests is left out and counted in the report: tests and their
@@ -51,6 +65,17 @@ const CHECKS_EXAMPLES = `
 Examples:
   $ npx apisec checks          # the catalogue, with OWASP mapping
   $ npx apisec checks --json   # the same, machine-readable`;
+
+/** `--format sarif --format html` or `--format sarif,html`, case-insensitive, each name once. */
+function collectFormats(value: string, previous: FormatName[] = []): FormatName[] {
+  const out = [...previous];
+  for (const raw of value.split(',')) {
+    const name = raw.trim().toLowerCase();
+    if (!isFormatName(name)) throw new InvalidArgumentError(`expected one of ${FORMAT_NAMES.join(', ')} (repeat the option or separate names with commas).`);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
 
 function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command();
@@ -88,6 +113,8 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .option('--include-tests', 'also audit tests and their fixtures (left out by default, like examples, vendored, generated and minified code)')
     .option('--allow-empty', 'exit 0 even when no API is found (by default that is exit 2: a wrong DIR must not pass a CI gate)')
     .option('--experimental', 'also run the checks marked experimental (still being calibrated; "apisec checks" lists them)')
+    .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif`, collectFormats)
+    .option('--baseline <file>', 'a previous 02-protect.json: report (and --fail-on) only findings whose fingerprint is not in it')
     .addHelpText('after', `${AUDIT_EXAMPLES}\n${EXIT_CODES}`)
     .action(async (name: string, dir: string, _options: unknown, command: Command) => {
       setExit(await runAudit(name, dir, AuditFlags.parse(command.opts()), argv, io));

@@ -92,8 +92,24 @@ export interface AuditConfig {
   include?: string[];
   /** gitignore-style patterns left out of the audit. */
   exclude?: string[];
+  /** Accepted findings: by fingerprint, or by path glob (and check), each with its reason. */
+  ignore?: IgnoreEntry[];
+  /** Check id → the severity its findings take. */
+  severityOverrides?: Record<string, import('../model/types.js').Severity>;
+  /** Check id → the line of its `severityOverrides` key, for messages. */
+  severityOverrideLines?: Record<string, number>;
   /** Where the config came from, for messages. */
   file?: string;
+}
+
+export interface IgnoreEntry {
+  fingerprint?: string;
+  /** gitignore-style pattern, relative to DIR. */
+  path?: string;
+  check?: string;
+  reason: string;
+  /** Line of the entry in the config file. */
+  line?: number;
 }
 
 /** A deployment or gateway file (nginx, Kong, serverless, Terraform, Dockerfile …), as text. */

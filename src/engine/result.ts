@@ -1,6 +1,7 @@
 import type { Diagnostic, Finding, OwaspCategory, SectionId, Severity } from '../model/types.js';
 import type { ScopeReason } from '../workspace/scope.js';
 import type { Inventory, ProjectInfo } from './context.js';
+import type { SuppressionReport } from './suppressions.js';
 
 export interface CheckSummary {
   id: string;
@@ -26,6 +27,8 @@ export interface AuditResult {
   diagnostics: Diagnostic[];
   /** The checks that ran. */
   checks: CheckSummary[];
+  /** What inline `apisec-ignore` comments, the config's `ignore:` and `--baseline` left out, and severity overrides. */
+  suppressions?: SuppressionReport;
   stats: {
     filesScanned: number;
     specFiles: number;

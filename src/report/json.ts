@@ -1,6 +1,7 @@
 import { maskResult } from '../engine/mask.js';
 import { escapeJsonControls } from './sanitize.js';
 import type { AuditResult, CheckSummary } from '../engine/result.js';
+import type { SuppressionKind, SuppressionProblem, SuppressionReport } from '../engine/suppressions.js';
 import type { Api, Diagnostic, Endpoint, Finding, Location } from '../model/types.js';
 import { compareStrings } from './format.js';
 import type { ReportSummary } from './stats.js';
@@ -21,6 +22,20 @@ export interface JsonReport {
   findings: Finding[];
   diagnostics: Diagnostic[];
   checks: CheckSummary[];
+  /** Present when something was suppressed, baselined or overridden, or a suppression has a problem. */
+  suppressions?: JsonSuppressions;
+}
+
+export interface JsonSuppressions {
+  inline: number;
+  config: number;
+  baseline: number;
+  baselineFile?: string;
+  /** Findings whose severity `severityOverrides` changed (they are in `findings`). */
+  severityOverridden: number;
+  /** Each finding left out: how, why, where the suppression is, and enough to recognise it. */
+  findings: { by: SuppressionKind; reason: string; where?: Location; checkId: string; severity: string; location: Location; fingerprint: string }[];
+  problems: SuppressionProblem[];
 }
 
 type Keys<T> = readonly (keyof T & string)[];
@@ -103,9 +118,33 @@ function orderCheck(check: CheckSummary): CheckSummary {
   return ordered(check, ['id', 'title', 'owasp', 'severity', 'section']);
 }
 
+function suppressionsOf(report: SuppressionReport | undefined): JsonSuppressions | undefined {
+  if (report === undefined) return undefined;
+  const { counts, suppressed, problems, overridden } = report;
+  if (suppressed.length === 0 && problems.length === 0 && overridden === 0 && report.baselineFile === undefined) return undefined;
+  return {
+    inline: counts.inline,
+    config: counts.config,
+    baseline: counts.baseline,
+    ...(report.baselineFile === undefined ? {} : { baselineFile: report.baselineFile }),
+    severityOverridden: overridden,
+    findings: suppressed.map(({ by, reason, where, finding }) => ({
+      by,
+      reason,
+      ...(where === undefined ? {} : { where: ordered(where, LOCATION_KEYS) }),
+      checkId: finding.checkId,
+      severity: finding.severity,
+      location: ordered(finding.location, LOCATION_KEYS),
+      fingerprint: finding.fingerprint,
+    })),
+    problems: problems.map((problem) => ({ kind: problem.kind, location: ordered(problem.location, LOCATION_KEYS), message: problem.message })),
+  };
+}
+
 /** Builds the JSON report object: every finding, keys in a fixed order, arrays sorted. */
 export function toJsonReport(unmasked: AuditResult): JsonReport {
   const result = maskResult(unmasked);
+  const suppressions = suppressionsOf(result.suppressions);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: result.tool.name, version: result.tool.version },
@@ -126,6 +165,7 @@ export function toJsonReport(unmasked: AuditResult): JsonReport {
       )
       .map(orderDiagnostic),
     checks: [...result.checks].sort((a, b) => compareStrings(a.id, b.id)).map(orderCheck),
+    ...(suppressions === undefined ? {} : { suppressions }),
   };
 }
 

@@ -77,7 +77,7 @@ describe('loadConfig', () => {
     expect(error.file).toBe('apisec.config.yml');
     expect(error.line).toBe(3);
     expect(error.issues).toEqual([
-      { keyPath: 'publicEndpiont', line: 3, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude)' },
+      { keyPath: 'publicEndpiont', line: 3, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides)' },
     ]);
     expect(error.message).toContain('apisec.config.yml:3: `publicEndpiont`: unknown key');
     expect(error.cause).toBeDefined();
@@ -116,7 +116,7 @@ describe('parseConfig', () => {
     const text = '{\n  "apiTypes": {\n    "payments": "partner"\n  },\n  "extra": true\n}\n';
     const error = configError(() => parseConfig(text, 'apisec.config.json'));
     expect(error.issues).toEqual([
-      { keyPath: 'extra', line: 5, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude)' },
+      { keyPath: 'extra', line: 5, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides)' },
     ]);
     expect(error.line).toBe(5);
   });

@@ -2,7 +2,8 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z, type ZodIssue } from 'zod';
-import type { AuditConfig } from '../engine/context.js';
+import type { AuditConfig, IgnoreEntry } from '../engine/context.js';
+import { SEVERITIES } from '../model/types.js';
 
 /** Looked for in the audited directory, in this order; the first one found is used. */
 export const CONFIG_FILE_NAMES = [
@@ -36,6 +37,24 @@ export class ConfigError extends Error {
 
 const API_TYPES = ['internal', 'external', 'partner'] as const;
 
+const REASON_REQUIRED = 'a reason is required: say why the finding is accepted (reviewers read it in the report)';
+
+/** `ignore:` entries: one finding by fingerprint, or every finding under a path glob (of one check). */
+const ignoreEntrySchema = z
+  .object({
+    fingerprint: z.string().regex(/^[0-9a-f]{8,64}$/, 'expected a finding fingerprint (hexadecimal, from 02-protect.json)'),
+    path: z.string().min(1, 'a path pattern cannot be empty'),
+    check: z.string().min(1, 'a check id cannot be empty'),
+    reason: z.string({ required_error: REASON_REQUIRED }).refine((reason) => reason.trim() !== '', REASON_REQUIRED),
+  })
+  .partial({ fingerprint: true, path: true, check: true })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if ((entry.fingerprint === undefined) === (entry.path === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give either `fingerprint` or `path` (with an optional `check`)' });
+    }
+  });
+
 const configSchema = z
   .object({
     publicEndpoints: z.array(
@@ -47,6 +66,8 @@ const configSchema = z
     disabledChecks: z.array(z.string().min(1, 'a check id cannot be empty')),
     include: z.array(z.string().min(1, 'a pattern cannot be empty')),
     exclude: z.array(z.string().min(1, 'a pattern cannot be empty')),
+    ignore: z.array(ignoreEntrySchema),
+    severityOverrides: z.record(z.string().min(1, 'a check id cannot be empty'), z.enum(SEVERITIES)),
   })
   .partial()
   .strict();
@@ -89,11 +110,16 @@ function nodeAt(doc: Document, path: readonly PathSegment[], key?: string): Yaml
 
 function describeIssue(issue: ZodIssue): { path: PathSegment[]; key?: string; message: string }[] {
   if (issue.code === 'unrecognized_keys') {
-    const allowed = issue.path.length === 0 ? ' (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude)' : '';
+    const allowed =
+      issue.path.length === 0
+        ? ' (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides)'
+        : issue.path[0] === 'ignore'
+          ? ' (allowed: fingerprint, path, check, reason)'
+          : '';
     return issue.keys.map((key) => ({ path: issue.path, key, message: `unknown key${allowed}` }));
   }
   if (issue.code === 'invalid_enum_value') {
-    return [{ path: issue.path, message: `expected one of ${API_TYPES.join(', ')}, got ${JSON.stringify(issue.received)}` }];
+    return [{ path: issue.path, message: `expected one of ${issue.options.join(', ')}, got ${JSON.stringify(issue.received)}` }];
   }
   return [{ path: issue.path, message: issue.message.charAt(0).toLowerCase() + issue.message.slice(1) }];
 }
@@ -104,6 +130,10 @@ function describeIssue(issue: ZodIssue): { path: PathSegment[]; key?: string; me
  */
 export function validateConfig(value: unknown, file: string, doc?: Document, lineCounter?: LineCounter): AuditConfig {
   const parsed = configSchema.safeParse(value ?? {});
+  const lineAt = (path: readonly PathSegment[], key?: string): number | undefined => {
+    const offset = doc ? nodeAt(doc, path, key)?.range?.[0] : undefined;
+    return offset !== undefined && lineCounter ? lineCounter.linePos(offset).line : undefined;
+  };
   if (parsed.success) {
     return {
       publicEndpoints: parsed.data.publicEndpoints ?? [],
@@ -111,6 +141,18 @@ export function validateConfig(value: unknown, file: string, doc?: Document, lin
       disabledChecks: parsed.data.disabledChecks ?? [],
       ...(parsed.data.include === undefined ? {} : { include: parsed.data.include }),
       ...(parsed.data.exclude === undefined ? {} : { exclude: parsed.data.exclude }),
+      ...(parsed.data.ignore === undefined ? {} : { ignore: parsed.data.ignore.map((entry, index) => ignoreEntry(entry, lineAt(['ignore', index]))) }),
+      ...(parsed.data.severityOverrides === undefined
+        ? {}
+        : {
+            severityOverrides: ownRecord(value, 'severityOverrides'),
+            severityOverrideLines: Object.fromEntries(
+              Object.keys(parsed.data.severityOverrides).flatMap((id) => {
+                const line = lineAt(['severityOverrides'], id);
+                return line === undefined ? [] : [[id, line]];
+              }),
+            ),
+          }),
       file,
     };
   }
@@ -129,6 +171,16 @@ export function validateConfig(value: unknown, file: string, doc?: Document, lin
   const lines = issues.map((issue) => `  ${file}${issue.line === undefined ? '' : `:${issue.line}`}: \`${issue.keyPath}\`: ${issue.message}`);
   const message = `invalid configuration in ${file}:\n${lines.join('\n')}`;
   return throwConfigError(message, file, first?.line, issues, parsed.error);
+}
+
+function ignoreEntry(entry: { fingerprint?: string | undefined; path?: string | undefined; check?: string | undefined; reason: string }, line: number | undefined): IgnoreEntry {
+  return {
+    ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }),
+    ...(entry.path === undefined ? {} : { path: entry.path }),
+    ...(entry.check === undefined ? {} : { check: entry.check }),
+    reason: entry.reason.trim(),
+    ...(line === undefined ? {} : { line }),
+  };
 }
 
 function throwConfigError(message: string, file: string, line: number | undefined, issues: ConfigIssue[], cause: unknown): never {
