@@ -43,6 +43,10 @@ export function curlOf(request: Exchange['request'], authA: readonly AuthHeader[
     const a = fromA.get(key);
     const b = fromB.get(key);
     if (a !== undefined && a.value === value) parts.push('-H', `"$${a.variable}"`);
+    else if (a !== undefined && request.credentials === 'malformed' && value.endsWith('.apisec-invalid-signature')) {
+      // A's JWT with its signature replaced, rebuilt from the environment by the shell.
+      parts.push('-H', `"\${${a.variable}%.*}.apisec-invalid-signature"`);
+    }
     else if (b !== undefined && b.value === value) parts.push('-H', `"$${b.variable}"`);
     else parts.push('-H', quote(`${name}: ${value}`));
   }

@@ -117,7 +117,8 @@ export interface LiveResponse {
 
 /** One request and its answer: what a probe reports as evidence. */
 export interface Exchange {
-  request: LiveRequest & { url: string };
+  /** `credentials`: which identity the runner added (`a`, `b`, `malformed`: A's with a broken token, `none`). */
+  request: LiveRequest & { url: string; credentials?: 'none' | 'a' | 'b' | 'malformed' };
   response: LiveResponse;
 }
 

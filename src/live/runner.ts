@@ -256,7 +256,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
     const headers = { ...headersFor(credentials, authA, authB), ...(request.headers ?? {}) };
     const full: LiveRequest = { ...request, headers };
     const response = await client.send(full);
-    const exchange: Exchange = { request: { ...full, url: client.urlOf(request.path).href }, response };
+    const exchange: Exchange = { request: { ...full, url: client.urlOf(request.path).href, credentials }, response };
     if (request.method.toUpperCase() === 'GET' && request.body === undefined && request.headers === undefined) cache.set(`${credentials} ${request.path}`, exchange);
     return exchange;
   };
