@@ -22,6 +22,7 @@ Examples:
   $ npx apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
   $ npx apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
   $ npx apisec checks                                       # the catalogue, with OWASP mapping
+  $ npx apisec mcp                                          # MCP server (stdio) for coding agents
 
 Run "apisec audit --help" for the prerequisite and the files written.`;
 
@@ -76,6 +77,11 @@ function collectFormats(value: string, previous: FormatName[] = []): FormatName[
   }
   return out;
 }
+
+const MCP_HELP = `
+Register it with an MCP client (apisec installed globally or linked, see the README), e.g.:
+  { "mcpServers": { "apisec": { "command": "apisec", "args": ["mcp"] } } }
+The server's working directory is where audit writes .metapowers/security/NAME/.`;
 
 function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command();
@@ -132,6 +138,17 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     });
 
   registerInventoryCommands(program, io, setExit);
+
+  program
+    .command('mcp')
+    .description(
+      'Serve apisec to coding agents over the Model Context Protocol (stdio): tools audit (writes the artifacts like "apisec audit"), inventory, checks and explain_finding. Stdout carries only protocol messages.',
+    )
+    .addHelpText('after', MCP_HELP)
+    .action(async () => {
+      const { runMcpServer } = await import('./mcp-server.js');
+      await runMcpServer(io);
+    });
   return program;
 }
 
