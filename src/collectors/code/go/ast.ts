@@ -1,0 +1,97 @@
+import type { Node } from 'web-tree-sitter';
+import type { Location } from '../../../model/types.js';
+
+export function named(node: Node): Node[] {
+  return node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+}
+
+export function field(node: Node, name: string): Node | undefined {
+  return node.childForFieldName(name) ?? undefined;
+}
+
+export function fields(node: Node, name: string): Node[] {
+  return node.childrenForFieldName(name).filter((child): child is Node => child !== null);
+}
+
+/** Strips parentheses. */
+export function unwrap(node: Node): Node {
+  let current = node;
+  while (current.type === 'parenthesized_expression') {
+    const inner = named(current)[0];
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+export function callArgs(call: Node): Node[] {
+  const args = field(call, 'arguments');
+  return args ? named(args) : [];
+}
+
+/** The text of a Go string literal (`"a\tb"` or a raw `` `a` ``), undefined for anything else. */
+export function stringLiteral(node: Node): string | undefined {
+  const current = unwrap(node);
+  if (current.type === 'raw_string_literal') return current.text.slice(1, -1);
+  if (current.type !== 'interpreted_string_literal') return undefined;
+  const body = current.text.slice(1, -1);
+  return body.replace(/\\(["\\/nt])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+/** Every node under `root` (itself included), not entering nested function literals unless asked. */
+export function walk(root: Node, visit: (node: Node) => boolean | undefined, intoFunctions = false): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) continue;
+    if (visit(node) === false) continue;
+    if (!intoFunctions && node !== root && node.type === 'func_literal') continue;
+    const children = named(node);
+    for (let i = children.length - 1; i >= 0; i -= 1) {
+      const child = children[i];
+      if (child) stack.push(child);
+    }
+  }
+}
+
+export function locate(file: string, node: Node): Location {
+  return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+}
+
+/** The statements of a block. */
+export function statements(block: Node | undefined): Node[] {
+  if (!block) return [];
+  const list = named(block).find((child) => child.type === 'statement_list');
+  return list ? named(list) : named(block).filter((child) => child.type !== '{' && child.type !== '}');
+}
+
+/** Parameter names of a function, method or literal, in order (`_` and unnamed kept as ''). */
+export function parameterNames(fn: Node): { name: string; type: string }[] {
+  const params = field(fn, 'parameters');
+  if (!params) return [];
+  const out: { name: string; type: string }[] = [];
+  for (const declaration of named(params)) {
+    const type = field(declaration, 'type')?.text ?? '';
+    const names = fields(declaration, 'name');
+    if (names.length === 0) out.push({ name: '', type });
+    for (const name of names) out.push({ name: name.text, type });
+  }
+  return out;
+}
+
+/** The receiver type name of a method declaration (`func (s *Server) …` → `Server`). */
+export function receiverType(method: Node): string | undefined {
+  const receiver = field(method, 'receiver');
+  const declaration = receiver ? named(receiver)[0] : undefined;
+  const type = declaration ? field(declaration, 'type') : undefined;
+  if (!type) return undefined;
+  const match = /([A-Za-z_]\w*)\s*(?:\[.*\])?$/.exec(type.text.replace(/^\*/, ''));
+  return match?.[1];
+}
+
+export function receiverName(method: Node): string | undefined {
+  const receiver = field(method, 'receiver');
+  const declaration = receiver ? named(receiver)[0] : undefined;
+  const name = declaration ? field(declaration, 'name') : undefined;
+  return name?.text;
+}

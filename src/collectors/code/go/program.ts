@@ -1,0 +1,172 @@
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../../engine/context.js';
+import { field, fields, named, receiverType, stringLiteral } from './ast.js';
+
+/** One `.go` file: its package and its imports by local name. */
+export interface GoFile {
+  source: SourceFile;
+  pkg: GoPackage;
+  /** Local name → import path (`gin` → `github.com/gin-gonic/gin`, aliases and dot/blank imports included). */
+  imports: Map<string, string>;
+}
+
+export interface GoDecl {
+  node: Node;
+  file: GoFile;
+}
+
+/** The files of one directory that share a package clause: Go's unit of name lookup. */
+export interface GoPackage {
+  dir: string;
+  name: string;
+  files: GoFile[];
+  funcs: Map<string, GoDecl>;
+  /** `Type.Method` → declaration. */
+  methods: Map<string, GoDecl>;
+  /** Package-level var and const specs by name, with the index of the name in a multi-name spec. */
+  values: Map<string, { spec: Node; index: number; file: GoFile }>;
+}
+
+export interface GoProgram {
+  files: GoFile[];
+  packages: GoPackage[];
+  /** Resolves an import path to a package of this workspace (by the longest directory suffix: the module path of go.mod is the rest). */
+  packageOf(importPath: string): GoPackage | undefined;
+  fileOfTree(tree: import('web-tree-sitter').Tree): GoFile | undefined;
+  /** Method declarations by name across the workspace. */
+  methodsNamed(name: string): GoDecl[];
+}
+
+const SKIP = /(^|\/)(vendor|testdata)\//;
+
+function importsOf(root: Node): Map<string, string> {
+  const imports = new Map<string, string>();
+  for (const declaration of named(root)) {
+    if (declaration.type !== 'import_declaration') continue;
+    const specs: Node[] = [];
+    for (const child of named(declaration)) {
+      if (child.type === 'import_spec') specs.push(child);
+      if (child.type === 'import_spec_list') specs.push(...named(child).filter((spec) => spec.type === 'import_spec'));
+    }
+    for (const spec of specs) {
+      const pathNode = field(spec, 'path');
+      const path = pathNode ? stringLiteral(pathNode) : undefined;
+      if (path === undefined) continue;
+      const alias = field(spec, 'name')?.text;
+      const last = path.split('/').filter((part) => !/^v\d+$/.test(part)).pop() ?? path;
+      // `gopkg.in/yaml.v3` is `yaml`, `github.com/labstack/echo-jwt` is `echojwt`: the package clause decides, the path is a good guess.
+      const guess = last.replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/[-.]/g, '');
+      imports.set(alias ?? guess, path);
+      if (alias === undefined && guess !== last) imports.set(last, path);
+    }
+  }
+  return imports;
+}
+
+const cache = new WeakMap<readonly SourceFile[], GoProgram>();
+
+/** The workspace's Go packages (test files, vendored and testdata code left out), built once per source list. */
+export function goProgram(sources: readonly SourceFile[]): GoProgram {
+  const cached = cache.get(sources);
+  if (cached) return cached;
+  const byKey = new Map<string, GoPackage>();
+  const files: GoFile[] = [];
+  for (const source of sources) {
+    if (source.language !== 'go' || source.file.endsWith('_test.go') || SKIP.test(`/${source.file}`)) continue;
+    const root = source.tree.rootNode;
+    const clause = named(root).find((child) => child.type === 'package_clause');
+    const name = clause ? (named(clause)[0]?.text ?? '') : '';
+    const dir = source.file.includes('/') ? source.file.slice(0, source.file.lastIndexOf('/')) : '';
+    const key = `${dir}\u0000${name}`;
+    let pkg = byKey.get(key);
+    if (!pkg) {
+      pkg = { dir, name, files: [], funcs: new Map(), methods: new Map(), values: new Map() };
+      byKey.set(key, pkg);
+    }
+    const file: GoFile = { source, pkg, imports: importsOf(root) };
+    pkg.files.push(file);
+    files.push(file);
+    for (const declaration of named(root)) {
+      if (declaration.type === 'function_declaration') {
+        const fnName = field(declaration, 'name')?.text;
+        if (fnName && !pkg.funcs.has(fnName)) pkg.funcs.set(fnName, { node: declaration, file });
+      } else if (declaration.type === 'method_declaration') {
+        const fnName = field(declaration, 'name')?.text;
+        const type = receiverType(declaration);
+        if (fnName && type) pkg.methods.set(`${type}.${fnName}`, { node: declaration, file });
+      } else if (declaration.type === 'var_declaration' || declaration.type === 'const_declaration') {
+        const specs = named(declaration).flatMap((child) => (child.type.endsWith('_spec_list') ? named(child) : [child]));
+        for (const spec of specs) {
+          if (spec.type !== 'var_spec' && spec.type !== 'const_spec') continue;
+          fields(spec, 'name').forEach((nameNode, index) => {
+            if (!pkg.values.has(nameNode.text)) pkg.values.set(nameNode.text, { spec, index, file });
+          });
+        }
+      }
+    }
+  }
+  const packages = [...byKey.values()].filter((pkg) => pkg.name !== '');
+  const byMethod = new Map<string, GoDecl[]>();
+  for (const pkg of packages) {
+    for (const [key, decl] of pkg.methods) {
+      const method = key.slice(key.indexOf('.') + 1);
+      byMethod.set(method, [...(byMethod.get(method) ?? []), decl]);
+    }
+  }
+  const resolved = new Map<string, GoPackage | undefined>();
+  const modules = modulePaths(files, packages);
+  const byTree = new Map(files.map((file) => [file.source.tree, file]));
+  const program: GoProgram = {
+    files,
+    packages,
+    packageOf(importPath) {
+      if (resolved.has(importPath)) return resolved.get(importPath);
+      let found: GoPackage | undefined;
+      for (const module of modules) {
+        if (importPath === module) found = packages.find((pkg) => pkg.dir === '' && pkg.name !== 'main');
+        else if (importPath.startsWith(`${module}/`)) {
+          const dir = importPath.slice(module.length + 1);
+          found = packages.find((pkg) => pkg.dir === dir && pkg.name !== 'main') ?? packages.find((pkg) => pkg.dir.endsWith(`/${dir}`) && pkg.name !== 'main');
+        }
+        if (found) break;
+      }
+      resolved.set(importPath, found);
+      return found;
+    },
+    fileOfTree: (tree) => byTree.get(tree),
+    methodsNamed: (name) => byMethod.get(name) ?? [],
+  };
+  cache.set(sources, program);
+  return program;
+}
+
+/** True when a Go source imports one of these paths (or a sub-package or major version of one). */
+export function goImports(sources: readonly SourceFile[], paths: readonly string[]): boolean {
+  return sources.some(
+    (source) => source.language === 'go' && paths.some((path) => source.text.includes(`"${path}"`) || source.text.includes(`"${path}/`)),
+  );
+}
+
+/**
+ * The module paths of go.mod, read from the imports: an import path that ends with a directory of
+ * the workspace names the module as the rest (`github.com/acme/api/internal/auth` and `internal/auth`
+ * → `github.com/acme/api`). Standard-library look-alikes (`net/http` beside a `http/` folder) lose
+ * to paths with a domain.
+ */
+function modulePaths(files: readonly GoFile[], packages: readonly GoPackage[]): string[] {
+  const votes = new Map<string, number>();
+  const dirs = new Set(packages.map((pkg) => pkg.dir).filter((dir) => dir !== ''));
+  const paths = new Set(files.flatMap((file) => [...file.imports.values()]));
+  for (const path of paths) {
+    for (const dir of dirs) {
+      if (!path.endsWith(`/${dir}`)) continue;
+      const module = path.slice(0, -(dir.length + 1));
+      votes.set(module, (votes.get(module) ?? 0) + 1);
+    }
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const withDomain = ranked.filter(([module]) => (module.split('/')[0] ?? '').includes('.')).map(([module]) => module);
+  if (withDomain.length > 0) return withDomain;
+  const top = ranked[0];
+  return top && top[1] >= 2 ? [top[0]] : [];
+}
