@@ -18,6 +18,7 @@ import corsWildcardOnAuthenticatedApi from './cors-wildcard-on-authenticated-api
 import corsWildcardWithCredentials from './cors-wildcard-with-credentials/check.js';
 import credentialsInUrl from './credentials-in-url/check.js';
 import debugModeEnabled from './debug-mode-enabled/check.js';
+import dependencyScanningAbsent from './dependency-scanning-absent/check.js';
 import deprecatedOperationServed from './deprecated-operation-served/check.js';
 import errorResponsesUndefined from './error-responses-undefined/check.js';
 import excessiveDataExposure from './excessive-data-exposure/check.js';
@@ -127,6 +128,7 @@ export const allChecks: readonly AnyCheck[] = [
   corsWildcardWithCredentials,
   credentialsInUrl,
   debugModeEnabled,
+  dependencyScanningAbsent,
   deprecatedOperationServed,
   errorResponsesUndefined,
   excessiveDataExposure,
