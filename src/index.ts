@@ -31,6 +31,7 @@ import { readTextFile } from './workspace/read.js';
 import { countExcluded, scopeReasonOfText, scopeRules, type ExcludedFile } from './workspace/scope.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
 import { allEnrichers } from './enrich/index.js';
+import { liveAudit, type LiveAuditOptions } from './live/index.js';
 import { collectInlineSuppressions, type InlineSuppression } from './engine/inline-suppressions.js';
 import { applyPolicy, validatePolicyConfig, type Baseline } from './engine/policy.js';
 
@@ -59,6 +60,8 @@ export interface AuditOptions {
   includeTests?: boolean;
   /** Time one source file may take across all stages before its analysis stops (0: no limit). */
   fileBudgetMs?: number;
+  /** Probe this running deployment too (`--target`); its findings merge with the static ones. */
+  live?: LiveAuditOptions;
   /** Findings of a previous audit (`--baseline`): only findings whose fingerprint is not in it are reported. */
   baseline?: Baseline;
 }
@@ -311,6 +314,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
       ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
     });
     const overrides = context.config.severityOverrides ?? {};
+    const live = options.live === undefined ? undefined : await liveAudit(options.live, context.inventory.endpoints, policy.findings);
     return {
       name: options.name,
       root: options.root,
@@ -318,8 +322,8 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
       tool: { name: 'apisec', version: VERSION },
       project: context.project,
       inventory: context.inventory,
-      findings: policy.findings,
-      diagnostics: analysis.diagnostics,
+      findings: live?.findings ?? policy.findings,
+      diagnostics: live === undefined ? analysis.diagnostics : [...analysis.diagnostics, ...live.diagnostics],
       checks: analysis.ran.map((check) => ({
         id: check.id,
         title: check.title,
@@ -328,6 +332,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
         severity: (Object.hasOwn(overrides, check.id) ? overrides[check.id] : undefined) ?? check.severity,
       })),
       suppressions: policy.report,
+      ...(live === undefined ? {} : { live: live.summary }),
       stats: {
         filesScanned: analysis.filesScanned,
         specFiles: context.specs.length + context.graphql.length + context.protos.length,

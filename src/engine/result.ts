@@ -2,6 +2,7 @@ import type { Diagnostic, Finding, OwaspCategory, SectionId, Severity } from '..
 import type { ScopeReason } from '../workspace/scope.js';
 import type { Inventory, ProjectInfo } from './context.js';
 import type { SuppressionReport } from './suppressions.js';
+import type { LiveSummary } from '../live/runner.js';
 
 export interface CheckSummary {
   id: string;
@@ -29,6 +30,8 @@ export interface AuditResult {
   checks: CheckSummary[];
   /** What inline `apisec-ignore` comments, the config's `ignore:` and `--baseline` left out, and severity overrides. */
   suppressions?: SuppressionReport;
+  /** The live part (`--target`, `apisec probe`): target, passive or active, pre-flight, requests, partial or not. */
+  live?: LiveSummary & { merged: number };
   stats: {
     filesScanned: number;
     specFiles: number;
