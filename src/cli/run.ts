@@ -33,6 +33,7 @@ Examples:
   $ npx apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
   $ npx apisec audit payments-service . --json > audit.json # the JSON report on stdout
   $ npx apisec audit payments-service . --format sarif      # also write 02-protect.sarif (GitHub code scanning)
+  $ npx apisec audit payments-service . --format html       # also write 02-protect.html (offline, self-contained)
   $ npx apisec audit payments-service . --baseline main.json --fail-on high
                                             # gate only on findings not in main.json (a previous 02-protect.json)
 
@@ -44,6 +45,8 @@ Prerequisite:
 Output:
   .metapowers/security/NAME/02-protect.md    the audit (heading "API Security Audit", seven sections)
   .metapowers/security/NAME/02-protect.json  every finding, stable schema (docs/report-schema.md)
+  .metapowers/security/NAME/02-protect.html  with --format html: one self-contained page (charts,
+                                             filterable inventory, drill-downs) that loads nothing
   .metapowers/security/NAME/02-protect.sarif with --format sarif: SARIF 2.1.0, paths relative to
                                              the working directory (the repository root in CI)
   All are written atomically: an interrupted run keeps the previous files.
@@ -119,7 +122,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .option('--include-tests', 'also audit tests and their fixtures (left out by default, like examples, vendored, generated and minified code)')
     .option('--allow-empty', 'exit 0 even when no API is found (by default that is exit 2: a wrong DIR must not pass a CI gate)')
     .option('--experimental', 'also run the checks marked experimental (still being calibrated; "apisec checks" lists them)')
-    .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif`, collectFormats)
+    .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif, html 02-protect.html`, collectFormats)
     .option('--baseline <file>', 'a previous 02-protect.json: report (and --fail-on) only findings whose fingerprint is not in it')
     .addHelpText('after', `${AUDIT_EXAMPLES}\n${EXIT_CODES}`)
     .action(async (name: string, dir: string, _options: unknown, command: Command) => {

@@ -1,4 +1,5 @@
 import type { AuditResult } from '../engine/result.js';
+import { renderHtml } from './html/index.js';
 import { renderSarif } from './sarif.js';
 
 /** The extra report formats `apisec audit --format NAME` may ask for, beside the Markdown and JSON. */
@@ -20,6 +21,7 @@ export interface ReportFormat {
 /** One line per format; a name in FORMAT_NAMES without an entry here is refused with a clear message. */
 export const REPORT_FORMATS: Partial<Record<FormatName, ReportFormat>> = {
   sarif: { fileName: '02-protect.sarif', render: (result, context) => renderSarif(result, context.cwd === undefined ? {} : { srcRoot: context.cwd }) },
+  html: { fileName: '02-protect.html', render: (result) => renderHtml(result) },
 };
 
 export function isFormatName(name: string): name is FormatName {
