@@ -89,7 +89,7 @@ function helperOf(call: Node, file: GoFile): Node | undefined {
 }
 
 /** The statement list ends the request with a denial: a 401/403 written and the handler left (or aborted). */
-function denies(list: Node[], ctx: GuardContext): boolean {
+function denies(list: Node[], ctx: GuardContext, atEnd = false): boolean {
   let wrote = false;
   let aborted = false;
   let returned = false;
@@ -116,12 +116,12 @@ function denies(list: Node[], ctx: GuardContext): boolean {
     if (statement.type === 'if_statement' && guards([statement], ctx)) return true;
   }
   if (!wrote) return false;
-  return ctx.abortRequired ? aborted : returned || aborted || ctx.depth > 0;
+  return ctx.abortRequired ? aborted : returned || aborted || atEnd || ctx.depth > 0;
 }
 
 /** Some statement before the call to the next handler denies the request on a condition (or always). */
 function guards(list: Node[], ctx: GuardContext): boolean {
-  for (const statement of list) {
+  for (const [index, statement] of list.entries()) {
     if (statement.type === 'if_statement') {
       for (let branch: Node | undefined = statement; branch; ) {
         const consequence = field(branch, 'consequence');
@@ -152,7 +152,8 @@ function guards(list: Node[], ctx: GuardContext): boolean {
         if (helper && guards(statements(field(helper, 'body')), { ...ctx, depth: ctx.depth + 1 })) return true;
       }
     }
-    if (denies([statement], ctx)) return true;
+    // The function's last statement ends the request: `http.Error(w, …, 401)` after an `if ok { next…; return }`.
+    if (denies([statement], ctx, index === list.length - 1)) return true;
   }
   return false;
 }

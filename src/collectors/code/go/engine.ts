@@ -510,6 +510,9 @@ export class Interpreter {
       if (path !== undefined) {
         const local = this.program.packageOf(path);
         if (local) return this.packageSymbol(local, name);
+        // `http.MethodPut`, `fiber.MethodGet`: the verb itself.
+        const verb = /^Method([A-Z][a-z]+)$/.exec(name)?.[1];
+        if (verb) return { k: 'str', v: verb.toUpperCase() };
         return { k: 'ext', path, name, chain: [], args: [], called: false, node };
       }
     }
