@@ -12,6 +12,7 @@ h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 28px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 18px 0 6px; }
 h4 { font-size: 14px; margin: 12px 0 4px; }
+h5 { font-size: 13px; margin: 8px 0 2px; }
 .meta { color: var(--muted); margin: 0 0 14px; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 code { background: var(--panel); padding: 0 3px; border-radius: 3px; overflow-wrap: anywhere; }

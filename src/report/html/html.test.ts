@@ -123,6 +123,34 @@ describe('renderHtml', () => {
     expect(page).toContain('\\u202e');
   });
 
+  it('shows live evidence in the drill-down of the endpoint it confirmed, escaped and masked', () => {
+    const base = sampleResult();
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    const live = sampleFinding({
+      checkId: 'unauthenticated-endpoint',
+      endpointId: 'payments DELETE /payments/{id}',
+      confirmedLive: true,
+      evidence: {
+        snippet: "router.delete('/payments/:id', deletePayment)",
+        liveProbe: 'endpoint-served-without-credentials',
+        liveMessage: 'DELETE answered `204` without credentials.',
+        url: 'http://127.0.0.1:8080/payments/1',
+        request: 'DELETE /payments/1 HTTP/1.1',
+        response: `HTTP/1.1 204 No Content\nx-debug: <script>alert(1)</script>\nset-cookie: token=${jwt}`,
+        curl: 'curl -X DELETE http://127.0.0.1:8080/payments/1',
+      },
+    });
+    const page = renderHtml({ ...base, findings: [live] });
+    const drill = /<tr class="detail" id="ep-\d+-detail" hidden>(?:(?!<tr class="detail").)*?DELETE answered(?:(?!<\/tbody>).)*<\/tbody>/s.exec(page)?.[0] ?? '';
+    expect(drill).toContain('<h4>Live evidence</h4>');
+    expect(drill).toContain('<code>endpoint-served-without-credentials</code>');
+    expect(drill).toContain('<code>http://127.0.0.1:8080/payments/1</code>');
+    expect(drill).toContain('x-debug: &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(drill).toContain('curl -X DELETE');
+    expect(page).not.toContain(jwt);
+    expect(page).toContain('<details class="live-evidence">');
+  });
+
   it('is deterministic', () => {
     expect(renderHtml(sampleResult())).toBe(renderHtml(sampleResult()));
   });

@@ -194,13 +194,27 @@ function specPanel(endpoint: Endpoint, findings: readonly Finding[]): Markup {
   ])}${snippets(specFindings)}</section>`;
 }
 
+const LIVE_TEXT_KEYS = ['request', 'response', 'curl'] as const;
+const LIVE_SHOWN = new Set<string>(['snippet', 'liveProbe', 'liveMessage', 'url', ...LIVE_TEXT_KEYS]);
+
+/** What a probe saw on the live target: its message, the URL, the request, the response and a curl line. */
+function liveEvidence(finding: Finding): Markup {
+  const evidence = finding.evidence ?? {};
+  const text = (key: string): string | undefined => (typeof evidence[key] === 'string' ? evidence[key] : undefined);
+  const probe = text('liveProbe');
+  const message = text('liveMessage');
+  const url = text('url');
+  const rest = Object.entries(evidence).filter(([key]) => !LIVE_SHOWN.has(key));
+  return html`<div class="live">${message === undefined ? '' : html`<p>${prose(message)}${probe === undefined ? '' : html` <span class="muted">(probe <code>${probe}</code>)</span>`}</p>`}${url === undefined ? '' : html`<p>URL <code>${url}</code></p>`}${LIVE_TEXT_KEYS.map((key) => {
+    const value = text(key);
+    return value === undefined ? '' : html`<h5>${capitalize(key)}</h5><pre><code>${value}</code></pre>`;
+  })}${rest.length === 0 ? '' : html`<pre><code>${JSON.stringify(Object.fromEntries(rest), null, 2)}</code></pre>`}</div>`;
+}
+
 function livePanel(findings: readonly Finding[]): Markup {
   const live = findings.filter((finding) => finding.confirmedLive === true);
   if (live.length === 0) return html`<section><h4>Live evidence</h4><p class="muted">No live evidence: nothing was confirmed against a running target for this endpoint.</p></section>`;
-  return html`<section><h4>Live evidence</h4>${live.map((finding) => {
-    const facts = Object.entries(finding.evidence ?? {}).filter(([key]) => key !== 'snippet');
-    return html`<p>${finding.title}</p>${facts.length === 0 ? '' : html`<pre><code>${JSON.stringify(Object.fromEntries(facts), null, 2)}</code></pre>`}`;
-  })}</section>`;
+  return html`<section><h4>Live evidence</h4>${live.map((finding) => html`<p><b>${finding.title}</b></p>${liveEvidence(finding)}`)}</section>`;
 }
 
 function drillDown(view: View, endpoint: Endpoint, findings: readonly Finding[]): Markup {
@@ -218,7 +232,7 @@ function relatedItem(view: View, related: RelatedLocation): Markup {
 function findingBlock(view: View, finding: Finding): Markup {
   const related = finding.related ?? [];
   const snippet = finding.evidence?.snippet;
-  return html`<div class="finding s-${finding.severity}" data-fingerprint="${finding.fingerprint}"><p>${severityBadge(finding.severity)} <b>${finding.title}</b> <span class="muted">${finding.checkId} · ${finding.owasp} · ${finding.cwe.join(', ')} · confidence ${finding.confidence}${finding.confirmedLive === true ? ' · confirmed live' : ''}</span></p><p>${prose(finding.message)}</p><p>At ${place(finding.location)}${finding.endpointId === undefined ? '' : html` · ${endpointRef(view, finding.endpointId)}`}</p>${typeof snippet === 'string' && snippet.trim() !== '' ? html`<pre><code>${snippet}</code></pre>` : ''}${related.length === 0 ? '' : html`<p>Same root cause at ${plural(related.length, 'other place')}:</p><ul class="places">${related.map((item) => relatedItem(view, item))}</ul>`}<p class="muted">Fingerprint <code>${finding.fingerprint}</code></p></div>`;
+  return html`<div class="finding s-${finding.severity}" data-fingerprint="${finding.fingerprint}"><p>${severityBadge(finding.severity)} <b>${finding.title}</b> <span class="muted">${finding.checkId} · ${finding.owasp} · ${finding.cwe.join(', ')} · confidence ${finding.confidence}${finding.confirmedLive === true ? ' · confirmed live' : ''}</span></p><p>${prose(finding.message)}</p><p>At ${place(finding.location)}${finding.endpointId === undefined ? '' : html` · ${endpointRef(view, finding.endpointId)}`}</p>${typeof snippet === 'string' && snippet.trim() !== '' ? html`<pre><code>${snippet}</code></pre>` : ''}${finding.confirmedLive === true ? html`<details class="live-evidence"><summary>Live evidence</summary>${liveEvidence(finding)}</details>` : ''}${related.length === 0 ? '' : html`<p>Same root cause at ${plural(related.length, 'other place')}:</p><ul class="places">${related.map((item) => relatedItem(view, item))}</ul>`}<p class="muted">Fingerprint <code>${finding.fingerprint}</code></p></div>`;
 }
 
 function groupBlock(view: View, group: FindingGroup): Markup {
