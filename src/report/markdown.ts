@@ -2,6 +2,7 @@ import { SCOPE_REASON_LABELS, SCOPE_REASONS } from '../workspace/scope.js';
 import { allChecks } from '../checks/index.js';
 import { maskResult } from '../engine/mask.js';
 import { sanitizeResult } from './sanitize.js';
+import { suppressionMarkdown } from './suppression-note.js';
 import type { AuditResult } from '../engine/result.js';
 import type { Api, AuthMechanism, Endpoint, Finding, Presence, SectionId, Tier } from '../model/types.js';
 import { SECTIONS, SEVERITIES, TIER_ORDER } from '../model/types.js';
@@ -249,7 +250,7 @@ function inventorySection(view: View): string {
   if (summary.apis > 0) parts.push(`### APIs\n\n${apiTable(view)}`);
   if (summary.endpoints > 0) parts.push(`### Endpoints\n\n${endpointTable(view)}`);
   parts.push(`### Findings\n\n${findingsBlock(view, 'inventory', '####', 'inventory problems (shadow, zombie or deprecated endpoints)')}`);
-  parts.push(`### Diagnostics\n\n${diagnosticsList(view)}${scopeNote(view)}${experimentalNote(view)}`);
+  parts.push(`### Diagnostics\n\n${diagnosticsList(view)}${scopeNote(view)}${experimentalNote(view)}${suppressionMarkdown(view.result.suppressions)}`);
   return parts.join('\n\n');
 }
 

@@ -5,6 +5,7 @@ import type { AuditResult } from '../engine/result.js';
 import type { Severity } from '../model/types.js';
 import { SEVERITIES, TIER_ORDER } from '../model/types.js';
 import { groupFindings } from './findings.js';
+import { suppressionSummary } from './suppression-note.js';
 import { countList, locationLabel, plural } from './format.js';
 import { API_TYPES, summarize } from './stats.js';
 
@@ -71,6 +72,8 @@ export function renderSummary(unmasked: AuditResult, options: SummaryOptions): s
   );
   const severities = SEVERITIES.map((severity) => paint(colors, severity, `${summary.bySeverity[severity]} ${severity}`)).join(', ');
   lines.push(`${label('Findings:')} ${summary.findings} (${severities})`);
+  const suppressions = suppressionSummary(result.suppressions);
+  if (suppressions !== undefined) lines.push(`${label('Not reported:')} ${suppressions}`);
   if (summary.diagnostics.error + summary.diagnostics.warning > 0) {
     lines.push(`${label('Files not fully parsed:')} ${summary.diagnostics.error + summary.diagnostics.warning} (listed in the report)`);
   }

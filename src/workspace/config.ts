@@ -160,7 +160,9 @@ export function validateConfig(value: unknown, file: string, doc?: Document, lin
   for (const zodIssue of parsed.error.issues) {
     for (const { path, key, message } of describeIssue(zodIssue)) {
       const keyPath = formatKeyPath(key === undefined ? path : [...path, key]);
-      const node = doc ? nodeAt(doc, path, key) : undefined;
+      // A missing key (`reason` left out) is reported at the entry that lacks it.
+      let node = doc ? nodeAt(doc, path, key) : undefined;
+      for (let depth = path.length - (key === undefined ? 1 : 0); doc && node === undefined && depth > 0; depth--) node = nodeAt(doc, path.slice(0, depth));
       const offset = node?.range?.[0];
       const line = offset !== undefined && lineCounter ? lineCounter.linePos(offset).line : undefined;
       issues.push(line === undefined ? { keyPath, message } : { keyPath, line, message });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { parseDirective, suppressionsIn } from './inline-suppressions.js';
+
+describe('apisec-ignore comments', () => {
+  it('reads one or more check ids and the reason', () => {
+    expect(parseDirective(' apisec-ignore sql-injection: read-only replica (SEC-4)')).toEqual({ checkIds: ['sql-injection'], reason: 'read-only replica (SEC-4)' });
+    expect(parseDirective('apisec-ignore cors-origin-reflected, x-powered-by-not-disabled: behind the gateway */')).toEqual({
+      checkIds: ['cors-origin-reflected', 'x-powered-by-not-disabled'],
+      reason: 'behind the gateway',
+    });
+    expect(parseDirective('apisec-ignore sql-injection')).toEqual({ checkIds: ['sql-injection'], reason: '' });
+    expect(parseDirective('apisec-ignore: because')).toEqual({ checkIds: [], reason: 'because' });
+    expect(parseDirective('apisec-ignored-paths are configured elsewhere')).toBeUndefined();
+  });
+
+  it('YAML: a # comment counts, a # inside a quoted or plain scalar does not', () => {
+    const yaml = [
+      'paths:',
+      '  # apisec-ignore zombie-endpoint: kept for the mobile app until 2026',
+      '  /legacy:',
+      '    description: "see # apisec-ignore zombie-endpoint: not a comment"',
+      "    summary: 'apisec-ignore zombie-endpoint: a quoted value'",
+      '    get: {}  # apisec-ignore operation-past-sunset: sunset moved (API-9)',
+      '    x-note: a#apisec-ignore zombie-endpoint: no space before the hash',
+    ].join('\n');
+    expect(suppressionsIn('openapi.yaml', yaml)).toEqual([
+      { file: 'openapi.yaml', line: 2, checkIds: ['zombie-endpoint'], reason: 'kept for the mobile app until 2026' },
+      { file: 'openapi.yaml', line: 6, checkIds: ['operation-past-sunset'], reason: 'sunset moved (API-9)' },
+    ]);
+  });
+
+  it('JSON has no comments, so it has no suppressions', () => {
+    expect(suppressionsIn('openapi.json', '{"description": "# apisec-ignore zombie-endpoint: text"}')).toEqual([]);
+  });
+
+  it('protobuf without a syntax tree: // comments only, not strings', () => {
+    const proto = ['// apisec-ignore grpc-reflection-enabled: internal only', 'option (note) = "// apisec-ignore x: y";'].join('\n');
+    expect(suppressionsIn('api.proto', proto)).toEqual([{ file: 'api.proto', line: 1, checkIds: ['grpc-reflection-enabled'], reason: 'internal only' }]);
+  });
+});
