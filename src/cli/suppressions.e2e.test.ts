@@ -231,8 +231,13 @@ describe('--baseline, through the CLI', () => {
       ),
     );
 
-    const result = await cli(['audit', 'payments-service', '.', ...AUDIT, '--baseline', 'baseline/main.json', '--fail-on', 'high'], cwd);
+    const result = await cli(['audit', 'payments-service', '.', ...AUDIT, '--baseline', 'baseline/main.json', '--fail-on', 'high', '--format', 'sarif'], cwd);
     const { json, markdown } = await report(cwd, 'payments-service');
+    // The SARIF log keeps every finding for code scanning, which diffs analyses itself: new or unchanged.
+    const sarif = JSON.parse(await readFile(join(cwd, '.metapowers/security/payments-service/02-protect.sarif'), 'utf8')) as { runs: { results: { baselineState: string }[] }[] };
+    const states = (sarif.runs[0]?.results ?? []).map((item) => item.baselineState);
+    expect(states.filter((state) => state === 'new')).toHaveLength(json.findings.length);
+    expect(states.filter((state) => state === 'unchanged')).toHaveLength(previous.findings.length);
     const old = new Set(previous.findings.map((finding) => finding.fingerprint));
     expect(json.findings.length).toBeGreaterThan(0);
     for (const finding of json.findings) expect(old.has(finding.fingerprint), `${finding.checkId} at ${finding.location.file}:${finding.location.line}`).toBe(false);

@@ -125,8 +125,10 @@ describe('SARIF 2.1.0 report', () => {
     const log = parse(renderSarif(result));
     expect(sarifErrors(log)).toEqual([]);
     const results = at(log.runs).results;
-    // Baselined findings are not in the log; the others say they are new.
-    expect(results.map((item) => item.ruleId).sort()).toEqual(['cors-wildcard-origin', 'sql-injection']);
+    // Every finding is in the log (code scanning diffs analyses itself); the baseline decides new or unchanged.
+    expect(results.map((item) => item.ruleId).sort()).toEqual(['cors-wildcard-origin', 'sql-injection', 'unauthenticated-endpoint']);
+    expect(at(results.filter((item) => item.ruleId === 'unauthenticated-endpoint')).baselineState).toBe('unchanged');
+    expect(at(results.filter((item) => item.ruleId === 'unauthenticated-endpoint')).suppressions).toBeUndefined();
     expect(at(results.filter((item) => item.ruleId === 'cors-wildcard-origin')).suppressions).toEqual([
       expect.objectContaining({ kind: 'inSource', justification: 'Only the status page calls it.' }),
     ]);

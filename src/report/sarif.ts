@@ -202,8 +202,8 @@ function resultObject(
     locations: [locationObject(finding.location, prefix, snippetOf(finding))],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
     ...(related.length > 0 ? { relatedLocations: related } : {}),
-    ...(extra.baseline ? { baselineState: 'new' } : {}),
-    ...(suppression === undefined
+    ...(extra.baseline ? { baselineState: suppression?.by === 'baseline' ? 'unchanged' : 'new' } : {}),
+    ...(suppression === undefined || suppression.by === 'baseline'
       ? {}
       : {
           suppressions: [
@@ -258,7 +258,10 @@ export function toSarif(unmasked: AuditResult, options: SarifOptions = {}): Reco
   const result = maskResult(unmasked);
   const prefix = prefixOf(result.root, options.srcRoot);
   const catalogue = new Map((options.catalogue ?? allChecks).map((check) => [check.id, check]));
-  const suppressed = (result.suppressions?.suppressed ?? []).filter((entry) => entry.by !== 'baseline');
+  // Every finding is in the log: code scanning compares analyses itself, so one missing from a pull
+  // request's log would read as fixed. Suppressed ones carry their justification, baselined ones
+  // `baselineState: unchanged`.
+  const suppressed = result.suppressions?.suppressed ?? [];
 
   // One rule per check that ran, and per check a finding names (a related place's check included).
   const metas = new Map<string, RuleMeta>();
