@@ -151,6 +151,42 @@ describe('renderHtml', () => {
     expect(page).toContain('<details class="live-evidence">');
   });
 
+  it('counts what suppressions left out and names those that did nothing; summarises the live run', () => {
+    const base = sampleResult();
+    const [first] = base.findings;
+    if (first === undefined) throw new Error('the sample has findings');
+    const page = renderHtml({
+      ...base,
+      suppressions: {
+        suppressed: [{ by: 'inline', reason: 'reviewed', finding: first }],
+        counts: { inline: 1, config: 0, baseline: 0 },
+        overridden: 2,
+        problems: [{ kind: 'unused', location: { file: 'src/app.js', line: 7 }, message: `\`apisec-ignore cors-wildcard-origin\` matches no finding ${SCRIPT_TAG}.` }],
+      },
+      live: {
+        target: 'http://127.0.0.1:8080',
+        mode: 'passive',
+        partial: true,
+        stoppedBy: 'budget',
+        preflight: { reachable: true, status: 200, tokenA: 'not-given', tokenB: 'not-given', answersEverything: false, detail: [] },
+        probesRun: ['security-headers', 'cors-foreign-origin'],
+        probesSkipped: [],
+        requests: 40,
+        budget: 40,
+        refused: 0,
+        offOriginRedirects: [],
+        durationMs: 900,
+        findings: 3,
+        merged: 1,
+      },
+    });
+    expect(page).toContain('1 finding left out of this report: 1 by apisec-ignore comments.');
+    expect(page).toContain('2 findings with a severity changed');
+    expect(page).toContain('<code>src/app.js:7</code>: <code>apisec-ignore cors-wildcard-origin</code> matches no finding &lt;script&gt;');
+    expect(page).toContain('<code>http://127.0.0.1:8080</code>, passive probes: 2 probes run, 40 requests of a budget of 40, 3 live findings (1 confirming static findings); stopped early (budget).');
+    expect(renderHtml(base)).not.toContain('id="suppressions"');
+  });
+
   it('is deterministic', () => {
     expect(renderHtml(sampleResult())).toBe(renderHtml(sampleResult()));
   });

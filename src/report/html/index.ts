@@ -89,7 +89,27 @@ function summarySection(view: View): Markup {
   }));
   return html`<section id="summary"><h2>Summary</h2><div class="cards">${cards.map(
     ([label, value]) => html`<div class="card" data-card="${label}"><b>${value}</b>${label}</div>`,
-  )}</div><div class="charts">${barChart('Findings by severity', severityBars)}${barChart('Findings by OWASP API Security Top 10 (2023) category', owaspBars)}</div>${apisTable(view)}</section>`;
+  )}</div><div class="charts">${barChart('Findings by severity', severityBars)}${barChart('Findings by OWASP API Security Top 10 (2023) category', owaspBars)}</div>${suppressionNote(view)}${liveNote(view)}${apisTable(view)}</section>`;
+}
+
+function suppressionNote(view: View): Markup {
+  const report = view.result.suppressions;
+  if (report === undefined) return html``;
+  const { counts } = report;
+  const parts = [
+    counts.inline > 0 ? `${counts.inline} by apisec-ignore comments` : '',
+    counts.config > 0 ? `${counts.config} by the configuration's ignore entries` : '',
+    counts.baseline > 0 ? `${counts.baseline} already in the baseline${report.baselineFile === undefined ? '' : ` ${report.baselineFile}`}` : '',
+  ].filter((part) => part !== '');
+  if (parts.length === 0 && report.overridden === 0 && report.problems.length === 0) return html``;
+  return html`<div id="suppressions"><h3>Suppressions</h3>${parts.length === 0 ? '' : html`<p>${plural(report.suppressed.length, 'finding')} left out of this report: ${parts.join(', ')}.</p>`}${report.overridden === 0 ? '' : html`<p>${plural(report.overridden, 'finding')} with a severity changed by the configuration's severityOverrides.</p>`}${report.problems.length === 0 ? '' : html`<p>Suppressions that did nothing:</p><ul>${report.problems.map((problem) => html`<li>${place(problem.location)}: ${prose(problem.message)}</li>`)}</ul>`}</div>`;
+}
+
+function liveNote(view: View): Markup {
+  const live = view.result.live;
+  if (live === undefined) return html``;
+  const stopped = live.partial ? `; stopped early${live.stoppedBy === undefined ? '' : ` (${live.stoppedBy})`}` : '';
+  return html`<div id="live"><h3>Live target</h3><p><code>${live.target}</code>, ${live.mode} probes: ${plural(live.probesRun.length, 'probe')} run, ${plural(live.requests, 'request')} of a budget of ${live.budget}, ${plural(live.findings, 'live finding')} (${live.merged} confirming static findings)${stopped}.</p>${live.productionWarning === undefined ? '' : html`<p><b>Warning.</b> ${prose(live.productionWarning)}</p>`}</div>`;
 }
 
 function apisTable(view: View): Markup {
