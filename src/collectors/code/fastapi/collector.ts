@@ -27,6 +27,8 @@ import { UNKNOWN, UNPROTECTED, analyseBody, decide, isAuthish, isPublicMarker, l
 import { concatPaths, normaliseFastapiPath } from '../python/paths.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 import { pythonIndex, type Bound, type PyIndex, type PyModule } from '../python/project.js';
+import { prefixValues } from '../python/registrations.js';
+import { pyValues } from '../python/values.js';
 import { lookupTable } from '../../../analysis/lookup.js';
 
 const ID = 'fastapi';
@@ -195,9 +197,16 @@ class FastapiScan {
   private docsRoutes(module: PyModule, app: Node, args: ReturnType<typeof callArgs>): Route[] {
     const setting = (name: string, fallback: string): string | null | undefined => {
       const node = args.keywords.get(name);
-      // `FastAPI(**settings.fastapi_kwargs)` may set any of them.
-      if (!node) return args.positional.some((arg) => arg.type === 'dictionary_splat') ? undefined : fallback;
-      return this.optionalString(module, node);
+      if (node) return this.optionalString(module, node);
+      const splats = args.positional.filter((arg) => arg.type === 'dictionary_splat');
+      if (splats.length === 0) return fallback;
+      // `FastAPI(**settings.fastapi_kwargs)` may set any of them: read the dicts when they are literals.
+      const given = splats.map((splat) => this.splatSetting(module, splat, name));
+      if (given.some((value) => value === undefined)) return undefined;
+      const set = given.filter((value): value is { value: string | null } => value !== 'absent');
+      if (set.length === 0) return fallback;
+      const first = set[0];
+      return first && set.every((entry) => entry.value === first.value) ? first.value : undefined;
     };
     const urls: [string, string | null | undefined][] = [];
     const openapi = setting('openapi_url', '/openapi.json');
@@ -218,6 +227,42 @@ class FastapiScan {
       out.push({ module, methods: ['GET'], path: url, at: app, deps: [], protocol: 'rest', deprecated: false, tags: [], plain: { detail: `FastAPI serves ${name} without dependencies` } });
     }
     return out;
+  }
+
+  /**
+   * What `**kwargs` gives for `name`: `absent` when every dict it may be lacks the key, the value
+   * when they agree, undefined when any is not a literal dict or its value is not known.
+   */
+  private splatSetting(module: PyModule, splat: Node, name: string): { value: string | null } | 'absent' | undefined {
+    const inner = splat.firstNamedChild;
+    if (!inner) return undefined;
+    const values = pyValues(this.index);
+    const options = values.alternatives({ module, node: inner });
+    let absent = false;
+    let found: { value: string | null } | undefined;
+    for (const option of options) {
+      const dict = unwrap(option.node);
+      if (dict.type !== 'dictionary') return undefined;
+      let entry: Node | undefined;
+      for (const pair of dict.namedChildren) {
+        if (pair?.type === 'dictionary_splat') return undefined;
+        if (pair?.type !== 'pair') continue;
+        const key = field(pair, 'key');
+        if (key?.type !== 'string') return undefined;
+        if (this.index.evalString(option.module, key) === name) entry = field(pair, 'value') ?? undefined;
+      }
+      if (!entry) {
+        absent = true;
+        continue;
+      }
+      const value = unwrap(entry).type === 'none' ? null : values.strings({ module: option.module, node: entry });
+      if (value !== null && value.length !== 1) return undefined;
+      const one = value === null ? null : (value[0] ?? null);
+      if (found && found.value !== one) return undefined;
+      found = { value: one };
+    }
+    if (found && absent) return undefined;
+    return found ?? (absent ? 'absent' : undefined);
   }
 
   /** A string setting that may be `None`: the string, null for None, undefined when not known statically. */
@@ -273,9 +318,21 @@ class FastapiScan {
     }
   }
 
+  /**
+   * A prefix's value: what the index evaluates, else what the value analysis finds when it finds
+   * exactly one (`prefix=settings.api_prefix` with `settings` from a factory choosing a settings
+   * class by environment, each class inheriting the same default).
+   */
+  private prefixOf(at: Bound): string | undefined {
+    const plain = this.index.evalString(at.module, at.node, 0, at.env);
+    if (plain !== undefined) return plain;
+    const values = prefixValues(this.index, at);
+    return values.length === 1 ? values[0] : undefined;
+  }
+
   private include(module: PyModule, call: Node, method: string, args: ReturnType<typeof callArgs>, owner: RouterObj, childAt: Bound | undefined, prefixAt: Bound | undefined): void {
     const child = childAt ? this.routerFor(childAt.module, childAt.node) : undefined;
-    const prefix = prefixAt ? this.index.evalString(prefixAt.module, prefixAt.node, 0, prefixAt.env) : '';
+    const prefix = prefixAt ? this.prefixOf(prefixAt) : '';
     const inline = childAt ? unwrap(childAt.node) : undefined;
     const inlineClass = inline?.type === 'call' ? lastSegment(calleeName(inline) ?? '') : '';
     if (!child && prefix !== undefined && GRAPHQL_APPS.has(inlineClass)) {

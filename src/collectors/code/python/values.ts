@@ -242,48 +242,144 @@ export class PyValues {
     return out;
   }
 
-  /** `self.api_urls` in a class, `config.api_urls` on an instance: what the class assigns to the attribute. */
+  /**
+   * `self.api_urls` in a class, `config.api_urls` on an instance: what the class assigns to the
+   * attribute. When the instance may be of several classes (a settings factory choosing by
+   * environment), each must give the attribute, else it is unknown.
+   */
   private instanceMember(at: Bound, attribute: Node, depth: number): Bound[] | undefined {
     const object = field(attribute, 'object');
     const name = field(attribute, 'attribute')?.text;
     if (!object || name === undefined) return undefined;
-    const cls = this.classOf({ ...at, node: object }, depth);
-    if (!cls) return undefined;
+    const classes = this.classesOf({ ...at, node: object }, depth);
+    if (classes.length === 0) return undefined;
+    const all: Bound[] = [];
+    for (const cls of classes) {
+      const found = this.memberOf(cls, name);
+      if (!found) return undefined;
+      all.push(...found);
+    }
+    return dedupe(all);
+  }
+
+  private memberOf(cls: { module: Bound['module']; node: Node }, name: string): Bound[] | undefined {
     const out: Bound[] = [];
-    const visit = (classDef: Node): void => {
-      for (const statement of bodyOf(classDef)) {
-        const def = statement.type === 'decorated_definition' ? field(statement, 'definition') : statement;
-        if (def?.type !== 'function_definition') continue;
-        walk(def, (node) => {
-          if (node.type !== 'assignment') return true;
-          const left = field(node, 'left');
-          const right = field(node, 'right');
-          if (left?.type === 'attribute' && field(left, 'object')?.text === 'self' && field(left, 'attribute')?.text === name && right) out.push({ module: cls.module, node: right });
+    for (const statement of bodyOf(cls.node)) {
+      const def = statement.type === 'decorated_definition' ? field(statement, 'definition') : statement;
+      if (def?.type !== 'function_definition') continue;
+      walk(def, (node) => {
+        if (node.type !== 'assignment') return true;
+        const left = field(node, 'left');
+        const right = field(node, 'right');
+        if (left?.type === 'attribute' && field(left, 'object')?.text === 'self' && field(left, 'attribute')?.text === name && right) out.push({ module: cls.module, node: right });
+        return true;
+      });
+    }
+    if (out.length > 0) return out;
+    const member = this.index.classMember(cls.module, cls.node, name);
+    if (member?.kind === 'value') return [{ module: member.module, node: member.node }];
+    // A `@property` (or cached property) stands for what it returns.
+    if (member?.kind === 'def' && member.node.type === 'function_definition' && isProperty(member.node)) {
+      const returned: Bound[] = [];
+      const body = field(member.node, 'body');
+      if (body) {
+        walk(body, (node) => {
+          if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return false;
+          if (node.type === 'return_statement' && node.firstNamedChild) returned.push({ module: member.module, node: node.firstNamedChild });
           return true;
         });
       }
-    };
-    visit(cls.node);
-    if (out.length > 0) return out;
-    const member = this.index.classMember(cls.module, cls.node, name);
-    return member?.kind === 'value' ? [{ module: member.module, node: member.node }] : undefined;
+      return returned.length > 0 ? returned : undefined;
+    }
+    return undefined;
   }
 
-  /** The project class an expression is an instance of (`self` inside it, `Config(...)`, a name bound to one). */
+  /** The project class an expression is an instance of, when there is exactly one. */
   private classOf(at: Bound, depth: number): { module: Bound['module']; node: Node } | undefined {
+    const classes = this.classesOf(at, depth);
+    return classes.length === 1 ? classes[0] : undefined;
+  }
+
+  /**
+   * The project classes an expression may be an instance of: `self` inside one, `Config(...)`, a
+   * name bound to one, what a project factory returns (`return Settings()`, `return config()` with
+   * `config = environments[env]` choosing among the classes of a dict). Empty when any is unknown.
+   */
+  private classesOf(at: Bound, depth: number): { module: Bound['module']; node: Node }[] {
+    if (depth > MAX_DEPTH) return [];
     const target = unwrap(at.node);
     if (target.type === 'identifier' && target.text === 'self') {
       const cls = enclosing(target, 'class_definition');
-      return cls ? { module: at.module, node: cls } : undefined;
+      return cls ? [{ module: at.module, node: cls }] : [];
     }
     const candidates = target.type === 'call' ? [{ ...at, node: target }] : this.alternatives(at, depth + 1);
+    const out: { module: Bound['module']; node: Node }[] = [];
     for (const candidate of candidates) {
       const node = unwrap(candidate.node);
-      if (node.type !== 'call') continue;
+      if (node.type !== 'call') return [];
       const cls = this.index.classBehind({ kind: 'value', module: candidate.module, node });
-      if (cls) return cls;
+      if (cls) {
+        out.push(cls);
+        continue;
+      }
+      const found = this.calledClasses(candidate, node, depth + 1);
+      if (found.length === 0) return [];
+      out.push(...found);
     }
-    return undefined;
+    const unique = new Map(out.map((cls) => [`${cls.module.source.file}:${cls.node.startIndex}`, cls]));
+    return unique.size > LIMIT ? [] : [...unique.values()];
+  }
+
+  /** The classes a call instantiates through a project factory (its returned values) or a name bound to classes. */
+  private calledClasses(at: Bound, call: Node, depth: number): { module: Bound['module']; node: Node }[] {
+    const returned = this.returned(at, call, depth);
+    if (returned.length > 0) {
+      const out: { module: Bound['module']; node: Node }[] = [];
+      for (const value of returned) {
+        const found = this.classesOf(value, depth + 1);
+        if (found.length === 0) return [];
+        out.push(...found);
+      }
+      return out;
+    }
+    // `config()` with `config = environments[app_env]`: every class the mapping holds.
+    const fn = field(call, 'function');
+    if (fn?.type !== 'identifier') return [];
+    const out: { module: Bound['module']; node: Node }[] = [];
+    for (const option of this.alternatives({ ...at, node: fn }, depth + 1)) {
+      const value = unwrap(option.node);
+      const classes = value.type === 'subscript' ? this.mappedClasses(option, value, depth + 1) : this.classNamed(option);
+      if (classes.length === 0) return [];
+      out.push(...classes);
+    }
+    return out;
+  }
+
+  /** `mapping[key]` where `mapping` is a dict literal whose values are all project classes. */
+  private mappedClasses(at: Bound, subscript: Node, depth: number): { module: Bound['module']; node: Node }[] {
+    const mapping = field(subscript, 'value');
+    if (!mapping) return [];
+    const out: { module: Bound['module']; node: Node }[] = [];
+    const options = mapping.type === 'dictionary' ? [{ ...at, node: mapping }] : this.alternatives({ ...at, node: mapping }, depth + 1);
+    for (const option of options) {
+      const dict = unwrap(option.node);
+      if (dict.type !== 'dictionary') return [];
+      for (const pair of kids(dict)) {
+        if (pair.type === 'comment') continue;
+        const value = pair.type === 'pair' ? field(pair, 'value') : undefined;
+        const classes = value ? this.classNamed({ module: option.module, node: value }) : [];
+        if (classes.length === 0) return [];
+        out.push(...classes);
+      }
+    }
+    return out;
+  }
+
+  private classNamed(at: Bound): { module: Bound['module']; node: Node }[] {
+    const target = unwrap(at.node);
+    if (target.type !== 'identifier' && target.type !== 'attribute') return [];
+    const resolved = this.index.resolveExpr(at.module, target);
+    return resolved?.kind === 'def' && resolved.node.type === 'class_definition' ? [{ module: resolved.module, node: resolved.node }] : [];
   }
 
   /** What a project function or method returns (`self._build_api_path()`), each return statement one alternative. */
@@ -317,6 +413,12 @@ export class PyValues {
     }
     return out;
   }
+}
+
+function isProperty(fn: Node): boolean {
+  const holder = parentOf(fn);
+  if (holder?.type !== 'decorated_definition') return false;
+  return kids(holder).some((child) => child.type === 'decorator' && /^@(?:functools\.)?(?:property|cached_property)\s*$/.test(child.text));
 }
 
 function isNode(node: Node | undefined): node is Node {
