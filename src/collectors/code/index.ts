@@ -21,6 +21,7 @@ import { ariadneCollector } from './python-graphql/ariadne.js';
 import { springCollector } from './spring/collector.js';
 import { grapheneCollector } from './python-graphql/graphene.js';
 import { strawberryCollector } from './python-graphql/strawberry.js';
+import { symfonyCollector } from './symfony/collector.js';
 
 /** Framework collectors, one per file. */
 export const allCollectors: readonly CodeCollector[] = [
@@ -46,4 +47,5 @@ export const allCollectors: readonly CodeCollector[] = [
   nextCollector,
   springCollector,
   strawberryCollector,
+  symfonyCollector,
 ];

@@ -1,0 +1,89 @@
+import type { Node } from '../../../parsing/parser.js';
+import { argumentAt, callArguments, kids, locate, unwrap } from '../php/ast.js';
+import { joinPath, normalisePath } from '../php/endpoint.js';
+import { attributeNamed, type PhpAttribute, type PhpClass, type PhpFile, type PhpProject } from '../php/project.js';
+import { expressionGrant, type Grant, type SymfonyRoute } from './grants.js';
+
+/** API Platform's operation classes: the HTTP method and whether the operation is on one item. */
+const OPERATIONS: Record<string, { method: string; item: boolean }> = {
+  Get: { method: 'GET', item: true },
+  GetCollection: { method: 'GET', item: false },
+  Post: { method: 'POST', item: false },
+  Put: { method: 'PUT', item: true },
+  Patch: { method: 'PATCH', item: true },
+  Delete: { method: 'DELETE', item: true },
+};
+const DEFAULT_OPERATIONS = ['GetCollection', 'Post', 'Get', 'Put', 'Patch', 'Delete'];
+
+/** English plural as Doctrine's inflector gives it for the common cases of resource names. */
+export function plural(word: string): string {
+  if (/person$/i.test(word)) return word.replace(/erson$/i, 'eople');
+  if (/child$/i.test(word)) return `${word}ren`;
+  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+/** `BookReview` → `book-reviews` (API Platform's dash path segments). */
+export function pathSegment(shortName: string): string {
+  return plural(shortName)
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
+}
+
+function stringArg(project: PhpProject, file: PhpFile, args: PhpAttribute['args'], name: string): string | undefined {
+  const node = argumentAt(args, 99, name);
+  const value = node ? project.evaluate(file, node) : undefined;
+  return value?.kind === 'string' ? value.value : undefined;
+}
+
+/** Routes of `#[ApiResource]` classes: the explicit `operations`, operation attributes, or the defaults. */
+export function apiPlatformRoutes(project: PhpProject, prefix: string): SymfonyRoute[] {
+  const out: SymfonyRoute[] = [];
+  for (const file of project.files.values()) {
+    for (const cls of file.classes) {
+      const resources = cls.attributes.filter((attribute) => attributeNamed(attribute, 'ApiResource') && attribute.name.startsWith('ApiPlatform\\'));
+      for (const resource of resources) out.push(...resourceRoutes(project, file, cls, resource, prefix));
+    }
+  }
+  return out;
+}
+
+function resourceRoutes(project: PhpProject, file: PhpFile, cls: PhpClass, resource: PhpAttribute, prefix: string): SymfonyRoute[] {
+  const shortName = stringArg(project, file, resource.args, 'shortName') ?? cls.name;
+  const routePrefix = stringArg(project, file, resource.args, 'routePrefix') ?? '';
+  const resourceTemplate = stringArg(project, file, resource.args, 'uriTemplate');
+  const security = stringArg(project, file, resource.args, 'security');
+  const collection = joinPath(prefix, routePrefix, pathSegment(shortName));
+  const operations: { name: string; args: PhpAttribute['args']; node: Node }[] = [];
+  const list = argumentAt(resource.args, 99, 'operations');
+  if (list && unwrap(list).type === 'array_creation_expression') {
+    for (const element of kids(unwrap(list))) {
+      const value = kids(element).pop();
+      if (value?.type !== 'object_creation_expression') continue;
+      const nameNode = kids(value).find((child) => child.type === 'name' || child.type === 'qualified_name');
+      const name = nameNode?.text.slice(nameNode.text.lastIndexOf('\\') + 1);
+      if (name && OPERATIONS[name]) operations.push({ name, args: callArguments(value), node: value });
+    }
+  } else {
+    // Operation attributes beside the resource (`#[Get] #[Post]`) replace the defaults.
+    for (const attribute of cls.attributes) {
+      const name = attribute.name.slice(attribute.name.lastIndexOf('\\') + 1);
+      if (attribute.name.startsWith('ApiPlatform\\Metadata\\') && OPERATIONS[name]) operations.push({ name, args: attribute.args, node: attribute.node });
+    }
+    if (operations.length === 0) for (const name of DEFAULT_OPERATIONS) operations.push({ name, args: [], node: resource.node });
+  }
+  const out: SymfonyRoute[] = [];
+  for (const operation of operations) {
+    const shape = OPERATIONS[operation.name];
+    if (!shape) continue;
+    const template = stringArg(project, file, operation.args, 'uriTemplate') ?? resourceTemplate;
+    const routePath = template !== undefined ? joinPath(prefix, routePrefix, template.replace(/(?:\.\{_format\}|\{\._format\})$/, '')) : shape.item ? `${collection}/{id}` : collection;
+    const expression = stringArg(project, file, operation.args, 'security') ?? security;
+    const where = locate(file.source.file, operation.node);
+    const grants: Grant[] = expression !== undefined ? [expressionGrant(expression, where)] : [];
+    out.push({ methods: [shape.method], path: normalisePath(routePath), location: where, grants });
+  }
+  return out;
+}
