@@ -112,7 +112,9 @@ export function collectGo(dialect: GoDialect, sources: readonly SourceFile[]): C
   for (const route of interpreter.routes) {
     if (route.router.dialect !== dialect) continue;
     for (const chain of chains(route.router, route.cut, 0, new Set())) {
-      const full = goPath(joinPath(chain.prefix, route.path) + (route.subtree ? '/{path}' : ''));
+      const joined = joinPath(chain.prefix, route.path);
+      // `PathPrefix("/preview/{size}/{path:.*}")` already names the rest of the path.
+      const full = goPath(joined + (route.subtree && !/\}$/.test(joined) ? '/{path}' : ''));
       const auth = evidence(route, chain, dialect);
       const limit = rateLimit(route, chain, dialect);
       const location = locate(route.file.source.file, route.node);
