@@ -115,6 +115,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
 
   progress({ stage: 'discover', detail: root });
   const config: AuditConfig = await loadConfig(root, options.configFile);
+  validatePolicyConfig(config, new Set((options.checks ?? allChecks).map((check) => check.id)));
   const scope = scopeRules({
     includeTests: options.includeTests === true,
     ...(config.include === undefined ? {} : { include: config.include }),
@@ -302,9 +303,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
   const analysis = await analyse(options);
   try {
     const { context } = analysis;
-    const catalogue = options.checks ?? allChecks;
-    const knownChecks = new Set(catalogue.map((check) => check.id));
-    validatePolicyConfig(context.config, knownChecks);
+    const knownChecks = new Set((options.checks ?? allChecks).map((check) => check.id));
     const policy = applyPolicy({
       findings: analysis.findings,
       config: context.config,

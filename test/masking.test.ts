@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, type AuditResult } from '../src/index.js';
 import { renderJson } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
+import { renderSarif } from '../src/report/sarif.js';
 import { renderSummary } from '../src/report/summary.js';
 
 /** The leaks of issue 12, each planted where a real repository has it. */
@@ -86,6 +87,7 @@ beforeAll(async () => {
     markdown: renderMarkdown(result),
     json: renderJson(result),
     terminal: renderSummary(result, { color: false }),
+    sarif: renderSarif(result),
   };
 });
 
