@@ -171,6 +171,32 @@ function kotlinAnnotation(node: Node): JvmAnnotation | undefined {
   return { name: simpleName(type?.text ?? ''), node, args };
 }
 
+/**
+ * Annotations the Kotlin grammar detached from their declaration: `@A\n@B(X.Y)\nclass C` may parse
+ * as a `prefix_expression` (annotation, then a parenthesised expression for the arguments) followed
+ * by the class. Read back so the declaration after it keeps them.
+ */
+function detachedKotlinAnnotations(node: Node): JvmAnnotation[] {
+  const out: JvmAnnotation[] = [];
+  const visit = (current: Node): void => {
+    const kids = named(current);
+    kids.forEach((child, index) => {
+      if (child.type === 'annotation') {
+        const found = kotlinAnnotation(child);
+        if (!found) return;
+        const next = kids[index + 1];
+        if (found.args.size === 0 && next?.type === 'parenthesized_expression') {
+          const inner = named(next)[0];
+          if (inner) found.args.set('value', flattenArray(inner));
+        }
+        out.push(found);
+      } else if (child.type === 'prefix_expression') visit(child);
+    });
+  };
+  visit(node);
+  return out;
+}
+
 /** The annotations in a declaration's `modifiers`. */
 export function annotationsOf(declaration: Node | undefined): JvmAnnotation[] {
   const out: JvmAnnotation[] = [];
@@ -336,11 +362,26 @@ function kotlinClass(node: Node, outer: JvmClass | undefined, file: JvmFile): Jv
     file,
   };
   const visitBody = (body: Node | undefined): void => {
+    let detached: JvmAnnotation[] = [];
     for (const member of named(body)) {
-      if (member.type === 'function_declaration') cls.methods.push(kotlinFunction(member, cls, file));
+      if (member.type === 'prefix_expression') {
+        detached = detachedKotlinAnnotations(member);
+        continue;
+      }
+      const carried = detached;
+      detached = [];
+      if (member.type === 'function_declaration') {
+        const fn = kotlinFunction(member, cls, file);
+        fn.annotations.unshift(...carried);
+        cls.methods.push(fn);
+      }
       else if (member.type === 'property_declaration') kotlinProperty(member, cls.constants);
       else if (member.type === 'companion_object') visitBody(firstOfType(member, 'class_body'));
-      else if (KOTLIN_TYPES.has(member.type)) file.classes.push(kotlinClass(member, cls, file));
+      else if (KOTLIN_TYPES.has(member.type)) {
+        const inner = kotlinClass(member, cls, file);
+        inner.annotations.unshift(...carried);
+        file.classes.push(inner);
+      }
     }
   };
   visitBody(firstOfType(node, 'class_body', 'enum_class_body'));
@@ -380,11 +421,18 @@ export function jvmFile(source: SourceFile): JvmFile {
       } else if (JAVA_TYPES.has(child.type)) file.classes.push(javaClass(child, undefined, file));
     }
   } else {
+    let detached: JvmAnnotation[] = [];
     for (const child of named(root)) {
-      if (child.type === 'package_header') file.pkg = firstOfType(child, 'identifier')?.text ?? '';
+      if (child.type === 'prefix_expression') {
+        detached = detachedKotlinAnnotations(child);
+        continue;
+      }
+      const carried = detached;
+      detached = [];
+      if (child.type === 'package_header') file.pkg = dotted(firstOfType(child, 'identifier'));
       else if (child.type === 'import_list' || child.type === 'import_header') {
         for (const header of child.type === 'import_list' ? named(child) : [child]) {
-          const target = firstOfType(header, 'identifier')?.text ?? '';
+          const target = dotted(firstOfType(header, 'identifier'));
           const alias = firstOfType(firstOfType(header, 'import_alias'), 'type_identifier', 'simple_identifier')?.text;
           if (named(header).some((n) => n.type === 'wildcard_import')) file.wildcards.push(target);
           else {
@@ -392,8 +440,15 @@ export function jvmFile(source: SourceFile): JvmFile {
             file.staticImports.set(alias ?? simpleName(target), target);
           }
         }
-      } else if (KOTLIN_TYPES.has(child.type)) file.classes.push(kotlinClass(child, undefined, file));
-      else if (child.type === 'function_declaration') file.functions.push(kotlinFunction(child, undefined, file));
+      } else if (KOTLIN_TYPES.has(child.type)) {
+        const cls = kotlinClass(child, undefined, file);
+        cls.annotations.unshift(...carried);
+        file.classes.push(cls);
+      } else if (child.type === 'function_declaration') {
+        const fn = kotlinFunction(child, undefined, file);
+        fn.annotations.unshift(...carried);
+        file.functions.push(fn);
+      }
       else if (child.type === 'property_declaration') kotlinProperty(child, file.constants);
     }
   }
@@ -403,6 +458,12 @@ export function jvmFile(source: SourceFile): JvmFile {
 /** The JVM files of a workspace. */
 export function jvmFiles(sources: readonly SourceFile[]): JvmFile[] {
   return sources.filter(isJvm).map(jvmFile);
+}
+
+/** A Kotlin dotted identifier from its parts (the node's own text may run past them). */
+function dotted(node: Node | undefined): string {
+  const parts = named(node).filter((child) => child.type === 'simple_identifier').map((child) => child.text);
+  return parts.length > 0 ? parts.join('.') : (node?.text ?? '');
 }
 
 /** The text of a Java or Kotlin string literal without templates, or undefined. */

@@ -13,7 +13,7 @@ import { lookupTable } from '../../../analysis/lookup.js';
 import type { CodeCollector, CollectedEndpoint, CollectorResult } from '../collector.js';
 import { annotation, descendants, hasAnnotation, isJvm, jvmFiles, locate, type JvmAnnotation, type JvmClass, type JvmMethod } from '../jvm/ast.js';
 import { asCall, chainOf, isLambda, statementsOf, type JvmCall } from '../jvm/calls.js';
-import { JvmConfig, type Properties } from '../jvm/config.js';
+import { JvmConfig, moduleOf, type Properties } from '../jvm/config.js';
 import { joinPaths, normaliseTemplate } from '../jvm/paths.js';
 import { JvmProgram, memberName, type Scope } from '../jvm/values.js';
 import { decideChains, methodAnnotationVerdict, methodSecurity, securityChains, type Chain, type MethodSecurity } from './security.js';
@@ -36,7 +36,9 @@ interface Context {
   program: JvmProgram;
   config: JvmConfig;
   chains: Chain[];
-  methods: MethodSecurity;
+  /** The application (module with a `@SpringBootApplication`) a file belongs to. */
+  appOf: (file: string) => string;
+  methods: Map<string, MethodSecurity>;
   reactive: boolean;
   endpoints: CollectedEndpoint[];
   diagnostics: Diagnostic[];
@@ -107,6 +109,22 @@ function methodsOf(found: JvmAnnotation): string[] {
   return out.length > 0 ? out : ['ANY'];
 }
 
+/**
+ * The request mapping of a handler method: `@GetMapping`… / `@RequestMapping`, or a composed
+ * annotation declared in the workspace and meta-annotated with one (`@AnonymousGetMapping`).
+ */
+function mappingOf(method: JvmMethod, program: JvmProgram): { usage: JvmAnnotation; methods: string[] } | undefined {
+  for (const usage of method.annotations) {
+    if (usage.name in MAPPINGS) return { usage, methods: methodsOf(usage) };
+  }
+  for (const usage of method.annotations) {
+    const declared = program.resolveClass(usage.name, { file: method.file, cls: method.owner });
+    const meta = declared?.annotations.find((item) => item.name in MAPPINGS);
+    if (declared && meta && /@interface|annotation\s+class/.test(declared.node.text.slice(0, declared.nameNode.startIndex - declared.node.startIndex))) return { usage, methods: methodsOf(meta) };
+  }
+  return undefined;
+}
+
 function parametersOf(method: JvmMethod, ctx: Context): Parameter[] {
   const out: Parameter[] = [];
   for (const param of method.parameters) {
@@ -121,25 +139,33 @@ function parametersOf(method: JvmMethod, ctx: Context): Parameter[] {
   return out;
 }
 
-function authFor(ctx: Context, method: string, securityPath: string, handlerAnnotations: readonly { list: JvmAnnotation[]; scope: Scope }[]): AuthEvidence {
-  const chain = decideChains(ctx.chains, method, securityPath);
+function authFor(ctx: Context, file: string, method: string, securityPath: string, handlerAnnotations: readonly { list: JvmAnnotation[]; scope: Scope }[]): AuthEvidence {
+  const app = ctx.appOf(file);
+  const chains = ctx.chains.filter((chain) => ctx.appOf(chain.where.file) === app);
+  const chain = decideChains(chains, method, securityPath);
+  let methods = ctx.methods.get(app);
+  if (!methods) {
+    methods = methodSecurity(ctx.program, (other) => ctx.appOf(other) === app);
+    ctx.methods.set(app, methods);
+  }
   let annotated: ReturnType<typeof methodAnnotationVerdict>;
   for (const { list, scope } of handlerAnnotations) {
-    annotated = methodAnnotationVerdict(list, ctx.methods, ctx.program, scope);
+    annotated = methodAnnotationVerdict(list, methods, ctx.program, scope);
     if (annotated) break;
   }
   if (chain?.verdict === 'protected') return { state: 'protected', mechanisms: chain.mechanisms, ...(chain.where ? { where: chain.where } : {}), scope: 'app', detail: chain.detail };
   if (annotated?.verdict === 'protected') {
-    return { state: 'protected', mechanisms: chain?.mechanisms.filter((m) => m !== 'none').length ? chain.mechanisms : ['unknown'], where: annotated.where, scope: 'route', detail: annotated.detail };
+    const available = chain?.available ?? [];
+    return { state: 'protected', mechanisms: available.length > 0 ? available : ['unknown'], where: annotated.where, scope: 'route', detail: annotated.detail };
   }
   if (chain?.verdict === 'public') {
-    if (annotated && annotated.verdict === 'unknown') return { state: 'unknown', mechanisms: [], where: annotated.where, scope: 'route', detail: `${chain.detail}, but ${annotated.detail} may reject the request` };
+    if (annotated && annotated.verdict === 'unknown') return { state: 'unknown', mechanisms: [], where: annotated.where, scope: 'route', detail: `${chain.detail}, but ${annotated.detail}` };
     return { state: 'public', mechanisms: ['none'], ...(chain.where ? { where: chain.where } : {}), scope: 'app', detail: chain.detail };
   }
   if (annotated?.verdict === 'public' && !chain) return { state: 'public', mechanisms: ['none'], where: annotated.where, scope: 'route', detail: annotated.detail };
   if (chain) return { state: 'unknown', mechanisms: [], ...(chain.where ? { where: chain.where } : {}), detail: chain.detail };
   if (annotated) return { state: 'unknown', mechanisms: [], where: annotated.where, detail: annotated.detail };
-  return { state: 'unknown', mechanisms: [], detail: ctx.chains.length === 0 ? 'no Spring Security filter chain configured in code' : 'no filter chain serves this path' };
+  return { state: 'unknown', mechanisms: [], detail: chains.length === 0 ? 'no Spring Security filter chain configured in code' : 'no filter chain serves this path' };
 }
 
 function push(ctx: Context, draft: { method: string; path: string; location: Location; handler?: Location; parameters: Parameter[]; auth: AuthEvidence; generated?: true; deprecated?: boolean }): void {
@@ -191,14 +217,15 @@ function collectControllers(ctx: Context): void {
         if (seen.has(key)) continue;
         // The mapping may sit on an overridden declaration (an interface generated from OpenAPI).
         const same = lineage.flatMap((item) => item.methods.filter((m) => m.name === method.name && m.parameters.length === method.parameters.length));
-        const mapped = same.find((m) => m.annotations.some((a) => a.name in MAPPINGS));
-        const mapping = mapped?.annotations.find((a) => a.name in MAPPINGS);
+        let mapping: { usage: JvmAnnotation; methods: string[] } | undefined;
+        const mapped = same.find((m) => (mapping = mappingOf(m, ctx.program)) !== undefined);
         if (!mapped || !mapping) continue;
         seen.add(key);
         const scope: Scope = { file: mapped.file, cls: mapped.owner };
-        const methodPaths = pathsOf(mapping, ctx, scope, properties);
+        const { usage, methods: verbs } = mapping;
+        const methodPaths = pathsOf(usage, ctx, scope, properties);
         if (!methodPaths) {
-          ctx.diagnostics.push({ level: 'warning', source: 'collector:spring', file: mapped.file.source.file, line: mapping.node.startPosition.row + 1, message: `The path of ${method.name}'s @${mapping.name} is not a constant: the route is left out.` });
+          ctx.diagnostics.push({ level: 'warning', source: 'collector:spring', file: mapped.file.source.file, line: usage.node.startPosition.row + 1, message: `The path of ${method.name}'s @${usage.name} is not a constant: the route is left out.` });
           continue;
         }
         const security = [
@@ -212,14 +239,14 @@ function collectControllers(ctx: Context): void {
             const route = normaliseTemplate(joinPaths(classPath, methodPath));
             const securityPath = joinPaths(prefix.servlet, route);
             const full = joinPaths(prefix.context, securityPath);
-            for (const verb of methodsOf(mapping)) {
+            for (const verb of verbs) {
               push(ctx, {
                 method: verb,
                 path: full,
-                location: locate(mapped.file, mapping.node),
+                location: locate(mapped.file, usage.node),
                 handler: locate(method.file, method.nameNode),
                 parameters: params,
-                auth: authFor(ctx, verb, securityPath, security),
+                auth: authFor(ctx, cls.file.source.file, verb, securityPath, security),
                 deprecated,
               });
             }
@@ -373,7 +400,7 @@ function collectFunctionalIn(ctx: Context, method: JvmMethod, scope: Scope): voi
       location: locate(method.file, at),
       ...(handler ? { handler: locate(method.file, handler) } : {}),
       parameters: [],
-      auth: authFor(ctx, verb, securityPath, []),
+      auth: authFor(ctx, method.file.source.file, verb, securityPath, []),
     });
   };
   if (method.file.language === 'kotlin') {
@@ -416,11 +443,26 @@ function collectActuator(ctx: Context, project: ProjectInfo, infra: readonly Inf
         path: separatePort ? route : joinPaths(prefix.context, securityPath),
         location: include.where,
         parameters: [],
-        auth: authFor(ctx, 'GET', securityPath, []),
+        auth: authFor(ctx, file.file, 'GET', securityPath, []),
         generated: true,
       });
     }
   }
+}
+
+/**
+ * Which application a file belongs to: the module holding a `@SpringBootApplication` class; a library
+ * module belongs to the only application when there is one, else to itself.
+ */
+function applications(program: JvmProgram): (file: string) => string {
+  const apps = new Set(program.classes.filter((cls) => hasAnnotation(cls.annotations, 'SpringBootApplication')).map((cls) => moduleOf(cls.file.source.file)));
+  const [only] = apps;
+  return (file) => {
+    const module = moduleOf(file);
+    if (apps.has(module)) return module;
+    if (apps.size === 1 && only !== undefined) return only;
+    return module;
+  };
 }
 
 export const springCollector: CodeCollector = {
@@ -435,11 +477,13 @@ export const springCollector: CodeCollector = {
   collect(sources: readonly SourceFile[], project: ProjectInfo, _specs?: unknown, infra?: readonly InfraFile[]): CollectorResult {
     const program = new JvmProgram(jvmFiles(sources));
     const maven = project.dependencies.maven ?? [];
+    const appOf = applications(program);
     const ctx: Context = {
       program,
       config: new JvmConfig(infra),
-      chains: securityChains(program),
-      methods: methodSecurity(program),
+      chains: securityChains(program, (a, b) => appOf(a) === appOf(b)),
+      appOf,
+      methods: new Map(),
       reactive: maven.some((dep) => dep === 'spring-boot-starter-webflux' || dep === 'spring-webflux') && !maven.some((dep) => dep === 'spring-boot-starter-web' || dep === 'spring-webmvc'),
       endpoints: [],
       diagnostics: [],

@@ -73,6 +73,7 @@ const MECHANISMS: Record<string, AuthMechanism> = Object.freeze(
     addFilterAfter: 'unknown',
     addFilterAt: 'unknown',
     addFilter: 'unknown',
+    apply: 'unknown',
   }),
 );
 
@@ -138,10 +139,15 @@ export function spelVerdict(expression: string): Verdict {
   const text = expression.trim();
   const anyOf = text.split(/\s+or\s+|\|\|/i);
   const part = (term: string): Verdict => {
-    const allOf = term.split(/\s+and\s+|&&/i).map((atom) => atom.trim().replace(/^\(+|\)+$/g, ''));
+    const allOf = term.split(/\s+and\s+|&&/i).map((atom) => {
+      let bare = atom.trim();
+      while (bare.startsWith('(') && bare.endsWith(')')) bare = bare.slice(1, -1).trim();
+      // A parenthesis split off by `or`/`and` inside a group.
+      return bare.replace(/^\(+/, '').replace(/^([^()]*\([^()]*\))\)+$/, '$1');
+    });
     if (allOf.some((atom) => /^(hasRole|hasAnyRole|hasAuthority|hasAnyAuthority|isAuthenticated|isFullyAuthenticated|isRememberMe)\s*\(/.test(atom) || /^(denyAll|isFullyAuthenticated|isAuthenticated)(\(\))?$/.test(atom)))
       return 'protected';
-    if (allOf.every((atom) => /^(permitAll|isAnonymous\(\))$/.test(atom))) return 'public';
+    if (allOf.every((atom) => /^(permitAll(\(\))?|isAnonymous\(\))$/.test(atom))) return 'public';
     return 'unknown';
   };
   const verdicts = anyOf.map(part);
@@ -153,8 +159,8 @@ export function spelVerdict(expression: string): Verdict {
 function actionOf(call: JvmCall, walk: Walk): { verdict: Verdict; detail: string } | undefined {
   if (PUBLIC_ACTIONS.has(call.name)) return { verdict: 'public', detail: `${call.name}()` };
   if (PROTECTED_ACTIONS.has(call.name)) {
-    const arg = call.args[0] ? walk.program.strings(call.args[0], walk.scope)?.join(', ') : undefined;
-    return { verdict: 'protected', detail: `${call.name}(${arg ?? ''})` };
+    const arg = call.args.map((item) => walk.program.strings(item, walk.scope)?.join(', ') ?? item.text).join(', ');
+    return { verdict: 'protected', detail: `${call.name}(${arg})` };
   }
   if (call.name === 'access') {
     const expression = call.args[0] ? walk.program.strings(call.args[0], walk.scope)?.[0] : undefined;
@@ -359,7 +365,7 @@ function chainFrom(method: JvmMethod, cls: JvmClass, program: JvmProgram, kind: 
 }
 
 /** Every filter chain the workspace configures, sorted by order (declared order within one order). */
-export function securityChains(program: JvmProgram): Chain[] {
+export function securityChains(program: JvmProgram, sameApp: (a: string, b: string) => boolean = () => true): Chain[] {
   const chains: Chain[] = [];
   for (const cls of program.classes) {
     const extendsAdapter = cls.superTypes.some((type) => ADAPTERS.has(type)) || program.ancestors(cls).some((ancestor) => ADAPTERS.has(ancestor.name));
@@ -375,13 +381,30 @@ export function securityChains(program: JvmProgram): Chain[] {
       }
     }
   }
+  // `@EnableResourceServer` without a configurer that configures HttpSecurity: Spring Security OAuth's
+  // ResourceServerConfiguration (order 3) requires authentication for every request.
+  for (const cls of program.classes) {
+    const enabled = annotation(cls.annotations, 'EnableResourceServer');
+    if (!enabled || !hasAnnotation(cls.annotations, ...CONFIG_ANNOTATIONS)) continue;
+    const configured = chains.some((chain) => chain.order === 3 && chain.mechanisms.includes('oauth2') && !chain.ignoring && sameApp(chain.where.file, cls.file.source.file));
+    if (configured) continue;
+    chains.push({
+      where: locate(cls.file, enabled.node),
+      notApplied: undefined,
+      order: 3,
+      scope: undefined,
+      rules: [{ matchers: 'any', verdict: 'protected', detail: '@EnableResourceServer default (anyRequest().authenticated())', where: locate(cls.file, enabled.node) }],
+      mechanisms: ['oauth2'],
+    });
+  }
   return chains.map((chain, index) => ({ chain, index })).sort((a, b) => (a.chain.ignoring ? -1 : 0) - (b.chain.ignoring ? -1 : 0) || a.chain.order - b.chain.order || a.index - b.index).map((entry) => entry.chain);
 }
 
 /** `@EnableMethodSecurity`, `@EnableGlobalMethodSecurity(prePostEnabled = true, …)`, `@EnableReactiveMethodSecurity`. */
-export function methodSecurity(program: JvmProgram): MethodSecurity {
+export function methodSecurity(program: JvmProgram, inApp: (file: string) => boolean = () => true): MethodSecurity {
   const result: MethodSecurity = { prePost: false, secured: false, jsr250: false, where: undefined };
   for (const cls of program.classes) {
+    if (!inApp(cls.file.source.file)) continue;
     const found = annotation(cls.annotations, 'EnableMethodSecurity', 'EnableGlobalMethodSecurity', 'EnableReactiveMethodSecurity');
     if (!found) continue;
     const flag = (name: string, fallback: boolean): boolean => {
@@ -421,6 +444,8 @@ export interface ChainDecision {
   detail: string;
   where: Location | undefined;
   mechanisms: AuthMechanism[];
+  /** The authentication mechanisms the deciding chain configures, whatever the rule. */
+  available?: AuthMechanism[];
 }
 
 function decideInChain(chain: Chain, method: string, path: string): ChainDecision {
@@ -449,6 +474,7 @@ function decideInChain(chain: Chain, method: string, path: string): ChainDecisio
       detail: `${rule.detail} (filter chain ${chain.where.file}:${chain.where.line})`,
       where: rule.where,
       mechanisms: rule.verdict === 'public' ? ['none'] : chain.mechanisms,
+      available: chain.mechanisms,
     };
   }
   const [first] = partial;
