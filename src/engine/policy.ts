@@ -84,9 +84,16 @@ function configMatcher(entry: IgnoreEntry): (finding: Finding) => boolean {
     return (finding) => finding.fingerprint === fingerprint;
   }
   const matcher = ignore().add(entry.path ?? '');
+  const under = (file: string): boolean => {
+    try {
+      return matcher.ignores(file);
+    } catch {
+      // `ignore` throws on paths that are not relative (`/x`, `./x`): such a place is not under the pattern.
+      return false;
+    }
+  };
   return (finding) =>
-    (entry.check === undefined || entry.check === finding.checkId) &&
-    places(finding).every((place) => place.file !== '' && !place.file.startsWith('..') && matcher.ignores(place.file));
+    (entry.check === undefined || entry.check === finding.checkId) && places(finding).every((place) => under(place.file));
 }
 
 /**
