@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { parse as parseYaml } from 'yaml';
 import type { CheckContext, InfraFile, SourceFile } from '../engine/context.js';
-import type { Endpoint, Location, Presence } from '../model/types.js';
+import type { Endpoint, Location, Presence, RateLimitEvidence } from '../model/types.js';
 import { ModuleGraph, type JsModule } from '../collectors/code/js/modules.js';
 import { durationSeconds, isJs, isPython, objectOf, option, resolveValue } from './code-auth.js';
 import { type CallSite, elementsOf, enclosingFunction, callSiteAt, factsOf, literalValue, locationOf, nodesOfType, propertyOf, snippetOf, stringValue } from './code.js';
@@ -1058,6 +1058,26 @@ function gatewayRules(ctx: CheckContext): GatewayRule[] {
 
 const cache = new WeakMap<object, RateLimitAnalysis>();
 
+/** A limit a collector of another language read itself (Laravel's `throttle:` middleware), one Limiter per place. */
+function collectedLimiter(facts: Facts, where: Location, evidence: RateLimitEvidence): Limiter {
+  const id = `collected:${where.file}:${String(where.line)}:${String(where.column ?? 0)}`;
+  const known = facts.limiters.get(id);
+  if (known) return known;
+  const limiter: Limiter = {
+    library: evidence.scope ?? 'framework middleware',
+    location: where,
+    snippet: evidence.limit ?? '',
+    ...(evidence.limit !== undefined ? { limit: evidence.limit } : {}),
+    key: 'custom',
+    keyDetail: 'set by the framework configuration',
+    store: 'unknown',
+    storeDetail: 'the framework cache store',
+    storeLocation: where,
+  };
+  facts.limiters.set(id, limiter);
+  return limiter;
+}
+
 /** Every endpoint's rate-limit coverage; computed once per inventory. */
 export function rateLimitAnalysis(ctx: CheckContext): RateLimitAnalysis {
   const cached = cache.get(ctx.inventory);
@@ -1084,6 +1104,7 @@ export function rateLimitAnalysis(ctx: CheckContext): RateLimitAnalysis {
       const source = facts.byFile.get(endpoint.handler?.file ?? code.location.file) ?? facts.byFile.get(code.location.file);
       if (source && isPython(source)) pyCoverage(facts, endpoint, add, flag, exempt);
       else if (source && isJs(source)) jsCoverage(facts, endpoint, add, flag, exempt);
+      else if (endpoint.rateLimit?.state === 'present' && endpoint.rateLimit.where) add({ limiter: collectedLimiter(facts, endpoint.rateLimit.where, endpoint.rateLimit), level: 'route' });
     }
     if (exemptReason !== undefined) applied.length = 0;
     for (const rule of gateway) if (rule.covers(endpoint.path)) add({ limiter: rule.limiter, level: 'gateway' });
