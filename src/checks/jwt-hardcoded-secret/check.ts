@@ -3,6 +3,7 @@ import { at, isPython, jwtCalls, maskValue, objectOf, option, secretValue, type 
 import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { goSecrets } from './go.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const MIN_HMAC_SECRET = 32;
@@ -67,7 +68,7 @@ export default defineCheck({
   rationale:
     'Anyone who can read the repository, a build artifact or a container image can sign tokens for any user with a secret written in the code; a short HS256 secret can be brute-forced offline from a single token.',
   remediation:
-    'Load the key from a secret store or the environment without a fallback, and prefer asymmetric keys: PyJWT `jwt.encode(claims, os.environ["JWT_PRIVATE_KEY"], algorithm="RS256")`; jsonwebtoken `jwt.sign(payload, privateKey, { algorithm: \'RS256\', expiresIn: \'15m\' })` with `privateKey` read from a mounted secret. If HS256 must stay, use a random secret of at least 32 bytes (`openssl rand -base64 48`) and rotate the leaked one.',
+    'Load the key from a secret store or the environment without a fallback, and prefer asymmetric keys: PyJWT `jwt.encode(claims, os.environ["JWT_PRIVATE_KEY"], algorithm="RS256")`; jsonwebtoken `jwt.sign(payload, privateKey, { algorithm: \'RS256\', expiresIn: \'15m\' })` with `privateKey` read from a mounted secret; golang-jwt `token.SignedString([]byte(os.Getenv("JWT_SECRET")))` with the variable required at start-up. If HS256 must stay, use a random secret of at least 32 bytes (`openssl rand -base64 48`) and rotate the leaked one.',
   messages: {
     literal: '`{{call}}` uses a hard-coded secret as its key{{short}}.',
     constant: '`{{call}}` uses `{{name}}`, a secret hard-coded in this file{{short}}.',
@@ -79,6 +80,21 @@ export default defineCheck({
     const settingsSeen = new Set<number>();
     for (const source of ctx.sources) {
       const seen = new Set<number>();
+      if (source.language === 'go') {
+        if (source.file.endsWith('_test.go')) continue;
+        for (const secret of goSecrets(source)) {
+          if (seen.has(secret.literal.id)) continue;
+          seen.add(secret.literal.id);
+          const short = secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+          const where = secret.constant ? secret.literal : secret.call;
+          report({
+            messageId: secret.constant ? 'constant' : 'literal',
+            data: { call: secret.name, name: secret.constant ?? '', short },
+            ...at(ctx, source, where, maskValue(snippetOf(where), secret.value)),
+          });
+        }
+        continue;
+      }
       const shortNote = (secret: SecretValue, symmetric: boolean): string =>
         symmetric && secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
       for (const jwt of jwtCalls(source)) {

@@ -4,6 +4,7 @@ import { factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/
 import { familyOf, isTestFile, lineSnippet } from '../../analysis/code-transport.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { goSites } from './go.js';
 
 const HTTP_CALL = /(^|\.)(get|post|put|patch|delete|head|options|request|send|stream|urlopen|Client|AsyncClient|Session|ClientSession|Elasticsearch|AsyncElasticsearch|OpenSearch)$/;
 const NOT_HTTP = /jwt|jose|decode|token/i;
@@ -79,13 +80,17 @@ export default defineCheck({
   rationale:
     'With certificate verification off, anyone who can intercept the connection (a shared network, a compromised proxy, DNS spoofing) can present their own certificate and read or alter everything: API keys, tokens, card data, the responses the service trusts.',
   remediation:
-    'Keep verification on and trust the right CA instead: Python `requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")` or `httpx.Client(verify=ssl_context)`; `ssl.create_default_context(cafile=...)`; Node `new https.Agent({ ca: fs.readFileSync(\'internal-ca.pem\') })` instead of `rejectUnauthorized: false`, and never set `NODE_TLS_REJECT_UNAUTHORIZED=0`.',
+    'Keep verification on and trust the right CA instead: Python `requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")` or `httpx.Client(verify=ssl_context)`; `ssl.create_default_context(cafile=...)`; Node `new https.Agent({ ca: fs.readFileSync(\'internal-ca.pem\') })` instead of `rejectUnauthorized: false`, and never set `NODE_TLS_REJECT_UNAUTHORIZED=0`; Go `tls.Config{RootCAs: pool}` with the internal CA added by `pool.AppendCertsFromPEM`, never `InsecureSkipVerify: true`.',
   messages: {
     disabled: '`{{what}}` turns off TLS certificate verification.',
   },
   run(ctx, report) {
     for (const source of ctx.sources) {
       const family = familyOf(source);
+      if (source.language === 'go' && !source.file.endsWith('_test.go')) {
+        for (const site of goSites(source)) report({ messageId: 'disabled', data: { what: site.what.replace(/\s+/g, ' ') }, ...at(ctx, source, site.node, lineSnippet(source, site.node)) });
+        continue;
+      }
       if (!family || isTestFile(source.file)) continue;
       if (!/verify|rejectUnauthorized|REJECT_UNAUTHORIZED|strictSSL|CERT_NONE|check_hostname|unverified|checkServerIdentity|ssl=False/.test(source.text)) continue;
       for (const site of family === 'js' ? jsSites(source) : pySites(source)) {
