@@ -16,6 +16,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSummary } from '../report/summary.js';
 import type { CliIo } from './io.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, createProgress, defaultAudit, formatError, useColor } from './io.js';
+import { LiveFlags, liveLine, liveOptionsFrom, liveWarnings, withInterrupt } from './live-options.js';
 
 export const AuditFlags = z.object({
   skipChecks: z.boolean().default(false),
@@ -30,6 +31,7 @@ export const AuditFlags = z.object({
   allowEmpty: z.boolean().default(false),
   format: z.array(z.enum(FORMAT_NAMES)).default([]),
   baseline: z.string().optional(),
+  ...LiveFlags.shape,
 });
 export type AuditFlags = z.infer<typeof AuditFlags>;
 
@@ -108,6 +110,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
   const progress = createProgress(io.stderr, io.stderr.isTTY === true && !flags.quiet);
   try {
     const paths = artifactPaths(name, io.cwd);
+    const live = flags.target === undefined ? undefined : liveOptionsFrom(flags.target, flags, io.env);
     const today = flags.today === undefined ? undefined : validateToday(flags.today);
     const root = await existing(resolve(io.cwd, dir), 'directory', 'directory to audit', dir);
     const configFile = flags.config === undefined ? undefined : await existing(resolve(io.cwd, flags.config), 'file', 'config file', flags.config);
@@ -123,7 +126,8 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     });
 
     const audit = io.audit ?? defaultAudit;
-    const result = await audit({
+    if (live !== undefined && flags.target !== undefined) for (const line of liveWarnings(flags.target, flags.active)) io.stderr.write(`${line}\n`);
+    const result = await withInterrupt((signal) => audit({
       root,
       name,
       ...(today === undefined ? {} : { today }),
@@ -132,7 +136,8 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       ...(flags.includeTests ? { includeTests: true } : {}),
       ...(baseline === undefined ? {} : { baseline }),
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
-    });
+      ...(live === undefined ? {} : { live: { ...live, signal } }),
+    }));
 
     if (result.inventory.endpoints.length === 0 && result.inventory.apis.length === 0 && !flags.allowEmpty) {
       progress.clear();
@@ -153,6 +158,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     } else if (!flags.quiet) {
       const color = useColor(io.stdout, io.env, flags.color);
       io.stdout.write(renderSummary(result, { color, artifactPath: displayPath(paths.protectMarkdown, io.cwd) }));
+      if (result.live !== undefined) io.stdout.write(`${liveLine(result.live)}\n`);
     }
 
     const failing = result.findings.filter((finding) => failsOn(finding.severity, flags.failOn)).length;

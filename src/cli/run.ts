@@ -3,6 +3,8 @@ import { SEVERITIES } from '../model/types.js';
 import { FORMAT_NAMES, isFormatName, type FormatName } from '../report/formats.js';
 import { AuditFlags, runAudit } from './audit-command.js';
 import { runChecksCommand } from './checks-command.js';
+import { addLiveOptions } from './live-options.js';
+import { registerProbeCommand } from './probe-command.js';
 import { registerInventoryCommands } from './inventory-command.js';
 import { neutralizeControls } from '../report/sanitize.js';
 import type { CliIo } from './io.js';
@@ -105,8 +107,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .showHelpAfterError('(run "apisec --help" for usage)')
     .addHelpText('after', `${PROGRAM_EXAMPLES}\n${EXIT_CODES}`);
 
-  program
-    .command('audit')
+  addLiveOptions(program.command('audit'), true)
     .description(
       'Audit the APIs in DIR under the name NAME (seed 000): check the Phase 0 prerequisite, inventory APIs, run every check, write .metapowers/security/NAME/02-protect.md and .json, and print a summary.',
     )
@@ -141,6 +142,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     });
 
   registerInventoryCommands(program, io, setExit);
+  registerProbeCommand(program, argv, io, setExit);
 
   program
     .command('mcp')

@@ -1,6 +1,7 @@
 import type { Confidence, Endpoint, Finding, OwaspCategory, Severity } from '../model/types.js';
 import { CONFIDENCES, OWASP_CATEGORIES } from '../model/types.js';
 import { capitalize, code, compareStrings, endpointLabel, locationLabel, plural, prose, severityRank, table } from './format.js';
+import { liveEvidenceBlock } from './live.js';
 
 export const OCCURRENCES_SHOWN = 5;
 export const RELATED_SHOWN = 8;
@@ -144,7 +145,7 @@ export function renderGroup(
     '',
     `${meta.join(' · ')}. **Why it matters.** ${prose(group.rationale)} **How to fix.** ${prose(group.remediation)}`,
     '',
-    `${table(headers, cells)}${more}`,
+    `${table(headers, cells)}${more}${liveEvidenceBlock(group.findings)}`,
   ].join('\n');
 }
 

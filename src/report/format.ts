@@ -41,7 +41,8 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 }
 
 export function locationLabel(location: Location): string {
-  return `${location.file}:${location.line}`;
+  // Line 0: a place that is not a line of a file (a live finding's URL).
+  return location.line > 0 ? `${location.file}:${location.line}` : location.file;
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

@@ -1,6 +1,7 @@
 import { maskResult } from '../engine/mask.js';
 import { escapeJsonControls } from './sanitize.js';
 import type { AuditResult, CheckSummary } from '../engine/result.js';
+import type { ChecklistItem } from '../checklist/checklist.js';
 import type { SuppressionKind, SuppressionProblem, SuppressionReport } from '../engine/suppressions.js';
 import type { Api, Diagnostic, Endpoint, Finding, Location } from '../model/types.js';
 import { compareStrings } from './format.js';
@@ -22,8 +23,12 @@ export interface JsonReport {
   findings: Finding[];
   diagnostics: Diagnostic[];
   checks: CheckSummary[];
+  /** The live part (`--target`, `apisec probe`), when a target was probed. */
+  live?: NonNullable<AuditResult['live']>;
   /** Present when something was suppressed, baselined or overridden, or a suppression has a problem. */
   suppressions?: JsonSuppressions;
+  /** Seed 003's Quick Security Review Checklist: each item pass (✓) / fail (✗) / unknown, with what decided it. */
+  checklist?: ChecklistItem[];
 }
 
 export interface JsonSuppressions {
@@ -166,6 +171,8 @@ export function toJsonReport(unmasked: AuditResult): JsonReport {
       .map(orderDiagnostic),
     checks: [...result.checks].sort((a, b) => compareStrings(a.id, b.id)).map(orderCheck),
     ...(suppressions === undefined ? {} : { suppressions }),
+    ...(result.checklist === undefined ? {} : { checklist: result.checklist }),
+    ...(result.live === undefined ? {} : { live: sortedDeep(result.live) as NonNullable<AuditResult['live']> }),
   };
 }
 
