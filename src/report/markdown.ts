@@ -23,6 +23,7 @@ import {
 } from './format.js';
 import type { ReportSummary } from './stats.js';
 import { API_TYPES, summarize } from './stats.js';
+import { liveLines } from './live.js';
 
 export const REPORT_HEADING = 'API Security Audit';
 export const REMEDIATION_SECTION = 'Remediation Plan';
@@ -143,6 +144,7 @@ function preamble(view: View): string {
     `- Directory: ${code(result.root)}`,
     `- Tool: ${result.tool.name} ${result.tool.version}`,
     ...governanceLine(view),
+    ...liveLines(result),
     `- Scope: ${plural(summary.apis, 'API')} (${types}), ${plural(summary.endpoints, 'endpoint')}, ${plural(summary.files.scanned, 'file')} scanned (${plural(summary.files.spec, 'spec file')}, ${plural(summary.files.source, 'source file')}), ${plural(summary.checks, 'check')} run.`,
     `- Findings: ${summary.findings === 0 ? 'none' : `${summary.findings} (${severities})`}. Each is mapped to the OWASP API Security Top 10 (2023); all of them, with every location, are in ${code('02-protect.json')}.`,
   ].join('\n');
