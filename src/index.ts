@@ -31,6 +31,8 @@ import { readTextFile } from './workspace/read.js';
 import { countExcluded, scopeReasonOfText, scopeRules, type ExcludedFile } from './workspace/scope.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
 import { allEnrichers } from './enrich/index.js';
+import { DEFAULT_ACCESS_TOKEN_SECONDS, evaluateChecklist } from './checklist/checklist.js';
+import { gatherEvidence } from './checklist/evidence.js';
 import { liveAudit, type LiveAuditOptions } from './live/index.js';
 import { collectInlineSuppressions, type InlineSuppression } from './engine/inline-suppressions.js';
 import { applyPolicy, validatePolicyConfig, type Baseline } from './engine/policy.js';
@@ -62,6 +64,8 @@ export interface AuditOptions {
   fileBudgetMs?: number;
   /** Probe this running deployment too (`--target`); its findings merge with the static ones. */
   live?: LiveAuditOptions;
+  /** Seed 003's checklist: the longest acceptable access-token lifetime, in seconds (default 900, the seed's 15 minutes). */
+  maxAccessTokenSeconds?: number;
   /** Findings of a previous audit (`--baseline`): only findings whose fingerprint is not in it are reported. */
   baseline?: Baseline;
 }
@@ -314,6 +318,14 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
     });
     const overrides = context.config.severityOverrides ?? {};
     const live = options.live === undefined ? undefined : await liveAudit(options.live, context.inventory.endpoints, policy.findings);
+    const findings = live?.findings ?? policy.findings;
+    const checklist = evaluateChecklist({
+      findings,
+      inventory: context.inventory,
+      ran: new Set(analysis.ran.map((check) => check.id)),
+      evidence: gatherEvidence(context),
+      maxAccessTokenSeconds: options.maxAccessTokenSeconds ?? context.config.accessTokenMaxSeconds ?? DEFAULT_ACCESS_TOKEN_SECONDS,
+    });
     return {
       name: options.name,
       root: options.root,
@@ -321,7 +333,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
       tool: { name: 'apisec', version: VERSION },
       project: context.project,
       inventory: context.inventory,
-      findings: live?.findings ?? policy.findings,
+      findings,
       diagnostics: live === undefined ? analysis.diagnostics : [...analysis.diagnostics, ...live.diagnostics],
       checks: analysis.ran.map((check) => ({
         id: check.id,
@@ -331,6 +343,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
         severity: (Object.hasOwn(overrides, check.id) ? overrides[check.id] : undefined) ?? check.severity,
       })),
       suppressions: policy.report,
+      checklist,
       ...(live === undefined ? {} : { live: live.summary }),
       stats: {
         filesScanned: analysis.filesScanned,

@@ -43,6 +43,7 @@ import massAssignmentUnknownFields from './mass-assignment-unknown-fields/check.
 import nonProductionServer from './non-production-server/check.js';
 import nosqlInjection from './nosql-injection/check.js';
 import numericObjectId from './numeric-object-id/check.js';
+import oauthAuthorizationCodeWithoutPkce from './oauth-authorization-code-without-pkce/check.js';
 import oauthFlowWithoutRefresh from './oauth-flow-without-refresh/check.js';
 import oauthImplicitOrPasswordGrant from './oauth-implicit-or-password-grant/check.js';
 import oauthImplicitOrPasswordGrantInCode from './oauth-implicit-or-password-grant-in-code/check.js';
@@ -153,6 +154,7 @@ export const allChecks: readonly AnyCheck[] = [
   nonProductionServer,
   nosqlInjection,
   numericObjectId,
+  oauthAuthorizationCodeWithoutPkce,
   oauthFlowWithoutRefresh,
   oauthImplicitOrPasswordGrant,
   oauthImplicitOrPasswordGrantInCode,

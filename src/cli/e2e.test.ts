@@ -69,8 +69,23 @@ describe('apisec audit on examples/payments-service, end to end', () => {
     expect(plan).not.toContain('How to fix');
     expect(markdown).toContain('| `src/middleware/auth.js:6` | `req.query.access_token` reads the `access_token` credential from the query string. | `req.query.access_token` |');
     expect(markdown).toMatch(/\| `src\/app\.js:11` \| .* \| `cors\(\{ origin: true, credentials: true \}\)` \|/);
+    // Seed 003's checklist closes the plan: every item decided, a ✗ linking to the finding that decided it.
+    const checklist = markdown.slice(markdown.indexOf('### Quick Security Review Checklist'));
+    expect(markdown.indexOf('### Quick Security Review Checklist')).toBeGreaterThan(markdown.indexOf('## Remediation Plan'));
+    const rows = checklist.split('\n').filter((line) => /^\| (Authentication|Authorization|Input\/Output|Transport|Operations) \|/.test(line));
+    expect(rows.length).toBeGreaterThanOrEqual(22);
+    for (const row of rows) expect(row.split(' | ')[2], row).toMatch(/^(✓|✗|unknown)$/);
+    expect(checklist).toMatch(/\| Input\/Output \| Parameterized queries \(no string concatenation\) \| ✗ \| \[F\d+\]\(#f\d+-sql-built-from-request-data\): /);
+    expect(checklist).toContain('| Operations | Dependencies scanned for CVEs | unknown | No CI pipeline or dependency-bot configuration is in the audited folder');
+
     // The same findings as the JSON: one heading per check that reported.
-    const checks = new Set((JSON.parse(await readFile(join(cwd, '.metapowers/security/payments-service/02-protect.json'), 'utf8')) as { findings: { checkId: string }[] }).findings.map((finding) => finding.checkId));
+    const report = JSON.parse(await readFile(join(cwd, '.metapowers/security/payments-service/02-protect.json'), 'utf8')) as {
+      findings: { checkId: string }[];
+      checklist: { item: string; status: string; findings?: string[] }[];
+    };
+    const checks = new Set(report.findings.map((finding) => finding.checkId));
     expect(lines.filter((line) => /^#{3,4} F\d+\. /.test(line))).toHaveLength(checks.size);
+    expect(report.checklist).toHaveLength(rows.length);
+    expect(report.checklist.find((entry) => entry.item === 'Parameterized queries (no string concatenation)')).toMatchObject({ status: 'fail', findings: ['sql-injection'] });
   });
 });

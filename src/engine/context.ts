@@ -96,6 +96,8 @@ export interface AuditConfig {
   ignore?: IgnoreEntry[];
   /** Check id → the severity its findings take. */
   severityOverrides?: Record<string, import('../model/types.js').Severity>;
+  /** Seed 003's checklist: the longest acceptable access-token lifetime, in seconds (`accessTokenLifetime: 15m`). */
+  accessTokenMaxSeconds?: number;
   /** Check id → the line of its `severityOverrides` key, for messages. */
   severityOverrideLines?: Record<string, number>;
   /** Where the config came from, for messages. */

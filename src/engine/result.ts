@@ -2,6 +2,7 @@ import type { Diagnostic, Finding, OwaspCategory, SectionId, Severity } from '..
 import type { ScopeReason } from '../workspace/scope.js';
 import type { Inventory, ProjectInfo } from './context.js';
 import type { SuppressionReport } from './suppressions.js';
+import type { ChecklistItem } from '../checklist/checklist.js';
 import type { LiveSummary } from '../live/runner.js';
 
 export interface CheckSummary {
@@ -30,6 +31,8 @@ export interface AuditResult {
   checks: CheckSummary[];
   /** What inline `apisec-ignore` comments, the config's `ignore:` and `--baseline` left out, and severity overrides. */
   suppressions?: SuppressionReport;
+  /** Seed 003's Quick Security Review Checklist, every item decided from the audit. */
+  checklist?: ChecklistItem[];
   /** The live part (`--target`, `apisec probe`): target, passive or active, pre-flight, requests, partial or not. */
   live?: LiveSummary & { merged: number };
   stats: {

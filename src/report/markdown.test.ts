@@ -185,6 +185,24 @@ describe('renderMarkdown', () => {
     for (const [, anchor] of plan.matchAll(/\]\(#([^)]+)\)/g)) expect(anchors.has(anchor ?? ''), anchor).toBe(true);
   });
 
+  it("closes the plan with seed 003's checklist: each item's status and what decided it, a ✗ linking to its finding", () => {
+    const result = sampleResult();
+    const checklist = [
+      { group: 'Authentication' as const, item: 'All endpoints require authentication (unless explicitly public)', status: 'fail' as const, reason: 'A finding shows it.', findings: [result.findings[0]?.checkId ?? ''] },
+      { group: 'Operations' as const, item: 'Dependencies scanned for CVEs', status: 'pass' as const, reason: 'Dependencies are scanned: npm audit at .github/workflows/ci.yml:11.', evidence: [{ location: { file: '.github/workflows/ci.yml', line: 11 }, snippet: 'npm audit' }] },
+      { group: 'Operations' as const, item: 'Request logging with correlation IDs', status: 'unknown' as const, reason: 'No evidence either way was found.' },
+    ];
+    const markdown = renderMarkdown({ ...result, checklist });
+    expectWellFormedTables(markdown);
+    const plan = section(markdown, 'Remediation Plan');
+    expect(plan).toContain('### Quick Security Review Checklist');
+    expect(plan).toContain("Seed 003's checklist: 1 ✓, 1 ✗, 1 unknown.");
+    expect(plan).toContain('| Authentication | All endpoints require authentication (unless explicitly public) | ✗ | [F1](#f1-endpoint-without-authentication): A finding shows it. |');
+    expect(plan).toContain('| Operations | Dependencies scanned for CVEs | ✓ | Dependencies are scanned: npm audit at .github/workflows/ci.yml:11. Evidence: `.github/workflows/ci.yml:11`. |');
+    expect(plan).toContain('| Operations | Request logging with correlation IDs | unknown | No evidence either way was found. |');
+    expect(renderMarkdown(result)).not.toContain('Quick Security Review Checklist');
+  });
+
   it('escapes pipes and backticks in table cells', () => {
     const endpoints = [sampleEndpoint({ method: 'GET', path: '/search/{q|x}`y`', auth: { state: 'unprotected', mechanisms: [] } })];
     const result = sampleResult();

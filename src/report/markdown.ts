@@ -457,7 +457,41 @@ function remediationSection(view: View): string {
     const where = `${first.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
     return `${index + 1}. **${capitalize(group.severity)}** [${heading}](#${headingAnchor(heading)}) — ${group.owasp}; ${section === undefined ? '' : `${SECTIONS[section]}; `}${plural(group.places, 'place')}: ${where}.`;
   });
-  return `${head}\n\nOne item per root cause, most severe first; each links to its finding, which says how to fix it.\n\n${items.join('\n')}`;
+  return `${head}\n\nOne item per root cause, most severe first; each links to its finding, which says how to fix it.\n\n${items.join('\n')}${checklistBlock(view)}`;
+}
+
+const CHECKLIST_MARK = { pass: '✓', fail: '✗', unknown: 'unknown' } as const;
+
+/** Seed 003's Quick Security Review Checklist, closing the plan: each item with what decided it. */
+function checklistBlock(view: View): string {
+  const items = view.result.checklist;
+  if (items === undefined || items.length === 0) return '';
+  const groups = groupFindings(view.result.findings);
+  const links = new Map(
+    groups.map((group) => {
+      const heading = groupHeading(group, view.shortIds.get(group.checkId) ?? '');
+      return [group.checkId, `[${view.shortIds.get(group.checkId) ?? group.checkId}](#${headingAnchor(heading)})`];
+    }),
+  );
+  const rows = items.map((item) => {
+    const findings = (item.findings ?? []).flatMap((id) => {
+      const link = links.get(id);
+      return link === undefined ? [] : [link];
+    });
+    const evidence = (item.evidence ?? []).map((entry) => code(locationLabel(entry.location)));
+    const decided = [findings.length > 0 ? `${findings.join(', ')}: ` : '', prose(item.reason), evidence.length > 0 && item.status !== 'fail' ? ` Evidence: ${evidence.join(', ')}.` : ''].join('');
+    return [item.group, text(item.item), CHECKLIST_MARK[item.status], decided];
+  });
+  const count = (status: keyof typeof CHECKLIST_MARK): number => items.filter((item) => item.status === status).length;
+  return [
+    '',
+    '',
+    '### Quick Security Review Checklist',
+    '',
+    `Seed 003's checklist: ${count('pass')} ✓, ${count('fail')} ✗, ${count('unknown')} unknown. ✓ only on evidence that the practice is in place, ✗ on a finding (or evidence) that it is not, unknown otherwise: the absence of a finding is not a ✓.`,
+    '',
+    table(['Area', 'Item', 'Status', 'Decided by'], rows),
+  ].join('\n');
 }
 
 /** Renders `02-protect.md`: the heading, a preamble and seed 000's seven sections, in order. */

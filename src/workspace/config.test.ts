@@ -37,6 +37,15 @@ describe('loadConfig', () => {
     expect(await loadConfig(root)).toEqual({ publicEndpoints: [], apiTypes: {}, disabledChecks: [] });
   });
 
+  it('reads the access-token lifetime of seed 003 as seconds, from a duration or a number, and rejects anything else', () => {
+    expect(parseConfig('accessTokenLifetime: 15m\n', 'apisec.config.yaml').accessTokenMaxSeconds).toBe(900);
+    expect(parseConfig('accessTokenLifetime: 1h\n', 'apisec.config.yaml').accessTokenMaxSeconds).toBe(3600);
+    expect(parseConfig('{"accessTokenLifetime": 600}', 'apisec.config.json').accessTokenMaxSeconds).toBe(600);
+    const error = configError(() => parseConfig('accessTokenLifetime: soon\n', 'apisec.config.yaml'));
+    expect(error.issues[0]?.keyPath).toBe('accessTokenLifetime');
+    expect(error.issues[0]?.message).toContain('duration such as `15m`');
+  });
+
   it('loads apisec.config.yaml and fills in missing keys', async () => {
     await writeFile(join(root, 'apisec.config.yaml'), 'publicEndpoints:\n  - GET /health\n  - /docs/*\napiTypes:\n  payments: partner\n');
     expect(await loadConfig(root)).toEqual({
@@ -77,7 +86,7 @@ describe('loadConfig', () => {
     expect(error.file).toBe('apisec.config.yml');
     expect(error.line).toBe(3);
     expect(error.issues).toEqual([
-      { keyPath: 'publicEndpiont', line: 3, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides)' },
+      { keyPath: 'publicEndpiont', line: 3, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides, accessTokenLifetime)' },
     ]);
     expect(error.message).toContain('apisec.config.yml:3: `publicEndpiont`: unknown key');
     expect(error.cause).toBeDefined();
@@ -116,7 +125,7 @@ describe('parseConfig', () => {
     const text = '{\n  "apiTypes": {\n    "payments": "partner"\n  },\n  "extra": true\n}\n';
     const error = configError(() => parseConfig(text, 'apisec.config.json'));
     expect(error.issues).toEqual([
-      { keyPath: 'extra', line: 5, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides)' },
+      { keyPath: 'extra', line: 5, message: 'unknown key (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides, accessTokenLifetime)' },
     ]);
     expect(error.line).toBe(5);
   });

@@ -68,9 +68,22 @@ const configSchema = z
     exclude: z.array(z.string().min(1, 'a pattern cannot be empty')),
     ignore: z.array(ignoreEntrySchema),
     severityOverrides: z.record(z.string().min(1, 'a check id cannot be empty'), z.enum(SEVERITIES)),
+    accessTokenLifetime: z.union([
+      z.number().int().positive('expected a number of seconds or a duration such as `15m`'),
+      z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'expected a number of seconds or a duration such as `15m`, `1h` or `900s`'),
+    ]),
   })
   .partial()
   .strict();
+
+/** `900`, `'900s'`, `'15m'`, `'1h'`, `'1d'` in seconds (the config's `accessTokenLifetime`). */
+function durationSeconds(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const match = /^(\d+)\s*(s|m|min|h|d)$/.exec(value);
+  const amount = Number(match?.[1] ?? 0);
+  const unit = match?.[2] ?? 's';
+  return amount * (unit === 'd' ? 86400 : unit === 'h' ? 3600 : unit === 'm' || unit === 'min' ? 60 : 1);
+}
 
 export function defaultConfig(): AuditConfig {
   return { publicEndpoints: [], apiTypes: {}, disabledChecks: [] };
@@ -112,7 +125,7 @@ function describeIssue(issue: ZodIssue): { path: PathSegment[]; key?: string; me
   if (issue.code === 'unrecognized_keys') {
     const allowed =
       issue.path.length === 0
-        ? ' (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides)'
+        ? ' (allowed: publicEndpoints, apiTypes, disabledChecks, include, exclude, ignore, severityOverrides, accessTokenLifetime)'
         : issue.path[0] === 'ignore'
           ? ' (allowed: fingerprint, path, check, reason)'
           : '';
@@ -142,6 +155,7 @@ export function validateConfig(value: unknown, file: string, doc?: Document, lin
       ...(parsed.data.include === undefined ? {} : { include: parsed.data.include }),
       ...(parsed.data.exclude === undefined ? {} : { exclude: parsed.data.exclude }),
       ...(parsed.data.ignore === undefined ? {} : { ignore: parsed.data.ignore.map((entry, index) => ignoreEntry(entry, lineAt(['ignore', index]))) }),
+      ...(parsed.data.accessTokenLifetime === undefined ? {} : { accessTokenMaxSeconds: durationSeconds(parsed.data.accessTokenLifetime) }),
       ...(parsed.data.severityOverrides === undefined
         ? {}
         : {

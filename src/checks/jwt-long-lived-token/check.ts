@@ -155,6 +155,56 @@ function joseLifetime(source: SourceFile, node: Node): Lifetime | undefined {
   return signed ? { none: true } : undefined;
 }
 
+interface SignedToken {
+  node: Node;
+  name: string;
+  lifetime: Lifetime | undefined;
+}
+
+/** Every place a file issues a JWT (jsonwebtoken, PyJWT, python-jose, NestJS, @fastify/jwt, jose) with its lifetime when readable. */
+function signedTokens(source: SourceFile): SignedToken[] {
+  const signs: SignedToken[] = [];
+  for (const jwt of jwtCalls(source)) {
+    if (jwt.kind !== 'sign' && jwt.library !== '@fastify/jwt') continue;
+    signs.push({ node: jwt.call.node, name: jwt.name, lifetime: isPython(source) ? pyLifetime(source, jwt) : jsLifetime(source, jwt) });
+  }
+  for (const call of factsOf(source).calls) {
+    if (call.isNew && call.callee === 'jose.SignJWT') signs.push({ node: call.node, name: call.written, lifetime: joseLifetime(source, call.node) });
+  }
+  return signs;
+}
+
+export interface IssuedAccessToken {
+  file: string;
+  line: number;
+  /** The call as written, e.g. `jwt.sign`. */
+  call: string;
+  /** Lifetime in seconds; undefined when it cannot be read statically. */
+  seconds?: number;
+  /** The token carries no `exp` at all. */
+  neverExpires?: boolean;
+}
+
+/**
+ * The access tokens the code issues, with their lifetimes (refresh and "remember me" tokens left
+ * out): what seed 003's checklist compares with its threshold (15 minutes by default).
+ */
+export function issuedAccessTokens(sources: readonly SourceFile[]): IssuedAccessToken[] {
+  const out: IssuedAccessToken[] = [];
+  for (const source of sources) {
+    for (const { node, name, lifetime } of signedTokens(source)) {
+      if (isRefreshToken(node)) continue;
+      const token: IssuedAccessToken = { file: source.file, line: node.startPosition.row + 1, call: name };
+      if (lifetime?.none === true) token.neverExpires = true;
+      else if (lifetime?.seconds !== undefined) token.seconds = lifetime.seconds;
+      out.push(token);
+    }
+  }
+  return out;
+}
+
+export { humanise as humaniseSeconds };
+
 export default defineCheck({
   id: 'jwt-long-lived-token',
   // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
@@ -176,15 +226,7 @@ export default defineCheck({
   },
   run(ctx, report) {
     for (const source of ctx.sources) {
-      const signs: { node: Node; name: string; lifetime: Lifetime | undefined }[] = [];
-      for (const jwt of jwtCalls(source)) {
-        if (jwt.kind !== 'sign' && jwt.library !== '@fastify/jwt') continue;
-        signs.push({ node: jwt.call.node, name: jwt.name, lifetime: isPython(source) ? pyLifetime(source, jwt) : jsLifetime(source, jwt) });
-      }
-      for (const call of factsOf(source).calls) {
-        if (call.isNew && call.callee === 'jose.SignJWT') signs.push({ node: call.node, name: call.written, lifetime: joseLifetime(source, call.node) });
-      }
-      for (const { node, name, lifetime } of signs) {
+      for (const { node, name, lifetime } of signedTokens(source)) {
         if (!lifetime) continue;
         if (lifetime.none) {
           report({ messageId: 'none', data: { call: name }, ...at(ctx, source, node) });

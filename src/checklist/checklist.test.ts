@@ -1,0 +1,177 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allChecks } from '../checks/index.js';
+import { audit } from '../index.js';
+import type { AuditResult } from '../engine/result.js';
+import { sampleEndpoint, sampleFinding } from '../report/sample.js';
+import { CHECKLIST_CHECKS, evaluateChecklist, type ChecklistInput, type ChecklistItem } from './checklist.js';
+
+const SEED_ITEMS = [
+  'All endpoints require authentication (unless explicitly public)',
+  'API keys are in headers, not URLs',
+  'JWTs use RS256 with short expiry',
+  'OAuth 2.0 with PKCE for public clients',
+  'Token rotation implemented',
+  'Ownership check on every data access (BOLA prevention)',
+  'Role check on every privileged operation',
+  'Mass assignment protection (explicit field allowlists)',
+  'Response schemas filter sensitive fields',
+  'Schema validation on all inputs',
+  'Size limits on all fields, arrays, and files',
+  'Parameterized queries (no string concatenation)',
+  'Generic error messages (no stack traces)',
+  'HTTPS everywhere (TLS 1.2+)',
+  'Security headers set',
+  'CORS explicitly configured',
+  'HSTS enabled',
+  'Rate limiting per user/IP',
+  'Request logging with correlation IDs',
+  'Webhook signatures verified',
+  'Idempotency keys for mutations',
+  'Dependencies scanned for CVEs',
+];
+
+function input(overrides: Partial<ChecklistInput> = {}): ChecklistInput {
+  return {
+    findings: [],
+    inventory: { apis: [], endpoints: [] },
+    ran: new Set(allChecks.map((check) => check.id)),
+    evidence: { scanning: { pipelines: [], scanners: [] }, accessTokens: [], correlationIds: [], oauthClients: [], revocation: [] },
+    maxAccessTokenSeconds: 900,
+    ...overrides,
+  };
+}
+
+function item(items: readonly ChecklistItem[], name: string): ChecklistItem {
+  const found = items.find((entry) => entry.item === name);
+  if (!found) throw new Error(`no checklist item ${name}`);
+  return found;
+}
+
+describe('seed 003 checklist', () => {
+  it("has every item of the seed's checklist, in its order, and refers only to checks of the catalogue", () => {
+    const names = evaluateChecklist(input()).map((entry) => entry.item);
+    expect(names.filter((name) => SEED_ITEMS.includes(name))).toEqual(SEED_ITEMS);
+    const ids = new Set(allChecks.map((check) => check.id));
+    expect(CHECKLIST_CHECKS.filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  it('is never ✓ for want of findings: with nothing found and no evidence every item is unknown', () => {
+    const items = evaluateChecklist(input());
+    expect(items.map((entry) => entry.status)).toEqual(items.map(() => 'unknown'));
+    expect(item(items, 'Parameterized queries (no string concatenation)').reason).toBe('No evidence either way (its 3 checks found nothing).');
+    expect(item(items, 'Generic error messages (no stack traces)').reason).toContain('its 2 checks found nothing');
+  });
+
+  it('says which checks did not run when an item is unknown', () => {
+    const ran = new Set(allChecks.filter((check) => check.id !== 'verbose-error-response').map((check) => check.id));
+    expect(item(evaluateChecklist(input({ ran })), 'Generic error messages (no stack traces)').reason).toBe('No evidence either way (its check found nothing; not run: `verbose-error-response`).');
+  });
+
+  it('is ✗ on the finding that shows the practice is missing, naming it', () => {
+    const findings = [
+      sampleFinding({ checkId: 'sql-injection', message: '`db.query` builds SQL from `req.query.sort`.', location: { file: 'src/db.js', line: 7 } }),
+      sampleFinding({ checkId: 'sql-injection', message: 'Another.', location: { file: 'src/db.js', line: 9 } }),
+    ];
+    const entry = item(evaluateChecklist(input({ findings })), 'Parameterized queries (no string concatenation)');
+    expect(entry).toMatchObject({ status: 'fail', findings: ['sql-injection'] });
+    expect(entry.reason).toBe('`db.query` builds SQL from `req.query.sort` (src/db.js:7), and 1 more finding.');
+  });
+
+  it('decides authentication from the inventory: ✓ only when every endpoint is protected or declared public', () => {
+    const name = 'All endpoints require authentication (unless explicitly public)';
+    const protectedOnes = [sampleEndpoint({ method: 'GET', path: '/a' }), sampleEndpoint({ method: 'GET', path: '/health', auth: { state: 'public', mechanisms: ['none'] } })];
+    expect(item(evaluateChecklist(input({ inventory: { apis: [], endpoints: protectedOnes } })), name)).toMatchObject({ status: 'pass' });
+    const unknown = [...protectedOnes, sampleEndpoint({ method: 'POST', path: '/b', auth: { state: 'unknown', mechanisms: ['unknown'] } })];
+    expect(item(evaluateChecklist(input({ inventory: { apis: [], endpoints: unknown } })), name)).toMatchObject({ status: 'unknown' });
+    const open = [...unknown, sampleEndpoint({ method: 'DELETE', path: '/c', auth: { state: 'unprotected', mechanisms: ['none'] } })];
+    const failing = item(evaluateChecklist(input({ inventory: { apis: [], endpoints: open } })), name);
+    expect(failing.status).toBe('fail');
+    expect(failing.reason).toContain('DELETE /c');
+  });
+
+  it('compares access-token lifetimes with the configurable threshold (seed: 15 minutes)', () => {
+    const name = 'JWTs use RS256 with short expiry';
+    const accessTokens = [{ file: 'src/auth.js', line: 12, call: 'jwt.sign', seconds: 3600 }];
+    const evidence = { ...input().evidence, accessTokens };
+    const strict = item(evaluateChecklist(input({ evidence })), name);
+    expect(strict.status).toBe('fail');
+    expect(strict.reason).toBe('Access tokens outlive the 15 min threshold: `jwt.sign` at src/auth.js:12 (1 h).');
+    // Within a one-hour threshold the lifetime is fine, but RS256 is not verified: still not a ✓.
+    expect(item(evaluateChecklist(input({ evidence, maxAccessTokenSeconds: 3600 })), name).status).toBe('unknown');
+    const never = { ...input().evidence, accessTokens: [{ file: 'src/auth.py', line: 3, call: 'jwt.encode', neverExpires: true }] };
+    expect(item(evaluateChecklist(input({ evidence: never, maxAccessTokenSeconds: 86400 })), name).reason).toContain('(no expiry)');
+  });
+});
+
+describe('seed 003 checklist on a project, through audit()', () => {
+  let root: string;
+  let result: AuditResult;
+  const put = async (file: string, text: string): Promise<void> => {
+    await mkdir(dirname(join(root, file)), { recursive: true });
+    await writeFile(join(root, file), text);
+  };
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'apisec-checklist-'));
+    await put('package.json', '{"name":"accounts","dependencies":{"express":"^4.19.2","jsonwebtoken":"^9.0.2","cls-rtracer":"^2.6.3","passport":"^0.7.0","passport-google-oauth20":"^2.0.0"}}\n');
+    await put(
+      '.github/workflows/ci.yml',
+      'name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci\n      - run: |\n          npm test\n          npm audit --audit-level=high\n',
+    );
+    await put(
+      'src/app.js',
+      [
+        "const express = require('express');",
+        "const rTracer = require('cls-rtracer');",
+        "const jwt = require('jsonwebtoken');",
+        "const passport = require('passport');",
+        "const GoogleStrategy = require('passport-google-oauth20').Strategy;",
+        '',
+        'const app = express();',
+        'app.use(rTracer.expressMiddleware());',
+        'passport.use(new GoogleStrategy({ clientID: process.env.ID, clientSecret: process.env.SECRET, callbackURL: "/cb", state: true, pkce: true }, (a, r, p, done) => done(null, p)));',
+        '',
+        "app.post('/login', (req, res) => {",
+        "  const token = jwt.sign({ sub: req.body.user }, process.env.JWT_KEY, { algorithm: 'RS256', expiresIn: '10m' });",
+        '  res.json({ token });',
+        '});',
+        'module.exports = app;',
+        '',
+      ].join('\n'),
+    );
+    result = await audit({ root, name: 'accounts', today: '2026-06-01' });
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('is ✓ where the code and CI show the practice, with where', () => {
+    const items = result.checklist ?? [];
+    const scanned = item(items, 'Dependencies scanned for CVEs');
+    expect(scanned.status).toBe('pass');
+    expect(scanned.evidence).toEqual([{ location: { file: '.github/workflows/ci.yml', line: 11 }, snippet: 'npm audit --audit-level=high' }]);
+    const logging = item(items, 'Request logging with correlation IDs');
+    expect(logging.status).toBe('pass');
+    expect(logging.evidence?.[0]?.location).toMatchObject({ file: 'src/app.js', line: 8 });
+    expect(item(items, 'OAuth 2.0 with PKCE for public clients')).toMatchObject({ status: 'pass', evidence: [{ location: { file: 'src/app.js', line: 9 } }] });
+    const jwtItem = item(items, 'JWTs use RS256 with short expiry');
+    expect(jwtItem.status).toBe('unknown');
+    expect(jwtItem.reason).toContain('expires within 15 min (src/app.js:12, 10 min)');
+    // Tokens are issued, and nothing refreshes or revokes them.
+    expect(item(items, 'Token rotation implemented').status).toBe('fail');
+  });
+
+  it('honours accessTokenLifetime from the config', async () => {
+    await put('apisec.config.yaml', 'accessTokenLifetime: 5m\n');
+    try {
+      const strict = await audit({ root, name: 'accounts', today: '2026-06-01' });
+      const jwtItem = item(strict.checklist ?? [], 'JWTs use RS256 with short expiry');
+      expect(jwtItem.status).toBe('fail');
+      expect(jwtItem.reason).toBe('Access tokens outlive the 5 min threshold: `jwt.sign` at src/app.js:12 (10 min).');
+    } finally {
+      await rm(join(root, 'apisec.config.yaml'));
+    }
+  });
+});
