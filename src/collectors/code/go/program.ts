@@ -39,7 +39,8 @@ export interface GoProgram {
 
 const SKIP = /(^|\/)(vendor|testdata)\//;
 
-function importsOf(root: Node): Map<string, string> {
+/** Local name → import path of one Go file. */
+export function importsOf(root: Node): Map<string, string> {
   const imports = new Map<string, string>();
   for (const declaration of named(root)) {
     if (declaration.type !== 'import_declaration') continue;

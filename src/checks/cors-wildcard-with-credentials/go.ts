@@ -1,0 +1,74 @@
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../engine/context.js';
+import { field, named, statements, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
+import { importsOf } from '../../collectors/code/go/program.js';
+
+/** CORS option types of the Go ecosystem: rs/cors, go-chi/cors, gin-contrib/cors, echo's and fiber's middleware. */
+const CORS_PACKAGES = /^github\.com\/(rs\/cors|go-chi\/cors|gin-contrib\/cors|gofiber\/fiber(\/v\d+)?\/middleware\/cors)$/;
+const ECHO_MIDDLEWARE = /^github\.com\/labstack\/echo(\/v\d+)?\/middleware$/;
+
+/** `cors.Options`, `ginCors.Config`, `middleware.CORSConfig`, whatever the import's local name. */
+function isCorsType(type: Node | undefined, imports: ReadonlyMap<string, string>): boolean {
+  if (type?.type !== 'qualified_type') return false;
+  const path = imports.get(field(type, 'package')?.text ?? '') ?? '';
+  const name = field(type, 'name')?.text ?? '';
+  return (CORS_PACKAGES.test(path) && (name === 'Options' || name === 'Config')) || (ECHO_MIDDLEWARE.test(path) && name === 'CORSConfig');
+}
+const ORIGIN_KEYS = new Set(['AllowedOrigins', 'AllowOrigins']);
+const ORIGIN_FUNCS = new Set(['AllowOriginFunc', 'AllowOriginRequestFunc', 'AllowOriginsFunc', 'AllowOriginVaryRequestFunc']);
+
+function elements(literal: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const body = field(literal, 'body');
+  for (const element of body ? named(body) : []) {
+    if (element.type !== 'keyed_element') continue;
+    const [key, value] = named(element);
+    const keyText = key ? unwrap(named(key)[0] ?? key).text : '';
+    const valueNode = value ? (named(value)[0] ?? value) : undefined;
+    if (keyText && valueNode) out.set(keyText, unwrap(valueNode));
+  }
+  return out;
+}
+
+function isWildcard(value: Node): boolean {
+  const text = stringLiteral(value);
+  if (text !== undefined) return text.split(',').some((origin) => origin.trim() === '*');
+  if (value.type !== 'composite_literal') return false;
+  const body = field(value, 'body');
+  return (body ? named(body) : []).some((element) => stringLiteral(named(element)[0] ?? element) === '*');
+}
+
+/** `func(origin string) bool { return true }`: every origin is accepted (and echoed back). */
+function acceptsAll(value: Node): boolean {
+  if (value.type !== 'func_literal') return false;
+  const body = statements(field(value, 'body'));
+  const only = body.length === 1 ? body[0] : undefined;
+  if (only?.type !== 'return_statement') return false;
+  const list = named(only)[0];
+  const first = list?.type === 'expression_list' ? named(list)[0] : list;
+  return first !== undefined && unwrap(first).type === 'true';
+}
+
+/** CORS options that allow every origin together with credentials. */
+export function goPolicies(source: SourceFile): { node: Node; label: string }[] {
+  if (!/cors|CORS/.test(source.text)) return [];
+  const imports = importsOf(source.tree.rootNode);
+  const out: { node: Node; label: string }[] = [];
+  walk(
+    source.tree.rootNode,
+    (node) => {
+      if (node.type !== 'composite_literal' || !isCorsType(field(node, 'type'), imports)) return true;
+      const options = elements(node);
+      if (options.get('AllowCredentials')?.type !== 'true') return true;
+      const origins = [...ORIGIN_KEYS].map((key) => options.get(key)).find((value) => value !== undefined);
+      const all = options.get('AllowAllOrigins')?.type === 'true';
+      const func = [...ORIGIN_FUNCS].map((key) => options.get(key)).find((value) => value !== undefined);
+      if (all || (origins && isWildcard(origins)) || (func && acceptsAll(func))) {
+        out.push({ node, label: `${field(node, 'type')?.text ?? 'cors'}{…, AllowCredentials: true}` });
+      }
+      return true;
+    },
+    true,
+  );
+  return out;
+}
