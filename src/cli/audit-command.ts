@@ -31,9 +31,22 @@ export const AuditFlags = z.object({
   allowEmpty: z.boolean().default(false),
   format: z.array(z.enum(FORMAT_NAMES)).default([]),
   baseline: z.string().optional(),
+  fileBudget: z.string().optional(),
   ...LiveFlags.shape,
 });
 export type AuditFlags = z.infer<typeof AuditFlags>;
+
+/** `--file-budget SECONDS`: 0 turns the per-file time budget off. */
+function fileBudgetMs(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new UsageError(`--file-budget must be a number of seconds (0 turns the budget off), not ${JSON.stringify(value)}.`, {
+      attempted: 'read the --file-budget option',
+      hint: 'Pass e.g. --file-budget 30 to give each source file up to 30 s of analysis.',
+    });
+  }
+  return seconds * 1000;
+}
 
 function validateToday(today: string): string {
   const date = new Date(`${today}T00:00:00Z`);
@@ -112,6 +125,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     const paths = artifactPaths(name, io.cwd);
     const live = flags.target === undefined ? undefined : liveOptionsFrom(flags.target, flags, io.env);
     const today = flags.today === undefined ? undefined : validateToday(flags.today);
+    const budgetMs = flags.fileBudget === undefined ? undefined : fileBudgetMs(flags.fileBudget);
     const root = await existing(resolve(io.cwd, dir), 'directory', 'directory to audit', dir);
     const configFile = flags.config === undefined ? undefined : await existing(resolve(io.cwd, flags.config), 'file', 'config file', flags.config);
     const formats = requestedFormats(flags.format);
@@ -135,6 +149,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       ...(flags.experimental ? { experimental: true } : {}),
       ...(flags.includeTests ? { includeTests: true } : {}),
       ...(baseline === undefined ? {} : { baseline }),
+      ...(budgetMs === undefined ? {} : { fileBudgetMs: budgetMs }),
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
       ...(live === undefined ? {} : { live: { ...live, signal } }),
     }));

@@ -297,9 +297,21 @@ describe('apisec audit: usage errors', () => {
   });
 
   it.each([
+    ['2.5', 2500],
+    ['0', 0],
+  ] as const)('passes --file-budget %s to audit() in milliseconds', async (seconds, ms) => {
+    await govern();
+    const h = harness();
+    expect(await run(['audit', 'payments', project, '--file-budget', seconds], h.io)).toBe(0);
+    expect(h.calls[0]?.fileBudgetMs).toBe(ms);
+  });
+
+  it.each([
     [['--fail-on', 'severe'], /argument 'severe' is invalid/],
     [['--today', '2025-13-01'], /--today is not a valid YYYY-MM-DD date/],
     [['--today', 'yesterday'], /--today is not a valid YYYY-MM-DD date/],
+    [['--file-budget', 'soon'], /--file-budget must be a number of seconds/],
+    [['--file-budget', '-5'], /--file-budget must be a number of seconds/],
     [['--config', 'missing.yaml'], /The config file "missing.yaml" does not exist\./],
     [['--frobnicate'], /unknown option '--frobnicate'/],
   ] as const)('exits 2 on %j', async (flags, message) => {

@@ -4,6 +4,7 @@ import { FORMAT_NAMES, isFormatName, type FormatName } from '../report/formats.j
 import { AuditFlags, runAudit } from './audit-command.js';
 import { runChecksCommand } from './checks-command.js';
 import { addLiveOptions } from './live-options.js';
+import { DEFAULT_FILE_BUDGET_MS } from '../parsing/budget.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerInventoryCommands } from './inventory-command.js';
 import { neutralizeControls } from '../report/sanitize.js';
@@ -124,6 +125,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .option('--allow-empty', 'exit 0 even when no API is found (by default that is exit 2: a wrong DIR must not pass a CI gate)')
     .option('--experimental', 'also run the checks marked experimental (still being calibrated; "apisec checks" lists them)')
     .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif, html 02-protect.html`, collectFormats)
+    .option('--file-budget <seconds>', `most time one source file may take to analyse before it is skipped with a diagnostic (default ${DEFAULT_FILE_BUDGET_MS / 1000}; 0 turns the budget off)`)
     .option('--baseline <file>', 'a previous 02-protect.json: report (and --fail-on) only findings whose fingerprint is not in it')
     .addHelpText('after', `${AUDIT_EXAMPLES}\n${EXIT_CODES}`)
     .action(async (name: string, dir: string, _options: unknown, command: Command) => {
