@@ -11,10 +11,12 @@ import { flaskCollector } from './flask/collector.js';
 import { ginCollector } from './gin/collector.js';
 import { gorillaMuxCollector } from './gorilla-mux/collector.js';
 import { honoCollector } from './hono/collector.js';
+import { jaxrsCollector } from './jaxrs/collector.js';
 import { jsGraphqlCollector } from './js-graphql/collector.js';
 import { koaCollector } from './koa/collector.js';
 import { laravelCollector } from './laravel/collector.js';
 import { netHttpCollector } from './net-http/collector.js';
+import { micronautCollector } from './micronaut/collector.js';
 import { nestCollector } from './nestjs/collector.js';
 import { nextCollector } from './nextjs/collector.js';
 import { ariadneCollector } from './python-graphql/ariadne.js';
@@ -39,9 +41,11 @@ export const allCollectors: readonly CodeCollector[] = [
   gorillaMuxCollector,
   grapheneCollector,
   honoCollector,
+  jaxrsCollector,
   jsGraphqlCollector,
   koaCollector,
   laravelCollector,
+  micronautCollector,
   nestCollector,
   netHttpCollector,
   nextCollector,
