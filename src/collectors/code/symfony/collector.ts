@@ -200,7 +200,7 @@ function declaredRoutes(project: PhpProject, file: PhpFile, declaration: Node, a
 }
 
 /** `#[IsGranted]` and `@IsGranted`/`@Security` on a declaration, and `denyAccessUnlessGranted()` opening a method. */
-function grantsOf(project: PhpProject, file: PhpFile, declaration: Node, attributes: readonly PhpAttribute[]): Grant[] {
+function grantsOf(project: PhpProject, file: PhpFile, declaration: Node, attributes: readonly PhpAttribute[], cls?: PhpClass): Grant[] {
   const out: Grant[] = [];
   for (const attribute of attributes) {
     if (attributeNamed(attribute, 'IsGranted')) {
@@ -227,17 +227,46 @@ function grantsOf(project: PhpProject, file: PhpFile, declaration: Node, attribu
       }
     }
   }
-  if (declaration.type === 'method_declaration') {
-    const body = field(declaration, 'body');
-    for (const statement of body ? kids(body).slice(0, 3) : []) {
-      if (statement.type !== 'expression_statement') continue;
-      const call = kids(statement)[0];
-      const chain = call ? flattenChain(call) : undefined;
-      const link = chain?.links[chain.links.length - 1];
-      if (!chain || chain.root.text !== '$this' || chain.links.length !== 1 || !link || callName(link.node) !== 'denyAccessUnlessGranted') continue;
+  if (declaration.type === 'method_declaration') out.push(...openingGuards(project, file, declaration, cls, 0));
+  return out;
+}
+
+const IS_GRANTED_TEST = /^(?:false\s*===\s*|!\s*)\$this->(?:\w+->)?isGranted\(\s*['"]([A-Z_]+)['"]\s*\)$|^\$this->(?:\w+->)?isGranted\(\s*['"]([A-Z_]+)['"]\s*\)\s*===\s*false$/;
+
+/**
+ * Access checks among a method's first statements: `$this->denyAccessUnlessGranted('ROLE_USER')`,
+ * `if (!$this->isGranted('IS_AUTHENTICATED_FULLY')) { throw … }`, or a helper of the class (`$this->validateAuthentication()`) doing one.
+ */
+function openingGuards(project: PhpProject, file: PhpFile, method: Node, cls: PhpClass | undefined, depth: number): Grant[] {
+  const out: Grant[] = [];
+  const body = field(method, 'body');
+  for (const statement of body ? kids(body).slice(0, 3) : []) {
+    if (statement.type === 'if_statement') {
+      const condition = field(statement, 'condition');
+      const inner = condition ? kids(condition)[0] : undefined;
+      const match = inner ? IS_GRANTED_TEST.exec(inner.text.replace(/\s+/g, ' ').trim()) : null;
+      const consequence = field(statement, 'body');
+      const attribute = match?.[1] ?? match?.[2];
+      if (attribute !== undefined && consequence && /\bthrow\b|createAccessDeniedException|return\s+\$this->json\(|new\s+JsonResponse\(/.test(consequence.text)) {
+        out.push({ attributes: [attribute], where: locate(file.source.file, statement) });
+      }
+      continue;
+    }
+    if (statement.type !== 'expression_statement') continue;
+    const call = kids(statement)[0];
+    const chain = call ? flattenChain(call) : undefined;
+    const link = chain?.links[chain.links.length - 1];
+    if (!chain || chain.root.text !== '$this' || chain.links.length !== 1 || !link) continue;
+    const name = callName(link.node);
+    if (name === 'denyAccessUnlessGranted') {
       const first = argumentAt(callArguments(link.node), 0);
       const value = first ? project.evaluate(file, first) : undefined;
       if (value?.kind === 'string') out.push({ attributes: [value.value], subject: callArguments(link.node).length > 1, where: locate(file.source.file, statement) });
+    } else if (name !== undefined && cls && depth === 0 && callArguments(link.node).length === 0) {
+      const helper = project.methodOf(cls, name);
+      if (helper) {
+        for (const grant of openingGuards(project, helper.owner.file, helper.method, helper.owner, depth + 1)) out.push({ ...grant, where: locate(file.source.file, statement) });
+      }
     }
   }
   return out;
@@ -270,7 +299,7 @@ function classRoutes(project: PhpProject, file: PhpFile, cls: PhpClass, prefix: 
     const declared = declaredRoutes(project, file, method, attributes);
     if (declared.length === 0) continue;
     methodRoutes++;
-    const grants = [...classGrants, ...grantsOf(project, file, method, attributes)];
+    const grants = [...classGrants, ...grantsOf(project, file, method, attributes, cls)];
     for (const classRoute of classPrefixes) {
       for (const route of declared) {
         const methods = route.methods.length > 0 ? route.methods : classRoute.methods.length > 0 ? classRoute.methods : ['ANY'];
