@@ -62,7 +62,7 @@ describe('renderHtml', () => {
     expect(page).toContain(`<script>${SCRIPT}</script>`);
     // Nothing that could load: no src, href other than in-page anchors, link, @import or url().
     expect(page).not.toMatch(/\ssrc=|<link\b|@import|url\(/i);
-    for (const href of page.matchAll(/href="([^"]*)"/g)) expect(href[1]).toMatch(/^#ep-\d+$/);
+    for (const href of page.matchAll(/href="([^"]*)"/g)) expect(href[1]).toMatch(/^#(?:ep|f)-\d+$/);
   });
 
   it('renders the summary, the inventory with filter attributes, and each finding with its related places', () => {
@@ -185,6 +185,24 @@ describe('renderHtml', () => {
     expect(page).toContain('<code>src/app.js:7</code>: <code>apisec-ignore cors-wildcard-origin</code> matches no finding &lt;script&gt;');
     expect(page).toContain('<code>http://127.0.0.1:8080</code>, passive probes: 2 probes run, 40 requests of a budget of 40, 3 live findings (1 confirming static findings); stopped early (budget).');
     expect(renderHtml(base)).not.toContain('id="suppressions"');
+  });
+
+  it('lists every place of a root cause once, in the findings section; drill-downs show a few and link there', () => {
+    const base = sampleResult();
+    const endpoints = Array.from({ length: 2000 }, (_, index) => sampleEndpoint({ method: 'GET', path: `/items/${index}` }));
+    const [first, ...rest] = endpoints;
+    if (first === undefined) throw new Error('endpoints');
+    const appWide = sampleFinding({
+      checkId: 'rate-limiting-absent',
+      endpointId: first.id,
+      related: rest.map((endpoint, index) => ({ location: { file: 'src/routes.js', line: index + 2 }, endpointId: endpoint.id })),
+    });
+    const page = renderHtml({ ...base, inventory: { apis: base.inventory.apis, endpoints }, findings: [appWide] });
+    expect(page.match(/<tbody id="ep-\d+"/g)).toHaveLength(2000);
+    // Every place once in the findings section, plus at most five per drill-down.
+    expect(page.match(/<code>src\/routes\.js:\d+<\/code>/g)?.length).toBeLessThanOrEqual(1999 + 2000 * 5);
+    expect(page).toContain('<code>src/routes.js:2000</code>');
+    expect(page.split('<a href="#f-0">and 1994 more</a>').length - 1).toBe(2000);
   });
 
   it('is deterministic', () => {

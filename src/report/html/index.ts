@@ -20,9 +20,15 @@ interface View {
   /** Endpoints in display order; the index is the drill-down's anchor (`#ep-N`). */
   endpoints: readonly Endpoint[];
   anchorById: ReadonlyMap<string, string>;
+  endpointById: ReadonlyMap<string, Endpoint>;
   /** Findings touching each endpoint, as the finding's own endpoint or a related place. */
   findingsByEndpoint: ReadonlyMap<string, readonly Finding[]>;
+  /** Each finding's anchor in the findings section (`#f-N`). */
+  findingAnchor: ReadonlyMap<Finding, string>;
 }
+
+/** Places of a root cause listed in an endpoint's drill-down; the findings section lists them all. */
+const DRILL_DOWN_PLACES = 5;
 
 type SourceKind = 'spec' | 'code' | 'both' | 'none';
 
@@ -42,7 +48,7 @@ function place(location: Location): Markup {
 
 function endpointRef(view: View, endpointId: string | undefined): Markup {
   if (endpointId === undefined) return html``;
-  const endpoint = view.result.inventory.endpoints.find((item) => item.id === endpointId);
+  const endpoint = view.endpointById.get(endpointId);
   const anchor = view.anchorById.get(endpointId);
   const label = endpoint === undefined ? endpointId : endpointLabel(endpoint);
   return anchor === undefined ? html`<code>${label}</code>` : html`<a href="#${anchor}"><code>${label}</code></a>`;
@@ -241,7 +247,7 @@ function drillDown(view: View, endpoint: Endpoint, findings: readonly Finding[])
   const list =
     findings.length === 0
       ? html`<p class="muted">No finding on this endpoint.</p>`
-      : html`${findings.map((finding) => findingBlock(view, finding))}`;
+      : html`${findings.map((finding) => findingBlock(view, finding, true))}`;
   return html`<div class="drill">${codePanel(endpoint, findings)}${specPanel(endpoint, findings)}${livePanel(findings)}</div><h4>Findings (${findings.length})</h4>${list}`;
 }
 
@@ -249,10 +255,21 @@ function relatedItem(view: View, related: RelatedLocation): Markup {
   return html`<li>${place(related.location)}${related.endpointId === undefined ? '' : html` ${endpointRef(view, related.endpointId)}`}${related.checkId === undefined ? '' : html` <span class="muted">by</span> <code>${related.checkId}</code>`}${related.message === undefined ? '' : html`: ${prose(related.message)}`}</li>`;
 }
 
-function findingBlock(view: View, finding: Finding): Markup {
+function placesBlock(view: View, finding: Finding, compact: boolean): Markup {
   const related = finding.related ?? [];
+  if (related.length === 0) return html``;
+  const shown = compact ? related.slice(0, DRILL_DOWN_PLACES) : related;
+  const anchor = view.findingAnchor.get(finding);
+  const more = related.length - shown.length;
+  const rest = more === 0 ? '' : anchor === undefined ? html`<li>and ${more} more</li>` : html`<li><a href="#${anchor}">and ${more} more</a></li>`;
+  return html`<p>Same root cause at ${plural(related.length, 'other place')}:</p><ul class="places">${shown.map((item) => relatedItem(view, item))}${rest}</ul>`;
+}
+
+/** One root cause: the full form in the findings section, a compact one (a few places) in drill-downs. */
+function findingBlock(view: View, finding: Finding, compact = false): Markup {
   const snippet = finding.evidence?.snippet;
-  return html`<div class="finding s-${finding.severity}" data-fingerprint="${finding.fingerprint}"><p>${severityBadge(finding.severity)} <b>${finding.title}</b> <span class="muted">${finding.checkId} · ${finding.owasp} · ${finding.cwe.join(', ')} · confidence ${finding.confidence}${finding.confirmedLive === true ? ' · confirmed live' : ''}</span></p><p>${prose(finding.message)}</p><p>At ${place(finding.location)}${finding.endpointId === undefined ? '' : html` · ${endpointRef(view, finding.endpointId)}`}</p>${typeof snippet === 'string' && snippet.trim() !== '' ? html`<pre><code>${snippet}</code></pre>` : ''}${finding.confirmedLive === true ? html`<details class="live-evidence"><summary>Live evidence</summary>${liveEvidence(finding)}</details>` : ''}${related.length === 0 ? '' : html`<p>Same root cause at ${plural(related.length, 'other place')}:</p><ul class="places">${related.map((item) => relatedItem(view, item))}</ul>`}<p class="muted">Fingerprint <code>${finding.fingerprint}</code></p></div>`;
+  const anchor = compact ? undefined : view.findingAnchor.get(finding);
+  return html`<div class="finding s-${finding.severity}"${anchor === undefined ? '' : html` id="${anchor}"`} data-fingerprint="${finding.fingerprint}"><p>${severityBadge(finding.severity)} <b>${finding.title}</b> <span class="muted">${finding.checkId} · ${finding.owasp} · ${finding.cwe.join(', ')} · confidence ${finding.confidence}${finding.confirmedLive === true ? ' · confirmed live' : ''}</span></p><p>${prose(finding.message)}</p><p>At ${place(finding.location)}${finding.endpointId === undefined ? '' : html` · ${endpointRef(view, finding.endpointId)}`}</p>${typeof snippet === 'string' && snippet.trim() !== '' ? html`<pre><code>${snippet}</code></pre>` : ''}${finding.confirmedLive === true ? html`<details class="live-evidence"><summary>Live evidence</summary>${liveEvidence(finding)}</details>` : ''}${placesBlock(view, finding, compact)}<p class="muted">Fingerprint <code>${finding.fingerprint}</code></p></div>`;
 }
 
 function groupBlock(view: View, group: FindingGroup): Markup {
@@ -295,7 +312,9 @@ function buildView(result: AuditResult): View {
     }
   }
   for (const list of findingsByEndpoint.values()) list.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-  return { result, summary: summarize(result), apiById, endpoints, anchorById, findingsByEndpoint };
+  const endpointById = new Map(result.inventory.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  const findingAnchor = new Map(result.findings.map((finding, index) => [finding, `f-${index}`]));
+  return { result, summary: summarize(result), apiById, endpoints, anchorById, endpointById, findingsByEndpoint, findingAnchor };
 }
 
 /**
