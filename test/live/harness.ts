@@ -8,7 +8,7 @@ import { collectOpenApi } from '../../src/collectors/spec/openapi.js';
 import { loadSpec } from '../../src/collectors/spec/openapi-loader.js';
 import { runLive } from '../../src/live/runner.js';
 import type { LiveResult } from '../../src/live/runner.js';
-import type { Probe } from '../../src/live/probe.js';
+import type { LiveEndpoint, Probe } from '../../src/live/probe.js';
 import type { StartedServer } from './servers/common.js';
 import { startCanaryServer } from './servers/canary.js';
 import { startHardenedServer } from './servers/hardened.js';
@@ -52,6 +52,8 @@ export interface ProbeRunOptions {
   budget?: number;
   ratePerSecond?: number;
   inventory?: Endpoint[];
+  /** Extra endpoints, after the inventory's. */
+  endpoints?: LiveEndpoint[];
 }
 
 export async function probe(server: StartedServer, probes: readonly Probe[], options: ProbeRunOptions): Promise<LiveResult> {
@@ -59,6 +61,7 @@ export async function probe(server: StartedServer, probes: readonly Probe[], opt
     target: server.url,
     probes,
     inventory: options.inventory ?? shopInventory(),
+    ...(options.endpoints === undefined ? {} : { endpoints: options.endpoints }),
     authA: [{ name: 'Authorization', value: `Bearer ${options.tokens.a}` }],
     authB: [{ name: 'Authorization', value: `Bearer ${options.tokens.b}` }],
     active: options.active ?? true,
