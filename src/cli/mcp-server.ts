@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -10,6 +10,7 @@ import { maskSecrets } from '../engine/mask.js';
 import { artifactPaths, displayPath } from '../metapowers/paths.js';
 import type { Finding } from '../model/types.js';
 import { OWASP_CATEGORIES, SEVERITIES } from '../model/types.js';
+import { FORMAT_NAMES, REPORT_FORMATS } from '../report/formats.js';
 import type { JsonReport } from '../report/json.js';
 import { toJsonReport } from '../report/json.js';
 import { AuditFlags, runAudit } from './audit-command.js';
@@ -93,6 +94,8 @@ export function createMcpServer(io: CliIo): McpServer {
         includeTests: z.boolean().default(false).describe('Also audit tests and their fixtures.'),
         today: z.string().optional().describe('The date of the audit (YYYY-MM-DD), for reproducible runs and sunset comparisons.'),
         config: z.string().optional().describe('A configuration file (apisec.config.yaml) to read instead of the one in DIR.'),
+        formats: z.array(z.enum(FORMAT_NAMES)).default([]).describe('Extra reports to write beside the Markdown and JSON: sarif (02-protect.sarif), html (02-protect.html).'),
+        baseline: z.string().optional().describe('A previous 02-protect.json: only findings whose fingerprint is not in it are reported.'),
         limit: z.number().int().min(0).default(DEFAULT_FINDINGS_LIMIT).describe('How many findings to return at most (all are in 02-protect.json).'),
       },
     },
@@ -112,8 +115,10 @@ export function createMcpServer(io: CliIo): McpServer {
         quiet: true,
         ...(args.today === undefined ? {} : { today: args.today }),
         ...(args.config === undefined ? {} : { config: args.config }),
+        format: args.formats,
+        ...(args.baseline === undefined ? {} : { baseline: args.baseline }),
       });
-      const argv = ['mcp', 'audit', args.name, args.dir, ...(args.skipChecks ? ['--skip-checks'] : [])];
+      const argv = ['mcp', 'audit', args.name, args.dir, ...(args.skipChecks ? ['--skip-checks'] : []), ...args.formats.flatMap((format) => ['--format', format])];
       const code = await runAudit(args.name, args.dir, flags, argv, captured);
       if (code === EXIT_ERROR || stdout === '') return errorResult(stderr === '' ? `The audit of ${args.dir} failed.` : stderr);
       const report = JSON.parse(stdout) as JsonReport;
@@ -123,7 +128,11 @@ export function createMcpServer(io: CliIo): McpServer {
       return textResult({
         name: report.name,
         date: report.date,
-        artifacts: { markdown: displayPath(paths.protectMarkdown, io.cwd), json: displayPath(paths.protectJson, io.cwd) },
+        artifacts: {
+          markdown: displayPath(paths.protectMarkdown, io.cwd),
+          json: displayPath(paths.protectJson, io.cwd),
+          ...Object.fromEntries(args.formats.map((format) => [format, displayPath(join(paths.dir, REPORT_FORMATS[format]?.fileName ?? ''), io.cwd)])),
+        },
         summary: report.summary,
         findings: findings.slice(0, args.limit).map(briefFinding),
         ...(findings.length > args.limit ? { findingsOmitted: findings.length - args.limit } : {}),

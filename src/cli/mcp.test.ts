@@ -22,7 +22,7 @@ function text(result: unknown): string {
 
 interface AuditAnswer {
   name: string;
-  artifacts: { markdown: string; json: string };
+  artifacts: { markdown: string; json: string; html?: string };
   summary: { endpoints: number; findings: number };
   findings: { fingerprint: string; checkId: string; severity: string; location: { file: string; line: number }; related?: unknown[] }[];
 }
@@ -77,7 +77,7 @@ describe('apisec mcp, driven by a scripted MCP client over stdio', () => {
   it('audits the demo: summary and findings returned, artifacts and skip log written as by the CLI', async () => {
     const result = await client.callTool({
       name: 'audit',
-      arguments: { name: 'payments-service', dir: 'service', skipChecks: true, today: '2025-06-30' },
+      arguments: { name: 'payments-service', dir: 'service', skipChecks: true, today: '2025-06-30', formats: ['html'] },
     });
     expect(result.isError).not.toBe(true);
     const answer = JSON.parse(text(result)) as AuditAnswer;
@@ -85,7 +85,12 @@ describe('apisec mcp, driven by a scripted MCP client over stdio', () => {
       summary: { endpoints: number; findings: number };
       findings: { fingerprint: string }[];
     };
-    expect(answer.artifacts).toEqual({ markdown: '.metapowers/security/payments-service/02-protect.md', json: '.metapowers/security/payments-service/02-protect.json' });
+    expect(answer.artifacts).toEqual({
+      markdown: '.metapowers/security/payments-service/02-protect.md',
+      json: '.metapowers/security/payments-service/02-protect.json',
+      html: '.metapowers/security/payments-service/02-protect.html',
+    });
+    await expect(readFile(join(cwd, answer.artifacts.html ?? ''), 'utf8')).resolves.toMatch(/^<!DOCTYPE html>/);
     expect(answer.summary.endpoints).toBeGreaterThan(0);
     expect(answer.summary).toEqual(written.summary);
     expect(answer.findings.map((finding) => finding.fingerprint).sort()).toEqual(written.findings.map((finding) => finding.fingerprint).sort());
