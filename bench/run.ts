@@ -162,6 +162,13 @@ try {
     }
   }
 
+  // Parse-only throughput per language (Python, TypeScript, Go) on generated trees of the same size, same run.
+  const perLanguage: string[] = [];
+  if (!only || 'parse'.includes(only)) {
+    const parsed = await measure(process.execPath, ['--import', 'tsx', 'bench/parse-speed.ts', '--free'], 900);
+    perLanguage.push(...parsed.stdout.split('\n').filter((line) => /^(language|go|python|typescript|javascript|java|kotlin|all)\s/.test(line)));
+  }
+
   console.log('\n| input | endpoints | apisec wall | apisec audit | apisec peak RSS | apisec findings | Spectral wall | Spectral peak RSS | Spectral findings | Spectral / apisec |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
@@ -170,6 +177,11 @@ try {
     console.log('\n| minified bundle (skipping off, no budget) | size | apisec audit | audit per MB | parse only | parse per MB | apisec peak RSS |');
     console.log('|---|---|---|---|---|---|---|');
     for (const row of minified) console.log(row);
+  }
+
+  if (perLanguage.length > 0) {
+    console.log('\nparse only, generated trees (bench/parse-speed.ts):');
+    for (const line of perLanguage) console.log(line);
   }
 
   if (mapping.size > 0) {
