@@ -24,11 +24,12 @@ export function plural(word: string): string {
   return `${word}s`;
 }
 
-/** `BookReview` → `book-reviews` (API Platform's dash path segments). */
-export function pathSegment(shortName: string): string {
+/** `BookReview` → `book_reviews` (API Platform's default underscore generator) or `book-reviews` (the dash one). */
+export function pathSegment(shortName: string, dash: boolean): string {
+  const separator = dash ? '-' : '_';
   return plural(shortName)
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/_/g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, `$1${separator}$2`)
+    .replace(/[-_]/g, separator)
     .toLowerCase();
 }
 
@@ -39,23 +40,23 @@ function stringArg(project: PhpProject, file: PhpFile, args: PhpAttribute['args'
 }
 
 /** Routes of `#[ApiResource]` classes: the explicit `operations`, operation attributes, or the defaults. */
-export function apiPlatformRoutes(project: PhpProject, prefix: string): SymfonyRoute[] {
+export function apiPlatformRoutes(project: PhpProject, prefix: string, dash: boolean): SymfonyRoute[] {
   const out: SymfonyRoute[] = [];
   for (const file of project.files.values()) {
     for (const cls of file.classes) {
       const resources = cls.attributes.filter((attribute) => attributeNamed(attribute, 'ApiResource') && attribute.name.startsWith('ApiPlatform\\'));
-      for (const resource of resources) out.push(...resourceRoutes(project, file, cls, resource, prefix));
+      for (const resource of resources) out.push(...resourceRoutes(project, file, cls, resource, prefix, dash));
     }
   }
   return out;
 }
 
-function resourceRoutes(project: PhpProject, file: PhpFile, cls: PhpClass, resource: PhpAttribute, prefix: string): SymfonyRoute[] {
+function resourceRoutes(project: PhpProject, file: PhpFile, cls: PhpClass, resource: PhpAttribute, prefix: string, dash: boolean): SymfonyRoute[] {
   const shortName = stringArg(project, file, resource.args, 'shortName') ?? cls.name;
   const routePrefix = stringArg(project, file, resource.args, 'routePrefix') ?? '';
   const resourceTemplate = stringArg(project, file, resource.args, 'uriTemplate');
   const security = stringArg(project, file, resource.args, 'security');
-  const collection = joinPath(prefix, routePrefix, pathSegment(shortName));
+  const collection = joinPath(prefix, routePrefix, pathSegment(shortName, dash));
   const operations: { name: string; args: PhpAttribute['args']; node: Node }[] = [];
   const list = argumentAt(resource.args, 99, 'operations');
   if (list && unwrap(list).type === 'array_creation_expression') {

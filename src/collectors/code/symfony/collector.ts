@@ -140,6 +140,18 @@ function securityConfig(root: string, layout: AppLayout): SecurityConfig | undef
   return undefined;
 }
 
+/** `api_platform.path_segment_name_generator: api_platform.metadata.path_segment_name_generator.dash` in the package config. */
+function dashSegments(root: string, layout: AppLayout): boolean {
+  for (const file of [`${layout.configDir}/packages/api_platform.yaml`, `${layout.configDir}/packages/api_platform.yml`]) {
+    const text = readProjectFile(root, file);
+    if (text === undefined) continue;
+    const parsed = parseYaml(text);
+    const generator = yString(parsed.root?.map?.get('api_platform')?.map?.get('path_segment_name_generator'));
+    return generator !== undefined && generator.endsWith('.dash');
+  }
+  return false;
+}
+
 function isRouteAttribute(attribute: PhpAttribute): boolean {
   return attributeNamed(attribute, 'Route') && !attribute.name.startsWith('ApiPlatform\\');
 }
@@ -385,7 +397,7 @@ export const symfonyCollector: CodeCollector = {
       const routes = [
         ...routing.routes,
         ...controllerRoutes(php, routing, considerAll && layout.root === ''),
-        ...apiPlatformRoutes(php, routing.apiPlatformPrefix ?? '/api'),
+        ...apiPlatformRoutes(php, routing.apiPlatformPrefix ?? '/api', dashSegments(project.root, layout)),
       ];
       for (const route of routes) {
         for (const method of route.methods) {
