@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,5 +87,19 @@ describe('apisec audit on examples/payments-service, end to end', () => {
     expect(lines.filter((line) => /^#{3,4} F\d+\. /.test(line))).toHaveLength(checks.size);
     expect(report.checklist).toHaveLength(rows.length);
     expect(report.checklist.find((entry) => entry.item === 'Parameterized queries (no string concatenation)')).toMatchObject({ status: 'fail', findings: ['sql-injection'] });
+  });
+
+  it('rejects an unknown check id in disabledChecks with the line and the list of valid ids, printed once', async () => {
+    let stderr = '';
+    const io: CliIo = { stdout: { write: () => true }, stderr: { write: (chunk: string) => (stderr += chunk) }, cwd, env: {} };
+    await writeFile(join(cwd, 'apisec.config.yaml'), 'disabledChecks:\n  - sql-injection\n  - sql-injections\n');
+    try {
+      expect(await run(['audit', 'payments-service', '.', '--quiet'], io)).toBe(2);
+    } finally {
+      await rm(join(cwd, 'apisec.config.yaml'));
+    }
+    expect(stderr).toContain('apisec.config.yaml:3: `disabledChecks[1]`: unknown check id "sql-injections" (did you mean sql-injection?); valid ids: additional-properties-unconstrained, ');
+    expect(stderr).toContain(', zombie-endpoint');
+    expect(stderr.split('unknown check id')).toHaveLength(2);
   });
 });

@@ -105,7 +105,8 @@ export function formatError(error: unknown, context: { attempted: string; where?
   } else if (error instanceof ConfigError) {
     lines.push(`apisec: ${error.message}`);
     lines.push(`  While trying to read the configuration (${error.line === undefined ? error.file : `${error.file}:${error.line}`}).`);
-    for (const issue of error.issues) lines.push(`  - ${issue.keyPath}: ${issue.message}`);
+    // Issues the message already lists (with their lines) are not repeated: each problem is printed once.
+    for (const issue of error.issues) if (!error.message.includes(issue.message)) lines.push(`  - ${issue.keyPath}: ${issue.message}`);
     lines.push('  Next: fix the configuration file (or pass another with --config) and run the audit again.');
   } else if (isFileSystemError(error)) {
     // A file or folder apisec could not read or write (permissions, read-only or full disk): not a bug.

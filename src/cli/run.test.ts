@@ -335,6 +335,18 @@ describe('apisec audit: usage errors', () => {
     expect(h.stderr.text).toContain('- publicEndpoints: Expected an array.');
   });
 
+  it('prints each configuration problem once', async () => {
+    await govern();
+    const error = new ConfigError('invalid configuration in apisec.config.yaml:\n  apisec.config.yaml:3: `publicEndpoints`: expected array, received number', {
+      file: 'apisec.config.yaml',
+      line: 3,
+      issues: [{ keyPath: 'publicEndpoints', message: 'expected array, received number' }],
+    });
+    const h = harness({ fail: error });
+    expect(await run(['audit', 'payments', project], h.io)).toBe(2);
+    expect(h.stderr.text.split('expected array, received number')).toHaveLength(2);
+  });
+
   it('exits 2 with no command', async () => {
     const h = harness();
     expect(await run([], h.io)).toBe(2);

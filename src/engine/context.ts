@@ -88,6 +88,8 @@ export interface AuditConfig {
   apiTypes: Record<string, 'internal' | 'external' | 'partner'>;
   /** Check ids turned off. */
   disabledChecks: string[];
+  /** Line of each `disabledChecks` entry in the config file, by index, for messages. */
+  disabledCheckLines?: (number | undefined)[];
   /** gitignore-style patterns brought back into scope (tests, examples… are out by default). */
   include?: string[];
   /** gitignore-style patterns left out of the audit. */

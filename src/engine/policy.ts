@@ -40,11 +40,12 @@ function closest(id: string, known: ReadonlySet<string>): string | undefined {
 
 function unknownCheckMessage(id: string, known: ReadonlySet<string>): string {
   const guess = closest(id, known);
-  return `unknown check id ${JSON.stringify(id)}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; "apisec checks" lists the ids`;
+  const valid = [...known].sort().join(', ');
+  return `unknown check id ${JSON.stringify(id)}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; valid ids: ${valid}`;
 }
 
 /**
- * Check ids named by `ignore[].check` and `severityOverrides` must exist: a typo there would
+ * Check ids named by `disabledChecks`, `ignore[].check` and `severityOverrides` must exist: a typo there would
  * silently keep (or hide) findings. Rejected like any configuration error, with file and line.
  */
 export function validatePolicyConfig(config: AuditConfig, known: ReadonlySet<string>): void {
@@ -53,6 +54,11 @@ export function validatePolicyConfig(config: AuditConfig, known: ReadonlySet<str
     if (entry.check !== undefined && !known.has(entry.check)) {
       issues.push({ keyPath: `ignore[${index}].check`, message: unknownCheckMessage(entry.check, known), ...(entry.line === undefined ? {} : { line: entry.line }) });
     }
+  });
+  config.disabledChecks.forEach((id, index) => {
+    if (known.has(id)) return;
+    const line = config.disabledCheckLines?.[index];
+    issues.push({ keyPath: `disabledChecks[${index}]`, message: unknownCheckMessage(id, known), ...(line === undefined ? {} : { line }) });
   });
   for (const id of Object.keys(config.severityOverrides ?? {})) {
     if (known.has(id)) continue;

@@ -62,7 +62,7 @@ describe('loadConfig', () => {
     await writeFile(join(root, 'apisec.config.yml'), 'disabledChecks: [from-yml]\n');
     expect((await loadConfig(root)).disabledChecks).toEqual(['from-yml']);
     await writeFile(join(root, 'apisec.config.json'), '{"disabledChecks": ["from-json"]}');
-    expect(await loadConfig(root)).toEqual({ publicEndpoints: [], apiTypes: {}, disabledChecks: ['from-json'], file: 'apisec.config.json' });
+    expect(await loadConfig(root)).toEqual({ publicEndpoints: [], apiTypes: {}, disabledChecks: ['from-json'], disabledCheckLines: [1], file: 'apisec.config.json' });
   });
 
   it('treats an empty YAML file as the defaults', async () => {

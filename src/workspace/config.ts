@@ -152,6 +152,7 @@ export function validateConfig(value: unknown, file: string, doc?: Document, lin
       publicEndpoints: parsed.data.publicEndpoints ?? [],
       apiTypes: ownRecord(value, 'apiTypes'),
       disabledChecks: parsed.data.disabledChecks ?? [],
+      ...(parsed.data.disabledChecks === undefined || doc === undefined ? {} : { disabledCheckLines: parsed.data.disabledChecks.map((_, index) => lineAt(['disabledChecks', index])) }),
       ...(parsed.data.include === undefined ? {} : { include: parsed.data.include }),
       ...(parsed.data.exclude === undefined ? {} : { exclude: parsed.data.exclude }),
       ...(parsed.data.ignore === undefined ? {} : { ignore: parsed.data.ignore.map((entry, index) => ignoreEntry(entry, lineAt(['ignore', index]))) }),
