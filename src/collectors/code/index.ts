@@ -14,6 +14,7 @@ import { honoCollector } from './hono/collector.js';
 import { jaxrsCollector } from './jaxrs/collector.js';
 import { jsGraphqlCollector } from './js-graphql/collector.js';
 import { koaCollector } from './koa/collector.js';
+import { ktorCollector } from './ktor/collector.js';
 import { laravelCollector } from './laravel/collector.js';
 import { netHttpCollector } from './net-http/collector.js';
 import { micronautCollector } from './micronaut/collector.js';
@@ -44,6 +45,7 @@ export const allCollectors: readonly CodeCollector[] = [
   jaxrsCollector,
   jsGraphqlCollector,
   koaCollector,
+  ktorCollector,
   laravelCollector,
   micronautCollector,
   nestCollector,

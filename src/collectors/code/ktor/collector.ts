@@ -1,0 +1,191 @@
+/**
+ * Ktor routes: `routing { route("/x") { get("/{id}") { … } } }` (and `install(Routing) { … }`),
+ * nested `route`s, `authenticate("name") { … }` blocks (`optional = true` does not reject), and
+ * extension functions `fun Route.users()` called inside other routes, followed across files.
+ * Mechanisms come from the providers `install(Authentication) { jwt("name") { … } }` declares.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
+import type { AuthEvidence, AuthMechanism, Diagnostic, Location, Parameter } from '../../../model/types.js';
+import { lookupTable } from '../../../analysis/lookup.js';
+import type { CodeCollector, CollectedEndpoint, CollectorResult } from '../collector.js';
+import { descendants, jvmFiles, locate, type JvmFile, type JvmMethod } from '../jvm/ast.js';
+import { asCall, statementsOf, type JvmCall } from '../jvm/calls.js';
+import { joinPaths, normaliseTemplate } from '../jvm/paths.js';
+import { JvmProgram, memberName, type Scope } from '../jvm/values.js';
+
+const VERBS: Record<string, string> = lookupTable({ get: 'GET', post: 'POST', put: 'PUT', delete: 'DELETE', patch: 'PATCH', head: 'HEAD', options: 'OPTIONS' });
+const PROVIDERS: Record<string, AuthMechanism> = lookupTable({ jwt: 'jwt', basic: 'basic', digest: 'basic', form: 'session', session: 'session', oauth: 'oauth2', bearer: 'jwt', ldap: 'basic' });
+const CALLS: ReadonlySet<string> = new Set(['call_expression']);
+const MAX_DEPTH = 24;
+
+interface Guard {
+  names: string[];
+  optional: boolean;
+  where: Location;
+}
+
+interface Walk {
+  program: JvmProgram;
+  providers: Map<string, AuthMechanism>;
+  extensions: Map<string, JvmMethod[]>;
+  endpoints: CollectedEndpoint[];
+  diagnostics: Diagnostic[];
+  /** Extension functions on the current call path (recursion guard). */
+  stack: JvmMethod[];
+}
+
+function authOf(guards: readonly Guard[], walk: Walk): AuthEvidence {
+  const required = guards.filter((guard) => !guard.optional);
+  const last = required.at(-1);
+  if (last) {
+    const mechanisms = [...new Set(required.flatMap((guard) => (guard.names.length === 0 ? [walk.providers.get('') ?? 'unknown'] : guard.names.map((name) => walk.providers.get(name) ?? 'unknown'))))];
+    return { state: 'protected', mechanisms, where: last.where, scope: 'router', detail: `authenticate(${last.names.map((name) => `"${name}"`).join(', ')})` };
+  }
+  const optional = guards.at(-1);
+  if (optional) return { state: 'unknown', mechanisms: [], where: optional.where, detail: 'authenticate(optional = true) lets requests without credentials through' };
+  return { state: 'unprotected', mechanisms: ['none'], detail: 'no authenticate { } block encloses the route' };
+}
+
+function stringArg(node: Node | undefined, walk: Walk, scope: Scope): string | undefined {
+  if (!node) return undefined;
+  return walk.program.strings(node, scope)?.[0];
+}
+
+function walkBlock(block: Node, prefix: string, guards: Guard[], scope: Scope, walk: Walk, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  for (const statement of statementsOf(block)) {
+    const call = asCall(statement);
+    if (!call) continue;
+    walkCall(call, prefix, guards, scope, walk, depth);
+  }
+}
+
+function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, walk: Walk, depth: number): void {
+  const file = scope.file;
+  if (call.receiver === undefined || call.receiver.type === 'this_expression') {
+    const verb = VERBS[call.name];
+    if (verb && call.lambda) {
+      const first = call.args[0];
+      const path = first ? stringArg(first, walk, scope) : '';
+      if (path === undefined) {
+        walk.diagnostics.push({ level: 'warning', source: 'collector:ktor', file: file.source.file, line: call.node.startPosition.row + 1, message: `The path of ${call.name}(…) is not a constant: the route is left out.` });
+        return;
+      }
+      const full = normaliseTemplate(joinPaths(prefix, path));
+      const names = [...full.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+      walk.endpoints.push({
+        framework: 'ktor',
+        method: verb,
+        path: full,
+        protocol: 'rest',
+        sources: [{ kind: 'code', location: locate(file, call.node), via: 'ktor' }],
+        parameters: names.map((name): Parameter => ({ name, in: 'path', required: true })),
+        auth: authOf(guards, walk),
+        deprecated: false,
+        handler: locate(file, call.lambda),
+      });
+      return;
+    }
+    if (call.name === 'route' && call.lambda) {
+      const path = stringArg(call.args[0], walk, scope);
+      if (path === undefined) {
+        walk.diagnostics.push({ level: 'warning', source: 'collector:ktor', file: file.source.file, line: call.node.startPosition.row + 1, message: 'The path of route(…) is not a constant: the routes inside are left out.' });
+        return;
+      }
+      // `route("/x", HttpMethod.Post) { handle { … } }`.
+      const method = call.args[1] ? memberName(call.args[1])?.toUpperCase() : undefined;
+      if (method && /^(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)$/.test(method) && /\bhandle\s*\{/.test(call.lambda.text)) {
+        const full = normaliseTemplate(joinPaths(prefix, path));
+        walk.endpoints.push({
+          framework: 'ktor',
+          method,
+          path: full,
+          protocol: 'rest',
+          sources: [{ kind: 'code', location: locate(file, call.node), via: 'ktor' }],
+          parameters: [...full.matchAll(/\{([^}]+)\}/g)].map((m): Parameter => ({ name: m[1] ?? '', in: 'path', required: true })),
+          auth: authOf(guards, walk),
+          deprecated: false,
+        });
+        return;
+      }
+      walkBlock(call.lambda, joinPaths(prefix, path), guards, scope, walk, depth + 1);
+      return;
+    }
+    if (call.name === 'authenticate' && call.lambda) {
+      const optionalNode = call.named.get('optional');
+      const names = call.args.filter((arg) => arg !== optionalNode && arg !== call.named.get('strategy')).flatMap((arg) => walk.program.strings(arg, scope) ?? []);
+      const guard: Guard = { names, optional: optionalNode?.text === 'true', where: locate(file, call.node) };
+      walkBlock(call.lambda, prefix, [...guards, guard], scope, walk, depth + 1);
+      return;
+    }
+    if ((call.name === 'routing' || call.name === 'install') && call.lambda) {
+      if (call.name === 'install' && call.args[0]?.text !== 'Routing') return;
+      walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1);
+      return;
+    }
+    // An extension function on Route called here: `userRoutes(service)`.
+    const targets = walk.extensions.get(call.name) ?? [];
+    for (const target of targets) {
+      if (walk.stack.includes(target) || !target.body) continue;
+      walk.stack.push(target);
+      walkBlock(target.body, prefix, guards, { file: target.file, cls: target.owner }, walk, depth + 1);
+      walk.stack.pop();
+    }
+    // Other builders with a lambda (`intercept`, `rateLimit(…) { }`, `install(…)` inside a route): walk inside.
+    if (!VERBS[call.name] && call.lambda && targets.length === 0 && call.name !== 'handle') walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1);
+  }
+}
+
+/** `install(Authentication) { jwt("auth-jwt") { … } }` / `authentication { basic { … } }`: provider name → mechanism. */
+function providers(files: readonly JvmFile[]): Map<string, AuthMechanism> {
+  const out = new Map<string, AuthMechanism>();
+  for (const file of files) {
+    for (const node of descendants(file.source.tree.rootNode, CALLS)) {
+      const call = asCall(node);
+      if (!call?.lambda) continue;
+      const isAuth = (call.name === 'install' && call.args[0]?.text === 'Authentication') || call.name === 'authentication';
+      if (!isAuth) continue;
+      for (const statement of statementsOf(call.lambda)) {
+        const inner = asCall(statement);
+        const mechanism = inner ? PROVIDERS[inner.name] : undefined;
+        if (!inner || !mechanism) continue;
+        const name = inner.args[0] ? (new JvmProgram([file]).strings(inner.args[0], { file })?.[0] ?? '') : '';
+        out.set(name, mechanism);
+      }
+    }
+  }
+  return out;
+}
+
+export const ktorCollector: CodeCollector = {
+  id: 'ktor',
+  languages: ['kotlin'],
+  enablers: ['ktor-server-core', 'ktor-server-core-jvm', 'ktor-server-netty'],
+  isEnabled(project: ProjectInfo, sources: readonly SourceFile[]): boolean {
+    return (project.dependencies.maven ?? []).some((dep) => dep.startsWith('ktor-server')) || sources.some((source) => source.language === 'kotlin' && /import\s+io\.ktor\.server\./.test(source.text));
+  },
+  collect(sources: readonly SourceFile[]): CollectorResult {
+    const files = jvmFiles(sources).filter((file) => file.language === 'kotlin');
+    const program = new JvmProgram(files);
+    const extensions = new Map<string, JvmMethod[]>();
+    const functions = [...files.flatMap((file) => file.functions), ...program.classes.flatMap((cls) => cls.methods)];
+    for (const fn of functions) {
+      if (fn.receiver !== 'Route' && fn.receiver !== 'Routing') continue;
+      const list = extensions.get(fn.name) ?? [];
+      list.push(fn);
+      extensions.set(fn.name, list);
+    }
+    const walk: Walk = { program, providers: providers(files), extensions, endpoints: [], diagnostics: [], stack: [] };
+    for (const fn of functions) {
+      // Entry points: every `routing { }` / `install(Routing) { }` outside Route extensions.
+      if (!fn.body || fn.receiver === 'Route' || fn.receiver === 'Routing') continue;
+      for (const node of descendants(fn.body, CALLS)) {
+        const call = asCall(node);
+        if (!call?.lambda || (call.name !== 'routing' && !(call.name === 'install' && call.args[0]?.text === 'Routing'))) continue;
+        walkBlock(call.lambda, '', [], { file: fn.file, cls: fn.owner }, walk, 0);
+      }
+    }
+    return { endpoints: walk.endpoints, diagnostics: walk.diagnostics };
+  },
+};
