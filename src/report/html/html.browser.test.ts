@@ -166,6 +166,16 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('02-protect.html in headless Chromium'
     await detail.screenshot({ path: join(ARTIFACTS, 'demo-drill-down.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'demo-full.png'), fullPage: true });
 
+    // A finding's endpoint link opens that endpoint's drill-down, even when a filter hid it.
+    const link = page.locator('#findings a[href^="#ep-"]').first();
+    const target = ((await link.getAttribute('href')) ?? '#none').slice(1);
+    const targetPath = await page.locator(`#${target} td.path > code`).textContent();
+    await page.fill('#filter-text', 'no endpoint has this text');
+    expect(await visibleRows(page)).toBe(0);
+    await link.click();
+    await expect(page.locator(`#${target}-detail`).isVisible()).resolves.toBe(true);
+    expect(targetPath).not.toBeNull();
+
     expect(errors).toEqual([]);
     expect(requests).toEqual([demoUrl]);
     await page.close();
