@@ -160,6 +160,9 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       return EXIT_ERROR;
     }
 
+    if (result.live?.preflight.reachable === false) {
+      io.stderr.write(`apisec: warning: the target ${result.live.target} did not answer (${result.live.preflight.detail.join(' ')}); the report holds the static audit only.\n`);
+    }
     const markdown = renderMarkdown(result, { prerequisite: prerequisite.skipped ? 'skipped' : 'met' });
     const json = renderJson(result);
     await ensureArtifactDir(paths, io.cwd, { create: true });
