@@ -119,7 +119,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .option('--json', 'print the JSON report on stdout instead of the summary')
     .option('--quiet', 'print nothing but errors (the JSON of --json is still printed)')
     .option('--today <YYYY-MM-DD>', 'the date of the audit, for reproducible runs and sunset comparisons')
-    .option('--config <file>', 'read settings (public endpoints, API types, disabled checks) from this file')
+    .option('--config <file>', 'read settings (public endpoints, API types, disabled checks, ignore entries, severity overrides) from this file')
     .option('--no-color', 'never colour the summary (NO_COLOR is honoured too)')
     .option('--include-tests', 'also audit tests and their fixtures (left out by default, like examples, vendored, generated and minified code)')
     .option('--allow-empty', 'exit 0 even when no API is found (by default that is exit 2: a wrong DIR must not pass a CI gate)')
