@@ -104,7 +104,16 @@ function clientIp(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-export async function startHardenedServer(): Promise<ShopServer> {
+export interface HardenedOptions {
+  /**
+   * Test variants of the login limit, each with one flaw a probe must tell apart: limited per account
+   * only (a password spray across accounts is not slowed), or 429 without `Retry-After`.
+   */
+  loginLimit?: 'per-ip-and-account' | 'per-account-only' | 'without-retry-after';
+}
+
+export async function startHardenedServer(options: HardenedOptions = {}): Promise<ShopServer> {
+  const loginLimit = options.loginLimit ?? 'per-ip-and-account';
   const keys = generateSigningKeys();
   const store = new ShopStore();
   const schema = shopSchema();
@@ -199,10 +208,10 @@ export async function startHardenedServer(): Promise<ShopServer> {
       if (!input.ok) return;
       const { username, password } = (input.value ?? {}) as { username?: unknown; password?: unknown };
       const account = loginPerAccount.hit(typeof username === 'string' ? username.toLowerCase() : '');
-      const limited = !ip.allowed ? ip : !account.allowed ? account : undefined;
+      const limited = !ip.allowed && loginLimit !== 'per-account-only' ? ip : !account.allowed ? account : undefined;
       const loginHeaders = { 'RateLimit-Limit': '5', 'RateLimit-Remaining': String(Math.min(ip.remaining, account.remaining)), 'RateLimit-Reset': String(Math.max(ip.resetSeconds, account.resetSeconds)) };
       if (limited) {
-        json(429, { error: 'too many login attempts' }, { ...loginHeaders, 'Retry-After': String(limited.resetSeconds) });
+        json(429, { error: 'too many login attempts' }, loginLimit === 'without-retry-after' ? {} : { ...loginHeaders, 'Retry-After': String(limited.resetSeconds) });
         return;
       }
       const user = typeof username === 'string' ? store.userByName(username) : undefined;

@@ -10,7 +10,7 @@ const SIGNS: readonly { kind: Kind; label: string; regex: RegExp }[] = [
   { kind: 'debug-page', label: 'a framework debug page', regex: /You're seeing this error because you have <code>DEBUG = True<\/code>|Werkzeug Debugger|<title>Whoops! There was an error|Action Controller: Exception caught|Server Error in '\/' Application\.|<h1>Symfony Exception<\/h1>|Laravel\\?\s*Ignition/ },
   { kind: 'stack-trace', label: 'a Node.js stack trace', regex: /(?:\n|\\n)\s*at (?:[\w$.<>[\] ]+ \()?(?:\/|[A-Za-z]:\\|node:|file:\/\/)[^\s():]+:\d+:\d+\)?/ },
   { kind: 'stack-trace', label: 'a Python traceback', regex: /Traceback \(most recent call last\):|File \\?"[^"\n]+\.py\\?", line \d+, in \w+/ },
-  { kind: 'stack-trace', label: 'a Java stack trace', regex: /\bat (?:[a-z][\w$]*\.)+[A-Z][\w$]*\.[\w$<>]+\((?:[\w$]+\.(?:java|kt|scala)|Unknown Source|Native Method)(?::\d+)?\)/ },
+  { kind: 'stack-trace', label: 'a Java stack trace', regex: /(?:(?<!\w)|(?<=\\t))at (?:[\w.]+\/)?(?:[a-z][\w$]*\.)+[A-Z][\w$]*\.[\w$<>]+\((?:[\w$]+\.(?:java|kt|scala)|Unknown Source|Native Method)(?::\d+)?\)/ },
   { kind: 'stack-trace', label: 'a .NET stack trace', regex: /\bat [\w.`<>]+\([^)]*\) in [^\n]+:line \d+/ },
   { kind: 'stack-trace', label: 'a Go panic', regex: /goroutine \d+ \[running\]:/ },
   { kind: 'stack-trace', label: 'a PHP stack trace', regex: /#\d+ (?:\/|[A-Za-z]:\\)[^\s(]+\.php\(\d+\): /},
@@ -25,7 +25,7 @@ const SIGNS: readonly { kind: Kind; label: string; regex: RegExp }[] = [
 const SEVERITY: Record<Kind, 'medium' | 'low'> = { 'debug-page': 'medium', 'stack-trace': 'medium', 'sql-error': 'medium', 'internal-address': 'low' };
 const MAX_PER_KIND = 3;
 
-function signsIn(body: string): { kind: Kind; label: string; text: string }[] {
+export function signsIn(body: string): { kind: Kind; label: string; text: string }[] {
   const out: { kind: Kind; label: string; text: string }[] = [];
   for (const sign of SIGNS) {
     const match = sign.regex.exec(body);

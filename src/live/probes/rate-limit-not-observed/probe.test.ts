@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atLeast, lines, probe, startServers } from '../../../../test/live/harness.js';
 import type { Servers } from '../../../../test/live/harness.js';
+import { startHardenedServer } from '../../../../test/live/servers/hardened.js';
 import rateLimit from './probe.js';
 
 let servers: Servers;
@@ -32,5 +33,18 @@ describe('rate-limit-not-observed', () => {
   it('stays silent on the say-yes server', async () => {
     const result = await probe(servers.sayYes, [rateLimit], { tokens: servers.vulnerable.tokens });
     expect(lines(result.findings)).toEqual([]);
+  });
+
+  it.each([
+    ['per-account-only', /^rate-limit-not-observed \[low\]: `POST \/api\/login` limits failed logins per account only: after the limit was hit, 6 attempts on other accounts/],
+    ['without-retry-after', /^rate-limit-not-observed \[low\]: `POST \/api\/login` answers 429 without `Retry-After`/],
+  ] as const)('tells a login limited %s apart', async (loginLimit, expected) => {
+    const server = await startHardenedServer({ loginLimit });
+    try {
+      const result = await probe(server, [rateLimit], { tokens: server.tokens });
+      expect(lines(result.findings)).toEqual([expect.stringMatching(expected)]);
+    } finally {
+      await server.close();
+    }
   });
 });
