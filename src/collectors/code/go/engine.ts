@@ -586,6 +586,7 @@ export class Interpreter {
             const target = this.packageSymbol(local, name);
             return target.k === 'func' ? this.call(target, args.map((arg) => arg.value)) : UNKNOWN;
           }
+          if (path === 'fmt' && name === 'Sprintf') return sprintf(args);
           const ext: ExtCall = { path, name, args, node, file: env.file };
           for (const dialect of this.dialects) {
             if (!dialect.create || !pathOwner(path, dialect.packages)) continue;
@@ -626,6 +627,23 @@ export class Interpreter {
     if (target.k === 'func') return this.call(target, args.map((arg) => arg.value));
     return UNKNOWN;
   }
+}
+
+/**
+ * `fmt.Sprintf("GET /static/%s/{path...}", hash)`: the known arguments filled in, an unknown one
+ * left as a `{param}` segment (a route path built from configuration is still a route).
+ */
+function sprintf(args: readonly Arg[]): Value {
+  const format = args[0]?.value;
+  if (format?.k !== 'str') return UNKNOWN;
+  let index = 1;
+  const text = format.v.replace(/%(%|[-+# 0]*\d*(?:\.\d+)?[svdqx])/g, (match: string, verb: string) => {
+    if (verb === '%') return '%';
+    const value = args[index++]?.value;
+    if (value?.k === 'str') return verb.endsWith('q') ? `"${value.v}"` : value.v;
+    return '{param}';
+  });
+  return { k: 'str', v: text };
 }
 
 /** Cheap filter: only functions that call something are worth interpreting as roots. */
