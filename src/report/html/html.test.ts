@@ -88,6 +88,9 @@ describe('renderHtml', () => {
       ],
     });
     expect(grouped).toContain('Same root cause at 2 other places');
+    // The scope: files read and left out, experimental checks that did not run.
+    expect(page).toMatch(/<p class="muted" id="scope">Read \d+ files? \(/);
+    expect(page).toMatch(/\d+ experimental checks? did not run \(<code>--experimental<\/code> runs them\): <code>[a-z-]+<\/code>/);
     expect(grouped).toContain('<code>src/a.js:4</code>');
     expect(grouped).toContain('<code>src/b.js:7</code>');
   });

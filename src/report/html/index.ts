@@ -1,3 +1,4 @@
+import { allChecks } from '../../checks/index.js';
 import { maskResult } from '../../engine/mask.js';
 import type { AuditResult } from '../../engine/result.js';
 import type { Api, Endpoint, Finding, Location, OwaspCategory, RelatedLocation, Tier } from '../../model/types.js';
@@ -5,6 +6,7 @@ import { OWASP_CATEGORIES, SECTIONS, SEVERITIES, TIER_ORDER } from '../../model/
 import type { FindingGroup } from '../findings.js';
 import { groupFindings, owaspLabel } from '../findings.js';
 import { capitalize, compareStrings, endpointLabel, locationLabel, methodRank, plural, severityRank } from '../format.js';
+import { SCOPE_REASON_LABELS, SCOPE_REASONS } from '../../workspace/scope.js';
 import { sanitizeResult } from '../sanitize.js';
 import type { ReportSummary } from '../stats.js';
 import { API_TYPES, AUTH_STATES, summarize } from '../stats.js';
@@ -95,7 +97,19 @@ function summarySection(view: View): Markup {
   }));
   return html`<section id="summary"><h2>Summary</h2><div class="cards">${cards.map(
     ([label, value]) => html`<div class="card" data-card="${label}"><b>${value}</b>${label}</div>`,
-  )}</div><div class="charts">${barChart('Findings by severity', severityBars)}${barChart('Findings by OWASP API Security Top 10 (2023) category', owaspBars)}</div>${suppressionNote(view)}${liveNote(view)}${apisTable(view)}</section>`;
+  )}</div><div class="charts">${barChart('Findings by severity', severityBars)}${barChart('Findings by OWASP API Security Top 10 (2023) category', owaspBars)}</div>${scopeNote(view)}${suppressionNote(view)}${liveNote(view)}${apisTable(view)}</section>`;
+}
+
+/** What was read, what was left out of scope, and which experimental checks did not run. */
+function scopeNote(view: View): Markup {
+  const { files } = view.summary;
+  const reasons = SCOPE_REASONS.flatMap((reason) => {
+    const count = files.excludedByReason[reason];
+    return count === undefined ? [] : [`${SCOPE_REASON_LABELS[reason]} ${count}`];
+  });
+  const ran = new Set(view.result.checks.map((check) => check.id));
+  const off = allChecks.filter((check) => check.experimental === true && !ran.has(check.id)).map((check) => check.id);
+  return html`<p class="muted" id="scope">Read ${plural(files.scanned, 'file')} (${plural(files.spec, 'API document')}, ${plural(files.source, 'source file')})${files.excluded === 0 ? '' : `; left out of scope ${plural(files.excluded, 'file')} that never serve requests (${reasons.join(', ')})`}.${off.length === 0 ? '' : html` ${plural(off.length, 'experimental check')} did not run (<code>--experimental</code> runs them): ${off.map((id, index) => html`${index === 0 ? '' : ', '}<code>${id}</code>`)}.`}</p>`;
 }
 
 function suppressionNote(view: View): Markup {
