@@ -15,6 +15,8 @@ describe('infraKind', () => {
     ['docker-compose.prod.yaml', 'compose'],
     ['k8s/api-deployment.yaml', 'kubernetes'],
     ['gunicorn.conf.py', 'gunicorn'],
+    ['.env', 'dotenv'],
+    ['backend/.env.production', 'dotenv'],
   ])('%s is %s', (path, kind) => {
     expect(infraKind(path)).toBe(kind);
   });
@@ -23,5 +25,7 @@ describe('infraKind', () => {
     expect(infraKind('src/app.py')).toBeUndefined();
     expect(infraKind('openapi.yaml')).toBeUndefined();
     expect(infraKind('docs/dockerfile-guide.md')).toBeUndefined();
+    expect(infraKind('.env.example')).toBeUndefined();
+    expect(infraKind('.env.testing')).toBeUndefined();
   });
 });

@@ -14,7 +14,9 @@ export type InfraKind =
   /** CI pipelines and dependency bots: GitHub Actions, GitLab CI, CircleCI, Azure Pipelines, Bitbucket, Jenkins, Travis, Dependabot, Renovate. */
   | 'ci'
   /** Spring Boot / Micronaut / Quarkus `application.properties|yml`, and the JVM resources beside them. */
-  | 'jvm-config';
+  | 'jvm-config'
+  /** Committed `.env` files (Laravel's `APP_DEBUG`, framework switches). */
+  | 'dotenv';
 
 const RULES: [RegExp, InfraKind][] = [
   // First: a workflow named `compose-test.yml` or `nginx.yml` is a pipeline, not that tool's configuration.
@@ -31,6 +33,8 @@ const RULES: [RegExp, InfraKind][] = [
   [/(^|\/)(docker-)?compose[^/]*\.ya?ml$/i, 'compose'],
   [/(^|\/)(k8s|kubernetes|deploy|deployment|manifests|helm|charts)\/.*\.ya?ml$/i, 'kubernetes'],
   [/(^|\/)gunicorn[^/]*\.conf(\.py)?$/i, 'gunicorn'],
+  // Committed environment files (`.env`, `.env.production`); `.env.example` and ignored ones are not the deployment's.
+  [/(^|\/)\.env(\.(?:production|prod|staging))?$/, 'dotenv'],
 ];
 
 export function infraKind(path: string): InfraKind | undefined {
