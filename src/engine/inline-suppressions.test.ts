@@ -22,10 +22,21 @@ describe('apisec-ignore comments', () => {
       "    summary: 'apisec-ignore zombie-endpoint: a quoted value'",
       '    get: {}  # apisec-ignore operation-past-sunset: sunset moved (API-9)',
       '    x-note: a#apisec-ignore zombie-endpoint: no space before the hash',
+      "    post: {}  # it's kept: apisec-ignore operation-past-sunset: the mobile app's last version",
+      "    x-owner: payments team's # apisec-ignore zombie-endpoint: an apostrophe opens no string",
     ].join('\n');
     expect(suppressionsIn('openapi.yaml', yaml)).toEqual([
       { file: 'openapi.yaml', line: 2, checkIds: ['zombie-endpoint'], reason: 'kept for the mobile app until 2026' },
       { file: 'openapi.yaml', line: 6, checkIds: ['operation-past-sunset'], reason: 'sunset moved (API-9)' },
+      { file: 'openapi.yaml', line: 8, checkIds: ['operation-past-sunset'], reason: "the mobile app's last version" },
+      { file: 'openapi.yaml', line: 9, checkIds: ['zombie-endpoint'], reason: 'an apostrophe opens no string' },
+    ]);
+  });
+
+  it('stays linear on a hostile line full of markers', () => {
+    const line = `x: "${'apisec-ignore a: b '.repeat(20_000)}"`;
+    expect(suppressionsIn('spec.yaml', `${line}\n# apisec-ignore zombie-endpoint: real\n`)).toEqual([
+      { file: 'spec.yaml', line: 2, checkIds: ['zombie-endpoint'], reason: 'real' },
     ]);
   });
 

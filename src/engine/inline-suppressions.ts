@@ -62,27 +62,28 @@ function occurrences(text: string): { line: number; column: number; offset: numb
   return out;
 }
 
-/** The comment around `column` on a line of a `#`-comment file: a `#` at the start or after a space, outside quotes. */
-function hashComment(lineText: string, column: number): string | undefined {
+/** Where a `#` comment starts on a line (at the start or after a space, outside quotes), or -1. */
+function hashCommentStart(lineText: string): number {
   let quote = '';
-  for (let index = 0; index < column; index++) {
+  for (let index = 0; index < lineText.length; index++) {
     const char = lineText.charAt(index);
     if (quote !== '') {
       if (char === '\\' && quote === '"') index++;
       else if (char === quote) quote = '';
-    } else if (char === '"' || char === "'") {
+    } else if ((char === '"' || char === "'") && (index === 0 || /[\s[{,:(=]/.test(lineText.charAt(index - 1)))) {
+      // A quote opens a string only where a value starts: the apostrophe in `it's` does not.
       quote = char;
     } else if (char === '#' && (index === 0 || /\s/.test(lineText.charAt(index - 1)))) {
-      return lineText.slice(index + 1);
+      return index;
     }
   }
-  return undefined;
+  return -1;
 }
 
-/** `//` or `/*` before `column` on the line, outside quotes (for files without a syntax tree). */
-function slashComment(lineText: string, column: number): string | undefined {
+/** Where a `//` or `/*` comment starts on a line, outside quotes (for files without a syntax tree), or -1. */
+function slashCommentStart(lineText: string): number {
   let quote = '';
-  for (let index = 0; index < column; index++) {
+  for (let index = 0; index < lineText.length; index++) {
     const char = lineText.charAt(index);
     if (quote !== '') {
       if (char === '\\') index++;
@@ -90,11 +91,14 @@ function slashComment(lineText: string, column: number): string | undefined {
     } else if (char === '"' || char === "'" || char === '`') {
       quote = char;
     } else if (char === '/' && (lineText.charAt(index + 1) === '/' || lineText.charAt(index + 1) === '*')) {
-      return lineText.slice(index + 2);
+      return index;
     }
   }
-  return undefined;
+  return -1;
 }
+
+/** A line holds one directive; markers beyond the first few on one line are not looked at (hostile input stays linear). */
+const MARKERS_PER_LINE = 4;
 
 /**
  * The suppression comments of one file. A parsed source file answers from its syntax tree (only a
@@ -103,21 +107,33 @@ function slashComment(lineText: string, column: number): string | undefined {
  */
 export function suppressionsIn(file: string, text: string, source?: SourceFile): InlineSuppression[] {
   if (!text.includes(MARKER)) return [];
+  const commentStart = source !== undefined ? undefined : HASH_COMMENTS.test(file) ? hashCommentStart : SLASH_COMMENTS.test(file) ? slashCommentStart : undefined;
+  if (source === undefined && commentStart === undefined) return [];
   const lines = text.split('\n');
+  const starts = new Map<number, number>();
+  const seen = new Map<number, number>();
+  const done = new Set<number>();
   const out: InlineSuppression[] = [];
   for (const { line, column } of occurrences(text)) {
+    const tries = (seen.get(line) ?? 0) + 1;
+    seen.set(line, tries);
+    if (done.has(line) || tries > MARKERS_PER_LINE) continue;
     const lineText = lines[line - 1] ?? '';
-    let comment: string | undefined;
+    let inComment = false;
     if (source !== undefined) {
       const bytes = Buffer.byteLength(lineText.slice(0, column), 'utf8');
       const node = source.tree.rootNode.descendantForPosition({ row: line - 1, column: bytes });
-      if (node !== null && node.type.includes('comment')) comment = lineText.slice(column);
-    } else if (HASH_COMMENTS.test(file)) {
-      comment = hashComment(lineText, column);
-    } else if (SLASH_COMMENTS.test(file)) {
-      comment = slashComment(lineText, column);
+      inComment = node !== null && node.type.includes('comment');
+    } else if (commentStart !== undefined) {
+      let start = starts.get(line);
+      if (start === undefined) {
+        start = commentStart(lineText);
+        starts.set(line, start);
+      }
+      inComment = start >= 0 && start < column;
     }
-    if (comment === undefined) continue;
+    if (!inComment) continue;
+    done.add(line);
     const directive = parseDirective(lineText.slice(column));
     if (directive) out.push({ file, line, ...directive });
   }
