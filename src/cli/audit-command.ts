@@ -5,8 +5,9 @@ import type { AuditResult } from '../engine/result.js';
 import type { Severity } from '../model/types.js';
 import { SEVERITIES } from '../model/types.js';
 import { writeFileAtomic } from '../metapowers/atomic.js';
-import { UsageError } from '../metapowers/errors.js';
-import { artifactPaths, displayPath } from '../metapowers/paths.js';
+import { PrerequisiteError, UsageError } from '../metapowers/errors.js';
+import { artifactPaths, displayPath, SECURITY_DIR } from '../metapowers/paths.js';
+import { locateMetapowers } from '../metapowers/locate.js';
 import { checkPrerequisite } from '../metapowers/prerequisite.js';
 import { ensureArtifactDir } from '../metapowers/safe-dir.js';
 import { parseBaseline, type Baseline } from '../engine/policy.js';
@@ -122,7 +123,8 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
   const context = { attempted: `audit "${name}"`, where: resolve(io.cwd, dir) };
   const progress = createProgress(io.stderr, io.stderr.isTTY === true && !flags.quiet);
   try {
-    const paths = artifactPaths(name, io.cwd);
+    // Validates NAME before any path is built from it.
+    artifactPaths(name, io.cwd);
     const live = flags.target === undefined ? undefined : liveOptionsFrom(flags.target, flags, io.env);
     const today = flags.today === undefined ? undefined : validateToday(flags.today);
     const budgetMs = flags.fileBudget === undefined ? undefined : fileBudgetMs(flags.fileBudget);
@@ -132,11 +134,19 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     const baseline =
       flags.baseline === undefined ? undefined : await readBaseline(await existing(resolve(io.cwd, flags.baseline), 'file', 'baseline', flags.baseline), flags.baseline);
 
+    // `.metapowers/` is looked for from DIR up to the repository root, then in the working directory.
+    const location = await locateMetapowers(name, root, io.cwd);
+    const paths = artifactPaths(name, location.base);
     const prerequisite = await checkPrerequisite(paths, {
       skipChecks: flags.skipChecks,
       argv,
-      cwd: io.cwd,
+      cwd: location.base,
       ...(io.now === undefined ? {} : { now: io.now }),
+    }).catch((error: unknown) => {
+      if (!(error instanceof PrerequisiteError)) throw error;
+      const looked = location.checked.map((folder) => displayPath(join(folder, SECURITY_DIR, name, '00-govern.md'), io.cwd));
+      // The seed's sentence first, verbatim; then where apisec looked.
+      throw new PrerequisiteError(`${error.message}\nLooked for ${looked.join(', ')}.`, { attempted: error.attempted ?? '', where: error.where ?? '' });
     });
 
     const audit = io.audit ?? defaultAudit;
@@ -165,7 +175,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     }
     const markdown = renderMarkdown(result, { prerequisite: prerequisite.skipped ? 'skipped' : 'met' });
     const json = renderJson(result);
-    await ensureArtifactDir(paths, io.cwd, { create: true });
+    await ensureArtifactDir(paths, location.base, { create: true });
     await writeFileAtomic(paths.protectMarkdown, markdown);
     await writeFileAtomic(paths.protectJson, json);
     for (const format of formats) await writeFileAtomic(join(paths.dir, format.fileName), format.render(result, { cwd: io.cwd }));

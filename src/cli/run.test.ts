@@ -144,14 +144,47 @@ describe('apisec audit: containment', () => {
   });
 });
 
+describe('apisec audit: where .metapowers/ is', () => {
+  it('walks up from DIR to the repository root, before the working directory', async () => {
+    // project/ is a repository; DIR is project/services/payments; the govern file is at the root.
+    await mkdir(join(project, '.git'));
+    await mkdir(join(project, 'services/payments'), { recursive: true });
+    await mkdir(join(project, '.metapowers/security/payments'), { recursive: true });
+    await writeFile(join(project, '.metapowers/security/payments/00-govern.md'), '# Govern\n');
+    const h = harness();
+    expect(await run(['audit', 'payments', join(project, 'services/payments'), '--quiet'], h.io)).toBe(0);
+    expect(h.stderr.text).toBe('');
+    expect((await listTree(join(project, '.metapowers/security/payments'))).filter((file) => file.startsWith('02-protect'))).toEqual(['02-protect.json', '02-protect.md']);
+    expect(await listTree(cwd)).toEqual([]);
+  });
+
+  it('names every place it looked, after the seed sentence, when none holds 00-govern.md', async () => {
+    await mkdir(join(project, '.git'));
+    await mkdir(join(project, 'services/payments'), { recursive: true });
+    const h = harness();
+    expect(await run(['audit', 'payments', join(project, 'services/payments')], h.io)).toBe(2);
+    const [sentence, looked] = h.stderr.text.split('\n');
+    expect(sentence).toMatch(/^Phase 0 \(Govern\) has not been completed for "payments"\./);
+    const govern = (folder: string): string => join(folder, '.metapowers/security/payments/00-govern.md');
+    expect(looked).toBe(
+      `Looked for ${govern(join(project, 'services/payments'))}, ${govern(join(project, 'services'))}, ${govern(project)}, .metapowers/security/payments/00-govern.md.`,
+    );
+    expect(h.calls).toHaveLength(0);
+  });
+});
+
 describe('apisec audit: prerequisite', () => {
   it('prints the seed message verbatim, exits 2 and writes nothing when 00-govern.md is missing', async () => {
     const h = harness();
     const code = await run(['audit', 'payments', project], h.io);
     expect(code).toBe(2);
-    expect(h.stderr.text).toBe(
-      'Phase 0 (Govern) has not been completed for "payments". Run a Govern skill first (e.g., /security:security-policy payments), or use --skip-checks to bypass.\n',
+    const [sentence, looked, ...rest] = h.stderr.text.split('\n');
+    expect(sentence).toBe(
+      'Phase 0 (Govern) has not been completed for "payments". Run a Govern skill first (e.g., /security:security-policy payments), or use --skip-checks to bypass.',
     );
+    // Then where it looked: DIR (in no repository, alone), then the working directory.
+    expect(looked).toBe(`Looked for ${join(project, '.metapowers/security/payments/00-govern.md')}, .metapowers/security/payments/00-govern.md.`);
+    expect(rest).toEqual(['']);
     expect(h.stdout.text).toBe('');
     expect(h.calls).toHaveLength(0);
     expect(await listTree(cwd)).toEqual([]);

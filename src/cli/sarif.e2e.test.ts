@@ -48,6 +48,8 @@ describe('apisec audit --format sarif on examples/payments-service', () => {
     cwd = await mkdtemp(join(tmpdir(), 'apisec-sarif-'));
     await cp(EXAMPLE, join(cwd, 'services/payments'), { recursive: true });
     await cp(join(EXAMPLE, OUT, '00-govern.md'), join(cwd, OUT, '00-govern.md'));
+    // The governance file lives at the root (cwd) only: a copy inside DIR would be found first.
+    await rm(join(cwd, 'services/payments/.metapowers'), { recursive: true, force: true });
   });
   afterAll(async () => {
     await rm(cwd, { recursive: true, force: true });
