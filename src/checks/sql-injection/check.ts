@@ -1,9 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { isPython } from '../../analysis/code-auth.js';
+import { at, isPython } from '../../analysis/code-auth.js';
 import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
 import type { CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { phpSqlInjections } from './php.js';
 
 const PY_EXECUTE = /^(execute|executemany|executescript|exec_driver_sql|mogrify|fetch|fetchrow|fetchval|read_sql|read_sql_query)$/;
 const JS_RECEIVER =
@@ -88,6 +89,9 @@ export default defineCheck({
         ...callAt(ctx, hit.source, hit.call),
         ...(hit.via ? { confidence: 'medium' as const, severity: 'high' as const } : {}),
       });
+    }
+    for (const hit of phpSqlInjections(ctx.sources)) {
+      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });
     }
   },
 });

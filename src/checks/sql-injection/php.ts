@@ -1,0 +1,96 @@
+import type { Node } from 'web-tree-sitter';
+import { callArguments, callName, field, kids, unwrap, walk } from '../../collectors/code/php/ast.js';
+import { enclosingFunction, requestOrigin } from '../../collectors/code/php/requests.js';
+import type { SourceFile } from '../../engine/context.js';
+
+/** Laravel's DB facade methods whose first argument is SQL. */
+const DB_STATEMENTS = new Set(['raw', 'select', 'selectOne', 'statement', 'unprepared', 'insert', 'update', 'delete', 'affectingStatement', 'cursor', 'scalar']);
+/** Query builder methods taking a raw SQL fragment, and Doctrine DBAL / PDO / DQL calls taking a statement. */
+const RAW_METHODS = new Set([
+  'whereRaw',
+  'orWhereRaw',
+  'havingRaw',
+  'orHavingRaw',
+  'orderByRaw',
+  'selectRaw',
+  'groupByRaw',
+  'fromRaw',
+  'executeQuery',
+  'executeStatement',
+  'fetchAllAssociative',
+  'fetchAssociative',
+  'fetchOne',
+  'fetchAllNumeric',
+  'createQuery',
+  'createNativeQuery',
+  'exec',
+  'query',
+  'prepare',
+]);
+
+export interface PhpSqlHit {
+  source: SourceFile;
+  call: Node;
+  origin: string;
+  written: string;
+}
+
+/** A string put together from parts: interpolation, concatenation, sprintf/implode. */
+function isBuilt(node: Node): boolean {
+  const target = unwrap(node);
+  if (target.type === 'encapsed_string' || target.type === 'heredoc') return kids(target).some((part) => !['string_content', 'string_value', 'escape_sequence', 'heredoc_start', 'heredoc_end', 'heredoc_body'].includes(part.type) || part.type === 'heredoc_body' && kids(part).some((inner) => inner.type !== 'string_content' && inner.type !== 'string_value'));
+  if (target.type === 'binary_expression') return target.children.some((child) => child?.type === '.');
+  if (target.type === 'function_call_expression') return /^(sprintf|vsprintf|implode|str_replace|strtr)$/.test(field(target, 'function')?.text ?? '');
+  return false;
+}
+
+/** The value a variable holds at `use`: its last assignment earlier in the same function. */
+function assignedValue(variable: Node, use: Node): Node | undefined {
+  const fn = enclosingFunction(use);
+  if (!fn) return undefined;
+  let value: Node | undefined;
+  walk(fn, (child) => {
+    if (child.startIndex >= use.startIndex) return false;
+    if (child.type === 'assignment_expression' && field(child, 'left')?.text === variable.text) value = field(child, 'right');
+    if (child.type === 'augmented_assignment_expression' && field(child, 'left')?.text === variable.text) value = child;
+    return true;
+  });
+  return value;
+}
+
+function isSink(source: SourceFile, call: Node): boolean {
+  const name = callName(call) ?? '';
+  if (call.type === 'scoped_call_expression') {
+    const scope = field(call, 'scope')?.text.replace(/^\\/, '') ?? '';
+    // `Order::whereRaw(...)`: Eloquent forwards static calls to a query builder.
+    return ((scope === 'DB' || scope.endsWith('\\DB')) && DB_STATEMENTS.has(name)) || (/^(?:where|orWhere|having|orHaving|orderBy|select|groupBy|from)Raw$/.test(name) && scope !== 'parent');
+  }
+  if (call.type !== 'member_call_expression' && call.type !== 'nullsafe_member_call_expression') return false;
+  if (!RAW_METHODS.has(name)) return false;
+  // `->query()` and `->exec()` are SQL only on a connection; Eloquent's `Model::query()` takes no argument.
+  if ((name === 'query' || name === 'exec' || name === 'prepare') && !/\b(?:pdo|db|conn|connection|dbh|database|mysqli)\b/i.test(field(call, 'object')?.text.replace(/^\$this->/, '').replace(/^\$/, '') ?? '')) return false;
+  return source.language === 'php';
+}
+
+/** Raw SQL built from request data in Laravel, Doctrine and PDO calls. */
+export function phpSqlInjections(sources: readonly SourceFile[]): PhpSqlHit[] {
+  const hits: PhpSqlHit[] = [];
+  for (const source of sources) {
+    if (source.language !== 'php') continue;
+    walk(source.tree.rootNode, (node) => {
+      if (node.type !== 'scoped_call_expression' && node.type !== 'member_call_expression' && node.type !== 'nullsafe_member_call_expression') return true;
+      if (!isSink(source, node)) return true;
+      const sql = callArguments(node)[0]?.value;
+      if (!sql) return true;
+      let built = unwrap(sql);
+      if (built.type === 'variable_name') built = assignedValue(built, node) ?? built;
+      const direct = built.type !== 'variable_name' && !isBuilt(built) && requestOrigin(built) !== undefined;
+      if (!isBuilt(built) && !direct) return true;
+      const origin = requestOrigin(built);
+      if (origin === undefined) return true;
+      hits.push({ source, call: node, origin, written: `${callName(node) ?? ''}(…)` });
+      return true;
+    });
+  }
+  return hits;
+}
