@@ -32,6 +32,14 @@ describe('applyPolicy', () => {
     expect(out.report.suppressed.map((entry) => [entry.by, entry.where])).toEqual([['config', { file: 'apisec.config.yaml', line: 2 }]]);
   });
 
+  it('a fingerprint entry matches the whole fingerprint or a prefix of 8 characters or more', () => {
+    const finding = sampleFinding({ checkId: 'sql-injection', fingerprint: '3960ff63e1b2c4d5a6f7081920a1b2c3' });
+    const other = sampleFinding({ checkId: 'sql-injection', fingerprint: '3960ff6400000000a6f7081920a1b2c3' });
+    const config = { ...defaultConfig(), ignore: [{ fingerprint: '3960ff63', reason: 'accepted (SEC-1)' }] };
+    const out = applyPolicy({ findings: [finding, other], config, inline: [], knownChecks: KNOWN, ranChecks: KNOWN });
+    expect(out.findings).toEqual([other]);
+  });
+
   it('a suppression of a check that did not run (experimental, disabled) is not called unused', () => {
     const out = applyPolicy({
       findings: [],

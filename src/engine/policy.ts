@@ -86,8 +86,9 @@ function covers(suppression: InlineSuppression, finding: Finding): boolean {
 
 function configMatcher(entry: IgnoreEntry): (finding: Finding) => boolean {
   if (entry.fingerprint !== undefined) {
+    // Like a short git hash: a prefix of 8 characters or more names the finding.
     const fingerprint = entry.fingerprint;
-    return (finding) => finding.fingerprint === fingerprint;
+    return (finding) => finding.fingerprint.startsWith(fingerprint);
   }
   const matcher = ignore().add(entry.path ?? '');
   const under = (file: string): boolean => {

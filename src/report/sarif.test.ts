@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sarifErrors } from '../../test/sarif-schema.js';
+import { renderJson } from './json.js';
 import { FINGERPRINT_KEY, renderSarif, toSarif } from './sarif.js';
 import { sampleFinding, sampleResult } from './sample.js';
 
@@ -104,6 +105,19 @@ describe('SARIF 2.1.0 report', () => {
     const text = renderSarif(result);
     expect(text).not.toContain(secret);
     expect(text).toContain('sk_live_');
+    // A suppression's reason is text from the repository too.
+    const suppressed = sampleResult({
+      findings: [],
+      suppressions: {
+        suppressed: [{ by: 'inline', reason: `rotated, was ${secret}`, where: { file: 'src/app.js', line: 4 }, finding: sampleFinding({ checkId: 'sql-injection' }) }],
+        counts: { inline: 1, config: 0, baseline: 0 },
+        overridden: 0,
+        problems: [],
+      },
+    });
+    expect(renderSarif(suppressed)).not.toContain(secret);
+    expect(renderJson(suppressed)).not.toContain(secret);
+    expect(renderJson(suppressed)).toContain('rotated, was sk_live_');
   });
 
   it('keeps suppressed findings as suppressed results with their justification', () => {
