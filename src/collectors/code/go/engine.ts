@@ -116,6 +116,7 @@ export function registerGoDialect(dialect: GoDialect): void {
 const UNKNOWN: Value = { k: 'unknown' };
 const MAX_DEPTH = 14;
 const MAX_STEPS = 400_000;
+const MAX_EXPRESSION_DEPTH = 200;
 
 /** `path` is the package `base` itself, or a major version of it (`github.com/labstack/echo/v4`). */
 export function isPackage(path: string, base: string): boolean {
@@ -141,6 +142,7 @@ export class Interpreter {
   private readonly structs = new Map<string, StructObj>();
   private steps = 0;
   private nextId = 1;
+  private depth = 0;
 
   constructor(
     readonly program: GoProgram,
@@ -465,8 +467,17 @@ export class Interpreter {
   }
 
   eval(raw: Node, env: Env): Value {
-    if (this.steps++ > MAX_STEPS) return UNKNOWN;
-    const node = unwrap(raw);
+    // A hostile file nests expressions thousands deep: past this the value is simply unknown.
+    if (this.steps++ > MAX_STEPS || this.depth > MAX_EXPRESSION_DEPTH) return UNKNOWN;
+    this.depth += 1;
+    try {
+      return this.evalNode(unwrap(raw), env);
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private evalNode(node: Node, env: Env): Value {
     switch (node.type) {
       case 'interpreted_string_literal':
       case 'raw_string_literal': {
