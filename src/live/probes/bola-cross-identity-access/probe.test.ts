@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lines, probe, startServers } from '../../../../test/live/harness.js';
+import { lines, probe, shopInventory, startServers } from '../../../../test/live/harness.js';
 import type { Servers } from '../../../../test/live/harness.js';
 import bola from './probe.js';
 
@@ -36,5 +36,23 @@ describe('bola-cross-identity-access', () => {
     expect(servers.hardened.store.orders.some((order) => order.ownerId === 1 && order.item.startsWith('apisec-bola-'))).toBe(true);
     const sayYes = await probe(servers.sayYes, [bola], { tokens: servers.vulnerable.tokens });
     expect(lines(sayYes.findings)).toEqual([]);
+  });
+});
+
+describe('bola-cross-identity-access without a creation route', () => {
+  const readOnly = () => shopInventory().filter((endpoint) => endpoint.method === 'GET');
+
+  it('reads, as B, an order that only A\'s listing shows, on the vulnerable server', async () => {
+    const result = await probe(servers.vulnerable, [bola], { tokens: servers.vulnerable.tokens, inventory: readOnly() });
+    expect(lines(result.findings)).toEqual([
+      expect.stringMatching(/^bola-cross-identity-access \[high\]: Identity B read an object listed for identity A only: `GET \/api\/orders\/\{orderId\}` with B's credentials returned object 100[12]/),
+    ]);
+  });
+
+  it('finds nothing on the hardened twin nor on the say-yes server', async () => {
+    for (const [server, tokens] of [[servers.hardened, servers.hardened.tokens], [servers.sayYes, servers.vulnerable.tokens]] as const) {
+      const result = await probe(server, [bola], { tokens, inventory: readOnly() });
+      expect(lines(result.findings)).toEqual([]);
+    }
   });
 });

@@ -63,9 +63,44 @@ function createdId(exchange: Exchange, param: string): string | undefined {
   return location === undefined ? undefined : /\/([^/?#]+)\/?(?:[?#].*)?$/.exec(location)?.[1];
 }
 
+/** The ids of the objects a listing answer holds (an array, or the array inside an envelope). */
+function listedIds(exchange: Exchange): string[] {
+  const json = jsonOf(exchange.response);
+  const list = Array.isArray(json) ? json : isObject(json) ? Object.values(json).find(Array.isArray) : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.filter(isObject).flatMap((item) => (typeof item.id === 'string' || typeof item.id === 'number' ? [String(item.id)] : []));
+}
+
+/**
+ * Without a creation route: an object in A's listing and not in B's, read by B. Reads only.
+ * The object's answer to B must be the one A gets, so a shared or public object never counts.
+ */
+async function probeListing(ctx: ProbeContext, read: LiveEndpoint, list: LiveEndpoint, param: string): Promise<void> {
+  const mine = await ctx.send({ method: 'GET', path: list.path, headers: { Accept: 'application/json' } }, 'a');
+  const theirs = await ctx.send({ method: 'GET', path: list.path, headers: { Accept: 'application/json' } }, 'b');
+  if (!isSuccess(mine.response) || !isSuccess(theirs.response) || ctx.isBaselineLike(mine.response)) return;
+  const visibleToB = new Set(listedIds(theirs));
+  const id = listedIds(mine).find((candidate) => !visibleToB.has(candidate));
+  if (id === undefined) return;
+  const path = read.endpoint.path.replace(`{${param}}`, encodeURIComponent(id)).replace(/\{[^}/]+\}/g, '1');
+  const own = await ctx.send({ method: 'GET', path, headers: { Accept: 'application/json' } }, 'a');
+  if (!isSuccess(own.response) || ctx.isBaselineLike(own.response) || !own.response.body.includes(id)) return;
+  const other = await ctx.send({ method: 'GET', path, headers: { Accept: 'application/json' } }, 'b');
+  if (!isSuccess(other.response) || other.response.body !== own.response.body) return;
+  ctx.report({
+    message: `Identity B read an object listed for identity A only: \`GET ${read.endpoint.path}\` with B's credentials returned object ${id}, which is in A's \`${list.endpoint.path}\` and not in B's.`,
+    exchanges: [other, mine, theirs],
+    endpointId: read.endpoint.id,
+    severity: 'high',
+    key: 'read',
+    facts: { objectId: id, owner: 'A', reader: 'B', via: 'listing' },
+  });
+}
+
 async function run(ctx: ProbeContext): Promise<void> {
   if (!ctx.identities.a || !ctx.identities.b) return;
-  for (const pair of pairs(ctx)) {
+  const created = pairs(ctx);
+  for (const pair of created) {
     const mark = marker('bola');
     const { body, textField } = creationBody(pair.create, mark);
     const created = await ctx.send({ method: 'POST', path: pair.create.path, headers: JSON_HEADERS, body: JSON.stringify(body) }, 'a');
@@ -108,6 +143,18 @@ async function run(ctx: ProbeContext): Promise<void> {
     const remove = sibling(ctx, pair.read, 'DELETE');
     if (remove) await ctx.send({ method: 'DELETE', path }, 'a');
   }
+  // Item routes no creation pair covered, with a listing beside them.
+  let listed = 0;
+  for (const read of ctx.endpoints) {
+    if (listed >= MAX_COLLECTIONS) break;
+    if (read.method !== 'GET' || !read.needsAuth || created.some((pair) => pair.read === read)) continue;
+    const match = /^(.*)\/\{([^}/]+)\}$/.exec(read.endpoint.path);
+    if (!match || (match[1] ?? '').includes('{')) continue;
+    const list = ctx.endpoints.find((item) => item.method === 'GET' && item.endpoint.apiId === read.endpoint.apiId && item.endpoint.path === match[1]);
+    if (!list) continue;
+    listed++;
+    await probeListing(ctx, read, list, match[2] ?? '');
+  }
 }
 
 export default defineProbe({
@@ -124,6 +171,6 @@ export default defineProbe({
   remediation:
     'Scope every lookup by the caller (`WHERE id = :id AND owner_id = :current_user`, or a policy check on the loaded object) and answer 404 for objects of others; test it with two users.',
   confirms: ['bola-missing-ownership-check', 'ownership-filter-allows-missing-user', 'numeric-object-id'],
-  maxRequests: 6 * MAX_COLLECTIONS,
+  maxRequests: 11 * MAX_COLLECTIONS,
   run,
 });
