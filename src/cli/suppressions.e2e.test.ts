@@ -246,13 +246,16 @@ describe('--baseline, through the CLI', () => {
     expect(json.suppressions?.baseline).toBe(previous.findings.length);
     expect(json.suppressions?.baselineFile).toBe('baseline/main.json');
     expect(markdown).toContain(`Baseline \`baseline/main.json\`: ${previous.findings.length} findings already in it are not reported`);
-    expect(result.stdout).toContain(`${previous.findings.length} already in the baseline, not reported`);
+    expect(result.stdout).toContain(`Not reported: ${previous.findings.length} already in the baseline`);
     expect(result.code).toBe(1);
 
     // A report written with a baseline is itself a complete baseline: nothing new the second time.
     await cp(join(cwd, '.metapowers/security/payments-service/02-protect.json'), join(cwd, 'baseline/pr.json'));
     const again = await cli(['audit', 'payments-service', '.', ...AUDIT, '--baseline', 'baseline/pr.json', '--fail-on', 'low'], cwd);
-    expect((await report(cwd, 'payments-service')).json.findings).toEqual([]);
+    const second = await report(cwd, 'payments-service');
+    expect(second.json.findings).toEqual([]);
+    expect(second.markdown).toMatch(/Nothing to fix: the \d+ checks that ran found nothing new: \d+ findings were suppressed or in the baseline/);
+    expect(again.stdout).toContain('None: every finding was suppressed or is in the baseline');
     expect(again.code).toBe(0);
   });
 

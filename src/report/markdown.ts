@@ -445,7 +445,9 @@ function remediationSection(view: View): string {
   if (groups.length === 0) {
     const { authentication } = view.summary;
     const unknown = authentication.unknown > 0 ? ` ${plural(authentication.unknown, 'endpoint')} with undetermined authentication still deserve a manual review.` : '';
-    return `${head}\n\nNothing to fix: the ${plural(view.summary.checks, 'check')} that ran found no weakness.${unknown}`;
+    const left = view.result.suppressions?.suppressed.length ?? 0;
+    const found = left === 0 ? 'found no weakness' : `found nothing new: ${plural(left, 'finding')} ${left === 1 ? 'was' : 'were'} suppressed or in the baseline (see Diagnostics)`;
+    return `${head}\n\nNothing to fix: the ${plural(view.summary.checks, 'check')} that ran ${found}.${unknown}`;
   }
   const sectionOf = new Map(view.result.findings.map((finding) => [finding.checkId, finding.section]));
   const items = groups.map((group, index) => {

@@ -81,7 +81,8 @@ export function renderSummary(unmasked: AuditResult, options: SummaryOptions): s
   const groups = groupFindings(result.findings).slice(0, TOP_REMEDIATIONS);
   lines.push('', label('Top priority remediations:'));
   if (groups.length === 0) {
-    lines.push('  None: no weakness was found.');
+    const left = result.suppressions?.suppressed.length ?? 0;
+    lines.push(left === 0 ? '  None: no weakness was found.' : '  None: every finding was suppressed or is in the baseline (see "Not reported").');
   } else {
     groups.forEach((group, index) => {
       const first = group.findings[0];

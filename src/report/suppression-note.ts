@@ -37,7 +37,7 @@ export function suppressionSummary(report: SuppressionReport | undefined): strin
   const parts: string[] = [];
   const suppressed = report.counts.inline + report.counts.config;
   if (suppressed > 0) parts.push(`${suppressed} suppressed (${report.counts.inline} inline, ${report.counts.config} by the config)`);
-  if (report.baselineFile !== undefined) parts.push(`${report.counts.baseline} already in the baseline, not reported`);
+  if (report.baselineFile !== undefined) parts.push(`${report.counts.baseline} already in the baseline`);
   if (report.overridden > 0) parts.push(`${report.overridden} with an overridden severity`);
   if (report.problems.length > 0) parts.push(`${plural(report.problems.length, 'suppression')} that ${report.problems.length === 1 ? 'suppresses' : 'suppress'} nothing (listed in the report)`);
   return parts.length === 0 ? undefined : parts.join('; ');
