@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
@@ -36,7 +36,9 @@ beforeAll(async () => {
     server = app.listen(0, '127.0.0.1', resolve);
   });
   target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The audit reads a copy of the same source, outside this repository (artifacts go beside the audited repository).
   cwd = await mkdtemp(join(tmpdir(), 'apisec-live-e2e-'));
+  await cp(APP_DIR, join(cwd, 'ledger-api'), { recursive: true });
 });
 
 afterAll(async () => {
@@ -54,7 +56,7 @@ describe('apisec audit --target on a running Express app', () => {
     let stdout = '';
     let stderr = '';
     const io: CliIo = { stdout: { write: (chunk: string) => (stdout += chunk) }, stderr: { write: (chunk: string) => (stderr += chunk) }, cwd, env: { APISEC_AUTH_HEADER: `Authorization: Bearer ${token}` } };
-    const code = await run(['audit', 'ledger', APP_DIR, '--skip-checks', '--today', '2026-01-15', '--target', target, '--budget', '60', '--rate', '100'], io);
+    const code = await run(['audit', 'ledger', 'ledger-api', '--skip-checks', '--today', '2026-01-15', '--target', target, '--budget', '60', '--rate', '100'], io);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const dir = join(cwd, '.metapowers/security/ledger');
