@@ -4,6 +4,7 @@ import { callSiteAt, factsOf, literalValue, stringValue } from '../../analysis/c
 import type { SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
+import { configDebug, dotenvDebug } from './php.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const DEV_SETTINGS = /(^|\/)(dev|development|local|test|tests|testing|ci)(_settings)?\.py$|settings[/_.](dev|development|local|test|testing|ci)\w*\.py$|(^|\/)tests?\//;
@@ -49,7 +50,7 @@ export default defineCheck({
   rationale:
     'Debug mode returns full stack traces, settings and SQL to whoever triggers an error, and the Werkzeug debugger runs arbitrary Python from the browser; a hard-coded switch ships to production with the code.',
   remediation:
-    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code.',
+    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code; Laravel `APP_DEBUG=false` in the deployed environment (never a committed `.env`) and the `debug` entry of config/app.php read as `(bool) env("APP_DEBUG", false)`.',
   messages: {
     djangoDebug: '`DEBUG = True` is hard-coded in the Django settings.',
     flaskRun: '`{{call}}` starts the server with the debugger enabled.',
@@ -57,8 +58,17 @@ export default defineCheck({
     ctorDebug: '`{{call}}` creates the app with `debug=True`.',
     errorhandler: '`{{call}}` installs the development error handler (full stack traces in responses) unconditionally.',
     nodeEnv: '`{{expression}}` forces the development environment in code.',
+    laravelEnv: '`{{line}}` is committed in {{file}}, whose APP_ENV is `{{env}}`: Laravel answers errors with stack traces, queries and environment values.',
+    laravelConfig: '`{{expression}}` is hard-coded in config/app.php: debug mode no longer follows APP_DEBUG.',
   },
   run(ctx, report) {
+    for (const hit of dotenvDebug(ctx.infra)) {
+      report({ messageId: 'laravelEnv', data: { line: hit.text, file: hit.file.file, env: hit.env }, location: { file: hit.file.file, line: hit.line }, evidence: { snippet: hit.text } });
+    }
+    for (const source of ctx.sources) {
+      const hardCoded = configDebug(source);
+      if (hardCoded) report({ messageId: 'laravelConfig', data: { expression: hardCoded.text }, ...siteOf(ctx, source, hardCoded) });
+    }
     for (const source of ctx.sources) {
       if (DEV_SETTINGS.test(source.file)) continue;
       const root = source.tree.rootNode;

@@ -216,3 +216,15 @@ export function bodyStatements(fn: Node): Node[] {
   if (body.type === 'compound_statement') return kids(body);
   return [body];
 }
+
+/** `return [ 'key' => value, … ];` at the top of a PHP configuration file (Laravel's `config/*.php`). */
+export function returnedConfig(root: Node): Map<string, { key: Node; value: Node }> {
+  const out = new Map<string, { key: Node; value: Node }>();
+  const returned = kids(root).find((node) => node.type === 'return_statement');
+  const array = returned ? kids(returned)[0] : undefined;
+  for (const entry of arrayEntries(array) ?? []) {
+    const key = literalString(entry.key);
+    if (key !== undefined && entry.key) out.set(key, { key: entry.key, value: entry.value });
+  }
+  return out;
+}
