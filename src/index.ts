@@ -200,9 +200,13 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   diagnostics.push(...copies.diagnostics);
   specs.splice(0, specs.length, ...copies.specs);
 
-  progress({ stage: 'parse', total: files.filter((file) => file.kind === 'source').length });
+  const sourceCount = files.filter((file) => file.kind === 'source').length;
+  let sourcesRead = 0;
+  progress({ stage: 'parse', done: 0, total: sourceCount });
   // Minified, bundled and generated code is recognised by its text, once read.
   const readSource = async (file: WorkspaceFile): Promise<string | undefined> => {
+    sourcesRead += 1;
+    progress({ stage: 'parse', done: sourcesRead, total: sourceCount, detail: file.path });
     const text = await readText(file);
     if (text === undefined || !scope.mayExcludeByText(file.path)) return text;
     const reason = scopeReasonOfText(text);

@@ -121,7 +121,7 @@ export function failsOn(severity: Severity, threshold: Severity | undefined): bo
 /** `apisec audit NAME [DIR]`: seed 000's procedure, start to finish. Returns the exit code. */
 export async function runAudit(name: string, dir: string, flags: AuditFlags, argv: readonly string[], io: CliIo): Promise<number> {
   const context = { attempted: `audit "${name}"`, where: resolve(io.cwd, dir) };
-  const progress = createProgress(io.stderr, io.stderr.isTTY === true && !flags.quiet);
+  const progress = createProgress(io.stderr, !flags.quiet, io.env);
   try {
     // Validates NAME before any path is built from it.
     artifactPaths(name, io.cwd);

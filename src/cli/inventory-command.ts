@@ -62,7 +62,7 @@ async function outputPath(io: CliIo, file: string): Promise<string> {
 export async function runInventory(dir: string, flags: InventoryFlags, io: CliIo): Promise<number> {
   const root = resolve(io.cwd, dir);
   const context = { attempted: 'inventory the APIs', where: root };
-  const progress = createProgress(io.stderr, io.stderr.isTTY === true && io.env.CI === undefined);
+  const progress = createProgress(io.stderr, true, io.env);
   try {
     const today = flags.today === undefined ? undefined : validateDate(flags.today, '--today');
     const info = await stat(root).catch(() => undefined);

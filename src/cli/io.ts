@@ -59,14 +59,42 @@ export interface Progress {
   clear(): void;
 }
 
-/** A single, rewritten status line on stderr. */
-export function createProgress(stream: CliStream, enabled: boolean): Progress {
-  if (!enabled) return { clear: () => undefined };
+/** CI runners set `CI` (GitHub, GitLab, CircleCI, Travis, Buildkite …): their logs are no terminal. */
+export function isCi(env: CliIo['env']): boolean {
+  const value = env.CI;
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/** Writes at most this often, so a fast stage does not flood a slow terminal. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * A single, rewritten status line on stderr, with counts and a rate (`parse 120/800, 340/s`), only
+ * on a terminal: nothing at all when stderr is not a TTY or under CI.
+ */
+export function createProgress(stream: CliStream, enabled: boolean, env: CliIo['env'] = {}, now: () => number = () => performance.now()): Progress {
+  if (!enabled || stream.isTTY !== true || isCi(env)) return { clear: () => undefined };
   let shown = false;
+  let stage: string | undefined;
+  let stageStarted = 0;
+  let lastWrite = -Infinity;
   const width = Math.max(20, (stream.columns ?? 80) - 1);
   return {
     onProgress(event) {
-      const count = event.done !== undefined && event.total !== undefined ? ` ${event.done}/${event.total}` : '';
+      const time = now();
+      if (event.stage !== stage) {
+        stage = event.stage;
+        stageStarted = time;
+      } else if (time - lastWrite < PROGRESS_INTERVAL_MS && event.done !== event.total) {
+        return;
+      }
+      lastWrite = time;
+      let count = '';
+      if (event.done !== undefined && event.total !== undefined) {
+        const elapsed = (time - stageStarted) / 1000;
+        const rate = elapsed > 0 && event.done > 0 ? `, ${Math.round(event.done / elapsed)}/s` : '';
+        count = ` ${event.done}/${event.total}${rate}`;
+      }
       const detail = event.detail === undefined ? '' : `: ${event.detail}`;
       const line = neutralizeLine(`apisec ${event.stage}${count}${detail}`);
       stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 3)}...` : line}`);

@@ -8,6 +8,7 @@ import type { AuditOptions } from '../index.js';
 import { sampleFinding, sampleResult } from '../report/sample.js';
 import { ConfigError } from '../workspace/config.js';
 import type { CliIo, CliStream } from './io.js';
+import { createProgress } from './io.js';
 import { run } from './run.js';
 
 interface Captured extends CliStream {
@@ -255,6 +256,30 @@ describe('apisec audit: run', () => {
     expect(piped.stderr.text).toBe('');
   });
 
+  it('shows no progress under CI, even on a terminal', async () => {
+    await govern();
+    const ci = harness({ tty: true, env: { CI: 'true' } });
+    await run(['audit', 'payments', project, '--no-color'], ci.io);
+    expect(ci.stderr.text).toBe('');
+  });
+
+  it('counts and gives a rate once a stage has run for a while (fake clock)', () => {
+    const err = stream(true);
+    let clock = 0;
+    const progress = createProgress(err, true, {}, () => clock);
+    progress.onProgress?.({ stage: 'parse', done: 0, total: 400 });
+    clock = 2000;
+    progress.onProgress?.({ stage: 'parse', done: 300, total: 400, detail: 'src/app.js' });
+    clock = 2050;
+    // Within 100 ms of the last line: not rewritten, unless the stage is done.
+    progress.onProgress?.({ stage: 'parse', done: 301, total: 400 });
+    clock = 4000;
+    progress.onProgress?.({ stage: 'parse', done: 400, total: 400 });
+    const lines = err.text.split('\r\u001b[2K').filter((line) => line !== '');
+    expect(lines).toEqual(['apisec parse 0/400', 'apisec parse 300/400, 150/s: src/app.js', 'apisec parse 400/400, 100/s']);
+    expect(createProgress(stream(false), true, {}).onProgress).toBeUndefined();
+  });
+
   it('colours the summary on a terminal, unless --no-color or NO_COLOR', async () => {
     await govern();
     const coloured = harness({ tty: true });
@@ -304,6 +329,13 @@ describe('apisec audit: exit codes', () => {
     const h = harness({ result: mediumOnly() });
     expect(await run(['audit', 'payments', project, '--fail-on', severity], h.io)).toBe(expected);
     if (expected === 1) expect(h.stderr.text).toContain(`1 finding is at or above ${severity} severity`);
+  });
+
+  it.each(['HIGH', 'Medium', 'lOw'])('reads --fail-on %s in any case', async (severity) => {
+    await govern();
+    const h = harness({ result: mediumOnly() });
+    expect(await run(['audit', 'payments', project, '--fail-on', severity], h.io)).toBe(severity === 'HIGH' ? 0 : 1);
+    expect(h.stderr.text).not.toContain('invalid');
   });
 
   it('exits 0 with --fail-on when nothing is found', async () => {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { SEVERITIES } from '../model/types.js';
+import { SEVERITIES, type Severity } from '../model/types.js';
 import { FORMAT_NAMES, isFormatName, type FormatName } from '../report/formats.js';
 import { AuditFlags, runAudit } from './audit-command.js';
 import { runChecksCommand } from './checks-command.js';
@@ -89,6 +89,14 @@ Register it with an MCP client (apisec installed globally or linked, see the REA
   { "mcpServers": { "apisec": { "command": "apisec", "args": ["mcp"] } } }
 The server's working directory is where audit writes .metapowers/security/NAME/.`;
 
+/** `--fail-on HIGH` is `--fail-on high`. */
+function parseSeverity(value: string): Severity {
+  const severity = value.trim().toLowerCase();
+  const known = SEVERITIES.find((name) => name === severity);
+  if (known === undefined) throw new InvalidArgumentError(`Allowed choices are ${SEVERITIES.join(', ')} (in any case).`);
+  return known;
+}
+
 function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command();
   program
@@ -115,7 +123,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .argument('<NAME>', 'the audit\'s name: letters, digits, ".", "_" and "-" (e.g. payments-service)')
     .argument('[DIR]', 'the directory to audit', '.')
     .option('--skip-checks', 'bypass the Phase 0 (Govern) prerequisite; the skip is logged in skip-log.md')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding is at or above this severity').choices(SEVERITIES))
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding is at or above this severity (any case)').choices(SEVERITIES).argParser(parseSeverity))
     .option('--json', 'print the JSON report on stdout instead of the summary')
     .option('--quiet', 'print nothing but errors (the JSON of --json is still printed)')
     .option('--today <YYYY-MM-DD>', 'the date of the audit, for reproducible runs and sunset comparisons')
