@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
 import type { Finding } from '../../src/model/types.js';
+import { sarifErrors } from '../sarif-schema.js';
 
 /**
  * `apisec audit NAME DIR --target URL` on a real Express app (fixtures/express-app/, written for this test):
@@ -56,7 +57,7 @@ describe('apisec audit --target on a running Express app', () => {
     let stdout = '';
     let stderr = '';
     const io: CliIo = { stdout: { write: (chunk: string) => (stdout += chunk) }, stderr: { write: (chunk: string) => (stderr += chunk) }, cwd, env: { APISEC_AUTH_HEADER: `Authorization: Bearer ${token}` } };
-    const code = await run(['audit', 'ledger', 'ledger-api', '--skip-checks', '--today', '2026-01-15', '--target', target, '--budget', '60', '--rate', '100'], io);
+    const code = await run(['audit', 'ledger', 'ledger-api', '--skip-checks', '--today', '2026-01-15', '--target', target, '--budget', '60', '--rate', '100', '--format', 'sarif'], io);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const dir = join(cwd, '.metapowers/security/ledger');
@@ -95,6 +96,13 @@ describe('apisec audit --target on a running Express app', () => {
     expect(markdown).toContain('**Live evidence** — `GET /api/accounts/1` answered 200');
     expect(markdown).toContain('(confirmed live)');
     expect(stdout).toMatch(/^Live \(passive\) http:\/\/127\.0\.0\.1:\d+: \d+\/60 requests/m);
+
+    // The SARIF log is valid and names the probe's rule for a live-only finding.
+    const sarif = JSON.parse(await readFile(join(dir, '02-protect.sarif'), 'utf8')) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[] };
+    expect(sarifErrors(sarif)).toEqual([]);
+    const run0 = sarif.runs[0];
+    for (const item of run0?.results ?? []) expect(run0?.tool.driver.rules[item.ruleIndex]?.id).toBe(item.ruleId);
+    expect(run0?.results.map((item) => item.ruleId)).toContain('malformed-token-accepted');
 
     // The credentials appear nowhere.
     const signature = token.split('.')[2] ?? '';
