@@ -53,6 +53,8 @@ export interface JvmClass {
   methods: JvmMethod[];
   /** `static final` / `const val` / companion-object fields with an initialiser. */
   constants: Map<string, Node>;
+  /** Field (and Kotlin constructor property) name → simple type name, where written. */
+  fields: Map<string, string>;
   outer: JvmClass | undefined;
   file: JvmFile;
 }
@@ -308,15 +310,18 @@ function javaClass(node: Node, outer: JvmClass | undefined, file: JvmFile): JvmC
     superTypes,
     methods: [],
     constants: new Map(),
+    fields: new Map(),
     outer,
     file,
   };
   for (const member of named(field(node, 'body'))) {
     if (member.type === 'method_declaration' || member.type === 'constructor_declaration') cls.methods.push(javaMethod(member, cls, file));
     else if (member.type === 'field_declaration' || member.type === 'constant_declaration') {
+      const fieldType = simpleName(field(member, 'type')?.text ?? '');
       for (const declarator of named(member).filter((child) => child.type === 'variable_declarator')) {
         const fieldName = field(declarator, 'name')?.text;
         const value = field(declarator, 'value');
+        if (fieldName && fieldType) cls.fields.set(fieldName, fieldType);
         if (fieldName && value) cls.constants.set(fieldName, value);
       }
     } else if (JAVA_TYPES.has(member.type)) file.classes.push(javaClass(member, cls, file));
@@ -358,6 +363,7 @@ function kotlinClass(node: Node, outer: JvmClass | undefined, file: JvmFile): Jv
     superTypes,
     methods: [],
     constants: new Map(),
+    fields: new Map(),
     outer,
     file,
   };
@@ -375,7 +381,13 @@ function kotlinClass(node: Node, outer: JvmClass | undefined, file: JvmFile): Jv
         fn.annotations.unshift(...carried);
         cls.methods.push(fn);
       }
-      else if (member.type === 'property_declaration') kotlinProperty(member, cls.constants);
+      else if (member.type === 'property_declaration') {
+        kotlinProperty(member, cls.constants);
+        const declaration = firstOfType(member, 'variable_declaration');
+        const name = firstOfType(declaration, 'simple_identifier')?.text;
+        const type = firstOfType(declaration, 'user_type', 'nullable_type')?.text;
+        if (name && type) cls.fields.set(name, simpleName(type));
+      }
       else if (member.type === 'companion_object') visitBody(firstOfType(member, 'class_body'));
       else if (KOTLIN_TYPES.has(member.type)) {
         const inner = kotlinClass(member, cls, file);
@@ -384,6 +396,12 @@ function kotlinClass(node: Node, outer: JvmClass | undefined, file: JvmFile): Jv
       }
     }
   };
+  for (const param of named(firstOfType(node, 'primary_constructor'))) {
+    if (param.type !== 'class_parameter') continue;
+    const name = firstOfType(param, 'simple_identifier')?.text;
+    const type = firstOfType(param, 'user_type', 'nullable_type')?.text;
+    if (name && type) cls.fields.set(name, simpleName(type));
+  }
   visitBody(firstOfType(node, 'class_body', 'enum_class_body'));
   return cls;
 }

@@ -16,7 +16,7 @@ import { asCall, chainOf, isLambda, statementsOf, type JvmCall } from '../jvm/ca
 import { JvmConfig, moduleOf, type Properties } from '../jvm/config.js';
 import { joinPaths, normaliseTemplate } from '../jvm/paths.js';
 import { JvmProgram, memberName, type Scope } from '../jvm/values.js';
-import { decideChains, methodAnnotationVerdict, methodSecurity, securityChains, type Chain, type MethodSecurity } from './security.js';
+import { decideChains, handlerMarkers, methodAnnotationVerdict, methodSecurity, securityChains, type Chain, type Matcher, type MethodSecurity } from './security.js';
 
 const MAPPINGS: Record<string, string | undefined> = lookupTable({
   GetMapping: 'GET',
@@ -42,6 +42,8 @@ interface Context {
   reactive: boolean;
   endpoints: CollectedEndpoint[];
   diagnostics: Diagnostic[];
+  /** Controller routes with the annotations of their handler and its class (markers of run-time URL lists). */
+  handlers: { app: string; securityPath: string; annotations: Set<string> }[];
 }
 
 interface Prefix {
@@ -233,12 +235,19 @@ function collectControllers(ctx: Context): void {
           ...classSecurity,
         ].filter((entry) => entry.list.length > 0);
         const deprecated = same.some((m) => hasAnnotation(m.annotations, 'Deprecated'));
+        const marks = new Set<string>();
+        for (const item of [...same.flatMap((m) => m.annotations), ...lineage.flatMap((c) => c.annotations)]) {
+          marks.add(item.name);
+          const declared = ctx.program.resolveClass(item.name, { file: mapped.file, cls: mapped.owner });
+          for (const meta of declared?.annotations ?? []) marks.add(meta.name);
+        }
         const params = parametersOf(same.find((m) => m.parameters.some((p) => p.annotations.length > 0)) ?? method, ctx);
         for (const classPath of classPaths) {
           for (const methodPath of methodPaths) {
             const route = normaliseTemplate(joinPaths(classPath, methodPath));
             const securityPath = joinPaths(prefix.servlet, route);
             const full = joinPaths(prefix.context, securityPath);
+            ctx.handlers.push({ app: ctx.appOf(cls.file.source.file), securityPath, annotations: marks });
             for (const verb of verbs) {
               push(ctx, {
                 method: verb,
@@ -451,6 +460,32 @@ function collectActuator(ctx: Context, project: ProjectInfo, infra: readonly Inf
 }
 
 /**
+ * URL lists read at run time from the handlers carrying a marker annotation (`@Anonymous`,
+ * `@AnonymousAccess`) become the paths of those handlers, so the rule they feed can be decided.
+ * Returns whether a list was resolved.
+ */
+function resolveRuntimeLists(ctx: Context): boolean {
+  let resolved = false;
+  for (const chain of ctx.chains) {
+    const origin = chain.origin;
+    if (!origin) continue;
+    const app = ctx.appOf(chain.where.file);
+    const expand = (matchers: Matcher[]): Matcher[] =>
+      matchers.flatMap((matcher) => {
+        if (matcher.pattern !== undefined || !matcher.source) return [matcher];
+        const markers = handlerMarkers(matcher.source, origin, ctx.program);
+        if (markers.length === 0) return [matcher];
+        resolved = true;
+        const paths = [...new Set(ctx.handlers.filter((h) => h.app === app && markers.some((m) => h.annotations.has(m))).map((h) => h.securityPath))];
+        return paths.map((pattern) => ({ method: matcher.method, pattern }));
+      });
+    for (const rule of chain.rules) if (rule.matchers !== 'any') rule.matchers = expand(rule.matchers);
+    if (chain.scope) chain.scope = expand(chain.scope);
+  }
+  return resolved;
+}
+
+/**
  * Which application a file belongs to: the module holding a `@SpringBootApplication` class; a library
  * module belongs to the only application when there is one, else to itself.
  */
@@ -487,8 +522,14 @@ export const springCollector: CodeCollector = {
       reactive: maven.some((dep) => dep === 'spring-boot-starter-webflux' || dep === 'spring-webflux') && !maven.some((dep) => dep === 'spring-boot-starter-web' || dep === 'spring-webmvc'),
       endpoints: [],
       diagnostics: [],
+      handlers: [],
     };
     collectControllers(ctx);
+    if (resolveRuntimeLists(ctx)) {
+      ctx.endpoints = [];
+      ctx.handlers = [];
+      collectControllers(ctx);
+    }
     collectFunctional(ctx);
     collectActuator(ctx, project, infra ?? []);
     return { endpoints: ctx.endpoints, diagnostics: ctx.diagnostics };

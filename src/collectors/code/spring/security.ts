@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { AuthMechanism, Location } from '../../../model/types.js';
-import { annotation, hasAnnotation, locate, named, type JvmAnnotation, type JvmClass, type JvmMethod } from '../jvm/ast.js';
+import { annotation, descendants, hasAnnotation, locate, named, type JvmAnnotation, type JvmClass, type JvmMethod } from '../jvm/ast.js';
 import { asCall, chainOf, isLambda, lambdaParameters, statementsOf, type JvmCall } from '../jvm/calls.js';
 import { antCoverage, type Coverage } from '../jvm/paths.js';
 import { memberName, type JvmProgram, type Scope } from '../jvm/values.js';
@@ -18,6 +18,8 @@ export interface Matcher {
   method: string | undefined;
   /** undefined: not a constant (a list read at run time). */
   pattern: string | undefined;
+  /** The expression of a pattern that is not a constant. */
+  source?: Node;
 }
 
 export interface Rule {
@@ -39,6 +41,8 @@ export interface Chain {
   mechanisms: AuthMechanism[];
   /** `web.ignoring()`: requests that bypass every chain. */
   ignoring?: true;
+  /** The configuration method the chain is built in. */
+  origin?: { cls: JvmClass; method: JvmMethod };
 }
 
 export interface MethodSecurity {
@@ -128,7 +132,7 @@ function matchersOf(call: JvmCall, walk: Walk): Matcher[] {
     }
     const values = walk.program.strings(arg, walk.scope);
     if (values) for (const value of values) out.push({ method, pattern: value });
-    else out.push({ method, pattern: undefined });
+    else out.push({ method, pattern: undefined, source: arg });
   }
   if (out.length === 0 && method) out.push({ method, pattern: '/**' });
   return out.map((matcher) => ({ ...matcher, method: matcher.method ?? method }));
@@ -192,7 +196,7 @@ function kotlinAuthorize(call: JvmCall, walk: Walk): void {
       else {
         const values = walk.program.strings(target, walk.scope);
         if (values) matchers.push(...values.map((pattern) => ({ method: undefined, pattern })));
-        else matchers.push({ method: undefined, pattern: undefined });
+        else matchers.push({ method: undefined, pattern: undefined, source: target });
       }
     }
   }
@@ -343,6 +347,7 @@ function chainFrom(method: JvmMethod, cls: JvmClass, program: JvmProgram, kind: 
     rules: [],
     mechanisms: isResourceServer ? ['oauth2'] : [],
     ...(kind === 'web' ? { ignoring: true as const } : {}),
+    origin: { cls, method },
   };
   const names = new Map<string, Mode>();
   for (const param of method.parameters) {
@@ -541,4 +546,58 @@ export function methodAnnotationVerdict(
     }
   }
   return undefined;
+}
+
+const HANDLER_SCAN = /\bgetHandlerMethods\s*\(/;
+
+/** The class names an identifier stands for in a configuration method: a class, a field's type, a local's initialiser. */
+function classesNamed(name: string, origin: { cls: JvmClass; method: JvmMethod }, program: JvmProgram, depth = 0): JvmClass[] {
+  const scope: Scope = { file: origin.cls.file, cls: origin.cls };
+  const out: JvmClass[] = [];
+  const direct = program.resolveClass(name, scope);
+  if (direct) out.push(direct);
+  const fieldType = origin.cls.fields.get(name);
+  const typed = fieldType ? program.resolveClass(fieldType, scope) : undefined;
+  if (typed) out.push(typed);
+  if (depth < 2 && origin.method.body) {
+    for (const declaration of descendants(origin.method.body, LOCALS)) {
+      for (const declarator of named(declaration)) {
+        const local = declarator.childForFieldName('name')?.text ?? (declarator.type === 'variable_declaration' ? declarator.text : undefined);
+        if (local !== name) continue;
+        const value = declarator.childForFieldName('value') ?? (declaration.type === 'property_declaration' ? named(declaration).at(-1) : undefined);
+        const root = value ? chainOf(value).root : undefined;
+        if (root && root.text !== name) out.push(...classesNamed(root.text, origin, program, depth + 1));
+      }
+    }
+  }
+  return out;
+}
+
+const LOCALS: ReadonlySet<string> = new Set(['local_variable_declaration', 'property_declaration']);
+
+/**
+ * The marker annotations a run-time URL list is built from: `permitAllUrl.getUrls()` or
+ * `AnonTagUtils.getAnonymousUrl(ctx)` reach a class that scans `getHandlerMethods()` for handlers
+ * annotated `@Anonymous` (`X.class` of an annotation type declared in the workspace).
+ */
+export function handlerMarkers(source: Node, origin: { cls: JvmClass; method: JvmMethod }, program: JvmProgram): string[] {
+  const names: string[] = [];
+  for (let node: Node | null = source; node && node.id !== origin.method.node.id; node = node.parent) {
+    if (!asCall(node) && node.id !== source.id) continue;
+    const root = chainOf(node).root;
+    if (root && /^[A-Za-z_$][\w$]*$/.test(root.text) && !names.includes(root.text)) names.push(root.text);
+  }
+  const markers = new Set<string>();
+  for (const name of names) {
+    for (const cls of classesNamed(name, origin, program)) {
+      const text = cls.node.text;
+      if (!HANDLER_SCAN.test(text)) continue;
+      for (const match of text.matchAll(/\b([A-Z][\w$]*)\s*(?:\.class|::class)\b/g)) {
+        const declared = match[1] ? program.resolveClass(match[1], { file: cls.file, cls }) : undefined;
+        if (declared && /@interface|annotation\s+class/.test(declared.node.text.slice(0, declared.nameNode.startIndex - declared.node.startIndex))) markers.add(declared.name);
+      }
+    }
+    if (markers.size > 0) break;
+  }
+  return [...markers];
 }
