@@ -598,6 +598,11 @@ export class Interpreter {
             return target.k === 'func' ? this.call(target, args.map((arg) => arg.value)) : UNKNOWN;
           }
           if (path === 'fmt' && name === 'Sprintf') return sprintf(args);
+          if (path === 'path' && name === 'Join') {
+            const parts = args.map((arg) => (arg.value.k === 'str' ? arg.value.v : undefined));
+            if (parts.every((part): part is string => part !== undefined)) return { k: 'str', v: parts.filter((part) => part !== '').join('/').replace(/\/{2,}/g, '/') };
+            return UNKNOWN;
+          }
           const ext: ExtCall = { path, name, args, node, file: env.file };
           for (const dialect of this.dialects) {
             if (!dialect.create || !pathOwner(path, dialect.packages)) continue;
