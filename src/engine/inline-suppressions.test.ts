@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from '../parsing/parser.js';
 import { parseDirective, suppressionsIn } from './inline-suppressions.js';
 
 describe('apisec-ignore comments', () => {
@@ -47,5 +48,23 @@ describe('apisec-ignore comments', () => {
   it('protobuf without a syntax tree: // comments only, not strings', () => {
     const proto = ['// apisec-ignore grpc-reflection-enabled: internal only', 'option (note) = "// apisec-ignore x: y";'].join('\n');
     expect(suppressionsIn('api.proto', proto)).toEqual([{ file: 'api.proto', line: 1, checkIds: ['grpc-reflection-enabled'], reason: 'internal only' }]);
+  });
+
+  it('source code: only comment nodes count, wherever multi-byte text sits before them', async () => {
+    const text = [
+      "const banner = '🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀'; /* apisec-ignore cors-origin-reflected: ok */ app.use(cors({ origin: true }));",
+      "const note = 'apisec-ignore sql-injection: a string, not a comment';",
+      '// apisec-ignore sql-injection: parameterised by the driver',
+    ].join('\n');
+    const tree = await parse('javascript', text);
+    if (tree === undefined) throw new Error('javascript did not parse');
+    try {
+      expect(suppressionsIn('src/app.js', text, { file: 'src/app.js', language: 'javascript', text, tree })).toEqual([
+        { file: 'src/app.js', line: 1, checkIds: ['cors-origin-reflected'], reason: 'ok' },
+        { file: 'src/app.js', line: 3, checkIds: ['sql-injection'], reason: 'parameterised by the driver' },
+      ]);
+    } finally {
+      tree.delete();
+    }
   });
 });

@@ -121,8 +121,8 @@ export function suppressionsIn(file: string, text: string, source?: SourceFile):
     const lineText = lines[line - 1] ?? '';
     let inComment = false;
     if (source !== undefined) {
-      const bytes = Buffer.byteLength(lineText.slice(0, column), 'utf8');
-      const node = source.tree.rootNode.descendantForPosition({ row: line - 1, column: bytes });
+      // web-tree-sitter counts columns in UTF-16 code units, like JavaScript strings.
+      const node = source.tree.rootNode.descendantForPosition({ row: line - 1, column });
       inComment = node !== null && node.type.includes('comment');
     } else if (commentStart !== undefined) {
       let start = starts.get(line);
