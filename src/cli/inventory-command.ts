@@ -159,9 +159,9 @@ export async function runSunset(files: readonly string[], flags: { today?: strin
 
 const INVENTORY_EXAMPLES = `
 Examples:
-  $ npx apisec inventory ./services/payments                       # seed 001's openapi-inventory.yaml on stdout
-  $ npx apisec inventory . -o openapi-inventory.yaml               # written atomically (never through a link)
-  $ npx apisec inventory . --format csv > inventory.csv            # one row per operation (also json, md)
+  $ apisec inventory ./services/payments                       # seed 001's openapi-inventory.yaml on stdout
+  $ apisec inventory . -o openapi-inventory.yaml               # written atomically (never through a link)
+  $ apisec inventory . --format csv > inventory.csv            # one row per operation (also json, md)
 
 Fields per operation: x-api-status (active | deprecated), x-data-classification (critical | high |
 medium | low), x-auth-required (true only where authentication provably applies; false when public
@@ -170,8 +170,8 @@ x-auth-scopes, x-deprecation-date, x-sunset-date, and the evidence (x-auth-evide
 
 const SUNSET_EXAMPLES = `
 Examples:
-  $ npx apisec sunset openapi-inventory.yaml                 # CI gate: exit 1 when a deprecated API is past its sunset
-  $ npx apisec sunset openapi.json --today 2025-06-30       # any OpenAPI 2.0/3.x file, YAML or JSON
+  $ apisec sunset openapi-inventory.yaml                 # CI gate: exit 1 when a deprecated API is past its sunset
+  $ apisec sunset openapi.json --today 2025-06-30       # any OpenAPI 2.0/3.x file, YAML or JSON
 
 An operation is deprecated when it says \`deprecated: true\` or \`x-api-status: deprecated\` (also
 retired or sunset); its date is \`x-sunset-date\` (or \`x-sunset\`) on the operation, its path item

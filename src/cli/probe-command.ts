@@ -43,9 +43,9 @@ export const PROBE_JSON = '02-protect-live.json';
 const PROBE_EXAMPLES = `
 Examples:
   $ export APISEC_AUTH_HEADER='Authorization: Bearer …'       # credentials stay out of shell history
-  $ npx apisec probe shop https://staging.example.com --spec openapi.yaml
-  $ npx apisec probe shop https://staging.example.com --spec openapi.yaml --auth-header-b 'Authorization: Bearer …' --active
-  $ npx apisec probe shop http://127.0.0.1:8080 --graphql /graphql --budget 100
+  $ apisec probe shop https://staging.example.com --spec openapi.yaml
+  $ apisec probe shop https://staging.example.com --spec openapi.yaml --auth-header-b 'Authorization: Bearer …' --active
+  $ apisec probe shop http://127.0.0.1:8080 --graphql /graphql --budget 100
 
 Safety:
   Only URL's origin (scheme, host, port) is contacted; redirects off it are recorded, never

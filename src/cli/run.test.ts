@@ -425,14 +425,16 @@ describe('apisec help and version', () => {
     expect(await run(['--help'], h.io)).toBe(0);
     expect(h.stdout.text).toContain('audit [options] <NAME> [DIR]');
     expect(h.stdout.text).toContain('checks [options]');
-    expect(h.stdout.text).toContain('npx apisec audit payments-service ./services/payments');
+    expect(h.stdout.text).toContain('$ apisec audit payments-service ./services/payments');
+    // Examples never send users to `npx apisec`: that name on the registry is not this package.
+    expect(h.stdout.text).not.toContain('npx apisec');
     expect(h.stdout.text).toContain('Exit codes:');
     const audit = harness();
     expect(await run(['audit', '--help'], audit.io)).toBe(0);
     for (const flag of ['--skip-checks', '--fail-on <severity>', '--quiet', '--json', '--today <YYYY-MM-DD>', '--config <file>', '--no-color', '--experimental']) {
       expect(audit.stdout.text).toContain(flag);
     }
-    expect(audit.stdout.text).toContain('npx apisec audit payments-service . --skip-checks');
+    expect(audit.stdout.text).toContain('apisec audit payments-service . --skip-checks');
     expect(audit.stdout.text).toContain('1  at least one finding at or above --fail-on');
   });
 

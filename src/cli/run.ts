@@ -21,23 +21,23 @@ Exit codes:
 
 const PROGRAM_EXAMPLES = `
 Examples:
-  $ npx apisec audit payments-service ./services/payments   # static audit of code + specs
-  $ npx apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
-  $ npx apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
-  $ npx apisec checks                                       # the catalogue, with OWASP mapping
-  $ npx apisec mcp                                          # MCP server (stdio) for coding agents
+  $ apisec audit payments-service ./services/payments   # static audit of code + specs
+  $ apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
+  $ apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
+  $ apisec checks                                       # the catalogue, with OWASP mapping
+  $ apisec mcp                                          # MCP server (stdio) for coding agents
 
 Run "apisec audit --help" for the prerequisite and the files written.`;
 
 const AUDIT_EXAMPLES = `
 Examples:
-  $ npx apisec audit payments-service ./services/payments   # static audit of code + specs
-  $ npx apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
-  $ npx apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
-  $ npx apisec audit payments-service . --json > audit.json # the JSON report on stdout
-  $ npx apisec audit payments-service . --format sarif      # also write 02-protect.sarif (GitHub code scanning)
-  $ npx apisec audit payments-service . --format html       # also write 02-protect.html (offline, self-contained)
-  $ npx apisec audit payments-service . --baseline main.json --fail-on high
+  $ apisec audit payments-service ./services/payments   # static audit of code + specs
+  $ apisec audit payments-service . --skip-checks       # bypass the governance prerequisite
+  $ apisec audit payments-service . --fail-on high      # CI gate: exit 1 on high or critical
+  $ apisec audit payments-service . --json > audit.json # the JSON report on stdout
+  $ apisec audit payments-service . --format sarif      # also write 02-protect.sarif (GitHub code scanning)
+  $ apisec audit payments-service . --format html       # also write 02-protect.html (offline, self-contained)
+  $ apisec audit payments-service . --baseline main.json --fail-on high
                                             # gate only on findings not in main.json (a previous 02-protect.json)
 
 Prerequisite:
@@ -70,8 +70,8 @@ Scope:
 
 const CHECKS_EXAMPLES = `
 Examples:
-  $ npx apisec checks          # the catalogue, with OWASP mapping
-  $ npx apisec checks --json   # the same, machine-readable`;
+  $ apisec checks          # the catalogue, with OWASP mapping
+  $ apisec checks --json   # the same, machine-readable`;
 
 /** `--format sarif --format html` or `--format sarif,html`, case-insensitive, each name once. */
 function collectFormats(value: string, previous: FormatName[] = []): FormatName[] {
