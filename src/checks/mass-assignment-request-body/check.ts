@@ -6,6 +6,7 @@ import { fastifyBodySchema } from '../../analysis/fastify-body.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { phpMassAssignments } from './php.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const PY_BODY = /^(await\s+)?request\.(json|get_json\(\S*\)|data|POST|form|json\(\))$|^request\.get_json\(.*\)$/;
@@ -120,7 +121,7 @@ export default defineCheck({
   rationale:
     'Copying every field of the request body into a record lets the client set fields it must never control: `{"role": "admin"}`, `{"balance": 1e6}` or `{"owner_id": 7}` ride along with the name change.',
   remediation:
-    'Bind only the fields the client may change: a Pydantic input model without privileged fields and `model_config = ConfigDict(extra="forbid")`, then `Model(**body.model_dump(exclude_unset=True))`; a DRF serializer with an explicit `fields = ["name", "email"]` and `read_only_fields = ["role", "owner"]`; in JS pick the fields (`const { name, email } = req.body`, `_.pick(req.body, ["name", "email"])`, a Zod schema `.parse(req.body)`) and pass `prisma.user.update({ where: { id }, data: { name, email } })`.',
+    'Bind only the fields the client may change: a Pydantic input model without privileged fields and `model_config = ConfigDict(extra="forbid")`, then `Model(**body.model_dump(exclude_unset=True))`; a DRF serializer with an explicit `fields = ["name", "email"]` and `read_only_fields = ["role", "owner"]`; in JS pick the fields (`const { name, email } = req.body`, `_.pick(req.body, ["name", "email"])`, a Zod schema `.parse(req.body)`) and pass `prisma.user.update({ where: { id }, data: { name, email } })`; in Laravel `Model::create($request->validated())` with a form request, or `$request->only([...])`, and `$fillable` without role or owner columns.',
   messages: {
     bind: '`{{call}}` writes `{{body}}` into {{model}} unfiltered, so the client can set {{fields}}.',
     assign: '`{{call}}` copies every key of `{{body}}` onto `{{target}}`, so the client can set {{fields}}.',
@@ -217,6 +218,9 @@ export default defineCheck({
         report({ messageId: 'bind', data: { call: `${call.written}(…)`, body: origin.written, model: name ? `\`${name}\`` : 'the record', fields: privileged.fields }, ...at(ctx, source, call.node), confidence: privileged.confidence });
       }
       if (py) reportSerializers(ctx, source, report);
+    }
+    for (const hit of phpMassAssignments(ctx.sources)) {
+      report({ messageId: 'bind', data: { call: hit.call.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields: hit.fields }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });
     }
   },
 });
