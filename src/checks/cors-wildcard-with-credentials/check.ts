@@ -2,6 +2,7 @@ import { corsPolicies, policyAt } from '../../analysis/code-transport.js';
 import { at } from '../../analysis/code-auth.js';
 import defineCheck from '../define-check.js';
 import { goPolicies } from './go.js';
+import { jvmCorsPolicies } from './jvm.js';
 import { laravelCorsPolicies } from './php.js';
 
 export default defineCheck({
@@ -16,7 +17,7 @@ export default defineCheck({
   rationale:
     'Asking for every origin and for credentials at once makes Starlette, flask-cors and django-cors-headers echo the caller\'s origin back with `Access-Control-Allow-Credentials: true`, so any website a user visits can call the API with their cookies and read the answers; where the `*` is sent as is, browsers drop the response and the configuration is broken instead.',
   remediation:
-    'List the origins that may call the API with credentials: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })`; Nest `app.enableCors({ origin: [\'https://app.example.com\'], credentials: true })`; FastAPI `app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)`; Flask `CORS(app, origins=["https://app.example.com"], supports_credentials=True)`; Django `CORS_ALLOWED_ORIGINS = ["https://app.example.com"]` instead of `CORS_ALLOW_ALL_ORIGINS`; Go rs/cors `cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}` (likewise gin-contrib, echo and fiber CORS configs), never `*` or an `AllowOriginFunc` that returns true; Laravel config/cors.php `allowed_origins` listing the front-end origins (`[env("FRONTEND_URL")]`) when `supports_credentials` is true.',
+    'List the origins that may call the API with credentials: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })`; Nest `app.enableCors({ origin: [\'https://app.example.com\'], credentials: true })`; FastAPI `app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)`; Flask `CORS(app, origins=["https://app.example.com"], supports_credentials=True)`; Django `CORS_ALLOWED_ORIGINS = ["https://app.example.com"]` instead of `CORS_ALLOW_ALL_ORIGINS`; Go rs/cors `cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}` (likewise gin-contrib, echo and fiber CORS configs), never `*` or an `AllowOriginFunc` that returns true; Laravel config/cors.php `allowed_origins` listing the front-end origins (`[env("FRONTEND_URL")]`) when `supports_credentials` is true; Spring `@CrossOrigin(origins = "https://app.example.com", allowCredentials = "true")` or `registry.addMapping("/api/**").allowedOrigins("https://app.example.com").allowCredentials(true)`, never `allowedOriginPatterns("*")` with credentials.',
   messages: {
     wildcard: '`{{label}}` allows every origin and also allows credentials.',
   },
@@ -28,6 +29,9 @@ export default defineCheck({
     for (const source of ctx.sources) {
       if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
       for (const policy of goPolicies(source)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
+    }
+    for (const source of ctx.sources) {
+      for (const policy of jvmCorsPolicies(source)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
     }
     for (const source of ctx.sources) {
       for (const policy of laravelCorsPolicies(source)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
