@@ -1,6 +1,6 @@
 // `npm run demo`: audits the bundled example service and writes its report.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +8,19 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const example = path.join(repo, 'examples/payments-service');
 const cli = path.join(repo, 'dist/cli/main.js');
 
-if (!existsSync(cli)) {
+/** Newest modification time under `dir` (source files only). */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(full));
+    else if (/\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) latest = Math.max(latest, statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+// A dist/ older than the sources would show an old report: rebuild it first.
+if (!existsSync(cli) || statSync(cli).mtimeMs < newest(path.join(repo, 'src'))) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 2);
 }
