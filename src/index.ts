@@ -34,6 +34,7 @@ import { allEnrichers } from './enrich/index.js';
 import { DEFAULT_ACCESS_TOKEN_SECONDS, evaluateChecklist } from './checklist/checklist.js';
 import { gatherEvidence } from './checklist/evidence.js';
 import { liveAudit, type LiveAuditOptions } from './live/index.js';
+import { allProbes } from './live/probes/index.js';
 import { collectInlineSuppressions, type InlineSuppression } from './engine/inline-suppressions.js';
 import { applyPolicy, validatePolicyConfig, type Baseline } from './engine/policy.js';
 
@@ -119,7 +120,8 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
 
   progress({ stage: 'discover', detail: root });
   const config: AuditConfig = await loadConfig(root, options.configFile);
-  validatePolicyConfig(config, new Set((options.checks ?? allChecks).map((check) => check.id)));
+  // Probe ids count as check ids in the configuration (`ignore`, `disabledChecks`, `severityOverrides`).
+  validatePolicyConfig(config, new Set([...(options.checks ?? allChecks).map((check) => check.id), ...allProbes.map((probe) => probe.id)]));
   const scope = scopeRules({
     includeTests: options.includeTests === true,
     ...(config.include === undefined ? {} : { include: config.include }),
@@ -311,18 +313,26 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
   const analysis = await analyse(options);
   try {
     const { context } = analysis;
-    const knownChecks = new Set((options.checks ?? allChecks).map((check) => check.id));
+    const knownChecks = new Set([...(options.checks ?? allChecks).map((check) => check.id), ...allProbes.map((probe) => probe.id)]);
+    // Live findings first merge into the static ones they confirm; the suppressions then apply to both.
+    const live =
+      options.live === undefined
+        ? undefined
+        : await liveAudit(
+            { ...options.live, probes: (options.live.probes ?? allProbes).filter((probe) => !context.config.disabledChecks.includes(probe.id)) },
+            context.inventory.endpoints,
+            analysis.findings,
+          );
     const policy = applyPolicy({
-      findings: analysis.findings,
+      findings: live?.findings ?? analysis.findings,
       config: context.config,
       inline: analysis.inlineSuppressions,
       knownChecks,
-      ranChecks: new Set(analysis.ran.map((check) => check.id)),
+      ranChecks: new Set([...analysis.ran.map((check) => check.id), ...(live?.summary.probesRun ?? [])]),
       ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
     });
     const overrides = context.config.severityOverrides ?? {};
-    const live = options.live === undefined ? undefined : await liveAudit(options.live, context.inventory.endpoints, policy.findings);
-    const findings = live?.findings ?? policy.findings;
+    const findings = policy.findings;
     const checklist = evaluateChecklist({
       findings,
       inventory: context.inventory,

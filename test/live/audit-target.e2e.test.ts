@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
@@ -124,6 +124,21 @@ describe('apisec audit --target on a running Express app', () => {
     expect(json.findings.map((finding) => finding.checkId)).toEqual(expect.arrayContaining(['endpoint-served-without-credentials', 'malformed-token-accepted', 'security-headers-missing-live', 'server-version-disclosed']));
     expect(json.findings.every((finding) => finding.confirmedLive === true)).toBe(true);
     expect(JSON.stringify(json)).not.toContain(token);
+  });
+
+  it('the configuration names probes as it names checks: disabledChecks skips one, ignore suppresses a live finding', async () => {
+    const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, cwd, env: { APISEC_AUTH_HEADER: `Authorization: Bearer ${token}` } };
+    const config = join(cwd, 'live-config.yaml');
+    await writeFile(config, 'disabledChecks:\n  - security-headers-missing-live\nignore:\n  - check: malformed-token-accepted\n    path: src/app.js\n    reason: tracked in LEDGER-12\n');
+    let stderr = '';
+    io.stderr = { write: (chunk: string) => (stderr += chunk) };
+    const code = await run(['audit', 'ledger-config', 'ledger-api', '--skip-checks', '--config', config, '--target', target, '--budget', '60', '--rate', '100'], io);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const json = JSON.parse(await readFile(join(cwd, '.metapowers/security/ledger-config/02-protect.json'), 'utf8')) as Report & { live: { probesRun: string[] } };
+    expect(json.live.probesRun).not.toContain('security-headers-missing-live');
+    expect(json.findings.map((finding) => finding.checkId)).not.toContain('malformed-token-accepted');
+    expect(json.findings.find((finding) => finding.checkId === 'spec-auth-not-enforced')?.confirmedLive).toBe(true);
   });
 
   it('refuses a malformed header without echoing it, and an unreachable target is exit 2', async () => {
