@@ -39,6 +39,6 @@ export default defineProbe({
   remediation:
     'Reject queries deeper than the clients need in validation (graphql-depth-limit, graphql-armor\'s `maxDepth`, Hot Chocolate\'s `AddMaxExecutionDepthRule`), and add a cost limit for wide lists.',
   confirms: ['graphql-query-cost-unlimited'],
-  maxRequests: 2,
+  maxRequests: 4,
   run,
 });

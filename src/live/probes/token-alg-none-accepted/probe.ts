@@ -31,6 +31,6 @@ export default defineProbe({
   remediation:
     'Verify tokens with an explicit algorithm list that never contains `none` (`jwt.verify(token, key, { algorithms: ["RS256"] })`, `jwt.decode(token, key, algorithms=["RS256"])`), with a maintained library version.',
   confirms: ['jwt-none-algorithm-accepted', 'jwt-signature-not-verified', 'jwt-algorithms-not-pinned'],
-  maxRequests: 6,
+  maxRequests: 8,
   run,
 });

@@ -32,6 +32,6 @@ export default defineProbe({
   remediation:
     'Require and check `exp` on every token (most libraries do unless told not to: remove `ignoreExpiration: true` / `verify_exp: False`), with a small clock-skew allowance.',
   confirms: ['jwt-expiry-not-enforced', 'jwt-long-lived-token'],
-  maxRequests: 10,
+  maxRequests: 14,
   run,
 });

@@ -34,6 +34,6 @@ export default defineProbe({
   remediation:
     'Pin the algorithm on verification (`algorithms: ["RS256"]`), use a key object typed for its algorithm, and keep the library current (old jsonwebtoken, PyJWT and jose versions allowed this).',
   confirms: ['jwt-algorithms-not-pinned'],
-  maxRequests: 9,
+  maxRequests: 13,
   run,
 });

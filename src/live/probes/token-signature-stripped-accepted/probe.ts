@@ -27,6 +27,6 @@ export default defineProbe({
   remediation:
     'Verify every token (`jwt.verify`, never `jwt.decode`, for authentication) and refuse tokens whose signature is missing or empty, with a maintained library.',
   confirms: ['jwt-signature-not-verified'],
-  maxRequests: 4,
+  maxRequests: 7,
   run,
 });

@@ -32,6 +32,6 @@ export default defineProbe({
     'When `aud` is not checked, a token the same identity provider issued for any other service (or any other tenant) is accepted here too.',
   remediation: 'Verify `aud` (and `iss`) against this API\'s own identifiers on every token (`audience:` / `issuer:` options of the verifier).',
   confirms: ['jwt-audience-not-validated'],
-  maxRequests: 10,
+  maxRequests: 14,
   run,
 });
