@@ -37,6 +37,7 @@ Examples:
   $ apisec audit payments-service . --json > audit.json # the JSON report on stdout
   $ apisec audit payments-service . --format sarif      # also write 02-protect.sarif (GitHub code scanning)
   $ apisec audit payments-service . --format html       # also write 02-protect.html (offline, self-contained)
+  $ apisec audit payments-service . --target https://staging.example.com   # + live probes (passive; --active for more)
   $ apisec audit payments-service . --baseline main.json --fail-on high
                                             # gate only on findings not in main.json (a previous 02-protect.json)
 
