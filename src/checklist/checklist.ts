@@ -250,7 +250,7 @@ const RULES: Rule[] = [
   {
     group: 'Operations',
     item: 'Request logging with correlation IDs',
-    checks: [],
+    checks: ['request-logging-without-correlation-id'],
     decide: ({ evidence }) => {
       const ids = evidence.correlationIds;
       if (ids.length === 0) return undefined;

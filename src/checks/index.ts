@@ -66,6 +66,7 @@ import readOperationUnauthenticated from './read-operation-unauthenticated/check
 import redirectsFollowedUnbounded from './redirects-followed-unbounded/check.js';
 import requestBodyNotValidated from './request-body-not-validated/check.js';
 import requestBodySizeUnbounded from './request-body-size-unbounded/check.js';
+import requestLoggingWithoutCorrelationId from './request-logging-without-correlation-id/check.js';
 import roleCheckOnlyInClient from './role-check-only-in-client/check.js';
 import secretComparedNonConstantTime from './secret-compared-non-constant-time/check.js';
 import securityHeadersMissing from './security-headers-missing/check.js';
@@ -177,6 +178,7 @@ export const allChecks: readonly AnyCheck[] = [
   redirectsFollowedUnbounded,
   requestBodyNotValidated,
   requestBodySizeUnbounded,
+  requestLoggingWithoutCorrelationId,
   roleCheckOnlyInClient,
   secretComparedNonConstantTime,
   securityHeadersMissing,
