@@ -5,6 +5,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
 import { configDebug, dotenvDebug } from './php.js';
+import { springDebug } from './jvm.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const DEV_SETTINGS = /(^|\/)(dev|development|local|test|tests|testing|ci)(_settings)?\.py$|settings[/_.](dev|development|local|test|testing|ci)\w*\.py$|(^|\/)tests?\//;
@@ -50,7 +51,7 @@ export default defineCheck({
   rationale:
     'Debug mode returns full stack traces, settings and SQL to whoever triggers an error, and the Werkzeug debugger runs arbitrary Python from the browser; a hard-coded switch ships to production with the code.',
   remediation:
-    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code; Laravel `APP_DEBUG=false` in the deployed environment (never a committed `.env`) and the `debug` entry of config/app.php read as `(bool) env("APP_DEBUG", false)`.',
+    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code; Laravel `APP_DEBUG=false` in the deployed environment (never a committed `.env`) and the `debug` entry of config/app.php read as `(bool) env("APP_DEBUG", false)`; Spring Boot `server.error.include-stacktrace=never` (the default), and `management.endpoints.web.exposure.include=health,info` with the other actuator endpoints behind Spring Security or on an internal `management.server.port`.',
   messages: {
     djangoDebug: '`DEBUG = True` is hard-coded in the Django settings.',
     flaskRun: '`{{call}}` starts the server with the debugger enabled.',
@@ -58,10 +59,16 @@ export default defineCheck({
     ctorDebug: '`{{call}}` creates the app with `debug=True`.',
     errorhandler: '`{{call}}` installs the development error handler (full stack traces in responses) unconditionally.',
     nodeEnv: '`{{expression}}` forces the development environment in code.',
+    springStacktrace: '`{{line}}` returns the stack trace in every error response of the Spring application.',
+    springActuator: '`{{line}}` publishes the diagnostic actuator endpoints {{endpoints}} without authentication.',
     laravelEnv: '`{{line}}` is committed in {{file}}, whose APP_ENV is `{{env}}`: Laravel answers errors with stack traces, queries and environment values.',
     laravelConfig: '`{{expression}}` is hard-coded in config/app.php: debug mode no longer follows APP_DEBUG.',
   },
   run(ctx, report) {
+    for (const hit of springDebug(ctx)) {
+      if (hit.kind === 'stacktrace') report({ messageId: 'springStacktrace', data: { line: hit.text }, location: hit.location, evidence: { snippet: hit.text } });
+      else report({ messageId: 'springActuator', data: { line: hit.text, endpoints: hit.endpoints ?? '' }, location: hit.location, evidence: { snippet: hit.text } });
+    }
     for (const hit of dotenvDebug(ctx.infra)) {
       report({ messageId: 'laravelEnv', data: { line: hit.text, file: hit.file.file, env: hit.env }, location: { file: hit.file.file, line: hit.line }, evidence: { snippet: hit.text } });
     }

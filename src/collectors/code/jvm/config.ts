@@ -131,6 +131,11 @@ export class JvmConfig {
     return properties;
   }
 
+  /** Each module's default configuration (its active profiles applied). */
+  modules(): [string, Properties][] {
+    return [...this.byModule.entries()];
+  }
+
   /**
    * The configuration of the application serving `sourceFile`: its module's, or the only
    * application's when its module has none (a library module packaged into one application).
