@@ -259,6 +259,23 @@ describe('--baseline, through the CLI', () => {
     expect(again.code).toBe(0);
   });
 
+  it('Python: findings keep their fingerprints when code above them moves', async () => {
+    await writeFile(join(cwd, 'requirements.txt'), 'flask==3.0.3\n');
+    await writeFile(join(cwd, 'app.py'), SHOP('', ''));
+    await cli(['audit', 'shop', '.', ...AUDIT, '--quiet'], cwd);
+    const previous = (await report(cwd, 'shop')).json;
+    expect(previous.findings.filter((finding) => finding.checkId === 'sql-injection')).toHaveLength(2);
+    await cp(join(cwd, '.metapowers/security/shop/02-protect.json'), join(cwd, 'main.json'));
+    await edit(join(cwd, 'app.py'), (text) =>
+      `"""Shop API."""\n# Copyright 2025 Example Shop\n\n${text.replace('@app.get("/orders/<order_id>")', '@app.get("/ping")\ndef ping():\n    return "pong"\n\n\n@app.get("/orders/<order_id>")')}`,
+    );
+    const result = await cli(['audit', 'shop', '.', ...AUDIT, '--baseline', 'main.json', '--fail-on', 'info'], cwd);
+    const { json } = await report(cwd, 'shop');
+    expect(json.findings).toEqual([]);
+    expect(json.suppressions?.baseline).toBe(previous.findings.length);
+    expect(result.code).toBe(0);
+  });
+
   it('refuses a file that is not an apisec JSON report', async () => {
     await cp(EXAMPLE, cwd, { recursive: true });
     await writeFile(join(cwd, 'main.json'), '{"runs": []}');
