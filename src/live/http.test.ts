@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetExhaustedError, LiveAbortedError, ProbeScopeError, ScopedClient } from './http.js';
+import { BudgetExhaustedError, LiveAbortedError, ProbeScopeError, ScopedClient, TargetUnreachableError } from './http.js';
 
 interface Started {
   server: Server;
@@ -179,5 +182,50 @@ describe('ScopedClient', () => {
     expect(() => new ScopedClient({ target: 'ftp://127.0.0.1/' })).toThrow(ProbeScopeError);
     expect(() => new ScopedClient({ target: 'http://user:pass@127.0.0.1/' })).toThrow(ProbeScopeError);
     expect(() => new ScopedClient({ target: 'not a url' })).toThrow(ProbeScopeError);
+  });
+});
+
+describe('ScopedClient over TLS', () => {
+  const fixtures = new URL('./fixtures/tls/', import.meta.url);
+  const cert = readFileSync(new URL('api.staging.test.cert.pem', fixtures), 'utf8');
+  const key = readFileSync(new URL('api.staging.test.key.pem', fixtures), 'utf8');
+  let tls: HttpsServer;
+  let port: number;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    tls = createHttpsServer({ cert, key }, (req, res) => {
+      names.push(String((req.socket as TLSSocket & { servername?: unknown }).servername));
+      res.writeHead(200);
+      res.end('secure');
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    port = (tls.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => tls.close(resolve));
+  });
+
+  const resolve = (): Promise<{ address: string; family: 4 }> => Promise.resolve({ address: '127.0.0.1', family: 4 });
+
+  it('connects to the pinned address with the host name as TLS server name, and verifies the certificate against it', async () => {
+    const live = new ScopedClient({ target: `https://api.staging.test:${port}`, ratePerSecond: 0, resolve, ca: cert });
+    try {
+      expect((await live.send({ method: 'GET', path: '/' })).body).toBe('secure');
+    } finally {
+      await live.close();
+    }
+    expect(names).toEqual(['api.staging.test']);
+  });
+
+  it('refuses a certificate it cannot verify, or one issued for another name', async () => {
+    for (const options of [{ target: `https://api.staging.test:${port}` }, { target: `https://other.staging.test:${port}`, ca: cert }]) {
+      const live = new ScopedClient({ ...options, ratePerSecond: 0, resolve, timeoutMs: 5000 });
+      try {
+        await expect(live.send({ method: 'GET', path: '/' })).rejects.toBeInstanceOf(TargetUnreachableError);
+      } finally {
+        await live.close();
+      }
+    }
   });
 });

@@ -80,6 +80,8 @@ export interface ScopeOptions {
   resolve?: Resolver;
   /** Sent on every request unless the request sets it. */
   userAgent?: string;
+  /** Certificate authorities trusted for an https target, instead of the system's (an internal CA, tests). */
+  ca?: string;
 }
 
 export interface LiveRequest {
@@ -217,6 +219,7 @@ export class ScopedClient {
   private readonly maxBodyBytes: number;
   private readonly resolver: Resolver;
   private readonly userAgent: string;
+  private readonly ca: string | undefined;
   private readonly signal: AbortSignal;
   private readonly deadline: AbortController;
   private readonly deadlineTimer: NodeJS.Timeout;
@@ -240,6 +243,7 @@ export class ScopedClient {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.resolver = options.resolve ?? defaultResolver;
     this.userAgent = options.userAgent ?? 'apisec-live-probe';
+    this.ca = options.ca;
     this.deadline = new AbortController();
     this.deadlineTimer = setTimeout(() => {
       this.deadline.abort(new LiveAbortedError('deadline'));
@@ -279,7 +283,8 @@ export class ScopedClient {
         pipelining: 1,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
-        connect: { lookup: pinnedLookup as never, timeout: this.timeoutMs },
+        // The TLS server name stays the target's host name: the certificate is checked against it, not the pinned address.
+        connect: { lookup: pinnedLookup as never, timeout: this.timeoutMs, ...(literal === 0 ? { servername: hostname } : {}), ...(this.ca === undefined ? {} : { ca: this.ca }) },
       });
       this.dispatcher = this.agent.compose(
         scopeInterceptor(this.origin, () => {
