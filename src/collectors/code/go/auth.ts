@@ -213,8 +213,16 @@ function provesBody(body: Node, next: ReadonlySet<string>, file: GoFile, abortRe
  * A value used as middleware (`Use(x)`, a group's or a route's middleware): proof that it rejects
  * requests without credentials, read from its body or known from its package.
  */
+const middlewareMemo = new WeakMap<Piece, Proof | null>();
+const wrapperMemo = new WeakMap<Piece, Proof | null>();
+
 export function middlewareProof(piece: Piece, dialect: GoDialect): Proof | undefined {
-  return proofOf(piece.value, piece, dialect, 0, DENY_STATUS, DENY_NAMES);
+  // The same group middleware answers for every route under it: read its body once.
+  const memo = middlewareMemo.get(piece);
+  if (memo !== undefined) return memo ?? undefined;
+  const proof = proofOf(piece.value, piece, dialect, 0, DENY_STATUS, DENY_NAMES);
+  middlewareMemo.set(piece, proof ?? null);
+  return proof;
 }
 
 function proofOf(value: Value, piece: Piece, dialect: GoDialect, depth: number, codes: ReadonlySet<string>, pattern: RegExp): Proof | undefined {
@@ -264,7 +272,11 @@ function proofOf(value: Value, piece: Piece, dialect: GoDialect, depth: number, 
  * for auth: a login handler answers 401 too.
  */
 export function wrapperProof(piece: Piece, dialect: GoDialect): Proof | undefined {
-  return wrapped(piece.value, piece, dialect, 0, DENY_STATUS, DENY_NAMES);
+  const memo = wrapperMemo.get(piece);
+  if (memo !== undefined) return memo ?? undefined;
+  const proof = wrapped(piece.value, piece, dialect, 0, DENY_STATUS, DENY_NAMES);
+  wrapperMemo.set(piece, proof ?? null);
+  return proof;
 }
 
 function wrapped(value: Value, piece: Piece, dialect: GoDialect, depth: number, codes: ReadonlySet<string>, pattern: RegExp): Proof | undefined {

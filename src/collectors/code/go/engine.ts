@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
-import { callArgs, field, fields, named, parameterNames, receiverName, receiverType, statements, stringLiteral, unwrap, walk } from './ast.js';
+import { callArgs, field, fields, named, parameterNames, receiverName, receiverType, statements, stringLiteral, unwrap } from './ast.js';
 import { goProgram, type GoFile, type GoPackage, type GoProgram } from './program.js';
 
 /** What the interpreter knows about a Go expression. */
@@ -230,28 +230,22 @@ export class Interpreter {
 
   run(): void {
     const all = this.program.packages.flatMap((pkg) => [...pkg.funcs.values(), ...pkg.methods.values()]);
-    const referenced = new Set<string>();
+    // Names used anywhere but in their own declaration, counted on the text (a tree walk of every file costs more than the interpretation).
+    const uses = new Map<string, number>();
     for (const file of this.program.files) {
-      walk(
-        file.source.tree.rootNode,
-        (node) => {
-          if (node.type === 'identifier' || node.type === 'field_identifier') {
-            const parent = node.parent;
-            const isDeclName = parent !== null && (parent.type === 'function_declaration' || parent.type === 'method_declaration') && field(parent, 'name')?.id === node.id;
-            if (!isDeclName) referenced.add(node.text);
-          }
-          return true;
-        },
-        true,
-      );
+      for (const match of file.source.text.matchAll(/[A-Za-z_]\w*/g)) uses.set(match[0], (uses.get(match[0]) ?? 0) + 1);
     }
+    const declared = new Map<string, number>();
     const name = (decl: { node: Node }): string => field(decl.node, 'name')?.text ?? '';
-    const roots = all.filter((decl) => name(decl) === 'main' || name(decl) === 'init' || !referenced.has(name(decl)));
+    for (const decl of all) declared.set(name(decl), (declared.get(name(decl)) ?? 0) + 1);
+    const referenced = (decl: { node: Node }): boolean => (uses.get(name(decl)) ?? 0) > (declared.get(name(decl)) ?? 0);
+    const roots = all.filter((decl) => name(decl) === 'main' || name(decl) === 'init' || !referenced(decl));
     const rest = all.filter((decl) => !roots.includes(decl));
     for (const decl of [...roots, ...rest]) {
       if (this.executed.has(decl.node) || this.steps > MAX_STEPS) continue;
-      if (!mentionsRouting(decl.node)) continue;
       const params = parameterNames(decl.node);
+      const routerParams = params.some((param) => this.dialects.some((d) => d.routerParam?.(param.type, decl.file) === true));
+      if (name(decl) !== 'main' && !routerParams && !mentionsRouting(decl.node)) continue;
       const args = params.map((param): Value => {
         const dialect = this.dialects.find((d) => d.routerParam?.(param.type, decl.file) === true);
         if (!dialect) return UNKNOWN;
@@ -662,10 +656,13 @@ function sprintf(args: readonly Arg[]): Value {
   return { k: 'str', v: text };
 }
 
-/** Cheap filter: only functions that call something are worth interpreting as roots. */
+/** Registration and router-making calls of every Go router: a function without one registers nothing by itself. */
+const ROUTING = /\.(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE|Any|All|Handle|HandleFunc|Handler|HandlerFunc|Match|Group|Use|Pre|Get|Post|Put|Patch|Delete|Head|Options|Connect|Trace|Add|Route|Mount|With|PathPrefix|Path|Methods|Subrouter|Static|StaticFS|StaticFile|File|Method|MethodFunc)\(|\b(?:New|Default|NewRouter|NewServeMux|NewMux|HandleFunc|Handle|ListenAndServe)\(/;
+
+/** Cheap filter: only functions that register or make routers themselves are worth interpreting as roots. */
 function mentionsRouting(decl: Node): boolean {
   const body = field(decl, 'body');
-  return body !== undefined && body.text.includes('(');
+  return body !== undefined && ROUTING.test(body.text);
 }
 
 const runs = new WeakMap<readonly SourceFile[], Interpreter>();
