@@ -200,7 +200,12 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
 
   const copies = dedupeSpecCopies(specs);
   diagnostics.push(...copies.diagnostics);
-  specs.splice(0, specs.length, ...copies.specs);
+  // apisec's own inventory file (`apisec inventory -o`) describes what was audited; it is no API of its own.
+  const described = copies.specs.filter((spec) => spec.root['x-apisec-inventory'] !== true);
+  for (const spec of copies.specs) {
+    if (!described.includes(spec)) diagnostics.push({ level: 'info', file: spec.file, line: 1, message: 'apisec inventory file (x-apisec-inventory): not audited as an API description', source: 'openapi' });
+  }
+  specs.splice(0, specs.length, ...described);
 
   const sourceCount = files.filter((file) => file.kind === 'source').length;
   let sourcesRead = 0;

@@ -122,6 +122,13 @@ describe('apisec inventory and apisec sunset, end to end', () => {
     expect(refused.stderr).toContain('is a symbolic link');
     expect(await readFile(join(cwd, 'precious.txt'), 'utf8')).toBe('keep me\n');
 
+    // Written into the audited folder, it is not inventoried again as an API of its own.
+    const inside = await cli(['inventory', 'payments', '-o', 'payments/openapi-inventory.yaml', '--format', 'json'], cwd);
+    expect(inside.code).toBe(0);
+    const again = await cli(['inventory', 'payments', '--format', 'csv'], cwd);
+    expect(again.stdout.trimEnd().split('\n')).toHaveLength(13);
+    expect(again.stdout).not.toContain('API Inventory');
+
     const missing = await cli(['inventory', 'payments', '-o', 'no/such/folder/inv.yaml'], cwd);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
