@@ -259,7 +259,7 @@ export class MiddlewareConfig {
 /** Framework and well-known package middleware that never authenticate (CORS, proxies, cookies, bindings …). */
 function frameworkNeutral(fqn: string): boolean {
   if (AUTHENTICATING[fqn] !== undefined || AUTHORIZING.has(fqn) || THROTTLING.has(fqn)) return false;
-  return /^(?:Illuminate|Fruitcake|Fideloper\\Proxy|Barryvdh\\Cors|Inertia)\\|^Laravel\\Sanctum\\Http\\Middleware\\EnsureFrontendRequestsAreStateful$/.test(fqn);
+  return /^(?:Illuminate|Fruitcake|Fideloper\\Proxy|Barryvdh\\Cors|Inertia)\\|^Laravel\\Sanctum\\Http\\Middleware\\EnsureFrontendRequestsAreStateful$|^Laravel\\Passport\\Http\\Middleware\\CreateFreshApiToken$/.test(fqn);
 }
 
 const DRIVER_MECHANISM: Record<string, AuthMechanism> = {
@@ -330,12 +330,15 @@ function splitOnce(text: string, separator: string): [string, string] {
 }
 
 const REJECTING_CALLS = new Set(['abort', 'abort_if', 'abort_unless']);
+const NESTED_FUNCTIONS = new Set(['anonymous_function_creation_expression', 'anonymous_function', 'arrow_function', 'function_definition', 'class_declaration']);
 
 /** True when a body can end a request itself: abort(), throw, or a returned value that is not `$next(...)`. */
 function rejects(method: Node): boolean {
   let found = false;
   walk(method, (node) => {
     if (found) return false;
+    // A closure's own `return` (`Inertia::share(fn () => …)`) does not end the request.
+    if (node.id !== method.id && NESTED_FUNCTIONS.has(node.type)) return false;
     if (node.type === 'throw_expression' || node.type === 'throw_statement') found = true;
     else if (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? '')) found = true;
     else if (node.type === 'return_statement') {
@@ -370,6 +373,7 @@ function rejectsOnlyUsers(method: Node): boolean {
   const seen = { other: false, guarded: 0 };
   walk(method, (node) => {
     if (seen.other) return false;
+    if (node.id !== method.id && NESTED_FUNCTIONS.has(node.type)) return false;
     if (node.type === 'if_statement') {
       const condition = field(node, 'condition');
       const inner = condition ? kids(condition)[0] : undefined;
