@@ -315,6 +315,9 @@ const YAML_FRAGMENTS = [
   '      security: [{}]',
   '      x-internal: true',
   'servers: [{ url: "http://{host}:{port}", variables: { host: { default: "localhost" } } }]',
+  '# apisec-ignore zombie-endpoint, operation-past-sunset: kept until 2026',
+  'x: "# apisec-ignore zombie-endpoint: in a string"',
+  '# apisec-ignore',
 ];
 
 const GRAPHQL_FRAGMENTS = [
@@ -378,6 +381,8 @@ const PYTHON_FRAGMENTS = [
   'if True:',
   '    ',
   'urlpatterns = [path("x/<int:pk>/", View.as_view())]',
+  '# apisec-ignore sql-injection: reviewed',
+  '    x = "apisec-ignore sql-injection: a string"  # apisec-ignore :',
 ];
 
 const JS_FRAGMENTS = [
@@ -403,6 +408,8 @@ const JS_FRAGMENTS = [
   'fastify.register(plugin, { prefix: "/v2" });',
   'app.route("/r").get(h).post(h);',
   'new Hono().get("/h", (c) => c.json({}));',
+  '// apisec-ignore cors-origin-reflected: reviewed',
+  '/* apisec-ignore sql-injection,, : */',
 ];
 
 const GITIGNORE_FRAGMENTS = ['*', '**', '**/', '!', '/', '\\', '[', ']', '[a-z]', '?', '#', ' ', 'node_modules', 'src', '*.js', '*.yaml', '!*.py', 'api/', '.git', '..', '.', '\\!x', '**/*', 'a/**/b', '{a,b}'];
