@@ -7,6 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { AnyCheck } from '../checks/define-check.js';
 import { maskSecrets } from '../engine/mask.js';
+import { locateMetapowers } from '../metapowers/locate.js';
 import { artifactPaths, displayPath } from '../metapowers/paths.js';
 import type { Finding } from '../model/types.js';
 import { OWASP_CATEGORIES, SEVERITIES } from '../model/types.js';
@@ -123,7 +124,9 @@ export function createMcpServer(io: CliIo): McpServer {
       if (code === EXIT_ERROR || stdout === '') return errorResult(stderr === '' ? `The audit of ${args.dir} failed.` : stderr);
       const report = JSON.parse(stdout) as JsonReport;
       reports.set(args.name, report);
-      const paths = artifactPaths(args.name, io.cwd);
+      // The audit wrote where `.metapowers/` was found (DIR up to the repository root, then the working directory).
+      const location = await locateMetapowers(args.name, resolve(io.cwd, args.dir), io.cwd);
+      const paths = artifactPaths(args.name, location.base);
       const findings = [...report.findings].sort(bySeverity);
       return textResult({
         name: report.name,
@@ -217,7 +220,7 @@ export function createMcpServer(io: CliIo): McpServer {
       const candidates = [...reports.values()];
       if (args.name !== undefined) {
         try {
-          const path = artifactPaths(args.name, io.cwd).protectJson;
+          const path = artifactPaths(args.name, (await locateMetapowers(args.name, io.cwd, io.cwd)).base).protectJson;
           candidates.unshift(JSON.parse(await readFile(path, 'utf8')) as JsonReport);
         } catch (error) {
           return errorResult(maskSecrets(`No report could be read for ${JSON.stringify(args.name)}: ${error instanceof Error ? error.message : String(error)}. Run the audit tool first.`));

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,15 @@ describe('apisec mcp, driven by a scripted MCP client over stdio', () => {
     // Most severe first.
     const ranks = answer.findings.map((finding) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(finding.severity));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  });
+
+  it('returns the artifact paths where the audit wrote them: a .metapowers/ found in DIR', async () => {
+    await mkdir(join(cwd, 'service', '.metapowers/security/ledger'), { recursive: true });
+    await writeFile(join(cwd, 'service', '.metapowers/security/ledger/00-govern.md'), '# Govern\n');
+    const answer = JSON.parse(text(await client.callTool({ name: 'audit', arguments: { name: 'ledger', dir: 'service', today: '2025-06-30' } }))) as AuditAnswer;
+    expect(answer.artifacts.markdown).toBe('service/.metapowers/security/ledger/02-protect.md');
+    await expect(readFile(join(cwd, answer.artifacts.json), 'utf8')).resolves.toContain('"name": "ledger"');
+    await expect(stat(join(cwd, '.metapowers/security/ledger'))).rejects.toThrow();
   });
 
   it('explains a finding by fingerprint (with its places) and a check by id', async () => {
