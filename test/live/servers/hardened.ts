@@ -119,7 +119,7 @@ export async function startHardenedServer(options: HardenedOptions = {}): Promis
   const schema = shopSchema();
   const loginPerIp = new Limiter(5, 60_000);
   const loginPerAccount = new Limiter(5, 60_000);
-  const general = new Limiter(1000, 60_000);
+  const general = new Limiter(3000, 60_000);
 
   const identify = (req: IncomingMessage): User | undefined => {
     const token = bearer(req);
