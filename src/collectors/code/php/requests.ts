@@ -29,6 +29,10 @@ function requestParameters(fn: Node | undefined): Set<string> {
 function scalarParameters(fn: Node | undefined): Set<string> {
   const out = new Set<string>();
   if (fn?.type !== 'method_declaration' || FUNCTIONS.has(field(fn, 'name')?.text ?? '')) return out;
+  // Only controller actions receive route parameters; a service method's string argument comes from its caller.
+  const cls = fn.parent?.parent;
+  const base = cls ? kids(cls).find((child) => child.type === 'base_clause')?.text ?? '' : '';
+  if (cls?.type !== 'class_declaration' || !(/Controller$/.test(field(cls, 'name')?.text ?? '') || /Controller$/.test(base))) return out;
   const list = field(fn, 'parameters');
   for (const parameter of list ? kids(list) : []) {
     const type = field(parameter, 'type')?.text;
