@@ -1,0 +1,133 @@
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../engine/context.js';
+import { callArgs, field, named, unwrap, walk } from '../../collectors/code/go/ast.js';
+
+/** database/sql, sqlx and pgx statements, and gorm's raw fragments: the SQL text argument. */
+const SQL_METHODS: Record<string, number> = {
+  Query: 0,
+  QueryRow: 0,
+  Exec: 0,
+  Prepare: 0,
+  QueryContext: 1,
+  QueryRowContext: 1,
+  ExecContext: 1,
+  PrepareContext: 1,
+  Queryx: 0,
+  QueryRowx: 0,
+  Select: 1,
+  Get: 1,
+  MustExec: 0,
+  Raw: 0,
+  Where: 0,
+  Order: 0,
+};
+/** gorm/sqlx/database-sql receivers only: a `c.Get(…)` on a gin context is not a statement. */
+const DB_RECEIVER = /^(?:\w+\.)*(?:db|DB|tx|Tx|conn|Conn|pool|Pool|orm|gorm|sqlDB|sqlxDB|database|store)$/;
+
+/** Request data in the Go routers' own accessors. */
+const REQUEST_CALLS = new Set(['FormValue', 'PostFormValue', 'PathValue', 'Param', 'Query', 'DefaultQuery', 'PostForm', 'QueryParam', 'Params', 'URLParam', 'GetHeader']);
+
+function isRequestCall(node: Node): boolean {
+  if (node.type !== 'call_expression') return false;
+  const fn = field(node, 'function');
+  if (fn?.type !== 'selector_expression') return false;
+  const name = field(fn, 'field')?.text ?? '';
+  const operand = field(fn, 'operand')?.text ?? '';
+  if (name === 'Get' && /\.URL\.Query\(\)$|\.Header$/.test(operand)) return true;
+  if (name === 'URLParam' && operand === 'chi') return true;
+  if (name === 'Query' && /\.URL$/.test(operand)) return false;
+  return REQUEST_CALLS.has(name) && name !== 'URLParam';
+}
+
+/** `mux.Vars(r)["id"]`. */
+function isRequestIndex(node: Node): boolean {
+  if (node.type !== 'index_expression') return false;
+  const operand = field(node, 'operand');
+  return operand?.type === 'call_expression' && /(^|\.)Vars$/.test(field(operand, 'function')?.text ?? '');
+}
+
+function requestOrigin(node: Node, locals: ReadonlyMap<string, Node>, depth = 0): string | undefined {
+  let found: string | undefined;
+  walk(node, (current) => {
+    if (found) return false;
+    if (isRequestCall(current) || isRequestIndex(current)) {
+      found = current.text;
+      return false;
+    }
+    if (current.type === 'identifier' && depth === 0) {
+      const assigned = locals.get(current.text);
+      if (assigned) found = requestOrigin(assigned, locals, depth + 1);
+    }
+    // `strconv.Atoi(x)`, `uuid.Parse(x)`: the value that reaches the SQL is no longer text.
+    if (current.type === 'call_expression' && /^(strconv\.\w+|uuid\.(Parse|MustParse))$/.test(field(current, 'function')?.text ?? '')) return false;
+    return !found;
+  });
+  return found;
+}
+
+/** `"… " + x` or `fmt.Sprintf("… %s", x)`: SQL text built from pieces. */
+function built(node: Node): boolean {
+  const current = unwrap(node);
+  if (current.type === 'binary_expression') return true;
+  return current.type === 'call_expression' && field(current, 'function')?.text === 'fmt.Sprintf';
+}
+
+/** Local assignments of one function: name → the expression last assigned to it (one hop). */
+function localsOf(fn: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  walk(fn, (node) => {
+    if (node.type !== 'short_var_declaration' && node.type !== 'assignment_statement') return true;
+    const left = field(node, 'left');
+    const right = field(node, 'right');
+    const targets = left ? named(left) : [];
+    const values = right ? named(right) : [];
+    targets.forEach((target, index) => {
+      const value = values.length === targets.length ? values[index] : index === 0 ? values[0] : undefined;
+      if (target.type === 'identifier' && value) out.set(target.text, value);
+    });
+    return true;
+  });
+  return out;
+}
+
+export interface GoSqlHit {
+  call: Node;
+  written: string;
+  origin: string;
+}
+
+/** Statements whose SQL text is concatenated or formatted from request data in the same function. */
+export function goSqlInjections(sources: readonly SourceFile[]): { source: SourceFile; hits: GoSqlHit[] }[] {
+  const out: { source: SourceFile; hits: GoSqlHit[] }[] = [];
+  for (const source of sources) {
+    if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
+    const hits: GoSqlHit[] = [];
+    for (const fn of named(source.tree.rootNode)) {
+      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+      let locals: Map<string, Node> | undefined;
+      walk(
+        fn,
+        (node) => {
+          if (node.type !== 'call_expression') return true;
+          const callee = field(node, 'function');
+          if (callee?.type !== 'selector_expression') return true;
+          const method = field(callee, 'field')?.text ?? '';
+          const index = SQL_METHODS[method];
+          if (index === undefined || !DB_RECEIVER.test(field(callee, 'operand')?.text ?? '')) return true;
+          const query = callArgs(node)[index];
+          if (!query) return true;
+          locals ??= localsOf(fn);
+          const text = unwrap(query);
+          const expression = text.type === 'identifier' ? locals.get(text.text) : text;
+          if (!expression || !built(expression)) return true;
+          const origin = requestOrigin(expression, locals);
+          if (origin) hits.push({ call: node, written: callee.text, origin });
+          return true;
+        },
+        true,
+      );
+    }
+    if (hits.length > 0) out.push({ source, hits });
+  }
+  return out;
+}
