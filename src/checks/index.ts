@@ -17,6 +17,7 @@ import corsOriginUndefined from './cors-origin-undefined/check.js';
 import corsWildcardOnAuthenticatedApi from './cors-wildcard-on-authenticated-api/check.js';
 import corsWildcardWithCredentials from './cors-wildcard-with-credentials/check.js';
 import credentialsInUrl from './credentials-in-url/check.js';
+import csrfDisabledWithSessionAuth from './csrf-disabled-with-session-auth/check.js';
 import debugModeEnabled from './debug-mode-enabled/check.js';
 import dependencyScanningAbsent from './dependency-scanning-absent/check.js';
 import deprecatedOperationServed from './deprecated-operation-served/check.js';
@@ -129,6 +130,7 @@ export const allChecks: readonly AnyCheck[] = [
   corsWildcardOnAuthenticatedApi,
   corsWildcardWithCredentials,
   credentialsInUrl,
+  csrfDisabledWithSessionAuth,
   debugModeEnabled,
   dependencyScanningAbsent,
   deprecatedOperationServed,

@@ -118,3 +118,13 @@ export function chainOf(node: Node): { root: Node | undefined; calls: JvmCall[] 
 export function isLambda(node: Node | undefined): boolean {
   return node?.type === 'lambda_expression' || node?.type === 'lambda_literal' || node?.type === 'annotated_lambda';
 }
+
+/** The method name node of a call: where it is reported (a chained call starts at its receiver, lines above). */
+export function callNameNode(call: JvmCall): Node {
+  const javaName = call.node.childForFieldName('name');
+  if (javaName) return javaName;
+  let callee = named(call.node)[0];
+  if (callee?.type === 'call_expression') callee = named(callee)[0];
+  if (callee?.type === 'navigation_expression') return firstOfType(named(callee).at(-1), 'simple_identifier') ?? call.node;
+  return callee ?? call.node;
+}

@@ -8,7 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthMechanism, Location } from '../../../model/types.js';
 import { annotation, descendants, hasAnnotation, locate, named, type JvmAnnotation, type JvmClass, type JvmMethod } from '../jvm/ast.js';
-import { asCall, chainOf, isLambda, lambdaParameters, statementsOf, type JvmCall } from '../jvm/calls.js';
+import { asCall, callNameNode, chainOf, isLambda, lambdaParameters, statementsOf, type JvmCall } from '../jvm/calls.js';
 import { antCoverage, type Coverage } from '../jvm/paths.js';
 import { memberName, type JvmProgram, type Scope } from '../jvm/values.js';
 
@@ -43,6 +43,12 @@ export interface Chain {
   ignoring?: true;
   /** The configuration method the chain is built in. */
   origin?: { cls: JvmClass; method: JvmMethod };
+  /** `csrf().disable()`, `csrf(AbstractHttpConfigurer::disable)`, Kotlin `csrf { disable() }`. */
+  csrfDisabled?: Location;
+  /** `sessionCreationPolicy(SessionCreationPolicy.STATELESS)`. */
+  stateless?: true;
+  /** Log-in configurers that keep the user in a cookie session (`formLogin`, `oauth2Login`, `rememberMe`, `saml2Login`). */
+  sessionLogins?: string[];
 }
 
 export interface MethodSecurity {
@@ -282,7 +288,14 @@ function walkExpression(node: Node, walk: Walk, implicit: Mode | undefined): Mod
           if (lambdaArg) enter('scope');
           else if (call.args.length === 0) mode = 'scope';
           else walk.chain.scope = [...(walk.chain.scope ?? []), ...matchersOf(call, walk)];
+        } else if (call.name === 'csrf') {
+          if (disabled(call, next) || /\bdisable\b/.test(call.lambda?.text ?? '')) walk.chain.csrfDisabled ??= locate(walk.scope.file, callNameNode(call));
+        } else if (call.name === 'sessionManagement' || call.name === 'sessionCreationPolicy') {
+          const text = `${call.lambda?.text ?? ''}${call.args.map((arg) => arg.text).join('')}${next?.args.map((arg) => arg.text).join('') ?? ''}`;
+          if (/\bSTATELESS\b/.test(text)) walk.chain.stateless = true;
+          if (lambdaArg) enter('web');
         } else if (call.name in MECHANISMS) {
+          if (/^(formLogin|oauth2Login|rememberMe|saml2Login)$/.test(call.name) && !disabled(call, next)) walk.chain.sessionLogins = [...(walk.chain.sessionLogins ?? []), call.name];
           if (!disabled(call, next)) {
             let mechanism = MECHANISMS[call.name] ?? 'unknown';
             if (call.name.startsWith('addFilter')) mechanism = /jwt/i.test(call.args[0]?.text ?? '') ? 'jwt' : 'unknown';
