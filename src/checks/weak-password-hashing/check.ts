@@ -3,6 +3,7 @@ import { at, functionName, isPython, resolveValue } from '../../analysis/code-au
 import { argument, type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { goWeakHashes } from './go.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const PASSWORD = /pass_?word|passwd|passphrase|(^|[^a-z])pwd|(^|_)pw($|_)|Password|Pwd/;
@@ -108,7 +109,7 @@ export default defineCheck({
   rationale:
     'MD5, SHA-1 and even salted SHA-256 are built to be fast: a GPU tries billions of guesses a second, so a leaked table of such hashes gives up most passwords within hours.',
   remediation:
-    'Hash passwords with a slow, salted algorithm: Python `passlib.hash.argon2.hash(password)` / `bcrypt.hashpw(password, bcrypt.gensalt())` / Django `make_password(password)`; Node `await argon2.hash(password)` or `await bcrypt.hash(password, 12)`; with PBKDF2 use at least 600,000 iterations of SHA-256. Re-hash existing passwords at the next login.',
+    'Hash passwords with a slow, salted algorithm: Python `passlib.hash.argon2.hash(password)` / `bcrypt.hashpw(password, bcrypt.gensalt())` / Django `make_password(password)`; Node `await argon2.hash(password)` or `await bcrypt.hash(password, 12)`; Go `bcrypt.GenerateFromPassword([]byte(password), 12)` or `argon2.IDKey`; with PBKDF2 use at least 600,000 iterations of SHA-256. Re-hash existing passwords at the next login.',
   messages: {
     fastHash: '`{{call}}` hashes a password with {{algorithm}}, a fast hash unfit for passwords.',
     iterations: '`{{call}}` derives a password hash with only {{iterations}} PBKDF2 iterations.',
@@ -116,6 +117,11 @@ export default defineCheck({
   },
   run(ctx, report) {
     for (const source of ctx.sources) {
+      if (source.language === 'go') {
+        if (source.file.endsWith('_test.go')) continue;
+        for (const hit of goWeakHashes(source)) report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm }, ...at(ctx, source, hit.call) });
+        continue;
+      }
       const py = isPython(source);
       for (const call of factsOf(source).calls) {
         const c = call.callee;
