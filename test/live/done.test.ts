@@ -147,4 +147,12 @@ describe('every probe against the four servers', () => {
     }
     expect(over).toEqual([]);
   }, 120_000);
+
+  it('runs as a first-time user would (passive, no identity): no probe fails, the anonymous weaknesses are still found', async () => {
+    const result = await probe(servers.vulnerable, allProbes, { tokens: null, active: false });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.summary.probesSkipped.every((skipped) => skipped.reason.startsWith('active probe'))).toBe(true);
+    const fired = new Set(result.findings.map((finding) => finding.checkId));
+    for (const id of ['cors-untrusted-origin-allowed', 'error-details-leaked', 'graphql-introspection-open', 'api-docs-exposed', 'rate-limit-not-observed', 'http-methods-unrestricted']) expect(fired).toContain(id);
+  });
 });

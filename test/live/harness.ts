@@ -46,8 +46,8 @@ export async function startServers(options: VulnerableOptions = {}): Promise<Ser
 }
 
 export interface ProbeRunOptions {
-  /** Tokens of A and B (the say-yes server has none of its own: pass another server's). */
-  tokens: { a: string; b: string };
+  /** Tokens of A and B (the say-yes server has none of its own: pass another server's); null: no identity at all. */
+  tokens: { a: string; b: string } | null;
   active?: boolean;
   budget?: number;
   ratePerSecond?: number;
@@ -62,8 +62,8 @@ export async function probe(server: StartedServer, probes: readonly Probe[], opt
     probes,
     inventory: options.inventory ?? shopInventory(),
     ...(options.endpoints === undefined ? {} : { endpoints: options.endpoints }),
-    authA: [{ name: 'Authorization', value: `Bearer ${options.tokens.a}` }],
-    authB: [{ name: 'Authorization', value: `Bearer ${options.tokens.b}` }],
+    authA: options.tokens ? [{ name: 'Authorization', value: `Bearer ${options.tokens.a}` }] : [],
+    authB: options.tokens ? [{ name: 'Authorization', value: `Bearer ${options.tokens.b}` }] : [],
     active: options.active ?? true,
     budget: options.budget ?? 300,
     ratePerSecond: options.ratePerSecond ?? 200,
