@@ -20,6 +20,7 @@ import { netHttpCollector } from './net-http/collector.js';
 import { micronautCollector } from './micronaut/collector.js';
 import { nestCollector } from './nestjs/collector.js';
 import { nextCollector } from './nextjs/collector.js';
+import { railsCollector } from './rails/collector.js';
 import { ariadneCollector } from './python-graphql/ariadne.js';
 import { springCollector } from './spring/collector.js';
 import { grapheneCollector } from './python-graphql/graphene.js';
@@ -51,6 +52,7 @@ export const allCollectors: readonly CodeCollector[] = [
   nestCollector,
   netHttpCollector,
   nextCollector,
+  railsCollector,
   springCollector,
   strawberryCollector,
   symfonyCollector,

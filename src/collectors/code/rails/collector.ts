@@ -1,0 +1,131 @@
+import type { SourceFile } from '../../../engine/context.js';
+import type { AuthEvidence, RateLimitEvidence } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import type { CodeCollector, CollectedEndpoint } from '../collector.js';
+import { makeEndpoint, sortEndpoints } from '../python/endpoint.js';
+import { callArgs, callName, camelize, constantPath, field, literal, locate, underscore, walk } from '../ruby/ast.js';
+import { singular } from '../ruby/inflect.js';
+import { RubyProject } from '../ruby/project.js';
+import { RailsFilters } from './filters.js';
+import { rackAttackThrottles, throttleFor } from './rack-attack.js';
+import { RailsRouteWalker, type RailsRoute } from './routes.js';
+
+const FRAMEWORK = 'rails';
+const IGNORED = /^(vendor|node_modules|spec|test|tmp)\//;
+const DEVISE_MODULES: Record<string, string> = {
+  database_authenticatable: 'sessions',
+  recoverable: 'passwords',
+  registerable: 'registrations',
+  confirmable: 'confirmations',
+  lockable: 'unlocks',
+};
+
+/** `X.routes.draw do … end` calls: the application's and the engines'. */
+function drawCalls(files: readonly SourceFile[]): { app: { file: SourceFile; block: Node }[]; engines: Map<string, { file: SourceFile; block: Node }> } {
+  const app: { file: SourceFile; block: Node }[] = [];
+  const engines = new Map<string, { file: SourceFile; block: Node }>();
+  for (const file of files) {
+    if (IGNORED.test(file.file) || !file.text.includes('routes.draw')) continue;
+    walk(file.tree.rootNode, (node) => {
+      if (node.type !== 'call' || callName(node) !== 'draw') return true;
+      const routes = field(node, 'receiver');
+      const block = field(node, 'block');
+      if (!routes || !block || routes.type !== 'call' || callName(routes) !== 'routes') return true;
+      const owner = field(routes, 'receiver');
+      if (!owner) return true;
+      const constant = constantPath(owner);
+      if (owner.type === 'call' && callName(owner) === 'application') app.push({ file, block });
+      else if (constant && /(^|::)Application$/.test(constant)) app.push({ file, block });
+      else if (constant) engines.set(constant, { file, block });
+      return false;
+    });
+  }
+  return { app, engines };
+}
+
+function railsEnabled(project: { dependencies: Record<string, string[]> }, sources: readonly SourceFile[]): boolean {
+  const gems = project.dependencies['rubygems'] ?? [];
+  if (gems.includes('rails') || gems.includes('railties') || gems.includes('actionpack')) return true;
+  return sources.some((source) => source.language === 'ruby' && /\.routes\.draw\b/.test(source.text));
+}
+
+export const railsCollector: CodeCollector = {
+  id: FRAMEWORK,
+  languages: ['ruby'],
+  enablers: ['rails', 'railties'],
+  isEnabled: railsEnabled,
+  collect(sources, project) {
+    const rubyFiles = sources.filter((source) => source.language === 'ruby');
+    const project_ = new RubyProject(rubyFiles.filter((file) => !IGNORED.test(file.file)));
+    const byPath = new Map(rubyFiles.map((file) => [file.file, file]));
+    const { app, engines } = drawCalls(rubyFiles);
+    const gems = project.dependencies['rubygems'] ?? [];
+    const engineFor = (name: string): { block: Node; file: SourceFile; module: string } | undefined => {
+      for (const [fqn, draw] of engines) {
+        if (fqn === name || fqn.endsWith(`::${name}`) || name.endsWith(`::${fqn}`)) {
+          const scope = project_.scopes.get(fqn);
+          const isolated = scope?.calls.some(({ node }) => callName(node) === 'isolate_namespace');
+          return { ...draw, module: isolated ? underscore(fqn.replace(/::Engine$/, '')) : '' };
+        }
+      }
+      return undefined;
+    };
+    const walker = new RailsRouteWalker(byPath, engineFor);
+    walker.deviseModules = (resource) => {
+      const model = project_.scopes.get(camelize(singular(resource)));
+      const call = model?.calls.find(({ node }) => callName(node) === 'devise');
+      if (!call) return ['sessions', 'passwords', 'registrations'];
+      const modules = callArgs(call.node).positional.map((arg) => DEVISE_MODULES[literal(arg) ?? '']).filter((m): m is string => m !== undefined);
+      return modules;
+    };
+    for (const draw of app) walker.draw(draw.file, draw.block);
+    const deviseHelpers = new Set<string>();
+    if (gems.includes('devise') || walker.routes.some((route) => route.devise)) {
+      for (const route of walker.routes) if (route.devise) deviseHelpers.add(`authenticate_${singular(route.devise.scope)}!`);
+      walker.deviseScopes.forEach((scope) => deviseHelpers.add(`authenticate_${singular(scope)}!`));
+    }
+    const filters = new RailsFilters(project_, { deviseHelpers, doorkeeper: gems.includes('doorkeeper') || gems.includes('doorkeeper-openid_connect') });
+    const throttles = rackAttackThrottles(rubyFiles.filter((file) => !IGNORED.test(file.file)));
+    const endpoints: CollectedEndpoint[] = [];
+    const seen = new Set<string>();
+    for (const route of walker.routes) {
+      const key = `${route.method} ${route.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const decision = decideRoute(route, project_, filters);
+      const endpoint = makeEndpoint({
+        framework: FRAMEWORK,
+        method: route.method,
+        path: route.path,
+        location: locate(route.file.file, route.at),
+        auth: decision.auth,
+        ...(decision.handler ? { handler: decision.handler } : {}),
+        appFile: app[0]?.file.file ?? route.file.file,
+      });
+      if (decision.authorization) endpoint.authorization = decision.authorization;
+      const rateLimit: RateLimitEvidence | undefined = throttleFor(throttles, route.method, route.path);
+      if (rateLimit) endpoint.rateLimit = rateLimit;
+      endpoints.push(endpoint);
+    }
+    return { endpoints: sortEndpoints(endpoints), diagnostics: walker.diagnostics };
+  },
+};
+
+function decideRoute(route: RailsRoute, project: RubyProject, filters: RailsFilters): ReturnType<RailsFilters['decide']> {
+  if (route.devise) {
+    const { module, scope } = route.devise;
+    const action = route.action ?? '';
+    if (module === 'registrations' && ['edit', 'update', 'destroy'].includes(action)) {
+      return { auth: { state: 'protected', mechanisms: ['session'], where: locate(route.file.file, route.at), scope: 'route', detail: `Devise registrations#${action} authenticates the ${singular(scope)} (authenticate_scope!)` } };
+    }
+    return { auth: { state: 'public', mechanisms: ['none'], where: locate(route.file.file, route.at), scope: 'route', detail: `Devise ${module}#${action} is open by design (sign-in, sign-up, password reset)` } };
+  }
+  if (!route.controller || !route.action) {
+    const auth: AuthEvidence = { state: 'unknown', mechanisms: ['unknown'], detail: route.endpoint ? `served by ${route.endpoint}, not a controller action` : 'the controller action could not be read from the route' };
+    return { auth };
+  }
+  const fqn = `${camelize(route.controller)}Controller`;
+  const controller = project.scopes.get(fqn);
+  if (!controller) return { auth: { state: 'unknown', mechanisms: ['unknown'], detail: `${fqn} is not in the repository` } };
+  return filters.decide(controller, route.action);
+}
