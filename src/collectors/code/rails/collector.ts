@@ -125,7 +125,8 @@ function decideRoute(route: RailsRoute, project: RubyProject, filters: RailsFilt
     return { auth };
   }
   const fqn = `${camelize(route.controller)}Controller`;
-  const controller = project.scopes.get(fqn);
+  // Zeitwerk acronyms (`inflect.acronym "API"`) make `legacy_api` LegacyAPI: the same letters, other case.
+  const controller = project.scopes.get(fqn) ?? [...project.scopes.values()].find((scope) => scope.kind === 'class' && scope.fqn.toLowerCase() === fqn.toLowerCase());
   if (!controller) return { auth: { state: 'unknown', mechanisms: ['unknown'], detail: `${fqn} is not in the repository` } };
   return filters.decide(controller, route.action);
 }
