@@ -144,7 +144,15 @@ function parametersOf(method: JvmMethod, ctx: Context): Parameter[] {
 function authFor(ctx: Context, file: string, method: string, securityPath: string, handlerAnnotations: readonly { list: JvmAnnotation[]; scope: Scope }[]): AuthEvidence {
   const app = ctx.appOf(file);
   const chains = ctx.chains.filter((chain) => ctx.appOf(chain.where.file) === app);
-  const chain = decideChains(chains, method, securityPath);
+  let chain = decideChains(chains, method, securityPath);
+  // Under `spring.mvc.servlet.path` ant matchers see the servlet path and MVC matchers do not: both readings must agree.
+  const { prefix } = prefixFor(ctx, file);
+  if (prefix.servlet !== '' && chain) {
+    const within = decideChains(chains, method, securityPath.slice(joinPaths(prefix.servlet).length) || '/');
+    if (within?.verdict !== chain.verdict) {
+      chain = { verdict: 'unknown', detail: `the filter chain decides differently with and without the servlet path ${prefix.servlet} (ant vs MVC matchers)`, where: chain.where, mechanisms: [] };
+    }
+  }
   let methods = ctx.methods.get(app);
   if (!methods) {
     methods = methodSecurity(ctx.program, (other) => ctx.appOf(other) === app);
