@@ -94,13 +94,18 @@ describe('seed 003 checklist', () => {
 
   it('compares access-token lifetimes with the configurable threshold (seed: 15 minutes)', () => {
     const name = 'JWTs use RS256 with short expiry';
-    const accessTokens = [{ file: 'src/auth.js', line: 12, call: 'jwt.sign', seconds: 3600 }];
+    const issued = { file: 'src/auth.js', line: 12, call: 'jwt.sign', seconds: 3600 };
+    const accessTokens = [issued];
     const evidence = { ...input().evidence, accessTokens };
     const strict = item(evaluateChecklist(input({ evidence })), name);
     expect(strict.status).toBe('fail');
     expect(strict.reason).toBe('Access tokens outlive the 15 min threshold: `jwt.sign` at src/auth.js:12 (1 h).');
-    // Within a one-hour threshold the lifetime is fine, but RS256 is not verified: still not a ✓.
+    // Within a one-hour threshold the lifetime is fine, but the algorithm is not written: still not a ✓.
     expect(item(evaluateChecklist(input({ evidence, maxAccessTokenSeconds: 3600 })), name).status).toBe('unknown');
+    const hs256 = { ...input().evidence, accessTokens: [{ ...issued, algorithm: 'HS256' }] };
+    expect(item(evaluateChecklist(input({ evidence: hs256, maxAccessTokenSeconds: 3600 })), name)).toMatchObject({ status: 'fail', reason: expect.stringContaining('(HS256)') as unknown });
+    const rs256 = { ...input().evidence, accessTokens: [{ ...issued, algorithm: 'RS256' }] };
+    expect(item(evaluateChecklist(input({ evidence: rs256, maxAccessTokenSeconds: 3600 })), name).status).toBe('pass');
     const never = { ...input().evidence, accessTokens: [{ file: 'src/auth.py', line: 3, call: 'jwt.encode', neverExpires: true }] };
     expect(item(evaluateChecklist(input({ evidence: never, maxAccessTokenSeconds: 86400 })), name).reason).toContain('(no expiry)');
   });
@@ -157,8 +162,8 @@ describe('seed 003 checklist on a project, through audit()', () => {
     expect(logging.evidence?.[0]?.location).toMatchObject({ file: 'src/app.js', line: 8 });
     expect(item(items, 'OAuth 2.0 with PKCE for public clients')).toMatchObject({ status: 'pass', evidence: [{ location: { file: 'src/app.js', line: 9 } }] });
     const jwtItem = item(items, 'JWTs use RS256 with short expiry');
-    expect(jwtItem.status).toBe('unknown');
-    expect(jwtItem.reason).toContain('expires within 15 min (src/app.js:12, 10 min)');
+    expect(jwtItem.status).toBe('pass');
+    expect(jwtItem.reason).toBe('Every access token the code issues is signed with an asymmetric algorithm and expires within 15 min (src/app.js:12, 10 min, RS256).');
     // Tokens are issued and no route refreshes or revokes them: a lead, not a verdict.
     const rotation = item(items, 'Token rotation implemented');
     expect(rotation.status).toBe('unknown');

@@ -45,6 +45,8 @@ interface Rule {
 }
 
 const EVIDENCE_SHOWN = 3;
+/** RS256 and its asymmetric peers (seed 003: "Asymmetric, not HS256 with weak secret"). */
+const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^ES256K$|^EdDSA$/;
 
 function at(location: Location): string {
   return `${location.file}:${location.line}`;
@@ -117,11 +119,16 @@ const RULES: Rule[] = [
       if (tokens.length === 0) return undefined;
       const unread = tokens.filter((token) => token.seconds === undefined);
       if (unread.length > 0) return { status: 'unknown', reason: `The lifetime of ${unread.length} of the ${tokens.length} access tokens the code issues could not be read (${listed(unread.map((token) => `${token.file}:${token.line}`))}).` };
-      return {
-        status: 'unknown',
-        reason: `Every access token the code issues expires within ${limit} (${listed(tokens.map((token) => `${token.file}:${token.line}, ${seconds(token.seconds ?? 0)}`))}); the signing algorithm (RS256) is not verified by apisec.`,
-        evidence: tokens.slice(0, EVIDENCE_SHOWN).map((token) => ({ location: { file: token.file, line: token.line }, snippet: token.call })),
-      };
+      const lifetimes = listed(tokens.map((token) => `${token.file}:${token.line}, ${seconds(token.seconds ?? 0)}${token.algorithm === undefined ? '' : `, ${token.algorithm}`}`));
+      const evidenceOf = tokens.slice(0, EVIDENCE_SHOWN).map((token) => ({ location: { file: token.file, line: token.line }, snippet: token.call }));
+      const symmetric = tokens.filter((token) => token.algorithm !== undefined && !ASYMMETRIC.test(token.algorithm));
+      if (symmetric.length > 0) {
+        return { status: 'fail', reason: `Tokens are signed with a shared secret, not RS256 or another asymmetric algorithm: ${listed(symmetric.map((token) => `\`${token.call}\` at ${token.file}:${token.line} (${token.algorithm ?? ''})`))}.`, evidence: evidenceOf };
+      }
+      if (tokens.every((token) => token.algorithm !== undefined)) {
+        return { status: 'pass', reason: `Every access token the code issues is signed with an asymmetric algorithm and expires within ${limit} (${lifetimes}).`, evidence: evidenceOf };
+      }
+      return { status: 'unknown', reason: `Every access token the code issues expires within ${limit} (${lifetimes}); the signing algorithm of some is not written where it is issued.`, evidence: evidenceOf };
     },
   },
   {

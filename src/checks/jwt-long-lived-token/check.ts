@@ -159,6 +159,8 @@ interface SignedToken {
   node: Node;
   name: string;
   lifetime: Lifetime | undefined;
+  /** The signing algorithm when written as a literal (`algorithm: 'RS256'`, `algorithm="RS256"`). */
+  algorithm?: string;
 }
 
 /** Every place a file issues a JWT (jsonwebtoken, PyJWT, python-jose, NestJS, @fastify/jwt, jose) with its lifetime when readable. */
@@ -166,7 +168,13 @@ function signedTokens(source: SourceFile): SignedToken[] {
   const signs: SignedToken[] = [];
   for (const jwt of jwtCalls(source)) {
     if (jwt.kind !== 'sign' && jwt.library !== '@fastify/jwt') continue;
-    signs.push({ node: jwt.call.node, name: jwt.name, lifetime: isPython(source) ? pyLifetime(source, jwt) : jsLifetime(source, jwt) });
+    const algorithm = stringValue(jwt.get('algorithm'));
+    signs.push({
+      node: jwt.call.node,
+      name: jwt.name,
+      lifetime: isPython(source) ? pyLifetime(source, jwt) : jsLifetime(source, jwt),
+      ...(algorithm === undefined ? {} : { algorithm }),
+    });
   }
   for (const call of factsOf(source).calls) {
     if (call.isNew && call.callee === 'jose.SignJWT') signs.push({ node: call.node, name: call.written, lifetime: joseLifetime(source, call.node) });
@@ -183,6 +191,8 @@ export interface IssuedAccessToken {
   seconds?: number;
   /** The token carries no `exp` at all. */
   neverExpires?: boolean;
+  /** The signing algorithm, when written as a literal. */
+  algorithm?: string;
 }
 
 /**
@@ -192,9 +202,9 @@ export interface IssuedAccessToken {
 export function issuedAccessTokens(sources: readonly SourceFile[]): IssuedAccessToken[] {
   const out: IssuedAccessToken[] = [];
   for (const source of sources) {
-    for (const { node, name, lifetime } of signedTokens(source)) {
+    for (const { node, name, lifetime, algorithm } of signedTokens(source)) {
       if (isRefreshToken(node)) continue;
-      const token: IssuedAccessToken = { file: source.file, line: node.startPosition.row + 1, call: name };
+      const token: IssuedAccessToken = { file: source.file, line: node.startPosition.row + 1, call: name, ...(algorithm === undefined ? {} : { algorithm }) };
       if (lifetime?.none === true) token.neverExpires = true;
       else if (lifetime?.seconds !== undefined) token.seconds = lifetime.seconds;
       out.push(token);
