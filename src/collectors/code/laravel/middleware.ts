@@ -84,6 +84,8 @@ export class MiddlewareConfig {
     ['sanctum', 'sanctum'],
   ]);
   defaultGuard = 'web';
+  /** Named limiters: `RateLimiter::for('api', fn …)` → where it is defined. */
+  readonly limiters = new Map<string, string>();
   private readonly verdicts = new Map<string, MiddlewareKind>();
 
   constructor(private readonly project: PhpProject) {
@@ -91,6 +93,7 @@ export class MiddlewareConfig {
       for (const cls of file.classes) if (project.extendsClass(cls, 'Illuminate\\Foundation\\Http\\Kernel')) this.readKernel(cls);
       if (/(^|\/)bootstrap\/app\.php$/.test(file.source.file)) this.readBootstrap(file);
       if (/(^|\/)config\/auth\.php$/.test(file.source.file)) this.readAuthConfig(file);
+      if (file.source.text.includes('RateLimiter::for')) this.readLimiters(file);
     }
   }
 
@@ -173,6 +176,23 @@ export class MiddlewareConfig {
     });
   }
 
+  private readLimiters(file: PhpFile): void {
+    walk(file.source.tree.rootNode, (node) => {
+      if (node.type !== 'scoped_call_expression' || callName(node) !== 'for' || !/^\\?(?:Illuminate\\Support\\Facades\\)?RateLimiter$/.test(field(node, 'scope')?.text ?? '')) return true;
+      const name = kidsOfArguments(node)[0];
+      const value = name ? this.project.evaluate(file, name.value) : undefined;
+      if (value?.kind === 'string') this.limiters.set(value.value, `${file.source.file}:${String(node.startPosition.row + 1)}`);
+      return false;
+    });
+  }
+
+  /** `throttle:60,1` as written; `throttle:api` with the place of its `RateLimiter::for('api')`. */
+  private throttleLimit(params: readonly string[]): string {
+    const [first = 'default'] = params;
+    const defined = params.length === 1 ? this.limiters.get(first) : undefined;
+    return defined !== undefined ? `${first} (RateLimiter::for at ${defined})` : params.join(',') || 'default';
+  }
+
   private readAuthConfig(file: PhpFile): void {
     const returned = kids(file.source.tree.rootNode).find((node) => node.type === 'return_statement');
     const expression = returned ? kids(returned)[0] : undefined;
@@ -210,7 +230,7 @@ export class MiddlewareConfig {
     if (known === 'guard') return { kind: 'authenticates', mechanism: this.guardMechanism(use.params), detail: label };
     if (known) return { kind: 'authenticates', mechanism: known, detail: label };
     if (AUTHORIZING.has(fqn) || (fqn === use.name && AUTHORIZING_ALIASES.has(use.name))) return { kind: 'authorizes', detail: label };
-    if (THROTTLING.has(fqn)) return { kind: 'throttles', limit: use.params.join(',') || 'default' };
+    if (THROTTLING.has(fqn)) return { kind: 'throttles', limit: this.throttleLimit(use.params) };
     const cls = this.project.classOf(fqn);
     if (cls) {
       if (this.project.extendsClass(cls, 'Illuminate\\Auth\\Middleware\\Authenticate')) {
@@ -222,7 +242,7 @@ export class MiddlewareConfig {
         return { kind: 'authenticates', mechanism: mechanism === 'guard' ? this.guardMechanism(use.params) : mechanism, detail: `${label} (extends ${parent})` };
       }
       if (parent && AUTHORIZING.has(parent)) return { kind: 'authorizes', detail: label };
-      if (parent && THROTTLING.has(parent)) return { kind: 'throttles', limit: use.params.join(',') || 'default' };
+      if (parent && THROTTLING.has(parent)) return { kind: 'throttles', limit: this.throttleLimit(use.params) };
       return this.custom(cls, label);
     }
     if (frameworkNeutral(fqn)) return { kind: 'neutral' };

@@ -93,3 +93,24 @@ describe('configuration files', () => {
     expect(parseYaml('a: [1, 2\n').error).toBeDefined();
   });
 });
+
+describe('Laravel rate limits', () => {
+  it('reports throttle middleware with the named limiter it uses, and none where nothing throttles', async () => {
+    const { laravelCollector } = await import('../laravel/collector.js');
+    const sources = [
+      await php(
+        'app/Providers/RouteServiceProvider.php',
+        "<?php\nnamespace App\\Providers;\nuse Illuminate\\Support\\Facades\\RateLimiter;\nuse Illuminate\\Support\\Facades\\Route;\nclass RouteServiceProvider {\n  public function boot(): void {\n    RateLimiter::for('uploads', fn ($r) => Limit::perMinute(5));\n    Route::prefix('api')->group(base_path('routes/api.php'));\n  }\n}\n",
+      ),
+      await php('routes/api.php', "<?php\nuse Illuminate\\Support\\Facades\\Route;\nRoute::post('/files', fn () => 1)->middleware('throttle:uploads');\nRoute::post('/login', fn () => 1)->middleware('throttle:5,1');\nRoute::get('/ping', fn () => 1);\n"),
+    ];
+    const project = { root: '/nowhere', languages: ['php' as const], frameworks: ['laravel'], dependencies: {} };
+    const { endpoints } = laravelCollector.collect(sources, project);
+    const limits = Object.fromEntries(endpoints.map((endpoint) => [`${endpoint.method} ${endpoint.path}`, endpoint.rateLimit?.limit ?? 'none']));
+    expect(limits).toEqual({
+      'POST /api/files': 'uploads (RateLimiter::for at app/Providers/RouteServiceProvider.php:7)',
+      'POST /api/login': '5,1',
+      'GET /api/ping': 'none',
+    });
+  });
+});
