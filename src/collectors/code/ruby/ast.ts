@@ -102,7 +102,6 @@ export function literal(node: Node | undefined): string | undefined {
     case 'simple_symbol':
       return node.text.replace(/^:/, '');
     case 'hash_key_symbol':
-    case 'identifier':
       return node.text;
     case 'string':
     case 'delimited_symbol':
