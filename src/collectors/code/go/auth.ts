@@ -69,7 +69,8 @@ function callsNext(node: Node, ctx: GuardContext): boolean {
     if (target.type !== 'selector_expression') return false;
     const operand = field(target, 'operand');
     const name = field(target, 'field')?.text;
-    if (operand?.type === 'identifier' && ctx.next.has(operand.text) && (name === 'ServeHTTP' || name === 'ServeFastHTTP')) return true;
+    // Any handler served from here passes the request on, whatever it is bound to.
+    if (operand !== undefined && (name === 'ServeHTTP' || name === 'ServeFastHTTP')) return true;
     return name === 'Next' && callArgs(call).length === 0;
   });
 }
@@ -119,9 +120,22 @@ function denies(list: Node[], ctx: GuardContext, atEnd = false): boolean {
   return ctx.abortRequired ? aborted : returned || aborted || atEnd || ctx.depth > 0;
 }
 
+/** The request's path or method: a branch on it treats some routes differently from others. */
+const ROUTE_READ = /\.URL\.(?:Path|RawPath|EscapedPath\(\))|\.RequestURI\b|\.(?:Path|FullPath|OriginalURL|Route)\(\)|\.Method\b/;
+
+function readsRoute(statement: Node): boolean {
+  const test = [field(statement, 'initializer'), field(statement, 'condition'), field(statement, 'value')].map((node) => node?.text ?? '').join(' ');
+  return ROUTE_READ.test(test);
+}
+
 /** Some statement before the call to the next handler denies the request on a condition (or always). */
 function guards(list: Node[], ctx: GuardContext): boolean {
   for (const [index, statement] of list.entries()) {
+    // `if r.URL.Path == "/login" { next… }` exempts routes; `if strings.HasPrefix(path, "/admin") && !ok { 401 }` guards only some.
+    if ((statement.type === 'if_statement' || statement.type === 'expression_switch_statement') && readsRoute(statement)) {
+      if (callsNext(statement, ctx)) return false;
+      continue;
+    }
     if (statement.type === 'if_statement') {
       for (let branch: Node | undefined = statement; branch; ) {
         const consequence = field(branch, 'consequence');
@@ -196,7 +210,7 @@ function funcLabel(fn: FuncValue): string {
 function boundHandlers(env: Env | undefined): Set<string> {
   const out = new Set<string>();
   for (let scope = env; scope; scope = scope.parent) {
-    for (const [name, value] of scope.vars) if (value.k === 'func' || value.k === 'ext' || value.k === 'unknown') out.add(name);
+    for (const [name, value] of scope.vars) if (value.k !== 'str') out.add(name);
   }
   return out;
 }
