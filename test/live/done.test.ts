@@ -103,6 +103,8 @@ describe('every probe against the four servers', () => {
         `${canary.origin}/stolen`,
         `${canary.origin}/swagger.json`,
         `http://localhost:${canary.port}/graphql`,
+        // redirect-off-target's own foreign URL, sent back by the open redirect (a .invalid host: never resolvable).
+        'https://apisec-redirect-probe.invalid/landing',
       ].sort(),
     );
   });

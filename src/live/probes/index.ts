@@ -14,6 +14,7 @@ import malformedTokenAccepted from './malformed-token-accepted/probe.js';
 import pageSizeNotCapped from './page-size-not-capped/probe.js';
 import privilegedPropertyWritable from './privileged-property-writable/probe.js';
 import rateLimitNotObserved from './rate-limit-not-observed/probe.js';
+import redirectOffTarget from './redirect-off-target/probe.js';
 import securityHeadersMissingLive from './security-headers-missing-live/probe.js';
 import serverVersionDisclosed from './server-version-disclosed/probe.js';
 import tokenAlgNoneAccepted from './token-alg-none-accepted/probe.js';
@@ -40,6 +41,7 @@ export const allProbes: readonly Probe[] = [
   pageSizeNotCapped,
   privilegedPropertyWritable,
   rateLimitNotObserved,
+  redirectOffTarget,
   securityHeadersMissingLive,
   serverVersionDisclosed,
   tokenAlgNoneAccepted,
