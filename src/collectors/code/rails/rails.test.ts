@@ -91,7 +91,7 @@ end
 `;
   const collectController = async (controller: string): Promise<Record<string, string>> => {
     const result = await collect({ 'config/routes.rb': routesFile, 'app/controllers/notes_controller.rb': controller });
-    return Object.fromEntries(result.endpoints.filter((e) => e.path.startsWith('/notes')).map((e) => [`${e.method} ${e.path}`, `${e.auth.state}`]));
+    return Object.fromEntries(result.endpoints.filter((e) => e.path.startsWith('/notes')).map((e) => [`${e.method} ${e.path}`, e.auth.state]));
   };
 
   it('a conditional skip leaves the action undecided; a redeclared before_action replaces the earlier one', async () => {
