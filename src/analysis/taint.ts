@@ -4,6 +4,7 @@ import type { Endpoint } from '../model/types.js';
 import { enclosingFunction, factsOf, qualify, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
 import { charge } from '../parsing/budget.js';
+import { isJsFamily } from '../parsing/languages.js';
 import { parentOf } from '../parsing/tree-index.js';
 import { lookupTable } from './lookup.js';
 
@@ -234,7 +235,15 @@ function koaFlatQuery(ctx: CheckContext): boolean {
   const cached = koaFlatQueryCache.get(ctx);
   if (cached !== undefined) return cached;
   const npm = ctx.project.dependencies.npm ?? [];
-  const flat = npm.includes('koa') && !npm.includes('koa-qs') && !npm.includes('qs-middleware');
+  // The manifest may sit above the audited folder (a `server/` directory of a larger repository):
+  // the modules the code imports tell the same thing.
+  const imported = new Set<string>();
+  for (const source of ctx.sources) {
+    if (!isJsFamily(source.language)) continue;
+    for (const module of factsOf(source).imports.values()) imported.add(module.split('.')[0] ?? module);
+  }
+  const uses = (name: string): boolean => npm.includes(name) || imported.has(name);
+  const flat = uses('koa') && !uses('koa-qs') && !uses('qs-middleware');
   koaFlatQueryCache.set(ctx, flat);
   return flat;
 }
