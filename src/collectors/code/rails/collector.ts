@@ -75,8 +75,13 @@ export const railsCollector: CodeCollector = {
       const model = project_.scopes.get(camelize(singular(resource)));
       const call = model?.calls.find(({ node }) => callName(node) === 'devise');
       if (!call) return ['sessions', 'passwords', 'registrations'];
-      const modules = callArgs(call.node).positional.map((arg) => DEVISE_MODULES[literal(arg) ?? '']).filter((m): m is string => m !== undefined);
-      return modules;
+      const args = callArgs(call.node).positional;
+      if (args.some((arg) => literal(arg) === undefined)) {
+        // `devise(*Config.modules)`: the modules are chosen at run time; sign-in (database_authenticatable) is the one every form login has.
+        walker.diagnostics.push({ level: 'info', source: 'collector:rails', file: call.file.file, line: call.node.startPosition.row + 1, message: `The Devise modules of ${model?.fqn ?? resource} are computed at run time; only the session routes of devise_for :${resource} are listed.` });
+        return ['sessions'];
+      }
+      return args.map((arg) => DEVISE_MODULES[literal(arg) ?? '']).filter((m): m is string => m !== undefined);
     };
     for (const draw of app) walker.draw(draw.file, draw.block);
     const deviseHelpers = new Set<string>();

@@ -381,7 +381,8 @@ export class RailsRouteWalker {
       this.deviseScopes.add(resource);
       const base = joinRails(scope.path, literal(args.options.get('path')) ?? resource);
       const pn = (key: string, fallback: string): string => pathNames.get(key) ?? fallback;
-      const want = (mod: string): boolean => modules(resource).includes(mod) && !skip.has(mod) && (only ? only.has(mod) : true);
+      const enabled = modules(resource);
+      const want = (mod: string): boolean => enabled.includes(mod) && !skip.has(mod) && (only ? only.has(mod) : true);
       const devise = (module: string): { scope: string; module: string } => ({ scope: resource, module });
       if (want('sessions')) {
         this.add(file, node, ['GET'], joinRails(base, pn('sign_in', 'sign_in')), { devise: devise('sessions'), action: 'new' });
