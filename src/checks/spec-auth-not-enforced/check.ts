@@ -1,4 +1,6 @@
+import { credentialEntry, isAuthFlowPath } from '../../analysis/credential-entry.js';
 import { codeSource } from '../../analysis/drift.js';
+import { isPublicProbe } from '../../analysis/openapi-security.js';
 import { calibrate, effectiveSecurity, operations, requiresAuth } from '../../analysis/openapi.js';
 import defineCheck from '../define-check.js';
 
@@ -29,6 +31,9 @@ export default defineCheck({
         if (!code) continue;
         const security = effectiveSecurity(op);
         if (!requiresAuth(security)) continue;
+        // A login, token refresh or SSO step cannot require the credential it hands out, nor a health
+        // probe: when the operation only inherits the document's default `security`, the spec is wrong.
+        if (security.declaredAt === 'global' && (isPublicProbe(endpoint) || isAuthFlowPath(endpoint.path) || credentialEntry(ctx, endpoint))) continue;
         const schemes = [...new Set(security.requirements.flatMap((requirement) => Object.keys(requirement)))].join(' or ');
         report({
           messageId: 'notEnforced',
