@@ -1,4 +1,5 @@
 import type { CodeCollector } from './collector.js';
+import { aspnetcoreCollector } from './aspnetcore/collector.js';
 import { chiCollector } from './chi/collector.js';
 import { connexionCollector } from './connexion/collector.js';
 import { djangoCollector } from './django/collector.js';
@@ -22,6 +23,7 @@ import { nestCollector } from './nestjs/collector.js';
 import { nextCollector } from './nextjs/collector.js';
 import { railsCollector } from './rails/collector.js';
 import { ariadneCollector } from './python-graphql/ariadne.js';
+import { sinatraCollector } from './sinatra/collector.js';
 import { springCollector } from './spring/collector.js';
 import { grapheneCollector } from './python-graphql/graphene.js';
 import { strawberryCollector } from './python-graphql/strawberry.js';
@@ -30,6 +32,7 @@ import { symfonyCollector } from './symfony/collector.js';
 /** Framework collectors, one per file. */
 export const allCollectors: readonly CodeCollector[] = [
   ariadneCollector,
+  aspnetcoreCollector,
   chiCollector,
   connexionCollector,
   djangoCollector,
@@ -53,6 +56,7 @@ export const allCollectors: readonly CodeCollector[] = [
   netHttpCollector,
   nextCollector,
   railsCollector,
+  sinatraCollector,
   springCollector,
   strawberryCollector,
   symfonyCollector,

@@ -1,0 +1,432 @@
+import type { Diagnostic, Location } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import type { CodeCollector, CollectedEndpoint } from '../collector.js';
+import { makeEndpoint, sortEndpoints } from '../python/endpoint.js';
+import { CsProject, attributesOf, enclosingClass, field, invocationParts, kids, locate, walk, type CsAttribute, type CsClass, type CsFile, type CsMethod } from '../csharp/project.js';
+import { attributeMarks, decide, decideLimit, limitMarks, type AuthMark, type LimitMark } from './auth.js';
+import { readConfig, type AppConfig } from './config.js';
+
+const FRAMEWORK = 'aspnetcore';
+const VERB_ATTRIBUTES: Record<string, string> = { HttpGet: 'GET', HttpPost: 'POST', HttpPut: 'PUT', HttpDelete: 'DELETE', HttpPatch: 'PATCH', HttpHead: 'HEAD', HttpOptions: 'OPTIONS' };
+const MAP_VERBS: Record<string, string[]> = { MapGet: ['GET'], MapPost: ['POST'], MapPut: ['PUT'], MapDelete: ['DELETE'], MapPatch: ['PATCH'] };
+const CONTROLLER_BASES = new Set(['ControllerBase', 'Controller', 'ODataController']);
+const BUILDER_TYPES = new Set(['IEndpointRouteBuilder', 'WebApplication', 'RouteGroupBuilder', 'IApplicationBuilder']);
+
+/** `{id:int}`, `{id?}`, `{*rest}`, `{**rest}`, `{id=5}`, `{id:regex(^\d{{3}}$)}` become `{id}`. */
+export function normaliseTemplate(raw: string): string {
+  let out = '';
+  for (let index = 0; index < raw.length; index += 1) {
+    const char = raw.charAt(index);
+    if (char !== '{') {
+      out += char;
+      continue;
+    }
+    let depth = 1;
+    let end = index + 1;
+    while (end < raw.length && depth > 0) {
+      if (raw[end] === '{') depth += 1;
+      else if (raw[end] === '}') depth -= 1;
+      end += 1;
+    }
+    const inner = raw.slice(index + 1, end - 1);
+    const name = /^\**([A-Za-z_][A-Za-z0-9_]*)/.exec(inner)?.[1] ?? inner;
+    out += `{${name}}`;
+    index = end - 1;
+  }
+  return out;
+}
+
+export function joinRoute(...parts: readonly string[]): string {
+  const segments = parts.flatMap((part) => part.split('/')).filter((segment) => segment !== '' && segment !== '~');
+  return `/${segments.join('/')}`;
+}
+
+interface Group {
+  parent?: Group;
+  prefix: string;
+  marks: AuthMark[];
+  limits: LimitMark[];
+  /** Why the conventions of this builder cannot be known (a group passed in from unresolved code). */
+  detached?: string;
+}
+
+interface MinimalRoute {
+  methods: string[];
+  path: string;
+  group: Group;
+  marks: AuthMark[];
+  limits: LimitMark[];
+  at: Location;
+  handler?: Location;
+}
+
+type Value = { kind: 'group'; group: Group } | { kind: 'route'; route: MinimalRoute } | { kind: 'controllers'; group: Group };
+
+class Collector {
+  readonly config: AppConfig;
+  readonly diagnostics: Diagnostic[] = [];
+  readonly routes: MinimalRoute[] = [];
+  readonly controllerConventions: Group[] = [];
+  private readonly visited = new Set<Node['id']>();
+  private depth = 0;
+
+  constructor(readonly project: CsProject) {
+    this.config = readConfig(project);
+  }
+
+  // ---- minimal APIs -------------------------------------------------------------------------------------
+
+  run(): void {
+    const root: Group = { prefix: '', marks: [], limits: [] };
+    for (const file of this.project.files) {
+      const globals = kids(file.source.tree.rootNode).filter((node) => node.type === 'global_statement');
+      if (globals.length > 0) this.block(file, globals, new Map(), root);
+      for (const cls of file.classes) {
+        for (const method of cls.methods) {
+          if (method.name === 'Configure' || method.name === 'Main') this.method(file, method, new Map(), root);
+        }
+      }
+    }
+    // Builder-taking methods no resolved code calls (registered by reflection, an interface loop …).
+    for (const file of this.project.files) {
+      for (const cls of file.classes) {
+        for (const method of cls.methods) {
+          if (this.visited.has(method.node.id)) continue;
+          const param = method.parameters.find((each) => BUILDER_TYPES.has(each.type));
+          if (!param || !/\bMap(Get|Post|Put|Delete|Patch|Methods|Group)\b/.test(method.node.text)) continue;
+          const detached: Group = param.type === 'RouteGroupBuilder' ? { prefix: '', marks: [], limits: [], detached: `group passed to ${cls.name}.${method.name} by code apisec could not follow; its prefix and conventions are unknown` } : root;
+          const env = new Map<string, Value>([[param.name, { kind: 'group', group: detached }]]);
+          this.method(file, method, env, root);
+          if (param.type === 'RouteGroupBuilder') this.diagnostics.push({ level: 'info', source: `collector:${FRAMEWORK}`, file: file.source.file, line: method.node.startPosition.row + 1, message: `${cls.name}.${method.name} maps routes on a group whose caller was not found; paths may lack the group prefix.` });
+        }
+      }
+    }
+  }
+
+  private method(file: CsFile, method: CsMethod, env: Map<string, Value>, root: Group): Value | undefined {
+    if (this.depth > 12) return undefined;
+    this.visited.add(method.node.id);
+    const body = field(method.node, 'body');
+    if (!body) return undefined;
+    this.depth += 1;
+    try {
+      for (const param of method.parameters) if (!env.has(param.name) && (param.type === 'WebApplication' || param.type === 'IEndpointRouteBuilder') && method.name === 'Configure') env.set(param.name, { kind: 'group', group: root });
+      if (body.type === 'arrow_expression_clause') return this.expression(file, kids(body)[0], env, root);
+      return this.block(file, kids(body), env, root);
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  /** Statements in order; returns the value of a `return`. */
+  private block(file: CsFile, statements: readonly Node[], env: Map<string, Value>, root: Group): Value | undefined {
+    let returned: Value | undefined;
+    for (const statement of statements) {
+      walk(statement, (node) => {
+        if (node.type === 'local_function_statement' || node.type === 'class_declaration') return false;
+        if (node.type === 'variable_declarator') {
+          const name = kids(node)[0]?.text;
+          const init = kids(node).find((child) => child.type === 'equals_value_clause');
+          const value = init ? this.expression(file, kids(init)[0], env, root) : undefined;
+          if (name && value) env.set(name, value);
+          return false;
+        }
+        if (node.type === 'return_statement') {
+          const value = this.expression(file, kids(node)[0], env, root);
+          returned ??= value;
+          return false;
+        }
+        if (node.type === 'invocation_expression') {
+          this.expression(file, node, env, root);
+          return false;
+        }
+        return true;
+      });
+    }
+    return returned;
+  }
+
+  private expression(file: CsFile, node: Node | undefined, env: Map<string, Value>, root: Group): Value | undefined {
+    if (!node) return undefined;
+    if (node.type === 'identifier') return env.get(node.text);
+    if (node.type === 'parenthesized_expression') return this.expression(file, kids(node)[0], env, root);
+    if (node.type === 'await_expression') return this.expression(file, kids(node)[0], env, root);
+    const parts = invocationParts(node);
+    if (!parts) return undefined;
+    const cls = enclosingClass(this.project, file, node);
+    if (parts.name === 'Build' && parts.args.length === 0 && parts.receiver && /builder|Builder/.test(parts.receiver.text) && !/Policy/.test(parts.receiver.text)) return { kind: 'group', group: root };
+    if ((parts.name === 'Create' || parts.name === 'CreateBuilder') && parts.receiver?.text === 'WebApplication' && parts.name === 'Create') return { kind: 'group', group: root };
+    if (parts.name === 'UseEndpoints' || parts.name === 'UseRouter') {
+      for (const arg of parts.args) {
+        if (arg.type !== 'lambda_expression') continue;
+        const params = field(arg, 'parameters');
+        const name = params ? kids(params)[0] : kids(arg).find((child) => child.type === 'identifier');
+        const paramName = name?.type === 'parameter' ? field(name, 'name')?.text : name?.text;
+        const inner = new Map(env);
+        if (paramName) inner.set(paramName, { kind: 'group', group: root });
+        const body = field(arg, 'body');
+        if (body?.type === 'block') this.block(file, kids(body), inner, root);
+        else this.expression(file, body, inner, root);
+      }
+      return undefined;
+    }
+    const receiver = parts.receiver ? this.expression(file, parts.receiver, env, root) : undefined;
+    const where = locate(file.source.file, node);
+    if (receiver?.kind === 'group') {
+      const group = receiver.group;
+      if (parts.name === 'MapGroup') {
+        const prefix = this.project.stringValue(parts.args[0], cls);
+        if (prefix === undefined) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `MapGroup prefix ${parts.args[0]?.text ?? ''} is computed; its routes are listed without it.` });
+        return { kind: 'group', group: { parent: group, prefix: prefix ?? '', marks: [], limits: [] } };
+      }
+      const verbs = MAP_VERBS[parts.name] ?? (parts.name === 'MapMethods' ? this.project.stringList(parts.args[1], cls)?.map((verb) => verb.toUpperCase()) : undefined);
+      if (verbs || parts.name === 'Map' && parts.args.length >= 2 && parts.args[1]?.type === 'lambda_expression') {
+        const pattern = this.project.stringValue(parts.args[0], cls);
+        if (pattern === undefined) {
+          this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `${parts.name} with a computed pattern ${parts.args[0]?.text ?? ''}; the route is not listed.` });
+          return undefined;
+        }
+        const handlerNode = parts.args[parts.name === 'MapMethods' ? 2 : 1];
+        const handler = this.handler(file, handlerNode);
+        const route: MinimalRoute = { methods: verbs ?? ['ANY'], path: pattern, group, marks: [...handler.marks], limits: [...handler.limits], at: where, ...(handler.location ? { handler: handler.location } : {}) };
+        this.routes.push(route);
+        return { kind: 'route', route };
+      }
+      if (parts.name === 'MapControllers' || parts.name === 'MapDefaultControllerRoute' || parts.name === 'MapControllerRoute') {
+        const conventions: Group = { parent: group, prefix: '', marks: [], limits: [] };
+        this.controllerConventions.push(conventions);
+        if (parts.name !== 'MapControllers') this.diagnostics.push({ level: 'info', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `${parts.name}: conventionally routed actions (without [Route]/[Http*] templates) are not listed.` });
+        return { kind: 'controllers', group: conventions };
+      }
+    }
+    if (receiver) {
+      const marks = receiver.kind === 'route' ? receiver.route.marks : receiver.group.marks;
+      const limits = receiver.kind === 'route' ? receiver.route.limits : receiver.group.limits;
+      if (parts.name === 'RequireAuthorization') {
+        const policies: string[] = [];
+        let computed = false;
+        let denies = parts.args.length === 0;
+        for (const arg of parts.args) {
+          const name = this.project.stringValue(arg, cls);
+          if (name !== undefined) policies.push(name);
+          else if (arg.type === 'lambda_expression' || arg.type === 'object_creation_expression' || arg.type === 'invocation_expression') denies ||= /RequireAuthenticatedUser|RequireRole|RequireClaim|RequireUserName/.test(arg.text);
+          else computed = true;
+        }
+        if (computed && policies.length === 0 && !denies) marks.push({ kind: 'custom', where, detail: `RequireAuthorization(${parts.args.map((arg) => arg.text).join(', ')}): the policy is computed` });
+        else marks.push({ kind: 'authorize', policies, roles: denies && parts.args.length > 0 ? ['(inline policy)'] : [], where, detail: `.RequireAuthorization(${parts.args.map((arg) => arg.text).join(', ').slice(0, 60)})` });
+        return receiver;
+      }
+      if (parts.name === 'AllowAnonymous') {
+        marks.push({ kind: 'anonymous', where, detail: '.AllowAnonymous()' });
+        return receiver;
+      }
+      if (parts.name === 'RequireRateLimiting') {
+        limits.push({ kind: 'enable', where, detail: `.RequireRateLimiting(${parts.args.map((arg) => arg.text).join(', ')})` });
+        return receiver;
+      }
+      if (parts.name === 'DisableRateLimiting') {
+        limits.push({ kind: 'disable', where, detail: '.DisableRateLimiting()' });
+        return receiver;
+      }
+      if (parts.name === 'AddEndpointFilter' || parts.name === 'AddEndpointFilterFactory') {
+        marks.push({ kind: 'custom', where, detail: `.${parts.name}(…) may reject the request` });
+        return receiver;
+      }
+      if (/^(With|Produces|Accepts|Exclude|Add|Cache|Require|Disable|Has|Map(?!Get|Post|Put|Delete|Patch|Methods|Group))/.test(parts.name) && !this.projectMethod(parts.name)) return receiver;
+    }
+    // A project method: bind builder arguments (an extension's `this` or a plain parameter) and follow it.
+    const candidates = this.project.methodsNamed(parts.name, parts.receiver && !receiver ? parts.receiver.text : undefined);
+    const target = candidates.find((method) => method.parameters.length >= parts.args.length) ?? candidates[0];
+    const argValues = parts.args.map((arg) => this.expression(file, arg, env, root));
+    if (target && (receiver || argValues.some(Boolean))) {
+      const inner = new Map<string, Value>();
+      const isExtension = target.node.text.includes('this ') && receiver !== undefined && /\(\s*this\s/.test(field(target.node, 'parameters')?.text ?? '');
+      const values = isExtension ? [receiver, ...argValues] : argValues;
+      target.parameters.forEach((param, index) => {
+        const value = values[index];
+        if (value) inner.set(param.name, value);
+      });
+      return this.method(target.owner.file, target, inner, root);
+    }
+    return undefined;
+  }
+
+  private projectMethod(name: string): boolean {
+    return this.project.methodsNamed(name).length > 0;
+  }
+
+  private handler(file: CsFile, node: Node | undefined): { marks: AuthMark[]; limits: LimitMark[]; location?: Location } {
+    if (!node) return { marks: [], limits: [] };
+    const at = (attribute: CsAttribute): Location => locate(file.source.file, attribute.node);
+    if (node.type === 'lambda_expression' || node.type === 'anonymous_method_expression') {
+      const attributes = attributesOf(node);
+      const cls = enclosingClass(this.project, file, node);
+      return { marks: attributeMarks(this.project, file, attributes, cls, at), limits: limitMarks(attributes, at), location: locate(file.source.file, node) };
+    }
+    const name = node.type === 'member_access_expression' ? field(node, 'name')?.text : node.type === 'identifier' ? node.text : undefined;
+    const owner = node.type === 'member_access_expression' ? field(node, 'expression')?.text : undefined;
+    const method = name ? this.project.methodsNamed(name, owner)[0] : undefined;
+    if (!method) return { marks: [], limits: [] };
+    const methodFile = method.owner.file;
+    const located = (attribute: CsAttribute): Location => locate(methodFile.source.file, attribute.node);
+    return {
+      marks: attributeMarks(this.project, methodFile, method.attributes, method.owner, located),
+      limits: limitMarks(method.attributes, located),
+      location: locate(methodFile.source.file, method.node),
+    };
+  }
+
+  // ---- controllers ----------------------------------------------------------------------------------------
+
+  isController(cls: CsClass): boolean {
+    if (cls.node.type !== 'class_declaration' || cls.modifiers.includes('abstract') || cls.modifiers.includes('static')) return false;
+    if (!cls.modifiers.includes('public')) return false;
+    const chain = [cls, ...this.project.ancestors(cls).chain];
+    if (chain.some((each) => each.attributes.some((attribute) => attribute.name === 'NonController'))) return false;
+    if (cls.name.endsWith('Controller')) return true;
+    if (chain.some((each) => each.attributes.some((attribute) => attribute.name === 'Controller' || attribute.name === 'ApiController'))) return true;
+    return this.project.inherits(cls, CONTROLLER_BASES);
+  }
+
+  controllers(): CollectedEndpoint[] {
+    const out: CollectedEndpoint[] = [];
+    for (const cls of this.project.classes) {
+      if (!this.isController(cls)) continue;
+      const chain = [cls, ...this.project.ancestors(cls).chain];
+      const classRoutes = chain.find((each) => each.attributes.some((attribute) => attribute.name === 'Route'))?.attributes.filter((attribute) => attribute.name === 'Route') ?? [];
+      const area = chain.flatMap((each) => each.attributes).find((attribute) => attribute.name === 'Area');
+      const controllerName = cls.name.replace(/Controller$/, '');
+      const areaName = area ? this.project.stringValue(area.args[0]?.value, cls) : undefined;
+      const classMarks = chain.flatMap((each) => attributeMarks(this.project, each.file, each.attributes, each, (attribute) => locate(each.file.source.file, attribute.node)));
+      const classLimits = chain.flatMap((each) => limitMarks(each.attributes, (attribute) => locate(each.file.source.file, attribute.node)));
+      const seenActions = new Set<string>();
+      let conventional = 0;
+      for (const owner of chain) {
+        for (const method of owner.methods) {
+          if (!method.modifiers.includes('public') || method.modifiers.includes('static') || method.modifiers.includes('abstract')) continue;
+          if (method.attributes.some((attribute) => attribute.name === 'NonAction')) continue;
+          const signature = `${method.name}/${method.parameters.length}`;
+          if (seenActions.has(signature)) continue;
+          seenActions.add(signature);
+          const routes = this.actionRoutes(owner, method, classRoutes, controllerName, areaName);
+          if (routes === undefined) {
+            conventional += 1;
+            continue;
+          }
+          const file = owner.file;
+          const at = (attribute: CsAttribute): Location => locate(file.source.file, attribute.node);
+          const marks = [...attributeMarks(this.project, file, method.attributes, owner, at), ...classMarks, ...this.controllerConventions.flatMap((group) => groupMarks(group))];
+          const limits = [...limitMarks(method.attributes, at), ...classLimits, ...this.controllerConventions.flatMap((group) => groupLimits(group))];
+          const { auth, authorization } = decide(this.config, marks, true);
+          const rateLimit = decideLimit(this.config, limits);
+          const location = locate(file.source.file, method.node);
+          for (const route of routes) {
+            const endpoint = makeEndpoint({ framework: FRAMEWORK, method: route.method, path: normaliseTemplate(joinRoute(this.config.pathBase, route.path)), location: owner === cls ? location : locate(cls.file.source.file, cls.node), auth, handler: location });
+            if (authorization) endpoint.authorization = authorization;
+            if (rateLimit) endpoint.rateLimit = rateLimit;
+            out.push(endpoint);
+          }
+        }
+      }
+      if (conventional > 0 && this.controllerConventions.length > 0 && classRoutes.length === 0)
+        this.diagnostics.push({ level: 'info', source: `collector:${FRAMEWORK}`, file: cls.file.source.file, line: cls.node.startPosition.row + 1, message: `${cls.name}: ${conventional} action(s) without attribute routes rely on conventional routing and are not listed.` });
+    }
+    return out;
+  }
+
+  /** Method+path pairs of an action, or undefined when it has no attribute route. */
+  private actionRoutes(owner: CsClass, method: CsMethod, classRoutes: readonly CsAttribute[], controllerName: string, areaName: string | undefined): { method: string; path: string }[] | undefined {
+    const actionNameAttr = method.attributes.find((attribute) => attribute.name === 'ActionName');
+    const actionName = (actionNameAttr ? this.project.stringValue(actionNameAttr.args[0]?.value, owner) : undefined) ?? method.name.replace(/Async$/, '');
+    const tokens = (template: string): string =>
+      template.replace(/\[controller\]/gi, controllerName).replace(/\[action\]/gi, actionName).replace(/\[area\]/gi, areaName ?? '[area]');
+    const verbTemplates: { method: string; template?: string }[] = [];
+    const routeTemplates: string[] = [];
+    for (const attribute of method.attributes) {
+      const verb = VERB_ATTRIBUTES[attribute.name];
+      const positional = attribute.args.find((arg) => arg.name === undefined || arg.name === 'template');
+      if (verb) verbTemplates.push({ method: verb, ...(positional ? { template: this.project.stringValue(positional.value, owner) ?? '' } : {}) });
+      else if (attribute.name === 'AcceptVerbs') {
+        const route = attribute.args.find((arg) => arg.name === 'Route');
+        const template = route ? this.project.stringValue(route.value, owner) : undefined;
+        for (const arg of attribute.args.filter((each) => each.name === undefined)) {
+          for (const value of this.project.stringList(arg.value, owner) ?? []) verbTemplates.push({ method: value.toUpperCase(), ...(template !== undefined ? { template } : {}) });
+        }
+      } else if (attribute.name === 'Route') routeTemplates.push(positional ? (this.project.stringValue(positional.value, owner) ?? '') : '');
+    }
+    const templated = verbTemplates.filter((each) => each.template !== undefined);
+    const bare = verbTemplates.filter((each) => each.template === undefined);
+    const methods = bare.length > 0 ? bare.map((each) => each.method) : verbTemplates.length === 0 ? ['ANY'] : [];
+    const actionLevel: { method: string; template: string }[] = [
+      ...templated.map((each) => ({ method: each.method, template: each.template ?? '' })),
+      ...routeTemplates.flatMap((template) => (methods.length > 0 ? methods : ['ANY']).map((verb) => ({ method: verb, template }))),
+    ];
+    if (actionLevel.length === 0 && bare.length > 0) for (const verb of methods) actionLevel.push({ method: verb, template: '' });
+    if (actionLevel.length === 0 && classRoutes.length > 0) actionLevel.push({ method: 'ANY', template: '' });
+    if (classRoutes.length === 0 && templated.length === 0 && routeTemplates.length === 0) return undefined;
+    const prefixes = classRoutes.length > 0 ? classRoutes.map((attribute) => this.project.stringValue(attribute.args.find((arg) => arg.name === undefined || arg.name === 'template')?.value, owner) ?? '') : [''];
+    const out: { method: string; path: string }[] = [];
+    for (const action of actionLevel) {
+      const absolute = action.template.startsWith('/') || action.template.startsWith('~/');
+      for (const prefix of absolute ? [''] : prefixes) out.push({ method: action.method, path: tokens(joinRoute(prefix, action.template)) });
+    }
+    return out;
+  }
+
+  minimal(): CollectedEndpoint[] {
+    const out: CollectedEndpoint[] = [];
+    for (const route of this.routes) {
+      const groups: Group[] = [];
+      for (let group: Group | undefined = route.group; group; group = group.parent) groups.unshift(group);
+      const detached = groups.find((group) => group.detached)?.detached;
+      const marks = [...route.marks, ...groups.flatMap((group) => group.marks)];
+      const limits = [...route.limits, ...groups.flatMap((group) => group.limits)];
+      const { auth, authorization } = decide(this.config, marks, false, detached);
+      const rateLimit = decideLimit(this.config, limits);
+      const path = normaliseTemplate(joinRoute(this.config.pathBase, ...groups.map((group) => group.prefix), route.path));
+      for (const method of route.methods) {
+        const endpoint = makeEndpoint({ framework: FRAMEWORK, method, path, location: route.at, auth, ...(route.handler ? { handler: route.handler } : {}) });
+        if (authorization) endpoint.authorization = authorization;
+        if (rateLimit) endpoint.rateLimit = rateLimit;
+        out.push(endpoint);
+      }
+    }
+    return out;
+  }
+}
+
+function groupMarks(group: Group): AuthMark[] {
+  const out: AuthMark[] = [];
+  for (let current: Group | undefined = group; current; current = current.parent) out.push(...current.marks);
+  return out;
+}
+
+function groupLimits(group: Group): LimitMark[] {
+  const out: LimitMark[] = [];
+  for (let current: Group | undefined = group; current; current = current.parent) out.push(...current.limits);
+  return out;
+}
+
+export const aspnetcoreCollector: CodeCollector = {
+  id: FRAMEWORK,
+  languages: ['csharp'],
+  enablers: ['Microsoft.AspNetCore.App', 'Microsoft.NET.Sdk.Web'],
+  isEnabled(_project, sources) {
+    return sources.some((source) => source.language === 'csharp' && /\bMicrosoft\.AspNetCore\b|\bWebApplication\.Create|\bControllerBase\b|\[ApiController\]/.test(source.text));
+  },
+  collect(sources) {
+    const project = new CsProject(sources);
+    const collector = new Collector(project);
+    collector.run();
+    const endpoints = [...collector.controllers(), ...collector.minimal()];
+    const seen = new Set<string>();
+    const unique = endpoints.filter((endpoint) => {
+      const location = endpoint.sources[0]?.location;
+      const key = `${endpoint.method} ${endpoint.path} ${location?.file ?? ''}:${location?.line ?? 0}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return { endpoints: sortEndpoints(unique), diagnostics: collector.diagnostics };
+  },
+};
