@@ -23,6 +23,7 @@ import { nestCollector } from './nestjs/collector.js';
 import { nextCollector } from './nextjs/collector.js';
 import { railsCollector } from './rails/collector.js';
 import { ariadneCollector } from './python-graphql/ariadne.js';
+import { sinatraCollector } from './sinatra/collector.js';
 import { springCollector } from './spring/collector.js';
 import { grapheneCollector } from './python-graphql/graphene.js';
 import { strawberryCollector } from './python-graphql/strawberry.js';
@@ -55,6 +56,7 @@ export const allCollectors: readonly CodeCollector[] = [
   netHttpCollector,
   nextCollector,
   railsCollector,
+  sinatraCollector,
   springCollector,
   strawberryCollector,
   symfonyCollector,
