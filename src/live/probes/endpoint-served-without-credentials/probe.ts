@@ -1,5 +1,18 @@
 import defineProbe from '../../probe.js';
 
+/** Whether the answer came from the path asked for (a redirect adding or dropping a trailing slash aside). */
+function answeredItself(requested: string, answeredUrl: string): boolean {
+  let answered: string;
+  try {
+    answered = new URL(answeredUrl).pathname;
+  } catch {
+    return false;
+  }
+  const asked = requested.split('?')[0] ?? requested;
+  const trim = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, '') : path);
+  return trim(answered) === trim(asked);
+}
+
 export default defineProbe({
   id: 'endpoint-served-without-credentials',
   title: 'Endpoint that should require credentials answers without them',
@@ -22,6 +35,8 @@ export default defineProbe({
       const { response } = anonymous;
       // A soft 404 or a say-yes answer proves nothing; neither does an empty one.
       if (response.status < 200 || response.status >= 300 || ctx.isBaselineLike(response) || response.body.trim() === '') continue;
+      // Sent elsewhere (a sign-in page is how session apps refuse): the endpoint itself did not answer.
+      if (!answeredItself(item.path, response.url)) continue;
       const exchanges = [anonymous];
       if (ctx.identities.a) {
         const authenticated = ctx.cached(item.path, 'a') ?? (await ctx.send({ method: 'GET', path: item.path }, 'a'));
