@@ -48,6 +48,8 @@ export interface Taint {
   viaKeys?: boolean;
   /** An object literal whose keys are fixed and only values are tainted. */
   fixedKeys?: boolean;
+  /** A file object the upload parser itself filled in (`req.file`, `ctx.request.files.avatar`), not request JSON. */
+  upload?: boolean;
 }
 
 export type TaintMode = 'request' | 'parameters' | 'response';
@@ -228,6 +230,8 @@ function typeOfParam(param: Node): string {
   const type = param.childForFieldName('type');
   return (type?.text ?? '').replace(/^:\s*/, '').trim();
 }
+
+const UPLOAD_TEMP_PATHS = new Set(['path', 'filepath', 'tempFilePath']);
 
 const koaFlatQueryCache = new WeakMap<CheckContext, boolean>();
 
@@ -473,9 +477,13 @@ class Walker {
       case 'attribute': {
         const source = this.requestSource(node);
         const object = this.expr(node.childForFieldName('object'));
-        if (source) return source;
         const property = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property')?.text ?? '';
+        // multer / formidable / koa-body put uploads on `req.file(s)` / `ctx.request.files`: their
+        // `path` is the temporary file the parser chose. The client names only `originalname` & co.
+        // (Uploads read from `body.files` stay tainted: a JSON body can spell that object itself.)
+        if (source) return !this.py && (property === 'files' || property === 'file') ? { ...source, upload: true } : source;
         if (!object || NUMERIC_PROPS.has(property)) return undefined;
+        if (object.upload === true && UPLOAD_TEMP_PATHS.has(property)) return withCleared(derive(object, node.text), BIT.path);
         return derive(object, node.text);
       }
       case 'subscript':
