@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, functionName, functionVerifies, isPython, jwtCalls, type JwtCall } from '../../analysis/code-auth.js';
-import { enclosingFunction } from '../../analysis/code.js';
+import { enclosingFunction, factsOf, within } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -19,6 +19,65 @@ function usedAsIdentity(jwt: JwtCall): boolean {
   const fn = enclosingFunction(jwt.call.node);
   if (!fn) return false;
   return IDENTITY_SINK.test(fn.text) || AUTH_FUNCTION.test(functionName(jwt.call.node)) || /Guard|Strategy|Middleware/.test(classNameOf(jwt.call.node));
+}
+
+/** `name = value` assignments of a Python function, by name. */
+function assigned(source: SourceFile, fn: Node, name: string): Node[] {
+  return within(source.tree.rootNode.descendantsOfType('assignment').filter((node): node is Node => node !== null), fn)
+    .filter((node) => node.childForFieldName('left')?.text === name)
+    .flatMap((node) => node.childForFieldName('right') ?? []);
+}
+
+const TOKEN_POST = /^(requests|httpx|aiohttp)\.(post|request)$|\.post$/;
+
+/**
+ * `tokens["id_token"]` where `tokens` is the JSON answer of the provider's token endpoint, fetched
+ * by the server itself (`requests.post(token_url, data=…).json()`, an OAuth client's
+ * `fetch_token(code=…)`): OpenID Connect lets the client trust TLS for such an ID token.
+ */
+function fromTokenEndpoint(source: SourceFile, fn: Node, value: Node): boolean {
+  let base: Node | null = value;
+  if (base.type === 'subscript') base = base.childForFieldName('value');
+  else if (base.type === 'call' && base.childForFieldName('function')?.childForFieldName('attribute')?.text === 'get') base = base.childForFieldName('function')?.childForFieldName('object') ?? null;
+  else return false;
+  if (base?.type !== 'identifier') return false;
+  const calls = factsOf(source).callsById;
+  const origins = assigned(source, fn, base.text);
+  return origins.length > 0 && origins.every((origin) => {
+    const call = calls.get(origin.id);
+    if (!call) return false;
+    if (/(^|\.)fetch_token$/.test(call.callee)) return true;
+    const receiver = origin.childForFieldName('function')?.childForFieldName('object');
+    if (!/(^|\.)json$/.test(call.written) || !receiver) return false;
+    const responses = receiver.type === 'identifier' ? assigned(source, fn, receiver.text) : [receiver];
+    return responses.length > 0 && responses.every((response) => TOKEN_POST.test(calls.get(response.id)?.callee ?? ''));
+  });
+}
+
+/**
+ * The token decoded is an ID token the server received from the token endpoint itself, directly or
+ * kept in a field of a class that this file builds only from such answers (`self.id_token`).
+ */
+function serverFetchedToken(source: SourceFile, jwt: JwtCall): boolean {
+  const fn = enclosingFunction(jwt.call.node);
+  let token: Node | undefined = jwt.call.kwargs.get('jwt') ?? jwt.call.args[0];
+  if (!fn || !token) return false;
+  if (token.type === 'identifier') {
+    const values = assigned(source, fn, token.text);
+    if (values.length !== 1) return false;
+    token = values[0];
+  }
+  if (!token) return false;
+  if (fromTokenEndpoint(source, fn, token)) return true;
+  const field = token.type === 'attribute' && token.childForFieldName('object')?.text === 'self' ? token.childForFieldName('attribute')?.text : undefined;
+  const className = classNameOf(jwt.call.node);
+  if (!field || !className) return false;
+  const builds = factsOf(source).calls.filter((call) => call.callee === className || call.written === className);
+  return builds.length > 0 && builds.every((call) => {
+    const value = call.kwargs.get(field);
+    const caller = enclosingFunction(call.node);
+    return value !== undefined && caller !== undefined && fromTokenEndpoint(source, caller, value);
+  });
 }
 
 function disabledOption(source: SourceFile, jwt: JwtCall): string {
@@ -48,6 +107,7 @@ export default defineCheck({
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind !== 'decode-unverified') continue;
         if (functionVerifies(source, jwt.call.node)) continue;
+        if (isPython(source) && serverFetchedToken(source, jwt)) continue;
         const where = at(ctx, source, jwt.call.node);
         if (isPython(source) && jwt.library !== 'python-jose') {
           report({ messageId: 'disabled', data: { call: jwt.name, option: disabledOption(source, jwt) }, ...where });
