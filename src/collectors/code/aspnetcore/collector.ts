@@ -70,15 +70,20 @@ class Collector {
   private readonly visited = new Set<Node['id']>();
   private depth = 0;
 
-  constructor(readonly project: CsProject) {
-    this.config = readConfig(project);
+  constructor(
+    readonly project: CsProject,
+    /** The files of one application (its project directory, plus shared libraries when there is one application). */
+    readonly files: readonly CsFile[],
+    configRoots: readonly { file: CsFile; node: Node }[],
+  ) {
+    this.config = readConfig(project, configRoots);
   }
 
   // ---- minimal APIs -------------------------------------------------------------------------------------
 
   run(): void {
     const root: Group = { prefix: '', marks: [], limits: [] };
-    for (const file of this.project.files) {
+    for (const file of this.files) {
       const globals = kids(file.source.tree.rootNode).filter((node) => node.type === 'global_statement');
       if (globals.length > 0) this.block(file, globals, new Map(), root);
       for (const cls of file.classes) {
@@ -88,7 +93,7 @@ class Collector {
       }
     }
     // Builder-taking methods no resolved code calls (registered by reflection, an interface loop …).
-    for (const file of this.project.files) {
+    for (const file of this.files) {
       for (const cls of file.classes) {
         for (const method of cls.methods) {
           if (this.visited.has(method.node.id)) continue;
@@ -140,6 +145,7 @@ class Collector {
           this.expression(file, node, env, root);
           return false;
         }
+        if (node.type === 'expression_statement' && node.hasError && this.recover(file, node, env)) return false;
         return true;
       });
     }
@@ -179,8 +185,8 @@ class Collector {
         if (prefix === undefined) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `MapGroup prefix ${parts.args[0]?.text ?? ''} is computed; its routes are listed without it.` });
         return { kind: 'group', group: { parent: group, prefix: prefix ?? '', marks: [], limits: [] } };
       }
-      const verbs = MAP_VERBS[parts.name] ?? (parts.name === 'MapMethods' ? this.project.stringList(parts.args[1], cls)?.map((verb) => verb.toUpperCase()) : undefined);
-      if (verbs || parts.name === 'Map' && parts.args.length >= 2 && parts.args[1]?.type === 'lambda_expression') {
+      const verbs = MAP_VERBS[parts.name] ?? (parts.name === 'MapMethods' ? this.project.stringList(parts.args[1], cls)?.map((verb) => verb.toUpperCase()) : parts.name === 'MapHealthChecks' ? ['GET'] : parts.name === 'MapForwarder' ? ['ANY'] : undefined);
+      if (verbs || (parts.name === 'Map' && parts.args.length >= 2 && parts.args[1]?.type === 'lambda_expression')) {
         const pattern = this.project.stringValue(parts.args[0], cls);
         if (pattern === undefined) {
           this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `${parts.name} with a computed pattern ${parts.args[0]?.text ?? ''}; the route is not listed.` });
@@ -191,6 +197,19 @@ class Collector {
         const route: MinimalRoute = { methods: verbs ?? ['ANY'], path: pattern, group, marks: [...handler.marks], limits: [...handler.limits], at: where, ...(handler.location ? { handler: handler.location } : {}) };
         this.routes.push(route);
         return { kind: 'route', route };
+      }
+      if (parts.name === 'MapIdentityApi') {
+        // ASP.NET Core Identity's API endpoints (IdentityApiEndpointRouteBuilderExtensions); `/manage` requires authorization.
+        const manage: Group = { parent: group, prefix: '/manage', marks: [{ kind: 'authorize', policies: [], roles: [], where, detail: 'MapIdentityApi: /manage group RequireAuthorization()' }], limits: [] };
+        const add = (target: Group, verb: string, path: string): void => {
+          this.routes.push({ methods: [verb], path, group: target, marks: [], limits: [], at: where });
+        };
+        for (const path of ['/register', '/login', '/refresh', '/resendConfirmationEmail', '/forgotPassword', '/resetPassword']) add(group, 'POST', path);
+        add(group, 'GET', '/confirmEmail');
+        add(manage, 'POST', '/2fa');
+        add(manage, 'GET', '/info');
+        add(manage, 'POST', '/info');
+        return { kind: 'group', group };
       }
       if (parts.name === 'MapControllers' || parts.name === 'MapDefaultControllerRoute' || parts.name === 'MapControllerRoute') {
         const conventions: Group = { parent: group, prefix: '', marks: [], limits: [] };
@@ -205,12 +224,19 @@ class Collector {
       if (parts.name === 'RequireAuthorization') {
         const policies: string[] = [];
         let computed = false;
+        let inline = false;
         let denies = parts.args.length === 0;
         for (const arg of parts.args) {
           const name = this.project.stringValue(arg, cls);
           if (name !== undefined) policies.push(name);
-          else if (arg.type === 'lambda_expression' || arg.type === 'object_creation_expression' || arg.type === 'invocation_expression') denies ||= /RequireAuthenticatedUser|RequireRole|RequireClaim|RequireUserName/.test(arg.text);
-          else computed = true;
+          else if (arg.type === 'lambda_expression' || arg.type === 'object_creation_expression' || arg.type === 'invocation_expression') {
+            inline = true;
+            denies ||= this.policyDenies(arg);
+          } else computed = true;
+        }
+        if (inline && !denies) {
+          marks.push({ kind: 'custom', where, detail: `.RequireAuthorization(${parts.args.map((arg) => arg.text).join(', ').slice(0, 60)}): the inline policy does not provably require an authenticated user` });
+          return receiver;
         }
         if (computed && policies.length === 0 && !denies) marks.push({ kind: 'custom', where, detail: `RequireAuthorization(${parts.args.map((arg) => arg.text).join(', ')}): the policy is computed` });
         else marks.push({ kind: 'authorize', policies, roles: denies && parts.args.length > 0 ? ['(inline policy)'] : [], where, detail: `.RequireAuthorization(${parts.args.map((arg) => arg.text).join(', ').slice(0, 60)})` });
@@ -249,6 +275,41 @@ class Collector {
       return this.method(target.owner.file, target, inner, root);
     }
     return undefined;
+  }
+
+  /**
+   * The grammar does not know lambdas with an explicit return type (`async Task<Results<Ok, NotFound>> (…) =>`)
+   * and breaks the statement; the route's receiver, verb and pattern are still at its start. Anything else
+   * written on the statement that could carry authorization leaves the route undecided.
+   */
+  private recover(file: CsFile, node: Node, env: Map<string, Value>): boolean {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(Map(?:Get|Post|Put|Delete|Patch))\s*\(\s*("(?:[^"\\]|\\.)*")/.exec(node.text);
+    if (!match) return false;
+    const receiver = env.get(match[1] ?? '');
+    const verbs = MAP_VERBS[match[2] ?? ''];
+    if (receiver?.kind !== 'group' || !verbs) return false;
+    const at = locate(file.source.file, node);
+    const marks: AuthMark[] = /\[\s*(Authorize|AllowAnonymous)|RequireAuthorization|AllowAnonymous\(|AddEndpointFilter/.test(node.text) ? [{ kind: 'custom', where: at, detail: 'authorization metadata on a statement apisec could not parse' }] : [];
+    this.routes.push({ methods: verbs, path: JSON.parse(match[3] ?? '""') as string, group: receiver.group, marks, limits: [], at });
+    return true;
+  }
+
+  /** An inline policy denies anonymous users: directly, or through a project extension method (`pb.RequireCurrentUser()`). */
+  private policyDenies(node: Node, depth = 0): boolean {
+    if (depth > 3) return false;
+    if (/\b(RequireAuthenticatedUser|RequireRole|RequireClaim|RequireUserName)\s*\(/.test(node.text)) return true;
+    let found = false;
+    walk(node, (child) => {
+      const parts = invocationParts(child);
+      if (parts && !found) {
+        for (const method of this.project.methodsNamed(parts.name)) {
+          const body = field(method.node, 'body');
+          if (body && this.policyDenies(body, depth + 1)) found = true;
+        }
+      }
+      return !found;
+    });
+    return found;
   }
 
   private projectMethod(name: string): boolean {
@@ -290,7 +351,7 @@ class Collector {
 
   controllers(): CollectedEndpoint[] {
     const out: CollectedEndpoint[] = [];
-    for (const cls of this.project.classes) {
+    for (const cls of this.files.flatMap((file) => file.classes)) {
       if (!this.isController(cls)) continue;
       const chain = [cls, ...this.project.ancestors(cls).chain];
       const classRoutes = chain.find((each) => each.attributes.some((attribute) => attribute.name === 'Route'))?.attributes.filter((attribute) => attribute.name === 'Route') ?? [];
@@ -407,6 +468,41 @@ function groupLimits(group: Group): LimitMark[] {
   return out;
 }
 
+const ENTRY = /\bWebApplication\.Create(?:Builder|SlimBuilder|EmptyBuilder)?\s*\(|\bUseStartup\s*<|\bclass\s+Startup\b/;
+
+function directoryOf(file: string): string {
+  const index = file.lastIndexOf('/');
+  return index < 0 ? '' : file.slice(0, index);
+}
+
+/**
+ * One scope per application: the directory of a file that creates the host (Program.cs, Startup.cs) holds
+ * the application; files outside every application directory are shared libraries. An application's
+ * configuration is read from its own files and from the library methods it calls (AddDefaultAuthentication-style).
+ */
+function applications(project: CsProject): { files: CsFile[]; configRoots: { file: CsFile; node: Node }[] }[] {
+  const dirs = [...new Set(project.files.filter((file) => ENTRY.test(file.source.text)).map((file) => directoryOf(file.source.file)))].sort((a, b) => b.length - a.length);
+  const inDir = (file: CsFile, dir: string): boolean => dir === '' || file.source.file.startsWith(`${dir}/`);
+  const owner = (file: CsFile): string | undefined => dirs.find((dir) => inDir(file, dir));
+  const libraries = project.files.filter((file) => owner(file) === undefined);
+  if (dirs.length <= 1) return [{ files: project.files, configRoots: project.files.map((file) => ({ file, node: file.source.tree.rootNode })) }];
+  const scopes = dirs.map((dir) => {
+    const files = project.files.filter((file) => owner(file) === dir);
+    const called = new Set<string>();
+    for (const file of files) {
+      walk(file.source.tree.rootNode, (node) => {
+        const parts = invocationParts(node);
+        if (parts) called.add(parts.name);
+        return true;
+      });
+    }
+    const libraryMethods = libraries.flatMap((file) => file.classes.flatMap((cls) => cls.methods.filter((method) => called.has(method.name)).map((method) => ({ file, node: method.node }))));
+    return { files, configRoots: [...files.map((file) => ({ file, node: file.source.tree.rootNode })), ...libraryMethods] };
+  });
+  if (libraries.length > 0) scopes.push({ files: libraries, configRoots: libraries.map((file) => ({ file, node: file.source.tree.rootNode })) });
+  return scopes;
+}
+
 export const aspnetcoreCollector: CodeCollector = {
   id: FRAMEWORK,
   languages: ['csharp'],
@@ -416,9 +512,14 @@ export const aspnetcoreCollector: CodeCollector = {
   },
   collect(sources) {
     const project = new CsProject(sources);
-    const collector = new Collector(project);
-    collector.run();
-    const endpoints = [...collector.controllers(), ...collector.minimal()];
+    const endpoints: CollectedEndpoint[] = [];
+    const diagnostics: Diagnostic[] = [];
+    for (const app of applications(project)) {
+      const collector = new Collector(project, app.files, app.configRoots);
+      collector.run();
+      endpoints.push(...collector.controllers(), ...collector.minimal());
+      diagnostics.push(...collector.diagnostics);
+    }
     const seen = new Set<string>();
     const unique = endpoints.filter((endpoint) => {
       const location = endpoint.sources[0]?.location;
@@ -427,6 +528,6 @@ export const aspnetcoreCollector: CodeCollector = {
       seen.add(key);
       return true;
     });
-    return { endpoints: sortEndpoints(unique), diagnostics: collector.diagnostics };
+    return { endpoints: sortEndpoints(unique), diagnostics };
   },
 };

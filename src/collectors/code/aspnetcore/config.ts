@@ -90,10 +90,10 @@ function variableInitializer(file: CsFile, name: string): Node | undefined {
 
 const STATUS_REJECTS = /Status40[13]|StatusCode\s*=\s*40[13]\b|ChallengeAsync|ForbidAsync|Unauthorized\(/;
 
-export function readConfig(project: CsProject): AppConfig {
+export function readConfig(project: CsProject, roots: readonly { file: CsFile; node: Node }[]): AppConfig {
   const config: AppConfig = { mechanisms: [], policies: new Map(), pathBase: '', customMiddleware: [] };
-  for (const file of project.files) {
-    walk(file.source.tree.rootNode, (node) => {
+  for (const { file, node: root } of roots) {
+    walk(root, (node) => {
       if (node.type === 'assignment_expression') {
         const left = field(node, 'left');
         const right = field(node, 'right');
