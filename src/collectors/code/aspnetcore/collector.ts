@@ -258,7 +258,8 @@ class Collector {
         marks.push({ kind: 'custom', where, detail: `.${parts.name}(…) may reject the request` });
         return receiver;
       }
-      if (/^(With|Produces|Accepts|Exclude|Add|Cache|Require|Disable|Has|Map(?!Get|Post|Put|Delete|Patch|Methods|Group))/.test(parts.name) && !this.projectMethod(parts.name)) return receiver;
+      // Endpoint builders are fluent (WithName, Produces, HasApiVersion, NewVersionedApi …): a framework call returns its receiver.
+      if (!this.projectMethod(parts.name)) return receiver;
     }
     // A project method: bind builder arguments (an extension's `this` or a plain parameter) and follow it.
     const candidates = this.project.methodsNamed(parts.name, parts.receiver && !receiver ? parts.receiver.text : undefined);
