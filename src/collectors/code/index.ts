@@ -11,6 +11,7 @@ import { fiberCollector } from './fiber/collector.js';
 import { flaskCollector } from './flask/collector.js';
 import { ginCollector } from './gin/collector.js';
 import { gorillaMuxCollector } from './gorilla-mux/collector.js';
+import { grapeCollector } from './grape/collector.js';
 import { honoCollector } from './hono/collector.js';
 import { jaxrsCollector } from './jaxrs/collector.js';
 import { jsGraphqlCollector } from './js-graphql/collector.js';
@@ -44,6 +45,7 @@ export const allCollectors: readonly CodeCollector[] = [
   flaskCollector,
   ginCollector,
   gorillaMuxCollector,
+  grapeCollector,
   grapheneCollector,
   honoCollector,
   jaxrsCollector,
