@@ -678,7 +678,21 @@ class Walker {
   /** A string built by concatenation or interpolation: never an object, and safe for URLs when the host is pinned. */
   private built(node: Node, taint: Taint | undefined): Taint | undefined {
     if (!taint) return undefined;
-    return withCleared(taint, BIT.nosql | (pinsHost(leadingLiteral(node)) ? BIT.url : 0));
+    return withCleared(taint, BIT.nosql | (pinsHost(leadingLiteral(node)) || this.behindBase(node) ? BIT.url : 0));
+  }
+
+  /**
+   * `f"{SITE_URL}/api/entities/{pk}"`, `` `${API_BASE}/users/${id}` ``: the URL starts with a value
+   * that carries no request data and a path follows it, so the request part cannot reach the host.
+   */
+  private behindBase(node: Node): boolean {
+    if (node.type !== 'template_string' && node.type !== 'string') return false;
+    const parts = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'string_start' && child.type !== 'string_end');
+    const [first, next] = parts;
+    if (first?.type !== 'template_substitution' && first?.type !== 'interpolation') return false;
+    const base = first.namedChildren[0];
+    if (!base || (base.type !== 'identifier' && base.type !== 'member_expression' && base.type !== 'attribute') || this.out.has(base.id)) return false;
+    return (next?.type === 'string_fragment' || next?.type === 'string_content') && next.text.startsWith('/') && !next.text.startsWith('//');
   }
 
   private callbackTaint(fn: Node): Taint | undefined {
