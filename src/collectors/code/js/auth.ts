@@ -61,6 +61,31 @@ const AUTH_PACKAGES: Record<string, (name: string, args: Node[], graph: ModuleGr
   'connect-ensure-login': (name) => (/ensureLoggedIn/.test(name) ? ['session'] : undefined),
 });
 
+/**
+ * Packages whose exports are known not to authenticate (parsers, CORS, headers, logging, uploads,
+ * rate limiting, validation, static files, routers, error and async helpers). Middleware from any
+ * other package is code apisec does not read: it may reject unauthenticated requests, so a route
+ * behind it is unknown rather than unprotected.
+ */
+const NON_AUTH_PACKAGES: ReadonlySet<string> = new Set([
+  'express', 'body-parser', 'cors', 'helmet', 'morgan', 'compression', 'cookie-parser', 'express-session', 'cookie-session',
+  'multer', 'express-fileupload', 'connect-multiparty', 'express-formidable', 'express-form-data', 'serve-static', 'serve-favicon',
+  'method-override', 'hpp', 'express-mongo-sanitize', 'xss-clean', 'csurf', 'lusca', 'nocache', 'connect-timeout', 'response-time',
+  'express-rate-limit', 'express-slow-down', 'rate-limiter-flexible', 'express-brute', 'koa-ratelimit', 'koa2-ratelimit',
+  'express-validator', 'celebrate', 'joi', 'zod', 'yup', 'express-joi-validation', 'express-async-handler', 'express-async-errors',
+  'express-winston', 'pino-http', 'express-pino-logger', 'winston', 'express-request-id', 'express-http-context', 'cls-rtracer',
+  'request-ip', 'express-useragent', 'swagger-ui-express', 'redoc-express', 'express-prom-bundle', 'prom-client', 'express-status-monitor',
+  'connect-history-api-fallback', 'i18next-http-middleware', 'express-sslify', 'express-enforces-ssl', 'express-ws', 'graphql-upload',
+  'express-paginate', 'express-query-boolean', 'express-query-int', '@sentry/node', 'newrelic', 'elastic-apm-node',
+  'koa', 'koa-body', 'koa-bodyparser', '@koa/bodyparser', '@koa/cors', 'kcors', 'koa-helmet', 'koa-logger', 'koa-compress',
+  'koa-static', 'koa-mount', 'koa-router', '@koa/router', 'koa-session', '@koa/multer', 'koa-json', 'koa-views', 'koa-conditional-get',
+  'koa-etag', 'koa-favicon', 'koa-pino-logger',
+  'hono', 'hono/cors', 'hono/logger', 'hono/secure-headers', 'hono/etag', 'hono/pretty-json', 'hono/compress', 'hono/timing',
+  'hono/body-limit', 'hono/request-id', 'hono/cache', 'hono/powered-by', 'hono/validator', 'hono/timeout', 'hono/csrf',
+  'hono/serve-static', '@hono/node-server', '@hono/zod-validator', '@hono/zod-openapi', '@hono/sentry', '@hono/swagger-ui',
+  'next', 'next/server',
+]);
+
 function optionIs(args: readonly Node[], key: string, literal: 'true' | 'false', graph: ModuleGraph, module: JsModule): boolean {
   const options = args[0] ? unwrap(args[0]) : undefined;
   const value = options?.type === 'object' ? objectProperty(options, key) : undefined;
@@ -175,6 +200,14 @@ function azureName(origin: StrategyOrigin): string | undefined {
 
 const strategyCache = new WeakMap<ModuleGraph, Map<string, StrategyOrigin>>();
 
+/** Middleware from a package apisec does not read: unknown, unless the package is known not to authenticate. */
+function unreadMiddleware(specifier: string, name: string, detail: string): AuthFact {
+  const pkg = packageOf(specifier);
+  if (NON_AUTH_PACKAGES.has(specifier) || NON_AUTH_PACKAGES.has(pkg) || specifier.startsWith('node:')) return NONE;
+  if (/session$/i.test(specifier) && !AUTHISH.test(name.replace(/session/gi, ''))) return NONE;
+  return { verdict: 'maybe', mechanisms: ['unknown'], detail: `${detail} (from \`${specifier}\`, whose code apisec does not read)` };
+}
+
 function packageOf(specifier: string): string {
   return Object.keys(AUTH_PACKAGES).find((pkg) => specifier === pkg || specifier.startsWith(`${pkg}/`)) ?? specifier;
 }
@@ -213,7 +246,28 @@ interface BodyFacts {
 export class AuthAnalyser {
   private readonly bodies = new Map<string, BodyFacts>();
 
+  /** Set while a route's own handler is classified: a library call there serves the route, it is not a gate in front of it. */
+  private handlerPosition = false;
+
   constructor(private readonly graph: ModuleGraph) {}
+
+  /**
+   * A route whose whole handler is a library call (`passport.authenticate('google')`, `Scalar({...})`):
+   * it counts only when its name or package says it authenticates; an unread package is not a gate here.
+   */
+  classifyHandler(module: JsModule, node: Node): AuthFact {
+    this.handlerPosition = true;
+    try {
+      return this.classify(module, node);
+    } finally {
+      this.handlerPosition = false;
+    }
+  }
+
+  private external(specifier: string, name: string, detail: string): AuthFact {
+    if (!this.handlerPosition) return unreadMiddleware(specifier, name, detail);
+    return AUTHISH.test(name) && !/session$/i.test(specifier) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
+  }
 
   /** A middleware expression as written at a `use` / route / hook site. */
   classify(module: JsModule, node: Node, depth = 0): AuthFact {
@@ -247,7 +301,7 @@ export class AuthAnalyser {
         const table = AUTH_PACKAGES[packageOf(resolved.specifier)];
         if (table) return NONE;
         if (PASSPORT.includes(resolved.specifier)) return NONE;
-        return AUTHISH.test(name) && !/session$/i.test(resolved.specifier) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
+        return this.external(resolved.specifier, name, detail);
       }
       default:
         return AUTHISH.test(site.text) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
@@ -299,7 +353,7 @@ export class AuthAnalyser {
           if (fact.verdict !== 'none') return { ...fact, detail };
         }
       }
-      return AUTHISH.test(name) && !/session$/i.test(resolved.specifier) ? { verdict: 'maybe', mechanisms: ['unknown'], detail } : NONE;
+      return this.external(resolved.specifier, name, detail);
     }
     if (resolved.kind === 'node' && isFunction(resolved.node)) {
       // `asyncHandler(auth.jwt)` of the workspace: a closure that calls the wrapped middleware with its own arguments.

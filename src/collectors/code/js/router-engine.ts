@@ -581,7 +581,7 @@ export class RouterEngine {
         if (fact.verdict === 'auth') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
       } else if (handlerNode && unwrap(handlerNode).type === 'call_expression' && this.externalCall(module, unwrap(handlerNode))) {
         // `router.get('/auth/google', passport.authenticate('google'))`: a library middleware is the whole route.
-        const fact = this.auth.classify(module, handlerNode);
+        const fact = this.auth.classifyHandler(module, handlerNode);
         if (fact.verdict !== 'none') facts.push({ ...fact, where: locate(module.file, handlerNode), scope: 'route' });
       }
       let auth = evidence(facts);
