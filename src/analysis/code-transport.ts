@@ -896,3 +896,51 @@ export function lineSnippet(source: SourceFile, node: Node, max = 160): string {
   const line = (lineText(source, node.startPosition.row + 1) ?? node.text).trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/**
+ * Whether a comparison tests for production (`NODE_ENV === 'production'`,
+ * `config.get('PRODUCTION') === 'true'`): true when it holds in production, false when it holds
+ * outside it, undefined when it is no such test. Identifiers are followed to their `const` value.
+ */
+function productionTest(source: SourceFile, node: Node | null | undefined, depth = 0): boolean | undefined {
+  if (!node || depth > 4) return undefined;
+  if (node.type === 'parenthesized_expression') return productionTest(source, node.namedChildren[0], depth + 1);
+  if (node.type === 'unary_expression' && node.childForFieldName('operator')?.text === '!') {
+    const inner = productionTest(source, node.childForFieldName('argument'), depth + 1);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (node.type === 'identifier') {
+    const value = resolveValue(source, node);
+    return value && value.id !== node.id ? productionTest(source, value, depth + 1) : undefined;
+  }
+  if (node.type !== 'binary_expression') return undefined;
+  const operator = node.childForFieldName('operator')?.text ?? '';
+  if (!['===', '==', '!==', '!='].includes(operator)) return undefined;
+  const strings = nodesOfTypeWithin(node, 'string').map((child) => stringValue(child) ?? '');
+  if (!strings.some((value) => /^prod(uction)?$/i.test(value))) return undefined;
+  const negated = strings.some((value) => /^(false|0|no)$/i.test(value));
+  return (operator === '===' || operator === '==') !== negated;
+}
+
+function nodesOfTypeWithin(node: Node, type: string): Node[] {
+  return node.descendantsOfType(type).filter((child): child is Node => child !== null);
+}
+
+/**
+ * The node runs only outside production: in the branch of an `if` / `?:` whose condition tests for
+ * production and says "not production" (`if (isProduction) {…} else { here }`).
+ */
+export function developmentOnly(source: SourceFile, node: Node): boolean {
+  if (!isJsFamily(source.language)) return false;
+  let child: Node = node;
+  for (let current = parentOf(node); current; child = current, current = parentOf(current)) {
+    if (current.type !== 'if_statement' && current.type !== 'ternary_expression') continue;
+    const production = productionTest(source, current.childForFieldName('condition'));
+    if (production === undefined) continue;
+    const consequence = current.childForFieldName('consequence');
+    const alternative = current.childForFieldName('alternative');
+    if (consequence && isInside(child, consequence)) return !production;
+    if (alternative && isInside(child, alternative)) return production;
+  }
+  return false;
+}

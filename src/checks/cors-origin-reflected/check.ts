@@ -1,4 +1,4 @@
-import { corsPolicies, judgeOriginRegex, policyAt } from '../../analysis/code-transport.js';
+import { corsPolicies, developmentOnly, judgeOriginRegex, policyAt } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
 
 export default defineCheck({
@@ -21,6 +21,8 @@ export default defineCheck({
   run(ctx, report) {
     for (const policy of corsPolicies(ctx)) {
       if (!policy.credentials) continue;
+      // `if (isProduction) { allowlist } else { origin: true }`: the development branch never serves users.
+      if (policy.node && 'tree' in policy.source && developmentOnly(policy.source, policy.node)) continue;
       if (policy.origins.kind === 'reflect') {
         report({ messageId: 'reflected', data: { how: policy.origins.how, label: policy.label }, ...policyAt(ctx, policy) });
         continue;
