@@ -347,6 +347,8 @@ class Collector {
     if (chain.some((each) => each.attributes.some((attribute) => attribute.name === 'NonController'))) return false;
     if (cls.name.endsWith('Controller')) return true;
     if (chain.some((each) => each.attributes.some((attribute) => attribute.name === 'Controller' || attribute.name === 'ApiController'))) return true;
+    // Ardalis.ApiEndpoints' EndpointBaseAsync.WithRequest<T>.WithActionResult<R> is an [ApiController] ControllerBase.
+    if (/^\s*:?\s*EndpointBase(?:Async|Sync)?\b/.test(field(cls.node, 'bases')?.text ?? '')) return true;
     return this.project.inherits(cls, CONTROLLER_BASES);
   }
 
