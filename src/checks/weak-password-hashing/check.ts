@@ -126,6 +126,9 @@ export default defineCheck({
       for (const call of factsOf(source).calls) {
         const c = call.callee;
         if (py && PY_FAST.test(c)) {
+          // `usedforsecurity=False` (Python 3.9+): the code itself declares a non-security digest
+          // (a cache key, a session identity over the stored hash), never a password store.
+          if (call.kwargs.get('usedforsecurity')?.text === 'False') continue;
           const data = [argument(call, 0, 'data') ?? argument(call, 0, 'string'), ...updates(source, call)];
           if (aboutPassword(call.node, data, source)) report({ messageId: 'fastHash', data: { call: call.written, algorithm: c.slice(8).toUpperCase() }, ...at(ctx, source, call.node) });
         } else if (py && c === 'hashlib.new') {
