@@ -354,6 +354,8 @@ class Collector {
 
   controllers(): CollectedEndpoint[] {
     const out: CollectedEndpoint[] = [];
+    const transform = this.config.tokenTransform;
+    if (transform?.kind === 'unknown') this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: transform.where.file, line: transform.where.line, message: 'RouteTokenTransformerConvention with a transformer apisec cannot evaluate: [controller]/[action] tokens are listed untransformed.' });
     for (const cls of this.files.flatMap((file) => file.classes)) {
       if (!this.isController(cls)) continue;
       const chain = [cls, ...this.project.ancestors(cls).chain];
@@ -402,8 +404,9 @@ class Collector {
   private actionRoutes(owner: CsClass, method: CsMethod, classRoutes: readonly CsAttribute[], controllerName: string, areaName: string | undefined): { method: string; path: string }[] | undefined {
     const actionNameAttr = method.attributes.find((attribute) => attribute.name === 'ActionName');
     const actionName = (actionNameAttr ? this.project.stringValue(actionNameAttr.args[0]?.value, owner) : undefined) ?? method.name.replace(/Async$/, '');
+    const transform = (value: string): string => (this.config.tokenTransform?.kind === 'kebab' ? value.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase() : value);
     const tokens = (template: string): string =>
-      template.replace(/\[controller\]/gi, controllerName).replace(/\[action\]/gi, actionName).replace(/\[area\]/gi, areaName ?? '[area]');
+      template.replace(/\[controller\]/gi, transform(controllerName)).replace(/\[action\]/gi, transform(actionName)).replace(/\[area\]/gi, transform(areaName ?? '[area]'));
     const verbTemplates: { method: string; template?: string }[] = [];
     const routeTemplates: string[] = [];
     for (const attribute of method.attributes) {

@@ -43,6 +43,8 @@ export interface AppConfig {
   rateLimiter?: Location;
   globalLimiter?: Location;
   pathBase: string;
+  /** `RouteTokenTransformerConvention` on [controller]/[action] tokens: the canonical slugify (`MyAccount` → `my-account`), or one apisec cannot evaluate. */
+  tokenTransform?: { kind: 'kebab' | 'unknown'; where: Location };
   /** Project middleware that may answer 401/403 before routing reaches the endpoint. */
   customMiddleware: { name: string; where: Location }[];
 }
@@ -101,6 +103,17 @@ export function readConfig(project: CsProject, roots: readonly { file: CsFile; n
         if (target === 'FallbackPolicy' && right) config.fallback = { deniesAnonymous: right.text !== 'null' && deniesAnonymous(project, file, right), where: locate(file.source.file, node) };
         if (target === 'DefaultPolicy' && right && !deniesAnonymous(project, file, right)) config.weakDefault = locate(file.source.file, node);
         if (target === 'GlobalLimiter' && right) config.globalLimiter = locate(file.source.file, node);
+        return true;
+      }
+      if (node.type === 'object_creation_expression' && /RouteTokenTransformerConvention$/.test(field(node, 'type')?.text ?? '')) {
+        let transformer: string | undefined;
+        walk(node, (child) => {
+          if (child !== node && child.type === 'object_creation_expression') transformer ??= field(child, 'type')?.text;
+          return true;
+        });
+        const cls = transformer ? project.classOf(transformer, file) : undefined;
+        const kebab = cls !== undefined && /"\(\[a-z\]\)\(\[A-Z\]\)"\s*,\s*"\$1-\$2"\s*\)\s*\.ToLower(Invariant)?\(\)/.test(cls.node.text);
+        config.tokenTransform = { kind: kebab ? 'kebab' : 'unknown', where: locate(file.source.file, node) };
         return true;
       }
       const parts = invocationParts(node);
