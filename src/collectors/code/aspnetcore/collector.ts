@@ -185,7 +185,7 @@ class Collector {
         if (prefix === undefined) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `MapGroup prefix ${parts.args[0]?.text ?? ''} is computed; its routes are listed without it.` });
         return { kind: 'group', group: { parent: group, prefix: prefix ?? '', marks: [], limits: [] } };
       }
-      const verbs = MAP_VERBS[parts.name] ?? (parts.name === 'MapMethods' ? this.project.stringList(parts.args[1], cls)?.map((verb) => verb.toUpperCase()) : parts.name === 'MapHealthChecks' ? ['GET'] : parts.name === 'MapForwarder' ? ['ANY'] : undefined);
+      const verbs = MAP_VERBS[parts.name] ?? (parts.name === 'MapMethods' ? this.methodList(parts.args[1], cls) : parts.name === 'MapHealthChecks' ? ['GET'] : parts.name === 'MapForwarder' ? ['ANY'] : undefined);
       if (verbs || (parts.name === 'Map' && parts.args.length >= 2 && parts.args[1]?.type === 'lambda_expression')) {
         const pattern = this.project.stringValue(parts.args[0], cls);
         if (pattern === undefined) {
@@ -284,10 +284,11 @@ class Collector {
    * written on the statement that could carry authorization leaves the route undecided.
    */
   private recover(file: CsFile, node: Node, env: Map<string, Value>): boolean {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(Map(?:Get|Post|Put|Delete|Patch))\s*\(\s*("(?:[^"\\]|\\.)*")/.exec(node.text);
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(Map(?:Get|Post|Put|Delete|Patch|Methods))\s*\(\s*("(?:[^"\\]|\\.)*")(?:\s*,\s*(?:new\s*(?:string)?\s*\[\s*\]\s*\{([^}]*)\}|\[([^\]]*)\]))?/.exec(node.text);
     if (!match) return false;
     const receiver = env.get(match[1] ?? '');
-    const verbs = MAP_VERBS[match[2] ?? ''];
+    const listed = (match[4] ?? match[5])?.split(',').map((item) => httpMethodName(item.trim()));
+    const verbs = match[2] === 'MapMethods' ? (listed?.every((verb): verb is string => verb !== undefined) ? listed : undefined) : MAP_VERBS[match[2] ?? ''];
     if (receiver?.kind !== 'group' || !verbs) return false;
     const at = locate(file.source.file, node);
     const marks: AuthMark[] = /\[\s*(Authorize|AllowAnonymous)|RequireAuthorization|AllowAnonymous\(|AddEndpointFilter/.test(node.text) ? [{ kind: 'custom', where: at, detail: 'authorization metadata on a statement apisec could not parse' }] : [];
@@ -311,6 +312,23 @@ class Collector {
       return !found;
     });
     return found;
+  }
+
+  /** `new[] { "GET", "HEAD" }`, `["GET"]`, `[HttpMethods.Options]`. */
+  private methodList(node: Node | undefined, cls: CsClass | undefined): string[] | undefined {
+    const literal = this.project.stringList(node, cls);
+    if (literal) return literal.map((verb) => verb.toUpperCase());
+    if (!node) return undefined;
+    const items: string[] = [];
+    walk(node, (child) => {
+      if (child.type === 'member_access_expression') {
+        const verb = httpMethodName(child.text);
+        if (verb) items.push(verb);
+        return false;
+      }
+      return true;
+    });
+    return items.length > 0 ? items : undefined;
   }
 
   private projectMethod(name: string): boolean {
@@ -460,6 +478,14 @@ class Collector {
     }
     return out;
   }
+}
+
+/** `"GET"` or ASP.NET Core's `HttpMethods.Get` constant. */
+function httpMethodName(text: string): string | undefined {
+  const literal = /^"([A-Za-z]+)"$/.exec(text);
+  if (literal) return literal[1]?.toUpperCase();
+  const constant = /^(?:Microsoft\.AspNetCore\.Http\.)?HttpMethods\.(Get|Post|Put|Delete|Patch|Head|Options|Trace|Connect)$/.exec(text);
+  return constant?.[1]?.toUpperCase();
 }
 
 function groupMarks(group: Group): AuthMark[] {
