@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { ApisecError } from '../metapowers/errors.js';
 
@@ -365,6 +366,63 @@ export class ScopedClient {
     const error = reason instanceof LiveAbortedError ? reason : new LiveAbortedError('interrupted', { cause: reason });
     this.counters.stopped ??= error.reason;
     throw error;
+  }
+
+  /**
+   * Whether the https target completes a TLS handshake limited to one protocol version (a legacy one,
+   * to see whether it is still offered). One handshake costs one request of the budget; it goes to
+   * the pinned address with the target's host name as server name, and sends no application data.
+   * The certificate is not checked here: only the version the server agrees to matters.
+   */
+  async handshake(version: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'): Promise<{ accepted: boolean; protocol?: string; reason?: string }> {
+    if (this.target.protocol !== 'https:') throw new ProbeScopeError('TLS handshakes are made with https targets only.');
+    const address = await this.pin();
+    await this.acquire();
+    try {
+      this.checkAborted();
+      if (this.counters.sent >= this.budget) {
+        this.counters.stopped ??= 'budget';
+        throw new BudgetExhaustedError(`The request budget (${this.budget}) is spent.`, { hint: 'Raise it with --budget N.' });
+      }
+      this.counters.sent += 1;
+      const now = performance.now();
+      const start = Math.max(now, this.nextStart);
+      this.nextStart = start + this.intervalMs;
+      if (start > now) {
+        try {
+          await sleep(start - now, this.signal);
+        } catch {
+          this.checkAborted();
+        }
+      }
+      const hostname = this.target.hostname.replace(/^\[|\]$/g, '');
+      const port = Number(this.target.port === '' ? 443 : this.target.port);
+      return await new Promise((resolve) => {
+        const socket = tlsConnect({
+          host: address.address,
+          port,
+          ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
+          minVersion: version,
+          maxVersion: version,
+          // Legacy versions need the legacy cipher suites OpenSSL 3 hides by default.
+          ciphers: 'DEFAULT@SECLEVEL=0',
+          rejectUnauthorized: false,
+        });
+        const done = (result: { accepted: boolean; protocol?: string; reason?: string }): void => {
+          clearTimeout(timer);
+          this.signal.removeEventListener('abort', onAbort);
+          socket.destroy();
+          resolve(result);
+        };
+        const onAbort = (): void => { done({ accepted: false, reason: 'stopped' }); };
+        const timer = setTimeout(() => { done({ accepted: false, reason: 'timeout' }); }, this.timeoutMs);
+        this.signal.addEventListener('abort', onAbort, { once: true });
+        socket.once('secureConnect', () => { done({ accepted: true, protocol: socket.getProtocol() ?? version }); });
+        socket.once('error', (error: NodeJS.ErrnoException) => { done({ accepted: false, reason: error.code ?? error.message }); });
+      });
+    } finally {
+      this.release();
+    }
   }
 
   private async acquire(): Promise<void> {

@@ -131,6 +131,8 @@ export interface ProbeContext {
   report(report: LiveReport): void;
   /** Budget left. */
   remaining(): number;
+  /** https targets: whether the server completes a handshake limited to this TLS version (one unit of the budget). */
+  handshake(version: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'): Promise<{ accepted: boolean; protocol?: string; reason?: string }>;
 }
 
 export interface CodeProbe extends ProbeMeta {

@@ -58,6 +58,8 @@ export interface LiveOptions {
   deadlineMs?: number;
   signal?: AbortSignal;
   resolve?: Resolver;
+  /** Extra trusted certificate authorities (PEM), for staging targets with a private CA. */
+  ca?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -228,6 +230,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
     ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
   const active = options.active === true;
   const diagnostics: Diagnostic[] = [];
@@ -269,7 +272,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
     const location: Location = place ?? { file: main?.request.url ?? client.origin, line: 0 };
     const severity = report.severity ?? probe.severity;
     const evidence = main === undefined
-      ? { snippet: report.message }
+      ? { snippet: report.message, ...(report.facts ?? {}) }
       : {
           snippet: `${main.request.method.toUpperCase()} ${new URL(main.request.url).pathname} → ${main.response.status}`,
           url: main.request.url,
@@ -370,6 +373,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
       cached: (path, credentials) => cache.get(`${credentials} ${path}`),
       report,
       remaining: () => client.remaining(),
+      handshake: (version) => client.handshake(version),
     };
   }
 

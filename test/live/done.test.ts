@@ -13,10 +13,14 @@ import type { Finding } from '../../src/model/types.js';
 import { atLeast, lines, probe, startServers } from './harness.js';
 import type { Servers } from './harness.js';
 import type { StartedServer } from './servers/common.js';
+import { startVulnerableServer, type ShopServer } from './servers/vulnerable.js';
 
 const BUDGET = 300;
 
 let servers: Servers;
+/** The vulnerable shop over HTTPS still offering TLS 1.0/1.1: the probes that need an https target fire there. */
+let vulnerableTls: ShopServer;
+const HTTPS_ONLY = new Set(['tls-legacy-version-accepted']);
 const results = new Map<string, { result: LiveResult; received: number }>();
 
 /** Routes of the vulnerable server that redirect to the canary (directly, protocol-relative, by another name of the host, through a chain), added to its inventory so probes call them. */
@@ -42,9 +46,13 @@ beforeAll(async () => {
   await runAll('vulnerable', servers.vulnerable, 10, true);
   await runAll('hardened', servers.hardened, 100, false);
   await runAll('say-yes', servers.sayYes, 100, false);
+  vulnerableTls = await startVulnerableServer({ legacyTls: true });
+  const tls = await probe(vulnerableTls, allProbes.filter((p) => HTTPS_ONLY.has(p.id)), { tokens: vulnerableTls.tokens, active: true, budget: BUDGET, ratePerSecond: 100 });
+  results.set('vulnerable-tls', { result: tls, received: vulnerableTls.requests.length });
 }, 300_000);
 afterAll(async () => {
   await servers.close();
+  await vulnerableTls.close();
 });
 
 function get(name: string): { result: LiveResult; received: number } {
@@ -72,10 +80,15 @@ describe('every probe against the four servers', () => {
   });
 
   it.each(allProbes.map((p) => [p.id]))('%s fires on the vulnerable server', (id) => {
-    const found = byProbe(get('vulnerable').result.findings).get(id) ?? [];
+    const found = byProbe(get(HTTPS_ONLY.has(id) ? 'vulnerable-tls' : 'vulnerable').result.findings).get(id) ?? [];
     expect(found.length).toBeGreaterThan(0);
     for (const finding of found) {
       expect(finding.confirmedLive).toBe(true);
+      if (HTTPS_ONLY.has(id)) {
+        // A handshake is not an HTTP exchange: its evidence is the command that repeats it.
+        expect(finding.evidence?.reproduce).toMatch(/^openssl s_client /);
+        continue;
+      }
       expect(finding.evidence?.request).toEqual(expect.any(String));
       expect(finding.evidence?.response).toEqual(expect.any(String));
       expect(finding.evidence?.curl).toMatch(/^curl /);

@@ -59,6 +59,8 @@ export interface ProbeRunOptions {
 export async function probe(server: StartedServer, probes: readonly Probe[], options: ProbeRunOptions): Promise<LiveResult> {
   return runLive({
     target: server.url,
+    // A TLS test server answers for its certificate's name on 127.0.0.1.
+    ...(server.ca === undefined ? {} : { ca: server.ca, resolve: () => Promise.resolve({ address: '127.0.0.1', family: 4 as const }) }),
     probes,
     inventory: options.inventory ?? shopInventory(),
     ...(options.endpoints === undefined ? {} : { endpoints: options.endpoints }),

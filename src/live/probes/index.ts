@@ -17,6 +17,7 @@ import rateLimitNotObserved from './rate-limit-not-observed/probe.js';
 import redirectOffTarget from './redirect-off-target/probe.js';
 import securityHeadersMissingLive from './security-headers-missing-live/probe.js';
 import serverVersionDisclosed from './server-version-disclosed/probe.js';
+import tlsLegacyVersionAccepted from './tls-legacy-version-accepted/probe.js';
 import tokenAlgNoneAccepted from './token-alg-none-accepted/probe.js';
 import tokenExpiredAccepted from './token-expired-accepted/probe.js';
 import tokenKeyConfusionAccepted from './token-key-confusion-accepted/probe.js';
@@ -44,6 +45,7 @@ export const allProbes: readonly Probe[] = [
   redirectOffTarget,
   securityHeadersMissingLive,
   serverVersionDisclosed,
+  tlsLegacyVersionAccepted,
   tokenAlgNoneAccepted,
   tokenExpiredAccepted,
   tokenKeyConfusionAccepted,

@@ -5,7 +5,10 @@
  */
 import { createHash, createHmac, createSign, createVerify, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { SecureVersion } from 'node:tls';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -16,8 +19,10 @@ export interface RecordedRequest {
 }
 
 export interface StartedServer {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT`, or `https://api.staging.test:PORT` for a TLS server (resolve it to 127.0.0.1, trust `ca`). */
   url: string;
+  /** A TLS server's certificate, to trust it. */
+  ca?: string;
   port: number;
   /** Every request the server received, in order. */
   requests: RecordedRequest[];
@@ -28,11 +33,21 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) 
 
 const MAX_BODY = 1 << 20;
 
-/** Starts `handler` on 127.0.0.1 on an ephemeral port; the body is read (up to 1 MiB) before the handler runs. */
-export async function startServer(handler: Handler): Promise<StartedServer> {
+/** The test certificate of `api.staging.test` (src/live/fixtures/tls), for servers started with `tls`. */
+export function testCertificate(): { cert: string; key: string } {
+  const fixtures = new URL('../../../src/live/fixtures/tls/', import.meta.url);
+  return { cert: readFileSync(new URL('api.staging.test.cert.pem', fixtures), 'utf8'), key: readFileSync(new URL('api.staging.test.key.pem', fixtures), 'utf8') };
+}
+
+/**
+ * Starts `handler` on 127.0.0.1 on an ephemeral port; the body is read (up to 1 MiB) before the
+ * handler runs. With `tls`, it serves HTTPS with the test certificate from `minVersion` up.
+ */
+export async function startServer(handler: Handler, tls?: { minVersion: SecureVersion }): Promise<StartedServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const certificate = tls === undefined ? undefined : testCertificate();
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -51,8 +66,12 @@ export async function startServer(handler: Handler): Promise<StartedServer> {
         void err;
       });
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server: Server =
+    certificate === undefined || tls === undefined
+      ? createServer(listener)
+      : (createHttpsServer({ ...certificate, minVersion: tls.minVersion, ciphers: 'DEFAULT@SECLEVEL=0' }, listener) as unknown as Server);
+  server.on(certificate === undefined ? 'connection' : 'secureConnection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -64,7 +83,8 @@ export async function startServer(handler: Handler): Promise<StartedServer> {
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: certificate === undefined ? `http://127.0.0.1:${port}` : `https://api.staging.test:${port}`,
+    ...(certificate === undefined ? {} : { ca: certificate.cert }),
     port,
     requests,
     close: () =>

@@ -24,6 +24,8 @@ export interface VulnerableOptions {
   /** Another host (the canary): some routes redirect there, directly, protocol-relative or by a chain. */
   canaryUrl?: string;
   cors?: CorsFlaw;
+  /** Serve HTTPS (test certificate) still accepting TLS 1.0 and 1.1. */
+  legacyTls?: boolean;
 }
 
 export interface ShopServer extends StartedServer {
@@ -243,7 +245,7 @@ export async function startVulnerableServer(options: VulnerableOptions = {}): Pr
     }
 
     json(404, { error: `Cannot ${method} ${path}` });
-  });
+  }, options.legacyTls === true ? { minVersion: 'TLSv1' } : undefined);
 
   async function executeGraphql(op: unknown, userId: number | undefined): Promise<unknown> {
     const { query, variables, operationName } = (op ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };

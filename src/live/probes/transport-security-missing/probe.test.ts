@@ -48,6 +48,7 @@ describe('transport-security-missing on an https target (the decision, with reco
       cached: (path) => (path === '/' ? answer(headers) : undefined),
       report: (report) => reports.push(report),
       remaining: () => 10,
+      handshake: () => Promise.reject(new Error('no handshake expected')),
     };
     await transport.run(ctx);
     return reports;
