@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../metapowers/errors.js';
@@ -16,6 +17,7 @@ export const LiveFlags = z.object({
   timeout: z.string().optional(),
   active: z.boolean().default(false),
   graphql: z.array(z.string()).default([]),
+  ca: z.string().optional(),
 });
 export type LiveFlags = z.infer<typeof LiveFlags>;
 
@@ -27,6 +29,7 @@ export function addLiveOptions(command: Command, withTarget: boolean): Command {
   return command
     .option('--auth-header <header>', "credentials of identity A, as curl's -H: 'Authorization: Bearer …' (repeatable; or APISEC_AUTH_HEADER)", collect)
     .option('--auth-header-b <header>', 'credentials of a second identity B, for the two-identity probes (repeatable; or APISEC_AUTH_HEADER_B)', collect)
+    .option('--ca <file>', 'also trust the certificate authorities in this PEM file (a staging target behind a private CA)')
     .option('--budget <n>', `most requests the live probes send, redirects included (default ${DEFAULT_BUDGET})`)
     .option('--rate <n>', `most requests per second (default ${DEFAULT_RATE})`)
     .option('--timeout <seconds>', `time one request may take (default ${DEFAULT_TIMEOUT_MS / 1000})`)
@@ -69,16 +72,31 @@ export function liveOptionsFrom(target: string, flags: LiveFlags, env: CliIo['en
   for (const path of flags.graphql) {
     if (!path.startsWith('/') || path.startsWith('//')) throw new UsageError(`--graphql takes a path on the target, such as /graphql, not ${JSON.stringify(path)}.`, { attempted: 'read --graphql' });
   }
+  const ca = flags.ca === undefined ? undefined : readCa(flags.ca);
   return {
     target,
     authA,
     authB,
     active: flags.active,
+    ...(ca === undefined ? {} : { ca }),
     ...(budget === undefined ? {} : { budget }),
     ...(rate === undefined ? {} : { ratePerSecond: rate }),
     ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
     ...(flags.graphql.length === 0 ? {} : { graphqlPaths: flags.graphql }),
   };
+}
+
+function readCa(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new UsageError(`The --ca file ${JSON.stringify(file)} cannot be read.`, { cause, attempted: 'read --ca', hint: 'Pass a PEM file holding the CA certificate(s) of the target.' });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`The --ca file ${JSON.stringify(file)} holds no PEM certificate.`, { attempted: 'read --ca', hint: 'Pass a PEM file holding the CA certificate(s) of the target.' });
+  }
+  return text;
 }
 
 /** Runs `work` with Ctrl-C turned into an abort of the live run (the report is still written, marked partial); a second Ctrl-C exits. */
