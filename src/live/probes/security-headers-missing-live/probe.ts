@@ -32,9 +32,16 @@ async function sample(ctx: ProbeContext): Promise<Exchange[]> {
   const out: Exchange[] = [];
   const credentials: Credentials = ctx.identities.a ? 'a' : 'none';
   const candidates = [...ctx.endpoints.filter((item) => item.method === 'GET').map((item) => ({ path: item.path, credentials: item.needsAuth ? credentials : 'none' as Credentials })), { path: '/', credentials: 'none' as Credentials }];
+  // Answers already seen are free; new requests (redirect hops included) stop near the declared
+  // maximum, whatever they answered: one more request may follow a single redirect.
+  const before = ctx.remaining();
   for (const { path, credentials: asWho } of candidates) {
     if (out.length >= SAMPLE) break;
-    const exchange = ctx.cached(path, asWho) ?? (await ctx.send({ method: 'GET', path }, asWho));
+    let exchange = ctx.cached(path, asWho);
+    if (exchange === undefined) {
+      if (before - ctx.remaining() >= SAMPLE) break;
+      exchange = await ctx.send({ method: 'GET', path }, asWho);
+    }
     // Only answers the API really gave: not a soft 404, not a say-yes server, not an error page.
     if (ctx.isBaselineLike(exchange.response) || exchange.response.status >= 400) continue;
     out.push(exchange);
