@@ -379,22 +379,7 @@ export class ScopedClient {
     const address = await this.pin();
     await this.acquire();
     try {
-      this.checkAborted();
-      if (this.counters.sent >= this.budget) {
-        this.counters.stopped ??= 'budget';
-        throw new BudgetExhaustedError(`The request budget (${this.budget}) is spent.`, { hint: 'Raise it with --budget N.' });
-      }
-      this.counters.sent += 1;
-      const now = performance.now();
-      const start = Math.max(now, this.nextStart);
-      this.nextStart = start + this.intervalMs;
-      if (start > now) {
-        try {
-          await sleep(start - now, this.signal);
-        } catch {
-          this.checkAborted();
-        }
-      }
+      await this.reserve();
       const hostname = this.target.hostname.replace(/^\[|\]$/g, '');
       const port = Number(this.target.port === '' ? 443 : this.target.port);
       return await new Promise((resolve) => {
@@ -425,6 +410,29 @@ export class ScopedClient {
     }
   }
 
+  /**
+   * Takes one unit of the budget (reserved before any await: concurrent sends can never overshoot
+   * it) and waits for the rate cap's next slot. Call with a concurrency slot held.
+   */
+  private async reserve(): Promise<void> {
+    this.checkAborted();
+    if (this.counters.sent >= this.budget) {
+      this.counters.stopped ??= 'budget';
+      throw new BudgetExhaustedError(`The request budget (${this.budget}) is spent.`, { hint: 'Raise it with --budget N.' });
+    }
+    this.counters.sent += 1;
+    const now = performance.now();
+    const start = Math.max(now, this.nextStart);
+    this.nextStart = start + this.intervalMs;
+    if (start > now) {
+      try {
+        await sleep(start - now, this.signal);
+      } catch {
+        this.checkAborted();
+      }
+    }
+  }
+
   private async acquire(): Promise<void> {
     this.checkAborted();
     if (this.inFlight < this.concurrency) {
@@ -448,23 +456,7 @@ export class ScopedClient {
   ): Promise<Omit<LiveResponse, 'url' | 'redirects' | 'durationMs'>> {
     await this.acquire();
     try {
-      this.checkAborted();
-      if (this.counters.sent >= this.budget) {
-        this.counters.stopped ??= 'budget';
-        throw new BudgetExhaustedError(`The request budget (${this.budget}) is spent.`, { hint: 'Raise it with --budget N.' });
-      }
-      // Reserved before any await: concurrent sends can never overshoot the budget.
-      this.counters.sent += 1;
-      const now = performance.now();
-      const start = Math.max(now, this.nextStart);
-      this.nextStart = start + this.intervalMs;
-      if (start > now) {
-        try {
-          await sleep(start - now, this.signal);
-        } catch {
-          this.checkAborted();
-        }
-      }
+      await this.reserve();
       const dispatcher = this.dispatcher;
       if (dispatcher === undefined) throw new Error('ScopedClient.pin() did not run');
       const signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]);

@@ -1,4 +1,5 @@
 import type { Node } from '../../../parsing/parser.js';
+import { walk } from '../../../parsing/syntax.js';
 
 export function kids(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null);
@@ -70,27 +71,7 @@ export function calleeName(call: Node): string | undefined {
   return call.type === 'call' ? dotted(field(call, 'function')) : undefined;
 }
 
-/** Depth-first pre-order walk; `visit` returns false to skip a subtree. */
-export function walk(root: Node, visit: (node: Node) => boolean | undefined): void {
-  const cursor = root.walk();
-  try {
-    let descend = true;
-    for (;;) {
-      if (descend) {
-        const enter = visit(cursor.currentNode) !== false;
-        if (enter && cursor.gotoFirstChild()) continue;
-      }
-      if (cursor.gotoNextSibling()) {
-        descend = true;
-        continue;
-      }
-      if (!cursor.gotoParent() || cursor.currentNode.id === root.id) break;
-      descend = false;
-    }
-  } finally {
-    cursor.delete();
-  }
-}
+export { walk };
 
 export function decoratorsOf(definition: Node): Node[] {
   const parent = definition.parent;
