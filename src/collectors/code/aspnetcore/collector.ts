@@ -99,10 +99,13 @@ class Collector {
           if (this.visited.has(method.node.id)) continue;
           const param = method.parameters.find((each) => BUILDER_TYPES.has(each.type));
           if (!param || !/\bMap(Get|Post|Put|Delete|Patch|Methods|Group)\b/.test(method.node.text)) continue;
-          const detached: Group = param.type === 'RouteGroupBuilder' ? { prefix: '', marks: [], limits: [], detached: `group passed to ${cls.name}.${method.name} by code apisec could not follow; its prefix and conventions are unknown` } : root;
+          // A RouteGroupBuilder, or an IEndpointRouteBuilder (a group is one too), handed over by code apisec
+          // could not follow may carry a prefix and conventions (`RequireAuthorization`) it cannot see.
+          const unseen = param.type === 'RouteGroupBuilder' || param.type === 'IEndpointRouteBuilder';
+          const detached: Group = unseen ? { prefix: '', marks: [], limits: [], detached: `builder passed to ${cls.name}.${method.name} by code apisec could not follow; its prefix and conventions are unknown` } : root;
           const env = new Map<string, Value>([[param.name, { kind: 'group', group: detached }]]);
           this.method(file, method, env, root);
-          if (param.type === 'RouteGroupBuilder') this.diagnostics.push({ level: 'info', source: `collector:${FRAMEWORK}`, file: file.source.file, line: method.node.startPosition.row + 1, message: `${cls.name}.${method.name} maps routes on a group whose caller was not found; paths may lack the group prefix.` });
+          if (unseen) this.diagnostics.push({ level: 'info', source: `collector:${FRAMEWORK}`, file: file.source.file, line: method.node.startPosition.row + 1, message: `${cls.name}.${method.name} maps routes on a group whose caller was not found; paths may lack the group prefix.` });
         }
       }
     }
