@@ -158,7 +158,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('02-protect.html in headless Chromium'
     const detail = body.locator('tr.detail');
     await expect(detail.isHidden()).resolves.toBe(true);
     await body.locator('button.open').click();
-    await expect(detail.isVisible()).resolves.toBe(true);
+    await detail.waitFor({ state: 'visible', timeout: 5000 });
     await expect(body.locator('button.open').getAttribute('aria-expanded')).resolves.toBe('true');
     const headings = await detail.locator('.drill h4').allTextContents();
     expect(headings).toEqual(['Code', 'Spec', 'Live evidence']);
@@ -173,7 +173,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('02-protect.html in headless Chromium'
     await page.fill('#filter-text', 'no endpoint has this text');
     expect(await visibleRows(page)).toBe(0);
     await link.click();
-    await expect(page.locator(`#${target}-detail`).isVisible()).resolves.toBe(true);
+    // The page opens the drill-down on `hashchange`, which fires after the click returns: wait for it.
+    await page.locator(`#${target}-detail`).waitFor({ state: 'visible', timeout: 5000 });
     expect(targetPath).not.toBeNull();
 
     expect(errors).toEqual([]);
