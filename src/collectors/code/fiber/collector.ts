@@ -1,6 +1,6 @@
 import type { CodeCollector } from '../collector.js';
 import { collectGo, goEnabled } from '../go/collect.js';
-import { isPackage, registerGoDialect, type Arg, type GoDialect, type Router, type Value } from '../go/engine.js';
+import { isPackage, registerGoDialect, routeWithTrailingHandler, type Arg, type GoDialect, type Router, type Value } from '../go/engine.js';
 
 const FIBER = 'github.com/gofiber/fiber';
 const VERBS: Record<string, string> = {
@@ -29,15 +29,7 @@ export const fiberDialect: GoDialect = {
   },
   method(router: Router, name: string, args: Arg[], call, ctx) {
     const self: Value = { k: 'router', r: router };
-    const route = (methods: string[], rest: Arg[], subtree = false): Value => {
-      const [pathArg, ...handlers] = rest;
-      const path = ctx.str(pathArg?.value);
-      if (path === undefined || methods.length === 0) return self;
-      const pieces = handlers.map((arg) => ctx.piece(arg));
-      const handler = pieces.pop();
-      ctx.register({ router, methods, path, mws: pieces, handler, node: call, file: ctx.fileOf(call), subtree });
-      return self;
-    };
+    const route = (methods: string[], rest: Arg[], subtree = false): Value => routeWithTrailingHandler(ctx, router, call, methods, rest, subtree);
     const verb = VERBS[name];
     if (verb) return route([verb], args);
     if (name === 'Add') {

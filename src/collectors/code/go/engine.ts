@@ -123,6 +123,21 @@ export function isPackage(path: string, base: string): boolean {
   return path === base || new RegExp(`^${base.replace(/[.]/g, '\\.')}/v\\d+$`).test(path);
 }
 
+/**
+ * Registers `r.GET(path, mw1, mw2, handler)` (gin, fiber): the last argument handles, the ones
+ * before it run first, in order. Answers the router, for chained calls.
+ */
+export function routeWithTrailingHandler(ctx: Interpreter, router: Router, call: Node, methods: string[], rest: readonly Arg[], subtree = false): Value {
+  const self: Value = { k: 'router', r: router };
+  const [pathArg, ...handlers] = rest;
+  const path = ctx.str(pathArg?.value);
+  if (path === undefined || methods.length === 0) return self;
+  const pieces = handlers.map((arg) => ctx.piece(arg));
+  const handler = pieces.pop();
+  ctx.register({ router, methods, path, mws: pieces, handler, node: call, file: ctx.fileOf(call), subtree });
+  return self;
+}
+
 /** String arguments: literal, constant or concatenation; undefined when not known. */
 export function strings(args: readonly Arg[]): (string | undefined)[] {
   return args.map((arg) => (arg.value.k === 'str' ? arg.value.v : undefined));
