@@ -4,8 +4,10 @@ import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/co
 import type { CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { csharpSqlInjections } from './csharp.js';
 import { goSqlInjections } from './go.js';
 import { phpSqlInjections } from './php.js';
+import { rubySqlInjections } from './ruby.js';
 
 const PY_EXECUTE = /^(execute|executemany|executescript|exec_driver_sql|mogrify|fetch|fetchrow|fetchval|read_sql|read_sql_query)$/;
 const JS_RECEIVER =
@@ -71,7 +73,7 @@ export default defineCheck({
   rationale:
     'A query assembled from request data with f-strings, `%`, `+`, `.format` or template literals lets a caller change the SQL itself: read other tenants\' rows, bypass login or drop tables.',
   remediation:
-    'Pass values as bound parameters and keep the SQL text constant: `cursor.execute("SELECT * FROM users WHERE id = %s", (user_id,))`, SQLAlchemy `text("… WHERE id = :id")` with `{"id": user_id}`, Django `Model.objects.raw("… WHERE id = %s", [user_id])`, node-postgres `pool.query("… WHERE id = $1", [id])`, knex `whereRaw("id = ?", [id])`, Prisma `$queryRaw` tagged templates, Go `db.QueryContext(ctx, "… WHERE id = $1", id)` and gorm `db.Where("name = ?", name)`. Map identifiers (table, column, sort order) through a fixed allowlist; never take them from the request.',
+    'Pass values as bound parameters and keep the SQL text constant: `cursor.execute("SELECT * FROM users WHERE id = %s", (user_id,))`, SQLAlchemy `text("… WHERE id = :id")` with `{"id": user_id}`, Django `Model.objects.raw("… WHERE id = %s", [user_id])`, node-postgres `pool.query("… WHERE id = $1", [id])`, knex `whereRaw("id = ?", [id])`, Prisma `$queryRaw` tagged templates, Go `db.QueryContext(ctx, "… WHERE id = $1", id)` gorm `db.Where("name = ?", name)`; EF Core `FromSql($"… WHERE id = {id}")` / `FromSqlInterpolated` (the interpolation becomes parameters) or `FromSqlRaw("… WHERE id = {0}", id)`, ADO.NET `cmd.Parameters.AddWithValue("@id", id)`, Dapper `conn.Query<T>("… WHERE id = @Id", new { Id = id })`, Active Record `where("name = ?", params[:q])` or `where(name: params[:q])` with `sanitize_sql_like` for LIKE patterns. Map identifiers (table, column, sort order) through a fixed allowlist; never take them from the request.',
   messages: {
     direct: '`{{call}}` runs SQL built from request data (`{{origin}}`).',
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which builds the SQL run by `{{sink}}` at {{file}}:{{line}}.',
@@ -94,7 +96,15 @@ export default defineCheck({
     for (const { source, hits } of goSqlInjections(ctx.sources)) {
       for (const hit of hits) report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...at(ctx, source, hit.call, hit.call.text.split('\n')[0]) });
     }
+    const handlers = ctx.inventory.endpoints.flatMap((endpoint) => (endpoint.handler ? [endpoint.handler] : []));
+    for (const hit of csharpSqlInjections(ctx.sources, handlers)) {
+      const data = { call: hit.written, origin: hit.origin, ...(hit.via ? { wrapper: hit.via.wrapper, sink: hit.via.sink, file: hit.via.file, line: String(hit.via.line) } : {}) };
+      report({ messageId: hit.via ? 'wrapper' : 'direct', data, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]), ...(hit.via ? { confidence: 'medium' as const, severity: 'high' as const } : {}) });
+    }
     for (const hit of phpSqlInjections(ctx.sources)) {
+      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });
+    }
+    for (const hit of rubySqlInjections(ctx.sources)) {
       report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });
     }
   },
