@@ -4,6 +4,7 @@ import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goSecrets } from './go.js';
+import { javaSecrets } from './java.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const MIN_HMAC_SECRET = 32;
@@ -75,9 +76,39 @@ export default defineCheck({
     fallback: '`{{call}}` falls back to a hard-coded secret when `{{name}}` is not set{{short}}.',
     config: '`{{name}}` is set to a hard-coded secret{{short}}.',
     setting: '`{{call}}` uses `{{name}}`, a secret hard-coded in the settings module `{{file}}`{{short}}.',
+    property: '`{{name}}` is committed in {{file}} with a hard-coded value, and `{{call}}` signs or verifies tokens with it{{short}}.',
   },
   run(ctx, report) {
     const settingsSeen = new Set<number>();
+    const javaSeen = new Set<string>();
+    for (const secret of javaSecrets(ctx.sources, ctx.infra)) {
+      const { origin, source } = secret;
+      const value = origin.kind === 'config' ? origin.config.value : origin.value;
+      const short = value.length < MIN_HMAC_SECRET ? ` (only ${value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      if (origin.kind === 'config') {
+        const { key, where, fallback } = origin.config;
+        const seenKey = `${where.file}:${where.line}:${key}`;
+        if (javaSeen.has(seenKey)) continue;
+        javaSeen.add(seenKey);
+        const snippet = fallback ? `@Value("\${${key}:${value}}")` : `${key}: ${value}`;
+        report({
+          messageId: fallback ? 'fallback' : 'property',
+          data: { call: secret.written, name: key, file: where.file, short },
+          location: where,
+          evidence: { snippet: maskValue(snippet, value) },
+        });
+        continue;
+      }
+      const seenKey = `${source.file}:${origin.node.startIndex}`;
+      if (javaSeen.has(seenKey)) continue;
+      javaSeen.add(seenKey);
+      const where = origin.kind === 'constant' ? origin.node : secret.sink;
+      report({
+        messageId: origin.kind,
+        data: { call: secret.written, name: origin.kind === 'constant' ? origin.name : '', short },
+        ...at(ctx, source, where, maskValue(snippetOf(where), value)),
+      });
+    }
     for (const source of ctx.sources) {
       const seen = new Set<number>();
       if (source.language === 'go') {
