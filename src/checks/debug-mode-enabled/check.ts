@@ -5,6 +5,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
 import { configDebug, dotenvDebug } from './php.js';
+import { rubyDebugSettings } from './ruby.js';
 import { springDebug } from './jvm.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -51,7 +52,7 @@ export default defineCheck({
   rationale:
     'Debug mode returns full stack traces, settings and SQL to whoever triggers an error, and the Werkzeug debugger runs arbitrary Python from the browser; a hard-coded switch ships to production with the code.',
   remediation:
-    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code; Laravel `APP_DEBUG=false` in the deployed environment (never a committed `.env`) and the `debug` entry of config/app.php read as `(bool) env("APP_DEBUG", false)`; Spring Boot `server.error.include-stacktrace=never` (the default), and `management.endpoints.web.exposure.include=health,info` with the other actuator endpoints behind Spring Security or on an internal `management.server.port`.',
+    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code; Rails `config.consider_all_requests_local = false` in config/environments/production.rb (true only in development.rb), Sinatra `show_exceptions` only inside `configure :development`; Laravel `APP_DEBUG=false` in the deployed environment (never a committed `.env`) and the `debug` entry of config/app.php read as `(bool) env("APP_DEBUG", false)`; Spring Boot `server.error.include-stacktrace=never` (the default), and `management.endpoints.web.exposure.include=health,info` with the other actuator endpoints behind Spring Security or on an internal `management.server.port`.',
   messages: {
     djangoDebug: '`DEBUG = True` is hard-coded in the Django settings.',
     flaskRun: '`{{call}}` starts the server with the debugger enabled.',
@@ -63,6 +64,8 @@ export default defineCheck({
     springActuator: '`{{line}}` publishes the diagnostic actuator endpoints {{endpoints}} without authentication.',
     laravelEnv: '`{{line}}` is committed in {{file}}, whose APP_ENV is `{{env}}`: Laravel answers errors with stack traces, queries and environment values.',
     laravelConfig: '`{{expression}}` is hard-coded in config/app.php: debug mode no longer follows APP_DEBUG.',
+    railsLocal: '`{{expression}}` in {{file}} makes Rails answer every error with the developer exception page (stack trace, source, request and environment).',
+    sinatraShowExceptions: '`{{expression}}` makes Sinatra answer errors with its exception page (backtrace, environment) outside development.',
   },
   run(ctx, report) {
     for (const hit of springDebug(ctx)) {
@@ -71,6 +74,10 @@ export default defineCheck({
     }
     for (const hit of dotenvDebug(ctx.infra)) {
       report({ messageId: 'laravelEnv', data: { line: hit.text, file: hit.file.file, env: hit.env }, location: { file: hit.file.file, line: hit.line }, evidence: { snippet: hit.text } });
+    }
+    for (const hit of rubyDebugSettings(ctx.sources)) {
+      const expression = hit.node.text.split('\n')[0] ?? '';
+      report({ messageId: hit.kind === 'rails' ? 'railsLocal' : 'sinatraShowExceptions', data: { expression, file: hit.source.file }, ...siteOf(ctx, hit.source, hit.node) });
     }
     for (const source of ctx.sources) {
       const hardCoded = configDebug(source);
