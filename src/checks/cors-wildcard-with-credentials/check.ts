@@ -1,6 +1,7 @@
 import { corsPolicies, policyAt } from '../../analysis/code-transport.js';
 import { at } from '../../analysis/code-auth.js';
 import defineCheck from '../define-check.js';
+import { csharpCorsPolicies } from './csharp.js';
 import { goPolicies } from './go.js';
 import { jvmCorsPolicies } from './jvm.js';
 import { laravelCorsPolicies } from './php.js';
@@ -15,9 +16,9 @@ export default defineCheck({
   section: 'cors-transport',
   targets: ['code', 'inventory'],
   rationale:
-    'Asking for every origin and for credentials at once makes Starlette, flask-cors and django-cors-headers echo the caller\'s origin back with `Access-Control-Allow-Credentials: true`, so any website a user visits can call the API with their cookies and read the answers; where the `*` is sent as is, browsers drop the response and the configuration is broken instead.',
+    'Asking for every origin and for credentials at once makes Starlette, flask-cors and django-cors-headers echo the caller\'s origin back with `Access-Control-Allow-Credentials: true`, so any website a user visits can call the API with their cookies and read the answers; where the `*` is sent as is, browsers drop the response and the configuration is broken instead. ASP.NET Core refuses `AllowAnyOrigin()` with `AllowCredentials()` at startup, but `SetIsOriginAllowed(_ => true)` with `AllowCredentials()` reflects every origin.',
   remediation:
-    'List the origins that may call the API with credentials: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })`; Nest `app.enableCors({ origin: [\'https://app.example.com\'], credentials: true })`; FastAPI `app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)`; Flask `CORS(app, origins=["https://app.example.com"], supports_credentials=True)`; Django `CORS_ALLOWED_ORIGINS = ["https://app.example.com"]` instead of `CORS_ALLOW_ALL_ORIGINS`; Go rs/cors `cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}` (likewise gin-contrib, echo and fiber CORS configs), never `*` or an `AllowOriginFunc` that returns true; Laravel config/cors.php `allowed_origins` listing the front-end origins (`[env("FRONTEND_URL")]`) when `supports_credentials` is true; Spring `@CrossOrigin(origins = "https://app.example.com", allowCredentials = "true")` or `registry.addMapping("/api/**").allowedOrigins("https://app.example.com").allowCredentials(true)`, never `allowedOriginPatterns("*")` with credentials.',
+    'List the origins that may call the API with credentials: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })`; Nest `app.enableCors({ origin: [\'https://app.example.com\'], credentials: true })`; FastAPI `app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)`; Flask `CORS(app, origins=["https://app.example.com"], supports_credentials=True)`; Django `CORS_ALLOWED_ORIGINS = ["https://app.example.com"]` instead of `CORS_ALLOW_ALL_ORIGINS`; Go rs/cors `cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true}` (likewise gin-contrib, echo and fiber CORS configs), never `*` or an `AllowOriginFunc` that returns true; Laravel config/cors.php `allowed_origins` listing the front-end origins (`[env("FRONTEND_URL")]`) when `supports_credentials` is true; Spring `@CrossOrigin(origins = "https://app.example.com", allowCredentials = "true")` or `registry.addMapping("/api/**").allowedOrigins("https://app.example.com").allowCredentials(true)`, never `allowedOriginPatterns("*")` with credentials; ASP.NET Core `policy.WithOrigins("https://app.example.com").AllowCredentials()`, never `SetIsOriginAllowed(_ => true)` with `AllowCredentials()`.',
   messages: {
     wildcard: '`{{label}}` allows every origin and also allows credentials.',
   },
@@ -32,6 +33,9 @@ export default defineCheck({
     }
     for (const source of ctx.sources) {
       for (const policy of jvmCorsPolicies(source)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
+    }
+    for (const source of ctx.sources) {
+      for (const policy of csharpCorsPolicies(source)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node, policy.snippet) });
     }
     for (const source of ctx.sources) {
       for (const policy of laravelCorsPolicies(source)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });

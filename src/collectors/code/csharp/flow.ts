@@ -326,3 +326,34 @@ export function propertyTypes(project: CsProject): (owner: string, property: str
     return undefined;
   };
 }
+
+/** True when a lambda, local function or method (body or `=>` clause) returns `true` whatever it is given. */
+export function alwaysTrue(fn: Node | undefined): boolean {
+  if (!fn) return false;
+  const body = field(fn, 'body') ?? kids(fn).find((child) => child.type === 'block' || child.type === 'arrow_expression_clause') ?? kids(fn).pop();
+  if (!body) return false;
+  if (body.type === 'boolean_literal') return body.text === 'true';
+  if (body.type === 'arrow_expression_clause') return kids(body)[0]?.text === 'true';
+  if (body.type !== 'block') return false;
+  const returns: Node[] = [];
+  walk(body, (node) => {
+    if (node !== body && FUNCTION_TYPES.has(node.type)) return false;
+    if (node.type === 'return_statement') returns.push(node);
+    return true;
+  });
+  return returns.length > 0 && returns.every((statement) => kids(statement)[0]?.text === 'true');
+}
+
+/** The function a delegate argument stands for: a lambda, or a method group resolved in the file. */
+export function delegateTarget(node: Node | undefined, root: Node): Node | undefined {
+  if (!node) return undefined;
+  if (node.type === 'lambda_expression' || node.type === 'anonymous_method_expression') return node;
+  if (node.type !== 'identifier') return undefined;
+  let found: Node | undefined;
+  walk(root, (child) => {
+    if (found) return false;
+    if ((child.type === 'local_function_statement' || child.type === 'method_declaration') && field(child, 'name')?.text === node.text) found = child;
+    return true;
+  });
+  return found;
+}
