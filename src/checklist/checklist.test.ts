@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,4 +181,36 @@ describe('seed 003 checklist on a project, through audit()', () => {
       await rm(join(root, 'apisec.config.yaml'));
     }
   });
+});
+
+/** Checklist items decided on the checks' own fixtures: each file alone, the way a project would show the practice. */
+const FIXTURE_DECISIONS: { file: string; item: string; status: ChecklistItem['status']; line?: number }[] = [
+  { file: 'src/checks/request-logging-without-correlation-id/fixtures/express-pino-genreqid.js', item: 'Request logging with correlation IDs', status: 'pass', line: 9 },
+  { file: 'src/checks/request-logging-without-correlation-id/fixtures/winston-child-logger.ts', item: 'Request logging with correlation IDs', status: 'pass', line: 18 },
+  { file: 'src/checks/request-logging-without-correlation-id/fixtures/structlog_middleware.py', item: 'Request logging with correlation IDs', status: 'pass', line: 23 },
+  { file: 'src/checks/request-logging-without-correlation-id/fixtures/flask_request_id.py', item: 'Request logging with correlation IDs', status: 'pass', line: 23 },
+  { file: 'src/checks/request-logging-without-correlation-id/fixtures/flask_user_context.py', item: 'Request logging with correlation IDs', status: 'unknown' },
+  { file: 'src/checks/request-logging-without-correlation-id/fixtures/express-morgan.js', item: 'Request logging with correlation IDs', status: 'fail' },
+  { file: 'src/checks/oauth-authorization-code-without-pkce/fixtures/oidc-v6.ts', item: 'OAuth 2.0 with PKCE for public clients', status: 'fail' },
+];
+
+describe('seed 003 checklist on the fixtures that show each practice', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'apisec-checklist-fixtures-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+  for (const entry of FIXTURE_DECISIONS) {
+    it(`${entry.item}: ${entry.status} on ${entry.file.split('/').slice(-3).join('/')}`, async () => {
+      const root = await mkdtemp(join(scratch, 'f-'));
+      const name = entry.file.split('/').at(-1) ?? 'file';
+      await writeFile(join(root, name), await readFile(entry.file, 'utf8'));
+      const result = await audit({ root, name: 'fixture', today: '2026-06-01' });
+      const decided = item(result.checklist ?? [], entry.item);
+      expect({ status: decided.status, reason: decided.reason }).toMatchObject({ status: entry.status });
+      if (entry.line !== undefined) expect(decided.evidence?.[0]?.location).toMatchObject({ file: name, line: entry.line });
+    });
+  }
 });

@@ -26,14 +26,34 @@ export interface ChecklistEvidence {
 }
 
 /** Libraries whose middleware gives every request an id that the logs carry. */
-const JS_REQUEST_ID = /^(cls-rtracer|express-request-id|express-correlation-id|correlation-id|pino-http|express-pino-logger|hono\/request-id|@fastify\/request-context|nestjs-cls)(\.|$)/;
-const PY_REQUEST_ID = /^(asgi_correlation_id|django_guid|log_request_id|flask_request_id|request_id|starlette_context\.plugins)(\.|$)/;
+const JS_REQUEST_ID = /^(cls-rtracer|express-request-id|express-correlation-id|correlation-id|express-pino-logger|hono\/request-id|@fastify\/request-context|nestjs-cls|koa-requestid|@koa\/request-id)(\.|$)/;
+/** pino-http and its wrappers log `req.id` on every line: the id is a per-process counter unless `genReqId` gives one. */
+const PINO_HTTP = /^(pino-http|nestjs-pino\.LoggerModule\.forRoot(Async)?|hono-pino)(\.|$)/;
+const PY_REQUEST_ID = /^(asgi_correlation_id|django_guid|log_request_id|flask_request_id|flask_request_id_header|request_id|starlette_context\.plugins)(\.|$)/;
+/** Names a request or correlation id goes by in log context (`requestId`, `request_id`, `correlationId`, `reqId`, `traceId`). */
+const ID_FIELD = /^(x_?)?(req(uest)?|correlation|trace)_?id$/i;
 const REQUEST_ID_HEADER = /^(x-(request|correlation|trace)-id|request-id|x-amzn-trace-id|traceparent)$/i;
 const DJANGO_MIDDLEWARE = /^(django_guid\.middleware\.guid_middleware|log_request_id\.middleware\.RequestIDMiddleware|asgi_correlation_id\..*)$/;
 const HEADER_SETTERS = /(^|\.)(set|setHeader|header|headers\.set|append)$/;
 
 function proof(source: SourceFile, node: Node, detail: string): Proof {
   return { location: locationOf(source, node), snippet: snippetOf(node, 100), detail };
+}
+
+function keysOf(object: Node | undefined): string[] {
+  if (!object) return [];
+  return object.namedChildren.flatMap((child) => {
+    if (child?.type === 'shorthand_property_identifier') return [child.text];
+    if (child?.type === 'pair') return [stringValue(child.childForFieldName('key')) ?? child.childForFieldName('key')?.text ?? ''];
+    if (child?.type === 'method_definition') return [child.childForFieldName('name')?.text ?? ''];
+    return [];
+  });
+}
+
+function hasKey(object: Node | undefined, key: string): boolean {
+  if (!object) return false;
+  if (keysOf(object).includes(key)) return true;
+  return object.namedChildren.some((child) => child?.type === 'pair' && hasKey(child.childForFieldName('value')?.type === 'object' ? (child.childForFieldName('value') ?? undefined) : undefined, key));
 }
 
 function correlationIds(sources: readonly SourceFile[]): Proof[] {
@@ -45,6 +65,25 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
     for (const call of facts.calls) {
       if (!python && JS_REQUEST_ID.test(call.callee)) {
         out.push(proof(source, call.node, `request ids from \`${call.callee.split('.')[0] ?? call.callee}\``));
+        continue;
+      }
+      if (!python && PINO_HTTP.test(call.callee)) {
+        const module = call.callee.split('.')[0] ?? call.callee;
+        const options = call.args[0]?.type === 'object' ? call.args[0] : undefined;
+        out.push(proof(source, call.node, hasKey(options, 'genReqId') ? `\`${module}\` with \`genReqId\` (every line carries the request id)` : `\`${module}\` (every line carries \`req.id\`)`));
+        continue;
+      }
+      // A request-scoped child logger: winston / pino / bunyan `logger.child({ requestId })`, structlog `bind_contextvars(request_id=…)`.
+      if (!python && /(^|\.)child$/.test(call.callee) && call.args[0]?.type === 'object' && keysOf(call.args[0]).some((key) => ID_FIELD.test(key))) {
+        out.push(proof(source, call.node, 'a request-scoped child logger carries the request id'));
+        continue;
+      }
+      if (python && /(^|\.)(bind_contextvars|bind|new)$/.test(call.callee) && /structlog|contextvars|log/.test(call.callee) && [...call.kwargs.keys()].some((key) => ID_FIELD.test(key))) {
+        out.push(proof(source, call.node, `\`${call.callee.split('.').slice(-2).join('.')}\` binds the request id to every log line`));
+        continue;
+      }
+      if (python && /(^|\.)LoggerAdapter$/.test(call.callee) && call.args[1]?.type === 'dictionary' && call.args[1].namedChildren.some((pair) => pair?.type === 'pair' && ID_FIELD.test(stringValue(pair.childForFieldName('key')) ?? ''))) {
+        out.push(proof(source, call.node, 'a `LoggerAdapter` carries the request id'));
         continue;
       }
       // Fastify logs a per-request `reqId` on every line once its logger is on.
@@ -67,6 +106,19 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
       }
     }
     if (python) {
+      // Flask: a `before_request` hook stores the id on `g`, and a logging filter or format puts it on every record.
+      for (const decorated of source.tree.rootNode.descendantsOfType('decorated_definition')) {
+        if (!decorated || !decorated.namedChildren.some((child) => child?.type === 'decorator' && /(^|\.)before_(app_)?request\b/.test(child.text))) continue;
+        for (const assignment of decorated.descendantsOfType('assignment')) {
+          if (!assignment) continue;
+          const left = assignment.childForFieldName('left');
+          if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'g' || !ID_FIELD.test(left.childForFieldName('attribute')?.text ?? '')) continue;
+          const field = left.childForFieldName('attribute')?.text ?? '';
+          if (sources.some((other) => other.language === 'python' && (other.text.includes(`%(${field})`) || other.text.includes(`record.${field}`) || other.text.includes(`{${field}}`)))) {
+            out.push(proof(source, assignment, `\`g.${field}\` set before each request and written by the log format`));
+          }
+        }
+      }
       for (const [local, qualified] of facts.imports) {
         if (PY_REQUEST_ID.test(qualified) && used.has(local)) {
           const call = facts.calls.find((site) => site.written.startsWith(local) || [...site.args, ...site.kwargs.values()].some((arg) => arg.text === local));
