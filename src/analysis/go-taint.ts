@@ -1,0 +1,512 @@
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../engine/context.js';
+import { callArgs, field, named, parameterNames, stringLiteral, unwrap, walk } from '../collectors/code/go/ast.js';
+import { importsOf } from '../collectors/code/go/program.js';
+
+/**
+ * Request data flowing to a sink inside one Go function, for the injection checks' `go.ts` files.
+ *
+ * One forward pass over a function declaration (closures inside it included) in document order:
+ * - sources: accessors of the request parameters the function (or a closure in it) receives, found by
+ *   their declared type, not their name: `*http.Request` (`r.URL.Query().Get`, `r.FormValue`,
+ *   `r.PathValue`, `r.Header.Get`, `r.URL.Path`, `r.Body`), gin `*gin.Context`, echo `echo.Context`,
+ *   fiber `*fiber.Ctx` (`Query`, `Param`, `PostForm`, `FormValue`, `Params`, `QueryParam`…),
+ *   `mux.Vars(r)`, `chi.URLParam(r, …)`, and the structs a body is decoded or bound into
+ *   (`json.NewDecoder(r.Body).Decode(&in)`, `c.ShouldBindJSON(&in)`, `c.BodyParser(&in)`);
+ * - propagation through assignments, `+`, `fmt.Sprintf`, `strings`/`filepath`/`path` helpers,
+ *   `url.Parse`, conversions, field and index access, composite literals, `range`, and methods
+ *   called on tainted values;
+ * - sanitisers per sink kind (`strconv.*`, `uuid.Parse`: all; `filepath.Base`: paths;
+ *   `url.PathEscape`/`QueryEscape`: paths and URLs) and guards that clear a variable for the rest
+ *   of the function (`strings.HasPrefix`, `filepath.IsLocal`, `strings.Contains(x, "..")` for
+ *   paths; a comparison of the parsed URL's host for URLs; an anchored `MatchString` for all).
+ *
+ * Limits, on purpose: no control flow and no calls across functions.
+ */
+
+export type GoSinkKind = 'path' | 'url' | 'command';
+const BIT: Record<GoSinkKind, number> = { path: 1, url: 2, command: 4 };
+const ALL = 7;
+
+export interface GoTaint {
+  origin: string;
+  cleared: number;
+  /** Only the request path (`r.URL.Path`), which `http.ServeFile` itself checks for `..`. */
+  urlPath?: boolean;
+}
+
+export interface GoFunctionTaint {
+  taintOf(node: Node | undefined): GoTaint | undefined;
+  tainted(node: Node | undefined, kind: GoSinkKind): GoTaint | undefined;
+}
+
+export interface GoSinkHit {
+  source: SourceFile;
+  call: Node;
+  /** The sink as written (`exec.Command`, `http.Get`). */
+  written: string;
+  origin: string;
+}
+
+/** What a sink matcher sees: the call, its package-qualified callee and the file's imports. */
+export interface GoCall {
+  node: Node;
+  /** `net/http.Get`, `os/exec.Command` for package functions; the written text otherwise. */
+  callee: string;
+  written: string;
+  args: Node[];
+  /** Method name for `x.M(…)`. */
+  method?: string;
+  receiver?: Node | undefined;
+}
+
+export type GoSinkMatch = (call: GoCall, taint: GoFunctionTaint) => Node[] | undefined;
+
+const REQUEST_TYPES: Record<string, string> = {
+  'net/http.Request': 'http',
+  'github.com/gin-gonic/gin.Context': 'gin',
+  'github.com/labstack/echo.Context': 'echo',
+  'github.com/labstack/echo/v4.Context': 'echo',
+  'github.com/gofiber/fiber.Ctx': 'fiber',
+  'github.com/gofiber/fiber/v2.Ctx': 'fiber',
+  'github.com/gofiber/fiber/v3.Ctx': 'fiber',
+};
+
+/** Methods of a framework context that return request text. */
+const CONTEXT_READS: Record<string, ReadonlySet<string>> = {
+  gin: new Set(['Query', 'DefaultQuery', 'GetQuery', 'QueryArray', 'QueryMap', 'Param', 'PostForm', 'DefaultPostForm', 'GetPostForm', 'PostFormArray', 'GetHeader', 'Cookie', 'FullPath', 'GetRawData']),
+  echo: new Set(['QueryParam', 'QueryParams', 'QueryString', 'Param', 'FormValue', 'FormParams', 'Cookie']),
+  fiber: new Set(['Query', 'Params', 'FormValue', 'Get', 'Body', 'BodyRaw', 'Cookies', 'OriginalURL', 'Path', 'Queries', 'AllParams']),
+};
+/** Methods that fill their pointer argument from the request. */
+const CONTEXT_BINDS: Record<string, ReadonlySet<string>> = {
+  gin: new Set(['Bind', 'BindJSON', 'BindQuery', 'BindUri', 'BindXML', 'BindYAML', 'BindHeader', 'ShouldBind', 'ShouldBindJSON', 'ShouldBindQuery', 'ShouldBindUri', 'ShouldBindXML', 'ShouldBindYAML', 'ShouldBindWith', 'ShouldBindBodyWith', 'MustBindWith', 'ShouldBindHeader']),
+  echo: new Set(['Bind']),
+  fiber: new Set(['BodyParser', 'QueryParser', 'ParamsParser', 'ReqHeaderParser', 'Bind']),
+};
+const HTTP_READS = new Set(['FormValue', 'PostFormValue', 'PathValue', 'Cookie', 'Referer', 'UserAgent']);
+const HTTP_FIELDS = new Set(['URL', 'Body', 'Form', 'PostForm', 'Header', 'MultipartForm', 'RequestURI', 'Host']);
+
+/** Package functions that return something derived from their arguments. */
+const PROPAGATE = /^(fmt\.(Sprintf|Sprint|Sprintln)|strings\.\w+|bytes\.\w+|path\/filepath\.(Join|Clean|Abs|FromSlash|ToSlash|Dir|Ext|Split|Rel)|path\.(Join|Clean|Dir|Split)|net\/url\.(Parse|ParseRequestURI|ParseQuery|JoinPath|QueryUnescape|PathUnescape)|io\.ReadAll|io\/ioutil\.ReadAll|encoding\/json\.NewDecoder|bufio\.NewReader|bufio\.NewScanner|encoding\/base64\.\w+|html\.UnescapeString|slices\.\w+)$/;
+/** Package functions whose result is safe for every sink. */
+const CLEAN_ALL = /^(strconv\.(Atoi|ParseInt|ParseUint|ParseFloat|ParseBool)|github\.com\/google\/uuid\.(Parse|MustParse)|github\.com\/gofrs\/uuid\.\w+|time\.(Parse|ParseDuration))$/;
+const CLEAN: Record<string, number> = {
+  'path/filepath.Base': BIT.path,
+  'path.Base': BIT.path,
+  'net/url.PathEscape': BIT.path | BIT.url | BIT.command,
+  'net/url.QueryEscape': BIT.path | BIT.url | BIT.command,
+  'github.com/alessio/shellescape.Quote': BIT.command,
+  'github.com/kballard/go-shellquote.Join': BIT.command,
+};
+
+/** Qualified name of `pkg.F` for an imported package, or undefined. */
+export function qualifiedCallee(imports: ReadonlyMap<string, string>, fn: Node | undefined): string | undefined {
+  if (fn?.type !== 'selector_expression') return undefined;
+  const operand = field(fn, 'operand');
+  const name = field(fn, 'field')?.text;
+  if (operand?.type !== 'identifier' || !name) return undefined;
+  const path = imports.get(operand.text);
+  return path ? `${path}.${name}` : undefined;
+}
+
+function typeName(imports: ReadonlyMap<string, string>, type: string): string | undefined {
+  const match = /^\*?([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(type.trim());
+  if (!match) return undefined;
+  const path = imports.get(match[1] ?? '');
+  return path ? `${path}.${match[2] ?? ''}` : undefined;
+}
+
+/** Request parameters of a function and of the closures inside it: name → framework. */
+function requestParams(fn: Node, imports: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  walk(
+    fn,
+    (node) => {
+      if (node.type === 'function_declaration' || node.type === 'method_declaration' || node.type === 'func_literal') {
+        for (const param of parameterNames(node)) {
+          const qualified = typeName(imports, param.type);
+          const framework = qualified ? REQUEST_TYPES[qualified] : undefined;
+          if (framework && param.name && param.name !== '_') out.set(param.name, framework);
+        }
+      }
+      return true;
+    },
+    true,
+  );
+  return out;
+}
+
+function flatten(node: Node): Node[] {
+  const current = unwrap(node);
+  if (current.type === 'binary_expression' && current.children.some((child) => child?.type === '+')) {
+    const left = field(current, 'left');
+    const right = field(current, 'right');
+    return [...(left ? flatten(left) : []), ...(right ? flatten(right) : [])];
+  }
+  return [current];
+}
+
+/** A pattern anchored at both ends that admits no `/`, `.` runs or shell syntax beyond its class. */
+function anchored(pattern: string): boolean {
+  return /^\^/.test(pattern) && /\$$/.test(pattern) && !/\.\*|\.\+/.test(pattern);
+}
+
+const HOST_PINNED = /^[a-zA-Z][\w+.-]*:\/\/[^/?#%]+\/|^H\//;
+
+class Analysis implements GoFunctionTaint {
+  readonly vars = new Map<string, GoTaint>();
+  constructor(
+    readonly imports: ReadonlyMap<string, string>,
+    readonly params: ReadonlyMap<string, string>,
+    readonly root: Node,
+  ) {}
+
+  /** The pattern text of `regexp.MustCompile("…")`, inline or held by a variable of this file. */
+  patternOf(node: Node | undefined): string {
+    if (!node) return '';
+    const current = unwrap(node);
+    if (current.type === 'call_expression' && /^regexp\.(MustCompile|Compile)$/.test(field(current, 'function')?.text ?? '')) return stringLiteral(callArgs(current)[0] ?? current) ?? '';
+    if (current.type !== 'identifier') return '';
+    let pattern = '';
+    walk(this.root, (child) => {
+      if (pattern) return false;
+      if (child.type !== 'var_spec' && child.type !== 'short_var_declaration' && child.type !== 'assignment_statement') return true;
+      const names = child.type === 'var_spec' ? child.childrenForFieldName('name') : named(field(child, 'left') ?? child);
+      const values = named(field(child, child.type === 'var_spec' ? 'value' : 'right') ?? child);
+      const index = names.findIndex((name) => name?.text === current.text);
+      const value = index >= 0 ? values[index] : undefined;
+      if (value && value.id !== current.id) pattern = this.patternOf(value);
+      return !pattern;
+    }, true);
+    return pattern;
+  }
+
+  /** `r.URL.Query()`, `c.Query("x")`, `mux.Vars(r)`, `chi.URLParam(r, "id")`: a request read. */
+  private sourceOf(node: Node): GoTaint | undefined {
+    if (node.type === 'selector_expression') {
+      const operand = field(node, 'operand');
+      const name = field(node, 'field')?.text ?? '';
+      if (operand?.type === 'identifier' && this.params.get(operand.text) === 'http' && HTTP_FIELDS.has(name)) return { origin: node.text, cleared: 0 };
+      // `r.URL.Path` is checked for `..` by http.ServeFile; other URL parts are not.
+      if (operand?.type === 'selector_expression' && field(operand, 'field')?.text === 'URL' && this.isHttpRequest(field(operand, 'operand'))) {
+        return { origin: node.text, cleared: 0, ...(name === 'Path' ? { urlPath: true } : {}) };
+      }
+      return undefined;
+    }
+    if (node.type !== 'call_expression') return undefined;
+    const fn = field(node, 'function');
+    const qualified = qualifiedCallee(this.imports, fn);
+    if (qualified && /^github\.com\/gorilla\/mux\.Vars$|^github\.com\/go-chi\/chi(\/v5)?\.URLParam$/.test(qualified)) return { origin: node.text, cleared: 0 };
+    if (fn?.type !== 'selector_expression') return undefined;
+    const receiver = field(fn, 'operand');
+    const method = field(fn, 'field')?.text ?? '';
+    if (receiver?.type === 'identifier') {
+      const framework = this.params.get(receiver.text);
+      if (framework === 'http' && HTTP_READS.has(method)) return { origin: node.text, cleared: 0 };
+      if (framework && CONTEXT_READS[framework]?.has(method)) return { origin: node.text, cleared: 0 };
+    }
+    return undefined;
+  }
+
+  /** `r`, or echo's `c.Request()`. */
+  private isHttpRequest(node: Node | undefined): boolean {
+    if (!node) return false;
+    if (node.type === 'identifier') return this.params.get(node.text) === 'http';
+    if (node.type === 'call_expression') {
+      const fn = field(node, 'function');
+      const receiver = fn ? field(fn, 'operand') : undefined;
+      return fn?.type === 'selector_expression' && /^(Request)$/.test(field(fn, 'field')?.text ?? '') && receiver?.type === 'identifier' && this.params.get(receiver.text) === 'echo';
+    }
+    return false;
+  }
+
+  taintOf(input: Node | undefined, depth = 0): GoTaint | undefined {
+    if (!input || depth > 30) return undefined;
+    const node = unwrap(input);
+    const source = this.sourceOf(node);
+    if (source) return source;
+    switch (node.type) {
+      case 'identifier':
+        return this.vars.get(node.text);
+      case 'selector_expression': {
+        const operand = field(node, 'operand');
+        if (operand && this.isHttpRequest(operand)) return undefined;
+        return this.taintOf(operand, depth + 1);
+      }
+      case 'index_expression':
+      case 'slice_expression':
+      case 'type_assertion_expression':
+        return this.taintOf(field(node, 'operand'), depth + 1);
+      case 'unary_expression':
+        return this.taintOf(field(node, 'operand'), depth + 1);
+      case 'type_conversion_expression':
+        return this.taintOf(field(node, 'operand'), depth + 1);
+      case 'binary_expression': {
+        const pieces = flatten(node);
+        if (pieces.length < 2) return undefined;
+        let prefix = '';
+        for (const piece of pieces) {
+          const taint = this.taintOf(piece, depth + 1);
+          if (taint) return HOST_PINNED.test(prefix) ? { ...taint, cleared: taint.cleared | BIT.url } : taint;
+          prefix += stringLiteral(piece) ?? 'H';
+        }
+        return undefined;
+      }
+      case 'composite_literal': {
+        const body = field(node, 'body');
+        let found: GoTaint | undefined;
+        if (body) {
+          walk(body, (child) => {
+            if (found || child.id === body.id) return !found;
+            if (child.type === 'literal_element' || child.type === 'keyed_element') return true;
+            found = this.taintOf(child, depth + 1);
+            return false;
+          });
+        }
+        return found;
+      }
+      case 'call_expression':
+        return this.callTaint(node, depth);
+      default:
+        return undefined;
+    }
+  }
+
+  private callTaint(node: Node, depth: number): GoTaint | undefined {
+    const fn = field(node, 'function');
+    const args = callArgs(node);
+    if (fn && (fn.type === 'identifier' && /^(string|\[\]byte)$/.test(fn.text) || fn.type === 'slice_type' || fn.type === 'parenthesized_type')) return this.taintOf(args[0], depth + 1);
+    const qualified = qualifiedCallee(this.imports, fn);
+    if (qualified) {
+      if (CLEAN_ALL.test(qualified)) return undefined;
+      const clean = CLEAN[qualified];
+      if (clean !== undefined) {
+        const inner = this.firstTaint(args, depth);
+        return inner ? { ...inner, cleared: inner.cleared | clean } : undefined;
+      }
+      if (qualified === 'fmt.Sprintf') return this.sprintfTaint(args, depth);
+      if (PROPAGATE.test(qualified)) return this.firstTaint(args, depth);
+      return undefined;
+    }
+    if (fn?.type === 'selector_expression') {
+      // A method of a tainted value: `u.String()`, `q.Get("url")`, `dec.Decode`.
+      const receiver = field(fn, 'operand');
+      if (receiver && !this.isHttpRequest(receiver)) return this.taintOf(receiver, depth + 1);
+    }
+    return undefined;
+  }
+
+  private firstTaint(args: Node[], depth: number): GoTaint | undefined {
+    for (const arg of args) {
+      const taint = this.taintOf(arg, depth + 1);
+      if (taint) return taint;
+    }
+    return undefined;
+  }
+
+  /** `fmt.Sprintf("https://api.example.com/repos/%s", name)`: a fixed scheme and host before the value pin the host. */
+  private sprintfTaint(args: Node[], depth: number): GoTaint | undefined {
+    const format = args[0] ? stringLiteral(args[0]) : undefined;
+    if (format === undefined) return this.firstTaint(args, depth);
+    const verbs = [...format.matchAll(/%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]/g)].filter((verb) => verb[0] !== '%%');
+    let prefix = '';
+    let last = 0;
+    for (let index = 0; index < verbs.length; index += 1) {
+      const verb = verbs[index];
+      if (!verb) continue;
+      prefix += format.slice(last, verb.index);
+      last = verb.index + verb[0].length;
+      const taint = this.taintOf(args[index + 1], depth + 1);
+      if (taint) {
+        // A number or boolean carries no path, URL or shell syntax.
+        if (/[dfgeEtbo]$/.test(verb[0])) return undefined;
+        return HOST_PINNED.test(prefix) ? { ...taint, cleared: taint.cleared | BIT.url } : taint;
+      }
+      prefix += 'H';
+    }
+    return undefined;
+  }
+
+  tainted(node: Node | undefined, kind: GoSinkKind): GoTaint | undefined {
+    const taint = this.taintOf(node);
+    return taint && (taint.cleared & BIT[kind]) === 0 ? taint : undefined;
+  }
+
+  /** Assignments, range clauses and pointer arguments filled from the request. */
+  assign(targets: Node[], values: Node[]): void {
+    const single = values.length === 1 && targets.length > 1;
+    targets.forEach((target, index) => {
+      const value = single ? (index === 0 ? values[0] : undefined) : values[index];
+      if (target.type !== 'identifier' || target.text === '_') return;
+      const taint = value ? this.taintOf(value) : undefined;
+      if (taint) this.vars.set(target.text, taint);
+      else this.vars.delete(target.text);
+    });
+  }
+
+  /** `json.NewDecoder(r.Body).Decode(&in)`, `json.Unmarshal(body, &in)`, `c.ShouldBindJSON(&in)`. */
+  fillsPointer(call: Node): void {
+    const fn = field(call, 'function');
+    if (fn?.type !== 'selector_expression') return;
+    const args = callArgs(call);
+    const method = field(fn, 'field')?.text ?? '';
+    const receiver = field(fn, 'operand');
+    const qualified = qualifiedCallee(this.imports, fn);
+    let origin: GoTaint | undefined;
+    let targets: Node[] = [];
+    if (qualified === 'encoding/json.Unmarshal' || qualified === 'encoding/xml.Unmarshal' || qualified === 'gopkg.in/yaml.v3.Unmarshal') {
+      origin = this.taintOf(args[0]);
+      targets = args.slice(1, 2);
+    } else if (!qualified && receiver?.type === 'identifier' && this.params.has(receiver.text)) {
+      const framework = this.params.get(receiver.text) ?? '';
+      if (CONTEXT_BINDS[framework]?.has(method)) {
+        origin = { origin: call.text, cleared: 0 };
+        targets = args.slice(0, 1);
+      }
+    } else if (!qualified && /^(Decode|Unmarshal|Scan)$/.test(method) && receiver) {
+      origin = this.taintOf(receiver);
+      targets = args.slice(0, 1);
+    }
+    if (!origin) return;
+    for (const target of targets) {
+      const current = unwrap(target);
+      const inner = current.type === 'unary_expression' ? field(current, 'operand') : current;
+      if (inner?.type === 'identifier') this.vars.set(inner.text, { origin: origin.origin, cleared: origin.cleared });
+    }
+  }
+
+  /** A condition that validates a tainted variable clears it for the rest of the function. */
+  guard(condition: Node): void {
+    walk(condition, (node) => {
+      if (node.type !== 'call_expression') return true;
+      const fn = field(node, 'function');
+      const qualified = qualifiedCallee(this.imports, fn);
+      const args = callArgs(node);
+      const clear = (arg: Node | undefined, bits: number): void => {
+        const taint = arg ? this.taintOf(arg) : undefined;
+        if (!taint) return;
+        for (const [name, value] of this.vars) if (value.origin === taint.origin) this.vars.set(name, { ...value, cleared: value.cleared | bits });
+      };
+      if (qualified === 'strings.HasPrefix' || qualified === 'path/filepath.IsLocal' || qualified === 'path/filepath.HasPrefix') clear(args[0], BIT.path);
+      else if (qualified === 'strings.Contains' && stringLiteral(args[1] ?? args[0] as Node)?.includes('..')) clear(args[0], BIT.path);
+      else if (qualified === 'regexp.MatchString' && anchored(stringLiteral(args[0] ?? node) ?? '')) clear(args[1], ALL);
+      else if (!qualified && fn?.type === 'selector_expression' && /^Match(String)?$/.test(field(fn, 'field')?.text ?? '') && anchored(this.patternOf(field(fn, 'operand')))) clear(args[0], ALL);
+      else if (fn?.type === 'selector_expression' && field(fn, 'field')?.text === 'Hostname') clear(field(fn, 'operand'), BIT.url);
+      return true;
+    });
+    // `u.Host != "api.example.com"`, `allowedHosts[u.Host]`.
+    walk(condition, (node) => {
+      if (node.type === 'selector_expression' && field(node, 'field')?.text === 'Host') {
+        const operand = field(node, 'operand');
+        const taint = operand ? this.taintOf(operand) : undefined;
+        if (taint) for (const [name, value] of this.vars) if (value.origin === taint.origin) this.vars.set(name, { ...value, cleared: value.cleared | BIT.url });
+      }
+      return true;
+    });
+  }
+}
+
+/** Calls of one function whose tainted arguments `match` picks; one pass, document order. */
+function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, match: GoSinkMatch, out: GoSinkHit[]): void {
+  const params = requestParams(fn, imports);
+  if (params.size === 0) return;
+  const analysis = new Analysis(imports, params, source.tree.rootNode);
+  walk(
+    fn,
+    (node) => {
+      switch (node.type) {
+        case 'short_var_declaration':
+        case 'assignment_statement': {
+          const left = field(node, 'left');
+          const right = field(node, 'right');
+          const operator = field(node, 'operator')?.text ?? '=';
+          if (operator === '+=' && left) {
+            const target = named(left)[0];
+            const taint = right ? analysis.taintOf(named(right)[0]) : undefined;
+            if (target?.type === 'identifier' && taint && !analysis.vars.has(target.text)) analysis.vars.set(target.text, taint);
+            return true;
+          }
+          if (left && right) analysis.assign(named(left), named(right));
+          return true;
+        }
+        case 'var_spec': {
+          const value = field(node, 'value');
+          const names = node.childrenForFieldName('name').filter((child): child is Node => child !== null);
+          if (value) analysis.assign(names, named(value));
+          return true;
+        }
+        case 'range_clause': {
+          const left = field(node, 'left');
+          const right = field(node, 'right');
+          const taint = right ? analysis.taintOf(right) : undefined;
+          // Keys of `url.Values` and elements of a bound slice are both request data.
+          for (const target of left ? named(left) : []) if (taint && target.type === 'identifier' && target.text !== '_') analysis.vars.set(target.text, taint);
+          return true;
+        }
+        case 'if_statement': {
+          const initializer = field(node, 'initializer');
+          if (initializer) walkStatement(initializer);
+          const condition = field(node, 'condition');
+          if (condition) analysis.guard(condition);
+          return true;
+        }
+        case 'call_expression': {
+          analysis.fillsPointer(node);
+          const fnNode = field(node, 'function');
+          const written = fnNode?.text ?? '';
+          const qualified = qualifiedCallee(imports, fnNode);
+          const call: GoCall = {
+            node,
+            callee: qualified ?? written,
+            written,
+            args: callArgs(node),
+            ...(fnNode?.type === 'selector_expression' ? { method: field(fnNode, 'field')?.text ?? '', receiver: field(fnNode, 'operand') } : {}),
+          };
+          const reached = match(call, analysis);
+          const taint = reached?.map((arg) => analysis.taintOf(arg)).find((value) => value !== undefined);
+          if (taint) out.push({ source, call: node, written, origin: taint.origin });
+          return true;
+        }
+        default:
+          return true;
+      }
+    },
+    true,
+  );
+
+  function walkStatement(statement: Node): void {
+    if (statement.type === 'short_var_declaration' || statement.type === 'assignment_statement') {
+      const left = field(statement, 'left');
+      const right = field(statement, 'right');
+      if (left && right) analysis.assign(named(left), named(right));
+    }
+  }
+}
+
+/** Every call in the Go sources (tests excluded) where request data reaches what `match` returns. */
+export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatch): GoSinkHit[] {
+  const out: GoSinkHit[] = [];
+  for (const source of sources) {
+    if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
+    const root = source.tree.rootNode;
+    const imports = importsOf(root);
+    for (const fn of named(root)) {
+      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+      const seen = new Set<number>();
+      const hits: GoSinkHit[] = [];
+      analyseFunction(source, fn, imports, match, hits);
+      for (const hit of hits) {
+        if (seen.has(hit.call.id)) continue;
+        seen.add(hit.call.id);
+        out.push(hit);
+      }
+    }
+  }
+  return out;
+}
+
+/** The checks ask whether a sink argument is tainted for their kind. */
+export function taintedFor(taint: GoFunctionTaint, kind: GoSinkKind, args: (Node | undefined)[]): Node[] {
+  return args.filter((arg): arg is Node => arg !== undefined && taint.tainted(arg, kind) !== undefined);
+}
