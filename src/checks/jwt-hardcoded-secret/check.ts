@@ -3,6 +3,7 @@ import { at, isPython, jwtCalls, maskValue, objectOf, option, secretValue, type 
 import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSecrets } from './go.js';
 import { javaSecrets } from './java.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -106,7 +107,7 @@ export default defineCheck({
       report({
         messageId: origin.kind,
         data: { call: secret.written, name: origin.kind === 'constant' ? origin.name : '', short },
-        ...at(ctx, source, where, maskValue(snippetOf(where), value)),
+        ...jvmAt(ctx, source, where, maskValue(snippetOf(where), value)),
       });
     }
     for (const source of ctx.sources) {

@@ -1,6 +1,8 @@
 import { algorithmList, at, jwtCalls, objectOf, option } from '../../analysis/code-auth.js';
 import { propertyOf, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { javaNoneAlgorithms } from './java.js';
 
 export default defineCheck({
   id: 'jwt-none-algorithm-accepted',
@@ -14,13 +16,16 @@ export default defineCheck({
   rationale:
     'A token with `"alg": "none"` carries no signature; a verifier that lists `none` among its algorithms accepts a token anyone can forge by editing the payload.',
   remediation:
-    'List only the algorithm your issuer signs with: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; express-jwt `expressjwt({ secret, algorithms: [\'RS256\'] })`. Never sign with `none`.',
+    'List only the algorithm your issuer signs with: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; express-jwt `expressjwt({ secret, algorithms: [\'RS256\'] })`. java-jwt `JWT.require(Algorithm.RSA256(publicKey, null))`, never `Algorithm.none()`; jjwt without `.unsecured()`. Never sign with `none`.',
   messages: {
     accepted: '`{{call}}` accepts the `none` algorithm in `{{algorithms}}`, so unsigned tokens are valid.',
     defaults: '`{{call}}` accepts every registered algorithm (`{{algorithms}}`), including `none`.',
     signed: '`{{call}}` issues unsigned tokens with the `none` algorithm.',
   },
   run(ctx, report) {
+    for (const hit of javaNoneAlgorithms(ctx.sources)) {
+      report({ messageId: hit.kind, data: { call: hit.call, algorithms: 'Algorithm.none()' }, ...jvmAt(ctx, hit.source, hit.node) });
+    }
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind === 'sign') {

@@ -3,6 +3,8 @@ import { at, functionName, functionVerifies, isPython, jwtCalls, type JwtCall } 
 import { enclosingFunction, factsOf, within } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { javaUnverified } from './java.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 // A claim set that becomes the caller's identity: assigned to the request, or read in an auth helper.
@@ -97,12 +99,19 @@ export default defineCheck({
   rationale:
     'A token whose signature is not checked is just JSON the caller wrote: anyone can set `sub`, `role` or `exp` to whatever they like and be accepted as any user.',
   remediation:
-    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`. Use the unverified readers only to pick a key by `kid`.',
+    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`; in jjwt `Jwts.parserBuilder().setSigningKey(key).build().parseClaimsJws(token)` (0.12: `Jwts.parser().verifyWith(key).build().parseSignedClaims(token)`), never `parseClaimsJwt`; in java-jwt `JWT.require(Algorithm.RSA256(publicKey, null)).build().verify(token)` instead of `JWT.decode`; in nimbus-jose-jwt `signedJwt.verify(new RSASSAVerifier(publicKey))` before reading claims, or Spring Security\'s `NimbusJwtDecoder`. Use the unverified readers only to pick a key by `kid`.',
   messages: {
     disabled: '`{{call}}` is called with `{{option}}`, so the token signature is never checked.',
     unverified: '`{{call}}` reads the token claims without checking the signature, and they are trusted as the caller identity.',
+    unsecured: '`{{call}}` accepts only unsigned JWTs: a token anyone wrote with `"alg": "none"` is read as valid.',
+    keyless: '`{{call}}` is called on a jjwt parser given no key: only unsigned tokens can pass, and they are accepted.',
+    decode: '`{{call}}` reads the token without checking its signature, and nothing in the code verifies tokens with a `JWTVerifier`.',
+    nimbus: '`{{call}}` reads the token and its claims are used without `verify(…)` being called on it.',
   },
   run(ctx, report) {
+    for (const hit of javaUnverified(ctx.sources)) {
+      report({ messageId: hit.kind, data: { call: hit.call }, ...jvmAt(ctx, hit.source, hit.node) });
+    }
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind !== 'decode-unverified') continue;

@@ -5,7 +5,8 @@
  * wrappers a key or a query passes through. Used by the checks' JVM detections.
  */
 import type { Node } from 'web-tree-sitter';
-import type { InfraFile, SourceFile } from '../../../engine/context.js';
+import type { CheckContext, InfraFile, SourceFile } from '../../../engine/context.js';
+import { at } from '../../../analysis/code-auth.js';
 import type { Location } from '../../../model/types.js';
 import { annotation, annotationsOf, descendants, field, jvmFile, literalString, named, simpleName, type JvmClass, type JvmFile } from './ast.js';
 import { JvmConfig, type Properties } from './config.js';
@@ -256,4 +257,16 @@ export class JvmTracer {
     }
     return undefined;
   }
+}
+
+/**
+ * Where a check reports a Java/Kotlin node: `at` with the enclosing method (and class) in the key,
+ * so the same snippet in two methods stays two findings.
+ */
+export function jvmAt(ctx: CheckContext, source: SourceFile, node: Node, snippet?: string): ReturnType<typeof at> {
+  const base = snippet === undefined ? at(ctx, source, node) : at(ctx, source, node, snippet);
+  const method = enclosingMethod(node);
+  const cls = enclosing(node, CLASSES);
+  const owner = `${(cls && field(cls, 'name')?.text) ?? ''}.${(method && field(method, 'name')?.text) ?? ''}`;
+  return { ...base, key: `${owner}\u0000${base.key ?? ''}` };
 }
