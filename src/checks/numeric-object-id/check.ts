@@ -13,6 +13,8 @@ const ID_NAME = /^id$|(_id|Id|-id|ID)$/;
 
 export default defineCheck({
   id: 'numeric-object-id',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Sequential numeric object id',
   owasp: 'API1:2023',
   cwe: ['CWE-639'],

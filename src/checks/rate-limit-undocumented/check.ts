@@ -16,6 +16,8 @@ type Gap = 'none' | 'no429' | 'noHeaders';
 
 export default defineCheck({
   id: 'rate-limit-undocumented',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Operation without a documented rate limit',
   owasp: 'API4:2023',
   cwe: ['CWE-770'],
