@@ -1,23 +1,51 @@
-// Audits one directory in this process and prints timing, memory and counts as JSON (used by bench/run.ts).
-import { audit } from '../src/index.js';
+// Audits one directory in this process and prints timing, CPU time, memory and counts as JSON (used by bench/run.ts).
+//   audit-one.ts DIR [--file-budget-ms N] [--jobs N] [--cache DIR] [--default-checks]
+import { audit, type AuditOptions } from '../src/index.js';
+import { AUDIT_HAS_CACHE, AUDIT_HAS_JOBS } from './engine-options.js';
 
-const root = process.argv[2];
+const args = process.argv.slice(2);
+const root = args[0];
 if (!root) {
-  console.error('usage: audit-one.ts DIR [--file-budget-ms N]');
+  console.error('usage: audit-one.ts DIR [--file-budget-ms N] [--jobs N] [--cache DIR] [--default-checks]');
   process.exit(2);
 }
-const budgetAt = process.argv.indexOf('--file-budget-ms');
-const fileBudgetMs = budgetAt > 0 ? Number(process.argv[budgetAt + 1]) : undefined;
+const flag = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at > 0 ? args[at + 1] : undefined;
+};
+const budget = flag('--file-budget-ms');
+const fileBudgetMs = budget === undefined ? undefined : Number(budget);
+
+// Worker count and fact cache reach the audit only once AuditOptions has them (bench/engine-options.ts).
+const jobs = flag('--jobs');
+const cache = flag('--cache');
+const engine: Record<string, unknown> = {};
+if (AUDIT_HAS_JOBS && jobs !== undefined) engine.jobs = Number(jobs);
+if (AUDIT_HAS_CACHE && cache !== undefined) engine.cache = cache;
+
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
-// Every check, experimental ones included: the comparison with Spectral covers the whole catalogue.
-const result = await audit({ root, name: 'bench', today: '2026-11-24', experimental: true, ...(fileBudgetMs === undefined ? {} : { fileBudgetMs }) });
+// Every check, experimental ones included (the comparison with Spectral covers the whole catalogue), unless --default-checks.
+const result = await audit({
+  root,
+  name: 'bench',
+  today: '2026-11-24',
+  experimental: !args.includes('--default-checks'),
+  ...(fileBudgetMs === undefined ? {} : { fileBudgetMs }),
+  ...(engine as Partial<AuditOptions>),
+});
 const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
 const byCheck: Record<string, number> = {};
 for (const finding of result.findings) byCheck[finding.checkId] = (byCheck[finding.checkId] ?? 0) + 1;
 console.log(
   JSON.stringify({
     ms: Math.round(ms),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    jobs: AUDIT_HAS_JOBS && jobs !== undefined ? Number(jobs) : 1,
+    cached: AUDIT_HAS_CACHE && cache !== undefined,
+    sourceFiles: result.stats.sourceFiles,
     endpoints: result.inventory.endpoints.length,
     apis: result.inventory.apis.length,
     findings: result.findings.length,

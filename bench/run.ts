@@ -1,17 +1,20 @@
 /**
- * `npm run bench`: audits every real-world spec in ../shared/corpus/specs (and a generated code
- * tree) with apisec and, in the same run, Spectral + its OWASP ruleset; prints wall time, peak
- * RSS, finding counts, ratios, and which apisec check covers each Spectral rule that fired.
+ * `npm run bench`: audits every real-world spec in ../shared/corpus/specs with apisec and, in the
+ * same run, Spectral + its OWASP ruleset (wall time, peak RSS, finding counts, ratios, which apisec
+ * check covers each Spectral rule that fired); then the scale measurements of issue 13 (bench/scale.ts):
+ * a generated polyglot code tree and the largest real-world checkouts, each with its parse-only
+ * floor, audit cold and warm, CPU time, peak RSS and ratios, and time per MB by file size.
  *
- *   npm run bench -- [--peer-timeout 240] [--no-peer] [--only stripe]
+ *   npm run bench -- [--peer-timeout 240] [--no-peer] [--only stripe|polyglot|time-per-mb|parse|CORPUS_ID]
+ *                    [--lines 1000000] [--corpus DIR] [--corpus-top 3] [--jobs N] [--bucket-mb 1]
+ *                    [--timeout 1800] [--json FILE]
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allChecks } from '../src/checks/index.js';
-import { generateCodeTree } from './generate-code-tree.js';
 import { measure as measureIn, type Measured } from './measure.js';
-import { minifiedJs, writeInput } from './hostile.js';
+import { runScale, scaleMarkdown } from './scale.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const corpus = path.resolve(repo, '../shared/corpus/specs');
@@ -23,6 +26,10 @@ const flag = (name: string): string | undefined => {
 const peerTimeoutS = Number(flag('--peer-timeout') ?? 240);
 const withPeer = !args.includes('--no-peer');
 const only = flag('--only');
+const lines = Number(flag('--lines') ?? 1_000_000);
+const corpusDir = flag('--corpus') ?? process.env.CORPUS_DIR ?? (existsSync('/work/corpus') ? '/work/corpus' : undefined);
+const jobs = Number(flag('--jobs') ?? os.availableParallelism());
+const jsonOut = flag('--json');
 
 // Spectral's `owasp:api1:2023-no-numeric-ids` crashes on these (a known upstream bug): it is turned off there.
 const NUMERIC_IDS_CRASH = new Set(['kubernetes-swagger2.json', 'github-api.github.com.json']);
@@ -130,37 +137,17 @@ try {
     console.log(rows.at(-1));
   }
 
-  if (!only) {
-    const tree = path.join(scratch, 'code-tree');
-    const generated = generateCodeTree(tree, { files: 4000 });
-    const ours = await runApisec(tree);
-    rows.push(
-      `| generated code tree (${generated.files} files, ${(generated.bytes / 1e6).toFixed(1)} MB) | ${ours.run.endpoints} | ${fmt(ours.wallMs)} | ${fmt(ours.run.ms)} | ${ours.peakRssMb.toFixed(0)} MB | ${ours.run.findings} | — | — | — | — |`,
-    );
-    console.log(rows.at(-1));
-  }
-
-  // Minified bundles with skipping turned off (config `include`) and no per-file budget: the cost of
-  // the analysis itself, per MB, beside the parse-only floor of the same file in the same run.
-  const minified: string[] = [];
-  if (!only || 'minified'.includes(only)) {
-    for (const bytes of [10_000, 100_000, 1_000_000, 5_000_000]) {
-      const name = `minified-${bytes / 1000}KB`;
-      const { dir, bytes: size } = writeInput(scratch, {
-        name,
-        files: () => ({ 'package.json': '{"dependencies":{"express":"4"}}', 'apisec.config.yaml': 'include:\n  - public/bundle.js\n', 'public/bundle.js': minifiedJs(bytes) }),
-      });
-      const ours = await runApisec(dir, ['--file-budget-ms', '0']);
-      const floor = await measure(process.execPath, ['--import', 'tsx', 'bench/parse-one.ts', path.join(dir, 'public/bundle.js')], 600);
-      const parseMs = (JSON.parse(floor.stdout.trim().split('\n').pop() ?? '{}') as { ms?: number }).ms ?? Number.NaN;
-      const mb = size / 1e6;
-      minified.push(
-        `| ${name} | ${(size / 1e3).toFixed(0)} KB | ${fmt(ours.run.ms)} | ${(ours.run.ms / 1000 / mb).toFixed(1)} s/MB | ${fmt(parseMs)} | ${(parseMs / 1000 / mb).toFixed(2)} s/MB | ${ours.peakRssMb.toFixed(0)} MB |`,
-      );
-      console.log(minified.at(-1));
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  // Scale (issue 13): polyglot tree, largest corpus checkouts, time per MB by file size.
+  const scale = await runScale({
+    lines,
+    corpusDir,
+    corpusTop: Number(flag('--corpus-top') ?? 3),
+    jobs,
+    only,
+    bucketMb: Number(flag('--bucket-mb') ?? 1),
+    timeoutS: Number(flag('--timeout') ?? 1800),
+    scratch,
+  });
 
   // Parse-only throughput per language (Python, TypeScript, Go) on generated trees of the same size, same run.
   const perLanguage: string[] = [];
@@ -169,14 +156,17 @@ try {
     perLanguage.push(...parsed.stdout.split('\n').filter((line) => /^(language|go|python|typescript|javascript|java|kotlin|all)\s/.test(line)));
   }
 
-  console.log('\n| input | endpoints | apisec wall | apisec audit | apisec peak RSS | apisec findings | Spectral wall | Spectral peak RSS | Spectral findings | Spectral / apisec |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
-  for (const row of rows) console.log(row);
+  if (rows.length > 0) {
+    console.log('\n| input | endpoints | apisec wall | apisec audit | apisec peak RSS | apisec findings | Spectral wall | Spectral peak RSS | Spectral findings | Spectral / apisec |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    for (const row of rows) console.log(row);
+  }
 
-  if (minified.length > 0) {
-    console.log('\n| minified bundle (skipping off, no budget) | size | apisec audit | audit per MB | parse only | parse per MB | apisec peak RSS |');
-    console.log('|---|---|---|---|---|---|---|');
-    for (const row of minified) console.log(row);
+  if (scale.inputs.length > 0 || scale.buckets.length > 0) console.log(`\n${scaleMarkdown(scale)}`);
+  if (jsonOut) {
+    mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
+    writeFileSync(jsonOut, `${JSON.stringify({ specs: rows, scale }, null, 2)}\n`);
+    console.log(`\nJSON: ${jsonOut}`);
   }
 
   if (perLanguage.length > 0) {
