@@ -1,3 +1,4 @@
+import { operations } from '../../analysis/openapi.js';
 import { requirementReferences, schemeUsage } from '../../analysis/openapi-security.js';
 import defineCheck from '../define-check.js';
 
@@ -19,6 +20,9 @@ export default defineCheck({
   },
   run(ctx, report) {
     for (const doc of ctx.specs) {
+      // A document that declares no operation yet (a skeleton for the next version, a shared
+      // components file) leaves every scheme unused by construction: nothing could require it.
+      if (operations(ctx, doc).length === 0) continue;
       const referenced = new Set(requirementReferences(ctx, doc).map((reference) => reference.name));
       for (const use of schemeUsage(ctx, doc)) {
         if (referenced.has(use.name)) continue;
