@@ -8,6 +8,8 @@ import { csharpSqlInjections } from './csharp.js';
 import { goSqlInjections } from './go.js';
 import { phpSqlInjections } from './php.js';
 import { rubySqlInjections } from './ruby.js';
+import { javaSqlInjections } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 const PY_EXECUTE = /^(execute|executemany|executescript|exec_driver_sql|mogrify|fetch|fetchrow|fetchval|read_sql|read_sql_query)$/;
 const JS_RECEIVER =
@@ -73,10 +75,11 @@ export default defineCheck({
   rationale:
     'A query assembled from request data with f-strings, `%`, `+`, `.format` or template literals lets a caller change the SQL itself: read other tenants\' rows, bypass login or drop tables.',
   remediation:
-    'Pass values as bound parameters and keep the SQL text constant: `cursor.execute("SELECT * FROM users WHERE id = %s", (user_id,))`, SQLAlchemy `text("… WHERE id = :id")` with `{"id": user_id}`, Django `Model.objects.raw("… WHERE id = %s", [user_id])`, node-postgres `pool.query("… WHERE id = $1", [id])`, knex `whereRaw("id = ?", [id])`, Prisma `$queryRaw` tagged templates, Go `db.QueryContext(ctx, "… WHERE id = $1", id)` gorm `db.Where("name = ?", name)`; EF Core `FromSql($"… WHERE id = {id}")` / `FromSqlInterpolated` (the interpolation becomes parameters) or `FromSqlRaw("… WHERE id = {0}", id)`, ADO.NET `cmd.Parameters.AddWithValue("@id", id)`, Dapper `conn.Query<T>("… WHERE id = @Id", new { Id = id })`, Active Record `where("name = ?", params[:q])` or `where(name: params[:q])` with `sanitize_sql_like` for LIKE patterns. Map identifiers (table, column, sort order) through a fixed allowlist; never take them from the request.',
+    'Pass values as bound parameters and keep the SQL text constant: `cursor.execute("SELECT * FROM users WHERE id = %s", (user_id,))`, SQLAlchemy `text("… WHERE id = :id")` with `{"id": user_id}`, Django `Model.objects.raw("… WHERE id = %s", [user_id])`, node-postgres `pool.query("… WHERE id = $1", [id])`, knex `whereRaw("id = ?", [id])`, Prisma `$queryRaw` tagged templates, Go `db.QueryContext(ctx, "… WHERE id = $1", id)` gorm `db.Where("name = ?", name)`; EF Core `FromSql($"… WHERE id = {id}")` / `FromSqlInterpolated` (the interpolation becomes parameters) or `FromSqlRaw("… WHERE id = {0}", id)`, ADO.NET `cmd.Parameters.AddWithValue("@id", id)`, Dapper `conn.Query<T>("… WHERE id = @Id", new { Id = id })`, Active Record `where("name = ?", params[:q])` or `where(name: params[:q])` with `sanitize_sql_like` for LIKE patterns. Java: `jdbcTemplate.query("… WHERE id = ?", mapper, id)`, JPA `em.createQuery("… WHERE u.name = :name").setParameter("name", name)`, JDBC `PreparedStatement` with `?`, MyBatis `#{name}` instead of `${name}`. Map identifiers (table, column, sort order) through a fixed allowlist; never take them from the request.',
   messages: {
     direct: '`{{call}}` runs SQL built from request data (`{{origin}}`).',
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which builds the SQL run by `{{sink}}` at {{file}}:{{line}}.',
+    mybatis: 'MyBatis substitutes `{{call}}` into the SQL text of `{{origin}}`, and request data reaches that parameter.',
     wrapperKeys:
       '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which writes its keys into the SQL run by `{{sink}}` at {{file}}:{{line}} as column names, so a crafted key rewrites the statement.',
   },
@@ -106,6 +109,10 @@ export default defineCheck({
     }
     for (const hit of rubySqlInjections(ctx.sources)) {
       report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });
+    }
+    for (const hit of javaSqlInjections(ctx.sources, ctx.infra)) {
+      if (hit.source && hit.node) report({ messageId: hit.call.startsWith('$') ? 'mybatis' : 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
+      else if (hit.location) report({ messageId: 'mybatis', data: { call: hit.call, origin: hit.origin }, location: hit.location, evidence: { snippet: hit.snippet } });
     }
   },
 });

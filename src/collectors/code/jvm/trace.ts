@@ -250,6 +250,11 @@ export class JvmTracer {
           if (type && type !== 'var') return simpleName(type);
         }
       }
+      // try (Statement statement = connection.createStatement()) { … }
+      for (const resource of descendants(method, new Set(['resource']))) {
+        const type = field(resource, 'type')?.text;
+        if (field(resource, 'name')?.text === name && type && type !== 'var') return simpleName(type);
+      }
     }
     for (let owner = cls; owner; owner = owner.outer) {
       const type = owner.fields.get(name);

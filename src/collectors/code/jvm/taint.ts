@@ -1,0 +1,204 @@
+/**
+ * Request data in Java code: the parameters Spring MVC and JAX-RS bind from the request in a
+ * handler method (`@RequestParam`, `@PathVariable`, `@RequestBody`, bound objects, `@QueryParam`…),
+ * `HttpServletRequest` accessors, and what is computed from them — through locals, string building,
+ * getters, and the parameters of methods a handler (or a method it calls) hands them to, resolved by
+ * receiver type across the program. Numbers, booleans, dates and UUIDs carry no text and stop it.
+ */
+import type { Node } from 'web-tree-sitter';
+import { descendants, field, hasAnnotation, named, simpleName, type JvmClass, type JvmMethod } from './ast.js';
+import { bare, classAt, enclosingMethod } from './trace.js';
+import type { JvmTracer } from './trace.js';
+
+const MAPPINGS = ['RequestMapping', 'GetMapping', 'PostMapping', 'PutMapping', 'DeleteMapping', 'PatchMapping', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'Path', 'Get', 'Post', 'Put', 'Delete', 'Patch'];
+const BOUND = ['RequestParam', 'PathVariable', 'RequestBody', 'RequestHeader', 'CookieValue', 'ModelAttribute', 'RequestPart', 'MatrixVariable', 'QueryParam', 'PathParam', 'FormParam', 'HeaderParam', 'CookieParam', 'BeanParam', 'QueryValue', 'Body', 'Header'];
+const NOT_BOUND = ['AuthenticationPrincipal', 'CurrentUser', 'Context', 'SessionAttribute', 'RequestAttribute', 'Value'];
+const FRAMEWORK_TYPES = /^(HttpServletRequest|HttpServletResponse|ServletRequest|ServletResponse|HttpSession|Model|ModelMap|ModelAndView|BindingResult|Errors|Principal|Authentication|Pageable|Sort|Locale|TimeZone|ZoneId|WebRequest|NativeWebRequest|ServerWebExchange|ServerHttpRequest|ServerHttpResponse|UriComponentsBuilder|RedirectAttributes|SessionStatus|HttpHeaders|HttpEntity|Jwt|OAuth2User|UserDetails|SecurityContext|UriInfo|Request|Response|AsyncResponse|SecurityContext|Continuation)$/;
+/** Types whose values cannot carry SQL, XML or a path. */
+const INERT_TYPES = /^(int|long|short|byte|double|float|boolean|char|Integer|Long|Short|Byte|Double|Float|Boolean|Character|BigDecimal|BigInteger|UUID|Date|LocalDate|LocalDateTime|LocalTime|Instant|OffsetDateTime|ZonedDateTime|Duration|Number|AtomicLong|AtomicInteger)(\[\])?$/;
+const REQUEST_READS = /^(getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getQueryString|getInputStream|getReader|getRequestURI|getRequestURL|getPathInfo|getServletPath|getCookies|getPart|getParts|getBody|getQueryParams|getFirst)$/;
+const REQUEST_TYPES = /^(HttpServletRequest|ServletRequest|ServerHttpRequest|HttpRequest|MultipartHttpServletRequest)$/;
+/** Methods whose result keeps the text of their arguments. */
+const TEXT_BUILDERS = /^(format|join|concat|valueOf|append|insert|replace|replaceAll|replaceFirst|formatted|copyValueOf|toString|of|asList|copyOf|trim|strip|toLowerCase|toUpperCase|substring|lowerCase|upperCase|defaultString|defaultIfBlank|defaultIfEmpty)$/;
+/** Methods on text whose result is a number, a boolean or nothing textual. */
+const INERT_RESULTS = /^(length|size|isEmpty|isBlank|equals|equalsIgnoreCase|contains|containsKey|startsWith|endsWith|matches|hashCode|indexOf|lastIndexOf|compareTo|compareToIgnoreCase|parseInt|parseLong|parseDouble|parseBoolean|intValue|longValue|count|getClass|isPresent|hasText|isNotBlank|isNotEmpty|isNumeric|getSize|getId|getUserId|getPageNum|getPageSize)$/;
+const NUMERIC_OWNERS = /^(Integer|Long|Short|Double|Float|Boolean|UUID|BigDecimal|Math|Objects|LocalDate|LocalDateTime|Instant)$/;
+
+const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
+const DECLARATORS: ReadonlySet<string> = new Set(['variable_declarator']);
+const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment_expression']);
+const MAX_ROUNDS = 4;
+
+function isController(cls: JvmClass | undefined): boolean {
+  return !!cls && (hasAnnotation(cls.annotations, 'RestController', 'Controller', 'RequestMapping', 'Path') || cls.superTypes.some((name) => /Controller$/.test(name)));
+}
+
+export function isHandler(method: JvmMethod): boolean {
+  return hasAnnotation(method.annotations, ...MAPPINGS) && isController(method.owner);
+}
+
+export class JavaTaint {
+  /** Method node id → indexes of parameters holding request data. */
+  private readonly tainted = new Map<number, Set<number>>();
+  private cache = new Map<number, string | undefined>();
+  private readonly tracer: JvmTracer;
+
+  constructor(tracer: JvmTracer) {
+    this.tracer = tracer;
+    const methods = tracer.program.files.filter((file) => file.language === 'java').flatMap((file) => file.classes.flatMap((cls) => cls.methods));
+    for (const method of methods) {
+      if (!isHandler(method)) continue;
+      const jaxrs = hasAnnotation(method.annotations, 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'Path');
+      method.parameters.forEach((param, index) => {
+        if (hasAnnotation(param.annotations, ...NOT_BOUND) || FRAMEWORK_TYPES.test(param.type) || INERT_TYPES.test(param.type)) return;
+        // JAX-RS binds only annotated parameters and the one entity body; Spring binds every other parameter.
+        const bound = hasAnnotation(param.annotations, ...BOUND) || !jaxrs || param.annotations.length === 0;
+        if (bound) this.mark(method.node, index);
+      });
+    }
+    // Hand-offs: a request value passed to another method taints that method's parameter.
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      let changed = false;
+      this.cache = new Map();
+      for (const method of methods) {
+        if (!method.body || (!this.tainted.has(method.node.id) && !this.readsRequest(method))) continue;
+        for (const call of descendants(method.body, INVOCATIONS)) {
+          const args = named(field(call, 'arguments'));
+          const hot = args.map((arg) => this.origin(arg) !== undefined);
+          if (!hot.some(Boolean)) continue;
+          for (const target of this.targets(call, args.length, method)) {
+            for (const [index, param] of target.parameters.entries()) {
+              if (hot[index] && !INERT_TYPES.test(param.type) && !FRAMEWORK_TYPES.test(param.type) && this.mark(target.node, index)) changed = true;
+            }
+          }
+        }
+      }
+      if (!changed) break;
+    }
+    this.cache = new Map();
+  }
+
+  private mark(method: Node, index: number): boolean {
+    const set = this.tainted.get(method.id) ?? new Set<number>();
+    if (set.has(index)) return false;
+    set.add(index);
+    this.tainted.set(method.id, set);
+    return true;
+  }
+
+  private readsRequest(method: JvmMethod): boolean {
+    return method.parameters.some((param) => REQUEST_TYPES.test(param.type));
+  }
+
+  /** The program's methods a call can land in: by the receiver's declared type (and its implementations), or the same class. */
+  targets(call: Node, arity: number, from: JvmMethod): JvmMethod[] {
+    const name = field(call, 'name')?.text ?? '';
+    const receiver = field(call, 'object');
+    const file = from.file;
+    let owners: JvmClass[] = [];
+    if (!receiver || receiver.type === 'this') owners = from.owner ? [from.owner] : [];
+    else {
+      const type = this.tracer.typeOf(receiver, from.owner);
+      const cls = type ? this.tracer.program.resolveClass(type, { file, cls: from.owner }) : undefined;
+      if (cls) owners = [cls, ...this.tracer.program.classes.filter((other) => this.tracer.program.ancestors(other).includes(cls))];
+    }
+    return owners.flatMap((owner) => owner.methods.filter((method) => method.name === name && method.parameters.length === arity));
+  }
+
+  /** The request data an expression carries (its text, for the message), or undefined. */
+  origin(start: Node | undefined, depth = 0): string | undefined {
+    const node = bare(start);
+    if (!node || depth > 12) return undefined;
+    if (this.cache.has(node.id)) return this.cache.get(node.id);
+    this.cache.set(node.id, undefined);
+    const found = this.compute(node, depth);
+    this.cache.set(node.id, found);
+    return found;
+  }
+
+  private compute(node: Node, depth: number): string | undefined {
+    switch (node.type) {
+      case 'identifier':
+        return this.identifier(node, depth);
+      case 'binary_expression': {
+        const operator = node.children.find((child) => child && !child.isNamed)?.text;
+        if (operator !== '+') return undefined;
+        return this.origin(field(node, 'left'), depth + 1) ?? this.origin(field(node, 'right'), depth + 1);
+      }
+      case 'ternary_expression':
+        return this.origin(field(node, 'consequence'), depth + 1) ?? this.origin(field(node, 'alternative'), depth + 1);
+      case 'object_creation_expression': {
+        if (!/^(StringBuilder|StringBuffer|String|StringJoiner)$/.test(simpleName(field(node, 'type')?.text ?? ''))) return undefined;
+        return named(field(node, 'arguments')).map((arg) => this.origin(arg, depth + 1)).find(Boolean);
+      }
+      case 'array_access':
+        return this.origin(field(node, 'array'), depth + 1);
+      case 'method_invocation':
+        return this.invocation(node, depth);
+      case 'field_access':
+        return this.origin(field(node, 'object'), depth + 1) && node.text;
+      default:
+        return undefined;
+    }
+  }
+
+  private invocation(node: Node, depth: number): string | undefined {
+    const name = field(node, 'name')?.text ?? '';
+    const receiver = field(node, 'object');
+    if (INERT_RESULTS.test(name)) return undefined;
+    if (receiver && NUMERIC_OWNERS.test(receiver.text)) return undefined;
+    if (receiver && REQUEST_READS.test(name)) {
+      const method = enclosingMethod(node);
+      const file = this.tracer.program.files.find((candidate) => candidate.source.tree === node.tree);
+      const cls = file ? classAt(file, node) : undefined;
+      const type = receiver.type === 'identifier' || receiver.type === 'field_access' ? this.tracer.typeOf(receiver, cls) : undefined;
+      if (method && type && REQUEST_TYPES.test(type)) return node.text;
+      if (name === 'getParameter' || name === 'getHeader' || name === 'getQueryString') {
+        if (receiver.type === 'method_invocation' && /getRequest$/.test(field(receiver, 'name')?.text ?? '')) return node.text;
+      }
+    }
+    if (receiver && this.origin(receiver, depth + 1)) return node.text;
+    if (TEXT_BUILDERS.test(name)) return named(field(node, 'arguments')).map((arg) => this.origin(arg, depth + 1)).find(Boolean);
+    return undefined;
+  }
+
+  private identifier(node: Node, depth: number): string | undefined {
+    const method = enclosingMethod(node);
+    if (!method) return undefined;
+    const name = node.text;
+    const params = named(field(method, 'parameters')).filter((param) => param.type === 'formal_parameter' || param.type === 'spread_parameter');
+    const index = params.findIndex((param) => (field(param, 'name')?.text ?? named(param).at(-1)?.text) === name);
+    if (index >= 0) {
+      const type = simpleName(field(params[index], 'type')?.text ?? '');
+      if (INERT_TYPES.test(type)) return undefined;
+      return this.tainted.get(method.id)?.has(index) ? name : undefined;
+    }
+    // Locals: every value written before this use, and what was appended to a builder.
+    for (const declarator of descendants(method, DECLARATORS)) {
+      if (declarator.startIndex > node.startIndex || field(declarator, 'name')?.text !== name) continue;
+      const type = simpleName(field(declarator.parent, 'type')?.text ?? '');
+      if (INERT_TYPES.test(type)) return undefined;
+      const parent = declarator.parent;
+      if (parent?.type === 'local_variable_declaration' && this.origin(field(declarator, 'value'), depth + 1)) return name;
+    }
+    for (const loop of descendants(method, new Set(['enhanced_for_statement']))) {
+      if (loop.startIndex > node.startIndex || field(loop, 'name')?.text !== name) continue;
+      if (INERT_TYPES.test(simpleName(field(loop, 'type')?.text ?? ''))) return undefined;
+      if (this.origin(field(loop, 'value'), depth + 1)) return name;
+    }
+    for (const assignment of descendants(method, ASSIGNMENTS)) {
+      if (assignment.startIndex > node.startIndex || field(assignment, 'left')?.text !== name) continue;
+      if (this.origin(field(assignment, 'right'), depth + 1)) return name;
+    }
+    for (const call of descendants(method, INVOCATIONS)) {
+      if (call.startIndex > node.startIndex || field(call, 'object')?.text !== name || !/^(append|insert|add|put|addAll|putAll)$/.test(field(call, 'name')?.text ?? '')) continue;
+      if (named(field(call, 'arguments')).some((arg) => this.origin(arg, depth + 1))) return name;
+    }
+    return undefined;
+  }
+
+  /** Whether a method's parameter at `index` receives request data. */
+  parameterTainted(method: Node, index: number): boolean {
+    return this.tainted.get(method.id)?.has(index) ?? false;
+  }
+}
