@@ -7,6 +7,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { phpMassAssignments } from './php.js';
+import { rubyMassAssignments } from './ruby.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const PY_BODY = /^(await\s+)?request\.(json|get_json\(\S*\)|data|POST|form|json\(\))$|^request\.get_json\(.*\)$/;
@@ -121,12 +122,15 @@ export default defineCheck({
   rationale:
     'Copying every field of the request body into a record lets the client set fields it must never control: `{"role": "admin"}`, `{"balance": 1e6}` or `{"owner_id": 7}` ride along with the name change.',
   remediation:
-    'Bind only the fields the client may change: a Pydantic input model without privileged fields and `model_config = ConfigDict(extra="forbid")`, then `Model(**body.model_dump(exclude_unset=True))`; a DRF serializer with an explicit `fields = ["name", "email"]` and `read_only_fields = ["role", "owner"]`; in JS pick the fields (`const { name, email } = req.body`, `_.pick(req.body, ["name", "email"])`, a Zod schema `.parse(req.body)`) and pass `prisma.user.update({ where: { id }, data: { name, email } })`; in Laravel `Model::create($request->validated())` with a form request, or `$request->only([...])`, and `$fillable` without role or owner columns.',
+    'Bind only the fields the client may change: a Pydantic input model without privileged fields and `model_config = ConfigDict(extra="forbid")`, then `Model(**body.model_dump(exclude_unset=True))`; a DRF serializer with an explicit `fields = ["name", "email"]` and `read_only_fields = ["role", "owner"]`; in JS pick the fields (`const { name, email } = req.body`, `_.pick(req.body, ["name", "email"])`, a Zod schema `.parse(req.body)`) and pass `prisma.user.update({ where: { id }, data: { name, email } })`; in Laravel `Model::create($request->validated())` with a form request, or `$request->only([...])`, and `$fillable` without role or owner columns; in Rails `params.require(:user).permit(:name, :email)` without `role`/`admin`/owner keys (set those in a separate, authorised action), never `permit!` or `to_unsafe_h`.',
   messages: {
     bind: '`{{call}}` writes `{{body}}` into {{model}} unfiltered, so the client can set {{fields}}.',
     assign: '`{{call}}` copies every key of `{{body}}` onto `{{target}}`, so the client can set {{fields}}.',
     serializer: '`{{serializer}}` exposes `{{setting}}` of `{{model}}` for writes, so the client can set {{fields}}.',
     extra: '`{{call}}` writes `{{body}}` from `{{schema}}`, which accepts unknown fields (`extra="allow"`), into {{model}}.',
+    permitAll: '`{{call}}` allows every request parameter, so the client can set any attribute of the record (role, owner, flags).',
+    permitted: '`{{call}}` lets the client set {{fields}}.',
+    unfiltered: '`{{call}}` writes `{{body}}` into the record without strong parameters, so the client can set any attribute.',
   },
   run(ctx, report) {
     const privilegedOf = (name: string | undefined, origin?: BodyOrigin): { fields: string; confidence: Confidence } | undefined => {
@@ -218,6 +222,10 @@ export default defineCheck({
         report({ messageId: 'bind', data: { call: `${call.written}(…)`, body: origin.written, model: name ? `\`${name}\`` : 'the record', fields: privileged.fields }, ...at(ctx, source, call.node), confidence: privileged.confidence });
       }
       if (py) reportSerializers(ctx, source, report);
+    }
+    for (const hit of rubyMassAssignments(ctx.sources)) {
+      const call = hit.node.text.split('\n')[0] ?? '';
+      report({ messageId: hit.kind, data: { call: call.length > 80 ? `${call.slice(0, 79)}…` : call, fields: hit.fields ?? '', body: hit.body ?? '' }, ...at(ctx, hit.source, hit.node, call) });
     }
     for (const hit of phpMassAssignments(ctx.sources)) {
       report({ messageId: 'bind', data: { call: hit.call.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields: hit.fields }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });

@@ -1,0 +1,143 @@
+/**
+ * Mass assignment in Rails controllers:
+ * - `params.permit!` / `params.require(:user).permit!`: every attribute of the request is allowed;
+ * - `permit(:name, :role, :admin …)`: strong parameters that let the caller set a privileged column;
+ * - request parameters reaching a model write unfiltered: `to_unsafe_h` / `to_unsafe_hash`, or raw
+ *   `params[:user]` when `config.action_controller.permit_all_parameters = true` turns strong parameters off.
+ * Plain `User.new(params[:user])` is not reported otherwise: Rails raises ForbiddenAttributesError.
+ */
+import type { SourceFile } from '../../engine/context.js';
+import type { Node } from '../../parsing/parser.js';
+import { callArgs, callName, field, kids, literal, walk } from '../../collectors/code/ruby/ast.js';
+import { RubyProject, type RubyScope } from '../../collectors/code/ruby/project.js';
+import { isRequestRoot } from '../../collectors/code/ruby/requests.js';
+
+/** Columns that grant rights, money or ownership when a caller can write them. */
+const PRIVILEGED = /^(roles?|admin|is_admin|superuser|is_superuser|super_admin|staff|is_staff|permissions|privileges|access_level|verified|is_verified|email_verified|phone_verified|confirmed_at|approved|balance|credits?|owner_id|tenant_id|account_id|organization_id)$/;
+const MODEL_WRITES = new Set(['new', 'create', 'create!', 'update', 'update!', 'update_attributes', 'update_attributes!', 'assign_attributes', 'attributes=', 'build', 'insert', 'upsert', 'find_or_create_by', 'find_or_create_by!', 'first_or_create', 'first_or_create!']);
+
+export interface RubyMassAssignment {
+  source: SourceFile;
+  node: Node;
+  kind: 'permitAll' | 'permitted' | 'unfiltered';
+  fields?: string;
+  body?: string;
+}
+
+/** Inside a branch that tests the user's role (`if current_user.admin?`), or a class under an `Admin::` namespace. */
+function privilegedContext(node: Node): boolean {
+  for (let up = node.parent; up; up = up.parent) {
+    if (['if', 'unless', 'if_modifier', 'unless_modifier', 'conditional'].includes(up.type) && /\b(admin|superuser|staff|role|moderator|owner)\w*\?/.test(field(up, 'condition')?.text ?? '')) return true;
+    if ((up.type === 'class' || up.type === 'module') && /(^|::)Admin(istration)?($|::)/.test(field(up, 'name')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+function isController(source: SourceFile): boolean {
+  return /(^|\/)app\/controllers\//.test(source.file) || /\b(Sinatra::Base|Grape::API|ActionController::)/.test(source.text);
+}
+
+/** `params.require(:user)`, `params[:user]`, `params.fetch(:user)`: request parameters as a hash. */
+function rawParams(node: Node | undefined): boolean {
+  let current = node;
+  while (current) {
+    if (isRequestRoot(current)) return true;
+    if (current.type === 'element_reference') current = field(current, 'object');
+    else if (current.type === 'call' && /^(require|fetch|\[\])$/.test(field(current, 'method')?.text ?? '')) current = field(current, 'receiver');
+    else return false;
+  }
+  return false;
+}
+
+const ROLE_TEST = /(^|\.)(admin|superuser|super_admin|staff|moderator|owner|manager)\w*\?$|^(has_role\?|can\?|cannot\?)$/;
+const HALTS = /^(render|redirect_to|redirect_back|head|raise|forbidden!|unauthorized!|access_denied!|permission_denied)$/;
+
+/** A filter method that tests the user's role and stops the request: `unless current_user.admin? then render … end`. */
+function roleGate(body: Node): boolean {
+  const seen = { tests: false, halts: false };
+  walk(body, (node) => {
+    if (node.type === 'call' || node.type === 'identifier') {
+      const name = node.type === 'call' ? (field(node, 'method')?.text ?? '') : node.text;
+      if (ROLE_TEST.test(name)) seen.tests = true;
+      if (HALTS.test(name)) seen.halts = true;
+    }
+    return true;
+  });
+  return seen.tests && seen.halts;
+}
+
+/** The class restricts its actions to privileged users: a role-testing before_action, CanCanCan or Pundit authorisation. */
+function roleRestricted(project: RubyProject, scope: RubyScope): boolean {
+  const { chain } = project.ancestry(scope);
+  for (const member of chain) {
+    for (const { node } of member.calls) {
+      const name = callName(node);
+      if (name === 'load_and_authorize_resource' || name === 'authorize_resource' || name === 'after_action' && /verify_authorized/.test(node.text)) return true;
+      if (name !== 'before_action' && name !== 'prepend_before_action') continue;
+      for (const arg of callArgs(node).positional) {
+        const target = literal(arg);
+        const own = target ? project.findMethod(chain, target) : undefined;
+        if (own && roleGate(own.node)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The innermost class around a node, as the project knows it. */
+function classOf(project: RubyProject, node: Node): RubyScope | undefined {
+  const names: string[] = [];
+  for (let up = node.parent; up; up = up.parent) {
+    if (up.type === 'class' || up.type === 'module') names.unshift(field(up, 'name')?.text ?? '');
+  }
+  return names.length > 0 ? project.scopes.get(names.join('::')) : undefined;
+}
+
+export function rubyMassAssignments(sources: readonly SourceFile[]): RubyMassAssignment[] {
+  const ruby = sources.filter((source) => source.language === 'ruby');
+  const permitAll = ruby.some((source) => /(^|\/)config\//.test(source.file) && /permit_all_parameters\s*=\s*true/.test(source.text));
+  const hits: RubyMassAssignment[] = [];
+  let project: RubyProject | undefined;
+  const restricted = (node: Node): boolean => {
+    project ??= new RubyProject(sources);
+    const scope = classOf(project, node);
+    return scope !== undefined && roleRestricted(project, scope);
+  };
+  for (const source of ruby) {
+    if (!isController(source) || !/permit|params/.test(source.text)) continue;
+    walk(source.tree.rootNode, (node) => {
+      if (node.type !== 'call') return true;
+      const method = field(node, 'method')?.text ?? '';
+      const receiver = field(node, 'receiver');
+      if (method === 'permit!' && rawParams(receiver)) {
+        if (!privilegedContext(node) && !restricted(node)) hits.push({ source, node, kind: 'permitAll', body: node.text });
+        return true;
+      }
+      if (method === 'permit' && rawParams(receiver)) {
+        const names = new Set<string>();
+        const collect = (arg: Node): void => {
+          const value = literal(arg);
+          if (value !== undefined) names.add(value);
+          if (arg.type === 'pair') {
+            const key = field(arg, 'key');
+            const keyText = key?.type === 'hash_key_symbol' ? key.text : literal(key);
+            if (keyText) names.add(keyText);
+          }
+          if (arg.type === 'hash' || arg.type === 'array') for (const inner of kids(arg)) collect(inner);
+        };
+        for (const arg of kids(field(node, 'arguments') ?? node)) collect(arg);
+        const privileged = [...names].filter((name) => PRIVILEGED.test(name));
+        if (privileged.length > 0 && !privilegedContext(node) && !restricted(node)) hits.push({ source, node, kind: 'permitted', fields: privileged.map((name) => `\`${name}\``).join(', ') });
+        return true;
+      }
+      if (MODEL_WRITES.has(method)) {
+        const [first] = callArgs(node).positional;
+        if (!first) return true;
+        const unsafe = first.type === 'call' && /^to_unsafe_h(ash)?$/.test(field(first, 'method')?.text ?? '') && rawParams(field(first, 'receiver'));
+        if (unsafe || (permitAll && rawParams(first))) hits.push({ source, node, kind: 'unfiltered', body: first.text });
+      }
+      return true;
+    });
+  }
+  return hits;
+}
