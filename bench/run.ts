@@ -6,7 +6,7 @@
  * floor, audit cold and warm, CPU time, peak RSS and ratios, and time per MB by file size.
  *
  *   npm run bench -- [--peer-timeout 240] [--no-peer] [--only stripe|polyglot|time-per-mb|parse|CORPUS_ID]
- *                    [--lines 1000000] [--corpus DIR] [--corpus-top 3] [--jobs N] [--bucket-mb 1]
+ *                    [--lines 1000000] [--corpus DIR] [--corpus-top 2] [--jobs N] [--bucket-mb 1]
  *                    [--timeout 1800] [--json FILE]
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,6 +85,11 @@ for (const check of allChecks) {
   for (const rule of check.peerRules ?? []) coveredBy.set(rule, [...(coveredBy.get(rule) ?? []), check.id]);
 }
 
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'apisec-bench-'));
 const rows: string[] = [];
@@ -141,12 +146,16 @@ try {
   const scale = await runScale({
     lines,
     corpusDir,
-    corpusTop: Number(flag('--corpus-top') ?? 3),
+    corpusTop: Number(flag('--corpus-top') ?? 2),
     jobs,
     only,
     bucketMb: Number(flag('--bucket-mb') ?? 1),
     timeoutS: Number(flag('--timeout') ?? 1800),
     scratch,
+    onProgress: (partial) => {
+      console.log(`\n${scaleMarkdown(partial)}\n`);
+      if (jsonOut) writeJson(jsonOut, { specs: rows, scale: partial, partial: true });
+    },
   });
 
   // Parse-only throughput per language (Python, TypeScript, Go) on generated trees of the same size, same run.
@@ -164,8 +173,7 @@ try {
 
   if (scale.inputs.length > 0 || scale.buckets.length > 0) console.log(`\n${scaleMarkdown(scale)}`);
   if (jsonOut) {
-    mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
-    writeFileSync(jsonOut, `${JSON.stringify({ specs: rows, scale }, null, 2)}\n`);
+    writeJson(jsonOut, { specs: rows, scale });
     console.log(`\nJSON: ${jsonOut}`);
   }
 

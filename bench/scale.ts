@@ -26,6 +26,8 @@ export interface ScaleOptions {
   bucketMb: number;
   timeoutS: number;
   scratch: string;
+  /** Called after each measurement with the report so far (e.g. to save partial JSON). */
+  onProgress?: (partial: ScaleReport) => void;
 }
 
 export interface Run {
@@ -263,12 +265,12 @@ export function scaleMarkdown(report: ScaleReport): string {
     `Scale (issue 13): ${report.machine.cores} cores, Node ${report.machine.node}, load average ${report.machine.loadBefore.map((load) => load.toFixed(1)).join(' ')} before, ${report.machine.loadAfter.map((load) => load.toFixed(1)).join(' ')} after; floor on ${report.jobs} thread(s), audit ${report.auditJobs}. Times exclude Node start-up; ratios use them.`,
   );
   out.push('');
-  out.push('| input | source files | MB | parse-only floor | audit cold | audit warm | cold CPU | cold peak RSS | floor peak RSS | cold/floor | CPU/wall | warm/cold |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| input | source files | MB | parse-only floor | audit cold | audit warm | cold CPU | cold peak RSS | floor peak RSS | cold/floor | cold/floor CPU | CPU/wall | warm/cold |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const input of report.inputs) {
     const { floor, cold, warm } = input;
     out.push(
-      `| ${input.input}${input.lines === undefined ? '' : ` (${Math.round(input.lines / 1000)}k lines)`} | ${input.files} | ${input.mb.toFixed(1)} | ${cell(floor, s(floor.ms))} | ${cell(cold, s(cold.ms))} | ${cell(warm, `${s(warm.ms)}${input.warmCached ? '' : ' ²'}`)} | ${cell(cold, s(cold.cpuMs))} | ${cold.peakRssMb.toFixed(0)} MB | ${floor.peakRssMb.toFixed(0)} MB | ${cold.ok && floor.ok ? `${(cold.ms / floor.ms).toFixed(1)}×` : '—'} | ${cold.ok ? (cold.cpuMs / cold.ms).toFixed(2) : '—'} | ${cold.ok && warm.ok ? `${((warm.ms / cold.ms) * 100).toFixed(0)}%` : '—'} |`,
+      `| ${input.input}${input.lines === undefined ? '' : ` (${Math.round(input.lines / 1000)}k lines)`} | ${input.files} | ${input.mb.toFixed(1)} | ${cell(floor, s(floor.ms))} | ${cell(cold, s(cold.ms))} | ${cell(warm, `${s(warm.ms)}${input.warmCached ? '' : ' ²'}`)} | ${cell(cold, s(cold.cpuMs))} | ${cold.peakRssMb.toFixed(0)} MB | ${floor.peakRssMb.toFixed(0)} MB | ${cold.ok && floor.ok ? `${(cold.ms / floor.ms).toFixed(1)}×` : '—'} | ${cold.ok && floor.ok ? `${(cold.cpuMs / floor.cpuMs).toFixed(1)}×` : '—'} | ${cold.ok ? (cold.cpuMs / cold.ms).toFixed(2) : '—'} | ${cold.ok && warm.ok ? `${((warm.ms / cold.ms) * 100).toFixed(0)}%` : '—'} |`,
     );
   }
   if (report.inputs.some((input) => !input.warmCached)) out.push('', '² the audit has no fact cache yet: "warm" is a second cold run.');
@@ -292,6 +294,20 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
   const loadBefore = os.loadavg();
   const started = new Date().toISOString();
   const inputs: InputResult[] = [];
+  let buckets: BucketResult[] = [];
+  const cores = os.cpus().length;
+  const auditJobs = AUDIT_HAS_JOBS ? `jobs=${options.jobs}` : `jobs=1 (the audit has no jobs option yet; --jobs ${options.jobs} not passed on)`;
+  const report = (): ScaleReport => ({
+    machine: { cores, node: process.version, loadBefore, loadAfter: os.loadavg(), started },
+    jobs: floorJobs(options),
+    auditJobs,
+    inputs,
+    buckets,
+    targets: targetsOf(inputs, buckets, cores),
+  });
+  const progress = (): void => {
+    options.onProgress?.(report());
+  };
   const only = options.only;
   if (!only || 'polyglot'.includes(only)) {
     const dir = mkdtempSync(path.join(options.scratch, 'polyglot-'));
@@ -299,12 +315,12 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     console.log(`polyglot tree: ${tree.files} files, ${(tree.bytes / 1e6).toFixed(1)} MB, ${tree.lines} source lines, ${tree.services} services, ${tree.minified.length} minified bundles`);
     inputs.push(await measureInput(`generated polyglot tree`, 'generated', dir, options, tree.lines));
     rmSync(dir, { recursive: true, force: true });
+    progress();
   }
   for (const entry of corpusInputs(options)) {
     inputs.push(await measureInput(`corpus: ${entry.id}${entry.root === '.' ? '' : `/${entry.root}`}`, 'corpus', path.join(options.corpusDir ?? '', entry.id, entry.root), options));
+    progress();
   }
-  const buckets = !only || 'time-per-mb'.includes(only) ? await timePerMb(options) : [];
-  const cores = os.cpus().length;
-  const auditJobs = AUDIT_HAS_JOBS ? `jobs=${options.jobs}` : `jobs=1 (the audit has no jobs option yet; --jobs ${options.jobs} not passed on)`;
-  return { machine: { cores, node: process.version, loadBefore, loadAfter: os.loadavg(), started }, jobs: floorJobs(options), auditJobs, inputs, buckets, targets: targetsOf(inputs, buckets, cores) };
+  if (!only || 'time-per-mb'.includes(only)) buckets = await timePerMb(options);
+  return report();
 }
