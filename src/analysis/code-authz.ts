@@ -3,7 +3,7 @@ import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.js';
 import { isPython, isInside } from './code-auth.js';
 import { callsWithin, factsOf, nodesOfType, snippetOf, sourceByFile, startingOnRows, stringValue, type CallSite } from './code.js';
-import { parentOf } from '../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../parsing/tree-index.js';
 
 /**
  * Shared evidence for the authorization checks and the `authorization` enricher: the handler
@@ -156,7 +156,7 @@ export function lastSegment(callee: string): string {
 }
 
 function nodesOf(root: Node, types: readonly string[]): Node[] {
-  return root.descendantsOfType([...types]).filter((node): node is Node => node !== null);
+  return descendantsOf(root, types);
 }
 
 function sourceFor(ctx: CheckContext, file: string): SourceFile | undefined {
@@ -712,17 +712,37 @@ function gateFunctionRoleCheck(ctx: CheckContext, scope: HandlerScope): string |
     const code = guard.replace(/(["'`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""');
     for (const match of code.matchAll(GATE_NAME)) if (match[0].length > 2) names.add(match[0]);
   }
-  const index = gateIndex(ctx);
   for (const name of names) {
-    for (const fn of index.get(name) ?? []) {
-      if (!GATE_REJECTION.test(fn.text) && !REJECTION.test(fn.text)) continue;
-      for (const condition of nodesOf(fn, ['if_statement'])) {
-        const test = condition.childForFieldName('condition');
-        if (test && (ROLE_CONDITION.test(test.text) || GATE_ROLE.test(test.text))) return `\`${name}\` checks \`${snippetOf(test, 60)}\``;
+    const found = gateRoleCheck(ctx, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const gateVerdicts = new WeakMap<CheckContext, Map<string, string | null>>();
+
+/** Whether some project function named `name` rejects unless a role condition holds: decided once per name. */
+function gateRoleCheck(ctx: CheckContext, name: string): string | undefined {
+  let verdicts = gateVerdicts.get(ctx);
+  if (!verdicts) {
+    verdicts = new Map();
+    gateVerdicts.set(ctx, verdicts);
+  }
+  const cached = verdicts.get(name);
+  if (cached !== undefined) return cached ?? undefined;
+  let verdict: string | undefined;
+  search: for (const fn of gateIndex(ctx).get(name) ?? []) {
+    if (!GATE_REJECTION.test(fn.text) && !REJECTION.test(fn.text)) continue;
+    for (const condition of nodesOf(fn, ['if_statement'])) {
+      const test = condition.childForFieldName('condition');
+      if (test && (ROLE_CONDITION.test(test.text) || GATE_ROLE.test(test.text))) {
+        verdict = `\`${name}\` checks \`${snippetOf(test, 60)}\``;
+        break search;
       }
     }
   }
-  return undefined;
+  verdicts.set(name, verdict ?? null);
+  return verdict;
 }
 
 function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckContext): string | undefined {

@@ -3,7 +3,7 @@ import type { CheckContext, ProjectInfo, SourceFile } from '../engine/context.js
 import type { Location } from '../model/types.js';
 import { charge } from '../parsing/budget.js';
 import { isJsFamily } from '../parsing/languages.js';
-import { parentOf } from '../parsing/tree-index.js';
+import { descendantsOf, nodesOfTypeIn, parentOf } from '../parsing/tree-index.js';
 
 /**
  * Call sites with their callee resolved through the file's imports, so a check matches
@@ -77,7 +77,7 @@ export function relativeImport(ctx: CheckContext, source: SourceFile, local: str
   return module ? { module, exported: qualified.slice(dot + 1) } : undefined;
 }
 
-const typeCache = new WeakMap<SourceFile, Map<string, Node[]>>();
+const mergedCache = new WeakMap<SourceFile, Map<string, Node[]>>();
 
 /**
  * Every node of the given types in a file, in document order, memoised per file: checks share
@@ -86,27 +86,21 @@ const typeCache = new WeakMap<SourceFile, Map<string, Node[]>>();
 export function nodesOfType(source: SourceFile, types: string | readonly string[]): Node[] {
   if (charge(source.tree)) return [];
   const list = typeof types === 'string' ? [types] : types;
-  let byType = typeCache.get(source);
-  if (!byType) {
-    byType = new Map();
-    typeCache.set(source, byType);
-  }
-  const missing = list.filter((type) => !byType.has(type));
-  if (missing.length > 0) {
-    for (const type of missing) byType.set(type, []);
-    for (const node of source.tree.rootNode.descendantsOfType([...missing])) {
-      if (node) byType.get(node.type)?.push(node);
-    }
-  }
+  const byType = nodesOfTypeIn(source.tree, list);
   if (list.length === 1) return byType.get(list[0] ?? '') ?? [];
   // Merged lists are memoised too: handlers ask for the same set of types once per endpoint.
-  const key = `\u0000${list.join('\u0000')}`;
-  let merged = byType.get(key);
+  let merged = mergedCache.get(source);
   if (!merged) {
-    merged = list.flatMap((type) => byType.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
-    byType.set(key, merged);
+    merged = new Map();
+    mergedCache.set(source, merged);
   }
-  return merged;
+  const key = list.join('\u0000');
+  let found = merged.get(key);
+  if (!found) {
+    found = list.flatMap((type) => byType.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+    merged.set(key, found);
+  }
+  return found;
 }
 
 export function text(node: Node | null | undefined): string {
@@ -114,8 +108,7 @@ export function text(node: Node | null | undefined): string {
 }
 
 function descendantsOfType(root: Node, types: readonly string[]): Node[] {
-  if (charge(root.tree)) return [];
-  return root.descendantsOfType([...types]).filter((node): node is Node => node !== null);
+  return descendantsOf(root, types);
 }
 
 /** String literal value (quotes removed) when the node is a plain string; undefined otherwise. */

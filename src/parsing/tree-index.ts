@@ -86,7 +86,93 @@ export function closestAncestor(node: Node | null | undefined, types: ReadonlySe
   return undefined;
 }
 
+/**
+ * Every node of a type in a tree, in document order, listed once per tree and type: analysis code
+ * asks for the nodes of a type inside any subtree (`descendantsOf`) and gets a slice of that list
+ * instead of a fresh walk of the subtree. Types asked together are listed in one walk.
+ */
+const typeLists = new WeakMap<Tree, Map<string, Node[]>>();
+/**
+ * The node types analysis has asked for so far, per grammar. The first question about a tree lists
+ * all of them in one walk (ESLint's subscription model, learnt instead of declared): after the
+ * first few files, each further tree is walked once whatever the number of checks.
+ */
+const askedTypes = new WeakMap<object, Set<string>>();
+/**
+ * Names and literals: a tree holds several times more of them than of every other type together, so
+ * a question about them inside a subtree walks that subtree only, and they are never learnt.
+ */
+const LEAVES: ReadonlySet<string> = new Set(['identifier', 'property_identifier', 'shorthand_property_identifier', 'field_identifier', 'type_identifier', 'string', 'string_fragment', 'string_content', 'integer', 'number', 'comment', 'escape_sequence']);
+
+export function nodesOfTypeIn(tree: Tree, types: readonly string[]): Map<string, Node[]> {
+  let asked = askedTypes.get(tree.language);
+  if (!asked) {
+    asked = new Set();
+    askedTypes.set(tree.language, asked);
+  }
+  for (const type of types) if (!LEAVES.has(type)) asked.add(type);
+  let byType = typeLists.get(tree);
+  if (!byType) {
+    byType = new Map();
+    typeLists.set(tree, byType);
+  }
+  const missing = (byType.size === 0 ? [...asked] : types).filter((type) => !byType.has(type));
+  if (missing.length > 0) {
+    for (const type of missing) byType.set(type, []);
+    for (const node of tree.rootNode.descendantsOfType(missing)) if (node) byType.get(node.type)?.push(node);
+  }
+  return byType;
+}
+
+/** Index of the first node of `list` (sorted by start) starting at or after `start`. */
+function firstFrom(list: readonly Node[], start: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] as Node).startIndex < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** True when `node` is `root` or inside it; for nodes spanning exactly the same bytes, decided by ancestry. */
+function within(root: Node, node: Node): boolean {
+  if (node.startIndex !== root.startIndex || node.endIndex !== root.endIndex) return true;
+  if (node.id === root.id) return true;
+  for (let current = parentOf(node); current; current = parentOf(current)) {
+    if (current.id === root.id) return true;
+    if (current.startIndex !== root.startIndex || current.endIndex !== root.endIndex) return false;
+  }
+  return false;
+}
+
+/**
+ * The nodes of the given types inside `root` (itself included), in document order, as
+ * `root.descendantsOfType(types)` answers, read from the tree's per-type lists.
+ */
+export function descendantsOf(root: Node, types: readonly string[]): Node[] {
+  if (charge(root.tree)) return [];
+  const listed = typeLists.get(root.tree);
+  if (types.some((type) => LEAVES.has(type) && !listed?.has(type))) {
+    return root.descendantsOfType([...types]).filter((node): node is Node => node !== null);
+  }
+  const byType = nodesOfTypeIn(root.tree, types);
+  const out: Node[] = [];
+  for (const type of types) {
+    const list = byType.get(type) ?? [];
+    for (let index = firstFrom(list, root.startIndex); index < list.length; index++) {
+      const node = list[index] as Node;
+      if (node.startIndex > root.endIndex || (node.startIndex === root.endIndex && root.endIndex > root.startIndex)) break;
+      if (node.endIndex <= root.endIndex && within(root, node)) out.push(node);
+    }
+  }
+  if (types.length > 1) out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  return out;
+}
+
 /** Drops the index of a tree (its nodes are about to be freed). */
 export function forgetTree(tree: Tree): void {
   parentMaps.delete(tree);
+  typeLists.delete(tree);
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython, resolveValue } from '../../analysis/code-auth.js';
-import { callSiteAt, factsOf, literalValue, stringValue } from '../../analysis/code.js';
+import { callSiteAt, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
@@ -85,13 +85,11 @@ export default defineCheck({
     }
     for (const source of ctx.sources) {
       if (DEV_SETTINGS.test(source.file)) continue;
-      const root = source.tree.rootNode;
       if (isPython(source)) {
-        for (const assignment of root.descendantsOfType('assignment')) {
-          if (!assignment || guarded(assignment)) continue;
+        for (const assignment of nodesOfType(source, 'assignment')) {
           const left = assignment.childForFieldName('left');
           const right = assignment.childForFieldName('right');
-          if (literalValue(right) !== true) continue;
+          if (literalValue(right) !== true || guarded(assignment)) continue;
           const target = left?.text ?? '';
           if (target === 'DEBUG' && parentOf(parentOf(assignment))?.type === 'module' && isDjangoSettings(source)) {
             report({ messageId: 'djangoDebug', ...siteOf(ctx, source, assignment) });
@@ -100,9 +98,8 @@ export default defineCheck({
           }
         }
         for (const call of factsOf(source).calls) {
-          if (guarded(call.node)) continue;
           const debug = call.kwargs.get('debug') ?? call.kwargs.get('DEBUG');
-          if (!debug || !isTrue(source, debug)) continue;
+          if (!debug || !isTrue(source, debug) || guarded(call.node)) continue;
           const where = siteOf(ctx, source, parentOf(debug) ?? debug, call.node.text.split('\n')[0]);
           if (/\.run$/.test(call.callee) && !/^(uvicorn|asyncio)\./.test(call.callee)) {
             // The development server binds 127.0.0.1 unless told otherwise: the debugger is then not reachable from the network.
@@ -114,8 +111,9 @@ export default defineCheck({
         continue;
       }
       for (const call of factsOf(source).calls) {
-        if (guarded(call.node)) continue;
         const inner = call.args[0];
+        const candidate = (/\.use$/.test(call.callee) && inner?.type === 'call_expression') || /^\w+\.set$/.test(call.callee);
+        if (!candidate || guarded(call.node)) continue;
         if (/\.use$/.test(call.callee) && inner?.type === 'call_expression') {
           const innerCallee = callSiteAt(source, inner)?.callee;
           if (innerCallee === 'errorhandler') report({ messageId: 'errorhandler', data: { call: call.node.text.slice(0, 60) }, ...siteOf(ctx, source, call.node) });
@@ -123,11 +121,10 @@ export default defineCheck({
           report({ messageId: 'nodeEnv', data: { expression: call.node.text }, ...siteOf(ctx, source, call.node) });
         }
       }
-      for (const assignment of root.descendantsOfType('assignment_expression')) {
-        if (!assignment || guarded(assignment)) continue;
+      for (const assignment of nodesOfType(source, 'assignment_expression')) {
         const left = assignment.childForFieldName('left')?.text ?? '';
         const value = stringValue(assignment.childForFieldName('right'));
-        if (/^process\.env\.NODE_ENV$|^process\.env\[['"]NODE_ENV['"]\]$/.test(left) && /^dev(elopment)?$/.test(value ?? '')) {
+        if (/^process\.env\.NODE_ENV$|^process\.env\[['"]NODE_ENV['"]\]$/.test(left) && /^dev(elopment)?$/.test(value ?? '') && !guarded(assignment)) {
           report({ messageId: 'nodeEnv', data: { expression: assignment.text }, ...siteOf(ctx, source, assignment) });
         }
       }

@@ -52,6 +52,16 @@ function jsScopes(root: Node): ErrorScope[] {
   return out;
 }
 
+/** The first `count` lines of a node's text, read without materialising the whole text (a decorated class can be long). */
+function headLines(source: SourceFile, node: Node, count: number): string {
+  let end = node.startIndex - 1;
+  for (let line = 0; line < count; line++) {
+    end = source.text.indexOf('\n', end + 1);
+    if (end < 0 || end >= node.endIndex) return source.text.slice(node.startIndex, node.endIndex);
+  }
+  return source.text.slice(node.startIndex, end);
+}
+
 function pyScopes(source: SourceFile): ErrorScope[] {
   const out: ErrorScope[] = [];
   const root = source.tree.rootNode;
@@ -66,7 +76,7 @@ function pyScopes(source: SourceFile): ErrorScope[] {
     out.push({ name: alias ?? '', scope: body, broad: asPattern === undefined || types.some((name) => BROAD_PY.test(name)) });
   }
   for (const fn of root.descendantsOfType('decorated_definition')) {
-    if (!fn || !/\.(errorhandler|exception_handler|app_errorhandler)\(|@(api_view_)?exception_handler\b/.test(fn.text.split('\n').slice(0, 3).join('\n'))) continue;
+    if (!fn || !/\.(errorhandler|exception_handler|app_errorhandler)\(|@(api_view_)?exception_handler\b/.test(headLines(source, fn, 3))) continue;
     const def = fn.childForFieldName('definition');
     const name = def ? paramNames(def).find((param) => ERROR_NAME.test(param)) : undefined;
     const body = def?.childForFieldName('body');
