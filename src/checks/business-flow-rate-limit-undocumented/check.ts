@@ -8,6 +8,7 @@ import {
   rateLimitDocumented,
   sensitiveFlow,
 } from '../../analysis/openapi-schema.js';
+import { implementedInCode } from '../../analysis/openapi-security.js';
 import defineCheck from '../define-check.js';
 
 export default defineCheck({
@@ -32,6 +33,9 @@ export default defineCheck({
     for (const doc of ctx.specs) {
       for (const op of pathOperations(ctx, doc)) {
         const flow = sensitiveFlow(op);
+        // The code outranks the spec: where a route implements the operation, its limiter (or the lack of
+        // one) is read from the code by rate-limiting-absent and sensitive-endpoint-without-strict-limit.
+        if (implementedInCode(op)) continue;
         if (flow === undefined || AUTH_FLOWS.has(flow) || rateLimitDocumented(rateLimitDocs(op))) continue;
         report({
           messageId: 'undocumented',

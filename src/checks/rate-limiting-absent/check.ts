@@ -1,9 +1,43 @@
 import { lineText } from '../../analysis/code.js';
 import { rateLimitAnalysis } from '../../analysis/code-ratelimit.js';
-import type { Endpoint, Location } from '../../model/types.js';
+import type { CheckContext } from '../../engine/context.js';
+import type { Api, Endpoint, Location } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 
-const APP_CREATION = /\b(express|fastify|Fastify|FastAPI|Flask|Koa|Hono|Starlette)\s*\(|NestFactory\.create|get_wsgi_application|get_asgi_application|\burlpatterns\s*=/;
+const APP_CREATION = /\b(express|fastify|Fastify|FastAPI|Flask|Koa|Hono|Starlette|connexion\.(?:App|FlaskApp|AsyncApp))\s*\(|NestFactory\.create|get_wsgi_application|get_asgi_application|\burlpatterns\s*=/;
+
+function apiOf(ctx: CheckContext, framework: string): Api | undefined {
+  return ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
+}
+
+/**
+ * One process, one root cause. The frameworks the inventory names are not always separate
+ * servers: connexion wraps the Flask app created in the same file, and GraphQL fields are served
+ * through the transport route of the HTTP app beside them. Frameworks whose app is created in the
+ * same file are one group; GraphQL-only frameworks join the HTTP app when there is exactly one.
+ */
+function appGroups(ctx: CheckContext, byFramework: Map<string, Endpoint[]>): { frameworks: string[]; endpoints: Endpoint[] }[] {
+  const groups: { frameworks: string[]; endpoints: Endpoint[]; file: string | undefined; graphql: boolean }[] = [];
+  for (const [framework, endpoints] of [...byFramework].sort(([a], [b]) => a.localeCompare(b))) {
+    const file = apiOf(ctx, framework)?.location.file;
+    const graphql = endpoints.every((endpoint) => endpoint.protocol === 'graphql');
+    const same = file === undefined ? undefined : groups.find((group) => group.file === file);
+    if (same) {
+      same.frameworks.push(framework);
+      same.endpoints.push(...endpoints);
+      same.graphql &&= graphql;
+    } else groups.push({ frameworks: [framework], endpoints: [...endpoints], file, graphql });
+  }
+  const http = groups.filter((group) => !group.graphql);
+  const [server] = http;
+  if (http.length !== 1 || !server) return groups;
+  for (const group of groups) {
+    if (!group.graphql) continue;
+    server.frameworks.push(...group.frameworks);
+    server.endpoints.push(...group.endpoints);
+  }
+  return http;
+}
 
 export default defineCheck({
   id: 'rate-limiting-absent',
@@ -33,10 +67,13 @@ export default defineCheck({
     const pythonDecorated =
       analysis.limiters.some((limiter) => limiter.library === 'flask-limiter' || limiter.library === 'slowapi') &&
       ctx.sources.some((source) => source.language === 'python' && /^\s*@\w+\.(?:limit|shared_limit)\(/m.test(source.text));
-    for (const [framework, endpoints] of [...byFramework].sort(([a], [b]) => a.localeCompare(b))) {
+    const groups = appGroups(ctx, byFramework);
+    for (const { frameworks, endpoints } of groups) {
       if (pythonDecorated && endpoints.some((endpoint) => endpoint.sources.some((source) => source.kind === 'code' && source.location.file.endsWith('.py')))) continue;
       if (!endpoints.every((endpoint) => { const coverage = analysis.coverage.get(endpoint.id); return coverage?.state === 'missing' && coverage.applied.length === 0 && coverage.reason === 'no limiter applies'; })) continue;
-      const api = ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
+      const framework = frameworks[0] ?? '';
+      const apis = frameworks.map((name) => ({ name, api: apiOf(ctx, name) }));
+      const api = apis.find((entry) => entry.api !== undefined)?.api;
       const file = api?.location.file ?? endpoints[0]?.sources.find((source) => source.kind === 'code')?.location.file ?? '';
       const source = ctx.sources.find((candidate) => candidate.file === file);
       let location: Location = { file, line: 1 };
@@ -46,7 +83,7 @@ export default defineCheck({
       }
       report({
         messageId: 'absent',
-        data: { count: endpoints.length, api: api?.name ?? `the ${framework} app` },
+        data: { count: endpoints.length, api: apis.map((entry) => entry.api?.name ?? `the ${entry.name} app`).join(' and ') },
         location,
         key: framework,
         evidence: { snippet: (source ? lineText(source, location.line) : undefined)?.trim() ?? framework },
