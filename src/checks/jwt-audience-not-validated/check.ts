@@ -1,6 +1,7 @@
 import { at, isPython, jwtCalls, objectOf, resolveValue } from '../../analysis/code-auth.js';
 import { literalValue, propertyOf } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
+import { csharpAudienceOff } from './csharp.js';
 
 // Nest, fastify and authlib set audience/issuer at module or claims level, outside the call.
 const CHECKED = new Set(['PyJWT', 'python-jose', 'jsonwebtoken', 'jose', 'passport-jwt', 'express-jwt']);
@@ -25,8 +26,13 @@ export default defineCheck({
     audience: '`{{call}}` verifies the token without checking its audience.',
     issuer: '`{{call}}` checks the audience but not the issuer of the token.',
     disabled: '`{{call}}` is called with `verify_aud` turned off, so tokens for any audience are accepted.',
+    csAudience: '`{{setting}}` turns off the audience check of the token validation parameters, so tokens issued for any other audience are accepted.',
+    csNeither: '`{{setting}}` turns off the audience check, and the issuer check is off too, so tokens issued by any issuer for any audience are accepted.',
   },
   run(ctx, report) {
+    for (const source of ctx.sources) {
+      for (const hit of csharpAudienceOff(source)) report({ messageId: hit.issuerToo ? 'csNeither' : 'csAudience', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+    }
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind !== 'verify' || !CHECKED.has(jwt.library) || jwt.opaque) continue;

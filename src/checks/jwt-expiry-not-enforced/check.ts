@@ -1,7 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython, jwtCalls, objectOf, option, resolveValue } from '../../analysis/code-auth.js';
 import { literalValue, propertyOf } from '../../analysis/code.js';
+import { goExpiryOff } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 import defineCheck from '../define-check.js';
+import { csharpLifetimeOff } from './csharp.js';
 
 export default defineCheck({
   id: 'jwt-expiry-not-enforced',
@@ -15,12 +18,19 @@ export default defineCheck({
   rationale:
     'A verifier that ignores `exp` keeps accepting a token forever: a token leaked from a log, a browser or a former employee stays a working credential.',
   remediation:
-    'Leave expiry checks on and require the claim: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=..., options={"require": ["exp"]})`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` without `ignoreExpiration`; passport-jwt `ignoreExpiration: false`.',
+    'Leave expiry checks on and require the claim: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=..., options={"require": ["exp"]})`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` without `ignoreExpiration`; passport-jwt `ignoreExpiration: false`; golang-jwt without `jwt.WithoutClaimsValidation()` and with `jwt.WithExpirationRequired()`; lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(alg, key), jwt.WithValidate(true))`.',
   messages: {
     pythonOption: '`{{call}}` is called with `options={"verify_exp": False}`, so expired tokens are accepted.',
     ignoreExpiration: '`{{call}}` is configured with `ignoreExpiration: true`, so expired tokens are accepted.',
+    goOption: '`{{call}}` is called with `{{option}}`, so expired tokens are accepted.',
+    jwxV1: '`{{call}}` verifies the signature, but lestrrat-go/jwx v1 checks `exp` only with `jwt.WithValidate(true)` or a later `jwt.Validate`, so expired tokens are accepted.',
+    ValidateLifetime: '`{{setting}}` turns off the lifetime check of the token validation parameters, so expired tokens are accepted.',
+    RequireExpirationTime: '`{{setting}}` lets tokens without an `exp` claim through, and such a token never expires.',
   },
   run(ctx, report) {
+    for (const source of ctx.sources) {
+      for (const hit of csharpLifetimeOff(source)) report({ messageId: hit.property, data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+    }
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind !== 'verify') continue;
@@ -35,6 +45,11 @@ export default defineCheck({
         if (jwt.library === '@fastify/jwt') ignore = option(source, objectOf(source, jwt.get('verify')), 'ignoreExpiration');
         if (literalValue(ignore) === true) report({ messageId: 'ignoreExpiration', data: { call: jwt.name }, ...at(ctx, source, jwt.call.node) });
       }
+    }
+    for (const hit of goExpiryOff(ctx.sources)) {
+      const where = goSite(ctx, hit.source, hit.call);
+      if (hit.option.startsWith('no ')) report({ messageId: 'jwxV1', data: { call: hit.written }, ...where });
+      else report({ messageId: 'goOption', data: { call: hit.written, option: hit.option }, ...where });
     }
   },
 });

@@ -4,7 +4,9 @@ import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { csharpSecrets } from './csharp.js';
 import { goSecrets } from './go.js';
+import { rubySecrets } from './ruby.js';
 import { javaSecrets } from './java.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -70,7 +72,7 @@ export default defineCheck({
   rationale:
     'Anyone who can read the repository, a build artifact or a container image can sign tokens for any user with a secret written in the code; a short HS256 secret can be brute-forced offline from a single token.',
   remediation:
-    'Load the key from a secret store or the environment without a fallback, and prefer asymmetric keys: PyJWT `jwt.encode(claims, os.environ["JWT_PRIVATE_KEY"], algorithm="RS256")`; jsonwebtoken `jwt.sign(payload, privateKey, { algorithm: \'RS256\', expiresIn: \'15m\' })` with `privateKey` read from a mounted secret; golang-jwt `token.SignedString([]byte(os.Getenv("JWT_SECRET")))` with the variable required at start-up. If HS256 must stay, use a random secret of at least 32 bytes (`openssl rand -base64 48`) and rotate the leaked one.',
+    'Load the key from a secret store or the environment without a fallback, and prefer asymmetric keys: PyJWT `jwt.encode(claims, os.environ["JWT_PRIVATE_KEY"], algorithm="RS256")`; jsonwebtoken `jwt.sign(payload, privateKey, { algorithm: \'RS256\', expiresIn: \'15m\' })` with `privateKey` read from a mounted secret; golang-jwt `token.SignedString([]byte(os.Getenv("JWT_SECRET")))` with the variable required at start-up; ruby-jwt `JWT.encode(payload, Rails.application.credentials.jwt_secret!, "HS256")` or `ENV.fetch("JWT_SECRET")` without a default, and Rails `secret_key_base` from credentials or `SECRET_KEY_BASE`, never written in config/environments/*.rb. If HS256 must stay, use a random secret of at least 32 bytes (`openssl rand -base64 48`) and rotate the leaked one.',
   messages: {
     literal: '`{{call}}` uses a hard-coded secret as its key{{short}}.',
     constant: '`{{call}}` uses `{{name}}`, a secret hard-coded in this file{{short}}.',
@@ -81,6 +83,20 @@ export default defineCheck({
   },
   run(ctx, report) {
     const settingsSeen = new Set<number>();
+    for (const secret of rubySecrets(ctx.sources)) {
+      const short = secret.how !== 'config' && secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      report({ messageId: secret.how, data: { call: secret.call, name: secret.name ?? '', short }, ...at(ctx, secret.source, secret.node, maskValue(snippetOf(secret.node).split('\n')[0] ?? '', secret.value)) });
+    }
+    const csharpSeen = new Set<number>();
+    for (const secret of csharpSecrets(ctx.sources)) {
+      if (csharpSeen.has(secret.literal.id)) continue;
+      csharpSeen.add(secret.literal.id);
+      const short = secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      const where = secret.constant ? secret.literal : secret.call;
+      const source = secret.constant ? secret.literalSource : secret.source;
+      const messageId = secret.fallback !== undefined ? 'fallback' : secret.constant ? 'constant' : 'literal';
+      report({ messageId, data: { call: 'new SymmetricSecurityKey(…)', name: secret.fallback ?? secret.constant ?? '', short }, ...at(ctx, source, where, maskValue(snippetOf(where).split('\n')[0] ?? '', secret.value)) });
+    }
     const javaSeen = new Set<string>();
     for (const secret of javaSecrets(ctx.sources, ctx.infra)) {
       const { origin, source } = secret;

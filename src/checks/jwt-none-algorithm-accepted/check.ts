@@ -2,6 +2,7 @@ import { algorithmList, at, jwtCalls, objectOf, option } from '../../analysis/co
 import { propertyOf, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { csharpUnsignedAccepted } from './csharp.js';
 import { javaNoneAlgorithms } from './java.js';
 
 export default defineCheck({
@@ -21,8 +22,12 @@ export default defineCheck({
     accepted: '`{{call}}` accepts the `none` algorithm in `{{algorithms}}`, so unsigned tokens are valid.',
     defaults: '`{{call}}` accepts every registered algorithm (`{{algorithms}}`), including `none`.',
     signed: '`{{call}}` issues unsigned tokens with the `none` algorithm.',
+    unsignedAllowed: '`{{setting}}` lets the JWT bearer handler accept tokens without a signature (`alg: none`).',
   },
   run(ctx, report) {
+    for (const source of ctx.sources) {
+      for (const hit of csharpUnsignedAccepted(source)) report({ messageId: 'unsignedAllowed', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+    }
     for (const hit of javaNoneAlgorithms(ctx.sources)) {
       report({ messageId: hit.kind, data: { call: hit.call, algorithms: 'Algorithm.none()' }, ...jvmAt(ctx, hit.source, hit.node) });
     }

@@ -2,10 +2,13 @@ import type { Node } from 'web-tree-sitter';
 import { at, functionName, functionVerifies, isPython, jwtCalls, type JwtCall } from '../../analysis/code-auth.js';
 import { enclosingFunction, factsOf, within } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
+import { goUnverifiedTokens } from './go.js';
 import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { csharpSignatureSkipped } from './csharp.js';
 import { javaUnverified } from './java.js';
 import { parentOf } from '../../parsing/tree-index.js';
+import { goSite } from '../../analysis/go-taint.js';
 
 // A claim set that becomes the caller's identity: assigned to the request, or read in an auth helper.
 const IDENTITY_SINK = /\b(req|request|ctx\.state|ctx|res\.locals|context)\.(user|auth|principal|claims|identity|session|userId|account)\s*=(?!=)/;
@@ -99,16 +102,25 @@ export default defineCheck({
   rationale:
     'A token whose signature is not checked is just JSON the caller wrote: anyone can set `sub`, `role` or `exp` to whatever they like and be accepted as any user.',
   remediation:
-    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`; in jjwt `Jwts.parserBuilder().setSigningKey(key).build().parseClaimsJws(token)` (0.12: `Jwts.parser().verifyWith(key).build().parseSignedClaims(token)`), never `parseClaimsJwt`; in java-jwt `JWT.require(Algorithm.RSA256(publicKey, null)).build().verify(token)` instead of `JWT.decode`; in nimbus-jose-jwt `signedJwt.verify(new RSASSAVerifier(publicKey))` before reading claims, or Spring Security\'s `NimbusJwtDecoder`. Use the unverified readers only to pick a key by `kid`.',
+    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`; in golang-jwt `jwt.ParseWithClaims(s, &claims, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` instead of `ParseUnverified`; in lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(jwa.RS256, key))`; in jjwt `Jwts.parserBuilder().setSigningKey(key).build().parseClaimsJws(token)` (0.12: `Jwts.parser().verifyWith(key).build().parseSignedClaims(token)`), never `parseClaimsJwt`; in java-jwt `JWT.require(Algorithm.RSA256(publicKey, null)).build().verify(token)` instead of `JWT.decode`; in nimbus-jose-jwt `signedJwt.verify(new RSASSAVerifier(publicKey))` before reading claims, or Spring Security\'s `NimbusJwtDecoder`. Use the unverified readers only to pick a key by `kid`.',
   messages: {
     disabled: '`{{call}}` is called with `{{option}}`, so the token signature is never checked.',
     unverified: '`{{call}}` reads the token claims without checking the signature, and they are trusted as the caller identity.',
+    signatureValidator: '`SignatureValidator` returns the token without checking its signature, so tokens with any signature are accepted.',
     unsecured: '`{{call}}` accepts only unsigned JWTs: a token anyone wrote with `"alg": "none"` is read as valid.',
     keyless: '`{{call}}` is called on a jjwt parser given no key: only unsigned tokens can pass, and they are accepted.',
     decode: '`{{call}}` reads the token without checking its signature, and nothing in the code verifies tokens with a `JWTVerifier`.',
     nimbus: '`{{call}}` reads the token and its claims are used without `verify(…)` being called on it.',
   },
   run(ctx, report) {
+    for (const hit of goUnverifiedTokens(ctx.sources)) {
+      const where = goSite(ctx, hit.source, hit.call);
+      if (hit.option !== undefined) report({ messageId: 'disabled', data: { call: hit.written, option: hit.option }, ...where });
+      else report({ messageId: 'unverified', data: { call: hit.written }, ...where });
+    }
+    for (const source of ctx.sources) {
+      for (const hit of csharpSignatureSkipped(source)) report({ messageId: 'signatureValidator', ...at(ctx, source, hit.node) });
+    }
     for (const hit of javaUnverified(ctx.sources)) {
       report({ messageId: hit.kind, data: { call: hit.call }, ...jvmAt(ctx, hit.source, hit.node) });
     }
