@@ -1,8 +1,12 @@
 import { allCollectors } from './index.js';
 import type { FrameworkPlugin, RateLimitProvider } from './plugin.js';
 import { djangoRateLimit } from './django/rate-limit.js';
+import { echoRateLimit } from './echo/rate-limit.js';
 import { fastifyRateLimit } from './fastify/rate-limit.js';
+import { fiberRateLimit } from './fiber/rate-limit.js';
 import { limitsFamilyRateLimit } from './flask/rate-limit.js';
+import { ginRateLimit } from './gin/rate-limit.js';
+import { goRateLimit } from './go/rate-limit.js';
 import { jsLimiterLibraries } from './js/rate-limit.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
@@ -20,11 +24,17 @@ const libraries: FrameworkPlugin[] = [
 
 /** Frameworks with rate-limit providers; the other collectors are plugins with routes only. */
 const providers: Record<string, RateLimitProvider> = {
+  chi: goRateLimit('chi'),
   django: djangoRateLimit,
+  echo: echoRateLimit,
   fastapi: limitsFamilyRateLimit,
   fastify: fastifyRateLimit,
+  fiber: fiberRateLimit,
   flask: limitsFamilyRateLimit,
+  gin: ginRateLimit,
+  'gorilla-mux': goRateLimit('gorilla-mux'),
   nestjs: nestRateLimit,
+  'net/http': goRateLimit('net/http'),
   nextjs: nextRateLimit,
 };
 

@@ -242,7 +242,8 @@ export function middlewareProof(piece: Piece, dialect: GoDialect): Proof | undef
 function proofOf(value: Value, piece: Piece, dialect: GoDialect, depth: number, codes: ReadonlySet<string>, pattern: RegExp): Proof | undefined {
   if (depth > 4) return undefined;
   if (value.k === 'ext') {
-    const known = dialect.knownAuth?.(value);
+    // A known authentication middleware proves authentication, never a rate limit.
+    const known = pattern === DENY_NAMES ? dialect.knownAuth?.(value) : undefined;
     if (known) return { ...known, node: piece.node, file: piece.file };
     // `http.HandlerFunc(mw)`, `negroni.HandlerFunc(mw)`: a conversion of a local middleware.
     for (const arg of value.args) {
@@ -296,7 +297,7 @@ export function wrapperProof(piece: Piece, dialect: GoDialect): Proof | undefine
 function wrapped(value: Value, piece: Piece, dialect: GoDialect, depth: number, codes: ReadonlySet<string>, pattern: RegExp): Proof | undefined {
   if (depth > 6) return undefined;
   if (value.k === 'ext') {
-    const known = dialect.knownAuth?.(value);
+    const known = pattern === DENY_NAMES ? dialect.knownAuth?.(value) : undefined;
     if (known) return { ...known, node: piece.node, file: piece.file };
     for (const arg of value.args) {
       const inner = wrapped(arg.value, piece, dialect, depth + 1, codes, pattern);
