@@ -99,7 +99,9 @@ export class JavaTaint {
     if (!receiver || receiver.type === 'this') owners = from.owner ? [from.owner] : [];
     else {
       const type = this.tracer.typeOf(receiver, from.owner);
-      const cls = type ? this.tracer.program.resolveClass(type, { file, cls: from.owner }) : undefined;
+      // `XmlUtils.parse(xml)`: a static call names the class itself.
+      const staticOwner = !type && receiver.type === 'identifier' && /^[A-Z]/.test(receiver.text) ? receiver.text : undefined;
+      const cls = type || staticOwner ? this.tracer.program.resolveClass(type ?? staticOwner ?? '', { file, cls: from.owner }) : undefined;
       if (cls) owners = [cls, ...this.tracer.program.classes.filter((other) => this.tracer.program.ancestors(other).includes(cls))];
     }
     return owners.flatMap((owner) => owner.methods.filter((method) => method.name === name && method.parameters.length === arity));
@@ -128,7 +130,7 @@ export class JavaTaint {
       case 'ternary_expression':
         return this.origin(field(node, 'consequence'), depth + 1) ?? this.origin(field(node, 'alternative'), depth + 1);
       case 'object_creation_expression': {
-        if (!/^(StringBuilder|StringBuffer|String|StringJoiner)$/.test(simpleName(field(node, 'type')?.text ?? ''))) return undefined;
+        if (!/^(StringBuilder|StringBuffer|String|StringJoiner|StringReader|InputSource|ByteArrayInputStream|InputStreamReader|BufferedReader|BufferedInputStream|StreamSource)$/.test(simpleName(field(node, 'type')?.text ?? ''))) return undefined;
         return named(field(node, 'arguments')).map((arg) => this.origin(arg, depth + 1)).find(Boolean);
       }
       case 'array_access':
