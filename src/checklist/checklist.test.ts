@@ -38,7 +38,7 @@ function input(overrides: Partial<ChecklistInput> = {}): ChecklistInput {
     findings: [],
     inventory: { apis: [], endpoints: [] },
     ran: new Set(allChecks.map((check) => check.id)),
-    evidence: { scanning: { pipelines: [], scanners: [] }, accessTokens: [], correlationIds: [], oauthClients: [], revocation: [] },
+    evidence: { scanning: { pipelines: [], scanners: [] }, accessTokens: [], correlationIds: [], oauthClients: [], revocation: [], tokens: { rotation: [], revocation: [], undecided: [] } },
     maxAccessTokenSeconds: 900,
     ...overrides,
   };
@@ -192,6 +192,12 @@ const FIXTURE_DECISIONS: { file: string; item: string; status: ChecklistItem['st
   { file: 'src/checks/request-logging-without-correlation-id/fixtures/flask_user_context.py', item: 'Request logging with correlation IDs', status: 'unknown' },
   { file: 'src/checks/request-logging-without-correlation-id/fixtures/express-morgan.js', item: 'Request logging with correlation IDs', status: 'fail' },
   { file: 'src/checks/oauth-authorization-code-without-pkce/fixtures/oidc-v6.ts', item: 'OAuth 2.0 with PKCE for public clients', status: 'fail' },
+  { file: 'src/checks/oauth-authorization-code-without-pkce/fixtures/requests_oauth_session.py', item: 'OAuth 2.0 with PKCE for public clients', status: 'fail' },
+  { file: 'src/checks/token-revocation-missing/fixtures/express-refresh-rotation.ts', item: 'Token rotation implemented', status: 'pass', line: 28 },
+  { file: 'src/checks/token-revocation-missing/fixtures/django-simplejwt-blacklist/', item: 'Token rotation implemented', status: 'pass', line: 23 },
+  { file: 'src/checks/token-revocation-missing/fixtures/django-simplejwt/', item: 'Token rotation implemented', status: 'fail' },
+  { file: 'src/checks/token-revocation-missing/fixtures/fastapi_refresh.py', item: 'Token rotation implemented', status: 'fail' },
+  { file: 'src/checks/token-revocation-missing/fixtures/express-jwt-cookies.js', item: 'Token rotation implemented', status: 'fail' },
 ];
 
 describe('seed 003 checklist on the fixtures that show each practice', () => {
@@ -204,13 +210,14 @@ describe('seed 003 checklist on the fixtures that show each practice', () => {
   });
   for (const entry of FIXTURE_DECISIONS) {
     it(`${entry.item}: ${entry.status} on ${entry.file.split('/').slice(-3).join('/')}`, async () => {
-      const root = await mkdtemp(join(scratch, 'f-'));
+      const project = entry.file.endsWith('/');
+      const root = project ? entry.file : await mkdtemp(join(scratch, 'f-'));
       const name = entry.file.split('/').at(-1) ?? 'file';
-      await writeFile(join(root, name), await readFile(entry.file, 'utf8'));
+      if (!project) await writeFile(join(root, name), await readFile(entry.file, 'utf8'));
       const result = await audit({ root, name: 'fixture', today: '2026-06-01' });
       const decided = item(result.checklist ?? [], entry.item);
       expect({ status: decided.status, reason: decided.reason }).toMatchObject({ status: entry.status });
-      if (entry.line !== undefined) expect(decided.evidence?.[0]?.location).toMatchObject({ file: name, line: entry.line });
+      if (entry.line !== undefined) expect(decided.evidence?.[0]?.location).toMatchObject({ ...(project ? {} : { file: name }), line: entry.line });
     });
   }
 });

@@ -146,15 +146,31 @@ const RULES: Rule[] = [
   {
     group: 'Authentication',
     item: 'Token rotation implemented',
-    checks: [],
-    // Whether a refresh rotates the refresh token, or a revoke really invalidates it, is not read from
-    // the code yet: routes are leads (found by their paths), never a ✓ or a ✗ on their own.
+    checks: ['token-revocation-missing'],
+    // ✓ only when a refresh is shown to invalidate the token it was given (or a library is configured to);
+    // routes found by their paths are leads, never a verdict on their own.
     decide: ({ evidence }) => {
+      const { rotation, revocation, undecided } = evidence.tokens;
+      const revoked = revocation.length > 0 ? ` Revocation: ${listed(revocation.map((entry) => `${entry.detail} (${at(entry.location)})`))}.` : '';
+      if (rotation.length > 0) {
+        return { status: 'pass', reason: `Refresh tokens rotate: ${listed(rotation.map((entry) => `${entry.detail} (${at(entry.location)})`))}.${revoked}`, evidence: proofs([...rotation, ...revocation]) };
+      }
+      if (revocation.length > 0) {
+        return { status: 'unknown', reason: `Tokens are revoked server-side (${listed(revocation.map((entry) => `${entry.detail} at ${at(entry.location)}`))}); no refresh that replaces and invalidates its token was seen.`, evidence: proofs(revocation) };
+      }
+      if (undecided.length > 0) {
+        const calls = [...new Set(undecided.flatMap((verdict) => verdict.opaque))];
+        return {
+          status: 'unknown',
+          reason: `Refresh or revocation handlers exist (${listed(undecided.map((verdict) => `${verdict.endpoint.method} ${verdict.endpoint.path}`))}); what they do to stored tokens goes through calls apisec cannot follow${calls.length > 0 ? ` (${listed(calls.map((call) => `\`${call}\``))})` : ''}.`,
+          evidence: endpointEvidence(undecided.map((verdict) => verdict.endpoint)),
+        };
+      }
       const issued = evidence.accessTokens;
       if (evidence.revocation.length > 0) {
         return {
           status: 'unknown',
-          reason: `Refresh or revocation routes exist (${listed(evidence.revocation.map(endpointLabel))}, found by their paths); whether refresh tokens rotate on use and revoked tokens are refused was not verified.`,
+          reason: `Refresh or revocation routes exist (${listed(evidence.revocation.map(endpointLabel))}, found by their paths); their handlers could not be read.`,
           evidence: endpointEvidence(evidence.revocation),
         };
       }

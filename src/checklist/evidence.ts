@@ -3,6 +3,8 @@ import { factsOf, locationOf, snippetOf, stringValue } from '../analysis/code.js
 import { dependencyScanning, type DependencyScanning } from '../analysis/dependency-scanning.js';
 import { oauthClients, type OAuthClient } from '../analysis/oauth-clients.js';
 import { issuedAccessTokens, type IssuedAccessToken } from '../checks/jwt-long-lived-token/check.js';
+import { handlerKind } from '../checks/token-revocation-missing/handlers.js';
+import { tokenLifecycle, type TokenLifecycle } from '../checks/token-revocation-missing/lifecycle.js';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { Endpoint, Location } from '../model/types.js';
 
@@ -21,8 +23,10 @@ export interface ChecklistEvidence {
   correlationIds: Proof[];
   /** OAuth authorization-code clients found in code, with whether PKCE is on. */
   oauthClients: OAuthClient[];
-  /** Endpoints that revoke or rotate credentials (tokens, sessions, API keys). */
+  /** Endpoints that revoke or rotate credentials (tokens, sessions, API keys), found by their paths: leads only. */
   revocation: Endpoint[];
+  /** What refresh and logout/revoke handlers and token libraries do to server-side token state. */
+  tokens: Pick<TokenLifecycle, 'rotation' | 'revocation' | 'undecided'>;
 }
 
 /** Libraries whose middleware gives every request an id that the logs carry. */
@@ -137,10 +141,9 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
   return out;
 }
 
-const REVOKE = /^(revoke|revocation|logout|log-out|signout|sign-out|rotate|rotation|refresh|token-refresh|refresh-token)$/i;
-
+/** Routes whose paths say they refresh or revoke credentials (`/auth/refresh`, `/logout`, `DELETE /tokens`): leads only. */
 function revocationEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
-  return endpoints.filter((endpoint) => endpoint.method !== 'GET' && endpoint.path.split('/').some((segment) => REVOKE.test(segment.replace(/[{}]/g, ''))));
+  return endpoints.filter((endpoint) => handlerKind(endpoint) !== undefined);
 }
 
 export function gatherEvidence(ctx: CheckContext): ChecklistEvidence {
@@ -150,5 +153,6 @@ export function gatherEvidence(ctx: CheckContext): ChecklistEvidence {
     correlationIds: correlationIds(ctx.sources),
     oauthClients: oauthClients(ctx.sources),
     revocation: revocationEndpoints(ctx.inventory.endpoints),
+    tokens: tokenLifecycle(ctx),
   };
 }

@@ -93,6 +93,7 @@ import tlsCertificateVerificationDisabled from './tls-certificate-verification-d
 import tlsVersionOutdated from './tls-version-outdated/check.js';
 import tokenAcceptedFromUrl from './token-accepted-from-url/check.js';
 import tokenInWebStorage from './token-in-web-storage/check.js';
+import tokenRevocationMissing from './token-revocation-missing/check.js';
 import unauthenticatedEndpoint from './unauthenticated-endpoint/check.js';
 import unboundedInputInValidator from './unbounded-input-in-validator/check.js';
 import uploadWithoutLimits from './upload-without-limits/check.js';
@@ -206,6 +207,7 @@ export const allChecks: readonly AnyCheck[] = [
   tlsVersionOutdated,
   tokenAcceptedFromUrl,
   tokenInWebStorage,
+  tokenRevocationMissing,
   unauthenticatedEndpoint,
   unboundedInputInValidator,
   uploadWithoutLimits,
