@@ -5,6 +5,16 @@ import defineCheck from '../define-check.js';
 const STORAGE = /(^|\.)(localStorage|sessionStorage)$/;
 const TOKEN_KEY = /token|jwt|bearer|credential|api[_-]?key|apikey|secret|^auth$|^auth[_\-.:]|[_\-.:]auth$|authorization|session[_-]?id|^session$|^(access|refresh|id)$/i;
 
+/** Writing an empty string, `null` or `undefined` under the token's key clears it (a logout), it stores nothing. */
+function clears(value: Parameters<typeof stringValue>[0] | undefined): boolean {
+  while (value && (value.type === 'as_expression' || value.type === 'satisfies_expression' || value.type === 'parenthesized_expression' || value.type === 'non_null_expression')) {
+    value = value.namedChildren[0] ?? undefined;
+  }
+  if (!value) return false;
+  if (value.type === 'null' || value.type === 'undefined' || (value.type === 'identifier' && value.text === 'undefined')) return true;
+  return stringValue(value) === '';
+}
+
 function storageName(object: string): string {
   return /sessionStorage$/.test(object) ? 'sessionStorage' : 'localStorage';
 }
@@ -37,7 +47,7 @@ export default defineCheck({
         if (!match?.[1] || !STORAGE.test(match[1])) continue;
         const key = stringValue(resolveValue(source, call.args[0]));
         const stored = key !== undefined ? TOKEN_KEY.test(key) : /token|jwt/i.test(call.args[1]?.text ?? '');
-        if (stored) emit(call.node.text, storageName(match[1]), call.node);
+        if (stored && !clears(call.args[1])) emit(call.node.text, storageName(match[1]), call.node);
       }
       for (const node of nodesOfType(source, 'assignment_expression')) {
         const left = node.childForFieldName('left');
@@ -45,7 +55,7 @@ export default defineCheck({
         const object = left.childForFieldName('object')?.text ?? '';
         if (!STORAGE.test(object)) continue;
         const key = left.type === 'member_expression' ? left.childForFieldName('property')?.text : stringValue(resolveValue(source, left.childForFieldName('index') ?? undefined));
-        if (key !== undefined && TOKEN_KEY.test(key)) emit(node.text, storageName(object), node);
+        if (key !== undefined && TOKEN_KEY.test(key) && !clears(node.childForFieldName('right') ?? undefined)) emit(node.text, storageName(object), node);
       }
     }
   },
