@@ -2,6 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../engine/context.js';
 import { callArgs, field, named, parameterNames, stringLiteral, unwrap, walk } from '../collectors/code/go/ast.js';
 import { importsOf } from '../collectors/code/go/program.js';
+import type { CheckContext } from '../engine/context.js';
+import { siteOf } from './code-input.js';
+import { parentOf } from '../parsing/tree-index.js';
 
 /**
  * Request data flowing to a sink inside one Go function, for the injection checks' `go.ts` files.
@@ -509,4 +512,23 @@ export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatc
 /** The checks ask whether a sink argument is tainted for their kind. */
 export function taintedFor(taint: GoFunctionTaint, kind: GoSinkKind, args: (Node | undefined)[]): Node[] {
   return args.filter((arg): arg is Node => arg !== undefined && taint.tainted(arg, kind) !== undefined);
+}
+
+/** `Server.download` / `upload`: the Go function or method around a node. */
+export function goFunctionName(node: Node): string {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
+    if (current.type === 'function_declaration') return field(current, 'name')?.text ?? '';
+    if (current.type === 'method_declaration') {
+      const receiver = field(current, 'receiver')?.text.replace(/^\(\s*\w*\s*\*?/, '').replace(/\)$/, '').trim() ?? '';
+      return `${receiver}.${field(current, 'name')?.text ?? ''}`;
+    }
+  }
+  return '';
+}
+
+/** Where to report a Go node: the shared site, keyed by the Go function so identical lines in two functions stay two findings. */
+export function goSite(ctx: CheckContext, source: SourceFile, node: Node): ReturnType<typeof siteOf> {
+  const site = siteOf(ctx, source, node);
+  const snippet = node.text.split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  return { ...site, key: `${goFunctionName(node)}\u0000${snippet}${site.endpointId === undefined ? '' : `\u0000${site.endpointId}`}` };
 }

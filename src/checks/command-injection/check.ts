@@ -1,10 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
-import { callAt, hitData, siteOf, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
+import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
 import { callSiteAt, factsOf, literalValue, propertyOf, type CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goCommandInjections } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 
 const PY_SHELL_ALWAYS = /^(os\.system|os\.popen|os\.popen2|os\.popen3|subprocess\.getoutput|subprocess\.getstatusoutput|commands\.getoutput|asyncio\.create_subprocess_shell|pty\.spawn)$/;
 const PY_SUBPROCESS = /^subprocess\.(run|call|check_call|check_output|Popen)$/;
@@ -70,7 +71,7 @@ export default defineCheck({
       report({ messageId: hit.via ? 'wrapper' : 'direct', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
     }
     for (const hit of goCommandInjections(ctx.sources)) {
-      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...siteOf(ctx, hit.source, hit.call) });
+      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...goSite(ctx, hit.source, hit.call) });
     }
   },
 });

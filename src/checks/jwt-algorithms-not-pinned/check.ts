@@ -4,6 +4,8 @@ import { declaredMajorAtLeast, elementsOf } from '../../analysis/code.js';
 import type { ProjectInfo, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { lookupTable } from '../../analysis/lookup.js';
+import { goUnpinned } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 
 const HEADER_ALG = /\[\s*["'`]alg["'`]\s*\]|\.alg\b|\.get\(\s*["']alg["']/;
 // Libraries that fall back to the token's own `alg` (or every algorithm) when none is listed.
@@ -53,11 +55,12 @@ export default defineCheck({
   rationale:
     'When the verifier lets the token choose its algorithm, an attacker can switch an RS256 token to HS256 and sign it with the public key as the HMAC secret (algorithm confusion), or pick a weaker algorithm.',
   remediation:
-    'Pin the one algorithm family your issuer uses, never the token header: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; passport-jwt `new JwtStrategy({ algorithms: [\'RS256\'], ... })`. Read the header only to choose a key by `kid`.',
+    'Pin the one algorithm family your issuer uses, never the token header: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; passport-jwt `new JwtStrategy({ algorithms: [\'RS256\'], ... })`. golang-jwt `jwt.Parse(s, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` or a key function that rejects a `token.Method` of another type. Read the header only to choose a key by `kid`.',
   messages: {
     fromHeader: '`{{call}}` takes its allowed algorithms from the unverified token header (`{{algorithms}}`).',
     mixed: '`{{call}}` accepts both symmetric and asymmetric algorithms (`{{algorithms}}`), which enables algorithm confusion.',
     missing: '`{{call}}` verifies tokens without an `algorithms` allowlist, so the token header decides the algorithm.',
+    keyfunc: '`{{call}}` verifies tokens with a key function that never checks `token.Method` and without `jwt.WithValidMethods`, so the token header picks any algorithm the returned key fits.',
   },
   run(ctx, report) {
     for (const source of ctx.sources) {
@@ -83,6 +86,10 @@ export default defineCheck({
         // Every verify call written without a list is one habit of the code base: one finding, every place listed.
         report({ messageId: 'missing', data: { call: describeCall(jwt) }, ...where, severity: 'medium', confidence: 'medium', rootCause: `missing ${jwt.library}` });
       }
+    }
+    // golang-jwt checks the key's Go type against the algorithm, so only algorithms of the key's family get through.
+    for (const hit of goUnpinned(ctx.sources)) {
+      report({ messageId: 'keyfunc', data: { call: hit.written }, ...goSite(ctx, hit.source, hit.call), severity: 'medium', confidence: 'medium', rootCause: 'missing golang-jwt' });
     }
   },
 });

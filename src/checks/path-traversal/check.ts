@@ -1,9 +1,10 @@
 import { isPython, objectOf } from '../../analysis/code-auth.js';
-import { callAt, hitData, siteOf, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
+import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
 import { propertyOf, type CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goPathTraversals } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 
 const PY_FILE =
   /^(open|io\.open|codecs\.open|aiofiles\.open|flask\.send_file|send_file|os\.(remove|unlink|rmdir|listdir|scandir|makedirs|stat|rename|replace)|shutil\.(rmtree|copy|copyfile|copy2|move)|(fastapi|starlette)\.responses\.FileResponse|FileResponse|django\.http\.FileResponse)$/;
@@ -53,7 +54,7 @@ export default defineCheck({
       report({ messageId: hit.via ? 'wrapper' : 'direct', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
     }
     for (const hit of goPathTraversals(ctx.sources)) {
-      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...siteOf(ctx, hit.source, hit.call) });
+      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...goSite(ctx, hit.source, hit.call) });
     }
   },
 });

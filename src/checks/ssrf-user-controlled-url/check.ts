@@ -1,8 +1,9 @@
-import { callAt, functionText, hitData, outboundCalls, siteOf, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
+import { callAt, functionText, hitData, outboundCalls, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
 import type { CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goSsrf } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 
 function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
   const outbound = outboundCalls(source).find((candidate) => candidate.call.node.id === call.node.id);
@@ -38,7 +39,7 @@ export default defineCheck({
       report({ messageId: hit.via ? 'wrapper' : 'direct', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
     }
     for (const hit of goSsrf(ctx.sources)) {
-      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...siteOf(ctx, hit.source, hit.call) });
+      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...goSite(ctx, hit.source, hit.call) });
     }
   },
 });
