@@ -87,7 +87,8 @@ export function rubySecrets(sources: readonly SourceFile[]): RubySecret[] {
       if (node.type === 'call' && field(node, 'receiver')?.text === 'JWT') {
         const method = field(node, 'method')?.text;
         if (method === 'encode' || method === 'decode') {
-          const args = callArgs(node).positional;
+          // The raw argument list: `callArgs` folds a `{ sub: … }` payload into options.
+          const args = kids(field(node, 'arguments') ?? node).filter((arg) => arg.type !== 'pair' && arg.type !== 'block_argument');
           // `JWT.decode(token, nil, false)` verifies nothing: that is jwt-signature-not-verified's finding.
           if (method === 'decode' && args[2]?.type === 'false') return true;
           judge(source, node, args[1], `JWT.${method}(…)`);

@@ -4,6 +4,7 @@ import { enclosingFunction, factsOf, within } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import { goUnverifiedTokens } from './go.js';
 import defineCheck from '../define-check.js';
+import { rubyUnverifiedTokens } from './ruby.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { csharpSignatureSkipped } from './csharp.js';
 import { javaUnverified } from './java.js';
@@ -102,7 +103,7 @@ export default defineCheck({
   rationale:
     'A token whose signature is not checked is just JSON the caller wrote: anyone can set `sub`, `role` or `exp` to whatever they like and be accepted as any user.',
   remediation:
-    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`; in golang-jwt `jwt.ParseWithClaims(s, &claims, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` instead of `ParseUnverified`; in lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(jwa.RS256, key))`; in jjwt `Jwts.parserBuilder().setSigningKey(key).build().parseClaimsJws(token)` (0.12: `Jwts.parser().verifyWith(key).build().parseSignedClaims(token)`), never `parseClaimsJwt`; in java-jwt `JWT.require(Algorithm.RSA256(publicKey, null)).build().verify(token)` instead of `JWT.decode`; in nimbus-jose-jwt `signedJwt.verify(new RSASSAVerifier(publicKey))` before reading claims, or Spring Security\'s `NimbusJwtDecoder`. Use the unverified readers only to pick a key by `kid`.',
+    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`; in golang-jwt `jwt.ParseWithClaims(s, &claims, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` instead of `ParseUnverified`; in lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(jwa.RS256, key))`; in jjwt `Jwts.parserBuilder().setSigningKey(key).build().parseClaimsJws(token)` (0.12: `Jwts.parser().verifyWith(key).build().parseSignedClaims(token)`), never `parseClaimsJwt`; in java-jwt `JWT.require(Algorithm.RSA256(publicKey, null)).build().verify(token)` instead of `JWT.decode`; in nimbus-jose-jwt `signedJwt.verify(new RSASSAVerifier(publicKey))` before reading claims, or Spring Security\'s `NimbusJwtDecoder`. in ruby-jwt `JWT.decode(token, key, true, algorithm: "RS256")`, never `false` as the third argument. Use the unverified readers only to pick a key by `kid`.',
   messages: {
     disabled: '`{{call}}` is called with `{{option}}`, so the token signature is never checked.',
     unverified: '`{{call}}` reads the token claims without checking the signature, and they are trusted as the caller identity.',
@@ -113,6 +114,9 @@ export default defineCheck({
     nimbus: '`{{call}}` reads the token and its claims are used without `verify(…)` being called on it.',
   },
   run(ctx, report) {
+    for (const hit of rubyUnverifiedTokens(ctx.sources)) {
+      report({ messageId: 'disabled', data: { call: 'JWT.decode(…)', option: 'verify = false' }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
+    }
     for (const hit of goUnverifiedTokens(ctx.sources)) {
       const where = goSite(ctx, hit.source, hit.call);
       if (hit.option !== undefined) report({ messageId: 'disabled', data: { call: hit.written, option: hit.option }, ...where });

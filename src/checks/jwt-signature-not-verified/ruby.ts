@@ -5,11 +5,16 @@
  */
 import type { SourceFile } from '../../engine/context.js';
 import type { Node } from '../../parsing/parser.js';
-import { callArgs, field, walk } from '../../collectors/code/ruby/ast.js';
+import { field, kids, walk } from '../../collectors/code/ruby/ast.js';
 
 export interface RubyUnverified {
   source: SourceFile;
   node: Node;
+}
+
+/** Positional arguments as written (a `{…}` payload stays one argument). */
+function rawArgs(call: Node): Node[] {
+  return kids(field(call, 'arguments') ?? call).filter((arg) => arg.type !== 'pair' && arg.type !== 'block_argument');
 }
 
 /** The enclosing method also decodes the same token with verification on. */
@@ -21,7 +26,7 @@ function verifiedLater(call: Node, token: string): boolean {
   walk(method, (node) => {
     if (verified) return false;
     if (node.type === 'call' && node.id !== call.id && field(node, 'receiver')?.text === 'JWT' && field(node, 'method')?.text === 'decode') {
-      const [other, , verify] = callArgs(node).positional;
+      const [other, , verify] = rawArgs(node);
       if (other?.text === token && verify?.type !== 'false') verified = true;
     }
     return true;
@@ -35,7 +40,7 @@ export function rubyUnverifiedTokens(sources: readonly SourceFile[]): RubyUnveri
     if (source.language !== 'ruby' || !/\bJWT\.decode\b/.test(source.text) || /(^|\/)(spec|test)\//.test(source.file)) continue;
     walk(source.tree.rootNode, (node) => {
       if (node.type !== 'call' || field(node, 'receiver')?.text !== 'JWT' || field(node, 'method')?.text !== 'decode') return true;
-      const [token, , verify] = callArgs(node).positional;
+      const [token, , verify] = rawArgs(node);
       if (verify?.type === 'false' && !verifiedLater(node, token?.text ?? '')) out.push({ source, node });
       return true;
     });
