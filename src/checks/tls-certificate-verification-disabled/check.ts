@@ -6,6 +6,8 @@ import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { csharpTlsSites } from './csharp.js';
 import { goSites } from './go.js';
+import { jvmTlsSites } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 const HTTP_CALL = /(^|\.)(get|post|put|patch|delete|head|options|request|send|stream|urlopen|Client|AsyncClient|Session|ClientSession|Elasticsearch|AsyncElasticsearch|OpenSearch)$/;
 const NOT_HTTP = /jwt|jose|decode|token/i;
@@ -81,7 +83,7 @@ export default defineCheck({
   rationale:
     'With certificate verification off, anyone who can intercept the connection (a shared network, a compromised proxy, DNS spoofing) can present their own certificate and read or alter everything: API keys, tokens, card data, the responses the service trusts.',
   remediation:
-    'Keep verification on and trust the right CA instead: Python `requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")` or `httpx.Client(verify=ssl_context)`; `ssl.create_default_context(cafile=...)`; Node `new https.Agent({ ca: fs.readFileSync(\'internal-ca.pem\') })` instead of `rejectUnauthorized: false`, and never set `NODE_TLS_REJECT_UNAUTHORIZED=0`; Go `tls.Config{RootCAs: pool}` with the internal CA added by `pool.AppendCertsFromPEM`, never `InsecureSkipVerify: true`; .NET: install the internal CA in the machine store or check `errors == SslPolicyErrors.None` (or a pinned thumbprint) in `ServerCertificateCustomValidationCallback`, never `=> true` or `HttpClientHandler.DangerousAcceptAnyServerCertificateValidator`.',
+    'Keep verification on and trust the right CA instead: Python `requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")` or `httpx.Client(verify=ssl_context)`; `ssl.create_default_context(cafile=...)`; Node `new https.Agent({ ca: fs.readFileSync(\'internal-ca.pem\') })` instead of `rejectUnauthorized: false`, and never set `NODE_TLS_REJECT_UNAUTHORIZED=0`; Go `tls.Config{RootCAs: pool}` with the internal CA added by `pool.AppendCertsFromPEM`, never `InsecureSkipVerify: true`; .NET: install the internal CA in the machine store or check `errors == SslPolicyErrors.None` (or a pinned thumbprint) in `ServerCertificateCustomValidationCallback`, never `=> true` or `HttpClientHandler.DangerousAcceptAnyServerCertificateValidator`; Java/Kotlin: load the internal CA into a `KeyStore` and build the `SSLContext` from a `TrustManagerFactory` initialised with it (Spring Boot SSL bundles do this), keep the default `HostnameVerifier`, never an empty `checkServerTrusted`, `NoopHostnameVerifier` or `TrustAllStrategy`.',
   messages: {
     disabled: '`{{what}}` turns off TLS certificate verification.',
   },
@@ -90,6 +92,10 @@ export default defineCheck({
       const family = familyOf(source);
       if (source.language === 'go' && !source.file.endsWith('_test.go')) {
         for (const site of goSites(source)) report({ messageId: 'disabled', data: { what: site.what.replace(/\s+/g, ' ') }, ...at(ctx, source, site.node, lineSnippet(source, site.node)) });
+        continue;
+      }
+      if (source.language === 'java' || source.language === 'kotlin') {
+        for (const site of jvmTlsSites(source)) report({ messageId: 'disabled', data: { what: site.what }, ...jvmAt(ctx, source, site.node, lineSnippet(source, site.node)) });
         continue;
       }
       if (source.language === 'csharp') {
