@@ -20,6 +20,29 @@ const CLASSES: Record<string, Grant> = lookupTable({
   'oauth2orize.grant.token': 'implicit',
 });
 
+/** Configuration the deployment provides: environment variables, settings modules, app config. */
+const CONFIG_READ = /^(?:process\.env\b|os\.environ\b|os\.getenv\(|(?:flask\.)?(?:current_app|app|self\.app)\.config\b|(?:django\.conf\.)?settings\.[A-Z_]|config\.get\(|this\.config(?:Service)?\.get\()/;
+
+/**
+ * The password grant with the app's own service account (`username`/`password` read from
+ * configuration) is how some vendor APIs (DNS providers, CA gateways) issue machine tokens: no
+ * user's password passes through the app, which is what RFC 9700 forbids. `object` is the dict or
+ * object literal holding `grant_type: password`.
+ */
+function serviceAccountGrant(object: Node | null | undefined): boolean {
+  if (!object) return false;
+  const value = (name: string): Node | undefined => {
+    for (const pair of object.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      const key = pair.childForFieldName('key');
+      if (key && (stringValue(key) ?? key.text) === name) return pair.childForFieldName('value') ?? undefined;
+    }
+    return undefined;
+  };
+  const password = value('password');
+  return password !== undefined && CONFIG_READ.test(password.text.trim());
+}
+
 function grantOf(key: string, value: string | undefined): Grant | undefined {
   if (value === undefined) return undefined;
   if (RESPONSE_TYPE_KEYS.has(key) && IMPLICIT_VALUES.test(value.trim())) return 'implicit';
@@ -74,6 +97,7 @@ export default defineCheck({
         const key = pair?.childForFieldName('key');
         if (!pair || !key) continue;
         const grant = grantOf(stringValue(key) ?? key.text, stringValue(pair.childForFieldName('value')));
+        if (grant === 'password' && serviceAccountGrant(parentOf(pair))) continue;
         if (grant) emit(grant, pair);
       }
       for (const literal of root.descendantsOfType(['string', 'template_string'])) {
