@@ -120,8 +120,10 @@ async function child(script: string, argv: string[], timeoutS: number): Promise<
 /** The floor runs on as many threads as the audit does: `--jobs` once the audit takes it, 1 until then. */
 const floorJobs = (options: ScaleOptions): number => (AUDIT_HAS_JOBS ? options.jobs : 1);
 const floorOf = (dir: string, options: ScaleOptions): Promise<Run> => child('bench/parse-floor.ts', [dir, '--jobs', String(floorJobs(options))], options.timeoutS);
-const auditOf = (dir: string, options: ScaleOptions, extra: string[] = []): Promise<Run> =>
-  child('bench/audit-one.ts', [dir, '--default-checks', '--jobs', String(options.jobs), ...extra], options.timeoutS);
+const auditOf = (dir: string, options: ScaleOptions, extra: string[] = [], timeoutS = options.timeoutS): Promise<Run> =>
+  child('bench/audit-one.ts', [dir, '--default-checks', '--jobs', String(options.jobs), ...extra], timeoutS);
+/** A time-per-MB tree is at most 5 MB: ten minutes is far beyond linear time. */
+const BUCKET_TIMEOUT_S = 600;
 
 /** Files, bytes and lines of the source files under `dir` the floor parsed (from its JSON). */
 async function measureInput(input: string, kind: InputResult['kind'], dir: string, options: ScaleOptions, lines?: number): Promise<InputResult> {
@@ -192,7 +194,7 @@ async function timePerMb(options: ScaleOptions): Promise<BucketResult[]> {
       const dir = path.join(options.scratch, `bucket-${kind}-${bucket.bytes}`);
       const tree = generateBucketTree(dir, { kind, fileBytes: bucket.bytes, totalBytes: Math.max(bucket.bytes, options.bucketMb * 1e6) });
       console.log(`  time per MB: ${kind} ${bucket.label} (${tree.files} files)…`);
-      const audit = await auditOf(dir, options, ['--file-budget-ms', '0']);
+      const audit = await auditOf(dir, options, ['--file-budget-ms', '0'], Math.min(options.timeoutS, BUCKET_TIMEOUT_S));
       const floor = await floorOf(dir, options);
       rmSync(dir, { recursive: true, force: true });
       const mb = (typeof floor.detail.bytes === 'number' ? floor.detail.bytes : tree.bytes) / 1e6;
