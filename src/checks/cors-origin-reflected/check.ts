@@ -1,5 +1,7 @@
 import { corsPolicies, developmentOnly, judgeOriginRegex, policyAt } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
+import { at } from '../../analysis/code-auth.js';
+import { rackCorsGaps } from './ruby.js';
 
 export default defineCheck({
   id: 'cors-origin-reflected',
@@ -13,12 +15,16 @@ export default defineCheck({
   rationale:
     'Echoing the request\'s `Origin` into `Access-Control-Allow-Origin` while allowing credentials lets any website a signed-in user visits send authenticated requests to the API and read the responses: account data, tokens, payment details.',
   remediation:
-    'Check the origin against an explicit allowlist before allowing it: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })` or an `origin(origin, cb)` callback that calls `cb(null, allowed.includes(origin))`; FastAPI `allow_origins=["https://app.example.com"]` instead of `allow_origin_regex=".*"`; nginx `map $http_origin $cors_origin { "https://app.example.com" $http_origin; default ""; }`.',
+    'Check the origin against an explicit allowlist before allowing it: Express `cors({ origin: [\'https://app.example.com\'], credentials: true })` or an `origin(origin, cb)` callback that calls `cb(null, allowed.includes(origin))`; FastAPI `allow_origins=["https://app.example.com"]` instead of `allow_origin_regex=".*"`; nginx `map $http_origin $cors_origin { "https://app.example.com" $http_origin; default ""; }`; rack-cors `origins "https://app.example.com", %r{\\Ahttps://[a-z0-9-]+\\.example\\.com\\z}` (anchored) instead of `%r{.*}` or a block returning true.',
   messages: {
     reflected: 'The CORS policy `{{label}}` allows every origin, with credentials, through {{how}}.',
     regex: 'The origin pattern `{{pattern}}` matches any origin, and `{{label}}` allows credentials.',
   },
   run(ctx, report) {
+    for (const gap of rackCorsGaps(ctx.sources)) {
+      if (gap.kind === 'regex') report({ messageId: 'regex', data: { pattern: gap.pattern, label: gap.label }, ...at(ctx, gap.source, gap.node) });
+      else report({ messageId: 'reflected', data: { how: 'an origins block that always returns true', label: gap.label }, ...at(ctx, gap.source, gap.node) });
+    }
     for (const policy of corsPolicies(ctx)) {
       if (!policy.credentials) continue;
       // `if (isProduction) { allowlist } else { origin: true }`: the development branch never serves users.
