@@ -3,7 +3,10 @@ import { at, functionName, isPython, resolveValue } from '../../analysis/code-au
 import { argument, type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { csharpWeakHashes } from './csharp.js';
 import { goWeakHashes } from './go.js';
+import { jvmWeakHashes } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const PASSWORD = /pass_?word|passwd|passphrase|(^|[^a-z])pwd|(^|_)pw($|_)|Password|Pwd/;
@@ -109,14 +112,29 @@ export default defineCheck({
   rationale:
     'MD5, SHA-1 and even salted SHA-256 are built to be fast: a GPU tries billions of guesses a second, so a leaked table of such hashes gives up most passwords within hours.',
   remediation:
-    'Hash passwords with a slow, salted algorithm: Python `passlib.hash.argon2.hash(password)` / `bcrypt.hashpw(password, bcrypt.gensalt())` / Django `make_password(password)`; Node `await argon2.hash(password)` or `await bcrypt.hash(password, 12)`; Go `bcrypt.GenerateFromPassword([]byte(password), 12)` or `argon2.IDKey`; with PBKDF2 use at least 600,000 iterations of SHA-256. Re-hash existing passwords at the next login.',
+    'Hash passwords with a slow, salted algorithm: Python `passlib.hash.argon2.hash(password)` / `bcrypt.hashpw(password, bcrypt.gensalt())` / Django `make_password(password)`; Node `await argon2.hash(password)` or `await bcrypt.hash(password, 12)`; Go `bcrypt.GenerateFromPassword([]byte(password), 12)` or `argon2.IDKey`; Spring Security `new BCryptPasswordEncoder(12)`, `Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()` or `PasswordEncoderFactories.createDelegatingPasswordEncoder()` instead of `MessageDigest`, `DigestUtils.md5Hex` or `NoOpPasswordEncoder`; ASP.NET Core Identity `PasswordHasher<TUser>` (PBKDF2, 100,000+ iterations) or `BCrypt.Net.BCrypt.HashPassword(password)` instead of `SHA256.HashData` / `MD5.Create().ComputeHash`; with PBKDF2 use at least 600,000 iterations of SHA-256. Re-hash existing passwords at the next login.',
   messages: {
     fastHash: '`{{call}}` hashes a password with {{algorithm}}, a fast hash unfit for passwords.',
     iterations: '`{{call}}` derives a password hash with only {{iterations}} PBKDF2 iterations.',
     scheme: '`{{setting}}` makes {{algorithm}} the password hashing scheme.',
+    encoder: '`{{call}}` stores passwords with {{algorithm}}, not a slow salted hash.',
   },
   run(ctx, report) {
     for (const source of ctx.sources) {
+      if (source.language === 'csharp') {
+        for (const hit of csharpWeakHashes(source, MIN_PBKDF2_ITERATIONS)) {
+          if (hit.iterations !== undefined) report({ messageId: 'iterations', data: { call: hit.written, iterations: hit.iterations }, ...at(ctx, source, hit.node) });
+          else report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm ?? 'a fast digest' }, ...at(ctx, source, hit.node) });
+        }
+        continue;
+      }
+      if (source.language === 'java' || source.language === 'kotlin') {
+        for (const hit of jvmWeakHashes(source)) {
+          if (hit.kind === 'encoder') report({ messageId: 'encoder', data: { call: hit.written, algorithm: hit.algorithm }, ...jvmAt(ctx, source, hit.node) });
+          else report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm }, ...jvmAt(ctx, source, hit.node) });
+        }
+        continue;
+      }
       if (source.language === 'go') {
         if (source.file.endsWith('_test.go')) continue;
         for (const hit of goWeakHashes(source)) report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm }, ...at(ctx, source, hit.call) });

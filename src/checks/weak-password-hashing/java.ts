@@ -1,0 +1,104 @@
+/**
+ * Java and Kotlin password hashing with fast digests: `MessageDigest.getInstance("MD5" | "SHA-1" |
+ * "SHA-256" …)` fed a password (`digest(password.getBytes())` or `update(…)` on the same digest),
+ * commons-codec `DigestUtils.md5Hex|sha1Hex|sha256Hex(password)`, Spring `DigestUtils.md5DigestAsHex`,
+ * Guava `Hashing.md5()|sha256().hashString(password, …)`, and Spring Security password encoders
+ * that are fast or plain by type (`NoOpPasswordEncoder`, `MessageDigestPasswordEncoder`,
+ * `StandardPasswordEncoder`, `Md4PasswordEncoder`, `LdapShaPasswordEncoder`).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../engine/context.js';
+import { descendants, field, named } from '../../collectors/code/jvm/ast.js';
+import { asCall } from '../../collectors/code/jvm/calls.js';
+import { enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
+
+export interface JvmWeakHash {
+  node: Node;
+  written: string;
+  algorithm: string;
+  kind: 'fastHash' | 'encoder';
+}
+
+const PASSWORD = /pass_?word|passwd|passphrase|(^|[^a-z])pwd|Password|Pwd/;
+const NOT_PASSWORD = /token|nonce|email|api_?key|otp|file|content|body|payload|url|salt\b/i;
+const DIGESTS: Record<string, string> = { MD5: 'MD5', MD2: 'MD2', 'SHA-1': 'SHA-1', SHA1: 'SHA-1', SHA: 'SHA-1', 'SHA-224': 'SHA-224', 'SHA-256': 'SHA-256', SHA256: 'SHA-256', 'SHA-384': 'SHA-384', 'SHA-512': 'SHA-512', SHA512: 'SHA-512' };
+const CODEC = /^(md5Hex|md5|sha1Hex|sha1|sha256Hex|sha256|sha384Hex|sha512Hex|sha512|shaHex|md5DigestAsHex|md5Digest|md2Hex)$/;
+const GUAVA = /^(md5|sha1|sha256|sha384|sha512)$/;
+const WEAK_ENCODERS: Record<string, string> = {
+  NoOpPasswordEncoder: 'no hashing at all',
+  MessageDigestPasswordEncoder: 'a single salted digest',
+  StandardPasswordEncoder: 'SHA-256 with 1,024 iterations',
+  Md4PasswordEncoder: 'MD4',
+  LdapShaPasswordEncoder: 'SHA-1',
+  Md5PasswordEncoder: 'MD5',
+  ShaPasswordEncoder: 'SHA',
+};
+const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'call_expression', 'object_creation_expression']);
+
+function aboutPassword(data: readonly Node[]): boolean {
+  return data.some((node) => PASSWORD.test(node.text) && !NOT_PASSWORD.test(node.text));
+}
+
+function algorithmOf(node: Node | undefined): string | undefined {
+  const text = node?.text.replace(/^"|"$/g, '').toUpperCase() ?? '';
+  return DIGESTS[text] ?? (/MessageDigestAlgorithms\.(MD5|SHA_1|SHA_256|SHA_512)/i.exec(node?.text ?? '') ? (node?.text.split('.').at(-1) ?? '').replace('_', '-') : undefined);
+}
+
+/** The variable a `MessageDigest.getInstance(…)` result is stored in. */
+function holder(call: Node): string | undefined {
+  const parent = call.parent;
+  if (parent?.type === 'variable_declarator') return field(parent, 'name')?.text;
+  if (parent?.type === 'assignment_expression') return field(parent, 'left')?.text;
+  if (parent?.type === 'property_declaration') return named(named(parent).find((child) => child.type === 'variable_declaration')).find((child) => child.type === 'simple_identifier')?.text;
+  return undefined;
+}
+
+export function jvmWeakHashes(source: SourceFile): JvmWeakHash[] {
+  if ((source.language !== 'java' && source.language !== 'kotlin') || /(^|\/)src\/test\//.test(source.file)) return [];
+  if (!/MessageDigest|DigestUtils|Hashing\.|PasswordEncoder/.test(source.text)) return [];
+  const out: JvmWeakHash[] = [];
+  for (const node of descendants(source.tree.rootNode, CALLS)) {
+    if (node.type === 'object_creation_expression') {
+      const type = field(node, 'type')?.text.split('.').at(-1) ?? '';
+      const weak = WEAK_ENCODERS[type];
+      // `encoders.put("MD5", new MessageDigestPasswordEncoder("MD5"))`: a legacy id a DelegatingPasswordEncoder still verifies, not the one it stores with.
+      const legacy = node.parent?.type === 'argument_list' && node.parent.parent?.type === 'method_invocation' && field(node.parent.parent, 'name')?.text === 'put';
+      if (weak && !legacy) out.push({ node, written: `new ${type}`, algorithm: weak, kind: 'encoder' });
+      continue;
+    }
+    const call = asCall(node);
+    if (!call) continue;
+    const receiver = call.receiver?.text ?? '';
+    if (call.name === 'getInstance' && /(^|\.)NoOpPasswordEncoder$/.test(receiver)) {
+      out.push({ node, written: 'NoOpPasswordEncoder.getInstance()', algorithm: WEAK_ENCODERS.NoOpPasswordEncoder ?? '', kind: 'encoder' });
+      continue;
+    }
+    if (call.name === 'getInstance' && /(^|\.)MessageDigest$/.test(receiver)) {
+      const algorithm = algorithmOf(call.args[0]) ?? (call.args[0]?.type === 'identifier' ? algorithmOf(localValue(call.args[0].text, call.args[0])) : undefined);
+      const name = holder(node);
+      const method = enclosingMethod(node) ?? node.parent;
+      if (!algorithm || !method) continue;
+      // `md.digest(password.getBytes())`, `md.update(password.getBytes())`, or a chained `.digest(…)`.
+      const data: Node[] = [];
+      const outer = node.parent?.type === 'method_invocation' || node.parent?.type === 'navigation_expression' ? asCall(node.parent.type === 'method_invocation' ? node.parent : (node.parent.parent ?? undefined)) : undefined;
+      if (outer && /^(digest|update)$/.test(outer.name)) data.push(...outer.args);
+      if (name) {
+        for (const use of descendants(method, CALLS)) {
+          const inner = asCall(use);
+          if (inner && /^(digest|update)$/.test(inner.name) && inner.receiver?.text === name) data.push(...inner.args);
+        }
+      }
+      if (aboutPassword(data)) out.push({ node, written: node.text.replace(/\s+/g, ''), algorithm, kind: 'fastHash' });
+      continue;
+    }
+    if (CODEC.test(call.name) && /(^|\.)DigestUtils$/.test(receiver) && aboutPassword(call.args)) {
+      out.push({ node, written: `DigestUtils.${call.name}`, algorithm: call.name.replace(/Hex$|DigestAsHex$|Digest$/, '').toUpperCase(), kind: 'fastHash' });
+      continue;
+    }
+    if (/^(hashString|hashBytes|hashUnencodedChars)$/.test(call.name) && call.receiver && aboutPassword(call.args)) {
+      const inner = asCall(call.receiver);
+      if (inner && GUAVA.test(inner.name) && /(^|\.)Hashing$/.test(inner.receiver?.text ?? '')) out.push({ node, written: `Hashing.${inner.name}().${call.name}`, algorithm: inner.name.toUpperCase(), kind: 'fastHash' });
+    }
+  }
+  return out;
+}
