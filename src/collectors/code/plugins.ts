@@ -10,6 +10,7 @@ import { goRateLimit } from './go/rate-limit.js';
 import { jsLimiterLibraries } from './js/rate-limit.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
+import { springRateLimit } from './spring/rate-limit.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -36,6 +37,7 @@ const providers: Record<string, RateLimitProvider> = {
   nestjs: nestRateLimit,
   'net/http': goRateLimit('net/http'),
   nextjs: nextRateLimit,
+  spring: springRateLimit,
 };
 
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
