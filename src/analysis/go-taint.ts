@@ -36,6 +36,12 @@ export interface GoTaint {
   cleared: number;
   /** Only the request path (`r.URL.Path`), which `http.ServeFile` itself checks for `..`. */
   urlPath?: boolean;
+  /** The whole bound or decoded body (`c.ShouldBindJSON(&in)` → `in`), not a value read from it. */
+  whole?: boolean;
+}
+
+function part(taint: GoTaint | undefined): GoTaint | undefined {
+  return taint?.whole ? { origin: taint.origin, cleared: taint.cleared, ...(taint.urlPath ? { urlPath: true } : {}) } : taint;
 }
 
 export interface GoFunctionTaint {
@@ -121,7 +127,7 @@ function typeName(imports: ReadonlyMap<string, string>, type: string): string | 
 }
 
 /** Request parameters of a function and of the closures inside it: name → framework. */
-function requestParams(fn: Node, imports: ReadonlyMap<string, string>): Map<string, string> {
+export function goRequestParams(fn: Node, imports: ReadonlyMap<string, string>): Map<string, string> {
   const out = new Map<string, string>();
   walk(
     fn,
@@ -235,12 +241,12 @@ class Analysis implements GoFunctionTaint {
       case 'selector_expression': {
         const operand = field(node, 'operand');
         if (operand && this.isHttpRequest(operand)) return undefined;
-        return this.taintOf(operand, depth + 1);
+        return part(this.taintOf(operand, depth + 1));
       }
       case 'index_expression':
       case 'slice_expression':
       case 'type_assertion_expression':
-        return this.taintOf(field(node, 'operand'), depth + 1);
+        return part(this.taintOf(field(node, 'operand'), depth + 1));
       case 'unary_expression':
         return this.taintOf(field(node, 'operand'), depth + 1);
       case 'type_conversion_expression':
@@ -251,7 +257,7 @@ class Analysis implements GoFunctionTaint {
         let prefix = '';
         for (const piece of pieces) {
           const taint = this.taintOf(piece, depth + 1);
-          if (taint) return HOST_PINNED.test(prefix) ? { ...taint, cleared: taint.cleared | BIT.url } : taint;
+          if (taint) return part(HOST_PINNED.test(prefix) ? { ...taint, cleared: taint.cleared | BIT.url } : taint);
           prefix += stringLiteral(piece) ?? 'H';
         }
         return undefined;
@@ -267,10 +273,10 @@ class Analysis implements GoFunctionTaint {
             return false;
           });
         }
-        return found;
+        return part(found);
       }
       case 'call_expression':
-        return this.callTaint(node, depth);
+        return part(this.callTaint(node, depth));
       default:
         return undefined;
     }
@@ -375,7 +381,7 @@ class Analysis implements GoFunctionTaint {
     for (const target of targets) {
       const current = unwrap(target);
       const inner = current.type === 'unary_expression' ? field(current, 'operand') : current;
-      if (inner?.type === 'identifier') this.vars.set(inner.text, { origin: origin.origin, cleared: origin.cleared });
+      if (inner?.type === 'identifier') this.vars.set(inner.text, { origin: origin.origin, cleared: origin.cleared, whole: true });
     }
   }
 
@@ -412,7 +418,7 @@ class Analysis implements GoFunctionTaint {
 
 /** Calls of one function whose tainted arguments `match` picks; one pass, document order. */
 function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, match: GoSinkMatch, out: GoSinkHit[]): void {
-  const params = requestParams(fn, imports);
+  const params = goRequestParams(fn, imports);
   if (params.size === 0) return;
   const analysis = new Analysis(imports, params, source.tree.rootNode);
   walk(

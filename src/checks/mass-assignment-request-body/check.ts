@@ -6,6 +6,8 @@ import { fastifyBodySchema } from '../../analysis/fastify-body.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { goMassAssignments } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 import { phpMassAssignments } from './php.js';
 import { rubyMassAssignments } from './ruby.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -226,6 +228,10 @@ export default defineCheck({
     for (const hit of rubyMassAssignments(ctx.sources)) {
       const call = hit.node.text.split('\n')[0] ?? '';
       report({ messageId: hit.kind, data: { call: call.length > 80 ? `${call.slice(0, 79)}…` : call, fields: hit.fields ?? '', body: hit.body ?? '' }, ...at(ctx, hit.source, hit.node, call) });
+    }
+    for (const hit of goMassAssignments(ctx.sources)) {
+      const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
+      report({ messageId: 'bind', data: { call: hit.call.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields }, ...goSite(ctx, hit.source, hit.call) });
     }
     for (const hit of phpMassAssignments(ctx.sources)) {
       report({ messageId: 'bind', data: { call: hit.call.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields: hit.fields }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });
