@@ -4,6 +4,7 @@ import { callSiteAt, factsOf, literalValue, nodesOfType, stringValue } from '../
 import type { SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
+import { csharpDebug } from './csharp.js';
 import { configDebug, dotenvDebug } from './php.js';
 import { rubyDebugSettings } from './ruby.js';
 import { springDebug } from './jvm.js';
@@ -52,7 +53,7 @@ export default defineCheck({
   rationale:
     'Debug mode returns full stack traces, settings and SQL to whoever triggers an error, and the Werkzeug debugger runs arbitrary Python from the browser; a hard-coded switch ships to production with the code.',
   remediation:
-    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code; Rails `config.consider_all_requests_local = false` in config/environments/production.rb (true only in development.rb), Sinatra `show_exceptions` only inside `configure :development`; Laravel `APP_DEBUG=false` in the deployed environment (never a committed `.env`) and the `debug` entry of config/app.php read as `(bool) env("APP_DEBUG", false)`; Spring Boot `server.error.include-stacktrace=never` (the default), and `management.endpoints.web.exposure.include=health,info` with the other actuator endpoints behind Spring Security or on an internal `management.server.port`.',
+    'Read the switch from the environment and default it to off: Django `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`; Flask `app.run()` without `debug=True` (use `flask --debug run` locally); `FastAPI()` without `debug=True`; Express `if (app.get("env") === "development") app.use(errorhandler())`, and never assign `process.env.NODE_ENV` in code; Rails `config.consider_all_requests_local = false` in config/environments/production.rb (true only in development.rb), Sinatra `show_exceptions` only inside `configure :development`; Laravel `APP_DEBUG=false` in the deployed environment (never a committed `.env`) and the `debug` entry of config/app.php read as `(bool) env("APP_DEBUG", false)`; ASP.NET Core `if (app.Environment.IsDevelopment()) app.UseDeveloperExceptionPage();` with `app.UseExceptionHandler("/error")` otherwise, and the environment from `ASPNETCORE_ENVIRONMENT` rather than `UseEnvironment("Development")`; Spring Boot `server.error.include-stacktrace=never` (the default), and `management.endpoints.web.exposure.include=health,info` with the other actuator endpoints behind Spring Security or on an internal `management.server.port`.',
   messages: {
     djangoDebug: '`DEBUG = True` is hard-coded in the Django settings.',
     flaskRun: '`{{call}}` starts the server with the debugger enabled.',
@@ -68,6 +69,12 @@ export default defineCheck({
     sinatraShowExceptions: '`{{expression}}` makes Sinatra answer errors with its exception page (backtrace, environment) outside development.',
   },
   run(ctx, report) {
+    for (const source of ctx.sources) {
+      for (const hit of csharpDebug(source)) {
+        if (hit.kind === 'page') report({ messageId: 'errorhandler', data: { call: hit.text }, ...siteOf(ctx, source, hit.node) });
+        else report({ messageId: 'nodeEnv', data: { expression: hit.text }, ...siteOf(ctx, source, hit.node) });
+      }
+    }
     for (const hit of springDebug(ctx)) {
       if (hit.kind === 'stacktrace') report({ messageId: 'springStacktrace', data: { line: hit.text }, location: hit.location, evidence: { snippet: hit.text } });
       else report({ messageId: 'springActuator', data: { line: hit.text, endpoints: hit.endpoints ?? '' }, location: hit.location, evidence: { snippet: hit.text } });
