@@ -6,6 +6,10 @@ import { endpointAuthz } from '../../analysis/code-authz.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
+import { goErrorLeaks } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
+import { javaErrorLeaks, springErrorSettings } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 type Leak = 'stack' | 'message' | 'db';
@@ -233,13 +237,22 @@ export default defineCheck({
   rationale:
     'Stack traces, exception messages and database errors tell an attacker which frameworks, file paths, table and column names and query shapes the service uses, and confirm when an injection attempt reached the database.',
   remediation:
-    'Log the exception server-side with a correlation id and return a generic body: Express `app.use((err, req, res, next) => { const id = randomUUID(); logger.error({ err, id }); res.status(500).json({ error: "internal_error", id }); })`; FastAPI `@app.exception_handler(Exception)` returning `JSONResponse({"detail": "Internal error", "id": id}, status_code=500)`; Flask `@app.errorhandler(Exception)` likewise; keep `str(exc)` only for exceptions you raise with client-safe messages.',
+    'Log the exception server-side with a correlation id and return a generic body: Express `app.use((err, req, res, next) => { const id = randomUUID(); logger.error({ err, id }); res.status(500).json({ error: "internal_error", id }); })`; FastAPI `@app.exception_handler(Exception)` returning `JSONResponse({"detail": "Internal error", "id": id}, status_code=500)`; Flask `@app.errorhandler(Exception)` likewise; Go `log.Printf("…: %v", err); http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)` or gin `c.AbortWithError(500, err)` with a generic body; Spring `@ExceptionHandler(Exception.class)` returning a fixed message with the id (`ProblemDetail.forStatusAndDetail(INTERNAL_SERVER_ERROR, "Internal error")`) and `server.error.include-message=never` (the default); keep `str(exc)` only for exceptions you raise with client-safe messages.',
   messages: {
     stack: '`{{expression}}` sends the stack trace of `{{name}}` to the client.',
     db: '`{{expression}}` sends database error details of `{{name}}` to the client.',
     message: '`{{expression}}` sends the message of an unexpected exception (`{{name}}`) to the client.',
+    springSetting: '`{{line}}` puts exception messages in every error response of the Spring application.',
   },
   run(ctx, report) {
+    for (const setting of springErrorSettings(ctx)) {
+      report({ messageId: 'springSetting', data: { line: setting.text }, location: setting.location, evidence: { snippet: setting.text } });
+    }
+    for (const source of ctx.sources) {
+      for (const leak of javaErrorLeaks(source)) {
+        report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...jvmAt(ctx, source, leak.node, leak.node.text.split('\n')[0]) });
+      }
+    }
     for (const source of ctx.sources) {
       const scopes = isPython(source) ? pyScopes(source) : jsScopes(source.tree.rootNode);
       const seen = new Set<number>();
@@ -255,6 +268,10 @@ export default defineCheck({
           report({ messageId: leak.leak, data: { expression: leak.node.text.replace(/\s+/g, ' ').slice(0, 80), name }, ...siteOf(ctx, source, leak.node) });
         }
       }
+    }
+    for (const hit of goErrorLeaks(ctx.sources)) {
+      if (adminOnly(ctx, hit.source, hit.node)) continue;
+      report({ messageId: 'message', data: { expression: hit.node.text.replace(/\s+/g, ' ').slice(0, 80), name: hit.name }, ...goSite(ctx, hit.source, hit.node) });
     }
   },
 });

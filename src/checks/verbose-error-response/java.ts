@@ -1,0 +1,83 @@
+/**
+ * Spring applications that send exception details to the caller: an `@ExceptionHandler` for
+ * `Exception`, `RuntimeException` or `Throwable` (so for every unexpected failure, database errors
+ * with their SQL included) whose response carries `e.getMessage()`, `e.toString()` or the stack trace;
+ * and Spring Boot's `server.error.include-message=always` / `include-exception=true` in the
+ * configuration the application runs with by default (`include-stacktrace` is debug-mode-enabled's).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+import type { Location } from '../../model/types.js';
+import { annotation, descendants, field, jvmFile, named, simpleName } from '../../collectors/code/jvm/ast.js';
+import { JvmConfig } from '../../collectors/code/jvm/config.js';
+
+export interface JavaErrorLeak {
+  source: SourceFile;
+  node: Node;
+  leak: 'message' | 'stack';
+  expression: string;
+  name: string;
+}
+
+export interface SpringErrorSetting {
+  location: Location;
+  text: string;
+}
+
+const BROAD = /^(Exception|RuntimeException|Throwable|Error)$/;
+const MESSAGE = /^(getMessage|getLocalizedMessage|toString)$/;
+const STACK = /^(getStackTrace|getStackTraceAsString|getFullStackTrace|printStackTrace)$/;
+const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
+
+/** Whether a node sits in what the handler sends: its return value or a response write. */
+function inResponse(node: Node, method: Node): boolean {
+  for (let current = node.parent; current && current.id !== method.id; current = current.parent) {
+    if (current.type === 'return_statement') return true;
+    if (current.type === 'method_invocation' && /^(info|debug|warn|error|trace)$/.test(field(current, 'name')?.text ?? '') && /^(log|logger|LOG|LOGGER|Log|logs)$/.test(field(current, 'object')?.text ?? '')) return false;
+    if (current.type === 'method_invocation' && /^(write|print|println|sendError)$/.test(field(current, 'name')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+export function javaErrorLeaks(source: SourceFile): JavaErrorLeak[] {
+  if (source.language !== 'java' || !source.text.includes('ExceptionHandler') || /(^|\/)src\/test\//.test(source.file)) return [];
+  const out: JavaErrorLeak[] = [];
+  for (const cls of jvmFile(source).classes) {
+    for (const method of cls.methods) {
+      const handler = annotation(method.annotations, 'ExceptionHandler');
+      if (!handler || !method.body) continue;
+      const handled = (handler.args.get('value') ?? []).map((node) => simpleName(node.text.replace(/\.class$/, '')));
+      const param = method.parameters.find((item) => /(Exception|Throwable|Error)$/.test(item.type));
+      const types = handled.length > 0 ? handled : param ? [param.type] : [];
+      if (!param || !types.some((type) => BROAD.test(type))) continue;
+      for (const call of descendants(method.body, INVOCATIONS)) {
+        const name = field(call, 'name')?.text ?? '';
+        const receiver = field(call, 'object');
+        const args = named(field(call, 'arguments'));
+        let leak: 'message' | 'stack' | undefined;
+        if (receiver?.text === param.name && MESSAGE.test(name)) leak = 'message';
+        else if ((receiver?.text === param.name && STACK.test(name) && name !== 'printStackTrace') || (STACK.test(name) && args.some((arg) => arg.text === param.name))) leak = 'stack';
+        if (!leak || !inResponse(call, method.body)) continue;
+        out.push({ source, node: call, leak, expression: call.text, name: types.join(', ') });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export function springErrorSettings(ctx: CheckContext): SpringErrorSetting[] {
+  const out: SpringErrorSetting[] = [];
+  const seen = new Set<string>();
+  for (const [, properties] of new JvmConfig(ctx.infra).modules()) {
+    for (const [key, pattern] of [['server.error.include-message', /^always$/i], ['server.error.include-exception', /^true$/i]] as const) {
+      const set = properties.get(key);
+      if (!set || !pattern.test(set.value.trim())) continue;
+      const where = `${set.where.file}:${set.where.line}`;
+      if (seen.has(where)) continue;
+      seen.add(where);
+      out.push({ location: set.where, text: `${key}=${set.value.trim()}` });
+    }
+  }
+  return out;
+}
