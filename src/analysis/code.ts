@@ -3,7 +3,7 @@ import type { CheckContext, ProjectInfo, SourceFile } from '../engine/context.js
 import type { Location } from '../model/types.js';
 import { charge } from '../parsing/budget.js';
 import { isJsFamily } from '../parsing/languages.js';
-import { descendantsOf, nodesOfTypeIn, parentOf } from '../parsing/tree-index.js';
+import { descendantsOf, innermostOfType, nodesOfTypeIn } from '../parsing/tree-index.js';
 
 /**
  * Call sites with their callee resolved through the file's imports, so a check matches
@@ -459,24 +459,11 @@ export function snippetOf(node: Node, max = 160): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
+const FUNCTION_NODE_TYPES = ['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration'];
+
 /** The innermost function (def, arrow, method, function expression) around a node. */
 export function enclosingFunction(node: Node): Node | undefined {
-  let current: Node | null = parentOf(node);
-  while (current) {
-    if (
-      current.type === 'function_definition' ||
-      current.type === 'function_declaration' ||
-      current.type === 'function_expression' ||
-      current.type === 'function' ||
-      current.type === 'arrow_function' ||
-      current.type === 'method_definition' ||
-      current.type === 'generator_function_declaration'
-    ) {
-      return current;
-    }
-    current = parentOf(current);
-  }
-  return undefined;
+  return innermostOfType(node, FUNCTION_NODE_TYPES);
 }
 
 /**

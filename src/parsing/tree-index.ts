@@ -171,8 +171,79 @@ export function descendantsOf(root: Node, types: readonly string[]): Node[] {
   return out;
 }
 
+interface Nesting {
+  /** Nodes of the types, by start (outer first at equal starts). */
+  nodes: Node[];
+  /** Index in `nodes` of each node's innermost container among them, -1 for none. */
+  outer: Int32Array;
+}
+
+const nestings = new WeakMap<Tree, Map<string, Nesting>>();
+
+function nestingOf(tree: Tree, types: readonly string[]): Nesting {
+  let byKey = nestings.get(tree);
+  if (!byKey) {
+    byKey = new Map();
+    nestings.set(tree, byKey);
+  }
+  const key = types.join('\u0000');
+  let nesting = byKey.get(key);
+  if (nesting) return nesting;
+  const byType = nodesOfTypeIn(tree, types);
+  // Outer first at equal starts; nodes spanning the same bytes (a call that is its statement's whole text) by ancestry.
+  const nodes = types
+    .flatMap((type) => byType.get(type) ?? [])
+    .sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex || (a.id === b.id ? 0 : within(a, b) ? -1 : 1));
+  const outer = new Int32Array(nodes.length);
+  const stack: number[] = [];
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index] as Node;
+    while (stack.length > 0 && (nodes[stack[stack.length - 1] as number] as Node).endIndex < node.endIndex) stack.pop();
+    outer[index] = stack.length > 0 ? (stack[stack.length - 1] as number) : -1;
+    stack.push(index);
+  }
+  nesting = { nodes, outer };
+  byKey.set(key, nesting);
+  return nesting;
+}
+
+/**
+ * The strict ancestors of `node` of the given types, innermost first, as climbing `parentOf` would
+ * find them, read from the tree's per-type lists: no parent links are needed, and a question costs a
+ * binary search and the containers' chain.
+ */
+export function* ancestorsOfType(node: Node, types: readonly string[]): Generator<Node> {
+  if (charge(node.tree)) return;
+  const { nodes, outer } = nestingOf(node.tree, types);
+  // The last node starting at or before `node`: every container of `node` is it or one of its containers.
+  let index = -1;
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((nodes[middle] as Node).startIndex <= node.startIndex) {
+      index = middle;
+      low = middle + 1;
+    } else high = middle;
+  }
+  for (; index >= 0; index = outer[index] as number) {
+    const candidate = nodes[index] as Node;
+    if (candidate.endIndex < node.endIndex || candidate.id === node.id) continue;
+    // Same bytes: a child spanning its parent's whole text is no container of it.
+    if (candidate.startIndex === node.startIndex && candidate.endIndex === node.endIndex && !within(candidate, node)) continue;
+    yield candidate;
+  }
+}
+
+/** The innermost strict ancestor of `node` of the given types. */
+export function innermostOfType(node: Node, types: readonly string[]): Node | undefined {
+  for (const found of ancestorsOfType(node, types)) return found;
+  return undefined;
+}
+
 /** Drops the index of a tree (its nodes are about to be freed). */
 export function forgetTree(tree: Tree): void {
   parentMaps.delete(tree);
   typeLists.delete(tree);
+  nestings.delete(tree);
 }

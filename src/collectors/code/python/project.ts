@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../../engine/context.js';
 import { query, type Node } from '../../../parsing/parser.js';
-import { parentOf } from '../../../parsing/tree-index.js';
+import { ancestorsOfType, parentOf } from '../../../parsing/tree-index.js';
 import {
   argument,
   assignmentsIn,
@@ -462,8 +462,7 @@ export class PyIndex {
    * (`def create_app(): from .auth import bp; app.register_blueprint(bp)`) import this way to avoid cycles.
    */
   private functionImport(module: PyModule, identifier: Node): Binding | undefined {
-    for (let scope = parentOf(identifier); scope; scope = parentOf(scope)) {
-      if (scope.type !== 'function_definition') continue;
+    for (const scope of ancestorsOfType(identifier, ['function_definition'])) {
       const key = `${module.source.file}:${scope.startIndex}`;
       let bindings = this.functionImports.get(key);
       if (!bindings) {
