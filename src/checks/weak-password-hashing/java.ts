@@ -35,6 +35,16 @@ const WEAK_ENCODERS: Record<string, string> = {
 };
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'call_expression', 'object_creation_expression']);
 
+/**
+ * The encoder an OAuth2 authorization server checks its clients' secrets with
+ * (`configure(AuthorizationServerSecurityConfigurer oauthServer)`): machine credentials configured
+ * in memory, not a table of user passwords.
+ */
+function clientSecrets(node: Node): boolean {
+  const method = enclosingMethod(node);
+  return /\b(AuthorizationServerSecurityConfigurer|ClientDetailsServiceConfigurer)\b/.test(field(method, 'parameters')?.text ?? '');
+}
+
 function aboutPassword(data: readonly Node[]): boolean {
   return data.some((node) => PASSWORD.test(node.text) && !NOT_PASSWORD.test(node.text));
 }
@@ -63,13 +73,14 @@ export function jvmWeakHashes(source: SourceFile): JvmWeakHash[] {
       const weak = WEAK_ENCODERS[type];
       // `encoders.put("MD5", new MessageDigestPasswordEncoder("MD5"))`: a legacy id a DelegatingPasswordEncoder still verifies, not the one it stores with.
       const legacy = node.parent?.type === 'argument_list' && node.parent.parent?.type === 'method_invocation' && field(node.parent.parent, 'name')?.text === 'put';
-      if (weak && !legacy) out.push({ node, written: `new ${type}`, algorithm: weak, kind: 'encoder' });
+      if (weak && !legacy && !clientSecrets(node)) out.push({ node, written: `new ${type}`, algorithm: weak, kind: 'encoder' });
       continue;
     }
     const call = asCall(node);
     if (!call) continue;
     const receiver = call.receiver?.text ?? '';
     if (call.name === 'getInstance' && /(^|\.)NoOpPasswordEncoder$/.test(receiver)) {
+      if (clientSecrets(node)) continue;
       out.push({ node, written: 'NoOpPasswordEncoder.getInstance()', algorithm: WEAK_ENCODERS.NoOpPasswordEncoder ?? '', kind: 'encoder' });
       continue;
     }
