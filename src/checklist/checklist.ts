@@ -187,7 +187,30 @@ const RULES: Rule[] = [
   {
     group: 'Authentication',
     item: 'API keys prefixed, stored hashed, scoped and per environment',
-    checks: ['api-key-stored-in-plaintext'],
+    checks: ['api-key-stored-in-plaintext', 'api-key-without-scope'],
+    // ✓ when every model that holds keys stores digests and scopes them; prefixes and environments are reported.
+    decide: ({ evidence }) => {
+      const { stores, prefixes } = evidence.apiKeys;
+      if (stores.length === 0) return { status: 'unknown', reason: 'No model that stores API keys was found: the code issues none, or keys live in a service apisec does not see.' };
+      const hashed = (store: (typeof stores)[number]): string | undefined => store.digestColumn ?? (store.lookups.some((lookup) => lookup.hashed) ? store.lookups.find((lookup) => lookup.hashed)?.lookup.column : undefined);
+      const ready = stores.filter((store) => hashed(store) !== undefined && store.scopeColumn !== undefined);
+      const describe = (store: (typeof stores)[number]): string => {
+        const parts = [`digest \`${hashed(store) ?? '?'}\``, `scope \`${store.scopeColumn ?? '?'}\``];
+        if (store.prefixColumn) parts.push(`prefix \`${store.prefixColumn}\``);
+        if (store.environmentColumn) parts.push(`environment \`${store.environmentColumn}\``);
+        return `\`${store.model}\` (${parts.join(', ')}) at ${at(store.location)}`;
+      };
+      const extras = [
+        prefixes.length > 0 ? `generated ${listed(prefixes.map((proof) => `${proof.detail} (${at(proof.location)})`))}` : stores.some((store) => store.prefixColumn) ? '' : 'no key prefix seen',
+        stores.some((store) => store.environmentColumn) || prefixes.some((proof) => /environment/.test(proof.detail)) ? '' : 'no per-environment keys seen',
+      ].filter((part) => part !== '');
+      const storeEvidence = stores.slice(0, EVIDENCE_SHOWN).map((store) => ({ location: store.location, snippet: `${store.model}: ${store.fields.slice(0, 6).join(', ')}` }));
+      if (ready.length === stores.length) {
+        return { status: 'pass', reason: `API keys are stored as digests and scoped: ${listed(ready.map(describe))}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}.`, evidence: [...storeEvidence, ...proofs(prefixes)].slice(0, EVIDENCE_SHOWN) };
+      }
+      const missing = stores.filter((store) => !ready.includes(store)).map((store) => `\`${store.model}\` at ${at(store.location)} (${hashed(store) === undefined ? 'no digest column or hashed lookup seen' : 'hashed'}, ${store.scopeColumn === undefined ? 'no scope column' : 'scoped'})`);
+      return { status: 'unknown', reason: `Not every API key model shows both hashing and scoping: ${listed(missing)}.`, evidence: storeEvidence };
+    },
   },
   {
     group: 'Authorization',

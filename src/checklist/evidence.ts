@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { factsOf, locationOf, snippetOf, stringValue } from '../analysis/code.js';
 import { dependencyScanning, type DependencyScanning } from '../analysis/dependency-scanning.js';
 import { oauthClients, type OAuthClient } from '../analysis/oauth-clients.js';
+import { apiKeyLifecycle, type ApiKeyLifecycle } from '../checks/api-key-stored-in-plaintext/lifecycle.js';
 import { issuedAccessTokens, type IssuedAccessToken } from '../checks/jwt-long-lived-token/check.js';
 import { handlerKind } from '../checks/token-revocation-missing/handlers.js';
 import { tokenLifecycle, type TokenLifecycle } from '../checks/token-revocation-missing/lifecycle.js';
@@ -27,6 +28,8 @@ export interface ChecklistEvidence {
   revocation: Endpoint[];
   /** What refresh and logout/revoke handlers and token libraries do to server-side token state. */
   tokens: Pick<TokenLifecycle, 'rotation' | 'revocation' | 'undecided'>;
+  /** The models that hold API keys, with their digest, scope, environment and prefix columns, and key prefixes generated. */
+  apiKeys: ApiKeyLifecycle;
 }
 
 /** Libraries whose middleware gives every request an id that the logs carry. */
@@ -154,5 +157,6 @@ export function gatherEvidence(ctx: CheckContext): ChecklistEvidence {
     oauthClients: oauthClients(ctx.sources),
     revocation: revocationEndpoints(ctx.inventory.endpoints),
     tokens: tokenLifecycle(ctx),
+    apiKeys: apiKeyLifecycle(ctx),
   };
 }

@@ -4,6 +4,7 @@ import adminRouteWithoutRoleCheck from './admin-route-without-role-check/check.j
 import adminSharedSecurityScheme from './admin-shared-security-scheme/check.js';
 import apiKeyInUrl from './api-key-in-url/check.js';
 import apiKeyStoredInPlaintext from './api-key-stored-in-plaintext/check.js';
+import apiKeyWithoutScope from './api-key-without-scope/check.js';
 import arrayMaxItemsMissing from './array-max-items-missing/check.js';
 import authRateLimitUndocumented from './auth-rate-limit-undocumented/check.js';
 import basicAuthWithoutTls from './basic-auth-without-tls/check.js';
@@ -118,6 +119,7 @@ export const allChecks: readonly AnyCheck[] = [
   adminSharedSecurityScheme,
   apiKeyInUrl,
   apiKeyStoredInPlaintext,
+  apiKeyWithoutScope,
   arrayMaxItemsMissing,
   authRateLimitUndocumented,
   basicAuthWithoutTls,

@@ -18,13 +18,16 @@ export type InfraKind =
   /** Committed `.env` files (Laravel's `APP_DEBUG`, framework switches). */
   | 'dotenv'
   /** MyBatis mapper XML (`<mapper namespace="…">` statements). */
-  | 'mybatis-mapper';
+  | 'mybatis-mapper'
+  /** Prisma schemas (`model ApiKey { … }`): the data model of Prisma projects. */
+  | 'prisma';
 
 const RULES: [RegExp, InfraKind][] = [
   // First: a workflow named `compose-test.yml` or `nginx.yml` is a pipeline, not that tool's configuration.
   [/(^|\/)\.github\/(workflows\/[^/]+\.ya?ml|dependabot\.ya?ml)$|(^|\/)\.gitlab-ci\.ya?ml$|(^|\/)\.circleci\/config\.ya?ml$|(^|\/)(azure-pipelines|bitbucket-pipelines|\.travis)\.ya?ml$|(^|\/)Jenkinsfile$|(^|\/)(renovate\.json5?|\.renovaterc(\.json5?)?|\.github\/renovate\.json5?)$/, 'ci'],
   [/(^|\/)(application|bootstrap)([-.][^/]*)?\.(properties|ya?ml)$|(^|\/)src\/main\/resources\/.*\.(properties|ya?ml)$/i, 'jvm-config'],
   [/(^|\/)(mappers?|mybatis)\/.*\.xml$|(Mapper|Dao|DAO)\.xml$/, 'mybatis-mapper'],
+  [/\.prisma$/, 'prisma'],
   [/(^|\/)nginx[^/]*\.conf$|\.nginx$|(^|\/)nginx\/.+\.conf$|(^|\/)(sites-available|sites-enabled|conf\.d)\/[^/]+$/i, 'nginx'],
   [/(^|\/)kong[^/]*\.(ya?ml|conf)$/i, 'kong'],
   [/(^|\/)envoy[^/]*\.ya?ml$/i, 'envoy'],

@@ -1,144 +1,7 @@
-import type { Node } from 'web-tree-sitter';
-import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
-import { findModel } from '../../analysis/code-authz.js';
-import { enclosingFunction, factsOf, propertyOf, stringValue, type CallSite } from '../../analysis/code.js';
-import type { SourceFile } from '../../engine/context.js';
+import { at } from '../../analysis/code-auth.js';
 import defineCheck from '../define-check.js';
-
-// Columns that can only hold a credential, and generic ones that do on a credential model.
-const STRONG_COLUMN = /^(x_)?(api_?key|apikey|access_?token|auth_?token|api_?token|bearer_?token|client_?secret|secret_?key|personal_?access_?token|access_?key)$/;
-const WEAK_COLUMN = /^(key|token|secret)$/;
-const CREDENTIAL_MODEL = /api_?key|apikey|token|credential|access_?key|secret|service_?account/i;
-const CREDENTIAL_HEADER = /x-api-key|api[-_]?key|authorization|bearer|HTTP_X_API_KEY|HTTP_AUTHORIZATION|APIKey(Header|Query|Cookie)/i;
-const REQUEST =
-  /\b(request|req|ctx)\.(headers|header|META|GET|POST|args|query_params|query|cookies|COOKIES|form|json|data|values|body|get|get_json|request)\b|\bheaders\.get\(|\bgetHeader\(|\bHeader\(|\bSecurity\(|APIKey(Header|Query|Cookie)|@Headers\(/;
-const PRESENTED_NAME = /^(raw|presented|provided|supplied|incoming|candidate|plain(text)?)(_(api_)?(key|token|secret))?$|^(x_)?api_?key$|^bearer(_token)?$/;
-// A hash of the presented value is looked up: the database holds digests, not keys.
-const HASHED = /hash|sha1|sha224|sha256|sha384|sha512|sha3|blake2|digest|hmac|bcrypt|argon|scrypt|pbkdf|make_password|encrypt/i;
-const PY_KWARG_LOOKUPS = new Set(['get', 'filter', 'filter_by', 'get_or_none', 'aget', 'afilter', 'get_object_or_404', 'aget_object_or_404']);
-const PY_EXPR_LOOKUPS = new Set(['filter', 'where', 'get', 'get_or_none', 'first']);
-const DOC_LOOKUPS = new Set(['find_one', 'find', 'find_one_and_update', 'count_documents']);
-const JS_LOOKUPS = new Set([
-  'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'findOne', 'findOneBy', 'findOneOrFail',
-  'findOneByOrFail', 'findBy', 'find', 'findAll', 'where', 'count', 'exists',
-]);
-
-function normalise(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]/g, '_').toLowerCase().replace(/__i?exact$/, '');
-}
-
-interface Lookup {
-  call: CallSite;
-  column: string;
-  value: Node;
-  /** The model, table or repository the lookup reads, as written. */
-  model: string;
-}
-
-function method(call: CallSite): string {
-  return call.callee.split('.').at(-1) ?? '';
-}
-
-/** The receiver a call is made on, as written: `ApiKey.objects`, `session.query(ApiKey)`, `prisma.apiKey`. */
-function receiver(call: CallSite): Node | undefined {
-  const fn = call.node.childForFieldName('function');
-  return fn?.childForFieldName('object') ?? undefined;
-}
-
-function pythonLookups(call: CallSite): Lookup[] {
-  const name = method(call);
-  const out: Lookup[] = [];
-  const object = receiver(call);
-  if (PY_KWARG_LOOKUPS.has(name) && call.kwargs.size > 0) {
-    const shortcut = /get_object_or_404$/.test(name);
-    const model = shortcut ? (call.args[0]?.text ?? '') : (object?.text ?? '');
-    // `cache.get(key=…)` and friends: only ORM receivers (managers, queries, model classes).
-    if (shortcut || /\.objects\b|\bquery\(|^[A-Z]\w*$|\.select\(/.test(model)) {
-      for (const [column, value] of call.kwargs) out.push({ call, column, value, model });
-    }
-  }
-  if (PY_EXPR_LOOKUPS.has(name)) {
-    for (const arg of call.args) {
-      if (arg.type !== 'comparison_operator' || !arg.children.some((child) => child?.text === '==')) continue;
-      const [left, right] = arg.namedChildren;
-      for (const [side, value] of [[left, right], [right, left]] as const) {
-        if (side?.type !== 'attribute' || !value) continue;
-        const owner = side.childForFieldName('object')?.text ?? '';
-        if (!/^[A-Z]\w*$/.test(owner)) continue;
-        out.push({ call, column: side.childForFieldName('attribute')?.text ?? '', value, model: owner });
-      }
-    }
-  }
-  if (DOC_LOOKUPS.has(name) && call.args[0]?.type === 'dictionary') {
-    for (const pair of call.args[0].namedChildren) {
-      const key = pair?.type === 'pair' ? stringValue(pair.childForFieldName('key')) : undefined;
-      const value = pair?.childForFieldName('value');
-      if (key && value) out.push({ call, column: key, value, model: object?.text ?? '' });
-    }
-  }
-  return out;
-}
-
-function objectPairs(object: Node): [string, Node][] {
-  const out: [string, Node][] = [];
-  for (const child of object.namedChildren) {
-    if (child?.type === 'pair') {
-      const key = child.childForFieldName('key');
-      const value = child.childForFieldName('value');
-      if (key && value) out.push([stringValue(key) ?? key.text, value]);
-    } else if (child?.type === 'shorthand_property_identifier') out.push([child.text, child]);
-  }
-  return out;
-}
-
-function jsLookups(call: CallSite): Lookup[] {
-  if (call.isNew || !JS_LOOKUPS.has(method(call))) return [];
-  const model = receiver(call)?.text ?? '';
-  const [first, second, third] = call.args;
-  // Knex: `.where('key', raw)` / `.where('key', '=', raw)`.
-  const column = stringValue(first);
-  if (column !== undefined) {
-    const value = third ? (stringValue(second) === '=' ? third : undefined) : second;
-    return value ? [{ call, column, value, model }] : [];
-  }
-  if (first?.type !== 'object') return [];
-  const where = propertyOf(first, 'where');
-  const filter = where?.type === 'object' ? where : first;
-  return objectPairs(filter).map(([key, value]) => ({ call, column: key, value, model }));
-}
-
-/** The texts a value is built from: itself, what its names are bound to, and the parameters they come in as. */
-function originsOf(source: SourceFile, node: Node, depth = 0, seen = new Set<number>()): string[] {
-  const texts = [node.text];
-  if (depth >= 3 || seen.has(node.id)) return texts;
-  seen.add(node.id);
-  const names = node.type === 'identifier' || node.type === 'shorthand_property_identifier' ? [node] : node.descendantsOfType('identifier').filter((id): id is Node => id !== null).slice(0, 8);
-  for (const name of names) {
-    const before = bindingsFor(source, name).filter((binding) => binding.statement.endIndex <= name.startIndex);
-    const binding = before.at(-1);
-    if (binding) {
-      texts.push(...originsOf(source, binding.value, depth + 1, seen));
-      continue;
-    }
-    const fn = enclosingFunction(name);
-    if (!fn) continue;
-    // Destructured from the request (`const { authorization } = req.headers`) or a parameter (`x_api_key: str = Header()`).
-    for (const declarator of fn.descendantsOfType('variable_declarator')) {
-      const pattern = declarator?.childForFieldName('name');
-      if (pattern?.type === 'object_pattern' && pattern.text.includes(name.text) && declarator && declarator.endIndex <= name.startIndex) {
-        texts.push(declarator.text);
-      }
-    }
-    for (const parameter of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-      if (parameter && new RegExp(`^\\W*${name.text.replace(/\$/g, '\\$')}\\b`).test(parameter.text)) texts.push(parameter.text);
-    }
-  }
-  return texts;
-}
-
-function identifierName(node: Node): string {
-  return node.type === 'identifier' || node.type === 'shorthand_property_identifier' ? normalise(node.text) : '';
-}
+import { apiKeyLifecycle } from './lifecycle.js';
+import { credentialLookups, normalise } from './lookups.js';
 
 export default defineCheck({
   id: 'api-key-stored-in-plaintext',
@@ -154,39 +17,40 @@ export default defineCheck({
   remediation:
     'Store only a digest of each API key and look it up by the digest: Python `ApiKey.objects.get(key_hash=hashlib.sha256(raw.encode()).hexdigest())`; Node `prisma.apiKey.findUnique({ where: { keyHash: createHash("sha256").update(raw).digest("hex") } })`. Keys are random, so an unsalted SHA-256 is enough; show the key once at creation, keep a short public prefix to identify it, or use `djangorestframework-api-key`, which stores hashed keys.',
   messages: {
+    generated: 'The `{{column}}` column of `{{model}}` generates each key ({{declaration}}) and keeps it as issued, so the database stores every API key in plaintext.',
     plaintext: '`{{lookup}}` looks up the presented {{what}} `{{value}}` by equality on the `{{column}}` column, so the database stores every {{what}} in plaintext.',
   },
   run(ctx, report) {
-    for (const source of ctx.sources) {
-      const python = isPython(source);
-      for (const call of factsOf(source).calls) {
-        for (const lookup of python ? pythonLookups(call) : jsLookups(call)) {
-          const column = normalise(lookup.column);
-          const strong = STRONG_COLUMN.test(column);
-          if (!strong && !WEAK_COLUMN.test(column)) continue;
-          const origins = originsOf(source, lookup.value);
-          if (origins.some((text) => HASHED.test(text))) continue;
-          const fromRequest = origins.some((text) => REQUEST.test(text));
-          if (!fromRequest && !PRESENTED_NAME.test(identifierName(lookup.value))) continue;
-          // `token` / `key` on any model only counts when the value is a presented credential header.
-          if (!strong && !CREDENTIAL_MODEL.test(lookup.model) && !origins.some((text) => CREDENTIAL_HEADER.test(text))) continue;
-          const modelName = /\(\s*([A-Z]\w*)/.exec(lookup.model)?.[1] ?? /^([A-Z]\w*)/.exec(lookup.model)?.[1] ?? lookup.model.split('.').at(-1);
-          const stored = findModel(ctx, modelName)?.fields.some((field) => normalise(field) === column) ?? false;
-          const written = call.node.text.replace(/\s+/g, ' ');
-          const value = lookup.value.text.replace(/\s+/g, ' ');
-          report({
-            messageId: 'plaintext',
-            data: {
-              lookup: written.length > 80 ? `${written.slice(0, 79)}…` : written,
-              what: /token/.test(column) ? 'token' : 'API key',
-              column: lookup.column,
-              value: value.length > 60 ? `${value.slice(0, 59)}…` : value,
-            },
-            ...(stored ? { confidence: 'high' as const } : {}),
-            ...at(ctx, source, call.node),
-          });
-        }
-      }
+    const plaintextModels = new Set<string>();
+    for (const { source, call, lookup, hashed, stored, modelName } of credentialLookups(ctx)) {
+      if (hashed) continue;
+      if (modelName !== undefined) plaintextModels.add(modelName.replace(/s$/, ''));
+      const written = call.node.text.replace(/\s+/g, ' ');
+      const value = lookup.value.text.replace(/\s+/g, ' ');
+      const column = normalise(lookup.column);
+      report({
+        messageId: 'plaintext',
+        data: {
+          lookup: written.length > 80 ? `${written.slice(0, 79)}…` : written,
+          what: /token/.test(column) ? 'token' : 'API key',
+          column: lookup.column,
+          value: value.length > 60 ? `${value.slice(0, 59)}…` : value,
+        },
+        ...(stored ? { confidence: 'high' as const } : {}),
+        ...at(ctx, source, call.node),
+      });
+    }
+    // A key column whose default generates the key: reported once, where no plaintext lookup of the model already says it.
+    for (const store of apiKeyLifecycle(ctx).stores) {
+      const generated = store.generatedPlaintext;
+      if (!generated || plaintextModels.has(store.model.replace(/s$/, ''))) continue;
+      report({
+        messageId: 'generated',
+        data: { column: store.keyColumn ?? 'key', model: store.model, declaration: `\`${generated.snippet.length > 70 ? `${generated.snippet.slice(0, 69)}…` : generated.snippet}\`` },
+        location: generated.location,
+        evidence: { snippet: generated.snippet },
+        key: `${store.model}.${store.keyColumn ?? ''}`,
+      });
     }
   },
 });

@@ -1,0 +1,206 @@
+import type { Node } from 'web-tree-sitter';
+import { isJs, isPython } from '../../analysis/code-auth.js';
+import { modelDefinitions } from '../../analysis/code-authz.js';
+import { factsOf, locationOf, snippetOf } from '../../analysis/code.js';
+import { isTestFile } from '../../analysis/code-transport.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+import type { Location } from '../../model/types.js';
+import { credentialLookups, normalise, type CredentialLookup } from './lookups.js';
+
+/**
+ * How the code issues and stores API keys (seed 003: prefixes, hashing, scoping, per-environment keys):
+ * the models that hold keys (Django, SQLAlchemy, SQLModel, Mongoose, Sequelize, TypeORM, Prisma) with the
+ * columns they have, the lookups of presented keys, and the prefixes keys are generated with.
+ */
+
+/** Models that hold API keys or personal access tokens (not one-time tokens: verification, reset, invitation, sessions). */
+const KEY_MODEL = /^(\w*api_?key|\w*apikey|\w*api_?token|\w*access_?token|personal_?token|\w*access_?key|service_?(account_?)?token|infra_?token|long_?live_?token|user_?token|project_?token|integration_?token|deploy_?token|client_?credential)s?$/i;
+const NOT_KEY_MODEL = /verif|reset|invit|confirm|magic|email|otp|csrf|session|refresh|oauth|social|provider|blocklist|blacklist|denylist|revoked|outstanding|schema|serializer|form|request|response|payload|create|update|read|public|dto|input|output|filter|table|view|admin|factory|test/i;
+/** Columns that hold the key itself. */
+const KEY_COLUMN = /^(key|token|secret|value|api_?key|access_?token|api_?token|plaintext|plain_?key|raw_?key)$/;
+/** Columns that hold a digest of the key. */
+const DIGEST_COLUMN = /^(hashed_?(api_?)?(key|token|secret|value)|(api_?)?(key|token|secret)_?(hash|digest|sha256|hmac)|digest|hash)$/;
+const SCOPE_COLUMN = /^(scopes?|permissions?|perms|roles?|access_?level|read_?only|readonly|is_?read_?only|write_?enabled|can_?write|allowed_?(ips|origins|hosts|methods|endpoints|actions|resources|networks|scopes)|capabilit(y|ies)|grants?|privileges?|access|rights)$/;
+const ENVIRONMENT_COLUMN = /^(env|environment|mode|livemode|live_?mode|is_?live|is_?test|test_?mode|sandbox|is_?sandbox|stage)$/;
+const PREFIX_COLUMN = /^((key|token|api_?key)_?)?prefix$|^(key|token)_?(start|hint|id|lookup)$|^(first|last)_?(four|4|chars|characters)$|^last_?4$|^lookup_?id$/;
+/** A random value generated for the key (column defaults, issuance code). */
+const RANDOM = /\b(token_urlsafe|token_hex|token_bytes|get_random_string|generate_key|generate_token|generate_api_key|gen_api_key|uuid4|uuid\.v4|randomBytes|randomUUID|nanoid|customAlphabet|getRandomValues|SystemRandom)\b|\b(uuid|cuid|cuid2|nanoid|ulid)\(\)|\brandom\.choices?\b/;
+/** A string that opens a key: `sk_live_`, `pat_`, `hc_`, `lw-` (letters, then `_` or `-`). */
+const PREFIX_LITERAL = /^[A-Za-z][A-Za-z0-9]{1,11}([_-][A-Za-z0-9]{2,8})?[_-]$/;
+const ENVIRONMENT_WORD = /(^|[_-])(live|test|prod|production|sandbox|dev|staging)([_-]|$)/i;
+
+export interface KeyProof {
+  location: Location;
+  snippet: string;
+  detail: string;
+}
+
+export interface ApiKeyStore {
+  model: string;
+  location: Location;
+  /** Every column of the model, as written. */
+  fields: string[];
+  /** The column holding the key, or its digest. */
+  keyColumn?: string;
+  digestColumn?: string;
+  scopeColumn?: string;
+  environmentColumn?: string;
+  prefixColumn?: string;
+  /** The key column is filled with a random value by its default (`default=generate_key`, `@default(uuid())`). */
+  generatedPlaintext?: { location: Location; snippet: string; source?: SourceFile; node?: Node };
+  /** Lookups of presented keys against this model. */
+  lookups: CredentialLookup[];
+}
+
+export interface ApiKeyLifecycle {
+  stores: ApiKeyStore[];
+  /** Keys generated with a recognisable prefix (`'sk_live_' + token`). */
+  prefixes: KeyProof[];
+}
+
+function isOrmClass(node: Node): boolean {
+  const bases = node.childForFieldName('superclasses')?.text ?? '';
+  if (/BaseModel|Schema|Serializer|Form\b|Enum|TypedDict|Exception|Error|Protocol|NamedTuple|ABC\b|Settings/.test(bases)) return false;
+  if (/SQLModel/.test(bases)) return /table\s*=\s*True/.test(bases);
+  return /models\.Model|\bModel\b|Base\b|db\.Model|Document|AbstractAPIKey|Mixin|TimestampMixin|SqlAlchemyBase|DeclarativeBase/.test(bases);
+}
+
+/** The line of a model's source that declares a field, for the column's default. */
+function fieldLine(text: string, field: string): string | undefined {
+  const pattern = new RegExp(`^\\s*(@\\w+\\([^)]*\\)\\s*)*(public |private |readonly )*${field.replace(/[$]/g, '\\$')}\\s*[?!]?\\s*[:=(]`, 'm');
+  const match = pattern.exec(text);
+  if (!match) return undefined;
+  const start = match.index;
+  const end = text.indexOf('\n', start + match[0].length);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+interface RawModel {
+  name: string;
+  fields: string[];
+  location: Location;
+  /** Each field's declaration, as written. */
+  declarations: Map<string, { text: string; line: number }>;
+  source?: SourceFile;
+  node?: Node;
+}
+
+function codeModels(ctx: CheckContext): RawModel[] {
+  const out: RawModel[] = [];
+  for (const model of modelDefinitions(ctx).values()) {
+    if (isTestFile(model.file)) continue;
+    const source = ctx.sources.find((candidate) => candidate.file === model.file);
+    if (!source || !(isPython(source) || isJs(source))) continue;
+    if (isPython(source) && (model.node.type !== 'class_definition' || !isOrmClass(model.node))) continue;
+    const declarations = new Map<string, { text: string; line: number }>();
+    for (const field of model.fields) {
+      const line = fieldLine(model.node.text, field);
+      if (line === undefined) continue;
+      const offset = model.node.text.indexOf(line);
+      const row = model.node.startPosition.row + model.node.text.slice(0, offset).split('\n').length;
+      declarations.set(field, { text: line.trim(), line: row });
+    }
+    out.push({ name: model.name, fields: model.fields, location: locationOf(source, model.node), declarations, source, node: model.node });
+  }
+  return out;
+}
+
+/** `model ApiKey { … }` blocks of Prisma schemas. */
+function prismaModels(ctx: CheckContext): RawModel[] {
+  const out: RawModel[] = [];
+  for (const file of ctx.infra) {
+    if (file.kind !== 'prisma') continue;
+    const lines = file.text.split(/\r?\n/);
+    let current: RawModel | undefined;
+    lines.forEach((raw, index) => {
+      const line = raw.replace(/\/\/.*$/, '').trim();
+      const open = /^model\s+(\w+)\s*\{/.exec(line);
+      if (open) {
+        current = { name: open[1] ?? '', fields: [], location: { file: file.file, line: index + 1 }, declarations: new Map() };
+        out.push(current);
+        return;
+      }
+      if (!current) return;
+      if (line.startsWith('}')) {
+        current = undefined;
+        return;
+      }
+      const field = /^(\w+)\s+\w+/.exec(line);
+      if (field?.[1]) {
+        current.fields.push(field[1]);
+        current.declarations.set(field[1], { text: line, line: index + 1 });
+      }
+    });
+  }
+  return out;
+}
+
+function column(fields: readonly string[], pattern: RegExp): string | undefined {
+  return fields.find((field) => pattern.test(normalise(field)));
+}
+
+/** Keys generated with a literal prefix: `'sk_live_' + randomBytes(24)`, `` `pat_${nanoid()}` ``, `f"hc_{secrets.token_urlsafe()}"`. */
+function generatedPrefixes(ctx: CheckContext): KeyProof[] {
+  const out: KeyProof[] = [];
+  const seen = new Set<number>();
+  for (const source of ctx.sources) {
+    if (isTestFile(source.file) || !(isPython(source) || isJs(source))) continue;
+    for (const call of factsOf(source).calls) {
+      if (!RANDOM.test(call.written) && !RANDOM.test(call.callee)) continue;
+      // The expression the random value is part of: a concatenation, a template or an f-string.
+      let holder: Node | null = call.node.parent;
+      while (holder && /^(member_expression|call_expression|call|attribute|argument_list|arguments|parenthesized_expression|interpolation|template_substitution)$/.test(holder.type)) holder = holder.parent;
+      if (!holder) continue;
+      let prefix: string | undefined;
+      let opening: Node | null = null;
+      if (holder.type === 'binary_expression' || holder.type === 'binary_operator') opening = holder.childForFieldName('left');
+      else if (holder.type === 'template_string' || holder.type === 'string') opening = holder;
+      if (opening && /string/.test(opening.type)) {
+        const head = opening.text.replace(/^[fbru]*['"`]+/i, '').split(/\$\{|\{|['"`]/)[0] ?? '';
+        if (PREFIX_LITERAL.test(head) || /^[A-Za-z][A-Za-z0-9]{1,11}[_-]$/.test(head)) prefix = head;
+      }
+      if (prefix === undefined || seen.has(holder.id)) continue;
+      seen.add(holder.id);
+      const environment = ENVIRONMENT_WORD.test(prefix) || /\$\{\s*\w*(env|mode)\w*\s*\}|\{\s*\w*(env|mode)\w*\s*\}/i.test(holder.text);
+      out.push({ location: locationOf(source, holder), snippet: snippetOf(holder, 100), detail: environment ? `keys open with \`${prefix}\` and name their environment` : `keys open with \`${prefix}\`` });
+    }
+  }
+  return out;
+}
+
+const cache = new WeakMap<CheckContext, ApiKeyLifecycle>();
+
+export function apiKeyLifecycle(ctx: CheckContext): ApiKeyLifecycle {
+  const cached = cache.get(ctx);
+  if (cached) return cached;
+  const lookups = credentialLookups(ctx);
+  const stores: ApiKeyStore[] = [];
+  for (const model of [...codeModels(ctx), ...prismaModels(ctx)]) {
+    if (!KEY_MODEL.test(model.name) || NOT_KEY_MODEL.test(model.name)) continue;
+    const keyColumn = column(model.fields, KEY_COLUMN);
+    const digestColumn = column(model.fields, DIGEST_COLUMN);
+    if (!keyColumn && !digestColumn) continue;
+    const store: ApiKeyStore = {
+      model: model.name,
+      location: model.location,
+      fields: model.fields.filter((field) => !field.startsWith('__')),
+      lookups: lookups.filter((lookup) => lookup.modelName !== undefined && lookup.modelName.toLowerCase().replace(/s$/, '') === model.name.toLowerCase().replace(/s$/, '')),
+    };
+    if (keyColumn) store.keyColumn = keyColumn;
+    if (digestColumn) store.digestColumn = digestColumn;
+    const scope = column(model.fields, SCOPE_COLUMN);
+    if (scope) store.scopeColumn = scope;
+    const environment = column(model.fields, ENVIRONMENT_COLUMN);
+    if (environment) store.environmentColumn = environment;
+    const prefix = column(model.fields, PREFIX_COLUMN);
+    if (prefix) store.prefixColumn = prefix;
+    const declaration = keyColumn ? model.declarations.get(keyColumn) : undefined;
+    if (declaration && !digestColumn && /default|@default/.test(declaration.text) && RANDOM.test(declaration.text)) {
+      store.generatedPlaintext = { location: { file: model.location.file, line: declaration.line }, snippet: declaration.text.replace(/\s+/g, ' ').slice(0, 120) };
+    }
+    stores.push(store);
+  }
+  const result = { stores, prefixes: generatedPrefixes(ctx) };
+  cache.set(ctx, result);
+  return result;
+}
