@@ -89,7 +89,14 @@ export const railsCollector: CodeCollector = {
       for (const route of walker.routes) if (route.devise) deviseHelpers.add(`authenticate_${singular(route.devise.scope)}!`);
       walker.deviseScopes.forEach((scope) => deviseHelpers.add(`authenticate_${singular(scope)}!`));
     }
-    const filters = new RailsFilters(project_, { deviseHelpers, doorkeeper: gems.includes('doorkeeper') || gems.includes('doorkeeper-openid_connect') });
+    const sessionIdentities = new Set<string>();
+    for (const helper of deviseHelpers) {
+      const scope = helper.replace(/^authenticate_/, '').replace(/!$/, '');
+      sessionIdentities.add(`current_${scope}`).add(`${scope}_signed_in?`);
+    }
+    if (gems.includes('authie') || gems.includes('sorcery')) sessionIdentities.add('logged_in?').add('current_user');
+    if (gems.includes('clearance')) sessionIdentities.add('signed_in?').add('current_user');
+    const filters = new RailsFilters(project_, { deviseHelpers, doorkeeper: gems.includes('doorkeeper') || gems.includes('doorkeeper-openid_connect'), sessionIdentities });
     const throttles = rackAttackThrottles(rubyFiles.filter((file) => !IGNORED.test(file.file)));
     const endpoints: CollectedEndpoint[] = [];
     const seen = new Set<string>();
@@ -126,6 +133,11 @@ function decideRoute(route: RailsRoute, project: RubyProject, filters: RailsFilt
     return { auth: { state: 'public', mechanisms: ['none'], where: locate(route.file.file, route.at), scope: 'route', detail: `Devise ${module}#${action} is open by design (sign-in, sign-up, password reset)` } };
   }
   if (!route.controller || !route.action) {
+    // `get "/old", to: redirect("/new")`: the router answers with a redirect, no controller or callback runs
+    // (unless a Devise `authenticate` block or a request constraint wraps the route).
+    if (route.endpoint?.startsWith('redirect(') && !guardedByRouting(route.at)) {
+      return { auth: { state: 'unprotected', mechanisms: ['none'], where: locate(route.file.file, route.at), scope: 'route', detail: `served by ${route.endpoint}: a routing redirect, no authentication runs` } };
+    }
     const auth: AuthEvidence = { state: 'unknown', mechanisms: ['unknown'], detail: route.endpoint ? `served by ${route.endpoint}, not a controller action` : 'the controller action could not be read from the route' };
     return { auth };
   }
@@ -134,4 +146,15 @@ function decideRoute(route: RailsRoute, project: RubyProject, filters: RailsFilt
   const controller = project.scopes.get(fqn) ?? [...project.scopes.values()].find((scope) => scope.kind === 'class' && scope.fqn.toLowerCase() === fqn.toLowerCase());
   if (!controller) return { auth: { state: 'unknown', mechanisms: ['unknown'], detail: `${fqn} is not in the repository` } };
   return filters.decide(controller, route.action);
+}
+
+/** Inside `authenticate :user do … end` / `authenticated do … end` or a `constraints` block given a lambda or object: the router may refuse the request. */
+function guardedByRouting(node: Node): boolean {
+  for (let up = node.parent; up; up = up.parent) {
+    if (up.type !== 'call') continue;
+    const name = callName(up);
+    if (name === 'authenticate' || name === 'authenticated' || name === 'unauthenticated') return true;
+    if (name === 'constraints' && callArgs(up).positional.some((arg) => arg.type === 'lambda' || arg.type === 'call' || arg.type === 'constant' || arg.type === 'scope_resolution')) return true;
+  }
+  return false;
 }

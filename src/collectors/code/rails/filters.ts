@@ -24,6 +24,8 @@ export interface RailsLibraries {
   /** `authenticate_user!` and the like, one per `devise_for` mapping, when Devise is a dependency. */
   deviseHelpers: Set<string>;
   doorkeeper: boolean;
+  /** Helpers a session-authentication gem defines for the signed-in user (`current_user`, `user_signed_in?`, Authie/Sorcery `logged_in?`). */
+  sessionIdentities?: Set<string>;
 }
 
 interface ActiveFilter {
@@ -190,6 +192,10 @@ export class RailsFilters {
         acts = true;
         const status = args.options.get('status');
         if (status && REJECT_STATUS.has(literal(status) ?? status.text)) rejects = { kind: 'auth', mechanism: 'unknown', detail: `render status: ${status.text}` };
+        else {
+          const guard = this.identityGuard(chain, node, body);
+          if (guard) rejects = { kind: 'auth', mechanism: 'session', detail: `render ${status ? `status: ${status.text} ` : ''}unless ${guard}` };
+        }
         return true;
       }
       if (CHALLENGES[name]) {
@@ -198,7 +204,9 @@ export class RailsFilters {
       }
       if (name === 'redirect_to' || name === 'raise' || name === 'fail' || name === 'throw' || name === 'error!' || name === 'halt') {
         acts = true;
-        doubt = `${name} in the filter: the response it gives is not traced`;
+        const guard = name === 'redirect_to' || name === 'raise' ? this.identityGuard(chain, node, body) : undefined;
+        if (guard) rejects = { kind: 'auth', mechanism: 'session', detail: `${name} unless ${guard}` };
+        else doubt = `${name} in the filter: the response it gives is not traced`;
         return true;
       }
       if (depth < 4 && (this.project.findMethod(chain, name) || this.libraries.deviseHelpers.has(name) || name === 'doorkeeper_authorize!')) {
@@ -215,6 +223,155 @@ export class RailsFilters {
     if (acts) return { kind: 'unknown', reason: 'the filter responds, but not provably with 401/403' };
     return { kind: 'none' };
   }
+
+  /**
+   * `redirect_to "/login"` (or a render) that runs exactly when the signed-in identity is missing:
+   * `if @user … else <halt> end`, `<halt> unless current_user`, `return if logged_in?` before it.
+   * The identity must provably come from credentials: every assignment of the instance variable in
+   * the class's filters reads the session, a signed cookie, a request header or a token parameter,
+   * or the method (`current_user`, `logged_in?`) does. Returns what was tested, or undefined.
+   */
+  private identityGuard(chain: readonly RubyScope[], halt: Node, body: Node): string | undefined {
+    let tested: Node | undefined;
+    let negated = false;
+    let conditions = 0;
+    let child: Node = halt;
+    for (let up = halt.parent; up && up.id !== body.id; child = up, up = up.parent) {
+      if (up.type === 'if' || up.type === 'unless' || up.type === 'if_modifier' || up.type === 'unless_modifier' || up.type === 'conditional') {
+        conditions += 1;
+        const condition = field(up, 'condition');
+        if (!condition || condition.id === child.id) return undefined;
+        const inElse = (field(up, 'alternative')?.id ?? -1) === child.id || (up.type === 'if' && field(up, 'alternative') !== undefined && isWithin(child, field(up, 'alternative')));
+        const positive = up.type === 'if' || up.type === 'if_modifier' || up.type === 'conditional';
+        // The halt runs when the condition is false: `if X … else halt`, `unless X then halt`, `halt unless X`.
+        negated = positive ? !inElse : inElse;
+        tested = condition;
+      } else if (/^(case|while|until|rescue|ensure|begin_block|block|do_block|lambda)$/.test(up.type)) return undefined;
+    }
+    if (conditions === 0) {
+      // `return if logged_in?` (or `return true if @user`) earlier in the same statement list.
+      const list = halt.parent;
+      if (!list) return undefined;
+      for (const statement of list.namedChildren) {
+        if (!statement || statement.startIndex >= halt.startIndex) break;
+        if (statement.type === 'if_modifier' && /^return\b/.test(field(statement, 'body')?.text ?? statement.namedChildren[0]?.text ?? '')) {
+          tested = field(statement, 'condition');
+          negated = false;
+          conditions = 1;
+        }
+      }
+    }
+    if (conditions !== 1 || !tested) return undefined;
+    // The halt runs when `tested` is falsy (negated false) or truthy (negated true, `if !X`, `if X.nil?`).
+    let subject: Node = tested;
+    let wantsMissing = !negated;
+    for (;;) {
+      if (subject.type === 'unary' && /^(!|not)$/.test(subject.children[0]?.text ?? '')) {
+        subject = subject.namedChildren[0] ?? subject;
+        wantsMissing = !wantsMissing;
+      } else if (subject.type === 'call' && /^(nil\?|blank\?)$/.test(callName(subject) ?? '') && field(subject, 'receiver')) {
+        subject = field(subject, 'receiver') ?? subject;
+        wantsMissing = !wantsMissing;
+      } else if (subject.type === 'call' && callName(subject) === 'present?' && field(subject, 'receiver')) {
+        subject = field(subject, 'receiver') ?? subject;
+      } else if (subject.type === 'parenthesized_statements' && subject.namedChildren.length === 1) {
+        subject = subject.namedChildren[0] ?? subject;
+      } else break;
+    }
+    if (!wantsMissing) return undefined;
+    return this.credentialIdentity(chain, subject, 0) ? subject.text : undefined;
+  }
+
+  /** `@user` / `current_user` / `logged_in?`: an identity the class loads only from credentials. */
+  private credentialIdentity(chain: readonly RubyScope[], node: Node, depth: number): boolean {
+    if (depth > 3) return false;
+    if (node.type === 'instance_variable') {
+      const values = this.ivarAssignments(chain, node.text);
+      return values.length > 0 && values.every((value) => this.readsCredentials(chain, value, depth + 1));
+    }
+    const name = node.type === 'identifier' ? node.text : node.type === 'call' && !field(node, 'receiver') && !field(node, 'arguments') ? callName(node) : undefined;
+    if (!name) return false;
+    const method = this.project.findMethod(chain, name);
+    if (!method) return this.libraries.sessionIdentities?.has(name) ?? false;
+    const statements = field(method.node, 'body')?.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment') ?? [];
+    const last = statements.at(-1);
+    if (!last || statements.length > 2) return false;
+    return this.readsCredentials(chain, last, depth + 1);
+  }
+
+  /** An expression whose value comes from the session, a signed cookie, a header or a token parameter (or a proven identity). */
+  private readsCredentials(chain: readonly RubyScope[], value: Node, depth: number): boolean {
+    if (depth > 4) return false;
+    const state = { found: false };
+    walk(value, (node) => {
+      if (state.found) return false;
+      if (node.type === 'element_reference') {
+        const object = field(node, 'object')?.text ?? '';
+        const key = node.namedChildren[1]?.text ?? '';
+        if (object === 'session' || /^cookies(\.(signed|encrypted|permanent\.signed|permanent\.encrypted))?$/.test(object) || object === 'request.headers' || (object === 'params' && /token|api_key|apikey|secret/i.test(key))) state.found = true;
+        return !state.found;
+      }
+      if (node.type === 'call' && /^request\.(authorization|headers)$/.test(`${field(node, 'receiver')?.text ?? ''}.${callName(node) ?? ''}`)) state.found = true;
+      if (node.type === 'instance_variable' && node.parent?.type !== 'assignment' && node.parent?.type !== 'operator_assignment' && this.credentialIdentity(chain, node, depth)) state.found = true;
+      if ((node.type === 'identifier' || (node.type === 'call' && !field(node, 'receiver'))) && node.parent?.type !== 'call') {
+        const name = node.type === 'identifier' ? node.text : callName(node);
+        if (name && (this.project.findMethod(chain, name) || this.libraries.sessionIdentities?.has(name)) && this.credentialIdentity(chain, node, depth)) state.found = true;
+      }
+      return !state.found;
+    });
+    if (state.found) return true;
+    // `@user = user` after `user = User.find_by(session_token: session[:u])` in the same method.
+    if (value.type === 'identifier') {
+      let method: Node | null = value.parent;
+      while (method && method.type !== 'method') method = method.parent;
+      if (!method) return false;
+      const sources: Node[] = [];
+      walk(method, (node) => {
+        if (node.type === 'assignment' && field(node, 'left')?.text === value.text && field(node, 'left')?.type === 'identifier') {
+          const right = field(node, 'right');
+          if (right) sources.push(right);
+        }
+        return true;
+      });
+      return sources.length > 0 && sources.every((source) => this.readsCredentials(chain, source, depth + 1));
+    }
+    return false;
+  }
+
+  /** Every value assigned to `ivar` in the class's callback methods and the methods they call (`@user = …`, `@user ||= …`). */
+  private ivarAssignments(chain: readonly RubyScope[], ivar: string): Node[] {
+    const names = new Set<string>();
+    for (const scope of chain) {
+      for (const { node } of scope.calls) {
+        if (!BEFORE.has(callName(node) ?? '') && callName(node) !== 'around_action') continue;
+        for (const arg of callArgs(node).positional) {
+          const target = literal(arg);
+          if (target) names.add(target);
+        }
+      }
+    }
+    const values: Node[] = [];
+    const seen = new Set<string>();
+    const visit = (name: string, depth: number): void => {
+      if (seen.has(name) || depth > 2) return;
+      seen.add(name);
+      const method = this.project.findMethod(chain, name);
+      if (!method) return;
+      walk(method.node, (node) => {
+        if ((node.type === 'assignment' || node.type === 'operator_assignment') && field(node, 'left')?.text === ivar) {
+          const right = field(node, 'right');
+          if (right) values.push(right);
+        }
+        if (node.type === 'call' && !field(node, 'receiver')) visit(callName(node) ?? '', depth + 1);
+        if (node.type === 'identifier' && STATEMENT_PARENT.test(node.parent?.type ?? '')) visit(node.text, depth + 1);
+        return true;
+      });
+    };
+    for (const name of names) visit(name, 0);
+    // The ivar written anywhere else in the class's methods before the actions run is unknown: only filters are trusted,
+    // and a filter that writes it from something else (`@user = User.new`) fails the credential test above.
+    return values;
+  }
 }
 
 function underCondition(node: Node, top: Node): boolean {
@@ -225,4 +382,9 @@ function underCondition(node: Node, top: Node): boolean {
     }
   }
   return false;
+}
+
+function isWithin(node: Node, outer: Node | undefined): boolean {
+  if (!outer) return false;
+  return node.startIndex >= outer.startIndex && node.endIndex <= outer.endIndex;
 }
