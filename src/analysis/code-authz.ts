@@ -680,7 +680,7 @@ function gateIndex(ctx: CheckContext): Map<string, Node[]> {
   if (cached) return cached;
   const index = new Map<string, Node[]>();
   const add = (name: string | undefined, fn: Node): void => {
-    if (!name || fn.text.length > MAX_GATE_TEXT) return;
+    if (!name || fn.endIndex - fn.startIndex > MAX_GATE_TEXT) return;
     const list = index.get(name);
     if (list) list.push(fn);
     else index.set(name, [fn]);

@@ -4,7 +4,7 @@ import { callAt, isWriteMethod, siteOf } from '../../analysis/code-input.js';
 import { factsOf, literalValue, nodesOfType, propertyOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
-import { parentOf } from '../../parsing/tree-index.js';
+import { innermostOfType, parentOf } from '../../parsing/tree-index.js';
 
 /** Pydantic models and marshmallow schemas that a write endpoint takes as its body. */
 function bodyTypes(ctx: CheckContext): Set<string> {
@@ -26,8 +26,7 @@ function boundName(node: Node): string {
 }
 
 function enclosingClass(node: Node): Node | undefined {
-  for (let current = parentOf(node); current; current = parentOf(current)) if (current.type === 'class_definition') return current;
-  return undefined;
+  return innermostOfType(node, ['class_definition']);
 }
 
 function marshmallowUsedOnRequests(ctx: CheckContext, name: string): boolean {
