@@ -8,6 +8,7 @@ import { siteOf } from '../../analysis/code-input.js';
 import defineCheck from '../define-check.js';
 import { goErrorLeaks } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
+import { csharpErrorLeaks } from './csharp.js';
 import { javaErrorLeaks, springErrorSettings } from './java.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -237,7 +238,7 @@ export default defineCheck({
   rationale:
     'Stack traces, exception messages and database errors tell an attacker which frameworks, file paths, table and column names and query shapes the service uses, and confirm when an injection attempt reached the database.',
   remediation:
-    'Log the exception server-side with a correlation id and return a generic body: Express `app.use((err, req, res, next) => { const id = randomUUID(); logger.error({ err, id }); res.status(500).json({ error: "internal_error", id }); })`; FastAPI `@app.exception_handler(Exception)` returning `JSONResponse({"detail": "Internal error", "id": id}, status_code=500)`; Flask `@app.errorhandler(Exception)` likewise; Go `log.Printf("…: %v", err); http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)` or gin `c.AbortWithError(500, err)` with a generic body; Spring `@ExceptionHandler(Exception.class)` returning a fixed message with the id (`ProblemDetail.forStatusAndDetail(INTERNAL_SERVER_ERROR, "Internal error")`) and `server.error.include-message=never` (the default); keep `str(exc)` only for exceptions you raise with client-safe messages.',
+    'Log the exception server-side with a correlation id and return a generic body: Express `app.use((err, req, res, next) => { const id = randomUUID(); logger.error({ err, id }); res.status(500).json({ error: "internal_error", id }); })`; FastAPI `@app.exception_handler(Exception)` returning `JSONResponse({"detail": "Internal error", "id": id}, status_code=500)`; Flask `@app.errorhandler(Exception)` likewise; Go `log.Printf("…: %v", err); http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)` or gin `c.AbortWithError(500, err)` with a generic body; Spring `@ExceptionHandler(Exception.class)` returning a fixed message with the id (`ProblemDetail.forStatusAndDetail(INTERNAL_SERVER_ERROR, "Internal error")`) and `server.error.include-message=never` (the default); ASP.NET Core `builder.Services.AddProblemDetails()` with `app.UseExceptionHandler()` (a generic 500 problem document) and `ex.Message` only for your own client-safe exception types; keep `str(exc)` only for exceptions you raise with client-safe messages.',
   messages: {
     stack: '`{{expression}}` sends the stack trace of `{{name}}` to the client.',
     db: '`{{expression}}` sends database error details of `{{name}}` to the client.',
@@ -245,6 +246,9 @@ export default defineCheck({
     springSetting: '`{{line}}` puts exception messages in every error response of the Spring application.',
   },
   run(ctx, report) {
+    for (const source of ctx.sources) {
+      for (const leak of csharpErrorLeaks(source)) report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...siteOf(ctx, source, leak.node) });
+    }
     for (const setting of springErrorSettings(ctx)) {
       report({ messageId: 'springSetting', data: { line: setting.text }, location: setting.location, evidence: { snippet: setting.text } });
     }
