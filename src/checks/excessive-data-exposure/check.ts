@@ -5,6 +5,10 @@ import { type CallSite, enclosingFunction, callSiteAt, factsOf, nodesOfType, sni
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { javaExposures } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { JvmProgram } from '../../collectors/code/jvm/values.js';
+import { jvmFiles } from '../../collectors/code/jvm/ast.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const USER_LIKE = /^(users?|accounts?|customers?|members?|admins?|employees?|profiles?|patients?|AppUser|AuthUser)$/i;
@@ -76,14 +80,20 @@ export default defineCheck({
   rationale:
     'Returning an ORM record as is sends every column, present and future: password hashes, reset tokens, internal flags. The client is trusted to hide them, and an attacker reads the raw response.',
   remediation:
-    'Return an explicit response shape: FastAPI `@router.get(..., response_model=UserOut)` with a Pydantic `UserOut` listing the public fields; DRF a serializer with `fields = ["id", "name", "email"]`; Flask `jsonify(id=user.id, name=user.name)` or a marshmallow schema; Node a mapper (`res.json({ id: user.id, name: user.name })`), a Prisma `select`, Mongoose `select: false` on secret fields or `.select("-password")`, Sequelize `attributes`.',
+    'Return an explicit response shape: Spring a DTO or record (`record UserResponse(Long id, String name, String email)`) mapped from the entity, or `@JsonProperty(access = Access.WRITE_ONLY)` / `@JsonIgnore` on the credential field; FastAPI `@router.get(..., response_model=UserOut)` with a Pydantic `UserOut` listing the public fields; DRF a serializer with `fields = ["id", "name", "email"]`; Flask `jsonify(id=user.id, name=user.name)` or a marshmallow schema; Node a mapper (`res.json({ id: user.id, name: user.name })`), a Prisma `select`, Mongoose `select: false` on secret fields or `.select("-password")`, Sequelize `attributes`.',
   messages: {
     dict: '`{{expression}}` returns every attribute of the record, internal state included.',
     record: '`{{call}}` returns the whole `{{model}}` record, including {{fields}}.',
     noResponseModel: '`{{handler}}` returns the `{{model}}` ORM object with no `response_model`, so {{fields}} reach the client.',
     serializer: '`{{serializer}}` serializes `{{setting}}` of `{{model}}`, including {{fields}}.',
+    entity: '`{{handler}}` returns the `{{model}}` entity itself, so Jackson serializes {{fields}} to the client.',
   },
   run(ctx, report) {
+    if (ctx.sources.some((source) => source.language === 'java' && /@(Entity|Document|TableName)\b/.test(source.text))) {
+      for (const hit of javaExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
+        report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
+      }
+    }
     for (const source of ctx.sources) {
       const py = isPython(source);
       if (py) {
