@@ -360,6 +360,31 @@ function levelOf(scope: string | undefined): LimitLevel {
   return last === 'app' ? 'app' : last === 'router' ? 'router' : 'route';
 }
 
+const TOO_MANY = /^(?:StatusTooManyRequests|ErrTooManyRequests)$/;
+
+/** A 429 the function writes (a call argument or a returned error), not one it compares (`resp.StatusCode == 429`). */
+function answers429(body: Node): Node | undefined {
+  let found: Node | undefined;
+  walk(
+    body,
+    (current) => {
+      if (found) return false;
+      const status = (current.type === 'int_literal' && current.text === '429') || (current.type === 'selector_expression' && TOO_MANY.test(field(current, 'field')?.text ?? '')) || (current.type === 'identifier' && TOO_MANY.test(current.text));
+      if (!status) return true;
+      for (let up = current.parent; up && up.id !== body.id; up = up.parent) {
+        if (up.type === 'binary_expression' || up.type === 'expression_case' || up.type === 'if_statement') break;
+        if (up.type === 'argument_list' || up.type === 'return_statement') {
+          found = current;
+          break;
+        }
+      }
+      return false;
+    },
+    true,
+  );
+  return found;
+}
+
 function sameLine(a: { line: number }, b: { line: number } | undefined): boolean {
   return b !== undefined && a.line === b.line;
 }
@@ -416,6 +441,26 @@ export function goRateLimit(framework: string, readers: readonly GoLimiterReader
           });
         }
       }
+    },
+    /** A handler that answers 429 itself (a failed-attempt counter in a login handler). */
+    handler(scope: RateLimitScope, endpoint: Endpoint, sink) {
+      const handler = endpoint.handler;
+      const source = handler ? scope.source(handler.file) : undefined;
+      const name = handler && source ? expressionAt(source, handler.line, handler.column ?? 1) : undefined;
+      const fn = name?.parent && /^(function_declaration|method_declaration)$/.test(name.parent.type) ? name.parent : undefined;
+      const body = fn ? field(fn, 'body') : undefined;
+      const status = body ? answers429(body) : undefined;
+      if (!status || !source || !fn) return;
+      sink.add({
+        limiter: scope.limiter(source, status, {
+          library: 'a limit in the handler (answers 429)',
+          key: 'custom',
+          keyDetail: 'chosen in the handler',
+          store: 'unknown',
+          storeDetail: 'the handler’s own state',
+        }),
+        level: 'route',
+      });
     },
   };
 }
