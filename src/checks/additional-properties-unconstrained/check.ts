@@ -24,6 +24,8 @@ function gapOf(schema: JsonObject): Gap | undefined {
 
 export default defineCheck({
   id: 'additional-properties-unconstrained',
+  // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
+  experimental: true,
   title: 'Input schema that accepts unconstrained additional properties',
   owasp: 'API3:2023',
   cwe: ['CWE-915', 'CWE-770'],
