@@ -6,6 +6,7 @@ import { fastifyBodySchema } from '../../analysis/fastify-body.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { csharpMassAssignments } from './csharp.js';
 import { goMassAssignments } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { phpMassAssignments } from './php.js';
@@ -232,6 +233,11 @@ export default defineCheck({
     for (const hit of goMassAssignments(ctx.sources)) {
       const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
       report({ messageId: 'bind', data: { call: hit.call.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields }, ...goSite(ctx, hit.source, hit.call) });
+    }
+    const handlers = ctx.inventory.endpoints.flatMap((endpoint) => (endpoint.handler ? [endpoint.handler] : []));
+    for (const hit of csharpMassAssignments(ctx.sources, handlers)) {
+      const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
+      report({ messageId: 'bind', data: { call: hit.node.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }
     for (const hit of phpMassAssignments(ctx.sources)) {
       report({ messageId: 'bind', data: { call: hit.call.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields: hit.fields }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });

@@ -33,11 +33,11 @@ export function handlerStarts(handlers: readonly Location[], file: string): Set<
   return new Set(handlers.filter((handler) => handler.file === file).map((handler) => `${handler.line}:${handler.column ?? 1}`));
 }
 
-function startKey(node: Node): string {
+export function startKey(node: Node): string {
   return `${node.startPosition.row + 1}:${node.startPosition.column + 1}`;
 }
 
-function parametersOf(fn: Node): Node[] {
+export function parametersOf(fn: Node): Node[] {
   const list = field(fn, 'parameters') ?? kids(fn).find((child) => child.type === 'parameter_list');
   if (list?.type === 'parameter_list') return kids(list).filter((child) => child.type === 'parameter');
   // `x => …`: a single untyped parameter.
@@ -56,7 +56,7 @@ function attributeNames(parameter: Node): string[] {
 }
 
 /** True when a handler parameter is bound from the request (route, query, body, form, header), not injected. */
-function boundFromRequest(parameter: Node, isService: (type: string) => boolean): boolean {
+export function boundFromRequest(parameter: Node, isService: (type: string) => boolean): boolean {
   const attributes = attributeNames(parameter);
   if (attributes.some((name) => name === 'FromServices' || name === 'FromKeyedServices')) return false;
   if (attributes.some((name) => /^From(Query|Route|Body|Form|Header)$/.test(name) || name === 'AsParameters')) return !SCALAR.test(typeName(parameterType(parameter)));
