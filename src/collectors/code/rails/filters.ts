@@ -146,7 +146,45 @@ export class RailsFilters {
     if (unresolved && !RAILS_BASES.has(unresolved.replace(/^::/, ''))) {
       return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `the parent class ${unresolved} is not in the repository; its callbacks are not known` });
     }
+    const inAction = method ? this.inActionIdentityCheck(chain, method.node) : undefined;
+    if (inAction) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `no authentication callback applies, but the action answers early on \`${inAction}\`, an in-action check of the signed-in user` });
     return withAuthz({ state: 'unprotected', mechanisms: ['none'], detail: 'no authentication callback applies to this action' });
+  }
+
+  /**
+   * `return render … if !comment.is_editable_by_user?(@user)`: the action itself stops when a test
+   * involving the session identity fails (the identity loaded straight from credentials, not data
+   * derived from it). Returns the condition, or undefined.
+   */
+  private inActionIdentityCheck(chain: readonly RubyScope[], action: Node): string | undefined {
+    const found: { text?: string } = {};
+    walk(action, (node) => {
+      if (found.text) return false;
+      if (node.type !== 'if' && node.type !== 'unless' && node.type !== 'if_modifier' && node.type !== 'unless_modifier') return true;
+      let condition = field(node, 'condition');
+      const branch = field(node, 'consequence') ?? field(node, 'body');
+      if (!condition || !branch || !/\b(render|redirect_to|head)\b/.test(branch.text) || !/\breturn\b/.test(branch.text + (node.parent?.text ?? ''))) return true;
+      // The branch must run when the identity test fails: `unless X`, `if !X`, `if not X`.
+      let failing = node.type === 'unless' || node.type === 'unless_modifier';
+      while (condition.type === 'unary' && /^(!|not)$/.test(condition.children[0]?.text ?? '')) {
+        failing = !failing;
+        condition = condition.namedChildren[0] ?? condition;
+        if (condition.type === 'parenthesized_statements' && condition.namedChildren.length === 1) condition = condition.namedChildren[0] ?? condition;
+      }
+      if (!failing) return true;
+      const identity = { found: false };
+      walk(condition, (inner) => {
+        if (identity.found) return false;
+        if (inner.type === 'instance_variable') {
+          const values = this.ivarAssignments(chain, inner.text);
+          identity.found = values.length > 0 && values.every((value) => this.readsCredentials(chain, value, 1, false));
+        }
+        return !identity.found;
+      });
+      if (identity.found) found.text = (field(node, 'condition')?.text ?? '').replace(/\s+/g, ' ').slice(0, 80);
+      return !found.text;
+    });
+    return found.text;
   }
 
   private judge(chain: readonly RubyScope[], name: string, depth = 0): Verdict {
@@ -300,7 +338,7 @@ export class RailsFilters {
   }
 
   /** An expression whose value comes from the session, a signed cookie, a header or a token parameter (or a proven identity). */
-  private readsCredentials(chain: readonly RubyScope[], value: Node, depth: number): boolean {
+  private readsCredentials(chain: readonly RubyScope[], value: Node, depth: number, viaIdentity = true): boolean {
     if (depth > 4) return false;
     const state = { found: false };
     walk(value, (node) => {
@@ -312,7 +350,7 @@ export class RailsFilters {
         return !state.found;
       }
       if (node.type === 'call' && /^request\.(authorization|headers)$/.test(`${field(node, 'receiver')?.text ?? ''}.${callName(node) ?? ''}`)) state.found = true;
-      if (node.type === 'instance_variable' && node.parent?.type !== 'assignment' && node.parent?.type !== 'operator_assignment' && this.credentialIdentity(chain, node, depth)) state.found = true;
+      if (viaIdentity && node.type === 'instance_variable' && node.parent?.type !== 'assignment' && node.parent?.type !== 'operator_assignment' && this.credentialIdentity(chain, node, depth)) state.found = true;
       if ((node.type === 'identifier' || (node.type === 'call' && !field(node, 'receiver'))) && node.parent?.type !== 'call') {
         const name = node.type === 'identifier' ? node.text : callName(node);
         if (name && (this.project.findMethod(chain, name) || this.libraries.sessionIdentities?.has(name)) && this.credentialIdentity(chain, node, depth)) state.found = true;
@@ -333,7 +371,7 @@ export class RailsFilters {
         }
         return true;
       });
-      return sources.length > 0 && sources.every((source) => this.readsCredentials(chain, source, depth + 1));
+      return sources.length > 0 && sources.every((source) => this.readsCredentials(chain, source, depth + 1, viaIdentity));
     }
     return false;
   }
