@@ -24,7 +24,7 @@ export default defineCheck({
     const plaintextModels = new Set<string>();
     for (const { source, call, lookup, hashed, stored, modelName } of credentialLookups(ctx)) {
       if (hashed) continue;
-      if (modelName !== undefined) plaintextModels.add(modelName.replace(/s$/, ''));
+      if (modelName !== undefined) plaintextModels.add(modelName.toLowerCase().replace(/s$/, ''));
       const written = call.node.text.replace(/\s+/g, ' ');
       const value = lookup.value.text.replace(/\s+/g, ' ');
       const column = normalise(lookup.column);
@@ -43,7 +43,7 @@ export default defineCheck({
     // A key column whose default generates the key: reported once, where no plaintext lookup of the model already says it.
     for (const store of apiKeyLifecycle(ctx).stores) {
       const generated = store.generatedPlaintext;
-      if (!generated || plaintextModels.has(store.model.replace(/s$/, ''))) continue;
+      if (!generated || plaintextModels.has(store.model.toLowerCase().replace(/s$/, ''))) continue;
       report({
         messageId: 'generated',
         data: { column: store.keyColumn ?? 'key', model: store.model, declaration: `\`${generated.snippet.length > 70 ? `${generated.snippet.slice(0, 69)}…` : generated.snippet}\`` },

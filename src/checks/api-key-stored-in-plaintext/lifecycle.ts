@@ -19,8 +19,9 @@ const NOT_KEY_MODEL = /verif|reset|invit|confirm|magic|email|otp|csrf|session|re
 /** Columns that hold the key itself. */
 const KEY_COLUMN = /^(key|token|secret|value|api_?key|access_?token|api_?token|plaintext|plain_?key|raw_?key)$/;
 /** Columns that hold a digest of the key. */
-const DIGEST_COLUMN = /^(hashed_?(api_?)?(key|token|secret|value)|(api_?)?(key|token|secret)_?(hash|digest|sha256|hmac)|digest|hash)$/;
-const SCOPE_COLUMN = /^(scopes?|permissions?|perms|roles?|access_?level|read_?only|readonly|is_?read_?only|write_?enabled|can_?write|allowed_?(ips|origins|hosts|methods|endpoints|actions|resources|networks|scopes)|capabilit(y|ies)|grants?|privileges?|access|rights)$/;
+const DIGEST_COLUMN = /^(hashed_?\w+|\w+_(hash|digest|sha256|hmac)|(key|token|secret)(hash|digest)|digest|hash)$/;
+/** Scope columns, and the binding of a key to one object (`object_id`: a key that opens one dashboard). */
+const SCOPE_COLUMN = /^(object_?id|resource_?id|target_?id|scopes?|permissions?|perms|roles?|access_?level|read_?only|readonly|is_?read_?only|write_?enabled|can_?write|allowed_?(ips|origins|hosts|methods|endpoints|actions|resources|networks|scopes)|capabilit(y|ies)|grants?|privileges?|access|rights)$/;
 const ENVIRONMENT_COLUMN = /^(env|environment|mode|livemode|live_?mode|is_?live|is_?test|test_?mode|sandbox|is_?sandbox|stage)$/;
 const PREFIX_COLUMN = /^((key|token|api_?key)_?)?prefix$|^(key|token)_?(start|hint|id|lookup)$|^(first|last)_?(four|4|chars|characters)$|^last_?4$|^lookup_?id$/;
 /** A random value generated for the key (column defaults, issuance code). */
@@ -176,7 +177,9 @@ export function apiKeyLifecycle(ctx: CheckContext): ApiKeyLifecycle {
   const lookups = credentialLookups(ctx);
   const stores: ApiKeyStore[] = [];
   for (const model of [...codeModels(ctx), ...prismaModels(ctx)]) {
-    if (!KEY_MODEL.test(model.name) || NOT_KEY_MODEL.test(model.name)) continue;
+    // A model called just `Token` holds API tokens unless it pairs them with refresh tokens (a session store).
+    const plainToken = /^(user_?)?tokens?$/i.test(model.name) && !model.fields.some((field) => /refresh/i.test(field));
+    if ((!KEY_MODEL.test(model.name) && !plainToken) || NOT_KEY_MODEL.test(model.name)) continue;
     const keyColumn = column(model.fields, KEY_COLUMN);
     const digestColumn = column(model.fields, DIGEST_COLUMN);
     if (!keyColumn && !digestColumn) continue;
