@@ -91,6 +91,8 @@ function isSink(call: Node): { first: Node; statement: boolean } | undefined {
   // `Arel.sql(text)`, `Arel::Nodes::SqlLiteral.new(text)`: raw SQL by definition.
   if (method === 'sql' && receiver?.text === 'Arel') return { first, statement: true };
   if (method === 'new' && /(^|::)SqlLiteral$/.test(receiver?.text ?? '')) return { first, statement: true };
+  // Sequel `Sequel.lit(text)` / `Sequel.lit(text)`: a literal SQL fragment.
+  if (method === 'lit' && receiver?.text === 'Sequel') return { first, statement: true };
   if (!receiver) return undefined;
   if (ALWAYS_SQL.has(method)) return { first, statement: true };
   if (STATEMENT.has(method)) return CONNECTION.test(receiver.text) ? { first, statement: true } : undefined;
@@ -108,6 +110,14 @@ export function rubySqlInjections(sources: readonly SourceFile[]): RubySqlHit[] 
     if (source.language !== 'ruby' || /(^|\/)(spec|test|db\/migrate)\//.test(source.file)) continue;
     if (!/params|request\./.test(source.text)) continue;
     walk(source.tree.rootNode, (node) => {
+      // Sequel `DB["SELECT … #{params[:id]}"]`: a dataset from raw SQL.
+      if (node.type === 'element_reference' && CONNECTION.test(field(node, 'object')?.text ?? '')) {
+        const sql = kids(node)[1];
+        const parts = sql ? builtParts(sql) : undefined;
+        const origin = parts?.map((part) => requestOrigin(part)).find((found) => found !== undefined);
+        if (origin) hits.push({ source, call: node, origin, written: `${field(node, 'object')?.text ?? ''}[…]` });
+        return true;
+      }
       if (node.type !== 'call') return true;
       const sink = isSink(node);
       if (!sink) return true;
