@@ -13,14 +13,13 @@ export default defineCheck({
   confidence: 'medium',
   section: 'inventory',
   targets: ['openapi'],
-  // A loopback `http://` server is reported here rather than by server-plain-http.
+  // Loopback servers (local development entries) are reported by neither this check nor server-plain-http.
   peerRules: ['owasp:api8:2023-no-server-http'],
   rationale:
     'Staging, development and test hosts listed in a published spec invite attackers to the environments with the weakest controls and, often, copies of production data; private addresses and internal host names map the internal network for them.',
   remediation:
     'Publish only production (and deliberate public sandbox) servers; move staging, development and local servers to a separate internal spec or mark them `x-internal: true` so documentation builds strip them, and put non-production hosts behind the VPN or an allowlist.',
   messages: {
-    loopback: 'Server `{{url}}` points at the loopback host `{{host}}`.',
     private: 'Server `{{url}}` points at the private or internal host `{{host}}`.',
     'non-production': 'Server `{{url}}` points at the non-production host `{{host}}`.',
   },
@@ -41,6 +40,9 @@ export default defineCheck({
           const host = hostOf(candidate);
           const kind = host === undefined ? undefined : nonProductionHost(host);
           if (!kind || host === undefined) continue;
+          // A loopback server is the reader's own machine (the "try it" entry for local development):
+          // it exposes no environment and maps no network, the two harms this check is about.
+          if (kind === 'loopback') break;
           report({
             messageId: kind,
             data: { url: target.url, host },

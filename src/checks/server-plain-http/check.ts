@@ -25,6 +25,10 @@ export default defineCheck({
   run(ctx, report) {
     for (const doc of ctx.specs) {
       if (doc.format === 'swagger-2.0') {
+        // `host: localhost`: a local development entry, the request never leaves the machine.
+        const declaredHost = rootChild(doc, 'host')?.value;
+        const local = typeof declaredHost === 'string' ? hostOf(`http://${declaredHost}`) : undefined;
+        if (local !== undefined && nonProductionHost(local) === 'loopback') continue;
         const served = servedOperations(ctx, doc);
         const holders = [{ node: rootChild(doc, 'schemes'), ops: served }, ...served.map((op) => ({ node: doc.child(op.node, 'schemes'), ops: [op] }))];
         for (const holder of holders) {
@@ -44,7 +48,7 @@ export default defineCheck({
       for (const server of servers(ctx, doc)) {
         const plain = server.candidates.find((url) => PLAIN.test(url));
         if (plain === undefined) continue;
-        // A plain-HTTP loopback server is a local development entry, reported by non-production-server.
+        // A plain-HTTP loopback server is a local development entry: the request never leaves the machine.
         const host = hostOf(plain);
         const kind = host === undefined ? undefined : nonProductionHost(host);
         if (kind === 'loopback') continue;
