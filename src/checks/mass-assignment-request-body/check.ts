@@ -6,6 +6,8 @@ import { fastifyBodySchema } from '../../analysis/fastify-body.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { javaMassAssignments } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { csharpMassAssignments } from './csharp.js';
 import { goMassAssignments } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
@@ -238,6 +240,10 @@ export default defineCheck({
     for (const hit of csharpMassAssignments(ctx.sources, handlers)) {
       const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
       report({ messageId: 'bind', data: { call: hit.node.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
+    }
+    for (const hit of javaMassAssignments(ctx.sources, ctx.inventory.endpoints)) {
+      const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
+      report({ messageId: 'bind', data: { call: hit.call, body: hit.body, model: `\`${hit.model}\``, fields }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }
     for (const hit of phpMassAssignments(ctx.sources)) {
       report({ messageId: 'bind', data: { call: hit.call.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields: hit.fields }, ...at(ctx, hit.source, hit.call, hit.call.text.split('\n')[0]) });
