@@ -4,6 +4,7 @@ import { callArgs, field, named, parameterNames, stringLiteral, unwrap, walk } f
 import { importsOf } from '../collectors/code/go/program.js';
 import type { CheckContext } from '../engine/context.js';
 import { siteOf } from './code-input.js';
+import { endpointAt } from './endpoints.js';
 import { parentOf } from '../parsing/tree-index.js';
 
 /**
@@ -169,6 +170,8 @@ class Analysis implements GoFunctionTaint {
     readonly imports: ReadonlyMap<string, string>,
     readonly params: ReadonlyMap<string, string>,
     readonly root: Node,
+    /** Identifier mode (object ids for BOLA): numeric and UUID conversions keep the value's origin. */
+    readonly ids = false,
   ) {}
 
   /** The pattern text of `regexp.MustCompile("…")`, inline or held by a variable of this file. */
@@ -288,7 +291,7 @@ class Analysis implements GoFunctionTaint {
     if (fn && (fn.type === 'identifier' && /^(string|\[\]byte)$/.test(fn.text) || fn.type === 'slice_type' || fn.type === 'parenthesized_type')) return this.taintOf(args[0], depth + 1);
     const qualified = qualifiedCallee(this.imports, fn);
     if (qualified) {
-      if (CLEAN_ALL.test(qualified)) return undefined;
+      if (CLEAN_ALL.test(qualified)) return this.ids ? this.firstTaint(args, depth) : undefined;
       const clean = CLEAN[qualified];
       if (clean !== undefined) {
         const inner = this.firstTaint(args, depth);
@@ -417,10 +420,10 @@ class Analysis implements GoFunctionTaint {
 }
 
 /** Calls of one function whose tainted arguments `match` picks; one pass, document order. */
-function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, match: GoSinkMatch, out: GoSinkHit[]): void {
+function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, match: GoSinkMatch, out: GoSinkHit[], ids: boolean): void {
   const params = goRequestParams(fn, imports);
   if (params.size === 0) return;
-  const analysis = new Analysis(imports, params, source.tree.rootNode);
+  const analysis = new Analysis(imports, params, source.tree.rootNode, ids);
   walk(
     fn,
     (node) => {
@@ -494,7 +497,7 @@ function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<stri
 }
 
 /** Every call in the Go sources (tests excluded) where request data reaches what `match` returns. */
-export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatch): GoSinkHit[] {
+export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatch, options: { ids?: boolean } = {}): GoSinkHit[] {
   const out: GoSinkHit[] = [];
   for (const source of sources) {
     if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
@@ -504,7 +507,7 @@ export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatc
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       const seen = new Set<number>();
       const hits: GoSinkHit[] = [];
-      analyseFunction(source, fn, imports, match, hits);
+      analyseFunction(source, fn, imports, match, hits, options.ids === true);
       for (const hit of hits) {
         if (seen.has(hit.call.id)) continue;
         seen.add(hit.call.id);
@@ -535,6 +538,13 @@ export function goFunctionName(node: Node): string {
 /** Where to report a Go node: the shared site, keyed by the Go function so identical lines in two functions stay two findings. */
 export function goSite(ctx: CheckContext, source: SourceFile, node: Node): ReturnType<typeof siteOf> {
   const site = siteOf(ctx, source, node);
+  let endpointId = site.endpointId;
+  // Go handlers are recorded by their first line: try the functions around the node.
+  for (let current = parentOf(node); endpointId === undefined && current; current = parentOf(current)) {
+    if (current.type === 'function_declaration' || current.type === 'method_declaration' || current.type === 'func_literal') {
+      endpointId = endpointAt(ctx, source.file, current.startPosition.row + 1)?.id;
+    }
+  }
   const snippet = node.text.split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
-  return { ...site, key: `${goFunctionName(node)}\u0000${snippet}${site.endpointId === undefined ? '' : `\u0000${site.endpointId}`}` };
+  return { ...site, ...(endpointId === undefined ? {} : { endpointId }), key: `${goFunctionName(node)}\u0000${snippet}${endpointId === undefined ? '' : `\u0000${endpointId}`}` };
 }
