@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
 import { type LimitKey, type LimitLevel, type StoreKind, humanWindow, keyFromText, perMinute, storeFromText } from '../../../analysis/rate-limit/model.js';
-import type { Endpoint } from '../../../model/types.js';
+import type { Endpoint, Location } from '../../../model/types.js';
 import type { RateLimitProvider, RateLimitScope } from '../plugin.js';
 import { callArgs, field, named, stringLiteral, unwrap, walk } from './ast.js';
 import { goProgram, type GoFile, type GoProgram } from './program.js';
@@ -308,10 +308,12 @@ export const genericGoLimiters: GoLimiterReader = {
       const max = go.number(args[0], file);
       return { library: 'tollbooth', ...(max !== undefined ? { count: max, window: 1 } : {}), ...ip('the client IP (tollbooth default IP lookups)'), store: 'memory', storeDetail: 'tollbooth’s in-memory buckets', node, file };
     }
-    if (/^github\.com\/go-chi\/httprate$/.test(path) && /^(Limit|LimitByIP|LimitByRealIP|LimitAll)$/.test(name)) {
+    if (/^github\.com\/go-chi\/httprate$/.test(path) && /^(Limit|LimitBy|LimitByIP|LimitByRealIP|LimitAll)$/.test(name)) {
       const options = args.slice(2).map((arg) => arg.text).join(' ');
+      // A key function that returns the client address (`httprate.CanonicalizeIP(…ClientIP…)`, `r.RemoteAddr`).
+      const byAddress = /KeyByIP|KeyByRealIP|CanonicalizeIP|RemoteAddr|RealIP|ClientIP/.test(options) && !/KeyByEndpoint|[Uu]ser|[Tt]oken|[Kk]ey\b/.test(options.replace(/KeyBy\w+|WithKeyFuncs/g, ''));
       const key: Pick<GoLimiter, 'key' | 'keyDetail'> =
-        name === 'LimitAll' ? { key: 'global', keyDetail: '`httprate.LimitAll` (every client)' } : name !== 'Limit' ? ip(`\`httprate.${name}\``) : /KeyByIP|KeyByRealIP/.test(options) && !/WithKeyFuncs\([^)]*func/.test(options) ? ip(`\`${options.slice(0, 60)}\``) : { key: keyFromText(options, 'custom'), keyDetail: options ? `\`${options.slice(0, 60)}\`` : 'a custom key' };
+        name === 'LimitAll' ? { key: 'global', keyDetail: '`httprate.LimitAll` (every client)' } : name === 'LimitByIP' || name === 'LimitByRealIP' ? ip(`\`httprate.${name}\``) : byAddress ? ip(`\`${options.split('\n')[0]?.slice(0, 60) ?? ''}\``) : { key: keyFromText(options, 'custom'), keyDetail: options ? `\`${options.split('\n')[0]?.slice(0, 60) ?? ''}\`` : 'a custom key' };
       const counter = /WithLimitCounter\(([^)]*)/.exec(options)?.[1];
       const count = go.number(args[0], file);
       const window = go.seconds(args[1], file);
@@ -385,8 +387,15 @@ function answers429(body: Node): Node | undefined {
   return found;
 }
 
-function sameLine(a: { line: number }, b: { line: number } | undefined): boolean {
-  return b !== undefined && a.line === b.line;
+/** The middleware is written in the route's own registration statement (`r.With(limit).Post(…)`). */
+function inRouteStatement(scope: RateLimitScope, where: Location, site: Location | undefined): boolean {
+  if (!site) return false;
+  if (where.line === site.line) return true;
+  const source = scope.source(site.file);
+  let statement = source ? expressionAt(source, site.line, site.column ?? 1) : undefined;
+  while (statement && !statement.type.endsWith('_statement') && statement.parent) statement = statement.parent;
+  if (!statement) return false;
+  return where.line >= statement.startPosition.row + 1 && where.line <= statement.endPosition.row + 1;
 }
 
 /**
@@ -407,7 +416,7 @@ export function goRateLimit(framework: string, readers: readonly GoLimiterReader
       if (proven && !places.some((place) => place.file === proven.file && place.line === proven.line && place.column === proven.column)) places.push(proven);
       for (const where of places) {
         const isProven = proven !== undefined && where.file === proven.file && where.line === proven.line && where.column === proven.column;
-        const level: LimitLevel = isProven ? levelOf(evidence?.scope) : where.file === site?.file && sameLine(where, site) ? 'route' : 'router';
+        const level: LimitLevel = where.file === site?.file && inRouteStatement(scope, where, site) ? 'route' : isProven ? levelOf(evidence?.scope) : 'router';
         const source = scope.source(where.file);
         const file = source ? program.files.find((candidate) => candidate.source === source) : undefined;
         const node = source ? expressionAt(source, where.line, where.column ?? 1) : undefined;
