@@ -99,6 +99,22 @@ const typeLists = new WeakMap<Tree, Map<string, Node[]>>();
  */
 const askedTypes = new WeakMap<object, Set<string>>();
 /**
+ * The types analysis asks for across the real-world corpus (Python and JS/TS analysis goes through
+ * these lists): known from the start, so the first question about a tree lists them all and later
+ * stages (enrichers, checks) find their lists ready instead of walking every tree again. A type
+ * missing here is learnt at its first question; names unknown to a grammar are ignored.
+ */
+const SEED_TYPES: readonly string[] = [
+  'arrow_function', 'assert_statement', 'assignment', 'assignment_expression', 'attribute', 'binary_expression', 'boolean_operator',
+  'call', 'call_expression', 'class', 'class_declaration', 'class_definition', 'comparison_operator', 'conditional_expression',
+  'decorated_definition', 'decorator', 'expression_statement', 'field_definition', 'function', 'function_declaration',
+  'function_definition', 'function_expression', 'generator_function_declaration', 'if_statement', 'import_from_statement',
+  'import_statement', 'keyword_argument', 'lexical_declaration', 'member_expression', 'method_definition', 'new_expression',
+  'optional_parameter', 'pair', 'public_field_definition', 'required_parameter', 'return_statement', 'subscript',
+  'ternary_expression', 'variable_declarator',
+];
+
+/**
  * Names and literals: a tree holds several times more of them than of every other type together, so
  * a question about them inside a subtree walks that subtree only, and they are never learnt.
  */
@@ -107,7 +123,7 @@ const LEAVES: ReadonlySet<string> = new Set(['identifier', 'property_identifier'
 export function nodesOfTypeIn(tree: Tree, types: readonly string[]): Map<string, Node[]> {
   let asked = askedTypes.get(tree.language);
   if (!asked) {
-    asked = new Set();
+    asked = new Set(SEED_TYPES);
     askedTypes.set(tree.language, asked);
   }
   for (const type of types) if (!LEAVES.has(type)) asked.add(type);
