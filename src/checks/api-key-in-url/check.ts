@@ -21,11 +21,15 @@ export default defineCheck({
   },
   run(ctx, report) {
     for (const doc of ctx.specs) {
-      for (const use of schemeUsage(ctx, doc)) {
-        if (stringAt(use.node, 'type') !== 'apiKey') continue;
+      const inUrl = schemeUsage(ctx, doc).flatMap((use) => {
         const where = stringAt(use.node, 'in');
-        if (where !== 'query' && where !== 'path') continue;
-        const name = stringAt(use.node, 'name') ?? '';
+        if (stringAt(use.node, 'type') !== 'apiKey' || (where !== 'query' && where !== 'path')) return [];
+        return [{ use, where, name: stringAt(use.node, 'name') ?? '' }];
+      });
+      for (const { use, where, name } of inUrl) {
+        // Several schemes reading the same parameter (an app token and a client token both accepted as
+        // `?token=`) are one mechanism: one finding, the other schemes as its places.
+        const shared = inUrl.filter((other) => other.where === where && other.name === name).length > 1;
         report({
           messageId: 'inUrl',
           data: { scheme: use.name, name, location: where === 'query' ? 'query string' : 'URL path' },
@@ -33,6 +37,7 @@ export default defineCheck({
           severity: calibrateFor('high', use.operations),
           evidence: { snippet: `in: ${where}, name: ${name}` },
           ...(use.operations.length > 0 ? { occurrences: use.operations.length } : {}),
+          ...(shared ? { rootCause: `${doc.file}\u0000${where}\u0000${name}` } : {}),
         });
       }
     }
