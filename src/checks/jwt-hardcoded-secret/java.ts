@@ -8,7 +8,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
-import { descendants, field, named } from '../../collectors/code/jvm/ast.js';
+import { descendants, field, jvmFile, literalString, named } from '../../collectors/code/jvm/ast.js';
+import { asCall } from '../../collectors/code/jvm/calls.js';
 import { JvmTracer, type Origin } from '../../collectors/code/jvm/trace.js';
 
 export interface JavaSecret {
@@ -67,11 +68,73 @@ function keyArgument(node: Node): Node | undefined {
 const PUBLIC_MATERIAL = /^\s*-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/;
 
 /** JWT keys that are literals, constants or committed configuration values. */
+const KOTLIN_LIBRARIES = /^import\s+(io\.jsonwebtoken|com\.auth0\.jwt|com\.nimbusds\.jose)\b/m;
+const KOTLIN_THROUGH = /^(toByteArray|toCharArray|trim|decode|hmacShaKeyFor|encodeToByteArray)$/;
+
+/** A Kotlin key: a literal, `"…".toByteArray()`, a local `val`, or a constant the program knows. */
+function kotlinKey(node: Node | undefined, tracer: JvmTracer, file: ReturnType<typeof jvmFile>, depth = 0): { node: Node; value: string; name?: string } | undefined {
+  if (!node || depth > 5) return undefined;
+  const literal = literalString(node);
+  if (literal !== undefined) return { node, value: literal };
+  const call = asCall(node);
+  if (call && KOTLIN_THROUGH.test(call.name)) return kotlinKey(call.receiver && call.args.length === 0 ? call.receiver : call.args[0], tracer, file, depth + 1);
+  if (call && /^(SecretKeySpec|MACSigner|MACVerifier)$/.test(call.name)) return kotlinKey(call.args[0], tracer, file, depth + 1);
+  if (node.type === 'simple_identifier') {
+    // A `val` of the enclosing function, declared before the use.
+    for (let scope = node.parent; scope; scope = scope.parent) {
+      if (scope.type !== 'function_declaration' && scope.type !== 'lambda_literal' && scope.type !== 'anonymous_initializer') continue;
+      for (const declaration of descendants(scope, new Set(['property_declaration']))) {
+        if (declaration.startIndex > node.startIndex) break;
+        const kids = named(declaration);
+        const variable = kids.find((child) => child.type === 'variable_declaration');
+        if (named(variable)[0]?.text !== node.text) continue;
+        const value = kids.at(-1);
+        if (value && value !== variable) return kotlinKey(value, tracer, file, depth + 1);
+      }
+      if (scope.type === 'function_declaration') break;
+    }
+    // A `const val` of the enclosing object or class, or of the file: reported at its declaration.
+    for (const owner of file.classes) {
+      const declared = owner.node.startIndex <= node.startIndex && owner.node.endIndex >= node.endIndex ? owner.constants.get(node.text) : undefined;
+      const value = declared ? literalString(declared) : undefined;
+      if (declared && value !== undefined) return { node: declared, value, name: node.text };
+    }
+    const top = file.constants.get(node.text);
+    const topValue = top ? literalString(top) : undefined;
+    if (top && topValue !== undefined) return { node: top, value: topValue, name: node.text };
+    const cls = file.classes.find((candidate) => candidate.node.startIndex <= node.startIndex && candidate.node.endIndex >= node.endIndex);
+    const constant = tracer.program.strings(node, { file, cls })?.[0];
+    return constant === undefined ? undefined : { node, value: constant, name: node.text };
+  }
+  return undefined;
+}
+
+function kotlinSecrets(source: SourceFile, tracer: JvmTracer): JavaSecret[] {
+  const file = jvmFile(source);
+  const out: JavaSecret[] = [];
+  for (const node of descendants(source.tree.rootNode, new Set(['call_expression']))) {
+    const call = asCall(node);
+    if (!call) continue;
+    const receiver = call.receiver?.text ?? '';
+    let key: Node | undefined;
+    if (/^HMAC(256|384|512)$/.test(call.name) && /(^|\.)Algorithm$/.test(receiver)) key = call.args[0];
+    else if (call.name === 'setSigningKey' || call.name === 'verifyWith') key = call.args[0];
+    else if (call.name === 'signWith') key = call.args.find((arg) => !ALGORITHM_ARG.test(arg.text));
+    else if (/^(MACSigner|MACVerifier)$/.test(call.name) && !call.receiver) key = call.args[0];
+    const found = kotlinKey(key, tracer, file);
+    if (!found || found.value.trim() === '' || PUBLIC_MATERIAL.test(found.value)) continue;
+    const origin: Origin = found.name ? { kind: 'constant', node: found.node, value: found.value, name: found.name } : { kind: 'literal', node: found.node, value: found.value };
+    out.push({ source, sink: node, written: call.name, origin });
+  }
+  return out;
+}
+
 export function javaSecrets(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaSecret[] {
   const using = sources.filter((source) => source.language === 'java' && LIBRARIES.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
-  if (using.length === 0) return [];
+  const kotlin = sources.filter((source) => source.language === 'kotlin' && KOTLIN_LIBRARIES.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
+  if (using.length === 0 && kotlin.length === 0) return [];
   const tracer = new JvmTracer(sources, infra);
-  const out: JavaSecret[] = [];
+  const out: JavaSecret[] = kotlin.flatMap((source) => kotlinSecrets(source, tracer));
   for (const source of using) {
     for (const node of descendants(source.tree.rootNode, CALLS)) {
       const key = keyArgument(node);
