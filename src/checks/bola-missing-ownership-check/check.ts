@@ -3,6 +3,7 @@ import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, isOwnerless
 import { snippetOf } from '../../analysis/code.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { rubyObjectAccesses } from './ruby.js';
 import { goObjectAccesses } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -28,7 +29,7 @@ export default defineCheck({
   rationale:
     'The handler loads or changes the object named by an id the client chose, and never checks that the caller owns it: any user can read or modify every other user\'s objects by changing the id (IDOR).',
   remediation:
-    'Scope the query to the caller instead of loading by id alone: Django `get_object_or_404(Invoice, pk=pk, owner=request.user)` or a DRF `get_queryset()` returning `Invoice.objects.filter(owner=self.request.user)`; SQLAlchemy `select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == user.tenant_id)`; Prisma `prisma.invoice.findFirst({ where: { id, ownerId: req.user.id } })`; Mongoose `Invoice.findOne({ _id: id, owner: req.user.id })`; SQL `WHERE id = $1 AND merchant_id = $2`; gorm `db.Where("id = ? AND user_id = ?", id, uid).First(&order)`. Where a policy layer exists (DRF `has_object_permission`, CASL `ability.can`, Casbin `enforce`), call it on the loaded object and answer 404 when it fails.',
+    'Scope the query to the caller instead of loading by id alone: Django `get_object_or_404(Invoice, pk=pk, owner=request.user)` or a DRF `get_queryset()` returning `Invoice.objects.filter(owner=self.request.user)`; SQLAlchemy `select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == user.tenant_id)`; Prisma `prisma.invoice.findFirst({ where: { id, ownerId: req.user.id } })`; Mongoose `Invoice.findOne({ _id: id, owner: req.user.id })`; SQL `WHERE id = $1 AND merchant_id = $2`; gorm `db.Where("id = ? AND user_id = ?", id, uid).First(&order)`; Rails `current_user.invoices.find(params[:id])` or Pundit `authorize @invoice` after the lookup. Where a policy layer exists (DRF `has_object_permission`, CASL `ability.can`, Casbin `enforce`), call it on the loaded object and answer 404 when it fails.',
   messages: {
     read: '`{{call}}` loads {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
     create: '`{{call}}` creates {{model}} for `{{id}}` from the request without checking that the caller owns that object.',
@@ -37,6 +38,9 @@ export default defineCheck({
     queryset: '`{{view}}` serves `{{queryset}}` to every caller: no `get_queryset()` scopes it to `request.user` and no object permission applies, so `{{path}}` returns any id.',
   },
   run(ctx, report) {
+    for (const hit of rubyObjectAccesses(ctx)) {
+      report({ messageId: hit.write ? 'write' : 'read', data: { call: `${hit.node.text.split('(')[0] ?? ''}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
+    }
     const reported = new Set<string>();
     for (const endpoint of codeEndpoints(ctx)) {
       if (!exposed(endpoint)) continue;
