@@ -56,6 +56,31 @@ export interface GoSinkHit {
   /** The sink as written (`exec.Command`, `http.Get`). */
   written: string;
   origin: string;
+  /** Set when the request data reaches the sink through one project function (`fetch(url)` → `http.Get(url)`). */
+  via?: { wrapper: string; sink: Node; sinkWritten: string; source: SourceFile };
+}
+
+/** A project function that hands its parameter at `index` to a sink. */
+interface Summary {
+  index: number;
+  sink: Node;
+  sinkWritten: string;
+  source: SourceFile;
+}
+
+const PARAM_ORIGIN = '\u0000param:';
+
+/** Parameters of plain data types (strings, byte slices, structs, maps): what a wrapper may pass on. */
+function dataParameters(fn: Node, imports: ReadonlyMap<string, string>): Map<string, GoTaint> {
+  const out = new Map<string, GoTaint>();
+  parameterNames(fn).forEach((param, index) => {
+    if (!param.name || param.name === '_') return;
+    const qualified = typeName(imports, param.type);
+    if (qualified && REQUEST_TYPES[qualified]) return;
+    if (/^(context\.Context|\*?sql\.\w+|\*?gorm\.DB|\*?sqlx\.\w+|func\b|chan\b|error|bool|u?int\d*|float\d+|time\.\w+)$/.test(param.type)) return;
+    out.set(param.name, { origin: `${PARAM_ORIGIN}${index}`, cleared: 0 });
+  });
+  return out;
 }
 
 /** What a sink matcher sees: the call, its package-qualified callee and the file's imports. */
@@ -420,10 +445,21 @@ class Analysis implements GoFunctionTaint {
 }
 
 /** Calls of one function whose tainted arguments `match` picks; one pass, document order. */
-function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, match: GoSinkMatch, out: GoSinkHit[], ids: boolean): void {
-  const params = goRequestParams(fn, imports);
-  if (params.size === 0) return;
+function analyseFunction(
+  source: SourceFile,
+  fn: Node,
+  imports: ReadonlyMap<string, string>,
+  match: GoSinkMatch,
+  out: GoSinkHit[],
+  ids: boolean,
+  summaries?: ReadonlyMap<string, Summary>,
+  kind?: GoSinkKind,
+): void {
+  const params = summaries ? goRequestParams(fn, imports) : new Map<string, string>();
+  if (summaries && params.size === 0) return;
   const analysis = new Analysis(imports, params, source.tree.rootNode, ids);
+  // Without summaries this is the wrapper pass: the function's own parameters are the sources.
+  if (!summaries) for (const [name, taint] of dataParameters(fn, imports)) analysis.vars.set(name, taint);
   walk(
     fn,
     (node) => {
@@ -477,7 +513,16 @@ function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<stri
           };
           const reached = match(call, analysis);
           const taint = reached?.map((arg) => analysis.taintOf(arg)).find((value) => value !== undefined);
-          if (taint) out.push({ source, call: node, written, origin: taint.origin });
+          if (taint) {
+            out.push({ source, call: node, written, origin: taint.origin });
+            return true;
+          }
+          const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
+          const summary = !qualified && name ? summaries?.get(name) : undefined;
+          const passed = summary ? analysis.taintOf(call.args[summary.index]) : undefined;
+          if (summary && passed && (passed.cleared & (kind ? BIT[kind] : ALL)) === 0) {
+            out.push({ source, call: node, written, origin: passed.origin, via: { wrapper: written, sink: summary.sink, sinkWritten: summary.sinkWritten, source: summary.source } });
+          }
           return true;
         }
         default:
@@ -497,8 +542,10 @@ function analyseFunction(source: SourceFile, fn: Node, imports: ReadonlyMap<stri
 }
 
 /** Every call in the Go sources (tests excluded) where request data reaches what `match` returns. */
-export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatch, options: { ids?: boolean } = {}): GoSinkHit[] {
+export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatch, options: { ids?: boolean; kind?: GoSinkKind } = {}): GoSinkHit[] {
   const out: GoSinkHit[] = [];
+  // Wrappers are followed for the injection sinks only (`kind`).
+  const summaries = options.kind ? wrapperSummaries(sources, match) : new Map<string, Summary>();
   for (const source of sources) {
     if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
     const root = source.tree.rootNode;
@@ -507,13 +554,43 @@ export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatc
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       const seen = new Set<number>();
       const hits: GoSinkHit[] = [];
-      analyseFunction(source, fn, imports, match, hits, options.ids === true);
+      analyseFunction(source, fn, imports, match, hits, options.ids === true, summaries, options.kind);
       for (const hit of hits) {
         if (seen.has(hit.call.id)) continue;
         seen.add(hit.call.id);
         out.push(hit);
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Project functions (tests excluded) that pass one of their data parameters to a sink: by name,
+ * kept only when every function of that name in the workspace does it with the same parameter.
+ */
+function wrapperSummaries(sources: readonly SourceFile[], match: GoSinkMatch): Map<string, Summary> {
+  const byName = new Map<string, (Summary | undefined)[]>();
+  for (const source of sources) {
+    if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
+    const root = source.tree.rootNode;
+    const imports = importsOf(root);
+    for (const fn of named(root)) {
+      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+      const name = field(fn, 'name')?.text;
+      if (!name) continue;
+      const hits: GoSinkHit[] = [];
+      analyseFunction(source, fn, imports, match, hits, false);
+      const hit = hits.find((candidate) => candidate.origin.startsWith(PARAM_ORIGIN));
+      const list = byName.get(name) ?? [];
+      list.push(hit ? { index: Number(hit.origin.slice(PARAM_ORIGIN.length)), sink: hit.call, sinkWritten: hit.written, source } : undefined);
+      byName.set(name, list);
+    }
+  }
+  const out = new Map<string, Summary>();
+  for (const [name, list] of byName) {
+    const [first] = list;
+    if (first && list.every((summary) => summary?.index === first.index)) out.set(name, first);
   }
   return out;
 }

@@ -28,5 +28,5 @@ function match(call: GoCall, taint: GoFunctionTaint): Node[] | undefined {
 }
 
 export function goCommandInjections(sources: readonly SourceFile[]): GoSinkHit[] {
-  return goTaintedSinks(sources, match);
+  return goTaintedSinks(sources, match, { kind: 'command' });
 }

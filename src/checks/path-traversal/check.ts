@@ -54,7 +54,12 @@ export default defineCheck({
       report({ messageId: hit.via ? 'wrapper' : 'direct', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
     }
     for (const hit of goPathTraversals(ctx.sources)) {
-      report({ messageId: 'direct', data: { call: hit.written, origin: hit.origin }, ...goSite(ctx, hit.source, hit.call) });
+      const data = { call: hit.written, origin: hit.origin };
+      if (!hit.via) report({ messageId: 'direct', data, ...goSite(ctx, hit.source, hit.call) });
+      else {
+        const sink = { wrapper: hit.via.wrapper, sink: hit.via.sinkWritten, file: hit.via.source.file, line: hit.via.sink.startPosition.row + 1 };
+        report({ messageId: 'wrapper', data: { ...data, ...sink }, ...goSite(ctx, hit.source, hit.call), confidence: 'medium' });
+      }
     }
   },
 });

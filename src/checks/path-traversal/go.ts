@@ -26,5 +26,5 @@ function match(call: GoCall, taint: GoFunctionTaint): Node[] | undefined {
 }
 
 export function goPathTraversals(sources: readonly SourceFile[]): GoSinkHit[] {
-  return goTaintedSinks(sources, match);
+  return goTaintedSinks(sources, match, { kind: 'path' });
 }

@@ -17,5 +17,5 @@ function match(call: GoCall, taint: GoFunctionTaint): Node[] | undefined {
 }
 
 export function goSsrf(sources: readonly SourceFile[]): GoSinkHit[] {
-  return goTaintedSinks(sources, match);
+  return goTaintedSinks(sources, match, { kind: 'url' });
 }
