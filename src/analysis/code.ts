@@ -103,6 +103,29 @@ export function nodesOfType(source: SourceFile, types: string | readonly string[
   return found;
 }
 
+const identifierIndex = new WeakMap<SourceFile, Map<string, Node[]>>();
+const IDENTIFIER_TYPES = ['identifier', 'property_identifier', 'shorthand_property_identifier'];
+
+/**
+ * The identifiers of a file written `name` (plain, property and shorthand-property names), in
+ * document order: the file's names are read once and indexed, so looking a name up across a
+ * project costs a map lookup per file rather than reading every identifier again.
+ */
+export function identifiersNamed(source: SourceFile, name: string): readonly Node[] {
+  let index = identifierIndex.get(source);
+  if (!index) {
+    index = new Map();
+    for (const node of nodesOfType(source, IDENTIFIER_TYPES)) {
+      const written = node.text;
+      const list = index.get(written);
+      if (list) list.push(node);
+      else index.set(written, [node]);
+    }
+    identifierIndex.set(source, index);
+  }
+  return index.get(name) ?? [];
+}
+
 export function text(node: Node | null | undefined): string {
   return node?.text ?? '';
 }
@@ -466,11 +489,27 @@ export function enclosingFunction(node: Node): Node | undefined {
   return innermostOfType(node, FUNCTION_NODE_TYPES);
 }
 
+const environmentVerdicts = new WeakMap<readonly SourceFile[], Map<string, boolean>>();
+
 /**
  * Whether the JavaScript schema bound to `name` validates `process.env` (`envSchema.validate(process.env)`,
  * `Joi.attempt(process.env, envSchema)`, `envSchema.parse(process.env)`): configuration, not request input.
  */
 export function validatesEnvironment(sources: readonly SourceFile[], name: string): boolean {
+  let verdicts = environmentVerdicts.get(sources);
+  if (!verdicts) {
+    verdicts = new Map();
+    environmentVerdicts.set(sources, verdicts);
+  }
+  let verdict = verdicts.get(name);
+  if (verdict === undefined) {
+    verdict = environmentValidatedBy(sources, name);
+    verdicts.set(name, verdict);
+  }
+  return verdict;
+}
+
+function environmentValidatedBy(sources: readonly SourceFile[], name: string): boolean {
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return false;
   const escaped = name.replace(/\$/g, '\\$');
   const pattern = new RegExp(

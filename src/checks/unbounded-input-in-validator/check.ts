@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod, siteOf } from '../../analysis/code-input.js';
-import { factsOf, nodesOfType, relativeImport, stringValue, validatesEnvironment } from '../../analysis/code.js';
+import { factsOf, identifiersNamed, nodesOfType, relativeImport, stringValue, validatesEnvironment } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -168,16 +168,30 @@ function referenceValidatesRequest(reference: Node): boolean {
   return false;
 }
 
-/** Whether any reference to the schema (or to the validation object holding it) validates request data. */
+const requestUses = new WeakMap<CheckContext, Map<string, boolean>>();
+
+/** Whether any reference to the schema (or to the validation object holding it) validates request data; decided once per name. */
 function usedForRequests(ctx: CheckContext, qualified: string): boolean {
   if (qualified === '') return false;
   const name = qualified.split('.')[0] ?? qualified;
+  let uses = requestUses.get(ctx);
+  if (!uses) {
+    uses = new Map();
+    requestUses.set(ctx, uses);
+  }
+  let used = uses.get(name);
+  if (used === undefined) {
+    used = referencedForRequests(ctx, name);
+    uses.set(name, used);
+  }
+  return used;
+}
+
+function referencedForRequests(ctx: CheckContext, name: string): boolean {
   const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
   for (const source of ctx.sources) {
     if (isPython(source) || !word.test(source.text)) continue;
-    for (const reference of nodesOfType(source, ['identifier', 'property_identifier', 'shorthand_property_identifier'])) {
-      if (reference.text === name && referenceValidatesRequest(reference)) return true;
-    }
+    for (const reference of identifiersNamed(source, name)) if (referenceValidatesRequest(reference)) return true;
   }
   return false;
 }
