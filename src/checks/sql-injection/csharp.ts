@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, isCsTestFile, handlerStarts, localType, localValue, propertyTypes, requestOrigin, serviceTypes, type FlowOptions, type Origin } from '../../collectors/code/csharp/flow.js';
+import { enclosingFunction, isCsTestFile, isStringBuilder, handlerStarts, localType, localValue, propertyTypes, requestOrigin, serviceTypes, type FlowOptions, type Origin } from '../../collectors/code/csharp/flow.js';
 import { CsProject, field, invocationParts, kids, typeName, walk } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
@@ -68,6 +68,11 @@ function isBuilt(node: Node): boolean {
   if (node.type === 'binary_expression') return node.children.some((child) => child?.type === '+');
   if (node.type === 'assignment_expression') return kids(node).some((part) => part.type === 'assignment_operator' && part.text === '+=');
   const parts = invocationParts(node);
+  if (parts?.name === 'ToString' && parts.receiver?.type === 'identifier') {
+    // `sql.ToString()` of a StringBuilder the statement was appended to.
+    const builder = localValue(parts.receiver.text, parts.receiver);
+    return builder !== undefined && isStringBuilder(builder);
+  }
   return parts !== undefined && /^(?:Format|Concat|Join)$/.test(parts.name) && /^(?:string|String)$/.test(parts.receiver?.text ?? '');
 }
 

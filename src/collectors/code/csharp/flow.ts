@@ -20,7 +20,7 @@ const REQUEST_COLLECTIONS = new Set(['Query', 'Form', 'Headers', 'Cookies', 'Rou
 
 /** Test projects (`tests/`, `Foo.Tests/`, `Foo.FunctionalTests/`): their code never serves a request. */
 export function isCsTestFile(file: string): boolean {
-  return /(?:^|\/)(?:tests?|[^/]*[.-](?:\w*Tests?|Specs?))\//i.test(file);
+  return /(?:^|\/)(?:[Tt]ests?|[^/]*[.-](?:\w*Tests?|Specs?))\//.test(file);
 }
 
 export function enclosingFunction(node: Node): Node | undefined {
@@ -234,12 +234,48 @@ function identifierOrigin(node: Node, options: FlowOptions, depth: number): Orig
       return undefined;
     }
     const value = localValue(name, node);
+    if (value && isStringBuilder(value)) return builderOrigin(name, value, node, options, depth);
     if (value) {
       const declared = localType(name, node);
       if (declared && SCALAR.test(typeName(declared))) return undefined;
       return requestOrigin(value, options, depth + 1);
     }
     if (fn.type !== 'lambda_expression' && fn.type !== 'anonymous_method_expression' && fn.type !== 'local_function_statement') break;
+  }
+  return undefined;
+}
+
+/** `new StringBuilder(…)`. */
+export function isStringBuilder(node: Node): boolean {
+  return node.type === 'object_creation_expression' && typeName(field(node, 'type')?.text ?? '') === 'StringBuilder';
+}
+
+/** What a StringBuilder local holds at `use`: its constructor text and every `Append*` before it in the function. */
+function builderOrigin(name: string, creation: Node, use: Node, options: FlowOptions, depth: number): Origin | undefined {
+  const parts = [...kids(field(creation, 'arguments') ?? creation).filter((child) => child.type === 'argument')];
+  const fn = enclosingFunction(use);
+  if (fn) {
+    walk(fn, (child) => {
+      if (child.startIndex >= use.startIndex) return false;
+      const call = invocationParts(child);
+      if (call && /^(?:Append|AppendLine|AppendFormat|Insert)$/.test(call.name) && chainStart(call.receiver) === name) parts.push(...call.args);
+      return true;
+    });
+  }
+  for (const part of parts) {
+    const found = requestOrigin(part, options, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The variable a fluent chain starts from (`sb` in `sb.Append(a).Append(b)`). */
+function chainStart(node: Node | undefined): string | undefined {
+  let current = node;
+  while (current) {
+    if (current.type === 'identifier') return current.text;
+    const call = invocationParts(current);
+    current = call ? call.receiver : current.type === 'member_access_expression' ? field(current, 'expression') : undefined;
   }
   return undefined;
 }
