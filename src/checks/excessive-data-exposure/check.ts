@@ -118,12 +118,15 @@ export default defineCheck({
           if (exposure) report({ messageId: 'record', data: { call: snippetOf(call.node, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, call.node), confidence: exposure.confidence });
         }
       }
+      // A function's route decorator, looked up once per function rather than once per return.
+      const routeDecorators = new Map<number, Node | undefined>();
       for (const statement of nodesOfType(source, 'return_statement')) {
         const value = statement.namedChildren[0];
         if (!value) continue;
         const fn = enclosingFunction(statement);
         if (py) {
-          const decorator = pyRouteDecorator(fn);
+          if (fn && !routeDecorators.has(fn.id)) routeDecorators.set(fn.id, pyRouteDecorator(fn));
+          const decorator = fn ? routeDecorators.get(fn.id) : undefined;
           if (!fn || !decorator || /response_model\s*=/.test(decorator.text) || fn.childForFieldName('return_type')) continue;
           const exposure = loadedRecord(ctx, source, value);
           if (exposure) report({ messageId: 'noResponseModel', data: { handler: fn.childForFieldName('name')?.text ?? 'handler', model: exposure.model, fields: exposure.fields }, ...at(ctx, source, statement), confidence: exposure.confidence });
