@@ -172,14 +172,20 @@ export function goRequestParams(fn: Node, imports: ReadonlyMap<string, string>):
   return out;
 }
 
+/** The operands of a `+` chain, left to right (iterative: a generated file may chain thousands). */
 function flatten(node: Node): Node[] {
-  const current = unwrap(node);
-  if (current.type === 'binary_expression' && current.children.some((child) => child?.type === '+')) {
+  const out: Node[] = [];
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (!next) continue;
+    const current = unwrap(next);
     const left = field(current, 'left');
     const right = field(current, 'right');
-    return [...(left ? flatten(left) : []), ...(right ? flatten(right) : [])];
+    if (current.type === 'binary_expression' && field(current, 'operator')?.text === '+' && left && right) stack.push(right, left);
+    else out.push(current);
   }
-  return [current];
+  return out;
 }
 
 /** A pattern anchored at both ends that admits no `/`, `.` runs or shell syntax beyond its class. */
@@ -200,8 +206,8 @@ class Analysis implements GoFunctionTaint {
   ) {}
 
   /** The pattern text of `regexp.MustCompile("…")`, inline or held by a variable of this file. */
-  patternOf(node: Node | undefined): string {
-    if (!node) return '';
+  patternOf(node: Node | undefined, depth = 0): string {
+    if (!node || depth > 3) return '';
     const current = unwrap(node);
     if (current.type === 'call_expression' && /^regexp\.(MustCompile|Compile)$/.test(field(current, 'function')?.text ?? '')) return stringLiteral(callArgs(current)[0] ?? current) ?? '';
     if (current.type !== 'identifier') return '';
@@ -213,7 +219,7 @@ class Analysis implements GoFunctionTaint {
       const values = named(field(child, child.type === 'var_spec' ? 'value' : 'right') ?? child);
       const index = names.findIndex((name) => name?.text === current.text);
       const value = index >= 0 ? values[index] : undefined;
-      if (value && value.id !== current.id) pattern = this.patternOf(value);
+      if (value && value.id !== current.id) pattern = this.patternOf(value, depth + 1);
       return !pattern;
     }, true);
     return pattern;
