@@ -415,8 +415,22 @@ function carriesId(node: Node, names: ReadonlySet<string>, pattern: RegExp): boo
   return false;
 }
 
-/** Names bound in the handler from the caller's identity (`tenant_id = request.user.tenant_id`). */
+const callerCache = new WeakMap<HandlerScope, Set<string>>();
+
+/**
+ * Names bound in the handler from the caller's identity (`tenant_id = request.user.tenant_id`); read
+ * once per handler (the listings and the endpoint's evidence both ask).
+ */
 function callerNames(scope: HandlerScope): Set<string> {
+  let names = callerCache.get(scope);
+  if (!names) {
+    names = readCallerNames(scope);
+    callerCache.set(scope, names);
+  }
+  return names;
+}
+
+function readCallerNames(scope: HandlerScope): Set<string> {
   const names = new Set<string>();
   const { node, source } = scope;
   for (const parameter of nodesOf(node, ['typed_parameter', 'typed_default_parameter', 'default_parameter', 'identifier', 'required_parameter'])) {
@@ -745,6 +759,18 @@ function gateRoleCheck(ctx: CheckContext, name: string): string | undefined {
   return verdict;
 }
 
+const roleCache = new WeakMap<HandlerScope, string | null>();
+
+/** The handler's role check (its guards, decorators, body and same-file helpers); decided once per handler. */
+function roleCheckOf(ctx: CheckContext, scope: HandlerScope): string | undefined {
+  let found = roleCache.get(scope);
+  if (found === undefined) {
+    found = roleCheckIn(scope, [scope.node, ...scope.helpers], ctx) ?? null;
+    roleCache.set(scope, found);
+  }
+  return found ?? undefined;
+}
+
 function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckContext): string | undefined {
   if (scope.roleHook) return scope.roleHook;
   const decorated = ctx ? (decoratorRoleCheck(ctx, scope) ?? gateFunctionRoleCheck(ctx, scope)) : undefined;
@@ -807,7 +833,7 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
     if (drfListed) delete drf.unscoped;
     const objectGuard = drf.guard ?? roots.map((root) => objectGuardIn(scope, root, callers)).find((found) => found !== undefined);
     const helperScoped = scope.helpers.some((helper) => refersToCaller(helper, callers) && /\b(filter|where|get|find\w*|query)\b/.test(helper.text));
-    const roleCheck = roleCheckIn(scope, roots, ctx);
+    const roleCheck = roleCheckOf(ctx, scope);
     const scopedAccess = accesses.find((access) => access.scoped);
     const unscoped = accesses.filter((access) => !access.scoped && !access.exempt && !isCatalogue(access.model));
     const anyScopedQuery = scopedAccess?.chain ?? findScopedQuery(scope, callers);
@@ -928,7 +954,7 @@ function listingsOf(ctx: CheckContext): Map<string, Listings> {
     const scope = handlerScope(ctx, endpoint);
     if (!scope || isAdminEndpoint(endpoint, scope)) continue;
     const roots = [scope.node, ...scope.helpers];
-    if (roleCheckIn(scope, roots, ctx) !== undefined) continue;
+    if (roleCheckOf(ctx, scope) !== undefined) continue;
     const callers = callerNames(scope);
     const drf = drfEvidence(scope, callers);
     if (drf.unscoped) {
