@@ -156,8 +156,13 @@ export interface CredentialLookup {
 }
 
 /** Lookups of a credential a client presents (a header, a request field) by a credential column. */
+const lookupCache = new WeakMap<CheckContext, CredentialLookup[]>();
+
 export function credentialLookups(ctx: CheckContext): CredentialLookup[] {
+  const cached = lookupCache.get(ctx);
+  if (cached) return cached;
   const out: CredentialLookup[] = [];
+  lookupCache.set(ctx, out);
   for (const source of ctx.sources) {
     const python = isPython(source);
     for (const call of factsOf(source).calls) {
