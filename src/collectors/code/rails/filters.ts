@@ -340,6 +340,18 @@ export class RailsFilters {
   /** An expression whose value comes from the session, a signed cookie, a header or a token parameter (or a proven identity). */
   private readsCredentials(chain: readonly RubyScope[], value: Node, depth: number, viaIdentity = true): boolean {
     if (depth > 4) return false;
+    if ((value.type === 'assignment' || value.type === 'operator_assignment') && field(value, 'right')) return this.readsCredentials(chain, field(value, 'right') ?? value, depth, viaIdentity);
+    // `find_by(id: session[:uid]) || Guest.new`, `session[:uid] ? User.find(…) : Guest.new`: a fallback that is
+    // not itself from credentials makes the identity always present, so a test on it rejects nobody.
+    if (value.type === 'binary' && /^(\|\||or)$/.test(field(value, 'operator')?.text ?? '')) {
+      return [field(value, 'left'), field(value, 'right')].every((side) => side !== undefined && (side.type === 'nil' || this.readsCredentials(chain, side, depth + 1, viaIdentity)));
+    }
+    if (value.type === 'conditional' || value.type === 'if' || value.type === 'unless') {
+      const branches = [field(value, 'consequence'), field(value, 'alternative')];
+      if (branches.some((branch) => branch === undefined)) return false;
+      return branches.every((branch) => branch !== undefined && (/^(nil|else)$/.test(branch.type) && branch.text.replace(/^else\s*/, '').trim() === 'nil' ? true : branch.type === 'nil' || this.readsCredentials(chain, branch, depth + 1, viaIdentity)));
+    }
+    if (value.type === 'parenthesized_statements' && value.namedChildren.length === 1 && value.namedChildren[0]) return this.readsCredentials(chain, value.namedChildren[0], depth, viaIdentity);
     const state = { found: false };
     walk(value, (node) => {
       if (state.found) return false;
