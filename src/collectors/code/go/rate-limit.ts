@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
-import { type LimitKey, type LimitLevel, type StoreKind, humanWindow, keyFromText, perMinute, storeFromText } from '../../../analysis/rate-limit/model.js';
+import { type LimitKey, type LimitLevel, type StoreKind, LIMITER_WORDS, humanWindow, keyFromText, perMinute, storeFromText } from '../../../analysis/rate-limit/model.js';
 import type { Endpoint, Location } from '../../../model/types.js';
 import type { RateLimitProvider, RateLimitScope } from '../plugin.js';
 import { callArgs, field, named, stringLiteral, unwrap, walk } from './ast.js';
@@ -441,6 +441,9 @@ export function goRateLimit(framework: string, readers: readonly GoLimiterReader
             storeDetail: read.storeDetail,
           });
           sink.add({ limiter, level });
+        } else if (!isProven && reading && file && node && LIMITER_WORDS.test(reading.callOf(node, file)?.path ?? '')) {
+          // Middleware from a limiter package apisec does not read: coverage unknown, never missing.
+          sink.flag(`\`${node.text.split('\n')[0]?.slice(0, 60) ?? ''}\` may limit requests`);
         } else if (isProven) {
           // Proven to limit (a known package, or 429 before the next handler), its details not read.
           const library = evidence?.scope?.split(', ').slice(0, -1).join(', ') || 'framework middleware';
