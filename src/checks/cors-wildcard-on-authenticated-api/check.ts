@@ -1,5 +1,7 @@
-import { corsPolicies, policyAt } from '../../analysis/code-transport.js';
+import { at } from '../../analysis/code-auth.js';
+import { corsPolicies, lineSnippet, policyAt } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
+import { csharpWildcardPolicies } from './csharp.js';
 
 export default defineCheck({
   id: 'cors-wildcard-on-authenticated-api',
@@ -15,7 +17,7 @@ export default defineCheck({
   rationale:
     'An API that requires authentication serves known clients, yet `*` lets every website call it from a user\'s browser and read what comes back; a token kept by the front end, an API on an internal network or a later switch to cookies turns that into data exposure.',
   remediation:
-    'Replace `*` with the front ends that call the API: Express `cors({ origin: [\'https://app.example.com\'] })`; Fastify `fastify.register(cors, { origin: [\'https://app.example.com\'] })`; FastAPI `allow_origins=["https://app.example.com"]`; Flask `CORS(app, origins=["https://app.example.com"])`; Django `CORS_ALLOWED_ORIGINS`.',
+    'Replace `*` with the front ends that call the API: Express `cors({ origin: [\'https://app.example.com\'] })`; Fastify `fastify.register(cors, { origin: [\'https://app.example.com\'] })`; FastAPI `allow_origins=["https://app.example.com"]`; Flask `CORS(app, origins=["https://app.example.com"])`; Django `CORS_ALLOWED_ORIGINS`; ASP.NET Core `policy.WithOrigins("https://app.example.com")` instead of `AllowAnyOrigin()`.',
   messages: {
     wildcard: '`{{label}}` allows every origin on an API where {{count}} require authentication, e.g. `{{example}}`.',
   },
@@ -25,6 +27,10 @@ export default defineCheck({
     );
     const example = authenticated[0];
     if (!example) return;
+    const count = authenticated.length === 1 ? '1 endpoint' : `${authenticated.length} endpoints`;
+    for (const policy of csharpWildcardPolicies(ctx.sources)) {
+      report({ messageId: 'wildcard', data: { label: policy.label, count, example: `${example.method} ${example.path}` }, ...at(ctx, policy.source, policy.node, lineSnippet(policy.source, policy.node)) });
+    }
     for (const policy of corsPolicies(ctx)) {
       if (policy.origins.kind !== 'wildcard' || policy.credentials || !policy.global) continue;
       const count = authenticated.length === 1 ? '1 endpoint' : `${authenticated.length} endpoints`;

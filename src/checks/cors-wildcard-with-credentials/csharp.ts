@@ -10,7 +10,7 @@ export interface CsCorsPolicy {
 }
 
 /** The policy a builder call belongs to: the `p => …` / `delegate (CorsPolicyBuilder p) {…}` around it, or its own statement. */
-function policyScope(call: Node): Node {
+export function policyScope(call: Node): Node {
   let top = call;
   for (let current = call.parent; current; current = current.parent) {
     if (current.type === 'lambda_expression' || current.type === 'anonymous_method_expression') return current;
@@ -22,7 +22,7 @@ function policyScope(call: Node): Node {
 }
 
 /** The variable a builder chain starts from (`policy` in `policy.A().B()`). */
-function chainRoot(node: Node): string {
+export function chainRoot(node: Node): string {
   let current: Node | undefined = node;
   while (current) {
     const parts = invocationParts(current);

@@ -92,6 +92,13 @@ function variableInitializer(file: CsFile, name: string): Node | undefined {
 
 const STATUS_REJECTS = /Status40[13]|StatusCode\s*=\s*40[13]\b|ChallengeAsync|ForbidAsync|Unauthorized\(/;
 
+function insideCors(node: Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (invocationParts(current)?.name === 'AddCors') return true;
+  }
+  return false;
+}
+
 export function readConfig(project: CsProject, roots: readonly { file: CsFile; node: Node }[]): AppConfig {
   const config: AppConfig = { mechanisms: [], policies: new Map(), pathBase: '', customMiddleware: [] };
   for (const { file, node: root } of roots) {
@@ -124,6 +131,8 @@ export function readConfig(project: CsProject, roots: readonly { file: CsFile; n
         if (!config.mechanisms.includes(mechanism)) config.mechanisms.push(mechanism);
         config.schemeWhere ??= where;
       }
+      // `services.AddCors(o => o.AddDefaultPolicy(…))` registers CORS policies, not authorization ones.
+      if (/^(?:AddPolicy|AddDefaultPolicy|AddFallbackPolicy|SetDefaultPolicy|SetFallbackPolicy)$/.test(parts.name) && insideCors(node)) return true;
       if (parts.name === 'AddPolicy' || parts.name === 'SetFallbackPolicy' || parts.name === 'SetDefaultPolicy') {
         const name = project.stringValue(parts.args[0]);
         const body = parts.name === 'AddPolicy' ? parts.args[1] : parts.args[0];
