@@ -349,6 +349,7 @@ export const genericGoLimiters: GoLimiterReader = {
 };
 
 const PROGRAMS = {};
+const READS = {};
 
 /** Where the collector recorded the limiter: the outermost expression starting at that position. */
 function expressionAt(source: SourceFile, line: number, column: number): Node | undefined {
@@ -422,7 +423,12 @@ export function goRateLimit(framework: string, readers: readonly GoLimiterReader
         const node = source ? expressionAt(source, where.line, where.column ?? 1) : undefined;
         const reading = file && node ? new Reading(program, all) : undefined;
         // Only the proven piece may be a hand-written function: another middleware's body is not read for limiters.
-        const read = reading && file && node ? (isProven ? reading.limiter(node, file) : reading.known(node, file)) : undefined;
+        // One group middleware serves many routes: read each place once.
+        const reads = scope.memo(READS, () => new Map<string, GoLimiter | undefined>());
+        const readKey = `${framework} ${where.file}:${where.line}:${where.column ?? 0}:${isProven ? 'p' : ''}`;
+        if (!reads.has(readKey)) reads.set(readKey, reading && file && node ? (isProven ? reading.limiter(node, file) : reading.known(node, file)) : undefined);
+        const found = reads.get(readKey);
+        const read = found ? { ...found } : undefined;
         if (read) {
           // `0.1` a second reads better as `6 per minute`.
           while (read.count !== undefined && read.window !== undefined && read.count < 1 && read.window < 3600) {
