@@ -189,6 +189,7 @@ const FIXTURE_DECISIONS: { file: string; item: string; status: ChecklistItem['st
   { file: 'src/checks/request-logging-without-correlation-id/fixtures/winston-child-logger.ts', item: 'Request logging with correlation IDs', status: 'pass', line: 18 },
   { file: 'src/checks/request-logging-without-correlation-id/fixtures/structlog_middleware.py', item: 'Request logging with correlation IDs', status: 'pass', line: 23 },
   { file: 'src/checks/request-logging-without-correlation-id/fixtures/flask_request_id.py', item: 'Request logging with correlation IDs', status: 'pass', line: 23 },
+  { file: 'src/checks/request-logging-without-correlation-id/fixtures/flask_threadlocal_request_id.py', item: 'Request logging with correlation IDs', status: 'pass', line: 26 },
   { file: 'src/checks/request-logging-without-correlation-id/fixtures/flask_user_context.py', item: 'Request logging with correlation IDs', status: 'unknown' },
   { file: 'src/checks/request-logging-without-correlation-id/fixtures/express-morgan.js', item: 'Request logging with correlation IDs', status: 'fail' },
   { file: 'src/checks/oauth-authorization-code-without-pkce/fixtures/oidc-v6.ts', item: 'OAuth 2.0 with PKCE for public clients', status: 'fail' },

@@ -119,10 +119,13 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
         for (const assignment of decorated.descendantsOfType('assignment')) {
           if (!assignment) continue;
           const left = assignment.childForFieldName('left');
-          if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'g' || !ID_FIELD.test(left.childForFieldName('attribute')?.text ?? '')) continue;
+          // `g.request_id = …`, or a thread-local (`threadctx.request_id = …`).
+          const holder = left?.type === 'attribute' ? left.childForFieldName('object') : undefined;
+          if (!left || holder?.type !== 'identifier' || holder.text === 'self' || !ID_FIELD.test(left.childForFieldName('attribute')?.text ?? '')) continue;
           const field = left.childForFieldName('attribute')?.text ?? '';
-          if (sources.some((other) => other.language === 'python' && (other.text.includes(`%(${field})`) || other.text.includes(`record.${field}`) || other.text.includes(`{${field}}`)))) {
-            out.push(proof(source, assignment, `\`g.${field}\` set before each request and written by the log format`));
+          const logged = new RegExp(`%\\(${field}\\)|\\b\\w*record\\.${field}\\b|\\{${field}\\}`);
+          if (sources.some((other) => other.language === 'python' && logged.test(other.text))) {
+            out.push(proof(source, assignment, `\`${holder.text}.${field}\` set before each request and written by the log format`));
           }
         }
       }
