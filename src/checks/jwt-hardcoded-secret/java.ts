@@ -10,7 +10,8 @@ import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, jvmFile, literalString, named } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
-import { JvmTracer, type Origin } from '../../collectors/code/jvm/trace.js';
+import type { JvmTracer, Origin } from '../../collectors/code/jvm/trace.js';
+import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 
 export interface JavaSecret {
   source: SourceFile;
@@ -133,7 +134,7 @@ export function javaSecrets(sources: readonly SourceFile[], infra: readonly Infr
   const using = sources.filter((source) => source.language === 'java' && LIBRARIES.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
   const kotlin = sources.filter((source) => source.language === 'kotlin' && KOTLIN_LIBRARIES.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
   if (using.length === 0 && kotlin.length === 0) return [];
-  const tracer = new JvmTracer(sources, infra);
+  const { tracer } = sharedAnalysis(sources, infra);
   const out: JavaSecret[] = kotlin.flatMap((source) => kotlinSecrets(source, tracer));
   for (const source of using) {
     for (const node of descendants(source.tree.rootNode, CALLS)) {

@@ -241,7 +241,7 @@ export default defineCheck({
       const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
       report({ messageId: 'bind', data: { call: hit.node.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }
-    for (const hit of javaMassAssignments(ctx.sources, ctx.inventory.endpoints)) {
+    for (const hit of javaMassAssignments(ctx.sources, ctx.inventory.endpoints, ctx.infra)) {
       const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
       report({ messageId: 'bind', data: { call: hit.call, body: hit.body, model: `\`${hit.model}\``, fields }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }

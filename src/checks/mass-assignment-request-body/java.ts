@@ -8,11 +8,11 @@
  * an administrator setting roles is the point of those.
  */
 import type { Node } from 'web-tree-sitter';
-import type { SourceFile } from '../../engine/context.js';
+import type { InfraFile, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import { annotation, descendants, field, hasAnnotation, named, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
-import { JavaTaint, isHandler } from '../../collectors/code/jvm/taint.js';
-import { JvmTracer, fieldOf } from '../../collectors/code/jvm/trace.js';
+import { type JavaTaint, isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { type JvmTracer, fieldOf } from '../../collectors/code/jvm/trace.js';
 
 export interface JavaMassAssignment {
   source: SourceFile;
@@ -83,9 +83,10 @@ function persisted(method: JvmMethod, name: string, taint: JavaTaint, depth = 0)
   return undefined;
 }
 
-export function javaMassAssignments(sources: readonly SourceFile[], endpoints: readonly Endpoint[]): JavaMassAssignment[] {
+export function javaMassAssignments(sources: readonly SourceFile[], endpoints: readonly Endpoint[], infra: readonly InfraFile[] | undefined): JavaMassAssignment[] {
   if (!sources.some((source) => source.language === 'java' && /@RequestBody\b/.test(source.text))) return [];
-  const tracer = new JvmTracer(sources, undefined);
+  const analysis = sharedAnalysis(sources, infra);
+  const tracer = analysis.tracer;
   let taint: JavaTaint | undefined;
   const out: JavaMassAssignment[] = [];
   for (const file of tracer.program.files) {
@@ -104,7 +105,7 @@ export function javaMassAssignments(sources: readonly SourceFile[], endpoints: r
         const endpoint = endpoints.find((item) => item.handler?.file === file.source.file && item.handler.line >= start && item.handler.line <= end);
         if (endpoint?.authorization?.functionLevel === 'present') continue;
         if (roleGated(method)) continue;
-        taint ??= new JavaTaint(tracer);
+        taint ??= analysis.taint();
         const call = persisted(method, param.name, taint);
         if (!call) continue;
         out.push({ source: file.source, node: call, call: `${field(call, 'object')?.text ?? ''}.${field(call, 'name')?.text ?? ''}`.replace(/^\./, ''), body: `@RequestBody ${param.type} ${param.name}`, model: entity.name, fields });

@@ -10,8 +10,8 @@ import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
 import { descendants, field, named, type JvmAnnotation, type JvmMethod } from '../../collectors/code/jvm/ast.js';
-import { JvmTracer, classAt } from '../../collectors/code/jvm/trace.js';
-import { JavaTaint } from '../../collectors/code/jvm/taint.js';
+import { classAt } from '../../collectors/code/jvm/trace.js';
+import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 
 export interface JavaSqlHit {
   source?: SourceFile;
@@ -82,8 +82,9 @@ export function javaSqlInjections(sources: readonly SourceFile[], infra: readonl
   const candidates = java.filter((source) => /\b(JdbcTemplate|JdbcOperations|JdbcClient|EntityManager|Session|Statement|Connection)\b/.test(source.text) || (source.text.includes('${') && /@(Select|Update|Delete|Insert)\b/.test(source.text)));
   if (candidates.length === 0 && mappers.length === 0) return [];
   if (!java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text))) return [];
-  const tracer = new JvmTracer(sources, infra);
-  const taint = new JavaTaint(tracer);
+  const analysis = sharedAnalysis(sources, infra);
+  const tracer = analysis.tracer;
+  const taint = analysis.taint();
   const out: JavaSqlHit[] = [];
 
   for (const source of candidates) {

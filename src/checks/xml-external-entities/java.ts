@@ -8,8 +8,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, jvmFile, named, simpleName } from '../../collectors/code/jvm/ast.js';
-import { JavaTaint } from '../../collectors/code/jvm/taint.js';
-import { JvmTracer, bare, classAt, enclosingMethod, fieldOf, localValue } from '../../collectors/code/jvm/trace.js';
+import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { type JvmTracer, bare, classAt, enclosingMethod, fieldOf, localValue } from '../../collectors/code/jvm/trace.js';
 
 export interface JavaXxe {
   source: SourceFile;
@@ -92,8 +92,9 @@ function fieldInit(at: Node, name: string, depth: number): Node | undefined {
 export function javaXxe(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaXxe[] {
   const using = sources.filter((source) => source.language === 'java' && /\b(DocumentBuilderFactory|SAXParserFactory|XMLInputFactory|SAXReader|SAXBuilder)\b/.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
   if (using.length === 0) return [];
-  const tracer = new JvmTracer(sources, infra);
-  const taint = new JavaTaint(tracer);
+  const analysis = sharedAnalysis(sources, infra);
+  const tracer = analysis.tracer;
+  const taint = analysis.taint();
   const out: JavaXxe[] = [];
   for (const source of using) {
     const file = jvmFile(source);

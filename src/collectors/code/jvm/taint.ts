@@ -8,7 +8,8 @@
 import type { Node } from 'web-tree-sitter';
 import { descendants, field, hasAnnotation, named, simpleName, type JvmClass, type JvmMethod } from './ast.js';
 import { bare, classAt, enclosingMethod } from './trace.js';
-import type { JvmTracer } from './trace.js';
+import { JvmTracer } from './trace.js';
+import type { InfraFile, SourceFile } from '../../../engine/context.js';
 
 const MAPPINGS = ['RequestMapping', 'GetMapping', 'PostMapping', 'PutMapping', 'DeleteMapping', 'PatchMapping', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'Path', 'Get', 'Post', 'Put', 'Delete', 'Patch'];
 const BOUND = ['RequestParam', 'PathVariable', 'RequestBody', 'RequestHeader', 'CookieValue', 'ModelAttribute', 'RequestPart', 'MatrixVariable', 'QueryParam', 'PathParam', 'FormParam', 'HeaderParam', 'CookieParam', 'BeanParam', 'QueryValue', 'Body', 'Header'];
@@ -203,4 +204,21 @@ export class JavaTaint {
   parameterTainted(method: Node, index: number): boolean {
     return this.tainted.get(method.id)?.has(index) ?? false;
   }
+}
+
+const shared = new WeakMap<readonly SourceFile[], { infra: readonly InfraFile[] | undefined; tracer: JvmTracer; taint?: JavaTaint }>();
+
+/** One tracer (and one taint fixpoint) per audited workspace, shared by the checks that read it. */
+export function sharedAnalysis(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): { tracer: JvmTracer; taint: () => JavaTaint } {
+  const cached = shared.get(sources);
+  const entry: { infra: readonly InfraFile[] | undefined; tracer: JvmTracer; taint?: JavaTaint } = cached && cached.infra === infra ? cached : { infra, tracer: new JvmTracer(sources, infra) };
+  shared.set(sources, entry);
+  return {
+    tracer: entry.tracer,
+    taint: (): JavaTaint => {
+      const taint = entry.taint ?? new JavaTaint(entry.tracer);
+      entry.taint = taint;
+      return taint;
+    },
+  };
 }
