@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { descendants, field, named } from '../../collectors/code/jvm/ast.js';
-import { chainOf } from '../../collectors/code/jvm/calls.js';
+import { asCall, chainOf } from '../../collectors/code/jvm/calls.js';
 import { localValue } from '../../collectors/code/jvm/trace.js';
 
 export interface JavaNone {
@@ -25,10 +25,35 @@ function isNone(node: Node | undefined, depth = 0): boolean {
   return false;
 }
 
+/** Kotlin: `JWT.require(Algorithm.none())`, `.sign(Algorithm.none())`, through a local `val`. */
+function kotlinNone(source: SourceFile): JavaNone[] {
+  const out: JavaNone[] = [];
+  const isNoneKt = (node: Node | undefined): boolean => {
+    const call = asCall(node);
+    return !!call && call.name === 'none' && /(^|\.)Algorithm$/.test(call.receiver?.text ?? '');
+  };
+  const locals = new Set<string>();
+  for (const declaration of descendants(source.tree.rootNode, new Set(['property_declaration']))) {
+    const kids = named(declaration);
+    const name = named(kids.find((child) => child.type === 'variable_declaration'))[0]?.text;
+    if (name && isNoneKt(kids.at(-1))) locals.add(name);
+  }
+  const none = (node: Node | undefined): boolean => isNoneKt(node) || (node?.type === 'simple_identifier' && locals.has(node.text));
+  for (const node of descendants(source.tree.rootNode, new Set(['call_expression']))) {
+    const call = asCall(node);
+    if (!call) continue;
+    if (call.name === 'require' && call.receiver?.text === 'JWT' && none(call.args[0])) out.push({ source, node, kind: 'accepted', call: 'JWT.require(Algorithm.none())' });
+    else if (call.name === 'sign' && none(call.args[0])) out.push({ source, node, kind: 'signed', call: 'sign(Algorithm.none())' });
+  }
+  return out;
+}
+
 export function javaNoneAlgorithms(sources: readonly SourceFile[]): JavaNone[] {
   const out: JavaNone[] = [];
   for (const source of sources) {
-    if (source.language !== 'java' || /(^|\/)src\/test\//.test(source.file)) continue;
+    if (/(^|\/)src\/test\//.test(source.file)) continue;
+    if (source.language === 'kotlin' && /^import\s+com\.auth0\.jwt\b/m.test(source.text)) out.push(...kotlinNone(source));
+    if (source.language !== 'java') continue;
     const auth0 = /^import\s+com\.auth0\.jwt\b/m.test(source.text);
     const jjwt = /^import\s+io\.jsonwebtoken\b/m.test(source.text);
     if (!auth0 && !jjwt) continue;
