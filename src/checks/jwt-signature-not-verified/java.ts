@@ -8,7 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { descendants, field, named } from '../../collectors/code/jvm/ast.js';
-import { chainOf } from '../../collectors/code/jvm/calls.js';
+import { asCall, chainOf } from '../../collectors/code/jvm/calls.js';
 import { classAt, enclosingMethod, fieldOf, localValue } from '../../collectors/code/jvm/trace.js';
 import { jvmFile } from '../../collectors/code/jvm/ast.js';
 
@@ -24,6 +24,7 @@ const UNSECURED = new Set(['parseClaimsJwt', 'parsePlaintextJwt', 'parseUnsecure
 const KEYED = new Set(['setSigningKey', 'setSigningKeyResolver', 'verifyWith', 'keyLocator', 'decryptWith', 'setKeyLocator']);
 const JJWT = /^import\s+io\.jsonwebtoken\b/m;
 const AUTH0 = /^import\s+com\.auth0\.jwt\.(JWT|\*)\s*;/m;
+const KOTLIN_AUTH0 = /^import\s+com\.auth0\.jwt\.(JWT|\*)\s*$/m;
 const NIMBUS = /^import\s+com\.nimbusds\.jwt\.(SignedJWT|JWTParser|\*)\s*;/m;
 
 /** The calls of a jjwt parser chain, through a local or a field holding the built parser. */
@@ -69,9 +70,18 @@ function nimbusChecked(call: Node): boolean {
 
 export function javaUnverified(sources: readonly SourceFile[]): JavaUnverified[] {
   const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
+  const kotlin = sources.filter((source) => source.language === 'kotlin' && KOTLIN_AUTH0.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
   // auth0: a workspace that verifies tokens with a JWTVerifier decodes them afterwards to read claims.
-  const verifies = java.some((source) => AUTH0.test(source.text) && /JWT\s*\.\s*require\s*\(/.test(source.text));
+  const verifies = [...java, ...kotlin].some((source) => (AUTH0.test(source.text) || KOTLIN_AUTH0.test(source.text)) && /JWT\s*\.\s*require\s*\(/.test(source.text));
   const out: JavaUnverified[] = [];
+  if (!verifies) {
+    for (const source of kotlin) {
+      for (const node of descendants(source.tree.rootNode, new Set(['call_expression']))) {
+        const call = asCall(node);
+        if (call?.name === 'decode' && call.receiver?.text === 'JWT') out.push({ source, node, kind: 'decode', call: 'JWT.decode' });
+      }
+    }
+  }
   for (const source of java) {
     const jjwt = JJWT.test(source.text);
     const auth0 = AUTH0.test(source.text);
