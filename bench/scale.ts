@@ -266,16 +266,18 @@ export function scaleMarkdown(report: ScaleReport): string {
   out.push(
     `Scale (issue 13): ${report.machine.cores} cores, Node ${report.machine.node}, load average ${report.machine.loadBefore.map((load) => load.toFixed(1)).join(' ')} before, ${report.machine.loadAfter.map((load) => load.toFixed(1)).join(' ')} after; floor on ${report.jobs} thread(s), audit ${report.auditJobs}. Times exclude Node start-up; ratios use them.`,
   );
-  out.push('');
-  out.push('| input | source files | MB | parse-only floor | audit cold | audit warm | cold CPU | cold peak RSS | floor peak RSS | cold/floor | cold/floor CPU | CPU/wall | warm/cold |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const input of report.inputs) {
-    const { floor, cold, warm } = input;
-    out.push(
-      `| ${input.input}${input.lines === undefined ? '' : ` (${Math.round(input.lines / 1000)}k lines)`} | ${input.files} | ${input.mb.toFixed(1)} | ${cell(floor, s(floor.ms))} | ${cell(cold, s(cold.ms))} | ${cell(warm, `${s(warm.ms)}${input.warmCached ? '' : ' ²'}`)} | ${cell(cold, s(cold.cpuMs))} | ${cold.peakRssMb.toFixed(0)} MB | ${floor.peakRssMb.toFixed(0)} MB | ${cold.ok && floor.ok ? `${(cold.ms / floor.ms).toFixed(1)}×` : '—'} | ${cold.ok && floor.ok ? `${(cold.cpuMs / floor.cpuMs).toFixed(1)}×` : '—'} | ${cold.ok ? (cold.cpuMs / cold.ms).toFixed(2) : '—'} | ${cold.ok && warm.ok ? `${((warm.ms / cold.ms) * 100).toFixed(0)}%` : '—'} |`,
-    );
+  if (report.inputs.length > 0) {
+    out.push('');
+    out.push('| input | source files | MB | parse-only floor | audit cold | audit warm | cold CPU | cold peak RSS | floor peak RSS | cold/floor | cold/floor CPU | CPU/wall | warm/cold |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const input of report.inputs) {
+      const { floor, cold, warm } = input;
+      out.push(
+        `| ${input.input}${input.lines === undefined ? '' : ` (${Math.round(input.lines / 1000)}k lines)`} | ${input.files} | ${input.mb.toFixed(1)} | ${cell(floor, s(floor.ms))} | ${cell(cold, s(cold.ms))} | ${cell(warm, `${s(warm.ms)}${input.warmCached ? '' : ' ²'}`)} | ${cell(cold, s(cold.cpuMs))} | ${cold.peakRssMb.toFixed(0)} MB | ${floor.peakRssMb.toFixed(0)} MB | ${cold.ok && floor.ok ? `${(cold.ms / floor.ms).toFixed(1)}×` : '—'} | ${cold.ok && floor.ok ? `${(cold.cpuMs / floor.cpuMs).toFixed(1)}×` : '—'} | ${cold.ok ? (cold.cpuMs / cold.ms).toFixed(2) : '—'} | ${cold.ok && warm.ok ? `${((warm.ms / cold.ms) * 100).toFixed(0)}%` : '—'} |`,
+      );
+    }
+    if (report.inputs.some((input) => !input.warmCached)) out.push('', '² the audit has no fact cache yet: "warm" is a second cold run.');
   }
-  if (report.inputs.some((input) => !input.warmCached)) out.push('', '² the audit has no fact cache yet: "warm" is a second cold run.');
   if (report.buckets.length > 0) {
     out.push('', '| time per MB (skipping off, no per-file budget) | ' + BUCKETS.map((bucket) => bucket.label).join(' | ') + ' |');
     out.push('|---|' + BUCKETS.map(() => '---').join('|') + '|');
