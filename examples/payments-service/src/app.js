@@ -2,6 +2,8 @@ const express = require('express');
 const cors = require('cors');
 const { API_PREFIX, INTERNAL_PREFIX } = require('./config/constants');
 const { requireAuth } = require('./middleware/auth');
+const requestLogger = require('./middleware/logging');
+const auth = require('./routes/auth');
 const payments = require('./routes/payments');
 const merchants = require('./routes/merchants');
 const admin = require('./routes/admin');
@@ -10,10 +12,12 @@ const webhooks = require('./routes/webhooks');
 const app = express();
 app.use(cors({ origin: true, credentials: true }));
 app.use(express.json({ limit: '50mb' }));
+app.use(requestLogger);
 
 app.get('/health', (req, res) => res.json({ status: 'ok' }));
 
 app.use('/webhooks', webhooks);
+app.use('/auth', auth);
 app.use(`${API_PREFIX}/payments`, payments);
 app.use(`${API_PREFIX}/merchants`, merchants);
 app.use(`${INTERNAL_PREFIX}/admin`, requireAuth, admin);
