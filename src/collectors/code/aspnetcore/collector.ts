@@ -97,6 +97,8 @@ class Collector {
       for (const cls of file.classes) {
         for (const method of cls.methods) {
           if (this.visited.has(method.node.id)) continue;
+          // A type a project reflection helper scans for was mapped by it, or excluded by its filter (abstract).
+          if (this.scannedBases.size > 0 && this.project.inherits(cls, this.scannedBases)) continue;
           const param = method.parameters.find((each) => BUILDER_TYPES.has(each.type));
           if (!param || !/\bMap(Get|Post|Put|Delete|Patch|Methods|Group)\b/.test(method.node.text)) continue;
           // A RouteGroupBuilder, or an IEndpointRouteBuilder (a group is one too), handed over by code apisec
@@ -183,22 +185,31 @@ class Collector {
     const where = locate(file.source.file, node);
     if (receiver?.kind === 'group') {
       const group = receiver.group;
-      if (parts.name === 'MapGroup') {
-        const prefix = this.project.stringValue(parts.args[0], cls);
+      const first = parts.args[0];
+      const stringy = !first || ['string_literal', 'verbatim_string_literal', 'interpolated_string_expression', 'binary_expression'].includes(first.type) || (first.type === 'identifier' && this.localDeclarator(first) !== undefined);
+      // `app.MapGroup(this)`: the project's own MapGroup(this WebApplication, EndpointGroupBase) extension.
+      const wrapsGroup = parts.name === 'MapGroup' && !stringy && this.project.stringValue(first, cls) === undefined && this.project.methodsNamed('MapGroup').some((method) => /^\(\s*this\s/.test(field(method.node, 'parameters')?.text ?? '') && method.parameters[1]?.type !== 'string');
+      if (parts.name === 'MapGroup' && !wrapsGroup) {
+        const prefix = this.project.stringValue(parts.args[0], cls) ?? (this.scanning ? this.scannedString(parts.args[0], this.scanning) : undefined);
         if (prefix === undefined) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `MapGroup prefix ${parts.args[0]?.text ?? ''} is computed; its routes are listed without it.` });
         return { kind: 'group', group: { parent: group, prefix: prefix ?? '', marks: [], limits: [] } };
       }
       const verbs = MAP_VERBS[parts.name] ?? (parts.name === 'MapMethods' ? this.methodList(parts.args[1], cls) : parts.name === 'MapHealthChecks' ? ['GET'] : parts.name === 'MapForwarder' ? ['ANY'] : undefined);
       if (verbs || (parts.name === 'Map' && parts.args.length >= 2 && parts.args[1]?.type === 'lambda_expression')) {
-        const pattern = this.project.stringValue(parts.args[0], cls);
+        const wrapped = MAP_VERBS[parts.name] && this.project.stringValue(parts.args[0], cls) === undefined ? this.passThrough(parts.name, parts.args) : undefined;
+        const pattern = this.project.stringValue(wrapped?.pattern ?? parts.args[0], cls);
         if (pattern === undefined) {
           this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `${parts.name} with a computed pattern ${parts.args[0]?.text ?? ''}; the route is not listed.` });
           return undefined;
         }
-        const handlerNode = parts.args[parts.name === 'MapMethods' ? 2 : 1];
+        const handlerNode = wrapped ? wrapped.handler : parts.args[parts.name === 'MapMethods' ? 2 : 1];
         const handler = this.handler(file, handlerNode);
         const route: MinimalRoute = { methods: verbs ?? ['ANY'], path: pattern, group, marks: [...handler.marks], limits: [...handler.limits], at: where, ...(handler.location ? { handler: handler.location } : {}) };
+        // Conventions the wrapper adds on its own are not modelled: the route is left undecided.
+        if (wrapped && /\b(RequireAuthorization|AllowAnonymous|AddEndpointFilter\w*)\s*\(/.test(field(wrapped.wrapper.node, 'body')?.text ?? '')) route.marks.push({ kind: 'custom', where, detail: `the project's ${wrapped.wrapper.owner.name}.${parts.name} wrapper adds authorization metadata` });
         this.routes.push(route);
+        // A wrapper that returns its builder (`return builder;`) chains further Map calls on the group.
+        if (wrapped?.returnsSelf) return receiver;
         return { kind: 'route', route };
       }
       if (parts.name === 'MapIdentityApi') {
@@ -276,7 +287,221 @@ class Collector {
         const value = values[index];
         if (value) inner.set(param.name, value);
       });
+      const scan = this.scanOf(target);
+      if (scan) return this.mapScanned(target, inner, scan, root);
       return this.method(target.owner.file, target, inner, root);
+    }
+    return undefined;
+  }
+
+  // ---- endpoint groups registered by reflection (`MapEndpoints()` over an `IEndpointGroup` / base class) ----
+
+  /** The class being mapped by a reflection helper: its `GetType().Name`, `type.Name` and properties are known. */
+  private scanning: CsClass | undefined;
+  private readonly scannedBases = new Set<string>();
+
+  /**
+   * A project helper that scans an assembly for the types deriving from one project type (`typeof(X)` with
+   * `IsAssignableTo`/`IsAssignableFrom`/`IsSubclassOf`/`GetInterfaces`) and maps each one's builder method.
+   */
+  private scanOf(method: CsMethod): { base: CsClass; entry: CsMethod } | undefined {
+    const body = field(method.node, 'body');
+    if (!body || !/\b(GetTypes|GetExportedTypes|DefinedTypes)\b/.test(body.text) || !/\b(IsAssignableTo|IsAssignableFrom|IsSubclassOf|GetInterfaces?)\b/.test(body.text)) return undefined;
+    let base: CsClass | undefined;
+    let entryName: string | undefined;
+    walk(body, (node) => {
+      if (node.type === 'type_of_expression' && !base) {
+        const type = kids(node).find((child) => child.type !== '(' && child.type !== ')' && child.type !== 'typeof');
+        const found = type ? this.project.classOf(type.text, method.owner.file) : undefined;
+        if (found && found.methods.some((each) => each.parameters.some((param) => BUILDER_TYPES.has(param.type)))) base = found;
+      }
+      const parts = invocationParts(node);
+      if (parts?.name === 'GetMethod') entryName ??= this.project.stringValue(parts.args[0], method.owner);
+      return true;
+    });
+    if (!base) return undefined;
+    const found = base;
+    const entries = found.methods.filter((each) => each.parameters.some((param) => BUILDER_TYPES.has(param.type)));
+    const entry = entries.find((each) => each.name === entryName) ?? (entryName === undefined ? entries.find((each) => new RegExp(`\\.${each.name}\\s*\\(`).test(body.text)) : undefined);
+    return entry ? { base: found, entry } : undefined;
+  }
+
+  /** Every concrete project class deriving from the scanned type, mapped through the helper as the helper maps it. */
+  private mapScanned(helper: CsMethod, env: Map<string, Value>, scan: { base: CsClass; entry: CsMethod }, root: Group): Value | undefined {
+    const body = field(helper.node, 'body');
+    const concrete = this.project.classes.filter((cls) => cls !== scan.base && cls.node.type !== 'interface_declaration' && !cls.modifiers.includes('abstract') && !cls.modifiers.includes('static') && this.project.inherits(cls, new Set([scan.base.name])));
+    let result: Value | undefined;
+    this.scannedBases.add(scan.base.name);
+    for (const cls of concrete) {
+      const inner = new Map(env);
+      const previous = this.scanning;
+      this.scanning = cls;
+      try {
+        result = this.method(helper.owner.file, helper, inner, root) ?? result;
+        // The builder handed to the class's method: an argument of the `Invoke(null, [group])` / `instance.Map(group)` call.
+        let handed: Value | undefined;
+        if (body) {
+          walk(body, (node) => {
+            const parts = invocationParts(node);
+            if (!handed && parts && (parts.name === scan.entry.name || parts.name === 'Invoke')) {
+              for (const arg of parts.args) {
+                walk(arg, (child) => {
+                  const value = child.type === 'identifier' ? inner.get(child.text) : undefined;
+                  if (!handed && value?.kind === 'group') handed = value;
+                  return !handed;
+                });
+              }
+            }
+            return !handed;
+          });
+        }
+        const own = [cls, ...this.project.ancestors(cls).chain].flatMap((each) => each.methods).find((each) => each.name === scan.entry.name && !each.modifiers.includes('abstract') && field(each.node, 'body') !== undefined);
+        const param = own?.parameters.find((each) => BUILDER_TYPES.has(each.type));
+        if (own && param && handed) this.method(own.owner.file, own, new Map([[param.name, handed]]), root);
+        else if (own) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: own.owner.file.source.file, line: own.node.startPosition.row + 1, message: `${cls.name}.${own.name} is mapped by ${helper.owner.name}.${helper.name} by reflection, but the builder it receives could not be followed.` });
+      } finally {
+        this.scanning = previous;
+      }
+    }
+    return result;
+  }
+
+  /** A group prefix the reflection helper computes for the class being mapped (`$"/api/{type.Name}"`, a `RoutePrefix` property …). */
+  private scannedString(node: Node | undefined, cls: CsClass, depth = 0): string | undefined {
+    if (!node || depth > 8) return undefined;
+    const known = this.project.stringValue(node, cls);
+    if (known !== undefined) return known;
+    switch (node.type) {
+      case 'parenthesized_expression':
+        return this.scannedString(kids(node)[0], cls, depth + 1);
+      case 'as_expression':
+      case 'cast_expression':
+        return this.scannedString(kids(node).find((child) => child.type !== 'predefined_type' && child.type !== 'as' && child.type !== '(' && child.type !== ')' && child.type !== 'identifier') ?? kids(node)[0], cls, depth + 1);
+      case 'binary_expression': {
+        const left = this.scannedString(field(node, 'left'), cls, depth + 1);
+        const right = this.scannedString(field(node, 'right'), cls, depth + 1);
+        if (node.children.some((child) => child?.type === '??')) return left ?? right;
+        return node.children.some((child) => child?.type === '+') && left !== undefined && right !== undefined ? left + right : undefined;
+      }
+      case 'interpolated_string_expression': {
+        let out = '';
+        for (const part of kids(node)) {
+          if (part.type === 'interpolated_string_text' || part.type === 'string_content') out += part.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+          else if (part.type === 'interpolation') {
+            const value = this.scannedString(kids(part).find((child) => child.type !== '{' && child.type !== '}'), cls, depth + 1);
+            if (value === undefined) return undefined;
+            out += value;
+          }
+        }
+        return out;
+      }
+      case 'identifier': {
+        const declarator = this.localDeclarator(node);
+        const init = declarator ? kids(declarator).find((child) => child.type === 'equals_value_clause') : undefined;
+        if (init) return this.scannedString(kids(init)[0], cls, depth + 1);
+        return this.propertyValue(cls, node.text);
+      }
+      case 'member_access_expression': {
+        const name = field(node, 'name')?.text ?? '';
+        const owner = field(node, 'expression');
+        if (owner?.type === 'type_of_expression') return name === 'Name' ? kids(owner).find((child) => child.type !== '(' && child.type !== ')' && child.type !== 'typeof')?.text : undefined;
+        // `type.Name`, `GetType().Name`, `group.GetType().Name`: the scanned class's name.
+        if (name === 'Name') return cls.name;
+        return this.propertyValue(cls, name);
+      }
+      case 'conditional_access_expression':
+      case 'invocation_expression': {
+        // `type.GetProperty(nameof(IEndpointGroup.RoutePrefix))?.GetValue(null)`: the class's own property, if it has one.
+        let property: string | undefined;
+        walk(node, (child) => {
+          const parts = invocationParts(child);
+          if (parts?.name === 'GetProperty' || parts?.name === 'GetField') property ??= this.project.stringValue(parts.args[0], cls);
+          return property === undefined;
+        });
+        const parts = invocationParts(node);
+        if (property === undefined && parts?.name === 'Replace' && parts.receiver) {
+          const text = this.scannedString(parts.receiver, cls, depth + 1);
+          const from = this.project.stringValue(parts.args[0], cls);
+          const to = this.project.stringValue(parts.args[1], cls);
+          return text !== undefined && from !== undefined && to !== undefined ? text.split(from).join(to) : undefined;
+        }
+        return property !== undefined ? this.propertyValue(cls, property) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The declarator of a local variable named by `node`, in its enclosing method. */
+  private localDeclarator(node: Node): Node | undefined {
+    let scope: Node | null = node.parent;
+    while (scope && scope.type !== 'method_declaration' && scope.type !== 'local_function_statement') scope = scope.parent;
+    let found: Node | undefined;
+    if (scope) {
+      walk(scope, (child) => {
+        if (!found && child.type === 'variable_declarator' && kids(child)[0]?.text === node.text && child.startIndex < node.startIndex) found = child;
+        return found === undefined;
+      });
+    }
+    return found;
+  }
+
+  /** A string property, field or constant of a class or its project bases (`public static string RoutePrefix => "/api/x";`). */
+  private propertyValue(cls: CsClass, name: string): string | undefined {
+    for (const each of [cls, ...this.project.ancestors(cls).chain]) {
+      const constant = each.constants.get(name);
+      if (constant) return this.project.stringValue(constant, each);
+      const body = field(each.node, 'body');
+      for (const member of body ? kids(body) : []) {
+        if (member.type !== 'property_declaration' || field(member, 'name')?.text !== name) continue;
+        const arrow = kids(member).find((child) => child.type === 'arrow_expression_clause');
+        const init = kids(member).find((child) => child.type === 'equals_value_clause');
+        const value = arrow ? kids(arrow)[0] : init ? kids(init)[0] : undefined;
+        if (!value) {
+          // `{ get { return "/x"; } }`
+          const returned = member.text.match(/return\s+("(?:[^"\\]|\\.)*")\s*;/);
+          if (returned?.[1]) return JSON.parse(returned[1]) as string;
+        }
+        return value ? this.project.stringValue(value, each) : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A project extension that wraps a framework `Map{Verb}` with other parameters (`MapGet(this IEndpointRouteBuilder b,
+   * Delegate handler, string pattern = "")` calling `b.MapGet(pattern, handler)`): the caller's pattern and handler.
+   */
+  private passThrough(name: string, args: readonly Node[]): { pattern: Node; handler?: Node; wrapper: CsMethod; returnsSelf: boolean } | undefined {
+    for (const method of this.project.methodsNamed(name)) {
+      const list = field(method.node, 'parameters');
+      const body = field(method.node, 'body');
+      if (!list || !body || !/^\(\s*this\s/.test(list.text)) continue;
+      const params = kids(list).filter((child) => child.type === 'parameter');
+      const own = params.slice(1);
+      if (args.length > own.length || args.length === 0) continue;
+      if (/^string\b/.test(field(own[0] ?? list, 'type')?.text ?? '')) continue;
+      const self = field(params[0] ?? list, 'name')?.text;
+      let call: ReturnType<typeof invocationParts>;
+      walk(body, (node) => {
+        const parts = invocationParts(node);
+        if (!call && parts?.name === name && parts.receiver?.text === self) call = parts;
+        return call === undefined;
+      });
+      if (!call) continue;
+      const resolve = (arg: Node | undefined): Node | undefined => {
+        if (arg?.type !== 'identifier') return undefined;
+        const index = own.findIndex((param) => field(param, 'name')?.text === arg.text);
+        if (index < 0) return undefined;
+        const init = own[index] ? kids(own[index]).find((child) => child.type === 'equals_value_clause') : undefined;
+        return args[index] ?? (init ? kids(init)[0] : undefined);
+      };
+      const pattern = resolve(call.args[0]);
+      const handler = resolve(call.args[1]);
+      if (!pattern) continue;
+      this.visited.add(method.node.id);
+      const returnsSelf = self !== undefined && new RegExp(`\\breturn\\s+${self}\\s*;`).test(body.text);
+      return { pattern, wrapper: method, returnsSelf, ...(handler ? { handler } : {}) };
     }
     return undefined;
   }
