@@ -38,7 +38,7 @@ function input(overrides: Partial<ChecklistInput> = {}): ChecklistInput {
     findings: [],
     inventory: { apis: [], endpoints: [] },
     ran: new Set(allChecks.map((check) => check.id)),
-    evidence: { scanning: { pipelines: [], scanners: [] }, accessTokens: [], correlationIds: [], oauthClients: [], revocation: [], tokens: { rotation: [], revocation: [], undecided: [] }, apiKeys: { stores: [], prefixes: [] } },
+    evidence: { scanning: { pipelines: [], scanners: [] }, accessTokens: [], correlationIds: [], hsts: [], oauthClients: [], revocation: [], tokens: { rotation: [], revocation: [], undecided: [] }, apiKeys: { stores: [], prefixes: [] } },
     maxAccessTokenSeconds: 900,
     ...overrides,
   };
@@ -224,6 +224,55 @@ describe('seed 003 checklist on the fixtures that show each practice', () => {
       const decided = item(result.checklist ?? [], entry.item);
       expect({ status: decided.status, reason: decided.reason }).toMatchObject({ status: entry.status });
       if (entry.line !== undefined) expect(decided.evidence?.[0]?.location).toMatchObject({ ...(project ? {} : { file: name }), line: entry.line });
+    });
+  }
+});
+
+/** HSTS, as projects turn it on (and off): each spelling audited alone. */
+const HSTS_SPELLINGS: { name: string; file: string; text: string; status: ChecklistItem['status']; line?: number }[] = [
+  { name: 'helmet() with its defaults', file: 'app.js', status: 'pass', line: 4, text: "const express = require('express');\nconst helmet = require('helmet');\nconst app = express();\napp.use(helmet());\nmodule.exports = app;\n" },
+  {
+    name: 'helmet({ strictTransportSecurity: { maxAge } }) (ESM)',
+    file: 'app.mjs',
+    status: 'pass',
+    line: 5,
+    text: "import express from 'express';\nimport helmet from 'helmet';\n\nconst app = express();\napp.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: { maxAge: 63072000, preload: true } }));\nexport default app;\n",
+  },
+  { name: 'helmet.hsts() on its own', file: 'server.ts', status: 'pass', line: 4, text: "import express from 'express';\nimport helmet from 'helmet';\nconst app = express();\napp.use(helmet.hsts({ maxAge: 31536000, includeSubDomains: true }));\n" },
+  { name: 'Fastify helmet plugin', file: 'server.js', status: 'pass', line: 3, text: "const fastify = require('fastify')({ logger: false });\n\nfastify.register(require('@fastify/helmet'), { global: true });\n" },
+  {
+    name: 'the header set by hand',
+    file: 'hsts.js',
+    status: 'pass',
+    line: 2,
+    text: "module.exports = function hsts(req, res, next) {\n  res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');\n  next();\n};\n",
+  },
+  { name: 'Django settings', file: 'settings.py', status: 'pass', line: 2, text: 'SECURE_SSL_REDIRECT = True\nSECURE_HSTS_SECONDS = 31_536_000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\n' },
+  { name: 'Flask-Talisman', file: 'app.py', status: 'pass', line: 5, text: 'from flask import Flask\nfrom flask_talisman import Talisman\n\napp = Flask(__name__)\nTalisman(app, content_security_policy=None)\n' },
+  // ok: look-alikes that do not send HSTS.
+  { name: 'helmet({ hsts: false })', file: 'app.js', status: 'unknown', text: "const helmet = require('helmet');\nconst app = require('express')();\napp.use(helmet({ hsts: false }));\n" },
+  { name: 'helmet.hsts({ maxAge: 0 })', file: 'app.js', status: 'unknown', text: "const helmet = require('helmet');\nconst app = require('express')();\napp.use(helmet.hsts({ maxAge: 0 }));\n" },
+  { name: 'max-age=0 set by hand', file: 'app.js', status: 'unknown', text: "const app = require('express')();\napp.use((req, res, next) => {\n  res.set('Strict-Transport-Security', 'max-age=0');\n  next();\n});\n" },
+  { name: 'SECURE_HSTS_SECONDS = 0', file: 'settings.py', status: 'unknown', text: 'SECURE_HSTS_SECONDS = 0\n' },
+  { name: 'Talisman with HSTS off', file: 'app.py', status: 'unknown', text: 'from flask import Flask\nfrom flask_talisman import Talisman\n\napp = Flask(__name__)\nTalisman(app, strict_transport_security=False)\n' },
+];
+
+describe('seed 003 checklist: HSTS enabled', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'apisec-checklist-hsts-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+  for (const entry of HSTS_SPELLINGS) {
+    it(`${entry.status} on ${entry.name}`, async () => {
+      const root = await mkdtemp(join(scratch, 'p-'));
+      await writeFile(join(root, entry.file), entry.text);
+      const result = await audit({ root, name: 'fixture', today: '2026-06-01' });
+      const decided = item(result.checklist ?? [], 'HSTS enabled');
+      expect({ status: decided.status, reason: decided.reason }).toMatchObject({ status: entry.status });
+      if (entry.line !== undefined) expect(decided.evidence?.[0]?.location).toMatchObject({ file: entry.file, line: entry.line });
     });
   }
 });

@@ -280,6 +280,11 @@ const RULES: Rule[] = [
     group: 'Transport',
     item: 'HSTS enabled',
     checks: ['https-not-enforced'],
+    decide: ({ evidence }) => {
+      const sent = evidence.hsts;
+      if (sent.length === 0) return undefined;
+      return { status: 'pass', reason: `\`Strict-Transport-Security\` is sent: ${listed(sent.map((entry) => `${entry.detail} at ${at(entry.location)}`))}.`, evidence: proofs(sent) };
+    },
   },
   {
     group: 'Operations',

@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { factsOf, locationOf, snippetOf, stringValue } from '../analysis/code.js';
+import { objectOf, option } from '../analysis/code-auth.js';
+import { pluginOf } from '../analysis/code-transport.js';
+import { factsOf, literalValue, locationOf, snippetOf, stringValue } from '../analysis/code.js';
 import { dependencyScanning, type DependencyScanning } from '../analysis/dependency-scanning.js';
 import { oauthClients, type OAuthClient } from '../analysis/oauth-clients.js';
 import { apiKeyLifecycle, type ApiKeyLifecycle } from '../checks/api-key-stored-in-plaintext/lifecycle.js';
@@ -22,6 +24,8 @@ export interface ChecklistEvidence {
   scanning: DependencyScanning;
   accessTokens: IssuedAccessToken[];
   correlationIds: Proof[];
+  /** Middleware or settings that send `Strict-Transport-Security` with a positive max-age. */
+  hsts: Proof[];
   /** OAuth authorization-code clients found in code, with whether PKCE is on. */
   oauthClients: OAuthClient[];
   /** Endpoints that revoke or rotate credentials (tokens, sessions, API keys), found by their paths: leads only. */
@@ -147,6 +151,63 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
   return out;
 }
 
+/** helmet and its Koa / Fastify ports: HSTS is on unless `hsts` / `strictTransportSecurity` is `false`. */
+const HELMET = /^(helmet|koa-helmet)(\.default)?$/;
+const HELMET_PLUGIN = /^(@fastify\/helmet|fastify-helmet)$/;
+/** The standalone HSTS middleware: helmet's own (`helmet.hsts`, `helmet.strictTransportSecurity`) and the `hsts` package. */
+const HSTS_MIDDLEWARE = /^(helmet|koa-helmet)(\.default)?\.(hsts|strictTransportSecurity)$|^hsts(\.default)?$/;
+
+/** A `maxAge` option written as 0 turns HSTS off (browsers forget the host). */
+function zeroMaxAge(source: SourceFile, options: Node | undefined): boolean {
+  const value = literalValue(option(source, options, 'maxAge'));
+  return value === 0 || value === '0';
+}
+
+function hsts(sources: readonly SourceFile[]): Proof[] {
+  const out: Proof[] = [];
+  for (const source of sources) {
+    const facts = factsOf(source);
+    if (source.language === 'python') {
+      for (const call of facts.calls) {
+        // Flask-Talisman sends HSTS (one year) unless `strict_transport_security=False`.
+        if (/(^|\.)Talisman$/.test(call.callee) && literalValue(call.kwargs.get('strict_transport_security')) !== false && !/^0+$/.test(call.kwargs.get('strict_transport_security_max_age')?.text ?? '')) {
+          out.push(proof(source, call.node, '`Talisman` sends `Strict-Transport-Security`'));
+        }
+      }
+      // Django: `SECURE_HSTS_SECONDS = 31536000` in the settings.
+      for (const assignment of source.tree.rootNode.descendantsOfType('assignment')) {
+        if (assignment?.childForFieldName('left')?.text !== 'SECURE_HSTS_SECONDS') continue;
+        const right = assignment.childForFieldName('right');
+        if (right?.type === 'integer' && Number(right.text.replace(/_/g, '')) > 0) out.push(proof(source, assignment, `Django \`SECURE_HSTS_SECONDS = ${right.text}\``));
+      }
+      continue;
+    }
+    for (const call of facts.calls) {
+      const plugin = pluginOf(source, call);
+      if (HELMET.test(call.callee) || (plugin !== undefined && HELMET_PLUGIN.test(plugin))) {
+        const options = objectOf(source, plugin !== undefined ? call.args[1] : call.args[0]);
+        const setting = option(source, options, 'hsts') ?? option(source, options, 'strictTransportSecurity');
+        if (literalValue(setting) === false || zeroMaxAge(source, setting?.type === 'object' ? setting : undefined)) continue;
+        out.push(proof(source, call.node, `\`${plugin ?? call.callee.replace(/\.default$/, '')}\` sends \`Strict-Transport-Security\``));
+        continue;
+      }
+      if (HSTS_MIDDLEWARE.test(call.callee)) {
+        if (zeroMaxAge(source, objectOf(source, call.args[0]))) continue;
+        out.push(proof(source, call.node, `\`${call.callee.replace(/\.default/, '')}\` sends \`Strict-Transport-Security\``));
+        continue;
+      }
+      // `res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')`.
+      const header = stringValue(call.args[0]);
+      const value = stringValue(call.args[1]);
+      if (header?.toLowerCase() === 'strict-transport-security' && HEADER_SETTERS.test(call.callee) && value !== undefined) {
+        const maxAge = /max-age\s*=\s*"?(\d+)/i.exec(value);
+        if (maxAge && Number(maxAge[1]) > 0) out.push(proof(source, call.node, 'sets the `Strict-Transport-Security` response header'));
+      }
+    }
+  }
+  return out;
+}
+
 /** Routes whose paths say they refresh or revoke credentials (`/auth/refresh`, `/logout`, `DELETE /tokens`): leads only. */
 function revocationEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
   return endpoints.filter((endpoint) => handlerKind(endpoint) !== undefined);
@@ -157,6 +218,7 @@ export function gatherEvidence(ctx: CheckContext): ChecklistEvidence {
     scanning: dependencyScanning(ctx),
     accessTokens: issuedAccessTokens(ctx.sources),
     correlationIds: correlationIds(ctx.sources),
+    hsts: hsts(ctx.sources),
     oauthClients: oauthClients(ctx.sources),
     revocation: revocationEndpoints(ctx.inventory.endpoints),
     tokens: tokenLifecycle(ctx),

@@ -1,5 +1,6 @@
 const express = require('express');
 const cors = require('cors');
+const helmet = require('helmet');
 const { API_PREFIX, INTERNAL_PREFIX } = require('./config/constants');
 const { requireAuth } = require('./middleware/auth');
 const requestLogger = require('./middleware/logging');
@@ -13,6 +14,8 @@ const app = express();
 app.use(cors({ origin: true, credentials: true }));
 app.use(express.json({ limit: '50mb' }));
 app.use(requestLogger);
+// Browsers that reached the API once over HTTPS never downgrade to HTTP for two years.
+app.use(helmet.strictTransportSecurity({ maxAge: 63072000, includeSubDomains: true }));
 
 app.get('/health', (req, res) => res.json({ status: 'ok' }));
 
