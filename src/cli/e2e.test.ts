@@ -68,7 +68,7 @@ describe('apisec audit on examples/payments-service, end to end', () => {
     expect(plan).toMatch(/^1\. \*\*Critical\*\* \[F1\. [^\]]+\]\(#f1-[a-z0-9-]+\)/m);
     expect(plan).not.toContain('How to fix');
     expect(markdown).toContain('| `src/middleware/auth.js:6` | `req.query.access_token` reads the `access_token` credential from the query string. | `req.query.access_token` |');
-    expect(markdown).toMatch(/\| `src\/app\.js:14` \| .* \| `cors\(\{ origin: true, credentials: true \}\)` \|/);
+    expect(markdown).toMatch(/\| `src\/app\.js:15` \| .* \| `cors\(\{ origin: true, credentials: true \}\)` \|/);
     // Seed 003's checklist closes the plan: every item decided, a ✗ linking to the finding that decided it.
     const checklist = markdown.slice(markdown.indexOf('### Quick Security Review Checklist'));
     expect(markdown.indexOf('### Quick Security Review Checklist')).toBeGreaterThan(markdown.indexOf('## Remediation Plan'));
@@ -80,7 +80,8 @@ describe('apisec audit on examples/payments-service, end to end', () => {
     expect(checklist).toContain('| Operations | Dependencies scanned for CVEs | ✓ | Dependencies are scanned: Dependabot at .github/dependabot.yml:4.');
     expect(checklist).toContain('| Authentication | JWTs use RS256 with short expiry | ✓ | Every access token the code issues is signed with an asymmetric algorithm and expires within 15 min (src/auth/tokens.js:9, 15 min, RS256).');
     expect(checklist).toContain('| Authentication | Token rotation implemented | ✓ | Refresh tokens rotate: `POST /auth/token/refresh` issues new tokens and invalidates the presented one (src/routes/auth.js:16).');
-    expect(checklist).toContain('| Transport | HSTS enabled | ✓ | `Strict-Transport-Security` is sent: `helmet.strictTransportSecurity` sends `Strict-Transport-Security` at src/app.js:18.');
+    expect(checklist).toContain('| Authentication | OAuth 2.0 with PKCE for public clients | ✓ | Every OAuth authorization-code client (1) turns PKCE on: src/routes/bank-link.js:31.');
+    expect(checklist).toContain('| Transport | HSTS enabled | ✓ | `Strict-Transport-Security` is sent: `helmet.strictTransportSecurity` sends `Strict-Transport-Security` at src/app.js:19.');
     expect(checklist).toContain('| Operations | Request logging with correlation IDs | ✓ | Requests get an id the logs carry: `pino-http` with `genReqId`');
 
     // The same findings as the JSON: one heading per check that reported.

@@ -98,7 +98,7 @@ describe('apisec inventory and apisec sunset, end to end', () => {
     expect(csv.code).toBe(0);
     const rows = csv.stdout.trimEnd().split('\n');
     expect(rows[0]).toBe('method,path,api,x-api-status,x-data-classification,x-auth-required,x-auth-scopes,x-deprecation-date,x-sunset-date,auth-state,auth-reason,sources');
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(17);
     expect(rows).toContain(
       'PUT,/api/v1/merchants/{merchantId}/payout-account,express app (src/app.js),active,high,false,,,,unprotected,no authentication applies to this route,code src/routes/merchants.js:11',
     );
@@ -126,7 +126,7 @@ describe('apisec inventory and apisec sunset, end to end', () => {
     const inside = await cli(['inventory', 'payments', '-o', 'payments/openapi-inventory.yaml', '--format', 'json'], cwd);
     expect(inside.code).toBe(0);
     const again = await cli(['inventory', 'payments', '--format', 'csv'], cwd);
-    expect(again.stdout.trimEnd().split('\n')).toHaveLength(15);
+    expect(again.stdout.trimEnd().split('\n')).toHaveLength(17);
     expect(again.stdout).not.toContain('API Inventory');
 
     const missing = await cli(['inventory', 'payments', '-o', 'no/such/folder/inv.yaml'], cwd);

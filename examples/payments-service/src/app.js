@@ -5,6 +5,7 @@ const { API_PREFIX, INTERNAL_PREFIX } = require('./config/constants');
 const { requireAuth } = require('./middleware/auth');
 const requestLogger = require('./middleware/logging');
 const auth = require('./routes/auth');
+const bankLink = require('./routes/bank-link');
 const payments = require('./routes/payments');
 const merchants = require('./routes/merchants');
 const admin = require('./routes/admin');
@@ -23,6 +24,7 @@ app.use('/webhooks', webhooks);
 app.use('/auth', auth);
 app.use(`${API_PREFIX}/payments`, payments);
 app.use(`${API_PREFIX}/merchants`, merchants);
+app.use(`${API_PREFIX}/bank-link`, bankLink);
 app.use(`${INTERNAL_PREFIX}/admin`, requireAuth, admin);
 
 app.use((err, req, res, next) => {
