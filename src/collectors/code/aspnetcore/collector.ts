@@ -212,6 +212,10 @@ class Collector {
         if (wrapped?.returnsSelf) return receiver;
         return { kind: 'route', route };
       }
+      if (parts.name === 'MapCarter' && !this.projectMethod('MapCarter')) {
+        this.mapCarter(group, root);
+        return receiver;
+      }
       if (parts.name === 'MapIdentityApi') {
         // ASP.NET Core Identity's API endpoints (IdentityApiEndpointRouteBuilderExtensions); `/manage` requires authorization.
         const manage: Group = { parent: group, prefix: '/manage', marks: [{ kind: 'authorize', policies: [], roles: [], where, detail: 'MapIdentityApi: /manage group RequireAuthorization()' }], limits: [] };
@@ -292,6 +296,37 @@ class Collector {
       return this.method(target.owner.file, target, inner, root);
     }
     return undefined;
+  }
+
+  /**
+   * Carter's `app.MapCarter()` calls `AddRoutes(app)` on every `ICarterModule` of the application; a `CarterModule`
+   * subclass maps on a group with the prefix given to `base("/prefix")` and the conventions its constructor adds.
+   */
+  private mapCarter(group: Group, root: Group): void {
+    const carter = new Set(['ICarterModule', 'CarterModule']);
+    for (const name of carter) this.scannedBases.add(name);
+    for (const cls of this.project.classes) {
+      if (cls.node.type === 'interface_declaration' || cls.modifiers.includes('abstract') || !this.project.inherits(cls, carter)) continue;
+      const method = [cls, ...this.project.ancestors(cls).chain].flatMap((each) => each.methods).find((each) => each.name === 'AddRoutes' && field(each.node, 'body') !== undefined);
+      const param = method?.parameters.find((each) => BUILDER_TYPES.has(each.type));
+      if (!method || !param) continue;
+      let target = group;
+      const body = field(cls.node, 'body');
+      const ctor = body ? kids(body).find((member) => member.type === 'constructor_declaration') : undefined;
+      if (ctor) {
+        const initializer = kids(ctor).find((child) => child.type === 'constructor_initializer');
+        const argList = initializer ? kids(initializer).find((child) => child.type === 'argument_list') : undefined;
+        const first = argList ? kids(argList).find((child) => child.type === 'argument') : undefined;
+        const prefix = first ? this.project.stringValue(kids(first).pop(), cls) : undefined;
+        const where = locate(cls.file.source.file, ctor);
+        target = { parent: group, prefix: prefix ?? '', marks: [], limits: [] };
+        if (first && prefix === undefined) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: cls.file.source.file, line: where.line, message: `${cls.name}: the CarterModule prefix ${first.text} is computed; its routes are listed without it.` });
+        const ctorBody = field(ctor, 'body')?.text ?? '';
+        if (/\bRequireAuthorization\s*\(\s*\)/.test(ctorBody)) target.marks.push({ kind: 'authorize', policies: [], roles: [], where, detail: `${cls.name}: this.RequireAuthorization() in the CarterModule constructor` });
+        else if (/\b(RequireAuthorization|AllowAnonymous|AddEndpointFilter\w*|RequireHost)\s*\(/.test(ctorBody)) target.marks.push({ kind: 'custom', where, detail: `${cls.name}: conventions set in the CarterModule constructor are not modelled` });
+      }
+      this.method(method.owner.file, method, new Map([[param.name, { kind: 'group', group: target }]]), root);
+    }
   }
 
   // ---- endpoint groups registered by reflection (`MapEndpoints()` over an `IEndpointGroup` / base class) ----
