@@ -367,7 +367,10 @@ class Collector {
     const concrete = this.project.classes.filter((cls) => cls !== scan.base && cls.node.type !== 'interface_declaration' && !cls.modifiers.includes('abstract') && !cls.modifiers.includes('static') && this.project.inherits(cls, new Set([scan.base.name])));
     let result: Value | undefined;
     this.scannedBases.add(scan.base.name);
+    const terms = body ? this.scanFilter(body) : [];
+    const unread = new Set<string>();
     for (const cls of concrete) {
+      if (terms.some((term) => this.filterTerm(term, cls, unread) === false)) continue;
       const inner = new Map(env);
       const previous = this.scanning;
       this.scanning = cls;
@@ -398,7 +401,47 @@ class Collector {
         this.scanning = previous;
       }
     }
+    if (unread.size > 0) this.diagnostics.push({ level: 'info', source: `collector:${FRAMEWORK}`, file: helper.owner.file.source.file, line: helper.node.startPosition.row + 1, message: `${helper.owner.name}.${helper.name}: the scan's filter ${[...unread].join(', ').slice(0, 120)} is not evaluated; every concrete ${scan.base.name} type is listed.` });
     return result;
+  }
+
+  /** The `&&` terms of the helper's `.Where(t => …)` filter over the scanned types. */
+  private scanFilter(body: Node): Node[] {
+    const terms: Node[] = [];
+    walk(body, (node) => {
+      const parts = invocationParts(node);
+      if (parts?.name === 'Where' && parts.args[0]?.type === 'lambda_expression') {
+        const split = (expr: Node | undefined): void => {
+          if (!expr) return;
+          if (expr.type === 'parenthesized_expression') return split(kids(expr)[0]);
+          if (expr.type === 'binary_expression' && expr.children.some((child) => child?.type === '&&')) {
+            split(field(expr, 'left'));
+            split(field(expr, 'right'));
+            return;
+          }
+          terms.push(expr);
+        };
+        split(field(parts.args[0], 'body'));
+      }
+      return true;
+    });
+    return terms;
+  }
+
+  /** Whether a concrete class passes one filter term: false excludes it; undefined when the term is not read. */
+  private filterTerm(term: Node, cls: CsClass, unread: Set<string>): boolean | undefined {
+    const text = term.text.replace(/\s+/g, ' ');
+    // Kind tests every concrete project class passes; the base test itself.
+    if (/^(!\s*\w+\.(IsAbstract|IsInterface|IsGenericTypeDefinition)|\w+\.IsClass|\w+\.IsPublic|\w+\s+is\s+\{[^}]*\})$/.test(text) && !/\b(IsAbstract|IsInterface|IsClass):\s*(true)/.test(text)) return true;
+    if (/\b(IsAssignableTo|IsAssignableFrom|IsSubclassOf|GetInterfaces?)\b/.test(text)) return true;
+    // An attribute that opts a type out (`t.GetCustomAttribute<SkipAttribute>() == null`, `!t.IsDefined(typeof(Skip))`).
+    const attribute = /GetCustomAttribute<(\w+)>\(\)\s*(==|is)\s*null|!\s*\w+\.IsDefined\(\s*typeof\((\w+)\)/.exec(text);
+    const name = attribute?.[1] ?? attribute?.[3];
+    if (name) return !cls.attributes.some((each) => each.name === name || `${each.name}Attribute` === name || each.name === name.replace(/Attribute$/, ''));
+    const naming = /^\w+\.Name\.(EndsWith|StartsWith)\("([^"]*)"\)$/.exec(text);
+    if (naming?.[2] !== undefined) return naming[1] === 'EndsWith' ? cls.name.endsWith(naming[2]) : cls.name.startsWith(naming[2]);
+    unread.add(text);
+    return undefined;
   }
 
   /** A group prefix the reflection helper computes for the class being mapped (`$"/api/{type.Name}"`, a `RoutePrefix` property …). */
