@@ -276,3 +276,81 @@ describe('seed 003 checklist: HSTS enabled', () => {
     });
   }
 });
+
+/** API keys kept by projects without an ORM: the tables their migrations create. */
+const KEY_MIGRATIONS: { name: string; file: string; text: string; status: ChecklistItem['status']; reason?: string }[] = [
+  {
+    name: 'knex migration, digest and scopes',
+    file: '20240312101500_api_keys.js',
+    status: 'pass',
+    reason: '`api_keys` (digest `key_hash`, scope `scopes`, prefix `key_prefix`, environment `livemode`)',
+    text: [
+      'exports.up = (knex) =>',
+      "  knex.schema.createTable('api_keys', (table) => {",
+      "    table.increments('id');",
+      "    table.integer('account_id').notNullable().references('accounts.id');",
+      "    table.string('key_prefix', 12).notNullable();",
+      "    table.string('key_hash', 64).notNullable().unique();",
+      "    table.specificType('scopes', 'text[]').notNullable();",
+      "    table.boolean('livemode').notNullable().defaultTo(false);",
+      "    table.timestamp('revoked_at');",
+      '  });',
+      '',
+      "exports.down = (knex) => knex.schema.dropTable('api_keys');",
+      '',
+    ].join('\n'),
+  },
+  {
+    name: 'node-pg-migrate, digest and permissions',
+    file: '1717171717171_personal-access-tokens.js',
+    status: 'pass',
+    reason: '`personal_access_tokens` (digest `token_digest`, scope `permissions`)',
+    text: [
+      '/** @param pgm {import("node-pg-migrate").MigrationBuilder} */',
+      'exports.up = (pgm) => {',
+      "  pgm.createTable('personal_access_tokens', {",
+      "    id: 'id',",
+      "    user_id: { type: 'integer', notNull: true, references: 'users', onDelete: 'CASCADE' },",
+      "    token_digest: { type: 'char(64)', notNull: true, unique: true },",
+      "    permissions: { type: 'text[]', notNull: true, default: pgm.func(\"'{}'\") },",
+      "    created_at: { type: 'timestamptz', notNull: true, default: pgm.func('now()') },",
+      '  });',
+      '};',
+      '',
+    ].join('\n'),
+  },
+  {
+    name: 'knex migration (ESM), plaintext key and no scope',
+    file: 'create_api_tokens.mjs',
+    status: 'unknown',
+    reason: '`api_tokens` at create_api_tokens.mjs:2 (no digest column or hashed lookup seen, no scope column)',
+    text: "export async function up(knex) {\n  await knex.schema.createTable('api_tokens', (t) => {\n    t.uuid('id').primary();\n    t.string('token').notNullable();\n    t.string('name');\n  });\n}\n",
+  },
+  {
+    name: 'a migration for another table',
+    file: '001_sessions.js',
+    status: 'unknown',
+    reason: 'No model that stores API keys was found',
+    text: "exports.up = (pgm) => {\n  pgm.createTable('sessions', { sid: { type: 'varchar', primaryKey: true }, sess: { type: 'json', notNull: true } });\n};\n",
+  },
+];
+
+describe('seed 003 checklist: API keys in tables created by migrations', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'apisec-checklist-keys-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+  for (const entry of KEY_MIGRATIONS) {
+    it(`${entry.status} on ${entry.name}`, async () => {
+      const root = await mkdtemp(join(scratch, 'p-'));
+      await writeFile(join(root, entry.file), entry.text);
+      const result = await audit({ root, name: 'fixture', today: '2026-06-01' });
+      const decided = item(result.checklist ?? [], 'API keys prefixed, stored hashed, scoped and per environment');
+      expect(decided.status).toBe(entry.status);
+      if (entry.reason !== undefined) expect(decided.reason).toContain(entry.reason);
+    });
+  }
+});

@@ -81,6 +81,7 @@ describe('apisec audit on examples/payments-service, end to end', () => {
     expect(checklist).toContain('| Authentication | JWTs use RS256 with short expiry | ✓ | Every access token the code issues is signed with an asymmetric algorithm and expires within 15 min (src/auth/tokens.js:9, 15 min, RS256).');
     expect(checklist).toContain('| Authentication | Token rotation implemented | ✓ | Refresh tokens rotate: `POST /auth/token/refresh` issues new tokens and invalidates the presented one (src/routes/auth.js:16).');
     expect(checklist).toContain('| Authentication | OAuth 2.0 with PKCE for public clients | ✓ | Every OAuth authorization-code client (1) turns PKCE on: src/routes/bank-link.js:31.');
+    expect(checklist).toContain('| Authentication | API keys prefixed, stored hashed, scoped and per environment | ✓ | API keys are stored as digests and scoped: `partner_api_keys` (digest `key_hash`, scope `scopes`, prefix `key_prefix`, environment `environment`) at migrations/1718000000000_partner-api-keys.js:5');
     expect(checklist).toContain('| Transport | HSTS enabled | ✓ | `Strict-Transport-Security` is sent: `helmet.strictTransportSecurity` sends `Strict-Transport-Security` at src/app.js:19.');
     expect(checklist).toContain('| Operations | Request logging with correlation IDs | ✓ | Requests get an id the logs carry: `pino-http` with `genReqId`');
 

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isJs, isPython } from '../../analysis/code-auth.js';
 import { modelDefinitions } from '../../analysis/code-authz.js';
-import { factsOf, locationOf, snippetOf } from '../../analysis/code.js';
+import { factsOf, locationOf, snippetOf, stringValue } from '../../analysis/code.js';
 import { isTestFile } from '../../analysis/code-transport.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
@@ -136,6 +136,50 @@ function prismaModels(ctx: CheckContext): RawModel[] {
   return out;
 }
 
+/**
+ * Tables created by JS migrations, for projects that query the database without an ORM: knex
+ * `knex.schema.createTable('api_keys', (table) => { table.string('key_hash') })` and node-pg-migrate
+ * `pgm.createTable('api_keys', { key_hash: { type: 'text' } })`.
+ */
+function migrationTables(ctx: CheckContext): RawModel[] {
+  const out: RawModel[] = [];
+  for (const source of ctx.sources) {
+    if (isTestFile(source.file) || !isJs(source)) continue;
+    for (const call of factsOf(source).calls) {
+      if (!/(^|\.)createTable$/.test(call.written)) continue;
+      const name = stringValue(call.args[0]);
+      const shape = call.args[1];
+      if (name === undefined || !shape) continue;
+      const declarations = new Map<string, { text: string; line: number }>();
+      const fields: string[] = [];
+      const add = (field: string | undefined, node: Node): void => {
+        if (field === undefined || field === '' || declarations.has(field)) return;
+        fields.push(field);
+        declarations.set(field, { text: snippetOf(node, 100), line: node.startPosition.row + 1 });
+      };
+      if (shape.type === 'object') {
+        for (const pair of shape.namedChildren) {
+          if (pair?.type !== 'pair') continue;
+          const key = pair.childForFieldName('key');
+          add(stringValue(key) ?? key?.text, pair);
+        }
+      } else if (shape.type === 'arrow_function' || shape.type === 'function_expression' || shape.type === 'function') {
+        // The builder is the callback's first parameter: `table.text('key_hash')`, `t.specificType('scopes', 'text[]')`.
+        const parameters = shape.childForFieldName('parameters');
+        const builder = (shape.childForFieldName('parameter') ?? parameters?.namedChildren[0])?.text;
+        if (builder === undefined) continue;
+        for (const inner of factsOf(source).calls) {
+          if (inner.node.startIndex < shape.startIndex || inner.node.endIndex > shape.endIndex) continue;
+          if (!inner.written.startsWith(`${builder}.`)) continue;
+          add(stringValue(inner.args[0]), inner.node);
+        }
+      }
+      if (fields.length > 0) out.push({ name, fields, location: locationOf(source, call.node), declarations, source, node: call.node });
+    }
+  }
+  return out;
+}
+
 function column(fields: readonly string[], pattern: RegExp): string | undefined {
   return fields.find((field) => pattern.test(normalise(field)));
 }
@@ -176,7 +220,7 @@ export function apiKeyLifecycle(ctx: CheckContext): ApiKeyLifecycle {
   if (cached) return cached;
   const lookups = credentialLookups(ctx);
   const stores: ApiKeyStore[] = [];
-  for (const model of [...codeModels(ctx), ...prismaModels(ctx)]) {
+  for (const model of [...codeModels(ctx), ...prismaModels(ctx), ...migrationTables(ctx)]) {
     // A model called just `Token` holds API tokens unless it pairs them with refresh tokens (a session store).
     const plainToken = /^(user_?)?tokens?$/i.test(model.name) && !model.fields.some((field) => /refresh/i.test(field));
     if ((!KEY_MODEL.test(model.name) && !plainToken) || NOT_KEY_MODEL.test(model.name)) continue;
