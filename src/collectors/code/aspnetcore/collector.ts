@@ -413,7 +413,10 @@ class Collector {
       if (parts?.name === 'Where' && parts.args[0]?.type === 'lambda_expression') {
         const split = (expr: Node | undefined): void => {
           if (!expr) return;
-          if (expr.type === 'parenthesized_expression') return split(kids(expr)[0]);
+          if (expr.type === 'parenthesized_expression') {
+            split(kids(expr)[0]);
+            return;
+          }
           if (expr.type === 'binary_expression' && expr.children.some((child) => child?.type === '&&')) {
             split(field(expr, 'left'));
             split(field(expr, 'right'));
