@@ -278,7 +278,7 @@ describe('seed 003 checklist: HSTS enabled', () => {
 });
 
 /** API keys kept by projects without an ORM: the tables their migrations create. */
-const KEY_MIGRATIONS: { name: string; file: string; text: string; status: ChecklistItem['status']; reason?: string }[] = [
+const KEY_MIGRATIONS: { name: string; file: string; text: string; later?: { file: string; text: string }; status: ChecklistItem['status']; reason?: string }[] = [
   {
     name: 'knex migration, digest and scopes',
     file: '20240312101500_api_keys.js',
@@ -327,6 +327,14 @@ const KEY_MIGRATIONS: { name: string; file: string; text: string; status: Checkl
     text: "export async function up(knex) {\n  await knex.schema.createTable('api_tokens', (t) => {\n    t.uuid('id').primary();\n    t.string('token').notNullable();\n    t.string('name');\n  });\n}\n",
   },
   {
+    name: 'knex, scopes added by a later migration (alterTable)',
+    file: '20230101000000_create_api_keys.js',
+    status: 'pass',
+    reason: '`api_keys` (digest `token_hash`, scope `scopes`)',
+    text: "exports.up = function (knex) {\n  return knex.schema.createTable('api_keys', function (table) {\n    table.increments();\n    table.string('token_hash').notNullable();\n  });\n};\n",
+    later: { file: '20240101000000_api_key_scopes.js', text: "exports.up = (knex) => knex.schema.alterTable('api_keys', (table) => {\n  table.specificType('scopes', 'text[]');\n});\n" },
+  },
+  {
     name: 'a migration for another table',
     file: '001_sessions.js',
     status: 'unknown',
@@ -347,6 +355,7 @@ describe('seed 003 checklist: API keys in tables created by migrations', () => {
     it(`${entry.status} on ${entry.name}`, async () => {
       const root = await mkdtemp(join(scratch, 'p-'));
       await writeFile(join(root, entry.file), entry.text);
+      if (entry.later) await writeFile(join(root, entry.later.file), entry.later.text);
       const result = await audit({ root, name: 'fixture', today: '2026-06-01' });
       const decided = item(result.checklist ?? [], 'API keys prefixed, stored hashed, scoped and per environment');
       expect(decided.status).toBe(entry.status);

@@ -141,43 +141,55 @@ function prismaModels(ctx: CheckContext): RawModel[] {
  * `knex.schema.createTable('api_keys', (table) => { table.string('key_hash') })` and node-pg-migrate
  * `pgm.createTable('api_keys', { key_hash: { type: 'text' } })`.
  */
-function migrationTables(ctx: CheckContext): RawModel[] {
-  const out: RawModel[] = [];
+function migrationTables(ctx: CheckContext, models: readonly RawModel[]): RawModel[] {
+  // One table, one store: the same table created for several databases (a SQLite and a Postgres
+  // migration folder) or widened by later migrations (`alterTable`, `pgm.addColumns`) is merged.
+  const tables = new Map<string, RawModel>();
+  const squashed = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/s$/, '');
+  const modelled = new Set(models.map((model) => squashed(model.name)));
   for (const source of ctx.sources) {
     if (isTestFile(source.file) || !isJs(source)) continue;
     for (const call of factsOf(source).calls) {
-      if (!/(^|\.)createTable$/.test(call.written)) continue;
+      const creates = /(^|\.)createTable$/.test(call.written);
+      if (!creates && !/(^|\.)(alterTable|table|addColumns?)$/.test(call.written)) continue;
       const name = stringValue(call.args[0]);
       const shape = call.args[1];
       if (name === undefined || !shape) continue;
-      const declarations = new Map<string, { text: string; line: number }>();
-      const fields: string[] = [];
-      const add = (field: string | undefined, node: Node): void => {
-        if (field === undefined || field === '' || declarations.has(field)) return;
-        fields.push(field);
-        declarations.set(field, { text: snippetOf(node, 100), line: node.startPosition.row + 1 });
-      };
+      // A table an ORM model already describes is that model's store.
+      if (modelled.has(squashed(name))) continue;
+      let table = tables.get(name);
+      const found: { field: string; node: Node }[] = [];
       if (shape.type === 'object') {
         for (const pair of shape.namedChildren) {
           if (pair?.type !== 'pair') continue;
           const key = pair.childForFieldName('key');
-          add(stringValue(key) ?? key?.text, pair);
+          const field = stringValue(key) ?? key?.text;
+          if (field) found.push({ field, node: pair });
         }
       } else if (shape.type === 'arrow_function' || shape.type === 'function_expression' || shape.type === 'function') {
         // The builder is the callback's first parameter: `table.text('key_hash')`, `t.specificType('scopes', 'text[]')`.
-        const parameters = shape.childForFieldName('parameters');
-        const builder = (shape.childForFieldName('parameter') ?? parameters?.namedChildren[0])?.text;
+        const builder = (shape.childForFieldName('parameter') ?? shape.childForFieldName('parameters')?.namedChildren[0])?.text;
         if (builder === undefined) continue;
         for (const inner of factsOf(source).calls) {
-          if (inner.node.startIndex < shape.startIndex || inner.node.endIndex > shape.endIndex) continue;
-          if (!inner.written.startsWith(`${builder}.`)) continue;
-          add(stringValue(inner.args[0]), inner.node);
+          if (inner.node.startIndex < shape.startIndex || inner.node.endIndex > shape.endIndex || !inner.written.startsWith(`${builder}.`)) continue;
+          const field = stringValue(inner.args[0]);
+          if (field) found.push({ field, node: inner.node });
         }
       }
-      if (fields.length > 0) out.push({ name, fields, location: locationOf(source, call.node), declarations, source, node: call.node });
+      if (found.length === 0) continue;
+      if (!table) {
+        if (!creates) continue;
+        table = { name, fields: [], location: locationOf(source, call.node), declarations: new Map(), source, node: call.node };
+        tables.set(name, table);
+      }
+      for (const { field, node } of found) {
+        if (table.declarations.has(field)) continue;
+        table.fields.push(field);
+        table.declarations.set(field, { text: snippetOf(node, 100), line: node.startPosition.row + 1 });
+      }
     }
   }
-  return out;
+  return [...tables.values()];
 }
 
 function column(fields: readonly string[], pattern: RegExp): string | undefined {
@@ -220,7 +232,8 @@ export function apiKeyLifecycle(ctx: CheckContext): ApiKeyLifecycle {
   if (cached) return cached;
   const lookups = credentialLookups(ctx);
   const stores: ApiKeyStore[] = [];
-  for (const model of [...codeModels(ctx), ...prismaModels(ctx), ...migrationTables(ctx)]) {
+  const models = [...codeModels(ctx), ...prismaModels(ctx)];
+  for (const model of [...models, ...migrationTables(ctx, models)]) {
     // A model called just `Token` holds API tokens unless it pairs them with refresh tokens (a session store).
     const plainToken = /^(user_?)?tokens?$/i.test(model.name) && !model.fields.some((field) => /refresh/i.test(field));
     if ((!KEY_MODEL.test(model.name) && !plainToken) || NOT_KEY_MODEL.test(model.name)) continue;
