@@ -269,18 +269,32 @@ function fastifyRoleHook(ctx: CheckContext, endpoint: Endpoint, handler: Node): 
       const value = pair.childForFieldName('value');
       if (!FASTIFY_HOOKS.test(hook) || !value || isInside(pair, handler)) continue;
       const names = new Set(nodesOf(value, ['member_expression']).map((member) => member.childForFieldName('property')?.text ?? ''));
-      for (const source of ctx.sources) {
-        if (isPython(source) || !source.text.includes('decorate')) continue;
-        for (const call of factsOf(source).calls) {
-          const name = stringValue(call.args[0]);
-          const fn = call.args[1];
-          if (!DECORATE.test(lastSegment(call.callee)) || !name || !names.has(name) || !fn || !FUNCTION_TYPES.has(fn.type)) continue;
-          if ([fn, ...helpersOf(source, fn)].some((part) => ROLE_WORDS.test(part.text))) return `\`${hook}: ${shorten(value.text, 60).replace(/`/g, "'")}\` (role check in \`${name}\`)`;
-        }
+      for (const { name, source, fn } of fastifyDecorations(ctx)) {
+        if (!names.has(name)) continue;
+        if ([fn, ...helpersOf(source, fn)].some((part) => ROLE_WORDS.test(part.text))) return `\`${hook}: ${shorten(value.text, 60).replace(/`/g, "'")}\` (role check in \`${name}\`)`;
       }
     }
   }
   return undefined;
+}
+
+const decorations = new WeakMap<CheckContext, { name: string; source: SourceFile; fn: Node }[]>();
+
+/** Functions registered with Fastify's `decorate` / `decorateRequest` / `decorateReply`, listed once per audit, in source order. */
+function fastifyDecorations(ctx: CheckContext): { name: string; source: SourceFile; fn: Node }[] {
+  let found = decorations.get(ctx);
+  if (found) return found;
+  found = [];
+  for (const source of ctx.sources) {
+    if (isPython(source) || !source.text.includes('decorate')) continue;
+    for (const call of factsOf(source).calls) {
+      const name = stringValue(call.args[0]);
+      const fn = call.args[1];
+      if (DECORATE.test(lastSegment(call.callee)) && name && fn && FUNCTION_TYPES.has(fn.type)) found.push({ name, source, fn });
+    }
+  }
+  decorations.set(ctx, found);
+  return found;
 }
 
 /** The call sites inside any of `roots`, once each, in document order. */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
 import { durationSeconds, objectOf, option } from '../../../analysis/code-auth.js';
-import { type CallSite, callSiteAt, factsOf, literalValue, snippetOf, stringValue } from '../../../analysis/code.js';
+import { type CallSite, callSiteAt, callsWithin, literalValue, snippetOf, stringValue } from '../../../analysis/code.js';
 import { type LimitKey, type Limiter, type StoreKind, LIMITER_WORDS, humanWindow, keyFromText, perMinute, storeFromText } from '../../../analysis/rate-limit/model.js';
 import type { RateLimitProvider, RateLimitScope } from '../plugin.js';
 import { ModuleGraph, type JsModule } from './modules.js';
@@ -103,8 +103,7 @@ function flexibleLimiter(scope: RateLimitScope, source: SourceFile, call: CallSi
 export function limiterCalledIn(scope: RateLimitScope, module: JsModule, fn: Node): JsVerdict {
   const source = module.source;
   const graph = jsGraph(scope);
-  for (const call of factsOf(source).calls) {
-    if (call.node.startIndex < fn.startIndex || call.node.endIndex > fn.endIndex) continue;
+  for (const call of callsWithin(source, fn)) {
     const match = /^(.*)\.(consume|limit)$/.exec(call.written);
     if (!match?.[1]) continue;
     const receiver = call.node.childForFieldName('function')?.childForFieldName('object');
