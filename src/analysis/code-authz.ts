@@ -202,6 +202,18 @@ function statementAt(source: SourceFile, line: number): Node | undefined {
   return best;
 }
 
+const middlewareTexts = new WeakMap<SourceFile, string[]>();
+
+/** The router-level `.use(…)` calls of a JS module (not the app's), read once per file. */
+function routerMiddlewareTexts(source: SourceFile): string[] {
+  let texts = middlewareTexts.get(source);
+  if (!texts) {
+    texts = factsOf(source).calls.filter((call) => /\.use$/.test(call.written) && !/^app\./.test(call.written)).map((call) => call.node.text);
+    middlewareTexts.set(source, texts);
+  }
+  return texts;
+}
+
 /** Decorators, the route registration, router-level middleware and the mount line: where middleware guards live. */
 function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, node: Node): string[] {
   const out: string[] = [];
@@ -237,9 +249,7 @@ function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, n
     const routeSource = sourceFor(ctx, route.location.file);
     const statement = routeSource ? statementAt(routeSource, route.location.line) : undefined;
     if (statement) out.push(isInside(node, statement) ? statement.text.slice(0, node.startIndex - statement.startIndex) : statement.text);
-    if (routeSource && !isPython(routeSource)) {
-      for (const call of factsOf(routeSource).calls) if (/\.use$/.test(call.written) && !/^app\./.test(call.written)) out.push(call.node.text);
-    }
+    if (routeSource && !isPython(routeSource)) out.push(...routerMiddlewareTexts(routeSource));
   }
   if (endpoint.auth.where) {
     const whereSource = sourceFor(ctx, endpoint.auth.where.file);
