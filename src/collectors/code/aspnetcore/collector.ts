@@ -212,6 +212,10 @@ class Collector {
         if (wrapped?.returnsSelf) return receiver;
         return { kind: 'route', route };
       }
+      if (parts.name === 'UseFastEndpoints' && !this.projectMethod('UseFastEndpoints')) {
+        this.mapFastEndpoints(file, parts.args[0], group);
+        return receiver;
+      }
       if (parts.name === 'MapCarter' && !this.projectMethod('MapCarter')) {
         this.mapCarter(group, root);
         return receiver;
@@ -296,6 +300,68 @@ class Collector {
       return this.method(target.owner.file, target, inner, root);
     }
     return undefined;
+  }
+
+  /**
+   * FastEndpoints' `app.UseFastEndpoints(c => c.Endpoints.RoutePrefix = "api")` maps every concrete `Endpoint<…>` /
+   * `EndpointWithoutRequest` class by the verbs and routes its `Configure()` declares. Its endpoints require an
+   * authenticated user unless `AllowAnonymous()` is called (the framework's documented default).
+   */
+  private mapFastEndpoints(file: CsFile, config: Node | undefined, group: Group): void {
+    const prefixMatch = config ? /RoutePrefix\s*=\s*("(?:[^"\\]|\\.)*")/.exec(config.text) : null;
+    const prefix = prefixMatch?.[1] ? (JSON.parse(prefixMatch[1]) as string) : '';
+    if (config && !prefixMatch && /RoutePrefix/.test(config.text)) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: config.startPosition.row + 1, message: 'UseFastEndpoints: the route prefix is computed; routes are listed without it.' });
+    const target: Group = { parent: group, prefix, marks: [], limits: [] };
+    const bases = new Set(['Endpoint', 'EndpointWithoutRequest', 'EndpointWithMapping']);
+    this.scannedBases.add('Endpoint');
+    for (const cls of this.project.classes) {
+      if (cls.node.type === 'interface_declaration' || cls.modifiers.includes('abstract') || !this.project.inherits(cls, bases)) continue;
+      const configure = [cls, ...this.project.ancestors(cls).chain].flatMap((each) => each.methods).find((each) => each.name === 'Configure' && each.parameters.length === 0);
+      const body = configure ? field(configure.node, 'body') : undefined;
+      if (!configure || !body) continue;
+      const verbs: string[] = [];
+      const paths: string[] = [];
+      const marks: AuthMark[] = [];
+      const state: { at?: Location; anonymous: boolean; grouped: boolean } = { anonymous: false, grouped: false };
+      walk(body, (node) => {
+        const parts = invocationParts(node);
+        if (!parts || (parts.receiver && parts.receiver.type !== 'this_expression')) return true;
+        const where = locate(cls.file.source.file, node);
+        const strings = parts.args.map((arg) => this.project.stringValue(arg, cls));
+        const verb = { Get: 'GET', Post: 'POST', Put: 'PUT', Delete: 'DELETE', Patch: 'PATCH' }[parts.name];
+        if (verb || parts.name === 'Routes') {
+          if (verb) verbs.push(verb);
+          state.at ??= where;
+          for (const [index, value] of strings.entries()) {
+            if (value !== undefined) paths.push(value);
+            else this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: cls.file.source.file, line: where.line, message: `${cls.name}: the route ${parts.args[index]?.text ?? ''} is computed; it is not listed.` });
+          }
+        } else if (parts.name === 'Verbs') {
+          state.at ??= where;
+          for (const arg of parts.args) {
+            const name = /(?:Http\.)?(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)$/i.exec(arg.text)?.[1];
+            if (name) verbs.push(name.toUpperCase());
+          }
+        } else if (parts.name === 'AllowAnonymous') {
+          if (parts.args.length === 0) state.anonymous = true;
+          else marks.push({ kind: 'custom', where, detail: `${cls.name}: AllowAnonymous(${parts.args.map((arg) => arg.text).join(', ')}) for some verbs only` });
+        } else if (parts.name === 'Roles' || parts.name === 'Policies' || parts.name === 'Claims' || parts.name === 'Permissions' || parts.name === 'ClaimsAll' || parts.name === 'PermissionsAll') {
+          const named = strings.filter((value): value is string => value !== undefined);
+          marks.push({ kind: 'authorize', policies: parts.name === 'Policies' ? named : [], roles: parts.name === 'Roles' ? named : [], where, detail: `${cls.name}: ${parts.name}(${parts.args.map((arg) => arg.text).join(', ').slice(0, 60)})` });
+        } else if (parts.name === 'Group') {
+          state.grouped = true;
+          marks.push({ kind: 'custom', where, detail: `${cls.name}: Group<${parts.generic ?? ''}>() adds a prefix and conventions apisec does not read` });
+        }
+        return true;
+      });
+      const at = state.at;
+      if (!at || verbs.length === 0) continue;
+      if (state.grouped) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: cls.file.source.file, line: at.line, message: `${cls.name}: a FastEndpoints Group<…>() prefix is not read; the route is listed without it.` });
+      if (state.anonymous) marks.push({ kind: 'anonymous', where: at, detail: `${cls.name}: AllowAnonymous() in Configure()` });
+      else if (!marks.some((mark) => mark.kind === 'authorize')) marks.push({ kind: 'authorize', policies: [], roles: [], where: at, detail: `${cls.name}: FastEndpoints endpoints require an authenticated user unless AllowAnonymous() is called` });
+      const handle = [cls, ...this.project.ancestors(cls).chain].flatMap((each) => each.methods).find((each) => each.name === 'HandleAsync' || each.name === 'ExecuteAsync');
+      for (const path of paths) this.routes.push({ methods: [...new Set(verbs)], path, group: target, marks: [...marks], limits: [], at, ...(handle ? { handler: locate(handle.owner.file.source.file, handle.node) } : {}) });
+    }
   }
 
   /**

@@ -7,6 +7,9 @@ import { field, invocationParts, kids, locate, walk, type CsFile, type CsProject
 /** Authentication handlers a scheme registration adds, by builder method. */
 const SCHEMES: Record<string, AuthMechanism> = {
   AddJwtBearer: 'jwt',
+  // FastEndpoints.Security: AddAuthenticationJwtBearer(s => s.SigningKey = …) registers the JWT bearer handler.
+  AddAuthenticationJwtBearer: 'jwt',
+  AddAuthenticationCookie: 'session',
   AddMicrosoftIdentityWebApi: 'jwt',
   AddIdentityServerAuthentication: 'jwt',
   AddOAuth2Introspection: 'oauth2',
