@@ -30,19 +30,42 @@ function codeText(node: Node): string {
   return out + node.text.slice(cursor - node.startIndex);
 }
 
+interface FunctionSpan {
+  fn: Node;
+  /** First line of the function, its decorators included. */
+  start: number;
+  defLine: number;
+  endLine: number;
+  length: number;
+}
+
+const spans = new WeakMap<SourceFile, FunctionSpan[]>();
+
+/** The file's functions with their lines, read once per file (handlers are matched to them per endpoint). */
+function functionSpans(source: SourceFile): FunctionSpan[] {
+  let found = spans.get(source);
+  if (!found) {
+    found = nodesOfType(source, FUNCTION_TYPES).map((fn) => {
+      const fnParent = parentOf(fn);
+      const defLine = fn.startPosition.row + 1;
+      const start = fnParent?.type === 'decorated_definition' ? fnParent.startPosition.row + 1 : defLine;
+      return { fn, start, defLine, endLine: fn.endPosition.row + 1, length: fn.endIndex - fn.startIndex };
+    });
+    spans.set(source, found);
+  }
+  return found;
+}
+
 function handlerNode(source: SourceFile, endpoint: Endpoint): Node | undefined {
   const handler = endpoint.handler;
   if (!handler) return undefined;
-  let best: Node | undefined;
-  for (const fn of nodesOfType(source, FUNCTION_TYPES)) {
-    const fnParent = parentOf(fn);
-    const start = fnParent?.type === 'decorated_definition' ? fnParent.startPosition.row + 1 : fn.startPosition.row + 1;
-    const defLine = fn.startPosition.row + 1;
-    if (handler.line < start || handler.line > defLine) continue;
-    if (handler.endLine !== undefined && fn.endPosition.row + 1 !== handler.endLine) continue;
-    if (!best || fn.text.length < best.text.length) best = fn;
+  let best: FunctionSpan | undefined;
+  for (const span of functionSpans(source)) {
+    if (handler.line < span.start || handler.line > span.defLine) continue;
+    if (handler.endLine !== undefined && span.endLine !== handler.endLine) continue;
+    if (!best || span.length < best.length) best = span;
   }
-  return best;
+  return best?.fn;
 }
 
 /** A logger or console call: a body passed straight to it is printed, not processed. */
