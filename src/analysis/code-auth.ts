@@ -70,6 +70,8 @@ interface Bindings {
   all: Binding[];
   /** Bindings of a plain identifier, by name, each with the function it is made in (undefined: module). */
   byName: Map<string, { binding: Binding; scope: Node | undefined }[]>;
+  /** The scopes of each name's bindings, nested (built on first use). */
+  scopes: Map<string, NameScopes>;
 }
 
 const bindingCache = new WeakMap<SourceFile, Bindings>();
@@ -101,7 +103,7 @@ function indexBindings(source: SourceFile): Bindings {
     if (!list) byName.set(key, (list = []));
     list.push({ binding, scope: scopeOf(binding.statement) });
   }
-  const indexed = { all, byName };
+  const indexed = { all, byName, scopes: new Map<string, NameScopes>() };
   bindingCache.set(source, indexed);
   return indexed;
 }
@@ -117,24 +119,62 @@ function bindingsOf(source: SourceFile): Binding[] {
  */
 export function bindingsFor(source: SourceFile, use: Node, name = use.text): Binding[] {
   if (charge(source.tree)) return [];
-  const candidates = indexBindings(source).byName.get(name);
+  const bindings = indexBindings(source);
+  const candidates = bindings.byName.get(name);
   if (!candidates) return [];
-  let innermost: Node | undefined;
+  const scopes = scopesOf(bindings, name, candidates);
+  // The last scope starting at or before the use: every scope holding the use is it or one of its containers.
+  let index = -1;
+  let low = 0;
+  let high = scopes.starts.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((scopes.starts[middle] as number) <= use.startIndex) {
+      index = middle;
+      low = middle + 1;
+    } else high = middle;
+  }
+  const useEnd = use.endIndex;
+  for (; index >= 0; index = scopes.outer[index] as number) {
+    const scope = scopes.nodes[index] as Node;
+    if ((scopes.ends[index] as number) < useEnd || scope.id === use.id) continue;
+    if (scopes.starts[index] === use.startIndex && scopes.ends[index] === useEnd) return bindingsByScopeWalk(candidates, use);
+    return candidates.filter((candidate) => candidate.scope?.id === scope.id).map(({ binding }) => binding);
+  }
+  return scopes.moduleLevel ? candidates.filter(({ scope }) => !scope).map(({ binding }) => binding) : [];
+}
+
+interface NameScopes {
+  /** The distinct functions binding the name, by start (outer first at equal starts), with their spans as numbers. */
+  nodes: Node[];
+  starts: number[];
+  ends: number[];
+  /** Index of each function's innermost container among them, -1 for none. */
+  outer: Int32Array;
+  moduleLevel: boolean;
+}
+
+/** The scopes binding a name, nested once per file and name: a use then finds its innermost one by binary search, not by reading every binding of the name. */
+function scopesOf(bindings: Bindings, name: string, candidates: readonly { binding: Binding; scope: Node | undefined }[]): NameScopes {
+  let found = bindings.scopes.get(name);
+  if (found) return found;
+  const byId = new Map<number, { node: Node; start: number; end: number }>();
   let moduleLevel = false;
   for (const { scope } of candidates) {
-    if (!scope) {
-      moduleLevel = true;
-      continue;
-    }
-    if (scope.id === use.id || scope.startIndex > use.startIndex || scope.endIndex < use.endIndex) continue;
-    if (scope.startIndex === use.startIndex && scope.endIndex === use.endIndex) return bindingsByScopeWalk(candidates, use);
-    if (!innermost || scope.startIndex > innermost.startIndex || (scope.startIndex === innermost.startIndex && scope.endIndex < innermost.endIndex)) innermost = scope;
+    if (!scope) moduleLevel = true;
+    else if (!byId.has(scope.id)) byId.set(scope.id, { node: scope, start: scope.startIndex, end: scope.endIndex });
   }
-  if (innermost) {
-    const chosen = innermost;
-    return candidates.filter(({ scope }) => scope?.id === chosen.id).map(({ binding }) => binding);
-  }
-  return moduleLevel ? candidates.filter(({ scope }) => !scope).map(({ binding }) => binding) : [];
+  const sorted = [...byId.values()].sort((a, b) => a.start - b.start || b.end - a.end);
+  const outer = new Int32Array(sorted.length);
+  const stack: number[] = [];
+  sorted.forEach((entry, index) => {
+    while (stack.length > 0 && (sorted[stack[stack.length - 1] as number] as { end: number }).end < entry.end) stack.pop();
+    outer[index] = stack.length > 0 ? (stack[stack.length - 1] as number) : -1;
+    stack.push(index);
+  });
+  found = { nodes: sorted.map((entry) => entry.node), starts: sorted.map((entry) => entry.start), ends: sorted.map((entry) => entry.end), outer, moduleLevel };
+  bindings.scopes.set(name, found);
+  return found;
 }
 
 /** The scope-by-scope walk, for the rare use whose span equals a function's (which holds which is unclear from spans). */
