@@ -7,7 +7,7 @@
  *
  *   npm run bench -- [--peer-timeout 240] [--no-peer] [--only stripe|polyglot|time-per-mb|parse|CORPUS_ID]
  *                    [--lines 1000000] [--corpus DIR] [--corpus-top 2] [--jobs N] [--bucket-mb 1]
- *                    [--timeout 1800] [--json FILE]
+ *                    [--timeout 1800] [--json FILE] [--throughput-mb 2]   (--only throughput: parse and audit MB/s by language)
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { allChecks } from '../src/checks/index.js';
 import { measure as measureIn, type Measured } from './measure.js';
 import { runScale, scaleMarkdown } from './scale.js';
+import { runThroughput, throughputMarkdown, type ThroughputRow } from './throughput.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const corpus = path.resolve(repo, '../shared/corpus/specs');
@@ -158,6 +159,12 @@ try {
     },
   });
 
+  // Parse and audit throughput by language family (issue 14): one generated tree per framework, same run.
+  let throughput: ThroughputRow[] = [];
+  if (!only || 'throughput'.includes(only)) {
+    throughput = await runThroughput({ mb: Number(flag('--throughput-mb') ?? 2), jobs, timeoutS: Number(flag('--timeout') ?? 1800), scratch });
+  }
+
   // Parse-only throughput per language (Python, TypeScript, Go) on generated trees of the same size, same run.
   const perLanguage: string[] = [];
   if (!only || 'parse'.includes(only)) {
@@ -172,8 +179,9 @@ try {
   }
 
   if (scale.inputs.length > 0 || scale.buckets.length > 0) console.log(`\n${scaleMarkdown(scale)}`);
+  if (throughput.length > 0) console.log(`\nThroughput by language (issue 14), generated trees of about ${flag('--throughput-mb') ?? 2} MB each:\n\n${throughputMarkdown(throughput)}`);
   if (jsonOut) {
-    writeJson(jsonOut, { specs: rows, scale });
+    writeJson(jsonOut, { specs: rows, scale, throughput });
     console.log(`\nJSON: ${jsonOut}`);
   }
 
