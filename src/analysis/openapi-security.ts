@@ -393,6 +393,17 @@ export function declaresNoSecurity(ctx: CheckContext, doc: SpecDocument): boolea
   return ![...operations(ctx, doc), ...callbackOperations(ctx, doc)].some((op) => doc.child(op.node, 'security') !== undefined);
 }
 
+/**
+ * The document defines security schemes but applies none: no root `security` and no `security` on
+ * any operation, webhook or callback. Generated specs (swagger-php, Scribe, hand-kept docs) often
+ * describe the bearer scheme and forget to require it; that is one documentation gap, reported once
+ * by security-scheme-unused, not evidence that each operation is open.
+ */
+export function appliesNoSecurity(ctx: CheckContext, doc: SpecDocument): boolean {
+  if (securitySchemes(doc).size === 0 || rootChild(doc, 'security') !== undefined) return false;
+  return ![...operations(ctx, doc), ...callbackOperations(ctx, doc)].some((op) => doc.child(op.node, 'security') !== undefined);
+}
+
 export type UnauthenticatedCause = 'none' | 'empty' | 'anonymous';
 
 export interface UnauthenticatedOperation {
@@ -425,6 +436,8 @@ export function unauthenticatedOperations(
   const found: UnauthenticatedOperation[] = [];
   // A document with no security at all is one documentation finding (spec-security-undeclared).
   if (declaresNoSecurity(ctx, doc)) return { perOperation: [], document: undefined };
+  // Schemes defined and never applied: one finding (security-scheme-unused), not one per operation.
+  if (appliesNoSecurity(ctx, doc)) return { perOperation: [], document: undefined };
   for (const op of served) {
     if (!methods.has(op.method) || isDeliberatelyPublic(ctx, op) || isPublicProbe(op) || isSensitiveOptOut(ctx, op)) continue;
     // The code outranks the spec: where a route implements the operation, its own evidence decides.
