@@ -5,6 +5,8 @@ import { callSiteAt, factsOf, literalValue, propertyOf, type CallSite } from '..
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goCommandInjections } from './go.js';
+import { javaCommandInjections } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 
 const PY_SHELL_ALWAYS = /^(os\.system|os\.popen|os\.popen2|os\.popen3|subprocess\.getoutput|subprocess\.getstatusoutput|commands\.getoutput|asyncio\.create_subprocess_shell|pty\.spawn)$/;
@@ -77,6 +79,9 @@ export default defineCheck({
         const sink = { wrapper: hit.via.wrapper, sink: hit.via.sinkWritten, file: hit.via.source.file, line: hit.via.sink.startPosition.row + 1 };
         report({ messageId: 'wrapper', data: { ...data, ...sink }, ...goSite(ctx, hit.source, hit.call), confidence: 'medium' });
       }
+    }
+    for (const hit of javaCommandInjections(ctx.sources, ctx.infra)) {
+      report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
     }
   },
 });
