@@ -28,6 +28,10 @@ export default defineCheck({
       for (const use of schemeUsage(ctx, doc)) {
         for (const flow of oauthFlows(doc, use.node)) {
           if (!REFRESHABLE.has(flow.name) || stringAt(flow.node, 'refreshUrl')) continue;
+          // A flow without its required `tokenUrl` is a skeleton (doc generators such as Scramble emit
+          // only the authorize URL): it documents no token endpoint at all, so a missing refresh URL
+          // says nothing about whether refresh tokens are issued there.
+          if (!stringAt(flow.node, 'tokenUrl')?.trim()) continue;
           report({
             messageId: 'noRefresh',
             data: { scheme: use.name, flow: flow.name },
