@@ -1,0 +1,131 @@
+/**
+ * Files opened at paths built from request data in Java: `new File(base, name)`, `FileInputStream`,
+ * `FileOutputStream`, `FileReader`/`FileWriter`, `RandomAccessFile`, Spring `FileSystemResource` /
+ * `UrlResource` / `PathResource`, `Paths.get` / `Path.of`, `base.resolve(name)`, and the `Files`
+ * operations given the text directly. A method that normalizes the path and checks it
+ * `startsWith` its base directory (or keeps only the last name component with
+ * `FilenameUtils.getName` / `getFileName()`) confines it and is not reported. One finding per
+ * method and request value.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { InfraFile, SourceFile } from '../../engine/context.js';
+import { descendants, field, named, simpleName } from '../../collectors/code/jvm/ast.js';
+import { bare, classAt, enclosing, enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
+import { sharedAnalysis, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+
+export interface JavaPathHit {
+  source: SourceFile;
+  node: Node;
+  snippet: string;
+  call: string;
+  origin: string;
+}
+
+const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
+const CONDITIONS: ReadonlySet<string> = new Set(['if_statement', 'while_statement', 'ternary_expression', 'assert_statement']);
+const CONSTRUCTORS = /^(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|UrlResource|PathResource)$/;
+const FILES_OPS = /^(readAllBytes|readAllLines|readString|lines|newInputStream|newOutputStream|newBufferedReader|newBufferedWriter|write|writeString|copy|move|delete|deleteIfExists|createFile|createDirectories|newByteChannel|list|walk)$/;
+const CANONICAL = /\.(normalize|toRealPath|getCanonicalPath|getCanonicalFile)\(/;
+const LAST_COMPONENT = /^(getFileName)$/;
+
+/** Whether the method confines paths: `if (!target.normalize().startsWith(base))`, with `target` normalized here or where it was computed. */
+function confined(method: Node): boolean {
+  for (const call of descendants(method, CALLS)) {
+    if (call.type !== 'method_invocation' || field(call, 'name')?.text !== 'startsWith') continue;
+    if (!enclosing(call, CONDITIONS)) continue;
+    const receiver = bare(field(call, 'object'));
+    if (!receiver) continue;
+    if (CANONICAL.test(receiver.text)) return true;
+    if (receiver.type === 'identifier' && CANONICAL.test(localValue(receiver.text, call)?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/** `Paths.get(name).getFileName()` / `FilenameUtils.getName(name)` keep only the last component. */
+function lastComponent(start: Node | undefined, depth = 0): boolean {
+  const node = bare(start);
+  if (!node || depth > 4) return false;
+  if (node.type === 'method_invocation') {
+    if (LAST_COMPONENT.test(field(node, 'name')?.text ?? '')) return true;
+    return lastComponent(field(node, 'object'), depth + 1);
+  }
+  if (node.type === 'identifier') return lastComponent(localValue(node.text, node), depth + 1);
+  return false;
+}
+
+const STREAMS = /^(InputStream|OutputStream|FileInputStream|ByteArrayInputStream|BufferedInputStream)$/;
+
+function streamType(arg: Node, typeOf: (node: Node) => string | undefined): string {
+  const node = bare(arg);
+  if (!node) return '';
+  if (node.type === 'method_invocation' && /^(getInputStream|openStream|newInputStream)$/.test(field(node, 'name')?.text ?? '')) return 'InputStream';
+  if (node.type === 'object_creation_expression') return simpleName(field(node, 'type')?.text ?? '');
+  return node.type === 'identifier' ? (typeOf(node) ?? '') : '';
+}
+
+function isSink(node: Node | undefined): boolean {
+  if (!node) return false;
+  if (node.type === 'object_creation_expression') return CONSTRUCTORS.test(simpleName(field(node, 'type')?.text ?? ''));
+  if (node.type !== 'method_invocation') return false;
+  const name = field(node, 'name')?.text ?? '';
+  const receiver = field(node, 'object')?.text;
+  return (receiver === 'Paths' && name === 'get') || (receiver === 'Path' && name === 'of') || name === 'resolve';
+}
+
+export function javaPathTraversals(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaPathHit[] {
+  const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
+  const candidates = java.filter((source) => /\b(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|UrlResource|PathResource|Paths|Path|Files)\b/.test(source.text));
+  if (candidates.length === 0) return [];
+  if (!java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text))) return [];
+  const analysis = sharedAnalysis(sources, infra);
+  const tracer = analysis.tracer;
+  let taint: JavaTaint | undefined;
+  const out: JavaPathHit[] = [];
+  const seen = new Set<string>();
+  const guarded = new Map<number, boolean>();
+  for (const source of candidates) {
+    const file = tracer.program.files.find((candidate) => candidate.source === source);
+    if (!file) continue;
+    for (const node of descendants(source.tree.rootNode, CALLS)) {
+      const args = named(field(node, 'arguments'));
+      let call: string | undefined;
+      let paths: Node[] = [];
+      if (node.type === 'object_creation_expression') {
+        const type = simpleName(field(node, 'type')?.text ?? '');
+        if (!CONSTRUCTORS.test(type)) continue;
+        call = `new ${type}`;
+        paths = args.slice(0, 2);
+      } else {
+        const name = field(node, 'name')?.text ?? '';
+        const receiver = field(node, 'object');
+        if (!receiver) continue;
+        if ((receiver.text === 'Paths' && name === 'get') || (receiver.text === 'Path' && name === 'of')) paths = args;
+        else if (receiver.text === 'Files' && FILES_OPS.test(name)) paths = /^(copy|move)$/.test(name) ? args.slice(0, 2).filter((arg) => !STREAMS.test(streamType(arg, (value) => tracer.typeOf(value, classAt(file, value))))) : args.slice(0, 1);
+        else if (name === 'resolve' && tracer.typeOf(receiver, classAt(file, node)) === 'Path') paths = args.slice(0, 1);
+        else continue;
+        call = `${receiver.text}.${name}`;
+      }
+      const method = enclosingMethod(node);
+      if (!method || paths.length === 0) continue;
+      // `Paths.get(upload.getOriginalFilename()).getFileName()` keeps only the last component.
+      const parent = node.parent;
+      if (parent?.type === 'method_invocation' && field(parent, 'object')?.id === node.id && LAST_COMPONENT.test(field(parent, 'name')?.text ?? '')) continue;
+      // A path computed by an earlier sink (`Path target = Path.of(dir, name); Files.readString(target)`) is that sink's finding.
+      paths = paths.filter((path) => {
+        const value = bare(path);
+        return !(value?.type === 'identifier' && isSink(bare(localValue(value.text, value))));
+      });
+      taint ??= analysis.taint();
+      const hot = paths.find((path) => !lastComponent(path) && taint?.origin(path) !== undefined);
+      const origin = hot ? taint.origin(hot) : undefined;
+      if (!origin) continue;
+      if (!guarded.has(method.id)) guarded.set(method.id, confined(method));
+      if (guarded.get(method.id)) continue;
+      const key = `${source.file}\u0000${method.id}\u0000${origin}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ source, node, snippet: node.text.split('\n')[0] ?? '', call, origin });
+    }
+  }
+  return out;
+}
