@@ -3,6 +3,8 @@ import type { CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goSsrf } from './go.js';
+import { javaSsrf } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 
 function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
@@ -45,6 +47,9 @@ export default defineCheck({
         const sink = { wrapper: hit.via.wrapper, sink: hit.via.sinkWritten, file: hit.via.source.file, line: hit.via.sink.startPosition.row + 1 };
         report({ messageId: 'wrapper', data: { ...data, ...sink }, ...goSite(ctx, hit.source, hit.call), confidence: 'medium' });
       }
+    }
+    for (const hit of javaSsrf(ctx.sources, ctx.infra)) {
+      report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
     }
   },
 });
