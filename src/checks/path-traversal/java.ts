@@ -9,7 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
-import { descendants, field, named, simpleName } from '../../collectors/code/jvm/ast.js';
+import { descendants, field, literalString, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, enclosing, enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
 import { sharedAnalysis, type JavaTaint } from '../../collectors/code/jvm/taint.js';
 
@@ -39,6 +39,22 @@ function confined(method: Node): boolean {
     if (receiver.type === 'identifier' && CANONICAL.test(localValue(receiver.text, call)?.text ?? '')) return true;
   }
   return false;
+}
+
+function inCondition(node: Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (CONDITIONS.has(current.type)) {
+      const condition = field(current, 'condition') ?? named(current)[0];
+      return !!condition && condition.startIndex <= node.startIndex && node.endIndex <= condition.endIndex;
+    }
+    if (current.type === 'method_declaration' || current.type === 'constructor_declaration') return false;
+  }
+  return false;
+}
+
+/** Whether a condition in the method tests the value for `..` (`contains(x, "..")`, `x.contains("..")`, `x.indexOf("..")`). */
+function rejectsDotDot(method: Node): boolean {
+  return descendants(method, CALLS).some((call) => call.type === 'method_invocation' && /^(contains|indexOf|containsAny)$/.test(field(call, 'name')?.text ?? '') && inCondition(call) && named(field(call, 'arguments')).some((arg) => literalString(arg) === '..'));
 }
 
 /** `Paths.get(name).getFileName()` / `FilenameUtils.getName(name)` keep only the last component. */
@@ -83,6 +99,29 @@ export function javaPathTraversals(sources: readonly SourceFile[], infra: readon
   const out: JavaPathHit[] = [];
   const seen = new Set<string>();
   const guarded = new Map<number, boolean>();
+  /** Program methods whose body rejects `..`: `if (StringUtils.contains(resource, "..")) return false;`. */
+  const validators = new Map<string, boolean>();
+  const validates = (name: string): boolean => {
+    const cached = validators.get(name);
+    if (cached !== undefined) return cached;
+    const found = tracer.program.classes.some((cls) => cls.methods.some((candidate) => candidate.name === name && !!candidate.body && rejectsDotDot(candidate.body)));
+    validators.set(name, found);
+    return found;
+  };
+  /** A helper whose every caller that hands it request data first rejects `..` in a condition (directly or through a validator method). */
+  const callersReject = (method: Node): boolean => {
+    const name = field(method, 'name')?.text;
+    if (!name) return false;
+    const callers = tracer.program.files.flatMap((other) => descendants(other.source.tree.rootNode, CALLS).filter((call) => call.type === 'method_invocation' && field(call, 'name')?.text === name));
+    const hot = callers.filter((call) => named(field(call, 'arguments')).some((arg) => taint?.origin(arg) !== undefined));
+    if (hot.length === 0) return false;
+    return hot.every((call) => {
+      const caller = enclosingMethod(call);
+      if (!caller) return false;
+      return rejectsDotDot(caller) || descendants(caller, CALLS).some((check) => check.type === 'method_invocation' && check.startIndex < call.startIndex && inCondition(check) && validates(field(check, 'name')?.text ?? ''));
+    });
+  };
+
   for (const source of candidates) {
     const file = tracer.program.files.find((candidate) => candidate.source === source);
     if (!file) continue;
@@ -119,7 +158,7 @@ export function javaPathTraversals(sources: readonly SourceFile[], infra: readon
       const hot = paths.find((path) => !lastComponent(path) && taint?.origin(path) !== undefined);
       const origin = hot ? taint.origin(hot) : undefined;
       if (!origin) continue;
-      if (!guarded.has(method.id)) guarded.set(method.id, confined(method));
+      if (!guarded.has(method.id)) guarded.set(method.id, confined(method) || rejectsDotDot(method) || callersReject(method));
       if (guarded.get(method.id)) continue;
       const key = `${source.file}\u0000${method.id}\u0000${origin}`;
       if (seen.has(key)) continue;
