@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
-import { callArgs, field, fields, named, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
+import { callArgs, field, fields, goStructs, named, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
 import { importsOf } from '../../collectors/code/go/program.js';
 import { goTaintedSinks, type GoCall, type GoFunctionTaint } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -26,18 +26,9 @@ export interface GoObjectAccess {
 
 function ownerFields(sources: readonly SourceFile[]): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  for (const source of sources) {
-    if (source.language !== 'go' || !source.text.includes('struct')) continue;
-    walk(source.tree.rootNode, (node) => {
-      if (node.type !== 'type_spec') return true;
-      const name = field(node, 'name')?.text;
-      const type = field(node, 'type');
-      if (!name || type?.type !== 'struct_type') return false;
-      const list = named(type).find((child) => child.type === 'field_declaration_list');
-      const owned = (list ? named(list) : []).some((declaration) => fields(declaration, 'name').some((child) => OWNER_FIELD.test(child.text)));
-      out.set(name, (out.get(name) ?? false) || owned);
-      return false;
-    });
+  for (const struct of goStructs(sources)) {
+    const owned = struct.fields.some((declared) => OWNER_FIELD.test(declared.name));
+    out.set(struct.name, (out.get(struct.name) ?? false) || owned);
   }
   return out;
 }

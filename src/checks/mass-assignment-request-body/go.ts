@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
-import { callArgs, field, fields, named, parameterNames, unwrap, walk } from '../../collectors/code/go/ast.js';
+import { callArgs, field, fields, goStructs, named, parameterNames, unwrap, walk } from '../../collectors/code/go/ast.js';
 import { importsOf } from '../../collectors/code/go/program.js';
 import { parentOf } from '../../parsing/tree-index.js';
 import { goTaintedSinks, type GoCall, type GoFunctionTaint } from '../../analysis/go-taint.js';
@@ -27,28 +27,11 @@ interface StructInfo {
 
 function structs(sources: readonly SourceFile[]): Map<string, StructInfo> {
   const out = new Map<string, StructInfo>();
-  for (const source of sources) {
-    if (source.language !== 'go' || !source.text.includes('struct')) continue;
-    walk(source.tree.rootNode, (node) => {
-      if (node.type !== 'type_spec') return true;
-      const name = field(node, 'name')?.text;
-      const type = field(node, 'type');
-      if (!name || type?.type !== 'struct_type') return false;
-      const bound: string[] = [];
-      const list = named(type).find((child) => child.type === 'field_declaration_list');
-      for (const declaration of list ? named(list) : []) {
-        if (declaration.type !== 'field_declaration') continue;
-        const tag = field(declaration, 'tag')?.text ?? '';
-        if (/\b(json|form|query):"-"/.test(tag)) continue;
-        for (const fieldName of fields(declaration, 'name')) {
-          if (/^[A-Z]/.test(fieldName.text)) bound.push(fieldName.text);
-        }
-      }
-      // Two packages may declare the same name: keep the one with privileged fields only when both agree.
-      const previous = out.get(name);
-      out.set(name, previous ? { name, bound: previous.bound.filter((item) => bound.includes(item)) } : { name, bound });
-      return false;
-    });
+  for (const struct of goStructs(sources)) {
+    const bound = struct.fields.filter((declared) => !/\b(json|form|query):"-"/.test(declared.tag) && /^[A-Z]/.test(declared.name)).map((declared) => declared.name);
+    // Two packages may declare the same name: keep the one with privileged fields only when both agree.
+    const previous = out.get(struct.name);
+    out.set(struct.name, previous ? { name: struct.name, bound: previous.bound.filter((item) => bound.includes(item)) } : { name: struct.name, bound });
   }
   return out;
 }

@@ -95,3 +95,33 @@ export function receiverName(method: Node): string | undefined {
   const name = declaration ? field(declaration, 'name') : undefined;
   return name?.text;
 }
+
+export interface GoStructField {
+  name: string;
+  /** The raw tag, backquotes included (`` `json:"-"` ``), or ''. */
+  tag: string;
+}
+
+/** Every struct type declared in the Go sources, in source order: its name and its named fields with their tags. */
+export function goStructs(sources: readonly { language: string; text: string; tree: { rootNode: Node } }[]): { name: string; fields: GoStructField[] }[] {
+  const out: { name: string; fields: GoStructField[] }[] = [];
+  for (const source of sources) {
+    if (source.language !== 'go' || !source.text.includes('struct')) continue;
+    walk(source.tree.rootNode, (node) => {
+      if (node.type !== 'type_spec') return true;
+      const name = field(node, 'name')?.text;
+      const type = field(node, 'type');
+      if (!name || type?.type !== 'struct_type') return false;
+      const list = named(type).find((child) => child.type === 'field_declaration_list');
+      const declared: GoStructField[] = [];
+      for (const declaration of list ? named(list) : []) {
+        if (declaration.type !== 'field_declaration') continue;
+        const tag = field(declaration, 'tag')?.text ?? '';
+        for (const fieldName of fields(declaration, 'name')) declared.push({ name: fieldName.text, tag });
+      }
+      out.push({ name, fields: declared });
+      return false;
+    });
+  }
+  return out;
+}
