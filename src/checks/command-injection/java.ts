@@ -9,15 +9,9 @@ import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, literalString, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
-import { sharedAnalysis, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
 
-export interface JavaCommandHit {
-  source: SourceFile;
-  node: Node;
-  snippet: string;
-  call: string;
-  origin: string;
-}
+export type JavaCommandHit = JavaSinkHit;
 
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
 const SHELLS = /^(\/(usr\/)?bin\/)?(sh|bash|zsh|ksh|dash|cmd|cmd\.exe|powershell|powershell\.exe|pwsh)$/i;
@@ -63,10 +57,8 @@ function listOrigin(taint: JavaTaint, items: readonly Node[]): string | undefine
 }
 
 export function javaCommandInjections(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaCommandHit[] {
-  const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
-  const candidates = java.filter((source) => /\b(exec|ProcessBuilder)\b/.test(source.text));
+  const candidates = javaSinkCandidates(sources, /\b(exec|ProcessBuilder)\b/);
   if (candidates.length === 0) return [];
-  if (!java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text))) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
   let taint: JavaTaint | undefined;

@@ -11,15 +11,9 @@ import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, literalString, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, enclosing, enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
-import { sharedAnalysis, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
 
-export interface JavaPathHit {
-  source: SourceFile;
-  node: Node;
-  snippet: string;
-  call: string;
-  origin: string;
-}
+export type JavaPathHit = JavaSinkHit;
 
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
 const CONDITIONS: ReadonlySet<string> = new Set(['if_statement', 'while_statement', 'ternary_expression', 'assert_statement']);
@@ -89,10 +83,8 @@ function isSink(node: Node | undefined): boolean {
 }
 
 export function javaPathTraversals(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaPathHit[] {
-  const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
-  const candidates = java.filter((source) => /\b(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|UrlResource|PathResource|Paths|Path|Files)\b/.test(source.text));
+  const candidates = javaSinkCandidates(sources, /\b(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|UrlResource|PathResource|Paths|Path|Files)\b/);
   if (candidates.length === 0) return [];
-  if (!java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text))) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
   let taint: JavaTaint | undefined;

@@ -11,15 +11,9 @@ import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, literalString, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
-import { sharedAnalysis, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
 
-export interface JavaSsrfHit {
-  source: SourceFile;
-  node: Node;
-  snippet: string;
-  call: string;
-  origin: string;
-}
+export type JavaSsrfHit = JavaSinkHit;
 
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
 const REST_TEMPLATE = /^(getForObject|getForEntity|postForObject|postForEntity|postForLocation|exchange|execute|put|delete|patchForObject|headForHeaders|optionsForAllow)$/;
@@ -60,10 +54,8 @@ function unwrap(start: Node | undefined, depth = 0): Node | undefined {
 }
 
 export function javaSsrf(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaSsrfHit[] {
-  const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
-  const candidates = java.filter((source) => /\b(URL|RestTemplate|RestOperations|WebClient|HttpRequest|Request\.Builder|HttpGet|HttpPost)\b/.test(source.text));
+  const candidates = javaSinkCandidates(sources, /\b(URL|RestTemplate|RestOperations|WebClient|HttpRequest|Request\.Builder|HttpGet|HttpPost)\b/);
   if (candidates.length === 0) return [];
-  if (!java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text))) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
   let taint: JavaTaint | undefined;

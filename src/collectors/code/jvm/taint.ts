@@ -222,3 +222,23 @@ export function sharedAnalysis(sources: readonly SourceFile[], infra: readonly I
     },
   };
 }
+
+/** A sink reached by request data in a Java handler: what the injection checks report. */
+export interface JavaSinkHit {
+  source: SourceFile;
+  node: Node;
+  snippet: string;
+  call: string;
+  origin: string;
+}
+
+/**
+ * The Java sources (tests left out) whose text mentions one of a check's sinks, or none when the
+ * project serves no request (no controller or JAX-RS resource): the files an injection check reads.
+ */
+export function javaSinkCandidates(sources: readonly SourceFile[], mentions: RegExp): SourceFile[] {
+  const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
+  const candidates = java.filter((source) => mentions.test(source.text));
+  if (candidates.length === 0) return [];
+  return java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text)) ? candidates : [];
+}
