@@ -7,6 +7,7 @@ import defineCheck from '../define-check.js';
 import { csharpTlsSites } from './csharp.js';
 import { goSites } from './go.js';
 import { jvmTlsSites } from './java.js';
+import { phpTlsSites } from './php.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 const HTTP_CALL = /(^|\.)(get|post|put|patch|delete|head|options|request|send|stream|urlopen|Client|AsyncClient|Session|ClientSession|Elasticsearch|AsyncElasticsearch|OpenSearch)$/;
@@ -83,7 +84,7 @@ export default defineCheck({
   rationale:
     'With certificate verification off, anyone who can intercept the connection (a shared network, a compromised proxy, DNS spoofing) can present their own certificate and read or alter everything: API keys, tokens, card data, the responses the service trusts.',
   remediation:
-    'Keep verification on and trust the right CA instead: Python `requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")` or `httpx.Client(verify=ssl_context)`; `ssl.create_default_context(cafile=...)`; Node `new https.Agent({ ca: fs.readFileSync(\'internal-ca.pem\') })` instead of `rejectUnauthorized: false`, and never set `NODE_TLS_REJECT_UNAUTHORIZED=0`; Go `tls.Config{RootCAs: pool}` with the internal CA added by `pool.AppendCertsFromPEM`, never `InsecureSkipVerify: true`; .NET: install the internal CA in the machine store or check `errors == SslPolicyErrors.None` (or a pinned thumbprint) in `ServerCertificateCustomValidationCallback`, never `=> true` or `HttpClientHandler.DangerousAcceptAnyServerCertificateValidator`; Java/Kotlin: load the internal CA into a `KeyStore` and build the `SSLContext` from a `TrustManagerFactory` initialised with it (Spring Boot SSL bundles do this), keep the default `HostnameVerifier`, never an empty `checkServerTrusted`, `NoopHostnameVerifier` or `TrustAllStrategy`.',
+    'Keep verification on and trust the right CA instead: Python `requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")` or `httpx.Client(verify=ssl_context)`; `ssl.create_default_context(cafile=...)`; Node `new https.Agent({ ca: fs.readFileSync(\'internal-ca.pem\') })` instead of `rejectUnauthorized: false`, and never set `NODE_TLS_REJECT_UNAUTHORIZED=0`; Go `tls.Config{RootCAs: pool}` with the internal CA added by `pool.AppendCertsFromPEM`, never `InsecureSkipVerify: true`; .NET: install the internal CA in the machine store or check `errors == SslPolicyErrors.None` (or a pinned thumbprint) in `ServerCertificateCustomValidationCallback`, never `=> true` or `HttpClientHandler.DangerousAcceptAnyServerCertificateValidator`; Java/Kotlin: load the internal CA into a `KeyStore` and build the `SSLContext` from a `TrustManagerFactory` initialised with it (Spring Boot SSL bundles do this), keep the default `HostnameVerifier`, never an empty `checkServerTrusted`, `NoopHostnameVerifier` or `TrustAllStrategy`; PHP: keep Guzzle\'s and Laravel `Http`\'s default `verify` (or `->withOptions([\'verify\' => \'/etc/ssl/certs/internal-ca.pem\'])`) instead of `Http::withoutVerifying()` / `\'verify\' => false`, Symfony HttpClient `\'cafile\'` instead of `\'verify_peer\' => false`, and never `CURLOPT_SSL_VERIFYPEER => false`.',
   messages: {
     disabled: '`{{what}}` turns off TLS certificate verification.',
   },
@@ -100,6 +101,12 @@ export default defineCheck({
       }
       if (source.language === 'csharp') {
         for (const site of csharpTlsSites(source)) report({ messageId: 'disabled', data: { what: site.what }, ...at(ctx, source, site.node, lineSnippet(source, site.node)) });
+        continue;
+      }
+      if (source.language === 'php') {
+        if (isTestFile(source.file) || /(^|\/)tests?\//i.test(source.file)) continue;
+        // Two clients configured alike in one file are two findings: the function tells them apart.
+        for (const site of phpTlsSites(source)) report({ messageId: 'disabled', data: { what: site.what.replace(/\s+/g, ' ') }, ...at(ctx, source, site.node, lineSnippet(source, site.node)), key: `${site.scope}:${lineSnippet(source, site.node)}` });
         continue;
       }
       if (!family || isTestFile(source.file)) continue;
