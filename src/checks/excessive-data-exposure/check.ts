@@ -6,6 +6,8 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { javaExposures } from './java.js';
+import { goExposures } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { jvmFiles } from '../../collectors/code/jvm/ast.js';
@@ -80,19 +82,23 @@ export default defineCheck({
   rationale:
     'Returning an ORM record as is sends every column, present and future: password hashes, reset tokens, internal flags. The client is trusted to hide them, and an attacker reads the raw response.',
   remediation:
-    'Return an explicit response shape: Spring a DTO or record (`record UserResponse(Long id, String name, String email)`) mapped from the entity, or `@JsonProperty(access = Access.WRITE_ONLY)` / `@JsonIgnore` on the credential field; FastAPI `@router.get(..., response_model=UserOut)` with a Pydantic `UserOut` listing the public fields; DRF a serializer with `fields = ["id", "name", "email"]`; Flask `jsonify(id=user.id, name=user.name)` or a marshmallow schema; Node a mapper (`res.json({ id: user.id, name: user.name })`), a Prisma `select`, Mongoose `select: false` on secret fields or `.select("-password")`, Sequelize `attributes`.',
+    'Return an explicit response shape: Go a response struct copied from the model (`UserResponse{ID: u.ID, Name: u.Name}`) or `json:"-"` on the credential field; Spring a DTO or record (`record UserResponse(Long id, String name, String email)`) mapped from the entity, or `@JsonProperty(access = Access.WRITE_ONLY)` / `@JsonIgnore` on the credential field; FastAPI `@router.get(..., response_model=UserOut)` with a Pydantic `UserOut` listing the public fields; DRF a serializer with `fields = ["id", "name", "email"]`; Flask `jsonify(id=user.id, name=user.name)` or a marshmallow schema; Node a mapper (`res.json({ id: user.id, name: user.name })`), a Prisma `select`, Mongoose `select: false` on secret fields or `.select("-password")`, Sequelize `attributes`.',
   messages: {
     dict: '`{{expression}}` returns every attribute of the record, internal state included.',
     record: '`{{call}}` returns the whole `{{model}}` record, including {{fields}}.',
     noResponseModel: '`{{handler}}` returns the `{{model}}` ORM object with no `response_model`, so {{fields}} reach the client.',
     serializer: '`{{serializer}}` serializes `{{setting}}` of `{{model}}`, including {{fields}}.',
     entity: '`{{handler}}` returns the `{{model}}` entity itself, so Jackson serializes {{fields}} to the client.',
+    goModel: '`{{call}}` in `{{handler}}` sends the persisted `{{model}}` struct as is, so encoding/json serializes {{fields}} to the client.',
   },
   run(ctx, report) {
     if (ctx.sources.some((source) => source.language === 'java' && /@(Entity|Document|TableName)\b/.test(source.text))) {
       for (const hit of javaExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
         report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
       }
+    }
+    for (const hit of goExposures(ctx.sources)) {
+      report({ messageId: 'goModel', data: { call: snippetOf(hit.call, 60), handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...goSite(ctx, hit.source, hit.call), confidence: 'high' });
     }
     for (const source of ctx.sources) {
       const py = isPython(source);

@@ -102,9 +102,17 @@ export interface GoStructField {
   tag: string;
 }
 
-/** Every struct type declared in the Go sources, in source order: its name and its named fields with their tags. */
-export function goStructs(sources: readonly { language: string; text: string; tree: { rootNode: Node } }[]): { name: string; fields: GoStructField[] }[] {
-  const out: { name: string; fields: GoStructField[] }[] = [];
+export interface GoStruct {
+  name: string;
+  fields: GoStructField[];
+  /** Embedded types as written (`gorm.Model`, `*Base`), with their tags. */
+  embedded: GoStructField[];
+  file: string;
+}
+
+/** Every struct type declared in the Go sources, in source order: its name, its named fields with their tags and its embedded types. */
+export function goStructs(sources: readonly { file: string; language: string; text: string; tree: { rootNode: Node } }[]): GoStruct[] {
+  const out: GoStruct[] = [];
   for (const source of sources) {
     if (source.language !== 'go' || !source.text.includes('struct')) continue;
     walk(source.tree.rootNode, (node) => {
@@ -114,12 +122,15 @@ export function goStructs(sources: readonly { language: string; text: string; tr
       if (!name || type?.type !== 'struct_type') return false;
       const list = named(type).find((child) => child.type === 'field_declaration_list');
       const declared: GoStructField[] = [];
+      const embedded: GoStructField[] = [];
       for (const declaration of list ? named(list) : []) {
         if (declaration.type !== 'field_declaration') continue;
         const tag = field(declaration, 'tag')?.text ?? '';
-        for (const fieldName of fields(declaration, 'name')) declared.push({ name: fieldName.text, tag });
+        const names = fields(declaration, 'name');
+        for (const fieldName of names) declared.push({ name: fieldName.text, tag });
+        if (names.length === 0) embedded.push({ name: field(declaration, 'type')?.text ?? '', tag });
       }
-      out.push({ name, fields: declared });
+      out.push({ name, fields: declared, embedded, file: source.file });
       return false;
     });
   }
