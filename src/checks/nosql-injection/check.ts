@@ -1,10 +1,16 @@
 import type { Node } from 'web-tree-sitter';
-import { isPython } from '../../analysis/code-auth.js';
+import { at, isPython } from '../../analysis/code-auth.js';
 import { callAt, hitData, siteOf, originOf, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
 import { type CallSite, nodesOfType, stringValue } from '../../analysis/code.js';
 import { taintAt } from '../../analysis/taint.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { goNosqlInjections } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
+import { csharpNosqlInjections } from './csharp.js';
+import { rubyNosqlInjections } from './ruby.js';
+import { javaNoSqlInjections } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 const JS_METHODS =
   /^(find|findOne|findOneAndUpdate|findOneAndDelete|findOneAndReplace|findOneAndRemove|updateOne|updateMany|deleteOne|deleteMany|replaceOne|countDocuments|count|exists|remove|aggregate)$/;
@@ -18,6 +24,7 @@ function hasWhereKey(node: Node | undefined): boolean {
 }
 
 const MONGO = /\b(mongoose|mongodb|MongoClient|pymongo|motor|mongoengine|flask_pymongo|PyMongo|@nestjs\/mongoose|InjectModel|monk|mongojs)\b/;
+const MONGO_FILE = /mongo-driver|mgo\.v2|globalsign\/mgo|MongoDB\.Driver|Mongoid::Document/;
 
 function usesMongo(ctx: CheckContext): boolean {
   const npm = ctx.project.dependencies.npm ?? [];
@@ -51,13 +58,19 @@ export default defineCheck({
   rationale:
     'A JSON body or a parsed query string can carry objects, so `{ "password": { "$ne": null } }` turns an equality filter into an operator that matches every document (login bypass, data dump); `$where` runs caller-supplied JavaScript on the database.',
   remediation:
-    'Cast each filter value to the type you expect before querying (`String(req.body.username)`, `str(data["username"])`) or validate the body with a schema (zod `z.object({ username: z.string() })`, Pydantic, Joi); enable Mongoose `sanitizeFilter` or use `express-mongo-sanitize`; never pass a request object as a filter and never use `$where`.',
+    'Cast each filter value to the type you expect before querying (`String(req.body.username)`, `str(data["username"])`) or validate the body with a schema (zod `z.object({ username: z.string() })`, Pydantic, Joi); enable Mongoose `sanitizeFilter` or use `express-mongo-sanitize`; never pass a request object as a filter and never use `$where`. Spring Data MongoDB: build queries with `Criteria.where("name").is(name)` and a fixed field name (map a requested sort or filter field through an allowlist), never `new BasicQuery(json)` or `Document.parse(json)` of request text, and quote user text in a regex with `Pattern.quote(q)`.',
   messages: {
     filter: '`{{call}}` uses request data (`{{origin}}`) as a query filter without casting its values to strings.',
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which uses it as the `{{sink}}` filter at {{file}}:{{line}}.',
     where: 'The `$where` clause runs JavaScript built from request data (`{{origin}}`).',
+    document: '`{{call}}` parses a MongoDB query document from request data (`{{origin}}`): the caller writes its operators (`$ne`, `$where`, `$regex`).',
+    field: '`{{call}}` takes the field name from request data (`{{origin}}`): the caller can query any field, or `$where`.',
+    regex: '`{{call}}` matches a regular expression taken from request data (`{{origin}}`): `.*` matches every document and a nested quantifier stalls the database.',
   },
   run(ctx, report) {
+    for (const hit of javaNoSqlInjections(ctx.sources, ctx.infra)) {
+      report({ messageId: hit.kind, data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet), ...(hit.kind === 'regex' ? { severity: 'medium' as const } : {}) });
+    }
     if (!usesMongo(ctx)) return;
     for (const hit of taintedSinks(ctx, { kind: 'nosql', match })) {
       report({ messageId: hit.via ? 'wrapper' : 'filter', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });

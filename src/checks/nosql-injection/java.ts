@@ -1,0 +1,142 @@
+/**
+ * Spring Data MongoDB queries built from request data in Java:
+ * - a query document parsed from request text: `new BasicQuery(json)`, `new BasicUpdate(json)`,
+ *   `Document.parse(json)`, `BasicDBObject.parse(json)`, `BsonDocument.parse(json)`,
+ *   `mongoTemplate.executeCommand(json)` — the caller writes the operators (`$ne`, `$where`, `$regex`);
+ * - a field name taken from the request: `Criteria.where(field)`, `new Criteria(field)`,
+ *   `criteria.and(field)` — the caller picks `$where` or any field to probe;
+ * - a regular expression taken from the request: `Criteria.where("name").regex(q)`, also through
+ *   `Pattern.compile(q)` — the caller matches everything (`.*`) or runs a catastrophic pattern;
+ *   `Pattern.quote(q)` is a literal match and safe.
+ * Values passed to `is(…)`, `in(…)`, `gt(…)` are bound as values by the driver and are not reported.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { InfraFile, SourceFile } from '../../engine/context.js';
+import { descendants, field, named, simpleName } from '../../collectors/code/jvm/ast.js';
+import { bare, classAt, localValue } from '../../collectors/code/jvm/trace.js';
+import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+
+export interface JavaNoSqlHit extends JavaSinkHit {
+  kind: 'document' | 'field' | 'regex';
+}
+
+const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
+const DOCUMENT_TYPES = /^(BasicQuery|BasicUpdate)$/;
+const PARSERS = /^(Document|BasicDBObject|BsonDocument|JSON)$/;
+const TEMPLATE_TYPES = /^(MongoTemplate|MongoOperations|ReactiveMongoTemplate|ReactiveMongoOperations|MongoDatabase)$/;
+
+/** Whether an expression is a Spring Data `Criteria`: `Criteria.where(…)…`, `new Criteria(…)…`, or a local/field declared `Criteria`. */
+function isCriteria(start: Node | undefined, typeOf: (node: Node) => string | undefined, depth = 0): boolean {
+  const node = bare(start);
+  if (!node || depth > 12) return false;
+  if (node.type === 'object_creation_expression') return simpleName(field(node, 'type')?.text ?? '') === 'Criteria';
+  if (node.type === 'method_invocation') {
+    const receiver = field(node, 'object');
+    if (!receiver) return false;
+    if (bare(receiver)?.text === 'Criteria') return true;
+    return isCriteria(receiver, typeOf, depth + 1);
+  }
+  if (node.type === 'identifier' || node.type === 'field_access') {
+    if (typeOf(node) === 'Criteria') return true;
+    if (node.type === 'identifier') {
+      const value = localValue(node.text, node);
+      return value ? isCriteria(value, typeOf, depth + 1) : false;
+    }
+  }
+  return false;
+}
+
+/** `Pattern.compile(x)` / `Pattern.compile(x, flags)` → x; `Pattern.quote(x)` stays (it is a literal match). */
+function patternSource(start: Node | undefined): Node | undefined {
+  const node = bare(start);
+  if (node?.type === 'method_invocation' && field(node, 'name')?.text === 'compile' && field(node, 'object')?.text === 'Pattern') return named(field(node, 'arguments'))[0];
+  return node;
+}
+
+const CONDITIONS: ReadonlySet<string> = new Set(['if_statement', 'switch_expression', 'switch_statement', 'ternary_expression']);
+
+/** A field name checked against an allowlist before use: `if (!ALLOWED.contains(field)) throw …`, a `switch (field)`. */
+function allowListed(value: Node): boolean {
+  const name = bare(value);
+  if (name?.type !== 'identifier') return false;
+  for (let scope = name.parent; scope; scope = scope.parent) {
+    if (scope.type !== 'method_declaration' && scope.type !== 'constructor_declaration') continue;
+    return descendants(scope, CONDITIONS).some((condition) => {
+      if (condition.startIndex > name.startIndex) return false;
+      const test = field(condition, 'condition') ?? field(condition, 'value') ?? named(condition)[0];
+      if (!test) return false;
+      if (condition.type.startsWith('switch')) return bare(test)?.text === name.text;
+      return descendants(test, new Set(['method_invocation'])).some(
+        (call) => /^(contains|containsKey|matches)$/.test(field(call, 'name')?.text ?? '') && named(field(call, 'arguments')).some((arg) => arg.text === name.text),
+      );
+    });
+  }
+  return false;
+}
+
+export function javaNoSqlInjections(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaNoSqlHit[] {
+  const candidates = javaSinkCandidates(sources, /\b(BasicQuery|BasicUpdate|Criteria|executeCommand|BasicDBObject|BsonDocument|Document\.parse)\b/);
+  if (candidates.length === 0) return [];
+  const analysis = sharedAnalysis(sources, infra);
+  const tracer = analysis.tracer;
+  let taint: JavaTaint | undefined;
+  const origin = (node: Node | undefined): string | undefined => {
+    taint ??= analysis.taint();
+    return node ? taint.origin(node) : undefined;
+  };
+  const out: JavaNoSqlHit[] = [];
+  for (const source of candidates) {
+    const file = tracer.program.files.find((candidate) => candidate.source === source);
+    if (!file) continue;
+    const typeOf = (node: Node): string | undefined => tracer.typeOf(node, classAt(file, node));
+    for (const node of descendants(source.tree.rootNode, CALLS)) {
+      const args = named(field(node, 'arguments'));
+      let kind: JavaNoSqlHit['kind'];
+      let value: Node | undefined;
+      let call = '';
+      if (node.type === 'object_creation_expression') {
+        const type = simpleName(field(node, 'type')?.text ?? '');
+        if (DOCUMENT_TYPES.test(type)) {
+          kind = 'document';
+          value = args[0];
+          call = `new ${type}`;
+        } else if (type === 'Criteria' && args.length === 1) {
+          kind = 'field';
+          value = args[0];
+          call = 'new Criteria';
+        } else continue;
+      } else {
+        const name = field(node, 'name')?.text ?? '';
+        const receiver = field(node, 'object');
+        if (!receiver) continue;
+        const receiverText = bare(receiver)?.text ?? '';
+        if (name === 'parse' && PARSERS.test(receiverText)) {
+          kind = 'document';
+          value = args[0];
+          call = `${receiverText}.parse`;
+        } else if (name === 'executeCommand' && args.length >= 1 && TEMPLATE_TYPES.test(typeOf(bare(receiver) ?? receiver) ?? '')) {
+          kind = 'document';
+          value = args[0];
+          call = `${receiver.text}.executeCommand`;
+        } else if (name === 'where' && receiverText === 'Criteria') {
+          kind = 'field';
+          value = args[0];
+          call = 'Criteria.where';
+        } else if (name === 'and' && args.length === 1 && isCriteria(receiver, typeOf)) {
+          kind = 'field';
+          value = args[0];
+          call = 'Criteria.and';
+        } else if (name === 'regex' && args.length >= 1 && isCriteria(receiver, typeOf)) {
+          kind = 'regex';
+          value = patternSource(args[0]);
+          call = 'Criteria.regex';
+        } else continue;
+      }
+      const found = origin(value);
+      if (!found || !value) continue;
+      if (kind === 'field' && allowListed(value)) continue;
+      out.push({ source, node, snippet: node.text.split('\n')[0] ?? '', call, origin: found, kind });
+    }
+  }
+  return out;
+}
