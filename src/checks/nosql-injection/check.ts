@@ -1,14 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { at, isPython } from '../../analysis/code-auth.js';
+import { isPython } from '../../analysis/code-auth.js';
 import { callAt, hitData, siteOf, originOf, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
 import { type CallSite, nodesOfType, stringValue } from '../../analysis/code.js';
 import { taintAt } from '../../analysis/taint.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
-import { goNosqlInjections } from './go.js';
-import { goSite } from '../../analysis/go-taint.js';
-import { csharpNosqlInjections } from './csharp.js';
-import { rubyNosqlInjections } from './ruby.js';
 import { javaNoSqlInjections } from './java.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
@@ -24,7 +20,6 @@ function hasWhereKey(node: Node | undefined): boolean {
 }
 
 const MONGO = /\b(mongoose|mongodb|MongoClient|pymongo|motor|mongoengine|flask_pymongo|PyMongo|@nestjs\/mongoose|InjectModel|monk|mongojs)\b/;
-const MONGO_FILE = /mongo-driver|mgo\.v2|globalsign\/mgo|MongoDB\.Driver|Mongoid::Document/;
 
 function usesMongo(ctx: CheckContext): boolean {
   const npm = ctx.project.dependencies.npm ?? [];
