@@ -1,11 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
+import { at, isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
+import { lineSnippet } from '../../analysis/code-transport.js';
 import { callAt, hitData, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
 import { callSiteAt, factsOf, literalValue, propertyOf, type CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goCommandInjections } from './go.js';
 import { javaCommandInjections } from './java.js';
+import { phpCommandInjections } from './php.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 
@@ -63,7 +65,7 @@ export default defineCheck({
   rationale:
     'A command line that passes through a shell interprets `;`, `&&`, `$()` and backticks, so request data in it lets a caller run any program with the service\'s privileges.',
   remediation:
-    'Run the program without a shell and pass arguments as a list: `subprocess.run(["convert", name, out], check=True)` (no `shell=True`), Node `execFile("convert", [name, out])` or `spawn(cmd, args)` without `shell: true`; validate arguments against an allowlist and put `--` before user-supplied file names.',
+    'Run the program without a shell and pass arguments as a list: `subprocess.run(["convert", name, out], check=True)` (no `shell=True`), Node `execFile("convert", [name, out])` or `spawn(cmd, args)` without `shell: true`; validate arguments against an allowlist and put `--` before user-supplied file names; PHP: Symfony `new Process([\'convert\', $in, $out])` or Laravel `Process::run([\'git\', \'log\', $ref])` (a list, no shell) instead of `shell_exec` / `Process::fromShellCommandline`, and `escapeshellarg()` around every value a command string must carry.',
   messages: {
     direct: '`{{call}}` runs a shell command built from request data (`{{origin}}`).',
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which runs it in a shell with `{{sink}}` at {{file}}:{{line}}.',
@@ -82,6 +84,9 @@ export default defineCheck({
     }
     for (const hit of javaCommandInjections(ctx.sources, ctx.infra)) {
       report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
+    }
+    for (const hit of phpCommandInjections(ctx.sources)) {
+      report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...at(ctx, hit.source, hit.node, lineSnippet(hit.source, hit.node)) });
     }
   },
 });

@@ -64,6 +64,8 @@ export function isRequestRead(node: Node, requestNames: ReadonlySet<string>): bo
   if (target.type === 'member_call_expression' || target.type === 'nullsafe_member_call_expression') {
     const object = unwrap(field(target, 'object') ?? target);
     const name = callName(target) ?? '';
+    // `$request->file('doc')->getClientOriginalName()`: the file name the client chose.
+    if (name === 'getClientOriginalName' || name === 'getClientFilename') return isUploadedFile(object, requestNames);
     if (!REQUEST_METHODS.has(name)) return false;
     if (object.type === 'variable_name' && requestNames.has(object.text)) return true;
     if (object.type === 'function_call_expression' && field(object, 'function')?.text === 'request') return true;
@@ -83,8 +85,25 @@ export function isRequestRead(node: Node, requestNames: ReadonlySet<string>): bo
   return false;
 }
 
-/** Where request data reaches an expression: the expression itself, or a variable assigned from it earlier in the function. */
-export function requestOrigin(node: Node): string | undefined {
+/** `$request->file('x')`, `request()->file('x')`, `$request->files->get('x')` (Symfony). */
+function isUploadedFile(node: Node, requestNames: ReadonlySet<string>): boolean {
+  if (node.type !== 'member_call_expression' && node.type !== 'nullsafe_member_call_expression') return false;
+  const object = unwrap(field(node, 'object') ?? node);
+  const name = callName(node) ?? '';
+  if (name === 'file') return (object.type === 'variable_name' && requestNames.has(object.text)) || (object.type === 'function_call_expression' && field(object, 'function')?.text === 'request');
+  if (name === 'get' && object.type === 'member_access_expression' && field(object, 'name')?.text === 'files') {
+    const inner = unwrap(field(object, 'object') ?? object);
+    return inner.type === 'variable_name' && requestNames.has(inner.text);
+  }
+  return false;
+}
+
+/**
+ * Where request data reaches an expression: the expression itself, or a variable assigned from it
+ * earlier in the function. `sanitizer` names the calls that make a value safe for the sink at hand
+ * (`escapeshellarg` for a shell, `basename` for a file path): request data inside them is not followed.
+ */
+export function requestOrigin(node: Node, sanitizer?: (call: Node) => boolean): string | undefined {
   const fn = enclosingFunction(node);
   const requestNames = requestParameters(fn);
   const routeParameters = scalarParameters(fn);
@@ -96,22 +115,23 @@ export function requestOrigin(node: Node): string | undefined {
       const left = field(child, 'left');
       const right = field(child, 'right');
       if (left?.type === 'variable_name' && right) {
-        const origin = originIn(right, requestNames, routeParameters, tainted);
+        const origin = originIn(right, requestNames, routeParameters, tainted, sanitizer);
         if (origin !== undefined) tainted.set(left.text, origin);
         else tainted.delete(left.text);
       }
       return true;
     });
   }
-  return originIn(node, requestNames, routeParameters, tainted);
+  return originIn(node, requestNames, routeParameters, tainted, sanitizer);
 }
 
 const CASTS = /^\((?:int|integer|float|double|bool|boolean)\)/;
 
-function originIn(node: Node, requestNames: ReadonlySet<string>, routeParameters: ReadonlySet<string>, tainted: ReadonlyMap<string, string>): string | undefined {
+function originIn(node: Node, requestNames: ReadonlySet<string>, routeParameters: ReadonlySet<string>, tainted: ReadonlyMap<string, string>, sanitizer?: (call: Node) => boolean): string | undefined {
   let found: string | undefined;
   walk(node, (child) => {
     if (found !== undefined) return false;
+    if (sanitizer && sanitizer(child)) return false;
     if (child.type === 'cast_expression' && CASTS.test(child.text.replace(/\s+/g, ''))) return false;
     if (child.type === 'function_call_expression' && /^(intval|floatval|boolval|count|is_numeric|in_array|array_key_exists)$/.test(field(child, 'function')?.text ?? '')) return false;
     if (isRequestRead(child, requestNames)) {
