@@ -5,6 +5,8 @@ import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { rubyObjectAccesses } from './ruby.js';
 import { goObjectAccesses } from './go.js';
+import { javaObjectAccesses } from './java.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -29,7 +31,7 @@ export default defineCheck({
   rationale:
     'The handler loads or changes the object named by an id the client chose, and never checks that the caller owns it: any user can read or modify every other user\'s objects by changing the id (IDOR).',
   remediation:
-    'Scope the query to the caller instead of loading by id alone: Django `get_object_or_404(Invoice, pk=pk, owner=request.user)` or a DRF `get_queryset()` returning `Invoice.objects.filter(owner=self.request.user)`; SQLAlchemy `select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == user.tenant_id)`; Prisma `prisma.invoice.findFirst({ where: { id, ownerId: req.user.id } })`; Mongoose `Invoice.findOne({ _id: id, owner: req.user.id })`; SQL `WHERE id = $1 AND merchant_id = $2`; gorm `db.Where("id = ? AND user_id = ?", id, uid).First(&order)`; Rails `current_user.invoices.find(params[:id])` or Pundit `authorize @invoice` after the lookup. Where a policy layer exists (DRF `has_object_permission`, CASL `ability.can`, Casbin `enforce`), call it on the loaded object and answer 404 when it fails.',
+    'Scope the query to the caller instead of loading by id alone: Django `get_object_or_404(Invoice, pk=pk, owner=request.user)` or a DRF `get_queryset()` returning `Invoice.objects.filter(owner=self.request.user)`; SQLAlchemy `select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == user.tenant_id)`; Prisma `prisma.invoice.findFirst({ where: { id, ownerId: req.user.id } })`; Mongoose `Invoice.findOne({ _id: id, owner: req.user.id })`; SQL `WHERE id = $1 AND merchant_id = $2`; gorm `db.Where("id = ? AND user_id = ?", id, uid).First(&order)`; Spring Data `orderRepository.findByIdAndOwnerId(id, user.getId())`, or `@PostAuthorize("returnObject.owner.username == authentication.name")` / `@PreAuthorize("hasPermission(#id, \'Order\', \'read\')")` on the service method; Rails `current_user.invoices.find(params[:id])` or Pundit `authorize @invoice` after the lookup. Where a policy layer exists (DRF `has_object_permission`, CASL `ability.can`, Casbin `enforce`), call it on the loaded object and answer 404 when it fails.',
   messages: {
     read: '`{{call}}` loads {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
     create: '`{{call}}` creates {{model}} for `{{id}}` from the request without checking that the caller owns that object.',
@@ -108,6 +110,13 @@ export default defineCheck({
       if (!endpoint || !exposed(endpoint) || isAdminEndpoint(endpoint)) continue;
       const messageId = endpoint.auth.state === 'unprotected' ? 'unauthenticated' : hit.write ? 'write' : 'read';
       report({ messageId, data: { call: `${hit.written}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...site, endpointId: endpoint.id });
+    }
+    for (const hit of javaObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints)) {
+      const endpoint = hit.endpoint;
+      // Only handlers of a route apisec knows; admin routes act across owners by design.
+      if (!endpoint || !exposed(endpoint) || isAdminEndpoint(endpoint)) continue;
+      const messageId = endpoint.auth.state === 'unprotected' ? 'unauthenticated' : hit.write ? 'write' : 'read';
+      report({ messageId, data: { call: `${hit.written}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]), endpointId: endpoint.id });
     }
   },
 });
