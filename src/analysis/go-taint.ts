@@ -230,7 +230,7 @@ class Analysis implements GoFunctionTaint {
     if (node.type === 'selector_expression') {
       const operand = field(node, 'operand');
       const name = field(node, 'field')?.text ?? '';
-      if (operand?.type === 'identifier' && this.params.get(operand.text) === 'http' && HTTP_FIELDS.has(name)) return { origin: node.text, cleared: 0 };
+      if (operand && this.isHttpRequest(operand) && HTTP_FIELDS.has(name)) return { origin: node.text, cleared: 0 };
       // `r.URL.Path` is checked for `..` by http.ServeFile; other URL parts are not.
       if (operand?.type === 'selector_expression' && field(operand, 'field')?.text === 'URL' && this.isHttpRequest(field(operand, 'operand'))) {
         return { origin: node.text, cleared: 0, ...(name === 'Path' ? { urlPath: true } : {}) };
@@ -256,6 +256,11 @@ class Analysis implements GoFunctionTaint {
   private isHttpRequest(node: Node | undefined): boolean {
     if (!node) return false;
     if (node.type === 'identifier') return this.params.get(node.text) === 'http';
+    // gin's `c.Request` is the *http.Request.
+    if (node.type === 'selector_expression') {
+      const operand = field(node, 'operand');
+      return field(node, 'field')?.text === 'Request' && operand?.type === 'identifier' && this.params.get(operand.text) === 'gin';
+    }
     if (node.type === 'call_expression') {
       const fn = field(node, 'function');
       const receiver = fn ? field(fn, 'operand') : undefined;

@@ -5,6 +5,8 @@ import { type CallSite, nodesOfType, stringValue } from '../../analysis/code.js'
 import { taintAt } from '../../analysis/taint.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { goNosqlInjections } from './go.js';
+import { goSite } from '../../analysis/go-taint.js';
 import { javaNoSqlInjections } from './java.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
@@ -20,6 +22,7 @@ function hasWhereKey(node: Node | undefined): boolean {
 }
 
 const MONGO = /\b(mongoose|mongodb|MongoClient|pymongo|motor|mongoengine|flask_pymongo|PyMongo|@nestjs\/mongoose|InjectModel|monk|mongojs)\b/;
+const MONGO_FILE = /mongo-driver|mgo\.v2|globalsign\/mgo|MongoDB\.Driver|Mongoid::Document/;
 
 function usesMongo(ctx: CheckContext): boolean {
   const npm = ctx.project.dependencies.npm ?? [];
@@ -58,6 +61,7 @@ export default defineCheck({
     filter: '`{{call}}` uses request data (`{{origin}}`) as a query filter without casting its values to strings.',
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which uses it as the `{{sink}}` filter at {{file}}:{{line}}.',
     where: 'The `$where` clause runs JavaScript built from request data (`{{origin}}`).',
+    requestMap: '`{{call}}` takes its filter from a request map (`{{origin}}`), so the client chooses the keys and operators (`$ne`, `$gt`, `$where`).',
     document: '`{{call}}` parses a MongoDB query document from request data (`{{origin}}`): the caller writes its operators (`$ne`, `$where`, `$regex`).',
     field: '`{{call}}` takes the field name from request data (`{{origin}}`): the caller can query any field, or `$where`.',
     regex: '`{{call}}` matches a regular expression taken from request data (`{{origin}}`): `.*` matches every document and a nested quantifier stalls the database.',
@@ -65,6 +69,11 @@ export default defineCheck({
   run(ctx, report) {
     for (const hit of javaNoSqlInjections(ctx.sources, ctx.infra)) {
       report({ messageId: hit.kind, data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet), ...(hit.kind === 'regex' ? { severity: 'medium' as const } : {}) });
+    }
+    if (ctx.sources.some((source) => MONGO_FILE.test(source.text))) {
+      for (const hit of goNosqlInjections(ctx.sources)) {
+        report({ messageId: hit.where ? 'where' : 'requestMap', data: { call: hit.written, origin: hit.origin }, ...goSite(ctx, hit.source, hit.call) });
+      }
     }
     if (!usesMongo(ctx)) return;
     for (const hit of taintedSinks(ctx, { kind: 'nosql', match })) {
