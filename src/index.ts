@@ -31,7 +31,7 @@ import { readTextFile } from './workspace/read.js';
 import { countExcluded, scopeReasonOfText, scopeRules, type ExcludedFile } from './workspace/scope.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
 import { allEnrichers } from './enrich/index.js';
-import { DEFAULT_ACCESS_TOKEN_SECONDS, evaluateChecklist } from './checklist/checklist.js';
+import { CHECKLIST_CHECKS, DEFAULT_ACCESS_TOKEN_SECONDS, evaluateChecklist } from './checklist/checklist.js';
 import { gatherEvidence } from './checklist/evidence.js';
 import { liveAudit, type LiveAuditOptions } from './live/index.js';
 import { allProbes } from './live/probes/index.js';
@@ -99,6 +99,8 @@ export interface Analysis {
   findings: Finding[];
   diagnostics: Diagnostic[];
   ran: AnyCheck[];
+  /** Experimental checks run only for the checklist's evidence (experimental off): never reported. */
+  silent: { findings: Finding[]; ran: AnyCheck[] };
   filesScanned: number;
   /** Files left out of scope (tests, examples, vendored, generated, minified…), sorted by path. */
   excluded: ExcludedFile[];
@@ -282,7 +284,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
 
   pauseBudget();
   progress({ stage: 'checks' });
-  const checked = runChecks(options.checks ?? allChecks, context, { experimental: options.experimental === true });
+  const checked = runChecks(options.checks ?? allChecks, context, { experimental: options.experimental === true, evidenceChecks: new Set(CHECKLIST_CHECKS) });
   // A file whose analysis ran out of time answered "nothing" to the checks: what they found there is dropped.
   const overBudget = new Set<string>();
   for (const { file, spentMs } of budget.exhausted()) {
@@ -294,7 +296,10 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
       source: 'budget',
     });
   }
-  if (overBudget.size > 0) checked.findings = checked.findings.filter((finding) => !overBudget.has(finding.location.file));
+  if (overBudget.size > 0) {
+    checked.findings = checked.findings.filter((finding) => !overBudget.has(finding.location.file));
+    checked.silent.findings = checked.silent.findings.filter((finding) => !overBudget.has(finding.location.file));
+  }
   diagnostics.push(...checked.diagnostics);
   // Refs that only checks followed (deep schemas) record their problems lazily.
   for (const spec of specs) diagnostics.push(...drainSpecDiagnostics(spec));
@@ -303,6 +308,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     findings: checked.findings,
     diagnostics,
     ran: checked.ran,
+    silent: checked.silent,
     filesScanned: files.length,
     excluded: excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     inlineSuppressions: collectInlineSuppressions(texts, sources),
@@ -338,10 +344,13 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
     });
     const overrides = context.config.severityOverrides ?? {};
     const findings = policy.findings;
+    // Silent findings obey the same suppressions and baseline; what they suppress or miss is not reported.
+    const silent = applyPolicy({ findings: analysis.silent.findings, config: context.config, inline: analysis.inlineSuppressions, knownChecks, ranChecks: new Set(), ...(options.baseline === undefined ? {} : { baseline: options.baseline }) });
     const checklist = evaluateChecklist({
       findings,
+      experimentalFindings: silent.findings,
       inventory: context.inventory,
-      ran: new Set(analysis.ran.map((check) => check.id)),
+      ran: new Set([...analysis.ran, ...analysis.silent.ran].map((check) => check.id)),
       evidence: gatherEvidence(context),
       maxAccessTokenSeconds: options.maxAccessTokenSeconds ?? context.config.accessTokenMaxSeconds ?? DEFAULT_ACCESS_TOKEN_SECONDS,
     });

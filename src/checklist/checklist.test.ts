@@ -109,6 +109,32 @@ describe('seed 003 checklist', () => {
     const never = { ...input().evidence, accessTokens: [{ file: 'src/auth.py', line: 3, call: 'jwt.encode', neverExpires: true }] };
     expect(item(evaluateChecklist(input({ evidence: never, maxAccessTokenSeconds: 86400 })), name).reason).toContain('(no expiry)');
   });
+
+  it('is ✗ on an experimental check that ran only as evidence, citing where and saying it is not a listed finding', () => {
+    const name = 'Generic error messages (no stack traces)';
+    const stack = sampleFinding({ checkId: 'verbose-error-response', message: '`err.stack` sends the stack trace of `err` to the client.', location: { file: 'src/app.js', line: 31 }, evidence: { snippet: 'res.status(500).json({ stack: err.stack })' } });
+    const entry = item(evaluateChecklist(input({ experimentalFindings: [stack] })), name);
+    expect(entry).toMatchObject({ status: 'fail', experimental: ['verbose-error-response'], evidence: [{ location: { file: 'src/app.js', line: 31 }, snippet: 'res.status(500).json({ stack: err.stack })' }] });
+    expect(entry.findings).toBeUndefined();
+    expect(entry.reason).toBe(
+      '`err.stack` sends the stack trace of `err` to the client (src/app.js:31). Found by the experimental check `verbose-error-response`, not listed among the findings (`--experimental` lists it).',
+    );
+    // A finding of the report decides first, and is the one named.
+    const reported = sampleFinding({ checkId: 'debug-mode-enabled', message: 'Debug mode is on.', location: { file: 'settings.py', line: 4 } });
+    expect(item(evaluateChecklist(input({ findings: [reported], experimentalFindings: [stack] })), name)).toMatchObject({ status: 'fail', findings: ['debug-mode-enabled'], reason: 'Debug mode is on (settings.py:4).' });
+    // Findings of other items' checks decide nothing here.
+    const other = sampleFinding({ checkId: 'string-length-unbounded', location: { file: 'openapi.yaml', line: 9 } });
+    expect(item(evaluateChecklist(input({ experimentalFindings: [other] })), name).status).toBe('unknown');
+  });
+
+  it('never lets an experimental finding overturn a ✓ read from the code', () => {
+    const hsts = [{ location: { file: 'src/app.js', line: 19 }, snippet: 'helmet.strictTransportSecurity({ maxAge: 63072000 })', detail: '`helmet.strictTransportSecurity` sends `Strict-Transport-Security`' }];
+    const evidence = { ...input().evidence, hsts };
+    const silent = sampleFinding({ checkId: 'https-not-enforced', message: 'Nothing sends HSTS.', location: { file: 'src/app.js', line: 14 } });
+    const entry = item(evaluateChecklist(input({ evidence, experimentalFindings: [silent] })), 'HSTS enabled');
+    expect(entry).toMatchObject({ status: 'pass', evidence: [{ location: { file: 'src/app.js', line: 19 } }] });
+    expect(entry.experimental).toBeUndefined();
+  });
 });
 
 describe('seed 003 checklist on a project, through audit()', () => {

@@ -22,12 +22,19 @@ export interface ChecklistItem {
   reason: string;
   /** The findings that decided a ✗ (check ids, in report order). */
   findings?: string[];
+  /** The experimental checks, not reported without `--experimental`, whose findings decided a ✗. */
+  experimental?: string[];
   /** Where the evidence for a ✓ (or the lead for an unknown) is. */
   evidence?: { location: Location; snippet?: string }[];
 }
 
 export interface ChecklistInput {
   findings: readonly Finding[];
+  /**
+   * Findings of experimental checks that ran only as evidence (`--experimental` off): they decide an item
+   * the reported findings leave open, and the item says where they are, but they are not findings of the report.
+   */
+  experimentalFindings?: readonly Finding[];
   inventory: Inventory;
   /** Ids of the checks that ran. */
   ran: ReadonlySet<string>;
@@ -347,18 +354,35 @@ function noFinding(rule: Rule, input: ChecklistInput): Omit<ChecklistItem, 'grou
   return { status: 'unknown', reason: `No evidence either way (${parts.join('; ')}).` };
 }
 
+/** "message (file:line), and N more findings." */
+function failingReason(failing: readonly Finding[]): string {
+  const first = failing[0];
+  if (first === undefined) return '';
+  return `${first.message.replace(/\.$/, '')} (${at(first.location)})${failing.length > 1 ? `, and ${failing.length - 1} more ${failing.length === 2 ? 'finding' : 'findings'}` : ''}.`;
+}
+
 export function evaluateChecklist(input: ChecklistInput): ChecklistItem[] {
   return RULES.map((rule) => {
     const failing = input.findings.filter((finding) => rule.checks.includes(finding.checkId));
     const decided = rule.decide?.(input, failing);
     if (failing.length > 0 && decided?.status !== 'fail') {
       const ids = [...new Set(failing.map((finding) => finding.checkId))];
+      return { group: rule.group, item: rule.item, status: 'fail' as const, reason: failingReason(failing), findings: ids };
+    }
+    // Evidence the report does not list: an experimental check's finding, which only `--experimental` reports.
+    // Its precision is low, so it decides only an item nothing else decided; it never overturns a ✓ read from the code.
+    const open = failing.length === 0 && (decided === undefined || decided.status === 'unknown');
+    const silent = open ? (input.experimentalFindings ?? []).filter((finding) => rule.checks.includes(finding.checkId)) : [];
+    if (silent.length > 0) {
+      const ids = [...new Set(silent.map((finding) => finding.checkId))];
+      const checks = ids.map((id) => `\`${id}\``).join(', ');
       return {
         group: rule.group,
         item: rule.item,
         status: 'fail' as const,
-        reason: `${failing[0]?.message.replace(/\.$/, '') ?? ''} (${failing[0] === undefined ? '' : at(failing[0].location)})${failing.length > 1 ? `, and ${failing.length - 1} more ${failing.length === 2 ? 'finding' : 'findings'}` : ''}.`,
-        findings: ids,
+        reason: `${failingReason(silent)} Found by the experimental ${ids.length === 1 ? 'check' : 'checks'} ${checks}, not listed among the findings (\`--experimental\` lists ${silent.length === 1 ? 'it' : 'them'}).`,
+        experimental: ids,
+        evidence: silent.slice(0, EVIDENCE_SHOWN).map((finding) => ({ location: finding.location, ...(typeof finding.evidence?.snippet === 'string' ? { snippet: finding.evidence.snippet } : {}) })),
       };
     }
     if (decided) {

@@ -189,6 +189,31 @@ describe('runChecks', () => {
     expect(runChecks([trial], withEndpoint, { experimental: true }).findings).toHaveLength(1);
   });
 
+  it('runs the experimental checks named as evidence apart, without reporting them or touching the reported findings', () => {
+    const trial = check('trial', (_ctx, report) => {
+      report({ messageId: 'found', data: { what: 'x' }, location: { file: 't.js', line: 1 } });
+    }, { experimental: true });
+    const other = check('other-trial', (_ctx, report) => {
+      report({ messageId: 'found', data: { what: 'y' }, location: { file: 't.js', line: 2 } });
+    }, { experimental: true });
+    // Same place and message as the experimental one: the separate run never de-duplicates it away.
+    const stable = check('stable', (_ctx, report) => {
+      report({ messageId: 'found', data: { what: 'x' }, location: { file: 't.js', line: 1 } });
+    });
+    const result = runChecks([stable, trial, other], withEndpoint, { evidenceChecks: new Set(['trial']) });
+    expect(result.findings.map((finding) => finding.checkId)).toEqual(['stable']);
+    expect(result.ran.map((entry) => entry.id)).toEqual(['stable']);
+    expect(result.silent.ran.map((entry) => entry.id)).toEqual(['trial']);
+    expect(result.silent.findings.map((finding) => [finding.checkId, finding.location.line])).toEqual([['trial', 1]]);
+    // With --experimental nothing is silent: every check reports.
+    const all = runChecks([stable, trial, other], withEndpoint, { experimental: true, evidenceChecks: new Set(['trial']) });
+    expect(all.silent).toEqual({ findings: [], ran: [] });
+    expect(all.findings.map((finding) => finding.checkId).sort()).toEqual(['other-trial', 'stable', 'trial']);
+    // A disabled check does not run, not even silently.
+    const disabled = context({ inventory: withEndpoint.inventory, config: { publicEndpoints: [], apiTypes: {}, disabledChecks: ['trial'] } });
+    expect(runChecks([trial], disabled, { evidenceChecks: new Set(['trial']) }).silent.ran).toEqual([]);
+  });
+
   it('masks secrets in messages and evidence', () => {
     const result = runChecks(
       [

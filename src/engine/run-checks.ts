@@ -62,11 +62,18 @@ export interface CheckRunResult {
   ran: AnyCheck[];
   /** Experimental checks left off because `experimental` was not set. */
   experimentalOff: AnyCheck[];
+  /**
+   * Experimental checks named by `evidenceChecks` that ran anyway with `experimental` off, and what they
+   * found: evidence for the checklist only, never reported, counted, suppressed or gated on.
+   */
+  silent: { findings: Finding[]; ran: AnyCheck[] };
 }
 
 export interface RunChecksOptions {
   /** Runs the checks marked `experimental` too (`--experimental`); they are off by default. */
   experimental?: boolean;
+  /** Experimental checks to run silently when `experimental` is off, for the checklist's evidence (see `silent`). */
+  evidenceChecks?: ReadonlySet<string>;
 }
 
 /**
@@ -132,7 +139,17 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, option
   }
   findings.sort(compareFindings);
   const grouped = mergeCounterparts(groupSpecCopies(groupSamePlace(groupRootCauses(findings, rootCauses), rootCauses)), ran);
-  return { findings: grouped, diagnostics, ran, experimentalOff };
+  // A separate run: silent findings never share the reported ones' de-duplication or grouping.
+  const evidenceChecks = options.evidenceChecks;
+  const quiet = evidenceChecks === undefined ? [] : experimentalOff.filter((check) => evidenceChecks.has(check.id));
+  const silent: CheckRunResult['silent'] = { findings: [], ran: [] };
+  if (quiet.length > 0) {
+    const run = runChecks(quiet, ctx, { experimental: true });
+    diagnostics.push(...run.diagnostics);
+    silent.findings = run.findings;
+    silent.ran = run.ran;
+  }
+  return { findings: grouped, diagnostics, ran, experimentalOff, silent };
 }
 
 function relatedOf(finding: Finding, primary: Finding): RelatedLocation {
