@@ -5,6 +5,9 @@ import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goPathTraversals } from './go.js';
 import { javaPathTraversals } from './java.js';
+import { phpPathTraversals } from './php.js';
+import { at } from '../../analysis/code-auth.js';
+import { lineSnippet } from '../../analysis/code-transport.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 
@@ -46,10 +49,11 @@ export default defineCheck({
   rationale:
     'A file name from the request can hold `../` segments or an absolute path, so joining it to a base directory still lets a caller read or overwrite any file the service can reach (keys, `.env`, other tenants\' uploads).',
   remediation:
-    'Serve files through the framework\'s safe helper or reduce the name to a base name and check the resolved path stays inside the base: Flask `send_from_directory(UPLOADS, secure_filename(name))`; Python `full = (BASE / name).resolve(); full.relative_to(BASE)`; Express `res.sendFile(name, { root: UPLOADS })`; Node `const full = path.resolve(ROOT, path.basename(name)); if (!full.startsWith(ROOT + path.sep)) return res.sendStatus(400)`.',
+    'Serve files through the framework\'s safe helper or reduce the name to a base name and check the resolved path stays inside the base: Flask `send_from_directory(UPLOADS, secure_filename(name))`; Python `full = (BASE / name).resolve(); full.relative_to(BASE)`; Express `res.sendFile(name, { root: UPLOADS })`; Node `const full = path.resolve(ROOT, path.basename(name)); if (!full.startsWith(ROOT + path.sep)) return res.sendStatus(400)`; PHP: `basename($name)` before joining it to a base directory, or `$full = realpath($base . \'/\' . $name)` followed by `str_starts_with($full, $base . \'/\')`, and Laravel `Storage::disk(\'exports\')` paths looked up from a model the caller owns rather than taken from the request.',
   messages: {
     direct: '`{{call}}` opens a path built from request data (`{{origin}}`) without confining it to a base directory.',
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which opens it with `{{sink}}` at {{file}}:{{line}}.',
+    disk: '`{{call}}` uses a file name from the request (`{{origin}}`): the caller picks any file of the storage disk, not only their own.',
   },
   run(ctx, report) {
     for (const hit of taintedSinks(ctx, { kind: 'path', match })) {
@@ -65,6 +69,11 @@ export default defineCheck({
     }
     for (const hit of javaPathTraversals(ctx.sources, ctx.infra)) {
       report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
+    }
+    for (const hit of phpPathTraversals(ctx.sources)) {
+      const where = at(ctx, hit.source, hit.node, lineSnippet(hit.source, hit.node));
+      if (hit.disk) report({ messageId: 'disk', data: { call: hit.call, origin: hit.origin }, ...where, severity: 'medium', confidence: 'medium' });
+      else report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...where });
     }
   },
 });

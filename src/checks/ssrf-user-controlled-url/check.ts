@@ -4,6 +4,9 @@ import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goSsrf } from './go.js';
 import { javaSsrf } from './java.js';
+import { phpSsrf } from './php.js';
+import { at } from '../../analysis/code-auth.js';
+import { lineSnippet } from '../../analysis/code-transport.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 
@@ -26,7 +29,7 @@ export default defineCheck({
   rationale:
     'When the service fetches a URL the caller chose, the caller can make it reach internal services, the cloud metadata endpoint (`169.254.169.254`) or localhost admin ports from inside the network.',
   remediation:
-    'Accept only URLs whose scheme is `https` and whose host is on an allowlist, resolve the host and reject private, loopback and link-local addresses (`ipaddress.ip_address(addr).is_private`), and do not follow redirects to other hosts; in Node use `request-filtering-agent` or `ssrf-req-filter` as the HTTP agent.',
+    'Accept only URLs whose scheme is `https` and whose host is on an allowlist, resolve the host and reject private, loopback and link-local addresses (`ipaddress.ip_address(addr).is_private`), and do not follow redirects to other hosts; in Node use `request-filtering-agent` or `ssrf-req-filter` as the HTTP agent; in PHP check `parse_url($url, PHP_URL_HOST)` against an allowlist before `Http::get($url)` / Guzzle, or give the client a fixed `base_uri` (`Http::baseUrl(config(\'services.x.url\'))`) and pass only a path.',
   messages: {
     direct: '`{{call}}` fetches a URL taken from the request (`{{origin}}`) without an allowlist or private-address check.',
     wrapper: '`{{call}}` passes a URL from the request (`{{origin}}`) to `{{wrapper}}`, which fetches it with `{{sink}}` at {{file}}:{{line}} without an allowlist.',
@@ -50,6 +53,9 @@ export default defineCheck({
     }
     for (const hit of javaSsrf(ctx.sources, ctx.infra)) {
       report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
+    }
+    for (const hit of phpSsrf(ctx.sources)) {
+      report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...at(ctx, hit.source, hit.node, lineSnippet(hit.source, hit.node)) });
     }
   },
 });

@@ -1,0 +1,151 @@
+/**
+ * Files opened at a path built from request data in PHP: the filesystem functions
+ * (`file_put_contents`, `unlink`, `copy`, `readfile`, `include` …), Laravel `response()->download()`
+ * / `->file()`, Symfony `BinaryFileResponse` and `AbstractController::file()`, and the Laravel
+ * `Storage` facade. A path that starts with a base directory (`storage_path('exports/') . $name`)
+ * still escapes it with `../`; a wholly request-supplied value read by `file_get_contents` / `fopen`
+ * / `file` / `readfile` is a URL as much as a path and is left to ssrf-user-controlled-url.
+ * Confined: `basename()`, `Str::slug`, casts, and a condition of the function that tests the value
+ * for `..`, against `realpath` or a pattern (`preg_match`).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../engine/context.js';
+import { field, walk } from '../../collectors/code/php/ast.js';
+import { enclosingFunction, requestOrigin } from '../../collectors/code/php/requests.js';
+import { chainRoot, conditionsOf, leadingPart, phpCalls, resolveLocal, variablesIn, type PhpCallSite } from '../../collectors/code/php/sinks.js';
+
+/** Function → positions of its path arguments. */
+const FILE_FUNCTIONS: Record<string, number[]> = {
+  file_get_contents: [0],
+  file_put_contents: [0],
+  fopen: [0],
+  file: [0],
+  readfile: [0],
+  unlink: [0],
+  rmdir: [0],
+  copy: [0, 1],
+  rename: [0, 1],
+  move_uploaded_file: [1],
+  parse_ini_file: [0],
+  simplexml_load_file: [0],
+  scandir: [0],
+  opendir: [0],
+  highlight_file: [0],
+  show_source: [0],
+};
+/** Functions that also open URLs: a wholly request-supplied value there is SSRF first. */
+export const URL_CAPABLE = new Set(['file_get_contents', 'fopen', 'file', 'readfile']);
+const STORAGE_METHODS: Record<string, number[]> = {
+  get: [0],
+  put: [0],
+  download: [0],
+  delete: [0],
+  readStream: [0],
+  writeStream: [0],
+  path: [0],
+  copy: [0, 1],
+  move: [0, 1],
+  prepend: [0],
+  append: [0],
+  putFileAs: [0, 2],
+  deleteDirectory: [0],
+  files: [0],
+  allFiles: [0],
+};
+const PATH_HELPERS = /^(storage_path|base_path|public_path|resource_path|app_path|database_path|sys_get_temp_dir|config_path)$/;
+
+export interface PhpPathHit {
+  source: SourceFile;
+  node: Node;
+  call: string;
+  origin: string;
+  /** Laravel's Storage normalises paths and refuses `..` above the disk root: any file of the disk, not of the server. */
+  disk: boolean;
+}
+
+function pathSafe(node: Node): boolean {
+  if (node.type === 'function_call_expression') return /^\\?(basename|pathinfo|md5|sha1|hash|uniqid|crc32)$/.test(field(node, 'function')?.text ?? '');
+  if (node.type === 'scoped_call_expression') return /^(Str::(slug|uuid|random|ulid|snake|kebab)|Uuid::\w+)$/.test(`${field(node, 'scope')?.text.replace(/^.*\\/, '') ?? ''}::${field(node, 'name')?.text ?? ''}`);
+  // `$file->hashName()`, `$file->store('dir')`: names Laravel generates.
+  if (node.type === 'member_call_expression') return /^(hashName|store|storePublicly|extension|guessExtension|getSize|getMimeType)$/.test(field(node, 'name')?.text ?? '');
+  return false;
+}
+
+/** A condition of the function tests the value for `..`, against `realpath`, a pattern or an allowlist. */
+function confined(fn: Node | undefined, value: Node): boolean {
+  const names = variablesIn(value);
+  return conditionsOf(fn).some((condition) => {
+    const tested = [...variablesIn(condition)].some((name) => names.has(name));
+    if (!tested) return false;
+    let guard = false;
+    walk(condition, (child) => {
+      if (guard) return false;
+      if ((child.type === 'string' || child.type === 'encapsed_string') && child.text.includes('..')) guard = true;
+      if (child.type === 'function_call_expression' && /^\\?(realpath|preg_match|in_array|str_starts_with|ctype_alnum|ctype_digit)$/.test(field(child, 'function')?.text ?? '')) guard = true;
+      if (child.type === 'scoped_call_expression' && /^(startsWith|contains|is|isUuid|isUlid)$/.test(field(child, 'name')?.text ?? '')) guard = true;
+      return !guard;
+    });
+    return guard;
+  });
+}
+
+function positions(call: PhpCallSite): { indexes: number[]; written: string; disk: boolean; urlCapable: boolean } | undefined {
+  if (call.kind === 'function') {
+    const indexes = FILE_FUNCTIONS[call.name];
+    return indexes ? { indexes, written: call.name, disk: false, urlCapable: URL_CAPABLE.has(call.name) } : undefined;
+  }
+  if (call.kind === 'new') {
+    if (call.name === 'BinaryFileResponse' || call.name === 'SplFileObject') return { indexes: [0], written: `new ${call.name}`, disk: false, urlCapable: call.name === 'SplFileObject' };
+    return undefined;
+  }
+  const chain = chainRoot(call);
+  if (call.kind === 'method' && (call.name === 'download' || call.name === 'file')) {
+    // `response()->download($path)`, `Response::download($path)`, Symfony `$this->file($path)`.
+    const receiver = call.receiver?.text ?? '';
+    if (/^response\(\s*\)$/.test(receiver)) return { indexes: [0], written: `response()->${call.name}`, disk: false, urlCapable: false };
+    if (receiver === '$this' && call.name === 'file') return { indexes: [0], written: '$this->file', disk: false, urlCapable: false };
+  }
+  if (call.kind === 'static' && chain?.root === 'Response' && (call.name === 'download' || call.name === 'file')) return { indexes: [0], written: `Response::${call.name}`, disk: false, urlCapable: false };
+  if (chain?.root === 'Storage' && chain.links.at(-1) === call.name) {
+    const indexes = STORAGE_METHODS[call.name];
+    if (indexes) return { indexes, written: `Storage::${chain.links.join('()->')}`, disk: true, urlCapable: false };
+  }
+  if (call.kind === 'method' && call.name === 'storeAs') return { indexes: [1], written: '->storeAs', disk: true, urlCapable: false };
+  return undefined;
+}
+
+export function phpPathTraversals(sources: readonly SourceFile[]): PhpPathHit[] {
+  const out: PhpPathHit[] = [];
+  for (const source of sources) {
+    if (source.language !== 'php') continue;
+    const root = source.tree.rootNode;
+    const includes: PhpCallSite[] = [];
+    walk(root, (node) => {
+      if (/^(include|include_once|require|require_once)_expression$/.test(node.type)) {
+        const value = node.namedChildren[0];
+        if (value) includes.push({ node, name: node.type.replace('_expression', ''), kind: 'function', args: [{ value, spread: false }] });
+      }
+      return true;
+    });
+    for (const call of [...phpCalls(root), ...includes]) {
+      const sink = includes.includes(call) ? { indexes: [0], written: call.name, disk: false, urlCapable: false } : positions(call);
+      if (!sink) continue;
+      for (const index of sink.indexes) {
+        const arg = call.args.filter((item) => item.name === undefined)[index]?.value;
+        if (!arg) continue;
+        const origin = requestOrigin(arg, pathSafe);
+        if (!origin) continue;
+        if (sink.urlCapable) {
+          // A value that starts with request data may be a URL: SSRF reports it. A base directory before it makes it a path.
+          const lead = leadingPart(resolveLocal(arg, call.node));
+          const base = lead.literal !== undefined ? lead.literal !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(lead.literal) : lead.node?.type === 'function_call_expression' && PATH_HELPERS.test(field(lead.node, 'function')?.text ?? '') || lead.node?.type === 'name' && /^__DIR__$/.test(lead.node.text);
+          if (!base) continue;
+        }
+        if (confined(enclosingFunction(call.node), resolveLocal(arg, call.node)) || confined(enclosingFunction(call.node), arg)) continue;
+        out.push({ source, node: call.node, call: sink.written, origin, disk: sink.disk });
+        break;
+      }
+    }
+  }
+  return out;
+}
