@@ -6,6 +6,7 @@ import defineCheck from '../define-check.js';
 import { csharpWeakHashes } from './csharp.js';
 import { goWeakHashes } from './go.js';
 import { jvmWeakHashes } from './java.js';
+import { phpWeakHashes } from './php.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -112,7 +113,7 @@ export default defineCheck({
   rationale:
     'MD5, SHA-1 and even salted SHA-256 are built to be fast: a GPU tries billions of guesses a second, so a leaked table of such hashes gives up most passwords within hours.',
   remediation:
-    'Hash passwords with a slow, salted algorithm: Python `passlib.hash.argon2.hash(password)` / `bcrypt.hashpw(password, bcrypt.gensalt())` / Django `make_password(password)`; Node `await argon2.hash(password)` or `await bcrypt.hash(password, 12)`; Go `bcrypt.GenerateFromPassword([]byte(password), 12)` or `argon2.IDKey`; Spring Security `new BCryptPasswordEncoder(12)`, `Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()` or `PasswordEncoderFactories.createDelegatingPasswordEncoder()` instead of `MessageDigest`, `DigestUtils.md5Hex` or `NoOpPasswordEncoder`; ASP.NET Core Identity `PasswordHasher<TUser>` (PBKDF2, 100,000+ iterations) or `BCrypt.Net.BCrypt.HashPassword(password)` instead of `SHA256.HashData` / `MD5.Create().ComputeHash`; with PBKDF2 use at least 600,000 iterations of SHA-256. Re-hash existing passwords at the next login.',
+    'Hash passwords with a slow, salted algorithm: Python `passlib.hash.argon2.hash(password)` / `bcrypt.hashpw(password, bcrypt.gensalt())` / Django `make_password(password)`; Node `await argon2.hash(password)` or `await bcrypt.hash(password, 12)`; Go `bcrypt.GenerateFromPassword([]byte(password), 12)` or `argon2.IDKey`; Spring Security `new BCryptPasswordEncoder(12)`, `Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()` or `PasswordEncoderFactories.createDelegatingPasswordEncoder()` instead of `MessageDigest`, `DigestUtils.md5Hex` or `NoOpPasswordEncoder`; ASP.NET Core Identity `PasswordHasher<TUser>` (PBKDF2, 100,000+ iterations) or `BCrypt.Net.BCrypt.HashPassword(password)` instead of `SHA256.HashData` / `MD5.Create().ComputeHash`; PHP `password_hash($password, PASSWORD_DEFAULT)` (or `PASSWORD_ARGON2ID`) with `password_verify()`, Laravel `Hash::make()`, Symfony `UserPasswordHasherInterface` with `algorithm: auto`, instead of `md5()`, `sha1()`, `hash(\'sha256\', …)` or `crypt()` with a DES/MD5 salt; with PBKDF2 use at least 600,000 iterations of SHA-256. Re-hash existing passwords at the next login.',
   messages: {
     fastHash: '`{{call}}` hashes a password with {{algorithm}}, a fast hash unfit for passwords.',
     iterations: '`{{call}}` derives a password hash with only {{iterations}} PBKDF2 iterations.',
@@ -132,6 +133,14 @@ export default defineCheck({
         for (const hit of jvmWeakHashes(source)) {
           if (hit.kind === 'encoder') report({ messageId: 'encoder', data: { call: hit.written, algorithm: hit.algorithm }, ...jvmAt(ctx, source, hit.node) });
           else report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm }, ...jvmAt(ctx, source, hit.node) });
+        }
+        continue;
+      }
+      if (source.language === 'php') {
+        if (/(^|\/)(tests?|vendor)\//i.test(source.file)) continue;
+        for (const hit of phpWeakHashes(source)) {
+          if (hit.iterations !== undefined) report({ messageId: 'iterations', data: { call: hit.written, iterations: hit.iterations }, ...at(ctx, source, hit.node) });
+          else report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm }, ...at(ctx, source, hit.node) });
         }
         continue;
       }
