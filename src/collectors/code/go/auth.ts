@@ -96,6 +96,8 @@ function denies(list: Node[], ctx: GuardContext, atEnd = false): boolean {
   let returned = false;
   for (const statement of list) {
     if (statement.type === 'return_statement') {
+      // `c.Set(key, echo.NewHTTPError(401, …)); return next(c)` records the failure and lets the request through.
+      if (callsNext(statement, ctx)) return false;
       returned = true;
       if (signal(statement, ctx.pattern, ctx.codes)) wrote = true;
       break;
@@ -370,3 +372,214 @@ function genericLimiter(ext: Extract<Value, { k: 'ext' }>): string | undefined {
   if (ext.path.startsWith('github.com/sethvargo/go-limiter')) return 'go-limiter';
   return undefined;
 }
+
+/** `c.Get(key)` / `c.Set(key, v)` keys compared as written at their last name: `auth.UserKey` and `UserKey` are one key. */
+function contextKey(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const current = unwrap(node);
+  if (current.type === 'selector_expression') return field(current, 'field')?.text;
+  if (current.type === 'identifier' || current.type === 'interpreted_string_literal' || current.type === 'raw_string_literal') return current.text;
+  return undefined;
+}
+
+/** `c.Get(key)` on the request context: the key. */
+function contextGet(node: Node | undefined, method: string, arity: number): { key: string; args: Node[] } | undefined {
+  if (!node) return undefined;
+  const call = unwrap(node);
+  if (call.type !== 'call_expression') return undefined;
+  const fn = field(call, 'function');
+  const target = fn ? unwrap(fn) : undefined;
+  if (target?.type !== 'selector_expression' || field(target, 'field')?.text !== method) return undefined;
+  const args = callArgs(call);
+  const key = args.length === arity ? contextKey(args[0]) : undefined;
+  return key === undefined ? undefined : { key, args };
+}
+
+const HTTP_ERROR_TYPE = /^\*?(?:\w+\.)?HTTPError$|^error$/;
+
+/**
+ * The reader half: a per-request body that, before calling the next handler, reads `c.Get(key)`
+ * and leaves without calling it when the value is an HTTP error (`if err, ok := u.(*echo.HTTPError); ok`)
+ * or is not the recorded type (`if _, ok := c.Get(key).(User); !ok`). The key, or undefined.
+ */
+function readerKey(body: Node, ctx: GuardContext): string | undefined {
+  const vars = new Map<string, string>();
+  const asserted = new Map<string, { key: string; error: boolean }>();
+  const assertion = (declaration: Node | undefined): void => {
+    if (declaration?.type !== 'short_var_declaration') return;
+    const left = named(field(declaration, 'left') ?? declaration).filter((node) => node.type === 'identifier');
+    const right = field(declaration, 'right');
+    const value = right ? named(right)[0] : undefined;
+    const expression = value ? unwrap(value) : undefined;
+    if (!expression) return;
+    if (expression.type === 'call_expression' && left.length === 1) {
+      const got = contextGet(expression, 'Get', 1);
+      if (got && left[0]) vars.set(left[0].text, got.key);
+      return;
+    }
+    if (expression.type !== 'type_assertion_expression' || left.length !== 2) return;
+    const operand = field(expression, 'operand');
+    const type = field(expression, 'type')?.text ?? '';
+    const inner = operand ? unwrap(operand) : undefined;
+    const key = inner?.type === 'identifier' ? vars.get(inner.text) : contextGet(inner, 'Get', 1)?.key;
+    const ok = left[1]?.text;
+    if (key !== undefined && ok) asserted.set(ok, { key, error: HTTP_ERROR_TYPE.test(type) });
+  };
+  for (const statement of statements(body)) {
+    if (statement.type === 'short_var_declaration') {
+      assertion(statement);
+      continue;
+    }
+    if (statement.type === 'if_statement') {
+      assertion(field(statement, 'initializer'));
+      const condition = field(statement, 'condition');
+      const test = condition ? unwrap(condition) : undefined;
+      const negated = test?.type === 'unary_expression' && test.text.startsWith('!');
+      const name = negated ? named(test)[0]?.text : test?.type === 'identifier' ? test.text : undefined;
+      const known = name ? asserted.get(name) : undefined;
+      const consequence = field(statement, 'consequence');
+      // Deny on the error value, or on anything but the recorded type; the branch leaves without the next handler.
+      if (known && known.error !== negated && consequence && !callsNext(consequence, ctx) && statements(consequence).some((s) => s.type === 'return_statement')) {
+        if (!field(statement, 'alternative')) return known.key;
+      }
+      if (callsNext(statement, ctx)) return undefined;
+      continue;
+    }
+    if (callsNext(statement, ctx)) return undefined;
+  }
+  return undefined;
+}
+
+const ERROR_STATUS = /^(?:http\.)?(?:StatusUnauthorized|StatusForbidden)$|^40[13]$/;
+
+/** `echo.NewHTTPError(http.StatusForbidden, …)`, `echo.ErrUnauthorized`: an authentication failure value. */
+function failureValue(node: Node | undefined): boolean {
+  if (!node) return false;
+  const value = unwrap(node);
+  if (value.type === 'selector_expression') return /^Err(?:Unauthorized|Forbidden)$/.test(field(value, 'field')?.text ?? '');
+  if (value.type !== 'call_expression') return false;
+  const fn = field(value, 'function');
+  if (!/(?:^|\.)NewHTTPError$/.test(fn?.text ?? '')) return false;
+  const status = callArgs(value)[0];
+  return status !== undefined && ERROR_STATUS.test(status.text);
+}
+
+/** `v` is bound in `list` before `before` together with a failure flag whose `if` records the failure and leaves. */
+function verifiedValue(list: Node[], before: number, name: string, key: string): boolean {
+  for (let index = before - 1; index >= 0; index -= 1) {
+    const statement = list[index];
+    if (!statement) continue;
+    const left = statement.type === 'short_var_declaration' || statement.type === 'assignment_statement' ? field(statement, 'left') : undefined;
+    const names = left ? named(left).map((node) => node.text) : [];
+    if (!names.includes(name)) continue;
+    const right = field(statement, 'right');
+    if (!right || unwrap(named(right)[0] ?? right).type !== 'call_expression') return false;
+    const flags = names.filter((other) => other !== name && other !== '_');
+    if (flags.length === 0) return false;
+    // The next statements up to the Set: an `if` on the flag that records a failure value and leaves.
+    return list.slice(index + 1, before).some((check) => {
+      if (check.type !== 'if_statement') return false;
+      const condition = field(check, 'condition')?.text ?? '';
+      if (!flags.some((flag) => new RegExp(`\\b${flag}\\b`).test(condition))) return false;
+      const consequence = statements(field(check, 'consequence'));
+      return consequence.some((s) => s.type === 'return_statement') && consequence.some((s) => {
+        const set = s.type === 'expression_statement' ? contextGet(named(s)[0], 'Set', 2) : undefined;
+        return set?.key === key && failureValue(set.args[1]);
+      });
+    });
+  }
+  return false;
+}
+
+/**
+ * The recorder half: every way the per-request body reaches the next handler is `return next(c)`
+ * right after `c.Set(key, v)`, where v is an authentication failure value or a value bound by a
+ * call whose failure was itself recorded as one; and at least one failure is recorded.
+ */
+function recordsOutcome(body: Node, key: string, ctx: GuardContext): boolean {
+  const state = { ok: true, failures: 0 };
+  const visit = (list: Node[]): void => {
+    for (const [index, statement] of list.entries()) {
+      if (!state.ok) return;
+      if (statement.type === 'return_statement' && callsNext(statement, ctx)) {
+        // The `c.Set` calls right before the return (`c.Set(key, user); c.Set(sessionKey, sess); return next(c)`).
+        let at = index - 1;
+        let set: ReturnType<typeof contextGet>;
+        for (; at >= 0; at -= 1) {
+          const previous = list[at];
+          const candidate = previous?.type === 'expression_statement' ? contextGet(named(previous)[0], 'Set', 2) : undefined;
+          if (!candidate) break;
+          if (candidate.key === key) {
+            set = candidate;
+            break;
+          }
+        }
+        const value = set?.args[1] ? unwrap(set.args[1]) : undefined;
+        if (!set || !value) state.ok = false;
+        else if (failureValue(value)) state.failures += 1;
+        else if (value.type !== 'identifier' || !verifiedValue(list, at, value.text, key)) state.ok = false;
+        continue;
+      }
+      if (statement.type === 'if_statement') {
+        for (let branch: Node | undefined = statement; branch; ) {
+          visit(statements(field(branch, 'consequence')));
+          const alternative = field(branch, 'alternative');
+          if (alternative?.type === 'block') visit(statements(alternative));
+          branch = alternative?.type === 'if_statement' ? alternative : undefined;
+        }
+        const initializer = field(statement, 'initializer');
+        if (initializer && callsNext(initializer, ctx)) state.ok = false;
+        continue;
+      }
+      if (statement.type === 'block') {
+        visit(statements(statement));
+        continue;
+      }
+      // Any other route to the next handler (a loop, a switch, a bare `next(c)`) is not followed.
+      if (callsNext(statement, ctx)) state.ok = false;
+    }
+  };
+  visit(statements(body));
+  return state.ok && state.failures > 0;
+}
+
+/** The per-request bodies of a middleware value and the names its wrapper binds to the next handler. */
+function perRequest(value: Value): { bodies: Node[]; next: Set<string>; file: GoFile } | undefined {
+  if (value.k !== 'func') return undefined;
+  const fn = value.node;
+  const literals = returnedLiterals(fn);
+  if (literals.length === 0) return undefined;
+  if (fn.type === 'func_literal' && parameterNames(fn).length !== 1) return undefined;
+  const bodies = literals.map((literal) => field(literal, 'body')).filter((body): body is Node => body !== undefined);
+  return bodies.length === literals.length ? { bodies, next: paramNames(fn), file: value.file } : undefined;
+}
+
+/**
+ * Two middlewares that reject together (listmonk's groups): an earlier one checks the credential and
+ * records the outcome in the request context, `c.Set(key, user)` or `c.Set(key, echo.NewHTTPError(401/403))`,
+ * always continuing; the piece at `index` reads the key and leaves without the next handler when it holds
+ * the error (or not the user). Neither half proves anything alone.
+ */
+export function recordedOutcomeProof(pieces: readonly Piece[], index: number): Proof | undefined {
+  const reader = pieces[index];
+  const read = reader ? perRequest(reader.value) : undefined;
+  if (!reader || !read || reader.value.k !== 'func') return undefined;
+  const keys = read.bodies.map((body) => readerKey(body, { next: read.next, file: read.file, abortRequired: false, depth: 0, codes: DENY_STATUS, pattern: DENY_NAMES }));
+  const key = keys[0];
+  if (key === undefined || keys.some((other) => other !== key)) return undefined;
+  for (let before = index - 1; before >= 0; before -= 1) {
+    const recorder = pieces[before];
+    const rec = recorder ? perRequest(recorder.value) : undefined;
+    if (!recorder || !rec || recorder.value.k !== 'func') continue;
+    const ctx: GuardContext = { next: rec.next, file: rec.file, abortRequired: false, depth: 0, codes: DENY_STATUS, pattern: DENY_NAMES };
+    if (!rec.bodies.every((body) => recordsOutcome(body, key, ctx))) continue;
+    return {
+      mechanism: mechanismOf(recorder.value.node),
+      detail: `${funcLabel(reader.value)}, refusing what ${funcLabel(recorder.value)} records at ${key} for a failed credential check,`,
+      node: reader.node,
+      file: reader.file,
+    };
+  }
+  return undefined;
+}
+

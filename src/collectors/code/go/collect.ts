@@ -2,7 +2,7 @@ import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
 import type { AuthEvidence, EvidenceScope, Parameter, RateLimitEvidence } from '../../../model/types.js';
 import type { CollectedEndpoint, CollectorResult } from '../collector.js';
 import { field, locate } from './ast.js';
-import { middlewareProof, rateLimitProof, wrapperProof, type Proof } from './auth.js';
+import { middlewareProof, rateLimitProof, recordedOutcomeProof, wrapperProof, type Proof } from './auth.js';
 import { interpretGo, pathOwner, type GoDialect, type Piece, type RouteRecord, type Router } from './engine.js';
 import { goImports } from './program.js';
 
@@ -54,13 +54,15 @@ function evidence(route: RouteRecord, chain: Chain, dialect: GoDialect): AuthEvi
   const pieces = [...chain.mws, ...route.mws.map((piece) => ({ piece, scope: 'route' as const }))];
   let proof: { proof: Proof; scope: EvidenceScope } | undefined;
   const conditional: string[] = [];
+  const applied: Piece[] = [];
   for (const { piece, scope } of pieces) {
     // Middleware added under a condition the route does not share (`if cfg.Security != nil { r.Use(auth) }`) proves nothing.
     if (!piece.conds.every((id) => route.conds.includes(id))) {
       if (middlewareProof(piece, dialect)) conditional.push(piece.node.text.split('\n')[0]?.slice(0, 40) ?? '');
       continue;
     }
-    const found = middlewareProof(piece, dialect);
+    applied.push(piece);
+    const found = middlewareProof(piece, dialect) ?? recordedOutcomeProof(applied, applied.length - 1);
     if (found) {
       proof = { proof: found, scope };
       break;

@@ -280,7 +280,9 @@ export class Interpreter {
     if (!body) return UNKNOWN;
     const env: Env = { vars: new Map(), parent: fn.env, file: fn.file, params: true };
     parameterNames(fn.node).forEach((param, index) => {
-      if (param.name !== '' && param.name !== '_') env.vars.set(param.name, args[index] ?? UNKNOWN);
+      // A parameter of a workspace struct type the caller's value is not known for (`a *App`): its methods still resolve.
+      const arg = args[index] ?? UNKNOWN;
+      if (param.name !== '' && param.name !== '_') env.vars.set(param.name, arg.k === 'unknown' ? this.typed(fn.file, param.type) : arg);
     });
     if (fn.node.type === 'method_declaration') {
       const recv = receiverName(fn.node);
@@ -539,13 +541,52 @@ export class Interpreter {
     const base = this.eval(operand, env);
     if (base.k === 'struct') {
       const fieldValue = base.obj.fields.get(name);
-      if (fieldValue) return fieldValue;
+      if (fieldValue && fieldValue.k !== 'unknown') return fieldValue;
       const method = base.obj.pkg.methods.get(`${base.obj.type}.${name}`);
       if (method) return { k: 'func', node: method.node, file: method.file, env: undefined, recv: base };
-      return UNKNOWN;
+      return this.declaredField(base.obj, name);
     }
     if (base.k === 'ext') return { ...base, chain: [...base.chain, name], node };
     return UNKNOWN;
+  }
+
+  /**
+   * A field never assigned where the interpreter saw it (`a.auth` set up at run time), typed in its struct
+   * declaration as a struct of the workspace (`auth *auth.Auth`): a value of that type, so its methods resolve.
+   */
+  private declaredField(obj: StructObj, name: string): Value {
+    for (const file of obj.pkg.files) {
+      for (const declaration of named(file.source.tree.rootNode)) {
+        if (declaration.type !== 'type_declaration') continue;
+        for (const spec of named(declaration)) {
+          const body = spec.type === 'type_spec' && field(spec, 'name')?.text === obj.type ? field(spec, 'type') : undefined;
+          const list = body?.type === 'struct_type' ? named(body).find((child) => child.type === 'field_declaration_list') : undefined;
+          for (const member of list ? named(list) : []) {
+            if (!fields(member, 'name').some((fieldName) => fieldName.text === name)) continue;
+            return this.typed(file, field(member, 'type')?.text ?? '');
+          }
+        }
+      }
+    }
+    return UNKNOWN;
+  }
+
+  /** A value of a type written in `file` (`*App`, `*auth.Auth`) when it is a struct declared in the workspace. */
+  private typed(file: GoFile, type: string): Value {
+    const match = /^\*?(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)$/.exec(type);
+    const name = match?.[2];
+    if (!match || !name) return UNKNOWN;
+    const path = match[1] === undefined ? undefined : file.imports.get(match[1]);
+    const pkg = match[1] === undefined ? file.pkg : path === undefined ? undefined : this.program.packageOf(path);
+    if (!pkg) return UNKNOWN;
+    const declared = pkg.files.some((other) =>
+      named(other.source.tree.rootNode).some(
+        (declaration) =>
+          declaration.type === 'type_declaration' &&
+          named(declaration).some((spec) => spec.type === 'type_spec' && field(spec, 'name')?.text === name && field(spec, 'type')?.type === 'struct_type'),
+      ),
+    );
+    return declared ? { k: 'struct', obj: this.structOf(pkg, name) } : UNKNOWN;
   }
 
   private composite(node: Node, env: Env): Value {
