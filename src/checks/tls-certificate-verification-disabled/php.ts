@@ -54,10 +54,26 @@ function optionSites(array: Node, out: PhpTlsSite[], depth = 0): void {
   }
 }
 
+/** Inside an `if` / ternary / `match` of its function: verification off only when a setting asks for it. */
+function conditional(node: Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (['method_declaration', 'function_definition', 'anonymous_function_creation_expression', 'arrow_function'].includes(current.type)) return false;
+    if (['if_statement', 'else_clause', 'else_if_clause', 'conditional_expression', 'match_expression'].includes(current.type)) return true;
+  }
+  return false;
+}
+
 export function phpTlsSites(source: SourceFile): PhpTlsSite[] {
   if (!/withoutVerifying|verify|VERIFYPEER|VERIFYHOST|allow_self_signed/.test(source.text)) return [];
   const out: PhpTlsSite[] = [];
   walk(source.tree.rootNode, (node) => {
+    // Saloon connectors and requests: `protected function defaultConfig(): array { return ['verify' => false]; }`
+    if (node.type === 'method_declaration' && field(node, 'name')?.text === 'defaultConfig') {
+      walk(node, (inner) => {
+        if (inner.type === 'return_statement' && inner.namedChildren[0]?.type === 'array_creation_expression') optionSites(inner.namedChildren[0], out);
+        return true;
+      });
+    }
     const isCallNode = node.type === 'member_call_expression' || node.type === 'nullsafe_member_call_expression' || node.type === 'scoped_call_expression' || node.type === 'function_call_expression' || node.type === 'object_creation_expression';
     if (!isCallNode) return true;
     const name = node.type === 'object_creation_expression' ? undefined : callName(node);
@@ -78,9 +94,10 @@ export function phpTlsSites(source: SourceFile): PhpTlsSite[] {
     }
     return true;
   });
-  for (const site of out) {
+  const unconditional = out.filter((site) => !conditional(site.node));
+  for (const site of unconditional) {
     const fn = enclosingFunction(site.node);
     site.scope = fn ? (field(fn, 'name')?.text ?? `@${fn.startPosition.row + 1}`) : '';
   }
-  return out;
+  return unconditional;
 }
