@@ -1,6 +1,7 @@
 import type { CodeCollector } from './collector.js';
 import { aspnetcoreCollector } from './aspnetcore/collector.js';
 import { chiCollector } from './chi/collector.js';
+import { connectCollector } from './connect/collector.js';
 import { connexionCollector } from './connexion/collector.js';
 import { djangoCollector } from './django/collector.js';
 import { echoCollector } from './echo/collector.js';
@@ -35,6 +36,7 @@ export const allCollectors: readonly CodeCollector[] = [
   ariadneCollector,
   aspnetcoreCollector,
   chiCollector,
+  connectCollector,
   connexionCollector,
   djangoCollector,
   echoCollector,
