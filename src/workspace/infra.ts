@@ -20,7 +20,11 @@ export type InfraKind =
   /** MyBatis mapper XML (`<mapper namespace="…">` statements). */
   | 'mybatis-mapper'
   /** Prisma schemas (`model ApiKey { … }`): the data model of Prisma projects. */
-  | 'prisma';
+  | 'prisma'
+  /** ASP.NET Core `appsettings*.json`. */
+  | 'dotnet-config'
+  /** Rails `config/secrets.yml` and plaintext `config/credentials*.yml` (not the encrypted `.yml.enc`). */
+  | 'rails-config';
 
 const RULES: [RegExp, InfraKind][] = [
   // First: a workflow named `compose-test.yml` or `nginx.yml` is a pipeline, not that tool's configuration.
@@ -28,6 +32,8 @@ const RULES: [RegExp, InfraKind][] = [
   [/(^|\/)(application|bootstrap)([-.][^/]*)?\.(properties|ya?ml)$|(^|\/)src\/main\/resources\/.*\.(properties|ya?ml)$/i, 'jvm-config'],
   [/(^|\/)(mappers?|mybatis)\/.*\.xml$|(Mapper|Dao|DAO)\.xml$/, 'mybatis-mapper'],
   [/\.prisma$/, 'prisma'],
+  [/(^|\/)appsettings(\.[\w-]+)?\.json$/i, 'dotnet-config'],
+  [/(^|\/)config\/(secrets|credentials)(\/[\w-]+|\.[\w-]+)?\.ya?ml$/, 'rails-config'],
   [/(^|\/)nginx[^/]*\.conf$|\.nginx$|(^|\/)nginx\/.+\.conf$|(^|\/)(sites-available|sites-enabled|conf\.d)\/[^/]+$/i, 'nginx'],
   [/(^|\/)kong[^/]*\.(ya?ml|conf)$/i, 'kong'],
   [/(^|\/)envoy[^/]*\.ya?ml$/i, 'envoy'],

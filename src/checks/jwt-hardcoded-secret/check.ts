@@ -4,9 +4,9 @@ import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
-import { csharpSecrets } from './csharp.js';
+import { csharpConfigSecrets, csharpSecrets } from './csharp.js';
 import { goSecrets } from './go.js';
-import { rubySecrets } from './ruby.js';
+import { railsConfigSecrets, rubySecrets } from './ruby.js';
 import { javaSecrets } from './java.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -78,6 +78,7 @@ export default defineCheck({
     constant: '`{{call}}` uses `{{name}}`, a secret hard-coded in this file{{short}}.',
     fallback: '`{{call}}` falls back to a hard-coded secret when `{{name}}` is not set{{short}}.',
     config: '`{{name}}` is set to a hard-coded secret{{short}}.',
+    committed: '`{{name}}` is committed in {{file}} with a hard-coded value{{short}}: anyone who can read the repository can sign session cookies or tokens with it.',
     setting: '`{{call}}` uses `{{name}}`, a secret hard-coded in the settings module `{{file}}`{{short}}.',
     property: '`{{name}}` is committed in {{file}} with a hard-coded value, and `{{call}}` signs or verifies tokens with it{{short}}.',
   },
@@ -96,6 +97,20 @@ export default defineCheck({
       const source = secret.constant ? secret.literalSource : secret.source;
       const messageId = secret.fallback !== undefined ? 'fallback' : secret.constant ? 'constant' : 'literal';
       report({ messageId, data: { call: 'new SymmetricSecurityKey(…)', name: secret.fallback ?? secret.constant ?? '', short }, ...at(ctx, source, where, maskValue(snippetOf(where).split('\n')[0] ?? '', secret.value)) });
+    }
+    for (const secret of railsConfigSecrets(ctx.infra)) {
+      const short = secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      report({ messageId: 'committed', data: { name: secret.name, file: secret.file, short }, location: { file: secret.file, line: secret.line }, evidence: { snippet: maskValue(`${secret.name.split('.').at(-1) ?? ''}: ${secret.value}`, secret.value) } });
+    }
+    for (const secret of csharpConfigSecrets(ctx.sources, ctx.infra)) {
+      const short = secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      const leaf = secret.key.split(':').at(-1) ?? secret.key;
+      report({
+        messageId: 'property',
+        data: { call: 'new SymmetricSecurityKey(…)', name: secret.key, file: secret.file, short },
+        location: { file: secret.file, line: secret.line },
+        evidence: { snippet: maskValue(`"${leaf}": "${secret.value}"`, secret.value) },
+      });
     }
     const javaSeen = new Set<string>();
     for (const secret of javaSecrets(ctx.sources, ctx.infra)) {

@@ -69,3 +69,157 @@ export function csharpSecrets(sources: readonly SourceFile[]): SigningSecret[] {
   }
   return out;
 }
+
+/**
+ * Signing keys read from configuration (`builder.Configuration["Jwt:Key"]`,
+ * `config.GetValue<string>("JwtSettings:Secret")`, `GetSection("Jwt")["Key"]`,
+ * `GetSection("Jwt:Key").Value`, `GetSection("Jwt").Get<JwtOptions>().Secret`) whose value is committed
+ * in an `appsettings.json` that production loads: the base file and `appsettings.Production.json` /
+ * `appsettings.Staging.json`. `appsettings.Development.json` (and Docker, Local, Test variants) only
+ * applies to a developer's machine, and placeholders (`"your-secret-here"`, `"<jwt-key>"`, `"${JWT_KEY}"`,
+ * `""`) are not keys: neither is reported.
+ */
+export interface ConfigSecret {
+  /** The configuration path as the code reads it (`Jwt:Key`). */
+  key: string;
+  value: string;
+  file: string;
+  line: number;
+  call: Node;
+  source: SourceFile;
+}
+
+const PRODUCTION_SETTINGS = /(^|\/)appsettings(\.(production|prod|staging))?\.json$/i;
+const PLACEHOLDER = /^$|your|change.?me|replace|placeholder|example|sample|dummy|<[^>]*>|\$\{|\{\{|#\{|^__.*__$|^x{3,}$|^\*+$|todo|fixme|set.?(in|by|via)|override/i;
+
+/** A local's value, in a method or in Program.cs top-level statements (which have no enclosing method). */
+function valueOf(name: string, use: Node): Node | undefined {
+  const local = localValue(name, use);
+  if (local) return local;
+  let root: Node = use;
+  while (root.parent) root = root.parent;
+  let value: Node | undefined;
+  for (const statement of kids(root)) {
+    if (statement.type !== 'global_statement' || statement.startIndex >= use.startIndex) continue;
+    walk(statement, (child) => {
+      if (child.type === 'lambda_expression' || child.type === 'local_function_statement') return false;
+      if (child.type === 'variable_declarator' && kids(child)[0]?.text === name) {
+        const init = kids(child).find((part) => part.type === 'equals_value_clause');
+        value = init ? kids(init)[0] : kids(child)[1];
+      }
+      return true;
+    });
+  }
+  return value;
+}
+
+/** The configuration path an expression reads, or undefined. */
+function configPath(node: Node | undefined, depth = 0): string | undefined {
+  if (!node || depth > 6) return undefined;
+  if (node.type === 'parenthesized_expression' || node.type === 'argument' || node.type === 'postfix_unary_expression') return configPath(kids(node)[0], depth + 1);
+  if (node.type === 'binary_expression' && node.children.some((child) => child?.type === '??')) return configPath(field(node, 'left'), depth + 1);
+  if (node.type === 'identifier') {
+    const local = valueOf(node.text, node);
+    return local ? configPath(local, depth + 1) : undefined;
+  }
+  const literal = (arg: Node | undefined): string | undefined => (arg && /string_literal$/.test(arg.type) ? /^@?"([^"]*)"$/.exec(arg.text)?.[1] : undefined);
+  if (node.type === 'element_access_expression') {
+    const key = literal(kids(kids(field(node, 'subscript') ?? node).find((child) => child.type === 'argument') ?? node)[0]);
+    if (key === undefined) return undefined;
+    const section = sectionOf(field(node, 'expression'), depth);
+    return section ? `${section}:${key}` : key;
+  }
+  const parts = invocationParts(node);
+  if (parts && /^(GetValue|GetRequiredValue)$/.test(parts.name)) {
+    const key = literal(parts.args[0]);
+    if (key === undefined) return undefined;
+    const section = sectionOf(parts.receiver, depth);
+    return section ? `${section}:${key}` : key;
+  }
+  if (node.type === 'member_access_expression') {
+    const name = field(node, 'name')?.text ?? '';
+    const owner = field(node, 'expression');
+    if (name === 'Value') return sectionOf(owner, depth);
+    // `settings.Secret` of `var settings = config.GetSection("Jwt").Get<JwtSettings>()`.
+    let bound = owner?.type === 'identifier' ? valueOf(owner.text, owner) : owner;
+    while (bound && (bound.type === 'postfix_unary_expression' || bound.type === 'parenthesized_expression')) bound = kids(bound)[0];
+    const boundParts = bound ? invocationParts(bound) : undefined;
+    if (boundParts && /^(Get|GetRequiredSection)$/.test(boundParts.name)) {
+      const section = boundParts.name === 'Get' ? sectionOf(boundParts.receiver, depth) : literal(boundParts.args[0]);
+      return section ? `${section}:${name}` : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `config.GetSection("Jwt")` → `Jwt`; nested sections join with `:`; a plain configuration object → ''. */
+function sectionOf(node: Node | undefined, depth: number): string | undefined {
+  if (!node || depth > 6) return undefined;
+  const parts = invocationParts(node);
+  if (parts && /^(GetSection|GetRequiredSection)$/.test(parts.name)) {
+    const key = parts.args[0] && /string_literal$/.test(parts.args[0].type) ? /^@?"([^"]*)"$/.exec(parts.args[0].text)?.[1] : undefined;
+    if (key === undefined) return undefined;
+    const outer = sectionOf(parts.receiver, depth + 1);
+    return outer ? `${outer}:${key}` : key;
+  }
+  if (node.type === 'identifier') {
+    const local = valueOf(node.text, node);
+    if (local) return sectionOf(local, depth + 1);
+  }
+  return '';
+}
+
+/** A JSON settings file with `//` comments and trailing commas, as .NET reads it. */
+function parseSettings(text: string): unknown {
+  const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (match, str: string | undefined) => str ?? '').replace(/,(\s*[}\]])/g, '$1');
+  try {
+    return JSON.parse(stripped) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function lookup(settings: unknown, path: string): string | undefined {
+  let current: unknown = settings;
+  for (const segment of path.split(':')) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    const entry = Object.entries(current as Record<string, unknown>).find(([key]) => key.toLowerCase() === segment.toLowerCase());
+    current = entry?.[1];
+  }
+  return typeof current === 'string' ? current : undefined;
+}
+
+export function csharpConfigSecrets(sources: readonly SourceFile[], infra: readonly { file: string; kind: string; text: string }[]): ConfigSecret[] {
+  const settings = infra.filter((file) => file.kind === 'dotnet-config' && PRODUCTION_SETTINGS.test(file.file) && !/(^|\/)(tests?|[\w.]*Tests?)\//i.test(file.file));
+  if (settings.length === 0) return [];
+  const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file) && source.text.includes('SymmetricSecurityKey'));
+  const parsed = settings.map((file) => ({ file, json: parseSettings(file.text) }));
+  const out: ConfigSecret[] = [];
+  for (const source of csharp) {
+    walk(source.tree.rootNode, (node) => {
+      if (node.type !== 'object_creation_expression' || typeName(field(node, 'type')?.text ?? '') !== 'SymmetricSecurityKey') return true;
+      let arg: Node | undefined = kids(kids(field(node, 'arguments') ?? node).find((child) => child.type === 'argument') ?? node)[0];
+      for (let hop = 0; arg && hop < 3; hop += 1) {
+        const parts = invocationParts(arg);
+        if (!parts || !BYTES.test(parts.name)) break;
+        arg = parts.args[0];
+      }
+      const key = configPath(arg);
+      if (!key) return true;
+      for (const { file, json } of parsed) {
+        // A project's settings sit in its own folder, at or above the code that reads them.
+        const folder = file.file.includes('/') ? file.file.slice(0, file.file.lastIndexOf('/') + 1) : '';
+        if (!source.file.startsWith(folder)) continue;
+        const value = lookup(json, key);
+        if (value === undefined || PLACEHOLDER.test(value.trim())) continue;
+        const leaf = key.split(':').at(-1) ?? key;
+        const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const index = file.text.search(new RegExp(`"${escaped(leaf)}"\\s*:\\s*${escaped(JSON.stringify(value))}`, 'i'));
+        const line = index < 0 ? 1 : file.text.slice(0, index).split('\n').length;
+        out.push({ key, value, file: file.file, line, call: node, source });
+      }
+      return true;
+    });
+  }
+  return out;
+}
