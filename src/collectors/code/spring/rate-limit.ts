@@ -15,6 +15,12 @@ import { antCoverage } from '../jvm/paths.js';
  * - Bucket4j buckets consumed in the handler (`bucket.tryConsume(1)`) or in a `HandlerInterceptor` / servlet
  *   filter that answers 429, registered for path patterns (`addInterceptor(…).addPathPatterns("/api/**")`);
  *   local buckets (`Bucket.builder()`) live in process memory, `ProxyManager` buckets in a shared store;
+ * - a project annotation enforced by an AOP aspect (`@Around("@annotation(x.Limit)")`, `@Before("@annotation(limit)")`)
+ *   whose advice calls a counter (a Redis script or `increment`, a Guava/Redisson `tryAcquire`, a Bucket4j
+ *   `tryConsume`) and throws when it is exceeded: the handlers carrying the annotation are limited, by its
+ *   `count`/`period` (or the annotation type's defaults); an aspect that never throws limits nothing;
+ * - bucket4j-spring-boot-starter filters in application.yml (`bucket4j.filters[n]` with a `url` regular
+ *   expression and `rate-limits[m].bandwidths[k]` capacity/time/unit, keyed by `cache-key`);
  * - Spring Cloud Gateway's `RequestRateLimiter` filter in application.yml (route filters or `default-filters`):
  *   Redis-backed, keyed by the `key-resolver` bean (the principal's name by default), in front of the services
  *   whose paths its `Path=` predicates route.
@@ -34,6 +40,8 @@ interface Index {
 const INDEX = {};
 const GUARDS = {};
 const GATEWAY = {};
+const ASPECTS = {};
+const STARTER = {};
 
 function index(scope: RateLimitScope): Index {
   return scope.memo(INDEX, () => {
@@ -283,6 +291,180 @@ function gatewayRoutes(scope: RateLimitScope): GatewayRoute[] {
   });
 }
 
+interface AspectLimiter {
+  /** Qualified name of the annotation the advice intercepts (simple name when unresolved). */
+  annotation: string;
+  /** The annotation type's declaration (its `default` values), when in the project. */
+  declaration: string | undefined;
+  file: JvmFile;
+  advice: JvmMethod;
+  store: StoreKind;
+  storeDetail: string;
+}
+
+const COUNTERS = /\.(execute|increment|incr|incrBy|tryAcquire|tryConsume|acquire|trySetRate)\s*\(/;
+
+/** `@Around("@annotation(me.x.Limit)")`, `@Before("@annotation(limit)")` with a `Limit limit` parameter, or a named `@Pointcut`. */
+function adviceTarget(cls: JvmClass, advice: JvmMethod, expression: string, depth = 0): string | undefined {
+  const direct = /@annotation\(\s*([\w.]+)\s*\)/.exec(expression)?.[1];
+  if (direct) {
+    const param = advice.parameters.find((item) => item.name === direct);
+    if (param) return cls.file.imports.get(param.type) ?? param.type;
+    return direct.includes('.') ? direct : (cls.file.imports.get(direct) ?? direct);
+  }
+  const pointcut = /^\s*(\w+)\(\)\s*$/.exec(expression)?.[1];
+  const declared = pointcut ? cls.methods.find((method) => method.name === pointcut) : undefined;
+  const value = declared ? annotationOf(declared.annotations, 'Pointcut') : undefined;
+  return value !== undefined && depth < 2 ? adviceTarget(cls, advice, value, depth + 1) : undefined;
+}
+
+function annotationOf(list: readonly JvmAnnotation[], name: string): string | undefined {
+  const found = list.find((item) => item.name === name);
+  const value = found?.args.get('value')?.[0];
+  return value ? literalString(value) : undefined;
+}
+
+/** Whether the advice rejects: a `throw` under a condition (not only in a catch of its own failure), or a 429 answer. */
+function rejects(advice: JvmMethod): boolean {
+  const body = advice.body;
+  if (!body) return false;
+  const throws = descendants(body, new Set(['throw_statement', 'jump_expression'])).filter((node) => node.type === 'throw_statement' || node.text.startsWith('throw'));
+  const conditional = throws.some((node) => {
+    for (let current = node.parent; current && current.id !== body.id; current = current.parent) {
+      if (current.type === 'catch_clause') return false;
+      if (current.type === 'if_statement' || current.type === 'if_expression' || current.type === 'when_expression') return true;
+    }
+    return false;
+  });
+  return conditional || TOO_MANY.test(body.text);
+}
+
+function aspectLimiters(scope: RateLimitScope): AspectLimiter[] {
+  return scope.memo(ASPECTS, () => {
+    const { files } = index(scope);
+    const out: AspectLimiter[] = [];
+    for (const file of files) {
+      for (const cls of allClasses(file)) {
+        if (!cls.annotations.some((item) => item.name === 'Aspect')) continue;
+        for (const advice of cls.methods) {
+          const expression = annotationOf(advice.annotations, 'Around') ?? annotationOf(advice.annotations, 'Before');
+          if (expression === undefined || !advice.body) continue;
+          const target = adviceTarget(cls, advice, expression);
+          if (!target) continue;
+          // The counter may sit in a helper of the aspect; the rejection must be in the advice itself.
+          const text = cls.node.text;
+          if (!COUNTERS.test(advice.body.text) && !cls.methods.some((method) => method !== advice && method.body && COUNTERS.test(method.body.text) && advice.body?.text.includes(`${method.name}(`))) continue;
+          if (!rejects(advice)) continue;
+          const simple = target.slice(target.lastIndexOf('.') + 1);
+          const declaration = files.flatMap((other) => other.classes).find((candidate) => candidate.node.type === 'annotation_type_declaration' && (candidate.qualified === target || (!target.includes('.') && candidate.name === simple)));
+          const redis = /\b(RedisTemplate|StringRedisTemplate|RedissonClient|RRateLimiter|ReactiveRedisTemplate|Jedis|ProxyManager)\b/.test(text);
+          const local = /\b(RateLimiter\.create|ConcurrentHashMap|Caffeine|CacheBuilder|Bucket\.builder|AtomicInteger)\b/.test(text);
+          out.push({
+            annotation: target,
+            declaration: declaration?.node.text,
+            file,
+            advice,
+            store: redis ? 'shared' : local ? 'memory' : 'unknown',
+            storeDetail: redis ? 'a Redis counter' : local ? 'a counter in process memory' : 'a counter apisec could not read',
+          });
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/** An annotation argument or the annotation type's `default`: a number. */
+function annotationNumber(annotation: JvmAnnotation, declaration: string | undefined, names: RegExp): number | undefined {
+  for (const [name, values] of annotation.args) {
+    if (!names.test(name)) continue;
+    const value = Number(values[0]?.text.replace(/[lL_]/g, ''));
+    if (Number.isFinite(value)) return value;
+  }
+  for (const match of (declaration ?? '').matchAll(/(\w+)\s*\(\s*\)\s*default\s+(\d+)/g)) {
+    if (names.test(match[1] ?? '')) return Number(match[2]);
+  }
+  return undefined;
+}
+
+function aspectLimiter(scope: RateLimitScope, file: JvmFile, annotation: JvmAnnotation, aspect: AspectLimiter): Limiter {
+  const count = annotationNumber(annotation, aspect.declaration, /^(count|limit|permits|max|maxRequests|requests|capacity|permitsPerSecond|qps)$/i);
+  let window = annotationNumber(annotation, aspect.declaration, /^(period|time|seconds|window|interval|duration|expire|timeout)$/i);
+  if (window === undefined && count !== undefined && /PerSecond|qps/i.test([...annotation.args.keys()].join(' '))) window = 1;
+  const keyText = annotation.node.text;
+  const ip = /\bIP\b|\bip\b|RemoteAddr|IpAddr/.test(keyText);
+  return scope.limiter(file.source, annotation.node, {
+    library: `@${annotation.name} (aspect ${aspect.advice.owner?.name ?? ''})`,
+    ...(count !== undefined && window !== undefined ? limitText(count, window) : {}),
+    key: ip ? 'ip' : 'global',
+    keyDetail: ip ? 'per client IP' : 'one counter per annotated method for every caller',
+    store: aspect.store,
+    storeDetail: `${aspect.storeDetail} in \`${aspect.advice.owner?.name ?? 'the aspect'}\``,
+  });
+}
+
+interface StarterFilter {
+  limiter: Limiter;
+  /** The configuration it was read from: it filters the application that runs with it. */
+  properties: Properties;
+  url: RegExp;
+}
+
+/** bucket4j-spring-boot-starter's `bucket4j.filters[n]` (servlet, webflux or gateway filters) with their bandwidths. */
+function starterFilters(scope: RateLimitScope): StarterFilter[] {
+  return scope.memo(STARTER, () => {
+    const out: StarterFilter[] = [];
+    for (const [, properties] of index(scope).config.modules()) {
+      if (/^false$/i.test(prop(properties, 'bucket4j.enabled') ?? '')) continue;
+      const shared = prop(properties, 'bucket4j.cache-to-use', 'bucket4j.cacheToUse');
+      for (let n = 0; n < 50; n += 1) {
+        const base = `bucket4j.filters[${n}]`;
+        const keys = [...properties.keys()].filter((name) => name.startsWith(`${base}.`));
+        if (keys.length === 0) break;
+        const url = prop(properties, `${base}.url`) ?? '.*';
+        let pattern: RegExp;
+        try {
+          pattern = new RegExp(`^(?:${url})$`);
+        } catch {
+          continue;
+        }
+        const capacity = Number(prop(properties, `${base}.rate-limits[0].bandwidths[0].capacity`, `${base}.rateLimits[0].bandwidths[0].capacity`) ?? NaN);
+        const time = Number(prop(properties, `${base}.rate-limits[0].bandwidths[0].time`, `${base}.rateLimits[0].bandwidths[0].time`) ?? NaN);
+        const unit = (prop(properties, `${base}.rate-limits[0].bandwidths[0].unit`, `${base}.rateLimits[0].bandwidths[0].unit`) ?? 'minutes').toLowerCase();
+        const units: Record<string, number> = { nanoseconds: 1e-9, milliseconds: 1e-3, seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+        const window = Number.isFinite(time) ? time * (units[unit] ?? NaN) : undefined;
+        const cacheKey = prop(properties, `${base}.rate-limits[0].cache-key`, `${base}.rateLimits[0].cacheKey`, `${base}.rate-limits[0].expression`);
+        const where = properties.get(`${base}.url`)?.where ?? properties.get(keys[0] ?? '')?.where;
+        if (!where) continue;
+        // The flattened keys of a list lose their lines: the n-th filter's `url:` (or `cache-name:`) line is this one.
+        const source = scope.ctx.infra.find((file) => file.file === where.file);
+        const lines = source?.text.split('\n') ?? [];
+        const starts = lines.flatMap((text, at) => (/^\s*-\s+(url|cache-name|cacheName|filter-method|id)\s*:/.test(text) ? [at + 1] : []));
+        const line = lines.length > 0 && /\.ya?ml$/i.test(where.file) ? (starts[n] ?? where.line) : where.line;
+        const snippet = lines[line - 1]?.trim() ?? `${base}.url: ${url}`;
+        const limiter = scope.remember({
+          library: 'bucket4j-spring-boot-starter',
+          ...(Number.isFinite(capacity) && window !== undefined && Number.isFinite(window) ? limitText(capacity, window) : {}),
+          key: cacheKey ? (/getRemoteAddr|RemoteAddress|X-Forwarded-For/i.test(cacheKey) ? 'ip' : keyFromText(cacheKey, 'custom')) : 'global',
+          keyDetail: cacheKey ? `cache-key \`${cacheKey.slice(0, 60)}\`` : 'one bucket for every caller',
+          store: shared && !/caffeine|hazelcast-local/i.test(shared) ? 'shared' : shared ? 'memory' : 'unknown',
+          storeDetail: shared ? `cache-to-use \`${shared}\`` : 'the configured JCache provider',
+          location: { file: where.file, line },
+          snippet,
+          storeLocation: { file: where.file, line },
+        });
+        out.push({ limiter, properties, url: pattern });
+      }
+    }
+    return out;
+  });
+}
+
+/** A concrete request path for a route pattern (`/api/users/{id}` → `/api/users/1`), to test a filter's regular expression. */
+function samplePath(path: string): string {
+  return path.replace(/\{[^}]*\}/g, '1');
+}
+
 export const springRateLimit: RateLimitProvider = {
   frameworks: ['spring'],
   endpoint(scope: RateLimitScope, endpoint: Endpoint, sink) {
@@ -293,7 +475,10 @@ export const springRateLimit: RateLimitProvider = {
       const properties = config.forSource(file.source.file);
       for (const [list, level] of [[method.annotations, 'route'], [method.owner?.annotations ?? [], 'router']] as const) {
         for (const annotation of list) {
-          if (RESILIENCE4J.test(qualified(file, annotation))) sink.add({ limiter: resilience4jLimiter(scope, file, annotation, properties), level });
+          const name = qualified(file, annotation);
+          const aspect = aspectLimiters(scope).find((candidate) => candidate.annotation === name || (!candidate.annotation.includes('.') && candidate.annotation === annotation.name));
+          if (RESILIENCE4J.test(name)) sink.add({ limiter: resilience4jLimiter(scope, file, annotation, properties), level });
+          else if (aspect) sink.add({ limiter: aspectLimiter(scope, file, annotation, aspect), level });
           else if (LIMITER_NAME.test(annotation.name)) sink.flag(`\`${annotation.node.text.slice(0, 60)}\` may limit requests`);
         }
       }
@@ -309,6 +494,12 @@ export const springRateLimit: RateLimitProvider = {
       const covered = guard.include.length === 0 || guard.include.some((pattern) => antCoverage(pattern, endpoint.path) === 'all');
       const excluded = guard.exclude.some((pattern) => antCoverage(pattern, endpoint.path) !== 'none');
       if (covered && !excluded) sink.add({ limiter: guard.limiter, level: guard.include.length === 0 ? 'app' : 'router' });
+    }
+    const codeFile = endpoint.sources.find((s) => s.kind === 'code')?.location.file;
+    const applied = codeFile ? config.forSource(codeFile) : undefined;
+    for (const filter of starterFilters(scope)) {
+      if (filter.properties !== applied) continue;
+      if (filter.url.test(samplePath(endpoint.path))) sink.add({ limiter: filter.limiter, level: filter.url.source === '^(?:.*)$' ? 'app' : 'router' });
     }
     for (const route of gatewayRoutes(scope)) {
       if (route.patterns.length === 0 || route.patterns.some((pattern) => antCoverage(pattern, endpoint.path) === 'all')) sink.add({ limiter: route.limiter, level: 'gateway' });
