@@ -311,27 +311,47 @@ export function developmentOnly(source: SourceFile, node: Node): boolean {
     if (inThen && !negated && DEV_TEST.test(condition) && !/\|\|/.test(condition.replace(/\|\|\s*[\w.]*(?:IsEnvironment|EnvironmentName)[^|]*/g, ''))) return true;
     if (inElse && negated) return true;
   }
-  return debugDirective(source, node);
+  return debugDirective(source, node) || debugOnlyMethod(node);
 }
 
-/** True when the line of `node` sits in a `#if DEBUG` block (or the `#else` of `#if !DEBUG`). */
+/** Symbols only debug and local builds define: `DEBUG`, and `DEBUG || LOCAL`-style alternatives of them. */
+const DEBUG_SYMBOLS = /^\(?\s*(DEBUG|LOCAL|DEV|DEVELOPMENT)\s*\)?(\s*\|\|\s*\(?\s*(DEBUG|LOCAL|DEV|DEVELOPMENT)\s*\)?)*$/;
+const NOT_DEBUG = /^!\s*\(?\s*DEBUG\s*\)?$/;
+
+/**
+ * True when the line of `node` sits in a `#if DEBUG` (or `#if DEBUG || LOCAL`, `#elif DEBUG`) block or
+ * in the `#else` of `#if !DEBUG`: release builds do not compile it.
+ */
 export function debugDirective(source: SourceFile, node: Node): boolean {
+  if (!source.text.includes('#')) return false;
   const lines = source.text.split('\n').slice(0, node.startPosition.row);
   const stack: { debug: boolean; notDebug: boolean }[] = [];
   for (const raw of lines) {
-    const line = raw.trim();
+    const line = raw.trim().replace(/\s*\/\/.*$/, '');
     const open = /^#\s*if\s+(.*)$/.exec(line);
     if (open) {
       const condition = (open[1] ?? '').trim();
-      stack.push({ debug: /^\(?\s*DEBUG\s*\)?$/.test(condition), notDebug: /^!\s*\(?\s*DEBUG\s*\)?$/.test(condition) });
+      stack.push({ debug: DEBUG_SYMBOLS.test(condition), notDebug: NOT_DEBUG.test(condition) });
       continue;
     }
     const top = stack[stack.length - 1];
-    if (/^#\s*elif\b/.test(line) && top) top.debug = top.notDebug = false;
-    else if (/^#\s*else\b/.test(line) && top) top.debug = top.notDebug;
+    const elif = /^#\s*elif\s+(.*)$/.exec(line);
+    if (elif && top) {
+      top.debug = DEBUG_SYMBOLS.test((elif[1] ?? '').trim());
+      top.notDebug = false;
+    } else if (/^#\s*else\b/.test(line) && top) top.debug = top.notDebug;
     else if (/^#\s*endif\b/.test(line)) stack.pop();
   }
   return stack.some((entry) => entry.debug);
+}
+
+/** True inside a method marked `[Conditional("DEBUG")]`: the compiler drops every call to it from release builds. */
+export function debugOnlyMethod(node: Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type !== 'method_declaration' && current.type !== 'local_function_statement') continue;
+    return kids(current).some((child) => child.type === 'attribute_list' && /\bConditional(Attribute)?\s*\(\s*"DEBUG"\s*\)/.test(child.text));
+  }
+  return false;
 }
 
 /** Services the container injects: project classes deriving from a DbContext, and interfaces. */
