@@ -4,31 +4,27 @@ import type { Endpoint } from '../model/types.js';
 import { isJsFamily } from '../parsing/languages.js';
 import type { InfraKind } from '../workspace/infra.js';
 import type { ReportDescriptor } from '../checks/define-check.js';
+import type { TransportProvider } from '../collectors/code/plugin.js';
+import { transportProviders } from '../collectors/code/plugins.js';
 import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
-import { type CallSite, callsWithin, elementsOf, lineText, enclosingFunction, factsOf, literalValue, nodesOfType, propertyOf, qualify, sourceByFile, stringValue } from './code.js';
+import { type CallSite, callsWithin, lineText, enclosingFunction, factsOf, nodesOfType, stringValue, sourceByFile } from './code.js';
 import { staticSegments } from './openapi-security.js';
 import { parentOf } from '../parsing/tree-index.js';
-import { lookupTable } from './lookup.js';
+import { type AppEntry, type CorsPolicy, type Family, type OriginPolicy, type RegexSemantics, type SecurityHeader, SECURITY_HEADERS, familyOf, isTestFile, sourcesOf } from './transport/model.js';
 
-/** Shared helpers for the CORS, transport, webhook and idempotency checks. */
+/**
+ * Shared helpers for the CORS, transport, webhook and idempotency checks. Framework-neutral: the apps,
+ * CORS policies, HTTPS and security-header evidence come from the framework plugins' transport providers
+ * (src/collectors/code/<framework>/transport.ts, library families in js/ and python/, listed in
+ * src/collectors/code/plugins.ts); proxies, ingresses and gateways are read here from the infra files.
+ */
 
-export type Family = 'python' | 'js';
-
-export function familyOf(source: SourceFile): Family | undefined {
-  if (source.language === 'python') return 'python';
-  return isJsFamily(source.language) ? 'js' : undefined;
-}
-
-const TEST_FILE = /(^|\/)(tests?|__tests__|spec|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/;
-
-export function isTestFile(file: string): boolean {
-  return TEST_FILE.test(file);
-}
-
-/** Sources of one language family, test files left out. */
-export function sourcesOf(ctx: CheckContext, family: Family): SourceFile[] {
-  return ctx.sources.filter((source) => familyOf(source) === family && !isTestFile(source.file));
-}
+export type { AppEntry, AppFramework, CorsPolicy, Family, OriginEntry, OriginPolicy, RegexSemantics, SecurityHeader } from './transport/model.js';
+export { SECURITY_HEADERS, familyOf, isTestFile, sourcesOf } from './transport/model.js';
+export { helmetUse } from '../collectors/code/js/transport.js';
+export { registeredPlugin as pluginOf } from '../collectors/code/fastify/register.js';
+export { settingValue, settingsOf } from '../collectors/code/python/transport.js';
+export { isDjangoSettings } from '../collectors/code/django/transport.js';
 
 export function infraOf(ctx: CheckContext, kinds?: readonly InfraKind[]): readonly InfraFile[] {
   return kinds ? ctx.infra.filter((file) => kinds.includes(file.kind)) : ctx.infra;
@@ -51,69 +47,25 @@ export function configLines(file: InfraFile): { line: number; text: string }[] {
 
 // ─── Applications ───────────────────────────────────────────────────────────
 
-export type AppFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'fastapi' | 'flask' | 'django';
-
-export interface AppEntry {
-  source: SourceFile;
-  /** The call that creates the app (or Django's `MIDDLEWARE` setting). */
-  node: Node;
-  framework: AppFramework;
-  family: Family;
-  /** How the app is created, for messages: `express()`, `FastAPI()`, `settings.py`. */
-  label: string;
+interface Provider {
+  id: string;
+  provider: TransportProvider;
 }
 
-const JS_APPS: Record<string, AppFramework> = lookupTable({
-  express: 'express',
-  'express.default': 'express',
-  fastify: 'fastify',
-  'fastify.default': 'fastify',
-  'fastify.fastify': 'fastify',
-  koa: 'koa',
-  'koa.default': 'koa',
-  '@nestjs/core.NestFactory.create': 'nestjs',
-});
-const PY_APPS: Record<string, AppFramework> = lookupTable({
-  'fastapi.FastAPI': 'fastapi',
-  'flask.Flask': 'flask',
-});
+let registry: { all: Provider[]; byFamily: Record<Family, Provider[]> } | undefined;
 
-function moduleAssignments(source: SourceFile): Map<string, Node> {
-  const out = new Map<string, Node>();
-  for (const statement of source.tree.rootNode.namedChildren) {
-    const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
-    if (assignment?.type !== 'assignment') continue;
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (left?.type === 'identifier' && right) out.set(left.text, assignment);
+/** The transport providers, by family, in registry order. */
+function providers(): { all: Provider[]; byFamily: Record<Family, Provider[]> } {
+  if (!registry) {
+    const all = transportProviders();
+    registry = { all, byFamily: { js: all.filter((p) => p.provider.family === 'js'), python: all.filter((p) => p.provider.family === 'python') } };
   }
-  return out;
+  return registry;
 }
 
-const settingsCache = new WeakMap<SourceFile, Map<string, Node>>();
-
-/** Module-level `NAME = value` assignments of a Python file (Django settings). */
-export function settingsOf(source: SourceFile): Map<string, Node> {
-  let cached = settingsCache.get(source);
-  if (!cached) {
-    cached = source.language === 'python' ? moduleAssignments(source) : new Map<string, Node>();
-    settingsCache.set(source, cached);
-  }
-  return cached;
-}
-
-export function settingValue(source: SourceFile, name: string): Node | undefined {
-  return settingsOf(source).get(name)?.childForFieldName('right') ?? undefined;
-}
-
-export function isDjangoSettings(source: SourceFile): boolean {
-  const settings = settingsOf(source);
-  return settings.has('MIDDLEWARE') && (settings.has('INSTALLED_APPS') || settings.has('ROOT_URLCONF'));
-}
-
-/** Settings files for development or tests do not describe production. */
-function isNonProductionSettings(file: string): boolean {
-  return /(^|[/_.-])(dev|development|local|test|tests|testing|ci)(\.py)?$/i.test(file.replace(/\.py$/, ''));
+/** The providers asked about an app: its framework's own, and the library families of its language. */
+function providersOfApp(app: AppEntry): TransportProvider[] {
+  return providers().byFamily[app.family].filter((p) => (p.provider.app ? p.id === app.framework : true)).map((p) => p.provider);
 }
 
 const appCache = new WeakMap<CheckContext, AppEntry[]>();
@@ -126,18 +78,22 @@ export function appsOf(ctx: CheckContext): AppEntry[] {
   for (const source of ctx.sources) {
     const family = familyOf(source);
     if (!family || isTestFile(source.file)) continue;
-    if (family === 'python' && isDjangoSettings(source)) {
-      if (!isNonProductionSettings(source.file)) {
-        const node = settingsOf(source).get('MIDDLEWARE');
-        if (node) out.push({ source, node, framework: 'django', family, label: source.file.split('/').pop() ?? source.file });
+    const makers = providers().byFamily[family].filter((p) => p.provider.app);
+    let configured: { id: string; found: { node: Node; label: string } | null } | undefined;
+    for (const { id, provider } of makers) {
+      const found = provider.app?.configuredBy?.(source);
+      if (found !== undefined) {
+        configured = { id, found };
+        break;
       }
+    }
+    if (configured) {
+      if (configured.found) out.push({ source, node: configured.found.node, framework: configured.id, family, label: configured.found.label });
       continue;
     }
     for (const call of factsOf(source).calls) {
-      const framework = family === 'js' ? JS_APPS[call.callee] : PY_APPS[call.callee];
-      if (!framework) continue;
-      if (framework === 'koa' && !call.isNew) continue;
-      out.push({ source, node: call.node, framework, family, label: `${call.written}()` });
+      const maker = makers.find((p) => p.provider.app?.createdBy?.(call) === true);
+      if (maker) out.push({ source, node: call.node, framework: maker.id, family, label: `${call.written}()` });
     }
   }
   appCache.set(ctx, out);
@@ -167,130 +123,82 @@ export function workspaceHas(ctx: CheckContext, family: Family, code: RegExp | u
 
 // ─── HTTPS enforcement and security headers ─────────────────────────────────
 
+/** Code that forces HTTPS whatever the framework: an HSTS header written by hand, a redirect helper, a proxy-header test. */
 const HTTPS_CODE: Record<Family, RegExp> = {
-  js: /Strict-Transport-Security|helmet\.hsts\s*\(|\bhsts\s*\(|express-sslify|koa-sslify|express-enforces-ssl|enforceHTTPS|requireHTTPS|\breq\.secure\b|\bctx\.secure\b|\brequest\.protocol\s*!==?\s*['"]https|x-forwarded-proto['"][\s\S]{0,80}https|https\.createServer\s*\(|http2\.createSecureServer\s*\(|https:\s*\{\s*(key|cert)\b/i,
-  python: /Strict-Transport-Security|HTTPSRedirectMiddleware|\bTalisman\s*\(|\bSSLify\s*\(|SECURE_SSL_REDIRECT\s*=\s*(True|[\w.]+\([^)]*default\s*=\s*True)|SECURE_HSTS_SECONDS\s*=\s*([1-9]|[\w.]+\([^)]*default\s*=\s*[1-9])|ssl_certfile\s*=|ssl_context\s*=|\bsecure\.Secure\s*\(|StrictTransportSecurity\s*\(/,
+  js: /Strict-Transport-Security|enforceHTTPS|requireHTTPS|x-forwarded-proto['"][\s\S]{0,80}https/i,
+  python: /Strict-Transport-Security/,
 };
 const HTTPS_INFRA =
   /^\s*return\s+30[178]\s+https:|^\s*rewrite\s+.+\s+https:|add_header\s+Strict-Transport-Security|more_set_headers\s+['"]?Strict-Transport-Security|ssl-redirect["']?\s*:\s*["']?true|force-ssl-redirect|redirect-to-https|https-only|redirect-scheme|redirectscheme\.scheme=https|redirections\.entry[pP]oint\.scheme=https|https_redirect|HTTP_301|x-forwarded-proto.*https|strict_transport_security/i;
 
+/** One pattern that matches where any of the given ones does (alternation keeps `test` and leftmost `exec`). */
+function union(patterns: readonly RegExp[]): RegExp | undefined {
+  if (patterns.length === 0) return undefined;
+  const flags = new Set(patterns.map((pattern) => pattern.flags));
+  if (flags.size > 1) throw new Error(`transport patterns of one family must share their flags: ${[...flags].join(', ')}`);
+  return new RegExp(patterns.map((pattern) => `(?:${pattern.source})`).join('|'), patterns[0]?.flags);
+}
+
+const unions = new Map<string, RegExp | undefined>();
+
+function memoUnion(key: string, make: () => readonly RegExp[]): RegExp | undefined {
+  if (!unions.has(key)) unions.set(key, union(make()));
+  return unions.get(key);
+}
+
+/** The family's HTTPS code: the generic patterns and every provider's of that family. */
+function httpsCode(family: Family): RegExp | undefined {
+  return memoUnion(`https:${family}`, () => [HTTPS_CODE[family], ...providers().byFamily[family].flatMap((p) => (p.provider.https?.code ? [p.provider.https.code] : []))]);
+}
+
 /** Whether HTTPS is forced (redirect or HSTS) by the app's code or by the repository's proxy, ingress or gateway config. */
 export function httpsEnforced(ctx: CheckContext, app: AppEntry): boolean {
-  if (app.family === 'js' && helmetUse(ctx)?.hsts === true) return true;
+  if (providersOfApp(app).some((provider) => provider.https?.enforced?.(ctx, app) === true)) return true;
   // API Gateway and Lambda URLs only serve HTTPS.
   if (infraOf(ctx, ['serverless', 'sam']).length > 0) return true;
-  return workspaceHas(ctx, app.family, HTTPS_CODE[app.family], HTTPS_INFRA);
+  return workspaceHas(ctx, app.family, httpsCode(app.family), HTTPS_INFRA);
 }
-
-/** Security-header middleware applied in the JS sources: helmet and its Fastify / Koa ports. */
-export function helmetUse(ctx: CheckContext): { name: string; hsts: boolean; poweredBy: boolean } | undefined {
-  for (const source of sourcesOf(ctx, 'js')) {
-    for (const call of factsOf(source).calls) {
-      const plugin = pluginOf(source, call);
-      const name =
-        /^(helmet|koa-helmet)(\.default)?$/.test(call.callee) ? call.callee.replace(/\.default$/, '') : plugin && /^(@fastify\/helmet|fastify-helmet)$/.test(plugin) ? plugin : undefined;
-      if (!name) continue;
-      const options = objectOf(source, plugin ? call.args[1] : call.args[0]);
-      const off = (key: string): boolean => literalValue(option(source, options, key)) === false;
-      return { name, hsts: !off('hsts') && !off('strictTransportSecurity'), poweredBy: !off('hidePoweredBy') && !off('xPoweredBy') };
-    }
-  }
-  return undefined;
-}
-
-/** The module a `fastify.register(plugin, opts)` call registers, when it is written as an import or `require`. */
-export function pluginOf(source: SourceFile, call: CallSite): string | undefined {
-  if (!/(^|\.)register$/.test(call.callee)) return undefined;
-  const plugin = call.args[0];
-  if (!plugin) return undefined;
-  if (plugin.type === 'call_expression' && plugin.childForFieldName('function')?.text === 'require') {
-    return stringValue(plugin.childForFieldName('arguments')?.namedChildren[0]);
-  }
-  if (plugin.type === 'await_expression') {
-    const inner = plugin.namedChildren[0];
-    if (inner?.type === 'call_expression' && inner.childForFieldName('function')?.text === 'import') {
-      return stringValue(inner.childForFieldName('arguments')?.namedChildren[0]);
-    }
-  }
-  return qualify(plugin, factsOf(source).imports)?.replace(/\.default$/, '');
-}
-
-export const SECURITY_HEADERS = [
-  'X-Content-Type-Options',
-  'X-Frame-Options',
-  'Strict-Transport-Security',
-  'Content-Security-Policy',
-  'Referrer-Policy',
-  'Permissions-Policy',
-] as const;
-export type SecurityHeader = (typeof SECURITY_HEADERS)[number];
-
-const HEADER_MIDDLEWARE: Record<Family, RegExp> = {
-  js: /\blusca\s*\(|\bsecure\.Secure\s*\(/,
-  python: /\bTalisman\s*\(|\bsecure\.Secure\s*\(|SecureHeadersMiddleware|SecurityHeadersMiddleware|\bSecure\s*\(\s*\)/,
-};
 
 /** The header middleware in place for an app, when there is one. */
 export function headerMiddleware(ctx: CheckContext, app: AppEntry): string | undefined {
-  if (app.family === 'js') {
-    const helmet = helmetUse(ctx);
-    if (helmet) return helmet.name;
+  for (const provider of providersOfApp(app)) {
+    const name = provider.headers?.middleware?.(ctx, app);
+    if (name) return name;
   }
-  if (app.framework === 'django') {
-    const middleware = settingValue(app.source, 'MIDDLEWARE');
-    if (middleware && /django\.middleware\.security\.SecurityMiddleware/.test(middleware.text)) return 'SecurityMiddleware';
-  }
-  const match = sourcesOf(ctx, app.family).map((source) => HEADER_MIDDLEWARE[app.family].exec(source.text)).find((m) => m !== null);
+  const code = memoUnion(`middleware:${app.family}`, () => providers().byFamily[app.family].flatMap((p) => (p.provider.headers?.middlewareCode ? [p.provider.headers.middlewareCode] : [])));
+  if (!code) return undefined;
+  const match = sourcesOf(ctx, app.family).map((source) => code.exec(source.text)).find((m) => m !== null);
   return match ? match[0].replace(/\s*\($/, '').replace(/\s*\(\s*\)$/, '') : undefined;
 }
 
+/** Other ways to set a header whatever the framework: `nosniff` written, a CSP `frame-ancestors`. */
 const HEADER_ALTERNATIVES: Partial<Record<SecurityHeader, { code: RegExp; infra?: RegExp }>> = {
-  'X-Content-Type-Options': { code: /SECURE_CONTENT_TYPE_NOSNIFF\s*=\s*True|\bnosniff\b/ },
-  'X-Frame-Options': { code: /frame-ancestors|XFrameOptionsMiddleware|X_FRAME_OPTIONS\s*=|\bframeguard\b/, infra: /frame-ancestors/ },
-  'Strict-Transport-Security': { code: /helmet\.hsts\s*\(|\bhsts\s*\(|SECURE_HSTS_SECONDS\s*=\s*[1-9]|\bTalisman\s*\(/ },
-  'Referrer-Policy': { code: /SECURE_REFERRER_POLICY\s*=|referrerPolicy\s*\(/ },
-  'Content-Security-Policy': { code: /contentSecurityPolicy\s*\(|CSP_DEFAULT_SRC\s*=/ },
+  'X-Content-Type-Options': { code: /\bnosniff\b/ },
+  'X-Frame-Options': { code: /frame-ancestors/, infra: /frame-ancestors/ },
 };
+
+/** The code that sets a header another way: the generic patterns and every provider's (tested on the app's family). */
+function alternativeCode(header: SecurityHeader): RegExp | undefined {
+  return memoUnion(`header:${header}`, () => [
+    ...(HEADER_ALTERNATIVES[header] ? [HEADER_ALTERNATIVES[header].code] : []),
+    ...providers().all.flatMap((p) => {
+      const pattern = p.provider.headers?.alternatives?.[header];
+      return pattern ? [pattern] : [];
+    }),
+  ]);
+}
 
 /** Seed 003's response headers that neither the code nor the proxy config sets. */
 export function headersNotSet(ctx: CheckContext, app: AppEntry): SecurityHeader[] {
   return SECURITY_HEADERS.filter((header) => {
     const name = new RegExp(`['"\`]${header}['"\`]`, 'i');
-    const alternative = HEADER_ALTERNATIVES[header];
     if (workspaceHas(ctx, app.family, name, new RegExp(`(add_header|more_set_headers)\\s+['"]?${header}`, 'i'))) return false;
-    return !(alternative && workspaceHas(ctx, app.family, alternative.code, alternative.infra));
+    const code = alternativeCode(header);
+    return !(code && workspaceHas(ctx, app.family, code, HEADER_ALTERNATIVES[header]?.infra));
   });
 }
 
 // ─── CORS ───────────────────────────────────────────────────────────────────
-
-export type RegexSemantics = 'search' | 'match' | 'fullmatch';
-
-export interface OriginEntry {
-  node: Node;
-  /** An exact origin, or a regular expression. */
-  value: string;
-  regex?: { flags: string; semantics: RegexSemantics };
-}
-
-export type OriginPolicy =
-  | { kind: 'wildcard' }
-  | { kind: 'reflect'; how: string }
-  | { kind: 'list'; entries: OriginEntry[] }
-  | { kind: 'unknown' };
-
-export interface CorsPolicy {
-  source: SourceFile | InfraFile;
-  /** Where the policy is written (a node in code; a line in config files). */
-  node?: Node;
-  line: number;
-  /** How it is written, for messages. */
-  label: string;
-  origins: OriginPolicy;
-  credentials: boolean;
-  /** App-wide (middleware, settings) rather than one route or response. */
-  global: boolean;
-}
 
 function isSourceFile(file: SourceFile | InfraFile): file is SourceFile {
   return 'tree' in file;
@@ -298,83 +206,6 @@ function isSourceFile(file: SourceFile | InfraFile): file is SourceFile {
 
 export function policyFile(policy: CorsPolicy): string {
   return policy.source.file;
-}
-
-function isTrue(source: SourceFile, node: Node | undefined): boolean {
-  return literalValue(resolveValue(source, node)) === true;
-}
-
-function listEntries(source: SourceFile, node: Node | undefined, stringsAreRegex: RegexSemantics | 'flask' | undefined): OriginEntry[] | undefined {
-  const resolved = resolveValue(source, node);
-  if (!resolved) return undefined;
-  const items = ['list', 'array', 'tuple', 'set'].includes(resolved.type) ? elementsOf(resolved) : [resolved];
-  const out: OriginEntry[] = [];
-  for (const item of items) {
-    const value = resolveValue(source, item) ?? item;
-    const text = familyOf(source) === 'js' ? (jsStringValue(value) ?? stringValue(value)) : stringValue(value);
-    if (text !== undefined) {
-      const semantics = stringsAreRegex === 'flask' ? (/[*\\\]?$^[()]/.test(text) ? 'match' : undefined) : stringsAreRegex;
-      out.push({ node: item, value: text, ...(semantics ? { regex: { flags: stringsAreRegex === 'flask' ? 'i' : '', semantics } } : {}) });
-    } else if (value.type === 'regex') {
-      out.push({ node: item, value: value.childForFieldName('pattern')?.text ?? '', regex: { flags: value.childForFieldName('flags')?.text ?? '', semantics: 'search' } });
-    } else if (value.type === 'new_expression' && value.childForFieldName('constructor')?.text === 'RegExp') {
-      const args = value.childForFieldName('arguments')?.namedChildren ?? [];
-      const pattern = args[0] ? (jsStringValue(args[0]) ?? stringValue(args[0])) : undefined;
-      if (pattern === undefined) return undefined;
-      out.push({ node: item, value: pattern, regex: { flags: stringValue(args[1]) ?? '', semantics: 'search' } });
-    } else if (value.type === 'call' && /(^|\.)compile$/.test(value.childForFieldName('function')?.text ?? '')) {
-      const pattern = stringValue(value.childForFieldName('arguments')?.namedChildren[0]);
-      if (pattern === undefined) return undefined;
-      out.push({ node: item, value: pattern, regex: { flags: /IGNORECASE|\bI\b/.test(value.text) ? 'i' : '', semantics: 'match' } });
-    } else {
-      return undefined;
-    }
-  }
-  return out;
-}
-
-/** Always-true origin callbacks: `(origin, cb) => cb(null, true)`, `origin: () => true`. */
-function alwaysAllows(fn: Node): boolean {
-  const body = fn.childForFieldName('body');
-  if (!body) return false;
-  const text = body.text;
-  if (/\bif\b|\?|\.includes\(|\.has\(|\.test\(|\.indexOf\(|===|==|\.match\(|\.some\(|\.find\(/.test(text)) return false;
-  if (body.type !== 'statement_block') return body.type === 'true' || /^\w+\s*\(\s*null\s*,\s*(true|origin)\s*\)$/.test(text);
-  return /\b\w+\s*\(\s*null\s*,\s*(true|origin)\s*\)|return\s+true\b/.test(text);
-}
-
-/** A JS string's value with its escapes applied (`'\\.'` is `\.`), where `stringValue` keeps only the fragments. */
-function jsStringValue(node: Node): string | undefined {
-  if (node.type !== 'string') return undefined;
-  return node.text.slice(1, -1).replace(/\\(.)/g, (_, char: string) => ({ n: '\n', t: '\t', r: '\r' })[char] ?? char);
-}
-
-function jsOrigins(source: SourceFile, node: Node | undefined, defaultPolicy: OriginPolicy): OriginPolicy {
-  if (!node) return defaultPolicy;
-  const value = resolveValue(source, node) ?? node;
-  const literal = literalValue(value);
-  if (literal === '*') return { kind: 'wildcard' };
-  if (literal === true) return { kind: 'reflect', how: '`origin: true`' };
-  if (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') {
-    return alwaysAllows(value) ? { kind: 'reflect', how: 'an origin callback that allows every origin' } : { kind: 'unknown' };
-  }
-  const entries = listEntries(source, value, undefined);
-  return entries ? { kind: 'list', entries } : { kind: 'unknown' };
-}
-
-function jsCorsPolicy(source: SourceFile, call: CallSite, options: Node | undefined, label: string, defaultPolicy: OriginPolicy): CorsPolicy {
-  const object = objectOf(source, options);
-  const originNode = propertyOf(object, 'origin');
-  const origins = options && !object ? { kind: 'unknown' as const } : jsOrigins(source, originNode?.type === 'shorthand_property_identifier' ? option(source, object, 'origin') : originNode, defaultPolicy);
-  return {
-    source,
-    node: call.node,
-    line: call.node.startPosition.row + 1,
-    label,
-    origins,
-    credentials: literalValue(option(source, object, 'credentials')) === true,
-    global: true,
-  };
 }
 
 const ORIGIN_HEADER = /^access-control-allow-origin$/i;
@@ -442,86 +273,20 @@ function manualPolicies(source: SourceFile): CorsPolicy[] {
   return out;
 }
 
-function pythonPolicies(source: SourceFile): CorsPolicy[] {
+/** The policies the providers of the source's family read: call by call, then file-level settings. */
+function frameworkPolicies(source: SourceFile, family: Family): CorsPolicy[] {
+  const readers = providers().byFamily[family].flatMap((p) => (p.provider.cors ? [p.provider.cors] : []));
   const out: CorsPolicy[] = [];
-  const imports = factsOf(source).imports;
   for (const call of factsOf(source).calls) {
-    const middleware = /(^|\.)add_middleware$/.test(call.callee) || /(^|\.)Middleware$/.test(call.callee) ? qualify(call.args[0], imports) : undefined;
-    if (middleware && /(^|\.)CORSMiddleware$/.test(middleware)) {
-      const regex = call.kwargs.get('allow_origin_regex');
-      const listed = listEntries(source, call.kwargs.get('allow_origins'), undefined) ?? [];
-      const pattern = stringValue(resolveValue(source, regex));
-      const entries = [...listed, ...(regex && pattern !== undefined ? [{ node: regex, value: pattern, regex: { flags: '', semantics: 'fullmatch' as const } }] : [])];
-      const origins: OriginPolicy = listed.some((entry) => entry.value === '*')
-        ? { kind: 'wildcard' }
-        : call.kwargs.has('allow_origins') && listed.length === 0 && !regex
-          ? { kind: 'unknown' }
-          : { kind: 'list', entries };
-      out.push({ source, node: call.node, line: call.node.startPosition.row + 1, label: 'CORSMiddleware', origins, credentials: isTrue(source, call.kwargs.get('allow_credentials')), global: true });
-      continue;
-    }
-    if (call.callee === 'flask_cors.CORS' || call.callee === 'flask_cors.cross_origin') {
-      const label = call.callee === 'flask_cors.CORS' ? 'CORS' : 'cross_origin';
-      let originsNode = call.kwargs.get('origins') ?? (label === 'cross_origin' ? call.args[0] : undefined);
-      const resources = resolveValue(source, call.kwargs.get('resources'));
-      if (!originsNode && resources?.type === 'dictionary') {
-        for (const pair of resources.namedChildren) {
-          const value = pair?.type === 'pair' ? resolveValue(source, pair.childForFieldName('value') ?? undefined) : undefined;
-          const nested = propertyOf(value, 'origins');
-          if (nested) originsNode = nested;
-        }
+    for (const reader of readers) {
+      const policy = reader.call?.(source, call);
+      if (policy) {
+        out.push(policy);
+        break;
       }
-      let origins: OriginPolicy = { kind: 'wildcard' };
-      if (originsNode) {
-        const entries = listEntries(source, originsNode, 'flask');
-        origins = !entries ? { kind: 'unknown' } : entries.some((entry) => entry.value === '*') ? { kind: 'wildcard' } : { kind: 'list', entries };
-      }
-      out.push({ source, node: call.node, line: call.node.startPosition.row + 1, label, origins, credentials: isTrue(source, call.kwargs.get('supports_credentials')), global: label === 'CORS' });
     }
   }
-  if (isDjangoSettings(source) || settingsOf(source).has('CORS_ALLOWED_ORIGINS') || settingsOf(source).has('CORS_ALLOW_ALL_ORIGINS')) {
-    const settings = settingsOf(source);
-    const allowAll = settings.get('CORS_ALLOW_ALL_ORIGINS') ?? settings.get('CORS_ORIGIN_ALLOW_ALL');
-    const credentials = isTrue(source, settingValue(source, 'CORS_ALLOW_CREDENTIALS'));
-    const exact = settings.get('CORS_ALLOWED_ORIGINS') ?? settings.get('CORS_ORIGIN_WHITELIST');
-    const regexes = settings.get('CORS_ALLOWED_ORIGIN_REGEXES') ?? settings.get('CORS_ORIGIN_REGEX_WHITELIST');
-    if (allowAll && isTrue(source, allowAll.childForFieldName('right') ?? undefined)) {
-      out.push({ source, node: allowAll, line: allowAll.startPosition.row + 1, label: allowAll.childForFieldName('left')?.text ?? '', origins: { kind: 'wildcard' }, credentials, global: true });
-    } else if (exact || regexes) {
-      const entries = [
-        ...(listEntries(source, exact?.childForFieldName('right') ?? undefined, undefined) ?? []),
-        ...(listEntries(source, regexes?.childForFieldName('right') ?? undefined, 'match') ?? []),
-      ];
-      const node = exact ?? regexes;
-      if (node) out.push({ source, node, line: node.startPosition.row + 1, label: 'django-cors-headers', origins: { kind: 'list', entries }, credentials, global: true });
-    }
-  }
-  return out;
-}
-
-function jsPolicies(source: SourceFile): CorsPolicy[] {
-  const out: CorsPolicy[] = [];
-  const wildcard: OriginPolicy = { kind: 'wildcard' };
-  for (const call of factsOf(source).calls) {
-    if (/^(cors|@koa\/cors|koa2-cors|koa-cors)(\.default)?$/.test(call.callee)) {
-      out.push(jsCorsPolicy(source, call, call.args[0], `${call.written}(…)`, wildcard));
-      continue;
-    }
-    const plugin = pluginOf(source, call);
-    if (plugin && /^(@fastify\/cors|fastify-cors)$/.test(plugin)) {
-      out.push(jsCorsPolicy(source, call, call.args[1], `register(${call.args[0]?.text ?? 'cors'}, …)`, wildcard));
-      continue;
-    }
-    if (/\.enableCors$/.test(call.callee)) {
-      out.push(jsCorsPolicy(source, call, call.args[0], 'enableCors(…)', wildcard));
-      continue;
-    }
-    if (call.callee === '@nestjs/core.NestFactory.create') {
-      const cors = option(source, objectOf(source, call.args[1]), 'cors');
-      if (cors && literalValue(cors) === true) out.push({ ...jsCorsPolicy(source, call, undefined, 'NestFactory.create(…, { cors: true })', wildcard) });
-      else if (cors?.type === 'object') out.push(jsCorsPolicy(source, call, cors, 'NestFactory.create(…, { cors })', wildcard));
-    }
-  }
+  for (const reader of readers) if (reader.file) out.push(...reader.file(source));
   return out;
 }
 
@@ -563,7 +328,7 @@ export function corsPolicies(ctx: CheckContext): CorsPolicy[] {
     const family = familyOf(source);
     if (!family || isTestFile(source.file)) continue;
     if (!/access-control-allow|cors/i.test(source.text)) continue;
-    out.push(...(family === 'js' ? jsPolicies(source) : pythonPolicies(source)), ...manualPolicies(source));
+    out.push(...frameworkPolicies(source, family), ...manualPolicies(source));
   }
   for (const file of infraOf(ctx, ['nginx'])) out.push(...nginxPolicies(file));
   corsCache.set(ctx, out);
@@ -814,20 +579,11 @@ function argumentOf(call: CallSite, position: number, keyword: string): Node | u
   return call.kwargs.get(keyword) ?? call.args[position];
 }
 
-const FRAMEWORK_NAMES: Record<AppFramework, string> = {
-  express: 'Express',
-  fastify: 'Fastify',
-  koa: 'Koa',
-  nestjs: 'NestJS',
-  fastapi: 'FastAPI',
-  flask: 'Flask',
-  django: 'Django',
-};
-
 /** "the Express app created by `express()`", "the Django project configured in `settings.py`". */
 export function describeApp(app: AppEntry): string {
-  const name = FRAMEWORK_NAMES[app.framework];
-  return app.framework === 'django' ? `the Django project configured in \`${app.source.file}\`` : `the ${name} app created by \`${app.label}\``;
+  const maker = providers().byFamily[app.family].find((p) => p.id === app.framework)?.provider.app;
+  if (maker?.describe) return maker.describe(app);
+  return `the ${maker?.name ?? app.framework} app created by \`${app.label}\``;
 }
 
 /** Where an app-wide finding goes: the call that creates the app. */

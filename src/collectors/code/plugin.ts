@@ -3,6 +3,8 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint, Location } from '../../model/types.js';
 import type { SourceLanguage } from '../../parsing/languages.js';
 import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
+import type { AppEntry, CorsPolicy, Family, SecurityHeader } from '../../analysis/transport/model.js';
+import type { CallSite } from '../../analysis/code.js';
 import type { CodeCollector } from './collector.js';
 
 /**
@@ -11,11 +13,12 @@ import type { CodeCollector } from './collector.js';
  *
  * - `collector`: the routes, with their registration chain, auth evidence and handler (collector.ts).
  * - `rateLimit`: the limiters the framework or library provides and which routes they cover.
+ * - `transport`: the apps the framework creates, the CORS policies it declares, the code that forces
+ *   HTTPS and the security-header middleware it mounts (or that a library family provides).
  *
  * Sections that follow the same shape as they move out of src/analysis/ (each optional; a plugin
  * provides what its framework has):
  * - `authz`: ownership filters, role checks and policy calls on a route's handler;
- * - `transport`: CORS, security headers and TLS configuration the framework reads;
  * - `validation`: request-body schemas and validators bound to a route.
  *
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -25,6 +28,7 @@ export interface FrameworkPlugin {
   id: string;
   collector?: CodeCollector;
   rateLimit?: RateLimitProvider;
+  transport?: TransportProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -72,4 +76,56 @@ export interface RateLimitProvider {
   decorator?(scope: RateLimitScope, endpoint: Endpoint, decorator: Node, source: SourceFile, sink: CoverageSink): DecoratorVerdict;
   endpoint?(scope: RateLimitScope, endpoint: Endpoint, sink: CoverageSink): void;
   handler?(scope: RateLimitScope, endpoint: Endpoint, sink: CoverageSink): void;
+}
+
+/**
+ * A framework's (or a library family's) transport evidence. The driver (src/analysis/code-transport.ts)
+ * reads the non-test sources of the provider's `family`; nginx, ingress, gateway and serverless
+ * configuration are no framework and stay in the driver.
+ *
+ * - Hooks that take an app (`https.enforced`, `headers.middleware`) are asked for the apps of the
+ *   plugin's own framework; a library family's provider (no `app`) is asked for every app of its family.
+ * - Code patterns (`https.code`, `headers.middlewareCode`) are text evidence tested against every non-test
+ *   source of the provider's family, whatever app it serves; `headers.alternatives` against the sources of
+ *   the app's family, whatever provider declares them.
+ * - Per-call hooks (`app.createdBy`, `cors.call`) are asked call by call in source order, each provider in
+ *   registry order; the first answer wins.
+ */
+export interface TransportProvider {
+  /** The language family whose sources the provider reads. */
+  family: Family;
+  /** The apps the framework creates; the app's `framework` is the plugin id. */
+  app?: {
+    /** The framework's name in messages (`Express`). */
+    name: string;
+    /** The call creates an app (`express()`, `new Koa()`, `FastAPI()`). */
+    createdBy?(call: CallSite): boolean;
+    /**
+     * A file that configures the whole app (Django settings): the app's node and label, `null` for such a
+     * file that describes no production app (development settings); its calls then create no app either.
+     */
+    configuredBy?(source: SourceFile): { node: Node; label: string } | null | undefined;
+    /** How an app is named in messages, when not "the NAME app created by `LABEL`". */
+    describe?(app: AppEntry): string;
+  };
+  cors?: {
+    /** The CORS policy one call declares (middleware options, a plugin registration, a decorator). */
+    call?(source: SourceFile, call: CallSite): CorsPolicy | undefined;
+    /** Policies a whole file declares (settings modules), after its calls. */
+    file?(source: SourceFile): CorsPolicy[];
+  };
+  https?: {
+    /** Code that forces HTTPS: a redirect, HSTS, a TLS server. */
+    code?: RegExp;
+    /** Structural evidence that an app forces HTTPS (header middleware with HSTS on). */
+    enforced?(ctx: CheckContext, app: AppEntry): boolean;
+  };
+  headers?: {
+    /** The security-header middleware in place for an app, by name. */
+    middleware?(ctx: CheckContext, app: AppEntry): string | undefined;
+    /** Code that mounts a security-header middleware; the first match (leftmost, in source order) names it. */
+    middlewareCode?: RegExp;
+    /** Code that sets a header another way (a setting, a middleware of one header). */
+    alternatives?: Partial<Record<SecurityHeader, RegExp>>;
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allCollectors } from './index.js';
-import { frameworkPlugins, pluginOf, rateLimitProviders } from './plugins.js';
+import { frameworkPlugins, pluginOf, rateLimitProviders, transportProviders } from './plugins.js';
 
 describe('framework plugin registry', () => {
   it('has one plugin per framework id, each collector in its own', () => {
@@ -14,5 +14,24 @@ describe('framework plugin registry', () => {
     expect(new Set(providers).size).toBe(providers.length);
     expect(pluginOf('fastapi')?.rateLimit).toBe(pluginOf('flask')?.rateLimit);
     for (const provider of providers) expect((provider.frameworks?.length ?? 0) + (provider.languages?.length ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('names apps after the collector of the same id; library transport families create none', () => {
+    const providers = transportProviders();
+    expect(providers.filter(({ provider }) => provider.app).map(({ id }) => id)).toEqual(expect.arrayContaining(['express', 'koa', 'fastify', 'nestjs', 'fastapi', 'flask', 'django']));
+    for (const { id, provider } of providers) {
+      if (provider.app) expect(pluginOf(id)?.collector?.id).toBe(id);
+      else expect(pluginOf(id)?.collector).toBeUndefined();
+    }
+  });
+
+  it('writes the code patterns of one language family with the same flags (the driver joins them into one pattern)', () => {
+    for (const family of ['js', 'python'] as const) {
+      const providers = transportProviders().filter(({ provider }) => provider.family === family);
+      for (const patterns of [providers.map(({ provider }) => provider.https?.code), providers.map(({ provider }) => provider.headers?.middlewareCode)]) {
+        const flags = new Set(patterns.flatMap((pattern) => (pattern ? [pattern.flags] : [])));
+        expect(flags.size).toBeLessThanOrEqual(1);
+      }
+    }
   });
 });

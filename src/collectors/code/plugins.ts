@@ -1,15 +1,24 @@
 import { allCollectors } from './index.js';
-import type { FrameworkPlugin, RateLimitProvider } from './plugin.js';
+import type { FrameworkPlugin, RateLimitProvider, TransportProvider } from './plugin.js';
 import { djangoRateLimit } from './django/rate-limit.js';
+import { djangoTransport } from './django/transport.js';
 import { echoRateLimit } from './echo/rate-limit.js';
+import { expressTransport } from './express/transport.js';
+import { fastapiTransport } from './fastapi/transport.js';
 import { fastifyRateLimit } from './fastify/rate-limit.js';
+import { fastifyTransport } from './fastify/transport.js';
 import { fiberRateLimit } from './fiber/rate-limit.js';
 import { limitsFamilyRateLimit } from './flask/rate-limit.js';
+import { flaskTransport } from './flask/transport.js';
 import { ginRateLimit } from './gin/rate-limit.js';
 import { goRateLimit } from './go/rate-limit.js';
 import { jsLimiterLibraries } from './js/rate-limit.js';
+import { jsTransportLibraries } from './js/transport.js';
+import { koaTransport } from './koa/transport.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
+import { nestTransport } from './nestjs/transport.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
+import { pythonTransportLibraries } from './python/transport.js';
 import { springRateLimit } from './spring/rate-limit.js';
 
 /**
@@ -18,9 +27,11 @@ import { springRateLimit } from './spring/rate-limit.js';
  * asked in this order.
  */
 
-/** Limiter libraries: every route of their language. */
+/** Library families: limiters for every route of their language, transport middleware for every app of their family. */
 const libraries: FrameworkPlugin[] = [
   { id: 'js-limiters', rateLimit: jsLimiterLibraries },
+  { id: 'js-transport', transport: jsTransportLibraries },
+  { id: 'python-transport', transport: pythonTransportLibraries },
 ];
 
 /** Frameworks with rate-limit providers; the other collectors are plugins with routes only. */
@@ -40,11 +51,23 @@ const providers: Record<string, RateLimitProvider> = {
   spring: springRateLimit,
 };
 
+/** Frameworks with transport providers (apps, CORS, HTTPS, security headers). */
+const transports: Record<string, TransportProvider> = {
+  django: djangoTransport,
+  express: expressTransport,
+  fastapi: fastapiTransport,
+  fastify: fastifyTransport,
+  flask: flaskTransport,
+  koa: koaTransport,
+  nestjs: nestTransport,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
     const rateLimit = providers[entry.id];
-    return { id: entry.id, collector: entry, ...(rateLimit ? { rateLimit } : {}) };
+    const transport = transports[entry.id];
+    return { id: entry.id, collector: entry, ...(rateLimit ? { rateLimit } : {}), ...(transport ? { transport } : {}) };
   }),
 ];
 
@@ -56,4 +79,9 @@ export function pluginOf(id: string): FrameworkPlugin | undefined {
 /** Every distinct rate-limit provider, in registry order (fastapi and flask share one). */
 export function rateLimitProviders(): RateLimitProvider[] {
   return [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.rateLimit ? [plugin.rateLimit] : [])))];
+}
+
+/** Every transport provider with its plugin's id, in registry order (library families first). */
+export function transportProviders(): { id: string; provider: TransportProvider }[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.transport ? [{ id: plugin.id, provider: plugin.transport }] : []));
 }

@@ -1,0 +1,43 @@
+import { resolveValue } from '../../../analysis/code-auth.js';
+import { propertyOf } from '../../../analysis/code.js';
+import { type OriginPolicy, isTrue, listEntries } from '../../../analysis/transport/model.js';
+import type { TransportProvider } from '../plugin.js';
+
+/**
+ * Flask apps (`Flask(__name__)`), flask-cors (`CORS(app, …)` app-wide, `@cross_origin(…)` per route;
+ * origins from `origins=` or `resources={…: {"origins": …}}`, strings with regex characters are
+ * regexes), Flask-Talisman (HTTPS redirect, HSTS and headers) and Flask-SSLify.
+ */
+export const flaskTransport: TransportProvider = {
+  family: 'python',
+  app: {
+    name: 'Flask',
+    createdBy: (call) => call.callee === 'flask.Flask',
+  },
+  cors: {
+    call(source, call) {
+      if (call.callee !== 'flask_cors.CORS' && call.callee !== 'flask_cors.cross_origin') return undefined;
+      const label = call.callee === 'flask_cors.CORS' ? 'CORS' : 'cross_origin';
+      let originsNode = call.kwargs.get('origins') ?? (label === 'cross_origin' ? call.args[0] : undefined);
+      const resources = resolveValue(source, call.kwargs.get('resources'));
+      if (!originsNode && resources?.type === 'dictionary') {
+        for (const pair of resources.namedChildren) {
+          const value = pair?.type === 'pair' ? resolveValue(source, pair.childForFieldName('value') ?? undefined) : undefined;
+          const nested = propertyOf(value, 'origins');
+          if (nested) originsNode = nested;
+        }
+      }
+      let origins: OriginPolicy = { kind: 'wildcard' };
+      if (originsNode) {
+        const entries = listEntries(source, originsNode, 'flask');
+        origins = !entries ? { kind: 'unknown' } : entries.some((entry) => entry.value === '*') ? { kind: 'wildcard' } : { kind: 'list', entries };
+      }
+      return { source, node: call.node, line: call.node.startPosition.row + 1, label, origins, credentials: isTrue(source, call.kwargs.get('supports_credentials')), global: label === 'CORS' };
+    },
+  },
+  https: { code: /\bTalisman\s*\(|\bSSLify\s*\(/ },
+  headers: {
+    middlewareCode: /\bTalisman\s*\(/,
+    alternatives: { 'Strict-Transport-Security': /\bTalisman\s*\(/ },
+  },
+};

@@ -1,0 +1,111 @@
+import type { Node } from 'web-tree-sitter';
+import type { CheckContext, SourceFile } from '../../../engine/context.js';
+import { objectOf, option, resolveValue } from '../../../analysis/code-auth.js';
+import { type CallSite, factsOf, literalValue, propertyOf } from '../../../analysis/code.js';
+import { type CorsPolicy, type OriginPolicy, listEntries, sourcesOf } from '../../../analysis/transport/model.js';
+import type { TransportProvider } from '../plugin.js';
+import { registeredPlugin } from '../fastify/register.js';
+
+/**
+ * JavaScript / TypeScript transport libraries any JS framework mounts: the `cors` middleware family
+ * (cors, @koa/cors, koa2-cors, koa-cors; its options shape is shared by @fastify/cors and Nest's
+ * `enableCors`), helmet and its Koa / Fastify ports, lusca and `secure`, the sslify redirects and
+ * Node's own TLS servers. Framework-specific transport lives with its framework (express/, koa/,
+ * fastify/, nestjs/ transport.ts).
+ */
+
+/** Always-true origin callbacks: `(origin, cb) => cb(null, true)`, `origin: () => true`. */
+function alwaysAllows(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const text = body.text;
+  if (/\bif\b|\?|\.includes\(|\.has\(|\.test\(|\.indexOf\(|===|==|\.match\(|\.some\(|\.find\(/.test(text)) return false;
+  if (body.type !== 'statement_block') return body.type === 'true' || /^\w+\s*\(\s*null\s*,\s*(true|origin)\s*\)$/.test(text);
+  return /\b\w+\s*\(\s*null\s*,\s*(true|origin)\s*\)|return\s+true\b/.test(text);
+}
+
+function jsOrigins(source: SourceFile, node: Node | undefined, defaultPolicy: OriginPolicy): OriginPolicy {
+  if (!node) return defaultPolicy;
+  const value = resolveValue(source, node) ?? node;
+  const literal = literalValue(value);
+  if (literal === '*') return { kind: 'wildcard' };
+  if (literal === true) return { kind: 'reflect', how: '`origin: true`' };
+  if (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') {
+    return alwaysAllows(value) ? { kind: 'reflect', how: 'an origin callback that allows every origin' } : { kind: 'unknown' };
+  }
+  const entries = listEntries(source, value, undefined);
+  return entries ? { kind: 'list', entries } : { kind: 'unknown' };
+}
+
+/** A policy written with the `cors` package's options (`origin`, `credentials`); no options allow every origin. */
+export function jsCorsPolicy(source: SourceFile, call: CallSite, options: Node | undefined, label: string): CorsPolicy {
+  const object = objectOf(source, options);
+  const originNode = propertyOf(object, 'origin');
+  const origins = options && !object ? { kind: 'unknown' as const } : jsOrigins(source, originNode?.type === 'shorthand_property_identifier' ? option(source, object, 'origin') : originNode, { kind: 'wildcard' });
+  return {
+    source,
+    node: call.node,
+    line: call.node.startPosition.row + 1,
+    label,
+    origins,
+    credentials: literalValue(option(source, object, 'credentials')) === true,
+    global: true,
+  };
+}
+
+const helmetCache = new WeakMap<CheckContext, { use: HelmetUse | undefined }>();
+
+export interface HelmetUse {
+  name: string;
+  hsts: boolean;
+  poweredBy: boolean;
+}
+
+/** Security-header middleware applied in the JS sources: helmet and its Fastify / Koa ports. */
+export function helmetUse(ctx: CheckContext): HelmetUse | undefined {
+  const cached = helmetCache.get(ctx);
+  if (cached) return cached.use;
+  const use = findHelmet(ctx);
+  helmetCache.set(ctx, { use });
+  return use;
+}
+
+function findHelmet(ctx: CheckContext): HelmetUse | undefined {
+  for (const source of sourcesOf(ctx, 'js')) {
+    for (const call of factsOf(source).calls) {
+      const plugin = registeredPlugin(source, call);
+      const name =
+        /^(helmet|koa-helmet)(\.default)?$/.test(call.callee) ? call.callee.replace(/\.default$/, '') : plugin && /^(@fastify\/helmet|fastify-helmet)$/.test(plugin) ? plugin : undefined;
+      if (!name) continue;
+      const options = objectOf(source, plugin ? call.args[1] : call.args[0]);
+      const off = (key: string): boolean => literalValue(option(source, options, key)) === false;
+      return { name, hsts: !off('hsts') && !off('strictTransportSecurity'), poweredBy: !off('hidePoweredBy') && !off('xPoweredBy') };
+    }
+  }
+  return undefined;
+}
+
+export const jsTransportLibraries: TransportProvider = {
+  family: 'js',
+  cors: {
+    call(source, call) {
+      if (!/^(cors|@koa\/cors|koa2-cors|koa-cors)(\.default)?$/.test(call.callee)) return undefined;
+      return jsCorsPolicy(source, call, call.args[0], `${call.written}(…)`);
+    },
+  },
+  https: {
+    // helmet's HSTS (on unless turned off), the sslify redirects, Node's TLS servers.
+    code: /helmet\.hsts\s*\(|\bhsts\s*\(|express-sslify|koa-sslify|express-enforces-ssl|https\.createServer\s*\(|http2\.createSecureServer\s*\(/i,
+    enforced: (ctx) => helmetUse(ctx)?.hsts === true,
+  },
+  headers: {
+    middleware: (ctx) => helmetUse(ctx)?.name,
+    middlewareCode: /\blusca\s*\(|\bsecure\.Secure\s*\(/,
+    alternatives: {
+      'X-Frame-Options': /\bframeguard\b/,
+      'Strict-Transport-Security': /helmet\.hsts\s*\(|\bhsts\s*\(/,
+      'Referrer-Policy': /referrerPolicy\s*\(/,
+      'Content-Security-Policy': /contentSecurityPolicy\s*\(/,
+    },
+  },
+};

@@ -1,0 +1,23 @@
+import { objectOf, option } from '../../../analysis/code-auth.js';
+import { literalValue } from '../../../analysis/code.js';
+import type { TransportProvider } from '../plugin.js';
+import { jsCorsPolicy } from '../js/transport.js';
+
+/** Nest apps (`NestFactory.create`), their CORS (`app.enableCors(opts)`, `NestFactory.create(AppModule, { cors })`). */
+export const nestTransport: TransportProvider = {
+  family: 'js',
+  app: {
+    name: 'NestJS',
+    createdBy: (call) => call.callee === '@nestjs/core.NestFactory.create',
+  },
+  cors: {
+    call(source, call) {
+      if (/\.enableCors$/.test(call.callee)) return jsCorsPolicy(source, call, call.args[0], 'enableCors(…)');
+      if (call.callee !== '@nestjs/core.NestFactory.create') return undefined;
+      const cors = option(source, objectOf(source, call.args[1]), 'cors');
+      if (cors && literalValue(cors) === true) return jsCorsPolicy(source, call, undefined, 'NestFactory.create(…, { cors: true })');
+      if (cors?.type === 'object') return jsCorsPolicy(source, call, cors, 'NestFactory.create(…, { cors })');
+      return undefined;
+    },
+  },
+};
