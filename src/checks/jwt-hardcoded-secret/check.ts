@@ -8,6 +8,7 @@ import { csharpConfigSecrets, csharpSecrets } from './csharp.js';
 import { goSecrets } from './go.js';
 import { railsConfigSecrets, rubySecrets } from './ruby.js';
 import { javaSecrets } from './java.js';
+import { phpSecrets } from './php.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const MIN_HMAC_SECRET = 32;
@@ -72,7 +73,7 @@ export default defineCheck({
   rationale:
     'Anyone who can read the repository, a build artifact or a container image can sign tokens for any user with a secret written in the code; a short HS256 secret can be brute-forced offline from a single token.',
   remediation:
-    'Load the key from a secret store or the environment without a fallback, and prefer asymmetric keys: PyJWT `jwt.encode(claims, os.environ["JWT_PRIVATE_KEY"], algorithm="RS256")`; jsonwebtoken `jwt.sign(payload, privateKey, { algorithm: \'RS256\', expiresIn: \'15m\' })` with `privateKey` read from a mounted secret; golang-jwt `token.SignedString([]byte(os.Getenv("JWT_SECRET")))` with the variable required at start-up; ruby-jwt `JWT.encode(payload, Rails.application.credentials.jwt_secret!, "HS256")` or `ENV.fetch("JWT_SECRET")` without a default, and Rails `secret_key_base` from credentials or `SECRET_KEY_BASE`, never written in config/environments/*.rb. If HS256 must stay, use a random secret of at least 32 bytes (`openssl rand -base64 48`) and rotate the leaked one.',
+    'Load the key from a secret store or the environment without a fallback, and prefer asymmetric keys: PyJWT `jwt.encode(claims, os.environ["JWT_PRIVATE_KEY"], algorithm="RS256")`; jsonwebtoken `jwt.sign(payload, privateKey, { algorithm: \'RS256\', expiresIn: \'15m\' })` with `privateKey` read from a mounted secret; golang-jwt `token.SignedString([]byte(os.Getenv("JWT_SECRET")))` with the variable required at start-up; ruby-jwt `JWT.encode(payload, Rails.application.credentials.jwt_secret!, "HS256")` or `ENV.fetch("JWT_SECRET")` without a default, and Rails `secret_key_base` from credentials or `SECRET_KEY_BASE`, never written in config/environments/*.rb; Laravel `\'key\' => env(\'APP_KEY\')` and tymon/jwt-auth `\'secret\' => env(\'JWT_SECRET\')` without a default, `.env` kept out of git, firebase/php-jwt `new Key(config(\'services.jwt.secret\'), \'HS256\')` read from an environment-backed config entry, lcobucci `InMemory::file(\'/run/secrets/jwt.pem\')`. If HS256 must stay, use a random secret of at least 32 bytes (`openssl rand -base64 48`) and rotate the leaked one.',
   messages: {
     literal: '`{{call}}` uses a hard-coded secret as its key{{short}}.',
     constant: '`{{call}}` uses `{{name}}`, a secret hard-coded in this file{{short}}.',
@@ -111,6 +112,12 @@ export default defineCheck({
         location: { file: secret.file, line: secret.line },
         evidence: { snippet: maskValue(`"${leaf}": "${secret.value}"`, secret.value) },
       });
+    }
+    for (const secret of phpSecrets(ctx.sources, ctx.infra, ctx.project)) {
+      const short = secret.how !== 'config' && secret.how !== 'committed' && secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      const data = { call: secret.call, name: secret.name, file: secret.file ?? '', short };
+      if (secret.source && secret.node) report({ messageId: secret.how, data, ...at(ctx, secret.source, secret.node, maskValue(snippetOf(secret.node).split('\n')[0] ?? '', secret.value)) });
+      else if (secret.file) report({ messageId: 'committed', data, location: { file: secret.file, line: secret.line ?? 1 }, evidence: { snippet: maskValue(`${secret.name}=${secret.value}`, secret.value) } });
     }
     const javaSeen = new Set<string>();
     for (const secret of javaSecrets(ctx.sources, ctx.infra)) {
