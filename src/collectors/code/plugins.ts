@@ -20,6 +20,7 @@ import { nestTransport } from './nestjs/transport.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
 import { pythonTransportLibraries } from './python/transport.js';
 import { springRateLimit } from './spring/rate-limit.js';
+import { ktorRateLimit } from './ktor/rate-limit.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -44,6 +45,7 @@ const providers: Record<string, RateLimitProvider> = {
   fiber: fiberRateLimit,
   flask: limitsFamilyRateLimit,
   gin: ginRateLimit,
+  ktor: ktorRateLimit,
   'gorilla-mux': goRateLimit('gorilla-mux'),
   nestjs: nestRateLimit,
   'net/http': goRateLimit('net/http'),

@@ -52,16 +52,20 @@ function stringArg(node: Node | undefined, walk: Walk, scope: Scope): string | u
   return walk.program.strings(node, scope)?.[0];
 }
 
-function walkBlock(block: Node, prefix: string, guards: Guard[], scope: Scope, walk: Walk, depth: number): void {
+/**
+ * `limits`: the `rateLimit(…) { }` blocks around the current one, outermost first (the rate-limit
+ * provider in ./rate-limit.ts reads them from the endpoint's `middleware`).
+ */
+function walkBlock(block: Node, prefix: string, guards: Guard[], scope: Scope, walk: Walk, depth: number, limits: Location[] = []): void {
   if (depth > MAX_DEPTH) return;
   for (const statement of statementsOf(block)) {
     const call = asCall(statement);
     if (!call) continue;
-    walkCall(call, prefix, guards, scope, walk, depth);
+    walkCall(call, prefix, guards, scope, walk, depth, limits);
   }
 }
 
-function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, walk: Walk, depth: number): void {
+function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, walk: Walk, depth: number, limits: Location[]): void {
   const file = scope.file;
   if (call.receiver === undefined || call.receiver.type === 'this_expression') {
     const verb = VERBS[call.name];
@@ -84,6 +88,7 @@ function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, 
         auth: authOf(guards, walk),
         deprecated: false,
         handler: locate(file, call.lambda),
+        ...(limits.length > 0 ? { middleware: limits } : {}),
       });
       return;
     }
@@ -106,22 +111,27 @@ function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, 
           parameters: [...full.matchAll(/\{([^}]+)\}/g)].map((m): Parameter => ({ name: m[1] ?? '', in: 'path', required: true })),
           auth: authOf(guards, walk),
           deprecated: false,
+          ...(limits.length > 0 ? { middleware: limits } : {}),
         });
         return;
       }
-      walkBlock(call.lambda, joinPaths(prefix, path), guards, scope, walk, depth + 1);
+      walkBlock(call.lambda, joinPaths(prefix, path), guards, scope, walk, depth + 1, limits);
       return;
     }
     if (call.name === 'authenticate' && call.lambda) {
       const optionalNode = call.named.get('optional');
       const names = call.args.filter((arg) => arg !== optionalNode && arg !== call.named.get('strategy')).flatMap((arg) => walk.program.strings(arg, scope) ?? []);
       const guard: Guard = { names, optional: optionalNode?.text === 'true', where: locate(file, call.node) };
-      walkBlock(call.lambda, prefix, [...guards, guard], scope, walk, depth + 1);
+      walkBlock(call.lambda, prefix, [...guards, guard], scope, walk, depth + 1, limits);
+      return;
+    }
+    if (call.name === 'rateLimit' && call.lambda) {
+      walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1, [...limits, locate(file, call.node)]);
       return;
     }
     if ((call.name === 'routing' || call.name === 'install') && call.lambda) {
       if (call.name === 'install' && call.args[0]?.text !== 'Routing') return;
-      walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1);
+      walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1, limits);
       return;
     }
     // An extension function on Route called here: `userRoutes(service)`.
@@ -129,11 +139,11 @@ function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, 
     for (const target of targets) {
       if (walk.stack.includes(target) || !target.body) continue;
       walk.stack.push(target);
-      walkBlock(target.body, prefix, guards, { file: target.file, cls: target.owner }, walk, depth + 1);
+      walkBlock(target.body, prefix, guards, { file: target.file, cls: target.owner }, walk, depth + 1, limits);
       walk.stack.pop();
     }
     // Other builders with a lambda (`intercept`, `rateLimit(…) { }`, `install(…)` inside a route): walk inside.
-    if (!VERBS[call.name] && call.lambda && targets.length === 0 && call.name !== 'handle') walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1);
+    if (!VERBS[call.name] && call.lambda && targets.length === 0 && call.name !== 'handle') walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1, limits);
   }
 }
 
