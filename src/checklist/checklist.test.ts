@@ -127,13 +127,17 @@ describe('seed 003 checklist', () => {
     expect(item(evaluateChecklist(input({ experimentalFindings: [other] })), name).status).toBe('unknown');
   });
 
-  it('never lets an experimental finding overturn a ✓ read from the code', () => {
-    const hsts = [{ location: { file: 'src/app.js', line: 19 }, snippet: 'helmet.strictTransportSecurity({ maxAge: 63072000 })', detail: '`helmet.strictTransportSecurity` sends `Strict-Transport-Security`' }];
-    const evidence = { ...input().evidence, hsts };
-    const silent = sampleFinding({ checkId: 'https-not-enforced', message: 'Nothing sends HSTS.', location: { file: 'src/app.js', line: 14 } });
-    const entry = item(evaluateChecklist(input({ evidence, experimentalFindings: [silent] })), 'HSTS enabled');
-    expect(entry).toMatchObject({ status: 'pass', evidence: [{ location: { file: 'src/app.js', line: 19 } }] });
-    expect(entry.experimental).toBeUndefined();
+  it('lets an experimental finding decide as a reported one would, so the checklist reads the same with --experimental', () => {
+    const ids = [{ location: { file: 'src/app.js', line: 9 }, snippet: "res.set('X-Request-Id', req.id)", detail: 'sets the `X-Request-Id` response header' }];
+    const evidence = { ...input().evidence, correlationIds: ids };
+    const name = 'Request logging with correlation IDs';
+    const morgan = sampleFinding({ checkId: 'request-logging-without-correlation-id', message: "`morgan('combined')` logs requests without their id.", location: { file: 'src/app.js', line: 12 } });
+    expect(item(evaluateChecklist(input({ evidence })), name).status).toBe('pass');
+    const silent = item(evaluateChecklist(input({ evidence, experimentalFindings: [morgan] })), name);
+    const reported = item(evaluateChecklist(input({ evidence, findings: [morgan] })), name);
+    expect(silent).toMatchObject({ status: 'fail', experimental: ['request-logging-without-correlation-id'], evidence: [{ location: { file: 'src/app.js', line: 12 } }] });
+    expect(reported).toMatchObject({ status: 'fail', findings: ['request-logging-without-correlation-id'] });
+    expect(silent.reason.startsWith(reported.reason)).toBe(true);
   });
 });
 

@@ -370,8 +370,8 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistItem[] {
       return { group: rule.group, item: rule.item, status: 'fail' as const, reason: failingReason(failing), findings: ids };
     }
     // Evidence the report does not list: an experimental check's finding, which only `--experimental` reports.
-    // Its precision is low, so it decides only an item nothing else decided; it never overturns a ✓ read from the code.
-    const open = failing.length === 0 && (decided === undefined || decided.status === 'unknown');
+    // It decides as it would as a reported finding, so the checklist reads the same with or without the flag.
+    const open = failing.length === 0 && decided?.status !== 'fail';
     const silent = open ? (input.experimentalFindings ?? []).filter((finding) => rule.checks.includes(finding.checkId)) : [];
     if (silent.length > 0) {
       const ids = [...new Set(silent.map((finding) => finding.checkId))];

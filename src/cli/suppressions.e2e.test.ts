@@ -140,7 +140,7 @@ describe('inline apisec-ignore comments, through the CLI', () => {
           'app.use(cors({ origin: true, credentials: true }));',
           '// apisec-ignore cors-origin-reflected: the dashboard on another origin sends cookies; the gateway pins origins\napp.use(cors({ origin: true, credentials: true }));',
         )
-        .replace('const app = express();', "const app = express(); /* apisec-ignore x-powered-by-not-disabled: the CDN strips the header */")
+        .replace('const app = express();', "const app = express(); /* apisec-ignore rate-limiting-absent: the API gateway limits every route (GW-3) */")
         .replace("app.get('/health'", "const hint = '// apisec-ignore token-accepted-from-url: a string, not a comment';\napp.get('/health'"),
     );
     await edit(join(cwd, 'openapi.yaml'), (text) =>
@@ -150,9 +150,9 @@ describe('inline apisec-ignore comments, through the CLI', () => {
     expect(result.stderr).toBe('');
     const { json } = await report(cwd, 'payments-service');
     const checks = new Set(json.findings.map((finding) => finding.checkId));
-    for (const id of ['cors-origin-reflected', 'x-powered-by-not-disabled', 'api-key-in-url']) expect(checks.has(id), id).toBe(false);
+    for (const id of ['cors-origin-reflected', 'rate-limiting-absent', 'api-key-in-url']) expect(checks.has(id), id).toBe(false);
     expect(checks.has('token-accepted-from-url')).toBe(true);
-    expect(json.suppressions?.findings.map((entry) => entry.checkId).sort()).toEqual(['api-key-in-url', 'cors-origin-reflected', 'x-powered-by-not-disabled']);
+    expect(json.suppressions?.findings.map((entry) => entry.checkId).sort()).toEqual(['api-key-in-url', 'cors-origin-reflected', 'rate-limiting-absent']);
     expect(json.suppressions?.problems).toEqual([]);
   });
 });
@@ -166,8 +166,8 @@ describe('config ignore entries and severity overrides, through the CLI', () => 
     expect(sqlInMerchants).toBeDefined();
     const sqlInPayments = first.findings.filter((finding) => finding.checkId === 'sql-injection' && finding.location.file === 'src/routes/payments.js');
     expect(sqlInPayments.length).toBeGreaterThan(0);
-    const poweredBy = first.findings.filter((finding) => finding.checkId === 'x-powered-by-not-disabled');
-    expect(poweredBy.map((finding) => finding.severity)).toEqual(['low']);
+    const staging = first.findings.filter((finding) => finding.checkId === 'non-production-server');
+    expect(staging.map((finding) => finding.severity)).toEqual(['low']);
     await writeFile(
       join(cwd, 'apisec.config.yaml'),
       [
@@ -180,7 +180,7 @@ describe('config ignore entries and severity overrides, through the CLI', () => 
         '  - path: legacy/**',
         '    reason: nothing lives there any more',
         'severityOverrides:',
-        '  x-powered-by-not-disabled: high',
+        '  non-production-server: high',
         '',
       ].join('\n'),
     );
@@ -188,7 +188,7 @@ describe('config ignore entries and severity overrides, through the CLI', () => 
     const { json, markdown } = await report(cwd, 'payments-service');
     expect(json.findings.some((finding) => finding.fingerprint === sqlInMerchants?.fingerprint)).toBe(false);
     expect(json.findings.some((finding) => finding.checkId === 'sql-injection')).toBe(false);
-    expect(json.findings.filter((finding) => finding.checkId === 'x-powered-by-not-disabled').map((finding) => finding.severity)).toEqual(['high']);
+    expect(json.findings.filter((finding) => finding.checkId === 'non-production-server').map((finding) => finding.severity)).toEqual(['high']);
     expect(json.suppressions).toMatchObject({ inline: 0, config: 1 + sqlInPayments.length, severityOverridden: 1 });
     expect(json.suppressions?.problems).toEqual([
       expect.objectContaining({ kind: 'unused', location: { file: 'apisec.config.yaml', line: 7 }, message: 'The ignore entry for path "legacy/**" matches no finding; remove it.' }),

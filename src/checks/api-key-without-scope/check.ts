@@ -3,6 +3,8 @@ import defineCheck from '../define-check.js';
 
 export default defineCheck({
   id: 'api-key-without-scope',
+  // Under 50% useful precision on the real-world corpus (bench/realworld, 1 of 3 useful: personal access tokens that act as their user are unscoped by design; the checklist's API-key item reads the key models itself): off unless --experimental.
+  experimental: true,
   title: 'API key without scopes',
   owasp: 'API2:2023',
   cwe: ['CWE-272'],

@@ -6,6 +6,8 @@ import { parentOf } from '../../parsing/tree-index.js';
 
 export default defineCheck({
   id: 'graphql-introspection-enabled',
+  // Under 50% useful precision on the real-world corpus (bench/realworld, 1 of 3 useful: introspection behind a login the collectors do not see yet, or on an API whose clients are public): off unless --experimental.
+  experimental: true,
   title: 'GraphQL introspection enabled in production',
   owasp: 'API8:2023',
   cwe: ['CWE-200', 'CWE-16'],

@@ -3,6 +3,8 @@ import defineCheck from '../define-check.js';
 
 export default defineCheck({
   id: 'rate-limit-keyed-by-ip-only',
+  // Under 50% useful precision on the real-world corpus (bench/realworld, 0 of 2 useful: IP keys are the standard design of login and proxy-aware throttlers): off unless --experimental.
+  experimental: true,
   title: 'Authenticated endpoints limited per IP address only',
   owasp: 'API4:2023',
   cwe: ['CWE-770'],

@@ -9,6 +9,8 @@ const ID_TOKEN = /(^|[-_])(id|reqid|requestid|request-id|correlation-?id|trace-?
 
 export default defineCheck({
   id: 'request-logging-without-correlation-id',
+  // Under 50% useful precision on the real-world corpus (bench/realworld, 0 of 3 useful: access logs without a request id are logging hygiene; the checklist's item still reads its evidence): off unless --experimental.
+  experimental: true,
   title: 'Request log without a correlation id',
   owasp: 'API8:2023',
   cwe: ['CWE-778'],

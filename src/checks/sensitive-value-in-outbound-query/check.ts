@@ -23,6 +23,8 @@ function paramKeys(object: Node | undefined): { key: string; node: Node }[] {
 
 export default defineCheck({
   id: 'sensitive-value-in-outbound-query',
+  // Under 50% useful precision on the real-world corpus (bench/realworld, 1 of 4 useful: tokens a third party requires in its query, front-end pages calling their own API): off unless --experimental.
+  experimental: true,
   title: 'Credential sent in an outbound query string',
   owasp: 'API8:2023',
   cwe: ['CWE-598', 'CWE-532'],

@@ -6,6 +6,8 @@ const PROXY_HIDES = /^(proxy_hide_header|more_clear_headers)\s+['"]?X-Powered-By
 
 export default defineCheck({
   id: 'x-powered-by-not-disabled',
+  // Under 50% useful precision on the real-world corpus (bench/realworld, 0 of 4 useful: the header is hygiene every reader judged noise): off unless --experimental.
+  experimental: true,
   title: 'Server technology disclosed in response headers',
   owasp: 'API8:2023',
   cwe: ['CWE-200', 'CWE-497'],
