@@ -95,7 +95,7 @@ export const jsTransportLibraries: TransportProvider = {
   },
   https: {
     // helmet's HSTS (on unless turned off), the sslify redirects, Node's TLS servers.
-    code: /helmet\.hsts\s*\(|\bhsts\s*\(|express-sslify|koa-sslify|express-enforces-ssl|https\.createServer\s*\(|http2\.createSecureServer\s*\(/i,
+    code: /helmet\.hsts\s*\(|\bstrictTransportSecurity\s*\(|\bhsts\s*\(|express-sslify|koa-sslify|express-enforces-ssl|https\.createServer\s*\(|http2\.createSecureServer\s*\(/i,
     enforced: (ctx) => helmetUse(ctx)?.hsts === true,
   },
   headers: {
