@@ -1,3 +1,5 @@
+import { lcobucciUse } from '../../collectors/code/php/jwt.js';
+import { lineSnippet } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import { at, isPython, jwtCalls, objectOf, option, resolveValue } from '../../analysis/code-auth.js';
 import { literalValue, propertyOf } from '../../analysis/code.js';
@@ -18,8 +20,9 @@ export default defineCheck({
   rationale:
     'A verifier that ignores `exp` keeps accepting a token forever: a token leaked from a log, a browser or a former employee stays a working credential.',
   remediation:
-    'Leave expiry checks on and require the claim: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=..., options={"require": ["exp"]})`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` without `ignoreExpiration`; passport-jwt `ignoreExpiration: false`; golang-jwt without `jwt.WithoutClaimsValidation()` and with `jwt.WithExpirationRequired()`; lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(alg, key), jwt.WithValidate(true))`.',
+    'Leave expiry checks on and require the claim: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=..., options={"require": ["exp"]})`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` without `ignoreExpiration`; passport-jwt `ignoreExpiration: false`; golang-jwt without `jwt.WithoutClaimsValidation()` and with `jwt.WithExpirationRequired()`; lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(alg, key), jwt.WithValidate(true))`; lcobucci/jwt `new StrictValidAt(SystemClock::fromUTC())` (or `LooseValidAt` with a small leeway) among the constraints passed to `validate()` / `assert()`.',
   messages: {
+    lcobucci: '`{{call}}` checks the token with lcobucci/jwt constraints, and none of the code\'s constraints is a `StrictValidAt` / `LooseValidAt`, so expired tokens are accepted.',
     pythonOption: '`{{call}}` is called with `options={"verify_exp": False}`, so expired tokens are accepted.',
     ignoreExpiration: '`{{call}}` is configured with `ignoreExpiration: true`, so expired tokens are accepted.',
     goOption: '`{{call}}` is called with `{{option}}`, so expired tokens are accepted.',
@@ -28,6 +31,10 @@ export default defineCheck({
     RequireExpirationTime: '`{{setting}}` lets tokens without an `exp` claim through, and such a token never expires.',
   },
   run(ctx, report) {
+    const lcobucci = lcobucciUse(ctx.sources);
+    if (lcobucci.signatureChecked && !lcobucci.expiryChecked) {
+      for (const { source, call } of lcobucci.validations) report({ messageId: 'lcobucci', data: { call: `->${call.name}()` }, ...at(ctx, source, call.node, lineSnippet(source, call.node)) });
+    }
     for (const source of ctx.sources) {
       for (const hit of csharpLifetimeOff(source)) report({ messageId: hit.property, data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
     }

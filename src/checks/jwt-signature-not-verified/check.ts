@@ -1,3 +1,5 @@
+import { lcobucciUse } from '../../collectors/code/php/jwt.js';
+import { lineSnippet } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import { at, functionName, functionVerifies, isPython, jwtCalls, type JwtCall } from '../../analysis/code-auth.js';
 import { enclosingFunction, factsOf, within } from '../../analysis/code.js';
@@ -103,17 +105,23 @@ export default defineCheck({
   rationale:
     'A token whose signature is not checked is just JSON the caller wrote: anyone can set `sub`, `role` or `exp` to whatever they like and be accepted as any user.',
   remediation:
-    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`; in golang-jwt `jwt.ParseWithClaims(s, &claims, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` instead of `ParseUnverified`; in lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(jwa.RS256, key))`; in jjwt `Jwts.parserBuilder().setSigningKey(key).build().parseClaimsJws(token)` (0.12: `Jwts.parser().verifyWith(key).build().parseSignedClaims(token)`), never `parseClaimsJwt`; in java-jwt `JWT.require(Algorithm.RSA256(publicKey, null)).build().verify(token)` instead of `JWT.decode`; in nimbus-jose-jwt `signedJwt.verify(new RSASSAVerifier(publicKey))` before reading claims, or Spring Security\'s `NimbusJwtDecoder`. in ruby-jwt `JWT.decode(token, key, true, algorithm: "RS256")`, never `false` as the third argument. Use the unverified readers only to pick a key by `kid`.',
+    'Verify the token before trusting any claim: in PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)` with signature verification left on; in jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` instead of `jwt.decode`; in jose `await jwtVerify(token, key, { algorithms, audience, issuer })`; in NestJS `await this.jwtService.verifyAsync(token)`; in golang-jwt `jwt.ParseWithClaims(s, &claims, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` instead of `ParseUnverified`; in lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(jwa.RS256, key))`; in jjwt `Jwts.parserBuilder().setSigningKey(key).build().parseClaimsJws(token)` (0.12: `Jwts.parser().verifyWith(key).build().parseSignedClaims(token)`), never `parseClaimsJwt`; in java-jwt `JWT.require(Algorithm.RSA256(publicKey, null)).build().verify(token)` instead of `JWT.decode`; in nimbus-jose-jwt `signedJwt.verify(new RSASSAVerifier(publicKey))` before reading claims, or Spring Security\'s `NimbusJwtDecoder`. in ruby-jwt `JWT.decode(token, key, true, algorithm: "RS256")`, never `false` as the third argument; in lcobucci/jwt `$config->validator()->assert($token, new SignedWith($config->signer(), $config->verificationKey()), new StrictValidAt($clock))` after `parse()`, and `Configuration::forSymmetricSigner` / `forAsymmetricSigner`, never `forUnsecuredSigner`. Use the unverified readers only to pick a key by `kid`.',
   messages: {
     disabled: '`{{call}}` is called with `{{option}}`, so the token signature is never checked.',
     unverified: '`{{call}}` reads the token claims without checking the signature, and they are trusted as the caller identity.',
     signatureValidator: '`SignatureValidator` returns the token without checking its signature, so tokens with any signature are accepted.',
     unsecured: '`{{call}}` accepts only unsigned JWTs: a token anyone wrote with `"alg": "none"` is read as valid.',
     keyless: '`{{call}}` is called on a jjwt parser given no key: only unsigned tokens can pass, and they are accepted.',
+    parsed: '`{{call}}` parses the token with lcobucci/jwt, and nothing in the code validates a token with a `SignedWith` constraint, so its signature is never checked.',
     decode: '`{{call}}` reads the token without checking its signature, and nothing in the code verifies tokens with a `JWTVerifier`.',
     nimbus: '`{{call}}` reads the token and its claims are used without `verify(…)` being called on it.',
   },
   run(ctx, report) {
+    const lcobucci = lcobucciUse(ctx.sources);
+    if (!lcobucci.signatureChecked) {
+      for (const { source, call } of lcobucci.parses) report({ messageId: 'parsed', data: { call: `${call.receiver?.text.split('\n')[0] ?? ''}->parse()` }, ...at(ctx, source, call.node, lineSnippet(source, call.node)) });
+    }
+    for (const hit of lcobucci.unsecured) report({ messageId: 'unsecured', data: { call: hit.written }, ...at(ctx, hit.source, hit.node, lineSnippet(hit.source, hit.node)) });
     for (const hit of rubyUnverifiedTokens(ctx.sources)) {
       report({ messageId: 'disabled', data: { call: 'JWT.decode(…)', option: 'verify = false' }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }
