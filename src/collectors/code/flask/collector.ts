@@ -40,6 +40,8 @@ interface Registration {
   prefix: string | undefined;
 }
 
+const REGISTRATION_TEXT = /@\w+(?:\.\w+)*\.(?:route|get|post|put|patch|delete)\s*\(|\.(?:add_resource|add_url_rule|register_blueprint|add_namespace)\s*\(/;
+
 interface Container {
   key: string;
   kind: Kind;
@@ -94,7 +96,9 @@ class FlaskScan {
       const parent = this.containerFor(module, expression);
       if (parent) child.registrations.push({ parent, prefix: undefined });
     }
-    for (const module of modules) this.findRegistrations(module);
+    // A module that only imports the project's blueprint (`from app.handlers import routes`) and
+    // flask_login registers routes too: registration syntax is enough, the container is resolved.
+    for (const module of this.index.modules) if (modules.includes(module) || REGISTRATION_TEXT.test(module.source.text)) this.findRegistrations(module);
     const out: CollectedEndpoint[] = [];
     for (const view of this.views) out.push(...this.emit(view));
     return out;

@@ -652,14 +652,73 @@ export class PyIndex {
     }
   }
 
+  /**
+   * `if settings.MULTI_ORG: return f"/<org_slug>{rule}"` then `return rule` (or `else: return rule`): the return
+   * the default configuration takes, when the condition is a setting whose default is known; else undefined.
+   */
+  private branchTaken(module: PyModule, statements: readonly Node[], depth: number): Node | undefined {
+    const [test, after] = statements;
+    if (test?.type !== 'if_statement' || statements.length > 2) return undefined;
+    const consequence = field(test, 'consequence');
+    const alternatives = kids(test).filter((child) => child.type === 'else_clause' || child.type === 'elif_clause');
+    const elseBody = alternatives.length === 1 && alternatives[0]?.type === 'else_clause' ? field(alternatives[0], 'body') : undefined;
+    if (!consequence || alternatives.length > (elseBody ? 1 : 0) || (elseBody ? after !== undefined : after === undefined)) return undefined;
+    const onlyReturn = (block: Node | undefined): Node | undefined => {
+      const body = block ? kids(block).filter((child) => child.type !== 'comment') : [];
+      return body.length === 1 && body[0]?.type === 'return_statement' ? body[0] : undefined;
+    };
+    const condition = field(test, 'condition');
+    const taken = condition ? this.evalBool(module, condition, depth + 1) : undefined;
+    if (taken === undefined) return undefined;
+    return taken ? onlyReturn(consequence) : elseBody ? onlyReturn(elseBody) : after;
+  }
+
+  /** A boolean setting's default: `True`/`False`, `not x`, a name bound to one, `parse_boolean(os.environ.get("X", "false"))`, `env.bool("X", default=False)`. */
+  private evalBool(module: PyModule, node: Node, depth: number): boolean | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const target = unwrap(node);
+    if (target.type === 'true') return true;
+    if (target.type === 'false' || target.type === 'none') return false;
+    if (target.type === 'not_operator') {
+      const inner = field(target, 'argument');
+      const value = inner ? this.evalBool(module, inner, depth + 1) : undefined;
+      return value === undefined ? undefined : !value;
+    }
+    if (target.type === 'identifier' || target.type === 'attribute') {
+      const resolved = this.resolveExpr(module, target, depth + 1);
+      return resolved?.kind === 'value' ? this.evalBool(resolved.module, resolved.node, depth + 1) : undefined;
+    }
+    if (target.type !== 'call') return undefined;
+    const name = calleeName(target) ?? '';
+    const args = callArgs(target);
+    if (/^(?:env|environ\.Env\(\))\.bool$/.test(name) || name === 'config' || name === 'decouple.config') {
+      const fallback = args.keywords.get('default') ?? args.positional[1];
+      return fallback ? this.evalBool(module, fallback, depth + 1) : undefined;
+    }
+    // A conversion of an environment variable whose default is a boolean word (`parse_boolean`, `strtobool`, `bool(int(…))`).
+    const inner = args.positional[0];
+    if (args.positional.length !== 1 || !inner) return undefined;
+    const innerTarget = unwrap(inner);
+    const innerName = innerTarget.type === 'call' ? calleeName(innerTarget) : undefined;
+    if (innerName && /^(?:os\.getenv|os\.environ\.get|getenv|environ\.get)$/.test(innerName)) {
+      const fallback = argument(callArgs(innerTarget), 1, 'default');
+      const word = fallback ? literalString(unwrap(fallback))?.trim().toLowerCase() : undefined;
+      if (word === undefined) return undefined;
+      if (['true', 'yes', 'on', '1'].includes(word)) return true;
+      if (['false', 'no', 'off', '0', ''].includes(word)) return false;
+      return undefined;
+    }
+    return innerTarget.type === 'call' ? this.evalBool(module, innerTarget, depth + 1) : undefined;
+  }
+
   /** A project function whose body is one `return <string expression>` (`def trailing_slash(value): return ...`), called with evaluable arguments. */
   private evalProjectCall(module: PyModule, call: Node, depth: number, env: ReadonlyMap<string, Bound> | undefined): string | undefined {
     const fn = field(call, 'function');
     const callee = fn ? this.resolveExpr(module, fn, depth + 1) : undefined;
     if (callee?.kind !== 'def' || callee.node.type !== 'function_definition') return undefined;
     const statements = bodyOf(callee.node).filter((statement) => statement.type !== 'comment' && !(statement.type === 'expression_statement' && statement.firstNamedChild?.type === 'string'));
-    const only = statements[0];
-    if (statements.length !== 1 || only?.type !== 'return_statement' || !only.firstNamedChild) return undefined;
+    const only = statements[0]?.type === 'if_statement' ? this.branchTaken(callee.module, statements, depth) : statements.length === 1 ? statements[0] : undefined;
+    if (only?.type !== 'return_statement' || !only.firstNamedChild) return undefined;
     const args = callArgs(call);
     const bound = new Map<string, Bound>();
     const params = field(callee.node, 'parameters');
