@@ -5,6 +5,7 @@ import type { ProjectInfo, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { lookupTable } from '../../analysis/lookup.js';
 import { goUnpinned } from './go.js';
+import { phpMixedAlgorithms } from './php.js';
 import { goSite } from '../../analysis/go-taint.js';
 
 const HEADER_ALG = /\[\s*["'`]alg["'`]\s*\]|\.alg\b|\.get\(\s*["']alg["']/;
@@ -63,6 +64,7 @@ export default defineCheck({
     keyfunc: '`{{call}}` verifies tokens with a key function that never checks `token.Method` and without `jwt.WithValidMethods`, so the token header picks any algorithm the returned key fits.',
   },
   run(ctx, report) {
+    for (const hit of phpMixedAlgorithms(ctx.sources)) report({ messageId: 'mixed', data: { call: 'JWT::decode', algorithms: hit.algorithms.join(', ') }, ...at(ctx, hit.source, hit.node) });
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind !== 'verify') continue;
