@@ -583,3 +583,70 @@ export function recordedOutcomeProof(pieces: readonly Piece[], index: number): P
   return undefined;
 }
 
+// What a credential check reads or answers, in a middleware or handler that does not provably reject.
+const CREDENTIAL = /Authorization|Bearer|BasicAuth|Cookie|[Ss]ession|[Tt]oken|[Jj][Ww][Tt]|api[-_]?[Kk]ey|API[-_]?Key|Unauthorized|Forbidden|\b40[13]\b|[Ll]ogin|[Pp]assword|[Cc]laims|CurrentUser|[Pp]ermission|[Pp]rincipal/;
+// An external middleware or handler whose package or name is about credentials.
+const CREDENTIAL_PACKAGE = /auth|jwt|token|apikey|keyauth|session|basic|oauth|oidc|login|perm|casbin|\bacl|guard|securit|cred|identity|\bsso|casdoor|keycloak|firebase|kratos/i;
+
+// The routers' own packages and the logging, CORS, compression, metrics and docs libraries they are used with.
+const KNOWN_LIBRARIES = /^github\.com\/(?:labstack\/echo|gin-gonic\/gin|gin-contrib\/(?:cors|gzip|location|static|pprof|requestid|logger|timeout)|gofiber\/fiber|go-chi\/(?:chi|cors|render|httprate)|gorilla\/(?:mux|handlers)|prometheus\/|rs\/cors|swaggo\/|NYTimes\/gziphandler|klauspost\/compress|felixge\/httpsnoop|urfave\/negroni|julienschmidt\/httprouter|didip\/tollbooth|ulule\/limiter|sethvargo\/go-limiter)/;
+
+/** The text of a function and of the same-package functions it calls directly. */
+function reach(fn: Node, file: GoFile): string {
+  const parts = [fn.text];
+  for (const call of calls(fn)) {
+    const helper = helperOf(call, file);
+    if (helper && helper !== fn) parts.push(helper.text);
+  }
+  return parts.join('\n');
+}
+
+/**
+ * Why a middleware or handler that proves nothing may still check credentials: it reads a credential,
+ * answers 401/403, or cannot be read. Undefined when it plainly has nothing to do with authentication.
+ */
+export function credentialDoubt(piece: Piece, role: 'middleware' | 'handler'): string | undefined {
+  const value = piece.value;
+  const label = piece.node.type === 'func_literal' ? `an inline ${role}` : `${role} ${piece.node.text.split('\n')[0]?.slice(0, 40) ?? ''}`;
+  return doubtOf(value, label, 0);
+}
+
+function doubtOf(value: Value, label: string, depth: number): string | undefined {
+  if (depth > 4) return `${label} wraps handlers too deeply to follow`;
+  if (value.k === 'ext') {
+    const standard = !(value.path.split('/')[0] ?? '').includes('.');
+    const name = `${value.path}/${value.name}.${value.chain.join('.')}`;
+    if (!standard && !KNOWN_LIBRARIES.test(value.path)) return `${label} comes from a library apisec does not know (${value.path})`;
+    if (CREDENTIAL_PACKAGE.test(name)) return `${label} (${value.path}) may check credentials`;
+    // `http.HandlerFunc(h)`, `http.StripPrefix(p, h)`: what it converts or wraps.
+    for (const arg of value.args) {
+      if (arg.value.k !== 'func' && arg.value.k !== 'ext') continue;
+      const inner = doubtOf(arg.value, label, depth + 1);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  if (value.k === 'func') {
+    if (CREDENTIAL.test(reach(value.node, value.file))) return `${label} reads credentials or answers 401/403 without provably rejecting every request that lacks them`;
+    // A wrapper instance (`logRequests(http.HandlerFunc(s.handleBook))`): the handlers it calls from its maker are read too.
+    const own = paramNames(value.node);
+    const called = new Set<string>();
+    for (const call of calls(value.node)) {
+      const fn = field(call, 'function');
+      const target = fn ? unwrap(fn) : undefined;
+      const operand = target?.type === 'selector_expression' ? field(target, 'operand') : undefined;
+      const name = target?.type === 'identifier' ? target.text : operand?.type === 'identifier' ? operand.text : undefined;
+      if (name !== undefined && !own.has(name)) called.add(name);
+    }
+    for (let scope = value.env; scope; scope = scope.parent) {
+      for (const [name, bound] of scope.vars) {
+        if (!called.has(name) || (bound.k !== 'func' && bound.k !== 'ext') || (bound.k === 'func' && bound.node === value.node)) continue;
+        called.delete(name);
+        const inner = doubtOf(bound, label, depth + 1);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  }
+  return `${label} could not be resolved`;
+}

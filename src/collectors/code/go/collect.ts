@@ -2,7 +2,7 @@ import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
 import type { AuthEvidence, EvidenceScope, Parameter, RateLimitEvidence } from '../../../model/types.js';
 import type { CollectedEndpoint, CollectorResult } from '../collector.js';
 import { field, locate } from './ast.js';
-import { middlewareProof, rateLimitProof, recordedOutcomeProof, wrapperProof, type Proof } from './auth.js';
+import { credentialDoubt, middlewareProof, rateLimitProof, recordedOutcomeProof, wrapperProof, type Proof } from './auth.js';
 import { interpretGo, pathOwner, type GoDialect, type Piece, type RouteRecord, type Router } from './engine.js';
 import { goImports } from './program.js';
 
@@ -80,6 +80,15 @@ function evidence(route: RouteRecord, chain: Chain, dialect: GoDialect): AuthEvi
       scope: proof.scope,
       detail: `${proof.proof.detail} rejects requests without valid credentials`,
     };
+  }
+  // Nothing in the chain or the handler has to do with credentials: the route is open to anyone.
+  if (conditional.length === 0 && !chain.detached) {
+    const doubts = [...applied.map((piece) => credentialDoubt(piece, 'middleware')), route.handler ? credentialDoubt(route.handler, 'handler') : 'the handler could not be resolved'];
+    const doubt = doubts.find((item) => item !== undefined);
+    if (doubt === undefined) {
+      return { state: 'unprotected', mechanisms: ['none'], detail: 'no authentication applies to this route: no middleware and not its handler reads a credential' };
+    }
+    if (applied.length === 0) return { state: 'unknown', mechanisms: ['unknown'], detail: `no middleware applies; ${doubt}` };
   }
   const names = pieces.slice(-3).map(({ piece }) => (piece.node.type === 'func_literal' ? 'an inline function' : piece.node.text.split('\n')[0]?.slice(0, 40) ?? ''));
   const reason = conditional.length > 0

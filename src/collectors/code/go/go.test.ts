@@ -58,13 +58,13 @@ describe('Go collectors on hostile input', () => {
     const result = netHttpCollector.collect(files, { root: '.', languages: ['go'], frameworks: [], dependencies: {} });
     expect(result.endpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toContain('GET /ok');
   });
-  it('never marks a route protected from a recursive middleware that never answers 401', async () => {
+  it('never marks a route protected from a recursive middleware that never answers 401 (it reads no credential: open)', async () => {
     const files = await sources({
       'main.go':
         'package main\n\nimport "github.com/gin-gonic/gin"\n\nfunc loop(c *gin.Context) { loop(c) }\n\nfunc main() {\n\tr := gin.New()\n\tr.Use(loop)\n\tr.GET("/x", func(c *gin.Context) {})\n}\n',
     });
     const [endpoint] = ginCollector.collect(files, { root: '.', languages: ['go'], frameworks: [], dependencies: {} }).endpoints;
     expect(endpoint?.path).toBe('/x');
-    expect(endpoint?.auth.state).toBe('unknown');
+    expect(endpoint?.auth.state).toBe('unprotected');
   });
 });
