@@ -423,6 +423,11 @@ export interface HandlerInfo {
 
 const FUNCTION_TYPES = new Set(['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'decorated_definition']);
 
+/** A function node: named, since the `function` keyword of a declaration is an anonymous leaf of the same type name. */
+function isFunction(node: Node): boolean {
+  return node.isNamed && FUNCTION_TYPES.has(node.type);
+}
+
 /** The handler function of a code endpoint, located by its recorded span. */
 export function handlerOf(ctx: CheckContext, endpoint: Endpoint): HandlerInfo | undefined {
   const handler = endpoint.handler;
@@ -431,10 +436,10 @@ export function handlerOf(ctx: CheckContext, endpoint: Endpoint): HandlerInfo | 
   if (!source) return undefined;
   const start = { row: handler.line - 1, column: Math.max(0, (handler.column ?? 1) - 1) };
   let node: Node | null = source.tree.rootNode.descendantForPosition(start);
-  while (node && !(FUNCTION_TYPES.has(node.type) && node.startPosition.row === handler.line - 1)) node = parentOf(node);
+  while (node && !(isFunction(node) && node.startPosition.row === handler.line - 1)) node = parentOf(node);
   if (!node) {
     node = source.tree.rootNode.descendantForPosition(start);
-    while (node && !FUNCTION_TYPES.has(node.type)) node = parentOf(node);
+    while (node && !isFunction(node)) node = parentOf(node);
   }
   if (!node) return undefined;
   if (node.type === 'decorated_definition') node = node.childForFieldName('definition') ?? node;

@@ -250,10 +250,8 @@ export function lifecycleHandlers(ctx: CheckContext): HandlerVerdict[] {
     const handler = handlerOf(ctx, endpoint) ?? referencedHandler(ctx, endpoint);
     // Only the languages whose calls apisec indexes: elsewhere an empty call list would read as "does nothing".
     if (!handler || isTestFile(handler.source.file) || !(isPython(handler.source) || isJs(handler.source))) continue;
-    // handlerOf can land on the `function` keyword of a declaration (a leaf of the same type name): take the declaration.
-    const node = handler.node.childCount === 0 && handler.node.parent ? handler.node.parent : handler.node;
-    const verdict: HandlerVerdict = { endpoint, kind, source: handler.source, node, opaque: [] };
-    walk(ctx, handler.source, node, verdict, 0, new Set());
+    const verdict: HandlerVerdict = { endpoint, kind, source: handler.source, node: handler.node, opaque: [] };
+    walk(ctx, handler.source, handler.node, verdict, 0, new Set());
     out.push(verdict);
   }
   verdictCache.set(ctx, out);
