@@ -4,14 +4,19 @@ import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.j
 import { isPython, isInside } from './code-auth.js';
 import { callsWithin, factsOf, nodesOfType, snippetOf, sourceByFile, startingOnRows, stringValue, type CallSite } from './code.js';
 import { descendantsOf, parentOf } from '../parsing/tree-index.js';
+import type { AuthzProvider, AuthzScope, ObjectEvidence } from '../collectors/code/plugin.js';
+import { authzProviders } from '../collectors/code/plugins.js';
 
 /**
  * Shared evidence for the authorization checks and the `authorization` enricher: the handler
  * of an endpoint, the object ids it receives, the data accesses those ids reach, and the
- * ownership, policy and role checks around them.
+ * ownership, policy and role checks around them. Framework-neutral: what a framework declares
+ * beside the handler (permission classes, role hooks, class-based views' querysets) comes from the
+ * authorization provider in its folder (src/collectors/code/<framework>/authz.ts, listed in
+ * src/collectors/code/plugins.ts).
  */
 
-const FUNCTION_TYPES = new Set([
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_definition',
   'decorated_definition',
   'function_declaration',
@@ -34,7 +39,7 @@ export interface HandlerScope {
   guards: string[];
   /** Same-file functions the handler calls, searched for checks too. */
   helpers: Node[];
-  /** Fastify: a route-level hook that calls a decorated role check, described. */
+  /** A role check the route's registration proves (a framework provider's `roleHook`), described. */
   roleHook?: string;
 }
 
@@ -150,6 +155,11 @@ const WRITES = /^(update\w*|delete\w*|destroy|remove|upsert|insert|create|findBy
 const DB_RECEIVER =
   /(^|[.(\s])(db|database|session|prisma|knex|sql|pool|client|conn|connection|cursor|repo|repository|\w+Repository|\w+Repo|\w+_repo|manager|objects|query|collection|model|models|tx|trx|em|entityManager|manager|dataSource|store|dao|pg|mysql)\b|\.(objects|query)\b|^[A-Z]\w*$/;
 
+/** True when a text names a role or permission check (`isAdmin`, `roles`, `RolesGuard`, `has_perm` …). */
+export function namesRole(text: string): boolean {
+  return ROLE_WORDS.test(text);
+}
+
 export function lastSegment(callee: string): string {
   const index = callee.lastIndexOf('.');
   return index < 0 ? callee : callee.slice(index + 1);
@@ -182,6 +192,37 @@ function handlerNode(source: SourceFile, line: number, endLine: number): Node | 
 function enclosing(node: Node, types: readonly string[]): Node | undefined {
   for (let current = parentOf(node); current; current = parentOf(current)) if (types.includes(current.type)) return current;
   return undefined;
+}
+
+const scopes = new WeakMap<CheckContext, AuthzScope>();
+
+/** The providers' view of one analysis (one per context: memos last as long as the audit). */
+function authzScope(ctx: CheckContext): AuthzScope {
+  let scope = scopes.get(ctx);
+  if (!scope) {
+    const memos = new Map<object, unknown>();
+    scope = {
+      ctx,
+      source: (file) => sourceFor(ctx, file),
+      statementAt,
+      memo<T>(key: object, make: () => T): T {
+        if (memos.has(key)) return memos.get(key) as T;
+        const value = make();
+        memos.set(key, value);
+        return value;
+      },
+    };
+    scopes.set(ctx, scope);
+  }
+  return scope;
+}
+
+/** The providers that speak for an endpoint: by the frameworks that collected it, or its handler's language. */
+function providersFor(endpoint: Endpoint, source: SourceFile): AuthzProvider[] {
+  const frameworks = new Set(endpoint.sources.flatMap((origin) => (origin.kind === 'code' ? [origin.via] : [])));
+  return authzProviders().filter(
+    (provider) => (provider.frameworks?.some((id) => frameworks.has(id)) ?? false) || (provider.languages?.includes(source.language) ?? false),
+  );
 }
 
 const STATEMENT_TYPES: ReadonlySet<string> = new Set(['expression_statement', 'decorated_definition', 'lexical_declaration']);
@@ -240,9 +281,9 @@ function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, n
     const decoratedClass = parentOf(cls)?.type === 'decorated_definition' ? parentOf(cls) : undefined;
     for (const decorator of decoratedClass ? nodesOf(decoratedClass, ['decorator']).filter((d) => parentOf(d)?.id === decoratedClass.id) : []) out.push(decorator.text);
   }
+  const scope = authzScope(ctx);
+  for (const provider of providersFor(endpoint, source)) out.push(...(provider.guards?.(scope, endpoint, node) ?? []));
   const owner = node.type === 'class_definition' ? node : cls;
-  const permissions = owner?.childForFieldName('body')?.namedChildren.find((child) => /^\s*permission_classes\s*=/.test(child?.text ?? ''));
-  if (permissions) out.push(permissions.text);
   if (owner) out.push(owner.childForFieldName('superclasses')?.text ?? '');
   for (const route of endpoint.sources) {
     if (route.kind !== 'code') continue;
@@ -259,54 +300,6 @@ function guardTexts(ctx: CheckContext, endpoint: Endpoint, source: SourceFile, n
   return out;
 }
 
-const FASTIFY_HOOKS = /^(onRequest|preParsing|preValidation|preHandler)$/;
-const DECORATE = /^(decorate|decorateRequest|decorateReply)$/;
-
-/**
- * A Fastify route-level hook (`{ preHandler: (request, reply) => request.isModerator(reply) }`) that
- * calls a function registered with `decorate` / `decorateRequest` / `decorateReply` whose body, or a
- * same-file helper it calls, checks a role. Hooks named for the role (`requireRole`, `isAdmin`) are
- * already seen in the route statement's text.
- */
-function fastifyRoleHook(ctx: CheckContext, endpoint: Endpoint, handler: Node): string | undefined {
-  for (const route of endpoint.sources) {
-    if (route.kind !== 'code' || route.via !== 'fastify') continue;
-    const routeSource = sourceFor(ctx, route.location.file);
-    const statement = routeSource ? statementAt(routeSource, route.location.line) : undefined;
-    if (!statement) continue;
-    for (const pair of nodesOf(statement, ['pair'])) {
-      const hook = pair.childForFieldName('key')?.text ?? '';
-      const value = pair.childForFieldName('value');
-      if (!FASTIFY_HOOKS.test(hook) || !value || isInside(pair, handler)) continue;
-      const names = new Set(nodesOf(value, ['member_expression']).map((member) => member.childForFieldName('property')?.text ?? ''));
-      for (const { name, source, fn } of fastifyDecorations(ctx)) {
-        if (!names.has(name)) continue;
-        if ([fn, ...helpersOf(source, fn)].some((part) => ROLE_WORDS.test(part.text))) return `\`${hook}: ${shorten(value.text, 60).replace(/`/g, "'")}\` (role check in \`${name}\`)`;
-      }
-    }
-  }
-  return undefined;
-}
-
-const decorations = new WeakMap<CheckContext, { name: string; source: SourceFile; fn: Node }[]>();
-
-/** Functions registered with Fastify's `decorate` / `decorateRequest` / `decorateReply`, listed once per audit, in source order. */
-function fastifyDecorations(ctx: CheckContext): { name: string; source: SourceFile; fn: Node }[] {
-  let found = decorations.get(ctx);
-  if (found) return found;
-  found = [];
-  for (const source of ctx.sources) {
-    if (isPython(source) || !source.text.includes('decorate')) continue;
-    for (const call of factsOf(source).calls) {
-      const name = stringValue(call.args[0]);
-      const fn = call.args[1];
-      if (DECORATE.test(lastSegment(call.callee)) && name && fn && FUNCTION_TYPES.has(fn.type)) found.push({ name, source, fn });
-    }
-  }
-  decorations.set(ctx, found);
-  return found;
-}
-
 /** The call sites inside any of `roots`, once each, in document order. */
 function callsWithinAll(source: SourceFile, roots: readonly Node[]): CallSite[] {
   const byId = new Map<number, CallSite>();
@@ -315,7 +308,7 @@ function callsWithinAll(source: SourceFile, roots: readonly Node[]): CallSite[] 
 }
 
 /** Same-file functions the handler calls by name (one level), e.g. `get_invoice_for(user, id)`. */
-function helpersOf(source: SourceFile, node: Node): Node[] {
+export function helpersOf(source: SourceFile, node: Node): Node[] {
   const names = new Set<string>();
   for (const call of callsWithin(source, node)) {
     const written = call.written.replace(/^(self|this)\./, '');
@@ -368,8 +361,14 @@ export function handlerScope(ctx: CheckContext, endpoint: Endpoint): HandlerScop
     const node = handlerNode(source, handler.line, handler.endLine ?? handler.line);
     if (node) {
       scope = { endpoint, source, node, guards: guardTexts(ctx, endpoint, source, node), helpers: helpersOf(source, node) };
-      const roleHook = fastifyRoleHook(ctx, endpoint, node);
-      if (roleHook) scope.roleHook = roleHook;
+      const providers = authzScope(ctx);
+      for (const provider of providersFor(endpoint, source)) {
+        const roleHook = provider.roleHook?.(providers, endpoint, node);
+        if (roleHook) {
+          scope.roleHook = roleHook;
+          break;
+        }
+      }
     }
   }
   scopeCache.set(endpoint, scope ?? null);
@@ -486,7 +485,7 @@ function mentions(node: Node, names: ReadonlySet<string>): boolean {
   return nodesOf(node, ['identifier', 'shorthand_property_identifier']).some((identifier) => names.has(identifier.text));
 }
 
-function refersToCaller(node: Node, callers: ReadonlySet<string>): boolean {
+export function refersToCaller(node: Node, callers: ReadonlySet<string>): boolean {
   return CALLER.test(node.text) || mentions(node, callers);
 }
 
@@ -601,53 +600,14 @@ function objectGuardIn(scope: HandlerScope, root: Node, callers: Set<string>): s
   return undefined;
 }
 
-function classBody(node: Node): Node | undefined {
-  const cls = node.type === 'class_definition' ? node : node.type === 'decorated_definition' ? node.childForFieldName('definition') : enclosing(node, ['class_definition']);
-  return cls?.type === 'class_definition' ? (cls.childForFieldName('body') ?? undefined) : undefined;
-}
-
-function methodNamed(body: Node, name: string): Node | undefined {
-  for (const child of body.namedChildren) {
-    const fn = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
-    if (fn?.type === 'function_definition' && fn.childForFieldName('name')?.text === name) return fn;
-  }
-  return undefined;
-}
-
-/** DRF / Django class-based views: `get_queryset` scoping, object permissions, `queryset = X.objects.all()`. */
-function drfEvidence(scope: HandlerScope, callers: Set<string>): { guard?: string; unscoped?: Node } {
-  const body = classBody(scope.node);
-  if (!body) return {};
-  const getQueryset = methodNamed(body, 'get_queryset');
-  if (getQueryset && refersToCaller(getQueryset, new Set([...callers, 'user']))) return { guard: '`get_queryset()` filters by `request.user`' };
-  const getObject = methodNamed(body, 'get_object');
-  if (getObject && /check_object_permissions|raise|PermissionDenied|Http404/.test(getObject.text) && refersToCaller(getObject, callers)) {
-    return { guard: '`get_object()` checks the caller' };
-  }
-  const permissions = body.namedChildren.find((child) => /^\s*permission_classes\s*=/.test(child?.text ?? ''));
-  if (permissions) {
-    for (const name of permissions.text.match(/\b[A-Z]\w+/g) ?? []) {
-      if (/Owner|ObjectPermission|IsSelf|IsCreator|IsAuthor|IsMember/.test(name) || classHasObjectPermission(scope.source, name)) {
-        return { guard: `\`${name}.has_object_permission\`` };
-      }
-    }
-  }
-  if (getQueryset) return {};
-  const queryset = body.namedChildren.find((child) => /^\s*queryset\s*=/.test(child?.text ?? ''));
-  const bases = parentOf(body)?.childForFieldName('superclasses')?.text ?? '';
-  if (queryset && /ViewSet|RetrieveAPIView|UpdateAPIView|DestroyAPIView|RetrieveUpdate\w*APIView|GenericAPIView|DetailView|UpdateView|DeleteView/.test(bases)) {
-    return { unscoped: queryset };
+/** The class-based view's object-level evidence, from the first provider that has some. */
+function objectEvidence(ctx: CheckContext, scope: HandlerScope, callers: ReadonlySet<string>): ObjectEvidence {
+  const providers = authzScope(ctx);
+  for (const provider of providersFor(scope.endpoint, scope.source)) {
+    const found = provider.objectEvidence?.(providers, scope, callers);
+    if (found && (found.guard !== undefined || found.unscoped !== undefined)) return found;
   }
   return {};
-}
-
-function classHasObjectPermission(source: SourceFile, name: string): boolean {
-  for (const cls of nodesOfType(source, ['class_definition'])) {
-    if (cls.childForFieldName('name')?.text !== name) continue;
-    const body = cls.childForFieldName('body');
-    if (body && methodNamed(body, 'has_object_permission')) return true;
-  }
-  return false;
 }
 
 const ROLE_CONDITION = /(?<![A-Za-z0-9])(roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|has_perm|hasRole|has_role)\b/;
@@ -825,7 +785,7 @@ function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckCon
   return undefined;
 }
 
-function shorten(text: string, max = 80): string {
+export function shorten(text: string, max = 80): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
@@ -852,7 +812,7 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
       if (presumePublic && listed) access.exempt = 'listed';
       else if (isActionTarget(scope, access, callers, listed)) access.exempt = 'target';
     }
-    const drf = drfEvidence(scope, callers);
+    const drf = objectEvidence(ctx, scope, callers);
     const drfListed = drf.unscoped !== undefined && presumePublic && modelExposure(ctx, /\b([A-Z]\w*)\.objects\b/.exec(drf.unscoped.text)?.[1], scope) === 'listed';
     if (drfListed) delete drf.unscoped;
     const objectGuard = drf.guard ?? roots.map((root) => objectGuardIn(scope, root, callers)).find((found) => found !== undefined);
@@ -980,7 +940,7 @@ function listingsOf(ctx: CheckContext): Map<string, Listings> {
     const roots = [scope.node, ...scope.helpers];
     if (roleCheckOf(ctx, scope) !== undefined) continue;
     const callers = callerNames(scope);
-    const drf = drfEvidence(scope, callers);
+    const drf = objectEvidence(ctx, scope, callers);
     if (drf.unscoped) {
       const model = /\b([A-Z]\w*)\.objects\b/.exec(drf.unscoped.text)?.[1];
       if (model) entry(model).listedBy.add(handlerKey(scope));

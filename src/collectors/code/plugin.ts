@@ -5,6 +5,7 @@ import type { SourceLanguage } from '../../parsing/languages.js';
 import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
 import type { AppEntry, CorsPolicy, Family, SecurityHeader } from '../../analysis/transport/model.js';
 import type { CallSite } from '../../analysis/code.js';
+import type { HandlerScope } from '../../analysis/code-authz.js';
 import type { CodeCollector } from './collector.js';
 
 /**
@@ -15,10 +16,11 @@ import type { CodeCollector } from './collector.js';
  * - `rateLimit`: the limiters the framework or library provides and which routes they cover.
  * - `transport`: the apps the framework creates, the CORS policies it declares, the code that forces
  *   HTTPS and the security-header middleware it mounts (or that a library family provides).
+ * - `authz`: what the framework declares about a route's authorization beside its handler (permission
+ *   classes, role hooks, class-based views' queryset scoping and object permissions).
  *
  * Sections that follow the same shape as they move out of src/analysis/ (each optional; a plugin
  * provides what its framework has):
- * - `authz`: ownership filters, role checks and policy calls on a route's handler;
  * - `validation`: request-body schemas and validators bound to a route.
  *
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -29,6 +31,7 @@ export interface FrameworkPlugin {
   collector?: CodeCollector;
   rateLimit?: RateLimitProvider;
   transport?: TransportProvider;
+  authz?: AuthzProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -128,4 +131,42 @@ export interface TransportProvider {
     /** Code that sets a header another way (a setting, a middleware of one header). */
     alternatives?: Partial<Record<SecurityHeader, RegExp>>;
   };
+}
+
+/** What an authorization provider may use while it reads one endpoint; one scope per analysis. */
+export interface AuthzScope {
+  ctx: CheckContext;
+  /** The parsed source of a file of the workspace. */
+  source(file: string): SourceFile | undefined;
+  /** The smallest statement spanning a line (a route registration, a mount). */
+  statementAt(source: SourceFile, line: number): Node | undefined;
+  /** Project-wide facts a provider computes once per analysis (e.g. the functions a framework registers by name). */
+  memo<T>(key: object, make: () => T): T;
+}
+
+/** Object-level evidence a framework's class-based views give (a scoped queryset, an object permission, or an unscoped default). */
+export interface ObjectEvidence {
+  /** A guard that scopes or checks the object against the caller, described. */
+  guard?: string;
+  /** A class attribute that loads any object by id for the view (DRF `queryset = X.objects.all()` with no scoping). */
+  unscoped?: Node;
+}
+
+/**
+ * A framework's authorization evidence. The shared analysis (src/analysis/code-authz.ts) reads the
+ * handler body itself (ownership comparisons, policy calls, role conditions, data accesses); a provider
+ * adds what only the framework knows, for the endpoints collected by its `frameworks` or whose handler
+ * is written in one of its `languages`:
+ * - `guards`: declarations on the handler's class that name its guards, as text (read for role checks,
+ *   after the decorators and before the class's bases);
+ * - `roleHook`: a role check proven by the route's registration options, described;
+ * - `objectEvidence`: the class-based view's object-level evidence; `callers` are the handler's names
+ *   bound to the caller's identity.
+ */
+export interface AuthzProvider {
+  frameworks?: readonly string[];
+  languages?: readonly SourceLanguage[];
+  guards?(scope: AuthzScope, endpoint: Endpoint, handler: Node): string[];
+  roleHook?(scope: AuthzScope, endpoint: Endpoint, handler: Node): string | undefined;
+  objectEvidence?(scope: AuthzScope, handler: HandlerScope, callers: ReadonlySet<string>): ObjectEvidence;
 }

@@ -1,10 +1,12 @@
 import { allCollectors } from './index.js';
-import type { FrameworkPlugin, RateLimitProvider, TransportProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider } from './plugin.js';
+import { djangoAuthz } from './django/authz.js';
 import { djangoRateLimit } from './django/rate-limit.js';
 import { djangoTransport } from './django/transport.js';
 import { echoRateLimit } from './echo/rate-limit.js';
 import { expressTransport } from './express/transport.js';
 import { fastapiTransport } from './fastapi/transport.js';
+import { fastifyAuthz } from './fastify/authz.js';
 import { fastifyRateLimit } from './fastify/rate-limit.js';
 import { fastifyTransport } from './fastify/transport.js';
 import { fiberRateLimit } from './fiber/rate-limit.js';
@@ -64,12 +66,25 @@ const transports: Record<string, TransportProvider> = {
   nestjs: nestTransport,
 };
 
+/** Frameworks with authorization providers (what a framework declares beside a route's handler). */
+const authz: Record<string, AuthzProvider> = {
+  django: djangoAuthz,
+  fastify: fastifyAuthz,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
     const rateLimit = providers[entry.id];
     const transport = transports[entry.id];
-    return { id: entry.id, collector: entry, ...(rateLimit ? { rateLimit } : {}), ...(transport ? { transport } : {}) };
+    const authzProvider = authz[entry.id];
+    return {
+      id: entry.id,
+      collector: entry,
+      ...(rateLimit ? { rateLimit } : {}),
+      ...(transport ? { transport } : {}),
+      ...(authzProvider ? { authz: authzProvider } : {}),
+    };
   }),
 ];
 
@@ -86,4 +101,12 @@ export function rateLimitProviders(): RateLimitProvider[] {
 /** Every transport provider with its plugin's id, in registry order (library families first). */
 export function transportProviders(): { id: string; provider: TransportProvider }[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.transport ? [{ id: plugin.id, provider: plugin.transport }] : []));
+}
+
+let authzList: AuthzProvider[] | undefined;
+
+/** Every distinct authorization provider, in registry order. */
+export function authzProviders(): readonly AuthzProvider[] {
+  authzList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.authz ? [plugin.authz] : [])))];
+  return authzList;
 }

@@ -1,0 +1,78 @@
+import type { Node } from 'web-tree-sitter';
+import { refersToCaller } from '../../../analysis/code-authz.js';
+import { nodesOfType } from '../../../analysis/code.js';
+import type { SourceFile } from '../../../engine/context.js';
+import { parentOf } from '../../../parsing/tree-index.js';
+import type { AuthzProvider, AuthzScope, ObjectEvidence } from '../plugin.js';
+import type { HandlerScope } from '../../../analysis/code-authz.js';
+import type { Endpoint } from '../../../model/types.js';
+
+const PERMISSION_CLASSES = /^\s*permission_classes\s*=/;
+/** Generic views whose `queryset` attribute serves single objects by id. */
+const DETAIL_VIEWS = /ViewSet|RetrieveAPIView|UpdateAPIView|DestroyAPIView|RetrieveUpdate\w*APIView|GenericAPIView|DetailView|UpdateView|DeleteView/;
+
+function enclosingClass(node: Node): Node | undefined {
+  for (let current = parentOf(node); current; current = parentOf(current)) if (current.type === 'class_definition') return current;
+  return undefined;
+}
+
+function classBody(node: Node): Node | undefined {
+  const cls = node.type === 'class_definition' ? node : node.type === 'decorated_definition' ? node.childForFieldName('definition') : enclosingClass(node);
+  return cls?.type === 'class_definition' ? (cls.childForFieldName('body') ?? undefined) : undefined;
+}
+
+function methodNamed(body: Node, name: string): Node | undefined {
+  for (const child of body.namedChildren) {
+    const fn = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    if (fn?.type === 'function_definition' && fn.childForFieldName('name')?.text === name) return fn;
+  }
+  return undefined;
+}
+
+function classHasObjectPermission(source: SourceFile, name: string): boolean {
+  for (const cls of nodesOfType(source, ['class_definition'])) {
+    if (cls.childForFieldName('name')?.text !== name) continue;
+    const body = cls.childForFieldName('body');
+    if (body && methodNamed(body, 'has_object_permission')) return true;
+  }
+  return false;
+}
+
+/** The view class's `permission_classes = [...]` (the handler's own class, or the class itself). */
+function guards(_scope: AuthzScope, _endpoint: Endpoint, handler: Node): string[] {
+  const owner = handler.type === 'class_definition' ? handler : enclosingClass(handler);
+  const permissions = owner?.childForFieldName('body')?.namedChildren.find((child) => PERMISSION_CLASSES.test(child?.text ?? ''));
+  return permissions ? [permissions.text] : [];
+}
+
+/** Class-based views: `get_queryset` scoping, `get_object` checks, object permissions, `queryset = X.objects.all()`. */
+function objectEvidence(_scope: AuthzScope, handler: HandlerScope, callers: ReadonlySet<string>): ObjectEvidence {
+  const body = classBody(handler.node);
+  if (!body) return {};
+  const getQueryset = methodNamed(body, 'get_queryset');
+  if (getQueryset && refersToCaller(getQueryset, new Set([...callers, 'user']))) return { guard: '`get_queryset()` filters by `request.user`' };
+  const getObject = methodNamed(body, 'get_object');
+  if (getObject && /check_object_permissions|raise|PermissionDenied|Http404/.test(getObject.text) && refersToCaller(getObject, callers)) {
+    return { guard: '`get_object()` checks the caller' };
+  }
+  const permissions = body.namedChildren.find((child) => PERMISSION_CLASSES.test(child?.text ?? ''));
+  if (permissions) {
+    for (const name of permissions.text.match(/\b[A-Z]\w+/g) ?? []) {
+      if (/Owner|ObjectPermission|IsSelf|IsCreator|IsAuthor|IsMember/.test(name) || classHasObjectPermission(handler.source, name)) {
+        return { guard: `\`${name}.has_object_permission\`` };
+      }
+    }
+  }
+  if (getQueryset) return {};
+  const queryset = body.namedChildren.find((child) => /^\s*queryset\s*=/.test(child?.text ?? ''));
+  const bases = parentOf(body)?.childForFieldName('superclasses')?.text ?? '';
+  if (queryset && DETAIL_VIEWS.test(bases)) return { unscoped: queryset };
+  return {};
+}
+
+/** Django and Django REST framework: class-based views' permission classes and queryset scoping. */
+export const djangoAuthz: AuthzProvider = {
+  frameworks: ['django'],
+  guards,
+  objectEvidence,
+};
