@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { isPython } from '../../analysis/code-auth.js';
+import { at, isPython } from '../../analysis/code-auth.js';
 import { callAt, hitData, siteOf, originOf, taintedSinks, type SinkMatch } from '../../analysis/code-input.js';
 import { type CallSite, nodesOfType, stringValue } from '../../analysis/code.js';
 import { taintAt } from '../../analysis/taint.js';
@@ -7,6 +7,8 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goNosqlInjections } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
+import { csharpNosqlInjections } from './csharp.js';
+import { rubyNosqlInjections } from './ruby.js';
 import { javaNoSqlInjections } from './java.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
@@ -61,6 +63,8 @@ export default defineCheck({
     filter: '`{{call}}` uses request data (`{{origin}}`) as a query filter without casting its values to strings.',
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which uses it as the `{{sink}}` filter at {{file}}:{{line}}.',
     where: 'The `$where` clause runs JavaScript built from request data (`{{origin}}`).',
+    parsed: '`{{call}}` turns request text (`{{origin}}`) into a query document, so the client writes the filter and its operators (`$ne`, `$regex`, `$where`).',
+    plainHash: '`{{call}}` filters with `{{origin}}`, request data in a plain hash that strong parameters do not guard, so the client can send operators (`$ne`, `$gt`, `$where`) instead of values.',
     requestMap: '`{{call}}` takes its filter from a request map (`{{origin}}`), so the client chooses the keys and operators (`$ne`, `$gt`, `$where`).',
     document: '`{{call}}` parses a MongoDB query document from request data (`{{origin}}`): the caller writes its operators (`$ne`, `$where`, `$regex`).',
     field: '`{{call}}` takes the field name from request data (`{{origin}}`): the caller can query any field, or `$where`.',
@@ -73,6 +77,13 @@ export default defineCheck({
     if (ctx.sources.some((source) => MONGO_FILE.test(source.text))) {
       for (const hit of goNosqlInjections(ctx.sources)) {
         report({ messageId: hit.where ? 'where' : 'requestMap', data: { call: hit.written, origin: hit.origin }, ...goSite(ctx, hit.source, hit.call) });
+      }
+      const handlers = ctx.inventory.endpoints.flatMap((endpoint) => (endpoint.handler ? [endpoint.handler] : []));
+      for (const hit of rubyNosqlInjections(ctx.sources)) {
+        report({ messageId: hit.where ? 'where' : 'plainHash', data: { call: hit.written, origin: hit.origin }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
+      }
+      for (const hit of csharpNosqlInjections(ctx.sources, handlers)) {
+        report({ messageId: hit.where ? 'where' : 'parsed', data: { call: hit.written, origin: hit.origin }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
       }
     }
     if (!usesMongo(ctx)) return;
