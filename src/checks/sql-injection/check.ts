@@ -9,6 +9,7 @@ import { goSqlInjections } from './go.js';
 import { phpSqlInjections } from './php.js';
 import { rubySqlInjections } from './ruby.js';
 import { javaSqlInjections } from './java.js';
+import { kotlinSqlInjections } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 const PY_EXECUTE = /^(execute|executemany|executescript|exec_driver_sql|mogrify|fetch|fetchrow|fetchval|read_sql|read_sql_query)$/;
@@ -113,6 +114,9 @@ export default defineCheck({
     for (const hit of javaSqlInjections(ctx.sources, ctx.infra)) {
       if (hit.source && hit.node) report({ messageId: hit.call.startsWith('$') ? 'mybatis' : 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
       else if (hit.location) report({ messageId: 'mybatis', data: { call: hit.call, origin: hit.origin }, location: hit.location, evidence: { snippet: hit.snippet } });
+    }
+    for (const hit of kotlinSqlInjections(ctx.sources, ctx.infra)) {
+      report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }
   },
 });

@@ -25,6 +25,11 @@ const TEXT_BUILDERS = /^(format|join|concat|valueOf|append|insert|replace|replac
 const INERT_RESULTS = /^(length|size|isEmpty|isBlank|equals|equalsIgnoreCase|contains|containsKey|startsWith|endsWith|matches|hashCode|indexOf|lastIndexOf|compareTo|compareToIgnoreCase|parseInt|parseLong|parseDouble|parseBoolean|intValue|longValue|count|getClass|isPresent|hasText|isNotBlank|isNotEmpty|isNumeric|getSize|getId|getUserId|getPageNum|getPageSize)$/;
 const NUMERIC_OWNERS = /^(Integer|Long|Short|Double|Float|Boolean|UUID|BigDecimal|Math|Objects|LocalDate|LocalDateTime|Instant)$/;
 
+/** The binding and propagation rules, shared with the Kotlin taint (./kotlin.ts). */
+export function taintRules(): { notBound: readonly string[]; frameworkTypes: RegExp; inertTypes: RegExp; inertResults: RegExp; numericOwners: RegExp; textBuilders: RegExp } {
+  return { notBound: NOT_BOUND, frameworkTypes: FRAMEWORK_TYPES, inertTypes: INERT_TYPES, inertResults: INERT_RESULTS, numericOwners: NUMERIC_OWNERS, textBuilders: TEXT_BUILDERS };
+}
+
 const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
 const DECLARATORS: ReadonlySet<string> = new Set(['variable_declarator']);
 const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment_expression']);
