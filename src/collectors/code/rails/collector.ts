@@ -18,7 +18,60 @@ const DEVISE_MODULES: Record<string, string> = {
   registerable: 'registrations',
   confirmable: 'confirmations',
   lockable: 'unlocks',
+  omniauthable: 'omniauth_callbacks',
 };
+
+/** The column each Devise module needs (Devise's generated migration): its presence shows the module is on. */
+const DEVISE_COLUMNS: readonly [string, string][] = [
+  ['passwords', 'reset_password_token'],
+  ['confirmations', 'confirmation_token'],
+  ['unlocks', 'unlock_token'],
+];
+
+/**
+ * The columns `db/schema.rb` and the migrations give a table: `t.string "reset_password_token"` inside its
+ * `create_table "users"` / `change_table :users` block, and `add_column :users, :reset_password_token`.
+ */
+function tableColumns(files: readonly SourceFile[], table: string): Set<string> {
+  const columns = new Set<string>();
+  for (const file of files) {
+    if (!/^db\//.test(file.file) || !file.text.includes(table)) continue;
+    walk(file.tree.rootNode, (node) => {
+      if (node.type !== 'call') return true;
+      const name = callName(node);
+      const [first, second] = callArgs(node).positional;
+      if (name === 'add_column' && first && literal(first) === table && second && literal(second)) columns.add(literal(second) ?? '');
+      if ((name === 'create_table' || name === 'change_table') && first && literal(first) === table) {
+        walk(node, (inner) => {
+          if (inner.type !== 'call' || inner === node || field(inner, 'receiver')?.type !== 'identifier') return true;
+          const column = callArgs(inner).positional[0];
+          const value = column ? literal(column) : undefined;
+          if (value) columns.add(value);
+          return true;
+        });
+        return false;
+      }
+      return true;
+    });
+  }
+  return columns;
+}
+
+/** `config.omniauth :github, …` in the Devise initializer: the providers `devise_for` routes for omniauthable models. */
+function omniauthProviders(files: readonly SourceFile[]): string[] {
+  const providers = new Set<string>();
+  for (const file of files) {
+    if (IGNORED.test(file.file) || !file.text.includes('omniauth')) continue;
+    walk(file.tree.rootNode, (node) => {
+      if (node.type !== 'call' || callName(node) !== 'omniauth' || field(node, 'receiver')?.text !== 'config') return true;
+      const provider = callArgs(node).positional[0];
+      const name = provider?.type === 'simple_symbol' || provider?.type === 'string' ? literal(provider) : undefined;
+      if (name && /^\w+$/.test(name)) providers.add(name);
+      return false;
+    });
+  }
+  return [...providers].sort();
+}
 
 /** `X.routes.draw do … end` calls: the application's and the engines'. */
 function drawCalls(files: readonly SourceFile[]): { app: { file: SourceFile; block: Node }[]; engines: Map<string, { file: SourceFile; block: Node }> } {
@@ -71,15 +124,22 @@ export const railsCollector: CodeCollector = {
       return undefined;
     };
     const walker = new RailsRouteWalker(byPath, engineFor);
+    const providers = omniauthProviders(rubyFiles);
+    walker.omniauthProviders = providers;
     walker.deviseModules = (resource) => {
       const model = project_.scopes.get(camelize(singular(resource)));
       const call = model?.calls.find(({ node }) => callName(node) === 'devise');
       if (!call) return ['sessions', 'passwords', 'registrations'];
       const args = callArgs(call.node).positional;
       if (args.some((arg) => literal(arg) === undefined)) {
-        // `devise(*Config.modules)`: the modules are chosen at run time; sign-in (database_authenticatable) is the one every form login has.
-        walker.diagnostics.push({ level: 'info', source: 'collector:rails', file: call.file.file, line: call.node.startPosition.row + 1, message: `The Devise modules of ${model?.fqn ?? resource} are computed at run time; only the session routes of devise_for :${resource} are listed.` });
-        return ['sessions'];
+        // `devise(*Config.modules)`: the modules are chosen at run time. Sign-in (database_authenticatable) is the one every
+        // form login has; a module whose column the model or the schema declares (`field :reset_password_token`,
+        // `t.string "reset_password_token"`) is on, and so is omniauthable when the initializer configures providers.
+        const fields = new Set(model?.calls.filter(({ node }) => callName(node) === 'field').map(({ node }) => literal(callArgs(node).positional[0] ?? node) ?? '') ?? []);
+        const columns = tableColumns(rubyFiles, resource);
+        const modules = ['sessions', ...DEVISE_COLUMNS.filter(([, column]) => fields.has(column) || columns.has(column)).map(([module]) => module)];
+        walker.diagnostics.push({ level: 'info', source: 'collector:rails', file: call.file.file, line: call.node.startPosition.row + 1, message: `The Devise modules of ${model?.fqn ?? resource} are computed at run time; devise_for :${resource} is listed with the modules its columns and configuration show (${modules.join(', ')}); registrations cannot be told from them and are not listed.` });
+        return modules;
       }
       return args.map((arg) => DEVISE_MODULES[literal(arg) ?? '']).filter((m): m is string => m !== undefined);
     };

@@ -411,6 +411,20 @@ export class RailsRouteWalker {
         this.add(file, node, ['GET'], p, { devise: devise('confirmations'), action: 'show' });
         this.add(file, node, ['POST'], p, { devise: devise('confirmations'), action: 'create' });
       }
+      // A devise_for that names its omniauth_callbacks controller shows the model is omniauthable, whatever its modules say.
+      const callbacks = args.options.get('controllers');
+      const namesCallbacks = callbacks?.type === 'hash' && callbacks.namedChildren.some((pair) => pair?.type === 'pair' && literal(field(pair, 'key')) === 'omniauth_callbacks');
+      if (want('omniauth_callbacks') || (namesCallbacks && !skip.has('omniauth_callbacks') && (only ? only.has('omniauth_callbacks') : true))) {
+        // Devise: `<base>/auth/:provider` (the request phase, POST only with OmniAuth 2) and `<base>/auth/:provider/callback`.
+        if (this.omniauthProviders.length === 0) {
+          this.diagnostics.push({ level: 'info', source: 'collector:rails', file: file.file, line: node.startPosition.row + 1, message: `devise_for :${resource} is omniauthable but no provider is configured (config.omniauth); its OmniAuth routes are not listed.` });
+        }
+        const p = joinRails(base, 'auth');
+        for (const provider of this.omniauthProviders) {
+          this.add(file, node, ['POST'], joinRails(p, provider), { devise: devise('omniauth_callbacks'), action: 'passthru' });
+          this.add(file, node, ['GET', 'POST'], joinRails(p, provider, 'callback'), { devise: devise('omniauth_callbacks'), action: provider });
+        }
+      }
       if (want('unlocks')) {
         const p = joinRails(base, pn('unlock', 'unlock'));
         this.add(file, node, ['GET'], joinRails(p, 'new'), { devise: devise('unlocks'), action: 'new' });
@@ -419,6 +433,9 @@ export class RailsRouteWalker {
       }
     }
   }
+
+  /** `config.omniauth` providers of the Devise initializer; set by the collector. */
+  omniauthProviders: readonly string[] = [];
 
   /** Devise modules per scope, from the model's `devise …` call; set by the collector. */
   deviseModules?: (resource: string) => string[];
