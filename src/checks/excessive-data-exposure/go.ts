@@ -188,13 +188,46 @@ function sentValue(call: Node, params: ReadonlyMap<string, string>, writers: Rea
   return undefined;
 }
 
-/** Fields the handler blanks before sending: `user.Password = ""`, `users[i].PasswordHash = nil`. */
-function blanked(fn: Node, before: number): Set<string> {
+/** Project functions and methods that blank a field of what they are given (`hidePasswords(users)`, `u.Sanitize()`): name → fields. */
+function scrubbers(sources: readonly SourceFile[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const source of sources) {
+    for (const fn of named(source.tree.rootNode)) {
+      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+      const name = field(fn, 'name')?.text;
+      if (!name) continue;
+      const assigned = new Set<string>();
+      walk(fn, (node) => {
+        if (node.type !== 'assignment_statement') return true;
+        for (const target of named(field(node, 'left') ?? node)) if (target.type === 'selector_expression') assigned.add(field(target, 'field')?.text ?? '');
+        return true;
+      }, true);
+      if (assigned.size > 0) out.set(name, new Set([...(out.get(name) ?? []), ...assigned]));
+    }
+  }
+  return out;
+}
+
+/**
+ * Fields the handler blanks before sending: `user.Password = ""`, `users[i].PasswordHash = nil`, a
+ * project function that does it (`hidePasswords(users)`, `user.Sanitize()`); `ALL` when the query
+ * loaded only some columns (`db.Select("id", "name").Find(&users)`, `Omit("password")`).
+ */
+function blanked(fn: Node, before: number, variable: string | undefined, scrub: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
   const out = new Set<string>();
   walk(
     fn,
     (node) => {
       if (node.startIndex >= before) return false;
+      if (node.type === 'call_expression') {
+        const callee = field(node, 'function');
+        const name = callee?.type === 'selector_expression' ? field(callee, 'field')?.text : callee?.text;
+        for (const item of scrub.get(name ?? '') ?? []) out.add(item);
+        if (variable && /\.(Select|Omit)\(/.test(callee?.text ?? '') && /\.(Find|First|Take|Last|Scan)$/.test(callee?.text ?? '')) {
+          if (callArgs(node).some((arg) => arg.text.replace(/^&/, '') === variable)) out.add(ALL);
+        }
+        return true;
+      }
       if (node.type !== 'assignment_statement') return true;
       for (const target of named(field(node, 'left') ?? node)) if (target.type === 'selector_expression') out.add(field(target, 'field')?.text ?? '');
       return true;
@@ -204,12 +237,15 @@ function blanked(fn: Node, before: number): Set<string> {
   return out;
 }
 
+const ALL = '\u0000all';
+
 export function goExposures(sources: readonly SourceFile[]): GoExposure[] {
   const goSources = sources.filter((source) => source.language === 'go' && !source.file.endsWith('_test.go'));
   if (goSources.length === 0) return [];
   const models = exposedModels(goStructs(goSources), customMarshalled(goSources));
   if (models.size === 0) return [];
   const results = resultTypes(goSources);
+  const scrub = scrubbers(goSources);
   const out: GoExposure[] = [];
   for (const source of goSources) {
     const imports = importsOf(source.tree.rootNode);
@@ -232,8 +268,8 @@ export function goExposures(sources: readonly SourceFile[]): GoExposure[] {
           const type = value.type === 'identifier' ? variableType(fn, value.text, node.startIndex, results) : valueType(value, results);
           const model = models.get(structName(type) ?? '');
           if (!model) continue;
-          const cleared = blanked(fn, node.startIndex);
-          const exposed = model.secrets.filter((name) => !cleared.has(name));
+          const cleared = blanked(fn, node.startIndex, value.type === 'identifier' ? value.text : undefined, scrub);
+          const exposed = cleared.has(ALL) ? [] : model.secrets.filter((name) => !cleared.has(name));
           if (exposed.length === 0) continue;
           out.push({ source, call: node, handler: field(fn, 'name')?.text ?? 'handler', model: model.name, fields: exposed });
           break;
