@@ -6,6 +6,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { javaExposures } from './java.js';
+import { kotlinExposures } from './kotlin.js';
 import { goExposures } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
@@ -94,6 +95,11 @@ export default defineCheck({
   run(ctx, report) {
     if (ctx.sources.some((source) => source.language === 'java' && /@(Entity|Document|TableName)\b/.test(source.text))) {
       for (const hit of javaExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
+        report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
+      }
+    }
+    if (ctx.sources.some((source) => source.language === 'kotlin' && /@(Entity|Document|TableName)\b/.test(source.text))) {
+      for (const hit of kotlinExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
         report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
       }
     }

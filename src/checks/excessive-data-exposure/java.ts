@@ -21,12 +21,12 @@ export interface JavaExposure {
   fields: string[];
 }
 
-const SECRET_FIELD = /^(password|passwd|pwd|passwordHash|hashedPassword|encryptedPassword|passwordDigest|salt|passwordSalt|secret|clientSecret|apiKey|apiSecret|secretKey|accessToken|refreshToken|resetToken|resetPasswordToken|otpSecret|totpSecret|mfaSecret)$/i;
-const WRAPPERS = /^(ResponseEntity|Optional|List|Set|Collection|Iterable|Page|Slice|Mono|Flux|CompletableFuture|Stream|ArrayList|EntityModel|CollectionModel|PagedModel)$/;
+export const SECRET_FIELD = /^(password|passwd|pwd|passwordHash|hashedPassword|encryptedPassword|passwordDigest|salt|passwordSalt|secret|clientSecret|apiKey|apiSecret|secretKey|accessToken|refreshToken|resetToken|resetPasswordToken|otpSecret|totpSecret|mfaSecret)$/i;
+const WRAPPERS = /^(ResponseEntity|Optional|List|Set|Collection|Iterable|Page|Slice|Mono|Flux|CompletableFuture|Stream|ArrayList|EntityModel|CollectionModel|PagedModel|MutableList|MutableSet|Sequence|Flow|Array)$/;
 const ENTITY = ['Entity', 'Document', 'TableName'];
 
 /** The element types a declared return type names: `ResponseEntity<List<User>>` → `User`. */
-function returnedTypes(text: string): string[] {
+export function returnedTypes(text: string): string[] {
   const match = /^([\w.]+)\s*(?:<([\s\S]*)>)?\s*(\[\])?$/.exec(text.trim());
   if (!match?.[1]) return [];
   const head = match[1].split('.').at(-1) ?? '';

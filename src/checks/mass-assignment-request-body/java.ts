@@ -23,8 +23,8 @@ export interface JavaMassAssignment {
   fields: string[];
 }
 
-const PRIVILEGED = new Set(['role', 'roles', 'isadmin', 'admin', 'issuperuser', 'superuser', 'permissions', 'privileges', 'authorities', 'balance', 'accountbalance', 'credit', 'credits', 'creditlimit', 'verified', 'isverified', 'emailverified', 'enabled', 'locked', 'accountnonlocked', 'ownerid', 'tenantid', 'usertype']);
-const PERSIST = /^(save|saveAndFlush|saveAll|persist|merge|insert|updateById|insertOrUpdate|saveOrUpdate)$/;
+export const PRIVILEGED = new Set(['role', 'roles', 'isadmin', 'admin', 'issuperuser', 'superuser', 'permissions', 'privileges', 'authorities', 'balance', 'accountbalance', 'credit', 'credits', 'creditlimit', 'verified', 'isverified', 'emailverified', 'enabled', 'locked', 'accountnonlocked', 'ownerid', 'tenantid', 'usertype']);
+export const PERSIST = /^(save|saveAndFlush|saveAll|persist|merge|insert|updateById|insertOrUpdate|saveOrUpdate)$/;
 const ENTITY = ['Entity', 'Document', 'TableName'];
 const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
 
@@ -57,7 +57,7 @@ function privilegedFields(cls: JvmClass, tracer: JvmTracer): string[] {
 }
 
 /** `@PreAuthorize("hasRole('ADMIN')")`, `@PreAuthorize("@ss.hasPermi('user:add')")`, `@Secured`, `@RolesAllowed` on the handler or its class. */
-function roleGated(method: JvmMethod): boolean {
+export function roleGated(method: JvmMethod): boolean {
   for (const list of [method.annotations, method.owner?.annotations ?? []]) {
     if (hasAnnotation(list, 'Secured', 'RolesAllowed')) return true;
     const pre = annotation(list, 'PreAuthorize');

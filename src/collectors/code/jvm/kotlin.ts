@@ -266,3 +266,28 @@ export function kotlinFunctions(program: JvmProgram): JvmMethod[] {
     .filter((file) => file.language === 'kotlin' && !/(^|\/)src\/test\//.test(file.source.file))
     .flatMap((file) => [...file.functions, ...file.classes.flatMap((cls) => cls.methods)]);
 }
+
+/** A Kotlin class's property declaration: a constructor `class_parameter` or a body `property_declaration`. */
+export function kotlinMember(cls: JvmClass, name: string): { node: Node; constructor: boolean; mutable: boolean } | undefined {
+  for (const param of named(firstOfType(cls.node, 'primary_constructor'))) {
+    if (param.type === 'class_parameter' && firstOfType(param, 'simple_identifier')?.text === name) return { node: param, constructor: true, mutable: /\bvar\b/.test(firstOfType(param, 'binding_pattern_kind')?.text ?? '') };
+  }
+  for (const member of named(firstOfType(cls.node, 'class_body'))) {
+    if (member.type !== 'property_declaration') continue;
+    const declaration = firstOfType(member, 'variable_declaration');
+    if (firstOfType(declaration, 'simple_identifier')?.text === name) return { node: member, constructor: false, mutable: /\bvar\b/.test(firstOfType(member, 'binding_pattern_kind')?.text ?? '') };
+  }
+  return undefined;
+}
+
+/** The annotations written on a Kotlin member (use-site targets `@field:`, `@get:` included), as text. */
+export function kotlinMemberAnnotations(member: Node): string {
+  return named(firstOfType(member, 'modifiers')).filter((child) => child.type === 'annotation').map((child) => child.text).join(' ');
+}
+
+/** The declared return type of a Kotlin function, as written (`ResponseEntity<List<User>>`), or `''`. */
+export function kotlinReturnType(fn: JvmMethod): string {
+  const kids = named(fn.node);
+  const params = kids.findIndex((child) => child.type === 'function_value_parameters');
+  return kids.slice(params + 1).find((child) => child.type === 'user_type' || child.type === 'nullable_type')?.text ?? '';
+}

@@ -1,0 +1,83 @@
+/**
+ * Spring handlers written in Kotlin that bind the request body straight into a persisted entity
+ * (`@RequestBody user: User` with `User` an `@Entity` / `@Document` / `@TableName`) and save it —
+ * `repository.save(user)`, `saveAndFlush`, `persist`, `merge`, `insert` — in the handler or in the
+ * function it hands the object to, when the entity has a privileged property Jackson can set: with
+ * jackson-module-kotlin every primary-constructor property is bound (`val` included), and a body
+ * property when it is a `var`; `@JsonIgnore` (also `@field:`/`@get:`/`@set:`) and
+ * `@JsonProperty(access = READ_ONLY)` keep it out. Role- or permission-gated handlers are left out.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { InfraFile, SourceFile } from '../../engine/context.js';
+import type { Endpoint } from '../../model/types.js';
+import { annotation, descendants, hasAnnotation, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
+import { asCall } from '../../collectors/code/jvm/calls.js';
+import { kotlinBare, kotlinMember, kotlinMemberAnnotations, kotlinTargets } from '../../collectors/code/jvm/kotlin.js';
+import { isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import type { JvmProgram } from '../../collectors/code/jvm/values.js';
+import { PERSIST, PRIVILEGED, roleGated, type JavaMassAssignment } from './java.js';
+
+const ENTITY = ['Entity', 'Document', 'TableName'];
+const CALLS: ReadonlySet<string> = new Set(['call_expression']);
+
+function privilegedFields(cls: JvmClass, program: JvmProgram): string[] {
+  const out: string[] = [];
+  const ignored = annotation(cls.annotations, 'JsonIgnoreProperties');
+  for (const owner of [cls, ...program.ancestors(cls)]) {
+    if (owner.file.language !== 'kotlin') continue;
+    for (const name of owner.fields.keys()) {
+      if (!PRIVILEGED.has(name.toLowerCase().replace(/[_-]/g, '')) || ignored?.node.text.includes(`"${name}"`)) continue;
+      const member = kotlinMember(owner, name);
+      if (!member || (!member.constructor && !member.mutable)) continue;
+      if (/\bJsonIgnore\b|READ_ONLY|\bTransient\b/.test(kotlinMemberAnnotations(member.node))) continue;
+      out.push(name);
+    }
+  }
+  return out;
+}
+
+/** The call that persists `name` in `fn`, directly or in a function it hands `name` to. */
+function persisted(program: JvmProgram, fn: JvmMethod, name: string, depth = 0): Node | undefined {
+  if (!fn.body || depth > 2) return undefined;
+  for (const node of descendants(fn.body, CALLS)) {
+    const call = asCall(node);
+    if (!call) continue;
+    const index = call.args.findIndex((arg) => kotlinBare(arg)?.text === name);
+    if (index < 0) continue;
+    if (PERSIST.test(call.name)) return node;
+    for (const target of kotlinTargets(program, node, fn)) {
+      const param = target.parameters[index];
+      if (param && persisted(program, target, param.name, depth + 1)) return node;
+    }
+  }
+  return undefined;
+}
+
+export function kotlinMassAssignments(sources: readonly SourceFile[], endpoints: readonly Endpoint[], infra: readonly InfraFile[] | undefined): JavaMassAssignment[] {
+  if (!sources.some((source) => source.language === 'kotlin' && /@RequestBody\b/.test(source.text))) return [];
+  const program = sharedAnalysis(sources, infra).tracer.program;
+  const out: JavaMassAssignment[] = [];
+  for (const file of program.files) {
+    if (file.language !== 'kotlin' || !/@RequestBody\b/.test(file.source.text) || /(^|\/)src\/test\//.test(file.source.file)) continue;
+    for (const cls of file.classes) {
+      for (const method of cls.methods) {
+        if (!isHandler(method)) continue;
+        const param = method.parameters.find((item) => hasAnnotation(item.annotations, 'RequestBody'));
+        if (!param) continue;
+        const entity = program.resolveClass(param.type, { file, cls });
+        if (!entity || !ENTITY.some((name) => hasAnnotation(entity.annotations, name))) continue;
+        const fields = privilegedFields(entity, program);
+        if (fields.length === 0) continue;
+        const start = method.node.startPosition.row + 1;
+        const end = method.node.endPosition.row + 1;
+        const endpoint = endpoints.find((item) => item.handler?.file === file.source.file && item.handler.line >= start && item.handler.line <= end);
+        if (endpoint?.authorization?.functionLevel === 'present' || roleGated(method)) continue;
+        const call = persisted(program, method, param.name);
+        if (!call) continue;
+        const written = asCall(call);
+        out.push({ source: file.source, node: call, call: `${written?.receiver ? `${written.receiver.text}.` : ''}${written?.name ?? ''}`, body: `@RequestBody ${param.name}: ${param.type}`, model: entity.name, fields });
+      }
+    }
+  }
+  return out;
+}
