@@ -591,6 +591,31 @@ const CREDENTIAL_PACKAGE = /auth|jwt|token|apikey|keyauth|session|basic|oauth|oi
 // The routers' own packages and the logging, CORS, compression, metrics and docs libraries they are used with.
 const KNOWN_LIBRARIES = /^github\.com\/(?:labstack\/echo|gin-gonic\/gin|gin-contrib\/(?:cors|gzip|location|static|pprof|requestid|logger|timeout)|gofiber\/fiber|go-chi\/(?:chi|cors|render|httprate)|gorilla\/(?:mux|handlers)|prometheus\/|rs\/cors|swaggo\/|NYTimes\/gziphandler|klauspost\/compress|felixge\/httpsnoop|urfave\/negroni|julienschmidt\/httprouter|didip\/tollbooth|ulule\/limiter|sethvargo\/go-limiter)/;
 
+/**
+ * A middleware whose per-request body hands the request on before it can refuse anything
+ * (`start := time.Now(); c.Next(); log…`, an error renderer that runs `c.Next()` first): it only
+ * post-processes, whatever it reads afterwards.
+ */
+function passesFirst(value: FuncValue): boolean {
+  const fn = value.node;
+  const literals = returnedLiterals(fn);
+  const bodies = literals.length > 0 ? literals.map((literal) => field(literal, 'body')) : [field(fn, 'body')];
+  const next = literals.length > 0 ? paramNames(fn) : new Set<string>();
+  const ctx: GuardContext = { next, file: value.file, abortRequired: false, depth: 0, codes: DENY_STATUS, pattern: DENY_NAMES };
+  return bodies.every((body) => {
+    if (!body) return false;
+    for (const statement of statements(body)) {
+      if (statement.type === 'expression_statement' && callsNext(statement, ctx)) return true;
+      if (!['short_var_declaration', 'assignment_statement', 'var_declaration', 'expression_statement', 'defer_statement'].includes(statement.type)) return false;
+      if (statement.type === 'expression_statement' && calls(statement).some((call) => /^(?:Abort|Error|WriteHeader|Redirect|JSON|String|Status)/.test(calleeName(call) ?? ''))) return false;
+    }
+    return false;
+  });
+}
+
+// Forks and look-alikes of those (`github.com/gotify/location`): a package named for request plumbing.
+const PLUMBING = /^(?:cors|gzip|location|requestid|request-id|logger|logging|recover|recovery|compress|etag|favicon|pprof|static|timeout|helmet|secure|nocache|realip|proxy)$/;
+
 /** The text of a function and of the same-package functions it calls directly. */
 function reach(fn: Node, file: GoFile): string {
   const parts = [fn.text];
@@ -616,7 +641,7 @@ function doubtOf(value: Value, label: string, depth: number): string | undefined
   if (value.k === 'ext') {
     const standard = !(value.path.split('/')[0] ?? '').includes('.');
     const name = `${value.path}/${value.name}.${value.chain.join('.')}`;
-    if (!standard && !KNOWN_LIBRARIES.test(value.path)) return `${label} comes from a library apisec does not know (${value.path})`;
+    if (!standard && !KNOWN_LIBRARIES.test(value.path) && !PLUMBING.test(value.path.split('/').pop() ?? '')) return `${label} comes from a library apisec does not know (${value.path})`;
     if (CREDENTIAL_PACKAGE.test(name)) return `${label} (${value.path}) may check credentials`;
     // `http.HandlerFunc(h)`, `http.StripPrefix(p, h)`: what it converts or wraps.
     for (const arg of value.args) {
@@ -627,7 +652,7 @@ function doubtOf(value: Value, label: string, depth: number): string | undefined
     return undefined;
   }
   if (value.k === 'func') {
-    if (CREDENTIAL.test(reach(value.node, value.file))) return `${label} reads credentials or answers 401/403 without provably rejecting every request that lacks them`;
+    if (!passesFirst(value) && CREDENTIAL.test(reach(value.node, value.file))) return `${label} reads credentials or answers 401/403 without provably rejecting every request that lacks them`;
     // A wrapper instance (`logRequests(http.HandlerFunc(s.handleBook))`): the handlers it calls from its maker are read too.
     const own = paramNames(value.node);
     const called = new Set<string>();

@@ -89,6 +89,7 @@ function evidence(route: RouteRecord, chain: Chain, dialect: GoDialect): AuthEvi
       return { state: 'unprotected', mechanisms: ['none'], detail: 'no authentication applies to this route: no middleware and not its handler reads a credential' };
     }
     if (applied.length === 0) return { state: 'unknown', mechanisms: ['unknown'], detail: `no middleware applies; ${doubt}` };
+    return { state: 'unknown', mechanisms: ['unknown'], detail: `no middleware provably rejects a request without credentials; ${doubt}` };
   }
   const names = pieces.slice(-3).map(({ piece }) => (piece.node.type === 'func_literal' ? 'an inline function' : piece.node.text.split('\n')[0]?.slice(0, 40) ?? ''));
   const reason = conditional.length > 0
