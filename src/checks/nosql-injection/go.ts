@@ -12,7 +12,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
-import { field, fields, named, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
+import { field, fields, goStructs, named, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
 import { importsOf } from '../../collectors/code/go/program.js';
 import { goTaintedSinks, type GoCall, type GoFunctionTaint, type GoSinkHit } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -83,6 +83,22 @@ export function goNosqlInjections(sources: readonly SourceFile[]): GoNosqlHit[] 
   );
   if (mongoFiles.size === 0) return [];
   const byTree = new Map(sources.map((source) => [source.tree, source]));
+  /** Struct name → its fields that hold maps (`Query map[string]any`, `Update bson.M`). */
+  const mapFields = new Map<string, Set<string>>();
+  for (const struct of goStructs(sources.filter((source) => mongoFiles.has(source.file) || source.text.includes('map[')))) {
+    const names = struct.fields.filter((item) => MAP_TYPE.test(item.type ?? '')).map((item) => item.name);
+    if (names.length > 0) mapFields.set(struct.name, new Set([...(mapFields.get(struct.name) ?? []), ...names]));
+  }
+  /** A map-typed field of a request struct bound whole: `req.Query`. */
+  const mapField = (node: Node, taint: GoFunctionTaint, fn: Node): boolean => {
+    const operand = field(node, 'operand');
+    const name = field(node, 'field')?.text ?? '';
+    if (operand?.type !== 'identifier' || taint.taintOf(operand)?.whole !== true) return false;
+    const type = declaredType(fn, operand.text)?.trim() ?? '';
+    if (type.startsWith('struct')) return new RegExp(`\\b${name}\\s+(map\\[string\\](interface\\{\\}|any)|bson\\.[MD]|primitive\\.[MD]|interface\\{\\}|any)\\b`).test(type);
+    const struct = /^(?:\*|&)?(?:\w+\.)?(\w+)$/.exec(type)?.[1];
+    return struct !== undefined && mapFields.get(struct)?.has(name) === true;
+  };
   const whereCalls = new Set<number>();
   /** The request value that made the last filter dangerous: what the taint pass must see. */
   const last: { evidence?: Node | undefined } = {};
@@ -101,6 +117,7 @@ export function goNosqlInjections(sources: readonly SourceFile[]): GoNosqlHit[] 
       const callee = field(current, 'function');
       return callee?.type === 'selector_expression' && /^(QueryMap|PostFormMap|Queries|AllParams)$/.test(field(callee, 'field')?.text ?? '') && taint.taintOf(current) !== undefined ? current : undefined;
     }
+    if (current.type === 'selector_expression') return mapField(current, taint, fn) ? current : undefined;
     if (current.type !== 'identifier') return undefined;
     const value = taint.taintOf(current);
     return value?.whole === true && MAP_TYPE.test(declaredType(fn, current.text)?.trim() ?? '') ? current : undefined;

@@ -100,6 +100,8 @@ export interface GoStructField {
   name: string;
   /** The raw tag, backquotes included (`` `json:"-"` ``), or ''. */
   tag: string;
+  /** The declared type as written (`map[string]any`, `*time.Time`). */
+  type?: string;
 }
 
 export interface GoStruct {
@@ -127,7 +129,8 @@ export function goStructs(sources: readonly { file: string; language: string; te
         if (declaration.type !== 'field_declaration') continue;
         const tag = field(declaration, 'tag')?.text ?? '';
         const names = fields(declaration, 'name');
-        for (const fieldName of names) declared.push({ name: fieldName.text, tag });
+        const type = field(declaration, 'type')?.text ?? '';
+        for (const fieldName of names) declared.push({ name: fieldName.text, tag, type });
         if (names.length === 0) embedded.push({ name: field(declaration, 'type')?.text ?? '', tag });
       }
       out.push({ name, fields: declared, embedded, file: source.file });
