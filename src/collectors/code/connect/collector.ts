@@ -11,6 +11,7 @@ import { importsAny, ModuleGraph, type JsModule } from '../js/modules.js';
 import { joinPaths } from '../js/paths.js';
 import { evalString, externalName } from '../js/values.js';
 import { servicesOfDescriptor, type MethodDef, type ServiceDef } from './descriptor.js';
+import { readInterceptor, type InterceptorVerdict } from './auth.js';
 import { WorkspacePackages } from './packages.js';
 
 /** connect-es (v1 `@connectrpc/*`, v0 `@bufbuild/connect*`): the router and its server adapters. */
@@ -44,6 +45,8 @@ interface Mount {
   routes: Node;
   /** The app that serves the router (an Express, Fastify or Hono app), when known: its routes and these form one API. */
   host?: { framework: string; file: string };
+  /** `interceptors: [...]` of the adapter options. */
+  interceptors?: { module: JsModule; list: Node };
 }
 
 /** Server frameworks a router can be mounted on, by the package that creates their app. */
@@ -87,6 +90,8 @@ export function collectConnect(sources: readonly SourceFile[], root: string): Co
         }
         const use = useCall(call);
         const mount: Mount = { prefix: joinPaths((use ? useMountPath(graph, module, use) : undefined) ?? '', prefix), module: options.module, site: call, routes };
+        const list = objectProperty(options.node, 'interceptors');
+        if (list) mount.interceptors = { module: options.module, list };
         const host = use ? hostOf(graph, module, use) : undefined;
         if (host) mount.host = host;
         mounts.push(mount);
@@ -103,6 +108,8 @@ export function collectConnect(sources: readonly SourceFile[], root: string): Co
         const prefix = prefixNode ? evalString(graph, options.module, prefixNode) : '';
         if (prefix === undefined) continue;
         const mount: Mount = { prefix: joinPaths(prefix), module: options.module, site: call, routes };
+        const list = objectProperty(options.node, 'interceptors');
+        if (list) mount.interceptors = { module: options.module, list };
         const host = hostOf(graph, module, call);
         if (host) mount.host = host;
         mounts.push(mount);
@@ -134,6 +141,7 @@ export function collectConnect(sources: readonly SourceFile[], root: string): Co
   for (const mount of mounts) {
     const registrations = registrationsOf(graph, mount.module, mount.routes, routers, definitions, diagnostics);
     for (const router of registrations.routers) served.add(router);
+    const verdicts = [...interceptorVerdicts(graph, mount.interceptors), ...registrations.interceptors.flatMap((list) => interceptorVerdicts(graph, list))];
     for (const registration of registrations.found) {
       for (const method of registration.service.methods) {
         if (registration.only !== undefined && registration.only !== method.name) continue;
@@ -148,7 +156,7 @@ export function collectConnect(sources: readonly SourceFile[], root: string): Co
             protocol: 'rest',
             sources: [{ kind: 'code', via: 'connect', location: registrationSite(registration) }],
             parameters: [],
-            auth: { ...AUTH, mechanisms: [...AUTH.mechanisms] },
+            auth: decided(verdicts, registration.service.typeName, method.name),
             deprecated: false,
             framework: mount.host?.framework ?? 'connect',
             appFile: mount.host?.file ?? mount.module.file,
@@ -181,6 +189,26 @@ function registrationSite(registration: Registration): ReturnType<typeof locate>
   const property = fn?.type === 'member_expression' ? field(fn, 'property') : undefined;
   const site = locate(registration.module.file, registration.call);
   return property ? { ...site, line: property.startPosition.row + 1, column: property.startPosition.column + 1 } : site;
+}
+
+function interceptorVerdicts(graph: ModuleGraph, interceptors: { module: JsModule; list: Node } | undefined): InterceptorVerdict[] {
+  if (!interceptors) return [];
+  const list = unwrap(interceptors.list);
+  const resolved = list.type === 'array' ? { module: interceptors.module, node: list } : graph.resolve(interceptors.module, list);
+  if (!('node' in resolved) || unwrap(resolved.node).type !== 'array') return [];
+  return named(unwrap(resolved.node)).flatMap((element) => {
+    const read = readInterceptor(graph, resolved.module, element);
+    return read ? [read.verdict] : [];
+  });
+}
+
+/** The first interceptor that decides the method (authentication interceptors run before the handler); else unknown. */
+function decided(verdicts: readonly InterceptorVerdict[], typeName: string, method: string): CollectedEndpoint['auth'] {
+  for (const verdict of verdicts) {
+    const auth = verdict.decide(typeName, method);
+    if (auth) return auth;
+  }
+  return { ...AUTH, mechanisms: [...AUTH.mechanisms] };
 }
 
 function verbsOf(method: MethodDef): string[] {
@@ -308,9 +336,10 @@ function registrationsOf(
   routers: Routers,
   definitions: ServiceDefinitions,
   diagnostics: Diagnostic[],
-): { found: Registration[]; routers: string[] } {
+): { found: Registration[]; routers: string[]; interceptors: { module: JsModule; list: Node }[] } {
   const resolved = graph.resolve(module, routes);
-  if (resolved.kind !== 'node') return { found: [], routers: [] };
+  const interceptors: { module: JsModule; list: Node }[] = [];
+  if (resolved.kind !== 'node') return { found: [], routers: [], interceptors };
   const node = resolved.node.type === 'variable_declarator' ? (field(resolved.node, 'value') ?? resolved.node) : resolved.node;
   const calls: { module: JsModule; call: Node }[] = [];
   const used: string[] = [];
@@ -324,6 +353,10 @@ function registrationsOf(
     const router = routerOf(graph, resolved.module, node, routers);
     if (router) {
       used.push(keyOf(router.module, router.node));
+      const options = callArgs(router.node)[0];
+      const object = options ? unwrap(options) : undefined;
+      const list = object?.type === 'object' ? objectProperty(object, 'interceptors') : undefined;
+      if (list) interceptors.push({ module: router.module, list });
       let current = unwrap(node);
       while (current.type === 'call_expression' && keyOf(router.module, current) !== keyOf(router.module, router.node)) {
         const fn = callee(current);
@@ -374,7 +407,7 @@ function registrationsOf(
     }
     found.push(registration);
   }
-  return { found, routers: used };
+  return { found, routers: used, interceptors };
 }
 
 function lastSegment(node: Node): string | undefined {
