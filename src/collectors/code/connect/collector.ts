@@ -441,7 +441,7 @@ function implementation(graph: ModuleGraph, module: JsModule, impl: Node, method
   const resolved = graph.resolve(module, impl);
   if (resolved.kind !== 'node') return undefined;
   const value = unwrap(resolved.node);
-  if (isFunction(value)) return locate(resolved.module.file, value);
+  if (isFunction(value) || value.type === 'generator_function') return locate(resolved.module.file, value);
   if (value.type !== 'object') return undefined;
   const member = objectProperty(value, localName(method.name));
   if (!member) return undefined;
