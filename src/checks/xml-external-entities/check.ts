@@ -5,6 +5,7 @@ import { callSiteAt, literalValue, propertyOf, type CallSite } from '../../analy
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { javaXxe } from './java.js';
+import { kotlinXxe } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 const LXML = /^lxml\.etree\.(fromstring|parse|XML|fromstringlist|iterparse)$|^lxml\.objectify\.(fromstring|parse)$/;
@@ -55,7 +56,7 @@ export default defineCheck({
     wrapper: '`{{call}}` passes request data (`{{origin}}`) to `{{wrapper}}`, which parses it with `{{sink}}` at {{file}}:{{line}}.',
   },
   run(ctx, report) {
-    for (const hit of javaXxe(ctx.sources, ctx.infra)) {
+    for (const hit of [...javaXxe(ctx.sources, ctx.infra), ...kotlinXxe(ctx.sources, ctx.infra)]) {
       report({ messageId: 'java', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }
     for (const hit of taintedSinks(ctx, { kind: 'xml', match })) {

@@ -180,7 +180,9 @@ export class KotlinTaint {
         if (receiver && rules.numericOwners.test(receiver.text)) return undefined;
         if (/^(toInt|toLong|toDouble|toBoolean|toIntOrNull|toLongOrNull|toUUID|let)$/.test(call.name)) return undefined;
         if (receiver && this.origin(receiver, depth + 1)) return node.text.slice(0, 60);
-        if (rules.textBuilders.test(call.name) || /^(buildString|listOf|arrayOf|format)$/.test(call.name)) return call.args.map((arg) => this.origin(arg, depth + 1)).find(Boolean);
+        // Constructors that keep their argument's text: `InputSource(StringReader(xml))`.
+        const wrapper = !receiver && /^(StringReader|InputSource|ByteArrayInputStream|InputStreamReader|BufferedReader|StreamSource|String|StringBuilder)$/.test(call.name);
+        if (wrapper || rules.textBuilders.test(call.name) || /^(buildString|listOf|arrayOf|format)$/.test(call.name)) return call.args.map((arg) => this.origin(arg, depth + 1)).find(Boolean);
         return undefined;
       }
       default:
