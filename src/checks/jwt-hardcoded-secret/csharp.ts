@@ -140,6 +140,8 @@ function configPath(node: Node | undefined, depth = 0): string | undefined {
     const name = field(node, 'name')?.text ?? '';
     const owner = field(node, 'expression');
     if (name === 'Value') return sectionOf(owner, depth);
+    const bound0 = owner ? optionsPath(owner, name) : undefined;
+    if (bound0) return bound0;
     // `settings.Secret` of `var settings = config.GetSection("Jwt").Get<JwtSettings>()`.
     let bound = owner?.type === 'identifier' ? valueOf(owner.text, owner) : owner;
     while (bound && (bound.type === 'postfix_unary_expression' || bound.type === 'parenthesized_expression')) bound = kids(bound)[0];
@@ -150,6 +152,87 @@ function configPath(node: Node | undefined, depth = 0): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Options classes bound to a configuration section (`Configure<JwtOptions>(config.GetSection("Jwt"))`), for the current run. */
+let optionSections = new Map<string, string>();
+let optionsProject: CsProject | undefined;
+
+/** `BindConfiguration(nameof(JwtOptions))`, `GetSection(JwtOptions.SectionName)`, `"Jwt"`: the section name. */
+function sectionName(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (/string_literal$/.test(node.type)) return /^@?"([^"]*)"$/.exec(node.text)?.[1];
+  const parts = invocationParts(node);
+  if (parts?.name === 'nameof') return parts.args[0]?.text.split('.').at(-1);
+  if (node.type === 'member_access_expression' && optionsProject) {
+    const owner = field(node, 'expression')?.text ?? '';
+    const constant = optionsProject.classOf(owner)?.constants.get(field(node, 'name')?.text ?? '');
+    return constant && /string_literal$/.test(constant.type) ? /^@?"([^"]*)"$/.exec(constant.text)?.[1] : undefined;
+  }
+  return undefined;
+}
+
+function bindSection(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const parts = invocationParts(node);
+  if (parts && /^(GetSection|GetRequiredSection)$/.test(parts.name)) {
+    const inner = sectionName(parts.args[0]);
+    const outer = parts.receiver ? bindSection(parts.receiver) : undefined;
+    return inner && outer ? `${outer}:${inner}` : inner;
+  }
+  return undefined;
+}
+
+function collectOptionSections(project: CsProject): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of project.files) {
+    if (!/Configure<|AddOptions<|BindConfiguration/.test(file.source.text)) continue;
+    walk(file.source.tree.rootNode, (node) => {
+      const parts = invocationParts(node);
+      if (!parts) return true;
+      if (parts.name === 'Configure' && parts.generic) {
+        const section = bindSection(parts.args[0]);
+        if (section) out.set(typeName(parts.generic), section);
+      } else if (parts.name === 'BindConfiguration' || parts.name === 'Bind') {
+        let receiver = parts.receiver;
+        while (receiver && invocationParts(receiver) && invocationParts(receiver)?.name !== 'AddOptions') receiver = invocationParts(receiver)?.receiver;
+        const options = receiver ? invocationParts(receiver) : undefined;
+        const section = parts.name === 'BindConfiguration' ? sectionName(parts.args[0]) : bindSection(parts.args[0]);
+        if (options?.name === 'AddOptions' && options.generic && section) out.set(typeName(options.generic), section);
+      }
+      return true;
+    });
+  }
+  return out;
+}
+
+/** The declared type of a field, property or parameter named `name` in the class around `use`. */
+function memberType(name: string, use: Node): string | undefined {
+  let cls: Node | null = use.parent;
+  while (cls && !/^(class|record|struct)_declaration$/.test(cls.type)) cls = cls.parent;
+  if (!cls) return undefined;
+  let found: string | undefined;
+  walk(cls, (node) => {
+    if (found) return false;
+    if (node.type === 'variable_declaration' && kids(node).some((child) => child.type === 'variable_declarator' && kids(child)[0]?.text === name)) found = field(node, 'type')?.text;
+    else if ((node.type === 'parameter' || node.type === 'property_declaration') && field(node, 'name')?.text === name) found = field(node, 'type')?.text;
+    return !found;
+  });
+  return found;
+}
+
+/** `_options.SigningKey`, `options.Value.Key`, `_jwt.CurrentValue.Secret` of an options class bound to a section. */
+function optionsPath(owner: Node, property: string): string | undefined {
+  if (optionSections.size === 0) return undefined;
+  let base = owner;
+  if (base.type === 'member_access_expression' && /^(Value|CurrentValue)$/.test(field(base, 'name')?.text ?? '')) base = field(base, 'expression') ?? base;
+  if (base.type === 'member_access_expression' && field(base, 'expression')?.type === 'this_expression') base = field(base, 'name') ?? base;
+  if (base.type !== 'identifier') return undefined;
+  const declared = memberType(base.text, base);
+  if (!declared) return undefined;
+  const type = typeName(/^IOptions(?:Snapshot|Monitor)?<(.+)>$/.exec(declared)?.[1] ?? declared);
+  const section = optionSections.get(type);
+  return section ? `${section}:${property}` : undefined;
 }
 
 /** `config.GetSection("Jwt")` → `Jwt`; nested sections join with `:`; a plain configuration object → ''. */
@@ -194,6 +277,8 @@ export function csharpConfigSecrets(sources: readonly SourceFile[], infra: reado
   if (settings.length === 0) return [];
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file) && source.text.includes('SymmetricSecurityKey'));
   const parsed = settings.map((file) => ({ file, json: parseSettings(file.text) }));
+  optionsProject = new CsProject(sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file)));
+  optionSections = collectOptionSections(optionsProject);
   const out: ConfigSecret[] = [];
   for (const source of csharp) {
     walk(source.tree.rootNode, (node) => {
