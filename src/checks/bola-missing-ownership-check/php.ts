@@ -153,7 +153,10 @@ export function phpObjectAccesses(ctx: CheckContext): PhpObjectAccess[] {
       // One finding per controller and model: the binding is one loading site, however many actions take it.
       const earlier = out.find((hit) => hit.binding && hit.model === model && hit.source === source && hit.node.parent?.parent?.parent?.parent?.id === parameter.parent?.parent?.parent?.parent?.id);
       if (earlier) {
-        earlier.alsoIn = [...(earlier.alsoIn ?? []), action];
+        // Reported at the first action in the file, naming the others.
+        const earlierAction = field(earlier.node.parent?.parent ?? earlier.node, 'name')?.text ?? '';
+        if (parameter.startIndex < earlier.node.startIndex) Object.assign(earlier, { node: parameter, endpoint, write, alsoIn: [earlierAction, ...(earlier.alsoIn ?? [])] });
+        else earlier.alsoIn = [...(earlier.alsoIn ?? []), action];
         continue;
       }
       out.push({ source, node: parameter, model, id: `{${name.replace(/^\$/, '')}}`, write, endpoint, binding: true });
