@@ -12,6 +12,9 @@
  * - the loaded object is not handed to a policy method (`accessChecker.check(order)`);
  * - the entity is not filtered per tenant by Hibernate (`@TenantId`, `@Filter`, `@Where`).
  * Lookups scoped in the query itself (`findByIdAndOwnerId(id, userId)`) are not id-only lookups.
+ * `JdbcTemplate` statements count too when their SQL is written in the code, binds the path id, names
+ * an owner column (`user_id`, `owner_id`, `tenant_id`…) outside its WHERE clause — so the rows are
+ * owned — and has no owner column in the WHERE clause.
  */
 import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
@@ -42,6 +45,21 @@ const IDENTITY_TEXT = /\bSecurityContextHolder\b|\bgetCurrent\w*(User|Account|Me
 /** Calls that answer with the record, copy it or log it: not a decision on it. */
 const NOT_A_CHECK = /^(ok|of|body|status|map|orElse|orElseThrow|orElseGet|ifPresent|isPresent|get|save|saveAndFlush|delete|toDto|toDTO|toResponse|from|convert|map\w*|info|debug|warn|error|trace|println|format|valueOf|add|put|set\w*|copyProperties|success|data|build)$/;
 const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
+const JDBC_TYPES = /^(JdbcTemplate|JdbcOperations|NamedParameterJdbcTemplate|NamedParameterJdbcOperations)$/;
+const JDBC_METHODS = /^(queryForObject|queryForMap|queryForList|query|update)$/;
+const OWNER_COLUMN = /\b(user|owner|tenant|account|customer|author|creator|member|organization|org|team|workspace|merchant)_?id\b|\bcreated_by\b/i;
+
+/** A statement with owned rows looked up by id alone: `(table, write)`, or undefined. */
+function ownedByIdOnly(sql: string): { table: string; write: boolean } | undefined {
+  const where = sql.search(/\bwhere\b/i);
+  if (where < 0) return undefined;
+  const head = sql.slice(0, where);
+  const conditions = sql.slice(where);
+  if (OWNER_COLUMN.test(conditions) || !OWNER_COLUMN.test(head)) return undefined;
+  if (!/\bid\s*=\s*(\?|:\w+)/i.test(conditions)) return undefined;
+  const table = /\b(?:from|update|into)\s+([\w.]+)/i.exec(sql)?.[1];
+  return table ? { table, write: /^\s*(update|delete)\b/i.test(sql) } : undefined;
+}
 
 /** The entity a repository interface manages, from its declared super type `JpaRepository<Order, Long>`. */
 function repositories(tracer: JvmTracer): Map<JvmClass, string> {
@@ -119,11 +137,10 @@ interface Reach {
 
 export function javaObjectAccesses(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined, endpoints: readonly Endpoint[]): JavaObjectAccess[] {
   if (!sources.some((source) => source.language === 'java' && /@(PathVariable|PathParam)\b/.test(source.text))) return [];
-  if (!sources.some((source) => source.language === 'java' && REPOSITORY.test(source.text))) return [];
+  if (!sources.some((source) => source.language === 'java' && (REPOSITORY.test(source.text) || /\bJdbcTemplate\b|\bJdbcOperations\b/.test(source.text)))) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
   const repos = repositories(tracer);
-  if (repos.size === 0) return [];
   let taint: JavaTaint | undefined;
   const out: JavaObjectAccess[] = [];
   const reported = new Set<string>();
@@ -170,6 +187,16 @@ export function javaObjectAccesses(sources: readonly SourceFile[], infra: readon
             const receiverType = receiver ? tracer.typeOf(bare(receiver) ?? receiver, classAt(methodFile, call)) : undefined;
             const repo = receiverType ? tracer.program.resolveClass(receiverType, { file: methodFile, cls: method.owner }) : undefined;
             const entityName = repo ? repos.get(repo) : undefined;
+            if (JDBC_TYPES.test(receiverType ?? '') && JDBC_METHODS.test(name) && hot.slice(1).some(Boolean)) {
+              const sql = tracer.program.strings(args[0], { file: methodFile, cls: method.owner })?.[0];
+              const owned = sql === undefined ? undefined : ownedByIdOnly(sql);
+              if (!owned || chain.some((step) => annotated(step) || readsIdentity(step))) continue;
+              const key = `${endpoint?.id ?? `${file.source.file}:${handler.name}`}:${owned.table}`;
+              if (reported.has(key)) continue;
+              reported.add(key);
+              out.push({ source: methodFile.source, node: call, written: `${receiver?.text ?? ''}.${name}`, model: owned.table, id: args[hot.findIndex((value, index) => value && index > 0)]?.text ?? '', write: owned.write || name === 'update', endpoint });
+              continue;
+            }
             if (repo && entityName !== undefined) {
               if (!LOOKUPS.test(name) || args.length !== 1 || !hot[0]) continue;
               const entity = ownedEntity(tracer, entityName, repo);
