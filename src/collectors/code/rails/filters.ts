@@ -4,6 +4,12 @@ import type { Node } from '../../../parsing/parser.js';
 import { callArgs, callName, field, literal, literalList, locate, walk } from '../ruby/ast.js';
 import type { RubyProject, RubyScope } from '../ruby/project.js';
 
+// Controller methods Rails itself provides, read in filters.
+const RAILS_HELPERS = new Set(['params', 'flash', 'request', 'response', 'head', 'render', 'redirect_to', 'redirect_back', 'respond_to', 'url_for', 'raise', 'fail', 'throw', 'halt', 'error!', 'return', 'true', 'false', 'nil', 'puts', 'logger', 't', 'action_name', 'controller_name', 'render_to_string', 'not_found', 'require', 'format', 'root_path']);
+
+// What a filter reads when it is about who is asking.
+const IDENTITY_TEXT = /session|cookies|current_\w+|logged_in|signed_in|authenticat|authoriz|token|api_key|request\.headers|warden|@user\b|user_signed_in|login_required|require_(?:login|user)/i;
+
 /** Bases Rails provides: no callback comes from them. */
 const RAILS_BASES = new Set(['ActionController::Base', 'ActionController::API', 'ActionController::Metal']);
 const BEFORE = new Set(['before_action', 'prepend_before_action', 'append_before_action', 'before_filter', 'prepend_before_filter']);
@@ -188,7 +194,8 @@ export class RailsFilters {
   }
 
   private judge(chain: readonly RubyScope[], name: string, depth = 0): Verdict {
-    const key = `${chain[chain.length - 1]?.fqn ?? ''}#${name}`;
+    // A filter (depth 0) and the same method called as a helper are judged differently.
+    const key = `${chain[chain.length - 1]?.fqn ?? ''}#${name}${depth === 0 ? '' : '+'}`;
     const cached = this.verdicts.get(key);
     if (cached) return cached;
     let verdict: Verdict;
@@ -209,6 +216,7 @@ export class RailsFilters {
     let rejects: Verdict | undefined;
     let doubt: string | undefined;
     let acts = false as boolean;
+    let undecidedCall = false as boolean;
     walk(body, (node) => {
       if (rejects) return false;
       if (node.type !== 'call' && node.type !== 'identifier') return true;
@@ -221,6 +229,8 @@ export class RailsFilters {
       const name = callName(node);
       if (!name) return true;
       const args = callArgs(node);
+      // A method defined nowhere in the repository (a gem's, or generated): what it does is not known.
+      if (!RAILS_HELPERS.has(name) && !/_(?:path|url)$/.test(name) && !CHALLENGES[name] && !this.project.findMethod(chain, name) && !this.libraries.deviseHelpers.has(name)) undecidedCall = true;
       if (name === 'head') {
         acts = true;
         if (REJECT_STATUS.has(literal(args.positional[0]) ?? args.positional[0]?.text ?? '')) rejects = { kind: 'auth', mechanism: 'unknown', detail: `head ${args.positional[0]?.text ?? ''}` };
@@ -252,14 +262,36 @@ export class RailsFilters {
         if (inner.kind === 'auth') {
           if (!underCondition(node, body)) rejects = { kind: 'auth', mechanism: inner.mechanism, detail: `${name} → ${inner.detail}` };
           else doubt = `calls ${name} only under a condition`;
-        } else if (inner.kind === 'unknown') acts = true;
+        } else if (inner.kind === 'unknown') {
+          acts = true;
+          undecidedCall = true;
+        }
       }
       return true;
     });
     if (rejects) return rejects;
+    // A filter that answers on something else than who is asking (a read-only switch, a crawler
+    // parameter) and reads no credential or identity is not authentication.
+    // Only the filter itself: a helper it calls (`render_error`) is judged in its caller's context.
+    if (depth === 0 && (doubt || acts) && !undecidedCall && !this.touchesIdentity(chain, body)) return { kind: 'none' };
     if (doubt) return { kind: 'unknown', reason: doubt };
     if (acts) return { kind: 'unknown', reason: 'the filter responds, but not provably with 401/403' };
     return { kind: 'none' };
+  }
+
+  /** The filter reads a credential or the signed-in identity (directly, or through an instance variable loaded from one). */
+  private touchesIdentity(chain: readonly RubyScope[], body: Node): boolean {
+    if (IDENTITY_TEXT.test(body.text)) return true;
+    let found = false;
+    walk(body, (node) => {
+      if (found) return false;
+      if (node.type === 'instance_variable') {
+        const values = this.ivarAssignments(chain, node.text);
+        found = values.some((value) => this.readsCredentials(chain, value, 1, false));
+      }
+      return !found;
+    });
+    return found;
   }
 
   /**
