@@ -264,7 +264,23 @@ class DjangoScan {
         if (right) add(right);
       } else parts.push({ module, node: target });
     };
-    for (const statement of kids(module.source.tree.rootNode)) {
+    const statements = (list: readonly Node[]): Node[] =>
+      list.flatMap((statement) => {
+        if (statement.type !== 'if_statement') return [statement];
+        // `if settings.AUTHENTICATION_METHOD == "django": urlpatterns = [...] else: urlpatterns = [...]`: the branch of the default configuration.
+        if (!/\burlpatterns\b/.test(statement.text)) return [];
+        const condition = field(statement, 'condition');
+        const alternatives = kids(statement).filter((child) => child.type === 'else_clause' || child.type === 'elif_clause');
+        const taken = condition && alternatives.every((child) => child.type === 'else_clause') ? this.index.evalCondition(module, condition) : undefined;
+        const block = taken === true ? field(statement, 'consequence') : taken === false ? (alternatives[0] ? field(alternatives[0], 'body') : undefined) : undefined;
+        if (taken === undefined) {
+          if (this.diagnostics.some((d) => d.file === module.source.file && d.line === statement.startPosition.row + 1)) return [];
+          this.diagnostics.push({ level: 'warning', source: 'collector:django', file: module.source.file, line: statement.startPosition.row + 1, message: 'urlpatterns is built under a condition that cannot be decided statically; the routes of that block are not listed.' });
+          return [];
+        }
+        return block ? statements(kids(block)) : [];
+      });
+    for (const statement of statements(kids(module.source.tree.rootNode))) {
       if (statement.type !== 'expression_statement') continue;
       const inner = statement.firstNamedChild;
       if (!inner) continue;

@@ -668,9 +668,27 @@ export class PyIndex {
       return body.length === 1 && body[0]?.type === 'return_statement' ? body[0] : undefined;
     };
     const condition = field(test, 'condition');
-    const taken = condition ? this.evalBool(module, condition, depth + 1) : undefined;
+    const taken = condition ? this.evalCondition(module, condition, depth + 1) : undefined;
     if (taken === undefined) return undefined;
     return taken ? onlyReturn(consequence) : elseBody ? onlyReturn(elseBody) : after;
+  }
+
+  /**
+   * A condition on settings under the default configuration: a boolean setting (see `evalBool`), or a string
+   * setting compared with a literal (`settings.AUTHENTICATION_METHOD == "django"`, `!=`). Undefined when unknown.
+   */
+  evalCondition(module: PyModule, node: Node, depth = 0): boolean | undefined {
+    const target = unwrap(node);
+    if (target.type === 'comparison_operator') {
+      const [left, right] = [target.namedChildren[0], target.namedChildren[1]];
+      const operator = target.children.find((child) => child?.type === '==' || child?.type === '!=')?.type;
+      if (!left || !right || !operator || target.namedChildren.length !== 2) return undefined;
+      const a = this.evalString(module, left, depth + 1);
+      const b = a === undefined ? undefined : this.evalString(module, right, depth + 1);
+      if (a === undefined || b === undefined) return undefined;
+      return operator === '==' ? a === b : a !== b;
+    }
+    return this.evalBool(module, target, depth);
   }
 
   /** A boolean setting's default: `True`/`False`, `not x`, a name bound to one, `parse_boolean(os.environ.get("X", "false"))`, `env.bool("X", default=False)`. */
