@@ -346,6 +346,9 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
     const findings = policy.findings;
     // Silent findings obey the same suppressions and baseline; what they suppress or miss is not reported.
     const silent = applyPolicy({ findings: analysis.silent.findings, config: context.config, inline: analysis.inlineSuppressions, knownChecks, ranChecks: new Set(), ...(options.baseline === undefined ? {} : { baseline: options.baseline }) });
+    // A suppression only a silent finding matched is in use: it is not reported as matching nothing.
+    const usedSilently = new Set(silent.report.suppressed.flatMap(({ where }) => (where === undefined ? [] : [`${where.file}:${where.line}`])));
+    const suppressions = { ...policy.report, problems: policy.report.problems.filter((problem) => problem.kind !== 'unused' || !usedSilently.has(`${problem.location.file}:${problem.location.line}`)) };
     const checklist = evaluateChecklist({
       findings,
       experimentalFindings: silent.findings,
@@ -370,7 +373,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
         section: check.section,
         severity: (Object.hasOwn(overrides, check.id) ? overrides[check.id] : undefined) ?? check.severity,
       })),
-      suppressions: policy.report,
+      suppressions,
       checklist,
       ...(live === undefined ? {} : { live: live.summary }),
       stats: {

@@ -129,6 +129,34 @@ describe('the checklist on examples/payments-service decides every item from evi
   });
 });
 
+describe('a config ignore entry for an experimental finding, on the demo', () => {
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'apisec-checklist-config-'));
+    await cp(EXAMPLE, cwd, { recursive: true });
+  });
+  afterAll(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('is in use, not "matches no finding", without --experimental; it suppresses the finding with it', async () => {
+    const { report: all } = await audit(cwd, '--experimental');
+    const stack = all.findings.find((finding) => finding.checkId === 'verbose-error-response');
+    expect(stack).toBeDefined();
+    await writeFile(
+      join(cwd, 'apisec.config.yaml'),
+      ['ignore:', `  - fingerprint: ${stack?.fingerprint ?? ''}`, '    reason: the error handler only answers inside the payments VPC (SEC-31)', '  - path: legacy/**', '    reason: nothing lives there any more', ''].join('\n'),
+    );
+    const { report } = await audit(cwd);
+    // Only the entry that matches nothing at all is reported.
+    expect(report.suppressions?.problems.map((problem) => problem.message)).toEqual(['The ignore entry for path "legacy/**" matches no finding; remove it.']);
+    expect(byItem(report).get('Generic error messages (no stack traces)')?.status).toBe('unknown');
+    const { report: again } = await audit(cwd, '--experimental');
+    expect(again.findings.some((finding) => finding.fingerprint === stack?.fingerprint)).toBe(false);
+    expect(again.suppressions?.problems.map((problem) => problem.message)).toEqual(['The ignore entry for path "legacy/**" matches no finding; remove it.']);
+  });
+});
+
 describe('an apisec-ignore comment for an experimental check, on the demo', () => {
   let cwd: string;
   beforeAll(async () => {
