@@ -10,7 +10,7 @@ import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
 import { type CallSite, callsWithin, lineText, enclosingFunction, factsOf, nodesOfType, stringValue, sourceByFile } from './code.js';
 import { staticSegments } from './openapi-security.js';
 import { parentOf } from '../parsing/tree-index.js';
-import { type AppEntry, type CorsPolicy, type Family, type OriginPolicy, type RegexSemantics, type SecurityHeader, SECURITY_HEADERS, familyOf, isTestFile, sourcesOf } from './transport/model.js';
+import { type AppEntry, type CorsPolicy, type Family, type HeaderWrite, type OriginPolicy, type RegexSemantics, type SecurityHeader, SECURITY_HEADERS, familyOf, isTestFile, sourcesOf } from './transport/model.js';
 
 /**
  * Shared helpers for the CORS, transport, webhook and idempotency checks. Framework-neutral: the apps,
@@ -19,7 +19,7 @@ import { type AppEntry, type CorsPolicy, type Family, type OriginPolicy, type Re
  * src/collectors/code/plugins.ts); proxies, ingresses and gateways are read here from the infra files.
  */
 
-export type { AppEntry, AppFramework, CorsPolicy, Family, OriginEntry, OriginPolicy, RegexSemantics, SecurityHeader } from './transport/model.js';
+export type { AppEntry, AppFramework, CorsPolicy, Family, HeaderWrite, OriginEntry, OriginPolicy, RegexSemantics, SecurityHeader } from './transport/model.js';
 export { SECURITY_HEADERS, familyOf, isTestFile, sourcesOf } from './transport/model.js';
 export { helmetUse } from '../collectors/code/js/transport.js';
 export { registeredPlugin as pluginOf } from '../collectors/code/fastify/register.js';
@@ -210,44 +210,18 @@ export function policyFile(policy: CorsPolicy): string {
 
 const ORIGIN_HEADER = /^access-control-allow-origin$/i;
 const CREDENTIALS_HEADER = /^access-control-allow-credentials$/i;
-const REQUEST_ORIGIN_JS = /\b(req|request|ctx|c)\b[\w.]*\.(headers?\.origin|headers?\[['"]origin['"]\]|get\(\s*['"]origin['"]\s*\)|header\(\s*['"]origin['"]\s*\))/i;
-const REQUEST_ORIGIN_PY = /\brequest\b[\w.]*(\.headers\.get\(\s*['"]origin['"]|\.headers\[\s*['"]origin['"]|\.META(\.get\(|\[)\s*['"]HTTP_ORIGIN['"])/i;
 const ALLOWLIST_GUARD = /\.includes\(|\.has\(|\.indexOf\(|\bnot\s+in\b|\bin\s+[A-Z_a-z.]+|===\s*['"`]https?:|==\s*['"]https?:|\.test\(|\.match\(|re\.(match|fullmatch|search)\(|\.endswith\(|\.endsWith\(/;
 
-interface HeaderWrite {
-  node: Node;
-  name: string;
-  value: Node;
+/** Response headers a file writes by hand, as its family's provider reads them. */
+export function headerWrites(source: SourceFile): HeaderWrite[] {
+  const family = familyOf(source);
+  const cors = family ? providers().byFamily[family].find((p) => p.provider.cors?.headerWrites)?.provider.cors : undefined;
+  return cors?.headerWrites ? cors.headerWrites(source) : [];
 }
 
-/** `res.setHeader(name, value)`, `res.header(…)`, `res.set(…)`, `ctx.set(…)`, `response.headers[name] = value`, `response[name] = value`. */
-export function headerWrites(source: SourceFile): HeaderWrite[] {
-  const out: HeaderWrite[] = [];
-  if (familyOf(source) === 'js') {
-    for (const call of factsOf(source).calls) {
-      if (!/\.(setHeader|header|set|append|writeHead|headers\.set)$/.test(call.written)) continue;
-      const [first, second] = call.args;
-      const name = stringValue(first);
-      if (name !== undefined && second) out.push({ node: call.node, name, value: second });
-      const object = objectOf(source, call.written.endsWith('writeHead') ? second : first);
-      for (const pair of object?.namedChildren ?? []) {
-        if (pair?.type !== 'pair') continue;
-        const key = pair.childForFieldName('key');
-        const value = pair.childForFieldName('value');
-        const keyText = key ? (stringValue(key) ?? key.text) : undefined;
-        if (keyText && value) out.push({ node: pair, name: keyText, value });
-      }
-    }
-  } else if (familyOf(source) === 'python') {
-    for (const assignment of nodesOfType(source, 'assignment')) {
-      const left = assignment.childForFieldName('left');
-      const right = assignment.childForFieldName('right');
-      if (left?.type !== 'subscript' || !right) continue;
-      const name = stringValue(left.childForFieldName('subscript'));
-      if (name !== undefined) out.push({ node: assignment, name, value: right });
-    }
-  }
-  return out;
+/** Expressions of the family that read the request's `Origin` header. */
+function requestOrigin(family: Family): RegExp | undefined {
+  return memoUnion(`origin:${family}`, () => providers().byFamily[family].flatMap((p) => (p.provider.cors?.requestOrigin ? [p.provider.cors.requestOrigin] : [])));
 }
 
 function manualPolicies(source: SourceFile): CorsPolicy[] {
@@ -261,11 +235,12 @@ function manualPolicies(source: SourceFile): CorsPolicy[] {
     );
     const value = resolveValue(source, write.value) ?? write.value;
     const text = stringValue(value);
-    const requestOrigin = familyOf(source) === 'js' ? REQUEST_ORIGIN_JS : REQUEST_ORIGIN_PY;
+    const family = familyOf(source);
+    const origin = family ? requestOrigin(family) : undefined;
     let origins: OriginPolicy;
     if (text === '*') origins = { kind: 'wildcard' };
     else if (text !== undefined) origins = { kind: 'list', entries: [{ node: write.value, value: text }] };
-    else if ((requestOrigin.test(value.text) || requestOrigin.test(write.value.text)) && !ALLOWLIST_GUARD.test(scopeText)) {
+    else if (origin && (origin.test(value.text) || origin.test(write.value.text)) && !ALLOWLIST_GUARD.test(scopeText)) {
       origins = { kind: 'reflect', how: `\`${write.value.text}\` copied into \`Access-Control-Allow-Origin\`` };
     } else origins = { kind: 'unknown' };
     out.push({ source, node: write.node, line: write.node.startPosition.row + 1, label: write.node.text.split('\n')[0] ?? '', origins, credentials, global: false });

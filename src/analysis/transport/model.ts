@@ -83,6 +83,14 @@ export interface CorsPolicy {
   global: boolean;
 }
 
+/** A response header the code writes by hand. */
+export interface HeaderWrite {
+  /** The call or assignment that writes it (a pair of an object of headers). */
+  node: Node;
+  name: string;
+  value: Node;
+}
+
 /** The value resolves to the literal `true` / `True`. */
 export function isTrue(source: SourceFile, node: Node | undefined): boolean {
   return literalValue(resolveValue(source, node)) === true;
@@ -96,10 +104,11 @@ export function jsStringValue(node: Node): string | undefined {
 
 /**
  * The origins a list (or a single value) allows: exact strings, JS regex literals and `new RegExp`,
- * Python `re.compile`. `stringsAreRegex` says how the framework matches plain strings (`flask`: a
- * string with regex characters is a regex). Undefined when an entry cannot be read.
+ * Python `re.compile`. `stringsAreRegex` says how the framework matches plain strings
+ * (`regex-characters`: a string with regex characters is a case-insensitive regex, as flask-cors
+ * reads them). Undefined when an entry cannot be read.
  */
-export function listEntries(source: SourceFile, node: Node | undefined, stringsAreRegex: RegexSemantics | 'flask' | undefined): OriginEntry[] | undefined {
+export function listEntries(source: SourceFile, node: Node | undefined, stringsAreRegex: RegexSemantics | 'regex-characters' | undefined): OriginEntry[] | undefined {
   const resolved = resolveValue(source, node);
   if (!resolved) return undefined;
   const items = ['list', 'array', 'tuple', 'set'].includes(resolved.type) ? elementsOf(resolved) : [resolved];
@@ -108,8 +117,8 @@ export function listEntries(source: SourceFile, node: Node | undefined, stringsA
     const value = resolveValue(source, item) ?? item;
     const text = familyOf(source) === 'js' ? (jsStringValue(value) ?? stringValue(value)) : stringValue(value);
     if (text !== undefined) {
-      const semantics = stringsAreRegex === 'flask' ? (/[*\\\]?$^[()]/.test(text) ? 'match' : undefined) : stringsAreRegex;
-      out.push({ node: item, value: text, ...(semantics ? { regex: { flags: stringsAreRegex === 'flask' ? 'i' : '', semantics } } : {}) });
+      const semantics = stringsAreRegex === 'regex-characters' ? (/[*\\\]?$^[()]/.test(text) ? 'match' : undefined) : stringsAreRegex;
+      out.push({ node: item, value: text, ...(semantics ? { regex: { flags: stringsAreRegex === 'regex-characters' ? 'i' : '', semantics } } : {}) });
     } else if (value.type === 'regex') {
       out.push({ node: item, value: value.childForFieldName('pattern')?.text ?? '', regex: { flags: value.childForFieldName('flags')?.text ?? '', semantics: 'search' } });
     } else if (value.type === 'new_expression' && value.childForFieldName('constructor')?.text === 'RegExp') {

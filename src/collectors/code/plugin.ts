@@ -3,7 +3,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint, Location } from '../../model/types.js';
 import type { SourceLanguage } from '../../parsing/languages.js';
 import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
-import type { AppEntry, CorsPolicy, Family, SecurityHeader } from '../../analysis/transport/model.js';
+import type { AppEntry, CorsPolicy, Family, HeaderWrite, SecurityHeader } from '../../analysis/transport/model.js';
 import type { CallSite } from '../../analysis/code.js';
 import type { HandlerScope } from '../../analysis/code-authz.js';
 import type { CodeCollector } from './collector.js';
@@ -116,6 +116,13 @@ export interface TransportProvider {
     call?(source: SourceFile, call: CallSite): CorsPolicy | undefined;
     /** Policies a whole file declares (settings modules), after its calls. */
     file?(source: SourceFile): CorsPolicy[];
+    /**
+     * Response headers a file writes by hand (`res.setHeader(name, value)`, `response[name] = value`): the
+     * driver reads `Access-Control-Allow-*` among them. The first provider of the family that has this answers.
+     */
+    headerWrites?: (source: SourceFile) => HeaderWrite[];
+    /** An expression that reads the request's `Origin` header (copied into the response, it reflects any origin). */
+    requestOrigin?: RegExp;
   };
   https?: {
     /** Code that forces HTTPS: a redirect, HSTS, a TLS server. */

@@ -51,7 +51,10 @@ export const djangoTransport: TransportProvider = {
     },
     describe: (app) => `the Django project configured in \`${app.source.file}\``,
   },
-  cors: { file: corsSettings },
+  cors: {
+    file: corsSettings,
+    requestOrigin: /\brequest\b[\w.]*\.META(\.get\(|\[)\s*['"]HTTP_ORIGIN['"]/i,
+  },
   https: {
     code: /SECURE_SSL_REDIRECT\s*=\s*(True|[\w.]+\([^)]*default\s*=\s*True)|SECURE_HSTS_SECONDS\s*=\s*([1-9]|[\w.]+\([^)]*default\s*=\s*[1-9])/,
   },

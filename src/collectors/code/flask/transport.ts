@@ -29,7 +29,7 @@ export const flaskTransport: TransportProvider = {
       }
       let origins: OriginPolicy = { kind: 'wildcard' };
       if (originsNode) {
-        const entries = listEntries(source, originsNode, 'flask');
+        const entries = listEntries(source, originsNode, 'regex-characters');
         origins = !entries ? { kind: 'unknown' } : entries.some((entry) => entry.value === '*') ? { kind: 'wildcard' } : { kind: 'list', entries };
       }
       return { source, node: call.node, line: call.node.startPosition.row + 1, label, origins, credentials: isTrue(source, call.kwargs.get('supports_credentials')), global: label === 'CORS' };

@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../../../engine/context.js';
 import { objectOf, option, resolveValue } from '../../../analysis/code-auth.js';
-import { type CallSite, factsOf, literalValue, propertyOf } from '../../../analysis/code.js';
-import { type CorsPolicy, type OriginPolicy, listEntries, sourcesOf } from '../../../analysis/transport/model.js';
+import { type CallSite, factsOf, literalValue, propertyOf, stringValue } from '../../../analysis/code.js';
+import { type CorsPolicy, type HeaderWrite, type OriginPolicy, listEntries, sourcesOf } from '../../../analysis/transport/model.js';
 import type { TransportProvider } from '../plugin.js';
 import { registeredPlugin } from '../fastify/register.js';
 
@@ -85,6 +85,26 @@ function findHelmet(ctx: CheckContext): HelmetUse | undefined {
   return undefined;
 }
 
+/** `res.setHeader(name, value)`, `res.header(…)`, `res.set(…)`, `ctx.set(…)`, `headers.set(…)`, `res.writeHead(status, { … })` and objects of headers. */
+function jsHeaderWrites(source: SourceFile): HeaderWrite[] {
+  const out: HeaderWrite[] = [];
+  for (const call of factsOf(source).calls) {
+    if (!/\.(setHeader|header|set|append|writeHead|headers\.set)$/.test(call.written)) continue;
+    const [first, second] = call.args;
+    const name = stringValue(first);
+    if (name !== undefined && second) out.push({ node: call.node, name, value: second });
+    const object = objectOf(source, call.written.endsWith('writeHead') ? second : first);
+    for (const pair of object?.namedChildren ?? []) {
+      if (pair?.type !== 'pair') continue;
+      const key = pair.childForFieldName('key');
+      const value = pair.childForFieldName('value');
+      const keyText = key ? (stringValue(key) ?? key.text) : undefined;
+      if (keyText && value) out.push({ node: pair, name: keyText, value });
+    }
+  }
+  return out;
+}
+
 export const jsTransportLibraries: TransportProvider = {
   family: 'js',
   cors: {
@@ -92,6 +112,8 @@ export const jsTransportLibraries: TransportProvider = {
       if (!/^(cors|@koa\/cors|koa2-cors|koa-cors)(\.default)?$/.test(call.callee)) return undefined;
       return jsCorsPolicy(source, call, call.args[0], `${call.written}(…)`);
     },
+    headerWrites: jsHeaderWrites,
+    requestOrigin: /\b(req|request|ctx|c)\b[\w.]*\.(headers?\.origin|headers?\[['"]origin['"]\]|get\(\s*['"]origin['"]\s*\)|header\(\s*['"]origin['"]\s*\))/i,
   },
   https: {
     // helmet's HSTS (on unless turned off), the sslify redirects, Node's TLS servers.

@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
+import { nodesOfType, stringValue } from '../../../analysis/code.js';
+import type { HeaderWrite } from '../../../analysis/transport/model.js';
 import type { TransportProvider } from '../plugin.js';
 
 /**
@@ -37,8 +39,25 @@ export function settingValue(source: SourceFile, name: string): Node | undefined
   return settingsOf(source).get(name)?.childForFieldName('right') ?? undefined;
 }
 
+/** `response[name] = value`, `response.headers[name] = value`: every subscript assignment with a string key. */
+function pythonHeaderWrites(source: SourceFile): HeaderWrite[] {
+  const out: HeaderWrite[] = [];
+  for (const assignment of nodesOfType(source, 'assignment')) {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type !== 'subscript' || !right) continue;
+    const name = stringValue(left.childForFieldName('subscript'));
+    if (name !== undefined) out.push({ node: assignment, name, value: right });
+  }
+  return out;
+}
+
 export const pythonTransportLibraries: TransportProvider = {
   family: 'python',
+  cors: {
+    headerWrites: pythonHeaderWrites,
+    requestOrigin: /\brequest\b[\w.]*(\.headers\.get\(\s*['"]origin['"]|\.headers\[\s*['"]origin['"])/i,
+  },
   https: { code: /ssl_certfile\s*=|ssl_context\s*=|\bsecure\.Secure\s*\(|StrictTransportSecurity\s*\(/ },
   headers: { middlewareCode: /\bsecure\.Secure\s*\(|SecureHeadersMiddleware|SecurityHeadersMiddleware|\bSecure\s*\(\s*\)/ },
 };
