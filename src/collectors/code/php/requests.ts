@@ -143,6 +143,16 @@ function originIn(node: Node, requestNames: ReadonlySet<string>, routeParameters
       if (origin !== undefined) found = origin;
       return false;
     }
+    // `$this->users->findOneByEmail($request->email)`, `Album::find($request->id)`: what a method returns for
+    // request data is a record, not the request data; only the receiver of a method carries it on
+    // (`$request->string('q')->trim()`), and Laravel's string helpers (`Str::lower($q)`) pass it through.
+    if (child.type === 'member_call_expression' || child.type === 'nullsafe_member_call_expression') {
+      const object = field(child, 'object');
+      found = object ? originIn(object, requestNames, routeParameters, tainted, sanitizer) : undefined;
+      return false;
+    }
+    if (child.type === 'scoped_call_expression' && !/^\\?(Illuminate\\Support\\)?(Str|Arr|Stringable)$/.test(field(child, 'scope')?.text ?? '')) return false;
+    if (child.type === 'object_creation_expression') return false;
     return true;
   });
   return found;
