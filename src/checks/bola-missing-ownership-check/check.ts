@@ -7,6 +7,7 @@ import { rubyObjectAccesses } from './ruby.js';
 import { phpObjectAccesses } from './php.js';
 import { goObjectAccesses } from './go.js';
 import { javaObjectAccesses } from './java.js';
+import { kotlinObjectAccesses } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -118,7 +119,7 @@ export default defineCheck({
       const messageId = endpoint.auth.state === 'unprotected' ? 'unauthenticated' : hit.write ? 'write' : 'read';
       report({ messageId, data: { call: `${hit.written}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...site, endpointId: endpoint.id });
     }
-    for (const hit of javaObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints)) {
+    for (const hit of [...javaObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints), ...kotlinObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints)]) {
       const endpoint = hit.endpoint;
       // Only handlers of a route apisec knows; admin routes act across owners by design.
       if (!endpoint || !exposed(endpoint) || isAdminEndpoint(endpoint)) continue;

@@ -1,0 +1,134 @@
+/**
+ * BOLA in Kotlin: a route takes an object id from the path — a Spring `@PathVariable` parameter, or a
+ * Ktor `call.parameters["id"]` read in the route's lambda — and loads, changes or deletes that object
+ * by id alone: a Spring Data repository (`findById`, `findByIdOrNull`, `getReferenceById`, `deleteById`),
+ * or an Exposed DAO entity (`Order.findById(id)`) — of a model with an owner (`user`, `owner`, `tenant`… property or column), when the route never reads the
+ * caller's identity (Ktor `call.principal<…>()` / `call.authentication`, Spring `@AuthenticationPrincipal`,
+ * `Principal`, `SecurityContextHolder`) and carries no `@PreAuthorize`/`@PostAuthorize`/`@Secured`.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { InfraFile, SourceFile } from '../../engine/context.js';
+import type { Endpoint } from '../../model/types.js';
+import { descendants, firstOfType, hasAnnotation, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
+import { asCall } from '../../collectors/code/jvm/calls.js';
+import { kotlinBare, kotlinTargets, kotlinTypeOf } from '../../collectors/code/jvm/kotlin.js';
+import { isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import type { JvmProgram } from '../../collectors/code/jvm/values.js';
+import type { JavaObjectAccess } from './java.js';
+
+const REPOSITORY = /\b(JpaRepository|CrudRepository|ListCrudRepository|PagingAndSortingRepository|MongoRepository|ReactiveCrudRepository|ReactiveMongoRepository|CoroutineCrudRepository|R2dbcRepository)\s*<\s*([A-Z]\w*)/;
+const LOOKUPS = /^(findById|findByIdOrNull|getById|getReferenceById|getOne|deleteById)$/;
+const OWNER = /^(user|owner|tenant|account|customer|author|creator|createdBy|member|organization|org|team|workspace|merchant)(Id|ID)?$/;
+const OWNER_MEMBER = /\b(?:val|var)\s+(user|owner|tenant|account|customer|author|creator|createdBy|member|organization|org|team|workspace|merchant)(Id|ID)?\b/;
+const IDENTITY = /\bcall\.(principal|authentication)\b|\bprincipal\s*<|\bSecurityContextHolder\b|\bgetCurrent\w*User\w*\s*\(|\bcurrentUser\b/;
+const SECURITY_ANNOTATIONS = ['PreAuthorize', 'PostAuthorize', 'PostFilter', 'Secured', 'RolesAllowed'];
+const CALLS: ReadonlySet<string> = new Set(['call_expression']);
+
+function repositories(program: JvmProgram): Map<JvmClass, string> {
+  const out = new Map<JvmClass, string>();
+  for (const cls of program.classes) {
+    if (cls.kind !== 'interface') continue;
+    const body = firstOfType(cls.node, 'class_body');
+    const header = cls.node.text.slice(0, (body?.startIndex ?? cls.node.endIndex) - cls.node.startIndex);
+    const entity = REPOSITORY.exec(header)?.[2];
+    if (entity) out.set(cls, entity);
+  }
+  return out;
+}
+
+function owned(cls: JvmClass | undefined, program: JvmProgram): boolean {
+  if (!cls) return false;
+  return [cls, ...program.ancestors(cls)].some((owner) => [...owner.fields.keys(), ...owner.constants.keys()].some((name) => OWNER.test(name)) || (owner.file.language === 'kotlin' && OWNER_MEMBER.test(owner.node.text)));
+}
+
+/** The names holding the path id in a Ktor route lambda: `val id = call.parameters["id"]…`. */
+function ktorIds(lambda: Node): Set<string> {
+  const out = new Set<string>();
+  for (const property of descendants(lambda, new Set(['property_declaration']))) {
+    const name = firstOfType(firstOfType(property, 'variable_declaration'), 'simple_identifier')?.text;
+    if (name && /\bcall\.parameters\s*\[|\bcall\.parameters\.getOrFail\s*\(/.test(property.text)) out.add(name);
+  }
+  return out;
+}
+
+function mentions(node: Node | undefined, names: ReadonlySet<string>): boolean {
+  if (!node) return false;
+  const bare = kotlinBare(node);
+  if (bare?.type === 'simple_identifier') return names.has(bare.text);
+  return descendants(node, new Set(['simple_identifier'])).some((id) => names.has(id.text)) && !/[+]/.test(node.text);
+}
+
+export function kotlinObjectAccesses(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined, endpoints: readonly Endpoint[]): JavaObjectAccess[] {
+  if (!sources.some((source) => source.language === 'kotlin' && (/@PathVariable\b/.test(source.text) || /call\.parameters/.test(source.text)))) return [];
+  const program = sharedAnalysis(sources, infra).tracer.program;
+  const repos = repositories(program);
+  const out: JavaObjectAccess[] = [];
+  const reported = new Set<string>();
+
+  /** Accesses by id in `body` (and the project functions it hands the id to). */
+  const scan = (body: Node, names: Set<string>, from: JvmMethod | undefined, endpoint: Endpoint | undefined, depth: number): void => {
+    if (IDENTITY.test(body.text)) return;
+    for (const node of descendants(body, CALLS)) {
+      const call = asCall(node);
+      if (!call || call.args.length === 0) continue;
+      const hot = call.args.map((arg) => mentions(arg, names));
+      const receiver = kotlinBare(call.receiver);
+      let model: string | undefined;
+      let write = false;
+      if (LOOKUPS.test(call.name) && hot[0] && receiver?.type === 'simple_identifier') {
+        const type = kotlinTypeOf(receiver.text, node, from?.owner);
+        const scope = from ? { file: from.file, cls: from.owner } : undefined;
+        const repo = type && scope ? program.resolveClass(type, scope) : undefined;
+        const entityName = repo ? repos.get(repo) : undefined;
+        const daoClass = !repo && scope && /^[A-Z]/.test(receiver.text) ? program.resolveClass(receiver.text, scope) : undefined;
+        if (entityName && repo && owned(program.resolveClass(entityName, { file: repo.file, cls: repo }), program)) model = entityName;
+        else if (daoClass && daoClass.superTypes.some((name) => /Entity$/.test(name)) && owned(daoClass, program)) model = daoClass.name;
+        write = call.name === 'deleteById';
+      }
+      if (!model && from && depth < 2 && hot.some(Boolean)) {
+        for (const target of kotlinTargets(program, node, from)) {
+          if (!target.body || hasAnnotation(target.annotations, ...SECURITY_ANNOTATIONS)) continue;
+          const next = new Set(target.parameters.filter((_, index) => hot[index]).map((param) => param.name));
+          if (next.size > 0) scan(target.body, next, target, endpoint, depth + 1);
+        }
+      }
+      if (!model || !endpoint) continue;
+      const key = `${endpoint.id}:${model}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      out.push({ source: (from?.file.source ?? sources.find((source) => source.tree === node.tree)) as SourceFile, node, written: `${receiver?.text ?? ''}.${call.name}`, model, id: call.args[0]?.text ?? '', write, endpoint });
+    }
+  };
+
+  // Spring Kotlin controllers.
+  for (const file of program.files) {
+    if (file.language !== 'kotlin' || /(^|\/)src\/test\//.test(file.source.file)) continue;
+    for (const cls of file.classes) {
+      for (const handler of cls.methods) {
+        if (!isHandler(handler) || !handler.body) continue;
+        if ([handler.annotations, cls.annotations].some((list) => hasAnnotation(list, ...SECURITY_ANNOTATIONS))) continue;
+        if (handler.parameters.some((param) => hasAnnotation(param.annotations, 'AuthenticationPrincipal', 'CurrentUser') || /^(Principal|Authentication|Jwt|UserDetails|OAuth2User)$/.test(param.type))) continue;
+        const ids = new Set(handler.parameters.filter((param) => hasAnnotation(param.annotations, 'PathVariable')).map((param) => param.name));
+        if (ids.size === 0) continue;
+        const start = handler.node.startPosition.row + 1;
+        const end = handler.node.endPosition.row + 1;
+        const endpoint = endpoints.find((item) => item.handler?.file === file.source.file && item.handler.line >= start && item.handler.line <= end);
+        if (endpoint?.authorization?.functionLevel === 'present') continue;
+        scan(handler.body, ids, handler, endpoint, 0);
+      }
+    }
+  }
+  // Ktor route lambdas.
+  for (const endpoint of endpoints) {
+    if (!endpoint.handler || !endpoint.sources.some((source) => source.via === 'ktor') || !endpoint.parameters.some((param) => param.in === 'path')) continue;
+    const file = program.files.find((candidate) => candidate.source.file === endpoint.handler?.file);
+    if (!file) continue;
+    const lambda = descendants(file.source.tree.rootNode, new Set(['lambda_literal'])).find((node) => node.startPosition.row + 1 === endpoint.handler?.line && node.startPosition.column + 1 === (endpoint.handler.column ?? node.startPosition.column + 1));
+    if (!lambda) continue;
+    const ids = ktorIds(lambda);
+    if (ids.size === 0) continue;
+    const fn = [...file.functions, ...file.classes.flatMap((cls) => cls.methods)].find((candidate) => candidate.node.startIndex <= lambda.startIndex && lambda.endIndex <= candidate.node.endIndex);
+    scan(lambda, ids, fn, endpoint, 0);
+  }
+  return out;
+}
