@@ -270,11 +270,19 @@ export class MiddlewareConfig {
     else if (!handle) verdict = { kind: 'unknown', reason: `middleware ${cls.fqn} has no handle() method in the project` };
     else if (!rejects(handle.method) || rejectsOnlyUsers(handle.method)) verdict = { kind: 'neutral' };
     else if (rejectsGuests(handle.method)) verdict = { kind: 'authenticates', mechanism: 'unknown', detail: `${label} (${cls.name}::handle rejects requests without a user)` };
+    // It answers on something else than who is asking (an unfinished setup, maintenance): nothing in the
+    // class reads a user, session, cookie, header or token, and the request goes to nothing but `$next`.
+    else if (!IDENTITY_TEXT.test(cls.node.text) && !HANDS_REQUEST_ON.test(cls.node.text.replace(/\$next\s*\(\s*\$request\b/g, ''))) verdict = { kind: 'neutral' };
     else verdict = { kind: 'unknown', reason: `middleware ${label} (${cls.fqn}) may reject requests; whether it authenticates is not decided` };
     this.verdicts.set(cls.fqn, verdict);
     return verdict;
   }
 }
+
+// What a middleware reads when it is about who is asking.
+const IDENTITY_TEXT = /->user\(|->user\b|Auth::|\bauth\(|guard|session|bearerToken|Authorization|cookie|token|api[_-]?key|password|->header\(|login|Sanctum|Passport|jwt|->ip\(|signature/i;
+// The request handed to a helper, which may check credentials: `$this->check($request)`, `verify($request)`.
+const HANDS_REQUEST_ON = /[(,]\s*\$request\s*[,)]/;
 
 /** Framework and well-known package middleware that never authenticate (CORS, proxies, cookies, bindings …). */
 function frameworkNeutral(fqn: string): boolean {
