@@ -239,6 +239,60 @@ function blanked(fn: Node, before: number, variable: string | undefined, scrub: 
 
 const ALL = '\u0000all';
 
+function writersOf(fn: Node): Set<string> {
+  const writers = new Set<string>();
+  walk(fn, (node) => {
+    if (node.type === 'function_declaration' || node.type === 'method_declaration' || node.type === 'func_literal') {
+      for (const param of parameterNames(node)) if (/^http\.ResponseWriter$/.test(param.type) && param.name) writers.add(param.name);
+    }
+    return true;
+  }, true);
+  return writers;
+}
+
+/**
+ * Project response helpers (`response.OkWithData(data, c)`, `respondJSON(w, status, payload)`):
+ * function name → the index of the parameter they send as the body, directly, inside a wrapper
+ * literal, or through `json.Marshal` written to the ResponseWriter. Kept only when every function of
+ * that name agrees.
+ */
+function responseHelpers(sources: readonly SourceFile[]): Map<string, number> {
+  const byName = new Map<string, (number | undefined)[]>();
+  for (const source of sources) {
+    const imports = importsOf(source.tree.rootNode);
+    for (const fn of named(source.tree.rootNode)) {
+      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+      const name = field(fn, 'name')?.text;
+      const params = parameterNames(fn);
+      if (!name || params.length < 2) continue;
+      const requestParams = goRequestParams(fn, imports);
+      const writers = writersOf(fn);
+      if (requestParams.size === 0 && writers.size === 0) continue;
+      let index: number | undefined;
+      walk(fn, (node) => {
+        if (index !== undefined || node.type !== 'call_expression') return index === undefined;
+        let sent = sentValue(node, requestParams, writers, imports);
+        const callee = field(node, 'function');
+        if (!sent && writers.size > 0 && callee?.type === 'selector_expression' && field(callee, 'field')?.text === 'Marshal' && imports.get(field(callee, 'operand')?.text ?? '') === 'encoding/json') sent = callArgs(node)[0];
+        for (const value of sent ? candidates(sent) : []) {
+          const at = value.type === 'identifier' ? params.findIndex((param) => param.name === value.text) : -1;
+          if (at >= 0 && !/^(\*?(http|gin|fiber|echo)\.\w+|u?int\d*|string|error|bool)$/.test(params[at]?.type ?? '')) index = at;
+        }
+        return index === undefined;
+      }, true);
+      const list = byName.get(name) ?? [];
+      list.push(index);
+      byName.set(name, list);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [name, list] of byName) {
+    const [first] = list;
+    if (first !== undefined && list.every((item) => item === first)) out.set(name, first);
+  }
+  return out;
+}
+
 export function goExposures(sources: readonly SourceFile[]): GoExposure[] {
   const goSources = sources.filter((source) => source.language === 'go' && !source.file.endsWith('_test.go'));
   if (goSources.length === 0) return [];
@@ -246,6 +300,7 @@ export function goExposures(sources: readonly SourceFile[]): GoExposure[] {
   if (models.size === 0) return [];
   const results = resultTypes(goSources);
   const scrub = scrubbers(goSources);
+  const helpers = responseHelpers(goSources);
   const out: GoExposure[] = [];
   for (const source of goSources) {
     const imports = importsOf(source.tree.rootNode);
@@ -253,16 +308,13 @@ export function goExposures(sources: readonly SourceFile[]): GoExposure[] {
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       const params = goRequestParams(fn, imports);
       if (params.size === 0) continue;
-      const writers = new Set<string>();
-      walk(fn, (node) => {
-        if (node.type === 'function_declaration' || node.type === 'method_declaration' || node.type === 'func_literal') {
-          for (const param of parameterNames(node)) if (/^http\.ResponseWriter$/.test(param.type) && param.name) writers.add(param.name);
-        }
-        return true;
-      }, true);
+      const writers = writersOf(fn);
       walk(fn, (node) => {
         if (node.type !== 'call_expression') return true;
-        const sent = sentValue(node, params, writers, imports);
+        const callee = field(node, 'function');
+        const helper = callee?.type === 'selector_expression' ? field(callee, 'field')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+        const helperIndex = helper !== undefined && !qualifiedStd(callee, imports) ? helpers.get(helper) : undefined;
+        const sent = sentValue(node, params, writers, imports) ?? (helperIndex !== undefined ? callArgs(node)[helperIndex] : undefined);
         if (!sent) return true;
         for (const value of candidates(sent)) {
           const type = value.type === 'identifier' ? variableType(fn, value.text, node.startIndex, results) : valueType(value, results);
@@ -279,6 +331,13 @@ export function goExposures(sources: readonly SourceFile[]): GoExposure[] {
     }
   }
   return out;
+}
+
+/** A call of a standard-library or framework package function (`json.Marshal`), not a project helper. */
+function qualifiedStd(callee: Node | undefined, imports: ReadonlyMap<string, string>): boolean {
+  if (callee?.type !== 'selector_expression') return false;
+  const path = imports.get(field(callee, 'operand')?.text ?? '');
+  return path !== undefined && !path.includes('/') ? true : path !== undefined && /^(github\.com\/(gin-gonic|labstack|gofiber|go-chi)|net\/|encoding\/)/.test(path);
 }
 
 /** The value itself, or the values one wrapper literal holds (`gin.H{"user": u}`, `okResp{u}`, `Page{Items: users}`). */
