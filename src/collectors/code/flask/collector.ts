@@ -155,6 +155,21 @@ class FlaskScan {
     }
   }
 
+  /** flask-smorest's `Api`, imported from it or derived from it by a project class (`class Api(flask_smorest.Api)`). */
+  private isSmorest(module: PyModule, qualified: string, call: Node): boolean {
+    if (/smorest/.test(`${qualified} ${this.importedFrom(module, qualified)}`)) return true;
+    const fn = field(call, 'function');
+    let current = fn ? this.index.resolveExpr(module, fn) : undefined;
+    for (let depth = 0; depth < 4 && current?.kind === 'def' && current.node.type === 'class_definition'; depth++) {
+      const bases = superclassNodes(current.node);
+      const from: PyModule = current.module;
+      if (bases.some((base) => /smorest/.test(`${base.text} ${this.importedFrom(from, base.text)}`))) return true;
+      const first = bases[0];
+      current = first ? this.index.resolveExpr(from, first) : undefined;
+    }
+    return false;
+  }
+
   /** The Flask / flask-restful / flask-restx class a project class derives from, when the call builds one. */
   private projectSubclassOf(module: PyModule, call: Node): string | undefined {
     const fn = field(call, 'function');
@@ -225,6 +240,26 @@ class FlaskScan {
         const path = doc ? this.string(module, doc) : '/';
         if (path === undefined) this.diagnose(module, container.at, 'The Swagger UI path (doc=) of this Api cannot be resolved statically; its route is not listed.');
         else add(path, 'flask-restx serves its Swagger UI without authentication');
+      }
+    }
+    if (container.kind === 'api' && this.isSmorest(module, qualified, container.at)) {
+      // flask-smorest serves its spec and UIs only under OPENAPI_URL_PREFIX (none when unset); each UI needs its _PATH and _URL.
+      const UNSET = '\u0000';
+      const prefix = this.configValue('OPENAPI_URL_PREFIX', UNSET);
+      const join = (...parts: string[]): string => {
+        const joined = `/${parts.join('/')}`.replace(/\/{2,}/g, '/');
+        return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+      };
+      if (prefix === undefined) this.diagnose(module, container.at, 'OPENAPI_URL_PREFIX cannot be resolved statically; the routes flask-smorest serves under it are not listed.');
+      else if (prefix !== null && prefix !== UNSET) {
+        const settings: [string, string | undefined][] = [['OPENAPI_JSON_PATH', 'openapi.json'], ['OPENAPI_REDOC_PATH', undefined], ['OPENAPI_SWAGGER_UI_PATH', undefined], ['OPENAPI_RAPIDOC_PATH', undefined]];
+        for (const [setting, fallback] of settings) {
+          const value = this.configValue(setting, fallback ?? UNSET);
+          const url = fallback === undefined ? this.configValue(setting.replace(/_PATH$/, '_URL'), UNSET) : 'set';
+          if (value === null || value === UNSET || url === null || url === UNSET) continue;
+          if (value === undefined) this.diagnose(module, container.at, `${setting} cannot be resolved statically; the route flask-smorest serves there is not listed.`);
+          else add(join(prefix, value), `flask-smorest serves ${setting} without authentication`);
+        }
       }
     }
     if (container.kind === 'apifairy') {
