@@ -104,6 +104,10 @@ describe('the checklist on examples/payments-service decides every item from evi
     expect(plain.markdown).toContain("Seed 003's checklist: 7 ✓, 16 ✗, 0 unknown.");
     expect(plain.markdown).toContain('| Input/Output | Generic error messages (no stack traces) | ✗ | `err.stack` sends the stack trace of `err` to the client (src/app.js:31). Found by the experimental check `verbose-error-response`');
     expect(plain.markdown.split('\n').length).toBeLessThanOrEqual(400);
+    // Every decided line cites what decided it: a finding's link, or file:line.
+    const rows = plain.markdown.split('\n').filter((line) => /^\| [A-Za-z/]+ \| .* \| (✓|✗) \| /.test(line));
+    expect(rows).toHaveLength(DEMO.length);
+    for (const row of rows) expect(row, row).toMatch(/\[F\d+\]\(#f\d+-|`[\w./-]+:\d+`/);
   });
 
   it('reports no finding of an experimental check without --experimental, and the same exit code', () => {

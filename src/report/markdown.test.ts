@@ -191,15 +191,18 @@ describe('renderMarkdown', () => {
       { group: 'Authentication' as const, item: 'All endpoints require authentication (unless explicitly public)', status: 'fail' as const, reason: 'A finding shows it.', findings: [result.findings[0]?.checkId ?? ''] },
       { group: 'Operations' as const, item: 'Dependencies scanned for CVEs', status: 'pass' as const, reason: 'Dependencies are scanned: npm audit at .github/workflows/ci.yml:11.', evidence: [{ location: { file: '.github/workflows/ci.yml', line: 11 }, snippet: 'npm audit' }] },
       { group: 'Operations' as const, item: 'Request logging with correlation IDs', status: 'unknown' as const, reason: 'No evidence either way was found.' },
+      // A ✗ with no finding of the report to link to (an experimental check's, the inventory's) lists where it was seen.
+      { group: 'Input/Output' as const, item: 'Generic error messages (no stack traces)', status: 'fail' as const, reason: 'The error handler sends `err.stack` (src/app.js:31).', experimental: ['verbose-error-response'], evidence: [{ location: { file: 'src/app.js', line: 31 } }, { location: { file: 'src/errors.js', line: 8 } }] },
     ];
     const markdown = renderMarkdown({ ...result, checklist });
     expectWellFormedTables(markdown);
     const plan = section(markdown, 'Remediation Plan');
     expect(plan).toContain('### Quick Security Review Checklist');
-    expect(plan).toContain("Seed 003's checklist: 1 ✓, 1 ✗, 1 unknown.");
+    expect(plan).toContain("Seed 003's checklist: 1 ✓, 2 ✗, 1 unknown.");
     expect(plan).toContain('| Authentication | All endpoints require authentication (unless explicitly public) | ✗ | [F1](#f1-endpoint-without-authentication): A finding shows it. |');
     expect(plan).toContain('| Operations | Dependencies scanned for CVEs | ✓ | Dependencies are scanned: npm audit at .github/workflows/ci.yml:11. Evidence: `.github/workflows/ci.yml:11`. |');
     expect(plan).toContain('| Operations | Request logging with correlation IDs | unknown | No evidence either way was found. |');
+    expect(plan).toContain('| Input/Output | Generic error messages (no stack traces) | ✗ | The error handler sends `err.stack` (src/app.js:31). Evidence: `src/app.js:31`, `src/errors.js:8`. |');
     expect(renderMarkdown(result)).not.toContain('Quick Security Review Checklist');
   });
 

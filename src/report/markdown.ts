@@ -475,13 +475,14 @@ function checklistBlock(view: View): string {
       return [group.checkId, `[${view.shortIds.get(group.checkId) ?? group.checkId}](#${headingAnchor(heading)})`];
     }),
   );
+  // Every line cites where it was decided: a ✗ links to its findings, or lists its evidence (inventory, experimental checks).
   const rows = items.map((item) => {
     const findings = (item.findings ?? []).flatMap((id) => {
       const link = links.get(id);
       return link === undefined ? [] : [link];
     });
     const evidence = (item.evidence ?? []).map((entry) => code(locationLabel(entry.location)));
-    const decided = [findings.length > 0 ? `${findings.join(', ')}: ` : '', prose(item.reason), evidence.length > 0 && item.status !== 'fail' ? ` Evidence: ${evidence.join(', ')}.` : ''].join('');
+    const decided = [findings.length > 0 ? `${findings.join(', ')}: ` : '', prose(item.reason), evidence.length > 0 && findings.length === 0 ? ` Evidence: ${evidence.join(', ')}.` : ''].join('');
     return [item.group, text(item.item), CHECKLIST_MARK[item.status], decided];
   });
   const count = (status: keyof typeof CHECKLIST_MARK): number => items.filter((item) => item.status === status).length;
