@@ -92,13 +92,20 @@ function formRequestAuthorises(project: PhpProject, cls: PhpClass, method: Node)
   return false;
 }
 
-/** A route middleware written as `can:…`, `role:…`, `permission:…`, `ability:…` or `Authorize::using(…)`. */
-function middlewareAuthorises(ctx: CheckContext, endpoint: Endpoint): boolean {
+/**
+ * A route middleware written as `can:…`, `role:…`, `permission:…`, `ability:…` or `Authorize::using(…)`,
+ * or a project middleware class whose `handle()` reads a route parameter (`$request->route('server')`):
+ * it can compare the bound object with the caller before the action runs.
+ */
+function middlewareAuthorises(ctx: CheckContext, project: PhpProject, endpoint: Endpoint): boolean {
   return (endpoint.middleware ?? []).some((where) => {
     const source = ctx.sources.find((candidate) => candidate.file === where.file);
     const line = source?.text.split('\n')[where.line - 1];
     const text = line?.slice(Math.max(0, (where.column ?? 1) - 1)) ?? '';
-    return /^\W{0,3}(can|role|roles|permission|ability|abilities|scope|scopes):|^Authorize::using/.test(text);
+    if (/^\W{0,3}(can|role|roles|permission|ability|abilities|scope|scopes):|^Authorize::using/.test(text)) return true;
+    const name = /^\\?([\w\\]+)::class/.exec(text)?.[1]?.replace(/^.*\\/, '');
+    if (!name) return false;
+    return [...project.classes.values()].some((cls) => cls.name === name && /->route\(|->parameter\(|->parameters\(/.test(project.methodOf(cls, 'handle')?.method.text ?? ''));
   });
 }
 
@@ -124,7 +131,7 @@ export function phpObjectAccesses(ctx: CheckContext): PhpObjectAccess[] {
   for (const endpoint of ctx.inventory.endpoints) {
     if (endpoint.auth.state !== 'protected' || !endpoint.handler) continue;
     // `can:` / role middleware on the route: authorised (function-level, and often object-level) outside the action.
-    if (endpoint.authorization?.functionLevel === 'present' || endpoint.authorization?.objectLevel === 'present' || middlewareAuthorises(ctx, endpoint)) continue;
+    if (endpoint.authorization?.functionLevel === 'present' || endpoint.authorization?.objectLevel === 'present' || middlewareAuthorises(ctx, project, endpoint)) continue;
     const found = methods.get(`${endpoint.handler.file}:${endpoint.handler.line}`);
     if (!found) continue;
     const { cls, method } = found;
