@@ -122,6 +122,8 @@ interface Router {
   registrations: Node[];
   /** drf-nested-routers: `NestedSimpleRouter(parent, r"books", lookup="book")`. */
   nested?: { parent: Node; prefix: Node | undefined; lookup: string };
+  /** A project router that maps more methods to actions (`self.routes[0].mapping.update({"patch": "bulk_partial_update"})`). */
+  extra?: { list: [string, string][]; detail: [string, string][] };
 }
 
 interface ViewClass {
@@ -215,6 +217,8 @@ class DjangoScan {
           const trailingNode = args.keywords.get('trailing_slash');
           const trailing = trailingNode?.text === 'False' ? '' : (literalString(trailingNode) ?? '/');
           const router: Router = { module, at: value, isDefault: cls.includes('Default'), trailing, registrations: [] };
+          const extra = this.routerMappings(module, value);
+          if (extra) router.extra = extra;
           const parent = args.keywords.get('parent_router') ?? args.positional[0];
           if (cls.startsWith('Nested') && parent) {
             router.nested = { parent, prefix: args.keywords.get('parent_prefix') ?? args.positional[1], lookup: literalString(args.keywords.get('lookup')) ?? 'nested_1' };
@@ -244,6 +248,30 @@ class DjangoScan {
     if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition' || depth > 0) return undefined;
     const view = this.viewClass(resolved.module, resolved.node);
     return [...view.bases].find((base) => ROUTER_CLASSES.test(base));
+  }
+
+  /**
+   * A project router subclass whose `__init__` extends DRF's route mappings: `self.routes[0].mapping.update({...})`
+   * for the list route, `self.routes[2]` for the detail route (SimpleRouter's order). Undefined when there is none.
+   */
+  private routerMappings(module: PyModule, call: Node): { list: [string, string][]; detail: [string, string][] } | undefined {
+    const fn = field(call, 'function');
+    const resolved = fn ? this.index.resolveExpr(module, fn) : undefined;
+    if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition' || !resolved.node.text.includes('.mapping.update')) return undefined;
+    const out: { list: [string, string][]; detail: [string, string][] } = { list: [], detail: [] };
+    for (const node of this.index.nodes(resolved.module).calls) {
+      if (node.startIndex < resolved.node.startIndex || node.endIndex > resolved.node.endIndex) continue;
+      const index = /^self\.routes\[(\d+)\]\.mapping\.update$/.exec(field(node, 'function')?.text.replace(/\s+/g, '') ?? '')?.[1];
+      const dict = callArgs(node).positional[0];
+      if ((index !== '0' && index !== '2') || dict?.type !== 'dictionary') continue;
+      for (const pair of kids(dict)) {
+        if (pair.type !== 'pair') continue;
+        const method = literalString(field(pair, 'key'));
+        const action = literalString(field(pair, 'value'));
+        if (method && action && /^(?:get|post|put|patch|delete)$/.test(method)) (index === '0' ? out.list : out.detail).push([method.toUpperCase(), action]);
+      }
+    }
+    return out.list.length + out.detail.length > 0 ? out : undefined;
   }
 
   private routerFor(module: PyModule, expression: Node): Router | undefined {
@@ -824,6 +852,13 @@ class DjangoScan {
         if (!actions.has(action) || !route) continue;
         const path = route.detail ? `${base}/{${lookup}}${slash}` : `${base}${slash}`;
         this.emitMethod(router.module, call, path, view, route.method, action, guards, true, false);
+      }
+      // The router's extra mappings route to an action only when the viewset implements it (NetBox's bulk_partial_update).
+      for (const [mapping, detail] of [[router.extra?.list ?? [], false], [router.extra?.detail ?? [], true]] as const) {
+        for (const [method, action] of mapping) {
+          if (!view.methods.has(action)) continue;
+          this.emitMethod(router.module, call, detail ? `${base}/{${lookup}}${slash}` : `${base}${slash}`, view, method, action, guards, true, false);
+        }
       }
       for (const [name, entry] of view.methods) {
         const decorator = decoratorsOf(entry.fn).map(unwrap).find((d) => d.type === 'call' && lastSegment(calleeName(d) ?? '') === 'action');
