@@ -57,7 +57,8 @@ describe('apisec audit --target on a running Express app', () => {
     let stdout = '';
     let stderr = '';
     const io: CliIo = { stdout: { write: (chunk: string) => (stdout += chunk) }, stderr: { write: (chunk: string) => (stderr += chunk) }, cwd, env: { APISEC_AUTH_HEADER: `Authorization: Bearer ${token}` } };
-    const code = await run(['audit', 'ledger', 'ledger-api', '--skip-checks', '--today', '2026-01-15', '--target', target, '--budget', '60', '--rate', '100', '--format', 'sarif'], io);
+    // --experimental: the static x-powered-by-not-disabled check the live header confirms is experimental.
+    const code = await run(['audit', 'ledger', 'ledger-api', '--skip-checks', '--experimental', '--today', '2026-01-15', '--target', target, '--budget', '60', '--rate', '100', '--format', 'sarif'], io);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const dir = join(cwd, '.metapowers/security/ledger');
