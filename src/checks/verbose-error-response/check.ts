@@ -1,3 +1,4 @@
+import { lineSnippet } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { callsWithin, factsOf, qualify } from '../../analysis/code.js';
@@ -5,6 +6,7 @@ import { endpointAt } from '../../analysis/endpoints.js';
 import { endpointAuthz } from '../../analysis/code-authz.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
+import { phpErrorLeaks } from './php.js';
 import defineCheck from '../define-check.js';
 import { goErrorLeaks } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
@@ -238,7 +240,7 @@ export default defineCheck({
   rationale:
     'Stack traces, exception messages and database errors tell an attacker which frameworks, file paths, table and column names and query shapes the service uses, and confirm when an injection attempt reached the database.',
   remediation:
-    'Log the exception server-side with a correlation id and return a generic body: Express `app.use((err, req, res, next) => { const id = randomUUID(); logger.error({ err, id }); res.status(500).json({ error: "internal_error", id }); })`; FastAPI `@app.exception_handler(Exception)` returning `JSONResponse({"detail": "Internal error", "id": id}, status_code=500)`; Flask `@app.errorhandler(Exception)` likewise; Go `log.Printf("…: %v", err); http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)` or gin `c.AbortWithError(500, err)` with a generic body; Spring `@ExceptionHandler(Exception.class)` returning a fixed message with the id (`ProblemDetail.forStatusAndDetail(INTERNAL_SERVER_ERROR, "Internal error")`) and `server.error.include-message=never` (the default); ASP.NET Core `builder.Services.AddProblemDetails()` with `app.UseExceptionHandler()` (a generic 500 problem document) and `ex.Message` only for your own client-safe exception types; keep `str(exc)` only for exceptions you raise with client-safe messages.',
+    'Log the exception server-side with a correlation id and return a generic body: Express `app.use((err, req, res, next) => { const id = randomUUID(); logger.error({ err, id }); res.status(500).json({ error: "internal_error", id }); })`; FastAPI `@app.exception_handler(Exception)` returning `JSONResponse({"detail": "Internal error", "id": id}, status_code=500)`; Flask `@app.errorhandler(Exception)` likewise; Go `log.Printf("…: %v", err); http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)` or gin `c.AbortWithError(500, err)` with a generic body; Spring `@ExceptionHandler(Exception.class)` returning a fixed message with the id (`ProblemDetail.forStatusAndDetail(INTERNAL_SERVER_ERROR, "Internal error")`) and `server.error.include-message=never` (the default); ASP.NET Core `builder.Services.AddProblemDetails()` with `app.UseExceptionHandler()` (a generic 500 problem document) and `ex.Message` only for your own client-safe exception types; Laravel: let the exception handler render a generic 500 (`APP_DEBUG=false`) and log `$e` with `report($e)` instead of `response()->json([\'error\' => $e->getMessage()], 500)`, Symfony likewise with a `kernel.exception` listener returning a fixed body; keep `str(exc)` only for exceptions you raise with client-safe messages.',
   messages: {
     stack: '`{{expression}}` sends the stack trace of `{{name}}` to the client.',
     db: '`{{expression}}` sends database error details of `{{name}}` to the client.',
@@ -248,6 +250,7 @@ export default defineCheck({
   run(ctx, report) {
     for (const source of ctx.sources) {
       for (const leak of csharpErrorLeaks(source)) report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...siteOf(ctx, source, leak.node) });
+      for (const leak of phpErrorLeaks(source)) report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...siteOf(ctx, source, leak.node, lineSnippet(source, leak.node)) });
     }
     for (const setting of springErrorSettings(ctx)) {
       report({ messageId: 'springSetting', data: { line: setting.text }, location: setting.location, evidence: { snippet: setting.text } });

@@ -1,3 +1,4 @@
+import { lineSnippet } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import { at, functionName, isPython, resolveValue } from '../../analysis/code-auth.js';
 import { argument, type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
@@ -139,8 +140,9 @@ export default defineCheck({
       if (source.language === 'php') {
         if (/(^|\/)(tests?|vendor)\//i.test(source.file)) continue;
         for (const hit of phpWeakHashes(source)) {
-          if (hit.iterations !== undefined) report({ messageId: 'iterations', data: { call: hit.written, iterations: hit.iterations }, ...at(ctx, source, hit.node) });
-          else report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm }, ...at(ctx, source, hit.node) });
+          const where = at(ctx, source, hit.node, lineSnippet(source, hit.node));
+          if (hit.iterations !== undefined) report({ messageId: 'iterations', data: { call: hit.written, iterations: hit.iterations }, ...where });
+          else report({ messageId: 'fastHash', data: { call: hit.written, algorithm: hit.algorithm }, ...where });
         }
         continue;
       }
