@@ -125,7 +125,7 @@ export const jsTransportLibraries: TransportProvider = {
     middlewareCode: /\blusca\s*\(|\bsecure\.Secure\s*\(/,
     alternatives: {
       'X-Frame-Options': /\bframeguard\b/,
-      'Strict-Transport-Security': /helmet\.hsts\s*\(|\bhsts\s*\(/,
+      'Strict-Transport-Security': /helmet\.hsts\s*\(|\bstrictTransportSecurity\s*\(|\bhsts\s*\(/,
       'Referrer-Policy': /referrerPolicy\s*\(/,
       'Content-Security-Policy': /contentSecurityPolicy\s*\(/,
     },
