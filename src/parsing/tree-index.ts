@@ -1,77 +1,31 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { charge, overBudget } from './budget.js';
+import { charge } from './budget.js';
 
 /**
- * Parent links for a syntax tree, built once per tree in one cursor walk.
+ * Parent links, remembered per tree for the nodes analysis asked about.
  *
- * web-tree-sitter's `node.parent` descends from the root every time, scanning the children of
- * every node on the way: one call costs the depth times the width of the tree above the node, so an
- * ancestor loop over every node of a long file (minified bundles, thousands of routes in one
- * module) is quadratic. Analysis code asks `parentOf(node)` instead, which is one map lookup.
+ * web-tree-sitter's `node.parent` descends from the root every time (its cost is the depth times the
+ * width of the tree above the node), so each node's parent is asked once and remembered: an ancestor
+ * loop over many nodes of one file climbs through parents it already knows. Only asked nodes are
+ * remembered, not every node of every tree.
  */
-const parentMaps = new WeakMap<Tree, Map<number, Node>>();
+const parentMaps = new WeakMap<Tree, Map<number, Node | null>>();
 
-function buildParents(tree: Tree): Map<number, Node> {
-  const parents = new Map<number, Node>();
-  const cursor = tree.walk();
-  const stack: Node[] = [];
-  let steps = 0;
-  try {
-    for (;;) {
-      // The walk charges the file's budget as it goes: on a file that runs out, it stops (the
-      // partial map is never read: `parentOf` answers null for such a file).
-      if ((++steps & 15) === 0 && charge(tree)) break;
-      if (cursor.gotoFirstChild()) {
-        // Only nodes with children become parents: leaves are never materialised.
-        cursor.gotoParent();
-        const node = cursor.currentNode;
-        cursor.gotoFirstChild();
-        stack.push(node);
-        parents.set(cursor.nodeId, node);
-        continue;
-      }
-      let done = false;
-      for (;;) {
-        const parent = stack[stack.length - 1];
-        if (parent && cursor.gotoNextSibling()) {
-          parents.set(cursor.nodeId, parent);
-          break;
-        }
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
-        stack.pop();
-      }
-      if (done) break;
-    }
-  } finally {
-    cursor.delete();
-  }
-  return parents;
-}
-
-function parentsOf(tree: Tree): Map<number, Node> {
-  let parents = parentMaps.get(tree);
-  if (!parents) {
-    parents = buildParents(tree);
-    parentMaps.set(tree, parents);
-  }
-  return parents;
-}
-
-/** The parent of a node (null for the root), in constant time once the tree is indexed. */
+/** The parent of a node (null for the root); each node's parent is computed once per tree. */
 export function parentOf(node: Node | null | undefined): Node | null {
   if (!node) return null;
   // A file over its time budget has no ancestors: loops climbing its tree stop at once.
   if (charge(node.tree)) return null;
-  const parents = parentsOf(node.tree);
-  // The walk that built the index may have used up the budget: its map is partial.
-  if (overBudget(node.tree)) return null;
-  const parent = parents.get(node.id);
-  if (parent) return parent;
-  // Not indexed: the root, or a node the walk never met (it meets every node of the tree it was built on).
-  return node.id === node.tree.rootNode.id ? null : node.parent;
+  let parents = parentMaps.get(node.tree);
+  if (!parents) {
+    parents = new Map();
+    parentMaps.set(node.tree, parents);
+  }
+  const known = parents.get(node.id);
+  if (known !== undefined) return known;
+  const parent = node.parent;
+  parents.set(node.id, parent);
+  return parent;
 }
 
 /** The ancestors of a node, innermost first. */
