@@ -94,7 +94,7 @@ function formRequestAuthorises(project: PhpProject, cls: PhpClass, method: Node)
 
 /**
  * A route middleware written as `can:…`, `role:…`, `permission:…`, `ability:…` or `Authorize::using(…)`,
- * or a project middleware class whose `handle()` reads a route parameter (`$request->route('server')`):
+ * or a project middleware class whose `handle()` reads a route parameter by name (`$request->route('server')`):
  * it can compare the bound object with the caller before the action runs.
  */
 function middlewareAuthorises(ctx: CheckContext, project: PhpProject, endpoint: Endpoint): boolean {
@@ -105,7 +105,7 @@ function middlewareAuthorises(ctx: CheckContext, project: PhpProject, endpoint: 
     if (/^\W{0,3}(can|role|roles|permission|ability|abilities|scope|scopes):|^Authorize::using/.test(text)) return true;
     const name = /^\\?([\w\\]+)::class/.exec(text)?.[1]?.replace(/^.*\\/, '');
     if (!name) return false;
-    return [...project.classes.values()].some((cls) => cls.name === name && /->route\(|->parameter\(|->parameters\(/.test(project.methodOf(cls, 'handle')?.method.text ?? ''));
+    return [...project.classes.values()].some((cls) => cls.name === name && /\$\w+->route\(\s*['"]|->parameter\(\s*['"]/.test(project.methodOf(cls, 'handle')?.method.text ?? ''));
   });
 }
 
