@@ -108,7 +108,7 @@ end
     expect(states['POST /notes']).toBe('protected');
   });
 
-  it('filters that raise, render 404 or call the auth helper only under a condition are not proof; a loader is not auth', async () => {
+  it('filters that raise, render 404 or call the auth helper only under a condition are not proof; a loader and a record check that reads no identity are not auth', async () => {
     const states = await collectController(`class NotesController < ActionController::API
   before_action :must_exist, only: :show
   before_action :token_or_raise, only: :create
@@ -141,7 +141,7 @@ end
 end
 `);
     expect(states['GET /notes']).toBe('unprotected');
-    expect(states['GET /notes/{id}']).toBe('unknown');
+    expect(states['GET /notes/{id}']).toBe('unprotected');
     expect(states['POST /notes']).toBe('unknown');
     expect(states['PATCH /notes/{id}']).toBe('unknown');
     expect(states['DELETE /notes/{id}']).toBe('unprotected');
