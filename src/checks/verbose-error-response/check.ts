@@ -1,3 +1,5 @@
+import { enclosingFunction as phpEnclosingFunction } from '../../collectors/code/php/requests.js';
+import { isAdminEndpoint } from '../../analysis/code-authz.js';
 import { lineSnippet } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
@@ -250,7 +252,14 @@ export default defineCheck({
   run(ctx, report) {
     for (const source of ctx.sources) {
       for (const leak of csharpErrorLeaks(source)) report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...siteOf(ctx, source, leak.node) });
-      for (const leak of phpErrorLeaks(source)) report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...siteOf(ctx, source, leak.node, lineSnippet(source, leak.node)) });
+      for (const leak of phpErrorLeaks(source)) {
+        const site = siteOf(ctx, source, leak.node, lineSnippet(source, leak.node));
+        // An administrator's diagnostic (`/admin/settings/mail/test` answering the SMTP error) is meant to show the cause.
+        const method = phpEnclosingFunction(leak.node);
+        const line = method ? method.startPosition.row + 1 : -1;
+        if (ctx.inventory.endpoints.some((endpoint) => endpoint.handler?.file === source.file && endpoint.handler.line === line && isAdminEndpoint(endpoint))) continue;
+        report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...site });
+      }
     }
     for (const setting of springErrorSettings(ctx)) {
       report({ messageId: 'springSetting', data: { line: setting.text }, location: setting.location, evidence: { snippet: setting.text } });
