@@ -171,6 +171,18 @@ export function headerMiddleware(ctx: CheckContext, app: AppEntry): string | und
   return match ? match[0].replace(/\s*\($/, '').replace(/\s*\(\s*\)$/, '') : undefined;
 }
 
+/** The `X-Powered-By` value an app sends by default, when its framework sends one. */
+export function poweredByDefault(app: AppEntry): string | undefined {
+  return providers().byFamily[app.family].find((p) => p.id === app.framework)?.provider.app?.poweredBy?.(app);
+}
+
+/** Whether the family's code turns `X-Powered-By` off: header middleware that hides it, or a setting or removal written in a source. */
+export function poweredByHidden(ctx: CheckContext, family: Family): boolean {
+  if (providers().byFamily[family].some((p) => p.provider.headers?.hidesPoweredBy?.(ctx) === true)) return true;
+  const code = memoUnion(`powered-by:${family}`, () => providers().byFamily[family].flatMap((p) => (p.provider.headers?.poweredByOff ? [p.provider.headers.poweredByOff] : [])));
+  return code !== undefined && workspaceHas(ctx, family, code);
+}
+
 /** Other ways to set a header whatever the framework: `nosniff` written, a CSP `frame-ancestors`. */
 const HEADER_ALTERNATIVES: Partial<Record<SecurityHeader, { code: RegExp; infra?: RegExp }>> = {
   'X-Content-Type-Options': { code: /\bnosniff\b/ },

@@ -1,7 +1,6 @@
-import { appAt, appsOf, describeApp, configLines, helmetUse, infraOf, workspaceHas } from '../../analysis/code-transport.js';
+import { appAt, appsOf, describeApp, configLines, infraOf, poweredByDefault, poweredByHidden } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
 
-const DISABLED = /\.disable\(\s*['"]x-powered-by['"]\s*\)|\.set\(\s*['"]x-powered-by['"]\s*,\s*false\s*\)|hidePoweredBy\s*\(|removeHeader\(\s*['"]x-powered-by['"]\s*\)/i;
 const PROXY_HIDES = /^(proxy_hide_header|more_clear_headers)\s+['"]?X-Powered-By/i;
 
 export default defineCheck({
@@ -24,13 +23,10 @@ export default defineCheck({
     serverTokens: '`server_tokens on` puts the nginx version in every `Server` header.',
   },
   run(ctx, report) {
-    const hidden =
-      helmetUse(ctx)?.poweredBy === true ||
-      workspaceHas(ctx, 'js', DISABLED) ||
-      infraOf(ctx, ['nginx']).some((file) => configLines(file).some((line) => PROXY_HIDES.test(line.text)));
+    const proxyHides = infraOf(ctx, ['nginx']).some((file) => configLines(file).some((line) => PROXY_HIDES.test(line.text)));
     for (const app of appsOf(ctx)) {
-      if (hidden || (app.framework !== 'express' && app.framework !== 'nestjs')) continue;
-      if (app.framework === 'nestjs' && /FastifyAdapter/.test(app.node.text)) continue;
+      // The framework's default (Express, Nest on its Express adapter), unless the code or the proxy hides it.
+      if (proxyHides || poweredByDefault(app) === undefined || poweredByHidden(ctx, app.family)) continue;
       report({
         messageId: 'express',
         data: { app: describeApp(app) },

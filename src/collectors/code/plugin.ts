@@ -110,6 +110,8 @@ export interface TransportProvider {
     configuredBy?(source: SourceFile): { node: Node; label: string } | null | undefined;
     /** How an app is named in messages, when not "the NAME app created by `LABEL`". */
     describe?(app: AppEntry): string;
+    /** The `X-Powered-By` value an app sends unless the code turns it off (Express: `Express`). */
+    poweredBy?(app: AppEntry): string | undefined;
   };
   cors?: {
     /** The CORS policy one call declares (middleware options, a plugin registration, a decorator). */
@@ -137,6 +139,10 @@ export interface TransportProvider {
     middlewareCode?: RegExp;
     /** Code that sets a header another way (a setting, a middleware of one header). */
     alternatives?: Partial<Record<SecurityHeader, RegExp>>;
+    /** Code that turns `X-Powered-By` off (an app setting, a header removed); tested on the family's sources. */
+    poweredByOff?: RegExp;
+    /** Structural evidence that the family's code hides `X-Powered-By` (helmet with `hidePoweredBy` left on). */
+    hidesPoweredBy?(ctx: CheckContext): boolean;
   };
 }
 

@@ -28,7 +28,8 @@ describe('framework plugin registry', () => {
   it('writes the code patterns of one language family with the same flags (the driver joins them into one pattern)', () => {
     for (const family of ['js', 'python'] as const) {
       const providers = transportProviders().filter(({ provider }) => provider.family === family);
-      for (const patterns of [providers.map(({ provider }) => provider.https?.code), providers.map(({ provider }) => provider.headers?.middlewareCode)]) {
+      const pick = (read: (provider: (typeof providers)[number]['provider']) => RegExp | undefined): (RegExp | undefined)[] => providers.map(({ provider }) => read(provider));
+      for (const patterns of [pick((p) => p.https?.code), pick((p) => p.headers?.middlewareCode), pick((p) => p.headers?.poweredByOff), pick((p) => p.cors?.requestOrigin)]) {
         const flags = new Set(patterns.flatMap((pattern) => (pattern ? [pattern.flags] : [])));
         expect(flags.size).toBeLessThanOrEqual(1);
       }

@@ -1,11 +1,16 @@
 import type { TransportProvider } from '../plugin.js';
 
-/** Express apps (`express()`); `req.secure` tested in code forces HTTPS. CORS and helmet are js/transport.ts. */
+/**
+ * Express apps (`express()`), which send `X-Powered-By: Express` unless `app.disable('x-powered-by')` or
+ * `app.set('x-powered-by', false)`; `req.secure` tested in code forces HTTPS. CORS and helmet are js/transport.ts.
+ */
 export const expressTransport: TransportProvider = {
   family: 'js',
   app: {
     name: 'Express',
     createdBy: (call) => call.callee === 'express' || call.callee === 'express.default',
+    poweredBy: () => 'Express',
   },
   https: { code: /\breq\.secure\b/i },
+  headers: { poweredByOff: /\.disable\(\s*['"]x-powered-by['"]\s*\)|\.set\(\s*['"]x-powered-by['"]\s*,\s*false\s*\)/i },
 };

@@ -129,5 +129,8 @@ export const jsTransportLibraries: TransportProvider = {
       'Referrer-Policy': /referrerPolicy\s*\(/,
       'Content-Security-Policy': /contentSecurityPolicy\s*\(/,
     },
+    // helmet's older `hidePoweredBy()`, Node's `res.removeHeader('x-powered-by')`.
+    poweredByOff: /hidePoweredBy\s*\(|removeHeader\(\s*['"]x-powered-by['"]\s*\)/i,
+    hidesPoweredBy: (ctx) => helmetUse(ctx)?.poweredBy === true,
   },
 };

@@ -3,12 +3,16 @@ import { literalValue } from '../../../analysis/code.js';
 import type { TransportProvider } from '../plugin.js';
 import { jsCorsPolicy } from '../js/transport.js';
 
-/** Nest apps (`NestFactory.create`), their CORS (`app.enableCors(opts)`, `NestFactory.create(AppModule, { cors })`). */
+/**
+ * Nest apps (`NestFactory.create`; on the default Express adapter they send `X-Powered-By: Express`, on
+ * `FastifyAdapter` nothing), their CORS (`app.enableCors(opts)`, `NestFactory.create(AppModule, { cors })`).
+ */
 export const nestTransport: TransportProvider = {
   family: 'js',
   app: {
     name: 'NestJS',
     createdBy: (call) => call.callee === '@nestjs/core.NestFactory.create',
+    poweredBy: (app) => (/FastifyAdapter/.test(app.node.text) ? undefined : 'Express'),
   },
   cors: {
     call(source, call) {
