@@ -92,14 +92,33 @@ export function rubyObjectAccesses(ctx: CheckContext): RubyObjectAccess[] {
   if (owned.size === 0) return [];
   const out: RubyObjectAccess[] = [];
   const seen = new Set<string>();
+  // Each class's first method at a file and line, indexed once: a handler is looked up, not searched for in every class.
+  const actionsAt = new Map<string, { scope: RubyScope; action: string; method: { node: Node; file: SourceFile } }[]>();
+  for (const scope of project.scopes.values()) {
+    if (scope.kind !== 'class') continue;
+    const keys = new Set<string>();
+    for (const [action, method] of scope.methods) {
+      const key = `${method.file.file}:${String(method.node.startPosition.row + 1)}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      const list = actionsAt.get(key);
+      if (list) list.push({ scope, action, method });
+      else actionsAt.set(key, [{ scope, action, method }]);
+    }
+  }
+  const restricted = new Map<RubyScope, boolean>();
+  const isRestricted = (scope: RubyScope): boolean => {
+    let found = restricted.get(scope);
+    if (found === undefined) {
+      found = roleRestricted(project, scope);
+      restricted.set(scope, found);
+    }
+    return found;
+  };
   for (const endpoint of ctx.inventory.endpoints) {
     if (endpoint.auth.state !== 'protected' || !endpoint.handler) continue;
-    const handler = endpoint.handler;
-    for (const scope of project.scopes.values()) {
-      if (scope.kind !== 'class' || roleRestricted(project, scope)) continue;
-      const entry = [...scope.methods.entries()].find(([, method]) => method.file.file === handler.file && method.node.startPosition.row + 1 === handler.line);
-      if (!entry) continue;
-      const [action, method] = entry;
+    for (const { scope, action, method } of actionsAt.get(`${endpoint.handler.file}:${String(endpoint.handler.line)}`) ?? []) {
+      if (isRestricted(scope)) continue;
       const { chain } = project.ancestry(scope);
       const runs = bodies(project, chain, action, method);
       if (checked(runs, identityPattern(endpoint))) continue;
