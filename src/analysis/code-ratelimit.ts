@@ -123,6 +123,10 @@ export function rateLimitAnalysis(ctx: CheckContext): RateLimitAnalysis {
       const mine = providers.filter((provider) => applies(provider, code.via, language));
       if (mine.length > 0) askProviders(scope, endpoint, mine, language, sink);
       else if (endpoint.rateLimit?.state === 'present' && endpoint.rateLimit.where) sink.add({ limiter: collectedLimiter(limiters, endpoint.rateLimit.where, endpoint.rateLimit), level: 'route' });
+      if (applied.length === 0 && unknown.length === 0 && exemptReason === undefined) {
+        const own = handlerAnswersTooMany(scope, endpoint);
+        if (own) sink.flag(own);
+      }
     }
     if (exemptReason !== undefined) applied.length = 0;
     for (const rule of gateway) if (rule.covers(endpoint.path)) sink.add({ limiter: rule.limiter, level: 'gateway' });
@@ -139,6 +143,40 @@ export function rateLimitAnalysis(ctx: CheckContext): RateLimitAnalysis {
   const result: RateLimitAnalysis = { limiters: [...new Set([...limiters.values(), ...covered.keys()])], coverage, covered };
   cache.set(ctx.inventory, result);
   return result;
+}
+
+/** A response of 429 Too Many Requests, or its `Retry-After` header, in any language's spelling. */
+const TOO_MANY = /\b(?:429|StatusTooManyRequests|HTTP_429_TOO_MANY_REQUESTS|TOO_MANY_REQUESTS|TooManyRequests\w*|too_many_requests)\b|Retry-After/;
+const lineStarts = new WeakMap<SourceFile, number[]>();
+
+function startsOf(source: SourceFile): number[] {
+  let starts = lineStarts.get(source);
+  if (!starts) {
+    starts = [0];
+    for (let index = source.text.indexOf('\n'); index >= 0; index = source.text.indexOf('\n', index + 1)) starts.push(index + 1);
+    lineStarts.set(source, starts);
+  }
+  return starts;
+}
+
+/**
+ * A handler that answers 429 Too Many Requests itself (a login that counts failed attempts, a view that
+ * checks its own budget) limits its requests in a way no provider reads: its coverage is unknown, never
+ * missing, so the app is not called unlimited.
+ */
+function handlerAnswersTooMany(scope: RateLimitScope, endpoint: Endpoint): string | undefined {
+  const handler = endpoint.handler;
+  const source = handler ? scope.source(handler.file) : undefined;
+  if (!handler || !source) return undefined;
+  const starts = startsOf(source);
+  const from = starts[handler.line - 1];
+  if (from === undefined) return undefined;
+  const to = starts[handler.endLine ?? handler.line] ?? source.text.length;
+  const match = TOO_MANY.exec(source.text.slice(from, to));
+  if (!match) return undefined;
+  let line = handler.line;
+  while ((starts[line] ?? Number.POSITIVE_INFINITY) <= from + match.index) line += 1;
+  return `the handler answers 429 Too Many Requests itself (${handler.file}:${String(line)}): a limit of its own that apisec does not read`;
 }
 
 /** The phases of the contract (plugin.ts), each provider in registry order; a `stop` verdict ends the endpoint's code evidence. */
