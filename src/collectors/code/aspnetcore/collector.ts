@@ -284,7 +284,11 @@ class Collector {
       if (!this.projectMethod(parts.name)) return receiver;
     }
     // A project method: bind builder arguments (an extension's `this` or a plain parameter) and follow it.
-    const candidates = this.project.methodsNamed(parts.name, parts.receiver && !receiver ? parts.receiver.text : undefined);
+    const named = this.project.methodsNamed(parts.name, parts.receiver && !receiver ? parts.receiver.text : undefined);
+    // Two services of one repository may each declare a method of the same name (`app.MapTodos()` in the API and in
+    // the web front's proxy): the application's own declaration is the one it calls.
+    const own = named.filter((method) => this.files.includes(method.owner.file));
+    const candidates = own.length > 0 ? own : named;
     const target = candidates.find((method) => method.parameters.length >= parts.args.length) ?? candidates[0];
     const argValues = parts.args.map((arg) => this.expression(file, arg, env, root));
     if (target && (receiver || argValues.some(Boolean))) {
