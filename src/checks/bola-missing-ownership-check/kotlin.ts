@@ -118,12 +118,22 @@ export function kotlinObjectAccesses(sources: readonly SourceFile[], infra: read
       }
     }
   }
-  // Ktor route lambdas.
+  // Ktor route lambdas (each file's lambdas listed once, not per route).
+  const lambdas = new Map<string, Node[]>();
+  const lambdasOf = (file: (typeof program.files)[number]): Node[] => {
+    let list = lambdas.get(file.source.file);
+    if (!list) {
+      list = descendants(file.source.tree.rootNode, new Set(['lambda_literal']));
+      lambdas.set(file.source.file, list);
+    }
+    return list;
+  };
+  const filesByName = new Map(program.files.map((file) => [file.source.file, file] as const));
   for (const endpoint of endpoints) {
     if (!endpoint.handler || !endpoint.sources.some((source) => source.via === 'ktor') || !endpoint.parameters.some((param) => param.in === 'path')) continue;
-    const file = program.files.find((candidate) => candidate.source.file === endpoint.handler?.file);
+    const file = filesByName.get(endpoint.handler.file);
     if (!file) continue;
-    const lambda = descendants(file.source.tree.rootNode, new Set(['lambda_literal'])).find((node) => node.startPosition.row + 1 === endpoint.handler?.line && node.startPosition.column + 1 === (endpoint.handler.column ?? node.startPosition.column + 1));
+    const lambda = lambdasOf(file).find((node) => node.startPosition.row + 1 === endpoint.handler?.line && node.startPosition.column + 1 === (endpoint.handler.column ?? node.startPosition.column + 1));
     if (!lambda) continue;
     const ids = ktorIds(lambda);
     if (ids.size === 0) continue;

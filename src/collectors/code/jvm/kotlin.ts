@@ -40,18 +40,37 @@ export function enclosingFunction(node: Node): Node | undefined {
 }
 
 /** The declared type of a name at `at`: a parameter of the enclosing function, a `val x: T` local, or a field of the class. */
+const localTypes = new WeakMap<Node['tree'], Map<number, Map<string, string>>>();
+
+/** The declared types of a function's local properties by name (the first typed declaration of each), read once per function. */
+function localTypesOf(fn: Node): Map<string, string> {
+  let byFunction = localTypes.get(fn.tree);
+  if (!byFunction) {
+    byFunction = new Map();
+    localTypes.set(fn.tree, byFunction);
+  }
+  let types = byFunction.get(fn.id);
+  if (!types) {
+    types = new Map();
+    for (const property of descendants(fn, new Set(['property_declaration']))) {
+      const declaration = firstOfType(property, 'variable_declaration');
+      const name = firstOfType(declaration, 'simple_identifier')?.text;
+      const type = firstOfType(declaration, 'user_type', 'nullable_type');
+      if (name !== undefined && type && !types.has(name)) types.set(name, simpleName(type.text));
+    }
+    byFunction.set(fn.id, types);
+  }
+  return types;
+}
+
 export function kotlinTypeOf(name: string, at: Node, cls: JvmClass | undefined): string | undefined {
   const fn = enclosingFunction(at);
   if (fn) {
     for (const param of named(firstOfType(fn, 'function_value_parameters'))) {
       if (param.type === 'parameter' && named(param)[0]?.text === name) return simpleName(named(param)[1]?.text ?? '');
     }
-    for (const property of descendants(fn, new Set(['property_declaration']))) {
-      const declaration = firstOfType(property, 'variable_declaration');
-      if (firstOfType(declaration, 'simple_identifier')?.text !== name) continue;
-      const type = firstOfType(declaration, 'user_type', 'nullable_type');
-      if (type) return simpleName(type.text);
-    }
+    const local = localTypesOf(fn).get(name);
+    if (local !== undefined) return local;
   }
   for (let owner = cls; owner; owner = owner.outer) {
     const type = owner.fields.get(name);
