@@ -8,6 +8,7 @@ import { rateLimitProviders } from '../collectors/code/plugins.js';
 import { pythonHandler } from '../collectors/code/python/rate-limit.js';
 import { locationOf, snippetOf } from './code.js';
 import { gatewayRules } from './rate-limit/gateway.js';
+import { lineStarts, positionOf } from '../collectors/spec/line-index.js';
 import { type Applied, type Coverage, type Limiter, type RateLimitAnalysis, LEVEL_RANK } from './rate-limit/model.js';
 
 /**
@@ -147,14 +148,13 @@ export function rateLimitAnalysis(ctx: CheckContext): RateLimitAnalysis {
 
 /** A response of 429 Too Many Requests, or its `Retry-After` header, in any language's spelling. */
 const TOO_MANY = /\b(?:429|StatusTooManyRequests|HTTP_429_TOO_MANY_REQUESTS|TOO_MANY_REQUESTS|TooManyRequests\w*|too_many_requests)\b|Retry-After/;
-const lineStarts = new WeakMap<SourceFile, number[]>();
+const lineIndexes = new WeakMap<SourceFile, Uint32Array>();
 
-function startsOf(source: SourceFile): number[] {
-  let starts = lineStarts.get(source);
+function startsOf(source: SourceFile): Uint32Array {
+  let starts = lineIndexes.get(source);
   if (!starts) {
-    starts = [0];
-    for (let index = source.text.indexOf('\n'); index >= 0; index = source.text.indexOf('\n', index + 1)) starts.push(index + 1);
-    lineStarts.set(source, starts);
+    starts = lineStarts(source.text);
+    lineIndexes.set(source, starts);
   }
   return starts;
 }
@@ -174,8 +174,7 @@ function handlerAnswersTooMany(scope: RateLimitScope, endpoint: Endpoint): strin
   const to = starts[handler.endLine ?? handler.line] ?? source.text.length;
   const match = TOO_MANY.exec(source.text.slice(from, to));
   if (!match) return undefined;
-  let line = handler.line;
-  while ((starts[line] ?? Number.POSITIVE_INFINITY) <= from + match.index) line += 1;
+  const { line } = positionOf(starts, from + match.index);
   return `the handler answers 429 Too Many Requests itself (${handler.file}:${String(line)}): a limit of its own that apisec does not read`;
 }
 
