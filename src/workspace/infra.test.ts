@@ -17,6 +17,8 @@ describe('infraKind', () => {
     ['gunicorn.conf.py', 'gunicorn'],
     ['.env', 'dotenv'],
     ['backend/.env.production', 'dotenv'],
+    ['config/packages/security.yaml', 'symfony-security'],
+    ['app/config/security.yml', 'symfony-security'],
   ])('%s is %s', (path, kind) => {
     expect(infraKind(path)).toBe(kind);
   });

@@ -24,7 +24,9 @@ export type InfraKind =
   /** ASP.NET Core `appsettings*.json`. */
   | 'dotnet-config'
   /** Rails `config/secrets.yml` and plaintext `config/credentials*.yml` (not the encrypted `.yml.enc`). */
-  | 'rails-config';
+  | 'rails-config'
+  /** Symfony `config/packages/security.yaml` (legacy `app/config/security.yml`): password hashers. */
+  | 'symfony-security';
 
 const RULES: [RegExp, InfraKind][] = [
   // First: a workflow named `compose-test.yml` or `nginx.yml` is a pipeline, not that tool's configuration.
@@ -33,6 +35,7 @@ const RULES: [RegExp, InfraKind][] = [
   [/(^|\/)(mappers?|mybatis)\/.*\.xml$|(Mapper|Dao|DAO)\.xml$/, 'mybatis-mapper'],
   [/\.prisma$/, 'prisma'],
   [/(^|\/)appsettings(\.[\w-]+)?\.json$/i, 'dotnet-config'],
+  [/(^|\/)config\/(packages\/)?security\.ya?ml$/, 'symfony-security'],
   [/(^|\/)config\/(secrets|credentials)(\/[\w-]+|\.[\w-]+)?\.ya?ml$/, 'rails-config'],
   [/(^|\/)nginx[^/]*\.conf$|\.nginx$|(^|\/)nginx\/.+\.conf$|(^|\/)(sites-available|sites-enabled|conf\.d)\/[^/]+$/i, 'nginx'],
   [/(^|\/)kong[^/]*\.(ya?ml|conf)$/i, 'kong'],

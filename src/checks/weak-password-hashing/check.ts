@@ -7,7 +7,7 @@ import defineCheck from '../define-check.js';
 import { csharpWeakHashes } from './csharp.js';
 import { goWeakHashes } from './go.js';
 import { jvmWeakHashes } from './java.js';
-import { phpWeakHashes } from './php.js';
+import { phpWeakHashes, symfonyWeakHashers } from './php.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -120,8 +120,15 @@ export default defineCheck({
     iterations: '`{{call}}` derives a password hash with only {{iterations}} PBKDF2 iterations.',
     scheme: '`{{setting}}` makes {{algorithm}} the password hashing scheme.',
     encoder: '`{{call}}` stores passwords with {{algorithm}}, not a slow salted hash.',
+    cost: '`{{setting}}` hashes passwords with {{algorithm}} at cost {{cost}}: every guess takes 2^{{cost}} rounds, under the minimum of 2^10.',
   },
   run(ctx, report) {
+    for (const hit of symfonyWeakHashers(ctx.infra)) {
+      const location = { location: { file: hit.file, line: hit.line }, evidence: { snippet: hit.setting } };
+      if (hit.kind === 'iterations') report({ messageId: 'iterations', data: { call: hit.setting, iterations: hit.value ?? 0 }, ...location });
+      else if (hit.kind === 'cost') report({ messageId: 'cost', data: { setting: hit.setting, algorithm: hit.algorithm, cost: hit.value ?? 0 }, ...location });
+      else report({ messageId: 'scheme', data: { setting: hit.setting, algorithm: hit.algorithm }, ...location });
+    }
     for (const source of ctx.sources) {
       if (source.language === 'csharp') {
         for (const hit of csharpWeakHashes(source, MIN_PBKDF2_ITERATIONS)) {
