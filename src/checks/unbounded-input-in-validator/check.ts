@@ -217,14 +217,35 @@ function jsSchemas(ctx: CheckContext, source: SourceFile): { node: Node; name: s
   return out;
 }
 
+const BODY_PARAMETER_TYPE = /@Body\([^)]*\)\s*\w+\s*:\s*(\w+)/g;
+const bodyTypes = new WeakMap<CheckContext, Set<string>>();
+
+/**
+ * Whether some file declares a `@Body() dto: Name` parameter. The type names after every `@Body(…) x:`
+ * of the project are read once per audit (it was a regular expression per class over every file).
+ */
+function usedAsBody(ctx: CheckContext, name: string): boolean {
+  // A name with characters outside \w keeps the former per-name scan (its own regular expression semantics).
+  if (!/^\w+$/.test(name)) return ctx.sources.some((other) => new RegExp(`@Body\\([^)]*\\)\\s*\\w+\\s*:\\s*${name}\\b`).test(other.text));
+  let types = bodyTypes.get(ctx);
+  if (!types) {
+    types = new Set();
+    for (const other of ctx.sources) {
+      if (!other.text.includes('@Body(')) continue;
+      for (const match of other.text.matchAll(BODY_PARAMETER_TYPE)) if (match[1]) types.add(match[1]);
+    }
+    bodyTypes.set(ctx, types);
+  }
+  return types.has(name);
+}
+
 function nestDtos(ctx: CheckContext, source: SourceFile): { node: Node; name: string; fields: string[] }[] {
   const out: { node: Node; name: string; fields: string[] }[] = [];
   for (const cls of nodesOfType(source, 'class_declaration')) {
     const name = cls.childForFieldName('name')?.text;
     const body = cls.childForFieldName('body');
     if (!name || !body) continue;
-    const usedAsBody = ctx.sources.some((other) => new RegExp(`@Body\\([^)]*\\)\\s*\\w+\\s*:\\s*${name}\\b`).test(other.text));
-    if (!usedAsBody) continue;
+    if (!usedAsBody(ctx, name)) continue;
     const fields: string[] = [];
     let decorators: string[] = [];
     for (const member of body.namedChildren) {
