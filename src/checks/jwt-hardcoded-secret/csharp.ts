@@ -142,6 +142,10 @@ function configPath(node: Node | undefined, depth = 0): string | undefined {
     if (name === 'Value') return sectionOf(owner, depth);
     const bound0 = owner ? optionsPath(owner, name) : undefined;
     if (bound0) return bound0;
+    // `jwtOptions.Key` of a local filled by `config.GetSection("Jwt").Bind(jwtOptions)`.
+    const boundType = owner?.type === 'identifier' ? instanceType(owner) : undefined;
+    const boundSection = boundType ? sectionOfType(boundType) : undefined;
+    if (boundSection) return `${boundSection}:${name}`;
     // `settings.Secret` of `var settings = config.GetSection("Jwt").Get<JwtSettings>()`.
     let bound = owner?.type === 'identifier' ? valueOf(owner.text, owner) : owner;
     while (bound && (bound.type === 'postfix_unary_expression' || bound.type === 'parenthesized_expression')) bound = kids(bound)[0];
@@ -155,7 +159,23 @@ function configPath(node: Node | undefined, depth = 0): string | undefined {
 }
 
 /** Options classes bound to a configuration section (`Configure<JwtOptions>(config.GetSection("Jwt"))`), for the current run. */
-let optionSections = new Map<string, string>();
+let optionSections = new Map<string, { section: string; file: string }[]>();
+/** The file being read: two services of one repository may bind same-named option classes to different sections. */
+let readingFile = '';
+
+/** The section `type` is bound to, by the binding nearest the file being read (the same service's Program.cs). */
+function sectionOfType(type: string): string | undefined {
+  const bindings = optionSections.get(type);
+  if (!bindings?.length) return undefined;
+  const shared = (file: string): number => {
+    const a = file.split('/');
+    const b = readingFile.split('/');
+    let i = 0;
+    while (i < a.length - 1 && i < b.length - 1 && a[i] === b[i]) i += 1;
+    return i;
+  };
+  return [...bindings].sort((x, y) => shared(y.file) - shared(x.file))[0]?.section;
+}
 let optionsProject: CsProject | undefined;
 
 /** `BindConfiguration(nameof(JwtOptions))`, `GetSection(JwtOptions.SectionName)`, `"Jwt"`: the section name. */
@@ -183,27 +203,79 @@ function bindSection(node: Node | undefined): string | undefined {
   return undefined;
 }
 
-function collectOptionSections(project: CsProject): Map<string, string> {
-  const out = new Map<string, string>();
+function collectOptionSections(project: CsProject): Map<string, { section: string; file: string }[]> {
+  const out = new Map<string, { section: string; file: string }[]>();
+  const bind = (type: string, section: string, file: string): void => {
+    out.set(type, [...(out.get(type) ?? []), { section, file }]);
+  };
   for (const file of project.files) {
-    if (!/Configure<|AddOptions<|BindConfiguration/.test(file.source.text)) continue;
+    if (!/Configure<|AddOptions<|BindConfiguration|\.Bind\(/.test(file.source.text)) continue;
     walk(file.source.tree.rootNode, (node) => {
       const parts = invocationParts(node);
       if (!parts) return true;
       if (parts.name === 'Configure' && parts.generic) {
         const section = bindSection(parts.args[0]);
-        if (section) out.set(typeName(parts.generic), section);
+        if (section) bind(typeName(parts.generic), section, file.source.file);
       } else if (parts.name === 'BindConfiguration' || parts.name === 'Bind') {
         let receiver = parts.receiver;
         while (receiver && invocationParts(receiver) && invocationParts(receiver)?.name !== 'AddOptions') receiver = invocationParts(receiver)?.receiver;
         const options = receiver ? invocationParts(receiver) : undefined;
-        const section = parts.name === 'BindConfiguration' ? sectionName(parts.args[0]) : bindSection(parts.args[0]);
-        if (options?.name === 'AddOptions' && options.generic && section) out.set(typeName(options.generic), section);
+        if (options?.name === 'AddOptions') {
+          const section = parts.name === 'BindConfiguration' ? sectionName(parts.args[0]) : bindSection(parts.args[0]);
+          if (options.generic && section) bind(typeName(options.generic), section, file.source.file);
+        } else if (parts.name === 'Bind' && parts.args.length > 0) {
+          // `config.GetSection("Jwt").Bind(settings)`, `config.Bind("Jwt", settings)`, `Configure<T>(o => section.Bind(o))`.
+          const [first, second] = parts.args;
+          const outer = parts.receiver ? bindSection(parts.receiver) : undefined;
+          const inner = second ? sectionName(first) : undefined;
+          const section = second ? (inner && outer ? `${outer}:${inner}` : inner) : outer;
+          const type = instanceType(second ?? first);
+          if (section && type) bind(type, section, file.source.file);
+        }
       }
       return true;
     });
   }
   return out;
+}
+
+/**
+ * The class of the object an expression names: `new JwtSettings()`, a local declared `JwtSettings s = new()` or
+ * `var s = new JwtSettings()`, a field or parameter of that type, or the parameter of `Configure<JwtSettings>(o => …)`.
+ */
+function instanceType(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'object_creation_expression') return typeName(field(node, 'type')?.text ?? '');
+  if (node.type !== 'identifier') return undefined;
+  const name = node.text;
+  for (let up: Node | null = node.parent; up; up = up.parent) {
+    if (up.type !== 'lambda_expression') continue;
+    const parameters = field(up, 'parameters') ?? kids(up)[0];
+    if (!parameters || !(parameters.text === name || kids(parameters).some((parameter) => (field(parameter, 'name') ?? parameter).text === name))) continue;
+    let call: Node | null = up.parent;
+    while (call && (call.type === 'argument' || call.type === 'argument_list')) call = call.parent;
+    const parts = call ? invocationParts(call) : undefined;
+    return parts?.name === 'Configure' && parts.generic ? typeName(parts.generic) : undefined;
+  }
+  let root: Node = node;
+  while (root.parent) root = root.parent;
+  let found: string | undefined;
+  walk(root, (child) => {
+    if (child.type !== 'variable_declaration' || child.startIndex > node.startIndex) return child.startIndex <= node.startIndex;
+    const declarator = kids(child).find((part) => part.type === 'variable_declarator' && kids(part)[0]?.text === name);
+    if (!declarator) return true;
+    const declared = field(child, 'type');
+    if (declared && declared.type !== 'implicit_type' && declared.text !== 'var') found = typeName(declared.text);
+    else {
+      const init = kids(declarator).find((part) => part.type === 'equals_value_clause');
+      const value = init ? kids(init)[0] : kids(declarator)[1];
+      if (value?.type === 'object_creation_expression') found = typeName(field(value, 'type')?.text ?? '');
+    }
+    return true;
+  });
+  if (found) return found;
+  const member = memberType(name, node);
+  return member ? typeName(member) : undefined;
 }
 
 /** The declared type of a field, property or parameter named `name` in the class around `use`. */
@@ -231,7 +303,7 @@ function optionsPath(owner: Node, property: string): string | undefined {
   const declared = memberType(base.text, base);
   if (!declared) return undefined;
   const type = typeName(/^IOptions(?:Snapshot|Monitor)?<(.+)>$/.exec(declared)?.[1] ?? declared);
-  const section = optionSections.get(type);
+  const section = sectionOfType(type);
   return section ? `${section}:${property}` : undefined;
 }
 
@@ -281,10 +353,17 @@ export function csharpConfigSecrets(sources: readonly SourceFile[], infra: reado
   optionSections = collectOptionSections(optionsProject);
   const out: ConfigSecret[] = [];
   for (const source of csharp) {
+    readingFile = source.file;
     walk(source.tree.rootNode, (node) => {
       if (node.type !== 'object_creation_expression' || typeName(field(node, 'type')?.text ?? '') !== 'SymmetricSecurityKey') return true;
       let arg: Node | undefined = kids(kids(field(node, 'arguments') ?? node).find((child) => child.type === 'argument') ?? node)[0];
-      for (let hop = 0; arg && hop < 3; hop += 1) {
+      for (let hop = 0; arg && hop < 4; hop += 1) {
+        // `var key = Encoding.ASCII.GetBytes(_jwtSettings.Secret); new SymmetricSecurityKey(key)`.
+        const held = arg.type === 'identifier' ? valueOf(arg.text, arg) : undefined;
+        if (held && invocationParts(held) && BYTES.test(invocationParts(held)?.name ?? '')) {
+          arg = held;
+          continue;
+        }
         const parts = invocationParts(arg);
         if (!parts || !BYTES.test(parts.name)) break;
         arg = parts.args[0];
