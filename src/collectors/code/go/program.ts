@@ -124,11 +124,19 @@ export function goProgram(sources: readonly SourceFile[]): GoProgram {
       if (resolved.has(importPath)) return resolved.get(importPath);
       let found: GoPackage | undefined;
       for (const module of modules) {
-        if (importPath === module) found = packages.find((pkg) => pkg.dir === '' && pkg.name !== 'main');
-        else if (importPath.startsWith(`${module}/`)) {
-          const dir = importPath.slice(module.length + 1);
-          found = packages.find((pkg) => pkg.dir === dir && pkg.name !== 'main') ?? packages.find((pkg) => pkg.dir.endsWith(`/${dir}`) && pkg.name !== 'main');
+        if (importPath === module.path) found = packages.find((pkg) => pkg.dir === module.root && pkg.name !== 'main');
+        else if (importPath.startsWith(`${module.path}/`)) {
+          const rest = importPath.slice(module.path.length + 1);
+          const dir = module.root === '' ? rest : `${module.root}/${rest}`;
+          found = packages.find((pkg) => pkg.dir === dir && pkg.name !== 'main');
         }
+        if (found) break;
+      }
+      // A module path read from too few imports: the one directory that ends with the rest.
+      for (const module of found ? [] : modules) {
+        if (!importPath.startsWith(`${module.path}/`)) continue;
+        const rest = importPath.slice(module.path.length + 1);
+        found = packages.find((pkg) => pkg.dir.endsWith(`/${rest}`) && pkg.name !== 'main');
         if (found) break;
       }
       resolved.set(importPath, found);
@@ -148,26 +156,58 @@ export function goImports(sources: readonly SourceFile[], paths: readonly string
   );
 }
 
+interface Module {
+  /** The module path of go.mod (`github.com/acme/api`). */
+  path: string;
+  /** The workspace directory that holds that go.mod ('' at the top). */
+  root: string;
+}
+
+function underDir(file: string, dir: string): boolean {
+  return dir === '' || file.startsWith(`${dir}/`);
+}
+
 /**
- * The module paths of go.mod, read from the imports: an import path that ends with a directory of
- * the workspace names the module as the rest (`github.com/acme/api/internal/auth` and `internal/auth`
- * → `github.com/acme/api`). Standard-library look-alikes (`net/http` beside a `http/` folder) lose
- * to paths with a domain.
+ * The modules of go.mod, read from the imports: an import path and a package directory that end with the
+ * same segments name the module as the rest of the path and its root as the rest of the directory
+ * (`github.com/acme/api/internal/auth` and `services/api/internal/auth` → `github.com/acme/api` at
+ * `services/api`), counted only when an importing file lies under that root, so that two services of one
+ * repository that both hold an `internal/auth` each resolve to their own. Standard-library look-alikes
+ * (`net/http` beside a `http/` folder) lose to paths with a domain.
  */
-function modulePaths(files: readonly GoFile[], packages: readonly GoPackage[]): string[] {
-  const votes = new Map<string, number>();
-  const dirs = new Set(packages.map((pkg) => pkg.dir).filter((dir) => dir !== ''));
-  const paths = new Set(files.flatMap((file) => [...file.imports.values()]));
-  for (const path of paths) {
-    for (const dir of dirs) {
-      if (!path.endsWith(`/${dir}`)) continue;
-      const module = path.slice(0, -(dir.length + 1));
-      votes.set(module, (votes.get(module) ?? 0) + 1);
+function modulePaths(files: readonly GoFile[], packages: readonly GoPackage[]): Module[] {
+  const byLast = new Map<string, string[]>();
+  for (const dir of new Set(packages.map((pkg) => pkg.dir).filter((dir) => dir !== ''))) {
+    const last = dir.slice(dir.lastIndexOf('/') + 1);
+    byLast.set(last, [...(byLast.get(last) ?? []), dir]);
+  }
+  const importers = new Map<string, Set<string>>();
+  for (const file of files) {
+    for (const path of file.imports.values()) {
+      const set = importers.get(path) ?? new Set<string>();
+      set.add(file.source.file);
+      importers.set(path, set);
     }
   }
-  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const withDomain = ranked.filter(([module]) => (module.split('/')[0] ?? '').includes('.')).map(([module]) => module);
+  const votes = new Map<string, { module: Module; votes: number }>();
+  for (const [path, from] of importers) {
+    const segments = path.split('/');
+    for (const dir of byLast.get(segments.at(-1) ?? '') ?? []) {
+      const parts = dir.split('/');
+      let shared = 0;
+      while (shared < parts.length && shared < segments.length - 1 && parts[parts.length - 1 - shared] === segments[segments.length - 1 - shared]) shared += 1;
+      if (shared === 0) continue;
+      const module: Module = { path: segments.slice(0, segments.length - shared).join('/'), root: parts.slice(0, parts.length - shared).join('/') };
+      if (![...from].some((file) => underDir(file, module.root))) continue;
+      const key = `${module.path}\u0000${module.root}`;
+      const entry = votes.get(key) ?? { module, votes: 0 };
+      entry.votes += 1;
+      votes.set(key, entry);
+    }
+  }
+  const ranked = [...votes.values()].sort((a, b) => b.votes - a.votes || a.module.path.localeCompare(b.module.path) || a.module.root.localeCompare(b.module.root));
+  const withDomain = ranked.filter(({ module }) => (module.path.split('/')[0] ?? '').includes('.')).map(({ module }) => module);
   if (withDomain.length > 0) return withDomain;
   const top = ranked[0];
-  return top && top[1] >= 2 ? [top[0]] : [];
+  return top && top.votes >= 2 ? [top.module] : [];
 }

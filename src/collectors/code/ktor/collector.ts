@@ -135,7 +135,7 @@ function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, 
       return;
     }
     // An extension function on Route called here: `userRoutes(service)`.
-    const targets = walk.extensions.get(call.name) ?? [];
+    const targets = extensionTargets(walk.extensions.get(call.name) ?? [], file);
     for (const target of targets) {
       if (walk.stack.includes(target) || !target.body) continue;
       walk.stack.push(target);
@@ -145,6 +145,39 @@ function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, 
     // Other builders with a lambda (`intercept`, `rateLimit(…) { }`, `install(…)` inside a route): walk inside.
     if (!VERBS[call.name] && call.lambda && targets.length === 0 && call.name !== 'handle') walkBlock(call.lambda, prefix, guards, scope, walk, depth + 1, limits);
   }
+}
+
+function directoryOf(file: JvmFile): string {
+  const at = file.source.file.lastIndexOf('/');
+  return at < 0 ? '' : file.source.file.slice(0, at);
+}
+
+/** Number of leading directory segments two paths share. */
+function sharedDepth(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  let depth = 0;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== '') depth += 1;
+  return depth;
+}
+
+/**
+ * The declarations a call `name()` in `from` reaches: Kotlin's lookup (the caller's package, an explicit
+ * import, a wildcard import); when two services of one repository declare the same function in the same
+ * package (two Ktor projects generated as `com.example`), each service's source set holds its own, so the
+ * declarations nearest the caller's directory win.
+ */
+function extensionTargets(declared: readonly JvmMethod[], from: JvmFile): JvmMethod[] {
+  if (declared.length <= 1) return [...declared];
+  const visible = declared.filter((fn) => {
+    const qualified = fn.file.pkg === '' ? fn.name : `${fn.file.pkg}.${fn.name}`;
+    return fn.file.pkg === from.pkg || from.imports.get(fn.name) === qualified || from.wildcards.includes(fn.file.pkg);
+  });
+  const candidates = visible.length > 0 ? visible : declared;
+  const here = directoryOf(from);
+  const depths = candidates.map((fn) => sharedDepth(directoryOf(fn.file), here));
+  const best = Math.max(...depths);
+  return candidates.filter((_, index) => depths[index] === best);
 }
 
 /** `install(Authentication) { jwt("auth-jwt") { … } }` / `authentication { basic { … } }`: provider name → mechanism. */
