@@ -65,12 +65,32 @@ export function parseSync(language: SourceLanguage, text: string, timeoutMs = Nu
     parser.setLanguage(lang);
     parsers.set(language, parser);
   }
-  if (!Number.isFinite(timeoutMs)) return parser.parse(text) ?? undefined;
+  const input = language === 'kotlin' ? kotlinParseInput(text) : text;
+  if (!Number.isFinite(timeoutMs)) return withText(parser.parse(input) ?? undefined, input, text);
   const deadline = performance.now() + timeoutMs;
   // Returning true from the progress callback cancels the parse.
-  const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+  const tree = parser.parse(input, null, { progressCallback: () => performance.now() > deadline });
   if (!tree) parser.reset();
-  return tree ?? undefined;
+  return withText(tree ?? undefined, input, text);
+}
+
+/**
+ * The Kotlin grammar's scanner (tree-sitter-kotlin before fwcd/tree-sitter-kotlin#157) fails on an infix
+ * call whose name starts with `e` (`Users.id eq id`, Exposed's every condition): the error swallows the
+ * enclosing class. The parser reads a copy where such a name starts with `E` (same length, still an
+ * identifier); the tree reads its text from the original, so every node's text and position are the file's.
+ */
+const KOTLIN_E_INFIX = /([\w)\]"'}][ \t]+)e(\w*)(?=[ \t]+[\w("'[{@!])/g;
+const KOTLIN_E_KEYWORDS = new Set(['lse', 'num', 'xpect', 'xternal']);
+
+export function kotlinParseInput(text: string): string {
+  if (!/[ \t]e\w*[ \t]/.test(text)) return text;
+  return text.replace(KOTLIN_E_INFIX, (match: string, before: string, rest: string) => (KOTLIN_E_KEYWORDS.has(rest) ? match : `${before}E${rest}`));
+}
+
+function withText(tree: Tree | undefined, input: string, text: string): Tree | undefined {
+  if (tree && input !== text) (tree as unknown as { textCallback: (index: number) => string }).textCallback = (index) => text.slice(index);
+  return tree;
 }
 
 export async function parse(language: SourceLanguage, text: string): Promise<Tree | undefined> {

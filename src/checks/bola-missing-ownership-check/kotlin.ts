@@ -2,7 +2,9 @@
  * BOLA in Kotlin: a route takes an object id from the path — a Spring `@PathVariable` parameter, or a
  * Ktor `call.parameters["id"]` read in the route's lambda — and loads, changes or deletes that object
  * by id alone: a Spring Data repository (`findById`, `findByIdOrNull`, `getReferenceById`, `deleteById`),
- * or an Exposed DAO entity (`Order.findById(id)`) — of a model with an owner (`user`, `owner`, `tenant`… property or column), when the route never reads the
+ * an Exposed DAO entity (`Order.findById(id)`), or an Exposed DSL query whose condition compares a column to
+ * the id (`Orders.select { Orders.id eq id }`, `Orders.selectAll().where { … }`, `Orders.update({ … }) { … }`,
+ * `Orders.deleteWhere { … }`) and no owner column — of a model with an owner (`user`, `owner`, `tenant`… property or column), when the route never reads the
  * caller's identity (Ktor `call.principal<…>()` / `call.authentication`, Spring `@AuthenticationPrincipal`,
  * `Principal`, `SecurityContextHolder`) and carries no `@PreAuthorize`/`@PostAuthorize`/`@Secured`.
  */
@@ -10,7 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import { descendants, firstOfType, hasAnnotation, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
-import { asCall } from '../../collectors/code/jvm/calls.js';
+import { asCall, type JvmCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinTargets, kotlinTypeOf } from '../../collectors/code/jvm/kotlin.js';
 import { isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 import type { JvmProgram } from '../../collectors/code/jvm/values.js';
@@ -23,6 +25,10 @@ const OWNER_MEMBER = /\b(?:val|var)\s+(user|owner|tenant|account|customer|author
 const IDENTITY = /\bcall\.(principal|authentication)\b|\bprincipal\s*<|\bSecurityContextHolder\b|\bgetCurrent\w*User\w*\s*\(|\bcurrentUser\b/;
 const SECURITY_ANNOTATIONS = ['PreAuthorize', 'PostAuthorize', 'PostFilter', 'Secured', 'RolesAllowed'];
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
+const IDENTIFIERS: ReadonlySet<string> = new Set(['simple_identifier']);
+/** Exposed DSL calls that take a condition: `select { … }` (before 0.46), `where { … }`, `update({ … })`, `deleteWhere { … }`. */
+const DSL_CONDITIONS = /^(select|where|andWhere|update|deleteWhere|deleteIgnoreWhere)$/;
+const EXPOSED_TABLES = /^(Table|IdTable|IntIdTable|LongIdTable|UIntIdTable|ULongIdTable|UUIDTable|CompositeIdTable)$/;
 
 function repositories(program: JvmProgram): Map<JvmClass, string> {
   const out = new Map<JvmClass, string>();
@@ -58,6 +64,32 @@ function mentions(node: Node | undefined, names: ReadonlySet<string>): boolean {
   return descendants(node, new Set(['simple_identifier'])).some((id) => names.has(id.text)) && !/[+]/.test(node.text);
 }
 
+/** The table object at the start of an Exposed query chain: `Orders` in `Orders.selectAll().where { … }`. */
+function queryTable(call: JvmCall): Node | undefined {
+  let receiver = kotlinBare(call.receiver);
+  for (let depth = 0; receiver && depth < 4; depth += 1) {
+    if (receiver.type === 'simple_identifier') return receiver;
+    const inner = asCall(receiver);
+    if (!inner || !/^(select|selectAll|slice)$/.test(inner.name)) return undefined;
+    receiver = kotlinBare(inner.receiver);
+  }
+  return undefined;
+}
+
+/**
+ * The condition of an Exposed DSL call when it compares a column to one of `names` (`Orders.id eq id`) and
+ * names no owner column: the lambda of `select`/`where`/`deleteWhere`, the first argument of `update` or of
+ * `where(op)`. Read from identifiers, since tree-sitter-kotlin recovers `{ T.id eq id }` with an error node.
+ */
+function idOnlyCondition(call: JvmCall, names: ReadonlySet<string>): boolean {
+  const condition = call.name === 'update' ? (call.named.get('where') ?? call.args[0]) : (call.lambda ?? call.args[0]);
+  if (!condition || (call.name === 'update' && condition.type !== 'lambda_literal')) return false;
+  const identifiers = descendants(condition, IDENTIFIERS);
+  if (!identifiers.some((id) => id.text === 'eq' || id.text === 'inList')) return false;
+  if (identifiers.some((id) => OWNER.test(id.text))) return false;
+  return identifiers.some((id) => names.has(id.text) && id.parent?.type !== 'navigation_suffix');
+}
+
 export function kotlinObjectAccesses(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined, endpoints: readonly Endpoint[]): JavaObjectAccess[] {
   if (!sources.some((source) => source.language === 'kotlin' && (/@PathVariable\b/.test(source.text) || /call\.parameters/.test(source.text)))) return [];
   const program = sharedAnalysis(sources, infra).tracer.program;
@@ -70,6 +102,18 @@ export function kotlinObjectAccesses(sources: readonly SourceFile[], infra: read
     if (IDENTITY.test(body.text)) return;
     for (const node of descendants(body, CALLS)) {
       const call = asCall(node);
+      if (call && endpoint && from && DSL_CONDITIONS.test(call.name) && idOnlyCondition(call, names)) {
+        const tableName = queryTable(call);
+        const table = tableName && /^[A-Z]/.test(tableName.text) ? program.resolveClass(tableName.text, { file: from.file, cls: from.owner }) : undefined;
+        if (table && table.superTypes.some((name) => EXPOSED_TABLES.test(name)) && owned(table, program)) {
+          const key = `${endpoint.id}:${table.name}`;
+          if (!reported.has(key)) {
+            reported.add(key);
+            out.push({ source: from.file.source, node, written: `${tableName?.text ?? ''}.${call.name}`, model: table.name, id: [...names][0] ?? '', write: /^(update|delete)/.test(call.name), endpoint });
+          }
+          continue;
+        }
+      }
       if (!call || call.args.length === 0) continue;
       const hot = call.args.map((arg) => mentions(arg, names));
       const receiver = kotlinBare(call.receiver);
