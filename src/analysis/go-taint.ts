@@ -1,11 +1,11 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { SourceFile } from '../engine/context.js';
 import { callArgs, field, named, parameterNames, stringLiteral, unwrap, walk } from '../collectors/code/go/ast.js';
 import { importsOf } from '../collectors/code/go/program.js';
 import type { CheckContext } from '../engine/context.js';
 import { siteOf } from './code-input.js';
 import { endpointAt } from './endpoints.js';
-import { parentOf } from '../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../parsing/tree-index.js';
 
 /**
  * Request data flowing to a sink inside one Go function, for the injection checks' `go.ts` files.
@@ -152,23 +152,31 @@ function typeName(imports: ReadonlyMap<string, string>, type: string): string | 
   return path ? `${path}.${match[2] ?? ''}` : undefined;
 }
 
-/** Request parameters of a function and of the closures inside it: name → framework. */
-export function goRequestParams(fn: Node, imports: ReadonlyMap<string, string>): Map<string, string> {
+const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'];
+const requestParamsByTree = new WeakMap<Tree, Map<number, ReadonlyMap<string, string>>>();
+
+/**
+ * Request parameters of a function and of the closures inside it: name → framework. `imports` are
+ * the function's file's imports; the answer is computed once per function (five checks ask, each
+ * for every function of every Go file) from the tree's list of functions, not a walk of the body.
+ */
+export function goRequestParams(fn: Node, imports: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  let byFn = requestParamsByTree.get(fn.tree);
+  if (!byFn) {
+    byFn = new Map();
+    requestParamsByTree.set(fn.tree, byFn);
+  }
+  const known = byFn.get(fn.id);
+  if (known) return known;
   const out = new Map<string, string>();
-  walk(
-    fn,
-    (node) => {
-      if (node.type === 'function_declaration' || node.type === 'method_declaration' || node.type === 'func_literal') {
-        for (const param of parameterNames(node)) {
-          const qualified = typeName(imports, param.type);
-          const framework = qualified ? REQUEST_TYPES[qualified] : undefined;
-          if (framework && param.name && param.name !== '_') out.set(param.name, framework);
-        }
-      }
-      return true;
-    },
-    true,
-  );
+  for (const node of descendantsOf(fn, FUNCTION_TYPES)) {
+    for (const param of parameterNames(node)) {
+      const qualified = typeName(imports, param.type);
+      const framework = qualified ? REQUEST_TYPES[qualified] : undefined;
+      if (framework && param.name && param.name !== '_') out.set(param.name, framework);
+    }
+  }
+  byFn.set(fn.id, out);
   return out;
 }
 
@@ -193,6 +201,10 @@ function anchored(pattern: string): boolean {
   return /^\^/.test(pattern) && /\$$/.test(pattern) && !/\.\*|\.\+/.test(pattern);
 }
 
+const DECLARATION_TYPES = ['var_spec', 'short_var_declaration', 'assignment_statement'];
+/** The statements and expressions one taint pass reacts to, visited in document order (outer first). */
+const PASS_TYPES = ['short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause', 'if_statement', 'call_expression'];
+
 const HOST_PINNED = /^[a-zA-Z][\w+.-]*:\/\/[^/?#%]+\/|^H\//;
 
 class Analysis implements GoFunctionTaint {
@@ -211,18 +223,16 @@ class Analysis implements GoFunctionTaint {
     const current = unwrap(node);
     if (current.type === 'call_expression' && /^regexp\.(MustCompile|Compile)$/.test(field(current, 'function')?.text ?? '')) return stringLiteral(callArgs(current)[0] ?? current) ?? '';
     if (current.type !== 'identifier') return '';
-    let pattern = '';
-    walk(this.root, (child) => {
-      if (pattern) return false;
-      if (child.type !== 'var_spec' && child.type !== 'short_var_declaration' && child.type !== 'assignment_statement') return true;
+    // The file's declarations in document order, from the tree's per-type lists (a walk of the whole file per call was quadratic in long files).
+    for (const child of descendantsOf(this.root, DECLARATION_TYPES)) {
       const names = child.type === 'var_spec' ? child.childrenForFieldName('name') : named(field(child, 'left') ?? child);
       const values = named(field(child, child.type === 'var_spec' ? 'value' : 'right') ?? child);
       const index = names.findIndex((name) => name?.text === current.text);
       const value = index >= 0 ? values[index] : undefined;
-      if (value && value.id !== current.id) pattern = this.patternOf(value, depth + 1);
-      return !pattern;
-    }, true);
-    return pattern;
+      const pattern = value && value.id !== current.id ? this.patternOf(value, depth + 1) : '';
+      if (pattern) return pattern;
+    }
+    return '';
   }
 
   /** `r.URL.Query()`, `c.Query("x")`, `mux.Vars(r)`, `chi.URLParam(r, "id")`: a request read. */
@@ -471,77 +481,77 @@ function analyseFunction(
   const analysis = new Analysis(imports, params, source.tree.rootNode, ids);
   // Without summaries this is the wrapper pass: the function's own parameters are the sources.
   if (!summaries) for (const [name, taint] of dataParameters(fn, imports)) analysis.vars.set(name, taint);
-  walk(
-    fn,
-    (node) => {
-      switch (node.type) {
-        case 'short_var_declaration':
-        case 'assignment_statement': {
-          const left = field(node, 'left');
-          const right = field(node, 'right');
-          const operator = field(node, 'operator')?.text ?? '=';
-          if (operator === '+=' && left) {
-            const target = named(left)[0];
-            const taint = right ? analysis.taintOf(named(right)[0]) : undefined;
-            if (target?.type === 'identifier' && taint && !analysis.vars.has(target.text)) analysis.vars.set(target.text, taint);
-            return true;
-          }
-          if (left && right) analysis.assign(named(left), named(right));
+  // The nodes a walk of the function (closures included) would visit, in the same order, read from
+  // the tree's per-type lists: ten passes per function (five checks, wrapper and handler passes) no longer walk it.
+  for (const node of descendantsOf(fn, PASS_TYPES)) visit(node);
+
+  function visit(node: Node): boolean {
+    switch (node.type) {
+      case 'short_var_declaration':
+      case 'assignment_statement': {
+        const left = field(node, 'left');
+        const right = field(node, 'right');
+        const operator = field(node, 'operator')?.text ?? '=';
+        if (operator === '+=' && left) {
+          const target = named(left)[0];
+          const taint = right ? analysis.taintOf(named(right)[0]) : undefined;
+          if (target?.type === 'identifier' && taint && !analysis.vars.has(target.text)) analysis.vars.set(target.text, taint);
           return true;
         }
-        case 'var_spec': {
-          const value = field(node, 'value');
-          const names = node.childrenForFieldName('name').filter((child): child is Node => child !== null);
-          if (value) analysis.assign(names, named(value));
-          return true;
-        }
-        case 'range_clause': {
-          const left = field(node, 'left');
-          const right = field(node, 'right');
-          const taint = right ? analysis.taintOf(right) : undefined;
-          // Keys of `url.Values` and elements of a bound slice are both request data.
-          for (const target of left ? named(left) : []) if (taint && target.type === 'identifier' && target.text !== '_') analysis.vars.set(target.text, taint);
-          return true;
-        }
-        case 'if_statement': {
-          const initializer = field(node, 'initializer');
-          if (initializer) walkStatement(initializer);
-          const condition = field(node, 'condition');
-          if (condition) analysis.guard(condition);
-          return true;
-        }
-        case 'call_expression': {
-          analysis.fillsPointer(node);
-          const fnNode = field(node, 'function');
-          const written = fnNode?.text ?? '';
-          const qualified = qualifiedCallee(imports, fnNode);
-          const call: GoCall = {
-            node,
-            callee: qualified ?? written,
-            written,
-            args: callArgs(node),
-            ...(fnNode?.type === 'selector_expression' ? { method: field(fnNode, 'field')?.text ?? '', receiver: field(fnNode, 'operand') } : {}),
-          };
-          const reached = match(call, analysis);
-          const taint = reached?.map((arg) => analysis.taintOf(arg)).find((value) => value !== undefined);
-          if (taint) {
-            out.push({ source, call: node, written, origin: taint.origin });
-            return true;
-          }
-          const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
-          const summary = !qualified && name ? summaries?.get(name) : undefined;
-          const passed = summary ? analysis.taintOf(call.args[summary.index]) : undefined;
-          if (summary && passed && (passed.cleared & (kind ? BIT[kind] : ALL)) === 0) {
-            out.push({ source, call: node, written, origin: passed.origin, via: { wrapper: written, sink: summary.sink, sinkWritten: summary.sinkWritten, source: summary.source } });
-          }
-          return true;
-        }
-        default:
-          return true;
+        if (left && right) analysis.assign(named(left), named(right));
+        return true;
       }
-    },
-    true,
-  );
+      case 'var_spec': {
+        const value = field(node, 'value');
+        const names = node.childrenForFieldName('name').filter((child): child is Node => child !== null);
+        if (value) analysis.assign(names, named(value));
+        return true;
+      }
+      case 'range_clause': {
+        const left = field(node, 'left');
+        const right = field(node, 'right');
+        const taint = right ? analysis.taintOf(right) : undefined;
+        // Keys of `url.Values` and elements of a bound slice are both request data.
+        for (const target of left ? named(left) : []) if (taint && target.type === 'identifier' && target.text !== '_') analysis.vars.set(target.text, taint);
+        return true;
+      }
+      case 'if_statement': {
+        const initializer = field(node, 'initializer');
+        if (initializer) walkStatement(initializer);
+        const condition = field(node, 'condition');
+        if (condition) analysis.guard(condition);
+        return true;
+      }
+      case 'call_expression': {
+        analysis.fillsPointer(node);
+        const fnNode = field(node, 'function');
+        const written = fnNode?.text ?? '';
+        const qualified = qualifiedCallee(imports, fnNode);
+        const call: GoCall = {
+          node,
+          callee: qualified ?? written,
+          written,
+          args: callArgs(node),
+          ...(fnNode?.type === 'selector_expression' ? { method: field(fnNode, 'field')?.text ?? '', receiver: field(fnNode, 'operand') } : {}),
+        };
+        const reached = match(call, analysis);
+        const taint = reached?.map((arg) => analysis.taintOf(arg)).find((value) => value !== undefined);
+        if (taint) {
+          out.push({ source, call: node, written, origin: taint.origin });
+          return true;
+        }
+        const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
+        const summary = !qualified && name ? summaries?.get(name) : undefined;
+        const passed = summary ? analysis.taintOf(call.args[summary.index]) : undefined;
+        if (summary && passed && (passed.cleared & (kind ? BIT[kind] : ALL)) === 0) {
+          out.push({ source, call: node, written, origin: passed.origin, via: { wrapper: written, sink: summary.sink, sinkWritten: summary.sinkWritten, source: summary.source } });
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  }
 
   function walkStatement(statement: Node): void {
     if (statement.type === 'short_var_declaration' || statement.type === 'assignment_statement') {
