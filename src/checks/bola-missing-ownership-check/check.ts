@@ -4,7 +4,7 @@ import { snippetOf } from '../../analysis/code.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { rubyObjectAccesses } from './ruby.js';
-import { phpObjectAccesses } from './php.js';
+import { phpObjectAccesses, symfonyObjectAccesses } from './php.js';
 import { goObjectAccesses } from './go.js';
 import { javaObjectAccesses } from './java.js';
 import { kotlinObjectAccesses } from './kotlin.js';
@@ -33,11 +33,12 @@ export default defineCheck({
   rationale:
     'The handler loads or changes the object named by an id the client chose, and never checks that the caller owns it: any user can read or modify every other user\'s objects by changing the id (IDOR).',
   remediation:
-    'Scope the query to the caller instead of loading by id alone: Django `get_object_or_404(Invoice, pk=pk, owner=request.user)` or a DRF `get_queryset()` returning `Invoice.objects.filter(owner=self.request.user)`; SQLAlchemy `select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == user.tenant_id)`; Prisma `prisma.invoice.findFirst({ where: { id, ownerId: req.user.id } })`; Mongoose `Invoice.findOne({ _id: id, owner: req.user.id })`; SQL `WHERE id = $1 AND merchant_id = $2`; gorm `db.Where("id = ? AND user_id = ?", id, uid).First(&order)`; Spring Data `orderRepository.findByIdAndOwnerId(id, user.getId())`, or `@PostAuthorize("returnObject.owner.username == authentication.name")` / `@PreAuthorize("hasPermission(#id, \'Order\', \'read\')")` on the service method; Rails `current_user.invoices.find(params[:id])` or Pundit `authorize @invoice` after the lookup. Where a policy layer exists (DRF `has_object_permission`, CASL `ability.can`, Casbin `enforce`), call it on the loaded object and answer 404 when it fails; Laravel `$this->authorize(\'view\', $invoice)` / `Gate::authorize(…)` with a policy, `$this->authorizeResource(Invoice::class)`, `->can(\'update\', \'invoice\')` on the route, or `$request->user()->invoices()->findOrFail($id)`.',
+    'Scope the query to the caller instead of loading by id alone: Django `get_object_or_404(Invoice, pk=pk, owner=request.user)` or a DRF `get_queryset()` returning `Invoice.objects.filter(owner=self.request.user)`; SQLAlchemy `select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == user.tenant_id)`; Prisma `prisma.invoice.findFirst({ where: { id, ownerId: req.user.id } })`; Mongoose `Invoice.findOne({ _id: id, owner: req.user.id })`; SQL `WHERE id = $1 AND merchant_id = $2`; gorm `db.Where("id = ? AND user_id = ?", id, uid).First(&order)`; Spring Data `orderRepository.findByIdAndOwnerId(id, user.getId())`, or `@PostAuthorize("returnObject.owner.username == authentication.name")` / `@PreAuthorize("hasPermission(#id, \'Order\', \'read\')")` on the service method; Rails `current_user.invoices.find(params[:id])` or Pundit `authorize @invoice` after the lookup. Where a policy layer exists (DRF `has_object_permission`, CASL `ability.can`, Casbin `enforce`), call it on the loaded object and answer 404 when it fails; Laravel `$this->authorize(\'view\', $invoice)` / `Gate::authorize(…)` with a policy, `$this->authorizeResource(Invoice::class)`, `->can(\'update\', \'invoice\')` on the route, or `$request->user()->invoices()->findOrFail($id)`; Symfony `$this->denyAccessUnlessGranted(\'EDIT\', $post)` with a `Voter` whose `voteOnAttribute()` compares the owner, `#[IsGranted(\'edit\', subject: \'post\')]`, `$repository->findOneBy([\'id\' => $id, \'owner\' => $this->getUser()])`, or API Platform `security: "is_granted(\'ROLE_USER\') and object.owner == user"` on the item operations.',
   messages: {
     read: '`{{call}}` loads {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
     create: '`{{call}}` creates {{model}} for `{{id}}` from the request without checking that the caller owns that object.',
     binding: 'The action takes `{{call}}` by route-model binding: Laravel loads any {{model}} whose key is in `{{id}}`, and nothing checks a policy or compares its owner with the caller{{others}}.',
+    entityArgument: 'The action takes `{{call}}` from the route: Symfony\'s entity value resolver loads any {{model}} named by `{{id}}`, and no voter is asked about it and nothing compares its owner with the caller{{others}}.',
     write: '`{{call}}` changes {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
     unauthenticated: '`{{call}}` uses {{model}} by `{{id}}` from the request with no ownership condition, on a route that does not authenticate the caller at all.',
     queryset: '`{{view}}` serves `{{queryset}}` to every caller: no `get_queryset()` scopes it to `request.user` and no object permission applies, so `{{path}}` returns any id.',
@@ -46,10 +47,10 @@ export default defineCheck({
     for (const hit of rubyObjectAccesses(ctx)) {
       report({ messageId: hit.write ? 'write' : 'read', data: { call: `${hit.node.text.split('(')[0] ?? ''}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
     }
-    for (const hit of phpObjectAccesses(ctx)) {
+    for (const hit of [...phpObjectAccesses(ctx), ...symfonyObjectAccesses(ctx)]) {
       const call = hit.binding ? hit.node.text : `${hit.node.text.split('(')[0] ?? ''}(…)`;
       const others = hit.alsoIn?.length ? ` (nor in ${hit.alsoIn.map((action) => `\`${action}\``).join(', ')} of the same controller)` : '';
-      report({ messageId: hit.binding ? 'binding' : hit.write ? 'write' : 'read', data: { call, model: `\`${hit.model}\``, id: hit.id, others }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
+      report({ messageId: hit.binding ? (hit.framework === 'symfony' ? 'entityArgument' : 'binding') : hit.write ? 'write' : 'read', data: { call, model: `\`${hit.model}\``, id: hit.id, others }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
     }
     const reported = new Set<string>();
     for (const endpoint of codeEndpoints(ctx)) {

@@ -12,10 +12,11 @@
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import type { Node } from '../../parsing/parser.js';
-import { callArguments, field, kids, literalString, unwrap, walk } from '../../collectors/code/php/ast.js';
+import { arrayEntries, callArguments, field, kids, literalString, unwrap, walk } from '../../collectors/code/php/ast.js';
 import { PhpProject, type PhpClass } from '../../collectors/code/php/project.js';
 import { requestOrigin } from '../../collectors/code/php/requests.js';
-import { chainRoot, phpCalls } from '../../collectors/code/php/sinks.js';
+import { chainRoot, phpCalls, receiverClass } from '../../collectors/code/php/sinks.js';
+import { doctrineModel, type DoctrineModel } from '../../collectors/code/symfony/doctrine.js';
 
 const OWNER = /^(user|owner|author|creator|account|organization|organisation|org|tenant|customer|member|team|company|workspace|client)$/i;
 const FINDERS = new Set(['find', 'findOrFail', 'findOrNew', 'findMany']);
@@ -36,6 +37,8 @@ export interface PhpObjectAccess {
   binding: boolean;
   /** Route-model binding: the other actions of the controller that take the same model unchecked. */
   alsoIn?: string[];
+  /** Symfony: the entity value resolver loads the argument (the message names it). */
+  framework?: 'symfony';
 }
 
 function shortName(fqn: string): string {
@@ -203,4 +206,143 @@ function findLink(call: Node, steps: number): Node | undefined {
     current = receiver ? unwrap(receiver) : undefined;
   }
   return current;
+}
+
+/** Doctrine finders that load one object by its id: `find($id)`, `findOneBy(['id' => $id])`, `$em->find(Post::class, $id)`. */
+const DOCTRINE_FINDERS = new Set(['find', 'findOneBy', 'findOneById', 'findOneByUuid', 'getReference']);
+const DOCTRINE_ID_KEYS = /^(id|uuid|ulid|slug|number|code|reference|\w+Id|\w+_id)$/;
+
+/**
+ * The action checks the object or the caller itself: a voter asked about a subject
+ * (`denyAccessUnlessGranted('EDIT', $post)`, `isGranted('view', $post)`, `$security->isGranted(…, $post)`,
+ * `$accessDecisionManager->decide($token, [...], $post)`), the signed-in user read (`$this->getUser()`,
+ * `$security->getUser()`, `$tokenStorage->getToken()`), or a `#[CurrentUser]` parameter used in the body.
+ */
+function symfonyGuarded(method: Node, body: Node): boolean {
+  for (const call of phpCalls(body)) {
+    if ((call.name === 'denyAccessUnlessGranted' || call.name === 'isGranted' || call.name === 'decide') && call.args.length >= 2) return true;
+    if (call.name === 'getUser' || call.name === 'getToken') return true;
+  }
+  const parameters = field(method, 'parameters');
+  for (const parameter of parameters ? kids(parameters) : []) {
+    if (!kids(parameter).some((child) => child.type === 'attribute_list' && /\bCurrentUser\b/.test(child.text))) continue;
+    const name = field(parameter, 'name')?.text;
+    if (name && variablesOf(body).has(name)) return true;
+  }
+  return false;
+}
+
+function variablesOf(node: Node): Set<string> {
+  const out = new Set<string>();
+  walk(node, (child) => {
+    if (child.type === 'variable_name') out.add(child.text);
+    return true;
+  });
+  return out;
+}
+
+/** The entity a receiver serves: `$em->getRepository(Post::class)`, `$this->posts` typed `PostRepository`, `$postRepository`. */
+function servedEntity(project: PhpProject, cls: PhpClass, doctrine: DoctrineModel, receiver: Node | undefined, use: Node): string | undefined {
+  if (!receiver) return undefined;
+  const target = unwrap(receiver);
+  if (target.type === 'member_call_expression' && field(target, 'name')?.text === 'getRepository') {
+    const arg = callArguments(target)[0]?.value;
+    const value = arg ? project.evaluate(cls.file, arg) : undefined;
+    return value?.kind === 'class' ? value.fqn : value?.kind === 'string' ? value.value.replace(/^\\/, '') : undefined;
+  }
+  const written = receiverClass(target, use);
+  if (!written) return undefined;
+  const fqn = project.resolveName(cls.file, written, cls);
+  return doctrine.repositories.get(fqn) ?? [...doctrine.repositories].find(([repository]) => repository.endsWith(`\\${written}`))?.[1];
+}
+
+/**
+ * BOLA in Symfony: an authenticated controller action that loads a user-owned Doctrine entity by a request
+ * id — an entity argument resolved from the route (`show(Post $post)` for `/posts/{id}`, `#[MapEntity]`,
+ * `@ParamConverter`), `$repository->find($id)`, `findOneBy(['id' => $id])`, `$em->find(Post::class, $id)` —
+ * with no voter asked about the object, no read of the signed-in user, no `#[IsGranted(…, subject: …)]` and
+ * no role restriction on the route. Entities are user-owned when a `ManyToOne`/`OneToOne` relation points
+ * to the user class or an owner, team, organisation or tenant.
+ */
+export function symfonyObjectAccesses(ctx: CheckContext): PhpObjectAccess[] {
+  const endpoints = ctx.inventory.endpoints.filter((endpoint) => endpoint.auth.state === 'protected' && endpoint.handler && endpoint.sources.some((source) => source.via === 'symfony'));
+  if (endpoints.length === 0) return [];
+  const php = ctx.sources.filter((source) => source.language === 'php' && !/(^|\/)(tests?|vendor)\//i.test(source.file));
+  const project = new PhpProject(php);
+  const doctrine = doctrineModel(project);
+  if (doctrine.owned.size === 0) return [];
+  const methods = new Map<string, { cls: PhpClass; method: Node }>();
+  for (const cls of project.classes.values()) {
+    for (const method of cls.methods.values()) methods.set(`${cls.file.source.file}:${method.startPosition.row + 1}`, { cls, method });
+  }
+  const out: PhpObjectAccess[] = [];
+  const seen = new Set<string>();
+  for (const endpoint of endpoints) {
+    // `#[IsGranted('ROLE_ADMIN')]`, a voter on a subject, an admin access_control rule: authorised outside the action.
+    if (endpoint.authorization?.functionLevel === 'present' || endpoint.authorization?.objectLevel === 'present') continue;
+    const found = endpoint.handler ? methods.get(`${endpoint.handler.file}:${endpoint.handler.line}`) : undefined;
+    if (!found) continue;
+    const { cls, method } = found;
+    const body = field(method, 'body');
+    if (!body || symfonyGuarded(method, body)) continue;
+    const source = cls.file.source;
+    const action = field(method, 'name')?.text ?? '';
+    const write = WRITE_ACTIONS.test(action) || endpoint.method !== 'GET';
+    const placeholders = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
+    const scalars = new Set<string>();
+    const parameters = field(method, 'parameters');
+    const entityParameters: { parameter: Node; entity: string; name: string }[] = [];
+    for (const parameter of parameters ? kids(parameters) : []) {
+      const type = field(parameter, 'type')?.text.replace(/^\?/, '');
+      const name = field(parameter, 'name')?.text ?? '';
+      if (!name) continue;
+      if (type === undefined || /^(int|string|mixed)$/.test(type)) {
+        scalars.add(name);
+        continue;
+      }
+      if (kids(parameter).some((child) => child.type === 'attribute_list' && /\b(CurrentUser|MapRequestPayload|MapQueryString)\b/.test(child.text))) continue;
+      const entity = project.resolveName(cls.file, type, cls);
+      if (doctrine.entities.has(entity)) entityParameters.push({ parameter, entity, name: name.replace(/^\$/, '') });
+    }
+    // The entity value resolver: one entity argument, loaded from the route's placeholder (`{id}`, `{post}`, `{slug}`).
+    if (entityParameters.length === 1 && placeholders.length >= 1) {
+      const [only] = entityParameters;
+      const mapped = only && (placeholders.length === 1 || placeholders.includes(only.name) || /MapEntity|ParamConverter/.test(only.parameter.text));
+      if (only && mapped && doctrine.owned.has(only.entity)) {
+        const key = `${source.file}:${only.parameter.startIndex}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          const placeholder = placeholders.length === 1 ? placeholders[0] : only.name;
+          out.push({ source, node: only.parameter, model: shortName(only.entity), id: `{${placeholder ?? only.name}}`, write, endpoint, binding: true, framework: 'symfony' });
+        }
+      }
+    }
+    for (const call of phpCalls(body)) {
+      if (call.kind !== 'method' || !DOCTRINE_FINDERS.has(call.name)) continue;
+      let entity: string | undefined;
+      let idArg: Node | undefined;
+      if (call.name === 'find' && call.args.length >= 2) {
+        // `$entityManager->find(Post::class, $id)`.
+        const value = call.args[0] ? project.evaluate(cls.file, call.args[0].value) : undefined;
+        entity = value?.kind === 'class' ? value.fqn : undefined;
+        idArg = call.args[1]?.value;
+      } else {
+        entity = servedEntity(project, cls, doctrine, call.receiver, call.node);
+        if (call.name === 'findOneBy') {
+          const criteria = call.args[0] ? arrayEntries(unwrap(call.args[0].value)) : undefined;
+          // Criteria naming anything but the id (`'owner' => $this->getUser()`, `'team' => $team`) may scope the lookup.
+          if (!criteria || criteria.length !== 1 || !DOCTRINE_ID_KEYS.test(literalString(criteria[0]?.key) ?? '')) continue;
+          idArg = criteria[0]?.value;
+        } else idArg = call.args[0]?.value;
+      }
+      if (!entity || !idArg || !doctrine.owned.has(entity)) continue;
+      const origin = idOrigin(idArg, scalars);
+      if (!origin) continue;
+      const key = `${source.file}:${call.node.startIndex}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ source, node: call.node, model: shortName(entity), id: origin, write, endpoint, binding: false, framework: 'symfony' });
+    }
+  }
+  return out;
 }
