@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { allowsExtra, findModel, lastSegment, modelDefinitions, PRIVILEGED, type ModelDefinition } from '../../analysis/code-authz.js';
 import { type CallSite, enclosingFunction, factsOf, nodesOfType, snippetOf, stringValue } from '../../analysis/code.js';
-import { fastifyBodySchema } from '../../analysis/fastify-body.js';
+import { bodySchemaAt } from '../../analysis/validation.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
@@ -154,7 +154,7 @@ export default defineCheck({
      */
     const validated = (source: SourceFile, node: Node, origin: BodyOrigin): { fields: string; confidence: Confidence } | 'constrained' | undefined => {
       if (origin.kind !== 'raw') return undefined;
-      const schema = fastifyBodySchema(ctx, source, node);
+      const schema = bodySchemaAt(ctx, source, node);
       if (!schema) return undefined;
       const privileged = schema.fields.filter((field) => PRIVILEGED.test(field));
       return privileged.length > 0 ? { fields: privileged.map((field) => `\`${field}\``).join(', '), confidence: 'high' } : 'constrained';

@@ -5,6 +5,7 @@ import type { SourceLanguage } from '../../parsing/languages.js';
 import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
 import type { AppEntry, CorsPolicy, Family, HeaderWrite, SecurityHeader } from '../../analysis/transport/model.js';
 import type { CallSite } from '../../analysis/code.js';
+import type { BodySchema } from '../../analysis/validation.js';
 import type { HandlerScope } from '../../analysis/code-authz.js';
 import type { CodeCollector } from './collector.js';
 
@@ -18,11 +19,9 @@ import type { CodeCollector } from './collector.js';
  *   HTTPS and the security-header middleware it mounts (or that a library family provides).
  * - `authz`: what the framework declares about a route's authorization beside its handler (permission
  *   classes, role hooks, class-based views' queryset scoping and object permissions).
+ * - `validation`: request-body schemas the framework enforces before a route's handler runs.
  *
- * Sections that follow the same shape as they move out of src/analysis/ (each optional; a plugin
- * provides what its framework has):
- * - `validation`: request-body schemas and validators bound to a route.
- *
+ * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
  */
 export interface FrameworkPlugin {
@@ -32,6 +31,7 @@ export interface FrameworkPlugin {
   rateLimit?: RateLimitProvider;
   transport?: TransportProvider;
   authz?: AuthzProvider;
+  validation?: ValidationProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -182,4 +182,16 @@ export interface AuthzProvider {
   guards?(scope: AuthzScope, endpoint: Endpoint, handler: Node): string[];
   roleHook?(scope: AuthzScope, endpoint: Endpoint, handler: Node): string | undefined;
   objectEvidence?(scope: AuthzScope, handler: HandlerScope, callers: ReadonlySet<string>): ObjectEvidence;
+}
+
+/**
+ * A framework's request validation. The driver (src/analysis/validation.ts) asks every provider in
+ * registry order; the first answer wins.
+ */
+export interface ValidationProvider {
+  /**
+   * The body schema the framework checks before the handler whose body contains `node` runs, when it
+   * keeps the fields it does not list out of the handler (a closed schema, a validator that strips extras).
+   */
+  bodySchema?(ctx: CheckContext, source: SourceFile, node: Node): BodySchema | undefined;
 }

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoRateLimit } from './django/rate-limit.js';
 import { djangoTransport } from './django/transport.js';
@@ -7,6 +7,7 @@ import { echoRateLimit } from './echo/rate-limit.js';
 import { expressTransport } from './express/transport.js';
 import { fastapiTransport } from './fastapi/transport.js';
 import { fastifyAuthz } from './fastify/authz.js';
+import { fastifyValidation } from './fastify/body-schema.js';
 import { fastifyRateLimit } from './fastify/rate-limit.js';
 import { fastifyTransport } from './fastify/transport.js';
 import { fiberRateLimit } from './fiber/rate-limit.js';
@@ -72,18 +73,25 @@ const authz: Record<string, AuthzProvider> = {
   fastify: fastifyAuthz,
 };
 
+/** Frameworks with validation providers (request schemas enforced before the handler). */
+const validations: Record<string, ValidationProvider> = {
+  fastify: fastifyValidation,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
     const rateLimit = providers[entry.id];
     const transport = transports[entry.id];
     const authzProvider = authz[entry.id];
+    const validation = validations[entry.id];
     return {
       id: entry.id,
       collector: entry,
       ...(rateLimit ? { rateLimit } : {}),
       ...(transport ? { transport } : {}),
       ...(authzProvider ? { authz: authzProvider } : {}),
+      ...(validation ? { validation } : {}),
     };
   }),
 ];
@@ -109,4 +117,12 @@ let authzList: AuthzProvider[] | undefined;
 export function authzProviders(): readonly AuthzProvider[] {
   authzList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.authz ? [plugin.authz] : [])))];
   return authzList;
+}
+
+let validationList: ValidationProvider[] | undefined;
+
+/** Every distinct validation provider, in registry order. */
+export function validationProviders(): readonly ValidationProvider[] {
+  validationList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.validation ? [plugin.validation] : [])))];
+  return validationList;
 }

@@ -1,8 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import type { CheckContext, SourceFile } from '../engine/context.js';
-import { bindingsFor, isPython } from './code-auth.js';
-import { propertyOf, stringValue } from './code.js';
-import { parentOf } from '../parsing/tree-index.js';
+import type { CheckContext, SourceFile } from '../../../engine/context.js';
+import { bindingsFor, isPython } from '../../../analysis/code-auth.js';
+import { propertyOf, stringValue } from '../../../analysis/code.js';
+import type { BodySchema } from '../../../analysis/validation.js';
+import { parentOf } from '../../../parsing/tree-index.js';
+import type { ValidationProvider } from '../plugin.js';
 
 /**
  * Fastify validates `request.body` against the route's `schema.body` before the handler runs. Extra
@@ -10,12 +12,6 @@ import { parentOf } from '../parsing/tree-index.js';
  * which Fastify's default ajv `removeAdditional: true` strips) or when ajv is configured with
  * `removeAdditional: 'all'`, which strips every field an object schema does not list.
  */
-export interface FastifyBodySchema {
-  /** The fields the schema lets through. */
-  fields: string[];
-  /** Why no other field reaches the handler. */
-  reason: 'closed' | 'removeAdditional';
-}
 
 const VERBS = /^(get|post|put|patch|delete|options|all)$/;
 const FUNCTIONS = new Set(['arrow_function', 'function_expression', 'function']);
@@ -116,7 +112,7 @@ function routeOptions(ctx: CheckContext, source: SourceFile, node: Node): Node |
 }
 
 /** The body schema that keeps unlisted fields out of the handler around `node`, if the route has one. */
-export function fastifyBodySchema(ctx: CheckContext, source: SourceFile, node: Node): FastifyBodySchema | undefined {
+function fastifyBodySchema(ctx: CheckContext, source: SourceFile, node: Node): BodySchema | undefined {
   if (isPython(source) || !source.text.includes('schema')) return undefined;
   const options = routeOptions(ctx, source, node);
   const schema = options ? resolve(ctx, source, propertyOf(options, 'schema')) : undefined;
@@ -126,3 +122,6 @@ export function fastifyBodySchema(ctx: CheckContext, source: SourceFile, node: N
   if (stripsAll(ctx)) return { fields: body.fields, reason: 'removeAdditional' };
   return undefined;
 }
+
+/** Fastify's validation evidence: the route's `schema.body` when it keeps unlisted fields out of the handler. */
+export const fastifyValidation: ValidationProvider = { bodySchema: fastifyBodySchema };
