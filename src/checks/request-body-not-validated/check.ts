@@ -114,17 +114,79 @@ function registration(fn: Node): string {
 const MAX_RESOLVED_TEXT = 20_000;
 const REGISTRATION = /^(get|post|put|patch|delete|del|all|head|options|route|use)$/;
 
-/** The text of what `name` is bound to at the top of a module: a const, a function, an `exports.name =`. */
+const definitions = new WeakMap<SourceFile, Map<string, Node>>();
+
+/**
+ * The text of what `name` is bound to at the top of a module: a const, a function, an `exports.name =`
+ * (the first such binding in the file; the file's bindings are indexed once, not searched per name).
+ */
 function definitionText(source: SourceFile, name: string): string | undefined {
-  for (const node of nodesOfType(source, ['variable_declarator', 'function_declaration', 'assignment_expression'])) {
-    if (node.type === 'assignment_expression') {
-      const left = node.childForFieldName('left')?.text ?? '';
-      if (left === `exports.${name}` || left === `module.exports.${name}`) return node.text;
-    } else if (node.childForFieldName('name')?.text === name) {
-      return node.text;
+  let byName = definitions.get(source);
+  if (!byName) {
+    byName = new Map();
+    for (const node of nodesOfType(source, ['variable_declarator', 'function_declaration', 'assignment_expression'])) {
+      let bound: string | undefined;
+      if (node.type === 'assignment_expression') {
+        const left = node.childForFieldName('left')?.text ?? '';
+        bound = left.startsWith('exports.') ? left.slice('exports.'.length) : left.startsWith('module.exports.') ? left.slice('module.exports.'.length) : undefined;
+      } else {
+        bound = node.childForFieldName('name')?.text;
+      }
+      if (bound !== undefined && !byName.has(bound)) byName.set(bound, node);
     }
+    definitions.set(source, byName);
   }
-  return undefined;
+  return byName.get(name)?.text;
+}
+
+interface RegistrationCall {
+  call: Node;
+  startRow: number;
+  endRow: number;
+  length: number;
+  /** Largest end row of this call and every call before it (in start order): where a backward scan may stop. */
+  reach: number;
+}
+
+const registrations = new WeakMap<SourceFile, RegistrationCall[]>();
+
+/** The file's route registration calls (`router.get(…)`, `app.use(…)`), by start row, listed once per file. */
+function registrationCalls(source: SourceFile): RegistrationCall[] {
+  let found = registrations.get(source);
+  if (!found) {
+    found = nodesOfType(source, ['call_expression'])
+      .filter((call) => REGISTRATION.test(call.childForFieldName('function')?.childForFieldName('property')?.text ?? ''))
+      .map((call) => ({ call, startRow: call.startPosition.row, endRow: call.endPosition.row, length: call.endIndex - call.startIndex, reach: 0 }))
+      .sort((a, b) => a.startRow - b.startRow);
+    let reach = -1;
+    for (const entry of found) {
+      reach = Math.max(reach, entry.endRow);
+      entry.reach = reach;
+    }
+    registrations.set(source, found);
+  }
+  return found;
+}
+
+/** The shortest registration call spanning `row` (the first in the file among equals). */
+function registrationAt(source: SourceFile, row: number): Node | undefined {
+  const calls = registrationCalls(source);
+  // Last call starting on or before the row; then backwards while an earlier call may still reach it.
+  let low = 0;
+  let high = calls.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((calls[middle]?.startRow ?? 0) <= row) low = middle + 1;
+    else high = middle;
+  }
+  let best: RegistrationCall | undefined;
+  for (let index = low - 1; index >= 0; index--) {
+    const entry = calls[index];
+    if (!entry || entry.reach < row) break;
+    if (entry.endRow < row) continue;
+    if (!best || entry.length < best.length || (entry.length === best.length && entry.call.startIndex < best.call.startIndex)) best = entry;
+  }
+  return best?.call;
 }
 
 /**
@@ -138,11 +200,7 @@ function routeMiddlewareText(ctx: CheckContext, endpoint: Endpoint): string {
     if (declared.kind !== 'code') continue;
     const source = sourceByFile(ctx, declared.location.file);
     if (!source || !isJs(source)) continue;
-    const row = declared.location.line - 1;
-    const calls = nodesOfType(source, ['call_expression']).filter(
-      (call) => call.startPosition.row <= row && call.endPosition.row >= row && REGISTRATION.test(call.childForFieldName('function')?.childForFieldName('property')?.text ?? ''),
-    );
-    const call = calls.reduce<Node | undefined>((best, candidate) => (!best || candidate.text.length < best.text.length ? candidate : best), undefined);
+    const call = registrationAt(source, declared.location.line - 1);
     const args = call?.childForFieldName('arguments');
     if (!args) continue;
     let size = 0;
