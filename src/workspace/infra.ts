@@ -26,7 +26,9 @@ export type InfraKind =
   /** Rails `config/secrets.yml` and plaintext `config/credentials*.yml` (not the encrypted `.yml.enc`). */
   | 'rails-config'
   /** Symfony `config/packages/security.yaml` (legacy `app/config/security.yml`): password hashers. */
-  | 'symfony-security';
+  | 'symfony-security'
+  /** A service's own settings read by name (Go viper / config structs): `config.yml`, `config/settings.toml`, `configs/*.json`. */
+  | 'app-config';
 
 const RULES: [RegExp, InfraKind][] = [
   // First: a workflow named `compose-test.yml` or `nginx.yml` is a pipeline, not that tool's configuration.
@@ -50,6 +52,7 @@ const RULES: [RegExp, InfraKind][] = [
   [/(^|\/)gunicorn[^/]*\.conf(\.py)?$/i, 'gunicorn'],
   // Committed environment files (`.env`, `.env.production`); `.env.example` and ignored ones are not the deployment's.
   [/(^|\/)\.env(\.(?:production|prod|staging))?$/, 'dotenv'],
+  [/(^|\/)(config|settings|conf)([.-][\w-]+)?\.(ya?ml|json|toml)$|(^|\/)(configs?|conf|settings)\/[^/]+\.(ya?ml|json|toml)$/i, 'app-config'],
 ];
 
 export function infraKind(path: string): InfraKind | undefined {

@@ -5,7 +5,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { csharpConfigSecrets, csharpSecrets } from './csharp.js';
-import { goSecrets } from './go.js';
+import { goConfigSecrets, goSecrets } from './go.js';
 import { railsConfigSecrets, rubySecrets } from './ruby.js';
 import { javaSecrets } from './java.js';
 import { phpSecrets } from './php.js';
@@ -146,6 +146,16 @@ export default defineCheck({
         messageId: origin.kind,
         data: { call: secret.written, name: origin.kind === 'constant' ? origin.name : '', short },
         ...jvmAt(ctx, source, where, maskValue(snippetOf(where), value)),
+      });
+    }
+    for (const secret of goConfigSecrets(ctx.sources, ctx.infra)) {
+      const short = secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
+      const leaf = secret.key.split('.').at(-1) ?? secret.key;
+      report({
+        messageId: 'property',
+        data: { call: snippetOf(secret.read).split('\n')[0] ?? '', name: secret.key, file: secret.file, short },
+        location: { file: secret.file, line: secret.line },
+        evidence: { snippet: maskValue(`${leaf}: ${secret.value}`, secret.value) },
       });
     }
     for (const source of ctx.sources) {
