@@ -38,6 +38,7 @@ export default defineCheck({
     read: '`{{call}}` loads {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
     create: '`{{call}}` creates {{model}} for `{{id}}` from the request without checking that the caller owns that object.',
     binding: 'The action takes `{{call}}` by route-model binding: Laravel loads any {{model}} whose key is in `{{id}}`, and nothing checks a policy or compares its owner with the caller{{others}}.',
+    apiItem: '`{{call}}` serves {{model}} by `{{id}}` to any signed-in caller: API Platform loads the item by id, and neither the operation\'s `security` expression nor an item extension or state provider checks its owner.',
     entityArgument: 'The action takes `{{call}}` from the route: Symfony\'s entity value resolver loads any {{model}} named by `{{id}}`, and no voter is asked about it and nothing compares its owner with the caller{{others}}.',
     write: '`{{call}}` changes {{model}} by `{{id}}` from the request with no ownership or tenant condition, and nothing compares its owner with the caller.',
     unauthenticated: '`{{call}}` uses {{model}} by `{{id}}` from the request with no ownership condition, on a route that does not authenticate the caller at all.',
@@ -48,9 +49,9 @@ export default defineCheck({
       report({ messageId: hit.write ? 'write' : 'read', data: { call: `${hit.node.text.split('(')[0] ?? ''}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
     }
     for (const hit of [...phpObjectAccesses(ctx), ...symfonyObjectAccesses(ctx)]) {
-      const call = hit.binding ? hit.node.text : `${hit.node.text.split('(')[0] ?? ''}(…)`;
+      const call = hit.framework === 'api-platform' ? `${hit.node.text.split('(')[0] ?? ''}(…)` : hit.binding ? hit.node.text : `${hit.node.text.split('(')[0] ?? ''}(…)`;
       const others = hit.alsoIn?.length ? ` (nor in ${hit.alsoIn.map((action) => `\`${action}\``).join(', ')} of the same controller)` : '';
-      report({ messageId: hit.binding ? (hit.framework === 'symfony' ? 'entityArgument' : 'binding') : hit.write ? 'write' : 'read', data: { call, model: `\`${hit.model}\``, id: hit.id, others }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
+      report({ messageId: hit.binding ? (hit.framework === 'symfony' ? 'entityArgument' : hit.framework === 'api-platform' ? 'apiItem' : 'binding') : hit.write ? 'write' : 'read', data: { call, model: `\`${hit.model}\``, id: hit.id, others }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
     }
     const reported = new Set<string>();
     for (const endpoint of codeEndpoints(ctx)) {

@@ -13,7 +13,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import type { Node } from '../../parsing/parser.js';
 import { arrayEntries, callArguments, field, kids, literalString, unwrap, walk } from '../../collectors/code/php/ast.js';
-import { PhpProject, type PhpClass } from '../../collectors/code/php/project.js';
+import { attributeNamed, PhpProject, type PhpClass } from '../../collectors/code/php/project.js';
 import { requestOrigin } from '../../collectors/code/php/requests.js';
 import { chainRoot, phpCalls, receiverClass } from '../../collectors/code/php/sinks.js';
 import { doctrineModel, type DoctrineModel } from '../../collectors/code/symfony/doctrine.js';
@@ -37,8 +37,8 @@ export interface PhpObjectAccess {
   binding: boolean;
   /** Route-model binding: the other actions of the controller that take the same model unchecked. */
   alsoIn?: string[];
-  /** Symfony: the entity value resolver loads the argument (the message names it). */
-  framework?: 'symfony';
+  /** Symfony: the entity value resolver loads the argument; API Platform: an item operation loads it (the message names it). */
+  framework?: 'symfony' | 'api-platform';
 }
 
 function shortName(fqn: string): string {
@@ -265,8 +265,9 @@ function servedEntity(project: PhpProject, cls: PhpClass, doctrine: DoctrineMode
  * to the user class or an owner, team, organisation or tenant.
  */
 export function symfonyObjectAccesses(ctx: CheckContext): PhpObjectAccess[] {
-  const endpoints = ctx.inventory.endpoints.filter((endpoint) => endpoint.auth.state === 'protected' && endpoint.handler && endpoint.sources.some((source) => source.via === 'symfony'));
-  if (endpoints.length === 0) return [];
+  const symfony = ctx.inventory.endpoints.filter((endpoint) => endpoint.auth.state === 'protected' && endpoint.sources.some((source) => source.via === 'symfony'));
+  const endpoints = symfony.filter((endpoint) => endpoint.handler);
+  if (symfony.length === 0) return [];
   const php = ctx.sources.filter((source) => source.language === 'php' && !/(^|\/)(tests?|vendor)\//i.test(source.file));
   const project = new PhpProject(php);
   const doctrine = doctrineModel(project);
@@ -275,7 +276,7 @@ export function symfonyObjectAccesses(ctx: CheckContext): PhpObjectAccess[] {
   for (const cls of project.classes.values()) {
     for (const method of cls.methods.values()) methods.set(`${cls.file.source.file}:${method.startPosition.row + 1}`, { cls, method });
   }
-  const out: PhpObjectAccess[] = [];
+  const out: PhpObjectAccess[] = apiPlatformItems(project, doctrine, symfony.filter((endpoint) => !endpoint.handler));
   const seen = new Set<string>();
   for (const endpoint of endpoints) {
     // `#[IsGranted('ROLE_ADMIN')]`, a voter on a subject, an admin access_control rule: authorised outside the action.
@@ -343,6 +344,44 @@ export function symfonyObjectAccesses(ctx: CheckContext): PhpObjectAccess[] {
       seen.add(key);
       out.push({ source, node: call.node, model: shortName(entity), id: origin, write, endpoint, binding: false, framework: 'symfony' });
     }
+  }
+  return out;
+}
+
+const ITEM_EXTENSION = /(^|\\)QueryItemExtensionInterface$/;
+
+/**
+ * API Platform item operations (`GET /api/notes/{id}`, `PATCH`, `PUT`, `DELETE`) of a user-owned entity resource,
+ * authenticated but with no object check: no `security` expression reading the object (`object.owner == user`,
+ * `is_granted('EDIT', object)`), no role restriction, no state `provider` of the project's own (it may scope the
+ * load) and no Doctrine item extension (`QueryItemExtensionInterface` adds its conditions to every item query).
+ */
+function apiPlatformItems(project: PhpProject, doctrine: DoctrineModel, endpoints: readonly Endpoint[]): PhpObjectAccess[] {
+  if (endpoints.length === 0) return [];
+  if ([...project.classes.values()].some((cls) => cls.interfaces.some((iface) => ITEM_EXTENSION.test(iface)))) return [];
+  const out: PhpObjectAccess[] = [];
+  for (const endpoint of endpoints) {
+    if (endpoint.method === 'POST' || !/\{\w+\}$/.test(endpoint.path)) continue;
+    if (endpoint.authorization?.functionLevel === 'present' || endpoint.authorization?.objectLevel === 'present') continue;
+    const where = endpoint.sources.find((source) => source.via === 'symfony')?.location;
+    const file = where ? project.files.get(where.file) : undefined;
+    if (!file || !where) continue;
+    const cls = file.classes.find((candidate) => doctrine.owned.has(candidate.fqn) && candidate.attributes.some((attribute) => attributeNamed(attribute, 'ApiResource') && attribute.name.startsWith('ApiPlatform\\')));
+    if (!cls) continue;
+    let operation: Node | undefined;
+    walk(cls.node, (node) => {
+      if (operation) return false;
+      if ((node.type === 'object_creation_expression' || node.type === 'attribute') && node.startPosition.row + 1 === where.line) operation = node;
+      return true;
+    });
+    if (!operation) continue;
+    const resource = cls.attributes.find((attribute) => attributeNamed(attribute, 'ApiResource'));
+    // A state provider of the project's own loads the item itself, and may scope it to the caller.
+    if (/\bprovider\s*:/.test(operation.text) || (resource && /\bprovider\s*:/.test(resource.node.text.replace(operation.text, '')))) continue;
+    // `#[ApiResource]` with its default operations: one finding for the resource, not one per operation.
+    if (out.some((hit) => hit.node.id === operation?.id)) continue;
+    const placeholder = /\{(\w+)\}$/.exec(endpoint.path)?.[1] ?? 'id';
+    out.push({ source: file.source, node: operation, model: shortName(cls.fqn), id: `{${placeholder}}`, write: endpoint.method !== 'GET', endpoint, binding: true, framework: 'api-platform' });
   }
   return out;
 }

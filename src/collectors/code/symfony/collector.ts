@@ -351,8 +351,10 @@ function decide(security: SecurityConfig | undefined, route: SymfonyRoute, metho
   const authorization: AuthorizationEvidence | undefined = voter
     ? { objectLevel: voter.subject ? 'present' : 'unknown', functionLevel: 'present', detail: voter.opaque ?? `is_granted ${voter.attributes.join(', ')}` }
     : granted && granted.attributes.some((attribute) => attribute.startsWith('ROLE_') && attribute !== 'ROLE_USER')
-      ? { objectLevel: 'unknown', functionLevel: 'present', detail: `is_granted ${granted.attributes.join(', ')}` }
-      : undefined;
+      ? { objectLevel: granted.subject ? 'present' : 'unknown', functionLevel: 'present', detail: `is_granted ${granted.attributes.join(', ')}` }
+      : granted?.subject
+        ? { objectLevel: 'present', functionLevel: 'unknown', detail: `is_granted ${granted.attributes.join(', ')} and an object check` }
+        : undefined;
   const withAuthz = (auth: AuthEvidence): { auth: AuthEvidence; authorization?: AuthorizationEvidence } => (authorization ? { auth, authorization } : { auth });
   const firewall = security ? firewallFor(security, route.path) : undefined;
   const mechanisms: AuthMechanism[] = firewall && firewall.mechanisms.length > 0 ? firewall.mechanisms : ['unknown'];
