@@ -10,6 +10,7 @@ import { goSite } from '../../analysis/go-taint.js';
 import { csharpNosqlInjections } from './csharp.js';
 import { rubyNosqlInjections } from './ruby.js';
 import { javaNoSqlInjections } from './java.js';
+import { kotlinNoSqlInjections } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 const JS_METHODS =
@@ -73,6 +74,9 @@ export default defineCheck({
   run(ctx, report) {
     for (const hit of javaNoSqlInjections(ctx.sources, ctx.infra)) {
       report({ messageId: hit.kind, data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet), ...(hit.kind === 'regex' ? { severity: 'medium' as const } : {}) });
+    }
+    for (const hit of kotlinNoSqlInjections(ctx.sources, ctx.infra)) {
+      report({ messageId: hit.kind, data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0] ?? ''), ...(hit.kind === 'regex' ? { severity: 'medium' as const } : {}) });
     }
     if (ctx.sources.some((source) => MONGO_FILE.test(source.text))) {
       for (const hit of goNosqlInjections(ctx.sources)) {
