@@ -1,5 +1,5 @@
 import type { SourceFile } from '../../../engine/context.js';
-import type { AuthEvidence, RateLimitEvidence } from '../../../model/types.js';
+import type { AuthEvidence, Diagnostic, RateLimitEvidence } from '../../../model/types.js';
 import type { Node } from '../../../parsing/parser.js';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { makeEndpoint, sortEndpoints } from '../python/endpoint.js';
@@ -109,6 +109,31 @@ export const railsCollector: CodeCollector = {
   isEnabled: railsEnabled,
   collect(sources, project) {
     const rubyFiles = sources.filter((source) => source.language === 'ruby');
+    // Two applications in one repository (a storefront and a back office, each with its config/routes.rb) declare
+    // classes of the same name (ApplicationController, ProductsController): each application reads its own files,
+    // and the files outside every application (shared lib/, engines at the top) are read by all.
+    const roots = [...new Set(drawCalls(rubyFiles).app.map(({ file }) => appRoot(file.file)))].sort();
+    if (roots.length <= 1) return collectApp(rubyFiles, project);
+    const owner = (file: string): string | undefined => roots.filter((root) => file.startsWith(root)).sort((a, b) => b.length - a.length)[0];
+    const endpoints: CollectedEndpoint[] = [];
+    const diagnostics: Diagnostic[] = [];
+    for (const root of roots) {
+      const result = collectApp(rubyFiles.filter((file) => [root, undefined].includes(owner(file.file))), project);
+      endpoints.push(...result.endpoints);
+      diagnostics.push(...result.diagnostics);
+    }
+    return { endpoints: sortEndpoints(endpoints), diagnostics };
+  },
+};
+
+/** The folder of the application a routes file belongs to: `storefront/` of `storefront/config/routes.rb`, `` at the top. */
+function appRoot(file: string): string {
+  const at = file.lastIndexOf('config/');
+  return at >= 0 && (at === 0 || file[at - 1] === '/') ? file.slice(0, at) : file.slice(0, file.lastIndexOf('/') + 1);
+}
+
+function collectApp(rubyFiles: SourceFile[], project: { dependencies: Record<string, string[]> }): { endpoints: CollectedEndpoint[]; diagnostics: Diagnostic[] } {
+  {
     const project_ = new RubyProject(rubyFiles.filter((file) => !IGNORED.test(file.file)));
     const byPath = new Map(rubyFiles.map((file) => [file.file, file]));
     const { app, engines } = drawCalls(rubyFiles);
@@ -180,8 +205,8 @@ export const railsCollector: CodeCollector = {
       endpoints.push(endpoint);
     }
     return { endpoints: sortEndpoints(endpoints), diagnostics: walker.diagnostics };
-  },
-};
+  }
+}
 
 function decideRoute(route: RailsRoute, project: RubyProject, filters: RailsFilters): ReturnType<RailsFilters['decide']> {
   if (route.devise) {
