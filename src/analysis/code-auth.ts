@@ -5,7 +5,6 @@ import { charge } from '../parsing/budget.js';
 import { isJsFamily } from '../parsing/languages.js';
 import { endpointAt } from './endpoints.js';
 import {
-  argument,
   elementsOf,
   enclosingFunction,
   callSiteAt,
@@ -13,15 +12,15 @@ import {
   literalValue,
   locationOf,
   propertyOf,
-  qualify,
   snippetOf,
   stringValue,
   type CallSite,
 } from './code.js';
 import { parentOf } from '../parsing/tree-index.js';
 import { lookupTable } from './lookup.js';
+import { jwtProviders } from '../collectors/code/plugins.js';
 
-/** Shared helpers for the authentication checks: value resolution, JWT call catalogue, reporting. */
+/** Shared helpers for the authentication checks: value resolution, the JWT calls of a file (from the plugins' JWT providers), reporting. */
 
 export function isPython(source: SourceFile): boolean {
   return source.language === 'python';
@@ -404,16 +403,12 @@ export function hasSpread(object: Node | undefined): boolean {
 }
 
 export type JwtKind = 'verify' | 'decode-unverified' | 'sign';
-export type JwtLibrary =
-  | 'PyJWT'
-  | 'python-jose'
-  | 'authlib'
-  | 'jsonwebtoken'
-  | 'jose'
-  | '@nestjs/jwt'
-  | 'express-jwt'
-  | 'passport-jwt'
-  | '@fastify/jwt';
+/**
+ * The library a JWT call goes through, as its provider names it: `PyJWT`, `python-jose`, `authlib`
+ * (python/jwt.ts), `jsonwebtoken`, `jose`, `passport-jwt` (js/jwt.ts), `express-jwt` (express/jwt.ts),
+ * `@nestjs/jwt` (nestjs/jwt.ts), `@fastify/jwt` (fastify/jwt.ts).
+ */
+export type JwtLibrary = string;
 
 /** A call that signs, verifies or decodes a JWT, with its arguments located. */
 export interface JwtCall {
@@ -434,121 +429,31 @@ export interface JwtCall {
   opaque: boolean;
 }
 
-function pyCall(source: SourceFile, call: CallSite, library: JwtLibrary, kind: JwtKind, keyIndex: number, payloadIndex?: number): JwtCall {
-  const optionsNode = objectOf(source, call.kwargs.get('options'));
-  const splat = call.node.childForFieldName('arguments')?.namedChildren.some((arg) => arg?.type === 'dictionary_splat') ?? false;
-  const key = argument(call, keyIndex, 'key');
-  const payload = payloadIndex === undefined ? undefined : argument(call, payloadIndex, kind === 'sign' ? (library === 'python-jose' ? 'claims' : 'payload') : 'jwt');
-  return {
-    call,
-    library,
-    kind,
-    name: call.written,
-    ...(key ? { key } : {}),
-    ...(payload ? { payload } : {}),
-    ...(optionsNode ? { options: optionsNode } : {}),
-    get: (name) => {
-      const kw = call.kwargs.get(name);
-      return kw ? resolveValue(source, kw) : undefined;
-    },
-    raw: (name) => call.kwargs.get(name),
-    opaque: splat,
-  };
-}
-
-function jsCall(source: SourceFile, call: CallSite, library: JwtLibrary, kind: JwtKind, optionsIndex: number, keyIndex?: number, payloadIndex?: number): JwtCall {
-  const raw = call.args[optionsIndex];
-  const options = objectOf(source, raw);
-  const key = keyIndex === undefined ? undefined : call.args[keyIndex];
-  const payload = payloadIndex === undefined ? undefined : call.args[payloadIndex];
-  const opaque =
-    raw !== undefined &&
-    !['arrow_function', 'function_expression', 'function', 'undefined', 'null'].includes(raw.type) &&
-    (options === undefined || hasSpread(options));
-  return {
-    call,
-    library,
-    kind,
-    name: call.written,
-    ...(key ? { key } : {}),
-    ...(payload ? { payload } : {}),
-    ...(options ? { options } : {}),
-    get: (name) => option(source, options, name),
-    raw: (name) => propertyOf(options, name),
-    opaque,
-  };
-}
-
 const jwtCache = new WeakMap<SourceFile, JwtCall[]>();
 
-function isPyJwtModule(callee: string, fn: string): boolean {
-  return callee === `jwt.${fn}` || callee === `jwt.api_jwt.${fn}`;
-}
-
-/** Every JWT sign / verify / decode call in a file, across the supported libraries. */
+/**
+ * Every JWT sign / verify / decode call in a file, across the libraries the framework plugins' JWT
+ * providers know (src/collectors/code/<framework>/jwt.ts, library families in js/ and python/): each
+ * call is asked of the providers of the file's language in registry order, and the first answer wins.
+ */
 export function jwtCalls(source: SourceFile): JwtCall[] {
   const cached = jwtCache.get(source);
   if (cached) return cached;
   const out: JwtCall[] = [];
-  if (isPython(source)) {
+  const providers = jwtProviders().filter((provider) => provider.languages.includes(source.language));
+  if (providers.length > 0) {
     for (const call of factsOf(source).calls) {
-      const c = call.callee;
-      if (isPyJwtModule(c, 'decode')) {
-        const disabled = pyVerificationDisabled(source, call);
-        out.push(pyCall(source, call, 'PyJWT', disabled ? 'decode-unverified' : 'verify', 1, 0));
-      } else if (isPyJwtModule(c, 'encode')) out.push(pyCall(source, call, 'PyJWT', 'sign', 1, 0));
-      else if (c === 'jose.jwt.decode') {
-        const disabled = pyVerificationDisabled(source, call);
-        out.push(pyCall(source, call, 'python-jose', disabled ? 'decode-unverified' : 'verify', 1, 0));
-      } else if (c === 'jose.jwt.encode') out.push(pyCall(source, call, 'python-jose', 'sign', 1, 0));
-      else if (c === 'jose.jwt.get_unverified_claims' || c === 'jose.jws.get_unverified_claims')
-        out.push(pyCall(source, call, 'python-jose', 'decode-unverified', 99, 0));
-      else if (c === 'authlib.jose.jwt.decode') out.push(pyCall(source, call, 'authlib', 'verify', 1, 0));
-      else if (c === 'authlib.jose.jwt.encode') out.push(pyCall(source, call, 'authlib', 'sign', 2, 1));
-    }
-  } else if (isJs(source)) {
-    for (const call of factsOf(source).calls) {
-      const c = call.callee;
-      if (c === 'jsonwebtoken.verify') out.push(jsCall(source, call, 'jsonwebtoken', 'verify', 2, 1, 0));
-      else if (c === 'jsonwebtoken.decode') out.push(jsCall(source, call, 'jsonwebtoken', 'decode-unverified', 1, undefined, 0));
-      else if (c === 'jsonwebtoken.sign') out.push(jsCall(source, call, 'jsonwebtoken', 'sign', 2, 1, 0));
-      else if (c === 'jose.jwtVerify') out.push(jsCall(source, call, 'jose', 'verify', 2, 1, 0));
-      else if (c === 'jose.decodeJwt') out.push(jsCall(source, call, 'jose', 'decode-unverified', 99, undefined, 0));
-      else if (c === 'express-jwt' || c === 'express-jwt.expressjwt' || c === 'express-jwt.default')
-        out.push(jsCall(source, call, 'express-jwt', 'verify', 0));
-      else if (call.isNew && c === 'passport-jwt.Strategy') out.push(jsCall(source, call, 'passport-jwt', 'verify', 0));
-      else if (call.written === 'super' && extendsPassportJwt(source, call.node))
-        out.push({ ...jsCall(source, call, 'passport-jwt', 'verify', 0), name: 'PassportStrategy(Strategy)' });
-      else if (/(^|\.)jwt_?service\.(verify|verifyAsync)$/i.test(c)) out.push(jsCall(source, call, '@nestjs/jwt', 'verify', 1, undefined, 0));
-      else if (/(^|\.)jwt_?service\.decode$/i.test(c)) out.push(jsCall(source, call, '@nestjs/jwt', 'decode-unverified', 1, undefined, 0));
-      else if (/(^|\.)jwt_?service\.(sign|signAsync)$/i.test(c)) out.push(jsCall(source, call, '@nestjs/jwt', 'sign', 1, undefined, 0));
-      else if (c === '@nestjs/jwt.JwtModule.register') out.push(jsCall(source, call, '@nestjs/jwt', 'sign', 0));
-      else if (/\.register$/.test(c) && isFastifyJwtPlugin(source, call.args[0]))
-        out.push({ ...jsCall(source, call, '@fastify/jwt', 'verify', 1), name: `${call.written}(${call.args[0]?.text ?? ''}, …)` });
+      for (const provider of providers) {
+        const found = provider.call(source, call);
+        if (found) {
+          out.push(found);
+          break;
+        }
+      }
     }
   }
   jwtCache.set(source, out);
   return out;
-}
-
-function isFastifyJwtPlugin(source: SourceFile, node: Node | undefined): boolean {
-  const name = qualify(node, factsOf(source).imports) ?? '';
-  const required = node?.type === 'call_expression' && node.childForFieldName('function')?.text === 'require' ? stringValue(node.childForFieldName('arguments')?.namedChildren[0]) : undefined;
-  return /^(@fastify\/jwt|fastify-jwt)(\.default)?$/.test(required ?? name);
-}
-
-function extendsPassportJwt(source: SourceFile, node: Node): boolean {
-  let current: Node | null = parentOf(node);
-  while (current && current.type !== 'class_declaration' && current.type !== 'class') current = parentOf(current);
-  const heritage = current?.namedChildren.find((child) => child?.type === 'class_heritage');
-  const match = heritage ? /PassportStrategy\(\s*(\w+)/.exec(heritage.text) : null;
-  return match?.[1] !== undefined && factsOf(source).imports.get(match[1]) === 'passport-jwt.Strategy';
-}
-
-function pyVerificationDisabled(source: SourceFile, call: CallSite): boolean {
-  if (literalValue(resolveValue(source, call.kwargs.get('verify'))) === false) return true;
-  const options = objectOf(source, call.kwargs.get('options'));
-  return literalValue(resolveValue(source, propertyOf(options, 'verify_signature'))) === false;
 }
 
 /** True when a function around `node` also verifies a JWT (a decode there then only peeks at the header). */

@@ -7,6 +7,7 @@ import type { AppEntry, CorsPolicy, Family, HeaderWrite, SecurityHeader } from '
 import type { CallSite } from '../../analysis/code.js';
 import type { BodySchema } from '../../analysis/validation.js';
 import type { HandlerScope } from '../../analysis/code-authz.js';
+import type { JwtCall } from '../../analysis/code-auth.js';
 import type { CodeCollector } from './collector.js';
 
 /**
@@ -20,6 +21,7 @@ import type { CodeCollector } from './collector.js';
  * - `authz`: what the framework declares about a route's authorization beside its handler (permission
  *   classes, role hooks, class-based views' queryset scoping and object permissions).
  * - `validation`: request-body schemas the framework enforces before a route's handler runs.
+ * - `jwt`: the calls through which the framework (or a library family) signs, verifies or decodes JWTs.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -32,6 +34,7 @@ export interface FrameworkPlugin {
   transport?: TransportProvider;
   authz?: AuthzProvider;
   validation?: ValidationProvider;
+  jwt?: JwtProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -194,4 +197,15 @@ export interface ValidationProvider {
    * keeps the fields it does not list out of the handler (a closed schema, a validator that strips extras).
    */
   bodySchema?(ctx: CheckContext, source: SourceFile, node: Node): BodySchema | undefined;
+}
+
+/**
+ * A framework's (or a JWT library family's) token calls. The driver (`jwtCalls` in
+ * src/analysis/code-auth.ts) asks each call of a file of one of the provider's `languages`, provider by
+ * provider in registry order; the first answer wins. The JWT checks read the normalised `JwtCall`.
+ */
+export interface JwtProvider {
+  languages: readonly SourceLanguage[];
+  /** The JWT the call signs, verifies or decodes, with its key, payload and options located (js/jwt.ts, python/jwt.ts build one). */
+  call(source: SourceFile, call: CallSite): JwtCall | undefined;
 }

@@ -1,12 +1,14 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoRateLimit } from './django/rate-limit.js';
 import { djangoTransport } from './django/transport.js';
 import { echoRateLimit } from './echo/rate-limit.js';
+import { expressJwt } from './express/jwt.js';
 import { expressTransport } from './express/transport.js';
 import { fastapiTransport } from './fastapi/transport.js';
 import { fastifyAuthz } from './fastify/authz.js';
+import { fastifyJwt } from './fastify/jwt.js';
 import { fastifyValidation } from './fastify/body-schema.js';
 import { fastifyRateLimit } from './fastify/rate-limit.js';
 import { fastifyTransport } from './fastify/transport.js';
@@ -15,12 +17,15 @@ import { limitsFamilyRateLimit } from './flask/rate-limit.js';
 import { flaskTransport } from './flask/transport.js';
 import { ginRateLimit } from './gin/rate-limit.js';
 import { goRateLimit } from './go/rate-limit.js';
+import { jsJwtLibraries } from './js/jwt.js';
 import { jsLimiterLibraries } from './js/rate-limit.js';
 import { jsTransportLibraries } from './js/transport.js';
 import { koaTransport } from './koa/transport.js';
+import { nestJwt } from './nestjs/jwt.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nestTransport } from './nestjs/transport.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
+import { pythonJwtLibraries } from './python/jwt.js';
 import { pythonTransportLibraries } from './python/transport.js';
 import { springRateLimit } from './spring/rate-limit.js';
 import { ktorRateLimit } from './ktor/rate-limit.js';
@@ -31,11 +36,13 @@ import { ktorRateLimit } from './ktor/rate-limit.js';
  * asked in this order.
  */
 
-/** Library families: limiters for every route of their language, transport middleware for every app of their family. */
+/** Library families: limiters for every route of their language, transport middleware for every app of their family, JWT libraries. */
 const libraries: FrameworkPlugin[] = [
   { id: 'js-limiters', rateLimit: jsLimiterLibraries },
   { id: 'js-transport', transport: jsTransportLibraries },
   { id: 'python-transport', transport: pythonTransportLibraries },
+  { id: 'js-jwt', jwt: jsJwtLibraries },
+  { id: 'python-jwt', jwt: pythonJwtLibraries },
 ];
 
 /** Frameworks with rate-limit providers; the other collectors are plugins with routes only. */
@@ -78,6 +85,13 @@ const validations: Record<string, ValidationProvider> = {
   fastify: fastifyValidation,
 };
 
+/** Frameworks with JWT providers (a framework's own token module or middleware). */
+const jwts: Record<string, JwtProvider> = {
+  express: expressJwt,
+  fastify: fastifyJwt,
+  nestjs: nestJwt,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -85,6 +99,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const transport = transports[entry.id];
     const authzProvider = authz[entry.id];
     const validation = validations[entry.id];
+    const jwt = jwts[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -92,6 +107,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(transport ? { transport } : {}),
       ...(authzProvider ? { authz: authzProvider } : {}),
       ...(validation ? { validation } : {}),
+      ...(jwt ? { jwt } : {}),
     };
   }),
 ];
@@ -125,4 +141,12 @@ let validationList: ValidationProvider[] | undefined;
 export function validationProviders(): readonly ValidationProvider[] {
   validationList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.validation ? [plugin.validation] : [])))];
   return validationList;
+}
+
+let jwtList: JwtProvider[] | undefined;
+
+/** Every distinct JWT provider, in registry order (library families first). */
+export function jwtProviders(): readonly JwtProvider[] {
+  jwtList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jwt ? [plugin.jwt] : [])))];
+  return jwtList;
 }
