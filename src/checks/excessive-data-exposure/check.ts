@@ -6,7 +6,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { javaExposures } from './java.js';
-import { kotlinExposures } from './kotlin.js';
+import { kotlinExposures, ktorExposures } from './kotlin.js';
 import { goExposures } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
@@ -90,6 +90,7 @@ export default defineCheck({
     noResponseModel: '`{{handler}}` returns the `{{model}}` ORM object with no `response_model`, so {{fields}} reach the client.',
     serializer: '`{{serializer}}` serializes `{{setting}}` of `{{model}}`, including {{fields}}.',
     entity: '`{{handler}}` returns the `{{model}}` entity itself, so Jackson serializes {{fields}} to the client.',
+    storedDocument: '`{{call}}` sends the stored `{{model}}` document as is, so the serializer writes {{fields}} to the client.',
     goModel: '`{{call}}` in `{{handler}}` sends the persisted `{{model}}` struct as is, so encoding/json serializes {{fields}} to the client.',
   },
   run(ctx, report) {
@@ -101,6 +102,11 @@ export default defineCheck({
     if (ctx.sources.some((source) => source.language === 'kotlin' && /@(Entity|Document|TableName)\b/.test(source.text))) {
       for (const hit of kotlinExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
         report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
+      }
+    }
+    if (ctx.sources.some((source) => source.language === 'kotlin' && /\bcall\.respond\b/.test(source.text))) {
+      for (const hit of ktorExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
+        report({ messageId: 'storedDocument', data: { call: hit.call, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, hit.call) });
       }
     }
     for (const hit of goExposures(ctx.sources)) {

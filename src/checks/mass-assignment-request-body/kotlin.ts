@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
-import { annotation, descendants, hasAnnotation, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
+import { annotation, descendants, firstOfType, hasAnnotation, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinMember, kotlinMemberAnnotations, kotlinTargets } from '../../collectors/code/jvm/kotlin.js';
 import { isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
@@ -19,6 +19,10 @@ import { PERSIST, PRIVILEGED, roleGated, type JavaMassAssignment } from './java.
 
 const ENTITY = ['Entity', 'Document', 'TableName'];
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
+const RECEIVE = /^(receive|receiveNullable|receiveOrNull)$/;
+/** Whole-document writes of a MongoDB collection (KMongo, the Kotlin driver) beside the repository verbs. */
+const DOCUMENT_WRITES = /^(insertOne|insertMany|replaceOne|replaceOneById|save|upsert)$/;
+const PROPERTIES: ReadonlySet<string> = new Set(['property_declaration']);
 
 function privilegedFields(cls: JvmClass, program: JvmProgram): string[] {
   const out: string[] = [];
@@ -44,7 +48,7 @@ function persisted(program: JvmProgram, fn: JvmMethod, name: string, depth = 0):
     if (!call) continue;
     const index = call.args.findIndex((arg) => kotlinBare(arg)?.text === name);
     if (index < 0) continue;
-    if (PERSIST.test(call.name)) return node;
+    if (PERSIST.test(call.name) || DOCUMENT_WRITES.test(call.name)) return node;
     for (const target of kotlinTargets(program, node, fn)) {
       const param = target.parameters[index];
       if (param && persisted(program, target, param.name, depth + 1)) return node;
@@ -76,6 +80,66 @@ export function kotlinMassAssignments(sources: readonly SourceFile[], endpoints:
         if (!call) continue;
         const written = asCall(call);
         out.push({ source: file.source, node: call, call: `${written?.receiver ? `${written.receiver.text}.` : ''}${written?.name ?? ''}`, body: `@RequestBody ${param.name}: ${param.type}`, model: entity.name, fields });
+      }
+    }
+  }
+  return out;
+}
+
+/** `T` of `call.receive<T>()` / `call.receive(T::class)`. */
+function receivedType(value: Node | undefined): string | undefined {
+  const bare = kotlinBare(value);
+  const call = bare ? asCall(bare) : undefined;
+  if (!call || !RECEIVE.test(call.name) || kotlinBare(call.receiver)?.text !== 'call') return undefined;
+  const typeArgs = descendants(bare as Node, new Set(['type_arguments']))[0];
+  const written = typeArgs?.text.replace(/^<|>$/g, '') ?? /^(\w+)::class/.exec(call.args[0]?.text ?? '')?.[1];
+  return written?.replace(/\?$/, '').trim();
+}
+
+/** The call in `scope` that stores `name` whole, directly or in a project function it hands `name` to. */
+function storedIn(program: JvmProgram, scope: Node, from: JvmMethod, name: string): Node | undefined {
+  for (const node of descendants(scope, CALLS)) {
+    const call = asCall(node);
+    if (!call) continue;
+    const index = call.args.findIndex((arg) => kotlinBare(arg)?.text === name);
+    if (index < 0) continue;
+    if (PERSIST.test(call.name) || DOCUMENT_WRITES.test(call.name)) return node;
+    for (const target of kotlinTargets(program, node, from)) {
+      const param = target.parameters[index];
+      if (param && persisted(program, target, param.name)) return node;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Ktor routes that receive the request body as a class (`val user = call.receive<User>()`) and store
+ * that object whole — `repository.save(user)`, KMongo / driver `insertOne(user)`, `replaceOne(…, user)` —
+ * in the route or in the function they hand it to, when the class has a privileged property the
+ * deserializer sets (a primary-constructor property or a `var`, not `@Transient` / `@JsonIgnore`).
+ */
+export function ktorMassAssignments(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaMassAssignment[] {
+  if (!sources.some((source) => source.language === 'kotlin' && /\bcall\.receive(Nullable|OrNull)?\s*[<(]/.test(source.text))) return [];
+  const program = sharedAnalysis(sources, infra).tracer.program;
+  const out: JavaMassAssignment[] = [];
+  for (const file of program.files) {
+    if (file.language !== 'kotlin' || !/\bcall\.receive/.test(file.source.text) || /(^|\/)src\/test\//.test(file.source.file)) continue;
+    for (const fn of [...file.functions, ...file.classes.flatMap((cls) => cls.methods)]) {
+      if (!fn.body) continue;
+      for (const property of descendants(fn.body, PROPERTIES)) {
+        const name = firstOfType(firstOfType(property, 'variable_declaration'), 'simple_identifier')?.text;
+        const typeName = receivedType(property.namedChildren.at(-1) ?? undefined);
+        if (!name || !typeName) continue;
+        const model = program.resolveClass(typeName, { file, cls: fn.owner });
+        const fields = model ? privilegedFields(model, program) : [];
+        if (!model || fields.length === 0) continue;
+        // The route lambda (or function) the body was received in.
+        let scope: Node | null = property.parent;
+        while (scope && scope.type !== 'lambda_literal' && scope.id !== fn.body.id) scope = scope.parent;
+        const call = storedIn(program, scope ?? fn.body, fn, name);
+        if (!call) continue;
+        const written = asCall(call);
+        out.push({ source: file.source, node: call, call: `${written?.receiver ? `${written.receiver.text}.` : ''}${written?.name ?? ''}`, body: `call.receive<${typeName}>()`, model: model.name, fields });
       }
     }
   }
