@@ -123,7 +123,7 @@ export default defineCheck({
     cost: '`{{setting}}` hashes passwords with {{algorithm}} at cost {{cost}}: every guess takes 2^{{cost}} rounds, under the minimum of 2^10.',
   },
   run(ctx, report) {
-    for (const hit of symfonyWeakHashers(ctx.infra)) {
+    for (const hit of symfonyWeakHashers(ctx.infra, ctx.sources)) {
       const location = { location: { file: hit.file, line: hit.line }, evidence: { snippet: hit.setting } };
       if (hit.kind === 'iterations') report({ messageId: 'iterations', data: { call: hit.setting, iterations: hit.value ?? 0 }, ...location });
       else if (hit.kind === 'cost') report({ messageId: 'cost', data: { setting: hit.setting, algorithm: hit.algorithm, cost: hit.value ?? 0 }, ...location });

@@ -91,10 +91,21 @@ const MIN_BCRYPT_COST = 10;
  * with a message digest (`md5`, `sha1`, `sha512` …), with PBKDF2 under 100,000 iterations (Symfony's
  * default is 1,000) or with bcrypt under cost 10. `auto` / `native` / `bcrypt` / `sodium` / `argon2*`
  * are fine; a hasher named only in another's `migrate_from` verifies old hashes and re-hashes them
- * with the strong one; `when@test:` / `when@dev:` overrides and the in-memory user class are not read.
+ * with the strong one; `when@test:` / `when@dev:` overrides and the in-memory user class are not read, nor a named
+ * hasher (`MailToken:`) no user class selects with `getPasswordHasherName()`.
  */
-export function symfonyWeakHashers(infra: readonly InfraFile[]): SymfonyWeakHasher[] {
+export function symfonyWeakHashers(infra: readonly InfraFile[], sources: readonly SourceFile[] = []): SymfonyWeakHasher[] {
   const out: SymfonyWeakHasher[] = [];
+  if (!infra.some((file) => file.kind === 'symfony-security')) return out;
+  // A named hasher (`MailToken: sha1`) hashes whatever the code gives it (tokens, keys): it stores passwords only
+  // when a user class names it from `getPasswordHasherName()` / `getEncoderName()`.
+  const passwordHashers = new Set<string>();
+  for (const source of sources) {
+    if (source.language !== 'php' || !/function\s+get(?:PasswordHasher|Encoder)Name/.test(source.text)) continue;
+    for (const match of source.text.matchAll(/function\s+get(?:PasswordHasher|Encoder)Name\s*\([^)]*\)[^{]*\{([^}]*)\}/g)) {
+      for (const returned of (match[1] ?? '').matchAll(/return\s+['"]([\w.-]+)['"]/g)) passwordHashers.add(returned[1] ?? '');
+    }
+  }
   for (const file of infra) {
     if (file.kind !== 'symfony-security' || /(^|\/)(tests?|vendor)\//i.test(file.file)) continue;
     const security = parseYaml(file.text).root?.map?.get('security');
@@ -105,6 +116,7 @@ export function symfonyWeakHashers(infra: readonly InfraFile[]): SymfonyWeakHash
       for (const hasher of hashers.values()) for (const name of yStrings(hasher.map?.get('migrate_from'))) migrated.add(name);
       for (const [name, hasher] of hashers) {
         if (IN_MEMORY_USERS.test(name) || migrated.has(name)) continue;
+        if (!name.includes('\\') && !passwordHashers.has(name)) continue;
         const algorithmNode = hasher.map ? hasher.map.get('algorithm') : hasher;
         if (hasher.map?.has('id')) continue;
         const algorithm = yString(algorithmNode)?.toLowerCase();
