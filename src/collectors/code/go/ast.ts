@@ -112,30 +112,46 @@ export interface GoStruct {
   file: string;
 }
 
-/** Every struct type declared in the Go sources, in source order: its name, its named fields with their tags and its embedded types. */
+const structsByTree = new WeakMap<object, readonly GoStruct[]>();
+
+/**
+ * Every struct type declared in the Go sources, in source order: its name, its named fields with their tags and its embedded types.
+ * Each file is read once (four checks ask for every file's structs); the answers are shared, not to be changed.
+ */
 export function goStructs(sources: readonly { file: string; language: string; text: string; tree: { rootNode: Node } }[]): GoStruct[] {
   const out: GoStruct[] = [];
   for (const source of sources) {
     if (source.language !== 'go' || !source.text.includes('struct')) continue;
-    walk(source.tree.rootNode, (node) => {
-      if (node.type !== 'type_spec') return true;
-      const name = field(node, 'name')?.text;
-      const type = field(node, 'type');
-      if (!name || type?.type !== 'struct_type') return false;
-      const list = named(type).find((child) => child.type === 'field_declaration_list');
-      const declared: GoStructField[] = [];
-      const embedded: GoStructField[] = [];
-      for (const declaration of list ? named(list) : []) {
-        if (declaration.type !== 'field_declaration') continue;
-        const tag = field(declaration, 'tag')?.text ?? '';
-        const names = fields(declaration, 'name');
-        const type = field(declaration, 'type')?.text ?? '';
-        for (const fieldName of names) declared.push({ name: fieldName.text, tag, type });
-        if (names.length === 0) embedded.push({ name: field(declaration, 'type')?.text ?? '', tag });
-      }
-      out.push({ name, fields: declared, embedded, file: source.file });
-      return false;
-    });
+    let structs = structsByTree.get(source.tree);
+    if (!structs) {
+      structs = structsOf(source);
+      structsByTree.set(source.tree, structs);
+    }
+    out.push(...structs);
   }
+  return out;
+}
+
+function structsOf(source: { file: string; tree: { rootNode: Node } }): GoStruct[] {
+  const out: GoStruct[] = [];
+  walk(source.tree.rootNode, (node) => {
+    if (node.type !== 'type_spec') return true;
+    const name = field(node, 'name')?.text;
+    const type = field(node, 'type');
+    if (!name || type?.type !== 'struct_type') return false;
+    const list = named(type).find((child) => child.type === 'field_declaration_list');
+    const declared: GoStructField[] = [];
+    const embedded: GoStructField[] = [];
+    for (const declaration of list ? named(list) : []) {
+      if (declaration.type !== 'field_declaration') continue;
+      const tag = field(declaration, 'tag')?.text ?? '';
+      const names = fields(declaration, 'name');
+      const type = field(declaration, 'type')?.text ?? '';
+      for (const fieldName of names) declared.push({ name: fieldName.text, tag, type });
+      if (names.length === 0) embedded.push({ name: field(declaration, 'type')?.text ?? '', tag });
+    }
+    out.push({ name, fields: declared, embedded, file: source.file });
+    return false;
+  });
   return out;
 }
