@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { callArgs, field, named, unwrap, walk } from '../../collectors/code/go/ast.js';
+import { descendantsOf } from '../../parsing/tree-index.js';
 
 /** database/sql, sqlx and pgx statements, and gorm's raw fragments: the SQL text argument. */
 const SQL_METHODS: Record<string, number> = {
@@ -72,11 +73,20 @@ function built(node: Node): boolean {
   return current.type === 'call_expression' && field(current, 'function')?.text === 'fmt.Sprintf';
 }
 
+const ASSIGNMENT_TYPES = ['short_var_declaration', 'assignment_statement'];
+const CALL_TYPES = ['call_expression'];
+const CLOSURE_TYPES = ['func_literal'];
+
 /** Local assignments of one function: name → the expression last assigned to it (one hop). */
 function localsOf(fn: Node): Map<string, Node> {
   const out = new Map<string, Node>();
-  walk(fn, (node) => {
-    if (node.type !== 'short_var_declaration' && node.type !== 'assignment_statement') return true;
+  // In document order, from the tree's per-type lists; assignments inside closures (`func(…) {…}`) are not the function's.
+  const closures = descendantsOf(fn, CLOSURE_TYPES);
+  let next = 0;
+  let closureEnd = -1;
+  for (const node of descendantsOf(fn, ASSIGNMENT_TYPES)) {
+    for (; next < closures.length && (closures[next] as Node).startIndex <= node.startIndex; next += 1) closureEnd = Math.max(closureEnd, (closures[next] as Node).endIndex);
+    if (node.startIndex < closureEnd) continue;
     const left = field(node, 'left');
     const right = field(node, 'right');
     const targets = left ? named(left) : [];
@@ -85,8 +95,7 @@ function localsOf(fn: Node): Map<string, Node> {
       const value = values.length === targets.length ? values[index] : index === 0 ? values[0] : undefined;
       if (target.type === 'identifier' && value) out.set(target.text, value);
     });
-    return true;
-  });
+  }
   return out;
 }
 
@@ -105,27 +114,22 @@ export function goSqlInjections(sources: readonly SourceFile[]): { source: Sourc
     for (const fn of named(source.tree.rootNode)) {
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       let locals: Map<string, Node> | undefined;
-      walk(
-        fn,
-        (node) => {
-          if (node.type !== 'call_expression') return true;
-          const callee = field(node, 'function');
-          if (callee?.type !== 'selector_expression') return true;
-          const method = field(callee, 'field')?.text ?? '';
-          const index = SQL_METHODS[method];
-          if (index === undefined || !DB_RECEIVER.test(field(callee, 'operand')?.text ?? '')) return true;
-          const query = callArgs(node)[index];
-          if (!query) return true;
-          locals ??= localsOf(fn);
-          const text = unwrap(query);
-          const expression = text.type === 'identifier' ? locals.get(text.text) : text;
-          if (!expression || !built(expression)) return true;
-          const origin = requestOrigin(expression, locals);
-          if (origin) hits.push({ call: node, written: callee.text, origin });
-          return true;
-        },
-        true,
-      );
+      // Every call of the function, closures included, in document order (the tree's per-type list, not a walk).
+      for (const node of descendantsOf(fn, CALL_TYPES)) {
+        const callee = field(node, 'function');
+        if (callee?.type !== 'selector_expression') continue;
+        const method = field(callee, 'field')?.text ?? '';
+        const index = SQL_METHODS[method];
+        if (index === undefined || !DB_RECEIVER.test(field(callee, 'operand')?.text ?? '')) continue;
+        const query = callArgs(node)[index];
+        if (!query) continue;
+        locals ??= localsOf(fn);
+        const text = unwrap(query);
+        const expression = text.type === 'identifier' ? locals.get(text.text) : text;
+        if (!expression || !built(expression)) continue;
+        const origin = requestOrigin(expression, locals);
+        if (origin) hits.push({ call: node, written: callee.text, origin });
+      }
     }
     if (hits.length > 0) out.push({ source, hits });
   }

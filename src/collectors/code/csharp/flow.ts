@@ -28,9 +28,29 @@ export function enclosingFunction(node: Node): Node | undefined {
   return undefined;
 }
 
-/** Start positions (`line:column`, 1-based) of the handlers the inventory knows in `file`. */
-export function handlerStarts(handlers: readonly Location[], file: string): Set<string> {
-  return new Set(handlers.filter((handler) => handler.file === file).map((handler) => `${handler.line}:${handler.column ?? 1}`));
+const startsByList = new WeakMap<readonly Location[], Map<string, ReadonlySet<string>>>();
+const NO_STARTS: ReadonlySet<string> = new Set();
+
+/**
+ * Start positions (`line:column`, 1-based) of the handlers the inventory knows in `file`. The list is
+ * grouped by file once (checks ask for every C# file: filtering the whole list per file was files × handlers).
+ */
+export function handlerStarts(handlers: readonly Location[], file: string): ReadonlySet<string> {
+  let byFile = startsByList.get(handlers);
+  if (!byFile) {
+    const grouped = new Map<string, Set<string>>();
+    for (const handler of handlers) {
+      let starts = grouped.get(handler.file);
+      if (!starts) {
+        starts = new Set();
+        grouped.set(handler.file, starts);
+      }
+      starts.add(`${handler.line}:${handler.column ?? 1}`);
+    }
+    byFile = grouped;
+    startsByList.set(handlers, byFile);
+  }
+  return byFile.get(file) ?? NO_STARTS;
 }
 
 export function startKey(node: Node): string {
