@@ -37,3 +37,25 @@ export function endpointAt(ctx: CheckContext, file: string, line: number): Endpo
 export function endpointsIn(ctx: CheckContext, file: string): readonly Endpoint[] {
   return handlersByFile(ctx).get(file) ?? [];
 }
+
+const listByFile = new WeakMap<readonly Endpoint[], Map<string, Endpoint[]>>();
+
+/**
+ * The first endpoint of `endpoints` (in list order) whose handler starts in `file` between lines
+ * `start` and `end`, as `endpoints.find(…)` answers, from an index of the list by handler file built
+ * once per list (a scan of every endpoint per handler method was methods × endpoints).
+ */
+export function firstHandlerIn(endpoints: readonly Endpoint[], file: string, start: number, end: number): Endpoint | undefined {
+  let index = listByFile.get(endpoints);
+  if (!index) {
+    index = new Map();
+    for (const endpoint of endpoints) {
+      if (!endpoint.handler) continue;
+      const list = index.get(endpoint.handler.file) ?? [];
+      list.push(endpoint);
+      index.set(endpoint.handler.file, list);
+    }
+    listByFile.set(endpoints, index);
+  }
+  return index.get(file)?.find((item) => item.handler !== undefined && item.handler.line >= start && item.handler.line <= end);
+}

@@ -22,6 +22,7 @@ import type { Endpoint } from '../../model/types.js';
 import { descendants, field, hasAnnotation, named, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
 import { isHandler, sharedAnalysis, type JavaTaint } from '../../collectors/code/jvm/taint.js';
 import { bare, classAt, localValue, type JvmTracer } from '../../collectors/code/jvm/trace.js';
+import { firstHandlerIn } from '../../analysis/endpoints.js';
 
 export interface JavaObjectAccess {
   source: SourceFile;
@@ -171,7 +172,7 @@ export function javaObjectAccesses(sources: readonly SourceFile[], infra: readon
         if (annotated(handler) || readsIdentity(handler)) continue;
         const start = handler.node.startPosition.row + 1;
         const end = handler.node.endPosition.row + 1;
-        const endpoint = endpoints.find((item) => item.handler?.file === file.source.file && item.handler.line >= start && item.handler.line <= end);
+        const endpoint = firstHandlerIn(endpoints, file.source.file, start, end);
         if (endpoint?.authorization?.functionLevel === 'present') continue;
         const queue: Reach[] = [{ method: handler, names: new Set(ids.map((param) => param.name)), chain: [handler] }];
         for (let reach = queue.shift(); reach; reach = queue.shift()) {

@@ -17,6 +17,7 @@ import { kotlinBare, kotlinTargets, kotlinTypeOf } from '../../collectors/code/j
 import { isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 import type { JvmProgram } from '../../collectors/code/jvm/values.js';
 import type { JavaObjectAccess } from './java.js';
+import { firstHandlerIn } from '../../analysis/endpoints.js';
 
 const REPOSITORY = /\b(JpaRepository|CrudRepository|ListCrudRepository|PagingAndSortingRepository|MongoRepository|ReactiveCrudRepository|ReactiveMongoRepository|CoroutineCrudRepository|R2dbcRepository)\s*<\s*([A-Z]\w*)/;
 const LOOKUPS = /^(findById|findByIdOrNull|getById|getReferenceById|getOne|deleteById)$/;
@@ -156,7 +157,7 @@ export function kotlinObjectAccesses(sources: readonly SourceFile[], infra: read
         if (ids.size === 0) continue;
         const start = handler.node.startPosition.row + 1;
         const end = handler.node.endPosition.row + 1;
-        const endpoint = endpoints.find((item) => item.handler?.file === file.source.file && item.handler.line >= start && item.handler.line <= end);
+        const endpoint = firstHandlerIn(endpoints, file.source.file, start, end);
         if (endpoint?.authorization?.functionLevel === 'present') continue;
         scan(handler.body, ids, handler, endpoint, 0);
       }

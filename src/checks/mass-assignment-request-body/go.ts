@@ -123,7 +123,8 @@ export function goMassAssignments(sources: readonly SourceFile[]): GoMassAssignm
   const types = structs(goSources);
   const persisting = persistingFunctions(goSources);
   const gormFiles = new Set(goSources.filter((source) => [...importsOf(source.tree.rootNode).values()].some((path) => GORM.test(path))).map((source) => source.file));
-  const pending: { call: Node; arg: Node }[] = [];
+  /** Candidate writes by call id (the first one recorded for a call), looked up per hit. */
+  const pending = new Map<number, { call: Node; arg: Node }>();
   const match = (call: GoCall, taint: GoFunctionTaint): Node[] | undefined => {
     if (!call.method || call.callee !== call.written) return undefined;
     let positions: number[] = [];
@@ -135,7 +136,7 @@ export function goMassAssignments(sources: readonly SourceFile[]): GoMassAssignm
       const inner = target?.type === 'unary_expression' ? field(target, 'operand') : target;
       // The bound variable itself, not a model built from some of its fields.
       if (inner?.type !== 'identifier' || taint.taintOf(inner)?.whole !== true) continue;
-      pending.push({ call: call.node, arg: inner });
+      if (!pending.has(call.node.id)) pending.set(call.node.id, { call: call.node, arg: inner });
       return [inner];
     }
     return undefined;
@@ -144,7 +145,7 @@ export function goMassAssignments(sources: readonly SourceFile[]): GoMassAssignm
   const sourceOf = (node: Node): SourceFile | undefined => byTree.get(node.tree);
   const out: GoMassAssignment[] = [];
   for (const hit of goTaintedSinks(goSources, match)) {
-    const entry = pending.find((item) => item.call.id === hit.call.id);
+    const entry = pending.get(hit.call.id);
     if (!entry) continue;
     let fn: Node | null = hit.call;
     while (fn && fn.type !== 'function_declaration' && fn.type !== 'method_declaration') fn = parentOf(fn);

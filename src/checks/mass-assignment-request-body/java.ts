@@ -13,6 +13,7 @@ import type { Endpoint } from '../../model/types.js';
 import { annotation, descendants, field, hasAnnotation, named, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
 import { type JavaTaint, isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 import { type JvmTracer, fieldOf } from '../../collectors/code/jvm/trace.js';
+import { firstHandlerIn } from '../../analysis/endpoints.js';
 
 export interface JavaMassAssignment {
   source: SourceFile;
@@ -102,7 +103,7 @@ export function javaMassAssignments(sources: readonly SourceFile[], endpoints: r
         if (fields.length === 0) continue;
         const start = method.node.startPosition.row + 1;
         const end = method.node.endPosition.row + 1;
-        const endpoint = endpoints.find((item) => item.handler?.file === file.source.file && item.handler.line >= start && item.handler.line <= end);
+        const endpoint = firstHandlerIn(endpoints, file.source.file, start, end);
         if (endpoint?.authorization?.functionLevel === 'present') continue;
         if (roleGated(method)) continue;
         taint ??= analysis.taint();

@@ -4,7 +4,7 @@ import { lineSnippet } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
 import { callsWithin, factsOf, qualify } from '../../analysis/code.js';
-import { endpointAt } from '../../analysis/endpoints.js';
+import { endpointAt, endpointsIn } from '../../analysis/endpoints.js';
 import { endpointAuthz } from '../../analysis/code-authz.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import { siteOf } from '../../analysis/code-input.js';
@@ -257,7 +257,7 @@ export default defineCheck({
         // An administrator's diagnostic (`/admin/settings/mail/test` answering the SMTP error) is meant to show the cause.
         const method = phpEnclosingFunction(leak.node);
         const line = method ? method.startPosition.row + 1 : -1;
-        if (ctx.inventory.endpoints.some((endpoint) => endpoint.handler?.file === source.file && endpoint.handler.line === line && isAdminEndpoint(endpoint))) continue;
+        if (endpointsIn(ctx, source.file).some((endpoint) => endpoint.handler?.line === line && isAdminEndpoint(endpoint))) continue;
         report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...site });
       }
     }
