@@ -79,7 +79,10 @@ export default defineCheck({
       let location: Location = { file, line: 1 };
       if (source) {
         const index = source.text.split('\n').findIndex((line) => APP_CREATION.test(line));
+        // No app creation in the file (a Spring controller, a Go router built in main): its first route.
+        const lines = endpoints.flatMap((endpoint) => endpoint.sources.filter((item) => item.kind === 'code' && item.location.file === file).map((item) => item.location.line));
         if (index >= 0) location = { file, line: index + 1 };
+        else if (lines.length > 0) location = { file, line: Math.min(...lines) };
       }
       report({
         messageId: 'absent',

@@ -175,6 +175,20 @@ interface Guard {
   exclude: string[];
 }
 
+/**
+ * Whether `addInterceptor(arg)` registers `cls`: `new X(…)`, a name spelled after it, or a field or constructor
+ * parameter of the configuration class declared with its type (`private final ThrottleInterceptor throttle`).
+ */
+function registers(file: JvmFile, arg: Node, cls: JvmClass): boolean {
+  if (new RegExp(`\\b${cls.name}\\b|\\b${cls.name.charAt(0).toLowerCase()}${cls.name.slice(1)}\\b`).test(arg.text)) return true;
+  const name = /^(?:this\.)?(\w+)$/.exec(arg.text)?.[1];
+  if (!name) return false;
+  const owner = allClasses(file).find((candidate) => candidate.node.startIndex <= arg.startIndex && arg.endIndex <= candidate.node.endIndex);
+  if (!owner) return false;
+  if (owner.fields.get(name) === cls.name) return true;
+  return owner.methods.some((method) => method.node.startIndex <= arg.startIndex && arg.endIndex <= method.node.endIndex && method.parameters.some((param) => param.name === name && param.type === cls.name));
+}
+
 /** Interceptors and filters that consume a bucket and answer 429, with the paths they are registered for. */
 function guards(scope: RateLimitScope): Guard[] {
   return scope.memo(GUARDS, () => {
@@ -201,7 +215,7 @@ function guards(scope: RateLimitScope): Guard[] {
           if (moduleOf(other.source.file) !== module || !other.source.text.includes('addInterceptor')) continue;
           for (const node of descendants(other.source.tree.rootNode, new Set(['method_invocation', 'call_expression']))) {
             const call = asCall(node);
-            if (call?.name !== 'addInterceptor' || !call.args[0] || !new RegExp(`\\b${cls.name}\\b|\\b${cls.name.charAt(0).toLowerCase()}${cls.name.slice(1)}\\b`).test(call.args[0].text)) continue;
+            if (call?.name !== 'addInterceptor' || !call.args[0] || !registers(other, call.args[0], cls)) continue;
             const include: string[] = [];
             const exclude: string[] = [];
             for (let outer = node.parent; outer && (outer.type === 'method_invocation' || outer.type === 'navigation_expression' || outer.type === 'call_expression' || outer.type === 'call_suffix'); outer = outer.parent) {
