@@ -95,7 +95,37 @@ export interface GoCall {
   receiver?: Node | undefined;
 }
 
+/**
+ * Picks the sink arguments of a call that the taint says carry request data. A matcher only narrows by
+ * the taint (what it returns for some taint, it returns for a taint that says more), so a function
+ * where no call matches under "everything tainted" has no sink to find (see `mayReachSink`).
+ */
 export type GoSinkMatch = (call: GoCall, taint: GoFunctionTaint) => Node[] | undefined;
+
+/** A taint that says every expression carries request data, for every sink. */
+const EVERYTHING_TAINTED: GoFunctionTaint = {
+  taintOf: () => ({ origin: '', cleared: 0 }),
+  tainted: () => ({ origin: '', cleared: 0 }),
+};
+
+function goCall(node: Node, imports: ReadonlyMap<string, string>): GoCall {
+  const fnNode = field(node, 'function');
+  const written = fnNode?.text ?? '';
+  const qualified = qualifiedCallee(imports, fnNode);
+  return {
+    node,
+    callee: qualified ?? written,
+    written,
+    args: callArgs(node),
+    ...(fnNode?.type === 'selector_expression' ? { method: field(fnNode, 'field')?.text ?? '', receiver: field(fnNode, 'operand') } : {}),
+  };
+}
+
+/** Whether some call of the function (closures included) is a sink for `match` whatever the taint: only then can a pass find a hit. */
+function mayReachSink(fn: Node, imports: ReadonlyMap<string, string>, match: GoSinkMatch): boolean {
+  for (const node of descendantsOf(fn, CALL_TYPES)) if ((match(goCall(node, imports), EVERYTHING_TAINTED)?.length ?? 0) > 0) return true;
+  return false;
+}
 
 const REQUEST_TYPES: Record<string, string> = {
   'net/http.Request': 'http',
@@ -202,6 +232,7 @@ function anchored(pattern: string): boolean {
 }
 
 const DECLARATION_TYPES = ['var_spec', 'short_var_declaration', 'assignment_statement'];
+const CALL_TYPES = ['call_expression'];
 /** The statements and expressions one taint pass reacts to, visited in document order (outer first). */
 const PASS_TYPES = ['short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause', 'if_statement', 'call_expression'];
 
@@ -525,15 +556,9 @@ function analyseFunction(
       case 'call_expression': {
         analysis.fillsPointer(node);
         const fnNode = field(node, 'function');
-        const written = fnNode?.text ?? '';
+        const call = goCall(node, imports);
+        const { written } = call;
         const qualified = qualifiedCallee(imports, fnNode);
-        const call: GoCall = {
-          node,
-          callee: qualified ?? written,
-          written,
-          args: callArgs(node),
-          ...(fnNode?.type === 'selector_expression' ? { method: field(fnNode, 'field')?.text ?? '', receiver: field(fnNode, 'operand') } : {}),
-        };
         const reached = match(call, analysis);
         const taint = reached?.map((arg) => analysis.taintOf(arg)).find((value) => value !== undefined);
         if (taint) {
@@ -601,7 +626,8 @@ function wrapperSummaries(sources: readonly SourceFile[], match: GoSinkMatch): M
       const name = field(fn, 'name')?.text;
       if (!name) continue;
       const hits: GoSinkHit[] = [];
-      analyseFunction(source, fn, imports, match, hits, false);
+      // Most functions call no sink at all: their pass could find nothing.
+      if (mayReachSink(fn, imports, match)) analyseFunction(source, fn, imports, match, hits, false);
       const hit = hits.find((candidate) => candidate.origin.startsWith(PARAM_ORIGIN));
       const list = byName.get(name) ?? [];
       list.push(hit ? { index: Number(hit.origin.slice(PARAM_ORIGIN.length)), sink: hit.call, sinkWritten: hit.written, source } : undefined);
