@@ -3013,7 +3013,7 @@ export function generatePolyglotTree(root: string, options: { lines: number }): 
  * `framework` with as many resources as needed (or minified bundles, brought into scope by the
  * config's `include`). Used to measure time per MB by file size.
  */
-export function generateBucketTree(root: string, options: { kind: 'fastapi' | 'fastify' | 'minified'; fileBytes: number; totalBytes: number }): { files: number; bytes: number } {
+export function generateBucketTree(root: string, options: { kind: Framework | 'minified'; fileBytes: number; totalBytes: number }): { files: number; bytes: number } {
   const { kind, fileBytes, totalBytes } = options;
   const count = Math.max(1, Math.round(totalBytes / fileBytes));
   let files = 0;

@@ -5,9 +5,15 @@
  * a generated polyglot code tree and the largest real-world checkouts, each with its parse-only
  * floor, audit cold and warm, CPU time, peak RSS and ratios, and time per MB by file size.
  *
- *   npm run bench -- [--peer-timeout 240] [--no-peer] [--only stripe|polyglot|time-per-mb|parse|CORPUS_ID]
- *                    [--lines 1000000] [--corpus DIR] [--corpus-top 2] [--jobs N] [--bucket-mb 1]
- *                    [--timeout 1800] [--json FILE] [--throughput-mb 2]   (--only throughput: parse and audit MB/s by language)
+ *   npm run bench -- [--peer-timeout 120] [--no-peer] [--only stripe|polyglot|time-per-mb|parse|CORPUS_ID]
+ *                    [--scale quick|default|1m|5m] [--lines N] [--corpus DIR] [--corpus-top 2] [--no-corpus-languages]
+ *                    [--jobs N] [--bucket-mb 0.5] [--kinds go,php,…] [--warm-without-cache]
+ *                    [--timeout 1800] [--json FILE] [--throughput-mb 1]   (--only throughput: parse and audit MB/s by language)
+ *
+ * `--scale` (or APISEC_BENCH_SCALE) sizes the generated polyglot tree: quick 100k lines, default 300k
+ * (keeps the whole run near 15 minutes on a 2-core machine), 1m and 5m the sizes issue 13 measures;
+ * `--lines N` sets any size. The corpus inputs are the `--corpus-top` largest checkouts plus the
+ * largest of every other language family (`--no-corpus-languages`: only the top ones).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,10 +30,17 @@ const flag = (name: string): string | undefined => {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
 };
-const peerTimeoutS = Number(flag('--peer-timeout') ?? 240);
+const peerTimeoutS = Number(flag('--peer-timeout') ?? 120);
 const withPeer = !args.includes('--no-peer');
 const only = flag('--only');
-const lines = Number(flag('--lines') ?? 1_000_000);
+const SCALES: Record<string, number> = { quick: 100_000, default: 300_000, '1m': 1_000_000, '5m': 5_000_000 };
+const scaleName = flag('--scale') ?? process.env.APISEC_BENCH_SCALE ?? 'default';
+const scaleLines = SCALES[scaleName.toLowerCase()];
+if (scaleLines === undefined) {
+  console.error(`--scale ${scaleName}: expected one of ${Object.keys(SCALES).join(', ')}`);
+  process.exit(2);
+}
+const lines = Number(flag('--lines') ?? scaleLines);
 const corpusDir = flag('--corpus') ?? process.env.CORPUS_DIR ?? (existsSync('/work/corpus') ? '/work/corpus' : undefined);
 const jobs = Number(flag('--jobs') ?? os.availableParallelism());
 const jsonOut = flag('--json');
@@ -148,9 +161,12 @@ try {
     lines,
     corpusDir,
     corpusTop: Number(flag('--corpus-top') ?? 2),
+    corpusLanguages: !args.includes('--no-corpus-languages'),
+    warmWithoutCache: args.includes('--warm-without-cache'),
+    ...(flag('--kinds') === undefined ? {} : { bucketKinds: (flag('--kinds') ?? '').split(',').filter(Boolean) }),
     jobs,
     only,
-    bucketMb: Number(flag('--bucket-mb') ?? 1),
+    bucketMb: Number(flag('--bucket-mb') ?? 0.5),
     timeoutS: Number(flag('--timeout') ?? 1800),
     scratch,
     onProgress: (partial) => {
@@ -162,7 +178,7 @@ try {
   // Parse and audit throughput by language family (issue 14): one generated tree per framework, same run.
   let throughput: ThroughputRow[] = [];
   if (!only || 'throughput'.includes(only)) {
-    throughput = await runThroughput({ mb: Number(flag('--throughput-mb') ?? 2), jobs, timeoutS: Number(flag('--timeout') ?? 1800), scratch });
+    throughput = await runThroughput({ mb: Number(flag('--throughput-mb') ?? 1), jobs, timeoutS: Number(flag('--timeout') ?? 1800), scratch });
   }
 
   // Parse-only throughput per language (Python, TypeScript, Go) on generated trees of the same size, same run.
@@ -179,7 +195,7 @@ try {
   }
 
   if (scale.inputs.length > 0 || scale.buckets.length > 0) console.log(`\n${scaleMarkdown(scale)}`);
-  if (throughput.length > 0) console.log(`\nThroughput by language (issue 14), generated trees of about ${flag('--throughput-mb') ?? 2} MB each:\n\n${throughputMarkdown(throughput)}`);
+  if (throughput.length > 0) console.log(`\nThroughput by language (issue 14), generated trees of about ${flag('--throughput-mb') ?? 1} MB each:\n\n${throughputMarkdown(throughput)}`);
   if (jsonOut) {
     writeJson(jsonOut, { specs: rows, scale, throughput });
     console.log(`\nJSON: ${jsonOut}`);

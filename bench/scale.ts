@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { AUDIT_HAS_JOBS } from './engine-options.js';
-import { generateBucketTree, generatePolyglotTree } from './generate-polyglot.js';
+import { AUDIT_HAS_CACHE, AUDIT_HAS_JOBS } from './engine-options.js';
+import { generateBucketTree, generatePolyglotTree, type Framework } from './generate-polyglot.js';
 import { measure } from './measure.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -20,10 +20,16 @@ export interface ScaleOptions {
   lines: number;
   corpusDir: string | undefined;
   corpusTop: number;
+  /** Also the largest checkout of each language family not among the `corpusTop` (Go, Java, PHP, Ruby, C# …). */
+  corpusLanguages?: boolean;
+  /** Runs "warm" even when the audit has no fact cache (then it is a second cold run); off by default. */
+  warmWithoutCache?: boolean;
   jobs: number;
   only: string | undefined;
   /** Total size of each time-per-MB tree below 5 MB (the 5 MB one is one file). */
   bucketMb: number;
+  /** Language families of the time-per-MB table (framework ids or words of their labels); all when undefined. */
+  bucketKinds?: readonly string[];
   timeoutS: number;
   scratch: string;
   /** Called after each measurement with the report so far (e.g. to save partial JSON). */
@@ -47,6 +53,8 @@ export interface Run {
 export interface InputResult {
   input: string;
   kind: 'generated' | 'corpus';
+  /** The checkout's language (corpus manifest). */
+  language?: string;
   files: number;
   mb: number;
   lines?: number;
@@ -65,6 +73,8 @@ export interface BucketResult {
   mb: number;
   auditMs: number | undefined;
   auditPerMb: number | undefined;
+  /** CPU seconds per MB of the audit (steadier than wall time on a shared machine; the flatness target uses it). */
+  cpuPerMb?: number | undefined;
   parsePerMb: number | undefined;
   peakRssMb: number | undefined;
   failure?: string;
@@ -126,7 +136,10 @@ const auditOf = (dir: string, options: ScaleOptions, extra: string[] = [], timeo
 const BUCKET_TIMEOUT_S = 600;
 
 /** Files, bytes and lines of the source files under `dir` the floor parsed (from its JSON). */
-async function measureInput(input: string, kind: InputResult['kind'], dir: string, options: ScaleOptions, lines?: number): Promise<InputResult> {
+/** A measurement left out, with the reason (shown in the table instead of a time). */
+const notRun = (reason: string): Run => ({ ok: false, failure: reason, processMs: 0, ms: Number.NaN, cpuMs: Number.NaN, peakRssMb: 0, jobs: 0, detail: {} });
+
+async function measureInput(input: string, kind: InputResult['kind'], dir: string, options: ScaleOptions, lines?: number, language?: string): Promise<InputResult> {
   const cache = path.join(options.scratch, `cache-${input.replace(/[^a-z0-9]+/gi, '-')}`);
   rmSync(cache, { recursive: true, force: true });
   mkdirSync(cache, { recursive: true });
@@ -134,13 +147,16 @@ async function measureInput(input: string, kind: InputResult['kind'], dir: strin
   const floor = await floorOf(dir, options);
   console.log(`  ${input}: audit cold…`);
   const cold = await auditOf(dir, options, ['--cache', cache]);
-  console.log(`  ${input}: audit warm…`);
-  const warm = cold.ok ? await auditOf(dir, options, ['--cache', cache]) : { ...cold, failure: 'not run (cold failed)' };
+  // Without a fact cache "warm" is a second cold run: it costs as much and tells nothing new, so it is left out unless asked.
+  const warmRuns = cold.ok && (AUDIT_HAS_CACHE || options.warmWithoutCache === true);
+  if (warmRuns) console.log(`  ${input}: audit warm…`);
+  const warm = warmRuns ? await auditOf(dir, options, ['--cache', cache]) : notRun(cold.ok ? 'not run (no fact cache yet)' : 'not run (cold failed)');
   rmSync(cache, { recursive: true, force: true });
   const bytes = typeof floor.detail.bytes === 'number' ? floor.detail.bytes : 0;
   return {
     input,
     kind,
+    ...(language === undefined ? {} : { language }),
     files: typeof floor.detail.files === 'number' ? floor.detail.files : 0,
     mb: bytes / 1e6,
     ...(lines === undefined ? {} : { lines }),
@@ -156,21 +172,28 @@ interface ManifestEntry {
   id: string;
   root: string;
   lines: number;
+  language: string;
 }
 
 function corpusInputs(options: ScaleOptions): ManifestEntry[] {
   if (!options.corpusDir || !existsSync(options.corpusDir)) return [];
-  const data = parse(readFileSync(path.join(repo, 'bench/realworld/manifest.yaml'), 'utf8')) as { repositories?: { id?: unknown; root?: unknown; lines?: unknown }[] };
+  const data = parse(readFileSync(path.join(repo, 'bench/realworld/manifest.yaml'), 'utf8')) as { repositories?: { id?: unknown; root?: unknown; lines?: unknown; language?: unknown }[] };
   const entries: ManifestEntry[] = [];
   for (const item of data.repositories ?? []) {
     if (typeof item.id !== 'string' || typeof item.lines !== 'number') continue;
     const root = typeof item.root === 'string' ? item.root : '.';
     if (!existsSync(path.join(options.corpusDir, item.id, root))) continue;
-    entries.push({ id: item.id, root, lines: item.lines });
+    entries.push({ id: item.id, root, lines: item.lines, language: typeof item.language === 'string' ? item.language : '?' });
   }
   entries.sort((a, b) => b.lines - a.lines || a.id.localeCompare(b.id));
   const only = options.only;
-  return only ? entries.filter((entry) => entry.id.includes(only)) : entries.slice(0, options.corpusTop);
+  if (only) return entries.filter((entry) => entry.id.includes(only));
+  const chosen = entries.slice(0, options.corpusTop);
+  if (options.corpusLanguages === true) {
+    // The largest checkout of every other language family (entries are sorted largest first).
+    for (const entry of entries) if (!chosen.some((other) => other.language === entry.language)) chosen.push(entry);
+  }
+  return chosen;
 }
 
 const BUCKETS = [
@@ -179,11 +202,25 @@ const BUCKETS = [
   { label: '1 MB', bytes: 1_000_000 },
   { label: '5 MB', bytes: 4_900_000 },
 ];
-const BUCKET_KINDS = ['fastapi', 'fastify', 'minified'] as const;
+/** One framework per language family (JavaScript twice: as written and minified), in table order. */
+export const BUCKET_KINDS: readonly { kind: Framework | 'minified'; label: string }[] = [
+  { kind: 'express', label: 'JavaScript (Express)' },
+  { kind: 'fastify', label: 'TypeScript (Fastify)' },
+  { kind: 'minified', label: 'minified JS (skipping off)' },
+  { kind: 'fastapi', label: 'Python (FastAPI)' },
+  { kind: 'gin', label: 'Go (gin)' },
+  { kind: 'spring', label: 'Java (Spring)' },
+  { kind: 'ktor', label: 'Kotlin (Ktor)' },
+  { kind: 'laravel', label: 'PHP (Laravel)' },
+  { kind: 'rails', label: 'Ruby (Rails)' },
+  { kind: 'aspnetcore', label: 'C# (ASP.NET Core)' },
+];
 
 async function timePerMb(options: ScaleOptions): Promise<BucketResult[]> {
   const results: BucketResult[] = [];
-  for (const kind of BUCKET_KINDS) {
+  const wanted = options.bucketKinds;
+  for (const { kind, label } of BUCKET_KINDS) {
+    if (wanted && !wanted.some((name) => name === kind || label.toLowerCase().includes(name.toLowerCase()))) continue;
     // What an audit of this kind costs whatever its size (start-up, grammars, project detection):
     // measured on one small file and taken off every bucket of the kind.
     const baseDir = path.join(options.scratch, `bucket-${kind}-base`);
@@ -199,13 +236,15 @@ async function timePerMb(options: ScaleOptions): Promise<BucketResult[]> {
       rmSync(dir, { recursive: true, force: true });
       const mb = (typeof floor.detail.bytes === 'number' ? floor.detail.bytes : tree.bytes) / 1e6;
       const auditMs = audit.ok ? Math.max(0, audit.ms - (base.ok ? base.ms : 0)) : undefined;
+      const cpuMs = audit.ok && Number.isFinite(audit.cpuMs) ? Math.max(0, audit.cpuMs - (base.ok && Number.isFinite(base.cpuMs) ? base.cpuMs : 0)) : undefined;
       results.push({
-        kind: kind === 'minified' ? 'minified JS (skipping off)' : kind === 'fastapi' ? 'Python (FastAPI)' : 'TypeScript (Fastify)',
+        kind: label,
         bucket: bucket.label,
         files: typeof floor.detail.files === 'number' ? floor.detail.files : tree.files,
         mb,
         auditMs,
         auditPerMb: auditMs === undefined ? undefined : auditMs / 1000 / mb,
+        cpuPerMb: cpuMs === undefined ? undefined : cpuMs / 1000 / mb,
         parsePerMb: typeof floor.detail.parseMs === 'number' ? floor.detail.parseMs / 1000 / mb : undefined,
         peakRssMb: audit.ok ? audit.peakRssMb : undefined,
         ...(audit.failure === undefined ? {} : { failure: audit.failure }),
@@ -245,11 +284,11 @@ function targetsOf(inputs: InputResult[], buckets: BucketResult[], cores: number
   }
   for (const kind of new Set(buckets.map((bucket) => bucket.kind))) {
     const rows = buckets.filter((bucket) => bucket.kind === kind);
-    const perMb = rows.map((row) => row.auditPerMb);
+    const perMb = rows.map((row) => row.cpuPerMb ?? row.auditPerMb);
     const known = perMb.filter((value): value is number => value !== undefined && value > 0);
     const spread = known.length === rows.length && known.length > 0 ? Math.max(...known) / Math.min(...known) : undefined;
     targets.push({
-      target: 'time/MB within 2× from 10 KB to 5 MB files',
+      target: 'time/MB (CPU) within 2× from 10 KB to 5 MB files',
       input: kind,
       measured: spread === undefined ? `incomplete (${rows.map((row) => row.failure ?? 'ok').join(', ')})` : `${spread.toFixed(1)}× (max/min)`,
       met: spread === undefined ? false : spread <= 2,
@@ -259,6 +298,7 @@ function targetsOf(inputs: InputResult[], buckets: BucketResult[], cores: number
 }
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const perSecond = (mb: number, ms: number): string => (ms > 0 ? (mb / (ms / 1000)).toFixed(2) : '—');
 const cell = (run: Run, text: string): string => (run.ok ? text : (run.failure ?? 'failed'));
 
 export function scaleMarkdown(report: ScaleReport): string {
@@ -268,15 +308,15 @@ export function scaleMarkdown(report: ScaleReport): string {
   );
   if (report.inputs.length > 0) {
     out.push('');
-    out.push('| input | source files | MB | parse-only floor | audit cold | audit warm | cold CPU | cold peak RSS | floor peak RSS | cold/floor | cold/floor CPU | CPU/wall | warm/cold |');
-    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    out.push('| input | language | source files | MB | parse-only floor | audit cold | audit warm | cold CPU | cold peak RSS | floor peak RSS | cold/floor | cold/floor CPU | CPU/wall | warm/cold | parse MB/s | audit MB/s (wall) | audit MB per CPU-s |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const input of report.inputs) {
       const { floor, cold, warm } = input;
       out.push(
-        `| ${input.input}${input.lines === undefined ? '' : ` (${Math.round(input.lines / 1000)}k lines)`} | ${input.files} | ${input.mb.toFixed(1)} | ${cell(floor, s(floor.ms))} | ${cell(cold, s(cold.ms))} | ${cell(warm, `${s(warm.ms)}${input.warmCached ? '' : ' ²'}`)} | ${cell(cold, s(cold.cpuMs))} | ${cold.peakRssMb.toFixed(0)} MB | ${floor.peakRssMb.toFixed(0)} MB | ${cold.ok && floor.ok ? `${(cold.ms / floor.ms).toFixed(1)}×` : '—'} | ${cold.ok && floor.ok ? `${(cold.cpuMs / floor.cpuMs).toFixed(1)}×` : '—'} | ${cold.ok ? (cold.cpuMs / cold.ms).toFixed(2) : '—'} | ${cold.ok && warm.ok ? `${((warm.ms / cold.ms) * 100).toFixed(0)}%` : '—'} |`,
+        `| ${input.input}${input.lines === undefined ? '' : ` (${Math.round(input.lines / 1000)}k lines)`} | ${input.language ?? 'all'} | ${input.files} | ${input.mb.toFixed(1)} | ${cell(floor, s(floor.ms))} | ${cell(cold, s(cold.ms))} | ${cell(warm, `${s(warm.ms)}${input.warmCached ? '' : ' ²'}`)} | ${cell(cold, s(cold.cpuMs))} | ${cold.peakRssMb.toFixed(0)} MB | ${floor.peakRssMb.toFixed(0)} MB | ${cold.ok && floor.ok ? `${(cold.ms / floor.ms).toFixed(1)}×` : '—'} | ${cold.ok && floor.ok ? `${(cold.cpuMs / floor.cpuMs).toFixed(1)}×` : '—'} | ${cold.ok ? (cold.cpuMs / cold.ms).toFixed(2) : '—'} | ${cold.ok && warm.ok ? `${((warm.ms / cold.ms) * 100).toFixed(0)}%` : '—'} | ${floor.ok ? perSecond(input.mb, floor.ms) : '—'} | ${cold.ok ? perSecond(input.mb, cold.ms) : '—'} | ${cold.ok ? perSecond(input.mb, cold.cpuMs) : '—'} |`,
       );
     }
-    if (report.inputs.some((input) => !input.warmCached)) out.push('', '² the audit has no fact cache yet: "warm" is a second cold run.');
+    if (report.inputs.some((input) => !input.warmCached && input.warm.ok)) out.push('', '² the audit has no fact cache yet: "warm" is a second cold run.');
   }
   if (report.buckets.length > 0) {
     out.push('', '| time per MB (skipping off, no per-file budget) | ' + BUCKETS.map((bucket) => bucket.label).join(' | ') + ' |');
@@ -284,6 +324,7 @@ export function scaleMarkdown(report: ScaleReport): string {
     for (const kind of new Set(report.buckets.map((bucket) => bucket.kind))) {
       const rows = report.buckets.filter((bucket) => bucket.kind === kind);
       out.push(`| ${kind}: audit | ${rows.map((row) => (row.auditPerMb === undefined ? (row.failure ?? '—') : `${row.auditPerMb.toFixed(2)} s/MB`)).join(' | ')} |`);
+      out.push(`| ${kind}: audit CPU | ${rows.map((row) => (row.cpuPerMb === undefined ? '—' : `${row.cpuPerMb.toFixed(2)} s/MB`)).join(' | ')} |`);
       out.push(`| ${kind}: parse only | ${rows.map((row) => (row.parsePerMb === undefined ? '—' : `${row.parsePerMb.toFixed(3)} s/MB`)).join(' | ')} |`);
       out.push(`| ${kind}: audit peak RSS | ${rows.map((row) => (row.peakRssMb === undefined ? '—' : `${row.peakRssMb.toFixed(0)} MB`)).join(' | ')} |`);
     }
@@ -322,7 +363,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     progress();
   }
   for (const entry of corpusInputs(options)) {
-    inputs.push(await measureInput(`corpus: ${entry.id}${entry.root === '.' ? '' : `/${entry.root}`}`, 'corpus', path.join(options.corpusDir ?? '', entry.id, entry.root), options));
+    inputs.push(await measureInput(`corpus: ${entry.id}${entry.root === '.' ? '' : `/${entry.root}`}`, 'corpus', path.join(options.corpusDir ?? '', entry.id, entry.root), options, undefined, entry.language));
     progress();
   }
   if (!only || 'time-per-mb'.includes(only)) buckets = await timePerMb(options);

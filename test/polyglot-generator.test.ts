@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FRAMEWORKS, generatePolyglotTree, generateService, type Framework } from '../bench/generate-polyglot.js';
+import { FRAMEWORKS, generateBucketTree, generatePolyglotTree, generateService, type Framework } from '../bench/generate-polyglot.js';
+import { BUCKET_KINDS } from '../bench/scale.js';
 import { audit } from '../src/index.js';
 import { languageOf, type SourceLanguage } from '../src/parsing/languages.js';
 import { parseSync, prepareLanguages } from '../src/parsing/parser.js';
@@ -79,5 +80,32 @@ describe('one service per framework', () => {
       found.set(framework, (found.get(framework) ?? 0) + 1);
     }
     expect(Object.fromEntries(found)).toEqual(Object.fromEntries(expected));
+  });
+});
+
+describe('time-per-MB trees (bench/scale.ts)', () => {
+  it('grow the route file of every language family to the size asked for, and stay parseable', async () => {
+    const sizes: Record<string, number> = {};
+    const broken: string[] = [];
+    for (const { kind } of BUCKET_KINDS) {
+      const dir = path.join(scratch, `bucket-${kind}`);
+      const tree = generateBucketTree(dir, { kind, fileBytes: 60_000, totalBytes: 60_000 });
+      let largest = 0;
+      for (const file of walk(dir)) {
+        const language = languageOf(file);
+        if (!language) continue;
+        const text = readFileSync(file, 'utf8');
+        largest = Math.max(largest, Buffer.byteLength(text));
+        await prepareLanguages([language]);
+        const parsed = parseSync(language, text);
+        if (!parsed || parsed.rootNode.hasError) broken.push(path.relative(scratch, file));
+        parsed?.delete();
+      }
+      expect(tree.bytes).toBeGreaterThanOrEqual(largest);
+      sizes[kind] = Math.round(largest / 10_000);
+    }
+    expect(broken).toEqual([]);
+    // The one big file of each tree is about 60 KB (within 10 KB), whatever the framework.
+    expect(sizes).toEqual(Object.fromEntries(BUCKET_KINDS.map(({ kind }) => [kind, 6])));
   });
 });
