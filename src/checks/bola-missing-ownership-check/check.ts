@@ -8,6 +8,7 @@ import { phpObjectAccesses, symfonyObjectAccesses } from './php.js';
 import { goObjectAccesses } from './go.js';
 import { javaObjectAccesses } from './java.js';
 import { kotlinObjectAccesses } from './kotlin.js';
+import { csharpObjectAccesses } from './csharp.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -122,6 +123,9 @@ export default defineCheck({
       if (!endpoint || !exposed(endpoint) || isAdminEndpoint(endpoint)) continue;
       const messageId = endpoint.auth.state === 'unprotected' ? 'unauthenticated' : hit.write ? 'write' : 'read';
       report({ messageId, data: { call: `${hit.written}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...site, endpointId: endpoint.id });
+    }
+    for (const hit of csharpObjectAccesses(ctx.sources, ctx.inventory.endpoints)) {
+      report({ messageId: hit.write ? 'write' : 'read', data: { call: `${hit.written}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]), endpointId: hit.endpoint.id });
     }
     for (const hit of [...javaObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints), ...kotlinObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints)]) {
       const endpoint = hit.endpoint;
