@@ -7,6 +7,7 @@ import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goCommandInjections } from './go.js';
 import { javaCommandInjections } from './java.js';
+import { kotlinCommandInjections } from './kotlin.js';
 import { phpCommandInjections } from './php.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
@@ -84,6 +85,9 @@ export default defineCheck({
     }
     for (const hit of javaCommandInjections(ctx.sources, ctx.infra)) {
       report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
+    }
+    for (const hit of kotlinCommandInjections(ctx.sources, ctx.infra)) {
+      report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0] ?? '') });
     }
     for (const hit of phpCommandInjections(ctx.sources)) {
       report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...at(ctx, hit.source, hit.node, lineSnippet(hit.source, hit.node)) });

@@ -4,6 +4,7 @@ import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { goSsrf } from './go.js';
 import { javaSsrf } from './java.js';
+import { kotlinSsrf } from './kotlin.js';
 import { phpSsrf } from './php.js';
 import { at } from '../../analysis/code-auth.js';
 import { lineSnippet } from '../../analysis/code-transport.js';
@@ -50,6 +51,9 @@ export default defineCheck({
         const sink = { wrapper: hit.via.wrapper, sink: hit.via.sinkWritten, file: hit.via.source.file, line: hit.via.sink.startPosition.row + 1 };
         report({ messageId: 'wrapper', data: { ...data, ...sink }, ...goSite(ctx, hit.source, hit.call), confidence: 'medium' });
       }
+    }
+    for (const hit of kotlinSsrf(ctx.sources, ctx.infra)) {
+      report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0] ?? '') });
     }
     for (const hit of javaSsrf(ctx.sources, ctx.infra)) {
       report({ messageId: 'direct', data: { call: hit.call, origin: hit.origin }, ...jvmAt(ctx, hit.source, hit.node, hit.snippet) });
