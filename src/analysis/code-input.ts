@@ -2,111 +2,12 @@ import path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { ReportDescriptor } from '../checks/define-check.js';
-import { at, isJs, isPython, resolveValue } from './code-auth.js';
+import { at, isJs, isPython } from './code-auth.js';
 import { argument, factsOf, snippetOf, stringValue, type CallSite } from './code.js';
 import { clearedFor, functionTaint, rootFunction, taintAt, type FunctionTaint, type SinkKind, type Taint } from './taint.js';
 import { parentOf } from '../parsing/tree-index.js';
 
-/** Shared helpers for the input-validation checks: outbound HTTP calls and tainted sinks (direct or through one wrapper). */
-
-export interface OutboundCall {
-  call: CallSite;
-  library: string;
-  /** The URL argument, when the call has one. */
-  url?: Node;
-  /** JS options/config object argument (resolved), when there is one. */
-  options?: Node;
-}
-
-const PY_HTTP_MODULE = /^(requests|httpx)\.(get|post|put|patch|delete|head|options|request|stream)$/;
-const PY_CLIENT_CTOR = /^(requests\.Session|requests\.session|httpx\.Client|httpx\.AsyncClient|aiohttp\.ClientSession)$/;
-const PY_CLIENT_NAME = /^(client|session|http_?client|http|sess|async_client|s)$/i;
-const JS_HTTP = /^(axios|got|superagent|needle|ky|node-fetch|undici|http|https|node:http|node:https|request)\.(get|post|put|patch|delete|head|options|request|fetch)$/;
-
-function pyClientInstance(source: SourceFile, receiver: Node | null | undefined): string | undefined {
-  if (!receiver) return undefined;
-  const facts = factsOf(source);
-  const resolved = resolveValue(source, receiver);
-  if (resolved && (resolved.type === 'call')) {
-    const ctor = facts.callsById.get(resolved.id)?.callee ?? '';
-    if (PY_CLIENT_CTOR.test(ctor)) return ctor.split('.')[0];
-  }
-  if (PY_CLIENT_NAME.test(receiver.text)) {
-    const imported = [...facts.imports.values()].find((value) => /^(httpx|requests|aiohttp)(\.|$)/.test(value));
-    if (imported !== undefined) return imported.split('.')[0];
-  }
-  return undefined;
-}
-
-const outboundCache = new WeakMap<SourceFile, OutboundCall[]>();
-
-/** Outbound HTTP requests: requests, httpx, urllib, aiohttp; fetch, axios, got, node-fetch, undici, http(s), superagent, needle, ky. */
-export function outboundCalls(source: SourceFile): OutboundCall[] {
-  const cached = outboundCache.get(source);
-  if (cached) return cached;
-  const out: OutboundCall[] = [];
-  for (const call of factsOf(source).calls) {
-    const c = call.callee;
-    if (isPython(source)) {
-      if (PY_HTTP_MODULE.test(c)) {
-        const method = c.split('.').at(-1);
-        const url = method === 'request' || method === 'stream' ? argument(call, 1, 'url') : argument(call, 0, 'url');
-        out.push({ call, library: c.split('.')[0] ?? c, ...(url ? { url } : {}) });
-      } else if (/^urllib\.request\.(urlopen|Request)$|^urllib2\.urlopen$/.test(c)) {
-        const url = argument(call, 0, 'url');
-        out.push({ call, library: 'urllib', ...(url ? { url } : {}) });
-      } else {
-        const fn = call.node.childForFieldName('function');
-        const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-        if (!method || !/^(get|post|put|patch|delete|head|options|request|stream)$/.test(method)) continue;
-        const library = pyClientInstance(source, fn?.childForFieldName('object'));
-        if (!library) continue;
-        const url = method === 'request' || method === 'stream' ? argument(call, 1, 'url') : argument(call, 0, 'url');
-        out.push({ call, library, ...(url ? { url } : {}) });
-      }
-    } else if (isJs(source)) {
-      const first = call.args[0];
-      let library: string | undefined;
-      let url: Node | undefined;
-      let options: Node | undefined;
-      if (c === 'fetch' || c === 'node-fetch' || c === 'undici.fetch' || c === 'node-fetch.default' || c === 'globalThis.fetch') {
-        library = c === 'fetch' || c === 'globalThis.fetch' ? 'fetch' : c.split('.')[0];
-        url = first;
-        options = call.args[1];
-      } else if (c === 'axios' || c === 'got' || c === 'ky' || c === 'needle' || c === 'superagent' || c === 'request') {
-        library = c;
-        const resolved = resolveValue(source, first);
-        if (resolved?.type === 'object') {
-          options = resolved;
-          url = propertyValue(resolved, 'url');
-        } else {
-          url = first;
-          options = call.args[1];
-        }
-      } else if (JS_HTTP.test(c)) {
-        library = c.split('.')[0]?.replace(/^node:/, '');
-        const method = c.split('.').at(-1);
-        const resolved = resolveValue(source, first);
-        if (library === 'axios' && method === 'request' && resolved?.type === 'object') {
-          options = resolved;
-          url = propertyValue(resolved, 'url');
-        } else {
-          url = first;
-          options = library === 'axios' && /^(post|put|patch)$/.test(method ?? '') ? call.args[2] : call.args[1];
-        }
-      } else if (c === 'undici.request') {
-        library = 'undici';
-        url = first;
-        options = call.args[1];
-      }
-      if (library === undefined || call.isNew) continue;
-      const resolvedOptions = options ? resolveValue(source, options) : undefined;
-      out.push({ call, library, ...(url ? { url } : {}), ...(resolvedOptions?.type === 'object' ? { options: resolvedOptions } : {}) });
-    }
-  }
-  outboundCache.set(source, out);
-  return out;
-}
+/** Shared helpers for the input-validation checks: tainted sinks (direct or through one wrapper) (outbound HTTP calls: ./outbound.ts). */
 
 function propertyValue(object: Node, key: string): Node | undefined {
   for (const child of object.namedChildren) {

@@ -6,7 +6,7 @@ import type { InfraKind } from '../workspace/infra.js';
 import type { ReportDescriptor } from '../checks/define-check.js';
 import type { TransportProvider } from '../collectors/code/plugin.js';
 import { transportProviders } from '../collectors/code/plugins.js';
-import { at, isInside, objectOf, option, resolveValue } from './code-auth.js';
+import { at, isInside, resolveValue } from './code-auth.js';
 import { type CallSite, callsWithin, lineText, enclosingFunction, factsOf, nodesOfType, stringValue, sourceByFile } from './code.js';
 import { staticSegments } from './openapi-security.js';
 import { parentOf } from '../parsing/tree-index.js';
@@ -518,58 +518,6 @@ export function verifiesSignature(text: string): boolean {
 
 /** Reads of the request body in a handler. */
 export const BODY_READ = /\breq\.body\b|\brequest\.(body|data|json|get_json|form|get_data|POST|stream)\b|\bctx\.request\.body\b|await\s+\w*\.(json|text|body)\s*\(|request\.get_data\s*\(|\.rawBody\b|\bpayload\b|\bevent\b/;
-
-// ─── Outbound HTTP ─────────────────────────────────────────────────────────
-
-const PY_HTTP = /^(requests|httpx)(\.(api|sessions?))?\.(get|post|put|patch|delete|head|options|request)$|^(requests|httpx)\.(Session|Client|AsyncClient)$|^urllib\.request\.(urlopen|Request)$|^urllib3\.(PoolManager|request)$|^aiohttp\.(ClientSession|request)$/;
-const PY_CLIENT_METHOD = /\.(get|post|put|patch|delete|head|request|send|urlopen)$/;
-const JS_HTTP = /^(fetch|node-fetch|undici\.(fetch|request)|axios|got|superagent|needle|ky)(\.default)?(\.(get|post|put|patch|delete|head|request))?$|^(https?|http2)\.(get|request)$/;
-
-export interface OutboundCall {
-  call: CallSite;
-  /** Upper-case HTTP method when it is written; undefined when it is not known. */
-  method: string | undefined;
-  url: Node | undefined;
-  /** JS options object / Python call (kwargs hold the options). */
-  options: Node | undefined;
-}
-
-function methodFromName(name: string): string | undefined {
-  const match = /\.(get|post|put|patch|delete|head)$/i.exec(name);
-  return match?.[1]?.toUpperCase();
-}
-
-/** Outbound HTTP requests made by the code: requests/httpx/urllib/aiohttp, fetch/axios/got/http(s). */
-export function outboundCalls(source: SourceFile): OutboundCall[] {
-  const out: OutboundCall[] = [];
-  const family = familyOf(source);
-  for (const call of factsOf(source).calls) {
-    if (family === 'python') {
-      const known = PY_HTTP.test(call.callee);
-      const client = !known && PY_CLIENT_METHOD.test(call.written) && /(session|client|http|requests|httpx|api)\w*\.\w+$/i.test(call.written);
-      if (!known && !client) continue;
-      const method = methodFromName(call.callee) ?? (/\.request$/.test(call.callee) ? stringValue(call.args[0])?.toUpperCase() : undefined);
-      const url = /\.request$/.test(call.callee) ? argumentOf(call, 1, 'url') : argumentOf(call, 0, 'url');
-      out.push({ call, method, url, options: call.node });
-    } else if (family === 'js') {
-      const known = JS_HTTP.test(call.callee);
-      const client = !known && /^(this\.)?(http|httpService|client|api|axiosInstance|httpClient)\.(get|post|put|patch|delete|request)$/i.test(call.written);
-      if (!known && !client) continue;
-      const options = objectOf(source, call.args[1]) ?? (call.args[0]?.type === 'object' ? call.args[0] : undefined);
-      const fromOptions = stringValue(option(source, options, 'method'))?.toUpperCase();
-      const written = methodFromName(call.callee);
-      const method = written ?? fromOptions ?? (/^(fetch|node-fetch|undici|axios|got)/.test(call.callee) && !/\.request$/.test(call.callee) ? 'GET' : undefined);
-      const url = call.args[0]?.type === 'object' ? option(source, call.args[0], 'url') : call.args[0];
-      const dataOptions = written && ['POST', 'PUT', 'PATCH'].includes(written) ? (objectOf(source, call.args[2]) ?? options) : options;
-      out.push({ call, method, url, options: dataOptions });
-    }
-  }
-  return out;
-}
-
-function argumentOf(call: CallSite, position: number, keyword: string): Node | undefined {
-  return call.kwargs.get(keyword) ?? call.args[position];
-}
 
 /** "the Express app created by `express()`", "the Django project configured in `settings.py`". */
 export function describeApp(app: AppEntry): string {

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython, resolveValue } from '../../analysis/code-auth.js';
-import { callAt, optionValue, outboundCalls, siteOf } from '../../analysis/code-input.js';
+import { callAt, optionValue, siteOf } from '../../analysis/code-input.js';
+import { outboundCalls } from '../../analysis/outbound.js';
 import { factsOf, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';

@@ -1,5 +1,6 @@
 import { isPython, resolveValue } from '../../analysis/code-auth.js';
-import { callAt, hasOption, optionValue, outboundCalls } from '../../analysis/code-input.js';
+import { callAt, hasOption, optionValue } from '../../analysis/code-input.js';
+import { outboundCalls } from '../../analysis/outbound.js';
 import { literalValue } from '../../analysis/code.js';
 import { endpointAt } from '../../analysis/endpoints.js';
 import { isJsFamily } from '../../parsing/languages.js';

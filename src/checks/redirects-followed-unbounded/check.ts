@@ -1,5 +1,6 @@
 import { isPython, resolveValue } from '../../analysis/code-auth.js';
-import { callAt, functionText, hitData, optionValue, outboundCalls, siteOf, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
+import { callAt, functionText, hitData, optionValue, siteOf, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
+import { outboundCalls } from '../../analysis/outbound.js';
 import { type CallSite, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';

@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { at, objectOf, resolveValue } from '../../analysis/code-auth.js';
 import { stringValue } from '../../analysis/code.js';
-import { familyOf, isTestFile, lineSnippet, outboundCalls } from '../../analysis/code-transport.js';
+import { familyOf, isTestFile, lineSnippet } from '../../analysis/code-transport.js';
+import { outboundRequests } from '../../analysis/outbound.js';
 import defineCheck from '../define-check.js';
 
 const NAMES = 'api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|secret|client[_-]?secret|app[_-]?secret|password|passwd|pwd|private[_-]?key';
@@ -44,7 +45,7 @@ export default defineCheck({
     for (const source of ctx.sources) {
       const family = familyOf(source);
       if (!family || isTestFile(source.file)) continue;
-      for (const outbound of outboundCalls(source)) {
+      for (const outbound of outboundRequests(source)) {
         const call = `${outbound.call.written}(…)`;
         const url = resolveValue(source, outbound.url);
         const match = url ? IN_URL.exec(url.text) : null;

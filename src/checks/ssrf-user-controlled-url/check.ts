@@ -1,4 +1,5 @@
-import { callAt, functionText, hitData, outboundCalls, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
+import { callAt, functionText, hitData, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
+import { outboundCalls } from '../../analysis/outbound.js';
 import type { CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPython } from '../../analysis/code-auth.js';
-import { callAt, callsFunction, functionNameOf, outboundCalls, type FunctionRef } from '../../analysis/code-input.js';
+import { callAt, callsFunction, functionNameOf, type FunctionRef } from '../../analysis/code-input.js';
+import { outboundCalls } from '../../analysis/outbound.js';
 import { factsOf, type CallSite } from '../../analysis/code.js';
 import { functionTaint, rootFunction, type FunctionTaint, type SourcePredicate } from '../../analysis/taint.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';

@@ -1,6 +1,7 @@
 import { at, resolveValue } from '../../analysis/code-auth.js';
 import { enclosingFunction } from '../../analysis/code.js';
-import { familyOf, isTestFile, lineSnippet, outboundCalls } from '../../analysis/code-transport.js';
+import { familyOf, isTestFile, lineSnippet } from '../../analysis/code-transport.js';
+import { outboundRequests } from '../../analysis/outbound.js';
 import defineCheck from '../define-check.js';
 
 const SUBSCRIBER_URL =
@@ -28,7 +29,7 @@ export default defineCheck({
   run(ctx, report) {
     for (const source of ctx.sources) {
       if (!familyOf(source) || isTestFile(source.file)) continue;
-      for (const outbound of outboundCalls(source)) {
+      for (const outbound of outboundRequests(source)) {
         if (outbound.method !== 'POST' && outbound.method !== 'PUT') continue;
         const url = outbound.url;
         if (!url || !SUBSCRIBER_URL.test(url.text) || CHAT_HOOK.test(url.text)) continue;

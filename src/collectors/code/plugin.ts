@@ -6,6 +6,7 @@ import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
 import type { AppEntry, CorsPolicy, Family, HeaderWrite, SecurityHeader } from '../../analysis/transport/model.js';
 import type { CallSite } from '../../analysis/code.js';
 import type { BodySchema } from '../../analysis/validation.js';
+import type { OutboundCall, OutboundRequest } from '../../analysis/outbound.js';
 import type { HandlerScope } from '../../analysis/code-authz.js';
 import type { JwtCall } from '../../analysis/code-auth.js';
 import type { CodeCollector } from './collector.js';
@@ -22,6 +23,7 @@ import type { CodeCollector } from './collector.js';
  *   classes, role hooks, class-based views' queryset scoping and object permissions).
  * - `validation`: request-body schemas the framework enforces before a route's handler runs.
  * - `jwt`: the calls through which the framework (or a library family) signs, verifies or decodes JWTs.
+ * - `http`: a language's outbound HTTP clients (a library family of the language folder, not a framework).
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -35,6 +37,7 @@ export interface FrameworkPlugin {
   authz?: AuthzProvider;
   validation?: ValidationProvider;
   jwt?: JwtProvider;
+  http?: HttpClientProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -208,4 +211,16 @@ export interface JwtProvider {
   languages: readonly SourceLanguage[];
   /** The JWT the call signs, verifies or decodes, with its key, payload and options located (js/jwt.ts, python/jwt.ts build one). */
   call(source: SourceFile, call: CallSite): JwtCall | undefined;
+}
+
+/**
+ * A language's outbound HTTP clients (src/collectors/code/<language>/http-clients.ts). The driver
+ * (src/analysis/outbound.ts) asks each call of a file of one of the provider's `languages`.
+ */
+export interface HttpClientProvider {
+  languages: readonly SourceLanguage[];
+  /** A request through a known client library (module function, client instance it built): library, URL and options. */
+  call(source: SourceFile, call: CallSite): OutboundCall | undefined;
+  /** A call shaped like a request (known libraries, clients named as such), with the HTTP method when written. */
+  request(source: SourceFile, call: CallSite): OutboundRequest | undefined;
 }

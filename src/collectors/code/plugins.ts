@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoRateLimit } from './django/rate-limit.js';
 import { djangoTransport } from './django/transport.js';
@@ -17,6 +17,7 @@ import { limitsFamilyRateLimit } from './flask/rate-limit.js';
 import { flaskTransport } from './flask/transport.js';
 import { ginRateLimit } from './gin/rate-limit.js';
 import { goRateLimit } from './go/rate-limit.js';
+import { jsHttpClients } from './js/http-clients.js';
 import { jsJwtLibraries } from './js/jwt.js';
 import { jsLimiterLibraries } from './js/rate-limit.js';
 import { jsTransportLibraries } from './js/transport.js';
@@ -25,6 +26,7 @@ import { nestJwt } from './nestjs/jwt.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nestTransport } from './nestjs/transport.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
+import { pythonHttpClients } from './python/http-clients.js';
 import { pythonJwtLibraries } from './python/jwt.js';
 import { pythonTransportLibraries } from './python/transport.js';
 import { springRateLimit } from './spring/rate-limit.js';
@@ -36,13 +38,15 @@ import { ktorRateLimit } from './ktor/rate-limit.js';
  * asked in this order.
  */
 
-/** Library families: limiters for every route of their language, transport middleware for every app of their family, JWT libraries. */
+/** Library families: limiters for every route of their language, transport middleware for every app of their family, JWT libraries, outbound HTTP clients. */
 const libraries: FrameworkPlugin[] = [
   { id: 'js-limiters', rateLimit: jsLimiterLibraries },
   { id: 'js-transport', transport: jsTransportLibraries },
   { id: 'python-transport', transport: pythonTransportLibraries },
   { id: 'js-jwt', jwt: jsJwtLibraries },
   { id: 'python-jwt', jwt: pythonJwtLibraries },
+  { id: 'js-http', http: jsHttpClients },
+  { id: 'python-http', http: pythonHttpClients },
 ];
 
 /** Frameworks with rate-limit providers; the other collectors are plugins with routes only. */
@@ -149,4 +153,12 @@ let jwtList: JwtProvider[] | undefined;
 export function jwtProviders(): readonly JwtProvider[] {
   jwtList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jwt ? [plugin.jwt] : [])))];
   return jwtList;
+}
+
+let httpList: HttpClientProvider[] | undefined;
+
+/** Every distinct outbound HTTP client provider, in registry order. */
+export function httpClientProviders(): readonly HttpClientProvider[] {
+  httpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.http ? [plugin.http] : [])))];
+  return httpList;
 }
