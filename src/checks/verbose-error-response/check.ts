@@ -14,6 +14,7 @@ import { goErrorLeaks } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { csharpErrorLeaks } from './csharp.js';
 import { javaErrorLeaks, springErrorSettings } from './java.js';
+import { kotlinErrorLeaks } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -265,7 +266,7 @@ export default defineCheck({
       report({ messageId: 'springSetting', data: { line: setting.text }, location: setting.location, evidence: { snippet: setting.text } });
     }
     for (const source of ctx.sources) {
-      for (const leak of javaErrorLeaks(source)) {
+      for (const leak of [...javaErrorLeaks(source), ...kotlinErrorLeaks(source)]) {
         report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...jvmAt(ctx, source, leak.node, leak.node.text.split('\n')[0]) });
       }
     }
