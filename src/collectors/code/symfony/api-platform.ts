@@ -1,6 +1,7 @@
 import type { Node } from '../../../parsing/parser.js';
 import { argumentAt, callArguments, kids, locate, unwrap } from '../php/ast.js';
 import { joinPath, normalisePath } from '../php/endpoint.js';
+import { parseYaml, yString, type YNode } from '../php/config-files.js';
 import { attributeNamed, type PhpAttribute, type PhpClass, type PhpFile, type PhpProject } from '../php/project.js';
 import { expressionGrant, type Grant, type SymfonyRoute } from './grants.js';
 
@@ -85,6 +86,50 @@ function resourceRoutes(project: PhpProject, file: PhpFile, cls: PhpClass, resou
     const where = locate(file.source.file, operation.node);
     const grants: Grant[] = expression !== undefined ? [expressionGrant(expression, where)] : [];
     out.push({ methods: [shape.method], path: normalisePath(routePath), location: where, grants });
+  }
+  return out;
+}
+
+/**
+ * Resources declared in YAML (`config/api_platform/*.yaml`, API Platform 3):
+ *
+ *     resources:
+ *       App\Entity\Book:
+ *         security: "is_granted('ROLE_USER')"
+ *         operations:
+ *           ApiPlatform\Metadata\Get: { security: "is_granted('ROLE_USER') and object.owner == user" }
+ *           book_patch: { class: ApiPlatform\Metadata\Patch, uriTemplate: /books/{id}/title }
+ *
+ * A resource without `operations` gets the default ones; `~` keeps an operation's defaults.
+ */
+export function apiPlatformYamlRoutes(files: readonly { file: string; text: string }[], prefix: string, dash: boolean): SymfonyRoute[] {
+  const out: SymfonyRoute[] = [];
+  for (const { file, text } of files) {
+    const resources = parseYaml(text).root?.map?.get('resources')?.map;
+    for (const [fqn, resource] of resources ?? []) {
+      const options = resource.map;
+      const shortName = yString(options?.get('shortName')) ?? fqn.slice(fqn.lastIndexOf('\\') + 1);
+      const routePrefix = yString(options?.get('routePrefix')) ?? '';
+      const security = yString(options?.get('security'));
+      const collection = joinPath(prefix, routePrefix, pathSegment(shortName, dash));
+      const declared = options?.get('operations')?.map;
+      const operations: { name: string; node?: YNode; line: number }[] = declared
+        ? [...declared].flatMap(([key, value]) => {
+            const className = yString(value.map?.get('class')) ?? key;
+            const name = className.slice(className.lastIndexOf('\\') + 1);
+            return OPERATIONS[name] ? [{ name, node: value, line: value.keyLine ?? value.line }] : [];
+          })
+        : DEFAULT_OPERATIONS.map((name) => ({ name, line: resource.keyLine ?? resource.line }));
+      for (const operation of operations) {
+        const shape = OPERATIONS[operation.name];
+        if (!shape) continue;
+        const template = yString(operation.node?.map?.get('uriTemplate')) ?? yString(options?.get('uriTemplate'));
+        const routePath = template !== undefined ? joinPath(prefix, routePrefix, template.replace(/(?:\.\{_format\}|\{\._format\})$/, '')) : shape.item ? `${collection}/{id}` : collection;
+        const expression = yString(operation.node?.map?.get('security')) ?? security;
+        const where = { file, line: operation.line };
+        out.push({ methods: [shape.method], path: normalisePath(routePath), location: where, grants: expression !== undefined ? [expressionGrant(expression, where)] : [] });
+      }
+    }
   }
   return out;
 }
