@@ -3,6 +3,7 @@ import { propertyOf, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { csharpUnsignedAccepted } from './csharp.js';
+import { goNoneAlgorithms } from './go.js';
 import { javaNoneAlgorithms } from './java.js';
 
 export default defineCheck({
@@ -27,6 +28,9 @@ export default defineCheck({
   run(ctx, report) {
     for (const source of ctx.sources) {
       for (const hit of csharpUnsignedAccepted(source)) report({ messageId: 'unsignedAllowed', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+    }
+    for (const source of ctx.sources) {
+      for (const hit of goNoneAlgorithms(source)) report({ messageId: hit.kind, data: { call: hit.call, algorithms: hit.algorithms }, ...at(ctx, source, hit.node) });
     }
     for (const hit of javaNoneAlgorithms(ctx.sources)) {
       report({ messageId: hit.kind, data: { call: hit.call, algorithms: 'Algorithm.none()' }, ...jvmAt(ctx, hit.source, hit.node) });
