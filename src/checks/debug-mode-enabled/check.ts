@@ -7,6 +7,7 @@ import defineCheck from '../define-check.js';
 import { csharpDebug } from './csharp.js';
 import { configDebug, dotenvDebug } from './php.js';
 import { rubyDebugSettings } from './ruby.js';
+import { goProfilers } from './go.js';
 import { springDebug } from './jvm.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -66,6 +67,7 @@ export default defineCheck({
     laravelEnv: '`{{line}}` is committed in {{file}}, whose APP_ENV is `{{env}}`: Laravel answers errors with stack traces, queries and environment values.',
     laravelConfig: '`{{expression}}` is hard-coded in config/app.php: debug mode no longer follows APP_DEBUG.',
     railsLocal: '`{{expression}}` in {{file}} makes Rails answer every error with the developer exception page (stack trace, source, request and environment).',
+    goProfiler: '`{{expression}}` publishes the Go profiler (/debug/pprof/: heap and goroutine dumps, CPU profiles, the command line) on the server every caller reaches (`{{server}}`).',
     sinatraShowExceptions: '`{{expression}}` makes Sinatra answer errors with its exception page (backtrace, environment) outside development.',
   },
   run(ctx, report) {
@@ -74,6 +76,9 @@ export default defineCheck({
         if (hit.kind === 'page') report({ messageId: 'errorhandler', data: { call: hit.text }, ...siteOf(ctx, source, hit.node) });
         else report({ messageId: 'nodeEnv', data: { expression: hit.text }, ...siteOf(ctx, source, hit.node) });
       }
+    }
+    for (const hit of goProfilers(ctx.sources)) {
+      report({ messageId: 'goProfiler', data: { expression: hit.text, server: hit.server }, ...siteOf(ctx, hit.source, hit.node, hit.text) });
     }
     for (const hit of springDebug(ctx)) {
       if (hit.kind === 'stacktrace') report({ messageId: 'springStacktrace', data: { line: hit.text }, location: hit.location, evidence: { snippet: hit.text } });
