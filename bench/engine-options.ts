@@ -2,7 +2,7 @@
 // `true` when AuditOptions gains the option: typecheck fails until they match.
 import type { AuditOptions } from '../src/index.js';
 
-const hasJobs: 'jobs' extends keyof AuditOptions ? true : false = false;
+const hasJobs: 'jobs' extends keyof AuditOptions ? true : false = true;
 const hasCache: 'cache' extends keyof AuditOptions ? true : false = false;
 
 /** `jobs` (worker count) in AuditOptions: until then the audit runs on one thread and the floor too. */

@@ -3,8 +3,6 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnyCheck } from './checks/define-check.js';
 import { allChecks } from './checks/index.js';
-import type { CollectedEndpoint } from './collectors/code/collector.js';
-import { allCollectors } from './collectors/code/index.js';
 import { loadGraphql } from './collectors/spec/graphql.js';
 import { drainSpecDiagnostics, isOpenApiCandidate, loadSpec } from './collectors/spec/openapi-loader.js';
 import { loadProto } from './collectors/spec/protobuf.js';
@@ -13,26 +11,28 @@ import type {
   AuditConfig,
   CheckContext,
   GraphqlDocument,
+  Inventory,
   InfraFile,
   ProtoDocument,
-  SourceFile,
   SpecDocument,
 } from './engine/context.js';
 import type { AuditResult } from './engine/result.js';
-import { runChecks } from './engine/run-checks.js';
+import { finishChecks, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
+import { isGlobalCheck, ownerOf, planUnits, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
+import { defaultJobs, LocalUnit, UnitPool, type UnitHandle } from './engine/unit-pool.js';
+import { knownSecrets } from './engine/mask.js';
 import { buildInventory } from './inventory/index.js';
-import type { Diagnostic, Finding } from './model/types.js';
+import type { Api, Diagnostic, Endpoint, Finding } from './model/types.js';
 import { FileBudget, pauseBudget } from './parsing/budget.js';
-import { freeSources, parseSources, seconds } from './parsing/sources.js';
+import { seconds } from './parsing/sources.js';
 import { loadConfig } from './workspace/config.js';
 import { DEFAULT_MAX_SPEC_BYTES, discoverWorkspace, type WorkspaceFile } from './workspace/discover.js';
 import { detectProject } from './workspace/project.js';
 import { readTextFile } from './workspace/read.js';
 import { countExcluded, scopeReasonOfText, scopeRules, type ExcludedFile } from './workspace/scope.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
-import { allEnrichers } from './enrich/index.js';
 import { CHECKLIST_CHECKS, DEFAULT_ACCESS_TOKEN_SECONDS, evaluateChecklist } from './checklist/checklist.js';
-import { gatherEvidence } from './checklist/evidence.js';
+import { mergeEvidence, type ChecklistEvidence } from './checklist/evidence.js';
 import { liveAudit, type LiveAuditOptions } from './live/index.js';
 import { allProbes } from './live/probes/index.js';
 import { collectInlineSuppressions, type InlineSuppression } from './engine/inline-suppressions.js';
@@ -67,6 +67,11 @@ export interface AuditOptions {
   live?: LiveAuditOptions;
   /** Seed 003's checklist: the longest acceptable access-token lifetime, in seconds (default 900, the seed's 15 minutes). */
   maxAccessTokenSeconds?: number;
+  /**
+   * Worker threads for the analysis units (`--jobs`); default: the cores available, used when there is
+   * enough code to repay starting them. Results do not depend on it.
+   */
+  jobs?: number;
   /** Findings of a previous audit (`--baseline`): only findings whose fingerprint is not in it are reported. */
   baseline?: Baseline;
 }
@@ -90,6 +95,15 @@ function readVersion(): string {
 
 export const VERSION = readVersion();
 
+/** Below this much source code, starting worker threads costs more than it saves: unless `jobs` is given, the units run on this thread. */
+const WORKER_MIN_SOURCE_BYTES = 1024 * 1024;
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  const left = `${a.file ?? ''}\u0000${String(a.line ?? 0).padStart(9, '0')}\u0000${a.message}`;
+  const right = `${b.file ?? ''}\u0000${String(b.line ?? 0).padStart(9, '0')}\u0000${b.message}`;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
 export function isoToday(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -104,6 +118,10 @@ export interface Analysis {
   filesScanned: number;
   /** Files left out of scope (tests, examples, vendored, generated, minified…), sorted by path. */
   excluded: ExcludedFile[];
+  /** The checklist's positive evidence, from every unit. */
+  evidence: ChecklistEvidence;
+  /** Source files parsed. */
+  sourceFiles: number;
   /** `apisec-ignore` comments in the files read. */
   inlineSuppressions: InlineSuppression[];
   /** Frees the syntax trees; the context's sources are unusable afterwards. */
@@ -212,87 +230,156 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   const sourceCount = files.filter((file) => file.kind === 'source').length;
   let sourcesRead = 0;
   progress({ stage: 'parse', done: 0, total: sourceCount });
-  // Minified, bundled and generated code is recognised by its text, once read.
-  const readSource = async (file: WorkspaceFile): Promise<string | undefined> => {
-    sourcesRead += 1;
-    progress({ stage: 'parse', done: sourcesRead, total: sourceCount, detail: file.path });
-    const text = await readText(file);
-    if (text === undefined || !scope.mayExcludeByText(file.path)) return text;
-    const reason = scopeReasonOfText(text);
-    if (reason === undefined) return text;
-    excluded.push({ path: file.path, reason });
-    return undefined;
-  };
-  const budget = new FileBudget(options.fileBudgetMs);
-  const parsed = await parseSources(
-    files.filter((file) => file.kind === 'source'),
-    readSource,
-    budget,
-  );
-  diagnostics.push(...parsed.diagnostics);
-  const sources: SourceFile[] = parsed.sources;
+  // Minified, bundled and generated code is recognised by its text, once read; `out` lists what is left out.
+  const sourceReader =
+    (out: ExcludedFile[]) =>
+    async (file: WorkspaceFile): Promise<string | undefined> => {
+      sourcesRead += 1;
+      progress({ stage: 'parse', done: sourcesRead, total: sourceCount, detail: file.path });
+      const text = await readText(file);
+      if (text === undefined || !scope.mayExcludeByText(file.path)) return text;
+      const reason = scopeReasonOfText(text);
+      if (reason === undefined) return text;
+      out.push({ path: file.path, reason });
+      return undefined;
+    };
+  const shared: SharedInputs = { project, config, today: options.today ?? isoToday(), specs, graphql, protos, infra };
+  const catalogue = options.checks ?? allChecks;
 
-  pauseBudget();
-  progress({ stage: 'routes' });
-  const code: CollectedEndpoint[] = [];
-  for (const collector of allCollectors) {
-    if (!collector.isEnabled(project, sources)) continue;
-    try {
-      const collected = collector.collect(sources, project, specs, infra);
-      code.push(...collected.endpoints);
-      diagnostics.push(...collected.diagnostics);
-    } catch (error) {
-      diagnostics.push({
-        level: 'error',
-        source: `collector:${collector.id}`,
-        message: `The ${collector.id} route collector crashed and was skipped: ${error instanceof Error ? error.message : String(error)}.`,
-      });
+  // Each language family is a unit, parsed, collected, enriched and checked on its own (engine/units.ts):
+  // on worker threads when there are several units and enough code to repay starting them.
+  const plans = planUnits(files);
+  const jobs = Math.min(options.jobs ?? defaultJobs(), plans.length);
+  const sourceBytes = plans.reduce((sum, plan) => sum + plan.files.reduce((bytes, file) => bytes + file.size, 0), 0);
+  // Workers know the catalogue's checks only (a test's own check objects stay on this thread).
+  const catalogued = new Set(allChecks);
+  const pool =
+    jobs > 1 && (options.jobs !== undefined || sourceBytes >= WORKER_MIN_SOURCE_BYTES) && catalogue.every((check) => catalogued.has(check))
+      ? new UnitPool(jobs, {
+          project,
+          config,
+          today: shared.today,
+          infra,
+          files,
+          maxSpecBytes: DEFAULT_MAX_SPEC_BYTES,
+          texts: [...texts],
+          specFiles: specs.map((spec) => spec.file),
+          graphqlFiles: graphql.map((document) => document.file),
+          protoFiles: protos.map((document) => document.file),
+          scope: { includeTests: options.includeTests === true, ...(config.include === undefined ? {} : { include: config.include }), ...(config.exclude === undefined ? {} : { exclude: config.exclude }) },
+          ...(options.fileBudgetMs === undefined ? {} : { fileBudgetMs: options.fileBudgetMs }),
+        })
+      : undefined;
+  if (pool) progress({ stage: 'workers', total: jobs });
+  const handles: UnitHandle[] =
+    pool?.handles(plans) ??
+    plans.map((plan) => {
+      const left: ExcludedFile[] = [];
+      return new LocalUnit(new UnitSession(plan, shared, options.fileBudgetMs), sourceReader(left), () => left.splice(0));
+    });
+  // Local units run one after the other (they share this thread); workers in parallel. Results keep the units' order.
+  const eachUnit = async <T>(work: (handle: UnitHandle) => Promise<T>): Promise<T[]> => {
+    if (pool) return Promise.all(handles.map(work));
+    const out: T[] = [];
+    for (const handle of handles) out.push(await work(handle));
+    return out;
+  };
+
+  const routes: UnitRoute[] = [];
+  let sourceFiles = 0;
+  const runs: RawCheckRun[] = [];
+  const evidence: ChecklistEvidence[] = [];
+  const inlineSuppressions: InlineSuppression[] = [];
+  const secretValues: string[] = [];
+  const exhausted: { file: string; spentMs: number }[] = [];
+  const specDiagnostics: Diagnostic[] = [];
+  let inventory: Inventory;
+  try {
+    for (const extracted of await eachUnit((handle) => handle.extract())) {
+      routes.push(...extracted.routes);
+      diagnostics.push(...extracted.diagnostics);
+      excluded.push(...extracted.excluded);
+      sourceFiles += extracted.sourceCount;
     }
+
+    pauseBudget();
+    progress({ stage: 'inventory' });
+    // In the collectors' order, as if one pass had read every file.
+    const code = routes.map((route, index) => ({ route, index })).sort((a, b) => a.route.collector - b.route.collector || a.index - b.index).map(({ route }) => route.endpoint);
+    const built = buildInventory({ specs, graphql, protos, code, config });
+    diagnostics.push(...built.diagnostics);
+    inventory = built.inventory;
+
+    // Each unit enriches the endpoints its code serves, then runs the checks that read code on them.
+    const unitIds = plans.map((plan) => plan.id);
+    const owned = new Map<string, Endpoint[]>();
+    for (const endpoint of inventory.endpoints) {
+      const owner = ownerOf(endpoint, unitIds) ?? unitIds[0] ?? 'python';
+      const list = owned.get(owner);
+      if (list) list.push(endpoint);
+      else owned.set(owner, [endpoint]);
+    }
+    const withEndpoints = new Set(inventory.endpoints.map((endpoint) => endpoint.apiId));
+    const apisOf = (index: number, endpoints: readonly Endpoint[]): Api[] => {
+      const apiIds = new Set(endpoints.map((endpoint) => endpoint.apiId));
+      // An API without endpoints goes with the first unit.
+      return inventory.apis.filter((api) => apiIds.has(api.id) || (index === 0 && !withEndpoints.has(api.id)));
+    };
+    progress({ stage: 'enrich' });
+    const unitChecks = catalogue.filter((check) => !isGlobalCheck(check));
+    const evidenceChecks = new Set(CHECKLIST_CHECKS);
+    for (const found of await eachUnit((handle) => {
+      const endpoints = owned.get(handle.plan.id) ?? [];
+      return handle.enrich(endpoints, apisOf(handles.indexOf(handle), endpoints));
+    })) {
+      diagnostics.push(...found);
+    }
+    progress({ stage: 'checks' });
+    const workspaceEndpoints = inventory.endpoints;
+    for (const analysed of await eachUnit(async (handle) => {
+      const endpoints = owned.get(handle.plan.id) ?? [];
+      const result = await handle.check({
+        endpoints,
+        apis: apisOf(handles.indexOf(handle), endpoints),
+        workspaceEndpoints,
+        checks: unitChecks,
+        experimental: options.experimental === true,
+        evidenceChecks,
+      });
+      // Nothing after the checks reads a syntax tree.
+      await handle.dispose();
+      return result;
+    })) {
+      runs.push(analysed.checks);
+      evidence.push(analysed.evidence);
+      inlineSuppressions.push(...analysed.inlineSuppressions);
+      secretValues.push(...analysed.secretValues);
+      exhausted.push(...analysed.exhausted);
+      specDiagnostics.push(...analysed.specDiagnostics);
+    }
+  } finally {
+    if (pool) await pool.close();
+    else await Promise.all(handles.map((handle) => handle.dispose()));
   }
 
-  pauseBudget();
-  progress({ stage: 'inventory' });
-  const built = buildInventory({ specs, graphql, protos, code, config });
-  diagnostics.push(...built.diagnostics);
-  const inventory = built.inventory;
-
   const context: CheckContext = {
-    project,
-    config,
-    today: options.today ?? isoToday(),
-    specs,
-    graphql,
-    protos,
-    sources,
-    infra,
+    ...shared,
+    sources: [],
     inventory,
     endpointById: new Map(inventory.endpoints.map((endpoint) => [endpoint.id, endpoint])),
   };
-
-  progress({ stage: 'enrich' });
-  for (const enricher of allEnrichers) {
-    try {
-      diagnostics.push(...enricher.run(context));
-    } catch (error) {
-      diagnostics.push({
-        level: 'error',
-        source: `enricher:${enricher.id}`,
-        message: `The ${enricher.id} analysis crashed and was skipped: ${error instanceof Error ? error.message : String(error)}.`,
-      });
-    }
-  }
-
-  pauseBudget();
-  progress({ stage: 'checks' });
-  const checked = runChecks(options.checks ?? allChecks, context, { experimental: options.experimental === true, evidenceChecks: new Set(CHECKLIST_CHECKS) });
+  // Spec checks read the whole inventory, once, after every unit has enriched its endpoints.
+  runs.push(runChecksRaw(catalogue.filter(isGlobalCheck), context, { experimental: options.experimental === true, evidenceChecks: new Set(CHECKLIST_CHECKS), secrets: knownSecrets(secretValues) }));
+  const checked = finishChecks(runs, catalogue);
   // A file whose analysis ran out of time answered "nothing" to the checks: what they found there is dropped.
   const overBudget = new Set<string>();
-  for (const { file, spentMs } of budget.exhausted()) {
+  const limitMs = new FileBudget(options.fileBudgetMs).limitMs;
+  for (const { file, spentMs } of exhausted) {
     overBudget.add(file);
     diagnostics.push({
       level: 'warning',
       file,
-      message: `analysis of this file stopped after ${seconds(spentMs)} (per-file budget ${seconds(budget.limitMs)}); its routes may be incomplete and its findings are not reported`,
+      message: `analysis of this file stopped after ${seconds(spentMs)} (per-file budget ${seconds(limitMs)}); its routes may be incomplete and its findings are not reported`,
       source: 'budget',
     });
   }
@@ -301,20 +388,32 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     checked.silent.findings = checked.silent.findings.filter((finding) => !overBudget.has(finding.location.file));
   }
   diagnostics.push(...checked.diagnostics);
-  // Refs that only checks followed (deep schemas) record their problems lazily.
-  for (const spec of specs) diagnostics.push(...drainSpecDiagnostics(spec));
+  // Refs that only checks followed (deep schemas) record their problems lazily, here and in the workers' copies.
+  for (const spec of specs) specDiagnostics.push(...drainSpecDiagnostics(spec));
+  const seenSpecDiagnostics = new Set<string>();
+  for (const diagnostic of specDiagnostics.sort(compareDiagnostics)) {
+    const key = JSON.stringify(diagnostic);
+    if (seenSpecDiagnostics.has(key)) continue;
+    seenSpecDiagnostics.add(key);
+    diagnostics.push(diagnostic);
+  }
+  const sourceTexts = new Set(plans.flatMap((plan) => plan.files.map((file) => file.path)));
+  const otherTexts = new Map([...texts].filter(([file]) => !sourceTexts.has(file)));
+  inlineSuppressions.push(...collectInlineSuppressions(otherTexts, []));
+  inlineSuppressions.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   return {
     context,
     findings: checked.findings,
     diagnostics,
     ran: checked.ran,
     silent: checked.silent,
+    evidence: mergeEvidence(evidence),
     filesScanned: files.length,
+    sourceFiles,
     excluded: excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    inlineSuppressions: collectInlineSuppressions(texts, sources),
-    dispose: () => {
-      freeSources(sources);
-    },
+    inlineSuppressions,
+    // The units freed their trees as soon as their checks were done.
+    dispose: () => undefined,
   };
 }
 
@@ -354,7 +453,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
       experimentalFindings: silent.findings,
       inventory: context.inventory,
       ran: new Set([...analysis.ran, ...analysis.silent.ran].map((check) => check.id)),
-      evidence: gatherEvidence(context),
+      evidence: analysis.evidence,
       maxAccessTokenSeconds: options.maxAccessTokenSeconds ?? context.config.accessTokenMaxSeconds ?? DEFAULT_ACCESS_TOKEN_SECONDS,
     });
     return {
@@ -379,7 +478,7 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
       stats: {
         filesScanned: analysis.filesScanned,
         specFiles: context.specs.length + context.graphql.length + context.protos.length,
-        sourceFiles: context.sources.length,
+        sourceFiles: analysis.sourceFiles,
         excludedFiles: analysis.excluded.length,
         excludedByReason: countExcluded(analysis.excluded),
         durationMs: Math.round(performance.now() - started),

@@ -3,7 +3,7 @@ import { objectOf, option } from '../analysis/code-auth.js';
 import { pluginOf } from '../analysis/code-transport.js';
 import { factsOf, literalValue, locationOf, snippetOf, stringValue } from '../analysis/code.js';
 import { dependencyScanning, type DependencyScanning } from '../analysis/dependency-scanning.js';
-import { oauthClients, type OAuthClient } from '../analysis/oauth-clients.js';
+import { oauthClients } from '../analysis/oauth-clients.js';
 import { apiKeyLifecycle, type ApiKeyLifecycle } from '../checks/api-key-stored-in-plaintext/lifecycle.js';
 import { issuedAccessTokens, type IssuedAccessToken } from '../checks/jwt-long-lived-token/check.js';
 import { handlerKind } from '../checks/token-revocation-missing/handlers.js';
@@ -27,7 +27,7 @@ export interface ChecklistEvidence {
   /** Middleware or settings that send `Strict-Transport-Security` with a positive max-age. */
   hsts: Proof[];
   /** OAuth authorization-code clients found in code, with whether PKCE is on. */
-  oauthClients: OAuthClient[];
+  oauthClients: (Proof & { pkce: boolean })[];
   /** Endpoints that revoke or rotate credentials (tokens, sessions, API keys), found by their paths: leads only. */
   revocation: Endpoint[];
   /** What refresh and logout/revoke handlers and token libraries do to server-side token state. */
@@ -219,9 +219,30 @@ export function gatherEvidence(ctx: CheckContext): ChecklistEvidence {
     accessTokens: issuedAccessTokens(ctx.sources),
     correlationIds: correlationIds(ctx.sources),
     hsts: hsts(ctx.sources),
-    oauthClients: oauthClients(ctx.sources),
+    oauthClients: oauthClients(ctx.sources).map(({ location, snippet, detail, pkce }) => ({ location, snippet, detail, pkce })),
     revocation: revocationEndpoints(ctx.inventory.endpoints),
     tokens: tokenLifecycle(ctx),
     apiKeys: apiKeyLifecycle(ctx),
+  };
+}
+
+/** The evidence of several analysis units (engine/units.ts), in unit order; configuration-level parts come from the first. */
+export function mergeEvidence(parts: readonly ChecklistEvidence[]): ChecklistEvidence {
+  const [first] = parts;
+  if (first === undefined) throw new Error('mergeEvidence needs at least one unit');
+  if (parts.length === 1) return first;
+  return {
+    scanning: first.scanning,
+    accessTokens: parts.flatMap((part) => part.accessTokens),
+    correlationIds: parts.flatMap((part) => part.correlationIds),
+    hsts: parts.flatMap((part) => part.hsts),
+    oauthClients: parts.flatMap((part) => part.oauthClients),
+    revocation: parts.flatMap((part) => part.revocation),
+    tokens: {
+      rotation: parts.flatMap((part) => part.tokens.rotation),
+      revocation: parts.flatMap((part) => part.tokens.revocation),
+      undecided: parts.flatMap((part) => part.tokens.undecided),
+    },
+    apiKeys: { stores: parts.flatMap((part) => part.apiKeys.stores), prefixes: parts.flatMap((part) => part.apiKeys.prefixes) },
   };
 }

@@ -33,6 +33,7 @@ export const AuditFlags = z.object({
   format: z.array(z.enum(FORMAT_NAMES)).default([]),
   baseline: z.string().optional(),
   fileBudget: z.string().optional(),
+  jobs: z.string().optional(),
   ...LiveFlags.shape,
 });
 export type AuditFlags = z.infer<typeof AuditFlags>;
@@ -47,6 +48,18 @@ function fileBudgetMs(value: string): number {
     });
   }
   return seconds * 1000;
+}
+
+/** `--jobs N`: worker threads, at least 1. */
+function jobsOf(value: string): number {
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(jobs) || jobs < 1) {
+    throw new UsageError(`--jobs must be a whole number of worker threads, 1 or more, not ${JSON.stringify(value)}.`, {
+      attempted: 'read the --jobs option',
+      hint: 'Pass e.g. --jobs 4, or leave it out to use every core; --jobs 1 keeps the analysis on one thread.',
+    });
+  }
+  return jobs;
 }
 
 function validateToday(today: string): string {
@@ -128,6 +141,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
     const live = flags.target === undefined ? undefined : liveOptionsFrom(flags.target, flags, io.env);
     const today = flags.today === undefined ? undefined : validateToday(flags.today);
     const budgetMs = flags.fileBudget === undefined ? undefined : fileBudgetMs(flags.fileBudget);
+    const jobs = flags.jobs === undefined ? undefined : jobsOf(flags.jobs);
     const root = await existing(resolve(io.cwd, dir), 'directory', 'directory to audit', dir);
     const configFile = flags.config === undefined ? undefined : await existing(resolve(io.cwd, flags.config), 'file', 'config file', flags.config);
     const formats = requestedFormats(flags.format);
@@ -160,6 +174,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       ...(flags.includeTests ? { includeTests: true } : {}),
       ...(baseline === undefined ? {} : { baseline }),
       ...(budgetMs === undefined ? {} : { fileBudgetMs: budgetMs }),
+      ...(jobs === undefined ? {} : { jobs }),
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
       ...(live === undefined ? {} : { live: { ...live, signal } }),
     }));

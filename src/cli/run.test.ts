@@ -371,8 +371,17 @@ describe('apisec audit: usage errors', () => {
     expect(h.calls[0]?.fileBudgetMs).toBe(ms);
   });
 
+  it('passes --jobs to audit()', async () => {
+    await govern();
+    const h = harness();
+    expect(await run(['audit', 'payments', project, '--jobs', '3'], h.io)).toBe(0);
+    expect(h.calls[0]?.jobs).toBe(3);
+  });
+
   it.each([
     [['--fail-on', 'severe'], /argument 'severe' is invalid/],
+    [['--jobs', '0'], /--jobs must be a whole number of worker threads/],
+    [['--jobs', 'many'], /--jobs must be a whole number of worker threads/],
     [['--today', '2025-13-01'], /--today is not a valid YYYY-MM-DD date/],
     [['--today', 'yesterday'], /--today is not a valid YYYY-MM-DD date/],
     [['--file-budget', 'soon'], /--file-budget must be a number of seconds/],

@@ -136,6 +136,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif, html 02-protect.html`, collectFormats)
     .option('--file-budget <seconds>', `most time one source file may take to analyse before it is skipped with a diagnostic (default ${DEFAULT_FILE_BUDGET_MS / 1000}; 0 turns the budget off)`)
     .option('--baseline <file>', 'a previous 02-protect.json: report (and --fail-on) only findings whose fingerprint is not in it')
+    .option('--jobs <n>', 'worker threads for the analysis (default: the cores available); each language of the code is analysed on its own, and the report is the same for any N')
     .addHelpText('after', `${AUDIT_EXAMPLES}\n${EXIT_CODES}`)
     .action(async (name: string, dir: string, _options: unknown, command: Command) => {
       setExit(await runAudit(name, dir, AuditFlags.parse(command.opts()), argv, io));

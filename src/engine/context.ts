@@ -137,6 +137,12 @@ export interface CheckContext {
   infra: readonly InfraFile[];
   inventory: Inventory;
   endpointById: ReadonlyMap<string, Endpoint>;
+  /**
+   * Every endpoint of the workspace, when `inventory` holds only those one analysis unit serves
+   * (engine/units.ts): for checks that relate this unit's code (a front end) to routes served in
+   * another language. Absent when the inventory is the whole workspace's.
+   */
+  workspaceEndpoints?: readonly Endpoint[];
 }
 
 export interface StageResult<T> {

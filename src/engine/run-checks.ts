@@ -74,6 +74,22 @@ export interface RunChecksOptions {
   experimental?: boolean;
   /** Experimental checks to run silently when `experimental` is off, for the checklist's evidence (see `silent`). */
   evidenceChecks?: ReadonlySet<string>;
+  /** Secrets to mask, when the context's own sources do not hold them all (the spec checks run without sources). */
+  secrets?: KnownSecrets;
+}
+
+/** What one context's checks found before sorting and grouping: a unit of the audit (see engine/units.ts) returns this. */
+export interface RawCheckRun {
+  /** In the order reported; fingerprints unique within the run. */
+  findings: Finding[];
+  /** Index into `findings` → the root cause the check named for it. */
+  rootCauses: [number, string][];
+  diagnostics: Diagnostic[];
+  /** Check ids, in catalogue order. */
+  ran: string[];
+  experimentalOff: string[];
+  /** The silent run of `evidenceChecks` (experimental off), itself raw. */
+  silent?: RawCheckRun;
 }
 
 /**
@@ -81,14 +97,19 @@ export interface RunChecksOptions {
  * diagnostic and the audit goes on; duplicate fingerprints are reported once.
  */
 export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, options: RunChecksOptions = {}): CheckRunResult {
+  return finishChecks([runChecksRaw(checks, ctx, options)], checks);
+}
+
+/** The checks' findings on one context, ungrouped (`finishChecks` sorts, merges and groups the runs of several contexts). */
+export function runChecksRaw(checks: readonly AnyCheck[], ctx: CheckContext, options: RunChecksOptions = {}): RawCheckRun {
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
-  const ran: AnyCheck[] = [];
+  const ran: string[] = [];
   const experimentalOff: AnyCheck[] = [];
   const seen = new Set<string>();
-  const rootCauses = new Map<Finding, string>();
+  const rootCauses: [number, string][] = [];
   const disabled = new Set(ctx.config.disabledChecks);
-  const secrets = knownSecretsOf(ctx);
+  const secrets = options.secrets ?? knownSecretsOf(ctx);
 
   for (const check of checks) {
     if (disabled.has(check.id)) continue;
@@ -97,7 +118,7 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, option
       continue;
     }
     if (!check.targets.some((target) => hasTarget(ctx, target))) continue;
-    ran.push(check);
+    ran.push(check.id);
     const report = (descriptor: ReportDescriptor<string>): void => {
       const template = check.messages[descriptor.messageId];
       if (template === undefined) throw new Error(`unknown messageId ${descriptor.messageId}`);
@@ -124,8 +145,8 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, option
         ...(descriptor.occurrences === undefined ? {} : { occurrences: descriptor.occurrences }),
         fingerprint,
       };
+      if (descriptor.rootCause !== undefined) rootCauses.push([findings.length, descriptor.rootCause]);
       findings.push(finding);
-      if (descriptor.rootCause !== undefined) rootCauses.set(finding, descriptor.rootCause);
     };
     try {
       check.run(ctx, report);
@@ -137,17 +158,57 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, option
       });
     }
   }
-  findings.sort(compareFindings);
-  const grouped = mergeCounterparts(groupSpecCopies(groupSamePlace(groupRootCauses(findings, rootCauses), rootCauses)), ran);
+  const raw: RawCheckRun = { findings, rootCauses, diagnostics, ran, experimentalOff: experimentalOff.map((check) => check.id) };
   // A separate run: silent findings never share the reported ones' de-duplication or grouping.
   const evidenceChecks = options.evidenceChecks;
   const quiet = evidenceChecks === undefined ? [] : experimentalOff.filter((check) => evidenceChecks.has(check.id));
+  if (quiet.length > 0) raw.silent = runChecksRaw(quiet, ctx, { experimental: true, ...(options.secrets === undefined ? {} : { secrets: options.secrets }) });
+  return raw;
+}
+
+/**
+ * Merges the raw runs of one or more contexts (in order; a fingerprint seen in an earlier run is
+ * dropped), then sorts and groups: one root cause, one place, one spec copy, code over spec.
+ */
+export function finishChecks(runs: readonly RawCheckRun[], checks: readonly AnyCheck[]): CheckRunResult {
+  const byId = new Map(checks.map((check) => [check.id, check]));
+  const inCatalogue = (ids: Iterable<string>): AnyCheck[] => {
+    const wanted = new Set(ids);
+    return checks.filter((check) => wanted.has(check.id));
+  };
+  const findings: Finding[] = [];
+  const rootCauses = new Map<Finding, string>();
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const diagnosticKeys = new Set<string>();
+  for (const run of runs) {
+    const causes = new Map(run.rootCauses);
+    run.findings.forEach((finding, index) => {
+      if (seen.has(finding.fingerprint)) return;
+      seen.add(finding.fingerprint);
+      findings.push(finding);
+      const cause = causes.get(index);
+      if (cause !== undefined) rootCauses.set(finding, cause);
+    });
+    for (const diagnostic of run.diagnostics) {
+      // A check that crashes in two units is one diagnostic.
+      const key = JSON.stringify(diagnostic);
+      if (diagnosticKeys.has(key)) continue;
+      diagnosticKeys.add(key);
+      diagnostics.push(diagnostic);
+    }
+  }
+  const ran = inCatalogue(runs.flatMap((run) => run.ran));
+  const experimentalOff = inCatalogue(runs.flatMap((run) => run.experimentalOff)).filter((check) => byId.has(check.id));
+  findings.sort(compareFindings);
+  const grouped = mergeCounterparts(groupSpecCopies(groupSamePlace(groupRootCauses(findings, rootCauses), rootCauses)), ran);
+  const silentRuns = runs.flatMap((run) => (run.silent === undefined ? [] : [run.silent]));
   const silent: CheckRunResult['silent'] = { findings: [], ran: [] };
-  if (quiet.length > 0) {
-    const run = runChecks(quiet, ctx, { experimental: true });
-    diagnostics.push(...run.diagnostics);
-    silent.findings = run.findings;
-    silent.ran = run.ran;
+  if (silentRuns.length > 0) {
+    const finished = finishChecks(silentRuns, checks);
+    diagnostics.push(...finished.diagnostics);
+    silent.findings = finished.findings;
+    silent.ran = finished.ran;
   }
   return { findings: grouped, diagnostics, ran, experimentalOff, silent };
 }

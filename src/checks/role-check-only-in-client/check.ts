@@ -157,7 +157,8 @@ export default defineCheck({
       '`{{gate}}` guards the call to `{{route}}` only in the client: the server route checks no role or permission, so any signed-in user can call it.',
   },
   run(ctx, report) {
-    const targets = ctx.inventory.endpoints
+    // The routes a front end calls may be served in another language (a React client of a FastAPI service).
+    const targets = (ctx.workspaceEndpoints ?? ctx.inventory.endpoints)
       .filter((endpoint) => endpoint.protocol === 'rest' && endpoint.authorization?.functionLevel === 'missing')
       .map((endpoint) => ({ endpoint, segments: endpoint.path.split('/').filter((segment) => segment !== '').map((segment) => (/^[{:]/.test(segment) ? '{}' : segment)) }));
     if (targets.length === 0) return;

@@ -12,7 +12,8 @@ export default defineCheck({
   severity: 'high',
   confidence: 'high',
   section: 'authentication',
-  targets: ['openapi'],
+  // The spec's claims, judged against the routes' code (a credential-entry handler is exempt).
+  targets: ['openapi', 'code'],
   rationale:
     'Consumers, gateways and reviewers trust the description: when it says an operation needs credentials but the route that implements it runs no authentication, anyone who calls the service directly (bypassing a gateway, from inside the network, or after a gateway change) gets in.',
   remediation:

@@ -1,0 +1,194 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Api, Diagnostic, Endpoint } from '../model/types.js';
+import type { ExcludedFile } from '../workspace/scope.js';
+import type { TextReader } from '../workspace/read.js';
+import type { EndpointEnrichment, ExtractResult, UnitAnalysis, UnitCheckInput, UnitId, UnitPlan, UnitSession, WorkerRequest, WorkerSetup } from './units.js';
+
+/** A unit's results, wherever its trees live. */
+export interface UnitHandle {
+  readonly plan: UnitPlan;
+  extract(): Promise<ExtractResult & { excluded: ExcludedFile[] }>;
+  /** Completes `endpoints` in place. */
+  enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]>;
+  check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }>;
+  dispose(): Promise<void>;
+}
+
+/** A unit analysed on this thread. */
+export class LocalUnit implements UnitHandle {
+  constructor(
+    private readonly session: UnitSession,
+    private readonly readSource: TextReader,
+    private readonly excluded: () => ExcludedFile[],
+  ) {}
+
+  get plan(): UnitPlan {
+    return this.session.plan;
+  }
+
+  async extract(): Promise<ExtractResult & { excluded: ExcludedFile[] }> {
+    const extracted = await this.session.extract(this.readSource);
+    return { ...extracted, excluded: this.excluded() };
+  }
+
+  enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
+    return Promise.resolve(this.session.enrich(endpoints, apis).diagnostics);
+  }
+
+  check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
+    // The specs are the main thread's own: their lazy diagnostics are drained there.
+    return Promise.resolve({ ...this.session.check(input), exhausted: this.session.exhausted(), specDiagnostics: [] });
+  }
+
+  dispose(): Promise<void> {
+    this.session.dispose();
+    return Promise.resolve();
+  }
+}
+
+/** The default `--jobs`: the cores this process may use. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * The worker script: the compiled `unit-worker.js` beside this module, or, when apisec runs from its
+ * TypeScript sources (tests, `tsx`), the `.ts` file loaded through tsx's loader in the worker.
+ */
+function spawn(setup: WorkerSetup): Worker {
+  const compiled = import.meta.url.endsWith('.js');
+  if (compiled) return new Worker(new URL('./unit-worker.js', import.meta.url), { workerData: setup });
+  const script = new URL('./unit-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: setup });
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/** One worker thread; requests are answered in order. */
+class UnitWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private failure: Error | undefined;
+
+  constructor(setup: WorkerSetup) {
+    this.worker = spawn(setup);
+    this.worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      if (message.error !== undefined) waiting.reject(new Error(`analysis worker: ${message.error}`));
+      else waiting.resolve(message.result);
+    });
+    const fail = (error: Error): void => {
+      this.failure = error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => {
+      if (this.pending.size > 0) fail(new Error(`analysis worker exited with code ${code}`));
+    });
+  }
+
+  request<T>(request: WorkerRequest): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ id, request });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** A unit whose trees live in a worker thread: only data crosses. */
+class WorkerUnit implements UnitHandle {
+  constructor(
+    readonly plan: UnitPlan,
+    private readonly worker: UnitWorker,
+  ) {}
+
+  extract(): Promise<ExtractResult & { excluded: ExcludedFile[] }> {
+    return this.worker.request({ type: 'extract', plan: this.plan });
+  }
+
+  async enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
+    const answer = await this.worker.request<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }>({ type: 'enrich', unit: this.plan.id, endpoints, apis });
+    const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+    for (const enrichment of answer.enrichments) {
+      const endpoint = byId.get(enrichment.id);
+      if (!endpoint) continue;
+      if (enrichment.authorization === undefined) delete endpoint.authorization;
+      else endpoint.authorization = enrichment.authorization;
+      if (enrichment.rateLimit === undefined) delete endpoint.rateLimit;
+      else endpoint.rateLimit = enrichment.rateLimit;
+    }
+    return answer.diagnostics;
+  }
+
+  check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
+    return this.worker.request({
+      type: 'check',
+      unit: this.plan.id,
+      // The worker kept the endpoints it enriched; the workspace's go along for the checks that look across units.
+      endpoints: [],
+      apis: [],
+      workspaceEndpoints: [...input.workspaceEndpoints],
+      checkIds: input.checks.map((check) => check.id),
+      experimental: input.experimental,
+      evidenceChecks: [...input.evidenceChecks],
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.worker.request({ type: 'dispose', unit: this.plan.id });
+  }
+}
+
+/** Source bytes of a unit, for spreading units over workers. */
+function weight(plan: UnitPlan): number {
+  return plan.files.reduce((sum, file) => sum + file.size, 0);
+}
+
+/**
+ * `jobs` worker threads; each unit goes, largest first, to the worker with the least work so far,
+ * and stays there (its trees do). The results do not depend on the assignment.
+ */
+export class UnitPool {
+  private readonly workers: UnitWorker[];
+  private readonly load: number[];
+
+  constructor(jobs: number, setup: WorkerSetup) {
+    this.workers = Array.from({ length: jobs }, () => new UnitWorker(setup));
+    this.load = this.workers.map(() => 0);
+  }
+
+  handles(plans: readonly UnitPlan[]): UnitHandle[] {
+    const assigned = new Map<UnitId, UnitWorker>();
+    for (const plan of [...plans].sort((a, b) => weight(b) - weight(a) || (a.id < b.id ? -1 : 1))) {
+      let best = 0;
+      for (let index = 1; index < this.workers.length; index++) if ((this.load[index] ?? 0) < (this.load[best] ?? 0)) best = index;
+      this.load[best] = (this.load[best] ?? 0) + weight(plan);
+      const worker = this.workers[best];
+      if (worker) assigned.set(plan.id, worker);
+    }
+    return plans.map((plan) => {
+      const worker = assigned.get(plan.id);
+      if (!worker) throw new Error(`no worker for unit ${plan.id}`);
+      return new WorkerUnit(plan, worker);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}

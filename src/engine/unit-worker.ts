@@ -1,0 +1,113 @@
+// A worker thread that holds analysis units (engine/units.ts): their trees live here, only data crosses.
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { allChecks } from '../checks/index.js';
+import { loadGraphql } from '../collectors/spec/graphql.js';
+import { drainSpecDiagnostics, loadSpec } from '../collectors/spec/openapi-loader.js';
+import { loadProto } from '../collectors/spec/protobuf.js';
+import type { GraphqlDocument, ProtoDocument, SpecDocument } from './context.js';
+import { readTextFile } from '../workspace/read.js';
+import { scopeReasonOfText, scopeRules, type ExcludedFile } from '../workspace/scope.js';
+import type { Diagnostic } from '../model/types.js';
+import { UnitSession, type SharedInputs, type WorkerRequest, type WorkerSetup } from './units.js';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort;
+if (!port) throw new Error('unit-worker must run in a worker thread');
+
+function sharedInputs(): SharedInputs {
+  const byPath = new Map(setup.files.map((file) => [file.path, file]));
+  const texts = new Map(setup.texts);
+  const readSibling = (relative: string): string | undefined => {
+    const cached = texts.get(relative);
+    if (cached !== undefined) return cached;
+    const file = byPath.get(relative);
+    if (!file || file.size > setup.maxSpecBytes) return undefined;
+    try {
+      return readFileSync(file.absolute, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  // The main thread's documents, loaded again from the same texts: the same objects, with their own lazy diagnostics.
+  const specs: SpecDocument[] = [];
+  for (const file of setup.specFiles) {
+    const text = texts.get(file);
+    const loaded = text === undefined ? undefined : loadSpec(file, text, readSibling).spec;
+    if (loaded) specs.push(loaded);
+  }
+  const graphql: GraphqlDocument[] = [];
+  for (const file of setup.graphqlFiles) {
+    const text = texts.get(file);
+    const document = text === undefined ? undefined : loadGraphql(file, text).document;
+    if (document) graphql.push(document);
+  }
+  const protos: ProtoDocument[] = [];
+  for (const file of setup.protoFiles) {
+    const text = texts.get(file);
+    const document = text === undefined ? undefined : loadProto(file, text).document;
+    if (document) protos.push(document);
+  }
+  return { project: setup.project, config: setup.config, today: setup.today, infra: setup.infra, specs, graphql, protos };
+}
+
+const shared = sharedInputs();
+const scope = scopeRules(setup.scope);
+const sessions = new Map<string, UnitSession>();
+const checksById = new Map(allChecks.map((check) => [check.id, check]));
+
+async function handle(request: WorkerRequest): Promise<unknown> {
+  switch (request.type) {
+    case 'extract': {
+      const session = new UnitSession(request.plan, shared, setup.fileBudgetMs);
+      sessions.set(request.plan.id, session);
+      const excluded: ExcludedFile[] = [];
+      const diagnostics: Diagnostic[] = [];
+      const extracted = await session.extract(async (file) => {
+        const read = await readTextFile(file);
+        if ('diagnostic' in read) {
+          diagnostics.push(read.diagnostic);
+          return undefined;
+        }
+        if (!scope.mayExcludeByText(file.path)) return read;
+        const reason = scopeReasonOfText(read.text);
+        if (reason === undefined) return read;
+        excluded.push({ path: file.path, reason });
+        return undefined;
+      });
+      return { ...extracted, diagnostics: [...diagnostics, ...extracted.diagnostics], excluded };
+    }
+    case 'enrich': {
+      const session = sessions.get(request.unit);
+      if (!session) throw new Error(`unknown unit ${request.unit}`);
+      return session.enrich(request.endpoints, request.apis);
+    }
+    case 'check': {
+      const session = sessions.get(request.unit);
+      if (!session) throw new Error(`unknown unit ${request.unit}`);
+      const checks = request.checkIds.flatMap((id) => {
+        const check = checksById.get(id);
+        return check ? [check] : [];
+      });
+      const analysis = session.check({ ...request, checks, evidenceChecks: new Set(request.evidenceChecks) });
+      const specDiagnostics = shared.specs.flatMap((spec) => drainSpecDiagnostics(spec));
+      return { ...analysis, exhausted: session.exhausted(), specDiagnostics };
+    }
+    case 'dispose': {
+      sessions.get(request.unit)?.dispose();
+      sessions.delete(request.unit);
+      return undefined;
+    }
+  }
+}
+
+port.on('message', (message: { id: number; request: WorkerRequest }) => {
+  handle(message.request).then(
+    (result) => {
+      port.postMessage({ id: message.id, result });
+    },
+    (error: unknown) => {
+      port.postMessage({ id: message.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+    },
+  );
+});

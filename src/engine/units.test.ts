@@ -1,0 +1,67 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit, type AuditResult, type ProgressEvent } from '../index.js';
+import type { SourceLanguage } from '../parsing/languages.js';
+import type { WorkspaceFile } from '../workspace/discover.js';
+import { ownerOf, planUnits, unitOfLanguage } from './units.js';
+
+const here = new URL('.', import.meta.url).pathname;
+const fixture = (path: string): string => join(here, '..', path);
+
+/** Four services in four languages, one spec beside them: the collector fixtures, copied side by side. */
+const SERVICES: [string, string][] = [
+  ['services/shop', 'collectors/code/express/fixtures/shop-api'],
+  ['services/notes', 'collectors/code/gin/fixtures/notes-api'],
+  ['services/catalog', 'collectors/code/flask/fixtures/catalog-restx'],
+  ['services/clinic', 'collectors/code/spring/fixtures/clinic-mvc'],
+];
+
+let root: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'apisec-units-'));
+  for (const [to, from] of SERVICES) cpSync(fixture(from), join(root, to), { recursive: true });
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The report's content: everything but the timing. */
+function content(result: AuditResult): unknown {
+  return { ...result, stats: { ...result.stats, durationMs: 0 } };
+}
+
+describe('analysis units', () => {
+  it('groups source files by language family, in a fixed order, and gives a spec-only workspace one empty unit', () => {
+    const file = (path: string, language: SourceLanguage): WorkspaceFile => ({ path, absolute: `/x/${path}`, size: 1, kind: 'source', language });
+    const plans = planUnits([file('b/app.kt', 'kotlin'), file('a/app.ts', 'typescript'), file('c/Main.java', 'java'), file('d/app.py', 'python'), { path: 'api.yaml', absolute: '/x/api.yaml', size: 1, kind: 'spec-candidate' }]);
+    expect(plans.map((plan) => [plan.id, plan.files.map((entry) => entry.path)])).toEqual([
+      ['python', ['d/app.py']],
+      ['js', ['a/app.ts']],
+      ['jvm', ['b/app.kt', 'c/Main.java']],
+    ]);
+    expect(planUnits([{ path: 'api.yaml', absolute: '/x/api.yaml', size: 1, kind: 'spec-candidate' }]).map((plan) => plan.files.length)).toEqual([0]);
+    expect(unitOfLanguage('tsx')).toBe('js');
+  });
+
+  it('gives an endpoint to the unit of the code that serves it, and a spec-only one to the first unit', () => {
+    const code = (file: string) => ({ kind: 'code' as const, via: 'x', location: { file, line: 1 } });
+    expect(ownerOf({ sources: [{ kind: 'spec' as const, via: 'openapi', location: { file: 'api.yaml', line: 3 } }, code('svc/main.go')] }, ['python', 'go'])).toBe('go');
+    expect(ownerOf({ sources: [{ kind: 'spec' as const, via: 'openapi', location: { file: 'api.yaml', line: 3 } }] }, ['python', 'go'])).toBe('python');
+  });
+
+  it('writes the same report on one thread and on two workers', async () => {
+    const events: ProgressEvent[] = [];
+    const options = { root, name: 'units', today: '2026-12-07', experimental: true, fileBudgetMs: 0 };
+    const one = await audit({ ...options, jobs: 1 });
+    const two = await audit({ ...options, jobs: 2, onProgress: (event) => events.push(event) });
+    expect(events.some((event) => event.stage === 'workers' && event.total === 2)).toBe(true);
+    // Four languages' routes and findings, not an empty audit that is trivially the same.
+    expect(new Set(one.inventory.endpoints.flatMap((endpoint) => endpoint.sources.map((source) => source.via)))).toEqual(new Set(['express', 'gin', 'flask', 'spring']));
+    expect(one.findings.length).toBeGreaterThan(0);
+    expect(JSON.stringify(content(two))).toBe(JSON.stringify(content(one)));
+  }, 120_000);
+});

@@ -1,0 +1,293 @@
+import type { AnyCheck } from '../checks/define-check.js';
+import { gatherEvidence, type ChecklistEvidence } from '../checklist/evidence.js';
+import type { CollectedEndpoint } from '../collectors/code/collector.js';
+import { allCollectors } from '../collectors/code/index.js';
+import { allEnrichers } from '../enrich/index.js';
+import type { Api, Diagnostic, Endpoint } from '../model/types.js';
+import { FileBudget, pauseBudget } from '../parsing/budget.js';
+import { languageOf, type SourceLanguage } from '../parsing/languages.js';
+import { freeSources, parseSources } from '../parsing/sources.js';
+import type { WorkspaceFile } from '../workspace/discover.js';
+import type { TextReader } from '../workspace/read.js';
+import type { AuditConfig, CheckContext, GraphqlDocument, InfraFile, ProjectInfo, ProtoDocument, SourceFile, SpecDocument } from './context.js';
+import { collectInlineSuppressions, type InlineSuppression } from './inline-suppressions.js';
+import { runChecksRaw, type RawCheckRun } from './run-checks.js';
+import { collectKnownSecrets } from './secrets.js';
+
+/**
+ * An analysis unit: the source files of one language family. No analysis crosses from one family
+ * to another (a Python module never imports a Go package), so each unit is parsed, collected,
+ * enriched and checked on its own, with its trees alive only while it is analysed; the units meet
+ * in the inventory (built from every unit's routes and the specs) and in the merged findings.
+ */
+export const UNIT_IDS = ['python', 'js', 'go', 'jvm', 'php', 'ruby', 'csharp'] as const;
+export type UnitId = (typeof UNIT_IDS)[number];
+
+export function unitOfLanguage(language: SourceLanguage): UnitId {
+  switch (language) {
+    case 'javascript':
+    case 'typescript':
+    case 'tsx':
+      return 'js';
+    case 'java':
+    case 'kotlin':
+      return 'jvm';
+    default:
+      return language;
+  }
+}
+
+export interface UnitPlan {
+  id: UnitId;
+  /** The unit's source files, in discovery order. */
+  files: WorkspaceFile[];
+}
+
+/**
+ * The units of a workspace, in `UNIT_IDS` order, each with its source files. A workspace without
+ * source files has one empty unit: its specs are still enriched and checked.
+ */
+export function planUnits(files: readonly WorkspaceFile[]): UnitPlan[] {
+  const byUnit = new Map<UnitId, WorkspaceFile[]>();
+  for (const file of files) {
+    if (file.kind !== 'source' || file.language === undefined) continue;
+    const id = unitOfLanguage(file.language);
+    const list = byUnit.get(id);
+    if (list) list.push(file);
+    else byUnit.set(id, [file]);
+  }
+  const plans = UNIT_IDS.flatMap((id) => {
+    const unitFiles = byUnit.get(id);
+    return unitFiles ? [{ id, files: unitFiles }] : [];
+  });
+  return plans.length > 0 ? plans : [{ id: 'python', files: [] }];
+}
+
+/**
+ * The unit that analyses an endpoint: the unit of the code that serves it; an endpoint only a spec
+ * describes goes to the first unit (the checks that read code find none for it anywhere).
+ */
+export function ownerOf(endpoint: Pick<Endpoint, 'sources'>, units: readonly UnitId[]): UnitId | undefined {
+  for (const source of endpoint.sources) {
+    if (source.kind !== 'code') continue;
+    const language = languageOf(source.location.file);
+    if (language === undefined) continue;
+    const unit = unitOfLanguage(language);
+    if (units.includes(unit)) return unit;
+  }
+  return units[0];
+}
+
+/** Everything a unit reads besides its own sources: the same for every unit of an audit. */
+export interface SharedInputs {
+  project: ProjectInfo;
+  config: AuditConfig;
+  today: string;
+  specs: readonly SpecDocument[];
+  graphql: readonly GraphqlDocument[];
+  protos: readonly ProtoDocument[];
+  infra: readonly InfraFile[];
+}
+
+/** A collected route and the index of the collector that found it (the inventory keeps the collectors' order). */
+export interface UnitRoute {
+  collector: number;
+  endpoint: CollectedEndpoint;
+}
+
+export interface ExtractResult {
+  routes: UnitRoute[];
+  diagnostics: Diagnostic[];
+  sourceCount: number;
+}
+
+/** What the enrichers decided for an endpoint: the only fields they may set (src/enrich/enricher.ts). */
+export interface EndpointEnrichment {
+  id: string;
+  authorization?: Endpoint['authorization'];
+  rateLimit?: Endpoint['rateLimit'];
+}
+
+export interface UnitAnalysis {
+  checks: RawCheckRun;
+  evidence: ChecklistEvidence;
+  inlineSuppressions: InlineSuppression[];
+  /** Secret values the unit's code provably uses (masked in every finding, the global ones included). */
+  secretValues: string[];
+}
+
+export interface UnitCheckInput {
+  /** The endpoints this unit owns (see `ownerOf`), when `enrich` did not run first (it keeps its own). */
+  endpoints: Endpoint[];
+  /** The APIs of those endpoints. */
+  apis: Api[];
+  /** Every endpoint of the workspace, enriched, for the checks that relate this unit's code to routes another unit serves. */
+  workspaceEndpoints: readonly Endpoint[];
+  checks: readonly AnyCheck[];
+  experimental: boolean;
+  evidenceChecks: ReadonlySet<string>;
+}
+
+/**
+ * One unit's analysis where its trees live (this thread or a worker): `extract` parses and collects
+ * routes, `analyse` enriches the unit's endpoints and runs the checks, `dispose` frees the trees.
+ */
+export class UnitSession {
+  private sources: SourceFile[] = [];
+  private texts = new Map<string, string>();
+  private enriched: { endpoints: Endpoint[]; context: CheckContext } | undefined;
+
+  private readonly budget: FileBudget;
+
+  /** `fileBudgetMs`: the per-file budget of the unit's files (see parsing/budget.ts). */
+  constructor(
+    readonly plan: UnitPlan,
+    private readonly shared: SharedInputs,
+    fileBudgetMs?: number,
+  ) {
+    this.budget = new FileBudget(fileBudgetMs);
+  }
+
+  /** The unit's files whose analysis ran out of time, in the order they were parsed. */
+  exhausted(): { file: string; spentMs: number }[] {
+    return this.budget.exhausted();
+  }
+
+  get sourceFiles(): readonly SourceFile[] {
+    return this.sources;
+  }
+
+  /** Parses the unit's files (`readSource` answers undefined for a file left out by its text) and collects its routes. */
+  async extract(readSource: TextReader): Promise<ExtractResult> {
+    const diagnostics: Diagnostic[] = [];
+    const parsed = await parseSources(this.plan.files, async (file) => {
+      const text = await readSource(file);
+      if (typeof text === 'string') this.texts.set(file.path, text);
+      return text;
+    }, this.budget);
+    diagnostics.push(...parsed.diagnostics);
+    this.sources = parsed.sources;
+    pauseBudget();
+    const routes: UnitRoute[] = [];
+    const languages = new Set(this.sources.map((source) => source.language));
+    allCollectors.forEach((collector, index) => {
+      // A collector reads only its languages; one whose routes come from a spec (connexion) must not run in another family's unit.
+      if (this.plan.files.length > 0 && !collector.languages.some((language) => languages.has(language))) return;
+      if (!collector.isEnabled(this.shared.project, this.sources)) return;
+      try {
+        const collected = collector.collect(this.sources, this.shared.project, this.shared.specs, this.shared.infra);
+        for (const endpoint of collected.endpoints) routes.push({ collector: index, endpoint });
+        diagnostics.push(...collected.diagnostics);
+      } catch (error) {
+        diagnostics.push({
+          level: 'error',
+          source: `collector:${collector.id}`,
+          message: `The ${collector.id} route collector crashed and was skipped: ${error instanceof Error ? error.message : String(error)}.`,
+        });
+      }
+    });
+    pauseBudget();
+    return { routes, diagnostics, sourceCount: this.sources.length };
+  }
+
+  /** Completes the unit's endpoints (in place) with what its code shows about authorization and rate limiting. */
+  enrich(endpoints: Endpoint[], apis: Api[]): { enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] } {
+    const context = this.context(endpoints, apis);
+    this.enriched = { endpoints, context };
+    const diagnostics: Diagnostic[] = [];
+    for (const enricher of allEnrichers) {
+      try {
+        diagnostics.push(...enricher.run(context));
+      } catch (error) {
+        diagnostics.push({
+          level: 'error',
+          source: `enricher:${enricher.id}`,
+          message: `The ${enricher.id} analysis crashed and was skipped: ${error instanceof Error ? error.message : String(error)}.`,
+        });
+      }
+    }
+    pauseBudget();
+    const enrichments = endpoints.map((endpoint) => ({
+      id: endpoint.id,
+      ...(endpoint.authorization === undefined ? {} : { authorization: endpoint.authorization }),
+      ...(endpoint.rateLimit === undefined ? {} : { rateLimit: endpoint.rateLimit }),
+    }));
+    return { enrichments, diagnostics };
+  }
+
+  /** Runs the checks that read code on the unit's (enriched) endpoints, and gathers the checklist's evidence. */
+  check(input: UnitCheckInput): UnitAnalysis {
+    // The enrichers' context, kept: analyses cached on it (rate-limit coverage, handler indexes) are not redone.
+    const context = this.enriched?.context ?? this.context(input.endpoints, input.apis);
+    context.workspaceEndpoints = input.workspaceEndpoints;
+    const checks = runChecksRaw(input.checks, context, { experimental: input.experimental, evidenceChecks: input.evidenceChecks });
+    pauseBudget();
+    let secretValues: string[] = [];
+    try {
+      secretValues = [...collectKnownSecrets(context).values];
+    } catch {
+      // The checks' own masking already fell back to the generic patterns.
+    }
+    return {
+      checks,
+      evidence: gatherEvidence(context),
+      inlineSuppressions: collectInlineSuppressions(this.texts, this.sources),
+      secretValues,
+    };
+  }
+
+  /** The context the unit's enrichers and checks see: its sources, its endpoints, every spec. */
+  context(endpoints: Endpoint[], apis: Api[]): CheckContext {
+    return {
+      ...this.shared,
+      sources: this.sources,
+      inventory: { apis, endpoints },
+      endpointById: new Map(endpoints.map((endpoint) => [endpoint.id, endpoint])),
+    };
+  }
+
+  dispose(): void {
+    freeSources(this.sources);
+    this.sources = [];
+    this.texts.clear();
+    this.enriched = undefined;
+  }
+}
+
+/** Checks that read only specs and the inventory as a whole run once, over every endpoint, after the units. */
+export function isGlobalCheck(check: AnyCheck): boolean {
+  return check.targets.every((target) => target === 'openapi' || target === 'proto');
+}
+
+/** What a worker needs to rebuild the shared inputs: plain data only. */
+export interface WorkerSetup {
+  project: ProjectInfo;
+  config: AuditConfig;
+  today: string;
+  infra: InfraFile[];
+  /** Every discovered file (for `$ref`s between spec files). */
+  files: WorkspaceFile[];
+  maxSpecBytes: number;
+  /** Texts the main thread read, by path, besides sources (specs, siblings, infra). */
+  texts: [string, string][];
+  specFiles: string[];
+  graphqlFiles: string[];
+  protoFiles: string[];
+  scope: { includeTests: boolean; include?: string[]; exclude?: string[] };
+  fileBudgetMs?: number;
+}
+
+export type WorkerRequest =
+  | { type: 'extract'; plan: UnitPlan }
+  | { type: 'enrich'; unit: UnitId; endpoints: Endpoint[]; apis: Api[] }
+  | {
+      type: 'check';
+      unit: UnitId;
+      endpoints: Endpoint[];
+      apis: Api[];
+      workspaceEndpoints: Endpoint[];
+      checkIds: string[];
+      experimental: boolean;
+      evidenceChecks: string[];
+    }
+  | { type: 'dispose'; unit: UnitId };
