@@ -5,6 +5,7 @@ import { isWriteMethod } from '../../analysis/code-input.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { phpUnvalidatedBodies } from './php.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const FUNCTION_TYPES = ['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition'];
@@ -245,11 +246,21 @@ export default defineCheck({
   rationale:
     'Without a schema, a write endpoint accepts any shape: wrong types, objects where strings are expected (NoSQL operators), extra fields that reach the model (mass assignment) and oversized values, and every downstream query has to defend itself.',
   remediation:
-    'Validate the body against a schema before using it: FastAPI a Pydantic model parameter (`async def create(body: PaymentIn)`); Flask `PaymentSchema().load(request.get_json())` (marshmallow) or `PaymentIn.model_validate(request.get_json())`; DRF `serializer.is_valid(raise_exception=True)`; Express `const body = PaymentIn.parse(req.body)` (zod) or `celebrate({ [Segments.BODY]: schema })`; Fastify a route `schema: { body }`; NestJS a DTO class with class-validator decorators and `ValidationPipe({ whitelist: true, forbidNonWhitelisted: true })`.',
+    'Validate the body against a schema before using it: FastAPI a Pydantic model parameter (`async def create(body: PaymentIn)`); Flask `PaymentSchema().load(request.get_json())` (marshmallow) or `PaymentIn.model_validate(request.get_json())`; DRF `serializer.is_valid(raise_exception=True)`; Express `const body = PaymentIn.parse(req.body)` (zod) or `celebrate({ [Segments.BODY]: schema })`; Fastify a route `schema: { body }`; NestJS a DTO class with class-validator decorators and `ValidationPipe({ whitelist: true, forbidNonWhitelisted: true })`; Laravel a form request parameter (`public function store(StoreInvoiceRequest $request)`) or `$request->validate([...])` and `$request->validated()` instead of `$request->all()`; Symfony `#[MapRequestPayload] InvoiceInput $input` with constraints, or `$validator->validate($dto)`.',
   messages: {
     unvalidated: 'The `{{method}} {{path}}` handler reads `{{expression}}` without validating it against a schema.',
   },
   run(ctx, report) {
+    for (const hit of phpUnvalidatedBodies(ctx)) {
+      report({
+        messageId: 'unvalidated',
+        data: { method: hit.endpoint.method, path: hit.endpoint.path, expression: hit.node.text.replace(/\s+/g, ' ').slice(0, 60) },
+        ...at(ctx, hit.source, hit.node),
+        endpointId: hit.endpoint.id,
+        key: hit.endpoint.id,
+        rootCause: 'php',
+      });
+    }
     const projectWide = projectValidates(ctx);
     const byFile = new Map(ctx.sources.map((source) => [source.file, source]));
     for (const endpoint of ctx.inventory.endpoints) {

@@ -362,11 +362,11 @@ function decide(security: SecurityConfig | undefined, route: SymfonyRoute, metho
   const granted = route.grants.find(grantRequiresAuthentication);
   const voter = route.grants.find((grant) => !grantRequiresAuthentication(grant) && !(grant.attributes.length > 0 && isPublicRole(grant.attributes)));
   const authorization: AuthorizationEvidence | undefined = voter
-    ? { objectLevel: voter.subject ? 'present' : 'unknown', functionLevel: 'present', detail: voter.opaque ?? `is_granted ${voter.attributes.join(', ')}` }
+    ? { objectLevel: voter.subject ? 'present' : 'unknown', functionLevel: 'present', detail: voter.expression ?? voter.opaque ?? `is_granted ${voter.attributes.join(', ')}` }
     : granted && granted.attributes.some((attribute) => attribute.startsWith('ROLE_') && attribute !== 'ROLE_USER')
-      ? { objectLevel: granted.subject ? 'present' : 'unknown', functionLevel: 'present', detail: `is_granted ${granted.attributes.join(', ')}` }
+      ? { objectLevel: granted.subject ? 'present' : 'unknown', functionLevel: 'present', detail: granted.expression ?? `is_granted ${granted.attributes.join(', ')}` }
       : granted?.subject
-        ? { objectLevel: 'present', functionLevel: 'unknown', detail: `is_granted ${granted.attributes.join(', ')} and an object check` }
+        ? { objectLevel: 'present', functionLevel: 'unknown', detail: granted.expression ?? `is_granted ${granted.attributes.join(', ')}` }
         : undefined;
   const withAuthz = (auth: AuthEvidence): { auth: AuthEvidence; authorization?: AuthorizationEvidence } => (authorization ? { auth, authorization } : { auth });
   const firewall = security ? firewallFor(security, route.path) : undefined;
@@ -386,7 +386,7 @@ function decide(security: SecurityConfig | undefined, route: SymfonyRoute, metho
   }
   const opaque = route.grants.find((grant) => grant.opaque !== undefined);
   if (opaque) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `the access expression ${opaque.opaque ?? ''} is not decided` });
-  if (voter) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], where: voter.where, detail: `is_granted ${voter.attributes.join(', ')} is decided by a voter; whether it admits anonymous requests is not known` });
+  if (voter) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], where: voter.where, detail: voter.expression !== undefined && voter.attributes[0] === 'OBJECT_ACCESS' ? `the access expression ${voter.expression} compares the object with the caller; whether it admits anonymous requests is not known` : `is_granted ${voter.attributes.join(', ')} is decided by a voter; whether it admits anonymous requests is not known` });
   if (rule && !isPublicRole(rule.roles) && rule.roles.length > 0) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `access_control requires ${rule.roles.join(', ')}, which a voter decides` });
   if (rule && isPublicRole(rule.roles)) return withAuthz({ state: 'public', mechanisms: ['none'], where: rule.where, scope: 'app', detail: `access_control grants ${rule.roles.join(', ')}` });
   return withAuthz({ state: 'unprotected', mechanisms: ['none'], detail: firewall ? `no access_control rule or IsGranted requires authentication (firewall ${firewall.name})` : 'no firewall covers this path' });

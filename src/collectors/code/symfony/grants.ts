@@ -16,6 +16,8 @@ export interface Grant {
   /** The expression could not be reduced to `is_granted(...)` calls joined by `and`. */
   opaque?: string;
   subject?: boolean;
+  /** The security expression as written, for an object-level grant read from one. */
+  expression?: string;
   where: Location;
 }
 
@@ -58,6 +60,6 @@ export function expressionGrant(expression: string, where: Location): Grant {
     if (!match?.[1]) return { attributes: [], opaque: expression, where, ...(/\bobject\b/.test(expression) ? { subject: true } : {}) };
     attributes.push(match[1]);
   }
-  return subject ? { attributes: attributes.length > 0 ? attributes : [voter ?? 'OBJECT_ACCESS'], subject, where } : { attributes, where };
+  return subject ? { attributes: attributes.length > 0 ? attributes : [voter ?? 'OBJECT_ACCESS'], subject, expression: expression.trim(), where } : { attributes, where };
 }
 
