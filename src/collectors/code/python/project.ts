@@ -535,17 +535,36 @@ export class PyIndex {
     return callee ? this.classBehind(callee, depth + 1) : undefined;
   }
 
+  /** A class body's own members by name (the first def, the first assignment), read once per class: views ask per route. */
+  private readonly classMembers = new Map<Node['tree'], Map<number, { defs: Map<string, Node>; values: Map<string, Node> }>>();
+
+  private membersOf(classDef: Node): { defs: Map<string, Node>; values: Map<string, Node> } {
+    let byClass = this.classMembers.get(classDef.tree);
+    if (!byClass) {
+      byClass = new Map();
+      this.classMembers.set(classDef.tree, byClass);
+    }
+    let members = byClass.get(classDef.id);
+    if (!members) {
+      members = { defs: new Map(), values: new Map() };
+      for (const statement of bodyOf(classDef)) {
+        const def = statement.type === 'decorated_definition' ? field(statement, 'definition') : statement;
+        const defName = def?.type === 'function_definition' || def?.type === 'class_definition' ? field(def, 'name')?.text : undefined;
+        if (def && defName !== undefined && !members.defs.has(defName)) members.defs.set(defName, def);
+      }
+      for (const assignment of assignmentsIn(bodyOf(classDef))) if (!members.values.has(assignment.name)) members.values.set(assignment.name, assignment.value);
+      byClass.set(classDef.id, members);
+    }
+    return members;
+  }
+
   classMember(module: PyModule, classDef: Node, name: string, depth = 0): Resolved | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    for (const statement of bodyOf(classDef)) {
-      const def = statement.type === 'decorated_definition' ? field(statement, 'definition') : statement;
-      if ((def?.type === 'function_definition' || def?.type === 'class_definition') && field(def, 'name')?.text === name) {
-        return { kind: 'def', module, node: def };
-      }
-    }
-    for (const assignment of assignmentsIn(bodyOf(classDef))) {
-      if (assignment.name === name) return { kind: 'value', module, node: assignment.value };
-    }
+    const members = this.membersOf(classDef);
+    const def = members.defs.get(name);
+    if (def) return { kind: 'def', module, node: def };
+    const value = members.values.get(name);
+    if (value) return { kind: 'value', module, node: value };
     for (const base of superclassNodes(classDef)) {
       if (base.type !== 'identifier' && base.type !== 'attribute') continue;
       const resolved = this.resolveExpr(module, base, depth + 1);
