@@ -4,7 +4,8 @@ import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.j
 import { isPython, isInside } from './code-auth.js';
 import { callsWithin, factsOf, nodesOfType, snippetOf, sourceByFile, startingOnRows, stringValue, type CallSite } from './code.js';
 import { descendantsOf, parentOf } from '../parsing/tree-index.js';
-import type { AuthzProvider, AuthzScope, ObjectEvidence } from '../collectors/code/plugin.js';
+import type { AuthzProvider, AuthzScope, IdentityEvidence, ObjectEvidence } from '../collectors/code/plugin.js';
+import type { Family } from './transport/model.js';
 import { authzProviders } from '../collectors/code/plugins.js';
 
 /**
@@ -79,9 +80,6 @@ export interface EndpointAuthz {
   evidence: AuthorizationEvidence;
 }
 
-const CALLER =
-  /\b(?:request|req|ctx\.state|ctx|self\.request|g|session|context|info\.context|event\.locals|locals)\.(?:user|auth|account|session\.user|identity|principal|tenant|project|team|org|organization|workspace)\b|\bc\.get\(\s*["'](?:user|auth|account|session|identity|principal|tenant|project|team|org|organization|workspace|jwtPayload)["']\s*\)|\b(?:current_user|currentUser|auth_user|authUser|principal|caller|viewer|get_jwt_identity\(\)|get_current_user\(\)|auth\(\)|getServerSession\(|getSession\(|session\.user|claims\[["']sub["']\]|claims\.sub|token\.sub)/;
-const DB_SESSION_PARAM = /:\s*(?:sqlalchemy\.orm\.|orm\.)?(?:Async)?Session\b|Depends\(\s*get_(?:db|session|async_session|db_session)\b/;
 const CALLER_PARAM = /^(user|current_user|currentUser|me|viewer|claims|principal|identity|auth_user|authUser|session)$/;
 const OWNER_FIELD = /(?:^|[^a-z])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|project|patient|member)(?:_?id|Id|_pk)?\b/i;
 const POLICY =
@@ -96,7 +94,46 @@ const ADMIN_ROLE = /admin|staff|superuser|root|ops|support/i;
 const ADMIN_PATH = /(?:^|\/)(admin|administration|internal|manage|management|backoffice|back-office|staff|superuser|sudo|ops)(?:$|[/_-])/i;
 const CATALOGUE =
   /^(products?|categor(y|ies)|tags?|countr(y|ies)|currenc(y|ies)|plans?|catalog(ue)?s?|brands?|regions?|locales?|languages?|faqs?|stations?|public\w*|timezones?)$/i;
-const ID_NAME = /^(id|pk|uuid|slug|key|\w*[_-]id|\w*Id|\w*ID|\w*_pk|\w*_uuid|\w*Uuid)$/;
+export const ID_NAME = /^(id|pk|uuid|slug|key|\w*[_-]id|\w*Id|\w*ID|\w*_pk|\w*_uuid|\w*Uuid)$/;
+
+/** The properties of a caller holder (`request.user`, `ctx.state.auth`, `self.request.tenant`) that are the caller. */
+const CALLER_FIELDS = '(?:user|auth|account|session\\.user|identity|principal|tenant|project|team|org|organization|workspace)';
+const NEVER = /(?!)/;
+
+interface IdentityPatterns {
+  /** Expressions that read the caller's identity. */
+  caller: RegExp;
+  /** Parameter declarations that inject the caller. */
+  callerParameter: RegExp;
+  /** Parameter declarations that inject a database session (by family). */
+  session: Record<Family, RegExp>;
+  /** Expressions that carry an object id from the request (by family). */
+  ids: Record<Family, RegExp>;
+  idParameters: NonNullable<IdentityEvidence['idParameter']>[];
+}
+
+let identityPatterns: IdentityPatterns | undefined;
+
+function alternation(sources: readonly string[]): RegExp {
+  return sources.length > 0 ? new RegExp(sources.join('|')) : NEVER;
+}
+
+/** The providers' identity evidence joined into one alternation each (see IdentityEvidence in the plugin contract). */
+function identity(): IdentityPatterns {
+  if (!identityPatterns) {
+    const all = authzProviders().flatMap((provider) => (provider.identity ? [provider.identity] : []));
+    const of = (family: Family): IdentityEvidence[] => all.filter((entry) => entry.family === family);
+    const holders = [...new Set(all.flatMap((entry) => entry.callerHolders ?? []))];
+    identityPatterns = {
+      caller: alternation([...(holders.length > 0 ? [`\\b(?:${holders.join('|')})\\.${CALLER_FIELDS}\\b`] : []), ...all.flatMap((entry) => entry.caller ?? [])]),
+      callerParameter: alternation(all.flatMap((entry) => entry.callerParameter ?? [])),
+      session: { python: alternation(of('python').flatMap((entry) => entry.sessionParameter ?? [])), js: alternation(of('js').flatMap((entry) => entry.sessionParameter ?? [])) },
+      ids: { python: alternation(of('python').flatMap((entry) => entry.ids ?? [])), js: alternation(of('js').flatMap((entry) => entry.ids ?? [])) },
+      idParameters: all.flatMap((entry) => (entry.idParameter ? [entry.idParameter] : [])),
+    };
+  }
+  return identityPatterns;
+}
 
 const SPECIFIC_ACCESS = new Set([
   'get_object_or_404',
@@ -396,9 +433,7 @@ function idSources(scope: HandlerScope): { names: Set<string>; pattern: RegExp }
   for (const parameter of endpoint.parameters) {
     if (parameter.in === 'path' || ((parameter.in === 'query' || parameter.in === 'body') && ID_NAME.test(parameter.name))) names.add(parameter.name);
   }
-  const pattern = isPython(source)
-    ? /\b(?:self\.)?kwargs(?:\.get\(|\[)|\brequest\.(?:args|form|json|GET|POST|data|query_params|view_args|path_params|query_params)(?:\.get\(\s*|\[\s*)["'](?:id|pk|uuid|\w+_id)["']|\brequest\.get_json\(\)(?:\.get\(\s*|\[\s*)["'](?:id|\w+_id)["']/
-    : /\b(?:req|request|ctx|ctx\.request|event|context)\.params\b|\bparams\.(?:id|\w+Id|\w+_id|slug)\b|\b(?:req|request|ctx\.request|ctx)\.(?:query|body)\.(?:id|\w+Id|\w+_id|\w+ID)\b|\bsearchParams\.get\(\s*["'](?:id|\w+Id)["']/;
+  const pattern = identity().ids[isPython(source) ? 'python' : 'js'];
   // Variables bound from those, `const { paymentId } = req.params`, `id = int(request.args["id"])`.
   const binders = nodesOf(node, isPython(source) ? ['assignment'] : ['variable_declarator', 'assignment_expression']);
   for (let round = 0; round < 2; round += 1) {
@@ -414,11 +449,14 @@ function idSources(scope: HandlerScope): { names: Set<string>; pattern: RegExp }
       }
     }
   }
-  // NestJS `@Param('id') id: string`.
-  for (const parameter of nodesOf(node, ['required_parameter', 'optional_parameter'])) {
-    if (/^@(Param|Query|Body)\(\s*['"](\w+)['"]/.test(parameter.text)) {
-      const name = parameter.childForFieldName('pattern')?.text;
-      if (name && (parameter.text.startsWith('@Param') || ID_NAME.test(name))) names.add(name);
+  // Parameters a decorator binds to a request id (Nest `@Param('id') id: string`).
+  const { idParameters } = identity();
+  if (idParameters.length > 0) {
+    for (const parameter of nodesOf(node, ['required_parameter', 'optional_parameter'])) {
+      for (const bound of idParameters) {
+        const name = bound(parameter);
+        if (name) names.add(name);
+      }
     }
   }
   return { names, pattern };
@@ -461,8 +499,8 @@ function readCallerNames(scope: HandlerScope): Set<string> {
     if (parent?.type !== 'parameters' && parent?.type !== 'formal_parameters' && parameter.type === 'identifier') continue;
     const name = parameter.type === 'identifier' ? parameter.text : (parameter.namedChildren[0]?.text ?? '');
     // `session: Session = Depends(get_session)` is the database session, not the caller's.
-    if (isPython(source) && DB_SESSION_PARAM.test(parameter.text)) continue;
-    if (CALLER_PARAM.test(name) || /Depends\((get_)?current_\w*user|Depends\(get_user|CurrentUser|@(CurrentUser|User|AuthUser|Req)\(/.test(parameter.text)) {
+    if (isPython(source) && identity().session.python.test(parameter.text)) continue;
+    if (CALLER_PARAM.test(name) || identity().callerParameter.test(parameter.text)) {
       names.add(name.replace(/^@\w+\([^)]*\)\s*/, ''));
     }
   }
@@ -472,7 +510,7 @@ function readCallerNames(scope: HandlerScope): Set<string> {
       const left = binder.childForFieldName(binder.type === 'variable_declarator' ? 'name' : 'left');
       const right = binder.childForFieldName(binder.type === 'variable_declarator' ? 'value' : 'right');
       if (!left || !right) continue;
-      if (!CALLER.test(right.text) && !mentions(right, names)) continue;
+      if (!identity().caller.test(right.text) && !mentions(right, names)) continue;
       for (const identifier of left.type === 'identifier' ? [left] : nodesOf(left, ['identifier', 'shorthand_property_identifier_pattern'])) names.add(identifier.text);
     }
   }
@@ -486,7 +524,7 @@ function mentions(node: Node, names: ReadonlySet<string>): boolean {
 }
 
 export function refersToCaller(node: Node, callers: ReadonlySet<string>): boolean {
-  return CALLER.test(node.text) || mentions(node, callers);
+  return identity().caller.test(node.text) || mentions(node, callers);
 }
 
 /** The expression a call belongs to: `db.query(X).filter(...).first()` for the `filter` call. */
@@ -1018,7 +1056,7 @@ function boundVariable(chain: Node): { holder: Node; name?: Node } {
 function isCallerReceiver(receiver: Node | null | undefined, callers: ReadonlySet<string>): boolean {
   if (!receiver || /[([]/.test(receiver.text)) return false;
   const root = receiver.text.split('.')[0] ?? '';
-  return callers.has(root) || CALLER.test(receiver.text);
+  return callers.has(root) || identity().caller.test(receiver.text);
 }
 
 function callAllowsTarget(call: Node, use: Node, callers: ReadonlySet<string>): boolean {

@@ -180,7 +180,8 @@ export interface ObjectEvidence {
  *   after the decorators and before the class's bases);
  * - `roleHook`: a role check proven by the route's registration options, described;
  * - `objectEvidence`: the class-based view's object-level evidence; `callers` are the handler's names
- *   bound to the caller's identity.
+ *   bound to the caller's identity;
+ * - `identity`: how the framework's (or the language's) handlers read the caller and the object ids.
  */
 export interface AuthzProvider {
   frameworks?: readonly string[];
@@ -188,6 +189,29 @@ export interface AuthzProvider {
   guards?(scope: AuthzScope, endpoint: Endpoint, handler: Node): string[];
   roleHook?(scope: AuthzScope, endpoint: Endpoint, handler: Node): string | undefined;
   objectEvidence?(scope: AuthzScope, handler: HandlerScope, callers: ReadonlySet<string>): ObjectEvidence;
+  identity?: IdentityEvidence;
+}
+
+/**
+ * How handlers read the caller's identity and the object ids they act on, as regular-expression sources.
+ * The shared analysis joins every provider's sources into one alternation (`ids` and `sessionParameter`
+ * per language family: Python for Python handlers, JS for the others) and tests it on any handler's text,
+ * whatever framework collected the route: a handler reads the caller through helpers written in any idiom.
+ */
+export interface IdentityEvidence {
+  family: Family;
+  /** Objects whose `.user`, `.auth`, `.identity`, `.tenant` … is the caller (`ctx\.state`, `g`, `self\.request`). */
+  callerHolders?: readonly string[];
+  /** Other expressions that read the caller, each anchored (`\bc\.get\(…\)`, `\bget_jwt_identity\(\)`). */
+  caller?: readonly string[];
+  /** A handler parameter's declaration that injects the caller (`Depends(get_current_user)`, `@CurrentUser()`). */
+  callerParameter?: readonly string[];
+  /** A handler parameter's declaration that injects a database session, never the caller (`Depends(get_db)`). */
+  sessionParameter?: readonly string[];
+  /** Expressions that carry an object id from the request (`request.view_args['id']`, `ctx.params`). */
+  ids?: readonly string[];
+  /** The handler parameter a decorator binds to a request id (`@Param('id') id: string`), by its declaration node. */
+  idParameter?: (parameter: Node) => string | undefined;
 }
 
 /**

@@ -36,3 +36,17 @@ describe('framework plugin registry', () => {
     }
   });
 });
+
+describe('identity evidence of the authorization providers', () => {
+  it('writes each regular-expression source so that it stands alone: it compiles and never matches empty text (the driver joins them into one alternation)', () => {
+    const entries = frameworkPlugins.flatMap((plugin) => (plugin.authz?.identity ? [{ id: plugin.id, identity: plugin.authz.identity }] : []));
+    expect(entries.map(({ id }) => id)).toEqual(expect.arrayContaining(['js-authz', 'python-authz', 'koa', 'hono', 'flask', 'django', 'fastapi', 'nestjs']));
+    for (const { identity } of entries) {
+      for (const source of [...(identity.caller ?? []), ...(identity.callerParameter ?? []), ...(identity.sessionParameter ?? []), ...(identity.ids ?? [])]) {
+        expect(() => new RegExp(source)).not.toThrow();
+        expect(new RegExp(source).test('')).toBe(false);
+      }
+      for (const holder of identity.callerHolders ?? []) expect(new RegExp(`^(?:${holder})$`).test('')).toBe(false);
+    }
+  });
+});

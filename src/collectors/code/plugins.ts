@@ -1,6 +1,17 @@
 import { allCollectors } from './index.js';
 import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
+import { djangoIdentity } from './django/identity.js';
+import { fastapiAuthz } from './fastapi/authz.js';
+import { flaskAuthz } from './flask/authz.js';
+import { honoAuthz } from './hono/authz.js';
+import { jsAuthz } from './js/authz.js';
+import { jsGraphqlAuthz } from './js-graphql/authz.js';
+import { koaAuthz } from './koa/authz.js';
+import { nestAuthz } from './nestjs/authz.js';
+import { nextAuthz } from './nextjs/authz.js';
+import { pythonAuthz } from './python/authz.js';
+import { pythonGraphqlAuthz } from './python-graphql/authz.js';
 import { djangoRateLimit } from './django/rate-limit.js';
 import { djangoTransport } from './django/transport.js';
 import { echoRateLimit } from './echo/rate-limit.js';
@@ -38,7 +49,7 @@ import { ktorRateLimit } from './ktor/rate-limit.js';
  * asked in this order.
  */
 
-/** Library families: limiters for every route of their language, transport middleware for every app of their family, JWT libraries, outbound HTTP clients. */
+/** Library families: limiters for every route of their language, transport middleware for every app of their family, JWT libraries, outbound HTTP clients, the language's identity idioms. */
 const libraries: FrameworkPlugin[] = [
   { id: 'js-limiters', rateLimit: jsLimiterLibraries },
   { id: 'js-transport', transport: jsTransportLibraries },
@@ -47,6 +58,8 @@ const libraries: FrameworkPlugin[] = [
   { id: 'python-jwt', jwt: pythonJwtLibraries },
   { id: 'js-http', http: jsHttpClients },
   { id: 'python-http', http: pythonHttpClients },
+  { id: 'js-authz', authz: jsAuthz },
+  { id: 'python-authz', authz: pythonAuthz },
 ];
 
 /** Frameworks with rate-limit providers; the other collectors are plugins with routes only. */
@@ -80,8 +93,18 @@ const transports: Record<string, TransportProvider> = {
 
 /** Frameworks with authorization providers (what a framework declares beside a route's handler). */
 const authz: Record<string, AuthzProvider> = {
-  django: djangoAuthz,
+  ariadne: pythonGraphqlAuthz,
+  django: { ...djangoAuthz, identity: djangoIdentity },
+  fastapi: fastapiAuthz,
   fastify: fastifyAuthz,
+  flask: flaskAuthz,
+  graphene: pythonGraphqlAuthz,
+  hono: honoAuthz,
+  'js-graphql': jsGraphqlAuthz,
+  koa: koaAuthz,
+  nestjs: nestAuthz,
+  nextjs: nextAuthz,
+  strawberry: pythonGraphqlAuthz,
 };
 
 /** Frameworks with validation providers (request schemas enforced before the handler). */
