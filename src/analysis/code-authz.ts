@@ -6,7 +6,7 @@ import { callsWithin, factsOf, nodesOfType, snippetOf, sourceByFile, startingOnR
 import { descendantsOf, parentOf } from '../parsing/tree-index.js';
 import type { AuthzProvider, AuthzScope, IdentityEvidence, ObjectEvidence } from '../collectors/code/plugin.js';
 import type { Family } from './transport/model.js';
-import { authzProviders } from '../collectors/code/plugins.js';
+import { authzProviders, graphqlServerProviders } from '../collectors/code/plugins.js';
 
 /**
  * Shared evidence for the authorization checks and the `authorization` enricher: the handler
@@ -1311,7 +1311,8 @@ export function allowsExtra(model: ModelDefinition): boolean {
 export interface GraphqlServer {
   source: SourceFile;
   call: CallSite;
-  library: 'apollo' | 'express-graphql' | 'yoga' | 'mercurius' | 'nestjs' | 'strawberry' | 'graphene' | 'ariadne';
+  /** The server library, as its provider names it (`apollo`, `express-graphql`, `yoga`, `mercurius`, `nestjs`, `strawberry`, `graphene`, `ariadne`). */
+  library: string;
   /** The options object (JS) or the call itself (Python keywords). */
   option(name: string): Node | undefined;
   /** Introspection stays on unless configured off. */
@@ -1326,29 +1327,23 @@ export function hasGraphqlDepthLimit(ctx: CheckContext): boolean {
   return ctx.sources.some((source) => DEPTH_LIMITERS.test(source.text));
 }
 
+/**
+ * The GraphQL servers the project creates, from the GraphQL server providers (js-graphql/servers.ts,
+ * python-graphql/servers.ts, fastify/graphql.ts, nestjs/graphql.ts): each call asked of every provider in
+ * registry order, the first answer wins.
+ */
 export function graphqlServers(ctx: CheckContext): GraphqlServer[] {
   const out: GraphqlServer[] = [];
+  const providers = graphqlServerProviders();
   for (const source of ctx.sources) {
     for (const call of factsOf(source).calls) {
-      const c = call.callee;
-      const jsOptions = (index: number) => (name: string) => {
-        const object = call.args[index];
-        if (object?.type !== 'object') return undefined;
-        for (const child of object.namedChildren) {
-          if (child?.type === 'pair' && (child.childForFieldName('key')?.text ?? '') === name) return child.childForFieldName('value') ?? undefined;
-          if (child?.type === 'shorthand_property_identifier' && child.text === name) return child;
+      for (const provider of providers) {
+        const server = provider.server(source, call);
+        if (server) {
+          out.push(server);
+          break;
         }
-        return undefined;
-      };
-      const pyOption = (name: string): Node | undefined => call.kwargs.get(name);
-      if (call.isNew && /^(@apollo\/server|apollo-server(-\w+)?)\.ApolloServer$/.test(c)) out.push({ source, call, library: 'apollo', option: jsOptions(0), introspectionByDefault: false });
-      else if (/^express-graphql\.graphqlHTTP$|^express-graphql$/.test(c)) out.push({ source, call, library: 'express-graphql', option: jsOptions(0), introspectionByDefault: true });
-      else if (/^graphql-yoga\.createYoga$/.test(c)) out.push({ source, call, library: 'yoga', option: jsOptions(0), introspectionByDefault: true });
-      else if (/\.register$/.test(c) && call.args[0] && /^mercurius$/.test(factsOf(source).imports.get(call.args[0].text) ?? '')) out.push({ source, call, library: 'mercurius', option: jsOptions(1), introspectionByDefault: true });
-      else if (/^@nestjs\/graphql\.GraphQLModule\.forRoot(Async)?$/.test(c)) out.push({ source, call, library: 'nestjs', option: jsOptions(0), introspectionByDefault: true });
-      else if (/^strawberry\.Schema$|^strawberry\.federation\.Schema$/.test(c)) out.push({ source, call, library: 'strawberry', option: pyOption, introspectionByDefault: true });
-      else if (/^graphene\.Schema$/.test(c)) out.push({ source, call, library: 'graphene', option: pyOption, introspectionByDefault: true });
-      else if (/^ariadne\.asgi\.GraphQL$|^ariadne\.wsgi\.GraphQL$/.test(c)) out.push({ source, call, library: 'ariadne', option: pyOption, introspectionByDefault: true });
+      }
     }
   }
   return out;

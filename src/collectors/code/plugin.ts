@@ -7,7 +7,7 @@ import type { AppEntry, CorsPolicy, Family, HeaderWrite, SecurityHeader } from '
 import type { CallSite } from '../../analysis/code.js';
 import type { BodySchema } from '../../analysis/validation.js';
 import type { OutboundCall, OutboundRequest } from '../../analysis/outbound.js';
-import type { HandlerScope } from '../../analysis/code-authz.js';
+import type { GraphqlServer, HandlerScope } from '../../analysis/code-authz.js';
 import type { JwtCall } from '../../analysis/code-auth.js';
 import type { CodeCollector } from './collector.js';
 
@@ -24,6 +24,7 @@ import type { CodeCollector } from './collector.js';
  * - `validation`: request-body schemas the framework enforces before a route's handler runs.
  * - `jwt`: the calls through which the framework (or a library family) signs, verifies or decodes JWTs.
  * - `http`: a language's outbound HTTP clients (a library family of the language folder, not a framework).
+ * - `graphql`: the GraphQL servers the framework (or a GraphQL library family) creates, with their options.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -38,6 +39,7 @@ export interface FrameworkPlugin {
   validation?: ValidationProvider;
   jwt?: JwtProvider;
   http?: HttpClientProvider;
+  graphql?: GraphqlServerProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -247,4 +249,13 @@ export interface HttpClientProvider {
   call(source: SourceFile, call: CallSite): OutboundCall | undefined;
   /** A call shaped like a request (known libraries, clients named as such), with the HTTP method when written. */
   request(source: SourceFile, call: CallSite): OutboundRequest | undefined;
+}
+
+/**
+ * The GraphQL servers a framework or GraphQL library creates. The driver (`graphqlServers` in
+ * src/analysis/code-authz.ts) asks every call of every source, provider by provider in registry order.
+ */
+export interface GraphqlServerProvider {
+  /** The server a call creates or mounts (`new ApolloServer({…})`, `graphene.Schema(…)`), its options and whether introspection is on by default. */
+  server(source: SourceFile, call: CallSite): GraphqlServer | undefined;
 }

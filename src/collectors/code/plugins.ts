@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoIdentity } from './django/identity.js';
 import { fastapiAuthz } from './fastapi/authz.js';
@@ -7,11 +7,13 @@ import { flaskAuthz } from './flask/authz.js';
 import { honoAuthz } from './hono/authz.js';
 import { jsAuthz } from './js/authz.js';
 import { jsGraphqlAuthz } from './js-graphql/authz.js';
+import { jsGraphqlServers } from './js-graphql/servers.js';
 import { koaAuthz } from './koa/authz.js';
 import { nestAuthz } from './nestjs/authz.js';
 import { nextAuthz } from './nextjs/authz.js';
 import { pythonAuthz } from './python/authz.js';
 import { pythonGraphqlAuthz } from './python-graphql/authz.js';
+import { pythonGraphqlServers } from './python-graphql/servers.js';
 import { djangoRateLimit } from './django/rate-limit.js';
 import { djangoTransport } from './django/transport.js';
 import { echoRateLimit } from './echo/rate-limit.js';
@@ -19,6 +21,7 @@ import { expressJwt } from './express/jwt.js';
 import { expressTransport } from './express/transport.js';
 import { fastapiTransport } from './fastapi/transport.js';
 import { fastifyAuthz } from './fastify/authz.js';
+import { fastifyGraphql } from './fastify/graphql.js';
 import { fastifyJwt } from './fastify/jwt.js';
 import { fastifyValidation } from './fastify/body-schema.js';
 import { fastifyRateLimit } from './fastify/rate-limit.js';
@@ -33,6 +36,7 @@ import { jsJwtLibraries } from './js/jwt.js';
 import { jsLimiterLibraries } from './js/rate-limit.js';
 import { jsTransportLibraries } from './js/transport.js';
 import { koaTransport } from './koa/transport.js';
+import { nestGraphql } from './nestjs/graphql.js';
 import { nestJwt } from './nestjs/jwt.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nestTransport } from './nestjs/transport.js';
@@ -119,6 +123,16 @@ const jwts: Record<string, JwtProvider> = {
   nestjs: nestJwt,
 };
 
+/** Frameworks and GraphQL libraries with GraphQL server providers. */
+const graphqlServers: Record<string, GraphqlServerProvider> = {
+  ariadne: pythonGraphqlServers,
+  fastify: fastifyGraphql,
+  graphene: pythonGraphqlServers,
+  'js-graphql': jsGraphqlServers,
+  nestjs: nestGraphql,
+  strawberry: pythonGraphqlServers,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -127,6 +141,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const authzProvider = authz[entry.id];
     const validation = validations[entry.id];
     const jwt = jwts[entry.id];
+    const graphql = graphqlServers[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -135,6 +150,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(authzProvider ? { authz: authzProvider } : {}),
       ...(validation ? { validation } : {}),
       ...(jwt ? { jwt } : {}),
+      ...(graphql ? { graphql } : {}),
     };
   }),
 ];
@@ -184,4 +200,12 @@ let httpList: HttpClientProvider[] | undefined;
 export function httpClientProviders(): readonly HttpClientProvider[] {
   httpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.http ? [plugin.http] : [])))];
   return httpList;
+}
+
+let graphqlList: GraphqlServerProvider[] | undefined;
+
+/** Every distinct GraphQL server provider, in registry order. */
+export function graphqlServerProviders(): readonly GraphqlServerProvider[] {
+  graphqlList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.graphql ? [plugin.graphql] : [])))];
+  return graphqlList;
 }

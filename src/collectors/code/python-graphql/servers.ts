@@ -1,0 +1,14 @@
+import type { Node } from 'web-tree-sitter';
+import type { GraphqlServerProvider } from '../plugin.js';
+
+/** Strawberry's, Graphene's and Ariadne's schema or ASGI/WSGI app: options are the call's keywords. */
+export const pythonGraphqlServers: GraphqlServerProvider = {
+  server(source, call) {
+    const c = call.callee;
+    const option = (name: string): Node | undefined => call.kwargs.get(name);
+    if (/^strawberry\.Schema$|^strawberry\.federation\.Schema$/.test(c)) return { source, call, library: 'strawberry', option, introspectionByDefault: true };
+    if (/^graphene\.Schema$/.test(c)) return { source, call, library: 'graphene', option, introspectionByDefault: true };
+    if (/^ariadne\.asgi\.GraphQL$|^ariadne\.wsgi\.GraphQL$/.test(c)) return { source, call, library: 'ariadne', option, introspectionByDefault: true };
+    return undefined;
+  },
+};
