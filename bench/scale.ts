@@ -216,7 +216,10 @@ export const BUCKET_KINDS: readonly { kind: Framework | 'minified'; label: strin
   { kind: 'aspnetcore', label: 'C# (ASP.NET Core)' },
 ];
 
-async function timePerMb(options: ScaleOptions): Promise<BucketResult[]> {
+async function timePerMb(scaleOptions: ScaleOptions): Promise<BucketResult[]> {
+  // One thread: what one file's analysis costs per MB, without a worker pool's start-up (a fixed cost
+  // the 5 MB tree would pay and the 10 KB one not, since small audits stay on the main thread).
+  const options: ScaleOptions = { ...scaleOptions, jobs: 1 };
   const results: BucketResult[] = [];
   const wanted = options.bucketKinds;
   for (const { kind, label } of BUCKET_KINDS) {
@@ -249,6 +252,8 @@ async function timePerMb(options: ScaleOptions): Promise<BucketResult[]> {
         peakRssMb: audit.ok ? audit.peakRssMb : undefined,
         ...(audit.failure === undefined ? {} : { failure: audit.failure }),
       });
+      const row = results[results.length - 1];
+      if (row) console.log(`    ${row.mb.toFixed(2)} MB: ${row.auditPerMb === undefined ? (row.failure ?? 'failed') : `${row.auditPerMb.toFixed(2)} s/MB wall, ${row.cpuPerMb?.toFixed(2) ?? '—'} s/MB CPU, ${row.peakRssMb?.toFixed(0) ?? '—'} MB peak RSS`}`);
     }
   }
   return results;
@@ -319,7 +324,7 @@ export function scaleMarkdown(report: ScaleReport): string {
     if (report.inputs.some((input) => !input.warmCached && input.warm.ok)) out.push('', '² the audit has no fact cache yet: "warm" is a second cold run.');
   }
   if (report.buckets.length > 0) {
-    out.push('', '| time per MB (skipping off, no per-file budget) | ' + BUCKETS.map((bucket) => bucket.label).join(' | ') + ' |');
+    out.push('', '| time per MB (one thread, skipping off, no per-file budget) | ' + BUCKETS.map((bucket) => bucket.label).join(' | ') + ' |');
     out.push('|---|' + BUCKETS.map(() => '---').join('|') + '|');
     for (const kind of new Set(report.buckets.map((bucket) => bucket.kind))) {
       const rows = report.buckets.filter((bucket) => bucket.kind === kind);
