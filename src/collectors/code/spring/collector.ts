@@ -337,7 +337,7 @@ function javaRouter(node: Node, ctx: Context, scope: Scope, base: string, sink: 
       case 'andRoute':
         if (call.args.length >= 2) {
           const predicate = predicateOf(call.args[0], ctx, scope);
-          if (predicate) sink(predicate.method, base + predicate.path, call.node, handlerArg(call));
+          if (predicate) sink(predicate.method, base + predicate.path, routeAt(call), handlerArg(call));
         }
         break;
       case 'nest':
@@ -367,10 +367,15 @@ function javaRouter(node: Node, ctx: Context, scope: Scope, base: string, sink: 
         if (HTTP_METHODS.has(call.name) && call.receiver && call.args.length >= 1) {
           // Builder: `.GET("/x", h)`, `.GET("/x", accept(JSON), h)`, `.GET(h)`.
           const path = call.args.length >= 2 ? ctx.program.strings(call.args[0], scope)?.[0] : '';
-          if (path !== undefined) sink(call.name, base + path, call.node, handlerArg(call));
+          if (path !== undefined) sink(call.name, base + path, routeAt(call), handlerArg(call));
         }
     }
   }
+}
+
+/** Where a route of a Java chain is written: the method's name (`.GET(` on its own line), not the chain's first line. */
+function routeAt(call: JvmCall): Node {
+  return call.node.type === 'method_invocation' ? (call.node.childForFieldName('name') ?? call.node) : call.node;
 }
 
 /** A Kotlin `router { … }` / `coRouter { … }` body. */
