@@ -3,7 +3,7 @@
 import type { AuditOptions } from '../src/index.js';
 
 const hasJobs: 'jobs' extends keyof AuditOptions ? true : false = true;
-const hasCache: 'cache' extends keyof AuditOptions ? true : false = false;
+const hasCache: 'cache' extends keyof AuditOptions ? true : false = true;
 
 /** `jobs` (worker count) in AuditOptions: until then the audit runs on one thread and the floor too. */
 export const AUDIT_HAS_JOBS: boolean = hasJobs;

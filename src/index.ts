@@ -20,6 +20,7 @@ import type { AuditResult } from './engine/result.js';
 import { finishChecks, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
 import { isGlobalCheck, ownerOf, planUnits, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
 import { defaultJobs, LocalUnit, UnitPool, type UnitHandle } from './engine/unit-pool.js';
+import { CachedUnit, engineFingerprint, hashOf, ResultCache } from './engine/unit-cache.js';
 import { knownSecrets } from './engine/mask.js';
 import { buildInventory } from './inventory/index.js';
 import type { Api, Diagnostic, Endpoint, Finding } from './model/types.js';
@@ -72,6 +73,11 @@ export interface AuditOptions {
    * enough code to repay starting them. Results do not depend on it.
    */
   jobs?: number;
+  /**
+   * Folder of the result cache (engine/unit-cache.ts): a unit whose files, specs, configuration and
+   * options are unchanged is not analysed again. Off unless given (the CLI turns it on by default).
+   */
+  cache?: string | false;
   /** Findings of a previous audit (`--baseline`): only findings whose fingerprint is not in it are reported. */
   baseline?: Baseline;
 }
@@ -271,12 +277,25 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
         })
       : undefined;
   if (pool) progress({ stage: 'workers', total: jobs });
-  const handles: UnitHandle[] =
+  const direct: UnitHandle[] =
     pool?.handles(plans) ??
     plans.map((plan) => {
       const left: ExcludedFile[] = [];
       return new LocalUnit(new UnitSession(plan, shared, options.fileBudgetMs), sourceReader(left), () => left.splice(0));
     });
+  const cache = options.cache === undefined || options.cache === false ? undefined : new ResultCache(options.cache);
+  const cacheContext =
+    cache === undefined
+      ? ''
+      : hashOf(
+          engineFingerprint(VERSION),
+          JSON.stringify(project),
+          JSON.stringify(config),
+          // The texts of specs, infrastructure and manifests: every non-source file the audit read.
+          ...[...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([file, text]) => [file, text]),
+          JSON.stringify({ today: shared.today, experimental: options.experimental === true, includeTests: options.includeTests === true, checks: catalogue.map((check) => check.id) }),
+        );
+  const handles: UnitHandle[] = cache === undefined ? direct : direct.map((handle) => new CachedUnit(handle, cache, cacheContext));
   // Local units run one after the other (they share this thread); workers in parallel. Results keep the units' order.
   const eachUnit = async <T>(work: (handle: UnitHandle) => Promise<T>): Promise<T[]> => {
     if (pool) return Promise.all(handles.map(work));

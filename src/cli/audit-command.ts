@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { AuditResult } from '../engine/result.js';
+import { defaultCacheDir } from '../engine/unit-cache.js';
 import type { Severity } from '../model/types.js';
 import { SEVERITIES } from '../model/types.js';
 import { writeFileAtomic } from '../metapowers/atomic.js';
@@ -34,6 +35,8 @@ export const AuditFlags = z.object({
   baseline: z.string().optional(),
   fileBudget: z.string().optional(),
   jobs: z.string().optional(),
+  cache: z.boolean().default(true),
+  cacheDir: z.string().optional(),
   ...LiveFlags.shape,
 });
 export type AuditFlags = z.infer<typeof AuditFlags>;
@@ -163,6 +166,15 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       throw new PrerequisiteError(`${error.message}\nLooked for ${looked.join(', ')}.`, { attempted: error.attempted ?? '', where: error.where ?? '' });
     });
 
+    // The cache is apisec's, not the audit's: never among the artifacts.
+    const cacheDir = flags.cache ? resolve(io.cwd, flags.cacheDir ?? defaultCacheDir(io.env)) : undefined;
+    if (cacheDir !== undefined && (cacheDir === paths.base || cacheDir.startsWith(`${paths.base}${sep}`))) {
+      throw new UsageError(`The cache folder ${displayPath(cacheDir, io.cwd)} is inside ${displayPath(paths.base, io.cwd)}, where the audit's artifacts go.`, {
+        attempted: 'read the --cache-dir option',
+        hint: 'Pass a folder outside .metapowers/, e.g. --cache-dir .cache/apisec, or leave the option out to use the platform cache folder.',
+      });
+    }
+
     const audit = io.audit ?? defaultAudit;
     if (live !== undefined && flags.target !== undefined) for (const line of liveWarnings(flags.target, flags.active)) io.stderr.write(`${line}\n`);
     const result = await withInterrupt((signal) => audit({
@@ -175,6 +187,7 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       ...(baseline === undefined ? {} : { baseline }),
       ...(budgetMs === undefined ? {} : { fileBudgetMs: budgetMs }),
       ...(jobs === undefined ? {} : { jobs }),
+      cache: cacheDir ?? false,
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
       ...(live === undefined ? {} : { live: { ...live, signal } }),
     }));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import defineCheck from '../checks/define-check.js';
 import type { AuditResult } from '../engine/result.js';
+import { defaultCacheDir } from '../engine/unit-cache.js';
 import type { AuditOptions } from '../index.js';
 import { sampleFinding, sampleResult } from '../report/sample.js';
 import { ConfigError } from '../workspace/config.js';
@@ -369,6 +370,23 @@ describe('apisec audit: usage errors', () => {
     const h = harness();
     expect(await run(['audit', 'payments', project, '--file-budget', seconds], h.io)).toBe(0);
     expect(h.calls[0]?.fileBudgetMs).toBe(ms);
+  });
+
+  it('caches results in the platform cache folder by default, in --cache-dir when given, and not at all with --no-cache', async () => {
+    await govern();
+    const h = harness();
+    expect(await run(['audit', 'payments', project], h.io)).toBe(0);
+    expect(await run(['audit', 'payments', project, '--cache-dir', 'cache-here'], h.io)).toBe(0);
+    expect(await run(['audit', 'payments', project, '--no-cache'], h.io)).toBe(0);
+    expect(h.calls.map((call) => call.cache)).toEqual([defaultCacheDir(h.io.env), join(h.io.cwd, 'cache-here'), false]);
+  });
+
+  it('refuses a cache folder among the audit artifacts', async () => {
+    await govern();
+    const h = harness();
+    expect(await run(['audit', 'payments', project, '--cache-dir', '.metapowers/security/payments/cache'], h.io)).toBe(2);
+    expect(h.stderr.text).toMatch(/is inside .*where the audit's artifacts go/);
+    expect(h.calls).toEqual([]);
   });
 
   it('passes --jobs to audit()', async () => {

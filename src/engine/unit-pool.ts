@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import type { ExcludedFile } from '../workspace/scope.js';
 import type { TextReader } from '../workspace/read.js';
-import type { EndpointEnrichment, ExtractResult, UnitAnalysis, UnitCheckInput, UnitId, UnitPlan, UnitSession, WorkerRequest, WorkerSetup } from './units.js';
+import { applyEnrichments, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitId, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
 
 /** A unit's results, wherever its trees live. */
 export interface UnitHandle {
@@ -69,16 +69,23 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** One worker thread; requests are answered in order. */
+/** One worker thread, started at its first request (a warm audit whose units all come from the cache starts none). */
 class UnitWorker {
-  private readonly worker: Worker;
+  private started: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private failure: Error | undefined;
 
-  constructor(setup: WorkerSetup) {
-    this.worker = spawn(setup);
-    this.worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+  constructor(private readonly setup: WorkerSetup) {}
+
+  private get worker(): Worker {
+    this.started ??= this.start();
+    return this.started;
+  }
+
+  private start(): Worker {
+    const worker = spawn(this.setup);
+    worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
       const waiting = this.pending.get(message.id);
       if (!waiting) return;
       this.pending.delete(message.id);
@@ -90,10 +97,11 @@ class UnitWorker {
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => {
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
       if (this.pending.size > 0) fail(new Error(`analysis worker exited with code ${code}`));
     });
+    return worker;
   }
 
   request<T>(request: WorkerRequest): Promise<T> {
@@ -106,7 +114,7 @@ class UnitWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await this.started?.terminate();
   }
 }
 
@@ -123,15 +131,7 @@ class WorkerUnit implements UnitHandle {
 
   async enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
     const answer = await this.worker.request<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }>({ type: 'enrich', unit: this.plan.id, endpoints, apis });
-    const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
-    for (const enrichment of answer.enrichments) {
-      const endpoint = byId.get(enrichment.id);
-      if (!endpoint) continue;
-      if (enrichment.authorization === undefined) delete endpoint.authorization;
-      else endpoint.authorization = enrichment.authorization;
-      if (enrichment.rateLimit === undefined) delete endpoint.rateLimit;
-      else endpoint.rateLimit = enrichment.rateLimit;
-    }
+    applyEnrichments(endpoints, answer.enrichments);
     return answer.diagnostics;
   }
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,4 +64,32 @@ describe('analysis units', () => {
     expect(one.findings.length).toBeGreaterThan(0);
     expect(JSON.stringify(content(two))).toBe(JSON.stringify(content(one)));
   }, 120_000);
+
+  it('answers a re-audit of an unchanged tree from the cache, byte for byte, and re-analyses only a changed unit', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'apisec-cache-'));
+    try {
+      const options = { root, name: 'units', today: '2026-12-07', experimental: true, fileBudgetMs: 0, jobs: 1 };
+      const parsed = (events: ProgressEvent[]): string[] => events.flatMap((event) => (event.stage === 'parse' && event.detail !== undefined ? [event.detail] : []));
+      const coldEvents: ProgressEvent[] = [];
+      const cold = await audit({ ...options, cache, onProgress: (event) => coldEvents.push(event) });
+      expect(parsed(coldEvents).length).toBeGreaterThan(0);
+      expect(readdirSync(join(cache, 'units')).length).toBeGreaterThan(0);
+
+      const warmEvents: ProgressEvent[] = [];
+      const warm = await audit({ ...options, cache, onProgress: (event) => warmEvents.push(event) });
+      expect(parsed(warmEvents)).toEqual([]);
+      expect(JSON.stringify(content(warm))).toBe(JSON.stringify(content(cold)));
+
+      // One Go file changes: only the Go unit is parsed again, and the result is a fresh audit's.
+      const goFile = join(root, 'services/notes/main.go');
+      appendFileSync(goFile, '\n// edited\n');
+      const editedEvents: ProgressEvent[] = [];
+      const edited = await audit({ ...options, cache, onProgress: (event) => editedEvents.push(event) });
+      expect(new Set(parsed(editedEvents).map((file) => file.split('/').slice(0, 2).join('/')))).toEqual(new Set(['services/notes']));
+      const fresh = await audit(options);
+      expect(JSON.stringify(content(edited))).toBe(JSON.stringify(content(fresh)));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

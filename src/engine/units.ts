@@ -207,12 +207,7 @@ export class UnitSession {
       }
     }
     pauseBudget();
-    const enrichments = endpoints.map((endpoint) => ({
-      id: endpoint.id,
-      ...(endpoint.authorization === undefined ? {} : { authorization: endpoint.authorization }),
-      ...(endpoint.rateLimit === undefined ? {} : { rateLimit: endpoint.rateLimit }),
-    }));
-    return { enrichments, diagnostics };
+    return { enrichments: endpoints.map(enrichmentOf), diagnostics };
   }
 
   /** Runs the checks that read code on the unit's (enriched) endpoints, and gathers the checklist's evidence. */
@@ -291,3 +286,24 @@ export type WorkerRequest =
       evidenceChecks: string[];
     }
   | { type: 'dispose'; unit: UnitId };
+
+export function enrichmentOf(endpoint: Endpoint): EndpointEnrichment {
+  return {
+    id: endpoint.id,
+    ...(endpoint.authorization === undefined ? {} : { authorization: endpoint.authorization }),
+    ...(endpoint.rateLimit === undefined ? {} : { rateLimit: endpoint.rateLimit }),
+  };
+}
+
+/** Sets what the enrichers decided on the endpoints they were given (and removes what they did not set). */
+export function applyEnrichments(endpoints: readonly Endpoint[], enrichments: readonly EndpointEnrichment[]): void {
+  const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  for (const enrichment of enrichments) {
+    const endpoint = byId.get(enrichment.id);
+    if (!endpoint) continue;
+    if (enrichment.authorization === undefined) delete endpoint.authorization;
+    else endpoint.authorization = enrichment.authorization;
+    if (enrichment.rateLimit === undefined) delete endpoint.rateLimit;
+    else endpoint.rateLimit = enrichment.rateLimit;
+  }
+}
