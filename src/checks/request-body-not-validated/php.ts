@@ -1,18 +1,22 @@
 /**
  * Request bodies read without validation in PHP: a Laravel or Symfony write action (POST/PUT/PATCH) that
- * reads the body — `$request->all()`, `->input('x')`, `->only([...])`, `->post()`, `->json()`, `request('x')`,
+ * reads the whole body — `$request->all()`, `->input()`, `->only([...])`, `->post()`, `->json()`, `request()->all()`,
  * Symfony `$request->request->all()`, `$request->toArray()`, `json_decode($request->getContent())`,
  * `$request->getPayload()` — with no validation: no form request parameter (a class extending Laravel's
  * `FormRequest`), no `$request->validate()` / `$this->validate()` / `Validator::make()` / `validator()`, no
- * Symfony validator call, `#[MapRequestPayload]` DTO or submitted form checked with `isValid()`.
+ * Symfony validator call, `#[MapRequestPayload]` DTO or submitted form checked with `isValid()`, and not handed to a
+ * project method that validates it. Reads of one field (`input('name')`, a CSRF token) are not a body.
  */
 import type { Node } from '../../parsing/parser.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import { callName, field, kids, unwrap, walk } from '../../collectors/code/php/ast.js';
 import { PhpProject, type PhpClass } from '../../collectors/code/php/project.js';
+import { receiverClass } from '../../collectors/code/php/sinks.js';
 
-const BODY_METHODS = new Set(['all', 'input', 'only', 'except', 'post', 'json', 'collect', 'toArray', 'getPayload', 'string', 'integer', 'boolean']);
+/** Reads of the whole body (or several fields): `all()`, `input()`, `only([...])`, `json()`, `toArray()`. One field (`input('name')`) is not a body. */
+const BODY_METHODS = new Set(['all', 'input', 'only', 'except', 'post', 'json', 'collect', 'toArray', 'getPayload']);
+const WHOLE_WITHOUT_ARGUMENTS = new Set(['input', 'post', 'json', 'collect']);
 const WRITE = new Set(['POST', 'PUT', 'PATCH']);
 const FORM_REQUEST = /(^|\\)FormRequest$/;
 
@@ -22,11 +26,11 @@ export interface PhpBodyUse {
   endpoint: Endpoint;
 }
 
-/** `$request->all()`, `request()->input('x')`, `request('x')`, `$request->request->all()`, `json_decode($request->getContent())`. */
+/** `$request->all()`, `request()->input()`, `$request->request->all()`, `json_decode($request->getContent())`: the whole body. */
 function bodyRead(node: Node, requestNames: ReadonlySet<string>): boolean {
   if (node.type === 'function_call_expression') {
     const name = field(node, 'function')?.text;
-    if (name === 'request') return kids(field(node, 'arguments') ?? node).length > 0;
+    if (name === 'request') return false;
     if (name === 'json_decode') {
       const first = kids(field(node, 'arguments') ?? node)[0];
       const inner = first ? unwrap(kids(first)[0] ?? first) : undefined;
@@ -37,9 +41,10 @@ function bodyRead(node: Node, requestNames: ReadonlySet<string>): boolean {
   if (node.type !== 'member_call_expression' && node.type !== 'nullsafe_member_call_expression') return false;
   const name = callName(node) ?? '';
   const object = unwrap(field(node, 'object') ?? node);
-  if (BODY_METHODS.has(name) && isRequest(object, requestNames)) return true;
-  // Symfony's `$request->request->all()` / `->get('x')`: the form body.
-  if ((name === 'all' || name === 'get') && object.type === 'member_access_expression' && field(object, 'name')?.text === 'request') return isRequest(unwrap(field(object, 'object') ?? object), requestNames);
+  const argumentCount = kids(field(node, 'arguments') ?? node).length;
+  if (BODY_METHODS.has(name) && isRequest(object, requestNames)) return !WHOLE_WITHOUT_ARGUMENTS.has(name) || argumentCount === 0;
+  // Symfony's `$request->request->all()`: the form body.
+  if (name === 'all' && argumentCount === 0 && object.type === 'member_access_expression' && field(object, 'name')?.text === 'request') return isRequest(unwrap(field(object, 'object') ?? object), requestNames);
   return false;
 }
 
@@ -70,6 +75,28 @@ function validates(project: PhpProject, cls: PhpClass, method: Node): boolean {
     return !found;
   });
   return found;
+}
+
+/**
+ * The body is handed to a project method that validates it (`(new UpdateUserProfileInformation())->update($user,
+ * $request->input())`, Fortify's actions calling `Validator::make($input, …)->validate()`): one call deep.
+ */
+function validatedByCallee(project: PhpProject, cls: PhpClass, use: Node): boolean {
+  let call: Node | null = use.parent;
+  while (call && (call.type === 'argument' || call.type === 'arguments' || call.type === 'parenthesized_expression')) call = call.parent;
+  if (!call || (call.type !== 'member_call_expression' && call.type !== 'scoped_call_expression' && call.type !== 'function_call_expression')) return false;
+  const name = call.type === 'function_call_expression' ? field(call, 'function')?.text : callName(call);
+  if (!name) return false;
+  // The receiver's class when it is written (`new X()`, `X::m()`, a typed property or parameter), else every project method of that name.
+  const receiver = call.type === 'member_call_expression' ? field(call, 'object') : call.type === 'scoped_call_expression' ? field(call, 'scope') : undefined;
+  const target = receiver ? unwrap(receiver) : undefined;
+  const written = target?.type === 'object_creation_expression' ? kids(target).find((child) => child.type === 'name' || child.type === 'qualified_name')?.text : target?.type === 'name' || target?.type === 'qualified_name' ? target.text : target ? receiverClass(target, call) : undefined;
+  const known = written ? project.classOf(project.resolveName(cls.file, written, cls)) : undefined;
+  const candidates = (known ? [known] : [...project.classes.values()]).flatMap((each) => {
+    const method = project.methodOf(each, name)?.method;
+    return method && each !== cls ? [{ owner: each, method }] : [];
+  });
+  return candidates.length > 0 && candidates.every(({ owner, method }) => validates(project, owner, method));
 }
 
 function requestParameters(method: Node): Set<string> {
@@ -106,7 +133,7 @@ export function phpUnvalidatedBodies(ctx: CheckContext): PhpBodyUse[] {
       if (bodyRead(node, requestNames)) use = node;
       return !use;
     });
-    if (!use || validates(project, found.cls, found.method)) continue;
+    if (!use || validates(project, found.cls, found.method) || validatedByCallee(project, found.cls, use)) continue;
     out.push({ source: found.cls.file.source, node: use, endpoint });
   }
   return out;
