@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { refersToCaller } from '../../../analysis/code-authz.js';
 import { nodesOfType } from '../../../analysis/code.js';
 import type { SourceFile } from '../../../engine/context.js';
@@ -8,6 +8,7 @@ import type { HandlerScope } from '../../../analysis/code-authz.js';
 import type { Endpoint } from '../../../model/types.js';
 
 const PERMISSION_CLASSES = /^\s*permission_classes\s*=/;
+const QUERYSET = /^\s*queryset\s*=/;
 /** Generic views whose `queryset` attribute serves single objects by id. */
 const DETAIL_VIEWS = /ViewSet|RetrieveAPIView|UpdateAPIView|DestroyAPIView|RetrieveUpdate\w*APIView|GenericAPIView|DetailView|UpdateView|DeleteView/;
 
@@ -21,12 +22,42 @@ function classBody(node: Node): Node | undefined {
   return cls?.type === 'class_definition' ? (cls.childForFieldName('body') ?? undefined) : undefined;
 }
 
-function methodNamed(body: Node, name: string): Node | undefined {
-  for (const child of body.namedChildren) {
-    const fn = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
-    if (fn?.type === 'function_definition' && fn.childForFieldName('name')?.text === name) return fn;
+interface BodyFacts {
+  /** The first method of each name. */
+  methods: Map<string, Node>;
+  /** The first `permission_classes = …` / `queryset = …` statement. */
+  permissions: Node | undefined;
+  queryset: Node | undefined;
+}
+
+const bodyFacts = new WeakMap<Tree, Map<number, BodyFacts>>();
+
+/** A class body's methods and settings, read once per class (every endpoint of a view asks; a long ViewSet made that quadratic). */
+function factsOfBody(body: Node): BodyFacts {
+  let byBody = bodyFacts.get(body.tree);
+  if (!byBody) {
+    byBody = new Map();
+    bodyFacts.set(body.tree, byBody);
   }
-  return undefined;
+  let facts = byBody.get(body.id);
+  if (!facts) {
+    facts = { methods: new Map(), permissions: undefined, queryset: undefined };
+    for (const child of body.namedChildren) {
+      const fn = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      const name = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text : undefined;
+      if (fn && name !== undefined && !facts.methods.has(name)) facts.methods.set(name, fn);
+      if (!child || (facts.permissions && facts.queryset)) continue;
+      const text = child.text;
+      if (!facts.permissions && PERMISSION_CLASSES.test(text)) facts.permissions = child;
+      if (!facts.queryset && QUERYSET.test(text)) facts.queryset = child;
+    }
+    byBody.set(body.id, facts);
+  }
+  return facts;
+}
+
+function methodNamed(body: Node, name: string): Node | undefined {
+  return factsOfBody(body).methods.get(name);
 }
 
 function classHasObjectPermission(source: SourceFile, name: string): boolean {
@@ -41,7 +72,8 @@ function classHasObjectPermission(source: SourceFile, name: string): boolean {
 /** The view class's `permission_classes = [...]` (the handler's own class, or the class itself). */
 function guards(_scope: AuthzScope, _endpoint: Endpoint, handler: Node): string[] {
   const owner = handler.type === 'class_definition' ? handler : enclosingClass(handler);
-  const permissions = owner?.childForFieldName('body')?.namedChildren.find((child) => PERMISSION_CLASSES.test(child?.text ?? ''));
+  const body = owner?.childForFieldName('body');
+  const permissions = body ? factsOfBody(body).permissions : undefined;
   return permissions ? [permissions.text] : [];
 }
 
@@ -55,7 +87,7 @@ function objectEvidence(_scope: AuthzScope, handler: HandlerScope, callers: Read
   if (getObject && /check_object_permissions|raise|PermissionDenied|Http404/.test(getObject.text) && refersToCaller(getObject, callers)) {
     return { guard: '`get_object()` checks the caller' };
   }
-  const permissions = body.namedChildren.find((child) => PERMISSION_CLASSES.test(child?.text ?? ''));
+  const { permissions, queryset } = factsOfBody(body);
   if (permissions) {
     for (const name of permissions.text.match(/\b[A-Z]\w+/g) ?? []) {
       if (/Owner|ObjectPermission|IsSelf|IsCreator|IsAuthor|IsMember/.test(name) || classHasObjectPermission(handler.source, name)) {
@@ -64,7 +96,6 @@ function objectEvidence(_scope: AuthzScope, handler: HandlerScope, callers: Read
     }
   }
   if (getQueryset) return {};
-  const queryset = body.namedChildren.find((child) => /^\s*queryset\s*=/.test(child?.text ?? ''));
   const bases = parentOf(body)?.childForFieldName('superclasses')?.text ?? '';
   if (queryset && DETAIL_VIEWS.test(bases)) return { unscoped: queryset };
   return {};

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
 import { resolveValue } from '../../../analysis/code-auth.js';
 import { elementsOf, stringValue } from '../../../analysis/code.js';
@@ -31,14 +31,28 @@ export function enclosingClass(node: Node): Node | undefined {
   return undefined;
 }
 
-/** `name = value` in a class body. */
+const classAttributes = new WeakMap<Tree, Map<number, Map<string, Node | undefined>>>();
+
+/** `name = value` in a class body (the first assignment to the name); a class's assignments are read once, not per endpoint of the view. */
 export function classAttribute(cls: Node, name: string): Node | undefined {
-  const body = cls.childForFieldName('body');
-  for (const statement of body?.namedChildren ?? []) {
-    const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
-    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === name) return assignment.childForFieldName('right') ?? undefined;
+  let byClass = classAttributes.get(cls.tree);
+  if (!byClass) {
+    byClass = new Map();
+    classAttributes.set(cls.tree, byClass);
   }
-  return undefined;
+  let attributes = byClass.get(cls.id);
+  if (!attributes) {
+    attributes = new Map();
+    const body = cls.childForFieldName('body');
+    for (const statement of body?.namedChildren ?? []) {
+      const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+      if (assignment?.type !== 'assignment') continue;
+      const left = assignment.childForFieldName('left')?.text;
+      if (left !== undefined && !attributes.has(left)) attributes.set(left, assignment.childForFieldName('right') ?? undefined);
+    }
+    byClass.set(cls.id, attributes);
+  }
+  return attributes.get(name);
 }
 
 /** The handler's definition and its decorators, then its class's: the order the rate-limit driver asks about them. */
