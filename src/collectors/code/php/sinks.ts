@@ -19,8 +19,27 @@ export interface PhpCallSite {
 
 const CALL_TYPES = new Set(['function_call_expression', 'member_call_expression', 'nullsafe_member_call_expression', 'scoped_call_expression', 'object_creation_expression']);
 
-/** Every call and `new` of a tree, in source order. */
-export function phpCalls(root: Node): PhpCallSite[] {
+const callsByTree = new WeakMap<object, Map<number, readonly PhpCallSite[]>>();
+
+/**
+ * Every call and `new` of a tree, in source order. Listed once per node asked about (about ten checks
+ * ask for every PHP file's calls); the list is shared, not to be changed.
+ */
+export function phpCalls(root: Node): readonly PhpCallSite[] {
+  let byRoot = callsByTree.get(root.tree);
+  if (!byRoot) {
+    byRoot = new Map();
+    callsByTree.set(root.tree, byRoot);
+  }
+  let calls = byRoot.get(root.id);
+  if (!calls) {
+    calls = listCalls(root);
+    byRoot.set(root.id, calls);
+  }
+  return calls;
+}
+
+function listCalls(root: Node): PhpCallSite[] {
   const out: PhpCallSite[] = [];
   walk(root, (node) => {
     if (!CALL_TYPES.has(node.type)) return true;
