@@ -18,9 +18,9 @@ import type {
 } from './engine/context.js';
 import type { AuditResult } from './engine/result.js';
 import { finishChecks, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
-import { isGlobalCheck, ownerOf, planUnits, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
+import { isGlobalCheck, ownerOf, planUnits, shardOwnership, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
 import { defaultJobs, LocalUnit, UnitPool, type UnitHandle } from './engine/unit-pool.js';
-import { CachedUnit, engineFingerprint, hashOf, ResultCache } from './engine/unit-cache.js';
+import { CachedUnit, engineFingerprint, hashOf, MemoryStore, ResultCache, type ResultStore } from './engine/unit-cache.js';
 import { knownSecrets } from './engine/mask.js';
 import { buildInventory } from './inventory/index.js';
 import type { Api, Diagnostic, Endpoint, Finding } from './model/types.js';
@@ -33,7 +33,7 @@ import { readTextFile } from './workspace/read.js';
 import { countExcluded, scopeReasonOfText, scopeRules, type ExcludedFile } from './workspace/scope.js';
 import { infraKind, MAX_INFRA_BYTES } from './workspace/infra.js';
 import { CHECKLIST_CHECKS, DEFAULT_ACCESS_TOKEN_SECONDS, evaluateChecklist } from './checklist/checklist.js';
-import { mergeEvidence, type ChecklistEvidence } from './checklist/evidence.js';
+import { gatherEvidence, mergeEvidence, type ChecklistEvidence } from './checklist/evidence.js';
 import { liveAudit, type LiveAuditOptions } from './live/index.js';
 import { allProbes } from './live/probes/index.js';
 import { collectInlineSuppressions, type InlineSuppression } from './engine/inline-suppressions.js';
@@ -78,6 +78,13 @@ export interface AuditOptions {
    * options are unchanged is not analysed again. Off unless given (the CLI turns it on by default).
    */
   cache?: string | false;
+  /**
+   * Run one shard of a split audit (`--shard i/n`, 1-based): every unit's routes and enrichments are
+   * made (the inventory needs them all), the checks only for this shard's units. See `auditShard`.
+   */
+  shard?: { index: number; count: number };
+  /** The records of every shard (`apisec merge`): the units' results come from them. */
+  shardResults?: Iterable<[string, unknown]>;
   /** Findings of a previous audit (`--baseline`): only findings whose fingerprint is not in it are reported. */
   baseline?: Baseline;
 }
@@ -128,6 +135,10 @@ export interface Analysis {
   evidence: ChecklistEvidence;
   /** Source files parsed. */
   sourceFiles: number;
+  /** With `shard`: what this shard's units produced, for `apisec merge`. */
+  shardEntries?: [string, unknown][];
+  /** With `shard`: the units it checked. */
+  shardUnits?: string[];
   /** `apisec-ignore` comments in the files read. */
   inlineSuppressions: InlineSuppression[];
   /** Frees the syntax trees; the context's sources are unusable afterwards. */
@@ -283,7 +294,11 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
       const left: ExcludedFile[] = [];
       return new LocalUnit(new UnitSession(plan, shared, options.fileBudgetMs), sourceReader(left), () => left.splice(0));
     });
-  const cache = options.cache === undefined || options.cache === false ? undefined : new ResultCache(options.cache);
+  const disk = options.cache === undefined || options.cache === false ? undefined : new ResultCache(options.cache);
+  // A shard records what its own units produce; a merge answers from the shards' records first.
+  const shardRecord = options.shard === undefined ? undefined : new MemoryStore([], disk);
+  const cache: ResultStore | undefined = shardRecord ?? (options.shardResults === undefined ? disk : new MemoryStore(options.shardResults, disk));
+  const checkedHere = shardOwnership(plans, options.shard);
   const cacheContext =
     cache === undefined
       ? ''
@@ -295,7 +310,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
           ...[...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([file, text]) => [file, text]),
           JSON.stringify({ today: shared.today, experimental: options.experimental === true, includeTests: options.includeTests === true, checks: catalogue.map((check) => check.id) }),
         );
-  const handles: UnitHandle[] = cache === undefined ? direct : direct.map((handle) => new CachedUnit(handle, cache, cacheContext));
+  const handles: UnitHandle[] = cache === undefined ? direct : direct.map((handle) => new CachedUnit(handle, cache, cacheContext, !checkedHere.has(handle.plan.id)));
   // Local units run one after the other (they share this thread); workers in parallel. Results keep the units' order.
   const eachUnit = async <T>(work: (handle: UnitHandle) => Promise<T>): Promise<T[]> => {
     if (pool) return Promise.all(handles.map(work));
@@ -370,7 +385,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
       return result;
     })) {
       runs.push(analysed.checks);
-      evidence.push(analysed.evidence);
+      if (analysed.evidence) evidence.push(analysed.evidence);
       inlineSuppressions.push(...analysed.inlineSuppressions);
       secretValues.push(...analysed.secretValues);
       exhausted.push(...analysed.exhausted);
@@ -426,13 +441,14 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     diagnostics,
     ran: checked.ran,
     silent: checked.silent,
-    evidence: mergeEvidence(evidence),
+    evidence: evidence.length > 0 ? mergeEvidence(evidence) : gatherEvidence(context),
     filesScanned: files.length,
     sourceFiles,
     excluded: excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     inlineSuppressions,
     // The units freed their trees as soon as their checks were done.
     dispose: () => undefined,
+    ...(shardRecord === undefined ? {} : { shardEntries: [...shardRecord.entries], shardUnits: plans.filter((plan) => checkedHere.has(plan.id)).map((plan) => plan.id) }),
   };
 }
 
@@ -506,6 +522,30 @@ export async function audit(options: AuditOptions): Promise<AuditResult> {
   } finally {
     analysis.dispose();
   }
+}
+
+/** One shard's record (`apisec audit --shard i/n`): `apisec merge` combines the records of all n into the audit. */
+export interface ShardRecord {
+  format: 'apisec-shard';
+  version: string;
+  name: string;
+  shard: { index: number; count: number };
+  /** The units this shard checked. */
+  units: string[];
+  entries: [string, unknown][];
+}
+
+/** Runs one shard of a split audit: no report, the record of the units it checked. */
+export async function auditShard(options: AuditOptions & { shard: { index: number; count: number } }): Promise<ShardRecord> {
+  const analysis = await analyse(options);
+  return {
+    format: 'apisec-shard',
+    version: VERSION,
+    name: options.name,
+    shard: options.shard,
+    units: analysis.shardUnits ?? [],
+    entries: analysis.shardEntries ?? [],
+  };
 }
 
 export type { AuditResult } from './engine/result.js';

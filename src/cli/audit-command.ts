@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { AuditResult } from '../engine/result.js';
+import type { AuditOptions, ShardRecord } from '../index.js';
 import { defaultCacheDir } from '../engine/unit-cache.js';
 import type { Severity } from '../model/types.js';
 import { SEVERITIES } from '../model/types.js';
@@ -37,6 +38,9 @@ export const AuditFlags = z.object({
   jobs: z.string().optional(),
   cache: z.boolean().default(true),
   cacheDir: z.string().optional(),
+  shard: z.string().optional(),
+  /** `apisec merge`: the units' results come from the shard records in the artifact folder. */
+  merge: z.boolean().default(false),
   ...LiveFlags.shape,
 });
 export type AuditFlags = z.infer<typeof AuditFlags>;
@@ -51,6 +55,61 @@ function fileBudgetMs(value: string): number {
     });
   }
   return seconds * 1000;
+}
+
+/** `--shard i/n`: this runner's part of a split audit, 1 ≤ i ≤ n. */
+function shardOf(value: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count || count > 1000) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n (e.g. 2/4), not ${JSON.stringify(value)}.`, {
+      attempted: 'read the --shard option',
+      hint: 'In a CI matrix of n runners, give runner i `--shard i/n`, then run `apisec merge NAME DIR` on the shard records.',
+    });
+  }
+  return { index, count };
+}
+
+const SHARDS_DIR = 'shards';
+
+function shardFile(dir: string, shard: { index: number; count: number }): string {
+  return join(dir, SHARDS_DIR, `shard-${shard.index}-of-${shard.count}.json`);
+}
+
+/** The shard records of a split audit, all n of them, from one apisec version. */
+async function readShards(dir: string, cwd: string): Promise<[string, unknown][]> {
+  const folder = join(dir, SHARDS_DIR);
+  const names = (await readdir(folder).catch(() => [] as string[])).filter((entry) => /^shard-\d+-of-\d+\.json$/.test(entry)).sort();
+  const where = displayPath(folder, cwd);
+  if (names.length === 0) {
+    throw new UsageError(`No shard records in ${where}.`, {
+      attempted: 'merge the shards of a split audit',
+      hint: 'Run `apisec audit NAME DIR --shard i/n` for every i from 1 to n first, and put their records (shards/shard-i-of-n.json) in this folder.',
+    });
+  }
+  const records: ShardRecord[] = [];
+  for (const entry of names) {
+    let record: unknown;
+    try {
+      record = JSON.parse(await readFile(join(folder, entry), 'utf8'));
+    } catch (error) {
+      throw new UsageError(`The shard record ${displayPath(join(folder, entry), cwd)} is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`, { attempted: 'merge the shards of a split audit', hint: 'Copy the record again from the runner that wrote it.' });
+    }
+    if (typeof record !== 'object' || record === null || (record as { format?: unknown }).format !== 'apisec-shard' || !Array.isArray((record as { entries?: unknown }).entries)) {
+      throw new UsageError(`${displayPath(join(folder, entry), cwd)} is not an apisec shard record.`, { attempted: 'merge the shards of a split audit', hint: 'Shard records are written by `apisec audit NAME DIR --shard i/n`.' });
+    }
+    records.push(record as ShardRecord);
+  }
+  const counts = new Set(records.map((record) => record.shard.count));
+  const versions = new Set(records.map((record) => record.version));
+  const [count] = counts;
+  const missing = count === undefined ? [] : Array.from({ length: count }, (_, index) => index + 1).filter((index) => !records.some((record) => record.shard.index === index));
+  if (counts.size !== 1 || versions.size !== 1 || missing.length > 0) {
+    const problem = counts.size !== 1 ? `they split the audit differently (${[...counts].join(', ')} shards)` : versions.size !== 1 ? `they come from different apisec versions (${[...versions].join(', ')})` : `shard ${missing.join(', ')} of ${count} is missing`;
+    throw new UsageError(`The shard records in ${where} cannot be merged: ${problem}.`, { attempted: 'merge the shards of a split audit', hint: 'Run every shard i/n of one split with the same apisec version, and merge only their records.' });
+  }
+  return records.flatMap((record) => record.entries);
 }
 
 /** `--jobs N`: worker threads, at least 1. */
@@ -175,9 +234,15 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       });
     }
 
-    const audit = io.audit ?? defaultAudit;
-    if (live !== undefined && flags.target !== undefined) for (const line of liveWarnings(flags.target, flags.active)) io.stderr.write(`${line}\n`);
-    const result = await withInterrupt((signal) => audit({
+    const shard = flags.shard === undefined ? undefined : shardOf(flags.shard);
+    if (shard !== undefined && live !== undefined) {
+      throw new UsageError('--shard cannot be combined with --target: live probes run once, in `apisec merge`.', {
+        attempted: 'read the --shard option',
+        hint: 'Run the shards without --target, then `apisec merge NAME DIR --target URL`.',
+      });
+    }
+    const shardResults = flags.merge ? await readShards(paths.dir, io.cwd) : undefined;
+    const options: AuditOptions = {
       root,
       name,
       ...(today === undefined ? {} : { today }),
@@ -188,9 +253,25 @@ export async function runAudit(name: string, dir: string, flags: AuditFlags, arg
       ...(budgetMs === undefined ? {} : { fileBudgetMs: budgetMs }),
       ...(jobs === undefined ? {} : { jobs }),
       cache: cacheDir ?? false,
+      ...(shardResults === undefined ? {} : { shardResults }),
       ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
-      ...(live === undefined ? {} : { live: { ...live, signal } }),
-    }));
+    };
+    if (shard !== undefined) {
+      // A shard writes its record only: the report comes from `apisec merge`.
+      const { auditShard } = await import('../index.js');
+      const record = await auditShard({ ...options, shard });
+      progress.clear();
+      await ensureArtifactDir(paths, location.base, { create: true });
+      await mkdir(join(paths.dir, SHARDS_DIR), { recursive: true });
+      const file = shardFile(paths.dir, shard);
+      await writeFileAtomic(file, JSON.stringify(record));
+      if (!flags.quiet) io.stdout.write(`Shard ${shard.index}/${shard.count}: checked ${record.units.length === 0 ? 'no unit' : record.units.join(', ')}; record written to ${displayPath(file, io.cwd)}.\nWhen every shard is done, run \`apisec merge ${name} ${dir}\` where the records are.\n`);
+      return EXIT_OK;
+    }
+
+    const audit = io.audit ?? defaultAudit;
+    if (live !== undefined && flags.target !== undefined) for (const line of liveWarnings(flags.target, flags.active)) io.stderr.write(`${line}\n`);
+    const result = await withInterrupt((signal) => audit({ ...options, ...(live === undefined ? {} : { live: { ...live, signal } }) }));
 
     if (result.inventory.endpoints.length === 0 && result.inventory.apis.length === 0 && !flags.allowEmpty) {
       progress.clear();

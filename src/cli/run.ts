@@ -29,6 +29,14 @@ Examples:
 
 Run "apisec audit --help" for the prerequisite and the files written.`;
 
+const MERGE_EXAMPLES = `
+Examples (a GitHub Actions matrix of 4 runners):
+  strategy: { matrix: { shard: [1, 2, 3, 4] } }
+  $ apisec audit payments . --shard \${{ matrix.shard }}/4     # each runner: its part, a record in shards/
+  # upload .metapowers/security/payments/shards/ as an artifact; in a job that needs them all, download it, then:
+  $ apisec merge payments . --fail-on high                     # the report, as one whole run would write it
+`;
+
 const AUDIT_EXAMPLES = `
 Examples:
   $ apisec audit payments-service ./services/payments   # static audit of code + specs
@@ -98,6 +106,27 @@ function parseSeverity(value: string): Severity {
   return known;
 }
 
+/** The options `audit` and `merge` share: what is checked and how the report is written. */
+function withAuditOptions(command: Command): Command {
+  return command
+    .option('--skip-checks', 'bypass the Phase 0 (Govern) prerequisite; the skip is logged in skip-log.md')
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding is at or above this severity (any case)').choices(SEVERITIES).argParser(parseSeverity))
+    .option('--json', 'print the JSON report on stdout instead of the summary')
+    .option('--quiet', 'print nothing but errors (the JSON of --json is still printed)')
+    .option('--today <YYYY-MM-DD>', 'the date of the audit, for reproducible runs and sunset comparisons')
+    .option('--config <file>', 'read settings (public endpoints, API types, disabled checks, ignore entries, severity overrides) from this file')
+    .option('--no-color', 'never colour the summary (NO_COLOR is honoured too)')
+    .option('--include-tests', 'also audit tests and their fixtures (left out by default, like examples, vendored, generated and minified code)')
+    .option('--allow-empty', 'exit 0 even when no API is found (by default that is exit 2: a wrong DIR must not pass a CI gate)')
+    .option('--experimental', 'also run the checks marked experimental (still being calibrated; "apisec checks" lists them)')
+    .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif, html 02-protect.html`, collectFormats)
+    .option('--file-budget <seconds>', `most time one source file may take to analyse before it is skipped with a diagnostic (default ${DEFAULT_FILE_BUDGET_MS / 1000}; 0 turns the budget off)`)
+    .option('--baseline <file>', 'a previous 02-protect.json: report (and --fail-on) only findings whose fingerprint is not in it')
+    .option('--jobs <n>', 'worker threads for the analysis (default: the cores available); each language of the code is analysed on its own, and the report is the same for any N')
+    .option('--cache-dir <dir>', 'where to keep the result cache (default: the platform cache folder, e.g. ~/.cache/apisec); safe to delete')
+    .option('--no-cache', 'analyse every file again instead of reusing the results of unchanged code from the cache');
+}
+
 function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command();
   program
@@ -117,31 +146,27 @@ function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number
     .showHelpAfterError('(run "apisec --help" for usage)')
     .addHelpText('after', `${PROGRAM_EXAMPLES}\n${EXIT_CODES}`);
 
-  addLiveOptions(program.command('audit'), true)
+  withAuditOptions(addLiveOptions(program.command('audit'), true))
     .description(
       'Audit the APIs in DIR under the name NAME (seed 000): check the Phase 0 prerequisite, inventory APIs, run every check, write .metapowers/security/NAME/02-protect.md and .json, and print a summary.',
     )
     .argument('<NAME>', 'the audit\'s name: letters, digits, ".", "_" and "-" (e.g. payments-service)')
     .argument('[DIR]', 'the directory to audit', '.')
-    .option('--skip-checks', 'bypass the Phase 0 (Govern) prerequisite; the skip is logged in skip-log.md')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding is at or above this severity (any case)').choices(SEVERITIES).argParser(parseSeverity))
-    .option('--json', 'print the JSON report on stdout instead of the summary')
-    .option('--quiet', 'print nothing but errors (the JSON of --json is still printed)')
-    .option('--today <YYYY-MM-DD>', 'the date of the audit, for reproducible runs and sunset comparisons')
-    .option('--config <file>', 'read settings (public endpoints, API types, disabled checks, ignore entries, severity overrides) from this file')
-    .option('--no-color', 'never colour the summary (NO_COLOR is honoured too)')
-    .option('--include-tests', 'also audit tests and their fixtures (left out by default, like examples, vendored, generated and minified code)')
-    .option('--allow-empty', 'exit 0 even when no API is found (by default that is exit 2: a wrong DIR must not pass a CI gate)')
-    .option('--experimental', 'also run the checks marked experimental (still being calibrated; "apisec checks" lists them)')
-    .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif, html 02-protect.html`, collectFormats)
-    .option('--file-budget <seconds>', `most time one source file may take to analyse before it is skipped with a diagnostic (default ${DEFAULT_FILE_BUDGET_MS / 1000}; 0 turns the budget off)`)
-    .option('--baseline <file>', 'a previous 02-protect.json: report (and --fail-on) only findings whose fingerprint is not in it')
-    .option('--jobs <n>', 'worker threads for the analysis (default: the cores available); each language of the code is analysed on its own, and the report is the same for any N')
-    .option('--cache-dir <dir>', 'where to keep the result cache (default: the platform cache folder, e.g. ~/.cache/apisec); safe to delete')
-    .option('--no-cache', 'analyse every file again instead of reusing the results of unchanged code from the cache')
+    .option('--shard <i/n>', 'run part i of n of the audit (a CI matrix runner): write shards/shard-i-of-n.json instead of the report; `apisec merge` combines them')
     .addHelpText('after', `${AUDIT_EXAMPLES}\n${EXIT_CODES}`)
     .action(async (name: string, dir: string, _options: unknown, command: Command) => {
       setExit(await runAudit(name, dir, AuditFlags.parse(command.opts()), argv, io));
+    });
+
+  withAuditOptions(addLiveOptions(program.command('merge'), true))
+    .description(
+      'Combine the shard records of a split audit (`apisec audit NAME DIR --shard i/n` on n runners) into the audit: the same 02-protect.md and .json as one whole run. Run it on a checkout of the same DIR, with the records in .metapowers/security/NAME/shards/.',
+    )
+    .argument('<NAME>', 'the audit\'s name, as given to the shards')
+    .argument('[DIR]', 'the directory the shards audited', '.')
+    .addHelpText('after', `${MERGE_EXAMPLES}\n${EXIT_CODES}`)
+    .action(async (name: string, dir: string, _options: unknown, command: Command) => {
+      setExit(await runAudit(name, dir, AuditFlags.parse({ ...command.opts(), merge: true }), argv, io));
     });
 
   program

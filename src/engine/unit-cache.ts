@@ -80,8 +80,38 @@ export async function unitFilesHash(plan: UnitPlan): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Where unit results are looked up and kept: the cache folder, a shard's record, a merge's shard results. */
+export interface ResultStore {
+  get(key: string): unknown;
+  put(key: string, value: unknown): void;
+}
+
+/**
+ * Entries in memory over an optional store beneath: a shard records what its own units produce
+ * (`put` fills both), a merge answers from the shards' records first.
+ */
+export class MemoryStore implements ResultStore {
+  readonly entries: Map<string, unknown>;
+
+  constructor(
+    entries: Iterable<[string, unknown]> = [],
+    private readonly below?: ResultStore,
+  ) {
+    this.entries = new Map(entries);
+  }
+
+  get(key: string): unknown {
+    return this.entries.has(key) ? this.entries.get(key) : this.below?.get(key);
+  }
+
+  put(key: string, value: unknown): void {
+    this.entries.set(key, value);
+    this.below?.put(key, value);
+  }
+}
+
 /** A folder of JSON entries by key; every failure (unwritable, corrupt, removed) is a miss. */
-export class ResultCache {
+export class ResultCache implements ResultStore {
   private failed = false;
 
   constructor(readonly dir: string) {}
@@ -144,9 +174,11 @@ export class CachedUnit implements UnitHandle {
 
   constructor(
     private readonly inner: UnitHandle,
-    private readonly cache: ResultCache,
+    private readonly cache: ResultStore,
     /** Everything besides the unit's files that its extraction reads (engine, specs, configuration, options). */
     private readonly context: string,
+    /** A shard leaves this unit's checks to another shard: its routes and enrichments are still needed here. */
+    private readonly checksElsewhere = false,
   ) {}
 
   get plan(): UnitPlan {
@@ -190,6 +222,7 @@ export class CachedUnit implements UnitHandle {
     );
     const hit = this.cache.get(key) as Checked | undefined;
     if (hit) return hit;
+    if (this.checksElsewhere) return { checks: { findings: [], rootCauses: [], diagnostics: [], ran: [], experimentalOff: [] }, evidence: undefined, inlineSuppressions: [], secretValues: [], exhausted: [], specDiagnostics: [] };
     await this.parsed();
     let endpoints = input.endpoints;
     if (!this.enriched) {

@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, type AuditResult, type ProgressEvent } from '../index.js';
+import { audit, auditShard, type AuditResult, type ProgressEvent } from '../index.js';
 import type { SourceLanguage } from '../parsing/languages.js';
 import type { WorkspaceFile } from '../workspace/discover.js';
 import { ownerOf, planUnits, unitOfLanguage } from './units.js';
@@ -91,5 +91,18 @@ describe('analysis units', () => {
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
+  }, 180_000);
+
+  it('merges the records of three shards into the report of one whole run, parsing nothing at the merge', async () => {
+    const options = { root, name: 'units', today: '2026-12-07', experimental: true, fileBudgetMs: 0, jobs: 1 };
+    const whole = await audit(options);
+    const records = [];
+    for (const index of [1, 2, 3]) records.push(await auditShard({ ...options, shard: { index, count: 3 } }));
+    // Four units over three shards: each unit checked by exactly one.
+    expect(records.flatMap((record) => record.units).sort()).toEqual(['go', 'js', 'jvm', 'python']);
+    const events: ProgressEvent[] = [];
+    const merged = await audit({ ...options, shardResults: records.flatMap((record) => record.entries), onProgress: (event) => events.push(event) });
+    expect(events.filter((event) => event.stage === 'parse' && event.detail !== undefined)).toEqual([]);
+    expect(JSON.stringify(content(merged))).toBe(JSON.stringify(content(whole)));
   }, 180_000);
 });

@@ -110,7 +110,8 @@ export interface EndpointEnrichment {
 
 export interface UnitAnalysis {
   checks: RawCheckRun;
-  evidence: ChecklistEvidence;
+  /** Undefined when another shard checks the unit. */
+  evidence: ChecklistEvidence | undefined;
   inlineSuppressions: InlineSuppression[];
   /** Secret values the unit's code provably uses (masked in every finding, the global ones included). */
   secretValues: string[];
@@ -306,4 +307,22 @@ export function applyEnrichments(endpoints: readonly Endpoint[], enrichments: re
     if (enrichment.rateLimit === undefined) delete endpoint.rateLimit;
     else endpoint.rateLimit = enrichment.rateLimit;
   }
+}
+
+/**
+ * The units a shard checks (all of them without `shard`): each unit, largest first, goes to the shard
+ * with the least source so far. Every shard computes the same split from the same files.
+ */
+export function shardOwnership(plans: readonly UnitPlan[], shard: { index: number; count: number } | undefined): Set<UnitId> {
+  if (shard === undefined) return new Set(plans.map((plan) => plan.id));
+  const load = Array.from({ length: shard.count }, () => 0);
+  const mine = new Set<UnitId>();
+  const weight = (plan: UnitPlan): number => plan.files.reduce((sum, file) => sum + file.size, 0);
+  for (const plan of [...plans].sort((a, b) => weight(b) - weight(a) || (a.id < b.id ? -1 : 1))) {
+    let best = 0;
+    for (let index = 1; index < load.length; index++) if ((load[index] ?? 0) < (load[best] ?? 0)) best = index;
+    load[best] = (load[best] ?? 0) + weight(plan);
+    if (best === shard.index - 1) mine.add(plan.id);
+  }
+  return mine;
 }
