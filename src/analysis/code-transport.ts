@@ -460,9 +460,9 @@ const WEBHOOK_PATH = /(^|[/_-])(webhooks?|hooks?|ipn)([/_-]|$)/i;
 // Words that name webhooks in some APIs and ordinary routes in others (OAuth callbacks, the app's own notifications).
 const AMBIGUOUS_PATH = /(^|[/_-])(callbacks?|notify|notifications?|events?)([/_-]|$)/i;
 const OAUTH_PATH = /(^|[/_-])(auth|oauth2?|login|signin|sso|saml|oidc|openid|social|accounts?)([/_-]|$)/i;
-/** What a signing sender posts: a signature header, a raw body kept for an HMAC, or an event envelope. */
+/** What a signing sender posts: a signature header, a raw body kept for an HMAC (and the frameworks' own ways, from their providers' `webhook.signedInput`), or an event envelope. */
 const SIGNED_INPUT =
-  /['"`][\w-]*signature[\w-]*['"`]|\bsig(?:nature)?_?header\b|x-hub-|x-slack-|x-shopify-hmac|x-twilio|x-webhook|svix-|webhook-id|express\.raw\s*\(|bodyParser\.raw\s*\(|rawBody|get_data\s*\(|\b(event|payload|body|data|notification)\s*(?:\.|\[\s*['"])(type|event_type|eventType|event|topic|action|object_kind)\b/i;
+  /['"`][\w-]*signature[\w-]*['"`]|\bsig(?:nature)?_?header\b|x-hub-|x-slack-|x-shopify-hmac|x-twilio|x-webhook|svix-|webhook-id|rawBody|\b(event|payload|body|data|notification)\s*(?:\.|\[\s*['"])(type|event_type|eventType|event|topic|action|object_kind)\b/i;
 /** The file imports the SDK of a provider that signs the calls it sends. */
 const SIGNING_PROVIDER = /(?:^|\n)\s*(?:from|import)\s+(?:twilio|stripe|svix|slack_sdk|shopify|paypalrestsdk|braintree|mollie|adyen|paddle|mailgun|sendgrid|postmarker)\b|require\(\s*['"](?:twilio|stripe|svix|@octokit\/webhooks|@slack\/bolt|@shopify\/shopify-api|braintree|@mollie\/api-client|@adyen\/api-library|@paddle\/paddle-node-sdk|mailgun\.js|@sendgrid\/eventwebhook)['"]|from\s+['"](?:twilio|stripe|svix|@octokit\/webhooks|@slack\/bolt|@shopify\/shopify-api|braintree|@mollie\/api-client|@adyen\/api-library|@paddle\/paddle-node-sdk|mailgun\.js|@sendgrid\/eventwebhook)['"]/;
 const OAUTH_RETURN = /\b(query|args|GET|searchParams)\b[^\n]{0,40}\b(code|state)\b|authorize_access_token|fetch_token|exchangeCode|getToken\s*\(/;
@@ -490,7 +490,7 @@ export function isWebhookReceiver(endpoint: Endpoint, handler: HandlerInfo | und
   if (endpoint.auth.state === 'protected') return false;
   if (handler && OAUTH_RETURN.test(handler.routeText)) return false;
   const code = handler?.routeText.replace(/^\s*(#|\/\/).*$/gm, '');
-  const signed = code !== undefined && (SIGNED_INPUT.test(code) || (handler !== undefined && importsSigningProvider(handler.source)));
+  const signed = code !== undefined && (webhookInput().signedInput.test(code) || (handler !== undefined && importsSigningProvider(handler.source)));
   // Routes that manage the app's own outgoing webhooks (`POST /webhooks` with the target `url`) receive none.
   if (code !== undefined && !signed && SUBSCRIPTION.test(code)) return false;
   if (WEBHOOK_PATH.test(endpoint.path)) return true;
@@ -516,8 +516,27 @@ export function verifiesSignature(text: string): boolean {
   return WEBHOOK_LIBRARIES.test(text) || VERIFY_HELPER.test(text) || (MANUAL_HMAC.test(text) && (CONSTANT_TIME.test(text) || /==|!=/.test(text)));
 }
 
-/** Reads of the request body in a handler. */
-export const BODY_READ = /\breq\.body\b|\brequest\.(body|data|json|get_json|form|get_data|POST|stream)\b|\bctx\.request\.body\b|await\s+\w*\.(json|text|body)\s*\(|request\.get_data\s*\(|\.rawBody\b|\bpayload\b|\bevent\b/;
+/** Reads of the request body in a handler: the Fetch API's readers, a raw body, an event payload, and the frameworks' (their providers' `webhook.bodyRead`). */
+const BODY_READ = /\brequest\.body\b|await\s+\w*\.(json|text|body)\s*\(|\.rawBody\b|\bpayload\b|\bevent\b/;
+
+let webhookPatterns: { signedInput: RegExp; bodyRead: RegExp } | undefined;
+
+/** The webhook input patterns, the providers' sources joined with the driver's own. */
+function webhookInput(): { signedInput: RegExp; bodyRead: RegExp } {
+  if (!webhookPatterns) {
+    const all = providers().all.flatMap((p) => (p.provider.webhook ? [p.provider.webhook] : []));
+    webhookPatterns = {
+      signedInput: new RegExp([SIGNED_INPUT.source, ...all.flatMap((webhook) => webhook.signedInput ?? [])].join('|'), 'i'),
+      bodyRead: new RegExp([BODY_READ.source, ...all.flatMap((webhook) => webhook.bodyRead ?? [])].join('|')),
+    };
+  }
+  return webhookPatterns;
+}
+
+/** True when a handler's text reads the request body. */
+export function readsBody(text: string): boolean {
+  return webhookInput().bodyRead.test(text);
+}
 
 /** "the Express app created by `express()`", "the Django project configured in `settings.py`". */
 export function describeApp(app: AppEntry): string {

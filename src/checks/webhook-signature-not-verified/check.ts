@@ -1,6 +1,5 @@
 import { at } from '../../analysis/code-auth.js';
 import {
-  BODY_READ,
   CONSTANT_TIME,
   MANUAL_HMAC,
   VERIFY_HELPER,
@@ -11,6 +10,7 @@ import {
   isTestFile,
   isWebhookReceiver,
   lineSnippet,
+  readsBody,
   verifiedByMiddleware,
   verifiesSignature,
 } from '../../analysis/code-transport.js';
@@ -54,7 +54,7 @@ export default defineCheck({
         }
         continue;
       }
-      if (!effect && !BODY_READ.test(handler.node.text)) continue;
+      if (!effect && !readsBody(handler.node.text)) continue;
       report({ messageId: 'missing', data: { endpoint: name }, ...at(ctx, handler.source, handler.node, lineSnippet(handler.source, handler.node)), endpointId: endpoint.id, key: endpoint.id });
     }
   },

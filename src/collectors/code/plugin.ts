@@ -105,6 +105,16 @@ export interface RateLimitProvider {
 export interface TransportProvider {
   /** The language family whose sources the provider reads. */
   family: Family;
+  /**
+   * How the framework's webhook receivers read the request, as regular-expression sources the driver joins
+   * with the other providers' and tests on any handler's text (each must stand alone).
+   */
+  webhook?: {
+    /** Input only a signing sender's call needs: the raw body kept for an HMAC (`express.raw(`, `get_data(`); case-insensitive. */
+    signedInput?: readonly string[];
+    /** Reads of the request body (`req.body`, `request.get_json`, `ctx.request.body`). */
+    bodyRead?: readonly string[];
+  };
   /** The apps the framework creates; the app's `framework` is the plugin id. */
   app?: {
     /** The framework's name in messages (`Express`). */

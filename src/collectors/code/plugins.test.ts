@@ -50,3 +50,16 @@ describe('identity evidence of the authorization providers', () => {
     }
   });
 });
+
+describe('webhook input of the transport providers', () => {
+  it('writes each source so that it stands alone (the driver joins them with its own into one alternation)', () => {
+    const webhooks = transportProviders().flatMap(({ id, provider }) => (provider.webhook ? [{ id, webhook: provider.webhook }] : []));
+    expect(webhooks.map(({ id }) => id)).toEqual(expect.arrayContaining(['express', 'flask', 'koa', 'django', 'fastapi']));
+    for (const { webhook } of webhooks) {
+      for (const source of [...(webhook.signedInput ?? []), ...(webhook.bodyRead ?? [])]) {
+        expect(() => new RegExp(source)).not.toThrow();
+        expect(new RegExp(source).test('')).toBe(false);
+      }
+    }
+  });
+});

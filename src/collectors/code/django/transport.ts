@@ -41,6 +41,7 @@ function corsSettings(source: SourceFile): CorsPolicy[] {
 
 export const djangoTransport: TransportProvider = {
   family: 'python',
+  webhook: { bodyRead: [String.raw`\brequest\.(data|POST)\b`] },
   app: {
     name: 'Django',
     configuredBy(source) {

@@ -6,6 +6,8 @@ import type { TransportProvider } from '../plugin.js';
  */
 export const expressTransport: TransportProvider = {
   family: 'js',
+  // Webhook receivers: express.raw / bodyParser.raw keep the raw body for an HMAC; `req.body` reads it.
+  webhook: { signedInput: [String.raw`express\.raw\s*\(|bodyParser\.raw\s*\(`], bodyRead: [String.raw`\breq\.body\b`] },
   app: {
     name: 'Express',
     createdBy: (call) => call.callee === 'express' || call.callee === 'express.default',

@@ -10,6 +10,8 @@ import type { TransportProvider } from '../plugin.js';
  */
 export const fastapiTransport: TransportProvider = {
   family: 'python',
+  // Starlette's request body readers (`await request.json()`, `request.form()`, `request.stream()`).
+  webhook: { bodyRead: [String.raw`\brequest\.(json|form|stream)\b`] },
   app: {
     name: 'FastAPI',
     createdBy: (call) => call.callee === 'fastapi.FastAPI',

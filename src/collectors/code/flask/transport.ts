@@ -10,6 +10,8 @@ import type { TransportProvider } from '../plugin.js';
  */
 export const flaskTransport: TransportProvider = {
   family: 'python',
+  // Webhook receivers: `request.get_data()` keeps the raw body for an HMAC; the request's body readers.
+  webhook: { signedInput: [String.raw`get_data\s*\(`], bodyRead: [String.raw`\brequest\.(json|get_json|form|get_data|stream)\b`, String.raw`request\.get_data\s*\(`] },
   app: {
     name: 'Flask',
     createdBy: (call) => call.callee === 'flask.Flask',
