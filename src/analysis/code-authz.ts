@@ -798,7 +798,7 @@ function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckCon
   const decorated = ctx ? (decoratorRoleCheck(ctx, scope) ?? gateFunctionRoleCheck(ctx, scope)) : undefined;
   if (decorated) return decorated;
   for (const guard of scope.guards) {
-    const cleaned = guard.replace(/permission_classes|DEFAULT_PERMISSION_CLASSES|\b(rest_framework\.)?permissions\.(?=\w)|\bpermissions\.(IsAuthenticated\w*|AllowAny)/gi, '');
+    const cleaned = guardPlumbing().reduce((text, plumbing) => text.replace(plumbing, ''), guard);
     const match = ROLE_WORDS.exec(cleaned);
     if (!match) continue;
     const before = /[\w.@]*$/.exec(cleaned.slice(0, match.index))?.[0] ?? '';
@@ -821,6 +821,14 @@ function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckCon
     }
   }
   return undefined;
+}
+
+let plumbingList: RegExp[] | undefined;
+
+/** The providers' guard plumbing (global patterns), in registry order. */
+function guardPlumbing(): RegExp[] {
+  plumbingList ??= authzProviders().flatMap((provider) => (provider.guardPlumbing ? [provider.guardPlumbing] : []));
+  return plumbingList;
 }
 
 export function shorten(text: string, max = 80): string {

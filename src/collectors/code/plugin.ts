@@ -202,6 +202,8 @@ export interface AuthzProvider {
   roleHook?(scope: AuthzScope, endpoint: Endpoint, handler: Node): string | undefined;
   objectEvidence?(scope: AuthzScope, handler: HandlerScope, callers: ReadonlySet<string>): ObjectEvidence;
   identity?: IdentityEvidence;
+  /** Guard text that names no role (DRF's `permission_classes`, `IsAuthenticated`), removed before a guard is read for role words; a global pattern. */
+  guardPlumbing?: RegExp;
 }
 
 /**

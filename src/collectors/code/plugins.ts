@@ -1,6 +1,7 @@
 import { allCollectors } from './index.js';
 import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
+import { DRF_PERMISSION_PLUMBING } from './django/guards.js';
 import { djangoIdentity } from './django/identity.js';
 import { fastapiAuthz } from './fastapi/authz.js';
 import { flaskAuthz } from './flask/authz.js';
@@ -98,7 +99,7 @@ const transports: Record<string, TransportProvider> = {
 /** Frameworks with authorization providers (what a framework declares beside a route's handler). */
 const authz: Record<string, AuthzProvider> = {
   ariadne: pythonGraphqlAuthz,
-  django: { ...djangoAuthz, identity: djangoIdentity },
+  django: { ...djangoAuthz, identity: djangoIdentity, guardPlumbing: DRF_PERMISSION_PLUMBING },
   fastapi: fastapiAuthz,
   fastify: fastifyAuthz,
   flask: flaskAuthz,
