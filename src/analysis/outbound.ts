@@ -55,6 +55,19 @@ export function outboundCalls(source: SourceFile): OutboundCall[] {
   return out;
 }
 
+const outboundById = new WeakMap<SourceFile, Map<number, OutboundCall>>();
+
+/** The request through a known HTTP client that `call` makes, if any (indexed by call node once per file). */
+export function outboundCallOf(source: SourceFile, call: CallSite): OutboundCall | undefined {
+  let byId = outboundById.get(source);
+  if (!byId) {
+    byId = new Map();
+    for (const candidate of outboundCalls(source)) if (!byId.has(candidate.call.node.id)) byId.set(candidate.call.node.id, candidate);
+    outboundById.set(source, byId);
+  }
+  return byId.get(call.node.id);
+}
+
 /** Every call shaped like an outbound request (known libraries and clients named as such), with its method when written. */
 export function outboundRequests(source: SourceFile): OutboundRequest[] {
   const out: OutboundRequest[] = [];

@@ -1,6 +1,6 @@
 import { isPython, resolveValue } from '../../analysis/code-auth.js';
 import { callAt, functionText, hitData, optionValue, siteOf, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
-import { outboundCalls } from '../../analysis/outbound.js';
+import { outboundCallOf } from '../../analysis/outbound.js';
 import { type CallSite, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
@@ -49,7 +49,7 @@ export default defineCheck({
     const hits = taintedSinks(ctx, {
       kind: 'url',
       match(source: SourceFile, call: CallSite): SinkMatch | undefined {
-        const outbound = outboundCalls(source).find((candidate) => candidate.call.node.id === call.node.id);
+        const outbound = outboundCallOf(source, call);
         if (!outbound?.url || !follows(source, call, outbound.library, outbound.options)) return undefined;
         return { args: [outbound.url], what: call.written };
       },

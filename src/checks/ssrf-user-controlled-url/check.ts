@@ -1,5 +1,5 @@
 import { callAt, functionText, hitData, taintedSinks, URL_GUARD, type SinkMatch } from '../../analysis/code-input.js';
-import { outboundCalls } from '../../analysis/outbound.js';
+import { outboundCallOf } from '../../analysis/outbound.js';
 import type { CallSite } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
@@ -13,7 +13,7 @@ import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 
 function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
-  const outbound = outboundCalls(source).find((candidate) => candidate.call.node.id === call.node.id);
+  const outbound = outboundCallOf(source, call);
   if (!outbound?.url) return undefined;
   return { args: [outbound.url], what: call.written };
 }
