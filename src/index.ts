@@ -74,6 +74,12 @@ export interface AuditOptions {
    */
   jobs?: number;
   /**
+   * Free each unit's syntax trees after every stage and parse its files again for the next, so that
+   * memory follows the largest unit in flight rather than the whole tree; costs the extra parses.
+   * Default: when the code exceeds 24 MiB. Results do not depend on it.
+   */
+  streamUnits?: boolean;
+  /**
    * Folder of the result cache (engine/unit-cache.ts): a unit whose files, specs, configuration and
    * options are unchanged is not analysed again. Off unless given (the CLI turns it on by default).
    */
@@ -110,6 +116,9 @@ export const VERSION = readVersion();
 
 /** Below this much source code, starting worker threads costs more than it saves: unless `jobs` is given, the units run on this thread. */
 const WORKER_MIN_SOURCE_BYTES = 1024 * 1024;
+
+/** Above this much source code, each unit frees its trees between stages (and parses again): see `streamUnits`. */
+const STREAM_MIN_SOURCE_BYTES = 24 * 1024 * 1024;
 
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   const left = `${a.file ?? ''}\u0000${String(a.line ?? 0).padStart(9, '0')}\u0000${a.message}`;
@@ -268,6 +277,8 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   const plans = planUnits(files);
   const jobs = Math.min(options.jobs ?? defaultJobs(), plans.length);
   const sourceBytes = plans.reduce((sum, plan) => sum + plan.files.reduce((bytes, file) => bytes + file.size, 0), 0);
+  // Past this much code, trees are freed after each stage and parsed again for the next: memory follows one unit, not the tree.
+  const streaming = options.streamUnits ?? sourceBytes >= STREAM_MIN_SOURCE_BYTES;
   // Workers know the catalogue's checks only (a test's own check objects stay on this thread).
   const catalogued = new Set(allChecks);
   const pool =
@@ -285,6 +296,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
           protoFiles: protos.map((document) => document.file),
           scope: { includeTests: options.includeTests === true, ...(config.include === undefined ? {} : { include: config.include }), ...(config.exclude === undefined ? {} : { exclude: config.exclude }) },
           ...(options.fileBudgetMs === undefined ? {} : { fileBudgetMs: options.fileBudgetMs }),
+          streaming,
         })
       : undefined;
   if (pool) progress({ stage: 'workers', total: jobs });
@@ -292,7 +304,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     pool?.handles(plans) ??
     plans.map((plan) => {
       const left: ExcludedFile[] = [];
-      return new LocalUnit(new UnitSession(plan, shared, options.fileBudgetMs), sourceReader(left), () => left.splice(0));
+      return new LocalUnit(new UnitSession(plan, shared, options.fileBudgetMs, streaming), sourceReader(left), () => left.splice(0));
     });
   const disk = options.cache === undefined || options.cache === false ? undefined : new ResultCache(options.cache);
   // A shard records what its own units produce; a merge answers from the shards' records first.

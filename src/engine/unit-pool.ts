@@ -32,13 +32,13 @@ export class LocalUnit implements UnitHandle {
     return { ...extracted, excluded: this.excluded() };
   }
 
-  enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
-    return Promise.resolve(this.session.enrich(endpoints, apis).diagnostics);
+  async enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
+    return (await this.session.enrich(endpoints, apis)).diagnostics;
   }
 
-  check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
+  async check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
     // The specs are the main thread's own: their lazy diagnostics are drained there.
-    return Promise.resolve({ ...this.session.check(input), exhausted: this.session.exhausted(), specDiagnostics: [] });
+    return { ...(await this.session.check(input)), exhausted: this.session.exhausted(), specDiagnostics: [] };
   }
 
   dispose(): Promise<void> {

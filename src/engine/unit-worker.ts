@@ -59,7 +59,7 @@ const checksById = new Map(allChecks.map((check) => [check.id, check]));
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'extract': {
-      const session = new UnitSession(request.plan, shared, setup.fileBudgetMs);
+      const session = new UnitSession(request.plan, shared, setup.fileBudgetMs, setup.streaming);
       sessions.set(request.plan.id, session);
       const excluded: ExcludedFile[] = [];
       const diagnostics: Diagnostic[] = [];
@@ -89,7 +89,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         const check = checksById.get(id);
         return check ? [check] : [];
       });
-      const analysis = session.check({ ...request, checks, evidenceChecks: new Set(request.evidenceChecks) });
+      const analysis = await session.check({ ...request, checks, evidenceChecks: new Set(request.evidenceChecks) });
       const specDiagnostics = shared.specs.flatMap((spec) => drainSpecDiagnostics(spec));
       return { ...analysis, exhausted: session.exhausted(), specDiagnostics };
     }
@@ -101,8 +101,12 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
+// One request at a time: a unit's trees are alive only while its own request runs (see UnitSession's streaming).
+let queue: Promise<unknown> = Promise.resolve();
 port.on('message', (message: { id: number; request: WorkerRequest }) => {
-  handle(message.request).then(
+  const done = queue.then(() => handle(message.request));
+  queue = done.catch(() => undefined);
+  done.then(
     (result) => {
       port.postMessage({ id: message.id, result });
     },

@@ -65,6 +65,15 @@ describe('analysis units', () => {
     expect(JSON.stringify(content(two))).toBe(JSON.stringify(content(one)));
   }, 120_000);
 
+  it('writes the same report when each unit frees its trees between stages and parses them again', async () => {
+    const options = { root, name: 'units', today: '2026-12-07', experimental: true, fileBudgetMs: 0 };
+    const kept = await audit({ ...options, jobs: 1, streamUnits: false });
+    const streamed = await audit({ ...options, jobs: 1, streamUnits: true });
+    const streamedOnWorkers = await audit({ ...options, jobs: 2, streamUnits: true });
+    expect(JSON.stringify(content(streamed))).toBe(JSON.stringify(content(kept)));
+    expect(JSON.stringify(content(streamedOnWorkers))).toBe(JSON.stringify(content(kept)));
+  }, 180_000);
+
   it('answers a re-audit of an unchanged tree from the cache, byte for byte, and re-analyses only a changed unit', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'apisec-cache-'));
     try {

@@ -136,17 +136,40 @@ export interface UnitCheckInput {
 export class UnitSession {
   private sources: SourceFile[] = [];
   private texts = new Map<string, string>();
-  private enriched: { endpoints: Endpoint[]; context: CheckContext } | undefined;
+  private enriched: { endpoints: Endpoint[]; apis: Api[]; context: CheckContext } | undefined;
+  /** The files that parsed at extraction: parsed again, from their texts, when `streaming` freed the trees. */
+  private parsedFiles: WorkspaceFile[] = [];
+  /** Streaming: the unit's endpoints before the enrichers completed them. */
+  private unenriched: Endpoint[] | undefined;
 
   private readonly budget: FileBudget;
 
-  /** `fileBudgetMs`: the per-file budget of the unit's files (see parsing/budget.ts). */
+  /**
+   * `fileBudgetMs`: the per-file budget of the unit's files (see parsing/budget.ts). `streaming`: free
+   * the trees after each stage and parse again for the next (a large tree's memory is its trees).
+   */
   constructor(
     readonly plan: UnitPlan,
     private readonly shared: SharedInputs,
     fileBudgetMs?: number,
+    private readonly streaming = false,
   ) {
     this.budget = new FileBudget(fileBudgetMs);
+  }
+
+  /** The unit's trees, parsed again from the texts read at extraction if a stage freed them. */
+  private async trees(): Promise<void> {
+    if (this.sources.length > 0 || this.parsedFiles.length === 0) return;
+    // The same files, the same texts: the same trees. Their diagnostics were reported at extraction.
+    const parsed = await parseSources(this.parsedFiles, (file) => Promise.resolve(this.texts.get(file.path)), this.budget);
+    this.sources = parsed.sources;
+    pauseBudget();
+  }
+
+  private release(): void {
+    if (!this.streaming) return;
+    freeSources(this.sources);
+    this.sources = [];
   }
 
   /** The unit's files whose analysis ran out of time, in the order they were parsed. */
@@ -162,9 +185,10 @@ export class UnitSession {
   async extract(readSource: TextReader): Promise<ExtractResult> {
     const diagnostics: Diagnostic[] = [];
     const parsed = await parseSources(this.plan.files, async (file) => {
-      const text = await readSource(file);
-      if (typeof text === 'string') this.texts.set(file.path, text);
-      return text;
+      const read = await readSource(file);
+      const text = typeof read === 'string' ? read : read !== undefined && 'text' in read ? read.text : undefined;
+      if (text !== undefined) this.texts.set(file.path, text);
+      return read;
     }, this.budget);
     diagnostics.push(...parsed.diagnostics);
     this.sources = parsed.sources;
@@ -188,13 +212,26 @@ export class UnitSession {
       }
     });
     pauseBudget();
-    return { routes, diagnostics, sourceCount: this.sources.length };
+    const parsedPaths = new Set(this.sources.map((source) => source.file));
+    this.parsedFiles = this.plan.files.filter((file) => parsedPaths.has(file.path));
+    const sourceCount = this.sources.length;
+    this.release();
+    return { routes, diagnostics, sourceCount };
   }
 
   /** Completes the unit's endpoints (in place) with what its code shows about authorization and rate limiting. */
-  enrich(endpoints: Endpoint[], apis: Api[]): { enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] } {
+  async enrich(endpoints: Endpoint[], apis: Api[]): Promise<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }> {
+    await this.trees();
+    // Streaming: the checks will need the enrichers' analyses again, from the endpoints as they are now.
+    if (this.streaming) this.unenriched = structuredClone(endpoints);
     const context = this.context(endpoints, apis);
-    this.enriched = { endpoints, context };
+    this.enriched = { endpoints, apis, context };
+    const diagnostics = this.runEnrichers(context);
+    this.release();
+    return { enrichments: endpoints.map(enrichmentOf), diagnostics };
+  }
+
+  private runEnrichers(context: CheckContext): Diagnostic[] {
     const diagnostics: Diagnostic[] = [];
     for (const enricher of allEnrichers) {
       try {
@@ -208,13 +245,23 @@ export class UnitSession {
       }
     }
     pauseBudget();
-    return { enrichments: endpoints.map(enrichmentOf), diagnostics };
+    return diagnostics;
   }
 
   /** Runs the checks that read code on the unit's (enriched) endpoints, and gathers the checklist's evidence. */
-  check(input: UnitCheckInput): UnitAnalysis {
+  async check(input: UnitCheckInput): Promise<UnitAnalysis> {
+    await this.trees();
     // The enrichers' context, kept: analyses cached on it (rate-limit coverage, handler indexes) are not redone.
-    const context = this.enriched?.context ?? this.context(input.endpoints, input.apis);
+    // When the trees were parsed again, those analyses point into freed trees: the enrichers run again on a
+    // fresh context and fresh copies of the endpoints (analyses are cached per endpoint object too, and some
+    // read what the collectors set before the enrichers completed it).
+    const kept = this.enriched;
+    let context: CheckContext;
+    if (kept === undefined) context = this.context(input.endpoints, input.apis);
+    else if (this.streaming && this.unenriched !== undefined) {
+      context = this.context(structuredClone(this.unenriched), kept.apis);
+      this.runEnrichers(context);
+    } else context = kept.context;
     context.workspaceEndpoints = input.workspaceEndpoints;
     const checks = runChecksRaw(input.checks, context, { experimental: input.experimental, evidenceChecks: input.evidenceChecks });
     pauseBudget();
@@ -247,6 +294,7 @@ export class UnitSession {
     this.sources = [];
     this.texts.clear();
     this.enriched = undefined;
+    this.unenriched = undefined;
   }
 }
 
@@ -271,6 +319,8 @@ export interface WorkerSetup {
   protoFiles: string[];
   scope: { includeTests: boolean; include?: string[]; exclude?: string[] };
   fileBudgetMs?: number;
+  /** Free each unit's trees between stages (see UnitSession). */
+  streaming: boolean;
 }
 
 export type WorkerRequest =

@@ -33,17 +33,26 @@ export function setBudgetClock(clock?: () => number): void {
 export class FileBudget {
   readonly limitMs: number;
   private readonly files: FileClock[] = [];
+  private readonly byFile = new Map<string, FileClock>();
 
   /** A budget of 0 or less (or not finite) turns budgeting off. */
   constructor(perFileMs: number = DEFAULT_FILE_BUDGET_MS) {
     this.limitMs = perFileMs > 0 ? perFileMs : Number.POSITIVE_INFINITY;
   }
 
-  /** Registers a parsed file; `spentMs` is what parsing it already cost. */
+  /** Registers a parsed file; `spentMs` is what parsing it already cost. A file parsed again keeps its clock. */
   register(tree: Tree, file: string, spentMs = 0): void {
+    const known = this.byFile.get(file);
+    if (known) {
+      known.spentMs += spentMs;
+      known.exhausted ||= known.spentMs > known.limitMs;
+      clocks.set(tree, known);
+      return;
+    }
     const clock = { file, spentMs, limitMs: this.limitMs, exhausted: spentMs > this.limitMs };
     clocks.set(tree, clock);
     this.files.push(clock);
+    this.byFile.set(file, clock);
   }
 
   /** Files that used their budget, in the order they were registered, with the time they used. */
