@@ -31,10 +31,19 @@ export interface ChecklistEvidence {
   /** Endpoints that revoke or rotate credentials (tokens, sessions, API keys), found by their paths: leads only. */
   revocation: Endpoint[];
   /** What refresh and logout/revoke handlers and token libraries do to server-side token state. */
-  tokens: Pick<TokenLifecycle, 'rotation' | 'revocation' | 'undecided'>;
+  tokens: Pick<TokenLifecycle, 'rotation' | 'revocation'> & { undecided: { endpoint: Endpoint; opaque: string[] }[] };
   /** The models that hold API keys, with their digest, scope, environment and prefix columns, and key prefixes generated. */
-  apiKeys: ApiKeyLifecycle;
+  apiKeys: { stores: KeyStoreEvidence[]; prefixes: ApiKeyLifecycle['prefixes'] };
 }
+
+/**
+ * A model that holds API keys, as data: what the checklist reads of it. Evidence crosses threads
+ * (engine/units.ts), so it holds no syntax node or source file.
+ */
+export type KeyStoreEvidence = Omit<ApiKeyLifecycle['stores'][number], 'generatedPlaintext' | 'lookups'> & {
+  generatedPlaintext?: { location: Location; snippet: string };
+  lookups: { hashed: boolean; lookup: { column: string } }[];
+};
 
 /** Libraries whose middleware gives every request an id that the logs carry. */
 const JS_REQUEST_ID = /^(cls-rtracer|express-request-id|express-correlation-id|correlation-id|express-pino-logger|hono\/request-id|@fastify\/request-context|nestjs-cls|koa-requestid|@koa\/request-id)(\.|$)/;
@@ -221,8 +230,24 @@ export function gatherEvidence(ctx: CheckContext): ChecklistEvidence {
     hsts: hsts(ctx.sources),
     oauthClients: oauthClients(ctx.sources).map(({ location, snippet, detail, pkce }) => ({ location, snippet, detail, pkce })),
     revocation: revocationEndpoints(ctx.inventory.endpoints),
-    tokens: tokenLifecycle(ctx),
-    apiKeys: apiKeyLifecycle(ctx),
+    tokens: tokensOf(tokenLifecycle(ctx)),
+    apiKeys: apiKeysOf(apiKeyLifecycle(ctx)),
+  };
+}
+
+function tokensOf({ rotation, revocation, undecided }: TokenLifecycle): ChecklistEvidence['tokens'] {
+  return { rotation, revocation, undecided: undecided.map(({ endpoint, opaque }) => ({ endpoint, opaque })) };
+}
+
+function apiKeysOf({ stores, prefixes }: ApiKeyLifecycle): ChecklistEvidence['apiKeys'] {
+  return {
+    stores: stores.map((store) => {
+      const { generatedPlaintext, lookups, ...columns } = store;
+      // The default that fills the key column is told by its place; its syntax node stays behind.
+      const generated = generatedPlaintext === undefined ? {} : { generatedPlaintext: { location: generatedPlaintext.location, snippet: generatedPlaintext.snippet } };
+      return { ...columns, ...generated, lookups: lookups.map(({ hashed, lookup }) => ({ hashed, lookup: { column: lookup.column } })) };
+    }),
+    prefixes,
   };
 }
 

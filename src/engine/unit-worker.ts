@@ -101,6 +101,21 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
+/** Where in a result the first value that cannot cross threads sits, e.g. `routes[3].endpoint.handler.node`. */
+function uncloneable(value: unknown, path = 'result', depth = 0): string {
+  try {
+    structuredClone(value);
+    return '';
+  } catch {
+    if (depth > 12 || typeof value !== 'object' || value === null) return path;
+    for (const [key, child] of Object.entries(value)) {
+      const found = uncloneable(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+      if (found !== '') return found;
+    }
+    return path;
+  }
+}
+
 // One request at a time: a unit's trees are alive only while its own request runs (see UnitSession's streaming).
 let queue: Promise<unknown> = Promise.resolve();
 port.on('message', (message: { id: number; request: WorkerRequest }) => {
@@ -108,7 +123,12 @@ port.on('message', (message: { id: number; request: WorkerRequest }) => {
   queue = done.catch(() => undefined);
   done.then(
     (result) => {
-      port.postMessage({ id: message.id, result });
+      try {
+        port.postMessage({ id: message.id, result });
+      } catch (error) {
+        // Only data crosses threads: a result that cannot be copied is a bug to report, not a crash.
+        port.postMessage({ id: message.id, error: `the ${message.request.type} result of a unit could not be sent to the main thread (${uncloneable(result)}): ${error instanceof Error ? error.message : String(error)}` });
+      }
     },
     (error: unknown) => {
       port.postMessage({ id: message.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
