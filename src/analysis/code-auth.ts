@@ -8,7 +8,7 @@ import {
   elementsOf,
   enclosingFunction,
   callSiteAt,
-  factsOf,
+  callsAnsweredBy,
   literalValue,
   locationOf,
   propertyOf,
@@ -439,19 +439,7 @@ const jwtCache = new WeakMap<SourceFile, JwtCall[]>();
 export function jwtCalls(source: SourceFile): JwtCall[] {
   const cached = jwtCache.get(source);
   if (cached) return cached;
-  const out: JwtCall[] = [];
-  const providers = jwtProviders().filter((provider) => provider.languages.includes(source.language));
-  if (providers.length > 0) {
-    for (const call of factsOf(source).calls) {
-      for (const provider of providers) {
-        const found = provider.call(source, call);
-        if (found) {
-          out.push(found);
-          break;
-        }
-      }
-    }
-  }
+  const out = callsAnsweredBy(source, jwtProviders());
   jwtCache.set(source, out);
   return out;
 }

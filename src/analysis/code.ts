@@ -1,3 +1,4 @@
+import type { SourceLanguage } from '../parsing/languages.js';
 import type { Node } from 'web-tree-sitter';
 import type { CheckContext, ProjectInfo, SourceFile } from '../engine/context.js';
 import type { Location } from '../model/types.js';
@@ -333,6 +334,29 @@ export function qualify(node: Node | null | undefined, imports: ReadonlyMap<stri
     default:
       return undefined;
   }
+}
+
+/** Providers of the framework plugins that recognise calls of a library family (JWT, HTTP clients …). */
+export interface CallProvider<T> {
+  languages: readonly SourceLanguage[];
+  call(source: SourceFile, call: CallSite): T | undefined;
+}
+
+/** Each call of the file asked of the providers of its language, in order: the first answer wins. */
+export function callsAnsweredBy<T>(source: SourceFile, providers: readonly CallProvider<T>[]): T[] {
+  const out: T[] = [];
+  const mine = providers.filter((provider) => provider.languages.includes(source.language));
+  if (mine.length === 0) return out;
+  for (const call of factsOf(source).calls) {
+    for (const provider of mine) {
+      const found = provider.call(source, call);
+      if (found) {
+        out.push(found);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 export function factsOf(source: SourceFile): FileFacts {

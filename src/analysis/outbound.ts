@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../engine/context.js';
-import { factsOf, type CallSite } from './code.js';
+import { callsAnsweredBy, factsOf, type CallSite } from './code.js';
 import { httpClientProviders } from '../collectors/code/plugins.js';
 
 /**
@@ -38,19 +38,7 @@ const outboundCache = new WeakMap<SourceFile, OutboundCall[]>();
 export function outboundCalls(source: SourceFile): OutboundCall[] {
   const cached = outboundCache.get(source);
   if (cached) return cached;
-  const out: OutboundCall[] = [];
-  const providers = httpClientProviders().filter((provider) => provider.languages.includes(source.language));
-  if (providers.length > 0) {
-    for (const call of factsOf(source).calls) {
-      for (const provider of providers) {
-        const found = provider.call(source, call);
-        if (found) {
-          out.push(found);
-          break;
-        }
-      }
-    }
-  }
+  const out = callsAnsweredBy(source, httpClientProviders());
   outboundCache.set(source, out);
   return out;
 }
