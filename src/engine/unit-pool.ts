@@ -104,6 +104,15 @@ class UnitWorker {
     return worker;
   }
 
+  private workspace: readonly Endpoint[] | undefined;
+
+  /** Sends the workspace's endpoints once (one copy per worker, not one per unit). */
+  async shareWorkspace(endpoints: readonly Endpoint[]): Promise<void> {
+    if (this.workspace === endpoints) return;
+    this.workspace = endpoints;
+    await this.request({ type: 'workspace', endpoints: [...endpoints] });
+  }
+
   request<T>(request: WorkerRequest): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;
@@ -135,14 +144,15 @@ class WorkerUnit implements UnitHandle {
     return answer.diagnostics;
   }
 
-  check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
+  async check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
+    // The workspace's endpoints, for the checks that look across units, go once to each worker.
+    await this.worker.shareWorkspace(input.workspaceEndpoints);
     return this.worker.request({
       type: 'check',
       unit: this.plan.id,
-      // The worker kept the endpoints it enriched; the workspace's go along for the checks that look across units.
+      // The worker kept the endpoints it enriched.
       endpoints: [],
       apis: [],
-      workspaceEndpoints: [...input.workspaceEndpoints],
       checkIds: input.checks.map((check) => check.id),
       experimental: input.experimental,
       evidenceChecks: [...input.evidenceChecks],

@@ -8,7 +8,7 @@ import { loadProto } from '../collectors/spec/protobuf.js';
 import type { GraphqlDocument, ProtoDocument, SpecDocument } from './context.js';
 import { readTextFile } from '../workspace/read.js';
 import { scopeReasonOfText, scopeRules, type ExcludedFile } from '../workspace/scope.js';
-import type { Diagnostic } from '../model/types.js';
+import type { Diagnostic, Endpoint } from '../model/types.js';
 import { UnitSession, type SharedInputs, type WorkerRequest, type WorkerSetup } from './units.js';
 
 const setup = workerData as WorkerSetup;
@@ -55,6 +55,7 @@ const shared = sharedInputs();
 const scope = scopeRules(setup.scope);
 const sessions = new Map<string, UnitSession>();
 const checksById = new Map(allChecks.map((check) => [check.id, check]));
+let workspace: Endpoint[] = [];
 
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
@@ -89,9 +90,13 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         const check = checksById.get(id);
         return check ? [check] : [];
       });
-      const analysis = await session.check({ ...request, checks, evidenceChecks: new Set(request.evidenceChecks) });
+      const analysis = await session.check({ ...request, workspaceEndpoints: workspace, checks, evidenceChecks: new Set(request.evidenceChecks) });
       const specDiagnostics = shared.specs.flatMap((spec) => drainSpecDiagnostics(spec));
       return { ...analysis, exhausted: session.exhausted(), specDiagnostics };
+    }
+    case 'workspace': {
+      workspace = request.endpoints;
+      return undefined;
     }
     case 'dispose': {
       sessions.get(request.unit)?.dispose();

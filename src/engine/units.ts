@@ -331,12 +331,13 @@ export type WorkerRequest =
       unit: UnitId;
       endpoints: Endpoint[];
       apis: Api[];
-      workspaceEndpoints: Endpoint[];
       checkIds: string[];
       experimental: boolean;
       evidenceChecks: string[];
     }
-  | { type: 'dispose'; unit: UnitId };
+  | { type: 'dispose'; unit: UnitId }
+  /** Every endpoint of the workspace, enriched: sent once per worker, read by each unit's checks. */
+  | { type: 'workspace'; endpoints: Endpoint[] };
 
 export function enrichmentOf(endpoint: Endpoint): EndpointEnrichment {
   return {
