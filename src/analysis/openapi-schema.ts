@@ -16,6 +16,7 @@ import {
   type Operation,
   type SchemaUse,
   type SchemaVisit,
+  SpecContextCache,
 } from './openapi.js';
 
 /** The JSON types a schema declares (`type: x`, 3.1 `type: [x, 'null']`); empty when untyped. */
@@ -287,14 +288,14 @@ export interface PageSizeParameter {
   operations: Operation[];
 }
 
-const pageSizeCache = new WeakMap<SpecDocument, Map<string, PageSizeParameter>>();
+const pageSizeCache = new SpecContextCache<Map<string, PageSizeParameter>>();
 
 /**
  * Query parameters of GET operations that size a page (`limit`, `per_page`, `$top`…) and are
  * numeric, by parameter node. `page-size-unbounded` owns their schemas; the integer check skips them.
  */
 export function pageSizeParameters(ctx: CheckContext, doc: SpecDocument): Map<string, PageSizeParameter> {
-  const cached = pageSizeCache.get(doc);
+  const cached = pageSizeCache.get(ctx, doc);
   if (cached) return cached;
   const out = new Map<string, PageSizeParameter>();
   for (const op of pathOperations(ctx, doc)) {
@@ -313,7 +314,7 @@ export function pageSizeParameters(ctx: CheckContext, doc: SpecDocument): Map<st
       else out.set(key, { param, schema, name, operations: [op] });
     }
   }
-  pageSizeCache.set(doc, out);
+  pageSizeCache.set(ctx, doc, out);
   return out;
 }
 
@@ -468,7 +469,7 @@ class OperationSet {
   private static readonly LIST_LIMIT = 32;
 }
 
-const fastUsageCache = new WeakMap<SpecDocument, Map<string, SchemaUse>>();
+const fastUsageCache = new SpecContextCache<Map<string, SchemaUse>>();
 
 /**
  * The same answer as `schemaUsage` (every schema node reachable from an operation, once, with
@@ -479,7 +480,7 @@ const fastUsageCache = new WeakMap<SpecDocument, Map<string, SchemaUse>>();
  * per-operation walk visits millions of nodes; this visits each node and edge once.
  */
 export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, SchemaUse> {
-  const cached = fastUsageCache.get(doc);
+  const cached = fastUsageCache.get(ctx, doc);
   if (cached) return cached;
   const ops = operations(ctx, doc);
   const nodes: GraphNode[] = [];
@@ -654,7 +655,7 @@ export function schemaUsage(ctx: CheckContext, doc: SpecDocument): Map<string, S
       firstOperation,
     });
   });
-  fastUsageCache.set(doc, usage);
+  fastUsageCache.set(ctx, doc, usage);
   return usage;
 }
 

@@ -16,6 +16,7 @@ import {
   securitySchemes,
   stringAt,
   type Operation,
+  SpecContextCache,
 } from './openapi.js';
 import { words } from '../inventory/classify.js';
 
@@ -147,11 +148,11 @@ export interface ParameterUse {
   operations: Operation[];
 }
 
-const parameterUseCache = new WeakMap<SpecDocument, ParameterUse[]>();
+const parameterUseCache = new SpecContextCache<ParameterUse[]>();
 
 /** Every parameter definition reached by a served operation, once (a `$ref`'d one at its component). */
 export function parameterUses(ctx: CheckContext, doc: SpecDocument): ParameterUse[] {
-  const cached = parameterUseCache.get(doc);
+  const cached = parameterUseCache.get(ctx, doc);
   if (cached) return cached;
   const byKey = new Map<string, ParameterUse>();
   for (const op of servedOperations(ctx, doc)) {
@@ -166,7 +167,7 @@ export function parameterUses(ctx: CheckContext, doc: SpecDocument): ParameterUs
     }
   }
   const out = [...byKey.values()];
-  parameterUseCache.set(doc, out);
+  parameterUseCache.set(ctx, doc, out);
   return out;
 }
 

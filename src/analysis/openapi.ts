@@ -73,7 +73,29 @@ export interface Operation {
   endpoint: Endpoint | undefined;
 }
 
-const operationCache = new WeakMap<SpecDocument, Operation[]>();
+/**
+ * A cache of what is read from a spec document in a context: operations carry their endpoint, and
+ * which endpoint that is depends on the inventory the context holds (engine/units.ts gives each
+ * unit its own), so nothing read through `operations` is shared between contexts.
+ */
+export class SpecContextCache<T> {
+  private readonly byContext = new WeakMap<CheckContext, WeakMap<SpecDocument, T>>();
+
+  get(ctx: CheckContext, doc: SpecDocument): T | undefined {
+    return this.byContext.get(ctx)?.get(doc);
+  }
+
+  set(ctx: CheckContext, doc: SpecDocument, value: T): void {
+    let byDoc = this.byContext.get(ctx);
+    if (!byDoc) {
+      byDoc = new WeakMap();
+      this.byContext.set(ctx, byDoc);
+    }
+    byDoc.set(doc, value);
+  }
+}
+
+const operationCache = new SpecContextCache<Operation[]>();
 const endpointIndexCache = new WeakMap<CheckContext, Map<string, Endpoint>>();
 
 function endpointIndex(ctx: CheckContext): Map<string, Endpoint> {
@@ -94,7 +116,7 @@ function endpointIndex(ctx: CheckContext): Map<string, Endpoint> {
 
 /** Every operation of a document (paths and OAS 3.1 webhooks), path-item `$ref`s followed. */
 export function operations(ctx: CheckContext, doc: SpecDocument): Operation[] {
-  const cached = operationCache.get(doc);
+  const cached = operationCache.get(ctx, doc);
   if (cached) return cached;
   const index = endpointIndex(ctx);
   const out: Operation[] = [];
@@ -116,7 +138,7 @@ export function operations(ctx: CheckContext, doc: SpecDocument): Operation[] {
   };
   collect('paths', false);
   collect('webhooks', true);
-  operationCache.set(doc, out);
+  operationCache.set(ctx, doc, out);
   return out;
 }
 

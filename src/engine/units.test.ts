@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,28 @@ let root: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'apisec-units-'));
   for (const [to, from] of SERVICES) cpSync(fixture(from), join(root, to), { recursive: true });
+  // A description of the Go service: its operations are served by the third unit, and read by checks in every unit.
+  writeFileSync(
+    join(root, 'services/notes/openapi.yaml'),
+    [
+      'openapi: 3.0.3',
+      'info: { title: Notes, version: "1.0" }',
+      'components:',
+      '  securitySchemes:',
+      '    bearer: { type: http, scheme: bearer }',
+      'security: [{ bearer: [] }]',
+      'paths:',
+      '  /legacy/export:',
+      '    get:',
+      '      parameters: [{ name: token, in: query, schema: { type: string } }]',
+      '      responses: { "200": { description: the export } }',
+      '  /beta/feed:',
+      '    get:',
+      '      security: []',
+      '      responses: { "200": { description: the feed } }',
+      '',
+    ].join('\n'),
+  );
 });
 
 afterAll(() => {
@@ -60,8 +82,11 @@ describe('analysis units', () => {
     const two = await audit({ ...options, jobs: 2, onProgress: (event) => events.push(event) });
     expect(events.some((event) => event.stage === 'workers' && event.total === 2)).toBe(true);
     // Four languages' routes and findings, not an empty audit that is trivially the same.
-    expect(new Set(one.inventory.endpoints.flatMap((endpoint) => endpoint.sources.map((source) => source.via)))).toEqual(new Set(['express', 'gin', 'flask', 'spring']));
+    expect(new Set(one.inventory.endpoints.flatMap((endpoint) => endpoint.sources.flatMap((source) => (source.kind === 'code' ? [source.via] : []))))).toEqual(new Set(['express', 'gin', 'flask', 'spring']));
     expect(one.findings.length).toBeGreaterThan(0);
+    // The spec's operations meet the Go routes they describe.
+    expect(one.findings.some((finding) => finding.location.file === 'services/notes/openapi.yaml')).toBe(true);
+    expect(one.inventory.endpoints.some((endpoint) => endpoint.path === '/legacy/export' && endpoint.sources.some((source) => source.kind === 'spec') && endpoint.sources.some((source) => source.kind === 'code'))).toBe(true);
     expect(JSON.stringify(content(two))).toBe(JSON.stringify(content(one)));
   }, 120_000);
 

@@ -1,6 +1,6 @@
-import { calibrate, nodeKey, operationLabel, responseSchemas, walkSchema, type Operation } from '../../analysis/openapi.js';
+import { calibrate, nodeKey, operationLabel, responseSchemas, SpecContextCache, walkSchema, type Operation } from '../../analysis/openapi.js';
 import { schemaUsage, flag, pathOperations, propertyName, schemaLabel, schemaSite, schemaTypes } from '../../analysis/openapi-schema.js';
-import type { SpecDocument } from '../../engine/context.js';
+import type { CheckContext, SpecDocument } from '../../engine/context.js';
 import type { Severity } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { lookupTable } from '../../analysis/lookup.js';
@@ -33,11 +33,11 @@ function kindOf(name: string): Kind | undefined {
 
 const BASE: Record<Kind, Severity> = { password: 'high', secret: 'high', token: 'high', pii: 'medium' };
 
-const readCache = new WeakMap<SpecDocument, Map<string, Operation>>();
+const readCache = new SpecContextCache<Map<string, Operation>>();
 
 /** For each schema node, the first GET operation whose success response reaches it (one shared walk). */
-function readReach(ops: readonly Operation[], doc: SpecDocument): Map<string, Operation> {
-  const cached = readCache.get(doc);
+function readReach(ctx: CheckContext, ops: readonly Operation[], doc: SpecDocument): Map<string, Operation> {
+  const cached = readCache.get(ctx, doc);
   if (cached) return cached;
   const reach = new Map<string, Operation>();
   const visited = new Set<string>();
@@ -49,7 +49,7 @@ function readReach(ops: readonly Operation[], doc: SpecDocument): Map<string, Op
       }, visited);
     }
   }
-  readCache.set(doc, reach);
+  readCache.set(ctx, doc, reach);
   return reach;
 }
 
@@ -88,7 +88,7 @@ export default defineCheck({
         let example = use.firstOperation;
         if (kind === 'token') {
           // Issuing a token or key in the response that creates it is the design; reading it back later is the leak.
-          reads ??= readReach(pathOperations(ctx, doc), doc);
+          reads ??= readReach(ctx, pathOperations(ctx, doc), doc);
           const read = reads.get(nodeKey(node));
           if (!read) continue;
           example = read;
