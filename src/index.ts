@@ -18,7 +18,7 @@ import type {
 } from './engine/context.js';
 import type { AuditResult } from './engine/result.js';
 import { finishChecks, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
-import { isGlobalCheck, ownerOf, planUnits, shardOwnership, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
+import { isGlobalCheck, ownerOf, planUnits, shardOwnership, siblingReader, unitWeight, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
 import { defaultJobs, LocalUnit, UnitPool, type UnitHandle } from './engine/unit-pool.js';
 import { CachedUnit, engineFingerprint, hashOf, MemoryStore, ResultCache, type ResultStore } from './engine/unit-cache.js';
 import { knownSecrets } from './engine/mask.js';
@@ -198,19 +198,8 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   const graphql: GraphqlDocument[] = [];
   const protos: ProtoDocument[] = [];
   const infra: InfraFile[] = [];
-  const byPath = new Map(files.map((file) => [file.path, file]));
-  const readSibling = (relative: string): string | undefined => {
-    const cached = texts.get(relative);
-    if (cached !== undefined) return cached;
-    // Only files discovery vetted (inside DIR, not through an escaping link, under the size cap).
-    const file = byPath.get(relative);
-    if (!file || file.size > DEFAULT_MAX_SPEC_BYTES) return undefined;
-    try {
-      return readFileSync(file.absolute, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  // Only files discovery vetted (inside DIR, not through an escaping link, under the size cap).
+  const readSibling = siblingReader(files, texts, DEFAULT_MAX_SPEC_BYTES);
   for (const file of files) {
     const kind = infraKind(file.path);
     if (kind !== undefined && file.size <= MAX_INFRA_BYTES) {
@@ -276,7 +265,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   // on worker threads when there are several units and enough code to repay starting them.
   const plans = planUnits(files);
   const jobs = Math.min(options.jobs ?? defaultJobs(), plans.length);
-  const sourceBytes = plans.reduce((sum, plan) => sum + plan.files.reduce((bytes, file) => bytes + file.size, 0), 0);
+  const sourceBytes = plans.reduce((sum, plan) => sum + unitWeight(plan), 0);
   // Past this much code, trees are freed after each stage and parsed again for the next: memory follows one unit, not the tree.
   const streaming = options.streamUnits ?? sourceBytes >= STREAM_MIN_SOURCE_BYTES;
   // Workers know the catalogue's checks only (a test's own check objects stay on this thread).

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import type { ExcludedFile } from '../workspace/scope.js';
 import type { TextReader } from '../workspace/read.js';
-import { applyEnrichments, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitId, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
+import { applyEnrichments, spreadUnits, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
 
 /** A unit's results, wherever its trees live. */
 export interface UnitHandle {
@@ -164,35 +164,21 @@ class WorkerUnit implements UnitHandle {
   }
 }
 
-/** Source bytes of a unit, for spreading units over workers. */
-function weight(plan: UnitPlan): number {
-  return plan.files.reduce((sum, file) => sum + file.size, 0);
-}
-
 /**
  * `jobs` worker threads; each unit goes, largest first, to the worker with the least work so far,
  * and stays there (its trees do). The results do not depend on the assignment.
  */
 export class UnitPool {
   private readonly workers: UnitWorker[];
-  private readonly load: number[];
 
   constructor(jobs: number, setup: WorkerSetup) {
     this.workers = Array.from({ length: jobs }, () => new UnitWorker(setup));
-    this.load = this.workers.map(() => 0);
   }
 
   handles(plans: readonly UnitPlan[]): UnitHandle[] {
-    const assigned = new Map<UnitId, UnitWorker>();
-    for (const plan of [...plans].sort((a, b) => weight(b) - weight(a) || (a.id < b.id ? -1 : 1))) {
-      let best = 0;
-      for (let index = 1; index < this.workers.length; index++) if ((this.load[index] ?? 0) < (this.load[best] ?? 0)) best = index;
-      this.load[best] = (this.load[best] ?? 0) + weight(plan);
-      const worker = this.workers[best];
-      if (worker) assigned.set(plan.id, worker);
-    }
+    const spread = spreadUnits(plans, this.workers.length);
     return plans.map((plan) => {
-      const worker = assigned.get(plan.id);
+      const worker = this.workers[spread.get(plan.id) ?? 0];
       if (!worker) throw new Error(`no worker for unit ${plan.id}`);
       return new WorkerUnit(plan, worker);
     });

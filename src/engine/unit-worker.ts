@@ -1,5 +1,4 @@
 // A worker thread that holds analysis units (engine/units.ts): their trees live here, only data crosses.
-import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { allChecks } from '../checks/index.js';
 import { loadGraphql } from '../collectors/spec/graphql.js';
@@ -9,26 +8,15 @@ import type { GraphqlDocument, ProtoDocument, SpecDocument } from './context.js'
 import { readTextFile } from '../workspace/read.js';
 import { scopeReasonOfText, scopeRules, type ExcludedFile } from '../workspace/scope.js';
 import type { Diagnostic, Endpoint } from '../model/types.js';
-import { UnitSession, type SharedInputs, type WorkerRequest, type WorkerSetup } from './units.js';
+import { siblingReader, UnitSession, type SharedInputs, type WorkerRequest, type WorkerSetup } from './units.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (!port) throw new Error('unit-worker must run in a worker thread');
 
 function sharedInputs(): SharedInputs {
-  const byPath = new Map(setup.files.map((file) => [file.path, file]));
   const texts = new Map(setup.texts);
-  const readSibling = (relative: string): string | undefined => {
-    const cached = texts.get(relative);
-    if (cached !== undefined) return cached;
-    const file = byPath.get(relative);
-    if (!file || file.size > setup.maxSpecBytes) return undefined;
-    try {
-      return readFileSync(file.absolute, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  const readSibling = siblingReader(setup.files, texts, setup.maxSpecBytes);
   // The main thread's documents, loaded again from the same texts: the same objects, with their own lazy diagnostics.
   const specs: SpecDocument[] = [];
   for (const file of setup.specFiles) {

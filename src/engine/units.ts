@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AnyCheck } from '../checks/define-check.js';
 import { gatherEvidence, type ChecklistEvidence } from '../checklist/evidence.js';
 import type { CollectedEndpoint } from '../collectors/code/collector.js';
@@ -360,20 +361,49 @@ export function applyEnrichments(endpoints: readonly Endpoint[], enrichments: re
   }
 }
 
+/** Source bytes of a unit. */
+export function unitWeight(plan: UnitPlan): number {
+  return plan.files.reduce((sum, file) => sum + file.size, 0);
+}
+
 /**
- * The units a shard checks (all of them without `shard`): each unit, largest first, goes to the shard
- * with the least source so far. Every shard computes the same split from the same files.
+ * Spreads units over `bins` (workers, shards): largest first, each to the bin with the least source
+ * so far. Deterministic: every shard computes the same split from the same files.
  */
-export function shardOwnership(plans: readonly UnitPlan[], shard: { index: number; count: number } | undefined): Set<UnitId> {
-  if (shard === undefined) return new Set(plans.map((plan) => plan.id));
-  const load = Array.from({ length: shard.count }, () => 0);
-  const mine = new Set<UnitId>();
-  const weight = (plan: UnitPlan): number => plan.files.reduce((sum, file) => sum + file.size, 0);
-  for (const plan of [...plans].sort((a, b) => weight(b) - weight(a) || (a.id < b.id ? -1 : 1))) {
+export function spreadUnits(plans: readonly UnitPlan[], bins: number): Map<UnitId, number> {
+  const load = Array.from({ length: bins }, () => 0);
+  const out = new Map<UnitId, number>();
+  for (const plan of [...plans].sort((a, b) => unitWeight(b) - unitWeight(a) || (a.id < b.id ? -1 : 1))) {
     let best = 0;
     for (let index = 1; index < load.length; index++) if ((load[index] ?? 0) < (load[best] ?? 0)) best = index;
-    load[best] = (load[best] ?? 0) + weight(plan);
-    if (best === shard.index - 1) mine.add(plan.id);
+    load[best] = (load[best] ?? 0) + unitWeight(plan);
+    out.set(plan.id, best);
   }
-  return mine;
+  return out;
+}
+
+/** The units a shard checks (all of them without `shard`). */
+export function shardOwnership(plans: readonly UnitPlan[], shard: { index: number; count: number } | undefined): Set<UnitId> {
+  if (shard === undefined) return new Set(plans.map((plan) => plan.id));
+  const spread = spreadUnits(plans, shard.count);
+  return new Set(plans.filter((plan) => spread.get(plan.id) === shard.index - 1).map((plan) => plan.id));
+}
+
+/**
+ * What a spec's relative `$ref` may read: a text already read, or a file discovery vetted (inside DIR,
+ * not through an escaping link) under the spec size cap.
+ */
+export function siblingReader(files: readonly WorkspaceFile[], texts: ReadonlyMap<string, string>, maxBytes: number): (relative: string) => string | undefined {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  return (relative) => {
+    const cached = texts.get(relative);
+    if (cached !== undefined) return cached;
+    const file = byPath.get(relative);
+    if (!file || file.size > maxBytes) return undefined;
+    try {
+      return readFileSync(file.absolute, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }
