@@ -7,6 +7,8 @@ import { goExpiryOff } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import defineCheck from '../define-check.js';
 import { csharpLifetimeOff } from './csharp.js';
+import { jvmExpiryOff } from './jvm.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
 export default defineCheck({
   id: 'jwt-expiry-not-enforced',
@@ -20,7 +22,7 @@ export default defineCheck({
   rationale:
     'A verifier that ignores `exp` keeps accepting a token forever: a token leaked from a log, a browser or a former employee stays a working credential.',
   remediation:
-    'Leave expiry checks on and require the claim: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=..., options={"require": ["exp"]})`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` without `ignoreExpiration`; passport-jwt `ignoreExpiration: false`; golang-jwt without `jwt.WithoutClaimsValidation()` and with `jwt.WithExpirationRequired()`; lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(alg, key), jwt.WithValidate(true))`; lcobucci/jwt `new StrictValidAt(SystemClock::fromUTC())` (or `LooseValidAt` with a small leeway) among the constraints passed to `validate()` / `assert()`.',
+    'Leave expiry checks on and require the claim: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=..., options={"require": ["exp"]})`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })` without `ignoreExpiration`; passport-jwt `ignoreExpiration: false`; golang-jwt without `jwt.WithoutClaimsValidation()` and with `jwt.WithExpirationRequired()`; lestrrat-go/jwx `jwt.Parse(b, jwt.WithKey(alg, key), jwt.WithValidate(true))`; lcobucci/jwt `new StrictValidAt(SystemClock::fromUTC())` (or `LooseValidAt` with a small leeway) among the constraints passed to `validate()` / `assert()`; java-jwt and jjwt with a leeway of seconds, not days (`acceptLeeway(60)`, `clockSkewSeconds(60)`); nimbus-jose-jwt with a `DefaultJWTClaimsVerifier` (`new DefaultJWTClaimsVerifier<>(null, new HashSet<>(List.of("exp")))` also requires the claim); Spring `decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer), audienceValidator))`.',
   messages: {
     lcobucci: '`{{call}}` checks the token with lcobucci/jwt constraints, and none of the code\'s constraints is a `StrictValidAt` / `LooseValidAt`, so expired tokens are accepted.',
     pythonOption: '`{{call}}` is called with `options={"verify_exp": False}`, so expired tokens are accepted.',
@@ -29,6 +31,9 @@ export default defineCheck({
     jwxV1: '`{{call}}` verifies the signature, but lestrrat-go/jwx v1 checks `exp` only with `jwt.WithValidate(true)` or a later `jwt.Validate`, so expired tokens are accepted.',
     ValidateLifetime: '`{{setting}}` turns off the lifetime check of the token validation parameters, so expired tokens are accepted.',
     RequireExpirationTime: '`{{setting}}` lets tokens without an `exp` claim through, and such a token never expires.',
+    leeway: '`{{call}}` accepts tokens {{span}} after their `exp`, so expired tokens keep working.',
+    claimsVerifier: '`{{call}}` replaces the nimbus processor\'s claims verifier with one that checks nothing, so expired tokens are accepted.',
+    validator: '`{{call}}` replaces the decoder\'s default validator with validators none of which checks the timestamps (no `JwtTimestampValidator`, no `JwtValidators.createDefault…`), so expired tokens are accepted.',
   },
   run(ctx, report) {
     const lcobucci = lcobucciUse(ctx.sources);
@@ -52,6 +57,9 @@ export default defineCheck({
         if (jwt.library === '@fastify/jwt') ignore = option(source, objectOf(source, jwt.get('verify')), 'ignoreExpiration');
         if (literalValue(ignore) === true) report({ messageId: 'ignoreExpiration', data: { call: jwt.name }, ...at(ctx, source, jwt.call.node) });
       }
+    }
+    for (const hit of jvmExpiryOff(ctx.sources)) {
+      report({ messageId: hit.kind, data: { call: hit.call, span: hit.span ?? '' }, ...jvmAt(ctx, hit.source, hit.node, lineSnippet(hit.source, hit.node)) });
     }
     for (const hit of goExpiryOff(ctx.sources)) {
       const where = goSite(ctx, hit.source, hit.call);
