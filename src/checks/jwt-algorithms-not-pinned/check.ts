@@ -7,6 +7,9 @@ import { lookupTable } from '../../analysis/lookup.js';
 import { goUnpinned } from './go.js';
 import { phpMixedAlgorithms } from './php.js';
 import { goSite } from '../../analysis/go-taint.js';
+import { jvmPublicKeySecrets } from './jvm.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { lineSnippet } from '../../analysis/code-transport.js';
 
 const HEADER_ALG = /\[\s*["'`]alg["'`]\s*\]|\.alg\b|\.get\(\s*["']alg["']/;
 // Libraries that fall back to the token's own `alg` (or every algorithm) when none is listed.
@@ -56,11 +59,12 @@ export default defineCheck({
   rationale:
     'When the verifier lets the token choose its algorithm, an attacker can switch an RS256 token to HS256 and sign it with the public key as the HMAC secret (algorithm confusion), or pick a weaker algorithm.',
   remediation:
-    'Pin the one algorithm family your issuer uses, never the token header: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; passport-jwt `new JwtStrategy({ algorithms: [\'RS256\'], ... })`. golang-jwt `jwt.Parse(s, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` or a key function that rejects a `token.Method` of another type. Read the header only to choose a key by `kid`.',
+    'Pin the one algorithm family your issuer uses, never the token header: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience=..., issuer=...)`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; passport-jwt `new JwtStrategy({ algorithms: [\'RS256\'], ... })`. golang-jwt `jwt.Parse(s, keyFunc, jwt.WithValidMethods([]string{"RS256"}))` or a key function that rejects a `token.Method` of another type. Read the header only to choose a key by `kid`. In Java and Kotlin, verify RSA/EC tokens with the public key object (`new RSASSAVerifier(publicKey)`, `Jwts.parser().verifyWith(publicKey)`, `Algorithm.RSA256(publicKey, null)`), never with its bytes as an HMAC secret.',
   messages: {
     fromHeader: '`{{call}}` takes its allowed algorithms from the unverified token header (`{{algorithms}}`).',
     mixed: '`{{call}}` accepts both symmetric and asymmetric algorithms (`{{algorithms}}`), which enables algorithm confusion.',
     missing: '`{{call}}` verifies tokens without an `algorithms` allowlist, so the token header decides the algorithm.',
+    publicKeySecret: '`{{call}}` makes an HMAC key out of the bytes of a public key: anyone who has the public key can sign tokens this verifier accepts (algorithm confusion).',
     keyfunc: '`{{call}}` verifies tokens with a key function that never checks `token.Method` and without `jwt.WithValidMethods`, so the token header picks any algorithm the returned key fits.',
   },
   run(ctx, report) {
@@ -88,6 +92,10 @@ export default defineCheck({
         // Every verify call written without a list is one habit of the code base: one finding, every place listed.
         report({ messageId: 'missing', data: { call: describeCall(jwt) }, ...where, severity: 'medium', confidence: 'medium', rootCause: `missing ${jwt.library}` });
       }
+    }
+    // The JVM libraries bind the algorithm family to the key's type: only an HMAC key made of public material is confusion.
+    for (const hit of jvmPublicKeySecrets(ctx.sources)) {
+      report({ messageId: 'publicKeySecret', data: { call: hit.call }, ...jvmAt(ctx, hit.source, hit.node, lineSnippet(hit.source, hit.node)) });
     }
     // golang-jwt checks the key's Go type against the algorithm, so only algorithms of the key's family get through.
     for (const hit of goUnpinned(ctx.sources)) {
