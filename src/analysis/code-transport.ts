@@ -154,9 +154,14 @@ function httpsCode(family: Family): RegExp | undefined {
 /** Whether HTTPS is forced (redirect or HSTS) by the app's code or by the repository's proxy, ingress or gateway config. */
 export function httpsEnforced(ctx: CheckContext, app: AppEntry): boolean {
   if (providersOfApp(app).some((provider) => provider.https?.enforced?.(ctx, app) === true)) return true;
+  return deploymentForcesHttps(ctx) || workspaceHas(ctx, app.family, httpsCode(app.family));
+}
+
+/** Whether the deployment forces HTTPS in front of the apps: serverless (API Gateway, Lambda URLs), or a proxy, ingress or gateway config that redirects or sends HSTS. */
+export function deploymentForcesHttps(ctx: CheckContext): boolean {
   // API Gateway and Lambda URLs only serve HTTPS.
   if (infraOf(ctx, ['serverless', 'sam']).length > 0) return true;
-  return workspaceHas(ctx, app.family, httpsCode(app.family), HTTPS_INFRA);
+  return infraOf(ctx).some((file) => configLines(file).some((line) => HTTPS_INFRA.test(line.text)));
 }
 
 /** The header middleware in place for an app, when there is one. */

@@ -1,5 +1,7 @@
-import { appAt, appsOf, describeApp, httpsEnforced } from '../../analysis/code-transport.js';
+import { at } from '../../analysis/code-auth.js';
+import { appAt, appsOf, deploymentForcesHttps, describeApp, httpsEnforced } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
+import { csharpHttpMetadata, csharpHttpsApps } from './csharp.js';
 
 const FIX: Record<string, string> = {
   express: '`app.use(helmet())` (HSTS) and a redirect of `req.secure === false` requests to HTTPS',
@@ -9,6 +11,7 @@ const FIX: Record<string, string> = {
   fastapi: '`app.add_middleware(HTTPSRedirectMiddleware)` and an HSTS header',
   flask: '`Talisman(app)`',
   django: '`SECURE_SSL_REDIRECT = True` and `SECURE_HSTS_SECONDS = 31536000`',
+  aspnetcore: '`app.UseHttpsRedirection()` and `app.UseHsts()` (the latter under `if (!app.Environment.IsDevelopment())`)',
 };
 
 export default defineCheck({
@@ -25,9 +28,10 @@ export default defineCheck({
   rationale:
     'Without a redirect to HTTPS and a `Strict-Transport-Security` header, a client that once uses `http://` (a typed URL, an old link, a downgrade by someone on the network) sends tokens, cookies and payloads in clear text.',
   remediation:
-    'Redirect HTTP to HTTPS and send HSTS, in the app or in the proxy in front of it: Express `app.use(helmet())` (sends `Strict-Transport-Security`); FastAPI `app.add_middleware(HTTPSRedirectMiddleware)`; Flask `Talisman(app)`; Django `SECURE_SSL_REDIRECT = True`, `SECURE_HSTS_SECONDS = 31536000`, `SECURE_HSTS_INCLUDE_SUBDOMAINS = True`; nginx `return 301 https://$host$request_uri;` and `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`.',
+    'Redirect HTTP to HTTPS and send HSTS, in the app or in the proxy in front of it: Express `app.use(helmet())` (sends `Strict-Transport-Security`); FastAPI `app.add_middleware(HTTPSRedirectMiddleware)`; Flask `Talisman(app)`; Django `SECURE_SSL_REDIRECT = True`, `SECURE_HSTS_SECONDS = 31536000`, `SECURE_HSTS_INCLUDE_SUBDOMAINS = True`; ASP.NET Core `app.UseHttpsRedirection()` and `if (!app.Environment.IsDevelopment()) app.UseHsts();`, and JWT bearer options without `RequireHttpsMetadata = false` outside development; nginx `return 301 https://$host$request_uri;` and `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`.',
   messages: {
     app: 'Nothing redirects {{app}} to HTTPS or sends HSTS for it, neither in the code nor in a proxy config of the repository: add {{fix}}.',
+    metadata: '`{{expression}}` lets the JWT bearer handler download the metadata and signing keys of `{{authority}}` over plain HTTP outside development: whoever sits on the network path can serve their own keys, and tokens they sign are accepted.',
   },
   run(ctx, report) {
     for (const app of appsOf(ctx)) {
@@ -37,6 +41,14 @@ export default defineCheck({
         data: { app: describeApp(app), fix: FIX[app.framework] ?? 'a redirect and HSTS' },
         ...appAt(ctx, app),
       });
+    }
+    for (const app of csharpHttpsApps(ctx, () => deploymentForcesHttps(ctx))) {
+      const { location, evidence } = at(ctx, app.source, app.node, app.node.text.split('\n')[0]);
+      report({ messageId: 'app', data: { app: app.label, fix: FIX.aspnetcore ?? '' }, location, ...(evidence ? { evidence } : {}), key: `aspnetcore:${app.source.file}:${app.label}` });
+    }
+    for (const hit of csharpHttpMetadata(ctx)) {
+      const { location, evidence } = at(ctx, hit.source, hit.node);
+      report({ messageId: 'metadata', data: { expression: hit.node.text, authority: hit.authority }, location, ...(evidence ? { evidence } : {}), key: `aspnetcore-metadata:${hit.source.file}:${location.line}` });
     }
   },
 });

@@ -1,0 +1,157 @@
+/**
+ * HTTPS enforcement in ASP.NET Core. An application's request pipeline is configured where the host is
+ * built: minimal hosting (`WebApplication.CreateBuilder(args)` … `builder.Build()`) or the `Configure`
+ * method of a Startup class (`Configure(IApplicationBuilder app, IWebHostEnvironment env)`, the older
+ * `IHostingEnvironment`). The app forces HTTPS when a call that runs outside development redirects or
+ * sends HSTS (`app.UseHttpsRedirection()`, `app.UseHsts()` — the template's `if (!app.Environment.IsDevelopment())`
+ * runs in production —, the rewriter's `AddRedirectToHttps()`, `[RequireHttps]` / `RequireHttpsAttribute`,
+ * a `Strict-Transport-Security` header written by hand), or when the deployment does it in front of the app
+ * (the proxy, ingress and gateway evidence the check reads for every language).
+ *
+ * `RequireHttpsMetadata = false` in the JWT bearer (or OpenID Connect) options lets the handler download the
+ * authority's metadata and signing keys over plain HTTP; it matters only when keys are fetched (an
+ * `Authority` or `MetadataAddress` that is not an `https://` literal) and outside development.
+ */
+import type { Node } from 'web-tree-sitter';
+import { developmentOnly, isCsTestFile } from '../../collectors/code/csharp/flow.js';
+import { attributesOf, field, invocationParts, kids, walk } from '../../collectors/code/csharp/project.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
+
+/** Pipeline calls that redirect to HTTPS or send HSTS. */
+const ENFORCING = new Set(['UseHttpsRedirection', 'UseHsts', 'AddRedirectToHttps', 'AddRedirectToHttpsPermanent', 'RequireHttps']);
+/** Files that build an ASP.NET Core host (the aspnetcore collector's notion of an application's directory). */
+const ENTRY = /\bWebApplication\.Create(?:Builder|SlimBuilder|EmptyBuilder)?\s*\(|\bUseStartup\s*<|\bclass\s+Startup\b/;
+const CREATES = /^(CreateBuilder|CreateSlimBuilder|CreateEmptyBuilder|Create)$/;
+
+export interface CsHttpsApp {
+  source: SourceFile;
+  /** The host builder call, or the `Configure` method's name. */
+  node: Node;
+  /** How the app is named in messages. */
+  label: string;
+}
+
+export interface CsMetadataHit {
+  source: SourceFile;
+  node: Node;
+  /** The authority the keys come from, as written. */
+  authority: string;
+}
+
+function directoryOf(file: string): string {
+  const index = file.lastIndexOf('/');
+  return index < 0 ? '' : file.slice(0, index);
+}
+
+/** The pipeline of an entry file: `WebApplication.CreateBuilder(…)`, or `Configure(IApplicationBuilder …)` of a class. */
+function pipelineOf(source: SourceFile): { node: Node; label: string } | undefined {
+  let found: { node: Node; label: string } | undefined;
+  walk(source.tree.rootNode, (node) => {
+    if (found) return false;
+    const parts = invocationParts(node);
+    if (parts && CREATES.test(parts.name) && parts.receiver?.text === 'WebApplication') {
+      found = { node, label: `the ASP.NET Core app built by \`${node.text.replace(/\s+/g, ' ')}\`` };
+      return false;
+    }
+    if (node.type === 'method_declaration' && field(node, 'name')?.text === 'Configure') {
+      const list = field(node, 'parameters');
+      const takesApp = list ? kids(list).some((parameter) => /^(IApplicationBuilder|WebApplication)$/.test(field(parameter, 'type')?.text ?? '')) : false;
+      const cls = node.parent?.parent;
+      if (takesApp) found = { node: field(node, 'name') ?? node, label: `the ASP.NET Core app whose pipeline \`${(cls && field(cls, 'name')?.text) ?? 'Startup'}.Configure\` sets up` };
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+/** Whether a file redirects to HTTPS or sends HSTS outside development. */
+function enforces(source: SourceFile): boolean {
+  if (!/UseHttpsRedirection|UseHsts|AddRedirectToHttps|RequireHttps|Strict-Transport-Security/.test(source.text)) return false;
+  let found = false;
+  walk(source.tree.rootNode, (node) => {
+    if (found) return false;
+    const parts = invocationParts(node);
+    if (parts && ENFORCING.has(parts.name) && !developmentOnly(source, node)) found = true;
+    else if (node.type === 'object_creation_expression' && /^(Microsoft\.AspNetCore\.Mvc\.)?RequireHttpsAttribute$/.test(field(node, 'type')?.text ?? '') && !developmentOnly(source, node)) found = true;
+    else if ((node.type === 'class_declaration' || node.type === 'method_declaration') && attributesOf(node).some((attribute) => attribute.name === 'RequireHttps')) found = true;
+    else if (node.type === 'string_literal' && /^"Strict-Transport-Security"$/i.test(node.text) && !developmentOnly(source, node)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * ASP.NET Core applications that serve routes and neither redirect to HTTPS nor send HSTS outside
+ * development. `deployed`: the deployment forces HTTPS in front of every app (then none is reported).
+ */
+export function csharpHttpsApps(ctx: CheckContext, deployed: () => boolean): CsHttpsApp[] {
+  const sources = ctx.sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
+  const entries = sources.filter((source) => ENTRY.test(source.text));
+  if (entries.length === 0) return [];
+  const serving = ctx.inventory.endpoints.flatMap((endpoint) => (endpoint.sources.some((source) => source.via === 'aspnetcore') && endpoint.handler ? [endpoint.handler.file] : []));
+  if (serving.length === 0) return [];
+  const dirs = [...new Set(entries.map((source) => directoryOf(source.file)))].sort((a, b) => b.length - a.length);
+  const inDir = (file: string, dir: string): boolean => dir === '' || file.startsWith(`${dir}/`);
+  const owner = (file: string): string | undefined => dirs.find((dir) => inDir(file, dir));
+  // Files outside every application directory are shared libraries (a pipeline extension method may live there).
+  const libraryEnforces = sources.some((source) => owner(source.file) === undefined && enforces(source));
+  const out: CsHttpsApp[] = [];
+  for (const dir of dirs) {
+    const own = sources.filter((source) => owner(source.file) === dir);
+    // An app without routes of its own (a worker, a Blazor host apisec reads no route of) is not reported.
+    if (!serving.some((file) => owner(file) === dir || (owner(file) === undefined && dirs.length === 1))) continue;
+    if (libraryEnforces || own.some(enforces)) continue;
+    // Minimal hosting first; a Startup class's Configure otherwise.
+    const pipelines = own.flatMap((source) => {
+      const pipeline = ENTRY.test(source.text) ? pipelineOf(source) : undefined;
+      return pipeline ? [{ source, ...pipeline }] : [];
+    });
+    const pipeline = pipelines.find((each) => each.node.type === 'invocation_expression') ?? pipelines[0];
+    if (!pipeline) continue;
+    if (deployed()) return [];
+    out.push(pipeline);
+  }
+  return out;
+}
+
+/** A literal `https://` authority, or a local one (development keys served by a local identity server). */
+function safeAuthority(value: Node | undefined): boolean {
+  const text = value?.type === 'string_literal' || value?.type === 'verbatim_string_literal' ? value.text.replace(/^@?"|"$/g, '') : undefined;
+  return text !== undefined && /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1|\[::1\])([:/]|$))/i.test(text);
+}
+
+/** `RequireHttpsMetadata = false` in options that fetch metadata (an Authority or MetadataAddress), outside development. */
+export function csharpHttpMetadata(ctx: CheckContext): CsMetadataHit[] {
+  const out: CsMetadataHit[] = [];
+  for (const source of ctx.sources) {
+    if (source.language !== 'csharp' || isCsTestFile(source.file) || !source.text.includes('RequireHttpsMetadata')) continue;
+    walk(source.tree.rootNode, (node) => {
+      if (node.type !== 'assignment_expression') return true;
+      const left = field(node, 'left');
+      const name = left?.type === 'member_access_expression' ? field(left, 'name')?.text : left?.text;
+      if (name !== 'RequireHttpsMetadata' || field(node, 'right')?.text !== 'false' || developmentOnly(source, node)) return true;
+      // The options being configured: the lambda or object initializer around the assignment.
+      let scope: Node | null = node.parent;
+      while (scope && scope.type !== 'lambda_expression' && scope.type !== 'initializer_expression' && scope.type !== 'method_declaration') scope = scope.parent;
+      if (!scope) return true;
+      let authority: Node | undefined;
+      let written: Node | undefined;
+      walk(scope, (inner) => {
+        if (inner.type !== 'assignment_expression') return true;
+        const target = field(inner, 'left');
+        const property = target?.type === 'member_access_expression' ? field(target, 'name')?.text : target?.text;
+        if (property === 'Authority' || property === 'MetadataAddress') {
+          written ??= inner;
+          if (!safeAuthority(field(inner, 'right'))) authority ??= field(inner, 'right');
+        }
+        return true;
+      });
+      // No authority: the keys are configured in code and no metadata is downloaded.
+      if (!written || !authority) return true;
+      out.push({ source, node, authority: authority.text.replace(/\s+/g, ' ') });
+      return true;
+    });
+  }
+  return out;
+}
