@@ -2,6 +2,11 @@ import { at, isPython, jwtCalls, objectOf, resolveValue } from '../../analysis/c
 import { literalValue, propertyOf } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
 import { csharpAudienceOff } from './csharp.js';
+import { goAudienceGaps } from './go.js';
+import { jvmAudienceGaps } from './jvm.js';
+import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { lineSnippet } from '../../analysis/code-transport.js';
+import { goSite } from '../../analysis/go-taint.js';
 
 // Nest, fastify and authlib set audience/issuer at module or claims level, outside the call.
 const CHECKED = new Set(['PyJWT', 'python-jose', 'jsonwebtoken', 'jose', 'passport-jwt', 'express-jwt']);
@@ -20,7 +25,7 @@ export default defineCheck({
   rationale:
     'Without an `aud` and `iss` check, a token the same identity provider issued for another service (or another tenant) is accepted here, so one compromised or low-trust client can call this API.',
   remediation:
-    'Pass the expected audience and issuer to the verifier: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience="https://api.example.com", issuer="https://auth.example.com")`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; jose `jwtVerify(token, JWKS, { audience, issuer })`; passport-jwt `new JwtStrategy({ audience, issuer, ... })`.',
+    'Pass the expected audience and issuer to the verifier: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience="https://api.example.com", issuer="https://auth.example.com")`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; jose `jwtVerify(token, JWKS, { audience, issuer })`; passport-jwt `new JwtStrategy({ audience, issuer, ... })`; golang-jwt v5 `jwt.ParseWithClaims(s, &claims, keyFunc, jwt.WithAudience("api"), jwt.WithIssuer(issuer))`; lestrrat-go/jwx `jwt.Parse(b, jwt.WithKeySet(set), jwt.WithAudience("api"), jwt.WithIssuer(issuer))`; java-jwt `JWT.require(alg).withAudience("api").withIssuer(issuer).build()`; jjwt `Jwts.parser().verifyWith(key).requireAudience("api").requireIssuer(issuer)`; nimbus `new DefaultJWTClaimsVerifier<>("api", new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp"))`; Spring `decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer), new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud.contains("api"))))` (Boot: `spring.security.oauth2.resourceserver.jwt.audiences`).',
   messages: {
     neither: '`{{call}}` verifies the token without checking its audience or its issuer.',
     audience: '`{{call}}` verifies the token without checking its audience.',
@@ -30,6 +35,15 @@ export default defineCheck({
     csNeither: '`{{setting}}` turns off the audience check, and the issuer check is off too, so tokens issued by any issuer for any audience are accepted.',
   },
   run(ctx, report) {
+    for (const gap of goAudienceGaps(ctx.sources)) {
+      const messageId = !gap.audience && !gap.issuer ? 'neither' : !gap.audience ? 'audience' : 'issuer';
+      // The same options copied into every parse are one root cause, reported once with its places.
+      report({ messageId, data: { call: gap.written }, ...goSite(ctx, gap.source, gap.call), ...(messageId === 'issuer' ? { severity: 'low' as const } : {}), rootCause: `go ${gap.audience ? '' : 'audience'} ${gap.issuer ? '' : 'issuer'}` });
+    }
+    for (const gap of jvmAudienceGaps(ctx.sources)) {
+      const messageId = !gap.audience && !gap.issuer ? 'neither' : !gap.audience ? 'audience' : 'issuer';
+      report({ messageId, data: { call: gap.call }, ...jvmAt(ctx, gap.source, gap.node, lineSnippet(gap.source, gap.node)), ...(messageId === 'issuer' ? { severity: 'low' as const } : {}), rootCause: `${gap.library} ${gap.audience ? '' : 'audience'} ${gap.issuer ? '' : 'issuer'}` });
+    }
     for (const source of ctx.sources) {
       for (const hit of csharpAudienceOff(source)) report({ messageId: hit.issuerToo ? 'csNeither' : 'csAudience', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
     }

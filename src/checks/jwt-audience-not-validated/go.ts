@@ -1,0 +1,60 @@
+/**
+ * Go token verification without an audience (or issuer) check. golang-jwt checks `aud` and `iss`
+ * only when asked: v5 `jwt.WithAudience(…)` / `jwt.WithIssuer(…)` parser options, v3/v4 a call of
+ * `claims.VerifyAudience(…)` / `VerifyIssuer(…)`; lestrrat-go/jwx only with `jwt.WithAudience(…)` /
+ * `jwt.WithIssuer(…)`. A function (or its key function) that reads the claims' audience or issuer
+ * itself (`claims.Audience`, `GetAudience()`, `token.Audience()`, `claims["aud"]`) checks it by hand.
+ * Unverified parses and option lists passed as `opts...` are left alone.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../engine/context.js';
+import { goJwtOption, goJwtParses, goKeyfuncBody, type GoJwtParse } from '../../analysis/go-jwt.js';
+import { field, stringLiteral, walk } from '../../collectors/code/go/ast.js';
+
+export interface GoAudienceGap {
+  source: SourceFile;
+  call: Node;
+  written: string;
+  audience: boolean;
+  issuer: boolean;
+}
+
+const KEY_OPTIONS = ['WithKey', 'WithKeySet', 'WithKeySetProvider', 'WithKeyProvider', 'WithJWKSetFetcher', 'WithVerify'];
+const READS: Record<'aud' | 'iss', RegExp> = {
+  aud: /^(Audience|GetAudience|VerifyAudience)$/,
+  iss: /^(Issuer|GetIssuer|VerifyIssuer)$/,
+};
+
+/** The function (or key function) reads the claim itself: a field, a getter, a Verify method or the map key. */
+function readsClaim(scopes: Node[], claim: 'aud' | 'iss'): boolean {
+  let found = false;
+  for (const scope of scopes) {
+    walk(scope, (node) => {
+      if (found) return false;
+      if (node.type === 'selector_expression' && READS[claim].test(field(node, 'field')?.text ?? '')) found = true;
+      else if (node.type === 'interpreted_string_literal' && stringLiteral(node) === claim) found = true;
+      return !found;
+    }, true);
+  }
+  return found;
+}
+
+function checked(parse: GoJwtParse, option: string, claim: 'aud' | 'iss'): boolean {
+  if (goJwtOption(parse, option)) return true;
+  const keyfunc = goKeyfuncBody(parse);
+  return readsClaim(keyfunc ? [parse.fn, keyfunc] : [parse.fn], claim);
+}
+
+export function goAudienceGaps(sources: readonly SourceFile[]): GoAudienceGap[] {
+  const out: GoAudienceGap[] = [];
+  for (const parse of goJwtParses(sources)) {
+    if (parse.opaque || /^(ParseUnverified|ParseInsecure|ParseHeader)$/.test(parse.method)) continue;
+    // golang-jwt's `Parse` without a key function, jwx without a key: nothing is verified, another check's finding.
+    if (parse.library === 'golang-jwt' && !parse.keyfunc) continue;
+    if (parse.library === 'jwx' && !KEY_OPTIONS.some((name) => goJwtOption(parse, name))) continue;
+    const audience = checked(parse, 'WithAudience', 'aud');
+    const issuer = checked(parse, 'WithIssuer', 'iss');
+    if (!audience || !issuer) out.push({ source: parse.source, call: parse.call, written: parse.written, audience, issuer });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+/**
+ * Java and Kotlin verifiers built without an audience (or issuer) check. None of the libraries
+ * checks `aud` or `iss` unless told to: auth0 java-jwt `JWT.require(alg).withAudience(…)
+ * .withIssuer(…)`, jjwt `requireAudience(…)` / `requireIssuer(…)` (or `require("aud", …)`),
+ * nimbus `new DefaultJWTClaimsVerifier<>(audience, exactMatchClaims, requiredClaims)` (the
+ * audience argument, or `audience(…)` / `issuer(…)` among the exact-match claims), and Spring's
+ * `NimbusJwtDecoder`, whose default validator checks the timestamps only (the issuer too when built
+ * `withIssuerLocation`), unless `setJwtValidator` adds an audience validator. A class that reads the
+ * claims' audience or issuer itself (`getAudience()`, `.audience`, `"aud"`) is taken to check it.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SourceFile } from '../../engine/context.js';
+import { jvmFile } from '../../collectors/code/jvm/ast.js';
+import { callNameNode, chainOf } from '../../collectors/code/jvm/calls.js';
+import { asJwtCall, jvmJwtCalls, jwtSource, libraryOf, valueOf } from '../../collectors/code/jvm/jwt.js';
+import { classAt, enclosingMethod } from '../../collectors/code/jvm/trace.js';
+import { enclosingFunction } from '../../collectors/code/jvm/kotlin.js';
+
+export interface JvmAudienceGap {
+  source: SourceFile;
+  node: Node;
+  call: string;
+  library: 'java-jwt' | 'jjwt' | 'nimbus' | 'spring';
+  audience: boolean;
+  issuer: boolean;
+}
+
+const JJWT_KEYED = /^(setSigningKey|setSigningKeyResolver|verifyWith|keyLocator|setKeyLocator)$/;
+const AUD_READ = /getAudience\s*\(|\.audience\b|"aud"|JwtClaimNames\.AUD|Claims\.AUDIENCE|RegisteredClaims\.AUDIENCE|JwtAudienceValidator/;
+const ISS_READ = /getIssuer\s*\(|\.issuer\b|"iss"|JwtClaimNames\.ISS|Claims\.ISSUER|JwtIssuerValidator|createDefaultWithIssuer/;
+const DECODER_BUILDERS = /^(withJwkSetUri|withPublicKey|withSecretKey|withIssuerLocation)$/;
+
+/** A call that continues the chain above this one (`x.a().b()`: `a()` is inside `b()`). */
+function continued(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === 'method_invocation' && parent.childForFieldName('object')?.id === node.id) return true;
+  // Kotlin: `a().b()` is call_expression(navigation_expression(call_expression a, .b), call_suffix).
+  return parent.type === 'navigation_expression' && parent.namedChildren[0]?.id === node.id && parent.parent?.type === 'call_expression';
+}
+
+/** The method around a node (the class for a field initialiser), without the verifier's own chain. */
+function scopeText(source: SourceFile, node: Node): string {
+  const scope = enclosingMethod(node) ?? enclosingFunction(node) ?? classAt(jvmFile(source), node)?.node ?? source.tree.rootNode;
+  return scope.text.slice(0, node.startIndex - scope.startIndex) + scope.text.slice(node.endIndex - scope.startIndex);
+}
+
+export function jvmAudienceGaps(sources: readonly SourceFile[]): JvmAudienceGap[] {
+  const out: JvmAudienceGap[] = [];
+  // Validator classes of the project: a decoder given one of them checks what its text checks.
+  const validators = new Map<string, string>();
+  for (const source of sources) {
+    if ((source.language === 'java' || source.language === 'kotlin') && /OAuth2TokenValidator/.test(source.text)) {
+      for (const cls of jvmFile(source).classes) validators.set(cls.name, cls.node.text);
+    }
+  }
+  for (const source of sources) {
+    if (!jwtSource(source)) continue;
+    const libraries = libraryOf(source);
+    for (const call of jvmJwtCalls(source)) {
+      if (continued(call.node)) continue;
+      const { root, calls } = call.constructs ? { root: undefined, calls: [call] } : chainOf(call.node);
+      const names = calls.map((each) => each.name);
+      const first = calls[0];
+      if (!first) continue;
+      let gap: { audience: boolean; issuer: boolean } | undefined;
+      let library: JvmAudienceGap['library'] = 'java-jwt';
+      if (libraries.auth0 && root?.text === 'JWT' && first.name === 'require' && names.includes('build')) {
+        gap = { audience: names.includes('withAudience'), issuer: names.includes('withIssuer') };
+        library = 'java-jwt';
+      } else if (libraries.jjwt && root?.text === 'Jwts' && /^parser(Builder)?$/.test(first.name) && names.some((name) => JJWT_KEYED.test(name)) && names.some((name) => /^(build|parseClaimsJws|parseSignedClaims|parse)$/.test(name))) {
+        library = 'jjwt';
+        const required = calls.filter((each) => each.name === 'require').map((each) => each.args[0]?.text ?? '');
+        gap = {
+          audience: names.includes('requireAudience') || required.some((claim) => /"aud"|AUDIENCE/.test(claim)),
+          issuer: names.includes('requireIssuer') || required.some((claim) => /"iss"|ISSUER/.test(claim)),
+        };
+      } else if (libraries.nimbus && call.constructs && call.name === 'DefaultJWTClaimsVerifier') {
+        library = 'nimbus';
+        const args = call.args.map((arg) => valueOf(source, arg) ?? arg);
+        const exact = args.length === 2 ? args[0] : args[1];
+        gap = {
+          audience: (args.length >= 3 && args[0] !== undefined && args[0].text !== 'null') || /\.audience\s*\(/.test(exact?.text ?? ''),
+          issuer: /\.issuer\s*\(/.test(exact?.text ?? ''),
+        };
+      } else if (libraries.spring && root?.text === 'NimbusJwtDecoder' && DECODER_BUILDERS.test(first.name) && names.includes('build')) {
+        library = 'spring';
+        gap = springDecoder(source, call.node, first.name === 'withIssuerLocation', validators);
+      }
+      if (!gap || (gap.audience && gap.issuer)) continue;
+      const text = scopeText(source, call.node);
+      gap.audience ||= AUD_READ.test(text);
+      gap.issuer ||= ISS_READ.test(text);
+      if (gap.audience && gap.issuer) continue;
+      const head = calls[0] ? callNameNode(calls[0]) : call.node;
+      out.push({ source, node: head, call: call.constructs ? `new ${call.name}(…)` : `${root?.text ?? ''}.${first.name}(…)`, library, ...gap });
+    }
+  }
+  return out;
+}
+
+/** A Spring decoder: its `setJwtValidator` (in the same class) decides; the default checks neither claim (the issuer when built from the issuer). */
+function springDecoder(source: SourceFile, node: Node, fromIssuer: boolean, validators: ReadonlyMap<string, string>): { audience: boolean; issuer: boolean } | undefined {
+  const cls = classAt(jvmFile(source), node)?.node ?? source.tree.rootNode;
+  const set = jvmJwtCalls(source).filter((call) => call.name === 'setJwtValidator' && call.node.startIndex >= cls.startIndex && call.node.endIndex <= cls.endIndex);
+  if (set.length === 0) return { audience: false, issuer: fromIssuer };
+  let text = '';
+  for (const call of set) {
+    const value = valueOf(source, call.args[0]);
+    if (!value) return undefined;
+    text += value.text;
+    // Validators written elsewhere in the method (locals joined into a DelegatingOAuth2TokenValidator).
+    for (const arg of asJwtCall(value)?.args ?? []) text += ` ${(valueOf(source, arg) ?? arg).text}`;
+  }
+  for (const [name, body] of validators) if (new RegExp(`\\b${name}\\b`).test(text)) text += ` ${body}`;
+  return { audience: AUD_READ.test(text), issuer: fromIssuer || ISS_READ.test(text) };
+}
