@@ -24,6 +24,7 @@ import { micronautCollector } from './micronaut/collector.js';
 import { nestCollector } from './nestjs/collector.js';
 import { nextCollector } from './nextjs/collector.js';
 import { railsCollector } from './rails/collector.js';
+import { routegroupCollector } from './routegroup/collector.js';
 import { ariadneCollector } from './python-graphql/ariadne.js';
 import { sinatraCollector } from './sinatra/collector.js';
 import { springCollector } from './spring/collector.js';
@@ -60,6 +61,7 @@ export const allCollectors: readonly CodeCollector[] = [
   netHttpCollector,
   nextCollector,
   railsCollector,
+  routegroupCollector,
   sinatraCollector,
   springCollector,
   strawberryCollector,
