@@ -133,3 +133,103 @@ export function apiPlatformYamlRoutes(files: readonly { file: string; text: stri
   }
   return out;
 }
+
+/** One XML element: its name, attributes (entities decoded), 1-based line and children. */
+interface XmlElement {
+  name: string;
+  attributes: Map<string, string>;
+  line: number;
+  children: XmlElement[];
+}
+
+function decodeXml(value: string): string {
+  return value.replace(/&(quot|apos|lt|gt|amp|#\d+|#x[0-9a-f]+);/gi, (entity: string, name: string) => {
+    const lower = name.toLowerCase();
+    if (lower === 'quot') return '"';
+    if (lower === 'apos') return "'";
+    if (lower === 'lt') return '<';
+    if (lower === 'gt') return '>';
+    if (lower === 'amp') return '&';
+    const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
+    return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : entity;
+  });
+}
+
+/**
+ * The elements of an XML document (comments, processing instructions, CDATA and text skipped). Tolerant:
+ * an unclosed element ends with its parent, a stray closing tag is ignored; a malformed file gives what it can.
+ */
+function xmlElements(text: string): XmlElement[] {
+  const root: XmlElement = { name: '', attributes: new Map(), line: 0, children: [] };
+  const stack: XmlElement[] = [root];
+  const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[?!][^>]*>|<(\/?)([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+  let line = 1;
+  let last = 0;
+  for (let match = tag.exec(text); match; match = tag.exec(text)) {
+    for (let i = last; i < match.index; i += 1) if (text.charCodeAt(i) === 10) line += 1;
+    last = match.index;
+    const [, closing, name, attributeText, selfClosing] = match;
+    if (!name) continue;
+    if (closing) {
+      const index = stack.map((element) => element.name).lastIndexOf(name);
+      if (index > 0) stack.length = index;
+      continue;
+    }
+    const attributes = new Map<string, string>();
+    for (const attribute of (attributeText ?? '').matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+      attributes.set(attribute[1] ?? '', decodeXml(attribute[2] ?? attribute[3] ?? ''));
+    }
+    const element: XmlElement = { name: name.replace(/^[\w.-]+:/, ''), attributes, line, children: [] };
+    stack[stack.length - 1]?.children.push(element);
+    if (!selfClosing) stack.push(element);
+  }
+  return root.children;
+}
+
+/**
+ * Resources declared in XML (`config/api_platform/*.xml`, API Platform 3 and 4):
+ *
+ *     <resources xmlns="https://api-platform.com/schema/metadata/resources-3.0">
+ *       <resource class="App\Entity\Book" security="is_granted('ROLE_USER')">
+ *         <operations>
+ *           <operation class="ApiPlatform\Metadata\Get" security="object.owner == user"/>
+ *           <operation class="ApiPlatform\Metadata\Patch" uriTemplate="/books/{id}/title"/>
+ *         </operations>
+ *       </resource>
+ *     </resources>
+ *
+ * The same routes and security handling as the YAML form: a resource without `<operations>` gets the defaults.
+ */
+export function apiPlatformXmlRoutes(files: readonly { file: string; text: string }[], prefix: string, dash: boolean): SymfonyRoute[] {
+  const out: SymfonyRoute[] = [];
+  for (const { file, text } of files) {
+    for (const resources of xmlElements(text).filter((element) => element.name === 'resources')) {
+      for (const resource of resources.children.filter((element) => element.name === 'resource')) {
+        const fqn = resource.attributes.get('class') ?? '';
+        const shortName = resource.attributes.get('shortName') ?? fqn.slice(fqn.lastIndexOf('\\') + 1);
+        if (!shortName) continue;
+        const routePrefix = resource.attributes.get('routePrefix') ?? '';
+        const security = resource.attributes.get('security');
+        const collection = joinPath(prefix, routePrefix, pathSegment(shortName, dash));
+        const declared = resource.children.find((element) => element.name === 'operations');
+        const operations: { name: string; element?: XmlElement; line: number }[] = declared
+          ? declared.children.flatMap((element) => {
+              const className = element.name === 'operation' ? (element.attributes.get('class') ?? '') : '';
+              const name = className.slice(className.lastIndexOf('\\') + 1);
+              return OPERATIONS[name] ? [{ name, element, line: element.line }] : [];
+            })
+          : DEFAULT_OPERATIONS.map((name) => ({ name, line: resource.line }));
+        for (const operation of operations) {
+          const shape = OPERATIONS[operation.name];
+          if (!shape) continue;
+          const template = operation.element?.attributes.get('uriTemplate') ?? resource.attributes.get('uriTemplate');
+          const routePath = template !== undefined ? joinPath(prefix, routePrefix, template.replace(/(?:\.\{_format\}|\{\._format\})$/, '')) : shape.item ? `${collection}/{id}` : collection;
+          const expression = operation.element?.attributes.get('security') ?? security;
+          const where = { file, line: operation.line };
+          out.push({ methods: [shape.method], path: normalisePath(routePath), location: where, grants: expression !== undefined ? [expressionGrant(expression, where)] : [] });
+        }
+      }
+    }
+  }
+  return out;
+}

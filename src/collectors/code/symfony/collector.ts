@@ -8,7 +8,7 @@ import { listProjectDir, parseYaml, readProjectFile, yString, yStrings, type YNo
 import { docAnnotations, docStrings } from '../php/docblock.js';
 import { joinPath, normalisePath, phpEnabled } from '../php/endpoint.js';
 import { attributeNamed, attributesOf, docblockOf, PhpProject, type PhpAttribute, type PhpClass, type PhpFile } from '../php/project.js';
-import { apiPlatformRoutes, apiPlatformYamlRoutes } from './api-platform.js';
+import { apiPlatformRoutes, apiPlatformXmlRoutes, apiPlatformYamlRoutes } from './api-platform.js';
 import { expressionGrant, type Grant, type SymfonyRoute } from './grants.js';
 import { accessRuleFor, firewallFor, isPublicRole, readSecurity, requiresAuthentication, type SecurityConfig } from './security.js';
 
@@ -141,14 +141,14 @@ function securityConfig(root: string, layout: AppLayout): SecurityConfig | undef
 }
 
 /** `api_platform.path_segment_name_generator: api_platform.metadata.path_segment_name_generator.dash` in the package config. */
-/** API Platform's YAML resource files: `config/api_platform/*.yaml` (its default mapping path) and `resources/` below it. */
-function apiPlatformResourceFiles(root: string, layout: AppLayout): { file: string; text: string }[] {
+/** API Platform's resource files of one format: `config/api_platform/*.yaml|xml` (its default mapping path) and `resources/` below it. */
+function apiPlatformResourceFiles(root: string, layout: AppLayout, format: 'yaml' | 'xml'): { file: string; text: string }[] {
   const out: { file: string; text: string }[] = [];
   for (const dir of [`${layout.configDir}/api_platform`, `${layout.configDir}/api_platform/resources`]) {
     for (const name of listProjectDir(root, dir)) {
-      if (!/\.ya?ml$/.test(name)) continue;
+      if (!(format === 'yaml' ? /\.ya?ml$/ : /\.xml$/).test(name)) continue;
       const text = readProjectFile(root, `${dir}/${name}`);
-      if (text !== undefined && /^resources\s*:/m.test(text)) out.push({ file: `${dir}/${name}`, text });
+      if (text !== undefined && (format === 'yaml' ? /^resources\s*:/m : /<(?:[\w.-]+:)?resources\b/).test(text)) out.push({ file: `${dir}/${name}`, text });
     }
   }
   return out;
@@ -413,7 +413,8 @@ export const symfonyCollector: CodeCollector = {
         ...routing.routes,
         ...controllerRoutes(php, routing, considerAll && layout.root === ''),
         ...apiPlatformRoutes(php, routing.apiPlatformPrefix ?? '/api', dashSegments(project.root, layout)),
-        ...apiPlatformYamlRoutes(apiPlatformResourceFiles(project.root, layout), routing.apiPlatformPrefix ?? '/api', dashSegments(project.root, layout)),
+        ...apiPlatformYamlRoutes(apiPlatformResourceFiles(project.root, layout, 'yaml'), routing.apiPlatformPrefix ?? '/api', dashSegments(project.root, layout)),
+        ...apiPlatformXmlRoutes(apiPlatformResourceFiles(project.root, layout, 'xml'), routing.apiPlatformPrefix ?? '/api', dashSegments(project.root, layout)),
       ];
       for (const route of routes) {
         for (const method of route.methods) {
