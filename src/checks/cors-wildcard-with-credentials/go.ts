@@ -38,7 +38,7 @@ function isWildcard(value: Node): boolean {
   return (body ? named(body) : []).some((element) => stringLiteral(named(element)[0] ?? element) === '*');
 }
 
-/** `func(origin string) bool { return true }`: every origin is accepted (and echoed back). */
+/** `func(origin string) bool { return true }` (echo: `return true, nil`): every origin is accepted (and echoed back). */
 function acceptsAll(value: Node): boolean {
   if (value.type !== 'func_literal') return false;
   const body = statements(field(value, 'body'));
@@ -49,26 +49,49 @@ function acceptsAll(value: Node): boolean {
   return first !== undefined && unwrap(first).type === 'true';
 }
 
-/** CORS options that allow every origin together with credentials. */
-export function goPolicies(source: SourceFile): { node: Node; label: string }[] {
+export interface GoCorsOptions {
+  node: Node;
+  label: string;
+  /** Keyed elements of the literal, by key. */
+  options: Map<string, Node>;
+}
+
+/** Every CORS option literal of a file (`cors.Options{…}`, `ginCors.Config{…}`, `middleware.CORSConfig{…}`). */
+export function goCorsOptions(source: SourceFile): GoCorsOptions[] {
   if (!/cors|CORS/.test(source.text)) return [];
   const imports = importsOf(source.tree.rootNode);
-  const out: { node: Node; label: string }[] = [];
+  const out: GoCorsOptions[] = [];
   walk(
     source.tree.rootNode,
     (node) => {
-      if (node.type !== 'composite_literal' || !isCorsType(field(node, 'type'), imports)) return true;
-      const options = elements(node);
-      if (options.get('AllowCredentials')?.type !== 'true') return true;
-      const origins = [...ORIGIN_KEYS].map((key) => options.get(key)).find((value) => value !== undefined);
-      const all = options.get('AllowAllOrigins')?.type === 'true';
-      const func = [...ORIGIN_FUNCS].map((key) => options.get(key)).find((value) => value !== undefined);
-      if (all || (origins && isWildcard(origins)) || (func && acceptsAll(func))) {
-        out.push({ node, label: `${field(node, 'type')?.text ?? 'cors'}{…, AllowCredentials: true}` });
-      }
+      if (node.type === 'composite_literal' && isCorsType(field(node, 'type'), imports)) out.push({ node, label: `${field(node, 'type')?.text ?? 'cors'}{…, AllowCredentials: true}`, options: elements(node) });
       return true;
     },
     true,
   );
+  return out;
+}
+
+/**
+ * Options whose origin function accepts every origin: rs/cors, gin-contrib/cors and echo answer with
+ * the caller's own origin then (reflection, reported by cors-origin-reflected), and echo's
+ * `UnsafeWildcardOriginWithAllowCredentials: true`, which turns `*` into the caller's origin.
+ */
+export function reflectsEveryOrigin(options: ReadonlyMap<string, Node>): string | undefined {
+  const func = [...ORIGIN_FUNCS].map((key) => options.get(key)).find((value) => value !== undefined);
+  if (func && acceptsAll(func)) return 'an origin function that always returns true';
+  const origins = [...ORIGIN_KEYS].map((key) => options.get(key)).find((value) => value !== undefined);
+  if (options.get('UnsafeWildcardOriginWithAllowCredentials')?.type === 'true' && origins && isWildcard(origins)) return '`UnsafeWildcardOriginWithAllowCredentials: true`, which answers `*` with the caller\'s own origin';
+  return undefined;
+}
+
+/** CORS options that allow every origin (`*`, `AllowAllOrigins`) together with credentials; reflection is cors-origin-reflected's. */
+export function goPolicies(source: SourceFile): { node: Node; label: string }[] {
+  const out: { node: Node; label: string }[] = [];
+  for (const { node, label, options } of goCorsOptions(source)) {
+    if (options.get('AllowCredentials')?.type !== 'true' || reflectsEveryOrigin(options)) continue;
+    const origins = [...ORIGIN_KEYS].map((key) => options.get(key)).find((value) => value !== undefined);
+    if (options.get('AllowAllOrigins')?.type === 'true' || (origins && isWildcard(origins))) out.push({ node, label });
+  }
   return out;
 }
