@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import defineCheck, { type AnyCheck } from '../checks/define-check.js';
 import type { CheckContext } from './context.js';
 import { maskSecrets } from './mask.js';
-import { formatMessage, runChecks, settledSeverity } from './run-checks.js';
+import { formatMessage, mergeRawParts, runChecks, runChecksRaw, settledSeverity } from './run-checks.js';
 
 function context(overrides: Partial<CheckContext> = {}): CheckContext {
   return {
@@ -252,5 +252,46 @@ describe('formatMessage and maskSecrets', () => {
     expect(maskSecrets('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc')).not.toContain('eyJzdWIiOiIxIn0');
     expect(maskSecrets('password = "correct horse battery"')).toMatch(/password = "corr\*+"/);
     expect(maskSecrets('no secrets here')).toBe('no secrets here');
+  });
+});
+
+describe('mergeRawParts', () => {
+  it('makes of the runs of disjoint parts of a check list the run of the whole list', () => {
+    const checks = [
+      check('first', (_ctx, report) => {
+        report({ messageId: 'found', data: { what: 'b' }, location: { file: 'b.js', line: 2 }, rootCause: 'one' });
+        report({ messageId: 'found', data: { what: 'a' }, location: { file: 'a.js', line: 9 } });
+        report({ messageId: 'found', data: { what: 'c' }, location: { file: 'c.js', line: 2 }, rootCause: 'one' });
+      }),
+      check('crashes', () => {
+        throw new Error('boom');
+      }),
+      check(
+        'quiet',
+        (_ctx, report) => {
+          report({ messageId: 'found', data: { what: 'q' }, location: { file: 'q.js', line: 1 } });
+        },
+        { experimental: true },
+      ),
+      check('last', (_ctx, report) => {
+        report({ messageId: 'found', data: { what: 'z' }, location: { file: 'a.js', line: 1 }, rootCause: 'two' });
+      }),
+      check('also-crashes', () => {
+        throw new Error('bang');
+      }),
+    ];
+    const options = { evidenceChecks: new Set(['quiet']) };
+    const whole = runChecksRaw(checks, withEndpoint, options);
+    const [first, crashes, quiet, last, alsoCrashes] = checks as [AnyCheck, AnyCheck, AnyCheck, AnyCheck, AnyCheck];
+    // Parts in any order, of any size, some empty: the order of the list decides.
+    const parts = [runChecksRaw([last, crashes], withEndpoint, options), runChecksRaw([], withEndpoint, options), runChecksRaw([alsoCrashes, quiet, first], withEndpoint, options)];
+    const merged = mergeRawParts(parts, checks.map((entry) => entry.id));
+    expect(merged).toEqual(whole);
+    // Not a trivially equal pair: findings of three checks, two root causes, two crashes, a silent run.
+    expect(whole.findings.map((finding) => finding.checkId)).toEqual(['first', 'first', 'first', 'last']);
+    expect(whole.rootCauses).toEqual([[0, 'one'], [2, 'one'], [3, 'two']]);
+    expect(whole.diagnostics.map((diagnostic) => diagnostic.source)).toEqual(['check:crashes', 'check:also-crashes']);
+    expect(whole.silent?.findings.map((finding) => finding.checkId)).toEqual(['quiet']);
+    expect(mergeRawParts([runChecksRaw([first], withEndpoint)], ['first'])).toEqual(runChecksRaw([first], withEndpoint));
   });
 });

@@ -167,6 +167,40 @@ export function runChecksRaw(checks: readonly AnyCheck[], ctx: CheckContext, opt
 }
 
 /**
+ * The raw runs of disjoint parts of one check list, made on copies of one context, as the one run
+ * `runChecksRaw` makes of the whole list: each check's findings and diagnostics in `order` (the
+ * list's ids), a check's own in the order it reported them. Fingerprints carry the check's id, so
+ * no two parts share one.
+ */
+export function mergeRawParts(parts: readonly RawCheckRun[], order: readonly string[]): RawCheckRun {
+  const rank = new Map(order.map((id, index) => [id, index]));
+  const rankOf = (id: string): number => rank.get(id) ?? order.length;
+  const entries = parts.flatMap((part) => {
+    const causes = new Map(part.rootCauses);
+    return part.findings.map((finding, index) => ({ finding, cause: causes.get(index) }));
+  });
+  // Array.prototype.sort is stable: a check's findings keep their order.
+  entries.sort((a, b) => rankOf(a.finding.checkId) - rankOf(b.finding.checkId));
+  const rootCauses: [number, string][] = [];
+  entries.forEach((entry, index) => {
+    if (entry.cause !== undefined) rootCauses.push([index, entry.cause]);
+  });
+  const checkOf = (diagnostic: Diagnostic): string => (diagnostic.source.startsWith('check:') ? diagnostic.source.slice('check:'.length) : '');
+  const diagnostics = parts.flatMap((part) => part.diagnostics).sort((a, b) => rankOf(checkOf(a)) - rankOf(checkOf(b)));
+  const inOrder = (ids: string[]): string[] => ids.sort((a, b) => rankOf(a) - rankOf(b));
+  const merged: RawCheckRun = {
+    findings: entries.map((entry) => entry.finding),
+    rootCauses,
+    diagnostics,
+    ran: inOrder(parts.flatMap((part) => part.ran)),
+    experimentalOff: inOrder(parts.flatMap((part) => part.experimentalOff)),
+  };
+  const silent = parts.flatMap((part) => (part.silent === undefined ? [] : [part.silent]));
+  if (silent.length > 0) merged.silent = mergeRawParts(silent, order);
+  return merged;
+}
+
+/**
  * Merges the raw runs of one or more contexts (in order; a fingerprint seen in an earlier run is
  * dropped), then sorts and groups: one root cause, one place, one spec copy, code over spec.
  */

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import type { ExcludedFile } from '../workspace/scope.js';
 import type { TextReader } from '../workspace/read.js';
+import { mergeRawParts } from './run-checks.js';
 import { applyEnrichments, spreadUnits, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
 
 /** A unit's results, wherever its trees live. */
@@ -11,7 +12,7 @@ export interface UnitHandle {
   extract(): Promise<ExtractResult & { excluded: ExcludedFile[] }>;
   /** Completes `endpoints` in place. */
   enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]>;
-  check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }>;
+  check(input: UnitCheckInput): Promise<Checked>;
   dispose(): Promise<void>;
 }
 
@@ -127,41 +128,91 @@ class UnitWorker {
   }
 }
 
-/** A unit whose trees live in a worker thread: only data crosses. */
+type Checked = UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] };
+
+/** Checks per request when several workers share a unit's checks: small enough to balance, large enough to cost little. */
+const CHECKS_PER_REQUEST = 4;
+
+/**
+ * A unit whose trees live in a worker thread: only data crosses. With `helpers`, other workers parse
+ * the same files and enrich copies of the same endpoints, then every worker takes the unit's checks a
+ * few at a time until none is left; the parts are merged in the catalogue's order (`mergeRawParts`),
+ * so the result is the one a single worker makes.
+ */
 class WorkerUnit implements UnitHandle {
+  private assisting: Promise<unknown>[] = [];
+
   constructor(
     readonly plan: UnitPlan,
     private readonly worker: UnitWorker,
+    private readonly helpers: readonly UnitWorker[] = [],
   ) {}
 
   extract(): Promise<ExtractResult & { excluded: ExcludedFile[] }> {
+    // The helpers parse while this worker parses and collects.
+    this.assisting = this.helpers.map((helper) => quiet(helper.request({ type: 'prepare', plan: this.plan })));
     return this.worker.request({ type: 'extract', plan: this.plan });
   }
 
   async enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
+    // Posted before the answer completes `endpoints`: the helpers enrich copies of them as they are now.
+    for (const helper of this.helpers) this.assisting.push(quiet(helper.request({ type: 'assist', unit: this.plan.id, endpoints, apis })));
     const answer = await this.worker.request<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }>({ type: 'enrich', unit: this.plan.id, endpoints, apis });
     applyEnrichments(endpoints, answer.enrichments);
     return answer.diagnostics;
   }
 
-  async check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
+  async check(input: UnitCheckInput): Promise<Checked> {
+    const workers = [this.worker, ...this.helpers];
     // The workspace's endpoints, for the checks that look across units, go once to each worker.
-    await this.worker.shareWorkspace(input.workspaceEndpoints);
-    return this.worker.request({
-      type: 'check',
-      unit: this.plan.id,
-      // The worker kept the endpoints it enriched.
-      endpoints: [],
-      apis: [],
-      checkIds: input.checks.map((check) => check.id),
-      experimental: input.experimental,
-      evidenceChecks: [...input.evidenceChecks],
-    });
+    await Promise.all(workers.map((worker) => worker.shareWorkspace(input.workspaceEndpoints)));
+    for (const failed of await Promise.all(this.assisting)) if (failed instanceof Error) throw failed;
+    const request = (worker: UnitWorker, checkIds: string[], part: boolean): Promise<Checked> =>
+      worker.request({
+        type: 'check',
+        unit: this.plan.id,
+        // The worker kept the endpoints it enriched.
+        endpoints: [],
+        apis: [],
+        checkIds,
+        experimental: input.experimental,
+        evidenceChecks: [...input.evidenceChecks],
+        part,
+      });
+    const ids = input.checks.map((check) => check.id);
+    if (this.helpers.length === 0) return request(this.worker, ids, false);
+    let next = 0;
+    const parts: Checked[] = [];
+    await Promise.all(
+      workers.map(async (worker) => {
+        while (next < ids.length) {
+          const batch = ids.slice(next, next + CHECKS_PER_REQUEST);
+          next += batch.length;
+          parts.push(await request(worker, batch, true));
+        }
+      }),
+    );
+    // The unit's own worker gives the evidence, suppressions and secrets (no checks of its own left).
+    const own = await request(this.worker, [], false);
+    const exhausted = new Map<string, number>();
+    for (const { file, spentMs } of [own, ...parts].flatMap((part) => part.exhausted)) exhausted.set(file, Math.max(spentMs, exhausted.get(file) ?? 0));
+    const specDiagnostics = new Map([own, ...parts].flatMap((part) => part.specDiagnostics).map((diagnostic) => [JSON.stringify(diagnostic), diagnostic]));
+    return {
+      ...own,
+      checks: mergeRawParts([own.checks, ...parts.map((part) => part.checks)], ids),
+      exhausted: [...exhausted].map(([file, spentMs]) => ({ file, spentMs })),
+      specDiagnostics: [...specDiagnostics.values()],
+    };
   }
 
   async dispose(): Promise<void> {
-    await this.worker.request({ type: 'dispose', unit: this.plan.id });
+    await Promise.all([this.worker, ...this.helpers].map((worker) => worker.request({ type: 'dispose', unit: this.plan.id })));
   }
+}
+
+/** A request whose failure is kept as a value, to be raised where its result is needed. */
+function quiet(request: Promise<unknown>): Promise<unknown> {
+  return request.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 }
 
 /**
@@ -175,12 +226,13 @@ export class UnitPool {
     this.workers = Array.from({ length: jobs }, () => new UnitWorker(setup));
   }
 
-  handles(plans: readonly UnitPlan[]): UnitHandle[] {
+  /** `shared`: the units whose checks every worker takes part in (see `WorkerUnit`). */
+  handles(plans: readonly UnitPlan[], shared: (plan: UnitPlan) => boolean = () => false): UnitHandle[] {
     const spread = spreadUnits(plans, this.workers.length);
     return plans.map((plan) => {
       const worker = this.workers[spread.get(plan.id) ?? 0];
       if (!worker) throw new Error(`no worker for unit ${plan.id}`);
-      return new WorkerUnit(plan, worker);
+      return new WorkerUnit(plan, worker, shared(plan) ? this.workers.filter((other) => other !== worker) : []);
     });
   }
 

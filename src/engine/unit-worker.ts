@@ -47,7 +47,8 @@ let workspace: Endpoint[] = [];
 
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
-    case 'extract': {
+    case 'extract':
+    case 'prepare': {
       const session = new UnitSession(request.plan, shared, setup.fileBudgetMs, setup.streaming);
       sessions.set(request.plan.id, session);
       const excluded: ExcludedFile[] = [];
@@ -63,13 +64,16 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         if (reason === undefined) return read;
         excluded.push({ path: file.path, reason });
         return undefined;
-      });
-      return { ...extracted, diagnostics: [...diagnostics, ...extracted.diagnostics], excluded };
+      }, request.type === 'extract');
+      // The unit's own worker reports what the files were; a helper only parses them.
+      return request.type === 'extract' ? { ...extracted, diagnostics: [...diagnostics, ...extracted.diagnostics], excluded } : undefined;
     }
-    case 'enrich': {
+    case 'enrich':
+    case 'assist': {
       const session = sessions.get(request.unit);
       if (!session) throw new Error(`unknown unit ${request.unit}`);
-      return session.enrich(request.endpoints, request.apis);
+      const enriched = await session.enrich(request.endpoints, request.apis);
+      return request.type === 'enrich' ? enriched : undefined;
     }
     case 'check': {
       const session = sessions.get(request.unit);

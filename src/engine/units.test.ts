@@ -99,6 +99,34 @@ describe('analysis units', () => {
     expect(JSON.stringify(content(streamedOnWorkers))).toBe(JSON.stringify(content(kept)));
   }, 180_000);
 
+  it('writes the same report when every worker takes part in the checks of each unit', async () => {
+    const options = { root, name: 'units', today: '2026-12-07', experimental: true, fileBudgetMs: 0 };
+    const one = await audit({ ...options, jobs: 1 });
+    const events: ProgressEvent[] = [];
+    const shared = await audit({ ...options, jobs: 3, shareUnits: true, onProgress: (event) => events.push(event) });
+    expect(events.some((event) => event.stage === 'workers' && event.total === 3)).toBe(true);
+    expect(JSON.stringify(content(shared))).toBe(JSON.stringify(content(one)));
+    const sharedStreamed = await audit({ ...options, jobs: 2, shareUnits: true, streamUnits: true });
+    expect(JSON.stringify(content(sharedStreamed))).toBe(JSON.stringify(content(one)));
+  }, 180_000);
+
+  it('shares a one-language workspace between two workers, with the report of one thread', async () => {
+    const single = mkdtempSync(join(tmpdir(), 'apisec-units-single-'));
+    try {
+      cpSync(fixture('collectors/code/express/fixtures/shop-api'), single, { recursive: true });
+      const options = { root: single, name: 'units', today: '2026-12-07', experimental: true, fileBudgetMs: 0 };
+      const one = await audit({ ...options, jobs: 1 });
+      const events: ProgressEvent[] = [];
+      const two = await audit({ ...options, jobs: 2, shareUnits: true, onProgress: (event) => events.push(event) });
+      // Without sharing, one unit never starts a second worker.
+      expect(events.some((event) => event.stage === 'workers' && event.total === 2)).toBe(true);
+      expect(one.findings.length).toBeGreaterThan(0);
+      expect(JSON.stringify(content(two))).toBe(JSON.stringify(content(one)));
+    } finally {
+      rmSync(single, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('answers a re-audit of an unchanged tree from the cache, byte for byte, and re-analyses only a changed unit', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'apisec-cache-'));
     try {

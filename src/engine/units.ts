@@ -128,6 +128,11 @@ export interface UnitCheckInput {
   checks: readonly AnyCheck[];
   experimental: boolean;
   evidenceChecks: ReadonlySet<string>;
+  /**
+   * One of several calls that share the unit's checks between sessions (see `UnitPool`): only the
+   * checks' raw run is returned; the evidence, suppressions and secrets come from the unit's own call.
+   */
+  part?: boolean;
 }
 
 /**
@@ -182,8 +187,11 @@ export class UnitSession {
     return this.sources;
   }
 
-  /** Parses the unit's files (`readSource` answers undefined for a file left out by its text) and collects its routes. */
-  async extract(readSource: TextReader): Promise<ExtractResult> {
+  /**
+   * Parses the unit's files (`readSource` answers undefined for a file left out by its text) and collects
+   * its routes; without `collect`, only parses (a session that takes part of another's checks).
+   */
+  async extract(readSource: TextReader, collect = true): Promise<ExtractResult> {
     const diagnostics: Diagnostic[] = [];
     const parsed = await parseSources(this.plan.files, async (file) => {
       const read = await readSource(file);
@@ -197,6 +205,7 @@ export class UnitSession {
     const routes: UnitRoute[] = [];
     const languages = new Set(this.sources.map((source) => source.language));
     allCollectors.forEach((collector, index) => {
+      if (!collect) return;
       // A collector reads only its languages; one whose routes come from a spec (connexion) must not run in another family's unit.
       if (this.plan.files.length > 0 && !collector.languages.some((language) => languages.has(language))) return;
       if (!collector.isEnabled(this.shared.project, this.sources)) return;
@@ -249,23 +258,17 @@ export class UnitSession {
     return diagnostics;
   }
 
-  /** Runs the checks that read code on the unit's (enriched) endpoints, and gathers the checklist's evidence. */
+  /**
+   * Runs the checks that read code on the unit's (enriched) endpoints, and gathers the checklist's
+   * evidence (not for a `part`: one of several calls that share the checks, see `UnitCheckInput`).
+   */
   async check(input: UnitCheckInput): Promise<UnitAnalysis> {
     await this.trees();
-    // The enrichers' context, kept: analyses cached on it (rate-limit coverage, handler indexes) are not redone.
-    // When the trees were parsed again, those analyses point into freed trees: the enrichers run again on a
-    // fresh context and fresh copies of the endpoints (analyses are cached per endpoint object too, and some
-    // read what the collectors set before the enrichers completed it).
-    const kept = this.enriched;
-    let context: CheckContext;
-    if (kept === undefined) context = this.context(input.endpoints, input.apis);
-    else if (this.streaming && this.unenriched !== undefined) {
-      context = this.context(structuredClone(this.unenriched), kept.apis);
-      this.runEnrichers(context);
-    } else context = kept.context;
+    const context = this.checkContext(input);
     context.workspaceEndpoints = input.workspaceEndpoints;
     const checks = runChecksRaw(input.checks, context, { experimental: input.experimental, evidenceChecks: input.evidenceChecks });
     pauseBudget();
+    if (input.part === true) return { checks, evidence: undefined, inlineSuppressions: [], secretValues: [] };
     let secretValues: string[] = [];
     try {
       secretValues = [...collectKnownSecrets(context).values];
@@ -278,6 +281,26 @@ export class UnitSession {
       inlineSuppressions: collectInlineSuppressions(this.texts, this.sources),
       secretValues,
     };
+  }
+
+  private checked: CheckContext | undefined;
+
+  /**
+   * The checks' context, made at the first call and kept for the next ones. The enrichers' context
+   * when it is alive: analyses cached on it (rate-limit coverage, handler indexes) are not redone.
+   * When the trees were parsed again, those analyses point into freed trees: the enrichers run again
+   * on a fresh context and fresh copies of the endpoints (analyses are cached per endpoint object too,
+   * and some read what the collectors set before the enrichers completed it).
+   */
+  private checkContext(input: UnitCheckInput): CheckContext {
+    if (this.checked !== undefined) return this.checked;
+    const kept = this.enriched;
+    if (kept === undefined) this.checked = this.context(input.endpoints, input.apis);
+    else if (this.streaming && this.unenriched !== undefined) {
+      this.checked = this.context(structuredClone(this.unenriched), kept.apis);
+      this.runEnrichers(this.checked);
+    } else this.checked = kept.context;
+    return this.checked;
   }
 
   /** The context the unit's enrichers and checks see: its sources, its endpoints, every spec. */
@@ -296,6 +319,7 @@ export class UnitSession {
     this.texts.clear();
     this.enriched = undefined;
     this.unenriched = undefined;
+    this.checked = undefined;
   }
 }
 
@@ -326,7 +350,11 @@ export interface WorkerSetup {
 
 export type WorkerRequest =
   | { type: 'extract'; plan: UnitPlan }
+  /** Parse a unit another worker extracts, to take part of its checks. */
+  | { type: 'prepare'; plan: UnitPlan }
   | { type: 'enrich'; unit: UnitId; endpoints: Endpoint[]; apis: Api[] }
+  /** Enrich copies of the endpoints another worker enriches (the answer is that worker's). */
+  | { type: 'assist'; unit: UnitId; endpoints: Endpoint[]; apis: Api[] }
   | {
       type: 'check';
       unit: UnitId;
@@ -335,6 +363,7 @@ export type WorkerRequest =
       checkIds: string[];
       experimental: boolean;
       evidenceChecks: string[];
+      part: boolean;
     }
   | { type: 'dispose'; unit: UnitId }
   /** Every endpoint of the workspace, enriched: sent once per worker, read by each unit's checks. */
