@@ -2,7 +2,8 @@
  * Ktor routes: `routing { route("/x") { get("/{id}") { … } } }` (and `install(Routing) { … }`),
  * nested `route`s, `authenticate("name") { … }` blocks (`optional = true` does not reject), and
  * extension functions `fun Route.users()` called inside other routes, followed across files.
- * Mechanisms come from the providers `install(Authentication) { jwt("name") { … } }` declares.
+ * Mechanisms come from the providers `install(Authentication) { jwt("name") { … } }` declares in
+ * the route's own service (module), or in a module without routes of its own (shared auth code).
  */
 import type { Node } from 'web-tree-sitter';
 import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
@@ -27,7 +28,10 @@ interface Guard {
 
 interface Walk {
   program: JvmProgram;
+  /** The providers of the service whose `routing { }` is being walked (its own module, then modules without routes). */
   providers: Map<string, AuthMechanism>;
+  /** Provider names installed only by other services of the repository. */
+  foreign: Set<string>;
   extensions: Map<string, JvmMethod[]>;
   endpoints: CollectedEndpoint[];
   diagnostics: Diagnostic[];
@@ -39,8 +43,12 @@ function authOf(guards: readonly Guard[], walk: Walk): AuthEvidence {
   const required = guards.filter((guard) => !guard.optional);
   const last = required.at(-1);
   if (last) {
-    const mechanisms = [...new Set(required.flatMap((guard) => (guard.names.length === 0 ? [walk.providers.get('') ?? 'unknown'] : guard.names.map((name) => walk.providers.get(name) ?? 'unknown'))))];
-    return { state: 'protected', mechanisms, where: last.where, scope: 'router', detail: `authenticate(${last.names.map((name) => `"${name}"`).join(', ')})` };
+    const names = required.flatMap((guard) => (guard.names.length === 0 ? [''] : guard.names));
+    const mechanisms = [...new Set(names.map((name) => walk.providers.get(name) ?? 'unknown'))];
+    // Ktor refuses to start a route whose provider is not installed: no request reaches it without credentials, but the mechanism is not this service's to tell.
+    const elsewhere = names.filter((name) => !walk.providers.has(name) && walk.foreign.has(name));
+    const note = elsewhere.length > 0 ? `; no provider ${elsewhere.map((name) => `"${name}"`).join(', ')} is installed in this service (only in another service of the repository)` : '';
+    return { state: 'protected', mechanisms, where: last.where, scope: 'router', detail: `authenticate(${last.names.map((name) => `"${name}"`).join(', ')})${note}` };
   }
   const optional = guards.at(-1);
   if (optional) return { state: 'unknown', mechanisms: [], where: optional.where, detail: 'authenticate(optional = true) lets requests without credentials through' };
@@ -180,10 +188,24 @@ function extensionTargets(declared: readonly JvmMethod[], from: JvmFile): JvmMet
   return candidates.filter((_, index) => depths[index] === best);
 }
 
-/** `install(Authentication) { jwt("auth-jwt") { … } }` / `authentication { basic { … } }`: provider name → mechanism. */
-function providers(files: readonly JvmFile[]): Map<string, AuthMechanism> {
-  const out = new Map<string, AuthMechanism>();
+/**
+ * The module (Gradle/Maven subproject) a file belongs to: its path before `src/`. Two Ktor services of
+ * one repository each install their own providers; a provider name means what its own service installs.
+ */
+function moduleOf(file: JvmFile): string {
+  const at = file.source.file.search(/(^|\/)src\//);
+  return at < 0 ? '' : file.source.file.slice(0, at);
+}
+
+/** `install(Authentication) { jwt("auth-jwt") { … } }` / `authentication { basic { … } }`: module → provider name → mechanism. */
+function providers(files: readonly JvmFile[]): Map<string, Map<string, AuthMechanism>> {
+  const byModule = new Map<string, Map<string, AuthMechanism>>();
   for (const file of files) {
+    let out = byModule.get(moduleOf(file));
+    if (!out) {
+      out = new Map<string, AuthMechanism>();
+      byModule.set(moduleOf(file), out);
+    }
     for (const node of descendants(file.source.tree.rootNode, CALLS)) {
       const call = asCall(node);
       if (!call?.lambda) continue;
@@ -198,7 +220,21 @@ function providers(files: readonly JvmFile[]): Map<string, AuthMechanism> {
       }
     }
   }
-  return out;
+  return byModule;
+}
+
+/** The providers a service's routes see: modules without routes of their own (a shared auth module) first, its own module over them. */
+function providersFor(module: string, byModule: ReadonlyMap<string, ReadonlyMap<string, AuthMechanism>>, serving: ReadonlySet<string>): { providers: Map<string, AuthMechanism>; foreign: Set<string> } {
+  const providers = new Map<string, AuthMechanism>();
+  const foreign = new Set<string>();
+  for (const [other, declared] of byModule) {
+    if (other === module) continue;
+    if (!serving.has(other)) for (const [name, mechanism] of declared) providers.set(name, mechanism);
+    else for (const name of declared.keys()) foreign.add(name);
+  }
+  for (const [name, mechanism] of byModule.get(module) ?? []) providers.set(name, mechanism);
+  for (const name of providers.keys()) foreign.delete(name);
+  return { providers, foreign };
 }
 
 export const ktorCollector: CodeCollector = {
@@ -219,15 +255,30 @@ export const ktorCollector: CodeCollector = {
       list.push(fn);
       extensions.set(fn.name, list);
     }
-    const walk: Walk = { program, providers: providers(files), extensions, endpoints: [], diagnostics: [], stack: [] };
+    const byModule = providers(files);
+    const walk: Walk = { program, providers: new Map(), foreign: new Set(), extensions, endpoints: [], diagnostics: [], stack: [] };
+    // Entry points: every `routing { }` / `install(Routing) { }` outside Route extensions.
+    const entries: { fn: JvmMethod; lambda: Node }[] = [];
     for (const fn of functions) {
-      // Entry points: every `routing { }` / `install(Routing) { }` outside Route extensions.
       if (!fn.body || fn.receiver === 'Route' || fn.receiver === 'Routing') continue;
       for (const node of descendants(fn.body, CALLS)) {
         const call = asCall(node);
         if (!call?.lambda || (call.name !== 'routing' && !(call.name === 'install' && call.args[0]?.text === 'Routing'))) continue;
-        walkBlock(call.lambda, '', [], { file: fn.file, cls: fn.owner }, walk, 0);
+        entries.push({ fn, lambda: call.lambda });
       }
+    }
+    const serving = new Set(entries.map((entry) => moduleOf(entry.fn.file)));
+    const resolved = new Map<string, ReturnType<typeof providersFor>>();
+    for (const { fn, lambda } of entries) {
+      const module = moduleOf(fn.file);
+      let seen = resolved.get(module);
+      if (!seen) {
+        seen = providersFor(module, byModule, serving);
+        resolved.set(module, seen);
+      }
+      walk.providers = seen.providers;
+      walk.foreign = seen.foreign;
+      walkBlock(lambda, '', [], { file: fn.file, cls: fn.owner }, walk, 0);
     }
     return { endpoints: walk.endpoints, diagnostics: walk.diagnostics };
   },
