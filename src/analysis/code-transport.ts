@@ -439,9 +439,21 @@ export function handlerOf(ctx: CheckContext, endpoint: Endpoint): HandlerInfo | 
   const first = Math.min(declared, node.startPosition.row + 1);
   let decoratorStart = first;
   while (decoratorStart > 1 && /^\s*@/.test(lineText(source, decoratorStart - 1) ?? '')) decoratorStart -= 1;
+  // Endpoints that resolve to the same function (route lambdas inside one Ktor `fun Route.x()`, Go
+  // func literals inside one registration function) share its HandlerInfo: its text is joined once.
+  let byKey = handlerCache.get(source.tree);
+  if (!byKey) handlerCache.set(source.tree, (byKey = new Map<string, HandlerInfo>()));
+  const key = `${node.startIndex}:${node.endIndex}:${node.type}:${decoratorStart}`;
+  const known = byKey.get(key);
+  if (known && known.source === source) return known;
   const routeText = Array.from({ length: Math.max(0, node.endPosition.row + 2 - decoratorStart) }, (_, index) => lineText(source, decoratorStart + index) ?? '').join('\n');
-  return { source, node, routeText };
+  const info = { source, node, routeText };
+  byKey.set(key, info);
+  return info;
 }
+
+/** HandlerInfo by tree and function span (see handlerOf). */
+const handlerCache = new WeakMap<object, Map<string, HandlerInfo>>();
 
 /** Calls inside a node, from the file's call index, in source order. */
 export function callsIn(source: SourceFile, node: Node): CallSite[] {
@@ -491,16 +503,45 @@ function importsSigningProvider(source: SourceFile): boolean {
 
 export function isWebhookReceiver(endpoint: Endpoint, handler: HandlerInfo | undefined): boolean {
   if (!['POST', 'PUT', 'ANY'].includes(endpoint.method.toUpperCase())) return false;
-  if (handler && WEBHOOK_LIBRARIES.test(handler.routeText)) return true;
+  const facts = handler ? routeFactsOf(handler) : undefined;
+  if (facts && facts.libraries()) return true;
   if (endpoint.auth.state === 'protected') return false;
-  if (handler && OAUTH_RETURN.test(handler.routeText)) return false;
-  const code = handler?.routeText.replace(/^\s*(#|\/\/).*$/gm, '');
-  const signed = code !== undefined && (webhookInput().signedInput.test(code) || (handler !== undefined && importsSigningProvider(handler.source)));
+  if (facts && facts.oauthReturn()) return false;
+  const signed = facts !== undefined && facts.signed();
   // Routes that manage the app's own outgoing webhooks (`POST /webhooks` with the target `url`) receive none.
-  if (code !== undefined && !signed && SUBSCRIPTION.test(code)) return false;
+  if (facts !== undefined && !signed && facts.subscription()) return false;
   if (WEBHOOK_PATH.test(endpoint.path)) return true;
   if (!AMBIGUOUS_PATH.test(endpoint.path) || OAUTH_PATH.test(endpoint.path)) return false;
   return signed && endpoint.auth.state === 'unprotected';
+}
+
+interface RouteFacts {
+  libraries(): boolean;
+  oauthReturn(): boolean;
+  signed(): boolean;
+  subscription(): boolean;
+}
+
+/** What isWebhookReceiver reads of a handler's route text, each tested once per handler (endpoints sharing a handler share them). */
+const routeFactsCache = new WeakMap<HandlerInfo, RouteFacts>();
+
+function routeFactsOf(handler: HandlerInfo): RouteFacts {
+  let facts = routeFactsCache.get(handler);
+  if (facts) return facts;
+  const once = (test: () => boolean): (() => boolean) => {
+    let value: boolean | undefined;
+    return () => (value ??= test());
+  };
+  let code: string | undefined;
+  const uncommented = (): string => (code ??= handler.routeText.replace(/^\s*(#|\/\/).*$/gm, ''));
+  facts = {
+    libraries: once(() => WEBHOOK_LIBRARIES.test(handler.routeText)),
+    oauthReturn: once(() => OAUTH_RETURN.test(handler.routeText)),
+    signed: once(() => webhookInput().signedInput.test(uncommented()) || importsSigningProvider(handler.source)),
+    subscription: once(() => SUBSCRIPTION.test(uncommented())),
+  };
+  routeFactsCache.set(handler, facts);
+  return facts;
 }
 
 /** A handler storing a webhook subscription: the target URL read from the request body. */
