@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 import type { SourceLanguage } from './languages.js';
+import { csharpParseInput } from './csharp-input.js';
 
 const require = createRequire(import.meta.url);
 
@@ -65,7 +66,7 @@ export function parseSync(language: SourceLanguage, text: string, timeoutMs = Nu
     parser.setLanguage(lang);
     parsers.set(language, parser);
   }
-  const input = language === 'kotlin' ? kotlinParseInput(text) : text;
+  const input = language === 'kotlin' ? kotlinParseInput(text) : language === 'csharp' ? csharpParseInput(text) : text;
   if (!Number.isFinite(timeoutMs)) return withText(parser.parse(input) ?? undefined, input, text);
   const deadline = performance.now() + timeoutMs;
   // Returning true from the progress callback cancels the parse.

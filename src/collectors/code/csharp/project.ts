@@ -260,7 +260,7 @@ export class CsProject {
       case 'string_literal':
         return node.text.replace(/^u8$/, '').slice(1, -1).replace(/\\(.)/g, '$1');
       case 'verbatim_string_literal':
-        return node.text.slice(2, -1).replace(/""/g, '"');
+        return node.text.startsWith('"""') ? rawStringValue(node.text) : node.text.slice(2, -1).replace(/""/g, '"');
       case 'parenthesized_expression':
         return this.stringValue(kids(node)[0], cls, depth + 1);
       case 'binary_expression': {
@@ -332,6 +332,22 @@ export class CsProject {
     const values = items.map((item) => this.stringValue(item, cls));
     return values.every((value): value is string => value !== undefined) && values.length > 0 ? values : undefined;
   }
+}
+
+/**
+ * The value of a C# 11 raw string literal as the tree gives its text (read as a verbatim string, see
+ * src/parsing/csharp-input.ts: the opening quotes, the content, the first closing quote). A multi-line one
+ * drops its first and last lines and the closing line's indentation from every line.
+ */
+function rawStringValue(text: string): string {
+  const body = text.replace(/^"{3,}/, '').replace(/"$/, '');
+  if (!body.includes('\n')) return body;
+  const lines = body.split('\n');
+  const indent = /^[ \t]*$/.test(lines[lines.length - 1] ?? '') ? (lines[lines.length - 1] ?? '') : '';
+  return lines
+    .slice(1, -1)
+    .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line.trimStart()))
+    .join('\n');
 }
 
 /** The class a node sits in, if any. */
