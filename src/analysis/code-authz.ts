@@ -4,9 +4,9 @@ import type { AuthorizationEvidence, Endpoint, Presence } from '../model/types.j
 import { isPython, isInside } from './code-auth.js';
 import { callsWithin, factsOf, nodesOfType, snippetOf, sourceByFile, startingOnRows, stringValue, type CallSite } from './code.js';
 import { descendantsOf, parentOf } from '../parsing/tree-index.js';
-import type { AuthzProvider, AuthzScope, IdentityEvidence, ObjectEvidence } from '../collectors/code/plugin.js';
+import type { AuthzProvider, AuthzScope, DataAccessProvider, IdentityEvidence, ObjectEvidence } from '../collectors/code/plugin.js';
 import type { Family } from './transport/model.js';
-import { authzProviders, graphqlServerProviders } from '../collectors/code/plugins.js';
+import { authzProviders, dataAccessProviders, graphqlServerProviders } from '../collectors/code/plugins.js';
 
 /**
  * Shared evidence for the authorization checks and the `authorization` enricher: the handler
@@ -135,32 +135,8 @@ function identity(): IdentityPatterns {
   return identityPatterns;
 }
 
-const SPECIFIC_ACCESS = new Set([
-  'get_object_or_404',
-  'get_list_or_404',
-  'get_or_404',
-  'first_or_404',
-  'findById',
-  'findByPk',
-  'findUnique',
-  'findUniqueOrThrow',
-  'findFirst',
-  'findFirstOrThrow',
-  'findOneBy',
-  'findOneOrFail',
-  'findOneByOrFail',
-  'findByIdAndUpdate',
-  'findByIdAndDelete',
-  'findByIdAndRemove',
-  'findOneAndUpdate',
-  'findOneAndDelete',
-  'findOneAndRemove',
-  'getById',
-  'get_by_id',
-  'find_by_id',
-  'fetchById',
-  'filter_by',
-]);
+/** Lookups by id whatever the receiver, beside the data-access providers' (`getById`, `find_by_id`). */
+const SPECIFIC_ACCESS = ['getById', 'get_by_id', 'find_by_id', 'fetchById'];
 const GENERIC_ACCESS = new Set([
   'get',
   'filter',
@@ -188,9 +164,61 @@ const GENERIC_ACCESS = new Set([
   'create',
   'exclude',
 ]);
-const WRITES = /^(update\w*|delete\w*|destroy|remove|upsert|insert|create|findByIdAnd\w+|findOneAnd\w+)$/;
-const DB_RECEIVER =
-  /(^|[.(\s])(db|database|session|prisma|knex|sql|pool|client|conn|connection|cursor|repo|repository|\w+Repository|\w+Repo|\w+_repo|manager|objects|query|collection|model|models|tx|trx|em|entityManager|manager|dataSource|store|dao|pg|mysql)\b|\.(objects|query)\b|^[A-Z]\w*$/;
+const WRITES = String.raw`update\w*|delete\w*|destroy|remove|upsert|insert|create`;
+/** Receivers named for stored data whatever the library (`db`, `session`, `repo`, `\w+Repository`), beside the providers'. */
+const DB_RECEIVERS = String.raw`db|database|session|sql|pool|client|conn|connection|cursor|repo|repository|\w+Repository|\w+Repo|\w+_repo|manager|query|collection|model|models|tx|store|dao`;
+/** Calls returning one record whatever the library (`get(`, `first(`, DB-API's `fetchone(`), beside the providers'. */
+const SINGLE_RESULTS = 'get|first|one|fetchrow|fetch_one|fetchone';
+/** A capitalised class's own query methods (active record), beside the providers' managers (`Post.objects`). */
+const CLASS_QUERIES = String.raw`find\w*|get\w*|update|destroy|delete\w*|create|where|filter`;
+/** A capitalised class's static listing methods whatever the library, beside the providers'. */
+const CLASS_LISTINGS = 'select|find|find_all|all|list|scan';
+
+interface DataAccessCatalogue {
+  lookups: ReadonlySet<string>;
+  writes: RegExp;
+  receiver: RegExp;
+  singleObject: RegExp;
+  /** Patterns whose first group names the model a data access reads, in order. */
+  modelIn: RegExp[];
+  /** Patterns whose first group names the model a collection query lists, in order. */
+  listings: RegExp[];
+  declarations: NonNullable<DataAccessProvider['models']>[];
+}
+
+let catalogue: DataAccessCatalogue | undefined;
+
+/** The data-access providers' idioms joined with the generic shapes (see DataAccessProvider in the plugin contract). */
+function dataAccess(): DataAccessCatalogue {
+  if (!catalogue) {
+    const providers = dataAccessProviders();
+    const all = <K extends keyof DataAccessProvider>(key: K): NonNullable<DataAccessProvider[K]> extends readonly (infer T)[] ? T[] : never =>
+      providers.flatMap((provider) => (provider[key] as readonly unknown[] | undefined) ?? []) as never;
+    const joined = (generic: string, extra: readonly string[]): string => [generic, ...extra].join('|');
+    const managers = all('managers');
+    const managerAlternation = managers.length > 0 ? managers.join('|') : '(?!)';
+    const modelArguments = all('modelArguments');
+    catalogue = {
+      lookups: new Set([...all('lookups'), ...SPECIFIC_ACCESS]),
+      writes: new RegExp(`^(${joined(WRITES, all('writes'))})$`),
+      receiver: new RegExp(String.raw`(^|[.(\s])(${joined(DB_RECEIVERS, all('receivers'))})\b|\.(${managerAlternation})\b|^[A-Z]\w*$`),
+      singleObject: new RegExp(String.raw`\b(${joined(SINGLE_RESULTS, all('singleResults'))})\s*\(|\blimit\s+1\b`, 'i'),
+      modelIn: [
+        new RegExp(String.raw`\b([A-Z][A-Za-z0-9]+)\.(?:${joined(CLASS_QUERIES, managers)})\b`),
+        ...all('modelAccessors'),
+        ...modelArguments.map((name) => new RegExp(String.raw`\b${name}\(\s*([A-Z]\w*)`)),
+      ],
+      listings: [
+        ...(modelArguments.length > 0 ? [new RegExp(String.raw`\b(?:${modelArguments.join('|')})\(\s*([A-Z]\w*)\s*[,)]`)] : []),
+        ...(managers.length > 0 ? [new RegExp(String.raw`\b([A-Z]\w*)\.(?:${managerAlternation})\b`)] : []),
+        new RegExp(String.raw`\b([A-Z]\w*)\.(?:${joined(CLASS_LISTINGS, all('classListings'))})\(`),
+        ...all('listings'),
+      ],
+      declarations: providers.flatMap((provider) => (provider.models ? [provider.models] : [])),
+    };
+  }
+  return catalogue;
+}
 
 /** True when a text names a role or permission check (`isAdmin`, `roles`, `RolesGuard`, `has_perm` …). */
 export function namesRole(text: string): boolean {
@@ -557,15 +585,16 @@ function modelOf(call: CallSite, chain: Node): string | undefined {
   const fromTable = /\b(?:from|update|into)\s+["`]?(\w+)/i.exec(sql);
   if (fromTable?.[1]) return fromTable[1];
   if (first?.type === 'identifier' && /^[A-Z]/.test(first.text)) return first.text;
-  const capitalised = /\b([A-Z][A-Za-z0-9]+)\.(?:objects|query|find\w*|get\w*|update|destroy|delete\w*|create|where|filter)\b/.exec(chain.text);
-  if (capitalised?.[1]) return capitalised[1];
-  const prisma = /\bprisma\.(\w+)\./.exec(chain.text) ?? /\bquery\(\s*([A-Z]\w*)/.exec(chain.text) ?? /\bselect\(\s*([A-Z]\w*)/.exec(chain.text);
-  return prisma?.[1];
+  for (const pattern of dataAccess().modelIn) {
+    const model = pattern.exec(chain.text)?.[1];
+    if (model) return model;
+  }
+  return undefined;
 }
 
 function isDataAccess(call: CallSite): boolean {
   const method = lastSegment(call.callee);
-  if (SPECIFIC_ACCESS.has(method)) return true;
+  if (dataAccess().lookups.has(method)) return true;
   if (!GENERIC_ACCESS.has(method)) return false;
   const fn = call.node.childForFieldName('function');
   const receiver = fn?.childForFieldName('object')?.text ?? '';
@@ -574,7 +603,7 @@ function isDataAccess(call: CallSite): boolean {
   if (/^(update|create|insert|delete|remove)$/.test(method) && /\b(hash|hmac|sha\d*|md5|cipher|crypto|digest|set|map|list|array)\b/i.test(receiver)) return false;
   // `current_app.config['OAUTH2_PROVIDERS'].get(provider)`, `settings.PLANS.get(name)`: the app's own configuration, not stored records.
   if (method === 'get' && /(?:^|\.)(?:config|settings|conf|cfg|options|environ|env|constants)(?:\[|\.|$)/i.test(receiver)) return false;
-  return DB_RECEIVER.test(receiver) || call.callee.split('.').length > 2 || /^\.\.?\//.test(call.callee);
+  return dataAccess().receiver.test(receiver) || call.callee.split('.').length > 2 || /^\.\.?\//.test(call.callee);
 }
 
 const RAW_SQL = /\b(select|update|delete|insert)\b[\s\S]*\b(where|into)\b/i;
@@ -599,7 +628,7 @@ function accessesIn(scope: HandlerScope, root: Node, ids: { names: Set<string>; 
       chain,
       call,
       id: snippetOf(idNode, 60),
-      write: WRITES.test(method) || /\b(update|delete|insert)\b/i.test(sql.split(/\s/)[0] ?? ''),
+      write: dataAccess().writes.test(method) || /\b(update|delete|insert)\b/i.test(sql.split(/\s/)[0] ?? ''),
       ...(model ? { model } : {}),
       scoped,
     });
@@ -859,7 +888,7 @@ export function endpointAuthz(ctx: CheckContext, endpoint: Endpoint): EndpointAu
       else if (isActionTarget(scope, access, callers, listed)) access.exempt = 'target';
     }
     const drf = objectEvidence(ctx, scope, callers);
-    const drfListed = drf.unscoped !== undefined && presumePublic && modelExposure(ctx, /\b([A-Z]\w*)\.objects\b/.exec(drf.unscoped.text)?.[1], scope) === 'listed';
+    const drfListed = drf.unscoped !== undefined && presumePublic && modelExposure(ctx, drf.unscopedModel, scope) === 'listed';
     if (drfListed) delete drf.unscoped;
     const objectGuard = drf.guard ?? roots.map((root) => objectGuardIn(scope, root, callers)).find((found) => found !== undefined);
     const helperScoped = scope.helpers.some((helper) => refersToCaller(helper, callers) && /\b(filter|where|get|find\w*|query)\b/.test(helper.text));
@@ -921,28 +950,19 @@ export function modelKey(name: string): string {
     .replace(/(?<!s)s$/, '');
 }
 
-const SINGLE_OBJECT = /\b(get|get_or_404|first|first_or_404|one|one_or_none|scalar|scalar_one|scalar_one_or_none|get_object_or_404|findUnique\w*|findFirst\w*|findOne\w*|findById\w*|findByPk|fetchrow|fetch_one|fetchone)\s*\(|\blimit\s+1\b/i;
 const OWNER_FILTER_KEY = /(?:^|[\s({,.])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|patient|member|recipient|sender|borrower)(?:_?id|Id|_pk)?\s*(?:=(?!=)|:|==)/i;
 
 /** The model a collection query reads: `select(Post)`, `Post.query…all()`, `Post.objects.filter(…)`, `prisma.post.findMany()`, `SELECT … FROM posts`. */
 function collectionModel(call: CallSite, chain: Node): string | undefined {
   const method = lastSegment(call.callee);
   const text = chain.text;
-  if (SINGLE_OBJECT.test(text)) return undefined;
+  if (dataAccess().singleObject.test(text)) return undefined;
   if (/^(query|execute|raw|fetch|fetchall|fetch_all|all)$/.test(method)) {
     const sql = call.args.map((arg) => stringValue(arg) ?? (arg.type === 'template_string' ? arg.text : '')).join(' ');
     const table = /^\s*select\b[\s\S]*?\bfrom\s+["`]?(\w+)/i.exec(sql)?.[1];
     if (table) return table;
   }
-  const patterns = [
-    /\b(?:select|query)\(\s*([A-Z]\w*)\s*[,)]/,
-    /\b([A-Z]\w*)\.(?:query|objects)\b/,
-    /\b([A-Z]\w*)\.(?:select|find|findAll|findAndCountAll|find_all|all|list|scan)\(/,
-    /\.(\w+)\.(?:findMany|findAll)\(/,
-    /\b(\w+?)(?:Repository|Repo)\.(?:find|findBy|findAndCount)\(/i,
-    /\bgetRepository\(\s*([A-Z]\w*)\s*\)\.(?:find|findBy|findAndCount)\(/,
-  ];
-  for (const pattern of patterns) {
+  for (const pattern of dataAccess().listings) {
     const model = pattern.exec(text)?.[1];
     if (model) return model;
   }
@@ -988,7 +1008,7 @@ function listingsOf(ctx: CheckContext): Map<string, Listings> {
     const callers = callerNames(scope);
     const drf = objectEvidence(ctx, scope, callers);
     if (drf.unscoped) {
-      const model = /\b([A-Z]\w*)\.objects\b/.exec(drf.unscoped.text)?.[1];
+      const model = drf.unscopedModel;
       if (model) entry(model).listedBy.add(handlerKey(scope));
       continue;
     }
@@ -1222,19 +1242,7 @@ function pyClassFields(body: Node): string[] {
   return out;
 }
 
-function objectKeys(node: Node | null | undefined): string[] {
-  if (node?.type !== 'object') return [];
-  const out: string[] = [];
-  for (const child of node.namedChildren) {
-    if (child?.type === 'pair') {
-      const key = child.childForFieldName('key');
-      if (key) out.push(stringValue(key) ?? key.text);
-    } else if (child?.type === 'shorthand_property_identifier') out.push(child.text);
-  }
-  return out;
-}
-
-/** Model and schema classes visible in the workspace, by name (Python classes, TS classes, Mongoose/Sequelize definitions). */
+/** Model and schema classes visible in the workspace, by name (Python classes, TS classes, the models data-access providers declare). */
 export function modelDefinitions(ctx: CheckContext): Map<string, ModelDefinition> {
   const cached = modelCache.get(ctx);
   if (cached) return cached;
@@ -1258,32 +1266,8 @@ export function modelDefinitions(ctx: CheckContext): Map<string, ModelDefinition
         .filter((field) => field !== '');
       out.set(name, { name, file: source.file, fields, node: cls });
     }
-    const schemas = new Map<string, Node>();
-    for (const call of factsOf(source).calls) {
-      const method = lastSegment(call.callee);
-      if (call.isNew && method === 'Schema') {
-        const holder = parentOf(call.node);
-        const variable = holder?.type === 'variable_declarator' ? holder.childForFieldName('name')?.text : undefined;
-        if (variable && call.args[0]) schemas.set(variable, call.args[0]);
-      }
-    }
-    for (const call of factsOf(source).calls) {
-      const method = lastSegment(call.callee);
-      const first = call.args[0];
-      const second = call.args[1];
-      let name: string | undefined;
-      let shape: Node | undefined;
-      if (method === 'model' && first && stringValue(first)) {
-        name = stringValue(first);
-        shape = second?.type === 'identifier' ? schemas.get(second.text) : second?.type === 'new_expression' ? (second.childForFieldName('arguments')?.namedChildren[0] ?? undefined) : second;
-      } else if (method === 'define' && first && stringValue(first)) {
-        name = stringValue(first);
-        shape = second;
-      } else if (method === 'init' && first?.type === 'object') {
-        name = call.node.childForFieldName('function')?.childForFieldName('object')?.text;
-        shape = first;
-      }
-      if (name && shape && !out.has(name)) out.set(name, { name, file: source.file, fields: objectKeys(shape), node: shape });
+    for (const declared of dataAccess().declarations) {
+      for (const model of declared(source)) if (!out.has(model.name)) out.set(model.name, { name: model.name, file: source.file, fields: model.fields, node: model.node });
     }
   }
   modelCache.set(ctx, out);

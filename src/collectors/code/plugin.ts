@@ -25,6 +25,8 @@ import type { CodeCollector } from './collector.js';
  * - `jwt`: the calls through which the framework (or a library family) signs, verifies or decodes JWTs.
  * - `http`: a language's outbound HTTP clients (a library family of the language folder, not a framework).
  * - `graphql`: the GraphQL servers the framework (or a GraphQL library family) creates, with their options.
+ * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
+ *   loads stored records, names the model it reads and declares models.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -40,6 +42,7 @@ export interface FrameworkPlugin {
   jwt?: JwtProvider;
   http?: HttpClientProvider;
   graphql?: GraphqlServerProvider;
+  dataAccess?: DataAccessProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -181,6 +184,8 @@ export interface ObjectEvidence {
   guard?: string;
   /** A class attribute that loads any object by id for the view (DRF `queryset = X.objects.all()` with no scoping). */
   unscoped?: Node;
+  /** The model that attribute reads (`X`), when written. */
+  unscopedModel?: string;
 }
 
 /**
@@ -270,4 +275,44 @@ export interface HttpClientProvider {
 export interface GraphqlServerProvider {
   /** The server a call creates or mounts (`new ApolloServer({…})`, `graphene.Schema(…)`), its options and whether introspection is on by default. */
   server(source: SourceFile, call: CallSite): GraphqlServer | undefined;
+}
+
+/** A model (or schema) a data-access library declares in a file, with its field names. */
+export interface ModelDeclaration {
+  name: string;
+  fields: string[];
+  /** The node that lists the fields (the schema object). */
+  node: Node;
+}
+
+/**
+ * A data-access library's idioms (an ORM, a query builder, a database driver), or a framework's own ORM,
+ * as the authorization analysis (src/analysis/code-authz.ts) reads a handler's code. The driver keeps the
+ * language-generic shapes (receivers named `db`, `session`, `repo`, `\w+Repository`; `getById`; SQL text;
+ * a capitalised class's `find…`/`get…`/`where`/`filter`); each provider's entries are joined with them and
+ * with the other providers' into one catalogue tested on any handler, whatever framework collected the
+ * route (a handler reaches its data through any library of its language). Names are regular-expression
+ * sources unless said otherwise, each standing alone.
+ */
+export interface DataAccessProvider {
+  /** Receivers whose calls reach stored data (`prisma`, `knex`, `entityManager`): `prisma.post.findUnique(…)`. */
+  receivers?: readonly string[];
+  /** Attributes through which a model class is queried (`objects`, `query`): `Post.objects.get(…)`, `Post.query.filter(…)`. */
+  managers?: readonly string[];
+  /** Methods (plain names) that load records by id whatever their receiver (`get_object_or_404`, `findUnique`, `findByPk`). */
+  lookups?: readonly string[];
+  /** Methods that write, beyond the generic verbs (`findByIdAnd\w+`). */
+  writes?: readonly string[];
+  /** Calls that return a single record (`one_or_none`, `findFirst\w*`); tested case-insensitively before `(`. */
+  singleResults?: readonly string[];
+  /** Functions (plain names) that take the model class as first argument (`select(Post)`, `session.query(Post)`), in the order tried. */
+  modelArguments?: readonly string[];
+  /** Patterns whose first group names the model a call chain reads (`prisma.post.…`), tried in registry order before `modelArguments`. */
+  modelAccessors?: readonly RegExp[];
+  /** Static methods (plain names) of a model class that list its records (`Post.findAll(`), beyond the generic `find`/`all`/`list`/`select`. */
+  classListings?: readonly string[];
+  /** Patterns whose first group names the model a collection query lists (`.post.findMany(`, `postRepository.find(`), tried last, in registry order. */
+  listings?: readonly RegExp[];
+  /** Models the library declares in a non-Python file (`mongoose.model('Post', schema)`, `sequelize.define('Post', {…})`), in source order. */
+  models?: (source: SourceFile) => ModelDeclaration[];
 }

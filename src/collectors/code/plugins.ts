@@ -1,6 +1,7 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
+import { djangoDataAccess } from './django/data-access.js';
 import { DRF_PERMISSION_PLUMBING } from './django/guards.js';
 import { djangoIdentity } from './django/identity.js';
 import { fastapiAuthz } from './fastapi/authz.js';
@@ -32,6 +33,7 @@ import { limitsFamilyRateLimit } from './flask/rate-limit.js';
 import { flaskTransport } from './flask/transport.js';
 import { ginRateLimit } from './gin/rate-limit.js';
 import { goRateLimit } from './go/rate-limit.js';
+import { jsDataAccess } from './js/data-access.js';
 import { jsHttpClients } from './js/http-clients.js';
 import { jsJwtLibraries } from './js/jwt.js';
 import { jsLimiterLibraries } from './js/rate-limit.js';
@@ -42,6 +44,7 @@ import { nestJwt } from './nestjs/jwt.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nestTransport } from './nestjs/transport.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
+import { pythonDataAccess } from './python/data-access.js';
 import { pythonHttpClients } from './python/http-clients.js';
 import { pythonJwtLibraries } from './python/jwt.js';
 import { pythonTransportLibraries } from './python/transport.js';
@@ -54,7 +57,7 @@ import { ktorRateLimit } from './ktor/rate-limit.js';
  * asked in this order.
  */
 
-/** Library families: limiters for every route of their language, transport middleware for every app of their family, JWT libraries, outbound HTTP clients, the language's identity idioms. */
+/** Library families: limiters for every route of their language, transport middleware for every app of their family, JWT libraries, outbound HTTP clients, the language's identity idioms, its data-access libraries (ORMs, query builders, drivers). */
 const libraries: FrameworkPlugin[] = [
   { id: 'js-limiters', rateLimit: jsLimiterLibraries },
   { id: 'js-transport', transport: jsTransportLibraries },
@@ -65,6 +68,8 @@ const libraries: FrameworkPlugin[] = [
   { id: 'python-http', http: pythonHttpClients },
   { id: 'js-authz', authz: jsAuthz },
   { id: 'python-authz', authz: pythonAuthz },
+  { id: 'js-data', dataAccess: jsDataAccess },
+  { id: 'python-data', dataAccess: pythonDataAccess },
 ];
 
 /** Frameworks with rate-limit providers; the other collectors are plugins with routes only. */
@@ -134,6 +139,11 @@ const graphqlServers: Record<string, GraphqlServerProvider> = {
   strawberry: pythonGraphqlServers,
 };
 
+/** Frameworks with their own ORM (data-access idioms of the framework rather than of a library family). */
+const dataAccesses: Record<string, DataAccessProvider> = {
+  django: djangoDataAccess,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -143,6 +153,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const validation = validations[entry.id];
     const jwt = jwts[entry.id];
     const graphql = graphqlServers[entry.id];
+    const dataAccess = dataAccesses[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -152,6 +163,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(validation ? { validation } : {}),
       ...(jwt ? { jwt } : {}),
       ...(graphql ? { graphql } : {}),
+      ...(dataAccess ? { dataAccess } : {}),
     };
   }),
 ];
@@ -209,4 +221,12 @@ let graphqlList: GraphqlServerProvider[] | undefined;
 export function graphqlServerProviders(): readonly GraphqlServerProvider[] {
   graphqlList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.graphql ? [plugin.graphql] : [])))];
   return graphqlList;
+}
+
+let dataAccessList: DataAccessProvider[] | undefined;
+
+/** Every distinct data-access provider, in registry order (library families first). */
+export function dataAccessProviders(): readonly DataAccessProvider[] {
+  dataAccessList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.dataAccess ? [plugin.dataAccess] : [])))];
+  return dataAccessList;
 }

@@ -97,7 +97,10 @@ function objectEvidence(_scope: AuthzScope, handler: HandlerScope, callers: Read
   }
   if (getQueryset) return {};
   const bases = parentOf(body)?.childForFieldName('superclasses')?.text ?? '';
-  if (queryset && DETAIL_VIEWS.test(bases)) return { unscoped: queryset };
+  if (queryset && DETAIL_VIEWS.test(bases)) {
+    const model = /\b([A-Z]\w*)\.objects\b/.exec(queryset.text)?.[1];
+    return { unscoped: queryset, ...(model ? { unscopedModel: model } : {}) };
+  }
   return {};
 }
 
