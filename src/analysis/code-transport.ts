@@ -101,6 +101,8 @@ export function appsOf(ctx: CheckContext): AppEntry[] {
 }
 
 /** Endpoints served by an app: those whose API is located at the app's file, or all endpoints of a single-app family. */
+const familyEndpoints = new WeakMap<readonly Endpoint[], Map<Family, Endpoint[]>>();
+
 export function endpointsOfApp(ctx: CheckContext, app: AppEntry): Endpoint[] {
   const sameFamily = appsOf(ctx).filter((other) => other.family === app.family);
   const inFamily = (endpoint: Endpoint): boolean => {
@@ -108,8 +110,12 @@ export function endpointsOfApp(ctx: CheckContext, app: AppEntry): Endpoint[] {
     const source = file ? sourceByFile(ctx, file) : undefined;
     return source !== undefined && familyOf(source) === app.family;
   };
-  const code = ctx.inventory.endpoints.filter((endpoint) => endpoint.sources.some((s) => s.kind === 'code') && inFamily(endpoint));
-  if (sameFamily.length <= 1) return code;
+  // The family's code endpoints are listed once per inventory, not once per app.
+  let byFamily = familyEndpoints.get(ctx.inventory.endpoints);
+  if (!byFamily) familyEndpoints.set(ctx.inventory.endpoints, (byFamily = new Map<Family, Endpoint[]>()));
+  let code = byFamily.get(app.family);
+  if (!code) byFamily.set(app.family, (code = ctx.inventory.endpoints.filter((endpoint) => endpoint.sources.some((s) => s.kind === 'code') && inFamily(endpoint))));
+  if (sameFamily.length <= 1) return [...code];
   const apiIds = new Set(ctx.inventory.apis.filter((api) => api.kind === 'code' && api.location.file === app.source.file).map((api) => api.id));
   return code.filter((endpoint) => apiIds.has(endpoint.apiId));
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython } from '../../analysis/code-auth.js';
-import { factsOf, stringValue } from '../../analysis/code.js';
+import { factsOf, nodesOfType, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
 import { lookupTable } from '../../analysis/lookup.js';
@@ -77,7 +77,6 @@ export default defineCheck({
         const code = node.text.replace(/\s+/g, ' ');
         report({ messageId: grant, data: { code: code.length > 80 ? `${code.slice(0, 79)}…` : code }, ...at(ctx, source, node) });
       };
-      const root = source.tree.rootNode;
       for (const call of factsOf(source).calls) {
         const byClass = CLASSES[call.callee];
         if (byClass) emit(byClass, call.node);
@@ -93,14 +92,17 @@ export default defineCheck({
           }
         }
       }
-      for (const pair of root.descendantsOfType('pair')) {
-        const key = pair?.childForFieldName('key');
-        if (!pair || !key) continue;
+      // The tree's listed pairs (one walk shared with other analyses) rather than a walk of its own.
+      for (const pair of nodesOfType(source, 'pair')) {
+        const key = pair.childForFieldName('key');
+        if (!key) continue;
         const grant = grantOf(stringValue(key) ?? key.text, stringValue(pair.childForFieldName('value')));
         if (grant === 'password' && serviceAccountGrant(parentOf(pair))) continue;
         if (grant) emit(grant, pair);
       }
-      for (const literal of root.descendantsOfType(['string', 'template_string'])) {
+      // A literal's raw text is part of the file's: a file without either marker has no literal to walk for.
+      if (!source.text.includes('response_type=') && !source.text.includes('grant_type=password')) continue;
+      for (const literal of source.tree.rootNode.descendantsOfType(['string', 'template_string'])) {
         if (!literal) continue;
         const value = literal.text;
         if (URL_IMPLICIT.test(value)) emit('implicit', literal);

@@ -1,21 +1,37 @@
 import { isInside } from '../../analysis/code-auth.js';
 import { appAt, appsOf, describeApp, endpointsOfApp, handlerOf, sourcesOf, workspaceHas, type HandlerInfo } from '../../analysis/code-transport.js';
-import type { CheckContext } from '../../engine/context.js';
+import type { Node } from 'web-tree-sitter';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
 const NO_STORE = /no-store|\bnever_cache\b|cache_control\([^)]*no_store\s*=\s*True|\bnocache\s*\(|\bnoCache\b/;
 
 /** `no-store` set outside every handler: a middleware, hook or decorator that covers the app. */
 function setGlobally(ctx: CheckContext, handlers: readonly HandlerInfo[], family: 'js' | 'python'): boolean {
+  for (const { source, node } of noStoreWrites(ctx, family)) {
+    if (!handlers.some((handler) => handler.source === source && isInside(node, handler.node))) return true;
+  }
+  return false;
+}
+
+const noStoreCache = new WeakMap<CheckContext, Map<string, { source: SourceFile; node: Node }[]>>();
+
+/** Where the family's sources write `no-store`, found once per context rather than once per app. */
+function noStoreWrites(ctx: CheckContext, family: 'js' | 'python'): { source: SourceFile; node: Node }[] {
+  let byFamily = noStoreCache.get(ctx);
+  if (!byFamily) noStoreCache.set(ctx, (byFamily = new Map<string, { source: SourceFile; node: Node }[]>()));
+  let writes = byFamily.get(family);
+  if (writes) return writes;
+  writes = [];
   for (const source of sourcesOf(ctx, family)) {
     const pattern = new RegExp(NO_STORE.source, 'g');
     for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
       const node = source.tree.rootNode.descendantForIndex(match.index);
-      if (!node) continue;
-      if (!handlers.some((handler) => handler.source === source && isInside(node, handler.node))) return true;
+      if (node) writes.push({ source, node });
     }
   }
-  return false;
+  byFamily.set(family, writes);
+  return writes;
 }
 
 export default defineCheck({

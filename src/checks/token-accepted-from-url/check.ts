@@ -3,7 +3,7 @@ import { at, functionName, isInside, isPython, jwtCalls } from '../../analysis/c
 import { enclosingFunction, factsOf, nodesOfType, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
-import { parentOf } from '../../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../../parsing/tree-index.js';
 
 // Names that only ever mean a credential.
 const STRONG = /^(access[_-]?token|accesstoken|api[_-]?key|apikey|x-api-key|auth[_-]?token|authtoken|jwt|id[_-]?token|bearer|session[_-]?token|client[_-]?secret)$/i;
@@ -45,17 +45,16 @@ interface Hit {
 function jsHits(source: SourceFile): Hit[] {
   const hits: Hit[] = [];
   const root = source.tree.rootNode;
-  for (const node of root.descendantsOfType(['member_expression', 'subscript_expression'])) {
-    if (!node) continue;
+  for (const node of descendantsOf(root, ['member_expression', 'subscript_expression'])) {
     const object = node.childForFieldName('object')?.text ?? '';
     if (!JS_QUERY.test(object)) continue;
     const name = node.type === 'member_expression' ? (node.childForFieldName('property')?.text ?? '') : (stringValue(node.childForFieldName('index')) ?? '');
     hits.push({ node, name, expression: node.text });
   }
-  for (const node of root.descendantsOfType('variable_declarator')) {
-    const pattern = node?.childForFieldName('name');
-    const value = node?.childForFieldName('value');
-    if (!node || pattern?.type !== 'object_pattern' || !value || !JS_QUERY.test(value.text)) continue;
+  for (const node of descendantsOf(root, ['variable_declarator'])) {
+    const pattern = node.childForFieldName('name');
+    const value = node.childForFieldName('value');
+    if (pattern?.type !== 'object_pattern' || !value || !JS_QUERY.test(value.text)) continue;
     for (const part of pattern.namedChildren) {
       const name = part?.type === 'pair_pattern' ? part.childForFieldName('key')?.text : part?.type === 'shorthand_property_identifier_pattern' ? part.text : part?.type === 'object_assignment_pattern' ? part.namedChildren[0]?.text : undefined;
       if (part && name) hits.push({ node: part, name, expression: `${value.text}.${name}`, snippet: node.text });

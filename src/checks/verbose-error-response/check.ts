@@ -16,7 +16,7 @@ import { csharpErrorLeaks } from './csharp.js';
 import { javaErrorLeaks, springErrorSettings } from './java.js';
 import { kotlinErrorLeaks } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
-import { parentOf } from '../../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../../parsing/tree-index.js';
 
 type Leak = 'stack' | 'message' | 'db';
 
@@ -43,13 +43,12 @@ function paramNames(fn: Node): string[] {
 
 function jsScopes(root: Node): ErrorScope[] {
   const out: ErrorScope[] = [];
-  for (const clause of root.descendantsOfType('catch_clause')) {
-    const param = clause?.childForFieldName('parameter');
-    const body = clause?.childForFieldName('body');
+  for (const clause of descendantsOf(root, ['catch_clause'])) {
+    const param = clause.childForFieldName('parameter');
+    const body = clause.childForFieldName('body');
     if (param?.type === 'identifier' && body) out.push({ name: param.text, scope: body, broad: false });
   }
-  for (const fn of root.descendantsOfType(['arrow_function', 'function_expression', 'function_declaration', 'function'])) {
-    if (!fn) continue;
+  for (const fn of descendantsOf(root, ['arrow_function', 'function_expression', 'function_declaration', 'function'])) {
     const names = paramNames(fn);
     const first = names[0] ?? '';
     const body = fn.childForFieldName('body');
@@ -75,8 +74,7 @@ function headLines(source: SourceFile, node: Node, count: number): string {
 function pyScopes(source: SourceFile): ErrorScope[] {
   const out: ErrorScope[] = [];
   const root = source.tree.rootNode;
-  for (const clause of root.descendantsOfType('except_clause')) {
-    if (!clause) continue;
+  for (const clause of descendantsOf(root, ['except_clause'])) {
     const asPattern = clause.namedChildren.find((child) => child?.type === 'as_pattern');
     const alias = asPattern?.childForFieldName('alias')?.text ?? asPattern?.namedChildren.at(-1)?.text;
     const type = asPattern?.namedChildren[0]?.text ?? clause.namedChildren[0]?.text ?? '';
@@ -85,8 +83,8 @@ function pyScopes(source: SourceFile): ErrorScope[] {
     const types = type.replace(/[()\s]/g, '').split(',');
     out.push({ name: alias ?? '', scope: body, broad: asPattern === undefined || types.some((name) => BROAD_PY.test(name)) });
   }
-  for (const fn of root.descendantsOfType('decorated_definition')) {
-    if (!fn || !/\.(errorhandler|exception_handler|app_errorhandler)\(|@(api_view_)?exception_handler\b/.test(headLines(source, fn, 3))) continue;
+  for (const fn of descendantsOf(root, ['decorated_definition'])) {
+    if (!/\.(errorhandler|exception_handler|app_errorhandler)\(|@(api_view_)?exception_handler\b/.test(headLines(source, fn, 3))) continue;
     const def = fn.childForFieldName('definition');
     const name = def ? paramNames(def).find((param) => ERROR_NAME.test(param)) : undefined;
     const body = def?.childForFieldName('body');
