@@ -4,7 +4,9 @@
  * `claims.VerifyAudience(…)` / `VerifyIssuer(…)`; lestrrat-go/jwx only with `jwt.WithAudience(…)` /
  * `jwt.WithIssuer(…)`. A function (or its key function) that reads the claims' audience or issuer
  * itself (`claims.Audience`, `GetAudience()`, `token.Audience()`, `claims["aud"]`) checks it by hand.
- * Unverified parses and option lists passed as `opts...` are left alone.
+ * Unverified parses and option lists passed as `opts...` are left alone, and so are code bases
+ * that sign the tokens they verify (golang-jwt `SignedString`, jwx `jwt.Sign`): the service is its
+ * own issuer, and no identity provider hands it tokens meant for another audience.
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
@@ -45,8 +47,23 @@ function checked(parse: GoJwtParse, option: string, claim: 'aud' | 'iss'): boole
   return readsClaim(keyfunc ? [parse.fn, keyfunc] : [parse.fn], claim);
 }
 
+/** A Go file that signs tokens: golang-jwt `token.SignedString(key)`, jwx `jwt.Sign(token, …)`. */
+function signsTokens(source: SourceFile): boolean {
+  if (!/SignedString|jwt\.Sign\(/.test(source.text)) return false;
+  let found = false;
+  walk(source.tree.rootNode, (node) => {
+    if (found) return false;
+    const callee = node.type === 'call_expression' ? field(node, 'function') : undefined;
+    if (callee?.type === 'selector_expression' && /^(SignedString)$/.test(field(callee, 'field')?.text ?? '')) found = true;
+    if (callee?.type === 'selector_expression' && field(callee, 'field')?.text === 'Sign' && /lestrrat-go\/jwx/.test(source.text) && field(callee, 'operand')?.text === 'jwt') found = true;
+    return !found;
+  }, true);
+  return found;
+}
+
 export function goAudienceGaps(sources: readonly SourceFile[]): GoAudienceGap[] {
   const out: GoAudienceGap[] = [];
+  if (sources.some((source) => source.language === 'go' && !source.file.endsWith('_test.go') && signsTokens(source))) return out;
   for (const parse of goJwtParses(sources)) {
     if (parse.opaque || /^(ParseUnverified|ParseInsecure|ParseHeader)$/.test(parse.method)) continue;
     // golang-jwt's `Parse` without a key function, jwx without a key: nothing is verified, another check's finding.

@@ -7,6 +7,9 @@
  * `NimbusJwtDecoder`, whose default validator checks the timestamps only (the issuer too when built
  * `withIssuerLocation`), unless `setJwtValidator` adds an audience validator. A class that reads the
  * claims' audience or issuer itself (`getAudience()`, `.audience`, `"aud"`) is taken to check it.
+ * Tokens the same module signs itself (jjwt `Jwts.builder()…signWith`, java-jwt `JWT.create()…sign`,
+ * nimbus `signedJwt.sign(signer)`) come from no identity provider serving other audiences: the service
+ * is its own issuer, and is not reported.
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
@@ -45,8 +48,26 @@ function scopeText(source: SourceFile, node: Node): string {
   return scope.text.slice(0, node.startIndex - scope.startIndex) + scope.text.slice(node.endIndex - scope.startIndex);
 }
 
+/** The module (Gradle/Maven subproject) of a file: its path before `src/`. */
+function moduleOf(source: SourceFile): string {
+  const at = source.file.search(/(^|\/)src\//);
+  return at < 0 ? '' : source.file.slice(0, at);
+}
+
+/** Whether a file signs JWTs: jjwt `Jwts.builder()…signWith(…)`, java-jwt `JWT.create()…sign(…)`, nimbus `x.sign(new MACSigner(…))`. */
+function signsTokens(source: SourceFile): boolean {
+  return jvmJwtCalls(source).some((call) => {
+    if (call.name !== 'signWith' && call.name !== 'sign' && call.name !== 'compact') return false;
+    const { root, calls } = chainOf(call.node);
+    if (root?.text === 'Jwts' && calls[0]?.name === 'builder') return true;
+    if (root?.text === 'JWT' && calls[0]?.name === 'create') return true;
+    return call.name === 'sign' && call.args.some((arg) => /^(MACSigner|RSASSASigner|ECDSASigner|Ed25519Signer)$/.test(asJwtCall(valueOf(source, arg))?.name ?? ''));
+  });
+}
+
 export function jvmAudienceGaps(sources: readonly SourceFile[]): JvmAudienceGap[] {
   const out: JvmAudienceGap[] = [];
+  const issuing = new Set(sources.filter((source) => jwtSource(source) && signsTokens(source)).map(moduleOf));
   // Validator classes of the project: a decoder given one of them checks what its text checks.
   const validators = new Map<string, string>();
   for (const source of sources) {
@@ -55,7 +76,7 @@ export function jvmAudienceGaps(sources: readonly SourceFile[]): JvmAudienceGap[
     }
   }
   for (const source of sources) {
-    if (!jwtSource(source)) continue;
+    if (!jwtSource(source) || issuing.has(moduleOf(source))) continue;
     const libraries = libraryOf(source);
     for (const call of jvmJwtCalls(source)) {
       if (continued(call.node)) continue;
