@@ -109,10 +109,14 @@ export function decide(config: AppConfig, marks: readonly AuthMark[], controller
 }
 
 export function decideLimit(config: AppConfig, marks: readonly LimitMark[]): RateLimitEvidence | undefined {
-  if (!config.rateLimiter) return undefined;
-  if (marks.some((mark) => mark.kind === 'disable')) return { state: 'missing', where: marks.find((mark) => mark.kind === 'disable')?.where, scope: 'route ([DisableRateLimiting])' } as RateLimitEvidence;
+  // A project middleware that counts requests and answers 429 runs in front of every endpoint; [DisableRateLimiting]
+  // turns off only the framework's limiter.
+  const own = config.projectLimiter;
+  const project: RateLimitEvidence | undefined = own ? { state: 'present', where: own.where, scope: `app (middleware ${own.name} counts requests and answers 429)` } : undefined;
+  if (!config.rateLimiter) return project;
+  if (marks.some((mark) => mark.kind === 'disable')) return project ?? { state: 'missing', where: marks.find((mark) => mark.kind === 'disable')?.where, scope: 'route ([DisableRateLimiting])' } as RateLimitEvidence;
   const enable = marks.find((mark) => mark.kind === 'enable');
   if (enable) return { state: 'present', where: enable.where, scope: `route (${enable.detail})` };
   if (config.globalLimiter) return { state: 'present', where: config.globalLimiter, scope: 'app (RateLimiterOptions.GlobalLimiter)' };
-  return undefined;
+  return project;
 }

@@ -50,6 +50,8 @@ export interface AppConfig {
   tokenTransform?: { kind: 'kebab' | 'unknown'; where: Location };
   /** Project middleware that may answer 401/403 before routing reaches the endpoint. */
   customMiddleware: { name: string; where: Location }[];
+  /** Project middleware that counts requests and answers 429 Too Many Requests: a limiter of the project's own. */
+  projectLimiter?: { name: string; where: Location };
 }
 
 /** The builder calls in a chain, innermost first. */
@@ -94,6 +96,26 @@ function variableInitializer(file: CsFile, name: string): Node | undefined {
 }
 
 const STATUS_REJECTS = /Status40[13]|StatusCode\s*=\s*40[13]\b|ChallengeAsync|ForbidAsync|Unauthorized\(/;
+
+/** Counter updates: `count++`, `hits += 1`, `cache.IncrementAsync(key, 1)`, `Interlocked.Increment(ref n)`, `limiter.AttemptAcquire()`. */
+const COUNTING_CALLS = /^(?:Increment\w*|StringIncrement\w*|HashIncrement\w*|Incr\w*|AttemptAcquire|AcquireAsync|TryAcquire\w*)$/;
+
+/**
+ * Code that counts requests and answers 429 Too Many Requests (a project throttling middleware): both read
+ * from the syntax tree, so a middleware that only mentions 429 in a comment or a string is not a limiter.
+ */
+export function countsAndAnswersTooMany(node: Node): boolean {
+  const seen = { tooMany: false, counts: false };
+  walk(node, (child) => {
+    if (child.type === 'comment' || child.type === 'string_literal' || child.type === 'verbatim_string_literal' || child.type === 'interpolated_string_expression') return false;
+    if ((child.type === 'identifier' && /^(?:Status429TooManyRequests|TooManyRequests)$/.test(child.text)) || (child.type === 'integer_literal' && child.text === '429')) seen.tooMany = true;
+    else if ((child.type === 'postfix_unary_expression' || child.type === 'prefix_unary_expression') && /\+\+/.test(child.text)) seen.counts = true;
+    else if (child.type === 'assignment_expression' && kids(child).some((part) => part.type === 'assignment_operator' && part.text === '+=')) seen.counts = true;
+    else if (child.type === 'invocation_expression' && COUNTING_CALLS.test(invocationParts(child)?.name ?? '')) seen.counts = true;
+    return !(seen.tooMany && seen.counts);
+  });
+  return seen.tooMany && seen.counts;
+}
 
 function insideCors(node: Node): boolean {
   for (let current = node.parent; current; current = current.parent) {
@@ -166,8 +188,10 @@ export function readConfig(project: CsProject, roots: readonly { file: CsFile; n
       if (parts.name === 'UseMiddleware' && parts.generic) {
         const cls = project.classOf(parts.generic, file);
         if (cls && STATUS_REJECTS.test(cls.node.text)) config.customMiddleware.push({ name: cls.name, where });
+        if (cls && countsAndAnswersTooMany(cls.node)) config.projectLimiter ??= { name: cls.name, where };
       }
       if (parts.name === 'Use' && parts.args.some((arg) => arg.type === 'lambda_expression' && STATUS_REJECTS.test(arg.text))) config.customMiddleware.push({ name: 'app.Use(…)', where });
+      if (parts.name === 'Use' && parts.args.some((arg) => arg.type === 'lambda_expression' && countsAndAnswersTooMany(arg))) config.projectLimiter ??= { name: 'app.Use(…)', where };
       return true;
     });
   }
