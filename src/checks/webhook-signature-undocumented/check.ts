@@ -1,5 +1,5 @@
 import { calibrate, operations, stringAt, type Operation } from '../../analysis/openapi.js';
-import { ROOT_FINDING_THRESHOLD, calibrateFor, callbackOperations, headerParameter, rootChild } from '../../analysis/openapi-security.js';
+import { calibrateFor, callbackOperations, headerParameter, rootChild } from '../../analysis/openapi-security.js';
 import defineCheck from '../define-check.js';
 
 const SIGNATURE = /signature|hmac|(^|-)sig$/;
@@ -55,8 +55,10 @@ export default defineCheck({
           evidence: { snippet: `${header}: no timestamp header` },
         });
       }
-      // When nothing in the document is signed, the cause is the provider's, not each delivery's.
-      if (unsigned.length > ROOT_FINDING_THRESHOLD && unsigned.length === deliveries.length) {
+      // When nothing in the document is signed, the cause is the provider's, not each delivery's: one finding
+      // for the document as soon as two deliveries share it (the threshold of other root findings is about
+      // operations that may differ on purpose; deliveries of one provider are signed by one mechanism or none).
+      if (unsigned.length > 1 && unsigned.length === deliveries.length) {
         const first = unsigned[0];
         if (!first) continue;
         const webhooks = rootChild(doc, 'webhooks');
