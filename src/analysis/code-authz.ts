@@ -82,14 +82,54 @@ export interface EndpointAuthz {
 
 const CALLER_PARAM = /^(user|current_user|currentUser|me|viewer|claims|principal|identity|auth_user|authUser|session)$/;
 const OWNER_FIELD = /(?:^|[^a-z])(owner|user|tenant|account|merchant|org|organi[sz]ation|company|customer|author|created_?by|team|workspace|project|patient|member)(?:_?id|Id|_pk)?\b/i;
-const POLICY =
-  /(?:^|\.)(authorize\w*|authorise\w*|can|cannot|enforce|check_object_permissions|has_object_permission|permit|assert_?owner\w*|ensure_?owner\w*|ensureOwnership|check_?owner\w*|checkOwner\w*|verify_?owner\w*|verifyOwner\w*|require_?owner\w*|requireOwner\w*|can_?access|canAccess|check_?access|checkAccess|is_?owner|isOwner|assertCan|throwUnlessCan|get_object_for_user|get_objects_for_user|checkPermission|check_permission)$/;
+/** Policy calls whatever the library, beside the providers' (`policy.calls`). */
+const POLICY_CALLS = String.raw`authorize\w*|authorise\w*|can|cannot|enforce|permit|assert_?owner\w*|ensure_?owner\w*|ensureOwnership|check_?owner\w*|checkOwner\w*|verify_?owner\w*|verifyOwner\w*|require_?owner\w*|requireOwner\w*|can_?access|canAccess|check_?access|checkAccess|is_?owner|isOwner|assertCan|checkPermission|check_permission`;
+/** Receivers of policy checks whatever the library, beside the providers' engines. */
+const POLICY_RECEIVERS = 'ability|enforcer|policy|policies';
 /** A helper named for the access decision it makes: `userHasAccessToPost`, `can_access_invoice`, `verifyAccess`. */
 const ACCESS_HELPER = /(?:^|\.)\w*(?:has|can|check|verify|ensure|assert)_?access(?!_?token|ibl)\w*$/i;
-const ROLE_CALL =
-  /(?:^|\.)(require_?roles?|requireRoles?|requireAdmin|require_admin|admin_required|adminOnly|admin_only|roles_required|roles_accepted|permission_required|permissions_required|requirePermissions?|has_?roles?|hasAnyRole|hasRoles?|has_?perms?|has_permission|hasPermission|check_?role|checkRole|check_?permission|checkPermission|RoleChecker|staff_member_required|superuser_required|user_passes_test|authorize|Roles|Permissions|RequirePermissions|SetMetadata|verifyRole|ensureAdmin|ensure_admin|isAdmin|is_admin|can|enforce)$/;
-const ROLE_WORDS =
-  /(roles?|is_?admin|isAdmin|is_?staff|isStaff|is_?superuser|isSuperUser|superuser|permissions?\b|perms\b|scopes\b|IsAdminUser|AdminGuard|staff login|has_perm|admin_required|admin_only|adminOnly|requireAdmin|staff_member_required|\w*(?:admin|staff|superuser)\w*_required|require_?(?:admin|staff)|permissions?_required|roles_accepted|user_passes_test|RolesGuard|PermissionsGuard|RoleChecker|requirePermissions?|checkPermission|check_permission|has_permission|hasPermission)/i;
+/** Role-check calls whatever the framework, beside the providers' (`roles.calls`). */
+const ROLE_CALLS = String.raw`require_?roles?|requireRoles?|requireAdmin|require_admin|admin_required|adminOnly|admin_only|permissions_required|requirePermissions?|has_?roles?|hasAnyRole|hasRoles?|has_?perms?|has_permission|hasPermission|check_?role|checkRole|check_?permission|checkPermission|RoleChecker|superuser_required|authorize|Roles|Permissions|RequirePermissions|verifyRole|ensureAdmin|ensure_admin|isAdmin|is_admin|can|enforce`;
+/** Words that mark a guard as a role check whatever the framework, beside the providers' (`roles.words`). */
+const ROLE_WORD_SOURCES = String.raw`roles?|is_?admin|isAdmin|is_?staff|isStaff|is_?superuser|isSuperUser|superuser|permissions?\b|perms\b|scopes\b|AdminGuard|staff login|admin_required|admin_only|adminOnly|requireAdmin|\w*(?:admin|staff|superuser)\w*_required|require_?(?:admin|staff)|permissions?_required|RoleChecker|requirePermissions?|checkPermission|check_permission|has_permission|hasPermission`;
+/** Names in a condition that test a role whatever the framework, beside the providers' (`roles.conditions`). */
+const ROLE_CONDITION_NAMES = 'roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|hasRole|has_role';
+
+interface RoleCatalogue {
+  call: RegExp;
+  words: RegExp;
+  /** A condition testing a role (after any non-alphanumeric character). */
+  condition: RegExp;
+  /** A condition testing a role (at a word boundary). */
+  conditionWord: RegExp;
+  policy: RegExp;
+  policyReceiver: RegExp;
+  policyWritten: RegExp;
+}
+
+let roleCatalogue: RoleCatalogue | undefined;
+
+/** The providers' role and policy names joined with the generic ones (see RoleEvidence and PolicyEvidence in the plugin contract). */
+function roleNames(): RoleCatalogue {
+  if (!roleCatalogue) {
+    const providers = authzProviders();
+    const roles = (key: 'calls' | 'words' | 'conditions'): string[] => providers.flatMap((provider) => provider.roles?.[key] ?? []);
+    const policy = (key: 'calls' | 'receivers' | 'engines'): string[] => providers.flatMap((provider) => provider.policy?.[key] ?? []);
+    const joined = (generic: string, extra: readonly string[]): string => [generic, ...extra].join('|');
+    const conditions = joined(ROLE_CONDITION_NAMES, roles('conditions'));
+    const engines = policy('engines');
+    roleCatalogue = {
+      call: new RegExp(String.raw`(?:^|\.)(${joined(ROLE_CALLS, roles('calls'))})$`),
+      words: new RegExp(`(${joined(ROLE_WORD_SOURCES, roles('words'))})`, 'i'),
+      condition: new RegExp(String.raw`(?<![A-Za-z0-9])(${conditions})\b`),
+      conditionWord: new RegExp(String.raw`\b(${conditions})\b`),
+      policy: new RegExp(String.raw`(?:^|\.)(${joined(POLICY_CALLS, policy('calls'))})$`),
+      policyReceiver: new RegExp(String.raw`\b(${joined(POLICY_RECEIVERS, [...policy('receivers'), ...engines])})\b`, 'i'),
+      policyWritten: new RegExp(joined(String.raw`ability|enforcer|policy|owner|object|access|authori[sz]e`, engines), 'i'),
+    };
+  }
+  return roleCatalogue;
+}
 const ADMIN_ROLE = /admin|staff|superuser|root|ops|support/i;
 const ADMIN_PATH = /(?:^|\/)(admin|administration|internal|manage|management|backoffice|back-office|staff|superuser|sudo|ops)(?:$|[/_-])/i;
 const CATALOGUE =
@@ -222,7 +262,7 @@ function dataAccess(): DataAccessCatalogue {
 
 /** True when a text names a role or permission check (`isAdmin`, `roles`, `RolesGuard`, `has_perm` …). */
 export function namesRole(text: string): boolean {
-  return ROLE_WORDS.test(text);
+  return roleNames().words.test(text);
 }
 
 export function lastSegment(callee: string): string {
@@ -658,8 +698,8 @@ function objectGuardIn(scope: HandlerScope, root: Node, callers: Set<string>): s
   }
   for (const call of callsWithin(scope.source, root)) {
     if (ACCESS_HELPER.test(call.callee)) return `access check \`${snippetOf(call.node, 80)}\``;
-    if (POLICY.test(call.callee) || /\b(ability|enforcer|casbin|oso|permit|cerbos|policy|policies)\b/i.test(call.written.split('.').slice(0, -1).join('.'))) {
-      if (/^(can|cannot|enforce)$/.test(lastSegment(call.callee)) || /ability|enforcer|policy|oso|permit|cerbos|owner|object|access|authori[sz]e/i.test(call.written)) {
+    if (roleNames().policy.test(call.callee) || roleNames().policyReceiver.test(call.written.split('.').slice(0, -1).join('.'))) {
+      if (/^(can|cannot|enforce)$/.test(lastSegment(call.callee)) || roleNames().policyWritten.test(call.written)) {
         return `policy check \`${snippetOf(call.node, 80)}\``;
       }
     }
@@ -677,7 +717,6 @@ function objectEvidence(ctx: CheckContext, scope: HandlerScope, callers: Readonl
   return {};
 }
 
-const ROLE_CONDITION = /(?<![A-Za-z0-9])(roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|has_perm|hasRole|has_role)\b/;
 const REJECTION = /\babort\s*\(|\braise\b|\bredirect\s*\(|\b40[13]\b|Forbidden|Unauthorized|PermissionDenied|HTTPException/;
 
 /** The Python function a decorator names, in this file or in the project module it is imported from. */
@@ -726,7 +765,7 @@ function decoratorRoleCheck(ctx: CheckContext, scope: HandlerScope): string | un
     if (!definition) continue;
     for (const condition of nodesOf(definition, ['if_statement'])) {
       const test = condition.childForFieldName('condition');
-      if (!test || !ROLE_CONDITION.test(test.text) || !REJECTION.test(condition.text)) continue;
+      if (!test || !roleNames().condition.test(test.text) || !REJECTION.test(condition.text)) continue;
       return `\`${shorten(decorator.text)}\` checks \`${snippetOf(test, 60)}\``;
     }
   }
@@ -800,7 +839,7 @@ function gateRoleCheck(ctx: CheckContext, name: string): string | undefined {
     if (!GATE_REJECTION.test(fn.text) && !REJECTION.test(fn.text)) continue;
     for (const condition of nodesOf(fn, ['if_statement'])) {
       const test = condition.childForFieldName('condition');
-      if (test && (ROLE_CONDITION.test(test.text) || GATE_ROLE.test(test.text))) {
+      if (test && (roleNames().condition.test(test.text) || GATE_ROLE.test(test.text))) {
         verdict = `\`${name}\` checks \`${snippetOf(test, 60)}\``;
         break search;
       }
@@ -828,7 +867,7 @@ function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckCon
   if (decorated) return decorated;
   for (const guard of scope.guards) {
     const cleaned = guardPlumbing().reduce((text, plumbing) => text.replace(plumbing, ''), guard);
-    const match = ROLE_WORDS.exec(cleaned);
+    const match = roleNames().words.exec(cleaned);
     if (!match) continue;
     const before = /[\w.@]*$/.exec(cleaned.slice(0, match.index))?.[0] ?? '';
     const after = /^[\w.]*(\([^)]{0,50}\))?/.exec(cleaned.slice(match.index + match[0].length))?.[0] ?? '';
@@ -838,13 +877,13 @@ function roleCheckIn(scope: HandlerScope, roots: readonly Node[], ctx?: CheckCon
   for (const root of roots) {
     for (const condition of nodesOf(root, py ? ['if_statement', 'assert_statement', 'conditional_expression', 'boolean_operator'] : ['if_statement', 'ternary_expression', 'binary_expression'])) {
       const test = condition.type === 'if_statement' || condition.type === 'ternary_expression' ? condition.childForFieldName('condition') : condition;
-      if (test && /\b(roles?|is_?admin|isAdmin|is_staff|isStaff|is_superuser|isSuperuser|superuser|permissions?|perms|has_perm|hasRole|has_role)\b/.test(test.text)) {
+      if (test && roleNames().conditionWord.test(test.text)) {
         if (condition.type === 'binary_expression' && !/(&&|\|\|)/.test(test.text)) continue;
         return `role check \`${snippetOf(test, 80)}\``;
       }
     }
     for (const call of callsWithin(scope.source, root)) {
-      if (ROLE_CALL.test(call.callee) && !/^(can|enforce|authorize)$/.test(lastSegment(call.callee))) {
+      if (roleNames().call.test(call.callee) && !/^(can|enforce|authorize)$/.test(lastSegment(call.callee))) {
         return `\`${snippetOf(call.node, 80)}\``;
       }
     }

@@ -209,6 +209,32 @@ export interface AuthzProvider {
   identity?: IdentityEvidence;
   /** Guard text that names no role (DRF's `permission_classes`, `IsAuthenticated`), removed before a guard is read for role words; a global pattern. */
   guardPlumbing?: RegExp;
+  roles?: RoleEvidence;
+  policy?: PolicyEvidence;
+}
+
+/**
+ * The role and permission checks a framework or its libraries name, as regular-expression sources the
+ * shared analysis joins with its generic names (`requireRole`, `isAdmin`, `roles`, `permissions`) and the
+ * other providers' (each must stand alone), tested on any handler whatever framework collected the route.
+ */
+export interface RoleEvidence {
+  /** Calls that check a role or permission, by their last segment (`permission_required`, `roles_accepted`, `SetMetadata`). */
+  calls?: readonly string[];
+  /** Names that mark a guard or decorator as a role check (`IsAdminUser`, `RolesGuard`), tested case-insensitively; word characters only. */
+  words?: readonly string[];
+  /** Names in a condition that test a role or permission (`has_perm`). */
+  conditions?: readonly string[];
+}
+
+/** How a framework or a policy library decides access to one object, as regular-expression sources joined like RoleEvidence's. */
+export interface PolicyEvidence {
+  /** Calls that check the caller's access to an object, by their last segment (`check_object_permissions`, `get_objects_for_user`, `throwUnlessCan`). */
+  calls?: readonly string[];
+  /** A policy library's objects whose checks are called on them (`casbin`): a call on one that names a policy, an owner or an access is a policy check; case-insensitive. */
+  receivers?: readonly string[];
+  /** Policy engines (`oso`, `cerbos`, `permit`): as `receivers`, and any call whose text names one is read as deciding access; case-insensitive. */
+  engines?: readonly string[];
 }
 
 /**

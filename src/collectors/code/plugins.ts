@@ -2,7 +2,7 @@ import { allCollectors } from './index.js';
 import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
-import { DRF_PERMISSION_PLUMBING } from './django/guards.js';
+import { DJANGO_POLICY, DJANGO_ROLES, DRF_PERMISSION_PLUMBING } from './django/guards.js';
 import { djangoIdentity } from './django/identity.js';
 import { fastapiAuthz } from './fastapi/authz.js';
 import { flaskAuthz } from './flask/authz.js';
@@ -104,7 +104,7 @@ const transports: Record<string, TransportProvider> = {
 /** Frameworks with authorization providers (what a framework declares beside a route's handler). */
 const authz: Record<string, AuthzProvider> = {
   ariadne: pythonGraphqlAuthz,
-  django: { ...djangoAuthz, identity: djangoIdentity, guardPlumbing: DRF_PERMISSION_PLUMBING },
+  django: { ...djangoAuthz, identity: djangoIdentity, guardPlumbing: DRF_PERMISSION_PLUMBING, roles: DJANGO_ROLES, policy: DJANGO_POLICY },
   fastapi: fastapiAuthz,
   fastify: fastifyAuthz,
   flask: flaskAuthz,

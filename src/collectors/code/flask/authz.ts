@@ -1,7 +1,11 @@
 import type { AuthzProvider } from '../plugin.js';
 
-/** Flask: the caller on `g` or flask-jwt-extended's `get_jwt_identity()`; ids in `request.args/form/json/view_args` and `get_json()`. */
+/**
+ * Flask: the caller on `g` or flask-jwt-extended's `get_jwt_identity()`; ids in `request.args/form/json/view_args`
+ * and `get_json()`; Flask-Security's and Flask-User's `@roles_required` / `@roles_accepted`.
+ */
 export const flaskAuthz: AuthzProvider = {
+  roles: { calls: ['roles_required', 'roles_accepted'], words: ['roles_accepted'] },
   identity: {
     family: 'python',
     callerHolders: ['g'],

@@ -6,6 +6,8 @@ import type { AuthzProvider } from '../plugin.js';
  * have no collector of their own (SvelteKit, Astro).
  */
 export const jsAuthz: AuthzProvider = {
+  // CASL's `ForbiddenError.from(ability).throwUnlessCan(…)`; node-casbin; the Oso, Cerbos and Permit.io clients.
+  policy: { calls: ['throwUnlessCan'], receivers: ['casbin'], engines: ['oso', 'permit', 'cerbos'] },
   identity: {
     family: 'js',
     callerHolders: ['request', 'req', 'session', 'context', String.raw`event\.locals`, 'locals'],

@@ -4,6 +4,8 @@ import type { AuthzProvider } from '../plugin.js';
 
 /** Nest: the caller injected by a parameter decorator (`@CurrentUser()`, `@User()`, `@Req()`), ids bound by `@Param('id')` (or an id-named `@Query`/`@Body` field). */
 export const nestAuthz: AuthzProvider = {
+  // `@SetMetadata('roles', …)` and the guards Nest's documentation names for roles and permissions.
+  roles: { calls: ['SetMetadata'], words: ['RolesGuard', 'PermissionsGuard'] },
   identity: {
     family: 'js',
     callerParameter: [String.raw`@(CurrentUser|User|AuthUser|Req)\(`],
