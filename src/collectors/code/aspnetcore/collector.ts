@@ -9,6 +9,22 @@ import { readConfig, type AppConfig } from './config.js';
 const FRAMEWORK = 'aspnetcore';
 const VERB_ATTRIBUTES: Record<string, string> = { HttpGet: 'GET', HttpPost: 'POST', HttpPut: 'PUT', HttpDelete: 'DELETE', HttpPatch: 'PATCH', HttpHead: 'HEAD', HttpOptions: 'OPTIONS' };
 const MAP_VERBS: Record<string, string[]> = { MapGet: ['GET'], MapPost: ['POST'], MapPut: ['PUT'], MapDelete: ['DELETE'], MapPatch: ['PATCH'] };
+const STRING_ARGUMENT = new Set(['string_literal', 'verbatim_string_literal', 'interpolated_string_expression', 'identifier', 'member_access_expression', 'binary_expression']);
+const patternFirst = (first: Node): boolean => STRING_ARGUMENT.has(first.type);
+/**
+ * Endpoint-builder calls that map routes of the framework or a library: the SPA fallback (`MapFallback`,
+ * `MapFallbackToFile`: every method, `{*path:nonfile}` unless a pattern is given), the OpenAPI document
+ * (`MapOpenApi`), the Scalar UI (`MapScalarApiReference`) and an MCP server's streamable HTTP endpoint
+ * (`MapMcp` from ModelContextProtocol.AspNetCore: POST, GET and DELETE on its pattern).
+ */
+const BUILT_IN_ROUTES: Record<string, { pattern: string; takesPattern: (first: Node) => boolean; routes: (pattern: string) => [string, string][] }> = {
+  MapFallback: { pattern: '{*path:nonfile}', takesPattern: patternFirst, routes: (pattern) => [['ANY', pattern]] },
+  // MapFallbackToFile("index.html") names a file; MapFallbackToFile(pattern, file) a pattern first.
+  MapFallbackToFile: { pattern: '{*path:nonfile}', takesPattern: () => false, routes: (pattern) => [['ANY', pattern]] },
+  MapOpenApi: { pattern: '/openapi/{documentName}.json', takesPattern: patternFirst, routes: (pattern) => [['GET', pattern]] },
+  MapScalarApiReference: { pattern: '/scalar', takesPattern: patternFirst, routes: (pattern) => [['GET', pattern]] },
+  MapMcp: { pattern: '', takesPattern: patternFirst, routes: (pattern) => [['POST', pattern], ['GET', pattern], ['DELETE', pattern]] },
+};
 const CONTROLLER_BASES = new Set(['ControllerBase', 'Controller', 'ODataController']);
 const BUILDER_TYPES = new Set(['IEndpointRouteBuilder', 'WebApplication', 'RouteGroupBuilder', 'IApplicationBuilder']);
 
@@ -219,6 +235,19 @@ class Collector {
       if (parts.name === 'MapCarter' && !this.projectMethod('MapCarter')) {
         this.mapCarter(group, root);
         return receiver;
+      }
+      const builtIn = BUILT_IN_ROUTES[parts.name];
+      if (builtIn && !this.projectMethod(parts.name)) {
+        // Routes a framework or library maps by itself: one group, so `.RequireAuthorization()` after the call covers them all.
+        const first = parts.args[0];
+        const written = first && builtIn.takesPattern(first) ? this.project.stringValue(first, cls) : builtIn.pattern;
+        if (written === undefined) {
+          this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `${parts.name} with a computed pattern ${first?.text ?? ''}; its routes are not listed.` });
+          return undefined;
+        }
+        const mapped: Group = { parent: group, prefix: '', marks: [], limits: [] };
+        for (const [verb, path] of builtIn.routes(written)) this.routes.push({ methods: [verb], path, group: mapped, marks: [], limits: [], at: where });
+        return { kind: 'group', group: mapped };
       }
       if (parts.name === 'MapIdentityApi') {
         // ASP.NET Core Identity's API endpoints (IdentityApiEndpointRouteBuilderExtensions); `/manage` requires authorization.
