@@ -5,6 +5,9 @@
  *   write the caller's own origin into `Access-Control-Allow-Origin`);
  * - gorilla/handlers `handlers.CORS(handlers.AllowedOriginValidator(func(string) bool { return true }),
  *   handlers.AllowCredentials(), …)`;
+ * - go-pkgz/rest `rest.CORS(rest.CorsAllowCredentials(true), rest.CorsUnsafeAnyOriginWithCredentials(true), …)`
+ *   with `*` among the origins (its default): the middleware then answers with the caller's origin
+ *   (without the unsafe option it refuses to start);
  * - hand-written middleware that copies the request's `Origin` header into
  *   `Access-Control-Allow-Origin` (net/http `w.Header().Set`, gin `c.Header`, echo
  *   `c.Response().Header().Set`, fiber `c.Set`) in a function that also sends
@@ -26,6 +29,7 @@ export interface GoReflection {
 }
 
 const GORILLA = /^github\.com\/gorilla\/handlers$/;
+const PKGZ_REST = /^github\.com\/go-pkgz\/rest(\/v\d+)?$/;
 const ORIGIN_HEADER = /^origin$/i;
 const FUNCTIONS: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
@@ -158,6 +162,27 @@ function gorilla(source: SourceFile): GoReflection[] {
   return out;
 }
 
+/** go-pkgz/rest `CORS(opts...)`: credentials, the unsafe opt-in, and `*` (the default when no origins are given). */
+function pkgzRest(source: SourceFile): GoReflection[] {
+  const out: GoReflection[] = [];
+  if (!source.text.includes('go-pkgz/rest')) return out;
+  const local = [...importsOf(source.tree.rootNode)].find(([, path]) => PKGZ_REST.test(path))?.[0];
+  if (!local) return out;
+  const option = (options: Node[], name: string): Node | undefined => options.find((each) => each.type === 'call_expression' && field(each, 'function')?.text === `${local}.${name}`);
+  const isTrue = (call: Node | undefined): boolean => call !== undefined && callArgs(call)[0]?.type === 'true';
+  walk(source.tree.rootNode, (node) => {
+    if (node.type !== 'call_expression' || field(node, 'function')?.text !== `${local}.CORS`) return true;
+    const options = callArgs(node).map(unwrap);
+    const origins = option(options, 'CorsAllowedOrigins');
+    const everyOrigin = !origins || callArgs(origins).some((arg) => stringLiteral(arg) === '*');
+    if (everyOrigin && isTrue(option(options, 'CorsAllowCredentials')) && isTrue(option(options, 'CorsUnsafeAnyOriginWithCredentials'))) {
+      out.push({ source, node, label: `${local}.CORS(…, ${local}.CorsAllowCredentials(true))`, how: '`CorsUnsafeAnyOriginWithCredentials(true)` with every origin allowed, which answers with the caller\'s own origin' });
+    }
+    return true;
+  }, true);
+  return out;
+}
+
 export function goReflections(sources: readonly SourceFile[]): GoReflection[] {
   const out: GoReflection[] = [];
   for (const source of sources) {
@@ -167,7 +192,7 @@ export function goReflections(sources: readonly SourceFile[]): GoReflection[] {
       const how = reflectsEveryOrigin(options);
       if (how) out.push({ source, node, label, how });
     }
-    out.push(...gorilla(source), ...handWritten(source));
+    out.push(...gorilla(source), ...pkgzRest(source), ...handWritten(source));
   }
   return out;
 }
