@@ -14,6 +14,9 @@ const FRAMEWORK = 'rails';
 const IGNORED = /^(vendor|node_modules|spec|test|tmp)\//;
 const DEVISE_MODULES: Record<string, string> = {
   database_authenticatable: 'sessions',
+  // Strategies of devise-two-factor and devise_ldap_authenticatable replace database_authenticatable: `Devise.add_module(…, route: :session)`.
+  two_factor_authenticatable: 'sessions',
+  ldap_authenticatable: 'sessions',
   recoverable: 'passwords',
   registerable: 'registrations',
   confirmable: 'confirmations',
@@ -200,12 +203,20 @@ function collectApp(rubyFiles: SourceFile[], project: { dependencies: Record<str
         appFile: app[0]?.file.file ?? route.file.file,
       });
       if (decision.authorization) endpoint.authorization = decision.authorization;
-      const rateLimit: RateLimitEvidence | undefined = throttleFor(throttles, route.method, route.path);
+      const rateLimit: RateLimitEvidence | undefined = throttleFor(throttles, route.method, route.path) ?? controllerRateLimit(route, project_, filters);
       if (rateLimit) endpoint.rateLimit = rateLimit;
       endpoints.push(endpoint);
     }
     return { endpoints: sortEndpoints(endpoints), diagnostics: walker.diagnostics };
   }
+}
+
+/** Rails 8's `rate_limit` in the route's controller (or an ancestor) covering its action. */
+function controllerRateLimit(route: RailsRoute, project: RubyProject, filters: RailsFilters): RateLimitEvidence | undefined {
+  if (!route.controller || !route.action) return undefined;
+  const fqn = `${camelize(route.controller)}Controller`;
+  const controller = project.scopes.get(fqn) ?? [...project.scopes.values()].find((scope) => scope.kind === 'class' && scope.fqn.toLowerCase() === fqn.toLowerCase());
+  return controller ? filters.rateLimit(controller, route.action) : undefined;
 }
 
 function decideRoute(route: RailsRoute, project: RubyProject, filters: RailsFilters): ReturnType<RailsFilters['decide']> {

@@ -1,5 +1,5 @@
 import type { SourceFile } from '../../../engine/context.js';
-import type { AuthEvidence, AuthMechanism, AuthorizationEvidence, Location } from '../../../model/types.js';
+import type { AuthEvidence, AuthMechanism, AuthorizationEvidence, Location, RateLimitEvidence } from '../../../model/types.js';
 import type { Node } from '../../../parsing/parser.js';
 import { callArgs, callName, field, literal, literalList, locate, walk } from '../ruby/ast.js';
 import type { RubyProject, RubyScope } from '../ruby/project.js';
@@ -75,6 +75,26 @@ export class RailsFilters {
     private readonly libraries: RailsLibraries,
   ) {}
 
+  /**
+   * Rails 8's `rate_limit to: 10, within: 3.minutes, only: :create` in the controller or an ancestor: the
+   * action's requests are counted (by remote IP unless `by:` says otherwise) and refused over the limit.
+   * Conditional ones (`if:` / `unless:`) and lists apisec cannot read are not evidence.
+   */
+  rateLimit(controller: RubyScope, action: string): RateLimitEvidence | undefined {
+    const { chain } = this.project.ancestry(controller);
+    for (const scope of chain) {
+      for (const { node, file } of scope.calls) {
+        if (callName(node) !== 'rate_limit' || field(node, 'receiver')) continue;
+        const args = callArgs(node);
+        const to = args.options.get('to');
+        const within = args.options.get('within');
+        if (!to || !within || args.options.has('if') || args.options.has('unless') || applies(action, args) !== true) continue;
+        return { state: 'present', limit: `${to.text} per ${within.text}`, where: locate(file.file, node), scope: `rate_limit${args.options.has('by') ? ` by ${args.options.get('by')?.text ?? ''}` : ''}` };
+      }
+    }
+    return undefined;
+  }
+
   decide(controller: RubyScope, action: string): ActionDecision {
     const { chain, unresolved } = this.project.ancestry(controller);
     const method = this.project.findMethod(chain, action);
@@ -88,7 +108,13 @@ export class RailsFilters {
         const name = callName(node);
         if (!name) continue;
         const args = callArgs(node);
-        const conditional = args.options.has('if') || args.options.has('unless');
+        const condition = this.condition(args, chain, unresolved);
+        const conditional = condition === 'maybe';
+        if (condition === false && (BEFORE.has(name) || SKIP.has(name))) {
+          // The callback never runs for this controller: a before_action is not in its chain (nor removed by a skip).
+          if (BEFORE.has(name)) for (const arg of args.positional) { const symbol = literal(arg); if (symbol !== undefined) active.delete(symbol); }
+          continue;
+        }
         if (BEFORE.has(name)) {
           const on = applies(action, args);
           const targets: { name: string; inline?: { node: Node; file: SourceFile } }[] = [];
@@ -155,6 +181,31 @@ export class RailsFilters {
     const inAction = method ? this.inActionIdentityCheck(chain, method.node) : undefined;
     if (inAction) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `no authentication callback applies, but the action answers early on \`${inAction}\`, an in-action check of the signed-in user` });
     return withAuthz({ state: 'unprotected', mechanisms: ['none'], detail: 'no authentication callback applies to this action' });
+  }
+
+  /**
+   * Whether a callback's `if:` / `unless:` lets it run in this controller: true (always), false (never),
+   * 'maybe' (decided at run time). Devise's `devise_controller?` is `is_a?(DeviseController)`: known
+   * from the ancestry when the project does not define a method of that name.
+   */
+  private condition(args: ReturnType<typeof callArgs>, chain: readonly RubyScope[], unresolved: string | undefined): boolean | 'maybe' {
+    let result: boolean | 'maybe' = true;
+    for (const [option, wanted] of [['if', true], ['unless', false]] as const) {
+      const node = args.options.get(option);
+      if (!node) continue;
+      const value = literal(node) === 'devise_controller?' ? this.isDeviseController(chain, unresolved) : undefined;
+      if (value === undefined) result = result === false ? false : 'maybe';
+      else if (value !== wanted) result = false;
+    }
+    return result;
+  }
+
+  private isDeviseController(chain: readonly RubyScope[], unresolved: string | undefined): boolean | undefined {
+    if (this.libraries.deviseHelpers.size === 0 || this.project.findMethod(chain, 'devise_controller?')) return undefined;
+    const parent = unresolved?.replace(/^::/, '');
+    if (parent === undefined || RAILS_BASES.has(parent)) return false;
+    if (parent === 'DeviseController' || /^Devise::\w+Controller$/.test(parent)) return true;
+    return undefined;
   }
 
   /**
