@@ -15,6 +15,8 @@ export type InfraKind =
   | 'ci'
   /** Spring Boot / Micronaut / Quarkus `application.properties|yml`, and the JVM resources beside them. */
   | 'jvm-config'
+  /** Maven `pom.xml` and Gradle `build.gradle(.kts)`: which modules of a multi-module build depend on which. */
+  | 'jvm-build'
   /** Committed `.env` files (Laravel's `APP_DEBUG`, framework switches). */
   | 'dotenv'
   /** MyBatis mapper XML (`<mapper namespace="…">` statements). */
@@ -34,6 +36,7 @@ const RULES: [RegExp, InfraKind][] = [
   // First: a workflow named `compose-test.yml` or `nginx.yml` is a pipeline, not that tool's configuration.
   [/(^|\/)\.github\/(workflows\/[^/]+\.ya?ml|dependabot\.ya?ml)$|(^|\/)\.gitlab-ci\.ya?ml$|(^|\/)\.circleci\/config\.ya?ml$|(^|\/)(azure-pipelines|bitbucket-pipelines|\.travis)\.ya?ml$|(^|\/)Jenkinsfile$|(^|\/)(renovate\.json5?|\.renovaterc(\.json5?)?|\.github\/renovate\.json5?)$/, 'ci'],
   [/(^|\/)(application|bootstrap)([-.][^/]*)?\.(properties|ya?ml)$|(^|\/)src\/main\/resources\/.*\.(properties|ya?ml)$/i, 'jvm-config'],
+  [/(^|\/)(pom\.xml|build\.gradle(\.kts)?)$/, 'jvm-build'],
   [/(^|\/)(mappers?|mybatis)\/.*\.xml$|(Mapper|Dao|DAO)\.xml$/, 'mybatis-mapper'],
   [/\.prisma$/, 'prisma'],
   [/(^|\/)appsettings(\.[\w-]+)?\.json$/i, 'dotnet-config'],

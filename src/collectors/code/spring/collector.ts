@@ -14,9 +14,10 @@ import type { CodeCollector, CollectedEndpoint, CollectorResult } from '../colle
 import { annotation, descendants, hasAnnotation, isJvm, jvmFiles, locate, type JvmAnnotation, type JvmClass, type JvmMethod } from '../jvm/ast.js';
 import { asCall, chainOf, isLambda, statementsOf, type JvmCall } from '../jvm/calls.js';
 import { JvmConfig, moduleOf, type Properties } from '../jvm/config.js';
+import { JvmModules } from '../jvm/modules.js';
 import { joinPaths, normaliseTemplate } from '../jvm/paths.js';
 import { JvmProgram, memberName, type Scope } from '../jvm/values.js';
-import { decideChains, handlerMarkers, methodAnnotationVerdict, methodSecurity, securityChains, type Chain, type Matcher, type MethodSecurity } from './security.js';
+import { boundList, decideChains, handlerMarkers, methodAnnotationVerdict, methodSecurity, securityChains, type Chain, type Matcher, type MethodSecurity } from './security.js';
 
 const MAPPINGS: Record<string, string | undefined> = lookupTable({
   GetMapping: 'GET',
@@ -36,8 +37,10 @@ interface Context {
   program: JvmProgram;
   config: JvmConfig;
   chains: Chain[];
-  /** The application (module with a `@SpringBootApplication`) a file belongs to. */
-  appOf: (file: string) => string;
+  /** The applications a file is part of (see `applications`). */
+  apps: Applications;
+  /** Each application's filter chains, with URL lists bound from its own configuration. */
+  appChains: Map<string, Chain[]>;
   methods: Map<string, MethodSecurity>;
   reactive: boolean;
   endpoints: CollectedEndpoint[];
@@ -53,8 +56,13 @@ interface Prefix {
   servlet: string;
 }
 
-function prefixFor(ctx: Context, file: string): { prefix: Prefix; properties: Properties } {
-  const properties = ctx.config.forSource(file);
+/** The configuration `file` runs under in application `app`: its own module's, or the application's for a library module. */
+function propertiesFor(ctx: Context, file: string, app: string): Properties {
+  return ctx.apps.viaBuild(file) ? ctx.config.forSource(`${app}src/`) : ctx.config.forSource(file);
+}
+
+function prefixFor(ctx: Context, file: string, app: string): { prefix: Prefix; properties: Properties } {
+  const properties = propertiesFor(ctx, file, app);
   const get = (...keys: string[]): string => {
     for (const key of keys) {
       const value = properties.get(key)?.value;
@@ -141,12 +149,47 @@ function parametersOf(method: JvmMethod, ctx: Context): Parameter[] {
   return out;
 }
 
-function authFor(ctx: Context, file: string, method: string, securityPath: string, handlerAnnotations: readonly { list: JvmAnnotation[]; scope: Scope }[]): AuthEvidence {
-  const app = ctx.appOf(file);
-  const chains = ctx.chains.filter((chain) => ctx.appOf(chain.where.file) === app);
+/**
+ * The filter chains of one application, each rule's URL list bound from that application's
+ * configuration (`@ConfigurationProperties` lists in a shared security module read each
+ * application's own `application.yml`); a list that cannot be bound stays unresolved (unknown).
+ */
+function chainsFor(ctx: Context, app: string): Chain[] {
+  const cached = ctx.appChains.get(app);
+  if (cached) return cached;
+  const properties = ctx.config.forSource(`${app}src/`);
+  const out = ctx.chains
+    .filter((chain) => ctx.apps.of(chain.where.file).includes(app))
+    .map((chain) => {
+      const origin = chain.origin;
+      if (!origin) return chain;
+      const bound: string[] = [];
+      const expand = (matchers: Matcher[]): Matcher[] =>
+        matchers.flatMap((matcher) => {
+          if (matcher.pattern !== undefined || !matcher.source) return [matcher];
+          const list = boundList(matcher.source, origin, ctx.program, properties);
+          if (!list) return [matcher];
+          bound.push(`\`${list.key}\` from ${list.where.file}:${list.where.line}`);
+          return list.values.map((pattern) => ({ method: matcher.method, pattern }));
+        });
+      const rules = chain.rules.map((rule) => {
+        if (rule.matchers === 'any') return rule;
+        const before = bound.length;
+        const matchers = expand(rule.matchers);
+        return bound.length === before ? rule : { ...rule, matchers, detail: `${rule.detail} for the URL list ${bound.slice(before).join(', ')}` };
+      });
+      const scope = chain.scope ? expand(chain.scope) : undefined;
+      return bound.length === 0 ? chain : { ...chain, rules, scope };
+    });
+  ctx.appChains.set(app, out);
+  return out;
+}
+
+function authFor(ctx: Context, file: string, app: string, method: string, securityPath: string, handlerAnnotations: readonly { list: JvmAnnotation[]; scope: Scope }[]): AuthEvidence {
+  const chains = chainsFor(ctx, app);
   let chain = decideChains(chains, method, securityPath);
   // Under `spring.mvc.servlet.path` ant matchers see the servlet path and MVC matchers do not: both readings must agree.
-  const { prefix } = prefixFor(ctx, file);
+  const { prefix } = prefixFor(ctx, file, app);
   if (prefix.servlet !== '' && chain) {
     const within = decideChains(chains, method, securityPath.slice(joinPaths(prefix.servlet).length) || '/');
     if (within?.verdict !== chain.verdict) {
@@ -155,7 +198,7 @@ function authFor(ctx: Context, file: string, method: string, securityPath: strin
   }
   let methods = ctx.methods.get(app);
   if (!methods) {
-    methods = methodSecurity(ctx.program, (other) => ctx.appOf(other) === app);
+    methods = methodSecurity(ctx.program, (other) => ctx.apps.of(other).includes(app));
     ctx.methods.set(app, methods);
   }
   let annotated: ReturnType<typeof methodAnnotationVerdict>;
@@ -178,7 +221,8 @@ function authFor(ctx: Context, file: string, method: string, securityPath: strin
   return { state: 'unknown', mechanisms: [], detail: chains.length === 0 ? 'no Spring Security filter chain configured in code' : 'no filter chain serves this path' };
 }
 
-function push(ctx: Context, draft: { method: string; path: string; location: Location; handler?: Location; parameters: Parameter[]; auth: AuthEvidence; generated?: true; deprecated?: boolean }): void {
+function push(ctx: Context, app: string, draft: { method: string; path: string; location: Location; handler?: Location; parameters: Parameter[]; auth: AuthEvidence; generated?: true; deprecated?: boolean }): void {
+  const appFile = ctx.apps.fileOf(app);
   const names = new Set(draft.parameters.filter((p) => p.in === 'path').map((p) => p.name));
   const fromPath = [...draft.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '').filter((name) => !names.has(name));
   ctx.endpoints.push({
@@ -191,7 +235,13 @@ function push(ctx: Context, draft: { method: string; path: string; location: Loc
     auth: draft.auth,
     deprecated: draft.deprecated ?? false,
     ...(draft.handler ? { handler: draft.handler } : {}),
+    ...(appFile ? { appFile } : {}),
   });
+}
+
+/** `name(Type,Type)`: an overridden declaration has the same; overloads of one arity differ. */
+function signature(method: JvmMethod): string {
+  return `${method.name}(${method.parameters.map((param) => param.type).join(',')})`;
 }
 
 function collectControllers(ctx: Context): void {
@@ -200,6 +250,13 @@ function collectControllers(ctx: Context): void {
     if (/\babstract\b/.test(cls.node.children.find((child) => child?.type === 'modifiers')?.text.replace(/@\w+(\([^)]*\))?/g, '') ?? '')) continue;
     const own = stereotype(cls, ctx.program);
     if (!own.isController) continue;
+    for (const app of ctx.apps.of(cls.file.source.file)) collectController(ctx, cls, own, app);
+  }
+}
+
+/** One controller's routes as application `app` serves them. */
+function collectController(ctx: Context, cls: JvmClass, own: ReturnType<typeof stereotype>, app: string): void {
+  {
     const lineage = [cls, ...ctx.program.ancestors(cls)];
     let classMapping = own.mapping;
     let classScope = own.mappingScope;
@@ -213,20 +270,21 @@ function collectControllers(ctx: Context): void {
         }
       }
     }
-    const { prefix, properties } = prefixFor(ctx, cls.file.source.file);
+    const { prefix, properties } = prefixFor(ctx, cls.file.source.file, app);
     const classPaths = pathsOf(classMapping, ctx, classScope, properties);
     if (!classPaths) {
       ctx.diagnostics.push({ level: 'warning', source: 'collector:spring', file: cls.file.source.file, line: (classMapping?.node.startPosition.row ?? 0) + 1, message: `The path of ${cls.name}'s @RequestMapping is not a constant: its routes are left out.` });
-      continue;
+      return;
     }
     const classSecurity = lineage.map((item) => ({ list: item.annotations.filter((a) => SECURITY_ANNOTATIONS.includes(a.name)), scope: { file: item.file, cls: item } as Scope }));
     const seen = new Set<string>();
     for (const holder of lineage) {
       for (const method of holder.methods) {
-        const key = `${method.name}/${method.parameters.length}`;
+        // Overloads of one arity are told apart by their parameter types.
+        const key = signature(method);
         if (seen.has(key)) continue;
         // The mapping may sit on an overridden declaration (an interface generated from OpenAPI).
-        const same = lineage.flatMap((item) => item.methods.filter((m) => m.name === method.name && m.parameters.length === method.parameters.length));
+        const same = lineage.flatMap((item) => item.methods.filter((m) => signature(m) === key));
         let mapping: { usage: JvmAnnotation; methods: string[] } | undefined;
         const mapped = same.find((m) => (mapping = mappingOf(m, ctx.program)) !== undefined);
         if (!mapped || !mapping) continue;
@@ -255,15 +313,15 @@ function collectControllers(ctx: Context): void {
             const route = normaliseTemplate(joinPaths(classPath, methodPath));
             const securityPath = joinPaths(prefix.servlet, route);
             const full = joinPaths(prefix.context, securityPath);
-            ctx.handlers.push({ app: ctx.appOf(cls.file.source.file), securityPath, annotations: marks });
+            ctx.handlers.push({ app, securityPath, annotations: marks });
             for (const verb of verbs) {
-              push(ctx, {
+              push(ctx, app, {
                 method: verb,
                 path: full,
                 location: locate(mapped.file, usage.node),
                 handler: locate(method.file, method.nameNode),
                 parameters: params,
-                auth: authFor(ctx, cls.file.source.file, verb, securityPath, security),
+                auth: authFor(ctx, cls.file.source.file, app, verb, securityPath, security),
                 deprecated,
               });
             }
@@ -412,18 +470,20 @@ function collectFunctional(ctx: Context): void {
 function collectFunctionalIn(ctx: Context, method: JvmMethod, scope: Scope): void {
   if (!method.body) return;
   const isBean = hasAnnotation(method.annotations, 'Bean');
-  const { prefix } = prefixFor(ctx, method.file.source.file);
   const sink: RouteSink = (verb, path, at, handler) => {
     const route = normaliseTemplate(joinPaths(path));
-    const securityPath = joinPaths(prefix.servlet, route);
-    push(ctx, {
-      method: verb,
-      path: joinPaths(prefix.context, securityPath),
-      location: locate(method.file, at),
-      ...(handler ? { handler: locate(method.file, handler) } : {}),
-      parameters: [],
-      auth: authFor(ctx, method.file.source.file, verb, securityPath, []),
-    });
+    for (const app of ctx.apps.of(method.file.source.file)) {
+      const { prefix } = prefixFor(ctx, method.file.source.file, app);
+      const securityPath = joinPaths(prefix.servlet, route);
+      push(ctx, app, {
+        method: verb,
+        path: joinPaths(prefix.context, securityPath),
+        location: locate(method.file, at),
+        ...(handler ? { handler: locate(method.file, handler) } : {}),
+        parameters: [],
+        auth: authFor(ctx, method.file.source.file, app, verb, securityPath, []),
+      });
+    }
   };
   if (method.file.language === 'kotlin') {
     const routers = descendants(method.body, CALL_TYPES).map(asCall).filter((call): call is JvmCall => call !== undefined && (call.name === 'router' || call.name === 'coRouter') && call.lambda !== undefined && !call.receiver);
@@ -456,18 +516,20 @@ function collectActuator(ctx: Context, project: ProjectInfo, infra: readonly Inf
     const exposed = (ids.includes('*') ? ACTUATOR_ALL : ids).filter((id) => !exclude.has(id));
     const base = JvmConfig.resolve(properties.get('management.endpoints.web.base-path')?.value ?? '/actuator', properties) ?? '/actuator';
     const separatePort = properties.has('management.server.port');
-    const { prefix } = prefixFor(ctx, file.file);
-    for (const id of exposed) {
-      const route = joinPaths(base, id);
-      const securityPath = joinPaths(prefix.servlet, route);
-      push(ctx, {
-        method: 'GET',
-        path: separatePort ? route : joinPaths(prefix.context, securityPath),
-        location: include.where,
-        parameters: [],
-        auth: authFor(ctx, file.file, 'GET', securityPath, []),
-        generated: true,
-      });
+    for (const app of ctx.apps.of(file.file)) {
+      const { prefix } = prefixFor(ctx, file.file, app);
+      for (const id of exposed) {
+        const route = joinPaths(base, id);
+        const securityPath = joinPaths(prefix.servlet, route);
+        push(ctx, app, {
+          method: 'GET',
+          path: separatePort ? route : joinPaths(prefix.context, securityPath),
+          location: include.where,
+          parameters: [],
+          auth: authFor(ctx, file.file, app, 'GET', securityPath, []),
+          generated: true,
+        });
+      }
     }
   }
 }
@@ -482,7 +544,9 @@ function resolveRuntimeLists(ctx: Context): boolean {
   for (const chain of ctx.chains) {
     const origin = chain.origin;
     if (!origin) continue;
-    const app = ctx.appOf(chain.where.file);
+    // A shared module's chain serves several applications, each with its own handlers: left unresolved.
+    const [app, ...others] = ctx.apps.of(chain.where.file);
+    if (app === undefined || others.length > 0) continue;
     const expand = (matchers: Matcher[]): Matcher[] =>
       matchers.flatMap((matcher) => {
         if (matcher.pattern !== undefined || !matcher.source) return [matcher];
@@ -498,18 +562,68 @@ function resolveRuntimeLists(ctx: Context): boolean {
   return resolved;
 }
 
+interface Applications {
+  /** The applications a file is part of; a library module no application provably includes stands for itself. */
+  of: (file: string) => string[];
+  /** Whether the file's applications come from the build's module graph (a shared library module). */
+  viaBuild: (file: string) => boolean;
+  /** The `@SpringBootApplication` file of an application, when the workspace holds several. */
+  fileOf: (app: string) => string | undefined;
+}
+
+/** `scanBasePackages` / `@ComponentScan` packages of an application class, else its own package. */
+function scanPackages(cls: JvmClass, program: JvmProgram): string[] {
+  const scope: Scope = { file: cls.file, cls };
+  const nodes = [
+    ...(annotation(cls.annotations, 'SpringBootApplication')?.args.get('scanBasePackages') ?? []),
+    ...['value', 'basePackages'].flatMap((key) => annotation(cls.annotations, 'ComponentScan')?.args.get(key) ?? []),
+  ];
+  const out: string[] = [];
+  for (const node of nodes) {
+    const values = program.strings(node, scope);
+    if (!values) return [cls.file.pkg];
+    out.push(...values);
+  }
+  return out.length > 0 ? out : [cls.file.pkg];
+}
+
 /**
- * Which application a file belongs to: the module holding a `@SpringBootApplication` class; a library
- * module belongs to the only application when there is one, else to itself.
+ * Which applications a file belongs to: the module holding a `@SpringBootApplication` class; a
+ * library module belongs to each application whose build depends on it (pom.xml / build.gradle,
+ * transitively) and whose component scan covers the file's package; failing that, to the only
+ * application when there is one, else to itself.
  */
-function applications(program: JvmProgram): (file: string) => string {
-  const apps = new Set(program.classes.filter((cls) => hasAnnotation(cls.annotations, 'SpringBootApplication')).map((cls) => moduleOf(cls.file.source.file)));
-  const [only] = apps;
-  return (file) => {
+function applications(program: JvmProgram, modules: JvmModules): Applications {
+  const mains = program.classes.filter((cls) => hasAnnotation(cls.annotations, 'SpringBootApplication'));
+  const apps = new Map<string, { file: string; packages: string[] }>();
+  for (const cls of mains) {
+    const module = moduleOf(cls.file.source.file);
+    const known = apps.get(module);
+    if (known) known.packages.push(...scanPackages(cls, program));
+    else apps.set(module, { file: cls.file.source.file, packages: scanPackages(cls, program) });
+  }
+  const packageOf = new Map(program.files.map((file) => [file.source.file, file.pkg]));
+  const [only] = apps.keys();
+  const cache = new Map<string, { apps: string[]; viaBuild: boolean }>();
+  const resolve = (file: string): { apps: string[]; viaBuild: boolean } => {
     const module = moduleOf(file);
-    if (apps.has(module)) return module;
-    if (apps.size === 1 && only !== undefined) return only;
-    return module;
+    if (apps.has(module)) return { apps: [module], viaBuild: false };
+    const key = `${module}\0${packageOf.get(file) ?? ''}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    let out: string[] = [];
+    const pkg = packageOf.get(file);
+    if (modules.known && pkg !== undefined) {
+      out = [...apps].filter(([app, info]) => modules.classPath(app).has(module) && info.packages.some((base) => pkg === base || pkg.startsWith(`${base}.`))).map(([app]) => app);
+    }
+    const found = out.length > 0 ? { apps: out, viaBuild: true } : { apps: apps.size === 1 && only !== undefined ? [only] : [module], viaBuild: false };
+    cache.set(key, found);
+    return found;
+  };
+  return {
+    of: (file) => resolve(file).apps,
+    viaBuild: (file) => resolve(file).viaBuild,
+    fileOf: (app) => (apps.size > 1 ? apps.get(app)?.file : undefined),
   };
 }
 
@@ -525,12 +639,13 @@ export const springCollector: CodeCollector = {
   collect(sources: readonly SourceFile[], project: ProjectInfo, _specs?: unknown, infra?: readonly InfraFile[]): CollectorResult {
     const program = new JvmProgram(jvmFiles(sources));
     const maven = project.dependencies.maven ?? [];
-    const appOf = applications(program);
+    const apps = applications(program, new JvmModules(infra));
     const ctx: Context = {
       program,
       config: new JvmConfig(infra),
-      chains: securityChains(program, (a, b) => appOf(a) === appOf(b)),
-      appOf,
+      chains: securityChains(program, (a, b) => apps.of(a).some((app) => apps.of(b).includes(app))),
+      apps,
+      appChains: new Map(),
       methods: new Map(),
       reactive: maven.some((dep) => dep === 'spring-boot-starter-webflux' || dep === 'spring-webflux') && !maven.some((dep) => dep === 'spring-boot-starter-web' || dep === 'spring-webmvc'),
       endpoints: [],
@@ -541,6 +656,7 @@ export const springCollector: CodeCollector = {
     if (resolveRuntimeLists(ctx)) {
       ctx.endpoints = [];
       ctx.handlers = [];
+      ctx.appChains.clear();
       collectControllers(ctx);
     }
     collectFunctional(ctx);

@@ -614,3 +614,117 @@ export function handlerMarkers(source: Node, origin: { cls: JvmClass; method: Jv
   }
   return [...markers];
 }
+
+/** A URL list bound from configuration: its values, and the key and file they come from. */
+export interface BoundList {
+  values: string[];
+  key: string;
+  where: Location;
+}
+
+/** `@ConfigurationProperties(prefix = "secure.ignored")` / `("secure.ignored")` / `(value = …)`: the prefix. */
+function propertiesPrefix(list: readonly JvmAnnotation[], program: JvmProgram, scope: Scope): string | undefined {
+  const found = annotation(list, 'ConfigurationProperties');
+  if (!found) return undefined;
+  const node = found.args.get('prefix')?.[0] ?? found.args.get('value')?.[0];
+  return node ? program.strings(node, scope)?.[0] : undefined;
+}
+
+/** `ignoreUrls` → `ignore-urls` (Spring Boot's relaxed binding reads both). */
+function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** `key[0]`, `key[1]` … (YAML lists, indexed properties) or a comma-separated `key=a,b`. */
+function listValue(key: string, properties: ReadonlyMap<string, { value: string; where: Location }>): BoundList | undefined {
+  const values: string[] = [];
+  let where: Location | undefined;
+  for (let index = 0; properties.has(`${key}[${index}]`); index += 1) {
+    const item = properties.get(`${key}[${index}]`);
+    if (!item) break;
+    where ??= item.where;
+    values.push(item.value);
+  }
+  const whole = properties.get(key);
+  if (values.length === 0 && whole) {
+    values.push(...whole.value.split(',').map((item) => item.trim()).filter(Boolean));
+    where = whole.where;
+  }
+  if (values.length === 0 || !where) return undefined;
+  if (values.some((value) => value.includes('${'))) return undefined;
+  return { values, key, where: whole?.where ?? where };
+}
+
+/** The collection a loop variable or lambda parameter named `name` iterates, between `from` and the method. */
+function iterated(from: Node, name: string, stop: Node): Node | undefined {
+  for (let node: Node | null = from.parent; node && node.id !== stop.id; node = node.parent) {
+    if (node.type === 'enhanced_for_statement' && node.childForFieldName('name')?.text === name) return node.childForFieldName('value') ?? undefined;
+    if (isLambda(node) && lambdaParameters(node).includes(name)) {
+      // `list.forEach(url -> …)`, `list.stream().forEach(…)`.
+      const call = node.parent?.type === 'argument_list' ? node.parent.parent : node.parent;
+      const found = call ? asCall(call) : undefined;
+      if (found?.name === 'forEach' && found.receiver) {
+        const stream = asCall(found.receiver);
+        return stream?.name === 'stream' && stream.receiver ? stream.receiver : found.receiver;
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A matcher argument that is a list bound from the application's configuration: `for (String url :
+ * ignoreUrlsConfig.getUrls()) registry.antMatchers(url).permitAll()`, `urls.getUrls().forEach(…)`,
+ * `requestMatchers(props.getUrls().toArray(new String[0]))`, where the holder's class (or the `@Bean`
+ * method that creates it) carries `@ConfigurationProperties(prefix = …)`. The values come from the
+ * application's own configuration; undefined when any step cannot be followed.
+ */
+export function boundList(
+  source: Node,
+  origin: { cls: JvmClass; method: JvmMethod },
+  program: JvmProgram,
+  properties: ReadonlyMap<string, { value: string; where: Location }>,
+): BoundList | undefined {
+  let expression: Node | undefined = source;
+  if (source.type === 'identifier') expression = iterated(source, source.text, origin.method.node);
+  if (!expression) return undefined;
+  // `x.getUrls().toArray(new String[0])`, `x.getUrls().toArray(String[]::new)`.
+  let call = asCall(expression);
+  if (call?.name === 'toArray' && call.receiver) {
+    expression = call.receiver;
+    call = asCall(expression);
+  }
+  let holder: Node | undefined;
+  let property: string | undefined;
+  if (call && call.args.length === 0 && call.receiver && /^(get|is)[A-Z]/.test(call.name)) {
+    holder = call.receiver;
+    const bare = call.name.replace(/^(get|is)/, '');
+    property = bare.charAt(0).toLowerCase() + bare.slice(1);
+  } else if (expression.type === 'field_access' || expression.type === 'navigation_expression') {
+    const kids = named(expression);
+    holder = kids[0];
+    property = kids.at(-1)?.text.replace(/^\./, '');
+  }
+  if (!holder || !property || !/^[A-Za-z_$][\w$]*$/.test(holder.text)) return undefined;
+  for (const cls of classesNamed(holder.text, origin, program)) {
+    if (!cls.fields.has(property)) continue;
+    const scope: Scope = { file: cls.file, cls };
+    let prefix = propertiesPrefix(cls.annotations, program, scope);
+    if (prefix === undefined) {
+      // `@Bean @ConfigurationProperties(prefix = …) IgnoreUrls ignoreUrls() { return new IgnoreUrls(); }`.
+      for (const other of program.classes) {
+        for (const method of other.methods) {
+          if (method.returnType !== cls.name || !hasAnnotation(method.annotations, 'Bean')) continue;
+          prefix ??= propertiesPrefix(method.annotations, program, { file: other.file, cls: other });
+        }
+      }
+    }
+    if (prefix === undefined) continue;
+    for (const name of new Set([property, kebab(property)])) {
+      const found = listValue(`${prefix}.${name}`, properties);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
