@@ -16,7 +16,7 @@ import {
   stringValue,
   type CallSite,
 } from './code.js';
-import { parentOf } from '../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../parsing/tree-index.js';
 import { lookupTable } from './lookup.js';
 import { jwtProviders } from '../collectors/code/plugins.js';
 
@@ -81,14 +81,14 @@ function indexBindings(source: SourceFile): Bindings {
   const all: Binding[] = [];
   const root = source.tree.rootNode;
   if (isPython(source)) {
-    for (const node of root.descendantsOfType(['assignment'])) {
-      const name = node?.childForFieldName('left');
-      const value = node?.childForFieldName('right');
-      if (node && name && value) all.push({ name, value, statement: node });
+    // The tree's listed nodes (one walk shared by every analysis), in the order a walk would find them.
+    for (const node of descendantsOf(root, ['assignment'])) {
+      const name = node.childForFieldName('left');
+      const value = node.childForFieldName('right');
+      if (name && value) all.push({ name, value, statement: node });
     }
   } else {
-    for (const node of root.descendantsOfType(['variable_declarator', 'assignment_expression'])) {
-      if (!node) continue;
+    for (const node of descendantsOf(root, ['variable_declarator', 'assignment_expression'])) {
       const name = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
       const value = node.childForFieldName(node.type === 'variable_declarator' ? 'value' : 'right');
       if (name && value) all.push({ name, value, statement: node });

@@ -1,5 +1,5 @@
 import { at } from '../../analysis/code-auth.js';
-import { expandedText, lineSnippet, handlerOf, isTestFile, isWebhookReceiver, movesMoney, sourcesOf } from '../../analysis/code-transport.js';
+import { expandedText, lineSnippet, handlerOf, isTestFile, isWebhookReceiver, movesMoney, sourcesOf, type HandlerInfo } from '../../analysis/code-transport.js';
 import type { CheckContext } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
@@ -14,6 +14,15 @@ function appWide(ctx: CheckContext): boolean {
 
 /** What money-moving code mentions: a payment provider, an amount in a currency, a balance. */
 const MONEY_IN_CODE = /\b(stripe|braintree|paypal|adyen|square|razorpay|mollie|paddle|lemonsqueezy|checkout_?session|payment_?intent|amount|currency|cents|price|balance|wallet|ledger|charge|refund|payout)\b/i;
+
+const createdCache = new WeakMap<HandlerInfo, string | null>();
+
+/** The money-creating call a handler's body writes, read once per handler (endpoints in one Ktor routing function share it). */
+function createdIn(handler: HandlerInfo): string | undefined {
+  let created = createdCache.get(handler);
+  if (created === undefined) createdCache.set(handler, (created = CREATES_MONEY.exec(handler.node.text)?.[0] ?? null));
+  return created ?? undefined;
+}
 
 export default defineCheck({
   id: 'payment-mutation-without-idempotency-key',
@@ -39,7 +48,7 @@ export default defineCheck({
       const handler = handlerOf(ctx, endpoint);
       if (!handler || isTestFile(handler.source.file) || isWebhookReceiver(endpoint, handler)) continue;
       const byPath = movesMoney(endpoint.path);
-      const created = CREATES_MONEY.exec(handler.node.text)?.[0];
+      const created = createdIn(handler);
       const byModel = created !== undefined;
       const record = created ? /(paymentIntents|PaymentIntent|payments?|charges?|orders?|transfers?|refunds?|payouts?|withdrawals?|disbursements?)/i.exec(created)?.[1] : undefined;
       if (!byPath && !byModel) continue;

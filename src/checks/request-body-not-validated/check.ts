@@ -6,7 +6,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { phpUnvalidatedBodies } from './php.js';
-import { parentOf } from '../../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../../parsing/tree-index.js';
 
 const FUNCTION_TYPES = ['function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition'];
 const JS_BODY = /^(req|request|ctx\.request|c\.req|event)\.body$/;
@@ -81,8 +81,8 @@ function onlyLogged(node: Node): boolean {
 function bodyUse(source: SourceFile, fn: Node): Node | undefined {
   const py = isPython(source);
   const types = py ? ['attribute', 'call'] : ['member_expression', 'call_expression'];
-  for (const node of fn.descendantsOfType(types)) {
-    if (!node || onlyLogged(node)) continue;
+  for (const node of descendantsOf(fn, types)) {
+    if (onlyLogged(node)) continue;
     if (node.type === 'call' || node.type === 'call_expression') {
       const callee = node.childForFieldName('function')?.text ?? '';
       if ((py ? PY_BODY_CALL : JS_BODY_CALL).test(callee)) return node;

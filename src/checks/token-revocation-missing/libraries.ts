@@ -4,6 +4,7 @@ import { factsOf, stringValue } from '../../analysis/code.js';
 import { isTestFile, settingValue, settingsOf } from '../../analysis/code-transport.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import { proofOf, type LifecycleProof } from './handlers.js';
+import { descendantsOf } from '../../parsing/tree-index.js';
 
 /**
  * Token libraries whose configuration decides rotation and revocation: djangorestframework-simplejwt
@@ -94,8 +95,8 @@ function simplejwt(python: readonly SourceFile[], out: LibraryLifecycle): void {
 
 function flaskJwtExtended(python: readonly SourceFile[], out: LibraryLifecycle): void {
   for (const source of python) {
-    for (const decorator of source.tree.rootNode.descendantsOfType('decorator')) {
-      if (!decorator || !/\.(token_in_blocklist_loader|token_in_blacklist_loader)\b/.test(decorator.text)) continue;
+    for (const decorator of descendantsOf(source.tree.rootNode, ['decorator'])) {
+      if (!/\.(token_in_blocklist_loader|token_in_blacklist_loader)\b/.test(decorator.text)) continue;
       out.revocation.push(proofOf(source, decorator, 'flask-jwt-extended refuses tokens its `token_in_blocklist_loader` reports revoked'));
     }
   }
