@@ -5,6 +5,7 @@ import { makeEndpoint, sortEndpoints } from '../python/endpoint.js';
 import { CsProject, attributesOf, enclosingClass, field, invocationParts, kids, locate, walk, type CsAttribute, type CsClass, type CsFile, type CsMethod } from '../csharp/project.js';
 import { attributeMarks, decide, decideLimit, limitMarks, type AuthMark, type LimitMark } from './auth.js';
 import { readConfig, type AppConfig } from './config.js';
+import { endpointFilterMark } from './filters.js';
 
 const FRAMEWORK = 'aspnetcore';
 const VERB_ATTRIBUTES: Record<string, string> = { HttpGet: 'GET', HttpPost: 'POST', HttpPut: 'PUT', HttpDelete: 'DELETE', HttpPatch: 'PATCH', HttpHead: 'HEAD', HttpOptions: 'OPTIONS' };
@@ -74,6 +75,8 @@ interface MinimalRoute {
   limits: LimitMark[];
   at: Location;
   handler?: Location;
+  /** Answered by middleware (`UseHealthChecks`), not an endpoint: before or after `UseAuthorization()` in the pipeline. */
+  pipeline?: 'before-authorization' | 'after-authorization';
 }
 
 type Value = { kind: 'group'; group: Group } | { kind: 'route'; route: MinimalRoute } | { kind: 'controllers'; group: Group };
@@ -85,6 +88,8 @@ class Collector {
   readonly controllerConventions: Group[] = [];
   private readonly visited = new Set<Node['id']>();
   private depth = 0;
+  /** `UseAuthorization()` was met on the application: middleware added after it runs behind the fallback policy. */
+  private authorizationInPipeline = false;
 
   constructor(
     readonly project: CsProject,
@@ -236,6 +241,14 @@ class Collector {
         this.mapCarter(group, root);
         return receiver;
       }
+      if (parts.name === 'UseAuthorization' && parts.args.length === 0) this.authorizationInPipeline = true;
+      if (parts.name === 'UseHealthChecks' && !this.projectMethod(parts.name)) {
+        // HealthCheckMiddleware answers on its path in the pipeline, whatever the method; no endpoint metadata reaches it.
+        const path = this.project.stringValue(parts.args[0], cls);
+        if (path === undefined) this.diagnostics.push({ level: 'warning', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `UseHealthChecks with a computed path ${parts.args[0]?.text ?? ''}; it is not listed.` });
+        else this.routes.push({ methods: ['GET'], path, group, marks: [], limits: [], at: where, pipeline: this.authorizationInPipeline ? 'after-authorization' : 'before-authorization' });
+        return receiver;
+      }
       const builtIn = BUILT_IN_ROUTES[parts.name];
       if (builtIn && !this.projectMethod(parts.name)) {
         // Routes a framework or library maps by itself: one group, so `.RequireAuthorization()` after the call covers them all.
@@ -306,8 +319,15 @@ class Collector {
         return receiver;
       }
       if (parts.name === 'AddEndpointFilter' || parts.name === 'AddEndpointFilterFactory') {
-        marks.push({ kind: 'custom', where, detail: `.${parts.name}(…) may reject the request` });
+        const mark = endpointFilterMark(this.project, file, parts.name, parts.args, parts.generic, where);
+        if (mark) marks.push(mark);
         return receiver;
+      }
+      if (!this.projectMethod(parts.name) && receiver.kind === 'group' && /^Map[A-Z]/.test(parts.name)) {
+        // A library's `app.MapHub<T>("/hub")`, `app.MapGrpcService<T>()` … returns the convention builder of its own
+        // endpoints: conventions written after it (`.RequireAuthorization(…)`) are theirs, not the application's.
+        this.diagnostics.push({ level: 'info', source: `collector:${FRAMEWORK}`, file: file.source.file, line: where.line, message: `${parts.name}: endpoints a library maps are not listed; conventions on its builder apply to them only.` });
+        return { kind: 'group', group: { parent: receiver.group, prefix: '', marks: [], limits: [] } };
       }
       // Endpoint builders are fluent (WithName, Produces, HasApiVersion, NewVersionedApi …): a framework call returns its receiver.
       if (!this.projectMethod(parts.name)) return receiver;
@@ -874,7 +894,8 @@ class Collector {
       const detached = groups.find((group) => group.detached)?.detached;
       const marks = [...route.marks, ...groups.flatMap((group) => group.marks)];
       const limits = [...route.limits, ...groups.flatMap((group) => group.limits)];
-      const { auth, authorization } = decide(this.config, marks, false, detached);
+      const config = route.pipeline ? pipelineConfig(this.config, route) : this.config;
+      const { auth, authorization } = decide(config, marks, false, detached);
       const rateLimit = decideLimit(this.config, limits);
       const path = normaliseTemplate(joinRoute(this.config.pathBase, ...groups.map((group) => group.prefix), route.path));
       for (const method of route.methods) {
@@ -886,6 +907,17 @@ class Collector {
     }
     return out;
   }
+}
+
+/**
+ * The configuration in front of middleware that answers by itself (`UseHealthChecks`): before UseAuthorization() the
+ * fallback policy does not run for it (after it, it does: no endpoint means no metadata); project middleware added
+ * later in the same file never sees its requests.
+ */
+function pipelineConfig(config: AppConfig, route: MinimalRoute): AppConfig {
+  const copy = { ...config, customMiddleware: config.customMiddleware.filter((middleware) => middleware.where.file !== route.at.file || middleware.where.line < route.at.line) };
+  if (route.pipeline === 'before-authorization') delete copy.fallback;
+  return copy;
 }
 
 /** `"GET"` or ASP.NET Core's `HttpMethods.Get` constant. */
