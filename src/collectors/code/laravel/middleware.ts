@@ -1,7 +1,8 @@
 import type { AuthMechanism, Location } from '../../../model/types.js';
 import type { Node } from '../../../parsing/parser.js';
-import { callName, field, isCall, kids, locate, unwrap, walk } from '../php/ast.js';
+import { callArguments, callName, field, isCall, kids, locate, unwrap, walk } from '../php/ast.js';
 import type { PhpClass, PhpFile, PhpProject, PhpValue } from '../php/project.js';
+import { FRAMEWORK_MIDDLEWARE } from './framework-middleware.js';
 
 /** Laravel's own aliases (Illuminate\Foundation\Http\Kernel and Laravel 11's Middleware defaults). */
 const DEFAULT_ALIASES: Record<string, string> = {
@@ -263,19 +264,35 @@ export class MiddlewareConfig {
   private custom(cls: PhpClass, label: string): MiddlewareKind {
     const cached = this.verdicts.get(cls.fqn);
     if (cached) return cached;
+    // A cycle through `parent::handle` is not decided.
+    this.verdicts.set(cls.fqn, { kind: 'unknown', reason: `middleware ${label} (${cls.fqn}) delegates to itself` });
     const handle = this.project.methodOf(cls, 'handle');
     let verdict: MiddlewareKind;
     const external = this.project.ancestry(cls).external;
+    const identity = new IdentityReader(this.project, cls);
+    const delegates = handle ? this.parentPassesOn(handle.owner) : false;
     if (!handle && external !== undefined && frameworkNeutral(external)) verdict = { kind: 'neutral' };
     else if (!handle) verdict = { kind: 'unknown', reason: `middleware ${cls.fqn} has no handle() method in the project` };
-    else if (!rejects(handle.method) || rejectsOnlyUsers(handle.method)) verdict = { kind: 'neutral' };
-    else if (rejectsGuests(handle.method)) verdict = { kind: 'authenticates', mechanism: 'unknown', detail: `${label} (${cls.name}::handle rejects requests without a user)` };
+    else if (!rejects(handle.method, delegates) || rejectsOnlyUsers(handle.method, identity, delegates)) verdict = { kind: 'neutral' };
+    else if (rejectsGuests(handle.method, identity, delegates)) verdict = { kind: 'authenticates', mechanism: 'unknown', detail: `${label} (${cls.name}::handle rejects requests without a user)` };
     // It answers on something else than who is asking (an unfinished setup, maintenance): nothing in the
     // class reads a user, session, cookie, header or token, and the request goes to nothing but `$next`.
     else if (!IDENTITY_TEXT.test(cls.node.text) && !HANDS_REQUEST_ON.test(cls.node.text.replace(/\$next\s*\(\s*\$request\b/g, ''))) verdict = { kind: 'neutral' };
     else verdict = { kind: 'unknown', reason: `middleware ${label} (${cls.fqn}) may reject requests; whether it authenticates is not decided` };
     this.verdicts.set(cls.fqn, verdict);
     return verdict;
+  }
+
+  /**
+   * `parent::handle($request, $next)` in a class's own `handle()`: the parent passes a request without
+   * credentials on when it is framework middleware known not to authenticate (the catalogue), or a
+   * project class whose own verdict is neutral.
+   */
+  private parentPassesOn(owner: PhpClass): boolean {
+    if (owner.parent === undefined) return false;
+    const parent = this.project.classOf(owner.parent);
+    if (!parent) return frameworkNeutral(owner.parent);
+    return this.custom(parent, parent.name).kind === 'neutral';
   }
 }
 
@@ -284,10 +301,10 @@ const IDENTITY_TEXT = /->user\(|->user\b|Auth::|\bauth\(|guard|session|bearerTok
 // The request handed to a helper, which may check credentials: `$this->check($request)`, `verify($request)`.
 const HANDS_REQUEST_ON = /[(,]\s*\$request\s*[,)]/;
 
-/** Framework and well-known package middleware that never authenticate (CORS, proxies, cookies, bindings …). */
+/** Framework and well-known package middleware that never authenticate (the catalogue in framework-middleware.ts). */
 function frameworkNeutral(fqn: string): boolean {
   if (AUTHENTICATING[fqn] !== undefined || AUTHORIZING.has(fqn) || THROTTLING.has(fqn)) return false;
-  return /^(?:Illuminate|Fruitcake|Fideloper\\Proxy|Barryvdh\\Cors|Inertia)\\|^Laravel\\Sanctum\\Http\\Middleware\\EnsureFrontendRequestsAreStateful$|^Laravel\\Passport\\Http\\Middleware\\CreateFreshApiToken$/.test(fqn);
+  return Object.hasOwn(FRAMEWORK_MIDDLEWARE, fqn);
 }
 
 const DRIVER_MECHANISM: Record<string, AuthMechanism> = {
@@ -361,7 +378,7 @@ const REJECTING_CALLS = new Set(['abort', 'abort_if', 'abort_unless']);
 const NESTED_FUNCTIONS = new Set(['anonymous_function_creation_expression', 'anonymous_function', 'arrow_function', 'function_definition', 'class_declaration']);
 
 /** True when a body can end a request itself: abort(), throw, or a returned value that is not `$next(...)`. */
-function rejects(method: Node): boolean {
+function rejects(method: Node, delegates: boolean): boolean {
   let found = false;
   walk(method, (node) => {
     if (found) return false;
@@ -371,44 +388,162 @@ function rejects(method: Node): boolean {
     else if (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? '')) found = true;
     else if (node.type === 'return_statement') {
       const value = kids(node)[0];
-      if (value && !passesOn(value)) found = true;
+      if (value && !passesOn(value, delegates)) found = true;
     }
     return !found;
   });
   return found;
 }
 
-function passesOn(value: Node): boolean {
+/** `return $next($request)`, or `return parent::handle($request, $next)` when the parent is known to pass requests on. */
+function passesOn(value: Node, delegates: boolean): boolean {
   const target = unwrap(value);
   if (target.type === 'function_call_expression' && field(target, 'function')?.text === '$next') return true;
   if (target.type === 'variable_name') return true;
-  // `$next($request)->header(...)`, `tap($next($request), …)`
+  if (delegates && isParentHandle(target)) return true;
+  // `$next($request)->header(...)`, `tap($next($request), …)`, `tap(parent::handle($request, $next), …)`
   let next = false;
   walk(target, (node) => {
     if (node.type === 'function_call_expression' && field(node, 'function')?.text === '$next') next = true;
+    else if (delegates && isParentHandle(node)) next = true;
     return !next;
   });
   return next;
 }
 
-const GUEST_TEST =
-  /^!\s*(?:\$request->user\(\)|\$request->user\([^)]*\)|auth\(\)->check\(\)|auth\([^)]*\)->check\(\)|Auth::check\(\)|Auth::guard\([^)]*\)->check\(\)|auth\(\)->user\(\)|Auth::user\(\)|\$this->auth->check\(\)|\$this->auth->guard\([^)]*\)->check\(\))$|^(?:auth\(\)->guest\(\)|auth\([^)]*\)->guest\(\)|Auth::guest\(\)|Auth::guard\([^)]*\)->guest\(\)|is_null\(\$request->user\(\)\)|\$request->user\(\)\s*===?\s*null|null\s*===?\s*\$request->user\(\))$/;
+function isParentHandle(node: Node): boolean {
+  return node.type === 'scoped_call_expression' && field(node, 'scope')?.text === 'parent' && callName(node)?.toLowerCase() === 'handle';
+}
 
-const USER_TEST = /^(?:Auth::check\(\)|auth\([^)]*\)->check\(\)|Auth::guard\([^)]*\)->check\(\)|\$request->user\([^)]*\)|auth\(\)->user\(\)|Auth::user\(\))$/;
+// Auth contracts a middleware gets injected (`private AuthManager $auth`, `protected Guard $guard`).
+const AUTH_TYPES = /^\\?(?:Illuminate\\(?:Auth\\AuthManager|Contracts\\Auth\\(?:Factory|Guard|StatefulGuard))|AuthManager|Factory|Guard|StatefulGuard)$/;
+const AUTH_FACADES = new Set(['Illuminate\\Support\\Facades\\Auth', 'Auth']);
 
-/** `guest`-style middleware: every way it ends a request is under `if (Auth::guard($g)->check())`, so it turns signed-in users away. */
-function rejectsOnlyUsers(method: Node): boolean {
+/**
+ * Reads a middleware condition for what it is worth to a request that carries no credentials:
+ * `$request->user()`, `auth()->check()`, `Auth::guard($g)->check()`, `$this->auth->user()` are falsy
+ * for it and `…->guest()` is true; `!`, `||`, `&&`, `=== null` and `?->` combine them. Anything else
+ * is not known.
+ */
+class IdentityReader {
+  private readonly authProperties = new Set<string>(['auth']);
+
+  constructor(
+    private readonly project: PhpProject,
+    private readonly cls: PhpClass,
+  ) {
+    walk(cls.node, (node) => {
+      if (node.type === 'property_promotion_parameter' || node.type === 'property_declaration') {
+        const type = field(node, 'type')?.text.replace(/^\?/, '') ?? '';
+        if (!type) return false;
+        const resolved = project.resolveName(cls.file, type);
+        if (!AUTH_TYPES.test(resolved) && !AUTH_TYPES.test(type)) return false;
+        const names = node.type === 'property_promotion_parameter' ? [field(node, 'name')] : kids(node).filter((child) => child.type === 'property_element').map((element) => kids(element)[0]);
+        for (const name of names) if (name) this.authProperties.add(name.text.replace(/^\$/, ''));
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** The value of a condition for a request without a user: true, false, or undefined when not known. */
+  guestValue(node: Node): boolean | undefined {
+    const target = unwrap(node);
+    switch (target.type) {
+      case 'unary_op_expression': {
+        if (field(target, 'operator')?.text !== '!') return undefined;
+        const inner = field(target, 'argument') ?? kids(target).at(-1);
+        const value = inner ? this.guestValue(inner) : undefined;
+        return value === undefined ? undefined : !value;
+      }
+      case 'binary_expression': {
+        const operator = field(target, 'operator')?.text.toLowerCase() ?? '';
+        const left = field(target, 'left');
+        const right = field(target, 'right');
+        if (!left || !right) return undefined;
+        if (operator === '||' || operator === 'or') {
+          const first = this.guestValue(left);
+          if (first === true) return true;
+          const second = this.guestValue(right);
+          if (first === false) return second;
+          return second === true ? true : undefined;
+        }
+        if (operator === '&&' || operator === 'and') {
+          const first = this.guestValue(left);
+          if (first === false) return false;
+          const second = this.guestValue(right);
+          if (first === true) return second;
+          return second === false ? false : undefined;
+        }
+        if (['===', '==', '!==', '!='].includes(operator)) {
+          const nullSide = unwrap(right).type === 'null' ? left : unwrap(left).type === 'null' ? right : undefined;
+          if (!nullSide || !this.isIdentity(nullSide)) return undefined;
+          return operator.startsWith('!') ? false : true;
+        }
+        return undefined;
+      }
+      case 'function_call_expression': {
+        const args = field(target, 'arguments');
+        const only = args ? kids(args).filter((child) => child.type === 'argument') : [];
+        const argument = only.length === 1 && only[0] ? kids(only[0]).at(-1) : undefined;
+        if (/^\\?(is_null|empty)$/.test(field(target, 'function')?.text ?? '') && argument && this.isIdentity(argument)) return true;
+        return undefined;
+      }
+      default:
+        if (this.isGuestCall(target)) return true;
+        return this.isIdentity(target) ? false : undefined;
+    }
+  }
+
+  /** `…->guest()` on an auth source. */
+  private isGuestCall(node: Node): boolean {
+    return (node.type === 'member_call_expression' || node.type === 'scoped_call_expression') && callName(node) === 'guest' && this.isAuthSource(node, false);
+  }
+
+  /** An expression that is null or false for a request without a user. */
+  private isIdentity(node: Node): boolean {
+    const target = unwrap(node);
+    if (target.type === 'nullsafe_member_access_expression' || target.type === 'nullsafe_member_call_expression') {
+      const object = field(target, 'object');
+      return object !== undefined && this.isIdentity(object);
+    }
+    if (target.type !== 'member_call_expression' && target.type !== 'scoped_call_expression') return false;
+    const name = callName(target);
+    if (name === 'user') return this.isAuthSource(target, true);
+    if (name === 'check' || name === 'id') return this.isAuthSource(target, false);
+    return false;
+  }
+
+  /** The receiver of `user()` / `check()` / `guest()`: an auth manager, a guard, or (for `user()`) the request. */
+  private isAuthSource(call: Node, requestToo: boolean): boolean {
+    if (call.type === 'scoped_call_expression') {
+      const scope = field(call, 'scope')?.text ?? '';
+      return AUTH_FACADES.has(this.project.resolveName(this.cls.file, scope)) || AUTH_FACADES.has(scope.replace(/^\\/, ''));
+    }
+    const object = field(call, 'object');
+    if (!object) return false;
+    const target = unwrap(object);
+    if (requestToo && target.type === 'variable_name' && target.text === '$request') return true;
+    if (target.type === 'function_call_expression') return /^\\?auth$/.test(field(target, 'function')?.text ?? '');
+    if (target.type === 'member_access_expression') {
+      return field(target, 'object')?.text === '$this' && this.authProperties.has(field(target, 'name')?.text ?? '');
+    }
+    if ((target.type === 'member_call_expression' || target.type === 'scoped_call_expression') && callName(target) === 'guard') return this.isAuthSource(target, false);
+    return false;
+  }
+}
+
+/** `guest`-style middleware: every way it ends a request is under a condition false for a request without a user, so it turns signed-in users away. */
+function rejectsOnlyUsers(method: Node, identity: IdentityReader, delegates: boolean): boolean {
   const seen = { other: false, guarded: 0 };
   walk(method, (node) => {
     if (seen.other) return false;
     if (node.id !== method.id && NESTED_FUNCTIONS.has(node.type)) return false;
     if (node.type === 'if_statement') {
       const condition = field(node, 'condition');
-      const inner = condition ? kids(condition)[0] : undefined;
-      const text = inner ? unwrap(inner).text.replace(/\s+/g, ' ').trim() : '';
       const body = field(node, 'body');
-      if (USER_TEST.test(text) && body && !field(node, 'alternative') && kids(node).every((child) => child.type !== 'else_clause' && child.type !== 'else_if_clause')) {
-        if (rejects(body)) seen.guarded++;
+      if (condition && identity.guestValue(condition) === false && body && !field(node, 'alternative') && kids(node).every((child) => child.type !== 'else_clause' && child.type !== 'else_if_clause')) {
+        if (rejects(body, delegates)) seen.guarded++;
         return false;
       }
       return true;
@@ -416,25 +551,32 @@ function rejectsOnlyUsers(method: Node): boolean {
     if (node.type === 'throw_expression' || (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? ''))) seen.other = true;
     else if (node.type === 'return_statement') {
       const value = kids(node)[0];
-      if (value && !passesOn(value)) seen.other = true;
+      if (value && !passesOn(value, delegates)) seen.other = true;
     }
     return !seen.other;
   });
   return !seen.other && seen.guarded > 0;
 }
 
-/** `if (! $request->user()) { abort(401); }` or `Auth::authenticate()` as one of the body's own statements. */
-function rejectsGuests(method: Node): boolean {
+/**
+ * `if (! $request->user()) { abort(401); }` (or a condition true for every request without a user,
+ * `!$request->user() || !$request->user()->is_admin`), or `Auth::authenticate()`, as one of the
+ * body's own statements, with no earlier statement that can return first.
+ */
+function rejectsGuests(method: Node, identity: IdentityReader, delegates: boolean): boolean {
   const body = field(method, 'body');
   for (const statement of body ? kids(body) : []) {
     if (statement.type === 'if_statement') {
       const condition = field(statement, 'condition');
-      const inner = condition ? kids(condition)[0] : undefined;
-      const text = inner ? unwrap(inner).text.replace(/\s+/g, ' ').trim() : '';
       const consequence = field(statement, 'body');
-      if (GUEST_TEST.test(text) && consequence && rejects(consequence)) return true;
+      if (condition && identity.guestValue(condition) === true && consequence && rejects(consequence, delegates)) return true;
     }
     if (statement.type === 'expression_statement') {
+      // `abort_if(Auth::guest(), 401)`, `abort_unless(auth()->check() && …, 403)`
+      const call = kids(statement)[0];
+      const name = call?.type === 'function_call_expression' ? field(call, 'function')?.text : undefined;
+      const condition = call && (name === 'abort_if' || name === 'abort_unless') ? callArguments(call)[0]?.value : undefined;
+      if (condition && identity.guestValue(condition) === (name === 'abort_if')) return true;
       const found = { authenticates: false };
       walk(statement, (node) => {
         if (isCall(node) && callName(node) === 'authenticate') found.authenticates = true;
@@ -442,6 +584,19 @@ function rejectsGuests(method: Node): boolean {
       });
       if (found.authenticates) return true;
     }
+    // `if ($request->is('health')) return $next($request);` before the check lets those requests through.
+    if (returnsEarly(statement)) return false;
   }
   return false;
+}
+
+function returnsEarly(statement: Node): boolean {
+  let found = false;
+  walk(statement, (node) => {
+    if (found) return false;
+    if (NESTED_FUNCTIONS.has(node.type)) return false;
+    if (node.type === 'return_statement') found = true;
+    return !found;
+  });
+  return found;
 }

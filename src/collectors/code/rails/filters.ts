@@ -112,7 +112,6 @@ export class RailsFilters {
         const conditional = condition === 'maybe';
         if (condition === false && (BEFORE.has(name) || SKIP.has(name))) {
           // The callback never runs for this controller: a before_action is not in its chain (nor removed by a skip).
-          if (BEFORE.has(name)) for (const arg of args.positional) { const symbol = literal(arg); if (symbol !== undefined) active.delete(symbol); }
           continue;
         }
         if (BEFORE.has(name)) {

@@ -252,7 +252,7 @@ export class RailsRouteWalker {
     const shallow = scope.shallow || literal(args.options.get('shallow')) === 'true' || args.options.get('shallow')?.type === 'true';
     const moduleOption = literal(args.options.get('module'));
     const module = moduleOption ? joinModule(scope.module, moduleOption) : scope.module;
-    const parentBase = scope.resource ? scope.resource.nested : scope.path;
+    const parentBase = nestingBase(scope);
     for (const name of names) {
       const segment = literal(args.options.get('path')) ?? name;
       const controllerName = literal(args.options.get('controller')) ?? (isSingular ? plural(name) : name);
@@ -300,7 +300,7 @@ export class RailsRouteWalker {
     if (name === undefined) return;
     const path = literal(args.options.get('path')) ?? name;
     const module = literal(args.options.get('module')) ?? name;
-    const next = joinRails(scope.resource ? scope.resource.nested : scope.path, path);
+    const next = joinRails(nestingBase(scope), path);
     this.statements(file, blockStatements(args.block), { path: next, module: joinModule(scope.module, module), shallowPath: joinRails(scope.shallowPath, path), shallow: scope.shallow, ...(scope.controller ? { controller: scope.controller } : {}) });
   }
 
@@ -308,7 +308,7 @@ export class RailsRouteWalker {
     const path = literal(args.options.get('path')) ?? literal(args.positional[0]) ?? '';
     const module = literal(args.options.get('module'));
     const controller = literal(args.options.get('controller'));
-    const base = scope.resource ? scope.resource.nested : scope.path;
+    const base = nestingBase(scope);
     const next: Scope = {
       path: joinRails(base, path),
       module: module ? joinModule(scope.module, module) : scope.module,
@@ -439,6 +439,18 @@ export class RailsRouteWalker {
 
   /** Devise modules per scope, from the model's `devise …` call; set by the collector. */
   deviseModules?: (resource: string) => string[];
+}
+
+/**
+ * The path a `resources`, `namespace` or `scope` block nests under: the collection inside
+ * `collection do … end` (`/submissions/init`), the member inside `member do … end`
+ * (`/submissions/:id/x`), `/submissions/:submission_id` directly in the resource's block.
+ */
+function nestingBase(scope: Scope): string {
+  if (!scope.resource) return scope.path;
+  if (scope.on === 'collection') return scope.resource.collection;
+  if (scope.on === 'member') return scope.resource.member;
+  return scope.resource.nested;
 }
 
 function deviseModulesDefault(): string[] {
