@@ -572,6 +572,10 @@ function classesNamed(name: string, origin: { cls: JvmClass; method: JvmMethod }
   const fieldType = origin.cls.fields.get(name);
   const typed = fieldType ? program.resolveClass(fieldType, scope) : undefined;
   if (typed) out.push(typed);
+  // A parameter of the configuration method (`SecurityFilterChain chain(HttpSecurity http, OpenPaths paths)`).
+  const paramType = origin.method.parameters.find((param) => param.name === name)?.type;
+  const injected = paramType ? program.resolveClass(paramType, scope) : undefined;
+  if (injected) out.push(injected);
   if (depth < 2 && origin.method.body) {
     for (const declaration of descendants(origin.method.body, LOCALS)) {
       for (const declarator of named(declaration)) {
