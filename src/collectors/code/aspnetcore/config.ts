@@ -72,6 +72,7 @@ export function deniesAnonymous(project: CsProject, file: CsFile, node: Node | u
   walk(node, (child) => {
     const parts = invocationParts(child);
     if (parts && DENIES_ANONYMOUS.has(parts.name)) result = true;
+    if (parts?.name === 'RequireAssertion' && parts.args.length === 1 && assertionDenies(parts.args[0])) result = true;
     if (child.type === 'member_access_expression' && field(child, 'name')?.text === 'DefaultPolicy') result = true;
     if (child.type === 'identifier' && child.parent?.type !== 'member_access_expression' && depth < 4 && node.type === 'identifier') {
       const initializer = variableInitializer(file, child.text);
@@ -80,6 +81,35 @@ export function deniesAnonymous(project: CsProject, file: CsFile, node: Node | u
     return !result;
   });
   return result;
+}
+
+/**
+ * `RequireAssertion(context => context.User.IsInRole(A) || context.User.IsInRole(B))`: an assertion every way of passing
+ * which needs a role, a claim or an authenticated identity of the user. An anonymous request has none (its principal
+ * carries no claims), so the policy fails and the request is challenged. Negations and block bodies are not read.
+ */
+function assertionDenies(lambda: Node | undefined): boolean {
+  if (lambda?.type !== 'lambda_expression') return false;
+  const body = field(lambda, 'body');
+  return body !== undefined && body.type !== 'block' && needsUser(body);
+}
+
+function needsUser(node: Node): boolean {
+  if (node.type === 'parenthesized_expression') return kids(node)[0] !== undefined && needsUser(kids(node)[0] as Node);
+  if (node.type === 'binary_expression') {
+    const operator = field(node, 'operator')?.text ?? kids(node)[1]?.text;
+    const left = field(node, 'left');
+    const right = field(node, 'right');
+    if (!left || !right) return false;
+    if (operator === '||') return needsUser(left) && needsUser(right);
+    if (operator === '&&') return needsUser(left) || needsUser(right);
+    if (operator === '==' && /^true$/.test(right.text)) return needsUser(left);
+    return false;
+  }
+  const parts = invocationParts(node);
+  if (parts) return (parts.name === 'IsInRole' || parts.name === 'HasClaim') && /(?:^|\.)User$/.test(parts.receiver?.text ?? '');
+  if (node.type === 'member_access_expression') return field(node, 'name')?.text === 'IsAuthenticated' && /(?:^|\.)User\??\.Identity\??$/.test(field(node, 'expression')?.text ?? '');
+  return false;
 }
 
 function variableInitializer(file: CsFile, name: string): Node | undefined {
