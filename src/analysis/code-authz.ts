@@ -1350,12 +1350,27 @@ export interface GraphqlServer {
   introspectionByDefault: boolean;
 }
 
-const DEPTH_LIMITERS =
-  /depthLimit|graphql-depth-limit|createComplexityLimitRule|graphql-query-complexity|getComplexity|costAnalysis|graphql-cost-analysis|QueryDepthLimiter|MaxTokensLimiter|MaxAliasesLimiter|depth_limit_validator|cost_validator|useDepthLimit|maxDepth|graphql-armor|queryDepth|complexityLimit|ComplexityPlugin|createComplexityRule|depthLimitRule|max_depth/;
+/** Names of a depth or cost limit whatever the library, beside the GraphQL providers' `queryLimits`. */
+const DEPTH_LIMITS = 'depthLimit|maxDepth|queryDepth|complexityLimit|ComplexityPlugin|createComplexityRule|depthLimitRule|max_depth';
+let graphqlNames: { limits: RegExp; introspectionOff: RegExp } | undefined;
+
+/** The GraphQL providers' limit and introspection names joined with the generic ones (one alternation each). */
+function graphqlCatalogue(): { limits: RegExp; introspectionOff: RegExp } {
+  if (!graphqlNames) {
+    const providers = graphqlServerProviders();
+    const off = providers.flatMap((provider) => provider.introspectionOff ?? []);
+    graphqlNames = {
+      limits: new RegExp([DEPTH_LIMITS, ...providers.flatMap((provider) => provider.queryLimits ?? [])].join('|')),
+      introspectionOff: off.length > 0 ? new RegExp(off.join('|')) : NEVER,
+    };
+  }
+  return graphqlNames;
+}
 
 /** True when any source sets a depth, cost or token limit for GraphQL queries. */
 export function hasGraphqlDepthLimit(ctx: CheckContext): boolean {
-  return ctx.sources.some((source) => DEPTH_LIMITERS.test(source.text));
+  const { limits } = graphqlCatalogue();
+  return ctx.sources.some((source) => limits.test(source.text));
 }
 
 /**
@@ -1382,5 +1397,6 @@ export function graphqlServers(ctx: CheckContext): GraphqlServer[] {
 
 /** Introspection switched off somewhere in the project (rules, plugins, extensions). */
 export function introspectionDisabledInCode(ctx: CheckContext): boolean {
-  return ctx.sources.some((source) => /NoSchemaIntrospectionCustomRule|DisableIntrospection|useDisableIntrospection|disable_introspection|graphql-disable-introspection/.test(source.text));
+  const { introspectionOff } = graphqlCatalogue();
+  return ctx.sources.some((source) => introspectionOff.test(source.text));
 }

@@ -301,6 +301,14 @@ export interface HttpClientProvider {
 export interface GraphqlServerProvider {
   /** The server a call creates or mounts (`new ApolloServer({…})`, `graphene.Schema(…)`), its options and whether introspection is on by default. */
   server(source: SourceFile, call: CallSite): GraphqlServer | undefined;
+  /**
+   * Names whose presence in any source sets a depth, cost or token limit on queries (`graphql-depth-limit`,
+   * `QueryDepthLimiter`), as regular-expression sources the driver (`hasGraphqlDepthLimit`) joins with its
+   * generic names (`maxDepth`, `depthLimit`) and the other providers'.
+   */
+  queryLimits?: readonly string[];
+  /** Names whose presence in any source turns introspection off (`NoSchemaIntrospectionCustomRule`, `DisableIntrospection`), joined likewise. */
+  introspectionOff?: readonly string[];
 }
 
 /** A model (or schema) a data-access library declares in a file, with its field names. */

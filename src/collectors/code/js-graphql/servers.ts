@@ -17,6 +17,10 @@ export function jsOptionsAt(call: CallSite, index: number): (name: string) => No
 
 /** Apollo Server (introspection off in production by default), express-graphql and GraphQL Yoga (on unless configured off). */
 export const jsGraphqlServers: GraphqlServerProvider = {
+  // graphql-depth-limit, graphql-validation-complexity, graphql-query-complexity, graphql-cost-analysis, GraphQL Armor, envelop.
+  queryLimits: ['graphql-depth-limit', 'createComplexityLimitRule', 'graphql-query-complexity', 'getComplexity', 'costAnalysis', 'graphql-cost-analysis', 'graphql-armor', 'useDepthLimit'],
+  // graphql-js's validation rule, envelop's plugin, graphql-disable-introspection.
+  introspectionOff: ['NoSchemaIntrospectionCustomRule', 'useDisableIntrospection', 'graphql-disable-introspection'],
   server(source, call) {
     const c = call.callee;
     if (call.isNew && /^(@apollo\/server|apollo-server(-\w+)?)\.ApolloServer$/.test(c)) return { source, call, library: 'apollo', option: jsOptionsAt(call, 0), introspectionByDefault: false };

@@ -3,6 +3,10 @@ import type { GraphqlServerProvider } from '../plugin.js';
 
 /** Strawberry's, Graphene's and Ariadne's schema or ASGI/WSGI app: options are the call's keywords. */
 export const pythonGraphqlServers: GraphqlServerProvider = {
+  // Strawberry's extensions, graphene's `depth_limit_validator`, Ariadne's `cost_validator`.
+  queryLimits: ['QueryDepthLimiter', 'MaxTokensLimiter', 'MaxAliasesLimiter', 'depth_limit_validator', 'cost_validator'],
+  // Strawberry's and graphene's `DisableIntrospection`, Ariadne's `disable_introspection`.
+  introspectionOff: ['DisableIntrospection', 'disable_introspection'],
   server(source, call) {
     const c = call.callee;
     const option = (name: string): Node | undefined => call.kwargs.get(name);
