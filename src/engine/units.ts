@@ -142,7 +142,8 @@ export interface UnitCheckInput {
 export class UnitSession {
   private sources: SourceFile[] = [];
   private texts = new Map<string, string>();
-  private enriched: { endpoints: Endpoint[]; apis: Api[]; context: CheckContext } | undefined;
+  /** What `enrich` completed; its context only when the trees stay (streaming: its analyses hold syntax nodes of freed trees). */
+  private enriched: { endpoints: Endpoint[]; apis: Api[]; context: CheckContext | undefined } | undefined;
   /** The files that parsed at extraction: parsed again, from their texts, when `streaming` freed the trees. */
   private parsedFiles: WorkspaceFile[] = [];
   /** Streaming: the unit's endpoints before the enrichers completed them. */
@@ -229,16 +230,24 @@ export class UnitSession {
     return { routes, diagnostics, sourceCount };
   }
 
-  /** Completes the unit's endpoints (in place) with what its code shows about authorization and rate limiting. */
+  /**
+   * Completes the unit's endpoints (in place) with what its code shows about authorization and rate
+   * limiting. The enrichers work on copies, as they do in a worker: analyses cached per endpoint
+   * object (holding syntax nodes) then go with the unit's session, not with the audit's inventory.
+   */
   async enrich(endpoints: Endpoint[], apis: Api[]): Promise<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }> {
     await this.trees();
     // Streaming: the checks will need the enrichers' analyses again, from the endpoints as they are now.
     if (this.streaming) this.unenriched = structuredClone(endpoints);
-    const context = this.context(endpoints, apis);
-    this.enriched = { endpoints, apis, context };
+    const working = structuredClone(endpoints);
+    const context = this.context(working, apis);
     const diagnostics = this.runEnrichers(context);
+    const enrichments = working.map(enrichmentOf);
+    applyEnrichments(endpoints, enrichments);
+    // Streaming keeps neither the copies nor the context: what the analyses cached on them points into trees about to be freed.
+    this.enriched = this.streaming ? { endpoints, apis, context: undefined } : { endpoints: working, apis, context };
     this.release();
-    return { enrichments: endpoints.map(enrichmentOf), diagnostics };
+    return { enrichments, diagnostics };
   }
 
   private runEnrichers(context: CheckContext): Diagnostic[] {
@@ -296,8 +305,8 @@ export class UnitSession {
     if (this.checked !== undefined) return this.checked;
     const kept = this.enriched;
     if (kept === undefined) this.checked = this.context(input.endpoints, input.apis);
-    else if (this.streaming && this.unenriched !== undefined) {
-      this.checked = this.context(structuredClone(this.unenriched), kept.apis);
+    else if (kept.context === undefined) {
+      this.checked = this.context(structuredClone(this.unenriched ?? kept.endpoints), kept.apis);
       this.runEnrichers(this.checked);
     } else this.checked = kept.context;
     return this.checked;
