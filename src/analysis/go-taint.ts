@@ -6,6 +6,7 @@ import type { CheckContext } from '../engine/context.js';
 import { siteOf } from './code-input.js';
 import { endpointAt } from './endpoints.js';
 import { descendantsOf, parentOf } from '../parsing/tree-index.js';
+import { goRequestProviders } from '../collectors/code/plugins.js';
 
 /**
  * Request data flowing to a sink inside one Go function, for the injection checks' `go.ts` files.
@@ -76,7 +77,7 @@ function dataParameters(fn: Node, imports: ReadonlyMap<string, string>): Map<str
   parameterNames(fn).forEach((param, index) => {
     if (!param.name || param.name === '_') return;
     const qualified = typeName(imports, param.type);
-    if (qualified && REQUEST_TYPES[qualified]) return;
+    if (qualified && tables().types[qualified]) return;
     if (/^(context\.Context|\*?sql\.\w+|\*?gorm\.DB|\*?sqlx\.\w+|func\b|chan\b|error|bool|u?int\d*|float\d+|time\.\w+)$/.test(param.type)) return;
     out.set(param.name, { origin: `${PARAM_ORIGIN}${index}`, cleared: 0 });
   });
@@ -127,28 +128,43 @@ function mayReachSink(fn: Node, imports: ReadonlyMap<string, string>, match: GoS
   return false;
 }
 
-const REQUEST_TYPES: Record<string, string> = {
-  'net/http.Request': 'http',
-  'github.com/gin-gonic/gin.Context': 'gin',
-  'github.com/labstack/echo.Context': 'echo',
-  'github.com/labstack/echo/v4.Context': 'echo',
-  'github.com/gofiber/fiber.Ctx': 'fiber',
-  'github.com/gofiber/fiber/v2.Ctx': 'fiber',
-  'github.com/gofiber/fiber/v3.Ctx': 'fiber',
-};
+interface RequestTables {
+  /** Handler parameter types, qualified, to the context they are (`http` for net/http, else the framework plugin's id). */
+  types: Record<string, string>;
+  /** Methods of a framework context that return request text. */
+  reads: Record<string, ReadonlySet<string>>;
+  /** Methods that fill their pointer argument from the request. */
+  binds: Record<string, ReadonlySet<string>>;
+  /** Contexts whose `Request` field is the *http.Request (gin), or whose `Request()` method returns it (echo). */
+  requestField: ReadonlySet<string>;
+  requestMethod: ReadonlySet<string>;
+  /** Package functions that return request values (gorilla/mux's `Vars`, chi's `URLParam`). */
+  functions: ReadonlySet<string>;
+}
 
-/** Methods of a framework context that return request text. */
-const CONTEXT_READS: Record<string, ReadonlySet<string>> = {
-  gin: new Set(['Query', 'DefaultQuery', 'GetQuery', 'QueryArray', 'QueryMap', 'Param', 'PostForm', 'DefaultPostForm', 'GetPostForm', 'PostFormArray', 'GetHeader', 'Cookie', 'FullPath', 'GetRawData']),
-  echo: new Set(['QueryParam', 'QueryParams', 'QueryString', 'Param', 'FormValue', 'FormParams', 'Cookie']),
-  fiber: new Set(['Query', 'Params', 'FormValue', 'Get', 'Body', 'BodyRaw', 'Cookies', 'OriginalURL', 'Path', 'Queries', 'AllParams']),
-};
-/** Methods that fill their pointer argument from the request. */
-const CONTEXT_BINDS: Record<string, ReadonlySet<string>> = {
-  gin: new Set(['Bind', 'BindJSON', 'BindQuery', 'BindUri', 'BindXML', 'BindYAML', 'BindHeader', 'ShouldBind', 'ShouldBindJSON', 'ShouldBindQuery', 'ShouldBindUri', 'ShouldBindXML', 'ShouldBindYAML', 'ShouldBindWith', 'ShouldBindBodyWith', 'MustBindWith', 'ShouldBindHeader']),
-  echo: new Set(['Bind']),
-  fiber: new Set(['BodyParser', 'QueryParser', 'ParamsParser', 'ReqHeaderParser', 'Bind']),
-};
+let requestTables: RequestTables | undefined;
+
+/** net/http's request, and the frameworks' contexts from their plugins (GoRequestProvider in the plugin contract). */
+function tables(): RequestTables {
+  if (!requestTables) {
+    const types: Record<string, string> = { 'net/http.Request': 'http' };
+    const reads: Record<string, ReadonlySet<string>> = {};
+    const binds: Record<string, ReadonlySet<string>> = {};
+    const requestField = new Set<string>();
+    const requestMethod = new Set<string>();
+    const functions = new Set<string>();
+    for (const { id, provider } of goRequestProviders()) {
+      for (const type of provider.contextTypes ?? []) types[type] = id;
+      if (provider.reads) reads[id] = new Set(provider.reads);
+      if (provider.binds) binds[id] = new Set(provider.binds);
+      if (provider.httpRequest === 'field') requestField.add(id);
+      if (provider.httpRequest === 'method') requestMethod.add(id);
+      for (const name of provider.functions ?? []) functions.add(name);
+    }
+    requestTables = { types, reads, binds, requestField, requestMethod, functions };
+  }
+  return requestTables;
+}
 const HTTP_READS = new Set(['FormValue', 'PostFormValue', 'PathValue', 'Cookie', 'Referer', 'UserAgent']);
 const HTTP_FIELDS = new Set(['URL', 'Body', 'Form', 'PostForm', 'Header', 'MultipartForm', 'RequestURI', 'Host']);
 
@@ -202,7 +218,7 @@ export function goRequestParams(fn: Node, imports: ReadonlyMap<string, string>):
   for (const node of descendantsOf(fn, FUNCTION_TYPES)) {
     for (const param of parameterNames(node)) {
       const qualified = typeName(imports, param.type);
-      const framework = qualified ? REQUEST_TYPES[qualified] : undefined;
+      const framework = qualified ? tables().types[qualified] : undefined;
       if (framework && param.name && param.name !== '_') out.set(param.name, framework);
     }
   }
@@ -281,14 +297,14 @@ class Analysis implements GoFunctionTaint {
     if (node.type !== 'call_expression') return undefined;
     const fn = field(node, 'function');
     const qualified = qualifiedCallee(this.imports, fn);
-    if (qualified && /^github\.com\/gorilla\/mux\.Vars$|^github\.com\/go-chi\/chi(\/v5)?\.URLParam$/.test(qualified)) return { origin: node.text, cleared: 0 };
+    if (qualified && tables().functions.has(qualified)) return { origin: node.text, cleared: 0 };
     if (fn?.type !== 'selector_expression') return undefined;
     const receiver = field(fn, 'operand');
     const method = field(fn, 'field')?.text ?? '';
     if (receiver?.type === 'identifier') {
       const framework = this.params.get(receiver.text);
       if (framework === 'http' && HTTP_READS.has(method)) return { origin: node.text, cleared: 0 };
-      if (framework && CONTEXT_READS[framework]?.has(method)) return { origin: node.text, cleared: 0 };
+      if (framework && tables().reads[framework]?.has(method)) return { origin: node.text, cleared: 0 };
     }
     return undefined;
   }
@@ -300,12 +316,12 @@ class Analysis implements GoFunctionTaint {
     // gin's `c.Request` is the *http.Request.
     if (node.type === 'selector_expression') {
       const operand = field(node, 'operand');
-      return field(node, 'field')?.text === 'Request' && operand?.type === 'identifier' && this.params.get(operand.text) === 'gin';
+      return field(node, 'field')?.text === 'Request' && operand?.type === 'identifier' && tables().requestField.has(this.params.get(operand.text) ?? '');
     }
     if (node.type === 'call_expression') {
       const fn = field(node, 'function');
       const receiver = fn ? field(fn, 'operand') : undefined;
-      return fn?.type === 'selector_expression' && /^(Request)$/.test(field(fn, 'field')?.text ?? '') && receiver?.type === 'identifier' && this.params.get(receiver.text) === 'echo';
+      return fn?.type === 'selector_expression' && /^(Request)$/.test(field(fn, 'field')?.text ?? '') && receiver?.type === 'identifier' && tables().requestMethod.has(this.params.get(receiver.text) ?? '');
     }
     return false;
   }
@@ -449,7 +465,7 @@ class Analysis implements GoFunctionTaint {
       targets = args.slice(1, 2);
     } else if (!qualified && receiver?.type === 'identifier' && this.params.has(receiver.text)) {
       const framework = this.params.get(receiver.text) ?? '';
-      if (CONTEXT_BINDS[framework]?.has(method)) {
+      if (tables().binds[framework]?.has(method)) {
         origin = { origin: call.text, cleared: 0 };
         targets = args.slice(0, 1);
       }

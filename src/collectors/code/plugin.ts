@@ -25,6 +25,8 @@ import type { CodeCollector } from './collector.js';
  * - `jwt`: the calls through which the framework (or a library family) signs, verifies or decodes JWTs.
  * - `http`: a language's outbound HTTP clients (a library family of the language folder, not a framework).
  * - `graphql`: the GraphQL servers the framework (or a GraphQL library family) creates, with their options.
+ * - `goRequest`: how a Go framework's handlers receive the request (its context type, the methods that read
+ *   or bind request data), for the Go taint analysis.
  * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
  *   loads stored records, names the model it reads and declares models.
  *
@@ -43,6 +45,7 @@ export interface FrameworkPlugin {
   http?: HttpClientProvider;
   graphql?: GraphqlServerProvider;
   dataAccess?: DataAccessProvider;
+  goRequest?: GoRequestProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -349,4 +352,23 @@ export interface DataAccessProvider {
   listings?: readonly RegExp[];
   /** Models the library declares in a non-Python file (`mongoose.model('Post', schema)`, `sequelize.define('Post', {…})`), in source order. */
   models?: (source: SourceFile) => ModelDeclaration[];
+}
+
+/**
+ * How a Go framework's handlers receive the request, for the Go taint analysis (src/analysis/go-taint.ts),
+ * which knows the standard library's `*http.Request` itself. A handler parameter of one of `contextTypes`
+ * is the framework's context; the analysis names it by the plugin's id (`goRequestParams` maps it to `gin`,
+ * `echo`, `fiber`, or `http` for net/http), and checks may ask which framework a context belongs to.
+ */
+export interface GoRequestProvider {
+  /** The context's type, qualified by its import path (`github.com/gin-gonic/gin.Context`), one per major version. */
+  contextTypes?: readonly string[];
+  /** The context's methods that return request text (`Query`, `Param`, `PostForm`, `FormValue`). */
+  reads?: readonly string[];
+  /** The context's methods that fill their pointer argument from the request (`ShouldBindJSON`, `BodyParser`). */
+  binds?: readonly string[];
+  /** How the context exposes its `*http.Request`: as a field (`c.Request`, gin) or a method (`c.Request()`, echo). */
+  httpRequest?: 'field' | 'method';
+  /** Package functions, qualified, that return request values (`github.com/gorilla/mux.Vars`, chi's `URLParam`). */
+  functions?: readonly string[];
 }

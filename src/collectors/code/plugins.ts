@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { DJANGO_POLICY, DJANGO_ROLES, DRF_PERMISSION_PLUMBING } from './django/guards.js';
@@ -19,6 +19,8 @@ import { pythonGraphqlServers } from './python-graphql/servers.js';
 import { djangoRateLimit } from './django/rate-limit.js';
 import { djangoTransport } from './django/transport.js';
 import { echoRateLimit } from './echo/rate-limit.js';
+import { echoRequest } from './echo/request.js';
+import { chiRequest } from './chi/request.js';
 import { expressJwt } from './express/jwt.js';
 import { expressTransport } from './express/transport.js';
 import { fastapiTransport } from './fastapi/transport.js';
@@ -29,9 +31,12 @@ import { fastifyValidation } from './fastify/body-schema.js';
 import { fastifyRateLimit } from './fastify/rate-limit.js';
 import { fastifyTransport } from './fastify/transport.js';
 import { fiberRateLimit } from './fiber/rate-limit.js';
+import { fiberRequest } from './fiber/request.js';
 import { limitsFamilyRateLimit } from './flask/rate-limit.js';
 import { flaskTransport } from './flask/transport.js';
 import { ginRateLimit } from './gin/rate-limit.js';
+import { ginRequest } from './gin/request.js';
+import { gorillaMuxRequest } from './gorilla-mux/request.js';
 import { goRateLimit } from './go/rate-limit.js';
 import { jsDataAccess } from './js/data-access.js';
 import { jsHttpClients } from './js/http-clients.js';
@@ -144,6 +149,15 @@ const dataAccesses: Record<string, DataAccessProvider> = {
   django: djangoDataAccess,
 };
 
+/** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
+const goRequests: Record<string, GoRequestProvider> = {
+  chi: chiRequest,
+  echo: echoRequest,
+  fiber: fiberRequest,
+  gin: ginRequest,
+  'gorilla-mux': gorillaMuxRequest,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -154,6 +168,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const jwt = jwts[entry.id];
     const graphql = graphqlServers[entry.id];
     const dataAccess = dataAccesses[entry.id];
+    const goRequest = goRequests[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -164,6 +179,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(jwt ? { jwt } : {}),
       ...(graphql ? { graphql } : {}),
       ...(dataAccess ? { dataAccess } : {}),
+      ...(goRequest ? { goRequest } : {}),
     };
   }),
 ];
@@ -229,4 +245,9 @@ let dataAccessList: DataAccessProvider[] | undefined;
 export function dataAccessProviders(): readonly DataAccessProvider[] {
   dataAccessList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.dataAccess ? [plugin.dataAccess] : [])))];
   return dataAccessList;
+}
+
+/** Every Go request provider with its plugin's id (the name the Go analysis gives the framework's context), in registry order. */
+export function goRequestProviders(): { id: string; provider: GoRequestProvider }[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.goRequest ? [{ id: plugin.id, provider: plugin.goRequest }] : []));
 }

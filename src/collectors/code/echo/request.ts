@@ -1,0 +1,9 @@
+import type { GoRequestProvider } from '../plugin.js';
+
+/** echo's `echo.Context` (v3 and v4): parameter, form and cookie reads, `Bind`, and `c.Request()`. */
+export const echoRequest: GoRequestProvider = {
+  contextTypes: ['github.com/labstack/echo.Context', 'github.com/labstack/echo/v4.Context'],
+  reads: ['QueryParam', 'QueryParams', 'QueryString', 'Param', 'FormValue', 'FormParams', 'Cookie'],
+  binds: ['Bind'],
+  httpRequest: 'method',
+};

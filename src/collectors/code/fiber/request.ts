@@ -1,0 +1,8 @@
+import type { GoRequestProvider } from '../plugin.js';
+
+/** fiber's `*fiber.Ctx` (v1 to v3): query, path, form, header, body and cookie reads and the `…Parser` binders. */
+export const fiberRequest: GoRequestProvider = {
+  contextTypes: ['github.com/gofiber/fiber.Ctx', 'github.com/gofiber/fiber/v2.Ctx', 'github.com/gofiber/fiber/v3.Ctx'],
+  reads: ['Query', 'Params', 'FormValue', 'Get', 'Body', 'BodyRaw', 'Cookies', 'OriginalURL', 'Path', 'Queries', 'AllParams'],
+  binds: ['BodyParser', 'QueryParser', 'ParamsParser', 'ReqHeaderParser', 'Bind'],
+};

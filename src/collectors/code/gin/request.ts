@@ -1,0 +1,9 @@
+import type { GoRequestProvider } from '../plugin.js';
+
+/** gin's `*gin.Context`: query, path, form, header and cookie reads, the `Bind…`/`ShouldBind…` family, and `c.Request`. */
+export const ginRequest: GoRequestProvider = {
+  contextTypes: ['github.com/gin-gonic/gin.Context'],
+  reads: ['Query', 'DefaultQuery', 'GetQuery', 'QueryArray', 'QueryMap', 'Param', 'PostForm', 'DefaultPostForm', 'GetPostForm', 'PostFormArray', 'GetHeader', 'Cookie', 'FullPath', 'GetRawData'],
+  binds: ['Bind', 'BindJSON', 'BindQuery', 'BindUri', 'BindXML', 'BindYAML', 'BindHeader', 'ShouldBind', 'ShouldBindJSON', 'ShouldBindQuery', 'ShouldBindUri', 'ShouldBindXML', 'ShouldBindYAML', 'ShouldBindWith', 'ShouldBindBodyWith', 'MustBindWith', 'ShouldBindHeader'],
+  httpRequest: 'field',
+};
