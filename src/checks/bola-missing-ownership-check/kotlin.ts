@@ -163,22 +163,29 @@ export function kotlinObjectAccesses(sources: readonly SourceFile[], infra: read
       }
     }
   }
-  // Ktor route lambdas (each file's lambdas listed once, not per route).
-  const lambdas = new Map<string, Node[]>();
-  const lambdasOf = (file: (typeof program.files)[number]): Node[] => {
-    let list = lambdas.get(file.source.file);
-    if (!list) {
-      list = descendants(file.source.tree.rootNode, new Set(['lambda_literal']));
-      lambdas.set(file.source.file, list);
+  // Ktor route lambdas (each file's lambdas listed once, not per route), by line and column: the first
+  // listed lambda starting there, and the first on each line for a handler recorded without a column.
+  const lambdas = new Map<string, { at: Map<string, Node>; onLine: Map<number, Node> }>();
+  const lambdasOf = (file: (typeof program.files)[number]): { at: Map<string, Node>; onLine: Map<number, Node> } => {
+    let index = lambdas.get(file.source.file);
+    if (!index) {
+      index = { at: new Map(), onLine: new Map() };
+      for (const node of descendants(file.source.tree.rootNode, new Set(['lambda_literal']))) {
+        const { row, column } = node.startPosition;
+        if (!index.at.has(`${row + 1}:${column + 1}`)) index.at.set(`${row + 1}:${column + 1}`, node);
+        if (!index.onLine.has(row + 1)) index.onLine.set(row + 1, node);
+      }
+      lambdas.set(file.source.file, index);
     }
-    return list;
+    return index;
   };
   const filesByName = new Map(program.files.map((file) => [file.source.file, file] as const));
   for (const endpoint of endpoints) {
     if (!endpoint.handler || !endpoint.sources.some((source) => source.via === 'ktor') || !endpoint.parameters.some((param) => param.in === 'path')) continue;
     const file = filesByName.get(endpoint.handler.file);
     if (!file) continue;
-    const lambda = lambdasOf(file).find((node) => node.startPosition.row + 1 === endpoint.handler?.line && node.startPosition.column + 1 === (endpoint.handler.column ?? node.startPosition.column + 1));
+    const index = lambdasOf(file);
+    const lambda = endpoint.handler.column === undefined ? index.onLine.get(endpoint.handler.line) : index.at.get(`${endpoint.handler.line}:${endpoint.handler.column}`);
     if (!lambda) continue;
     const ids = ktorIds(lambda);
     if (ids.size === 0) continue;

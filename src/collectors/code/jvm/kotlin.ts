@@ -12,6 +12,7 @@ import { descendants, firstOfType, hasAnnotation, named, simpleName, type JvmCla
 import { asCall } from './calls.js';
 import { isHandler, taintRules } from './taint.js';
 import type { JvmProgram } from './values.js';
+import { innermostOfType } from '../../../parsing/tree-index.js';
 
 const KTOR_READS = /^(parameters|queryParameters|headers|cookies|rawQueryParameters|formParameters)$/;
 const KTOR_RECEIVE = /^(receive|receiveText|receiveNullable|receiveParameters|receiveMultipart|receiveChannel|receiveStream)$/;
@@ -35,8 +36,9 @@ export function kotlinBare(node: Node | undefined): Node | undefined {
 
 /** The Kotlin function (declaration) around a node. */
 export function enclosingFunction(node: Node): Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (current.type === 'function_declaration') return current;
-  return undefined;
+  // From the tree's nesting of function declarations (a binary search), not by climbing `node.parent`,
+  // which descends from the root each time: per call as long as a Ktor routing function with thousands of routes.
+  return innermostOfType(node, ['function_declaration']);
 }
 
 /** The declared type of a name at `at`: a parameter of the enclosing function, a `val x: T` local, or a field of the class. */
