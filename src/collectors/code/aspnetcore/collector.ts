@@ -18,12 +18,12 @@ const patternFirst = (first: Node): boolean => STRING_ARGUMENT.has(first.type);
  * (`MapOpenApi`), the Scalar UI (`MapScalarApiReference`) and an MCP server's streamable HTTP endpoint
  * (`MapMcp` from ModelContextProtocol.AspNetCore: POST, GET and DELETE on its pattern).
  */
-const BUILT_IN_ROUTES: Record<string, { pattern: string; takesPattern: (first: Node) => boolean; routes: (pattern: string) => [string, string][] }> = {
+const BUILT_IN_ROUTES: Record<string, { pattern: string; takesPattern: (first: Node) => boolean; routes: (pattern: string) => [string, string][]; docs?: true }> = {
   MapFallback: { pattern: '{*path:nonfile}', takesPattern: patternFirst, routes: (pattern) => [['ANY', pattern]] },
   // MapFallbackToFile("index.html") names a file; MapFallbackToFile(pattern, file) a pattern first.
   MapFallbackToFile: { pattern: '{*path:nonfile}', takesPattern: () => false, routes: (pattern) => [['ANY', pattern]] },
-  MapOpenApi: { pattern: '/openapi/{documentName}.json', takesPattern: patternFirst, routes: (pattern) => [['GET', pattern]] },
-  MapScalarApiReference: { pattern: '/scalar', takesPattern: patternFirst, routes: (pattern) => [['GET', pattern]] },
+  MapOpenApi: { pattern: '/openapi/{documentName}.json', takesPattern: patternFirst, routes: (pattern) => [['GET', pattern]], docs: true },
+  MapScalarApiReference: { pattern: '/scalar', takesPattern: patternFirst, routes: (pattern) => [['GET', pattern]], docs: true },
   MapMcp: { pattern: '', takesPattern: patternFirst, routes: (pattern) => [['POST', pattern], ['GET', pattern], ['DELETE', pattern]] },
 };
 const CONTROLLER_BASES = new Set(['ControllerBase', 'Controller', 'ODataController']);
@@ -77,6 +77,8 @@ interface MinimalRoute {
   handler?: Location;
   /** Answered by middleware (`UseHealthChecks`), not an endpoint: before or after `UseAuthorization()` in the pipeline. */
   pipeline?: 'before-authorization' | 'after-authorization';
+  /** A route the framework or a library serves by itself (the OpenAPI document, a docs UI). */
+  generated?: true;
 }
 
 type Value = { kind: 'group'; group: Group } | { kind: 'route'; route: MinimalRoute } | { kind: 'controllers'; group: Group };
@@ -259,7 +261,7 @@ class Collector {
           return undefined;
         }
         const mapped: Group = { parent: group, prefix: '', marks: [], limits: [] };
-        for (const [verb, path] of builtIn.routes(written)) this.routes.push({ methods: [verb], path, group: mapped, marks: [], limits: [], at: where });
+        for (const [verb, path] of builtIn.routes(written)) this.routes.push({ methods: [verb], path, group: mapped, marks: [], limits: [], at: where, ...(builtIn.docs ? { generated: true as const } : {}) });
         return { kind: 'group', group: mapped };
       }
       if (parts.name === 'MapIdentityApi') {
@@ -900,6 +902,7 @@ class Collector {
       const path = normaliseTemplate(joinRoute(this.config.pathBase, ...groups.map((group) => group.prefix), route.path));
       for (const method of route.methods) {
         const endpoint = makeEndpoint({ framework: FRAMEWORK, method, path, location: route.at, auth, ...(route.handler ? { handler: route.handler } : {}) });
+        if (route.generated) endpoint.sources = endpoint.sources.map((source) => ({ ...source, generated: true as const }));
         if (authorization) endpoint.authorization = authorization;
         if (rateLimit) endpoint.rateLimit = rateLimit;
         out.push(endpoint);
