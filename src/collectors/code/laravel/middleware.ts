@@ -270,11 +270,14 @@ export class MiddlewareConfig {
     let verdict: MiddlewareKind;
     const external = this.project.ancestry(cls).external;
     const identity = new IdentityReader(this.project, cls);
-    const delegates = handle ? this.parentPassesOn(handle.owner) : false;
+    const context: BodyContext = {
+      delegates: handle ? this.parentPassesOn(handle.owner) : false,
+      method: (name) => this.project.methodOf(cls, name)?.method,
+    };
     if (!handle && external !== undefined && frameworkNeutral(external)) verdict = { kind: 'neutral' };
     else if (!handle) verdict = { kind: 'unknown', reason: `middleware ${cls.fqn} has no handle() method in the project` };
-    else if (!rejects(handle.method, delegates) || rejectsOnlyUsers(handle.method, identity, delegates)) verdict = { kind: 'neutral' };
-    else if (rejectsGuests(handle.method, identity, delegates)) verdict = { kind: 'authenticates', mechanism: 'unknown', detail: `${label} (${cls.name}::handle rejects requests without a user)` };
+    else if (!rejects(handle.method, context) || rejectsOnlyUsers(handle.method, identity, context)) verdict = { kind: 'neutral' };
+    else if (rejectsGuests(handle.method, identity, context)) verdict = { kind: 'authenticates', mechanism: 'unknown', detail: `${label} (${cls.name}::handle rejects requests without a user)` };
     // It answers on something else than who is asking (an unfinished setup, maintenance): nothing in the
     // class reads a user, session, cookie, header or token, and the request goes to nothing but `$next`.
     else if (!IDENTITY_TEXT.test(cls.node.text) && !HANDS_REQUEST_ON.test(cls.node.text.replace(/\$next\s*\(\s*\$request\b/g, ''))) verdict = { kind: 'neutral' };
@@ -377,22 +380,66 @@ function splitOnce(text: string, separator: string): [string, string] {
 const REJECTING_CALLS = new Set(['abort', 'abort_if', 'abort_unless']);
 const NESTED_FUNCTIONS = new Set(['anonymous_function_creation_expression', 'anonymous_function', 'arrow_function', 'function_definition', 'class_declaration']);
 
-/** True when a body can end a request itself: abort(), throw, or a returned value that is not `$next(...)`. */
-function rejects(method: Node, delegates: boolean): boolean {
+/** How a middleware body is read: whether `parent::handle()` passes requests on, and the class's own methods it may call. */
+interface BodyContext {
+  delegates: boolean;
+  /** `$this->check($request)` / `self::verify()` / `static::x()`: the method in the class, when there is one. */
+  method(name: string): Node | undefined;
+}
+
+/**
+ * True when a body can end a request itself: abort(), throw, or a returned value that is not `$next(...)`,
+ * here or in a method of the class it calls (`$this->ensureToken()` that throws).
+ */
+function rejects(body: Node, context: BodyContext, seen = new Set<number>()): boolean {
   let found = false;
-  walk(method, (node) => {
+  seen.add(body.id);
+  walk(body, (node) => {
     if (found) return false;
     // A closure's own `return` (`Inertia::share(fn () => …)`) does not end the request.
-    if (node.id !== method.id && NESTED_FUNCTIONS.has(node.type)) return false;
+    if (node.id !== body.id && NESTED_FUNCTIONS.has(node.type)) return false;
     if (node.type === 'throw_expression' || node.type === 'throw_statement') found = true;
     else if (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? '')) found = true;
     else if (node.type === 'return_statement') {
       const value = kids(node)[0];
-      if (value && !passesOn(value, delegates)) found = true;
+      if (value && !passesOn(value, context.delegates)) found = true;
+    } else if (seen.size < 8) {
+      // A method it calls: its `return` answers the caller, not the request; what it throws or aborts ends the request.
+      const callee = ownMethod(node, context);
+      if (callee && !seen.has(callee.id)) {
+        seen.add(callee.id);
+        if (containsAbort(callee, context, seen)) found = true;
+      }
     }
     return !found;
   });
   return found;
+}
+
+function containsAbort(method: Node, context: BodyContext, seen: Set<number>): boolean {
+  let found = false;
+  walk(method, (node) => {
+    if (found) return false;
+    if (node.id !== method.id && NESTED_FUNCTIONS.has(node.type)) return false;
+    if (node.type === 'throw_expression' || node.type === 'throw_statement') found = true;
+    else if (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? '')) found = true;
+    else if (isCall(node) && callName(node) === 'authenticate') found = true;
+    else {
+      const callee = ownMethod(node, context);
+      if (callee && !seen.has(callee.id)) {
+        seen.add(callee.id);
+        if (containsAbort(callee, context, seen)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+function ownMethod(node: Node, context: BodyContext): Node | undefined {
+  if (node.type === 'member_call_expression' && field(node, 'object')?.text === '$this') return context.method(callName(node) ?? '');
+  if (node.type === 'scoped_call_expression' && /^(self|static)$/.test(field(node, 'scope')?.text ?? '')) return context.method(callName(node) ?? '');
+  return undefined;
 }
 
 /** `return $next($request)`, or `return parent::handle($request, $next)` when the parent is known to pass requests on. */
@@ -534,7 +581,7 @@ class IdentityReader {
 }
 
 /** `guest`-style middleware: every way it ends a request is under a condition false for a request without a user, so it turns signed-in users away. */
-function rejectsOnlyUsers(method: Node, identity: IdentityReader, delegates: boolean): boolean {
+function rejectsOnlyUsers(method: Node, identity: IdentityReader, context: BodyContext): boolean {
   const seen = { other: false, guarded: 0 };
   walk(method, (node) => {
     if (seen.other) return false;
@@ -543,7 +590,7 @@ function rejectsOnlyUsers(method: Node, identity: IdentityReader, delegates: boo
       const condition = field(node, 'condition');
       const body = field(node, 'body');
       if (condition && identity.guestValue(condition) === false && body && !field(node, 'alternative') && kids(node).every((child) => child.type !== 'else_clause' && child.type !== 'else_if_clause')) {
-        if (rejects(body, delegates)) seen.guarded++;
+        if (rejects(body, context)) seen.guarded++;
         return false;
       }
       return true;
@@ -551,7 +598,10 @@ function rejectsOnlyUsers(method: Node, identity: IdentityReader, delegates: boo
     if (node.type === 'throw_expression' || (node.type === 'function_call_expression' && REJECTING_CALLS.has(field(node, 'function')?.text ?? ''))) seen.other = true;
     else if (node.type === 'return_statement') {
       const value = kids(node)[0];
-      if (value && !passesOn(value, delegates)) seen.other = true;
+      if (value && !passesOn(value, context.delegates)) seen.other = true;
+    } else {
+      const callee = ownMethod(node, context);
+      if (callee && containsAbort(callee, context, new Set([method.id]))) seen.other = true;
     }
     return !seen.other;
   });
@@ -563,13 +613,13 @@ function rejectsOnlyUsers(method: Node, identity: IdentityReader, delegates: boo
  * `!$request->user() || !$request->user()->is_admin`), or `Auth::authenticate()`, as one of the
  * body's own statements, with no earlier statement that can return first.
  */
-function rejectsGuests(method: Node, identity: IdentityReader, delegates: boolean): boolean {
+function rejectsGuests(method: Node, identity: IdentityReader, context: BodyContext): boolean {
   const body = field(method, 'body');
   for (const statement of body ? kids(body) : []) {
     if (statement.type === 'if_statement') {
       const condition = field(statement, 'condition');
       const consequence = field(statement, 'body');
-      if (condition && identity.guestValue(condition) === true && consequence && rejects(consequence, delegates)) return true;
+      if (condition && identity.guestValue(condition) === true && consequence && rejects(consequence, context)) return true;
     }
     if (statement.type === 'expression_statement') {
       // `abort_if(Auth::guest(), 401)`, `abort_unless(auth()->check() && …, 403)`
