@@ -70,10 +70,20 @@ function ownedEntities(project: CsProject, entities: Iterable<string>): Set<stri
     const cls = project.classOf(entity);
     if (!cls) continue;
     const chain = [cls, ...project.ancestors(cls).chain];
-    if (chain.some((each) => properties(each).some((property) => OWNER.test(property.name) || isIdentityUser(project, typeName(property.type.replace(/\?$/, '')))))) out.add(entity);
+    // `CreatedBy` beside `LastModifiedBy` in one class is an audit trail (an auditable base entity), not an owner.
+    const owner = (each: CsClass): boolean => {
+      const list = properties(each);
+      const audit = list.some((property) => AUDIT_PAIR.test(property.name));
+      return list.some((property) => (OWNER.test(property.name) && !(audit && property.name === 'CreatedBy')) || isIdentityUser(project, typeName(property.type.replace(/\?$/, ''))));
+    };
+    if (chain.some(owner)) out.add(entity);
   }
   return out;
 }
+
+const CANCELLATION = /^(ct|cancellationToken|token|cancel\w*)$/i;
+/** Audit columns: who created or last changed a row, not who owns it. */
+const AUDIT_PAIR = /^(LastModifiedBy|ModifiedBy|UpdatedBy|LastUpdatedBy)$/;
 
 /** A value an id can be handed in: a local or parameter (`id`), or a property of a request object (`request.Id`). */
 function isIdValue(node: Node): boolean {
@@ -142,7 +152,7 @@ interface Lookup {
 function findKey(args: readonly Node[]): string | undefined {
   const [first, second] = args;
   if (!first || args.length > 2) return undefined;
-  if (second && !(second.type === 'identifier' && /^(ct|cancellationToken|token|cancel\w*)$/i.test(second.text))) return undefined;
+  if (second && !(second.type === 'identifier' && CANCELLATION.test(second.text))) return undefined;
   if (isIdValue(first)) return first.text;
   if (first.type === 'array_creation_expression' || first.type === 'implicit_array_creation_expression') {
     const initializer = kids(first).find((child) => child.type === 'initializer_expression');
@@ -168,8 +178,10 @@ function lookupsIn(fn: Node, ids: ReadonlySet<string>, sets: ReadonlyMap<string,
       id = findKey(parts.args);
     } else if (FIRST.test(parts.name)) {
       query = queryOf(inner, sets);
-      id = parts.args.length > 0 ? idOnly(parts.args[0]) : query?.id;
-      if (parts.args.length > 0 && !id) return true;
+      // `SingleOrDefaultAsync(cancellationToken)`: a token is no predicate.
+      const args = parts.args.filter((arg) => !(arg.type === 'identifier' && CANCELLATION.test(arg.text)));
+      id = args.length > 0 ? idOnly(args[0]) : query?.id;
+      if (args.length > 0 && !id) return true;
     } else return true;
     if (!query || query.scoped || !id || !ids.has(id)) return true;
     const model = typeArguments.get(query.entity) ?? query.entity;
