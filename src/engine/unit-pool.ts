@@ -183,17 +183,21 @@ class WorkerUnit implements UnitHandle {
     if (this.helpers.length === 0) return request(this.worker, ids, false);
     let next = 0;
     const parts: Checked[] = [];
+    // The unit's own worker gives the evidence, suppressions and secrets first (with no checks), then takes checks like the others.
+    const ownRequest = request(this.worker, [], false);
     await Promise.all(
       workers.map(async (worker) => {
+        if (worker === this.worker) await ownRequest;
         while (next < ids.length) {
-          const batch = ids.slice(next, next + CHECKS_PER_REQUEST);
+          // Fewer checks per request as the list runs out, so that no worker is left with a long tail.
+          const size = Math.max(1, Math.min(CHECKS_PER_REQUEST, Math.floor((ids.length - next) / (2 * workers.length))));
+          const batch = ids.slice(next, next + size);
           next += batch.length;
           parts.push(await request(worker, batch, true));
         }
       }),
     );
-    // The unit's own worker gives the evidence, suppressions and secrets (no checks of its own left).
-    const own = await request(this.worker, [], false);
+    const own = await ownRequest;
     const exhausted = new Map<string, number>();
     for (const { file, spentMs } of [own, ...parts].flatMap((part) => part.exhausted)) exhausted.set(file, Math.max(spentMs, exhausted.get(file) ?? 0));
     const specDiagnostics = new Map([own, ...parts].flatMap((part) => part.specDiagnostics).map((diagnostic) => [JSON.stringify(diagnostic), diagnostic]));
