@@ -6,7 +6,8 @@
  * sends HSTS (`app.UseHttpsRedirection()`, `app.UseHsts()` — the template's `if (!app.Environment.IsDevelopment())`
  * runs in production —, the rewriter's `AddRedirectToHttps()`, `[RequireHttps]` / `RequireHttpsAttribute`,
  * a `Strict-Transport-Security` header written by hand), or when the deployment does it in front of the app
- * (the proxy, ingress and gateway evidence the check reads for every language).
+ * (the proxy, ingress and gateway evidence the check reads for every language). A service a .NET Aspire app host
+ * runs without external HTTP endpoints is internal to the application and is not reported.
  *
  * `RequireHttpsMetadata = false` in the JWT bearer (or OpenID Connect) options lets the handler download the
  * authority's metadata and signing keys over plain HTTP; it matters only when keys are fetched (an
@@ -81,6 +82,34 @@ function enforces(source: SourceFile): boolean {
   return found;
 }
 
+const normalised = (name: string): string => name.toLowerCase().replace(/[-_./\\]+/g, '.');
+
+/**
+ * The services a .NET Aspire app host (`DistributedApplication.CreateBuilder`) runs, by project name
+ * (`AddProject<Projects.Catalog_API>("catalog-api")` → `catalog.api`), and whether it exposes them outside the
+ * application (`.WithExternalHttpEndpoints()` on the resource or its variable). Undefined without an app host.
+ */
+function aspireServices(sources: readonly SourceFile[]): Map<string, boolean> | undefined {
+  let out: Map<string, boolean> | undefined;
+  for (const source of sources) {
+    if (!source.text.includes('DistributedApplication') || !source.text.includes('AddProject')) continue;
+    walk(source.tree.rootNode, (node) => {
+      const parts = invocationParts(node);
+      if (!parts || parts.name !== 'AddProject' || !parts.generic?.startsWith('Projects.')) return true;
+      // The whole statement the resource is built in, and the variable it is kept in.
+      let statement: Node = node;
+      while (statement.parent && statement.parent.type !== 'expression_statement' && statement.parent.type !== 'local_declaration_statement' && statement.parent.type !== 'global_statement') statement = statement.parent;
+      const declarator = statement.type === 'variable_declaration' ? kids(statement).find((child) => child.type === 'variable_declarator') : undefined;
+      const variable = declarator ? kids(declarator)[0]?.text : undefined;
+      const external = /\.WithExternalHttpEndpoints\s*\(/.test(statement.text) || (variable !== undefined && new RegExp(`\\b${variable}\\s*\\.(?:[\\s\\S]{0,400}?)WithExternalHttpEndpoints\\s*\\(`).test(source.text.slice(statement.endIndex)));
+      out ??= new Map();
+      out.set(normalised(parts.generic.slice('Projects.'.length)), external);
+      return true;
+    });
+  }
+  return out;
+}
+
 /**
  * ASP.NET Core applications that serve routes and neither redirect to HTTPS nor send HSTS outside
  * development. `deployed`: the deployment forces HTTPS in front of every app (then none is reported).
@@ -96,8 +125,14 @@ export function csharpHttpsApps(ctx: CheckContext, deployed: () => boolean): CsH
   const owner = (file: string): string | undefined => dirs.find((dir) => inDir(file, dir));
   // Files outside every application directory are shared libraries (a pipeline extension method may live there).
   const libraryEnforces = sources.some((source) => owner(source.file) === undefined && enforces(source));
+  const aspire = aspireServices(ctx.sources.filter((source) => source.language === 'csharp'));
   const out: CsHttpsApp[] = [];
   for (const dir of dirs) {
+    // A service the Aspire app model keeps internal (no WithExternalHttpEndpoints): reached only by the other
+    // services of the application, never by a client that could be downgraded.
+    const project = normalised(dir);
+    const service = aspire ? [...aspire].find(([name]) => project === name || project.endsWith(`.${name}`)) : undefined;
+    if (service && !service[1]) continue;
     const own = sources.filter((source) => owner(source.file) === dir);
     // An app without routes of its own (a worker, a Blazor host apisec reads no route of) is not reported.
     if (!serving.some((file) => owner(file) === dir || (owner(file) === undefined && dirs.length === 1))) continue;
