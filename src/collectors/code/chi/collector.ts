@@ -1,6 +1,7 @@
 import type { CodeCollector } from '../collector.js';
 import { collectGo, goEnabled } from '../go/collect.js';
 import { isPackage, registerGoDialect, type Arg, type GoDialect, type Router, type Value } from '../go/engine.js';
+import { httpMiddlewareAuth } from '../go/http-middleware.js';
 
 const CHI = 'github.com/go-chi/chi';
 const VERBS: Record<string, string> = {
@@ -73,7 +74,7 @@ export const chiDialect: GoDialect = {
   knownAuth(ext) {
     if (ext.path.startsWith('github.com/go-chi/jwtauth') && ext.name === 'Authenticator') return { mechanism: 'jwt', detail: 'jwtauth.Authenticator' };
     if (/^github\.com\/go-chi\/chi(\/v\d+)?\/middleware$/.test(ext.path) && ext.name === 'BasicAuth') return { mechanism: 'basic', detail: 'middleware.BasicAuth' };
-    return undefined;
+    return httpMiddlewareAuth(ext);
   },
 };
 registerGoDialect(chiDialect);

@@ -121,9 +121,15 @@ export function collectGo(dialect: GoDialect, sources: readonly SourceFile[]): C
   const interpreter = interpretGo(sources);
   const endpoints: CollectedEndpoint[] = [];
   const seen = new Set<string>();
-  for (const route of interpreter.routes) {
-    if (route.router.dialect !== dialect) continue;
-    for (const chain of chains(route.router, route.cut, 0, new Set())) {
+  const mine = interpreter.routes.filter((route) => route.router.dialect === dialect).map((route) => ({ route, chains: chains(route.router, route.cut, 0, new Set()) }));
+  // A helper given the router (`addFileServer(router, …)`) may first run on its own, on a detached
+  // router: where the same registration is also reached through its caller, that reading wins.
+  const attached = new Set<string>();
+  for (const { route, chains: list } of mine) if (list.some((chain) => !chain.detached)) attached.add(`${route.file.source.file}:${route.node.startIndex}`);
+  for (const { route, chains: list } of mine) {
+    const reached = attached.has(`${route.file.source.file}:${route.node.startIndex}`);
+    for (const chain of list) {
+      if (chain.detached && reached) continue;
       const joined = joinPath(chain.prefix, route.path);
       // `PathPrefix("/preview/{size}/{path:.*}")` already names the rest of the path.
       const full = goPath(joined + (route.subtree && !/\}$/.test(joined) ? '/{path}' : ''));

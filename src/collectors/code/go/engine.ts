@@ -563,7 +563,8 @@ export class Interpreter {
           const list = body?.type === 'struct_type' ? named(body).find((child) => child.type === 'field_declaration_list') : undefined;
           for (const member of list ? named(list) : []) {
             if (!fields(member, 'name').some((fieldName) => fieldName.text === name)) continue;
-            return this.typed(file, field(member, 'type')?.text ?? '');
+            const type = field(member, 'type');
+            return this.typed(file, type?.text ?? '', type);
           }
         }
       }
@@ -571,22 +572,27 @@ export class Interpreter {
     return UNKNOWN;
   }
 
-  /** A value of a type written in `file` (`*App`, `*auth.Auth`) when it is a struct declared in the workspace. */
-  private typed(file: GoFile, type: string): Value {
+  /**
+   * A value of a type written in `file` (`*App`, `*auth.Auth`) when it is a struct declared in the
+   * workspace; with the declaration's node (a struct field), a value of an imported library's type
+   * (`Authenticator *auth.Service`), so the library's middleware can be recognised.
+   */
+  private typed(file: GoFile, type: string, declared?: Node): Value {
     const match = /^\*?(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)$/.exec(type);
     const name = match?.[2];
     if (!match || !name) return UNKNOWN;
     const path = match[1] === undefined ? undefined : file.imports.get(match[1]);
     const pkg = match[1] === undefined ? file.pkg : path === undefined ? undefined : this.program.packageOf(path);
+    if (!pkg && path !== undefined && declared) return { k: 'ext', path, name, chain: [], args: [], called: true, node: declared };
     if (!pkg) return UNKNOWN;
-    const declared = pkg.files.some((other) =>
+    const isStruct = pkg.files.some((other) =>
       named(other.source.tree.rootNode).some(
         (declaration) =>
           declaration.type === 'type_declaration' &&
           named(declaration).some((spec) => spec.type === 'type_spec' && field(spec, 'name')?.text === name && field(spec, 'type')?.type === 'struct_type'),
       ),
     );
-    return declared ? { k: 'struct', obj: this.structOf(pkg, name) } : UNKNOWN;
+    return isStruct ? { k: 'struct', obj: this.structOf(pkg, name) } : UNKNOWN;
   }
 
   private composite(node: Node, env: Env): Value {

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CodeCollector } from '../collector.js';
 import { collectGo, goEnabled } from '../go/collect.js';
 import { isPackage, registerGoDialect, type Arg, type GoDialect, type Interpreter, type RouteRecord, type Router, type Value } from '../go/engine.js';
+import { httpMiddlewareAuth } from '../go/http-middleware.js';
 
 const MUX = 'github.com/gorilla/mux';
 
@@ -104,6 +105,7 @@ export const gorillaDialect: GoDialect = {
   },
   // mux runs a router's middleware on every match, whenever `Use` was called.
   liveUse: () => true,
+  knownAuth: httpMiddlewareAuth,
   routerParam: (type, file) => {
     const match = /^\*?(\w+)\.Router$/.exec(type);
     return match !== null && isPackage(file.imports.get(match[1] ?? '') ?? '', MUX);

@@ -2,6 +2,7 @@ import type { CodeCollector } from '../collector.js';
 import { collectGo, goEnabled } from '../go/collect.js';
 import { goImports } from '../go/program.js';
 import { registerGoDialect, type Arg, type GoDialect, type Interpreter, type Router, type Value } from '../go/engine.js';
+import { httpMiddlewareAuth } from '../go/http-middleware.js';
 
 const HTTP = 'net/http';
 const defaults = new WeakMap<Interpreter, Router>();
@@ -62,6 +63,7 @@ export const netHttpDialect: GoDialect = {
     return undefined;
   },
   liveUse: () => true,
+  knownAuth: httpMiddlewareAuth,
   routerParam: (type, file) => {
     const match = /^\*(\w+)\.ServeMux$/.exec(type);
     return match !== null && file.imports.get(match[1] ?? '') === HTTP;

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CodeCollector } from '../collector.js';
 import { collectGo, goEnabled } from '../go/collect.js';
 import { isPackage, registerGoDialect, type Arg, type GoDialect, type Interpreter, type Router, type Value } from '../go/engine.js';
+import { httpMiddlewareAuth } from '../go/http-middleware.js';
 
 /**
  * go-pkgz/routegroup: route groups with middleware over the standard library's `http.ServeMux`.
@@ -133,6 +134,7 @@ export const routegroupDialect: GoDialect = {
   // The root bundle's middleware wraps the whole mux, whenever added; a derived bundle copied its
   // parent's stack when it was made, and its own `Use` must precede its routes.
   liveUse: (router) => roots.has(router),
+  knownAuth: httpMiddlewareAuth,
   routerParam: (type, file) => {
     const match = /^\*?(\w+)\.Bundle$/.exec(type);
     return match !== null && isPackage(file.imports.get(match[1] ?? '') ?? '', ROUTEGROUP);
