@@ -31,7 +31,9 @@ export default defineCheck({
         const schema = entry.schema.value;
         if (typeof schema.maximum === 'number' || typeof schema.exclusiveMaximum === 'number') continue;
         const shape = `${entry.name}\u0000${JSON.stringify(schema)}`;
-        byShape.set(shape, [...(byShape.get(shape) ?? []), entry]);
+        const same = byShape.get(shape);
+        if (same) same.push(entry);
+        else byShape.set(shape, [entry]);
       }
       for (const entries of byShape.values()) {
         const groups = entries.length >= COPY_MIN ? [entries] : entries.map((entry) => [entry]);
