@@ -4,9 +4,10 @@ import type { Endpoint } from '../model/types.js';
 import { enclosingFunction, factsOf, qualify, stringValue } from './code.js';
 import { endpointAt } from './endpoints.js';
 import { charge } from '../parsing/budget.js';
-import { isJsFamily } from '../parsing/languages.js';
 import { parentOf } from '../parsing/tree-index.js';
 import { lookupTable } from './lookup.js';
+import { requestSourceProviders } from '../collectors/code/plugins.js';
+import type { RequestSourceProvider } from '../collectors/code/plugin.js';
 
 /**
  * Intra-procedural taint approximation over the syntax tree, shared by the injection checks.
@@ -71,21 +72,52 @@ export function clearedFor(taint: Taint | undefined, kind: SinkKind): boolean {
   return taint === undefined || (taint.cleared & BIT[kind]) !== 0;
 }
 
-const JS_BASES = new Set(['req', 'request', 'ctx', 'ctx.request', 'c.req', 'event', 'context.req', 'context.request']);
-const PY_BASES = new Set(['request', 'req', 'self.request']);
-// Attributes of a request that carry client data; `true` marks values that are always strings.
-const JS_ATTRS: Record<string, boolean> = lookupTable({
-  body: false, query: false, params: true, headers: true, cookies: true, signedCookies: true, files: false, file: false,
-  url: true, originalUrl: true, path: true, nextUrl: true, querystring: true, rawBody: true,
-  json: false, text: true, formData: false, param: true, get: true, header: true,
+/** The request in a JS handler whatever the framework (Express-style `req`, a serverless `event`), beside the providers' bases. */
+const JS_BASES = ['req', 'request', 'event', 'context.req', 'context.request'];
+const PY_BASES = ['request', 'req'];
+// Attributes of a request that carry client data whatever the framework; `true` marks values that are always strings.
+const JS_ATTRS: Record<string, boolean> = {
+  body: false, query: false, params: true, headers: true, cookies: true, url: true, path: true, rawBody: true,
+  json: false, text: true, formData: false,
   queryStringParameters: true, pathParameters: true, multiValueQueryStringParameters: false,
-});
-const PY_ATTRS: Record<string, boolean> = lookupTable({
-  args: true, form: true, json: false, values: true, files: true, headers: true, cookies: true, data: false,
-  GET: true, POST: true, body: true, query_params: true, path_params: true, COOKIES: true, FILES: true, META: true,
-  get_json: false, get_data: true, view_args: true, query_string: true, stream: true,
-});
-const KOA_CTX_ATTRS = new Set(['query', 'params', 'headers', 'cookies', 'querystring', 'request', 'get', 'url', 'path']);
+};
+const PY_ATTRS: Record<string, boolean> = { headers: true, cookies: true };
+
+interface RequestTables {
+  bases: Record<'js' | 'python', ReadonlySet<string>>;
+  attributes: Record<'js' | 'python', Readonly<Record<string, boolean>>>;
+  /** The only attributes of a base that are the request's. */
+  only: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Modules a request base may be imported from. */
+  modules: RegExp;
+  flatQuery: NonNullable<RequestSourceProvider['flatQuery']>[];
+}
+
+let requestTables: RequestTables | undefined;
+
+/** The generic request shapes joined with the frameworks' (RequestSourceProvider in the plugin contract). */
+function requestShapes(): RequestTables {
+  if (!requestTables) {
+    const providers = requestSourceProviders();
+    const of = (family: 'js' | 'python'): RequestSourceProvider[] => providers.filter((provider) => provider.family === family);
+    const attributes = (family: 'js' | 'python', generic: Record<string, boolean>): Readonly<Record<string, boolean>> =>
+      lookupTable(Object.assign({}, generic, ...of(family).map((provider) => provider.attributes ?? {})) as Record<string, boolean>);
+    const only = new Map<string, ReadonlySet<string>>();
+    for (const provider of providers) for (const [base, names] of Object.entries(provider.only ?? {})) only.set(base, new Set(names));
+    const modules = providers.flatMap((provider) => provider.modules ?? []);
+    requestTables = {
+      bases: {
+        js: new Set([...JS_BASES, ...of('js').flatMap((provider) => provider.bases ?? [])]),
+        python: new Set([...PY_BASES, ...of('python').flatMap((provider) => provider.bases ?? [])]),
+      },
+      attributes: { js: attributes('js', JS_ATTRS), python: attributes('python', PY_ATTRS) },
+      only,
+      modules: new RegExp(String.raw`^(${modules.length > 0 ? modules.join('|') : '(?!)'})(\.|$)`),
+      flatQuery: providers.flatMap((provider) => (provider.flatQuery ? [provider.flatQuery] : [])),
+    };
+  }
+  return requestTables;
+}
 
 const SAFE_TYPES = /^(int|float|bool|UUID|uuid\.UUID|datetime|date|time|Decimal|PositiveInt|NonNegativeInt|conint|confloat|number|boolean|bigint|StrictInt|StrictBool)$/;
 
@@ -233,25 +265,6 @@ function typeOfParam(param: Node): string {
 
 const UPLOAD_TEMP_PATHS = new Set(['path', 'filepath', 'tempFilePath']);
 
-const koaFlatQueryCache = new WeakMap<CheckContext, boolean>();
-
-function koaFlatQuery(ctx: CheckContext): boolean {
-  const cached = koaFlatQueryCache.get(ctx);
-  if (cached !== undefined) return cached;
-  const npm = ctx.project.dependencies.npm ?? [];
-  // The manifest may sit above the audited folder (a `server/` directory of a larger repository):
-  // the modules the code imports tell the same thing.
-  const imported = new Set<string>();
-  for (const source of ctx.sources) {
-    if (!isJsFamily(source.language)) continue;
-    for (const module of factsOf(source).imports.values()) imported.add(module.split('.')[0] ?? module);
-  }
-  const uses = (name: string): boolean => npm.includes(name) || imported.has(name);
-  const flat = uses('koa') && !uses('koa-qs') && !uses('qs-middleware');
-  koaFlatQueryCache.set(ctx, flat);
-  return flat;
-}
-
 class Walker {
   readonly env = new Map<string, Taint | undefined>();
   readonly out = new Map<number, Taint>();
@@ -266,7 +279,7 @@ class Walker {
     private readonly extra: SourcePredicate | undefined,
   ) {
     this.py = source.language === 'python';
-    this.bases = new Set(this.py ? PY_BASES : JS_BASES);
+    this.bases = new Set(requestShapes().bases[this.py ? 'python' : 'js']);
     this.imports = factsOf(source).imports;
   }
 
@@ -379,18 +392,18 @@ class Walker {
     const base = object.text;
     if (!this.bases.has(base)) return undefined;
     const imported = this.imports.get(base.split('.')[0] ?? base);
-    if (imported !== undefined && !/^(flask|quart|werkzeug|django|starlette|fastapi)(\.|$)/.test(imported)) return undefined;
+    const shapes = requestShapes();
+    if (imported !== undefined && !shapes.modules.test(imported)) return undefined;
     if (this.py) {
-      const strings = PY_ATTRS[property];
+      const strings = shapes.attributes.python[property];
       if (strings === undefined) return undefined;
       return { origin: node.text, cleared: strings ? BIT.nosql : 0 };
     }
-    if (base === 'ctx' && !KOA_CTX_ATTRS.has(property)) return undefined;
-    if (base === 'ctx' && property === 'request') return undefined;
-    // Koa parses the query string with `querystring`: strings or arrays of strings, never objects
-    // that could carry `$ne` — unless the app swaps in a nested parser such as koa-qs.
-    if ((base === 'ctx' || base === 'ctx.request') && property === 'query' && koaFlatQuery(this.ctx)) return { origin: node.text, cleared: BIT.nosql };
-    const strings = JS_ATTRS[property];
+    const only = shapes.only.get(base);
+    if (only && !only.has(property)) return undefined;
+    // A flat query parser gives strings or arrays of strings, never objects that could carry `$ne`.
+    if (property === 'query' && shapes.flatQuery.some((flat) => flat.bases.includes(base) && flat.flat(this.ctx))) return { origin: node.text, cleared: BIT.nosql };
+    const strings = shapes.attributes.js[property];
     if (strings === undefined) return undefined;
     return { origin: node.text, cleared: strings ? BIT.nosql : 0 };
   }

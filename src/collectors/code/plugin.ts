@@ -27,6 +27,8 @@ import type { CodeCollector } from './collector.js';
  * - `graphql`: the GraphQL servers the framework (or a GraphQL library family) creates, with their options.
  * - `goRequest`: how a Go framework's handlers receive the request (its context type, the methods that read
  *   or bind request data), for the Go taint analysis.
+ * - `request`: where the framework's JS or Python handlers read client input (the request's names and
+ *   attributes), for the taint analysis.
  * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
  *   loads stored records, names the model it reads and declares models.
  *
@@ -46,6 +48,7 @@ export interface FrameworkPlugin {
   graphql?: GraphqlServerProvider;
   dataAccess?: DataAccessProvider;
   goRequest?: GoRequestProvider;
+  request?: RequestSourceProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -371,4 +374,24 @@ export interface GoRequestProvider {
   httpRequest?: 'field' | 'method';
   /** Package functions, qualified, that return request values (`github.com/gorilla/mux.Vars`, chi's `URLParam`). */
   functions?: readonly string[];
+}
+
+/**
+ * Where a framework's JS or Python handlers read client input, for the taint analysis (src/analysis/taint.ts),
+ * which knows the generic shapes itself (`req`/`request` with `body`, `query`, `params`, `headers`, `cookies`;
+ * the Fetch API's `json()`, `text()`, `formData()`; a serverless `event`). The providers of a family are joined
+ * into one table, whatever framework collected the route.
+ */
+export interface RequestSourceProvider {
+  family: Family;
+  /** Expressions that are the request in a handler (`ctx`, `c.req`, `self.request`). */
+  bases?: readonly string[];
+  /** Attributes of a request that carry client data; `true` when their values are always strings (never an object that could carry `$ne`). */
+  attributes?: Readonly<Record<string, boolean>>;
+  /** The only attributes of a base that are the request's (Koa's `ctx` also holds the app's state). */
+  only?: Readonly<Record<string, readonly string[]>>;
+  /** Modules whose `request` is the framework's (`flask`, `django`): a base imported from a module no provider lists is not the request. */
+  modules?: readonly string[];
+  /** The `query` of these bases holds only strings when `flat` holds (Koa's `querystring` parser unless the app swaps in koa-qs). */
+  flatQuery?: { bases: readonly string[]; flat: (ctx: CheckContext) => boolean };
 }

@@ -1,7 +1,14 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
+import { djangoRequest } from './django/request.js';
+import { expressRequest } from './express/request.js';
+import { fastapiRequest } from './fastapi/request.js';
+import { flaskRequest } from './flask/request.js';
+import { honoRequest } from './hono/request.js';
+import { koaRequest } from './koa/request.js';
+import { nextRequest } from './nextjs/request.js';
 import { DJANGO_POLICY, DJANGO_ROLES, DRF_PERMISSION_PLUMBING } from './django/guards.js';
 import { djangoIdentity } from './django/identity.js';
 import { fastapiAuthz } from './fastapi/authz.js';
@@ -158,6 +165,17 @@ const goRequests: Record<string, GoRequestProvider> = {
   'gorilla-mux': gorillaMuxRequest,
 };
 
+/** Frameworks whose JS or Python handlers read client input beyond the generic request shapes of the taint analysis. */
+const requests: Record<string, RequestSourceProvider> = {
+  django: djangoRequest,
+  express: expressRequest,
+  fastapi: fastapiRequest,
+  flask: flaskRequest,
+  hono: honoRequest,
+  koa: koaRequest,
+  nextjs: nextRequest,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -169,6 +187,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const graphql = graphqlServers[entry.id];
     const dataAccess = dataAccesses[entry.id];
     const goRequest = goRequests[entry.id];
+    const request = requests[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -180,6 +199,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(graphql ? { graphql } : {}),
       ...(dataAccess ? { dataAccess } : {}),
       ...(goRequest ? { goRequest } : {}),
+      ...(request ? { request } : {}),
     };
   }),
 ];
@@ -250,4 +270,12 @@ export function dataAccessProviders(): readonly DataAccessProvider[] {
 /** Every Go request provider with its plugin's id (the name the Go analysis gives the framework's context), in registry order. */
 export function goRequestProviders(): { id: string; provider: GoRequestProvider }[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.goRequest ? [{ id: plugin.id, provider: plugin.goRequest }] : []));
+}
+
+let requestList: RequestSourceProvider[] | undefined;
+
+/** Every distinct JS/Python request source provider, in registry order. */
+export function requestSourceProviders(): readonly RequestSourceProvider[] {
+  requestList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.request ? [plugin.request] : [])))];
+  return requestList;
 }

@@ -1,0 +1,9 @@
+import type { RequestSourceProvider } from '../plugin.js';
+
+/** Django's `HttpRequest` (`GET`, `POST`, `COOKIES`, `FILES`, `META`, `body`; `self.request` in class-based views) and DRF's `request.data` / `query_params`. */
+export const djangoRequest: RequestSourceProvider = {
+  family: 'python',
+  bases: ['self.request'],
+  attributes: { GET: true, POST: true, COOKIES: true, FILES: true, META: true, body: true, data: false, query_params: true },
+  modules: ['django'],
+};

@@ -1,0 +1,7 @@
+import type { RequestSourceProvider } from '../plugin.js';
+
+/** Express: `req.signedCookies`, `req.originalUrl`, `req.get(…)`/`req.header(…)`, and the uploads multer and express-fileupload put on `req.file(s)`. */
+export const expressRequest: RequestSourceProvider = {
+  family: 'js',
+  attributes: { signedCookies: true, originalUrl: true, get: true, header: true, files: false, file: false },
+};

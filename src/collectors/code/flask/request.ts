@@ -1,0 +1,8 @@
+import type { RequestSourceProvider } from '../plugin.js';
+
+/** Flask (and Quart, on Werkzeug's request): `request.args`, `form`, `values`, `files`, `json`, `get_json()`, `get_data()`, `view_args`, `stream`, `query_string`. */
+export const flaskRequest: RequestSourceProvider = {
+  family: 'python',
+  attributes: { args: true, form: true, json: false, values: true, files: true, get_json: false, get_data: true, view_args: true, stream: true, query_string: true },
+  modules: ['flask', 'quart', 'werkzeug'],
+};

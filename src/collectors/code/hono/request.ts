@@ -1,0 +1,8 @@
+import type { RequestSourceProvider } from '../plugin.js';
+
+/** Hono: the request is `c.req`, read with `param()` and `header()` (and the Fetch API's methods). */
+export const honoRequest: RequestSourceProvider = {
+  family: 'js',
+  bases: ['c.req'],
+  attributes: { param: true, header: true },
+};
