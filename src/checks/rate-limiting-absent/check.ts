@@ -10,6 +10,14 @@ function apiOf(ctx: CheckContext, framework: string): Api | undefined {
   return ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
 }
 
+/** The APIs that serve `endpoints` when there are several (applications of one framework in one repository), by name. */
+function servedBy(ctx: CheckContext, endpoints: readonly Endpoint[]): string | undefined {
+  const ids = new Set(endpoints.map((endpoint) => endpoint.apiId));
+  if (ids.size < 2) return undefined;
+  const names = ctx.inventory.apis.filter((api) => ids.has(api.id)).map((api) => api.name);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}` : undefined;
+}
+
 /**
  * One process, one root cause. The frameworks the inventory names are not always separate
  * servers: connexion wraps the Flask app created in the same file, and GraphQL fields are served
@@ -90,7 +98,7 @@ export default defineCheck({
       }
       report({
         messageId: 'absent',
-        data: { count: endpoints.length, api: apis.map((entry) => entry.api?.name ?? `the ${entry.name} app`).join(' and ') },
+        data: { count: endpoints.length, api: servedBy(ctx, endpoints) ?? apis.map((entry) => entry.api?.name ?? `the ${entry.name} app`).join(' and ') },
         location,
         key: framework,
         evidence: { snippet: (source ? lineText(source, location.line) : undefined)?.trim() ?? framework },
