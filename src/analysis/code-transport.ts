@@ -5,7 +5,7 @@ import { isJsFamily } from '../parsing/languages.js';
 import type { InfraKind } from '../workspace/infra.js';
 import type { ReportDescriptor } from '../checks/define-check.js';
 import type { TransportProvider } from '../collectors/code/plugin.js';
-import { transportProviders } from '../collectors/code/plugins.js';
+import { transportProviders, webhookSenderProviders } from '../collectors/code/plugins.js';
 import { at, isInside, resolveValue } from './code-auth.js';
 import { type CallSite, callsWithin, lineText, enclosingFunction, factsOf, nodesOfType, stringValue, sourceByFile } from './code.js';
 import { staticSegments } from './openapi-security.js';
@@ -485,9 +485,24 @@ const AMBIGUOUS_PATH = /(^|[/_-])(callbacks?|notify|notifications?|events?)([/_-
 const OAUTH_PATH = /(^|[/_-])(auth|oauth2?|login|signin|sso|saml|oidc|openid|social|accounts?)([/_-]|$)/i;
 /** What a signing sender posts: a signature header, a raw body kept for an HMAC (and the frameworks' own ways, from their providers' `webhook.signedInput`), or an event envelope. */
 const SIGNED_INPUT =
-  /['"`][\w-]*signature[\w-]*['"`]|\bsig(?:nature)?_?header\b|x-hub-|x-slack-|x-shopify-hmac|x-twilio|x-webhook|svix-|webhook-id|rawBody|\b(event|payload|body|data|notification)\s*(?:\.|\[\s*['"])(type|event_type|eventType|event|topic|action|object_kind)\b/i;
-/** The file imports the SDK of a provider that signs the calls it sends. */
-const SIGNING_PROVIDER = /(?:^|\n)\s*(?:from|import)\s+(?:twilio|stripe|svix|slack_sdk|shopify|paypalrestsdk|braintree|mollie|adyen|paddle|mailgun|sendgrid|postmarker)\b|require\(\s*['"](?:twilio|stripe|svix|@octokit\/webhooks|@slack\/bolt|@shopify\/shopify-api|braintree|@mollie\/api-client|@adyen\/api-library|@paddle\/paddle-node-sdk|mailgun\.js|@sendgrid\/eventwebhook)['"]|from\s+['"](?:twilio|stripe|svix|@octokit\/webhooks|@slack\/bolt|@shopify\/shopify-api|braintree|@mollie\/api-client|@adyen\/api-library|@paddle\/paddle-node-sdk|mailgun\.js|@sendgrid\/eventwebhook)['"]/;
+  /['"`][\w-]*signature[\w-]*['"`]|\bsig(?:nature)?_?header\b|x-webhook|rawBody|\b(event|payload|body|data|notification)\s*(?:\.|\[\s*['"])(type|event_type|eventType|event|topic|action|object_kind)\b/i;
+
+let senders: { signingSdk: RegExp; verifiers: RegExp } | undefined;
+
+/** The webhook-signing services' SDK imports and verification calls (WebhookSenderProvider in the plugin contract), one alternation each. */
+function webhookSenders(): { signingSdk: RegExp; verifiers: RegExp } {
+  if (!senders) {
+    const all = webhookSenderProviders();
+    const python = all.flatMap((sender) => sender.modules?.python ?? []).join('|');
+    const js = all.flatMap((sender) => sender.modules?.js ?? []).join('|');
+    senders = {
+      // The file imports the SDK of a service that signs the calls it sends.
+      signingSdk: new RegExp(String.raw`(?:^|\n)\s*(?:from|import)\s+(?:${python})\b|require\(\s*['"](?:${js})['"]|from\s+['"](?:${js})['"]`),
+      verifiers: new RegExp(all.flatMap((sender) => sender.verifiers ?? []).join('|')),
+    };
+  }
+  return senders;
+}
 const OAUTH_RETURN = /\b(query|args|GET|searchParams)\b[^\n]{0,40}\b(code|state)\b|authorize_access_token|fetch_token|exchangeCode|getToken\s*\(/;
 
 /**
@@ -501,7 +516,7 @@ const signingProviderCache = new WeakMap<SourceFile, boolean>();
 function importsSigningProvider(source: SourceFile): boolean {
   let found = signingProviderCache.get(source);
   if (found === undefined) {
-    found = SIGNING_PROVIDER.test(source.text);
+    found = webhookSenders().signingSdk.test(source.text);
     signingProviderCache.set(source, found);
   }
   return found;
@@ -541,7 +556,7 @@ function routeFactsOf(handler: HandlerInfo): RouteFacts {
   let code: string | undefined;
   const uncommented = (): string => (code ??= handler.routeText.replace(/^\s*(#|\/\/).*$/gm, ''));
   facts = {
-    libraries: once(() => WEBHOOK_LIBRARIES.test(handler.routeText)),
+    libraries: once(() => webhookLibraries().test(handler.routeText)),
     oauthReturn: once(() => OAUTH_RETURN.test(handler.routeText)),
     signed: once(() => webhookInput().signedInput.test(uncommented()) || importsSigningProvider(handler.source)),
     subscription: once(() => SUBSCRIPTION.test(uncommented())),
@@ -553,9 +568,10 @@ function routeFactsOf(handler: HandlerInfo): RouteFacts {
 /** A handler storing a webhook subscription: the target URL read from the request body. */
 const SUBSCRIPTION = /\b(body|data|payload|dto|json|form|webhook|subscription)\s*(?:\.|\[\s*['"]|\.get\(\s*['"])(url|target_?url|targetUrl|callback_?url|callbackUrl|endpoint_?url|endpointUrl|webhook_?url|webhookUrl)\b|:\s*(?=\w*(?:Webhook|Subscription|Notifier))(?=\w*(?:Create|Update|Input|In\b))\w+/;
 
-/** Provider SDK calls that verify a webhook's signature (and, except GitHub's, its timestamp). */
-export const WEBHOOK_LIBRARIES =
-  /webhooks\.constructEvent(Async)?\s*\(|Webhook\.construct_event\s*\(|\.webhooks\.(verify|verifyAndReceive)\s*\(|\bverifyAndReceive\s*\(|new\s+Webhook\s*\([\s\S]{0,200}?\.verify\s*\(|\bWebhook\s*\([^)]*\)\s*\.verify\s*\(|\bwh\.verify\s*\(|SignatureVerifier\b|\b\w*[vV]alidator\.validate\s*\(|\bis_valid_request\s*\(|validateRequest\s*\(|RequestValidator\s*\(|verify_webhook_signature|verifyWebhookSignature|validate_webhook/;
+/** Service SDK calls that verify a webhook's signature (and, except GitHub's, its timestamp): the webhook senders' `verifiers`. */
+export function webhookLibraries(): RegExp {
+  return webhookSenders().verifiers;
+}
 
 /** HMAC computed and compared by hand. */
 export const MANUAL_HMAC = /\bhmac\.new\s*\(|\bcreateHmac\s*\(|\bhmac\.HMAC\s*\(|\bHMAC\s*\(|crypto\.subtle\.verify\s*\(/;
@@ -565,7 +581,7 @@ export const CONSTANT_TIME = /compare_digest\s*\(|timingSafeEqual\s*\(|constant_
 export const VERIFY_HELPER = /\b(verify|validate|check|authenticate)_?\w*(signature|signed|hmac|webhook|sig)\w*\s*[(,)\]]|\b\w*(signature|hmac|webhook)_?(verif|valid|check|guard|auth)\w*\s*[(,)\]]|@\w*(verify|validate|require)_?\w*(signature|webhook|hmac)\w*/i;
 
 export function verifiesSignature(text: string): boolean {
-  return WEBHOOK_LIBRARIES.test(text) || VERIFY_HELPER.test(text) || (MANUAL_HMAC.test(text) && (CONSTANT_TIME.test(text) || /==|!=/.test(text)));
+  return webhookLibraries().test(text) || VERIFY_HELPER.test(text) || (MANUAL_HMAC.test(text) && (CONSTANT_TIME.test(text) || /==|!=/.test(text)));
 }
 
 /** Reads of the request body in a handler: the Fetch API's readers, a raw body, an event payload, and the frameworks' (their providers' `webhook.bodyRead`). */
@@ -578,7 +594,7 @@ function webhookInput(): { signedInput: RegExp; bodyRead: RegExp } {
   if (!webhookPatterns) {
     const all = providers().all.flatMap((p) => (p.provider.webhook ? [p.provider.webhook] : []));
     webhookPatterns = {
-      signedInput: new RegExp([SIGNED_INPUT.source, ...all.flatMap((webhook) => webhook.signedInput ?? [])].join('|'), 'i'),
+      signedInput: new RegExp([SIGNED_INPUT.source, ...webhookSenderProviders().flatMap((sender) => sender.headers ?? []), ...all.flatMap((webhook) => webhook.signedInput ?? [])].join('|'), 'i'),
       bodyRead: new RegExp([BODY_READ.source, ...all.flatMap((webhook) => webhook.bodyRead ?? [])].join('|')),
     };
   }

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at } from '../../analysis/code-auth.js';
 import { findCalls } from '../../analysis/code.js';
-import { MANUAL_HMAC, WEBHOOK_LIBRARIES, expandedText, handlerOf, isTestFile, isWebhookReceiver, verifiesSignature } from '../../analysis/code-transport.js';
+import { MANUAL_HMAC, expandedText, handlerOf, isTestFile, isWebhookReceiver, verifiesSignature, webhookLibraries } from '../../analysis/code-transport.js';
 import { durationSeconds } from '../../analysis/code-auth.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -33,7 +33,7 @@ export default defineCheck({
       const handler = handlerOf(ctx, endpoint);
       if (!handler || isTestFile(handler.source.file) || !isWebhookReceiver(endpoint, handler)) continue;
       const { text, helpers } = expandedText(handler);
-      if (!verifiesSignature(text) || WEBHOOK_LIBRARIES.test(text) || !MANUAL_HMAC.test(text)) continue;
+      if (!verifiesSignature(text) || webhookLibraries().test(text) || !MANUAL_HMAC.test(text)) continue;
       if (TIMESTAMP.test(text) || NO_TIMESTAMP_PROVIDER.test(text)) continue;
       const where: Node = helpers.find((helper) => MANUAL_HMAC.test(helper.text)) ?? handler.node;
       if (seen.has(where.id)) continue;

@@ -3,7 +3,6 @@ import {
   CONSTANT_TIME,
   MANUAL_HMAC,
   VERIFY_HELPER,
-  WEBHOOK_LIBRARIES,
   expandedText,
   firstSideEffect,
   handlerOf,
@@ -13,10 +12,17 @@ import {
   readsBody,
   verifiedByMiddleware,
   verifiesSignature,
+  webhookLibraries,
 } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
 
-const VERIFICATION = new RegExp(`${WEBHOOK_LIBRARIES.source}|${VERIFY_HELPER.source}|${MANUAL_HMAC.source}|${CONSTANT_TIME.source}`, 'i');
+let verification: RegExp | undefined;
+
+/** Any way a handler verifies a signature: a service SDK's call, a verification helper, an HMAC, a constant-time comparison. */
+function verificationPattern(): RegExp {
+  verification ??= new RegExp(`${webhookLibraries().source}|${VERIFY_HELPER.source}|${MANUAL_HMAC.source}|${CONSTANT_TIME.source}`, 'i');
+  return verification;
+}
 
 export default defineCheck({
   id: 'webhook-signature-not-verified',
@@ -46,9 +52,9 @@ export default defineCheck({
       const effect = firstSideEffect(handler);
       if (verifiesSignature(text) || verifiedByMiddleware(ctx, endpoint, handler)) {
         const body = handler.node.text;
-        const verifiedAt = VERIFICATION.exec(body)?.index;
+        const verifiedAt = verificationPattern().exec(body)?.index;
         const declaredBefore = handler.routeText.indexOf(body);
-        const verifiedOutside = VERIFICATION.test(handler.routeText.slice(0, Math.max(0, declaredBefore)));
+        const verifiedOutside = verificationPattern().test(handler.routeText.slice(0, Math.max(0, declaredBefore)));
         if (effect && verifiedAt !== undefined && !verifiedOutside && effect.node.startIndex - handler.node.startIndex < verifiedAt) {
           report({ messageId: 'late', data: { endpoint: name, effect: `${effect.written}()` }, ...at(ctx, handler.source, handler.node, lineSnippet(handler.source, handler.node)), endpointId: endpoint.id, key: endpoint.id });
         }

@@ -29,6 +29,7 @@ import type { CodeCollector } from './collector.js';
  *   or bind request data), for the Go taint analysis.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
+ * - `webhookSender`: a service that signs the webhooks it sends (its SDK's modules, verification calls, headers).
  * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
  *   loads stored records, names the model it reads and declares models.
  *
@@ -49,6 +50,7 @@ export interface FrameworkPlugin {
   dataAccess?: DataAccessProvider;
   goRequest?: GoRequestProvider;
   request?: RequestSourceProvider;
+  webhookSender?: WebhookSenderProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -394,4 +396,21 @@ export interface RequestSourceProvider {
   modules?: readonly string[];
   /** The `query` of these bases holds only strings when `flat` holds (Koa's `querystring` parser unless the app swaps in koa-qs). */
   flatQuery?: { bases: readonly string[]; flat: (ctx: CheckContext) => boolean };
+}
+
+/**
+ * A service that signs the webhooks it sends (Stripe, Svix, GitHub, Slack, Twilio, Shopify, PayPal …), as the
+ * webhook analysis (src/analysis/code-transport.ts) recognises it in a receiver of any framework: its SDK's
+ * modules, the SDK calls that verify a delivery and the headers only its deliveries carry. Regular-expression
+ * sources, each standing alone, joined with the other services' and the driver's generic shapes (a
+ * `*signature*` header, a raw body, an event envelope; hand-written HMACs).
+ */
+export interface WebhookSenderProvider {
+  service: string;
+  /** SDK modules by language family whose import (`import stripe`, `require('svix')`) marks a file as receiving the service's webhooks. */
+  modules?: Partial<Record<Family, readonly string[]>>;
+  /** SDK calls that verify a delivery's signature (`webhooks\.constructEvent(Async)?\s*\(`). */
+  verifiers?: readonly string[];
+  /** Request headers only the service's deliveries carry (`x-hub-`, `svix-`); case-insensitive. */
+  headers?: readonly string[];
 }

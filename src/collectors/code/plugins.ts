@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -57,6 +57,7 @@ import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nestTransport } from './nestjs/transport.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
 import { pythonDataAccess } from './python/data-access.js';
+import { webhookSenders } from './webhook-senders/senders.js';
 import { pythonHttpClients } from './python/http-clients.js';
 import { pythonJwtLibraries } from './python/jwt.js';
 import { pythonTransportLibraries } from './python/transport.js';
@@ -82,6 +83,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'python-authz', authz: pythonAuthz },
   { id: 'js-data', dataAccess: jsDataAccess },
   { id: 'python-data', dataAccess: pythonDataAccess },
+  ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
 /** Frameworks with rate-limit providers; the other collectors are plugins with routes only. */
@@ -278,4 +280,9 @@ let requestList: RequestSourceProvider[] | undefined;
 export function requestSourceProviders(): readonly RequestSourceProvider[] {
   requestList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.request ? [plugin.request] : [])))];
   return requestList;
+}
+
+/** Every webhook-signing service's provider, in registry order. */
+export function webhookSenderProviders(): readonly WebhookSenderProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.webhookSender ? [plugin.webhookSender] : []));
 }
