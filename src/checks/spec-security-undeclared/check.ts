@@ -1,4 +1,4 @@
-import { operationLabel } from '../../analysis/openapi.js';
+import { operationLabel, type Operation } from '../../analysis/openapi.js';
 import {
   declaresNoSecurity,
   implementedInCode,
@@ -9,6 +9,11 @@ import {
   servedOperations,
 } from '../../analysis/openapi-security.js';
 import defineCheck from '../define-check.js';
+
+/** The code that implements the operation provably lets anonymous requests through (`unprotected` or declared `public`). */
+function servedOpenByCode(op: Operation): boolean {
+  return implementedInCode(op) && (op.endpoint?.auth.state === 'unprotected' || op.endpoint?.auth.state === 'public');
+}
 
 export default defineCheck({
   id: 'spec-security-undeclared',
@@ -32,7 +37,9 @@ export default defineCheck({
   run(ctx, report) {
     for (const doc of ctx.specs) {
       if (!declaresNoSecurity(ctx, doc)) continue;
-      const ops = servedOperations(ctx, doc).filter((op) => !isDeliberatelyPublic(ctx, op) && !isPublicProbe(op));
+      // An operation whose code provably applies no authentication is described as it is served: its
+      // exposure is the code's finding (unauthenticated writes, sensitive reads), not a gap in the description.
+      const ops = servedOperations(ctx, doc).filter((op) => !isDeliberatelyPublic(ctx, op) && !isPublicProbe(op) && !servedOpenByCode(op));
       const first = ops[0];
       if (!first) continue;
       const implemented = ops.filter(implementedInCode).length;
