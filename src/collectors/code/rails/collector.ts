@@ -181,6 +181,8 @@ function collectApp(rubyFiles: SourceFile[], project: { dependencies: Record<str
     for (const helper of deviseHelpers) {
       const scope = helper.replace(/^authenticate_/, '').replace(/!$/, '');
       sessionIdentities.add(`current_${scope}`).add(`${scope}_signed_in?`);
+      // Pretender (`impersonates :user`): `true_user` is the signed-in user behind an impersonation.
+      if (gems.includes('pretender')) sessionIdentities.add(`true_${scope}`);
     }
     if (gems.includes('authie') || gems.includes('sorcery')) sessionIdentities.add('logged_in?').add('current_user');
     if (gems.includes('clearance')) sessionIdentities.add('signed_in?').add('current_user');

@@ -173,7 +173,12 @@ export class RailsFilters {
       } else if (verdict.kind === 'unknown') doubts.push(`before_action ${filter.inline ? '(inline)' : `:${filter.name}`}: ${verdict.reason}`);
     }
     if (doubts.length > 0) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: doubts.join('; ') });
-    if (skipped) return withAuthz({ state: 'public', mechanisms: ['none'], where: skipped.where, scope: 'route', detail: `skip_before_action :${skipped.name} opts this action out of authentication` });
+    if (skipped) {
+      // `skip_before_action :authenticate_user!`, then `return redirect_to(sign_in_path) if current_user.blank?` in the action.
+      const early = method ? this.inActionIdentityCheck(chain, method.node) : undefined;
+      if (early) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `skip_before_action :${skipped.name} opts this action out of authentication, but the action answers early on \`${early}\`, an in-action check of the signed-in user` });
+      return withAuthz({ state: 'public', mechanisms: ['none'], where: skipped.where, scope: 'route', detail: `skip_before_action :${skipped.name} opts this action out of authentication` });
+    }
     if (unresolved && !RAILS_BASES.has(unresolved.replace(/^::/, ''))) {
       return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `the parent class ${unresolved} is not in the repository; its callbacks are not known` });
     }
@@ -227,13 +232,23 @@ export class RailsFilters {
         condition = condition.namedChildren[0] ?? condition;
         if (condition.type === 'parenthesized_statements' && condition.namedChildren.length === 1) condition = condition.namedChildren[0] ?? condition;
       }
+      // `current_user.blank?` / `.nil?` fail when the identity is there; `.present?` tests it as is.
+      if (condition.type === 'call' && field(condition, 'receiver') && /^(blank\?|nil\?|present\?)$/.test(callName(condition) ?? '')) {
+        if (callName(condition) !== 'present?') failing = !failing;
+        condition = field(condition, 'receiver') ?? condition;
+      }
       if (!failing) return true;
       const identity = { found: false };
-      walk(condition, (inner) => {
+      const tested = condition;
+      walk(tested, (inner) => {
         if (identity.found) return false;
         if (inner.type === 'instance_variable') {
           const values = this.ivarAssignments(chain, inner.text);
           identity.found = values.length > 0 && values.every((value) => this.readsCredentials(chain, value, 1, false));
+        } else if ((inner.type === 'identifier' || (inner.type === 'call' && !field(inner, 'receiver') && !field(inner, 'arguments'))) && inner.id === tested.id) {
+          // The test is on the identity itself (`current_user.blank?`, `!true_user`), not on something it is passed to:
+          // `current_user`, Pretender's `true_user`, a helper the session gem defines or a project method returning one.
+          identity.found = this.credentialIdentity(chain, inner, 0);
         }
         return !identity.found;
       });
