@@ -122,7 +122,7 @@ function withAuditOptions(command: Command): Command {
     .option('--format <format>', `also write this format beside the Markdown and JSON (${FORMAT_NAMES.join(', ')}; repeatable): sarif writes 02-protect.sarif, html 02-protect.html`, collectFormats)
     .option('--file-budget <seconds>', `most time one source file may take to analyse before it is skipped with a diagnostic (default ${DEFAULT_FILE_BUDGET_MS / 1000}; 0 turns the budget off)`)
     .option('--baseline <file>', 'a previous 02-protect.json: report (and --fail-on) only findings whose fingerprint is not in it')
-    .option('--jobs <n>', 'worker threads for the analysis (default: the cores available); each language of the code is analysed on its own, a language with most of the code (2 MiB or more) by every worker sharing its checks, and the report is the same for any N')
+    .option('--jobs <n>', 'worker threads for the analysis (default: the cores available); each language of the code is analysed on its own, and the report is the same for any N')
     .option('--cache-dir <dir>', 'where to keep the result cache (default: the platform cache folder, e.g. ~/.cache/apisec); safe to delete')
     .option('--no-cache', 'analyse every file again instead of reusing the results of unchanged code from the cache');
 }

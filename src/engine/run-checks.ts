@@ -371,7 +371,10 @@ export function mergeCounterparts(findings: readonly Finding[], checks: readonly
   for (const finding of findings) {
     if (finding.endpointId === undefined || !owning.has(finding.checkId)) continue;
     const key = `${finding.checkId}\u0000${finding.endpointId}`;
-    codeByEndpoint.set(key, [...(codeByEndpoint.get(key) ?? []), finding]);
+    // Appended in place: a copy per finding was quadratic in one endpoint's findings.
+    const list = codeByEndpoint.get(key);
+    if (list) list.push(finding);
+    else codeByEndpoint.set(key, [finding]);
   }
   const absorbed = new Map<Finding, RelatedLocation[]>();
   const dropped = new Set<Finding>();
@@ -381,7 +384,9 @@ export function mergeCounterparts(findings: readonly Finding[], checks: readonly
     for (const owner of [...owners].sort()) {
       const target = codeByEndpoint.get(`${owner}\u0000${finding.endpointId}`)?.[0];
       if (!target) continue;
-      absorbed.set(target, [...(absorbed.get(target) ?? []), relatedOf(finding, target)]);
+      const related = absorbed.get(target);
+      if (related) related.push(relatedOf(finding, target));
+      else absorbed.set(target, [relatedOf(finding, target)]);
       dropped.add(finding);
       break;
     }
