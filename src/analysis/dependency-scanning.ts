@@ -59,6 +59,9 @@ function isBot(file: InfraFile): 'Dependabot' | 'Renovate' | undefined {
   return undefined;
 }
 
+/** Dependabot's pull requests, by their author or their branch. */
+const DEPENDABOT_PULL_REQUESTS = /dependabot\[bot\]|(?:refs\/heads\/|^|['"\s])dependabot\//;
+
 function lineOf(counter: LineCounter, node: YamlNode | null | undefined): number {
   const offset = node?.range?.[0];
   return offset === undefined ? 1 : counter.linePos(offset).line;
@@ -95,6 +98,13 @@ function yamlScanners(file: InfraFile): ScannerEvidence[] {
         for (const [pattern, tool] of ACTIONS) {
           if (pattern.test(value)) out.push({ tool, location: { file: file.file, line: lineOf(counter, node) }, snippet: `uses: ${value}` });
         }
+        return;
+      }
+      // A job or trigger that tells Dependabot's pull requests apart (`if: github.actor != 'dependabot[bot]'`,
+      // `startsWith(github.ref, 'refs/heads/dependabot/')`, `branches-ignore: ['dependabot/**']`): Dependabot opens
+      // them on this repository, with no dependabot.yml only as security updates, enabled in its settings.
+      if ((key === 'if' || key === 'branches-ignore' || key === 'branches') && DEPENDABOT_PULL_REQUESTS.test(value)) {
+        out.push({ tool: 'Dependabot security updates (enabled in the repository settings; the pipeline handles their pull requests)', location: { file: file.file, line: lineOf(counter, node) }, snippet: `${key}: ${value.trim().slice(0, 100)}` });
         return;
       }
       if (key === 'template' || key === 'local' || key === 'component') {
