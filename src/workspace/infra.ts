@@ -17,6 +17,8 @@ export type InfraKind =
   | 'jvm-config'
   /** Maven `pom.xml` and Gradle `build.gradle(.kts)`: which modules of a multi-module build depend on which. */
   | 'jvm-build'
+  /** Go `go.mod`: where each Go module of the repository starts. */
+  | 'go-mod'
   /** Committed `.env` files (Laravel's `APP_DEBUG`, framework switches). */
   | 'dotenv'
   /** MyBatis mapper XML (`<mapper namespace="…">` statements). */
@@ -37,6 +39,7 @@ const RULES: [RegExp, InfraKind][] = [
   [/(^|\/)\.github\/(workflows\/[^/]+\.ya?ml|dependabot\.ya?ml)$|(^|\/)\.gitlab-ci\.ya?ml$|(^|\/)\.circleci\/config\.ya?ml$|(^|\/)(azure-pipelines|bitbucket-pipelines|\.travis)\.ya?ml$|(^|\/)Jenkinsfile$|(^|\/)(renovate\.json5?|\.renovaterc(\.json5?)?|\.github\/renovate\.json5?)$/, 'ci'],
   [/(^|\/)(application|bootstrap)([-.][^/]*)?\.(properties|ya?ml)$|(^|\/)src\/main\/resources\/.*\.(properties|ya?ml)$/i, 'jvm-config'],
   [/(^|\/)(pom\.xml|build\.gradle(\.kts)?)$/, 'jvm-build'],
+  [/(^|\/)go\.mod$/, 'go-mod'],
   [/(^|\/)(mappers?|mybatis)\/.*\.xml$|(Mapper|Dao|DAO)\.xml$/, 'mybatis-mapper'],
   [/\.prisma$/, 'prisma'],
   [/(^|\/)appsettings(\.[\w-]+)?\.json$/i, 'dotnet-config'],

@@ -36,7 +36,8 @@ export default defineCheck({
     csNeither: '`{{setting}}` turns off the audience check, and the issuer check is off too, so tokens issued by any issuer for any audience are accepted.',
   },
   run(ctx, report) {
-    for (const gap of goAudienceGaps(ctx.sources)) {
+    const goModules = ctx.infra.filter((file) => file.kind === 'go-mod').map((file) => (file.file.includes('/') ? file.file.slice(0, file.file.lastIndexOf('/')) : ''));
+    for (const gap of goAudienceGaps(ctx.sources, goModules)) {
       const messageId = !gap.audience && !gap.issuer ? 'neither' : !gap.audience ? 'audience' : 'issuer';
       // The same options copied into every parse are one root cause, reported once with its places.
       report({ messageId, data: { call: gap.written }, ...goSite(ctx, gap.source, gap.call), ...(messageId === 'issuer' ? { severity: 'low' as const } : {}), rootCause: `go ${gap.audience ? '' : 'audience'} ${gap.issuer ? '' : 'issuer'}` });

@@ -61,10 +61,22 @@ function signsTokens(source: SourceFile): boolean {
   return found;
 }
 
-export function goAudienceGaps(sources: readonly SourceFile[]): GoAudienceGap[] {
+/**
+ * The Go module a file belongs to: the deepest folder among `moduleRoots` (the folders holding a go.mod)
+ * that contains it; '' (the whole repository) when no go.mod is known.
+ */
+function moduleOf(file: string, moduleRoots: readonly string[]): string {
+  let best = '';
+  for (const root of moduleRoots) if ((root === '' || file.startsWith(`${root}/`)) && root.length >= best.length) best = root;
+  return best;
+}
+
+/** `moduleRoots`: the folders that hold a go.mod; a module that signs tokens is its own issuer, another module of the repository is not. */
+export function goAudienceGaps(sources: readonly SourceFile[], moduleRoots: readonly string[] = []): GoAudienceGap[] {
   const out: GoAudienceGap[] = [];
-  if (sources.some((source) => source.language === 'go' && !source.file.endsWith('_test.go') && signsTokens(source))) return out;
+  const issuers = new Set(sources.filter((source) => source.language === 'go' && !source.file.endsWith('_test.go') && signsTokens(source)).map((source) => moduleOf(source.file, moduleRoots)));
   for (const parse of goJwtParses(sources)) {
+    if (issuers.has(moduleOf(parse.source.file, moduleRoots))) continue;
     if (parse.opaque || /^(ParseUnverified|ParseInsecure|ParseHeader)$/.test(parse.method)) continue;
     // golang-jwt's `Parse` without a key function, jwx without a key: nothing is verified, another check's finding.
     if (parse.library === 'golang-jwt' && !parse.keyfunc) continue;
