@@ -10,7 +10,7 @@ import { languageOf, type SourceLanguage } from '../parsing/languages.js';
 import { freeSources, parseSources } from '../parsing/sources.js';
 import type { WorkspaceFile } from '../workspace/discover.js';
 import type { TextReader } from '../workspace/read.js';
-import type { AuditConfig, CheckContext, GraphqlDocument, InfraFile, ProjectInfo, ProtoDocument, SourceFile, SpecDocument } from './context.js';
+import type { AuditConfig, CheckContext, InfraFile, ProjectInfo, SourceFile } from './context.js';
 import { collectInlineSuppressions, type InlineSuppression } from './inline-suppressions.js';
 import { runChecksRaw, type RawCheckRun } from './run-checks.js';
 import { collectKnownSecrets } from './secrets.js';
@@ -80,15 +80,7 @@ export function ownerOf(endpoint: Pick<Endpoint, 'sources'>, units: readonly Uni
 }
 
 /** Everything a unit reads besides its own sources: the same for every unit of an audit. */
-export interface SharedInputs {
-  project: ProjectInfo;
-  config: AuditConfig;
-  today: string;
-  specs: readonly SpecDocument[];
-  graphql: readonly GraphqlDocument[];
-  protos: readonly ProtoDocument[];
-  infra: readonly InfraFile[];
-}
+export type SharedInputs = Pick<CheckContext, 'project' | 'config' | 'today' | 'specs' | 'graphql' | 'protos' | 'infra'>;
 
 /** A collected route and the index of the collector that found it (the inventory keeps the collectors' order). */
 export interface UnitRoute {

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
-import { stringValue, type CallSite } from '../../../analysis/code.js';
+import { propertyOf, stringValue, type CallSite } from '../../../analysis/code.js';
 import { objectOf, option, resolveValue } from '../../../analysis/code-auth.js';
 import type { OutboundCall, OutboundRequest } from '../../../analysis/outbound.js';
 import type { HttpClientProvider } from '../plugin.js';
@@ -9,16 +9,6 @@ import type { HttpClientProvider } from '../plugin.js';
 const JS_HTTP_METHOD = /^(axios|got|superagent|needle|ky|node-fetch|undici|http|https|node:http|node:https|request)\.(get|post|put|patch|delete|head|options|request|fetch)$/;
 // Request-shaped calls: the libraries' functions and methods, and clients named as such.
 const JS_HTTP = /^(fetch|node-fetch|undici\.(fetch|request)|axios|got|superagent|needle|ky)(\.default)?(\.(get|post|put|patch|delete|head|request))?$|^(https?|http2)\.(get|request)$/;
-
-function propertyValue(object: Node, key: string): Node | undefined {
-  for (const child of object.namedChildren) {
-    if (child?.type === 'pair' && (stringValue(child.childForFieldName('key')) ?? child.childForFieldName('key')?.text) === key) {
-      return child.childForFieldName('value') ?? undefined;
-    }
-    if (child?.type === 'shorthand_property_identifier' && child.text === key) return child;
-  }
-  return undefined;
-}
 
 function outboundCall(source: SourceFile, call: CallSite): OutboundCall | undefined {
   const c = call.callee;
@@ -35,7 +25,7 @@ function outboundCall(source: SourceFile, call: CallSite): OutboundCall | undefi
     const resolved = resolveValue(source, first);
     if (resolved?.type === 'object') {
       options = resolved;
-      url = propertyValue(resolved, 'url');
+      url = propertyOf(resolved, 'url');
     } else {
       url = first;
       options = call.args[1];
@@ -46,7 +36,7 @@ function outboundCall(source: SourceFile, call: CallSite): OutboundCall | undefi
     const resolved = resolveValue(source, first);
     if (library === 'axios' && method === 'request' && resolved?.type === 'object') {
       options = resolved;
-      url = propertyValue(resolved, 'url');
+      url = propertyOf(resolved, 'url');
     } else {
       url = first;
       options = library === 'axios' && /^(post|put|patch)$/.test(method ?? '') ? call.args[2] : call.args[1];
