@@ -48,6 +48,7 @@ export const echoDialect: GoDialect = {
     }
     return undefined;
   },
+  concatPaths: true,
   // `e.Use` wraps the whole router, whenever it is called; a group's `Use` reaches the routes added after it.
   liveUse: (router) => router.links.length === 0 && router.detached === undefined,
   routerParam: (type, file) => {

@@ -130,7 +130,7 @@ export function collectGo(dialect: GoDialect, sources: readonly SourceFile[]): C
     const reached = attached.has(`${route.file.source.file}:${route.node.startIndex}`);
     for (const chain of list) {
       if (chain.detached && reached) continue;
-      const joined = joinPath(chain.prefix, route.path);
+      const joined = dialect.concatPaths === true && route.path !== '' && !route.path.startsWith('/') ? joinPath(chain.prefix + route.path) : joinPath(chain.prefix, route.path);
       // `PathPrefix("/preview/{size}/{path:.*}")` already names the rest of the path.
       const full = goPath(joined + (route.subtree && !/\}$/.test(joined) ? '/{path}' : ''));
       const auth = evidence(route, chain, dialect);

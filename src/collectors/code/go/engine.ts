@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
-import { callArgs, field, fields, named, parameterNames, receiverName, receiverType, statements, stringLiteral, unwrap } from './ast.js';
+import { callArgs, field, fields, named, parameterNames, receiverName, receiverType, statements, stringLiteral, unwrap, walk } from './ast.js';
 import { goProgram, type GoFile, type GoPackage, type GoProgram } from './program.js';
 
 /** What the interpreter knows about a Go expression. */
@@ -94,6 +94,8 @@ export interface GoDialect {
   knownRateLimit?(ext: Extract<Value, { k: 'ext' }>): string | undefined;
   /** In this framework a middleware that returns without aborting lets the request through (gin). */
   abortRequired?: boolean;
+  /** A route's path is appended to its group's prefix as written (echo: `g.prefix + path`, so `"/user"` + `"s"` is `/users`). */
+  concatPaths?: boolean;
   /** `Use` applies to every route of the router, whenever called (gorilla, chi, echo's root). */
   liveUse?(router: Router): boolean;
 }
@@ -256,6 +258,14 @@ export class Interpreter {
     const referenced = (decl: { node: Node }): boolean => (uses.get(name(decl)) ?? 0) > (declared.get(name(decl)) ?? 0);
     const roots = all.filter((decl) => name(decl) === 'main' || name(decl) === 'init' || !referenced(decl));
     const rest = all.filter((decl) => !roots.includes(decl));
+    // Entry points held in package-level values (`var webCmd = &cobra.Command{Run: func(…) {…}}`, a
+    // CLI action): run after the unreferenced functions and before the referenced ones, so the routers
+    // such a literal builds and hands to a helper (`e := routes.NewEcho(); routes.RegisterRoutes(e)`) reach it.
+    const literals = this.program.packages.flatMap((pkg) => entryLiterals(pkg));
+    for (const literal of literals) {
+      if (this.steps > MAX_STEPS) break;
+      if (!this.executed.has(literal.node)) this.call({ k: 'func', node: literal.node, file: literal.file, env: undefined }, []);
+    }
     for (const decl of [...roots, ...rest]) {
       if (this.executed.has(decl.node) || this.steps > MAX_STEPS) continue;
       const params = parameterNames(decl.node);
@@ -719,6 +729,23 @@ function sprintf(args: readonly Arg[]): Value {
 }
 
 /** Registration and router-making calls of every Go router: a function without one registers nothing by itself. */
+/** Function literals given as a field of a composite literal in a package-level `var` (`Run: func(…) {…}`). */
+function entryLiterals(pkg: GoPackage): { node: Node; file: GoFile }[] {
+  const out: { node: Node; file: GoFile }[] = [];
+  const specs = new Set<Node>();
+  for (const value of pkg.values.values()) {
+    if (specs.has(value.spec) || value.spec.type !== 'var_spec' || !value.spec.text.includes('func(')) continue;
+    specs.add(value.spec);
+    walk(value.spec, (node) => {
+      if (node.type !== 'func_literal') return undefined;
+      const holder = node.parent?.type === 'literal_element' ? node.parent.parent : node.parent;
+      if (holder?.type === 'keyed_element') out.push({ node, file: value.file });
+      return false;
+    });
+  }
+  return out;
+}
+
 const ROUTING = /\.(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE|Any|All|Handle|HandleFunc|Handler|HandlerFunc|Match|Group|Use|Pre|Get|Post|Put|Patch|Delete|Head|Options|Connect|Trace|Add|Route|Mount|With|PathPrefix|Path|Methods|Subrouter|Static|StaticFS|StaticFile|File|Method|MethodFunc)\(|\b(?:New|Default|NewRouter|NewServeMux|NewMux|HandleFunc|Handle|ListenAndServe)\(/;
 
 /** Cheap filter: only functions that register or make routers themselves are worth interpreting as roots. */
