@@ -97,6 +97,38 @@ const PERMISSION_MECHANISM: Record<string, AuthMechanism> = lookupTable({
   TokenMatchesOASRequirements: 'oauth2',
 });
 const PUBLIC_VIEWS = new Set(['LoginView', 'ObtainAuthToken', 'TokenObtainPairView', 'TokenRefreshView', 'TokenVerifyView', 'PasswordResetView']);
+const IDENTITY = /is_authenticated|is_staff|is_superuser|request\.auth\b|has_perm|groups\./;
+
+/**
+ * A `return True` of a permission method that a caller without credentials can reach: not inside the
+ * body of an `if`/`elif` whose condition tests the caller positively (`if request.user.is_authenticated:`).
+ */
+function unguardedTrue(fn: Node): Node | undefined {
+  // `if not request.user.is_authenticated: return False` (or raise) before it turns those callers away first.
+  const denials: Node[] = [];
+  walk(fn, (node) => {
+    if (node.type === 'function_definition' && node.id !== fn.id) return false;
+    const condition = node.type === 'if_statement' ? field(node, 'condition') : undefined;
+    if (condition && /^not\b/.test(condition.text.trim()) && IDENTITY.test(condition.text) && /\breturn\s+False\b|\braise\b/.test(field(node, 'consequence')?.text ?? '')) denials.push(node);
+    return true;
+  });
+  let found: Node | undefined;
+  walk(fn, (node) => {
+    if (found) return false;
+    if (node.type === 'function_definition' && node.id !== fn.id) return false;
+    if (node.type !== 'return_statement' || node.firstNamedChild?.text !== 'True') return true;
+    let guarded = denials.some((denial) => denial.endIndex <= node.startIndex);
+    for (let child: Node = node, parent = node.parent; parent && parent.id !== fn.id; child = parent, parent = parent.parent) {
+      if ((parent.type === 'if_statement' || parent.type === 'elif_clause') && field(parent, 'consequence')?.id === child.id) {
+        const condition = field(parent, 'condition');
+        if (condition && IDENTITY.test(condition.text) && !/^not\b/.test(condition.text.trim())) guarded = true;
+      }
+    }
+    if (!guarded) found = node;
+    return false;
+  });
+  return found;
+}
 const LOGIN_MIXINS = new Set(['LoginRequiredMixin', 'PermissionRequiredMixin', 'UserPassesTestMixin', 'StaffuserRequiredMixin', 'SuperuserRequiredMixin']);
 
 interface ListSetting {
@@ -718,6 +750,10 @@ class DjangoScan {
     if (actionPermissions) permissions = { module: view.module, node: actionPermissions, names: [] };
     const attribute = this.attribute(view, 'permission_classes');
     if (!permissions && attribute) permissions = { module: attribute.module, node: attribute.node, names: [] };
+    // A project subclass of DRF's token views (`class CustomAuthToken(ObtainAuthToken)`) keeps the
+    // library view's own `permission_classes = ()`, not the settings' default.
+    const library = permissions ? undefined : [...view.bases].find((base) => PUBLIC_VIEWS.has(base));
+    if (library) return [{ kind: 'public', mechanisms: ['none'], detail: `${library} declares its own empty permission_classes`, where: locate(view.module, view.node), scope: 'route' }];
     const authAttribute = this.attribute(view, 'authentication_classes');
     const authentication = authAttribute ? { module: authAttribute.module, node: authAttribute.node, names: [] } : undefined;
     return this.drfGuards(method, permissions, authentication);
@@ -808,10 +844,15 @@ class DjangoScan {
     const member = this.index.classMember(module, cls, 'has_permission');
     if (member?.kind !== 'def') return { kind: 'none', detail: `${name} only checks object permissions` };
     const text = member.node.text;
+    // `if isinstance(request.auth, AccessToken): return super().has_permission(...)` / `else: return True`:
+    // a request without credentials takes the branch that lets it through.
+    const through = unguardedTrue(member.node);
+    if (through) return { kind: 'unknown', detail: `${name}.has_permission returns True without checking the caller (${locate(member.module, through).file}:${locate(member.module, through).line})` };
     const readsIdentity = /is_authenticated|is_staff|is_superuser|request\.auth\b|has_perm|groups\.|request\.user\s+and\b|bool\(request\.user/.test(text);
     if (/SAFE_METHODS/.test(text) && SAFE.has(method)) return { kind: 'unknown', detail: `${name} lets safe methods through` };
-    if (readsIdentity) return { kind: 'protected', detail: name };
     const body = analyseBody(this.index, member.module, member.node);
+    if (!body.enforces && body.configGated !== undefined) return { kind: 'unknown', detail: `${name} checks the caller only when ${body.configGated} (a configuration setting, not the request)` };
+    if (readsIdentity) return { kind: 'protected', detail: name };
     if (body.enforces) return { kind: 'protected', detail: name, ...(body.mechanisms.size === 1 ? { mechanism: [...body.mechanisms][0] ?? 'unknown' } : {}) };
     return isAuthish(name) ? { kind: 'unknown', detail: `${name}.has_permission cannot be analysed` } : { kind: 'unknown', detail: `${name}.has_permission cannot be analysed` };
   }

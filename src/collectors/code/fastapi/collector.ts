@@ -811,6 +811,7 @@ class FastapiScan {
       const found = new Set([...mechanisms].filter((m) => m !== 'basic' || body.mechanisms.has('basic')));
       return { kind: 'auth', mechanisms: found.size > 0 ? found : new Set(['unknown']), detail: label, scopes };
     }
+    if (body.configGated !== undefined) return { kind: 'unknown', detail: `${label} rejects requests only when ${body.configGated} (a configuration setting, not the request)` };
     const unknown = subs.find((v): v is Extract<Verdict, { kind: 'unknown' }> => v.kind === 'unknown');
     if (unknown) return unknown;
     return isAuthish(label) ? { kind: 'unknown', detail: `${label} does not visibly reject requests` } : { kind: 'none' };

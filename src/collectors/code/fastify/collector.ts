@@ -382,7 +382,8 @@ class FastifyCollector {
     }
     if (handler) {
       const fact = this.auth.fromBody(handler.module, handler.node, 'check in the handler', true);
-      if (fact.verdict === 'auth') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
+      // `maybe`: the handler's check runs only under a configuration setting.
+      if (fact.verdict === 'auth' || fact.verdict === 'maybe') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
     }
     for (const method of route.methods) {
       const endpoint: CollectedEndpoint = {

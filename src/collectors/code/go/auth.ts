@@ -3,6 +3,7 @@ import type { AuthMechanism } from '../../../model/types.js';
 import { callArgs, field, named, parameterNames, statements, unwrap, walk } from './ast.js';
 import type { Env, GoDialect, Piece, Value } from './engine.js';
 import type { GoFile } from './program.js';
+import { configurationPart } from './configuration.js';
 
 /** Why a middleware provably rejects requests without credentials. */
 export interface Proof {
@@ -140,9 +141,12 @@ function guards(list: Node[], ctx: GuardContext): boolean {
     }
     if (statement.type === 'if_statement') {
       for (let branch: Node | undefined = statement; branch; ) {
+        // `if cfg.PrivateMode { … 401 }`: a denial under a condition on configuration, not on the request, proves nothing.
+        const condition = field(branch, 'condition');
         const consequence = field(branch, 'consequence');
-        if (consequence && denies(statements(consequence), ctx)) return true;
+        if (consequence && !(condition && configurationPart(condition, true) !== undefined) && denies(statements(consequence), ctx)) return true;
         const alternative = field(branch, 'alternative');
+        if (condition && configurationPart(condition, false) !== undefined) break;
         if (alternative?.type === 'block') {
           if (denies(statements(alternative), ctx)) return true;
           break;
@@ -636,6 +640,21 @@ export function credentialDoubt(piece: Piece, role: 'middleware' | 'handler'): s
   return doubtOf(value, label, 0);
 }
 
+/** The configuration condition of the first `if` whose configured side answers 401 (`if cfg.PrivateMode { … }`). */
+function configurationDenial(fn: Node): string | undefined {
+  let found: string | undefined;
+  walk(fn, (node) => {
+    if (found !== undefined) return false;
+    if (node.type !== 'if_statement') return true;
+    const condition = field(node, 'condition');
+    const consequence = field(node, 'consequence');
+    const part = condition ? configurationPart(condition, true) : undefined;
+    if (part !== undefined && consequence && signal(consequence, DENY_NAMES, DENY_STATUS)) found = part;
+    return true;
+  }, true);
+  return found;
+}
+
 function doubtOf(value: Value, label: string, depth: number): string | undefined {
   if (depth > 4) return `${label} wraps handlers too deeply to follow`;
   if (value.k === 'ext') {
@@ -652,6 +671,8 @@ function doubtOf(value: Value, label: string, depth: number): string | undefined
     return undefined;
   }
   if (value.k === 'func') {
+    const configured = configurationDenial(value.node);
+    if (configured !== undefined) return `${label} denies requests only when ${configured} (a configuration setting, not the request)`;
     if (!passesFirst(value) && CREDENTIAL.test(reach(value.node, value.file))) return `${label} reads credentials or answers 401/403 without provably rejecting every request that lacks them`;
     // A wrapper instance (`logRequests(http.HandlerFunc(s.handleBook))`): the handlers it calls from its maker are read too.
     const own = paramNames(value.node);

@@ -183,7 +183,11 @@ class GraphqlCollector {
     const current = unwrap(node);
     const where = locate(module.file, current);
     if (isFunction(current) || current.type === 'method_definition') {
-      if (rejectsWithoutCaller(current)) return { verdict: 'auth', mechanisms: ['unknown'], detail: 'context user checked in the resolver', where, scope: 'route' };
+      if (rejectsWithoutCaller(current)) {
+        const gated = this.auth.configurationGated(module, current);
+        if (gated === undefined) return { verdict: 'auth', mechanisms: ['unknown'], detail: 'context user checked in the resolver', where, scope: 'route' };
+        return { verdict: 'maybe', mechanisms: ['unknown'], detail: `the resolver rejects callers without a user only when ${gated} (a configuration setting, not the request)`, where, scope: 'route' };
+      }
       const fact = this.auth.fromBody(module, current, 'check in the resolver', true);
       return fact.verdict === 'none' ? undefined : { ...fact, where, scope: 'route' };
     }

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
 import { callArgs, callee, descendants, dottedName, field, isFunction, named, objectProperty, parameterNames, returnedValues, unwrap } from './ast.js';
+import { ConfigurationReader } from './configuration.js';
 import { bindLocals, bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
 import type { JsModule, ModuleGraph, Resolved } from './modules.js';
 import { externalName, evalString, evalStrings, evalTrue } from './values.js';
@@ -232,6 +233,8 @@ const REJECT_RE =
 const STRICT_REJECT_RE =
   /\b40[13]\b|Unauthori[sz]ed|Forbidden|UNAUTHENTICATED|AuthenticationError|unauthorized\s*\(|\.redirect\s*\(\s*['"`][^'"`]*(?:login|signin)|\bredirect\s*\(\s*['"`][^'"`]*(?:login|signin)/;
 
+const REJECTION_STATEMENTS: ReadonlySet<string> = new Set(['throw_statement', 'return_statement', 'expression_statement']);
+
 interface BodyFacts {
   mechanisms: Set<AuthMechanism>;
   /** A library call that rejects on its own (jwt.verify throws, passport.authenticate answers 401). */
@@ -249,7 +252,11 @@ export class AuthAnalyser {
   /** Set while a route's own handler is classified: a library call there serves the route, it is not a gate in front of it. */
   private handlerPosition = false;
 
-  constructor(private readonly graph: ModuleGraph) {}
+  readonly configuration: ConfigurationReader;
+
+  constructor(private readonly graph: ModuleGraph) {
+    this.configuration = new ConfigurationReader(graph);
+  }
 
   /**
    * A route whose whole handler is a library call (`passport.authenticate('google')`, `Scalar({...})`):
@@ -479,7 +486,11 @@ export class AuthAnalyser {
     const facts = this.facts(module, fn, 0);
     const mechanisms = [...facts.mechanisms];
     if (strict) {
-      if (facts.strictRejects && (mechanisms.length > 0 || facts.userCheck)) return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail };
+      if (facts.strictRejects && (mechanisms.length > 0 || facts.userCheck)) {
+        const gated = this.configurationGated(module, fn);
+        if (gated !== undefined) return { verdict: 'maybe', mechanisms: ['unknown'], detail: `${detail} rejects only when ${gated} (a configuration setting, not the request)` };
+        return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail };
+      }
       return NONE;
     }
     const looksLikeAuth = mechanisms.length > 0 || facts.userCheck || AUTHISH.test(name);
@@ -509,6 +520,10 @@ export class AuthAnalyser {
       const line = at ? ` (line ${at.node.startPosition.row + 1})` : '';
       return { verdict: 'optional', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail: `${detail} lets requests without valid credentials through${line}`, markers };
     }
+    const configured = result.continuations.find((continuation) => continuation.state === 'config');
+    if (configured) {
+      return { verdict: 'maybe', mechanisms: ['unknown'], detail: `${detail} checks credentials only when ${configured.condition ?? result.configurations[0] ?? 'a setting holds'} (a configuration setting, not the request)`, markers };
+    }
     if (states.includes('unknown')) return { ...maybe, markers };
     if (states.includes('route')) {
       // `if (request.url.startsWith('/api/auth/login')) return;`: protected everywhere else, when the test can be read.
@@ -521,6 +536,23 @@ export class AuthAnalyser {
     if (!states.includes('guarded')) return { ...maybe, markers };
     if (result.rejects && (looksLikeAuth || result.authReject)) return { verdict: 'auth', mechanisms: mechanisms.length ? mechanisms : ['unknown'], detail, markers };
     return { ...maybe, markers };
+  }
+
+  /**
+   * The configuration condition every rejection of a handler sits under (`if (config.privateMode) { if (!user) throw … }`),
+   * or undefined when one rejects whatever the settings: such a handler answers anonymous callers where the setting is off.
+   */
+  configurationGated(module: JsModule, fn: Node): string | undefined {
+    const rejections = descendants(fn, REJECTION_STATEMENTS).filter(
+      (statement) => STRICT_REJECT_RE.test(statement.text) && descendants(statement, REJECTION_STATEMENTS).length === 1,
+    );
+    let first: string | undefined;
+    for (const statement of rejections) {
+      const gated = this.configuration.gate(module, statement, fn);
+      if (gated === undefined) return undefined;
+      first ??= gated;
+    }
+    return first;
   }
 
   /** The route-metadata conditions under which a guard method lets the request through unchecked (`if (isPublic) return true`). */
@@ -620,6 +652,7 @@ export class AuthAnalyser {
 
   private hooks(module: JsModule, depth: number): GateHooks {
     return {
+      configuration: (condition, when) => this.configuration.gating(module, condition, when),
       selfRejecting: (call) => this.selfRejecting(module, call, depth),
       errorResult: (call, key) => this.errorResult(module, call, key, depth),
       passes: (call, index, rejectAt) => {

@@ -11,12 +11,12 @@ import { callArgs, callee, descendants, field, isFunction, named, objectProperty
  * `jwt.verify(token)`) was passed, `open` before; `route` / `marker` when only a test of the
  * request path or of route metadata (a public marker) let the request skip the check.
  */
-export type PathState = 'guarded' | 'open' | 'route' | 'marker' | 'unknown';
+export type PathState = 'guarded' | 'open' | 'route' | 'marker' | 'config' | 'unknown';
 
 export interface Continuation {
   state: PathState;
   node: Node;
-  /** For `marker` and `route`: the condition (with local values substituted) that skipped the check. */
+  /** For `marker`, `route` and `config`: the condition (with local values substituted) that skipped the check. */
   condition?: string;
   /** For `route`: the condition itself. */
   conditionNode?: Node;
@@ -48,6 +48,11 @@ export interface GateHooks {
   errorResult?(call: Node, key: string): boolean;
   /** A workspace function that receives the continuation as argument `index`: the states it continues in. */
   passes?(call: Node, index: number, rejectAt: readonly number[]): { states: PathState[]; rejects: boolean; authReject: boolean } | undefined;
+  /**
+   * The part of `condition` that reads configuration only (js/configuration.ts) and must hold for the condition to be
+   * `when`: a check on that side runs only on the deployments configured so.
+   */
+  configuration?(condition: Node, when: boolean): string | undefined;
 }
 
 export interface GateResult {
@@ -58,6 +63,8 @@ export interface GateResult {
   authReject: boolean;
   /** The function was read as a gate (it has a `next` parameter, or is a hook or guard). */
   style: 'next' | 'return';
+  /** The configuration conditions that let requests skip the check (state `config`), in source order. */
+  configurations: string[];
 }
 
 const NEXT_NAMES = /^(?:next|done|cb|callback|nextFn|proceed)$/;
@@ -97,6 +104,7 @@ export class Gate {
   readonly rejectNames = new Set<string>();
   private rejects = false;
   private authReject = false;
+  private readonly configurations: string[] = [];
 
   constructor(
     private readonly fn: Node,
@@ -110,7 +118,7 @@ export class Gate {
   analyse(): GateResult {
     const body = field(this.fn, 'body');
     const style = this.nextName ? 'next' : 'return';
-    if (!body) return { continuations: [], rejects: false, authReject: false, style };
+    if (!body) return { continuations: [], rejects: false, authReject: false, style, configurations: [] };
     let flow: Flow;
     if (body.type === 'statement_block') flow = this.block(named(body), 'open');
     else {
@@ -122,7 +130,7 @@ export class Gate {
     const continuations = flow.exits.flatMap((exit) => (exit.kind === 'continue' && exit.continuation ? [exit.continuation] : []));
     // A hook or guard that runs off its end lets the request through.
     if (style === 'return') for (const state of flow.fall) continuations.push({ state, node: body });
-    return { continuations, rejects: this.rejects, authReject: this.authReject, style };
+    return { continuations, rejects: this.rejects, authReject: this.authReject, style, configurations: this.configurations };
   }
 
   private returned(state: PathState, value: Node | undefined, site: Node): Exit {
@@ -268,7 +276,8 @@ export class Gate {
     const presence = condition ? userPresence(condition) : undefined;
     let yes = run(consequence, presence === true ? lift(state) : state);
     let no = run(alternative, presence === false ? lift(state) : state);
-    const kind = condition ? this.conditionKind(condition) : 'data';
+    const configured = condition ? this.hooks.configuration?.(condition, true) : undefined;
+    const kind = configured !== undefined && configured === unwrap(condition as Node).text ? 'config' : condition ? this.conditionKind(condition) : 'data';
     // `if (!req.query.id) return res.status(401)…`: a request parameter checked, whatever status answers it.
     const parameterOnly = kind === 'data' && condition !== undefined && REQUEST_PARAMETER.test(this.substituted(condition));
     if ((kind === 'data' && !parameterOnly) || kind === 'credential') {
@@ -280,10 +289,19 @@ export class Gate {
       // Only the request path, method or route metadata decided: the open side skipped the check for those routes.
       // `if (isPublic) return true;` / `if (url.startsWith('/login')) return next();` leave early; `if (!isPublic) { check }` checks on one side only.
       const tag: PathState = kind;
-      const text = condition ? this.substituted(condition) : undefined;
+      const text = condition ? (kind === 'config' ? unwrap(condition).text : this.substituted(condition)) : undefined;
+      if (kind === 'config' && text !== undefined) this.configurations.push(text);
       const checked = (flow: Flow): boolean => flow.fall.length > 0 && !flow.fall.includes('open');
       yes = retag(yes, tag, text, checked(no), condition);
       no = retag(no, tag, text, checked(yes), condition);
+    }
+    if (state === 'open' && condition && kind !== 'config') {
+      // `if (config.privateMode && !req.user) return res.status(401)…`: the check runs only where the setting holds.
+      const onYes = rejectOnly(yes) ? this.hooks.configuration?.(condition, true) : undefined;
+      const onNo = rejectOnly(no) ? this.hooks.configuration?.(condition, false) : undefined;
+      if (onYes !== undefined) no = retag(no, 'config', onYes, true, condition);
+      if (onNo !== undefined) yes = retag(yes, 'config', onNo, true, condition);
+      for (const text of [onYes, onNo]) if (text !== undefined) this.configurations.push(text);
     }
     return { fall: dedupe([...yes.fall, ...no.fall]), exits: [...yes.exits, ...no.exits] };
   }
@@ -430,6 +448,7 @@ export class Gate {
         const flow = body.type === 'statement_block' ? inner.block(named(body), start) : inner.expression(body, start);
         this.rejects ||= inner.rejects;
         this.authReject ||= inner.authReject;
+        this.configurations.push(...inner.configurations);
         exits.push(...flow.exits.filter((exit) => exit.kind !== 'respond'));
       }
       if (fall !== 'guarded' && this.hooks.selfRejecting(call)) fall = 'guarded';
@@ -464,6 +483,7 @@ export class Gate {
     const result = inner.analyse();
     this.rejects ||= result.rejects;
     this.authReject ||= result.authReject;
+    this.configurations.push(...result.configurations);
     const states = result.continuations.map((continuation) => (continuation.state === 'open' ? state : continuation.state));
     if (states.length === 0) return null;
     if (states.includes('open')) return 'open';

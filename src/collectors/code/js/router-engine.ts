@@ -578,7 +578,8 @@ export class RouterEngine {
       if (route.helper && route.helper.verdict !== 'none') facts.push({ ...route.helper, where: locate(module.file, route.site), scope: 'route' });
       if (handler) {
         const fact = this.auth.fromBody(handler.module, handler.node, 'check in the handler', true);
-        if (fact.verdict === 'auth') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
+        // `maybe`: the handler's check runs only under a configuration setting.
+        if (fact.verdict === 'auth' || fact.verdict === 'maybe') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
       } else if (handlerNode && unwrap(handlerNode).type === 'call_expression' && this.externalCall(module, unwrap(handlerNode))) {
         // `router.get('/auth/google', passport.authenticate('google'))`: a library middleware is the whole route.
         const fact = this.auth.classifyHandler(module, handlerNode);

@@ -84,6 +84,8 @@ class NextCollector {
           const early = handler.branchAt !== undefined && checkAt >= 0 && handler.branchAt < checkAt;
           if (fact.verdict === 'auth' && early) facts.push({ ...fact, verdict: 'maybe', mechanisms: ['unknown'], detail: `the ${handler.method} branch may return before the session check`, where: locate(handler.fn.module.file, handler.fn.node), scope: 'route' });
           else if (fact.verdict === 'auth') facts.push({ ...fact, where: locate(handler.fn.module.file, handler.fn.node), scope: 'route' });
+          // The handler's check runs only under a configuration setting.
+          else if (strict.verdict === 'maybe') facts.push({ ...strict, where: locate(handler.fn.module.file, handler.fn.node), scope: 'route' });
         }
         if (undecidable && middleware) facts.push({ ...middleware, verdict: 'maybe', mechanisms: ['unknown'], detail: `${middleware.detail} (matcher not understood)` });
         const endpoint: CollectedEndpoint = {

@@ -23,6 +23,9 @@ export function resolverGuards(index: PyIndex, module: PyModule, fn: Node): Guar
   if (body.enforces && IDENTITY.test(fn.text)) {
     const mechanisms: AuthMechanism[] = body.mechanisms.size > 0 ? [...body.mechanisms] : ['unknown'];
     guards.push({ kind: 'protected', mechanisms, detail: `${field(fn, 'name')?.text ?? 'resolver'}() rejects anonymous callers`, where: locate(module, fn), scope: 'route' });
+  } else if (body.configGated !== undefined && IDENTITY.test(fn.text)) {
+    const detail = `${field(fn, 'name')?.text ?? 'resolver'}() rejects anonymous callers only when ${body.configGated} (a configuration setting, not the request)`;
+    guards.push({ kind: 'unknown', mechanisms: ['unknown'], detail, where: locate(module, fn), scope: 'route' });
   }
   return guards;
 }

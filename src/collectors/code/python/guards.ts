@@ -4,6 +4,7 @@ import { argument, callArgs, calleeName, dotted, field, lastSegment, unwrap, wal
 import type { PyIndex, PyModule, Resolved } from './project.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 import { lookupTable } from '../../../analysis/lookup.js';
+import { configurationGate } from './configuration.js';
 
 /** Where a node stands, with its end: checks tie findings to the handler whose span encloses them. */
 export function locate(module: PyModule, node: Node): Location {
@@ -86,6 +87,11 @@ export interface BodyAnalysis {
   mechanisms: Set<AuthMechanism>;
   /** Reads the request path or endpoint: the rejection is conditional on which route is hit. */
   routeConditional: boolean;
+  /**
+   * When every rejection sits under a condition on configuration (`if settings.PRIVATE_MODE:`), that condition:
+   * the code rejects nothing where the setting is off, so `enforces` stays false.
+   */
+  configGated?: string;
 }
 
 const REJECT_EXCEPTIONS = /^(Unauthorized|Forbidden|PermissionDenied|NotAuthenticated|AuthenticationFailed|AuthenticationError|AuthError|Unauthenticated|PermissionError|NoAuthorizationError|InvalidTokenError|HTTPUnauthorized|HTTPForbidden)$/;
@@ -112,17 +118,22 @@ export function analyseBody(index: PyIndex, module: PyModule, root: Node, depth 
   index.memo.set(key, result);
   const text = root.text;
   markMechanisms(text, result.mechanisms);
+  const mark = (node: Node, inner?: string): void => {
+    const gate = configurationGate(index, module, node, root) ?? inner;
+    if (gate === undefined) result.enforces = true;
+    else result.configGated ??= gate;
+  };
   if (/request\.(endpoint|path|url_rule|url|full_path|method)\b|request\.scope\[["']path|request\.url\.path/.test(text)) result.routeConditional = true;
   walk(root, (node) => {
     if (node.type === 'raise_statement') {
       const raised = node.firstNamedChild;
       const name = raised ? lastSegment(raised.type === 'call' ? (calleeName(raised) ?? '') : (dotted(raised) ?? '')) : '';
-      if (REJECT_EXCEPTIONS.test(name) || REJECT_TEXT.test(node.text)) result.enforces = true;
+      if (REJECT_EXCEPTIONS.test(name) || REJECT_TEXT.test(node.text)) mark(node);
       return false;
     }
     if (node.type === 'return_statement') {
       if (/\b(401|403)\b|HTTP_401|HTTP_403|UNAUTHORIZED|FORBIDDEN|redirect_to_login|HttpResponseForbidden|login_manager\.unauthorized|url_for\(\s*["'][\w.]*login|(redirect|reverse)\(\s*["'][\w.:-]*login/.test(node.text)) {
-        result.enforces = true;
+        mark(node);
       }
       return true;
     }
@@ -132,19 +143,20 @@ export function analyseBody(index: PyIndex, module: PyModule, root: Node, depth 
       const args = callArgs(node);
       if (last === 'abort') {
         const first = args.positional[0];
-        if (first && /\b(401|403)\b|UNAUTHORIZED|FORBIDDEN/.test(first.text)) result.enforces = true;
+        if (first && /\b(401|403)\b|UNAUTHORIZED|FORBIDDEN/.test(first.text)) mark(node);
       } else if (REJECT_RESPONSES.test(last)) {
-        result.enforces = true;
+        mark(node);
       } else if (last === 'verify_jwt_in_request') {
         const optional = args.keywords.get('optional');
-        if (optional?.text !== 'True') result.enforces = true;
+        if (optional?.text !== 'True') mark(node);
         result.mechanisms.add('jwt');
       } else if (depth < 2 && name !== '') {
         const fn = field(node, 'function');
         const resolved = fn ? index.resolveExpr(module, fn) : undefined;
         if (resolved?.kind === 'def' && resolved.node.type === 'function_definition' && resolved.node.id !== root.id) {
           const inner = analyseBody(index, resolved.module, resolved.node, depth + 1);
-          if (inner.enforces) result.enforces = true;
+          if (inner.enforces) mark(node);
+          else if (inner.configGated !== undefined) mark(node, inner.configGated);
           for (const mechanism of inner.mechanisms) result.mechanisms.add(mechanism);
         }
       }
@@ -247,6 +259,7 @@ export function classifyDecorator(index: PyIndex, module: PyModule, expression: 
       if (bypass) return { kind: 'unknown', detail: `@${name} rejects requests only on some paths (${bypass})` };
       return { kind: 'guard', mechanisms: analysis.mechanisms.size > 0 ? [...analysis.mechanisms] : ['unknown'], detail: `@${name} rejects unauthenticated requests` };
     }
+    if (analysis.configGated !== undefined) return { kind: 'unknown', detail: `@${name} rejects requests only when ${analysis.configGated} (a configuration setting, not the request)` };
     return isAuthish(last) ? { kind: 'unknown', detail: `@${name} does not visibly reject requests` } : { kind: 'none' };
   }
   const qualified = resolved?.kind === 'external' ? resolved.qualified : name;
@@ -300,7 +313,10 @@ export function hookGuard(index: PyIndex, module: PyModule, fn: Node, scope: Evi
   const analysis = analyseBody(index, module, fn);
   const name = field(fn, 'name')?.text ?? 'hook';
   const where = locate(module, fn);
-  if (!analysis.enforces) return [];
+  if (!analysis.enforces) {
+    if (analysis.configGated === undefined) return [];
+    return [{ kind: 'unknown', mechanisms: ['unknown'], detail: `${name}() rejects requests only when ${analysis.configGated} (a configuration setting, not the request)`, where, scope }];
+  }
   if (analysis.routeConditional) {
     // The hook exempts some routes by path or endpoint: only an explicit public marker says which.
     return hasPublicMarker ? [] : [{ kind: 'unknown', mechanisms: ['unknown'], detail: `${name}() rejects requests on some routes only`, where, scope }];
