@@ -322,9 +322,18 @@ class NestCollector {
     if (rule.middlewares.length > 0) this.consumerRules.push(rule);
   }
 
-  private routeRefs(module: JsModule, args: readonly Node[]): RouteRef[] {
+  private routeRefs(module: JsModule, args: readonly Node[], depth = 0): RouteRef[] {
     return args.flatMap((arg): RouteRef[] => {
       const node = unwrap(arg);
+      // `forRoutes(...authenticatedControllers)` / `forRoutes(controllers)`: the controllers of a list declared elsewhere.
+      if (node.type === 'array') return depth > 4 ? [] : this.routeRefs(module, named(node), depth + 1);
+      const listed = node.type === 'spread_element' ? named(node)[0] : node.type === 'identifier' && /^[a-z]/.test(node.text) ? node : undefined;
+      if (listed) {
+        const resolved = depth > 4 ? undefined : this.graph.resolve(module, listed);
+        const value = resolved?.kind === 'node' ? unwrap(resolved.node) : undefined;
+        if (resolved?.kind === 'node' && value?.type === 'array') return this.routeRefs(resolved.module, named(value), depth + 1);
+        if (node.type === 'spread_element') return [];
+      }
       if (node.type === 'identifier' && !/^[a-z]/.test(node.text) && evalString(this.graph, module, node) === undefined) return [{ controller: node.text }];
       if (node.type === 'object') {
         const path = objectProperty(node, 'path');
