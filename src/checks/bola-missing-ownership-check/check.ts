@@ -4,7 +4,6 @@ import { snippetOf } from '../../analysis/code.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { rubyObjectAccesses } from './ruby.js';
-import { phpObjectAccesses, symfonyObjectAccesses } from './php.js';
 import { goObjectAccesses } from './go.js';
 import { javaObjectAccesses } from './java.js';
 import { kotlinObjectAccesses } from './kotlin.js';
@@ -12,6 +11,10 @@ import { csharpObjectAccesses } from './csharp.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
+import { objectAccessProviders } from '../../collectors/code/plugins.js';
+
+/** The message for an object the framework loads before the action runs. */
+const LOADER_MESSAGES = { 'route-binding': 'binding', 'entity-argument': 'entityArgument', 'api-item': 'apiItem' } as const;
 
 function exposed(endpoint: Endpoint): boolean {
   if (endpoint.auth.state === 'public') return false;
@@ -49,10 +52,16 @@ export default defineCheck({
     for (const hit of rubyObjectAccesses(ctx)) {
       report({ messageId: hit.write ? 'write' : 'read', data: { call: `${hit.node.text.split('(')[0] ?? ''}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
     }
-    for (const hit of [...phpObjectAccesses(ctx), ...symfonyObjectAccesses(ctx)]) {
-      const call = hit.framework === 'api-platform' ? `${hit.node.text.split('(')[0] ?? ''}(…)` : hit.binding ? hit.node.text : `${hit.node.text.split('(')[0] ?? ''}(…)`;
-      const others = hit.alsoIn?.length ? ` (nor in ${hit.alsoIn.map((action) => `\`${action}\``).join(', ')} of the same controller)` : '';
-      report({ messageId: hit.binding ? (hit.framework === 'symfony' ? 'entityArgument' : hit.framework === 'api-platform' ? 'apiItem' : 'binding') : hit.write ? 'write' : 'read', data: { call, model: `\`${hit.model}\``, id: hit.id, others }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
+    // The frameworks' own unchecked loads (Eloquent, Doctrine, route-model binding, entity arguments, API Platform items).
+    const languages = new Set(ctx.sources.map((source) => source.language));
+    for (const provider of objectAccessProviders()) {
+      if (!provider.languages.some((language) => languages.has(language))) continue;
+      for (const hit of provider.accesses(ctx)) {
+        const call = hit.loader === 'route-binding' || hit.loader === 'entity-argument' ? hit.node.text : `${hit.node.text.split('(')[0] ?? ''}(…)`;
+        const others = hit.alsoIn?.length ? ` (nor in ${hit.alsoIn.map((action) => `\`${action}\``).join(', ')} of the same controller)` : '';
+        const messageId = hit.loader ? LOADER_MESSAGES[hit.loader] : hit.write ? 'write' : 'read';
+        report({ messageId, data: { call, model: `\`${hit.model}\``, id: hit.id, others }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
+      }
     }
     const reported = new Set<string>();
     for (const endpoint of codeEndpoints(ctx)) {

@@ -32,6 +32,8 @@ import type { CodeCollector } from './collector.js';
  * - `webhookSender`: a service that signs the webhooks it sends (its SDK's modules, verification calls, headers).
  * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
  *   loads stored records, names the model it reads and declares models.
+ * - `objectAccess`: the stored objects the framework's handlers load by an id the client chose with no
+ *   ownership check (its ORM's lookups, route-model binding, argument resolvers), for bola-missing-ownership-check.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -51,6 +53,7 @@ export interface FrameworkPlugin {
   goRequest?: GoRequestProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
+  objectAccess?: ObjectAccessProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -413,4 +416,38 @@ export interface WebhookSenderProvider {
   verifiers?: readonly string[];
   /** Request headers only the service's deliveries carry (`x-hub-`, `svix-`); case-insensitive. */
   headers?: readonly string[];
+}
+
+/**
+ * An object a framework's handler loads by an id the client chose, with nothing in the action, its class or
+ * its route that checks a policy or compares the object's owner with the caller.
+ */
+export interface ObjectAccess {
+  source: SourceFile;
+  /** The loading call, the handler parameter the framework binds, or the operation that serves the object. */
+  node: Node;
+  /** The model's class name. */
+  model: string;
+  /** Where the id comes from (`{invoice}`, `route parameter $id`, `$request->input('id')`). */
+  id: string;
+  write: boolean;
+  endpoint: Endpoint;
+  /**
+   * Who loads the object when the action does not: the framework binds a route parameter to a model
+   * (`route-binding`, Laravel), resolves an entity argument (`entity-argument`, Symfony) or serves an
+   * item operation (`api-item`, API Platform).
+   */
+  loader?: 'route-binding' | 'entity-argument' | 'api-item';
+  /** For a binding: the other actions of the controller that take the same model unchecked. */
+  alsoIn?: string[];
+}
+
+/**
+ * A framework's unchecked object loads (its ORM's finders, route-model binding, entity argument resolvers),
+ * found on its own endpoints and models. bola-missing-ownership-check reports every provider's accesses for
+ * the languages of the audited sources, in registry order.
+ */
+export interface ObjectAccessProvider {
+  languages: readonly SourceLanguage[];
+  accesses(ctx: CheckContext): ObjectAccess[];
 }

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, ObjectAccessProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -63,6 +63,8 @@ import { pythonJwtLibraries } from './python/jwt.js';
 import { pythonTransportLibraries } from './python/transport.js';
 import { springRateLimit } from './spring/rate-limit.js';
 import { ktorRateLimit } from './ktor/rate-limit.js';
+import { laravelObjectAccess } from './laravel/object-access.js';
+import { symfonyObjectAccess } from './symfony/object-access.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -178,6 +180,12 @@ const requests: Record<string, RequestSourceProvider> = {
   nextjs: nextRequest,
 };
 
+/** Frameworks whose handlers load objects by a client's id in ways only the framework knows (its ORM, its argument binding). */
+const objectAccesses: Record<string, ObjectAccessProvider> = {
+  laravel: laravelObjectAccess,
+  symfony: symfonyObjectAccess,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -190,6 +198,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const dataAccess = dataAccesses[entry.id];
     const goRequest = goRequests[entry.id];
     const request = requests[entry.id];
+    const objectAccess = objectAccesses[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -202,6 +211,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(dataAccess ? { dataAccess } : {}),
       ...(goRequest ? { goRequest } : {}),
       ...(request ? { request } : {}),
+      ...(objectAccess ? { objectAccess } : {}),
     };
   }),
 ];
@@ -285,4 +295,12 @@ export function requestSourceProviders(): readonly RequestSourceProvider[] {
 /** Every webhook-signing service's provider, in registry order. */
 export function webhookSenderProviders(): readonly WebhookSenderProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.webhookSender ? [plugin.webhookSender] : []));
+}
+
+let objectAccessList: ObjectAccessProvider[] | undefined;
+
+/** Every distinct object-access provider, in registry order. */
+export function objectAccessProviders(): readonly ObjectAccessProvider[] {
+  objectAccessList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.objectAccess ? [plugin.objectAccess] : [])))];
+  return objectAccessList;
 }
