@@ -159,7 +159,14 @@ function collectApp(rubyFiles: SourceFile[], project: { dependencies: Record<str
       const call = model?.calls.find(({ node }) => callName(node) === 'devise');
       if (!call) return ['sessions', 'passwords', 'registrations'];
       const args = callArgs(call.node).positional;
-      if (args.some((arg) => literal(arg) === undefined)) {
+      // `devise :database_authenticatable, :registerable, *(:confirmable if ENV['REQUIRE_CONFIRMED_EMAIL'] == 'true')`:
+      // the literal modules are on; the ones a splat adds under a condition are off in the default configuration.
+      const conditional = args.filter((arg) => literal(arg) === undefined);
+      if (conditional.length > 0 && conditional.every((arg) => arg.type === 'splat_argument' && /^\*\s*\(?\s*\[?\s*:\w+/.test(arg.text) && /\b(if|unless)\b|\?/.test(arg.text))) {
+        walker.diagnostics.push({ level: 'info', source: 'collector:rails', file: call.file.file, line: call.node.startPosition.row + 1, message: `Devise modules of ${model?.fqn ?? resource} added under a condition (${conditional.map((arg) => arg.text).join(', ')}) are off in the default configuration; their routes are not listed.` });
+        return args.map((arg) => DEVISE_MODULES[literal(arg) ?? '']).filter((m): m is string => m !== undefined);
+      }
+      if (conditional.length > 0) {
         // `devise(*Config.modules)`: the modules are chosen at run time. Sign-in (database_authenticatable) is the one every
         // form login has; a module whose column the model or the schema declares (`field :reset_password_token`,
         // `t.string "reset_password_token"`) is on, and so is omniauthable when the initializer configures providers.

@@ -387,7 +387,9 @@ export class RailsRouteWalker {
       if (want('sessions')) {
         this.add(file, node, ['GET'], joinRails(base, pn('sign_in', 'sign_in')), { devise: devise('sessions'), action: 'new' });
         this.add(file, node, ['POST'], joinRails(base, pn('sign_in', 'sign_in')), { devise: devise('sessions'), action: 'create' });
-        this.add(file, node, ['DELETE'], joinRails(base, pn('sign_out', 'sign_out')), { devise: devise('sessions'), action: 'destroy' });
+        // `sign_out_via: [:post, :delete]` (Devise's default :delete).
+        const via = literalList(args.options.get('sign_out_via')).values.map((verb) => verb.toUpperCase()).filter((verb) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(verb));
+        this.add(file, node, via.length > 0 ? via : ['DELETE'], joinRails(base, pn('sign_out', 'sign_out')), { devise: devise('sessions'), action: 'destroy' });
       }
       if (want('passwords')) {
         const p = joinRails(base, pn('password', 'password'));
