@@ -34,6 +34,7 @@ import type { CodeCollector } from './collector.js';
  *   loads stored records, names the model it reads and declares models.
  * - `objectAccess`: the stored objects the framework's handlers load by an id the client chose with no
  *   ownership check (its ORM's lookups, route-model binding, argument resolvers), for bola-missing-ownership-check.
+ * - `csrf`: the routes that keep a cookie session while the framework's CSRF protection is off for them.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -54,6 +55,7 @@ export interface FrameworkPlugin {
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   objectAccess?: ObjectAccessProvider;
+  csrf?: CsrfProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -450,4 +452,26 @@ export interface ObjectAccess {
 export interface ObjectAccessProvider {
   languages: readonly SourceLanguage[];
   accesses(ctx: CheckContext): ObjectAccess[];
+}
+
+/**
+ * A finding a framework's section hands a check as it is: one of the section's messages with its data, at
+ * a node of a source (the evidence is the node's text unless `snippet` says otherwise) or at a location
+ * with its snippet (configuration a plugin read).
+ */
+export type FrameworkFinding = { messageId: string; data?: Record<string, string | number> } & (
+  | { source: SourceFile; node: Node; snippet?: string }
+  | { location: Location; snippet: string }
+);
+
+/**
+ * A framework's CSRF gaps: state-changing routes that act as the user of a cookie session while the
+ * framework's CSRF protection is turned off for them (Rails' `skip_before_action :verify_authenticity_token`,
+ * Spring Security's `csrf().disable()` with a form login). The check csrf-disabled-with-session-auth
+ * reports every provider's gaps with the provider's messages.
+ */
+export interface CsrfProvider {
+  /** Message templates of the provider's findings, by id (each a sentence, ids unique across providers). */
+  messages: Readonly<Record<string, string>>;
+  gaps(ctx: CheckContext): FrameworkFinding[];
 }

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, ObjectAccessProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, ObjectAccessProvider, CsrfProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -65,6 +65,8 @@ import { springRateLimit } from './spring/rate-limit.js';
 import { ktorRateLimit } from './ktor/rate-limit.js';
 import { laravelObjectAccess } from './laravel/object-access.js';
 import { symfonyObjectAccess } from './symfony/object-access.js';
+import { railsCsrf } from './rails/csrf.js';
+import { springCsrf } from './spring/csrf.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -186,6 +188,12 @@ const objectAccesses: Record<string, ObjectAccessProvider> = {
   symfony: symfonyObjectAccess,
 };
 
+/** Frameworks whose CSRF protection can be turned off for routes that keep a cookie session. */
+const csrfs: Record<string, CsrfProvider> = {
+  rails: railsCsrf,
+  spring: springCsrf,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -199,6 +207,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const goRequest = goRequests[entry.id];
     const request = requests[entry.id];
     const objectAccess = objectAccesses[entry.id];
+    const csrf = csrfs[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -212,6 +221,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(goRequest ? { goRequest } : {}),
       ...(request ? { request } : {}),
       ...(objectAccess ? { objectAccess } : {}),
+      ...(csrf ? { csrf } : {}),
     };
   }),
 ];
@@ -303,4 +313,12 @@ let objectAccessList: ObjectAccessProvider[] | undefined;
 export function objectAccessProviders(): readonly ObjectAccessProvider[] {
   objectAccessList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.objectAccess ? [plugin.objectAccess] : [])))];
   return objectAccessList;
+}
+
+let csrfList: CsrfProvider[] | undefined;
+
+/** Every distinct CSRF provider, in registry order. */
+export function csrfProviders(): readonly CsrfProvider[] {
+  csrfList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.csrf ? [plugin.csrf] : [])))];
+  return csrfList;
 }

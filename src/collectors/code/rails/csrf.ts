@@ -5,15 +5,17 @@
  * application `current_user` that reads `session[...]` or signed cookies. An action that skips CSRF
  * and authenticates only with an API key or bearer token is not a gap; nor is
  * `protect_from_forgery with: :null_session`, which empties the session of unverified requests.
+ * Read by csrf-disabled-with-session-auth through the plugin's `csrf` section.
  */
-import type { CheckContext, SourceFile } from '../../engine/context.js';
-import type { Node } from '../../parsing/parser.js';
-import { callArgs, callName, field, kids, literal, literalList, walk } from '../../collectors/code/ruby/ast.js';
-import { RubyProject, type RubyScope } from '../../collectors/code/ruby/project.js';
+import type { CheckContext, SourceFile } from '../../../engine/context.js';
+import type { Node } from '../../../parsing/parser.js';
+import type { CsrfProvider, FrameworkFinding } from '../plugin.js';
+import { callArgs, callName, field, kids, literal, literalList, walk } from '../ruby/ast.js';
+import { RubyProject, type RubyScope } from '../ruby/project.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export interface RailsCsrfGap {
+interface RailsCsrfGap {
   source: SourceFile;
   node: Node;
   /** `POST /x`, … the session-using routes left without CSRF protection. */
@@ -111,7 +113,7 @@ function sessionUse(project: RubyProject, chain: readonly RubyScope[], body: Nod
   return found;
 }
 
-export function railsCsrfGaps(ctx: CheckContext): RailsCsrfGap[] {
+function railsCsrfGaps(ctx: CheckContext): RailsCsrfGap[] {
   if (!ctx.sources.some((source) => source.language === 'ruby' && /verify_authenticity_token|skip_forgery_protection/.test(source.text))) return [];
   const project = new RubyProject(ctx.sources);
   const devise = (ctx.project.dependencies.rubygems ?? []).includes('devise') || project.files.some((file) => /\bdevise_for\b/.test(file.text));
@@ -151,3 +153,15 @@ export function railsCsrfGaps(ctx: CheckContext): RailsCsrfGap[] {
   }
   return [...gaps.values()];
 }
+
+export const railsCsrf: CsrfProvider = {
+  messages: {
+    rails: '`{{skip}}` turns CSRF protection off for {{routes}}, which act as the user of the session cookie (`{{via}}`).',
+  },
+  gaps(ctx: CheckContext): FrameworkFinding[] {
+    return railsCsrfGaps(ctx).map((gap) => {
+      const routes = gap.routes.length > 3 ? `${gap.routes.slice(0, 3).map((route) => `\`${route}\``).join(', ')} and ${gap.routes.length - 3} more` : gap.routes.map((route) => `\`${route}\``).join(', ');
+      return { messageId: 'rails', data: { skip: gap.node.text.split('\n')[0] ?? '', routes, via: gap.via }, source: gap.source, node: gap.node };
+    });
+  },
+};
