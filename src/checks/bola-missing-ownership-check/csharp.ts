@@ -245,7 +245,20 @@ function implementations(project: CsProject, type: string, from: CsFile): CsClas
   const cls = project.classOf(type, from);
   if (!cls) return [];
   if (cls.node.type !== 'interface_declaration') return [cls];
-  return project.classes.filter((each) => each.node.type !== 'interface_declaration' && each.bases.includes(cls.name));
+  let index = implementorsByBase.get(project);
+  if (!index) {
+    index = new Map();
+    for (const each of project.classes) {
+      if (each.node.type === 'interface_declaration') continue;
+      for (const base of new Set(each.bases)) {
+        const list = index.get(base);
+        if (list) list.push(each);
+        else index.set(base, [each]);
+      }
+    }
+    implementorsByBase.set(project, index);
+  }
+  return [...(index.get(cls.name) ?? [])];
 }
 
 function typeParameters(cls: CsClass): string[] {
@@ -316,7 +329,7 @@ function requestHandlers(project: CsProject, type: string): CsMethod[] {
  * handler of a request built with the id (`_mediator.Send(new GetOrderQuery(id))`).
  */
 function hopsFrom(project: CsProject, fn: Node, ids: ReadonlySet<string>, typeArguments: ReadonlyMap<string, string>): { call: Node; written: string; hops: Hop[] }[] {
-  const file = project.files.find((each) => each.source.tree.rootNode.id === root(fn).id);
+  const file = fileOf(project, fn);
   if (!file) return [];
   const cls = enclosingClass(project, file, fn);
   const out: { call: Node; written: string; hops: Hop[] }[] = [];
@@ -366,6 +379,26 @@ function root(node: Node): Node {
   return current;
 }
 
+/** Each project's files by the id of their tree's root, built once (a scan of every file per handler was quadratic). */
+const filesByRoot = new WeakMap<CsProject, Map<number, CsFile>>();
+
+/** The project file a node sits in. */
+function fileOf(project: CsProject, node: Node): CsFile | undefined {
+  let index = filesByRoot.get(project);
+  if (!index) {
+    index = new Map();
+    for (const file of project.files) {
+      const id = file.source.tree.rootNode.id;
+      if (!index.has(id)) index.set(id, file);
+    }
+    filesByRoot.set(project, index);
+  }
+  return index.get(root(node).id);
+}
+
+/** Each project's non-interface classes by the base types they name, in project order, built once. */
+const implementorsByBase = new WeakMap<CsProject, Map<string, CsClass[]>>();
+
 /**
  * The unscoped lookups a call reaches through project methods (at most three hops), unless a method on
  * the way reads the caller (an owner filter, a current-user service, `AuthorizeAsync`).
@@ -401,7 +434,9 @@ export function csharpObjectAccesses(sources: readonly SourceFile[], endpoints: 
   const byFile = new Map<string, Endpoint[]>();
   for (const endpoint of candidates) {
     const file = endpoint.handler?.file ?? '';
-    byFile.set(file, [...(byFile.get(file) ?? []), endpoint]);
+    const list = byFile.get(file);
+    if (list) list.push(endpoint);
+    else byFile.set(file, [endpoint]);
   }
   const out: CsObjectAccess[] = [];
   const seen = new Set<number>();

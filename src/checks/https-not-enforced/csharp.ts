@@ -122,9 +122,22 @@ export function csharpHttpsApps(ctx: CheckContext, deployed: () => boolean): CsH
   if (serving.length === 0) return [];
   const dirs = [...new Set(entries.map((source) => directoryOf(source.file)))].sort((a, b) => b.length - a.length);
   const inDir = (file: string, dir: string): boolean => dir === '' || file.startsWith(`${dir}/`);
-  const owner = (file: string): string | undefined => dirs.find((dir) => inDir(file, dir));
+  // Each file's application directory, found once (the apps × files × endpoints scans were quadratic in a unit's apps).
+  const owners = new Map<string, string | undefined>();
+  const owner = (file: string): string | undefined => {
+    if (!owners.has(file)) owners.set(file, dirs.find((dir) => inDir(file, dir)));
+    return owners.get(file);
+  };
+  const byOwner = new Map<string | undefined, SourceFile[]>();
+  for (const source of sources) {
+    const dir = owner(source.file);
+    const list = byOwner.get(dir);
+    if (list) list.push(source);
+    else byOwner.set(dir, [source]);
+  }
+  const servingOwners = new Set(serving.map(owner));
   // Files outside every application directory are shared libraries (a pipeline extension method may live there).
-  const libraryEnforces = sources.some((source) => owner(source.file) === undefined && enforces(source));
+  const libraryEnforces = (byOwner.get(undefined) ?? []).some(enforces);
   const aspire = aspireServices(ctx.sources.filter((source) => source.language === 'csharp'));
   const out: CsHttpsApp[] = [];
   for (const dir of dirs) {
@@ -133,9 +146,9 @@ export function csharpHttpsApps(ctx: CheckContext, deployed: () => boolean): CsH
     const project = normalised(dir);
     const service = aspire ? [...aspire].find(([name]) => project === name || project.endsWith(`.${name}`)) : undefined;
     if (service && !service[1]) continue;
-    const own = sources.filter((source) => owner(source.file) === dir);
+    const own = byOwner.get(dir) ?? [];
     // An app without routes of its own (a worker, a Blazor host apisec reads no route of) is not reported.
-    if (!serving.some((file) => owner(file) === dir || (owner(file) === undefined && dirs.length === 1))) continue;
+    if (!servingOwners.has(dir) && !(servingOwners.has(undefined) && dirs.length === 1)) continue;
     if (libraryEnforces || own.some(enforces)) continue;
     // Minimal hosting first; a Startup class's Configure otherwise.
     const pipelines = own.flatMap((source) => {

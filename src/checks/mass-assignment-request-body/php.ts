@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { PRIVILEGED } from '../../analysis/code-authz.js';
-import { callArguments, callName, field, kids, literalString, arrayEntries, unwrap, walk } from '../../collectors/code/php/ast.js';
+import { callArguments, callName, field, kids, literalString, arrayEntries, unwrap } from '../../collectors/code/php/ast.js';
 import { PhpProject, type PhpClass, type PhpFile } from '../../collectors/code/php/project.js';
 import { enclosingFunction } from '../../collectors/code/php/requests.js';
+import { phpCalls } from '../../collectors/code/php/sinks.js';
 import type { SourceFile } from '../../engine/context.js';
 
 const STATIC_SINKS = new Set(['create', 'forceCreate', 'firstOrCreate', 'updateOrCreate', 'make', 'insert']);
@@ -80,21 +81,21 @@ export function phpMassAssignments(sources: readonly SourceFile[]): PhpMassAssig
   const project = new PhpProject(sources);
   const out: PhpMassAssignment[] = [];
   for (const file of project.files.values()) {
-    walk(file.source.tree.rootNode, (node) => {
+    // The file's calls and `new`s, listed once for every PHP check (a `new` of no written class has no model).
+    for (const { node } of phpCalls(file.source.tree.rootNode)) {
       const isStatic = node.type === 'scoped_call_expression' && STATIC_SINKS.has(callName(node) ?? '');
       const isMember = node.type === 'member_call_expression' && MEMBER_SINKS.has(callName(node) ?? '');
       const isNew = node.type === 'object_creation_expression';
-      if (!isStatic && !isMember && !isNew) return true;
+      if (!isStatic && !isMember && !isNew) continue;
       const args = isNew ? kids(kids(node).find((child) => child.type === 'arguments') ?? node).map((arg) => kids(arg).pop()).filter((n): n is Node => n !== undefined) : callArguments(node).map((arg) => arg.value);
       const body = args.find(isWholeBody);
-      if (!body) return true;
+      if (!body) continue;
       const model = modelOf(project, file, node);
-      if (!model) return true;
+      if (!model) continue;
       const fields = exposed(model, project, FORCED.has(callName(node) ?? ''));
-      if (fields === undefined) return true;
+      if (fields === undefined) continue;
       out.push({ source: file.source, call: node, body: body.text, model: model.name, fields });
-      return true;
-    });
+    }
   }
   return out;
 }

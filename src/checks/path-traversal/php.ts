@@ -120,7 +120,8 @@ export function phpPathTraversals(sources: readonly SourceFile[]): PhpPathHit[] 
     if (source.language !== 'php') continue;
     const root = source.tree.rootNode;
     const includes: PhpCallSite[] = [];
-    walk(root, (node) => {
+    // An include or require is written with its (case-insensitive) keyword: a file without one has none to find.
+    if (/include|require/i.test(source.text)) walk(root, (node) => {
       if (/^(include|include_once|require|require_once)_expression$/.test(node.type)) {
         const value = node.namedChildren[0];
         if (value) includes.push({ node, name: node.type.replace('_expression', ''), kind: 'function', args: [{ value, spread: false }] });

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { callArguments, callName, field, kids, unwrap, walk } from '../../collectors/code/php/ast.js';
 import { enclosingFunction, requestOrigin } from '../../collectors/code/php/requests.js';
+import { phpCalls } from '../../collectors/code/php/sinks.js';
 import type { SourceFile } from '../../engine/context.js';
 
 /** Laravel's DB facade methods whose first argument is SQL. */
@@ -77,20 +78,20 @@ export function phpSqlInjections(sources: readonly SourceFile[]): PhpSqlHit[] {
   const hits: PhpSqlHit[] = [];
   for (const source of sources) {
     if (source.language !== 'php') continue;
-    walk(source.tree.rootNode, (node) => {
-      if (node.type !== 'scoped_call_expression' && node.type !== 'member_call_expression' && node.type !== 'nullsafe_member_call_expression') return true;
-      if (!isSink(source, node)) return true;
+    // The file's calls, listed once for every PHP check (a nameless call is no sink).
+    for (const { node } of phpCalls(source.tree.rootNode)) {
+      if (node.type !== 'scoped_call_expression' && node.type !== 'member_call_expression' && node.type !== 'nullsafe_member_call_expression') continue;
+      if (!isSink(source, node)) continue;
       const sql = callArguments(node)[0]?.value;
-      if (!sql) return true;
+      if (!sql) continue;
       let built = unwrap(sql);
       if (built.type === 'variable_name') built = assignedValue(built, node) ?? built;
       const direct = built.type !== 'variable_name' && !isBuilt(built) && requestOrigin(built) !== undefined;
-      if (!isBuilt(built) && !direct) return true;
+      if (!isBuilt(built) && !direct) continue;
       const origin = requestOrigin(built);
-      if (origin === undefined) return true;
+      if (origin === undefined) continue;
       hits.push({ source, call: node, origin, written: `${callName(node) ?? ''}(…)` });
-      return true;
-    });
+    }
   }
   return hits;
 }

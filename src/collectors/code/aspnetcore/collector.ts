@@ -958,11 +958,18 @@ function directoryOf(file: string): string {
 function applications(project: CsProject): { files: CsFile[]; configRoots: { file: CsFile; node: Node }[] }[] {
   const dirs = [...new Set(project.files.filter((file) => ENTRY.test(file.source.text)).map((file) => directoryOf(file.source.file)))].sort((a, b) => b.length - a.length);
   const inDir = (file: CsFile, dir: string): boolean => dir === '' || file.source.file.startsWith(`${dir}/`);
-  const owner = (file: CsFile): string | undefined => dirs.find((dir) => inDir(file, dir));
-  const libraries = project.files.filter((file) => owner(file) === undefined);
+  // Each file's application directory, found once (a scan of every file per application was quadratic in a unit's apps).
+  const byOwner = new Map<string | undefined, CsFile[]>();
+  for (const file of project.files) {
+    const dir = dirs.find((each) => inDir(file, each));
+    const list = byOwner.get(dir);
+    if (list) list.push(file);
+    else byOwner.set(dir, [file]);
+  }
+  const libraries = byOwner.get(undefined) ?? [];
   if (dirs.length <= 1) return [{ files: project.files, configRoots: project.files.map((file) => ({ file, node: file.source.tree.rootNode })) }];
   const scopes = dirs.map((dir) => {
-    const files = project.files.filter((file) => owner(file) === dir);
+    const files = byOwner.get(dir) ?? [];
     const called = new Set<string>();
     for (const file of files) {
       walk(file.source.tree.rootNode, (node) => {

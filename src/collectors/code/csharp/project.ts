@@ -197,8 +197,13 @@ export class CsProject {
     }
   }
 
+  private allClasses: CsClass[] | undefined;
+  private methodsByName: Map<string, CsMethod[]> | undefined;
+
+  /** Every class of the project, in file order (listed once: callers only read it). */
   get classes(): CsClass[] {
-    return this.files.flatMap((file) => file.classes);
+    this.allClasses ??= this.files.flatMap((file) => file.classes);
+    return this.allClasses;
   }
 
   /** A project class by simple name; the one in the same namespace or a `using`'d one wins. */
@@ -249,8 +254,19 @@ export class CsProject {
 
   /** A method by name in a class (project classes named `owner`, or every class when absent). */
   methodsNamed(name: string, owner?: string): CsMethod[] {
-    const classes = owner ? (this.byName.get(typeName(owner)) ?? []) : this.classes;
-    return classes.flatMap((cls) => cls.methods.filter((method) => method.name === name));
+    if (owner) return (this.byName.get(typeName(owner)) ?? []).flatMap((cls) => cls.methods.filter((method) => method.name === name));
+    // Every class's methods by name, indexed once (a scan of every class per call was quadratic in a unit's files).
+    if (!this.methodsByName) {
+      this.methodsByName = new Map();
+      for (const cls of this.classes) {
+        for (const method of cls.methods) {
+          const list = this.methodsByName.get(method.name);
+          if (list) list.push(method);
+          else this.methodsByName.set(method.name, [method]);
+        }
+      }
+    }
+    return [...(this.methodsByName.get(name) ?? [])];
   }
 
   /** The string value of an expression: literals, verbatim strings, `+`, interpolations of constants, `nameof`, constants. */

@@ -426,6 +426,8 @@ export function resourceActions(name: string, options: ResourceOptions & { api: 
 function loadRoutes(routes: LaravelRoutes, project: PhpProject): void {
   const state = { bootstrapped: false };
   for (const file of project.files.values()) {
+    // Both calls are written by name: a file without either name has none (no walk of every file's tree).
+    if (!file.source.text.includes('withRouting') && !file.source.text.includes('loadRoutesFrom')) continue;
     walk(file.source.tree.rootNode, (node) => {
       if (node.type !== 'member_call_expression' && node.type !== 'scoped_call_expression') return true;
       const name = callName(node);
@@ -445,8 +447,9 @@ function loadRoutes(routes: LaravelRoutes, project: PhpProject): void {
   }
   // Route facade calls outside route files: RouteServiceProvider::boot()/map(), package providers.
   const routeFiles = [...project.files.values()].filter((file) => /(^|\/)routes\/[^/]+\.php$/.test(file.source.file));
+  const isRouteFile = new Set(routeFiles);
   for (const file of project.files.values()) {
-    if (routeFiles.includes(file) || routes.included.has(file.source.file)) continue;
+    if (isRouteFile.has(file) || routes.included.has(file.source.file)) continue;
     if (!/\bRoute::|\$router->/.test(file.source.text)) continue;
     for (const cls of file.classes) {
       for (const method of cls.methods.values()) routes.statements(file, bodyStatements(method), EMPTY, true);
