@@ -68,6 +68,7 @@ export class ModuleGraph {
 
   readonly modules = new Map<string, JsModule>();
   private readonly roots: string[];
+  private readonly packaged = new Map<string, string[]>();
 
   constructor(sources: readonly SourceFile[]) {
     for (const source of sources) {
@@ -82,6 +83,14 @@ export class ModuleGraph {
       });
     }
     this.roots = [...new Set([...this.modules.keys()].map((file) => /^(.*?\/)?src\//.exec(file)?.[0] ?? ''))];
+    // Monorepo packages behind a scoped alias (`@acme/backend/*` → `apps/backend/src/*` in tsconfig paths):
+    // each `<dir>/src/<rest>` file under the name of its package directory.
+    for (const file of this.modules.keys()) {
+      const match = /(?:^|\/)([^/]+)\/src\/(.+)$/.exec(file);
+      if (!match?.[1] || !match[2]) continue;
+      const key = `${match[1]}\u0000${match[2].replace(/\.(?:d\.)?[cm]?[jt]sx?$/, '')}`;
+      this.packaged.set(key, [...(this.packaged.get(key) ?? []), file]);
+    }
     for (const module of this.modules.values()) this.index(module);
   }
 
@@ -91,11 +100,26 @@ export class ModuleGraph {
     if (specifier.startsWith('.')) bases = [joinFile(dirname(from), specifier)];
     else if (/^[@~#]\//.test(specifier)) bases = this.roots.map((root) => joinFile(root.replace(/\/$/, ''), specifier.slice(2)));
     else if (specifier.startsWith('src/')) bases = [specifier];
-    else return undefined;
+    else return this.packageAlias(specifier);
     for (const base of bases) {
       const stripped = base.replace(/\.(?:m|c)?jsx?$/, '');
       const candidates = [base, ...EXTENSIONS.map((ext) => stripped + ext), ...EXTENSIONS.map((ext) => `${base}/index${ext}`)];
       for (const candidate of candidates) if (this.modules.has(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  /**
+   * `@gitroom/backend/services/auth/auth.middleware`: the one workspace file `…/backend/src/services/auth/auth.middleware.ts`
+   * (or its index), when exactly one package directory of that name holds it; a package from the registry has no such file.
+   */
+  private packageAlias(specifier: string): string | undefined {
+    const match = /^@[^/]+\/([^/]+)\/(.+)$/.exec(specifier);
+    if (!match?.[1] || !match[2]) return undefined;
+    const rest = match[2].replace(/\.(?:m|c)?jsx?$/, '');
+    for (const candidate of [rest, `${rest}/index`]) {
+      const files = this.packaged.get(`${match[1]}\u0000${candidate}`);
+      if (files?.length === 1) return files[0];
     }
     return undefined;
   }
