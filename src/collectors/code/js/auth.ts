@@ -248,6 +248,7 @@ interface BodyFacts {
 /** Classifies middleware-like expressions and analyses function bodies; caches per node. */
 export class AuthAnalyser {
   private readonly bodies = new Map<string, BodyFacts>();
+  private readonly answering = new Map<string, boolean>();
 
   /** Set while a route's own handler is classified: a library call there serves the route, it is not a gate in front of it. */
   private handlerPosition = false;
@@ -621,6 +622,32 @@ export class AuthAnalyser {
     return result.authReject && result.continuations.length > 0 && result.continuations.every((continuation) => continuation.state === 'guarded');
   }
 
+  /**
+   * A workspace helper given the response (`verifyUser({ req, res })`) that writes the 401 itself and returns
+   * nothing on every path where the caller is not authenticated, and returns a value only after the check.
+   */
+  private answersWhenFalsy(module: JsModule, call: Node, depth: number): boolean {
+    const fn = callee(call);
+    if (!fn || depth > 2) return false;
+    const key = `answers:${module.file}:${call.startIndex}`;
+    const cached = this.answering.get(key);
+    if (cached !== undefined) return cached;
+    this.answering.set(key, false);
+    const resolved = this.graph.resolve(module, fn);
+    let answers = false;
+    if (resolved.kind === 'node' && isFunction(resolved.node)) {
+      const body = field(resolved.node, 'body');
+      if (body?.type === 'statement_block') {
+        const gate = new Gate(resolved.node, this.hooks(resolved.module, depth + 1), bindParameters(resolved.node, callArgs(call)), undefined);
+        gate.falsyRejects = true;
+        const result = gate.analyse();
+        answers = result.authReject && result.continuations.length > 0 && result.continuations.every((continuation) => continuation.state === 'guarded');
+      }
+    }
+    this.answering.set(key, answers);
+    return answers;
+  }
+
   /** A route handler read as a gate: every response it gives comes after a rejection that names authentication. */
   handlerGate(module: JsModule, fn: Node): AuthFact {
     if (PASSWORD_CHECK.test(fn.text)) return NONE;
@@ -653,6 +680,7 @@ export class AuthAnalyser {
   private hooks(module: JsModule, depth: number): GateHooks {
     return {
       configuration: (condition, when) => this.configuration.gating(module, condition, when),
+      answersWhenFalsy: (call) => this.answersWhenFalsy(module, call, depth),
       selfRejecting: (call) => this.selfRejecting(module, call, depth),
       errorResult: (call, key) => this.errorResult(module, call, key, depth),
       passes: (call, index, rejectAt) => {

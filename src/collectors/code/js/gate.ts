@@ -53,6 +53,12 @@ export interface GateHooks {
    * `when`: a check on that side runs only on the deployments configured so.
    */
   configuration?(condition: Node, when: boolean): string | undefined;
+  /**
+   * Whether a workspace helper `call` answers the request itself (401/403 on the response it was given) on every
+   * path where it returns nothing (`null`, `undefined`, `false`), and returns a value only after a credential check:
+   * `const user = await verifyUser({ req, res }); if (!user) return;` has already rejected.
+   */
+  answersWhenFalsy?(call: Node): boolean;
 }
 
 export interface GateResult {
@@ -100,6 +106,10 @@ export class Gate {
   /** Route handlers: only a rejection that names authentication counts as a check (a 404 on a missing record does not). */
   authOnly = false;
   private readonly errorNames = new Set<string>();
+  /** Locals holding what a helper returned that answered the request itself when it returned nothing (`answersWhenFalsy`). */
+  private readonly answered = new Set<string>();
+  /** Reading such a helper: a return of nothing (`return null`) ends the path as a rejection. */
+  falsyRejects = false;
   /** Names that reject when called: a Promise executor's `reject`, a callback's `reject` parameter. */
   readonly rejectNames = new Set<string>();
   private rejects = false;
@@ -138,6 +148,7 @@ export class Gate {
     const current = value ? unwrap(value) : undefined;
     // Nest guards: `return false` answers 403.
     if (current?.type === 'false') return this.reject(true);
+    if (this.falsyRejects && (!current || current.type === 'null' || current.text === 'undefined')) return this.reject(false);
     return { kind: 'continue', continuation: { state, node: site } };
   }
 
@@ -173,7 +184,11 @@ export class Gate {
           const name = field(declarator, 'name');
           const value = field(declarator, 'value');
           if (!value) continue;
-          if (name?.type === 'identifier') this.locals.set(name.text, value);
+          if (name?.type === 'identifier') {
+            this.locals.set(name.text, value);
+            const call = unwrap(value);
+            if (call.type === 'call_expression' && this.hooks.answersWhenFalsy?.(call)) this.answered.add(name.text);
+          }
           else if (name?.type === 'object_pattern') {
             for (const part of named(name)) {
               const local = part.type === 'shorthand_property_identifier_pattern' ? part.text : part.type === 'pair_pattern' ? field(part, 'value')?.text : undefined;
@@ -272,6 +287,16 @@ export class Gate {
     };
     if (value === true) return run(consequence, state);
     if (value === false) return run(alternative, state);
+    // `if (!user) return;` after `const user = await verifyUser({ req, res })`: the helper answered 401 already.
+    const falsySide = condition ? this.answeredTest(condition) : undefined;
+    if (falsySide !== undefined) {
+      const falsy = run(falsySide ? consequence : alternative, state);
+      if (falsy.fall.length === 0) {
+        const rejected: Flow = { fall: [], exits: falsy.exits.map((exit) => (exit.kind === 'reject' ? exit : this.reject(true))) };
+        const truthy = run(falsySide ? alternative : consequence, lift(state));
+        return { fall: truthy.fall, exits: [...rejected.exits, ...truthy.exits] };
+      }
+    }
     // `if (req.user) return next()`: a user an earlier middleware authenticated is already there.
     const presence = condition ? userPresence(condition) : undefined;
     let yes = run(consequence, presence === true ? lift(state) : state);
@@ -304,6 +329,30 @@ export class Gate {
       for (const text of [onYes, onNo]) if (text !== undefined) this.configurations.push(text);
     }
     return { fall: dedupe([...yes.fall, ...no.fall]), exits: [...yes.exits, ...no.exits] };
+  }
+
+  /**
+   * For `!user`, `user === null`, `user == null`, `user === undefined` on a local a self-answering helper returned:
+   * true when the condition holds where the helper returned nothing, false for the opposite tests (`if (user)`).
+   */
+  private answeredTest(condition: Node): boolean | undefined {
+    let current = unwrap(condition);
+    let negated = false;
+    while (current.type === 'unary_expression' && current.children[0]?.type === '!') {
+      const argument = field(current, 'argument');
+      if (!argument) return undefined;
+      negated = !negated;
+      current = unwrap(argument);
+    }
+    if (current.type === 'identifier') return this.answered.has(current.text) ? negated : undefined;
+    if (current.type !== 'binary_expression') return undefined;
+    const operator = field(current, 'operator')?.text ?? '';
+    const left = field(current, 'left');
+    const right = field(current, 'right');
+    if (!left || !right || !['===', '==', '!==', '!='].includes(operator)) return undefined;
+    const [subject, other] = unwrap(left).type === 'identifier' ? [unwrap(left), unwrap(right)] : [unwrap(right), unwrap(left)];
+    if (!this.answered.has(subject.text) || !(other.type === 'null' || other.text === 'undefined')) return undefined;
+    return operator.startsWith('!') === negated;
   }
 
   /**
