@@ -1,18 +1,15 @@
 import { at } from '../../analysis/code-auth.js';
 import { appAt, appsOf, deploymentForcesHttps, describeApp, httpsEnforced } from '../../analysis/code-transport.js';
+import { transportProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 import { csharpHttpMetadata, csharpHttpsApps } from './csharp.js';
 
-const FIX: Record<string, string> = {
-  express: '`app.use(helmet())` (HSTS) and a redirect of `req.secure === false` requests to HTTPS',
-  nestjs: '`app.use(helmet())` (HSTS) and a redirect to HTTPS',
-  fastify: '`fastify.register(helmet)` (HSTS) and a redirect to HTTPS',
-  koa: '`app.use(helmet())` from koa-helmet and `koa-sslify`',
-  fastapi: '`app.add_middleware(HTTPSRedirectMiddleware)` and an HSTS header',
-  flask: '`Talisman(app)`',
-  django: '`SECURE_SSL_REDIRECT = True` and `SECURE_HSTS_SECONDS = 31536000`',
-  aspnetcore: '`app.UseHttpsRedirection()` and `app.UseHsts()` (the latter under `if (!app.Environment.IsDevelopment())`)',
-};
+/** The app's framework's own fix (its transport section), or the generic one. */
+function fixOf(framework: string): string {
+  return transportProviders().find(({ id }) => id === framework)?.provider.app?.fix?.https ?? 'a redirect and HSTS';
+}
+
+const ASPNETCORE_FIX = '`app.UseHttpsRedirection()` and `app.UseHsts()` (the latter under `if (!app.Environment.IsDevelopment())`)';
 
 export default defineCheck({
   id: 'https-not-enforced',
@@ -38,13 +35,13 @@ export default defineCheck({
       if (httpsEnforced(ctx, app)) continue;
       report({
         messageId: 'app',
-        data: { app: describeApp(app), fix: FIX[app.framework] ?? 'a redirect and HSTS' },
+        data: { app: describeApp(app), fix: fixOf(app.framework) },
         ...appAt(ctx, app),
       });
     }
     for (const app of csharpHttpsApps(ctx, () => deploymentForcesHttps(ctx))) {
       const { location, evidence } = at(ctx, app.source, app.node, app.node.text.split('\n')[0]);
-      report({ messageId: 'app', data: { app: app.label, fix: FIX.aspnetcore ?? '' }, location, ...(evidence ? { evidence } : {}), key: `aspnetcore:${app.source.file}:${app.label}` });
+      report({ messageId: 'app', data: { app: app.label, fix: ASPNETCORE_FIX }, location, ...(evidence ? { evidence } : {}), key: `aspnetcore:${app.source.file}:${app.label}` });
     }
     for (const hit of csharpHttpMetadata(ctx)) {
       const { location, evidence } = at(ctx, hit.source, hit.node);

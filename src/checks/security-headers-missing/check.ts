@@ -1,15 +1,11 @@
 import { appAt, appsOf, describeApp, headerMiddleware, headersNotSet } from '../../analysis/code-transport.js';
+import { transportProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 
-const FIX: Record<string, string> = {
-  express: '`app.use(helmet())`',
-  nestjs: '`app.use(helmet())`',
-  fastify: '`await fastify.register(helmet)` (@fastify/helmet)',
-  koa: '`app.use(helmet())` (koa-helmet)',
-  fastapi: 'a middleware that sets them (e.g. `secure.Secure()`), or the proxy in front',
-  flask: '`Talisman(app)`',
-  django: '`django.middleware.security.SecurityMiddleware` and `XFrameOptionsMiddleware` in `MIDDLEWARE`',
-};
+/** The app's framework's own security-header middleware (its transport section), or the generic one. */
+function fixOf(framework: string): string {
+  return transportProviders().find(({ id }) => id === framework)?.provider.app?.fix?.headers ?? 'a security-header middleware';
+}
 
 export default defineCheck({
   id: 'security-headers-missing',
@@ -36,7 +32,7 @@ export default defineCheck({
       if (!missing.includes('X-Content-Type-Options') && !missing.includes('X-Frame-Options')) continue;
       report({
         messageId: 'missing',
-        data: { app: describeApp(app), headers: missing.map((header) => `\`${header}\``).join(', '), fix: FIX[app.framework] ?? 'a security-header middleware' },
+        data: { app: describeApp(app), headers: missing.map((header) => `\`${header}\``).join(', '), fix: fixOf(app.framework) },
         ...appAt(ctx, app),
       });
     }

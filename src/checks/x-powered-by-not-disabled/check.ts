@@ -19,17 +19,18 @@ export default defineCheck({
   remediation:
     'Turn the disclosure off: Express `app.disable(\'x-powered-by\')` or `app.use(helmet())`; Nest `app.getHttpAdapter().getInstance().disable(\'x-powered-by\')` or `app.use(helmet())`; nginx `server_tokens off;` (and `proxy_hide_header X-Powered-By;`).',
   messages: {
-    express: 'Nothing disables the `X-Powered-By: Express` header that {{app}} sends.',
+    poweredBy: 'Nothing disables the `X-Powered-By: {{value}}` header that {{app}} sends.',
     serverTokens: '`server_tokens on` puts the nginx version in every `Server` header.',
   },
   run(ctx, report) {
     const proxyHides = infraOf(ctx, ['nginx']).some((file) => configLines(file).some((line) => PROXY_HIDES.test(line.text)));
     for (const app of appsOf(ctx)) {
-      // The framework's default (Express, Nest on its Express adapter), unless the code or the proxy hides it.
-      if (proxyHides || poweredByDefault(app) === undefined || poweredByHidden(ctx, app.family)) continue;
+      // The framework's default (its transport section's `poweredBy`), unless the code or the proxy hides it.
+      const value = proxyHides ? undefined : poweredByDefault(app);
+      if (value === undefined || poweredByHidden(ctx, app.family)) continue;
       report({
-        messageId: 'express',
-        data: { app: describeApp(app) },
+        messageId: 'poweredBy',
+        data: { app: describeApp(app), value },
         ...appAt(ctx, app),
       });
     }

@@ -30,6 +30,7 @@ import type { CodeCollector } from './collector.js';
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
  * - `webhookSender`: a service that signs the webhooks it sends (its SDK's modules, verification calls, headers).
+ * - `debug`: the framework's debug switches turned on in code (settings, app options, development error handlers, profilers).
  * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
  *   loads stored records, names the model it reads and declares models.
  * - `objectAccess`: the stored objects the framework's handlers load by an id the client chose with no
@@ -54,6 +55,7 @@ export interface FrameworkPlugin {
   goRequest?: GoRequestProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
+  debug?: DebugModeProvider;
   objectAccess?: ObjectAccessProvider;
   csrf?: CsrfProvider;
 }
@@ -135,6 +137,8 @@ export interface TransportProvider {
   app?: {
     /** The framework's name in messages (`Express`). */
     name: string;
+    /** The framework's own fix, named in the transport checks' messages: forcing HTTPS (`https`), the security-header middleware (`headers`). */
+    fix?: { https?: string; headers?: string };
     /** The call creates an app (`express()`, `new Koa()`, `FastAPI()`). */
     createdBy?(call: CallSite): boolean;
     /**
@@ -475,3 +479,34 @@ export interface CsrfProvider {
   messages: Readonly<Record<string, string>>;
   gaps(ctx: CheckContext): FrameworkFinding[];
 }
+
+/** A debug switch a framework's code turns on: where to report it, and the message (the check's or the provider's own). */
+export interface DebugSwitch {
+  source: SourceFile;
+  node: Node;
+  /** The evidence snippet, when not the node's text. */
+  snippet?: string | undefined;
+  /** One of the check's generic messages (`appDebug`, `ctorDebug`, `errorhandler`, `nodeEnv`) or of the provider's `messages`. */
+  messageId: string;
+  data?: Record<string, string>;
+}
+
+/**
+ * A framework's debug switches (stack traces, debuggers, profilers served to every caller), as the check
+ * debug-mode-enabled reads them; language-generic helpers in src/analysis/debug-mode.ts (`guarded`: a
+ * development-only branch). The check skips development settings files and asks each provider in registry
+ * order; for a node, the first answer wins.
+ */
+export interface DebugModeProvider {
+  /** Message templates of the provider's own findings, by id (each a sentence, ids unique across providers). */
+  messages?: Readonly<Record<string, string>>;
+  /** A Python assignment of `True` outside a development-only branch (`DEBUG = True` in settings, `app.debug = True`); `target` is its left side. */
+  pythonAssignment?(source: SourceFile, assignment: Node, target: string): DebugSwitch | undefined;
+  /** A Python call given `debug=True` (or `DEBUG=True`) outside a development-only branch; `keyword` is that value's node. */
+  pythonDebugKeyword?(source: SourceFile, call: CallSite, keyword: Node): DebugSwitch | undefined;
+  /** A call of a source in another language (Express's `app.use(errorhandler())`, `app.set('env', 'development')`); the provider tests its own shapes and leaves development-only branches out (`guarded`). */
+  call?(source: SourceFile, call: CallSite): DebugSwitch | undefined;
+  /** Switches found across the workspace (a Go program's profiler on the public server). */
+  workspace?(ctx: CheckContext): DebugSwitch[];
+}
+

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, ObjectAccessProvider, CsrfProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, ObjectAccessProvider, CsrfProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -63,6 +63,13 @@ import { pythonJwtLibraries } from './python/jwt.js';
 import { pythonTransportLibraries } from './python/transport.js';
 import { springRateLimit } from './spring/rate-limit.js';
 import { ktorRateLimit } from './ktor/rate-limit.js';
+import { djangoDebug } from './django/debug.js';
+import { expressDebug } from './express/debug.js';
+import { fastapiDebug } from './fastapi/debug.js';
+import { flaskDebug } from './flask/debug.js';
+import { ginDebug } from './gin/debug.js';
+import { netHttpDebug } from './net-http/debug.js';
+import { pythonDebug } from './python/debug.js';
 import { laravelObjectAccess } from './laravel/object-access.js';
 import { symfonyObjectAccess } from './symfony/object-access.js';
 import { railsCsrf } from './rails/csrf.js';
@@ -87,6 +94,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'python-authz', authz: pythonAuthz },
   { id: 'js-data', dataAccess: jsDataAccess },
   { id: 'python-data', dataAccess: pythonDataAccess },
+  { id: 'python-debug', debug: pythonDebug },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -194,6 +202,16 @@ const csrfs: Record<string, CsrfProvider> = {
   spring: springCsrf,
 };
 
+/** Frameworks with debug switches the code can turn on (settings, app options, development error handlers, profilers). */
+const debugs: Record<string, DebugModeProvider> = {
+  django: djangoDebug,
+  express: expressDebug,
+  fastapi: fastapiDebug,
+  flask: flaskDebug,
+  gin: ginDebug,
+  'net/http': netHttpDebug,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -206,6 +224,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const dataAccess = dataAccesses[entry.id];
     const goRequest = goRequests[entry.id];
     const request = requests[entry.id];
+    const debug = debugs[entry.id];
     const objectAccess = objectAccesses[entry.id];
     const csrf = csrfs[entry.id];
     return {
@@ -220,6 +239,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(dataAccess ? { dataAccess } : {}),
       ...(goRequest ? { goRequest } : {}),
       ...(request ? { request } : {}),
+      ...(debug ? { debug } : {}),
       ...(objectAccess ? { objectAccess } : {}),
       ...(csrf ? { csrf } : {}),
     };
@@ -321,4 +341,12 @@ let csrfList: CsrfProvider[] | undefined;
 export function csrfProviders(): readonly CsrfProvider[] {
   csrfList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.csrf ? [plugin.csrf] : [])))];
   return csrfList;
+}
+
+let debugList: DebugModeProvider[] | undefined;
+
+/** Every distinct debug-mode provider, in registry order. */
+export function debugModeProviders(): readonly DebugModeProvider[] {
+  debugList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.debug ? [plugin.debug] : [])))];
+  return debugList;
 }

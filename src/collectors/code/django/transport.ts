@@ -44,6 +44,10 @@ export const djangoTransport: TransportProvider = {
   webhook: { bodyRead: [String.raw`\brequest\.(data|POST)\b`] },
   app: {
     name: 'Django',
+    fix: {
+      https: '`SECURE_SSL_REDIRECT = True` and `SECURE_HSTS_SECONDS = 31536000`',
+      headers: '`django.middleware.security.SecurityMiddleware` and `XFrameOptionsMiddleware` in `MIDDLEWARE`',
+    },
     configuredBy(source) {
       if (!isDjangoSettings(source)) return undefined;
       if (isNonProductionSettings(source.file)) return null;

@@ -10,6 +10,10 @@ export const expressTransport: TransportProvider = {
   webhook: { signedInput: [String.raw`express\.raw\s*\(|bodyParser\.raw\s*\(`], bodyRead: [String.raw`\breq\.body\b`] },
   app: {
     name: 'Express',
+    fix: {
+      https: '`app.use(helmet())` (HSTS) and a redirect of `req.secure === false` requests to HTTPS',
+      headers: '`app.use(helmet())`',
+    },
     createdBy: (call) => call.callee === 'express' || call.callee === 'express.default',
     poweredBy: () => 'Express',
   },

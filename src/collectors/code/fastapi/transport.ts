@@ -14,6 +14,10 @@ export const fastapiTransport: TransportProvider = {
   webhook: { bodyRead: [String.raw`\brequest\.(json|form|stream)\b`] },
   app: {
     name: 'FastAPI',
+    fix: {
+      https: '`app.add_middleware(HTTPSRedirectMiddleware)` and an HSTS header',
+      headers: 'a middleware that sets them (e.g. `secure.Secure()`), or the proxy in front',
+    },
     createdBy: (call) => call.callee === 'fastapi.FastAPI',
   },
   cors: {

@@ -11,6 +11,10 @@ export const fastifyTransport: TransportProvider = {
   family: 'js',
   app: {
     name: 'Fastify',
+    fix: {
+      https: '`fastify.register(helmet)` (HSTS) and a redirect to HTTPS',
+      headers: '`await fastify.register(helmet)` (@fastify/helmet)',
+    },
     createdBy: (call) => call.callee === 'fastify' || call.callee === 'fastify.default' || call.callee === 'fastify.fastify',
   },
   cors: {

@@ -14,6 +14,10 @@ export const flaskTransport: TransportProvider = {
   webhook: { signedInput: [String.raw`get_data\s*\(`], bodyRead: [String.raw`\brequest\.(json|get_json|form|get_data|stream)\b`, String.raw`request\.get_data\s*\(`] },
   app: {
     name: 'Flask',
+    fix: {
+      https: '`Talisman(app)`',
+      headers: '`Talisman(app)`',
+    },
     createdBy: (call) => call.callee === 'flask.Flask',
   },
   cors: {

@@ -6,6 +6,10 @@ export const koaTransport: TransportProvider = {
   webhook: { bodyRead: [String.raw`\bctx\.request\.body\b`] },
   app: {
     name: 'Koa',
+    fix: {
+      https: '`app.use(helmet())` from koa-helmet and `koa-sslify`',
+      headers: '`app.use(helmet())` (koa-helmet)',
+    },
     createdBy: (call) => (call.callee === 'koa' || call.callee === 'koa.default') && call.isNew,
   },
   https: { code: /\bctx\.secure\b/i },

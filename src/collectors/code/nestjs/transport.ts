@@ -11,6 +11,10 @@ export const nestTransport: TransportProvider = {
   family: 'js',
   app: {
     name: 'NestJS',
+    fix: {
+      https: '`app.use(helmet())` (HSTS) and a redirect to HTTPS',
+      headers: '`app.use(helmet())`',
+    },
     createdBy: (call) => call.callee === '@nestjs/core.NestFactory.create',
     poweredBy: (app) => (/FastifyAdapter/.test(app.node.text) ? undefined : 'Express'),
   },
