@@ -107,10 +107,6 @@ function indexBindings(source: SourceFile): Bindings {
   return indexed;
 }
 
-function bindingsOf(source: SourceFile): Binding[] {
-  return indexBindings(source).all;
-}
-
 /**
  * Every value bound to `name` (an identifier) in the scope the use sees: its function, then outer ones.
  * The functions around a use are the ones whose span holds it, so the innermost scope that binds the
@@ -190,8 +186,8 @@ function bindingsByScopeWalk(candidates: readonly { binding: Binding; scope: Nod
 
 /** Python class attributes / annotated fields with this name in the same file (`class Settings: jwt_secret: str = "..."`). */
 function classFieldValue(source: SourceFile, name: string): Node | undefined {
-  for (const binding of bindingsOf(source)) {
-    if (binding.name.text !== name) continue;
+  // The name's bindings from the file's index (same order as the full list), not a scan of every binding per use.
+  for (const { binding } of indexBindings(source).byName.get(name) ?? []) {
     if (parentOf(parentOf(parentOf(binding.statement)))?.type === 'class_definition') return binding.value;
   }
   return undefined;

@@ -39,7 +39,7 @@ export interface HandlerScope {
   /** Decorators, route registration arguments, router middleware and mounts that apply to the route. */
   guards: string[];
   /** Same-file functions the handler calls, searched for checks too. */
-  helpers: Node[];
+  helpers: readonly Node[];
   /** A role check the route's registration proves (a framework provider's `roleHook`), described. */
   roleHook?: string;
 }
@@ -412,8 +412,30 @@ function callsWithinAll(source: SourceFile, roots: readonly Node[]): CallSite[] 
   return [...byId.values()].sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
 
+/**
+ * A per-node memo: what is read from a handler's syntax alone is read once per node, whatever the
+ * number of endpoints it serves (a class-based view serves several). Values are never mutated.
+ */
+function perNode<T>(): (node: Node, make: () => T) => T {
+  const byTree = new WeakMap<Node['tree'], Map<number, T>>();
+  return (node, make) => {
+    let byId = byTree.get(node.tree);
+    if (!byId) byTree.set(node.tree, (byId = new Map<number, T>()));
+    if (byId.has(node.id)) return byId.get(node.id) as T;
+    const value = make();
+    byId.set(node.id, value);
+    return value;
+  };
+}
+
+const helpersMemo = perNode<readonly Node[]>();
+
 /** Same-file functions the handler calls by name (one level), e.g. `get_invoice_for(user, id)`. */
-export function helpersOf(source: SourceFile, node: Node): Node[] {
+export function helpersOf(source: SourceFile, node: Node): readonly Node[] {
+  return helpersMemo(node, () => readHelpers(source, node));
+}
+
+function readHelpers(source: SourceFile, node: Node): Node[] {
   const names = new Set<string>();
   for (const call of callsWithin(source, node)) {
     const written = call.written.replace(/^(self|this)\./, '');
@@ -545,6 +567,7 @@ function carriesId(node: Node, names: ReadonlySet<string>, pattern: RegExp): boo
 }
 
 const callerCache = new WeakMap<HandlerScope, Set<string>>();
+const callerMemo = perNode<Set<string>>();
 
 /**
  * Names bound in the handler from the caller's identity (`tenant_id = request.user.tenant_id`); read
@@ -553,7 +576,7 @@ const callerCache = new WeakMap<HandlerScope, Set<string>>();
 function callerNames(scope: HandlerScope): Set<string> {
   let names = callerCache.get(scope);
   if (!names) {
-    names = readCallerNames(scope);
+    names = callerMemo(scope.node, () => readCallerNames(scope));
     callerCache.set(scope, names);
   }
   return names;
@@ -727,12 +750,23 @@ function decoratorDefinition(ctx: CheckContext, source: SourceFile, decorator: N
   const name = callee.type === 'identifier' ? callee.text : (callee.childForFieldName('attribute')?.text ?? '');
   const qualified = callee.type === 'identifier' ? factsOf(source).imports.get(name) : undefined;
   const module = qualified && qualified !== name ? qualified.slice(0, qualified.length - name.length - 1).replace(/\./g, '/') : undefined;
-  const candidates = module === undefined ? [source] : ctx.sources.filter((other) => isPython(other) && (other.file.endsWith(`${module}.py`) || other.file.endsWith(`${module}/__init__.py`)));
+  const candidates = module === undefined ? [source] : moduleFiles(ctx, module);
   for (const candidate of candidates) {
     const definition = topLevelFunctions(candidate).get(name);
     if (definition) return definition;
   }
   return undefined;
+}
+
+const moduleFilesCache = new WeakMap<CheckContext, Map<string, SourceFile[]>>();
+
+/** The Python files whose path ends as a module's (`app/deps` -> `…app/deps.py`, `…app/deps/__init__.py`): listed once per module, not once per decorator. */
+function moduleFiles(ctx: CheckContext, module: string): SourceFile[] {
+  let byModule = moduleFilesCache.get(ctx);
+  if (!byModule) moduleFilesCache.set(ctx, (byModule = new Map<string, SourceFile[]>()));
+  let files = byModule.get(module);
+  if (!files) byModule.set(module, (files = ctx.sources.filter((other) => isPython(other) && (other.file.endsWith(`${module}.py`) || other.file.endsWith(`${module}/__init__.py`)))));
+  return files;
 }
 
 const topLevelCache = new WeakMap<SourceFile, Map<string, Node>>();

@@ -120,11 +120,29 @@ export function endpointsOfApp(ctx: CheckContext, app: AppEntry): Endpoint[] {
   return code.filter((endpoint) => apiIds.has(endpoint.apiId));
 }
 
+const textAnswers = new WeakMap<CheckContext, Map<string, unknown>>();
+
+/**
+ * A question about the whole workspace's text (does some source of a family match a pattern, where
+ * does it first match), answered once per context and pattern: apps and headers ask the same ones.
+ * Patterns whose `test` keeps state (g and y flags) are not memoised.
+ */
+function workspaceAnswer<T>(ctx: CheckContext, pattern: RegExp, key: string, answer: () => T): T {
+  if (pattern.global || pattern.sticky) return answer();
+  let answers = textAnswers.get(ctx);
+  if (!answers) textAnswers.set(ctx, (answers = new Map<string, unknown>()));
+  const full = `${key}\u0000${pattern.flags}\u0000${pattern.source}`;
+  if (answers.has(full)) return answers.get(full) as T;
+  const value = answer();
+  answers.set(full, value);
+  return value;
+}
+
 /** True when some non-test source of the family, or one of the infra files, matches. */
 export function workspaceHas(ctx: CheckContext, family: Family, code: RegExp | undefined, infra?: RegExp, kinds?: readonly InfraKind[]): boolean {
-  if (code && sourcesOf(ctx, family).some((source) => code.test(source.text))) return true;
+  if (code && workspaceAnswer(ctx, code, `code:${family}`, () => sourcesOf(ctx, family).some((source) => code.test(source.text)))) return true;
   if (!infra) return false;
-  return infraOf(ctx, kinds).some((file) => configLines(file).some((line) => infra.test(line.text)));
+  return workspaceAnswer(ctx, infra, `infra:${kinds?.join(',') ?? '*'}`, () => infraOf(ctx, kinds).some((file) => configLines(file).some((line) => infra.test(line.text))));
 }
 
 // ─── HTTPS enforcement and security headers ─────────────────────────────────
@@ -178,7 +196,13 @@ export function headerMiddleware(ctx: CheckContext, app: AppEntry): string | und
   }
   const code = memoUnion(`middleware:${app.family}`, () => providers().byFamily[app.family].flatMap((p) => (p.provider.headers?.middlewareCode ? [p.provider.headers.middlewareCode] : [])));
   if (!code) return undefined;
-  const match = sourcesOf(ctx, app.family).map((source) => code.exec(source.text)).find((m) => m !== null);
+  const match = workspaceAnswer(ctx, code, `first:${app.family}`, () => {
+    for (const source of sourcesOf(ctx, app.family)) {
+      const found = code.exec(source.text);
+      if (found) return found;
+    }
+    return undefined;
+  });
   return match ? match[0].replace(/\s*\($/, '').replace(/\s*\(\s*\)$/, '') : undefined;
 }
 

@@ -25,9 +25,15 @@ export function isTestFile(file: string): boolean {
   return TEST_FILE.test(file);
 }
 
-/** Sources of one language family, test files left out. */
-export function sourcesOf(ctx: CheckContext, family: Family): SourceFile[] {
-  return ctx.sources.filter((source) => familyOf(source) === family && !isTestFile(source.file));
+const familySources = new WeakMap<readonly SourceFile[], Map<Family, readonly SourceFile[]>>();
+
+/** Sources of one language family, test files left out: listed once per source list, not once per question. */
+export function sourcesOf(ctx: CheckContext, family: Family): readonly SourceFile[] {
+  let byFamily = familySources.get(ctx.sources);
+  if (!byFamily) familySources.set(ctx.sources, (byFamily = new Map<Family, readonly SourceFile[]>()));
+  let list = byFamily.get(family);
+  if (!list) byFamily.set(family, (list = ctx.sources.filter((source) => familyOf(source) === family && !isTestFile(source.file))));
+  return list;
 }
 
 /** A framework plugin's id (`express`, `fastapi`, `django` …). */
