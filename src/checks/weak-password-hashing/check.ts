@@ -7,7 +7,8 @@ import defineCheck from '../define-check.js';
 import { csharpWeakHashes } from './csharp.js';
 import { goWeakHashes } from './go.js';
 import { jvmWeakHashes } from './java.js';
-import { phpWeakHashes, symfonyWeakHashers } from './php.js';
+import { phpWeakHashes } from './php.js';
+import { passwordHashingProviders } from '../../collectors/code/plugins.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -123,11 +124,12 @@ export default defineCheck({
     cost: '`{{setting}}` hashes passwords with {{algorithm}} at cost {{cost}}: every guess takes 2^{{cost}} rounds, under the minimum of 2^10.',
   },
   run(ctx, report) {
-    for (const hit of symfonyWeakHashers(ctx.infra, ctx.sources)) {
-      const location = { location: { file: hit.file, line: hit.line }, evidence: { snippet: hit.setting } };
-      if (hit.kind === 'iterations') report({ messageId: 'iterations', data: { call: hit.setting, iterations: hit.value ?? 0 }, ...location });
-      else if (hit.kind === 'cost') report({ messageId: 'cost', data: { setting: hit.setting, algorithm: hit.algorithm, cost: hit.value ?? 0 }, ...location });
-      else report({ messageId: 'scheme', data: { setting: hit.setting, algorithm: hit.algorithm }, ...location });
+    // The frameworks' password hashing settings (Symfony's password_hashers), with this check's messages.
+    for (const provider of passwordHashingProviders()) {
+      for (const hit of provider.settings(ctx)) {
+        const where = 'location' in hit ? { location: hit.location, evidence: { snippet: hit.snippet } } : at(ctx, hit.source, hit.node, hit.snippet);
+        report({ messageId: hit.messageId as 'scheme' | 'iterations' | 'cost', ...(hit.data ? { data: hit.data } : {}), ...where });
+      }
     }
     for (const source of ctx.sources) {
       if (source.language === 'csharp') {

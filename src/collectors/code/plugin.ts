@@ -36,6 +36,7 @@ import type { CodeCollector } from './collector.js';
  * - `objectAccess`: the stored objects the framework's handlers load by an id the client chose with no
  *   ownership check (its ORM's lookups, route-model binding, argument resolvers), for bola-missing-ownership-check.
  * - `csrf`: the routes that keep a cookie session while the framework's CSRF protection is off for them.
+ * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -58,6 +59,7 @@ export interface FrameworkPlugin {
   debug?: DebugModeProvider;
   objectAccess?: ObjectAccessProvider;
   csrf?: CsrfProvider;
+  passwordHashing?: PasswordHashingProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -510,3 +512,12 @@ export interface DebugModeProvider {
   workspace?(ctx: CheckContext): DebugSwitch[];
 }
 
+/**
+ * A framework's password hashing configuration (Symfony's `password_hashers:` in security.yaml): the settings
+ * that store passwords in plain text, with a fast digest, or with too few rounds. weak-password-hashing reports
+ * them with its own messages (`messageId` one of `scheme`, `iterations`, `cost`); hashing calls in code are the
+ * check's own (a language's digests, not a framework's).
+ */
+export interface PasswordHashingProvider {
+  settings(ctx: CheckContext): FrameworkFinding[];
+}

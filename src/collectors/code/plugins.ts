@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, ObjectAccessProvider, CsrfProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -74,6 +74,7 @@ import { laravelObjectAccess } from './laravel/object-access.js';
 import { symfonyObjectAccess } from './symfony/object-access.js';
 import { railsCsrf } from './rails/csrf.js';
 import { springCsrf } from './spring/csrf.js';
+import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -212,6 +213,11 @@ const debugs: Record<string, DebugModeProvider> = {
   'net/http': netHttpDebug,
 };
 
+/** Frameworks that configure how passwords are hashed. */
+const passwordHashings: Record<string, PasswordHashingProvider> = {
+  symfony: symfonyPasswordHashing,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -227,6 +233,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const debug = debugs[entry.id];
     const objectAccess = objectAccesses[entry.id];
     const csrf = csrfs[entry.id];
+    const passwordHashing = passwordHashings[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -242,6 +249,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(debug ? { debug } : {}),
       ...(objectAccess ? { objectAccess } : {}),
       ...(csrf ? { csrf } : {}),
+      ...(passwordHashing ? { passwordHashing } : {}),
     };
   }),
 ];
@@ -349,4 +357,12 @@ let debugList: DebugModeProvider[] | undefined;
 export function debugModeProviders(): readonly DebugModeProvider[] {
   debugList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.debug ? [plugin.debug] : [])))];
   return debugList;
+}
+
+let passwordHashingList: PasswordHashingProvider[] | undefined;
+
+/** Every distinct password hashing provider, in registry order. */
+export function passwordHashingProviders(): readonly PasswordHashingProvider[] {
+  passwordHashingList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.passwordHashing ? [plugin.passwordHashing] : [])))];
+  return passwordHashingList;
 }
