@@ -349,7 +349,19 @@ export const genericGoLimiters: GoLimiterReader = {
 };
 
 const PROGRAMS = {};
-const READS = {};
+const PLACES = {};
+const FILES = {};
+const ANSWERS = {};
+
+/** A middleware place of the unit, read once however many routes it serves. */
+interface Place {
+  file: GoFile | undefined;
+  node: Node | undefined;
+  /** What the readers made of it (the proven piece may be a hand-written function). */
+  found: GoLimiter | undefined;
+  /** Unread middleware from a limiter package. */
+  limiterPackage: boolean;
+}
 
 /** Where the collector recorded the limiter: the outermost expression starting at that position. */
 function expressionAt(source: SourceFile, line: number, column: number): Node | undefined {
@@ -418,16 +430,23 @@ export function goRateLimit(framework: string, readers: readonly GoLimiterReader
       for (const where of places) {
         const isProven = proven !== undefined && where.file === proven.file && where.line === proven.line && where.column === proven.column;
         const level: LimitLevel = where.file === site?.file && inRouteStatement(scope, where, site) ? 'route' : isProven ? levelOf(evidence?.scope) : 'router';
-        const source = scope.source(where.file);
-        const file = source ? program.files.find((candidate) => candidate.source === source) : undefined;
-        const node = source ? expressionAt(source, where.line, where.column ?? 1) : undefined;
-        const reading = file && node ? new Reading(program, all) : undefined;
-        // Only the proven piece may be a hand-written function: another middleware's body is not read for limiters.
-        // One group middleware serves many routes: read each place once.
-        const reads = scope.memo(READS, () => new Map<string, GoLimiter | undefined>());
+        // One group middleware serves many routes: read each place once (its file found through an index of the unit's files, not a scan per route).
+        const places = scope.memo(PLACES, () => new Map<string, Place>());
         const readKey = `${framework} ${where.file}:${where.line}:${where.column ?? 0}:${isProven ? 'p' : ''}`;
-        if (!reads.has(readKey)) reads.set(readKey, reading && file && node ? (isProven ? reading.limiter(node, file) : reading.known(node, file)) : undefined);
-        const found = reads.get(readKey);
+        let place = places.get(readKey);
+        if (!place) {
+          const source = scope.source(where.file);
+          const files = scope.memo(FILES, () => new Map(program.files.map((candidate) => [candidate.source, candidate] as const)));
+          const file = source ? files.get(source) : undefined;
+          const node = source ? expressionAt(source, where.line, where.column ?? 1) : undefined;
+          const reading = file && node ? new Reading(program, all) : undefined;
+          // Only the proven piece may be a hand-written function: another middleware's body is not read for limiters.
+          const found = reading && file && node ? (isProven ? reading.limiter(node, file) : reading.known(node, file)) : undefined;
+          const limiterPackage = !found && !isProven && reading !== undefined && file !== undefined && node !== undefined && LIMITER_WORDS.test(reading.callOf(node, file)?.path ?? '');
+          place = { file, node, found, limiterPackage };
+          places.set(readKey, place);
+        }
+        const { node, found } = place;
         const read = found ? { ...found } : undefined;
         if (read) {
           // `0.1` a second reads better as `6 per minute`.
@@ -447,7 +466,7 @@ export function goRateLimit(framework: string, readers: readonly GoLimiterReader
             storeDetail: read.storeDetail,
           });
           sink.add({ limiter, level });
-        } else if (!isProven && reading && file && node && LIMITER_WORDS.test(reading.callOf(node, file)?.path ?? '')) {
+        } else if (place.limiterPackage && node) {
           // Middleware from a limiter package apisec does not read: coverage unknown, never missing.
           sink.flag(`\`${node.text.split('\n')[0]?.slice(0, 60) ?? ''}\` may limit requests`);
         } else if (isProven) {
@@ -467,7 +486,11 @@ export function goRateLimit(framework: string, readers: readonly GoLimiterReader
       const name = handler && source ? expressionAt(source, handler.line, handler.column ?? 1) : undefined;
       const fn = name?.parent && /^(function_declaration|method_declaration)$/.test(name.parent.type) ? name.parent : undefined;
       const body = fn ? field(fn, 'body') : undefined;
-      const status = body ? answers429(body) : undefined;
+      // Routes that share a handler read its body once.
+      const answers = scope.memo(ANSWERS, () => new Map<string, Node | undefined>());
+      const answerKey = fn && handler ? `${handler.file}:${fn.startIndex}` : '';
+      if (body && !answers.has(answerKey)) answers.set(answerKey, answers429(body));
+      const status = body ? answers.get(answerKey) : undefined;
       if (!status || !source || !fn) return;
       sink.add({
         limiter: scope.limiter(source, status, {

@@ -91,7 +91,7 @@ export function kotlinTargets(program: JvmProgram, node: Node, from: JvmMethod):
   else if (receiver.type === 'simple_identifier') {
     const type = kotlinTypeOf(receiver.text, node, from.owner);
     const cls = type ? program.resolveClass(type, { file: from.file, cls: from.owner }) : /^[A-Z]/.test(receiver.text) ? program.resolveClass(receiver.text, { file: from.file, cls: from.owner }) : undefined;
-    if (cls) owners = [cls, ...program.classes.filter((other) => program.ancestors(other).includes(cls))];
+    if (cls) owners = [cls, ...program.subclasses(cls)];
   }
   const top = !receiver ? from.file.functions.filter((fn) => fn.name === call.name) : [];
   return [...owners.flatMap((owner) => owner.methods.filter((method) => method.name === call.name && method.parameters.length === call.args.length)), ...top.filter((fn) => fn.parameters.length === call.args.length)];

@@ -108,7 +108,7 @@ export class JavaTaint {
       // `XmlUtils.parse(xml)`: a static call names the class itself.
       const staticOwner = !type && receiver.type === 'identifier' && /^[A-Z]/.test(receiver.text) ? receiver.text : undefined;
       const cls = type || staticOwner ? this.tracer.program.resolveClass(type ?? staticOwner ?? '', { file, cls: from.owner }) : undefined;
-      if (cls) owners = [cls, ...this.tracer.program.classes.filter((other) => this.tracer.program.ancestors(other).includes(cls))];
+      if (cls) owners = [cls, ...this.tracer.program.subclasses(cls)];
     }
     return owners.flatMap((owner) => owner.methods.filter((method) => method.name === name && method.parameters.length === arity));
   }

@@ -71,6 +71,27 @@ export class JvmProgram {
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 
+  private subclassIndex: Map<JvmClass, JvmClass[]> | undefined;
+
+  /**
+   * The workspace classes that have `cls` among their ancestors, in `classes` order: the index is built
+   * once per program, so that a call resolved to a type does not read the ancestry of every class.
+   */
+  subclasses(cls: JvmClass): readonly JvmClass[] {
+    if (!this.subclassIndex) {
+      const index = new Map<JvmClass, JvmClass[]>();
+      for (const other of this.classes) {
+        for (const ancestor of this.ancestors(other)) {
+          const list = index.get(ancestor);
+          if (list) list.push(other);
+          else index.set(ancestor, [other]);
+        }
+      }
+      this.subclassIndex = index;
+    }
+    return this.subclassIndex.get(cls) ?? [];
+  }
+
   /** The superclass and interfaces of a class found in the workspace, nearest first, each once. */
   ancestors(cls: JvmClass): JvmClass[] {
     const out: JvmClass[] = [];

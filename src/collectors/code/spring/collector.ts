@@ -278,13 +278,23 @@ function collectController(ctx: Context, cls: JvmClass, own: ReturnType<typeof s
     }
     const classSecurity = lineage.map((item) => ({ list: item.annotations.filter((a) => SECURITY_ANNOTATIONS.includes(a.name)), scope: { file: item.file, cls: item } as Scope }));
     const seen = new Set<string>();
+    // The lineage's methods by signature, in lineage order: one pass, not a scan of every method per method.
+    const bySignature = new Map<string, JvmMethod[]>();
+    for (const item of lineage) {
+      for (const m of item.methods) {
+        const key = signature(m);
+        const list = bySignature.get(key);
+        if (list) list.push(m);
+        else bySignature.set(key, [m]);
+      }
+    }
     for (const holder of lineage) {
       for (const method of holder.methods) {
         // Overloads of one arity are told apart by their parameter types.
         const key = signature(method);
         if (seen.has(key)) continue;
         // The mapping may sit on an overridden declaration (an interface generated from OpenAPI).
-        const same = lineage.flatMap((item) => item.methods.filter((m) => signature(m) === key));
+        const same = bySignature.get(key) ?? [];
         let mapping: { usage: JvmAnnotation; methods: string[] } | undefined;
         const mapped = same.find((m) => (mapping = mappingOf(m, ctx.program)) !== undefined);
         if (!mapped || !mapping) continue;

@@ -419,12 +419,26 @@ export function securityChains(program: JvmProgram, sameApp: (a: string, b: stri
 }
 
 /** `@EnableMethodSecurity`, `@EnableGlobalMethodSecurity(prePostEnabled = true, …)`, `@EnableReactiveMethodSecurity`. */
+const enablers = new WeakMap<JvmProgram, { cls: JvmClass; found: JvmAnnotation }[]>();
+
+/** The program's classes annotated to enable method security, in class order: listed once per program, not once per application. */
+function methodSecurityEnablers(program: JvmProgram): { cls: JvmClass; found: JvmAnnotation }[] {
+  let list = enablers.get(program);
+  if (!list) {
+    list = [];
+    for (const cls of program.classes) {
+      const found = annotation(cls.annotations, 'EnableMethodSecurity', 'EnableGlobalMethodSecurity', 'EnableReactiveMethodSecurity');
+      if (found) list.push({ cls, found });
+    }
+    enablers.set(program, list);
+  }
+  return list;
+}
+
 export function methodSecurity(program: JvmProgram, inApp: (file: string) => boolean = () => true): MethodSecurity {
   const result: MethodSecurity = { prePost: false, secured: false, jsr250: false, where: undefined };
-  for (const cls of program.classes) {
+  for (const { cls, found } of methodSecurityEnablers(program)) {
     if (!inApp(cls.file.source.file)) continue;
-    const found = annotation(cls.annotations, 'EnableMethodSecurity', 'EnableGlobalMethodSecurity', 'EnableReactiveMethodSecurity');
-    if (!found) continue;
     const flag = (name: string, fallback: boolean): boolean => {
       const value = found.args.get(name)?.[0]?.text;
       return value === undefined ? fallback : value === 'true';
