@@ -348,8 +348,31 @@ function wrapped(value: Value, piece: Piece, dialect: GoDialect, depth: number, 
   return undefined;
 }
 
+type LimitProof = { library: string; node: Node; file: GoFile };
+const rateLimitMemo = new WeakMap<Piece, Map<GoDialect, { middleware?: LimitProof | null; wrapper?: LimitProof | null }>>();
+
 /** A middleware or wrapper that answers 429 before calling the next handler, or a known limiter. */
-export function rateLimitProof(piece: Piece, dialect: GoDialect, asWrapper: boolean): { library: string; node: Node; file: GoFile } | undefined {
+export function rateLimitProof(piece: Piece, dialect: GoDialect, asWrapper: boolean): LimitProof | undefined {
+  // The same group middleware (and the same handler wrapper) is asked for every route under it: read it once.
+  let byDialect = rateLimitMemo.get(piece);
+  if (!byDialect) {
+    byDialect = new Map();
+    rateLimitMemo.set(piece, byDialect);
+  }
+  let memo = byDialect.get(dialect);
+  if (!memo) {
+    memo = {};
+    byDialect.set(dialect, memo);
+  }
+  const slot = asWrapper ? 'wrapper' : 'middleware';
+  const known = memo[slot];
+  if (known !== undefined) return known ?? undefined;
+  const proof = readRateLimitProof(piece, dialect, asWrapper);
+  memo[slot] = proof ?? null;
+  return proof;
+}
+
+function readRateLimitProof(piece: Piece, dialect: GoDialect, asWrapper: boolean): LimitProof | undefined {
   const known = knownLimiter(piece.value, dialect, 0);
   if (known) return { library: known, node: piece.node, file: piece.file };
   const codes = new Set(['429']);

@@ -149,6 +149,63 @@ export function goProgram(sources: readonly SourceFile[]): GoProgram {
   return program;
 }
 
+/** A struct type declaration of a package: its file and its field list. */
+interface StructDecl {
+  file: GoFile;
+  list: Node | undefined;
+}
+
+const structIndex = new WeakMap<GoPackage, Map<string, StructDecl[]>>();
+const fieldIndex = new WeakMap<GoPackage, Map<string, Map<string, { file: GoFile; type: Node | undefined }>>>();
+
+/**
+ * The struct types declared in a package, by name, each declaration in file and document order: read
+ * once per package, so that the interpreter's questions about a type do not scan every file of the package.
+ */
+export function goStructTypes(pkg: GoPackage): ReadonlyMap<string, readonly StructDecl[]> {
+  let index = structIndex.get(pkg);
+  if (!index) {
+    index = new Map();
+    for (const file of pkg.files) {
+      for (const declaration of named(file.source.tree.rootNode)) {
+        if (declaration.type !== 'type_declaration') continue;
+        for (const spec of named(declaration)) {
+          if (spec.type !== 'type_spec') continue;
+          const name = field(spec, 'name')?.text;
+          const body = field(spec, 'type');
+          if (name === undefined || body?.type !== 'struct_type') continue;
+          const list = named(body).find((child) => child.type === 'field_declaration_list');
+          const known = index.get(name);
+          if (known) known.push({ file, list });
+          else index.set(name, [{ file, list }]);
+        }
+      }
+    }
+    structIndex.set(pkg, index);
+  }
+  return index;
+}
+
+/** The first field `name` of struct type `type` in the package (declarations in file and document order), with its declared type. */
+export function goStructField(pkg: GoPackage, type: string, name: string): { file: GoFile; type: Node | undefined } | undefined {
+  let byType = fieldIndex.get(pkg);
+  if (!byType) {
+    byType = new Map();
+    fieldIndex.set(pkg, byType);
+  }
+  let members = byType.get(type);
+  if (!members) {
+    members = new Map();
+    for (const { file, list } of goStructTypes(pkg).get(type) ?? []) {
+      for (const member of list ? named(list) : []) {
+        for (const fieldName of fields(member, 'name')) if (!members.has(fieldName.text)) members.set(fieldName.text, { file, type: field(member, 'type') });
+      }
+    }
+    byType.set(type, members);
+  }
+  return members.get(name);
+}
+
 /** True when a Go source imports one of these paths (or a sub-package or major version of one). */
 export function goImports(sources: readonly SourceFile[], paths: readonly string[]): boolean {
   return sources.some(
@@ -205,7 +262,10 @@ function modulePaths(files: readonly GoFile[], packages: readonly GoPackage[]): 
       votes.set(key, entry);
     }
   }
-  const ranked = [...votes.values()].sort((a, b) => b.votes - a.votes || a.module.path.localeCompare(b.module.path) || a.module.root.localeCompare(b.module.root));
+  const all = [...votes.values()].sort((a, b) => b.votes - a.votes || a.module.path.localeCompare(b.module.path) || a.module.root.localeCompare(b.module.root));
+  // One import whose last segment happens to name a workspace directory (`github.com/labstack/echo/v5/middleware`
+  // beside `pkg/routes/middleware`) is no module: where some module has two or more import paths for it, one is not enough.
+  const ranked = all.some((entry) => entry.votes >= 2) ? all.filter((entry) => entry.votes >= 2) : all;
   const withDomain = ranked.filter(({ module }) => (module.path.split('/')[0] ?? '').includes('.')).map(({ module }) => module);
   if (withDomain.length > 0) return withDomain;
   const top = ranked[0];
