@@ -1,9 +1,9 @@
 import { at, isPython, jwtCalls, objectOf, resolveValue } from '../../analysis/code-auth.js';
 import { literalValue, propertyOf } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
-import { csharpAudienceOff } from './csharp.js';
 import { goAudienceGaps } from './go.js';
-import { jvmAudienceGaps, springBootAudienceGaps } from './jvm.js';
+import { jvmAudienceGaps } from './jvm.js';
+import { tokenValidationProviders } from '../../collectors/code/plugins.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { lineSnippet } from '../../analysis/code-transport.js';
 import { goSite } from '../../analysis/go-taint.js';
@@ -27,14 +27,13 @@ export default defineCheck({
   remediation:
     'Pass the expected audience and issuer to the verifier: PyJWT `jwt.decode(token, key, algorithms=["RS256"], audience="https://api.example.com", issuer="https://auth.example.com")`; jsonwebtoken `jwt.verify(token, publicKey, { algorithms: [\'RS256\'], audience, issuer })`; jose `jwtVerify(token, JWKS, { audience, issuer })`; passport-jwt `new JwtStrategy({ audience, issuer, ... })`; golang-jwt v5 `jwt.ParseWithClaims(s, &claims, keyFunc, jwt.WithAudience("api"), jwt.WithIssuer(issuer))`; lestrrat-go/jwx `jwt.Parse(b, jwt.WithKeySet(set), jwt.WithAudience("api"), jwt.WithIssuer(issuer))`; java-jwt `JWT.require(alg).withAudience("api").withIssuer(issuer).build()`; jjwt `Jwts.parser().verifyWith(key).requireAudience("api").requireIssuer(issuer)`; nimbus `new DefaultJWTClaimsVerifier<>("api", new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp"))`; Spring `decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer), new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud.contains("api"))))` (Boot: `spring.security.oauth2.resourceserver.jwt.audiences`).',
   messages: {
-    springBoot: '`{{setting}}` configures Spring Boot\'s resource server without `spring.security.oauth2.resourceserver.jwt.audiences`, so tokens the provider issued for any other audience are accepted{{issuer}}.',
     neither: '`{{call}}` verifies the token without checking its audience or its issuer.',
     audience: '`{{call}}` verifies the token without checking its audience.',
     issuer: '`{{call}}` checks the audience but not the issuer of the token.',
     disabled: '`{{call}}` is called with `verify_aud` turned off, so tokens for any audience are accepted.',
-    csAudience: '`{{setting}}` turns off the audience check of the token validation parameters, so tokens issued for any other audience are accepted.',
-    csNeither: '`{{setting}}` turns off the audience check, and the issuer check is off too, so tokens issued by any issuer for any audience are accepted.',
-  },
+    // The frameworks' token validation settings (src/collectors/code/<framework>/token-validation.ts).
+    ...(Object.assign({}, ...tokenValidationProviders().map((provider) => provider.messages)) as Record<string, string>),
+  } as Record<string, string>,
   run(ctx, report) {
     const goModules = ctx.infra.filter((file) => file.kind === 'go-mod').map((file) => (file.file.includes('/') ? file.file.slice(0, file.file.lastIndexOf('/')) : ''));
     for (const gap of goAudienceGaps(ctx.sources, goModules)) {
@@ -46,11 +45,11 @@ export default defineCheck({
       const messageId = !gap.audience && !gap.issuer ? 'neither' : !gap.audience ? 'audience' : 'issuer';
       report({ messageId, data: { call: gap.call }, ...jvmAt(ctx, gap.source, gap.node, lineSnippet(gap.source, gap.node)), ...(messageId === 'issuer' ? { severity: 'low' as const } : {}), rootCause: `${gap.library} ${gap.audience ? '' : 'audience'} ${gap.issuer ? '' : 'issuer'}` });
     }
-    for (const gap of springBootAudienceGaps(ctx)) {
-      report({ messageId: 'springBoot', data: { setting: gap.setting, issuer: gap.issuer ? '' : ' (and, without `issuer-uri`, from any issuer the keys sign for)' }, location: gap.location, evidence: { snippet: gap.setting } });
-    }
-    for (const source of ctx.sources) {
-      for (const hit of csharpAudienceOff(source)) report({ messageId: hit.issuerToo ? 'csNeither' : 'csAudience', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+    for (const provider of tokenValidationProviders()) {
+      for (const gap of provider.audience?.(ctx) ?? []) {
+        const where = 'location' in gap ? { location: gap.location, evidence: { snippet: gap.snippet } } : at(ctx, gap.source, gap.node, gap.snippet);
+        report({ messageId: gap.messageId, ...(gap.data ? { data: gap.data } : {}), ...where });
+      }
     }
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {

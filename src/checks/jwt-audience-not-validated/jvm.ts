@@ -9,12 +9,11 @@
  * claims' audience or issuer itself (`getAudience()`, `.audience`, `"aud"`) is taken to check it.
  * Tokens the same module signs itself (jjwt `Jwts.builder()…signWith`, java-jwt `JWT.create()…sign`,
  * nimbus `signedJwt.sign(signer)`) come from no identity provider serving other audiences: the service
- * is its own issuer, and is not reported.
+ * is its own issuer, and is not reported. Spring Boot's auto-configured resource server is read by
+ * spring/token-validation.ts (the plugin's `tokenValidation` section).
  */
 import type { Node } from 'web-tree-sitter';
-import type { CheckContext, SourceFile } from '../../engine/context.js';
-import type { Location } from '../../model/types.js';
-import { JvmConfig, moduleOf as configModule } from '../../collectors/code/jvm/config.js';
+import type { SourceFile } from '../../engine/context.js';
 import { jvmFile } from '../../collectors/code/jvm/ast.js';
 import { callNameNode, chainOf } from '../../collectors/code/jvm/calls.js';
 import { asJwtCall, jvmJwtCalls, jwtSource, libraryOf, valueOf } from '../../collectors/code/jvm/jwt.js';
@@ -137,33 +136,4 @@ function springDecoder(source: SourceFile, node: Node, fromIssuer: boolean, vali
   }
   for (const [name, body] of validators) if (new RegExp(`\\b${name}\\b`).test(text)) text += ` ${body}`;
   return { audience: AUD_READ.test(text), issuer: fromIssuer || ISS_READ.test(text) };
-}
-
-export interface SpringBootAudienceGap {
-  location: Location;
-  setting: string;
-  issuer: boolean;
-}
-
-const RESOURCE_SERVER = 'spring.security.oauth2.resourceserver.jwt.';
-
-/**
- * Spring Boot's auto-configured resource server (`spring.security.oauth2.resourceserver.jwt.issuer-uri`,
- * `jwk-set-uri` or `public-key-location`) checks the timestamps, the issuer when `issuer-uri` is set, and
- * the audience only when `…jwt.audiences` lists it. A module whose code builds its own decoder
- * (`NimbusJwtDecoder`, `JwtDecoders`, a `JwtDecoder` implementation) is read from that code instead.
- */
-export function springBootAudienceGaps(ctx: CheckContext): SpringBootAudienceGap[] {
-  const out: SpringBootAudienceGap[] = [];
-  const config = new JvmConfig(ctx.infra);
-  for (const [module, properties] of config.modules()) {
-    const keys = ['issuer-uri', 'jwk-set-uri', 'public-key-location'].map((key) => properties.get(`${RESOURCE_SERVER}${key}`));
-    const setting = keys.find((value) => value !== undefined);
-    if (!setting || properties.has(`${RESOURCE_SERVER}audiences`)) continue;
-    const ownDecoder = ctx.sources.some((source) => (source.language === 'java' || source.language === 'kotlin') && configModule(source.file) === module && /\bNimbus(Reactive)?JwtDecoder\b|\bJwtDecoders\.|\b(implements|:)\s*(Reactive)?JwtDecoder\b/.test(source.text));
-    if (ownDecoder) continue;
-    const name = ['issuer-uri', 'jwk-set-uri', 'public-key-location'][keys.indexOf(setting)] ?? '';
-    out.push({ location: setting.where, setting: `${RESOURCE_SERVER}${name}=${setting.value}`, issuer: keys[0] !== undefined });
-  }
-  return out;
 }

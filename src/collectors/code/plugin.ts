@@ -37,6 +37,7 @@ import type { CodeCollector } from './collector.js';
  *   ownership check (its ORM's lookups, route-model binding, argument resolvers), for bola-missing-ownership-check.
  * - `csrf`: the routes that keep a cookie session while the framework's CSRF protection is off for them.
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
+ * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -60,6 +61,7 @@ export interface FrameworkPlugin {
   objectAccess?: ObjectAccessProvider;
   csrf?: CsrfProvider;
   passwordHashing?: PasswordHashingProvider;
+  tokenValidation?: TokenValidationProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -520,4 +522,17 @@ export interface DebugModeProvider {
  */
 export interface PasswordHashingProvider {
   settings(ctx: CheckContext): FrameworkFinding[];
+}
+
+/**
+ * How a framework's authentication validates the tokens it accepts, from its configuration (Spring Boot's
+ * `spring.security.oauth2.resourceserver.jwt.*`, ASP.NET Core's `TokenValidationParameters`): the places that
+ * leave a check out. jwt-audience-not-validated reports `audience` with the provider's messages; verifier calls
+ * of the JWT libraries are the checks' own.
+ */
+export interface TokenValidationProvider {
+  /** Message templates of the provider's findings, by id (each a sentence, ids unique across providers). */
+  messages: Readonly<Record<string, string>>;
+  /** Token validation that accepts tokens issued for any audience. */
+  audience?(ctx: CheckContext): FrameworkFinding[];
 }

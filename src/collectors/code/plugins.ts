@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -75,6 +75,8 @@ import { symfonyObjectAccess } from './symfony/object-access.js';
 import { railsCsrf } from './rails/csrf.js';
 import { springCsrf } from './spring/csrf.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
+import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
+import { springTokenValidation } from './spring/token-validation.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -218,6 +220,12 @@ const passwordHashings: Record<string, PasswordHashingProvider> = {
   symfony: symfonyPasswordHashing,
 };
 
+/** Frameworks whose authentication validates tokens as its configuration says. */
+const tokenValidations: Record<string, TokenValidationProvider> = {
+  aspnetcore: aspnetcoreTokenValidation,
+  spring: springTokenValidation,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -234,6 +242,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const objectAccess = objectAccesses[entry.id];
     const csrf = csrfs[entry.id];
     const passwordHashing = passwordHashings[entry.id];
+    const tokenValidation = tokenValidations[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -250,6 +259,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(objectAccess ? { objectAccess } : {}),
       ...(csrf ? { csrf } : {}),
       ...(passwordHashing ? { passwordHashing } : {}),
+      ...(tokenValidation ? { tokenValidation } : {}),
     };
   }),
 ];
@@ -365,4 +375,12 @@ let passwordHashingList: PasswordHashingProvider[] | undefined;
 export function passwordHashingProviders(): readonly PasswordHashingProvider[] {
   passwordHashingList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.passwordHashing ? [plugin.passwordHashing] : [])))];
   return passwordHashingList;
+}
+
+let tokenValidationList: TokenValidationProvider[] | undefined;
+
+/** Every distinct token validation provider, in registry order. */
+export function tokenValidationProviders(): readonly TokenValidationProvider[] {
+  tokenValidationList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.tokenValidation ? [plugin.tokenValidation] : [])))];
+  return tokenValidationList;
 }
