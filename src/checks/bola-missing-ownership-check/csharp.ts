@@ -8,7 +8,7 @@
  * is a navigation to the Identity user class.
  */
 import type { Node } from 'web-tree-sitter';
-import { isCsTestFile, localValue, parametersOf, startKey } from '../../collectors/code/csharp/flow.js';
+import { csProjectOf, isCsTestFile, localValue, parametersOf, startKey } from '../../collectors/code/csharp/flow.js';
 import { CsProject, enclosingClass, field, invocationParts, kids, typeName, walk, type CsClass, type CsFile, type CsMethod } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
@@ -427,7 +427,7 @@ export function csharpObjectAccesses(sources: readonly SourceFile[], endpoints: 
   if (candidates.length === 0) return [];
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
   if (!csharp.some((source) => source.text.includes('DbSet<'))) return [];
-  const project = new CsProject(csharp);
+  const project = csProjectOf(sources);
   const sets = dbSets(project);
   const owned = ownedEntities(project, new Set(sets.values()));
   if (owned.size === 0) return [];

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { isCsTestFile, localValue } from '../../collectors/code/csharp/flow.js';
+import { csProjectOf, isCsTestFile, localValue } from '../../collectors/code/csharp/flow.js';
 import { CsProject, enclosingClass, field, invocationParts, kids, typeName, walk, type CsFile } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 
@@ -55,7 +55,7 @@ function literalOf(project: CsProject, file: CsFile, node: Node | undefined, dep
 export function csharpSecrets(sources: readonly SourceFile[]): SigningSecret[] {
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
   if (!csharp.some((source) => source.text.includes('SymmetricSecurityKey'))) return [];
-  const project = new CsProject(csharp);
+  const project = csProjectOf(sources);
   const out: SigningSecret[] = [];
   for (const file of project.files) {
     if (!file.source.text.includes('SymmetricSecurityKey')) continue;
@@ -349,7 +349,7 @@ export function csharpConfigSecrets(sources: readonly SourceFile[], infra: reado
   if (settings.length === 0) return [];
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file) && source.text.includes('SymmetricSecurityKey'));
   const parsed = settings.map((file) => ({ file, json: parseSettings(file.text) }));
-  optionsProject = new CsProject(sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file)));
+  optionsProject = csProjectOf(sources);
   optionSections = collectOptionSections(optionsProject);
   const out: ConfigSecret[] = [];
   for (const source of csharp) {

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { PRIVILEGED } from '../../analysis/code-authz.js';
-import { boundFromRequest, handlerStarts, isCsTestFile, parametersOf, serviceTypes, startKey } from '../../collectors/code/csharp/flow.js';
+import { boundFromRequest, csProjectOf, handlerStarts, isCsTestFile, parametersOf, serviceTypes, startKey } from '../../collectors/code/csharp/flow.js';
 import { CsProject, field, invocationParts, kids, typeName, walk, type CsClass } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
@@ -57,7 +57,7 @@ function bindableFields(project: CsProject, cls: CsClass): string[] {
 export function csharpMassAssignments(sources: readonly SourceFile[], handlers: readonly Location[]): CsMassAssignment[] {
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
   if (!csharp.some((source) => source.text.includes('SaveChanges'))) return [];
-  const project = new CsProject(csharp);
+  const project = csProjectOf(sources);
   const entities = entityTypes(project);
   if (entities.size === 0) return [];
   const isService = serviceTypes(project);

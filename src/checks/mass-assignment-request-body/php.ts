@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { PRIVILEGED } from '../../analysis/code-authz.js';
 import { callArguments, callName, field, kids, literalString, arrayEntries, unwrap } from '../../collectors/code/php/ast.js';
-import { PhpProject, type PhpClass, type PhpFile } from '../../collectors/code/php/project.js';
+import { PhpProject, phpProjectOf, type PhpClass, type PhpFile } from '../../collectors/code/php/project.js';
 import { enclosingFunction } from '../../collectors/code/php/requests.js';
 import { phpCalls } from '../../collectors/code/php/sinks.js';
 import type { SourceFile } from '../../engine/context.js';
@@ -78,7 +78,7 @@ function exposed(model: PhpClass, project: PhpProject, forced: boolean): string 
 /** Eloquent mass assignment of the whole request into a model that lets privileged or all columns through. */
 export function phpMassAssignments(sources: readonly SourceFile[]): PhpMassAssignment[] {
   if (!sources.some((source) => source.language === 'php')) return [];
-  const project = new PhpProject(sources);
+  const project = phpProjectOf(sources);
   const out: PhpMassAssignment[] = [];
   for (const file of project.files.values()) {
     // The file's calls and `new`s, listed once for every PHP check (a `new` of no written class has no model).

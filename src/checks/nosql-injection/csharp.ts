@@ -7,8 +7,8 @@
  * and are safe.
  */
 import type { Node } from 'web-tree-sitter';
-import { handlerStarts, isCsTestFile, propertyTypes, requestOrigin, serviceTypes, type FlowOptions } from '../../collectors/code/csharp/flow.js';
-import { CsProject, field, invocationParts, kids, typeName, walk } from '../../collectors/code/csharp/project.js';
+import { csProjectOf, handlerStarts, isCsTestFile, propertyTypes, requestOrigin, serviceTypes, type FlowOptions } from '../../collectors/code/csharp/flow.js';
+import { field, invocationParts, kids, typeName, walk } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
 
@@ -30,7 +30,7 @@ function creationArgs(node: Node): Node[] {
 export function csharpNosqlInjections(sources: readonly SourceFile[], handlers: readonly Location[]): CsNosqlHit[] {
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file) && /\bMongoDB\.(Driver|Bson)\b/.test(source.text));
   if (csharp.length === 0) return [];
-  const project = new CsProject(sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file)));
+  const project = csProjectOf(sources);
   const isService = serviceTypes(project);
   const propertyType = propertyTypes(project);
   const hits: CsNosqlHit[] = [];

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, isCsTestFile, isStringBuilder, handlerStarts, localType, localValue, propertyTypes, requestOrigin, serviceTypes, type FlowOptions, type Origin } from '../../collectors/code/csharp/flow.js';
-import { CsProject, field, invocationParts, kids, typeName, walk } from '../../collectors/code/csharp/project.js';
+import { csProjectOf, enclosingFunction, isCsTestFile, isStringBuilder, handlerStarts, localType, localValue, propertyTypes, requestOrigin, serviceTypes, type FlowOptions, type Origin } from '../../collectors/code/csharp/flow.js';
+import { field, invocationParts, kids, typeName, walk } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
 
@@ -98,7 +98,7 @@ function methodName(fn: Node): string {
 export function csharpSqlInjections(sources: readonly SourceFile[], handlers: readonly Location[]): CsSqlHit[] {
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
   if (csharp.length === 0) return [];
-  const project = new CsProject(csharp);
+  const project = csProjectOf(sources);
   const isService = serviceTypes(project);
   const propertyType = propertyTypes(project);
   const hits: CsSqlHit[] = [];

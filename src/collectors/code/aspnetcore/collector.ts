@@ -3,6 +3,7 @@ import type { Node } from '../../../parsing/parser.js';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { makeEndpoint, sortEndpoints } from '../python/endpoint.js';
 import { CsProject, attributesOf, enclosingClass, field, invocationParts, kids, locate, walk, type CsAttribute, type CsClass, type CsFile, type CsMethod } from '../csharp/project.js';
+import { csProjectOf } from '../csharp/flow.js';
 import { attributeMarks, decide, decideLimit, limitMarks, type AuthMark, type LimitMark } from './auth.js';
 import { readConfig, type AppConfig } from './config.js';
 import { endpointFilterMark } from './filters.js';
@@ -993,7 +994,7 @@ export const aspnetcoreCollector: CodeCollector = {
     return sources.some((source) => source.language === 'csharp' && /\bMicrosoft\.AspNetCore\b|\bWebApplication\.Create|\bControllerBase\b|\[ApiController\]/.test(source.text));
   },
   collect(sources) {
-    const project = new CsProject(sources);
+    const project = csProjectOf(sources, true);
     const endpoints: CollectedEndpoint[] = [];
     const diagnostics: Diagnostic[] = [];
     for (const app of applications(project)) {

@@ -1,7 +1,7 @@
 import type { Location } from '../../../model/types.js';
 import type { SourceFile } from '../../../engine/context.js';
 import type { Node } from '../../../parsing/parser.js';
-import { field, invocationParts, kids, typeName, walk, type CsProject } from './project.js';
+import { CsProject, field, invocationParts, kids, typeName, walk } from './project.js';
 
 /** C# value flow shared by the checks: request data in handlers, local values, environment guards, `#if DEBUG`. */
 
@@ -21,6 +21,22 @@ const REQUEST_COLLECTIONS = new Set(['Query', 'Form', 'Headers', 'Cookies', 'Rou
 /** Test projects (`tests/`, `Foo.Tests/`, `Foo.FunctionalTests/`): their code never serves a request. */
 export function isCsTestFile(file: string): boolean {
   return /(?:^|\/)(?:[Tt]ests?|[^/]*[.-](?:\w*Tests?|Specs?))\//.test(file);
+}
+
+const projects = { withTests: new WeakMap<readonly SourceFile[], CsProject>(), withoutTests: new WeakMap<readonly SourceFile[], CsProject>() };
+
+/**
+ * The C# project of a unit's sources (its test files left out unless `tests`), read once for the collector and
+ * every check that asks with the same list: each used to read every file's classes again.
+ */
+export function csProjectOf(sources: readonly SourceFile[], tests = false): CsProject {
+  const cache = tests ? projects.withTests : projects.withoutTests;
+  let project = cache.get(sources);
+  if (!project) {
+    project = new CsProject(tests ? sources : sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file)));
+    cache.set(sources, project);
+  }
+  return project;
 }
 
 export function enclosingFunction(node: Node): Node | undefined {

@@ -4,7 +4,7 @@ import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { makeEndpoint, sortEndpoints } from '../python/endpoint.js';
 import { argumentAt, bodyStatements, callArguments, callName, field, flattenChain, kids, locate, unwrap, walk, type ChainLink, type PhpArgument } from '../php/ast.js';
 import { joinPath, normalisePath, phpEnabled } from '../php/endpoint.js';
-import { PhpProject, type PhpClass, type PhpFile, type PhpValue } from '../php/project.js';
+import { PhpProject, phpProjectOf, type PhpClass, type PhpFile, type PhpValue } from '../php/project.js';
 import { MiddlewareConfig, middlewareUses, type MiddlewareUse } from './middleware.js';
 import { singular } from './inflect.js';
 
@@ -600,7 +600,7 @@ export const laravelCollector: CodeCollector = {
     return phpEnabled(project, sources, this.enablers, /\bIlluminate\\Support\\Facades\\Route\b|^\s*Route::(?:get|post|group|middleware|prefix|resource|apiResource)\(/m);
   },
   collect(sources) {
-    const project = new PhpProject(sources);
+    const project = phpProjectOf(sources);
     const routes = new LaravelRoutes(project);
     loadRoutes(routes, project);
     const config = new MiddlewareConfig(project);

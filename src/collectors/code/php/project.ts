@@ -48,6 +48,21 @@ export type PhpValue =
 
 export const BUILTIN_NAMES = new Set(['self', 'static', 'parent']);
 
+const projects = new WeakMap<readonly SourceFile[], PhpProject>();
+
+/**
+ * The project of a unit's sources, indexed once for the collectors and checks that ask with the same list
+ * (each used to read every PHP file's imports and classes again). The project is not changed after it is built.
+ */
+export function phpProjectOf(sources: readonly SourceFile[]): PhpProject {
+  let project = projects.get(sources);
+  if (!project) {
+    project = new PhpProject(sources);
+    projects.set(sources, project);
+  }
+  return project;
+}
+
 /** Indexes every PHP file: imports, classes, constants. */
 export class PhpProject {
   readonly files = new Map<string, PhpFile>();
@@ -230,10 +245,27 @@ export class PhpProject {
     const tail = path.normalize(last.replace(/^\/+/, '')).replace(/^(\.\.\/)+/, '');
     if (!tail.endsWith('.php')) return undefined;
     const others = fragments.slice(0, -1).map((fragment) => fragment.replace(/^\/+|\/+$/g, '')).filter(Boolean);
-    const matches = [...this.files.keys()].filter(
+    // Only files of the tail's name can end with it: looked up by name instead of testing every file per include.
+    const matches = this.filesNamed(tail.slice(tail.lastIndexOf('/') + 1)).filter(
       (file) => (file === tail || file.endsWith(`/${tail}`)) && others.every((other) => file.split('/').includes(other) || file.includes(`/${other}/`) || file.startsWith(`${other}/`)),
     );
     return matches.length === 1 ? this.files.get(matches[0] ?? '') : undefined;
+  }
+
+  private byBaseName: Map<string, string[]> | undefined;
+
+  /** The project's paths whose last segment is `name`, in project order. */
+  private filesNamed(name: string): string[] {
+    if (!this.byBaseName) {
+      this.byBaseName = new Map();
+      for (const file of this.files.keys()) {
+        const base = file.slice(file.lastIndexOf('/') + 1);
+        const list = this.byBaseName.get(base);
+        if (list) list.push(file);
+        else this.byBaseName.set(base, [file]);
+      }
+    }
+    return this.byBaseName.get(name) ?? [];
   }
 
   /** `require`/`include` targets of a statement, resolved to project files. */

@@ -7,7 +7,7 @@ import { argumentAt, callArguments, callName, field, flattenChain, kids, locate 
 import { listProjectDir, parseYaml, readProjectFile, yString, yStrings, type YNode } from '../php/config-files.js';
 import { docAnnotations, docStrings } from '../php/docblock.js';
 import { joinPath, normalisePath, phpEnabled } from '../php/endpoint.js';
-import { attributeNamed, attributesOf, docblockOf, PhpProject, type PhpAttribute, type PhpClass, type PhpFile } from '../php/project.js';
+import { attributeNamed, attributesOf, docblockOf, PhpProject, phpProjectOf, type PhpAttribute, type PhpClass, type PhpFile } from '../php/project.js';
 import { apiPlatformRoutes, apiPlatformXmlRoutes, apiPlatformYamlRoutes } from './api-platform.js';
 import { expressionGrant, type Grant, type SymfonyRoute } from './grants.js';
 import { accessRuleFor, firewallFor, isPublicRole, readSecurity, requiresAuthentication, type SecurityConfig } from './security.js';
@@ -400,7 +400,7 @@ export const symfonyCollector: CodeCollector = {
     return phpEnabled(project, sources, this.enablers, /^use Symfony\\Component\\Routing\\(?:Annotation|Attribute)\\Route;/m);
   },
   collect(sources, project) {
-    const php = new PhpProject(sources);
+    const php = phpProjectOf(sources);
     const endpoints: CollectedEndpoint[] = [];
     const diagnostics: Diagnostic[] = [];
     const seen = new Set<string>();
