@@ -19,7 +19,8 @@ export const echoDialect: GoDialect = {
   framework: 'echo',
   packages: [ECHO],
   create(ext, ctx) {
-    if (!isPackage(ext.path, ECHO) || ext.name !== 'New') return undefined;
+    // `echo.New()`, and Echo v5's `echo.NewWithConfig(echo.Config{…})`.
+    if (!isPackage(ext.path, ECHO) || (ext.name !== 'New' && ext.name !== 'NewWithConfig')) return undefined;
     return { k: 'router', r: ctx.newRouter(echoDialect, ext.file) };
   },
   method(router: Router, name: string, args: Arg[], call, ctx) {

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
 import { callArgs, field, fields, named, parameterNames, receiverName, receiverType, statements, stringLiteral, unwrap, walk } from './ast.js';
-import { goProgram, type GoFile, type GoPackage, type GoProgram } from './program.js';
+import { goProgram, goStructField, goStructTypes, type GoFile, type GoPackage, type GoProgram } from './program.js';
 
 /** What the interpreter knows about a Go expression. */
 export type Value =
@@ -257,14 +257,22 @@ export class Interpreter {
     for (const decl of all) declared.set(name(decl), (declared.get(name(decl)) ?? 0) + 1);
     const referenced = (decl: { node: Node }): boolean => (uses.get(name(decl)) ?? 0) > (declared.get(name(decl)) ?? 0);
     const roots = all.filter((decl) => name(decl) === 'main' || name(decl) === 'init' || !referenced(decl));
-    const rest = all.filter((decl) => !roots.includes(decl));
+    const rootSet = new Set(roots);
+    const rest = all.filter((decl) => !rootSet.has(decl));
     // Entry points held in package-level values (`var webCmd = &cobra.Command{Run: func(…) {…}}`, a
     // CLI action): run after the unreferenced functions and before the referenced ones, so the routers
     // such a literal builds and hands to a helper (`e := routes.NewEcho(); routes.RegisterRoutes(e)`) reach it.
-    const literals = this.program.packages.flatMap((pkg) => entryLiterals(pkg));
-    for (const literal of literals) {
+    // Only those that route or call a function that does (`routes.NewEcho()`, `routes.RegisterRoutes(e)`):
+    // the other commands of a CLI (migrations, dumps) would spend the interpreter's budget.
+    const routing = new Set(
+      all
+        .filter((decl) => mentionsRouting(decl.node) || parameterNames(decl.node).some((param) => this.dialects.some((d) => d.routerParam?.(param.type, decl.file) === true)))
+        .map(name),
+    );
+    const callsRouting = (node: Node): boolean => mentionsRouting(node) || [...(field(node, 'body')?.text ?? '').matchAll(/(\w+)\s*\(/g)].some((match) => routing.has(match[1] ?? ''));
+    for (const literal of this.program.packages.flatMap((pkg) => entryLiterals(pkg))) {
       if (this.steps > MAX_STEPS) break;
-      if (!this.executed.has(literal.node)) this.call({ k: 'func', node: literal.node, file: literal.file, env: undefined }, []);
+      if (!this.executed.has(literal.node) && callsRouting(literal.node)) this.call({ k: 'func', node: literal.node, file: literal.file, env: undefined }, []);
     }
     for (const decl of [...roots, ...rest]) {
       if (this.executed.has(decl.node) || this.steps > MAX_STEPS) continue;
@@ -565,21 +573,8 @@ export class Interpreter {
    * declaration as a struct of the workspace (`auth *auth.Auth`): a value of that type, so its methods resolve.
    */
   private declaredField(obj: StructObj, name: string): Value {
-    for (const file of obj.pkg.files) {
-      for (const declaration of named(file.source.tree.rootNode)) {
-        if (declaration.type !== 'type_declaration') continue;
-        for (const spec of named(declaration)) {
-          const body = spec.type === 'type_spec' && field(spec, 'name')?.text === obj.type ? field(spec, 'type') : undefined;
-          const list = body?.type === 'struct_type' ? named(body).find((child) => child.type === 'field_declaration_list') : undefined;
-          for (const member of list ? named(list) : []) {
-            if (!fields(member, 'name').some((fieldName) => fieldName.text === name)) continue;
-            const type = field(member, 'type');
-            return this.typed(file, type?.text ?? '', type);
-          }
-        }
-      }
-    }
-    return UNKNOWN;
+    const member = goStructField(obj.pkg, obj.type, name);
+    return member ? this.typed(member.file, member.type?.text ?? '', member.type) : UNKNOWN;
   }
 
   /**
@@ -595,13 +590,8 @@ export class Interpreter {
     const pkg = match[1] === undefined ? file.pkg : path === undefined ? undefined : this.program.packageOf(path);
     if (!pkg && path !== undefined && declared) return { k: 'ext', path, name, chain: [], args: [], called: true, node: declared };
     if (!pkg) return UNKNOWN;
-    const isStruct = pkg.files.some((other) =>
-      named(other.source.tree.rootNode).some(
-        (declaration) =>
-          declaration.type === 'type_declaration' &&
-          named(declaration).some((spec) => spec.type === 'type_spec' && field(spec, 'name')?.text === name && field(spec, 'type')?.type === 'struct_type'),
-      ),
-    );
+    // The package's struct types are indexed once (a scan of every file of the package per value was quadratic in big packages).
+    const isStruct = goStructTypes(pkg).has(name);
     return isStruct ? { k: 'struct', obj: this.structOf(pkg, name) } : UNKNOWN;
   }
 

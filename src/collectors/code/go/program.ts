@@ -246,6 +246,14 @@ function modulePaths(files: readonly GoFile[], packages: readonly GoPackage[]): 
       importers.set(path, set);
     }
   }
+  // The import paths of each directory's files: a package never imports itself.
+  const importsOfDir = new Map<string, Set<string>>();
+  for (const file of files) {
+    const dir = file.source.file.includes('/') ? file.source.file.slice(0, file.source.file.lastIndexOf('/')) : '';
+    const set = importsOfDir.get(dir) ?? new Set<string>();
+    for (const path of file.imports.values()) set.add(path);
+    importsOfDir.set(dir, set);
+  }
   const votes = new Map<string, { module: Module; votes: number }>();
   for (const [path, from] of importers) {
     const segments = path.split('/');
@@ -256,16 +264,16 @@ function modulePaths(files: readonly GoFile[], packages: readonly GoPackage[]): 
       if (shared === 0) continue;
       const module: Module = { path: segments.slice(0, segments.length - shared).join('/'), root: parts.slice(0, parts.length - shared).join('/') };
       if (![...from].some((file) => underDir(file, module.root))) continue;
+      // `github.com/labstack/echo/v5/middleware` beside `pkg/routes/middleware` would make pkg/routes the package
+      // `github.com/labstack/echo/v5`, which pkg/routes itself imports: no module.
+      if (importsOfDir.get(module.root)?.has(module.path)) continue;
       const key = `${module.path}\u0000${module.root}`;
       const entry = votes.get(key) ?? { module, votes: 0 };
       entry.votes += 1;
       votes.set(key, entry);
     }
   }
-  const all = [...votes.values()].sort((a, b) => b.votes - a.votes || a.module.path.localeCompare(b.module.path) || a.module.root.localeCompare(b.module.root));
-  // One import whose last segment happens to name a workspace directory (`github.com/labstack/echo/v5/middleware`
-  // beside `pkg/routes/middleware`) is no module: where some module has two or more import paths for it, one is not enough.
-  const ranked = all.some((entry) => entry.votes >= 2) ? all.filter((entry) => entry.votes >= 2) : all;
+  const ranked = [...votes.values()].sort((a, b) => b.votes - a.votes || a.module.path.localeCompare(b.module.path) || a.module.root.localeCompare(b.module.root));
   const withDomain = ranked.filter(({ module }) => (module.path.split('/')[0] ?? '').includes('.')).map(({ module }) => module);
   if (withDomain.length > 0) return withDomain;
   const top = ranked[0];
