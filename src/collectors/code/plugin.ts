@@ -512,6 +512,11 @@ export interface DebugModeProvider {
   call?(source: SourceFile, call: CallSite): DebugSwitch | undefined;
   /** Switches found across the workspace (a Go program's profiler on the public server). */
   workspace?(ctx: CheckContext): DebugSwitch[];
+  /**
+   * Switches in the framework's settings or code found across the workspace, at a location (a configuration
+   * file: Spring Boot's properties, a committed `.env`) or a node (Rails' environment files, ASP.NET Core's developer pages).
+   */
+  settings?(ctx: CheckContext): FrameworkFinding[];
 }
 
 /**

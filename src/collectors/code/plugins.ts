@@ -70,6 +70,11 @@ import { flaskDebug } from './flask/debug.js';
 import { ginDebug } from './gin/debug.js';
 import { netHttpDebug } from './net-http/debug.js';
 import { pythonDebug } from './python/debug.js';
+import { aspnetcoreDebug } from './aspnetcore/debug.js';
+import { laravelDebug } from './laravel/debug.js';
+import { railsDebug } from './rails/debug.js';
+import { sinatraDebug } from './sinatra/debug.js';
+import { springDebugSettings } from './spring/debug.js';
 import { laravelObjectAccess } from './laravel/object-access.js';
 import { symfonyObjectAccess } from './symfony/object-access.js';
 import { railsCsrf } from './rails/csrf.js';
@@ -207,12 +212,17 @@ const csrfs: Record<string, CsrfProvider> = {
 
 /** Frameworks with debug switches the code can turn on (settings, app options, development error handlers, profilers). */
 const debugs: Record<string, DebugModeProvider> = {
+  aspnetcore: aspnetcoreDebug,
   django: djangoDebug,
   express: expressDebug,
   fastapi: fastapiDebug,
   flask: flaskDebug,
   gin: ginDebug,
+  laravel: laravelDebug,
   'net/http': netHttpDebug,
+  rails: railsDebug,
+  sinatra: sinatraDebug,
+  spring: springDebugSettings,
 };
 
 /** Frameworks that configure how passwords are hashed. */

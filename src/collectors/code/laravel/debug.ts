@@ -1,11 +1,17 @@
+/**
+ * Laravel's debug mode outside development: `APP_DEBUG=true` in a committed `.env` whose `APP_ENV` is not a
+ * development one, and `'debug' => true` hard-coded in `config/app.php`. Read by debug-mode-enabled through
+ * the plugin's `debug` section.
+ */
 import type { Node } from 'web-tree-sitter';
-import { returnedConfig, unwrap } from '../../collectors/code/php/ast.js';
-import type { InfraFile, SourceFile } from '../../engine/context.js';
+import type { CheckContext, InfraFile, SourceFile } from '../../../engine/context.js';
+import type { DebugModeProvider, FrameworkFinding } from '../plugin.js';
+import { returnedConfig, unwrap } from '../php/ast.js';
 
 /** Environments where debug output is expected. */
 const DEVELOPMENT = /^(?:local|dev|development|testing|test)$/i;
 
-export interface DotenvDebug {
+interface DotenvDebug {
   file: InfraFile;
   line: number;
   text: string;
@@ -17,7 +23,7 @@ function dotenvValue(raw: string): string {
 }
 
 /** `APP_DEBUG=true` in a committed `.env` whose `APP_ENV` is not a development one. */
-export function dotenvDebug(files: readonly InfraFile[]): DotenvDebug[] {
+function dotenvDebug(files: readonly InfraFile[]): DotenvDebug[] {
   const out: DotenvDebug[] = [];
   for (const file of files) {
     if (file.kind !== 'dotenv') continue;
@@ -37,7 +43,7 @@ export function dotenvDebug(files: readonly InfraFile[]): DotenvDebug[] {
 }
 
 /** `'debug' => true` hard-coded in Laravel's `config/app.php` (instead of `env('APP_DEBUG', false)`). */
-export function configDebug(source: SourceFile): Node | undefined {
+function configDebug(source: SourceFile): Node | undefined {
   if (source.language !== 'php' || !/(^|\/)config\/app\.php$/.test(source.file)) return undefined;
   const entry = returnedConfig(source.tree.rootNode).get('debug');
   if (!entry) return undefined;
@@ -45,3 +51,18 @@ export function configDebug(source: SourceFile): Node | undefined {
   const literalTrue = (value.type === 'boolean' || value.type === 'name') && value.text.toLowerCase() === 'true';
   return literalTrue ? (entry.value.parent ?? entry.value) : undefined;
 }
+
+export const laravelDebug: DebugModeProvider = {
+  messages: {
+    laravelEnv: '`{{line}}` is committed in {{file}}, whose APP_ENV is `{{env}}`: Laravel answers errors with stack traces, queries and environment values.',
+    laravelConfig: '`{{expression}}` is hard-coded in config/app.php: debug mode no longer follows APP_DEBUG.',
+  },
+  settings(ctx: CheckContext): FrameworkFinding[] {
+    const out: FrameworkFinding[] = dotenvDebug(ctx.infra).map((hit) => ({ messageId: 'laravelEnv', data: { line: hit.text, file: hit.file.file, env: hit.env }, location: { file: hit.file.file, line: hit.line }, snippet: hit.text }));
+    for (const source of ctx.sources) {
+      const hardCoded = configDebug(source);
+      if (hardCoded) out.push({ messageId: 'laravelConfig', data: { expression: hardCoded.text }, source, node: hardCoded });
+    }
+    return out;
+  },
+};

@@ -6,12 +6,14 @@
  * (`env`, `heapdump`, `threaddump`, `configprops`, `beans`, `mappings`, `loggers`, `logfile`,
  * `shutdown`, `jolokia`) publishes configuration, secrets and memory — unless the inventory shows
  * that endpoint protected, or the actuator listens on its own `management.server.port`.
+ * Read by debug-mode-enabled through the plugin's `debug` section.
  */
-import type { CheckContext } from '../../engine/context.js';
-import type { Location } from '../../model/types.js';
-import { JvmConfig } from '../../collectors/code/jvm/config.js';
+import type { CheckContext } from '../../../engine/context.js';
+import type { Location } from '../../../model/types.js';
+import type { DebugModeProvider, FrameworkFinding } from '../plugin.js';
+import { JvmConfig } from '../jvm/config.js';
 
-export interface SpringDebugHit {
+interface SpringDebugHit {
   kind: 'stacktrace' | 'actuator';
   location: Location;
   text: string;
@@ -20,7 +22,7 @@ export interface SpringDebugHit {
 
 const DIAGNOSTIC = ['env', 'heapdump', 'threaddump', 'configprops', 'beans', 'mappings', 'loggers', 'logfile', 'shutdown', 'jolokia'];
 
-export function springDebug(ctx: CheckContext): SpringDebugHit[] {
+function springDebug(ctx: CheckContext): SpringDebugHit[] {
   const config = new JvmConfig(ctx.infra);
   const out: SpringDebugHit[] = [];
   const seen = new Set<string>();
@@ -50,3 +52,17 @@ export function springDebug(ctx: CheckContext): SpringDebugHit[] {
   }
   return out;
 }
+
+export const springDebugSettings: DebugModeProvider = {
+  messages: {
+    springStacktrace: '`{{line}}` returns the stack trace in every error response of the Spring application.',
+    springActuator: '`{{line}}` publishes the diagnostic actuator endpoints {{endpoints}} without authentication.',
+  },
+  settings(ctx: CheckContext): FrameworkFinding[] {
+    return springDebug(ctx).map((hit) =>
+      hit.kind === 'stacktrace'
+        ? { messageId: 'springStacktrace', data: { line: hit.text }, location: hit.location, snippet: hit.text }
+        : { messageId: 'springActuator', data: { line: hit.text, endpoints: hit.endpoints ?? '' }, location: hit.location, snippet: hit.text },
+    );
+  },
+};

@@ -1,12 +1,17 @@
+/**
+ * ASP.NET Core's developer pages outside development, read by debug-mode-enabled through the plugin's `debug`
+ * section (reported with the check's `errorhandler` and `nodeEnv` messages).
+ */
 import type { Node } from 'web-tree-sitter';
-import { developmentOnly, isCsTestFile } from '../../collectors/code/csharp/flow.js';
-import { invocationParts, walk } from '../../collectors/code/csharp/project.js';
-import type { SourceFile } from '../../engine/context.js';
+import type { CheckContext, SourceFile } from '../../../engine/context.js';
+import type { DebugModeProvider, FrameworkFinding } from '../plugin.js';
+import { developmentOnly, isCsTestFile } from '../csharp/flow.js';
+import { invocationParts, walk } from '../csharp/project.js';
 
 /** Middleware that renders exception details (stack trace, source, database errors) into the response. */
 const DEVELOPER_PAGES = new Set(['UseDeveloperExceptionPage', 'UseDatabaseErrorPage']);
 
-export interface CsDebugHit {
+interface CsDebugHit {
   node: Node;
   kind: 'page' | 'environment';
   text: string;
@@ -16,7 +21,7 @@ export interface CsDebugHit {
  * ASP.NET Core apps that show the developer exception page outside `if (env.IsDevelopment())` / `#if DEBUG`,
  * or force the Development environment in code (`UseEnvironment("Development")`).
  */
-export function csharpDebug(source: SourceFile): CsDebugHit[] {
+function csharpDebug(source: SourceFile): CsDebugHit[] {
   if (source.language !== 'csharp' || isCsTestFile(source.file) || !/UseDeveloperExceptionPage|UseDatabaseErrorPage|UseEnvironment/.test(source.text)) return [];
   const out: CsDebugHit[] = [];
   walk(source.tree.rootNode, (node) => {
@@ -30,3 +35,11 @@ export function csharpDebug(source: SourceFile): CsDebugHit[] {
   });
   return out;
 }
+
+export const aspnetcoreDebug: DebugModeProvider = {
+  settings(ctx: CheckContext): FrameworkFinding[] {
+    return ctx.sources.flatMap((source) =>
+      csharpDebug(source).map((hit): FrameworkFinding => (hit.kind === 'page' ? { messageId: 'errorhandler', data: { call: hit.text }, source, node: hit.node } : { messageId: 'nodeEnv', data: { expression: hit.text }, source, node: hit.node })),
+    );
+  },
+};
