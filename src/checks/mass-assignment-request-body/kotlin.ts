@@ -14,6 +14,7 @@ import { annotation, descendants, firstOfType, hasAnnotation, type JvmClass, typ
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinMember, kotlinMemberAnnotations, kotlinTargets } from '../../collectors/code/jvm/kotlin.js';
 import { isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { firstHandlerIn } from '../../analysis/endpoints.js';
 import type { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { PERSIST, PRIVILEGED, roleGated, type JavaMassAssignment } from './java.js';
 
@@ -74,7 +75,7 @@ export function kotlinMassAssignments(sources: readonly SourceFile[], endpoints:
         if (fields.length === 0) continue;
         const start = method.node.startPosition.row + 1;
         const end = method.node.endPosition.row + 1;
-        const endpoint = endpoints.find((item) => item.handler?.file === file.source.file && item.handler.line >= start && item.handler.line <= end);
+        const endpoint = firstHandlerIn(endpoints, file.source.file, start, end);
         if (endpoint?.authorization?.functionLevel === 'present' || roleGated(method)) continue;
         const call = persisted(program, method, param.name);
         if (!call) continue;
