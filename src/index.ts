@@ -18,7 +18,7 @@ import type {
 } from './engine/context.js';
 import type { AuditResult } from './engine/result.js';
 import { finishChecks, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
-import { isGlobalCheck, ownerOf, planUnits, shardOwnership, siblingReader, unitWeight, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
+import { isGlobalCheck, planUnits, splitUnits, unitLocator, shardOwnership, siblingReader, unitWeight, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
 import { defaultJobs, LocalUnit, UnitPool, type UnitHandle } from './engine/unit-pool.js';
 import { CachedUnit, engineFingerprint, hashOf, MemoryStore, ResultCache, type ResultStore } from './engine/unit-cache.js';
 import { knownSecrets } from './engine/mask.js';
@@ -86,6 +86,13 @@ export interface AuditOptions {
    * thread, 8.7-15.7 s on two sharing workers, CPU +55%). Results do not depend on it.
    */
   shareUnits?: boolean;
+  /**
+   * Split each language family into its independent projects (engine/projects.ts), each its own unit:
+   * memory follows the largest project instead of the largest language, and a monorepo's services spread
+   * over the workers. Off by default: collectors name an application by what they see, so a project
+   * analysed alone may name its API differently (and give its endpoints other ids) than in its family.
+   */
+  splitProjects?: boolean;
   /**
    * Folder of the result cache (engine/unit-cache.ts): a unit whose files, specs, configuration and
    * options are unchanged is not analysed again. Off unless given (the CLI turns it on by default).
@@ -268,9 +275,17 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   const shared: SharedInputs = { project, config, today: options.today ?? isoToday(), specs, graphql, protos, infra };
   const catalogue = options.checks ?? allChecks;
 
-  // Each language family is a unit, parsed, collected, enriched and checked on its own (engine/units.ts):
-  // on worker threads when there are several units and enough code to repay starting them.
-  const plans = planUnits(files);
+  // Each language family (or, with `splitProjects`, each independent project of one) is a unit, parsed,
+  // collected, enriched and checked on its own (engine/units.ts): on worker threads when there are several
+  // units and enough code to repay starting them. The split reads each text once, for its imports, and keeps none.
+  const families = planUnits(files);
+  const plans =
+    options.splitProjects === true
+      ? await splitUnits(families, files, async (file) => {
+          const read = await readTextFile(file);
+          return 'text' in read ? read.text : undefined;
+        })
+      : families;
   const sourceBytes = plans.reduce((sum, plan) => sum + unitWeight(plan), 0);
   const requested = options.jobs ?? defaultJobs();
   // One worker per unit, unless the workers share the units' checks.
@@ -355,10 +370,10 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     inventory = built.inventory;
 
     // Each unit enriches the endpoints its code serves, then runs the checks that read code on them.
-    const unitIds = plans.map((plan) => plan.id);
+    const ownerOf = unitLocator(plans);
     const owned = new Map<string, Endpoint[]>();
     for (const endpoint of inventory.endpoints) {
-      const owner = ownerOf(endpoint, unitIds) ?? unitIds[0] ?? 'python';
+      const owner = ownerOf(endpoint) ?? 'python';
       const list = owned.get(owner);
       if (list) list.push(endpoint);
       else owned.set(owner, [endpoint]);

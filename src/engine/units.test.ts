@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, auditShard, type AuditResult, type ProgressEvent } from '../index.js';
 import type { SourceLanguage } from '../parsing/languages.js';
 import type { WorkspaceFile } from '../workspace/discover.js';
-import { ownerOf, planUnits, unitOfLanguage } from './units.js';
+import { planUnits, unitLocator, unitOfLanguage } from './units.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const fixture = (path: string): string => join(here, '..', path);
@@ -71,8 +71,13 @@ describe('analysis units', () => {
 
   it('gives an endpoint to the unit of the code that serves it, and a spec-only one to the first unit', () => {
     const code = (file: string) => ({ kind: 'code' as const, via: 'x', location: { file, line: 1 } });
-    expect(ownerOf({ sources: [{ kind: 'spec' as const, via: 'openapi', location: { file: 'api.yaml', line: 3 } }, code('svc/main.go')] }, ['python', 'go'])).toBe('go');
-    expect(ownerOf({ sources: [{ kind: 'spec' as const, via: 'openapi', location: { file: 'api.yaml', line: 3 } }] }, ['python', 'go'])).toBe('python');
+    const file = (path: string): WorkspaceFile => ({ path, absolute: `/x/${path}`, size: 1, kind: 'source' });
+    const ownerOf = unitLocator([
+      { id: 'python', files: [file('api/app.py')] },
+      { id: 'go:svc', files: [file('svc/main.go')] },
+    ]);
+    expect(ownerOf({ sources: [{ kind: 'spec' as const, via: 'openapi', location: { file: 'api.yaml', line: 3 } }, code('svc/main.go')] })).toBe('go:svc');
+    expect(ownerOf({ sources: [{ kind: 'spec' as const, via: 'openapi', location: { file: 'api.yaml', line: 3 } }] })).toBe('python');
   });
 
   it('writes the same report on one thread and on two workers', async () => {
@@ -166,5 +171,29 @@ describe('analysis units', () => {
     const merged = await audit({ ...options, shardResults: records.flatMap((record) => record.entries), onProgress: (event) => events.push(event) });
     expect(events.filter((event) => event.stage === 'parse' && event.detail !== undefined)).toEqual([]);
     expect(JSON.stringify(content(merged))).toBe(JSON.stringify(content(whole)));
+  }, 180_000);
+
+  it('splits a family into its independent projects on request: each its own unit, the same routes and decisions', async () => {
+    const twin = mkdtempSync(join(tmpdir(), 'apisec-projects-'));
+    try {
+      // Two Flask services, each with its own requirements.txt: neither imports the other.
+      cpSync(fixture('collectors/code/flask/fixtures/catalog-restx'), join(twin, 'services/catalog'), { recursive: true });
+      cpSync(fixture('collectors/code/flask/fixtures/pantry-app'), join(twin, 'services/pantry'), { recursive: true });
+      const options = { root: twin, name: 'projects', today: '2026-12-07', experimental: true, fileBudgetMs: 0, jobs: 1 };
+      const events: ProgressEvent[] = [];
+      const split = await audit({ ...options, splitProjects: true, onProgress: (event) => events.push(event) });
+      const family = await audit(options);
+      const decisions = (result: AuditResult): string[] => result.inventory.endpoints.map((endpoint) => `${endpoint.method} ${endpoint.path} ${endpoint.auth.state}`).sort();
+      expect(decisions(split).length).toBeGreaterThan(4);
+      expect(decisions(split)).toEqual(decisions(family));
+      const sharded = [];
+      for (const index of [1, 2]) sharded.push(await auditShard({ ...options, splitProjects: true, shard: { index, count: 2 } }));
+      // One project per shard: the family was split in two units.
+      expect(sharded.map((record) => record.units.length)).toEqual([1, 1]);
+      expect(sharded.flatMap((record) => record.units).sort()).toEqual(['python:services/catalog', 'python:services/pantry']);
+      expect(events.some((event) => event.stage === 'parse')).toBe(true);
+    } finally {
+      rmSync(twin, { recursive: true, force: true });
+    }
   }, 180_000);
 });

@@ -6,13 +6,14 @@ import { allCollectors } from '../collectors/code/index.js';
 import { allEnrichers } from '../enrich/index.js';
 import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import { FileBudget, pauseBudget } from '../parsing/budget.js';
-import { languageOf, type SourceLanguage } from '../parsing/languages.js';
+import type { SourceLanguage } from '../parsing/languages.js';
 import { freeSources, parseSources } from '../parsing/sources.js';
 import type { WorkspaceFile } from '../workspace/discover.js';
 import type { TextReader } from '../workspace/read.js';
 import type { AuditConfig, CheckContext, InfraFile, ProjectInfo, SourceFile } from './context.js';
 import { collectInlineSuppressions, type InlineSuppression } from './inline-suppressions.js';
 import { runChecksRaw, type RawCheckRun } from './run-checks.js';
+import { splitProjects } from './projects.js';
 import { collectKnownSecrets } from './secrets.js';
 
 /**
@@ -22,9 +23,14 @@ import { collectKnownSecrets } from './secrets.js';
  * in the inventory (built from every unit's routes and the specs) and in the merged findings.
  */
 export const UNIT_IDS = ['python', 'js', 'go', 'jvm', 'php', 'ruby', 'csharp'] as const;
-export type UnitId = (typeof UNIT_IDS)[number];
+export type UnitFamily = (typeof UNIT_IDS)[number];
+/**
+ * A family (`python`), or one independent project of a family (`python:services/billing`) when the
+ * family's code splits into projects that share nothing (engine/projects.ts).
+ */
+export type UnitId = string;
 
-export function unitOfLanguage(language: SourceLanguage): UnitId {
+export function unitOfLanguage(language: SourceLanguage): UnitFamily {
   switch (language) {
     case 'javascript':
     case 'typescript':
@@ -49,7 +55,7 @@ export interface UnitPlan {
  * source files has one empty unit: its specs are still enriched and checked.
  */
 export function planUnits(files: readonly WorkspaceFile[]): UnitPlan[] {
-  const byUnit = new Map<UnitId, WorkspaceFile[]>();
+  const byUnit = new Map<UnitFamily, WorkspaceFile[]>();
   for (const file of files) {
     if (file.kind !== 'source' || file.language === undefined) continue;
     const id = unitOfLanguage(file.language);
@@ -65,18 +71,39 @@ export function planUnits(files: readonly WorkspaceFile[]): UnitPlan[] {
 }
 
 /**
- * The unit that analyses an endpoint: the unit of the code that serves it; an endpoint only a spec
+ * Splits each family's unit into its independent projects (engine/projects.ts): memory then follows the
+ * largest project rather than the largest language, and the projects of a monorepo spread over the
+ * workers. `readText` reads a file without keeping it. A family of one project keeps its family's id.
+ */
+export async function splitUnits(plans: readonly UnitPlan[], files: readonly WorkspaceFile[], readText: (file: WorkspaceFile) => Promise<string | undefined>): Promise<UnitPlan[]> {
+  const out: UnitPlan[] = [];
+  for (const plan of plans) {
+    const groups = await splitProjects(plan.id, plan.files, files, readText);
+    if (groups.length < 2) {
+      out.push(plan);
+      continue;
+    }
+    for (const group of groups) out.push({ id: `${plan.id}:${group.roots[0] === '' ? '.' : (group.roots[0] ?? '.')}`, files: group.files });
+  }
+  return out;
+}
+
+/**
+ * Which unit analyses an endpoint: the unit of the code that serves it; an endpoint only a spec
  * describes goes to the first unit (the checks that read code find none for it anywhere).
  */
-export function ownerOf(endpoint: Pick<Endpoint, 'sources'>, units: readonly UnitId[]): UnitId | undefined {
-  for (const source of endpoint.sources) {
-    if (source.kind !== 'code') continue;
-    const language = languageOf(source.location.file);
-    if (language === undefined) continue;
-    const unit = unitOfLanguage(language);
-    if (units.includes(unit)) return unit;
-  }
-  return units[0];
+export function unitLocator(plans: readonly UnitPlan[]): (endpoint: Pick<Endpoint, 'sources'>) => UnitId | undefined {
+  const byFile = new Map<string, UnitId>();
+  for (const plan of plans) for (const file of plan.files) byFile.set(file.path, plan.id);
+  const first = plans[0]?.id;
+  return (endpoint) => {
+    for (const source of endpoint.sources) {
+      if (source.kind !== 'code') continue;
+      const unit = byFile.get(source.location.file);
+      if (unit !== undefined) return unit;
+    }
+    return first;
+  };
 }
 
 /** Everything a unit reads besides its own sources: the same for every unit of an audit. */
