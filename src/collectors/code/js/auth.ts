@@ -233,6 +233,9 @@ const REJECT_RE =
 const STRICT_REJECT_RE =
   /\b40[13]\b|Unauthori[sz]ed|Forbidden|UNAUTHENTICATED|AuthenticationError|unauthorized\s*\(|\.redirect\s*\(\s*['"`][^'"`]*(?:login|signin)|\bredirect\s*\(\s*['"`][^'"`]*(?:login|signin)/;
 
+/** `handlerGate` for one method of a handler: none of that method's paths rejects anything. */
+export const UNCHECKED = 'no rejection on this method\'s paths';
+
 const REJECTION_STATEMENTS: ReadonlySet<string> = new Set(['throw_statement', 'return_statement', 'expression_statement']);
 
 interface BodyFacts {
@@ -649,12 +652,15 @@ export class AuthAnalyser {
   }
 
   /** A route handler read as a gate: every response it gives comes after a rejection that names authentication. */
-  handlerGate(module: JsModule, fn: Node): AuthFact {
+  handlerGate(module: JsModule, fn: Node, method?: string): AuthFact {
     if (PASSWORD_CHECK.test(fn.text)) return NONE;
     const gate = new Gate(fn, this.hooks(module, 0), new Map(), undefined);
     gate.authOnly = true;
+    gate.method = method;
     const result = gate.analyse();
     const states = result.continuations.map((continuation) => continuation.state);
+    // Read for one method: no rejection at all on its paths (another method's branch holds the check).
+    if (method !== undefined && !result.rejects && !states.includes('unknown')) return { ...NONE, detail: UNCHECKED };
     if (!result.authReject || states.length === 0 || states.some((state) => state !== 'guarded')) return NONE;
     const mechanisms = [...this.facts(module, fn, 0).mechanisms];
     return { verdict: 'auth', mechanisms: mechanisms.length > 0 ? mechanisms : ['unknown'], detail: 'check in the handler' };

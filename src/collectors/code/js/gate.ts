@@ -110,6 +110,8 @@ export class Gate {
   private readonly answered = new Set<string>();
   /** Reading such a helper: a return of nothing (`return null`) ends the path as a rejection. */
   falsyRejects = false;
+  /** A handler read for one HTTP method: tests of `req.method` against a literal are decided for it. */
+  method: string | undefined;
   /** Names that reject when called: a Promise executor's `reject`, a callback's `reject` parameter. */
   readonly rejectNames = new Set<string>();
   private rejects = false;
@@ -246,7 +248,18 @@ export class Gate {
         const body = field(node, 'body');
         const exits: Exit[] = [];
         const fall: PathState[] = [state];
-        for (const clause of body ? named(body) : []) {
+        // `switch (req.method) { case 'GET': … }` read for one method: only its case (or the default) runs.
+        const value = field(node, 'value');
+        const subject = value ? unwrap(value) : undefined;
+        const clauses = body ? named(body) : [];
+        if (this.method !== undefined && subject?.type === 'member_expression' && field(subject, 'property')?.text === 'method') {
+          const matching = clauses.find((clause) => clause.type === 'switch_case' && field(clause, 'value')?.text.slice(1, -1).toUpperCase() === this.method);
+          const chosen = matching ?? clauses.find((clause) => clause.type === 'switch_default');
+          if (!chosen) return { fall: [state], exits: [] };
+          const flow = this.block(clauses.slice(clauses.indexOf(chosen)).flatMap((clause) => named(clause).filter((child) => child.type !== 'comment' && child !== field(clause, 'value'))), state);
+          return { fall: flow.fall, exits: flow.exits };
+        }
+        for (const clause of clauses) {
           const statements = named(clause).filter((child) => child.type !== 'comment' && child !== field(clause, 'value'));
           const flow = this.block(statements, state);
           exits.push(...flow.exits);
@@ -609,6 +622,8 @@ export class Gate {
         const b = this.truth(right, depth + 1);
         if (operator === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
         if (operator === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+        const methodTest = this.methodTest(current);
+        if (methodTest !== undefined) return methodTest;
         if ((operator === '===' || operator === '==' || operator === '!==' || operator === '!=') && (right.type === 'true' || right.type === 'false')) {
           const value = this.truth(left, depth + 1);
           if (value === undefined) return undefined;
@@ -643,6 +658,19 @@ export class Gate {
       default:
         return undefined;
     }
+  }
+
+  /** `req.method === 'POST'` (either side, `!==` too) when the handler is read for one method. */
+  private methodTest(node: Node): boolean | undefined {
+    if (this.method === undefined) return undefined;
+    const operator = field(node, 'operator')?.text ?? '';
+    const left = field(node, 'left');
+    const right = field(node, 'right');
+    if (!left || !right || !['===', '==', '!==', '!='].includes(operator)) return undefined;
+    const [subject, other] = unwrap(right).type === 'string' ? [unwrap(left), unwrap(right)] : [unwrap(right), unwrap(left)];
+    if (other.type !== 'string' || subject.type !== 'member_expression' || field(subject, 'property')?.text !== 'method') return undefined;
+    const equal = other.text.slice(1, -1).toUpperCase() === this.method;
+    return operator.startsWith('!') ? !equal : equal;
   }
 
   private localObject(name: string): Bound | null | undefined {

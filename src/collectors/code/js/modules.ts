@@ -98,7 +98,12 @@ export class ModuleGraph {
   resolveSpecifier(from: string, specifier: string): string | undefined {
     let bases: string[];
     if (specifier.startsWith('.')) bases = [joinFile(dirname(from), specifier)];
-    else if (/^[@~#]\//.test(specifier)) bases = this.roots.map((root) => joinFile(root.replace(/\/$/, ''), specifier.slice(2)));
+    else if (/^[@~#]\//.test(specifier)) {
+      bases = this.roots.map((root) => joinFile(root.replace(/\/$/, ''), specifier.slice(2)));
+      // A project without `src/` (Next.js `@/*` → `./*` from the app's tsconfig in `apps/web/`): the importing file's
+      // own folders, nearest first, after the `src/` roots.
+      for (let dir = dirname(from); dir !== ''; dir = dirname(dir)) bases.push(joinFile(dir, specifier.slice(2)));
+    }
     else if (specifier.startsWith('src/')) bases = [specifier];
     else return this.packageAlias(specifier);
     for (const base of bases) {

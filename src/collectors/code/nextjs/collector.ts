@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { HttpMethod } from '../../../model/types.js';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { field, isFunction, locate, named, objectProperty, unwrap } from '../js/ast.js';
-import { AuthAnalyser, evidence, samplePath, type AppliedFact, type AuthFact } from '../js/auth.js';
+import { AuthAnalyser, evidence, samplePath, UNCHECKED, type AppliedFact, type AuthFact } from '../js/auth.js';
 import { jsEnabled } from '../js/kit.js';
 import { ModuleGraph, type JsModule } from '../js/modules.js';
 import { extractParameters } from '../js/params.js';
@@ -75,7 +75,15 @@ class NextCollector {
         }
         if (handler.wrapper) facts.push({ ...handler.wrapper, where: locate(module.file, handler.site), scope: 'route' });
         if (handler.fn) {
-          const strict = this.auth.fromBody(handler.fn.module, handler.fn.node, 'check in the handler', true);
+          let strict = this.auth.fromBody(handler.fn.module, handler.fn.node, 'check in the handler', true);
+          if (handler.branchAt !== undefined) {
+            // One method of a handler that branches on `req.method`: the paths that method takes decide, not the
+            // text of the whole handler (another method's 401 does not guard this one).
+            const gated = this.auth.handlerGate(handler.fn.module, handler.fn.node, handler.method);
+            if (gated.verdict === 'auth') strict = gated;
+            else if (strict.verdict === 'auth' && gated.detail === UNCHECKED) strict = gated;
+            else if (strict.verdict === 'auth') strict = { verdict: 'maybe', mechanisms: ['unknown'], detail: `the ${handler.method} branch does not provably pass the handler's check` };
+          }
           // `const { error } = await parseRequest(request); if (error) return error();` — the helper authenticates.
           const fact = strict.verdict === 'auth' ? strict : this.auth.handlerGate(handler.fn.module, handler.fn.node);
           // A `req.method` branch that comes before the session check may answer without it.
