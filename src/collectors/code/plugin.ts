@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
-import type { Endpoint, Location } from '../../model/types.js';
+import type { Endpoint, Location, Severity } from '../../model/types.js';
 import type { SourceLanguage } from '../../parsing/languages.js';
 import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
 import type { AppEntry, CorsPolicy, Family, HeaderWrite, SecurityHeader } from '../../analysis/transport/model.js';
@@ -31,6 +31,7 @@ import type { CodeCollector } from './collector.js';
  *   attributes), for the taint analysis.
  * - `webhookSender`: a service that signs the webhooks it sends (its SDK's modules, verification calls, headers).
  * - `debug`: the framework's debug switches turned on in code (settings, app options, development error handlers, profilers).
+ * - `bodyLimit`: how the framework bounds request bodies and uploaded files (parser limits, settings, upload handling).
  * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
  *   loads stored records, names the model it reads and declares models.
  * - `objectAccess`: the stored objects the framework's handlers load by an id the client chose with no
@@ -58,6 +59,7 @@ export interface FrameworkPlugin {
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
+  bodyLimit?: BodyLimitProvider;
   objectAccess?: ObjectAccessProvider;
   csrf?: CsrfProvider;
   passwordHashing?: PasswordHashingProvider;
@@ -540,4 +542,34 @@ export interface TokenValidationProvider {
   messages: Readonly<Record<string, string>>;
   /** Token validation that accepts tokens issued for any audience. */
   audience?(ctx: CheckContext): FrameworkFinding[];
+}
+
+/** A finding a `bodyLimit` section hands its check: one of the section's messages with its data, at a node of a source. */
+export interface BodyLimitFinding {
+  source: SourceFile;
+  node: Node;
+  messageId: string;
+  data?: Record<string, string>;
+  severity?: Severity;
+}
+
+/**
+ * How a framework (or a library family every framework of a language mounts) bounds request bodies and
+ * uploaded files, for request-body-size-unbounded and upload-without-limits; sizes are read with
+ * src/analysis/body-size.ts (`byteSize`). The checks keep what is no framework's (nginx's
+ * `client_max_body_size`) and ask every provider in registry order.
+ */
+export interface BodyLimitProvider {
+  /** Message templates of the provider's findings, by id (each a sentence, ids unique across providers). */
+  messages?: Readonly<Record<string, string>>;
+  /**
+   * The body-size limit a call of the framework's body parsers sets (`express.json({ limit })`,
+   * `Fastify({ bodyLimit })`): the limit's node (undefined when none is written) and the size above which the
+   * check reports it; asked for every call of a JS source, the first answer wins.
+   */
+  parser?(source: SourceFile, call: CallSite): { limit: Node | undefined; threshold: number } | undefined;
+  /** The framework's own settings that lift or omit the limit (Django's `DATA_UPLOAD_MAX_MEMORY_SIZE = None`, a Flask app with uploads and no `MAX_CONTENT_LENGTH`). */
+  settings?(ctx: CheckContext): BodyLimitFinding[];
+  /** Uploads accepted without a size or type limit (multer without `limits.fileSize`, FastAPI's `await file.read()` unchecked, Flask's `save()` unfiltered). */
+  uploads?(ctx: CheckContext): BodyLimitFinding[];
 }

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -70,6 +70,14 @@ import { flaskDebug } from './flask/debug.js';
 import { ginDebug } from './gin/debug.js';
 import { netHttpDebug } from './net-http/debug.js';
 import { pythonDebug } from './python/debug.js';
+import { djangoBodyLimit } from './django/body-limit.js';
+import { expressBodyLimit } from './express/body-limit.js';
+import { fastapiBodyLimit } from './fastapi/body-limit.js';
+import { fastifyBodyLimit } from './fastify/body-limit.js';
+import { flaskBodyLimit } from './flask/body-limit.js';
+import { koaBodyLimit } from './koa/body-limit.js';
+import { nestBodyLimit } from './nestjs/body-limit.js';
+import { jsUploadLibraries } from './js/uploads.js';
 import { aspnetcoreDebug } from './aspnetcore/debug.js';
 import { laravelDebug } from './laravel/debug.js';
 import { railsDebug } from './rails/debug.js';
@@ -103,6 +111,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'js-data', dataAccess: jsDataAccess },
   { id: 'python-data', dataAccess: pythonDataAccess },
   { id: 'python-debug', debug: pythonDebug },
+  { id: 'js-uploads', bodyLimit: jsUploadLibraries },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -236,6 +245,17 @@ const tokenValidations: Record<string, TokenValidationProvider> = {
   spring: springTokenValidation,
 };
 
+/** Frameworks that bound request bodies or receive uploads in their own way (parsers, settings, upload objects). */
+const bodyLimits: Record<string, BodyLimitProvider> = {
+  django: djangoBodyLimit,
+  express: expressBodyLimit,
+  fastapi: fastapiBodyLimit,
+  fastify: fastifyBodyLimit,
+  flask: flaskBodyLimit,
+  koa: koaBodyLimit,
+  nestjs: nestBodyLimit,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -249,6 +269,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const goRequest = goRequests[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
+    const bodyLimit = bodyLimits[entry.id];
     const objectAccess = objectAccesses[entry.id];
     const csrf = csrfs[entry.id];
     const passwordHashing = passwordHashings[entry.id];
@@ -266,6 +287,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(goRequest ? { goRequest } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
+      ...(bodyLimit ? { bodyLimit } : {}),
       ...(objectAccess ? { objectAccess } : {}),
       ...(csrf ? { csrf } : {}),
       ...(passwordHashing ? { passwordHashing } : {}),
@@ -393,4 +415,12 @@ let tokenValidationList: TokenValidationProvider[] | undefined;
 export function tokenValidationProviders(): readonly TokenValidationProvider[] {
   tokenValidationList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.tokenValidation ? [plugin.tokenValidation] : [])))];
   return tokenValidationList;
+}
+
+let bodyLimitList: BodyLimitProvider[] | undefined;
+
+/** Every distinct body-limit provider, in registry order (library families first). */
+export function bodyLimitProviders(): readonly BodyLimitProvider[] {
+  bodyLimitList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.bodyLimit ? [plugin.bodyLimit] : [])))];
+  return bodyLimitList;
 }
