@@ -34,6 +34,11 @@ export interface CheckMeta<MessageId extends string> {
   /** Still being calibrated: runs only when asked for (`--experimental`, `experimental: true`). */
   experimental?: boolean;
   /**
+   * Reads `ctx.workspaceEndpoints`, the endpoints other units serve (a front end calling a back end in
+   * another language): only then are they copied to the worker threads.
+   */
+  readsWorkspace?: boolean;
+  /**
    * Spec checks that report the same weakness from the API description: where one of them and this
    * (code) check fire on the same endpoint, the code decides and the spec's place joins this finding.
    */
