@@ -10,6 +10,7 @@ import type { Node } from '../../parsing/parser.js';
 import { field, kids, walk } from '../../collectors/code/ruby/ast.js';
 import { localValue, requestOrigin } from '../../collectors/code/ruby/requests.js';
 import type { SourceFile } from '../../engine/context.js';
+import { nodesOfType } from '../../analysis/code.js';
 
 /** Methods whose first argument may be an SQL fragment. */
 const FRAGMENT = new Set([
@@ -109,20 +110,22 @@ export function rubySqlInjections(sources: readonly SourceFile[]): RubySqlHit[] 
   for (const source of sources) {
     if (source.language !== 'ruby' || /(^|\/)(spec|test|db\/migrate)\//.test(source.file)) continue;
     if (!/params|request\./.test(source.text)) continue;
-    walk(source.tree.rootNode, (node) => {
+    // The file's calls and element references from its shared per-type lists, in document order (outer first).
+    const nodes = [...nodesOfType(source, 'element_reference'), ...nodesOfType(source, 'call')].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    for (const node of nodes) {
       // Sequel `DB["SELECT … #{params[:id]}"]`: a dataset from raw SQL.
       if (node.type === 'element_reference' && CONNECTION.test(field(node, 'object')?.text ?? '')) {
         const sql = kids(node)[1];
         const parts = sql ? builtParts(sql) : undefined;
         const origin = parts?.map((part) => requestOrigin(part)).find((found) => found !== undefined);
         if (origin) hits.push({ source, call: node, origin, written: `${field(node, 'object')?.text ?? ''}[…]` });
-        return true;
+        continue;
       }
-      if (node.type !== 'call') return true;
+      if (node.type !== 'call') continue;
       const sink = isSink(node);
-      if (!sink) return true;
+      if (!sink) continue;
       let sql = sink.first.type === 'array' ? kids(sink.first)[0] : sink.first;
-      if (!sql) return true;
+      if (!sql) continue;
       if (sql.type === 'identifier') sql = localValue(sql, node) ?? sql;
       const parts = builtParts(sql);
       let origin: string | undefined;
@@ -134,12 +137,11 @@ export function rubySqlInjections(sources: readonly SourceFile[]): RubySqlHit[] 
       } else if (sink.statement && sql.type !== 'hash' && sql.type !== 'pair') {
         origin = requestOrigin(sql);
       }
-      if (!origin) return true;
+      if (!origin) continue;
       const receiver = field(node, 'receiver');
       const method = field(node, 'method')?.text ?? '';
       hits.push({ source, call: node, origin, written: receiver?.type === 'constant' || receiver?.type === 'scope_resolution' ? `${receiver.text}.${method}(…)` : `${method}(…)` });
-      return true;
-    });
+    }
   }
   return hits;
 }

@@ -118,10 +118,12 @@ export const railsCollector: CodeCollector = {
     const roots = [...new Set(drawCalls(rubyFiles).app.map(({ file }) => appRoot(file.file)))].sort();
     if (roots.length <= 1) return collectApp(rubyFiles, project);
     const owner = (file: string): string | undefined => roots.filter((root) => file.startsWith(root)).sort((a, b) => b.length - a.length)[0];
+    // Each file's application, found once (was: every root's test of every file, once per application).
+    const owners = rubyFiles.map((file) => owner(file.file));
     const endpoints: CollectedEndpoint[] = [];
     const diagnostics: Diagnostic[] = [];
     for (const root of roots) {
-      const result = collectApp(rubyFiles.filter((file) => [root, undefined].includes(owner(file.file))), project);
+      const result = collectApp(rubyFiles.filter((_file, index) => owners[index] === root || owners[index] === undefined), project);
       endpoints.push(...result.endpoints);
       diagnostics.push(...result.diagnostics);
     }

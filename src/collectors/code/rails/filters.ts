@@ -69,6 +69,17 @@ function applies(action: string, args: ReturnType<typeof callArgs>): boolean | '
 /** Decides the auth state of `controller#action` from its callback chain. */
 export class RailsFilters {
   private readonly verdicts = new Map<string, Verdict>();
+  /** Each class-level call's name and arguments, read once: every route of a controller goes through its chain's calls. */
+  private readonly read = new Map<Node, { name: string; args: ReturnType<typeof callArgs> } | undefined>();
+
+  /** A named call's name and arguments; undefined for a call without a name. */
+  private callOf(node: Node): { name: string; args: ReturnType<typeof callArgs> } | undefined {
+    if (this.read.has(node)) return this.read.get(node);
+    const name = callName(node);
+    const found = name ? { name, args: callArgs(node) } : undefined;
+    this.read.set(node, found);
+    return found;
+  }
 
   constructor(
     private readonly project: RubyProject,
@@ -105,9 +116,9 @@ export class RailsFilters {
     let authorization: AuthorizationEvidence | undefined;
     for (const scope of chain) {
       for (const { node, file } of scope.calls) {
-        const name = callName(node);
-        if (!name) continue;
-        const args = callArgs(node);
+        const call = this.callOf(node);
+        if (!call) continue;
+        const { name, args } = call;
         const condition = this.condition(args, chain, unresolved);
         const conditional = condition === 'maybe';
         if (condition === false && (BEFORE.has(name) || SKIP.has(name))) {
