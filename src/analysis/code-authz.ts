@@ -582,12 +582,23 @@ function callerNames(scope: HandlerScope): Set<string> {
   return names;
 }
 
+/**
+ * The parameters declared inside a node, in document order: typed and default ones, and the plain
+ * names of a parameter list (`def f(self, user)`, `function (req, res)`). The names are read from
+ * the parameter lists, not by listing every identifier of the handler and climbing to its parent.
+ */
+function parametersIn(node: Node): Node[] {
+  const out = nodesOf(node, ['typed_parameter', 'typed_default_parameter', 'default_parameter', 'required_parameter']);
+  const lists = nodesOf(node, ['parameters', 'formal_parameters']);
+  if (lists.length === 0) return out;
+  for (const list of lists) for (const child of list.namedChildren) if (child?.type === 'identifier') out.push(child);
+  return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+}
+
 function readCallerNames(scope: HandlerScope): Set<string> {
   const names = new Set<string>();
   const { node, source } = scope;
-  for (const parameter of nodesOf(node, ['typed_parameter', 'typed_default_parameter', 'default_parameter', 'identifier', 'required_parameter'])) {
-    const parent = parentOf(parameter);
-    if (parent?.type !== 'parameters' && parent?.type !== 'formal_parameters' && parameter.type === 'identifier') continue;
+  for (const parameter of parametersIn(node)) {
     const name = parameter.type === 'identifier' ? parameter.text : (parameter.namedChildren[0]?.text ?? '');
     // `session: Session = Depends(get_session)` is the database session, not the caller's.
     if (isPython(source) && identity().session.python.test(parameter.text)) continue;

@@ -116,8 +116,47 @@ export function endpointsOfApp(ctx: CheckContext, app: AppEntry): Endpoint[] {
   let code = byFamily.get(app.family);
   if (!code) byFamily.set(app.family, (code = ctx.inventory.endpoints.filter((endpoint) => endpoint.sources.some((s) => s.kind === 'code') && inFamily(endpoint))));
   if (sameFamily.length <= 1) return [...code];
-  const apiIds = new Set(ctx.inventory.apis.filter((api) => api.kind === 'code' && api.location.file === app.source.file).map((api) => api.id));
-  return code.filter((endpoint) => apiIds.has(endpoint.apiId));
+  // Several apps: each takes the endpoints of the APIs located at its file, grouped once per family (not a pass over every endpoint per app).
+  const apiIds = new Set(apisByFile(ctx).get(app.source.file) ?? []);
+  const byApi = familyEndpointsByApi(ctx.inventory.endpoints, app.family, code);
+  const positions = [...apiIds].flatMap((id) => byApi.get(id) ?? []);
+  if (apiIds.size > 1) positions.sort((a, b) => a - b);
+  return positions.map((index) => code[index] as Endpoint);
+}
+
+const apiFiles = new WeakMap<CheckContext['inventory']['apis'], Map<string, string[]>>();
+
+/** The ids of the code APIs located at each file, in inventory order. */
+function apisByFile(ctx: CheckContext): Map<string, string[]> {
+  let byFile = apiFiles.get(ctx.inventory.apis);
+  if (byFile) return byFile;
+  byFile = new Map<string, string[]>();
+  for (const api of ctx.inventory.apis) {
+    if (api.kind !== 'code') continue;
+    const ids = byFile.get(api.location.file);
+    if (ids) ids.push(api.id);
+    else byFile.set(api.location.file, [api.id]);
+  }
+  apiFiles.set(ctx.inventory.apis, byFile);
+  return byFile;
+}
+
+const apiPositions = new WeakMap<readonly Endpoint[], Map<Family, Map<string, number[]>>>();
+
+/** Positions in the family's code endpoints, by API id. */
+function familyEndpointsByApi(endpoints: readonly Endpoint[], family: Family, code: readonly Endpoint[]): Map<string, number[]> {
+  let byFamily = apiPositions.get(endpoints);
+  if (!byFamily) apiPositions.set(endpoints, (byFamily = new Map<Family, Map<string, number[]>>()));
+  const known = byFamily.get(family);
+  if (known) return known;
+  const grouped = new Map<string, number[]>();
+  code.forEach((endpoint, index) => {
+    const list = grouped.get(endpoint.apiId);
+    if (list) list.push(index);
+    else grouped.set(endpoint.apiId, [index]);
+  });
+  byFamily.set(family, grouped);
+  return grouped;
 }
 
 const textAnswers = new WeakMap<CheckContext, Map<string, unknown>>();
@@ -679,15 +718,28 @@ export function expandedText(handler: HandlerInfo): { text: string; helpers: Nod
 
 /** Router- or app-level middleware that verifies signatures for this handler: `router.use(verifyWebhook)` in its file, or a mount of its path. */
 export function verifiedByMiddleware(ctx: CheckContext, endpoint: Endpoint, handler: HandlerInfo): boolean {
+  for (const { source, mount } of verifyingMiddleware(ctx)) {
+    if (source === handler.source) return true;
+    if (mount && endpoint.path.startsWith(mount.replace(/\/$/, ''))) return true;
+  }
+  return false;
+}
+
+const verifyingCache = new WeakMap<CheckContext, { source: SourceFile; mount: string | undefined }[]>();
+
+/** The JS `.use(…)` calls that verify signatures, with their mount path: found once per context, not once per webhook route. */
+function verifyingMiddleware(ctx: CheckContext): { source: SourceFile; mount: string | undefined }[] {
+  let found = verifyingCache.get(ctx);
+  if (found) return found;
+  found = [];
   for (const source of sourcesOf(ctx, 'js')) {
     for (const call of factsOf(source).calls) {
       if (!/\.use$/.test(call.written) || !verifiesSignature(call.args.map((arg) => arg.text).join(', ') + ' ')) continue;
-      if (source === handler.source) return true;
-      const mount = stringValue(call.args[0]);
-      if (mount && endpoint.path.startsWith(mount.replace(/\/$/, ''))) return true;
+      found.push({ source, mount: stringValue(call.args[0]) });
     }
   }
-  return false;
+  verifyingCache.set(ctx, found);
+  return found;
 }
 
 /** Calls that change state: writes, messages, jobs. */

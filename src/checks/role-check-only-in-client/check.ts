@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isJs, resolveValue } from '../../analysis/code-auth.js';
-import { enclosingFunction, factsOf, literalValue, nodesOfType, propertyOf, stringValue, type CallSite } from '../../analysis/code.js';
+import { enclosingFunction, factsOf, identifiersNamed, literalValue, nodesOfType, propertyOf, stringValue, type CallSite } from '../../analysis/code.js';
 import { endpointsIn } from '../../analysis/endpoints.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
@@ -88,13 +88,56 @@ function endsWith(long: readonly string[], short: readonly string[]): boolean {
   return short.every((segment, index) => segment === long[offset + index]);
 }
 
+interface Target {
+  endpoint: Endpoint;
+  segments: string[];
+}
+
+/** The targets of one method, by whole path and by each path suffix `endsWith` may compare (built once per run, not scanned per request). */
+interface MethodTargets {
+  /** The first target of each path. */
+  exact: Map<string, Target>;
+  /** Positions of the targets of each whole path. */
+  whole: Map<string, number[]>;
+  /** Positions of the targets ending with each suffix of two segments or more. */
+  suffixes: Map<string, number[]>;
+}
+
+function indexTargets(targets: readonly Target[]): Map<string, MethodTargets> {
+  const byMethod = new Map<string, MethodTargets>();
+  const add = (map: Map<string, number[]>, key: string, position: number): void => {
+    const list = map.get(key);
+    if (list) list.push(position);
+    else map.set(key, [position]);
+  };
+  targets.forEach((target, position) => {
+    const method = target.endpoint.method.toUpperCase();
+    let entry = byMethod.get(method);
+    if (!entry) byMethod.set(method, (entry = { exact: new Map(), whole: new Map(), suffixes: new Map() }));
+    const path = target.segments.join('/');
+    if (!entry.exact.has(path)) entry.exact.set(path, target);
+    add(entry.whole, path, position);
+    for (let start = 0; start <= target.segments.length - 2; start += 1) add(entry.suffixes, target.segments.slice(start).join('/'), position);
+  });
+  return byMethod;
+}
+
 /** The endpoint a client request targets: same method, same path with parameters normalised; a base URL may prefix either side. */
-function targetOf(request: ClientCall, endpoints: readonly { endpoint: Endpoint; segments: string[] }[]): Endpoint | undefined {
-  const candidates = endpoints.filter((entry) => entry.endpoint.method.toUpperCase() === request.method);
-  const exact = candidates.find((entry) => entry.segments.join('/') === request.segments.join('/'));
+function targetOf(request: ClientCall, targets: readonly Target[], index: Map<string, MethodTargets>): Endpoint | undefined {
+  const candidates = index.get(request.method);
+  if (!candidates) return undefined;
+  const exact = candidates.exact.get(request.segments.join('/'));
   if (exact) return exact.endpoint;
-  const matches = candidates.filter((entry) => endsWith(entry.segments, request.segments) || endsWith(request.segments, entry.segments));
-  return matches.length === 1 ? matches[0]?.endpoint : undefined;
+  // endsWith(target, request): the target ends with the request's path; endsWith(request, target): the request ends with the target's.
+  const matches = new Set<number>();
+  if (endsWith(request.segments, request.segments)) for (const position of candidates.suffixes.get(request.segments.join('/')) ?? []) matches.add(position);
+  for (let start = 0; start <= request.segments.length - 2; start += 1) {
+    const suffix = request.segments.slice(start);
+    if (!endsWith(request.segments, suffix)) continue;
+    for (const position of candidates.whole.get(suffix.join('/')) ?? []) matches.add(position);
+  }
+  const [only] = matches;
+  return matches.size === 1 && only !== undefined ? targets[only]?.endpoint : undefined;
 }
 
 function isExit(statement: Node | null | undefined): boolean {
@@ -163,22 +206,25 @@ export default defineCheck({
       .filter((endpoint) => endpoint.protocol === 'rest' && endpoint.authorization?.functionLevel === 'missing')
       .map((endpoint) => ({ endpoint, segments: endpoint.path.split('/').filter((segment) => segment !== '').map((segment) => (/^[{:]/.test(segment) ? '{}' : segment)) }));
     if (targets.length === 0) return;
+    const index = indexTargets(targets);
     for (const source of ctx.sources) {
       if (!isJs(source) || !ROLE_TEST.test(source.text) || SERVER_IMPORT.test(source.text) || endpointsIn(ctx, source.file).length > 0) continue;
       const gates = gatesOf(source);
       if (gates.length === 0) continue;
       const requests = factsOf(source).calls.map((call) => clientCall(source, call)).filter((request): request is ClientCall => request !== undefined);
-      const identifiers = nodesOfType(source, 'identifier');
       const seen = new Set<string>();
       for (const request of requests) {
-        const endpoint = targetOf(request, targets);
+        const endpoint = targetOf(request, targets, index);
         if (!endpoint) continue;
         const fn = enclosingFunction(request.call.node);
         const name = fn ? boundName(fn) : undefined;
         for (const gate of gates) {
           const direct = inside(request.call.node, gate);
           const viaHandler =
-            !direct && fn && name !== undefined && identifiers.some((id) => id.text === name && inside(id, gate) && !(id.startIndex >= fn.startIndex && id.endIndex <= fn.endIndex));
+            !direct &&
+            fn &&
+            name !== undefined &&
+            identifiersNamed(source, name).some((id) => id.type === 'identifier' && inside(id, gate) && !(id.startIndex >= fn.startIndex && id.endIndex <= fn.endIndex));
           if (!direct && !viaHandler) continue;
           const key = `${gate.test.id}:${endpoint.id}`;
           if (seen.has(key)) continue;

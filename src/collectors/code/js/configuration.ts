@@ -10,6 +10,13 @@ const CONFIG_PACKAGES: ReadonlySet<string> = new Set(['config', 'nconf', 'convic
 const LITERALS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'undefined', 'number', 'string']);
 const DECLARATORS: ReadonlySet<string> = new Set(['variable_declarator']);
 const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment_expression', 'augmented_assignment_expression', 'update_expression']);
+const PATTERN_NAMES: ReadonlySet<string> = new Set(['identifier', 'shorthand_property_identifier_pattern']);
+
+/** The names a function binds: its parameters, its body's declarators (in document order) and the names its body assigns again. */
+interface FunctionNames {
+  parameters: Set<string>;
+  body?: { declarators: Map<string, Node[]>; reassigned: Set<string> };
+}
 
 /**
  * Conditions on configuration rather than on the request: a check that runs only when such a condition holds
@@ -98,28 +105,57 @@ export class ConfigurationReader {
     }
   }
 
+  private readonly scopes = new WeakMap<Node['tree'], Map<number, FunctionNames>>();
+
+  /** A function's parameter names, and its body's declarators and reassigned names by name: read once per function, not once per name looked up. */
+  private scopeOf(fn: Node): FunctionNames {
+    let byId = this.scopes.get(fn.tree);
+    if (!byId) this.scopes.set(fn.tree, (byId = new Map<number, FunctionNames>()));
+    const known = byId.get(fn.id);
+    if (known) return known;
+    const parameters = new Set<string>();
+    for (const name of parameterNames(fn)) if (name !== undefined) parameters.add(name);
+    const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+    if (params) for (const id of descendants(params, PATTERN_NAMES)) parameters.add(id.text);
+    const body = field(fn, 'body');
+    const scope: FunctionNames = { parameters };
+    if (body) {
+      const declarators = new Map<string, Node[]>();
+      for (const declarator of descendants(body, DECLARATORS)) {
+        const name = field(declarator, 'name');
+        if (!name) continue;
+        const names = name.type === 'identifier' ? [name.text] : new Set(descendants(name, PATTERN_NAMES).map((id) => id.text));
+        for (const written of names) {
+          const list = declarators.get(written);
+          if (list) list.push(declarator);
+          else declarators.set(written, [declarator]);
+        }
+      }
+      const reassigned = new Set<string>();
+      for (const assignment of descendants(body, ASSIGNMENTS)) {
+        const left = field(assignment, 'left');
+        if (left !== undefined && unwrap(left).type === 'identifier') reassigned.add(unwrap(left).text);
+      }
+      scope.body = { declarators, reassigned };
+    }
+    byId.set(fn.id, scope);
+    return scope;
+  }
+
   /**
    * What a name means inside the function around `identifier`: `null` for a parameter (request data), the value it
    * was declared with for a local, undefined when no enclosing function declares it (a module-level name).
    */
   private local(identifier: Node): Node | null | undefined {
+    const written = identifier.text;
     for (let fn = enclosingFunction(identifier); fn; fn = enclosingFunction(fn)) {
-      if (parameterNames(fn).includes(identifier.text)) return null;
-      const params = field(fn, 'parameters') ?? field(fn, 'parameter');
-      if (params && descendants(params, new Set(['identifier', 'shorthand_property_identifier_pattern'])).some((id) => id.text === identifier.text)) return null;
-      const body = field(fn, 'body');
-      if (!body) continue;
-      const declarators = descendants(body, DECLARATORS).filter((declarator) => {
-        const name = field(declarator, 'name');
-        return name !== undefined && (name.type === 'identifier' ? name.text === identifier.text : descendants(name, new Set(['identifier', 'shorthand_property_identifier_pattern'])).some((id) => id.text === identifier.text));
-      });
+      const scope = this.scopeOf(fn);
+      if (scope.parameters.has(written)) return null;
+      if (!scope.body) continue;
+      const declarators = scope.body.declarators.get(written) ?? [];
       if (declarators.length === 0) continue;
       // `let auth = null; … auth = await checkAuth(req)`: a local assigned again holds what the request brought.
-      const reassigned = descendants(body, ASSIGNMENTS).some((assignment) => {
-        const left = field(assignment, 'left');
-        return left !== undefined && unwrap(left).type === 'identifier' && unwrap(left).text === identifier.text;
-      });
-      if (reassigned) return null;
+      if (scope.body.reassigned.has(written)) return null;
       const only = declarators[0];
       const name = only ? field(only, 'name') : undefined;
       const value = only ? field(only, 'value') : undefined;
