@@ -274,8 +274,8 @@ const PASS_TYPES = ['short_var_declaration', 'assignment_statement', 'var_spec',
 const HOST_PINNED = /^[a-zA-Z][\w+.-]*:\/\/[^/?#%]+\/|^H\//;
 
 class Analysis implements GoFunctionTaint {
-  /** The variables' taint: the pass's own (versioned) map, or a snapshot of it when a trace is replayed. */
-  vars: Map<string, GoTaint> = new VersionedMap();
+  /** The variables' taint: the pass's own (logged) map, or the map a replay rebuilds from the log. */
+  vars: Map<string, GoTaint> = new LoggedMap();
   constructor(
     readonly imports: ReadonlyMap<string, string>,
     readonly params: ReadonlyMap<string, string>,
@@ -532,16 +532,21 @@ class Analysis implements GoFunctionTaint {
   }
 }
 
-/** A Map that counts its changes, so that a pass copies the variables only when they changed since the last call. */
-class VersionedMap<K, V> extends Map<K, V> {
-  version = 0;
+/** A Map that logs its changes, so that a trace keeps the changes (not a copy of the variables per call) and a replay re-applies them. */
+class LoggedMap<K, V> extends Map<K, V> {
+  readonly keys_: K[] = [];
+  readonly values_: (V | undefined)[] = [];
   override set(key: K, value: V): this {
-    if (!this.has(key) || this.get(key) !== value) this.version += 1;
+    this.keys_.push(key);
+    this.values_.push(value);
     return super.set(key, value);
   }
   override delete(key: K): boolean {
     const had = super.delete(key);
-    if (had) this.version += 1;
+    if (had) {
+      this.keys_.push(key);
+      this.values_.push(undefined);
+    }
     return had;
   }
 }
@@ -555,16 +560,16 @@ interface Trace {
   analysis: Analysis;
   /** The calls met, in pass order. */
   calls: Node[];
-  /** The variables' taint at each call (after it filled its pointer arguments): `vars[k]` holds from call `from[k]` on. */
-  from: number[];
-  vars: Map<string, GoTaint>[];
+  /** The length of the variables' change log at each call (after it filled its pointer arguments). */
+  logged: number[];
+  /** The change log: name, and its new taint (undefined: deleted). */
+  names: string[];
+  taints: (GoTaint | undefined)[];
 }
 
 /** `handler`: request parameters are the sources; `ids`: the same for object ids (BOLA); `wrapper`: the function's own data parameters. */
 type PassMode = 'handler' | 'ids' | 'wrapper';
 
-/** The snapshot of no tainted variable, shared (replays only read snapshots). */
-const NO_VARS = new Map<string, GoTaint>();
 
 const tracesByTree = new WeakMap<Tree, Map<string, Trace | null>>();
 
@@ -577,21 +582,41 @@ function traceOf(source: SourceFile, fn: Node, imports: ReadonlyMap<string, stri
   }
   const key = `${fn.id}:${mode}`;
   const known = byFn.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    // Each sink family reads a function's trace once: the last of them frees it (a family asking again runs the pass again).
+    const reads = (readsByKey.get(byFn)?.get(key) ?? 1) + 1;
+    if (reads >= READERS[mode]) {
+      byFn.delete(key);
+      readsByKey.get(byFn)?.delete(key);
+    } else readsByKey.get(byFn)?.set(key, reads);
+    return known;
+  }
   const trace = runPass(source, fn, imports, mode);
-  byFn.set(key, trace);
+  // Identifier mode has one reader (BOLA): its trace is not kept.
+  if (READERS[mode] > 1) {
+    byFn.set(key, trace);
+    let reads = readsByKey.get(byFn);
+    if (!reads) {
+      reads = new Map();
+      readsByKey.set(byFn, reads);
+    }
+    reads.set(key, 1);
+  }
   return trace;
 }
+
+/** How many sink families read a trace of each mode: path, URL, command, mass assignment and NoSQL read handler traces; the first three wrapper traces. */
+const READERS: Record<PassMode, number> = { handler: 5, wrapper: 3, ids: 1 };
+const readsByKey = new WeakMap<Map<string, Trace | null>, Map<string, number>>();
 
 function runPass(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, mode: PassMode): Trace | null {
   const params = mode === 'wrapper' ? new Map<string, string>() : goRequestParams(fn, imports);
   if (mode !== 'wrapper' && params.size === 0) return null;
   const analysis = new Analysis(imports, params, source.tree.rootNode, mode === 'ids');
-  const vars = analysis.vars as VersionedMap<string, GoTaint>;
+  const vars = analysis.vars as LoggedMap<string, GoTaint>;
   // The wrapper pass: the function's own parameters are the sources.
   if (mode === 'wrapper') for (const [name, taint] of dataParameters(fn, imports)) vars.set(name, taint);
-  const trace: Trace = { analysis, calls: [], from: [], vars: [] };
-  let snapshotVersion = -1;
+  const trace: Trace = { analysis, calls: [], logged: [], names: vars.keys_, taints: vars.values_ };
   // The nodes a walk of the function (closures included) would visit, in the same order, read from
   // the tree's per-type lists.
   for (const node of descendantsOf(fn, PASS_TYPES)) visit(node);
@@ -636,11 +661,7 @@ function runPass(source: SourceFile, fn: Node, imports: ReadonlyMap<string, stri
       }
       case 'call_expression': {
         analysis.fillsPointer(node);
-        if (snapshotVersion !== vars.version) {
-          trace.from.push(trace.calls.length);
-          trace.vars.push(vars.size === 0 ? NO_VARS : new Map(vars));
-          snapshotVersion = vars.version;
-        }
+        trace.logged.push(vars.keys_.length);
         trace.calls.push(node);
         return;
       }
@@ -674,12 +695,17 @@ function analyseFunction(
   const trace = traceOf(source, fn, imports, mode);
   if (!trace) return;
   const view = new Analysis(imports, trace.analysis.params, trace.analysis.root, trace.analysis.ids);
-  let change = 0;
+  const vars = new Map<string, GoTaint>();
+  view.vars = vars;
+  let applied = 0;
   for (let index = 0; index < trace.calls.length; index += 1) {
     const node = trace.calls[index] as Node;
-    while (change < trace.from.length && (trace.from[change] as number) <= index) {
-      view.vars = trace.vars[change] as Map<string, GoTaint>;
-      change += 1;
+    // The variables as the pass had them at this call: the log re-applied up to its length then.
+    for (const upTo = trace.logged[index] as number; applied < upTo; applied += 1) {
+      const name = trace.names[applied] as string;
+      const taint = trace.taints[applied];
+      if (taint === undefined) vars.delete(name);
+      else vars.set(name, taint);
     }
     const call = goCall(node, imports);
     const { written } = call;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { parentOf } from '../../../parsing/tree-index.js';
 import { callArgs, field, named, parameterNames, unwrap } from './ast.js';
 
@@ -63,29 +63,56 @@ function localValue(identifier: Node): Node | null | undefined {
   if (parameterNames(fn).some((param) => param.name === identifier.text)) return null;
   const body = field(fn, 'body');
   if (!body) return undefined;
-  const values: Node[] = [];
-  const seen = { other: false };
+  const local = localsOf(fn, body).get(identifier.text);
+  if (!local) return undefined;
+  if (local.other || local.values.length > 1) return null;
+  return local.values[0];
+}
+
+const localsByTree = new WeakMap<Tree, Map<number, Map<string, { values: Node[]; other: boolean }>>>();
+
+/**
+ * The assignments of a function's body (closures excluded), by assigned name: the values given, and whether
+ * one was not a plain value (a range, a multi-value call). One walk per function, not one per name asked.
+ */
+function localsOf(fn: Node, body: Node): Map<string, { values: Node[]; other: boolean }> {
+  let byFn = localsByTree.get(fn.tree);
+  if (!byFn) {
+    byFn = new Map();
+    localsByTree.set(fn.tree, byFn);
+  }
+  const known = byFn.get(fn.id);
+  if (known) return known;
+  const locals = new Map<string, { values: Node[]; other: boolean }>();
   const visit = (node: Node): void => {
     for (const child of named(node)) {
       if (child.type === 'func_literal') continue;
       if (child.type === 'short_var_declaration' || child.type === 'assignment_statement' || child.type === 'var_spec' || child.type === 'range_clause') {
         const left = field(child, 'left') ?? field(child, 'name');
         const names = left ? named(left).concat(left.type === 'identifier' ? [left] : []) : [];
-        const at = names.findIndex((name) => name.text === identifier.text);
-        if (at >= 0) {
-          const right = field(child, 'right') ?? field(child, 'value');
-          const values_ = right ? (right.type === 'expression_list' ? named(right) : [right]) : [];
-          const value = names.length === values_.length ? values_[at] : undefined;
-          if (value && child.type !== 'range_clause') values.push(value);
-          else seen.other = true;
-        }
+        const right = field(child, 'right') ?? field(child, 'value');
+        const values = right ? (right.type === 'expression_list' ? named(right) : [right]) : [];
+        const done = new Set<string>();
+        names.forEach((name, at) => {
+          // The first position of a name in the statement, as a search for it would find.
+          if (done.has(name.text)) return;
+          done.add(name.text);
+          let entry = locals.get(name.text);
+          if (!entry) {
+            entry = { values: [], other: false };
+            locals.set(name.text, entry);
+          }
+          const value = names.length === values.length ? values[at] : undefined;
+          if (value && child.type !== 'range_clause') entry.values.push(value);
+          else entry.other = true;
+        });
       }
       visit(child);
     }
   };
   visit(body);
-  if (seen.other || values.length > 1) return null;
-  return values[0];
+  byFn.set(fn.id, locals);
+  return locals;
 }
 
 /** `condition` (or a part of it that must hold for it to be `when`) reads configuration only: its text. */
