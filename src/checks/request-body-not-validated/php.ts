@@ -11,7 +11,7 @@ import type { Node } from '../../parsing/parser.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import { callName, field, kids, unwrap, walk } from '../../collectors/code/php/ast.js';
-import { PhpProject, type PhpClass } from '../../collectors/code/php/project.js';
+import { phpProjectOf, type PhpClass, type PhpProject } from '../../collectors/code/php/project.js';
 import { receiverClass } from '../../collectors/code/php/sinks.js';
 
 /** Reads of the whole body (or several fields): `all()`, `input()`, `only([...])`, `json()`, `toArray()`. One field (`input('name')`) is not a body. */
@@ -113,7 +113,7 @@ function requestParameters(method: Node): Set<string> {
 export function phpUnvalidatedBodies(ctx: CheckContext): PhpBodyUse[] {
   const endpoints = ctx.inventory.endpoints.filter((endpoint) => WRITE.has(endpoint.method) && endpoint.handler && endpoint.sources.some((source) => source.via === 'laravel' || source.via === 'symfony'));
   if (endpoints.length === 0) return [];
-  const project = new PhpProject(ctx.sources.filter((source) => source.language === 'php' && !/(^|\/)(tests?|vendor)\//i.test(source.file)));
+  const project = phpProjectOf(ctx.sources, true);
   const methods = new Map<string, { cls: PhpClass; method: Node }>();
   for (const cls of project.classes.values()) {
     for (const method of cls.methods.values()) methods.set(`${cls.file.source.file}:${method.startPosition.row + 1}`, { cls, method });

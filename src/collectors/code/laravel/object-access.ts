@@ -16,7 +16,7 @@ import type { Node } from '../../../parsing/parser.js';
 import type { ObjectAccess, ObjectAccessProvider } from '../plugin.js';
 import { callArguments, field, kids, literalString, unwrap, walk } from '../php/ast.js';
 import { idOrigin, shortName, WRITE_ACTIONS } from '../php/object-access.js';
-import { PhpProject, type PhpClass } from '../php/project.js';
+import { phpProjectOf, type PhpClass, type PhpProject } from '../php/project.js';
 import { chainRoot, phpCalls } from '../php/sinks.js';
 
 const OWNER = /^(user|owner|author|creator|account|organization|organisation|org|tenant|customer|member|team|company|workspace|client)$/i;
@@ -97,7 +97,7 @@ function middlewareAuthorises(ctx: CheckContext, project: PhpProject, endpoint: 
 function laravelObjectAccesses(ctx: CheckContext): ObjectAccess[] {
   const php = ctx.sources.filter((source) => source.language === 'php' && !/(^|\/)(tests?|vendor)\//i.test(source.file));
   if (!php.some((source) => /belongsTo/.test(source.text))) return [];
-  const project = new PhpProject(php);
+  const project = phpProjectOf(ctx.sources, true);
   const owned = ownedModels(project);
   if (owned.size === 0) return [];
   const out: ObjectAccess[] = [];

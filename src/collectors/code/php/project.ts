@@ -48,17 +48,19 @@ export type PhpValue =
 
 export const BUILTIN_NAMES = new Set(['self', 'static', 'parent']);
 
-const projects = new WeakMap<readonly SourceFile[], PhpProject>();
+const projects = { all: new WeakMap<readonly SourceFile[], PhpProject>(), application: new WeakMap<readonly SourceFile[], PhpProject>() };
 
 /**
  * The project of a unit's sources, indexed once for the collectors and checks that ask with the same list
  * (each used to read every PHP file's imports and classes again). The project is not changed after it is built.
+ * `application`: without the files under tests/ and vendor/.
  */
-export function phpProjectOf(sources: readonly SourceFile[]): PhpProject {
-  let project = projects.get(sources);
+export function phpProjectOf(sources: readonly SourceFile[], application = false): PhpProject {
+  const cache = application ? projects.application : projects.all;
+  let project = cache.get(sources);
   if (!project) {
-    project = new PhpProject(sources);
-    projects.set(sources, project);
+    project = new PhpProject(application ? sources.filter((source) => source.language === 'php' && !/(^|\/)(tests?|vendor)\//i.test(source.file)) : sources);
+    cache.set(sources, project);
   }
   return project;
 }

@@ -8,7 +8,7 @@ import type { Node } from '../../../parsing/parser.js';
 import type { ObjectAccess, ObjectAccessProvider } from '../plugin.js';
 import { arrayEntries, callArguments, field, kids, literalString, unwrap, walk } from '../php/ast.js';
 import { idOrigin, shortName, WRITE_ACTIONS } from '../php/object-access.js';
-import { attributeNamed, PhpProject, type PhpClass } from '../php/project.js';
+import { attributeNamed, phpProjectOf, type PhpClass, type PhpProject } from '../php/project.js';
 import { phpCalls, receiverClass } from '../php/sinks.js';
 import { doctrineModel, type DoctrineModel } from './doctrine.js';
 
@@ -72,8 +72,7 @@ function symfonyObjectAccesses(ctx: CheckContext): ObjectAccess[] {
   const symfony = ctx.inventory.endpoints.filter((endpoint) => endpoint.auth.state === 'protected' && endpoint.sources.some((source) => source.via === 'symfony'));
   const endpoints = symfony.filter((endpoint) => endpoint.handler);
   if (symfony.length === 0) return [];
-  const php = ctx.sources.filter((source) => source.language === 'php' && !/(^|\/)(tests?|vendor)\//i.test(source.file));
-  const project = new PhpProject(php);
+  const project = phpProjectOf(ctx.sources, true);
   const doctrine = doctrineModel(project);
   if (doctrine.owned.size === 0) return [];
   const methods = new Map<string, { cls: PhpClass; method: Node }>();
