@@ -1,42 +1,36 @@
 import type { Node } from 'web-tree-sitter';
-import { at, isPython } from '../../analysis/code-auth.js';
-import { factsOf, nodesOfType, qualify, stringValue } from '../../analysis/code.js';
+import { at } from '../../analysis/code-auth.js';
+import { factsOf } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
+import { basicAuthProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 import { lookupTable } from '../../analysis/lookup.js';
 
-const BASIC_AUTH: Record<string, string> = lookupTable({
-  'fastapi.security.HTTPBasic': 'HTTPBasic',
-  'fastapi.security.http.HTTPBasic': 'HTTPBasic',
-  'flask_httpauth.HTTPBasicAuth': 'HTTPBasicAuth',
-  'flask_basicauth.BasicAuth': 'BasicAuth',
-  'express-basic-auth': 'express-basic-auth',
-  'koa-basic-auth': 'koa-basic-auth',
-  'passport-http.BasicStrategy': 'passport-http BasicStrategy',
-});
-const DRF_BASIC = 'rest_framework.authentication.BasicAuthentication';
-// HTTPS redirects, HSTS, or a TLS listener anywhere in the workspace.
-const TLS_ENFORCED =
-  /Strict-Transport-Security|\bhsts\b|helmet\s*\(|fastify\/helmet|HTTPSRedirectMiddleware|SECURE_SSL_REDIRECT\s*=\s*True|SECURE_HSTS_SECONDS|Talisman\s*\(|https\.createServer|express-sslify|koa-sslify|x-forwarded-proto|ssl_certfile|ssl_keyfile|ssl_context|requireHTTPS|enforceHTTPS|https:\s*\{\s*(key|cert)/i;
+// HTTPS redirects, HSTS, or a TLS listener anywhere in the workspace: the generic names, then the frameworks' (their `basicAuth` sections).
+const GENERIC_TLS = [String.raw`Strict-Transport-Security|\bhsts\b|https\.createServer|x-forwarded-proto|ssl_certfile|ssl_keyfile|ssl_context|requireHTTPS|enforceHTTPS`];
 // The app serves plain HTTP itself.
-const PLAIN_LISTEN = /\.listen\s*\(|http\.createServer\s*\(|uvicorn\.run\s*\(|\bapp\.run\s*\(|\bserve\s*\(\s*app|manage\.py|runserver/;
+const GENERIC_PLAIN = [String.raw`\.listen\s*\(|http\.createServer\s*\(|\bserve\s*\(\s*app`];
+
+let tables: { calls: Readonly<Record<string, string>>; tls: RegExp; plain: RegExp } | undefined;
+
+function joined(): NonNullable<typeof tables> {
+  const providers = basicAuthProviders();
+  tables ??= {
+    calls: lookupTable(Object.fromEntries(providers.flatMap((provider) => Object.entries(provider.calls ?? {})))),
+    tls: new RegExp([...GENERIC_TLS, ...providers.flatMap((provider) => provider.tls ?? [])].join('|'), 'i'),
+    plain: new RegExp([...GENERIC_PLAIN, ...providers.flatMap((provider) => provider.plainListen ?? [])].join('|')),
+  };
+  return tables;
+}
 
 function basicAuthSites(source: SourceFile): { node: Node; name: string }[] {
   const sites: { node: Node; name: string }[] = [];
+  const { calls } = joined();
   for (const call of factsOf(source).calls) {
-    const name = BASIC_AUTH[call.callee];
+    const name = calls[call.callee];
     if (name) sites.push({ node: call.node, name });
-    else if (/\.register$/.test(call.callee)) {
-      const plugin = call.args[0];
-      const required = plugin?.type === 'call_expression' ? stringValue(plugin.childForFieldName('arguments')?.namedChildren[0]) : undefined;
-      if (/^@fastify\/basic-auth/.test(required ?? qualify(plugin, factsOf(source).imports) ?? '')) sites.push({ node: call.node, name: '@fastify/basic-auth' });
-    }
   }
-  if (isPython(source)) {
-    for (const literal of nodesOfType(source, 'string')) {
-      if (stringValue(literal) === DRF_BASIC) sites.push({ node: literal, name: 'BasicAuthentication' });
-    }
-  }
+  for (const provider of basicAuthProviders()) if (provider.sites) sites.push(...provider.sites(source));
   return sites;
 }
 
@@ -60,8 +54,9 @@ export default defineCheck({
     basic: '`{{name}}` takes a username and password on every request, and the app listens over plain HTTP with no HTTPS redirect or HSTS.',
   },
   run(ctx, report) {
-    if (ctx.sources.some((source) => TLS_ENFORCED.test(source.text))) return;
-    if (!ctx.sources.some((source) => PLAIN_LISTEN.test(source.text))) return;
+    const { tls, plain } = joined();
+    if (ctx.sources.some((source) => tls.test(source.text))) return;
+    if (!ctx.sources.some((source) => plain.test(source.text))) return;
     for (const source of ctx.sources) {
       for (const site of basicAuthSites(source)) {
         report({ messageId: 'basic', data: { name: site.name }, ...at(ctx, source, site.node) });

@@ -4,6 +4,7 @@ import { callArgs, field, named, stringLiteral, unwrap, walk } from '../../colle
 import { importsOf } from '../../collectors/code/go/program.js';
 import { goRequestParams, qualifiedCallee } from '../../analysis/go-taint.js';
 import { parentOf } from '../../parsing/tree-index.js';
+import { goRequestProviders } from '../../collectors/code/plugins.js';
 
 export interface GoErrorLeak {
   source: SourceFile;
@@ -13,10 +14,20 @@ export interface GoErrorLeak {
 }
 
 const SERVER_ERROR = /^(?:(?:\w+\.)?Status(?:InternalServerError|BadGateway|ServiceUnavailable|GatewayTimeout)|5\d\d)$/;
-/** Response writers of gin, echo and fiber contexts: `c.JSON(status, body)`. */
-const CONTEXT_WRITERS = new Set(['JSON', 'String', 'AbortWithStatusJSON', 'IndentedJSON', 'PureJSON', 'SecureJSON', 'XML', 'YAML', 'HTML', 'JSONPretty', 'Blob', 'Render']);
-/** fiber `c.Status(500).JSON(body)` / `.SendString(body)`. */
-const FIBER_BODY = new Set(['JSON', 'SendString', 'Send', 'XML']);
+
+let known: { writers: ReadonlySet<string>; errors: ReadonlySet<string>; statusBody: ReadonlyMap<string, ReadonlySet<string>>; anyStatusBody: ReadonlySet<string> } | undefined;
+
+/** The Go frameworks' response writers (`c.JSON(status, body)`), error constructors and `c.Status(code).JSON(body)` methods, from their `goRequest` sections. */
+function frameworkWriters(): NonNullable<typeof known> {
+  const providers = goRequestProviders();
+  known ??= {
+    writers: new Set(providers.flatMap(({ provider }) => provider.writers ?? [])),
+    errors: new Set(providers.flatMap(({ provider }) => provider.errors ?? [])),
+    statusBody: new Map(providers.flatMap(({ id, provider }) => (provider.statusBody ? [[id, new Set(provider.statusBody)] as const] : []))),
+    anyStatusBody: new Set(providers.flatMap(({ provider }) => provider.statusBody ?? [])),
+  };
+  return known;
+}
 
 /** Names checked with `if err != nil` around the node: Go's error variables. */
 function checkedErrors(node: Node): Set<string> {
@@ -87,19 +98,20 @@ export function goErrorLeaks(sources: readonly SourceFile[]): GoErrorLeak[] {
           if (qualified === 'net/http.Error') {
             status = args[2];
             body = args.slice(1, 2);
-          } else if (qualified && /^github\.com\/labstack\/echo(\/v4)?\.NewHTTPError$|^github\.com\/gofiber\/fiber(\/v2|\/v3)?\.NewError$/.test(qualified)) {
+          } else if (qualified && frameworkWriters().errors.has(qualified)) {
             status = args[0];
             body = args.slice(1);
           } else if (callee?.type === 'selector_expression') {
             const method = field(callee, 'field')?.text ?? '';
             const receiver = unwrap(field(callee, 'operand') ?? callee);
-            if (receiver.type === 'identifier' && params.has(receiver.text) && CONTEXT_WRITERS.has(method)) {
+            if (receiver.type === 'identifier' && params.has(receiver.text) && frameworkWriters().writers.has(method)) {
               status = args[0];
               body = args.slice(1);
-            } else if (FIBER_BODY.has(method) && receiver.type === 'call_expression') {
+            } else if (frameworkWriters().anyStatusBody.has(method) && receiver.type === 'call_expression') {
               const inner = field(receiver, 'function');
               const base = inner?.type === 'selector_expression' ? unwrap(field(inner, 'operand') ?? inner) : undefined;
-              if (field(inner ?? receiver, 'field')?.text === 'Status' && base?.type === 'identifier' && params.get(base.text) === 'fiber') {
+              const framework = base?.type === 'identifier' ? params.get(base.text) : undefined;
+              if (field(inner ?? receiver, 'field')?.text === 'Status' && framework !== undefined && frameworkWriters().statusBody.get(framework)?.has(method) === true) {
                 status = callArgs(receiver)[0];
                 body = args;
               }

@@ -32,6 +32,7 @@ import type { CodeCollector } from './collector.js';
  * - `webhookSender`: a service that signs the webhooks it sends (its SDK's modules, verification calls, headers).
  * - `debug`: the framework's debug switches turned on in code (settings, app options, development error handlers, profilers).
  * - `bodyLimit`: how the framework bounds request bodies and uploaded files (parser limits, settings, upload handling).
+ * - `basicAuth`: the HTTP Basic authentication the framework installs and the code that serves it over TLS or plain HTTP.
  * - `dataAccess`: how the framework's ORM (or a data-access library family: ORMs, query builders, drivers)
  *   loads stored records, names the model it reads and declares models.
  * - `objectAccess`: the stored objects the framework's handlers load by an id the client chose with no
@@ -60,6 +61,7 @@ export interface FrameworkPlugin {
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
   bodyLimit?: BodyLimitProvider;
+  basicAuth?: BasicAuthProvider;
   objectAccess?: ObjectAccessProvider;
   csrf?: CsrfProvider;
   passwordHashing?: PasswordHashingProvider;
@@ -391,6 +393,12 @@ export interface GoRequestProvider {
   httpRequest?: 'field' | 'method';
   /** Package functions, qualified, that return request values (`github.com/gorilla/mux.Vars`, chi's `URLParam`). */
   functions?: readonly string[];
+  /** The context's methods that write a response with the status first (`c.JSON(status, body)`), for verbose-error-response. */
+  writers?: readonly string[];
+  /** Methods called on the context's `Status(code)` that write the body (fiber's `c.Status(500).JSON(body)`). */
+  statusBody?: readonly string[];
+  /** Package functions, qualified, that build an HTTP error with the status first (`github.com/labstack/echo/v4.NewHTTPError`). */
+  errors?: readonly string[];
 }
 
 /**
@@ -572,4 +580,20 @@ export interface BodyLimitProvider {
   settings?(ctx: CheckContext): BodyLimitFinding[];
   /** Uploads accepted without a size or type limit (multer without `limits.fileSize`, FastAPI's `await file.read()` unchecked, Flask's `save()` unfiltered). */
   uploads?(ctx: CheckContext): BodyLimitFinding[];
+}
+
+/**
+ * HTTP Basic authentication a framework (or a library family) installs, and the code that serves its apps
+ * over TLS or over plain HTTP, for basic-auth-without-tls. The check joins every provider's entries with its
+ * generic ones (HSTS, `x-forwarded-proto`, Node's `https.createServer`, a server's TLS options, `.listen(`).
+ */
+export interface BasicAuthProvider {
+  /** Qualified calls that install Basic authentication, with the name the message gives (`fastapi.security.HTTPBasic`: `HTTPBasic`). */
+  calls?: Readonly<Record<string, string>>;
+  /** Other places a source installs it (a plugin registration, a settings string), in source order. */
+  sites?(source: SourceFile): { node: Node; name: string }[];
+  /** Code anywhere in the workspace that forces HTTPS or serves TLS, as regular-expression sources tested case-insensitively, each standing alone. */
+  tls?: readonly string[];
+  /** Code that serves the app over plain HTTP itself (`uvicorn.run(`, `manage.py runserver`), as regular-expression sources, each standing alone. */
+  plainListen?: readonly string[];
 }

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -78,6 +78,13 @@ import { flaskBodyLimit } from './flask/body-limit.js';
 import { koaBodyLimit } from './koa/body-limit.js';
 import { nestBodyLimit } from './nestjs/body-limit.js';
 import { jsUploadLibraries } from './js/uploads.js';
+import { djangoBasicAuth } from './django/basic-auth.js';
+import { expressBasicAuth } from './express/basic-auth.js';
+import { fastapiBasicAuth } from './fastapi/basic-auth.js';
+import { fastifyBasicAuth } from './fastify/basic-auth.js';
+import { flaskBasicAuth } from './flask/basic-auth.js';
+import { koaBasicAuth } from './koa/basic-auth.js';
+import { jsBasicAuthLibraries } from './js/basic-auth.js';
 import { aspnetcoreDebug } from './aspnetcore/debug.js';
 import { laravelDebug } from './laravel/debug.js';
 import { railsDebug } from './rails/debug.js';
@@ -112,6 +119,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'python-data', dataAccess: pythonDataAccess },
   { id: 'python-debug', debug: pythonDebug },
   { id: 'js-uploads', bodyLimit: jsUploadLibraries },
+  { id: 'js-basic-auth', basicAuth: jsBasicAuthLibraries },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -256,6 +264,16 @@ const bodyLimits: Record<string, BodyLimitProvider> = {
   nestjs: nestBodyLimit,
 };
 
+/** Frameworks with their own HTTP Basic authentication or TLS switches. */
+const basicAuths: Record<string, BasicAuthProvider> = {
+  django: djangoBasicAuth,
+  express: expressBasicAuth,
+  fastapi: fastapiBasicAuth,
+  fastify: fastifyBasicAuth,
+  flask: flaskBasicAuth,
+  koa: koaBasicAuth,
+};
+
 export const frameworkPlugins: readonly FrameworkPlugin[] = [
   ...libraries,
   ...allCollectors.map((entry): FrameworkPlugin => {
@@ -270,6 +288,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const request = requests[entry.id];
     const debug = debugs[entry.id];
     const bodyLimit = bodyLimits[entry.id];
+    const basicAuth = basicAuths[entry.id];
     const objectAccess = objectAccesses[entry.id];
     const csrf = csrfs[entry.id];
     const passwordHashing = passwordHashings[entry.id];
@@ -288,6 +307,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
       ...(bodyLimit ? { bodyLimit } : {}),
+      ...(basicAuth ? { basicAuth } : {}),
       ...(objectAccess ? { objectAccess } : {}),
       ...(csrf ? { csrf } : {}),
       ...(passwordHashing ? { passwordHashing } : {}),
@@ -423,4 +443,12 @@ let bodyLimitList: BodyLimitProvider[] | undefined;
 export function bodyLimitProviders(): readonly BodyLimitProvider[] {
   bodyLimitList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.bodyLimit ? [plugin.bodyLimit] : [])))];
   return bodyLimitList;
+}
+
+let basicAuthList: BasicAuthProvider[] | undefined;
+
+/** Every distinct Basic-authentication provider, in registry order (library families first). */
+export function basicAuthProviders(): readonly BasicAuthProvider[] {
+  basicAuthList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.basicAuth ? [plugin.basicAuth] : [])))];
+  return basicAuthList;
 }

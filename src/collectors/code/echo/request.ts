@@ -6,4 +6,6 @@ export const echoRequest: GoRequestProvider = {
   reads: ['QueryParam', 'QueryParams', 'QueryString', 'Param', 'FormValue', 'FormParams', 'Cookie'],
   binds: ['Bind'],
   httpRequest: 'method',
+  writers: ['JSON', 'String', 'XML', 'HTML', 'JSONPretty', 'Blob', 'Render'],
+  errors: ['github.com/labstack/echo.NewHTTPError', 'github.com/labstack/echo/v4.NewHTTPError'],
 };

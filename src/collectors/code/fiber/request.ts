@@ -5,4 +5,6 @@ export const fiberRequest: GoRequestProvider = {
   contextTypes: ['github.com/gofiber/fiber.Ctx', 'github.com/gofiber/fiber/v2.Ctx', 'github.com/gofiber/fiber/v3.Ctx'],
   reads: ['Query', 'Params', 'FormValue', 'Get', 'Body', 'BodyRaw', 'Cookies', 'OriginalURL', 'Path', 'Queries', 'AllParams'],
   binds: ['BodyParser', 'QueryParser', 'ParamsParser', 'ReqHeaderParser', 'Bind'],
+  statusBody: ['JSON', 'SendString', 'Send', 'XML'],
+  errors: ['github.com/gofiber/fiber.NewError', 'github.com/gofiber/fiber/v2.NewError', 'github.com/gofiber/fiber/v3.NewError'],
 };

@@ -6,4 +6,5 @@ export const ginRequest: GoRequestProvider = {
   reads: ['Query', 'DefaultQuery', 'GetQuery', 'QueryArray', 'QueryMap', 'Param', 'PostForm', 'DefaultPostForm', 'GetPostForm', 'PostFormArray', 'GetHeader', 'Cookie', 'FullPath', 'GetRawData'],
   binds: ['Bind', 'BindJSON', 'BindQuery', 'BindUri', 'BindXML', 'BindYAML', 'BindHeader', 'ShouldBind', 'ShouldBindJSON', 'ShouldBindQuery', 'ShouldBindUri', 'ShouldBindXML', 'ShouldBindYAML', 'ShouldBindWith', 'ShouldBindBodyWith', 'MustBindWith', 'ShouldBindHeader'],
   httpRequest: 'field',
+  writers: ['JSON', 'String', 'AbortWithStatusJSON', 'IndentedJSON', 'PureJSON', 'SecureJSON', 'XML', 'YAML', 'HTML', 'Render'],
 };
