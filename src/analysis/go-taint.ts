@@ -605,12 +605,8 @@ function traceOf(source: SourceFile, fn: Node, imports: ReadonlyMap<string, stri
   return trace;
 }
 
-/**
- * How many sink families a kept trace serves before it is freed. Kept traces raised the 1M-line Go tree's
- * peak RSS from 792 MB to 1.3 GB (every handler's trace alive until the last check): none is kept until the
- * families share one pass instead (path, URL, command, mass assignment and NoSQL would read handler traces).
- */
-const READERS: Record<PassMode, number> = { handler: 1, wrapper: 1, ids: 1 };
+/** How many sink families read a trace of each mode: path, URL, command, mass assignment and NoSQL read handler traces; the first three wrapper traces. */
+const READERS: Record<PassMode, number> = { handler: 5, wrapper: 3, ids: 1 };
 const readsByKey = new WeakMap<Map<string, Trace | null>, Map<string, number>>();
 
 function runPass(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, mode: PassMode): Trace | null {
