@@ -6,7 +6,6 @@ import type { CheckContext } from '../engine/context.js';
 import { siteOf } from './code-input.js';
 import { endpointAt } from './endpoints.js';
 import { descendantsOf, parentOf } from '../parsing/tree-index.js';
-import { charge } from '../parsing/budget.js';
 import { goRequestProviders } from '../collectors/code/plugins.js';
 
 /**
@@ -114,31 +113,13 @@ function goCall(node: Node, imports: ReadonlyMap<string, string>): GoCall {
   const fnNode = field(node, 'function');
   const written = fnNode?.text ?? '';
   const qualified = qualifiedCallee(imports, fnNode);
-  // The arguments and the receiver are read when a matcher asks (most calls are told apart by their callee or method).
-  let args: Node[] | undefined;
-  const call: GoCall = {
+  return {
     node,
     callee: qualified ?? written,
     written,
-    get args(): Node[] {
-      args ??= callArgs(node);
-      return args;
-    },
+    args: callArgs(node),
+    ...(fnNode?.type === 'selector_expression' ? { method: field(fnNode, 'field')?.text ?? '', receiver: field(fnNode, 'operand') } : {}),
   };
-  if (fnNode?.type === 'selector_expression') {
-    let receiver: { node: Node | undefined } | undefined;
-    Object.defineProperties(call, {
-      method: { value: field(fnNode, 'field')?.text ?? '', enumerable: true },
-      receiver: {
-        get: (): Node | undefined => {
-          receiver ??= { node: field(fnNode, 'operand') };
-          return receiver.node;
-        },
-        enumerable: true,
-      },
-    });
-  }
-  return call;
 }
 
 /** Whether some call of the function (closures included) is a sink for `match` whatever the taint: only then can a pass find a hit. */
@@ -274,8 +255,7 @@ const PASS_TYPES = ['short_var_declaration', 'assignment_statement', 'var_spec',
 const HOST_PINNED = /^[a-zA-Z][\w+.-]*:\/\/[^/?#%]+\/|^H\//;
 
 class Analysis implements GoFunctionTaint {
-  /** The variables' taint: the pass's own (logged) map, or the map a replay rebuilds from the log. */
-  vars: Map<string, GoTaint> = new LoggedMap();
+  readonly vars = new Map<string, GoTaint>();
   constructor(
     readonly imports: ReadonlyMap<string, string>,
     readonly params: ReadonlyMap<string, string>,
@@ -532,97 +512,27 @@ class Analysis implements GoFunctionTaint {
   }
 }
 
-/** A Map that logs its changes, so that a trace keeps the changes (not a copy of the variables per call) and a replay re-applies them. */
-class LoggedMap<K, V> extends Map<K, V> {
-  readonly keys_: K[] = [];
-  readonly values_: (V | undefined)[] = [];
-  override set(key: K, value: V): this {
-    this.keys_.push(key);
-    this.values_.push(value);
-    return super.set(key, value);
-  }
-  override delete(key: K): boolean {
-    const had = super.delete(key);
-    if (had) {
-      this.keys_.push(key);
-      this.values_.push(undefined);
-    }
-    return had;
-  }
-}
-
-/**
- * One forward pass of a function, kept for every sink family: what the variables hold at each call does
- * not depend on the sinks looked for, only on the function's sources (its request parameters, or its data
- * parameters for the wrapper pass) and on the identifier mode. The checks' matchers then only read it.
- */
-interface Trace {
-  analysis: Analysis;
-  /** The calls met, in pass order. */
-  calls: Node[];
-  /** The length of the variables' change log at each call (after it filled its pointer arguments). */
-  logged: number[];
-  /** The change log: name, and its new taint (undefined: deleted). */
-  names: string[];
-  taints: (GoTaint | undefined)[];
-}
-
-/** `handler`: request parameters are the sources; `ids`: the same for object ids (BOLA); `wrapper`: the function's own data parameters. */
-type PassMode = 'handler' | 'ids' | 'wrapper';
-
-
-const tracesByTree = new WeakMap<Tree, Map<string, Trace | null>>();
-
-/** The pass of `fn` in `mode`, run once per function and mode (null: a handler pass of a function without request parameters). */
-function traceOf(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, mode: PassMode): Trace | null {
-  let byFn = tracesByTree.get(fn.tree);
-  if (!byFn) {
-    byFn = new Map();
-    tracesByTree.set(fn.tree, byFn);
-  }
-  const key = `${fn.id}:${mode}`;
-  const known = byFn.get(key);
-  if (known !== undefined) {
-    // Each sink family reads a function's trace once: the last of them frees it (a family asking again runs the pass again).
-    const reads = (readsByKey.get(byFn)?.get(key) ?? 1) + 1;
-    if (reads >= READERS[mode]) {
-      byFn.delete(key);
-      readsByKey.get(byFn)?.delete(key);
-    } else readsByKey.get(byFn)?.set(key, reads);
-    return known;
-  }
-  const trace = runPass(source, fn, imports, mode);
-  // Identifier mode has one reader (BOLA): its trace is not kept.
-  if (READERS[mode] > 1) {
-    byFn.set(key, trace);
-    let reads = readsByKey.get(byFn);
-    if (!reads) {
-      reads = new Map();
-      readsByKey.set(byFn, reads);
-    }
-    reads.set(key, 1);
-  }
-  return trace;
-}
-
-/** How many sink families read a trace of each mode: path, URL, command, mass assignment and NoSQL read handler traces; the first three wrapper traces. */
-const READERS: Record<PassMode, number> = { handler: 5, wrapper: 3, ids: 1 };
-const readsByKey = new WeakMap<Map<string, Trace | null>, Map<string, number>>();
-
-function runPass(source: SourceFile, fn: Node, imports: ReadonlyMap<string, string>, mode: PassMode): Trace | null {
-  const params = mode === 'wrapper' ? new Map<string, string>() : goRequestParams(fn, imports);
-  if (mode !== 'wrapper' && params.size === 0) return null;
-  const analysis = new Analysis(imports, params, source.tree.rootNode, mode === 'ids');
-  const vars = analysis.vars as LoggedMap<string, GoTaint>;
-  // The wrapper pass: the function's own parameters are the sources.
-  if (mode === 'wrapper') for (const [name, taint] of dataParameters(fn, imports)) vars.set(name, taint);
-  const trace: Trace = { analysis, calls: [], logged: [], names: vars.keys_, taints: vars.values_ };
+/** Calls of one function whose tainted arguments `match` picks; one pass, document order. */
+function analyseFunction(
+  source: SourceFile,
+  fn: Node,
+  imports: ReadonlyMap<string, string>,
+  match: GoSinkMatch,
+  out: GoSinkHit[],
+  ids: boolean,
+  summaries?: ReadonlyMap<string, Summary>,
+  kind?: GoSinkKind,
+): void {
+  const params = summaries ? goRequestParams(fn, imports) : new Map<string, string>();
+  if (summaries && params.size === 0) return;
+  const analysis = new Analysis(imports, params, source.tree.rootNode, ids);
+  // Without summaries this is the wrapper pass: the function's own parameters are the sources.
+  if (!summaries) for (const [name, taint] of dataParameters(fn, imports)) analysis.vars.set(name, taint);
   // The nodes a walk of the function (closures included) would visit, in the same order, read from
-  // the tree's per-type lists.
+  // the tree's per-type lists: ten passes per function (five checks, wrapper and handler passes) no longer walk it.
   for (const node of descendantsOf(fn, PASS_TYPES)) visit(node);
-  return trace;
 
-  function visit(node: Node): void {
+  function visit(node: Node): boolean {
     switch (node.type) {
       case 'short_var_declaration':
       case 'assignment_statement': {
@@ -632,41 +542,55 @@ function runPass(source: SourceFile, fn: Node, imports: ReadonlyMap<string, stri
         if (operator === '+=' && left) {
           const target = named(left)[0];
           const taint = right ? analysis.taintOf(named(right)[0]) : undefined;
-          if (target?.type === 'identifier' && taint && !vars.has(target.text)) vars.set(target.text, taint);
-          return;
+          if (target?.type === 'identifier' && taint && !analysis.vars.has(target.text)) analysis.vars.set(target.text, taint);
+          return true;
         }
         if (left && right) analysis.assign(named(left), named(right));
-        return;
+        return true;
       }
       case 'var_spec': {
         const value = field(node, 'value');
         const names = node.childrenForFieldName('name').filter((child): child is Node => child !== null);
         if (value) analysis.assign(names, named(value));
-        return;
+        return true;
       }
       case 'range_clause': {
         const left = field(node, 'left');
         const right = field(node, 'right');
         const taint = right ? analysis.taintOf(right) : undefined;
         // Keys of `url.Values` and elements of a bound slice are both request data.
-        for (const target of left ? named(left) : []) if (taint && target.type === 'identifier' && target.text !== '_') vars.set(target.text, taint);
-        return;
+        for (const target of left ? named(left) : []) if (taint && target.type === 'identifier' && target.text !== '_') analysis.vars.set(target.text, taint);
+        return true;
       }
       case 'if_statement': {
         const initializer = field(node, 'initializer');
         if (initializer) walkStatement(initializer);
         const condition = field(node, 'condition');
         if (condition) analysis.guard(condition);
-        return;
+        return true;
       }
       case 'call_expression': {
         analysis.fillsPointer(node);
-        trace.logged.push(vars.keys_.length);
-        trace.calls.push(node);
-        return;
+        const fnNode = field(node, 'function');
+        const call = goCall(node, imports);
+        const { written } = call;
+        const qualified = qualifiedCallee(imports, fnNode);
+        const reached = match(call, analysis);
+        const taint = reached?.map((arg) => analysis.taintOf(arg)).find((value) => value !== undefined);
+        if (taint) {
+          out.push({ source, call: node, written, origin: taint.origin });
+          return true;
+        }
+        const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
+        const summary = !qualified && name ? summaries?.get(name) : undefined;
+        const passed = summary ? analysis.taintOf(call.args[summary.index]) : undefined;
+        if (summary && passed && (passed.cleared & (kind ? BIT[kind] : ALL)) === 0) {
+          out.push({ source, call: node, written, origin: passed.origin, via: { wrapper: written, sink: summary.sink, sinkWritten: summary.sinkWritten, source: summary.source } });
+        }
+        return true;
       }
       default:
-        return;
+        return true;
     }
   }
 
@@ -675,54 +599,6 @@ function runPass(source: SourceFile, fn: Node, imports: ReadonlyMap<string, stri
       const left = field(statement, 'left');
       const right = field(statement, 'right');
       if (left && right) analysis.assign(named(left), named(right));
-    }
-  }
-}
-
-/** Calls of one function whose tainted arguments `match` picks, read from the function's pass in `mode`; document order. */
-function analyseFunction(
-  source: SourceFile,
-  fn: Node,
-  imports: ReadonlyMap<string, string>,
-  match: GoSinkMatch,
-  out: GoSinkHit[],
-  mode: PassMode,
-  summaries?: ReadonlyMap<string, Summary>,
-  kind?: GoSinkKind,
-): void {
-  // A file over its time budget answers nothing (as a walk of its tree would).
-  if (charge(fn.tree)) return;
-  const trace = traceOf(source, fn, imports, mode);
-  if (!trace) return;
-  const view = new Analysis(imports, trace.analysis.params, trace.analysis.root, trace.analysis.ids);
-  const vars = new Map<string, GoTaint>();
-  view.vars = vars;
-  let applied = 0;
-  for (let index = 0; index < trace.calls.length; index += 1) {
-    const node = trace.calls[index] as Node;
-    // The variables as the pass had them at this call: the log re-applied up to its length then.
-    for (const upTo = trace.logged[index] as number; applied < upTo; applied += 1) {
-      const name = trace.names[applied] as string;
-      const taint = trace.taints[applied];
-      if (taint === undefined) vars.delete(name);
-      else vars.set(name, taint);
-    }
-    const call = goCall(node, imports);
-    const { written } = call;
-    const reached = match(call, view);
-    const taint = reached?.map((arg) => view.taintOf(arg)).find((value) => value !== undefined);
-    if (taint) {
-      out.push({ source, call: node, written, origin: taint.origin });
-      continue;
-    }
-    if (!summaries || summaries.size === 0) continue;
-    const fnNode = field(node, 'function');
-    const qualified = qualifiedCallee(imports, fnNode);
-    const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
-    const summary = !qualified && name ? summaries.get(name) : undefined;
-    const passed = summary ? view.taintOf(call.args[summary.index]) : undefined;
-    if (summary && passed && (passed.cleared & (kind ? BIT[kind] : ALL)) === 0) {
-      out.push({ source, call: node, written, origin: passed.origin, via: { wrapper: written, sink: summary.sink, sinkWritten: summary.sinkWritten, source: summary.source } });
     }
   }
 }
@@ -740,7 +616,7 @@ export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatc
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       const seen = new Set<number>();
       const hits: GoSinkHit[] = [];
-      analyseFunction(source, fn, imports, match, hits, options.ids === true ? 'ids' : 'handler', summaries, options.kind);
+      analyseFunction(source, fn, imports, match, hits, options.ids === true, summaries, options.kind);
       for (const hit of hits) {
         if (seen.has(hit.call.id)) continue;
         seen.add(hit.call.id);
@@ -767,7 +643,7 @@ function wrapperSummaries(sources: readonly SourceFile[], match: GoSinkMatch): M
       if (!name) continue;
       const hits: GoSinkHit[] = [];
       // Most functions call no sink at all: their pass could find nothing.
-      if (mayReachSink(fn, imports, match)) analyseFunction(source, fn, imports, match, hits, 'wrapper');
+      if (mayReachSink(fn, imports, match)) analyseFunction(source, fn, imports, match, hits, false);
       const hit = hits.find((candidate) => candidate.origin.startsWith(PARAM_ORIGIN));
       const list = byName.get(name) ?? [];
       list.push(hit ? { index: Number(hit.origin.slice(PARAM_ORIGIN.length)), sink: hit.call, sinkWritten: hit.written, source } : undefined);
