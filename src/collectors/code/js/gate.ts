@@ -349,14 +349,9 @@ export class Gate {
    * true when the condition holds where the helper returned nothing, false for the opposite tests (`if (user)`).
    */
   private answeredTest(condition: Node): boolean | undefined {
-    let current = unwrap(condition);
-    let negated = false;
-    while (current.type === 'unary_expression' && current.children[0]?.type === '!') {
-      const argument = field(current, 'argument');
-      if (!argument) return undefined;
-      negated = !negated;
-      current = unwrap(argument);
-    }
+    const stripped = withoutNegation(condition);
+    if (!stripped) return undefined;
+    const { node: current, negated } = stripped;
     if (current.type === 'identifier') return this.answered.has(current.text) ? negated : undefined;
     if (current.type !== 'binary_expression') return undefined;
     const operator = field(current, 'operator')?.text ?? '';
@@ -698,16 +693,24 @@ const AUTHENTICATED_USER = /^(?:req|request|ctx\.state|ctx\.req|ctx)\.(?:user|cu
 
 /** `true` for `(req.user)`, `(req.isAuthenticated())`; `false` for their negation; undefined otherwise. */
 function userPresence(condition: Node): boolean | undefined {
-  let current = unwrap(condition);
-  let negated = false;
-  while (current.type === 'unary_expression' && current.children[0]?.type === '!') {
-    const argument = field(current, 'argument');
-    if (!argument) return undefined;
-    negated = !negated;
-    current = unwrap(argument);
-  }
+  const stripped = withoutNegation(condition);
+  if (!stripped) return undefined;
+  const { node: current, negated } = stripped;
   if (!AUTHENTICATED_USER.test(current.text.replace(/\s+/g, '').replace(/\?\./g, '.'))) return undefined;
   return !negated;
+}
+
+/** A condition without its `!`s (and parentheses), and whether an odd number of them negated it. */
+function withoutNegation(condition: Node): { node: Node; negated: boolean } | undefined {
+  let node = unwrap(condition);
+  let negated = false;
+  while (node.type === 'unary_expression' && node.children[0]?.type === '!') {
+    const argument = field(node, 'argument');
+    if (!argument) return undefined;
+    negated = !negated;
+    node = unwrap(argument);
+  }
+  return { node, negated };
 }
 
 function dedupe<T>(items: readonly T[]): T[] {
