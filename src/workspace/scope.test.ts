@@ -23,6 +23,8 @@ describe('scopeReasonOfPath', () => {
     ['docs_src/security/tutorial003.py', 'docs'],
     ['src/components/Button.stories.tsx', 'storybook'],
     ['.storybook/main.js', 'storybook'],
+    ['src/stories/Button.tsx', 'storybook'],
+    ['src/stories/Button.stories.ts', 'storybook'],
     ['third_party/jsonschema/validators.py', 'vendored'],
     ['dev/code-generation/gen_ts_locales.py', 'tooling'],
     ['mealie/scripts/healthcheck.py', 'tooling'],
@@ -53,6 +55,9 @@ describe('scopeReasonOfPath', () => {
     'src/routes/tools/+server.ts',
     'src/main/java/com/example/demo/web/UserController.java',
     'service/src/main/kotlin/org/acme/docs/DocsController.kt',
+    'src/stories/stories.controller.ts',
+    'src/stories/stories.service.js',
+    'newsroom/stories/views.py',
   ])('%s stays in scope', (path) => {
     expect(scopeReasonOfPath(path, 'source')).toBeUndefined();
   });

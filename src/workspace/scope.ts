@@ -56,6 +56,8 @@ const EXAMPLE_DIRECTORIES = new Set(['example', 'examples', 'sample', 'samples',
 /** Docs folders hold the project's real OpenAPI documents as often as snippets: only source files go. */
 const DOCS_DIRECTORIES = new Set(['doc', 'docs', 'documentation', 'docs_src', 'docs-src']);
 const STORYBOOK_DIRECTORIES = new Set(['.storybook', 'stories', '__stories__']);
+/** What Storybook's `stories/` folder holds besides `*.stories.*`: example components and docs pages. */
+const STORYBOOK_COMPONENT = /\.(?:[cm]?jsx|tsx|vue|svelte|mdx|css|scss)$/;
 /** Scripts run by developers and CI (code generation, seeding, health probes), never by the server. */
 const TOOLING_DIRECTORIES = new Set(['scripts', 'script', 'tools', 'hack', 'benchmarks', 'benchmark', '.github', '.circleci', '.husky']);
 /** `dev/` is tooling at the top of the tree (`dev/code-generation`); deeper it may be a dev-only module of the app. */
@@ -104,7 +106,8 @@ export function scopeReasonOfPath(path: string, kind: FileKind): ScopeReason | u
     if (TEST_DIRECTORIES.has(lower) || (source && SOURCE_TEST_DIRECTORIES.has(lower))) return 'test';
     if (EXAMPLE_DIRECTORIES.has(lower)) return 'example';
     if (source && DOCS_DIRECTORIES.has(lower)) return 'docs';
-    if (STORYBOOK_DIRECTORIES.has(lower)) return 'storybook';
+    // `stories/` is also a backend feature (news stories, user stories): there only the components Storybook generates go.
+    if (STORYBOOK_DIRECTORIES.has(lower) && (lower !== 'stories' || !source || STORYBOOK_COMPONENT.test(name))) return 'storybook';
     if (VENDORED_DIRECTORIES.has(lower)) return 'vendored';
   }
   if (!source) return undefined;
