@@ -110,8 +110,10 @@ export async function splitProjects(
   // Sources outside every project: the repository root is their project (it may be a project of its own).
   const roots = new Set(['', ...manifests.map((file) => manifestRoot(file.path))]);
   const members = new Map<string, WorkspaceFile[]>();
+  const rootOf = new Map<WorkspaceFile, string>();
   for (const file of sources) {
     const root = nearest(file.path, roots) ?? '';
+    rootOf.set(file, root);
     const list = members.get(root);
     if (list) list.push(file);
     else members.set(root, [file]);
@@ -123,6 +125,11 @@ export async function splitProjects(
   const joins = new Joins();
   // Names each project declares, and the projects that declare each name.
   const declaredBy = new Map<string, Set<string>>();
+  const declare = (name: string, root: string): void => {
+    const set = declaredBy.get(name);
+    if (set) set.add(root);
+    else declaredBy.set(name, new Set([root]));
+  };
   const facts = new Map<string, LinkFacts[]>();
   for (const root of used) {
     const list: LinkFacts[] = [];
@@ -133,11 +140,7 @@ export async function splitProjects(
       if (text === undefined) continue;
       const found = links.facts(file.path, text, root);
       list.push(found);
-      for (const name of found.declares) {
-        const set = declaredBy.get(name);
-        if (set) set.add(root);
-        else declaredBy.set(name, new Set([root]));
-      }
+      for (const name of found.declares) declare(name, root);
     }
     facts.set(root, list);
   }
@@ -160,11 +163,7 @@ export async function splitProjects(
       const names = [posix.basename(own), ...declared].filter((name) => name.length >= 3);
       projectNames.set(own, [...(projectNames.get(own) ?? []), ...names]);
       // A package name or module path is used by its imports (`@acme/auth`, `github.com/acme/auth/jwt`).
-      for (const name of declared) {
-        const set = declaredBy.get(name);
-        if (set) set.add(own);
-        else declaredBy.set(name, new Set([own]));
-      }
+      for (const name of declared) declare(name, own);
     }
   }
   const byName = new Map<string, string[]>();
@@ -194,7 +193,6 @@ export async function splitProjects(
       }
     }
   }
-  // The root project holds files of no other project: when it has code and the others may use it, they joined above.
   const groups = new Map<string, ProjectGroup>();
   for (const root of used) {
     const lead = joins.find(root);
@@ -208,9 +206,6 @@ export async function splitProjects(
     group.roots.sort();
     for (const root of group.roots) byRoot.set(root, group);
   }
-  for (const file of sources) {
-    const root = nearest(file.path, roots) ?? '';
-    byRoot.get(root)?.files.push(file);
-  }
+  for (const file of sources) byRoot.get(rootOf.get(file) ?? '')?.files.push(file);
   return [...groups.values()].sort((a, b) => ((a.roots[0] ?? '') < (b.roots[0] ?? '') ? -1 : 1));
 }
