@@ -1,11 +1,21 @@
-import { calibrate, effectiveSecurity, operationLabel, requiresAuth } from '../../analysis/openapi.js';
-import { endpointOf, servedOperations } from '../../analysis/openapi-security.js';
+import { calibrate, effectiveSecurity, operationLabel, requiresAuth, type Operation } from '../../analysis/openapi.js';
+import { calibrateFor, endpointOf, servedOperations } from '../../analysis/openapi-security.js';
 import defineCheck from '../define-check.js';
 
 const ADMIN_SEGMENT = /^(admins?|administration|administrators?|superusers?|backoffice|back-office)([-_.].*)?$/i;
 
+/**
+ * A path inside an admin area. An admin word as the last segment right after a path parameter
+ * (`/teams/{id}/members/{userId}/admin`, `/users/{id}/admin`) names a role granted on that record,
+ * an operation of whoever manages the record, not an administrators' area.
+ */
 export function isAdminPath(path: string): boolean {
-  return path.split('/').some((segment) => ADMIN_SEGMENT.test(segment));
+  const segments = path.split('/').filter((segment) => segment !== '');
+  return segments.some((segment, index) => {
+    if (!ADMIN_SEGMENT.test(segment)) return false;
+    const onRecord = index === segments.length - 1 && index > 0 && (segments[index - 1] ?? '').includes('{');
+    return !onRecord;
+  });
 }
 
 export default defineCheck({
@@ -24,6 +34,8 @@ export default defineCheck({
     'Require something only administrators hold on admin operations: a dedicated scope (`security: [{ oauth2: [admin] }]`) or a separate scheme (an admin-only OAuth client, mTLS), and enforce that scope or scheme at the gateway as well as in the handler.',
   messages: {
     shared: 'Admin operation `{{operation}}` accepts `{{requirement}}`, the same credentials as non-admin operations.',
+    sharedMany:
+      '{{count}} admin operations, starting with `{{operation}}`, accept `{{requirement}}`, the same credentials as non-admin operations.',
   },
   run(ctx, report) {
     for (const doc of ctx.specs) {
@@ -41,6 +53,8 @@ export default defineCheck({
           }
         }
       }
+      // One root cause per document and requirement: the contract gives its admin area the ordinary credentials.
+      const groups = new Map<string, Operation[]>();
       for (const op of served) {
         if (!isAdminPath(op.path)) continue;
         const security = effectiveSecurity(op);
@@ -55,12 +69,20 @@ export default defineCheck({
         const requirement = Object.entries(shared)
           .map(([scheme, scopes]) => (scopes.length > 0 ? `${scheme} [${scopes.join(', ')}]` : scheme))
           .join(' + ');
+        const group = groups.get(requirement);
+        if (group) group.push(op);
+        else groups.set(requirement, [op]);
+      }
+      for (const [requirement, ops] of groups) {
+        const [first] = ops;
+        if (!first) continue;
         report({
-          messageId: 'shared',
-          data: { operation: operationLabel(op), requirement },
-          location: doc.locate(op.node),
-          ...endpointOf(op),
-          severity: calibrate('medium', op.endpoint),
+          messageId: ops.length > 1 ? 'sharedMany' : 'shared',
+          data: { operation: operationLabel(first), requirement, count: ops.length },
+          location: doc.locate(first.node),
+          ...endpointOf(first),
+          severity: ops.length > 1 ? calibrateFor('medium', ops) : calibrate('medium', first.endpoint),
+          ...(ops.length > 1 ? { occurrences: ops.length } : {}),
           evidence: { snippet: `security: ${requirement}` },
         });
       }
