@@ -14,6 +14,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { named } from '../../collectors/code/jvm/ast.js';
 import { asJwtCall, declaredType, jvmJwtCalls, jwtSource, libraryOf, valueOf, type JvmJwtCall } from '../../collectors/code/jvm/jwt.js';
 import { callNameNode } from '../../collectors/code/jvm/calls.js';
+import { jvmTokenDecoders } from '../../collectors/code/plugins.js';
 
 export interface JvmPublicKeySecret {
   source: SourceFile;
@@ -60,8 +61,9 @@ function publicMaterial(source: SourceFile, node: Node | undefined): boolean {
 
 export function jvmPublicKeySecrets(sources: readonly SourceFile[]): JvmPublicKeySecret[] {
   const out: JvmPublicKeySecret[] = [];
+  const frameworks = jvmTokenDecoders().flatMap((decoders) => decoders.packages);
   for (const source of sources) {
-    if (!jwtSource(source)) continue;
+    if (!jwtSource(source, frameworks)) continue;
     const libraries = libraryOf(source);
     for (const call of jvmJwtCalls(source)) {
       const key = hmacKeyArgument(call, libraries);

@@ -3,10 +3,10 @@
  * checks `aud` or `iss` unless told to: auth0 java-jwt `JWT.require(alg).withAudience(…)
  * .withIssuer(…)`, jjwt `requireAudience(…)` / `requireIssuer(…)` (or `require("aud", …)`),
  * nimbus `new DefaultJWTClaimsVerifier<>(audience, exactMatchClaims, requiredClaims)` (the
- * audience argument, or `audience(…)` / `issuer(…)` among the exact-match claims), and Spring's
- * `NimbusJwtDecoder`, whose default validator checks the timestamps only (the issuer too when built
- * `withIssuerLocation`), unless `setJwtValidator` adds an audience validator. A class that reads the
- * claims' audience or issuer itself (`getAudience()`, `.audience`, `"aud"`) is taken to check it.
+ * audience argument, or `audience(…)` / `issuer(…)` among the exact-match claims), and the decoders a
+ * framework builds (the plugins' `tokenValidation.decoders`: Spring's `NimbusJwtDecoder`,
+ * spring/jwt-decoder.ts). A class that reads the claims' audience or issuer itself (`getAudience()`,
+ * `.audience`, `"aud"`, or a framework's reads) is taken to check it.
  * Tokens the same module signs itself (jjwt `Jwts.builder()…signWith`, java-jwt `JWT.create()…sign`,
  * nimbus `signedJwt.sign(signer)`) come from no identity provider serving other audiences: the service
  * is its own issuer, and is not reported. Spring Boot's auto-configured resource server is read by
@@ -16,23 +16,25 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { jvmFile } from '../../collectors/code/jvm/ast.js';
 import { callNameNode, chainOf } from '../../collectors/code/jvm/calls.js';
-import { asJwtCall, jvmJwtCalls, jwtSource, libraryOf, valueOf } from '../../collectors/code/jvm/jwt.js';
+import { asJwtCall, importsAny, jvmJwtCalls, jwtSource, libraryOf, valueOf } from '../../collectors/code/jvm/jwt.js';
 import { classAt, enclosingMethod } from '../../collectors/code/jvm/trace.js';
 import { enclosingFunction } from '../../collectors/code/jvm/kotlin.js';
+import { jvmTokenDecoders } from '../../collectors/code/plugins.js';
 
 export interface JvmAudienceGap {
   source: SourceFile;
   node: Node;
   call: string;
-  library: 'java-jwt' | 'jjwt' | 'nimbus' | 'spring';
+  /** The library (`java-jwt`, `jjwt`, `nimbus`) or the framework whose decoder it is (`spring`). */
+  library: string;
   audience: boolean;
   issuer: boolean;
 }
 
 const JJWT_KEYED = /^(setSigningKey|setSigningKeyResolver|verifyWith|keyLocator|setKeyLocator)$/;
-const AUD_READ = /getAudience\s*\(|\.audience\b|"aud"|JwtClaimNames\.AUD|Claims\.AUDIENCE|RegisteredClaims\.AUDIENCE|JwtAudienceValidator/;
-const ISS_READ = /getIssuer\s*\(|\.issuer\b|"iss"|JwtClaimNames\.ISS|Claims\.ISSUER|JwtIssuerValidator|createDefaultWithIssuer/;
-const DECODER_BUILDERS = /^(withJwkSetUri|withPublicKey|withSecretKey|withIssuerLocation)$/;
+/** The libraries' reads of the audience and the issuer; the frameworks' (`tokenValidation.decoders`) are joined to them. */
+const AUD_READS = ['getAudience\\s*\\(', '\\.audience\\b', '"aud"', 'Claims\\.AUDIENCE', 'RegisteredClaims\\.AUDIENCE'];
+const ISS_READS = ['getIssuer\\s*\\(', '\\.issuer\\b', '"iss"', 'Claims\\.ISSUER'];
 
 /** A call that continues the chain above this one (`x.a().b()`: `a()` is inside `b()`). */
 function continued(node: Node): boolean {
@@ -68,17 +70,17 @@ function signsTokens(source: SourceFile): boolean {
 
 export function jvmAudienceGaps(sources: readonly SourceFile[]): JvmAudienceGap[] {
   const out: JvmAudienceGap[] = [];
-  const issuing = new Set(sources.filter((source) => jwtSource(source) && signsTokens(source)).map(moduleOf));
-  // Validator classes of the project: a decoder given one of them checks what its text checks.
-  const validators = new Map<string, string>();
+  const decoders = jvmTokenDecoders();
+  const frameworks = decoders.flatMap((each) => each.packages);
+  const reads = {
+    audience: new RegExp([...AUD_READS, ...decoders.flatMap((each) => each.audienceReads ?? [])].join('|')),
+    issuer: new RegExp([...ISS_READS, ...decoders.flatMap((each) => each.issuerReads ?? [])].join('|')),
+  };
+  const issuing = new Set(sources.filter((source) => jwtSource(source, frameworks) && signsTokens(source)).map(moduleOf));
   for (const source of sources) {
-    if ((source.language === 'java' || source.language === 'kotlin') && /OAuth2TokenValidator/.test(source.text)) {
-      for (const cls of jvmFile(source).classes) validators.set(cls.name, cls.node.text);
-    }
-  }
-  for (const source of sources) {
-    if (!jwtSource(source) || issuing.has(moduleOf(source))) continue;
+    if (!jwtSource(source, frameworks) || issuing.has(moduleOf(source))) continue;
     const libraries = libraryOf(source);
+    const imported = decoders.filter((each) => importsAny(source, each.packages));
     for (const call of jvmJwtCalls(source)) {
       if (continued(call.node)) continue;
       const { root, calls } = call.constructs ? { root: undefined, calls: [call] } : chainOf(call.node);
@@ -86,7 +88,7 @@ export function jvmAudienceGaps(sources: readonly SourceFile[]): JvmAudienceGap[
       const first = calls[0];
       if (!first) continue;
       let gap: { audience: boolean; issuer: boolean } | undefined;
-      let library: JvmAudienceGap['library'] = 'java-jwt';
+      let library = 'java-jwt';
       if (libraries.auth0 && root?.text === 'JWT' && first.name === 'require' && names.includes('build')) {
         gap = { audience: names.includes('withAudience'), issuer: names.includes('withIssuer') };
         library = 'java-jwt';
@@ -105,35 +107,24 @@ export function jvmAudienceGaps(sources: readonly SourceFile[]): JvmAudienceGap[
           audience: (args.length >= 3 && args[0] !== undefined && args[0].text !== 'null') || /\.audience\s*\(/.test(exact?.text ?? ''),
           issuer: /\.issuer\s*\(/.test(exact?.text ?? ''),
         };
-      } else if (libraries.spring && root?.text === 'NimbusJwtDecoder' && DECODER_BUILDERS.test(first.name) && names.includes('build')) {
-        library = 'spring';
-        gap = springDecoder(source, call.node, first.name === 'withIssuerLocation', validators);
+      } else {
+        // A framework's decoder (Spring's `NimbusJwtDecoder.withJwkSetUri(…)…build()`): the framework's plugin reads what it checks.
+        for (const framework of imported) {
+          gap = framework.audience?.(sources, source, call, { root, calls }, reads);
+          if (gap) {
+            library = framework.library;
+            break;
+          }
+        }
       }
       if (!gap || (gap.audience && gap.issuer)) continue;
       const text = scopeText(source, call.node);
-      gap.audience ||= AUD_READ.test(text);
-      gap.issuer ||= ISS_READ.test(text);
+      gap.audience ||= reads.audience.test(text);
+      gap.issuer ||= reads.issuer.test(text);
       if (gap.audience && gap.issuer) continue;
       const head = calls[0] ? callNameNode(calls[0]) : call.node;
       out.push({ source, node: head, call: call.constructs ? `new ${call.name}(…)` : `${root?.text ?? ''}.${first.name}(…)`, library, ...gap });
     }
   }
   return out;
-}
-
-/** A Spring decoder: its `setJwtValidator` (in the same class) decides; the default checks neither claim (the issuer when built from the issuer). */
-function springDecoder(source: SourceFile, node: Node, fromIssuer: boolean, validators: ReadonlyMap<string, string>): { audience: boolean; issuer: boolean } | undefined {
-  const cls = classAt(jvmFile(source), node)?.node ?? source.tree.rootNode;
-  const set = jvmJwtCalls(source).filter((call) => call.name === 'setJwtValidator' && call.node.startIndex >= cls.startIndex && call.node.endIndex <= cls.endIndex);
-  if (set.length === 0) return { audience: false, issuer: fromIssuer };
-  let text = '';
-  for (const call of set) {
-    const value = valueOf(source, call.args[0]);
-    if (!value) return undefined;
-    text += value.text;
-    // Validators written elsewhere in the method (locals joined into a DelegatingOAuth2TokenValidator).
-    for (const arg of asJwtCall(value)?.args ?? []) text += ` ${(valueOf(source, arg) ?? arg).text}`;
-  }
-  for (const [name, body] of validators) if (new RegExp(`\\b${name}\\b`).test(text)) text += ` ${body}`;
-  return { audience: AUD_READ.test(text), issuer: fromIssuer || ISS_READ.test(text) };
 }

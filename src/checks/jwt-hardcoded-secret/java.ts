@@ -1,8 +1,9 @@
 /**
  * JWT keys written in the code or committed in the Spring configuration, for jjwt
  * (`Jwts.parser().setSigningKey(…)`, `parserBuilder()`, `verifyWith`, `signWith`), auth0 java-jwt
- * (`Algorithm.HMAC256(…)`), nimbus-jose-jwt (`new MACSigner(…)`, `new MACVerifier(…)`) and Spring's
- * `NimbusJwtDecoder.withSecretKey(…)`. The key is followed back through `getBytes()`, Base64
+ * (`Algorithm.HMAC256(…)`), nimbus-jose-jwt (`new MACSigner(…)`, `new MACVerifier(…)`) and the
+ * decoders a framework builds (the plugins' `tokenValidation.decoders`: Spring's
+ * `NimbusJwtDecoder.withSecretKey(…)`). The key is followed back through `getBytes()`, Base64
  * decoding, `Keys.hmacShaKeyFor`, `new SecretKeySpec`, locals, fields and their one assignment,
  * `@Value("${…}")` and `@ConfigurationProperties` beans to a literal or a configuration value.
  */
@@ -12,6 +13,8 @@ import { descendants, field, jvmFile, literalString, named } from '../../collect
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import type { JvmTracer, Origin } from '../../collectors/code/jvm/trace.js';
 import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { jvmTokenDecoders } from '../../collectors/code/plugins.js';
+import type { JvmTokenDecoders } from '../../collectors/code/plugin.js';
 
 export interface JavaSecret {
   source: SourceFile;
@@ -21,7 +24,8 @@ export interface JavaSecret {
   origin: Origin;
 }
 
-const LIBRARIES = /^import\s+(static\s+)?(io\.jsonwebtoken|com\.auth0\.jwt|com\.nimbusds\.jose|org\.springframework\.security\.oauth2\.jwt)\b/m;
+/** The JWT libraries' packages; the frameworks' decoders add theirs. */
+const LIBRARIES = ['io\\.jsonwebtoken', 'com\\.auth0\\.jwt', 'com\\.nimbusds\\.jose'];
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
 /** Calls a key passes through unchanged: bytes, Base64, key objects. Value: which part holds the key. */
 const THROUGH: Record<string, 'receiver' | 'arg'> = {
@@ -52,7 +56,7 @@ export function unwrapKey(node: Node): Node | undefined {
 }
 
 /** The key argument of a call that signs or verifies a token with a shared secret. */
-function keyArgument(node: Node): Node | undefined {
+function keyArgument(node: Node, decoders: readonly JvmTokenDecoders[]): Node | undefined {
   const args = named(field(node, 'arguments'));
   if (node.type === 'object_creation_expression') {
     return /^(MACSigner|MACVerifier)$/.test(field(node, 'type')?.text ?? '') ? args[0] : undefined;
@@ -60,7 +64,10 @@ function keyArgument(node: Node): Node | undefined {
   const name = field(node, 'name')?.text ?? '';
   const receiver = field(node, 'object')?.text ?? '';
   if (/^HMAC(256|384|512)$/.test(name) && /(^|\.)Algorithm$/.test(receiver)) return args[0];
-  if (name === 'withSecretKey' && /(^|\.)NimbusJwtDecoder$/.test(receiver)) return args[0];
+  for (const decoder of decoders) {
+    const key = decoder.secretKey?.(node);
+    if (key) return key;
+  }
   if (name === 'setSigningKey' || name === 'verifyWith' || name === 'decryptWith') return args[0];
   if (name === 'signWith') return args.find((arg) => !ALGORITHM_ARG.test(arg.text));
   return undefined;
@@ -131,14 +138,16 @@ function kotlinSecrets(source: SourceFile, tracer: JvmTracer): JavaSecret[] {
 }
 
 export function javaSecrets(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaSecret[] {
-  const using = sources.filter((source) => source.language === 'java' && LIBRARIES.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
+  const decoders = jvmTokenDecoders();
+  const libraries = new RegExp(`^import\\s+(static\\s+)?(${[...LIBRARIES, ...decoders.flatMap((each) => each.packages)].join('|')})\\b`, 'm');
+  const using = sources.filter((source) => source.language === 'java' && libraries.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
   const kotlin = sources.filter((source) => source.language === 'kotlin' && KOTLIN_LIBRARIES.test(source.text) && !/(^|\/)src\/test\//.test(source.file));
   if (using.length === 0 && kotlin.length === 0) return [];
   const { tracer } = sharedAnalysis(sources, infra);
   const out: JavaSecret[] = kotlin.flatMap((source) => kotlinSecrets(source, tracer));
   for (const source of using) {
     for (const node of descendants(source.tree.rootNode, CALLS)) {
-      const key = keyArgument(node);
+      const key = keyArgument(node, decoders);
       if (!key) continue;
       const origin = tracer.origin(key, unwrapKey);
       if (!origin) continue;

@@ -10,6 +10,8 @@ import type { OutboundCall, OutboundRequest } from '../../analysis/outbound.js';
 import type { GraphqlServer, HandlerScope } from '../../analysis/code-authz.js';
 import type { JwtCall } from '../../analysis/code-auth.js';
 import type { CodeCollector } from './collector.js';
+import type { JvmCall } from './jvm/calls.js';
+import type { JvmJwtCall } from './jvm/jwt.js';
 
 /**
  * A framework plugin: everything apisec knows about one framework (or one library family that
@@ -550,6 +552,35 @@ export interface TokenValidationProvider {
   messages: Readonly<Record<string, string>>;
   /** Token validation that accepts tokens issued for any audience. */
   audience?(ctx: CheckContext): FrameworkFinding[];
+  /** The token decoders the framework's Java or Kotlin code builds (Spring Security's `NimbusJwtDecoder`). */
+  decoders?: JvmTokenDecoders;
+}
+
+/**
+ * The JWT decoders a JVM framework's code builds (Spring Security's `NimbusJwtDecoder`), for the JWT checks'
+ * Java and Kotlin detections, which know the JWT libraries' own verifiers (jjwt, java-jwt, nimbus) and ask
+ * every provider for the calls no library branch claims.
+ */
+export interface JvmTokenDecoders {
+  /** The name root causes give the framework's decoders (`spring`). */
+  library: string;
+  /** Packages whose import makes a file one that builds the decoders (`org\\.springframework\\.security\\.oauth2\\.jwt`), as regular-expression sources. */
+  packages: readonly string[];
+  /** The shared secret a Java call builds a decoder with (`NimbusJwtDecoder.withSecretKey(key)`), for jwt-hardcoded-secret. */
+  secretKey?(call: Node): Node | undefined;
+  /** Code that reads or checks a token's audience (`JwtClaimNames\\.AUD`, `JwtAudienceValidator`), as regular-expression sources the check joins with the libraries'. */
+  audienceReads?: readonly string[];
+  /** Code that reads or checks a token's issuer, likewise. */
+  issuerReads?: readonly string[];
+  /**
+   * What the decoder a call chain builds checks, given the joined audience and issuer reads; undefined when
+   * the chain builds no decoder of the framework or its validators cannot be read (jwt-audience-not-validated).
+   */
+  audience?(sources: readonly SourceFile[], source: SourceFile, call: JvmJwtCall, chain: { root: Node | undefined; calls: JvmCall[] }, reads: { audience: RegExp; issuer: RegExp }): { audience: boolean; issuer: boolean } | undefined;
+  /** A call that gives a decoder validators none of which checks the timestamps (`decoder.setJwtValidator(v)`), for jwt-expiry-not-enforced. */
+  timestampsOff?(sources: readonly SourceFile[], source: SourceFile, call: JvmJwtCall): boolean;
+  /** A nimbus JWT processor the call configures is handed to the framework's decoder, whose own validators check the claims. */
+  claimsChecked?(source: SourceFile, call: JvmJwtCall): boolean;
 }
 
 /** A finding a `bodyLimit` section hands its check: one of the section's messages with its data, at a node of a source. */

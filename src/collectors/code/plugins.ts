@@ -97,6 +97,7 @@ import { springCsrf } from './spring/csrf.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
+import type { JvmTokenDecoders } from './plugin.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -435,6 +436,14 @@ let tokenValidationList: TokenValidationProvider[] | undefined;
 export function tokenValidationProviders(): readonly TokenValidationProvider[] {
   tokenValidationList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.tokenValidation ? [plugin.tokenValidation] : [])))];
   return tokenValidationList;
+}
+
+let jvmTokenDecoderList: JvmTokenDecoders[] | undefined;
+
+/** The token decoders JVM frameworks build in code (their `tokenValidation.decoders`), in registry order. */
+export function jvmTokenDecoders(): readonly JvmTokenDecoders[] {
+  jvmTokenDecoderList ??= tokenValidationProviders().flatMap((provider) => (provider.decoders ? [provider.decoders] : []));
+  return jvmTokenDecoderList;
 }
 
 let bodyLimitList: BodyLimitProvider[] | undefined;

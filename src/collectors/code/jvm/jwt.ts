@@ -1,6 +1,7 @@
 /**
- * JWT verification in Java and Kotlin, for the JWT checks' JVM detections: jjwt, nimbus-jose-jwt,
- * auth0 java-jwt and Spring Security's `NimbusJwtDecoder`. Calls and constructor calls of both
+ * JWT verification in Java and Kotlin, for the JWT checks' JVM detections: jjwt, nimbus-jose-jwt and
+ * auth0 java-jwt (the decoders a framework builds, Spring Security's `NimbusJwtDecoder`, are its plugin's
+ * `tokenValidation.decoders`: spring/jwt-decoder.ts). Calls and constructor calls of both
  * languages in one shape, values followed through locals and fields of the same class.
  *
  * What the libraries do by default (their documentation and sources): every one binds the
@@ -26,18 +27,38 @@ export interface JvmJwtCall extends JvmCall {
 const CALL_TYPES: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression', 'call_expression']);
 const TEST_FILE = /(^|\/)src\/test\/|(^|\/)test\/|Tests?\.(java|kt)$/;
 
-/** Java or Kotlin, not test code, importing one of the JWT libraries. */
-export function jwtSource(source: SourceFile): boolean {
-  if ((source.language !== 'java' && source.language !== 'kotlin') || TEST_FILE.test(source.file)) return false;
-  return /^import\s+(io\.jsonwebtoken|com\.nimbusds|com\.auth0\.jwt|org\.springframework\.security\.oauth2\.jwt)\b/m.test(source.text);
+const LIBRARY_PACKAGES = ['io\\.jsonwebtoken', 'com\\.nimbusds', 'com\\.auth0\\.jwt'];
+const importsOf = new WeakMap<readonly string[], RegExp>();
+
+/** Whether a source imports one of the packages (regular-expression sources). */
+export function importsAny(source: SourceFile, packages: readonly string[]): boolean {
+  let imports = importsOf.get(packages);
+  if (!imports) {
+    imports = new RegExp(`^import\\s+(${packages.join('|')})\\b`, 'm');
+    importsOf.set(packages, imports);
+  }
+  return imports.test(source.text);
 }
 
-export function libraryOf(source: SourceFile): { jjwt: boolean; nimbus: boolean; auth0: boolean; spring: boolean } {
+const sourcePackages = new WeakMap<readonly string[], string[]>();
+const NO_FRAMEWORKS: readonly string[] = [];
+
+/** Java or Kotlin, not test code, importing one of the JWT libraries or the packages of a framework's decoders (`frameworks`, regular-expression sources). */
+export function jwtSource(source: SourceFile, frameworks: readonly string[] = NO_FRAMEWORKS): boolean {
+  if ((source.language !== 'java' && source.language !== 'kotlin') || TEST_FILE.test(source.file)) return false;
+  let packages = sourcePackages.get(frameworks);
+  if (!packages) {
+    packages = [...LIBRARY_PACKAGES, ...frameworks];
+    sourcePackages.set(frameworks, packages);
+  }
+  return importsAny(source, packages);
+}
+
+export function libraryOf(source: SourceFile): { jjwt: boolean; nimbus: boolean; auth0: boolean } {
   return {
     jjwt: /^import\s+io\.jsonwebtoken\b/m.test(source.text),
     nimbus: /^import\s+com\.nimbusds\b/m.test(source.text),
     auth0: /^import\s+com\.auth0\.jwt\b/m.test(source.text),
-    spring: /^import\s+org\.springframework\.security\.oauth2\.jwt\b/m.test(source.text),
   };
 }
 

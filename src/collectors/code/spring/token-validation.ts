@@ -1,11 +1,12 @@
 /**
  * How Spring Boot's auto-configured OAuth2 resource server validates tokens, read by jwt-audience-not-validated
- * through the plugin's `tokenValidation` section.
+ * through the plugin's `tokenValidation` section; the decoders Spring Security's code builds are ./jwt-decoder.ts.
  */
 import type { CheckContext } from '../../../engine/context.js';
 import type { Location } from '../../../model/types.js';
 import type { FrameworkFinding, TokenValidationProvider } from '../plugin.js';
 import { JvmConfig, moduleOf as configModule } from '../jvm/config.js';
+import { springJwtDecoders } from './jwt-decoder.js';
 
 interface SpringBootAudienceGap {
   location: Location;
@@ -48,4 +49,5 @@ export const springTokenValidation: TokenValidationProvider = {
       snippet: gap.setting,
     }));
   },
+  decoders: springJwtDecoders,
 };
