@@ -1,5 +1,7 @@
+import type { Node } from 'web-tree-sitter';
 import { at, isJs, resolveValue } from '../../analysis/code-auth.js';
 import { factsOf, nodesOfType, stringValue } from '../../analysis/code.js';
+import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 
 const STORAGE = /(^|\.)(localStorage|sessionStorage)$/;
@@ -34,13 +36,17 @@ export default defineCheck({
     'Keep tokens out of script reach: have the API set them as cookies (`res.cookie(\'session\', token, { httpOnly: true, secure: true, sameSite: \'strict\' })`, or a backend-for-frontend that holds the tokens), or keep a short-lived access token in memory only.',
   messages: {
     stored: '`{{code}}` stores a token in `{{storage}}`, where any script on the page can read it.',
+    storedMany:
+      '`{{code}}` stores a token in `{{storage}}`, where any script on the page can read it; {{more}} more write{{plural}} keep tokens in web storage ({{places}}).',
   },
   run(ctx, report) {
+    // Keeping credentials in web storage is one design decision of the client, however many places write
+    // them (the session token, a refresh token, a token carried over from a link): one finding, at the first.
+    const writes: { source: SourceFile; node: Node; code: string; storage: string }[] = [];
     for (const source of ctx.sources) {
       if (!isJs(source)) continue;
-      const emit = (code: string, storage: string, node: Parameters<typeof at>[2]): void => {
-        const short = code.replace(/\s+/g, ' ');
-        report({ messageId: 'stored', data: { code: short.length > 80 ? `${short.slice(0, 79)}…` : short, storage }, ...at(ctx, source, node) });
+      const emit = (code: string, storage: string, node: Node): void => {
+        writes.push({ source, node, code, storage });
       };
       for (const call of factsOf(source).calls) {
         const match = /^(.*)\.setItem$/.exec(call.written);
@@ -58,5 +64,20 @@ export default defineCheck({
         if (key !== undefined && TOKEN_KEY.test(key) && !clears(node.childForFieldName('right') ?? undefined)) emit(node.text, storageName(object), node);
       }
     }
+    writes.sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.node.startIndex - b.node.startIndex));
+    const [first, ...others] = writes;
+    if (!first) return;
+    const shorten = (code: string): string => {
+      const short = code.replace(/\s+/g, ' ');
+      return short.length > 80 ? `${short.slice(0, 79)}…` : short;
+    };
+    const places = others.slice(0, 3).map((write) => `${write.source.file}:${write.node.startPosition.row + 1}`);
+    if (others.length > 3) places.push('…');
+    report({
+      messageId: others.length > 0 ? 'storedMany' : 'stored',
+      data: { code: shorten(first.code), storage: first.storage, more: others.length, plural: others.length === 1 ? '' : 's', places: places.join(', ') },
+      ...at(ctx, first.source, first.node),
+      ...(others.length > 0 ? { occurrences: writes.length } : {}),
+    });
   },
 });
