@@ -594,7 +594,48 @@ function scanPackages(cls: JvmClass, program: JvmProgram): string[] {
     if (!values) return [cls.file.pkg];
     out.push(...values);
   }
+  // `@ComponentScan(basePackageClasses = {CommonConfig.class, App.class})`, `scanBasePackageClasses = [App::class]`: each class's package.
+  const classNodes = [
+    ...(annotation(cls.annotations, 'SpringBootApplication')?.args.get('scanBasePackageClasses') ?? []),
+    ...(annotation(cls.annotations, 'ComponentScan')?.args.get('basePackageClasses') ?? []),
+  ];
+  for (const node of classNodes) {
+    const packages = classLiteralPackages(node, scope, program);
+    if (!packages) return [cls.file.pkg];
+    out.push(...packages);
+  }
   return out.length > 0 ? out : [cls.file.pkg];
+}
+
+/** The packages of the classes an annotation value names (`A.class`, `{A.class, B.class}`, `[A::class]`); undefined when one cannot be told. */
+function classLiteralPackages(node: Node, scope: Scope, program: JvmProgram): string[] | undefined {
+  const text = node.text.trim();
+  const list = /^[{[]/.test(text) ? text.slice(1, -1).split(',') : [text];
+  const out: string[] = [];
+  for (const item of list) {
+    const name = /^\s*([\w.]+?)\s*(?:\.class|::class(?:\.java)?)\s*$/.exec(item)?.[1];
+    if (!name) {
+      if (item.trim() === '') continue;
+      return undefined;
+    }
+    const found = program.resolveClass(name, scope);
+    const qualified = found ? found.qualified : scope.file.imports.get(name) ?? (name.includes('.') ? name : undefined);
+    const pkg = found ? found.file.pkg : qualified?.split('.').slice(0, -1).join('.');
+    if (!pkg) return undefined;
+    out.push(pkg);
+  }
+  return out;
+}
+
+/**
+ * An application's main class: `@SpringBootApplication`, or the older spelling of it, `@EnableAutoConfiguration`
+ * (with `@Configuration` / `@SpringBootConfiguration` and usually `@ComponentScan`) on a class that has a `main`
+ * method (Java, a Kotlin companion object) or sits beside a top-level Kotlin `fun main`.
+ */
+function isApplicationClass(cls: JvmClass): boolean {
+  if (hasAnnotation(cls.annotations, 'SpringBootApplication')) return true;
+  if (!hasAnnotation(cls.annotations, 'EnableAutoConfiguration') || !hasAnnotation(cls.annotations, 'Configuration', 'SpringBootConfiguration')) return false;
+  return /\bstatic\s+(?:public\s+)?void\s+main\s*\(|\bfun\s+main\s*\(/.test(cls.node.text) || cls.file.functions.some((fn) => fn.name === 'main');
 }
 
 /**
@@ -604,7 +645,7 @@ function scanPackages(cls: JvmClass, program: JvmProgram): string[] {
  * application when there is one, else to itself.
  */
 function applications(program: JvmProgram, modules: JvmModules): Applications {
-  const mains = program.classes.filter((cls) => hasAnnotation(cls.annotations, 'SpringBootApplication'));
+  const mains = program.classes.filter(isApplicationClass);
   const apps = new Map<string, { file: string; packages: string[] }>();
   for (const cls of mains) {
     const module = moduleOf(cls.file.source.file);
