@@ -31,6 +31,8 @@ import type { JvmJwtCall } from './jvm/jwt.js';
  *   or bind request data), for the Go taint analysis.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
+ * - `jvmRequest`: how the framework's Java or Kotlin handlers receive client input (handler and binding
+ *   annotations, injected types, request objects, Ktor's `call`), for the JVM taint analyses.
  * - `webhookSender`: a service that signs the webhooks it sends (its SDK's modules, verification calls, headers).
  * - `debug`: the framework's debug switches turned on in code (settings, app options, development error handlers, profilers).
  * - `bodyLimit`: how the framework bounds request bodies and uploaded files (parser limits, settings, upload handling).
@@ -68,6 +70,7 @@ export interface FrameworkPlugin {
   csrf?: CsrfProvider;
   passwordHashing?: PasswordHashingProvider;
   tokenValidation?: TokenValidationProvider;
+  jvmRequest?: JvmRequestProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -421,6 +424,39 @@ export interface RequestSourceProvider {
   modules?: readonly string[];
   /** The `query` of these bases holds only strings when `flat` holds (Koa's `querystring` parser unless the app swaps in koa-qs). */
   flatQuery?: { bases: readonly string[]; flat: (ctx: CheckContext) => boolean };
+}
+
+/**
+ * How a JVM framework's handlers receive client input, for the Java and Kotlin taint analyses
+ * (src/collectors/code/jvm/taint.ts and kotlin.ts, which follow it through locals, string building, getters
+ * and the methods it is handed to). The providers are joined into one table, whatever framework collected
+ * the route; a method is a handler when it carries one of the `mappings` in a class that carries one of the
+ * `controllers` (or whose super type is named `…Controller`). Names are annotations' simple names.
+ */
+export interface JvmRequestProvider {
+  /** Class annotations of a controller (`RestController`, JAX-RS `Path`). */
+  controllers?: readonly string[];
+  /** Method annotations of a handler (`GetMapping`, JAX-RS `GET`, Micronaut `Get`). */
+  mappings?: readonly string[];
+  /** Handler annotations under which only annotated parameters (and the one entity body) are bound (JAX-RS `GET`, `Path`). */
+  annotatedOnly?: readonly string[];
+  /** Parameter annotations that bind request data (`RequestParam`, `QueryParam`, `QueryValue`). */
+  bound?: readonly string[];
+  /** Parameter annotations that inject something else than request data (`AuthenticationPrincipal`, JAX-RS `Context`). */
+  notBound?: readonly string[];
+  /** Parameter types the framework injects, which carry no client text themselves (`HttpServletResponse`, `Principal`, `Pageable`), as plain names. */
+  injected?: readonly string[];
+  /** Request objects, by type, whose reads return client data (`HttpServletRequest`), as plain names. */
+  requestTypes?: readonly string[];
+  /** Methods of those request objects that return client data (`getParameter`, `getHeader`). */
+  requestReads?: readonly string[];
+  /**
+   * Kotlin: the object a route's lambda receives the call through (Ktor's `call`), its properties that hold
+   * request data (`parameters`), the property that is the request (`request`, whose `reads` are request data
+   * too: `call.request.queryParameters`), its methods that return the request's content (`receive`, `receiveText`)
+   * and the beginnings of the members a function must name to be read for request data (`receive`, `parameters`, `request`).
+   */
+  kotlinCall?: { name: string; reads: readonly string[]; request: string; receives: readonly string[]; entries: readonly string[] };
 }
 
 /**

@@ -98,6 +98,12 @@ import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import type { JvmTokenDecoders } from './plugin.js';
+import type { JvmRequestProvider } from './plugin.js';
+import { servletRequest } from './jvm/servlet.js';
+import { springRequest } from './spring/request.js';
+import { jaxrsRequest } from './jaxrs/request.js';
+import { micronautRequest } from './micronaut/request.js';
+import { ktorRequest } from './ktor/request.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -121,6 +127,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'python-debug', debug: pythonDebug },
   { id: 'js-uploads', bodyLimit: jsUploadLibraries },
   { id: 'js-basic-auth', basicAuth: jsBasicAuthLibraries },
+  { id: 'jvm-servlet', jvmRequest: servletRequest },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -216,6 +223,14 @@ const requests: Record<string, RequestSourceProvider> = {
   nextjs: nextRequest,
 };
 
+/** JVM frameworks whose Java or Kotlin handlers receive client input through their own annotations, injected types and call objects. */
+const jvmRequests: Record<string, JvmRequestProvider> = {
+  jaxrs: jaxrsRequest,
+  ktor: ktorRequest,
+  micronaut: micronautRequest,
+  spring: springRequest,
+};
+
 /** Frameworks whose handlers load objects by a client's id in ways only the framework knows (its ORM, its argument binding). */
 const objectAccesses: Record<string, ObjectAccessProvider> = {
   laravel: laravelObjectAccess,
@@ -294,6 +309,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const csrf = csrfs[entry.id];
     const passwordHashing = passwordHashings[entry.id];
     const tokenValidation = tokenValidations[entry.id];
+    const jvmRequest = jvmRequests[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -313,6 +329,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(csrf ? { csrf } : {}),
       ...(passwordHashing ? { passwordHashing } : {}),
       ...(tokenValidation ? { tokenValidation } : {}),
+      ...(jvmRequest ? { jvmRequest } : {}),
     };
   }),
 ];
@@ -444,6 +461,14 @@ let jvmTokenDecoderList: JvmTokenDecoders[] | undefined;
 export function jvmTokenDecoders(): readonly JvmTokenDecoders[] {
   jvmTokenDecoderList ??= tokenValidationProviders().flatMap((provider) => (provider.decoders ? [provider.decoders] : []));
   return jvmTokenDecoderList;
+}
+
+let jvmRequestList: JvmRequestProvider[] | undefined;
+
+/** Every distinct JVM request provider, in registry order (library families first). */
+export function jvmRequestProviders(): readonly JvmRequestProvider[] {
+  jvmRequestList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmRequest ? [plugin.jvmRequest] : [])))];
+  return jvmRequestList;
 }
 
 let bodyLimitList: BodyLimitProvider[] | undefined;

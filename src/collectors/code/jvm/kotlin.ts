@@ -1,8 +1,8 @@
 /**
- * Request data in Kotlin code, for the checks' Kotlin detections: the parameters Spring binds in a
- * Kotlin `@RestController` handler (the same rules as Java, see ./taint.ts) and Ktor's request reads
- * in route lambdas (`call.parameters["id"]`, `call.request.queryParameters["q"]`, `call.request.headers[…]`,
- * `call.receiveText()`, `call.receive<T>()`, `call.receiveParameters()`), followed through `val`/`var`
+ * Request data in Kotlin code, for the checks' Kotlin detections: the parameters a framework binds in a
+ * Kotlin handler (Spring's `@RestController`: the same rules as Java, see ./taint.ts) and the request reads
+ * of route lambdas through the call object the plugins' `jvmRequest.kotlinCall` names (Ktor's
+ * `call.parameters["id"]`, `call.request.queryParameters["q"]`, `call.receiveText()`), followed through `val`/`var`
  * locals, string templates (`"… $q …"`, `"${q.trim()}"`), `+`, `?:`, `!!`, property reads and the
  * parameters of project functions a tainted value is handed to (resolved by the receiver's declared
  * type, as for Java). Numbers, booleans, dates and UUIDs carry no text and stop it.
@@ -10,12 +10,10 @@
 import type { Node } from 'web-tree-sitter';
 import { descendants, firstOfType, hasAnnotation, named, simpleName, type JvmClass, type JvmMethod } from './ast.js';
 import { asCall } from './calls.js';
-import { isHandler, taintRules } from './taint.js';
+import { isHandler, requestTable, taintRules } from './taint.js';
 import type { JvmProgram } from './values.js';
 import { innermostOfType } from '../../../parsing/tree-index.js';
 
-const KTOR_READS = /^(parameters|queryParameters|headers|cookies|rawQueryParameters|formParameters)$/;
-const KTOR_RECEIVE = /^(receive|receiveText|receiveNullable|receiveParameters|receiveMultipart|receiveChannel|receiveStream)$/;
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 /** Kotlin's own value types, beside the Java ones the shared rules know. */
 const KOTLIN_INERT = /^(Int|UInt|ULong|UShort|UByte|Char|Short|Byte|Double|Float|Boolean|Long|Instant|LocalDate|LocalDateTime|UUID|Uuid)\??$/;
@@ -108,6 +106,7 @@ export class KotlinTaint {
     const files = program.files.filter((file) => file.language === 'kotlin');
     this.methods = files.flatMap((file) => [...file.functions, ...file.classes.flatMap((cls) => cls.methods)]);
     const rules = taintRules();
+    const { entries } = requestTable().kotlinCall;
     for (const method of this.methods) {
       if (!isHandler(method)) continue;
       method.parameters.forEach((param, index) => {
@@ -120,7 +119,7 @@ export class KotlinTaint {
       this.cache = new Map();
       for (const method of this.methods) {
         if (!method.body) continue;
-        if (!this.tainted.has(method.node.id) && !/\bcall\.(receive|parameters|request)/.test(method.body.text)) continue;
+        if (!this.tainted.has(method.node.id) && !entries.test(method.body.text)) continue;
         for (const node of descendants(method.body, CALLS)) {
           const call = asCall(node);
           if (!call || call.args.length === 0) continue;
@@ -182,14 +181,14 @@ export class KotlinTaint {
         return undefined;
       case 'indexing_expression': {
         const target = named(node)[0];
-        if (this.ktorSource(target)) return node.text;
+        if (this.callSource(target)) return node.text;
         return this.origin(target, depth + 1) ? node.text : undefined;
       }
       case 'navigation_expression': {
         const [receiver, suffix] = named(node);
         const property = firstOfType(suffix, 'simple_identifier')?.text ?? '';
         if (rules.inertResults.test(property)) return undefined;
-        if (this.ktorSource(node)) return node.text;
+        if (this.callSource(node)) return node.text;
         return this.origin(receiver, depth + 1) ? node.text : undefined;
       }
       case 'call_expression': {
@@ -197,7 +196,7 @@ export class KotlinTaint {
         if (!call) return undefined;
         if (rules.inertResults.test(call.name)) return undefined;
         const receiver = kotlinBare(call.receiver);
-        if (receiver?.type === 'simple_identifier' && receiver.text === 'call' && KTOR_RECEIVE.test(call.name)) return node.text.slice(0, 60);
+        if (receiver?.type === 'simple_identifier' && requestTable().kotlinCall.names.has(receiver.text) && requestTable().kotlinCall.receives.test(call.name)) return node.text.slice(0, 60);
         if (receiver && rules.numericOwners.test(receiver.text)) return undefined;
         if (/^(toInt|toLong|toDouble|toBoolean|toIntOrNull|toLongOrNull|toUUID|let)$/.test(call.name)) return undefined;
         if (receiver && this.origin(receiver, depth + 1)) return node.text.slice(0, 60);
@@ -211,18 +210,19 @@ export class KotlinTaint {
     }
   }
 
-  /** `call.parameters`, `call.request.queryParameters`, `call.request.headers`, `call.request.cookies`. */
-  private ktorSource(node: Node | undefined): boolean {
+  /** The call object's request data: Ktor's `call.parameters`, `call.request.queryParameters`, `call.request.headers`, `call.request.cookies`. */
+  private callSource(node: Node | undefined): boolean {
     const current = kotlinBare(node);
     if (current?.type !== 'navigation_expression') return false;
     const [receiver, suffix] = named(current);
     const property = firstOfType(suffix, 'simple_identifier')?.text ?? '';
-    if (!KTOR_READS.test(property)) return false;
+    const { names, reads, request } = requestTable().kotlinCall;
+    if (!reads.test(property)) return false;
     const base = kotlinBare(receiver);
-    if (base?.type === 'simple_identifier') return base.text === 'call';
+    if (base?.type === 'simple_identifier') return names.has(base.text);
     if (base?.type === 'navigation_expression') {
       const [inner, innerSuffix] = named(base);
-      return kotlinBare(inner)?.text === 'call' && firstOfType(innerSuffix, 'simple_identifier')?.text === 'request';
+      return names.has(kotlinBare(inner)?.text ?? '') && request.has(firstOfType(innerSuffix, 'simple_identifier')?.text ?? '');
     }
     return false;
   }

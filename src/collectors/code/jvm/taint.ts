@@ -1,33 +1,80 @@
 /**
- * Request data in Java code: the parameters Spring MVC and JAX-RS bind from the request in a
- * handler method (`@RequestParam`, `@PathVariable`, `@RequestBody`, bound objects, `@QueryParam`…),
- * `HttpServletRequest` accessors, and what is computed from them — through locals, string building,
- * getters, and the parameters of methods a handler (or a method it calls) hands them to, resolved by
- * receiver type across the program. Numbers, booleans, dates and UUIDs carry no text and stop it.
+ * Request data in Java code: the parameters the frameworks bind from the request in a handler method,
+ * their request objects' reads (the plugins' `jvmRequest`: Spring's `@RequestParam`, `@PathVariable`,
+ * `@RequestBody`, bound objects, JAX-RS `@QueryParam`…, the servlet request's accessors), and what is
+ * computed from them — through locals, string building, getters, and the parameters of methods a handler
+ * (or a method it calls) hands them to, resolved by receiver type across the program. Numbers, booleans,
+ * dates and UUIDs carry no text and stop it.
  */
 import type { Node } from 'web-tree-sitter';
 import { descendants, field, hasAnnotation, named, simpleName, type JvmClass, type JvmMethod } from './ast.js';
 import { bare, classAt, enclosingMethod } from './trace.js';
 import { JvmTracer } from './trace.js';
 import type { InfraFile, SourceFile } from '../../../engine/context.js';
+import { jvmRequestProviders } from '../plugins.js';
 
-const MAPPINGS = ['RequestMapping', 'GetMapping', 'PostMapping', 'PutMapping', 'DeleteMapping', 'PatchMapping', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'Path', 'Get', 'Post', 'Put', 'Delete', 'Patch'];
-const BOUND = ['RequestParam', 'PathVariable', 'RequestBody', 'RequestHeader', 'CookieValue', 'ModelAttribute', 'RequestPart', 'MatrixVariable', 'QueryParam', 'PathParam', 'FormParam', 'HeaderParam', 'CookieParam', 'BeanParam', 'QueryValue', 'Body', 'Header'];
-const NOT_BOUND = ['AuthenticationPrincipal', 'CurrentUser', 'Context', 'SessionAttribute', 'RequestAttribute', 'Value'];
-const FRAMEWORK_TYPES = /^(HttpServletRequest|HttpServletResponse|ServletRequest|ServletResponse|HttpSession|Model|ModelMap|ModelAndView|BindingResult|Errors|Principal|Authentication|Pageable|Sort|Locale|TimeZone|ZoneId|WebRequest|NativeWebRequest|ServerWebExchange|ServerHttpRequest|ServerHttpResponse|UriComponentsBuilder|RedirectAttributes|SessionStatus|HttpHeaders|HttpEntity|Jwt|OAuth2User|UserDetails|SecurityContext|UriInfo|Request|Response|AsyncResponse|SecurityContext|Continuation)$/;
+/** Types a framework may inject that carry no client text, whatever the framework: the JDK's and Kotlin's. */
+const INJECTED = ['Locale', 'TimeZone', 'ZoneId', 'Continuation'];
 /** Types whose values cannot carry SQL, XML or a path. */
 const INERT_TYPES = /^(int|long|short|byte|double|float|boolean|char|Integer|Long|Short|Byte|Double|Float|Boolean|Character|BigDecimal|BigInteger|UUID|Date|LocalDate|LocalDateTime|LocalTime|Instant|OffsetDateTime|ZonedDateTime|Duration|Number|AtomicLong|AtomicInteger)(\[\])?$/;
-const REQUEST_READS = /^(getParameter|getParameterValues|getParameterMap|getHeader|getHeaders|getQueryString|getInputStream|getReader|getRequestURI|getRequestURL|getPathInfo|getServletPath|getCookies|getPart|getParts|getBody|getQueryParams|getFirst)$/;
-const REQUEST_TYPES = /^(HttpServletRequest|ServletRequest|ServerHttpRequest|HttpRequest|MultipartHttpServletRequest)$/;
 /** Methods whose result keeps the text of their arguments. */
 const TEXT_BUILDERS = /^(format|join|concat|valueOf|append|insert|replace|replaceAll|replaceFirst|formatted|copyValueOf|toString|of|asList|copyOf|trim|strip|toLowerCase|toUpperCase|substring|lowerCase|upperCase|defaultString|defaultIfBlank|defaultIfEmpty)$/;
 /** Methods on text whose result is a number, a boolean or nothing textual. */
 const INERT_RESULTS = /^(length|size|isEmpty|isBlank|equals|equalsIgnoreCase|contains|containsKey|startsWith|endsWith|matches|hashCode|indexOf|lastIndexOf|compareTo|compareToIgnoreCase|parseInt|parseLong|parseDouble|parseBoolean|intValue|longValue|count|getClass|isPresent|hasText|isNotBlank|isNotEmpty|isNumeric|getSize|getId|getUserId|getPageNum|getPageSize)$/;
 const NUMERIC_OWNERS = /^(Integer|Long|Short|Double|Float|Boolean|UUID|BigDecimal|Math|Objects|LocalDate|LocalDateTime|Instant)$/;
 
+/** The frameworks' request idioms (the plugins' `jvmRequest`), joined into one table. */
+interface RequestTable {
+  controllers: string[];
+  mappings: string[];
+  annotatedOnly: string[];
+  bound: string[];
+  notBound: string[];
+  /** Injected types that are not client data. */
+  frameworkTypes: RegExp;
+  requestTypes: RegExp;
+  requestReads: RegExp;
+  /** A source mentioning one of the controller annotations. */
+  controllerText: RegExp;
+  /** Kotlin: the call objects of route lambdas, their request data, request property, reads of the request's content, and the members a function must name to read the request. */
+  kotlinCall: { names: Set<string>; reads: RegExp; request: Set<string>; receives: RegExp; entries: RegExp };
+}
+
+let table: RequestTable | undefined;
+
+const names = (list: Iterable<string>): string => [...new Set(list)].join('|');
+
+/** The frameworks' request idioms, joined once (after every plugin module is loaded). */
+export function requestTable(): RequestTable {
+  if (table) return table;
+  const providers = jvmRequestProviders();
+  const all = (pick: (provider: (typeof providers)[number]) => readonly string[] | undefined): string[] => [...new Set(providers.flatMap((provider) => pick(provider) ?? []))];
+  const calls = providers.flatMap((provider) => (provider.kotlinCall ? [provider.kotlinCall] : []));
+  table = {
+    controllers: all((provider) => provider.controllers),
+    mappings: all((provider) => provider.mappings),
+    annotatedOnly: all((provider) => provider.annotatedOnly),
+    bound: all((provider) => provider.bound),
+    notBound: all((provider) => provider.notBound),
+    frameworkTypes: new RegExp(`^(${names([...all((provider) => provider.injected), ...INJECTED])})$`),
+    requestTypes: new RegExp(`^(${names(all((provider) => provider.requestTypes))})$`),
+    requestReads: new RegExp(`^(${names(all((provider) => provider.requestReads))})$`),
+    controllerText: new RegExp(`@(${names(all((provider) => provider.controllers))})\\b`),
+    kotlinCall: {
+      names: new Set(calls.map((call) => call.name)),
+      reads: new RegExp(`^(${names(calls.flatMap((call) => call.reads))})$`),
+      request: new Set(calls.map((call) => call.request)),
+      receives: new RegExp(`^(${names(calls.flatMap((call) => call.receives))})$`),
+      entries: new RegExp(`\\b(${names(calls.map((call) => call.name))})\\.(${names(calls.flatMap((call) => call.entries))})`),
+    },
+  };
+  return table;
+}
+
 /** The binding and propagation rules, shared with the Kotlin taint (./kotlin.ts). */
 export function taintRules(): { notBound: readonly string[]; frameworkTypes: RegExp; inertTypes: RegExp; inertResults: RegExp; numericOwners: RegExp; textBuilders: RegExp } {
-  return { notBound: NOT_BOUND, frameworkTypes: FRAMEWORK_TYPES, inertTypes: INERT_TYPES, inertResults: INERT_RESULTS, numericOwners: NUMERIC_OWNERS, textBuilders: TEXT_BUILDERS };
+  const { notBound, frameworkTypes } = requestTable();
+  return { notBound, frameworkTypes, inertTypes: INERT_TYPES, inertResults: INERT_RESULTS, numericOwners: NUMERIC_OWNERS, textBuilders: TEXT_BUILDERS };
 }
 
 const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
@@ -36,11 +83,11 @@ const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment_expression']);
 const MAX_ROUNDS = 4;
 
 function isController(cls: JvmClass | undefined): boolean {
-  return !!cls && (hasAnnotation(cls.annotations, 'RestController', 'Controller', 'RequestMapping', 'Path') || cls.superTypes.some((name) => /Controller$/.test(name)));
+  return !!cls && (hasAnnotation(cls.annotations, ...requestTable().controllers) || cls.superTypes.some((name) => /Controller$/.test(name)));
 }
 
 export function isHandler(method: JvmMethod): boolean {
-  return hasAnnotation(method.annotations, ...MAPPINGS) && isController(method.owner);
+  return hasAnnotation(method.annotations, ...requestTable().mappings) && isController(method.owner);
 }
 
 export class JavaTaint {
@@ -52,13 +99,14 @@ export class JavaTaint {
   constructor(tracer: JvmTracer) {
     this.tracer = tracer;
     const methods = tracer.program.files.filter((file) => file.language === 'java').flatMap((file) => file.classes.flatMap((cls) => cls.methods));
+    const { annotatedOnly, bound: binding, notBound, frameworkTypes } = requestTable();
     for (const method of methods) {
       if (!isHandler(method)) continue;
-      const jaxrs = hasAnnotation(method.annotations, 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'Path');
+      const annotated = hasAnnotation(method.annotations, ...annotatedOnly);
       method.parameters.forEach((param, index) => {
-        if (hasAnnotation(param.annotations, ...NOT_BOUND) || FRAMEWORK_TYPES.test(param.type) || INERT_TYPES.test(param.type)) return;
+        if (hasAnnotation(param.annotations, ...notBound) || frameworkTypes.test(param.type) || INERT_TYPES.test(param.type)) return;
         // JAX-RS binds only annotated parameters and the one entity body; Spring binds every other parameter.
-        const bound = hasAnnotation(param.annotations, ...BOUND) || !jaxrs || param.annotations.length === 0;
+        const bound = hasAnnotation(param.annotations, ...binding) || !annotated || param.annotations.length === 0;
         if (bound) this.mark(method.node, index);
       });
     }
@@ -74,7 +122,7 @@ export class JavaTaint {
           if (!hot.some(Boolean)) continue;
           for (const target of this.targets(call, args.length, method)) {
             for (const [index, param] of target.parameters.entries()) {
-              if (hot[index] && !INERT_TYPES.test(param.type) && !FRAMEWORK_TYPES.test(param.type) && this.mark(target.node, index)) changed = true;
+              if (hot[index] && !INERT_TYPES.test(param.type) && !frameworkTypes.test(param.type) && this.mark(target.node, index)) changed = true;
             }
           }
         }
@@ -93,7 +141,7 @@ export class JavaTaint {
   }
 
   private readsRequest(method: JvmMethod): boolean {
-    return method.parameters.some((param) => REQUEST_TYPES.test(param.type));
+    return method.parameters.some((param) => requestTable().requestTypes.test(param.type));
   }
 
   /** The program's methods a call can land in: by the receiver's declared type (and its implementations), or the same class. */
@@ -155,12 +203,12 @@ export class JavaTaint {
     const receiver = field(node, 'object');
     if (INERT_RESULTS.test(name)) return undefined;
     if (receiver && NUMERIC_OWNERS.test(receiver.text)) return undefined;
-    if (receiver && REQUEST_READS.test(name)) {
+    if (receiver && requestTable().requestReads.test(name)) {
       const method = enclosingMethod(node);
       const file = this.tracer.program.files.find((candidate) => candidate.source.tree === node.tree);
       const cls = file ? classAt(file, node) : undefined;
       const type = receiver.type === 'identifier' || receiver.type === 'field_access' ? this.tracer.typeOf(receiver, cls) : undefined;
-      if (method && type && REQUEST_TYPES.test(type)) return node.text;
+      if (method && type && requestTable().requestTypes.test(type)) return node.text;
       if (name === 'getParameter' || name === 'getHeader' || name === 'getQueryString') {
         if (receiver.type === 'method_invocation' && /getRequest$/.test(field(receiver, 'name')?.text ?? '')) return node.text;
       }
@@ -245,5 +293,6 @@ export function javaSinkCandidates(sources: readonly SourceFile[], mentions: Reg
   const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
   const candidates = java.filter((source) => mentions.test(source.text));
   if (candidates.length === 0) return [];
-  return java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text)) ? candidates : [];
+  const { controllerText } = requestTable();
+  return java.some((source) => controllerText.test(source.text)) ? candidates : [];
 }
