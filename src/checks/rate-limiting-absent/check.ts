@@ -1,6 +1,9 @@
-import { lineText } from '../../analysis/code.js';
+import type { Node } from 'web-tree-sitter';
+import { factsOf, lineText } from '../../analysis/code.js';
 import { rateLimitAnalysis } from '../../analysis/code-ratelimit.js';
-import type { CheckContext } from '../../engine/context.js';
+import { isJs } from '../../analysis/code-auth.js';
+import { listensOnLoopback } from '../../analysis/debug-mode.js';
+import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Api, Endpoint, Location } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 
@@ -47,6 +50,32 @@ function appGroups(ctx: CheckContext, byFramework: Map<string, Endpoint[]>): { f
   return http;
 }
 
+/** The host a Node server's `.listen(...)` binds: `listen(port, host, cb)`, `listen({ port, host })`; undefined when none is given. */
+function listenHost(args: readonly Node[]): Node | undefined {
+  const [first, second] = args;
+  if (first?.type === 'object') {
+    for (const pair of first.namedChildren) {
+      if (pair?.type === 'pair' && pair.childForFieldName('key')?.text.replace(/['"]/g, '') === 'host') return pair.childForFieldName('value') ?? undefined;
+    }
+    return undefined;
+  }
+  return second && second.type !== 'arrow_function' && second.type !== 'function_expression' && second.type !== 'function' ? second : undefined;
+}
+
+/**
+ * A JS app file whose every server `.listen(...)` binds a loopback address explicitly (an Electron
+ * or CLI helper serving its own window, a sidecar behind a local proxy): no remote client can reach it,
+ * so there is nobody to limit. No listen in the file, or one without a host (all interfaces), proves nothing.
+ */
+function loopbackOnly(source: SourceFile | undefined): boolean {
+  if (!source || !isJs(source)) return false;
+  const listens = factsOf(source).calls.filter((call) => /\.listen$/.test(call.written));
+  return listens.length > 0 && listens.every((call) => {
+    const host = listenHost(call.args);
+    return host !== undefined && listensOnLoopback(source, host);
+  });
+}
+
 export default defineCheck({
   id: 'rate-limiting-absent',
   title: 'No rate limiting in front of the API',
@@ -88,6 +117,7 @@ export default defineCheck({
       const api = apis.find((entry) => entry.api !== undefined)?.api;
       const file = api?.location.file ?? endpoints[0]?.sources.find((source) => source.kind === 'code')?.location.file ?? '';
       const source = ctx.sources.find((candidate) => candidate.file === file);
+      if (loopbackOnly(source)) continue;
       let location: Location = { file, line: 1 };
       if (source) {
         const index = source.text.split('\n').findIndex((line) => APP_CREATION.test(line));
