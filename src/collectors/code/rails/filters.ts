@@ -81,6 +81,46 @@ export class RailsFilters {
     return found;
   }
 
+  /**
+   * A scope's class-level calls, with a class macro of the project (a concern's `class_methods do def
+   * skip_authentication(**options) skip_before_action :authenticate_user!, **options end end`) replaced by the
+   * callback calls its body makes, the options the macro was called with passed on where the body forwards them.
+   */
+  private expandedCalls(chain: readonly RubyScope[], scope: RubyScope): { node: Node; file: SourceFile; call: { name: string; args: ReturnType<typeof callArgs> } }[] {
+    const out: { node: Node; file: SourceFile; call: { name: string; args: ReturnType<typeof callArgs> } }[] = [];
+    // Bare names join the calls in source order (a reopened class keeps its files' order).
+    const files = [...new Set([...scope.calls, ...(scope.bare ?? [])].map((entry) => entry.file))];
+    const statements = scope.bare
+      ? [...scope.calls, ...scope.bare.filter((entry) => this.project.findClassMethod(chain, entry.node.text))].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.node.startIndex - b.node.startIndex)
+      : scope.calls;
+    for (const { node, file } of statements) {
+      const call = this.callOf(node);
+      if (!call) continue;
+      const macro = BEFORE.has(call.name) || SKIP.has(call.name) ? undefined : this.project.findClassMethod(chain, call.name);
+      const inner = macro ? this.macroCalls(macro.node, call.args) : [];
+      if (inner.length === 0) out.push({ node, file, call });
+      for (const expanded of inner) out.push({ node, file, call: expanded });
+    }
+    return out;
+  }
+
+  private macroCalls(method: Node, outer: ReturnType<typeof callArgs>): { name: string; args: ReturnType<typeof callArgs> }[] {
+    const params = field(method, 'parameters');
+    const splat = params?.namedChildren.find((param) => param?.type === 'hash_splat_parameter');
+    const forwarded = splat ? `**${field(splat, 'name')?.text ?? ''}` : undefined;
+    const out: { name: string; args: ReturnType<typeof callArgs> }[] = [];
+    for (const statement of field(method, 'body')?.namedChildren ?? []) {
+      if (!statement || statement.type !== 'call' || field(statement, 'receiver')) continue;
+      const call = this.callOf(statement);
+      if (!call || (!BEFORE.has(call.name) && !SKIP.has(call.name))) continue;
+      const passes = forwarded !== undefined && call.args.positional.some((arg) => arg.type === 'hash_splat_argument' && arg.text.replace(/\s+/g, '') === forwarded);
+      const options = new Map(call.args.options);
+      if (passes) for (const [key, value] of outer.options) options.set(key, value);
+      out.push({ name: call.name, args: { ...call.args, positional: call.args.positional.filter((arg) => arg.type !== 'hash_splat_argument'), options } });
+    }
+    return out;
+  }
+
   constructor(
     private readonly project: RubyProject,
     private readonly libraries: RailsLibraries,
@@ -115,9 +155,7 @@ export class RailsFilters {
     let skipped: { name: string; where: Location } | undefined;
     let authorization: AuthorizationEvidence | undefined;
     for (const scope of chain) {
-      for (const { node, file } of scope.calls) {
-        const call = this.callOf(node);
-        if (!call) continue;
+      for (const { node, file, call } of this.expandedCalls(chain, scope)) {
         const { name, args } = call;
         const condition = this.condition(args, chain, unresolved);
         const conditional = condition === 'maybe';
@@ -384,6 +422,8 @@ export class RailsFilters {
     let child: Node = halt;
     for (let up = halt.parent; up && up.id !== body.id; child = up, up = up.parent) {
       if (up.type === 'if' || up.type === 'unless' || up.type === 'if_modifier' || up.type === 'unless_modifier' || up.type === 'conditional') {
+        // `if first_login? then redirect_to(new_registration_url) else redirect_to(new_session_url) end`: the request halts either way.
+        if (everyBranchHalts(up)) continue;
         conditions += 1;
         const condition = field(up, 'condition');
         if (!condition || condition.id === child.id) return undefined;
@@ -422,6 +462,9 @@ export class RailsFilters {
         subject = field(subject, 'receiver') ?? subject;
       } else if (subject.type === 'parenthesized_statements' && subject.namedChildren.length === 1) {
         subject = subject.namedChildren[0] ?? subject;
+      } else if (subject.type === 'assignment' && field(subject, 'right')) {
+        // `if session_record = find_session_by_cookie`: the value assigned is tested.
+        subject = field(subject, 'right') ?? subject;
       } else break;
     }
     if (!wantsMissing) return undefined;
@@ -479,21 +522,34 @@ export class RailsFilters {
     });
     if (state.found) return true;
     // `@user = user` after `user = User.find_by(session_token: session[:u])` in the same method.
-    if (value.type === 'identifier') {
-      let method: Node | null = value.parent;
-      while (method && method.type !== 'method') method = method.parent;
-      if (!method) return false;
-      const sources: Node[] = [];
-      walk(method, (node) => {
-        if (node.type === 'assignment' && field(node, 'left')?.text === value.text && field(node, 'left')?.type === 'identifier') {
-          const right = field(node, 'right');
-          if (right) sources.push(right);
-        }
-        return true;
+    if (value.type === 'identifier') return this.localFromCredentials(chain, value, depth, viaIdentity);
+    // `Session.find_by(id: cookie_value)` after `cookie_value = cookies.signed[:session_token]`: a local read from credentials.
+    if (value.type === 'then' || value.type === 'call') {
+      let local = false;
+      walk(value, (node) => {
+        if (local) return false;
+        if (node.type === 'identifier' && ((node.parent?.type === 'pair' && field(node.parent, 'value')?.id === node.id) || node.parent?.type === 'argument_list')) local = this.localFromCredentials(chain, node, depth, viaIdentity);
+        return !local;
       });
-      return sources.length > 0 && sources.every((source) => this.readsCredentials(chain, source, depth + 1, viaIdentity));
+      return local;
     }
     return false;
+  }
+
+  /** A local variable whose every assignment in the enclosing method reads credentials. */
+  private localFromCredentials(chain: readonly RubyScope[], value: Node, depth: number, viaIdentity: boolean): boolean {
+    let method: Node | null = value.parent;
+    while (method && method.type !== 'method') method = method.parent;
+    if (!method) return false;
+    const sources: Node[] = [];
+    walk(method, (node) => {
+      if (node.type === 'assignment' && field(node, 'left')?.text === value.text && field(node, 'left')?.type === 'identifier') {
+        const right = field(node, 'right');
+        if (right) sources.push(right);
+      }
+      return true;
+    });
+    return sources.length > 0 && sources.every((source) => this.readsCredentials(chain, source, depth + 1, viaIdentity));
   }
 
   /** Every value assigned to `ivar` in the class's callback methods and the methods they call (`@user = …`, `@user ||= …`). */
@@ -545,4 +601,24 @@ function underCondition(node: Node, top: Node): boolean {
 function isWithin(node: Node, outer: Node | undefined): boolean {
   if (!outer) return false;
   return node.startIndex >= outer.startIndex && node.endIndex <= outer.endIndex;
+}
+
+const HALTS = new Set(['redirect_to', 'render', 'head', 'raise', 'fail']);
+
+/** An `if … else … end` (or ternary) each of whose branches answers or raises: which branch runs does not decide whether the request halts. */
+function everyBranchHalts(conditional: Node): boolean {
+  if (conditional.type !== 'if' && conditional.type !== 'unless' && conditional.type !== 'conditional') return false;
+  const consequence = field(conditional, 'consequence');
+  const alternative = field(conditional, 'alternative');
+  if (!consequence || !alternative || alternative.type === 'elsif') return false;
+  const halts = (branch: Node): boolean => {
+    let found = false;
+    walk(branch, (node) => {
+      if (found) return false;
+      if (node.type === 'call' && !field(node, 'receiver') && HALTS.has(callName(node) ?? '')) found = true;
+      return !found && !/^(if|unless|case|conditional|if_modifier|unless_modifier|block|do_block|lambda)$/.test(node.type);
+    });
+    return found;
+  };
+  return halts(consequence) && halts(alternative);
 }

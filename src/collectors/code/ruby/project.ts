@@ -18,6 +18,10 @@ export interface RubyScope {
   calls: { node: Node; file: SourceFile }[];
   /** `include X` as written. */
   includes: string[];
+  /** Class methods by name: `def self.x`, and a concern's `class_methods do … end` (`skip_authentication(**options)`). */
+  classMethods?: Map<string, { node: Node; file: SourceFile }>;
+  /** Class-level statements that are a bare name (`skip_authentication`): a class macro called without arguments. */
+  bare?: { node: Node; file: SourceFile }[];
 }
 
 /** Every class and module of the Ruby files, by fully qualified name. */
@@ -65,6 +69,11 @@ export class RubyProject {
         if (name) scope.methods.set(name, { node: statement, file });
         continue;
       }
+      if (statement.type === 'singleton_method' && field(statement, 'object')?.type === 'self') {
+        const name = field(statement, 'name')?.text;
+        if (name) (scope.classMethods ??= new Map()).set(name, { node: statement, file });
+        continue;
+      }
       if (statement.type !== 'call' && statement.type !== 'identifier') continue;
       const name = callName(statement);
       const args = callArgs(statement);
@@ -81,11 +90,19 @@ export class RubyProject {
         }
         continue;
       }
+      if (name === 'class_methods' && args.block) {
+        for (const inner of blockStatements(args.block)) {
+          const method = inner.type === 'method' ? field(inner, 'name')?.text : undefined;
+          if (method) (scope.classMethods ??= new Map()).set(method, { node: inner, file });
+        }
+        continue;
+      }
       if (name === 'included' && args.block) {
         for (const inner of blockStatements(args.block)) scope.calls.push({ node: inner, file });
         continue;
       }
       if (statement.type === 'call' && !field(statement, 'receiver')) scope.calls.push({ node: statement, file });
+      else if (statement.type === 'identifier') (scope.bare ??= []).push({ node: statement, file });
     }
   }
 
@@ -130,6 +147,15 @@ export class RubyProject {
       chain.push(member);
     }
     return unresolved === undefined ? { chain } : { chain, unresolved };
+  }
+
+  /** The class method `name` as seen from the class: the nearest definition in its ancestry (concerns included). */
+  findClassMethod(chain: readonly RubyScope[], name: string): { node: Node; file: SourceFile } | undefined {
+    for (const scope of [...chain].reverse()) {
+      const found = scope.classMethods?.get(name);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** The method `name` as seen from the class: the nearest definition in its ancestry. */
