@@ -78,6 +78,7 @@ const NON_AUTH_PACKAGES: ReadonlySet<string> = new Set([
   'request-ip', 'express-useragent', 'swagger-ui-express', 'redoc-express', 'express-prom-bundle', 'prom-client', 'express-status-monitor',
   'connect-history-api-fallback', 'i18next-http-middleware', 'express-sslify', 'express-enforces-ssl', 'express-ws', 'graphql-upload',
   'express-paginate', 'express-query-boolean', 'express-query-int', '@sentry/node', 'newrelic', 'elastic-apm-node',
+  'prometheus-api-metrics', 'express-prometheus-middleware', 'i18n', 'connect-flash', 'express-flash',
   'koa', 'koa-body', 'koa-bodyparser', '@koa/bodyparser', '@koa/cors', 'kcors', 'koa-helmet', 'koa-logger', 'koa-compress',
   'koa-static', 'koa-mount', 'koa-router', '@koa/router', 'koa-session', '@koa/multer', 'koa-json', 'koa-views', 'koa-conditional-get',
   'koa-etag', 'koa-favicon', 'koa-pino-logger',

@@ -321,8 +321,9 @@ export class Gate {
     if ((kind === 'data' && !parameterOnly) || kind === 'credential') {
       // The side that only rejects is the check; the other side has passed it (a 400 on bad input is not a credential check).
       const checks = (flow: Flow): boolean => rejectOnly(flow) && ((kind === 'credential' && !this.authOnly) || flow.exits.some((exit) => exit.auth === true));
-      if (checks(no) && state !== 'guarded' && condition && this.narrows(condition, true)) yes = run(consequence, lift(state));
-      if (checks(yes) && state !== 'guarded' && condition && this.narrows(condition, false)) no = run(alternative, lift(state));
+      // A rejection of callers who are signed in (`if (req.user) return res.status(403)…`) lets anonymous ones through.
+      if (checks(no) && state !== 'guarded' && condition && presence !== false && this.narrows(condition, true)) yes = run(consequence, lift(state));
+      if (checks(yes) && state !== 'guarded' && condition && presence !== true && this.narrows(condition, false)) no = run(alternative, lift(state));
     } else if (state === 'open' && kind !== 'data') {
       // Only the request path, method or route metadata decided: the open side skipped the check for those routes.
       // `if (isPublic) return true;` / `if (url.startsWith('/login')) return next();` leave early; `if (!isPublic) { check }` checks on one side only.

@@ -175,7 +175,12 @@ export class ModuleGraph {
 
   private indexDeclarator(module: JsModule, declarator: Node, topLevel: boolean): void {
     const name = field(declarator, 'name');
-    const value = field(declarator, 'value');
+    let value = field(declarator, 'value');
+    // `const router = module.exports = Router()`: the local name and the export are the same value.
+    while (value?.type === 'assignment_expression') {
+      if (topLevel) this.indexAssignment(module, value);
+      value = field(value, 'right');
+    }
     if (!name || !value) return;
     if (name.type === 'identifier') {
       if (topLevel || !module.declarations.has(name.text)) module.declarations.set(name.text, { node: value, path: [] });

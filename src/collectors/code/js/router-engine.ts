@@ -577,7 +577,11 @@ export class RouterEngine {
       }
       if (route.helper && route.helper.verdict !== 'none') facts.push({ ...route.helper, where: locate(module.file, route.site), scope: 'route' });
       if (handler) {
-        const fact = this.auth.fromBody(handler.module, handler.node, 'check in the handler', true);
+        let fact = this.auth.fromBody(handler.module, handler.node, 'check in the handler', true);
+        // The handler names a check and answers 401/403 somewhere: it protects the route only when every response it
+        // gives comes after that check (`if (!canView(note, req.isAuthenticated())) return forbidden()` serves guests too).
+        if (fact.verdict === 'auth' && this.auth.handlerGate(handler.module, handler.node).verdict !== 'auth')
+          fact = { verdict: 'maybe', mechanisms: ['unknown'], detail: 'the handler answers 401/403 on some paths, but not provably on every path that serves the request' };
         // `maybe`: the handler's check runs only under a configuration setting.
         if (fact.verdict === 'auth' || fact.verdict === 'maybe') facts.push({ ...fact, where: locate(handler.module.file, handler.node), scope: 'route' });
       } else if (handlerNode && unwrap(handlerNode).type === 'call_expression' && this.externalCall(module, unwrap(handlerNode))) {
