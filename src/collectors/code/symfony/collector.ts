@@ -10,7 +10,7 @@ import { joinPath, normalisePath, phpEnabled } from '../php/endpoint.js';
 import { attributeNamed, attributesOf, docblockOf, PhpProject, phpProjectOf, type PhpAttribute, type PhpClass, type PhpFile } from '../php/project.js';
 import { apiPlatformRoutes, apiPlatformXmlRoutes, apiPlatformYamlRoutes } from './api-platform.js';
 import { expressionGrant, type Grant, type SymfonyRoute } from './grants.js';
-import { accessRuleFor, firewallFor, isPublicRole, readSecurity, requiresAuthentication, type SecurityConfig } from './security.js';
+import { accessRuleFor, firewallFor, isPublicRole, mayTake, readSecurity, requiresAuthentication, type SecurityConfig } from './security.js';
 
 const FRAMEWORK = 'symfony';
 const VERB_ATTRIBUTES: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS' };
@@ -370,18 +370,25 @@ function decide(security: SecurityConfig | undefined, route: SymfonyRoute, metho
         : undefined;
   const withAuthz = (auth: AuthEvidence): { auth: AuthEvidence; authorization?: AuthorizationEvidence } => (authorization ? { auth, authorization } : { auth });
   const firewall = security ? firewallFor(security, route.path) : undefined;
-  const mechanisms: AuthMechanism[] = firewall && firewall.mechanisms.length > 0 ? firewall.mechanisms : ['unknown'];
+  // A firewall with a request_matcher service may take the request first: access_control applies in whichever
+  // firewall handles it, unless one of them has `security: false`.
+  const matchers = security ? mayTake(security, route.path) : [];
+  const candidates = [...matchers, ...(firewall ? [firewall] : [])];
+  const configured = [...new Set(candidates.flatMap((candidate) => candidate.mechanisms))];
+  const mechanisms: AuthMechanism[] = configured.length > 0 ? configured : ['unknown'];
   if (granted) return withAuthz({ state: 'protected', mechanisms, where: granted.where, scope: 'route', detail: `is_granted ${granted.attributes.join(', ')}` });
   if (!security) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: 'no security.yaml was found, so firewalls and access_control are not known' });
   if (firewall?.undecidable !== undefined) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: firewall.undecidable });
+  const open = matchers.length > 0 ? candidates.find((candidate) => candidate.disabled) : undefined;
+  if (open) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `firewall ${matchers[0]?.name ?? ''} uses a request_matcher service; firewall ${open.name}, which may take the request, has security: false` });
   if (firewall?.disabled) return withAuthz({ state: 'unprotected', mechanisms: ['none'], where: firewall.where, scope: 'app', detail: `firewall ${firewall.name} has security: false` });
   const rule = accessRuleFor(security, method, route.path);
   if (rule?.undecidable !== undefined) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `access_control: ${rule.undecidable}` });
   if (rule?.conditional !== undefined) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `the first matching access_control rule also depends on ${rule.conditional}` });
   if (rule && requiresAuthentication(rule.roles)) {
-    if (!firewall) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `access_control requires ${rule.roles.join(', ')} but no firewall covers the path` });
+    if (candidates.length === 0) return withAuthz({ state: 'unknown', mechanisms: ['unknown'], detail: `access_control requires ${rule.roles.join(', ')} but no firewall covers the path` });
     const ruleAuthz: AuthorizationEvidence | undefined = authorization ?? (rule.roles.some((role) => role.startsWith('ROLE_') && role !== 'ROLE_USER') ? { objectLevel: 'unknown', functionLevel: 'present', detail: `access_control ${rule.roles.join(', ')}` } : undefined);
-    const auth: AuthEvidence = { state: 'protected', mechanisms, where: rule.where, scope: 'app', detail: `access_control requires ${rule.roles.join(', ')} (firewall ${firewall.name})` };
+    const auth: AuthEvidence = { state: 'protected', mechanisms, where: rule.where, scope: 'app', detail: `access_control requires ${rule.roles.join(', ')} (firewall ${candidates.map((candidate) => candidate.name).join(' or ')})` };
     return ruleAuthz ? { auth, authorization: ruleAuthz } : { auth };
   }
   const opaque = route.grants.find((grant) => grant.opaque !== undefined);

@@ -4,8 +4,10 @@ import { yString, yStrings, type YNode } from '../php/config-files.js';
 export interface Firewall {
   name: string;
   pattern?: RegExp;
-  /** A pattern that is not a valid JavaScript regular expression, or a `request_matcher` service. */
+  /** A pattern that is not a valid JavaScript regular expression. */
   undecidable?: string;
+  /** A `request_matcher` service: whether the firewall takes a request is decided at run time. */
+  requestMatcher?: string;
   disabled: boolean;
   mechanisms: AuthMechanism[];
   where: Location;
@@ -71,11 +73,13 @@ export function readSecurity(file: string, root: YNode): SecurityConfig {
     const options = node.map ?? new Map<string, YNode>();
     const compiled = regex(yString(options.get('pattern')));
     const mechanisms = [...options.keys()].flatMap((key) => (MECHANISMS[key] !== undefined ? [MECHANISMS[key]] : []));
-    const undecidable = compiled.error ?? (options.has('request_matcher') ? `firewall ${name} uses a request_matcher service` : undefined);
+    const undecidable = compiled.error;
+    const requestMatcher = options.has('request_matcher') ? (yString(options.get('request_matcher')) ?? 'a service') : undefined;
     config.firewalls.push({
       name,
       ...(compiled.pattern ? { pattern: compiled.pattern } : {}),
       ...(undecidable !== undefined ? { undecidable } : {}),
+      ...(requestMatcher !== undefined ? { requestMatcher } : {}),
       disabled: options.get('security')?.scalar === false,
       mechanisms: [...new Set(mechanisms)],
       where: { file, line: node.keyLine ?? node.line },
@@ -102,9 +106,21 @@ export function samplePath(path: string): string {
   return path.replace(/\{_format\}/g, 'json').replace(/\{[^}]+\}/g, '1');
 }
 
+/** The first firewall that surely takes the path (a `request_matcher` firewall may or may not: see `mayTake`). */
 export function firewallFor(config: SecurityConfig, path: string): Firewall | undefined {
   const sample = samplePath(path);
-  return config.firewalls.find((firewall) => firewall.undecidable !== undefined || !firewall.pattern || firewall.pattern.test(sample));
+  return config.firewalls.find((firewall) => firewall.requestMatcher === undefined && (firewall.undecidable !== undefined || !firewall.pattern || firewall.pattern.test(sample)));
+}
+
+/** The `request_matcher` firewalls before `firewallFor`'s: each may take the path instead (the service, not `pattern`, decides). */
+export function mayTake(config: SecurityConfig, path: string): Firewall[] {
+  const sample = samplePath(path);
+  const out: Firewall[] = [];
+  for (const firewall of config.firewalls) {
+    if (firewall.requestMatcher !== undefined) out.push(firewall);
+    else if (firewall.undecidable !== undefined || !firewall.pattern || firewall.pattern.test(sample)) break;
+  }
+  return out;
 }
 
 /** Symfony's access map: the first rule whose path and methods match. */
