@@ -394,7 +394,11 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
       diagnostics.push(...found);
     }
     progress({ stage: 'checks' });
-    const workspaceEndpoints = inventory.endpoints;
+    // Of the other units' endpoints, only those a running check reads (a front end calling a back end in another language).
+    const readers = unitChecks.flatMap((check) =>
+      check.readsWorkspace !== undefined && !config.disabledChecks.includes(check.id) && (check.experimental !== true || options.experimental === true || evidenceChecks.has(check.id)) ? [check.readsWorkspace] : [],
+    );
+    const workspaceEndpoints = readers.length === 0 ? [] : inventory.endpoints.filter((endpoint) => readers.some((reads) => reads(endpoint)));
     for (const analysed of await eachUnit(async (handle) => {
       const endpoints = owned.get(handle.plan.id) ?? [];
       const result = await handle.check({

@@ -1,5 +1,6 @@
 import type {
   Confidence,
+  Endpoint,
   Evidence,
   Location,
   OwaspCategory,
@@ -35,9 +36,10 @@ export interface CheckMeta<MessageId extends string> {
   experimental?: boolean;
   /**
    * Reads `ctx.workspaceEndpoints`, the endpoints other units serve (a front end calling a back end in
-   * another language): only then are they copied to the worker threads.
+   * another language): which of them it reads. Only those are copied to the worker threads, and only
+   * when the check runs (every endpoint of a large tree in every worker is most of its memory).
    */
-  readsWorkspace?: boolean;
+  readsWorkspace?: (endpoint: Endpoint) => boolean;
   /**
    * Spec checks that report the same weakness from the API description: where one of them and this
    * (code) check fire on the same endpoint, the code decides and the spec's place joins this finding.

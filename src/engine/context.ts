@@ -138,9 +138,9 @@ export interface CheckContext {
   inventory: Inventory;
   endpointById: ReadonlyMap<string, Endpoint>;
   /**
-   * Every endpoint of the workspace, when `inventory` holds only those one analysis unit serves
-   * (engine/units.ts): for checks that relate this unit's code (a front end) to routes served in
-   * another language. Absent when the inventory is the whole workspace's.
+   * The workspace's endpoints that the running checks read (`readsWorkspace`), when `inventory` holds
+   * only those one analysis unit serves (engine/units.ts): for checks that relate this unit's code (a
+   * front end) to routes served in another language. Absent when the inventory is the whole workspace's.
    */
   workspaceEndpoints?: readonly Endpoint[];
 }

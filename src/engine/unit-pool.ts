@@ -164,10 +164,8 @@ class WorkerUnit implements UnitHandle {
 
   async check(input: UnitCheckInput): Promise<Checked> {
     const workers = [this.worker, ...this.helpers];
-    // The workspace's endpoints, for the checks that look across units, go once to each worker, and only
-    // when such a check runs: a copy of every endpoint in every worker is most of a large tree's memory.
-    const crossUnit = input.checks.some((check) => check.readsWorkspace === true && (check.experimental !== true || input.experimental || input.evidenceChecks.has(check.id)));
-    if (crossUnit) await Promise.all(workers.map((worker) => worker.shareWorkspace(input.workspaceEndpoints)));
+    // The workspace's endpoints that the running checks read (none for most audits) go once to each worker.
+    if (input.workspaceEndpoints.length > 0) await Promise.all(workers.map((worker) => worker.shareWorkspace(input.workspaceEndpoints)));
     for (const failed of await Promise.all(this.assisting)) if (failed instanceof Error) throw failed;
     const request = (worker: UnitWorker, checkIds: string[], part: boolean): Promise<Checked> =>
       worker.request({

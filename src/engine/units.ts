@@ -142,7 +142,7 @@ export interface UnitCheckInput {
   endpoints: Endpoint[];
   /** The APIs of those endpoints. */
   apis: Api[];
-  /** Every endpoint of the workspace, enriched, for the checks that relate this unit's code to routes another unit serves. */
+  /** The workspace's endpoints (enriched) that the running checks read (`readsWorkspace`): they relate this unit's code to routes another unit serves. */
   workspaceEndpoints: readonly Endpoint[];
   checks: readonly AnyCheck[];
   experimental: boolean;
@@ -394,7 +394,7 @@ export type WorkerRequest =
       part: boolean;
     }
   | { type: 'dispose'; unit: UnitId }
-  /** Every endpoint of the workspace, enriched: sent once per worker, read by each unit's checks. */
+  /** The workspace's endpoints the running checks read, enriched: sent once per worker, read by each unit's checks. */
   | { type: 'workspace'; endpoints: Endpoint[] };
 
 export function enrichmentOf(endpoint: Endpoint): EndpointEnrichment {

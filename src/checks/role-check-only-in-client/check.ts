@@ -180,6 +180,11 @@ function inside(node: Node, gate: Gate): boolean {
   return node.startIndex >= gate.start && node.endIndex <= gate.end;
 }
 
+/** The routes a client-only role check can front: REST routes the enrichers found no role check on. */
+function unguardedRoute(endpoint: Endpoint): boolean {
+  return endpoint.protocol === 'rest' && endpoint.authorization?.functionLevel === 'missing';
+}
+
 export default defineCheck({
   id: 'role-check-only-in-client',
   title: 'Admin action gated only by a client-side role check',
@@ -191,7 +196,7 @@ export default defineCheck({
   targets: ['code'],
   // Pairs front-end requests with inventory routes by path: calibrated on two projects so far.
   experimental: true,
-  readsWorkspace: true,
+  readsWorkspace: unguardedRoute,
   rationale:
     'The front end hides the admin action unless the user has the admin role, but the API route it calls checks no role itself: the role check lives only in code the attacker controls, so any signed-in user can send the same request with curl or the browser console.',
   remediation:
@@ -203,7 +208,7 @@ export default defineCheck({
   run(ctx, report) {
     // The routes a front end calls may be served in another language (a React client of a FastAPI service).
     const targets = (ctx.workspaceEndpoints ?? ctx.inventory.endpoints)
-      .filter((endpoint) => endpoint.protocol === 'rest' && endpoint.authorization?.functionLevel === 'missing')
+      .filter(unguardedRoute)
       .map((endpoint) => ({ endpoint, segments: endpoint.path.split('/').filter((segment) => segment !== '').map((segment) => (/^[{:]/.test(segment) ? '{}' : segment)) }));
     if (targets.length === 0) return;
     const index = indexTargets(targets);
