@@ -140,6 +140,8 @@ const DEFAULT_STRATEGY_NAMES: Record<string, string> = lookupTable({
   'passport-openidconnect': 'openidconnect',
   'passport-steam': 'steam',
   'passport-slack': 'slack',
+  'passport-bitbucket-oauth2': 'bitbucket',
+  'passport-dropbox-oauth2': 'dropbox-oauth2',
 });
 
 /** Strategies whose `authenticate` starts or completes a login with a third party: the route is the login itself. */
