@@ -5,8 +5,6 @@ import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { rubyObjectAccesses } from './ruby.js';
 import { goObjectAccesses } from './go.js';
-import { javaObjectAccesses } from './java.js';
-import { kotlinObjectAccesses } from './kotlin.js';
 import { csharpObjectAccesses } from './csharp.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
@@ -56,7 +54,7 @@ export default defineCheck({
     const languages = new Set(ctx.sources.map((source) => source.language));
     for (const provider of objectAccessProviders()) {
       if (!provider.languages.some((language) => languages.has(language))) continue;
-      for (const hit of provider.accesses(ctx)) {
+      for (const hit of provider.accesses?.(ctx) ?? []) {
         const call = hit.loader === 'route-binding' || hit.loader === 'entity-argument' ? hit.node.text : `${hit.node.text.split('(')[0] ?? ''}(…)`;
         const others = hit.alsoIn?.length ? ` (nor in ${hit.alsoIn.map((action) => `\`${action}\``).join(', ')} of the same controller)` : '';
         const messageId = hit.loader ? LOADER_MESSAGES[hit.loader] : hit.write ? 'write' : 'read';
@@ -136,7 +134,8 @@ export default defineCheck({
     for (const hit of csharpObjectAccesses(ctx.sources, ctx.inventory.endpoints)) {
       report({ messageId: hit.write ? 'write' : 'read', data: { call: `${hit.written}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]), endpointId: hit.endpoint.id });
     }
-    for (const hit of [...javaObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints), ...kotlinObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints)]) {
+    // The objects the JVM frameworks' handlers load by the path id (the providers' `handlerAccesses`).
+    for (const hit of objectAccessProviders().flatMap((provider) => (provider.handlerAccesses && provider.languages.some((language) => languages.has(language)) ? provider.handlerAccesses(ctx) : []))) {
       const endpoint = hit.endpoint;
       // Only handlers of a route apisec knows; admin routes act across owners by design.
       if (!endpoint || !exposed(endpoint) || isAdminEndpoint(endpoint)) continue;

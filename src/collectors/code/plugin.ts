@@ -12,6 +12,8 @@ import type { JwtCall } from '../../analysis/code-auth.js';
 import type { CodeCollector } from './collector.js';
 import type { JvmCall } from './jvm/calls.js';
 import type { JvmJwtCall } from './jvm/jwt.js';
+import type { JvmClass, JvmMethod } from './jvm/ast.js';
+import type { JvmProgram } from './jvm/values.js';
 
 /**
  * A framework plugin: everything apisec knows about one framework (or one library family that
@@ -444,6 +446,8 @@ export interface JvmRequestProvider {
   bound?: readonly string[];
   /** Parameter annotations that inject something else than request data (`AuthenticationPrincipal`, JAX-RS `Context`). */
   notBound?: readonly string[];
+  /** Parameter annotations that bind a path segment (`PathVariable`, JAX-RS `PathParam`). */
+  pathIds?: readonly string[];
   /** Parameter types the framework injects, which carry no client text themselves (`HttpServletResponse`, `Principal`, `Pageable`), as plain names. */
   injected?: readonly string[];
   /** Request objects, by type, whose reads return client data (`HttpServletRequest`), as plain names. */
@@ -507,7 +511,49 @@ export interface ObjectAccess {
  */
 export interface ObjectAccessProvider {
   languages: readonly SourceLanguage[];
-  accesses(ctx: CheckContext): ObjectAccess[];
+  accesses?(ctx: CheckContext): ObjectAccess[];
+  /**
+   * Objects a route's handler (or a method it hands the id to) loads by the path id, found by a JVM analysis
+   * of the handler's code: the check reports those of exposed routes that are not admin routes (anonymous
+   * ones as such), at the handler's method.
+   */
+  handlerAccesses?(ctx: CheckContext): HandlerObjectAccess[];
+  /** What the framework (or a data-access library) tells the Kotlin loads analysis (jvm/kotlin-loads.ts); joined across providers. */
+  kotlinLoads?: KotlinLoads;
+}
+
+/** An object a JVM handler loads by the path id it was given. */
+export interface HandlerObjectAccess {
+  source: SourceFile;
+  node: Node;
+  /** The call as written (`orderRepository.findById`). */
+  written: string;
+  model: string;
+  id: string;
+  write: boolean;
+  /** The route whose handler it is, when the inventory has it (the check reports only those). */
+  endpoint: Endpoint | undefined;
+}
+
+/**
+ * How a framework's or a data-access library's Kotlin code loads stored records and reads the caller, for the
+ * Kotlin loads analysis (src/collectors/code/jvm/kotlin-loads.ts). Names are plain unless said otherwise.
+ */
+export interface KotlinLoads {
+  /** Repository interfaces managing the entity their first type argument names (`JpaRepository<Order, Long>`), by super type. */
+  repositories?: readonly string[];
+  /** Methods that load (or delete) one record by the id given first, on a repository or a DAO class (`findById`, `deleteById`). */
+  lookups?: readonly string[];
+  /** Of those, the ones that delete. */
+  writes?: readonly string[];
+  /** DAO classes whose lookups load a record, by a super type pattern (Exposed's `Entity$`), as regular-expression sources. */
+  daoTypes?: readonly string[];
+  /** A query call whose condition compares a column to one of `names` and no owner column (Exposed's `Orders.select { Orders.id eq id }`): the model read, the call as written, and whether it writes. */
+  query?: (program: JvmProgram, call: JvmCall, names: ReadonlySet<string>, from: JvmMethod, owners: { owned: (cls: JvmClass) => boolean; column: (name: string) => boolean }) => { model: string; written: string; write: boolean } | undefined;
+  /** Code that reads the caller's identity (`SecurityContextHolder`, Ktor's `call.principal`), as regular-expression sources each standing alone. */
+  identity?: readonly string[];
+  /** Annotations that declare a method's access decision (`PreAuthorize`): the analysis does not follow the id into such a method. */
+  guards?: readonly string[];
 }
 
 /**

@@ -92,6 +92,9 @@ import { sinatraDebug } from './sinatra/debug.js';
 import { springDebugSettings } from './spring/debug.js';
 import { laravelObjectAccess } from './laravel/object-access.js';
 import { symfonyObjectAccess } from './symfony/object-access.js';
+import { springObjectAccess } from './spring/object-access.js';
+import { ktorObjectAccess } from './ktor/object-access.js';
+import { exposedLoads } from './jvm/exposed.js';
 import { railsCsrf } from './rails/csrf.js';
 import { springCsrf } from './spring/csrf.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
@@ -128,6 +131,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'js-uploads', bodyLimit: jsUploadLibraries },
   { id: 'js-basic-auth', basicAuth: jsBasicAuthLibraries },
   { id: 'jvm-servlet', jvmRequest: servletRequest },
+  { id: 'jvm-exposed', objectAccess: { languages: ['kotlin'], kotlinLoads: exposedLoads } },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -233,7 +237,9 @@ const jvmRequests: Record<string, JvmRequestProvider> = {
 
 /** Frameworks whose handlers load objects by a client's id in ways only the framework knows (its ORM, its argument binding). */
 const objectAccesses: Record<string, ObjectAccessProvider> = {
+  ktor: ktorObjectAccess,
   laravel: laravelObjectAccess,
+  spring: springObjectAccess,
   symfony: symfonyObjectAccess,
 };
 

@@ -13,5 +13,6 @@ export const jaxrsRequest: JvmRequestProvider = {
   annotatedOnly: METHODS,
   bound: ['QueryParam', 'PathParam', 'FormParam', 'HeaderParam', 'CookieParam', 'BeanParam'],
   notBound: ['Context'],
+  pathIds: ['PathParam'],
   injected: ['UriInfo', 'Request', 'Response', 'AsyncResponse', 'SecurityContext'],
 };

@@ -30,6 +30,9 @@ interface RequestTable {
   annotatedOnly: string[];
   bound: string[];
   notBound: string[];
+  pathIds: string[];
+  /** A source mentioning one of the path-id annotations. */
+  pathIdText: RegExp;
   /** Injected types that are not client data. */
   frameworkTypes: RegExp;
   requestTypes: RegExp;
@@ -56,6 +59,8 @@ export function requestTable(): RequestTable {
     annotatedOnly: all((provider) => provider.annotatedOnly),
     bound: all((provider) => provider.bound),
     notBound: all((provider) => provider.notBound),
+    pathIds: all((provider) => provider.pathIds),
+    pathIdText: new RegExp(`@(${names(all((provider) => provider.pathIds))})\\b`),
     frameworkTypes: new RegExp(`^(${names([...all((provider) => provider.injected), ...INJECTED])})$`),
     requestTypes: new RegExp(`^(${names(all((provider) => provider.requestTypes))})$`),
     requestReads: new RegExp(`^(${names(all((provider) => provider.requestReads))})$`),

@@ -9,6 +9,7 @@ export const micronautRequest: JvmRequestProvider = {
   controllers: ['Controller'],
   mappings: ['Get', 'Post', 'Put', 'Delete', 'Patch'],
   bound: ['QueryValue', 'PathVariable', 'Body', 'Header'],
+  pathIds: ['PathVariable'],
   requestTypes: ['HttpRequest'],
   requestReads: ['getBody', 'getHeaders', 'getCookies'],
 };

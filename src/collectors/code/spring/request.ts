@@ -11,6 +11,7 @@ export const springRequest: JvmRequestProvider = {
   mappings: ['RequestMapping', 'GetMapping', 'PostMapping', 'PutMapping', 'DeleteMapping', 'PatchMapping'],
   bound: ['RequestParam', 'PathVariable', 'RequestBody', 'RequestHeader', 'CookieValue', 'ModelAttribute', 'RequestPart', 'MatrixVariable'],
   notBound: ['AuthenticationPrincipal', 'CurrentUser', 'SessionAttribute', 'RequestAttribute', 'Value'],
+  pathIds: ['PathVariable'],
   injected: [
     'Model', 'ModelMap', 'ModelAndView', 'BindingResult', 'Errors', 'Principal', 'Authentication', 'Pageable', 'Sort', 'WebRequest', 'NativeWebRequest',
     'ServerWebExchange', 'ServerHttpRequest', 'ServerHttpResponse', 'UriComponentsBuilder', 'RedirectAttributes', 'SessionStatus', 'HttpHeaders', 'HttpEntity',

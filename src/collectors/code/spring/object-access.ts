@@ -1,6 +1,8 @@
 /**
- * BOLA in Spring (Java): a handler takes an object id from the path (`@PathVariable`, JAX-RS
- * `@PathParam`) and loads, changes or deletes that object through a Spring Data repository
+ * Spring's unchecked object loads, for bola-missing-ownership-check (the plugin's `objectAccess`).
+ *
+ * Java: a handler takes an object id from the path (the plugins' `jvmRequest.pathIds`: `@PathVariable`,
+ * JAX-RS `@PathParam`) and loads, changes or deletes that object through a Spring Data repository
  * (`repository.findById(id)`, `.getById`, `.getReferenceById`, `.getOne`, `.deleteById`) — in the
  * handler or in the service method it hands the id to — when the entity has an owner (a `user`,
  * `owner`, `tenant`, `account`… field or its id), and nothing on the way decides ownership:
@@ -15,30 +17,27 @@
  * `JdbcTemplate` statements count too when their SQL is written in the code, binds the path id, names
  * an owner column (`user_id`, `owner_id`, `tenant_id`…) outside its WHERE clause — so the rows are
  * owned — and has no owner column in the WHERE clause.
+ *
+ * Kotlin: a `@RestController` handler's `@PathVariable` id, followed by the Kotlin loads analysis
+ * (jvm/kotlin-loads.ts), which reads Spring Data repositories (`findById`, `findByIdOrNull`,
+ * `getReferenceById`, `deleteById`) through `kotlinLoads`; a handler (or its class) with
+ * `@PreAuthorize`/`@PostAuthorize`/`@Secured`, or that takes the caller (`@AuthenticationPrincipal`,
+ * `Principal`, `Authentication`, `Jwt`, `UserDetails`, `OAuth2User`), decides itself.
  */
 import type { Node } from 'web-tree-sitter';
-import type { InfraFile, SourceFile } from '../../engine/context.js';
-import type { Endpoint } from '../../model/types.js';
-import { descendants, field, hasAnnotation, named, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
-import { isHandler, sharedAnalysis, type JavaTaint } from '../../collectors/code/jvm/taint.js';
-import { bare, classAt, localValue, type JvmTracer } from '../../collectors/code/jvm/trace.js';
-import { firstHandlerIn } from '../../analysis/endpoints.js';
-
-export interface JavaObjectAccess {
-  source: SourceFile;
-  node: Node;
-  written: string;
-  model: string;
-  id: string;
-  write: boolean;
-  endpoint: Endpoint | undefined;
-}
+import type { CheckContext, InfraFile, SourceFile } from '../../../engine/context.js';
+import type { Endpoint } from '../../../model/types.js';
+import type { HandlerObjectAccess, KotlinLoads, ObjectAccessProvider } from '../plugin.js';
+import { descendants, field, hasAnnotation, named, type JvmClass, type JvmMethod } from '../jvm/ast.js';
+import { isHandler, requestTable, sharedAnalysis, type JavaTaint } from '../jvm/taint.js';
+import { bare, classAt, localValue, type JvmTracer } from '../jvm/trace.js';
+import { accessGuards, KotlinLoadScanner } from '../jvm/kotlin-loads.js';
+import { firstHandlerIn } from '../../../analysis/endpoints.js';
 
 const REPOSITORY = /\b(JpaRepository|CrudRepository|ListCrudRepository|PagingAndSortingRepository|ListPagingAndSortingRepository|MongoRepository|ReactiveCrudRepository|ReactiveMongoRepository|CoroutineCrudRepository|R2dbcRepository|Repository)\s*<\s*([A-Z]\w*)/;
 const LOOKUPS = /^(findById|getById|getReferenceById|getOne|deleteById|findOne)$/;
 const WRITES = /^(deleteById)$/;
 const OWNER_FIELD = /^(user|owner|tenant|account|customer|author|creator|createdBy|member|organization|organisation|org|team|workspace|merchant|patient)(Id|ID|Uuid)?$/;
-const PATH_PARAMS = ['PathVariable', 'PathParam'];
 const SECURITY_ANNOTATIONS = ['PreAuthorize', 'PostAuthorize', 'PostFilter', 'PreFilter', 'Secured', 'RolesAllowed'];
 const IDENTITY_PARAMS = ['AuthenticationPrincipal', 'CurrentUser', 'CurrentSecurityContext'];
 const IDENTITY_TYPES = /^(Principal|Authentication|Jwt|JwtAuthenticationToken|UserDetails|OAuth2User|OidcUser|UsernamePasswordAuthenticationToken|SecurityContext)$/;
@@ -136,14 +135,15 @@ interface Reach {
   chain: JvmMethod[];
 }
 
-export function javaObjectAccesses(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined, endpoints: readonly Endpoint[]): JavaObjectAccess[] {
-  if (!sources.some((source) => source.language === 'java' && /@(PathVariable|PathParam)\b/.test(source.text))) return [];
+function javaObjectAccesses(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined, endpoints: readonly Endpoint[]): HandlerObjectAccess[] {
+  const { pathIds, pathIdText } = requestTable();
+  if (!sources.some((source) => source.language === 'java' && pathIdText.test(source.text))) return [];
   if (!sources.some((source) => source.language === 'java' && (REPOSITORY.test(source.text) || /\bJdbcTemplate\b|\bJdbcOperations\b/.test(source.text)))) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
   const repos = repositories(tracer);
   let taint: JavaTaint | undefined;
-  const out: JavaObjectAccess[] = [];
+  const out: HandlerObjectAccess[] = [];
   const reported = new Set<string>();
 
   /** Whether `arg` is one of the id names (directly, through a cast, `String.valueOf`, `Long.parseLong` or a local copy). */
@@ -167,7 +167,7 @@ export function javaObjectAccesses(sources: readonly SourceFile[], infra: readon
     for (const cls of file.classes) {
       for (const handler of cls.methods) {
         if (!isHandler(handler) || !handler.body) continue;
-        const ids = handler.parameters.filter((param) => hasAnnotation(param.annotations, ...PATH_PARAMS));
+        const ids = handler.parameters.filter((param) => hasAnnotation(param.annotations, ...pathIds));
         if (ids.length === 0) continue;
         if (annotated(handler) || readsIdentity(handler)) continue;
         const start = handler.node.startPosition.row + 1;
@@ -236,3 +236,44 @@ export function javaObjectAccesses(sources: readonly SourceFile[], infra: readon
   return out;
 }
 
+
+/** The Kotlin controllers' `@PathVariable` ids, followed by the Kotlin loads analysis. */
+function kotlinObjectAccesses(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined, endpoints: readonly Endpoint[]): HandlerObjectAccess[] {
+  if (!sources.some((source) => source.language === 'kotlin' && /@PathVariable\b/.test(source.text))) return [];
+  const program = sharedAnalysis(sources, infra).tracer.program;
+  const scanner = new KotlinLoadScanner(program, sources);
+  const guards = accessGuards();
+  for (const file of program.files) {
+    if (file.language !== 'kotlin' || /(^|\/)src\/test\//.test(file.source.file)) continue;
+    for (const cls of file.classes) {
+      for (const handler of cls.methods) {
+        if (!isHandler(handler) || !handler.body) continue;
+        if ([handler.annotations, cls.annotations].some((list) => hasAnnotation(list, ...guards))) continue;
+        if (handler.parameters.some((param) => hasAnnotation(param.annotations, 'AuthenticationPrincipal', 'CurrentUser') || /^(Principal|Authentication|Jwt|UserDetails|OAuth2User)$/.test(param.type))) continue;
+        const ids = new Set(handler.parameters.filter((param) => hasAnnotation(param.annotations, 'PathVariable')).map((param) => param.name));
+        if (ids.size === 0) continue;
+        const start = handler.node.startPosition.row + 1;
+        const end = handler.node.endPosition.row + 1;
+        const endpoint = firstHandlerIn(endpoints, file.source.file, start, end);
+        if (endpoint?.authorization?.functionLevel === 'present') continue;
+        scanner.scan(handler.body, ids, handler, endpoint, 0);
+      }
+    }
+  }
+  return scanner.out;
+}
+
+/** What Spring tells the Kotlin loads analysis: Spring Data repositories, Spring Security's caller and method annotations. */
+const springKotlinLoads: KotlinLoads = {
+  repositories: ['JpaRepository', 'CrudRepository', 'ListCrudRepository', 'PagingAndSortingRepository', 'MongoRepository', 'ReactiveCrudRepository', 'ReactiveMongoRepository', 'CoroutineCrudRepository', 'R2dbcRepository'],
+  lookups: ['findById', 'findByIdOrNull', 'getById', 'getReferenceById', 'getOne', 'deleteById'],
+  writes: ['deleteById'],
+  identity: ['\\bSecurityContextHolder\\b'],
+  guards: ['PreAuthorize', 'PostAuthorize', 'PostFilter', 'Secured', 'RolesAllowed'],
+};
+
+export const springObjectAccess: ObjectAccessProvider = {
+  languages: ['java', 'kotlin'],
+  handlerAccesses: (ctx: CheckContext) => [...javaObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints), ...kotlinObjectAccesses(ctx.sources, ctx.infra, ctx.inventory.endpoints)],
+  kotlinLoads: springKotlinLoads,
+};
