@@ -13,7 +13,8 @@ import defineCheck from '../define-check.js';
 import { goErrorLeaks } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { csharpErrorLeaks } from './csharp.js';
-import { javaErrorLeaks, springErrorSettings } from './java.js';
+import { javaErrorLeaks } from './java.js';
+import { errorDetailsProviders } from '../../collectors/code/plugins.js';
 import { kotlinErrorLeaks } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { descendantsOf, parentOf } from '../../parsing/tree-index.js';
@@ -246,8 +247,9 @@ export default defineCheck({
     stack: '`{{expression}}` sends the stack trace of `{{name}}` to the client.',
     db: '`{{expression}}` sends database error details of `{{name}}` to the client.',
     message: '`{{expression}}` sends the message of an unexpected exception (`{{name}}`) to the client.',
-    springSetting: '`{{line}}` puts exception messages in every error response of the Spring application.',
-  },
+    // The frameworks' error-response settings (src/collectors/code/<framework>/error-details.ts).
+    ...(Object.assign({}, ...errorDetailsProviders().map((provider) => provider.messages)) as Record<string, string>),
+  } as Record<string, string>,
   run(ctx, report) {
     for (const source of ctx.sources) {
       for (const leak of csharpErrorLeaks(source)) report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...siteOf(ctx, source, leak.node) });
@@ -260,8 +262,11 @@ export default defineCheck({
         report({ messageId: leak.leak, data: { expression: leak.expression, name: leak.name }, ...site });
       }
     }
-    for (const setting of springErrorSettings(ctx)) {
-      report({ messageId: 'springSetting', data: { line: setting.text }, location: setting.location, evidence: { snippet: setting.text } });
+    for (const provider of errorDetailsProviders()) {
+      for (const setting of provider.settings(ctx)) {
+        const where = 'location' in setting ? { location: setting.location, evidence: { snippet: setting.snippet } } : siteOf(ctx, setting.source, setting.node, setting.snippet);
+        report({ messageId: setting.messageId, ...(setting.data ? { data: setting.data } : {}), ...where });
+      }
     }
     for (const source of ctx.sources) {
       for (const leak of [...javaErrorLeaks(source), ...kotlinErrorLeaks(source)]) {

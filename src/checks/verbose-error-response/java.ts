@@ -1,15 +1,12 @@
 /**
  * Spring applications that send exception details to the caller: an `@ExceptionHandler` for
  * `Exception`, `RuntimeException` or `Throwable` (so for every unexpected failure, database errors
- * with their SQL included) whose response carries `e.getMessage()`, `e.toString()` or the stack trace;
- * and Spring Boot's `server.error.include-message=always` / `include-exception=true` in the
- * configuration the application runs with by default (`include-stacktrace` is debug-mode-enabled's).
+ * with their SQL included) whose response carries `e.getMessage()`, `e.toString()` or the stack trace.
+ * Spring Boot's error-response settings are the plugin's `errorDetails` (spring/error-details.ts).
  */
 import type { Node } from 'web-tree-sitter';
-import type { CheckContext, SourceFile } from '../../engine/context.js';
-import type { Location } from '../../model/types.js';
+import type { SourceFile } from '../../engine/context.js';
 import { annotation, descendants, field, jvmFile, named, simpleName } from '../../collectors/code/jvm/ast.js';
-import { JvmConfig } from '../../collectors/code/jvm/config.js';
 
 export interface JavaErrorLeak {
   source: SourceFile;
@@ -17,11 +14,6 @@ export interface JavaErrorLeak {
   leak: 'message' | 'stack';
   expression: string;
   name: string;
-}
-
-export interface SpringErrorSetting {
-  location: Location;
-  text: string;
 }
 
 const BROAD = /^(Exception|RuntimeException|Throwable|Error)$/;
@@ -61,22 +53,6 @@ export function javaErrorLeaks(source: SourceFile): JavaErrorLeak[] {
         out.push({ source, node: call, leak, expression: call.text, name: types.join(', ') });
         break;
       }
-    }
-  }
-  return out;
-}
-
-export function springErrorSettings(ctx: CheckContext): SpringErrorSetting[] {
-  const out: SpringErrorSetting[] = [];
-  const seen = new Set<string>();
-  for (const [, properties] of new JvmConfig(ctx.infra).modules()) {
-    for (const [key, pattern] of [['server.error.include-message', /^always$/i], ['server.error.include-exception', /^true$/i]] as const) {
-      const set = properties.get(key);
-      if (!set || !pattern.test(set.value.trim())) continue;
-      const where = `${set.where.file}:${set.where.line}`;
-      if (seen.has(where)) continue;
-      seen.add(where);
-      out.push({ location: set.where, text: `${key}=${set.value.trim()}` });
     }
   }
   return out;

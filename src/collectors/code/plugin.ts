@@ -46,6 +46,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `csrf`: the routes that keep a cookie session while the framework's CSRF protection is off for them.
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
  * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
+ * - `errorDetails`: the framework's settings that put exception details in every error response.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -72,6 +73,7 @@ export interface FrameworkPlugin {
   csrf?: CsrfProvider;
   passwordHashing?: PasswordHashingProvider;
   tokenValidation?: TokenValidationProvider;
+  errorDetails?: ErrorDetailsProvider;
   jvmRequest?: JvmRequestProvider;
 }
 
@@ -611,6 +613,17 @@ export interface DebugModeProvider {
    * file: Spring Boot's properties, a committed `.env`) or a node (Rails' environment files, ASP.NET Core's developer pages).
    */
   settings?(ctx: CheckContext): FrameworkFinding[];
+}
+
+/**
+ * A framework's settings that put exception details in every error response (Spring Boot's
+ * `server.error.include-message=always`), as findings with the provider's messages, for verbose-error-response;
+ * the exception handlers written in code are the check's.
+ */
+export interface ErrorDetailsProvider {
+  /** Message templates of the provider's findings, by id (each a sentence, ids unique across providers). */
+  messages: Readonly<Record<string, string>>;
+  settings(ctx: CheckContext): FrameworkFinding[];
 }
 
 /**

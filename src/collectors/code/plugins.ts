@@ -100,6 +100,8 @@ import { springCsrf } from './spring/csrf.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
+import { springErrorDetails } from './spring/error-details.js';
+import type { ErrorDetailsProvider } from './plugin.js';
 import type { JvmTokenDecoders } from './plugin.js';
 import type { JvmRequestProvider } from './plugin.js';
 import { servletRequest } from './jvm/servlet.js';
@@ -275,6 +277,11 @@ const tokenValidations: Record<string, TokenValidationProvider> = {
   spring: springTokenValidation,
 };
 
+/** Frameworks whose settings put exception details in every error response. */
+const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
+  spring: springErrorDetails,
+};
+
 /** Frameworks that bound request bodies or receive uploads in their own way (parsers, settings, upload objects). */
 const bodyLimits: Record<string, BodyLimitProvider> = {
   django: djangoBodyLimit,
@@ -315,6 +322,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const csrf = csrfs[entry.id];
     const passwordHashing = passwordHashings[entry.id];
     const tokenValidation = tokenValidations[entry.id];
+    const errorDetails = errorDetailsByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
       id: entry.id,
@@ -335,6 +343,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(csrf ? { csrf } : {}),
       ...(passwordHashing ? { passwordHashing } : {}),
       ...(tokenValidation ? { tokenValidation } : {}),
+      ...(errorDetails ? { errorDetails } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
   }),
@@ -475,6 +484,14 @@ let jvmRequestList: JvmRequestProvider[] | undefined;
 export function jvmRequestProviders(): readonly JvmRequestProvider[] {
   jvmRequestList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmRequest ? [plugin.jvmRequest] : [])))];
   return jvmRequestList;
+}
+
+let errorDetailsList: ErrorDetailsProvider[] | undefined;
+
+/** Every distinct error-details provider, in registry order. */
+export function errorDetailsProviders(): readonly ErrorDetailsProvider[] {
+  errorDetailsList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.errorDetails ? [plugin.errorDetails] : [])))];
+  return errorDetailsList;
 }
 
 let bodyLimitList: BodyLimitProvider[] | undefined;
