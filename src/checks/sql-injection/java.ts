@@ -11,7 +11,7 @@ import type { InfraFile, SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
 import { descendants, field, named, type JvmAnnotation, type JvmMethod } from '../../collectors/code/jvm/ast.js';
 import { classAt } from '../../collectors/code/jvm/trace.js';
-import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 
 export interface JavaSqlHit {
   source?: SourceFile;
@@ -81,7 +81,8 @@ export function javaSqlInjections(sources: readonly SourceFile[], infra: readonl
   const mappers = (infra ?? []).filter((file) => file.kind === 'mybatis-mapper' && file.text.includes('${') && /<mapper\b/.test(file.text));
   const candidates = java.filter((source) => /\b(JdbcTemplate|JdbcOperations|JdbcClient|EntityManager|Session|Statement|Connection)\b/.test(source.text) || (source.text.includes('${') && /@(Select|Update|Delete|Insert)\b/.test(source.text)));
   if (candidates.length === 0 && mappers.length === 0) return [];
-  if (!java.some((source) => /@(RestController|Controller|Path|RequestMapping)\b/.test(source.text))) return [];
+  const { controllerText } = requestTable();
+  if (!java.some((source) => controllerText.test(source.text))) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
   const taint = analysis.taint();
