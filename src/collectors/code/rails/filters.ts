@@ -509,7 +509,10 @@ export class RailsFilters {
       if (node.type === 'element_reference') {
         const object = field(node, 'object')?.text ?? '';
         const key = node.namedChildren[1]?.text ?? '';
-        if (object === 'session' || /^cookies(\.(signed|encrypted|permanent\.signed|permanent\.encrypted))?$/.test(object) || object === 'request.headers' || (object === 'params' && /token|api_key|apikey|secret/i.test(key))) state.found = true;
+        // A purpose token a mail carried (`User.find_by_token_for(:password_reset, params[:token])`, `find_signed`) opens one
+        // flow (a reset, a confirmation); it is not a credential the caller signs in with.
+        const purpose = object === 'params' && /^find_(?:by_token_for|signed)!?$/.test((node.parent?.type === 'argument_list' && node.parent.parent ? callName(node.parent.parent) : undefined) ?? '');
+        if (object === 'session' || /^cookies(\.(signed|encrypted|permanent\.signed|permanent\.encrypted))?$/.test(object) || object === 'request.headers' || (object === 'params' && !purpose && /token|api_key|apikey|secret/i.test(key))) state.found = true;
         return !state.found;
       }
       if (node.type === 'call' && /^request\.(authorization|headers)$/.test(`${field(node, 'receiver')?.text ?? ''}.${callName(node) ?? ''}`)) state.found = true;
