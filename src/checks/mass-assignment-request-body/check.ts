@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { allowsExtra, findModel, lastSegment, modelDefinitions, PRIVILEGED, type ModelDefinition } from '../../analysis/code-authz.js';
-import { type CallSite, enclosingFunction, factsOf, nodesOfType, snippetOf, stringValue } from '../../analysis/code.js';
+import { type CallSite, enclosingFunction, factsOf, snippetOf, stringValue } from '../../analysis/code.js';
 import { bodySchemaAt } from '../../analysis/validation.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
@@ -15,11 +15,47 @@ import { goSite } from '../../analysis/go-taint.js';
 import { phpMassAssignments } from './php.js';
 import { rubyMassAssignments } from './ruby.js';
 import { parentOf } from '../../parsing/tree-index.js';
+import { dataAccessProviders, requestSourceProviders, serializerProviders } from '../../collectors/code/plugins.js';
+import type { Family } from '../../analysis/transport/model.js';
 
-const PY_BODY = /^(await\s+)?request\.(json|get_json\(\S*\)|data|POST|form|json\(\))$|^request\.get_json\(.*\)$/;
-const JS_BODY = /^(await\s+)?(req|request|ctx\.request|ctx)\.(body|json\(\))$/;
-const JS_SINKS = /^(create|update|insert|insertOne|save|upsert|findByIdAndUpdate|findOneAndUpdate|updateOne|updateMany|replaceOne|set|merge|build|bulkCreate|createQueryBuilder)$/;
-const PY_SINKS = /^(create|update|get_or_create|update_or_create|bulk_create|insert|values)$/;
+/** The generic request body of a JS handler (`req.body`, the Fetch API's `await request.json()`); the frameworks' own in their `request` sections. */
+const JS_BODY = String.raw`(await\s+)?(req|request)\.(body|json\(\))`;
+/** Writes every data library has (`Model.create(body)`, `.update(body)`, `.insert(body)`); the libraries' own in their `dataAccess` sections. */
+const GENERIC_WRITES = ['create', 'update', 'insert'];
+
+interface Catalogue {
+  /** Expressions that are the whole request body, by language family. */
+  body: Record<Family, RegExp>;
+  /** Methods that write every key of an object argument into a record, by language family. */
+  sinks: Record<Family, Set<string>>;
+  dataKeys: Set<string>;
+  modelReceivers: RegExp[];
+  modelAccessors: RegExp[];
+  /** A Python call chain that queries stored records, whose `update(values)` writes every key. */
+  query: RegExp;
+}
+
+let catalogue: Catalogue | undefined;
+
+/** The frameworks' request bodies and the data libraries' writes, joined once. */
+function known(): Catalogue {
+  if (catalogue) return catalogue;
+  const bodies = (family: Family, generic: string[]): RegExp => {
+    const sources = [...generic, ...requestSourceProviders().flatMap((provider) => (provider.family === family ? (provider.bodies ?? []) : []))];
+    return new RegExp(`^(?:${sources.join('|')})$`);
+  };
+  const data = dataAccessProviders();
+  const sinks = (family: Family): Set<string> => new Set([...GENERIC_WRITES, ...data.flatMap((provider) => provider.fieldWrites?.[family] ?? [])]);
+  catalogue = {
+    body: { python: bodies('python', []), js: bodies('js', [JS_BODY]) },
+    sinks: { python: sinks('python'), js: sinks('js') },
+    dataKeys: new Set(data.flatMap((provider) => provider.dataKeys ?? [])),
+    modelReceivers: data.flatMap((provider) => provider.modelReceivers ?? []),
+    modelAccessors: data.flatMap((provider) => provider.modelAccessors ?? []),
+    query: new RegExp([...data.flatMap((provider) => provider.queries ?? []), '__dict__'].join('|')),
+  };
+  return catalogue;
+}
 const NOT_MODELS = /^(Error|Date|Map|Set|URL|Response|NextResponse|Request|Headers|HTTPException|JSONResponse|Promise|Buffer|RegExp|URLSearchParams|FormData|Blob|Object|Array|String|Number|Boolean|dict|list|set|tuple|Decimal)$/;
 
 interface BodyOrigin {
@@ -53,7 +89,7 @@ function bodyOrigin(ctx: CheckContext, source: SourceFile, node: Node | null | u
     const inner = bodyOrigin(ctx, source, node.namedChildren[0], depth + 1);
     return inner && { ...inner, written };
   }
-  if (py ? PY_BODY.test(written) : JS_BODY.test(written)) return { kind: 'raw', written };
+  if (known().body[py ? 'python' : 'js'].test(written)) return { kind: 'raw', written };
   if (node.type === 'object') {
     for (const child of node.namedChildren) {
       const origin = child?.type === 'spread_element' ? bodyOrigin(ctx, source, child.namedChildren[0], depth + 1) : undefined;
@@ -105,10 +141,12 @@ function modelName(call: CallSite): string | undefined {
   const fn = call.node.childForFieldName(call.isNew ? 'constructor' : 'function');
   if (fn?.type === 'identifier') return fn.text;
   const receiver = fn?.childForFieldName('object')?.text ?? '';
-  const prisma = /prisma\.(\w+)$/.exec(receiver);
-  if (prisma?.[1]) return prisma[1];
-  const objects = /^(\w+)\.objects\b/.exec(receiver) ?? /query\(\s*(\w+)/.exec(receiver) ?? /^([A-Z]\w*)$/.exec(receiver);
-  if (objects?.[1]) return objects[1];
+  for (const pattern of known().modelReceivers) {
+    const model = pattern.exec(receiver)?.[1];
+    if (model) return model;
+  }
+  const capitalised = /^([A-Z]\w*)$/.exec(receiver)?.[1];
+  if (capitalised) return capitalised;
   const table = stringValue(call.args[0]);
   return table && /^\w+$/.test(table) ? table : undefined;
 }
@@ -176,11 +214,11 @@ export default defineCheck({
             }
           }
           const constructor = /^[A-Z]\w*$/.test(lastSegment(call.written)) && !NOT_MODELS.test(lastSegment(call.written));
-          if (!origin && method === 'update' && first && /\bquery\(|\.filter|objects|__dict__/.test(call.written)) {
+          if (!origin && method === 'update' && first && known().query.test(call.written)) {
             origin = bodyOrigin(ctx, source, first);
             body = first;
           }
-          if (origin && body && (constructor || PY_SINKS.test(method))) {
+          if (origin && body && (constructor || known().sinks.python.has(method))) {
             const name = constructor ? lastSegment(call.written) : modelName(call);
             if (origin.schema && allowsExtra(origin.schema)) {
               report({ messageId: 'extra', data: { call: `${call.written}(…)`, body: origin.written, schema: origin.schema.name, model: name ? `\`${name}\`` : 'the record' }, ...at(ctx, source, call.node), confidence: 'high' });
@@ -213,10 +251,10 @@ export default defineCheck({
           continue;
         }
         const isModelConstructor = call.isNew && /^[A-Z]\w*$/.test(call.written) && !NOT_MODELS.test(call.written) && findModel(ctx, call.written) !== undefined;
-        if (!isModelConstructor && (!JS_SINKS.test(method) || !/[.]/.test(call.written) || /^(Object|Reflect|Map|Set|res|reply|ctx|cache|redis|router|app|hash|crypto|map|headers|searchParams|params)\b/.test(call.written))) continue;
+        if (!isModelConstructor && (!known().sinks.js.has(method) || !/[.]/.test(call.written) || /^(Object|Reflect|Map|Set|res|reply|ctx|cache|redis|router|app|hash|crypto|map|headers|searchParams|params)\b/.test(call.written))) continue;
         let origin: BodyOrigin | undefined;
         for (const arg of call.args) {
-          origin = spreadOrigin(ctx, source, arg) ?? spreadOrigin(ctx, source, prismaData(arg));
+          origin = spreadOrigin(ctx, source, arg) ?? spreadOrigin(ctx, source, writtenData(arg));
           if (origin) break;
         }
         if (!origin) continue;
@@ -227,7 +265,11 @@ export default defineCheck({
         if (!privileged) continue;
         report({ messageId: 'bind', data: { call: `${call.written}(…)`, body: origin.written, model: name ? `\`${name}\`` : 'the record', fields: privileged.fields }, ...at(ctx, source, call.node), confidence: privileged.confidence });
       }
-      if (py) reportSerializers(ctx, source, report);
+      for (const provider of serializerProviders()) {
+        for (const found of provider.writable?.(ctx, source) ?? []) {
+          if ('node' in found) report({ messageId: found.messageId as 'serializer', ...(found.data ? { data: found.data } : {}), ...at(ctx, found.source, found.node), confidence: found.confidence });
+        }
+      }
     }
     for (const hit of rubyMassAssignments(ctx.sources)) {
       const call = hit.node.text.split('\n')[0] ?? '';
@@ -252,10 +294,11 @@ export default defineCheck({
   },
 });
 
-function prismaData(arg: Node): Node | undefined {
+/** The object a data library's write takes its fields from: Prisma's `{ where, data: {...} }`. */
+function writtenData(arg: Node): Node | undefined {
   if (arg.type !== 'object') return undefined;
   for (const child of arg.namedChildren) {
-    if (child?.type === 'pair' && /^(data|update|create)$/.test(child.childForFieldName('key')?.text ?? '')) return child.childForFieldName('value') ?? undefined;
+    if (child?.type === 'pair' && known().dataKeys.has(child.childForFieldName('key')?.text ?? '')) return child.childForFieldName('value') ?? undefined;
   }
   return undefined;
 }
@@ -269,63 +312,11 @@ function ancestor(node: Node, type: string): Node | undefined {
 function modelOfVariable(source: SourceFile, node: Node | undefined): string | undefined {
   if (node?.type !== 'identifier') return undefined;
   const bound = bindingsFor(source, node).at(-1)?.value.text ?? '';
-  return /\b([A-Z]\w*)\b/.exec(bound)?.[1] ?? /prisma\.(\w+)\./.exec(bound)?.[1];
-}
-
-type Reporter = Parameters<Parameters<typeof defineCheck<'bind' | 'assign' | 'serializer' | 'extra'>>[0]['run']>[1];
-
-const writtenCache = new WeakMap<CheckContext, Set<string>>();
-
-/**
- * Serializers some view writes through: `serializer_class` on a writable DRF view, or
- * `XSerializer(data=...)`. Computed once per audit. Text patterns, because the views that use a
- * serializer can live in any file and only their names matter here.
- */
-function writtenSerializers(ctx: CheckContext): Set<string> {
-  let written = writtenCache.get(ctx);
-  if (written) return written;
-  written = new Set<string>();
-  for (const other of ctx.sources) {
-    if (!isPython(other)) continue;
-    for (const match of other.text.matchAll(/serializer_class\s*=\s*(\w+)/g)) {
-      const view = other.text.slice(Math.max(0, other.text.lastIndexOf('class ', match.index)), match.index);
-      if (/ModelViewSet|CreateAPIView|UpdateAPIView|ListCreateAPIView|RetrieveUpdate\w*APIView|CreateModelMixin|UpdateModelMixin/.test(view) && match[1]) written.add(match[1]);
-    }
-    for (const match of other.text.matchAll(/\b(\w+Serializer)\(\s*(?:\w+\s*,\s*)?data\s*=/g)) if (match[1]) written.add(match[1]);
+  const capitalised = /\b([A-Z]\w*)\b/.exec(bound)?.[1];
+  if (capitalised) return capitalised;
+  for (const pattern of known().modelAccessors) {
+    const model = pattern.exec(bound)?.[1];
+    if (model) return model;
   }
-  writtenCache.set(ctx, written);
-  return written;
-}
-
-/** DRF `ModelSerializer` with `fields = "__all__"` (or an `exclude` denylist) used for writes. */
-function reportSerializers(ctx: CheckContext, source: SourceFile, report: Reporter): void {
-  const written = writtenSerializers(ctx);
-  if (!source.text.includes('ModelSerializer')) return;
-  for (const cls of nodesOfType(source, 'class_definition')) {
-    const name = cls.childForFieldName('name')?.text;
-    if (!name || !written.has(name) || !/ModelSerializer/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
-    const meta = cls.childForFieldName('body')?.namedChildren.find((child) => child?.type === 'class_definition' && child.childForFieldName('name')?.text === 'Meta');
-    const body = meta?.childForFieldName('body');
-    if (!body) continue;
-    const statements = body.namedChildren.filter((child): child is Node => child !== null);
-    const setting = statements.find((child) => /^(fields\s*=\s*["']__all__["']|exclude\s*=)/.test(child.text));
-    if (!setting) continue;
-    const modelName = /model\s*=\s*(\w+)/.exec(body.text)?.[1];
-    const readOnly = /read_only_fields\s*=\s*[([]([^)\]]*)/.exec(body.text)?.[1] ?? '';
-    const excluded = /exclude\s*=\s*[([]([^)\]]*)/.exec(body.text)?.[1] ?? '';
-    const model = findModel(ctx, modelName);
-    const privileged = model?.fields.filter((field) => PRIVILEGED.test(field) && !readOnly.includes(`"${field}"`) && !readOnly.includes(`'${field}'`) && !excluded.includes(`"${field}"`) && !excluded.includes(`'${field}'`));
-    if (model && privileged?.length === 0) continue;
-    report({
-      messageId: 'serializer',
-      data: {
-        serializer: name,
-        setting: snippetOf(setting, 60),
-        model: modelName ?? 'the model',
-        fields: privileged ? privileged.map((field) => `\`${field}\``).join(', ') : 'privileged fields such as `role` or `owner` (the model is not visible here)',
-      },
-      ...at(ctx, source, setting),
-      confidence: model ? 'high' : 'medium',
-    });
-  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
-import type { Endpoint, Location, Severity } from '../../model/types.js';
+import type { Confidence, Endpoint, Location, Severity } from '../../model/types.js';
 import type { SourceLanguage } from '../../parsing/languages.js';
 import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
 import type { AppEntry, CorsPolicy, Family, HeaderWrite, SecurityHeader } from '../../analysis/transport/model.js';
@@ -44,6 +44,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `objectAccess`: the stored objects the framework's handlers load by an id the client chose with no
  *   ownership check (its ORM's lookups, route-model binding, argument resolvers), for bola-missing-ownership-check.
  * - `csrf`: the routes that keep a cookie session while the framework's CSRF protection is off for them.
+ * - `serializers`: the framework's model serializers that take every field of a request for a write or expose a model's secrets (DRF's).
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
  * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
  * - `errorDetails`: the framework's settings that put exception details in every error response.
@@ -71,6 +72,7 @@ export interface FrameworkPlugin {
   basicAuth?: BasicAuthProvider;
   objectAccess?: ObjectAccessProvider;
   csrf?: CsrfProvider;
+  serializers?: SerializerProvider;
   passwordHashing?: PasswordHashingProvider;
   tokenValidation?: TokenValidationProvider;
   errorDetails?: ErrorDetailsProvider;
@@ -383,6 +385,14 @@ export interface DataAccessProvider {
   listings?: readonly RegExp[];
   /** Models the library declares in a non-Python file (`mongoose.model('Post', schema)`, `sequelize.define('Post', {…})`), in source order. */
   models?: (source: SourceFile) => ModelDeclaration[];
+  /** Methods (plain names), by language family, that write every key of an object argument into a record, beyond the generic `create`/`update`/`insert` (`bulkCreate`, `get_or_create`), for mass-assignment-request-body. */
+  fieldWrites?: Partial<Record<Family, readonly string[]>>;
+  /** Keys of a write's object argument that hold the fields written (Prisma's `data`, `create`, `update`). */
+  dataKeys?: readonly string[];
+  /** Patterns whose first group names the model a write's receiver is (`prisma.post`, `Post.objects`, `session.query(Post)`), tried in registry order. */
+  modelReceivers?: readonly RegExp[];
+  /** Patterns (regular-expression sources, each standing alone) that mark a Python call chain as a query over stored records, whose `update(values)` writes every key of `values` (`Post.objects.filter(…)`, `session.query(Post)`). */
+  queries?: readonly string[];
 }
 
 /**
@@ -428,6 +438,8 @@ export interface RequestSourceProvider {
   modules?: readonly string[];
   /** The `query` of these bases holds only strings when `flat` holds (Koa's `querystring` parser unless the app swaps in koa-qs). */
   flatQuery?: { bases: readonly string[]; flat: (ctx: CheckContext) => boolean };
+  /** Expressions that are the whole request body in a handler (`request.get_json()`, `ctx.request.body`), as regular-expression sources each standing alone, matched against the whole expression with its spaces collapsed (an optional `await` written in), for mass-assignment-request-body. */
+  bodies?: readonly string[];
 }
 
 /**
@@ -578,6 +590,18 @@ export interface CsrfProvider {
   /** Message templates of the provider's findings, by id (each a sentence, ids unique across providers). */
   messages: Readonly<Record<string, string>>;
   gaps(ctx: CheckContext): FrameworkFinding[];
+}
+
+/**
+ * A framework's model serializers (DRF's `ModelSerializer`), as findings with the checks' messages (`serializer`)
+ * and the confidence each has (`high` when the model is visible); the checks read request bodies bound to models
+ * and loaded records sent back themselves.
+ */
+export interface SerializerProvider {
+  /** Serializers a writable view writes through that take every field (`fields = "__all__"`, an `exclude` denylist), in one source, for mass-assignment-request-body. */
+  writable?(ctx: CheckContext, source: SourceFile): (FrameworkFinding & { confidence: Confidence })[];
+  /** Serializers of every field of a model with secret fields not write-only, in one source, for excessive-data-exposure. */
+  exposing?(ctx: CheckContext, source: SourceFile): (FrameworkFinding & { confidence: Confidence })[];
 }
 
 /** A debug switch a framework's code turns on: where to report it, and the message (the check's or the provider's own). */

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -97,6 +97,7 @@ import { ktorObjectAccess } from './ktor/object-access.js';
 import { exposedLoads } from './jvm/exposed.js';
 import { railsCsrf } from './rails/csrf.js';
 import { springCsrf } from './spring/csrf.js';
+import { djangoSerializers } from './django/serializers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
@@ -251,6 +252,11 @@ const csrfs: Record<string, CsrfProvider> = {
   spring: springCsrf,
 };
 
+/** Frameworks with model serializers (the fields a write takes, the fields a response sends). */
+const serializerSections: Record<string, SerializerProvider> = {
+  django: djangoSerializers,
+};
+
 /** Frameworks with debug switches the code can turn on (settings, app options, development error handlers, profilers). */
 const debugs: Record<string, DebugModeProvider> = {
   aspnetcore: aspnetcoreDebug,
@@ -320,6 +326,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const basicAuth = basicAuths[entry.id];
     const objectAccess = objectAccesses[entry.id];
     const csrf = csrfs[entry.id];
+    const serializers = serializerSections[entry.id];
     const passwordHashing = passwordHashings[entry.id];
     const tokenValidation = tokenValidations[entry.id];
     const errorDetails = errorDetailsByFramework[entry.id];
@@ -341,6 +348,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(basicAuth ? { basicAuth } : {}),
       ...(objectAccess ? { objectAccess } : {}),
       ...(csrf ? { csrf } : {}),
+      ...(serializers ? { serializers } : {}),
       ...(passwordHashing ? { passwordHashing } : {}),
       ...(tokenValidation ? { tokenValidation } : {}),
       ...(errorDetails ? { errorDetails } : {}),
@@ -444,6 +452,14 @@ let csrfList: CsrfProvider[] | undefined;
 export function csrfProviders(): readonly CsrfProvider[] {
   csrfList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.csrf ? [plugin.csrf] : [])))];
   return csrfList;
+}
+
+let serializerList: SerializerProvider[] | undefined;
+
+/** Every distinct serializer provider, in registry order. */
+export function serializerProviders(): readonly SerializerProvider[] {
+  serializerList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.serializers ? [plugin.serializers] : [])))];
+  return serializerList;
 }
 
 let debugList: DebugModeProvider[] | undefined;

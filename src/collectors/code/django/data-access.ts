@@ -1,9 +1,12 @@
 import type { DataAccessProvider } from '../plugin.js';
 
-/** Django's ORM: a model's `objects` manager (`Post.objects.get(pk=…)`) and the shortcuts `get_object_or_404`, `get_list_or_404`. */
+/** Django's ORM: a model's `objects` manager (`Post.objects.get(pk=…)`, `Post.objects.filter(…).update(**fields)`, `get_or_create`, `bulk_create`) and the shortcuts `get_object_or_404`, `get_list_or_404`. */
 export const djangoDataAccess: DataAccessProvider = {
   receivers: ['objects'],
   managers: ['objects'],
   lookups: ['get_object_or_404', 'get_list_or_404'],
   singleResults: ['get_object_or_404'],
+  fieldWrites: { python: ['get_or_create', 'update_or_create', 'bulk_create'] },
+  modelReceivers: [/^(\w+)\.objects\b/],
+  queries: [String.raw`\.filter`, 'objects'],
 };

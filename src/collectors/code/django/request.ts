@@ -6,4 +6,5 @@ export const djangoRequest: RequestSourceProvider = {
   bases: ['self.request'],
   attributes: { GET: true, POST: true, COOKIES: true, FILES: true, META: true, body: true, data: false, query_params: true },
   modules: ['django'],
+  bodies: [String.raw`(await\s+)?request\.(data|POST)`],
 };

@@ -5,4 +5,5 @@ export const fastapiRequest: RequestSourceProvider = {
   family: 'python',
   attributes: { query_params: true, path_params: true, body: true },
   modules: ['starlette', 'fastapi'],
+  bodies: [String.raw`(await\s+)?request\.json\(\)`],
 };

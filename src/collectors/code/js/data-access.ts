@@ -92,4 +92,7 @@ export const jsDataAccess: DataAccessProvider = {
     /\bgetRepository\(\s*([A-Z]\w*)\s*\)\.(?:find|findBy|findAndCount)\(/,
   ],
   models,
+  fieldWrites: { js: ['insertOne', 'upsert', 'findByIdAndUpdate', 'findOneAndUpdate', 'updateOne', 'updateMany', 'replaceOne', 'set', 'merge', 'build', 'bulkCreate', 'createQueryBuilder', 'save'] },
+  dataKeys: ['data', 'update', 'create'],
+  modelReceivers: [/prisma\.(\w+)$/],
 };

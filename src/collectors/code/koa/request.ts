@@ -32,4 +32,5 @@ export const koaRequest: RequestSourceProvider = {
   attributes: { querystring: true },
   only: { ctx: ['query', 'params', 'headers', 'cookies', 'querystring', 'request', 'get', 'url', 'path'] },
   flatQuery: { bases: ['ctx', 'ctx.request'], flat: flatQuery },
+  bodies: [String.raw`(await\s+)?(ctx\.request|ctx)\.(body|json\(\))`],
 };
