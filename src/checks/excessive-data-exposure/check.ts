@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { findModel, lastSegment, SENSITIVE } from '../../analysis/code-authz.js';
+import { dataAccessProviders, serializerProviders } from '../../collectors/code/plugins.js';
 import { type CallSite, enclosingFunction, callSiteAt, factsOf, nodesOfType, snippetOf } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
@@ -15,9 +16,37 @@ import { jvmFiles } from '../../collectors/code/jvm/ast.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 const USER_LIKE = /^(users?|accounts?|customers?|members?|admins?|employees?|profiles?|patients?|AppUser|AuthUser)$/i;
-const LOADERS = /^(get|get_or_404|first|one|one_or_none|scalar_one|scalar_one_or_none|scalar|first_or_404|findById|findByPk|findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|get_object_or_404)$/;
 const JS_SENDERS = /^(res|response|reply)\.(json|send)$|^(NextResponse|Response)\.json$|^c\.json$/;
-const PROJECTED = /\.select\(|\bselect\s*:|\battributes\s*:|\bprojection\b|\.only\(|\.values\(|\.defer\(|load_only|\bomit\s*:|\.lean\(\)\.select/;
+
+interface Catalogue {
+  /** Methods that load one whole record. */
+  loaders: Set<string>;
+  /** A loading call that picks its fields. */
+  projected: RegExp;
+  /** The model a loading call's text names, in the order tried. */
+  models: RegExp[];
+}
+
+let catalogue: Catalogue | undefined;
+
+/** The data-access libraries' and ORMs' loaders (their `dataAccess` sections) joined with the generic ones, once. */
+function known(): Catalogue {
+  if (catalogue) return catalogue;
+  const providers = dataAccessProviders();
+  const all = (key: 'loaders' | 'projections' | 'modelArguments' | 'modelLoaders' | 'managers'): string[] => providers.flatMap((provider) => provider[key] ?? []);
+  catalogue = {
+    loaders: new Set(['get', 'first', 'one', 'findOne', ...all('loaders')]),
+    projected: new RegExp([String.raw`\.select\(`, ...all('projections')].join('|')),
+    models: [
+      new RegExp(String.raw`\b(?:${[...all('modelArguments'), 'get', ...all('modelLoaders')].join('|')})\(\s*([A-Z]\w*)`),
+      ...providers.flatMap((provider) => provider.modelAccessors ?? []),
+      new RegExp(String.raw`\b([A-Z]\w*)\.(?:${[...all('managers'), String.raw`find\w*`, String.raw`get\w*`].join('|')})\b`),
+      ...providers.flatMap((provider) => provider.recordModels ?? []),
+      /\b(\w+)(?:Repository|Repo|_repo)\.(?:find\w*|get\w*)/i,
+    ],
+  };
+  return catalogue;
+}
 
 interface Exposure {
   model: string;
@@ -36,21 +65,20 @@ function loadedRecord(ctx: CheckContext, source: SourceFile, node: Node | undefi
   if (node.type === 'subscript' || node.type === 'subscript_expression') return undefined;
   if (node.type !== 'call' && node.type !== 'call_expression') return undefined;
   const call = callSiteAt(source, node);
-  if (!call || !LOADERS.test(lastSegment(call.callee)) || PROJECTED.test(node.text)) return undefined;
+  if (!call || !known().loaders.has(lastSegment(call.callee)) || known().projected.test(node.text)) return undefined;
   if (/\b(request|req|os\.environ|headers|params|kwargs|cache|redis|dict|session\[)\b/.test(call.written.split('.').slice(0, -1).join('.')) && !/db\.session/.test(call.written)) return undefined;
   const name = recordModel(call);
   return name ? exposureOf(ctx, name) : undefined;
 }
 
+/** The model a loading call reads: `select(Post)`, `prisma.post.…`, `Post.objects.…`, `getRepository(Post)`, `postRepository.find…`. */
 function recordModel(call: CallSite): string | undefined {
   const text = call.node.text;
-  return (
-    /\b(?:query|select|get|get_object_or_404)\(\s*([A-Z]\w*)/.exec(text)?.[1] ??
-    /\bprisma\.(\w+)\./.exec(text)?.[1] ??
-    /\b([A-Z]\w*)\.(?:objects|query|find\w*|get\w*)\b/.exec(text)?.[1] ??
-    /\b(?:getRepository|repository)\(\s*([A-Z]\w*)/.exec(text)?.[1] ??
-    /\b(\w+)(?:Repository|Repo|_repo)\.(?:find\w*|get\w*)/i.exec(text)?.[1]
-  );
+  for (const pattern of known().models) {
+    const model = pattern.exec(text)?.[1];
+    if (model) return model;
+  }
+  return undefined;
 }
 
 function exposureOf(ctx: CheckContext, name: string): Exposure | undefined {
@@ -160,19 +188,9 @@ export default defineCheck({
           if (exposure) report({ messageId: 'record', data: { call: snippetOf(assignment, 60), model: exposure.model, fields: exposure.fields }, ...at(ctx, source, assignment), confidence: exposure.confidence });
         }
       }
-      if (py) {
-        for (const cls of nodesOfType(source, 'class_definition')) {
-          if (!/ModelSerializer/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
-          const meta = cls.childForFieldName('body')?.namedChildren.find((child) => child?.type === 'class_definition' && child.childForFieldName('name')?.text === 'Meta');
-          const body = meta?.childForFieldName('body');
-          const setting = body?.namedChildren.find((child) => /^fields\s*=\s*["']__all__["']/.test(child?.text ?? ''));
-          const modelName = body ? /model\s*=\s*(\w+)/.exec(body.text)?.[1] : undefined;
-          if (!body || !setting || !modelName) continue;
-          const model = findModel(ctx, modelName);
-          const writeOnly = /extra_kwargs[\s\S]*write_only/.test(body.text) ? body.text : '';
-          const secrets = model?.fields.filter((field) => SENSITIVE.test(field) && !writeOnly.includes(`"${field}"`) && !writeOnly.includes(`'${field}'`)) ?? [];
-          if (secrets.length === 0) continue;
-          report({ messageId: 'serializer', data: { serializer: cls.childForFieldName('name')?.text ?? 'serializer', setting: snippetOf(setting, 60), model: modelName, fields: secrets.map((field) => `\`${field}\``).join(', ') }, ...at(ctx, source, setting), confidence: 'high' });
+      for (const provider of serializerProviders()) {
+        for (const found of provider.exposing?.(ctx, source) ?? []) {
+          if ('node' in found) report({ messageId: found.messageId as 'serializer', ...(found.data ? { data: found.data } : {}), ...at(ctx, found.source, found.node), confidence: found.confidence });
         }
       }
     }

@@ -19,6 +19,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { callArgs, field, fields, goStructs, named, parameterNames, receiverType, unwrap, walk, type GoStruct } from '../../collectors/code/go/ast.js';
 import { importsOf } from '../../collectors/code/go/program.js';
 import { goRequestParams } from '../../analysis/go-taint.js';
+import { goRequestProviders } from '../../collectors/code/plugins.js';
 
 export interface GoExposure {
   source: SourceFile;
@@ -31,12 +32,45 @@ export interface GoExposure {
 /** Credential fields, compared lower-cased without `_`. */
 const SECRET_FIELD = /^(password|passwd|pass|pwd|passwordhash|hashedpassword|encryptedpassword|passworddigest|passhash|pwhash|salt|passwordsalt|secret|clientsecret|apikey|apisecret|secretkey|privatekey|refreshtoken|resettoken|resetpasswordtoken|passwordresettoken|otpsecret|totpsecret|mfasecret|twofactorsecret|recoverycodes)$/;
 const PERSIST_TAG = /\b(gorm|db|bson|pg|bun):"/;
-/** Context methods that write their argument as the body, with the argument's position. */
-const SENDERS: Record<string, Record<string, number>> = {
-  gin: { JSON: 1, IndentedJSON: 1, PureJSON: 1, SecureJSON: 1, AsciiJSON: 1, JSONP: 1, XML: 1, YAML: 1, TOML: 1 },
-  echo: { JSON: 1, JSONPretty: 1, JSONP: 2, XML: 1, XMLPretty: 1 },
-  fiber: { JSON: 0, JSONP: 0, XML: 0 },
-};
+
+interface Senders {
+  /** A framework context's methods that write their argument as the body, with the argument's position, by the framework's id. */
+  context: Record<string, Readonly<Record<string, number>>>;
+  /** Package functions that write their argument as the body, by import path. */
+  packages: Record<string, Readonly<Record<string, number>>>;
+  /** A parameter of one of these types is a handler's request or context, never the value it sends. */
+  contextParam: RegExp;
+  /** Import paths of the standard library's and the frameworks' packages. */
+  framework: RegExp;
+}
+
+let senders: Senders | undefined;
+
+/** The Go frameworks' response writers (their `goRequest` sections), joined once. */
+function known(): Senders {
+  if (senders) return senders;
+  const context: Senders['context'] = {};
+  const packages: Senders['packages'] = {};
+  const contextPackages = new Set(['http']);
+  const prefixes: string[] = [];
+  for (const { id, provider } of goRequestProviders()) {
+    if (provider.bodyWriters) context[id] = provider.bodyWriters;
+    Object.assign(packages, provider.responders);
+    // The package name of `github.com/labstack/echo/v4.Context` is `echo`.
+    for (const type of provider.contextTypes ?? []) {
+      const name = type.slice(0, type.lastIndexOf('.')).split('/').filter((segment) => !/^v\d+$/.test(segment)).at(-1);
+      if (name) contextPackages.add(name);
+    }
+    for (const prefix of provider.packages ?? []) prefixes.push(prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  }
+  senders = {
+    context,
+    packages,
+    contextParam: new RegExp(`^(\\*?(${[...contextPackages].join('|')})\\.\\w+|u?int\\d*|string|error|bool)$`),
+    framework: new RegExp(`^(${[...prefixes, 'net\\/', 'encoding\\/'].join('|')})`),
+  };
+  return senders;
+}
 
 interface ModelInfo {
   name: string;
@@ -174,10 +208,11 @@ function sentValue(call: Node, params: ReadonlyMap<string, string>, writers: Rea
   }
   if (receiver?.type === 'identifier') {
     const framework = params.get(receiver.text);
-    const index = framework ? SENDERS[framework]?.[method] : undefined;
+    const index = framework ? known().context[framework]?.[method] : undefined;
     if (index !== undefined) return args[index];
     // go-chi render.JSON(w, r, v).
-    if (/^github\.com\/go-chi\/render$/.test(imports.get(receiver.text) ?? '') && /^(JSON|Respond|XML)$/.test(method)) return args[2];
+    const position = known().packages[imports.get(receiver.text) ?? '']?.[method];
+    if (position !== undefined) return args[position];
   }
   // json.NewEncoder(w).Encode(v) with w the handler's http.ResponseWriter.
   if (method === 'Encode' && receiver?.type === 'call_expression') {
@@ -276,7 +311,7 @@ function responseHelpers(sources: readonly SourceFile[]): Map<string, number> {
         if (!sent && writers.size > 0 && callee?.type === 'selector_expression' && field(callee, 'field')?.text === 'Marshal' && imports.get(field(callee, 'operand')?.text ?? '') === 'encoding/json') sent = callArgs(node)[0];
         for (const value of sent ? candidates(sent) : []) {
           const at = value.type === 'identifier' ? params.findIndex((param) => param.name === value.text) : -1;
-          if (at >= 0 && !/^(\*?(http|gin|fiber|echo)\.\w+|u?int\d*|string|error|bool)$/.test(params[at]?.type ?? '')) index = at;
+          if (at >= 0 && !known().contextParam.test(params[at]?.type ?? '')) index = at;
         }
         return index === undefined;
       }, true);
@@ -337,7 +372,7 @@ export function goExposures(sources: readonly SourceFile[]): GoExposure[] {
 function qualifiedStd(callee: Node | undefined, imports: ReadonlyMap<string, string>): boolean {
   if (callee?.type !== 'selector_expression') return false;
   const path = imports.get(field(callee, 'operand')?.text ?? '');
-  return path !== undefined && !path.includes('/') ? true : path !== undefined && /^(github\.com\/(gin-gonic|labstack|gofiber|go-chi)|net\/|encoding\/)/.test(path);
+  return path !== undefined && !path.includes('/') ? true : path !== undefined && known().framework.test(path);
 }
 
 /** The value itself, or the values one wrapper literal holds (`gin.H{"user": u}`, `okResp{u}`, `Page{Items: users}`). */

@@ -393,6 +393,14 @@ export interface DataAccessProvider {
   modelReceivers?: readonly RegExp[];
   /** Patterns (regular-expression sources, each standing alone) that mark a Python call chain as a query over stored records, whose `update(values)` writes every key of `values` (`Post.objects.filter(…)`, `session.query(Post)`). */
   queries?: readonly string[];
+  /** Methods (plain names) that load one whole record, beyond the generic `get`, `first`, `one`, `findOne` (`findUnique`, `get_or_404`), for excessive-data-exposure. */
+  loaders?: readonly string[];
+  /** Code in a loading call that picks the fields it reads (`select: {…}`, `.only(`, `load_only`), as regular-expression sources each standing alone, beyond the generic `.select(`. */
+  projections?: readonly string[];
+  /** Functions (plain names) that load a record of the model class given first (`get_object_or_404(Post, …)`), beside the `modelArguments`. */
+  modelLoaders?: readonly string[];
+  /** Patterns whose first group names the model of a loaded record, tried after the generic `Post.find…(`/`Post.get…(` (`getRepository(Post)`). */
+  recordModels?: readonly RegExp[];
 }
 
 /**
@@ -418,6 +426,12 @@ export interface GoRequestProvider {
   statusBody?: readonly string[];
   /** Package functions, qualified, that build an HTTP error with the status first (`github.com/labstack/echo/v4.NewHTTPError`). */
   errors?: readonly string[];
+  /** The context's methods that write a value as the response body, with the value's argument position (gin's `c.JSON(200, user)`: `JSON: 1`), for excessive-data-exposure. */
+  bodyWriters?: Readonly<Record<string, number>>;
+  /** Companion packages' functions that write a value as the response body, by import path, with the value's position (go-chi/render's `render.JSON(w, r, v)`). */
+  responders?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Import-path prefixes of the framework's packages (`github.com/gin-gonic`): a call into them is the framework's, never a project helper. */
+  packages?: readonly string[];
 }
 
 /**

@@ -9,4 +9,7 @@ export const djangoDataAccess: DataAccessProvider = {
   fieldWrites: { python: ['get_or_create', 'update_or_create', 'bulk_create'] },
   modelReceivers: [/^(\w+)\.objects\b/],
   queries: [String.raw`\.filter`, 'objects'],
+  loaders: ['get_object_or_404'],
+  projections: [String.raw`\.only\(`, String.raw`\.values\(`, String.raw`\.defer\(`],
+  modelLoaders: ['get_object_or_404'],
 };

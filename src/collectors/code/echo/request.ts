@@ -7,5 +7,7 @@ export const echoRequest: GoRequestProvider = {
   binds: ['Bind'],
   httpRequest: 'method',
   writers: ['JSON', 'String', 'XML', 'HTML', 'JSONPretty', 'Blob', 'Render'],
+  bodyWriters: { JSON: 1, JSONPretty: 1, JSONP: 2, XML: 1, XMLPretty: 1 },
+  packages: ['github.com/labstack'],
   errors: ['github.com/labstack/echo.NewHTTPError', 'github.com/labstack/echo/v4.NewHTTPError'],
 };

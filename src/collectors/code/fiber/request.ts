@@ -6,5 +6,7 @@ export const fiberRequest: GoRequestProvider = {
   reads: ['Query', 'Params', 'FormValue', 'Get', 'Body', 'BodyRaw', 'Cookies', 'OriginalURL', 'Path', 'Queries', 'AllParams'],
   binds: ['BodyParser', 'QueryParser', 'ParamsParser', 'ReqHeaderParser', 'Bind'],
   statusBody: ['JSON', 'SendString', 'Send', 'XML'],
+  bodyWriters: { JSON: 0, JSONP: 0, XML: 0 },
+  packages: ['github.com/gofiber'],
   errors: ['github.com/gofiber/fiber.NewError', 'github.com/gofiber/fiber/v2.NewError', 'github.com/gofiber/fiber/v3.NewError'],
 };

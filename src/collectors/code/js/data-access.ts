@@ -95,4 +95,7 @@ export const jsDataAccess: DataAccessProvider = {
   fieldWrites: { js: ['insertOne', 'upsert', 'findByIdAndUpdate', 'findOneAndUpdate', 'updateOne', 'updateMany', 'replaceOne', 'set', 'merge', 'build', 'bulkCreate', 'createQueryBuilder', 'save'] },
   dataKeys: ['data', 'update', 'create'],
   modelReceivers: [/prisma\.(\w+)$/],
+  loaders: ['findById', 'findByPk', 'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findOneBy', 'findOneOrFail', 'findOneByOrFail'],
+  projections: [String.raw`\bselect\s*:`, String.raw`\battributes\s*:`, String.raw`\bprojection\b`, String.raw`\bomit\s*:`, String.raw`\.lean\(\)\.select`],
+  recordModels: [/\b(?:getRepository|repository)\(\s*([A-Z]\w*)/],
 };

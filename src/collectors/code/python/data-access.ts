@@ -12,4 +12,6 @@ export const pythonDataAccess: DataAccessProvider = {
   fieldWrites: { python: ['values'] },
   modelReceivers: [/query\(\s*(\w+)/],
   queries: [String.raw`\bquery\(`, String.raw`\.filter`],
+  loaders: ['get_or_404', 'first_or_404', 'one_or_none', 'scalar_one', 'scalar_one_or_none', 'scalar'],
+  projections: ['load_only'],
 };
