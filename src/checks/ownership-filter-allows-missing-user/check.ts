@@ -1,38 +1,20 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isJs } from '../../analysis/code-auth.js';
-import { lastSegment } from '../../analysis/code-authz.js';
-import { enclosingFunction, factsOf, propertyOf, snippetOf, type CallSite } from '../../analysis/code.js';
-import type { CheckContext } from '../../engine/context.js';
+import { enclosingFunction, factsOf, snippetOf } from '../../analysis/code.js';
+import { dataAccessProviders } from '../../collectors/code/plugins.js';
+import type { DataAccessProvider } from '../../collectors/code/plugin.js';
 import defineCheck from '../define-check.js';
 
-type Orm = 'Prisma' | 'TypeORM';
+/** The data-access libraries whose query filters drop `undefined` conditions (Prisma, TypeORM: their `dataAccess` sections). */
+function filters(): NonNullable<DataAccessProvider['undefinedDroppingFilter']>[] {
+  return dataAccessProviders().flatMap((provider) => (provider.undefinedDroppingFilter ? [provider.undefinedDroppingFilter] : []));
+}
 
-const PRISMA_METHODS = /^(findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|findMany|update|updateMany|delete|deleteMany|count|aggregate|upsert)$/;
-const TYPEORM_WHERE = /^(find|findOne|findOneOrFail|findAndCount|count|exist|exists)$/;
-const TYPEORM_BY = /^(findBy|findOneBy|findOneByOrFail|findAndCountBy|countBy|existsBy)$/;
 /** Where a request's caller lives when auth middleware or a session helper put it there. */
 const REQUEST_CALLER = /^(?:req|request|ctx|ctx\.state|event\.locals|locals|context)\??\.(?:user|session|auth)\b/;
 const SESSION_SOURCE = /\b(getServerSession|getSession|auth|getAuth|currentUser|getCurrentUser|getUser|getServerAuthSession|getKindeServerSession|validateRequest|getToken)\s*\(/;
 const CALLER_ROOT = /^(session|user|currentUser|viewer|me|auth)$/;
 const EXITS = /\b(return|throw)\b|\b(redirect|notFound|unauthorized|forbidden)\s*\(/;
-
-/** The ORM whose filters drop `undefined` conditions instead of rejecting them. */
-function ormOf(ctx: CheckContext, call: CallSite): Orm | undefined {
-  const npm = ctx.project.dependencies.npm ?? [];
-  const method = lastSegment(call.callee);
-  const segments = call.written.replace(/^this\./, '').split('.');
-  if ((npm.includes('@prisma/client') || npm.includes('prisma')) && PRISMA_METHODS.test(method) && segments.length >= 3 && /^[a-z]/.test(segments.at(-2) ?? '')) return 'Prisma';
-  if ((npm.includes('typeorm') || npm.includes('@nestjs/typeorm')) && (TYPEORM_WHERE.test(method) || TYPEORM_BY.test(method))) return 'TypeORM';
-  return undefined;
-}
-
-function filterOf(orm: Orm, call: CallSite): Node | undefined {
-  const first = call.args[0];
-  if (first?.type !== 'object') return undefined;
-  if (orm === 'TypeORM' && TYPEORM_BY.test(lastSegment(call.callee))) return first;
-  const where = propertyOf(first, 'where');
-  return where?.type === 'object' ? where : undefined;
-}
 
 /** `session?.user?.id`, `req.user?.id`, or a name bound from one in the same function. */
 function optionalCaller(value: Node, fn: Node | undefined): { root: string; text: string } | undefined {
@@ -109,9 +91,9 @@ export default defineCheck({
     for (const source of ctx.sources) {
       if (!isJs(source)) continue;
       for (const call of factsOf(source).calls) {
-        const orm = ormOf(ctx, call);
-        const filter = orm ? filterOf(orm, call) : undefined;
-        if (!orm || !filter) continue;
+        const found = filters().reduce<{ library: string; filter: Node } | undefined>((first, filterOf) => first ?? filterOf(ctx, call), undefined);
+        if (!found) continue;
+        const { library: orm, filter } = found;
         const fn = enclosingFunction(call.node);
         for (const { pair, key, value } of weakPairs(filter, fn)) {
           const names = [value.text];

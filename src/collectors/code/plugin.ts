@@ -401,6 +401,11 @@ export interface DataAccessProvider {
   modelLoaders?: readonly string[];
   /** Patterns whose first group names the model of a loaded record, tried after the generic `Post.find…(`/`Post.get…(` (`getRepository(Post)`). */
   recordModels?: readonly RegExp[];
+  /**
+   * The filter of a query that drops a condition whose value is `undefined` instead of rejecting it (Prisma's
+   * `where`, TypeORM's `findBy(filter)`), with the library's name, for ownership-filter-allows-missing-user.
+   */
+  undefinedDroppingFilter?: (ctx: CheckContext, call: CallSite) => { library: string; filter: Node } | undefined;
 }
 
 /**

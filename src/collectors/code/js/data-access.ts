@@ -3,6 +3,7 @@ import { factsOf, stringValue } from '../../../analysis/code.js';
 import type { SourceFile } from '../../../engine/context.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 import type { DataAccessProvider, ModelDeclaration } from '../plugin.js';
+import { undefinedDroppingFilter } from './orm-filters.js';
 
 function methodOf(callee: string): string {
   const index = callee.lastIndexOf('.');
@@ -98,4 +99,5 @@ export const jsDataAccess: DataAccessProvider = {
   loaders: ['findById', 'findByPk', 'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findOneBy', 'findOneOrFail', 'findOneByOrFail'],
   projections: [String.raw`\bselect\s*:`, String.raw`\battributes\s*:`, String.raw`\bprojection\b`, String.raw`\bomit\s*:`, String.raw`\.lean\(\)\.select`],
   recordModels: [/\b(?:getRepository|repository)\(\s*([A-Z]\w*)/],
+  undefinedDroppingFilter,
 };
