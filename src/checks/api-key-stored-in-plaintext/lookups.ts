@@ -3,6 +3,8 @@ import { bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { findModel } from '../../analysis/code-authz.js';
 import { enclosingFunction, factsOf, propertyOf, stringValue, type CallSite } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
+import { dataAccessProviders, requestSourceProviders } from '../../collectors/code/plugins.js';
+import type { Family } from '../../analysis/transport/model.js';
 
 // Columns that can only hold a credential, and generic ones that do on a credential model.
 const STRONG_COLUMN = /^(x_)?(api_?key|apikey|access_?token|auth_?token|api_?token|bearer_?token|client_?secret|secret_?key|personal_?access_?token|access_?key)$/;
@@ -11,18 +13,40 @@ const WEAK_COLUMN = /^(key|token|secret)$/;
 const DIGEST_COLUMN = /^(hashed_?(api_?)?(key|token|secret)|(api_?)?(key|token|secret)_?(hash|digest|sha256)|digest)$/;
 const CREDENTIAL_MODEL = /api_?key|apikey|token|credential|access_?key|secret|service_?account/i;
 const CREDENTIAL_HEADER = /x-api-key|api[-_]?key|authorization|bearer|HTTP_X_API_KEY|HTTP_AUTHORIZATION|APIKey(Header|Query|Cookie)/i;
-const REQUEST =
-  /\b(request|req|ctx)\.(headers|header|META|GET|POST|args|query_params|query|cookies|COOKIES|form|json|data|values|body|get|get_json|request)\b|\bheaders\.get\(|\bgetHeader\(|\bHeader\(|\bSecurity\(|APIKey(Header|Query|Cookie)|@Headers\(/;
 const PRESENTED_NAME = /^(raw|presented|provided|supplied|incoming|candidate|plain(text)?)(_(api_)?(key|token|secret))?$|^(x_)?api_?key$|^bearer(_token)?$/;
 // A hash of the presented value is looked up: the database holds digests, not keys.
 const HASHED = /hash|sha1|sha224|sha256|sha384|sha512|sha3|blake2|digest|hmac|bcrypt|argon|scrypt|pbkdf|make_password|encrypt/i;
-const PY_KWARG_LOOKUPS = new Set(['get', 'filter', 'filter_by', 'get_or_none', 'aget', 'afilter', 'get_object_or_404', 'aget_object_or_404']);
 const PY_EXPR_LOOKUPS = new Set(['filter', 'where', 'get', 'get_or_none', 'first']);
 const DOC_LOOKUPS = new Set(['find_one', 'find', 'find_one_and_update', 'count_documents']);
-const JS_LOOKUPS = new Set([
-  'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'findOne', 'findOneBy', 'findOneOrFail',
-  'findOneByOrFail', 'findBy', 'find', 'findAll', 'where', 'count', 'exists',
-]);
+
+interface Catalogue {
+  /** Code that reads what the client sends: the generic request shapes and the frameworks' (their `request` sections). */
+  request: RegExp;
+  /** Methods that look records up by the columns their filter names, by language family (the data libraries' `dataAccess` sections beside the generic ones). */
+  lookups: Record<Family, Set<string>>;
+  /** Python functions that take the model first (`get_object_or_404(ApiKey, key=…)`). */
+  shortcuts: string[];
+  /** Receivers of a Python keyword lookup that query stored records. */
+  receivers: RegExp;
+}
+
+let catalogue: Catalogue | undefined;
+
+function known(): Catalogue {
+  if (catalogue) return catalogue;
+  const requests = requestSourceProviders();
+  const attributes = ['headers', 'header', 'query', 'cookies', 'body', 'get', 'request', ...requests.flatMap((provider) => provider.presented?.attributes ?? [])];
+  const code = [String.raw`\bheaders\.get\(`, String.raw`\bgetHeader\(`, ...requests.flatMap((provider) => provider.presented?.code ?? [])];
+  const data = dataAccessProviders();
+  const lookups = (family: Family, generic: string[]): Set<string> => new Set([...generic, ...data.flatMap((provider) => provider.filterLookups?.[family] ?? [])]);
+  catalogue = {
+    request: new RegExp([String.raw`\b(request|req|ctx)\.(${attributes.join('|')})\b`, ...code].join('|')),
+    lookups: { python: lookups('python', ['get', 'filter', 'get_or_none']), js: lookups('js', ['findOne', 'find', 'where']) },
+    shortcuts: data.flatMap((provider) => provider.modelLoaders ?? []),
+    receivers: new RegExp([...data.flatMap((provider) => provider.lookupReceivers ?? []), String.raw`^[A-Z]\w*$`].join('|')),
+  };
+  return catalogue;
+}
 
 export function normalise(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]/g, '_').toLowerCase().replace(/__i?exact$/, '');
@@ -50,11 +74,11 @@ function pythonLookups(call: CallSite): Lookup[] {
   const name = method(call);
   const out: Lookup[] = [];
   const object = receiver(call);
-  if (PY_KWARG_LOOKUPS.has(name) && call.kwargs.size > 0) {
-    const shortcut = /get_object_or_404$/.test(name);
+  if (known().lookups.python.has(name) && call.kwargs.size > 0) {
+    const shortcut = known().shortcuts.some((suffix) => name.endsWith(suffix));
     const model = shortcut ? (call.args[0]?.text ?? '') : (object?.text ?? '');
     // `cache.get(key=…)` and friends: only ORM receivers (managers, queries, model classes).
-    if (shortcut || /\.objects\b|\bquery\(|^[A-Z]\w*$|\.select\(/.test(model)) {
+    if (shortcut || known().receivers.test(model)) {
       for (const [column, value] of call.kwargs) out.push({ call, column, value, model });
     }
   }
@@ -93,7 +117,7 @@ function objectPairs(object: Node): [string, Node][] {
 }
 
 function jsLookups(call: CallSite): Lookup[] {
-  if (call.isNew || !JS_LOOKUPS.has(method(call))) return [];
+  if (call.isNew || !known().lookups.js.has(method(call))) return [];
   const model = receiver(call)?.text ?? '';
   const [first, second, third] = call.args;
   // Knex: `.where('key', raw)` / `.where('key', '=', raw)`.
@@ -174,7 +198,7 @@ export function credentialLookups(ctx: CheckContext): CredentialLookup[] {
         const origins = originsOf(source, lookup.value);
         const hashed = origins.some((text) => HASHED.test(text));
         if (digestColumn && !hashed) continue;
-        const fromRequest = origins.some((text) => REQUEST.test(text));
+        const fromRequest = origins.some((text) => known().request.test(text));
         if (!fromRequest && !PRESENTED_NAME.test(identifierName(lookup.value))) continue;
         // `token` / `key` on any model only counts when the value is a presented credential header.
         if (!strong && !digestColumn && !CREDENTIAL_MODEL.test(lookup.model) && !origins.some((text) => CREDENTIAL_HEADER.test(text))) continue;

@@ -406,6 +406,10 @@ export interface DataAccessProvider {
    * `where`, TypeORM's `findBy(filter)`), with the library's name, for ownership-filter-allows-missing-user.
    */
   undefinedDroppingFilter?: (ctx: CheckContext, call: CallSite) => { library: string; filter: Node } | undefined;
+  /** Methods (plain names), by language family, that find records by the columns their filter names (Python keyword arguments; a JS object or its `where`), beyond the generic `get`/`filter`/`find`/`findOne`/`where`, for api-key-stored-in-plaintext. */
+  filterLookups?: Partial<Record<Family, readonly string[]>>;
+  /** Receivers of a Python keyword lookup that query stored records (`Post.objects`, `session.query(Post)`), as regular-expression sources each standing alone. */
+  lookupReceivers?: readonly string[];
 }
 
 /**
@@ -459,6 +463,12 @@ export interface RequestSourceProvider {
   flatQuery?: { bases: readonly string[]; flat: (ctx: CheckContext) => boolean };
   /** Expressions that are the whole request body in a handler (`request.get_json()`, `ctx.request.body`), as regular-expression sources each standing alone, matched against the whole expression with its spaces collapsed (an optional `await` written in), for mass-assignment-request-body. */
   bodies?: readonly string[];
+  /**
+   * Where handlers read a credential the client presents, for api-key-stored-in-plaintext: attributes of
+   * `request`/`req`/`ctx` beyond the generic ones (Django's `META`), and code that declares one (FastAPI's
+   * `Header(`, `APIKeyHeader`), as regular-expression sources each standing alone.
+   */
+  presented?: { attributes?: readonly string[]; code?: readonly string[] };
 }
 
 /**

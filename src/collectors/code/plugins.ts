@@ -9,6 +9,7 @@ import { flaskRequest } from './flask/request.js';
 import { honoRequest } from './hono/request.js';
 import { koaRequest } from './koa/request.js';
 import { nextRequest } from './nextjs/request.js';
+import { nestRequest } from './nestjs/request.js';
 import { DJANGO_POLICY, DJANGO_ROLES, DRF_PERMISSION_PLUMBING } from './django/guards.js';
 import { djangoIdentity } from './django/identity.js';
 import { fastapiAuthz } from './fastapi/authz.js';
@@ -227,6 +228,7 @@ const requests: Record<string, RequestSourceProvider> = {
   flask: flaskRequest,
   hono: honoRequest,
   koa: koaRequest,
+  nestjs: nestRequest,
   nextjs: nextRequest,
 };
 

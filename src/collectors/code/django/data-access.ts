@@ -12,4 +12,6 @@ export const djangoDataAccess: DataAccessProvider = {
   loaders: ['get_object_or_404'],
   projections: [String.raw`\.only\(`, String.raw`\.values\(`, String.raw`\.defer\(`],
   modelLoaders: ['get_object_or_404'],
+  filterLookups: { python: ['aget', 'afilter', 'get_object_or_404', 'aget_object_or_404'] },
+  lookupReceivers: [String.raw`\.objects\b`],
 };

@@ -7,4 +7,5 @@ export const djangoRequest: RequestSourceProvider = {
   attributes: { GET: true, POST: true, COOKIES: true, FILES: true, META: true, body: true, data: false, query_params: true },
   modules: ['django'],
   bodies: [String.raw`(await\s+)?request\.(data|POST)`],
+  presented: { attributes: ['META', 'GET', 'POST', 'COOKIES', 'data', 'query_params'] },
 };

@@ -6,4 +6,5 @@ export const fastapiRequest: RequestSourceProvider = {
   attributes: { query_params: true, path_params: true, body: true },
   modules: ['starlette', 'fastapi'],
   bodies: [String.raw`(await\s+)?request\.json\(\)`],
+  presented: { code: [String.raw`\bHeader\(`, String.raw`\bSecurity\(`, 'APIKey(Header|Query|Cookie)'] },
 };

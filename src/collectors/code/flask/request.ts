@@ -6,4 +6,5 @@ export const flaskRequest: RequestSourceProvider = {
   attributes: { args: true, form: true, json: false, values: true, files: true, get_json: false, get_data: true, view_args: true, stream: true, query_string: true },
   modules: ['flask', 'quart', 'werkzeug'],
   bodies: [String.raw`(await\s+)?request\.(json|get_json\(\S*\)|form)`, String.raw`request\.get_json\(.*\)`],
+  presented: { attributes: ['args', 'form', 'json', 'values', 'get_json'] },
 };

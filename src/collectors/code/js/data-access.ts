@@ -100,4 +100,5 @@ export const jsDataAccess: DataAccessProvider = {
   projections: [String.raw`\bselect\s*:`, String.raw`\battributes\s*:`, String.raw`\bprojection\b`, String.raw`\bomit\s*:`, String.raw`\.lean\(\)\.select`],
   recordModels: [/\b(?:getRepository|repository)\(\s*([A-Z]\w*)/],
   undefinedDroppingFilter,
+  filterLookups: { js: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findBy', 'findAll', 'count', 'exists'] },
 };

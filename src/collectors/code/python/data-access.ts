@@ -14,4 +14,6 @@ export const pythonDataAccess: DataAccessProvider = {
   queries: [String.raw`\bquery\(`, String.raw`\.filter`],
   loaders: ['get_or_404', 'first_or_404', 'one_or_none', 'scalar_one', 'scalar_one_or_none', 'scalar'],
   projections: ['load_only'],
+  filterLookups: { python: ['filter_by'] },
+  lookupReceivers: [String.raw`\bquery\(`, String.raw`\.select\(`],
 };
