@@ -7,6 +7,7 @@ import { goSsrf } from './go.js';
 import { javaSsrf } from './java.js';
 import { kotlinSsrf } from './kotlin.js';
 import { phpSsrf } from './php.js';
+import { connectsThroughPinnedAgent } from './js.js';
 import { at } from '../../analysis/code-auth.js';
 import { lineSnippet } from '../../analysis/code-transport.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
@@ -40,7 +41,7 @@ export default defineCheck({
     const hits = taintedSinks(ctx, {
       kind: 'url',
       match,
-      accept: (_source, call) => !URL_GUARD.test(functionText(call.node)),
+      accept: (source, call) => !URL_GUARD.test(functionText(call.node)) && !connectsThroughPinnedAgent(ctx, source, call),
     });
     for (const hit of hits) {
       report({ messageId: hit.via ? 'wrapper' : 'direct', data: hitData(hit), ...callAt(ctx, hit.source, hit.call) });
