@@ -2,17 +2,20 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { field, named, statements, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
 import { importsOf } from '../../collectors/code/go/program.js';
+import { goCorsProviders } from '../../collectors/code/plugins.js';
 
-/** CORS option types of the Go ecosystem: rs/cors, go-chi/cors, gin-contrib/cors, echo's and fiber's middleware. */
-const CORS_PACKAGES = /^github\.com\/(rs\/cors|go-chi\/cors|gin-contrib\/cors|gofiber\/fiber(\/v\d+)?\/middleware\/cors)$/;
-const ECHO_MIDDLEWARE = /^github\.com\/labstack\/echo(\/v\d+)?\/middleware$/;
+/** CORS option types of the middleware libraries any net/http router mounts (rs/cors, go-chi/cors); the frameworks' own in their `goCors` sections. */
+const LIBRARY_TYPES = [{ path: String.raw`github\.com/(rs/cors|go-chi/cors)`, names: ['Options', 'Config'] }];
+
+let optionTypes: { path: RegExp; names: ReadonlySet<string> }[] | undefined;
 
 /** `cors.Options`, `ginCors.Config`, `middleware.CORSConfig`, whatever the import's local name. */
 function isCorsType(type: Node | undefined, imports: ReadonlyMap<string, string>): boolean {
   if (type?.type !== 'qualified_type') return false;
   const path = imports.get(field(type, 'package')?.text ?? '') ?? '';
   const name = field(type, 'name')?.text ?? '';
-  return (CORS_PACKAGES.test(path) && (name === 'Options' || name === 'Config')) || (ECHO_MIDDLEWARE.test(path) && name === 'CORSConfig');
+  optionTypes ??= [...LIBRARY_TYPES, ...goCorsProviders().flatMap((provider) => provider.optionTypes)].map((entry) => ({ path: new RegExp(`^(?:${entry.path})$`), names: new Set(entry.names) }));
+  return optionTypes.some((entry) => entry.names.has(name) && entry.path.test(path));
 }
 const ORIGIN_KEYS = new Set(['AllowedOrigins', 'AllowOrigins']);
 const ORIGIN_FUNCS = new Set(['AllowOriginFunc', 'AllowOriginRequestFunc', 'AllowOriginsFunc', 'AllowOriginVaryRequestFunc']);

@@ -31,6 +31,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `graphql`: the GraphQL servers the framework (or a GraphQL library family) creates, with their options.
  * - `goRequest`: how a Go framework's handlers receive the request (its context type, the methods that read
  *   or bind request data), for the Go taint analysis.
+ * - `goCors`: the options types of a Go framework's CORS middleware, for the CORS checks' Go detection.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
  * - `jvmRequest`: how the framework's Java or Kotlin handlers receive client input (handler and binding
@@ -65,6 +66,7 @@ export interface FrameworkPlugin {
   graphql?: GraphqlServerProvider;
   dataAccess?: DataAccessProvider;
   goRequest?: GoRequestProvider;
+  goCors?: GoCorsProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
@@ -441,6 +443,15 @@ export interface GoRequestProvider {
   responders?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Import-path prefixes of the framework's packages (`github.com/gin-gonic`): a call into them is the framework's, never a project helper. */
   packages?: readonly string[];
+}
+
+/**
+ * A Go framework's CORS middleware, for the CORS checks' Go detection, which know the middleware libraries any
+ * net/http router mounts (rs/cors, go-chi/cors, gorilla/handlers, go-pkgz/rest) and hand-written headers themselves.
+ */
+export interface GoCorsProvider {
+  /** The middleware's options struct types: the import path (a regular-expression source matched whole, `github\.com/gin-contrib/cors`) and the type names (`Config`). */
+  optionTypes: readonly { path: string; names: readonly string[] }[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -99,6 +99,9 @@ import { exposedLoads } from './jvm/exposed.js';
 import { railsCsrf } from './rails/csrf.js';
 import { springCsrf } from './spring/csrf.js';
 import { djangoSerializers } from './django/serializers.js';
+import { echoCors } from './echo/cors.js';
+import { fiberCors } from './fiber/cors.js';
+import { ginCors } from './gin/cors.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
@@ -209,6 +212,13 @@ const graphqlServers: Record<string, GraphqlServerProvider> = {
 /** Frameworks with their own ORM (data-access idioms of the framework rather than of a library family). */
 const dataAccesses: Record<string, DataAccessProvider> = {
   django: djangoDataAccess,
+};
+
+/** Go frameworks with their own CORS middleware. */
+const goCorses: Record<string, GoCorsProvider> = {
+  echo: echoCors,
+  fiber: fiberCors,
+  gin: ginCors,
 };
 
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
@@ -322,6 +332,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const graphql = graphqlServers[entry.id];
     const dataAccess = dataAccesses[entry.id];
     const goRequest = goRequests[entry.id];
+    const goCors = goCorses[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
     const bodyLimit = bodyLimits[entry.id];
@@ -344,6 +355,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(graphql ? { graphql } : {}),
       ...(dataAccess ? { dataAccess } : {}),
       ...(goRequest ? { goRequest } : {}),
+      ...(goCors ? { goCors } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
       ...(bodyLimit ? { bodyLimit } : {}),
@@ -420,6 +432,11 @@ let dataAccessList: DataAccessProvider[] | undefined;
 export function dataAccessProviders(): readonly DataAccessProvider[] {
   dataAccessList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.dataAccess ? [plugin.dataAccess] : [])))];
   return dataAccessList;
+}
+
+/** Every Go CORS provider, in registry order. */
+export function goCorsProviders(): GoCorsProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.goCors ? [plugin.goCors] : []));
 }
 
 /** Every Go request provider with its plugin's id (the name the Go analysis gives the framework's context), in registry order. */
