@@ -3,16 +3,25 @@
  * `ActionController::Parameters` anywhere in a criterion (`Criteria::Permission`), so Rails'
  * `where(api_key: params[:api_key])` raises instead of matching `{"$ne": …}`. What still reaches the
  * database as operators is a plain hash of request data:
- * - strong parameters switched off: `params.permit!`, `params.to_unsafe_h`;
+ * - strong parameters switched off (`params.permit!`, `params.to_unsafe_h`: the frameworks' `rubyParams.unsafe`);
  * - the request's own hashes (`request.params`, `request.query_parameters`, `request.request_parameters`)
  *   and a parsed body (`JSON.parse(request.body.read)`, `JSON.parse(request.raw_post)`);
- * - Sinatra's `params`, a plain hash;
+ * - a framework's `params` that is a plain hash (Sinatra's: the frameworks' `rubyParams` sections);
  * and request text under a `$where` key (JavaScript run by the server).
  */
 import type { Node } from '../../parsing/parser.js';
 import { field, kids, walk } from '../../collectors/code/ruby/ast.js';
 import { localValue, requestOrigin } from '../../collectors/code/ruby/requests.js';
 import type { SourceFile } from '../../engine/context.js';
+import { rubyParamsProviders } from '../../collectors/code/plugins.js';
+
+let unsafeCalls: ReadonlySet<string> | undefined;
+
+/** Calls that turn a framework's parameter protection off (Rails' `permit!`). */
+function unsafe(): ReadonlySet<string> {
+  unsafeCalls ??= new Set(rubyParamsProviders().flatMap((provider) => provider.unsafe ?? []));
+  return unsafeCalls;
+}
 
 export interface RubyNosqlHit {
   source: SourceFile;
@@ -23,7 +32,6 @@ export interface RubyNosqlHit {
 }
 
 const CRITERIA = new Set(['where', 'find_by', 'find_by!', 'any_of', 'all_of', 'and', 'or', 'nor', 'not', 'none_of', 'find_or_create_by', 'find_or_initialize_by', 'elem_match', 'in', 'nin', 'exists']);
-const UNSAFE = new Set(['permit!', 'to_unsafe_h', 'to_unsafe_hash']);
 const REQUEST_HASHES = new Set(['params', 'parameters', 'query_parameters', 'request_parameters', 'GET', 'POST']);
 
 function mongoidModels(sources: readonly SourceFile[]): Set<string> {
@@ -41,7 +49,7 @@ function mongoidModels(sources: readonly SourceFile[]): Set<string> {
 }
 
 /** The request hash an argument evaluates to, unprotected by strong parameters; its text. */
-function plainRequestHash(node: Node, sinatra: boolean, depth = 0): string | undefined {
+function plainRequestHash(node: Node, depth = 0): string | undefined {
   if (depth > 3) return undefined;
   let found: string | undefined;
   walk(node, (current) => {
@@ -49,7 +57,7 @@ function plainRequestHash(node: Node, sinatra: boolean, depth = 0): string | und
     if (current.type === 'call') {
       const method = field(current, 'method')?.text ?? '';
       const receiver = field(current, 'receiver');
-      if (UNSAFE.has(method) && receiver && requestOrigin(receiver)) found = current.text;
+      if (unsafe().has(method) && receiver && requestOrigin(receiver)) found = current.text;
       else if (receiver?.text === 'request' && REQUEST_HASHES.has(method)) found = current.text;
       else if (method === 'parse' && /^(JSON|Oj|MultiJson)$/.test(receiver?.text ?? '')) {
         const arg = kids(field(current, 'arguments') ?? current)[0];
@@ -60,7 +68,7 @@ function plainRequestHash(node: Node, sinatra: boolean, depth = 0): string | und
     if (current.type === 'identifier') {
       const value = localValue(current, current);
       if (value && value.id !== node.id) {
-        const inner = plainRequestHash(value, sinatra, depth + 1);
+        const inner = plainRequestHash(value, depth + 1);
         if (inner) found = inner;
       }
       return false;
@@ -77,7 +85,7 @@ export function rubyNosqlInjections(sources: readonly SourceFile[]): RubyNosqlHi
   const hits: RubyNosqlHit[] = [];
   for (const source of ruby) {
     if (!/params|request\./.test(source.text)) continue;
-    const sinatra = /\bSinatra::(Base|Application)\b|require\s+["']sinatra/.test(source.text);
+    const plainParams = rubyParamsProviders().some((provider) => provider.plain?.(source) === true);
     walk(source.tree.rootNode, (node) => {
       if (node.type !== 'call') return true;
       const method = field(node, 'method')?.text ?? '';
@@ -95,8 +103,8 @@ export function rubyNosqlInjections(sources: readonly SourceFile[]): RubyNosqlHi
           hits.push({ source, node, origin: requestOrigin(field(where, 'value')) ?? '', written, where: true });
           return true;
         }
-        // Sinatra's params: any request value not converted to a string or number.
-        const plain = plainRequestHash(arg, sinatra) ?? (sinatra ? sinatraValue(arg) : undefined);
+        // A plain `params` hash (Sinatra's): any request value not converted to a string or number.
+        const plain = plainRequestHash(arg) ?? (plainParams ? plainValue(arg) : undefined);
         if (plain) {
           hits.push({ source, node, origin: plain, written, where: false });
           return true;
@@ -108,8 +116,8 @@ export function rubyNosqlInjections(sources: readonly SourceFile[]): RubyNosqlHi
   return hits;
 }
 
-/** A Sinatra request value in a criterion that is not turned into a scalar first (`params[:name].to_s`). */
-function sinatraValue(arg: Node): string | undefined {
+/** A request value of a plain `params` hash in a criterion that is not turned into a scalar first (`params[:name].to_s`). */
+function plainValue(arg: Node): string | undefined {
   const values = arg.type === 'pair' ? [field(arg, 'value')] : arg.type === 'hash' ? kids(arg).filter((child) => child.type === 'pair').map((pair) => field(pair, 'value')) : [arg];
   for (const value of values) {
     if (!value) continue;

@@ -32,6 +32,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `goRequest`: how a Go framework's handlers receive the request (its context type, the methods that read
  *   or bind request data), for the Go taint analysis.
  * - `goCors`: the options types of a Go framework's CORS middleware, for the CORS checks' Go detection.
+ * - `rubyParams`: how a Ruby framework hands request parameters to its handlers (a plain hash, or strong parameters and the calls that turn them off).
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
  * - `jvmRequest`: how the framework's Java or Kotlin handlers receive client input (handler and binding
@@ -67,6 +68,7 @@ export interface FrameworkPlugin {
   dataAccess?: DataAccessProvider;
   goRequest?: GoRequestProvider;
   goCors?: GoCorsProvider;
+  rubyParams?: RubyParamsProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
@@ -452,6 +454,17 @@ export interface GoRequestProvider {
 export interface GoCorsProvider {
   /** The middleware's options struct types: the import path (a regular-expression source matched whole, `github\.com/gin-contrib/cors`) and the type names (`Config`). */
   optionTypes: readonly { path: string; names: readonly string[] }[];
+}
+
+/**
+ * How a Ruby framework hands request parameters to its handlers, for the Ruby injection checks (nosql-injection's
+ * Mongoid criteria), which know Rack's `request.params` and a parsed body themselves.
+ */
+export interface RubyParamsProvider {
+  /** Methods of the framework's parameters object that return every request value as a plain hash (Rails' `permit!`, `to_unsafe_h`). */
+  unsafe?: readonly string[];
+  /** True when a source's `params` is a plain hash of request values, never protected by strong parameters (a Sinatra app). */
+  plain?: (source: SourceFile) => boolean;
 }
 
 /**

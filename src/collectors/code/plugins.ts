@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -102,6 +102,8 @@ import { djangoSerializers } from './django/serializers.js';
 import { echoCors } from './echo/cors.js';
 import { fiberCors } from './fiber/cors.js';
 import { ginCors } from './gin/cors.js';
+import { railsParams } from './rails/params.js';
+import { sinatraParams } from './sinatra/params.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
@@ -221,6 +223,12 @@ const goCorses: Record<string, GoCorsProvider> = {
   gin: ginCors,
 };
 
+/** Ruby frameworks and how they hand request parameters to handlers. */
+const rubyParamsSections: Record<string, RubyParamsProvider> = {
+  rails: railsParams,
+  sinatra: sinatraParams,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -333,6 +341,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const dataAccess = dataAccesses[entry.id];
     const goRequest = goRequests[entry.id];
     const goCors = goCorses[entry.id];
+    const rubyParams = rubyParamsSections[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
     const bodyLimit = bodyLimits[entry.id];
@@ -356,6 +365,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(dataAccess ? { dataAccess } : {}),
       ...(goRequest ? { goRequest } : {}),
       ...(goCors ? { goCors } : {}),
+      ...(rubyParams ? { rubyParams } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
       ...(bodyLimit ? { bodyLimit } : {}),
@@ -432,6 +442,11 @@ let dataAccessList: DataAccessProvider[] | undefined;
 export function dataAccessProviders(): readonly DataAccessProvider[] {
   dataAccessList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.dataAccess ? [plugin.dataAccess] : [])))];
   return dataAccessList;
+}
+
+/** Every Ruby parameters provider, in registry order. */
+export function rubyParamsProviders(): RubyParamsProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.rubyParams ? [plugin.rubyParams] : []));
 }
 
 /** Every Go CORS provider, in registry order. */
