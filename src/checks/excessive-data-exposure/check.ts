@@ -7,7 +7,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { javaExposures } from './java.js';
-import { kotlinExposures, ktorExposures } from './kotlin.js';
+import { callExposures, kotlinExposures } from './kotlin.js';
 import { goExposures } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
@@ -132,10 +132,8 @@ export default defineCheck({
         report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
       }
     }
-    if (ctx.sources.some((source) => source.language === 'kotlin' && /\bcall\.respond\b/.test(source.text))) {
-      for (const hit of ktorExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
-        report({ messageId: 'storedDocument', data: { call: hit.call, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, hit.call) });
-      }
+    for (const hit of callExposures(ctx.sources)) {
+      report({ messageId: 'storedDocument', data: { call: hit.call, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, hit.call) });
     }
     for (const hit of goExposures(ctx.sources)) {
       report({ messageId: 'goModel', data: { call: snippetOf(hit.call, 60), handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...goSite(ctx, hit.source, hit.call), confidence: 'high' });

@@ -6,11 +6,11 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
-import { annotation, descendants, firstOfType, hasAnnotation, named, type JvmClass } from '../../collectors/code/jvm/ast.js';
+import { annotation, descendants, firstOfType, hasAnnotation, jvmFiles, named, type JvmClass } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinMember, kotlinMemberAnnotations, kotlinReturnType } from '../../collectors/code/jvm/kotlin.js';
-import { isHandler } from '../../collectors/code/jvm/taint.js';
-import type { JvmProgram } from '../../collectors/code/jvm/values.js';
+import { isHandler, requestTable } from '../../collectors/code/jvm/taint.js';
+import { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { SECRET_FIELD, returnedTypes } from './java.js';
 
 export interface KotlinExposure {
@@ -65,7 +65,7 @@ const PROPERTIES: ReadonlySet<string> = new Set(['property_declaration']);
 const FINDERS = /^(findOne|findOneById|findById|find|findAll|findOneAndUpdate|first|firstOrNull|single|singleOrNull|toList|descendingSort|ascendingSort|sort|limit|skip)$/;
 const COLLECTION_TYPE = /\b(?:getCollection|getCollectionOfName|CoroutineCollection|MongoCollection)\s*<\s*(\w+)\s*>/;
 
-export interface KtorExposure {
+export interface CallExposure {
   source: SourceFile;
   node: Node;
   call: string;
@@ -120,18 +120,21 @@ function storedType(value: Node | undefined, at: Node, depth = 0): string | unde
 }
 
 /**
- * Ktor routes that send a stored document as is — `call.respond(members.findOneById(id))`, a local
- * read from a KMongo / driver collection (`getCollection<Member>()`, `CoroutineCollection<Member>`),
- * a list of them — when its class has a credential property the serializer writes (not `@Transient`,
- * not `@JsonIgnore`).
+ * Routes that send a stored document as is through their call object (the plugins' `jvmRequest.kotlinCall`:
+ * Ktor's `call.respond(members.findOneById(id))`), a local read from a KMongo / driver collection
+ * (`getCollection<Member>()`, `CoroutineCollection<Member>`), a list of them — when its class has a
+ * credential property the serializer writes (not `@Transient`, not `@JsonIgnore`).
  */
-export function ktorExposures(program: JvmProgram): KtorExposure[] {
-  const out: KtorExposure[] = [];
+export function callExposures(sources: readonly SourceFile[]): CallExposure[] {
+  const { names, responds, respondText } = requestTable().kotlinCall;
+  if (!sources.some((source) => source.language === 'kotlin' && respondText.test(source.text))) return [];
+  const program = new JvmProgram(jvmFiles(sources));
+  const out: CallExposure[] = [];
   for (const file of program.files) {
-    if (file.language !== 'kotlin' || /(^|\/)src\/test\//.test(file.source.file) || !/\bcall\.respond\b/.test(file.source.text) || !COLLECTION_TYPE.test(file.source.text)) continue;
+    if (file.language !== 'kotlin' || /(^|\/)src\/test\//.test(file.source.file) || !respondText.test(file.source.text) || !COLLECTION_TYPE.test(file.source.text)) continue;
     for (const node of descendants(file.source.tree.rootNode, CALLS)) {
       const call = asCall(node);
-      if (!call || !/^(respond|respondNullable)$/.test(call.name) || kotlinBare(call.receiver)?.text !== 'call') continue;
+      if (!call || !responds.test(call.name) || !names.has(kotlinBare(call.receiver)?.text ?? '')) continue;
       const type = storedType(call.args.at(-1), node);
       const scopeClass = file.classes.find((cls) => cls.node.startIndex <= node.startIndex && node.endIndex <= cls.node.endIndex);
       const model = type ? program.resolveClass(type, { file, cls: scopeClass }) : undefined;

@@ -7,7 +7,7 @@ import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { javaMassAssignments } from './java.js';
-import { kotlinMassAssignments, ktorMassAssignments } from './kotlin.js';
+import { callMassAssignments, kotlinMassAssignments } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { csharpMassAssignments } from './csharp.js';
 import { goMassAssignments } from './go.js';
@@ -284,7 +284,7 @@ export default defineCheck({
       const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
       report({ messageId: 'bind', data: { call: hit.node.text.split('\n')[0] ?? '', body: hit.body, model: `\`${hit.model}\``, fields }, ...at(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }
-    for (const hit of [...javaMassAssignments(ctx.sources, ctx.inventory.endpoints, ctx.infra), ...kotlinMassAssignments(ctx.sources, ctx.inventory.endpoints, ctx.infra), ...ktorMassAssignments(ctx.sources, ctx.infra)]) {
+    for (const hit of [...javaMassAssignments(ctx.sources, ctx.inventory.endpoints, ctx.infra), ...kotlinMassAssignments(ctx.sources, ctx.inventory.endpoints, ctx.infra), ...callMassAssignments(ctx.sources, ctx.infra)]) {
       const fields = hit.fields.map((name) => `\`${name}\``).join(', ');
       report({ messageId: 'bind', data: { call: hit.call, body: hit.body, model: `\`${hit.model}\``, fields }, ...jvmAt(ctx, hit.source, hit.node, hit.node.text.split('\n')[0]) });
     }

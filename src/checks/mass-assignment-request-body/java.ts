@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 import { annotation, descendants, field, hasAnnotation, named, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
-import { type JavaTaint, isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { type JavaTaint, isHandler, requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 import { type JvmTracer, fieldOf } from '../../collectors/code/jvm/trace.js';
 import { firstHandlerIn } from '../../analysis/endpoints.js';
 
@@ -85,17 +85,18 @@ function persisted(method: JvmMethod, name: string, taint: JavaTaint, depth = 0)
 }
 
 export function javaMassAssignments(sources: readonly SourceFile[], endpoints: readonly Endpoint[], infra: readonly InfraFile[] | undefined): JavaMassAssignment[] {
-  if (!sources.some((source) => source.language === 'java' && /@RequestBody\b/.test(source.text))) return [];
+  const { bodies, bodyText } = requestTable();
+  if (!sources.some((source) => source.language === 'java' && bodyText.test(source.text))) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
   let taint: JavaTaint | undefined;
   const out: JavaMassAssignment[] = [];
   for (const file of tracer.program.files) {
-    if (file.language !== 'java' || !/@RequestBody\b/.test(file.source.text)) continue;
+    if (file.language !== 'java' || !bodyText.test(file.source.text)) continue;
     for (const cls of file.classes) {
       for (const method of cls.methods) {
         if (!isHandler(method)) continue;
-        const param = method.parameters.find((item) => hasAnnotation(item.annotations, 'RequestBody'));
+        const param = method.parameters.find((item) => hasAnnotation(item.annotations, ...bodies));
         if (!param) continue;
         const entity = tracer.program.resolveClass(param.type, { file, cls });
         if (!entity || !ENTITY.some((name) => hasAnnotation(entity.annotations, name))) continue;
@@ -109,7 +110,7 @@ export function javaMassAssignments(sources: readonly SourceFile[], endpoints: r
         taint ??= analysis.taint();
         const call = persisted(method, param.name, taint);
         if (!call) continue;
-        out.push({ source: file.source, node: call, call: `${field(call, 'object')?.text ?? ''}.${field(call, 'name')?.text ?? ''}`.replace(/^\./, ''), body: `@RequestBody ${param.type} ${param.name}`, model: entity.name, fields });
+        out.push({ source: file.source, node: call, call: `${field(call, 'object')?.text ?? ''}.${field(call, 'name')?.text ?? ''}`.replace(/^\./, ''), body: `@${param.annotations.find((item) => bodies.includes(item.name))?.name ?? ''} ${param.type} ${param.name}`, model: entity.name, fields });
       }
     }
   }

@@ -13,14 +13,13 @@ import type { Endpoint } from '../../model/types.js';
 import { annotation, descendants, firstOfType, hasAnnotation, type JvmClass, type JvmMethod } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinMember, kotlinMemberAnnotations, kotlinTargets } from '../../collectors/code/jvm/kotlin.js';
-import { isHandler, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { isHandler, requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 import { firstHandlerIn } from '../../analysis/endpoints.js';
 import type { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { PERSIST, PRIVILEGED, roleGated, type JavaMassAssignment } from './java.js';
 
 const ENTITY = ['Entity', 'Document', 'TableName'];
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
-const RECEIVE = /^(receive|receiveNullable|receiveOrNull)$/;
 /** Whole-document writes of a MongoDB collection (KMongo, the Kotlin driver) beside the repository verbs. */
 const DOCUMENT_WRITES = /^(insertOne|insertMany|replaceOne|replaceOneById|save|upsert)$/;
 const PROPERTIES: ReadonlySet<string> = new Set(['property_declaration']);
@@ -59,15 +58,16 @@ function persisted(program: JvmProgram, fn: JvmMethod, name: string, depth = 0):
 }
 
 export function kotlinMassAssignments(sources: readonly SourceFile[], endpoints: readonly Endpoint[], infra: readonly InfraFile[] | undefined): JavaMassAssignment[] {
-  if (!sources.some((source) => source.language === 'kotlin' && /@RequestBody\b/.test(source.text))) return [];
+  const { bodies, bodyText } = requestTable();
+  if (!sources.some((source) => source.language === 'kotlin' && bodyText.test(source.text))) return [];
   const program = sharedAnalysis(sources, infra).tracer.program;
   const out: JavaMassAssignment[] = [];
   for (const file of program.files) {
-    if (file.language !== 'kotlin' || !/@RequestBody\b/.test(file.source.text) || /(^|\/)src\/test\//.test(file.source.file)) continue;
+    if (file.language !== 'kotlin' || !bodyText.test(file.source.text) || /(^|\/)src\/test\//.test(file.source.file)) continue;
     for (const cls of file.classes) {
       for (const method of cls.methods) {
         if (!isHandler(method)) continue;
-        const param = method.parameters.find((item) => hasAnnotation(item.annotations, 'RequestBody'));
+        const param = method.parameters.find((item) => hasAnnotation(item.annotations, ...bodies));
         if (!param) continue;
         const entity = program.resolveClass(param.type, { file, cls });
         if (!entity || !ENTITY.some((name) => hasAnnotation(entity.annotations, name))) continue;
@@ -80,21 +80,23 @@ export function kotlinMassAssignments(sources: readonly SourceFile[], endpoints:
         const call = persisted(program, method, param.name);
         if (!call) continue;
         const written = asCall(call);
-        out.push({ source: file.source, node: call, call: `${written?.receiver ? `${written.receiver.text}.` : ''}${written?.name ?? ''}`, body: `@RequestBody ${param.name}: ${param.type}`, model: entity.name, fields });
+        out.push({ source: file.source, node: call, call: `${written?.receiver ? `${written.receiver.text}.` : ''}${written?.name ?? ''}`, body: `@${param.annotations.find((item) => bodies.includes(item.name))?.name ?? ''} ${param.name}: ${param.type}`, model: entity.name, fields });
       }
     }
   }
   return out;
 }
 
-/** `T` of `call.receive<T>()` / `call.receive(T::class)`. */
-function receivedType(value: Node | undefined): string | undefined {
+/** `T` of the call object's `call.receive<T>()` / `call.receive(T::class)`, with the call object's name. */
+function receivedType(value: Node | undefined): { type: string | undefined; from: string } | undefined {
   const bare = kotlinBare(value);
   const call = bare ? asCall(bare) : undefined;
-  if (!call || !RECEIVE.test(call.name) || kotlinBare(call.receiver)?.text !== 'call') return undefined;
+  const { names, bodyReceives } = requestTable().kotlinCall;
+  const from = kotlinBare(call?.receiver)?.text ?? '';
+  if (!call || !bodyReceives.test(call.name) || !names.has(from)) return undefined;
   const typeArgs = descendants(bare as Node, new Set(['type_arguments']))[0];
   const written = typeArgs?.text.replace(/^<|>$/g, '') ?? /^(\w+)::class/.exec(call.args[0]?.text ?? '')?.[1];
-  return written?.replace(/\?$/, '').trim();
+  return { type: written?.replace(/\?$/, '').trim(), from };
 }
 
 /** The call in `scope` that stores `name` whole, directly or in a project function it hands `name` to. */
@@ -114,23 +116,25 @@ function storedIn(program: JvmProgram, scope: Node, from: JvmMethod, name: strin
 }
 
 /**
- * Ktor routes that receive the request body as a class (`val user = call.receive<User>()`) and store
- * that object whole — `repository.save(user)`, KMongo / driver `insertOne(user)`, `replaceOne(…, user)` —
+ * Routes that receive the request body as a class through their call object (the plugins'
+ * `jvmRequest.kotlinCall`: Ktor's `val user = call.receive<User>()`) and store that object whole — `repository.save(user)`, KMongo / driver `insertOne(user)`, `replaceOne(…, user)` —
  * in the route or in the function they hand it to, when the class has a privileged property the
  * deserializer sets (a primary-constructor property or a `var`, not `@Transient` / `@JsonIgnore`).
  */
-export function ktorMassAssignments(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaMassAssignment[] {
-  if (!sources.some((source) => source.language === 'kotlin' && /\bcall\.receive(Nullable|OrNull)?\s*[<(]/.test(source.text))) return [];
+export function callMassAssignments(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaMassAssignment[] {
+  const { bodyReceiveCall, bodyReceiveText } = requestTable().kotlinCall;
+  if (!sources.some((source) => source.language === 'kotlin' && bodyReceiveCall.test(source.text))) return [];
   const program = sharedAnalysis(sources, infra).tracer.program;
   const out: JavaMassAssignment[] = [];
   for (const file of program.files) {
-    if (file.language !== 'kotlin' || !/\bcall\.receive/.test(file.source.text) || /(^|\/)src\/test\//.test(file.source.file)) continue;
+    if (file.language !== 'kotlin' || !bodyReceiveText.test(file.source.text) || /(^|\/)src\/test\//.test(file.source.file)) continue;
     for (const fn of [...file.functions, ...file.classes.flatMap((cls) => cls.methods)]) {
       if (!fn.body) continue;
       for (const property of descendants(fn.body, PROPERTIES)) {
         const name = firstOfType(firstOfType(property, 'variable_declaration'), 'simple_identifier')?.text;
-        const typeName = receivedType(property.namedChildren.at(-1) ?? undefined);
-        if (!name || !typeName) continue;
+        const received = receivedType(property.namedChildren.at(-1) ?? undefined);
+        const typeName = received?.type;
+        if (!name || !received || !typeName) continue;
         const model = program.resolveClass(typeName, { file, cls: fn.owner });
         const fields = model ? privilegedFields(model, program) : [];
         if (!model || fields.length === 0) continue;
@@ -140,7 +144,7 @@ export function ktorMassAssignments(sources: readonly SourceFile[], infra: reado
         const call = storedIn(program, scope ?? fn.body, fn, name);
         if (!call) continue;
         const written = asCall(call);
-        out.push({ source: file.source, node: call, call: `${written?.receiver ? `${written.receiver.text}.` : ''}${written?.name ?? ''}`, body: `call.receive<${typeName}>()`, model: model.name, fields });
+        out.push({ source: file.source, node: call, call: `${written?.receiver ? `${written.receiver.text}.` : ''}${written?.name ?? ''}`, body: `${received.from}.receive<${typeName}>()`, model: model.name, fields });
       }
     }
   }

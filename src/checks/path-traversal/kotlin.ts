@@ -1,8 +1,9 @@
 /**
  * Files opened at paths built from request data in Kotlin (Spring handlers and Ktor routes): `File(x)`,
  * `File(base, x)`, `FileInputStream` / `FileOutputStream` / `FileReader` / `FileWriter` / `RandomAccessFile`,
- * Spring `FileSystemResource` / `PathResource`, `Paths.get(…)` / `Path.of(…)`, `base.resolve(x)`, and Ktor
- * `call.respondFile(dir, name)`. A function that normalizes the path (`normalize()`, `canonicalPath`,
+ * Spring `FileSystemResource` / `PathResource`, `Paths.get(…)` / `Path.of(…)`, `base.resolve(x)`, and the
+ * file responses of a route's call object (the plugins' `jvmRequest.kotlinCall`: Ktor's
+ * `call.respondFile(dir, name)`). A function that normalizes the path (`normalize()`, `canonicalPath`,
  * `canonicalFile`) and checks it with `startsWith` confines it and is not reported; so is a name reduced
  * to its last component (`File(x).name`, `Paths.get(x).fileName`). One finding per function and request value.
  */
@@ -11,7 +12,7 @@ import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinFunctions, kotlinTaint } from '../../collectors/code/jvm/kotlin.js';
-import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 
 export interface KotlinPathHit {
   source: SourceFile;
@@ -25,7 +26,8 @@ const CONSTRUCTORS = /^(File|FileInputStream|FileOutputStream|FileReader|FileWri
 const CONFINED = /\b(normalize\(\)|canonicalPath|canonicalFile|toRealPath\()/;
 
 export function kotlinPathTraversals(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): KotlinPathHit[] {
-  const hint = /\b(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|PathResource|Paths\.get|Path\.of|resolve|respondFile)\s*\(/;
+  const { names, fileResponses } = requestTable().kotlinCall;
+  const hint = new RegExp(`\\b(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|PathResource|Paths\\.get|Path\\.of|resolve${fileResponses.map((name) => `|${name}`).join('')})\\s*\\(`);
   if (!sources.some((source) => source.language === 'kotlin' && hint.test(source.text))) return [];
   const program = sharedAnalysis(sources, infra).tracer.program;
   const taint = kotlinTaint(program);
@@ -51,9 +53,9 @@ export function kotlinPathTraversals(sources: readonly SourceFile[], infra: read
       } else if (call.name === 'resolve' && call.receiver && call.args.length === 1) {
         paths = call.args;
         written = `${kotlinBare(call.receiver)?.text.split('\n')[0] ?? ''}.resolve`;
-      } else if (call.name === 'respondFile' && kotlinBare(call.receiver)?.text === 'call') {
+      } else if (fileResponses.includes(call.name) && names.has(kotlinBare(call.receiver)?.text ?? '')) {
         paths = call.args.length >= 2 ? call.args.slice(1, 2) : [];
-        written = 'call.respondFile';
+        written = `${kotlinBare(call.receiver)?.text ?? ''}.${call.name}`;
       } else continue;
       for (const path of paths) {
         const origin = taint.origin(path);

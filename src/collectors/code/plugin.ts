@@ -515,6 +515,8 @@ export interface JvmRequestProvider {
   notBound?: readonly string[];
   /** Parameter annotations that bind a path segment (`PathVariable`, JAX-RS `PathParam`). */
   pathIds?: readonly string[];
+  /** Parameter annotations that bind the whole request body into an object (`RequestBody`), for mass-assignment-request-body. */
+  bodies?: readonly string[];
   /** Parameter types the framework injects, which carry no client text themselves (`HttpServletResponse`, `Principal`, `Pageable`), as plain names. */
   injected?: readonly string[];
   /** Request objects, by type, whose reads return client data (`HttpServletRequest`), as plain names. */
@@ -525,9 +527,12 @@ export interface JvmRequestProvider {
    * Kotlin: the object a route's lambda receives the call through (Ktor's `call`), its properties that hold
    * request data (`parameters`), the property that is the request (`request`, whose `reads` are request data
    * too: `call.request.queryParameters`), its methods that return the request's content (`receive`, `receiveText`)
-   * and the beginnings of the members a function must name to be read for request data (`receive`, `parameters`, `request`).
+   * and the beginnings of the members a function must name to be read for request data (`receive`, `parameters`, `request`);
+   * `responds`: its methods that send a response body (`respond`, `respondNullable`), for excessive-data-exposure;
+   * `bodyReceives`: its methods that read the body into a class (`receive<T>()`), for mass-assignment-request-body;
+   * `fileResponses`: its methods that send the file their second argument names under their first (`respondFile(dir, name)`), for path-traversal.
    */
-  kotlinCall?: { name: string; reads: readonly string[]; request: string; receives: readonly string[]; entries: readonly string[] };
+  kotlinCall?: { name: string; reads: readonly string[]; request: string; receives: readonly string[]; entries: readonly string[]; responds?: readonly string[]; bodyReceives?: readonly string[]; fileResponses?: readonly string[] };
 }
 
 /**

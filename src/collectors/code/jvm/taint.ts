@@ -33,6 +33,9 @@ interface RequestTable {
   pathIds: string[];
   /** A source mentioning one of the path-id annotations. */
   pathIdText: RegExp;
+  bodies: string[];
+  /** A source mentioning one of the body annotations. */
+  bodyText: RegExp;
   /** Injected types that are not client data. */
   frameworkTypes: RegExp;
   requestTypes: RegExp;
@@ -40,7 +43,7 @@ interface RequestTable {
   /** A source mentioning one of the controller annotations. */
   controllerText: RegExp;
   /** Kotlin: the call objects of route lambdas, their request data, request property, reads of the request's content, and the members a function must name to read the request. */
-  kotlinCall: { names: Set<string>; reads: RegExp; request: Set<string>; receives: RegExp; entries: RegExp };
+  kotlinCall: { names: Set<string>; reads: RegExp; request: Set<string>; receives: RegExp; entries: RegExp; responds: RegExp; respondText: RegExp; bodyReceives: RegExp; bodyReceiveText: RegExp; bodyReceiveCall: RegExp; fileResponses: string[] };
 }
 
 let table: RequestTable | undefined;
@@ -61,6 +64,8 @@ export function requestTable(): RequestTable {
     notBound: all((provider) => provider.notBound),
     pathIds: all((provider) => provider.pathIds),
     pathIdText: new RegExp(`@(${names(all((provider) => provider.pathIds))})\\b`),
+    bodies: all((provider) => provider.bodies),
+    bodyText: new RegExp(`@(${names(all((provider) => provider.bodies))})\\b`),
     frameworkTypes: new RegExp(`^(${names([...all((provider) => provider.injected), ...INJECTED])})$`),
     requestTypes: new RegExp(`^(${names(all((provider) => provider.requestTypes))})$`),
     requestReads: new RegExp(`^(${names(all((provider) => provider.requestReads))})$`),
@@ -71,6 +76,12 @@ export function requestTable(): RequestTable {
       request: new Set(calls.map((call) => call.request)),
       receives: new RegExp(`^(${names(calls.flatMap((call) => call.receives))})$`),
       entries: new RegExp(`\\b(${names(calls.map((call) => call.name))})\\.(${names(calls.flatMap((call) => call.entries))})`),
+      responds: new RegExp(`^(${names(calls.flatMap((call) => call.responds ?? []))})$`),
+      respondText: new RegExp(`\\b(${names(calls.map((call) => call.name))})\\.(${names(calls.flatMap((call) => call.responds ?? []))})\\b`),
+      bodyReceives: new RegExp(`^(${names(calls.flatMap((call) => call.bodyReceives ?? []))})$`),
+      bodyReceiveText: new RegExp(`\\b(${names(calls.map((call) => call.name))})\\.(${names(calls.flatMap((call) => call.bodyReceives ?? []))})`),
+      fileResponses: [...new Set(calls.flatMap((call) => call.fileResponses ?? []))],
+      bodyReceiveCall: new RegExp(`\\b(${names(calls.map((call) => call.name))})\\.(${names(calls.flatMap((call) => call.bodyReceives ?? []))})\\s*[<(]`),
     },
   };
   return table;

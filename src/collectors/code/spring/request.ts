@@ -12,6 +12,7 @@ export const springRequest: JvmRequestProvider = {
   bound: ['RequestParam', 'PathVariable', 'RequestBody', 'RequestHeader', 'CookieValue', 'ModelAttribute', 'RequestPart', 'MatrixVariable'],
   notBound: ['AuthenticationPrincipal', 'CurrentUser', 'SessionAttribute', 'RequestAttribute', 'Value'],
   pathIds: ['PathVariable'],
+  bodies: ['RequestBody'],
   injected: [
     'Model', 'ModelMap', 'ModelAndView', 'BindingResult', 'Errors', 'Principal', 'Authentication', 'Pageable', 'Sort', 'WebRequest', 'NativeWebRequest',
     'ServerWebExchange', 'ServerHttpRequest', 'ServerHttpResponse', 'UriComponentsBuilder', 'RedirectAttributes', 'SessionStatus', 'HttpHeaders', 'HttpEntity',
