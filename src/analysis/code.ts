@@ -381,7 +381,8 @@ export function factsOf(source: SourceFile): FileFacts {
           if (name && value) kwargs.set(name.text, value);
         } else if (arg.type !== 'dictionary_splat' && arg.type !== 'list_splat') args.push(arg);
       }
-      calls.push({ node: call, callee: qualify(fn, imports) ?? text(fn), written: text(fn), args, kwargs, isNew: false });
+      const written = text(fn);
+      calls.push({ node: call, callee: qualify(fn, imports) ?? written, written, args, kwargs, isNew: false });
     }
   } else if (isJsFamily(source.language)) {
     jsImports(root, imports);
@@ -391,7 +392,8 @@ export function factsOf(source: SourceFile): FileFacts {
       const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
         (arg): arg is Node => arg !== null && arg.type !== 'comment',
       );
-      calls.push({ node: call, callee: qualify(fn, imports) ?? text(fn), written: text(fn), args, kwargs: new Map(), isNew });
+      const written = text(fn);
+      calls.push({ node: call, callee: qualify(fn, imports) ?? written, written, args, kwargs: new Map(), isNew });
     }
   }
   const facts = { imports, calls, callsById: new Map(calls.map((call) => [call.node.id, call])) };

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { objectOf, option } from '../analysis/code-auth.js';
 import { pluginOf } from '../analysis/code-transport.js';
-import { factsOf, literalValue, locationOf, snippetOf, stringValue } from '../analysis/code.js';
+import { factsOf, literalValue, locationOf, nodesOfType, snippetOf, stringValue } from '../analysis/code.js';
 import { dependencyScanning, type DependencyScanning } from '../analysis/dependency-scanning.js';
 import { oauthClients } from '../analysis/oauth-clients.js';
 import { apiKeyLifecycle, type ApiKeyLifecycle } from '../checks/api-key-stored-in-plaintext/lifecycle.js';
@@ -10,6 +10,7 @@ import { handlerKind } from '../checks/token-revocation-missing/handlers.js';
 import { tokenLifecycle, type TokenLifecycle } from '../checks/token-revocation-missing/lifecycle.js';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { Endpoint, Location } from '../model/types.js';
+import { descendantsOf } from '../parsing/tree-index.js';
 
 /** Positive evidence for seed 003's checklist: what the code and configuration show is in place. */
 
@@ -82,6 +83,8 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
     const facts = factsOf(source);
     const python = source.language === 'python';
     const used = new Set<string>();
+    // The names calls use are only asked about for a module that imports a request-id library.
+    const tracksNames = python && [...facts.imports.values()].some((qualified) => PY_REQUEST_ID.test(qualified));
     for (const call of facts.calls) {
       if (!python && JS_REQUEST_ID.test(call.callee)) {
         out.push(proof(source, call.node, `request ids from \`${call.callee.split('.')[0] ?? call.callee}\``));
@@ -119,7 +122,7 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
         out.push(proof(source, call.node, `sets the \`${header}\` response header`));
         continue;
       }
-      if (python) {
+      if (tracksNames) {
         for (const arg of [...call.args, ...call.kwargs.values()]) used.add(arg.text);
         used.add(call.written.split('(')[0] ?? '');
         // Django: MIDDLEWARE = ["django_guid.middleware.guid_middleware", …] is a list, not a call: see below.
@@ -127,10 +130,9 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
     }
     if (python) {
       // Flask: a `before_request` hook stores the id on `g`, and a logging filter or format puts it on every record.
-      for (const decorated of source.tree.rootNode.descendantsOfType('decorated_definition')) {
-        if (!decorated || !decorated.namedChildren.some((child) => child?.type === 'decorator' && /(^|\.)before_(app_)?request\b/.test(child.text))) continue;
-        for (const assignment of decorated.descendantsOfType('assignment')) {
-          if (!assignment) continue;
+      for (const decorated of source.text.includes('before_') ? nodesOfType(source, 'decorated_definition') : []) {
+        if (!decorated.namedChildren.some((child) => child?.type === 'decorator' && /(^|\.)before_(app_)?request\b/.test(child.text))) continue;
+        for (const assignment of descendantsOf(decorated, ['assignment'])) {
           const left = assignment.childForFieldName('left');
           // `g.request_id = …`, or a thread-local (`threadctx.request_id = …`).
           const holder = left?.type === 'attribute' ? left.childForFieldName('object') : undefined;
@@ -184,8 +186,8 @@ function hsts(sources: readonly SourceFile[]): Proof[] {
         }
       }
       // Django: `SECURE_HSTS_SECONDS = 31536000` in the settings.
-      for (const assignment of source.tree.rootNode.descendantsOfType('assignment')) {
-        if (assignment?.childForFieldName('left')?.text !== 'SECURE_HSTS_SECONDS') continue;
+      for (const assignment of source.text.includes('SECURE_HSTS_SECONDS') ? nodesOfType(source, 'assignment') : []) {
+        if (assignment.childForFieldName('left')?.text !== 'SECURE_HSTS_SECONDS') continue;
         const right = assignment.childForFieldName('right');
         if (right?.type === 'integer' && Number(right.text.replace(/_/g, '')) > 0) out.push(proof(source, assignment, `Django \`SECURE_HSTS_SECONDS = ${right.text}\``));
       }

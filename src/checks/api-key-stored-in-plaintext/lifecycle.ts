@@ -86,19 +86,29 @@ interface RawModel {
   node?: Node;
 }
 
+/** A model whose name says it holds API keys (a model called just `Token` unless it pairs them with refresh tokens: a session store). */
+function namesKeyModel(name: string, fields: readonly string[]): boolean {
+  const plainToken = /^(user_?)?tokens?$/i.test(name) && !fields.some((field) => /refresh/i.test(field));
+  return (KEY_MODEL.test(name) || plainToken) && !NOT_KEY_MODEL.test(name);
+}
+
 function codeModels(ctx: CheckContext): RawModel[] {
   const out: RawModel[] = [];
+  const sourceOf = new Map<string, SourceFile>();
+  for (const source of ctx.sources) if (!sourceOf.has(source.file)) sourceOf.set(source.file, source);
   for (const model of modelDefinitions(ctx).values()) {
     if (isTestFile(model.file)) continue;
-    const source = ctx.sources.find((candidate) => candidate.file === model.file);
+    const source = sourceOf.get(model.file);
     if (!source || !(isPython(source) || isJs(source))) continue;
     if (isPython(source) && (model.node.type !== 'class_definition' || !isOrmClass(model.node))) continue;
     const declarations = new Map<string, { text: string; line: number }>();
-    for (const field of model.fields) {
-      const line = fieldLine(model.node.text, field);
+    // Declarations are read for the key column of key models only: other models are kept for their names.
+    const text = namesKeyModel(model.name, model.fields) ? model.node.text : '';
+    for (const field of text === '' ? [] : model.fields) {
+      const line = fieldLine(text, field);
       if (line === undefined) continue;
-      const offset = model.node.text.indexOf(line);
-      const row = model.node.startPosition.row + model.node.text.slice(0, offset).split('\n').length;
+      const offset = text.indexOf(line);
+      const row = model.node.startPosition.row + text.slice(0, offset).split('\n').length;
       declarations.set(field, { text: line.trim(), line: row });
     }
     out.push({ name: model.name, fields: model.fields, location: locationOf(source, model.node), declarations, source, node: model.node });
@@ -234,9 +244,7 @@ export function apiKeyLifecycle(ctx: CheckContext): ApiKeyLifecycle {
   const stores: ApiKeyStore[] = [];
   const models = [...codeModels(ctx), ...prismaModels(ctx)];
   for (const model of [...models, ...migrationTables(ctx, models)]) {
-    // A model called just `Token` holds API tokens unless it pairs them with refresh tokens (a session store).
-    const plainToken = /^(user_?)?tokens?$/i.test(model.name) && !model.fields.some((field) => /refresh/i.test(field));
-    if ((!KEY_MODEL.test(model.name) && !plainToken) || NOT_KEY_MODEL.test(model.name)) continue;
+    if (!namesKeyModel(model.name, model.fields)) continue;
     const keyColumn = column(model.fields, KEY_COLUMN);
     const digestColumn = column(model.fields, DIGEST_COLUMN);
     if (!keyColumn && !digestColumn) continue;

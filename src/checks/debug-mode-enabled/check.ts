@@ -56,10 +56,9 @@ export default defineCheck({
       if (DEV_SETTINGS.test(source.file)) continue;
       if (isPython(source)) {
         for (const assignment of nodesOfType(source, 'assignment')) {
-          const left = assignment.childForFieldName('left');
           const right = assignment.childForFieldName('right');
           if (literalValue(right) !== true || guarded(assignment)) continue;
-          const target = left?.text ?? '';
+          const target = assignment.childForFieldName('left')?.text ?? '';
           const hit = firstSwitch((provider) => provider.pythonAssignment?.(source, assignment, target));
           if (hit) reportSwitch(hit);
         }

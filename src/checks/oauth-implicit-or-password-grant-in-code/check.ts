@@ -12,6 +12,7 @@ const URL_IMPLICIT = /[?&#]response_type=(token|id_token(\+|%20| )token|token(\+
 const FORM_PASSWORD = /(^|[?&])grant_type=password(&|$)/;
 const RESPONSE_TYPE_KEYS = new Set(['response_type', 'responseType']);
 const GRANT_TYPE_KEYS = new Set(['grant_type', 'grantType']);
+const GRANT_KEY_TEXT = [...RESPONSE_TYPE_KEYS, ...GRANT_TYPE_KEYS];
 const CLASSES: Record<string, Grant> = lookupTable({
   'oauthlib.oauth2.LegacyApplicationClient': 'password',
   'oauthlib.oauth2.MobileApplicationClient': 'implicit',
@@ -41,6 +42,11 @@ function serviceAccountGrant(object: Node | null | undefined): boolean {
   };
   const password = value('password');
   return password !== undefined && CONFIG_READ.test(password.text.trim());
+}
+
+/** A key grantOf can answer for: the value is only read for these. */
+function grantKey(key: string | undefined): boolean {
+  return key !== undefined && (RESPONSE_TYPE_KEYS.has(key) || GRANT_TYPE_KEYS.has(key));
 }
 
 function grantOf(key: string, value: string | undefined): Grant | undefined {
@@ -77,26 +83,30 @@ export default defineCheck({
         const code = node.text.replace(/\s+/g, ' ');
         report({ messageId: grant, data: { code: code.length > 80 ? `${code.slice(0, 79)}…` : code }, ...at(ctx, source, node) });
       };
+      // Keys are written as names or plain literals: a file that never writes one has no grant setting to read.
+      const namesGrant = GRANT_KEY_TEXT.some((key) => source.text.includes(key));
       for (const call of factsOf(source).calls) {
         const byClass = CLASSES[call.callee];
         if (byClass) emit(byClass, call.node);
         else if (/\.fetch_token$/.test(call.callee) && call.kwargs.has('password') && call.kwargs.has('username')) emit('password', call.node);
-        else if (/\.(append|set)$/.test(call.written) && call.args.length === 2) {
-          const grant = grantOf(stringValue(call.args[0]) ?? '', stringValue(call.args[1]));
+        else if (namesGrant && /\.(append|set)$/.test(call.written) && call.args.length === 2) {
+          const key = stringValue(call.args[0]) ?? '';
+          const grant = grantKey(key) ? grantOf(key, stringValue(call.args[1])) : undefined;
           if (grant) emit(grant, call.node);
         }
-        if (isPython(source)) {
+        if (namesGrant && isPython(source)) {
           for (const [key, value] of call.kwargs) {
-            const grant = grantOf(key, stringValue(value));
+            const grant = grantKey(key) ? grantOf(key, stringValue(value)) : undefined;
             if (grant) emit(grant, parentOf(value) ?? value);
           }
         }
       }
       // The tree's listed pairs (one walk shared with other analyses) rather than a walk of its own.
-      for (const pair of nodesOfType(source, 'pair')) {
+      for (const pair of namesGrant ? nodesOfType(source, 'pair') : []) {
         const key = pair.childForFieldName('key');
         if (!key) continue;
-        const grant = grantOf(stringValue(key) ?? key.text, stringValue(pair.childForFieldName('value')));
+        const name = stringValue(key) ?? key.text;
+        const grant = grantKey(name) ? grantOf(name, stringValue(pair.childForFieldName('value'))) : undefined;
         if (grant === 'password' && serviceAccountGrant(parentOf(pair))) continue;
         if (grant) emit(grant, pair);
       }

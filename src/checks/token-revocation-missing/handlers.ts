@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { isJs, isPython, jwtCalls } from '../../analysis/code-auth.js';
-import { callsWithin, factsOf, locationOf, snippetOf, type CallSite } from '../../analysis/code.js';
+import { callsWithin, factsOf, locationOf, nodesOfType, snippetOf, type CallSite } from '../../analysis/code.js';
 import { handlerOf, isTestFile } from '../../analysis/code-transport.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint, Location } from '../../model/types.js';
@@ -118,8 +118,7 @@ function definitions(ctx: CheckContext): Map<string, Definition[]> {
   for (const source of ctx.sources) {
     if (isTestFile(source.file)) continue;
     const types = isPython(source) ? ['function_definition'] : ['function_declaration', 'method_definition', 'variable_declarator', 'pair', 'generator_function_declaration'];
-    for (const node of source.tree.rootNode.descendantsOfType(types)) {
-      if (!node) continue;
+    for (const node of nodesOfType(source, types)) {
       const name = definitionName(node);
       if (!name) continue;
       const list = out.get(name) ?? [];

@@ -83,6 +83,8 @@ export default defineCheck({
       if (isPython(source)) {
         for (const node of nodesOfType(source, ['assignment', 'keyword_argument', 'pair'])) {
           const key = node.type === 'keyword_argument' ? node.childForFieldName('name')?.text : node.type === 'pair' ? stringValue(node.childForFieldName('key')) : node.childForFieldName('left')?.text;
+          // Only `extra` and `unknown` settings are read: the value and the enclosing class are looked up for those alone.
+          if (key !== 'extra' && key !== 'unknown') continue;
           const valueNode = node.childForFieldName(node.type === 'assignment' ? 'right' : 'value');
           const value = valueNode ? (stringValue(valueNode) ?? valueNode.text) : '';
           const cls = enclosingClass(node);

@@ -181,6 +181,10 @@ class DjangoScan {
   private readonly out: CollectedEndpoint[] = [];
   /** Set while the router's API root view is judged. */
   private rootView = false;
+  /** Views, their attributes and custom permission classes, read once: a router registration asks once per method. */
+  private readonly views = new Map<PyModule, Map<number, ViewClass>>();
+  private readonly attributes = new WeakMap<ViewClass, Map<string, { module: PyModule; node: Node } | undefined>>();
+  private readonly customPermissions = new Map<string, PermissionOutcome>();
 
   constructor(private readonly index: PyIndex) {}
 
@@ -690,6 +694,20 @@ class DjangoScan {
   }
 
   private viewClass(module: PyModule, node: Node): ViewClass {
+    let known = this.views.get(module);
+    if (!known) {
+      known = new Map();
+      this.views.set(module, known);
+    }
+    let view = known.get(node.id);
+    if (!view) {
+      view = this.readViewClass(module, node);
+      known.set(node.id, view);
+    }
+    return view;
+  }
+
+  private readViewClass(module: PyModule, node: Node): ViewClass {
     const bases = new Set<string>();
     const methods = new Map<string, { module: PyModule; fn: Node }>();
     const visit = (mod: PyModule, cls: Node, depth: number): void => {
@@ -736,8 +754,16 @@ class DjangoScan {
   }
 
   private attribute(view: ViewClass, name: string): { module: PyModule; node: Node } | undefined {
+    let known = this.attributes.get(view);
+    if (!known) {
+      known = new Map();
+      this.attributes.set(view, known);
+    }
+    if (known.has(name)) return known.get(name);
     const resolved = this.index.classMember(view.module, view.node, name);
-    return resolved?.kind === 'value' ? { module: resolved.module, node: resolved.node } : undefined;
+    const found = resolved?.kind === 'value' ? { module: resolved.module, node: resolved.node } : undefined;
+    known.set(name, found);
+    return found;
   }
 
   private viewPermissionGuards(view: ViewClass, method: string, fn: Node | undefined): Guard[] {
@@ -838,6 +864,16 @@ class DjangoScan {
   }
 
   private customPermission(module: PyModule, cls: Node, name: string, method: string): PermissionOutcome {
+    const key = `${module.source.file}\u0000${cls.id}\u0000${name}\u0000${method}\u0000${this.rootView}`;
+    let outcome = this.customPermissions.get(key);
+    if (!outcome) {
+      outcome = this.readCustomPermission(module, cls, name, method);
+      this.customPermissions.set(key, outcome);
+    }
+    return outcome;
+  }
+
+  private readCustomPermission(module: PyModule, cls: Node, name: string, method: string): PermissionOutcome {
     if (this.rootView && [...this.viewClass(module, cls).bases].some((base) => MODEL_PERMISSIONS.has(base))) {
       return { kind: 'none', detail: `${name} (model permissions) does not apply to the API root view` };
     }

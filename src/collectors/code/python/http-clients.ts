@@ -30,6 +30,8 @@ function pyClientInstance(source: SourceFile, receiver: Node | null | undefined)
   return undefined;
 }
 
+const CLIENT_METHOD_END = /(?:get|post|put|patch|delete|head|options|request|stream)$/;
+
 function outboundCall(source: SourceFile, call: CallSite): OutboundCall | undefined {
   const c = call.callee;
   if (PY_HTTP_MODULE.test(c)) {
@@ -41,6 +43,8 @@ function outboundCall(source: SourceFile, call: CallSite): OutboundCall | undefi
     const url = argument(call, 0, 'url');
     return { call, library: 'urllib', ...(url ? { url } : {}) };
   }
+  // A client method's name ends the callee as written (`self.session.get`): other calls are not read further.
+  if (!CLIENT_METHOD_END.test(call.written)) return undefined;
   const fn = call.node.childForFieldName('function');
   const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
   if (!method || !/^(get|post|put|patch|delete|head|options|request|stream)$/.test(method)) return undefined;
