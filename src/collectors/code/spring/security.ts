@@ -122,6 +122,16 @@ function matchersOf(call: JvmCall, walk: Walk): Matcher[] {
       method = name;
       continue;
     }
+    // Spring Boot's actuator matchers: `EndpointRequest.toAnyEndpoint()`, `EndpointRequest.to(HealthEndpoint::class.java)`,
+    // `EndpointRequest.to("health", "info")` under the default base path /actuator (`excluding(…)`: not read).
+    const actuator = /^EndpointRequest\s*\.\s*(toAnyEndpoint|to)\s*\(([^()]*(?:\([^()]*\))?[^()]*)\)\s*$/.exec(arg.text);
+    if (actuator) {
+      const ids = actuator[1] === 'to' ? actuator[2]?.split(',').map((id) => /^\s*"([\w-]+)"\s*$/.exec(id)?.[1] ?? /^\s*(\w+?)Endpoint(?:::class(?:\.java)?|\.class)\s*$/.exec(id)?.[1]?.replace(/^\w/, (c) => c.toLowerCase())) ?? [] : [];
+      if (actuator[1] === 'toAnyEndpoint') out.push({ method, pattern: '/actuator/**' });
+      else if (ids.length > 0 && ids.every((id) => id !== undefined)) for (const id of ids) out.push({ method, pattern: `/actuator/${id}/**` });
+      else out.push({ method, pattern: undefined, source: arg });
+      continue;
+    }
     // `antMatcher("/x")`, `AntPathRequestMatcher("/x")`, `pathMatchers("/x")` nested inside.
     const inner = asCall(arg) ?? (arg.type === 'object_creation_expression' ? undefined : undefined);
     if (inner && /Matcher|pathMatchers|antMatcher|mvc|regex/i.test(inner.name)) {
@@ -268,6 +278,8 @@ function walkExpression(node: Node, walk: Walk, implicit: Mode | undefined): Mod
       const params = lambdaParameters(lambdaArg);
       const saved = new Map(walk.names);
       for (const param of params) walk.names.set(param, inner);
+      // A Kotlin lambda without parameters names its one argument `it`: `authorizeHttpRequests { it.requestMatchers(…).permitAll() }`.
+      if (params.length === 0 && lambdaArg.type === 'lambda_literal') walk.names.set('it', inner);
       for (const statement of statementsOf(lambdaArg)) walkNode(statement, walk, call.lambda ? inner : undefined);
       walk.names.clear();
       for (const [key, value] of saved) walk.names.set(key, value);
