@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { AuthEvidence, AuthMechanism, EvidenceScope, Location } from '../../../model/types.js';
 import { callArgs, callee, descendants, dottedName, field, isFunction, named, objectProperty, parameterNames, returnedValues, unwrap } from './ast.js';
 import { ConfigurationReader } from './configuration.js';
-import { bindLocals, bindParameters, Gate, nextParameter, type Bound, type GateHooks } from './gate.js';
+import { bindLocals, bindParameters, Gate, nextParameter, type Bound, type GateHooks, type GateResult } from './gate.js';
 import type { JsModule, ModuleGraph, Resolved } from './modules.js';
 import { externalName, evalString, evalStrings, evalTrue } from './values.js';
 import { lookupTable } from '../../../analysis/lookup.js';
@@ -486,8 +486,42 @@ export class AuthAnalyser {
     return facts;
   }
 
+  /**
+   * Verdicts of `fromBody` asked outside any analysis (a route's middleware, handler or guard): the same middleware
+   * function guards many routes and its gate analysis is the same for each. Only such outermost calls are kept: inside
+   * an analysis, a recursion guard may hold a provisional answer (answersWhenFalsy) that a kept verdict would freeze.
+   */
+  private readonly verdicts = new Map<string, AuthFact>();
+  /** Analyses (fromBody, handlerGate, skipConditions) under way. */
+  private analysing = 0;
+
   /** `strict` for route handlers: only an explicit 401/403 (or login redirect) after a check counts. */
   fromBody(module: JsModule, fn: Node, detail: string, strict: boolean, name = detail, args?: readonly Node[], depth = 0): AuthFact {
+    if (this.analysing > 0) return this.readBody(module, fn, detail, strict, name, args, depth);
+    const key = `${module.file}\0${fn.startIndex}\0${fn.endIndex}\0${strict ? 1 : 0}${this.handlerPosition ? 1 : 0}${depth}\0${name}\0${detail}\0${args === undefined ? '-' : args.map((arg) => arg.id).join(',')}`;
+    const known = this.verdicts.get(key);
+    if (known) return known;
+    this.analysing++;
+    try {
+      const fact = this.readBody(module, fn, detail, strict, name, args, depth);
+      this.verdicts.set(key, fact);
+      return fact;
+    } finally {
+      this.analysing--;
+    }
+  }
+
+  /** A gate analysis counted as under way (see `verdicts`). */
+  private outermost(gate: Gate): GateResult {
+    this.analysing++;
+    try {
+      return gate.analyse();
+    } finally {
+      this.analysing--;
+    }
+  }
+
+  private readBody(module: JsModule, fn: Node, detail: string, strict: boolean, name: string, args: readonly Node[] | undefined, depth: number): AuthFact {
     // A handler that checks a password it was sent is the login itself: its 401 answers a wrong password, not a missing session.
     if (strict && (!STRICT_REJECT_RE.test(fn.text) || PASSWORD_CHECK.test(fn.text))) return NONE;
     const facts = this.facts(module, fn, 0);
@@ -564,7 +598,7 @@ export class AuthAnalyser {
 
   /** The route-metadata conditions under which a guard method lets the request through unchecked (`if (isPublic) return true`). */
   skipConditions(module: JsModule, method: Node): string[] {
-    const result = new Gate(method, this.hooks(module, 0)).analyse();
+    const result = this.outermost(new Gate(method, this.hooks(module, 0)));
     return result.continuations.filter((continuation) => continuation.state === 'marker').map((continuation) => continuation.condition ?? '');
   }
 
@@ -660,7 +694,7 @@ export class AuthAnalyser {
     const gate = new Gate(fn, this.hooks(module, 0), new Map(), undefined);
     gate.authOnly = true;
     gate.method = method;
-    const result = gate.analyse();
+    const result = this.outermost(gate);
     const states = result.continuations.map((continuation) => continuation.state);
     // Read for one method: no rejection at all on its paths (another method's branch holds the check).
     if (method !== undefined && !result.rejects && !states.includes('unknown')) return { ...NONE, detail: UNCHECKED };

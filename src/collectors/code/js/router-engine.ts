@@ -276,38 +276,34 @@ export class RouterEngine {
     }
   }
 
-  private scanInclude(module: JsModule, call: Node, register: boolean): void {
-    const fn = callee(call);
-    if (!fn || fn.type === 'import') return;
-    // `plugin.install(app)`: a method of a workspace object, never a verb or `use` of an instance.
-    if (fn.type === 'member_expression') {
-      const method = field(fn, 'property')?.text ?? '';
-      if (VERBS.has(method) || ['use', 'route', 'listen', 'set', 'get', 'on', 'routes', 'middleware', 'register', 'applyMiddleware'].includes(method)) return;
-      const object = field(fn, 'object');
-      if (!object || !['identifier', 'member_expression'].includes(unwrap(object).type)) return;
-      if (!callArgs(call).some((arg) => ['identifier', 'object'].includes(unwrap(arg).type))) return;
+  /**
+   * The calls of a module that may hand an instance to a workspace function (`setup(app)`, `loader({ app })`), read
+   * once per module from the syntax alone: both passes over the calls (`bound` first, then the registrations) use them.
+   */
+  private includeSites(module: JsModule): Map<number, IncludeSite> {
+    let sites = this.includeCache.get(module.file);
+    if (!sites) {
+      sites = new Map();
+      for (const call of this.calls(module)) {
+        const site = includeSite(call);
+        if (site) sites.set(call.id, site);
+      }
+      this.includeCache.set(module.file, sites);
     }
-    const args = callArgs(call);
-    if (args.length === 0 || args.length > 3) return;
-    args.forEach((arg, index) => {
-      const node = unwrap(arg);
-      // `setup(app)`, or `loader({ app })` / `loader({ app: server })` for a destructured parameter.
-      const passed: { value: Node; property?: string }[] =
-        node.type === 'identifier'
-          ? [{ value: node }]
-          : node.type === 'object'
-            ? named(node).flatMap((entry) => {
-                if (entry.type === 'shorthand_property_identifier') return [{ value: entry, property: entry.text }];
-                const key = entry.type === 'pair' ? field(entry, 'key')?.text : undefined;
-                const value = entry.type === 'pair' ? field(entry, 'value') : undefined;
-                return key && value?.type === 'identifier' ? [{ value, property: key }] : [];
-              })
-            : [];
+    return sites;
+  }
+
+  private readonly includeCache = new Map<string, Map<number, IncludeSite>>();
+
+  private scanInclude(module: JsModule, call: Node, register: boolean): void {
+    const site = this.includeSites(module).get(call.id);
+    if (!site) return;
+    for (const { index, passed } of site.args) {
       for (const { value, property } of passed) {
         const instance = this.resolveInstance(module, value);
         if (!instance) continue;
-        const target = this.graph.resolve(module, fn);
-        if (target.kind !== 'node' || !isFunction(target.node)) return;
+        const target = this.graph.resolve(module, site.fn);
+        if (target.kind !== 'node' || !isFunction(target.node)) break;
         const key = `${target.module.file}:${target.node.startIndex}:${index}${property === undefined ? '' : `.${property}`}`;
         this.bound.add(key);
         this.boundFiles.add(target.module.file);
@@ -317,11 +313,11 @@ export class RouterEngine {
         this.targeted.add(param.key);
         instance.registrations.push({ kind: 'include', module, instance: param.key, site: call });
       }
-    });
+    }
   }
 
   private scanChain(module: JsModule, outer: Node): void {
-    const segments: Segment[] = [];
+    const links: Omit<Segment, 'args'>[] = [];
     let current: Node = outer;
     for (;;) {
       if (current.type !== 'call_expression') break;
@@ -330,16 +326,18 @@ export class RouterEngine {
       const property = field(fn, 'property');
       const object = field(fn, 'object');
       if (!property || !object) break;
-      segments.unshift({ property, name: property.text, args: callArgs(current), call: current });
+      links.unshift({ property, name: property.text, call: current });
       current = unwrap(object);
     }
-    if (segments.length === 0) return;
-    const relevant = segments.some(
+    if (links.length === 0) return;
+    const relevant = links.some(
       (segment) => VERBS.has(segment.name) || segment.name === 'use' || segment.name === 'route' || segment.name === this.dialect.mountMethod || (this.dialect.onMethod && segment.name === 'on') || (this.dialect.declaredMethods?.includes(segment.name) ?? false),
     );
     if (!relevant) return;
     const instance = this.resolveInstance(module, current);
     if (!instance) return;
+    // The arguments only now: most calls of a file are not registrations.
+    const segments: Segment[] = links.map((link) => ({ ...link, args: callArgs(link.call) }));
     let routePath: string | undefined;
     let routePathKnown = false;
     for (const segment of segments) {
@@ -679,6 +677,46 @@ function binding(pattern: Node): Omit<Loop, 'iterable'> {
     }
   }
   return { name: undefined, destructured };
+}
+
+interface IncludeSite {
+  fn: Node;
+  /** Per argument, the values that may be an instance: the argument itself, or an object literal's identifier values. */
+  args: { index: number; passed: { value: Node; property?: string }[] }[];
+}
+
+/** A call that may pass an instance to a workspace function, read from its syntax; undefined when it cannot. */
+function includeSite(call: Node): IncludeSite | undefined {
+  const fn = callee(call);
+  if (!fn || fn.type === 'import') return undefined;
+  // `plugin.install(app)`: a method of a workspace object, never a verb or `use` of an instance.
+  if (fn.type === 'member_expression') {
+    const method = field(fn, 'property')?.text ?? '';
+    if (VERBS.has(method) || ['use', 'route', 'listen', 'set', 'get', 'on', 'routes', 'middleware', 'register', 'applyMiddleware'].includes(method)) return undefined;
+    const object = field(fn, 'object');
+    if (!object || !['identifier', 'member_expression'].includes(unwrap(object).type)) return undefined;
+    if (!callArgs(call).some((arg) => ['identifier', 'object'].includes(unwrap(arg).type))) return undefined;
+  }
+  const args = callArgs(call);
+  if (args.length === 0 || args.length > 3) return undefined;
+  const out: IncludeSite['args'] = [];
+  args.forEach((arg, index) => {
+    const node = unwrap(arg);
+    // `setup(app)`, or `loader({ app })` / `loader({ app: server })` for a destructured parameter.
+    const passed: { value: Node; property?: string }[] =
+      node.type === 'identifier'
+        ? [{ value: node }]
+        : node.type === 'object'
+          ? named(node).flatMap((entry) => {
+              if (entry.type === 'shorthand_property_identifier') return [{ value: entry, property: entry.text }];
+              const key = entry.type === 'pair' ? field(entry, 'key')?.text : undefined;
+              const value = entry.type === 'pair' ? field(entry, 'value') : undefined;
+              return key && value?.type === 'identifier' ? [{ value, property: key }] : [];
+            })
+          : [];
+    if (passed.length > 0) out.push({ index, passed });
+  });
+  return out.length > 0 ? { fn, args: out } : undefined;
 }
 
 function looksLikePath(node: Node): boolean {
