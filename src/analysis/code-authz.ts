@@ -751,7 +751,13 @@ function objectEvidence(ctx: CheckContext, scope: HandlerScope, callers: Readonl
   return {};
 }
 
-const REJECTION = /\babort\s*\(|\braise\b|\bredirect\s*\(|\b40[13]\b|Forbidden|Unauthorized|PermissionDenied|HTTPException/;
+let rejectionPattern: RegExp | undefined;
+
+/** Code that rejects a request: the generic shapes (Nest's `ForbiddenException` among them) and the frameworks' own (their `authz.rejections`). */
+function rejection(): RegExp {
+  rejectionPattern ??= new RegExp([String.raw`\babort\s*\(|\braise\b|\bredirect\s*\(|\b40[13]\b|Forbidden|Unauthorized`, ...authzProviders().flatMap((provider) => provider.rejections ?? [])].join('|'));
+  return rejectionPattern;
+}
 
 /** The Python function a decorator names, in this file or in the project module it is imported from. */
 function decoratorDefinition(ctx: CheckContext, source: SourceFile, decorator: Node): Node | undefined {
@@ -810,7 +816,7 @@ function decoratorRoleCheck(ctx: CheckContext, scope: HandlerScope): string | un
     if (!definition) continue;
     for (const condition of nodesOf(definition, ['if_statement'])) {
       const test = condition.childForFieldName('condition');
-      if (!test || !roleNames().condition.test(test.text) || !REJECTION.test(condition.text)) continue;
+      if (!test || !roleNames().condition.test(test.text) || !rejection().test(condition.text)) continue;
       return `\`${shorten(decorator.text)}\` checks \`${snippetOf(test, 60)}\``;
     }
   }
@@ -818,7 +824,7 @@ function decoratorRoleCheck(ctx: CheckContext, scope: HandlerScope): string | un
 }
 
 const GATE_ROLE = /\.(?:admin|is_admin|isAdmin|role|roles|is_staff|isStaff|is_superuser|isSuperuser|superuser)\b/;
-const GATE_REJECTION = /\bthrow\b|\bnext\(\s*new\b|\.status\(\s*40[13]\b|sendStatus\(\s*40[13]\b|ForbiddenException|UnauthorizedException|HTTP_40[13]/;
+const GATE_REJECTION = /\bthrow\b|\bnext\(\s*new\b|\.status\(\s*40[13]\b|sendStatus\(\s*40[13]\b|HTTP_40[13]/;
 const GATE_NAME = /[A-Za-z_$][\w$]*/g;
 const MAX_GATE_TEXT = 4000;
 const gateIndexes = new WeakMap<CheckContext, Map<string, Node[]>>();
@@ -881,7 +887,7 @@ function gateRoleCheck(ctx: CheckContext, name: string): string | undefined {
   if (cached !== undefined) return cached ?? undefined;
   let verdict: string | undefined;
   search: for (const fn of gateIndex(ctx).get(name) ?? []) {
-    if (!GATE_REJECTION.test(fn.text) && !REJECTION.test(fn.text)) continue;
+    if (!GATE_REJECTION.test(fn.text) && !rejection().test(fn.text)) continue;
     for (const condition of nodesOf(fn, ['if_statement'])) {
       const test = condition.childForFieldName('condition');
       if (test && (roleNames().condition.test(test.text) || GATE_ROLE.test(test.text))) {

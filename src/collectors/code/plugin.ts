@@ -251,6 +251,8 @@ export interface AuthzProvider {
   guardPlumbing?: RegExp;
   roles?: RoleEvidence;
   policy?: PolicyEvidence;
+  /** Code that rejects a request, beside the generic `raise`, `abort(`, `redirect(`, a 401/403 and `Forbidden`/`Unauthorized` (Django's `PermissionDenied`, FastAPI's `HTTPException`), as regular-expression sources each standing alone. */
+  rejections?: readonly string[];
 }
 
 /**

@@ -109,4 +109,5 @@ export const djangoAuthz: AuthzProvider = {
   frameworks: ['django'],
   guards,
   objectEvidence,
+  rejections: ['PermissionDenied'],
 };

@@ -6,6 +6,7 @@ import type { AuthzProvider } from '../plugin.js';
  * `request.path_params` / `query_params` ids.
  */
 export const fastapiAuthz: AuthzProvider = {
+  rejections: ['HTTPException'],
   identity: {
     family: 'python',
     callerParameter: [String.raw`Depends\((get_)?current_\w*user|Depends\(get_user|CurrentUser`],
