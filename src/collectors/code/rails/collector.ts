@@ -251,9 +251,19 @@ function decideRoute(route: RailsRoute, project: RubyProject, filters: RailsFilt
   const fqn = `${camelize(route.controller)}Controller`;
   // Zeitwerk acronyms (`inflect.acronym "API"`) make `legacy_api` LegacyAPI: the same letters, other case.
   const controller = project.scopes.get(fqn) ?? [...project.scopes.values()].find((scope) => scope.kind === 'class' && scope.fqn.toLowerCase() === fqn.toLowerCase());
-  if (!controller) return { auth: { state: 'unknown', mechanisms: ['unknown'], detail: `${fqn} is not in the repository` } };
+  if (!controller) {
+    // Rails' own controllers (`get "up" => "rails/health#show"`, the PWA manifest and service worker) inherit
+    // ActionController::Base, not the application's controller: none of the application's callbacks run, and they
+    // check nothing themselves — unless the route sits inside a routing-level `authenticate`/`constraints` block.
+    if (RAILS_OWN_CONTROLLERS.has(fqn) && !guardedByRouting(route.at))
+      return { auth: { state: 'unprotected', mechanisms: ['none'], where: locate(route.file.file, route.at), scope: 'route', detail: `${fqn} is Rails' own controller (ActionController::Base): no authentication callback of the application applies` } };
+    return { auth: { state: 'unknown', mechanisms: ['unknown'], detail: `${fqn} is not in the repository` } };
+  }
   return filters.decide(controller, route.action);
 }
+
+/** Controllers Rails itself provides for routes an application draws, with no callback of their own (railties). */
+const RAILS_OWN_CONTROLLERS: ReadonlySet<string> = new Set(['Rails::HealthController', 'Rails::PwaController']);
 
 /** Inside `authenticate :user do … end` / `authenticated do … end` or a `constraints` block given a lambda or object: the router may refuse the request. */
 function guardedByRouting(node: Node): boolean {
