@@ -1,6 +1,7 @@
 /**
- * SQL built from request data in Java: `JdbcTemplate` / `NamedParameterJdbcTemplate`, JPA
- * `EntityManager.createQuery|createNativeQuery`, Hibernate `Session`, JDBC `Statement` and
+ * SQL built from request data in Java: the query methods the frameworks and data-access libraries declare
+ * (the plugins' `sqlSinks`: Spring's `JdbcTemplate` / `NamedParameterJdbcTemplate` / `JdbcClient`, JPA
+ * `EntityManager.createQuery|createNativeQuery`, Hibernate `Session`), JDBC `Statement` and
  * `Connection.prepareStatement` given text concatenated or formatted from request data, and MyBatis
  * `${…}` text substitution (mapper XML and `@Select`-style annotations) of a mapper parameter that
  * request data reaches. Bound parameters (`?`, `:name`, `#{…}`) are safe; a `${key}` the code itself
@@ -12,6 +13,7 @@ import type { Location } from '../../model/types.js';
 import { descendants, field, named, type JvmAnnotation, type JvmMethod } from '../../collectors/code/jvm/ast.js';
 import { classAt } from '../../collectors/code/jvm/trace.js';
 import { requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { sqlSinkProviders } from '../../collectors/code/plugins.js';
 
 export interface JavaSqlHit {
   source?: SourceFile;
@@ -22,27 +24,37 @@ export interface JavaSqlHit {
   origin: string;
 }
 
-const SINKS: Record<string, RegExp> = {
-  query: /^(JdbcTemplate|NamedParameterJdbcTemplate|JdbcOperations|NamedParameterJdbcOperations)$/,
-  queryForObject: /^(JdbcTemplate|NamedParameterJdbcTemplate|JdbcOperations|NamedParameterJdbcOperations)$/,
-  queryForList: /^(JdbcTemplate|NamedParameterJdbcTemplate|JdbcOperations|NamedParameterJdbcOperations)$/,
-  queryForMap: /^(JdbcTemplate|NamedParameterJdbcTemplate|JdbcOperations|NamedParameterJdbcOperations)$/,
-  queryForRowSet: /^(JdbcTemplate|NamedParameterJdbcTemplate|JdbcOperations|NamedParameterJdbcOperations)$/,
-  queryForStream: /^(JdbcTemplate|NamedParameterJdbcTemplate|JdbcOperations|NamedParameterJdbcOperations)$/,
-  update: /^(JdbcTemplate|NamedParameterJdbcTemplate|JdbcOperations|NamedParameterJdbcOperations)$/,
-  batchUpdate: /^(JdbcTemplate|JdbcOperations)$/,
-  execute: /^(JdbcTemplate|JdbcOperations|Statement|PreparedStatement)$/,
-  sql: /^(JdbcClient)$/,
-  createQuery: /^(EntityManager|Session|StatelessSession)$/,
-  createNativeQuery: /^(EntityManager|Session|StatelessSession)$/,
-  createSQLQuery: /^(Session|StatelessSession)$/,
-  executeQuery: /^(Statement)$/,
-  executeUpdate: /^(Statement)$/,
-  executeLargeUpdate: /^(Statement)$/,
-  addBatch: /^(Statement)$/,
-  prepareStatement: /^(Connection)$/,
-  prepareCall: /^(Connection)$/,
+/** JDBC's own methods that take SQL text, by receiver type; the frameworks' and data-access libraries' (the plugins' `sqlSinks`) are joined to them. */
+const JDBC: Readonly<Record<string, readonly string[]>> = {
+  execute: ['Statement', 'PreparedStatement'],
+  executeQuery: ['Statement'],
+  executeUpdate: ['Statement'],
+  executeLargeUpdate: ['Statement'],
+  addBatch: ['Statement'],
+  prepareStatement: ['Connection'],
+  prepareCall: ['Connection'],
 };
+const JDBC_MENTIONS = ['Statement', 'Connection'];
+
+let sinkTable: { sinks: Map<string, RegExp>; mentions: RegExp } | undefined;
+
+/** The methods that take SQL text with their receiver types, and the names that make a source worth reading. */
+function sinks(): { sinks: Map<string, RegExp>; mentions: RegExp } {
+  if (sinkTable) return sinkTable;
+  const providers = sqlSinkProviders();
+  const byMethod = new Map<string, Set<string>>();
+  for (const methods of [...providers.map((provider) => provider.methods), JDBC]) {
+    for (const [method, types] of Object.entries(methods)) {
+      const known = byMethod.get(method) ?? new Set<string>();
+      for (const type of types) known.add(type);
+      byMethod.set(method, known);
+    }
+  }
+  const mentions = [...new Set([...providers.flatMap((provider) => provider.mentions), ...JDBC_MENTIONS])];
+  sinkTable = { sinks: new Map([...byMethod].map(([method, types]) => [method, new RegExp(`^(${[...types].join('|')})$`)])), mentions: new RegExp(`\\b(${mentions.join('|')})\\b`) };
+  return sinkTable;
+}
+
 const MYBATIS_ANNOTATIONS = ['Select', 'Update', 'Delete', 'Insert', 'SelectProvider'];
 const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
 const INERT = /^(int|long|short|byte|double|float|boolean|Integer|Long|Short|Byte|Double|Float|Boolean|BigDecimal|BigInteger|Date|LocalDate|LocalDateTime|Instant|UUID)$/;
@@ -79,7 +91,8 @@ function mapperSubstitutions(file: InfraFile): Substitution[] {
 export function javaSqlInjections(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaSqlHit[] {
   const java = sources.filter((source) => source.language === 'java' && !/(^|\/)src\/test\//.test(source.file));
   const mappers = (infra ?? []).filter((file) => file.kind === 'mybatis-mapper' && file.text.includes('${') && /<mapper\b/.test(file.text));
-  const candidates = java.filter((source) => /\b(JdbcTemplate|JdbcOperations|JdbcClient|EntityManager|Session|Statement|Connection)\b/.test(source.text) || (source.text.includes('${') && /@(Select|Update|Delete|Insert)\b/.test(source.text)));
+  const { sinks: methods, mentions } = sinks();
+  const candidates = java.filter((source) => mentions.test(source.text) || (source.text.includes('${') && /@(Select|Update|Delete|Insert)\b/.test(source.text)));
   if (candidates.length === 0 && mappers.length === 0) return [];
   const { controllerText } = requestTable();
   if (!java.some((source) => controllerText.test(source.text))) return [];
@@ -93,7 +106,7 @@ export function javaSqlInjections(sources: readonly SourceFile[], infra: readonl
     if (!file) continue;
     for (const node of descendants(source.tree.rootNode, INVOCATIONS)) {
       const name = field(node, 'name')?.text ?? '';
-      const owner = SINKS[name];
+      const owner = methods.get(name);
       const receiver = field(node, 'object');
       const sql = named(field(node, 'arguments'))[0];
       if (!owner || !receiver || !sql) continue;

@@ -50,6 +50,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
  * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
  * - `errorDetails`: the framework's settings that put exception details in every error response.
+ * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`; JPA and Hibernate as a library family).
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -80,6 +81,7 @@ export interface FrameworkPlugin {
   passwordHashing?: PasswordHashingProvider;
   tokenValidation?: TokenValidationProvider;
   errorDetails?: ErrorDetailsProvider;
+  sqlSinks?: SqlSinkProvider;
   jvmRequest?: JvmRequestProvider;
 }
 
@@ -697,6 +699,17 @@ export interface DebugModeProvider {
    * file: Spring Boot's properties, a committed `.env`) or a node (Rails' environment files, ASP.NET Core's developer pages).
    */
   settings?(ctx: CheckContext): FrameworkFinding[];
+}
+
+/**
+ * The query methods of a JVM framework or data-access library that take SQL (or JPQL/HQL) text as their first
+ * argument, for sql-injection's Java reading, which adds JDBC's own (`Statement`, `Connection`) and joins them.
+ */
+export interface SqlSinkProvider {
+  /** Receiver types (simple names) by method name: `query` on a `JdbcTemplate`, `createQuery` on an `EntityManager`. */
+  methods: Readonly<Record<string, readonly string[]>>;
+  /** Names whose mention (as a word) makes a source worth reading (`JdbcTemplate`, `EntityManager`). */
+  mentions: readonly string[];
 }
 
 /**

@@ -108,6 +108,9 @@ import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
+import { springSql } from './spring/sql.js';
+import { jpaSql } from './jvm/jpa.js';
+import type { SqlSinkProvider } from './plugin.js';
 import type { ErrorDetailsProvider } from './plugin.js';
 import type { JvmTokenDecoders } from './plugin.js';
 import type { JvmRequestProvider } from './plugin.js';
@@ -141,6 +144,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'js-basic-auth', basicAuth: jsBasicAuthLibraries },
   { id: 'jvm-servlet', jvmRequest: servletRequest },
   { id: 'jvm-exposed', objectAccess: { languages: ['kotlin'], kotlinLoads: exposedLoads } },
+  { id: 'jvm-jpa', sqlSinks: jpaSql },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -303,6 +307,11 @@ const tokenValidations: Record<string, TokenValidationProvider> = {
   spring: springTokenValidation,
 };
 
+/** Frameworks with their own query methods that take SQL text. */
+const sqlSinksByFramework: Record<string, SqlSinkProvider> = {
+  spring: springSql,
+};
+
 /** Frameworks whose settings put exception details in every error response. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
   spring: springErrorDetails,
@@ -352,6 +361,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const passwordHashing = passwordHashings[entry.id];
     const tokenValidation = tokenValidations[entry.id];
     const errorDetails = errorDetailsByFramework[entry.id];
+    const sqlSinks = sqlSinksByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
       id: entry.id,
@@ -376,6 +386,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(passwordHashing ? { passwordHashing } : {}),
       ...(tokenValidation ? { tokenValidation } : {}),
       ...(errorDetails ? { errorDetails } : {}),
+      ...(sqlSinks ? { sqlSinks } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
   }),
@@ -534,6 +545,14 @@ let jvmRequestList: JvmRequestProvider[] | undefined;
 export function jvmRequestProviders(): readonly JvmRequestProvider[] {
   jvmRequestList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmRequest ? [plugin.jvmRequest] : [])))];
   return jvmRequestList;
+}
+
+let sqlSinkList: SqlSinkProvider[] | undefined;
+
+/** Every distinct SQL sink provider, in registry order (library families first). */
+export function sqlSinkProviders(): readonly SqlSinkProvider[] {
+  sqlSinkList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.sqlSinks ? [plugin.sqlSinks] : [])))];
+  return sqlSinkList;
 }
 
 let errorDetailsList: ErrorDetailsProvider[] | undefined;

@@ -1,0 +1,15 @@
+/**
+ * JPA's `EntityManager` and Hibernate's `Session` / `StatelessSession`, which every JVM framework's code
+ * may use alike: their query factories take JPQL/HQL or native SQL text (`createQuery`, `createNativeQuery`,
+ * Hibernate's `createSQLQuery`). A library family's `sqlSinks`, for sql-injection's Java reading.
+ */
+import type { SqlSinkProvider } from '../plugin.js';
+
+export const jpaSql: SqlSinkProvider = {
+  methods: {
+    createQuery: ['EntityManager', 'Session', 'StatelessSession'],
+    createNativeQuery: ['EntityManager', 'Session', 'StatelessSession'],
+    createSQLQuery: ['Session', 'StatelessSession'],
+  },
+  mentions: ['EntityManager', 'Session'],
+};
