@@ -607,13 +607,17 @@ function analyseFunction(
 export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatch, options: { ids?: boolean; kind?: GoSinkKind } = {}): GoSinkHit[] {
   const out: GoSinkHit[] = [];
   // Wrappers are followed for the injection sinks only (`kind`).
-  const summaries = options.kind ? wrapperSummaries(sources, match) : new Map<string, Summary>();
+  const { summaries, reaching } = options.kind ? wrapperSummaries(sources, match) : { summaries: new Map<string, Summary>(), reaching: undefined };
   for (const source of sources) {
     if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
     const root = source.tree.rootNode;
     const imports = importsOf(root);
+    const reach = reaching?.get(source.tree);
     for (const fn of named(root)) {
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+      // An injection sink's matcher only narrows by the taint: a function none of whose calls is a sink whatever the taint
+      // (found by the wrapper pass) and that calls no wrapper has nothing for this pass to find.
+      if (reach && !reach.has(fn.id) && !callsWrapper(fn, imports, summaries)) continue;
       const seen = new Set<number>();
       const hits: GoSinkHit[] = [];
       analyseFunction(source, fn, imports, match, hits, options.ids === true, summaries, options.kind);
@@ -631,31 +635,49 @@ export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatc
  * Project functions (tests excluded) that pass one of their data parameters to a sink: by name,
  * kept only when every function of that name in the workspace does it with the same parameter.
  */
-function wrapperSummaries(sources: readonly SourceFile[], match: GoSinkMatch): Map<string, Summary> {
+function wrapperSummaries(sources: readonly SourceFile[], match: GoSinkMatch): { summaries: Map<string, Summary>; reaching: Map<Tree, Set<number>> } {
   const byName = new Map<string, (Summary | undefined)[]>();
+  /** The functions (by tree, by node id) where some call is a sink whatever the taint. */
+  const reaching = new Map<Tree, Set<number>>();
   for (const source of sources) {
     if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
     const root = source.tree.rootNode;
     const imports = importsOf(root);
+    const reach = new Set<number>();
+    reaching.set(source.tree, reach);
     for (const fn of named(root)) {
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       const name = field(fn, 'name')?.text;
+      // Most functions call no sink at all: their pass could find nothing.
+      const reaches = mayReachSink(fn, imports, match);
+      if (reaches) reach.add(fn.id);
       if (!name) continue;
       const hits: GoSinkHit[] = [];
-      // Most functions call no sink at all: their pass could find nothing.
-      if (mayReachSink(fn, imports, match)) analyseFunction(source, fn, imports, match, hits, false);
+      if (reaches) analyseFunction(source, fn, imports, match, hits, false);
       const hit = hits.find((candidate) => candidate.origin.startsWith(PARAM_ORIGIN));
       const list = byName.get(name) ?? [];
       list.push(hit ? { index: Number(hit.origin.slice(PARAM_ORIGIN.length)), sink: hit.call, sinkWritten: hit.written, source } : undefined);
       byName.set(name, list);
     }
   }
-  const out = new Map<string, Summary>();
+  const summaries = new Map<string, Summary>();
   for (const [name, list] of byName) {
     const [first] = list;
-    if (first && list.every((summary) => summary?.index === first.index)) out.set(name, first);
+    if (first && list.every((summary) => summary?.index === first.index)) summaries.set(name, first);
   }
-  return out;
+  return { summaries, reaching };
+}
+
+/** Whether a function (closures included) calls a project function by a wrapper's name, as the handler pass looks them up. */
+function callsWrapper(fn: Node, imports: ReadonlyMap<string, string>, summaries: ReadonlyMap<string, Summary>): boolean {
+  if (summaries.size === 0) return false;
+  for (const node of descendantsOf(fn, CALL_TYPES)) {
+    const fnNode = field(node, 'function');
+    if (qualifiedCallee(imports, fnNode)) continue;
+    const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
+    if (name && summaries.has(name)) return true;
+  }
+  return false;
 }
 
 /** The checks ask whether a sink argument is tainted for their kind. */
