@@ -49,6 +49,8 @@ export interface Chain {
   stateless?: true;
   /** Log-in configurers that keep the user in a cookie session (`formLogin`, `oauth2Login`, `rememberMe`, `saml2Login`). */
   sessionLogins?: string[];
+  /** A `SecurityFilterChain` bean that never calls authorizeHttpRequests / authorizeRequests / authorizeExchange: no authorization filter, every request goes on. */
+  authorizesNothing?: true;
 }
 
 export interface MethodSecurity {
@@ -391,6 +393,9 @@ function chainFrom(method: JvmMethod, cls: JvmClass, program: JvmProgram, kind: 
       walkNode(statement, walk, undefined);
     }
   } else for (const statement of statementsOf(method.body)) walkNode(statement, walk, undefined);
+  // `http.httpBasic(withDefaults()); http.csrf(...); return http.build();` with no authorization configurer (nor a
+  // custom configurer applied, which could add one): Spring Security builds no AuthorizationFilter for the chain.
+  if (kind === 'bean' && method.body && !/authoriz|\.apply\s*\(|\.with\s*\(/i.test(method.body.text)) chain.authorizesNothing = true;
   return chain;
 }
 
@@ -494,6 +499,7 @@ export interface ChainDecision {
 
 function decideInChain(chain: Chain, method: string, path: string): ChainDecision {
   if (chain.ignoring) return { verdict: 'public', detail: 'web.ignoring(): the request bypasses Spring Security', where: chain.where, mechanisms: ['none'] };
+  if (chain.authorizesNothing) return { verdict: 'public', detail: `the filter chain at ${chain.where.file}:${chain.where.line} configures no authorization (no authorizeHttpRequests): every request goes on`, where: chain.where, mechanisms: ['none'] };
   const partial: Rule[] = [];
   for (const rule of chain.rules) {
     const found = coverage(rule.matchers, method, path);
