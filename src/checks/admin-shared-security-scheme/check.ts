@@ -35,7 +35,7 @@ export default defineCheck({
   messages: {
     shared: 'Admin operation `{{operation}}` accepts `{{requirement}}`, the same credentials as non-admin operations.',
     sharedMany:
-      '{{count}} admin operations, starting with `{{operation}}`, accept `{{requirement}}`, the same credentials as non-admin operations.',
+      'Admin operations of this document ({{count}}, starting with `{{operation}}`) accept `{{requirement}}`, the same credentials as non-admin operations.',
   },
   run(ctx, report) {
     for (const doc of ctx.specs) {
