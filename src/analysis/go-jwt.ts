@@ -3,6 +3,7 @@ import type { SourceFile } from '../engine/context.js';
 import { callArgs, field, named, parameterNames, unwrap, walk } from '../collectors/code/go/ast.js';
 import { importsOf } from '../collectors/code/go/program.js';
 import { qualifiedCallee } from './go-taint.js';
+import { goRequestProviders } from '../collectors/code/plugins.js';
 import { parentOf } from '../parsing/tree-index.js';
 
 /**
@@ -204,8 +205,25 @@ export function goKeyfuncBody(parse: GoJwtParse): Node | undefined {
   return undefined;
 }
 
-/** Declared request-bound parameter types: the call runs while serving a request. */
-const REQUEST_PARAM = /^\*?(http\.Request|gin\.Context|echo\.Context|fiber\.Ctx)$/;
+let requestParam: RegExp | undefined;
+
+/**
+ * Declared request-bound parameter types: the call runs while serving a request. net/http's `*http.Request` and the
+ * Go frameworks' contexts (their `goRequest.contextTypes`: `github.com/labstack/echo/v4.Context` is `echo.Context`).
+ */
+function requestParamType(): RegExp {
+  if (requestParam) return requestParam;
+  const types = new Set(['http.Request']);
+  for (const { provider } of goRequestProviders()) {
+    for (const type of provider.contextTypes ?? []) {
+      const dot = type.lastIndexOf('.');
+      const name = type.slice(0, dot).split('/').filter((segment) => !/^v\d+$/.test(segment)).at(-1);
+      if (name) types.add(`${name}.${type.slice(dot + 1)}`);
+    }
+  }
+  requestParam = new RegExp(`^\\*?(${[...types].map((type) => type.replace('.', '\\.')).join('|')})$`);
+  return requestParam;
+}
 
 /**
  * The claims of the parse decide who the caller is: the function serves a request (it or a closure
@@ -217,7 +235,7 @@ export function goUsedAsIdentity(parse: GoJwtParse): boolean {
   walk(parse.fn, (node) => {
     if (serves.found) return false;
     if (node.type === 'function_declaration' || node.type === 'method_declaration' || node.type === 'func_literal') {
-      if (parameterNames(node).some((param) => REQUEST_PARAM.test(param.type))) serves.found = true;
+      if (parameterNames(node).some((param) => requestParamType().test(param.type))) serves.found = true;
     }
     return !serves.found;
   }, true);
