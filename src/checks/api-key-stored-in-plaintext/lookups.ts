@@ -61,7 +61,7 @@ export interface Lookup {
 }
 
 function method(call: CallSite): string {
-  return call.callee.split('.').at(-1) ?? '';
+  return call.callee.slice(call.callee.lastIndexOf('.') + 1);
 }
 
 /** The receiver a call is made on, as written: `ApiKey.objects`, `session.query(ApiKey)`, `prisma.apiKey`. */
@@ -73,8 +73,11 @@ function receiver(call: CallSite): Node | undefined {
 function pythonLookups(call: CallSite): Lookup[] {
   const name = method(call);
   const out: Lookup[] = [];
+  // Most calls are no lookup: the receiver is read for the lookup methods alone.
+  const kwargLookup = known().lookups.python.has(name) && call.kwargs.size > 0;
+  if (!kwargLookup && !PY_EXPR_LOOKUPS.has(name) && !DOC_LOOKUPS.has(name)) return out;
   const object = receiver(call);
-  if (known().lookups.python.has(name) && call.kwargs.size > 0) {
+  if (kwargLookup) {
     const shortcut = known().shortcuts.some((suffix) => name.endsWith(suffix));
     const model = shortcut ? (call.args[0]?.text ?? '') : (object?.text ?? '');
     // `cache.get(key=…)` and friends: only ORM receivers (managers, queries, model classes).

@@ -140,7 +140,8 @@ export default defineCheck({
     }
     for (const source of ctx.sources) {
       const py = isPython(source);
-      if (py) {
+      // `obj.__dict__` is looked for in the files that write it.
+      if (py && source.text.includes('__dict__')) {
         for (const attribute of nodesOfType(source, 'attribute')) {
           if (attribute.childForFieldName('attribute')?.text !== '__dict__') continue;
           const parent = parentOf(attribute);

@@ -230,7 +230,9 @@ function statementOf(node: Node): Node {
 
 /** Flask-JWT-Extended `app.config["JWT_SECRET_KEY"] = "…"` and Django `SIMPLE_JWT = {"SIGNING_KEY": "…"}`. */
 function reportPythonConfig(source: SourceFile, seen: Set<number>, emit: (name: string, secret: SecretValue, node: Node) => void): void {
-  for (const node of nodesOfType(source, 'assignment')) {
+  // Both settings name their key as written (`app.config["JWT_SECRET_KEY"]`, `SIMPLE_JWT`): other modules have none to read.
+  const names = source.text.includes('SIMPLE_JWT') || [...FLASK_JWT_KEYS].some((key) => source.text.includes(key));
+  for (const node of names ? nodesOfType(source, 'assignment') : []) {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (!left || !right) continue;

@@ -29,7 +29,7 @@ function sizeTrace(ctx: CheckContext, source: SourceFile, node: Node | undefined
 function sinks(source: SourceFile): { sink: Node; value: Node }[] {
   const out: { sink: Node; value: Node }[] = [];
   for (const call of factsOf(source).calls) {
-    const method = call.written.split('.').pop() ?? '';
+    const method = call.written.slice(call.written.lastIndexOf('.') + 1);
     if (/\./.test(call.written) && /^(limit|take|top|fetchmany|paginate)$/.test(method)) {
       const value = call.args[0] ?? call.kwargs.get('per_page') ?? call.kwargs.get('size');
       if (value) out.push({ sink: call.node, value });
@@ -44,7 +44,7 @@ function sinks(source: SourceFile): { sink: Node; value: Node }[] {
       }
     }
     const first = call.args[0];
-    if (first && LIMIT_SQL.test(first.text) && /(query|execute|raw|all|get|run)$/i.test(method)) {
+    if (first && /(query|execute|raw|all|get|run)$/i.test(method) && LIMIT_SQL.test(first.text)) {
       for (const sub of first.descendantsOfType(['template_substitution', 'interpolation'])) {
         const inner = sub?.namedChildren[0];
         if (inner) out.push({ sink: call.node, value: inner });

@@ -15,21 +15,26 @@ import { goSite } from '../../analysis/go-taint.js';
 const PY_FILE =
   /^(open|io\.open|codecs\.open|aiofiles\.open|flask\.send_file|send_file|os\.(remove|unlink|rmdir|listdir|scandir|makedirs|stat|rename|replace)|shutil\.(rmtree|copy|copyfile|copy2|move)|(fastapi|starlette)\.responses\.FileResponse|FileResponse|django\.http\.FileResponse)$/;
 const PY_PATH_METHODS = /^(read_text|read_bytes|write_text|write_bytes|open|unlink|rmdir|iterdir|mkdir|rename)$/;
+const PY_PATH_METHOD_END = /(?:read_text|read_bytes|write_text|write_bytes|open|unlink|rmdir|iterdir|mkdir|rename)$/;
 const JS_FS = /^(node:)?(fs|fs\/promises|fs-extra|fs\.promises)\.(readFile|readFileSync|createReadStream|createWriteStream|writeFile|writeFileSync|appendFile|appendFileSync|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|open|openSync|copyFile|copyFileSync|rename|renameSync|access|stat|statSync|remove|outputFile)$/;
 
 function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
   const first = call.args[0] ?? call.kwargs.get('path') ?? call.kwargs.get('file') ?? call.kwargs.get('path_or_file');
-  const fn = call.node.childForFieldName('function');
   if (isPython(source)) {
-    const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
-    const receiver = fn?.childForFieldName('object');
-    if (PY_PATH_METHODS.test(method) && receiver && /Path\(|\//.test(receiver.text)) return { args: [receiver], what: call.written };
+    // A path method's name ends the callee as written: the receiver is read for those calls alone.
+    if (PY_PATH_METHOD_END.test(call.written)) {
+      const fn = call.node.childForFieldName('function');
+      const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+      const receiver = fn?.childForFieldName('object');
+      if (PY_PATH_METHODS.test(method) && receiver && /Path\(|\//.test(receiver.text)) return { args: [receiver], what: call.written };
+    }
     if (!first) return undefined;
     if (PY_FILE.test(call.callee) && !(call.callee === 'open' && /\bdef open\b/.test(source.text))) return { args: [first], what: call.written };
     return undefined;
   }
   if (!first) return undefined;
   if (JS_FS.test(call.callee)) return { args: /copyFile|rename/.test(call.callee) ? call.args.slice(0, 2) : [first], what: call.written };
+  const fn = call.node.childForFieldName('function');
   if (fn?.type === 'member_expression' && /^(sendFile|download)$/.test(fn.childForFieldName('property')?.text ?? '') && /^(res|response|reply|ctx\.res)$/.test(fn.childForFieldName('object')?.text ?? '')) {
     const options = objectOf(source, call.args.find((arg, index) => index > 0 && arg.type === 'object') ?? call.args[1]);
     if (propertyOf(options, 'root')) return undefined;

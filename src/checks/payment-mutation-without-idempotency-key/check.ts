@@ -9,7 +9,8 @@ const HANDLES_KEY = /idempoten|get_or_create|update_or_create|ON\s+CONFLICT|\bup
 const GLOBAL_MIDDLEWARE = /^.*(\.use\(|\.register\(|add_middleware|MIDDLEWARE|middleware|@|Interceptor).*idempoten.*$|^.*idempoten.*(\.use\(|\.register\(|add_middleware|middleware).*$/im;
 
 function appWide(ctx: CheckContext): boolean {
-  return [...sourcesOf(ctx, 'js'), ...sourcesOf(ctx, 'python')].some((source) => GLOBAL_MIDDLEWARE.test(source.text));
+  // Both patterns need `idempoten` on the line: files without it are not scanned line by line.
+  return [...sourcesOf(ctx, 'js'), ...sourcesOf(ctx, 'python')].some((source) => /idempoten/i.test(source.text) && GLOBAL_MIDDLEWARE.test(source.text));
 }
 
 /** What money-moving code mentions: a payment provider, an amount in a currency, a balance. */

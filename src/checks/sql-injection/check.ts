@@ -27,11 +27,15 @@ function lastSegment(node: Node | null | undefined): string {
   return node.text;
 }
 
+/** The methods matchPython reads: one of them ends the callee as written, or the call is none of them. */
+const PY_METHOD_END = /(?:raw|extra|execute|executemany|executescript|exec_driver_sql|mogrify|fetch|fetchrow|fetchval|read_sql|read_sql_query)$/;
+
 function matchPython(call: CallSite): SinkMatch | undefined {
-  const fn = call.node.childForFieldName('function');
-  const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
   const first = call.args[0];
   if (/(^|\.)RawSQL$/.test(call.callee) && first) return { args: [first], what: call.written };
+  if (!PY_METHOD_END.test(call.written)) return undefined;
+  const fn = call.node.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
   if (method === 'raw' && /objects|manager/i.test(fn?.childForFieldName('object')?.text ?? '') && first) return { args: [first], what: call.written };
   if (method === 'extra') {
     const args = ['where', 'select', 'tables', 'order_by'].map((name) => call.kwargs.get(name)).filter((node): node is Node => node !== undefined);

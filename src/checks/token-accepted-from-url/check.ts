@@ -71,7 +71,10 @@ function jsHits(source: SourceFile): Hit[] {
 
 function pyHits(source: SourceFile): Hit[] {
   const hits: Hit[] = [];
+  // Both spellings read `request.<args|GET|…>` as written: a file without `request.` has neither.
+  if (!source.text.includes('request.')) return hits;
   for (const call of factsOf(source).calls) {
+    if (!call.written.endsWith('get')) continue;
     const fn = call.node.childForFieldName('function');
     if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && PY_QUERY.test(fn.childForFieldName('object')?.text ?? '')) {
       const name = stringValue(call.args[0]);

@@ -105,8 +105,8 @@ function flaskJwtExtended(python: readonly SourceFile[], out: LibraryLifecycle):
 function oauthProviders(python: readonly SourceFile[], out: LibraryLifecycle): void {
   for (const source of python) {
     for (const call of factsOf(source).calls) {
-      const first = stringValue(call.args[0]);
-      if (/(^|\.)include$/.test(call.callee) && first !== undefined && /^oauth2_provider\.urls$/.test(first)) {
+      const first = /(^|\.)include$/.test(call.callee) ? stringValue(call.args[0]) : undefined;
+      if (first !== undefined && /^oauth2_provider\.urls$/.test(first)) {
         const disabled = python.some((other) => {
           const options = settingValue(other, 'OAUTH2_PROVIDER');
           return isTrue(dictEntry(options, 'ROTATE_REFRESH_TOKEN')?.childForFieldName('value')) === false;

@@ -75,7 +75,8 @@ function headLines(source: SourceFile, node: Node, count: number): string {
 function pyScopes(source: SourceFile): ErrorScope[] {
   const out: ErrorScope[] = [];
   const root = source.tree.rootNode;
-  for (const clause of descendantsOf(root, ['except_clause'])) {
+  // `except` clauses and error-handler decorators are written with their keyword: a module without it has neither (no walk for them).
+  for (const clause of source.text.includes('except') ? descendantsOf(root, ['except_clause']) : []) {
     const asPattern = clause.namedChildren.find((child) => child?.type === 'as_pattern');
     const alias = asPattern?.childForFieldName('alias')?.text ?? asPattern?.namedChildren.at(-1)?.text;
     const type = asPattern?.namedChildren[0]?.text ?? clause.namedChildren[0]?.text ?? '';
@@ -84,7 +85,7 @@ function pyScopes(source: SourceFile): ErrorScope[] {
     const types = type.replace(/[()\s]/g, '').split(',');
     out.push({ name: alias ?? '', scope: body, broad: asPattern === undefined || types.some((name) => BROAD_PY.test(name)) });
   }
-  for (const fn of descendantsOf(root, ['decorated_definition'])) {
+  for (const fn of /errorhandler|exception_handler/.test(source.text) ? descendantsOf(root, ['decorated_definition']) : []) {
     if (!/\.(errorhandler|exception_handler|app_errorhandler)\(|@(api_view_)?exception_handler\b/.test(headLines(source, fn, 3))) continue;
     const def = fn.childForFieldName('definition');
     const name = def ? paramNames(def).find((param) => ERROR_NAME.test(param)) : undefined;

@@ -21,10 +21,12 @@ function writtenSerializers(ctx: CheckContext): Set<string> {
   written = new Set<string>();
   for (const other of ctx.sources) {
     if (!isPython(other)) continue;
-    for (const match of other.text.matchAll(/serializer_class\s*=\s*(\w+)/g)) {
+    // The patterns are only run over the files that write their fixed part.
+    for (const match of other.text.includes('serializer_class') ? other.text.matchAll(/serializer_class\s*=\s*(\w+)/g) : []) {
       const view = other.text.slice(Math.max(0, other.text.lastIndexOf('class ', match.index)), match.index);
       if (/ModelViewSet|CreateAPIView|UpdateAPIView|ListCreateAPIView|RetrieveUpdate\w*APIView|CreateModelMixin|UpdateModelMixin/.test(view) && match[1]) written.add(match[1]);
     }
+    if (!other.text.includes('Serializer(')) continue;
     for (const match of other.text.matchAll(/\b(\w+Serializer)\(\s*(?:\w+\s*,\s*)?data\s*=/g)) if (match[1]) written.add(match[1]);
   }
   writtenCache.set(ctx, written);

@@ -11,6 +11,8 @@ import { settingValue, settingsOf } from '../python/transport.js';
  */
 
 export function isDjangoSettings(source: SourceFile): boolean {
+  // `MIDDLEWARE = [...]` is written out: other modules' assignments are not read.
+  if (!source.text.includes('MIDDLEWARE')) return false;
   const settings = settingsOf(source);
   return settings.has('MIDDLEWARE') && (settings.has('INSTALLED_APPS') || settings.has('ROOT_URLCONF'));
 }
@@ -21,7 +23,7 @@ function isNonProductionSettings(file: string): boolean {
 }
 
 function corsSettings(source: SourceFile): CorsPolicy[] {
-  if (!isDjangoSettings(source) && !settingsOf(source).has('CORS_ALLOWED_ORIGINS') && !settingsOf(source).has('CORS_ALLOW_ALL_ORIGINS')) return [];
+  if (!isDjangoSettings(source) && !(source.text.includes('CORS_ALLOW') && (settingsOf(source).has('CORS_ALLOWED_ORIGINS') || settingsOf(source).has('CORS_ALLOW_ALL_ORIGINS')))) return [];
   const settings = settingsOf(source);
   const allowAll = settings.get('CORS_ALLOW_ALL_ORIGINS') ?? settings.get('CORS_ORIGIN_ALLOW_ALL');
   const credentials = isTrue(source, settingValue(source, 'CORS_ALLOW_CREDENTIALS'));

@@ -9,10 +9,9 @@ export const pythonGraphqlServers: GraphqlServerProvider = {
   introspectionOff: ['DisableIntrospection', 'disable_introspection'],
   server(source, call) {
     const c = call.callee;
+    const library = /^strawberry\.Schema$|^strawberry\.federation\.Schema$/.test(c) ? 'strawberry' : /^graphene\.Schema$/.test(c) ? 'graphene' : /^ariadne\.asgi\.GraphQL$|^ariadne\.wsgi\.GraphQL$/.test(c) ? 'ariadne' : undefined;
+    if (!library) return undefined;
     const option = (name: string): Node | undefined => call.kwargs.get(name);
-    if (/^strawberry\.Schema$|^strawberry\.federation\.Schema$/.test(c)) return { source, call, library: 'strawberry', option, introspectionByDefault: true };
-    if (/^graphene\.Schema$/.test(c)) return { source, call, library: 'graphene', option, introspectionByDefault: true };
-    if (/^ariadne\.asgi\.GraphQL$|^ariadne\.wsgi\.GraphQL$/.test(c)) return { source, call, library: 'ariadne', option, introspectionByDefault: true };
-    return undefined;
+    return { source, call, library, option, introspectionByDefault: true };
   },
 };
