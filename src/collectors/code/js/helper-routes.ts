@@ -43,17 +43,45 @@ interface Helper {
   calls: { router: number; method: string | Node; path: Node; handlers: Node[] }[];
 }
 
+const shared = new WeakMap<ModuleGraph, HelperRoutes>();
+
 export class HelperRoutes {
   private readonly helpers = new Map<string, Helper | null>();
+  /** Per file, the answers for the calls read so far (by node id): every dialect's router engine reads every call. */
+  private readonly answers = new Map<string, Map<number, HelperRegistration[] | undefined>>();
 
   constructor(private readonly graph: ModuleGraph) {}
 
+  /** One reader per module graph: what a call registers depends on the graph alone, not on the dialect asking. */
+  static of(graph: ModuleGraph): HelperRoutes {
+    let routes = shared.get(graph);
+    if (!routes) {
+      routes = new HelperRoutes(graph);
+      shared.set(graph, routes);
+    }
+    return routes;
+  }
+
   /** The routes a call of a registration helper adds; undefined when the call is not one. */
   read(module: JsModule, call: Node): HelperRegistration[] | undefined {
+    let answers = this.answers.get(module.file);
+    if (!answers) {
+      answers = new Map();
+      this.answers.set(module.file, answers);
+    }
+    if (answers.has(call.id)) return answers.get(call.id);
     const fn = callee(call);
     if (!fn || (fn.type !== 'identifier' && fn.type !== 'member_expression')) return undefined;
+    // Fewer than two children in the list (comments included) is fewer than two arguments: no list to build.
+    if ((field(call, 'arguments')?.namedChildCount ?? 0) < 2) return undefined;
     const args = callArgs(call);
     if (args.length < 2) return undefined;
+    const found = this.readCall(module, call, fn, args);
+    answers.set(call.id, found);
+    return found;
+  }
+
+  private readCall(module: JsModule, call: Node, fn: Node, args: readonly Node[]): HelperRegistration[] | undefined {
     const resolved = this.graph.resolve(module, fn);
     if (resolved.kind !== 'node') return undefined;
     const helper = this.helper(resolved.module, unwrap(resolved.node));

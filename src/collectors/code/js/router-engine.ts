@@ -8,7 +8,7 @@ import { ModuleGraph, type JsModule } from './modules.js';
 import { extractParameters } from './params.js';
 import { joinPaths, mountCovers, normalisePath } from './paths.js';
 import { evalStrings } from './values.js';
-import { parentOf } from '../../../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../../../parsing/tree-index.js';
 import { HelperRoutes } from './helper-routes.js';
 
 /**
@@ -47,7 +47,7 @@ export interface RouterDialect {
 }
 
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
-const CALL_TYPES: ReadonlySet<string> = new Set(['call_expression']);
+const CALL_TYPES: readonly string[] = ['call_expression'];
 
 interface Instance {
   key: string;
@@ -91,7 +91,7 @@ export class RouterEngine {
     auth?: AuthAnalyser,
   ) {
     this.auth = auth ?? new AuthAnalyser(graph);
-    this.helperRoutes = new HelperRoutes(graph);
+    this.helperRoutes = HelperRoutes.of(graph);
   }
 
   run(modules: Iterable<JsModule>): CollectedEndpoint[] {
@@ -222,7 +222,8 @@ export class RouterEngine {
   private calls(module: JsModule): Node[] {
     let calls = this.callCache.get(module.file);
     if (!calls) {
-      calls = descendants(module.source.tree.rootNode, CALL_TYPES);
+      // The tree's shared list of calls (document order, outer first), not a query of the whole file per dialect.
+      calls = descendantsOf(module.source.tree.rootNode, CALL_TYPES);
       this.callCache.set(module.file, calls);
     }
     return calls;
