@@ -553,7 +553,17 @@ function idSources(scope: HandlerScope): { names: Set<string>; pattern: RegExp }
 }
 
 function carriesId(node: Node, names: ReadonlySet<string>, pattern: RegExp): boolean {
-  if (pattern.test(node.text)) return true;
+  const text = node.text;
+  if (pattern.test(text)) return true;
+  // A name is written in the text it is read from: without any of them, no identifier is listed.
+  let named = false;
+  for (const name of names) {
+    if (text.includes(name)) {
+      named = true;
+      break;
+    }
+  }
+  if (!named) return false;
   for (const identifier of nodesOf(node, ['identifier', 'shorthand_property_identifier'])) {
     if (!names.has(identifier.text)) continue;
     // `Invoice.id` is a column, `invoice_id` the value.
@@ -1429,8 +1439,14 @@ export function hasGraphqlDepthLimit(ctx: CheckContext): boolean {
  * python-graphql/servers.ts, fastify/graphql.ts, nestjs/graphql.ts): each call asked of every provider in
  * registry order, the first answer wins.
  */
+const serverCache = new WeakMap<CheckContext, GraphqlServer[]>();
+
+/** The GraphQL servers of the unit, found once (three checks ask). */
 export function graphqlServers(ctx: CheckContext): GraphqlServer[] {
+  const cached = serverCache.get(ctx);
+  if (cached) return cached;
   const out: GraphqlServer[] = [];
+  serverCache.set(ctx, out);
   const providers = graphqlServerProviders();
   for (const source of ctx.sources) {
     for (const call of factsOf(source).calls) {

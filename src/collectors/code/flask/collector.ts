@@ -24,7 +24,7 @@ import { UNKNOWN, UNPROTECTED, classifyDecorator, decide, decoratorGuard, hookGu
 import { flaskJoin, normaliseAnglePath } from '../python/paths.js';
 import { pythonIndex, type Bound, type PyIndex, type PyModule } from '../python/project.js';
 import { prefixValues, registeredAlternatives } from '../python/registrations.js';
-import { parentOf } from '../../../parsing/tree-index.js';
+import { nodesOfTypeIn, parentOf } from '../../../parsing/tree-index.js';
 
 const ID = 'flask';
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -170,8 +170,19 @@ class FlaskScan {
     return false;
   }
 
+  private containerSubclasses: boolean | undefined;
+
+  /** Whether some project class names a container class among its bases: without one, no call builds a project subclass (no callee is resolved for it). */
+  private anyContainerSubclass(): boolean {
+    this.containerSubclasses ??= this.index.modules.some((module) =>
+      nodesOfTypeIn(module.source.tree, ['class_definition']).get('class_definition')?.some((cls) => superclassNodes(cls).some((base) => CONTAINER_CLASSES.has(lastSegment(base.text)))),
+    );
+    return this.containerSubclasses;
+  }
+
   /** The Flask / flask-restful / flask-restx class a project class derives from, when the call builds one. */
   private projectSubclassOf(module: PyModule, call: Node): string | undefined {
+    if (!this.anyContainerSubclass()) return undefined;
     const fn = field(call, 'function');
     const resolved = fn ? this.index.resolveExpr(module, fn) : undefined;
     if (resolved?.kind !== 'def' || resolved.node.type !== 'class_definition') return undefined;

@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../../engine/context.js';
-import { query, type Node } from '../../../parsing/parser.js';
-import { ancestorsOfType, parentOf } from '../../../parsing/tree-index.js';
+import type { Node } from '../../../parsing/parser.js';
+import { ancestorsOfType, nodesOfTypeIn, parentOf } from '../../../parsing/tree-index.js';
 import {
   argument,
   assignmentsIn,
@@ -49,7 +49,7 @@ export interface Bound {
   /** Values of the parameters and loop variables used inside `node` (`settings.API_V1_STR + prefix`). */
   env?: ReadonlyMap<string, Bound>;
 }
-const INTERESTING = '(call) @call (decorator) @decorator (assignment) @assignment';
+const MODULE_NODE_TYPES = ['call', 'decorator', 'assignment'];
 
 /** Calls, decorators and assignments of a module, in document order. */
 export interface ModuleNodes {
@@ -96,16 +96,13 @@ export class PyIndex {
 
   private readonly nodeCache = new Map<string, ModuleNodes>();
 
-  /** One query per module, shared by every Python collector of the run (walking whole trees is the slow part). */
+  /** Listed once per module, shared by every Python collector of the run (walking whole trees is the slow part). */
   nodes(module: PyModule): ModuleNodes {
     const cached = this.nodeCache.get(module.source.file);
     if (cached) return cached;
-    const found: ModuleNodes = { calls: [], decorators: [], assignments: [] };
-    for (const capture of query('python', INTERESTING).captures(module.source.tree.rootNode)) {
-      if (capture.name === 'call') found.calls.push(capture.node);
-      else if (capture.name === 'decorator') found.decorators.push(capture.node);
-      else found.assignments.push(capture.node);
-    }
+    // The tree's shared node lists (one walk for every analysis), not a query pass of its own.
+    const byType = nodesOfTypeIn(module.source.tree, MODULE_NODE_TYPES);
+    const found: ModuleNodes = { calls: [...(byType.get('call') ?? [])], decorators: [...(byType.get('decorator') ?? [])], assignments: [...(byType.get('assignment') ?? [])] };
     this.nodeCache.set(module.source.file, found);
     return found;
   }
@@ -455,16 +452,21 @@ export class PyIndex {
     return undefined;
   }
 
-  private readonly functionImports = new Map<string, Map<string, Binding>>();
+  /** Imports written inside functions, by file and function start. */
+  private readonly functionImports = new Map<string, Map<number, Map<string, Binding>>>();
 
   /**
    * An import written inside the function around `identifier`: application factories
    * (`def create_app(): from .auth import bp; app.register_blueprint(bp)`) import this way to avoid cycles.
    */
   private functionImport(module: PyModule, identifier: Node): Binding | undefined {
+    let byStart = this.functionImports.get(module.source.file);
+    if (!byStart) {
+      byStart = new Map();
+      this.functionImports.set(module.source.file, byStart);
+    }
     for (const scope of ancestorsOfType(identifier, ['function_definition'])) {
-      const key = `${module.source.file}:${scope.startIndex}`;
-      let bindings = this.functionImports.get(key);
+      let bindings = byStart.get(scope.startIndex);
       if (!bindings) {
         const imports = new Map<string, Binding>();
         const body = field(scope, 'body');
@@ -480,7 +482,7 @@ export class PyIndex {
         };
         if (body) visit(body);
         bindings = imports;
-        this.functionImports.set(key, bindings);
+        byStart.set(scope.startIndex, bindings);
       }
       const found = bindings.get(identifier.text);
       if (found) return found;
