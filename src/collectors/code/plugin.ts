@@ -50,7 +50,8 @@ import type { JvmProgram } from './jvm/values.js';
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
  * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
  * - `errorDetails`: the framework's settings that put exception details in every error response.
- * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`; JPA and Hibernate as a library family).
+ * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`, `JdbcClient`, R2DBC `DatabaseClient`; JPA and
+ *   Hibernate as a library family), for sql-injection's Java and Kotlin readings.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -710,6 +711,11 @@ export interface SqlSinkProvider {
   methods: Readonly<Record<string, readonly string[]>>;
   /** Names whose mention (as a word) makes a source worth reading (`JdbcTemplate`, `EntityManager`). */
   mentions: readonly string[];
+  /**
+   * Methods among `methods` that only a query factory declares (`createQuery`): the Kotlin reading, which
+   * often cannot type a receiver, reads them on any receiver (a request-tainted text argument still decides).
+   */
+  factories?: readonly string[];
 }
 
 /**

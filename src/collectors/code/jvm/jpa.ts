@@ -1,7 +1,7 @@
 /**
  * JPA's `EntityManager` and Hibernate's `Session` / `StatelessSession`, which every JVM framework's code
  * may use alike: their query factories take JPQL/HQL or native SQL text (`createQuery`, `createNativeQuery`,
- * Hibernate's `createSQLQuery`). A library family's `sqlSinks`, for sql-injection's Java reading.
+ * Hibernate's `createSQLQuery`). A library family's `sqlSinks`, for sql-injection's Java and Kotlin readings.
  */
 import type { SqlSinkProvider } from '../plugin.js';
 
@@ -12,4 +12,5 @@ export const jpaSql: SqlSinkProvider = {
     createSQLQuery: ['Session', 'StatelessSession'],
   },
   mentions: ['EntityManager', 'Session'],
+  factories: ['createQuery', 'createNativeQuery', 'createSQLQuery'],
 };

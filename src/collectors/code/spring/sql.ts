@@ -1,7 +1,7 @@
 /**
  * Spring JDBC's query methods that take SQL text (`JdbcTemplate`, `NamedParameterJdbcTemplate`, their
- * `…Operations` interfaces, Spring 6's `JdbcClient.sql`), for sql-injection's Java reading (the plugin's
- * `sqlSinks`).
+ * `…Operations` interfaces, Spring 6's `JdbcClient.sql`, Spring's R2DBC `DatabaseClient.sql`), for
+ * sql-injection's Java and Kotlin readings (the plugin's `sqlSinks`).
  */
 import type { SqlSinkProvider } from '../plugin.js';
 
@@ -16,9 +16,9 @@ export const springSql: SqlSinkProvider = {
     queryForRowSet: TEMPLATES,
     queryForStream: TEMPLATES,
     update: TEMPLATES,
-    batchUpdate: ['JdbcTemplate', 'JdbcOperations'],
-    execute: ['JdbcTemplate', 'JdbcOperations'],
-    sql: ['JdbcClient'],
+    batchUpdate: TEMPLATES,
+    execute: TEMPLATES,
+    sql: ['JdbcClient', 'DatabaseClient'],
   },
-  mentions: ['JdbcTemplate', 'JdbcOperations', 'JdbcClient'],
+  mentions: ['JdbcTemplate', 'JdbcOperations', 'JdbcClient', 'DatabaseClient'],
 };
