@@ -368,6 +368,9 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     const built = buildInventory({ specs, graphql, protos, code, config });
     diagnostics.push(...built.diagnostics);
     inventory = built.inventory;
+    // The inventory holds what the routes said: the collected routes are not kept until the end.
+    routes.length = 0;
+    code.length = 0;
 
     // Each unit enriches the endpoints its code serves, then runs the checks that read code on them.
     const ownerOf = unitLocator(plans);

@@ -274,10 +274,24 @@ function routePath(route: CollectedEndpoint): string {
   return route.protocol === 'rest' || route.path.startsWith('/') ? displayPath(route.path) : route.path;
 }
 
+/** The frameworks whose routes name their application only when there are several (`appFileIfSeveral`), and which do. */
+function severalApps(routes: readonly CollectedEndpoint[]): Set<string> {
+  const apps = new Map<string, Set<string>>();
+  for (const route of routes) {
+    if (route.appFileIfSeveral !== true || route.appFile === undefined) continue;
+    const files = apps.get(route.framework) ?? new Set<string>();
+    files.add(route.appFile);
+    apps.set(route.framework, files);
+  }
+  return new Set([...apps].filter(([, files]) => files.size > 1).map(([framework]) => framework));
+}
+
 function codeApis(routes: readonly CollectedEndpoint[], config: AuditConfig): Collected[] {
   const groups = new Map<string, CollectedEndpoint[]>();
+  const several = severalApps(routes);
   for (const route of routes) {
-    const key = `${route.framework}\0${route.appFile ?? ''}`;
+    const appFile = route.appFileIfSeveral === true && !several.has(route.framework) ? undefined : route.appFile;
+    const key = `${route.framework}\0${appFile ?? ''}`;
     const group = groups.get(key);
     if (group) group.push(route);
     else groups.set(key, [route]);

@@ -10,6 +10,11 @@ export type CollectedEndpoint = Omit<Endpoint, 'id' | 'apiId' | 'type' | 'tier' 
   framework: string;
   /** The file that creates the app or server this route belongs to, when known. */
   appFile?: string;
+  /**
+   * `appFile` names the API only when the workspace's routes of this framework come from several
+   * applications (the inventory decides, over every unit: a collector may see one project of several).
+   */
+  appFileIfSeveral?: true;
 };
 
 export interface CollectorResult {

@@ -235,7 +235,8 @@ function push(ctx: Context, app: string, draft: { method: string; path: string; 
     auth: draft.auth,
     deprecated: draft.deprecated ?? false,
     ...(draft.handler ? { handler: draft.handler } : {}),
-    ...(appFile ? { appFile } : {}),
+    // A project of one application is not named after it (the inventory tells when the workspace has others).
+    ...(appFile ? { appFile, appFileIfSeveral: true as const } : {}),
   });
 }
 
@@ -674,7 +675,7 @@ function applications(program: JvmProgram, modules: JvmModules): Applications {
   return {
     of: (file) => resolve(file).apps,
     viaBuild: (file) => resolve(file).viaBuild,
-    fileOf: (app) => (apps.size > 1 ? apps.get(app)?.file : undefined),
+    fileOf: (app) => apps.get(app)?.file,
   };
 }
 
