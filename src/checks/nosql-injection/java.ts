@@ -1,5 +1,6 @@
 /**
- * Spring Data MongoDB queries built from request data in Java:
+ * MongoDB queries built from request data in Java, through the frameworks' query builders (the plugins'
+ * `mongoQueries`: Spring Data MongoDB's) and the driver's parsers:
  * - a query document parsed from request text: `new BasicQuery(json)`, `new BasicUpdate(json)`,
  *   `Document.parse(json)`, `BasicDBObject.parse(json)`, `BsonDocument.parse(json)`,
  *   `mongoTemplate.executeCommand(json)` — the caller writes the operators (`$ne`, `$where`, `$regex`);
@@ -15,32 +16,62 @@ import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, localValue } from '../../collectors/code/jvm/trace.js';
 import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+import { mongoQueryProviders } from '../../collectors/code/plugins.js';
+import type { MongoQueryProvider } from '../../collectors/code/plugin.js';
 
 export interface JavaNoSqlHit extends JavaSinkHit {
   kind: 'document' | 'field' | 'regex';
 }
 
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
-const DOCUMENT_TYPES = /^(BasicQuery|BasicUpdate)$/;
 const PARSERS = /^(Document|BasicDBObject|BsonDocument|JSON)$/;
-const TEMPLATE_TYPES = /^(MongoTemplate|MongoOperations|ReactiveMongoTemplate|ReactiveMongoOperations|MongoDatabase)$/;
+/** The driver's own names that make a source worth reading; the frameworks' are the plugins' `mongoQueries.mentions`. */
+const DRIVER_MENTIONS = ['BasicDBObject', 'BsonDocument', 'Document\\.parse'];
 
-/** Whether an expression is a Spring Data `Criteria`: `Criteria.where(…)…`, `new Criteria(…)…`, or a local/field declared `Criteria`. */
-function isCriteria(start: Node | undefined, typeOf: (node: Node) => string | undefined, depth = 0): boolean {
+type Criteria = MongoQueryProvider['criteria'][number];
+
+interface Builders {
+  documentTypes: ReadonlySet<string>;
+  commands: ReadonlyMap<string, ReadonlySet<string>>;
+  criteria: readonly Criteria[];
+  mentions: RegExp;
+}
+
+let builderTable: Builders | undefined;
+
+function builders(): Builders {
+  if (builderTable) return builderTable;
+  const providers = mongoQueryProviders();
+  const commands = new Map<string, Set<string>>();
+  for (const provider of providers) {
+    for (const [method, types] of Object.entries(provider.commands)) commands.set(method, new Set([...(commands.get(method) ?? []), ...types]));
+  }
+  const mentions = [...new Set([...providers.flatMap((provider) => provider.mentions), ...DRIVER_MENTIONS])];
+  builderTable = {
+    documentTypes: new Set(providers.flatMap((provider) => provider.documentTypes)),
+    commands,
+    criteria: providers.flatMap((provider) => provider.criteria),
+    mentions: new RegExp(`\\b(${mentions.join('|')})\\b`),
+  };
+  return builderTable;
+}
+
+/** Whether an expression is a criteria builder of type `type` (Spring Data's `Criteria`): `Criteria.where(…)…`, `new Criteria(…)…`, or a local/field declared `Criteria`. */
+function isCriteria(type: string, start: Node | undefined, typeOf: (node: Node) => string | undefined, depth = 0): boolean {
   const node = bare(start);
   if (!node || depth > 12) return false;
-  if (node.type === 'object_creation_expression') return simpleName(field(node, 'type')?.text ?? '') === 'Criteria';
+  if (node.type === 'object_creation_expression') return simpleName(field(node, 'type')?.text ?? '') === type;
   if (node.type === 'method_invocation') {
     const receiver = field(node, 'object');
     if (!receiver) return false;
-    if (bare(receiver)?.text === 'Criteria') return true;
-    return isCriteria(receiver, typeOf, depth + 1);
+    if (bare(receiver)?.text === type) return true;
+    return isCriteria(type, receiver, typeOf, depth + 1);
   }
   if (node.type === 'identifier' || node.type === 'field_access') {
-    if (typeOf(node) === 'Criteria') return true;
+    if (typeOf(node) === type) return true;
     if (node.type === 'identifier') {
       const value = localValue(node.text, node);
-      return value ? isCriteria(value, typeOf, depth + 1) : false;
+      return value ? isCriteria(type, value, typeOf, depth + 1) : false;
     }
   }
   return false;
@@ -75,7 +106,8 @@ function allowListed(value: Node): boolean {
 }
 
 export function javaNoSqlInjections(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaNoSqlHit[] {
-  const candidates = javaSinkCandidates(sources, /\b(BasicQuery|BasicUpdate|Criteria|executeCommand|BasicDBObject|BsonDocument|Document\.parse)\b/);
+  const { documentTypes, commands, criteria, mentions } = builders();
+  const candidates = javaSinkCandidates(sources, mentions);
   if (candidates.length === 0) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
@@ -96,14 +128,14 @@ export function javaNoSqlInjections(sources: readonly SourceFile[], infra: reado
       let call = '';
       if (node.type === 'object_creation_expression') {
         const type = simpleName(field(node, 'type')?.text ?? '');
-        if (DOCUMENT_TYPES.test(type)) {
+        if (documentTypes.has(type)) {
           kind = 'document';
           value = args[0];
           call = `new ${type}`;
-        } else if (type === 'Criteria' && args.length === 1) {
+        } else if (criteria.some((builder) => builder.type === type) && args.length === 1) {
           kind = 'field';
           value = args[0];
-          call = 'new Criteria';
+          call = `new ${type}`;
         } else continue;
       } else {
         const name = field(node, 'name')?.text ?? '';
@@ -114,23 +146,27 @@ export function javaNoSqlInjections(sources: readonly SourceFile[], infra: reado
           kind = 'document';
           value = args[0];
           call = `${receiverText}.parse`;
-        } else if (name === 'executeCommand' && args.length >= 1 && TEMPLATE_TYPES.test(typeOf(bare(receiver) ?? receiver) ?? '')) {
+        } else if (commands.has(name) && args.length >= 1 && commands.get(name)?.has(typeOf(bare(receiver) ?? receiver) ?? '')) {
           kind = 'document';
           value = args[0];
-          call = `${receiver.text}.executeCommand`;
-        } else if (name === 'where' && receiverText === 'Criteria') {
-          kind = 'field';
-          value = args[0];
-          call = 'Criteria.where';
-        } else if (name === 'and' && args.length === 1 && isCriteria(receiver, typeOf)) {
-          kind = 'field';
-          value = args[0];
-          call = 'Criteria.and';
-        } else if (name === 'regex' && args.length >= 1 && isCriteria(receiver, typeOf)) {
-          kind = 'regex';
-          value = patternSource(args[0]);
-          call = 'Criteria.regex';
-        } else continue;
+          call = `${receiver.text}.${name}`;
+        } else {
+          const started = criteria.find((builder) => name === builder.start && receiverText === builder.type);
+          const chained = started ? undefined : criteria.find((builder) => ((name === builder.field && args.length === 1) || (name === builder.regex && args.length >= 1)) && isCriteria(builder.type, receiver, typeOf));
+          if (started) {
+            kind = 'field';
+            value = args[0];
+            call = `${started.type}.${name}`;
+          } else if (chained && name === chained.field && args.length === 1) {
+            kind = 'field';
+            value = args[0];
+            call = `${chained.type}.${name}`;
+          } else if (chained) {
+            kind = 'regex';
+            value = patternSource(args[0]);
+            call = `${chained.type}.${name}`;
+          } else continue;
+        }
       }
       const found = origin(value);
       if (!found || !value) continue;

@@ -1,8 +1,8 @@
 /**
  * MongoDB queries built from request data in Kotlin (Spring and Ktor):
  * - a query document parsed from request text: `Document.parse(json)`, `BasicDBObject.parse(json)`,
- *   `BsonDocument.parse(json)`, Spring Data `BasicQuery(json)` / `BasicUpdate(json)`,
- *   `mongoTemplate.executeCommand(json)`;
+ *   `BsonDocument.parse(json)`, and the frameworks' query builders (the plugins' `mongoQueries`): Spring Data
+ *   `BasicQuery(json)` / `BasicUpdate(json)`, `mongoTemplate.executeCommand(json)`;
  * - a KMongo filter written as a JSON string with request data in it (`users.findOne("{ email: '$email' }")`):
  *   KMongo parses the string, so the caller writes the operators (`$ne`, `$where`);
  * - a field name or a regular expression taken from the request: `Criteria.where(field)`,
@@ -17,6 +17,8 @@ import { descendants } from '../../collectors/code/jvm/ast.js';
 import { asCall, type JvmCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinFunctions, kotlinTaint } from '../../collectors/code/jvm/kotlin.js';
 import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { mongoQueryProviders } from '../../collectors/code/plugins.js';
+import type { MongoQueryProvider } from '../../collectors/code/plugin.js';
 
 export interface KotlinNoSqlHit {
   source: SourceFile;
@@ -29,7 +31,31 @@ export interface KotlinNoSqlHit {
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 const PARSERS = /^(Document|BasicDBObject|BsonDocument)$/;
 const KMONGO_FILTERS = /^(find|findOne|findOneAndUpdate|findOneAndDelete|findOneAndReplace|deleteOne|deleteMany|updateOne|updateMany|countDocuments|replaceOne|aggregate|distinct)$/;
-const FILE_HINT = /\b(Document\.parse|BasicDBObject\.parse|BsonDocument\.parse|BasicQuery|BasicUpdate|executeCommand|Criteria|org\.litote\.kmongo)\b/;
+/** The driver's and KMongo's names that make a source worth reading; the frameworks' are the plugins' `mongoQueries.mentions`. */
+const DRIVER_MENTIONS = ['Document\\.parse', 'BasicDBObject\\.parse', 'BsonDocument\\.parse', 'org\\.litote\\.kmongo'];
+
+interface Builders {
+  documentTypes: ReadonlySet<string>;
+  /** Command methods, read on any receiver (Kotlin rarely types one). */
+  commands: ReadonlySet<string>;
+  criteria: MongoQueryProvider['criteria'];
+  fileHint: RegExp;
+}
+
+let builderTable: Builders | undefined;
+
+function builders(): Builders {
+  if (builderTable) return builderTable;
+  const providers = mongoQueryProviders();
+  const mentions = [...new Set([...DRIVER_MENTIONS, ...providers.flatMap((provider) => provider.mentions)])];
+  builderTable = {
+    documentTypes: new Set(providers.flatMap((provider) => provider.documentTypes)),
+    commands: new Set(providers.flatMap((provider) => Object.keys(provider.commands))),
+    criteria: providers.flatMap((provider) => provider.criteria),
+    fileHint: new RegExp(`\\b(${mentions.join('|')})\\b`),
+  };
+  return builderTable;
+}
 
 /** A string built in place: a template with `$x` / `${…}`, or a `+` concatenation with a string literal. */
 function builtString(node: Node | undefined): boolean {
@@ -40,14 +66,14 @@ function builtString(node: Node | undefined): boolean {
   return false;
 }
 
-/** `Criteria.where(…)` at the start of a call chain. */
-function criteriaChain(receiver: Node | undefined, depth = 0): boolean {
+/** `Criteria.where(…)` (a criteria builder's start) at the start of a call chain. */
+function criteriaChain(builder: MongoQueryProvider['criteria'][number], receiver: Node | undefined, depth = 0): boolean {
   const bare = kotlinBare(receiver);
   if (!bare || depth > 8) return false;
   const call = asCall(bare);
   if (!call) return false;
-  if (call.name === 'where' && kotlinBare(call.receiver)?.text === 'Criteria') return true;
-  return criteriaChain(call.receiver, depth + 1);
+  if (call.name === builder.start && kotlinBare(call.receiver)?.text === builder.type) return true;
+  return criteriaChain(builder, call.receiver, depth + 1);
 }
 
 /** The pattern source of `Pattern.compile(q)`, `Regex(q)`, `q.toRegex()`; a quoted one is undefined. */
@@ -66,13 +92,17 @@ function sink(call: JvmCall, kmongo: boolean): { kind: KotlinNoSqlHit['kind']; v
   const receiver = kotlinBare(call.receiver);
   const receiverText = receiver?.text ?? '';
   if (call.name === 'parse' && PARSERS.test(receiverText)) return { kind: 'document', value: call.args[0], written: `${receiverText}.parse` };
-  if (!call.receiver && (call.name === 'BasicQuery' || call.name === 'BasicUpdate')) return { kind: 'document', value: call.args[0], written: call.name };
-  if (call.name === 'executeCommand' && receiver) return { kind: 'document', value: call.args[0], written: `${receiverText}.executeCommand` };
-  if (call.name === 'where' && receiverText === 'Criteria') return { kind: 'field', value: call.args[0], written: 'Criteria.where' };
-  if (call.name === 'and' && call.args.length === 1 && criteriaChain(call.receiver)) return { kind: 'field', value: call.args[0], written: 'Criteria.and' };
-  if (call.name === 'regex' && criteriaChain(call.receiver)) {
+  const { documentTypes, commands, criteria } = builders();
+  if (!call.receiver && documentTypes.has(call.name)) return { kind: 'document', value: call.args[0], written: call.name };
+  if (commands.has(call.name) && receiver) return { kind: 'document', value: call.args[0], written: `${receiverText}.${call.name}` };
+  const started = criteria.find((builder) => call.name === builder.start && receiverText === builder.type);
+  if (started) return { kind: 'field', value: call.args[0], written: `${started.type}.${call.name}` };
+  const chained = criteria.find((builder) => call.name === builder.field && call.args.length === 1 && criteriaChain(builder, call.receiver));
+  if (chained) return { kind: 'field', value: call.args[0], written: `${chained.type}.${call.name}` };
+  const regex = criteria.find((builder) => call.name === builder.regex && criteriaChain(builder, call.receiver));
+  if (regex) {
     const source = patternSource(call.args[0]);
-    return source ? { kind: 'regex', value: source, written: 'Criteria.regex' } : undefined;
+    return source ? { kind: 'regex', value: source, written: `${regex.type}.${call.name}` } : undefined;
   }
   if (kmongo && receiver && KMONGO_FILTERS.test(call.name) && call.args.some((arg) => builtString(arg))) {
     return { kind: 'document', value: call.args.find((arg) => builtString(arg)), written: `${receiverText}.${call.name}` };
@@ -82,12 +112,13 @@ function sink(call: JvmCall, kmongo: boolean): { kind: KotlinNoSqlHit['kind']; v
 
 export function kotlinNoSqlInjections(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): KotlinNoSqlHit[] {
   const kotlin = sources.filter((source) => source.language === 'kotlin' && !/(^|\/)src\/test\//.test(source.file));
-  if (!kotlin.some((source) => FILE_HINT.test(source.text))) return [];
+  const { fileHint } = builders();
+  if (!kotlin.some((source) => fileHint.test(source.text))) return [];
   const program = sharedAnalysis(sources, infra).tracer.program;
   const taint = kotlinTaint(program);
   const out: KotlinNoSqlHit[] = [];
   for (const fn of kotlinFunctions(program)) {
-    if (!fn.body || !FILE_HINT.test(fn.file.source.text)) continue;
+    if (!fn.body || !fileHint.test(fn.file.source.text)) continue;
     const kmongo = [...fn.file.imports.values(), ...fn.file.wildcards].some((name) => name.startsWith('org.litote.kmongo'));
     for (const node of descendants(fn.body, CALLS)) {
       const call = asCall(node);

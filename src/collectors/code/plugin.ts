@@ -52,6 +52,8 @@ import type { JvmProgram } from './jvm/values.js';
  * - `errorDetails`: the framework's settings that put exception details in every error response.
  * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`, `JdbcClient`, R2DBC `DatabaseClient`; JPA and
  *   Hibernate as a library family), for sql-injection's Java and Kotlin readings.
+ * - `mongoQueries`: a JVM framework's MongoDB query builders that take JSON text, a field name or a pattern
+ *   (Spring Data MongoDB's `BasicQuery`, `executeCommand`, `Criteria`), for nosql-injection's Java and Kotlin readings.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -83,6 +85,7 @@ export interface FrameworkPlugin {
   tokenValidation?: TokenValidationProvider;
   errorDetails?: ErrorDetailsProvider;
   sqlSinks?: SqlSinkProvider;
+  mongoQueries?: MongoQueryProvider;
   jvmRequest?: JvmRequestProvider;
 }
 
@@ -716,6 +719,25 @@ export interface SqlSinkProvider {
    * often cannot type a receiver, reads them on any receiver (a request-tainted text argument still decides).
    */
   factories?: readonly string[];
+}
+
+/**
+ * A JVM framework's MongoDB query builders that take request text where the caller writes operators or picks
+ * fields (Spring Data MongoDB), for nosql-injection's Java and Kotlin readings; the driver's own parsers
+ * (`Document.parse`) and KMongo are the check's.
+ */
+export interface MongoQueryProvider {
+  /** Types whose constructor takes a query or update document as JSON text (`BasicQuery`, `BasicUpdate`). */
+  documentTypes: readonly string[];
+  /** Methods that run a command given as JSON text, by receiver types (`executeCommand` on a `MongoTemplate`); Kotlin reads them on any receiver. */
+  commands: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Criteria builders: the type whose constructor, static `start` method (`Criteria.where(field)`) and chained
+   * `field` method (`.and(field)`) take a field name, and whose chained `regex` method takes a pattern.
+   */
+  criteria: readonly { type: string; start: string; field: string; regex: string }[];
+  /** Names whose mention (as a word) makes a source worth reading. */
+  mentions: readonly string[];
 }
 
 /**

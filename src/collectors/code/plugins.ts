@@ -109,8 +109,10 @@ import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
 import { springSql } from './spring/sql.js';
+import { springMongoQueries } from './spring/mongo.js';
 import { jpaSql } from './jvm/jpa.js';
 import type { SqlSinkProvider } from './plugin.js';
+import type { MongoQueryProvider } from './plugin.js';
 import type { ErrorDetailsProvider } from './plugin.js';
 import type { JvmTokenDecoders } from './plugin.js';
 import type { JvmRequestProvider } from './plugin.js';
@@ -312,6 +314,11 @@ const sqlSinksByFramework: Record<string, SqlSinkProvider> = {
   spring: springSql,
 };
 
+/** Frameworks with MongoDB query builders that take JSON text, field names or patterns. */
+const mongoQueriesByFramework: Record<string, MongoQueryProvider> = {
+  spring: springMongoQueries,
+};
+
 /** Frameworks whose settings put exception details in every error response. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
   spring: springErrorDetails,
@@ -362,6 +369,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const tokenValidation = tokenValidations[entry.id];
     const errorDetails = errorDetailsByFramework[entry.id];
     const sqlSinks = sqlSinksByFramework[entry.id];
+    const mongoQueries = mongoQueriesByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
       id: entry.id,
@@ -387,6 +395,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(tokenValidation ? { tokenValidation } : {}),
       ...(errorDetails ? { errorDetails } : {}),
       ...(sqlSinks ? { sqlSinks } : {}),
+      ...(mongoQueries ? { mongoQueries } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
   }),
@@ -553,6 +562,14 @@ let sqlSinkList: SqlSinkProvider[] | undefined;
 export function sqlSinkProviders(): readonly SqlSinkProvider[] {
   sqlSinkList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.sqlSinks ? [plugin.sqlSinks] : [])))];
   return sqlSinkList;
+}
+
+let mongoQueryList: MongoQueryProvider[] | undefined;
+
+/** Every distinct MongoDB query-builder provider, in registry order. */
+export function mongoQueryProviders(): readonly MongoQueryProvider[] {
+  mongoQueryList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.mongoQueries ? [plugin.mongoQueries] : [])))];
+  return mongoQueryList;
 }
 
 let errorDetailsList: ErrorDetailsProvider[] | undefined;
