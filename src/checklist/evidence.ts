@@ -6,11 +6,11 @@ import { dependencyScanning, type DependencyScanning } from '../analysis/depende
 import { oauthClients } from '../analysis/oauth-clients.js';
 import { apiKeyLifecycle, type ApiKeyLifecycle } from '../checks/api-key-stored-in-plaintext/lifecycle.js';
 import { issuedAccessTokens, type IssuedAccessToken } from '../checks/jwt-long-lived-token/check.js';
+import { requestIdProviders } from '../collectors/code/plugins.js';
 import { handlerKind } from '../checks/token-revocation-missing/handlers.js';
 import { tokenLifecycle, type TokenLifecycle } from '../checks/token-revocation-missing/lifecycle.js';
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import type { Endpoint, Location } from '../model/types.js';
-import { descendantsOf } from '../parsing/tree-index.js';
 
 /** Positive evidence for seed 003's checklist: what the code and configuration show is in place. */
 
@@ -46,16 +46,33 @@ export type KeyStoreEvidence = Omit<ApiKeyLifecycle['stores'][number], 'generate
   lookups: { hashed: boolean; lookup: { column: string } }[];
 };
 
-/** Libraries whose middleware gives every request an id that the logs carry. */
-const JS_REQUEST_ID = /^(cls-rtracer|express-request-id|express-correlation-id|correlation-id|express-pino-logger|hono\/request-id|@fastify\/request-context|nestjs-cls|koa-requestid|@koa\/request-id)(\.|$)/;
-/** pino-http and its wrappers log `req.id` on every line: the id is a per-process counter unless `genReqId` gives one. */
-const PINO_HTTP = /^(pino-http|nestjs-pino\.LoggerModule\.forRoot(Async)?|hono-pino)(\.|$)/;
-const PY_REQUEST_ID = /^(asgi_correlation_id|django_guid|log_request_id|flask_request_id|flask_request_id_header|request_id|starlette_context\.plugins)(\.|$)/;
+/** Libraries whose middleware gives every request an id that the logs carry, whatever the framework (its own in its `requestIds` section). */
+const JS_REQUEST_ID_LIBRARIES = ['cls-rtracer', 'correlation-id'];
+/** pino-http logs `req.id` on every line: the id is a per-process counter unless `genReqId` gives one (the frameworks' wrappers in their `requestIds` sections). */
+const PINO_HTTP_LIBRARIES = ['pino-http'];
+const PY_REQUEST_ID_LIBRARIES = ['request_id'];
 /** Names a request or correlation id goes by in log context (`requestId`, `request_id`, `correlationId`, `reqId`, `traceId`). */
 const ID_FIELD = /^(x_?)?(req(uest)?|correlation|trace)_?id$/i;
 const REQUEST_ID_HEADER = /^(x-(request|correlation|trace)-id|request-id|x-amzn-trace-id|traceparent)$/i;
-const DJANGO_MIDDLEWARE = /^(django_guid\.middleware\.guid_middleware|log_request_id\.middleware\.RequestIDMiddleware|asgi_correlation_id\..*)$/;
 const HEADER_SETTERS = /(^|\.)(set|setHeader|header|headers\.set|append)$/;
+
+/** A module pattern: one of the sources, from the start of a qualified name up to a `.` or its end. */
+function modulePattern(sources: readonly string[]): RegExp {
+  return new RegExp(`^(${sources.join('|')})(\\.|$)`);
+}
+
+let requestIdPatterns: { js: RegExp; pino: RegExp; python: RegExp } | undefined;
+
+function patterns(): { js: RegExp; pino: RegExp; python: RegExp } {
+  if (requestIdPatterns) return requestIdPatterns;
+  const providers = requestIdProviders();
+  requestIdPatterns = {
+    js: modulePattern([...JS_REQUEST_ID_LIBRARIES, ...providers.flatMap((provider) => provider.jsModules ?? [])]),
+    pino: modulePattern([...PINO_HTTP_LIBRARIES, ...providers.flatMap((provider) => provider.pinoHttp ?? [])]),
+    python: modulePattern([...PY_REQUEST_ID_LIBRARIES, ...providers.flatMap((provider) => provider.pythonModules ?? [])]),
+  };
+  return requestIdPatterns;
+}
 
 function proof(source: SourceFile, node: Node, detail: string): Proof {
   return { location: locationOf(source, node), snippet: snippetOf(node, 100), detail };
@@ -79,6 +96,9 @@ function hasKey(object: Node | undefined, key: string): boolean {
 
 function correlationIds(sources: readonly SourceFile[]): Proof[] {
   const out: Proof[] = [];
+  const providers = requestIdProviders();
+  const jsCallers = providers.filter((provider) => provider.jsCall !== undefined);
+  const { js: JS_REQUEST_ID, pino: PINO_HTTP, python: PY_REQUEST_ID } = patterns();
   for (const source of sources) {
     const facts = factsOf(source);
     const python = source.language === 'python';
@@ -109,11 +129,10 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
         out.push(proof(source, call.node, 'a `LoggerAdapter` carries the request id'));
         continue;
       }
-      // Fastify logs a per-request `reqId` on every line once its logger is on.
-      if (!python && call.callee === 'fastify') {
-        const logger = call.args[0]?.namedChildren.find((pair) => pair?.type === 'pair' && pair.childForFieldName('key')?.text === 'logger');
-        const value = logger?.childForFieldName('value');
-        if (value && value.text !== 'false') out.push(proof(source, call.node, 'Fastify logger (every line carries `reqId`)'));
+      // A framework's own logger that writes a per-request id on every line (Fastify's `logger` option).
+      const logged = python ? undefined : jsCallers.reduce<string | undefined>((found, provider) => found ?? provider.jsCall?.(call), undefined);
+      if (logged !== undefined) {
+        out.push(proof(source, call.node, logged));
         continue;
       }
       const first = call.args[0];
@@ -129,20 +148,9 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
       }
     }
     if (python) {
-      // Flask: a `before_request` hook stores the id on `g`, and a logging filter or format puts it on every record.
-      for (const decorated of source.text.includes('before_') ? nodesOfType(source, 'decorated_definition') : []) {
-        if (!decorated.namedChildren.some((child) => child?.type === 'decorator' && /(^|\.)before_(app_)?request\b/.test(child.text))) continue;
-        for (const assignment of descendantsOf(decorated, ['assignment'])) {
-          const left = assignment.childForFieldName('left');
-          // `g.request_id = …`, or a thread-local (`threadctx.request_id = …`).
-          const holder = left?.type === 'attribute' ? left.childForFieldName('object') : undefined;
-          if (!left || holder?.type !== 'identifier' || holder.text === 'self' || !ID_FIELD.test(left.childForFieldName('attribute')?.text ?? '')) continue;
-          const field = left.childForFieldName('attribute')?.text ?? '';
-          const logged = new RegExp(`%\\(${field}\\)|\\b\\w*record\\.${field}\\b|\\{${field}\\}`);
-          if (sources.some((other) => other.language === 'python' && logged.test(other.text))) {
-            out.push(proof(source, assignment, `\`${holder.text}.${field}\` set before each request and written by the log format`));
-          }
-        }
+      // A hook that stores the id where the log format finds it (Flask's `before_request`).
+      for (const provider of providers) {
+        for (const { node, detail } of provider.hooks?.(source, sources, ID_FIELD) ?? []) out.push(proof(source, node, detail));
       }
       for (const [local, qualified] of facts.imports) {
         if (PY_REQUEST_ID.test(qualified) && used.has(local)) {
@@ -150,12 +158,9 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
           if (call) out.push(proof(source, call.node, `request ids from \`${qualified.split('.')[0] ?? qualified}\``));
         }
       }
-      if (/(^|\/)settings[^/]*\.py$|(^|\/)settings\/[^/]+\.py$/.test(source.file)) {
-        for (const node of source.tree.rootNode.descendantsOfType('string')) {
-          if (!node) continue;
-          const value = stringValue(node);
-          if (value !== undefined && DJANGO_MIDDLEWARE.test(value)) out.push(proof(source, node, `request-id middleware \`${value}\``));
-        }
+      // Settings that mount request-id middleware (Django's `MIDDLEWARE` list).
+      for (const provider of providers) {
+        for (const { node, detail } of provider.settings?.(source) ?? []) out.push(proof(source, node, detail));
       }
     }
   }

@@ -33,6 +33,7 @@ import type { JvmProgram } from './jvm/values.js';
  *   or bind request data), for the Go taint analysis.
  * - `goCors`: the options types of a Go framework's CORS middleware, for the CORS checks' Go detection.
  * - `rubyParams`: how a Ruby framework hands request parameters to its handlers (a plain hash, or strong parameters and the calls that turn them off).
+ * - `requestIds`: the framework's ways of giving every request an id that the logs carry (request-id middleware, loggers, hooks, settings), for the checklist's evidence.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
  * - `jvmRequest`: how the framework's Java or Kotlin handlers receive client input (handler and binding
@@ -73,6 +74,7 @@ export interface FrameworkPlugin {
   goRequest?: GoRequestProvider;
   goCors?: GoCorsProvider;
   rubyParams?: RubyParamsProvider;
+  requestIds?: RequestIdProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
@@ -473,6 +475,26 @@ export interface RubyParamsProvider {
   unsafe?: readonly string[];
   /** True when a source's `params` is a plain hash of request values, never protected by strong parameters (a Sinatra app). */
   plain?: (source: SourceFile) => boolean;
+}
+
+/**
+ * How a framework gives every request an id that its logs carry, for the checklist's correlation-id evidence
+ * (src/checklist/evidence.ts), which knows the libraries any framework mounts (cls-rtracer, correlation-id,
+ * pino-http), request-scoped child loggers, structlog and response headers itself.
+ */
+export interface RequestIdProvider {
+  /** JS modules (regular-expression sources, matched from the start of a call's qualified callee up to a `.` or its end) whose middleware gives every request an id. */
+  jsModules?: readonly string[];
+  /** JS wrappers of pino-http (same form) that log `req.id` on every line, or the id `genReqId` gives. */
+  pinoHttp?: readonly string[];
+  /** Python modules (same form, of an import's qualified name) whose middleware gives every request an id. */
+  pythonModules?: readonly string[];
+  /** A JS call of the framework that turns on logs carrying a per-request id (Fastify's `logger` option): the proof's detail. */
+  jsCall?(call: CallSite): string | undefined;
+  /** A Python module's code that stores a request id the log format writes (Flask's `before_request` hooks); `sources` are the unit's files, `idField` the names a request id goes by. */
+  hooks?(source: SourceFile, sources: readonly SourceFile[], idField: RegExp): { node: Node; detail: string }[];
+  /** A settings module that mounts request-id middleware (Django's `MIDDLEWARE`). */
+  settings?(source: SourceFile): { node: Node; detail: string }[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -103,6 +103,14 @@ import { echoCors } from './echo/cors.js';
 import { fiberCors } from './fiber/cors.js';
 import { ginCors } from './gin/cors.js';
 import { railsParams } from './rails/params.js';
+import { djangoRequestIds } from './django/request-ids.js';
+import { expressRequestIds } from './express/request-ids.js';
+import { fastapiRequestIds } from './fastapi/request-ids.js';
+import { fastifyRequestIds } from './fastify/request-ids.js';
+import { flaskRequestIds } from './flask/request-ids.js';
+import { honoRequestIds } from './hono/request-ids.js';
+import { koaRequestIds } from './koa/request-ids.js';
+import { nestRequestIds } from './nestjs/request-ids.js';
 import { sinatraParams } from './sinatra/params.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
@@ -235,6 +243,18 @@ const rubyParamsSections: Record<string, RubyParamsProvider> = {
   sinatra: sinatraParams,
 };
 
+/** Frameworks with their own ways of giving every request an id that the logs carry (middleware, loggers, hooks, settings). */
+const requestIdSections: Record<string, RequestIdProvider> = {
+  django: djangoRequestIds,
+  express: expressRequestIds,
+  fastapi: fastapiRequestIds,
+  fastify: fastifyRequestIds,
+  flask: flaskRequestIds,
+  hono: honoRequestIds,
+  koa: koaRequestIds,
+  nestjs: nestRequestIds,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -358,6 +378,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const goRequest = goRequests[entry.id];
     const goCors = goCorses[entry.id];
     const rubyParams = rubyParamsSections[entry.id];
+    const requestIds = requestIdSections[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
     const bodyLimit = bodyLimits[entry.id];
@@ -384,6 +405,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(goRequest ? { goRequest } : {}),
       ...(goCors ? { goCors } : {}),
       ...(rubyParams ? { rubyParams } : {}),
+      ...(requestIds ? { requestIds } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
       ...(bodyLimit ? { bodyLimit } : {}),
@@ -467,6 +489,11 @@ export function dataAccessProviders(): readonly DataAccessProvider[] {
 /** Every Ruby parameters provider, in registry order. */
 export function rubyParamsProviders(): RubyParamsProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.rubyParams ? [plugin.rubyParams] : []));
+}
+
+/** Every request-id provider, in registry order. */
+export function requestIdProviders(): RequestIdProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.requestIds ? [plugin.requestIds] : []));
 }
 
 /** Every Go CORS provider, in registry order. */
