@@ -1,7 +1,7 @@
 /**
  * Files opened at paths built from request data in Java: `new File(base, name)`, `FileInputStream`,
- * `FileOutputStream`, `FileReader`/`FileWriter`, `RandomAccessFile`, Spring `FileSystemResource` /
- * `UrlResource` / `PathResource`, `Paths.get` / `Path.of`, `base.resolve(name)`, and the `Files`
+ * `FileOutputStream`, `FileReader`/`FileWriter`, `RandomAccessFile`, the frameworks' file types (the plugins'
+ * `pathSinks`: Spring `FileSystemResource` / `UrlResource` / `PathResource`), `Paths.get` / `Path.of`, `base.resolve(name)`, and the `Files`
  * operations given the text directly. A method that normalizes the path and checks it
  * `startsWith` its base directory (or keeps only the last name component with
  * `FilenameUtils.getName` / `getFileName()`) confines it and is not reported. One finding per
@@ -12,12 +12,22 @@ import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, literalString, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, enclosing, enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
 import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+import { pathSinkProviders } from '../../collectors/code/plugins.js';
 
 export type JavaPathHit = JavaSinkHit;
 
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
 const CONDITIONS: ReadonlySet<string> = new Set(['if_statement', 'while_statement', 'ternary_expression', 'assert_statement']);
-const CONSTRUCTORS = /^(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|UrlResource|PathResource)$/;
+/** The JDK's file constructors; the frameworks' (the plugins' `pathSinks`, with the URL-taking ones) are joined to them. */
+const JDK_CONSTRUCTORS = ['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile'];
+let constructorTable: { types: RegExp; mentions: RegExp } | undefined;
+
+function constructors(): { types: RegExp; mentions: RegExp } {
+  if (constructorTable) return constructorTable;
+  const names = [...new Set([...JDK_CONSTRUCTORS, ...pathSinkProviders().flatMap((provider) => [...provider.constructors, ...(provider.urlConstructors ?? [])])])];
+  constructorTable = { types: new RegExp(`^(${names.join('|')})$`), mentions: new RegExp(`\\b(${names.join('|')}|Paths|Path|Files)\\b`) };
+  return constructorTable;
+}
 const FILES_OPS = /^(readAllBytes|readAllLines|readString|lines|newInputStream|newOutputStream|newBufferedReader|newBufferedWriter|write|writeString|copy|move|delete|deleteIfExists|createFile|createDirectories|newByteChannel|list|walk)$/;
 const CANONICAL = /\.(normalize|toRealPath|getCanonicalPath|getCanonicalFile)\(/;
 const LAST_COMPONENT = /^(getFileName)$/;
@@ -75,7 +85,7 @@ function streamType(arg: Node, typeOf: (node: Node) => string | undefined): stri
 
 function isSink(node: Node | undefined): boolean {
   if (!node) return false;
-  if (node.type === 'object_creation_expression') return CONSTRUCTORS.test(simpleName(field(node, 'type')?.text ?? ''));
+  if (node.type === 'object_creation_expression') return constructors().types.test(simpleName(field(node, 'type')?.text ?? ''));
   if (node.type !== 'method_invocation') return false;
   const name = field(node, 'name')?.text ?? '';
   const receiver = field(node, 'object')?.text;
@@ -83,7 +93,7 @@ function isSink(node: Node | undefined): boolean {
 }
 
 export function javaPathTraversals(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaPathHit[] {
-  const candidates = javaSinkCandidates(sources, /\b(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|UrlResource|PathResource|Paths|Path|Files)\b/);
+  const candidates = javaSinkCandidates(sources, constructors().mentions);
   if (candidates.length === 0) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
@@ -123,7 +133,7 @@ export function javaPathTraversals(sources: readonly SourceFile[], infra: readon
       let paths: Node[] = [];
       if (node.type === 'object_creation_expression') {
         const type = simpleName(field(node, 'type')?.text ?? '');
-        if (!CONSTRUCTORS.test(type)) continue;
+        if (!constructors().types.test(type)) continue;
         call = `new ${type}`;
         paths = args.slice(0, 2);
       } else {

@@ -1,7 +1,7 @@
 /**
  * Files opened at paths built from request data in Kotlin (Spring handlers and Ktor routes): `File(x)`,
  * `File(base, x)`, `FileInputStream` / `FileOutputStream` / `FileReader` / `FileWriter` / `RandomAccessFile`,
- * Spring `FileSystemResource` / `PathResource`, `Paths.get(…)` / `Path.of(…)`, `base.resolve(x)`, and the
+ * the frameworks' file types (the plugins' `pathSinks`: Spring `FileSystemResource` / `PathResource`), `Paths.get(…)` / `Path.of(…)`, `base.resolve(x)`, and the
  * file responses of a route's call object (the plugins' `jvmRequest.kotlinCall`: Ktor's
  * `call.respondFile(dir, name)`). A function that normalizes the path (`normalize()`, `canonicalPath`,
  * `canonicalFile`) and checks it with `startsWith` confines it and is not reported; so is a name reduced
@@ -12,6 +12,7 @@ import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinFunctions, kotlinTaint } from '../../collectors/code/jvm/kotlin.js';
+import { pathSinkProviders } from '../../collectors/code/plugins.js';
 import { requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 
 export interface KotlinPathHit {
@@ -22,12 +23,20 @@ export interface KotlinPathHit {
 }
 
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
-const CONSTRUCTORS = /^(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|PathResource)$/;
+/** The JDK's file constructors; the frameworks' path-taking ones (the plugins' `pathSinks.constructors`) are joined to them. */
+const JDK_CONSTRUCTORS = ['File', 'FileInputStream', 'FileOutputStream', 'FileReader', 'FileWriter', 'RandomAccessFile'];
+let constructorNames: string[] | undefined;
+
+function constructors(): string[] {
+  constructorNames ??= [...new Set([...JDK_CONSTRUCTORS, ...pathSinkProviders().flatMap((provider) => provider.constructors)])];
+  return constructorNames;
+}
 const CONFINED = /\b(normalize\(\)|canonicalPath|canonicalFile|toRealPath\()/;
 
 export function kotlinPathTraversals(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): KotlinPathHit[] {
   const { names, fileResponses } = requestTable().kotlinCall;
-  const hint = new RegExp(`\\b(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|FileSystemResource|PathResource|Paths\\.get|Path\\.of|resolve${fileResponses.map((name) => `|${name}`).join('')})\\s*\\(`);
+  const fileTypes = constructors();
+  const hint = new RegExp(`\\b(${fileTypes.join('|')}|Paths\\.get|Path\\.of|resolve${fileResponses.map((name) => `|${name}`).join('')})\\s*\\(`);
   if (!sources.some((source) => source.language === 'kotlin' && hint.test(source.text))) return [];
   const program = sharedAnalysis(sources, infra).tracer.program;
   const taint = kotlinTaint(program);
@@ -44,7 +53,7 @@ export function kotlinPathTraversals(sources: readonly SourceFile[], infra: read
       if (/^\s*\.\s*(name|fileName|nameWithoutExtension)\b/.test(parentText)) continue;
       let paths: Node[] = [];
       let written = '';
-      if (!call.receiver && CONSTRUCTORS.test(call.name)) {
+      if (!call.receiver && fileTypes.includes(call.name)) {
         paths = call.name === 'RandomAccessFile' ? call.args.slice(0, 1) : call.args;
         written = call.name;
       } else if ((call.name === 'get' && kotlinBare(call.receiver)?.text === 'Paths') || (call.name === 'of' && kotlinBare(call.receiver)?.text === 'Path')) {

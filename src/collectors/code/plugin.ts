@@ -55,6 +55,8 @@ import type { JvmProgram } from './jvm/values.js';
  *   Hibernate as a library family), for sql-injection's Java and Kotlin readings.
  * - `mongoQueries`: a JVM framework's MongoDB query builders that take JSON text, a field name or a pattern
  *   (Spring Data MongoDB's `BasicQuery`, `executeCommand`, `Criteria`), for nosql-injection's Java and Kotlin readings.
+ * - `pathSinks`: a JVM framework's types whose constructor opens the file a path names (Spring's `FileSystemResource`),
+ *   for path-traversal's Java and Kotlin readings.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -88,6 +90,7 @@ export interface FrameworkPlugin {
   errorDetails?: ErrorDetailsProvider;
   sqlSinks?: SqlSinkProvider;
   mongoQueries?: MongoQueryProvider;
+  pathSinks?: PathSinkProvider;
   jvmRequest?: JvmRequestProvider;
 }
 
@@ -760,6 +763,17 @@ export interface MongoQueryProvider {
   criteria: readonly { type: string; start: string; field: string; regex: string }[];
   /** Names whose mention (as a word) makes a source worth reading. */
   mentions: readonly string[];
+}
+
+/**
+ * A JVM framework's types whose constructor opens the file its path argument names (Spring's
+ * `FileSystemResource`), for path-traversal's Java and Kotlin readings; the JDK's file API is the check's.
+ */
+export interface PathSinkProvider {
+  /** Types whose constructor takes a file path (`FileSystemResource`, `PathResource`). */
+  constructors: readonly string[];
+  /** Types whose constructor takes a URL that may name a file (`UrlResource`): the Java reading counts them too. */
+  urlConstructors?: readonly string[];
 }
 
 /**

@@ -118,9 +118,11 @@ import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
+import { springPathSinks } from './spring/paths.js';
 import { jpaSql } from './jvm/jpa.js';
 import type { SqlSinkProvider } from './plugin.js';
 import type { MongoQueryProvider } from './plugin.js';
+import type { PathSinkProvider } from './plugin.js';
 import type { ErrorDetailsProvider } from './plugin.js';
 import type { JvmTokenDecoders } from './plugin.js';
 import type { JvmRequestProvider } from './plugin.js';
@@ -339,6 +341,11 @@ const mongoQueriesByFramework: Record<string, MongoQueryProvider> = {
   spring: springMongoQueries,
 };
 
+/** Frameworks with types whose constructor opens the file a path names. */
+const pathSinksByFramework: Record<string, PathSinkProvider> = {
+  spring: springPathSinks,
+};
+
 /** Frameworks whose settings put exception details in every error response. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
   spring: springErrorDetails,
@@ -391,6 +398,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const errorDetails = errorDetailsByFramework[entry.id];
     const sqlSinks = sqlSinksByFramework[entry.id];
     const mongoQueries = mongoQueriesByFramework[entry.id];
+    const pathSinks = pathSinksByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
       id: entry.id,
@@ -418,6 +426,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(errorDetails ? { errorDetails } : {}),
       ...(sqlSinks ? { sqlSinks } : {}),
       ...(mongoQueries ? { mongoQueries } : {}),
+      ...(pathSinks ? { pathSinks } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
   }),
@@ -597,6 +606,14 @@ let mongoQueryList: MongoQueryProvider[] | undefined;
 export function mongoQueryProviders(): readonly MongoQueryProvider[] {
   mongoQueryList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.mongoQueries ? [plugin.mongoQueries] : [])))];
   return mongoQueryList;
+}
+
+let pathSinkList: PathSinkProvider[] | undefined;
+
+/** Every distinct path-sink provider, in registry order. */
+export function pathSinkProviders(): readonly PathSinkProvider[] {
+  pathSinkList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.pathSinks ? [plugin.pathSinks] : [])))];
+  return pathSinkList;
 }
 
 let errorDetailsList: ErrorDetailsProvider[] | undefined;
