@@ -1,7 +1,7 @@
 /**
  * Shell commands built from request data in PHP: `exec`, `shell_exec`, `system`, `passthru`,
  * `popen`, `proc_open` given a command line, backticks, Symfony `Process::fromShellCommandline`, and
- * Laravel's `Process::run` / `start` / `command` given a string (Laravel runs a string through the
+ * a framework's command facade given a string (its `phpCommands` section: Laravel's `Process::run` / `start` / `command`, which runs a string through the
  * shell). An argument list (`new Process(['convert', $in, $out])`, `proc_open([...])`,
  * `Process::run([...])`) runs without a shell and is reported only when request data picks the
  * program or is the script of `sh -c`. `escapeshellarg` / `escapeshellcmd` and integer casts make a
@@ -12,6 +12,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { arrayEntries, field, literalString, walk } from '../../collectors/code/php/ast.js';
 import { requestOrigin } from '../../collectors/code/php/requests.js';
 import { chainRoot, phpCalls, resolveLocal, scopeName } from '../../collectors/code/php/sinks.js';
+import { phpCommandProviders } from '../../collectors/code/plugins.js';
 
 const SHELL_FUNCTIONS = new Set(['exec', 'shell_exec', 'system', 'passthru', 'popen', 'proc_open']);
 const SHELLS = /^(\/(usr\/)?bin\/)?(sh|bash|zsh|dash|ksh|cmd|cmd\.exe|powershell|pwsh)$/i;
@@ -67,7 +68,8 @@ export function phpCommandInjections(sources: readonly SourceFile[]): PhpCommand
       if (found) out.push({ source, node, call: `\`${node.text.slice(1, 40)}\``, origin: found });
       return false;
     });
-    const laravelProcess = /Illuminate\\Support\\Facades\\Process|Illuminate\\Process\\/.test(source.text);
+    // A framework's facade that runs commands (Laravel's `Process`), when the source uses it.
+    const facades = phpCommandProviders().filter((provider) => provider.imports.test(source.text));
     for (const call of phpCalls(root)) {
       const first = call.args[0]?.value;
       if (!first) continue;
@@ -84,10 +86,11 @@ export function phpCommandInjections(sources: readonly SourceFile[]): PhpCommand
         written = 'new Process';
         // Symfony 4.2+ takes a list; a string (older Symfony) goes through the shell.
         found = commandOrigin(first, call.node);
-      } else if (laravelProcess && (call.kind === 'static' || call.kind === 'method') && ['run', 'start', 'command', 'forever'].includes(call.name)) {
+      } else if ((call.kind === 'static' || call.kind === 'method') && facades.some((facade) => facade.runs.includes(call.name))) {
         const chain = chainRoot(call);
-        if (chain?.root !== 'Process') continue;
-        written = `Process::${chain.links.join('()->')}`;
+        const facade = facades.find((candidate) => candidate.facade === chain?.root && candidate.runs.includes(call.name));
+        if (!chain || !facade) continue;
+        written = `${facade.facade}::${chain.links.join('()->')}`;
         found = commandOrigin(first, call.node);
       }
       if (found) out.push({ source, node: call.node, call: written, origin: found });

@@ -33,6 +33,7 @@ import type { JvmProgram } from './jvm/values.js';
  *   or bind request data), for the Go taint analysis.
  * - `goCors`: the options types of a Go framework's CORS middleware, for the CORS checks' Go detection.
  * - `rubyParams`: how a Ruby framework hands request parameters to its handlers (a plain hash, or strong parameters and the calls that turn them off).
+ * - `phpCommands`: a PHP framework's facade that runs shell commands (Laravel's `Process`), for command-injection's PHP detection.
  * - `requestIds`: the framework's ways of giving every request an id that the logs carry (request-id middleware, loggers, hooks, settings), for the checklist's evidence.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
@@ -92,6 +93,7 @@ export interface FrameworkPlugin {
   mongoQueries?: MongoQueryProvider;
   pathSinks?: PathSinkProvider;
   jvmRequest?: JvmRequestProvider;
+  phpCommands?: PhpCommandProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -478,6 +480,20 @@ export interface RubyParamsProvider {
   unsafe?: readonly string[];
   /** True when a source's `params` is a plain hash of request values, never protected by strong parameters (a Sinatra app). */
   plain?: (source: SourceFile) => boolean;
+}
+
+/**
+ * A PHP framework's facade that runs the command its first argument gives (Laravel's `Process::run`), for
+ * command-injection's PHP detection, which knows PHP's shell functions, backticks and Symfony's Process
+ * component (a library every PHP framework uses) itself.
+ */
+export interface PhpCommandProvider {
+  /** Text that shows a source uses the facade (its imported namespace). */
+  imports: RegExp;
+  /** The facade: the first link of the call chain (`Process`). */
+  facade: string;
+  /** The methods anywhere in the chain that run the command their first argument gives (`run`, `start`, `command`, `forever`). */
+  runs: readonly string[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, PhpCommandProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -111,6 +111,7 @@ import { flaskRequestIds } from './flask/request-ids.js';
 import { honoRequestIds } from './hono/request-ids.js';
 import { koaRequestIds } from './koa/request-ids.js';
 import { nestRequestIds } from './nestjs/request-ids.js';
+import { laravelProcess } from './laravel/process.js';
 import { sinatraParams } from './sinatra/params.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
@@ -257,6 +258,11 @@ const requestIdSections: Record<string, RequestIdProvider> = {
   nestjs: nestRequestIds,
 };
 
+/** PHP frameworks with a facade that runs shell commands. */
+const phpCommandSections: Record<string, PhpCommandProvider> = {
+  laravel: laravelProcess,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -386,6 +392,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const goCors = goCorses[entry.id];
     const rubyParams = rubyParamsSections[entry.id];
     const requestIds = requestIdSections[entry.id];
+    const phpCommands = phpCommandSections[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
     const bodyLimit = bodyLimits[entry.id];
@@ -414,6 +421,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(goCors ? { goCors } : {}),
       ...(rubyParams ? { rubyParams } : {}),
       ...(requestIds ? { requestIds } : {}),
+      ...(phpCommands ? { phpCommands } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
       ...(bodyLimit ? { bodyLimit } : {}),
@@ -503,6 +511,11 @@ export function rubyParamsProviders(): RubyParamsProvider[] {
 /** Every request-id provider, in registry order. */
 export function requestIdProviders(): RequestIdProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.requestIds ? [plugin.requestIds] : []));
+}
+
+/** Every PHP command facade provider, in registry order. */
+export function phpCommandProviders(): PhpCommandProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.phpCommands ? [plugin.phpCommands] : []));
 }
 
 /** Every Go CORS provider, in registry order. */
