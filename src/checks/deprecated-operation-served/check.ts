@@ -29,6 +29,8 @@ export default defineCheck({
           ...endpointOf(op),
           severity: calibrate('low', op.endpoint),
           evidence: { snippet: op.node.value.deprecated === true ? 'deprecated: true' : 'x-api-status: deprecated' },
+          // One decision per API description: its deprecated operations without a sunset are one finding, the others its places.
+          rootCause: doc.file,
         });
       }
     }
