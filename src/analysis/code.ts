@@ -107,6 +107,33 @@ export function nodesOfType(source: SourceFile, types: string | readonly string[
 const identifierIndex = new WeakMap<SourceFile, Map<string, Node[]>>();
 const IDENTIFIER_TYPES = ['identifier', 'property_identifier', 'shorthand_property_identifier'];
 
+const declarationIndexes = new WeakMap<CheckContext, Map<string, Map<string, { source: SourceFile; node: Node }[]>>>();
+
+/**
+ * The JS/TS declarations of one node type (`class_declaration`, `variable_declarator`) in the context's
+ * sources that declare `name` as a plain identifier (no destructuring pattern), indexed once per context.
+ */
+export function jsDeclarationsNamed(ctx: CheckContext, type: string, name: string): readonly { source: SourceFile; node: Node }[] {
+  let byType = declarationIndexes.get(ctx);
+  if (!byType) declarationIndexes.set(ctx, (byType = new Map<string, Map<string, { source: SourceFile; node: Node }[]>>()));
+  let index = byType.get(type);
+  if (!index) {
+    index = new Map();
+    for (const source of ctx.sources) {
+      if (!isJsFamily(source.language)) continue;
+      for (const node of nodesOfType(source, type)) {
+        const declared = node.childForFieldName('name');
+        if (declared?.type !== 'identifier' && declared?.type !== 'type_identifier') continue;
+        const list = index.get(declared.text);
+        if (list) list.push({ source, node });
+        else index.set(declared.text, [{ source, node }]);
+      }
+    }
+    byType.set(type, index);
+  }
+  return index.get(name) ?? [];
+}
+
 /**
  * The identifiers of a file written `name` (plain, property and shorthand-property names), in
  * document order: the file's names are read once and indexed, so looking a name up across a

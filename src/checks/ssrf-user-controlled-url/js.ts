@@ -8,33 +8,11 @@
 import type { Node } from 'web-tree-sitter';
 import { isJs, resolveValue } from '../../analysis/code-auth.js';
 import type { CallSite } from '../../analysis/code.js';
-import { nodesOfType } from '../../analysis/code.js';
+import { jsDeclarationsNamed } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 
 /** The request options that carry the connection: undici/fetch `dispatcher`, Node's `agent`, axios' `httpAgent` / `httpsAgent`. */
 const CONNECTION_OPTIONS = new Set(['dispatcher', 'agent', 'httpAgent', 'httpsAgent']);
-
-const declaratorIndexes = new WeakMap<CheckContext, Map<string, { source: SourceFile; value: Node }[]>>();
-
-/** Module-level and local `const x = …` of the project's JS files, by name: where an imported agent is built. */
-function declarators(ctx: CheckContext): Map<string, { source: SourceFile; value: Node }[]> {
-  let index = declaratorIndexes.get(ctx);
-  if (index) return index;
-  index = new Map();
-  for (const source of ctx.sources) {
-    if (!isJs(source)) continue;
-    for (const declarator of nodesOfType(source, ['variable_declarator'])) {
-      const name = declarator.childForFieldName('name');
-      const value = declarator.childForFieldName('value');
-      if (name?.type !== 'identifier' || !value) continue;
-      const list = index.get(name.text);
-      if (list) list.push({ source, value });
-      else index.set(name.text, [{ source, value }]);
-    }
-  }
-  declaratorIndexes.set(ctx, index);
-  return index;
-}
 
 function propertyName(pair: Node): string | undefined {
   if (pair.type === 'shorthand_property_identifier') return pair.text;
@@ -67,7 +45,10 @@ function pinned(ctx: CheckContext, source: SourceFile, value: Node, depth = 0): 
     if (local?.type !== 'identifier') return false;
     name = local.text;
   }
-  const found = declarators(ctx).get(name) ?? [];
+  const found = jsDeclarationsNamed(ctx, 'variable_declarator', name).flatMap(({ source: file, node }) => {
+    const declared = node.childForFieldName('value');
+    return declared ? [{ source: file, value: declared }] : [];
+  });
   const here = found.filter((entry) => entry.source === source);
   const chosen = here.length > 0 ? here : found;
   const [only] = chosen;

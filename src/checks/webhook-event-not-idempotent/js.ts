@@ -7,34 +7,13 @@
 import type { Node } from 'web-tree-sitter';
 import { isJs } from '../../analysis/code-auth.js';
 import { callsIn } from '../../analysis/code-transport.js';
-import { nodesOfType } from '../../analysis/code.js';
+import { jsDeclarationsNamed } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
 interface Method {
   source: SourceFile;
   node: Node;
-}
-
-const classIndexes = new WeakMap<CheckContext, Map<string, { source: SourceFile; node: Node }[]>>();
-
-/** The project's JS/TS classes by name. */
-function classesByName(ctx: CheckContext): Map<string, { source: SourceFile; node: Node }[]> {
-  let index = classIndexes.get(ctx);
-  if (index) return index;
-  index = new Map();
-  for (const source of ctx.sources) {
-    if (!isJs(source)) continue;
-    for (const cls of nodesOfType(source, ['class_declaration'])) {
-      const name = cls.childForFieldName('name')?.text;
-      if (!name) continue;
-      const list = index.get(name);
-      if (list) list.push({ source, node: cls });
-      else index.set(name, [{ source, node: cls }]);
-    }
-  }
-  classIndexes.set(ctx, index);
-  return index;
 }
 
 function enclosingClass(node: Node): Node | undefined {
@@ -86,7 +65,7 @@ function resolve(ctx: CheckContext, source: SourceFile, call: Node, written: str
   const injected = /^this\.(\w+)\.(\w+)$/.exec(written);
   if (!injected?.[1] || !injected[2]) return undefined;
   const type = fieldType(cls, injected[1]);
-  const targets = type ? (classesByName(ctx).get(type) ?? []) : [];
+  const targets = type ? jsDeclarationsNamed(ctx, 'class_declaration', type) : [];
   if (targets.length !== 1 || !targets[0]) return undefined;
   const node = methodOf(targets[0].node, injected[2]);
   return node ? { source: targets[0].source, node } : undefined;
