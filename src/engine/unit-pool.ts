@@ -167,7 +167,7 @@ class WorkerUnit implements UnitHandle {
     // The workspace's endpoints that the running checks read (none for most audits) go once to each worker.
     if (input.workspaceEndpoints.length > 0) await Promise.all(workers.map((worker) => worker.shareWorkspace(input.workspaceEndpoints)));
     for (const failed of await Promise.all(this.assisting)) if (failed instanceof Error) throw failed;
-    const request = (worker: UnitWorker, checkIds: string[], part: boolean): Promise<Checked> =>
+    const request = (worker: UnitWorker, checkIds: string[], part: boolean, last = false): Promise<Checked> =>
       worker.request({
         type: 'check',
         unit: this.plan.id,
@@ -178,9 +178,10 @@ class WorkerUnit implements UnitHandle {
         experimental: input.experimental,
         evidenceChecks: [...input.evidenceChecks],
         part,
+        last,
       });
     const ids = input.checks.map((check) => check.id);
-    if (this.helpers.length === 0) return request(this.worker, ids, false);
+    if (this.helpers.length === 0) return request(this.worker, ids, false, true);
     let next = 0;
     const parts: Checked[] = [];
     // The unit's own worker gives the evidence, suppressions and secrets first (with no checks), then takes checks like the others.

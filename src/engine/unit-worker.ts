@@ -84,7 +84,13 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       });
       const analysis = await session.check({ ...request, workspaceEndpoints: workspace, checks, evidenceChecks: new Set(request.evidenceChecks) });
       const specDiagnostics = shared.specs.flatMap((spec) => drainSpecDiagnostics(spec));
-      return { ...analysis, exhausted: session.exhausted(), specDiagnostics };
+      const exhausted = session.exhausted();
+      // A worker holds several units; the analyses of one that is done must not stay alive while the next are checked.
+      if (request.last) {
+        session.dispose();
+        sessions.delete(request.unit);
+      }
+      return { ...analysis, exhausted, specDiagnostics };
     }
     case 'workspace': {
       workspace = request.endpoints;

@@ -392,6 +392,8 @@ export type WorkerRequest =
       experimental: boolean;
       evidenceChecks: string[];
       part: boolean;
+      /** The session's last request: the worker frees it before answering, not after the other units' checks queued behind it. */
+      last: boolean;
     }
   | { type: 'dispose'; unit: UnitId }
   /** The workspace's endpoints the running checks read, enriched: sent once per worker, read by each unit's checks. */
