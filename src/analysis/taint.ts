@@ -6,7 +6,7 @@ import { endpointAt } from './endpoints.js';
 import { charge } from '../parsing/budget.js';
 import { parentOf } from '../parsing/tree-index.js';
 import { lookupTable } from './lookup.js';
-import { requestSourceProviders } from '../collectors/code/plugins.js';
+import { parametersListedBy, requestSourceProviders } from '../collectors/code/plugins.js';
 import type { RequestSourceProvider } from '../collectors/code/plugin.js';
 
 /**
@@ -117,6 +117,46 @@ function requestShapes(): RequestTables {
     };
   }
   return requestTables;
+}
+
+/** Python handler parameters typed as a database handle a dependency injects (SQLAlchemy's `Session`, databases' `Database`), beside the frameworks' injected types. */
+const PY_INJECTED_TYPES = ['Session', 'AsyncSession', 'Connection', 'Database'];
+
+interface ParameterTables {
+  /** A JS parameter decorator that binds request data or injects the request. */
+  decorator: RegExp;
+  /** A JS parameter decorator that injects the request itself. */
+  requestDecorator: RegExp;
+  /** A pipe that turns a decorated value into a scalar. */
+  scalarPipe: RegExp;
+  /** A call in a Python parameter's default or annotation that injects a dependency. */
+  injection: RegExp;
+  /** A Python parameter type that is injected, not request data. */
+  injectedType: RegExp;
+  /** The frameworks whose collector lists every request parameter of a handler. */
+  listedBy: ReadonlySet<string>;
+}
+
+let parameterTables: ParameterTables | undefined;
+
+/** How the frameworks bind handler parameters (`parameters` of their `request` sections), joined once. */
+function parameterShapes(): ParameterTables {
+  if (!parameterTables) {
+    const sections = requestSourceProviders().flatMap((provider) => (provider.parameters ? [provider.parameters] : []));
+    const names = (pick: (section: NonNullable<RequestSourceProvider['parameters']>) => readonly string[] | undefined): string => {
+      const all = sections.flatMap((section) => pick(section) ?? []);
+      return all.length > 0 ? all.join('|') : '(?!)';
+    };
+    parameterTables = {
+      decorator: new RegExp(String.raw`^@(${names((section) => [...(section.decorators ?? []), ...(section.requestDecorators ?? [])])})\b`),
+      requestDecorator: new RegExp(String.raw`^@(${names((section) => section.requestDecorators)})\b`),
+      scalarPipe: new RegExp(names((section) => section.scalarPipes)),
+      injection: new RegExp(String.raw`\b(${names((section) => section.injections)})\(`),
+      injectedType: new RegExp(String.raw`^(${[...PY_INJECTED_TYPES, ...sections.flatMap((section) => section.injectedTypes ?? [])].join('|')})$`),
+      listedBy: parametersListedBy(),
+    };
+  }
+  return parameterTables;
 }
 
 const SAFE_TYPES = /^(int|float|bool|UUID|uuid\.UUID|datetime|date|time|Decimal|PositiveInt|NonNegativeInt|conint|confloat|number|boolean|bigint|StrictInt|StrictBool)$/;
@@ -347,13 +387,14 @@ class Walker {
     if (this.mode !== 'request') return undefined;
     if (!this.py) {
       const decorators = param.namedChildren.filter((child) => child?.type === 'decorator').map((child) => child?.text ?? '');
-      const decorator = decorators.find((text) => /^@(Body|Query|Param|Headers|UploadedFile|Req|Request)\b/.test(text));
+      const shapes = parameterShapes();
+      const decorator = decorators.find((text) => shapes.decorator.test(text));
       if (decorator) {
-        if (/^@(Req|Request)\b/.test(decorator)) {
+        if (shapes.requestDecorator.test(decorator)) {
           this.bases.add(name);
           return undefined;
         }
-        if (/Parse(Int|Float|Bool|UUID|Enum)Pipe/.test(decorator)) return undefined;
+        if (shapes.scalarPipe.test(decorator)) return undefined;
         const type = typeOfParam(param);
         if (SAFE_TYPES.test(type)) return undefined;
         const typed = /^[A-Z]\w*$/.test(type) && !/^(Record|Object|String|Array)$/.test(type);
@@ -366,18 +407,15 @@ class Walker {
     if (name === 'request' || name === 'req') return undefined;
     const type = typeOfParam(param).replace(/^Annotated\[\s*/, '').split(/[[,|\s]/)[0] ?? '';
     const value = param.childForFieldName('value')?.text ?? '';
-    if (/\bDepends\(|\bSecurity\(/.test(value) || /\bDepends\(|\bSecurity\(/.test(typeOfParam(param))) return undefined;
-    if (/^(Request|WebSocket|Session|AsyncSession|BackgroundTasks|Response|HttpRequest|Connection|Database)$/.test(type)) return undefined;
+    const shapes = parameterShapes();
+    if (shapes.injection.test(value) || shapes.injection.test(typeOfParam(param))) return undefined;
+    if (shapes.injectedType.test(type)) return undefined;
     const listed = endpoint.parameters.find((parameter) => parameter.name === name);
     const declared = listed?.type ?? type;
     if (SAFE_TYPES.test(declared) || SAFE_TYPES.test(type)) return undefined;
-    if (endpoint.parameters.length > 0 && !listed && parentOf(fn)?.type !== 'class_definition' && this.isFastapi(endpoint)) return undefined;
+    if (endpoint.parameters.length > 0 && !listed && parentOf(fn)?.type !== 'class_definition' && endpoint.sources.some((source) => shapes.listedBy.has(source.via))) return undefined;
     const model = /^[A-Z]\w*$/.test(type) && !/^(Any|Dict|List|Json)$/.test(type);
     return { origin: name, cleared: model || type === 'str' ? BIT.nosql : 0 };
-  }
-
-  private isFastapi(endpoint: Endpoint): boolean {
-    return endpoint.sources.some((source) => source.via === 'fastapi');
   }
 
   private statements(node: Node): void {

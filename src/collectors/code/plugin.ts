@@ -542,6 +542,15 @@ export interface RequestSourceProvider {
    * `Header(`, `APIKeyHeader`), as regular-expression sources each standing alone.
    */
   presented?: { attributes?: readonly string[]; code?: readonly string[] };
+  /**
+   * How the framework binds handler parameters, for the taint analysis: JS parameter decorators that bind
+   * request data (Nest's `Body`, `Query`) or inject the request itself (`Req`), and the pipes that turn a
+   * decorated value into a number, boolean, UUID or enum (`ParseIntPipe`); Python calls whose presence in a
+   * parameter's default or annotation injects a dependency (FastAPI's `Depends`, `Security`) and the parameter
+   * types the framework injects (`Request`, `BackgroundTasks`, Django's `HttpRequest`), as plain names;
+   * `listed`: the collector lists every request parameter of the framework's handlers (FastAPI), so an unlisted one is injected.
+   */
+  parameters?: { decorators?: readonly string[]; requestDecorators?: readonly string[]; scalarPipes?: readonly string[]; injections?: readonly string[]; injectedTypes?: readonly string[]; listed?: boolean };
 }
 
 /**

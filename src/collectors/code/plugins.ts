@@ -536,6 +536,11 @@ export function requestSourceProviders(): readonly RequestSourceProvider[] {
   return requestList;
 }
 
+/** The frameworks (collectors' `via`) whose collector lists every request parameter of a handler (`request.parameters.listed`). */
+export function parametersListedBy(): ReadonlySet<string> {
+  return new Set(frameworkPlugins.flatMap((plugin) => (plugin.request?.parameters?.listed === true ? [plugin.id] : [])));
+}
+
 /** Every webhook-signing service's provider, in registry order. */
 export function webhookSenderProviders(): readonly WebhookSenderProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.webhookSender ? [plugin.webhookSender] : []));

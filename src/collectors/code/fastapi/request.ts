@@ -1,10 +1,15 @@
 import type { RequestSourceProvider } from '../plugin.js';
 
-/** Starlette's `Request`, FastAPI's: `query_params`, `path_params`, `body()`. */
+/**
+ * Starlette's `Request`, FastAPI's: `query_params`, `path_params`, `body()`. A handler parameter whose default or
+ * annotation calls `Depends` / `Security`, or typed as a request, WebSocket, background tasks or response, is
+ * injected; the collector lists the query, path and body parameters, so any other parameter is injected too.
+ */
 export const fastapiRequest: RequestSourceProvider = {
   family: 'python',
   attributes: { query_params: true, path_params: true, body: true },
   modules: ['starlette', 'fastapi'],
   bodies: [String.raw`(await\s+)?request\.json\(\)`],
   presented: { code: [String.raw`\bHeader\(`, String.raw`\bSecurity\(`, 'APIKey(Header|Query|Cookie)'] },
+  parameters: { injections: ['Depends', 'Security'], injectedTypes: ['Request', 'WebSocket', 'BackgroundTasks', 'Response'], listed: true },
 };
