@@ -1,5 +1,5 @@
 /**
- * Mass assignment in Rails controllers:
+ * Mass assignment in Ruby controllers, through strong parameters (Rails' in its `rubyParams` section) or around them:
  * - `params.permit!` / `params.require(:user).permit!`: every attribute of the request is allowed;
  * - `permit(:name, :role, :admin …)`: strong parameters that let the caller set a privileged column;
  * - request parameters reaching a model write unfiltered: `to_unsafe_h` / `to_unsafe_hash`, or raw
@@ -12,6 +12,7 @@ import { callArgs, field, kids, literal, walk } from '../../collectors/code/ruby
 import { roleRestricted } from '../../collectors/code/ruby/authz.js';
 import { RubyProject, type RubyScope } from '../../collectors/code/ruby/project.js';
 import { isRequestRoot } from '../../collectors/code/ruby/requests.js';
+import { rubyParamsProviders } from '../../collectors/code/plugins.js';
 
 /** Columns that grant rights, money or ownership when a caller can write them. */
 const PRIVILEGED = /^(roles?|admin|is_admin|superuser|is_superuser|super_admin|staff|is_staff|permissions|privileges|access_level|verified|is_verified|email_verified|phone_verified|confirmed_at|approved|balance|credits?|owner_id|tenant_id|account_id|organization_id)$/;
@@ -32,10 +33,6 @@ function privilegedContext(node: Node): boolean {
     if ((up.type === 'class' || up.type === 'module') && /(^|::)Admin(istration)?($|::)/.test(field(up, 'name')?.text ?? '')) return true;
   }
   return false;
-}
-
-function isController(source: SourceFile): boolean {
-  return /(^|\/)app\/controllers\//.test(source.file) || /\b(Sinatra::Base|Grape::API|ActionController::)/.test(source.text);
 }
 
 /** `params.require(:user)`, `params[:user]`, `params.fetch(:user)`: request parameters as a hash. */
@@ -61,7 +58,14 @@ function classOf(project: RubyProject, node: Node): RubyScope | undefined {
 
 export function rubyMassAssignments(sources: readonly SourceFile[]): RubyMassAssignment[] {
   const ruby = sources.filter((source) => source.language === 'ruby');
-  const permitAll = ruby.some((source) => /(^|\/)config\//.test(source.file) && /permit_all_parameters\s*=\s*true/.test(source.text));
+  const sections = rubyParamsProviders();
+  const strong = sections.flatMap((section) => (section.strong ? [section.strong] : []));
+  const permitAllMethods = new Set(strong.flatMap((section) => section.permitAll));
+  const permitMethods = new Set(strong.flatMap((section) => section.permit));
+  /** Methods that return the request's values as a plain hash without marking anything allowed (`to_unsafe_h`). */
+  const unfilteredMethods = new Set(sections.flatMap((section) => (section.unsafe ?? []).filter((method) => !permitAllMethods.has(method))));
+  const mentions = new RegExp([...permitAllMethods, ...permitMethods, 'params'].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  const permitAll = ruby.some((source) => strong.some((section) => section.allPermitted(source)));
   const hits: RubyMassAssignment[] = [];
   let project: RubyProject | undefined;
   const restricted = (node: Node): boolean => {
@@ -70,16 +74,16 @@ export function rubyMassAssignments(sources: readonly SourceFile[]): RubyMassAss
     return scope !== undefined && roleRestricted(project, scope);
   };
   for (const source of ruby) {
-    if (!isController(source) || !/permit|params/.test(source.text)) continue;
+    if (!sections.some((section) => section.handlers?.(source) === true) || !mentions.test(source.text)) continue;
     walk(source.tree.rootNode, (node) => {
       if (node.type !== 'call') return true;
       const method = field(node, 'method')?.text ?? '';
       const receiver = field(node, 'receiver');
-      if (method === 'permit!' && rawParams(receiver)) {
+      if (permitAllMethods.has(method) && rawParams(receiver)) {
         if (!privilegedContext(node) && !restricted(node)) hits.push({ source, node, kind: 'permitAll', body: node.text });
         return true;
       }
-      if (method === 'permit' && rawParams(receiver)) {
+      if (permitMethods.has(method) && rawParams(receiver)) {
         const names = new Set<string>();
         const collect = (arg: Node): void => {
           const value = literal(arg);
@@ -99,7 +103,7 @@ export function rubyMassAssignments(sources: readonly SourceFile[]): RubyMassAss
       if (MODEL_WRITES.has(method)) {
         const [first] = callArgs(node).positional;
         if (!first) return true;
-        const unsafe = first.type === 'call' && /^to_unsafe_h(ash)?$/.test(field(first, 'method')?.text ?? '') && rawParams(field(first, 'receiver'));
+        const unsafe = first.type === 'call' && unfilteredMethods.has(field(first, 'method')?.text ?? '') && rawParams(field(first, 'receiver'));
         if (unsafe || (permitAll && rawParams(first))) hits.push({ source, node, kind: 'unfiltered', body: first.text });
       }
       return true;

@@ -480,6 +480,15 @@ export interface RubyParamsProvider {
   unsafe?: readonly string[];
   /** True when a source's `params` is a plain hash of request values, never protected by strong parameters (a Sinatra app). */
   plain?: (source: SourceFile) => boolean;
+  /** True when a source holds the framework's request handlers (Rails' `app/controllers/`, a Sinatra app, a Grape API), for mass-assignment-request-body. */
+  handlers?: (source: SourceFile) => boolean;
+  /**
+   * Strong parameters, for mass-assignment-request-body: `permitAll`, the methods of `unsafe` that mark the
+   * parameters themselves as allowed, every key (`permit!`); `permit`, those that allow the keys they list
+   * (`permit(:name, :role)`); `allPermitted`, a configuration source that turns strong parameters off
+   * everywhere (`config.action_controller.permit_all_parameters = true`).
+   */
+  strong?: { permitAll: readonly string[]; permit: readonly string[]; allPermitted: (source: SourceFile) => boolean };
 }
 
 /**

@@ -102,6 +102,7 @@ import { djangoSerializers } from './django/serializers.js';
 import { echoCors } from './echo/cors.js';
 import { fiberCors } from './fiber/cors.js';
 import { ginCors } from './gin/cors.js';
+import { grapeParams } from './grape/params.js';
 import { railsParams } from './rails/params.js';
 import { djangoRequestIds } from './django/request-ids.js';
 import { expressRequestIds } from './express/request-ids.js';
@@ -242,6 +243,7 @@ const goCorses: Record<string, GoCorsProvider> = {
 
 /** Ruby frameworks and how they hand request parameters to handlers. */
 const rubyParamsSections: Record<string, RubyParamsProvider> = {
+  grape: grapeParams,
   rails: railsParams,
   sinatra: sinatraParams,
 };
