@@ -264,7 +264,7 @@ export default defineCheck({
       }
     }
     for (const provider of errorDetailsProviders()) {
-      for (const setting of provider.settings(ctx)) {
+      for (const setting of provider.settings?.(ctx) ?? []) {
         const where = 'location' in setting ? { location: setting.location, evidence: { snippet: setting.snippet } } : siteOf(ctx, setting.source, setting.node, setting.snippet);
         report({ messageId: setting.messageId, ...(setting.data ? { data: setting.data } : {}), ...where });
       }

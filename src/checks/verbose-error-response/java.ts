@@ -1,12 +1,14 @@
 /**
- * Spring applications that send exception details to the caller: an `@ExceptionHandler` for
- * `Exception`, `RuntimeException` or `Throwable` (so for every unexpected failure, database errors
- * with their SQL included) whose response carries `e.getMessage()`, `e.toString()` or the stack trace.
- * Spring Boot's error-response settings are the plugin's `errorDetails` (spring/error-details.ts).
+ * Java applications that send exception details to the caller: an exception handler (the plugins'
+ * `errorDetails.handlerAnnotations`: Spring's `@ExceptionHandler`) for `Exception`, `RuntimeException` or
+ * `Throwable` (so for every unexpected failure, database errors with their SQL included) whose response
+ * carries `e.getMessage()`, `e.toString()` or the stack trace. The frameworks' error-response settings are
+ * the plugins' `errorDetails.settings` (Spring Boot's, spring/error-details.ts).
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { annotation, descendants, field, jvmFile, named, simpleName } from '../../collectors/code/jvm/ast.js';
+import { errorDetailsProviders } from '../../collectors/code/plugins.js';
 
 export interface JavaErrorLeak {
   source: SourceFile;
@@ -31,12 +33,21 @@ function inResponse(node: Node, method: Node): boolean {
   return false;
 }
 
+let handlerAnnotations: string[] | undefined;
+
+/** The annotations that make a method an exception handler, from the plugins' `errorDetails` sections. */
+export function exceptionHandlerAnnotations(): readonly string[] {
+  handlerAnnotations ??= errorDetailsProviders().flatMap((provider) => provider.handlerAnnotations ?? []);
+  return handlerAnnotations;
+}
+
 export function javaErrorLeaks(source: SourceFile): JavaErrorLeak[] {
-  if (source.language !== 'java' || !source.text.includes('ExceptionHandler') || /(^|\/)src\/test\//.test(source.file)) return [];
+  const annotations = exceptionHandlerAnnotations();
+  if (source.language !== 'java' || !annotations.some((name) => source.text.includes(name)) || /(^|\/)src\/test\//.test(source.file)) return [];
   const out: JavaErrorLeak[] = [];
   for (const cls of jvmFile(source).classes) {
     for (const method of cls.methods) {
-      const handler = annotation(method.annotations, 'ExceptionHandler');
+      const handler = annotation(method.annotations, ...annotations);
       if (!handler || !method.body) continue;
       const handled = (handler.args.get('value') ?? []).map((node) => simpleName(node.text.replace(/\.class$/, '')));
       const param = method.parameters.find((item) => /(Exception|Throwable|Error)$/.test(item.type));

@@ -51,7 +51,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `serializers`: the framework's model serializers that take every field of a request for a write or expose a model's secrets (DRF's).
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
  * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
- * - `errorDetails`: the framework's settings that put exception details in every error response.
+ * - `errorDetails`: the framework's settings that put exception details in every error response, and how its JVM code declares exception handlers.
  * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`, `JdbcClient`, R2DBC `DatabaseClient`; JPA and
  *   Hibernate as a library family), for sql-injection's Java and Kotlin readings.
  * - `mongoQueries`: a JVM framework's MongoDB query builders that take JSON text, a field name or a pattern
@@ -812,13 +812,23 @@ export interface PathSinkProvider {
 
 /**
  * A framework's settings that put exception details in every error response (Spring Boot's
- * `server.error.include-message=always`), as findings with the provider's messages, for verbose-error-response;
- * the exception handlers written in code are the check's.
+ * `server.error.include-message=always`), as findings with the provider's messages, and how its Java or Kotlin code
+ * declares the exception handlers whose response the check reads (Spring's `@ExceptionHandler`, Ktor's StatusPages),
+ * for verbose-error-response; what a handler sends (the exception's message, its stack trace) is the check's.
  */
 export interface ErrorDetailsProvider {
   /** Message templates of the provider's findings, by id (each a sentence, ids unique across providers). */
-  messages: Readonly<Record<string, string>>;
-  settings(ctx: CheckContext): FrameworkFinding[];
+  messages?: Readonly<Record<string, string>>;
+  settings?(ctx: CheckContext): FrameworkFinding[];
+  /** Annotations that make a Java or Kotlin method an exception handler, the exception classes it handles as the annotation's value (`@ExceptionHandler(Exception.class)`). */
+  handlerAnnotations?: readonly string[];
+  /**
+   * Kotlin calls without a receiver that register a lambda handling the exception type given as type argument
+   * (Ktor's `install(StatusPages) { exception<Throwable> { call, cause -> … } }`): the call's name, the lambda
+   * parameter that is the exception (`it` when the lambda declares none), and the word whose mention makes a
+   * source worth reading (`StatusPages`).
+   */
+  kotlinHandlers?: readonly { call: string; exceptionParameter: number; mention: string }[];
 }
 
 /**

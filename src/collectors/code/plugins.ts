@@ -118,6 +118,7 @@ import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
+import { ktorErrorDetails } from './ktor/error-details.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
 import { springPathSinks } from './spring/paths.js';
@@ -354,8 +355,9 @@ const pathSinksByFramework: Record<string, PathSinkProvider> = {
   spring: springPathSinks,
 };
 
-/** Frameworks whose settings put exception details in every error response. */
+/** Frameworks whose settings put exception details in every error response, or whose JVM code declares exception handlers. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
+  ktor: ktorErrorDetails,
   spring: springErrorDetails,
 };
 

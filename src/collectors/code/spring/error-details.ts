@@ -1,7 +1,9 @@
 /**
  * Spring Boot's error-response settings in the configuration the application runs with by default:
  * `server.error.include-message=always` and `server.error.include-exception=true` put the exception's
- * message and class in every error response (`include-stacktrace` is debug-mode-enabled's, ./debug.ts).
+ * message and class in every error response (`include-stacktrace` is debug-mode-enabled's, ./debug.ts);
+ * and Spring MVC's exception handlers, `@ExceptionHandler` methods (in a `@ControllerAdvice` or a controller),
+ * whose responses the check reads in Java and Kotlin.
  * Read by verbose-error-response through the plugin's `errorDetails` section.
  */
 import type { CheckContext } from '../../../engine/context.js';
@@ -30,4 +32,5 @@ export const springErrorDetails: ErrorDetailsProvider = {
     springSetting: '`{{line}}` puts exception messages in every error response of the Spring application.',
   },
   settings: springErrorSettings,
+  handlerAnnotations: ['ExceptionHandler'],
 };
