@@ -12,6 +12,8 @@
 import type { CheckContext, SourceFile } from '../engine/context.js';
 import { JvmModules } from '../collectors/code/jvm/modules.js';
 import { isJsFamily } from '../parsing/languages.js';
+import { ambientCredentialProviders } from '../collectors/code/plugins.js';
+import type { AmbientCredentialProvider } from '../collectors/code/plugin.js';
 
 export interface AmbientEvidence {
   file: string;
@@ -19,15 +21,43 @@ export interface AmbientEvidence {
   what: string;
 }
 
+/**
+ * Calls and modules that set, read or manage a cookie credential or a browser-handled HTTP challenge whatever the
+ * framework, per language; the frameworks' own in their `ambientCredentials` sections, joined before these.
+ */
+const GENERIC: Record<AmbientCredentialProvider['family'], readonly string[]> = {
+  js: [
+    String.raw`['"\`]Set-Cookie['"\`]`,
+    String.raw`['"\`]iron-session['"\`]`,
+    String.raw`\bpassport\.session\s*\(`,
+    String.raw`\b(?:req|request|ctx)\.cookies\b`,
+    String.raw`['"\`]WWW-Authenticate['"\`]\s*,\s*['"\`](?:Basic|Negotiate)`,
+  ],
+  python: [String.raw`\bset_cookie\s*\(`, String.raw`\bsession\s*\[`, String.raw`request\.cookies`, 'WWW-Authenticate'],
+  php: [String.raw`\bsetcookie\s*\(`, String.raw`\$_SESSION\b`, String.raw`\$_COOKIE\b`, String.raw`\bsession_start\s*\(`],
+};
+
 /** Framework calls that set, read or manage a cookie credential or a browser-handled HTTP challenge, per language. */
 const MARKERS: Record<string, RegExp> = {
-  js: /\bres\.cookie\s*\(|\breply\.setCookie\s*\(|\bctx\.cookies\.set\s*\(|\bcookies\(\)\.set\s*\(|['"`]Set-Cookie['"`]|['"`](?:express-session|cookie-session|@fastify\/(?:secure-)?session|@fastify\/cookie|koa-session|cookie-parser|next-auth|iron-session|express-basic-auth|@nestjs\/passport-local)['"`]|\bpassport\.session\s*\(|\b(?:req|request|ctx)\.cookies\b|\.signedCookies\b|['"`]WWW-Authenticate['"`]\s*,\s*['"`](?:Basic|Negotiate)/,
-  python: /^\s*from flask import[^\n]*\bsession\b|\bset_cookie\s*\(|\bSessionMiddleware\b|\bSessionAuthentication\b|\bflask_login\b|\blogin_user\s*\(|\bsession\s*\[|request\.COOKIES|request\.cookies|\bHTTPBasic\b|\bHTTPBasicAuth\b|\bBasicAuthentication\b|\bAPIKeyCookie\b|\bflask_session\b|WWW-Authenticate/m,
   go: /\bhttp\.SetCookie\s*\(|\.SetCookie\s*\(|\.Cookie\s*\(\s*"|gorilla\/sessions|alexedwards\/scs|gin-contrib\/sessions|\bgin\.BasicAuth(?:ForRealm)?\s*\(|\bmiddleware\.BasicAuth(?:WithConfig)?\s*\(|\bbasicauth\.New\s*\(|WWW-Authenticate/,
   jvm: /\bformLogin\b|\bhttpBasic\b|\baddCookie\s*\(|\bResponseCookie\b|@CookieValue\b|\bHttpSession\b|\brememberMe\b|\boauth2Login\b|\bsaml2Login\b|\.getCookies\s*\(|WWW-Authenticate|\bsetCookie\s*\(|SessionCreationPolicy\.(?:ALWAYS|IF_REQUIRED)/,
   csharp: /\bAddCookie\s*\(|\bCookieAuthenticationDefaults\b|\.Cookies\.Append\s*\(|\bRequest\.Cookies\b|\bAddIdentity(?:Core)?\s*<|\bAddDefaultIdentity\b|\bAddMicrosoftIdentityWebApp\b|\bSignInAsync\s*\(|\bAddNegotiate\b|\bNegotiateDefaults\b|\bUseWindowsAuthentication\b|\bAddSession\s*\(|\bUseSession\s*\(|WWW-Authenticate/,
-  php: /\bStartSession\b|\bEnsureFrontendRequestsAreStateful\b|\bstatefulApi\s*\(|\bsetcookie\s*\(|\bCookie::queue\b|->(?:cookie|withCookie)\s*\(|['"]auth\.basic['"]|\bAuth::(?:attempt|login)\s*\(|\$_SESSION\b|\$_COOKIE\b|\bsession_start\s*\(/,
 };
+
+let markerList: Record<string, RegExp> | undefined;
+
+/** Each language's markers: the frameworks' (registry order), then the generic ones. */
+function markers(): Record<string, RegExp> {
+  if (!markerList) {
+    markerList = { ...MARKERS };
+    const providers = ambientCredentialProviders();
+    for (const family of Object.keys(GENERIC) as AmbientCredentialProvider['family'][]) {
+      const sources = [...providers.flatMap((provider) => (provider.family === family ? provider.markers : [])), ...GENERIC[family]];
+      markerList[family] = new RegExp(sources.join('|'), 'm');
+    }
+  }
+  return markerList;
+}
 
 function familyOf(source: SourceFile): string | undefined {
   const language = source.language;
@@ -91,7 +121,7 @@ export function ambientCredential(ctx: CheckContext, file: string): AmbientEvide
   }
   for (const source of found ? [] : ctx.sources) {
     const family = familyOf(source);
-    const marker = family ? MARKERS[family] : undefined;
+    const marker = family ? markers()[family] : undefined;
     if (!marker || TEST_FILE.test(source.file) || !inScope(source.file)) continue;
     const match = marker.exec(source.text);
     if (!match) continue;

@@ -78,6 +78,7 @@ export interface FrameworkPlugin {
   goCors?: GoCorsProvider;
   rubyParams?: RubyParamsProvider;
   requestIds?: RequestIdProvider;
+  ambientCredentials?: AmbientCredentialProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
@@ -503,6 +504,18 @@ export interface PhpCommandProvider {
   facade: string;
   /** The methods anywhere in the chain that run the command their first argument gives (`run`, `start`, `command`, `forever`). */
   runs: readonly string[];
+}
+
+/**
+ * What shows that an application of the framework keeps a credential the browser attaches on its own (a session or
+ * auth cookie, HTTP Basic), for the CORS checks' ambient-credential evidence (src/analysis/ambient-credentials.ts),
+ * which knows the generic cookie and challenge idioms itself (`Set-Cookie`, `req.cookies`, `set_cookie(`, `$_SESSION`):
+ * regular-expression sources, each standing alone (`^` anchors at a line start), matched against the files of the
+ * language family.
+ */
+export interface AmbientCredentialProvider {
+  family: 'js' | 'python' | 'php';
+  markers: readonly string[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, PhpCommandProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, AmbientCredentialProvider, PhpCommandProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -104,6 +104,15 @@ import { fiberCors } from './fiber/cors.js';
 import { ginCors } from './gin/cors.js';
 import { grapeParams } from './grape/params.js';
 import { railsParams } from './rails/params.js';
+import { djangoAmbientCredentials } from './django/ambient-credentials.js';
+import { expressAmbientCredentials } from './express/ambient-credentials.js';
+import { fastapiAmbientCredentials } from './fastapi/ambient-credentials.js';
+import { fastifyAmbientCredentials } from './fastify/ambient-credentials.js';
+import { flaskAmbientCredentials } from './flask/ambient-credentials.js';
+import { koaAmbientCredentials } from './koa/ambient-credentials.js';
+import { laravelAmbientCredentials } from './laravel/ambient-credentials.js';
+import { nestAmbientCredentials } from './nestjs/ambient-credentials.js';
+import { nextAmbientCredentials } from './nextjs/ambient-credentials.js';
 import { djangoRequestIds } from './django/request-ids.js';
 import { expressRequestIds } from './express/request-ids.js';
 import { fastapiRequestIds } from './fastapi/request-ids.js';
@@ -261,6 +270,19 @@ const requestIdSections: Record<string, RequestIdProvider> = {
   nestjs: nestRequestIds,
 };
 
+/** Frameworks whose applications keep a credential the browser attaches on its own (session and auth cookies, HTTP Basic) in their own ways. */
+const ambientCredentialSections: Record<string, AmbientCredentialProvider> = {
+  django: djangoAmbientCredentials,
+  express: expressAmbientCredentials,
+  fastapi: fastapiAmbientCredentials,
+  fastify: fastifyAmbientCredentials,
+  flask: flaskAmbientCredentials,
+  koa: koaAmbientCredentials,
+  laravel: laravelAmbientCredentials,
+  nestjs: nestAmbientCredentials,
+  nextjs: nextAmbientCredentials,
+};
+
 /** PHP frameworks with a facade that runs shell commands. */
 const phpCommandSections: Record<string, PhpCommandProvider> = {
   laravel: laravelProcess,
@@ -396,6 +418,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const goCors = goCorses[entry.id];
     const rubyParams = rubyParamsSections[entry.id];
     const requestIds = requestIdSections[entry.id];
+    const ambientCredentials = ambientCredentialSections[entry.id];
     const phpCommands = phpCommandSections[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
@@ -425,6 +448,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(goCors ? { goCors } : {}),
       ...(rubyParams ? { rubyParams } : {}),
       ...(requestIds ? { requestIds } : {}),
+      ...(ambientCredentials ? { ambientCredentials } : {}),
       ...(phpCommands ? { phpCommands } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
@@ -515,6 +539,11 @@ export function rubyParamsProviders(): RubyParamsProvider[] {
 /** Every request-id provider, in registry order. */
 export function requestIdProviders(): RequestIdProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.requestIds ? [plugin.requestIds] : []));
+}
+
+/** Every ambient-credential provider, in registry order. */
+export function ambientCredentialProviders(): AmbientCredentialProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.ambientCredentials ? [plugin.ambientCredentials] : []));
 }
 
 /** Every PHP command facade provider, in registry order. */
