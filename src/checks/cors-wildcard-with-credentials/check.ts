@@ -5,7 +5,7 @@ import defineCheck from '../define-check.js';
 import { csharpCorsPolicies } from './csharp.js';
 import { goPolicies } from './go.js';
 import { jvmCorsPolicies } from './jvm.js';
-import { laravelCorsPolicies } from './php.js';
+import { corsSettingsProviders } from '../../collectors/code/plugins.js';
 
 export default defineCheck({
   id: 'cors-wildcard-with-credentials',
@@ -41,8 +41,10 @@ export default defineCheck({
     for (const source of ctx.sources) {
       for (const policy of csharpCorsPolicies(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node, policy.snippet) });
     }
-    for (const source of ctx.sources) {
-      for (const policy of laravelCorsPolicies(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
+    for (const provider of corsSettingsProviders()) {
+      for (const source of ctx.sources) {
+        for (const policy of provider.wildcardWithCredentials(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
+      }
     }
   },
 });

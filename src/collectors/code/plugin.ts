@@ -79,6 +79,7 @@ export interface FrameworkPlugin {
   rubyParams?: RubyParamsProvider;
   requestIds?: RequestIdProvider;
   ambientCredentials?: AmbientCredentialProvider;
+  corsSettings?: CorsSettingsProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
@@ -504,6 +505,21 @@ export interface PhpCommandProvider {
   facade: string;
   /** The methods anywhere in the chain that run the command their first argument gives (`run`, `start`, `command`, `forever`). */
   runs: readonly string[];
+}
+
+/** A CORS policy a framework's configuration file declares, at the setting the finding points at. */
+export interface SettingsCorsPolicy {
+  node: Node;
+  /** The setting as the finding quotes it (`'allowed_origins' => ['*'] with 'supports_credentials' => true`). */
+  label: string;
+}
+
+/**
+ * The CORS policies a framework's configuration files declare (Laravel's `config/cors.php`), for
+ * cors-wildcard-with-credentials: those that allow every origin together with credentials.
+ */
+export interface CorsSettingsProvider {
+  wildcardWithCredentials(source: SourceFile): SettingsCorsPolicy[];
 }
 
 /**

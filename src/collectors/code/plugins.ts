@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, AmbientCredentialProvider, PhpCommandProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, AmbientCredentialProvider, CorsSettingsProvider, PhpCommandProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -111,6 +111,7 @@ import { fastifyAmbientCredentials } from './fastify/ambient-credentials.js';
 import { flaskAmbientCredentials } from './flask/ambient-credentials.js';
 import { koaAmbientCredentials } from './koa/ambient-credentials.js';
 import { laravelAmbientCredentials } from './laravel/ambient-credentials.js';
+import { laravelCors } from './laravel/cors.js';
 import { nestAmbientCredentials } from './nestjs/ambient-credentials.js';
 import { nextAmbientCredentials } from './nextjs/ambient-credentials.js';
 import { djangoRequestIds } from './django/request-ids.js';
@@ -283,6 +284,11 @@ const ambientCredentialSections: Record<string, AmbientCredentialProvider> = {
   nextjs: nextAmbientCredentials,
 };
 
+/** Frameworks whose configuration files declare CORS policies. */
+const corsSettingsSections: Record<string, CorsSettingsProvider> = {
+  laravel: laravelCors,
+};
+
 /** PHP frameworks with a facade that runs shell commands. */
 const phpCommandSections: Record<string, PhpCommandProvider> = {
   laravel: laravelProcess,
@@ -419,6 +425,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const rubyParams = rubyParamsSections[entry.id];
     const requestIds = requestIdSections[entry.id];
     const ambientCredentials = ambientCredentialSections[entry.id];
+    const corsSettings = corsSettingsSections[entry.id];
     const phpCommands = phpCommandSections[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
@@ -449,6 +456,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(rubyParams ? { rubyParams } : {}),
       ...(requestIds ? { requestIds } : {}),
       ...(ambientCredentials ? { ambientCredentials } : {}),
+      ...(corsSettings ? { corsSettings } : {}),
       ...(phpCommands ? { phpCommands } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
@@ -544,6 +552,11 @@ export function requestIdProviders(): RequestIdProvider[] {
 /** Every ambient-credential provider, in registry order. */
 export function ambientCredentialProviders(): AmbientCredentialProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.ambientCredentials ? [plugin.ambientCredentials] : []));
+}
+
+/** Every CORS settings provider, in registry order. */
+export function corsSettingsProviders(): CorsSettingsProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.corsSettings ? [plugin.corsSettings] : []));
 }
 
 /** Every PHP command facade provider, in registry order. */

@@ -1,11 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { arrayEntries, literalString, returnedConfig, unwrap } from '../../collectors/code/php/ast.js';
-import type { SourceFile } from '../../engine/context.js';
-
-export interface PhpCorsPolicy {
-  node: Node;
-  label: string;
-}
+import type { SourceFile } from '../../../engine/context.js';
+import { arrayEntries, literalString, returnedConfig, unwrap } from '../php/ast.js';
+import type { CorsSettingsProvider, SettingsCorsPolicy } from '../plugin.js';
 
 function strings(node: Node): string[] {
   return (arrayEntries(node) ?? []).flatMap((entry) => {
@@ -23,7 +19,7 @@ function isTrue(node: Node): boolean {
  * Laravel's `config/cors.php` (fruitcake/php-cors behind `HandleCors`): `allowed_origins => ['*']` or a
  * pattern matching everything, with `supports_credentials => true`, makes the middleware echo any origin back.
  */
-export function laravelCorsPolicies(source: SourceFile): PhpCorsPolicy[] {
+function wildcardWithCredentials(source: SourceFile): SettingsCorsPolicy[] {
   if (source.language !== 'php' || !/(^|\/)config\/cors\.php$/.test(source.file)) return [];
   const config = returnedConfig(source.tree.rootNode);
   const credentials = config.get('supports_credentials');
@@ -36,3 +32,5 @@ export function laravelCorsPolicies(source: SourceFile): PhpCorsPolicy[] {
   const at = (wildcard ? origins : patterns) ?? credentials;
   return [{ node: at.key.parent ?? at.key, label: `${at.key.parent?.text ?? ''} with 'supports_credentials' => true` }];
 }
+
+export const laravelCors: CorsSettingsProvider = { wildcardWithCredentials };
