@@ -3,16 +3,17 @@
  * `JWT::decode($jwt, new Key('secret', 'HS256'))`, lcobucci/jwt `InMemory::plainText('secret')` /
  * `InMemory::base64Encoded(…)`, each given a literal, a class constant, a local, an
  * `env('JWT_SECRET', 'fallback')` default or a `config('x.y')` entry holding one; tymon/jwt-auth's
- * `config/jwt.php` `'secret'` and Laravel's `config/app.php` `'key'` (it signs and encrypts session
- * cookies) written as a literal or with a literal `env()` default; and a committed Laravel `.env`
- * with `APP_KEY` / `JWT_SECRET` set (Laravel ignores `.env` in git by default; Symfony's committed
- * `.env` holds development defaults by design and is not reported).
+ * `config/jwt.php` `'secret'` and the frameworks' configuration keys (their `phpSigningKeys` sections:
+ * Laravel's `config/app.php` `'key'`) written as a literal or with a literal `env()` default; and the
+ * frameworks' key variables set in a committed `.env` (Laravel's `APP_KEY` / `JWT_SECRET`; not where a
+ * framework's committed `.env` holds development defaults by design, as Symfony's does).
  */
 import type { Node } from 'web-tree-sitter';
 import type { InfraFile, ProjectInfo, SourceFile } from '../../engine/context.js';
 import { arrayEntries, callArguments, field, kids, literalString, returnedConfig, unwrap, walk } from '../../collectors/code/php/ast.js';
 import { enclosingFunction } from '../../collectors/code/php/requests.js';
 import { assignedBefore, phpCalls, scopeName } from '../../collectors/code/php/sinks.js';
+import { phpSigningKeyProviders } from '../../collectors/code/plugins.js';
 
 export interface PhpSecret {
   how: 'literal' | 'constant' | 'fallback' | 'config' | 'committed';
@@ -102,12 +103,13 @@ function evaluate(sources: readonly SourceFile[], source: SourceFile, node: Node
   return undefined;
 }
 
-function dotenvSecrets(infra: readonly InfraFile[]): PhpSecret[] {
+function dotenvSecrets(infra: readonly InfraFile[], keys: readonly string[]): PhpSecret[] {
   const out: PhpSecret[] = [];
+  const assignment = new RegExp(String.raw`^\s*(?:export\s+)?(${keys.join('|')})\s*=\s*(.*)$`);
   for (const file of infra) {
     if (file.kind !== 'dotenv') continue;
     file.text.split(/\r?\n/).forEach((line, index) => {
-      const match = /^\s*(?:export\s+)?(APP_KEY|JWT_SECRET)\s*=\s*(.*)$/.exec(line);
+      const match = assignment.exec(line);
       if (!match) return;
       const value = (match[2] ?? '').replace(/\s+#.*$/, '').trim().replace(/^(['"])(.*)\1$/, '$2');
       if (value === '' || /^\$\{/.test(value)) return;
@@ -120,9 +122,9 @@ function dotenvSecrets(infra: readonly InfraFile[]): PhpSecret[] {
 export function phpSecrets(sources: readonly SourceFile[], infra: readonly InfraFile[], project: ProjectInfo): PhpSecret[] {
   const php = sources.filter((source) => source.language === 'php');
   if (php.length === 0) return [];
-  const composer = project.dependencies['composer'] ?? [];
-  const laravel = composer.includes('laravel/framework') || php.some((source) => /(^|\/)config\/app\.php$/.test(source.file) && /Illuminate\\/.test(source.text));
-  const symfony = composer.includes('symfony/framework-bundle');
+  const frameworks = phpSigningKeyProviders().filter((provider) => provider.uses(php, project));
+  const configKeys = frameworks.flatMap((provider) => provider.configKeys ?? []);
+  const dotenvKeys = frameworks.flatMap((provider) => provider.dotenvKeys ?? []);
   const out: PhpSecret[] = [];
   const seen = new Set<string>();
   const push = (found: Found | undefined, call: string): void => {
@@ -134,10 +136,12 @@ export function phpSecrets(sources: readonly SourceFile[], infra: readonly Infra
   };
   for (const source of php) {
     if (LOCAL_FILES.test(source.file)) continue;
-    if (/(^|\/)config\/jwt\.php$/.test(source.file) || (laravel && /(^|\/)config\/app\.php$/.test(source.file))) {
-      const entry = returnedConfig(source.tree.rootNode).get(/jwt\.php$/.test(source.file) ? 'secret' : 'key');
+    const jwtAuth = /(^|\/)config\/jwt\.php$/.test(source.file);
+    const configKey = jwtAuth ? { key: 'secret', name: 'jwt.secret' } : configKeys.find((candidate) => candidate.file.test(source.file));
+    if (configKey) {
+      const entry = returnedConfig(source.tree.rootNode).get(configKey.key);
       const found = entry ? evaluate(php, source, entry.value, entry.value) : undefined;
-      const name = /jwt\.php$/.test(source.file) ? 'jwt.secret' : 'app.key';
+      const name = configKey.name;
       if (found && entry) push(found.how === 'literal' ? { ...found, how: 'config', node: entry.key.parent ?? entry.value, name } : found, name);
       continue;
     }
@@ -160,6 +164,6 @@ export function phpSecrets(sources: readonly SourceFile[], infra: readonly Infra
       }
     }
   }
-  if (laravel && !symfony) out.push(...dotenvSecrets(infra));
+  if (dotenvKeys.length > 0 && !frameworks.some((provider) => provider.committedDefaults === true)) out.push(...dotenvSecrets(infra, dotenvKeys));
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { CheckContext, SourceFile } from '../../engine/context.js';
+import type { CheckContext, ProjectInfo, SourceFile } from '../../engine/context.js';
 import type { Confidence, Endpoint, Location, Severity } from '../../model/types.js';
 import type { SourceLanguage } from '../../parsing/languages.js';
 import type { Applied, Limiter } from '../../analysis/rate-limit/model.js';
@@ -80,6 +80,7 @@ export interface FrameworkPlugin {
   requestIds?: RequestIdProvider;
   ambientCredentials?: AmbientCredentialProvider;
   corsSettings?: CorsSettingsProvider;
+  phpSigningKeys?: PhpSigningKeyProvider;
   request?: RequestSourceProvider;
   webhookSender?: WebhookSenderProvider;
   debug?: DebugModeProvider;
@@ -505,6 +506,20 @@ export interface PhpCommandProvider {
   facade: string;
   /** The methods anywhere in the chain that run the command their first argument gives (`run`, `start`, `command`, `forever`). */
   runs: readonly string[];
+}
+
+/**
+ * Where a PHP framework keeps the keys that sign its sessions and tokens, for jwt-hardcoded-secret's PHP reading (which
+ * knows firebase/php-jwt, lcobucci/jwt and tymon/jwt-auth's `config/jwt.php` itself), once `uses` says the project
+ * is built on the framework: configuration files whose returned array holds a key (Laravel's `config/app.php`
+ * `key`, named `app.key`); the `.env` variables that hold one, reported in a committed `.env`; and whether the
+ * framework's committed `.env` holds development defaults by design (Symfony), so that no `.env` line is reported.
+ */
+export interface PhpSigningKeyProvider {
+  uses(php: readonly SourceFile[], project: ProjectInfo): boolean;
+  configKeys?: readonly { file: RegExp; key: string; name: string }[];
+  dotenvKeys?: readonly string[];
+  committedDefaults?: boolean;
 }
 
 /** A CORS policy a framework's configuration file declares, at the setting the finding points at. */

@@ -1,5 +1,5 @@
 import { allCollectors } from './index.js';
-import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, AmbientCredentialProvider, CorsSettingsProvider, PhpCommandProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
+import type { AuthzProvider, FrameworkPlugin, RateLimitProvider, TransportProvider, ValidationProvider, JwtProvider, HttpClientProvider, GraphqlServerProvider, DataAccessProvider, SerializerProvider, GoRequestProvider, GoCorsProvider, RubyParamsProvider, RequestIdProvider, AmbientCredentialProvider, CorsSettingsProvider, PhpSigningKeyProvider, PhpCommandProvider, RequestSourceProvider, WebhookSenderProvider, DebugModeProvider, BodyLimitProvider, BasicAuthProvider, ObjectAccessProvider, CsrfProvider, PasswordHashingProvider, TokenValidationProvider } from './plugin.js';
 import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
@@ -112,6 +112,8 @@ import { flaskAmbientCredentials } from './flask/ambient-credentials.js';
 import { koaAmbientCredentials } from './koa/ambient-credentials.js';
 import { laravelAmbientCredentials } from './laravel/ambient-credentials.js';
 import { laravelCors } from './laravel/cors.js';
+import { laravelSigningKeys } from './laravel/signing-keys.js';
+import { symfonySigningKeys } from './symfony/signing-keys.js';
 import { nestAmbientCredentials } from './nestjs/ambient-credentials.js';
 import { nextAmbientCredentials } from './nextjs/ambient-credentials.js';
 import { djangoRequestIds } from './django/request-ids.js';
@@ -289,6 +291,12 @@ const corsSettingsSections: Record<string, CorsSettingsProvider> = {
   laravel: laravelCors,
 };
 
+/** PHP frameworks that keep signing keys in their own configuration and `.env`. */
+const phpSigningKeySections: Record<string, PhpSigningKeyProvider> = {
+  laravel: laravelSigningKeys,
+  symfony: symfonySigningKeys,
+};
+
 /** PHP frameworks with a facade that runs shell commands. */
 const phpCommandSections: Record<string, PhpCommandProvider> = {
   laravel: laravelProcess,
@@ -426,6 +434,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const requestIds = requestIdSections[entry.id];
     const ambientCredentials = ambientCredentialSections[entry.id];
     const corsSettings = corsSettingsSections[entry.id];
+    const phpSigningKeys = phpSigningKeySections[entry.id];
     const phpCommands = phpCommandSections[entry.id];
     const request = requests[entry.id];
     const debug = debugs[entry.id];
@@ -457,6 +466,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(requestIds ? { requestIds } : {}),
       ...(ambientCredentials ? { ambientCredentials } : {}),
       ...(corsSettings ? { corsSettings } : {}),
+      ...(phpSigningKeys ? { phpSigningKeys } : {}),
       ...(phpCommands ? { phpCommands } : {}),
       ...(request ? { request } : {}),
       ...(debug ? { debug } : {}),
@@ -557,6 +567,11 @@ export function ambientCredentialProviders(): AmbientCredentialProvider[] {
 /** Every CORS settings provider, in registry order. */
 export function corsSettingsProviders(): CorsSettingsProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.corsSettings ? [plugin.corsSettings] : []));
+}
+
+/** Every PHP signing-key provider, in registry order. */
+export function phpSigningKeyProviders(): PhpSigningKeyProvider[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.phpSigningKeys ? [plugin.phpSigningKeys] : []));
 }
 
 /** Every PHP command facade provider, in registry order. */
