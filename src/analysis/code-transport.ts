@@ -6,7 +6,8 @@ import type { InfraKind } from '../workspace/infra.js';
 import type { ReportDescriptor } from '../checks/define-check.js';
 import type { TransportProvider } from '../collectors/code/plugin.js';
 import { transportProviders, webhookSenderProviders } from '../collectors/code/plugins.js';
-import { at, isInside, resolveValue } from './code-auth.js';
+import { at, isInside, isJs, resolveValue } from './code-auth.js';
+import { listensOnLoopback } from './debug-mode.js';
 import { type CallSite, callsWithin, lineText, enclosingFunction, factsOf, nodesOfType, stringValue, sourceByFile } from './code.js';
 import { staticSegments } from './openapi-security.js';
 import { parentOf } from '../parsing/tree-index.js';
@@ -185,6 +186,32 @@ export function workspaceHas(ctx: CheckContext, family: Family, code: RegExp | u
 }
 
 // ─── HTTPS enforcement and security headers ─────────────────────────────────
+
+/** The host a Node server's `.listen(...)` binds: `listen(port, host, cb)`, `listen({ port, host })`; undefined when none is given. */
+function listenHost(args: readonly Node[]): Node | undefined {
+  const [first, second] = args;
+  if (first?.type === 'object') {
+    for (const pair of first.namedChildren) {
+      if (pair?.type === 'pair' && pair.childForFieldName('key')?.text.replace(/['"]/g, '') === 'host') return pair.childForFieldName('value') ?? undefined;
+    }
+    return undefined;
+  }
+  return second && second.type !== 'arrow_function' && second.type !== 'function_expression' && second.type !== 'function' ? second : undefined;
+}
+
+/**
+ * A JS app file whose every server `.listen(...)` binds a loopback address explicitly (an Electron
+ * or CLI helper serving its own window, a sidecar behind a local proxy): no remote client can reach it,
+ * so there is nobody to limit and no network path to protect. No listen in the file, or one without a host (all interfaces), proves nothing.
+ */
+export function loopbackOnly(source: SourceFile | undefined): boolean {
+  if (!source || !isJs(source)) return false;
+  const listens = factsOf(source).calls.filter((call) => /\.listen$/.test(call.written));
+  return listens.length > 0 && listens.every((call) => {
+    const host = listenHost(call.args);
+    return host !== undefined && listensOnLoopback(source, host);
+  });
+}
 
 /** Code that forces HTTPS whatever the framework: an HSTS header written by hand, a redirect helper, a proxy-header test. */
 const HTTPS_CODE: Record<Family, RegExp> = {

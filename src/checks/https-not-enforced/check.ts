@@ -1,5 +1,5 @@
 import { at } from '../../analysis/code-auth.js';
-import { appAt, appsOf, deploymentForcesHttps, describeApp, httpsEnforced } from '../../analysis/code-transport.js';
+import { appAt, appsOf, loopbackOnly, deploymentForcesHttps, describeApp, httpsEnforced } from '../../analysis/code-transport.js';
 import { transportProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 import { csharpHttpMetadata, csharpHttpsApps } from './csharp.js';
@@ -32,6 +32,8 @@ export default defineCheck({
   },
   run(ctx, report) {
     for (const app of appsOf(ctx)) {
+      // A server only its own machine reaches (an Electron app's local server on 127.0.0.1): no network path to protect.
+      if (loopbackOnly(app.source)) continue;
       if (httpsEnforced(ctx, app)) continue;
       report({
         messageId: 'app',

@@ -1,9 +1,7 @@
-import type { Node } from 'web-tree-sitter';
-import { factsOf, lineText } from '../../analysis/code.js';
+import { lineText } from '../../analysis/code.js';
 import { rateLimitAnalysis } from '../../analysis/code-ratelimit.js';
-import { isJs } from '../../analysis/code-auth.js';
-import { listensOnLoopback } from '../../analysis/debug-mode.js';
-import type { CheckContext, SourceFile } from '../../engine/context.js';
+import { loopbackOnly } from '../../analysis/code-transport.js';
+import type { CheckContext } from '../../engine/context.js';
 import type { Api, Endpoint, Location } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 
@@ -11,6 +9,11 @@ const APP_CREATION = /\b(express|fastify|Fastify|FastAPI|Flask|Koa|Hono|Starlett
 
 function apiOf(ctx: CheckContext, framework: string): Api | undefined {
   return ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
+}
+
+/** The code API an endpoint belongs to: its application when the inventory names one (`express app (api/app.js)`). */
+function codeApi(ctx: CheckContext, endpoint: Endpoint): Api | undefined {
+  return ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id === endpoint.apiId);
 }
 
 /** The APIs that serve `endpoints` when there are several (applications of one framework in one repository), by name. */
@@ -21,23 +24,34 @@ function servedBy(ctx: CheckContext, endpoints: readonly Endpoint[]): string | u
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}` : undefined;
 }
 
+interface AppRoutes {
+  framework: string;
+  /** The API the inventory made of the application's routes (one per app when a framework has several). */
+  api: Api | undefined;
+  endpoints: Endpoint[];
+}
+
 /**
- * One process, one root cause. The frameworks the inventory names are not always separate
- * servers: connexion wraps the Flask app created in the same file, and GraphQL fields are served
- * through the transport route of the HTTP app beside them. Frameworks whose app is created in the
- * same file are one group; GraphQL-only frameworks join the HTTP app when there is exactly one.
+ * One process, one root cause. An application is the deployable that lacks the limiter: the inventory's
+ * API of a framework's routes, one per app when the framework names its apps (several services of one
+ * repository), whether the services were analysed together or apart. The frameworks the inventory names
+ * are not always separate servers: connexion wraps the Flask app created in the same file, and GraphQL
+ * fields are served through the transport route of the HTTP app beside them. Apps created in the same
+ * file are one group; GraphQL-only apps join the HTTP app when there is exactly one.
  */
-function appGroups(ctx: CheckContext, byFramework: Map<string, Endpoint[]>): { frameworks: string[]; endpoints: Endpoint[] }[] {
-  const groups: { frameworks: string[]; endpoints: Endpoint[]; file: string | undefined; graphql: boolean }[] = [];
-  for (const [framework, endpoints] of [...byFramework].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = apiOf(ctx, framework)?.location.file;
+function appGroups(ctx: CheckContext, apps: readonly AppRoutes[]): { frameworks: string[]; apis: Api[]; endpoints: Endpoint[] }[] {
+  const groups: { frameworks: string[]; apis: Api[]; endpoints: Endpoint[]; file: string | undefined; graphql: boolean }[] = [];
+  const ordered = [...apps].sort((a, b) => a.framework.localeCompare(b.framework) || (a.api?.id ?? '').localeCompare(b.api?.id ?? ''));
+  for (const { framework, api, endpoints } of ordered) {
+    const file = (api ?? apiOf(ctx, framework))?.location.file;
     const graphql = endpoints.every((endpoint) => endpoint.protocol === 'graphql');
     const same = file === undefined ? undefined : groups.find((group) => group.file === file);
     if (same) {
-      same.frameworks.push(framework);
+      if (!same.frameworks.includes(framework)) same.frameworks.push(framework);
+      if (api && !same.apis.includes(api)) same.apis.push(api);
       same.endpoints.push(...endpoints);
       same.graphql &&= graphql;
-    } else groups.push({ frameworks: [framework], endpoints: [...endpoints], file, graphql });
+    } else groups.push({ frameworks: [framework], apis: api ? [api] : [], endpoints: [...endpoints], file, graphql });
   }
   const http = groups.filter((group) => !group.graphql);
   const [server] = http;
@@ -48,32 +62,6 @@ function appGroups(ctx: CheckContext, byFramework: Map<string, Endpoint[]>): { f
     server.endpoints.push(...group.endpoints);
   }
   return http;
-}
-
-/** The host a Node server's `.listen(...)` binds: `listen(port, host, cb)`, `listen({ port, host })`; undefined when none is given. */
-function listenHost(args: readonly Node[]): Node | undefined {
-  const [first, second] = args;
-  if (first?.type === 'object') {
-    for (const pair of first.namedChildren) {
-      if (pair?.type === 'pair' && pair.childForFieldName('key')?.text.replace(/['"]/g, '') === 'host') return pair.childForFieldName('value') ?? undefined;
-    }
-    return undefined;
-  }
-  return second && second.type !== 'arrow_function' && second.type !== 'function_expression' && second.type !== 'function' ? second : undefined;
-}
-
-/**
- * A JS app file whose every server `.listen(...)` binds a loopback address explicitly (an Electron
- * or CLI helper serving its own window, a sidecar behind a local proxy): no remote client can reach it,
- * so there is nobody to limit. No listen in the file, or one without a host (all interfaces), proves nothing.
- */
-function loopbackOnly(source: SourceFile | undefined): boolean {
-  if (!source || !isJs(source)) return false;
-  const listens = factsOf(source).calls.filter((call) => /\.listen$/.test(call.written));
-  return listens.length > 0 && listens.every((call) => {
-    const host = listenHost(call.args);
-    return host !== undefined && listensOnLoopback(source, host);
-  });
 }
 
 export default defineCheck({
@@ -94,27 +82,29 @@ export default defineCheck({
   },
   run(ctx, report) {
     const analysis = rateLimitAnalysis(ctx);
-    const byFramework = new Map<string, Endpoint[]>();
+    const byApp = new Map<string, AppRoutes>();
     for (const endpoint of ctx.inventory.endpoints) {
       const via = endpoint.sources.find((source) => source.kind === 'code')?.via;
       if (via === undefined) continue;
-      const list = byFramework.get(via);
+      // A route the inventory merged into a spec's API counts with its framework's first app, as before apps were told apart.
+      const api = codeApi(ctx, endpoint) ?? apiOf(ctx, via);
+      const key = `${via}\u0000${api?.id ?? ''}`;
+      const app = byApp.get(key);
       // Appended in place: copying the list per endpoint was quadratic in a framework's routes.
-      if (list) list.push(endpoint);
-      else byFramework.set(via, [endpoint]);
+      if (app) app.endpoints.push(endpoint);
+      else byApp.set(key, { framework: via, api, endpoints: [endpoint] });
     }
     // A Python limiter applied by decorator anywhere (`@limiter.limit(settings.LOGIN_RATE)`) means the app
     // limits routes, even ones the inventory could not place: "no rate limiting at all" would be false.
     const pythonDecorated =
       analysis.limiters.some((limiter) => limiter.library === 'flask-limiter' || limiter.library === 'slowapi') &&
       ctx.sources.some((source) => source.language === 'python' && /^\s*@\w+\.(?:limit|shared_limit)\(/m.test(source.text));
-    const groups = appGroups(ctx, byFramework);
-    for (const { frameworks, endpoints } of groups) {
+    const groups = appGroups(ctx, [...byApp.values()]);
+    for (const { frameworks, apis: served, endpoints } of groups) {
       if (pythonDecorated && endpoints.some((endpoint) => endpoint.sources.some((source) => source.kind === 'code' && source.location.file.endsWith('.py')))) continue;
       if (!endpoints.every((endpoint) => { const coverage = analysis.coverage.get(endpoint.id); return coverage?.state === 'missing' && coverage.applied.length === 0 && coverage.reason === 'no limiter applies'; })) continue;
       const framework = frameworks[0] ?? '';
-      const apis = frameworks.map((name) => ({ name, api: apiOf(ctx, name) }));
-      const api = apis.find((entry) => entry.api !== undefined)?.api;
+      const api = served[0];
       const file = api?.location.file ?? endpoints[0]?.sources.find((source) => source.kind === 'code')?.location.file ?? '';
       const source = ctx.sources.find((candidate) => candidate.file === file);
       if (loopbackOnly(source)) continue;
@@ -128,7 +118,7 @@ export default defineCheck({
       }
       report({
         messageId: 'absent',
-        data: { count: endpoints.length, api: servedBy(ctx, endpoints) ?? apis.map((entry) => entry.api?.name ?? `the ${entry.name} app`).join(' and ') },
+        data: { count: endpoints.length, api: servedBy(ctx, endpoints) ?? (served.length > 0 ? served.map((entry) => entry.name).join(' and ') : frameworks.map((name) => `the ${name} app`).join(' and ')) },
         location,
         key: framework,
         evidence: { snippet: (source ? lineText(source, location.line) : undefined)?.trim() ?? framework },

@@ -1,4 +1,4 @@
-import { appAt, appsOf, describeApp, headerMiddleware, headersNotSet } from '../../analysis/code-transport.js';
+import { appAt, appsOf, loopbackOnly, describeApp, headerMiddleware, headersNotSet } from '../../analysis/code-transport.js';
 import { transportProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 
@@ -27,6 +27,8 @@ export default defineCheck({
   },
   run(ctx, report) {
     for (const app of appsOf(ctx)) {
+      // A server only its own machine reaches (an Electron app's local server on 127.0.0.1): no network path to protect.
+      if (loopbackOnly(app.source)) continue;
       if (headerMiddleware(ctx, app)) continue;
       const missing = headersNotSet(ctx, app);
       if (!missing.includes('X-Content-Type-Options') && !missing.includes('X-Frame-Options')) continue;

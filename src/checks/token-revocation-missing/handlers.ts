@@ -142,6 +142,13 @@ function receiverOf(call: CallSite): string {
 }
 
 const RESPONSE_RECEIVER = /^(res|response|reply|resp|ctx|c|context|h)$|\.(res|response|cookies)$|^ctx\.cookies$/;
+/** A response built in a chain (`res.status(200).send()`, `reply.code(204).send()`, `c.status(200)`): still the response object. */
+const RESPONSE_CHAIN = /^(res|response|reply|resp|c|ctx|context|h)\.(status|code|type|header|set|append|cookie|clearCookie|location|vary|headers)\s*\(.*\)$/s;
+
+/** A method of the framework's response object: sending an answer, never a project function of the same name. */
+function onResponse(receiver: string): boolean {
+  return RESPONSE_RECEIVER.test(receiver) || RESPONSE_CHAIN.test(receiver);
+}
 
 type Kind = 'invalidate' | 'issue' | 'cookie' | 'neutral' | 'other';
 
@@ -150,7 +157,7 @@ function classify(call: CallSite, enclosing: Node): Kind {
   const receiver = receiverOf(call);
   if (COOKIE_CLEAR.test(call.written) || COOKIE_CLEAR.test(call.callee)) return 'cookie';
   if (QUALIFIED_INVALIDATE.test(call.callee)) return 'invalidate';
-  if (RESPONSE_RECEIVER.test(receiver)) return 'neutral';
+  if (onResponse(receiver)) return 'neutral';
   if (/^(session\.destroy|session\.regenerate|session\.flush|session\.cycle_key)$/.test(call.written.split('.').slice(-2).join('.'))) return 'invalidate';
   if (INVALIDATE_METHOD.test(method) && receiver !== '' && !/^(console|logger|log|os\.environ|environ|dict|list|headers|params|searchParams|Object|Reflect|Array)$/.test(receiver)) {
     // `map.delete(key)` on a local cache is still server-side state; `delete` of a header or a field is not.
@@ -198,6 +205,8 @@ function walk(ctx: CheckContext, source: SourceFile, node: Node, verdict: Handle
       continue;
     }
     if (kind === 'issue') verdict.issues ??= { source, call };
+    // `res.status(200).send()` answers the request: a project function named `send` (a client's, another service's) is not what runs.
+    if (kind === 'neutral' && onResponse(receiverOf(call))) continue;
     const name = methodOf(call);
     const found = (defs.get(name) ?? []).filter((definition) => definition.node.id !== node.id);
     if (found.length > 0 && found.length <= MAX_DEFINITIONS && depth < MAX_DEPTH) {

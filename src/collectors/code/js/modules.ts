@@ -99,7 +99,10 @@ export class ModuleGraph {
     let bases: string[];
     if (specifier.startsWith('.')) bases = [joinFile(dirname(from), specifier)];
     else if (/^[@~#]\//.test(specifier)) {
-      bases = this.roots.map((root) => joinFile(root.replace(/\/$/, ''), specifier.slice(2)));
+      // The importing file's own `src/` root, deepest first: another project's `src/` of the same layout is not
+      // where its alias points (a monorepo of services each with `@/services/auth`). No `src/` above it: every root.
+      const own = this.roots.filter((root) => root !== '' && from.startsWith(root)).sort((a, b) => b.length - a.length);
+      bases = (own.length > 0 ? own : this.roots).map((root) => joinFile(root.replace(/\/$/, ''), specifier.slice(2)));
       // A project without `src/` (Next.js `@/*` → `./*` from the app's tsconfig in `apps/web/`): the importing file's
       // own folders, nearest first, after the `src/` roots.
       for (let dir = dirname(from); dir !== ''; dir = dirname(dir)) bases.push(joinFile(dir, specifier.slice(2)));

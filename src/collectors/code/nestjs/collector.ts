@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { HttpMethod, Parameter, ParamSource } from '../../../model/types.js';
+import type { SourceFile } from '../../../engine/context.js';
 import type { CodeCollector, CollectedEndpoint } from '../collector.js';
 import { callArgs, callee, descendants, field, isFunction, locate, named, objectProperty, returnedValues, unwrap } from '../js/ast.js';
 import { AuthAnalyser, evidence, isLoginFlow, isOptionalStrategy, passportMechanism, strategyIndex, type AppliedFact, type AuthFact } from '../js/auth.js';
@@ -158,6 +159,9 @@ function truthy(node: Node, env: Env | undefined): boolean | undefined {
   }
 }
 
+/** The file that makes a Nest application. */
+const BOOTSTRAP = /\bNestFactory\.create\s*[(<]/;
+
 function decoratorsOf(node: Node): Decorator[] {
   return node.children.flatMap((child) => (child?.type === 'decorator' ? [decorator(child)].filter((d): d is Decorator => d !== undefined) : []));
 }
@@ -181,7 +185,11 @@ class NestCollector {
   private appFile: string | undefined;
   private uriVersioning = false;
 
-  constructor(private readonly graph: ModuleGraph) {
+  constructor(
+    private readonly graph: ModuleGraph,
+    /** The modules of this application when the graph holds several (nestApplications); every module otherwise. */
+    private readonly members?: ReadonlySet<string>,
+  ) {
     this.auth = new AuthAnalyser(graph);
   }
 
@@ -189,6 +197,7 @@ class NestCollector {
     const controllers: { ref: ClassRef; decorators: Decorator[] }[] = [];
     const resolvers: { ref: ClassRef; decorators: Decorator[] }[] = [];
     for (const module of this.graph.modules.values()) {
+      if (this.members !== undefined && !this.members.has(module.file)) continue;
       const text = module.source.text;
       for (const [name, binding] of module.declarations) {
         if (binding.node.type === 'class_declaration') this.classes.set(name, { module, node: binding.node });
@@ -201,7 +210,7 @@ class NestCollector {
           if (key) this.markers.set(name, [key.text, evalString(this.graph, module, key) ?? key.text]);
         }
       }
-      if (this.appFile === undefined && /\bNestFactory\.create\s*[(<]/.test(text)) this.appFile = module.file;
+      if (this.appFile === undefined && BOOTSTRAP.test(text)) this.appFile = module.file;
       if (!/APP_GUARD|useGlobalGuards|setGlobalPrefix|enableVersioning|@Controller|\.forRoutes\s*\(|SwaggerModule|GraphQLModule/.test(text)) continue;
       for (const call of descendants(module.source.tree.rootNode, CALLS)) {
         const fn = callee(call);
@@ -658,10 +667,74 @@ class NestCollector {
   }
 }
 
+/** Files a module imports or re-exports from, resolved in the workspace. */
+function importedFiles(module: JsModule): string[] {
+  const files: string[] = [];
+  for (const binding of module.imports.values()) if (binding.file !== undefined) files.push(binding.file);
+  for (const binding of module.exports.values()) if ('from' in binding && binding.from !== undefined) files.push(binding.from);
+  for (const from of module.starExports) if (from !== undefined) files.push(from);
+  return files;
+}
+
+function sharedPrefix(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  let shared = 0;
+  while (shared < left.length - 1 && shared < right.length - 1 && left[shared] === right[shared]) shared++;
+  return shared;
+}
+
+/**
+ * The Nest applications of a graph that holds several (a monorepo of services, one `NestFactory.create`
+ * each): each bootstrap file with the modules its imports reach, and the modules no bootstrap reaches
+ * given to the bootstrap nearest in the folder tree. Global prefix, global guards and controllers are
+ * then read per application: one service's `setGlobalPrefix` or `APP_GUARD` is not another's, and its
+ * `UsersController` does not hide a namesake of another service. One bootstrap or none: undefined.
+ */
+export function nestApplications(graph: ModuleGraph): { appFile: string; members: Set<string> }[] | undefined {
+  const bootstraps = [...graph.modules.values()].filter((module) => BOOTSTRAP.test(module.source.text)).map((module) => module.file).sort();
+  if (bootstraps.length < 2) return undefined;
+  const apps = bootstraps.map((appFile) => {
+    const members = new Set<string>([appFile]);
+    const queue = [appFile];
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      const module = graph.modules.get(file);
+      if (!module) continue;
+      for (const next of importedFiles(module)) {
+        if (members.has(next) || !graph.modules.has(next)) continue;
+        members.add(next);
+        queue.push(next);
+      }
+    }
+    return { appFile, members };
+  });
+  for (const file of graph.modules.keys()) {
+    if (apps.some((app) => app.members.has(file))) continue;
+    let best = apps[0];
+    let bestShared = -1;
+    for (const app of apps) {
+      const shared = sharedPrefix(app.appFile, file);
+      if (shared > bestShared) {
+        best = app;
+        bestShared = shared;
+      }
+    }
+    best?.members.add(file);
+  }
+  return apps;
+}
+
+function collectNest(sources: readonly SourceFile[]): CollectedEndpoint[] {
+  const graph = ModuleGraph.of(sources);
+  const apps = nestApplications(graph);
+  if (apps === undefined) return new NestCollector(graph).run();
+  return apps.flatMap((app) => new NestCollector(graph, app.members).run());
+}
+
 export const nestCollector: CodeCollector = {
   id: 'nestjs',
   languages: ['typescript', 'tsx', 'javascript'],
   enablers: PACKAGES,
   isEnabled: (project, sources) => jsEnabled(project, sources, ['nestjs'], PACKAGES),
-  collect: (sources) => ({ endpoints: new NestCollector(ModuleGraph.of(sources)).run(), diagnostics: [] }),
+  collect: (sources) => ({ endpoints: collectNest(sources), diagnostics: [] }),
 };
