@@ -1,7 +1,7 @@
 import { lineSnippet } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import { at, functionName, isPython, resolveValue } from '../../analysis/code-auth.js';
-import { argument, type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, nodesOfType, stringValue } from '../../analysis/code.js';
+import { argument, type CallSite, elementsOf, enclosingFunction, factsOf, literalValue, stringValue } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { csharpWeakHashes } from './csharp.js';
@@ -16,7 +16,6 @@ const PASSWORD = /pass_?word|passwd|passphrase|(^|[^a-z])pwd|(^|_)pw($|_)|Passwo
 const PY_FAST = /^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs])$/;
 const JS_LIBS = /^(md5|sha1|js-md5|js-sha1|js-sha256|js-sha512|crypto-js\/(md5|sha1|sha256|sha512)|crypto-js\.(MD5|SHA1|SHA256|SHA512)|sha256)$/;
 const WEAK_SCHEMES = /^(md5_crypt|des_crypt|bsdi_crypt|hex_md5|hex_sha1|hex_sha256|hex_sha512|plaintext|ldap_md5|ldap_sha1|ldap_plaintext|django_salted_md5|django_salted_sha1|django_des_crypt|unix_disabled|mysql323|mysql41|postgres_md5|oracle10|lmhash|nthash|msdcc)$/;
-const WEAK_DJANGO = /(MD5|SHA1|UnsaltedSHA1|UnsaltedMD5|Crypt)PasswordHasher$/;
 const MIN_PBKDF2_ITERATIONS = 100_000;
 
 /** Where a hash's input or output says it is a password: the data, the variable it is stored in, or the function. */
@@ -124,11 +123,11 @@ export default defineCheck({
     cost: '`{{setting}}` hashes passwords with {{algorithm}} at cost {{cost}}: every guess takes 2^{{cost}} rounds, under the minimum of 2^10.',
   },
   run(ctx, report) {
-    // The frameworks' password hashing settings (Symfony's password_hashers), with this check's messages.
+    // The frameworks' password hashing settings (Symfony's password_hashers, Django's PASSWORD_HASHERS and make_password), with this check's messages.
     for (const provider of passwordHashingProviders()) {
       for (const hit of provider.settings(ctx)) {
         const where = 'location' in hit ? { location: hit.location, evidence: { snippet: hit.snippet } } : at(ctx, hit.source, hit.node, hit.snippet);
-        report({ messageId: hit.messageId as 'scheme' | 'iterations' | 'cost', ...(hit.data ? { data: hit.data } : {}), ...where });
+        report({ messageId: hit.messageId as 'scheme' | 'iterations' | 'cost' | 'fastHash', ...(hit.data ? { data: hit.data } : {}), ...where });
       }
     }
     for (const source of ctx.sources) {
@@ -179,9 +178,6 @@ export default defineCheck({
           if (iterations !== undefined && iterations < MIN_PBKDF2_ITERATIONS && !derivesCipherKey(source, call.node)) {
             report({ messageId: 'iterations', data: { call: call.written, iterations }, ...at(ctx, source, call.node) });
           }
-        } else if (py && /(^|\.)make_password$/.test(c)) {
-          const hasher = stringValue(argument(call, 2, 'hasher'));
-          if (hasher && /md5|sha1|crypt/i.test(hasher)) report({ messageId: 'fastHash', data: { call: call.written, algorithm: hasher }, ...at(ctx, source, call.node) });
         } else if (py && /(^|\.)CryptContext$/.test(c)) {
           const first = stringValue(resolveValue(source, elementsOf(resolveValue(source, call.kwargs.get('schemes')))[0]));
           if (first && WEAK_SCHEMES.test(first)) report({ messageId: 'scheme', data: { setting: 'CryptContext(schemes=...)', algorithm: first }, ...at(ctx, source, call.node) });
@@ -197,14 +193,6 @@ export default defineCheck({
           }
         } else if (!py && JS_LIBS.test(c) && aboutPassword(call.node, call.args, source)) {
           report({ messageId: 'fastHash', data: { call: call.written, algorithm: (/md5|sha\d+/i.exec(c)?.[0] ?? c).toUpperCase() }, ...at(ctx, source, call.node) });
-        }
-      }
-      if (py) {
-        for (const node of nodesOfType(source, 'assignment')) {
-          if (node.childForFieldName('left')?.text !== 'PASSWORD_HASHERS') continue;
-          const first = elementsOf(node.childForFieldName('right'))[0];
-          const value = stringValue(first);
-          if (first && value && WEAK_DJANGO.test(value)) report({ messageId: 'scheme', data: { setting: 'PASSWORD_HASHERS', algorithm: value.split('.').pop() ?? value }, ...at(ctx, source, first) });
         }
       }
     }

@@ -126,6 +126,7 @@ import { koaRequestIds } from './koa/request-ids.js';
 import { nestRequestIds } from './nestjs/request-ids.js';
 import { laravelProcess } from './laravel/process.js';
 import { sinatraParams } from './sinatra/params.js';
+import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
@@ -367,6 +368,7 @@ const debugs: Record<string, DebugModeProvider> = {
 
 /** Frameworks that configure how passwords are hashed. */
 const passwordHashings: Record<string, PasswordHashingProvider> = {
+  django: djangoPasswordHashing,
   symfony: symfonyPasswordHashing,
 };
 
