@@ -1,8 +1,8 @@
 /**
  * Outbound requests to URLs taken from request data in Java: `new URL(x).openConnection()` /
- * `openStream()`, `RestTemplate.getForObject|exchange|…(x, …)`, `WebClient.create(x)` /
- * `webClient.get().uri(x)` / `.baseUrl(x)`, `HttpRequest.newBuilder(URI.create(x))` / `.uri(…)`,
- * OkHttp `new Request.Builder().url(x)` and Apache `new HttpGet(x)`. A URL whose scheme and host are
+ * `openStream()`, `HttpRequest.newBuilder(URI.create(x))` / `.uri(…)`, OkHttp `new Request.Builder().url(x)`,
+ * Apache `new HttpGet(x)`, and the frameworks' clients (the plugins' `jvmHttp`: Spring's
+ * `RestTemplate.getForObject|exchange|…(x, …)`, `WebClient.create(x)` / `webClient.get().uri(x)` / `.baseUrl(x)`). A URL whose scheme and host are
  * fixed (a literal `https://host/…` or a configured base before the request value) only lets the
  * caller pick a path or query, and a method that checks the parsed host (`getHost()`) in a condition
  * (an allow-list) is not reported.
@@ -12,12 +12,11 @@ import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, literalString, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
 import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
+import { jvmClients, mentionPattern } from './jvm-clients.js';
 
 export type JavaSsrfHit = JavaSinkHit;
 
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'object_creation_expression']);
-const REST_TEMPLATE = /^(getForObject|getForEntity|postForObject|postForEntity|postForLocation|exchange|execute|put|delete|patchForObject|headForHeaders|optionsForAllow)$/;
-const REST_TYPES = /^(RestTemplate|RestOperations|TestRestTemplate)$/;
 const FIXED = /^[a-z][a-z0-9+.-]*:\/\/[^/?#%{}]+[/?#]/i;
 const CONDITIONS: ReadonlySet<string> = new Set(['if_statement', 'while_statement', 'ternary_expression', 'assert_statement']);
 
@@ -54,7 +53,8 @@ function unwrap(start: Node | undefined, depth = 0): Node | undefined {
 }
 
 export function javaSsrf(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): JavaSsrfHit[] {
-  const candidates = javaSinkCandidates(sources, /\b(URL|RestTemplate|RestOperations|WebClient|HttpRequest|Request\.Builder|HttpGet|HttpPost)\b/);
+  const { mentions, clients, factories, builders } = jvmClients('java');
+  const candidates = javaSinkCandidates(sources, mentionPattern(['URL', 'HttpRequest', String.raw`Request\.Builder`, 'HttpGet', 'HttpPost'], mentions));
   if (candidates.length === 0) return [];
   const analysis = sharedAnalysis(sources, infra);
   const tracer = analysis.tracer;
@@ -129,22 +129,22 @@ export function javaSsrf(sources: readonly SourceFile[], infra: readonly InfraFi
           if (created?.type !== 'object_creation_expression' || simpleName(field(created, 'type')?.text ?? '') !== 'URL') continue;
           url = named(field(created, 'arguments'))[0];
           call = `URL.${name}`;
-        } else if (REST_TEMPLATE.test(name)) {
-          if (!REST_TYPES.test(typeOf(receiver) ?? '')) continue;
+        } else if (clients.has(name)) {
+          if (!clients.get(name)?.includes(typeOf(receiver) ?? '')) continue;
           url = args[0];
           call = `${receiver.text}.${name}`;
-        } else if (name === 'create' && receiver.text === 'WebClient') {
+        } else if (factories.get(receiver.text)?.includes(name)) {
           url = args[0];
-          call = 'WebClient.create';
-        } else if (name === 'uri' || name === 'baseUrl') {
+          call = `${receiver.text}.${name}`;
+        } else if (name === 'uri' || builders.some((builder) => builder.methods.has(name))) {
           let inner = node;
           for (let object = field(inner, 'object'); object?.type === 'method_invocation'; object = field(inner, 'object')) inner = object;
           const chain = inner.id === node.id ? '' : `${field(inner, 'object')?.text ?? ''}.${field(inner, 'name')?.text ?? ''}`;
-          const webClient = /^WebClient\.(create|builder)$/.test(chain) || /^(WebClient|RestClient)$/.test(startType ?? '');
-          const httpRequest = /^HttpRequest\.newBuilder$/.test(chain);
-          if (!webClient && !httpRequest) continue;
+          const httpRequest = name === 'uri' && /^HttpRequest\.newBuilder$/.test(chain);
+          const builder = builders.find((candidate) => candidate.methods.has(name) && (candidate.starts.includes(chain) || candidate.types.includes(startType ?? '')));
+          if (!builder && !httpRequest) continue;
           url = args[0];
-          call = `${httpRequest ? 'HttpRequest' : 'WebClient'}.${name}`;
+          call = `${httpRequest || !builder ? 'HttpRequest' : builder.name}.${name}`;
         } else if (name === 'newBuilder' && receiver.text === 'HttpRequest') {
           url = args[0];
           call = 'HttpRequest.newBuilder';

@@ -1,8 +1,8 @@
 /**
  * Outbound requests to URLs taken from request data in Kotlin (Spring handlers and Ktor routes): `URL(x)`
- * (`openConnection()`, `openStream()`, `readText()`), `URI.create(x)`, `RestTemplate.getForObject|exchange|…(x, …)`,
- * `WebClient.create(x)` / `.uri(x)` / `.baseUrl(x)`, the Ktor client (`client.get(x)`, `client.request(x)`,
- * `url(x)` in its builder), OkHttp `Request.Builder().url(x)`. A URL whose scheme and host are fixed (a
+ * (`openConnection()`, `openStream()`, `readText()`), `URI.create(x)`, OkHttp `Request.Builder().url(x)`, and
+ * the frameworks' clients (the plugins' `jvmHttp`: Spring's `RestTemplate.getForObject|exchange|…(x, …)`,
+ * `WebClient.create(x)` / `.uri(x)` / `.baseUrl(x)`, the Ktor client's `client.get(x)`, `client.request(x)`). A URL whose scheme and host are fixed (a
  * literal `https://host/…` before the request value) or a relative path only lets the caller pick a path
  * or query, and a function that checks the parsed host (`.host` in a condition against an allow-list) is
  * not reported.
@@ -13,6 +13,7 @@ import { descendants } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinFunctions, kotlinTaint, kotlinTypeOf } from '../../collectors/code/jvm/kotlin.js';
 import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
+import { jvmClients, mentionPattern } from './jvm-clients.js';
 
 export interface KotlinSsrfHit {
   source: SourceFile;
@@ -22,9 +23,6 @@ export interface KotlinSsrfHit {
 }
 
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
-const REST_TEMPLATE = /^(getForObject|getForEntity|postForObject|postForEntity|postForLocation|exchange|put|delete|patchForObject|headForHeaders|optionsForAllow|execute)$/;
-const KTOR_CLIENT = /^(get|post|put|delete|patch|head|options|request|prepareGet|preparePost|prepareRequest)$/;
-const HINT = /\b(URL|URI\.create|RestTemplate|restTemplate|WebClient|webClient|HttpClient|client|Request\.Builder)\b/;
 
 /** A string whose text before the first interpolation fixes the host (`"https://api.acme.io/…$x"`) or is a relative path. */
 function fixedHost(node: Node | undefined): boolean {
@@ -35,6 +33,8 @@ function fixedHost(node: Node | undefined): boolean {
 }
 
 export function kotlinSsrf(sources: readonly SourceFile[], infra: readonly InfraFile[] | undefined): KotlinSsrfHit[] {
+  const { mentions, clients, factories, builders } = jvmClients('kotlin');
+  const HINT = mentionPattern(['URL', String.raw`URI\.create`, String.raw`Request\.Builder`], mentions);
   if (!sources.some((source) => source.language === 'kotlin' && HINT.test(source.text))) return [];
   const program = sharedAnalysis(sources, infra).tracer.program;
   const taint = kotlinTaint(program);
@@ -50,12 +50,11 @@ export function kotlinSsrf(sources: readonly SourceFile[], infra: readonly Infra
       const receiver = kotlinBare(call.receiver);
       const type = receiver?.type === 'simple_identifier' ? kotlinTypeOf(receiver.text, node, fn.owner) : undefined;
       let written: string | undefined;
+      const builder = builders.find((candidate) => candidate.methods.get(call.name)?.test(call.receiver?.text ?? ''));
       if (!call.receiver && call.name === 'URL') written = 'URL';
-      else if (call.name === 'create' && (receiver?.text === 'URI' || receiver?.text === 'WebClient')) written = `${receiver.text}.create`;
-      else if (REST_TEMPLATE.test(call.name) && type === 'RestTemplate') written = `${receiver?.text ?? ''}.${call.name}`;
-      else if (call.name === 'uri' && /\bwebClient\b|\bWebClient\b|\.(get|post|put|delete|patch|method)\(/.test(call.receiver?.text ?? '')) written = 'WebClient.uri';
-      else if (call.name === 'baseUrl' && /WebClient/.test(call.receiver?.text ?? '')) written = 'WebClient.baseUrl';
-      else if (KTOR_CLIENT.test(call.name) && type === 'HttpClient') written = `${receiver?.text ?? ''}.${call.name}`;
+      else if (receiver && ((call.name === 'create' && receiver.text === 'URI') || factories.get(receiver.text)?.includes(call.name))) written = `${receiver.text}.${call.name}`;
+      else if (type !== undefined && clients.get(call.name)?.includes(type)) written = `${receiver?.text ?? ''}.${call.name}`;
+      else if (builder) written = `${builder.name}.${call.name}`;
       else if (call.name === 'url' && /Request\.Builder\(\)/.test(call.receiver?.text ?? '')) written = 'Request.Builder().url';
       if (!written || fixedHost(url)) continue;
       const origin = taint.origin(url);

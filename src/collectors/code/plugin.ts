@@ -58,6 +58,8 @@ import type { JvmProgram } from './jvm/values.js';
  *   (Spring Data MongoDB's `BasicQuery`, `executeCommand`, `Criteria`), for nosql-injection's Java and Kotlin readings.
  * - `pathSinks`: a JVM framework's types whose constructor opens the file a path names (Spring's `FileSystemResource`),
  *   for path-traversal's Java and Kotlin readings.
+ * - `jvmHttp`: a JVM framework's outbound HTTP clients and the calls that take the URL (Spring's `RestTemplate` and
+ *   `WebClient`, the Ktor client), for ssrf-user-controlled-url's Java and Kotlin readings.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -95,6 +97,7 @@ export interface FrameworkPlugin {
   sqlSinks?: SqlSinkProvider;
   mongoQueries?: MongoQueryProvider;
   pathSinks?: PathSinkProvider;
+  jvmHttp?: JvmHttpClientProvider;
   jvmRequest?: JvmRequestProvider;
   phpCommands?: PhpCommandProvider;
 }
@@ -841,6 +844,27 @@ export interface MongoQueryProvider {
   criteria: readonly { type: string; start: string; field: string; regex: string }[];
   /** Names whose mention (as a word) makes a source worth reading. */
   mentions: readonly string[];
+}
+
+/**
+ * A JVM framework's outbound HTTP clients whose calls take the URL a request goes to (Spring's `RestTemplate`,
+ * `WebClient` and `RestClient`, the Ktor client), for ssrf-user-controlled-url's Java and Kotlin readings; the
+ * JDK's `URL` / `URI` / `HttpRequest`, OkHttp and Apache HttpClient stay the check's (libraries any framework uses).
+ */
+export interface JvmHttpClientProvider {
+  /** Names whose mention (as a word) makes a Java or a Kotlin source worth reading, by language. */
+  mentions: { java?: readonly string[]; kotlin?: readonly string[] };
+  /** Methods that take the URL first on a receiver of one of `types` (`restTemplate.getForObject(url, …)`, `client.get(url)`), read by the readings of `languages`. */
+  clients?: readonly { types: readonly string[]; methods: readonly string[]; languages: readonly ('java' | 'kotlin')[] }[];
+  /** Static factories that take the URL, by the type as written (`WebClient.create(url)`: `WebClient: ['create']`). */
+  factories?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Fluent builders whose chained methods take the URL (`webClient.get().uri(url)`, `WebClient.builder().baseUrl(url)`),
+   * named `name` in findings: the Java reading reads a chain that starts with one of `starts` or from a receiver of
+   * one of `types`; the Kotlin reading, which often cannot type a chain, reads a method whose receiver's text matches
+   * the method's pattern in `methods` (a regular-expression source).
+   */
+  builders?: readonly { name: string; starts: readonly string[]; types: readonly string[]; methods: Readonly<Record<string, string>> }[];
 }
 
 /**

@@ -132,6 +132,9 @@ import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
 import { ktorErrorDetails } from './ktor/error-details.js';
+import { springHttpClients } from './spring/http-clients.js';
+import { ktorHttpClient } from './ktor/http-client.js';
+import type { JvmHttpClientProvider } from './plugin.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
 import { springPathSinks } from './spring/paths.js';
@@ -393,6 +396,12 @@ const pathSinksByFramework: Record<string, PathSinkProvider> = {
   spring: springPathSinks,
 };
 
+/** JVM frameworks with their own outbound HTTP clients. */
+const jvmHttpClients: Record<string, JvmHttpClientProvider> = {
+  ktor: ktorHttpClient,
+  spring: springHttpClients,
+};
+
 /** Frameworks whose settings put exception details in every error response, or whose JVM code declares exception handlers. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
   ktor: ktorErrorDetails,
@@ -451,6 +460,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const sqlSinks = sqlSinksByFramework[entry.id];
     const mongoQueries = mongoQueriesByFramework[entry.id];
     const pathSinks = pathSinksByFramework[entry.id];
+    const jvmHttp = jvmHttpClients[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
       id: entry.id,
@@ -483,6 +493,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(sqlSinks ? { sqlSinks } : {}),
       ...(mongoQueries ? { mongoQueries } : {}),
       ...(pathSinks ? { pathSinks } : {}),
+      ...(jvmHttp ? { jvmHttp } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
   }),
@@ -695,6 +706,14 @@ let pathSinkList: PathSinkProvider[] | undefined;
 export function pathSinkProviders(): readonly PathSinkProvider[] {
   pathSinkList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.pathSinks ? [plugin.pathSinks] : [])))];
   return pathSinkList;
+}
+
+let jvmHttpList: JvmHttpClientProvider[] | undefined;
+
+/** Every distinct JVM outbound HTTP client provider, in registry order. */
+export function jvmHttpClientProviders(): readonly JvmHttpClientProvider[] {
+  jvmHttpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmHttp ? [plugin.jvmHttp] : [])))];
+  return jvmHttpList;
 }
 
 let errorDetailsList: ErrorDetailsProvider[] | undefined;
