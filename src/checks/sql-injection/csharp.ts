@@ -3,14 +3,18 @@ import { csProjectOf, enclosingFunction, isCsTestFile, isStringBuilder, handlerS
 import { field, invocationParts, kids, typeName, walk } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
+import { csharpSqlProviders } from '../../collectors/code/plugins.js';
 
-/** EF Core methods that run their string argument as SQL as it is. */
-const EF_RAW = new Set(['FromSqlRaw', 'ExecuteSqlRaw', 'ExecuteSqlRawAsync', 'SqlQueryRaw']);
-/**
- * EF Core methods that turn an interpolated string written in the call into parameters
- * (`FormattableString` overloads); a concatenated string picks the EF Core 2 `string` overload instead.
- */
-const EF_FORMATTABLE = new Set(['FromSql', 'ExecuteSql', 'ExecuteSqlAsync', 'SqlQuery', 'ExecuteSqlCommand', 'ExecuteSqlCommandAsync']);
+let libraries: { raw: Set<string>; formattable: Set<string> } | undefined;
+
+/** The data-access libraries' raw SQL methods (the plugins' `csharpSql`: EF Core's): run as written, or parameterised when given an interpolated string. */
+function sqlLibraries(): { raw: Set<string>; formattable: Set<string> } {
+  libraries ??= {
+    raw: new Set(csharpSqlProviders().flatMap((provider) => provider.raw)),
+    formattable: new Set(csharpSqlProviders().flatMap((provider) => provider.formattable ?? [])),
+  };
+  return libraries;
+}
 /** Dapper's extension methods on IDbConnection: the first argument is the SQL. */
 const DAPPER = /^(?:Query|QueryFirst|QueryFirstOrDefault|QuerySingle|QuerySingleOrDefault|QueryMultiple|Execute|ExecuteScalar|ExecuteReader)(?:Async)?$/;
 const ADO_COMMAND = /(?:^|\.)(?:Sql|Npgsql|MySql|Sqlite|SQLite|Oracle|OleDb|Odbc|DB2|Fb)Command$/;
@@ -33,14 +37,15 @@ interface Sink {
 
 function sinksIn(source: SourceFile): Sink[] {
   const dapper = /^\s*using\s+Dapper\s*;/m.test(source.text);
+  const { raw, formattable } = sqlLibraries();
   const sinks: Sink[] = [];
   walk(source.tree.rootNode, (node) => {
     const parts = invocationParts(node);
     if (parts) {
       const sql = parts.args[0];
       if (!sql) return true;
-      if (EF_RAW.has(parts.name) || EF_FORMATTABLE.has(parts.name) || (dapper && DAPPER.test(parts.name) && parts.receiver)) {
-        sinks.push({ node, sql, written: `${parts.name}(…)`, formattable: EF_FORMATTABLE.has(parts.name) });
+      if (raw.has(parts.name) || formattable.has(parts.name) || (dapper && DAPPER.test(parts.name) && parts.receiver)) {
+        sinks.push({ node, sql, written: `${parts.name}(…)`, formattable: formattable.has(parts.name) });
       }
       return true;
     }
@@ -94,7 +99,7 @@ function methodName(fn: Node): string {
   return field(fn, 'name')?.text ?? '';
 }
 
-/** SQL statements built from request data in ASP.NET Core code: EF Core raw SQL, ADO.NET commands, Dapper. */
+/** SQL statements built from request data in ASP.NET Core code: the data-access libraries' raw SQL (the plugins' `csharpSql`: EF Core's), ADO.NET commands, Dapper. */
 export function csharpSqlInjections(sources: readonly SourceFile[], handlers: readonly Location[]): CsSqlHit[] {
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
   if (csharp.length === 0) return [];

@@ -58,6 +58,7 @@ import type { JvmProgram } from './jvm/values.js';
  *   (Spring Data MongoDB's `BasicQuery`, `executeCommand`, `Criteria`), for nosql-injection's Java and Kotlin readings.
  * - `pathSinks`: a JVM framework's types whose constructor opens the file a path names (Spring's `FileSystemResource`),
  *   for path-traversal's Java and Kotlin readings.
+ * - `csharpSql`: a C# data-access library's methods that run SQL text (EF Core's `FromSqlRaw`), for sql-injection's C# reading.
  * - `jvmHttp`: a JVM framework's outbound HTTP clients and the calls that take the URL (Spring's `RestTemplate` and
  *   `WebClient`, the Ktor client), for ssrf-user-controlled-url's Java and Kotlin readings.
  *
@@ -98,6 +99,7 @@ export interface FrameworkPlugin {
   mongoQueries?: MongoQueryProvider;
   pathSinks?: PathSinkProvider;
   jvmHttp?: JvmHttpClientProvider;
+  csharpSql?: CsharpSqlProvider;
   jvmRequest?: JvmRequestProvider;
   phpCommands?: PhpCommandProvider;
 }
@@ -844,6 +846,20 @@ export interface MongoQueryProvider {
   criteria: readonly { type: string; start: string; field: string; regex: string }[];
   /** Names whose mention (as a word) makes a source worth reading. */
   mentions: readonly string[];
+}
+
+/**
+ * A C# data-access library's methods that run the SQL text given first (EF Core's `FromSqlRaw`, `ExecuteSqlRaw`), for
+ * sql-injection's C# reading, which reads them on any receiver; ADO.NET commands and Dapper stay the check's.
+ */
+export interface CsharpSqlProvider {
+  /** Methods that run their string argument as SQL as it is (`FromSqlRaw`, `ExecuteSqlRaw`). */
+  raw: readonly string[];
+  /**
+   * Methods that turn an interpolated string written in the call into parameters (EF Core's `FormattableString`
+   * overloads: `FromSql`, `ExecuteSql`); a string built otherwise (concatenation, a local) is run as it is.
+   */
+  formattable?: readonly string[];
 }
 
 /**

@@ -135,6 +135,8 @@ import { ktorErrorDetails } from './ktor/error-details.js';
 import { springHttpClients } from './spring/http-clients.js';
 import { ktorHttpClient } from './ktor/http-client.js';
 import type { JvmHttpClientProvider } from './plugin.js';
+import type { CsharpSqlProvider } from './plugin.js';
+import { efCoreSql } from './csharp/ef-core.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
 import { springPathSinks } from './spring/paths.js';
@@ -176,6 +178,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'jvm-servlet', jvmRequest: servletRequest },
   { id: 'jvm-exposed', objectAccess: { languages: ['kotlin'], kotlinLoads: exposedLoads } },
   { id: 'jvm-jpa', sqlSinks: jpaSql },
+  { id: 'csharp-efcore', csharpSql: efCoreSql },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -714,6 +717,14 @@ let jvmHttpList: JvmHttpClientProvider[] | undefined;
 export function jvmHttpClientProviders(): readonly JvmHttpClientProvider[] {
   jvmHttpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmHttp ? [plugin.jvmHttp] : [])))];
   return jvmHttpList;
+}
+
+let csharpSqlList: CsharpSqlProvider[] | undefined;
+
+/** Every distinct C# SQL provider, in registry order. */
+export function csharpSqlProviders(): readonly CsharpSqlProvider[] {
+  csharpSqlList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.csharpSql ? [plugin.csharpSql] : [])))];
+  return csharpSqlList;
 }
 
 let errorDetailsList: ErrorDetailsProvider[] | undefined;
