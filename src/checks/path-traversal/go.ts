@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { goTaintedSinks, taintedFor, type GoCall, type GoFunctionTaint, type GoSinkHit } from '../../analysis/go-taint.js';
+import { goRequestProviders } from '../../collectors/code/plugins.js';
 
 /** os / ioutil functions and the argument positions that are paths. */
 const FILE_FUNCTIONS: Record<string, number[]> = {
@@ -9,8 +10,13 @@ const FILE_FUNCTIONS: Record<string, number[]> = {
   'io/ioutil.ReadFile': [0], 'io/ioutil.WriteFile': [0], 'io/ioutil.ReadDir': [0],
   'net/http.ServeFile': [2],
 };
-/** Framework responses that send a file from disk: gin/echo `c.File`, `c.FileAttachment`, `c.Attachment`; fiber `c.SendFile`, `c.Download`; upload writers. */
-const CONTEXT_FILE_METHODS: Record<string, number> = { File: 0, FileAttachment: 0, Attachment: 0, SendFile: 0, Download: 0, SaveUploadedFile: 1, SaveFile: 1, Inline: 0 };
+let contextFiles: Record<string, number> | undefined;
+
+/** The frameworks' context methods that send a file from disk or save an upload (the plugins' `goRequest.files`: gin's `c.File`, fiber's `c.SendFile` …), with the path's position. */
+function contextFileMethods(): Record<string, number> {
+  contextFiles ??= Object.assign({}, ...goRequestProviders().map(({ provider }) => provider.files ?? {})) as Record<string, number>;
+  return contextFiles;
+}
 
 function match(call: GoCall, taint: GoFunctionTaint): Node[] | undefined {
   const positions = FILE_FUNCTIONS[call.callee];
@@ -20,7 +26,7 @@ function match(call: GoCall, taint: GoFunctionTaint): Node[] | undefined {
     if (call.callee === 'net/http.ServeFile') return taintedFor(taint, 'path', args).filter((arg) => taint.taintOf(arg)?.urlPath !== true);
     return taintedFor(taint, 'path', args);
   }
-  const index = call.method !== undefined && call.callee === call.written ? CONTEXT_FILE_METHODS[call.method] : undefined;
+  const index = call.method !== undefined && call.callee === call.written ? contextFileMethods()[call.method] : undefined;
   if (index === undefined || !call.receiver || call.receiver.type !== 'identifier') return undefined;
   return taintedFor(taint, 'path', [call.args[index]]);
 }

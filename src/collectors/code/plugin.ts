@@ -468,6 +468,8 @@ export interface GoRequestProvider {
   responders?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Import-path prefixes of the framework's packages (`github.com/gin-gonic`): a call into them is the framework's, never a project helper. */
   packages?: readonly string[];
+  /** The context's methods that send a file from disk or save an upload at a path, with the path's argument position (gin's `c.File(path)`: `File: 0`, `c.SaveUploadedFile(file, dst)`: `SaveUploadedFile: 1`), for path-traversal. */
+  files?: Readonly<Record<string, number>>;
 }
 
 /**

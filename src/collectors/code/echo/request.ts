@@ -8,6 +8,7 @@ export const echoRequest: GoRequestProvider = {
   httpRequest: 'method',
   writers: ['JSON', 'String', 'XML', 'HTML', 'JSONPretty', 'Blob', 'Render'],
   bodyWriters: { JSON: 1, JSONPretty: 1, JSONP: 2, XML: 1, XMLPretty: 1 },
+  files: { File: 0, Attachment: 0, Inline: 0 },
   packages: ['github.com/labstack'],
   errors: ['github.com/labstack/echo.NewHTTPError', 'github.com/labstack/echo/v4.NewHTTPError'],
 };

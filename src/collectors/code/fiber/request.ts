@@ -7,6 +7,7 @@ export const fiberRequest: GoRequestProvider = {
   binds: ['BodyParser', 'QueryParser', 'ParamsParser', 'ReqHeaderParser', 'Bind'],
   statusBody: ['JSON', 'SendString', 'Send', 'XML'],
   bodyWriters: { JSON: 0, JSONP: 0, XML: 0 },
+  files: { SendFile: 0, Download: 0, SaveFile: 1 },
   packages: ['github.com/gofiber'],
   errors: ['github.com/gofiber/fiber.NewError', 'github.com/gofiber/fiber/v2.NewError', 'github.com/gofiber/fiber/v3.NewError'],
 };

@@ -7,6 +7,7 @@ export const ginRequest: GoRequestProvider = {
   binds: ['Bind', 'BindJSON', 'BindQuery', 'BindUri', 'BindXML', 'BindYAML', 'BindHeader', 'ShouldBind', 'ShouldBindJSON', 'ShouldBindQuery', 'ShouldBindUri', 'ShouldBindXML', 'ShouldBindYAML', 'ShouldBindWith', 'ShouldBindBodyWith', 'MustBindWith', 'ShouldBindHeader'],
   httpRequest: 'field',
   bodyWriters: { JSON: 1, IndentedJSON: 1, PureJSON: 1, SecureJSON: 1, AsciiJSON: 1, JSONP: 1, XML: 1, YAML: 1, TOML: 1 },
+  files: { File: 0, FileAttachment: 0, SaveUploadedFile: 1 },
   packages: ['github.com/gin-gonic'],
   writers: ['JSON', 'String', 'AbortWithStatusJSON', 'IndentedJSON', 'PureJSON', 'SecureJSON', 'XML', 'YAML', 'HTML', 'Render'],
 };
