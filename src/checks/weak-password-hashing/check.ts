@@ -125,7 +125,7 @@ export default defineCheck({
   run(ctx, report) {
     // The frameworks' password hashing settings (Symfony's password_hashers, Django's PASSWORD_HASHERS and make_password), with this check's messages.
     for (const provider of passwordHashingProviders()) {
-      for (const hit of provider.settings(ctx)) {
+      for (const hit of provider.settings?.(ctx) ?? []) {
         const where = 'location' in hit ? { location: hit.location, evidence: { snippet: hit.snippet } } : at(ctx, hit.source, hit.node, hit.snippet);
         report({ messageId: hit.messageId as 'scheme' | 'iterations' | 'cost' | 'fastHash', ...(hit.data ? { data: hit.data } : {}), ...where });
       }

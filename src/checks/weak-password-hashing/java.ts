@@ -1,16 +1,18 @@
 /**
  * Java and Kotlin password hashing with fast digests: `MessageDigest.getInstance("MD5" | "SHA-1" |
  * "SHA-256" …)` fed a password (`digest(password.getBytes())` or `update(…)` on the same digest),
- * commons-codec `DigestUtils.md5Hex|sha1Hex|sha256Hex(password)`, Spring `DigestUtils.md5DigestAsHex`,
- * Guava `Hashing.md5()|sha256().hashString(password, …)`, and Spring Security password encoders
- * that are fast or plain by type (`NoOpPasswordEncoder`, `MessageDigestPasswordEncoder`,
- * `StandardPasswordEncoder`, `Md4PasswordEncoder`, `LdapShaPasswordEncoder`).
+ * commons-codec `DigestUtils.md5Hex|sha1Hex|sha256Hex(password)`, Guava
+ * `Hashing.md5()|sha256().hashString(password, …)`, and the frameworks' encoders and digests (the plugins'
+ * `passwordHashing.jvmEncoders`: Spring Security's password encoders that are fast or plain by type,
+ * `NoOpPasswordEncoder`, `MessageDigestPasswordEncoder`, `StandardPasswordEncoder`, `Md4PasswordEncoder`,
+ * `LdapShaPasswordEncoder`; Spring's `DigestUtils.md5DigestAsHex`).
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { descendants, field, named } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { enclosingMethod, localValue } from '../../collectors/code/jvm/trace.js';
+import { passwordHashingProviders } from '../../collectors/code/plugins.js';
 
 export interface JvmWeakHash {
   node: Node;
@@ -22,17 +24,36 @@ export interface JvmWeakHash {
 const PASSWORD = /pass_?word|passwd|passphrase|(^|[^a-z])pwd|Password|Pwd/;
 const NOT_PASSWORD = /token|nonce|email|api_?key|otp|file|content|body|payload|url|salt\b/i;
 const DIGESTS: Record<string, string> = { MD5: 'MD5', MD2: 'MD2', 'SHA-1': 'SHA-1', SHA1: 'SHA-1', SHA: 'SHA-1', 'SHA-224': 'SHA-224', 'SHA-256': 'SHA-256', SHA256: 'SHA-256', 'SHA-384': 'SHA-384', 'SHA-512': 'SHA-512', SHA512: 'SHA-512' };
-const CODEC = /^(md5Hex|md5|sha1Hex|sha1|sha256Hex|sha256|sha384Hex|sha512Hex|sha512|shaHex|md5DigestAsHex|md5Digest|md2Hex)$/;
+const CODEC = ['md5Hex', 'md5', 'sha1Hex', 'sha1', 'sha256Hex', 'sha256', 'sha384Hex', 'sha512Hex', 'sha512', 'shaHex', 'md2Hex'];
 const GUAVA = /^(md5|sha1|sha256|sha384|sha512)$/;
-const WEAK_ENCODERS: Record<string, string> = {
-  NoOpPasswordEncoder: 'no hashing at all',
-  MessageDigestPasswordEncoder: 'a single salted digest',
-  StandardPasswordEncoder: 'SHA-256 with 1,024 iterations',
-  Md4PasswordEncoder: 'MD4',
-  LdapShaPasswordEncoder: 'SHA-1',
-  Md5PasswordEncoder: 'MD5',
-  ShaPasswordEncoder: 'SHA',
-};
+
+interface Encoders {
+  files: RegExp;
+  weak: Record<string, string>;
+  instances: { type: string; method: string; receiver: RegExp }[];
+  legacy: Set<string>;
+  clients: RegExp | undefined;
+  digests: Set<string>;
+}
+
+let encoders: Encoders | undefined;
+
+/** The frameworks' weak encoders and digests (the plugins' `passwordHashing.jvmEncoders`), joined with the digest libraries' own names. */
+function frameworkEncoders(): Encoders {
+  if (encoders) return encoders;
+  const sections = passwordHashingProviders().flatMap((provider) => (provider.jvmEncoders ? [provider.jvmEncoders] : []));
+  const clients = sections.flatMap((section) => section.clientConfigurers ?? []);
+  encoders = {
+    files: new RegExp(['MessageDigest', 'DigestUtils', String.raw`Hashing\.`, ...sections.flatMap((section) => section.mentions)].join('|')),
+    weak: Object.assign({}, ...sections.map((section) => section.weak)) as Record<string, string>,
+    instances: sections.flatMap((section) => Object.entries(section.instances ?? {}).map(([type, method]) => ({ type, method, receiver: new RegExp(`(^|\\.)${type}$`) }))),
+    legacy: new Set(sections.flatMap((section) => section.legacyRegistrations ?? [])),
+    clients: clients.length > 0 ? new RegExp(`\\b(${clients.join('|')})\\b`) : undefined,
+    digests: new Set([...CODEC, ...sections.flatMap((section) => section.digests ?? [])]),
+  };
+  return encoders;
+}
+
 const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'call_expression', 'object_creation_expression']);
 
 /**
@@ -40,9 +61,9 @@ const CALLS: ReadonlySet<string> = new Set(['method_invocation', 'call_expressio
  * (`configure(AuthorizationServerSecurityConfigurer oauthServer)`): machine credentials configured
  * in memory, not a table of user passwords.
  */
-function clientSecrets(node: Node): boolean {
+function clientSecrets(node: Node, clients: RegExp | undefined): boolean {
   const method = enclosingMethod(node);
-  return /\b(AuthorizationServerSecurityConfigurer|ClientDetailsServiceConfigurer)\b/.test(field(method, 'parameters')?.text ?? '');
+  return clients !== undefined && clients.test(field(method, 'parameters')?.text ?? '');
 }
 
 function aboutPassword(data: readonly Node[]): boolean {
@@ -65,23 +86,25 @@ function holder(call: Node): string | undefined {
 
 export function jvmWeakHashes(source: SourceFile): JvmWeakHash[] {
   if ((source.language !== 'java' && source.language !== 'kotlin') || /(^|\/)src\/test\//.test(source.file)) return [];
-  if (!/MessageDigest|DigestUtils|Hashing\.|PasswordEncoder/.test(source.text)) return [];
+  const { files, weak: weakEncoders, instances, legacy: registrations, clients, digests } = frameworkEncoders();
+  if (!files.test(source.text)) return [];
   const out: JvmWeakHash[] = [];
   for (const node of descendants(source.tree.rootNode, CALLS)) {
     if (node.type === 'object_creation_expression') {
       const type = field(node, 'type')?.text.split('.').at(-1) ?? '';
-      const weak = WEAK_ENCODERS[type];
+      const weak = weakEncoders[type];
       // `encoders.put("MD5", new MessageDigestPasswordEncoder("MD5"))`: a legacy id a DelegatingPasswordEncoder still verifies, not the one it stores with.
-      const legacy = node.parent?.type === 'argument_list' && node.parent.parent?.type === 'method_invocation' && field(node.parent.parent, 'name')?.text === 'put';
-      if (weak && !legacy && !clientSecrets(node)) out.push({ node, written: `new ${type}`, algorithm: weak, kind: 'encoder' });
+      const legacy = node.parent?.type === 'argument_list' && node.parent.parent?.type === 'method_invocation' && registrations.has(field(node.parent.parent, 'name')?.text ?? '');
+      if (weak && !legacy && !clientSecrets(node, clients)) out.push({ node, written: `new ${type}`, algorithm: weak, kind: 'encoder' });
       continue;
     }
     const call = asCall(node);
     if (!call) continue;
     const receiver = call.receiver?.text ?? '';
-    if (call.name === 'getInstance' && /(^|\.)NoOpPasswordEncoder$/.test(receiver)) {
-      if (clientSecrets(node)) continue;
-      out.push({ node, written: 'NoOpPasswordEncoder.getInstance()', algorithm: WEAK_ENCODERS.NoOpPasswordEncoder ?? '', kind: 'encoder' });
+    const instance = instances.find((candidate) => call.name === candidate.method && candidate.receiver.test(receiver));
+    if (instance) {
+      if (clientSecrets(node, clients)) continue;
+      out.push({ node, written: `${instance.type}.${instance.method}()`, algorithm: weakEncoders[instance.type] ?? '', kind: 'encoder' });
       continue;
     }
     if (call.name === 'getInstance' && /(^|\.)MessageDigest$/.test(receiver)) {
@@ -102,7 +125,7 @@ export function jvmWeakHashes(source: SourceFile): JvmWeakHash[] {
       if (aboutPassword(data)) out.push({ node, written: node.text.replace(/\s+/g, ''), algorithm, kind: 'fastHash' });
       continue;
     }
-    if (CODEC.test(call.name) && /(^|\.)DigestUtils$/.test(receiver) && aboutPassword(call.args)) {
+    if (digests.has(call.name) && /(^|\.)DigestUtils$/.test(receiver) && aboutPassword(call.args)) {
       out.push({ node, written: `DigestUtils.${call.name}`, algorithm: call.name.replace(/Hex$|DigestAsHex$|Digest$/, '').toUpperCase(), kind: 'fastHash' });
       continue;
     }

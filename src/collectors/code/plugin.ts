@@ -49,7 +49,7 @@ import type { JvmProgram } from './jvm/values.js';
  *   ownership check (its ORM's lookups, route-model binding, argument resolvers), for bola-missing-ownership-check.
  * - `csrf`: the routes that keep a cookie session while the framework's CSRF protection is off for them.
  * - `serializers`: the framework's model serializers that take every field of a request for a write or expose a model's secrets (DRF's).
- * - `passwordHashing`: the framework's password hashing settings that store passwords weakly.
+ * - `passwordHashing`: the framework's password hashing settings that store passwords weakly, and the JVM password encoders it ships that hash fast or not at all.
  * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
  * - `errorDetails`: the framework's settings that put exception details in every error response, and how its JVM code declares exception handlers.
  * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`, `JdbcClient`, R2DBC `DatabaseClient`; JPA and
@@ -920,11 +920,29 @@ export interface ErrorDetailsProvider {
 /**
  * A framework's password hashing configuration (Symfony's `password_hashers:` in security.yaml): the settings
  * that store passwords in plain text, with a fast digest, or with too few rounds. weak-password-hashing reports
- * them with its own messages (`messageId` one of `scheme`, `iterations`, `cost`); hashing calls in code are the
- * check's own (a language's digests, not a framework's).
+ * them with its own messages (`messageId` one of `scheme`, `iterations`, `cost`); and the password encoders a JVM
+ * framework ships that hash fast or not at all (Spring Security's `NoOpPasswordEncoder`), for the check's Java and
+ * Kotlin reading. Hashing calls of a language's digest libraries (`MessageDigest`, commons-codec, Guava) are the check's own.
  */
 export interface PasswordHashingProvider {
-  settings(ctx: CheckContext): FrameworkFinding[];
+  settings?(ctx: CheckContext): FrameworkFinding[];
+  jvmEncoders?: JvmPasswordEncoders;
+}
+
+/** A JVM framework's password encoders and digest helpers that store passwords weakly (Spring Security's, Spring's `DigestUtils`). */
+export interface JvmPasswordEncoders {
+  /** Words whose mention makes a source worth reading (`PasswordEncoder`), as regular-expression sources. */
+  mentions: readonly string[];
+  /** Encoder types that hash fast or not at all, with what they do (`NoOpPasswordEncoder`: `no hashing at all`). */
+  weak: Readonly<Record<string, string>>;
+  /** Static accessors that return a shared encoder, by the encoder's type (`NoOpPasswordEncoder.getInstance()`: `getInstance`). */
+  instances?: Readonly<Record<string, string>>;
+  /** Methods that register a legacy encoder a delegating encoder still verifies but never hashes new passwords with (`encoders.put("MD5", new Md5PasswordEncoder())`). */
+  legacyRegistrations?: readonly string[];
+  /** Parameter types of a method that configures machine clients' secrets in memory, not user passwords (`AuthorizationServerSecurityConfigurer`). */
+  clientConfigurers?: readonly string[];
+  /** Static methods of the framework's `DigestUtils` that digest a password fast (Spring's `md5DigestAsHex`). */
+  digests?: readonly string[];
 }
 
 /**

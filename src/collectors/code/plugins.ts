@@ -128,6 +128,7 @@ import { laravelProcess } from './laravel/process.js';
 import { sinatraParams } from './sinatra/params.js';
 import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
+import { springPasswordEncoders } from './spring/password-encoders.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
@@ -372,9 +373,10 @@ const debugs: Record<string, DebugModeProvider> = {
   spring: springDebugSettings,
 };
 
-/** Frameworks that configure how passwords are hashed. */
+/** Frameworks that configure how passwords are hashed, or ship weak password encoders. */
 const passwordHashings: Record<string, PasswordHashingProvider> = {
   django: djangoPasswordHashing,
+  spring: springPasswordEncoders,
   symfony: symfonyPasswordHashing,
 };
 
