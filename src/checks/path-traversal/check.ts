@@ -11,9 +11,31 @@ import { at } from '../../analysis/code-auth.js';
 import { lineSnippet } from '../../analysis/code-transport.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { goSite } from '../../analysis/go-taint.js';
+import { requestSourceProviders } from '../../collectors/code/plugins.js';
 
-const PY_FILE =
-  /^(open|io\.open|codecs\.open|aiofiles\.open|flask\.send_file|send_file|os\.(remove|unlink|rmdir|listdir|scandir|makedirs|stat|rename|replace)|shutil\.(rmtree|copy|copyfile|copy2|move)|(fastapi|starlette)\.responses\.FileResponse|FileResponse|django\.http\.FileResponse)$/;
+/** Python's own file functions; the frameworks' file responses (their `request.fileResponses`) are joined to them. */
+const PY_FILE_FUNCTIONS = String.raw`open|io\.open|codecs\.open|aiofiles\.open|os\.(remove|unlink|rmdir|listdir|scandir|makedirs|stat|rename|replace)|shutil\.(rmtree|copy|copyfile|copy2|move)`;
+
+interface FileResponses {
+  python: RegExp;
+  /** JS response methods that send a file, with the response names each framework gives them. */
+  js: readonly { methods: readonly string[]; receivers: readonly string[] }[];
+}
+
+let fileResponseTable: FileResponses | undefined;
+
+function fileResponses(): FileResponses {
+  if (!fileResponseTable) {
+    const sections = requestSourceProviders().flatMap((provider) => (provider.fileResponses ? [{ family: provider.family, ...provider.fileResponses }] : []));
+    const callables = sections.flatMap((section) => (section.family === 'python' ? (section.callables ?? []) : [])).map((name) => name.replace(/\./g, '\\.'));
+    fileResponseTable = {
+      python: new RegExp(`^(${[PY_FILE_FUNCTIONS, ...callables].join('|')})$`),
+      js: sections.flatMap((section) => (section.family === 'js' ? [{ methods: section.methods ?? [], receivers: section.receivers ?? [] }] : [])),
+    };
+  }
+  return fileResponseTable;
+}
+
 const PY_PATH_METHODS = /^(read_text|read_bytes|write_text|write_bytes|open|unlink|rmdir|iterdir|mkdir|rename)$/;
 const PY_PATH_METHOD_END = /(?:read_text|read_bytes|write_text|write_bytes|open|unlink|rmdir|iterdir|mkdir|rename)$/;
 const JS_FS = /^(node:)?(fs|fs\/promises|fs-extra|fs\.promises)\.(readFile|readFileSync|createReadStream|createWriteStream|writeFile|writeFileSync|appendFile|appendFileSync|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|open|openSync|copyFile|copyFileSync|rename|renameSync|access|stat|statSync|remove|outputFile)$/;
@@ -29,13 +51,15 @@ function match(source: SourceFile, call: CallSite): SinkMatch | undefined {
       if (PY_PATH_METHODS.test(method) && receiver && /Path\(|\//.test(receiver.text)) return { args: [receiver], what: call.written };
     }
     if (!first) return undefined;
-    if (PY_FILE.test(call.callee) && !(call.callee === 'open' && /\bdef open\b/.test(source.text))) return { args: [first], what: call.written };
+    if (fileResponses().python.test(call.callee) && !(call.callee === 'open' && /\bdef open\b/.test(source.text))) return { args: [first], what: call.written };
     return undefined;
   }
   if (!first) return undefined;
   if (JS_FS.test(call.callee)) return { args: /copyFile|rename/.test(call.callee) ? call.args.slice(0, 2) : [first], what: call.written };
   const fn = call.node.childForFieldName('function');
-  if (fn?.type === 'member_expression' && /^(sendFile|download)$/.test(fn.childForFieldName('property')?.text ?? '') && /^(res|response|reply|ctx\.res)$/.test(fn.childForFieldName('object')?.text ?? '')) {
+  const method = fn?.type === 'member_expression' ? (fn.childForFieldName('property')?.text ?? '') : '';
+  const receiver = fn?.type === 'member_expression' ? (fn.childForFieldName('object')?.text ?? '') : '';
+  if (fileResponses().js.some((sends) => sends.methods.includes(method) && sends.receivers.includes(receiver))) {
     const options = objectOf(source, call.args.find((arg, index) => index > 0 && arg.type === 'object') ?? call.args[1]);
     if (propertyOf(options, 'root')) return undefined;
     return { args: [first], what: call.written };

@@ -611,6 +611,12 @@ export interface RequestSourceProvider {
    * `listed`: the collector lists every request parameter of the framework's handlers (FastAPI), so an unlisted one is injected.
    */
   parameters?: { decorators?: readonly string[]; requestDecorators?: readonly string[]; scalarPipes?: readonly string[]; injections?: readonly string[]; injectedTypes?: readonly string[]; listed?: boolean };
+  /**
+   * How the framework's handlers send the file a path names, for path-traversal: Python callables by qualified
+   * name (`flask.send_file`, Starlette's `FileResponse`); JS response methods (`sendFile`, `download`) on the
+   * response's names (`res`, `reply`), where an options object with `root` confines the path.
+   */
+  fileResponses?: { callables?: readonly string[]; methods?: readonly string[]; receivers?: readonly string[] };
 }
 
 /**

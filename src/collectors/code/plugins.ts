@@ -4,6 +4,7 @@ import { djangoAuthz } from './django/authz.js';
 import { djangoDataAccess } from './django/data-access.js';
 import { djangoRequest } from './django/request.js';
 import { expressRequest } from './express/request.js';
+import { fastifyRequest } from './fastify/request.js';
 import { fastapiRequest } from './fastapi/request.js';
 import { flaskRequest } from './flask/request.js';
 import { honoRequest } from './hono/request.js';
@@ -324,6 +325,7 @@ const requests: Record<string, RequestSourceProvider> = {
   django: djangoRequest,
   express: expressRequest,
   fastapi: fastapiRequest,
+  fastify: fastifyRequest,
   flask: flaskRequest,
   hono: honoRequest,
   koa: koaRequest,

@@ -1,6 +1,6 @@
 import type { RequestSourceProvider } from '../plugin.js';
 
-/** Django's `HttpRequest` (`GET`, `POST`, `COOKIES`, `FILES`, `META`, `body`; `self.request` in class-based views; a view's parameter typed `HttpRequest` is the request) and DRF's `request.data` / `query_params`. */
+/** Django's `HttpRequest` (`GET`, `POST`, `COOKIES`, `FILES`, `META`, `body`; `self.request` in class-based views; a view's parameter typed `HttpRequest` is the request; `FileResponse(path)` sends a file) and DRF's `request.data` / `query_params`. */
 export const djangoRequest: RequestSourceProvider = {
   family: 'python',
   bases: ['self.request'],
@@ -9,4 +9,5 @@ export const djangoRequest: RequestSourceProvider = {
   bodies: [String.raw`(await\s+)?request\.(data|POST)`],
   presented: { attributes: ['META', 'GET', 'POST', 'COOKIES', 'data', 'query_params'] },
   parameters: { injectedTypes: ['HttpRequest'] },
+  fileResponses: { callables: ['django.http.FileResponse', 'FileResponse'] },
 };

@@ -4,6 +4,7 @@ import type { RequestSourceProvider } from '../plugin.js';
  * Starlette's `Request`, FastAPI's: `query_params`, `path_params`, `body()`. A handler parameter whose default or
  * annotation calls `Depends` / `Security`, or typed as a request, WebSocket, background tasks or response, is
  * injected; the collector lists the query, path and body parameters, so any other parameter is injected too.
+ * `FileResponse(path)` sends a file.
  */
 export const fastapiRequest: RequestSourceProvider = {
   family: 'python',
@@ -12,4 +13,5 @@ export const fastapiRequest: RequestSourceProvider = {
   bodies: [String.raw`(await\s+)?request\.json\(\)`],
   presented: { code: [String.raw`\bHeader\(`, String.raw`\bSecurity\(`, 'APIKey(Header|Query|Cookie)'] },
   parameters: { injections: ['Depends', 'Security'], injectedTypes: ['Request', 'WebSocket', 'BackgroundTasks', 'Response'], listed: true },
+  fileResponses: { callables: ['fastapi.responses.FileResponse', 'starlette.responses.FileResponse', 'FileResponse'] },
 };

@@ -25,7 +25,7 @@ function flatQuery(ctx: CheckContext): boolean {
   return flat;
 }
 
-/** Koa: the context `ctx` (only its request delegates: it also holds the app's state) and `ctx.request`; `querystring`. */
+/** Koa: the context `ctx` (only its request delegates: it also holds the app's state) and `ctx.request`; `querystring`; a file sent through `ctx.res`. */
 export const koaRequest: RequestSourceProvider = {
   family: 'js',
   bases: ['ctx', 'ctx.request'],
@@ -33,4 +33,5 @@ export const koaRequest: RequestSourceProvider = {
   only: { ctx: ['query', 'params', 'headers', 'cookies', 'querystring', 'request', 'get', 'url', 'path'] },
   flatQuery: { bases: ['ctx', 'ctx.request'], flat: flatQuery },
   bodies: [String.raw`(await\s+)?(ctx\.request|ctx)\.(body|json\(\))`],
+  fileResponses: { methods: ['sendFile', 'download'], receivers: ['ctx.res'] },
 };
