@@ -31,7 +31,7 @@ export default defineCheck({
         if (literalValue(setting) === true) report({ messageId: 'explicit', data: { setting: parentOf(setting)?.text ?? setting.text }, ...at(ctx, server.source, parentOf(setting) ?? setting) });
         continue;
       }
-      if (!server.introspectionByDefault || disabled || server.library === 'nestjs') continue;
+      if (!server.introspectionByDefault || disabled) continue;
       report({ messageId: 'byDefault', data: { call: `${server.call.written}(…)`, library: server.library }, ...at(ctx, server.source, server.call.node) });
     }
   },
