@@ -4,14 +4,36 @@ import { enclosingFunction, factsOf, nodesOfType, stringValue } from '../../anal
 import type { SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { descendantsOf, parentOf } from '../../parsing/tree-index.js';
+import { requestSourceProviders } from '../../collectors/code/plugins.js';
 
 // Names that only ever mean a credential.
 const STRONG = /^(access[_-]?token|accesstoken|api[_-]?key|apikey|x-api-key|auth[_-]?token|authtoken|jwt|id[_-]?token|bearer|session[_-]?token|client[_-]?secret)$/i;
 // Names that are credentials only when used as one (`token` is also an email-confirmation or invite link).
 const WEAK = /^(token|key|auth)$/i;
 const ONE_TIME_LINK = /reset|email|confirm|invit|unsubscrib|activat|magic|download|share|verify_?account|verifyaccount/i;
-const JS_QUERY = /^(req|request|ctx|ctx\.request|context\.req|event|c\.req)\.(query|queryStringParameters)$/;
-const PY_QUERY = /^(request|self\.request)\.(args|GET|query_params|values)$/;
+/** The query mapping of a JS request whatever the framework (Express-style `req`, a serverless `event`); the frameworks' own in their `request.query` sections. */
+const JS_QUERIES = [String.raw`(req|request|context\.req|event)\.(query|queryStringParameters)`];
+
+interface QueryTables {
+  js: RegExp;
+  python: RegExp;
+  /** Callables that declare a credential read from the query string. */
+  credentials: ReadonlySet<string>;
+}
+
+let queryTables: QueryTables | undefined;
+
+function queryShapes(): QueryTables {
+  if (!queryTables) {
+    const sections = requestSourceProviders().flatMap((provider) => (provider.query ? [{ family: provider.family, ...provider.query }] : []));
+    const queries = (family: 'js' | 'python', generic: readonly string[]): RegExp => {
+      const all = [...generic, ...sections.flatMap((section) => (section.family === family ? (section.queries ?? []) : []))];
+      return new RegExp(`^(${all.length > 0 ? all.join('|') : '(?!)'})$`);
+    };
+    queryTables = { js: queries('js', JS_QUERIES), python: queries('python', []), credentials: new Set(sections.flatMap((section) => section.credentials ?? [])) };
+  }
+  return queryTables;
+}
 
 function usedAsCredential(source: SourceFile, node: Node): boolean {
   const fn = enclosingFunction(node);
@@ -47,14 +69,14 @@ function jsHits(source: SourceFile): Hit[] {
   const root = source.tree.rootNode;
   for (const node of descendantsOf(root, ['member_expression', 'subscript_expression'])) {
     const object = node.childForFieldName('object')?.text ?? '';
-    if (!JS_QUERY.test(object)) continue;
+    if (!queryShapes().js.test(object)) continue;
     const name = node.type === 'member_expression' ? (node.childForFieldName('property')?.text ?? '') : (stringValue(node.childForFieldName('index')) ?? '');
     hits.push({ node, name, expression: node.text });
   }
   for (const node of descendantsOf(root, ['variable_declarator'])) {
     const pattern = node.childForFieldName('name');
     const value = node.childForFieldName('value');
-    if (pattern?.type !== 'object_pattern' || !value || !JS_QUERY.test(value.text)) continue;
+    if (pattern?.type !== 'object_pattern' || !value || !queryShapes().js.test(value.text)) continue;
     for (const part of pattern.namedChildren) {
       const name = part?.type === 'pair_pattern' ? part.childForFieldName('key')?.text : part?.type === 'shorthand_property_identifier_pattern' ? part.text : part?.type === 'object_assignment_pattern' ? part.namedChildren[0]?.text : undefined;
       if (part && name) hits.push({ node: part, name, expression: `${value.text}.${name}`, snippet: node.text });
@@ -76,13 +98,13 @@ function pyHits(source: SourceFile): Hit[] {
   for (const call of factsOf(source).calls) {
     if (!call.written.endsWith('get')) continue;
     const fn = call.node.childForFieldName('function');
-    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && PY_QUERY.test(fn.childForFieldName('object')?.text ?? '')) {
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && queryShapes().python.test(fn.childForFieldName('object')?.text ?? '')) {
       const name = stringValue(call.args[0]);
       if (name) hits.push({ node: call.node, name, expression: call.node.text });
     }
   }
   for (const node of nodesOfType(source, 'subscript')) {
-    if (!PY_QUERY.test(node.childForFieldName('value')?.text ?? '')) continue;
+    if (!queryShapes().python.test(node.childForFieldName('value')?.text ?? '')) continue;
     const name = stringValue(node.childForFieldName('subscript'));
     if (name) hits.push({ node, name, expression: node.text });
   }
@@ -115,7 +137,7 @@ export default defineCheck({
       for (const call of factsOf(source).calls) {
         if (/^passport-jwt\.ExtractJwt\.fromUrlQueryParameter$/.test(call.callee)) {
           report({ messageId: 'extractor', data: { call: call.written }, ...at(ctx, source, call.node) });
-        } else if (call.callee === 'fastapi.security.APIKeyQuery' || call.callee === 'fastapi.security.api_key.APIKeyQuery') {
+        } else if (queryShapes().credentials.has(call.callee)) {
           report({ messageId: 'apiKeyQuery', data: { call: call.written }, ...at(ctx, source, call.node) });
         }
       }

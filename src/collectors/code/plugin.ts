@@ -617,6 +617,13 @@ export interface RequestSourceProvider {
    * response's names (`res`, `reply`), where an options object with `root` confines the path.
    */
   fileResponses?: { callables?: readonly string[]; methods?: readonly string[]; receivers?: readonly string[] };
+  /**
+   * The query string, for token-accepted-from-url: `queries`, expressions that are the request's query mapping
+   * (Koa's `ctx.query`, Flask's `request.args`, Django's `request.GET`), as regular-expression sources each standing
+   * alone, matched against the whole expression; `credentials`, callables by qualified name that declare a
+   * credential read from it (FastAPI's `APIKeyQuery`).
+   */
+  query?: { queries?: readonly string[]; credentials?: readonly string[] };
 }
 
 /**

@@ -10,4 +10,5 @@ export const djangoRequest: RequestSourceProvider = {
   presented: { attributes: ['META', 'GET', 'POST', 'COOKIES', 'data', 'query_params'] },
   parameters: { injectedTypes: ['HttpRequest'] },
   fileResponses: { callables: ['django.http.FileResponse', 'FileResponse'] },
+  query: { queries: [String.raw`(request|self\.request)\.(GET|query_params)`] },
 };

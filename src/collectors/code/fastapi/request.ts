@@ -14,4 +14,5 @@ export const fastapiRequest: RequestSourceProvider = {
   presented: { code: [String.raw`\bHeader\(`, String.raw`\bSecurity\(`, 'APIKey(Header|Query|Cookie)'] },
   parameters: { injections: ['Depends', 'Security'], injectedTypes: ['Request', 'WebSocket', 'BackgroundTasks', 'Response'], listed: true },
   fileResponses: { callables: ['fastapi.responses.FileResponse', 'starlette.responses.FileResponse', 'FileResponse'] },
+  query: { queries: [String.raw`request\.query_params`], credentials: ['fastapi.security.APIKeyQuery', 'fastapi.security.api_key.APIKeyQuery'] },
 };

@@ -8,4 +8,5 @@ export const flaskRequest: RequestSourceProvider = {
   bodies: [String.raw`(await\s+)?request\.(json|get_json\(\S*\)|form)`, String.raw`request\.get_json\(.*\)`],
   presented: { attributes: ['args', 'form', 'json', 'values', 'get_json'] },
   fileResponses: { callables: ['flask.send_file', 'send_file'] },
+  query: { queries: [String.raw`(request|self\.request)\.(args|values)`] },
 };

@@ -5,4 +5,5 @@ export const honoRequest: RequestSourceProvider = {
   family: 'js',
   bases: ['c.req'],
   attributes: { param: true, header: true },
+  query: { queries: [String.raw`c\.req\.(query|queryStringParameters)`] },
 };

@@ -34,4 +34,5 @@ export const koaRequest: RequestSourceProvider = {
   flatQuery: { bases: ['ctx', 'ctx.request'], flat: flatQuery },
   bodies: [String.raw`(await\s+)?(ctx\.request|ctx)\.(body|json\(\))`],
   fileResponses: { methods: ['sendFile', 'download'], receivers: ['ctx.res'] },
+  query: { queries: [String.raw`(ctx|ctx\.request)\.(query|queryStringParameters)`] },
 };
