@@ -82,15 +82,14 @@ function bodyUse(source: SourceFile, fn: Node): Node | undefined {
   const py = isPython(source);
   const types = py ? ['attribute', 'call'] : ['member_expression', 'call_expression'];
   for (const node of descendantsOf(fn, types)) {
-    if (onlyLogged(node)) continue;
+    // The text tests first: most of a handler's members and calls are not the body, and climbing to
+    // their parents (onlyLogged) costs a descent from the root of the tree for each.
     if (node.type === 'call' || node.type === 'call_expression') {
       const callee = node.childForFieldName('function')?.text ?? '';
-      if ((py ? PY_BODY_CALL : JS_BODY_CALL).test(callee)) return node;
-    } else if ((py ? PY_BODY : JS_BODY).test(node.text) && parentOf(node)?.type !== 'call' && parentOf(node)?.type !== 'call_expression') {
-      return node;
-    } else if ((py ? PY_BODY : JS_BODY).test(node.text)) {
+      if ((py ? PY_BODY_CALL : JS_BODY_CALL).test(callee) && !onlyLogged(node)) return node;
+    } else if ((py ? PY_BODY : JS_BODY).test(node.text) && !onlyLogged(node)) {
       const parent = parentOf(node);
-      if (parent?.childForFieldName('function')?.id !== node.id) return node;
+      if ((parent?.type !== 'call' && parent?.type !== 'call_expression') || parent.childForFieldName('function')?.id !== node.id) return node;
     }
   }
   return undefined;
@@ -106,10 +105,10 @@ function nestUntypedBody(fn: Node): Node | undefined {
   return undefined;
 }
 
-function registration(fn: Node): string {
+function registration(fn: Node, fnText: string): string {
   const args = parentOf(fn);
   const call = parentOf(args);
-  return args?.type === 'arguments' && call ? codeText(call).replace(codeText(fn), '') : '';
+  return args?.type === 'arguments' && call ? codeText(call).replace(fnText, '') : '';
 }
 
 const MAX_RESOLVED_TEXT = 20_000;
@@ -205,10 +204,14 @@ function routeMiddlewareText(ctx: CheckContext, endpoint: Endpoint): string {
     const args = call?.childForFieldName('arguments');
     if (!args) continue;
     let size = 0;
+    // Identifiers that are a member expression's object (`validators` in `validators.signup`): the member
+    // comes before its object in document order, so its object is known without climbing to a parent.
+    const objects = new Set<number>();
     for (const reference of args.descendantsOfType(['member_expression', 'identifier'])) {
       if (!reference || size > MAX_RESOLVED_TEXT) break;
-      if (reference.type === 'identifier' && parentOf(reference)?.type === 'member_expression') continue;
+      if (reference.type === 'identifier' && objects.has(reference.id)) continue;
       const object = reference.type === 'member_expression' ? reference.childForFieldName('object') : reference;
+      if (reference.type === 'member_expression' && object) objects.add(object.id);
       const property = reference.type === 'member_expression' ? reference.childForFieldName('property')?.text : undefined;
       if (object?.type !== 'identifier') continue;
       const imported = relativeImport(ctx, source, object.text);
@@ -271,7 +274,8 @@ export default defineCheck({
       if (!fn) continue;
       const use = bodyUse(source, fn) ?? (isJs(source) ? nestUntypedBody(fn) : undefined);
       if (!use) continue;
-      const evidence = `${codeText(fn)}\n${registration(fn)}\n${decoratorsOf(fn)}`;
+      const fnText = codeText(fn);
+      const evidence = `${fnText}\n${registration(fn, fnText)}\n${decoratorsOf(fn)}`;
       if (VALIDATION.test(evidence) || SIGNED.test(evidence)) continue;
       if (isJs(source) && VALIDATION.test(routeMiddlewareText(ctx, endpoint))) continue;
       report({
