@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, bindingsFor, isPython } from '../../analysis/code-auth.js';
 import { findModel, lastSegment, SENSITIVE } from '../../analysis/code-authz.js';
-import { dataAccessProviders, serializerProviders } from '../../collectors/code/plugins.js';
+import { dataAccessProviders, jvmEntityAnnotations, serializerProviders } from '../../collectors/code/plugins.js';
 import { type CallSite, enclosingFunction, callSiteAt, factsOf, nodesOfType, snippetOf } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Confidence } from '../../model/types.js';
@@ -122,12 +122,14 @@ export default defineCheck({
     goModel: '`{{call}}` in `{{handler}}` sends the persisted `{{model}}` struct as is, so encoding/json serializes {{fields}} to the client.',
   },
   run(ctx, report) {
-    if (ctx.sources.some((source) => source.language === 'java' && /@(Entity|Document|TableName)\b/.test(source.text))) {
+    // The frameworks' and data-access libraries' persisted classes (the plugins' `jvmEntities`: `@Entity`, `@Document`, `@TableName`).
+    const entities = new RegExp(`@(${jvmEntityAnnotations().join('|')})\\b`);
+    if (ctx.sources.some((source) => source.language === 'java' && entities.test(source.text))) {
       for (const hit of javaExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
         report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
       }
     }
-    if (ctx.sources.some((source) => source.language === 'kotlin' && /@(Entity|Document|TableName)\b/.test(source.text))) {
+    if (ctx.sources.some((source) => source.language === 'kotlin' && entities.test(source.text))) {
       for (const hit of kotlinExposures(new JvmProgram(jvmFiles(ctx.sources)))) {
         report({ messageId: 'entity', data: { handler: hit.handler, model: hit.model, fields: hit.fields.map((name) => `\`${name}\``).join(', ') }, ...jvmAt(ctx, hit.source, hit.node, (hit.source.text.split('\n')[hit.node.startPosition.row] ?? hit.node.text).trim()) });
       }

@@ -12,6 +12,7 @@ import { annotation, hasAnnotation, type JvmClass, type JvmMethod } from '../../
 import type { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { isHandler } from '../../collectors/code/jvm/taint.js';
 import { fieldOf } from '../../collectors/code/jvm/trace.js';
+import { jvmEntityAnnotations } from '../../collectors/code/plugins.js';
 
 export interface JavaExposure {
   source: SourceFile;
@@ -23,7 +24,6 @@ export interface JavaExposure {
 
 export const SECRET_FIELD = /^(password|passwd|pwd|passwordHash|hashedPassword|encryptedPassword|passwordDigest|salt|passwordSalt|secret|clientSecret|apiKey|apiSecret|secretKey|accessToken|refreshToken|resetToken|resetPasswordToken|otpSecret|totpSecret|mfaSecret)$/i;
 const WRAPPERS = /^(ResponseEntity|Optional|List|Set|Collection|Iterable|Page|Slice|Mono|Flux|CompletableFuture|Stream|ArrayList|EntityModel|CollectionModel|PagedModel|MutableList|MutableSet|Sequence|Flow|Array)$/;
-const ENTITY = ['Entity', 'Document', 'TableName'];
 
 /** The element types a declared return type names: `ResponseEntity<List<User>>` → `User`. */
 export function returnedTypes(text: string): string[] {
@@ -69,7 +69,7 @@ export function javaExposures(program: JvmProgram): JavaExposure[] {
         const declared = method.node.childForFieldName('type')?.text ?? '';
         for (const type of returnedTypes(declared)) {
           const entity = program.resolveClass(type, { file, cls });
-          if (!entity || !ENTITY.some((name) => hasAnnotation(entity.annotations, name))) continue;
+          if (!entity || !jvmEntityAnnotations().some((name) => hasAnnotation(entity.annotations, name))) continue;
           const fields = exposedSecrets(entity, program);
           if (fields.length > 0) out.push(report(method, entity, fields));
         }

@@ -12,6 +12,7 @@ import { kotlinBare, kotlinMember, kotlinMemberAnnotations, kotlinReturnType } f
 import { isHandler, requestTable } from '../../collectors/code/jvm/taint.js';
 import { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { SECRET_FIELD, returnedTypes } from './java.js';
+import { jvmEntityAnnotations } from '../../collectors/code/plugins.js';
 
 export interface KotlinExposure {
   source: SourceFile;
@@ -21,7 +22,6 @@ export interface KotlinExposure {
   fields: string[];
 }
 
-const ENTITY = ['Entity', 'Document', 'TableName'];
 
 function exposedSecrets(cls: JvmClass, program: JvmProgram): string[] {
   const ignored = annotation(cls.annotations, 'JsonIgnoreProperties');
@@ -50,7 +50,7 @@ export function kotlinExposures(program: JvmProgram): KotlinExposure[] {
         if (!isHandler(method)) continue;
         for (const type of returnedTypes(kotlinReturnType(method).replace(/\?/g, ''))) {
           const entity = program.resolveClass(type, { file, cls });
-          if (!entity || !ENTITY.some((name) => hasAnnotation(entity.annotations, name))) continue;
+          if (!entity || !jvmEntityAnnotations().some((name) => hasAnnotation(entity.annotations, name))) continue;
           const fields = exposedSecrets(entity, program);
           if (fields.length > 0) out.push({ source: file.source, node: method.nameNode, handler: `${cls.name}.${method.name}`, model: entity.name, fields });
         }

@@ -14,6 +14,7 @@ import { annotation, descendants, field, hasAnnotation, named, type JvmClass, ty
 import { type JavaTaint, isHandler, requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 import { type JvmTracer, fieldOf } from '../../collectors/code/jvm/trace.js';
 import { firstHandlerIn } from '../../analysis/endpoints.js';
+import { jvmEntityAnnotations } from '../../collectors/code/plugins.js';
 
 export interface JavaMassAssignment {
   source: SourceFile;
@@ -26,7 +27,6 @@ export interface JavaMassAssignment {
 
 export const PRIVILEGED = new Set(['role', 'roles', 'isadmin', 'admin', 'issuperuser', 'superuser', 'permissions', 'privileges', 'authorities', 'balance', 'accountbalance', 'credit', 'credits', 'creditlimit', 'verified', 'isverified', 'emailverified', 'enabled', 'locked', 'accountnonlocked', 'ownerid', 'tenantid', 'usertype']);
 export const PERSIST = /^(save|saveAndFlush|saveAll|persist|merge|insert|updateById|insertOrUpdate|saveOrUpdate)$/;
-const ENTITY = ['Entity', 'Document', 'TableName'];
 const INVOCATIONS: ReadonlySet<string> = new Set(['method_invocation']);
 
 function settable(cls: JvmClass, name: string): boolean {
@@ -99,7 +99,7 @@ export function javaMassAssignments(sources: readonly SourceFile[], endpoints: r
         const param = method.parameters.find((item) => hasAnnotation(item.annotations, ...bodies));
         if (!param) continue;
         const entity = tracer.program.resolveClass(param.type, { file, cls });
-        if (!entity || !ENTITY.some((name) => hasAnnotation(entity.annotations, name))) continue;
+        if (!entity || !jvmEntityAnnotations().some((name) => hasAnnotation(entity.annotations, name))) continue;
         const fields = privilegedFields(entity, tracer);
         if (fields.length === 0) continue;
         const start = method.node.startPosition.row + 1;

@@ -17,8 +17,8 @@ import { isHandler, requestTable, sharedAnalysis } from '../../collectors/code/j
 import { firstHandlerIn } from '../../analysis/endpoints.js';
 import type { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { PERSIST, PRIVILEGED, roleGated, type JavaMassAssignment } from './java.js';
+import { jvmEntityAnnotations } from '../../collectors/code/plugins.js';
 
-const ENTITY = ['Entity', 'Document', 'TableName'];
 const CALLS: ReadonlySet<string> = new Set(['call_expression']);
 /** Whole-document writes of a MongoDB collection (KMongo, the Kotlin driver) beside the repository verbs. */
 const DOCUMENT_WRITES = /^(insertOne|insertMany|replaceOne|replaceOneById|save|upsert)$/;
@@ -70,7 +70,7 @@ export function kotlinMassAssignments(sources: readonly SourceFile[], endpoints:
         const param = method.parameters.find((item) => hasAnnotation(item.annotations, ...bodies));
         if (!param) continue;
         const entity = program.resolveClass(param.type, { file, cls });
-        if (!entity || !ENTITY.some((name) => hasAnnotation(entity.annotations, name))) continue;
+        if (!entity || !jvmEntityAnnotations().some((name) => hasAnnotation(entity.annotations, name))) continue;
         const fields = privilegedFields(entity, program);
         if (fields.length === 0) continue;
         const start = method.node.startPosition.row + 1;

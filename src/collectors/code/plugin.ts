@@ -59,6 +59,8 @@ import type { JvmProgram } from './jvm/values.js';
  * - `pathSinks`: a JVM framework's types whose constructor opens the file a path names (Spring's `FileSystemResource`),
  *   for path-traversal's Java and Kotlin readings.
  * - `csharpSql`: a C# data-access library's methods that run SQL text (EF Core's `FromSqlRaw`), for sql-injection's C# reading.
+ * - `jvmEntities`: the annotations that mark a JVM class as a persisted entity (JPA's `@Entity`, Spring Data MongoDB's `@Document`),
+ *   for the Java and Kotlin readings of mass-assignment-request-body and excessive-data-exposure.
  * - `jvmHttp`: a JVM framework's outbound HTTP clients and the calls that take the URL (Spring's `RestTemplate` and
  *   `WebClient`, the Ktor client), for ssrf-user-controlled-url's Java and Kotlin readings.
  *
@@ -100,6 +102,7 @@ export interface FrameworkPlugin {
   pathSinks?: PathSinkProvider;
   jvmHttp?: JvmHttpClientProvider;
   csharpSql?: CsharpSqlProvider;
+  jvmEntities?: JvmEntityProvider;
   jvmRequest?: JvmRequestProvider;
   phpCommands?: PhpCommandProvider;
 }
@@ -861,6 +864,16 @@ export interface MongoQueryProvider {
   criteria: readonly { type: string; start: string; field: string; regex: string }[];
   /** Names whose mention (as a word) makes a source worth reading. */
   mentions: readonly string[];
+}
+
+/**
+ * The annotations that mark a JVM class as a persisted entity of a framework or data-access library (JPA's `@Entity`,
+ * Spring Data MongoDB's `@Document`, MyBatis-Plus' `@TableName`), for the Java and Kotlin readings of
+ * mass-assignment-request-body (a request body bound to one and saved) and excessive-data-exposure (one sent back whole).
+ */
+export interface JvmEntityProvider {
+  /** Annotation names, simple. */
+  annotations: readonly string[];
 }
 
 /**

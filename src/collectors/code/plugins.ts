@@ -142,7 +142,10 @@ import { efCoreSql } from './csharp/ef-core.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
 import { springPathSinks } from './spring/paths.js';
-import { jpaSql } from './jvm/jpa.js';
+import { jpaEntities, jpaSql } from './jvm/jpa.js';
+import { mybatisPlusEntities } from './jvm/mybatis.js';
+import { springMongoEntities } from './spring/mongo.js';
+import type { JvmEntityProvider } from './plugin.js';
 import type { SqlSinkProvider } from './plugin.js';
 import type { MongoQueryProvider } from './plugin.js';
 import type { PathSinkProvider } from './plugin.js';
@@ -179,7 +182,8 @@ const libraries: FrameworkPlugin[] = [
   { id: 'js-basic-auth', basicAuth: jsBasicAuthLibraries },
   { id: 'jvm-servlet', jvmRequest: servletRequest },
   { id: 'jvm-exposed', objectAccess: { languages: ['kotlin'], kotlinLoads: exposedLoads } },
-  { id: 'jvm-jpa', sqlSinks: jpaSql },
+  { id: 'jvm-jpa', sqlSinks: jpaSql, jvmEntities: jpaEntities },
+  { id: 'jvm-mybatis', jvmEntities: mybatisPlusEntities },
   { id: 'csharp-efcore', csharpSql: efCoreSql },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
@@ -403,6 +407,11 @@ const pathSinksByFramework: Record<string, PathSinkProvider> = {
   spring: springPathSinks,
 };
 
+/** JVM frameworks whose data access marks persisted classes with their own annotations. */
+const jvmEntitiesByFramework: Record<string, JvmEntityProvider> = {
+  spring: springMongoEntities,
+};
+
 /** JVM frameworks with their own outbound HTTP clients. */
 const jvmHttpClients: Record<string, JvmHttpClientProvider> = {
   ktor: ktorHttpClient,
@@ -468,6 +477,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const mongoQueries = mongoQueriesByFramework[entry.id];
     const pathSinks = pathSinksByFramework[entry.id];
     const jvmHttp = jvmHttpClients[entry.id];
+    const jvmEntities = jvmEntitiesByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
       id: entry.id,
@@ -501,6 +511,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(mongoQueries ? { mongoQueries } : {}),
       ...(pathSinks ? { pathSinks } : {}),
       ...(jvmHttp ? { jvmHttp } : {}),
+      ...(jvmEntities ? { jvmEntities } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
   }),
@@ -721,6 +732,14 @@ let jvmHttpList: JvmHttpClientProvider[] | undefined;
 export function jvmHttpClientProviders(): readonly JvmHttpClientProvider[] {
   jvmHttpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmHttp ? [plugin.jvmHttp] : [])))];
   return jvmHttpList;
+}
+
+let jvmEntityList: string[] | undefined;
+
+/** The annotations that mark a JVM class as a persisted entity, from every provider's `jvmEntities`, in registry order. */
+export function jvmEntityAnnotations(): readonly string[] {
+  jvmEntityList ??= [...new Set(frameworkPlugins.flatMap((plugin) => plugin.jvmEntities?.annotations ?? []))];
+  return jvmEntityList;
 }
 
 let csharpSqlList: CsharpSqlProvider[] | undefined;

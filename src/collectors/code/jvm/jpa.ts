@@ -3,7 +3,7 @@
  * may use alike: their query factories take JPQL/HQL or native SQL text (`createQuery`, `createNativeQuery`,
  * Hibernate's `createSQLQuery`). A library family's `sqlSinks`, for sql-injection's Java and Kotlin readings.
  */
-import type { SqlSinkProvider } from '../plugin.js';
+import type { JvmEntityProvider, SqlSinkProvider } from '../plugin.js';
 
 export const jpaSql: SqlSinkProvider = {
   methods: {
@@ -14,3 +14,6 @@ export const jpaSql: SqlSinkProvider = {
   mentions: ['EntityManager', 'Session'],
   factories: ['createQuery', 'createNativeQuery', 'createSQLQuery'],
 };
+
+/** JPA's persisted classes (`@Entity`), read through the plugin's `jvmEntities` section. */
+export const jpaEntities: JvmEntityProvider = { annotations: ['Entity'] };

@@ -4,7 +4,7 @@
  * `criteria.and(field)`, `criteria.regex(pattern)`), for nosql-injection's Java and Kotlin readings (the
  * plugin's `mongoQueries`). The MongoDB driver's own parsers (`Document.parse`) and KMongo stay the check's.
  */
-import type { MongoQueryProvider } from '../plugin.js';
+import type { JvmEntityProvider, MongoQueryProvider } from '../plugin.js';
 
 export const springMongoQueries: MongoQueryProvider = {
   documentTypes: ['BasicQuery', 'BasicUpdate'],
@@ -12,3 +12,6 @@ export const springMongoQueries: MongoQueryProvider = {
   criteria: [{ type: 'Criteria', start: 'where', field: 'and', regex: 'regex' }],
   mentions: ['BasicQuery', 'BasicUpdate', 'Criteria', 'executeCommand'],
 };
+
+/** Spring Data MongoDB's persisted documents (`@Document`), read through the plugin's `jvmEntities` section. */
+export const springMongoEntities: JvmEntityProvider = { annotations: ['Document'] };
