@@ -44,7 +44,15 @@ async function loadLanguage(language: SourceLanguage): Promise<Language> {
   }
   const lang = await pending;
   loaded.set(language, lang);
+  grammars.set(lang, language);
   return lang;
+}
+
+const grammars = new WeakMap<Language, SourceLanguage>();
+
+/** The source language a loaded grammar parses (the grammars' own names are not in their .wasm). */
+export function grammarOf(language: Language): SourceLanguage | undefined {
+  return grammars.get(language);
 }
 
 /** Loads the grammars needed before any synchronous parse. */

@@ -1,4 +1,6 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Language, Node, Tree } from 'web-tree-sitter';
+import type { SourceLanguage } from './languages.js';
+import { grammarOf } from './parser.js';
 import { charge } from './budget.js';
 
 /**
@@ -69,6 +71,33 @@ const SEED_TYPES: readonly string[] = [
 ];
 
 /**
+ * The types one language's enrichers and checks ask for (parameter lists, catch clauses, Go's local
+ * bindings and closures): seeded for that grammar only, so its trees' first listing covers them,
+ * while other grammars that share a name (`method_declaration`, `catch_clause`) do not list them.
+ */
+const SEED_BY_GRAMMAR: Partial<Record<SourceLanguage, readonly string[]>> = {
+  javascript: ['catch_clause', 'formal_parameters', 'subscript_expression'],
+  typescript: ['catch_clause', 'formal_parameters', 'subscript_expression'],
+  tsx: ['catch_clause', 'formal_parameters', 'subscript_expression'],
+  python: ['default_parameter', 'except_clause', 'parameters', 'typed_default_parameter', 'typed_parameter'],
+  go: ['assignment_statement', 'func_literal', 'method_declaration', 'range_clause', 'short_var_declaration', 'var_spec'],
+  ruby: ['element_reference'],
+};
+
+/** The node types a grammar has: a type it does not have is never listed, so asking for it walks no tree. */
+const grammarTypes = new WeakMap<Language, ReadonlySet<string>>();
+
+function typesOf(language: Language): ReadonlySet<string> {
+  let types = grammarTypes.get(language);
+  if (!types) {
+    // `ERROR` is not among a grammar's types, but descendantsOfType lists it.
+    types = new Set<string>([...language.types, 'ERROR']);
+    grammarTypes.set(language, types);
+  }
+  return types;
+}
+
+/**
  * Names and literals: a tree holds several times more of them than of every other type together, so
  * a question about them inside a subtree walks that subtree only, and they are never learnt.
  */
@@ -77,7 +106,8 @@ const LEAVES: ReadonlySet<string> = new Set(['identifier', 'property_identifier'
 export function nodesOfTypeIn(tree: Tree, types: readonly string[]): Map<string, Node[]> {
   let asked = askedTypes.get(tree.language);
   if (!asked) {
-    asked = new Set(SEED_TYPES);
+    const grammar = grammarOf(tree.language);
+    asked = new Set([...SEED_TYPES, ...((grammar && SEED_BY_GRAMMAR[grammar]) ?? [])]);
     askedTypes.set(tree.language, asked);
   }
   for (const type of types) if (!LEAVES.has(type)) asked.add(type);
@@ -89,7 +119,9 @@ export function nodesOfTypeIn(tree: Tree, types: readonly string[]): Map<string,
   const missing = (byType.size === 0 ? [...asked] : types).filter((type) => !byType.has(type));
   if (missing.length > 0) {
     for (const type of missing) byType.set(type, []);
-    for (const node of tree.rootNode.descendantsOfType(missing)) if (node) byType.get(node.type)?.push(node);
+    const known = typesOf(tree.language);
+    const walked = missing.filter((type) => known.has(type));
+    if (walked.length > 0) for (const node of tree.rootNode.descendantsOfType(walked)) if (node) byType.get(node.type)?.push(node);
   }
   return byType;
 }
