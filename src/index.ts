@@ -18,7 +18,7 @@ import type {
 } from './engine/context.js';
 import type { AuditResult } from './engine/result.js';
 import { finishChecks, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
-import { isGlobalCheck, planUnits, splitUnits, unitLocator, shardOwnership, siblingReader, unitWeight, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
+import { earlyChecksOf, isGlobalCheck, planUnits, splitUnits, unitLocator, shardOwnership, siblingReader, unitWeight, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
 import { defaultJobs, LocalUnit, UnitPool, type UnitHandle } from './engine/unit-pool.js';
 import { CachedUnit, engineFingerprint, hashOf, MemoryStore, ResultCache, type ResultStore } from './engine/unit-cache.js';
 import { knownSecrets } from './engine/mask.js';
@@ -390,9 +390,11 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
     progress({ stage: 'enrich' });
     const unitChecks = catalogue.filter((check) => !isGlobalCheck(check));
     const evidenceChecks = new Set(CHECKLIST_CHECKS);
+    const experimental = options.experimental === true;
     for (const found of await eachUnit((handle) => {
       const endpoints = owned.get(handle.plan.id) ?? [];
-      return handle.enrich(endpoints, apisOf(handles.indexOf(handle), endpoints));
+      // The checks that need no other unit's enrichment run with this unit's (see EarlyChecks).
+      return handle.enrich(endpoints, apisOf(handles.indexOf(handle), endpoints), { checks: earlyChecksOf(handle.plan, unitChecks), experimental, evidenceChecks });
     })) {
       diagnostics.push(...found);
     }

@@ -8,6 +8,7 @@ import type {
   Severity,
 } from '../model/types.js';
 import type { CheckContext } from '../engine/context.js';
+import type { SourceLanguage } from '../parsing/languages.js';
 
 /** What a check analyses; the engine skips a check when the workspace has none of its targets. */
 export type CheckTarget = 'openapi' | 'graphql' | 'proto' | 'code' | 'inventory';
@@ -40,6 +41,11 @@ export interface CheckMeta<MessageId extends string> {
    * when the check runs (every endpoint of a large tree in every worker is most of its memory).
    */
   readsWorkspace?: (endpoint: Endpoint) => boolean;
+  /**
+   * The only languages whose sources the check reads, when it reads few: a unit without them has nothing
+   * for it (the engine then need not keep or parse that unit's trees for it; see engine/units.ts `EarlyChecks`).
+   */
+  languages?: readonly SourceLanguage[];
   /**
    * Spec checks that report the same weakness from the API description: where one of them and this
    * (code) check fire on the same endpoint, the code decides and the spec's place joins this finding.

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import type { ExcludedFile } from '../workspace/scope.js';
 import type { UnitHandle } from './unit-pool.js';
-import { applyEnrichments, enrichmentOf, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitPlan } from './units.js';
+import { applyEnrichments, enrichmentOf, type EarlyChecks, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitPlan } from './units.js';
 
 /**
  * The result cache: what each analysis unit produced (its routes, its enrichments, its findings),
@@ -207,7 +207,12 @@ export class CachedUnit implements UnitHandle {
     return value;
   }
 
-  async enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
+  /** The early checks, for an enrichment made again when the checks miss the cache. */
+  private early: EarlyChecks | undefined;
+
+  async enrich(endpoints: Endpoint[], apis: Api[], early?: EarlyChecks): Promise<Diagnostic[]> {
+    // A unit another shard checks runs no checks here.
+    this.early = this.checksElsewhere ? undefined : early;
     this.unenriched = JSON.stringify(endpoints);
     this.enrichKey = hashOf('enrich', this.extractKey, this.unenriched, JSON.stringify(apis));
     const hit = this.cache.get(this.enrichKey) as { enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] } | undefined;
@@ -216,7 +221,7 @@ export class CachedUnit implements UnitHandle {
       return hit.diagnostics;
     }
     await this.parsed();
-    const diagnostics = await this.inner.enrich(endpoints, apis);
+    const diagnostics = await this.inner.enrich(endpoints, apis, this.early);
     this.enriched = true;
     this.pending.push([this.enrichKey, { enrichments: endpoints.map(enrichmentOf), diagnostics }]);
     return diagnostics;
@@ -240,7 +245,7 @@ export class CachedUnit implements UnitHandle {
     if (!this.enriched) {
       // The enrichments came from the cache: the unit's analysis makes them again, on copies of what it was given.
       endpoints = JSON.parse(this.unenriched) as Endpoint[];
-      await this.inner.enrich(endpoints, input.apis);
+      await this.inner.enrich(endpoints, input.apis, this.early);
       this.enriched = true;
     }
     const value = await this.inner.check({ ...input, endpoints });

@@ -4,14 +4,14 @@ import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import type { ExcludedFile } from '../workspace/scope.js';
 import type { TextReader } from '../workspace/read.js';
 import { mergeRawParts } from './run-checks.js';
-import { applyEnrichments, spreadUnits, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
+import { applyEnrichments, spreadUnits, type EarlyChecks, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
 
 /** A unit's results, wherever its trees live. */
 export interface UnitHandle {
   readonly plan: UnitPlan;
   extract(): Promise<ExtractResult & { excluded: ExcludedFile[] }>;
-  /** Completes `endpoints` in place. */
-  enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]>;
+  /** Completes `endpoints` in place; runs the `early` checks on the way (their findings come with `check`). */
+  enrich(endpoints: Endpoint[], apis: Api[], early?: EarlyChecks): Promise<Diagnostic[]>;
   check(input: UnitCheckInput): Promise<Checked>;
   dispose(): Promise<void>;
 }
@@ -33,8 +33,8 @@ export class LocalUnit implements UnitHandle {
     return { ...extracted, excluded: this.excluded() };
   }
 
-  async enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
-    return (await this.session.enrich(endpoints, apis)).diagnostics;
+  async enrich(endpoints: Endpoint[], apis: Api[], early?: EarlyChecks): Promise<Diagnostic[]> {
+    return (await this.session.enrich(endpoints, apis, early)).diagnostics;
   }
 
   async check(input: UnitCheckInput): Promise<UnitAnalysis & { exhausted: { file: string; spentMs: number }[]; specDiagnostics: Diagnostic[] }> {
@@ -154,10 +154,12 @@ class WorkerUnit implements UnitHandle {
     return this.worker.request({ type: 'extract', plan: this.plan });
   }
 
-  async enrich(endpoints: Endpoint[], apis: Api[]): Promise<Diagnostic[]> {
+  async enrich(endpoints: Endpoint[], apis: Api[], early?: EarlyChecks): Promise<Diagnostic[]> {
     // Posted before the answer completes `endpoints`: the helpers enrich copies of them as they are now.
     for (const helper of this.helpers) this.assisting.push(quiet(helper.request({ type: 'assist', unit: this.plan.id, endpoints, apis })));
-    const answer = await this.worker.request<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }>({ type: 'enrich', unit: this.plan.id, endpoints, apis });
+    // Helpers share out the checks later: no early checks then.
+    const ids = early === undefined || this.helpers.length > 0 ? undefined : { checkIds: early.checks.map((check) => check.id), experimental: early.experimental, evidenceChecks: [...early.evidenceChecks] };
+    const answer = await this.worker.request<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }>({ type: 'enrich', unit: this.plan.id, endpoints, apis, ...(ids === undefined ? {} : { early: ids }) });
     applyEnrichments(endpoints, answer.enrichments);
     return answer.diagnostics;
   }

@@ -1,5 +1,6 @@
 // A worker thread that holds analysis units (engine/units.ts): their trees live here, only data crosses.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AnyCheck } from '../checks/define-check.js';
 import { allChecks } from '../checks/index.js';
 import { loadGraphql } from '../collectors/spec/graphql.js';
 import { drainSpecDiagnostics, loadSpec } from '../collectors/spec/openapi-loader.js';
@@ -8,6 +9,7 @@ import type { GraphqlDocument, ProtoDocument, SpecDocument } from './context.js'
 import { readTextFile } from '../workspace/read.js';
 import { scopeReasonOfText, scopeRules, type ExcludedFile } from '../workspace/scope.js';
 import type { Diagnostic, Endpoint } from '../model/types.js';
+import { HeapKeeper } from './heap.js';
 import { siblingReader, UnitSession, type SharedInputs, type WorkerRequest, type WorkerSetup } from './units.js';
 
 const setup = workerData as WorkerSetup;
@@ -45,6 +47,13 @@ const sessions = new Map<string, UnitSession>();
 const checksById = new Map(allChecks.map((check) => [check.id, check]));
 let workspace: Endpoint[] = [];
 
+function checksOf(ids: readonly string[]): AnyCheck[] {
+  return ids.flatMap((id) => {
+    const check = checksById.get(id);
+    return check ? [check] : [];
+  });
+}
+
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'extract':
@@ -72,16 +81,18 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'assist': {
       const session = sessions.get(request.unit);
       if (!session) throw new Error(`unknown unit ${request.unit}`);
-      const enriched = await session.enrich(request.endpoints, request.apis);
+      const early = request.type === 'enrich' ? request.early : undefined;
+      const enriched = await session.enrich(
+        request.endpoints,
+        request.apis,
+        early === undefined ? undefined : { checks: checksOf(early.checkIds), experimental: early.experimental, evidenceChecks: new Set(early.evidenceChecks) },
+      );
       return request.type === 'enrich' ? enriched : undefined;
     }
     case 'check': {
       const session = sessions.get(request.unit);
       if (!session) throw new Error(`unknown unit ${request.unit}`);
-      const checks = request.checkIds.flatMap((id) => {
-        const check = checksById.get(id);
-        return check ? [check] : [];
-      });
+      const checks = checksOf(request.checkIds);
       const analysis = await session.check({ ...request, workspaceEndpoints: workspace, checks, evidenceChecks: new Set(request.evidenceChecks) });
       const specDiagnostics = shared.specs.flatMap((spec) => drainSpecDiagnostics(spec));
       const exhausted = session.exhausted();
@@ -121,6 +132,7 @@ function uncloneable(value: unknown, path = 'result', depth = 0): string {
 
 // One request at a time: a unit's trees are alive only while its own request runs (see UnitSession's streaming).
 let queue: Promise<unknown> = Promise.resolve();
+const heap = new HeapKeeper();
 port.on('message', (message: { id: number; request: WorkerRequest }) => {
   const done = queue.then(() => handle(message.request));
   queue = done.catch(() => undefined);
@@ -128,6 +140,8 @@ port.on('message', (message: { id: number; request: WorkerRequest }) => {
     (result) => {
       try {
         port.postMessage({ id: message.id, result });
+        // Once the answer is sent, what the request made is garbage (its trees freed, its session perhaps disposed).
+        heap.settle();
       } catch (error) {
         // Only data crosses threads: a result that cannot be copied is a bug to report, not a crash.
         port.postMessage({ id: message.id, error: `the ${message.request.type} result of a unit could not be sent to the main thread (${uncloneable(result)}): ${error instanceof Error ? error.message : String(error)}` });

@@ -12,7 +12,7 @@ import type { WorkspaceFile } from '../workspace/discover.js';
 import type { TextReader } from '../workspace/read.js';
 import type { AuditConfig, CheckContext, InfraFile, ProjectInfo, SourceFile } from './context.js';
 import { collectInlineSuppressions, type InlineSuppression } from './inline-suppressions.js';
-import { runChecksRaw, type RawCheckRun } from './run-checks.js';
+import { mergeRawParts, runChecksRaw, type RawCheckRun } from './run-checks.js';
 import { splitProjects } from './projects.js';
 import { collectKnownSecrets } from './secrets.js';
 
@@ -155,6 +155,34 @@ export interface UnitCheckInput {
 }
 
 /**
+ * The checks a unit runs with its enrichment, while the enrichers' trees and analyses are alive: every
+ * check but those that read other units' enriched endpoints (`readsWorkspace`), which must wait until
+ * every unit is enriched. With streaming trees, the check stage then parses a unit again only for those
+ * (and only when the unit has their languages), instead of parsing it and running its enrichers again.
+ */
+export interface EarlyChecks {
+  checks: readonly AnyCheck[];
+  experimental: boolean;
+  evidenceChecks: ReadonlySet<string>;
+}
+
+/** The ids of `EarlyChecks`, as they cross to a worker. */
+export interface EarlyCheckIds {
+  checkIds: string[];
+  experimental: boolean;
+  evidenceChecks: string[];
+}
+
+/**
+ * The checks of `checks` a unit of `plan` runs early (see `EarlyChecks`): a check that reads the
+ * workspace runs early only where the unit has none of its languages (it finds nothing there, but has run).
+ */
+export function earlyChecksOf(plan: UnitPlan, checks: readonly AnyCheck[]): AnyCheck[] {
+  const languages = new Set(plan.files.map((file) => file.language));
+  return checks.filter((check) => check.readsWorkspace === undefined || (check.languages !== undefined && !check.languages.some((language) => languages.has(language))));
+}
+
+/**
  * One unit's analysis where its trees live (this thread or a worker): `extract` parses and collects
  * routes, `analyse` enriches the unit's endpoints and runs the checks, `dispose` frees the trees.
  */
@@ -167,6 +195,8 @@ export class UnitSession {
   private parsedFiles: WorkspaceFile[] = [];
   /** Streaming: the unit's endpoints before the enrichers completed them. */
   private unenriched: Endpoint[] | undefined;
+  /** What the early checks found at enrichment, and which checks they were. */
+  private early: { analysis: UnitAnalysis; ids: ReadonlySet<string> } | undefined;
 
   private readonly budget: FileBudget;
 
@@ -254,15 +284,20 @@ export class UnitSession {
    * limiting. The enrichers work on copies, as they do in a worker: analyses cached per endpoint
    * object (holding syntax nodes) then go with the unit's session, not with the audit's inventory.
    */
-  async enrich(endpoints: Endpoint[], apis: Api[]): Promise<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }> {
+  async enrich(endpoints: Endpoint[], apis: Api[], early?: EarlyChecks): Promise<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }> {
     await this.trees();
-    // Streaming: the checks will need the enrichers' analyses again, from the endpoints as they are now.
-    if (this.streaming) this.unenriched = structuredClone(endpoints);
+    // Streaming without early checks: the checks will need the enrichers' analyses again, from the endpoints as they are now.
+    if (this.streaming && early === undefined) this.unenriched = structuredClone(endpoints);
     const working = structuredClone(endpoints);
     const context = this.context(working, apis);
     const diagnostics = this.runEnrichers(context);
     const enrichments = working.map(enrichmentOf);
     applyEnrichments(endpoints, enrichments);
+    if (early !== undefined) {
+      // No other unit's endpoints: a check that reads them runs early only where it has nothing to read.
+      context.workspaceEndpoints = [];
+      this.early = { analysis: this.analyse(context, { ...early, part: false }), ids: new Set(early.checks.map((check) => check.id)) };
+    }
     // Streaming keeps neither the copies nor the context: what the analyses cached on them points into trees about to be freed.
     this.enriched = this.streaming ? { endpoints, apis, context: undefined } : { endpoints: working, apis, context };
     this.release();
@@ -291,9 +326,27 @@ export class UnitSession {
    * evidence (not for a `part`: one of several calls that share the checks, see `UnitCheckInput`).
    */
   async check(input: UnitCheckInput): Promise<UnitAnalysis> {
+    const early = this.early;
+    if (early !== undefined && input.part !== true) {
+      const late = input.checks.filter((check) => !early.ids.has(check.id));
+      if (late.length === 0) return early.analysis;
+      await this.trees();
+      // The late checks read the enriched endpoints and the trees, not the enrichers' analyses: no enricher runs again.
+      const kept = this.enriched;
+      const context = kept?.context ?? this.context(kept?.endpoints ?? input.endpoints, kept?.apis ?? input.apis);
+      context.workspaceEndpoints = input.workspaceEndpoints;
+      const checks = runChecksRaw(late, context, { experimental: input.experimental, evidenceChecks: input.evidenceChecks });
+      pauseBudget();
+      return { ...early.analysis, checks: mergeRawParts([early.analysis.checks, checks], input.checks.map((check) => check.id)) };
+    }
     await this.trees();
     const context = this.checkContext(input);
     context.workspaceEndpoints = input.workspaceEndpoints;
+    return this.analyse(context, input);
+  }
+
+  /** Runs `input.checks` on `context` and, unless it is a `part`, gathers the unit's evidence, suppressions and secrets. */
+  private analyse(context: CheckContext, input: Pick<UnitCheckInput, 'checks' | 'experimental' | 'evidenceChecks' | 'part'>): UnitAnalysis {
     const checks = runChecksRaw(input.checks, context, { experimental: input.experimental, evidenceChecks: input.evidenceChecks });
     pauseBudget();
     if (input.part === true) return { checks, evidence: undefined, inlineSuppressions: [], secretValues: [] };
@@ -348,6 +401,7 @@ export class UnitSession {
     this.enriched = undefined;
     this.unenriched = undefined;
     this.checked = undefined;
+    this.early = undefined;
   }
 }
 
@@ -380,7 +434,7 @@ export type WorkerRequest =
   | { type: 'extract'; plan: UnitPlan }
   /** Parse a unit another worker extracts, to take part of its checks. */
   | { type: 'prepare'; plan: UnitPlan }
-  | { type: 'enrich'; unit: UnitId; endpoints: Endpoint[]; apis: Api[] }
+  | { type: 'enrich'; unit: UnitId; endpoints: Endpoint[]; apis: Api[]; early?: EarlyCheckIds }
   /** Enrich copies of the endpoints another worker enriches (the answer is that worker's). */
   | { type: 'assist'; unit: UnitId; endpoints: Endpoint[]; apis: Api[] }
   | {

@@ -197,6 +197,8 @@ export default defineCheck({
   // Pairs front-end requests with inventory routes by path: calibrated on two projects so far.
   experimental: true,
   readsWorkspace: unguardedRoute,
+  // Front-end code: JavaScript and TypeScript sources only.
+  languages: ['javascript', 'typescript', 'tsx'],
   rationale:
     'The front end hides the admin action unless the user has the admin role, but the API route it calls checks no role itself: the role check lives only in code the attacker controls, so any signed-in user can send the same request with curl or the browser console.',
   remediation:
