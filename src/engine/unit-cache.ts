@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,19 +64,23 @@ export function hashOf(...parts: string[]): string {
   return hash.digest('hex');
 }
 
-/** The unit's files by path and content hash: what its extraction read. */
-export async function unitFilesHash(plan: UnitPlan): Promise<string> {
+/**
+ * The unit's files by path and content hash: what its extraction read. Read synchronously: a warm audit
+ * is mostly this, and one promise per file cost 2-3x the time (3,274 files of /tmp/m100: 544 ms with
+ * `fs.promises.readFile`, 205 ms with `readFileSync`, same machine, back to back).
+ */
+export function unitFilesHash(plan: UnitPlan): Promise<string> {
   const hash = createHash('sha256');
   for (const file of plan.files) {
     let bytes: Buffer | string;
     try {
-      bytes = await readFile(file.absolute);
+      bytes = readFileSync(file.absolute);
     } catch (error) {
       bytes = `unreadable ${error instanceof Error && 'code' in error ? String(error.code) : ''}`;
     }
     hash.update(file.path).update('\u0000').update(createHash('sha256').update(bytes).digest('hex')).update('\u0000');
   }
-  return hash.digest('hex');
+  return Promise.resolve(hash.digest('hex'));
 }
 
 /** Where unit results are looked up and kept: the cache folder, a shard's record, a merge's shard results. */
