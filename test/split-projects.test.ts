@@ -12,6 +12,9 @@ const fixtures = [
   'src/collectors/code/nestjs/fixtures/fleet-services',
   'src/collectors/code/spring/fixtures/shop-modules',
   'src/collectors/code/express/fixtures/alias-services',
+  'src/checks/security-headers-missing/fixtures/services-one-hardened',
+  'src/checks/https-not-enforced/fixtures/desktop-shell',
+  'src/checks/rate-limiting-absent/fixtures/django-two-projects',
 ];
 
 async function report(root: string, splitProjects: boolean): Promise<{ endpoints: string[]; findings: string[] }> {

@@ -8,6 +8,7 @@ import type { TransportProvider } from '../collectors/code/plugin.js';
 import { transportProviders, webhookSenderProviders } from '../collectors/code/plugins.js';
 import { at, isInside, isJs, resolveValue } from './code-auth.js';
 import { listensOnLoopback } from './debug-mode.js';
+import { ModuleGraph } from '../collectors/code/js/modules.js';
 import { type CallSite, callsWithin, lineText, enclosingFunction, factsOf, nodesOfType, stringValue, sourceByFile } from './code.js';
 import { staticSegments } from './openapi-security.js';
 import { parentOf } from '../parsing/tree-index.js';
@@ -185,6 +186,68 @@ export function workspaceHas(ctx: CheckContext, family: Family, code: RegExp | u
   return workspaceAnswer(ctx, infra, `infra:${kinds?.join(',') ?? '*'}`, () => infraOf(ctx, kinds).some((file) => configLines(file).some((line) => infra.test(line.text))));
 }
 
+// ─── The code an app's evidence comes from ──────────────────────────────────
+
+const appContexts = new WeakMap<CheckContext, Map<AppEntry, CheckContext>>();
+const jsComponents = new WeakMap<readonly SourceFile[], Map<string, string>>();
+
+const LOADS = /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** Each JS file's connected part of the import graph (imports and re-exports, either direction), by its smallest file. */
+function importComponents(sources: readonly SourceFile[]): Map<string, string> {
+  const cached = jsComponents.get(sources);
+  if (cached) return cached;
+  const graph = ModuleGraph.of(sources);
+  const parent = new Map<string, string>();
+  const find = (file: string): string => {
+    let root = file;
+    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
+    return root;
+  };
+  const join = (a: string, b: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  };
+  for (const module of graph.modules.values()) {
+    parent.set(module.file, parent.get(module.file) ?? module.file);
+    const linked = [
+      ...[...module.imports.values()].map((binding) => binding.file),
+      ...[...module.exports.values()].map((binding) => ('from' in binding ? binding.from : undefined)),
+      ...module.starExports,
+    ];
+    // `require('./x')` and `import('./x')`, which the graph resolves only when a value is followed.
+    for (const match of module.source.text.matchAll(LOADS)) {
+      const specifier = match[1] ?? match[2];
+      if (specifier !== undefined && specifier.startsWith('.')) linked.push(graph.resolveSpecifier(module.file, specifier));
+    }
+    for (const file of linked) if (file !== undefined && graph.modules.has(file)) join(module.file, file);
+  }
+  const out = new Map<string, string>();
+  for (const file of graph.modules.keys()) out.set(file, find(file));
+  jsComponents.set(sources, out);
+  return out;
+}
+
+/**
+ * The context an app's transport evidence is read in: for a JS app, the JS sources its imports connect
+ * it to, so another service's `helmet()` or a web client's list of header names is not taken for its own,
+ * whether the projects of the repository are analysed together or apart (a project's imports stay inside
+ * its unit). Other families read the whole family, as before.
+ */
+export function appContext(ctx: CheckContext, app: AppEntry): CheckContext {
+  if (app.family !== 'js') return ctx;
+  let byApp = appContexts.get(ctx);
+  if (!byApp) appContexts.set(ctx, (byApp = new Map<AppEntry, CheckContext>()));
+  const known = byApp.get(app);
+  if (known) return known;
+  const components = importComponents(ctx.sources);
+  const own = components.get(app.source.file);
+  const scoped = own === undefined ? ctx : { ...ctx, sources: ctx.sources.filter((source) => familyOf(source) !== 'js' || components.get(source.file) === own) };
+  byApp.set(app, scoped);
+  return scoped;
+}
+
 // ─── HTTPS enforcement and security headers ─────────────────────────────────
 
 /** The host a Node server's `.listen(...)` binds: `listen(port, host, cb)`, `listen({ port, host })`; undefined when none is given. */
@@ -242,7 +305,8 @@ function httpsCode(family: Family): RegExp | undefined {
 }
 
 /** Whether HTTPS is forced (redirect or HSTS) by the app's code or by the repository's proxy, ingress or gateway config. */
-export function httpsEnforced(ctx: CheckContext, app: AppEntry): boolean {
+export function httpsEnforced(checkContext: CheckContext, app: AppEntry): boolean {
+  const ctx = appContext(checkContext, app);
   if (providersOfApp(app).some((provider) => provider.https?.enforced?.(ctx, app) === true)) return true;
   return deploymentForcesHttps(ctx) || workspaceHas(ctx, app.family, httpsCode(app.family));
 }
@@ -255,7 +319,8 @@ export function deploymentForcesHttps(ctx: CheckContext): boolean {
 }
 
 /** The header middleware in place for an app, when there is one. */
-export function headerMiddleware(ctx: CheckContext, app: AppEntry): string | undefined {
+export function headerMiddleware(checkContext: CheckContext, app: AppEntry): string | undefined {
+  const ctx = appContext(checkContext, app);
   for (const provider of providersOfApp(app)) {
     const name = provider.headers?.middleware?.(ctx, app);
     if (name) return name;
@@ -302,7 +367,8 @@ function alternativeCode(header: SecurityHeader): RegExp | undefined {
 }
 
 /** Seed 003's response headers that neither the code nor the proxy config sets. */
-export function headersNotSet(ctx: CheckContext, app: AppEntry): SecurityHeader[] {
+export function headersNotSet(checkContext: CheckContext, app: AppEntry): SecurityHeader[] {
+  const ctx = appContext(checkContext, app);
   return SECURITY_HEADERS.filter((header) => {
     const name = new RegExp(`['"\`]${header}['"\`]`, 'i');
     if (workspaceHas(ctx, app.family, name, new RegExp(`(add_header|more_set_headers)\\s+['"]?${header}`, 'i'))) return false;

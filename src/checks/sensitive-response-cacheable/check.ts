@@ -1,5 +1,5 @@
 import { isInside } from '../../analysis/code-auth.js';
-import { appAt, appsOf, describeApp, endpointsOfApp, handlerOf, sourcesOf, workspaceHas, type HandlerInfo } from '../../analysis/code-transport.js';
+import { appAt, appContext, appsOf, describeApp, endpointsOfApp, handlerOf, sourcesOf, workspaceHas, type HandlerInfo } from '../../analysis/code-transport.js';
 import type { Node } from 'web-tree-sitter';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
@@ -60,7 +60,7 @@ export default defineCheck({
         const handler = handlerOf(ctx, endpoint);
         return handler ? [{ endpoint, handler }] : [];
       });
-      if (setGlobally(ctx, handlers.map((entry) => entry.handler), app.family)) continue;
+      if (setGlobally(appContext(ctx, app), handlers.map((entry) => entry.handler), app.family)) continue;
       const exposed = handlers.filter(
         ({ endpoint, handler }) =>
           endpoint.method.toUpperCase() === 'GET' && (endpoint.tier === 'critical' || endpoint.tier === 'high') && endpoint.auth.state !== 'public' && !NO_STORE.test(handler.routeText),

@@ -1,4 +1,4 @@
-import { appAt, appsOf, describeApp, configLines, infraOf, poweredByDefault, poweredByHidden } from '../../analysis/code-transport.js';
+import { appAt, appContext, appsOf, describeApp, configLines, infraOf, poweredByDefault, poweredByHidden } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
 
 const PROXY_HIDES = /^(proxy_hide_header|more_clear_headers)\s+['"]?X-Powered-By/i;
@@ -27,7 +27,7 @@ export default defineCheck({
     for (const app of appsOf(ctx)) {
       // The framework's default (its transport section's `poweredBy`), unless the code or the proxy hides it.
       const value = proxyHides ? undefined : poweredByDefault(app);
-      if (value === undefined || poweredByHidden(ctx, app.family)) continue;
+      if (value === undefined || poweredByHidden(appContext(ctx, app), app.family)) continue;
       report({
         messageId: 'poweredBy',
         data: { app: describeApp(app), value },

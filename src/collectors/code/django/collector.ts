@@ -146,6 +146,17 @@ interface Settings {
   rootUrlconfs: { name: string; module: PyModule }[];
 }
 
+type ProjectSetting = 'permissions' | 'schemaPermissions' | 'authentication' | 'loginRequiredMiddleware';
+const PROJECT_SETTINGS: readonly ProjectSetting[] = ['permissions', 'schemaPermissions', 'authentication', 'loginRequiredMiddleware'];
+
+function sharedFolders(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  let shared = 0;
+  while (shared < left.length - 1 && shared < right.length - 1 && left[shared] === right[shared]) shared++;
+  return shared;
+}
+
 interface Router {
   module: PyModule;
   at: Node;
@@ -204,8 +215,48 @@ class DjangoScan {
       .map(({ name, module }) => this.index.resolveModule(name, module))
       .filter((module): module is PyModule => module !== undefined);
     const roots = declared.length > 0 ? [...new Set(declared)] : urlconfs.filter((module) => !included.has(module.source.file));
-    for (const module of roots) this.urlconf(module, '', []);
+    for (const module of roots) {
+      if (roots.length > 1) this.settingsFor(module);
+      const start = this.out.length;
+      this.urlconf(module, '', []);
+      // The root URLconf is the application: the inventory names it when a repository holds several projects
+      // (services of a monorepo), whether they are analysed together or apart.
+      for (const endpoint of this.out.slice(start)) {
+        endpoint.appFile = module.source.file;
+        endpoint.appFileIfSeveral = true;
+      }
+    }
     return this.out;
+  }
+
+  /** Every value each setting was given, by settings module: a repository may hold several Django projects. */
+  private readonly settingValues: { key: ProjectSetting; file: string; value: Settings[ProjectSetting] }[] = [];
+
+  private setting<K extends ProjectSetting>(module: PyModule, key: K, value: Settings[K]): void {
+    this.settings[key] = value;
+    this.settingValues.push({ key, file: module.source.file, value });
+  }
+
+  /**
+   * With several root URLconfs (several Django projects), each project's routes read the settings nearest
+   * to its root URLconf in the folder tree (the last one read on a tie, as with one project), not the last
+   * project's: the same settings whether the projects are analysed together or apart.
+   */
+  private settingsFor(root: PyModule): void {
+    for (const key of PROJECT_SETTINGS) {
+      let best: Settings[ProjectSetting] | undefined;
+      let bestShared = -1;
+      for (const candidate of this.settingValues) {
+        if (candidate.key !== key) continue;
+        const shared = sharedFolders(candidate.file, root.source.file);
+        if (shared >= bestShared) {
+          best = candidate.value;
+          bestShared = shared;
+        }
+      }
+      if (best === undefined) Reflect.deleteProperty(this.settings, key);
+      else (this.settings as Record<ProjectSetting, Settings[ProjectSetting]>)[key] = best;
+    }
   }
 
   private readSettings(module: PyModule): void {
@@ -217,8 +268,8 @@ class DjangoScan {
         const value = field(pair, 'value');
         if (!value) continue;
         const setting: ListSetting = { module, node: pair, names: elements(value).map((e) => literalString(e) ?? dotted(e) ?? e.text) };
-        if (key === 'DEFAULT_PERMISSION_CLASSES') this.settings.permissions = setting;
-        if (key === 'DEFAULT_AUTHENTICATION_CLASSES') this.settings.authentication = setting;
+        if (key === 'DEFAULT_PERMISSION_CLASSES') this.setting(module, 'permissions', setting);
+        if (key === 'DEFAULT_AUTHENTICATION_CLASSES') this.setting(module, 'authentication', setting);
       }
     }
     const spectacular = module.values.get('SPECTACULAR_SETTINGS');
@@ -226,14 +277,14 @@ class DjangoScan {
       for (const pair of kids(unwrap(spectacular))) {
         const value = pair.type === 'pair' ? field(pair, 'value') : undefined;
         if (value && literalString(field(pair, 'key')) === 'SERVE_PERMISSIONS') {
-          this.settings.schemaPermissions = { module, node: pair, names: elements(value).map((e) => literalString(e) ?? dotted(e) ?? e.text) };
+          this.setting(module, 'schemaPermissions', { module, node: pair, names: elements(value).map((e) => literalString(e) ?? dotted(e) ?? e.text) });
         }
       }
     }
     const middleware = module.values.get('MIDDLEWARE');
     if (middleware) {
       for (const element of elements(middleware)) {
-        if (literalString(element)?.endsWith('.LoginRequiredMiddleware')) this.settings.loginRequiredMiddleware = locate(module, element);
+        if (literalString(element)?.endsWith('.LoginRequiredMiddleware')) this.setting(module, 'loginRequiredMiddleware', locate(module, element));
       }
     }
     const urlconf = literalString(module.values.get('ROOT_URLCONF'));

@@ -23,31 +23,56 @@ interface DrfSettings {
 const SETTINGS = {};
 const STORE = {};
 
-function drfSettings(scope: RateLimitScope): DrfSettings | undefined {
-  return (
-    scope.memo(SETTINGS, (): DrfSettings | null => {
-      let found: DrfSettings | null = null;
-      for (const source of scope.ctx.sources) {
-        if (!isPython(source) || !source.text.includes('REST_FRAMEWORK')) continue;
-        for (const node of nodesOfType(source, 'assignment')) {
-          if (node.childForFieldName('left')?.text !== 'REST_FRAMEWORK') continue;
-          const dict = resolveValue(source, node.childForFieldName('right') ?? undefined);
-          const classes = elementsOf(propertyOf(dict, 'DEFAULT_THROTTLE_CLASSES')).map((element) => stringValue(element) ?? element.text);
-          const rates = new Map<string, string>();
-          const ratesNode = propertyOf(dict, 'DEFAULT_THROTTLE_RATES');
-          for (const pair of ratesNode?.namedChildren ?? []) {
-            if (pair?.type !== 'pair') continue;
-            const key = stringValue(pair.childForFieldName('key'));
-            const value = stringValue(pair.childForFieldName('value'));
-            if (key !== undefined && value !== undefined) rates.set(key, value);
-          }
-          const at = parentOf(propertyOf(dict, 'DEFAULT_THROTTLE_CLASSES')) ?? node;
-          found = { classes, rates, node: at, source };
+/** Every `REST_FRAMEWORK` setting of the workspace (one per Django project of a monorepo). */
+function allDrfSettings(scope: RateLimitScope): DrfSettings[] {
+  return scope.memo(SETTINGS, (): DrfSettings[] => {
+    const found: DrfSettings[] = [];
+    for (const source of scope.ctx.sources) {
+      if (!isPython(source) || !source.text.includes('REST_FRAMEWORK')) continue;
+      for (const node of nodesOfType(source, 'assignment')) {
+        if (node.childForFieldName('left')?.text !== 'REST_FRAMEWORK') continue;
+        const dict = resolveValue(source, node.childForFieldName('right') ?? undefined);
+        const classes = elementsOf(propertyOf(dict, 'DEFAULT_THROTTLE_CLASSES')).map((element) => stringValue(element) ?? element.text);
+        const rates = new Map<string, string>();
+        const ratesNode = propertyOf(dict, 'DEFAULT_THROTTLE_RATES');
+        for (const pair of ratesNode?.namedChildren ?? []) {
+          if (pair?.type !== 'pair') continue;
+          const key = stringValue(pair.childForFieldName('key'));
+          const value = stringValue(pair.childForFieldName('value'));
+          if (key !== undefined && value !== undefined) rates.set(key, value);
         }
+        const at = parentOf(propertyOf(dict, 'DEFAULT_THROTTLE_CLASSES')) ?? node;
+        found.push({ classes, rates, node: at, source });
       }
-      return found;
-    }) ?? undefined
-  );
+    }
+    return found;
+  });
+}
+
+function sharedFolders(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  let shared = 0;
+  while (shared < left.length - 1 && shared < right.length - 1 && left[shared] === right[shared]) shared++;
+  return shared;
+}
+
+/**
+ * The DRF settings that govern a view: the settings module nearest to it in the folder tree (its own
+ * project's, when a repository holds several Django projects), the last one read on a tie, as when one
+ * setting was read for the whole workspace.
+ */
+function drfSettings(scope: RateLimitScope, file: string): DrfSettings | undefined {
+  let best: DrfSettings | undefined;
+  let bestShared = -1;
+  for (const settings of allDrfSettings(scope)) {
+    const shared = sharedFolders(settings.source.file, file);
+    if (shared >= bestShared) {
+      best = settings;
+      bestShared = shared;
+    }
+  }
+  return best;
 }
 
 /** The store Django's throttles and django-ratelimit count in. */
@@ -71,8 +96,8 @@ function drfKey(classes: readonly string[]): LimitKey {
   return 'custom';
 }
 
-function drfLimiter(scope: RateLimitScope, source: SourceFile, node: Node, classes: readonly string[], throttleScope: string | undefined): Limiter {
-  const settings = drfSettings(scope);
+function drfLimiter(scope: RateLimitScope, source: SourceFile, node: Node, classes: readonly string[], throttleScope: string | undefined, view: string): Limiter {
+  const settings = drfSettings(scope, view);
   const rates = settings?.rates ?? new Map<string, string>();
   const relevant = throttleScope !== undefined ? [[throttleScope, rates.get(throttleScope)] as const] : [...rates.entries()];
   const described = relevant.filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
@@ -126,7 +151,7 @@ export const djangoRateLimit: RateLimitProvider = {
     if (site && /(^|\.)throttle_classes$/.test(site.callee)) {
       const classes = elementsOf(site.args[0]).map((element) => element.text);
       if (classes.length === 0) sink.exempt('`@throttle_classes([])`');
-      else sink.add({ limiter: drfLimiter(scope, source, decorator, classes, undefined), level: 'route' });
+      else sink.add({ limiter: drfLimiter(scope, source, decorator, classes, undefined, source.file), level: 'route' });
       return 'stop';
     }
     return undefined;
@@ -146,12 +171,12 @@ export const djangoRateLimit: RateLimitProvider = {
       const classes = elementsOf(own).map((element) => element.text);
       if (classes.length === 0 && own.type !== 'identifier') sink.exempt('`throttle_classes = []`');
       else if (classes.length === 0) sink.flag(`\`throttle_classes = ${own.text}\` could not be resolved`);
-      else sink.add({ limiter: drfLimiter(scope, source, parentOf(own) ?? own, classes, classes.some((c) => /Scoped/.test(c)) ? throttleScope : undefined), level: 'route' });
+      else sink.add({ limiter: drfLimiter(scope, source, parentOf(own) ?? own, classes, classes.some((c) => /Scoped/.test(c)) ? throttleScope : undefined, source.file), level: 'route' });
     } else {
-      const settings = drfSettings(scope);
+      const settings = drfSettings(scope, source.file);
       if (settings && settings.classes.length > 0) {
         const scoped = throttleScope !== undefined && settings.classes.some((c) => /Scoped/.test(c));
-        sink.add({ limiter: drfLimiter(scope, settings.source, settings.node, settings.classes, scoped ? throttleScope : undefined), level: scoped ? 'route' : 'app' });
+        sink.add({ limiter: drfLimiter(scope, settings.source, settings.node, settings.classes, scoped ? throttleScope : undefined, source.file), level: scoped ? 'route' : 'app' });
       }
     }
   },
