@@ -23,6 +23,7 @@ import { UNKNOWN, UNPROTECTED, analyseBody, classifyDecorator, decide, decorator
 import { concatPaths, normaliseAnglePath, regexToPath } from '../python/paths.js';
 import { pythonIndex, type PyIndex, type PyModule } from '../python/project.js';
 import { lookupTable } from '../../../analysis/lookup.js';
+import { sharedFolders } from './folders.js';
 
 const ID = 'django';
 const HTTP = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -148,14 +149,6 @@ interface Settings {
 
 type ProjectSetting = 'permissions' | 'schemaPermissions' | 'authentication' | 'loginRequiredMiddleware';
 const PROJECT_SETTINGS: readonly ProjectSetting[] = ['permissions', 'schemaPermissions', 'authentication', 'loginRequiredMiddleware'];
-
-function sharedFolders(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  let shared = 0;
-  while (shared < left.length - 1 && shared < right.length - 1 && left[shared] === right[shared]) shared++;
-  return shared;
-}
 
 interface Router {
   module: PyModule;

@@ -6,6 +6,7 @@ import type { SourceFile } from '../../../engine/context.js';
 import { parentOf } from '../../../parsing/tree-index.js';
 import type { RateLimitProvider, RateLimitScope } from '../plugin.js';
 import { classAttribute, enclosingClass, pyDecorators } from '../python/rate-limit.js';
+import { sharedFolders } from './folders.js';
 
 /**
  * Django: DRF throttling (`REST_FRAMEWORK` `DEFAULT_THROTTLE_CLASSES` / `DEFAULT_THROTTLE_RATES`, a view's
@@ -47,14 +48,6 @@ function allDrfSettings(scope: RateLimitScope): DrfSettings[] {
     }
     return found;
   });
-}
-
-function sharedFolders(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  let shared = 0;
-  while (shared < left.length - 1 && shared < right.length - 1 && left[shared] === right[shared]) shared++;
-  return shared;
 }
 
 /**
