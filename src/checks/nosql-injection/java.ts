@@ -16,7 +16,7 @@ import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { descendants, field, named, simpleName } from '../../collectors/code/jvm/ast.js';
 import { bare, classAt, localValue } from '../../collectors/code/jvm/trace.js';
 import { javaSinkCandidates, sharedAnalysis, type JavaSinkHit, type JavaTaint } from '../../collectors/code/jvm/taint.js';
-import { mongoQueryProviders } from '../../collectors/code/plugins.js';
+import { mongoQueryProviders, typesByMethod } from '../../collectors/code/plugins.js';
 import type { MongoQueryProvider } from '../../collectors/code/plugin.js';
 
 export interface JavaNoSqlHit extends JavaSinkHit {
@@ -42,10 +42,7 @@ let builderTable: Builders | undefined;
 function builders(): Builders {
   if (builderTable) return builderTable;
   const providers = mongoQueryProviders();
-  const commands = new Map<string, Set<string>>();
-  for (const provider of providers) {
-    for (const [method, types] of Object.entries(provider.commands)) commands.set(method, new Set([...(commands.get(method) ?? []), ...types]));
-  }
+  const commands = typesByMethod(providers.map((provider) => provider.commands));
   const mentions = [...new Set([...providers.flatMap((provider) => provider.mentions), ...DRIVER_MENTIONS])];
   builderTable = {
     documentTypes: new Set(providers.flatMap((provider) => provider.documentTypes)),

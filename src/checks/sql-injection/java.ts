@@ -13,7 +13,7 @@ import type { Location } from '../../model/types.js';
 import { descendants, field, named, type JvmAnnotation, type JvmMethod } from '../../collectors/code/jvm/ast.js';
 import { classAt } from '../../collectors/code/jvm/trace.js';
 import { requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
-import { sqlSinkProviders } from '../../collectors/code/plugins.js';
+import { sqlSinkProviders, typesByMethod } from '../../collectors/code/plugins.js';
 
 export interface JavaSqlHit {
   source?: SourceFile;
@@ -42,14 +42,7 @@ let sinkTable: { sinks: Map<string, RegExp>; mentions: RegExp } | undefined;
 function sinks(): { sinks: Map<string, RegExp>; mentions: RegExp } {
   if (sinkTable) return sinkTable;
   const providers = sqlSinkProviders();
-  const byMethod = new Map<string, Set<string>>();
-  for (const methods of [...providers.map((provider) => provider.methods), JDBC]) {
-    for (const [method, types] of Object.entries(methods)) {
-      const known = byMethod.get(method) ?? new Set<string>();
-      for (const type of types) known.add(type);
-      byMethod.set(method, known);
-    }
-  }
+  const byMethod = typesByMethod([...providers.map((provider) => provider.methods), JDBC]);
   const mentions = [...new Set([...providers.flatMap((provider) => provider.mentions), ...JDBC_MENTIONS])];
   sinkTable = { sinks: new Map([...byMethod].map(([method, types]) => [method, new RegExp(`^(${[...types].join('|')})$`)])), mentions: new RegExp(`\\b(${mentions.join('|')})\\b`) };
   return sinkTable;

@@ -11,7 +11,7 @@ import { descendants } from '../../collectors/code/jvm/ast.js';
 import { asCall } from '../../collectors/code/jvm/calls.js';
 import { kotlinBare, kotlinFunctions, kotlinTaint, kotlinTypeOf } from '../../collectors/code/jvm/kotlin.js';
 import { sharedAnalysis } from '../../collectors/code/jvm/taint.js';
-import { sqlSinkProviders } from '../../collectors/code/plugins.js';
+import { sqlSinkProviders, typesByMethod } from '../../collectors/code/plugins.js';
 
 export interface KotlinSqlHit {
   source: SourceFile;
@@ -42,14 +42,7 @@ let sinkTable: KotlinSinks | undefined;
 function sinks(): KotlinSinks {
   if (sinkTable) return sinkTable;
   const providers = sqlSinkProviders();
-  const typed = new Map<string, Set<string>>();
-  for (const provider of providers) {
-    for (const [method, types] of Object.entries(provider.methods)) {
-      const known = typed.get(method) ?? new Set<string>();
-      for (const type of types) known.add(type);
-      typed.set(method, known);
-    }
-  }
+  const typed = typesByMethod(providers.map((provider) => provider.methods));
   const factories = new Set([...providers.flatMap((provider) => provider.factories ?? []), 'prepareStatement', 'prepareCall']);
   const mentions = [...new Set([...providers.flatMap((provider) => [...provider.mentions, ...(provider.factories ?? [])]), ...JDBC_MENTIONS])];
   const written = [...new Set([...typed.keys(), ...factories, ...JDBC_WRITTEN])];

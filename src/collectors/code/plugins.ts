@@ -710,6 +710,22 @@ export function sqlSinkProviders(): readonly SqlSinkProvider[] {
   return sqlSinkList;
 }
 
+/**
+ * Receiver types by method, joined over several providers' tables (`sqlSinks.methods`,
+ * `mongoQueries.commands`, a check's own): a method named by several keeps every type, in order.
+ */
+export function typesByMethod(tables: Iterable<Readonly<Record<string, readonly string[]>>>): Map<string, Set<string>> {
+  const byMethod = new Map<string, Set<string>>();
+  for (const table of tables) {
+    for (const [method, types] of Object.entries(table)) {
+      const known = byMethod.get(method) ?? new Set<string>();
+      for (const type of types) known.add(type);
+      byMethod.set(method, known);
+    }
+  }
+  return byMethod;
+}
+
 let mongoQueryList: MongoQueryProvider[] | undefined;
 
 /** Every distinct MongoDB query-builder provider, in registry order. */
