@@ -416,9 +416,9 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
       });
       // Nothing after the checks reads a syntax tree.
       await handle.dispose();
-      return result;
+      return { ...result, roots: handle.plan.roots };
     })) {
-      runs.push(analysed.checks);
+      runs.push(analysed.roots === undefined ? analysed.checks : { ...analysed.checks, roots: analysed.roots });
       if (analysed.evidence) evidence.push(analysed.evidence);
       inlineSuppressions.push(...analysed.inlineSuppressions);
       secretValues.push(...analysed.secretValues);

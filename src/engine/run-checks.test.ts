@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import defineCheck, { type AnyCheck } from '../checks/define-check.js';
 import type { CheckContext } from './context.js';
 import { maskSecrets } from './mask.js';
-import { formatMessage, mergeRawParts, runChecks, runChecksRaw, settledSeverity } from './run-checks.js';
+import { finishChecks, formatMessage, mergeRawParts, runChecks, runChecksRaw, settledSeverity } from './run-checks.js';
 
 function context(overrides: Partial<CheckContext> = {}): CheckContext {
   return {
@@ -293,5 +293,24 @@ describe('mergeRawParts', () => {
     expect(whole.diagnostics.map((diagnostic) => diagnostic.source)).toEqual(['check:crashes', 'check:also-crashes']);
     expect(whole.silent?.findings.map((finding) => finding.checkId)).toEqual(['quiet']);
     expect(mergeRawParts([runChecksRaw([first], withEndpoint)], ['first'])).toEqual(runChecksRaw([first], withEndpoint));
+  });
+
+  it("keeps the copy of a shared file's finding reported by the project that holds the file, whatever the units' order", () => {
+    // Every project's unit reads the shared schema; only the backend's code says how it is used.
+    const schema = check('schema-store', (ctx, report) => {
+      const used = ctx.sources.length > 0;
+      report({ messageId: 'found', data: { what: used ? 'looked up in guards/token.ts' : 'declared' }, location: { file: 'packages/backend/prisma/schema.prisma', line: 4 }, key: 'ApiKey' });
+    });
+    const backendCtx = context({ ...withEndpoint, sources: [{ file: 'packages/backend/src/guards/token.ts' } as never] });
+    const web = { ...runChecksRaw([schema], withEndpoint), roots: ['packages/web'] };
+    const root = { ...runChecksRaw([schema], withEndpoint), roots: [''] };
+    const backend = { ...runChecksRaw([schema], backendCtx), roots: ['packages/backend'] };
+    for (const order of [[web, root, backend], [backend, web, root], [root, backend, web]]) {
+      const { findings } = finishChecks(order, [schema]);
+      expect(findings.map((finding) => finding.message)).toEqual(['Found `looked up in guards/token.ts`.']);
+    }
+    // Whole families (no roots) keep the first copy.
+    const [first] = finishChecks([runChecksRaw([schema], withEndpoint), runChecksRaw([schema], backendCtx)], [schema]).findings;
+    expect(first?.message).toBe('Found `declared`.');
   });
 });

@@ -90,6 +90,8 @@ export interface RawCheckRun {
   experimentalOff: string[];
   /** The silent run of `evidenceChecks` (experimental off), itself raw. */
   silent?: RawCheckRun;
+  /** The project folders of the unit that ran (split projects), to pick the copy of a finding several units report. */
+  roots?: readonly string[];
 }
 
 /**
@@ -213,6 +215,7 @@ export function finishChecks(runs: readonly RawCheckRun[], checks: readonly AnyC
   const findings: Finding[] = [];
   const rootCauses = new Map<Finding, string>();
   const diagnostics: Diagnostic[] = [];
+  const chosen = ownerCopies(runs);
   const seen = new Set<string>();
   const diagnosticKeys = new Set<string>();
   for (const run of runs) {
@@ -220,9 +223,11 @@ export function finishChecks(runs: readonly RawCheckRun[], checks: readonly AnyC
     run.findings.forEach((finding, index) => {
       if (seen.has(finding.fingerprint)) return;
       seen.add(finding.fingerprint);
-      findings.push(finding);
-      const cause = causes.get(index);
-      if (cause !== undefined) rootCauses.set(finding, cause);
+      const owner = chosen.get(finding.fingerprint);
+      const copy = owner?.finding ?? finding;
+      findings.push(copy);
+      const cause = owner ? owner.cause : causes.get(index);
+      if (cause !== undefined) rootCauses.set(copy, cause);
     });
     for (const diagnostic of run.diagnostics) {
       // A check that crashes in two units is one diagnostic.
@@ -245,6 +250,30 @@ export function finishChecks(runs: readonly RawCheckRun[], checks: readonly AnyC
     silent.ran = finished.ran;
   }
   return { findings: grouped, diagnostics, ran, experimentalOff, silent };
+}
+
+/**
+ * A finding several units report (a workspace file every project reads, such as a schema or a proxy
+ * configuration) is described by the unit of the project that holds its file: that unit has the code
+ * around it, and the copy kept must not depend on how the workspace was cut into units. Fingerprints
+ * without such an owner keep their first copy.
+ */
+function ownerCopies(runs: readonly RawCheckRun[]): Map<string, { finding: Finding; cause: string | undefined }> {
+  const chosen = new Map<string, { finding: Finding; cause: string | undefined; depth: number }>();
+  if (runs.filter((run) => run.roots !== undefined).length < 2) return chosen;
+  for (const run of runs) {
+    const roots = run.roots;
+    if (roots === undefined) continue;
+    const causes = new Map(run.rootCauses);
+    run.findings.forEach((finding, index) => {
+      const file = finding.location.file;
+      const depth = Math.max(-1, ...roots.filter((root) => root === '' || file.startsWith(`${root}/`)).map((root) => (root === '' ? 0 : root.length + 1)));
+      if (depth < 0) return;
+      const best = chosen.get(finding.fingerprint);
+      if (!best || depth > best.depth) chosen.set(finding.fingerprint, { finding, cause: causes.get(index), depth });
+    });
+  }
+  return chosen;
 }
 
 function relatedOf(finding: Finding, primary: Finding): RelatedLocation {

@@ -48,6 +48,8 @@ export interface UnitPlan {
   id: UnitId;
   /** The unit's source files, in discovery order. */
   files: WorkspaceFile[];
+  /** A split project's manifest folders ('' for the repository root); absent for a whole family. */
+  roots?: string[];
 }
 
 /**
@@ -83,7 +85,7 @@ export async function splitUnits(plans: readonly UnitPlan[], files: readonly Wor
       out.push(plan);
       continue;
     }
-    for (const group of groups) out.push({ id: `${plan.id}:${group.roots[0] === '' ? '.' : (group.roots[0] ?? '.')}`, files: group.files });
+    for (const group of groups) out.push({ id: `${plan.id}:${group.roots[0] === '' ? '.' : (group.roots[0] ?? '.')}`, files: group.files, roots: group.roots });
   }
   return out;
 }
