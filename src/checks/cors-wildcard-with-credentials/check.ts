@@ -4,8 +4,7 @@ import { at } from '../../analysis/code-auth.js';
 import defineCheck from '../define-check.js';
 import { csharpCorsPolicies } from './csharp.js';
 import { goPolicies } from './go.js';
-import { jvmCorsPolicies } from './jvm.js';
-import { corsSettingsProviders } from '../../collectors/code/plugins.js';
+import { corsSettingsProviders, jvmCorsProviders } from '../../collectors/code/plugins.js';
 
 export default defineCheck({
   id: 'cors-wildcard-with-credentials',
@@ -35,8 +34,10 @@ export default defineCheck({
       if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
       for (const policy of goPolicies(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
     }
-    for (const source of ctx.sources) {
-      for (const policy of jvmCorsPolicies(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
+    for (const provider of jvmCorsProviders()) {
+      for (const source of ctx.sources) {
+        for (const policy of provider.wildcardWithCredentials(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
+      }
     }
     for (const source of ctx.sources) {
       for (const policy of csharpCorsPolicies(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node, policy.snippet) });

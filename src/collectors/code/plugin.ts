@@ -63,6 +63,8 @@ import type { JvmProgram } from './jvm/values.js';
  *   for the Java and Kotlin readings of mass-assignment-request-body and excessive-data-exposure.
  * - `jvmHttp`: a JVM framework's outbound HTTP clients and the calls that take the URL (Spring's `RestTemplate` and
  *   `WebClient`, the Ktor client), for ssrf-user-controlled-url's Java and Kotlin readings.
+ * - `jvmCors`: the CORS configurations a JVM framework's code declares that allow every origin together with
+ *   credentials (Spring's `@CrossOrigin`, `CorsRegistry`, `CorsConfiguration`), for cors-wildcard-with-credentials.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -101,6 +103,7 @@ export interface FrameworkPlugin {
   mongoQueries?: MongoQueryProvider;
   pathSinks?: PathSinkProvider;
   jvmHttp?: JvmHttpClientProvider;
+  jvmCors?: JvmCorsProvider;
   csharpSql?: CsharpSqlProvider;
   jvmEntities?: JvmEntityProvider;
   jvmRequest?: JvmRequestProvider;
@@ -545,6 +548,21 @@ export interface SettingsCorsPolicy {
  */
 export interface CorsSettingsProvider {
   wildcardWithCredentials(source: SourceFile): SettingsCorsPolicy[];
+}
+
+/** A CORS configuration in a JVM framework's code: where it is reported and how the finding quotes it. */
+export interface JvmCorsPolicy {
+  node: Node;
+  label: string;
+}
+
+/**
+ * The CORS configurations a JVM framework's Java or Kotlin code declares (Spring's `@CrossOrigin`, `CorsRegistry`
+ * chains, `CorsConfiguration` setters and Kotlin properties), for cors-wildcard-with-credentials: those that allow
+ * every origin together with credentials.
+ */
+export interface JvmCorsProvider {
+  wildcardWithCredentials(source: SourceFile): JvmCorsPolicy[];
 }
 
 /**

@@ -136,6 +136,8 @@ import { springErrorDetails } from './spring/error-details.js';
 import { ktorErrorDetails } from './ktor/error-details.js';
 import { springHttpClients } from './spring/http-clients.js';
 import { ktorHttpClient } from './ktor/http-client.js';
+import { springCors } from './spring/cors.js';
+import type { JvmCorsProvider } from './plugin.js';
 import type { JvmHttpClientProvider } from './plugin.js';
 import type { CsharpSqlProvider } from './plugin.js';
 import { efCoreSql } from './csharp/ef-core.js';
@@ -418,6 +420,11 @@ const jvmHttpClients: Record<string, JvmHttpClientProvider> = {
   spring: springHttpClients,
 };
 
+/** JVM frameworks whose code declares CORS configurations. */
+const jvmCorsSections: Record<string, JvmCorsProvider> = {
+  spring: springCors,
+};
+
 /** Frameworks whose settings put exception details in every error response, or whose JVM code declares exception handlers. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
   ktor: ktorErrorDetails,
@@ -477,6 +484,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const mongoQueries = mongoQueriesByFramework[entry.id];
     const pathSinks = pathSinksByFramework[entry.id];
     const jvmHttp = jvmHttpClients[entry.id];
+    const jvmCors = jvmCorsSections[entry.id];
     const jvmEntities = jvmEntitiesByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
@@ -511,6 +519,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(mongoQueries ? { mongoQueries } : {}),
       ...(pathSinks ? { pathSinks } : {}),
       ...(jvmHttp ? { jvmHttp } : {}),
+      ...(jvmCors ? { jvmCors } : {}),
       ...(jvmEntities ? { jvmEntities } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
@@ -748,6 +757,14 @@ let jvmHttpList: JvmHttpClientProvider[] | undefined;
 export function jvmHttpClientProviders(): readonly JvmHttpClientProvider[] {
   jvmHttpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmHttp ? [plugin.jvmHttp] : [])))];
   return jvmHttpList;
+}
+
+let jvmCorsList: JvmCorsProvider[] | undefined;
+
+/** Every distinct JVM CORS provider, in registry order. */
+export function jvmCorsProviders(): readonly JvmCorsProvider[] {
+  jvmCorsList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmCors ? [plugin.jvmCors] : [])))];
+  return jvmCorsList;
 }
 
 let jvmEntityList: string[] | undefined;

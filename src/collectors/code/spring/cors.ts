@@ -6,15 +6,11 @@
  * (Kotlin `allowCredentials = true`). Spring echoes the caller's origin for a `*` pattern.
  */
 import type { Node } from 'web-tree-sitter';
-import type { SourceFile } from '../../engine/context.js';
-import { descendants, isJvm, jvmFile, named, type JvmAnnotation } from '../../collectors/code/jvm/ast.js';
-import { asCall, chainOf, type JvmCall } from '../../collectors/code/jvm/calls.js';
-import { JvmProgram, type Scope } from '../../collectors/code/jvm/values.js';
-
-export interface JvmCorsPolicy {
-  node: Node;
-  label: string;
-}
+import type { SourceFile } from '../../../engine/context.js';
+import { descendants, isJvm, jvmFile, named, type JvmAnnotation } from '../jvm/ast.js';
+import { asCall, chainOf, type JvmCall } from '../jvm/calls.js';
+import { JvmProgram, type Scope } from '../jvm/values.js';
+import type { JvmCorsPolicy, JvmCorsProvider } from '../plugin.js';
 
 const ORIGIN_CALLS = new Set(['allowedOriginPatterns', 'allowedOrigins', 'addAllowedOriginPattern', 'addAllowedOrigin', 'setAllowedOriginPatterns', 'setAllowedOrigins']);
 const ORIGIN_PROPERTIES = new Set(['allowedOriginPatterns', 'allowedOrigins']);
@@ -56,7 +52,7 @@ function unitOf(node: Node): Node | undefined {
   return undefined;
 }
 
-export function jvmCorsPolicies(source: SourceFile): JvmCorsPolicy[] {
+function wildcardWithCredentials(source: SourceFile): JvmCorsPolicy[] {
   if (!isJvm(source) || !/Cors|CrossOrigin/.test(source.text)) return [];
   const file = jvmFile(source);
   const program = new JvmProgram([file]);
@@ -114,3 +110,5 @@ export function jvmCorsPolicies(source: SourceFile): JvmCorsPolicy[] {
   }
   return out;
 }
+
+export const springCors: JvmCorsProvider = { wildcardWithCredentials };
