@@ -14,7 +14,7 @@ import { annotation, descendants, field, hasAnnotation, named, type JvmClass, ty
 import { type JavaTaint, isHandler, requestTable, sharedAnalysis } from '../../collectors/code/jvm/taint.js';
 import { type JvmTracer, fieldOf } from '../../collectors/code/jvm/trace.js';
 import { firstHandlerIn } from '../../analysis/endpoints.js';
-import { jvmEntityAnnotations } from '../../collectors/code/plugins.js';
+import { jvmEntityAnnotations, jvmRolesProviders } from '../../collectors/code/plugins.js';
 
 export interface JavaMassAssignment {
   source: SourceFile;
@@ -57,13 +57,20 @@ function privilegedFields(cls: JvmClass, tracer: JvmTracer): string[] {
   return out;
 }
 
-/** `@PreAuthorize("hasRole('ADMIN')")`, `@PreAuthorize("@ss.hasPermi('user:add')")`, `@Secured`, `@RolesAllowed` on the handler or its class. */
+let roleRules: { annotations: string[]; expressions: { annotation: string; authenticatedOnly: RegExp }[] } | undefined;
+
+/** The frameworks' role annotations (`jvmRoles`: `@PreAuthorize("hasRole('ADMIN')")`, `@PreAuthorize("@ss.hasPermi('user:add')")`, `@Secured`, `@RolesAllowed`) on the handler or its class. */
 export function roleGated(method: JvmMethod): boolean {
+  roleRules ??= {
+    annotations: jvmRolesProviders().flatMap((provider) => provider.annotations),
+    expressions: jvmRolesProviders().flatMap((provider) => (provider.expressions ?? []).map((item) => ({ annotation: item.annotation, authenticatedOnly: new RegExp(item.authenticatedOnly) }))),
+  };
   for (const list of [method.annotations, method.owner?.annotations ?? []]) {
-    if (hasAnnotation(list, 'Secured', 'RolesAllowed')) return true;
-    const pre = annotation(list, 'PreAuthorize');
-    const text = pre?.args.get('value')?.[0]?.text.replace(/^"|"$/g, '').trim();
-    if (text && !/^(isAuthenticated|isFullyAuthenticated|permitAll|isRememberMe)\(\)$/.test(text)) return true;
+    if (hasAnnotation(list, ...roleRules.annotations)) return true;
+    for (const { annotation: name, authenticatedOnly } of roleRules.expressions) {
+      const text = annotation(list, name)?.args.get('value')?.[0]?.text.replace(/^"|"$/g, '').trim();
+      if (text && !authenticatedOnly.test(text)) return true;
+    }
   }
   return false;
 }

@@ -63,6 +63,8 @@ import type { JvmProgram } from './jvm/values.js';
  *   for the Java and Kotlin readings of mass-assignment-request-body and excessive-data-exposure.
  * - `jvmHttp`: a JVM framework's outbound HTTP clients and the calls that take the URL (Spring's `RestTemplate` and
  *   `WebClient`, the Ktor client), for ssrf-user-controlled-url's Java and Kotlin readings.
+ * - `jvmRoles`: the annotations that restrict a JVM handler to a role or an authority (Spring Security's `@PreAuthorize`
+ *   and `@Secured`, JSR-250's `@RolesAllowed`), for mass-assignment-request-body's Java and Kotlin readings.
  * - `jvmCors`: the CORS configurations a JVM framework's code declares that allow every origin together with
  *   credentials (Spring's `@CrossOrigin`, `CorsRegistry`, `CorsConfiguration`), for cors-wildcard-with-credentials.
  *
@@ -104,6 +106,7 @@ export interface FrameworkPlugin {
   pathSinks?: PathSinkProvider;
   jvmHttp?: JvmHttpClientProvider;
   jvmCors?: JvmCorsProvider;
+  jvmRoles?: JvmRolesProvider;
   csharpSql?: CsharpSqlProvider;
   jvmEntities?: JvmEntityProvider;
   jvmRequest?: JvmRequestProvider;
@@ -892,6 +895,22 @@ export interface MongoQueryProvider {
 export interface JvmEntityProvider {
   /** Annotation names, simple. */
   annotations: readonly string[];
+}
+
+/**
+ * The annotations that restrict a JVM handler (or every handler of its class) to callers holding a role, an authority
+ * or a permission (Spring Security's `@Secured` and `@PreAuthorize`, JSR-250's `@RolesAllowed`), for the Java and
+ * Kotlin readings of mass-assignment-request-body: an administrator setting roles is the point of such a handler.
+ */
+export interface JvmRolesProvider {
+  /** Annotations that restrict access whatever their attributes (`@Secured`), simple names. */
+  annotations: readonly string[];
+  /**
+   * Annotations whose expression (their `value`) decides access (`@PreAuthorize("hasRole('ADMIN')")`), with the
+   * expressions that ask for authentication only (`isAuthenticated()`), as a regular-expression source matched against
+   * the expression's text: any other expression restricts access.
+   */
+  expressions?: readonly { annotation: string; authenticatedOnly: string }[];
 }
 
 /**

@@ -138,6 +138,9 @@ import { springHttpClients } from './spring/http-clients.js';
 import { ktorHttpClient } from './ktor/http-client.js';
 import { springCors } from './spring/cors.js';
 import type { JvmCorsProvider } from './plugin.js';
+import { springRoles } from './spring/roles.js';
+import { jsr250Roles } from './jvm/roles.js';
+import type { JvmRolesProvider } from './plugin.js';
 import type { JvmHttpClientProvider } from './plugin.js';
 import type { CsharpSqlProvider } from './plugin.js';
 import { efCoreSql } from './csharp/ef-core.js';
@@ -186,6 +189,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'jvm-exposed', objectAccess: { languages: ['kotlin'], kotlinLoads: exposedLoads } },
   { id: 'jvm-jpa', sqlSinks: jpaSql, jvmEntities: jpaEntities },
   { id: 'jvm-mybatis', jvmEntities: mybatisPlusEntities },
+  { id: 'jvm-jsr250', jvmRoles: jsr250Roles },
   { id: 'csharp-efcore', csharpSql: efCoreSql },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
@@ -425,6 +429,11 @@ const jvmCorsSections: Record<string, JvmCorsProvider> = {
   spring: springCors,
 };
 
+/** JVM frameworks whose annotations restrict a handler to a role or an authority. */
+const jvmRolesSections: Record<string, JvmRolesProvider> = {
+  spring: springRoles,
+};
+
 /** Frameworks whose settings put exception details in every error response, or whose JVM code declares exception handlers. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
   ktor: ktorErrorDetails,
@@ -485,6 +494,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const pathSinks = pathSinksByFramework[entry.id];
     const jvmHttp = jvmHttpClients[entry.id];
     const jvmCors = jvmCorsSections[entry.id];
+    const jvmRoles = jvmRolesSections[entry.id];
     const jvmEntities = jvmEntitiesByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
@@ -520,6 +530,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(pathSinks ? { pathSinks } : {}),
       ...(jvmHttp ? { jvmHttp } : {}),
       ...(jvmCors ? { jvmCors } : {}),
+      ...(jvmRoles ? { jvmRoles } : {}),
       ...(jvmEntities ? { jvmEntities } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
@@ -765,6 +776,14 @@ let jvmCorsList: JvmCorsProvider[] | undefined;
 export function jvmCorsProviders(): readonly JvmCorsProvider[] {
   jvmCorsList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmCors ? [plugin.jvmCors] : [])))];
   return jvmCorsList;
+}
+
+let jvmRolesList: JvmRolesProvider[] | undefined;
+
+/** Every distinct JVM role-annotation provider, in registry order (library families first). */
+export function jvmRolesProviders(): readonly JvmRolesProvider[] {
+  jvmRolesList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmRoles ? [plugin.jvmRoles] : [])))];
+  return jvmRolesList;
 }
 
 let jvmEntityList: string[] | undefined;
