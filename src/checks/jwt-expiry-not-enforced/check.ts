@@ -6,7 +6,7 @@ import { literalValue, propertyOf } from '../../analysis/code.js';
 import { goExpiryOff } from './go.js';
 import { goSite } from '../../analysis/go-taint.js';
 import defineCheck from '../define-check.js';
-import { csharpLifetimeOff } from './csharp.js';
+import { tokenValidationProviders } from '../../collectors/code/plugins.js';
 import { jvmExpiryOff } from './jvm.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 
@@ -40,8 +40,11 @@ export default defineCheck({
     if (lcobucci.signatureChecked && !lcobucci.expiryChecked) {
       for (const { source, call } of lcobucci.validations) report({ messageId: 'lcobucci', data: { call: `->${call.name}()` }, ...at(ctx, source, call.node, lineSnippet(source, call.node)) });
     }
-    for (const source of ctx.sources) {
-      for (const hit of csharpLifetimeOff(source)) report({ messageId: hit.property, data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+    for (const provider of tokenValidationProviders()) {
+      if (!provider.lifetimeOff) continue;
+      for (const source of ctx.sources) {
+        for (const hit of provider.lifetimeOff(source)) report({ messageId: hit.accepts === 'expired' ? 'ValidateLifetime' : 'RequireExpirationTime', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+      }
     }
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {

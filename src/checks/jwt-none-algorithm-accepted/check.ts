@@ -1,8 +1,8 @@
 import { algorithmList, at, jwtCalls, objectOf, option } from '../../analysis/code-auth.js';
 import { propertyOf, stringValue } from '../../analysis/code.js';
 import defineCheck from '../define-check.js';
+import { tokenValidationProviders } from '../../collectors/code/plugins.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
-import { csharpUnsignedAccepted } from './csharp.js';
 import { goNoneAlgorithms } from './go.js';
 import { javaNoneAlgorithms } from './java.js';
 
@@ -26,8 +26,11 @@ export default defineCheck({
     unsignedAllowed: '`{{setting}}` lets the JWT bearer handler accept tokens without a signature (`alg: none`).',
   },
   run(ctx, report) {
-    for (const source of ctx.sources) {
-      for (const hit of csharpUnsignedAccepted(source)) report({ messageId: 'unsignedAllowed', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+    for (const provider of tokenValidationProviders()) {
+      if (!provider.unsignedAccepted) continue;
+      for (const source of ctx.sources) {
+        for (const hit of provider.unsignedAccepted(source)) report({ messageId: 'unsignedAllowed', data: { setting: hit.setting }, ...at(ctx, source, hit.node) });
+      }
     }
     for (const source of ctx.sources) {
       for (const hit of goNoneAlgorithms(source)) report({ messageId: hit.kind, data: { call: hit.call, algorithms: hit.algorithms }, ...at(ctx, source, hit.node) });

@@ -6,9 +6,9 @@ import { enclosingFunction, factsOf, within } from '../../analysis/code.js';
 import type { SourceFile } from '../../engine/context.js';
 import { goUnverifiedTokens } from './go.js';
 import defineCheck from '../define-check.js';
+import { tokenValidationProviders } from '../../collectors/code/plugins.js';
 import { rubyUnverifiedTokens } from './ruby.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
-import { csharpSignatureSkipped } from './csharp.js';
 import { javaUnverified } from './java.js';
 import { parentOf } from '../../parsing/tree-index.js';
 import { goSite } from '../../analysis/go-taint.js';
@@ -130,8 +130,11 @@ export default defineCheck({
       if (hit.option !== undefined) report({ messageId: 'disabled', data: { call: hit.written, option: hit.option }, ...where });
       else report({ messageId: 'unverified', data: { call: hit.written }, ...where });
     }
-    for (const source of ctx.sources) {
-      for (const hit of csharpSignatureSkipped(source)) report({ messageId: 'signatureValidator', ...at(ctx, source, hit.node) });
+    for (const provider of tokenValidationProviders()) {
+      if (!provider.signatureSkipped) continue;
+      for (const source of ctx.sources) {
+        for (const hit of provider.signatureSkipped(source)) report({ messageId: 'signatureValidator', ...at(ctx, source, hit.node) });
+      }
     }
     for (const hit of javaUnverified(ctx.sources)) {
       report({ messageId: hit.kind, data: { call: hit.call }, ...jvmAt(ctx, hit.source, hit.node) });

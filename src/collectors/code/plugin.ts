@@ -50,7 +50,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `csrf`: the routes that keep a cookie session while the framework's CSRF protection is off for them.
  * - `serializers`: the framework's model serializers that take every field of a request for a write or expose a model's secrets (DRF's).
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly, and the JVM password encoders it ships that hash fast or not at all.
- * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience).
+ * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience, the signature, the lifetime).
  * - `errorDetails`: the framework's settings that put exception details in every error response, and how its JVM code declares exception handlers.
  * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`, `JdbcClient`, R2DBC `DatabaseClient`; JPA and
  *   Hibernate as a library family), for sql-injection's Java and Kotlin readings.
@@ -1021,6 +1021,18 @@ export interface TokenValidationProvider {
   audience?(ctx: CheckContext): FrameworkFinding[];
   /** The token decoders the framework's Java or Kotlin code builds (Spring Security's `NimbusJwtDecoder`). */
   decoders?: JvmTokenDecoders;
+  /** Settings in a source that let the authentication handler accept tokens without a signature (ASP.NET Core's `RequireSignedTokens = false`), for jwt-none-algorithm-accepted. */
+  unsignedAccepted?(source: SourceFile): TokenSettingHit[];
+  /** Settings in a source that replace the signature check with one that accepts any signature (a `SignatureValidator` that only parses the token), for jwt-signature-not-verified. */
+  signatureSkipped?(source: SourceFile): TokenSettingHit[];
+  /** Settings in a source that let the authentication handler accept expired tokens (`ValidateLifetime = false`) or tokens without `exp` (`RequireExpirationTime = false`), for jwt-expiry-not-enforced. */
+  lifetimeOff?(source: SourceFile): (TokenSettingHit & { accepts: 'expired' | 'without-exp' })[];
+}
+
+/** A token validation setting written in code: where it is reported and its text as the finding quotes it (whitespace collapsed). */
+export interface TokenSettingHit {
+  node: Node;
+  setting: string;
 }
 
 /**
