@@ -39,12 +39,19 @@ export function lineAt(text: string, index: number): number {
   return line;
 }
 
-/** Active (uncommented) lines of an nginx / YAML / HCL file, with their 1-based numbers. */
-export function configLines(file: InfraFile): { line: number; text: string }[] {
-  return file.text.split(/\r?\n/).flatMap((raw, index) => {
-    const text = raw.replace(/(^|\s)#.*$/, '').trim();
-    return text ? [{ line: index + 1, text }] : [];
-  });
+const linesOfFile = new WeakMap<InfraFile, readonly { line: number; text: string }[]>();
+
+/** Active (uncommented) lines of an nginx / YAML / HCL file, with their 1-based numbers (read once per file: every app asks). */
+export function configLines(file: InfraFile): readonly { line: number; text: string }[] {
+  let lines = linesOfFile.get(file);
+  if (!lines) {
+    lines = file.text.split(/\r?\n/).flatMap((raw, index) => {
+      const text = raw.replace(/(^|\s)#.*$/, '').trim();
+      return text ? [{ line: index + 1, text }] : [];
+    });
+    linesOfFile.set(file, lines);
+  }
+  return lines;
 }
 
 // ─── Applications ───────────────────────────────────────────────────────────
@@ -161,17 +168,17 @@ function familyEndpointsByApi(endpoints: readonly Endpoint[], family: Family, co
   return grouped;
 }
 
-const textAnswers = new WeakMap<CheckContext, Map<string, unknown>>();
+const textAnswers = new WeakMap<object, Map<string, unknown>>();
 
 /**
  * A question about the whole workspace's text (does some source of a family match a pattern, where
  * does it first match), answered once per context and pattern: apps and headers ask the same ones.
  * Patterns whose `test` keeps state (g and y flags) are not memoised.
  */
-function workspaceAnswer<T>(ctx: CheckContext, pattern: RegExp, key: string, answer: () => T): T {
+function workspaceAnswer<T>(owner: CheckContext | readonly InfraFile[], pattern: RegExp, key: string, answer: () => T): T {
   if (pattern.global || pattern.sticky) return answer();
-  let answers = textAnswers.get(ctx);
-  if (!answers) textAnswers.set(ctx, (answers = new Map<string, unknown>()));
+  let answers = textAnswers.get(owner);
+  if (!answers) textAnswers.set(owner, (answers = new Map<string, unknown>()));
   const full = `${key}\u0000${pattern.flags}\u0000${pattern.source}`;
   if (answers.has(full)) return answers.get(full) as T;
   const value = answer();
@@ -183,7 +190,8 @@ function workspaceAnswer<T>(ctx: CheckContext, pattern: RegExp, key: string, ans
 export function workspaceHas(ctx: CheckContext, family: Family, code: RegExp | undefined, infra?: RegExp, kinds?: readonly InfraKind[]): boolean {
   if (code && workspaceAnswer(ctx, code, `code:${family}`, () => sourcesOf(ctx, family).some((source) => code.test(source.text)))) return true;
   if (!infra) return false;
-  return workspaceAnswer(ctx, infra, `infra:${kinds?.join(',') ?? '*'}`, () => infraOf(ctx, kinds).some((file) => configLines(file).some((line) => infra.test(line.text))));
+  // The infra files are the workspace's, shared by every app's context.
+  return workspaceAnswer(ctx.infra, infra, `infra:${kinds?.join(',') ?? '*'}`, () => infraOf(ctx, kinds).some((file) => configLines(file).some((line) => infra.test(line.text))));
 }
 
 // ─── The code an app's evidence comes from ──────────────────────────────────
@@ -313,10 +321,17 @@ export function httpsEnforced(checkContext: CheckContext, app: AppEntry): boolea
 
 /** Whether the deployment forces HTTPS in front of the apps: serverless (API Gateway, Lambda URLs), or a proxy, ingress or gateway config that redirects or sends HSTS. */
 export function deploymentForcesHttps(ctx: CheckContext): boolean {
-  // API Gateway and Lambda URLs only serve HTTPS.
-  if (infraOf(ctx, ['serverless', 'sam']).length > 0) return true;
-  return infraOf(ctx).some((file) => configLines(file).some((line) => HTTPS_INFRA.test(line.text)));
+  // Each app's context shares the workspace's infra files: answered once for them.
+  let forced = httpsDeployments.get(ctx.infra);
+  if (forced === undefined) {
+    // API Gateway and Lambda URLs only serve HTTPS.
+    forced = infraOf(ctx, ['serverless', 'sam']).length > 0 || infraOf(ctx).some((file) => configLines(file).some((line) => HTTPS_INFRA.test(line.text)));
+    httpsDeployments.set(ctx.infra, forced);
+  }
+  return forced;
 }
+
+const httpsDeployments = new WeakMap<readonly InfraFile[], boolean>();
 
 /** The header middleware in place for an app, when there is one. */
 export function headerMiddleware(checkContext: CheckContext, app: AppEntry): string | undefined {
