@@ -15,6 +15,9 @@ const fixtures = [
   'src/checks/security-headers-missing/fixtures/services-one-hardened',
   'src/checks/https-not-enforced/fixtures/desktop-shell',
   'src/checks/rate-limiting-absent/fixtures/django-two-projects',
+  'src/checks/rate-limiting-absent/fixtures/aspnet-two-minimal-services',
+  'src/checks/rate-limiting-absent/fixtures/aspnet-two-controller-services',
+  'src/checks/rate-limiting-absent/fixtures/ktor-two-services',
 ];
 
 async function report(root: string, splitProjects: boolean): Promise<{ endpoints: string[]; findings: string[] }> {

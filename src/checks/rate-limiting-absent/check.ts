@@ -6,9 +6,30 @@ import type { Api, Endpoint, Location } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 
 const APP_CREATION = /\b(express|fastify|Fastify|FastAPI|Flask|Koa|Hono|Starlette|connexion\.(?:App|FlaskApp|AsyncApp))\s*\(|NestFactory\.create|get_wsgi_application|get_asgi_application|\burlpatterns\s*=/;
+/** Where an ASP.NET Core or Ktor host is built, for an application whose host file declares no route (controllers, EngineMain). */
+const HOST_START = /\bWebApplication\.Create\w*\s*\(|\bCreateDefaultBuilder\s*\(|\bnew\s+(?:Web)?HostBuilder\s*\(|\bembeddedServer\s*\(|\bEngineMain\.main\s*\(/;
 
 function apiOf(ctx: CheckContext, framework: string): Api | undefined {
   return ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
+}
+
+/**
+ * The code API a route the inventory merged into a spec's API is served by: the framework's named application
+ * (`aspnetcore app (src/Catalog.API/Program.cs)`) whose folder holds the route's code, the deepest; else the framework's first.
+ */
+function mergedApiOf(ctx: CheckContext, framework: string, endpoint: Endpoint): Api | undefined {
+  const file = endpoint.sources.find((source) => source.kind === 'code')?.location.file;
+  let best: Api | undefined;
+  let depth = -1;
+  for (const api of ctx.inventory.apis) {
+    if (file === undefined || api.kind !== 'code' || !api.id.startsWith(framework) || api.name !== `${framework} app (${api.location.file})`) continue;
+    const folder = api.location.file.slice(0, api.location.file.lastIndexOf('/') + 1);
+    if (file.startsWith(folder) && folder.length > depth) {
+      best = api;
+      depth = folder.length;
+    }
+  }
+  return best ?? apiOf(ctx, framework);
 }
 
 /** The code API an endpoint belongs to: its application when the inventory names one (`express app (api/app.js)`). */
@@ -86,8 +107,8 @@ export default defineCheck({
     for (const endpoint of ctx.inventory.endpoints) {
       const via = endpoint.sources.find((source) => source.kind === 'code')?.via;
       if (via === undefined) continue;
-      // A route the inventory merged into a spec's API counts with its framework's first app, as before apps were told apart.
-      const api = codeApi(ctx, endpoint) ?? apiOf(ctx, via);
+      // A route the inventory merged into a spec's API counts with its framework's app whose folder holds its code.
+      const api = codeApi(ctx, endpoint) ?? mergedApiOf(ctx, via, endpoint);
       const key = `${via}\u0000${api?.id ?? ''}`;
       const app = byApp.get(key);
       // Appended in place: copying the list per endpoint was quadratic in a framework's routes.
@@ -115,6 +136,10 @@ export default defineCheck({
         const lines = endpoints.flatMap((endpoint) => endpoint.sources.filter((item) => item.kind === 'code' && item.location.file === file).map((item) => item.location.line));
         if (index >= 0) location = { file, line: index + 1 };
         else if (lines.length > 0) location = { file, line: Math.min(...lines) };
+        else {
+          const host = source.text.split('\n').findIndex((line) => HOST_START.test(line));
+          if (host >= 0) location = { file, line: host + 1 };
+        }
       }
       report({
         messageId: 'absent',

@@ -93,14 +93,33 @@ class Collector {
   private depth = 0;
   /** `UseAuthorization()` was met on the application: middleware added after it runs behind the fallback policy. */
   private authorizationInPipeline = false;
+  /** Routes from this index on were found by the sweep of builder-taking methods no resolved code calls. */
+  private sweptFrom = Number.POSITIVE_INFINITY;
+  /** Routes (by index) mapped from a library file's own entry (top-level statements, Configure, Main). */
+  private readonly fromLibrary = new Set<number>();
 
   constructor(
     readonly project: CsProject,
     /** The files of one application (its project directory, plus shared libraries when there is one application). */
     readonly files: readonly CsFile[],
     configRoots: readonly { file: CsFile; node: Node }[],
+    /** The application's host file (Program.cs) and its directory, when the scope is one application. */
+    readonly host?: { file: string; dir: string },
   ) {
     this.config = readConfig(project, configRoots);
+  }
+
+  /**
+   * The host is the application: the inventory names it when the workspace holds several (services of a monorepo),
+   * whether they are analysed together or apart. A controller, a route mapped from a file's own entry, or a route
+   * only the sweep found, outside the host's directory belongs to a library: with several applications in one unit
+   * it is the library scope's, unnamed, so it is unnamed here too (a library may be analysed with one application
+   * or with several).
+   */
+  private name(endpoint: CollectedEndpoint, file: string, reached: boolean): void {
+    if (!this.host || (!reached && !inDirectory(file, this.host.dir))) return;
+    endpoint.appFile = this.host.file;
+    endpoint.appFileIfSeveral = true;
   }
 
   // ---- minimal APIs -------------------------------------------------------------------------------------
@@ -108,6 +127,7 @@ class Collector {
   run(): void {
     const root: Group = { prefix: '', marks: [], limits: [] };
     for (const file of this.files) {
+      const start = this.routes.length;
       const globals = kids(file.source.tree.rootNode).filter((node) => node.type === 'global_statement');
       if (globals.length > 0) this.block(file, globals, new Map(), root);
       for (const cls of file.classes) {
@@ -115,8 +135,10 @@ class Collector {
           if (method.name === 'Configure' || method.name === 'Main') this.method(file, method, new Map(), root);
         }
       }
+      if (this.host && !inDirectory(file.source.file, this.host.dir)) for (let index = start; index < this.routes.length; index += 1) this.fromLibrary.add(index);
     }
     // Builder-taking methods no resolved code calls (registered by reflection, an interface loop …).
+    this.sweptFrom = this.routes.length;
     for (const file of this.files) {
       for (const cls of file.classes) {
         for (const method of cls.methods) {
@@ -839,6 +861,7 @@ class Collector {
             const endpoint = makeEndpoint({ framework: FRAMEWORK, method: route.method, path: normaliseTemplate(joinRoute(this.config.pathBase, route.path)), location: owner === cls ? location : locate(cls.file.source.file, cls.node), auth, handler: location });
             if (authorization) endpoint.authorization = authorization;
             if (rateLimit) endpoint.rateLimit = rateLimit;
+            this.name(endpoint, cls.file.source.file, false);
             out.push(endpoint);
           }
         }
@@ -891,7 +914,7 @@ class Collector {
 
   minimal(): CollectedEndpoint[] {
     const out: CollectedEndpoint[] = [];
-    for (const route of this.routes) {
+    for (const [index, route] of this.routes.entries()) {
       const groups: Group[] = [];
       for (let group: Group | undefined = route.group; group; group = group.parent) groups.unshift(group);
       const detached = groups.find((group) => group.detached)?.detached;
@@ -906,6 +929,7 @@ class Collector {
         if (route.generated) endpoint.sources = endpoint.sources.map((source) => ({ ...source, generated: true as const }));
         if (authorization) endpoint.authorization = authorization;
         if (rateLimit) endpoint.rateLimit = rateLimit;
+        if (!this.fromLibrary.has(index)) this.name(endpoint, route.at.file, index < this.sweptFrom);
         out.push(endpoint);
       }
     }
@@ -945,10 +969,16 @@ function groupLimits(group: Group): LimitMark[] {
 }
 
 const ENTRY = /\bWebApplication\.Create(?:Builder|SlimBuilder|EmptyBuilder)?\s*\(|\bUseStartup\s*<|\bclass\s+Startup\b/;
+/** The file that builds and runs the host (Program.cs), rather than the Startup class it names. */
+const HOST = /\bWebApplication\.Create(?:Builder|SlimBuilder|EmptyBuilder)?\s*\(|\bUseStartup\s*<|\bCreateDefaultBuilder\s*\(|\bnew\s+(?:Web)?HostBuilder\s*\(/;
 
 function directoryOf(file: string): string {
   const index = file.lastIndexOf('/');
   return index < 0 ? '' : file.slice(0, index);
+}
+
+function inDirectory(file: string, dir: string): boolean {
+  return dir === '' || file.startsWith(`${dir}/`);
 }
 
 /**
@@ -956,9 +986,17 @@ function directoryOf(file: string): string {
  * the application; files outside every application directory are shared libraries. An application's
  * configuration is read from its own files and from the library methods it calls (AddDefaultAuthentication-style).
  */
-function applications(project: CsProject): { files: CsFile[]; configRoots: { file: CsFile; node: Node }[] }[] {
-  const dirs = [...new Set(project.files.filter((file) => ENTRY.test(file.source.text)).map((file) => directoryOf(file.source.file)))].sort((a, b) => b.length - a.length);
-  const inDir = (file: CsFile, dir: string): boolean => dir === '' || file.source.file.startsWith(`${dir}/`);
+function applications(project: CsProject): { files: CsFile[]; configRoots: { file: CsFile; node: Node }[]; host?: { file: string; dir: string } }[] {
+  const entries = project.files.filter((file) => ENTRY.test(file.source.text));
+  const dirs = [...new Set(entries.map((file) => directoryOf(file.source.file)))].sort((a, b) => b.length - a.length);
+  // The application's name: the file of its directory that builds the host (Program.cs), else its Startup class's.
+  const hosts = new Map<string, string>();
+  const ranked = entries.map((file) => ({ file: file.source.file, builds: HOST.test(file.source.text) }));
+  for (const { file } of ranked.sort((a, b) => Number(b.builds) - Number(a.builds) || (a.file < b.file ? -1 : 1))) {
+    const dir = directoryOf(file);
+    if (!hosts.has(dir)) hosts.set(dir, file);
+  }
+  const inDir = (file: CsFile, dir: string): boolean => inDirectory(file.source.file, dir);
   // Each file's application directory, found once (a scan of every file per application was quadratic in a unit's apps).
   const byOwner = new Map<string | undefined, CsFile[]>();
   for (const file of project.files) {
@@ -968,7 +1006,11 @@ function applications(project: CsProject): { files: CsFile[]; configRoots: { fil
     else byOwner.set(dir, [file]);
   }
   const libraries = byOwner.get(undefined) ?? [];
-  if (dirs.length <= 1) return [{ files: project.files, configRoots: project.files.map((file) => ({ file, node: file.source.tree.rootNode })) }];
+  const host = (dir: string | undefined): { host?: { file: string; dir: string } } => {
+    const file = dir === undefined ? undefined : hosts.get(dir);
+    return file === undefined || dir === undefined ? {} : { host: { file, dir } };
+  };
+  if (dirs.length <= 1) return [{ files: project.files, configRoots: project.files.map((file) => ({ file, node: file.source.tree.rootNode })), ...host(dirs[0]) }];
   const scopes = dirs.map((dir) => {
     const files = byOwner.get(dir) ?? [];
     const called = new Set<string>();
@@ -980,7 +1022,7 @@ function applications(project: CsProject): { files: CsFile[]; configRoots: { fil
       });
     }
     const libraryMethods = libraries.flatMap((file) => file.classes.flatMap((cls) => cls.methods.filter((method) => called.has(method.name)).map((method) => ({ file, node: method.node }))));
-    return { files, configRoots: [...files.map((file) => ({ file, node: file.source.tree.rootNode })), ...libraryMethods] };
+    return { files, configRoots: [...files.map((file) => ({ file, node: file.source.tree.rootNode })), ...libraryMethods], ...host(dir) };
   });
   if (libraries.length > 0) scopes.push({ files: libraries, configRoots: libraries.map((file) => ({ file, node: file.source.tree.rootNode })) });
   return scopes;
@@ -998,19 +1040,27 @@ export const aspnetcoreCollector: CodeCollector = {
     const endpoints: CollectedEndpoint[] = [];
     const diagnostics: Diagnostic[] = [];
     for (const app of applications(project)) {
-      const collector = new Collector(project, app.files, app.configRoots);
+      const collector = new Collector(project, app.files, app.configRoots, app.host);
       collector.run();
       endpoints.push(...collector.controllers(), ...collector.minimal());
       diagnostics.push(...collector.diagnostics);
     }
-    const seen = new Set<string>();
-    const unique = endpoints.filter((endpoint) => {
+    const kept = new Map<string, number>();
+    const unique: CollectedEndpoint[] = [];
+    for (const endpoint of endpoints) {
       const location = endpoint.sources[0]?.location;
       const key = `${endpoint.method} ${endpoint.path} ${location?.file ?? ''}:${location?.line ?? 0}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+      const at = kept.get(key);
+      const current = at === undefined ? undefined : unique[at];
+      if (at === undefined || current === undefined) {
+        kept.set(key, unique.length);
+        unique.push(endpoint);
+      } else if (endpoint.appFile !== undefined && (current.appFile === undefined || endpoint.appFile < current.appFile)) {
+        // A shared library's route several applications map (`app.MapDefaultEndpoints()`) is listed once, as the
+        // application whose host sorts first maps it: the same whether the applications are analysed together or apart.
+        unique[at] = endpoint;
+      }
+    }
     return { endpoints: sortEndpoints(unique), diagnostics };
   },
 };

@@ -4,6 +4,9 @@
  * extension functions `fun Route.users()` called inside other routes, followed across files.
  * Mechanisms come from the providers `install(Authentication) { jwt("name") { … } }` declares in
  * the route's own service (module), or in a module without routes of its own (shared auth code).
+ * A service (module) is one application: its routes name the file that starts it (`embeddedServer(…)`,
+ * `EngineMain`, else its `Application.module()`), and its `install(RateLimit) { global { … } }` (or a
+ * module's without routes) runs in front of each of its routes, not another service's.
  */
 import type { Node } from 'web-tree-sitter';
 import type { ProjectInfo, SourceFile } from '../../../engine/context.js';
@@ -27,6 +30,8 @@ interface Guard {
 }
 
 interface Walk {
+  /** The file that starts the application whose `routing { }` is being walked. */
+  appFile: string | undefined;
   program: JvmProgram;
   /** The providers of the service whose `routing { }` is being walked (its own module, then modules without routes). */
   providers: Map<string, AuthMechanism>;
@@ -97,6 +102,7 @@ function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, 
         deprecated: false,
         handler: locate(file, call.lambda),
         ...(limits.length > 0 ? { middleware: limits } : {}),
+        ...(walk.appFile === undefined ? {} : { appFile: walk.appFile, appFileIfSeveral: true as const }),
       });
       return;
     }
@@ -120,6 +126,7 @@ function walkCall(call: JvmCall, prefix: string, guards: Guard[], scope: Scope, 
           auth: authOf(guards, walk),
           deprecated: false,
           ...(limits.length > 0 ? { middleware: limits } : {}),
+          ...(walk.appFile === undefined ? {} : { appFile: walk.appFile, appFileIfSeveral: true as const }),
         });
         return;
       }
@@ -193,8 +200,50 @@ function extensionTargets(declared: readonly JvmMethod[], from: JvmFile): JvmMet
  * one repository each install their own providers; a provider name means what its own service installs.
  */
 function moduleOf(file: JvmFile): string {
-  const at = file.source.file.search(/(^|\/)src\//);
-  return at < 0 ? '' : file.source.file.slice(0, at);
+  return ktorModule(file.source.file);
+}
+
+/** The module (Gradle/Maven subproject) of a file path: its path before `src/` (`''` at the root). */
+export function ktorModule(path: string): string {
+  const at = path.search(/(^|\/)src\//);
+  return at < 0 ? '' : path.slice(0, at);
+}
+
+const STARTS = /\bembeddedServer\s*\(|\bEngineMain\b/;
+const MODULE_FUNCTION = /\bfun\s+Application\s*\.\s*module\s*\(/;
+
+/**
+ * Each module's application file: the file that starts the server (`embeddedServer(…)`, `EngineMain.main`),
+ * else the one declaring `Application.module()`, else the first file holding a `routing { }` entry.
+ */
+function applicationFiles(files: readonly JvmFile[], entries: readonly { fn: JvmMethod }[]): Map<string, string> {
+  const rank = (file: JvmFile): number => (STARTS.test(file.source.text) ? 0 : MODULE_FUNCTION.test(file.source.text) ? 1 : 2);
+  const entryFiles = new Set(entries.map((entry) => entry.fn.file));
+  const candidates = files.filter((file) => entryFiles.has(file) || rank(file) < 2).map((file) => ({ file, rank: rank(file) }));
+  candidates.sort((a, b) => a.rank - b.rank || (a.file.source.file < b.file.source.file ? -1 : a.file.source.file > b.file.source.file ? 1 : 0));
+  const out = new Map<string, string>();
+  for (const { file } of candidates) if (!out.has(moduleOf(file))) out.set(moduleOf(file), file.source.file);
+  return out;
+}
+
+/** `install(RateLimit) { global { … } }`: module → where each global limiter is declared (the rate-limit provider reads it). */
+function globalLimiters(files: readonly JvmFile[]): Map<string, Location[]> {
+  const out = new Map<string, Location[]>();
+  for (const file of files) {
+    if (!file.source.text.includes('RateLimit')) continue;
+    for (const node of descendants(file.source.tree.rootNode, CALLS)) {
+      const call = asCall(node);
+      if (call?.name !== 'install' || call.args[0]?.text !== 'RateLimit' || !call.lambda) continue;
+      for (const statement of statementsOf(call.lambda)) {
+        const inner = asCall(statement);
+        if (inner?.name !== 'global' || !inner.lambda) continue;
+        const list = out.get(moduleOf(file)) ?? [];
+        list.push(locate(file, inner.node));
+        out.set(moduleOf(file), list);
+      }
+    }
+  }
+  return out;
 }
 
 /** `install(Authentication) { jwt("auth-jwt") { … } }` / `authentication { basic { … } }`: module → provider name → mechanism. */
@@ -256,7 +305,7 @@ export const ktorCollector: CodeCollector = {
       extensions.set(fn.name, list);
     }
     const byModule = providers(files);
-    const walk: Walk = { program, providers: new Map(), foreign: new Set(), extensions, endpoints: [], diagnostics: [], stack: [] };
+    const walk: Walk = { appFile: undefined, program, providers: new Map(), foreign: new Set(), extensions, endpoints: [], diagnostics: [], stack: [] };
     // Entry points: every `routing { }` / `install(Routing) { }` outside Route extensions.
     const entries: { fn: JvmMethod; lambda: Node }[] = [];
     for (const fn of functions) {
@@ -269,6 +318,10 @@ export const ktorCollector: CodeCollector = {
     }
     const serving = new Set(entries.map((entry) => moduleOf(entry.fn.file)));
     const resolved = new Map<string, ReturnType<typeof providersFor>>();
+    const appFiles = applicationFiles(files, entries);
+    const limiters = globalLimiters(files);
+    // A service's global limiters: its own, and those of modules without routes of their own (shared setup code).
+    const shared = [...limiters].filter(([module]) => !serving.has(module)).flatMap(([, where]) => where);
     for (const { fn, lambda } of entries) {
       const module = moduleOf(fn.file);
       let seen = resolved.get(module);
@@ -278,7 +331,8 @@ export const ktorCollector: CodeCollector = {
       }
       walk.providers = seen.providers;
       walk.foreign = seen.foreign;
-      walkBlock(lambda, '', [], { file: fn.file, cls: fn.owner }, walk, 0);
+      walk.appFile = appFiles.get(module);
+      walkBlock(lambda, '', [], { file: fn.file, cls: fn.owner }, walk, 0, [...shared, ...(limiters.get(module) ?? [])]);
     }
     return { endpoints: walk.endpoints, diagnostics: walk.diagnostics };
   },

@@ -4,7 +4,8 @@
  * (or an unnamed `register { }`) declares a limiter that the routes inside `rateLimit(RateLimitName("login")) { … }`
  * (or `rateLimit { }`) use. Buckets live in the server's memory; `requestKey { call.request.origin.remoteHost }`
  * keys them by client address. A `rateLimit` block naming a limiter apisec cannot find still limits (Ktor refuses to
- * start otherwise): a limiter whose limit is not read.
+ * start otherwise): a limiter whose limit is not read. A global limiter limits the routes of its own application
+ * (service module): the collector lists it first in the route's `middleware`, as it lists the `rateLimit` blocks.
  */
 import type { Node } from 'web-tree-sitter';
 import { type LimitKey, type Limiter, humanWindow, keyFromText, perMinute } from '../../../analysis/rate-limit/model.js';
@@ -110,6 +111,11 @@ export const ktorRateLimit: RateLimitProvider = {
   middleware(scope: RateLimitScope, endpoint: Endpoint, sink) {
     const found = registry(scope);
     for (const where of endpoint.middleware ?? []) {
+      const global = found.global.find((declared) => declared.file.source.file === where.file && declared.node.startPosition.row + 1 === where.line && declared.node.startPosition.column + 1 === where.column);
+      if (global) {
+        sink.add({ limiter: limiterOf(scope, global, 'global'), level: 'app' });
+        continue;
+      }
       const source = scope.source(where.file);
       const node = source ? scope.nodeAt(source, where) : undefined;
       let call: JvmCall | undefined;
@@ -135,6 +141,5 @@ export const ktorRateLimit: RateLimitProvider = {
         });
       }
     }
-    for (const declared of found.global) sink.add({ limiter: limiterOf(scope, declared, 'global'), level: 'app' });
   },
 };
