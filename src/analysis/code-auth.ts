@@ -423,6 +423,11 @@ export interface JwtCall {
   raw(name: string): Node | undefined;
   /** True when the options hide keys (a spread, `**kwargs`, or an unresolved variable). */
   opaque: boolean;
+  /**
+   * The options that hold the key when the library takes it among its options rather than as an argument
+   * (express-jwt's `secret`, passport-jwt's `secretOrKey`, @nestjs/jwt's `secret` or `privateKey`), the first one set wins.
+   */
+  keyOptions?: readonly string[];
 }
 
 const jwtCache = new WeakMap<SourceFile, JwtCall[]>();

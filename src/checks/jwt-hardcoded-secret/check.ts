@@ -15,18 +15,16 @@ const MIN_HMAC_SECRET = 32;
 const PUBLIC_MATERIAL = /^\s*-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----|^ssh-(rsa|ed25519) /;
 const FLASK_JWT_KEYS = new Set(['JWT_SECRET_KEY', 'JWT_PRIVATE_KEY']);
 
+/** The key: among the options for the libraries that take it there (the JWT providers' `keyOptions`), else the key argument (`key=` in Python). */
 function keyOf(source: SourceFile, jwt: JwtCall): Node | undefined {
-  switch (jwt.library) {
-    case 'express-jwt':
-    case '@fastify/jwt':
-      return jwt.raw('secret');
-    case 'passport-jwt':
-      return jwt.raw('secretOrKey');
-    case '@nestjs/jwt':
-      return jwt.raw('secret') ?? jwt.raw('privateKey');
-    default:
-      return jwt.key ?? (isPython(source) ? jwt.call.kwargs.get('key') : undefined);
+  if (jwt.keyOptions) {
+    for (const name of jwt.keyOptions) {
+      const node = jwt.raw(name);
+      if (node) return node;
+    }
+    return undefined;
   }
+  return jwt.key ?? (isPython(source) ? jwt.call.kwargs.get('key') : undefined);
 }
 
 const SETTINGS_MODULE = /(?:^|\/)settings(?:\/[\w-]+)?\.py$|(?:^|\/)settings_\w+\.py$/;

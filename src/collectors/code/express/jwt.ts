@@ -6,7 +6,7 @@ export const expressJwt: JwtProvider = {
   languages: ['javascript', 'typescript', 'tsx'],
   call(source, call) {
     const c = call.callee;
-    if (c === 'express-jwt' || c === 'express-jwt.expressjwt' || c === 'express-jwt.default') return jsJwtCall(source, call, 'express-jwt', 'verify', 0);
+    if (c === 'express-jwt' || c === 'express-jwt.expressjwt' || c === 'express-jwt.default') return { ...jsJwtCall(source, call, 'express-jwt', 'verify', 0), keyOptions: ['secret'] };
     return undefined;
   },
 };

@@ -27,6 +27,9 @@ export function jsJwtCall(source: SourceFile, call: CallSite, library: string, k
   };
 }
 
+/** passport-jwt's `Strategy` takes its key as the `secretOrKey` option. */
+export const PASSPORT_JWT_KEY: readonly string[] = ['secretOrKey'];
+
 /** jsonwebtoken, jose and passport-jwt's `Strategy`: JWT libraries any JS framework mounts. */
 export const jsJwtLibraries: JwtProvider = {
   languages: ['javascript', 'typescript', 'tsx'],
@@ -37,7 +40,7 @@ export const jsJwtLibraries: JwtProvider = {
     if (c === 'jsonwebtoken.sign') return jsJwtCall(source, call, 'jsonwebtoken', 'sign', 2, 1, 0);
     if (c === 'jose.jwtVerify') return jsJwtCall(source, call, 'jose', 'verify', 2, 1, 0);
     if (c === 'jose.decodeJwt') return jsJwtCall(source, call, 'jose', 'decode-unverified', 99, undefined, 0);
-    if (call.isNew && c === 'passport-jwt.Strategy') return jsJwtCall(source, call, 'passport-jwt', 'verify', 0);
+    if (call.isNew && c === 'passport-jwt.Strategy') return { ...jsJwtCall(source, call, 'passport-jwt', 'verify', 0), keyOptions: PASSPORT_JWT_KEY };
     return undefined;
   },
 };

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { factsOf } from '../../../analysis/code.js';
 import type { SourceFile } from '../../../engine/context.js';
 import { parentOf } from '../../../parsing/tree-index.js';
-import { jsJwtCall } from '../js/jwt.js';
+import { jsJwtCall, PASSPORT_JWT_KEY } from '../js/jwt.js';
 import type { JwtProvider } from '../plugin.js';
 
 /** `super(options)` in a class extending `PassportStrategy(Strategy)` with passport-jwt's `Strategy` (@nestjs/passport). */
@@ -14,16 +14,19 @@ function extendsPassportJwt(source: SourceFile, node: Node): boolean {
   return match?.[1] !== undefined && factsOf(source).imports.get(match[1]) === 'passport-jwt.Strategy';
 }
 
+/** `JwtService` and `JwtModule` take the key as the `secret` option, or `privateKey` for an asymmetric one. */
+const NEST_JWT_KEY: readonly string[] = ['secret', 'privateKey'];
+
 /** Nest's passport-jwt strategies, its `JwtService` (an injected `jwtService`) and `JwtModule.register`. */
 export const nestJwt: JwtProvider = {
   languages: ['javascript', 'typescript', 'tsx'],
   call(source, call) {
     const c = call.callee;
-    if (call.written === 'super' && extendsPassportJwt(source, call.node)) return { ...jsJwtCall(source, call, 'passport-jwt', 'verify', 0), name: 'PassportStrategy(Strategy)' };
-    if (/(^|\.)jwt_?service\.(verify|verifyAsync)$/i.test(c)) return jsJwtCall(source, call, '@nestjs/jwt', 'verify', 1, undefined, 0);
-    if (/(^|\.)jwt_?service\.decode$/i.test(c)) return jsJwtCall(source, call, '@nestjs/jwt', 'decode-unverified', 1, undefined, 0);
-    if (/(^|\.)jwt_?service\.(sign|signAsync)$/i.test(c)) return jsJwtCall(source, call, '@nestjs/jwt', 'sign', 1, undefined, 0);
-    if (c === '@nestjs/jwt.JwtModule.register') return jsJwtCall(source, call, '@nestjs/jwt', 'sign', 0);
+    if (call.written === 'super' && extendsPassportJwt(source, call.node)) return { ...jsJwtCall(source, call, 'passport-jwt', 'verify', 0), name: 'PassportStrategy(Strategy)', keyOptions: PASSPORT_JWT_KEY };
+    if (/(^|\.)jwt_?service\.(verify|verifyAsync)$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'verify', 1, undefined, 0), keyOptions: NEST_JWT_KEY };
+    if (/(^|\.)jwt_?service\.decode$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'decode-unverified', 1, undefined, 0), keyOptions: NEST_JWT_KEY };
+    if (/(^|\.)jwt_?service\.(sign|signAsync)$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'sign', 1, undefined, 0), keyOptions: NEST_JWT_KEY };
+    if (c === '@nestjs/jwt.JwtModule.register') return { ...jsJwtCall(source, call, '@nestjs/jwt', 'sign', 0), keyOptions: NEST_JWT_KEY };
     return undefined;
   },
 };
