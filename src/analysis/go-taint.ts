@@ -92,7 +92,7 @@ export interface GoCall {
   written: string;
   args: Node[];
   /** Method name for `x.M(…)`. */
-  method?: string;
+  method?: string | undefined;
   receiver?: Node | undefined;
 }
 
@@ -109,22 +109,100 @@ const EVERYTHING_TAINTED: GoFunctionTaint = {
   tainted: () => ({ origin: '', cleared: 0 }),
 };
 
-function goCall(node: Node, imports: ReadonlyMap<string, string>): GoCall {
+/** A `GoCall` whose arguments are read when first asked: most calls' arguments never are. */
+class Call implements GoCall {
+  private argList: Node[] | undefined;
+  constructor(
+    readonly node: Node,
+    readonly callee: string,
+    readonly written: string,
+    readonly method?: string,
+    readonly receiver?: Node,
+  ) {}
+
+  get args(): Node[] {
+    this.argList ??= callArgs(this.node);
+    return this.argList;
+  }
+}
+
+/** A call with what the passes and the matchers read of it, built once per call node. */
+interface CallInfo {
+  call: GoCall;
+  /** `net/http.Get` for a function of an imported package. */
+  qualified: string | undefined;
+  /** The type of the callee expression (`identifier`, `selector_expression` …). */
+  calleeType: string | undefined;
+  /** The name a project function is called by (`fetch(u)`, `s.fetch(u)`): what a wrapper is looked up by. */
+  name: string | undefined;
+}
+
+/** A function declaration of a file, with its name. */
+interface Declared {
+  node: Node;
+  name: string | undefined;
+}
+
+/** What every Go check's pass shares about one file: read once per tree, not once per check. */
+interface FileFacts {
+  source: SourceFile;
+  imports: ReadonlyMap<string, string>;
+  functions: Declared[];
+  calls: Map<number, CallInfo>;
+  /** By function node id: its calls in document order, its pass nodes, its passes by mode. */
+  callsOf: Map<number, CallInfo[]>;
+  passNodes: Map<number, Node[]>;
+  passes: Map<string, Pass | undefined>;
+}
+
+const factsByTree = new WeakMap<Tree, FileFacts>();
+
+function factsOf(source: SourceFile): FileFacts {
+  let facts = factsByTree.get(source.tree);
+  if (!facts) {
+    const root = source.tree.rootNode;
+    const functions: Declared[] = [];
+    for (const fn of named(root)) {
+      const type = fn.type;
+      if (type === 'function_declaration' || type === 'method_declaration') functions.push({ node: fn, name: field(fn, 'name')?.text });
+    }
+    facts = { source, imports: importsOf(root), functions, calls: new Map(), callsOf: new Map(), passNodes: new Map(), passes: new Map() };
+    factsByTree.set(source.tree, facts);
+  }
+  return facts;
+}
+
+function callInfo(facts: FileFacts, node: Node): CallInfo {
+  const known = facts.calls.get(node.id);
+  if (known) return known;
   const fnNode = field(node, 'function');
+  const calleeType = fnNode?.type;
   const written = fnNode?.text ?? '';
-  const qualified = qualifiedCallee(imports, fnNode);
-  return {
-    node,
-    callee: qualified ?? written,
-    written,
-    args: callArgs(node),
-    ...(fnNode?.type === 'selector_expression' ? { method: field(fnNode, 'field')?.text ?? '', receiver: field(fnNode, 'operand') } : {}),
-  };
+  const selector = calleeType === 'selector_expression' && fnNode !== undefined;
+  const operand = selector ? field(fnNode, 'operand') : undefined;
+  const fieldName = selector ? field(fnNode, 'field')?.text : undefined;
+  // As `qualifiedCallee` answers, from the nodes already read.
+  const path = operand && fieldName && operand.type === 'identifier' ? facts.imports.get(operand.text) : undefined;
+  const qualified = path ? `${path}.${fieldName ?? ''}` : undefined;
+  const call = new Call(node, qualified ?? written, written, selector ? (fieldName ?? '') : undefined, operand);
+  const info: CallInfo = { call, qualified, calleeType, name: calleeType === 'selector_expression' ? fieldName : calleeType === 'identifier' ? written : undefined };
+  facts.calls.set(node.id, info);
+  return info;
+}
+
+/** The calls of a function (closures included), in document order. */
+function callsOf(facts: FileFacts, fn: Node): CallInfo[] {
+  let calls = facts.callsOf.get(fn.id);
+  if (!calls) {
+    calls = descendantsOf(fn, CALL_TYPES).map((node) => callInfo(facts, node));
+    facts.callsOf.set(fn.id, calls);
+  }
+  return calls;
 }
 
 /** Whether some call of the function (closures included) is a sink for `match` whatever the taint: only then can a pass find a hit. */
-function mayReachSink(fn: Node, imports: ReadonlyMap<string, string>, match: GoSinkMatch): boolean {
-  for (const node of descendantsOf(fn, CALL_TYPES)) if ((match(goCall(node, imports), EVERYTHING_TAINTED)?.length ?? 0) > 0) return true;
+function mayReachSink(facts: FileFacts, fn: Node, match: GoSinkMatch): boolean {
+  for (const info of callsOf(facts, fn)) if ((match(info.call, EVERYTHING_TAINTED)?.length ?? 0) > 0) return true;
   return false;
 }
 
@@ -256,13 +334,54 @@ const HOST_PINNED = /^[a-zA-Z][\w+.-]*:\/\/[^/?#%]+\/|^H\//;
 
 class Analysis implements GoFunctionTaint {
   readonly vars = new Map<string, GoTaint>();
+  /** Every write of each variable (`undefined` for a removal) with the version it made: what a call recorded at a version saw. */
+  private readonly history = new Map<string, { at: number[]; values: (GoTaint | undefined)[] }>();
+  /** The number of writes so far. */
+  version = 0;
+  /** The version variables are read at: Infinity while the pass runs. */
+  private readAt = Infinity;
+  readonly imports: ReadonlyMap<string, string>;
   constructor(
-    readonly imports: ReadonlyMap<string, string>,
+    readonly facts: FileFacts,
     readonly params: ReadonlyMap<string, string>,
     readonly root: Node,
     /** Identifier mode (object ids for BOLA): numeric and UUID conversions keep the value's origin. */
     readonly ids = false,
-  ) {}
+  ) {
+    this.imports = facts.imports;
+  }
+
+  setVar(name: string, taint: GoTaint | undefined): void {
+    if (taint) this.vars.set(name, taint);
+    else this.vars.delete(name);
+    this.version += 1;
+    let entry = this.history.get(name);
+    if (!entry) {
+      entry = { at: [], values: [] };
+      this.history.set(name, entry);
+    }
+    entry.at.push(this.version);
+    entry.values.push(taint);
+  }
+
+  private variable(name: string): GoTaint | undefined {
+    if (this.readAt === Infinity) return this.vars.get(name);
+    const entry = this.history.get(name);
+    if (!entry) return undefined;
+    for (let index = entry.at.length - 1; index >= 0; index -= 1) if ((entry.at[index] as number) <= this.readAt) return entry.values[index];
+    return undefined;
+  }
+
+  /** The taint of a node as the variables were after `version` writes. */
+  taintAt(node: Node | undefined, version: number): GoTaint | undefined {
+    const saved = this.readAt;
+    this.readAt = version;
+    try {
+      return this.taintOf(node);
+    } finally {
+      this.readAt = saved;
+    }
+  }
 
   /** The pattern text of `regexp.MustCompile("…")`, inline or held by a variable of this file. */
   patternOf(node: Node | undefined, depth = 0): string {
@@ -283,8 +402,8 @@ class Analysis implements GoFunctionTaint {
   }
 
   /** `r.URL.Query()`, `c.Query("x")`, `mux.Vars(r)`, `chi.URLParam(r, "id")`: a request read. */
-  private sourceOf(node: Node): GoTaint | undefined {
-    if (node.type === 'selector_expression') {
+  private sourceOf(node: Node, type: string): GoTaint | undefined {
+    if (type === 'selector_expression') {
       const operand = field(node, 'operand');
       const name = field(node, 'field')?.text ?? '';
       if (operand && this.isHttpRequest(operand) && HTTP_FIELDS.has(name)) return { origin: node.text, cleared: 0 };
@@ -294,13 +413,11 @@ class Analysis implements GoFunctionTaint {
       }
       return undefined;
     }
-    if (node.type !== 'call_expression') return undefined;
-    const fn = field(node, 'function');
-    const qualified = qualifiedCallee(this.imports, fn);
+    if (type !== 'call_expression') return undefined;
+    const { qualified, call } = callInfo(this.facts, node);
     if (qualified && tables().functions.has(qualified)) return { origin: node.text, cleared: 0 };
-    if (fn?.type !== 'selector_expression') return undefined;
-    const receiver = field(fn, 'operand');
-    const method = field(fn, 'field')?.text ?? '';
+    const { receiver, method } = call;
+    if (method === undefined) return undefined;
     if (receiver?.type === 'identifier') {
       const framework = this.params.get(receiver.text);
       if (framework === 'http' && HTTP_READS.has(method)) return { origin: node.text, cleared: 0 };
@@ -319,9 +436,8 @@ class Analysis implements GoFunctionTaint {
       return field(node, 'field')?.text === 'Request' && operand?.type === 'identifier' && tables().requestField.has(this.params.get(operand.text) ?? '');
     }
     if (node.type === 'call_expression') {
-      const fn = field(node, 'function');
-      const receiver = fn ? field(fn, 'operand') : undefined;
-      return fn?.type === 'selector_expression' && /^(Request)$/.test(field(fn, 'field')?.text ?? '') && receiver?.type === 'identifier' && tables().requestMethod.has(this.params.get(receiver.text) ?? '');
+      const { method, receiver } = callInfo(this.facts, node).call;
+      return method === 'Request' && receiver?.type === 'identifier' && tables().requestMethod.has(this.params.get(receiver.text) ?? '');
     }
     return false;
   }
@@ -329,11 +445,12 @@ class Analysis implements GoFunctionTaint {
   taintOf(input: Node | undefined, depth = 0): GoTaint | undefined {
     if (!input || depth > 30) return undefined;
     const node = unwrap(input);
-    const source = this.sourceOf(node);
+    const type = node.type;
+    const source = this.sourceOf(node, type);
     if (source) return source;
-    switch (node.type) {
+    switch (type) {
       case 'identifier':
-        return this.vars.get(node.text);
+        return this.variable(node.text);
       case 'selector_expression': {
         const operand = field(node, 'operand');
         if (operand && this.isHttpRequest(operand)) return undefined;
@@ -379,11 +496,10 @@ class Analysis implements GoFunctionTaint {
   }
 
   private callTaint(node: Node, depth: number): GoTaint | undefined {
-    const fn = field(node, 'function');
-    const args = callArgs(node);
-    if (fn && (fn.type === 'identifier' && /^(string|\[\]byte)$/.test(fn.text) || fn.type === 'slice_type' || fn.type === 'parenthesized_type')) return this.taintOf(args[0], depth + 1);
-    const qualified = qualifiedCallee(this.imports, fn);
+    const { call, calleeType, qualified } = callInfo(this.facts, node);
+    if (calleeType === 'identifier' && /^(string|\[\]byte)$/.test(call.written) || calleeType === 'slice_type' || calleeType === 'parenthesized_type') return this.taintOf(call.args[0], depth + 1);
     if (qualified) {
+      const { args } = call;
       if (CLEAN_ALL.test(qualified)) return this.ids ? this.firstTaint(args, depth) : undefined;
       const clean = CLEAN[qualified];
       if (clean !== undefined) {
@@ -394,9 +510,9 @@ class Analysis implements GoFunctionTaint {
       if (PROPAGATE.test(qualified)) return this.firstTaint(args, depth);
       return undefined;
     }
-    if (fn?.type === 'selector_expression') {
+    if (call.method !== undefined) {
       // A method of a tainted value: `u.String()`, `q.Get("url")`, `dec.Decode`.
-      const receiver = field(fn, 'operand');
+      const { receiver } = call;
       if (receiver && !this.isHttpRequest(receiver)) return this.taintOf(receiver, depth + 1);
     }
     return undefined;
@@ -445,39 +561,36 @@ class Analysis implements GoFunctionTaint {
       const value = single ? (index === 0 ? values[0] : undefined) : values[index];
       if (target.type !== 'identifier' || target.text === '_') return;
       const taint = value ? this.taintOf(value) : undefined;
-      if (taint) this.vars.set(target.text, taint);
-      else this.vars.delete(target.text);
+      this.setVar(target.text, taint);
     });
   }
 
   /** `json.NewDecoder(r.Body).Decode(&in)`, `json.Unmarshal(body, &in)`, `c.ShouldBindJSON(&in)`. */
-  fillsPointer(call: Node): void {
-    const fn = field(call, 'function');
-    if (fn?.type !== 'selector_expression') return;
-    const args = callArgs(call);
-    const method = field(fn, 'field')?.text ?? '';
-    const receiver = field(fn, 'operand');
-    const qualified = qualifiedCallee(this.imports, fn);
+  fillsPointer(info: CallInfo): void {
+    const { method, receiver, node: call } = info.call;
+    if (method === undefined) return;
+    const { qualified } = info;
+    const args = (): Node[] => info.call.args;
     let origin: GoTaint | undefined;
     let targets: Node[] = [];
     if (qualified === 'encoding/json.Unmarshal' || qualified === 'encoding/xml.Unmarshal' || qualified === 'gopkg.in/yaml.v3.Unmarshal') {
-      origin = this.taintOf(args[0]);
-      targets = args.slice(1, 2);
+      origin = this.taintOf(args()[0]);
+      targets = args().slice(1, 2);
     } else if (!qualified && receiver?.type === 'identifier' && this.params.has(receiver.text)) {
       const framework = this.params.get(receiver.text) ?? '';
       if (tables().binds[framework]?.has(method)) {
         origin = { origin: call.text, cleared: 0 };
-        targets = args.slice(0, 1);
+        targets = args().slice(0, 1);
       }
     } else if (!qualified && /^(Decode|Unmarshal|Scan)$/.test(method) && receiver) {
       origin = this.taintOf(receiver);
-      targets = args.slice(0, 1);
+      targets = args().slice(0, 1);
     }
     if (!origin) return;
     for (const target of targets) {
       const current = unwrap(target);
       const inner = current.type === 'unary_expression' ? field(current, 'operand') : current;
-      if (inner?.type === 'identifier') this.vars.set(inner.text, { origin: origin.origin, cleared: origin.cleared, whole: true });
+      if (inner?.type === 'identifier') this.setVar(inner.text, { origin: origin.origin, cleared: origin.cleared, whole: true });
     }
   }
 
@@ -485,19 +598,18 @@ class Analysis implements GoFunctionTaint {
   guard(condition: Node): void {
     walk(condition, (node) => {
       if (node.type !== 'call_expression') return true;
-      const fn = field(node, 'function');
-      const qualified = qualifiedCallee(this.imports, fn);
-      const args = callArgs(node);
+      const { call, qualified } = callInfo(this.facts, node);
+      const { args, method, receiver } = call;
       const clear = (arg: Node | undefined, bits: number): void => {
         const taint = arg ? this.taintOf(arg) : undefined;
         if (!taint) return;
-        for (const [name, value] of this.vars) if (value.origin === taint.origin) this.vars.set(name, { ...value, cleared: value.cleared | bits });
+        for (const [name, value] of this.vars) if (value.origin === taint.origin) this.setVar(name, { ...value, cleared: value.cleared | bits });
       };
       if (qualified === 'strings.HasPrefix' || qualified === 'path/filepath.IsLocal' || qualified === 'path/filepath.HasPrefix') clear(args[0], BIT.path);
       else if (qualified === 'strings.Contains' && stringLiteral(args[1] ?? args[0] as Node)?.includes('..')) clear(args[0], BIT.path);
       else if (qualified === 'regexp.MatchString' && anchored(stringLiteral(args[0] ?? node) ?? '')) clear(args[1], ALL);
-      else if (!qualified && fn?.type === 'selector_expression' && /^Match(String)?$/.test(field(fn, 'field')?.text ?? '') && anchored(this.patternOf(field(fn, 'operand')))) clear(args[0], ALL);
-      else if (fn?.type === 'selector_expression' && field(fn, 'field')?.text === 'Hostname') clear(field(fn, 'operand'), BIT.url);
+      else if (!qualified && method !== undefined && /^Match(String)?$/.test(method) && anchored(this.patternOf(receiver))) clear(args[0], ALL);
+      else if (method === 'Hostname') clear(receiver, BIT.url);
       return true;
     });
     // `u.Host != "api.example.com"`, `allowedHosts[u.Host]`.
@@ -505,34 +617,80 @@ class Analysis implements GoFunctionTaint {
       if (node.type === 'selector_expression' && field(node, 'field')?.text === 'Host') {
         const operand = field(node, 'operand');
         const taint = operand ? this.taintOf(operand) : undefined;
-        if (taint) for (const [name, value] of this.vars) if (value.origin === taint.origin) this.vars.set(name, { ...value, cleared: value.cleared | BIT.url });
+        if (taint) for (const [name, value] of this.vars) if (value.origin === taint.origin) this.setVar(name, { ...value, cleared: value.cleared | BIT.url });
       }
       return true;
     });
   }
 }
 
-/** Calls of one function whose tainted arguments `match` picks; one pass, document order. */
-function analyseFunction(
-  source: SourceFile,
-  fn: Node,
-  imports: ReadonlyMap<string, string>,
-  match: GoSinkMatch,
-  out: GoSinkHit[],
-  ids: boolean,
-  summaries?: ReadonlyMap<string, Summary>,
-  kind?: GoSinkKind,
-): void {
-  const params = summaries ? goRequestParams(fn, imports) : new Map<string, string>();
-  if (summaries && params.size === 0) return;
-  const analysis = new Analysis(imports, params, source.tree.rootNode, ids);
-  // Without summaries this is the wrapper pass: the function's own parameters are the sources.
-  if (!summaries) for (const [name, taint] of dataParameters(fn, imports)) analysis.vars.set(name, taint);
-  // The nodes a walk of the function (closures included) would visit, in the same order, read from
-  // the tree's per-type lists: ten passes per function (five checks, wrapper and handler passes) no longer walk it.
-  for (const node of descendantsOf(fn, PASS_TYPES)) visit(node);
+/** The variables as a call saw them, for the matchers. */
+class TaintView implements GoFunctionTaint {
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly version: number,
+  ) {}
 
-  function visit(node: Node): boolean {
+  taintOf(node: Node | undefined): GoTaint | undefined {
+    return this.analysis.taintAt(node, this.version);
+  }
+
+  tainted(node: Node | undefined, kind: GoSinkKind): GoTaint | undefined {
+    const taint = this.taintOf(node);
+    return taint && (taint.cleared & BIT[kind]) === 0 ? taint : undefined;
+  }
+}
+
+/** A call reached by a pass, with the variables' version at that point. */
+interface PassCall {
+  node: Node;
+  info: CallInfo;
+  version: number;
+}
+
+/** One taint pass over a function: what does not depend on a check's `match`, shared by every check. */
+interface Pass {
+  analysis: Analysis;
+  calls: PassCall[];
+}
+
+/**
+ * The passes a function gets: `wrapper` (its own data parameters are the sources), `handler` (the request
+ * parameters it or a closure in it receives) and `ids` (the same in identifier mode, for BOLA).
+ */
+type PassMode = 'wrapper' | 'handler' | 'ids';
+
+/**
+ * The taint pass of one function in one mode, run once per tree whatever the number of checks: it
+ * records each call with the version of the variables at that point, and each check's `match` is then
+ * asked about the recorded calls (`matchPass`) as the pass would have asked it. Undefined for a handler
+ * pass of a function that receives no request.
+ */
+function passOf(facts: FileFacts, fn: Node, mode: PassMode): Pass | undefined {
+  const key = `${mode}:${fn.id}`;
+  if (facts.passes.has(key)) return facts.passes.get(key);
+  let pass: Pass | undefined;
+  // Identifier mode differs only at numeric and UUID conversions: a function that calls none has the handler pass's taints.
+  if (mode === 'ids' && !callsOf(facts, fn).some((info) => info.qualified !== undefined && CLEAN_ALL.test(info.qualified))) pass = passOf(facts, fn, 'handler');
+  else pass = runPass(facts, fn, mode);
+  facts.passes.set(key, pass);
+  return pass;
+}
+
+function runPass(facts: FileFacts, fn: Node, mode: PassMode): Pass | undefined {
+  const params = mode === 'wrapper' ? new Map<string, string>() : goRequestParams(fn, facts.imports);
+  if (mode !== 'wrapper' && params.size === 0) return undefined;
+  const analysis = new Analysis(facts, params, facts.source.tree.rootNode, mode === 'ids');
+  // In the wrapper pass the function's own parameters are the sources.
+  if (mode === 'wrapper') for (const [name, taint] of dataParameters(fn, facts.imports)) analysis.setVar(name, taint);
+  const calls: PassCall[] = [];
+  // The nodes a walk of the function (closures included) would visit, in the same order, read from the tree's per-type lists.
+  let nodes = facts.passNodes.get(fn.id);
+  if (!nodes) {
+    nodes = descendantsOf(fn, PASS_TYPES);
+    facts.passNodes.set(fn.id, nodes);
+  }
+  for (const node of nodes) {
     switch (node.type) {
       case 'short_var_declaration':
       case 'assignment_statement': {
@@ -542,63 +700,66 @@ function analyseFunction(
         if (operator === '+=' && left) {
           const target = named(left)[0];
           const taint = right ? analysis.taintOf(named(right)[0]) : undefined;
-          if (target?.type === 'identifier' && taint && !analysis.vars.has(target.text)) analysis.vars.set(target.text, taint);
-          return true;
+          if (target?.type === 'identifier' && taint && !analysis.vars.has(target.text)) analysis.setVar(target.text, taint);
+          break;
         }
         if (left && right) analysis.assign(named(left), named(right));
-        return true;
+        break;
       }
       case 'var_spec': {
         const value = field(node, 'value');
         const names = node.childrenForFieldName('name').filter((child): child is Node => child !== null);
         if (value) analysis.assign(names, named(value));
-        return true;
+        break;
       }
       case 'range_clause': {
         const left = field(node, 'left');
         const right = field(node, 'right');
         const taint = right ? analysis.taintOf(right) : undefined;
         // Keys of `url.Values` and elements of a bound slice are both request data.
-        for (const target of left ? named(left) : []) if (taint && target.type === 'identifier' && target.text !== '_') analysis.vars.set(target.text, taint);
-        return true;
+        for (const target of left ? named(left) : []) if (taint && target.type === 'identifier' && target.text !== '_') analysis.setVar(target.text, taint);
+        break;
       }
       case 'if_statement': {
         const initializer = field(node, 'initializer');
-        if (initializer) walkStatement(initializer);
+        if (initializer && (initializer.type === 'short_var_declaration' || initializer.type === 'assignment_statement')) {
+          const left = field(initializer, 'left');
+          const right = field(initializer, 'right');
+          if (left && right) analysis.assign(named(left), named(right));
+        }
         const condition = field(node, 'condition');
         if (condition) analysis.guard(condition);
-        return true;
+        break;
       }
       case 'call_expression': {
-        analysis.fillsPointer(node);
-        const fnNode = field(node, 'function');
-        const call = goCall(node, imports);
-        const { written } = call;
-        const qualified = qualifiedCallee(imports, fnNode);
-        const reached = match(call, analysis);
-        const taint = reached?.map((arg) => analysis.taintOf(arg)).find((value) => value !== undefined);
-        if (taint) {
-          out.push({ source, call: node, written, origin: taint.origin });
-          return true;
-        }
-        const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
-        const summary = !qualified && name ? summaries?.get(name) : undefined;
-        const passed = summary ? analysis.taintOf(call.args[summary.index]) : undefined;
-        if (summary && passed && (passed.cleared & (kind ? BIT[kind] : ALL)) === 0) {
-          out.push({ source, call: node, written, origin: passed.origin, via: { wrapper: written, sink: summary.sink, sinkWritten: summary.sinkWritten, source: summary.source } });
-        }
-        return true;
+        const info = callInfo(facts, node);
+        analysis.fillsPointer(info);
+        calls.push({ node, info, version: analysis.version });
+        break;
       }
       default:
-        return true;
+        break;
     }
   }
+  return { analysis, calls };
+}
 
-  function walkStatement(statement: Node): void {
-    if (statement.type === 'short_var_declaration' || statement.type === 'assignment_statement') {
-      const left = field(statement, 'left');
-      const right = field(statement, 'right');
-      if (left && right) analysis.assign(named(left), named(right));
+/** Calls of one pass whose tainted arguments `match` picks, in document order; through a wrapper with `summaries`. */
+function matchPass(pass: Pass, source: SourceFile, match: GoSinkMatch, out: GoSinkHit[], summaries?: ReadonlyMap<string, Summary>, kind?: GoSinkKind): void {
+  for (const { node, info, version } of pass.calls) {
+    const { call } = info;
+    const view = new TaintView(pass.analysis, version);
+    const { written } = call;
+    const reached = match(call, view);
+    const taint = reached?.map((arg) => view.taintOf(arg)).find((value) => value !== undefined);
+    if (taint) {
+      out.push({ source, call: node, written, origin: taint.origin });
+      continue;
+    }
+    const summary = !info.qualified && info.name ? summaries?.get(info.name) : undefined;
+    const passed = summary ? view.taintOf(call.args[summary.index]) : undefined;
+    if (summary && passed && (passed.cleared & (kind ? BIT[kind] : ALL)) === 0) {
+      out.push({ source, call: node, written, origin: passed.origin, via: { wrapper: written, sink: summary.sink, sinkWritten: summary.sinkWritten, source: summary.source } });
     }
   }
 }
@@ -610,17 +771,17 @@ export function goTaintedSinks(sources: readonly SourceFile[], match: GoSinkMatc
   const { summaries, reaching } = options.kind ? wrapperSummaries(sources, match) : { summaries: new Map<string, Summary>(), reaching: undefined };
   for (const source of sources) {
     if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
-    const root = source.tree.rootNode;
-    const imports = importsOf(root);
+    const facts = factsOf(source);
     const reach = reaching?.get(source.tree);
-    for (const fn of named(root)) {
-      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+    for (const { node: fn } of facts.functions) {
       // An injection sink's matcher only narrows by the taint: a function none of whose calls is a sink whatever the taint
       // (found by the wrapper pass) and that calls no wrapper has nothing for this pass to find.
-      if (reach && !reach.has(fn.id) && !callsWrapper(fn, imports, summaries)) continue;
+      if (reach && !reach.has(fn.id) && !callsWrapper(facts, fn, summaries)) continue;
+      const pass = passOf(facts, fn, options.ids === true ? 'ids' : 'handler');
+      if (!pass) continue;
       const seen = new Set<number>();
       const hits: GoSinkHit[] = [];
-      analyseFunction(source, fn, imports, match, hits, options.ids === true, summaries, options.kind);
+      matchPass(pass, source, match, hits, summaries, options.kind);
       for (const hit of hits) {
         if (seen.has(hit.call.id)) continue;
         seen.add(hit.call.id);
@@ -641,19 +802,17 @@ function wrapperSummaries(sources: readonly SourceFile[], match: GoSinkMatch): {
   const reaching = new Map<Tree, Set<number>>();
   for (const source of sources) {
     if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
-    const root = source.tree.rootNode;
-    const imports = importsOf(root);
+    const facts = factsOf(source);
     const reach = new Set<number>();
     reaching.set(source.tree, reach);
-    for (const fn of named(root)) {
-      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
-      const name = field(fn, 'name')?.text;
+    for (const { node: fn, name } of facts.functions) {
       // Most functions call no sink at all: their pass could find nothing.
-      const reaches = mayReachSink(fn, imports, match);
+      const reaches = mayReachSink(facts, fn, match);
       if (reaches) reach.add(fn.id);
       if (!name) continue;
       const hits: GoSinkHit[] = [];
-      if (reaches) analyseFunction(source, fn, imports, match, hits, false);
+      const pass = reaches ? passOf(facts, fn, 'wrapper') : undefined;
+      if (pass) matchPass(pass, source, match, hits);
       const hit = hits.find((candidate) => candidate.origin.startsWith(PARAM_ORIGIN));
       const list = byName.get(name) ?? [];
       list.push(hit ? { index: Number(hit.origin.slice(PARAM_ORIGIN.length)), sink: hit.call, sinkWritten: hit.written, source } : undefined);
@@ -669,14 +828,9 @@ function wrapperSummaries(sources: readonly SourceFile[], match: GoSinkMatch): {
 }
 
 /** Whether a function (closures included) calls a project function by a wrapper's name, as the handler pass looks them up. */
-function callsWrapper(fn: Node, imports: ReadonlyMap<string, string>, summaries: ReadonlyMap<string, Summary>): boolean {
+function callsWrapper(facts: FileFacts, fn: Node, summaries: ReadonlyMap<string, Summary>): boolean {
   if (summaries.size === 0) return false;
-  for (const node of descendantsOf(fn, CALL_TYPES)) {
-    const fnNode = field(node, 'function');
-    if (qualifiedCallee(imports, fnNode)) continue;
-    const name = fnNode?.type === 'selector_expression' ? field(fnNode, 'field')?.text : fnNode?.type === 'identifier' ? fnNode.text : undefined;
-    if (name && summaries.has(name)) return true;
-  }
+  for (const info of callsOf(facts, fn)) if (!info.qualified && info.name && summaries.has(info.name)) return true;
   return false;
 }
 

@@ -3,7 +3,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { callArgs, field, fields, goStructs, named, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
 import { importsOf } from '../../collectors/code/go/program.js';
 import { goTaintedSinks, type GoCall, type GoFunctionTaint } from '../../analysis/go-taint.js';
-import { parentOf } from '../../parsing/tree-index.js';
+import { innermostOfType } from '../../parsing/tree-index.js';
 
 /** Struct fields that name the record's owner. */
 const OWNER_FIELD = /^(User|Owner|Tenant|Account|Org|Organization|Author|Creator|Customer|Merchant|Team|Workspace)(ID|Id)$|^CreatedBy$/;
@@ -13,6 +13,7 @@ const GORM = /^(gorm\.io\/gorm|github\.com\/jinzhu\/gorm)$/;
 const SQLX = /^(github\.com\/jmoiron\/sqlx|database\/sql)$/;
 const GORM_LOOKUPS = new Set(['First', 'Take', 'Last', 'Find', 'Delete']);
 /** Calls that only answer with the record or log it: not a policy decision on it. */
+const DECLARATIONS = ['function_declaration', 'method_declaration'];
 const NOT_A_CHECK = /^(JSON|String|XML|YAML|Render|IndentedJSON|PureJSON|Encode|Marshal|MarshalIndent|Printf|Println|Print|Sprintf|Errorf|Infof|Debugf|Error|Warnf|SendString|Send|Status|Write|Save|Updates|Update|Delete|Create|First|Take|Find|Model|Where)$/;
 
 export interface GoObjectAccess {
@@ -122,9 +123,6 @@ export function goObjectAccesses(sources: readonly SourceFile[]): GoObjectAccess
   const match = (call: GoCall, taint: GoFunctionTaint): Node[] | undefined => {
     const kind = kinds.get(call.node.tree);
     if (!kind || !call.method || call.callee !== call.written) return undefined;
-    let fn: Node | null = call.node;
-    while (fn && fn.type !== 'function_declaration' && fn.type !== 'method_declaration') fn = parentOf(fn);
-    if (!fn) return undefined;
     let ids: Node[] = [];
     let dest: Node | undefined;
     let conditions = '';
@@ -154,6 +152,9 @@ export function goObjectAccesses(sources: readonly SourceFile[]): GoObjectAccess
       return undefined;
     }
     if (OWNER_COLUMN.test(conditions) || /\b(UserID|OwnerID|TenantID|AccountID|OrgID)\b/.test(conditions)) return undefined;
+    // The declaration around the call, looked up only for a lookup that may be reported (most calls are none).
+    const fn = innermostOfType(call.node, DECLARATIONS);
+    if (!fn) return undefined;
     const target = modelOf(fn, dest);
     if (!target || owned.get(target.model) !== true) return undefined;
     const tainted = ids.filter((arg) => taint.taintOf(arg) !== undefined);

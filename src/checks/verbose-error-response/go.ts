@@ -3,7 +3,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { callArgs, field, named, stringLiteral, unwrap, walk } from '../../collectors/code/go/ast.js';
 import { importsOf } from '../../collectors/code/go/program.js';
 import { goRequestParams, qualifiedCallee } from '../../analysis/go-taint.js';
-import { parentOf } from '../../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../../parsing/tree-index.js';
 import { goRequestProviders } from '../../collectors/code/plugins.js';
 
 export interface GoErrorLeak {
@@ -19,15 +19,19 @@ let known: { writers: ReadonlySet<string>; errors: ReadonlySet<string>; statusBo
 
 /** The Go frameworks' response writers (`c.JSON(status, body)`), error constructors and `c.Status(code).JSON(body)` methods, from their `goRequest` sections. */
 function frameworkWriters(): NonNullable<typeof known> {
-  const providers = goRequestProviders();
-  known ??= {
-    writers: new Set(providers.flatMap(({ provider }) => provider.writers ?? [])),
-    errors: new Set(providers.flatMap(({ provider }) => provider.errors ?? [])),
-    statusBody: new Map(providers.flatMap(({ id, provider }) => (provider.statusBody ? [[id, new Set(provider.statusBody)] as const] : []))),
-    anyStatusBody: new Set(providers.flatMap(({ provider }) => provider.statusBody ?? [])),
-  };
+  if (!known) {
+    const providers = goRequestProviders();
+    known = {
+      writers: new Set(providers.flatMap(({ provider }) => provider.writers ?? [])),
+      errors: new Set(providers.flatMap(({ provider }) => provider.errors ?? [])),
+      statusBody: new Map(providers.flatMap(({ id, provider }) => (provider.statusBody ? [[id, new Set(provider.statusBody)] as const] : []))),
+      anyStatusBody: new Set(providers.flatMap(({ provider }) => provider.statusBody ?? [])),
+    };
+  }
   return known;
 }
+
+const CALL_TYPES = ['call_expression'];
 
 /** Names checked with `if err != nil` around the node: Go's error variables. */
 function checkedErrors(node: Node): Set<string> {
@@ -86,44 +90,39 @@ export function goErrorLeaks(sources: readonly SourceFile[]): GoErrorLeak[] {
     for (const fn of named(root)) {
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       const params = goRequestParams(fn, imports);
-      walk(
-        fn,
-        (node) => {
-          if (node.type !== 'call_expression') return true;
-          const callee = field(node, 'function');
-          const args = callArgs(node);
-          const qualified = qualifiedCallee(imports, callee);
-          let status: Node | undefined;
-          let body: Node[] = [];
-          if (qualified === 'net/http.Error') {
-            status = args[2];
-            body = args.slice(1, 2);
-          } else if (qualified && frameworkWriters().errors.has(qualified)) {
+      // Every call of the function, closures included, in document order: read from the tree's list of calls, not a walk.
+      for (const node of descendantsOf(fn, CALL_TYPES)) {
+        const callee = field(node, 'function');
+        const args = callArgs(node);
+        const qualified = qualifiedCallee(imports, callee);
+        let status: Node | undefined;
+        let body: Node[] = [];
+        if (qualified === 'net/http.Error') {
+          status = args[2];
+          body = args.slice(1, 2);
+        } else if (qualified && frameworkWriters().errors.has(qualified)) {
+          status = args[0];
+          body = args.slice(1);
+        } else if (callee?.type === 'selector_expression') {
+          const method = field(callee, 'field')?.text ?? '';
+          const receiver = unwrap(field(callee, 'operand') ?? callee);
+          if (receiver.type === 'identifier' && params.has(receiver.text) && frameworkWriters().writers.has(method)) {
             status = args[0];
             body = args.slice(1);
-          } else if (callee?.type === 'selector_expression') {
-            const method = field(callee, 'field')?.text ?? '';
-            const receiver = unwrap(field(callee, 'operand') ?? callee);
-            if (receiver.type === 'identifier' && params.has(receiver.text) && frameworkWriters().writers.has(method)) {
-              status = args[0];
-              body = args.slice(1);
-            } else if (frameworkWriters().anyStatusBody.has(method) && receiver.type === 'call_expression') {
-              const inner = field(receiver, 'function');
-              const base = inner?.type === 'selector_expression' ? unwrap(field(inner, 'operand') ?? inner) : undefined;
-              const framework = base?.type === 'identifier' ? params.get(base.text) : undefined;
-              if (field(inner ?? receiver, 'field')?.text === 'Status' && framework !== undefined && frameworkWriters().statusBody.get(framework)?.has(method) === true) {
-                status = callArgs(receiver)[0];
-                body = args;
-              }
+          } else if (frameworkWriters().anyStatusBody.has(method) && receiver.type === 'call_expression') {
+            const inner = field(receiver, 'function');
+            const base = inner?.type === 'selector_expression' ? unwrap(field(inner, 'operand') ?? inner) : undefined;
+            const framework = base?.type === 'identifier' ? params.get(base.text) : undefined;
+            if (field(inner ?? receiver, 'field')?.text === 'Status' && framework !== undefined && frameworkWriters().statusBody.get(framework)?.has(method) === true) {
+              status = callArgs(receiver)[0];
+              body = args;
             }
           }
-          if (!status || !SERVER_ERROR.test(unwrap(status).text)) return true;
-          const leak = leakIn(body, checkedErrors(node));
-          if (leak) out.push({ source, ...leak });
-          return true;
-        },
-        true,
-      );
+        }
+        if (!status || !SERVER_ERROR.test(unwrap(status).text)) continue;
+        const leak = leakIn(body, checkedErrors(node));
+        if (leak) out.push({ source, ...leak });
+      }
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Location } from '../../../model/types.js';
+import { descendantsOf, innermostOfType } from '../../../parsing/tree-index.js';
 
 export function named(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
@@ -132,13 +133,19 @@ export function goStructs(sources: readonly { file: string; language: string; te
   return out;
 }
 
+const TYPE_SPECS = ['type_spec'];
+/** What hides a type declaration from `structsOf`: a function literal, or another type declaration. */
+const HIDING = ['func_literal', 'type_spec'];
+
 function structsOf(source: { file: string; tree: { rootNode: Node } }): GoStruct[] {
   const out: GoStruct[] = [];
-  walk(source.tree.rootNode, (node) => {
-    if (node.type !== 'type_spec') return true;
+  // The type declarations a walk of the file would reach (not inside a function literal or another type declaration), in
+  // document order, from the tree's list of them: no walk of every node of the file.
+  for (const node of descendantsOf(source.tree.rootNode, TYPE_SPECS)) {
+    if (innermostOfType(node, HIDING)) continue;
     const name = field(node, 'name')?.text;
     const type = field(node, 'type');
-    if (!name || type?.type !== 'struct_type') return false;
+    if (!name || type?.type !== 'struct_type') continue;
     const list = named(type).find((child) => child.type === 'field_declaration_list');
     const declared: GoStructField[] = [];
     const embedded: GoStructField[] = [];
@@ -151,7 +158,6 @@ function structsOf(source: { file: string; tree: { rootNode: Node } }): GoStruct
       if (names.length === 0) embedded.push({ name: field(declaration, 'type')?.text ?? '', tag });
     }
     out.push({ name, fields: declared, embedded, file: source.file });
-    return false;
-  });
+  }
   return out;
 }
