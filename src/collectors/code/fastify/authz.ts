@@ -53,11 +53,23 @@ function roleHook(scope: AuthzScope, endpoint: Endpoint, handler: Node): string 
       const names = new Set(descendantsOf(value, ['member_expression']).map((member) => member.childForFieldName('property')?.text ?? ''));
       for (const { name, source, fn } of decorations(scope)) {
         if (!names.has(name)) continue;
-        if ([fn, ...helpersOf(source, fn)].some((part) => namesRole(part.text))) return `\`${hook}: ${shorten(value.text, 60).replace(/`/g, "'")}\` (role check in \`${name}\`)`;
+        if (checksRole(source, fn)) return `\`${hook}: ${shorten(value.text, 60).replace(/`/g, "'")}\` (role check in \`${name}\`)`;
       }
     }
   }
   return undefined;
+}
+
+const roleChecking = new WeakMap<Node, boolean>();
+
+/** Whether a decorated function, or a same-file helper it calls, checks a role: read once per function, not per route. */
+function checksRole(source: SourceFile, fn: Node): boolean {
+  let checks = roleChecking.get(fn);
+  if (checks === undefined) {
+    checks = [fn, ...helpersOf(source, fn)].some((part) => namesRole(part.text));
+    roleChecking.set(fn, checks);
+  }
+  return checks;
 }
 
 /** Fastify: role checks proven by a route's hooks. */
