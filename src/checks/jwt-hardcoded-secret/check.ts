@@ -1,6 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { at, isPython, jwtCalls, maskValue, objectOf, option, secretValue, type JwtCall, type SecretValue } from '../../analysis/code-auth.js';
-import { factsOf, nodesOfType, propertyOf, snippetOf, stringValue } from '../../analysis/code.js';
+import { at, isPython, jwtCalls, maskValue, objectOf, secretValue, type JwtCall, type SecretValue } from '../../analysis/code-auth.js';
+import { jwtSettingsProviders } from '../../collectors/code/plugins.js';
+import type { JwtKeySetting, JwtSettingsProvider, SettingsJwtKey } from '../../collectors/code/plugin.js';
+import { factsOf, nodesOfType, snippetOf } from '../../analysis/code.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
@@ -13,7 +15,6 @@ import { parentOf } from '../../parsing/tree-index.js';
 
 const MIN_HMAC_SECRET = 32;
 const PUBLIC_MATERIAL = /^\s*-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----|^ssh-(rsa|ed25519) /;
-const FLASK_JWT_KEYS = new Set(['JWT_SECRET_KEY', 'JWT_PRIVATE_KEY']);
 
 /** The key: among the options for the libraries that take it there (the JWT providers' `keyOptions`), else the key argument (`key=` in Python). */
 function keyOf(source: SourceFile, jwt: JwtCall): Node | undefined {
@@ -27,26 +28,16 @@ function keyOf(source: SourceFile, jwt: JwtCall): Node | undefined {
   return jwt.key ?? (isPython(source) ? jwt.call.kwargs.get('key') : undefined);
 }
 
-const SETTINGS_MODULE = /(?:^|\/)settings(?:\/[\w-]+)?\.py$|(?:^|\/)settings_\w+\.py$/;
-const NON_PRODUCTION_SETTINGS = /(?:^|[/_])(?:dev|development|local|test|tests|testing|ci)(?:\.py$|\/)/;
+/** The JWT settings providers of a source's language. */
+function settingsProviders(source: SourceFile): readonly JwtSettingsProvider[] {
+  return jwtSettingsProviders().filter((provider) => provider.languages.includes(source.language));
+}
 
-/**
- * `jwt.decode(token, settings.SECRET_KEY)` with `from django.conf import settings`: the key is the
- * settings module's `SECRET_KEY`; a literal there is hard-coded for every deployment of the code.
- */
-function djangoSettingSecret(ctx: CheckContext, source: SourceFile, key: Node | undefined): { source: SourceFile; secret: SecretValue; name: string } | undefined {
-  if (key?.type !== 'attribute' || key.childForFieldName('object')?.text !== 'settings') return undefined;
-  if (!(factsOf(source).imports.get('settings') ?? '').endsWith('conf.settings')) return undefined;
-  const name = key.childForFieldName('attribute')?.text;
-  if (!name) return undefined;
-  for (const other of ctx.sources) {
-    if (!isPython(other) || !SETTINGS_MODULE.test(other.file) || NON_PRODUCTION_SETTINGS.test(other.file)) continue;
-    for (const statement of other.tree.rootNode.namedChildren) {
-      const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
-      if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== name) continue;
-      const secret = secretValue(other, assignment.childForFieldName('right') ?? undefined);
-      if (secret) return { source: other, secret, name: `settings.${name}` };
-    }
+/** The hard-coded setting (`settings.SECRET_KEY` in a Django settings module) a JWT call's key reads, from the first provider that knows it. */
+function settingSecret(ctx: CheckContext, source: SourceFile, jwt: JwtCall): SettingsJwtKey | undefined {
+  for (const provider of settingsProviders(source)) {
+    const found = provider.settingKey?.(ctx, source, keyOf(source, jwt));
+    if (found) return found;
   }
   return undefined;
 }
@@ -177,7 +168,7 @@ export default defineCheck({
         symmetric && secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
       for (const jwt of jwtCalls(source)) {
         if (jwt.kind === 'decode-unverified') continue;
-        const setting = isPython(source) ? djangoSettingSecret(ctx, source, keyOf(source, jwt)) : undefined;
+        const setting = settingSecret(ctx, source, jwt);
         if (setting && setting.secret.value !== '' && !settingsSeen.has(setting.secret.literal.id)) {
           // One finding at the settings line, whichever calls use it.
           settingsSeen.add(setting.secret.literal.id);
@@ -201,7 +192,7 @@ export default defineCheck({
           ...at(ctx, source, statement, maskValue(snippetOf(statement), secret.value)),
         });
       }
-      if (isPython(source)) reportPythonConfig(source, seen, (name, secret, node) => {
+      reportConfig(source, seen, (name, secret, node) => {
         report({
           messageId: 'config',
           data: { name, short: shortNote(secret, true) },
@@ -226,39 +217,29 @@ function statementOf(node: Node): Node {
   return current.type === 'assignment' && holder?.type === 'expression_statement' ? holder : current;
 }
 
-/** Flask-JWT-Extended `app.config["JWT_SECRET_KEY"] = "…"` and Django `SIMPLE_JWT = {"SIGNING_KEY": "…"}`. */
-function reportPythonConfig(source: SourceFile, seen: Set<number>, emit: (name: string, secret: SecretValue, node: Node) => void): void {
-  // Both settings name their key as written (`app.config["JWT_SECRET_KEY"]`, `SIMPLE_JWT`): other modules have none to read.
-  const names = source.text.includes('SIMPLE_JWT') || [...FLASK_JWT_KEYS].some((key) => source.text.includes(key));
+/** The JWT keys the frameworks' configuration sets in a file (the `jwtSettings` providers': Flask-JWT-Extended `app.config["JWT_SECRET_KEY"] = "…"`, Django `SIMPLE_JWT = {"SIGNING_KEY": "…"}`). */
+function reportConfig(source: SourceFile, seen: Set<number>, emit: (name: string, secret: SecretValue, node: Node) => void): void {
+  const providers = settingsProviders(source);
+  if (providers.length === 0) return;
+  const found = (setting: JwtKeySetting): void => {
+    const secret = secretValue(source, setting.value);
+    if (secret && !seen.has(secret.literal.id)) {
+      seen.add(secret.literal.id);
+      emit(setting.name, secret, setting.node);
+    }
+  };
+  // The settings name their key as written (`app.config["JWT_SECRET_KEY"]`, `SIMPLE_JWT`): other modules have none to read.
+  const names = providers.some((provider) => provider.mentions.some((name) => source.text.includes(name)));
   for (const node of names ? nodesOfType(source, 'assignment') : []) {
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
-    if (!left || !right) continue;
-    if (left.type === 'subscript' && /config$/.test(left.childForFieldName('value')?.text ?? '')) {
-      const name = stringValue(left.childForFieldName('subscript')) ?? '';
-      const secret = secretValue(source, right);
-      if (FLASK_JWT_KEYS.has(name) && secret && !seen.has(secret.literal.id)) {
-        seen.add(secret.literal.id);
-        emit(name, secret, node);
-      }
-    } else if (left.text === 'SIMPLE_JWT') {
-      const signing = propertyOf(objectOf(source, right), 'SIGNING_KEY');
-      const secret = secretValue(source, signing);
-      if (signing && secret && !seen.has(secret.literal.id)) {
-        seen.add(secret.literal.id);
-        emit('SIMPLE_JWT["SIGNING_KEY"]', secret, parentOf(signing) ?? signing);
+    for (const provider of providers) {
+      const setting = provider.assignment?.(source, node);
+      if (setting) {
+        found(setting);
+        break;
       }
     }
   }
   for (const call of factsOf(source).calls) {
-    if (!/config\.update$/.test(call.written)) continue;
-    for (const name of FLASK_JWT_KEYS) {
-      const value = call.kwargs.get(name) ?? option(source, objectOf(source, call.args[0]), name);
-      const secret = secretValue(source, value);
-      if (value && secret && !seen.has(secret.literal.id)) {
-        seen.add(secret.literal.id);
-        emit(name, secret, parentOf(value) ?? value);
-      }
-    }
+    for (const provider of providers) for (const setting of provider.call?.(source, call) ?? []) found(setting);
   }
 }

@@ -8,7 +8,7 @@ import type { CallSite } from '../../analysis/code.js';
 import type { BodySchema } from '../../analysis/validation.js';
 import type { OutboundCall, OutboundRequest } from '../../analysis/outbound.js';
 import type { GraphqlServer, HandlerScope } from '../../analysis/code-authz.js';
-import type { JwtCall } from '../../analysis/code-auth.js';
+import type { JwtCall, SecretValue } from '../../analysis/code-auth.js';
 import type { CodeCollector } from './collector.js';
 import type { JvmCall } from './jvm/calls.js';
 import type { JvmJwtCall } from './jvm/jwt.js';
@@ -63,6 +63,8 @@ import type { JvmProgram } from './jvm/values.js';
  *   for the Java and Kotlin readings of mass-assignment-request-body and excessive-data-exposure.
  * - `jvmHttp`: a JVM framework's outbound HTTP clients and the calls that take the URL (Spring's `RestTemplate` and
  *   `WebClient`, the Ktor client), for ssrf-user-controlled-url's Java and Kotlin readings.
+ * - `jwtSettings`: the framework's settings that hold JWT keys (Flask-JWT-Extended's `JWT_SECRET_KEY`, simplejwt's
+ *   `SIMPLE_JWT`) and the settings a JWT call reads its key from (Django's `settings.SECRET_KEY`), for jwt-hardcoded-secret.
  * - `jvmRoles`: the annotations that restrict a JVM handler to a role or an authority (Spring Security's `@PreAuthorize`
  *   and `@Secured`, JSR-250's `@RolesAllowed`), for mass-assignment-request-body's Java and Kotlin readings.
  * - `jvmCors`: the CORS configurations a JVM framework's code declares that allow every origin together with
@@ -107,6 +109,7 @@ export interface FrameworkPlugin {
   jvmHttp?: JvmHttpClientProvider;
   jvmCors?: JvmCorsProvider;
   jvmRoles?: JvmRolesProvider;
+  jwtSettings?: JwtSettingsProvider;
   csharpSql?: CsharpSqlProvider;
   jvmEntities?: JvmEntityProvider;
   jvmRequest?: JvmRequestProvider;
@@ -352,6 +355,36 @@ export interface JwtProvider {
   languages: readonly SourceLanguage[];
   /** The JWT the call signs, verifies or decodes, with its key, payload and options located (js/jwt.ts, python/jwt.ts build one). */
   call(source: SourceFile, call: CallSite): JwtCall | undefined;
+}
+
+/** A JWT key written in a framework's configuration: the setting as the finding names it, the value that holds the key, and the node reported. */
+export interface JwtKeySetting {
+  name: string;
+  value: Node;
+  node: Node;
+}
+
+/** The hard-coded value of a setting a JWT call reads its key from: the settings module that holds it, and the name as the call reads it (`settings.SECRET_KEY`). */
+export interface SettingsJwtKey {
+  source: SourceFile;
+  secret: SecretValue;
+  name: string;
+}
+
+/**
+ * Where a framework's configuration keeps JWT keys, for jwt-hardcoded-secret, which resolves the values itself
+ * (literals, constants, environment fallbacks) and reports each once per file together with the JWT calls' keys.
+ */
+export interface JwtSettingsProvider {
+  languages: readonly SourceLanguage[];
+  /** Names whose presence makes a source worth reading for `assignment` (the settings as written). */
+  mentions: readonly string[];
+  /** The JWT key an assignment sets (`app.config["JWT_SECRET_KEY"] = …`, `SIMPLE_JWT = {"SIGNING_KEY": …}`). */
+  assignment?(source: SourceFile, node: Node): JwtKeySetting | undefined;
+  /** The JWT keys a call sets (`app.config.update(JWT_SECRET_KEY=…)`). */
+  call?(source: SourceFile, call: CallSite): JwtKeySetting[];
+  /** The hard-coded setting a JWT call's key reads (`settings.SECRET_KEY` with Django's settings). */
+  settingKey?(ctx: CheckContext, source: SourceFile, key: Node | undefined): SettingsJwtKey | undefined;
 }
 
 /**

@@ -141,6 +141,9 @@ import type { JvmCorsProvider } from './plugin.js';
 import { springRoles } from './spring/roles.js';
 import { jsr250Roles } from './jvm/roles.js';
 import type { JvmRolesProvider } from './plugin.js';
+import { flaskJwtSettings } from './flask/jwt-settings.js';
+import { djangoJwtSettings } from './django/jwt-settings.js';
+import type { JwtSettingsProvider } from './plugin.js';
 import type { JvmHttpClientProvider } from './plugin.js';
 import type { CsharpSqlProvider } from './plugin.js';
 import { efCoreSql } from './csharp/ef-core.js';
@@ -249,6 +252,12 @@ const jwts: Record<string, JwtProvider> = {
   express: expressJwt,
   fastify: fastifyJwt,
   nestjs: nestJwt,
+};
+
+/** Frameworks whose configuration keeps JWT keys (their own settings, or their JWT extension's). */
+const jwtSettingsSections: Record<string, JwtSettingsProvider> = {
+  django: djangoJwtSettings,
+  flask: flaskJwtSettings,
 };
 
 /** Frameworks and GraphQL libraries with GraphQL server providers. */
@@ -495,6 +504,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const jvmHttp = jvmHttpClients[entry.id];
     const jvmCors = jvmCorsSections[entry.id];
     const jvmRoles = jvmRolesSections[entry.id];
+    const jwtSettings = jwtSettingsSections[entry.id];
     const jvmEntities = jvmEntitiesByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     return {
@@ -531,6 +541,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(jvmHttp ? { jvmHttp } : {}),
       ...(jvmCors ? { jvmCors } : {}),
       ...(jvmRoles ? { jvmRoles } : {}),
+      ...(jwtSettings ? { jwtSettings } : {}),
       ...(jvmEntities ? { jvmEntities } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
     };
@@ -574,6 +585,14 @@ let jwtList: JwtProvider[] | undefined;
 export function jwtProviders(): readonly JwtProvider[] {
   jwtList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jwt ? [plugin.jwt] : [])))];
   return jwtList;
+}
+
+let jwtSettingsList: JwtSettingsProvider[] | undefined;
+
+/** Every distinct JWT settings provider, in registry order. */
+export function jwtSettingsProviders(): readonly JwtSettingsProvider[] {
+  jwtSettingsList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jwtSettings ? [plugin.jwtSettings] : [])))];
+  return jwtSettingsList;
 }
 
 let httpList: HttpClientProvider[] | undefined;
