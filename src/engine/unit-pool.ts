@@ -68,6 +68,30 @@ function spawn(setup: WorkerSetup): Worker {
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  /** What was asked (`extract` of `js:services/api`), for the message if the worker dies on it. */
+  what: string;
+}
+
+/** What a request asks, in words a failure message can quote. */
+function describe(request: WorkerRequest): string {
+  if (request.type === 'extract' || request.type === 'prepare') return `${request.type} of unit ${request.plan.id} (${request.plan.files.length} files)`;
+  if (request.type === 'workspace') return 'the workspace endpoints';
+  return `${request.type} of unit ${request.unit}`;
+}
+
+/**
+ * The error a request gets when its worker thread dies (out of memory, a crash in the parser): which
+ * unit it was analysing (requests run one at a time, the oldest pending is the one that was running),
+ * and what to do about it.
+ */
+export function workerFailure(cause: Error, running: string | undefined): Error {
+  const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+  const where = running === undefined ? '' : ` while it ran ${running}`;
+  const hint =
+    code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? ': that unit needs more memory than a worker thread may use. Raise the heap limit with NODE_OPTIONS=--max-old-space-size=8192, or leave its largest generated or vendored files out with `exclude` in apisec.config.yaml'
+      : '';
+  return new Error(`analysis worker stopped${where} (${code ?? cause.message})${hint}`, { cause });
 }
 
 /** One worker thread, started at its first request (a warm audit whose units all come from the cache starts none). */
@@ -93,7 +117,8 @@ class UnitWorker {
       if (message.error !== undefined) waiting.reject(new Error(`analysis worker: ${message.error}`));
       else waiting.resolve(message.result);
     });
-    const fail = (error: Error): void => {
+    const fail = (cause: Error): void => {
+      const error = workerFailure(cause, this.pending.values().next().value?.what);
       this.failure = error;
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
@@ -118,7 +143,7 @@ class UnitWorker {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, what: describe(request) });
       this.worker.postMessage({ id, request });
     });
   }
