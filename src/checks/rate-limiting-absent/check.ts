@@ -4,6 +4,7 @@ import { loopbackOnly } from '../../analysis/code-transport.js';
 import type { CheckContext } from '../../engine/context.js';
 import type { Api, Endpoint, Location } from '../../model/types.js';
 import defineCheck from '../define-check.js';
+import { isSideServer } from './side-server.js';
 
 const APP_CREATION = /\b(express|fastify|Fastify|FastAPI|Flask|Koa|Hono|Starlette|connexion\.(?:App|FlaskApp|AsyncApp))\s*\(|NestFactory\.create|get_wsgi_application|get_asgi_application|\burlpatterns\s*=/;
 /** Where an ASP.NET Core or Ktor host is built, for an application whose host file declares no route (controllers, EngineMain). */
@@ -41,7 +42,9 @@ function codeApi(ctx: CheckContext, endpoint: Endpoint): Api | undefined {
 function servedBy(ctx: CheckContext, endpoints: readonly Endpoint[]): string | undefined {
   const ids = new Set(endpoints.map((endpoint) => endpoint.apiId));
   if (ids.size < 2) return undefined;
-  const names = ctx.inventory.apis.filter((api) => ids.has(api.id)).map((api) => api.name);
+  const apis = ctx.inventory.apis.filter((api) => ids.has(api.id));
+  // Stray routes joined to their framework's app (attachStray) are named by the app.
+  const names = apis.filter((api) => unattachedFramework(api) === undefined || !apis.some((other) => namedApp(other)?.framework === unattachedFramework(api))).map((api) => api.name);
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}` : undefined;
 }
 
@@ -52,17 +55,58 @@ interface AppRoutes {
   endpoints: Endpoint[];
 }
 
+/** `flask app (src/app.py)`: the framework and app file of an API the collectors tied to an application; undefined for a framework's unattached routes (`flask routes`). */
+function namedApp(api: Api | undefined): { framework: string; file: string } | undefined {
+  const [, framework, file] = (api ? /^(.+) app \((.+)\)$/.exec(api.name) : null) ?? [];
+  return framework !== undefined && file !== undefined && file === api?.location.file ? { framework, file } : undefined;
+}
+
+/** The framework of an API of routes no collector tied to an application (`flask routes`). */
+function unattachedFramework(api: Api | undefined): string | undefined {
+  return api ? /^(.+) routes$/.exec(api.name)?.[1] : undefined;
+}
+
+const directoryOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '');
+
+/**
+ * Routes a collector could not tie to an application (blueprints registered through a loop over modules, a
+ * registration function it could not follow) are served by the framework's application when there is exactly one and
+ * every such route is declared in its folder (bemserver-api: `api.init_app(app)` in `create_app()`, the blueprints
+ * registered on the Api by `module.register_blueprints(api)` over a list): one process, not a second API.
+ */
+function attachStray(apps: readonly AppRoutes[]): AppRoutes[] {
+  const out = [...apps];
+  for (const stray of apps) {
+    const framework = unattachedFramework(stray.api);
+    if (framework === undefined) continue;
+    const named = out.filter((app) => namedApp(app.api)?.framework === framework);
+    const [host] = named;
+    const folder = directoryOf(namedApp(host?.api)?.file ?? '');
+    if (named.length !== 1 || !host) continue;
+    const files = stray.endpoints.flatMap((endpoint) => endpoint.sources.filter((source) => source.kind === 'code').map((source) => source.location.file));
+    if (files.length === 0 || !files.every((file) => file.startsWith(folder))) continue;
+    out.splice(out.indexOf(stray), 1);
+    out[out.indexOf(host)] = { ...host, endpoints: [...host.endpoints, ...stray.endpoints] };
+  }
+  return out;
+}
+
+/** A GraphQL schema's fields (`Query.user`), served through a transport route (`POST /graphql`) rather than a path of their own. */
+const isField = (endpoint: Endpoint): boolean => endpoint.protocol === 'graphql' && !endpoint.path.startsWith('/');
+
 /**
  * One process, one root cause. An application is the deployable that lacks the limiter: the inventory's
  * API of a framework's routes, one per app when the framework names its apps (several services of one
  * repository), whether the services were analysed together or apart. The frameworks the inventory names
  * are not always separate servers: connexion wraps the Flask app created in the same file, and GraphQL
  * fields are served through the transport route of the HTTP app beside them. Apps created in the same
- * file are one group; GraphQL-only apps join the HTTP app when there is exactly one.
+ * file are one group; GraphQL-only apps join the HTTP app when there is exactly one, and a schema's fields
+ * join the GraphQL transport when it is the only server (Apollo's `server.applyMiddleware({ app })` on an
+ * Express app with no REST route of its own).
  */
 function appGroups(ctx: CheckContext, apps: readonly AppRoutes[]): { frameworks: string[]; apis: Api[]; endpoints: Endpoint[] }[] {
   const groups: { frameworks: string[]; apis: Api[]; endpoints: Endpoint[]; file: string | undefined; graphql: boolean }[] = [];
-  const ordered = [...apps].sort((a, b) => a.framework.localeCompare(b.framework) || (a.api?.id ?? '').localeCompare(b.api?.id ?? ''));
+  const ordered = attachStray(apps).sort((a, b) => a.framework.localeCompare(b.framework) || (a.api?.id ?? '').localeCompare(b.api?.id ?? ''));
   for (const { framework, api, endpoints } of ordered) {
     const file = (api ?? apiOf(ctx, framework))?.location.file;
     const graphql = endpoints.every((endpoint) => endpoint.protocol === 'graphql');
@@ -75,14 +119,15 @@ function appGroups(ctx: CheckContext, apps: readonly AppRoutes[]): { frameworks:
     } else groups.push({ frameworks: [framework], apis: api ? [api] : [], endpoints: [...endpoints], file, graphql });
   }
   const http = groups.filter((group) => !group.graphql);
-  const [server] = http;
-  if (http.length !== 1 || !server) return groups;
+  const servers = http.length > 0 ? http : groups.filter((group) => !group.endpoints.every(isField));
+  const [server] = servers;
+  if (servers.length !== 1 || !server) return groups;
   for (const group of groups) {
-    if (!group.graphql) continue;
+    if (group === server || (http.length > 0 ? !group.graphql : !group.endpoints.every(isField))) continue;
     server.frameworks.push(...group.frameworks);
     server.endpoints.push(...group.endpoints);
   }
-  return http;
+  return http.length > 0 ? http : [server];
 }
 
 export default defineCheck({
@@ -129,6 +174,8 @@ export default defineCheck({
       const file = api?.location.file ?? endpoints[0]?.sources.find((source) => source.kind === 'code')?.location.file ?? '';
       const source = ctx.sources.find((candidate) => candidate.file === file);
       if (loopbackOnly(source)) continue;
+      // An HTTP-to-HTTPS redirect, an ACME responder or a notice page beside the real server: no work to abuse.
+      if (isSideServer(ctx, endpoints)) continue;
       let location: Location = { file, line: 1 };
       if (source) {
         const index = source.text.split('\n').findIndex((line) => APP_CREATION.test(line));

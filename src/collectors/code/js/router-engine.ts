@@ -44,6 +44,11 @@ export interface RouterDialect {
   declaredMethods?: readonly string[];
   /** Unmounted instances that are apps anyway (every Hono instance can serve). */
   everyRootIsApp?: boolean;
+  /**
+   * Properties of an app that hold a middleware stack of their own on the same server (koa-websocket's `app.ws`):
+   * `app.ws.use(router.routes())` serves the router from the app's process, without the app's HTTP middleware.
+   */
+  sideStacks?: readonly string[];
 }
 
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
@@ -55,6 +60,8 @@ interface Instance {
   app: boolean;
   prefix: string;
   registrations: Registration[];
+  /** The app's side stacks (`app.ws`), walked with the app as their root. */
+  sides?: Instance[];
 }
 
 type UseItem = { instance: string; node: Node } | { middleware: Node };
@@ -134,6 +141,12 @@ export class RouterEngine {
     if (inner) current = unwrap(inner);
     const direct = this.instanceAt(module, current);
     if (direct) return direct;
+    const side = current.type === 'member_expression' ? field(current, 'property')?.text : undefined;
+    const owner = side !== undefined && this.dialect.sideStacks?.includes(side) ? field(current, 'object') : undefined;
+    if (side !== undefined && owner) {
+      const host = this.resolveInstance(module, owner, depth + 1);
+      if (host) return this.sideInstance(host, side);
+    }
     // Parents are costly to reach in tree-sitter: only files with a `setup(app)`-style binding are searched.
     if (current.type === 'identifier' && this.boundFiles.has(module.file)) {
       const param = this.enclosingParam(module, current);
@@ -162,6 +175,18 @@ export class RouterEngine {
       if (factory?.kind === 'external' && wrapped && unwrap(wrapped).type === 'new_expression') return this.instanceAt(module, unwrap(wrapped));
     }
     return undefined;
+  }
+
+  private sideInstance(host: Instance, name: string): Instance {
+    const key = `${host.key}#${name}`;
+    let instance = this.instances.get(key);
+    if (!instance) {
+      instance = { key, module: host.module, app: host.app, prefix: '', registrations: [] };
+      this.instances.set(key, instance);
+      this.targeted.add(key);
+      (host.sides ??= []).push(instance);
+    }
+    return instance;
   }
 
   /** The index of the parameter a function returns as is, if it does. */
@@ -550,6 +575,10 @@ export class RouterEngine {
         continue;
       }
       this.emit(root, registration, base, active);
+    }
+    for (const side of instance.sides ?? []) {
+      side.app = instance.app;
+      this.walk(root, side, base, [], stack);
     }
     stack.delete(instance.key);
   }

@@ -16,6 +16,8 @@ export const koaDialect: RouterDialect = {
   framework: 'koa',
   generated: staticAndDocs,
   namedRoutes: true,
+  // koa-websocket: `websockify(new Koa())` adds `app.ws`, the middleware stack of the app's WebSocket connections.
+  sideStacks: ['ws'],
   creates(graph: ModuleGraph, module: JsModule, node: Node) {
     const current = unwrap(node);
     if (current.type !== 'new_expression' && current.type !== 'call_expression') return undefined;
