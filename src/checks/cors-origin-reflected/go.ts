@@ -20,6 +20,7 @@ import { callArgs, field, named, statements, stringLiteral, unwrap, walk } from 
 import { importsOf } from '../../collectors/code/go/program.js';
 import { goCorsOptions, reflectsEveryOrigin } from '../cors-wildcard-with-credentials/go.js';
 import { parentOf } from '../../parsing/tree-index.js';
+import { goRequestProviders } from '../../collectors/code/plugins.js';
 
 export interface GoReflection {
   source: SourceFile;
@@ -32,6 +33,17 @@ const GORILLA = /^github\.com\/gorilla\/handlers$/;
 const PKGZ_REST = /^github\.com\/go-pkgz\/rest(\/v\d+)?$/;
 const ORIGIN_HEADER = /^origin$/i;
 const FUNCTIONS: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+let headerMethods: { writes: ReadonlySet<string>; reads: ReadonlySet<string> } | undefined;
+
+/** net/http's `Header().Set` / `Add` and `Header.Get` / `Values`, with the frameworks' context methods (`goRequest.headerWriters`, `headerReads`). */
+function headerMethodNames(): { writes: ReadonlySet<string>; reads: ReadonlySet<string> } {
+  headerMethods ??= {
+    writes: new Set(['Set', 'Add', ...goRequestProviders().flatMap(({ provider }) => provider.headerWriters ?? [])]),
+    reads: new Set(['Get', 'Values', ...goRequestProviders().flatMap(({ provider }) => provider.headerReads ?? [])]),
+  };
+  return headerMethods;
+}
 
 function calleeName(call: Node): string {
   const callee = field(call, 'function');
@@ -53,7 +65,7 @@ function readsOrigin(node: Node | undefined): boolean {
   if (node?.type !== 'call_expression') return false;
   const name = calleeName(node);
   const arg = callArgs(node)[0];
-  return /^(Get|GetHeader|Values)$/.test(name) && arg !== undefined && ORIGIN_HEADER.test(stringLiteral(arg) ?? '');
+  return headerMethodNames().reads.has(name) && arg !== undefined && ORIGIN_HEADER.test(stringLiteral(arg) ?? '');
 }
 
 /** Names assigned from a request Origin read in a function. */
@@ -77,7 +89,7 @@ function originNames(fn: Node): Set<string> {
 function headerWrite(node: Node): { name: string; value: Node } | undefined {
   if (node.type !== 'call_expression') return undefined;
   const method = calleeName(node);
-  if (!/^(Set|Add|Header|Append)$/.test(method)) return undefined;
+  if (!headerMethodNames().writes.has(method)) return undefined;
   const [name, value] = callArgs(node);
   const header = name ? stringLiteral(name) : undefined;
   return header !== undefined && value ? { name: header.toLowerCase(), value: unwrap(value) } : undefined;

@@ -512,6 +512,10 @@ export interface GoRequestProvider {
   packages?: readonly string[];
   /** The context's methods that send a file from disk or save an upload at a path, with the path's argument position (gin's `c.File(path)`: `File: 0`, `c.SaveUploadedFile(file, dst)`: `SaveUploadedFile: 1`), for path-traversal. */
   files?: Readonly<Record<string, number>>;
+  /** The context's methods that set a response header, name first and value second (gin's `c.Header`, fiber's `c.Set` / `c.Append`), for cors-origin-reflected's hand-written headers; net/http's `Header().Set` / `Add` are the check's. */
+  headerWriters?: readonly string[];
+  /** The context's methods that return a request header by name (gin's `c.GetHeader`, fiber's `c.Get`); net/http's `Header.Get` / `Values` are the check's. */
+  headerReads?: readonly string[];
 }
 
 /**

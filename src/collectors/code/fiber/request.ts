@@ -8,6 +8,8 @@ export const fiberRequest: GoRequestProvider = {
   statusBody: ['JSON', 'SendString', 'Send', 'XML'],
   bodyWriters: { JSON: 0, JSONP: 0, XML: 0 },
   files: { SendFile: 0, Download: 0, SaveFile: 1 },
+  headerWriters: ['Set', 'Append'],
+  headerReads: ['Get'],
   packages: ['github.com/gofiber'],
   errors: ['github.com/gofiber/fiber.NewError', 'github.com/gofiber/fiber/v2.NewError', 'github.com/gofiber/fiber/v3.NewError'],
 };

@@ -8,6 +8,8 @@ export const ginRequest: GoRequestProvider = {
   httpRequest: 'field',
   bodyWriters: { JSON: 1, IndentedJSON: 1, PureJSON: 1, SecureJSON: 1, AsciiJSON: 1, JSONP: 1, XML: 1, YAML: 1, TOML: 1 },
   files: { File: 0, FileAttachment: 0, SaveUploadedFile: 1 },
+  headerWriters: ['Header'],
+  headerReads: ['GetHeader'],
   packages: ['github.com/gin-gonic'],
   writers: ['JSON', 'String', 'AbortWithStatusJSON', 'IndentedJSON', 'PureJSON', 'SecureJSON', 'XML', 'YAML', 'HTML', 'Render'],
 };
