@@ -39,6 +39,23 @@ export function stringLiteral(node: Node): string | undefined {
   return body.replace(/\\(["\\/nt])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
+const CALLS = ['call_expression'];
+const FUNC_LITERALS = ['func_literal'];
+
+/**
+ * The calls under `node` (itself included) that are not inside a function literal nested in it, in document order: the
+ * calls `walk(node, …)` reaches, read from the tree's list of calls instead of a walk of every node.
+ */
+export function callsIn(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const call of descendantsOf(node, CALLS)) {
+    const closure = innermostOfType(call, FUNC_LITERALS);
+    if (closure && closure.id !== node.id && closure.startIndex >= node.startIndex && closure.endIndex <= node.endIndex) continue;
+    out.push(call);
+  }
+  return out;
+}
+
 /** Every node under `root` (itself included), not entering nested function literals unless asked. */
 export function walk(root: Node, visit: (node: Node) => boolean | undefined, intoFunctions = false): void {
   const stack: Node[] = [root];

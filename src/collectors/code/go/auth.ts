@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { AuthMechanism } from '../../../model/types.js';
-import { callArgs, field, named, parameterNames, statements, unwrap, walk } from './ast.js';
+import { callArgs, callsIn, field, named, parameterNames, statements, unwrap, walk } from './ast.js';
 import type { Env, GoDialect, Piece, Value } from './engine.js';
 import type { GoFile } from './program.js';
 import { configurationPart } from './configuration.js';
@@ -34,12 +34,7 @@ function signal(node: Node, pattern: RegExp, codes: ReadonlySet<string>): boolea
 }
 
 function calls(node: Node): Node[] {
-  const out: Node[] = [];
-  walk(node, (current) => {
-    if (current.type === 'call_expression') out.push(current);
-    return true;
-  });
-  return out;
+  return callsIn(node);
 }
 
 function calleeName(call: Node): string | undefined {

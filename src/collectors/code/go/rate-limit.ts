@@ -379,6 +379,8 @@ const TOO_MANY = /^(?:StatusTooManyRequests|ErrTooManyRequests)$/;
 
 /** A 429 the function writes (a call argument or a returned error), not one it compares (`resp.StatusCode == 429`). */
 function answers429(body: Node): Node | undefined {
+  // No 429 and no name TOO_MANY matches in the text: nothing for the walk to find.
+  if (!/429|StatusTooManyRequests|ErrTooManyRequests/.test(body.text)) return undefined;
   let found: Node | undefined;
   walk(
     body,
