@@ -1,9 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { isPython, objectOf, resolveValue } from '../../analysis/code-auth.js';
+import { isPython } from '../../analysis/code-auth.js';
 import { callAt, isWriteMethod, siteOf } from '../../analysis/code-input.js';
-import { factsOf, literalValue, nodesOfType, propertyOf, stringValue, validatesEnvironment } from '../../analysis/code.js';
-import type { CheckContext, SourceFile } from '../../engine/context.js';
+import { factsOf, literalValue, nodesOfType, stringValue, validatesEnvironment } from '../../analysis/code.js';
+import type { CheckContext } from '../../engine/context.js';
 import defineCheck from '../define-check.js';
+import { validationProviders } from '../../collectors/code/plugins.js';
 import { innermostOfType, parentOf } from '../../parsing/tree-index.js';
 
 /** Pydantic models and marshmallow schemas that a write endpoint takes as its body. */
@@ -34,18 +35,6 @@ function marshmallowUsedOnRequests(ctx: CheckContext, name: string): boolean {
   return ctx.sources.some((source) => isPython(source) && pattern.test(source.text));
 }
 
-/** Nest's own `ValidationPipe`, not a project class of the same name (`shared/pipes/validation.pipe.ts`). */
-function isNestValidationPipe(source: SourceFile, callee: string): boolean {
-  if (/^@nestjs\/common(\.\w+)*\.ValidationPipe$/.test(callee)) return true;
-  return callee === 'ValidationPipe' && !nodesOfType(source, ['class_declaration']).some((cls) => cls.childForFieldName('name')?.text === 'ValidationPipe');
-}
-
-/** `app.useGlobalPipes(new ValidationPipe(…))`. */
-function isGlobalPipe(node: Node): boolean {
-  const args = parentOf(node);
-  return args?.type === 'arguments' && /(^|\.)useGlobalPipes$/.test(parentOf(args)?.childForFieldName('function')?.text ?? '');
-}
-
 export default defineCheck({
   id: 'validation-allows-unknown-fields',
   // Under 50% useful precision on the real-world corpus (bench/realworld): off unless --experimental.
@@ -73,12 +62,7 @@ export default defineCheck({
   },
   run(ctx, report) {
     const bodies = bodyTypes(ctx);
-    const whitelists = (source: SourceFile, call: { args: Node[] }): boolean => {
-      const options = objectOf(source, call.args[0]);
-      return (options ? literalValue(resolveValue(source, propertyOf(options, 'whitelist'))) : undefined) === true;
-    };
-    // Global pipes run before controller, route and parameter pipes: a global whitelisting pipe strips undeclared properties first.
-    const globalWhitelist = ctx.sources.some((source) => !isPython(source) && factsOf(source).calls.some((call) => call.isNew && isNestValidationPipe(source, call.callee) && isGlobalPipe(call.node) && whitelists(source, call)));
+    const keepsUnknown = validationProviders().flatMap((provider) => (provider.unknownFields ? [provider.unknownFields(ctx)] : []));
     for (const source of ctx.sources) {
       if (isPython(source)) {
         for (const node of nodesOfType(source, ['assignment', 'keyword_argument', 'pair'])) {
@@ -106,11 +90,10 @@ export default defineCheck({
           report({ messageId: 'passthrough', data: { call: '.passthrough()' }, ...callAt(ctx, source, call) });
         } else if (method === 'unknown' && /Joi|object\(|keys\(/.test(receiver) && (call.args.length === 0 || literalValue(call.args[0]) === true) && !validatesEnvironment(ctx.sources, boundName(call.node))) {
           report({ messageId: 'joiUnknown', data: { call: `.unknown(${call.args[0]?.text ?? ''})` }, ...callAt(ctx, source, call) });
-        } else if (call.isNew && isNestValidationPipe(source, call.callee) && (isGlobalPipe(call.node) || !globalWhitelist)) {
-          const options = objectOf(source, call.args[0]);
-          const whitelist = options ? literalValue(resolveValue(source, propertyOf(options, 'whitelist'))) : undefined;
-          if (whitelist !== true && !(call.args[0] && !options)) report({ messageId: 'validationPipe', data: { call: `new ValidationPipe(${options ? '{…}' : ''})` }, ...siteOf(ctx, source, call.node) });
         }
+      }
+      for (const validators of keepsUnknown) {
+        for (const validator of validators(source)) report({ messageId: 'validationPipe', data: { call: validator.call }, ...siteOf(ctx, source, validator.node) });
       }
       for (const pair of nodesOfType(source, 'pair')) {
         const key = pair.childForFieldName('key');

@@ -25,7 +25,7 @@ import type { JvmProgram } from './jvm/values.js';
  *   HTTPS and the security-header middleware it mounts (or that a library family provides).
  * - `authz`: what the framework declares about a route's authorization beside its handler (permission
  *   classes, role hooks, class-based views' queryset scoping and object permissions).
- * - `validation`: request-body schemas the framework enforces before a route's handler runs.
+ * - `validation`: request-body schemas the framework enforces before a route's handler runs, and its validators that keep undeclared properties.
  * - `jwt`: the calls through which the framework (or a library family) signs, verifies or decodes JWTs.
  * - `http`: a language's outbound HTTP clients (a library family of the language folder, not a framework).
  * - `graphql`: the GraphQL servers the framework (or a GraphQL library family) creates, with their options.
@@ -344,6 +344,18 @@ export interface ValidationProvider {
    * keeps the fields it does not list out of the handler (a closed schema, a validator that strips extras).
    */
   bodySchema?(ctx: CheckContext, source: SourceFile, node: Node): BodySchema | undefined;
+  /**
+   * The framework's validators in a JS source that keep the properties a request's DTO does not declare (Nest's
+   * `new ValidationPipe()` without `whitelist: true`), for validation-allows-unknown-fields; called once per audit
+   * with the project, the answer is asked per source.
+   */
+  unknownFields?(ctx: CheckContext): (source: SourceFile) => UnknownFieldsValidator[];
+}
+
+/** A validator that keeps undeclared properties: where it is created and how the finding quotes it (`new ValidationPipe({…})`). */
+export interface UnknownFieldsValidator {
+  node: Node;
+  call: string;
 }
 
 /**

@@ -55,6 +55,7 @@ import { jsTransportLibraries } from './js/transport.js';
 import { koaTransport } from './koa/transport.js';
 import { nestGraphql } from './nestjs/graphql.js';
 import { nestJwt } from './nestjs/jwt.js';
+import { nestValidation } from './nestjs/validation-pipe.js';
 import { nestRateLimit } from './nestjs/rate-limit.js';
 import { nestTransport } from './nestjs/transport.js';
 import { nextRateLimit } from './nextjs/rate-limit.js';
@@ -245,6 +246,7 @@ const authz: Record<string, AuthzProvider> = {
 /** Frameworks with validation providers (request schemas enforced before the handler). */
 const validations: Record<string, ValidationProvider> = {
   fastify: fastifyValidation,
+  nestjs: nestValidation,
 };
 
 /** Frameworks with JWT providers (a framework's own token module or middleware). */
