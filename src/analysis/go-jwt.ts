@@ -4,7 +4,7 @@ import { callArgs, field, named, parameterNames, unwrap, walk } from '../collect
 import { importsOf } from '../collectors/code/go/program.js';
 import { qualifiedCallee } from './go-taint.js';
 import { goRequestProviders } from '../collectors/code/plugins.js';
-import { parentOf } from '../parsing/tree-index.js';
+import { descendantsOf, parentOf } from '../parsing/tree-index.js';
 
 /**
  * Token parsing calls of the Go JWT libraries, for the JWT checks' `go.ts` files.
@@ -126,6 +126,8 @@ function parserOf(receiver: Node, imports: ReadonlyMap<string, string>, fn: Node
   return undefined;
 }
 
+const CALL_TYPES = ['call_expression'];
+
 export function goJwtParses(sources: readonly SourceFile[]): GoJwtParse[] {
   const out: GoJwtParse[] = [];
   for (const source of sources) {
@@ -135,48 +137,43 @@ export function goJwtParses(sources: readonly SourceFile[]): GoJwtParse[] {
     const imports = importsOf(root);
     for (const fn of named(root)) {
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
-      walk(
-        fn,
-        (node) => {
-          if (node.type !== 'call_expression') return true;
-          const callee = field(node, 'function');
-          if (callee?.type !== 'selector_expression') return true;
-          const method = field(callee, 'field')?.text ?? '';
-          const operand = field(callee, 'operand');
-          if (!operand) return true;
-          const args = callArgs(node);
-          const qualified = qualifiedCallee(imports, callee);
-          const pkg = qualified?.slice(0, -(method.length + 1));
-          const golang = pkg ? GOLANG_JWT.exec(pkg) : null;
-          const jwx = pkg ? JWX.exec(pkg) : null;
-          const base = { source, call: node, written: callee.text, method, fn };
-          if (golang && /^(Parse|ParseWithClaims|ParseUnverified)$/.test(method)) {
-            const keyIndex = method === 'Parse' ? 1 : method === 'ParseWithClaims' ? 2 : -1;
-            const { options, opaque } = optionCalls(keyIndex >= 0 ? args.slice(keyIndex + 1) : []);
-            out.push({ ...base, library: 'golang-jwt', major: Number(golang[3] ?? 3), keyfunc: keyIndex >= 0 ? args[keyIndex] : undefined, options, parserFields: new Map(), opaque });
-          } else if (jwx && JWX_PARSE.test(method)) {
-            const { options, opaque } = optionCalls(args.slice(1));
-            out.push({ ...base, library: 'jwx', major: Number(jwx[2] ?? 1), options, parserFields: new Map(), opaque });
-          } else if (!qualified && /^(Parse|ParseWithClaims|ParseUnverified)$/.test(method)) {
-            const parser = parserOf(operand, imports, fn, root);
-            if (!parser) return true;
-            const major = [...imports.values()].map((path) => GOLANG_JWT.exec(path)).find((match) => match)?.[3];
-            const keyIndex = method === 'Parse' ? 1 : method === 'ParseWithClaims' ? 2 : -1;
-            const own = optionCalls(keyIndex >= 0 ? args.slice(keyIndex + 1) : []);
-            out.push({
-              ...base,
-              library: 'golang-jwt',
-              major: Number(major ?? 3),
-              keyfunc: keyIndex >= 0 ? args[keyIndex] : undefined,
-              options: [...parser.options, ...own.options],
-              parserFields: parser.fields,
-              opaque: parser.opaque || own.opaque,
-            });
-          }
-          return true;
-        },
-        true,
-      );
+      // Every call of the function, closures included, in document order: the tree's list of calls, not a walk.
+      for (const node of descendantsOf(fn, CALL_TYPES)) {
+        const callee = field(node, 'function');
+        if (callee?.type !== 'selector_expression') continue;
+        const method = field(callee, 'field')?.text ?? '';
+        const operand = field(callee, 'operand');
+        if (!operand) continue;
+        const args = callArgs(node);
+        const qualified = qualifiedCallee(imports, callee);
+        const pkg = qualified?.slice(0, -(method.length + 1));
+        const golang = pkg ? GOLANG_JWT.exec(pkg) : null;
+        const jwx = pkg ? JWX.exec(pkg) : null;
+        const base = { source, call: node, written: callee.text, method, fn };
+        if (golang && /^(Parse|ParseWithClaims|ParseUnverified)$/.test(method)) {
+          const keyIndex = method === 'Parse' ? 1 : method === 'ParseWithClaims' ? 2 : -1;
+          const { options, opaque } = optionCalls(keyIndex >= 0 ? args.slice(keyIndex + 1) : []);
+          out.push({ ...base, library: 'golang-jwt', major: Number(golang[3] ?? 3), keyfunc: keyIndex >= 0 ? args[keyIndex] : undefined, options, parserFields: new Map(), opaque });
+        } else if (jwx && JWX_PARSE.test(method)) {
+          const { options, opaque } = optionCalls(args.slice(1));
+          out.push({ ...base, library: 'jwx', major: Number(jwx[2] ?? 1), options, parserFields: new Map(), opaque });
+        } else if (!qualified && /^(Parse|ParseWithClaims|ParseUnverified)$/.test(method)) {
+          const parser = parserOf(operand, imports, fn, root);
+          if (!parser) continue;
+          const major = [...imports.values()].map((path) => GOLANG_JWT.exec(path)).find((match) => match)?.[3];
+          const keyIndex = method === 'Parse' ? 1 : method === 'ParseWithClaims' ? 2 : -1;
+          const own = optionCalls(keyIndex >= 0 ? args.slice(keyIndex + 1) : []);
+          out.push({
+            ...base,
+            library: 'golang-jwt',
+            major: Number(major ?? 3),
+            keyfunc: keyIndex >= 0 ? args[keyIndex] : undefined,
+            options: [...parser.options, ...own.options],
+            parserFields: parser.fields,
+            opaque: parser.opaque || own.opaque,
+          });
+        }
+      }
     }
   }
   return out;

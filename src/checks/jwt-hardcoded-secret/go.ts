@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import type { Node } from 'web-tree-sitter';
 import type { InfraFile, SourceFile } from '../../engine/context.js';
 import { callArgs, field, fields, goStructs, named, stringLiteral, unwrap, walk, type GoStruct, type GoStructField } from '../../collectors/code/go/ast.js';
+import { descendantsOf } from '../../parsing/tree-index.js';
 
 const JWT_PACKAGES = /^github\.com\/(golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)(\/v\d+)?$/;
 
@@ -99,6 +100,8 @@ function keyNodes(root: Node): Node[] {
   return out;
 }
 
+const CALL_TYPES = ['call_expression'];
+
 /** golang-jwt signing (`SignedString`) and parsing (`jwt.Parse`, `ParseWithClaims`) with a hard-coded key. */
 export function goSecrets(source: SourceFile): GoSecret[] {
   const root = source.tree.rootNode;
@@ -106,21 +109,16 @@ export function goSecrets(source: SourceFile): GoSecret[] {
   if (!imports.some((path) => JWT_PACKAGES.test(path))) return [];
   const consts = packageValues(root);
   const out: GoSecret[] = [];
-  walk(
-    root,
-    (node) => {
-      if (node.type !== 'call_expression') return true;
-      const fn = field(node, 'function');
-      const name = fn?.type === 'selector_expression' ? (field(fn, 'field')?.text ?? '') : '';
-      const key = keyOfCall(node);
-      const secret = secretOf(key, consts);
-      if (secret && secret.value !== '' && !/^-----BEGIN (PUBLIC KEY|CERTIFICATE)/.test(secret.value)) {
-        out.push({ call: node, name: fn?.text ?? name, ...secret });
-      }
-      return true;
-    },
-    true,
-  );
+  // Every call of the file, closures included, in document order: the tree's list of calls, not a walk.
+  for (const node of descendantsOf(root, CALL_TYPES)) {
+    const fn = field(node, 'function');
+    const name = fn?.type === 'selector_expression' ? (field(fn, 'field')?.text ?? '') : '';
+    const key = keyOfCall(node);
+    const secret = secretOf(key, consts);
+    if (secret && secret.value !== '' && !/^-----BEGIN (PUBLIC KEY|CERTIFICATE)/.test(secret.value)) {
+      out.push({ call: node, name: fn?.text ?? name, ...secret });
+    }
+  }
   return out;
 }
 
