@@ -1,12 +1,12 @@
 // Audits one directory in this process and prints timing, CPU time, memory and counts as JSON (used by bench/run.ts).
-//   audit-one.ts DIR [--file-budget-ms N] [--jobs N] [--cache DIR] [--default-checks] [--split-projects]
+//   audit-one.ts DIR [--file-budget-ms N] [--jobs N] [--cache DIR] [--default-checks] [--no-split-projects]
 import { audit, type AuditOptions } from '../src/index.js';
 import { AUDIT_HAS_CACHE, AUDIT_HAS_JOBS } from './engine-options.js';
 
 const args = process.argv.slice(2);
 const root = args[0];
 if (!root) {
-  console.error('usage: audit-one.ts DIR [--file-budget-ms N] [--jobs N] [--cache DIR] [--default-checks] [--split-projects]');
+  console.error('usage: audit-one.ts DIR [--file-budget-ms N] [--jobs N] [--cache DIR] [--default-checks] [--no-split-projects]');
   process.exit(2);
 }
 const flag = (name: string): string | undefined => {
@@ -22,8 +22,8 @@ const cache = flag('--cache');
 const engine: Record<string, unknown> = {};
 if (AUDIT_HAS_JOBS && jobs !== undefined) engine.jobs = Number(jobs);
 if (AUDIT_HAS_CACHE && cache !== undefined) engine.cache = cache;
-// Each independent project of a language family its own unit (AuditOptions.splitProjects).
-if (args.includes('--split-projects')) engine.splitProjects = true;
+// Each independent project of a language family is its own unit unless --no-split-projects (AuditOptions.splitProjects).
+if (args.includes('--no-split-projects')) engine.splitProjects = false;
 
 const cpuBefore = process.cpuUsage();
 const started = performance.now();

@@ -7,7 +7,7 @@
  *
  *   npm run bench -- [--peer-timeout 120] [--no-peer] [--only stripe|polyglot|time-per-mb|parse|CORPUS_ID]
  *                    [--scale quick|default|1m|5m] [--lines N] [--corpus DIR] [--corpus-top 2] [--no-corpus-languages]
- *                    [--jobs N] [--bucket-mb 0.5] [--kinds go,php,…] [--warm-without-cache] [--split-projects]
+ *                    [--jobs N] [--bucket-mb 0.5] [--kinds go,php,…] [--warm-without-cache] [--no-split-projects]
  *                    [--timeout 1800] [--json FILE] [--throughput-mb 1]   (--only throughput: parse and audit MB/s by language)
  *
  * `--scale` (or APISEC_BENCH_SCALE) sizes the generated polyglot tree: quick 100k lines, default 300k
@@ -163,7 +163,7 @@ try {
     corpusTop: Number(flag('--corpus-top') ?? 2),
     corpusLanguages: !args.includes('--no-corpus-languages'),
     warmWithoutCache: args.includes('--warm-without-cache'),
-    splitProjects: args.includes('--split-projects'),
+    splitProjects: !args.includes('--no-split-projects'),
     ...(flag('--kinds') === undefined ? {} : { bucketKinds: (flag('--kinds') ?? '').split(',').filter(Boolean) }),
     jobs,
     only,

@@ -25,7 +25,7 @@ export interface ScaleOptions {
   /** Runs "warm" even when the audit has no fact cache (then it is a second cold run); off by default. */
   warmWithoutCache?: boolean;
   jobs: number;
-  /** Audits each independent project of a language family as its own unit (`--split-projects`). */
+  /** Audits each independent project of a language family as its own unit (the default; `--no-split-projects` turns it off). */
   splitProjects?: boolean;
   only: string | undefined;
   /** Total size of each time-per-MB tree below 5 MB (the 5 MB one is one file). */
@@ -133,7 +133,7 @@ async function child(script: string, argv: string[], timeoutS: number): Promise<
 const floorJobs = (options: ScaleOptions): number => (AUDIT_HAS_JOBS ? options.jobs : 1);
 const floorOf = (dir: string, options: ScaleOptions): Promise<Run> => child('bench/parse-floor.ts', [dir, '--jobs', String(floorJobs(options))], options.timeoutS);
 const auditOf = (dir: string, options: ScaleOptions, extra: string[] = [], timeoutS = options.timeoutS): Promise<Run> =>
-  child('bench/audit-one.ts', [dir, '--default-checks', '--jobs', String(options.jobs), ...(options.splitProjects === true ? ['--split-projects'] : []), ...extra], timeoutS);
+  child('bench/audit-one.ts', [dir, '--default-checks', '--jobs', String(options.jobs), ...(options.splitProjects === false ? ['--no-split-projects'] : []), ...extra], timeoutS);
 /** A time-per-MB tree is at most 5 MB: ten minutes is far beyond linear time. */
 const BUCKET_TIMEOUT_S = 600;
 

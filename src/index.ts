@@ -89,8 +89,8 @@ export interface AuditOptions {
   /**
    * Split each language family into its independent projects (engine/projects.ts), each its own unit:
    * memory follows the largest project instead of the largest language, and a monorepo's services spread
-   * over the workers. Off by default: collectors name an application by what they see, so a project
-   * analysed alone may name its API differently (and give its endpoints other ids) than in its family.
+   * over the workers. On by default (`false` analyses each family as one unit); the report is the same
+   * either way (test/split-projects.test.ts).
    */
   splitProjects?: boolean;
   /**
@@ -280,7 +280,7 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   // units and enough code to repay starting them. The split reads each text once, for its imports, and keeps none.
   const families = planUnits(files);
   const plans =
-    options.splitProjects === true
+    options.splitProjects !== false
       ? await splitUnits(families, files, async (file) => {
           const read = await readTextFile(file);
           return 'text' in read ? read.text : undefined;
