@@ -127,6 +127,15 @@ const MINIFIED_AVERAGE_LINE = 300;
 const MINIFIED_AVERAGE_LINE_WITH_MAP = 120;
 const MINIFIED_LONGEST_LINE = 10_000;
 const MIN_TEXT_FOR_SHAPE = 1024;
+/**
+ * Minified code re-wrapped into lines of a hundred columns or so (a vendored standalone bundle such as
+ * `@scalar/api-reference`'s, 38,000 lines): no line is indented, and hardly a character is a space,
+ * where written code in any language indents most of its lines and spends a fifth of its text on
+ * spaces. A long file of unindented top-level statements (a constants module) still has its spaces.
+ */
+const WRAPPED_MIN_LINES = 500;
+const WRAPPED_MAX_INDENTED = 0.01;
+const WRAPPED_MAX_BLANKS = 0.05;
 
 /** The reason a source file's text puts it out of scope: minified, bundled or generated. Linear in the text. */
 export function scopeReasonOfText(text: string): ScopeReason | undefined {
@@ -137,9 +146,12 @@ export function scopeReasonOfText(text: string): ScopeReason | undefined {
   let lines = 1;
   let longest = 0;
   let start = 0;
+  let indented = 0;
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) {
     lines++;
     if (index - start > longest) longest = index - start;
+    const first = text.charCodeAt(start);
+    if (first === 32 || first === 9) indented++;
     start = index + 1;
   }
   if (text.length - start > longest) longest = text.length - start;
@@ -147,7 +159,19 @@ export function scopeReasonOfText(text: string): ScopeReason | undefined {
   if (average > MINIFIED_AVERAGE_LINE) return 'minified';
   if (longest > MINIFIED_LONGEST_LINE && longest * 2 > text.length) return 'minified';
   if (average > MINIFIED_AVERAGE_LINE_WITH_MAP && /[#@] sourceMappingURL=/.test(text.slice(-512))) return 'minified';
+  if (lines >= WRAPPED_MIN_LINES && indented < lines * WRAPPED_MAX_INDENTED && blankShare(text) < WRAPPED_MAX_BLANKS) return 'minified';
   return undefined;
+}
+
+/** The share of spaces and tabs in a text (its first 256 KiB). */
+function blankShare(text: string): number {
+  const end = Math.min(text.length, 256 * 1024);
+  let blanks = 0;
+  for (let index = 0; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 32 || code === 9) blanks++;
+  }
+  return blanks / Math.max(end, 1);
 }
 
 export interface ScopeOptions {
