@@ -112,6 +112,8 @@ describe('scopeReasonOfText', () => {
     // Unindented top-level statements are written code: they keep their spaces.
     const constants = Array.from({ length: 600 }, (_, index) => `export const ERROR_CODE_${index} = 'E${index}'; // shown to API clients`).join('\n');
     expect(scopeReasonOfText(constants)).toBeUndefined();
+    // Nor is a hostile file of bare brackets, one per line: too short to be wrapped code (it is parsed and reported as too deep).
+    expect(scopeReasonOfText(`x = ${'(\n'.repeat(5000)}1${')\n'.repeat(5000)}`)).toBeUndefined();
     // Indented written code of the same length, whatever its spacing.
     const dense = Array.from({ length: 600 }, (_, index) => `\tif(a[${index}]){b(a[${index}])}`).join('\n');
     expect(scopeReasonOfText(dense)).toBeUndefined();

@@ -134,6 +134,8 @@ const MIN_TEXT_FOR_SHAPE = 1024;
  * spaces. A long file of unindented top-level statements (a constants module) still has its spaces.
  */
 const WRAPPED_MIN_LINES = 500;
+/** Wrapped minified lines are long (the bundle's average 91 columns); a file of `(` or `]` lines is not minified code. */
+const WRAPPED_MIN_AVERAGE_LINE = 40;
 const WRAPPED_MAX_INDENTED = 0.01;
 const WRAPPED_MAX_BLANKS = 0.05;
 
@@ -159,7 +161,7 @@ export function scopeReasonOfText(text: string): ScopeReason | undefined {
   if (average > MINIFIED_AVERAGE_LINE) return 'minified';
   if (longest > MINIFIED_LONGEST_LINE && longest * 2 > text.length) return 'minified';
   if (average > MINIFIED_AVERAGE_LINE_WITH_MAP && /[#@] sourceMappingURL=/.test(text.slice(-512))) return 'minified';
-  if (lines >= WRAPPED_MIN_LINES && indented < lines * WRAPPED_MAX_INDENTED && blankShare(text) < WRAPPED_MAX_BLANKS) return 'minified';
+  if (lines >= WRAPPED_MIN_LINES && average >= WRAPPED_MIN_AVERAGE_LINE && indented < lines * WRAPPED_MAX_INDENTED && blankShare(text) < WRAPPED_MAX_BLANKS) return 'minified';
   return undefined;
 }
 
