@@ -1,7 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { nodesOfType, sourceByFile } from '../../analysis/code.js';
 import { goRequestParams } from '../../analysis/go-taint.js';
-import type { CheckContext, SourceFile } from '../../engine/context.js';
+import { callArgs } from '../../collectors/code/go/ast.js';
+import { goProgram, type GoDecl, type GoFile, type GoProgram } from '../../collectors/code/go/program.js';
+import type { CheckContext } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
 
 /**
@@ -30,57 +32,23 @@ const ACCESSORS = new Set(['String', 'Error', 'Hostname', 'Port', 'EscapedPath',
 const BUILTINS = new Set(['string', 'len', 'cap', 'append', 'make', 'new', 'min', 'max']);
 const MAX_DEPTH = 4;
 
-interface GoFile {
-  source: SourceFile;
-  /** Local package name → import path. */
-  imports: Map<string, string>;
-}
-
 class GoReader {
-  private readonly files = new Map<string, GoFile>();
-  private readonly declarations = new Map<string, Map<string, { file: GoFile; node: Node }[]>>();
+  private readonly program: GoProgram;
   private readonly verdicts = new Map<number, boolean>();
 
-  constructor(private readonly ctx: CheckContext) {}
-
-  file(path: string): GoFile | undefined {
-    const known = this.files.get(path);
-    if (known) return known;
-    const source = sourceByFile(this.ctx, path);
-    if (source?.language !== 'go') return undefined;
-    const imports = new Map<string, string>();
-    for (const spec of nodesOfType(source, 'import_spec')) {
-      const importPath = spec.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
-      if (!importPath) continue;
-      const name = spec.childForFieldName('name')?.text ?? importPath.replace(/\/v\d+$/, '').split('/').pop() ?? importPath;
-      imports.set(name, importPath);
-    }
-    const file = { source, imports };
-    this.files.set(path, file);
-    return file;
+  constructor(private readonly ctx: CheckContext) {
+    this.program = goProgram(ctx.sources);
   }
 
-  /** The package's functions and methods by name (the files of the same directory). */
-  private declared(file: GoFile, name: string): { file: GoFile; node: Node }[] {
-    const dir = file.source.file.slice(0, file.source.file.lastIndexOf('/') + 1);
-    let byName = this.declarations.get(dir);
-    if (!byName) {
-      byName = new Map();
-      for (const source of this.ctx.sources) {
-        if (source.language !== 'go' || source.file.slice(0, source.file.lastIndexOf('/') + 1) !== dir || /_test\.go$/.test(source.file)) continue;
-        const goFile = this.file(source.file);
-        if (!goFile) continue;
-        for (const node of nodesOfType(source, ['function_declaration', 'method_declaration'])) {
-          const declaredName = node.childForFieldName('name')?.text;
-          if (!declaredName) continue;
-          const list = byName.get(declaredName) ?? [];
-          list.push({ file: goFile, node });
-          byName.set(declaredName, list);
-        }
-      }
-      this.declarations.set(dir, byName);
-    }
-    return byName.get(name) ?? [];
+  file(path: string): GoFile | undefined {
+    const source = sourceByFile(this.ctx, path);
+    return source?.language === 'go' ? this.program.fileOfTree(source.tree) : undefined;
+  }
+
+  /** The package's function and methods of that name (the workspace's Go program: tests, vendor and testdata left out). */
+  private declared(file: GoFile, name: string): GoDecl[] {
+    const fn = file.pkg.funcs.get(name);
+    return [...(fn ? [fn] : []), ...this.program.methodsNamed(name).filter((method) => method.file.pkg === file.pkg)];
   }
 
   /** A handler expression that only redirects, answers ACME or serves fixed content. */
@@ -112,7 +80,7 @@ class GoReader {
 
   private handlerCall(file: GoFile, call: Node, depth: number): boolean {
     const fn = call.childForFieldName('function');
-    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((arg): arg is Node => arg !== null && arg.type !== 'comment');
+    const args = callArgs(call);
     if (fn?.type === 'selector_expression') {
       const operand = fn.childForFieldName('operand');
       const name = fn.childForFieldName('field')?.text ?? '';
@@ -258,7 +226,7 @@ function requestDerived(body: Node, request: ReadonlySet<string>): Set<string> {
 /** `w.Write(body)`, `fmt.Fprintf(w, …)` with something read from the request: an answer made of the request. */
 function writesRequestData(file: GoFile, call: Node, names: Names, derived: ReadonlySet<string>): boolean {
   const fn = call.childForFieldName('function');
-  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((arg): arg is Node => arg !== null && arg.type !== 'comment');
+  const args = callArgs(call);
   if (fn?.type !== 'selector_expression') return false;
   const operand = fn.childForFieldName('operand');
   // The body, not a header: `w.Header().Set("Location", …)` is how a redirect is written by hand.
@@ -305,7 +273,7 @@ export function isSideServer(ctx: CheckContext, endpoints: readonly Endpoint[]):
   return sites.every((site) => {
     const file = reader.file(site.file);
     const call = file ? registrationAt(file, site.line) : undefined;
-    const args = (call?.childForFieldName('arguments')?.namedChildren ?? []).filter((arg): arg is Node => arg !== null && arg.type !== 'comment');
+    const args = call ? callArgs(call) : [];
     const handler = args[args.length - 1];
     return file !== undefined && handler !== undefined && args.length >= 2 && reader.handler(file, handler, 0);
   });
