@@ -2,32 +2,39 @@ import type { Node } from 'web-tree-sitter';
 import { callArguments, callName, field, kids, unwrap, walk } from '../../collectors/code/php/ast.js';
 import { enclosingFunction, requestOrigin } from '../../collectors/code/php/requests.js';
 import { phpCalls } from '../../collectors/code/php/sinks.js';
+import { phpSqlProviders } from '../../collectors/code/plugins.js';
 import type { SourceFile } from '../../engine/context.js';
 
-/** Laravel's DB facade methods whose first argument is SQL. */
-const DB_STATEMENTS = new Set(['raw', 'select', 'selectOne', 'statement', 'unprepared', 'insert', 'update', 'delete', 'affectingStatement', 'cursor', 'scalar']);
-/** Query builder methods taking a raw SQL fragment, and Doctrine DBAL / PDO / DQL calls taking a statement. */
-const RAW_METHODS = new Set([
-  'whereRaw',
-  'orWhereRaw',
-  'havingRaw',
-  'orHavingRaw',
-  'orderByRaw',
-  'selectRaw',
-  'groupByRaw',
-  'fromRaw',
-  'executeQuery',
-  'executeStatement',
-  'fetchAllAssociative',
-  'fetchAssociative',
-  'fetchOne',
-  'fetchAllNumeric',
-  'createQuery',
-  'createNativeQuery',
-  'exec',
-  'query',
-  'prepare',
-]);
+/** Doctrine DBAL / PDO / DQL calls taking a statement (the frameworks' facades and raw builder methods are their `phpSql` sections'). */
+const STATEMENT_METHODS = ['executeQuery', 'executeStatement', 'fetchAllAssociative', 'fetchAssociative', 'fetchOne', 'fetchAllNumeric', 'createQuery', 'createNativeQuery', 'exec', 'query', 'prepare'];
+
+interface SqlCalls {
+  /** Facade name → its statement methods. */
+  facades: Map<string, Set<string>>;
+  /** Raw builder methods a model forwards from a static call. */
+  forwarded: Set<string>;
+  /** Member calls taking SQL: the check's own and the builders' raw methods. */
+  members: Set<string>;
+}
+
+let sqlCalls: SqlCalls | undefined;
+
+/** The frameworks' SQL calls joined with the check's own, once. */
+function calls(): SqlCalls {
+  if (sqlCalls) return sqlCalls;
+  const facades = new Map<string, Set<string>>();
+  const forwarded = new Set<string>();
+  for (const provider of phpSqlProviders()) {
+    for (const facade of provider.facades ?? []) {
+      const known = facades.get(facade.name) ?? new Set<string>();
+      for (const statement of facade.statements) known.add(statement);
+      facades.set(facade.name, known);
+    }
+    for (const method of provider.rawMethods ?? []) forwarded.add(method);
+  }
+  sqlCalls = { facades, forwarded, members: new Set([...forwarded, ...STATEMENT_METHODS]) };
+  return sqlCalls;
+}
 
 export interface PhpSqlHit {
   source: SourceFile;
@@ -61,19 +68,21 @@ function assignedValue(variable: Node, use: Node): Node | undefined {
 
 function isSink(source: SourceFile, call: Node): boolean {
   const name = callName(call) ?? '';
+  const { facades, forwarded, members } = calls();
   if (call.type === 'scoped_call_expression') {
     const scope = field(call, 'scope')?.text.replace(/^\\/, '') ?? '';
+    const facade = facades.get(scope) ?? facades.get(scope.replace(/^.*\\/, ''));
     // `Order::whereRaw(...)`: Eloquent forwards static calls to a query builder.
-    return ((scope === 'DB' || scope.endsWith('\\DB')) && DB_STATEMENTS.has(name)) || (/^(?:where|orWhere|having|orHaving|orderBy|select|groupBy|from)Raw$/.test(name) && scope !== 'parent');
+    return (facade?.has(name) ?? false) || (forwarded.has(name) && scope !== 'parent');
   }
   if (call.type !== 'member_call_expression' && call.type !== 'nullsafe_member_call_expression') return false;
-  if (!RAW_METHODS.has(name)) return false;
+  if (!members.has(name)) return false;
   // `->query()` and `->exec()` are SQL only on a connection; Eloquent's `Model::query()` takes no argument.
   if ((name === 'query' || name === 'exec' || name === 'prepare') && !/\b(?:pdo|db|conn|connection|dbh|database|mysqli)\b/i.test(field(call, 'object')?.text.replace(/^\$this->/, '').replace(/^\$/, '') ?? '')) return false;
   return source.language === 'php';
 }
 
-/** Raw SQL built from request data in Laravel, Doctrine and PDO calls. */
+/** Raw SQL built from request data in the frameworks' SQL calls (their `phpSql` sections), Doctrine and PDO calls. */
 export function phpSqlInjections(sources: readonly SourceFile[]): PhpSqlHit[] {
   const hits: PhpSqlHit[] = [];
   for (const source of sources) {

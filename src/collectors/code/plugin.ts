@@ -114,6 +114,7 @@ export interface FrameworkPlugin {
   jvmEntities?: JvmEntityProvider;
   jvmRequest?: JvmRequestProvider;
   phpCommands?: PhpCommandProvider;
+  phpSql?: PhpSqlProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -571,6 +572,19 @@ export interface PhpCommandProvider {
   facade: string;
   /** The methods anywhere in the chain that run the command their first argument gives (`run`, `start`, `command`, `forever`). */
   runs: readonly string[];
+}
+
+/**
+ * A PHP framework's own calls that take SQL text, for sql-injection's PHP reading (which keeps PDO, mysqli, Doctrine
+ * DBAL and Doctrine ORM's `createQuery` / `createNativeQuery`, libraries every PHP framework uses alike): facades whose
+ * static methods take a statement first (Laravel's `DB::select($sql)`, also written with its namespace,
+ * `\Illuminate\Support\Facades\DB::raw`), and query-builder methods that take a raw SQL fragment first
+ * (`->whereRaw($sql)`), also called statically on a model that forwards them to its builder (Eloquent's
+ * `Order::whereRaw($sql)`; not `parent::whereRaw`).
+ */
+export interface PhpSqlProvider {
+  facades?: readonly { name: string; statements: readonly string[] }[];
+  rawMethods?: readonly string[];
 }
 
 /**

@@ -147,6 +147,8 @@ import { djangoJwtSettings } from './django/jwt-settings.js';
 import type { JwtSettingsProvider } from './plugin.js';
 import type { JvmHttpClientProvider } from './plugin.js';
 import type { CsharpSqlProvider } from './plugin.js';
+import type { PhpSqlProvider } from './plugin.js';
+import { laravelSql } from './laravel/sql.js';
 import { efCoreSql } from './csharp/ef-core.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
@@ -332,6 +334,11 @@ const phpCommandSections: Record<string, PhpCommandProvider> = {
   laravel: laravelProcess,
 };
 
+/** PHP frameworks with their own calls that take SQL text (a database facade, a query builder's raw methods). */
+const phpSqlSections: Record<string, PhpSqlProvider> = {
+  laravel: laravelSql,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -509,6 +516,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const jwtSettings = jwtSettingsSections[entry.id];
     const jvmEntities = jvmEntitiesByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
+    const phpSql = phpSqlSections[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -546,6 +554,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(jwtSettings ? { jwtSettings } : {}),
       ...(jvmEntities ? { jvmEntities } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
+      ...(phpSql ? { phpSql } : {}),
     };
   }),
 ];
@@ -649,6 +658,14 @@ export function phpSigningKeyProviders(): PhpSigningKeyProvider[] {
 /** Every PHP command facade provider, in registry order. */
 export function phpCommandProviders(): PhpCommandProvider[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.phpCommands ? [plugin.phpCommands] : []));
+}
+
+let phpSqlList: PhpSqlProvider[] | undefined;
+
+/** Every distinct PHP SQL provider, in registry order. */
+export function phpSqlProviders(): readonly PhpSqlProvider[] {
+  phpSqlList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpSql ? [plugin.phpSql] : [])))];
+  return phpSqlList;
 }
 
 /** Every Go CORS provider, in registry order. */
