@@ -2,14 +2,11 @@ import { at } from '../../analysis/code-auth.js';
 import { appAt, appsOf, loopbackOnly, deploymentForcesHttps, describeApp, httpsEnforced } from '../../analysis/code-transport.js';
 import { transportProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
-import { csharpHttpMetadata, csharpHttpsApps } from './csharp.js';
 
 /** The app's framework's own fix (its transport section), or the generic one. */
 function fixOf(framework: string): string {
   return transportProviders().find(({ id }) => id === framework)?.provider.app?.fix?.https ?? 'a redirect and HSTS';
 }
-
-const ASPNETCORE_FIX = '`app.UseHttpsRedirection()` and `app.UseHsts()` (the latter under `if (!app.Environment.IsDevelopment())`)';
 
 export default defineCheck({
   id: 'https-not-enforced',
@@ -41,13 +38,19 @@ export default defineCheck({
         ...appAt(ctx, app),
       });
     }
-    for (const app of csharpHttpsApps(ctx, () => deploymentForcesHttps(ctx))) {
-      const { location, evidence } = at(ctx, app.source, app.node, app.node.text.split('\n')[0]);
-      report({ messageId: 'app', data: { app: app.label, fix: ASPNETCORE_FIX }, location, ...(evidence ? { evidence } : {}), key: `aspnetcore:${app.source.file}:${app.label}` });
+    // Families the driver does not read (C#): their providers read their applications and authentication options themselves.
+    const own = transportProviders().filter(({ provider }) => provider.https?.apps || provider.https?.metadataOverHttp);
+    for (const { id, provider } of own) {
+      for (const app of provider.https?.apps?.(ctx, () => deploymentForcesHttps(ctx)) ?? []) {
+        const { location, evidence } = at(ctx, app.source, app.node, app.node.text.split('\n')[0]);
+        report({ messageId: 'app', data: { app: app.label, fix: fixOf(id) }, location, ...(evidence ? { evidence } : {}), key: `${id}:${app.source.file}:${app.label}` });
+      }
     }
-    for (const hit of csharpHttpMetadata(ctx)) {
-      const { location, evidence } = at(ctx, hit.source, hit.node);
-      report({ messageId: 'metadata', data: { expression: hit.node.text, authority: hit.authority }, location, ...(evidence ? { evidence } : {}), key: `aspnetcore-metadata:${hit.source.file}:${location.line}` });
+    for (const { id, provider } of own) {
+      for (const hit of provider.https?.metadataOverHttp?.(ctx) ?? []) {
+        const { location, evidence } = at(ctx, hit.source, hit.node);
+        report({ messageId: 'metadata', data: { expression: hit.node.text, authority: hit.authority }, location, ...(evidence ? { evidence } : {}), key: `${id}-metadata:${hit.source.file}:${location.line}` });
+      }
     }
   },
 });

@@ -178,8 +178,11 @@ export interface RateLimitProvider {
  *   registry order; the first answer wins.
  */
 export interface TransportProvider {
-  /** The language family whose sources the provider reads. */
-  family: Family;
+  /**
+   * The language family whose sources the provider reads. The driver reads the `js` and `python` families; a
+   * `csharp` provider reads its applications itself (`https.apps`, `https.metadataOverHttp`).
+   */
+  family: Family | 'csharp';
   /**
    * How the framework's webhook receivers read the request, as regular-expression sources the driver joins
    * with the other providers' and tests on any handler's text (each must stand alone).
@@ -226,6 +229,14 @@ export interface TransportProvider {
     code?: RegExp;
     /** Structural evidence that an app forces HTTPS (header middleware with HSTS on). */
     enforced?(ctx: CheckContext, app: AppEntry): boolean;
+    /**
+     * The applications of a family the driver does not read that serve routes and force no HTTPS outside development
+     * (ASP.NET Core's hosts without `UseHttpsRedirection` / `UseHsts`); `deployed` tells whether the deployment forces
+     * HTTPS in front of every app (then none is).
+     */
+    apps?: (ctx: CheckContext, deployed: () => boolean) => UnenforcedApp[];
+    /** Authentication options that download signing keys over plain HTTP outside development (ASP.NET Core's `RequireHttpsMetadata = false`). */
+    metadataOverHttp?: (ctx: CheckContext) => InsecureMetadata[];
   };
   headers?: {
     /** The security-header middleware in place for an app, by name. */
@@ -239,6 +250,23 @@ export interface TransportProvider {
     /** Structural evidence that the family's code hides `X-Powered-By` (helmet with `hidePoweredBy` left on). */
     hidesPoweredBy?(ctx: CheckContext): boolean;
   };
+}
+
+/** An application a transport provider reads itself that forces no HTTPS: where it is reported and how it is named. */
+export interface UnenforcedApp {
+  source: SourceFile;
+  /** The host builder call, or the method that sets up the pipeline. */
+  node: Node;
+  /** How the app is named in messages. */
+  label: string;
+}
+
+/** Authentication options that fetch metadata and signing keys over plain HTTP. */
+export interface InsecureMetadata {
+  source: SourceFile;
+  node: Node;
+  /** The authority the keys come from, as written. */
+  authority: string;
 }
 
 /** What an authorization provider may use while it reads one endpoint; one scope per analysis. */

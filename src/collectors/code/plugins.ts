@@ -132,6 +132,7 @@ import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { springPasswordEncoders } from './spring/password-encoders.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
+import { aspnetcoreTransport } from './aspnetcore/transport.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
 import { ktorErrorDetails } from './ktor/error-details.js';
@@ -220,6 +221,7 @@ const providers: Record<string, RateLimitProvider> = {
 
 /** Frameworks with transport providers (apps, CORS, HTTPS, security headers). */
 const transports: Record<string, TransportProvider> = {
+  aspnetcore: aspnetcoreTransport,
   django: djangoTransport,
   express: expressTransport,
   fastapi: fastapiTransport,

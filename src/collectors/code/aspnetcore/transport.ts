@@ -1,6 +1,6 @@
 /**
- * HTTPS enforcement in ASP.NET Core. An application's request pipeline is configured where the host is
- * built: minimal hosting (`WebApplication.CreateBuilder(args)` … `builder.Build()`) or the `Configure`
+ * HTTPS enforcement in ASP.NET Core, read by https-not-enforced through the plugin's `transport` section. An
+ * application's request pipeline is configured where the host is built: minimal hosting (`WebApplication.CreateBuilder(args)` … `builder.Build()`) or the `Configure`
  * method of a Startup class (`Configure(IApplicationBuilder app, IWebHostEnvironment env)`, the older
  * `IHostingEnvironment`). The app forces HTTPS when a call that runs outside development redirects or
  * sends HSTS (`app.UseHttpsRedirection()`, `app.UseHsts()` — the template's `if (!app.Environment.IsDevelopment())`
@@ -14,30 +14,16 @@
  * `Authority` or `MetadataAddress` that is not an `https://` literal) and outside development.
  */
 import type { Node } from 'web-tree-sitter';
-import { developmentOnly, isCsTestFile } from '../../collectors/code/csharp/flow.js';
-import { attributesOf, field, invocationParts, kids, walk } from '../../collectors/code/csharp/project.js';
-import type { CheckContext, SourceFile } from '../../engine/context.js';
+import { developmentOnly, isCsTestFile } from '../csharp/flow.js';
+import { attributesOf, field, invocationParts, kids, walk } from '../csharp/project.js';
+import type { CheckContext, SourceFile } from '../../../engine/context.js';
+import type { InsecureMetadata, TransportProvider, UnenforcedApp } from '../plugin.js';
 
 /** Pipeline calls that redirect to HTTPS or send HSTS. */
 const ENFORCING = new Set(['UseHttpsRedirection', 'UseHsts', 'AddRedirectToHttps', 'AddRedirectToHttpsPermanent', 'RequireHttps']);
 /** Files that build an ASP.NET Core host (the aspnetcore collector's notion of an application's directory). */
 const ENTRY = /\bWebApplication\.Create(?:Builder|SlimBuilder|EmptyBuilder)?\s*\(|\bUseStartup\s*<|\bclass\s+Startup\b/;
 const CREATES = /^(CreateBuilder|CreateSlimBuilder|CreateEmptyBuilder|Create)$/;
-
-export interface CsHttpsApp {
-  source: SourceFile;
-  /** The host builder call, or the `Configure` method's name. */
-  node: Node;
-  /** How the app is named in messages. */
-  label: string;
-}
-
-export interface CsMetadataHit {
-  source: SourceFile;
-  node: Node;
-  /** The authority the keys come from, as written. */
-  authority: string;
-}
 
 function directoryOf(file: string): string {
   const index = file.lastIndexOf('/');
@@ -114,7 +100,7 @@ function aspireServices(sources: readonly SourceFile[]): Map<string, boolean> | 
  * ASP.NET Core applications that serve routes and neither redirect to HTTPS nor send HSTS outside
  * development. `deployed`: the deployment forces HTTPS in front of every app (then none is reported).
  */
-export function csharpHttpsApps(ctx: CheckContext, deployed: () => boolean): CsHttpsApp[] {
+function csharpHttpsApps(ctx: CheckContext, deployed: () => boolean): UnenforcedApp[] {
   const sources = ctx.sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
   const entries = sources.filter((source) => ENTRY.test(source.text));
   if (entries.length === 0) return [];
@@ -139,7 +125,7 @@ export function csharpHttpsApps(ctx: CheckContext, deployed: () => boolean): CsH
   // Files outside every application directory are shared libraries (a pipeline extension method may live there).
   const libraryEnforces = (byOwner.get(undefined) ?? []).some(enforces);
   const aspire = aspireServices(ctx.sources.filter((source) => source.language === 'csharp'));
-  const out: CsHttpsApp[] = [];
+  const out: UnenforcedApp[] = [];
   for (const dir of dirs) {
     // A service the Aspire app model keeps internal (no WithExternalHttpEndpoints): reached only by the other
     // services of the application, never by a client that could be downgraded.
@@ -170,8 +156,8 @@ function safeAuthority(value: Node | undefined): boolean {
 }
 
 /** `RequireHttpsMetadata = false` in options that fetch metadata (an Authority or MetadataAddress), outside development. */
-export function csharpHttpMetadata(ctx: CheckContext): CsMetadataHit[] {
-  const out: CsMetadataHit[] = [];
+function csharpHttpMetadata(ctx: CheckContext): InsecureMetadata[] {
+  const out: InsecureMetadata[] = [];
   for (const source of ctx.sources) {
     if (source.language !== 'csharp' || isCsTestFile(source.file) || !source.text.includes('RequireHttpsMetadata')) continue;
     walk(source.tree.rootNode, (node) => {
@@ -203,3 +189,16 @@ export function csharpHttpMetadata(ctx: CheckContext): CsMetadataHit[] {
   }
   return out;
 }
+
+/**
+ * ASP.NET Core's transport section: the C# family, which the transport driver does not read, so the provider reads
+ * its applications itself (the hosts above and the JWT bearer options), for https-not-enforced.
+ */
+export const aspnetcoreTransport: TransportProvider = {
+  family: 'csharp',
+  app: {
+    name: 'ASP.NET Core',
+    fix: { https: '`app.UseHttpsRedirection()` and `app.UseHsts()` (the latter under `if (!app.Environment.IsDevelopment())`)' },
+  },
+  https: { apps: csharpHttpsApps, metadataOverHttp: csharpHttpMetadata },
+};
