@@ -428,6 +428,26 @@ export interface JwtCall {
    * (express-jwt's `secret`, passport-jwt's `secretOrKey`, @nestjs/jwt's `secret` or `privateKey`), the first one set wins.
    */
   keyOptions?: readonly string[];
+  /**
+   * The option whose object holds the options tokens are signed and verified with, when the library nests them
+   * (@fastify/jwt's plugin options `sign: { algorithm, expiresIn }` and `verify: { algorithms, ignoreExpiration }`).
+   */
+  nestedOptions?: { sign: string; verify: string };
+  /** The call also issues tokens though it verifies them (@fastify/jwt's plugin registration decorates `reply.jwtSign`). */
+  alsoSigns?: boolean;
+  /**
+   * Where the token lifetime is set when the library reads it from its options only, never from the payload's `exp`
+   * (@nestjs/jwt: the call's options or, for `JwtModule.register`, its `signOptions`; @fastify/jwt: `sign`):
+   * `options` names the option that holds them (else the call's own), `numbersInMs` when a bare number is milliseconds (fast-jwt).
+   */
+  lifetimeOptions?: { options?: string; numbersInMs?: boolean };
+  /**
+   * Without an `algorithms` option the verifier lets the token header choose (express-jwt), unless the project declares
+   * the library at `safeFrom` or later (express-jwt 6 refuses to start without them).
+   */
+  unpinnedWithoutList?: { safeFrom?: readonly [dependency: string, major: number] };
+  /** The call takes the expected audience and issuer among its options (express-jwt's `audience`, `issuer`). */
+  audienceOptions?: boolean;
 }
 
 const jwtCache = new WeakMap<SourceFile, JwtCall[]>();

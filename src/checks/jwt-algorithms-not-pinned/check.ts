@@ -12,8 +12,8 @@ import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { lineSnippet } from '../../analysis/code-transport.js';
 
 const HEADER_ALG = /\[\s*["'`]alg["'`]\s*\]|\.alg\b|\.get\(\s*["']alg["']/;
-// Libraries that fall back to the token's own `alg` (or every algorithm) when none is listed.
-const NEEDS_LIST = new Set(['PyJWT', 'python-jose', 'jsonwebtoken', 'passport-jwt', 'express-jwt']);
+// Libraries that fall back to the token's own `alg` (or every algorithm) when none is listed (with the JWT providers' `unpinnedWithoutList`).
+const NEEDS_LIST = new Set(['PyJWT', 'python-jose', 'jsonwebtoken', 'passport-jwt']);
 
 function fromHeader(source: SourceFile, algorithms: Node): boolean {
   const resolved = resolveValue(source, algorithms) ?? algorithms;
@@ -28,16 +28,15 @@ function family(alg: string): string {
 /**
  * Versions whose verifier never lets the token header choose: jsonwebtoken 9 derives the allowed
  * algorithms from the key's type and rejects `none` unless it is listed; PyJWT 2 refuses to decode
- * without `algorithms`; express-jwt 6 refuses to start without them.
+ * without `algorithms` (and a JWT provider's `unpinnedWithoutList.safeFrom`).
  */
-const SAFE_FROM: Record<string, [string, number]> = lookupTable({
+const SAFE_FROM: Record<string, readonly [string, number]> = lookupTable({
   jsonwebtoken: ['npm:jsonwebtoken', 9],
   PyJWT: ['pypi:pyjwt', 2],
-  'express-jwt': ['npm:express-jwt', 6],
 });
 
-function pinnedByLibrary(project: ProjectInfo, library: string): boolean {
-  const safe = SAFE_FROM[library];
+function pinnedByLibrary(project: ProjectInfo, jwt: JwtCall): boolean {
+  const safe = SAFE_FROM[jwt.library] ?? jwt.unpinnedWithoutList?.safeFrom;
   return safe !== undefined && declaredMajorAtLeast(project, safe[0], safe[1]) === true;
 }
 
@@ -86,9 +85,9 @@ export default defineCheck({
           }
           continue;
         }
-        if (!NEEDS_LIST.has(jwt.library) || jwt.opaque) continue;
+        if (!(NEEDS_LIST.has(jwt.library) || jwt.unpinnedWithoutList) || jwt.opaque) continue;
         if (jwt.library === 'jsonwebtoken' && jwt.call.args.length < 2) continue;
-        if (pinnedByLibrary(ctx.project, jwt.library)) continue;
+        if (pinnedByLibrary(ctx.project, jwt)) continue;
         // Every verify call written without a list is one habit of the code base: one finding, every place listed.
         report({ messageId: 'missing', data: { call: describeCall(jwt) }, ...where, severity: 'medium', confidence: 'medium', rootCause: `missing ${jwt.library}` });
       }

@@ -8,8 +8,8 @@ import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { lineSnippet } from '../../analysis/code-transport.js';
 import { goSite } from '../../analysis/go-taint.js';
 
-// Nest, fastify and authlib set audience/issuer at module or claims level, outside the call.
-const CHECKED = new Set(['PyJWT', 'python-jose', 'jsonwebtoken', 'jose', 'passport-jwt', 'express-jwt']);
+// The libraries that take audience/issuer in the call (and the JWT providers' `audienceOptions`); Nest, fastify and authlib set them at module or claims level, outside the call.
+const CHECKED = new Set(['PyJWT', 'python-jose', 'jsonwebtoken', 'jose', 'passport-jwt']);
 
 export default defineCheck({
   id: 'jwt-audience-not-validated',
@@ -53,7 +53,7 @@ export default defineCheck({
     }
     for (const source of ctx.sources) {
       for (const jwt of jwtCalls(source)) {
-        if (jwt.kind !== 'verify' || !CHECKED.has(jwt.library) || jwt.opaque) continue;
+        if (jwt.kind !== 'verify' || !(CHECKED.has(jwt.library) || jwt.audienceOptions) || jwt.opaque) continue;
         const where = at(ctx, source, jwt.call.node);
         if (isPython(source)) {
           const options = objectOf(source, jwt.call.kwargs.get('options'));

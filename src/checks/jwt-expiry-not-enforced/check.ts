@@ -57,7 +57,7 @@ export default defineCheck({
           continue;
         }
         let ignore: Node | undefined = jwt.get('ignoreExpiration');
-        if (jwt.library === '@fastify/jwt') ignore = option(source, objectOf(source, jwt.get('verify')), 'ignoreExpiration');
+        if (jwt.nestedOptions) ignore = option(source, objectOf(source, jwt.get(jwt.nestedOptions.verify)), 'ignoreExpiration');
         if (literalValue(ignore) === true) report({ messageId: 'ignoreExpiration', data: { call: jwt.name }, ...at(ctx, source, jwt.call.node) });
       }
     }

@@ -99,17 +99,10 @@ interface Lifetime {
 }
 
 function jsLifetime(source: SourceFile, jwt: JwtCall): Lifetime | undefined {
-  if (jwt.library === '@nestjs/jwt') {
-    const options = jwt.call.callee.endsWith('JwtModule.register') ? objectOf(source, jwt.get('signOptions')) : jwt.options;
-    const expiresIn = option(source, options, 'expiresIn');
+  if (jwt.lifetimeOptions) {
+    const expiresIn = option(source, jwt.lifetimeOptions.options ? objectOf(source, jwt.get(jwt.lifetimeOptions.options)) : jwt.options, 'expiresIn');
+    const resolved = jwt.lifetimeOptions.numbersInMs ? resolveValue(source, expiresIn) : undefined;
     const seconds = durationSeconds(source, expiresIn, true);
-    return seconds === undefined ? undefined : { seconds };
-  }
-  if (jwt.library === '@fastify/jwt') {
-    const expiresIn = option(source, objectOf(source, jwt.get('sign')), 'expiresIn');
-    const resolved = resolveValue(source, expiresIn);
-    const seconds = durationSeconds(source, expiresIn, true);
-    // fast-jwt reads a bare number as milliseconds.
     return seconds === undefined ? undefined : { seconds: resolved?.type === 'number' ? seconds / 1000 : seconds };
   }
   const expiresIn = jwt.get('expiresIn');
@@ -167,7 +160,7 @@ interface SignedToken {
 function signedTokens(source: SourceFile): SignedToken[] {
   const signs: SignedToken[] = [];
   for (const jwt of jwtCalls(source)) {
-    if (jwt.kind !== 'sign' && jwt.library !== '@fastify/jwt') continue;
+    if (jwt.kind !== 'sign' && !jwt.alsoSigns) continue;
     const algorithm = stringValue(jwt.get('algorithm'));
     signs.push({
       node: jwt.call.node,

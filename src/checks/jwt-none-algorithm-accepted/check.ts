@@ -43,13 +43,13 @@ export default defineCheck({
         if (jwt.kind === 'sign') {
           let algorithm = jwt.get('algorithm');
           if (jwt.library === 'authlib') algorithm = propertyOf(objectOf(source, jwt.call.args[0]), 'alg');
-          if (jwt.library === '@fastify/jwt') algorithm = option(source, objectOf(source, jwt.get('sign')), 'algorithm');
+          if (jwt.nestedOptions) algorithm = option(source, objectOf(source, jwt.get(jwt.nestedOptions.sign)), 'algorithm');
           if (stringValue(algorithm)?.toLowerCase() === 'none') report({ messageId: 'signed', data: { call: jwt.name }, ...at(ctx, source, jwt.call.node) });
           continue;
         }
         if (jwt.kind !== 'verify') continue;
         let algorithms = jwt.get('algorithms');
-        if (jwt.library === '@fastify/jwt') algorithms = option(source, objectOf(source, jwt.get('verify')), 'algorithms');
+        if (jwt.nestedOptions) algorithms = option(source, objectOf(source, jwt.get(jwt.nestedOptions.verify)), 'algorithms');
         if (algorithms && /get_default_algorithms\s*\(/.test(algorithms.text)) {
           report({ messageId: 'defaults', data: { call: jwt.name, algorithms: algorithms.text }, ...at(ctx, source, jwt.call.node) });
           continue;

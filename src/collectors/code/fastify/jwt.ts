@@ -15,7 +15,7 @@ export const fastifyJwt: JwtProvider = {
   languages: ['javascript', 'typescript', 'tsx'],
   call(source, call) {
     if (/\.register$/.test(call.callee) && isFastifyJwtPlugin(source, call.args[0])) {
-      return { ...jsJwtCall(source, call, '@fastify/jwt', 'verify', 1), name: `${call.written}(${call.args[0]?.text ?? ''}, …)`, keyOptions: ['secret'] };
+      return { ...jsJwtCall(source, call, '@fastify/jwt', 'verify', 1), name: `${call.written}(${call.args[0]?.text ?? ''}, …)`, keyOptions: ['secret'], nestedOptions: { sign: 'sign', verify: 'verify' }, alsoSigns: true, lifetimeOptions: { options: 'sign', numbersInMs: true } };
     }
     return undefined;
   },

@@ -14,7 +14,10 @@ function extendsPassportJwt(source: SourceFile, node: Node): boolean {
   return match?.[1] !== undefined && factsOf(source).imports.get(match[1]) === 'passport-jwt.Strategy';
 }
 
-/** `JwtService` and `JwtModule` take the key as the `secret` option, or `privateKey` for an asymmetric one. */
+/**
+ * `JwtService` and `JwtModule` take the key as the `secret` option, or `privateKey` for an asymmetric one; the token
+ * lifetime is the `expiresIn` of the call's options or of the module's `signOptions` (else the module's defaults).
+ */
 const NEST_JWT_KEY: readonly string[] = ['secret', 'privateKey'];
 
 /** Nest's passport-jwt strategies, its `JwtService` (an injected `jwtService`) and `JwtModule.register`. */
@@ -23,10 +26,10 @@ export const nestJwt: JwtProvider = {
   call(source, call) {
     const c = call.callee;
     if (call.written === 'super' && extendsPassportJwt(source, call.node)) return { ...jsJwtCall(source, call, 'passport-jwt', 'verify', 0), name: 'PassportStrategy(Strategy)', keyOptions: PASSPORT_JWT_KEY };
-    if (/(^|\.)jwt_?service\.(verify|verifyAsync)$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'verify', 1, undefined, 0), keyOptions: NEST_JWT_KEY };
-    if (/(^|\.)jwt_?service\.decode$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'decode-unverified', 1, undefined, 0), keyOptions: NEST_JWT_KEY };
-    if (/(^|\.)jwt_?service\.(sign|signAsync)$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'sign', 1, undefined, 0), keyOptions: NEST_JWT_KEY };
-    if (c === '@nestjs/jwt.JwtModule.register') return { ...jsJwtCall(source, call, '@nestjs/jwt', 'sign', 0), keyOptions: NEST_JWT_KEY };
+    if (/(^|\.)jwt_?service\.(verify|verifyAsync)$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'verify', 1, undefined, 0), keyOptions: NEST_JWT_KEY, lifetimeOptions: {} };
+    if (/(^|\.)jwt_?service\.decode$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'decode-unverified', 1, undefined, 0), keyOptions: NEST_JWT_KEY, lifetimeOptions: {} };
+    if (/(^|\.)jwt_?service\.(sign|signAsync)$/i.test(c)) return { ...jsJwtCall(source, call, '@nestjs/jwt', 'sign', 1, undefined, 0), keyOptions: NEST_JWT_KEY, lifetimeOptions: {} };
+    if (c === '@nestjs/jwt.JwtModule.register') return { ...jsJwtCall(source, call, '@nestjs/jwt', 'sign', 0), keyOptions: NEST_JWT_KEY, lifetimeOptions: { options: 'signOptions' } };
     return undefined;
   },
 };
