@@ -34,6 +34,8 @@ import type { JvmProgram } from './jvm/values.js';
  * - `goCors`: the options types of a Go framework's CORS middleware, for the CORS checks' Go detection.
  * - `rubyParams`: how a Ruby framework hands request parameters to its handlers (a plain hash, or strong parameters and the calls that turn them off).
  * - `phpCommands`: a PHP framework's facade that runs shell commands (Laravel's `Process`), for command-injection's PHP detection.
+ * - `phpSql`: a PHP framework's own calls that take SQL text (Laravel's `DB` facade, the query builder's raw methods), for sql-injection's PHP reading.
+ * - `phpMassAssignment`: a PHP framework's ORM writes of the whole request body (Eloquent's `create` / `update` / `fill`), for mass-assignment-request-body.
  * - `requestIds`: the framework's ways of giving every request an id that the logs carry (request-id middleware, loggers, hooks, settings), for the checklist's evidence.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
@@ -115,6 +117,7 @@ export interface FrameworkPlugin {
   jvmRequest?: JvmRequestProvider;
   phpCommands?: PhpCommandProvider;
   phpSql?: PhpSqlProvider;
+  phpMassAssignment?: PhpMassAssignmentProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -613,6 +616,27 @@ export interface PhpCommandProvider {
 export interface PhpSqlProvider {
   facades?: readonly { name: string; statements: readonly string[] }[];
   rawMethods?: readonly string[];
+}
+
+/** A mass assignment of the whole request body into a model that lets privileged or all columns through. */
+export interface PhpMassAssignment {
+  source: SourceFile;
+  /** The write (`Invoice::create(…)`, `$invoice->update(…)`, `new Invoice(…)`). */
+  call: Node;
+  /** The body as written (`$request->all()`). */
+  body: string;
+  model: string;
+  /** What the model lets through (its privileged `$fillable` fields, any column). */
+  fields: string;
+}
+
+/**
+ * A PHP framework's ORM writes that take the whole request body, for mass-assignment-request-body's PHP reading:
+ * the framework knows its request object, its ORM's write methods and what a model lets a mass assignment write
+ * (Eloquent's `$fillable` / `$guarded`).
+ */
+export interface PhpMassAssignmentProvider {
+  writes(sources: readonly SourceFile[]): PhpMassAssignment[];
 }
 
 /**

@@ -150,6 +150,8 @@ import type { JvmHttpClientProvider } from './plugin.js';
 import type { CsharpSqlProvider } from './plugin.js';
 import type { PhpSqlProvider } from './plugin.js';
 import { laravelSql } from './laravel/sql.js';
+import type { PhpMassAssignmentProvider } from './plugin.js';
+import { laravelMassAssignment } from './laravel/mass-assignment.js';
 import { efCoreSql } from './csharp/ef-core.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
@@ -341,6 +343,11 @@ const phpSqlSections: Record<string, PhpSqlProvider> = {
   laravel: laravelSql,
 };
 
+/** PHP frameworks whose ORM writes a model from the whole request body (mass assignment). */
+const phpMassAssignmentSections: Record<string, PhpMassAssignmentProvider> = {
+  laravel: laravelMassAssignment,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -519,6 +526,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const jvmEntities = jvmEntitiesByFramework[entry.id];
     const jvmRequest = jvmRequests[entry.id];
     const phpSql = phpSqlSections[entry.id];
+    const phpMassAssignment = phpMassAssignmentSections[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -557,6 +565,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(jvmEntities ? { jvmEntities } : {}),
       ...(jvmRequest ? { jvmRequest } : {}),
       ...(phpSql ? { phpSql } : {}),
+      ...(phpMassAssignment ? { phpMassAssignment } : {}),
     };
   }),
 ];
@@ -668,6 +677,14 @@ let phpSqlList: PhpSqlProvider[] | undefined;
 export function phpSqlProviders(): readonly PhpSqlProvider[] {
   phpSqlList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpSql ? [plugin.phpSql] : [])))];
   return phpSqlList;
+}
+
+let phpMassAssignmentList: PhpMassAssignmentProvider[] | undefined;
+
+/** Every distinct PHP mass-assignment provider, in registry order. */
+export function phpMassAssignmentProviders(): readonly PhpMassAssignmentProvider[] {
+  phpMassAssignmentList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpMassAssignment ? [plugin.phpMassAssignment] : [])))];
+  return phpMassAssignmentList;
 }
 
 /** Every Go CORS provider, in registry order. */
