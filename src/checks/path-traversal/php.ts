@@ -11,8 +11,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { field, walk } from '../../collectors/code/php/ast.js';
+import { phpFilesProviders } from '../../collectors/code/plugins.js';
 import { enclosingFunction, requestOrigin } from '../../collectors/code/php/requests.js';
-import { chainRoot, conditionsOf, leadingPart, phpCalls, resolveLocal, variablesIn, type PhpCallSite } from '../../collectors/code/php/sinks.js';
+import { conditionsOf, leadingPart, phpCalls, resolveLocal, variablesIn, type PhpCallSite } from '../../collectors/code/php/sinks.js';
 
 /** Function → positions of its path arguments. */
 const FILE_FUNCTIONS: Record<string, number[]> = {
@@ -35,24 +36,16 @@ const FILE_FUNCTIONS: Record<string, number[]> = {
 };
 /** Functions that also open URLs: a wholly request-supplied value there is SSRF first. */
 export const URL_CAPABLE = new Set(['file_get_contents', 'fopen', 'file', 'readfile']);
-const STORAGE_METHODS: Record<string, number[]> = {
-  get: [0],
-  put: [0],
-  download: [0],
-  delete: [0],
-  readStream: [0],
-  writeStream: [0],
-  path: [0],
-  copy: [0, 1],
-  move: [0, 1],
-  prepend: [0],
-  append: [0],
-  putFileAs: [0, 2],
-  deleteDirectory: [0],
-  files: [0],
-  allFiles: [0],
-};
-const PATH_HELPERS = /^(storage_path|base_path|public_path|resource_path|app_path|database_path|sys_get_temp_dir|config_path)$/;
+/** PHP's own base-directory function; the frameworks' (`storage_path` …) are their `phpFiles` sections' `basePaths`. */
+const BASE_PATHS = ['sys_get_temp_dir'];
+
+let basePaths: ReadonlySet<string> | undefined;
+
+/** Functions whose result is a base directory: PHP's and the frameworks', once. */
+function pathHelpers(): ReadonlySet<string> {
+  basePaths ??= new Set([...BASE_PATHS, ...phpFilesProviders().flatMap((provider) => provider.basePaths ?? [])]);
+  return basePaths;
+}
 
 export interface PhpPathHit {
   source: SourceFile;
@@ -89,28 +82,17 @@ function confined(fn: Node | undefined, value: Node): boolean {
   });
 }
 
-function positions(call: PhpCallSite): { indexes: number[]; written: string; disk: boolean; urlCapable: boolean } | undefined {
+function positions(call: PhpCallSite): { indexes: readonly number[]; written: string; disk: boolean; urlCapable: boolean } | undefined {
   if (call.kind === 'function') {
     const indexes = FILE_FUNCTIONS[call.name];
     return indexes ? { indexes, written: call.name, disk: false, urlCapable: URL_CAPABLE.has(call.name) } : undefined;
   }
-  if (call.kind === 'new') {
-    if (call.name === 'BinaryFileResponse' || call.name === 'SplFileObject') return { indexes: [0], written: `new ${call.name}`, disk: false, urlCapable: call.name === 'SplFileObject' };
-    return undefined;
+  if (call.kind === 'new' && call.name === 'SplFileObject') return { indexes: [0], written: `new ${call.name}`, disk: false, urlCapable: true };
+  // The frameworks' file responses and storage (their `phpFiles` sections): never a URL.
+  for (const provider of phpFilesProviders()) {
+    const sink = provider.sink?.(call);
+    if (sink) return { ...sink, urlCapable: false };
   }
-  const chain = chainRoot(call);
-  if (call.kind === 'method' && (call.name === 'download' || call.name === 'file')) {
-    // `response()->download($path)`, `Response::download($path)`, Symfony `$this->file($path)`.
-    const receiver = call.receiver?.text ?? '';
-    if (/^response\(\s*\)$/.test(receiver)) return { indexes: [0], written: `response()->${call.name}`, disk: false, urlCapable: false };
-    if (receiver === '$this' && call.name === 'file') return { indexes: [0], written: '$this->file', disk: false, urlCapable: false };
-  }
-  if (call.kind === 'static' && chain?.root === 'Response' && (call.name === 'download' || call.name === 'file')) return { indexes: [0], written: `Response::${call.name}`, disk: false, urlCapable: false };
-  if (chain?.root === 'Storage' && chain.links.at(-1) === call.name) {
-    const indexes = STORAGE_METHODS[call.name];
-    if (indexes) return { indexes, written: `Storage::${chain.links.join('()->')}`, disk: true, urlCapable: false };
-  }
-  if (call.kind === 'method' && call.name === 'storeAs') return { indexes: [1], written: '->storeAs', disk: true, urlCapable: false };
   return undefined;
 }
 
@@ -139,7 +121,7 @@ export function phpPathTraversals(sources: readonly SourceFile[]): PhpPathHit[] 
         if (sink.urlCapable) {
           // A value that starts with request data may be a URL: SSRF reports it. A base directory before it makes it a path.
           const lead = leadingPart(resolveLocal(arg, call.node));
-          const base = lead.literal !== undefined ? lead.literal !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(lead.literal) : lead.node?.type === 'function_call_expression' && PATH_HELPERS.test(field(lead.node, 'function')?.text ?? '') || lead.node?.type === 'name' && /^__DIR__$/.test(lead.node.text);
+          const base = lead.literal !== undefined ? lead.literal !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(lead.literal) : lead.node?.type === 'function_call_expression' && pathHelpers().has(field(lead.node, 'function')?.text ?? '') || lead.node?.type === 'name' && /^__DIR__$/.test(lead.node.text);
           if (!base) continue;
         }
         if (confined(enclosingFunction(call.node), resolveLocal(arg, call.node)) || confined(enclosingFunction(call.node), arg)) continue;

@@ -14,6 +14,7 @@ import type { JvmCall } from './jvm/calls.js';
 import type { JvmJwtCall } from './jvm/jwt.js';
 import type { JvmClass, JvmMethod } from './jvm/ast.js';
 import type { JvmProgram } from './jvm/values.js';
+import type { PhpCallSite } from './php/sinks.js';
 
 /**
  * A framework plugin: everything apisec knows about one framework (or one library family that
@@ -36,6 +37,7 @@ import type { JvmProgram } from './jvm/values.js';
  * - `phpCommands`: a PHP framework's facade that runs shell commands (Laravel's `Process`), for command-injection's PHP detection.
  * - `phpSql`: a PHP framework's own calls that take SQL text (Laravel's `DB` facade, the query builder's raw methods), for sql-injection's PHP reading.
  * - `phpMassAssignment`: a PHP framework's ORM writes of the whole request body (Eloquent's `create` / `update` / `fill`), for mass-assignment-request-body.
+ * - `phpFiles`: a PHP framework's calls that open or send the file a path names (Laravel's `Storage`, `response()->download`; Symfony's `BinaryFileResponse`), for path-traversal's PHP reading.
  * - `requestIds`: the framework's ways of giving every request an id that the logs carry (request-id middleware, loggers, hooks, settings), for the checklist's evidence.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
@@ -118,6 +120,7 @@ export interface FrameworkPlugin {
   phpCommands?: PhpCommandProvider;
   phpSql?: PhpSqlProvider;
   phpMassAssignment?: PhpMassAssignmentProvider;
+  phpFiles?: PhpFilesProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -637,6 +640,26 @@ export interface PhpMassAssignment {
  */
 export interface PhpMassAssignmentProvider {
   writes(sources: readonly SourceFile[]): PhpMassAssignment[];
+}
+
+/** A call that opens or sends the file a path names: the positions of its path arguments, the call as the finding writes it. */
+export interface PhpFileSink {
+  indexes: readonly number[];
+  written: string;
+  /** The path is on a storage disk that normalises it and refuses `..` above its root (Laravel's `Storage`): any file of the disk, not of the server. */
+  disk: boolean;
+}
+
+/**
+ * A PHP framework's calls that open or send the file a path names, for path-traversal's PHP reading (which knows PHP's
+ * filesystem functions, `include` / `require` and `SplFileObject` itself): `sink` answers a method or static call,
+ * or a `new`, of the file's call list (Laravel's `response()->download($path)`, `Storage::disk('s3')->get($path)`,
+ * `$file->storeAs($dir, $name)`; Symfony's `new BinaryFileResponse($path)`, `$this->file($path)`); `basePaths`, the
+ * functions whose result is a base directory a path is built under (`storage_path('exports/') . $name`).
+ */
+export interface PhpFilesProvider {
+  sink?(call: PhpCallSite): PhpFileSink | undefined;
+  basePaths?: readonly string[];
 }
 
 /**

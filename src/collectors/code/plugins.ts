@@ -127,6 +127,9 @@ import { honoRequestIds } from './hono/request-ids.js';
 import { koaRequestIds } from './koa/request-ids.js';
 import { nestRequestIds } from './nestjs/request-ids.js';
 import { laravelProcess } from './laravel/process.js';
+import type { PhpFilesProvider } from './plugin.js';
+import { laravelFiles } from './laravel/files.js';
+import { symfonyFiles } from './symfony/files.js';
 import { sinatraParams } from './sinatra/params.js';
 import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
@@ -348,6 +351,12 @@ const phpMassAssignmentSections: Record<string, PhpMassAssignmentProvider> = {
   laravel: laravelMassAssignment,
 };
 
+/** PHP frameworks with their own calls that open or send the file a path names (file responses, storage facades). */
+const phpFilesSections: Record<string, PhpFilesProvider> = {
+  laravel: laravelFiles,
+  symfony: symfonyFiles,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -527,6 +536,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const jvmRequest = jvmRequests[entry.id];
     const phpSql = phpSqlSections[entry.id];
     const phpMassAssignment = phpMassAssignmentSections[entry.id];
+    const phpFiles = phpFilesSections[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -566,6 +576,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(jvmRequest ? { jvmRequest } : {}),
       ...(phpSql ? { phpSql } : {}),
       ...(phpMassAssignment ? { phpMassAssignment } : {}),
+      ...(phpFiles ? { phpFiles } : {}),
     };
   }),
 ];
@@ -685,6 +696,14 @@ let phpMassAssignmentList: PhpMassAssignmentProvider[] | undefined;
 export function phpMassAssignmentProviders(): readonly PhpMassAssignmentProvider[] {
   phpMassAssignmentList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpMassAssignment ? [plugin.phpMassAssignment] : [])))];
   return phpMassAssignmentList;
+}
+
+let phpFilesList: PhpFilesProvider[] | undefined;
+
+/** Every distinct PHP file provider, in registry order. */
+export function phpFilesProviders(): readonly PhpFilesProvider[] {
+  phpFilesList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpFiles ? [plugin.phpFiles] : [])))];
+  return phpFilesList;
 }
 
 /** Every Go CORS provider, in registry order. */
