@@ -1,7 +1,7 @@
 import { at } from '../../analysis/code-auth.js';
 import { corsPolicies, lineSnippet, policyAt } from '../../analysis/code-transport.js';
 import defineCheck from '../define-check.js';
-import { csharpWildcardPolicies } from './csharp.js';
+import { csharpCorsProviders } from '../../collectors/code/plugins.js';
 
 export default defineCheck({
   id: 'cors-wildcard-on-authenticated-api',
@@ -28,8 +28,10 @@ export default defineCheck({
     const example = authenticated[0];
     if (!example) return;
     const count = authenticated.length === 1 ? '1 endpoint' : `${authenticated.length} endpoints`;
-    for (const policy of csharpWildcardPolicies(ctx.sources)) {
-      report({ messageId: 'wildcard', data: { label: policy.label, count, example: `${example.method} ${example.path}` }, ...at(ctx, policy.source, policy.node, lineSnippet(policy.source, policy.node)) });
+    for (const provider of csharpCorsProviders()) {
+      for (const policy of provider.wildcardApplied(ctx.sources)) {
+        report({ messageId: 'wildcard', data: { label: policy.label, count, example: `${example.method} ${example.path}` }, ...at(ctx, policy.source, policy.node, lineSnippet(policy.source, policy.node)) });
+      }
     }
     for (const policy of corsPolicies(ctx)) {
       if (policy.origins.kind !== 'wildcard' || policy.credentials || !policy.global) continue;

@@ -2,9 +2,8 @@ import { corsPolicies, policyAt } from '../../analysis/code-transport.js';
 import { ambientCredential } from '../../analysis/ambient-credentials.js';
 import { at } from '../../analysis/code-auth.js';
 import defineCheck from '../define-check.js';
-import { csharpCorsPolicies } from './csharp.js';
 import { goPolicies } from './go.js';
-import { corsSettingsProviders, jvmCorsProviders } from '../../collectors/code/plugins.js';
+import { corsSettingsProviders, csharpCorsProviders, jvmCorsProviders } from '../../collectors/code/plugins.js';
 
 export default defineCheck({
   id: 'cors-wildcard-with-credentials',
@@ -39,8 +38,10 @@ export default defineCheck({
         for (const policy of provider.wildcardWithCredentials(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node) });
       }
     }
-    for (const source of ctx.sources) {
-      for (const policy of csharpCorsPolicies(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node, policy.snippet) });
+    for (const provider of csharpCorsProviders()) {
+      for (const source of ctx.sources) {
+        for (const policy of provider.wildcardWithCredentials(source)) if (ambient(source.file)) report({ messageId: 'wildcard', data: { label: policy.label }, ...at(ctx, source, policy.node, policy.snippet) });
+      }
     }
     for (const provider of corsSettingsProviders()) {
       for (const source of ctx.sources) {

@@ -73,6 +73,8 @@ import type { PhpCallSite } from './php/sinks.js';
  *   and `@Secured`, JSR-250's `@RolesAllowed`), for mass-assignment-request-body's Java and Kotlin readings.
  * - `jvmCors`: the CORS configurations a JVM framework's code declares that allow every origin together with
  *   credentials (Spring's `@CrossOrigin`, `CorsRegistry`, `CorsConfiguration`), for cors-wildcard-with-credentials.
+ * - `csharpCors`: the CORS policies a C# framework's code declares that allow every origin (ASP.NET Core's `SetIsOriginAllowed(_ => true)`
+ *   with `AllowCredentials()`, `AllowAnyOrigin()` applied to the whole app), for cors-wildcard-with-credentials and cors-wildcard-on-authenticated-api.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -112,6 +114,7 @@ export interface FrameworkPlugin {
   pathSinks?: PathSinkProvider;
   jvmHttp?: JvmHttpClientProvider;
   jvmCors?: JvmCorsProvider;
+  csharpCors?: CsharpCorsProvider;
   jvmRoles?: JvmRolesProvider;
   jwtSettings?: JwtSettingsProvider;
   csharpSql?: CsharpSqlProvider;
@@ -704,6 +707,31 @@ export interface JvmCorsPolicy {
  */
 export interface JvmCorsProvider {
   wildcardWithCredentials(source: SourceFile): JvmCorsPolicy[];
+}
+
+/** A CORS policy in a C# framework's code: where it is reported, how the finding quotes it and the line it shows. */
+export interface CsharpCorsPolicy {
+  node: Node;
+  label: string;
+  snippet: string;
+}
+
+/** A CORS policy in a C# framework's code applied to the whole app, with its file. */
+export interface CsharpWildcardPolicy {
+  source: SourceFile;
+  node: Node;
+  label: string;
+}
+
+/**
+ * The CORS policies a C# framework's code declares (ASP.NET Core's `CorsPolicyBuilder` chains in `AddCors` /
+ * `UseCors`): those that echo every origin back with credentials (`SetIsOriginAllowed(_ => true)` with
+ * `AllowCredentials()`), for cors-wildcard-with-credentials, and those that let every origin read the responses
+ * without credentials and are applied to the whole app, for cors-wildcard-on-authenticated-api.
+ */
+export interface CsharpCorsProvider {
+  wildcardWithCredentials(source: SourceFile): CsharpCorsPolicy[];
+  wildcardApplied(sources: readonly SourceFile[]): CsharpWildcardPolicy[];
 }
 
 /**

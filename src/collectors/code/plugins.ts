@@ -136,6 +136,8 @@ import { symfonyPasswordHashing } from './symfony/password-hashers.js';
 import { springPasswordEncoders } from './spring/password-encoders.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { aspnetcoreTransport } from './aspnetcore/transport.js';
+import { aspnetcoreCors } from './aspnetcore/cors.js';
+import type { CsharpCorsProvider } from './plugin.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
 import { ktorErrorDetails } from './ktor/error-details.js';
@@ -465,6 +467,11 @@ const jvmCorsSections: Record<string, JvmCorsProvider> = {
   spring: springCors,
 };
 
+/** C# frameworks whose code declares CORS policies. */
+const csharpCorsSections: Record<string, CsharpCorsProvider> = {
+  aspnetcore: aspnetcoreCors,
+};
+
 /** JVM frameworks whose annotations restrict a handler to a role or an authority. */
 const jvmRolesSections: Record<string, JvmRolesProvider> = {
   spring: springRoles,
@@ -530,6 +537,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const pathSinks = pathSinksByFramework[entry.id];
     const jvmHttp = jvmHttpClients[entry.id];
     const jvmCors = jvmCorsSections[entry.id];
+    const csharpCors = csharpCorsSections[entry.id];
     const jvmRoles = jvmRolesSections[entry.id];
     const jwtSettings = jwtSettingsSections[entry.id];
     const jvmEntities = jvmEntitiesByFramework[entry.id];
@@ -570,6 +578,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(pathSinks ? { pathSinks } : {}),
       ...(jvmHttp ? { jvmHttp } : {}),
       ...(jvmCors ? { jvmCors } : {}),
+      ...(csharpCors ? { csharpCors } : {}),
       ...(jvmRoles ? { jvmRoles } : {}),
       ...(jwtSettings ? { jwtSettings } : {}),
       ...(jvmEntities ? { jvmEntities } : {}),
@@ -852,6 +861,14 @@ let jvmCorsList: JvmCorsProvider[] | undefined;
 export function jvmCorsProviders(): readonly JvmCorsProvider[] {
   jvmCorsList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.jvmCors ? [plugin.jvmCors] : [])))];
   return jvmCorsList;
+}
+
+let csharpCorsList: CsharpCorsProvider[] | undefined;
+
+/** Every distinct C# CORS provider, in registry order. */
+export function csharpCorsProviders(): readonly CsharpCorsProvider[] {
+  csharpCorsList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.csharpCors ? [plugin.csharpCors] : [])))];
+  return csharpCorsList;
 }
 
 let jvmRolesList: JvmRolesProvider[] | undefined;

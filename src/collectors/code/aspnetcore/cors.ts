@@ -1,13 +1,62 @@
+/**
+ * ASP.NET Core's CORS policies (`AddCors` with `AddPolicy` / `AddDefaultPolicy`, `UseCors`, a `CorsPolicyBuilder`'s
+ * `AllowAnyOrigin`, `WithOrigins`, `SetIsOriginAllowed`, `AllowCredentials`), read through the plugin's `csharpCors`
+ * section by cors-wildcard-with-credentials and cors-wildcard-on-authenticated-api.
+ */
 import type { Node } from 'web-tree-sitter';
-import { alwaysTrue, delegateTarget, developmentOnly, isCsTestFile, localValue } from '../../collectors/code/csharp/flow.js';
-import { CsProject, enclosingClass, field, invocationParts, kids, walk, type CsFile } from '../../collectors/code/csharp/project.js';
-import type { SourceFile } from '../../engine/context.js';
-import { chainRoot, policyScope } from '../cors-wildcard-with-credentials/csharp.js';
+import { alwaysTrue, delegateTarget, developmentOnly, isCsTestFile, localValue } from '../csharp/flow.js';
+import { CsProject, enclosingClass, field, invocationParts, kids, walk, type CsFile } from '../csharp/project.js';
+import type { SourceFile } from '../../../engine/context.js';
+import type { CsharpCorsPolicy, CsharpCorsProvider, CsharpWildcardPolicy } from '../plugin.js';
 
-export interface CsWildcardPolicy {
-  source: SourceFile;
-  node: Node;
-  label: string;
+/** The policy a builder call belongs to: the `p => …` / `delegate (CorsPolicyBuilder p) {…}` around it, or its own statement. */
+function policyScope(call: Node): Node {
+  let top = call;
+  for (let current = call.parent; current; current = current.parent) {
+    if (current.type === 'lambda_expression' || current.type === 'anonymous_method_expression') return current;
+    if (current.type === 'block' && (current.parent?.type === 'lambda_expression' || current.parent?.type === 'anonymous_method_expression')) return current.parent;
+    if (current.type === 'block' || current.type === 'method_declaration' || current.type === 'compilation_unit') return top;
+    top = current;
+  }
+  return top;
+}
+
+/** The variable a builder chain starts from (`policy` in `policy.A().B()`). */
+function chainRoot(node: Node): string {
+  let current: Node | undefined = node;
+  while (current) {
+    const parts = invocationParts(current);
+    if (parts) current = parts.receiver;
+    else if (current.type === 'member_access_expression') current = field(current, 'expression');
+    else return current.text;
+  }
+  return '';
+}
+
+/**
+ * ASP.NET Core CORS policies that echo any origin back with `Access-Control-Allow-Credentials: true`:
+ * `SetIsOriginAllowed(_ => true)` with `AllowCredentials()`. `AllowAnyOrigin()` (or `WithOrigins("*")`)
+ * with `AllowCredentials()` is not one: CorsPolicyBuilder.Build() throws on it, so the app never serves it.
+ */
+function csharpCorsPolicies(source: SourceFile): CsharpCorsPolicy[] {
+  if (source.language !== 'csharp' || isCsTestFile(source.file) || !source.text.includes('SetIsOriginAllowed')) return [];
+  const out: CsharpCorsPolicy[] = [];
+  walk(source.tree.rootNode, (node) => {
+    const parts = invocationParts(node);
+    if (parts?.name !== 'SetIsOriginAllowed' || !alwaysTrue(delegateTarget(parts.args[0], source.tree.rootNode))) return true;
+    const root = chainRoot(node);
+    const policy = { credentials: false };
+    walk(policyScope(node), (child) => {
+      const name = invocationParts(child)?.name;
+      if ((name === 'AllowCredentials' || name === 'DisallowCredentials') && chainRoot(child) === root) policy.credentials = name === 'AllowCredentials';
+      return true;
+    });
+    const at = field(field(node, 'function') ?? node, 'name') ?? node;
+    const written = `SetIsOriginAllowed(${parts.args[0]?.text.replace(/\s+/g, ' ') ?? ''})`;
+    if (policy.credentials && !developmentOnly(source, node)) out.push({ node: at, snippet: source.text.split('\n')[at.startPosition.row]?.trim() ?? at.text, label: `${written.length > 70 ? 'SetIsOriginAllowed(…)' : written}.AllowCredentials()` });
+    return true;
+  });
+  return out;
 }
 
 /** The policy a `CorsPolicyBuilder` lambda configures: `UseCors(p => …)` (applied to every request), `AddDefaultPolicy`, or `AddPolicy(name, …)`. */
@@ -43,7 +92,7 @@ function topLevelConstant(file: CsFile, name: string): Node | undefined {
  * `SetIsOriginAllowed(_ => true)`) without credentials, applied to the whole app: `app.UseCors(p => …)`, the
  * default policy with `app.UseCors()`, or a named policy given to `app.UseCors(name)`.
  */
-export function csharpWildcardPolicies(sources: readonly SourceFile[]): CsWildcardPolicy[] {
+function csharpWildcardPolicies(sources: readonly SourceFile[]): CsharpWildcardPolicy[] {
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file) && /UseCors|AddCors/.test(source.text));
   if (csharp.length === 0) return [];
   const project = new CsProject(csharp);
@@ -58,7 +107,7 @@ export function csharpWildcardPolicies(sources: readonly SourceFile[]): CsWildca
       return true;
     });
   }
-  const out: CsWildcardPolicy[] = [];
+  const out: CsharpWildcardPolicy[] = [];
   for (const file of project.files) {
     const source = file.source;
     walk(source.tree.rootNode, (node) => {
@@ -88,3 +137,8 @@ export function csharpWildcardPolicies(sources: readonly SourceFile[]): CsWildca
   }
   return out;
 }
+
+export const aspnetcoreCors: CsharpCorsProvider = {
+  wildcardWithCredentials: csharpCorsPolicies,
+  wildcardApplied: csharpWildcardPolicies,
+};
