@@ -13,10 +13,35 @@ import type { SourceFile } from '../../engine/context.js';
 import { arrayEntries, field, walk } from '../../collectors/code/php/ast.js';
 import { enclosingFunction, requestOrigin } from '../../collectors/code/php/requests.js';
 import { chainRoot, conditionsOf, leadingPart, phpCalls, receiverClass, resolveLocal, variablesIn, type PhpCallSite } from '../../collectors/code/php/sinks.js';
+import { phpHttpProviders } from '../../collectors/code/plugins.js';
+import type { PhpHttpProvider } from '../../collectors/code/plugin.js';
 
-const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
 const CLIENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'getAsync', 'postAsync', 'putAsync', 'patchAsync', 'deleteAsync', 'headAsync']);
-const CLIENT_CLASSES = /^(Client|ClientInterface|HttpClientInterface|HttpClient|GuzzleClient|CurlHttpClient|NativeHttpClient|ScopingHttpClient|RetryableHttpClient)$/;
+/** Guzzle's and PSR-18's client types and imports; the frameworks' clients (Symfony's HttpClient) are their `phpHttp` sections'. */
+const CLIENT_CLASSES = ['Client', 'ClientInterface', 'GuzzleClient'];
+const CLIENT_IMPORTS = /GuzzleHttp|Psr\\Http\\Client/;
+/** What a source must mention to be read, besides a client facade's name (`Http::`). */
+const MENTIONS = /->(get|post|put|patch|delete|head|request|send)\w*\(|curl_|file_get_contents|fopen|readfile|get_headers|getimagesize|file\(/;
+
+interface Clients {
+  facades: NonNullable<PhpHttpProvider['facade']>[];
+  classes: ReadonlySet<string>;
+  imports: readonly RegExp[];
+}
+
+let clients: Clients | undefined;
+
+/** The frameworks' clients joined with Guzzle's, once. */
+function known(): Clients {
+  if (clients) return clients;
+  const providers = phpHttpProviders();
+  clients = {
+    facades: providers.flatMap((provider) => (provider.facade ? [provider.facade] : [])),
+    classes: new Set([...CLIENT_CLASSES, ...providers.flatMap((provider) => provider.clients?.classes ?? [])]),
+    imports: [CLIENT_IMPORTS, ...providers.flatMap((provider) => (provider.clients ? [provider.clients.imports] : []))],
+  };
+  return clients;
+}
 const URL_FUNCTIONS: Record<string, number> = { file_get_contents: 0, fopen: 0, file: 0, readfile: 0, get_headers: 0, curl_init: 0, getimagesize: 0 };
 
 export interface PhpSsrfHit {
@@ -42,17 +67,18 @@ function urlArgument(call: PhpCallSite, guzzle: boolean): { arg: Node; written: 
   }
   if (call.kind !== 'method' && call.kind !== 'static') return undefined;
   const chain = chainRoot(call);
-  if (chain?.root === 'Http' && chain.links.at(-1) === call.name) {
-    if (chain.links.includes('baseUrl')) return undefined;
-    if (HTTP_VERBS.has(call.name) && positional[0]) return { arg: positional[0], written: `Http::${chain.links.join('()->')}` };
-    if (call.name === 'send' && positional[1]) return { arg: positional[1], written: `Http::${chain.links.join('()->')}` };
+  const facade = chain && known().facades.find((each) => each.name === chain.root);
+  if (chain && facade && chain.links.at(-1) === call.name) {
+    if (chain.links.includes(facade.base)) return undefined;
+    if (facade.verbs.includes(call.name) && positional[0]) return { arg: positional[0], written: `${facade.name}::${chain.links.join('()->')}` };
+    if (call.name === facade.send && positional[1]) return { arg: positional[1], written: `${facade.name}::${chain.links.join('()->')}` };
     return undefined;
   }
   if (!guzzle || call.kind !== 'method' || !call.receiver) return undefined;
   const url = call.name === 'request' || call.name === 'requestAsync' ? (positional[1] ?? named('url') ?? named('uri')) : CLIENT_METHODS.has(call.name) ? (positional[0] ?? named('uri')) : undefined;
   if (!url) return undefined;
   const type = receiverClass(call.receiver, call.node);
-  if (!type || !CLIENT_CLASSES.test(type)) return undefined;
+  if (!type || !known().classes.has(type)) return undefined;
   return { arg: url, written: `${call.receiver.text}->${call.name}` };
 }
 
@@ -84,8 +110,9 @@ export function phpSsrf(sources: readonly SourceFile[]): PhpSsrfHit[] {
   const out: PhpSsrfHit[] = [];
   for (const source of sources) {
     if (source.language !== 'php') continue;
-    if (!/Http::|->(get|post|put|patch|delete|head|request|send)\w*\(|curl_|file_get_contents|fopen|readfile|get_headers|getimagesize|file\(/.test(source.text)) continue;
-    const guzzle = /GuzzleHttp|HttpClientInterface|HttpClient::create|Symfony\\Component\\HttpClient|Psr\\Http\\Client/.test(source.text);
+    const { facades, imports } = known();
+    if (!facades.some((facade) => source.text.includes(`${facade.name}::`)) && !MENTIONS.test(source.text)) continue;
+    const guzzle = imports.some((pattern) => pattern.test(source.text));
     for (const call of phpCalls(source.tree.rootNode)) {
       const sink = urlArgument(call, guzzle);
       if (!sink) continue;

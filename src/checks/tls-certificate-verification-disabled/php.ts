@@ -9,9 +9,18 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { enclosingFunction } from '../../collectors/code/php/requests.js';
 import { arrayEntries, field, callArguments, callName, literalString, unwrap, walk } from '../../collectors/code/php/ast.js';
+import { phpHttpProviders } from '../../collectors/code/plugins.js';
 
 const OPTION_KEYS = new Set(['verify', 'verify_peer', 'verify_peer_name', 'verify_host', 'allow_self_signed']);
 const CURL_OPTIONS = new Set(['CURLOPT_SSL_VERIFYPEER', 'CURLOPT_SSL_VERIFYHOST', 'CURLOPT_PROXY_SSL_VERIFYPEER', 'CURLOPT_PROXY_SSL_VERIFYHOST']);
+
+let offNames: ReadonlySet<string> | undefined;
+
+/** The frameworks' calls that turn verification off (their `phpHttp` sections: Laravel's `Http::withoutVerifying()`), once. */
+function verificationOff(): ReadonlySet<string> {
+  offNames ??= new Set(phpHttpProviders().flatMap((provider) => provider.verificationOff ?? []));
+  return offNames;
+}
 
 export interface PhpTlsSite {
   node: Node;
@@ -64,7 +73,8 @@ function conditional(node: Node): boolean {
 }
 
 export function phpTlsSites(source: SourceFile): PhpTlsSite[] {
-  if (!/withoutVerifying|verify|VERIFYPEER|VERIFYHOST|allow_self_signed/.test(source.text)) return [];
+  const off = verificationOff();
+  if (!/verify|VERIFYPEER|VERIFYHOST|allow_self_signed/.test(source.text) && ![...off].some((name) => source.text.includes(name))) return [];
   const out: PhpTlsSite[] = [];
   walk(source.tree.rootNode, (node) => {
     // Saloon connectors and requests: `protected function defaultConfig(): array { return ['verify' => false]; }`
@@ -78,8 +88,8 @@ export function phpTlsSites(source: SourceFile): PhpTlsSite[] {
     if (!isCallNode) return true;
     const name = node.type === 'object_creation_expression' ? undefined : callName(node);
     const args = callArguments(node);
-    if (name === 'withoutVerifying') {
-      out.push({ node, what: 'withoutVerifying()', scope: '' });
+    if (name !== undefined && off.has(name)) {
+      out.push({ node, what: `${name}()`, scope: '' });
       return true;
     }
     if (name === 'curl_setopt') {

@@ -38,6 +38,7 @@ import type { PhpCallSite } from './php/sinks.js';
  * - `phpSql`: a PHP framework's own calls that take SQL text (Laravel's `DB` facade, the query builder's raw methods), for sql-injection's PHP reading.
  * - `phpMassAssignment`: a PHP framework's ORM writes of the whole request body (Eloquent's `create` / `update` / `fill`), for mass-assignment-request-body.
  * - `phpFiles`: a PHP framework's calls that open or send the file a path names (Laravel's `Storage`, `response()->download`; Symfony's `BinaryFileResponse`), for path-traversal's PHP reading.
+ * - `phpHttp`: a PHP framework's outbound HTTP clients (Laravel's `Http` facade, Symfony's HttpClient) and the calls that turn certificate verification off, for the SSRF and TLS checks' PHP readings.
  * - `requestIds`: the framework's ways of giving every request an id that the logs carry (request-id middleware, loggers, hooks, settings), for the checklist's evidence.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
@@ -124,6 +125,7 @@ export interface FrameworkPlugin {
   phpSql?: PhpSqlProvider;
   phpMassAssignment?: PhpMassAssignmentProvider;
   phpFiles?: PhpFilesProvider;
+  phpHttp?: PhpHttpProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -663,6 +665,21 @@ export interface PhpFileSink {
 export interface PhpFilesProvider {
   sink?(call: PhpCallSite): PhpFileSink | undefined;
   basePaths?: readonly string[];
+}
+
+/**
+ * A PHP framework's outbound HTTP clients, for ssrf-user-controlled-url's PHP reading (which knows cURL, PHP's URL-opening
+ * functions and Guzzle / PSR-18 clients itself) and tls-certificate-verification-disabled's: `facade`, a client facade
+ * whose chained call sends a request (Laravel's `Http::withToken($t)->get($url)`): `verbs` take the URL first, `send` takes
+ * the method then the URL, and a chain through `base` sends to a configured base URL; `clients`, client classes whose
+ * `get` / `post` / `request` … on a typed receiver send a request, read in a source that names one of `imports`
+ * (Symfony's `HttpClientInterface`); `verificationOff`, the methods that turn certificate verification off
+ * (`Http::withoutVerifying()`).
+ */
+export interface PhpHttpProvider {
+  facade?: { name: string; verbs: readonly string[]; send: string; base: string };
+  clients?: { classes: readonly string[]; imports: RegExp };
+  verificationOff?: readonly string[];
 }
 
 /**

@@ -130,6 +130,9 @@ import { laravelProcess } from './laravel/process.js';
 import type { PhpFilesProvider } from './plugin.js';
 import { laravelFiles } from './laravel/files.js';
 import { symfonyFiles } from './symfony/files.js';
+import type { PhpHttpProvider } from './plugin.js';
+import { laravelHttp } from './laravel/http.js';
+import { symfonyHttp } from './symfony/http.js';
 import { sinatraParams } from './sinatra/params.js';
 import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
@@ -359,6 +362,12 @@ const phpFilesSections: Record<string, PhpFilesProvider> = {
   symfony: symfonyFiles,
 };
 
+/** PHP frameworks with their own outbound HTTP clients. */
+const phpHttpSections: Record<string, PhpHttpProvider> = {
+  laravel: laravelHttp,
+  symfony: symfonyHttp,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -545,6 +554,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const phpSql = phpSqlSections[entry.id];
     const phpMassAssignment = phpMassAssignmentSections[entry.id];
     const phpFiles = phpFilesSections[entry.id];
+    const phpHttp = phpHttpSections[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -586,6 +596,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(phpSql ? { phpSql } : {}),
       ...(phpMassAssignment ? { phpMassAssignment } : {}),
       ...(phpFiles ? { phpFiles } : {}),
+      ...(phpHttp ? { phpHttp } : {}),
     };
   }),
 ];
@@ -713,6 +724,14 @@ let phpFilesList: PhpFilesProvider[] | undefined;
 export function phpFilesProviders(): readonly PhpFilesProvider[] {
   phpFilesList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpFiles ? [plugin.phpFiles] : [])))];
   return phpFilesList;
+}
+
+let phpHttpList: PhpHttpProvider[] | undefined;
+
+/** Every distinct PHP outbound HTTP client provider, in registry order. */
+export function phpHttpProviders(): readonly PhpHttpProvider[] {
+  phpHttpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpHttp ? [plugin.phpHttp] : [])))];
+  return phpHttpList;
 }
 
 /** Every Go CORS provider, in registry order. */
