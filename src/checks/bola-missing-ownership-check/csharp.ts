@@ -12,12 +12,30 @@ import { csProjectOf, isCsTestFile, localValue, parametersOf, startKey } from '.
 import { CsProject, enclosingClass, field, invocationParts, kids, typeName, walk, type CsClass, type CsFile, type CsMethod } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
+import { csharpDataProviders } from '../../collectors/code/plugins.js';
 
 const OWNER = /^(User|Owner|Author|Creator|CreatedBy|Account|Organization|Organisation|Org|Tenant|Customer|Member|Team|Company|Workspace|Client|Buyer|ApplicationUser)(Id)?$/;
-const FIND = new Set(['Find', 'FindAsync']);
-const FIRST = /^(First|FirstOrDefault|Single|SingleOrDefault)(Async)?$/;
-/** Query operators that keep the set's rows (the predicate of `Where` is read separately). */
-const PASS = /^(Include|ThenInclude|AsNoTracking|AsTracking|AsSplitQuery|AsQueryable|Where|IgnoreQueryFilters|TagWith|OrderBy|OrderByDescending)$/;
+/**
+ * The data-access libraries' entity sets and lookups (the plugins' `csharpData`: EF Core's `DbSet<T>`, `Find`,
+ * `FirstOrDefault` …, the query operators that keep the set's rows — the predicate of `Where` is read separately —
+ * and `Set<T>()`).
+ */
+let dataList: { set: RegExp; prefixes: readonly string[]; find: ReadonlySet<string>; first: ReadonlySet<string>; pass: ReadonlySet<string>; setOf: ReadonlySet<string> } | undefined;
+function data(): NonNullable<typeof dataList> {
+  if (!dataList) {
+    const providers = csharpDataProviders();
+    const sets = providers.flatMap((provider) => provider.entitySets);
+    dataList = {
+      set: new RegExp(`^(?:${sets.join('|')})<(.+)>$`),
+      prefixes: sets.map((name) => `${name}<`),
+      find: new Set(providers.flatMap((provider) => provider.keyLookups)),
+      first: new Set(providers.flatMap((provider) => provider.firstRow)),
+      pass: new Set(providers.flatMap((provider) => provider.passThrough)),
+      setOf: new Set(providers.flatMap((provider) => provider.setOf)),
+    };
+  }
+  return dataList;
+}
 const ID_TYPES = /^(int|long|short|uint|ulong|Guid|string|int\?|long\?|Guid\?)$/;
 const FUNCTIONS = new Set(['method_declaration', 'lambda_expression', 'local_function_statement', 'anonymous_method_expression']);
 /** Reads of the caller: any of these in the handler may compare the object with the caller. */
@@ -51,7 +69,7 @@ function dbSets(project: CsProject): Map<string, string> {
   const out = new Map<string, string>();
   for (const cls of project.classes) {
     for (const property of properties(cls)) {
-      const entity = /^DbSet<(.+)>$/.exec(property.type)?.[1];
+      const entity = data().set.exec(property.type)?.[1];
       if (entity) out.set(property.name, typeName(entity));
     }
   }
@@ -111,8 +129,8 @@ function queryOf(call: Node, sets: ReadonlyMap<string, string>): { entity: strin
   for (let depth = 0; current && depth < 12; depth += 1) {
     const parts = invocationParts(current);
     if (parts) {
-      if (parts.name === 'Set' && parts.generic) return { entity: typeName(parts.generic), ...(id ? { id } : {}), scoped, root: current.text };
-      if (current !== call && !PASS.test(parts.name)) return undefined;
+      if (data().setOf.has(parts.name) && parts.generic) return { entity: typeName(parts.generic), ...(id ? { id } : {}), scoped, root: current.text };
+      if (current !== call && !data().pass.has(parts.name)) return undefined;
       if (parts.name === 'Where') {
         const compared = idOnly(parts.args[0]);
         if (compared && !id) id = compared;
@@ -173,10 +191,10 @@ function lookupsIn(fn: Node, ids: ReadonlySet<string>, sets: ReadonlyMap<string,
     if (!parts) return true;
     let query: { entity: string; id?: string; scoped: boolean; root: string } | undefined;
     let id: string | undefined;
-    if (FIND.has(parts.name)) {
+    if (data().find.has(parts.name)) {
       query = parts.receiver ? queryOf(parts.receiver, sets) : undefined;
       id = findKey(parts.args);
-    } else if (FIRST.test(parts.name)) {
+    } else if (data().first.has(parts.name)) {
       query = queryOf(inner, sets);
       // `SingleOrDefaultAsync(cancellationToken)`: a token is no predicate.
       const args = parts.args.filter((arg) => !(arg.type === 'identifier' && CANCELLATION.test(arg.text)));
@@ -426,7 +444,7 @@ export function csharpObjectAccesses(sources: readonly SourceFile[], endpoints: 
   );
   if (candidates.length === 0) return [];
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
-  if (!csharp.some((source) => source.text.includes('DbSet<'))) return [];
+  if (!csharp.some((source) => data().prefixes.some((prefix) => source.text.includes(prefix)))) return [];
   const project = csProjectOf(sources);
   const sets = dbSets(project);
   const owned = ownedEntities(project, new Set(sets.values()));

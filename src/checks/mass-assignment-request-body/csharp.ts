@@ -4,9 +4,22 @@ import { boundFromRequest, csProjectOf, handlerStarts, isCsTestFile, parametersO
 import { CsProject, field, invocationParts, kids, typeName, walk, type CsClass } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Location } from '../../model/types.js';
+import { csharpDataProviders } from '../../collectors/code/plugins.js';
+import type { CsharpDataProvider } from '../../collectors/code/plugin.js';
 
-/** DbContext / DbSet methods that track an object for insert or update at the next SaveChanges. */
-const TRACKS = new Set(['Add', 'AddAsync', 'Update', 'Attach', 'AddRange', 'UpdateRange', 'AddRangeAsync']);
+/** The data-access libraries' entity sets, saves and tracked writes (the plugins' `csharpData`: EF Core's DbContext / DbSet). */
+let dataList: { sets: readonly string[]; saves: readonly string[]; tracks: ReadonlySet<string>; stateWrites: NonNullable<CsharpDataProvider['stateWrite']>[] } | undefined;
+function data(): NonNullable<typeof dataList> {
+  dataList ??= {
+    sets: csharpDataProviders().flatMap((provider) => provider.entitySets),
+    saves: csharpDataProviders().flatMap((provider) => provider.saves),
+    tracks: new Set(csharpDataProviders().flatMap((provider) => provider.trackingWrites)),
+    stateWrites: csharpDataProviders().flatMap((provider) => (provider.stateWrite ? [provider.stateWrite] : [])),
+  };
+  return dataList;
+}
+
+const saves = (text: string): boolean => data().saves.some((save) => text.includes(save));
 
 export interface CsMassAssignment {
   source: SourceFile;
@@ -19,10 +32,11 @@ export interface CsMassAssignment {
 /** Entity types of the project's DbContexts (`DbSet<Order> Orders`). */
 function entityTypes(project: CsProject): Set<string> {
   const out = new Set<string>();
+  const { sets } = data();
   for (const file of project.files) {
-    if (!file.source.text.includes('DbSet<')) continue;
+    if (!sets.some((set) => file.source.text.includes(`${set}<`))) continue;
     walk(file.source.tree.rootNode, (node) => {
-      if (node.type === 'generic_name' && kids(node)[0]?.text === 'DbSet') {
+      if (node.type === 'generic_name' && sets.includes(kids(node)[0]?.text ?? '')) {
         const argument = kids(kids(node).find((child) => child.type === 'type_argument_list') ?? node)[0];
         if (argument) out.add(typeName(argument.text));
       }
@@ -56,7 +70,7 @@ function bindableFields(project: CsProject, cls: CsClass): string[] {
  */
 export function csharpMassAssignments(sources: readonly SourceFile[], handlers: readonly Location[]): CsMassAssignment[] {
   const csharp = sources.filter((source) => source.language === 'csharp' && !isCsTestFile(source.file));
-  if (!csharp.some((source) => source.text.includes('SaveChanges'))) return [];
+  if (!csharp.some((source) => saves(source.text))) return [];
   const project = csProjectOf(sources);
   const entities = entityTypes(project);
   if (entities.size === 0) return [];
@@ -64,10 +78,10 @@ export function csharpMassAssignments(sources: readonly SourceFile[], handlers: 
   const out: CsMassAssignment[] = [];
   for (const file of project.files) {
     const starts = handlerStarts(handlers, file.source.file);
-    if (starts.size === 0 || !file.source.text.includes('SaveChanges')) continue;
+    if (starts.size === 0 || !saves(file.source.text)) continue;
     walk(file.source.tree.rootNode, (fn) => {
       if (!['method_declaration', 'lambda_expression', 'local_function_statement'].includes(fn.type) || !starts.has(startKey(fn))) return true;
-      if (!/SaveChanges/.test(fn.text)) return true;
+      if (!saves(fn.text)) return true;
       for (const parameter of parametersOf(fn)) {
         const type = typeName(field(parameter, 'type')?.text ?? '').replace(/\?$/, '');
         const name = field(parameter, 'name')?.text;
@@ -79,8 +93,8 @@ export function csharpMassAssignments(sources: readonly SourceFile[], handlers: 
         walk(fn, (node) => {
           if (sink) return false;
           const parts = invocationParts(node);
-          if (parts && (TRACKS.has(parts.name) || parts.name === 'SetValues') && parts.args.some((arg) => arg.text === name)) sink = node;
-          if (node.type === 'assignment_expression' && /^\s*[\w.]*Entry\s*\(\s*\w+\s*\)\s*\.State$/.test(field(node, 'left')?.text ?? '') && (field(node, 'left')?.text ?? '').includes(`(${name})`) && /Modified|Added/.test(field(node, 'right')?.text ?? '')) sink = node;
+          if (parts && data().tracks.has(parts.name) && parts.args.some((arg) => arg.text === name)) sink = node;
+          if (node.type === 'assignment_expression' && data().stateWrites.some(({ target, states }) => target.test(field(node, 'left')?.text ?? '') && (field(node, 'left')?.text ?? '').includes(`(${name})`) && states.test(field(node, 'right')?.text ?? ''))) sink = node;
           return true;
         });
         if (sink) out.push({ source: file.source, node: sink, body: name, model: type, fields });

@@ -64,6 +64,8 @@ import type { PhpCallSite } from './php/sinks.js';
  * - `pathSinks`: a JVM framework's types whose constructor opens the file a path names (Spring's `FileSystemResource`),
  *   for path-traversal's Java and Kotlin readings.
  * - `csharpSql`: a C# data-access library's methods that run SQL text (EF Core's `FromSqlRaw`), for sql-injection's C# reading.
+ * - `csharpData`: a C# data-access library's entity sets, tracked writes and lookups of one entity (EF Core's `DbSet<T>`,
+ *   `Update` before `SaveChanges`, `FindAsync`), for the C# readings of mass-assignment-request-body and bola-missing-ownership-check.
  * - `jvmEntities`: the annotations that mark a JVM class as a persisted entity (JPA's `@Entity`, Spring Data MongoDB's `@Document`),
  *   for the Java and Kotlin readings of mass-assignment-request-body and excessive-data-exposure.
  * - `jvmHttp`: a JVM framework's outbound HTTP clients and the calls that take the URL (Spring's `RestTemplate` and
@@ -119,6 +121,7 @@ export interface FrameworkPlugin {
   jvmRoles?: JvmRolesProvider;
   jwtSettings?: JwtSettingsProvider;
   csharpSql?: CsharpSqlProvider;
+  csharpData?: CsharpDataProvider;
   jvmEntities?: JvmEntityProvider;
   jvmRequest?: JvmRequestProvider;
   phpCommands?: PhpCommandProvider;
@@ -1108,6 +1111,31 @@ export interface CsharpSqlProvider {
    * overloads: `FromSql`, `ExecuteSql`); a string built otherwise (concatenation, a local) is run as it is.
    */
   formattable?: readonly string[];
+}
+
+/**
+ * A C# data-access library's entity sets, tracked writes and lookups of one entity (EF Core's `DbSet<T>`, `Add` /
+ * `Update` / `Attach` before `SaveChanges`, `Find` / `FirstOrDefault`), for the C# readings of
+ * mass-assignment-request-body (an entity bound from the request and saved) and bola-missing-ownership-check (an
+ * owned entity loaded by a client's id alone). Names are matched exactly.
+ */
+export interface CsharpDataProvider {
+  /** Generic types whose properties declare an entity set (`DbSet` in `DbSet<Order> Orders`). */
+  entitySets: readonly string[];
+  /** Calls that commit tracked changes, found in a handler's text (`SaveChanges`, also `SaveChangesAsync`). */
+  saves: readonly string[];
+  /** Methods that track the object given as an argument for insert or update at the next save (`Add`, `Update`, `Attach`, `SetValues`). */
+  trackingWrites: readonly string[];
+  /** An assignment that marks an entity for insert or update: its target as written (`Entry(item).State`), the states on its right. */
+  stateWrite?: { target: RegExp; states: RegExp };
+  /** Methods on an entity set that load one entity by its key (`Find`, `FindAsync`). */
+  keyLookups: readonly string[];
+  /** Query operators that load the first or only row, given a predicate or after `Where` (`FirstOrDefaultAsync`, `Single`). */
+  firstRow: readonly string[];
+  /** Query operators between a set and its lookup that keep the set's rows (`Include`, `AsNoTracking`, `Where`: its predicate is read). */
+  passThrough: readonly string[];
+  /** A context's generic methods that give the set of an entity (`Set<Order>()`). */
+  setOf: readonly string[];
 }
 
 /**

@@ -160,7 +160,8 @@ import type { PhpSqlProvider } from './plugin.js';
 import { laravelSql } from './laravel/sql.js';
 import type { PhpMassAssignmentProvider } from './plugin.js';
 import { laravelMassAssignment } from './laravel/mass-assignment.js';
-import { efCoreSql } from './csharp/ef-core.js';
+import { efCoreData, efCoreSql } from './csharp/ef-core.js';
+import type { CsharpDataProvider } from './plugin.js';
 import { springSql } from './spring/sql.js';
 import { springMongoQueries } from './spring/mongo.js';
 import { springPathSinks } from './spring/paths.js';
@@ -207,7 +208,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'jvm-jpa', sqlSinks: jpaSql, jvmEntities: jpaEntities },
   { id: 'jvm-mybatis', jvmEntities: mybatisPlusEntities },
   { id: 'jvm-jsr250', jvmRoles: jsr250Roles },
-  { id: 'csharp-efcore', csharpSql: efCoreSql },
+  { id: 'csharp-efcore', csharpSql: efCoreSql, csharpData: efCoreData },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
 ];
 
@@ -904,6 +905,14 @@ let jvmEntityList: string[] | undefined;
 export function jvmEntityAnnotations(): readonly string[] {
   jvmEntityList ??= [...new Set(frameworkPlugins.flatMap((plugin) => plugin.jvmEntities?.annotations ?? []))];
   return jvmEntityList;
+}
+
+let csharpDataList: CsharpDataProvider[] | undefined;
+
+/** Every distinct C# data-access provider, in registry order. */
+export function csharpDataProviders(): readonly CsharpDataProvider[] {
+  csharpDataList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.csharpData ? [plugin.csharpData] : [])))];
+  return csharpDataList;
 }
 
 let csharpSqlList: CsharpSqlProvider[] | undefined;
