@@ -13,12 +13,44 @@ import type { Endpoint } from '../../model/types.js';
 import { callName, field, kids, unwrap, walk } from '../../collectors/code/php/ast.js';
 import { phpProjectOf, type PhpClass, type PhpProject } from '../../collectors/code/php/project.js';
 import { receiverClass } from '../../collectors/code/php/sinks.js';
+import { phpValidationProviders } from '../../collectors/code/plugins.js';
 
-/** Reads of the whole body (or several fields): `all()`, `input()`, `only([...])`, `json()`, `toArray()`. One field (`input('name')`) is not a body. */
-const BODY_METHODS = new Set(['all', 'input', 'only', 'except', 'post', 'json', 'collect', 'toArray', 'getPayload']);
-const WHOLE_WITHOUT_ARGUMENTS = new Set(['input', 'post', 'json', 'collect']);
 const WRITE = new Set(['POST', 'PUT', 'PATCH']);
-const FORM_REQUEST = /(^|\\)FormRequest$/;
+
+/** The frameworks' body reads and validators (their `phpValidation` sections), joined once. */
+interface Joined {
+  frameworks: ReadonlySet<string>;
+  bodyMethods: ReadonlySet<string>;
+  wholeWithoutArguments: ReadonlySet<string>;
+  formBags: ReadonlySet<string>;
+  rawContent: ReadonlySet<string>;
+  validatedRequests: readonly RegExp[];
+  attributes: RegExp | undefined;
+  validatorCalls: readonly RegExp[];
+  facadeCalls: readonly { scope: RegExp; methods: readonly string[] }[];
+}
+
+let joined: Joined | undefined;
+
+function frameworks(): Joined {
+  if (joined) return joined;
+  const sections = phpValidationProviders();
+  const providers = sections.map((section) => section.provider);
+  const attributes = providers.flatMap((provider) => provider.validatedAttributes ?? []);
+  joined = {
+    frameworks: new Set(sections.map((section) => section.id)),
+    bodyMethods: new Set(providers.flatMap((provider) => provider.body?.methods ?? [])),
+    wholeWithoutArguments: new Set(providers.flatMap((provider) => provider.body?.wholeWithoutArguments ?? [])),
+    formBags: new Set(providers.flatMap((provider) => provider.body?.formBags ?? [])),
+    rawContent: new Set(providers.flatMap((provider) => provider.body?.rawContent ?? [])),
+    validatedRequests: providers.flatMap((provider) => (provider.validatedRequests ? [provider.validatedRequests] : [])),
+    // `#[MapRequestPayload]`, `#[\Symfony\…\MapRequestPayload(...)]`.
+    attributes: attributes.length > 0 ? new RegExp(`#\\[\\s*(?:\\\\?[\\w\\\\]*\\\\)?(${attributes.join('|')})\\b`) : undefined,
+    validatorCalls: providers.flatMap((provider) => (provider.validatorCalls ? [provider.validatorCalls] : [])),
+    facadeCalls: providers.flatMap((provider) => provider.facadeCalls ?? []),
+  };
+  return joined;
+}
 
 export interface PhpBodyUse {
   source: SourceFile;
@@ -34,7 +66,7 @@ function bodyRead(node: Node, requestNames: ReadonlySet<string>): boolean {
     if (name === 'json_decode') {
       const first = kids(field(node, 'arguments') ?? node)[0];
       const inner = first ? unwrap(kids(first)[0] ?? first) : undefined;
-      return inner !== undefined && (inner.type === 'member_call_expression' && callName(inner) === 'getContent' && isRequest(unwrap(field(inner, 'object') ?? inner), requestNames));
+      return inner !== undefined && (inner.type === 'member_call_expression' && frameworks().rawContent.has(callName(inner) ?? '') && isRequest(unwrap(field(inner, 'object') ?? inner), requestNames));
     }
     return false;
   }
@@ -42,9 +74,10 @@ function bodyRead(node: Node, requestNames: ReadonlySet<string>): boolean {
   const name = callName(node) ?? '';
   const object = unwrap(field(node, 'object') ?? node);
   const argumentCount = kids(field(node, 'arguments') ?? node).length;
-  if (BODY_METHODS.has(name) && isRequest(object, requestNames)) return !WHOLE_WITHOUT_ARGUMENTS.has(name) || argumentCount === 0;
-  // Symfony's `$request->request->all()`: the form body.
-  if (name === 'all' && argumentCount === 0 && object.type === 'member_access_expression' && field(object, 'name')?.text === 'request') return isRequest(unwrap(field(object, 'object') ?? object), requestNames);
+  const { bodyMethods, wholeWithoutArguments, formBags } = frameworks();
+  if (bodyMethods.has(name) && isRequest(object, requestNames)) return !wholeWithoutArguments.has(name) || argumentCount === 0;
+  // A bag of the request whose `all()` is the form body (Symfony's `$request->request->all()`).
+  if (name === 'all' && argumentCount === 0 && object.type === 'member_access_expression' && formBags.has(field(object, 'name')?.text ?? '')) return isRequest(unwrap(field(object, 'object') ?? object), requestNames);
   return false;
 }
 
@@ -55,22 +88,23 @@ function isRequest(node: Node, requestNames: ReadonlySet<string>): boolean {
 
 /** A call or a parameter that validates the body. */
 function validates(project: PhpProject, cls: PhpClass, method: Node): boolean {
+  const { attributes, validatedRequests, validatorCalls, facadeCalls } = frameworks();
   const parameters = field(method, 'parameters');
   for (const parameter of parameters ? kids(parameters) : []) {
-    if (/#\[\s*(?:\\?[\w\\]*\\)?(MapRequestPayload|MapQueryString)\b/.test(parameter.text)) return true;
+    if (attributes?.test(parameter.text)) return true;
     const type = field(parameter, 'type')?.text.replace(/^\?/, '');
     if (!type || /^(Request|int|string|mixed|array|bool|float)$/.test(type)) continue;
     const target = project.classOf(project.resolveName(cls.file, type, cls));
     if (!target) continue;
     const { chain, external } = project.ancestry(target);
-    if (FORM_REQUEST.test(external ?? '') || chain.some((each) => FORM_REQUEST.test(each.parent ?? ''))) return true;
+    if (validatedRequests.some((pattern) => pattern.test(external ?? '') || chain.some((each) => pattern.test(each.parent ?? '')))) return true;
   }
   let found = false;
   walk(method, (node) => {
     if (found) return false;
     if (node.type === 'member_call_expression' || node.type === 'scoped_call_expression' || node.type === 'function_call_expression') {
       const name = node.type === 'function_call_expression' ? field(node, 'function')?.text : callName(node);
-      if (name && /^(validate\w*|isValid|validator|make)$/.test(name) && (name !== 'make' || /^\\?(Illuminate\\Support\\Facades\\)?Validator$/.test(field(node, 'scope')?.text ?? ''))) found = true;
+      if (name && (validatorCalls.some((pattern) => pattern.test(name)) || facadeCalls.some((call) => call.methods.includes(name) && call.scope.test(field(node, 'scope')?.text ?? '')))) found = true;
     }
     return !found;
   });
@@ -111,7 +145,7 @@ function requestParameters(method: Node): Set<string> {
 }
 
 export function phpUnvalidatedBodies(ctx: CheckContext): PhpBodyUse[] {
-  const endpoints = ctx.inventory.endpoints.filter((endpoint) => WRITE.has(endpoint.method) && endpoint.handler && endpoint.sources.some((source) => source.via === 'laravel' || source.via === 'symfony'));
+  const endpoints = ctx.inventory.endpoints.filter((endpoint) => WRITE.has(endpoint.method) && endpoint.handler && endpoint.sources.some((source) => frameworks().frameworks.has(source.via)));
   if (endpoints.length === 0) return [];
   const project = phpProjectOf(ctx.sources, true);
   const methods = new Map<string, { cls: PhpClass; method: Node }>();

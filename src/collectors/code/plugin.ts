@@ -39,6 +39,7 @@ import type { PhpCallSite } from './php/sinks.js';
  * - `phpMassAssignment`: a PHP framework's ORM writes of the whole request body (Eloquent's `create` / `update` / `fill`), for mass-assignment-request-body.
  * - `phpFiles`: a PHP framework's calls that open or send the file a path names (Laravel's `Storage`, `response()->download`; Symfony's `BinaryFileResponse`), for path-traversal's PHP reading.
  * - `phpHttp`: a PHP framework's outbound HTTP clients (Laravel's `Http` facade, Symfony's HttpClient) and the calls that turn certificate verification off, for the SSRF and TLS checks' PHP readings.
+ * - `phpValidation`: how a PHP framework's write actions read the request body and what validates it (Laravel's `FormRequest`, `Validator::make`; Symfony's `#[MapRequestPayload]`, `isValid()`), for request-body-not-validated.
  * - `requestIds`: the framework's ways of giving every request an id that the logs carry (request-id middleware, loggers, hooks, settings), for the checklist's evidence.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
@@ -129,6 +130,7 @@ export interface FrameworkPlugin {
   phpMassAssignment?: PhpMassAssignmentProvider;
   phpFiles?: PhpFilesProvider;
   phpHttp?: PhpHttpProvider;
+  phpValidation?: PhpValidationProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -683,6 +685,24 @@ export interface PhpHttpProvider {
   facade?: { name: string; verbs: readonly string[]; send: string; base: string };
   clients?: { classes: readonly string[]; imports: RegExp };
   verificationOff?: readonly string[];
+}
+
+/**
+ * How a PHP framework's write actions read and validate the request body, for request-body-not-validated's PHP reading,
+ * which reads the actions of the framework's routes (a route whose collector is the plugin's id): `body`, the request's
+ * methods that read the whole body (`methods`; of those, `wholeWithoutArguments` read one field when given an argument:
+ * Laravel's `input('name')`), its bags whose `all()` is the form body (`formBags`: Symfony's `$request->request`) and its
+ * methods whose `json_decode` is the body (`rawContent`: `getContent`); what makes an action validated: a parameter whose
+ * class extends one matching `validatedRequests` (Laravel's `FormRequest`), a parameter attribute of `validatedAttributes`
+ * (Symfony's `#[MapRequestPayload]`), a call whose name matches `validatorCalls` (`$request->validate()`, a form's
+ * `isValid()`), or a facade's static call of `facadeCalls` (`Validator::make()`).
+ */
+export interface PhpValidationProvider {
+  body?: { methods?: readonly string[]; wholeWithoutArguments?: readonly string[]; formBags?: readonly string[]; rawContent?: readonly string[] };
+  validatedRequests?: RegExp;
+  validatedAttributes?: readonly string[];
+  validatorCalls?: RegExp;
+  facadeCalls?: readonly { scope: RegExp; methods: readonly string[] }[];
 }
 
 /**

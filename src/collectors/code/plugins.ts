@@ -133,6 +133,9 @@ import { symfonyFiles } from './symfony/files.js';
 import type { PhpHttpProvider } from './plugin.js';
 import { laravelHttp } from './laravel/http.js';
 import { symfonyHttp } from './symfony/http.js';
+import type { PhpValidationProvider } from './plugin.js';
+import { laravelValidation } from './laravel/validation.js';
+import { symfonyValidation } from './symfony/validation.js';
 import { sinatraParams } from './sinatra/params.js';
 import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
@@ -369,6 +372,12 @@ const phpHttpSections: Record<string, PhpHttpProvider> = {
   symfony: symfonyHttp,
 };
 
+/** PHP frameworks whose write actions read the request body and validate it in their own ways. */
+const phpValidationSections: Record<string, PhpValidationProvider> = {
+  laravel: laravelValidation,
+  symfony: symfonyValidation,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -556,6 +565,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const phpMassAssignment = phpMassAssignmentSections[entry.id];
     const phpFiles = phpFilesSections[entry.id];
     const phpHttp = phpHttpSections[entry.id];
+    const phpValidation = phpValidationSections[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -598,6 +608,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(phpMassAssignment ? { phpMassAssignment } : {}),
       ...(phpFiles ? { phpFiles } : {}),
       ...(phpHttp ? { phpHttp } : {}),
+      ...(phpValidation ? { phpValidation } : {}),
     };
   }),
 ];
@@ -733,6 +744,11 @@ let phpHttpList: PhpHttpProvider[] | undefined;
 export function phpHttpProviders(): readonly PhpHttpProvider[] {
   phpHttpList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.phpHttp ? [plugin.phpHttp] : [])))];
   return phpHttpList;
+}
+
+/** Every PHP validation provider with its plugin's id (the collector's `via` of the routes it reads), in registry order. */
+export function phpValidationProviders(): { id: string; provider: PhpValidationProvider }[] {
+  return frameworkPlugins.flatMap((plugin) => (plugin.phpValidation ? [{ id: plugin.id, provider: plugin.phpValidation }] : []));
 }
 
 /** Every Go CORS provider, in registry order. */
