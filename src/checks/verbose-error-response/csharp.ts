@@ -2,12 +2,32 @@ import type { Node } from 'web-tree-sitter';
 import { developmentOnly, enclosingFunction, isCsTestFile, localValue } from '../../collectors/code/csharp/flow.js';
 import { field, invocationParts, kids, typeName, walk } from '../../collectors/code/csharp/project.js';
 import type { SourceFile } from '../../engine/context.js';
+import { errorDetailsProviders } from '../../collectors/code/plugins.js';
 
 /** Exception types that stand for "anything went wrong". */
 const BROAD = /^(?:Exception|SystemException|AggregateException)$/;
-/** Controller helpers and `Results`/`TypedResults` factories whose argument becomes the response body. */
-const RESULT_METHODS = /^(?:StatusCode|BadRequest|Problem|ValidationProblem|Conflict|UnprocessableEntity|NotFound|Ok|Json|Content|InternalServerError|Created|CreatedAtAction|Accepted|Text)$/;
-const RESULT_TYPES = /^(?:ObjectResult|JsonResult|ContentResult|BadRequestObjectResult|UnprocessableEntityObjectResult|ConflictObjectResult|OkObjectResult)$/;
+
+/**
+ * The frameworks' response helpers, result types, body writers and exception-handler features (the plugins'
+ * `errorDetails.csharpResponses`: ASP.NET Core's controller helpers, `Results`/`TypedResults`, `ObjectResult`,
+ * `Response.WriteAsync`, `IExceptionHandlerFeature`).
+ */
+let responseList: { helpers: ReadonlySet<string>; factories: ReadonlySet<string>; types: ReadonlySet<string>; writers: readonly { methods: ReadonlySet<string>; receiver: RegExp }[]; feature: RegExp } | undefined;
+function responses(): NonNullable<typeof responseList> {
+  if (!responseList) {
+    const specs = errorDetailsProviders().flatMap((provider) => (provider.csharpResponses ? [provider.csharpResponses] : []));
+    const features = specs.flatMap((spec) => spec.exceptionFeatures);
+    responseList = {
+      helpers: new Set(specs.flatMap((spec) => spec.helpers)),
+      factories: new Set(specs.flatMap((spec) => spec.factories)),
+      types: new Set(specs.flatMap((spec) => spec.resultTypes)),
+      writers: specs.map((spec) => ({ methods: new Set(spec.writers.methods), receiver: spec.writers.receiver })),
+      // No provider: a pattern that matches nothing.
+      feature: features.length > 0 ? new RegExp(features.join('|')) : /(?!)/,
+    };
+  }
+  return responseList;
+}
 
 export interface CsErrorLeak {
   node: Node;
@@ -43,9 +63,9 @@ function handlerFeature(identifier: Node): boolean {
   const value = localValue(identifier.text, identifier);
   const text = value?.text.replace(/\s+/g, '') ?? '';
   if (!value || !/\??\.Error$/.test(text)) return false;
-  if (/IExceptionHandler(?:Path)?Feature/.test(text)) return true;
+  if (responses().feature.test(text)) return true;
   const feature = kids(value)[0];
-  return feature?.type === 'identifier' && /IExceptionHandler(?:Path)?Feature/.test(localValue(feature.text, feature)?.text ?? '');
+  return feature?.type === 'identifier' && responses().feature.test(localValue(feature.text, feature)?.text ?? '');
 }
 
 /** True when `node` ends up in a response: an argument of a result helper, a result object or `Response.WriteAsync`, directly or through one local. */
@@ -55,12 +75,12 @@ function inResponse(node: Node, depth = 0): boolean {
       const parts = invocationParts(current);
       if (!parts) continue;
       const receiver = parts.receiver?.text ?? '';
-      if (RESULT_METHODS.test(parts.name) && (receiver === '' || receiver === 'this' || /^(?:Results|TypedResults)$/.test(receiver))) return true;
-      if (/^(?:WriteAsync|WriteAsJsonAsync)$/.test(parts.name) && /Response$/.test(receiver)) return true;
+      if (responses().helpers.has(parts.name) && (receiver === '' || receiver === 'this' || responses().factories.has(receiver))) return true;
+      if (responses().writers.some((writer) => writer.methods.has(parts.name) && writer.receiver.test(receiver))) return true;
       // Text kept by formatting and serialisation; handed to a logger, a tracer or a wrapper, it is not the response.
       if (!KEEPS_TEXT.has(parts.name) && current.parent?.type !== 'member_access_expression') return false;
     }
-    if (current.type === 'object_creation_expression' && RESULT_TYPES.test(typeName(field(current, 'type')?.text ?? ''))) return true;
+    if (current.type === 'object_creation_expression' && responses().types.has(typeName(field(current, 'type')?.text ?? ''))) return true;
     if (current.type === 'variable_declarator' && depth === 0) {
       const name = kids(current)[0]?.text;
       const fn = enclosingFunction(current);

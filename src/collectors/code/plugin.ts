@@ -1209,6 +1209,20 @@ export interface ErrorDetailsProvider {
    * source worth reading (`StatusPages`).
    */
   kotlinHandlers?: readonly { call: string; exceptionParameter: number; mention: string }[];
+  /**
+   * How a C# framework's code puts a value in the response and hands over the exception it handles (ASP.NET Core):
+   * helpers whose argument becomes the body, called bare or on `this` (controller helpers) or on one of `factories`
+   * (`Results.Problem(…)`); result types whose constructor argument becomes the body; body writers on a receiver
+   * matching `writers.receiver` (`HttpContext.Response.WriteAsync`); feature types whose `.Error` is the handled
+   * exception (`context.Features.Get<IExceptionHandlerFeature>()?.Error`). Names are matched exactly.
+   */
+  csharpResponses?: {
+    helpers: readonly string[];
+    factories: readonly string[];
+    resultTypes: readonly string[];
+    writers: { methods: readonly string[]; receiver: RegExp };
+    exceptionFeatures: readonly string[];
+  };
 }
 
 /**

@@ -147,6 +147,7 @@ import type { CsharpCorsProvider } from './plugin.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
 import { ktorErrorDetails } from './ktor/error-details.js';
+import { aspnetcoreErrorDetails } from './aspnetcore/error-details.js';
 import { springHttpClients } from './spring/http-clients.js';
 import { ktorHttpClient } from './ktor/http-client.js';
 import { springCors } from './spring/cors.js';
@@ -498,6 +499,7 @@ const jvmRolesSections: Record<string, JvmRolesProvider> = {
 
 /** Frameworks whose settings put exception details in every error response, or whose JVM code declares exception handlers. */
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
+  aspnetcore: aspnetcoreErrorDetails,
   ktor: ktorErrorDetails,
   spring: springErrorDetails,
 };
