@@ -4,6 +4,7 @@ import { callsWithin, factsOf, locationOf, nodesOfType, snippetOf, type CallSite
 import { handlerOf, isTestFile } from '../../analysis/code-transport.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint, Location } from '../../model/types.js';
+import { tokenLifecycleProviders } from '../../collectors/code/plugins.js';
 
 /**
  * What the refresh and logout/revoke handlers of the inventory do to server-side token state,
@@ -64,8 +65,13 @@ export function handlerKind(endpoint: Endpoint): HandlerKind | undefined {
   return undefined;
 }
 
-/** Library calls that end server-side state whatever their receiver. */
-const QUALIFIED_INVALIDATE = /^(django\.contrib\.auth\.(logout|alogout)|flask_login\.logout_user|flask_login\.utils\.logout_user|fastapi_users\.\S+\.logout)$/;
+let qualifiedInvalidate: RegExp | undefined;
+
+/** Library calls that end server-side state whatever their receiver (the frameworks' `tokenLifecycle.logouts`). */
+function qualifiedInvalidates(callee: string): boolean {
+  qualifiedInvalidate ??= new RegExp(`^(${tokenLifecycleProviders().flatMap((provider) => provider.logouts ?? []).join('|')})$`);
+  return qualifiedInvalidate.test(callee);
+}
 /** Method names that remove or invalidate a stored token or session. */
 const INVALIDATE_METHOD =
   /^(delete|delete_?one|delete_?many|deleteOne|deleteMany|destroy|destroyAll|remove|removeAll|findOneAndDelete|findByIdAndDelete|findOneAndRemove|findByIdAndRemove|find_one_and_delete|revoke\w*|blacklist\w*|blocklist\w*|denylist\w*|deny\w*|invalidate\w*|expire|expire_?all|expireAll|flush|cycle_key|logout|logOut|log_out|logoutAll|signOut|sign_out|del|unlink|sadd|srem|setex|hdel|zadd|incr|incrBy|increment)$/;
@@ -156,7 +162,7 @@ function classify(call: CallSite, enclosing: Node): Kind {
   const method = methodOf(call);
   const receiver = receiverOf(call);
   if (COOKIE_CLEAR.test(call.written) || COOKIE_CLEAR.test(call.callee)) return 'cookie';
-  if (QUALIFIED_INVALIDATE.test(call.callee)) return 'invalidate';
+  if (qualifiedInvalidates(call.callee)) return 'invalidate';
   if (onResponse(receiver)) return 'neutral';
   if (/^(session\.destroy|session\.regenerate|session\.flush|session\.cycle_key)$/.test(call.written.split('.').slice(-2).join('.'))) return 'invalidate';
   if (INVALIDATE_METHOD.test(method) && receiver !== '' && !/^(console|logger|log|os\.environ|environ|dict|list|headers|params|searchParams|Object|Reflect|Array)$/.test(receiver)) {
@@ -266,12 +272,18 @@ export function lifecycleHandlers(ctx: CheckContext): HandlerVerdict[] {
   return out;
 }
 
+/** JWT libraries any framework of their language uses; the frameworks' own are their `tokenLifecycle.statelessModules`. */
+const STATELESS_LIBRARIES = ['passport-jwt', 'jose', 'jsonwebtoken'];
+let statelessModule: RegExp | undefined;
+
 /** True when the project authenticates with self-contained tokens (it verifies JWTs, or uses a JWT library that does). */
 export function usesStatelessTokens(ctx: CheckContext): boolean {
+  statelessModule ??= new RegExp(`^(${[...STATELESS_LIBRARIES, ...tokenLifecycleProviders().flatMap((provider) => provider.statelessModules ?? [])].join('|')})(\\.|$)`);
+  const modules = statelessModule;
   return ctx.sources.some((source) => {
     if (isTestFile(source.file)) return false;
     if (jwtCalls(source).length > 0) return true;
-    return [...factsOf(source).imports.values()].some((module) => /^(flask_jwt_extended|rest_framework_simplejwt|fastapi_jwt_auth|passport-jwt|express-jwt|@nestjs\/jwt|jose|jsonwebtoken|@fastify\/jwt|hono\/jwt)(\.|$)/.test(module));
+    return [...factsOf(source).imports.values()].some((module) => modules.test(module));
   });
 }
 

@@ -79,6 +79,8 @@ import type { PhpCallSite } from './php/sinks.js';
  *   credentials (Spring's `@CrossOrigin`, `CorsRegistry`, `CorsConfiguration`), for cors-wildcard-with-credentials.
  * - `csharpCors`: the CORS policies a C# framework's code declares that allow every origin (ASP.NET Core's `SetIsOriginAllowed(_ => true)`
  *   with `AllowCredentials()`, `AllowAnyOrigin()` applied to the whole app), for cors-wildcard-with-credentials and cors-wildcard-on-authenticated-api.
+ * - `tokenLifecycle`: how the framework (or its token and login extensions) ends sessions and rotates or revokes tokens
+ *   (Django's `logout`, simplejwt's settings, flask-jwt-extended's blocklist loader, express-jwt's `isRevoked`), for token-revocation-missing.
  *
  * Each section is optional; a plugin provides what its framework has.
  * Plugins are listed in ./plugins.ts. Adding a framework touches its folder, its fixtures and that list.
@@ -131,6 +133,7 @@ export interface FrameworkPlugin {
   phpFiles?: PhpFilesProvider;
   phpHttp?: PhpHttpProvider;
   phpValidation?: PhpValidationProvider;
+  tokenLifecycle?: TokenLifecycleProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -442,6 +445,33 @@ export interface JwtSettingsProvider {
   call?(source: SourceFile, call: CallSite): JwtKeySetting[];
   /** The hard-coded setting a JWT call's key reads (`settings.SECRET_KEY` with Django's settings). */
   settingKey?(ctx: CheckContext, source: SourceFile, key: Node | undefined): SettingsJwtKey | undefined;
+}
+
+/**
+ * What a framework's token library is configured to do about used tokens, at the node that shows it: a `rotation` or
+ * `revocation` proof for the checklist, or a gap reported by token-revocation-missing.
+ */
+export interface TokenLifecycleFact {
+  kind: 'rotation' | 'revocation' | 'rotation-without-blacklist' | 'refresh-not-rotated';
+  source: SourceFile;
+  node: Node;
+  detail: string;
+}
+
+/**
+ * How a framework, or its token and login extensions, ends sessions and rotates or revokes tokens, for
+ * token-revocation-missing (src/checks/token-revocation-missing/, the driver) and the checklist's evidence.
+ */
+export interface TokenLifecycleProvider {
+  languages: readonly SourceLanguage[];
+  /** Calls that end the caller's server-side session whatever their receiver, as regular-expression sources matching the whole qualified callee (`django\.contrib\.auth\.logout`). */
+  logouts?: readonly string[];
+  /** Modules whose import shows that the project authenticates with self-contained tokens, as regular-expression sources matching the module name or its prefix before a `.` (`rest_framework_simplejwt`, `@nestjs/jwt`). */
+  statelessModules?: readonly string[];
+  /** What the framework's token library is configured to do, read from the sources of the provider's languages (tests left out), in document order. */
+  configured?(sources: readonly SourceFile[]): TokenLifecycleFact[];
+  /** The facts a call that mounts the framework's OAuth 2.0 provider gives (django-oauth-toolkit's `include("oauth2_provider.urls")`), asked of every Python call before the generic revocation endpoints. */
+  oauthProvider?(source: SourceFile, call: CallSite, python: readonly SourceFile[]): TokenLifecycleFact[] | undefined;
 }
 
 /**

@@ -184,6 +184,14 @@ import { springRequest } from './spring/request.js';
 import { jaxrsRequest } from './jaxrs/request.js';
 import { micronautRequest } from './micronaut/request.js';
 import { ktorRequest } from './ktor/request.js';
+import { djangoTokenLifecycle } from './django/token-lifecycle.js';
+import { expressTokenLifecycle } from './express/token-lifecycle.js';
+import { fastapiTokenLifecycle } from './fastapi/token-lifecycle.js';
+import { fastifyTokenLifecycle } from './fastify/token-lifecycle.js';
+import { flaskTokenLifecycle } from './flask/token-lifecycle.js';
+import { honoTokenLifecycle } from './hono/token-lifecycle.js';
+import { nestTokenLifecycle } from './nestjs/token-lifecycle.js';
+import type { TokenLifecycleProvider } from './plugin.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -279,6 +287,17 @@ const jwts: Record<string, JwtProvider> = {
 const jwtSettingsSections: Record<string, JwtSettingsProvider> = {
   django: djangoJwtSettings,
   flask: flaskJwtSettings,
+};
+
+/** Frameworks (with their token and login extensions) that end sessions and rotate or revoke tokens. */
+const tokenLifecycleSections: Record<string, TokenLifecycleProvider> = {
+  django: djangoTokenLifecycle,
+  express: expressTokenLifecycle,
+  fastapi: fastapiTokenLifecycle,
+  fastify: fastifyTokenLifecycle,
+  flask: flaskTokenLifecycle,
+  hono: honoTokenLifecycle,
+  nestjs: nestTokenLifecycle,
 };
 
 /** Frameworks and GraphQL libraries with GraphQL server providers. */
@@ -568,6 +587,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const phpFiles = phpFilesSections[entry.id];
     const phpHttp = phpHttpSections[entry.id];
     const phpValidation = phpValidationSections[entry.id];
+    const tokenLifecycle = tokenLifecycleSections[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -611,6 +631,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(phpFiles ? { phpFiles } : {}),
       ...(phpHttp ? { phpHttp } : {}),
       ...(phpValidation ? { phpValidation } : {}),
+      ...(tokenLifecycle ? { tokenLifecycle } : {}),
     };
   }),
 ];
@@ -963,4 +984,12 @@ let basicAuthList: BasicAuthProvider[] | undefined;
 export function basicAuthProviders(): readonly BasicAuthProvider[] {
   basicAuthList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.basicAuth ? [plugin.basicAuth] : [])))];
   return basicAuthList;
+}
+
+let tokenLifecycleList: TokenLifecycleProvider[] | undefined;
+
+/** Every distinct token lifecycle provider, in registry order. */
+export function tokenLifecycleProviders(): readonly TokenLifecycleProvider[] {
+  tokenLifecycleList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.tokenLifecycle ? [plugin.tokenLifecycle] : [])))];
+  return tokenLifecycleList;
 }
