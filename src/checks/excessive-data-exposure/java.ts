@@ -12,7 +12,7 @@ import { annotation, hasAnnotation, type JvmClass, type JvmMethod } from '../../
 import type { JvmProgram } from '../../collectors/code/jvm/values.js';
 import { isHandler } from '../../collectors/code/jvm/taint.js';
 import { fieldOf } from '../../collectors/code/jvm/trace.js';
-import { jvmEntityAnnotations } from '../../collectors/code/plugins.js';
+import { jvmEntityAnnotations, jvmResponseWrappers } from '../../collectors/code/plugins.js';
 
 export interface JavaExposure {
   source: SourceFile;
@@ -23,14 +23,17 @@ export interface JavaExposure {
 }
 
 export const SECRET_FIELD = /^(password|passwd|pwd|passwordHash|hashedPassword|encryptedPassword|passwordDigest|salt|passwordSalt|secret|clientSecret|apiKey|apiSecret|secretKey|accessToken|refreshToken|resetToken|resetPasswordToken|otpSecret|totpSecret|mfaSecret)$/i;
-const WRAPPERS = /^(ResponseEntity|Optional|List|Set|Collection|Iterable|Page|Slice|Mono|Flux|CompletableFuture|Stream|ArrayList|EntityModel|CollectionModel|PagedModel|MutableList|MutableSet|Sequence|Flow|Array)$/;
+/** The JDK's and Kotlin's containers of a returned body; the frameworks' wrappers (`ResponseEntity`, `Page`, `Mono` …) are the plugins' `jvmEntities.wrappers`. */
+const CONTAINERS = ['Optional', 'List', 'Set', 'Collection', 'Iterable', 'CompletableFuture', 'Stream', 'ArrayList', 'MutableList', 'MutableSet', 'Sequence', 'Flow', 'Array'];
+let wrapperSet: ReadonlySet<string> | undefined;
+const wrappers = (): ReadonlySet<string> => (wrapperSet ??= new Set([...CONTAINERS, ...jvmResponseWrappers()]));
 
 /** The element types a declared return type names: `ResponseEntity<List<User>>` → `User`. */
 export function returnedTypes(text: string): string[] {
   const match = /^([\w.]+)\s*(?:<([\s\S]*)>)?\s*(\[\])?$/.exec(text.trim());
   if (!match?.[1]) return [];
   const head = match[1].split('.').at(-1) ?? '';
-  if (match[2] !== undefined) return WRAPPERS.test(head) ? returnedTypes(match[2]) : [];
+  if (match[2] !== undefined) return wrappers().has(head) ? returnedTypes(match[2]) : [];
   return [head];
 }
 

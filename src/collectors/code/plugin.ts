@@ -1131,6 +1131,12 @@ export interface MongoQueryProvider {
 export interface JvmEntityProvider {
   /** Annotation names, simple. */
   annotations: readonly string[];
+  /**
+   * Generic types a handler's declared return type wraps the body in, whose type argument is what is sent
+   * (Spring's `ResponseEntity<T>`, `Page<T>`, HATEOAS' `EntityModel<T>`; Reactor's `Mono<T>`, `Flux<T>`), simple names;
+   * the JDK's and Kotlin's collections and `Optional` are excessive-data-exposure's own.
+   */
+  wrappers?: readonly string[];
 }
 
 /**

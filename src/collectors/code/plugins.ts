@@ -172,6 +172,8 @@ import { springPathSinks } from './spring/paths.js';
 import { jpaEntities, jpaSql } from './jvm/jpa.js';
 import { mybatisPlusEntities } from './jvm/mybatis.js';
 import { springMongoEntities } from './spring/mongo.js';
+import { springResponseWrappers } from './spring/response-wrappers.js';
+import { reactorWrappers } from './jvm/reactor.js';
 import type { JvmEntityProvider } from './plugin.js';
 import type { SqlSinkProvider } from './plugin.js';
 import type { MongoQueryProvider } from './plugin.js';
@@ -219,6 +221,7 @@ const libraries: FrameworkPlugin[] = [
   { id: 'jvm-exposed', objectAccess: { languages: ['kotlin'], kotlinLoads: exposedLoads } },
   { id: 'jvm-jpa', sqlSinks: jpaSql, jvmEntities: jpaEntities },
   { id: 'jvm-mybatis', jvmEntities: mybatisPlusEntities },
+  { id: 'jvm-reactor', jvmEntities: reactorWrappers },
   { id: 'jvm-jsr250', jvmRoles: jsr250Roles },
   { id: 'csharp-efcore', csharpSql: efCoreSql, csharpData: efCoreData },
   ...webhookSenders.map((webhookSender): FrameworkPlugin => ({ id: `${webhookSender.service}-webhooks`, webhookSender })),
@@ -492,7 +495,7 @@ const pathSinksByFramework: Record<string, PathSinkProvider> = {
 
 /** JVM frameworks whose data access marks persisted classes with their own annotations. */
 const jvmEntitiesByFramework: Record<string, JvmEntityProvider> = {
-  spring: springMongoEntities,
+  spring: { ...springMongoEntities, wrappers: springResponseWrappers },
 };
 
 /** JVM frameworks with their own outbound HTTP clients. */
@@ -944,6 +947,14 @@ let jvmEntityList: string[] | undefined;
 export function jvmEntityAnnotations(): readonly string[] {
   jvmEntityList ??= [...new Set(frameworkPlugins.flatMap((plugin) => plugin.jvmEntities?.annotations ?? []))];
   return jvmEntityList;
+}
+
+let jvmWrapperList: string[] | undefined;
+
+/** The generic types a JVM handler's return type wraps its body in, from every provider's `jvmEntities.wrappers`, in registry order. */
+export function jvmResponseWrappers(): readonly string[] {
+  jvmWrapperList ??= [...new Set(frameworkPlugins.flatMap((plugin) => plugin.jvmEntities?.wrappers ?? []))];
+  return jvmWrapperList;
 }
 
 let csharpDataList: CsharpDataProvider[] | undefined;
