@@ -27,3 +27,25 @@ describe('Kotlin infix calls whose name starts with e', () => {
     expect(kotlinParseInput('val q = a eq b')).toBe('val q = a Eq b');
   });
 });
+
+describe("web-tree-sitter's Node, as patched (patches/web-tree-sitter+0.25.10.patch)", () => {
+  it('keeps its Wasm handle in a named field, not an indexed one (no 152-byte elements store per node)', async () => {
+    const tree = await parse('javascript', 'app.get("/a", (req, res) => res.send(req.query.q));\nfunction f(x) { return x + 1; }\n');
+    const calls = tree?.rootNode.descendantsOfType('call_expression') ?? [];
+    expect(calls.length).toBeGreaterThan(0);
+    for (const node of calls) {
+      expect(Object.keys(node as object)).not.toContain('0');
+      expect(typeof (node as unknown as { _other: unknown })._other).toBe('number');
+    }
+  });
+
+  it('still navigates from a node kept while other nodes were made (the handle goes back to Wasm)', async () => {
+    const tree = await parse('javascript', 'app.get("/a", handler);\nrouter.post("/b", other);\n');
+    const [first, second] = tree?.rootNode.descendantsOfType('call_expression') ?? [];
+    expect(second?.childForFieldName('function')?.text).toBe('router.post');
+    expect(first?.childForFieldName('function')?.text).toBe('app.get');
+    expect(first?.childForFieldName('arguments')?.namedChildren.map((child) => child?.text)).toEqual(['"/a"', 'handler']);
+    expect(first?.parent?.type).toBe('expression_statement');
+    expect(first?.nextSibling?.type).toBe(';');
+  });
+});
