@@ -11,6 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { callName, field, kids, walk } from '../../collectors/code/php/ast.js';
+import { errorDetailsProviders } from '../../collectors/code/plugins.js';
 
 const BROAD = /^\\?(Exception|Throwable|Error|ErrorException|RuntimeException)$/;
 const DATABASE = /(^|\\)(QueryException|PDOException|DBALException|DriverException)$|^\\?Doctrine\\DBAL\\Exception$/;
@@ -62,8 +63,20 @@ function leaksIn(body: Node, variable: string, database: boolean, name: string, 
   });
 }
 
+let handlerCalls: { methods: ReadonlySet<string>; mentions: readonly RegExp[] } | undefined;
+
+/** The frameworks' exception handler callbacks (their `errorDetails.phpHandlerCalls`: Laravel's `render` / `renderable`), once. */
+function frameworkHandlers(): { methods: ReadonlySet<string>; mentions: readonly RegExp[] } {
+  if (handlerCalls) return handlerCalls;
+  const specs = errorDetailsProviders().flatMap((provider) => (provider.phpHandlerCalls ? [provider.phpHandlerCalls] : []));
+  handlerCalls = { methods: new Set(specs.flatMap((spec) => spec.methods)), mentions: specs.map((spec) => spec.mentions) };
+  return handlerCalls;
+}
+
 export function phpErrorLeaks(source: SourceFile): PhpErrorLeak[] {
-  if (source.language !== 'php' || !/catch\s*\(|renderable|->render\(/.test(source.text) || /(^|\/)(tests?|vendor)\//i.test(source.file)) return [];
+  if (source.language !== 'php' || /(^|\/)(tests?|vendor)\//i.test(source.file)) return [];
+  const handlers = frameworkHandlers();
+  if (!/catch\s*\(/.test(source.text) && !handlers.mentions.some((pattern) => pattern.test(source.text))) return [];
   const out: PhpErrorLeak[] = [];
   walk(source.tree.rootNode, (node) => {
     if (node.type === 'catch_clause') {
@@ -74,8 +87,8 @@ export function phpErrorLeaks(source: SourceFile): PhpErrorLeak[] {
       if (variable && body && (database || types.some((type) => BROAD.test(type)))) leaksIn(body, variable, database, types.join('|'), out);
       return true;
     }
-    // Laravel: `$exceptions->render(function (Throwable $e, Request $request) { … })`, `$this->renderable(fn (Exception $e) => …)`.
-    if ((node.type === 'anonymous_function_creation_expression' || node.type === 'arrow_function') && node.parent?.parent?.parent && /^(render|renderable)$/.test(callName(node.parent.parent.parent) ?? '')) {
+    // A framework's handler callback: Laravel's `$exceptions->render(function (Throwable $e, Request $request) { … })`, `$this->renderable(fn (Exception $e) => …)`.
+    if ((node.type === 'anonymous_function_creation_expression' || node.type === 'arrow_function') && node.parent?.parent?.parent && handlers.methods.has(callName(node.parent.parent.parent) ?? '')) {
       const parameter = kids(field(node, 'parameters') ?? node)[0];
       const type = parameter ? (field(parameter, 'type')?.text ?? '').replace(/^\\/, '') : '';
       const variable = parameter ? field(parameter, 'name')?.text : undefined;

@@ -57,7 +57,7 @@ import type { PhpCallSite } from './php/sinks.js';
  * - `serializers`: the framework's model serializers that take every field of a request for a write or expose a model's secrets (DRF's).
  * - `passwordHashing`: the framework's password hashing settings that store passwords weakly, and the JVM password encoders it ships that hash fast or not at all.
  * - `tokenValidation`: the framework's token validation settings that leave a check out (the audience, the signature, the lifetime).
- * - `errorDetails`: the framework's settings that put exception details in every error response, and how its JVM code declares exception handlers.
+ * - `errorDetails`: the framework's settings that put exception details in every error response, and how its JVM or PHP code declares exception handlers.
  * - `sqlSinks`: the JVM query methods that take SQL text (Spring's `JdbcTemplate`, `JdbcClient`, R2DBC `DatabaseClient`; JPA and
  *   Hibernate as a library family), for sql-injection's Java and Kotlin readings.
  * - `mongoQueries`: a JVM framework's MongoDB query builders that take JSON text, a field name or a pattern
@@ -1259,6 +1259,12 @@ export interface ErrorDetailsProvider {
     writers: { methods: readonly string[]; receiver: RegExp };
     exceptionFeatures: readonly string[];
   };
+  /**
+   * PHP methods whose closure argument handles the exception type of its first parameter (Laravel's
+   * `$exceptions->render(function (Throwable $e) { … })`, `$this->renderable(fn (Exception $e) => …)`), and the text
+   * whose mention makes a source worth reading; PHP's own `catch` clauses are the check's.
+   */
+  phpHandlerCalls?: { methods: readonly string[]; mentions: RegExp };
 }
 
 /**

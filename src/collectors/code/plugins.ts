@@ -136,6 +136,7 @@ import { symfonyHttp } from './symfony/http.js';
 import type { PhpValidationProvider } from './plugin.js';
 import { laravelValidation } from './laravel/validation.js';
 import { symfonyValidation } from './symfony/validation.js';
+import { laravelErrorDetails } from './laravel/error-details.js';
 import { sinatraParams } from './sinatra/params.js';
 import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
@@ -523,6 +524,7 @@ const jvmRolesSections: Record<string, JvmRolesProvider> = {
 const errorDetailsByFramework: Record<string, ErrorDetailsProvider> = {
   aspnetcore: aspnetcoreErrorDetails,
   ktor: ktorErrorDetails,
+  laravel: laravelErrorDetails,
   spring: springErrorDetails,
 };
 
