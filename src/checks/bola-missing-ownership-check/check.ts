@@ -3,7 +3,6 @@ import { codeEndpoints, endpointAuthz, isAdminEndpoint, isCatalogue, isOwnerless
 import { snippetOf } from '../../analysis/code.js';
 import type { Endpoint } from '../../model/types.js';
 import defineCheck from '../define-check.js';
-import { rubyObjectAccesses } from './ruby.js';
 import { goObjectAccesses } from './go.js';
 import { csharpObjectAccesses } from './csharp.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
@@ -47,10 +46,7 @@ export default defineCheck({
     queryset: '`{{view}}` serves `{{queryset}}` to every caller: no `get_queryset()` scopes it to `request.user` and no object permission applies, so `{{path}}` returns any id.',
   },
   run(ctx, report) {
-    for (const hit of rubyObjectAccesses(ctx)) {
-      report({ messageId: hit.write ? 'write' : 'read', data: { call: `${hit.node.text.split('(')[0] ?? ''}(…)`, model: `\`${hit.model}\``, id: hit.id }, ...at(ctx, hit.source, hit.node), endpointId: hit.endpoint.id });
-    }
-    // The frameworks' own unchecked loads (Eloquent, Doctrine, route-model binding, entity arguments, API Platform items).
+    // The frameworks' own unchecked loads (Eloquent, Doctrine, route-model binding, entity arguments, API Platform items, Rails finders).
     const languages = new Set(ctx.sources.map((source) => source.language));
     for (const provider of objectAccessProviders()) {
       if (!provider.languages.some((language) => languages.has(language))) continue;

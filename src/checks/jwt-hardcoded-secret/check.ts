@@ -8,7 +8,7 @@ import defineCheck from '../define-check.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
 import { csharpConfigSecrets, csharpSecrets } from './csharp.js';
 import { goConfigSecrets, goSecrets } from './go.js';
-import { railsConfigSecrets, rubySecrets } from './ruby.js';
+import { rubyConfigSecrets, rubySecrets } from './ruby.js';
 import { javaSecrets } from './java.js';
 import { phpSecrets } from './php.js';
 import { parentOf } from '../../parsing/tree-index.js';
@@ -88,7 +88,7 @@ export default defineCheck({
       const messageId = secret.fallback !== undefined ? 'fallback' : secret.constant ? 'constant' : 'literal';
       report({ messageId, data: { call: 'new SymmetricSecurityKey(…)', name: secret.fallback ?? secret.constant ?? '', short }, ...at(ctx, source, where, maskValue(snippetOf(where).split('\n')[0] ?? '', secret.value)) });
     }
-    for (const secret of railsConfigSecrets(ctx.infra)) {
+    for (const secret of rubyConfigSecrets(ctx.infra)) {
       const short = secret.value.length < MIN_HMAC_SECRET ? ` (only ${secret.value.length} characters, below the ${MIN_HMAC_SECRET} an HMAC key needs)` : '';
       report({ messageId: 'committed', data: { name: secret.name, file: secret.file, short }, location: { file: secret.file, line: secret.line }, evidence: { snippet: maskValue(`${secret.name.split('.').at(-1) ?? ''}: ${secret.value}`, secret.value) } });
     }

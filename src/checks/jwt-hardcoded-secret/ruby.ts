@@ -1,13 +1,15 @@
 /**
  * Hard-coded signing keys in Ruby: ruby-jwt `JWT.encode(payload, "secret")` / `JWT.decode(token, "secret", true, …)`
  * with a literal, a constant assigned a literal (`HMAC_SECRET = "…"`), or an `ENV.fetch("X", "literal")` /
- * `ENV["X"] || "literal"` fallback; and Rails `config.secret_key_base = "…"` (which signs the session
- * cookie and every message verifier) outside development and test configuration.
+ * `ENV["X"] || "literal"` fallback; and the frameworks' signing-key settings (their `rubySigningKeys` sections:
+ * Rails' `config.secret_key_base = "…"`, which signs the session cookie and every message verifier) outside
+ * development and test configuration.
  */
 import type { SourceFile } from '../../engine/context.js';
 import type { Node } from '../../parsing/parser.js';
 import { callArgs, field, kids, literal, walk } from '../../collectors/code/ruby/ast.js';
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { rubySigningKeyProviders } from '../../collectors/code/plugins.js';
+import type { ConfigSecret } from '../../collectors/code/plugin.js';
 
 export interface RubySecret {
   source: SourceFile;
@@ -20,7 +22,28 @@ export interface RubySecret {
   name?: string;
 }
 
-const LOCAL_CONFIG = /(^|\/)config\/environments\/(development|test)\.rb$|(^|\/)(spec|test)\//;
+/** Test code; the frameworks' development and test configuration is their `rubySigningKeys.localConfig`. */
+const TEST_CODE = /(^|\/)(spec|test)\//;
+
+interface Settings {
+  localConfig: readonly RegExp[];
+  assigned: readonly RegExp[];
+  mentions: readonly RegExp[];
+}
+
+let settings: Settings | undefined;
+
+/** The frameworks' signing-key settings (their `rubySigningKeys` sections: Rails' `config.secret_key_base = …`), once. */
+function frameworkSettings(): Settings {
+  if (settings) return settings;
+  const providers = rubySigningKeyProviders();
+  settings = {
+    localConfig: providers.flatMap((provider) => (provider.localConfig ? [provider.localConfig] : [])),
+    assigned: providers.flatMap((provider) => (provider.settings ? [provider.settings.assigned] : [])),
+    mentions: providers.flatMap((provider) => (provider.settings ? [provider.settings.mention] : [])),
+  };
+  return settings;
+}
 
 /** Top-level and class-level `NAME = "literal"` constants of the Ruby files, by name. */
 function constants(sources: readonly SourceFile[]): Map<string, { source: SourceFile; node: Node; value: Node }> {
@@ -57,8 +80,9 @@ function fallbackOf(node: Node): { name: string; literal: Node } | undefined {
 }
 
 export function rubySecrets(sources: readonly SourceFile[]): RubySecret[] {
-  const ruby = sources.filter((source) => source.language === 'ruby' && !LOCAL_CONFIG.test(source.file));
-  if (!ruby.some((source) => /\bJWT\.(encode|decode)\b|secret_key_base\s*=/.test(source.text))) return [];
+  const { localConfig, assigned, mentions } = frameworkSettings();
+  const ruby = sources.filter((source) => source.language === 'ruby' && !TEST_CODE.test(source.file) && !localConfig.some((pattern) => pattern.test(source.file)));
+  if (!ruby.some((source) => /\bJWT\.(encode|decode)\b/.test(source.text) || mentions.some((pattern) => pattern.test(source.text)))) return [];
   const consts = constants(ruby);
   const out: RubySecret[] = [];
   const judge = (source: SourceFile, call: Node, key: Node | undefined, written: string): void => {
@@ -95,7 +119,7 @@ export function rubySecrets(sources: readonly SourceFile[]): RubySecret[] {
           judge(source, node, args[1], `JWT.${method}(…)`);
         }
       }
-      if (node.type === 'assignment' && /(^|\.)secret_key_base$/.test(field(node, 'left')?.text ?? '')) {
+      if (node.type === 'assignment' && assigned.some((pattern) => pattern.test(field(node, 'left')?.text ?? ''))) {
         const right = field(node, 'right');
         const value = right?.type === 'string' ? literal(right) : undefined;
         if (right && value !== undefined && value !== '') out.push({ source, node, literal: right, value, call: field(node, 'left')?.text ?? '', how: 'config', name: field(node, 'left')?.text ?? '' });
@@ -108,47 +132,7 @@ export function rubySecrets(sources: readonly SourceFile[]): RubySecret[] {
   return out.filter((secret) => secret.value !== '');
 }
 
-export interface RailsConfigSecret {
-  file: string;
-  line: number;
-  /** `production.secret_key_base`. */
-  name: string;
-  value: string;
-}
-
-const SECRET_KEY = /(^|_)(secret|secret_key_base|key_base|signing_key|hmac_key|jwt_key|jwt_secret|private_key|api_secret)$|secret/i;
-const PLACEHOLDER = /^$|your|change.?me|replace|placeholder|example|sample|dummy|<[^>]*>|^x{3,}$|^\*+$|todo|fixme/i;
-
-/**
- * Secrets written as literals in Rails `config/secrets.yml` under `production:` (Rails reads
- * `secret_key_base` from it before credentials), and in a plaintext `config/credentials*.yml`
- * committed beside (or instead of) the encrypted `.yml.enc`. ERB (`<%= ENV["SECRET_KEY_BASE"] %>`),
- * the `development:`/`test:` sections and placeholders are not reported.
- */
-export function railsConfigSecrets(infra: readonly { file: string; kind: string; text: string }[]): RailsConfigSecret[] {
-  const out: RailsConfigSecret[] = [];
-  for (const file of infra) {
-    if (file.kind !== 'rails-config' || /(^|\/)(spec|test)\//.test(file.file)) continue;
-    const counter = new LineCounter();
-    // ERB tags make the YAML invalid in places; each `<%= … %>` value is code, not a literal.
-    const doc = parseDocument(file.text.replace(/<%=?[\s\S]*?%>/g, (erb) => `"${'\u0000'.repeat(Math.max(1, erb.length - 2))}"`), { lineCounter: counter, uniqueKeys: false });
-    const root = doc.contents;
-    if (!isMap(root)) continue;
-    const credentials = /(^|\/)config\/credentials/.test(file.file);
-    const sections: { prefix: string; node: unknown }[] = credentials
-      ? [{ prefix: '', node: root }]
-      : root.items.filter((item) => isScalar(item.key) && /^(production|staging)$/.test(String(item.key.value))).map((item) => ({ prefix: `${String((item.key as { value: unknown }).value)}.`, node: item.value }));
-    for (const section of sections) {
-      if (!isMap(section.node)) continue;
-      for (const item of section.node.items) {
-        if (!isScalar(item.key) || !isScalar(item.value)) continue;
-        const key = String(item.key.value);
-        const value = item.value.value;
-        if (typeof value !== 'string' || !SECRET_KEY.test(key) || value.includes('\u0000') || PLACEHOLDER.test(value.trim())) continue;
-        const offset = item.value.range?.[0] ?? 0;
-        out.push({ file: file.file, line: counter.linePos(offset).line, name: `${section.prefix}${key}`, value });
-      }
-    }
-  }
-  return out;
+/** Secrets written as literals in the frameworks' committed configuration files (their `rubySigningKeys.committedSecrets`: Rails' `config/secrets.yml`, `config/credentials*.yml`). */
+export function rubyConfigSecrets(infra: readonly { file: string; kind: string; text: string }[]): ConfigSecret[] {
+  return rubySigningKeyProviders().flatMap((provider) => provider.committedSecrets?.(infra) ?? []);
 }

@@ -23,6 +23,14 @@ function unsafe(): ReadonlySet<string> {
   return unsafeCalls;
 }
 
+let rawBody: RegExp | undefined;
+
+/** A parsed body's text: Rack's `request.body` and `env["rack.input"]`, and the frameworks' raw body methods (`rubyParams.rawBody`: Rails' `request.raw_post`). */
+function rawBodyText(): RegExp {
+  rawBody ??= new RegExp(`\\brequest\\.(${['body', ...rubyParamsProviders().flatMap((provider) => provider.rawBody ?? [])].join('|')})\\b|\\benv\\[["']rack\\.input["']\\]`);
+  return rawBody;
+}
+
 export interface RubyNosqlHit {
   source: SourceFile;
   node: Node;
@@ -61,7 +69,7 @@ function plainRequestHash(node: Node, depth = 0): string | undefined {
       else if (receiver?.text === 'request' && REQUEST_HASHES.has(method)) found = current.text;
       else if (method === 'parse' && /^(JSON|Oj|MultiJson)$/.test(receiver?.text ?? '')) {
         const arg = kids(field(current, 'arguments') ?? current)[0];
-        if (arg && /\brequest\.(body|raw_post)\b|\benv\[["']rack\.input["']\]/.test(arg.text)) found = current.text;
+        if (arg && rawBodyText().test(arg.text)) found = current.text;
       }
       return !found;
     }

@@ -40,6 +40,7 @@ import type { PhpCallSite } from './php/sinks.js';
  * - `phpFiles`: a PHP framework's calls that open or send the file a path names (Laravel's `Storage`, `response()->download`; Symfony's `BinaryFileResponse`), for path-traversal's PHP reading.
  * - `phpHttp`: a PHP framework's outbound HTTP clients (Laravel's `Http` facade, Symfony's HttpClient) and the calls that turn certificate verification off, for the SSRF and TLS checks' PHP readings.
  * - `phpValidation`: how a PHP framework's write actions read the request body and what validates it (Laravel's `FormRequest`, `Validator::make`; Symfony's `#[MapRequestPayload]`, `isValid()`), for request-body-not-validated.
+ * - `rubySigningKeys`: where a Ruby framework keeps its signing keys (Rails' `config.secret_key_base`, `config/secrets.yml`), for jwt-hardcoded-secret's Ruby reading.
  * - `requestIds`: the framework's ways of giving every request an id that the logs carry (request-id middleware, loggers, hooks, settings), for the checklist's evidence.
  * - `request`: where the framework's JS or Python handlers read client input (the request's names and
  *   attributes), for the taint analysis.
@@ -133,6 +134,7 @@ export interface FrameworkPlugin {
   phpFiles?: PhpFilesProvider;
   phpHttp?: PhpHttpProvider;
   phpValidation?: PhpValidationProvider;
+  rubySigningKeys?: RubySigningKeyProvider;
   tokenLifecycle?: TokenLifecycleProvider;
 }
 
@@ -632,6 +634,8 @@ export interface RubyParamsProvider {
    * everywhere (`config.action_controller.permit_all_parameters = true`).
    */
   strong?: { permitAll: readonly string[]; permit: readonly string[]; allPermitted: (source: SourceFile) => boolean };
+  /** Methods of the framework's request that return the raw body text (Rails' `request.raw_post`), for nosql-injection's parsed bodies; Rack's `request.body` and `env["rack.input"]` are the check's. */
+  rawBody?: readonly string[];
 }
 
 /**
@@ -733,6 +737,29 @@ export interface PhpValidationProvider {
   validatedAttributes?: readonly string[];
   validatorCalls?: RegExp;
   facadeCalls?: readonly { scope: RegExp; methods: readonly string[] }[];
+}
+
+/** A secret written as a literal in a committed configuration file (`production.secret_key_base` of Rails' `config/secrets.yml`). */
+export interface ConfigSecret {
+  file: string;
+  line: number;
+  /** The setting's path (`production.secret_key_base`). */
+  name: string;
+  value: string;
+}
+
+/**
+ * Where a Ruby framework keeps the keys that sign its sessions and tokens, for jwt-hardcoded-secret's Ruby reading (which
+ * knows ruby-jwt's `JWT.encode` / `JWT.decode` itself): `settings`, the assignments in its configuration code that set one
+ * (`assigned`, a pattern over the assignment's left side: Rails' `config.secret_key_base = "…"`; `mention`, the text
+ * that makes a source worth reading); `localConfig`, its development and test configuration files, never reported;
+ * `committedSecrets`, the literals of its committed configuration files (Rails' `config/secrets.yml` production
+ * section, a plaintext `config/credentials*.yml`).
+ */
+export interface RubySigningKeyProvider {
+  settings?: { assigned: RegExp; mention: RegExp };
+  localConfig?: RegExp;
+  committedSecrets?(infra: readonly { file: string; kind: string; text: string }[]): ConfigSecret[];
 }
 
 /**

@@ -137,6 +137,9 @@ import type { PhpValidationProvider } from './plugin.js';
 import { laravelValidation } from './laravel/validation.js';
 import { symfonyValidation } from './symfony/validation.js';
 import { laravelErrorDetails } from './laravel/error-details.js';
+import { railsObjectAccess } from './rails/object-access.js';
+import type { RubySigningKeyProvider } from './plugin.js';
+import { railsSigningKeys } from './rails/signing-keys.js';
 import { sinatraParams } from './sinatra/params.js';
 import { djangoPasswordHashing } from './django/password-hashers.js';
 import { symfonyPasswordHashing } from './symfony/password-hashers.js';
@@ -402,6 +405,11 @@ const phpValidationSections: Record<string, PhpValidationProvider> = {
   symfony: symfonyValidation,
 };
 
+/** Ruby frameworks that keep signing keys in their own configuration. */
+const rubySigningKeySections: Record<string, RubySigningKeyProvider> = {
+  rails: railsSigningKeys,
+};
+
 /** Go frameworks whose handlers receive the request through their own context or helpers (net/http's is the Go analysis's own). */
 const goRequests: Record<string, GoRequestProvider> = {
   chi: chiRequest,
@@ -436,6 +444,7 @@ const jvmRequests: Record<string, JvmRequestProvider> = {
 const objectAccesses: Record<string, ObjectAccessProvider> = {
   ktor: ktorObjectAccess,
   laravel: laravelObjectAccess,
+  rails: railsObjectAccess,
   spring: springObjectAccess,
   symfony: symfonyObjectAccess,
 };
@@ -592,6 +601,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const phpFiles = phpFilesSections[entry.id];
     const phpHttp = phpHttpSections[entry.id];
     const phpValidation = phpValidationSections[entry.id];
+    const rubySigningKeys = rubySigningKeySections[entry.id];
     const tokenLifecycle = tokenLifecycleSections[entry.id];
     return {
       id: entry.id,
@@ -636,6 +646,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(phpFiles ? { phpFiles } : {}),
       ...(phpHttp ? { phpHttp } : {}),
       ...(phpValidation ? { phpValidation } : {}),
+      ...(rubySigningKeys ? { rubySigningKeys } : {}),
       ...(tokenLifecycle ? { tokenLifecycle } : {}),
     };
   }),
@@ -777,6 +788,14 @@ export function phpHttpProviders(): readonly PhpHttpProvider[] {
 /** Every PHP validation provider with its plugin's id (the collector's `via` of the routes it reads), in registry order. */
 export function phpValidationProviders(): { id: string; provider: PhpValidationProvider }[] {
   return frameworkPlugins.flatMap((plugin) => (plugin.phpValidation ? [{ id: plugin.id, provider: plugin.phpValidation }] : []));
+}
+
+let rubySigningKeyList: RubySigningKeyProvider[] | undefined;
+
+/** Every distinct Ruby signing-key provider, in registry order. */
+export function rubySigningKeyProviders(): readonly RubySigningKeyProvider[] {
+  rubySigningKeyList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.rubySigningKeys ? [plugin.rubySigningKeys] : [])))];
+  return rubySigningKeyList;
 }
 
 /** Every Go CORS provider, in registry order. */

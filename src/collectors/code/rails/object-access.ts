@@ -6,27 +6,19 @@
  * `belongs_to` a user, owner, account, organisation or tenant; controllers restricted to privileged
  * roles act across owners by design and are left out.
  */
-import type { CheckContext, SourceFile } from '../../engine/context.js';
-import type { Endpoint } from '../../model/types.js';
-import type { Node } from '../../parsing/parser.js';
-import { callArgs, callName, field, literal, literalList, walk } from '../../collectors/code/ruby/ast.js';
-import { roleRestricted } from '../../collectors/code/ruby/authz.js';
-import { RubyProject, type RubyScope } from '../../collectors/code/ruby/project.js';
-import { requestOrigin } from '../../collectors/code/ruby/requests.js';
+import type { CheckContext, SourceFile } from '../../../engine/context.js';
+import type { Endpoint } from '../../../model/types.js';
+import type { Node } from '../../../parsing/parser.js';
+import type { ObjectAccess, ObjectAccessProvider } from '../plugin.js';
+import { callArgs, callName, field, literal, literalList, walk } from '../ruby/ast.js';
+import { roleRestricted } from '../ruby/authz.js';
+import { RubyProject, type RubyScope } from '../ruby/project.js';
+import { requestOrigin } from '../ruby/requests.js';
 
 const OWNER = /^(user|owner|author|creator|account|organization|organisation|org|tenant|customer|member|team|company|workspace)$/;
 const FINDERS = new Set(['find', 'find_by', 'find_by!', 'find_by_id', 'find_by_id!']);
 const AUTHORIZE = new Set(['authorize', 'authorize!', 'policy_scope', 'can?', 'cannot?', 'authorized?', 'allowed_to?', 'authorize_resource']);
 const WRITE_ACTIONS = /^(update|destroy|create|delete|archive|restore|publish|approve|reject|cancel|transfer)/;
-
-export interface RubyObjectAccess {
-  source: SourceFile;
-  node: Node;
-  model: string;
-  id: string;
-  write: boolean;
-  endpoint: Endpoint;
-}
 
 /** Models that belong to a user, account, organisation or tenant. */
 function ownedModels(project: RubyProject): Set<string> {
@@ -84,13 +76,13 @@ function checked(bodies: readonly { node: Node }[], identity: RegExp): boolean {
   return false;
 }
 
-export function rubyObjectAccesses(ctx: CheckContext): RubyObjectAccess[] {
+function accesses(ctx: CheckContext): ObjectAccess[] {
   const ruby = ctx.sources.filter((source) => source.language === 'ruby');
   if (!ruby.some((source) => /(^|\/)app\/controllers\//.test(source.file) && /params\[/.test(source.text))) return [];
   const project = new RubyProject(ruby);
   const owned = ownedModels(project);
   if (owned.size === 0) return [];
-  const out: RubyObjectAccess[] = [];
+  const out: ObjectAccess[] = [];
   const seen = new Set<string>();
   // Each class's first method at a file and line, indexed once: a handler is looked up, not searched for in every class.
   const actionsAt = new Map<string, { scope: RubyScope; action: string; method: { node: Node; file: SourceFile } }[]>();
@@ -143,3 +135,5 @@ export function rubyObjectAccesses(ctx: CheckContext): RubyObjectAccess[] {
   }
   return out;
 }
+
+export const railsObjectAccess: ObjectAccessProvider = { languages: ['ruby'], accesses };
