@@ -35,13 +35,14 @@ const GENERIC: Record<AmbientCredentialProvider['family'], readonly string[]> = 
   ],
   python: [String.raw`\bset_cookie\s*\(`, String.raw`\bsession\s*\[`, String.raw`request\.cookies`, 'WWW-Authenticate'],
   php: [String.raw`\bsetcookie\s*\(`, String.raw`\$_SESSION\b`, String.raw`\$_COOKIE\b`, String.raw`\bsession_start\s*\(`],
+  // net/http's cookies and the session libraries any router mounts (gorilla/sessions, scs).
+  go: [String.raw`\bhttp\.SetCookie\s*\(`, String.raw`\.SetCookie\s*\(`, String.raw`\.Cookie\s*\(\s*"`, String.raw`gorilla\/sessions`, String.raw`alexedwards\/scs`, 'WWW-Authenticate'],
+  csharp: ['WWW-Authenticate'],
 };
 
 /** Framework calls that set, read or manage a cookie credential or a browser-handled HTTP challenge, per language. */
 const MARKERS: Record<string, RegExp> = {
-  go: /\bhttp\.SetCookie\s*\(|\.SetCookie\s*\(|\.Cookie\s*\(\s*"|gorilla\/sessions|alexedwards\/scs|gin-contrib\/sessions|\bgin\.BasicAuth(?:ForRealm)?\s*\(|\bmiddleware\.BasicAuth(?:WithConfig)?\s*\(|\bbasicauth\.New\s*\(|WWW-Authenticate/,
   jvm: /\bformLogin\b|\bhttpBasic\b|\baddCookie\s*\(|\bResponseCookie\b|@CookieValue\b|\bHttpSession\b|\brememberMe\b|\boauth2Login\b|\bsaml2Login\b|\.getCookies\s*\(|WWW-Authenticate|\bsetCookie\s*\(|SessionCreationPolicy\.(?:ALWAYS|IF_REQUIRED)/,
-  csharp: /\bAddCookie\s*\(|\bCookieAuthenticationDefaults\b|\.Cookies\.Append\s*\(|\bRequest\.Cookies\b|\bAddIdentity(?:Core)?\s*<|\bAddDefaultIdentity\b|\bAddMicrosoftIdentityWebApp\b|\bSignInAsync\s*\(|\bAddNegotiate\b|\bNegotiateDefaults\b|\bUseWindowsAuthentication\b|\bAddSession\s*\(|\bUseSession\s*\(|WWW-Authenticate/,
 };
 
 let markerList: Record<string, RegExp> | undefined;
@@ -57,6 +58,11 @@ function markers(): Record<string, RegExp> {
     }
   }
   return markerList;
+}
+
+/** The frameworks' application entry files of a family (the first provider's that has one). */
+function appEntry(family: AmbientCredentialProvider['family']): RegExp | undefined {
+  return ambientCredentialProviders().find((provider) => provider.family === family && provider.appEntry)?.appEntry;
 }
 
 function familyOf(source: SourceFile): string | undefined {
@@ -83,9 +89,10 @@ function folderOf(file: string): string {
  * configuration runs in each application that includes it); otherwise the whole workspace.
  */
 function scopeOf(ctx: CheckContext, file: string): ((candidate: string) => boolean) {
-  if (file.endsWith('.cs')) {
-    // An ASP.NET Core application is the folder of its entry point (Program.cs / Startup.cs) and below.
-    const entries = new Set(ctx.sources.filter((source) => /(^|\/)(Program|Startup)\.cs$/.test(source.file)).map((source) => folderOf(source.file)));
+  const entry = file.endsWith('.cs') ? appEntry('csharp') : undefined;
+  if (entry) {
+    // An application is the folder of a file that starts one (the frameworks' `appEntry`: ASP.NET Core's Program.cs / Startup.cs) and below.
+    const entries = new Set(ctx.sources.filter((source) => entry.test(source.file)).map((source) => folderOf(source.file)));
     for (let folder = folderOf(file); ; folder = folderOf(folder.slice(0, -1))) {
       if (entries.has(folder)) return (candidate) => candidate.startsWith(folder);
       if (folder === '') return () => true;

@@ -839,8 +839,10 @@ export interface CsharpCorsProvider {
  * language family.
  */
 export interface AmbientCredentialProvider {
-  family: 'js' | 'python' | 'php';
+  family: 'js' | 'python' | 'php' | 'go' | 'csharp';
   markers: readonly string[];
+  /** Files that start an application: a file of the family belongs to the application of the nearest folder holding one (ASP.NET Core's `Program.cs` / `Startup.cs`); otherwise the whole workspace is one. */
+  appEntry?: RegExp;
 }
 
 /**

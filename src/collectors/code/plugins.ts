@@ -106,7 +106,11 @@ import { fiberCors } from './fiber/cors.js';
 import { ginCors } from './gin/cors.js';
 import { grapeParams } from './grape/params.js';
 import { railsParams } from './rails/params.js';
+import { aspnetcoreAmbientCredentials } from './aspnetcore/ambient-credentials.js';
 import { djangoAmbientCredentials } from './django/ambient-credentials.js';
+import { echoAmbientCredentials } from './echo/ambient-credentials.js';
+import { fiberAmbientCredentials } from './fiber/ambient-credentials.js';
+import { ginAmbientCredentials } from './gin/ambient-credentials.js';
 import { expressAmbientCredentials } from './express/ambient-credentials.js';
 import { fastapiAmbientCredentials } from './fastapi/ambient-credentials.js';
 import { fastifyAmbientCredentials } from './fastify/ambient-credentials.js';
@@ -350,11 +354,15 @@ const requestIdSections: Record<string, RequestIdProvider> = {
 
 /** Frameworks whose applications keep a credential the browser attaches on its own (session and auth cookies, HTTP Basic) in their own ways. */
 const ambientCredentialSections: Record<string, AmbientCredentialProvider> = {
+  aspnetcore: aspnetcoreAmbientCredentials,
   django: djangoAmbientCredentials,
+  echo: echoAmbientCredentials,
   express: expressAmbientCredentials,
   fastapi: fastapiAmbientCredentials,
   fastify: fastifyAmbientCredentials,
+  fiber: fiberAmbientCredentials,
   flask: flaskAmbientCredentials,
+  gin: ginAmbientCredentials,
   koa: koaAmbientCredentials,
   laravel: laravelAmbientCredentials,
   nestjs: nestAmbientCredentials,
