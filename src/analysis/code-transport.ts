@@ -26,7 +26,6 @@ export { SECURITY_HEADERS, familyOf, isTestFile, sourcesOf } from './transport/m
 export { helmetUse } from '../collectors/code/js/transport.js';
 export { registeredPlugin as pluginOf } from '../collectors/code/fastify/register.js';
 export { settingValue, settingsOf } from '../collectors/code/python/transport.js';
-export { isDjangoSettings } from '../collectors/code/django/transport.js';
 
 export function infraOf(ctx: CheckContext, kinds?: readonly InfraKind[]): readonly InfraFile[] {
   return kinds ? ctx.infra.filter((file) => kinds.includes(file.kind)) : ctx.infra;

@@ -12,6 +12,7 @@ import { rubyNosqlInjections } from './ruby.js';
 import { javaNoSqlInjections } from './java.js';
 import { kotlinNoSqlInjections } from './kotlin.js';
 import { jvmAt } from '../../collectors/code/jvm/trace.js';
+import { dataAccessProviders } from '../../collectors/code/plugins.js';
 
 const JS_METHODS =
   /^(find|findOne|findOneAndUpdate|findOneAndDelete|findOneAndReplace|findOneAndRemove|updateOne|updateMany|deleteOne|deleteMany|replaceOne|countDocuments|count|exists|remove|aggregate)$/;
@@ -24,13 +25,17 @@ function hasWhereKey(node: Node | undefined): boolean {
   return node.namedChildren.some((child) => child?.type === 'pair' && /^(where|data|select|include)$/.test(stringValue(child.childForFieldName('key')) ?? child.childForFieldName('key')?.text ?? ''));
 }
 
-const MONGO = /\b(mongoose|mongodb|MongoClient|pymongo|motor|mongoengine|flask_pymongo|PyMongo|@nestjs\/mongoose|InjectModel|monk|mongojs)\b/;
+/** The MongoDB drivers and ODMs any framework of their language uses; the frameworks' extensions are their `dataAccess.mongoMarkers`. */
+const MONGO_LIBRARIES = ['mongoose', 'mongodb', 'MongoClient', 'pymongo', 'motor', 'mongoengine', 'monk', 'mongojs'];
+let mongo: RegExp | undefined;
 const MONGO_FILE = /mongo-driver|mgo\.v2|globalsign\/mgo|MongoDB\.Driver|Mongoid::Document/;
 
 function usesMongo(ctx: CheckContext): boolean {
+  mongo ??= new RegExp(String.raw`\b(${[...MONGO_LIBRARIES, ...dataAccessProviders().flatMap((provider) => provider.mongoMarkers ?? [])].join('|')})\b`);
+  const markers = mongo;
   const npm = ctx.project.dependencies.npm ?? [];
   const pip = Object.entries(ctx.project.dependencies).filter(([ecosystem]) => ecosystem !== 'npm').flatMap(([, names]) => names);
-  return [...npm, ...pip].some((name) => MONGO.test(name)) || ctx.sources.some((source) => MONGO.test(source.text));
+  return [...npm, ...pip].some((name) => markers.test(name)) || ctx.sources.some((source) => markers.test(source.text));
 }
 
 function match(source: SourceFile, call: CallSite): SinkMatch | undefined {

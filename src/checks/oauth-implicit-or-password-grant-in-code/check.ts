@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { at, isPython } from '../../analysis/code-auth.js';
 import { factsOf, nodesOfType, stringValue } from '../../analysis/code.js';
+import { appCodeProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
 import { lookupTable } from '../../analysis/lookup.js';
@@ -22,7 +23,15 @@ const CLASSES: Record<string, Grant> = lookupTable({
 });
 
 /** Configuration the deployment provides: environment variables, settings modules, app config. */
-const CONFIG_READ = /^(?:process\.env\b|os\.environ\b|os\.getenv\(|(?:flask\.)?(?:current_app|app|self\.app)\.config\b|(?:django\.conf\.)?settings\.[A-Z_]|config\.get\(|this\.config(?:Service)?\.get\()/;
+let configRead: RegExp | undefined;
+
+/** Environment variables, a config object's `get(` and the frameworks' configuration reads (`appCode.configReads`: Flask's `app.config`, Django's `settings.X`). */
+function readsConfig(text: string): boolean {
+  configRead ??= new RegExp(
+    `^(?:${[String.raw`process\.env\b`, String.raw`os\.environ\b`, String.raw`os\.getenv\(`, String.raw`config\.get\(`, String.raw`this\.config\.get\(`, ...appCodeProviders().flatMap((provider) => provider.configReads ?? [])].join('|')})`,
+  );
+  return configRead.test(text);
+}
 
 /**
  * The password grant with the app's own service account (`username`/`password` read from
@@ -41,7 +50,7 @@ function serviceAccountGrant(object: Node | null | undefined): boolean {
     return undefined;
   };
   const password = value('password');
-  return password !== undefined && CONFIG_READ.test(password.text.trim());
+  return password !== undefined && readsConfig(password.text.trim());
 }
 
 /** A key grantOf can answer for: the value is only read for these. */

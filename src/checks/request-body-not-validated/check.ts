@@ -4,6 +4,7 @@ import { at, isJs, isPython } from '../../analysis/code-auth.js';
 import { isWriteMethod } from '../../analysis/code-input.js';
 import type { CheckContext, SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
+import { validationProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 import { phpUnvalidatedBodies } from './php.js';
 import { descendantsOf, parentOf } from '../../parsing/tree-index.js';
@@ -18,7 +19,7 @@ const SIGNED = /hmac|compare_digest|timingSafeEqual|constructEvent|construct_eve
 /** Calls and middleware that validate a body against a schema. */
 const VALIDATION =
   /\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|is_valid|load|loads|model_validate|model_validate_json|parse_obj|parse_raw|validate_python|validate_on_submit)\(|validationResult\(|matchedData\(|checkSchema\(|celebrate\(|\b(body|check)\(\s*['"]|\bvalidate\w*\(|\bvalidator\b|\bschema\s*:|\bajv\b|plainToInstance|plainToClass|jsonschema|Serializer\(|validate\s*=\s*True|\w+Form\(|\bSchema\(\)|TypeAdapter|\bzValidator\(|\bvalibot\b/;
-const PROJECT_VALIDATION = /express-openapi-validator|OpenApiValidator\.middleware|fastify-openapi-glue|openapi-backend|connexion/;
+let projectValidation: RegExp | undefined;
 
 function codeText(node: Node): string {
   let out = '';
@@ -226,8 +227,13 @@ function routeMiddlewareText(ctx: CheckContext, endpoint: Endpoint): string {
   return out.join('\n');
 }
 
+/** The project validates every body against its OpenAPI document: openapi-backend, or a framework's way (the validation providers' `specValidation`). */
 function projectValidates(ctx: CheckContext): boolean {
-  return ctx.sources.some((source) => isJs(source) && PROJECT_VALIDATION.test(source.text)) || (ctx.project.dependencies.npm ?? []).includes('express-openapi-validator');
+  const frameworks = validationProviders().flatMap((provider) => (provider.specValidation ? [provider.specValidation] : []));
+  projectValidation ??= new RegExp([...frameworks.flatMap((entry) => entry.code), 'openapi-backend'].join('|'));
+  const code = projectValidation;
+  const npm = ctx.project.dependencies.npm ?? [];
+  return ctx.sources.some((source) => isJs(source) && code.test(source.text)) || frameworks.some((entry) => (entry.npm ?? []).some((name) => npm.includes(name)));
 }
 
 function decoratorsOf(fn: Node): string {

@@ -4,6 +4,7 @@ import { enclosingFunction, factsOf, identifiersNamed, literalValue, nodesOfType
 import { endpointsIn } from '../../analysis/endpoints.js';
 import type { SourceFile } from '../../engine/context.js';
 import type { Endpoint } from '../../model/types.js';
+import { appCodeProviders } from '../../collectors/code/plugins.js';
 import defineCheck from '../define-check.js';
 import { parentOf } from '../../parsing/tree-index.js';
 
@@ -14,7 +15,19 @@ const ROLE_TEST = new RegExp(
 );
 // A role check on the server's own request object is a server-side check, whatever file it sits in.
 const SERVER_SUBJECT = /\b(req|request|ctx)\.(user|state|session|auth)\b/;
-const SERVER_IMPORT = /require\(\s*['"](express|fastify|koa|@koa\/router|@hapi\/hapi|http)['"]\s*\)|from\s+['"](express|fastify|koa|@koa\/router|@nestjs\/[\w-]+|next\/server|node:http|@hapi\/hapi)['"]/;
+let serverImport: RegExp | undefined;
+
+/** A JS file that imports a server framework (the frameworks' `appCode.serverModules`), Node's HTTP server or hapi. */
+function importsServer(text: string): boolean {
+  if (!serverImport) {
+    const modules = appCodeProviders().flatMap((provider) => (provider.serverModules ? [provider.serverModules] : []));
+    const required = [...modules.flatMap((entry) => entry.required ?? []), String.raw`@hapi\/hapi`, 'http'];
+    const imported = [...modules.flatMap((entry) => entry.imported ?? []), 'node:http', String.raw`@hapi\/hapi`];
+    serverImport = new RegExp(String.raw`require\(\s*['"](${required.join('|')})['"]\s*\)|from\s+['"](${imported.join('|')})['"]`);
+  }
+  return serverImport.test(text);
+}
+
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
 interface ClientCall {
@@ -215,7 +228,7 @@ export default defineCheck({
     if (targets.length === 0) return;
     const index = indexTargets(targets);
     for (const source of ctx.sources) {
-      if (!isJs(source) || !ROLE_TEST.test(source.text) || SERVER_IMPORT.test(source.text) || endpointsIn(ctx, source.file).length > 0) continue;
+      if (!isJs(source) || !ROLE_TEST.test(source.text) || importsServer(source.text) || endpointsIn(ctx, source.file).length > 0) continue;
       const gates = gatesOf(source);
       if (gates.length === 0) continue;
       const requests = factsOf(source).calls.map((call) => clientCall(source, call)).filter((request): request is ClientCall => request !== undefined);

@@ -63,6 +63,8 @@ export default defineCheck({
   run(ctx, report) {
     const bodies = bodyTypes(ctx);
     const keepsUnknown = validationProviders().flatMap((provider) => (provider.unknownFields ? [provider.unknownFields(ctx)] : []));
+    // ajv itself, a `schema`, or a framework that validates with ajv (the validation providers' `ajvSchemaMarkers`: Fastify).
+    const ajvSchemas = new RegExp(String.raw`\b(${['ajv', 'Ajv', ...validationProviders().flatMap((provider) => provider.ajvSchemaMarkers ?? []), 'schema'].join('|')})\b`);
     for (const source of ctx.sources) {
       if (isPython(source)) {
         for (const node of nodesOfType(source, ['assignment', 'keyword_argument', 'pair'])) {
@@ -101,7 +103,7 @@ export default defineCheck({
         const name = stringValue(key) ?? key.text;
         if (literalValue(pair.childForFieldName('value')) !== true) continue;
         if (name === 'allowUnknown') report({ messageId: 'allowUnknown', ...siteOf(ctx, source, pair) });
-        else if (name === 'additionalProperties' && /\b(ajv|Ajv|fastify|schema)\b/.test(source.text)) report({ messageId: 'ajv', ...siteOf(ctx, source, pair) });
+        else if (name === 'additionalProperties' && ajvSchemas.test(source.text)) report({ messageId: 'ajv', ...siteOf(ctx, source, pair) });
       }
     }
   },

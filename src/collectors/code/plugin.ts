@@ -80,6 +80,8 @@ import type { PhpCallSite } from './php/sinks.js';
  *   credentials (Spring's `@CrossOrigin`, `CorsRegistry`, `CorsConfiguration`), for cors-wildcard-with-credentials.
  * - `csharpCors`: the CORS policies a C# framework's code declares that allow every origin (ASP.NET Core's `SetIsOriginAllowed(_ => true)`
  *   with `AllowCredentials()`, `AllowAnyOrigin()` applied to the whole app), for cors-wildcard-with-credentials and cors-wildcard-on-authenticated-api.
+ * - `appCode`: how the framework's application shows in its code (the modules that make a file server code, the reads
+ *   of its configuration), for role-check-only-in-client and oauth-implicit-or-password-grant-in-code.
  * - `tokenLifecycle`: how the framework (or its token and login extensions) ends sessions and rotates or revokes tokens
  *   (Django's `logout`, simplejwt's settings, flask-jwt-extended's blocklist loader, express-jwt's `isRevoked`), for token-revocation-missing.
  *
@@ -136,6 +138,7 @@ export interface FrameworkPlugin {
   phpValidation?: PhpValidationProvider;
   rubySigningKeys?: RubySigningKeyProvider;
   tokenLifecycle?: TokenLifecycleProvider;
+  appCode?: AppCodeProvider;
 }
 
 /** What a rate-limit provider may use while it reads one inventory; one scope per analysis. */
@@ -400,6 +403,14 @@ export interface ValidationProvider {
    * with the project, the answer is asked per source.
    */
   unknownFields?(ctx: CheckContext): (source: SourceFile) => UnknownFieldsValidator[];
+  /** Words (regular-expression sources) that show a JS source's JSON schemas are enforced by the framework's ajv-based validation (`fastify`), for validation-allows-unknown-fields' `additionalProperties: true`. */
+  ajvSchemaMarkers?: readonly string[];
+  /**
+   * How a project shows that the framework validates every request body against its OpenAPI document, for
+   * request-body-not-validated: names in a JS source's text (regular-expression sources: express-openapi-validator's
+   * `OpenApiValidator.middleware`, fastify-openapi-glue, connexion) and npm dependencies (`express-openapi-validator`).
+   */
+  specValidation?: { code: readonly string[]; npm?: readonly string[] };
 }
 
 /** A validator that keeps undeclared properties: where it is created and how the finding quotes it (`new ValidationPipe({…})`). */
@@ -447,6 +458,14 @@ export interface JwtSettingsProvider {
   call?(source: SourceFile, call: CallSite): JwtKeySetting[];
   /** The hard-coded setting a JWT call's key reads (`settings.SECRET_KEY` with Django's settings). */
   settingKey?(ctx: CheckContext, source: SourceFile, key: Node | undefined): SettingsJwtKey | undefined;
+}
+
+/** How a JS or Python framework's application shows in its code, as regular-expression sources each standing alone. */
+export interface AppCodeProvider {
+  /** Modules whose `require('…')` (`required`) or `import … from '…'` (`imported`) makes a JS file server code, for role-check-only-in-client. */
+  serverModules?: { required?: readonly string[]; imported?: readonly string[] };
+  /** Reads of the configuration the deployment provides, matched at the start of a value (Flask's `app.config`, Django's `settings.X`), for oauth-implicit-or-password-grant-in-code. */
+  configReads?: readonly string[];
 }
 
 /**
@@ -568,6 +587,8 @@ export interface DataAccessProvider {
   filterLookups?: Partial<Record<Family, readonly string[]>>;
   /** Receivers of a Python keyword lookup that query stored records (`Post.objects`, `session.query(Post)`), as regular-expression sources each standing alone. */
   lookupReceivers?: readonly string[];
+  /** Names in a dependency or a source's text that show the project talks to MongoDB through the framework's extension (Flask-PyMongo, `@nestjs/mongoose`), as regular-expression sources matched as whole words, for nosql-injection. */
+  mongoMarkers?: readonly string[];
 }
 
 /**

@@ -202,6 +202,18 @@ import { flaskTokenLifecycle } from './flask/token-lifecycle.js';
 import { honoTokenLifecycle } from './hono/token-lifecycle.js';
 import { nestTokenLifecycle } from './nestjs/token-lifecycle.js';
 import type { TokenLifecycleProvider } from './plugin.js';
+import { flaskDataAccess } from './flask/data-access.js';
+import { nestDataAccess } from './nestjs/data-access.js';
+import { djangoAppCode } from './django/app-code.js';
+import { expressAppCode } from './express/app-code.js';
+import { fastifyAppCode } from './fastify/app-code.js';
+import { flaskAppCode } from './flask/app-code.js';
+import { koaAppCode } from './koa/app-code.js';
+import { nestAppCode } from './nestjs/app-code.js';
+import { nextAppCode } from './nextjs/app-code.js';
+import type { AppCodeProvider } from './plugin.js';
+import { connexionValidation } from './connexion/validation.js';
+import { expressValidation } from './express/validation.js';
 
 /**
  * The framework plugins (contract in ./plugin.ts). One entry per framework id of the collectors
@@ -283,6 +295,8 @@ const authz: Record<string, AuthzProvider> = {
 
 /** Frameworks with validation providers (request schemas enforced before the handler). */
 const validations: Record<string, ValidationProvider> = {
+  connexion: connexionValidation,
+  express: expressValidation,
   fastify: fastifyValidation,
   nestjs: nestValidation,
 };
@@ -311,6 +325,17 @@ const tokenLifecycleSections: Record<string, TokenLifecycleProvider> = {
   nestjs: nestTokenLifecycle,
 };
 
+/** Frameworks whose application shows in their code (its server modules, its configuration reads). */
+const appCodeSections: Record<string, AppCodeProvider> = {
+  django: djangoAppCode,
+  express: expressAppCode,
+  fastify: fastifyAppCode,
+  flask: flaskAppCode,
+  koa: koaAppCode,
+  nestjs: nestAppCode,
+  nextjs: nextAppCode,
+};
+
 /** Frameworks and GraphQL libraries with GraphQL server providers. */
 const graphqlServers: Record<string, GraphqlServerProvider> = {
   ariadne: pythonGraphqlServers,
@@ -324,6 +349,8 @@ const graphqlServers: Record<string, GraphqlServerProvider> = {
 /** Frameworks with their own ORM (data-access idioms of the framework rather than of a library family). */
 const dataAccesses: Record<string, DataAccessProvider> = {
   django: djangoDataAccess,
+  flask: flaskDataAccess,
+  nestjs: nestDataAccess,
 };
 
 /** Go frameworks with their own CORS middleware. */
@@ -611,6 +638,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
     const phpValidation = phpValidationSections[entry.id];
     const rubySigningKeys = rubySigningKeySections[entry.id];
     const tokenLifecycle = tokenLifecycleSections[entry.id];
+    const appCode = appCodeSections[entry.id];
     return {
       id: entry.id,
       collector: entry,
@@ -656,6 +684,7 @@ export const frameworkPlugins: readonly FrameworkPlugin[] = [
       ...(phpValidation ? { phpValidation } : {}),
       ...(rubySigningKeys ? { rubySigningKeys } : {}),
       ...(tokenLifecycle ? { tokenLifecycle } : {}),
+      ...(appCode ? { appCode } : {}),
     };
   }),
 ];
@@ -1032,4 +1061,12 @@ let tokenLifecycleList: TokenLifecycleProvider[] | undefined;
 export function tokenLifecycleProviders(): readonly TokenLifecycleProvider[] {
   tokenLifecycleList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.tokenLifecycle ? [plugin.tokenLifecycle] : [])))];
   return tokenLifecycleList;
+}
+
+let appCodeList: AppCodeProvider[] | undefined;
+
+/** Every distinct application-code provider, in registry order. */
+export function appCodeProviders(): readonly AppCodeProvider[] {
+  appCodeList ??= [...new Set(frameworkPlugins.flatMap((plugin) => (plugin.appCode ? [plugin.appCode] : [])))];
+  return appCodeList;
 }

@@ -124,4 +124,4 @@ function fastifyBodySchema(ctx: CheckContext, source: SourceFile, node: Node): B
 }
 
 /** Fastify's validation evidence: the route's `schema.body` when it keeps unlisted fields out of the handler. */
-export const fastifyValidation: ValidationProvider = { bodySchema: fastifyBodySchema };
+export const fastifyValidation: ValidationProvider = { bodySchema: fastifyBodySchema, ajvSchemaMarkers: ['fastify'], specValidation: { code: ['fastify-openapi-glue'] } };
