@@ -49,3 +49,40 @@ describe("web-tree-sitter's Node, as patched (patches/web-tree-sitter+0.25.10.pa
     expect(first?.nextSibling?.type).toBe(';');
   });
 });
+
+describe("web-tree-sitter's field and type lookups, as patched", () => {
+  const source = 'class A { m(x) { return obj.get(x)?.y ?? f(1, 2); } }\nconst g = async ({ a }) => { await h(a); };\nlet bad = (;\n';
+
+  it('childForFieldName answers what childForFieldId answers for the field id, for every field of the grammar', async () => {
+    const tree = await parse('javascript', source);
+    const language = tree?.rootNode.tree.language;
+    const names = (language?.fields ?? []).filter((name): name is string => typeof name === 'string');
+    expect(names).toContain('function');
+    const nodes = tree?.rootNode.descendantsOfType([...new Set(language?.types.filter((type): type is string => typeof type === 'string') ?? [])]) ?? [];
+    let found = 0;
+    for (const node of nodes) {
+      for (const name of names) {
+        const id = language?.fieldIdForName(name);
+        const expected = id === null || id === undefined ? null : node?.childForFieldId(id);
+        const actual = node?.childForFieldName(name);
+        expect(actual?.id ?? null).toBe(expected?.id ?? null);
+        if (actual) found++;
+        expect(node?.childrenForFieldName(name).map((child) => child?.id)).toEqual(id === null || id === undefined ? [] : node?.childrenForFieldId(id).map((child) => child?.id));
+      }
+      expect(node?.childForFieldName('no_such_field')).toBeNull();
+    }
+    expect(found).toBeGreaterThan(10);
+  });
+
+  it("a node's type is its grammar's name for its type id, ERROR included, and stays so when read again", async () => {
+    const tree = await parse('javascript', source);
+    const language = tree?.rootNode.tree.language;
+    const all = tree?.rootNode.descendantsOfType([...new Set(language?.types.filter((type): type is string => typeof type === 'string') ?? []), 'ERROR']) ?? [];
+    expect(all.some((node) => node?.type === 'ERROR')).toBe(true);
+    for (const node of all) {
+      const expected = language?.types[node?.typeId ?? -1] || 'ERROR';
+      expect(node?.type).toBe(expected);
+      expect(node?.type).toBe(expected);
+    }
+  });
+});
