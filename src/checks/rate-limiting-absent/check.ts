@@ -5,8 +5,15 @@ import type { CheckContext } from '../../engine/context.js';
 import type { Api, Endpoint, Location } from '../../model/types.js';
 import defineCheck from '../define-check.js';
 import { isSideServer } from './side-server.js';
+import { appCodeProviders, rateLimitProviders } from '../../collectors/code/plugins.js';
 
-const APP_CREATION = /\b(express|fastify|Fastify|FastAPI|Flask|Koa|Hono|Starlette|connexion\.(?:App|FlaskApp|AsyncApp))\s*\(|NestFactory\.create|get_wsgi_application|get_asgi_application|\burlpatterns\s*=/;
+let appCreation: RegExp | undefined;
+
+/** A line that creates a framework's application (the frameworks' `appCode.creation`: `express(`, `FastAPI(`, `NestFactory.create` …). */
+function createsApp(line: string): boolean {
+  appCreation ??= new RegExp(appCodeProviders().flatMap((provider) => provider.creation ?? []).join('|'));
+  return appCreation.test(line);
+}
 /** Where an ASP.NET Core or Ktor host is built, for an application whose host file declares no route (controllers, EngineMain). */
 const HOST_START = /\bWebApplication\.Create\w*\s*\(|\bCreateDefaultBuilder\s*\(|\bnew\s+(?:Web)?HostBuilder\s*\(|\bembeddedServer\s*\(|\bEngineMain\.main\s*\(/;
 
@@ -162,9 +169,12 @@ export default defineCheck({
     }
     // A Python limiter applied by decorator anywhere (`@limiter.limit(settings.LOGIN_RATE)`) means the app
     // limits routes, even ones the inventory could not place: "no rate limiting at all" would be false.
-    const pythonDecorated =
-      analysis.limiters.some((limiter) => limiter.library === 'flask-limiter' || limiter.library === 'slowapi') &&
-      ctx.sources.some((source) => source.language === 'python' && /^\s*@\w+\.(?:limit|shared_limit)\(/m.test(source.text));
+    const pythonDecorated = rateLimitProviders().some(
+      ({ decoratorLimits }) =>
+        decoratorLimits !== undefined &&
+        analysis.limiters.some((limiter) => decoratorLimits.libraries.includes(limiter.library)) &&
+        ctx.sources.some((source) => source.language === 'python' && decoratorLimits.decorator.test(source.text)),
+    );
     const groups = appGroups(ctx, [...byApp.values()]);
     for (const { frameworks, apis: served, endpoints } of groups) {
       if (pythonDecorated && endpoints.some((endpoint) => endpoint.sources.some((source) => source.kind === 'code' && source.location.file.endsWith('.py')))) continue;
@@ -178,7 +188,7 @@ export default defineCheck({
       if (isSideServer(ctx, endpoints)) continue;
       let location: Location = { file, line: 1 };
       if (source) {
-        const index = source.text.split('\n').findIndex((line) => APP_CREATION.test(line));
+        const index = source.text.split('\n').findIndex((line) => createsApp(line));
         // No app creation in the file (a Spring controller, a Go router built in main): its first route.
         const lines = endpoints.flatMap((endpoint) => endpoint.sources.filter((item) => item.kind === 'code' && item.location.file === file).map((item) => item.location.line));
         if (index >= 0) location = { file, line: index + 1 };

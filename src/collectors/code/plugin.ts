@@ -80,8 +80,8 @@ import type { PhpCallSite } from './php/sinks.js';
  *   credentials (Spring's `@CrossOrigin`, `CorsRegistry`, `CorsConfiguration`), for cors-wildcard-with-credentials.
  * - `csharpCors`: the CORS policies a C# framework's code declares that allow every origin (ASP.NET Core's `SetIsOriginAllowed(_ => true)`
  *   with `AllowCredentials()`, `AllowAnyOrigin()` applied to the whole app), for cors-wildcard-with-credentials and cors-wildcard-on-authenticated-api.
- * - `appCode`: how the framework's application shows in its code (the modules that make a file server code, the reads
- *   of its configuration), for role-check-only-in-client and oauth-implicit-or-password-grant-in-code.
+ * - `appCode`: how the framework's application shows in its code (the line that creates it, the modules that make a file
+ *   server code, the reads of its configuration), for rate-limiting-absent, role-check-only-in-client and oauth-implicit-or-password-grant-in-code.
  * - `tokenLifecycle`: how the framework (or its token and login extensions) ends sessions and rotates or revokes tokens
  *   (Django's `logout`, simplejwt's settings, flask-jwt-extended's blocklist loader, express-jwt's `isRevoked`), for token-revocation-missing.
  *
@@ -186,6 +186,11 @@ export interface RateLimitProvider {
   decorator?(scope: RateLimitScope, endpoint: Endpoint, decorator: Node, source: SourceFile, sink: CoverageSink): DecoratorVerdict;
   endpoint?(scope: RateLimitScope, endpoint: Endpoint, sink: CoverageSink): void;
   handler?(scope: RateLimitScope, endpoint: Endpoint, sink: CoverageSink): void;
+  /**
+   * Limiters applied by decorator anywhere (the libraries' names, and the decorator line: `@limiter.limit(…)`): an
+   * application that decorates routes with them limits routes, even those the inventory could not place (rate-limiting-absent).
+   */
+  decoratorLimits?: { libraries: readonly string[]; decorator: RegExp };
 }
 
 /**
@@ -462,6 +467,8 @@ export interface JwtSettingsProvider {
 
 /** How a JS or Python framework's application shows in its code, as regular-expression sources each standing alone. */
 export interface AppCodeProvider {
+  /** A line that creates the framework's application (`express(`, `FastAPI(`, `NestFactory.create`, Django's `urlpatterns =`), where rate-limiting-absent places an application's finding. */
+  creation?: readonly string[];
   /** Modules whose `require('…')` (`required`) or `import … from '…'` (`imported`) makes a JS file server code, for role-check-only-in-client. */
   serverModules?: { required?: readonly string[]; imported?: readonly string[] };
   /** Reads of the configuration the deployment provides, matched at the start of a value (Flask's `app.config`, Django's `settings.X`), for oauth-implicit-or-password-grant-in-code. */

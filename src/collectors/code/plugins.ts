@@ -204,10 +204,13 @@ import { nestTokenLifecycle } from './nestjs/token-lifecycle.js';
 import type { TokenLifecycleProvider } from './plugin.js';
 import { flaskDataAccess } from './flask/data-access.js';
 import { nestDataAccess } from './nestjs/data-access.js';
+import { connexionAppCode } from './connexion/app-code.js';
 import { djangoAppCode } from './django/app-code.js';
 import { expressAppCode } from './express/app-code.js';
+import { fastapiAppCode } from './fastapi/app-code.js';
 import { fastifyAppCode } from './fastify/app-code.js';
 import { flaskAppCode } from './flask/app-code.js';
+import { honoAppCode } from './hono/app-code.js';
 import { koaAppCode } from './koa/app-code.js';
 import { nestAppCode } from './nestjs/app-code.js';
 import { nextAppCode } from './nextjs/app-code.js';
@@ -325,12 +328,15 @@ const tokenLifecycleSections: Record<string, TokenLifecycleProvider> = {
   nestjs: nestTokenLifecycle,
 };
 
-/** Frameworks whose application shows in their code (its server modules, its configuration reads). */
+/** Frameworks whose application shows in their code (its creation, its server modules, its configuration reads). */
 const appCodeSections: Record<string, AppCodeProvider> = {
+  connexion: connexionAppCode,
   django: djangoAppCode,
   express: expressAppCode,
+  fastapi: fastapiAppCode,
   fastify: fastifyAppCode,
   flask: flaskAppCode,
+  hono: honoAppCode,
   koa: koaAppCode,
   nestjs: nestAppCode,
   nextjs: nextAppCode,

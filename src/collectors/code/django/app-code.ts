@@ -1,6 +1,7 @@
 import type { AppCodeProvider } from '../plugin.js';
 
-/** `settings.X` reads the deployment's settings. */
+/** `get_wsgi_application()` / `get_asgi_application()` or the root `urlpatterns = […]`; `settings.X` reads the deployment's settings. */
 export const djangoAppCode: AppCodeProvider = {
+  creation: ['get_wsgi_application', 'get_asgi_application', String.raw`\burlpatterns\s*=`],
   configReads: [String.raw`(?:django\.conf\.)?settings\.[A-Z_]`],
 };

@@ -80,6 +80,7 @@ function pyLimiters(scope: RateLimitScope): PyLimiter[] {
 
 export const limitsFamilyRateLimit: RateLimitProvider = {
   languages: ['python'],
+  decoratorLimits: { libraries: ['flask-limiter', 'slowapi'], decorator: /^\s*@\w+\.(?:limit|shared_limit)\(/m },
   /** `@limiter.limit("5/minute")`, `@limiter.shared_limit(…)`, `@limiter.exempt` on any Python view. */
   decorator(scope, _endpoint, decorator, source, sink) {
     const limiters = pyLimiters(scope);

@@ -1,0 +1,6 @@
+import type { AppCodeProvider } from '../plugin.js';
+
+/** `new Hono()`. */
+export const honoAppCode: AppCodeProvider = {
+  creation: [String.raw`\bHono\s*\(`],
+};
