@@ -11,6 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { field, walk } from '../../collectors/code/php/ast.js';
+import { descendantsOf } from '../../parsing/tree-index.js';
 import { phpFilesProviders } from '../../collectors/code/plugins.js';
 import { enclosingFunction, requestOrigin } from '../../collectors/code/php/requests.js';
 import { conditionsOf, leadingPart, phpCalls, resolveLocal, variablesIn, type PhpCallSite } from '../../collectors/code/php/sinks.js';
@@ -46,6 +47,8 @@ function pathHelpers(): ReadonlySet<string> {
   basePaths ??= new Set([...BASE_PATHS, ...phpFilesProviders().flatMap((provider) => provider.basePaths ?? [])]);
   return basePaths;
 }
+
+const INCLUDE_TYPES = ['include_expression', 'include_once_expression', 'require_expression', 'require_once_expression'];
 
 export interface PhpPathHit {
   source: SourceFile;
@@ -103,13 +106,12 @@ export function phpPathTraversals(sources: readonly SourceFile[]): PhpPathHit[] 
     const root = source.tree.rootNode;
     const includes: PhpCallSite[] = [];
     // An include or require is written with its (case-insensitive) keyword: a file without one has none to find.
-    if (/include|require/i.test(source.text)) walk(root, (node) => {
-      if (/^(include|include_once|require|require_once)_expression$/.test(node.type)) {
+    if (/include|require/i.test(source.text)) {
+      for (const node of descendantsOf(root, INCLUDE_TYPES)) {
         const value = node.namedChildren[0];
         if (value) includes.push({ node, name: node.type.replace('_expression', ''), kind: 'function', args: [{ value, spread: false }] });
       }
-      return true;
-    });
+    }
     for (const call of [...phpCalls(root), ...includes]) {
       const sink = includes.includes(call) ? { indexes: [0], written: call.name, disk: false, urlCapable: false } : positions(call);
       if (!sink) continue;

@@ -10,6 +10,7 @@ import type { SourceFile } from '../../engine/context.js';
 import { enclosingFunction } from '../../collectors/code/php/requests.js';
 import { arrayEntries, field, callArguments, callName, literalString, unwrap, walk } from '../../collectors/code/php/ast.js';
 import { phpHttpProviders } from '../../collectors/code/plugins.js';
+import { descendantsOf } from '../../parsing/tree-index.js';
 
 const OPTION_KEYS = new Set(['verify', 'verify_peer', 'verify_peer_name', 'verify_host', 'allow_self_signed']);
 const CURL_OPTIONS = new Set(['CURLOPT_SSL_VERIFYPEER', 'CURLOPT_SSL_VERIFYHOST', 'CURLOPT_PROXY_SSL_VERIFYPEER', 'CURLOPT_PROXY_SSL_VERIFYHOST']);
@@ -21,6 +22,9 @@ function verificationOff(): ReadonlySet<string> {
   offNames ??= new Set(phpHttpProviders().flatMap((provider) => provider.verificationOff ?? []));
   return offNames;
 }
+
+/** Saloon's `defaultConfig` methods, and the calls and `new`s whose option arrays are read. */
+const SITE_TYPES = ['method_declaration', 'member_call_expression', 'nullsafe_member_call_expression', 'scoped_call_expression', 'function_call_expression', 'object_creation_expression'];
 
 export interface PhpTlsSite {
   node: Node;
@@ -76,34 +80,35 @@ export function phpTlsSites(source: SourceFile): PhpTlsSite[] {
   const off = verificationOff();
   if (!/verify|VERIFYPEER|VERIFYHOST|allow_self_signed/.test(source.text) && ![...off].some((name) => source.text.includes(name))) return [];
   const out: PhpTlsSite[] = [];
-  walk(source.tree.rootNode, (node) => {
+  // Method declarations and calls in document order, from the tree's per-type lists (a walk visited every node for them).
+  for (const node of descendantsOf(source.tree.rootNode, SITE_TYPES)) {
     // Saloon connectors and requests: `protected function defaultConfig(): array { return ['verify' => false]; }`
-    if (node.type === 'method_declaration' && field(node, 'name')?.text === 'defaultConfig') {
-      walk(node, (inner) => {
-        if (inner.type === 'return_statement' && inner.namedChildren[0]?.type === 'array_creation_expression') optionSites(inner.namedChildren[0], out);
-        return true;
-      });
+    if (node.type === 'method_declaration') {
+      if (field(node, 'name')?.text === 'defaultConfig') {
+        walk(node, (inner) => {
+          if (inner.type === 'return_statement' && inner.namedChildren[0]?.type === 'array_creation_expression') optionSites(inner.namedChildren[0], out);
+          return true;
+        });
+      }
+      continue;
     }
-    const isCallNode = node.type === 'member_call_expression' || node.type === 'nullsafe_member_call_expression' || node.type === 'scoped_call_expression' || node.type === 'function_call_expression' || node.type === 'object_creation_expression';
-    if (!isCallNode) return true;
     const name = node.type === 'object_creation_expression' ? undefined : callName(node);
     const args = callArguments(node);
     if (name !== undefined && off.has(name)) {
       out.push({ node, what: `${name}()`, scope: '' });
-      return true;
+      continue;
     }
     if (name === 'curl_setopt') {
       const option = constantName(args[1]?.value);
       const value = args[2]?.value;
       if (option && CURL_OPTIONS.has(option) && value && disables(option, value)) out.push({ node, what: `curl_setopt(…, ${option}, ${unwrap(value).text})`, scope: '' });
-      return true;
+      continue;
     }
     for (const arg of args) {
       const value = unwrap(arg.value);
       if (value.type === 'array_creation_expression') optionSites(value, out);
     }
-    return true;
-  });
+  }
   const unconditional = out.filter((site) => !conditional(site.node));
   for (const site of unconditional) {
     const fn = enclosingFunction(site.node);

@@ -12,11 +12,14 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { callName, field, kids, walk } from '../../collectors/code/php/ast.js';
 import { errorDetailsProviders } from '../../collectors/code/plugins.js';
+import { descendantsOf } from '../../parsing/tree-index.js';
 
 const BROAD = /^\\?(Exception|Throwable|Error|ErrorException|RuntimeException)$/;
 const DATABASE = /(^|\\)(QueryException|PDOException|DBALException|DriverException)$|^\\?Doctrine\\DBAL\\Exception$/;
 const STACK = /^(getTrace|getTraceAsString|getFile|getLine|getPrevious)$/;
 const MESSAGE = /^(getMessage|__toString)$/;
+
+const HANDLER_TYPES = ['catch_clause', 'anonymous_function_creation_expression', 'arrow_function'];
 
 export interface PhpErrorLeak {
   node: Node;
@@ -78,14 +81,15 @@ export function phpErrorLeaks(source: SourceFile): PhpErrorLeak[] {
   const handlers = frameworkHandlers();
   if (!/catch\s*\(/.test(source.text) && !handlers.mentions.some((pattern) => pattern.test(source.text))) return [];
   const out: PhpErrorLeak[] = [];
-  walk(source.tree.rootNode, (node) => {
+  // Catch clauses and closures in document order, from the tree's per-type lists (a walk visited every node for them).
+  for (const node of descendantsOf(source.tree.rootNode, HANDLER_TYPES)) {
     if (node.type === 'catch_clause') {
       const types = kids(kids(node).find((child) => child.type === 'type_list') ?? node).map((type) => type.text.replace(/^\\/, ''));
       const variable = kids(node).find((child) => child.type === 'variable_name')?.text;
       const body = kids(node).find((child) => child.type === 'compound_statement');
       const database = types.some((type) => DATABASE.test(type));
       if (variable && body && (database || types.some((type) => BROAD.test(type)))) leaksIn(body, variable, database, types.join('|'), out);
-      return true;
+      continue;
     }
     // A framework's handler callback: Laravel's `$exceptions->render(function (Throwable $e, Request $request) { … })`, `$this->renderable(fn (Exception $e) => …)`.
     if ((node.type === 'anonymous_function_creation_expression' || node.type === 'arrow_function') && node.parent?.parent?.parent && handlers.methods.has(callName(node.parent.parent.parent) ?? '')) {
@@ -101,7 +105,6 @@ export function phpErrorLeaks(source: SourceFile): PhpErrorLeak[] {
         if (out.length === before && node.type === 'arrow_function') leaksIn(node, variable, database, type, out);
       }
     }
-    return true;
-  });
+  }
   return out;
 }

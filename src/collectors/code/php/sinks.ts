@@ -6,6 +6,7 @@
 import type { Node } from '../../../parsing/parser.js';
 import { callArguments, callName, field, flattenChain, kids, literalString, unwrap, walk, type PhpArgument } from './ast.js';
 import { enclosingFunction } from './requests.js';
+import { descendantsOf } from '../../../parsing/tree-index.js';
 
 export interface PhpCallSite {
   node: Node;
@@ -17,7 +18,7 @@ export interface PhpCallSite {
   args: PhpArgument[];
 }
 
-const CALL_TYPES = new Set(['function_call_expression', 'member_call_expression', 'nullsafe_member_call_expression', 'scoped_call_expression', 'object_creation_expression']);
+const CALL_TYPE_LIST = ['function_call_expression', 'member_call_expression', 'nullsafe_member_call_expression', 'scoped_call_expression', 'object_creation_expression'];
 
 const callsByTree = new WeakMap<object, Map<number, readonly PhpCallSite[]>>();
 
@@ -39,22 +40,21 @@ export function phpCalls(root: Node): readonly PhpCallSite[] {
   return calls;
 }
 
+/** The calls and `new`s under `root` in document order, read from the tree's per-type lists (the walk this replaces visited every node). */
 function listCalls(root: Node): PhpCallSite[] {
   const out: PhpCallSite[] = [];
-  walk(root, (node) => {
-    if (!CALL_TYPES.has(node.type)) return true;
+  for (const node of descendantsOf(root, CALL_TYPE_LIST)) {
     if (node.type === 'object_creation_expression') {
       const type = kids(node).find((child) => child.type === 'name' || child.type === 'qualified_name');
       if (type) out.push({ node, name: type.text.replace(/^.*\\/, ''), kind: 'new', args: callArguments(node) });
-      return true;
+      continue;
     }
     const name = callName(node);
-    if (name === undefined) return true;
+    if (name === undefined) continue;
     const kind = node.type === 'function_call_expression' ? 'function' : node.type === 'scoped_call_expression' ? 'static' : 'method';
     const receiver = kind === 'static' ? field(node, 'scope') : kind === 'method' ? field(node, 'object') : undefined;
     out.push({ node, name: kind === 'function' ? name.replace(/^\\/, '') : name, kind, ...(receiver ? { receiver } : {}), args: callArguments(node) });
-    return true;
-  });
+  }
   return out;
 }
 
