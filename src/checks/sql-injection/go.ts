@@ -1,6 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
 import { callArgs, field, named, unwrap, walk } from '../../collectors/code/go/ast.js';
+import { importsOf } from '../../collectors/code/go/program.js';
+import { goRequestProviders } from '../../collectors/code/plugins.js';
+import { goRequestParams, qualifiedCallee } from '../../analysis/go-taint.js';
 import { descendantsOf } from '../../parsing/tree-index.js';
 
 /** database/sql, sqlx and pgx statements, and gorm's raw fragments: the SQL text argument. */
@@ -25,39 +28,64 @@ const SQL_METHODS: Record<string, number> = {
 /** gorm/sqlx/database-sql receivers only: a `c.Get(…)` on a gin context is not a statement. */
 const DB_RECEIVER = /^(?:\w+\.)*(?:db|DB|tx|Tx|conn|Conn|pool|Pool|orm|gorm|sqlDB|sqlxDB|database|store)$/;
 
-/** Request data in the Go routers' own accessors. */
-const REQUEST_CALLS = new Set(['FormValue', 'PostFormValue', 'PathValue', 'Param', 'Query', 'DefaultQuery', 'PostForm', 'QueryParam', 'Params', 'URLParam', 'GetHeader']);
+/** net/http's request text, on any receiver: `r.FormValue`, `r.PostFormValue`, `r.PathValue` (and `r.URL.Query().Get`, `r.Header.Get`). */
+const HTTP_READS = new Set(['FormValue', 'PostFormValue', 'PathValue']);
 
-function isRequestCall(node: Node): boolean {
+/** The frameworks' context reads by framework id, and their package functions that return request values (the plugins' `goRequest`). */
+let frameworkTables: { reads: ReadonlyMap<string, ReadonlySet<string>>; functions: ReadonlySet<string> } | undefined;
+function frameworks(): NonNullable<typeof frameworkTables> {
+  if (!frameworkTables) {
+    const reads = new Map<string, ReadonlySet<string>>();
+    for (const { id, provider } of goRequestProviders()) if (provider.reads) reads.set(id, new Set(provider.reads));
+    frameworkTables = { reads, functions: new Set(goRequestProviders().flatMap(({ provider }) => provider.functions ?? [])) };
+  }
+  return frameworkTables;
+}
+
+/** What tells request data in one function: its file's imports and its parameters typed as a framework's context (name → framework id). */
+interface RequestScope {
+  imports: ReadonlyMap<string, string>;
+  params: ReadonlyMap<string, string>;
+}
+
+/**
+ * Request text: net/http's reads, a framework's package function (`chi.URLParam(r, "id")`, by its import), or a read
+ * of a framework's context (`c.Query("sort")` on a `*gin.Context` parameter, `c.QueryParam` on an `echo.Context`).
+ */
+function isRequestCall(node: Node, scope: RequestScope): boolean {
   if (node.type !== 'call_expression') return false;
   const fn = field(node, 'function');
   if (fn?.type !== 'selector_expression') return false;
   const name = field(fn, 'field')?.text ?? '';
   const operand = field(fn, 'operand')?.text ?? '';
   if (name === 'Get' && /\.URL\.Query\(\)$|\.Header$/.test(operand)) return true;
-  if (name === 'URLParam' && operand === 'chi') return true;
-  if (name === 'Query' && /\.URL$/.test(operand)) return false;
-  return REQUEST_CALLS.has(name) && name !== 'URLParam';
+  if (HTTP_READS.has(name)) return true;
+  const qualified = qualifiedCallee(scope.imports, fn);
+  if (qualified !== undefined && frameworks().functions.has(qualified)) return true;
+  const framework = scope.params.get(operand);
+  return framework !== undefined && (frameworks().reads.get(framework)?.has(name) ?? false);
 }
 
-/** `mux.Vars(r)["id"]`. */
-function isRequestIndex(node: Node): boolean {
+/** An element of a framework function's map of request values (`mux.Vars(r)["id"]`). */
+function isRequestIndex(node: Node, scope: RequestScope): boolean {
   if (node.type !== 'index_expression') return false;
   const operand = field(node, 'operand');
-  return operand?.type === 'call_expression' && /(^|\.)Vars$/.test(field(operand, 'function')?.text ?? '');
+  if (operand?.type !== 'call_expression') return false;
+  const qualified = qualifiedCallee(scope.imports, field(operand, 'function'));
+  return qualified !== undefined && frameworks().functions.has(qualified);
 }
 
-function requestOrigin(node: Node, locals: ReadonlyMap<string, Node>, depth = 0): string | undefined {
+function requestOrigin(node: Node, locals: ReadonlyMap<string, Node>, scope: RequestScope, depth = 0): string | undefined {
   let found: string | undefined;
   walk(node, (current) => {
     if (found) return false;
-    if (isRequestCall(current) || isRequestIndex(current)) {
+    if (isRequestCall(current, scope) || isRequestIndex(current, scope)) {
       found = current.text;
       return false;
     }
     if (current.type === 'identifier' && depth === 0) {
       const assigned = locals.get(current.text);
-      if (assigned) found = requestOrigin(assigned, locals, depth + 1);
+      if (assigned) found = requestOrigin(assigned, locals, scope, depth + 1);
     }
     // `strconv.Atoi(x)`, `uuid.Parse(x)`: the value that reaches the SQL is no longer text.
     if (current.type === 'call_expression' && /^(strconv\.\w+|uuid\.(Parse|MustParse))$/.test(field(current, 'function')?.text ?? '')) return false;
@@ -111,9 +139,11 @@ export function goSqlInjections(sources: readonly SourceFile[]): { source: Sourc
   for (const source of sources) {
     if (source.language !== 'go' || source.file.endsWith('_test.go')) continue;
     const hits: GoSqlHit[] = [];
+    let imports: ReadonlyMap<string, string> | undefined;
     for (const fn of named(source.tree.rootNode)) {
       if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
       let locals: Map<string, Node> | undefined;
+      let scope: RequestScope | undefined;
       // Every call of the function, closures included, in document order (the tree's per-type list, not a walk).
       for (const node of descendantsOf(fn, CALL_TYPES)) {
         const callee = field(node, 'function');
@@ -127,7 +157,9 @@ export function goSqlInjections(sources: readonly SourceFile[]): { source: Sourc
         const text = unwrap(query);
         const expression = text.type === 'identifier' ? locals.get(text.text) : text;
         if (!expression || !built(expression)) continue;
-        const origin = requestOrigin(expression, locals);
+        imports ??= importsOf(source.tree.rootNode);
+        scope ??= { imports, params: goRequestParams(fn, imports) };
+        const origin = requestOrigin(expression, locals, scope);
         if (origin) hits.push({ call: node, written: callee.text, origin });
       }
     }
