@@ -353,8 +353,24 @@ function codeApis(routes: readonly CollectedEndpoint[], config: AuditConfig): Co
   return apis;
 }
 
-function fromRoute(route: CollectedEndpoint, identity: Pick<Endpoint, 'id' | 'apiId' | 'method' | 'path' | 'type' | 'tier' | 'tierReason'>): Endpoint {
-  const endpoint: Endpoint = { ...identity, protocol: route.protocol, sources: [...route.sources], parameters: [...route.parameters], auth: route.auth, deprecated: route.deprecated };
+function fromRoute(route: CollectedEndpoint, identity: Required<Pick<Endpoint, 'id' | 'apiId' | 'method' | 'path' | 'type' | 'tier' | 'tierReason'>>): Endpoint {
+  // Each property named rather than `{ ...identity, protocol, … }`: V8 gives every object made by a
+  // spread followed by more properties a map of its own (70,067 maps, 31 MB, for the 1M-line tree's
+  // endpoints); named in one literal, all endpoints share their maps.
+  const endpoint: Endpoint = {
+    id: identity.id,
+    apiId: identity.apiId,
+    method: identity.method,
+    path: identity.path,
+    type: identity.type,
+    tier: identity.tier,
+    tierReason: identity.tierReason,
+    protocol: route.protocol,
+    sources: [...route.sources],
+    parameters: [...route.parameters],
+    auth: route.auth,
+    deprecated: route.deprecated,
+  };
   if (route.operationId !== undefined) endpoint.operationId = route.operationId;
   if (route.summary !== undefined) endpoint.summary = route.summary;
   if (route.tags !== undefined) endpoint.tags = route.tags;
