@@ -5,8 +5,8 @@
  * `Storage` facade. A path that starts with a base directory (`storage_path('exports/') . $name`)
  * still escapes it with `../`; a wholly request-supplied value read by `file_get_contents` / `fopen`
  * / `file` / `readfile` is a URL as much as a path and is left to ssrf-user-controlled-url.
- * Confined: `basename()`, `Str::slug`, casts, and a condition of the function that tests the value
- * for `..`, against `realpath` or a pattern (`preg_match`).
+ * Confined: `basename()`, the frameworks' safe names (`Str::slug`, `hashName()`: their `phpFiles` sections), casts, and a
+ * condition of the function that tests the value for `..`, against `realpath`, a pattern (`preg_match`) or a framework's guard (`Str::startsWith`).
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/context.js';
@@ -59,11 +59,35 @@ export interface PhpPathHit {
   disk: boolean;
 }
 
+interface SafeNames {
+  statics: ReadonlySet<string>;
+  methods: ReadonlySet<string>;
+  guards: ReadonlySet<string>;
+}
+
+let safeNames: SafeNames | undefined;
+
+/** The frameworks' calls that give a name safe in a path and the static guards that confine a value (their `phpFiles` sections), once. */
+function frameworkNames(): SafeNames {
+  if (safeNames) return safeNames;
+  const providers = phpFilesProviders();
+  safeNames = {
+    statics: new Set(providers.flatMap((provider) => provider.safeNames?.statics ?? [])),
+    methods: new Set(providers.flatMap((provider) => provider.safeNames?.methods ?? [])),
+    guards: new Set(providers.flatMap((provider) => provider.guards ?? [])),
+  };
+  return safeNames;
+}
+
 function pathSafe(node: Node): boolean {
   if (node.type === 'function_call_expression') return /^\\?(basename|pathinfo|md5|sha1|hash|uniqid|crc32)$/.test(field(node, 'function')?.text ?? '');
-  if (node.type === 'scoped_call_expression') return /^(Str::(slug|uuid|random|ulid|snake|kebab)|Uuid::\w+)$/.test(`${field(node, 'scope')?.text.replace(/^.*\\/, '') ?? ''}::${field(node, 'name')?.text ?? ''}`);
-  // `$file->hashName()`, `$file->store('dir')`: names Laravel generates.
-  if (node.type === 'member_call_expression') return /^(hashName|store|storePublicly|extension|guessExtension|getSize|getMimeType)$/.test(field(node, 'name')?.text ?? '');
+  if (node.type === 'scoped_call_expression') {
+    // ramsey/uuid's `Uuid::uuid4()`; the frameworks' helpers (`Str::slug`), as written `Class::method`.
+    const written = `${field(node, 'scope')?.text.replace(/^.*\\/, '') ?? ''}::${field(node, 'name')?.text ?? ''}`;
+    return /^Uuid::\w+$/.test(written) || frameworkNames().statics.has(written);
+  }
+  // `$file->hashName()`, `$file->store('dir')`: names the framework generates.
+  if (node.type === 'member_call_expression') return frameworkNames().methods.has(field(node, 'name')?.text ?? '');
   return false;
 }
 
@@ -78,7 +102,7 @@ function confined(fn: Node | undefined, value: Node): boolean {
       if (guard) return false;
       if ((child.type === 'string' || child.type === 'encapsed_string') && child.text.includes('..')) guard = true;
       if (child.type === 'function_call_expression' && /^\\?(realpath|preg_match|in_array|str_starts_with|ctype_alnum|ctype_digit)$/.test(field(child, 'function')?.text ?? '')) guard = true;
-      if (child.type === 'scoped_call_expression' && /^(startsWith|contains|is|isUuid|isUlid)$/.test(field(child, 'name')?.text ?? '')) guard = true;
+      if (child.type === 'scoped_call_expression' && frameworkNames().guards.has(field(child, 'name')?.text ?? '')) guard = true;
       return !guard;
     });
     return guard;

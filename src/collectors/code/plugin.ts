@@ -732,6 +732,13 @@ export interface PhpFileSink {
 export interface PhpFilesProvider {
   sink?(call: PhpCallSite): PhpFileSink | undefined;
   basePaths?: readonly string[];
+  /**
+   * Calls whose result is a name safe in a path: a helper's static methods, as written `Class::method` (Laravel's
+   * `Str::slug`), and an uploaded file's methods (`$file->hashName()`, Symfony's `->guessExtension()`).
+   */
+  safeNames?: { statics?: readonly string[]; methods?: readonly string[] };
+  /** Static methods that confine a value when a condition of the function calls them on it (Laravel's `Str::startsWith`, `Str::isUuid`). */
+  guards?: readonly string[];
 }
 
 /**

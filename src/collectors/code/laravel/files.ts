@@ -43,4 +43,8 @@ export const laravelFiles: PhpFilesProvider = {
   sink,
   // `storage_path('exports/') . $name`: a path under one of the application's directories.
   basePaths: ['storage_path', 'base_path', 'public_path', 'resource_path', 'app_path', 'database_path', 'config_path'],
+  // `Str::slug($name)`, `$file->hashName()`, `$file->store('dir')`: names Laravel generates or cleans.
+  safeNames: { statics: ['Str::slug', 'Str::uuid', 'Str::random', 'Str::ulid', 'Str::snake', 'Str::kebab'], methods: ['hashName', 'store', 'storePublicly', 'extension'] },
+  // `if (!Str::startsWith($path, 'exports/'))`, `Str::isUuid($id)`.
+  guards: ['startsWith', 'contains', 'is', 'isUuid', 'isUlid'],
 };

@@ -8,4 +8,8 @@ function sink(call: PhpCallSite): PhpFileSink | undefined {
   return undefined;
 }
 
-export const symfonyFiles: PhpFilesProvider = { sink };
+export const symfonyFiles: PhpFilesProvider = {
+  sink,
+  // An `UploadedFile`'s guessed extension, size and MIME type: not the client's file name.
+  safeNames: { methods: ['guessExtension', 'getSize', 'getMimeType'] },
+};
