@@ -20,8 +20,8 @@ export interface CallSite {
   written: string;
   /** Positional arguments (Python keyword arguments and splats excluded). */
   args: Node[];
-  /** Python keyword arguments by name. */
-  kwargs: Map<string, Node>;
+  /** Python keyword arguments by name (one shared empty map for calls without any). */
+  kwargs: ReadonlyMap<string, Node>;
   /** True for `new X(...)` in JS. */
   isNew: boolean;
 }
@@ -35,6 +35,8 @@ export interface FileFacts {
 }
 
 const factsCache = new WeakMap<SourceFile, FileFacts>();
+/** The keyword arguments of a call that has none: one map for all (a JS file's calls never have any). */
+const NO_KWARGS: ReadonlyMap<string, Node> = new Map();
 const sourceIndex = new WeakMap<CheckContext, Map<string, SourceFile>>();
 
 /** The parsed file at a workspace-relative path (an index built once per audit). */
@@ -399,17 +401,17 @@ export function factsOf(source: SourceFile): FileFacts {
     for (const call of descendantsOfType(root, ['call'])) {
       const fn = call.childForFieldName('function');
       const args: Node[] = [];
-      const kwargs = new Map<string, Node>();
+      let kwargs: Map<string, Node> | undefined;
       for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
         if (!arg || arg.type === 'comment') continue;
         if (arg.type === 'keyword_argument') {
           const name = arg.childForFieldName('name');
           const value = arg.childForFieldName('value');
-          if (name && value) kwargs.set(name.text, value);
+          if (name && value) (kwargs ??= new Map()).set(name.text, value);
         } else if (arg.type !== 'dictionary_splat' && arg.type !== 'list_splat') args.push(arg);
       }
       const written = text(fn);
-      calls.push({ node: call, callee: qualify(fn, imports) ?? written, written, args, kwargs, isNew: false });
+      calls.push({ node: call, callee: qualify(fn, imports) ?? written, written, args, kwargs: kwargs ?? NO_KWARGS, isNew: false });
     }
   } else if (isJsFamily(source.language)) {
     jsImports(root, imports);
@@ -420,7 +422,7 @@ export function factsOf(source: SourceFile): FileFacts {
         (arg): arg is Node => arg !== null && arg.type !== 'comment',
       );
       const written = text(fn);
-      calls.push({ node: call, callee: qualify(fn, imports) ?? written, written, args, kwargs: new Map(), isNew });
+      calls.push({ node: call, callee: qualify(fn, imports) ?? written, written, args, kwargs: NO_KWARGS, isNew });
     }
   }
   const facts = { imports, calls, callsById: new Map(calls.map((call) => [call.node.id, call])) };
