@@ -3,11 +3,40 @@ import type { CheckContext, SourceFile } from '../engine/context.js';
 import { isJs, isPython, resolveValue } from './code-auth.js';
 import { enclosingFunction } from './code.js';
 import { endpointAt } from './endpoints.js';
+import type { Family } from './transport/model.js';
+import { requestSourceProviders } from '../collectors/code/plugins.js';
+import type { RequestSourceProvider } from '../collectors/code/plugin.js';
 
 // Request input: values a client controls
 
-const JS_INPUT = /^(req|request|ctx|context|c|event)\.(query|body|params|request\.(query|body)|req\.(query|param|json)|queryStringParameters)\b|\.searchParams\.get\(|^searchParams\.get\(|^(query|params|body)\.\w+$/;
-const PY_INPUT = /^(self\.)?request\.(args|form|values|GET|POST|query_params|json|data|get_json|files)\b|^flask\.request\./;
+interface InputPatterns {
+  js: RegExp;
+  python: RegExp;
+  /** A Python handler parameter that is injected, not bound from the request. */
+  injected: RegExp;
+}
+
+let patterns: InputPatterns | undefined;
+
+/**
+ * The generic request shapes (Express-style `req.query`, a Lambda `event.queryStringParameters`, the URL API's
+ * `searchParams.get(`, destructured `query.x`; SQLAlchemy `Session` parameters) joined with the frameworks' (the
+ * request providers' `traced`: Koa's `ctx.request.body`, Hono's `c.req.json`, Flask's `request.args`, Django's `request.GET`, FastAPI's `Depends(`).
+ */
+function inputPatterns(): InputPatterns {
+  if (patterns) return patterns;
+  const traced = (family: Family): NonNullable<RequestSourceProvider['traced']>[] => requestSourceProviders().flatMap((provider) => (provider.family === family && provider.traced ? [provider.traced] : []));
+  const js = traced('js');
+  const python = traced('python');
+  const receivers = ['req', 'request', 'event', ...js.flatMap((entry) => entry.receivers ?? [])];
+  const attributes = ['query', 'body', 'params', 'queryStringParameters', ...js.flatMap((entry) => entry.attributes ?? [])];
+  patterns = {
+    js: new RegExp(String.raw`^(${receivers.join('|')})\.(${attributes.join('|')})\b|\.searchParams\.get\(|^searchParams\.get\(|^(query|params|body)\.\w+$`),
+    python: new RegExp([String.raw`^(self\.)?request\.(${python.flatMap((entry) => entry.attributes ?? []).join('|')})\b`, ...python.flatMap((entry) => entry.expressions ?? []).map((expression) => `^${expression}`)].join('|')),
+    injected: new RegExp([...python.flatMap((entry) => entry.injected ?? []), 'Session'].join('|')),
+  };
+  return patterns;
+}
 
 function objectPatternSource(source: SourceFile, identifier: Node): Node | undefined {
   const scope = enclosingFunction(identifier) ?? source.tree.rootNode;
@@ -31,7 +60,7 @@ function handlerParameter(ctx: CheckContext, source: SourceFile, identifier: Nod
     if (!param) continue;
     const name = param.type === 'identifier' ? param : (param.childForFieldName('name') ?? param.namedChildren[0]);
     if (name?.text !== identifier.text) continue;
-    if (/Depends\(|Security\(|\bRequest\b|Session|BackgroundTasks/.test(param.text)) return undefined;
+    if (inputPatterns().injected.test(param.text)) return undefined;
     return param;
   }
   return undefined;
@@ -49,7 +78,7 @@ export function traceInput(ctx: CheckContext, source: SourceFile, node: Node | u
   if (!node || depth > 8) return undefined;
   const steps = [...path, node];
   const text = node.text;
-  if (isJs(source) ? JS_INPUT.test(text) : PY_INPUT.test(text)) return { origin: node, path: steps };
+  if (isJs(source) ? inputPatterns().js.test(text) : inputPatterns().python.test(text)) return { origin: node, path: steps };
   switch (node.type) {
     case 'identifier': {
       if (isPython(source)) {

@@ -948,6 +948,16 @@ export interface RequestSourceProvider {
    * credential read from it (FastAPI's `APIKeyQuery`).
    */
   query?: { queries?: readonly string[]; credentials?: readonly string[] };
+  /**
+   * Request input as request-input.ts traces a value back to it, with that reading's own spellings (not `bases` /
+   * `attributes`, which differ): the request objects' names (`receivers`: Koa's `ctx`, Hono's `c`) and the attributes a
+   * client controls (`attributes`: Koa's `request.query`, Hono's `req.json`, Flask's `args`, Django's `GET`), joined
+   * with the other providers' of the family and the generic ones into `^(receivers)\.(attributes)\b` (Python: the
+   * receiver is `request` or `self.request`); whole expressions matched at the start (`expressions`: `flask.request.`);
+   * text that makes a Python handler parameter no request input (`injected`: FastAPI's `Depends(`, `Request`).
+   * Regular-expression sources.
+   */
+  traced?: { receivers?: readonly string[]; attributes?: readonly string[]; expressions?: readonly string[]; injected?: readonly string[] };
 }
 
 /**

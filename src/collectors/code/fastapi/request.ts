@@ -8,6 +8,7 @@ import type { RequestSourceProvider } from '../plugin.js';
  */
 export const fastapiRequest: RequestSourceProvider = {
   family: 'python',
+  traced: { attributes: ['query_params', 'json', 'form'], injected: [String.raw`Depends\(`, String.raw`Security\(`, String.raw`\bRequest\b`, 'BackgroundTasks'] },
   attributes: { query_params: true, path_params: true, body: true },
   modules: ['starlette', 'fastapi'],
   bodies: [String.raw`(await\s+)?request\.json\(\)`],

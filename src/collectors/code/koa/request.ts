@@ -28,6 +28,7 @@ function flatQuery(ctx: CheckContext): boolean {
 /** Koa: the context `ctx` (only its request delegates: it also holds the app's state) and `ctx.request`; `querystring`; a file sent through `ctx.res`. */
 export const koaRequest: RequestSourceProvider = {
   family: 'js',
+  traced: { receivers: ['ctx', 'context'], attributes: [String.raw`request\.(query|body)`] },
   bases: ['ctx', 'ctx.request'],
   attributes: { querystring: true },
   only: { ctx: ['query', 'params', 'headers', 'cookies', 'querystring', 'request', 'get', 'url', 'path'] },
