@@ -33,6 +33,8 @@ interface Catalogue {
   modelAccessors: RegExp[];
   /** A Python call chain that queries stored records, whose `update(values)` writes every key. */
   query: RegExp;
+  /** A JS parameter decorator that binds the whole request body (the frameworks' `request.parameters.bodyDecorators`: Nest's `@Body()`). */
+  bodyParameter: RegExp;
 }
 
 let catalogue: Catalogue | undefined;
@@ -53,9 +55,17 @@ function known(): Catalogue {
     modelReceivers: data.flatMap((provider) => provider.modelReceivers ?? []),
     modelAccessors: data.flatMap((provider) => provider.modelAccessors ?? []),
     query: new RegExp([...data.flatMap((provider) => provider.queries ?? []), '__dict__'].join('|')),
+    bodyParameter: bodyDecorators(),
   };
   return catalogue;
 }
+
+/** The JS frameworks' parameter decorators that bind the whole body when written without arguments, as one pattern tested on a parameter's text. */
+function bodyDecorators(): RegExp {
+  const names = requestSourceProviders().flatMap((provider) => (provider.family === 'js' ? (provider.parameters?.bodyDecorators ?? []) : []));
+  return names.length > 0 ? new RegExp(String.raw`@(?:${names.join('|')})\(\s*\)`) : /(?!)/;
+}
+
 const NOT_MODELS = /^(Error|Date|Map|Set|URL|Response|NextResponse|Request|Headers|HTTPException|JSONResponse|Promise|Buffer|RegExp|URLSearchParams|FormData|Blob|Object|Array|String|Number|Boolean|dict|list|set|tuple|Decimal)$/;
 
 interface BodyOrigin {
@@ -73,7 +83,7 @@ function parameterType(fn: Node | undefined, name: string): string | undefined {
     const id = parameter.namedChildren[0];
     if ((parameter.type === 'typed_parameter' || parameter.type === 'typed_default_parameter') && id?.text === name) return parameter.childForFieldName('type')?.text ?? '';
     if ((parameter.type === 'required_parameter' || parameter.type === 'optional_parameter') && parameter.childForFieldName('pattern')?.text === name) {
-      if (!/@Body\(\s*\)/.test(parameter.text)) return undefined;
+      if (!known().bodyParameter.test(parameter.text)) return undefined;
       return parameter.childForFieldName('type')?.text.replace(/^:\s*/, '') ?? 'any';
     }
   }

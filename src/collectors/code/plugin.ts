@@ -932,9 +932,10 @@ export interface RequestSourceProvider {
    * decorated value into a number, boolean, UUID or enum (`ParseIntPipe`); Python calls whose presence in a
    * parameter's default or annotation injects a dependency (FastAPI's `Depends`, `Security`) and the parameter
    * types the framework injects (`Request`, `BackgroundTasks`, Django's `HttpRequest`), as plain names;
-   * `listed`: the collector lists every request parameter of the framework's handlers (FastAPI), so an unlisted one is injected.
+   * `listed`: the collector lists every request parameter of the framework's handlers (FastAPI), so an unlisted one is injected;
+   * `bodyDecorators`: the JS parameter decorators that, written without arguments, bind the whole request body (Nest's `@Body()`), for mass-assignment-request-body.
    */
-  parameters?: { decorators?: readonly string[]; requestDecorators?: readonly string[]; scalarPipes?: readonly string[]; injections?: readonly string[]; injectedTypes?: readonly string[]; listed?: boolean };
+  parameters?: { decorators?: readonly string[]; requestDecorators?: readonly string[]; scalarPipes?: readonly string[]; injections?: readonly string[]; injectedTypes?: readonly string[]; listed?: boolean; bodyDecorators?: readonly string[] };
   /**
    * How the framework's handlers send the file a path names, for path-traversal: Python callables by qualified
    * name (`flask.send_file`, Starlette's `FileResponse`); JS response methods (`sendFile`, `download`) on the
