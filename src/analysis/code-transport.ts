@@ -24,7 +24,6 @@ import { type AppEntry, type CorsPolicy, type Family, type HeaderWrite, type Ori
 export type { AppEntry, AppFramework, CorsPolicy, Family, HeaderWrite, OriginEntry, OriginPolicy, RegexSemantics, SecurityHeader } from './transport/model.js';
 export { SECURITY_HEADERS, familyOf, isTestFile, sourcesOf } from './transport/model.js';
 export { helmetUse } from '../collectors/code/js/transport.js';
-export { registeredPlugin as pluginOf } from '../collectors/code/fastify/register.js';
 export { settingValue, settingsOf } from '../collectors/code/python/transport.js';
 
 export function infraOf(ctx: CheckContext, kinds?: readonly InfraKind[]): readonly InfraFile[] {

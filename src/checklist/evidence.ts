@@ -1,12 +1,12 @@
 import type { Node } from 'web-tree-sitter';
-import { objectOf, option } from '../analysis/code-auth.js';
-import { pluginOf } from '../analysis/code-transport.js';
-import { factsOf, literalValue, locationOf, nodesOfType, snippetOf, stringValue } from '../analysis/code.js';
+import { factsOf, locationOf, snippetOf, stringValue } from '../analysis/code.js';
 import { dependencyScanning, type DependencyScanning } from '../analysis/dependency-scanning.js';
 import { oauthClients } from '../analysis/oauth-clients.js';
 import { apiKeyLifecycle, type ApiKeyLifecycle } from '../checks/api-key-stored-in-plaintext/lifecycle.js';
 import { issuedAccessTokens, type IssuedAccessToken } from '../checks/jwt-long-lived-token/check.js';
-import { requestIdProviders } from '../collectors/code/plugins.js';
+import { requestIdProviders, transportProviders } from '../collectors/code/plugins.js';
+import type { TransportProvider } from '../collectors/code/plugin.js';
+import type { Family } from '../analysis/transport/model.js';
 import { handlerKind } from '../checks/token-revocation-missing/handlers.js';
 import { tokenLifecycle, type TokenLifecycle } from '../checks/token-revocation-missing/lifecycle.js';
 import type { CheckContext, SourceFile } from '../engine/context.js';
@@ -167,50 +167,44 @@ function correlationIds(sources: readonly SourceFile[]): Proof[] {
   return out;
 }
 
-/** helmet and its Koa / Fastify ports: HSTS is on unless `hsts` / `strictTransportSecurity` is `false`. */
-const HELMET = /^(helmet|koa-helmet)(\.default)?$/;
-const HELMET_PLUGIN = /^(@fastify\/helmet|fastify-helmet)$/;
-/** The standalone HSTS middleware: helmet's own (`helmet.hsts`, `helmet.strictTransportSecurity`) and the `hsts` package. */
-const HSTS_MIDDLEWARE = /^(helmet|koa-helmet)(\.default)?\.(hsts|strictTransportSecurity)$|^hsts(\.default)?$/;
+type HstsReading = NonNullable<TransportProvider['hsts']>;
+let hstsReaders: { python: HstsReading[]; js: HstsReading[] } | undefined;
 
-/** A `maxAge` option written as 0 turns HSTS off (browsers forget the host). */
-function zeroMaxAge(source: SourceFile, options: Node | undefined): boolean {
-  const value = literalValue(option(source, options, 'maxAge'));
-  return value === 0 || value === '0';
+/** The transport providers' HSTS readings (helmet, Flask-Talisman, Django's settings …), by the family of sources they read. */
+function hstsProviders(): { python: HstsReading[]; js: HstsReading[] } {
+  if (!hstsReaders) {
+    const of = (family: Family): HstsReading[] =>
+      [...new Set(transportProviders().flatMap(({ provider }) => (provider.family === family && provider.hsts ? [provider.hsts] : [])))];
+    hstsReaders = { python: of('python'), js: of('js') };
+  }
+  return hstsReaders;
 }
 
 function hsts(sources: readonly SourceFile[]): Proof[] {
   const out: Proof[] = [];
+  const readers = hstsProviders();
   for (const source of sources) {
     const facts = factsOf(source);
     if (source.language === 'python') {
+      // The frameworks' calls (Flask-Talisman's `Talisman(app)`), then their settings (Django's `SECURE_HSTS_SECONDS`).
       for (const call of facts.calls) {
-        // Flask-Talisman sends HSTS (one year) unless `strict_transport_security=False`.
-        if (/(^|\.)Talisman$/.test(call.callee) && literalValue(call.kwargs.get('strict_transport_security')) !== false && !/^0+$/.test(call.kwargs.get('strict_transport_security_max_age')?.text ?? '')) {
-          out.push(proof(source, call.node, '`Talisman` sends `Strict-Transport-Security`'));
+        for (const reader of readers.python) {
+          const found = reader.call?.(source, call);
+          if (found) out.push(proof(source, found.node, found.detail));
         }
       }
-      // Django: `SECURE_HSTS_SECONDS = 31536000` in the settings.
-      for (const assignment of source.text.includes('SECURE_HSTS_SECONDS') ? nodesOfType(source, 'assignment') : []) {
-        if (assignment.childForFieldName('left')?.text !== 'SECURE_HSTS_SECONDS') continue;
-        const right = assignment.childForFieldName('right');
-        if (right?.type === 'integer' && Number(right.text.replace(/_/g, '')) > 0) out.push(proof(source, assignment, `Django \`SECURE_HSTS_SECONDS = ${right.text}\``));
+      for (const reader of readers.python) {
+        for (const { node, detail } of reader.file?.(source) ?? []) out.push(proof(source, node, detail));
       }
       continue;
     }
-    for (const call of facts.calls) {
-      const plugin = pluginOf(source, call);
-      if (HELMET.test(call.callee) || (plugin !== undefined && HELMET_PLUGIN.test(plugin))) {
-        const options = objectOf(source, plugin !== undefined ? call.args[1] : call.args[0]);
-        const setting = option(source, options, 'hsts') ?? option(source, options, 'strictTransportSecurity');
-        if (literalValue(setting) === false || zeroMaxAge(source, setting?.type === 'object' ? setting : undefined)) continue;
-        out.push(proof(source, call.node, `\`${plugin ?? call.callee.replace(/\.default$/, '')}\` sends \`Strict-Transport-Security\``));
-        continue;
-      }
-      if (HSTS_MIDDLEWARE.test(call.callee)) {
-        if (zeroMaxAge(source, objectOf(source, call.args[0]))) continue;
-        out.push(proof(source, call.node, `\`${call.callee.replace(/\.default/, '')}\` sends \`Strict-Transport-Security\``));
-        continue;
+    calls: for (const call of facts.calls) {
+      // helmet, its ports and the HSTS middleware, as the providers read them (`null`: mounted with HSTS off).
+      for (const reader of readers.js) {
+        const found = reader.call?.(source, call);
+        if (found === undefined) continue;
+        if (found) out.push(proof(source, found.node, found.detail));
+        continue calls;
       }
       // `res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')`.
       const header = stringValue(call.args[0]);

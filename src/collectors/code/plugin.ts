@@ -267,6 +267,16 @@ export interface TransportProvider {
     /** Authentication options that download signing keys over plain HTTP outside development (ASP.NET Core's `RequireHttpsMetadata = false`). */
     metadataOverHttp?: (ctx: CheckContext) => InsecureMetadata[];
   };
+  /**
+   * Where the framework's code sends `Strict-Transport-Security`, for the checklist's HSTS evidence: `call`, a call of
+   * a source of the family that mounts HSTS (its node and how the proof reads) or mounts it turned off (`null`: the
+   * call is read, no other reading applies); `file`, a whole source's settings that turn it on (Django's
+   * `SECURE_HSTS_SECONDS`), read after its calls. A hand-written header stays the checklist's.
+   */
+  hsts?: {
+    call?(source: SourceFile, call: CallSite): { node: Node; detail: string } | null | undefined;
+    file?(source: SourceFile): { node: Node; detail: string }[];
+  };
   headers?: {
     /** The security-header middleware in place for an app, by name. */
     middleware?(ctx: CheckContext, app: AppEntry): string | undefined;

@@ -1,4 +1,6 @@
+import type { Node } from 'web-tree-sitter';
 import type { SourceFile } from '../../../engine/context.js';
+import { nodesOfType } from '../../../analysis/code.js';
 import { type CorsPolicy, isTrue, listEntries } from '../../../analysis/transport/model.js';
 import type { TransportProvider } from '../plugin.js';
 import { settingValue, settingsOf } from '../python/transport.js';
@@ -41,6 +43,17 @@ function corsSettings(source: SourceFile): CorsPolicy[] {
   return node ? [{ source, node, line: node.startPosition.row + 1, label: 'django-cors-headers', origins: { kind: 'list', entries }, credentials, global: true }] : [];
 }
 
+/** `SECURE_HSTS_SECONDS = 31536000` in any module (a positive integer literal), for the checklist's HSTS evidence. */
+function hstsSeconds(source: SourceFile): { node: Node; detail: string }[] {
+  const out: { node: Node; detail: string }[] = [];
+  for (const assignment of source.text.includes('SECURE_HSTS_SECONDS') ? nodesOfType(source, 'assignment') : []) {
+    if (assignment.childForFieldName('left')?.text !== 'SECURE_HSTS_SECONDS') continue;
+    const right = assignment.childForFieldName('right');
+    if (right?.type === 'integer' && Number(right.text.replace(/_/g, '')) > 0) out.push({ node: assignment, detail: `Django \`SECURE_HSTS_SECONDS = ${right.text}\`` });
+  }
+  return out;
+}
+
 export const djangoTransport: TransportProvider = {
   family: 'python',
   webhook: { bodyRead: [String.raw`\brequest\.(data|POST)\b`] },
@@ -65,6 +78,7 @@ export const djangoTransport: TransportProvider = {
   https: {
     code: /SECURE_SSL_REDIRECT\s*=\s*(True|[\w.]+\([^)]*default\s*=\s*True)|SECURE_HSTS_SECONDS\s*=\s*([1-9]|[\w.]+\([^)]*default\s*=\s*[1-9])/,
   },
+  hsts: { file: hstsSeconds },
   headers: {
     middleware(_ctx, app) {
       const middleware = settingValue(app.source, 'MIDDLEWARE');

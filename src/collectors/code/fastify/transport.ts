@@ -1,11 +1,11 @@
 import type { TransportProvider } from '../plugin.js';
-import { jsCorsPolicy } from '../js/transport.js';
+import { helmetHsts, jsCorsPolicy } from '../js/transport.js';
 import { registeredPlugin } from './register.js';
 
 /**
  * Fastify apps (`fastify()`, `Fastify.fastify()`), @fastify/cors registered as a plugin (the `cors`
  * options shape), a TLS server (`fastify({ https: { key, cert } })`) and `request.protocol` tests.
- * @fastify/helmet is read with helmet in js/transport.ts.
+ * @fastify/helmet is read with helmet in js/transport.ts; its registration is HSTS evidence here.
  */
 export const fastifyTransport: TransportProvider = {
   family: 'js',
@@ -25,4 +25,11 @@ export const fastifyTransport: TransportProvider = {
     },
   },
   https: { code: /\brequest\.protocol\s*!==?\s*['"]https|https:\s*\{\s*(key|cert)\b/i },
+  hsts: {
+    // `fastify.register(helmet, options)`: @fastify/helmet (formerly fastify-helmet) takes helmet's options.
+    call(source, call) {
+      const plugin = registeredPlugin(source, call);
+      return plugin !== undefined && /^(@fastify\/helmet|fastify-helmet)$/.test(plugin) ? helmetHsts(source, call, call.args[1], plugin) : undefined;
+    },
+  },
 };

@@ -1,5 +1,5 @@
 import { resolveValue } from '../../../analysis/code-auth.js';
-import { propertyOf } from '../../../analysis/code.js';
+import { literalValue, propertyOf } from '../../../analysis/code.js';
 import { type OriginPolicy, isTrue, listEntries } from '../../../analysis/transport/model.js';
 import type { TransportProvider } from '../plugin.js';
 
@@ -42,6 +42,13 @@ export const flaskTransport: TransportProvider = {
     },
   },
   https: { code: /\bTalisman\s*\(|\bSSLify\s*\(/ },
+  hsts: {
+    // Flask-Talisman sends HSTS (one year) unless `strict_transport_security=False` or its max age is 0.
+    call: (_source, call) =>
+      /(^|\.)Talisman$/.test(call.callee) && literalValue(call.kwargs.get('strict_transport_security')) !== false && !/^0+$/.test(call.kwargs.get('strict_transport_security_max_age')?.text ?? '')
+        ? { node: call.node, detail: '`Talisman` sends `Strict-Transport-Security`' }
+        : undefined,
+  },
   headers: {
     middlewareCode: /\bTalisman\s*\(/,
     alternatives: { 'Strict-Transport-Security': /\bTalisman\s*\(/ },

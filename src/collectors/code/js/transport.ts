@@ -85,6 +85,28 @@ function findHelmet(ctx: CheckContext): HelmetUse | undefined {
   return undefined;
 }
 
+/** helmet and its Koa port, called as middleware. */
+const HELMET = /^(helmet|koa-helmet)(\.default)?$/;
+/** The standalone HSTS middleware: helmet's own (`helmet.hsts`, `helmet.strictTransportSecurity`) and the `hsts` package. */
+const HSTS_MIDDLEWARE = /^(helmet|koa-helmet)(\.default)?\.(hsts|strictTransportSecurity)$|^hsts(\.default)?$/;
+
+/** A `maxAge` option written as 0 turns HSTS off (browsers forget the host). */
+function zeroMaxAge(source: SourceFile, options: Node | undefined): boolean {
+  const value = literalValue(option(source, options, 'maxAge'));
+  return value === 0 || value === '0';
+}
+
+/**
+ * A helmet call or plugin registration with these options, for the checklist's HSTS evidence: HSTS is on unless
+ * `hsts` / `strictTransportSecurity` is `false` or its `maxAge` is 0 (`null`: mounted with HSTS off).
+ */
+export function helmetHsts(source: SourceFile, call: CallSite, options: Node | undefined, name: string): { node: Node; detail: string } | null {
+  const object = objectOf(source, options);
+  const setting = option(source, object, 'hsts') ?? option(source, object, 'strictTransportSecurity');
+  if (literalValue(setting) === false || zeroMaxAge(source, setting?.type === 'object' ? setting : undefined)) return null;
+  return { node: call.node, detail: `\`${name}\` sends \`Strict-Transport-Security\`` };
+}
+
 /** `res.setHeader(name, value)`, `res.header(…)`, `res.set(…)`, `ctx.set(…)`, `headers.set(…)`, `res.writeHead(status, { … })` and objects of headers. */
 function jsHeaderWrites(source: SourceFile): HeaderWrite[] {
   const out: HeaderWrite[] = [];
@@ -132,5 +154,14 @@ export const jsTransportLibraries: TransportProvider = {
     // helmet's older `hidePoweredBy()`, Node's `res.removeHeader('x-powered-by')`.
     poweredByOff: /hidePoweredBy\s*\(|removeHeader\(\s*['"]x-powered-by['"]\s*\)/i,
     hidesPoweredBy: (ctx) => helmetUse(ctx)?.poweredBy === true,
+  },
+  hsts: {
+    // helmet / koa-helmet called as middleware; helmet's own HSTS middleware and the `hsts` package.
+    call(source, call) {
+      if (HELMET.test(call.callee)) return helmetHsts(source, call, call.args[0], call.callee.replace(/\.default$/, ''));
+      if (!HSTS_MIDDLEWARE.test(call.callee)) return undefined;
+      if (zeroMaxAge(source, objectOf(source, call.args[0]))) return null;
+      return { node: call.node, detail: `\`${call.callee.replace(/\.default/, '')}\` sends \`Strict-Transport-Security\`` };
+    },
   },
 };
