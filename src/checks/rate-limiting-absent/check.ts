@@ -14,8 +14,17 @@ function createsApp(line: string): boolean {
   appCreation ??= new RegExp(appCodeProviders().flatMap((provider) => provider.creation ?? []).join('|'));
   return appCreation.test(line);
 }
-/** Where an ASP.NET Core or Ktor host is built, for an application whose host file declares no route (controllers, EngineMain). */
-const HOST_START = /\bWebApplication\.Create\w*\s*\(|\bCreateDefaultBuilder\s*\(|\bnew\s+(?:Web)?HostBuilder\s*\(|\bembeddedServer\s*\(|\bEngineMain\.main\s*\(/;
+
+let hostStart: RegExp | undefined;
+
+/** Where a host is built, for an application whose host file declares no route (the frameworks' `appCode.hostStart`: ASP.NET Core's `WebApplication.Create*`, Ktor's `embeddedServer`). */
+function startsHost(line: string): boolean {
+  if (!hostStart) {
+    const sources = appCodeProviders().flatMap((provider) => provider.hostStart ?? []);
+    hostStart = sources.length > 0 ? new RegExp(sources.join('|')) : /(?!)/;
+  }
+  return hostStart.test(line);
+}
 
 function apiOf(ctx: CheckContext, framework: string): Api | undefined {
   return ctx.inventory.apis.find((candidate) => candidate.kind === 'code' && candidate.id.startsWith(framework));
@@ -194,7 +203,7 @@ export default defineCheck({
         if (index >= 0) location = { file, line: index + 1 };
         else if (lines.length > 0) location = { file, line: Math.min(...lines) };
         else {
-          const host = source.text.split('\n').findIndex((line) => HOST_START.test(line));
+          const host = source.text.split('\n').findIndex((line) => startsHost(line));
           if (host >= 0) location = { file, line: host + 1 };
         }
       }

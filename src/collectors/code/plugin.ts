@@ -479,6 +479,12 @@ export interface JwtSettingsProvider {
 export interface AppCodeProvider {
   /** A line that creates the framework's application (`express(`, `FastAPI(`, `NestFactory.create`, Django's `urlpatterns =`), where rate-limiting-absent places an application's finding. */
   creation?: readonly string[];
+  /**
+   * A line that builds the host of an application whose routes are declared elsewhere (ASP.NET Core's
+   * `WebApplication.Create*`, Ktor's `embeddedServer` / `EngineMain.main`), where rate-limiting-absent places the
+   * finding of an application whose file has no `creation` line and declares no route.
+   */
+  hostStart?: readonly string[];
   /** Modules whose `require('…')` (`required`) or `import … from '…'` (`imported`) makes a JS file server code, for role-check-only-in-client. */
   serverModules?: { required?: readonly string[]; imported?: readonly string[] };
   /** Reads of the configuration the deployment provides, matched at the start of a value (Flask's `app.config`, Django's `settings.X`), for oauth-implicit-or-password-grant-in-code. */

@@ -151,6 +151,8 @@ import { springPasswordEncoders } from './spring/password-encoders.js';
 import { aspnetcoreTokenValidation } from './aspnetcore/token-validation.js';
 import { aspnetcoreTransport } from './aspnetcore/transport.js';
 import { aspnetcoreCors } from './aspnetcore/cors.js';
+import { aspnetcoreAppCode } from './aspnetcore/app-code.js';
+import { ktorAppCode } from './ktor/app-code.js';
 import type { CsharpCorsProvider } from './plugin.js';
 import { springTokenValidation } from './spring/token-validation.js';
 import { springErrorDetails } from './spring/error-details.js';
@@ -328,8 +330,9 @@ const tokenLifecycleSections: Record<string, TokenLifecycleProvider> = {
   nestjs: nestTokenLifecycle,
 };
 
-/** Frameworks whose application shows in their code (its creation, its server modules, its configuration reads). */
+/** Frameworks whose application shows in their code (its creation or host start, its server modules, its configuration reads). */
 const appCodeSections: Record<string, AppCodeProvider> = {
+  aspnetcore: aspnetcoreAppCode,
   connexion: connexionAppCode,
   django: djangoAppCode,
   express: expressAppCode,
@@ -338,6 +341,7 @@ const appCodeSections: Record<string, AppCodeProvider> = {
   flask: flaskAppCode,
   hono: honoAppCode,
   koa: koaAppCode,
+  ktor: ktorAppCode,
   nestjs: nestAppCode,
   nextjs: nextAppCode,
 };
