@@ -17,8 +17,8 @@ import type {
   SpecDocument,
 } from './engine/context.js';
 import type { AuditResult } from './engine/result.js';
-import { finishChecks, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
-import { earlyChecksOf, isGlobalCheck, planUnits, splitUnits, unitLocator, shardOwnership, siblingReader, unitWeight, UnitSession, type SharedInputs, type UnitRoute } from './engine/units.js';
+import { finishChecks, mayRun, runChecksRaw, type RawCheckRun } from './engine/run-checks.js';
+import { earlyChecksOf, isGlobalCheck, planUnits, splitUnits, unitLocator, shardOwnership, siblingReader, unitWeight, UnitSession, type EarlyChecks, type SharedInputs, type Speculation, type UnitPlan, type UnitRoute } from './engine/units.js';
 import { defaultJobs, LocalUnit, UnitPool, type UnitHandle } from './engine/unit-pool.js';
 import { CachedUnit, engineFingerprint, hashOf, MemoryStore, ResultCache, type ResultStore } from './engine/unit-cache.js';
 import { knownSecrets } from './engine/mask.js';
@@ -313,17 +313,26 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
         })
       : undefined;
   if (pool) progress({ stage: 'workers', total: jobs });
+  const unitChecks = catalogue.filter((check) => !isGlobalCheck(check));
+  const evidenceChecks = new Set(CHECKLIST_CHECKS);
+  const experimental = options.experimental === true;
+  // The checks that need no other unit's enrichment run with this unit's (see EarlyChecks).
+  const earlyOf = (plan: UnitPlan): EarlyChecks => ({ checks: earlyChecksOf(plan, unitChecks), experimental, evidenceChecks });
+  const checkedHere = shardOwnership(plans, options.shard);
+  // Streaming units enrich their own routes' endpoints while their trees are alive (see Speculation);
+  // a unit another shard checks runs no checks here.
+  const speculate = (plan: UnitPlan, index: number): Speculation | undefined =>
+    streaming && options.shareUnits !== true ? { first: index === 0, early: checkedHere.has(plan.id) ? earlyOf(plan) : undefined } : undefined;
   const direct: UnitHandle[] =
-    pool?.handles(plans, () => options.shareUnits === true) ??
-    plans.map((plan) => {
+    pool?.handles(plans, () => options.shareUnits === true, speculate) ??
+    plans.map((plan, index) => {
       const left: ExcludedFile[] = [];
-      return new LocalUnit(new UnitSession(plan, shared, options.fileBudgetMs, streaming), sourceReader(left), () => left.splice(0));
+      return new LocalUnit(new UnitSession(plan, shared, options.fileBudgetMs, streaming, speculate(plan, index)), sourceReader(left), () => left.splice(0));
     });
   const disk = options.cache === undefined || options.cache === false ? undefined : new ResultCache(options.cache);
   // A shard records what its own units produce; a merge answers from the shards' records first.
   const shardRecord = options.shard === undefined ? undefined : new MemoryStore([], disk);
   const cache: ResultStore | undefined = shardRecord ?? (options.shardResults === undefined ? disk : new MemoryStore(options.shardResults, disk));
-  const checkedHere = shardOwnership(plans, options.shard);
   const cacheContext =
     cache === undefined
       ? ''
@@ -388,21 +397,15 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
       return inventory.apis.filter((api) => apiIds.has(api.id) || (index === 0 && !withEndpoints.has(api.id)));
     };
     progress({ stage: 'enrich' });
-    const unitChecks = catalogue.filter((check) => !isGlobalCheck(check));
-    const evidenceChecks = new Set(CHECKLIST_CHECKS);
-    const experimental = options.experimental === true;
     for (const found of await eachUnit((handle) => {
       const endpoints = owned.get(handle.plan.id) ?? [];
-      // The checks that need no other unit's enrichment run with this unit's (see EarlyChecks).
-      return handle.enrich(endpoints, apisOf(handles.indexOf(handle), endpoints), { checks: earlyChecksOf(handle.plan, unitChecks), experimental, evidenceChecks });
+      return handle.enrich(endpoints, apisOf(handles.indexOf(handle), endpoints), earlyOf(handle.plan));
     })) {
       diagnostics.push(...found);
     }
     progress({ stage: 'checks' });
     // Of the other units' endpoints, only those a running check reads (a front end calling a back end in another language).
-    const readers = unitChecks.flatMap((check) =>
-      check.readsWorkspace !== undefined && !config.disabledChecks.includes(check.id) && (check.experimental !== true || options.experimental === true || evidenceChecks.has(check.id)) ? [check.readsWorkspace] : [],
-    );
+    const readers = unitChecks.flatMap((check) => (check.readsWorkspace !== undefined && mayRun(check, config.disabledChecks, { experimental, evidenceChecks }) ? [check.readsWorkspace] : []));
     const workspaceEndpoints = readers.length === 0 ? [] : inventory.endpoints.filter((endpoint) => readers.some((reads) => reads(endpoint)));
     for (const analysed of await eachUnit(async (handle) => {
       const endpoints = owned.get(handle.plan.id) ?? [];

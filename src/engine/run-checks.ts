@@ -102,6 +102,16 @@ export function runChecks(checks: readonly AnyCheck[], ctx: CheckContext, option
   return finishChecks([runChecksRaw(checks, ctx, options)], checks);
 }
 
+/**
+ * Whether `runChecksRaw` runs `check` (when the context has its targets) with these options, directly
+ * or silently for the checklist's evidence: false for a disabled check, and for an experimental one
+ * that is off and gives no evidence. Such a check needs no syntax tree.
+ */
+export function mayRun(check: AnyCheck, disabledChecks: readonly string[], options: Pick<RunChecksOptions, 'experimental' | 'evidenceChecks'>): boolean {
+  if (disabledChecks.includes(check.id)) return false;
+  return check.experimental !== true || options.experimental === true || options.evidenceChecks?.has(check.id) === true;
+}
+
 /** The checks' findings on one context, ungrouped (`finishChecks` sorts, merges and groups the runs of several contexts). */
 export function runChecksRaw(checks: readonly AnyCheck[], ctx: CheckContext, options: RunChecksOptions = {}): RawCheckRun {
   const findings: Finding[] = [];

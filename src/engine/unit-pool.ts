@@ -4,7 +4,7 @@ import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import type { ExcludedFile } from '../workspace/scope.js';
 import type { TextReader } from '../workspace/read.js';
 import { mergeRawParts } from './run-checks.js';
-import { applyEnrichments, spreadUnits, type EarlyChecks, type EndpointEnrichment, type ExtractResult, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
+import { applyEnrichments, spreadUnits, type EarlyChecks, type EndpointEnrichment, type ExtractResult, type Speculation, type SpeculationIds, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
 
 /** A unit's results, wherever its trees live. */
 export interface UnitHandle {
@@ -171,12 +171,15 @@ class WorkerUnit implements UnitHandle {
     readonly plan: UnitPlan,
     private readonly worker: UnitWorker,
     private readonly helpers: readonly UnitWorker[] = [],
+    private readonly speculate?: SpeculationIds,
   ) {}
 
   extract(): Promise<ExtractResult & { excluded: ExcludedFile[] }> {
     // The helpers parse while this worker parses and collects.
     this.assisting = this.helpers.map((helper) => quiet(helper.request({ type: 'prepare', plan: this.plan })));
-    return this.worker.request({ type: 'extract', plan: this.plan });
+    // Helpers enrich at the enrich stage, from what the main thread sends: no speculation then.
+    const speculate = this.helpers.length === 0 ? this.speculate : undefined;
+    return this.worker.request({ type: 'extract', plan: this.plan, ...(speculate === undefined ? {} : { speculate }) });
   }
 
   async enrich(endpoints: Endpoint[], apis: Api[], early?: EarlyChecks): Promise<Diagnostic[]> {
@@ -258,13 +261,25 @@ export class UnitPool {
     this.workers = Array.from({ length: jobs }, () => new UnitWorker(setup));
   }
 
-  /** `shared`: the units whose checks every worker takes part in (see `WorkerUnit`). */
-  handles(plans: readonly UnitPlan[], shared: (plan: UnitPlan) => boolean = () => false): UnitHandle[] {
+  /**
+   * `shared`: the units whose checks every worker takes part in (see `WorkerUnit`); `speculate`: what a
+   * streaming unit enriches at extraction (see `Speculation`).
+   */
+  handles(plans: readonly UnitPlan[], shared: (plan: UnitPlan) => boolean = () => false, speculate: (plan: UnitPlan, index: number) => Speculation | undefined = () => undefined): UnitHandle[] {
     const spread = spreadUnits(plans, this.workers.length);
-    return plans.map((plan) => {
+    return plans.map((plan, index) => {
       const worker = this.workers[spread.get(plan.id) ?? 0];
       if (!worker) throw new Error(`no worker for unit ${plan.id}`);
-      return new WorkerUnit(plan, worker, shared(plan) ? this.workers.filter((other) => other !== worker) : []);
+      const speculation = speculate(plan, index);
+      const early = speculation?.early;
+      const ids =
+        speculation === undefined
+          ? undefined
+          : {
+              first: speculation.first,
+              ...(early === undefined ? {} : { early: { checkIds: early.checks.map((check) => check.id), experimental: early.experimental, evidenceChecks: [...early.evidenceChecks] } }),
+            };
+      return new WorkerUnit(plan, worker, shared(plan) ? this.workers.filter((other) => other !== worker) : [], ids);
     });
   }
 

@@ -58,7 +58,19 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'extract':
     case 'prepare': {
-      const session = new UnitSession(request.plan, shared, setup.fileBudgetMs, setup.streaming);
+      const speculate = request.type === 'extract' ? request.speculate : undefined;
+      const session = new UnitSession(
+        request.plan,
+        shared,
+        setup.fileBudgetMs,
+        setup.streaming,
+        speculate === undefined
+          ? undefined
+          : {
+              first: speculate.first,
+              early: speculate.early === undefined ? undefined : { checks: checksOf(speculate.early.checkIds), experimental: speculate.early.experimental, evidenceChecks: new Set(speculate.early.evidenceChecks) },
+            },
+      );
       sessions.set(request.plan.id, session);
       const excluded: ExcludedFile[] = [];
       const diagnostics: Diagnostic[] = [];

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, auditShard, type AuditResult, type ProgressEvent } from '../index.js';
 import type { SourceLanguage } from '../parsing/languages.js';
 import type { WorkspaceFile } from '../workspace/discover.js';
-import { planUnits, unitLocator, unitOfLanguage } from './units.js';
+import { allChecks } from '../checks/index.js';
+import { buildInventory } from '../inventory/index.js';
+import type { Endpoint } from '../model/types.js';
+import { loadConfig } from '../workspace/config.js';
+import { discoverWorkspace } from '../workspace/discover.js';
+import { detectProject } from '../workspace/project.js';
+import { readTextFile } from '../workspace/read.js';
+import { scopeRules } from '../workspace/scope.js';
+import { earlyChecksOf, enrichmentKey, isGlobalCheck, planUnits, unitLocator, unitOfLanguage, UnitSession, type SharedInputs } from './units.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const fixture = (path: string): string => join(here, '..', path);
@@ -171,6 +179,11 @@ describe('analysis units', () => {
     const merged = await audit({ ...options, shardResults: records.flatMap((record) => record.entries), onProgress: (event) => events.push(event) });
     expect(events.filter((event) => event.stage === 'parse' && event.detail !== undefined)).toEqual([]);
     expect(JSON.stringify(content(merged))).toBe(JSON.stringify(content(whole)));
+    // Streaming shards enrich every unit at extraction but check only their own.
+    const streamed = [];
+    for (const index of [1, 2, 3]) streamed.push(await auditShard({ ...options, streamUnits: true, shard: { index, count: 3 } }));
+    const mergedStreamed = await audit({ ...options, shardResults: streamed.flatMap((record) => record.entries) });
+    expect(JSON.stringify(content(mergedStreamed))).toBe(JSON.stringify(content(whole)));
   }, 180_000);
 
   it('splits a family into its independent projects on request: each its own unit, the same routes and decisions', async () => {
@@ -196,4 +209,64 @@ describe('analysis units', () => {
       rmSync(twin, { recursive: true, force: true });
     }
   }, 180_000);
+  it('enriches a streaming unit while its trees are alive, and keeps that only for exactly the endpoints the audit brings', async () => {
+    const dir = fixture('collectors/code/flask/fixtures/catalog-restx');
+    const config = await loadConfig(dir);
+    const { files } = await discoverWorkspace(dir, { scope: scopeRules({ includeTests: false }) });
+    const project = await detectProject(dir, files, async (file) => {
+      const read = await readTextFile(file);
+      return 'text' in read ? read.text : undefined;
+    });
+    const shared: SharedInputs = { project, config, today: '2026-12-07', specs: [], graphql: [], protos: [], infra: [] };
+    const [plan] = planUnits(files);
+    if (!plan) throw new Error('no unit');
+    const unitChecks = allChecks.filter((check) => !isGlobalCheck(check));
+    const early = { checks: earlyChecksOf(plan, unitChecks), experimental: true, evidenceChecks: new Set<string>() };
+    // What the audit does: extract, build the inventory from the routes, enrich, check.
+    const run = async (speculate: boolean, edit: (endpoints: Endpoint[]) => void = () => undefined) => {
+      const session = new UnitSession(plan, shared, 0, true, speculate ? { first: true, early } : undefined);
+      const { routes } = await session.extract(readTextFile);
+      const { inventory } = buildInventory({ specs: [], graphql: [], protos: [], code: routes.map((route) => route.endpoint), config });
+      edit(inventory.endpoints);
+      const enriched = await session.enrich(inventory.endpoints, inventory.apis, early);
+      const checked = await session.check({ endpoints: [], apis: [], workspaceEndpoints: [], checks: unitChecks, experimental: true, evidenceChecks: new Set() });
+      const parses = session.parses;
+      session.dispose();
+      return { enriched, endpoints: inventory.endpoints, findings: checked.checks.findings, parses };
+    };
+    const plain = await run(false);
+    expect(plain.parses).toBe(2);
+    // Something to keep: enrichers that decided, checks that found.
+    expect(plain.enriched.enrichments.some((enrichment) => enrichment.authorization !== undefined || enrichment.rateLimit !== undefined)).toBe(true);
+    expect(plain.findings.length).toBeGreaterThan(0);
+    const speculated = await run(true);
+    expect(speculated.parses).toBe(1);
+    expect(speculated.enriched).toEqual(plain.enriched);
+    expect(speculated.endpoints).toEqual(plain.endpoints);
+    expect(speculated.findings).toEqual(plain.findings);
+    // One endpoint the audit decided otherwise (a spec's word, another unit's route): enriched again, as without speculation.
+    const protect = (endpoints: Endpoint[]): void => {
+      const first = endpoints[0];
+      if (first) first.auth = { state: 'protected', mechanisms: ['jwt'], scope: 'route', detail: 'a spec' };
+    };
+    const editedPlain = await run(false, protect);
+    const editedSpeculated = await run(true, protect);
+    expect(editedSpeculated.parses).toBe(2);
+    expect(editedSpeculated.enriched).toEqual(editedPlain.enriched);
+    expect(editedSpeculated.findings).toEqual(editedPlain.findings);
+  }, 120_000);
+
+  it('keys an enrichment by every field of its endpoints and APIs: a copy matches, an absent field is not an undefined one', () => {
+    const endpoint = { id: 'a GET /x', apiId: 'a', method: 'GET', path: '/x', nested: { list: [1, 'two', null] } } as unknown as Endpoint;
+    const early = { checks: [], experimental: false, evidenceChecks: new Set<string>() };
+    const key = enrichmentKey([endpoint], [], early);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(enrichmentKey([structuredClone(endpoint)], [], early)).toBe(key);
+    expect(enrichmentKey([{ ...endpoint, deprecated: undefined } as unknown as Endpoint], [], early)).not.toBe(key);
+    expect(enrichmentKey([{ ...endpoint, nested: { list: [1, 'two'] } } as unknown as Endpoint], [], early)).not.toBe(key);
+    expect(enrichmentKey([endpoint], [], { ...early, experimental: true })).not.toBe(key);
+    expect(enrichmentKey([endpoint], [], undefined)).not.toBe(key);
+    // Not plain data (a Map): no key, nothing reused.
+    expect(enrichmentKey([{ ...endpoint, nested: new Map() } as unknown as Endpoint], [], early)).toBeUndefined();
+  });
 });

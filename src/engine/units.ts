@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AnyCheck } from '../checks/define-check.js';
 import { gatherEvidence, type ChecklistEvidence } from '../checklist/evidence.js';
 import type { CollectedEndpoint } from '../collectors/code/collector.js';
 import { allCollectors } from '../collectors/code/index.js';
 import { allEnrichers } from '../enrich/index.js';
+import { buildInventory } from '../inventory/index.js';
 import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import { FileBudget, pauseBudget } from '../parsing/budget.js';
 import type { SourceLanguage } from '../parsing/languages.js';
@@ -12,7 +14,7 @@ import type { WorkspaceFile } from '../workspace/discover.js';
 import type { TextReader } from '../workspace/read.js';
 import type { AuditConfig, CheckContext, InfraFile, ProjectInfo, SourceFile } from './context.js';
 import { collectInlineSuppressions, type InlineSuppression } from './inline-suppressions.js';
-import { mergeRawParts, runChecksRaw, type RawCheckRun } from './run-checks.js';
+import { mayRun, mergeRawParts, runChecksRaw, type RawCheckRun } from './run-checks.js';
 import { splitProjects } from './projects.js';
 import { collectKnownSecrets } from './secrets.js';
 
@@ -185,6 +187,66 @@ export function earlyChecksOf(plan: UnitPlan, checks: readonly AnyCheck[]): AnyC
 }
 
 /**
+ * Streaming units enrich at extraction, while the trees are alive, the endpoints their own routes make
+ * (`buildInventory` on them alone), and keep the result for the `enrich` call if it brings exactly
+ * those endpoints and APIs (see `enrichmentKey`): most units of a split monorepo own the same endpoints
+ * in the whole inventory as in their own, and then their files are parsed once instead of twice.
+ */
+export interface Speculation {
+  /** The unit is the audit's first: it also owns the endpoints only a spec describes, and the APIs without endpoints. */
+  first: boolean;
+  /** Undefined for a unit another shard checks: it is enriched here, not checked. */
+  early: EarlyChecks | undefined;
+}
+
+/** `Speculation` as it crosses to a worker. */
+export interface SpeculationIds {
+  first: boolean;
+  early?: EarlyCheckIds;
+}
+
+/**
+ * What an enrichment depends on besides the unit's code: its endpoints and APIs, exactly (every field, in
+ * order, `undefined` apart from absent), and the early checks it runs. A value that is not plain data
+ * makes no key (`undefined`): nothing is then reused.
+ */
+export function enrichmentKey(endpoints: readonly Endpoint[], apis: readonly Api[], early: EarlyChecks | undefined): string | undefined {
+  const parts: string[] = [];
+  const write = (value: unknown, depth: number): void => {
+    if (depth > 64) throw new Error('too deep');
+    if (value === null) parts.push('n');
+    else if (value === undefined) parts.push('u');
+    else if (typeof value === 'string') parts.push(JSON.stringify(value));
+    else if (typeof value === 'number') parts.push(Object.is(value, -0) ? '-0' : String(value));
+    else if (typeof value === 'boolean') parts.push(value ? 't' : 'f');
+    else if (Array.isArray(value)) {
+      parts.push('[');
+      for (let index = 0; index < value.length; index++) {
+        write(value[index], depth + 1);
+        parts.push(',');
+      }
+      parts.push(']');
+    } else if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+      parts.push('{');
+      for (const [key, item] of Object.entries(value)) {
+        parts.push(JSON.stringify(key), ':');
+        write(item, depth + 1);
+        parts.push(',');
+      }
+      parts.push('}');
+    } else throw new Error(`not plain data: ${typeof value}`);
+  };
+  try {
+    write(endpoints, 0);
+    write(apis, 0);
+  } catch {
+    return undefined;
+  }
+  const checks = early === undefined ? 'none' : `${early.checks.map((check) => check.id).join(',')}|${String(early.experimental)}|${[...early.evidenceChecks].sort().join(',')}`;
+  return createHash('sha256').update(parts.join('')).update(checks).digest('hex');
+}
+
+/**
  * One unit's analysis where its trees live (this thread or a worker): `extract` parses and collects
  * routes, `analyse` enriches the unit's endpoints and runs the checks, `dispose` frees the trees.
  */
@@ -200,24 +262,39 @@ export class UnitSession {
   /** What the early checks found at enrichment, and which checks they were. */
   private early: { analysis: UnitAnalysis; ids: ReadonlySet<string> } | undefined;
 
+  /** The enrichment made at extraction (see `Speculation`), until `enrich` takes or drops it. */
+  private speculated:
+    | { key: string; enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[]; early: { analysis: UnitAnalysis; ids: ReadonlySet<string> } | undefined; restoreBudget: () => void }
+    | undefined;
+
   private readonly budget: FileBudget;
 
   /**
    * `fileBudgetMs`: the per-file budget of the unit's files (see parsing/budget.ts). `streaming`: free
    * the trees after each stage and parse again for the next (a large tree's memory is its trees).
+   * `speculate`: with `streaming`, enrich at extraction what the unit's own routes make (`Speculation`).
    */
   constructor(
     readonly plan: UnitPlan,
     private readonly shared: SharedInputs,
     fileBudgetMs?: number,
     private readonly streaming = false,
+    private readonly speculate?: Speculation,
   ) {
     this.budget = new FileBudget(fileBudgetMs);
   }
 
+  /** How many times the unit's files were parsed: once at extraction, once more for each stage that found its trees freed. */
+  get parses(): number {
+    return this.parseCount;
+  }
+
+  private parseCount = 0;
+
   /** The unit's trees, parsed again from the texts read at extraction if a stage freed them. */
   private async trees(): Promise<void> {
     if (this.sources.length > 0 || this.parsedFiles.length === 0) return;
+    this.parseCount += 1;
     // The same files, the same texts: the same trees. Their diagnostics were reported at extraction.
     const parsed = await parseSources(this.parsedFiles, (file) => Promise.resolve(this.texts.get(file.path)), this.budget);
     this.sources = parsed.sources;
@@ -245,6 +322,7 @@ export class UnitSession {
    */
   async extract(readSource: TextReader, collect = true): Promise<ExtractResult> {
     const diagnostics: Diagnostic[] = [];
+    this.parseCount += 1;
     const parsed = await parseSources(this.plan.files, async (file) => {
       const read = await readSource(file);
       const text = typeof read === 'string' ? read : read !== undefined && 'text' in read ? read.text : undefined;
@@ -256,6 +334,9 @@ export class UnitSession {
     pauseBudget();
     const routes: UnitRoute[] = [];
     const languages = new Set(this.sources.map((source) => source.language));
+    // A split project's routes say which project they are (see CollectedEndpoint `project`).
+    const root = this.plan.roots?.[0];
+    const project = root === undefined ? undefined : root === '' ? '.' : root;
     allCollectors.forEach((collector, index) => {
       if (!collect) return;
       // A collector reads only its languages; one whose routes come from a spec (connexion) must not run in another family's unit.
@@ -263,7 +344,10 @@ export class UnitSession {
       if (!collector.isEnabled(this.shared.project, this.sources)) return;
       try {
         const collected = collector.collect(this.sources, this.shared.project, this.shared.specs, this.shared.infra);
-        for (const endpoint of collected.endpoints) routes.push({ collector: index, endpoint });
+        for (const endpoint of collected.endpoints) {
+          if (project !== undefined) endpoint.project = project;
+          routes.push({ collector: index, endpoint });
+        }
         diagnostics.push(...collected.diagnostics);
       } catch (error) {
         diagnostics.push({
@@ -277,8 +361,32 @@ export class UnitSession {
     const parsedPaths = new Set(this.sources.map((source) => source.file));
     this.parsedFiles = this.plan.files.filter((file) => parsedPaths.has(file.path));
     const sourceCount = this.sources.length;
+    if (collect && this.streaming && this.speculate !== undefined) await this.speculateEnrichment(routes, this.speculate);
     this.release();
     return { routes, diagnostics, sourceCount };
+  }
+
+  /** Enriches, while the trees are alive, the endpoints the unit's own routes make (see `Speculation`). */
+  private async speculateEnrichment(routes: readonly UnitRoute[], speculation: Speculation): Promise<void> {
+    const { specs, graphql, protos, config } = this.shared;
+    // The routes go to the main thread as they are: the inventory is built from copies (it extends their lists).
+    const built = buildInventory({ specs, graphql, protos, code: structuredClone(routes.map((route) => route.endpoint)), config }).inventory;
+    const own = new Set(this.plan.files.map((file) => file.path));
+    // As `unitLocator` decides from the unit's own files: an endpoint of code elsewhere makes a key the audit's endpoints do not match.
+    const endpoints = built.endpoints.filter((endpoint) => {
+      const code = endpoint.sources.find((source) => source.kind === 'code');
+      return code === undefined ? speculation.first : own.has(code.location.file);
+    });
+    const apiIds = new Set(endpoints.map((endpoint) => endpoint.apiId));
+    const withEndpoints = new Set(built.endpoints.map((endpoint) => endpoint.apiId));
+    const apis = built.apis.filter((api) => apiIds.has(api.id) || (speculation.first && !withEndpoints.has(api.id)));
+    const key = enrichmentKey(endpoints, apis, speculation.early);
+    if (key === undefined) return;
+    const restoreBudget = this.budget.snapshot();
+    const { enrichments, diagnostics } = await this.enrich(endpoints, apis, speculation.early);
+    this.speculated = { key, enrichments, diagnostics, early: this.early, restoreBudget };
+    this.early = undefined;
+    this.enriched = undefined;
   }
 
   /**
@@ -287,6 +395,19 @@ export class UnitSession {
    * object (holding syntax nodes) then go with the unit's session, not with the audit's inventory.
    */
   async enrich(endpoints: Endpoint[], apis: Api[], early?: EarlyChecks): Promise<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }> {
+    const speculated = this.speculated;
+    this.speculated = undefined;
+    if (speculated !== undefined) {
+      if (speculated.key === enrichmentKey(endpoints, apis, early)) {
+        // The same endpoints, APIs, checks and trees: the same enrichment.
+        applyEnrichments(endpoints, speculated.enrichments);
+        this.early = speculated.early;
+        this.enriched = { endpoints, apis, context: undefined };
+        return { enrichments: speculated.enrichments, diagnostics: speculated.diagnostics };
+      }
+      // The time spent on it is not the files' own.
+      speculated.restoreBudget();
+    }
     await this.trees();
     // Streaming without early checks: the checks will need the enrichers' analyses again, from the endpoints as they are now.
     if (this.streaming && early === undefined) this.unenriched = structuredClone(endpoints);
@@ -332,7 +453,8 @@ export class UnitSession {
     if (early !== undefined && input.part !== true) {
       const late = input.checks.filter((check) => !early.ids.has(check.id));
       if (late.length === 0) return early.analysis;
-      await this.trees();
+      // Late checks that are off (disabled, experimental) are only listed: no trees for them.
+      if (late.some((check) => mayRun(check, this.shared.config.disabledChecks, input))) await this.trees();
       // The late checks read the enriched endpoints and the trees, not the enrichers' analyses: no enricher runs again.
       const kept = this.enriched;
       const context = kept?.context ?? this.context(kept?.endpoints ?? input.endpoints, kept?.apis ?? input.apis);
@@ -404,6 +526,7 @@ export class UnitSession {
     this.unenriched = undefined;
     this.checked = undefined;
     this.early = undefined;
+    this.speculated = undefined;
   }
 }
 
@@ -433,7 +556,7 @@ export interface WorkerSetup {
 }
 
 export type WorkerRequest =
-  | { type: 'extract'; plan: UnitPlan }
+  | { type: 'extract'; plan: UnitPlan; speculate?: SpeculationIds }
   /** Parse a unit another worker extracts, to take part of its checks. */
   | { type: 'prepare'; plan: UnitPlan }
   | { type: 'enrich'; unit: UnitId; endpoints: Endpoint[]; apis: Api[]; early?: EarlyCheckIds }

@@ -194,4 +194,33 @@ describe('buildInventory', () => {
     expect(inventory.endpoints).toHaveLength(1);
     expect(inventory.endpoints[0]?.sources.map((source) => source.kind)).toEqual(['spec', 'code']);
   });
+  it('keeps the routes of split projects apart: one API per project, named by app file or project, whatever the other projects hold', () => {
+    const laravel = (project: string | undefined, path: string): CollectedEndpoint => {
+      const made = route('GET', path, { framework: 'laravel', sources: [{ kind: 'code', via: 'laravel', location: { file: `${project ?? '.'}/routes/api.php`, line: 3 } }] });
+      delete made.appFile;
+      return project === undefined ? made : { ...made, project };
+    };
+    const django = (project: string | undefined, appFile: string): CollectedEndpoint => {
+      const made = route('GET', '/api/health', { framework: 'django', appFile, appFileIfSeveral: true, sources: [{ kind: 'code', via: 'django', location: { file: appFile, line: 5 } }] });
+      return project === undefined ? made : { ...made, project };
+    };
+    const ids = (code: CollectedEndpoint[]): string[] => buildInventory({ specs: [], graphql: [], protos: [], code, config }).inventory.endpoints.map((endpoint) => endpoint.id);
+    // Unsplit, one framework's routes without an app file are one API, and the same route of two services is one endpoint.
+    expect(ids([laravel(undefined, '/api/health'), laravel(undefined, '/api/health')])).toEqual(['laravel-app GET /api/health']);
+    // Split, each project is its own API; the root project keeps the unsplit name.
+    expect(ids([laravel('.', '/api/health'), laravel('services/billing', '/api/health'), laravel('services/catalog', '/api/health')])).toEqual([
+      'laravel-app GET /api/health',
+      'laravel-services-billing GET /api/health',
+      'laravel-services-catalog GET /api/health',
+    ]);
+    // A project's endpoints are the same alone as beside the others.
+    expect(ids([laravel('services/billing', '/api/health')])).toEqual(['laravel-services-billing GET /api/health']);
+    // An app named only when there are several: unsplit, one app keeps the generic name; split, each project names its app.
+    expect(ids([django(undefined, 'config/urls.py')])).toEqual(['django-app GET /api/health']);
+    expect(ids([django(undefined, 'a/config/urls.py'), django(undefined, 'b/config/urls.py')])).toEqual(['django-a-config-urls GET /api/health', 'django-b-config-urls GET /api/health']);
+    expect(ids([django('a', 'a/config/urls.py')])).toEqual(['django-a-config-urls GET /api/health']);
+    expect(ids([django('a', 'a/config/urls.py'), django('b', 'b/config/urls.py')])).toEqual(['django-a-config-urls GET /api/health', 'django-b-config-urls GET /api/health']);
+    const named = buildInventory({ specs: [], graphql: [], protos: [], code: [laravel('services/billing', '/api/health')], config }).inventory.apis[0];
+    expect(named).toMatchObject({ id: 'laravel-services-billing', name: 'laravel routes (services/billing)', type: 'external' });
+  });
 });

@@ -274,11 +274,14 @@ function routePath(route: CollectedEndpoint): string {
   return route.protocol === 'rest' || route.path.startsWith('/') ? displayPath(route.path) : route.path;
 }
 
-/** The frameworks whose routes name their application only when there are several (`appFileIfSeveral`), and which do. */
+/**
+ * The frameworks whose routes name their application only when there are several (`appFileIfSeveral`),
+ * and which do. A route of a split project always names its app (see `codeApis`), so that is not counted.
+ */
 function severalApps(routes: readonly CollectedEndpoint[]): Set<string> {
   const apps = new Map<string, Set<string>>();
   for (const route of routes) {
-    if (route.appFileIfSeveral !== true || route.appFile === undefined) continue;
+    if (route.appFileIfSeveral !== true || route.appFile === undefined || route.project !== undefined) continue;
     const files = apps.get(route.framework) ?? new Set<string>();
     files.add(route.appFile);
     apps.set(route.framework, files);
@@ -290,25 +293,30 @@ function codeApis(routes: readonly CollectedEndpoint[], config: AuditConfig): Co
   const groups = new Map<string, CollectedEndpoint[]>();
   const several = severalApps(routes);
   for (const route of routes) {
-    const appFile = route.appFileIfSeveral === true && !several.has(route.framework) ? undefined : route.appFile;
-    const key = `${route.framework}\0${appFile ?? ''}`;
+    // The routes of a split project are named by their app, or by their project: what one project makes
+    // does not depend on the others (each unit can build its own endpoints, see engine/units.ts `Speculation`).
+    const appFile = route.appFileIfSeveral === true && route.project === undefined && !several.has(route.framework) ? undefined : route.appFile;
+    const project = appFile === undefined && route.project !== undefined && route.project !== '.' ? route.project : '';
+    const key = `${route.framework}\0${appFile ?? ''}\0${project}`;
     const group = groups.get(key);
     if (group) group.push(route);
     else groups.set(key, [route]);
   }
   const apis: Collected[] = [];
   for (const [key, group] of [...groups].sort(([a], [b]) => compare(a, b))) {
-    const [framework = 'code', appFile = ''] = key.split('\0');
+    const [framework = 'code', appFile = '', project = ''] = key.split('\0');
     const file = appFile || group[0]?.sources[0]?.location.file || framework;
     const base = slug(`${framework}-${appFile.replace(/\.[^./]+$/, '') || 'app'}`) || 'code';
     const name = appFile ? `${framework} app (${appFile})` : `${framework} routes`;
     const paths = group.map(routePath);
+    // A project's folder is where its code sits, not a statement of its audience: the type reads what it read unsplit.
     const type = classifyApiType({ names: [name, base, appFile].filter((item) => item !== ''), markers: [], servers: [], paths }, config);
+    const apiId = project === '' ? base : slug(`${framework}-${project}`) || base;
     const endpoints = new Map<string, Endpoint>();
     for (const route of group) {
       const path = routePath(route);
       const method = route.method.toUpperCase();
-      const id = `${base} ${method} ${path}`;
+      const id = `${apiId} ${method} ${path}`;
       const existing = endpoints.get(id);
       if (existing) {
         mergeInto(existing, route);
@@ -316,7 +324,7 @@ function codeApis(routes: readonly CollectedEndpoint[], config: AuditConfig): Co
       }
       const fields: NamedField[] = route.parameters.map((parameter) => ({ name: parameter.name, reason: parameter.in === 'body' ? `field \`${parameter.name}\` in request body` : `parameter \`${parameter.name}\` (${parameter.in})` }));
       const tier = classifyTier(fields, path, route.auth.state);
-      const endpoint = fromRoute(route, { id, apiId: base, method, path, type: typeFromPath(path) ?? type.type, tier: tier.tier, tierReason: tier.reason });
+      const endpoint = fromRoute(route, { id, apiId, method, path, type: typeFromPath(path) ?? type.type, tier: tier.tier, tierReason: tier.reason });
       const version = route.version ?? pathVersion(path);
       if (version !== undefined) endpoint.version = version;
       endpoints.set(id, endpoint);
@@ -332,13 +340,13 @@ function codeApis(routes: readonly CollectedEndpoint[], config: AuditConfig): Co
       file,
       endpoints: list,
       api: {
-        id: base,
-        name,
+        id: apiId,
+        name: project === '' ? name : `${name} (${project})`,
         kind: 'code',
         location: { file, line: 1 },
         type: type.type,
         typeReason: type.reason,
-        purpose: `Routes declared in ${framework} code${appFile ? ` (${appFile})` : ''}; no API description covers them.`,
+        purpose: `Routes declared in ${framework} code${appFile ? ` (${appFile})` : project ? ` (${project})` : ''}; no API description covers them.`,
         audience: audienceOf(type.type),
         tier: maxTier(list.map((endpoint) => endpoint.tier)),
         authMechanisms: apiMechanisms(list),

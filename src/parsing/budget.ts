@@ -55,6 +55,19 @@ export class FileBudget {
     this.byFile.set(file, clock);
   }
 
+  /** What the files have used so far; the function it returns sets them back to it (work whose result was dropped). */
+  snapshot(): () => void {
+    pauseBudget();
+    const saved = this.files.map((clock) => [clock, clock.spentMs, clock.exhausted] as const);
+    return () => {
+      pauseBudget();
+      for (const [clock, spentMs, exhausted] of saved) {
+        clock.spentMs = spentMs;
+        clock.exhausted = exhausted;
+      }
+    };
+  }
+
   /** Files that used their budget, in the order they were registered, with the time they used. */
   exhausted(): { file: string; spentMs: number }[] {
     pauseBudget();

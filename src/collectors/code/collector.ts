@@ -15,6 +15,12 @@ export type CollectedEndpoint = Omit<Endpoint, 'id' | 'apiId' | 'type' | 'tier' 
    * applications (the inventory decides, over every unit: a collector may see one project of several).
    */
   appFileIfSeveral?: true;
+  /**
+   * Set by the engine, not by collectors: the independent project (engine/projects.ts) whose unit
+   * collected the route, when the audit splits the route's language family into projects (`.` for the
+   * one at the repository's root). Two projects' routes never share an API or an endpoint.
+   */
+  project?: string;
 };
 
 export interface CollectorResult {
