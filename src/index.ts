@@ -321,8 +321,12 @@ export async function analyse(options: Omit<AuditOptions, 'name'>): Promise<Anal
   const checkedHere = shardOwnership(plans, options.shard);
   // Streaming units enrich their own routes' endpoints while their trees are alive (see Speculation);
   // a unit another shard checks runs no checks here.
-  const speculate = (plan: UnitPlan, index: number): Speculation | undefined =>
-    streaming && options.shareUnits !== true ? { first: index === 0, early: checkedHere.has(plan.id) ? earlyOf(plan) : undefined } : undefined;
+  const speculate = (plan: UnitPlan, index: number): Speculation | undefined => {
+    if (!streaming || options.shareUnits === true) return undefined;
+    const early = checkedHere.has(plan.id) ? earlyOf(plan) : undefined;
+    const late = early === undefined ? [] : unitChecks.filter((check) => !early.checks.includes(check));
+    return { first: index === 0, early, lateTrees: late.some((check) => mayRun(check, config.disabledChecks, { experimental, evidenceChecks })) };
+  };
   const direct: UnitHandle[] =
     pool?.handles(plans, () => options.shareUnits === true, speculate) ??
     plans.map((plan, index) => {

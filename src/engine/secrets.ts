@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { jwtCalls, secretValue } from '../analysis/code-auth.js';
-import type { CheckContext } from './context.js';
+import type { CheckContext, SourceFile } from './context.js';
 import { knownSecrets, type KnownSecrets } from './mask.js';
 
 /**
@@ -9,6 +9,9 @@ import { knownSecrets, type KnownSecrets } from './mask.js';
  * every finding that quotes the line masks them, not only the check that reports the key.
  */
 export function collectKnownSecrets(ctx: CheckContext): KnownSecrets {
+  // A unit's checks, their silent evidence run and its analysis each ask for the same trees' secrets.
+  const known = bySources.get(ctx.sources);
+  if (known !== undefined) return known;
   const values: string[] = [];
   for (const source of ctx.sources) {
     for (const jwt of jwtCalls(source)) {
@@ -19,5 +22,10 @@ export function collectKnownSecrets(ctx: CheckContext): KnownSecrets {
       }
     }
   }
-  return knownSecrets(values);
+  const found = knownSecrets(values);
+  bySources.set(ctx.sources, found);
+  return found;
 }
+
+/** What each list of parsed sources gave (a list is made once per parse and never changed). */
+const bySources = new WeakMap<readonly SourceFile[], KnownSecrets>();

@@ -277,6 +277,7 @@ export class UnitPool {
           ? undefined
           : {
               first: speculation.first,
+              lateTrees: speculation.lateTrees,
               ...(early === undefined ? {} : { early: { checkIds: early.checks.map((check) => check.id), experimental: early.experimental, evidenceChecks: [...early.evidenceChecks] } }),
             };
       return new WorkerUnit(plan, worker, shared(plan) ? this.workers.filter((other) => other !== worker) : [], ids);

@@ -68,6 +68,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
           ? undefined
           : {
               first: speculate.first,
+              lateTrees: speculate.lateTrees,
               early: speculate.early === undefined ? undefined : { checks: checksOf(speculate.early.checkIds), experimental: speculate.early.experimental, evidenceChecks: new Set(speculate.early.evidenceChecks) },
             },
       );

@@ -110,6 +110,11 @@ describe('analysis units', () => {
     const streamedOnWorkers = await audit({ ...options, jobs: 2, streamUnits: true });
     expect(JSON.stringify(content(streamed))).toBe(JSON.stringify(content(kept)));
     expect(JSON.stringify(content(streamedOnWorkers))).toBe(JSON.stringify(content(kept)));
+    // Default checks: no check reads other units' endpoints, so a streamed unit frees its texts once enriched.
+    const keptDefault = await audit({ ...options, experimental: false, jobs: 1, streamUnits: false });
+    const streamedDefault = await audit({ ...options, experimental: false, jobs: 2, streamUnits: true });
+    expect(keptDefault.findings.length).toBeGreaterThan(0);
+    expect(JSON.stringify(content(streamedDefault))).toBe(JSON.stringify(content(keptDefault)));
   }, 180_000);
 
   it('writes the same report when every worker takes part in the checks of each unit', async () => {
@@ -224,7 +229,7 @@ describe('analysis units', () => {
     const early = { checks: earlyChecksOf(plan, unitChecks), experimental: true, evidenceChecks: new Set<string>() };
     // What the audit does: extract, build the inventory from the routes, enrich, check.
     const run = async (speculate: boolean, edit: (endpoints: Endpoint[]) => void = () => undefined) => {
-      const session = new UnitSession(plan, shared, 0, true, speculate ? { first: true, early } : undefined);
+      const session = new UnitSession(plan, shared, 0, true, speculate ? { first: true, early, lateTrees: false } : undefined);
       const { routes } = await session.extract(readTextFile);
       const { inventory } = buildInventory({ specs: [], graphql: [], protos: [], code: routes.map((route) => route.endpoint), config });
       edit(inventory.endpoints);

@@ -197,13 +197,18 @@ export interface Speculation {
   first: boolean;
   /** Undefined for a unit another shard checks: it is enriched here, not checked. */
   early: EarlyChecks | undefined;
+  /** Whether a check that runs after enrichment (one that reads other units' endpoints) will need the unit's trees again: if not, an enrichment taken frees the texts. */
+  lateTrees: boolean;
 }
 
 /** `Speculation` as it crosses to a worker. */
 export interface SpeculationIds {
   first: boolean;
   early?: EarlyCheckIds;
+  lateTrees: boolean;
 }
+
+const UNDEFINED_MARK = '\u0000undefined\u0000';
 
 /**
  * What an enrichment depends on besides the unit's code: its endpoints and APIs, exactly (every field, in
@@ -211,40 +216,24 @@ export interface SpeculationIds {
  * makes no key (`undefined`): nothing is then reused.
  */
 export function enrichmentKey(endpoints: readonly Endpoint[], apis: readonly Api[], early: EarlyChecks | undefined): string | undefined {
-  const parts: string[] = [];
-  const write = (value: unknown, depth: number): void => {
-    if (depth > 64) throw new Error('too deep');
-    if (value === null) parts.push('n');
-    else if (value === undefined) parts.push('u');
-    else if (typeof value === 'string') parts.push(JSON.stringify(value));
-    else if (typeof value === 'number') parts.push(Object.is(value, -0) ? '-0' : String(value));
-    else if (typeof value === 'boolean') parts.push(value ? 't' : 'f');
-    else if (Array.isArray(value)) {
-      parts.push('[');
-      for (let index = 0; index < value.length; index++) {
-        write(value[index], depth + 1);
-        parts.push(',');
-      }
-      parts.push(']');
-    } else if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
-      parts.push('{');
-      for (const [key, item] of Object.entries(value)) {
-        parts.push(JSON.stringify(key), ':');
-        write(item, depth + 1);
-        parts.push(',');
-      }
-      parts.push('}');
-    } else throw new Error(`not plain data: ${typeof value}`);
-  };
+  let text: string;
   try {
-    write(endpoints, 0);
-    write(apis, 0);
+    // JSON with a mark for undefined (JSON alone drops it); a Map or a class instance throws (JSON would write `{}`).
+    text = JSON.stringify([endpoints, apis], (_key, value: unknown) => {
+      if (value === undefined) return UNDEFINED_MARK;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        const prototype: unknown = Object.getPrototypeOf(value);
+        if (prototype !== Object.prototype && prototype !== null) throw new Error('not plain data');
+      }
+      return value;
+    });
   } catch {
     return undefined;
   }
   const checks = early === undefined ? 'none' : `${early.checks.map((check) => check.id).join(',')}|${String(early.experimental)}|${[...early.evidenceChecks].sort().join(',')}`;
-  return createHash('sha256').update(parts.join('')).update(checks).digest('hex');
+  return createHash('sha256').update(text).update('\0').update(checks).digest('hex');
 }
+
 
 /**
  * One unit's analysis where its trees live (this thread or a worker): `extract` parses and collects
@@ -290,10 +279,13 @@ export class UnitSession {
   }
 
   private parseCount = 0;
+  /** Set once an enrichment taken from extraction left nothing to parse (see `Speculation.lateTrees`). */
+  private textsFreed = false;
 
   /** The unit's trees, parsed again from the texts read at extraction if a stage freed them. */
   private async trees(): Promise<void> {
     if (this.sources.length > 0 || this.parsedFiles.length === 0) return;
+    if (this.textsFreed) throw new Error(`unit ${this.plan.id}: a stage needs its trees after its texts were freed`);
     this.parseCount += 1;
     // The same files, the same texts: the same trees. Their diagnostics were reported at extraction.
     const parsed = await parseSources(this.parsedFiles, (file) => Promise.resolve(this.texts.get(file.path)), this.budget);
@@ -369,7 +361,7 @@ export class UnitSession {
   /** Enriches, while the trees are alive, the endpoints the unit's own routes make (see `Speculation`). */
   private async speculateEnrichment(routes: readonly UnitRoute[], speculation: Speculation): Promise<void> {
     const { specs, graphql, protos, config } = this.shared;
-    // The routes go to the main thread as they are: the inventory is built from copies (it extends their lists).
+    // The routes go to the main thread as collected: the endpoints built here share no object with them.
     const built = buildInventory({ specs, graphql, protos, code: structuredClone(routes.map((route) => route.endpoint)), config }).inventory;
     const own = new Set(this.plan.files.map((file) => file.path));
     // As `unitLocator` decides from the unit's own files: an endpoint of code elsewhere makes a key the audit's endpoints do not match.
@@ -403,6 +395,11 @@ export class UnitSession {
         applyEnrichments(endpoints, speculated.enrichments);
         this.early = speculated.early;
         this.enriched = { endpoints, apis, context: undefined };
+        // Nothing will parse the files again: their texts need not wait for the unit's checks.
+        if (this.speculate?.lateTrees === false) {
+          this.texts.clear();
+          this.textsFreed = true;
+        }
         return { enrichments: speculated.enrichments, diagnostics: speculated.diagnostics };
       }
       // The time spent on it is not the files' own.
