@@ -234,7 +234,6 @@ export function enrichmentKey(endpoints: readonly Endpoint[], apis: readonly Api
   return createHash('sha256').update(text).update('\0').update(checks).digest('hex');
 }
 
-
 /**
  * One unit's analysis where its trees live (this thread or a worker): `extract` parses and collects
  * routes, `analyse` enriches the unit's endpoints and runs the checks, `dispose` frees the trees.
