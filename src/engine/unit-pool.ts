@@ -4,7 +4,7 @@ import type { Api, Diagnostic, Endpoint } from '../model/types.js';
 import type { ExcludedFile } from '../workspace/scope.js';
 import type { TextReader } from '../workspace/read.js';
 import { mergeRawParts } from './run-checks.js';
-import { applyEnrichments, spreadUnits, type EarlyChecks, type EndpointEnrichment, type ExtractResult, type Speculation, type SpeculationIds, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
+import { applyEnrichments, earlyCheckIds, spreadUnits, type EarlyChecks, type EndpointEnrichment, type ExtractResult, type Speculation, type SpeculationIds, type UnitAnalysis, type UnitCheckInput, type UnitPlan, type UnitSession, type WorkerRequest, type WorkerSetup } from './units.js';
 
 /** A unit's results, wherever its trees live. */
 export interface UnitHandle {
@@ -186,7 +186,7 @@ class WorkerUnit implements UnitHandle {
     // Posted before the answer completes `endpoints`: the helpers enrich copies of them as they are now.
     for (const helper of this.helpers) this.assisting.push(quiet(helper.request({ type: 'assist', unit: this.plan.id, endpoints, apis })));
     // Helpers share out the checks later: no early checks then.
-    const ids = early === undefined || this.helpers.length > 0 ? undefined : { checkIds: early.checks.map((check) => check.id), experimental: early.experimental, evidenceChecks: [...early.evidenceChecks] };
+    const ids = early === undefined || this.helpers.length > 0 ? undefined : earlyCheckIds(early);
     const answer = await this.worker.request<{ enrichments: EndpointEnrichment[]; diagnostics: Diagnostic[] }>({ type: 'enrich', unit: this.plan.id, endpoints, apis, ...(ids === undefined ? {} : { early: ids }) });
     applyEnrichments(endpoints, answer.enrichments);
     return answer.diagnostics;
@@ -278,7 +278,7 @@ export class UnitPool {
           : {
               first: speculation.first,
               lateTrees: speculation.lateTrees,
-              ...(early === undefined ? {} : { early: { checkIds: early.checks.map((check) => check.id), experimental: early.experimental, evidenceChecks: [...early.evidenceChecks] } }),
+              ...(early === undefined ? {} : { early: earlyCheckIds(early) }),
             };
       return new WorkerUnit(plan, worker, shared(plan) ? this.workers.filter((other) => other !== worker) : [], ids);
     });

@@ -10,7 +10,7 @@ import { readTextFile } from '../workspace/read.js';
 import { scopeReasonOfText, scopeRules, type ExcludedFile } from '../workspace/scope.js';
 import type { Diagnostic, Endpoint } from '../model/types.js';
 import { HeapKeeper } from './heap.js';
-import { siblingReader, UnitSession, type SharedInputs, type WorkerRequest, type WorkerSetup } from './units.js';
+import { siblingReader, UnitSession, type EarlyCheckIds, type EarlyChecks, type SharedInputs, type WorkerRequest, type WorkerSetup } from './units.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
@@ -54,6 +54,11 @@ function checksOf(ids: readonly string[]): AnyCheck[] {
   });
 }
 
+/** `EarlyChecks` from the ids that crossed. */
+function earlyChecksFrom(ids: EarlyCheckIds | undefined): EarlyChecks | undefined {
+  return ids === undefined ? undefined : { checks: checksOf(ids.checkIds), experimental: ids.experimental, evidenceChecks: new Set(ids.evidenceChecks) };
+}
+
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'extract':
@@ -69,7 +74,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
           : {
               first: speculate.first,
               lateTrees: speculate.lateTrees,
-              early: speculate.early === undefined ? undefined : { checks: checksOf(speculate.early.checkIds), experimental: speculate.early.experimental, evidenceChecks: new Set(speculate.early.evidenceChecks) },
+              early: earlyChecksFrom(speculate.early),
             },
       );
       sessions.set(request.plan.id, session);
@@ -98,7 +103,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const enriched = await session.enrich(
         request.endpoints,
         request.apis,
-        early === undefined ? undefined : { checks: checksOf(early.checkIds), experimental: early.experimental, evidenceChecks: new Set(early.evidenceChecks) },
+        earlyChecksFrom(early),
       );
       return request.type === 'enrich' ? enriched : undefined;
     }

@@ -177,6 +177,11 @@ export interface EarlyCheckIds {
   evidenceChecks: string[];
 }
 
+/** `EarlyChecks` as they cross to a worker. */
+export function earlyCheckIds(early: EarlyChecks): EarlyCheckIds {
+  return { checkIds: early.checks.map((check) => check.id), experimental: early.experimental, evidenceChecks: [...early.evidenceChecks] };
+}
+
 /**
  * The checks of `checks` a unit of `plan` runs early (see `EarlyChecks`): a check that reads the
  * workspace runs early only where the unit has none of its languages (it finds nothing there, but has run).
